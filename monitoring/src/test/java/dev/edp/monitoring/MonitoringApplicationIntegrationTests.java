@@ -1,0 +1,34 @@
+package dev.edp.monitoring;
+
+import dev.edp.test.service.EdpServiceTest;
+import dev.edp.test.service.ServiceSmokeChecks;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+
+@EdpServiceTest
+class MonitoringApplicationIntegrationTests {
+
+    @Autowired
+    ServiceSmokeChecks checks;
+
+    @Test
+    void migratesItsOwnSchemaOnRealPostgres() {
+        checks.assertMigratedSchema("monitoring");
+    }
+
+    @Test
+    void isReadyAndExposesPrometheusMetricsOnTheManagementPort() {
+        checks.assertReadyWithMetrics("monitoring");
+    }
+
+    @Test
+    void answersStatusUnderItsApiPrefix() {
+        checks.assertStatusEndpoint("/api/monitoring", "monitoring");
+    }
+
+    @Test
+    void unknownPathIsProblemJson404() {
+        checks.assertUnknownPathIsProblem("/api/monitoring/v1/no-such-thing");
+    }
+}

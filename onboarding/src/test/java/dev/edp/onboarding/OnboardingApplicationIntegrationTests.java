@@ -1,0 +1,34 @@
+package dev.edp.onboarding;
+
+import dev.edp.test.service.EdpServiceTest;
+import dev.edp.test.service.ServiceSmokeChecks;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+
+@EdpServiceTest
+class OnboardingApplicationIntegrationTests {
+
+    @Autowired
+    ServiceSmokeChecks checks;
+
+    @Test
+    void migratesItsOwnSchemaOnRealPostgres() {
+        checks.assertMigratedSchema("onboarding");
+    }
+
+    @Test
+    void isReadyAndExposesPrometheusMetricsOnTheManagementPort() {
+        checks.assertReadyWithMetrics("onboarding");
+    }
+
+    @Test
+    void answersStatusUnderItsApiPrefix() {
+        checks.assertStatusEndpoint("/api/onboarding", "onboarding");
+    }
+
+    @Test
+    void unknownPathIsProblemJson404() {
+        checks.assertUnknownPathIsProblem("/api/onboarding/v1/no-such-thing");
+    }
+}

@@ -1,0 +1,136 @@
+package dev.edp.platform.problem;
+
+import java.net.http.HttpResponse;
+
+import com.jayway.jsonpath.JsonPath;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
+import static dev.edp.test.service.ServiceSmokeChecks.send;
+import static org.assertj.core.api.Assertions.assertThat;
+
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = { "eureka.client.enabled=false", "spring.cloud.discovery.enabled=false",
+                "spring.application.name=problem-test" })
+class ServletProblemDetailsTests {
+
+    @Value("${local.server.port}")
+    int port;
+
+    String url(String path) {
+        return "http://localhost:" + port + path;
+    }
+
+    @Test
+    void unknownPathIsNotFoundProblem() {
+        HttpResponse<String> response = send("GET", url("/nowhere"), null, null);
+        assertProblem(response, 404, "NOT_FOUND");
+        assertThat(JsonPath.<String>read(response.body(), "$.detail")).isEqualTo("No endpoint GET /nowhere.");
+    }
+
+    @Test
+    void wrongMethodIsMethodNotAllowedProblem() {
+        assertProblem(send("DELETE", url("/things"), null, null), 405, "METHOD_NOT_ALLOWED");
+    }
+
+    @Test
+    void malformedJsonIsBadRequestProblem() {
+        assertProblem(send("POST", url("/things"), "application/json", "{\"name\": "), 400, "MALFORMED_REQUEST_BODY");
+    }
+
+    @Test
+    void wrongFieldTypeIsMalformedBodyProblem() {
+        assertProblem(send("POST", url("/things"), "application/json", "{\"name\":\"a\",\"count\":\"many\"}"), 400,
+                "MALFORMED_REQUEST_BODY");
+    }
+
+    @Test
+    void unsupportedContentTypeIsProblem() {
+        assertProblem(send("POST", url("/things"), "text/plain", "hello"), 415, "UNSUPPORTED_MEDIA_TYPE");
+    }
+
+    @Test
+    void validationFailureListsTheOffendingFields() {
+        HttpResponse<String> response = send("POST", url("/things"), "application/json", "{\"name\":\"\",\"count\":-1}");
+        assertProblem(response, 400, "VALIDATION_FAILED");
+        assertThat(JsonPath.<java.util.List<String>>read(response.body(), "$.errors[*].field"))
+                .containsExactlyInAnyOrder("name", "count");
+    }
+
+    @Test
+    void domainExceptionKeepsItsCodeAndDetail() {
+        HttpResponse<String> response = send("GET", url("/expired"), null, null);
+        assertProblem(response, 410, "TOKEN_EXPIRED");
+        assertThat(JsonPath.<String>read(response.body(), "$.detail")).isEqualTo("Token was valid until yesterday");
+    }
+
+    @Test
+    void unexpectedErrorIsGenericProblemWithoutInternals() {
+        HttpResponse<String> response = send("GET", url("/boom"), null, null);
+        assertProblem(response, 500, "INTERNAL_ERROR");
+        assertThat(response.body()).doesNotContain("secret-internal-message", "IllegalStateException");
+    }
+
+    @Test
+    void errorPathItselfAnswersProblemJson() {
+        assertProblem(send("GET", url("/error"), null, null), 404, "NOT_FOUND");
+    }
+
+    @Test
+    void errorThatNeverReachedMvcIsProblemJson() {
+        // An illegal character in the path is refused by the servlet container before Spring MVC
+        // sees the request; the container forwards to the error path.
+        HttpResponse<String> response = send("GET", url("/things/%2e%2e/%00"), null, null);
+        assertThat(response.statusCode()).isBetween(400, 404);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+    }
+
+    record Thing(@NotBlank String name, @Min(0) int count) {
+    }
+
+    @RestController
+    static class ThingController {
+
+        @PostMapping("/things")
+        Thing create(@Valid @RequestBody Thing thing) {
+            return thing;
+        }
+
+        @GetMapping("/things")
+        String list() {
+            return "[]";
+        }
+
+        @GetMapping("/expired")
+        String expired() {
+            throw new EdpException(HttpStatus.GONE, "TOKEN_EXPIRED", "Onboarding token expired",
+                    "Token was valid until yesterday");
+        }
+
+        @GetMapping("/boom")
+        String boom() {
+            throw new IllegalStateException("secret-internal-message");
+        }
+    }
+
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
+    @Import(ThingController.class)
+    static class App {
+    }
+}

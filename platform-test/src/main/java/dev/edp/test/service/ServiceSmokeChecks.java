@@ -1,0 +1,161 @@
+package dev.edp.test.service;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import com.jayway.jsonpath.JsonPath;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.core.env.Environment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The checks every service's smoke test makes, in one place: its schema is migrated, it is ready
+ * and exposes Prometheus metrics on the management port, it answers through its API prefix, and
+ * errors are problem details. Uses a plain HTTP client against the real server.
+ */
+public class ServiceSmokeChecks {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final Environment environment;
+    private final ObjectProvider<DataSource> dataSource;
+
+    ServiceSmokeChecks(Environment environment, ObjectProvider<DataSource> dataSource) {
+        this.environment = environment;
+        this.dataSource = dataSource;
+    }
+
+    /** @return base URL of the application port */
+    public String baseUrl() {
+        return "http://localhost:" + environment.getRequiredProperty("local.server.port");
+    }
+
+    /** @return base URL of the management (actuator) port */
+    public String managementUrl() {
+        return "http://localhost:" + environment.getRequiredProperty("local.management.port");
+    }
+
+    /**
+     * Sends a request and returns the response.
+     * @param method HTTP method
+     * @param url absolute URL
+     * @param contentType content type of the body, or null
+     * @param body request body, or null
+     * @return the response with its body as a string
+     */
+    public static HttpResponse<String> send(String method, String url, String contentType, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        try {
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        }
+        catch (IOException ex) {
+            throw new IllegalStateException(method + " " + url + " failed: " + ex.getMessage(), ex);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /**
+     * Asserts that a response is an RFC 9457 problem with the given status and code.
+     * @param response the response
+     * @param status expected status
+     * @param code expected EDP code
+     */
+    public static void assertProblem(HttpResponse<String> response, int status, String code) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        String body = response.body();
+        assertThat(JsonPath.<Integer>read(body, "$.status")).isEqualTo(status);
+        assertThat(JsonPath.<String>read(body, "$.code")).isEqualTo(code);
+        assertThat(JsonPath.<String>read(body, "$.type"))
+                .isEqualTo("https://edp.dev/problems/" + code.toLowerCase().replace('_', '-'));
+        assertThat(JsonPath.<String>read(body, "$.title")).isNotBlank();
+        assertThat(body).doesNotContain("Exception", "at java.", "at org.springframework", "trace");
+    }
+
+    /**
+     * Asserts that Flyway migrated the schema in the service's database and the pool works in it.
+     * @param schema the service's schema
+     */
+    public void assertMigratedSchema(String schema) {
+        DataSource source = dataSource.getObject();
+        try (Connection connection = source.getConnection(); Statement statement = connection.createStatement()) {
+            assertThat(connection.getSchema()).isEqualTo(schema);
+            List<String> versions = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery(
+                    "SELECT version FROM " + schema + ".flyway_schema_history WHERE success ORDER BY installed_rank")) {
+                while (rows.next()) {
+                    versions.add(rows.getString(1));
+                }
+            }
+            assertThat(versions).as("applied migrations in schema " + schema).contains("1");
+            try (ResultSet rows = statement.executeQuery(
+                    "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")) {
+                rows.next();
+                assertThat(rows.getInt(1)).as("tables outside the service's schema").isZero();
+            }
+        }
+        catch (SQLException ex) {
+            throw new AssertionError("database check failed: " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * Asserts readiness and liveness are UP and Prometheus metrics carry the common tags.
+     * @param application the application name expected in the metric tags
+     */
+    public void assertReadyWithMetrics(String application) {
+        for (String probe : List.of("readiness", "liveness")) {
+            HttpResponse<String> health = send("GET", managementUrl() + "/actuator/health/" + probe, null, null);
+            assertThat(health.statusCode()).as(probe).isEqualTo(200);
+            assertThat(JsonPath.<String>read(health.body(), "$.status")).isEqualTo("UP");
+        }
+        HttpResponse<String> metrics = send("GET", managementUrl() + "/actuator/prometheus", null, null);
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("jvm_memory_used_bytes").contains("application=\"" + application + "\"");
+        HttpResponse<String> info = send("GET", managementUrl() + "/actuator/info", null, null);
+        assertThat(JsonPath.<String>read(info.body(), "$.build.artifact")).isEqualTo(application);
+    }
+
+    /**
+     * Asserts the status endpoint under the API prefix answers.
+     * @param prefix the service's API prefix
+     * @param application its name
+     */
+    public void assertStatusEndpoint(String prefix, String application) {
+        HttpResponse<String> response = send("GET", baseUrl() + prefix + "/v1/status", null, null);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(JsonPath.<String>read(response.body(), "$.service")).isEqualTo(application);
+        assertThat(JsonPath.<String>read(response.body(), "$.status")).isEqualTo("UP");
+    }
+
+    /**
+     * Asserts an unknown path gives a 404 problem.
+     * @param path a path the service does not serve
+     */
+    public void assertUnknownPathIsProblem(String path) {
+        assertProblem(send("GET", baseUrl() + path, null, null), 404, "NOT_FOUND");
+    }
+}
