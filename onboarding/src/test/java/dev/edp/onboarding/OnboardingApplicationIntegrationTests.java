@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 @EdpServiceTest
 class OnboardingApplicationIntegrationTests {
 
@@ -25,6 +27,12 @@ class OnboardingApplicationIntegrationTests {
     @Test
     void answersStatusUnderItsApiPrefix() {
         checks.assertStatusEndpoint("/api/onboarding", "onboarding");
+    }
+
+    @Test
+    void deviceHealthCheckAnswersNoContent() {
+        assertThat(ServiceSmokeChecks.send("GET", checks.baseUrl() + "/onboarding/health", null, null).statusCode())
+                .isEqualTo(204);
     }
 
     @Test

@@ -57,9 +57,46 @@ public class EdpDefaultsEnvironmentPostProcessor implements EnvironmentPostProce
         defaults.put("eureka.instance.instance-id", "${spring.application.name}:${random.value}");
         defaults.put("spring.cloud.loadbalancer.cache.ttl", "5s");
 
+        if (isPresent("org.springframework.cloud.gateway.route.RouteLocator")) {
+            addGatewayDefaults(defaults);
+        }
         if ("json".equalsIgnoreCase(environment.getProperty("EDP_LOG_FORMAT", ""))) {
             defaults.put("logging.structured.format.console", "ecs");
         }
         environment.getPropertySources().addLast(new MapPropertySource(SOURCE_NAME, defaults));
+    }
+
+    /**
+     * portal-gateway and e3-proxy: every route gets a circuit breaker named after the route, whose
+     * fallback answers 503/504 problem+json, and a retry of idempotent requests when the connection
+     * failed or the instance answered 503. The response timeout sits above the devices' 30 s
+     * long-poll and below the circuit breaker's time limit ({@code edp.gateway.time-limit}).
+     */
+    private static void addGatewayDefaults(Map<String, Object> defaults) {
+        String gateway = "spring.cloud.gateway.server.webflux.";
+        defaults.put(gateway + "httpclient.connect-timeout", "2000");
+        defaults.put(gateway + "httpclient.response-timeout", "35s");
+        defaults.put(gateway + "default-filters[0].name", "CircuitBreaker");
+        defaults.put(gateway + "default-filters[0].args.fallbackUri", "forward:/fallback");
+        defaults.put(gateway + "default-filters[1].name", "Retry");
+        defaults.put(gateway + "default-filters[1].args.retries", "2");
+        defaults.put(gateway + "default-filters[1].args.methods", "GET,HEAD,OPTIONS");
+        defaults.put(gateway + "default-filters[1].args.series", "");
+        defaults.put(gateway + "default-filters[1].args.statuses", "SERVICE_UNAVAILABLE");
+        defaults.put(gateway + "default-filters[1].args.exceptions", "java.io.IOException");
+        defaults.put(gateway + "default-filters[1].args.backoff.firstBackoff", "100ms");
+        defaults.put(gateway + "default-filters[1].args.backoff.maxBackoff", "500ms");
+        defaults.put(gateway + "default-filters[1].args.backoff.factor", "2");
+        defaults.put(gateway + "default-filters[1].args.backoff.basedOnPreviousValue", "false");
+    }
+
+    private static boolean isPresent(String className) {
+        try {
+            Class.forName(className, false, EdpDefaultsEnvironmentPostProcessor.class.getClassLoader());
+            return true;
+        }
+        catch (ClassNotFoundException | LinkageError ex) {
+            return false;
+        }
     }
 }

@@ -1,0 +1,49 @@
+package dev.edp.platform.config;
+
+import java.time.Duration;
+
+import dev.edp.platform.gateway.ServiceFallbackController;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
+import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JConfigBuilder;
+import org.springframework.cloud.client.circuitbreaker.Customizer;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * What portal-gateway and e3-proxy share: the fallback that turns a failed backend into a problem,
+ * and circuit-breaker defaults. The time limit sits above the HTTP client's response timeout
+ * (so that the client's timeout, which frees the connection, fires first) and above the
+ * device long-poll (30 s).
+ */
+@AutoConfiguration
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+@ConditionalOnClass(name = { "org.springframework.cloud.gateway.route.RouteLocator",
+        "org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory" })
+public class EdpGatewayAutoConfiguration {
+
+    @Bean
+    ServiceFallbackController edpServiceFallbackController() {
+        return new ServiceFallbackController();
+    }
+
+    @Bean
+    Customizer<ReactiveResilience4JCircuitBreakerFactory> edpCircuitBreakerDefaults(
+            @Value("${edp.gateway.time-limit:45s}") Duration timeLimit) {
+        return factory -> factory.configureDefault(id -> new Resilience4JConfigBuilder(id)
+                .timeLimiterConfig(TimeLimiterConfig.custom().timeoutDuration(timeLimit).build())
+                .circuitBreakerConfig(CircuitBreakerConfig.custom()
+                        .slidingWindowSize(20)
+                        .minimumNumberOfCalls(10)
+                        .failureRateThreshold(50)
+                        .waitDurationInOpenState(Duration.ofSeconds(10))
+                        .permittedNumberOfCallsInHalfOpenState(3)
+                        .build())
+                .build());
+    }
+}

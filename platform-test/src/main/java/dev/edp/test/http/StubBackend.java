@@ -1,0 +1,156 @@
+package dev.edp.test.http;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * A real HTTP server on a free loopback port that stands in for a backend service behind a
+ * gateway: it records every request it gets and answers with what a test scripted, so gateway
+ * tests see real connections, real timeouts and real refusals.
+ */
+public final class StubBackend implements AutoCloseable {
+
+    /** What the backend saw. */
+    public record Received(String method, String pathAndQuery, Map<String, List<String>> headers, String body) {
+
+        /**
+         * @param name header name, case-insensitive
+         * @return the first value, or null
+         */
+        public String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().getFirst()).findFirst().orElse(null);
+        }
+    }
+
+    /** A scripted answer. */
+    public record Answer(int status, String contentType, String body, long delayMillis) {
+    }
+
+    private final HttpServer server;
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final Map<String, List<Answer>> scripts = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+
+    private StubBackend(HttpServer server) {
+        this.server = server;
+    }
+
+    /**
+     * Starts a stub on a free port that answers 200 {@code {"ok":true}} unless scripted otherwise.
+     * @return the running stub
+     */
+    public static StubBackend start() {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            StubBackend stub = new StubBackend(server);
+            server.createContext("/", stub::handle);
+            server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+            server.start();
+            return stub;
+        }
+        catch (IOException ex) {
+            throw new IllegalStateException("Could not start the stub backend", ex);
+        }
+    }
+
+    /**
+     * A loopback port on which nothing listens: a service that was stopped.
+     * @return the port
+     */
+    public static int closedPort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+        catch (IOException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /**
+     * Scripts the answers for a path: the n-th call gets the n-th answer, later calls the last one.
+     * @param path the request path (without query)
+     * @param answers the answers in order
+     * @return this stub
+     */
+    public StubBackend script(String path, Answer... answers) {
+        scripts.put(path, List.of(answers));
+        return this;
+    }
+
+    /** @return the base URL, {@code http://127.0.0.1:<port>} */
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** @return every request received so far */
+    public List<Received> received() {
+        return List.copyOf(received);
+    }
+
+    /**
+     * @param path a request path
+     * @return how many requests reached it
+     */
+    public int calls(String path) {
+        AtomicInteger count = calls.get(path);
+        return count == null ? 0 : count.get();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        String body;
+        try (InputStream in = exchange.getRequestBody()) {
+            body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        String path = exchange.getRequestURI().getPath();
+        String query = exchange.getRequestURI().getRawQuery();
+        received.add(new Received(exchange.getRequestMethod(), query == null ? path : path + "?" + query,
+                Map.copyOf(exchange.getRequestHeaders()), body));
+        int call = calls.computeIfAbsent(path, key -> new AtomicInteger()).getAndIncrement();
+        List<Answer> script = scripts.get(path);
+        Answer answer = script == null ? new Answer(200, "application/json", "{\"ok\":true}", 0)
+                : script.get(Math.min(call, script.size() - 1));
+        if (answer.delayMillis() > 0) {
+            try {
+                Thread.sleep(answer.delayMillis());
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        byte[] bytes = answer.body() == null ? new byte[0] : answer.body().getBytes(StandardCharsets.UTF_8);
+        if (answer.contentType() != null) {
+            exchange.getResponseHeaders().add("Content-Type", answer.contentType());
+        }
+        try {
+            exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+        catch (IOException ex) {
+            // The caller gave up (a gateway timeout): nothing to answer.
+        }
+        finally {
+            exchange.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

@@ -1,0 +1,114 @@
+package dev.edp.gateway;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+
+import com.jayway.jsonpath.JsonPath;
+import dev.edp.test.http.StubBackend;
+import dev.edp.test.http.StubBackend.Answer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
+import static dev.edp.test.service.ServiceSmokeChecks.send;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The gateway against real HTTP backends found through discovery (the simple discovery client
+ * standing in for Eureka): routing, retries, timeouts and the 503 fallback.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "management.server.port=0",
+        "eureka.client.enabled=false",
+        "spring.cloud.gateway.server.webflux.httpclient.response-timeout=2s" })
+class PortalGatewayRoutingIntegrationTests {
+
+    static final StubBackend masterdata = StubBackend.start()
+            .script("/api/masterdata/v1/flaky", new Answer(503, null, null, 0), new Answer(200, "application/json",
+                    "{\"second\":true}", 0))
+            .script("/api/masterdata/v1/slow", new Answer(200, "application/json", "{}", 5_000));
+
+    @DynamicPropertySource
+    static void discovery(DynamicPropertyRegistry registry) {
+        registry.add("spring.cloud.discovery.client.simple.instances.masterdata[0].uri", masterdata::url);
+        // Registered but stopped: nothing listens on the port.
+        registry.add("spring.cloud.discovery.client.simple.instances.onboarding[0].uri",
+                () -> "http://127.0.0.1:" + StubBackend.closedPort());
+    }
+
+    @AfterAll
+    static void stop() {
+        masterdata.close();
+    }
+
+    @Value("${local.server.port}")
+    int port;
+
+    @Value("${local.management.port}")
+    int managementPort;
+
+    String url(String path) {
+        return "http://localhost:" + port + path;
+    }
+
+    @Test
+    void routesToTheServiceFoundInTheRegistryKeepingPathAndQuery() {
+        HttpResponse<String> response = send("GET", url("/api/masterdata/v1/things?limit=5"), null, null);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(masterdata.received()).anySatisfy(
+                request -> assertThat(request.pathAndQuery()).isEqualTo("/api/masterdata/v1/things?limit=5"));
+    }
+
+    @Test
+    void serviceMissingFromTheRegistryIs503Problem() {
+        HttpResponse<String> response = send("GET", url("/api/devices/v1/devices"), null, null);
+        assertProblem(response, 503, "SERVICE_UNAVAILABLE");
+        assertThat(JsonPath.<String>read(response.body(), "$.detail")).contains("device-management");
+    }
+
+    @Test
+    void stoppedServiceIs503ProblemWithoutHanging() {
+        Instant start = Instant.now();
+        assertProblem(send("GET", url("/api/onboarding/v1/tokens"), null, null), 503, "SERVICE_UNAVAILABLE");
+        assertProblem(send("POST", url("/api/onboarding/v1/tokens"), "application/json", "{}"), 503,
+                "SERVICE_UNAVAILABLE");
+        assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void idempotentRequestIsRetriedWhenTheInstanceAnswers503() {
+        HttpResponse<String> response = send("GET", url("/api/masterdata/v1/flaky"), null, null);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("second");
+        assertThat(masterdata.calls("/api/masterdata/v1/flaky")).isEqualTo(2);
+    }
+
+    @Test
+    void slowServiceIs504ProblemAfterTheResponseTimeout() {
+        assertProblem(send("GET", url("/api/masterdata/v1/slow"), null, null), 504, "SERVICE_TIMEOUT");
+    }
+
+    @Test
+    void unknownPathIs404Problem() {
+        assertProblem(send("GET", url("/no/such/route"), null, null), 404, "NOT_FOUND");
+    }
+
+    @Test
+    void fallbackPathIsNotAnEndpointOfItsOwn() {
+        assertProblem(send("GET", url("/fallback"), null, null), 404, "NOT_FOUND");
+    }
+
+    @Test
+    void exposesReadinessAndPrometheusOnTheManagementPort() {
+        assertThat(send("GET", "http://localhost:" + managementPort + "/actuator/health/readiness", null, null)
+                .statusCode()).isEqualTo(200);
+        assertThat(send("GET", "http://localhost:" + managementPort + "/actuator/prometheus", null, null).body())
+                .contains("application=\"portal-gateway\"");
+    }
+}
