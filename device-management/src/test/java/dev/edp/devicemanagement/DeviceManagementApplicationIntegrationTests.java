@@ -28,6 +28,11 @@ class DeviceManagementApplicationIntegrationTests {
     }
 
     @Test
+    void apiRefusesMissingForgedAndExpiredTokens() {
+        checks.assertApiRequiresValidToken("/api/devices/v1/anything");
+    }
+
+    @Test
     void unknownPathIsProblemJson404() {
         checks.assertUnknownPathIsProblem("/api/devices/v1/no-such-thing");
     }

@@ -28,6 +28,11 @@ class MasterdataApplicationIntegrationTests {
     }
 
     @Test
+    void apiRefusesMissingForgedAndExpiredTokens() {
+        checks.assertApiRequiresValidToken("/api/masterdata/v1/anything");
+    }
+
+    @Test
     void unknownPathIsProblemJson404() {
         checks.assertUnknownPathIsProblem("/api/masterdata/v1/no-such-thing");
     }

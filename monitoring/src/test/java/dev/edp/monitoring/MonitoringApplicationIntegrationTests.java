@@ -28,6 +28,11 @@ class MonitoringApplicationIntegrationTests {
     }
 
     @Test
+    void apiRefusesMissingForgedAndExpiredTokens() {
+        checks.assertApiRequiresValidToken("/api/monitoring/v1/anything");
+    }
+
+    @Test
     void unknownPathIsProblemJson404() {
         checks.assertUnknownPathIsProblem("/api/monitoring/v1/no-such-thing");
     }

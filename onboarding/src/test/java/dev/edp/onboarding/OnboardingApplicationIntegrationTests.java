@@ -36,6 +36,11 @@ class OnboardingApplicationIntegrationTests {
     }
 
     @Test
+    void apiRefusesMissingForgedAndExpiredTokens() {
+        checks.assertApiRequiresValidToken("/api/onboarding/v1/anything");
+    }
+
+    @Test
     void unknownPathIsProblemJson404() {
         checks.assertUnknownPathIsProblem("/api/onboarding/v1/no-such-thing");
     }

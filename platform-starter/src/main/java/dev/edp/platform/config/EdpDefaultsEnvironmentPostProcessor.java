@@ -16,6 +16,7 @@ import org.springframework.core.env.MapPropertySource;
  * <ul>
  * <li>{@code EDP_DB_URL}, {@code EDP_DB_USER}, {@code EDP_DB_PASSWORD}: the PostgreSQL server;</li>
  * <li>{@code EUREKA_URL}: the registry;</li>
+ * <li>{@code EDP_ISSUER_URI}: the Keycloak realm that issues access tokens;</li>
  * <li>{@code EDP_LOG_FORMAT=json}: structured JSON (ECS) console logs, for Loki and friends.</li>
  * </ul>
  * A service names its database schema with {@code edp.db.schema}; Flyway creates and migrates
@@ -42,6 +43,9 @@ public class EdpDefaultsEnvironmentPostProcessor implements EnvironmentPostProce
             defaults.put("spring.flyway.create-schemas", "true");
             defaults.put("spring.datasource.hikari.schema", schema);
         }
+
+        defaults.put("spring.security.oauth2.resourceserver.jwt.issuer-uri",
+                "${EDP_ISSUER_URI:http://localhost:8180/realms/edp}");
 
         defaults.put("management.endpoints.web.exposure.include", "health,info,prometheus,metrics");
         defaults.put("management.endpoint.health.probes.enabled", "true");

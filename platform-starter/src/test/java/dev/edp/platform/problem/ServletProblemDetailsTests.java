@@ -6,6 +6,9 @@ import com.jayway.jsonpath.JsonPath;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import dev.edp.test.security.TestJwtIssuer;
+import dev.edp.test.security.WithTestJwtIssuer;
+import dev.edp.test.service.ServiceSmokeChecks;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Value;
@@ -20,9 +23,9 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
-import static dev.edp.test.service.ServiceSmokeChecks.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
+@WithTestJwtIssuer
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = { "eureka.client.enabled=false", "spring.cloud.discovery.enabled=false",
                 "spring.application.name=problem-test" })
@@ -30,6 +33,12 @@ class ServletProblemDetailsTests {
 
     @Value("${local.server.port}")
     int port;
+
+    static final String TOKEN = TestJwtIssuer.token("olga", java.util.UUID.randomUUID(), "operator");
+
+    static HttpResponse<String> send(String method, String url, String contentType, String body) {
+        return ServiceSmokeChecks.send(method, url, contentType, body, TOKEN);
+    }
 
     String url(String path) {
         return "http://localhost:" + port + path;

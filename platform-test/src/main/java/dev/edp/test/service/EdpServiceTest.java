@@ -8,6 +8,7 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 import dev.edp.test.postgres.WithPostgres;
+import dev.edp.test.security.WithTestJwtIssuer;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
@@ -15,7 +16,7 @@ import org.springframework.test.context.ActiveProfiles;
 
 /**
  * A whole EDP service on random ports (application and management), against a fresh database on
- * the real test PostgreSQL, without a registry: discovery is switched off so a test needs nothing
+ * the real test PostgreSQL, trusting {@link dev.edp.test.security.TestJwtIssuer}'s tokens, without a registry: discovery is switched off so a test needs nothing
  * but itself. Contexts are cached and shared by test classes with the same configuration.
  */
 @Target(ElementType.TYPE)
@@ -28,6 +29,7 @@ import org.springframework.test.context.ActiveProfiles;
         "management.server.port=0" })
 @ActiveProfiles("test")
 @WithPostgres
+@WithTestJwtIssuer
 @Import(ServiceSmokeChecks.class)
 public @interface EdpServiceTest {
 }

@@ -12,10 +12,12 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 import javax.sql.DataSource;
 
 import com.jayway.jsonpath.JsonPath;
+import dev.edp.test.security.TestJwtIssuer;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.env.Environment;
@@ -58,11 +60,28 @@ public class ServiceSmokeChecks {
      * @return the response with its body as a string
      */
     public static HttpResponse<String> send(String method, String url, String contentType, String body) {
+        return send(method, url, contentType, body, null);
+    }
+
+    /**
+     * Sends a request with a bearer token and returns the response.
+     * @param method HTTP method
+     * @param url absolute URL
+     * @param contentType content type of the body, or null
+     * @param body request body, or null
+     * @param bearerToken access token, or null for none
+     * @return the response with its body as a string
+     */
+    public static HttpResponse<String> send(String method, String url, String contentType, String body,
+            String bearerToken) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
+        }
+        if (bearerToken != null) {
+            request.header("Authorization", "Bearer " + bearerToken);
         }
         try {
             return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -152,10 +171,24 @@ public class ServiceSmokeChecks {
     }
 
     /**
-     * Asserts an unknown path gives a 404 problem.
+     * Asserts an unknown path gives an authenticated caller a 404 problem.
      * @param path a path the service does not serve
      */
     public void assertUnknownPathIsProblem(String path) {
-        assertProblem(send("GET", baseUrl() + path, null, null), 404, "NOT_FOUND");
+        String token = TestJwtIssuer.token("vera", UUID.randomUUID(), "viewer");
+        assertProblem(send("GET", baseUrl() + path, null, null, token), 404, "NOT_FOUND");
+    }
+
+    /**
+     * Asserts the API refuses callers without a valid token with a 401 problem.
+     * @param path any API path of the service
+     */
+    public void assertApiRequiresValidToken(String path) {
+        UUID customer = UUID.randomUUID();
+        assertProblem(send("GET", baseUrl() + path, null, null), 401, "UNAUTHORIZED");
+        assertProblem(send("GET", baseUrl() + path, null, null,
+                TestJwtIssuer.forgedToken("mallory", customer, "platform-admin")), 401, "UNAUTHORIZED");
+        assertProblem(send("GET", baseUrl() + path, null, null,
+                TestJwtIssuer.expiredToken("vera", customer, "viewer")), 401, "UNAUTHORIZED");
     }
 }

@@ -1,0 +1,115 @@
+package dev.edp.platform.security;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import jakarta.servlet.http.HttpServletResponse;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.edp.platform.problem.Problems;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
+import org.springframework.security.oauth2.server.resource.web.access.BearerTokenAccessDeniedHandler;
+import org.springframework.security.oauth2.server.resource.web.server.BearerTokenServerAuthenticationEntryPoint;
+import org.springframework.security.oauth2.server.resource.web.access.server.BearerTokenServerAccessDeniedHandler;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
+import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * 401 and 403 as problem details, for both web stacks. The {@code WWW-Authenticate} header is the
+ * one the bearer-token handlers of Spring Security compute (RFC 6750), the body is ours.
+ */
+public final class ProblemSecurityHandlers {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private ProblemSecurityHandlers() {
+    }
+
+    static ProblemDetail unauthorized() {
+        return Problems.of(HttpStatus.UNAUTHORIZED, "UNAUTHORIZED", "Authentication required",
+                "A valid access token is required.");
+    }
+
+    static ProblemDetail forbidden() {
+        return Problems.of(HttpStatus.FORBIDDEN, "FORBIDDEN", "Forbidden",
+                "Your role does not allow this request.");
+    }
+
+    static byte[] body(ProblemDetail problem) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("type", problem.getType().toString());
+        map.put("title", problem.getTitle());
+        map.put("status", problem.getStatus());
+        map.put("detail", problem.getDetail());
+        if (problem.getProperties() != null) {
+            map.putAll(problem.getProperties());
+        }
+        return JSON.writeValueAsBytes(map);
+    }
+
+    /** @return the servlet entry point: 401 problem */
+    public static AuthenticationEntryPoint servletEntryPoint() {
+        BearerTokenAuthenticationEntryPoint bearer = new BearerTokenAuthenticationEntryPoint();
+        return (request, response, exception) -> {
+            bearer.commence(request, response, exception);
+            write(response, unauthorized());
+        };
+    }
+
+    /** @return the servlet access-denied handler: 403 problem */
+    public static AccessDeniedHandler servletAccessDeniedHandler() {
+        BearerTokenAccessDeniedHandler bearer = new BearerTokenAccessDeniedHandler();
+        return (request, response, exception) -> {
+            bearer.handle(request, response, exception);
+            write(response, forbidden());
+        };
+    }
+
+    private static void write(HttpServletResponse response, ProblemDetail problem) throws IOException {
+        if (response.isCommitted()) {
+            return;
+        }
+        response.setStatus(problem.getStatus());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        response.getOutputStream().write(body(problem));
+    }
+
+    /** @return the reactive entry point: 401 problem */
+    public static ServerAuthenticationEntryPoint reactiveEntryPoint() {
+        BearerTokenServerAuthenticationEntryPoint bearer = new BearerTokenServerAuthenticationEntryPoint();
+        return (exchange, exception) -> bearer.commence(exchange, exception)
+                .then(write(exchange, unauthorized()));
+    }
+
+    /** @return the reactive access-denied handler: 403 problem */
+    public static ServerAccessDeniedHandler reactiveAccessDeniedHandler() {
+        BearerTokenServerAccessDeniedHandler bearer = new BearerTokenServerAccessDeniedHandler();
+        return (exchange, denied) -> bearer.handle(exchange, denied).then(write(exchange, forbidden()));
+    }
+
+    /**
+     * Writes a problem as the reactive response.
+     * @param exchange the exchange
+     * @param problem the problem
+     * @return completion
+     */
+    public static Mono<Void> write(ServerWebExchange exchange, ProblemDetail problem) {
+        var response = exchange.getResponse();
+        response.setStatusCode(HttpStatus.valueOf(problem.getStatus()));
+        response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        DataBuffer buffer = response.bufferFactory().wrap(body(problem));
+        return response.writeWith(Mono.just(buffer));
+    }
+}

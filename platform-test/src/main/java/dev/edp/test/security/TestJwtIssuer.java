@@ -1,0 +1,138 @@
+package dev.edp.test.security;
+
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.security.interfaces.RSAPrivateKey;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+
+/**
+ * Mints access tokens shaped like the EDP Keycloak realm's (realm roles, {@code customer_id}),
+ * signed with an RSA key made for this test JVM. Services under test verify them for real, with a
+ * decoder that trusts only this key and issuer (see {@link WithTestJwtIssuer}). Tests that need the real Keycloak live in system-tests.
+ */
+public final class TestJwtIssuer {
+
+    /** The issuer of test tokens. */
+    public static final String ISSUER = "https://issuer.test.edp.dev/realms/edp";
+
+    private static final KeyPair KEY = generate();
+    private static final KeyPair OTHER_KEY = generate();
+
+    private TestJwtIssuer() {
+    }
+
+    /**
+     * A valid token.
+     * @param username the user name
+     * @param customer the customer id claim, or null for none
+     * @param roles realm roles
+     * @return the compact JWT
+     */
+    public static String token(String username, UUID customer, String... roles) {
+        return sign(KEY, ISSUER, username, customer, Instant.now().plus(Duration.ofMinutes(5)), roles);
+    }
+
+    /**
+     * A token that expired ten minutes ago.
+     * @param username the user name
+     * @param customer the customer id claim
+     * @param roles realm roles
+     * @return the compact JWT
+     */
+    public static String expiredToken(String username, UUID customer, String... roles) {
+        return sign(KEY, ISSUER, username, customer, Instant.now().minus(Duration.ofMinutes(10)), roles);
+    }
+
+    /**
+     * A token signed with a key the services do not trust.
+     * @param username the user name
+     * @param customer the customer id claim
+     * @param roles realm roles
+     * @return the compact JWT
+     */
+    public static String forgedToken(String username, UUID customer, String... roles) {
+        return sign(OTHER_KEY, ISSUER, username, customer, Instant.now().plus(Duration.ofMinutes(5)), roles);
+    }
+
+    /**
+     * A correctly signed token from another issuer.
+     * @param username the user name
+     * @param customer the customer id claim
+     * @param roles realm roles
+     * @return the compact JWT
+     */
+    public static String foreignIssuerToken(String username, UUID customer, String... roles) {
+        return sign(KEY, "https://elsewhere.example/realms/edp", username, customer,
+                Instant.now().plus(Duration.ofMinutes(5)), roles);
+    }
+
+    /** @return a decoder that trusts exactly the test issuer's key and issuer */
+    public static JwtDecoder jwtDecoder() {
+        NimbusJwtDecoder decoder = NimbusJwtDecoder.withPublicKey((RSAPublicKey) KEY.getPublic()).build();
+        decoder.setJwtValidator(JwtValidators.createDefaultWithIssuer(ISSUER));
+        return decoder;
+    }
+
+    /** @return the reactive counterpart of {@link #jwtDecoder()} */
+    public static ReactiveJwtDecoder reactiveJwtDecoder() {
+        NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withPublicKey((RSAPublicKey) KEY.getPublic())
+                .build();
+        decoder.setJwtValidator(JwtValidators.createDefaultWithIssuer(ISSUER));
+        return decoder;
+    }
+
+    private static String sign(KeyPair key, String issuer, String username, UUID customer, Instant expiry,
+            String... roles) {
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+                .issuer(issuer)
+                .subject(UUID.nameUUIDFromBytes(username.getBytes()).toString())
+                .claim("preferred_username", username)
+                .claim("realm_access", Map.of("roles", List.of(roles)))
+                .issueTime(Date.from(expiry.minus(Duration.ofMinutes(5))))
+                .expirationTime(Date.from(expiry))
+                .jwtID(UUID.randomUUID().toString());
+        if (customer != null) {
+            claims.claim("customer_id", customer.toString());
+        }
+        try {
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("test").build(),
+                    claims.build());
+            jwt.sign(new RSASSASigner((RSAPrivateKey) key.getPrivate()));
+            return jwt.serialize();
+        }
+        catch (JOSEException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private static KeyPair generate() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        }
+        catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.edp.test.security;
+
+import java.util.List;
+
+import org.springframework.boot.test.util.TestPropertyValues;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.context.ContextConfigurationAttributes;
+import org.springframework.test.context.ContextCustomizer;
+import org.springframework.test.context.ContextCustomizerFactory;
+import org.springframework.test.context.MergedContextConfiguration;
+import org.springframework.test.context.TestContextAnnotationUtils;
+import org.springframework.util.ClassUtils;
+
+/** Registered in {@code spring.factories}; acts on classes annotated {@link WithTestJwtIssuer}. */
+class TestJwtIssuerContextCustomizerFactory implements ContextCustomizerFactory {
+
+    @Override
+    public ContextCustomizer createContextCustomizer(Class<?> testClass,
+            List<ContextConfigurationAttributes> configAttributes) {
+        return TestContextAnnotationUtils.hasAnnotation(testClass, WithTestJwtIssuer.class)
+                ? new Customizer()
+                : null;
+    }
+
+    static final class Customizer implements ContextCustomizer {
+
+        @Override
+        public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration config) {
+            // Registered before the context refreshes, so Boot's issuer-location decoder (which would
+            // fetch the issuer's OpenID configuration) backs off.
+            TestPropertyValues.of("spring.security.oauth2.resourceserver.jwt.issuer-uri=" + TestJwtIssuer.ISSUER)
+                    .applyTo(context);
+            context.getBeanFactory().registerSingleton("testJwtDecoder", TestJwtIssuer.jwtDecoder());
+            if (ClassUtils.isPresent("reactor.core.publisher.Mono", getClass().getClassLoader())) {
+                context.getBeanFactory().registerSingleton("testReactiveJwtDecoder", TestJwtIssuer.reactiveJwtDecoder());
+            }
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Customizer;
+        }
+
+        @Override
+        public int hashCode() {
+            return Customizer.class.hashCode();
+        }
+    }
+}
