@@ -7,6 +7,10 @@ import java.time.Instant;
 import com.jayway.jsonpath.JsonPath;
 import dev.edp.test.http.StubBackend;
 import dev.edp.test.http.StubBackend.Answer;
+import dev.edp.test.postgres.WithPostgres;
+import dev.edp.test.security.TestJwtIssuer;
+import dev.edp.test.security.WithTestJwtIssuer;
+import dev.edp.test.service.ServiceSmokeChecks;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -16,13 +20,15 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
-import static dev.edp.test.service.ServiceSmokeChecks.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The gateway against real HTTP backends found through discovery (the simple discovery client
- * standing in for Eureka): routing, retries, timeouts and the 503 fallback.
+ * standing in for Eureka): routing, retries, timeouts and the 503 fallback. Requests carry a
+ * bearer token as API clients' do.
  */
+@WithPostgres
+@WithTestJwtIssuer
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "management.server.port=0",
         "eureka.client.enabled=false",
@@ -52,6 +58,12 @@ class PortalGatewayRoutingIntegrationTests {
 
     @Value("${local.management.port}")
     int managementPort;
+
+    static final String TOKEN = TestJwtIssuer.token("olga", java.util.UUID.randomUUID(), "operator");
+
+    static HttpResponse<String> send(String method, String url, String contentType, String body) {
+        return ServiceSmokeChecks.send(method, url, contentType, body, TOKEN);
+    }
 
     String url(String path) {
         return "http://localhost:" + port + path;
@@ -106,9 +118,10 @@ class PortalGatewayRoutingIntegrationTests {
 
     @Test
     void exposesReadinessAndPrometheusOnTheManagementPort() {
-        assertThat(send("GET", "http://localhost:" + managementPort + "/actuator/health/readiness", null, null)
-                .statusCode()).isEqualTo(200);
-        assertThat(send("GET", "http://localhost:" + managementPort + "/actuator/prometheus", null, null).body())
+        assertThat(ServiceSmokeChecks.send("GET", "http://localhost:" + managementPort + "/actuator/health/readiness",
+                null, null).statusCode()).isEqualTo(200);
+        assertThat(ServiceSmokeChecks.send("GET", "http://localhost:" + managementPort + "/actuator/prometheus",
+                null, null).body())
                 .contains("application=\"portal-gateway\"");
     }
 }

@@ -12,13 +12,13 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.edp.platform.problem.Problems;
 
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
 import org.springframework.security.oauth2.server.resource.web.access.BearerTokenAccessDeniedHandler;
-import org.springframework.security.oauth2.server.resource.web.server.BearerTokenServerAuthenticationEntryPoint;
-import org.springframework.security.oauth2.server.resource.web.access.server.BearerTokenServerAccessDeniedHandler;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
@@ -63,7 +63,7 @@ public final class ProblemSecurityHandlers {
         BearerTokenAuthenticationEntryPoint bearer = new BearerTokenAuthenticationEntryPoint();
         return (request, response, exception) -> {
             bearer.commence(request, response, exception);
-            write(response, unauthorized());
+            writeServlet(response, unauthorized());
         };
     }
 
@@ -72,11 +72,11 @@ public final class ProblemSecurityHandlers {
         BearerTokenAccessDeniedHandler bearer = new BearerTokenAccessDeniedHandler();
         return (request, response, exception) -> {
             bearer.handle(request, response, exception);
-            write(response, forbidden());
+            writeServlet(response, forbidden());
         };
     }
 
-    private static void write(HttpServletResponse response, ProblemDetail problem) throws IOException {
+    private static void writeServlet(HttpServletResponse response, ProblemDetail problem) throws IOException {
         if (response.isCommitted()) {
             return;
         }
@@ -88,15 +88,18 @@ public final class ProblemSecurityHandlers {
 
     /** @return the reactive entry point: 401 problem */
     public static ServerAuthenticationEntryPoint reactiveEntryPoint() {
-        BearerTokenServerAuthenticationEntryPoint bearer = new BearerTokenServerAuthenticationEntryPoint();
-        return (exchange, exception) -> bearer.commence(exchange, exception)
-                .then(write(exchange, unauthorized()));
+        // Spring's reactive bearer entry point completes the response itself, so the RFC 6750
+        // challenge is set here, before the body is written.
+        return (exchange, exception) -> {
+            exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE,
+                    exception instanceof OAuth2AuthenticationException ? "Bearer error=\"invalid_token\"" : "Bearer");
+            return write(exchange, unauthorized());
+        };
     }
 
     /** @return the reactive access-denied handler: 403 problem */
     public static ServerAccessDeniedHandler reactiveAccessDeniedHandler() {
-        BearerTokenServerAccessDeniedHandler bearer = new BearerTokenServerAccessDeniedHandler();
-        return (exchange, denied) -> bearer.handle(exchange, denied).then(write(exchange, forbidden()));
+        return (exchange, denied) -> write(exchange, forbidden());
     }
 
     /**
