@@ -1,0 +1,82 @@
+package dev.edp.platform.web;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+import dev.edp.platform.problem.EdpException;
+
+import org.springframework.http.HttpStatus;
+
+/**
+ * Opaque keyset-pagination cursors: the sort-key values of the last item of a page, encoded
+ * URL-safe. Clients treat them as opaque; a cursor that was tampered with is a 400 problem, never
+ * a 500 or an SQL error.
+ */
+public final class Cursor {
+
+    /** Default page size. */
+    public static final int DEFAULT_LIMIT = 50;
+
+    /** Largest page size a client may ask for. */
+    public static final int MAX_LIMIT = 500;
+
+    private static final char SEPARATOR = '\u001f';
+
+    private Cursor() {
+    }
+
+    /**
+     * @param values the sort-key values
+     * @return the cursor
+     */
+    public static String encode(List<String> values) {
+        String joined = String.join(String.valueOf(SEPARATOR), values);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(joined.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * @param cursor a cursor from a previous page, or null for the first page
+     * @param expectedValues how many sort-key values the list uses
+     * @return the values, or an empty list for the first page
+     * @throws EdpException 400 {@code INVALID_CURSOR} when the cursor is not one this list made
+     */
+    public static List<String> decode(String cursor, int expectedValues) {
+        if (cursor == null || cursor.isBlank()) {
+            return List.of();
+        }
+        try {
+            String joined = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            List<String> values = new ArrayList<>(List.of(joined.split(String.valueOf(SEPARATOR), -1)));
+            if (values.size() != expectedValues) {
+                throw invalid();
+            }
+            return values;
+        }
+        catch (IllegalArgumentException ex) {
+            throw invalid();
+        }
+    }
+
+    /**
+     * @param limit the page size asked for, or null
+     * @return the page size to use
+     * @throws EdpException 400 {@code INVALID_LIMIT} outside 1..{@value #MAX_LIMIT}
+     */
+    public static int limit(Integer limit) {
+        if (limit == null) {
+            return DEFAULT_LIMIT;
+        }
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new EdpException(HttpStatus.BAD_REQUEST, "INVALID_LIMIT", "Invalid page size",
+                    "limit must be between 1 and " + MAX_LIMIT + ".");
+        }
+        return limit;
+    }
+
+    private static EdpException invalid() {
+        return new EdpException(HttpStatus.BAD_REQUEST, "INVALID_CURSOR", "Invalid cursor",
+                "The cursor is not one this list handed out. Start again without a cursor.");
+    }
+}

@@ -1,0 +1,51 @@
+package dev.edp.platform.web;
+
+import dev.edp.platform.problem.EdpException;
+
+import org.springframework.http.HttpStatus;
+
+/**
+ * Optimistic concurrency over HTTP: a resource's version is its ETag, and an update must send
+ * the version it read as {@code If-Match}.
+ */
+public final class Etags {
+
+    private Etags() {
+    }
+
+    /**
+     * @param version the resource's version
+     * @return the strong ETag for it
+     */
+    public static String of(long version) {
+        return "\"" + version + "\"";
+    }
+
+    /**
+     * @param ifMatch the {@code If-Match} header, or null
+     * @return the version it names
+     * @throws EdpException 428 when it is missing, 412 when it names no version
+     */
+    public static long requiredVersion(String ifMatch) {
+        if (ifMatch == null || ifMatch.isBlank()) {
+            throw new EdpException(HttpStatus.PRECONDITION_REQUIRED, "IF_MATCH_REQUIRED", "If-Match required",
+                    "Send the ETag you read as If-Match, so that concurrent changes are not lost.");
+        }
+        String value = ifMatch.trim();
+        if (value.startsWith("W/")) {
+            value = value.substring(2);
+        }
+        try {
+            return Long.parseLong(value.replace("\"", ""));
+        }
+        catch (NumberFormatException ex) {
+            throw stale();
+        }
+    }
+
+    /** @return the problem for an update based on an outdated version */
+    public static EdpException stale() {
+        return new EdpException(HttpStatus.PRECONDITION_FAILED, "STALE_VERSION", "Changed meanwhile",
+                "The resource was changed since you read it. Read it again and retry.");
+    }
+}
