@@ -1,0 +1,740 @@
+package dev.edp.keycloak;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * A real Keycloak server: the {@code keycloak-quarkus-dist} distribution run as a child process
+ * with {@code kc.sh start-dev}, realm files imported on start.
+ *
+ * <pre>{@code
+ * try (KeycloakServer keycloak = KeycloakServer.builder(Path.of("target/keycloak"))
+ *         .httpPort(0)
+ *         .edpRealm()
+ *         .build()
+ *         .start()) {
+ *     URI issuer = keycloak.issuerUri(EdpRealm.NAME);
+ * }
+ * }</pre>
+ *
+ * <p>Realm files may hold {@code ${VARIABLE}} placeholders, which Keycloak resolves from its
+ * environment on import; an unset one would stay in the realm literally. So every placeholder
+ * gets a value: an explicit {@link Builder#clientSecret(String, String) client secret}, else the
+ * caller's environment, else — for names ending in {@code _SECRET} — a generated secret;
+ * anything else fails the start. After start, the secrets of clients whose realm-file secret is
+ * a placeholder are set again through the admin API, so they also hold when the realm already
+ * existed and the import was skipped.
+ *
+ * <p>Keycloak imports a realm only if it does not exist yet, and creates the bootstrap admin only
+ * if the master realm has none: with a kept database the first start's admin password stays valid.
+ */
+public final class KeycloakServer implements AutoCloseable {
+
+    /** The EDP default port of Keycloak. */
+    public static final int DEFAULT_HTTP_PORT = 8180;
+
+    private static final int LOG_LINES_IN_ERRORS = 40;
+
+    private final Builder config;
+
+    private final Map<String, String> placeholderValues = new LinkedHashMap<>();
+
+    private Process process;
+
+    private Path home;
+
+    private int httpPort;
+
+    private int managementPort;
+
+    private Thread shutdownHook;
+
+    private KeycloakServer(Builder config) {
+        this.config = config;
+    }
+
+    /**
+     * Starts configuring a server.
+     *
+     * @param workDir where the distribution is unpacked and the server keeps its data
+     * @return a builder
+     */
+    public static Builder builder(Path workDir) {
+        return new Builder(workDir);
+    }
+
+    /**
+     * Unpacks the distribution if needed, starts Keycloak and waits until it is ready and every
+     * imported realm answers its OpenID discovery document.
+     *
+     * @return this server
+     * @throws IllegalStateException if Keycloak does not come up in time, with the last log lines
+     */
+    public synchronized KeycloakServer start() {
+        if (this.process != null) {
+            throw new IllegalStateException("Keycloak is already running (pid " + this.process.pid() + ")");
+        }
+        Instant started = Instant.now();
+        KeycloakDistribution distribution = Optional.ofNullable(this.config.distribution)
+            .orElseGet(KeycloakDistribution::locate);
+        this.home = distribution.unpack(this.config.workDir);
+        try {
+            if (this.config.freshData) {
+                KeycloakDistribution.deleteRecursively(this.home.resolve("data"));
+            }
+            List<RealmFile> realms = prepareImport();
+            this.httpPort = choosePort(this.config.httpPort, "HTTP");
+            this.managementPort = choosePort(this.config.managementPort, "management");
+            Files.createDirectories(logFile().getParent());
+            ProcessBuilder builder = new ProcessBuilder(command())
+                .directory(this.home.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
+            configureEnvironment(builder.environment());
+            this.process = builder.start();
+            this.shutdownHook = new Thread(this::stop, "keycloak-shutdown");
+            Runtime.getRuntime().addShutdownHook(this.shutdownHook);
+            awaitReady(realms, started.plus(this.config.startTimeout));
+            reconcileClientSecrets(realms);
+            return this;
+        }
+        catch (IOException ex) {
+            stop();
+            throw new UncheckedIOException("Could not start Keycloak in " + this.home, ex);
+        }
+        catch (RuntimeException ex) {
+            stop();
+            throw ex;
+        }
+    }
+
+    /**
+     * Stops Keycloak: SIGTERM to {@code kc.sh} and the JVM it started, SIGKILL to what is left
+     * after 30 seconds. Does nothing if it is not running.
+     */
+    public synchronized void stop() {
+        if (this.process == null) {
+            return;
+        }
+        ProcessHandle root = this.process.toHandle();
+        // Collected before anything dies: orphans are no longer descendants.
+        List<ProcessHandle> tree = Stream.concat(root.descendants(), Stream.of(root)).toList();
+        tree.forEach(ProcessHandle::destroy);
+        awaitExit(tree, Duration.ofSeconds(30));
+        tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        awaitExit(tree, Duration.ofSeconds(10));
+        this.process = null;
+        if (this.shutdownHook != null && Thread.currentThread() != this.shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(this.shutdownHook);
+            }
+            catch (IllegalStateException ex) {
+                // The JVM is already shutting down; the hook runs or ran anyway.
+            }
+        }
+        this.shutdownHook = null;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /**
+     * Whether the Keycloak process is alive.
+     *
+     * @return {@code true} between a successful {@link #start()} and {@link #stop()}
+     */
+    public synchronized boolean isRunning() {
+        return this.process != null && this.process.isAlive();
+    }
+
+    /**
+     * The process id of the started {@code kc.sh} (which becomes the Keycloak JVM when the
+     * script re-launches it with {@code exec}).
+     *
+     * @return the pid
+     * @throws IllegalStateException if not running
+     */
+    public synchronized long pid() {
+        return running().pid();
+    }
+
+    /**
+     * The process handle of the started {@code kc.sh}.
+     *
+     * @return the handle
+     * @throws IllegalStateException if not running
+     */
+    public synchronized ProcessHandle processHandle() {
+        return running().toHandle();
+    }
+
+    /**
+     * Keycloak's base URL.
+     *
+     * @return e.g. {@code http://localhost:8180}
+     */
+    public URI baseUrl() {
+        return URI.create("http://localhost:" + this.httpPort);
+    }
+
+    /**
+     * A realm's issuer, the value for {@code spring.security.oauth2.resourceserver.jwt.issuer-uri}.
+     *
+     * @param realm the realm
+     * @return e.g. {@code http://localhost:8180/realms/edp}
+     */
+    public URI issuerUri(String realm) {
+        return Http.resolve(baseUrl(), "/realms/" + realm);
+    }
+
+    /**
+     * The HTTP port in use (the chosen one when the builder said 0).
+     *
+     * @return the port
+     */
+    public int httpPort() {
+        return this.httpPort;
+    }
+
+    /**
+     * The management port serving {@code /health}, {@code /health/ready} and {@code /metrics}.
+     *
+     * @return the port
+     */
+    public int managementPort() {
+        return this.managementPort;
+    }
+
+    /**
+     * The bootstrap admin of the master realm.
+     *
+     * @return the username
+     */
+    public String adminUsername() {
+        return this.config.adminUsername;
+    }
+
+    /**
+     * The bootstrap admin's password (generated unless configured).
+     *
+     * @return the password
+     */
+    public String adminPassword() {
+        return this.config.adminPassword;
+    }
+
+    /**
+     * The secret a client of an imported realm file was given, either configured or generated.
+     *
+     * @param clientId the client, e.g. {@link EdpRealm#PORTAL_CLIENT_ID}
+     * @return its secret
+     * @throws IllegalArgumentException if this server set no secret for that client
+     */
+    public String clientSecret(String clientId) {
+        String secret = this.placeholderValues.get(EdpRealm.secretVariable(clientId));
+        if (secret == null) {
+            secret = this.config.clientSecrets.get(clientId);
+        }
+        if (secret == null) {
+            throw new IllegalArgumentException("No secret was set for client " + clientId);
+        }
+        return secret;
+    }
+
+    /**
+     * Connects an admin client as the bootstrap admin.
+     *
+     * @return a new admin client; close it when done
+     */
+    public KeycloakAdmin admin() {
+        return KeycloakAdmin.connect(baseUrl(), this.config.adminUsername, this.config.adminPassword);
+    }
+
+    /**
+     * The Keycloak home directory (the unpacked distribution).
+     *
+     * @return the directory holding {@code bin/kc.sh}
+     */
+    public Path home() {
+        return this.home;
+    }
+
+    /**
+     * Where Keycloak's console output goes.
+     *
+     * @return the log file
+     */
+    public Path logFile() {
+        return (this.config.logFile != null) ? this.config.logFile
+                : this.config.workDir.toAbsolutePath().resolve("keycloak.log");
+    }
+
+    /**
+     * The last lines of the log, for error messages.
+     *
+     * @param count how many lines
+     * @return the lines joined with line breaks, empty if there is no log
+     */
+    public String lastLogLines(int count) {
+        try {
+            if (!Files.exists(logFile())) {
+                return "";
+            }
+            List<String> lines = Files.readAllLines(logFile(), StandardCharsets.UTF_8);
+            return String.join(System.lineSeparator(), lines.subList(Math.max(0, lines.size() - count), lines.size()));
+        }
+        catch (IOException | UncheckedIOException ex) {
+            return "(log unreadable: " + ex.getMessage() + ")";
+        }
+    }
+
+    private Process running() {
+        if (this.process == null) {
+            throw new IllegalStateException("Keycloak is not running");
+        }
+        return this.process;
+    }
+
+    private List<RealmFile> prepareImport() throws IOException {
+        Path importDir = this.home.resolve("data/import");
+        // Only this start's realm files: leftovers from an earlier start must not be imported.
+        KeycloakDistribution.deleteRecursively(importDir);
+        Files.createDirectories(importDir);
+        List<Path> sources = new ArrayList<>(this.config.realmFiles);
+        if (this.config.edpRealm) {
+            sources.add(EdpRealm.copyTo(this.config.workDir.toAbsolutePath().resolve("realms")));
+        }
+        List<RealmFile> realms = new ArrayList<>();
+        for (Path source : sources) {
+            RealmFile realm = RealmFile.read(source);
+            for (String variable : realm.placeholders()) {
+                this.placeholderValues.computeIfAbsent(variable, this::placeholderValue);
+            }
+            Files.copy(source, importDir.resolve(realm.name() + "-realm.json"));
+            realms.add(realm);
+        }
+        return realms;
+    }
+
+    private String placeholderValue(String variable) {
+        for (Map.Entry<String, String> secret : this.config.clientSecrets.entrySet()) {
+            if (EdpRealm.secretVariable(secret.getKey()).equals(variable)) {
+                return secret.getValue();
+            }
+        }
+        String inherited = System.getenv(variable);
+        if (inherited != null && !inherited.isEmpty()) {
+            return inherited;
+        }
+        if (variable.endsWith("_SECRET")) {
+            return Secrets.generateClientSecret();
+        }
+        throw new IllegalStateException("Realm placeholder ${" + variable + "} has no value: set the environment"
+                + " variable, or Keycloak would import the placeholder text literally");
+    }
+
+    private List<String> command() {
+        List<String> command = new ArrayList<>();
+        command.add(this.home.resolve("bin/kc.sh").toString());
+        command.add("start-dev");
+        command.add("--http-port=" + this.httpPort);
+        command.add("--http-management-port=" + this.managementPort);
+        command.add("--health-enabled=true");
+        command.add("--import-realm");
+        if (this.config.jdbcUrl == null) {
+            command.add("--db=dev-file");
+        }
+        else {
+            command.add("--db=postgres");
+            command.add("--db-url=" + this.config.jdbcUrl);
+            command.add("--db-username=" + this.config.dbUsername);
+            // The password goes in through KC_DB_PASSWORD: arguments are visible to every local user.
+        }
+        return command;
+    }
+
+    private void configureEnvironment(Map<String, String> environment) {
+        // The caller's Keycloak settings must not leak into this server's configuration.
+        environment.keySet()
+            .removeIf((name) -> name.startsWith("KC_") || name.startsWith("QUARKUS_") || name.startsWith("JAVA_OPTS")
+                    || name.equals("JAVA_ADD_OPENS") || name.equals("JAVA") || name.equals("DEBUG"));
+        environment.put("JAVA_HOME", this.config.javaHome.toString());
+        environment.put("JAVA_OPTS_KC_HEAP", this.config.heapOptions);
+        String javaOptions = javaOptions(javaFeatureVersion(this.config.javaHome));
+        if (!javaOptions.isEmpty()) {
+            environment.put("JAVA_OPTS_APPEND", javaOptions);
+        }
+        environment.put("KC_BOOTSTRAP_ADMIN_USERNAME", this.config.adminUsername);
+        environment.put("KC_BOOTSTRAP_ADMIN_PASSWORD", this.config.adminPassword);
+        if (this.config.dbPassword != null) {
+            environment.put("KC_DB_PASSWORD", this.config.dbPassword);
+        }
+        environment.putAll(this.placeholderValues);
+    }
+
+    static String javaOptions(int javaFeatureVersion) {
+        if (javaFeatureVersion < 21) {
+            throw new IllegalStateException("Keycloak 26 needs a JDK 21 or later, not " + javaFeatureVersion);
+        }
+        // JBoss Threads resets thread locals through java.lang internals; from JDK 24 on that needs
+        // this opening, or request threads die on shutdown with IllegalAccessError.
+        return (javaFeatureVersion >= 24) ? "--add-opens=java.base/java.lang=ALL-UNNAMED" : "";
+    }
+
+    static int javaFeatureVersion(Path javaHome) {
+        if (javaHome.toAbsolutePath().normalize().equals(Path.of(System.getProperty("java.home")).toAbsolutePath().normalize())) {
+            return Runtime.version().feature();
+        }
+        Properties release = new Properties();
+        try (var in = Files.newInputStream(javaHome.resolve("release"))) {
+            release.load(in);
+        }
+        catch (IOException ex) {
+            throw new IllegalStateException("No JDK at " + javaHome + " (no readable release file)", ex);
+        }
+        String version = release.getProperty("JAVA_VERSION", "").replace("\"", "");
+        if (version.startsWith("1.")) {
+            version = version.substring(2);
+        }
+        Matcher feature = Pattern.compile("^(\\d+)").matcher(version);
+        if (!feature.find()) {
+            throw new IllegalStateException("Cannot read the Java version of " + javaHome + ": " + version);
+        }
+        return Integer.parseInt(feature.group(1));
+    }
+
+    private void awaitReady(List<RealmFile> realms, Instant deadline) {
+        URI ready = URI.create("http://localhost:" + this.managementPort + "/health/ready");
+        try (HttpClient client = Http.newClient()) {
+            while (!answers(client, ready)) {
+                if (!this.process.isAlive()) {
+                    throw new IllegalStateException("Keycloak exited with code " + this.process.exitValue()
+                            + " while starting. Last lines of " + logFile() + ":" + System.lineSeparator()
+                            + lastLogLines(LOG_LINES_IN_ERRORS));
+                }
+                if (Instant.now().isAfter(deadline)) {
+                    throw new IllegalStateException("Keycloak was not ready within " + this.config.startTimeout
+                            + " (" + ready + "). Last lines of " + logFile() + ":" + System.lineSeparator()
+                            + lastLogLines(LOG_LINES_IN_ERRORS));
+                }
+                sleep(Duration.ofMillis(500));
+            }
+            for (RealmFile realm : realms) {
+                URI discovery = Http.resolve(issuerUri(realm.name()), "/.well-known/openid-configuration");
+                if (!answers(client, discovery)) {
+                    throw new IllegalStateException("Keycloak is up but realm " + realm.name() + " was not imported ("
+                            + discovery + "). Last lines of " + logFile() + ":" + System.lineSeparator()
+                            + lastLogLines(LOG_LINES_IN_ERRORS));
+                }
+            }
+        }
+    }
+
+    private static boolean answers(HttpClient client, URI uri) {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build();
+            return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        }
+        catch (IOException ex) {
+            return false;
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for Keycloak", ex);
+        }
+    }
+
+    private void reconcileClientSecrets(List<RealmFile> realms) {
+        Map<RealmFile.Client, String> secrets = new LinkedHashMap<>();
+        for (RealmFile realm : realms) {
+            realm.secretPlaceholders()
+                .forEach((client, variable) -> secrets.put(client, this.placeholderValues.get(variable)));
+        }
+        if (secrets.isEmpty()) {
+            return;
+        }
+        try (KeycloakAdmin admin = admin()) {
+            secrets.forEach((client, secret) -> admin.setClientSecret(client.realm(), client.clientId(), secret));
+        }
+        catch (KeycloakException ex) {
+            throw new IllegalStateException("Keycloak is up, but setting the client secrets failed. If " + this.home
+                    + "/data is from an earlier start, its admin password is that start's: pass it, or start with"
+                    + " fresh data. " + ex.getMessage(), ex);
+        }
+    }
+
+    private static int choosePort(int requested, String purpose) {
+        if (requested == 0) {
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            }
+            catch (IOException ex) {
+                throw new UncheckedIOException("Could not find a free " + purpose + " port", ex);
+            }
+        }
+        try (ServerSocket socket = new ServerSocket(requested)) {
+            return requested;
+        }
+        catch (IOException ex) {
+            throw new IllegalStateException("Keycloak's " + purpose + " port " + requested + " is in use", ex);
+        }
+    }
+
+    private static void awaitExit(List<ProcessHandle> processes, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        for (ProcessHandle process : processes) {
+            long remaining = Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
+            try {
+                process.onExit().get(remaining, TimeUnit.MILLISECONDS);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            catch (Exception ex) {
+                // Timed out: the caller escalates.
+            }
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for Keycloak", ex);
+        }
+    }
+
+    /**
+     * Configures a {@link KeycloakServer}.
+     */
+    public static final class Builder {
+
+        private final Path workDir;
+
+        private int httpPort = DEFAULT_HTTP_PORT;
+
+        private int managementPort;
+
+        private KeycloakDistribution distribution;
+
+        private String jdbcUrl;
+
+        private String dbUsername;
+
+        private String dbPassword;
+
+        private final List<Path> realmFiles = new ArrayList<>();
+
+        private boolean edpRealm;
+
+        private String adminUsername = "admin";
+
+        private String adminPassword;
+
+        private final Map<String, String> clientSecrets = new LinkedHashMap<>();
+
+        private Path javaHome = Path.of(System.getProperty("java.home"));
+
+        private String heapOptions = "-Xms64m -Xmx512m";
+
+        private Path logFile;
+
+        private Duration startTimeout = Duration.ofMinutes(3);
+
+        private boolean freshData;
+
+        private Builder(Path workDir) {
+            this.workDir = Objects.requireNonNull(workDir, "workDir");
+        }
+
+        /**
+         * The HTTP port; {@value KeycloakServer#DEFAULT_HTTP_PORT} unless set.
+         *
+         * @param port a port, or 0 for a free one
+         * @return this builder
+         */
+        public Builder httpPort(int port) {
+            this.httpPort = port;
+            return this;
+        }
+
+        /**
+         * The management port (health, metrics); a free one unless set.
+         *
+         * @param port a port, or 0 for a free one
+         * @return this builder
+         */
+        public Builder managementPort(int port) {
+            this.managementPort = port;
+            return this;
+        }
+
+        /**
+         * The distribution to run; {@link KeycloakDistribution#locate()} unless set.
+         *
+         * @param distribution the distribution
+         * @return this builder
+         */
+        public Builder distribution(KeycloakDistribution distribution) {
+            this.distribution = distribution;
+            return this;
+        }
+
+        /**
+         * Stores Keycloak's data in PostgreSQL instead of the {@code dev-file} H2 store.
+         *
+         * @param jdbcUrl e.g. {@code jdbc:postgresql://localhost:5432/keycloak}
+         * @param username database user
+         * @param password their password
+         * @return this builder
+         */
+        public Builder postgres(String jdbcUrl, String username, String password) {
+            this.jdbcUrl = Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+            this.dbUsername = Objects.requireNonNull(username, "username");
+            this.dbPassword = Objects.requireNonNull(password, "password");
+            return this;
+        }
+
+        /**
+         * Imports the EDP realm ({@link EdpRealm#RESOURCE}).
+         *
+         * @return this builder
+         */
+        public Builder edpRealm() {
+            this.edpRealm = true;
+            return this;
+        }
+
+        /**
+         * Imports a realm export file.
+         *
+         * @param realmFile a realm JSON file
+         * @return this builder
+         */
+        public Builder realmFile(Path realmFile) {
+            this.realmFiles.add(realmFile);
+            return this;
+        }
+
+        /**
+         * The master realm's bootstrap admin; {@code admin} with a generated password unless set.
+         *
+         * @param username the username
+         * @param password the password
+         * @return this builder
+         */
+        public Builder bootstrapAdmin(String username, String password) {
+            this.adminUsername = Objects.requireNonNull(username, "username");
+            this.adminPassword = Objects.requireNonNull(password, "password");
+            return this;
+        }
+
+        /**
+         * A client's secret; a generated one for clients whose realm-file secret is a
+         * {@code ${…_CLIENT_SECRET}} placeholder unless set.
+         *
+         * @param clientId the client
+         * @param secret its secret
+         * @return this builder
+         */
+        public Builder clientSecret(String clientId, String secret) {
+            this.clientSecrets.put(clientId, Objects.requireNonNull(secret, "secret"));
+            return this;
+        }
+
+        /**
+         * The JDK that runs Keycloak (21 or later); the caller's own unless set.
+         *
+         * @param javaHome a JDK's home directory
+         * @return this builder
+         */
+        public Builder javaHome(Path javaHome) {
+            this.javaHome = Objects.requireNonNull(javaHome, "javaHome");
+            return this;
+        }
+
+        /**
+         * Heap options of Keycloak's JVM; {@code -Xms64m -Xmx512m} unless set.
+         *
+         * @param heapOptions JVM heap options
+         * @return this builder
+         */
+        public Builder heapOptions(String heapOptions) {
+            this.heapOptions = Objects.requireNonNull(heapOptions, "heapOptions");
+            return this;
+        }
+
+        /**
+         * Where Keycloak's console output goes; {@code <workDir>/keycloak.log} unless set.
+         *
+         * @param logFile the log file; appended to
+         * @return this builder
+         */
+        public Builder logFile(Path logFile) {
+            this.logFile = logFile.toAbsolutePath();
+            return this;
+        }
+
+        /**
+         * How long {@link KeycloakServer#start()} waits, unpacking included; 3 minutes unless set.
+         *
+         * @param timeout the timeout
+         * @return this builder
+         */
+        public Builder startTimeout(Duration timeout) {
+            this.startTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * Deletes the distribution's {@code data} directory (the dev-file database) before
+         * starting, so realms are imported and the bootstrap admin is created afresh.
+         *
+         * @param freshData whether to start from empty data
+         * @return this builder
+         */
+        public Builder freshData(boolean freshData) {
+            this.freshData = freshData;
+            return this;
+        }
+
+        /**
+         * The configured server, not started yet.
+         *
+         * @return the server
+         */
+        public KeycloakServer build() {
+            if (this.adminPassword == null) {
+                this.adminPassword = Secrets.generatePassword();
+            }
+            return new KeycloakServer(this);
+        }
+    }
+}
