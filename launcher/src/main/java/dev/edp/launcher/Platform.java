@@ -1,0 +1,315 @@
+package dev.edp.launcher;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The running platform: the database and the service processes, started in stages and stopped in
+ * the reverse order. Safe to stop from a shutdown hook while another thread is still starting it:
+ * nothing is started once stopping has begun, so nothing is left behind.
+ */
+final class Platform implements AutoCloseable {
+
+    static final URI EUREKA_URL = URI.create("http://localhost:8761/eureka/");
+
+    static final Duration STOP_GRACE = Duration.ofSeconds(20);
+
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(500);
+
+    private final Workspace workspace;
+
+    private final LauncherSettings settings;
+
+    private final PrintStream out;
+
+    private final HttpReadiness http = new HttpReadiness(POLL_INTERVAL);
+
+    private final Object lock = new Object();
+
+    /** Started stages, latest first; a stage is a group of processes started together. */
+    private final Deque<List<ManagedProcess>> stages = new ArrayDeque<>();
+
+    private final List<RunningService> services = new ArrayList<>();
+
+    private Database database;
+
+    private boolean stopping;
+
+    Platform(Workspace workspace, LauncherSettings settings, PrintStream out) {
+        this.workspace = workspace;
+        this.settings = settings;
+        this.out = out;
+    }
+
+    /** A service that is up, for the status table. */
+    record RunningService(ServiceSpec spec, long pid) {
+    }
+
+    Database startDatabase() throws IOException, SQLException, StartupException {
+        Optional<DatabaseCoordinates> external = settings.externalDatabase();
+        synchronized (lock) {
+            ensureNotStopping();
+            if (external.isPresent()) {
+                database = new Database.External(external.get());
+                return database;
+            }
+            requireFreePorts("postgres", List.of(settings.postgresPort()));
+            out.println("Starting PostgreSQL on port " + settings.postgresPort() + " ...");
+            EmbeddedDatabase embedded = EmbeddedDatabase.start(workspace.dataDir().resolve("postgres"),
+                    settings.postgresPort(), workspace.logFile("postgres"));
+            database = embedded;
+            embedded.postmasterPid().ifPresent(pid -> writePid("postgres", pid));
+            return embedded;
+        }
+    }
+
+    /**
+     * Starts the services of one stage together and returns when all of them are ready.
+     *
+     * @throws StartupException naming the first service that exited or timed out; whatever was
+     *                          started stays registered, so {@link #close()} stops it
+     */
+    void startStage(List<ServiceSpec> specs) throws IOException, StartupException, InterruptedException {
+        for (ServiceSpec spec : specs) {
+            if (!Files.isRegularFile(spec.jar(workspace.root()))) {
+                throw new StartupException(spec.name(), "missing " + spec.jar(workspace.root())
+                        + " (build it with ./edp build)", List.of());
+            }
+            requireFreePorts(spec.name(), List.of(spec.port(), spec.managementPort()));
+        }
+        List<ManagedProcess> stage = new ArrayList<>();
+        Map<ManagedProcess, ServiceSpec> specOf = new HashMap<>();
+        synchronized (lock) {
+            ensureNotStopping();
+            stages.push(stage);
+        }
+        for (ServiceSpec spec : specs) {
+            ManagedProcess process = serviceProcess(spec);
+            synchronized (lock) {
+                ensureNotStopping();
+                process.start();
+                stage.add(process);
+            }
+            specOf.put(process, spec);
+            writePid(spec.name(), process.pid());
+            out.println("Started " + spec.name() + " (pid " + process.pid() + ")");
+        }
+        awaitReady(stage, specOf);
+        synchronized (lock) {
+            stage.forEach(p -> services.add(new RunningService(specOf.get(p), p.pid())));
+        }
+    }
+
+    private void awaitReady(List<ManagedProcess> stage, Map<ManagedProcess, ServiceSpec> specOf)
+            throws StartupException, InterruptedException {
+        // One waiting virtual thread per service; the first failure wins and the others are abandoned.
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            CompletionService<ManagedProcess> completion = new ExecutorCompletionService<>(executor);
+            List<Future<ManagedProcess>> futures = new ArrayList<>();
+            for (ManagedProcess process : stage) {
+                futures.add(completion.submit(() -> {
+                    http.await(process, specOf.get(process).readinessUrl(), settings.startTimeout());
+                    return process;
+                }));
+            }
+            try {
+                for (int i = 0; i < stage.size(); i++) {
+                    ManagedProcess ready = completion.take().get();
+                    out.println("  " + ready.name() + " is ready");
+                }
+            }
+            catch (ExecutionException ex) {
+                futures.forEach(f -> f.cancel(true));
+                if (ex.getCause() instanceof StartupException startup) {
+                    throw startup;
+                }
+                throw new IllegalStateException(ex.getCause());
+            }
+        }
+    }
+
+    /** Waits until every started service that registers in Eureka shows there as UP. */
+    void awaitEurekaRegistration() throws StartupException, InterruptedException {
+        Set<String> names = new LinkedHashSet<>();
+        List<ManagedProcess> processes = new ArrayList<>();
+        synchronized (lock) {
+            services.forEach(s -> s.spec().eurekaName().ifPresent(names::add));
+            stages.forEach(processes::addAll);
+        }
+        out.println("Waiting for " + names.size() + " services to register in Eureka ...");
+        new EurekaApps(EUREKA_URL, http, POLL_INTERVAL).awaitRegistered(names, processes, settings.startTimeout());
+    }
+
+    List<RunningService> services() {
+        synchronized (lock) {
+            return List.copyOf(services);
+        }
+    }
+
+    Database database() {
+        return database;
+    }
+
+    /** Services that were started and have since exited, so the launcher can tell the user. */
+    List<ManagedProcess> deadProcesses() {
+        synchronized (lock) {
+            return stages.stream().flatMap(List::stream).filter(p -> !p.isAlive()).toList();
+        }
+    }
+
+    boolean isStopping() {
+        synchronized (lock) {
+            return stopping;
+        }
+    }
+
+    private ManagedProcess serviceProcess(ServiceSpec spec) {
+        List<String> command = new ArrayList<>(sessionPrefix());
+        command.add(javaExecutable());
+        command.addAll(settings.serviceJavaOptions());
+        command.add("-jar");
+        command.add(spec.jar(workspace.root()).toString());
+        Map<String, String> env = new HashMap<>();
+        DatabaseCoordinates db = database.coordinates();
+        env.put("EDP_DB_URL", db.jdbcUrl());
+        env.put("EDP_DB_USER", db.user());
+        env.put("EDP_DB_PASSWORD", db.password());
+        env.put("EUREKA_URL", EUREKA_URL.toString());
+        // Plain text logs for people reading .edp/logs; JSON is for log shippers.
+        env.put("EDP_LOG_FORMAT", null);
+        return new ManagedProcess(spec.name(), command, env, workspace.root(), workspace.logFile(spec.name()));
+    }
+
+    /** The JDK running the launcher (found by ./edp) runs the services too. */
+    static String javaExecutable() {
+        return ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    /*
+     * Ctrl-C in a terminal signals the whole foreground process group. Children in their own session
+     * do not get it, so the launcher alone decides the order: services in reverse, then PostgreSQL
+     * (which pg_ctl already starts in its own session). setsid execs in place for a child that is not a
+     * group leader, so the pid stays the service's; --wait covers the case where it has to fork.
+     */
+    private static List<String> sessionPrefix() {
+        for (String dir : List.of("/usr/bin", "/bin")) {
+            if (Files.isExecutable(Path.of(dir, "setsid"))) {
+                return List.of(dir + "/setsid", "--wait");
+            }
+        }
+        return List.of();
+    }
+
+    private static void requireFreePorts(String component, List<Integer> ports) throws StartupException {
+        for (int port : ports) {
+            try (ServerSocket socket = new ServerSocket(port)) {
+                socket.setReuseAddress(true);
+            }
+            catch (IOException ex) {
+                throw new StartupException(component, "port " + port
+                        + " is already in use (another EDP still running? try ./edp status / ./edp down)", List.of());
+            }
+        }
+    }
+
+    private void ensureNotStopping() throws StartupException {
+        if (stopping) {
+            throw new StartupException("launcher", "stopping", List.of());
+        }
+    }
+
+    private void writePid(String name, long pid) {
+        try {
+            Files.writeString(workspace.pidFile(name), pid + "\n");
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /** Stops everything that was started, latest stage first; idempotent. */
+    @Override
+    public void close() {
+        List<List<ManagedProcess>> toStop;
+        Database db;
+        synchronized (lock) {
+            if (stopping) {
+                return;
+            }
+            stopping = true;
+            toStop = List.copyOf(stages);
+            db = database;
+        }
+        if (!toStop.isEmpty() || db != null) {
+            out.println("Stopping EDP ...");
+        }
+        try {
+            for (List<ManagedProcess> stage : toStop) {
+                // A stage started together also stops together: no need to wait 20 s per service.
+                stage.forEach(ManagedProcess::requestStop);
+                for (ManagedProcess process : stage) {
+                    process.awaitStop(STOP_GRACE);
+                }
+            }
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            toStop.forEach(stage -> stage.forEach(ManagedProcess::kill));
+        }
+        if (db != null) {
+            try {
+                db.close();
+            }
+            catch (RuntimeException ex) {
+                out.println("Could not stop PostgreSQL cleanly: " + ex.getMessage());
+            }
+        }
+        cleanRunDirectory();
+        out.println("EDP stopped.");
+    }
+
+    /** Removes the run files, but keeps the pid file of anything still alive for ./edp down. */
+    void cleanRunDirectory() {
+        if (!Files.isDirectory(workspace.runDir())) {
+            return;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(workspace.runDir())) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                boolean ownPidFile = file.equals(workspace.pidFile("launcher"));
+                if (name.endsWith(".pid") && !ownPidFile && RunDirectory.isAlive(file)) {
+                    out.println("Still running, left for ./edp down: " + name);
+                    continue;
+                }
+                Files.deleteIfExists(file);
+            }
+        }
+        catch (IOException ex) {
+            out.println("Could not clean " + workspace.runDir() + ": " + ex.getMessage());
+        }
+    }
+}

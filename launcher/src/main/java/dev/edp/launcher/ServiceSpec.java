@@ -1,0 +1,62 @@
+package dev.edp.launcher;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * One EDP service as the launcher sees it: where its jar is, where it answers, how to tell it is
+ * ready and under which name it registers in Eureka. The ports are the services' own defaults;
+ * the launcher does not set them, it only needs to know where to look.
+ *
+ * @param name           module name; also the jar ({@code <name>/target/<name>.jar}), log and pid file name
+ * @param url            where the service answers (what the status table prints)
+ * @param managementPort actuator port (plain HTTP)
+ * @param eurekaName     application name in Eureka, empty for the registry itself
+ */
+record ServiceSpec(String name, URI url, int managementPort, Optional<String> eurekaName) {
+
+    /** Started first and alone: every other service registers with it. */
+    static final ServiceSpec REGISTRY = new ServiceSpec("service-registry", URI.create("http://localhost:8761"), 9761,
+            Optional.empty());
+
+    /** Started together once the registry is ready; they need the database and the registry only. */
+    static final List<ServiceSpec> APPLICATION_SERVICES = List.of(
+            service("masterdata", 8081, 9081),
+            service("onboarding", 8082, 9082),
+            service("device-management", 8083, 9083),
+            service("monitoring", 8084, 9084),
+            service("portal-gateway", 8080, 9080),
+            // E3 answers plain HTTP on 8443 until its TLS listener lands; the table says so.
+            service("e3-proxy", 8443, 9443));
+
+    static List<ServiceSpec> all() {
+        return Stream.concat(Stream.of(REGISTRY), APPLICATION_SERVICES.stream()).toList();
+    }
+
+    private static ServiceSpec service(String name, int port, int managementPort) {
+        return new ServiceSpec(name, URI.create("http://localhost:" + port), managementPort,
+                Optional.of(name.toUpperCase(Locale.ROOT)));
+    }
+
+    Path jar(Path repositoryRoot) {
+        return repositoryRoot.resolve(name).resolve("target").resolve(name + ".jar");
+    }
+
+    int port() {
+        return url.getPort();
+    }
+
+    /** The overall health, for people and {@code ./edp status}. */
+    URI healthUrl() {
+        return URI.create("http://localhost:" + managementPort + "/actuator/health");
+    }
+
+    /** Readiness rather than liveness: ready means the database is migrated and traffic is welcome. */
+    URI readinessUrl() {
+        return URI.create("http://localhost:" + managementPort + "/actuator/health/readiness");
+    }
+}

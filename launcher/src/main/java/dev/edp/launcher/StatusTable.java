@@ -1,0 +1,57 @@
+package dev.edp.launcher;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The summary printed once everything is up, and kept in {@code .edp/run/ready} for {@code ./edp up --detach}. */
+final class StatusTable {
+
+    private StatusTable() {
+    }
+
+    static String render(List<Platform.RunningService> services, Database database, Workspace workspace,
+            Duration startTime) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] { "SERVICE", "URL", "HEALTH", "PID" });
+        for (Platform.RunningService service : services) {
+            rows.add(new String[] { service.spec().name(), service.spec().url().toString(),
+                    service.spec().healthUrl().toString(), Long.toString(service.pid()) });
+        }
+        StringBuilder text = new StringBuilder();
+        text.append(String.format(Locale.ROOT, "EDP is up (started in %.1f s).%n%n", startTime.toMillis() / 1000.0));
+        text.append(columns(rows));
+        text.append(System.lineSeparator());
+        List<String[]> links = List.of(
+                new String[] { "Eureka dashboard", "http://localhost:8761/" },
+                new String[] { "Spring Boot Admin", "http://localhost:8761/admin" },
+                new String[] { "Portal and API", "http://localhost:8080  (portal-gateway)" },
+                // E3's TLS listener (https://localhost:8443 with client certificates) is not there yet.
+                new String[] { "E3 device endpoint", "http://localhost:8443  (plain HTTP for now)" },
+                new String[] { "PostgreSQL", database.description() },
+                new String[] { "Logs", workspace.logsDir().toString() });
+        text.append(columns(links));
+        text.append(System.lineSeparator());
+        text.append("Stop with Ctrl-C (or ./edp down when started with --detach).").append(System.lineSeparator());
+        return text.toString();
+    }
+
+    private static String columns(List<String[]> rows) {
+        int[] widths = new int[rows.getFirst().length];
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                widths[i] = Math.max(widths[i], row[i].length());
+            }
+        }
+        StringBuilder text = new StringBuilder();
+        for (String[] row : rows) {
+            StringBuilder line = new StringBuilder("  ");
+            for (int i = 0; i < row.length; i++) {
+                line.append(i < row.length - 1 ? String.format("%-" + (widths[i] + 3) + "s", row[i]) : row[i]);
+            }
+            text.append(line.toString().stripTrailing()).append(System.lineSeparator());
+        }
+        return text.toString();
+    }
+}

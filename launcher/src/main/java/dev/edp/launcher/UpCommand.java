@@ -1,0 +1,143 @@
+package dev.edp.launcher;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code up}: starts PostgreSQL and the services, prints where everything is, and runs until stopped. */
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = "Starts PostgreSQL and every EDP service; Ctrl-C or SIGTERM stops them all.")
+final class UpCommand implements Callable<Integer> {
+
+    private static final Duration WATCH_INTERVAL = Duration.ofSeconds(2);
+
+    @Option(names = "--fresh", description = "Delete .edp/data (the embedded database) before starting.")
+    boolean fresh;
+
+    private final PrintStream out = System.out;
+
+    private final PrintStream err = System.err;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        Instant began = ProcessHandle.current().info().startInstant().orElseGet(Instant::now);
+        Workspace workspace = Workspace.locate();
+        LauncherSettings settings;
+        try {
+            settings = LauncherSettings.fromEnvironment(System.getenv());
+        }
+        catch (IllegalArgumentException ex) {
+            err.println(ex.getMessage());
+            return 2;
+        }
+        Map<String, Long> leftovers = RunDirectory.liveProcesses(workspace.runDir());
+        // ./edp up --detach records the launcher's pid before the launcher gets to it.
+        leftovers.values().remove(ProcessHandle.current().pid());
+        if (!leftovers.isEmpty()) {
+            err.println("EDP is already running, or a previous run left processes behind: " + leftovers
+                    + System.lineSeparator() + "Stop them with ./edp down first.");
+            return 1;
+        }
+        prepare(workspace);
+
+        Platform platform = new Platform(workspace, settings, out);
+        Runtime.getRuntime().addShutdownHook(new Thread(platform::close, "edp-shutdown"));
+        try {
+            platform.startDatabase();
+            platform.startStage(List.of(ServiceSpec.REGISTRY));
+            platform.startStage(ServiceSpec.APPLICATION_SERVICES);
+            platform.awaitEurekaRegistration();
+        }
+        catch (StartupException ex) {
+            if (!platform.isStopping()) { // else Ctrl-C came during startup: not a failure to report
+                reportFailure(ex);
+                platform.close();
+            }
+            return 1;
+        }
+        catch (IOException | SQLException ex) {
+            err.println("EDP failed to start: " + ex.getMessage());
+            platform.close();
+            return 1;
+        }
+        String table = StatusTable.render(platform.services(), platform.database(), workspace,
+                Duration.between(began, Instant.now()));
+        out.println();
+        out.print(table);
+        out.flush();
+        // Written aside and moved, so ./edp up --detach never prints half a table.
+        Path ready = workspace.readyFile().resolveSibling("ready.tmp");
+        Files.writeString(ready, table);
+        Files.move(ready, workspace.readyFile(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        watch(platform);
+        return 0;
+    }
+
+    private void prepare(Workspace workspace) throws IOException {
+        if (fresh && Files.exists(workspace.dataDir())) {
+            out.println("--fresh: deleting " + workspace.dataDir());
+            deleteRecursively(workspace.dataDir());
+        }
+        workspace.createDirectories();
+        try (DirectoryStream<Path> stale = Files.newDirectoryStream(workspace.runDir())) {
+            for (Path file : stale) {
+                Files.deleteIfExists(file);
+            }
+        }
+        Files.writeString(workspace.pidFile("launcher"), ProcessHandle.current().pid() + "\n");
+        // ./edp status reads this instead of keeping its own copy of the ports.
+        Files.writeString(workspace.endpointsFile(), ServiceSpec.all().stream()
+                .map(s -> s.name() + "\t" + s.url() + "\t" + s.healthUrl())
+                .collect(Collectors.joining("\n", "", "\n")));
+    }
+
+    private void reportFailure(StartupException ex) {
+        err.println();
+        err.println("EDP failed to start: " + ex.getMessage());
+        if (!ex.logTail().isEmpty()) {
+            err.println("---- last " + ex.logTail().size() + " lines of .edp/logs/" + ex.component() + ".log ----");
+            ex.logTail().forEach(err::println);
+            err.println("----");
+        }
+        err.flush();
+    }
+
+    /** Runs until the JVM is stopped; tells the user when a service dies instead of failing silently. */
+    private void watch(Platform platform) throws InterruptedException {
+        Set<String> reported = new HashSet<>();
+        while (!platform.isStopping()) {
+            Thread.sleep(WATCH_INTERVAL);
+            for (ManagedProcess dead : platform.deadProcesses()) {
+                if (reported.add(dead.name()) && !platform.isStopping()) {
+                    err.println("WARNING: " + dead.name() + " exited with code " + dead.exitCode().orElse(-1)
+                            + "; see " + dead.logFile());
+                }
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}

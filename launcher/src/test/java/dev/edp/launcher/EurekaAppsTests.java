@@ -1,0 +1,138 @@
+package dev.edp.launcher;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class EurekaAppsTests {
+
+    @TempDir
+    Path dir;
+
+    private HttpServer server;
+
+    private ManagedProcess process;
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        if (server != null) {
+            server.stop(0);
+        }
+        if (process != null) {
+            process.stop(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void readsApplicationsWithAnInstanceUp() {
+        String json = apps(app("MASTERDATA", "UP"), app("ONBOARDING", "STARTING"),
+                """
+                        {"name":"MONITORING","instance":[%s,%s]}""".formatted(instance("MONITORING", "DOWN"),
+                        instance("MONITORING", "UP")));
+
+        assertThat(EurekaApps.upApplications(json)).containsExactly("MASTERDATA", "MONITORING");
+    }
+
+    @Test
+    void readsALoneApplicationWrittenAsAnObject() {
+        String json = """
+                {"applications":{"versions__delta":"1","application":{"name":"E3-PROXY","instance":%s}}}"""
+                .formatted(instance("E3-PROXY", "UP"));
+
+        assertThat(EurekaApps.upApplications(json)).containsExactly("E3-PROXY");
+    }
+
+    @Test
+    void anEmptyRegistryHasNoApplications() {
+        assertThat(EurekaApps.upApplications("{\"applications\":{\"versions__delta\":\"1\",\"application\":[]}}"))
+                .isEmpty();
+    }
+
+    @Test
+    void waitsUntilEveryServiceIsRegisteredAskingForJson() throws Exception {
+        AtomicReference<String> body = new AtomicReference<>(apps(app("MASTERDATA", "UP")));
+        AtomicReference<String> accept = new AtomicReference<>();
+        URI eureka = serve(body, accept);
+        process = sleeper();
+        Thread.ofVirtual().start(() -> {
+            sleep(300);
+            body.set(apps(app("MASTERDATA", "UP"), app("PORTAL-GATEWAY", "UP")));
+        });
+
+        new EurekaApps(eureka, new HttpReadiness(Duration.ofMillis(50)), Duration.ofMillis(50))
+                .awaitRegistered(List.of("MASTERDATA", "PORTAL-GATEWAY"), List.of(process), Duration.ofSeconds(10));
+
+        assertThat(accept.get()).isEqualTo("application/json");
+    }
+
+    @Test
+    void namesTheServicesThatNeverRegistered() throws Exception {
+        URI eureka = serve(new AtomicReference<>(apps(app("MASTERDATA", "UP"))), new AtomicReference<>());
+        process = sleeper();
+
+        assertThatExceptionOfType(StartupException.class)
+                .isThrownBy(() -> new EurekaApps(eureka, new HttpReadiness(Duration.ofMillis(50)), Duration.ofMillis(50))
+                        .awaitRegistered(List.of("MASTERDATA", "MONITORING", "ONBOARDING"), List.of(process),
+                                Duration.ofMillis(300)))
+                .withMessageEndingWith("not registered in Eureka: MONITORING, ONBOARDING");
+    }
+
+    private URI serve(AtomicReference<String> body, AtomicReference<String> accept) throws Exception {
+        server = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
+        server.createContext("/eureka/apps", exchange -> {
+            accept.set(exchange.getRequestHeaders().getFirst("Accept"));
+            byte[] bytes = body.get().getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        server.start();
+        return URI.create("http://localhost:" + server.getAddress().getPort() + "/eureka/");
+    }
+
+    private ManagedProcess sleeper() throws Exception {
+        ManagedProcess started = new ManagedProcess("svc", List.of("sleep", "60"), Map.of(), dir, dir.resolve("svc.log"));
+        started.start();
+        return started;
+    }
+
+    private static String apps(String... applications) {
+        return "{\"applications\":{\"versions__delta\":\"1\",\"apps__hashcode\":\"UP_1_\",\"application\":["
+                + String.join(",", applications) + "]}}";
+    }
+
+    private static String app(String name, String status) {
+        return "{\"name\":\"" + name + "\",\"instance\":[" + instance(name, status) + "]}";
+    }
+
+    // The shape Eureka returns, including the nested objects that also carry a "name".
+    private static String instance(String app, String status) {
+        return """
+                {"instanceId":"host:%s:8081","hostName":"host","app":"%s","status":"%s","overriddenStatus":"UNKNOWN",
+                 "port":{"$":8081,"@enabled":"true"},
+                 "dataCenterInfo":{"@class":"com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo","name":"MyOwn"}}"""
+                .formatted(app.toLowerCase(), app, status);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package dev.edp.launcher;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+import javax.tools.ToolProvider;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Starts real child JVMs from jars, like the launcher does with the services. The "service" is a
+ * few lines compiled here: it answers readiness on its management port, or fails on request.
+ */
+class PlatformTests {
+
+    private static final DatabaseCoordinates DB = new DatabaseCoordinates("jdbc:postgresql://db.test:5432/edp", "u", "p");
+
+    @TempDir
+    Path root;
+
+    private final ByteArrayOutputStream output = new ByteArrayOutputStream();
+
+    private Workspace workspace;
+
+    private Platform platform;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        workspace = new Workspace(root);
+        workspace.createDirectories();
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (platform != null) {
+            platform.close();
+        }
+    }
+
+    @Test
+    void startsAStageFromJarsWaitsForReadinessAndStopsItLeavingNoProcess() throws Exception {
+        ServiceSpec good = spec("good");
+        ServiceSpec other = spec("other");
+        platform = platform("");
+        platform.startDatabase();
+
+        platform.startStage(List.of(good, other));
+
+        assertThat(platform.services()).extracting(s -> s.spec().name()).containsExactly("good", "other");
+        long pid = platform.services().getFirst().pid();
+        assertThat(Files.readString(workspace.pidFile("good")).trim()).isEqualTo(Long.toString(pid));
+        assertThat(Files.readString(workspace.logFile("good")))
+                .contains("db=jdbc:postgresql://db.test:5432/edp user=u eureka=http://localhost:8761/eureka/")
+                .contains("logformat=unset");
+        ProcessHandle service = ProcessHandle.of(pid).orElseThrow();
+
+        platform.close();
+
+        assertThat(service.isAlive()).isFalse();
+        assertThat(workspace.runDir()).isEmptyDirectory();
+        assertThat(output.toString(StandardCharsets.UTF_8)).endsWith("EDP stopped." + System.lineSeparator());
+    }
+
+    @Test
+    void aFailingServiceIsNamedWithItsLogAndTheRestOfItsStageIsStoppedOnClose() throws Exception {
+        platform = platform("-Dfake.fail=true");
+        platform.startDatabase();
+
+        assertThatExceptionOfType(StartupException.class)
+                .isThrownBy(() -> platform.startStage(List.of(spec("broken"))))
+                .satisfies(ex -> {
+                    assertThat(ex.component()).isEqualTo("broken");
+                    assertThat(ex.getMessage()).contains("exited with code 1");
+                    assertThat(ex.logTail()).contains("cannot connect to the database");
+                });
+        platform.close();
+        assertThat(workspace.runDir()).isEmptyDirectory();
+    }
+
+    @Test
+    void aMissingJarIsReportedBeforeAnythingStarts() throws Exception {
+        platform = platform("");
+        platform.startDatabase();
+        ServiceSpec missing = new ServiceSpec("missing", URI.create("http://localhost:1"), 2, Optional.empty());
+
+        assertThatExceptionOfType(StartupException.class)
+                .isThrownBy(() -> platform.startStage(List.of(missing)))
+                .withMessageContaining("missing/target/missing.jar")
+                .withMessageContaining("./edp build");
+    }
+
+    @Test
+    void nothingStartsOnceStoppingHasBegun() throws Exception {
+        platform = platform("");
+        platform.startDatabase();
+        ServiceSpec late = spec("late");
+        platform.close();
+
+        assertThatExceptionOfType(StartupException.class).isThrownBy(() -> platform.startStage(List.of(late)));
+        assertThat(Files.exists(workspace.logFile("late"))).isFalse();
+    }
+
+    private Platform platform(String extraJavaOption) {
+        List<String> options = extraJavaOption.isEmpty() ? List.of("-Xmx32m", "-XX:TieredStopAtLevel=1")
+                : List.of("-Xmx32m", "-XX:TieredStopAtLevel=1", extraJavaOption);
+        LauncherSettings settings = new LauncherSettings(Optional.of(DB), 0, Duration.ofSeconds(60), options);
+        return new Platform(workspace, settings, new PrintStream(output, true, StandardCharsets.UTF_8));
+    }
+
+    /** A service module under the temporary root, with its jar where the launcher looks for it. */
+    private ServiceSpec spec(String name) throws Exception {
+        int managementPort = EmbeddedDatabaseIntegrationTests.freePort();
+        ServiceSpec spec = new ServiceSpec(name,
+                URI.create("http://localhost:" + EmbeddedDatabaseIntegrationTests.freePort()), managementPort,
+                Optional.empty());
+        buildFakeServiceJar(spec.jar(root), managementPort);
+        return spec;
+    }
+
+    private void buildFakeServiceJar(Path jar, int managementPort) throws IOException {
+        Path src = Files.createDirectories(root.resolve("fake-src-" + managementPort));
+        Files.writeString(src.resolve("FakeService.java"), """
+                import com.sun.net.httpserver.HttpServer;
+                import java.net.InetSocketAddress;
+
+                public class FakeService {
+                    public static void main(String[] args) throws Exception {
+                        System.out.println("db=" + System.getenv("EDP_DB_URL") + " user=" + System.getenv("EDP_DB_USER")
+                                + " eureka=" + System.getenv("EUREKA_URL"));
+                        System.out.println("logformat=" + (System.getenv("EDP_LOG_FORMAT") == null ? "unset" : "set"));
+                        if (Boolean.getBoolean("fake.fail")) {
+                            System.out.println("cannot connect to the database");
+                            System.exit(1);
+                        }
+                        HttpServer server = HttpServer.create(new InetSocketAddress(%d), 0);
+                        server.createContext("/actuator/health/readiness", exchange -> {
+                            exchange.sendResponseHeaders(200, -1);
+                            exchange.close();
+                        });
+                        server.start();
+                    }
+                }
+                """.formatted(managementPort));
+        int result = ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", src.toString(),
+                src.resolve("FakeService.java").toString());
+        assertThat(result).isZero();
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "FakeService");
+        Files.createDirectories(jar.getParent());
+        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file, manifest)) {
+            out.putNextEntry(new JarEntry("FakeService.class"));
+            out.write(Files.readAllBytes(src.resolve("FakeService.class")));
+            out.closeEntry();
+        }
+    }
+}
