@@ -14,9 +14,11 @@ import java.util.Optional;
  * @param postgresPort     port of the embedded PostgreSQL ({@code EDP_PG_PORT})
  * @param startTimeout     how long one service may take to become ready ({@code EDP_START_TIMEOUT}, seconds)
  * @param serviceJavaOptions JVM options of every service ({@code EDP_SERVICE_JAVA_OPTS})
+ * @param portOffset       added to every port (services, Keycloak, embedded PostgreSQL), so a second
+ *                         platform (the system tests) can run beside a developer's ({@code EDP_PORT_OFFSET})
  */
 record LauncherSettings(Optional<DatabaseCoordinates> externalDatabase, int postgresPort, Duration startTimeout,
-        List<String> serviceJavaOptions) {
+        List<String> serviceJavaOptions, int portOffset) {
 
     /*
      * Measured on the 2-core reference machine, seven services starting together (while another build
@@ -42,7 +44,9 @@ record LauncherSettings(Optional<DatabaseCoordinates> externalDatabase, int post
         List<String> javaOptions = value(env, "EDP_SERVICE_JAVA_OPTS")
                 .map(v -> Arrays.stream(v.trim().split("\\s+")).toList())
                 .orElse(DEFAULT_SERVICE_JAVA_OPTIONS);
-        return new LauncherSettings(external, port, timeout, javaOptions);
+        int offset = value(env, "EDP_PORT_OFFSET").map(v -> v.trim().equals("0") ? 0 : parseInt("EDP_PORT_OFFSET", v))
+                .orElse(0);
+        return new LauncherSettings(external, port + offset, timeout, javaOptions, offset);
     }
 
     private static Optional<String> value(Map<String, String> env, String name) {

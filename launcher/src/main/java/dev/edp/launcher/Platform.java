@@ -33,8 +33,6 @@ import java.util.concurrent.Future;
  */
 final class Platform implements AutoCloseable {
 
-    static final URI EUREKA_URL = URI.create("http://localhost:8761/eureka/");
-
     static final Duration STOP_GRACE = Duration.ofSeconds(20);
 
     private static final Duration POLL_INTERVAL = Duration.ofMillis(500);
@@ -56,12 +54,59 @@ final class Platform implements AutoCloseable {
 
     private Database database;
 
+    /** Stopped after the services and before the database (Keycloak keeps its data there). */
+    private final Deque<AutoCloseable> companions = new ArrayDeque<>();
+
+    /** Handed to every service on top of the database and registry settings. */
+    private final Map<String, String> serviceEnvironment = new HashMap<>();
+
     private boolean stopping;
 
     Platform(Workspace workspace, LauncherSettings settings, PrintStream out) {
         this.workspace = workspace;
         this.settings = settings;
         this.out = out;
+    }
+
+    /** @return the registry's URL, moved by the port offset */
+    URI eurekaUrl() {
+        return URI.create("http://localhost:" + ServiceSpec.REGISTRY.shifted(settings.portOffset()).port() + "/eureka/");
+    }
+
+    /**
+     * Adds settings every service gets (identity provider, client secrets); call before starting a stage.
+     * @param environment variables to pass
+     */
+    void addServiceEnvironment(Map<String, String> environment) {
+        synchronized (lock) {
+            serviceEnvironment.putAll(environment);
+        }
+    }
+
+    /**
+     * Registers something started beside the services that must stop after them and before the
+     * database; refused (and closed at once) when stopping has begun.
+     * @param companion what to stop
+     * @throws StartupException when the platform is already stopping
+     */
+    void addCompanion(AutoCloseable companion) throws StartupException {
+        synchronized (lock) {
+            if (!stopping) {
+                companions.push(companion);
+                return;
+            }
+        }
+        closeQuietly(companion);
+        throw new StartupException("launcher", "stopping", List.of());
+    }
+
+    private void closeQuietly(AutoCloseable companion) {
+        try {
+            companion.close();
+        }
+        catch (Exception ex) {
+            out.println("Could not stop " + companion + " cleanly: " + ex.getMessage());
+        }
     }
 
     /** A service that is up, for the status table. */
@@ -160,7 +205,7 @@ final class Platform implements AutoCloseable {
             stages.forEach(processes::addAll);
         }
         out.println("Waiting for " + names.size() + " services to register in Eureka ...");
-        new EurekaApps(EUREKA_URL, http, POLL_INTERVAL).awaitRegistered(names, processes, settings.startTimeout());
+        new EurekaApps(eurekaUrl(), http, POLL_INTERVAL).awaitRegistered(names, processes, settings.startTimeout());
     }
 
     List<RunningService> services() {
@@ -197,7 +242,12 @@ final class Platform implements AutoCloseable {
         env.put("EDP_DB_URL", db.jdbcUrl());
         env.put("EDP_DB_USER", db.user());
         env.put("EDP_DB_PASSWORD", db.password());
-        env.put("EUREKA_URL", EUREKA_URL.toString());
+        env.put("EUREKA_URL", eurekaUrl().toString());
+        env.put("SERVER_PORT", Integer.toString(spec.port()));
+        env.put("MANAGEMENT_SERVER_PORT", Integer.toString(spec.managementPort()));
+        synchronized (lock) {
+            env.putAll(serviceEnvironment);
+        }
         // Plain text logs for people reading .edp/logs; JSON is for log shippers.
         env.put("EDP_LOG_FORMAT", null);
         return new ManagedProcess(spec.name(), command, env, workspace.root(), workspace.logFile(spec.name()));
@@ -255,6 +305,7 @@ final class Platform implements AutoCloseable {
     @Override
     public void close() {
         List<List<ManagedProcess>> toStop;
+        List<AutoCloseable> companionsToStop;
         Database db;
         synchronized (lock) {
             if (stopping) {
@@ -262,6 +313,7 @@ final class Platform implements AutoCloseable {
             }
             stopping = true;
             toStop = List.copyOf(stages);
+            companionsToStop = List.copyOf(companions);
             db = database;
         }
         if (!toStop.isEmpty() || db != null) {
@@ -280,6 +332,7 @@ final class Platform implements AutoCloseable {
             Thread.currentThread().interrupt();
             toStop.forEach(stage -> stage.forEach(ManagedProcess::kill));
         }
+        companionsToStop.forEach(this::closeQuietly);
         if (db != null) {
             try {
                 db.close();

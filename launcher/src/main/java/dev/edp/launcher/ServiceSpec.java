@@ -42,6 +42,27 @@ record ServiceSpec(String name, URI url, int managementPort, Optional<String> eu
                 Optional.of(name.toUpperCase(Locale.ROOT)));
     }
 
+    /**
+     * The same service with every port moved by an offset ({@code EDP_PORT_OFFSET}).
+     * @param offset added to the application and management port
+     * @return the moved service
+     */
+    ServiceSpec shifted(int offset) {
+        if (offset == 0) {
+            return this;
+        }
+        return new ServiceSpec(name, URI.create(url.getScheme() + "://localhost:" + (url.getPort() + offset)),
+                managementPort + offset, eurekaName);
+    }
+
+    static List<ServiceSpec> applicationServices(int offset) {
+        return APPLICATION_SERVICES.stream().map(spec -> spec.shifted(offset)).toList();
+    }
+
+    static List<ServiceSpec> all(int offset) {
+        return all().stream().map(spec -> spec.shifted(offset)).toList();
+    }
+
     Path jar(Path repositoryRoot) {
         return repositoryRoot.resolve(name).resolve("target").resolve(name + ".jar");
     }

@@ -11,8 +11,8 @@ final class StatusTable {
     private StatusTable() {
     }
 
-    static String render(List<Platform.RunningService> services, Database database, Workspace workspace,
-            Duration startTime) {
+    static String render(List<Platform.RunningService> services, Database database, IdentityProvider identity,
+            Workspace workspace, int portOffset, Duration startTime) {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] { "SERVICE", "URL", "HEALTH", "PID" });
         for (Platform.RunningService service : services) {
@@ -23,12 +23,19 @@ final class StatusTable {
         text.append(String.format(Locale.ROOT, "EDP is up (started in %.1f s).%n%n", startTime.toMillis() / 1000.0));
         text.append(columns(rows));
         text.append(System.lineSeparator());
+        String registry = "http://localhost:" + (8761 + portOffset);
         List<String[]> links = List.of(
-                new String[] { "Eureka dashboard", "http://localhost:8761/" },
-                new String[] { "Spring Boot Admin", "http://localhost:8761/admin" },
-                new String[] { "Portal and API", "http://localhost:8080  (portal-gateway)" },
+                new String[] { "Portal and API", "http://localhost:" + (8080 + portOffset) + "  (portal-gateway)" },
+                new String[] { "Log in as", IdentityProvider.ADMIN_USERNAME + " / " + identity.adminPassword()
+                        + "  (platform-admin; kept in " + workspace.secretsFile() + ")" },
+                new String[] { "Who am I", "http://localhost:" + (8080 + portOffset) + "/api/me" },
+                new String[] { "Keycloak", identity.baseUrl() + "  (realm edp; admin console user kcadmin, see secrets file)" },
+                new String[] { "API client example", "edp-automation / " + identity.automationSecret()
+                        + "  (client credentials)" },
+                new String[] { "Eureka dashboard", registry + "/" },
+                new String[] { "Spring Boot Admin", registry + "/admin" },
                 // E3's TLS listener (https://localhost:8443 with client certificates) is not there yet.
-                new String[] { "E3 device endpoint", "http://localhost:8443  (plain HTTP for now)" },
+                new String[] { "E3 device endpoint", "http://localhost:" + (8443 + portOffset) + "  (plain HTTP for now)" },
                 new String[] { "PostgreSQL", database.description() },
                 new String[] { "Logs", workspace.logsDir().toString() });
         text.append(columns(links));

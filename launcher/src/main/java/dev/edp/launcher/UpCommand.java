@@ -15,6 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -55,15 +59,25 @@ final class UpCommand implements Callable<Integer> {
                     + System.lineSeparator() + "Stop them with ./edp down first.");
             return 1;
         }
-        prepare(workspace);
+        prepare(workspace, settings);
 
         Platform platform = new Platform(workspace, settings, out);
         Runtime.getRuntime().addShutdownHook(new Thread(platform::close, "edp-shutdown"));
-        try {
+        IdentityProvider identity;
+        try (ExecutorService background = Executors.newVirtualThreadPerTaskExecutor()) {
             platform.startDatabase();
-            platform.startStage(List.of(ServiceSpec.REGISTRY));
-            platform.startStage(ServiceSpec.APPLICATION_SERVICES);
+            identity = IdentityProvider.prepare(workspace, settings, platform.database());
+            platform.addCompanion(identity);
+            platform.addServiceEnvironment(identity.serviceEnvironment());
+            // Keycloak boots while the services do: they reach it only when the first token arrives.
+            Future<?> keycloak = background.submit(() -> {
+                identity.start(workspace, out);
+                return null;
+            });
+            platform.startStage(List.of(ServiceSpec.REGISTRY.shifted(settings.portOffset())));
+            platform.startStage(ServiceSpec.applicationServices(settings.portOffset()));
             platform.awaitEurekaRegistration();
+            awaitKeycloak(keycloak, identity);
         }
         catch (StartupException ex) {
             if (!platform.isStopping()) { // else Ctrl-C came during startup: not a failure to report
@@ -77,8 +91,8 @@ final class UpCommand implements Callable<Integer> {
             platform.close();
             return 1;
         }
-        String table = StatusTable.render(platform.services(), platform.database(), workspace,
-                Duration.between(began, Instant.now()));
+        String table = StatusTable.render(platform.services(), platform.database(), identity, workspace,
+                settings.portOffset(), Duration.between(began, Instant.now()));
         out.println();
         out.print(table);
         out.flush();
@@ -90,7 +104,7 @@ final class UpCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void prepare(Workspace workspace) throws IOException {
+    private void prepare(Workspace workspace, LauncherSettings settings) throws IOException {
         if (fresh && Files.exists(workspace.dataDir())) {
             out.println("--fresh: deleting " + workspace.dataDir());
             deleteRecursively(workspace.dataDir());
@@ -103,9 +117,19 @@ final class UpCommand implements Callable<Integer> {
         }
         Files.writeString(workspace.pidFile("launcher"), ProcessHandle.current().pid() + "\n");
         // ./edp status reads this instead of keeping its own copy of the ports.
-        Files.writeString(workspace.endpointsFile(), ServiceSpec.all().stream()
+        Files.writeString(workspace.endpointsFile(), ServiceSpec.all(settings.portOffset()).stream()
                 .map(s -> s.name() + "\t" + s.url() + "\t" + s.healthUrl())
                 .collect(Collectors.joining("\n", "", "\n")));
+    }
+
+    private static void awaitKeycloak(Future<?> keycloak, IdentityProvider identity)
+            throws StartupException, InterruptedException {
+        try {
+            keycloak.get();
+        }
+        catch (ExecutionException ex) {
+            throw new StartupException("keycloak", String.valueOf(ex.getCause().getMessage()), identity.logTail());
+        }
     }
 
     private void reportFailure(StartupException ex) {

@@ -10,14 +10,20 @@ import java.util.Optional;
  * Where things live: the repository root (service jars are found relative to it) and the
  * {@code .edp} folder with the database files, logs and the pid/ready files of a running platform.
  */
-record Workspace(Path root) {
+record Workspace(Path root, Path edpDir) {
 
     Workspace {
         root = root.toAbsolutePath().normalize();
+        edpDir = edpDir == null ? root.resolve(".edp") : edpDir.toAbsolutePath().normalize();
     }
 
-    Path edpDir() {
-        return root.resolve(".edp");
+    Workspace(Path root) {
+        this(root, null);
+    }
+
+    /** A workspace whose state (data, logs, run files) lives elsewhere ({@code EDP_STATE_DIR}). */
+    Workspace withStateDir(Path stateDir) {
+        return new Workspace(root, stateDir);
     }
 
     Path dataDir() {
@@ -55,6 +61,17 @@ record Workspace(Path root) {
      * ({@code <root>/launcher/target/launcher.jar}), else the working directory or one of its parents.
      */
     static Workspace locate() {
+        Workspace workspace = locateRoot();
+        String state = System.getenv("EDP_STATE_DIR");
+        return state == null || state.isBlank() ? workspace : workspace.withStateDir(Path.of(state));
+    }
+
+    /** Secrets of this installation (Keycloak admin, client secrets, the first admin's password). */
+    Path secretsFile() {
+        return edpDir().resolve("secrets.properties");
+    }
+
+    private static Workspace locateRoot() {
         String home = System.getenv("EDP_HOME");
         if (home != null && !home.isBlank()) {
             return new Workspace(Path.of(home));

@@ -122,7 +122,7 @@ class PlatformTests {
     private Platform platform(String extraJavaOption) {
         List<String> options = extraJavaOption.isEmpty() ? List.of("-Xmx32m", "-XX:TieredStopAtLevel=1")
                 : List.of("-Xmx32m", "-XX:TieredStopAtLevel=1", extraJavaOption);
-        LauncherSettings settings = new LauncherSettings(Optional.of(DB), 0, Duration.ofSeconds(60), options);
+        LauncherSettings settings = new LauncherSettings(Optional.of(DB), 0, Duration.ofSeconds(60), options, 0);
         return new Platform(workspace, settings, new PrintStream(output, true, StandardCharsets.UTF_8));
     }
 

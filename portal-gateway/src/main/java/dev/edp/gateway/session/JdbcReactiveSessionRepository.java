@@ -21,6 +21,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.session.MapSession;
 import org.springframework.session.ReactiveSessionRepository;
+import org.springframework.session.UuidSessionIdGenerator;
 
 /**
  * Keeps WebFlux sessions in PostgreSQL. Spring Session has no reactive JDBC store, and an
@@ -125,7 +126,10 @@ public class JdbcReactiveSessionRepository implements ReactiveSessionRepository<
     private static MapSession deserialize(byte[] data) {
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(data))) {
             in.setObjectInputFilter(FILTER);
-            return (MapSession) in.readObject();
+            MapSession session = (MapSession) in.readObject();
+            // The id generator is transient; without it the session id cannot change at login or logout.
+            session.setSessionIdGenerator(UuidSessionIdGenerator.getInstance());
+            return session;
         }
         catch (IOException | ClassNotFoundException | ClassCastException ex) {
             // A session written by an incompatible version: treat it as gone, the user logs in again.
