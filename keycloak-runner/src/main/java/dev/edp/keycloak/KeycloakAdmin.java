@@ -158,6 +158,56 @@ public final class KeycloakAdmin implements AutoCloseable {
     }
 
     /**
+     * Lets a browser client redirect to (and return after logout to) another base URL, such as a
+     * gateway on a non-default port. Does nothing if the client already allows it.
+     *
+     * @param realm the realm
+     * @param clientId the client's client id
+     * @param baseUrl the application's base URL, e.g. {@code http://localhost:28080}
+     * @throws KeycloakException if there is no such client
+     */
+    @SuppressWarnings("unchecked")
+    public void allowRedirectsTo(String realm, String clientId, String baseUrl) {
+        Map<String, Object> client = client(realm, clientId);
+        String pattern = baseUrl + "/*";
+        List<String> redirects = new ArrayList<>((List<String>) client.getOrDefault("redirectUris", List.of()));
+        if (redirects.contains(pattern)) {
+            return;
+        }
+        redirects.add(pattern);
+        client.put("redirectUris", redirects);
+        Map<String, Object> attributes = new LinkedHashMap<>((Map<String, Object>) client.getOrDefault("attributes",
+                Map.of()));
+        String logout = (String) attributes.getOrDefault("post.logout.redirect.uris", "");
+        attributes.put("post.logout.redirect.uris", logout.isEmpty() ? pattern : logout + "##" + pattern);
+        client.put("attributes", attributes);
+        String action = "Allow redirects of client " + clientId + " to " + baseUrl;
+        Http.expect(send(request("/admin/realms/" + Http.encode(realm) + "/clients/" + client.get("id"))
+            .PUT(json(client)), action), action, 204);
+    }
+
+    /**
+     * Sets one attribute of a client, e.g. {@code access.token.lifespan}.
+     *
+     * @param realm the realm
+     * @param clientId the client's client id
+     * @param name attribute name
+     * @param value attribute value
+     * @throws KeycloakException if there is no such client
+     */
+    @SuppressWarnings("unchecked")
+    public void setClientAttribute(String realm, String clientId, String name, String value) {
+        Map<String, Object> client = client(realm, clientId);
+        Map<String, Object> attributes = new LinkedHashMap<>((Map<String, Object>) client.getOrDefault("attributes",
+                Map.of()));
+        attributes.put(name, value);
+        client.put("attributes", attributes);
+        String action = "Set attribute " + name + " of client " + clientId;
+        Http.expect(send(request("/admin/realms/" + Http.encode(realm) + "/clients/" + client.get("id"))
+            .PUT(json(client)), action), action, 204);
+    }
+
+    /**
      * A client's representation.
      *
      * @param realm the realm

@@ -89,11 +89,13 @@ final class IdentityProvider implements AutoCloseable {
     /**
      * Starts Keycloak, waits until the realm answers, and makes sure the first platform admin exists.
      */
-    void start(Workspace workspace, PrintStream out) throws IOException {
+    void start(Workspace workspace, int gatewayPort, PrintStream out) throws IOException {
         out.println("Starting Keycloak on port " + httpPort + " ...");
         server.start();
         Files.writeString(workspace.pidFile("keycloak"), server.pid() + "\n");
         try (KeycloakAdmin admin = server.admin()) {
+            // The realm file allows the default gateway URL; a moved gateway (EDP_PORT_OFFSET) needs its own.
+            admin.allowRedirectsTo(EdpRealm.NAME, EdpRealm.PORTAL_CLIENT_ID, "http://localhost:" + gatewayPort);
             if (admin.findUser(EdpRealm.NAME, ADMIN_USERNAME).isEmpty()) {
                 admin.createUser(EdpRealm.NAME, new KeycloakAdmin.NewUser(ADMIN_USERNAME, "admin@edp.localhost", "EDP",
                         "Administrator", adminPassword, List.of(EdpRealm.ROLE_PLATFORM_ADMIN), null));

@@ -33,6 +33,12 @@ record ServiceSpec(String name, URI url, int managementPort, Optional<String> eu
             // E3 answers plain HTTP on 8443 until its TLS listener lands; the table says so.
             service("e3-proxy", 8443, 9443));
 
+    /** @return the portal gateway, the platform's front door */
+    static ServiceSpec gateway() {
+        return APPLICATION_SERVICES.stream().filter(spec -> spec.name().equals("portal-gateway")).findFirst()
+                .orElseThrow();
+    }
+
     static List<ServiceSpec> all() {
         return Stream.concat(Stream.of(REGISTRY), APPLICATION_SERVICES.stream()).toList();
     }

@@ -23,12 +23,13 @@ final class StatusTable {
         text.append(String.format(Locale.ROOT, "EDP is up (started in %.1f s).%n%n", startTime.toMillis() / 1000.0));
         text.append(columns(rows));
         text.append(System.lineSeparator());
-        String registry = "http://localhost:" + (8761 + portOffset);
+        String registry = "http://localhost:" + ServiceSpec.REGISTRY.shifted(portOffset).port();
+        String gateway = "http://localhost:" + ServiceSpec.gateway().shifted(portOffset).port();
         List<String[]> links = List.of(
-                new String[] { "Portal and API", "http://localhost:" + (8080 + portOffset) + "  (portal-gateway)" },
+                new String[] { "Portal and API", gateway + "  (portal-gateway)" },
                 new String[] { "Log in as", IdentityProvider.ADMIN_USERNAME + " / " + identity.adminPassword()
                         + "  (platform-admin; kept in " + workspace.secretsFile() + ")" },
-                new String[] { "Who am I", "http://localhost:" + (8080 + portOffset) + "/api/me" },
+                new String[] { "Who am I", gateway + "/api/me" },
                 new String[] { "Keycloak", identity.baseUrl() + "  (realm edp; admin console user kcadmin, see secrets file)" },
                 new String[] { "API client example", "edp-automation / " + identity.automationSecret()
                         + "  (client credentials)" },

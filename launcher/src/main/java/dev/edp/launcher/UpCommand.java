@@ -71,7 +71,7 @@ final class UpCommand implements Callable<Integer> {
             platform.addServiceEnvironment(identity.serviceEnvironment());
             // Keycloak boots while the services do: they reach it only when the first token arrives.
             Future<?> keycloak = background.submit(() -> {
-                identity.start(workspace, out);
+                identity.start(workspace, ServiceSpec.gateway().shifted(settings.portOffset()).port(), out);
                 return null;
             });
             platform.startStage(List.of(ServiceSpec.REGISTRY.shifted(settings.portOffset())));

@@ -1,10 +1,16 @@
 package dev.edp.masterdata;
 
+import java.util.List;
+import java.util.Map;
+
+import com.jayway.jsonpath.JsonPath;
 import dev.edp.test.service.EdpServiceTest;
 import dev.edp.test.service.ServiceSmokeChecks;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 @EdpServiceTest
 class MasterdataApplicationIntegrationTests {
@@ -30,6 +36,21 @@ class MasterdataApplicationIntegrationTests {
     @Test
     void apiRefusesMissingForgedAndExpiredTokens() {
         checks.assertApiRequiresValidToken("/api/masterdata/v1/anything");
+    }
+
+    @Test
+    void openApiDescribesTheApiWithoutAToken() {
+        var response = ServiceSmokeChecks.send("GET", checks.baseUrl() + "/v3/api-docs", null, null);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        List<String> paths = List.copyOf(JsonPath.<Map<String, Object>>read(response.body(), "$.paths").keySet());
+        assertThat(paths).contains("/api/masterdata/v1/customers", "/api/masterdata/v1/customers/{id}",
+                "/api/masterdata/v1/customers/{customerId}/audit", "/api/masterdata/v1/customers/{customerId}/users",
+                "/api/masterdata/v1/customers/{customerId}/users/{userId}/role", "/api/masterdata/v1/machines",
+                "/api/masterdata/v1/machines/{id}");
+        assertThat(JsonPath.<List<String>>read(response.body(), "$.components.schemas.MachineRequest.properties.type.enum"))
+                .containsExactly("INJECTION_MOULDING", "CNC", "ASSEMBLY", "OTHER");
+        assertThat(ServiceSmokeChecks.send("GET", checks.baseUrl() + "/swagger-ui/index.html", null, null)
+                .statusCode()).isEqualTo(200);
     }
 
     @Test

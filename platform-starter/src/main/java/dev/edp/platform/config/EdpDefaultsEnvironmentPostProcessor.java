@@ -5,6 +5,7 @@ import java.util.Map;
 
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
@@ -29,7 +30,12 @@ public class EdpDefaultsEnvironmentPostProcessor implements EnvironmentPostProce
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
         Map<String, Object> defaults = new LinkedHashMap<>();
-        defaults.put("spring.threads.virtual.enabled", "true");
+        // Servlet services run request handling on virtual threads. Reactive ones (gateway, E3) do not:
+        // with virtual threads on, Boot moves Reactor's bounded-elastic scheduler onto them, and the
+        // gateway's token validation then stalled every authenticated request (seen with Boot 4.0.7).
+        if (application.getWebApplicationType() != WebApplicationType.REACTIVE) {
+            defaults.put("spring.threads.virtual.enabled", "true");
+        }
         defaults.put("server.shutdown", "graceful");
         defaults.put("server.error.whitelabel.enabled", "false");
         defaults.put("spring.jackson.default-property-inclusion", "non_null");

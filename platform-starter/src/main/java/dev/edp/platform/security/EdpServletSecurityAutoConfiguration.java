@@ -52,6 +52,14 @@ public class EdpServletSecurityAutoConfiguration {
     }
 
     @Bean
+    @ConditionalOnMissingBean(JwtDecoder.class)
+    JwtDecoder edpJwtDecoder(Environment environment) {
+        return EdpJwtDecoders.servlet(environment.getRequiredProperty("spring.security.oauth2.resourceserver.jwt.issuer-uri"),
+                environment.getProperty("edp.security.jwt.clock-skew", java.time.Duration.class,
+                        java.time.Duration.ofSeconds(10)));
+    }
+
+    @Bean
     @ConditionalOnMissingBean(SecurityFilterChain.class)
     SecurityFilterChain edpSecurityFilterChain(HttpSecurity http, Environment environment) throws Exception {
         String[] publicPaths = publicPaths(environment);

@@ -12,6 +12,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -74,6 +75,21 @@ public class ServiceSmokeChecks {
      */
     public static HttpResponse<String> send(String method, String url, String contentType, String body,
             String bearerToken) {
+        return send(method, url, contentType, body, bearerToken, Map.of());
+    }
+
+    /**
+     * Sends a request with a bearer token and further headers and returns the response.
+     * @param method HTTP method
+     * @param url absolute URL
+     * @param contentType content type of the body, or null
+     * @param body request body, or null
+     * @param bearerToken access token, or null for none
+     * @param headers further headers, such as {@code If-Match}
+     * @return the response with its body as a string
+     */
+    public static HttpResponse<String> send(String method, String url, String contentType, String body,
+            String bearerToken, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
@@ -83,6 +99,7 @@ public class ServiceSmokeChecks {
         if (bearerToken != null) {
             request.header("Authorization", "Bearer " + bearerToken);
         }
+        headers.forEach(request::header);
         try {
             return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         }

@@ -1,0 +1,95 @@
+package dev.edp.masterdata.customer;
+
+import java.net.URI;
+import java.util.UUID;
+
+import dev.edp.platform.security.Tenant;
+import dev.edp.platform.web.Etags;
+import dev.edp.platform.web.KeysetPage;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/masterdata/v1/customers")
+@Tag(name = "Customers", description = "The tenants of the platform")
+class CustomerController {
+
+    private final CustomerService customers;
+
+    CustomerController(CustomerService customers) {
+        this.customers = customers;
+    }
+
+    @PostMapping
+    @PreAuthorize("hasRole('platform-admin')")
+    @Operation(summary = "Create a customer (platform-admin)")
+    ResponseEntity<CustomerResponse> create(Tenant tenant, @Valid @RequestBody CustomerRequests.Create request) {
+        Customer customer = customers.create(tenant, request);
+        return ResponseEntity.created(URI.create("/api/masterdata/v1/customers/" + customer.id()))
+                .eTag(Etags.of(customer.version())).body(CustomerResponse.of(customer));
+    }
+
+    @GetMapping
+    @PreAuthorize("hasRole('viewer')")
+    @Operation(summary = "List customers: all for a platform-admin, one's own for everyone else")
+    KeysetPage<CustomerResponse> list(Tenant tenant,
+            @Parameter(description = "page size, 1 to 500, default 50") @RequestParam(required = false) Integer limit,
+            @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false) String cursor,
+            @Parameter(description = "name (default) or createdAt; prefix - for descending")
+            @RequestParam(required = false) String sort,
+            @RequestParam(required = false) CustomerStatus status,
+            @Parameter(description = "part of the name or code, ignoring case") @RequestParam(required = false) String q) {
+        return customers.list(tenant, limit, cursor, sort, status, q);
+    }
+
+    @GetMapping("/{id}")
+    @PreAuthorize("hasRole('viewer')")
+    @Operation(summary = "Read a customer, including its status")
+    ResponseEntity<CustomerResponse> get(Tenant tenant, @PathVariable UUID id) {
+        return ok(customers.get(tenant, id));
+    }
+
+    @PatchMapping("/{id}")
+    @PreAuthorize("hasRole('platform-admin')")
+    @Operation(summary = "Rename a customer or change its contact (platform-admin); needs If-Match")
+    ResponseEntity<CustomerResponse> update(Tenant tenant, @PathVariable UUID id,
+            @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+            @Valid @RequestBody CustomerRequests.Update request) {
+        return ok(customers.update(tenant, id, ifMatch, request));
+    }
+
+    @PostMapping("/{id}/deactivate")
+    @PreAuthorize("hasRole('platform-admin')")
+    @Operation(summary = "Deactivate a customer and disable its users in Keycloak (platform-admin)")
+    ResponseEntity<CustomerResponse> deactivate(Tenant tenant, @PathVariable UUID id,
+            @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+        return ok(customers.deactivate(tenant, id, ifMatch));
+    }
+
+    @PostMapping("/{id}/activate")
+    @PreAuthorize("hasRole('platform-admin')")
+    @Operation(summary = "Reactivate a customer (platform-admin); its users stay disabled until enabled again")
+    ResponseEntity<CustomerResponse> activate(Tenant tenant, @PathVariable UUID id,
+            @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+        return ok(customers.activate(tenant, id, ifMatch));
+    }
+
+    private static ResponseEntity<CustomerResponse> ok(Customer customer) {
+        return ResponseEntity.ok().eTag(Etags.of(customer.version())).body(CustomerResponse.of(customer));
+    }
+}

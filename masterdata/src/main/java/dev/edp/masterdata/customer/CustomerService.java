@@ -1,0 +1,162 @@
+package dev.edp.masterdata.customer;
+
+import java.util.Optional;
+import java.util.UUID;
+
+import dev.edp.masterdata.audit.AuditLog;
+import dev.edp.masterdata.support.Clocks;
+import dev.edp.masterdata.support.KeysetQuery;
+import dev.edp.masterdata.support.NotFound;
+import dev.edp.platform.problem.EdpException;
+import dev.edp.platform.security.Tenant;
+import dev.edp.platform.web.Cursor;
+import dev.edp.platform.web.Etags;
+import dev.edp.platform.web.KeysetPage;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Customers: created, renamed, deactivated and reactivated by platform admins, read by their own
+ * users. Other features ask it whether a customer exists and is active.
+ */
+@Service
+public class CustomerService {
+
+    static final String ENTITY = "CUSTOMER";
+
+    private final CustomerRepository customers;
+    private final AuditLog audit;
+    private final ApplicationEventPublisher events;
+
+    CustomerService(CustomerRepository customers, AuditLog audit, ApplicationEventPublisher events) {
+        this.customers = customers;
+        this.audit = audit;
+        this.events = events;
+    }
+
+    @Transactional
+    Customer create(Tenant tenant, CustomerRequests.Create request) {
+        var now = Clocks.now();
+        Customer customer = new Customer(UUID.randomUUID(), request.name().strip(), request.code(),
+                request.contactEmail().strip(), CustomerStatus.ACTIVE, 1, now, actor(tenant), now, actor(tenant));
+        customers.insert(customer);
+        audit.record(customer.id(), tenant, "CUSTOMER_CREATED", ENTITY, customer.id().toString(), null,
+                CustomerResponse.of(customer));
+        return customer;
+    }
+
+    @Transactional(readOnly = true)
+    KeysetPage<CustomerResponse> list(Tenant tenant, Integer limit, String cursor, String sort,
+            CustomerStatus status, String text) {
+        int size = Cursor.limit(limit);
+        KeysetQuery order = KeysetQuery.parse(sort, "name", CustomerRepository.SORTS);
+        var after = order.after(cursor);
+        UUID scope = tenant.listScope(Optional.empty()).orElse(null);
+        return KeysetPage.of(customers.page(scope, status, text, order, after, size).stream()
+                .map(CustomerResponse::of).toList(), size,
+                customer -> order.cursorOf(order.kind() == KeysetQuery.Kind.TEXT ? customer.name() : customer.createdAt(),
+                        customer.id()));
+    }
+
+    @Transactional(readOnly = true)
+    Customer get(Tenant tenant, UUID id) {
+        tenant.requireAccess(id, what(id));
+        return customers.find(id).orElseThrow(() -> NotFound.of(what(id)));
+    }
+
+    @Transactional
+    Customer update(Tenant tenant, UUID id, String ifMatch, CustomerRequests.Update request) {
+        long version = Etags.requiredVersion(ifMatch);
+        Customer before = lockForChange(tenant, id, version);
+        Customer after = new Customer(id, request.name() == null ? before.name() : request.name().strip(),
+                before.code(), request.contactEmail() == null ? before.contactEmail() : request.contactEmail().strip(),
+                before.status(), before.version() + 1, before.createdAt(), before.createdBy(), Clocks.now(),
+                actor(tenant));
+        return store(tenant, "CUSTOMER_UPDATED", before, after);
+    }
+
+    /**
+     * Deactivates a customer: its users are disabled in Keycloak (by the listener of
+     * {@link CustomerDeactivated}) in the same transaction, so either both happen or neither.
+     */
+    @Transactional
+    Customer deactivate(Tenant tenant, UUID id, String ifMatch) {
+        Customer before = lockForChange(tenant, id, ifMatch == null ? null : Etags.requiredVersion(ifMatch));
+        if (before.status() == CustomerStatus.DEACTIVATED) {
+            return before;
+        }
+        Customer after = withStatus(tenant, before, CustomerStatus.DEACTIVATED);
+        Customer stored = store(tenant, "CUSTOMER_DEACTIVATED", before, after);
+        events.publishEvent(new CustomerDeactivated(id, tenant));
+        return stored;
+    }
+
+    /** Reactivates a customer. Its users stay disabled until a customer admin enables them again. */
+    @Transactional
+    Customer activate(Tenant tenant, UUID id, String ifMatch) {
+        Customer before = lockForChange(tenant, id, ifMatch == null ? null : Etags.requiredVersion(ifMatch));
+        if (before.status() == CustomerStatus.ACTIVE) {
+            return before;
+        }
+        return store(tenant, "CUSTOMER_ACTIVATED", before, withStatus(tenant, before, CustomerStatus.ACTIVE));
+    }
+
+    /**
+     * Makes sure a customer exists and is active, and keeps it so until the caller's transaction
+     * ends (a concurrent deactivation waits for it).
+     * @param id the customer
+     * @throws EdpException 404 if there is no such customer, 409 {@code CUSTOMER_DEACTIVATED} if it
+     * is deactivated
+     */
+    @Transactional
+    public void requireActive(UUID id) {
+        CustomerStatus status = customers.statusForShare(id).orElseThrow(() -> NotFound.of(what(id)));
+        if (status != CustomerStatus.ACTIVE) {
+            throw new EdpException(HttpStatus.CONFLICT, "CUSTOMER_DEACTIVATED", "Customer deactivated",
+                    "Customer " + id + " is deactivated; its data can be read but not changed.");
+        }
+    }
+
+    /**
+     * @param id a customer id
+     * @throws EdpException 404 if there is no such customer
+     */
+    @Transactional(readOnly = true)
+    public void requireExisting(UUID id) {
+        customers.find(id).orElseThrow(() -> NotFound.of(what(id)));
+    }
+
+    private Customer lockForChange(Tenant tenant, UUID id, Long expectedVersion) {
+        tenant.requireAccess(id, what(id));
+        Customer customer = customers.findForUpdate(id).orElseThrow(() -> NotFound.of(what(id)));
+        if (expectedVersion != null && customer.version() != expectedVersion) {
+            throw Etags.stale();
+        }
+        return customer;
+    }
+
+    private Customer store(Tenant tenant, String action, Customer before, Customer after) {
+        if (!customers.update(after, before.version())) {
+            throw Etags.stale();
+        }
+        audit.record(after.id(), tenant, action, ENTITY, after.id().toString(), CustomerResponse.of(before),
+                CustomerResponse.of(after));
+        return after;
+    }
+
+    private static Customer withStatus(Tenant tenant, Customer customer, CustomerStatus status) {
+        return new Customer(customer.id(), customer.name(), customer.code(), customer.contactEmail(), status,
+                customer.version() + 1, customer.createdAt(), customer.createdBy(), Clocks.now(), actor(tenant));
+    }
+
+    static String actor(Tenant tenant) {
+        return tenant.username() == null ? tenant.subject() : tenant.username();
+    }
+
+    private static String what(UUID id) {
+        return "Customer " + id;
+    }
+}
