@@ -82,6 +82,7 @@ class PortalGatewayRoutingIntegrationTests {
         HttpResponse<String> response = send("GET", url("/api/devices/v1/devices"), null, null);
         assertProblem(response, 503, "SERVICE_UNAVAILABLE");
         assertThat(JsonPath.<String>read(response.body(), "$.detail")).contains("device-management");
+        assertThat(JsonPath.<String>read(response.body(), "$.instance")).isEqualTo("/api/devices/v1/devices");
     }
 
     @Test

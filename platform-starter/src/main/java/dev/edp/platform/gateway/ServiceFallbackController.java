@@ -1,5 +1,7 @@
 package dev.edp.platform.gateway;
 
+import java.net.URI;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
 import reactor.core.publisher.Mono;
@@ -42,6 +44,10 @@ public class ServiceFallbackController {
                         "The " + service + " service did not answer in time. Try again shortly.")
                 : Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "SERVICE_UNAVAILABLE", "Service unavailable",
                         "The " + service + " service is not available. Try again shortly.");
+        // The request was forwarded here: name the path the caller asked for, not the fallback's.
+        Set<URI> originals = exchange.getAttributeOrDefault(ServerWebExchangeUtils.GATEWAY_ORIGINAL_REQUEST_URL_ATTR,
+                Set.of());
+        originals.stream().findFirst().ifPresent(original -> problem.setInstance(URI.create(original.getRawPath())));
         return Mono.just(problem(problem));
     }
 
