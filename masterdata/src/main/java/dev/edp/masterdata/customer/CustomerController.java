@@ -64,6 +64,19 @@ class CustomerController {
         return ok(customers.get(tenant, id));
     }
 
+    /**
+     * Whether a customer is active, for the other services' check of every caller
+     * (platform-starter's {@code dev.edp.platform.customer}). Any caller may ask about their own
+     * customer, whatever their role; a deactivated customer's own callers are refused before this
+     * runs (403 {@code CUSTOMER_DEACTIVATED}), which the checking services read as the same answer.
+     */
+    @GetMapping("/{id}/status")
+    @PreAuthorize("isAuthenticated()")
+    @Operation(summary = "A customer's status only: ACTIVE or DEACTIVATED (the caller's own customer, or any for a platform-admin)")
+    CustomerStatusResponse status(Tenant tenant, @PathVariable UUID id) {
+        return new CustomerStatusResponse(id, customers.status(tenant, id));
+    }
+
     @PatchMapping("/{id}")
     @PreAuthorize("hasRole('platform-admin')")
     @Operation(summary = "Rename a customer or change its contact (platform-admin); needs If-Match")

@@ -67,6 +67,13 @@ public class CustomerService {
         return customers.find(id).orElseThrow(() -> NotFound.of(what(id)));
     }
 
+    /** The status of a customer the caller may see, for the other services' checks. */
+    @Transactional(readOnly = true)
+    CustomerStatus status(Tenant tenant, UUID id) {
+        tenant.requireAccess(id, what(id));
+        return customers.status(id).orElseThrow(() -> NotFound.of(what(id)));
+    }
+
     @Transactional
     Customer update(Tenant tenant, UUID id, String ifMatch, CustomerRequests.Update request) {
         long version = Etags.requiredVersion(ifMatch);

@@ -114,9 +114,7 @@ class KeycloakUserDirectory implements UserDirectory {
             try {
                 addRealmRoles(id, List.of(user.role()));
                 if (password == null) {
-                    http.put().uri(users + "/{id}/execute-actions-email", id).headers(this::authorize)
-                            .contentType(MediaType.APPLICATION_JSON).body(List.of("UPDATE_PASSWORD")).retrieve()
-                            .toBodilessEntity();
+                    sendInvitation(id, user);
                 }
             }
             catch (RuntimeException ex) {
@@ -190,6 +188,27 @@ class KeycloakUserDirectory implements UserDirectory {
                     .body(changed).retrieve().toBodilessEntity();
             return null;
         });
+    }
+
+    /**
+     * Keycloak's "execute actions" e-mail with an "update password" link. Keycloak answers 500 when
+     * its SMTP server refuses or cannot be reached (or none is configured) and 400 when it will not
+     * send (no e-mail address, user disabled): either way the invitation did not go out.
+     */
+    private void sendInvitation(String id, NewUser user) {
+        try {
+            http.put().uri(users + "/{id}/execute-actions-email", id).headers(this::authorize)
+                    .contentType(MediaType.APPLICATION_JSON).body(List.of("UPDATE_PASSWORD")).retrieve()
+                    .toBodilessEntity();
+        }
+        catch (HttpServerErrorException | HttpClientErrorException.BadRequest ex) {
+            log.warn("Keycloak could not send the invitation e-mail for user {} ({} {}); removing the user again",
+                    user.username(), ex.getStatusCode(), ex.getResponseBodyAsString());
+            throw new EdpException(HttpStatus.SERVICE_UNAVAILABLE, "INVITATION_NOT_SENT", "Invitation not sent",
+                    "The identity provider could not send the invitation e-mail to " + user.email()
+                            + ", so the user was not created. Check the realm's e-mail (SMTP) settings, or try again"
+                            + " later.");
+        }
     }
 
     private void addRealmRoles(String id, Collection<String> roles) {

@@ -190,6 +190,26 @@ class CustomerApiIntegrationTests {
     }
 
     @Test
+    void statusIsReadableByTheCustomersOwnCallersAndRefusesThemOnceDeactivated() {
+        UUID id = api.createCustomer("Status");
+        String path = "/customers/" + id + "/status";
+        // Any caller of the customer may ask, even without an EDP role (a technical client).
+        for (String token : new String[] { Api.viewer(id), TestJwtIssuer.token("bot", id), ROOT }) {
+            HttpResponse<String> response = api.get(path, token);
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            assertThat(read(response, "$.status").toString()).isEqualTo("ACTIVE");
+            assertThat(read(response, "$.id").toString()).isEqualTo(id.toString());
+        }
+        assertProblem(api.get(path, Api.viewer(UUID.randomUUID())), 404, "NOT_FOUND");
+        assertProblem(api.get("/customers/" + UUID.randomUUID() + "/status", ROOT), 404, "NOT_FOUND");
+
+        jdbc.sql("UPDATE customer SET status = 'DEACTIVATED' WHERE id = :id").param("id", id).update();
+        assertProblem(api.get(path, Api.viewer(id)), 403, "CUSTOMER_DEACTIVATED");
+        assertProblem(api.get("/customers/" + id, Api.viewer(id)), 403, "CUSTOMER_DEACTIVATED");
+        assertThat(read(api.get(path, ROOT), "$.status").toString()).isEqualTo("DEACTIVATED");
+    }
+
+    @Test
     void reactivationNeedsNoKeycloakAndIsAudited() {
         UUID id = api.createCustomer("Comes back");
         jdbc.sql("UPDATE customer SET status = 'DEACTIVATED', version = 2 WHERE id = :id").param("id", id).update();

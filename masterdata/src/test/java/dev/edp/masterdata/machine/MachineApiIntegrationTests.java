@@ -190,16 +190,22 @@ class MachineApiIntegrationTests {
     }
 
     @Test
-    void deactivatedCustomersMachinesCanBeReadButNotChanged() {
+    void deactivatedCustomersOwnCallersAreRefusedAndPlatformAdminCanReadButNotChange() {
         UUID machine = api.createMachine(customer, "Frozen", "D-1");
         jdbc.sql("UPDATE customer SET status = 'DEACTIVATED' WHERE id = :id").param("id", customer).update();
 
-        assertThat(api.get("/machines/" + machine, viewer(customer)).statusCode()).isEqualTo(200);
+        // The customer's own users are refused at once, whatever they ask (masterdata reads its own database).
+        assertProblem(api.get("/machines/" + machine, viewer(customer)), 403, "CUSTOMER_DEACTIVATED");
         assertProblem(api.post("/machines", operator(customer), """
-                {"name":"New","type":"CNC","serialNumber":"D-2"}"""), 409, "CUSTOMER_DEACTIVATED");
-        assertProblem(api.put("/machines/" + machine, operator(customer), """
+                {"name":"New","type":"CNC","serialNumber":"D-2"}"""), 403, "CUSTOMER_DEACTIVATED");
+        // A platform admin still reads the customer's data but cannot change it.
+        assertThat(api.get("/machines/" + machine, ROOT).statusCode()).isEqualTo(200);
+        assertProblem(api.post("/machines", ROOT, """
+                {"customerId":"%s","name":"New","type":"CNC","serialNumber":"D-2"}""".formatted(customer)), 409,
+                "CUSTOMER_DEACTIVATED");
+        assertProblem(api.put("/machines/" + machine, ROOT, """
                 {"name":"Thawed","type":"CNC","serialNumber":"D-1"}""", "\"1\""), 409, "CUSTOMER_DEACTIVATED");
-        assertProblem(api.delete("/machines/" + machine, operator(customer), "\"1\""), 409, "CUSTOMER_DEACTIVATED");
+        assertProblem(api.delete("/machines/" + machine, ROOT, "\"1\""), 409, "CUSTOMER_DEACTIVATED");
         assertThat(machines()).isEqualTo(1);
     }
 

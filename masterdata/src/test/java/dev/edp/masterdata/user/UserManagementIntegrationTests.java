@@ -21,7 +21,6 @@ import dev.edp.masterdata.Api;
 import dev.edp.test.security.TestJwtIssuer;
 import dev.edp.test.service.EdpServiceTest;
 import dev.edp.test.service.ServiceSmokeChecks;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
@@ -43,7 +42,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * this class. Masterdata talks to it as the confidential client {@code edp-masterdata} (created
  * here through the admin API when the realm file lacks it); users log in with the password grant
  * through a test-only client, and their real tokens are checked for {@code customer_id} and roles.
- * Calls to masterdata itself carry test-issuer tokens, as in every service test.
+ * Calls to masterdata itself carry test-issuer tokens, as in every service test. Keycloak stays up
+ * for the rest of the test JVM ({@link UserInvitationIntegrationTests} uses it too).
  */
 @EdpServiceTest
 class UserManagementIntegrationTests {
@@ -77,13 +77,6 @@ class UserManagementIntegrationTests {
         registry.add("edp.keycloak.client-secret", () -> masterdataSecret);
     }
 
-    @AfterAll
-    static void stopKeycloak() {
-        if (keycloak != null) {
-            keycloak.close();
-            keycloak = null;
-        }
-    }
 
     @BeforeEach
     void setUp() {
@@ -214,9 +207,11 @@ class UserManagementIntegrationTests {
 
         assertThatExceptionOfType(KeycloakException.class).isThrownBy(() -> login(username, password));
         assertThat(auditActions()).startsWith("USER_DISABLED", "CUSTOMER_DEACTIVATED");
-        assertProblem(createUser(customerAdminToken(), username("late"), "viewer"), 409, "CUSTOMER_DEACTIVATED");
-        assertProblem(api.post(users() + "/" + read(created, "$.user.id") + "/enable", customerAdminToken(), null),
-                409, "CUSTOMER_DEACTIVATED");
+        // The customer's own admin is refused outright; a platform admin cannot add or enable users either.
+        assertProblem(createUser(customerAdminToken(), username("late"), "viewer"), 403, "CUSTOMER_DEACTIVATED");
+        assertProblem(createUser(ROOT, username("late"), "viewer"), 409, "CUSTOMER_DEACTIVATED");
+        assertProblem(api.post(users() + "/" + read(created, "$.user.id") + "/enable", ROOT, null), 409,
+                "CUSTOMER_DEACTIVATED");
     }
 
     private HttpResponse<String> createUser(String token, String username, String role) {
@@ -251,7 +246,11 @@ class UserManagementIntegrationTests {
         return (List<String>) ((Map<String, Object>) claims.get("realm_access")).get("roles");
     }
 
-    private static synchronized void startKeycloak() {
+    /**
+     * Starts Keycloak once per test JVM; {@link UserInvitationIntegrationTests} shares it. The
+     * runner's shutdown hook stops it when the test JVM ends.
+     */
+    static synchronized void startKeycloak() {
         if (keycloak != null) {
             return;
         }
@@ -296,7 +295,7 @@ class UserManagementIntegrationTests {
     }
 
     /** The few raw admin REST calls the runner's {@link KeycloakAdmin} does not offer. */
-    private static final class AdminApi {
+    static final class AdminApi {
 
         private final HttpClient http = HttpClient.newHttpClient();
 
