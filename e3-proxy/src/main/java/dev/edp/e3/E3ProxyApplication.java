@@ -4,9 +4,9 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
- * E3, the device endpoint: the only door devices use. Routes device traffic to onboarding,
- * monitoring and device-management. (mTLS termination, revocation and the device identity
- * assertion are not built yet.)
+ * E3, the device endpoint: the only door devices use. Terminates TLS with client certificates,
+ * checks every request's certificate (chain, validity, revocation), forwards the device as a
+ * signed assertion and routes to onboarding, monitoring and device-management. See README.md.
  */
 @SpringBootApplication
 public class E3ProxyApplication {

@@ -1,77 +1,53 @@
 package dev.edp.e3;
 
+import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.UUID;
 
-import dev.edp.test.http.StubBackend;
-import dev.edp.test.http.StubBackend.Answer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-
+import static dev.edp.e3.E3IntegrationTestSupport.PKI;
+import static dev.edp.e3.E3IntegrationTestSupport.client;
+import static dev.edp.e3.E3IntegrationTestSupport.get;
+import static dev.edp.e3.E3IntegrationTestSupport.noCertificate;
+import static dev.edp.e3.E3IntegrationTestSupport.send;
 import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
-import static dev.edp.test.service.ServiceSmokeChecks.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** E3's routes to the device-facing backends (mTLS is not built yet: plain HTTP here). */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = { "management.server.port=0", "eureka.client.enabled=false" })
-class E3RoutingIntegrationTests {
+/** E3's routes to the device-facing backends, over TLS with a device certificate. */
+class E3RoutingIntegrationTests extends AbstractE3IntegrationTests {
 
-    static final StubBackend onboarding = StubBackend.start()
-            .script("/onboarding/health", new Answer(204, null, null, 0));
-    static final StubBackend monitoring = StubBackend.start()
-            .script("/monitoring/api/v1/monitoring/container", new Answer(202, null, null, 0));
-    static final StubBackend devices = StubBackend.start();
-
-    @DynamicPropertySource
-    static void discovery(DynamicPropertyRegistry registry) {
-        registry.add("spring.cloud.discovery.client.simple.instances.onboarding[0].uri", onboarding::url);
-        registry.add("spring.cloud.discovery.client.simple.instances.monitoring[0].uri", monitoring::url);
-        registry.add("spring.cloud.discovery.client.simple.instances.device-management[0].uri", devices::url);
-    }
-
-    @AfterAll
-    static void stop() {
-        onboarding.close();
-        monitoring.close();
-        devices.close();
-    }
-
-    @Value("${local.server.port}")
-    int port;
-
-    String url(String path) {
-        return "http://localhost:" + port + path;
-    }
+    final HttpClient device = client(PKI.device(UUID.randomUUID(), UUID.randomUUID()).sslContext(PKI.root()));
 
     @Test
-    void onboardingHealthAndEstGoToOnboarding() {
-        assertThat(send("GET", url("/onboarding/health"), null, null).statusCode()).isEqualTo(204);
-        assertThat(send("GET", url("/.well-known/est/cacerts"), null, null).statusCode()).isEqualTo(200);
-        assertThat(onboarding.calls("/.well-known/est/cacerts")).isEqualTo(1);
+    void onboardingHealthAndEstGoToOnboardingWithoutCertificate() {
+        HttpClient anonymous = noCertificate();
+        assertThat(get(anonymous, url("/onboarding/health")).statusCode()).isEqualTo(204);
+        int before = onboarding.calls("/.well-known/est/cacerts");
+        assertThat(get(anonymous, url("/.well-known/est/cacerts")).statusCode()).isEqualTo(200);
+        assertThat(onboarding.calls("/.well-known/est/cacerts")).isEqualTo(before + 1);
     }
 
     @Test
     void containerReportGoesToMonitoring() {
-        HttpResponse<String> response = send("POST", url("/monitoring/api/v1/monitoring/container"),
-                "application/json", "{}");
+        HttpResponse<String> response = send(device, "POST", url("/monitoring/api/v1/monitoring/container"), "{}",
+                Map.of());
         assertThat(response.statusCode()).isEqualTo(202);
         assertThat(monitoring.received()).anySatisfy(request -> assertThat(request.body()).isEqualTo("{}"));
     }
 
     @Test
     void desiredStateGoesToDeviceManagement() {
-        assertThat(send("GET", url("/devices/api/v1/device/desired-state"), null, null).statusCode()).isEqualTo(200);
-        assertThat(devices.calls("/devices/api/v1/device/desired-state")).isEqualTo(1);
+        int before = devices.calls("/devices/api/v1/device/desired-state");
+        assertThat(get(device, url("/devices/api/v1/device/desired-state")).statusCode()).isEqualTo(200);
+        assertThat(devices.calls("/devices/api/v1/device/desired-state")).isEqualTo(before + 1);
     }
 
     @Test
     void operatorApisAreNotReachableThroughTheDeviceEndpoint() {
-        assertProblem(send("GET", url("/api/masterdata/v1/customers"), null, null), 404, "NOT_FOUND");
-        assertProblem(send("GET", url("/api/devices/v1/devices"), null, null), 404, "NOT_FOUND");
+        assertProblem(get(device, url("/api/masterdata/v1/customers")), 404, "NOT_FOUND");
+        assertProblem(get(device, url("/api/devices/v1/devices")), 404, "NOT_FOUND");
+        assertProblem(get(noCertificate(), url("/api/masterdata/v1/customers")), 401, "DEVICE_CERTIFICATE_REQUIRED");
     }
 }

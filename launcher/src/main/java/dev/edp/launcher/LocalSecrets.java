@@ -46,6 +46,13 @@ final class LocalSecrets {
         return value;
     }
 
+    /** @return 32 random bytes, base64: a key-encryption key (the onboarding CA's keys are wrapped with it) */
+    static String randomKey() {
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        return java.util.Base64.getEncoder().encodeToString(key);
+    }
+
     private void save() throws IOException {
         Files.createDirectories(file.getParent());
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");

@@ -60,6 +60,9 @@ final class Platform implements AutoCloseable {
     /** Handed to every service on top of the database and registry settings. */
     private final Map<String, String> serviceEnvironment = new HashMap<>();
 
+    /** Handed to one service only (its own secrets). */
+    private final Map<String, Map<String, String>> ownEnvironment = new HashMap<>();
+
     private boolean stopping;
 
     Platform(Workspace workspace, LauncherSettings settings, PrintStream out) {
@@ -80,6 +83,17 @@ final class Platform implements AutoCloseable {
     void addServiceEnvironment(Map<String, String> environment) {
         synchronized (lock) {
             serviceEnvironment.putAll(environment);
+        }
+    }
+
+    /**
+     * Adds settings only one service gets, such as the onboarding service's key-encryption key.
+     * @param service the service (module) name
+     * @param environment variables to pass
+     */
+    void addServiceEnvironment(String service, Map<String, String> environment) {
+        synchronized (lock) {
+            ownEnvironment.computeIfAbsent(service, key -> new HashMap<>()).putAll(environment);
         }
     }
 
@@ -245,8 +259,11 @@ final class Platform implements AutoCloseable {
         env.put("EUREKA_URL", eurekaUrl().toString());
         env.put("SERVER_PORT", Integer.toString(spec.port()));
         env.put("MANAGEMENT_SERVER_PORT", Integer.toString(spec.managementPort()));
+        // Where services fetch the keys that sign E3's device assertions (E3's management port).
+        env.put("EDP_E3_JWKS_URI", "http://localhost:" + (9443 + settings.portOffset()) + "/actuator/device-jwks");
         synchronized (lock) {
             env.putAll(serviceEnvironment);
+            env.putAll(ownEnvironment.getOrDefault(spec.name(), Map.of()));
         }
         // Plain text logs for people reading .edp/logs; JSON is for log shippers.
         env.put("EDP_LOG_FORMAT", null);

@@ -30,7 +30,6 @@ record ServiceSpec(String name, URI url, int managementPort, Optional<String> eu
             service("device-management", 8083, 9083),
             service("monitoring", 8084, 9084),
             service("portal-gateway", 8080, 9080),
-            // E3 answers plain HTTP on 8443 until its TLS listener lands; the table says so.
             service("e3-proxy", 8443, 9443));
 
     /** @return the portal gateway, the platform's front door */

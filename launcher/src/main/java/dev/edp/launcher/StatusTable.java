@@ -35,8 +35,8 @@ final class StatusTable {
                         + "  (client credentials)" },
                 new String[] { "Eureka dashboard", registry + "/" },
                 new String[] { "Spring Boot Admin", registry + "/admin" },
-                // E3's TLS listener (https://localhost:8443 with client certificates) is not there yet.
-                new String[] { "E3 device endpoint", "http://localhost:" + (8443 + portOffset) + "  (plain HTTP for now)" },
+                new String[] { "E3 device endpoint", "https://localhost:" + (8443 + portOffset)
+                        + "  (mTLS; self-signed server certificate until the platform CA issues one)" },
                 new String[] { "PostgreSQL", database.description() },
                 new String[] { "Logs", workspace.logsDir().toString() });
         text.append(columns(links));

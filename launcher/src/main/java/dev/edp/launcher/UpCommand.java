@@ -69,6 +69,8 @@ final class UpCommand implements Callable<Integer> {
             identity = IdentityProvider.prepare(workspace, settings, platform.database());
             platform.addCompanion(identity);
             platform.addServiceEnvironment(identity.serviceEnvironment());
+            platform.addServiceEnvironment("onboarding", Map.of("EDP_PKI_KEK",
+                    LocalSecrets.load(workspace.secretsFile()).getOrCreate("onboarding.pki.kek", LocalSecrets::randomKey)));
             // Keycloak boots while the services do: they reach it only when the first token arrives.
             Future<?> keycloak = background.submit(() -> {
                 identity.start(workspace, ServiceSpec.gateway().shifted(settings.portOffset()).port(), out);

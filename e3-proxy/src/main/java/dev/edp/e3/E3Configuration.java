@@ -1,0 +1,142 @@
+package dev.edp.e3;
+
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import dev.edp.e3.assertion.DeviceAssertionGlobalFilter;
+import dev.edp.e3.assertion.DeviceAssertionKeys;
+import dev.edp.e3.assertion.DeviceJwksEndpoint;
+import dev.edp.e3.device.DeviceAuthenticationWebFilter;
+import dev.edp.e3.device.RateLimiter;
+import dev.edp.e3.tls.E3TlsCustomizer;
+import dev.edp.e3.trust.DeviceTrust;
+import dev.edp.e3.trust.TrustSource;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.cloud.client.loadbalancer.LoadBalanced;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ResourceLoader;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/** Wires E3: trust and its refresh schedule, TLS, the door filter, the assertion and its JWKS, health and metrics. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(E3Properties.class)
+class E3Configuration {
+
+    @Bean(defaultCandidate = false)
+    @LoadBalanced
+    WebClient.Builder e3LoadBalancedWebClientBuilder() {
+        return WebClient.builder();
+    }
+
+    @Bean
+    DeviceTrust deviceTrust(E3Properties properties, ResourceLoader resources,
+            @LoadBalanced WebClient.Builder loadBalanced) {
+        WebClient plain = WebClient.builder().build();
+        WebClient balanced = loadBalanced.build();
+        return new DeviceTrust(new TrustSource(properties.getTrustAnchors(), resources, plain, balanced),
+                new TrustSource(properties.getCrlUrl(), resources, plain, balanced), properties.getRevocationMaxAge(),
+                Clock.systemUTC());
+    }
+
+    @Bean
+    E3TlsCustomizer e3TlsCustomizer(E3Properties properties, SslBundles bundles, DeviceTrust trust) {
+        return new E3TlsCustomizer(properties, bundles, trust);
+    }
+
+    @Bean
+    DeviceAssertionKeys deviceAssertionKeys(E3Properties properties) {
+        return new DeviceAssertionKeys(Clock.systemUTC(), properties.getAssertion().getTtl(),
+                properties.getAssertion().getKeyPublishLead());
+    }
+
+    @Bean
+    DeviceAuthenticationWebFilter deviceAuthenticationWebFilter(E3Properties properties, DeviceTrust trust,
+            MeterRegistry meters) {
+        return new DeviceAuthenticationWebFilter(trust, properties.getPublicPaths(),
+                properties.getStrippedHeaderPrefixes(), properties.getMaxRequestSize().toBytes(),
+                new RateLimiter(properties.getRateLimit().getCapacity(), properties.getRateLimit().getRefillPerSecond()),
+                meters);
+    }
+
+    @Bean
+    DeviceAssertionGlobalFilter deviceAssertionGlobalFilter(DeviceAssertionKeys keys) {
+        return new DeviceAssertionGlobalFilter(keys);
+    }
+
+    @Bean
+    DeviceJwksEndpoint deviceJwksEndpoint(DeviceAssertionKeys keys) {
+        return new DeviceJwksEndpoint(keys);
+    }
+
+    /** {@code deviceTrust} in /actuator/health: DOWN while E3 fails closed (no trust anchors or a stale CRL). */
+    @Bean
+    HealthIndicator deviceTrustHealthIndicator(DeviceTrust trust) {
+        return () -> {
+            var status = trust.status();
+            return (Boolean.TRUE.equals(status.get("failClosed")) ? Health.down() : Health.up())
+                    .withDetails(status).build();
+        };
+    }
+
+    @Bean
+    TrustRefresher trustRefresher(DeviceTrust trust, DeviceAssertionKeys keys, E3Properties properties,
+            MeterRegistry meters) {
+        Gauge.builder("edp.e3.crl.age", trust, t -> t.revocationsRefreshedAt() == null ? Double.NaN
+                : (System.currentTimeMillis() - t.revocationsRefreshedAt().toEpochMilli()) / 1000.0)
+                .baseUnit("seconds").description("Time since the CRL was last fetched or confirmed unchanged")
+                .register(meters);
+        Gauge.builder("edp.e3.fail.closed", trust, t -> Boolean.TRUE.equals(t.status().get("failClosed")) ? 1 : 0)
+                .description("1 while protected device routes are refused because revocation status is unknown")
+                .register(meters);
+        return new TrustRefresher(trust, keys, properties);
+    }
+
+    /** Runs the CRL and trust-anchor refreshes and the key rotation on one daemon thread. */
+    static final class TrustRefresher implements SmartLifecycle {
+
+        private final DeviceTrust trust;
+        private final DeviceAssertionKeys keys;
+        private final E3Properties properties;
+        private volatile ScheduledExecutorService scheduler;
+
+        TrustRefresher(DeviceTrust trust, DeviceAssertionKeys keys, E3Properties properties) {
+            this.trust = trust;
+            this.keys = keys;
+            this.properties = properties;
+        }
+
+        @Override
+        public void start() {
+            scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("e3-trust").daemon().factory());
+            long anchors = properties.getTrustAnchorsRefreshInterval().toMillis();
+            long crl = properties.getCrlRefreshInterval().toMillis();
+            long rotation = properties.getAssertion().getKeyRotation().toMillis();
+            scheduler.scheduleWithFixedDelay(trust::refreshTrustAnchors, anchors, anchors, TimeUnit.MILLISECONDS);
+            scheduler.scheduleWithFixedDelay(trust::refreshRevocations, 0, crl, TimeUnit.MILLISECONDS);
+            scheduler.scheduleAtFixedRate(keys::rotate, rotation, rotation, TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void stop() {
+            if (scheduler != null) {
+                scheduler.shutdownNow();
+            }
+        }
+
+        @Override
+        public boolean isRunning() {
+            return scheduler != null && !scheduler.isShutdown();
+        }
+    }
+}

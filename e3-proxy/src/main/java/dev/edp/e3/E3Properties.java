@@ -1,0 +1,231 @@
+package dev.edp.e3;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * E3's settings ({@code edp.e3.*}). Defaults fit {@code ./edp up}: trust anchors and CRL come from
+ * the onboarding service through the registry.
+ */
+@ConfigurationProperties("edp.e3")
+public class E3Properties {
+
+    /** Where the platform's device CA chain (PEM, issuing CA and root) comes from: {@code file:}, {@code classpath:}, {@code http(s)://} or {@code lb://}. */
+    private String trustAnchors = "lb://onboarding/onboarding/api/v1/ca/chain.pem";
+
+    /** Where the CRL (DER, or PEM) comes from; same schemes as the trust anchors. */
+    private String crlUrl = "lb://onboarding/onboarding/api/v1/crl";
+
+    /** How often the CRL is fetched (conditional GET). */
+    private Duration crlRefreshInterval = Duration.ofSeconds(2);
+
+    /** How often the trust anchors are fetched again. */
+    private Duration trustAnchorsRefreshInterval = Duration.ofSeconds(30);
+
+    /** After this long without a successful CRL refresh, protected routes fail closed (503). */
+    private Duration revocationMaxAge = Duration.ofSeconds(30);
+
+    /** Paths a device may call without a client certificate (Ant patterns). */
+    private List<String> publicPaths = new ArrayList<>(
+            List.of("/onboarding/**", "/.well-known/est/cacerts", "/.well-known/est/simpleenroll"));
+
+    /** Request headers removed from every incoming request (prefixes, case-insensitive): identity a client must not assert. */
+    private List<String> strippedHeaderPrefixes = new ArrayList<>(List.of("x-edp-device", "x-edp-customer",
+            "x-client-cert", "x-ssl-client", "ssl-client", "x-forwarded-client-cert", "x-device-"));
+
+    /** Largest request body accepted (413 above). */
+    private DataSize maxRequestSize = DataSize.ofMegabytes(1);
+
+    private final Tls tls = new Tls();
+
+    private final RateLimit rateLimit = new RateLimit();
+
+    private final Assertion assertion = new Assertion();
+
+    /** The TLS listener. */
+    public static class Tls {
+
+        /** Name of the Spring SSL bundle ({@code spring.ssl.bundle.pem|jks.<name>}) with the server key and certificate; unset: a self-signed certificate is generated at start. */
+        private String bundle;
+
+        /** TLS versions offered. */
+        private List<String> protocols = new ArrayList<>(List.of("TLSv1.3", "TLSv1.2"));
+
+        /** Cipher suites (AEAD with forward secrecy only). */
+        private List<String> ciphers = new ArrayList<>(List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
+                "TLS_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+                "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+                "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+                "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"));
+
+        public String getBundle() {
+            return bundle;
+        }
+
+        public void setBundle(String bundle) {
+            this.bundle = bundle;
+        }
+
+        public List<String> getProtocols() {
+            return protocols;
+        }
+
+        public void setProtocols(List<String> protocols) {
+            this.protocols = protocols;
+        }
+
+        public List<String> getCiphers() {
+            return ciphers;
+        }
+
+        public void setCiphers(List<String> ciphers) {
+            this.ciphers = ciphers;
+        }
+    }
+
+    /** Per-device token bucket. */
+    public static class RateLimit {
+
+        /** Burst size: requests a device may make at once. */
+        private int capacity = 50;
+
+        /** Tokens added per second (the sustained rate). */
+        private double refillPerSecond = 10;
+
+        public int getCapacity() {
+            return capacity;
+        }
+
+        public void setCapacity(int capacity) {
+            this.capacity = capacity;
+        }
+
+        public double getRefillPerSecond() {
+            return refillPerSecond;
+        }
+
+        public void setRefillPerSecond(double refillPerSecond) {
+            this.refillPerSecond = refillPerSecond;
+        }
+    }
+
+    /** The device identity assertion forwarded to the backends. */
+    public static class Assertion {
+
+        /** Lifetime of an assertion (at most 60 s). */
+        private Duration ttl = Duration.ofSeconds(30);
+
+        /** How often the signing key is replaced. */
+        private Duration keyRotation = Duration.ofHours(24);
+
+        /** How long a new key is published in the JWKS before it signs. */
+        private Duration keyPublishLead = Duration.ofMinutes(5);
+
+        public Duration getTtl() {
+            return ttl;
+        }
+
+        public void setTtl(Duration ttl) {
+            if (ttl.compareTo(Duration.ofSeconds(60)) > 0) {
+                throw new IllegalArgumentException("edp.e3.assertion.ttl must be at most 60s");
+            }
+            this.ttl = ttl;
+        }
+
+        public Duration getKeyRotation() {
+            return keyRotation;
+        }
+
+        public void setKeyRotation(Duration keyRotation) {
+            this.keyRotation = keyRotation;
+        }
+
+        public Duration getKeyPublishLead() {
+            return keyPublishLead;
+        }
+
+        public void setKeyPublishLead(Duration keyPublishLead) {
+            this.keyPublishLead = keyPublishLead;
+        }
+    }
+
+    public String getTrustAnchors() {
+        return trustAnchors;
+    }
+
+    public void setTrustAnchors(String trustAnchors) {
+        this.trustAnchors = trustAnchors;
+    }
+
+    public String getCrlUrl() {
+        return crlUrl;
+    }
+
+    public void setCrlUrl(String crlUrl) {
+        this.crlUrl = crlUrl;
+    }
+
+    public Duration getCrlRefreshInterval() {
+        return crlRefreshInterval;
+    }
+
+    public void setCrlRefreshInterval(Duration crlRefreshInterval) {
+        this.crlRefreshInterval = crlRefreshInterval;
+    }
+
+    public Duration getTrustAnchorsRefreshInterval() {
+        return trustAnchorsRefreshInterval;
+    }
+
+    public void setTrustAnchorsRefreshInterval(Duration trustAnchorsRefreshInterval) {
+        this.trustAnchorsRefreshInterval = trustAnchorsRefreshInterval;
+    }
+
+    public Duration getRevocationMaxAge() {
+        return revocationMaxAge;
+    }
+
+    public void setRevocationMaxAge(Duration revocationMaxAge) {
+        this.revocationMaxAge = revocationMaxAge;
+    }
+
+    public List<String> getPublicPaths() {
+        return publicPaths;
+    }
+
+    public void setPublicPaths(List<String> publicPaths) {
+        this.publicPaths = publicPaths;
+    }
+
+    public List<String> getStrippedHeaderPrefixes() {
+        return strippedHeaderPrefixes;
+    }
+
+    public void setStrippedHeaderPrefixes(List<String> strippedHeaderPrefixes) {
+        this.strippedHeaderPrefixes = strippedHeaderPrefixes;
+    }
+
+    public DataSize getMaxRequestSize() {
+        return maxRequestSize;
+    }
+
+    public void setMaxRequestSize(DataSize maxRequestSize) {
+        this.maxRequestSize = maxRequestSize;
+    }
+
+    public Tls getTls() {
+        return tls;
+    }
+
+    public RateLimit getRateLimit() {
+        return rateLimit;
+    }
+
+    public Assertion getAssertion() {
+        return assertion;
+    }
+}

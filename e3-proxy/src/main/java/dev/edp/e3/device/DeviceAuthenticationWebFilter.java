@@ -1,0 +1,191 @@
+package dev.edp.e3.device;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.edp.e3.trust.DeviceTrust;
+import dev.edp.e3.trust.DeviceTrust.Outcome;
+import dev.edp.e3.trust.DeviceTrust.Verification;
+import dev.edp.platform.problem.EdpException;
+
+import org.springframework.core.Ordered;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import org.springframework.http.server.reactive.SslInfo;
+import org.springframework.util.AntPathMatcher;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+
+/**
+ * E3's door, run on every request before routing: strips identity headers a client sent, enforces
+ * the request size limit, verifies the client certificate of the TLS session against
+ * {@link DeviceTrust} (chain, validity, revocation — on every request, so a device revoked while
+ * its keep-alive connection is open is refused on its next request), applies the per-device rate
+ * limit and puts the {@link AuthenticatedDevice} on the exchange for the assertion filter.
+ * <p>
+ * Public paths (onboarding, EST) pass without a certificate; if a valid one is presented there,
+ * the device identity is forwarded as well (certificate renewal).
+ */
+public final class DeviceAuthenticationWebFilter implements WebFilter, Ordered {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final DeviceTrust trust;
+    private final List<String> publicPaths;
+    private final List<String> strippedPrefixes;
+    private final long maxRequestBytes;
+    private final RateLimiter rateLimiter;
+    private final MeterRegistry meters;
+    private final AntPathMatcher matcher = new AntPathMatcher();
+
+    /**
+     * @param trust the certificate check
+     * @param publicPaths paths that need no certificate
+     * @param strippedPrefixes request header prefixes removed from every request
+     * @param maxRequestBytes request size limit
+     * @param rateLimiter per-device limit
+     * @param meters where refusals are counted ({@code edp.e3.refused{reason}})
+     */
+    public DeviceAuthenticationWebFilter(DeviceTrust trust, List<String> publicPaths, List<String> strippedPrefixes,
+            long maxRequestBytes, RateLimiter rateLimiter, MeterRegistry meters) {
+        this.trust = trust;
+        this.publicPaths = List.copyOf(publicPaths);
+        this.strippedPrefixes = strippedPrefixes.stream().map(prefix -> prefix.toLowerCase(Locale.ROOT)).toList();
+        this.maxRequestBytes = maxRequestBytes;
+        this.rateLimiter = rateLimiter;
+        this.meters = meters;
+    }
+
+    @Override
+    public int getOrder() {
+        return Ordered.HIGHEST_PRECEDENCE + 10;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        if (exchange.getRequest().getSslInfo() == null) {
+            // Only the plain-HTTP management port (this filter is inherited by its child context):
+            // the application port always speaks TLS.
+            return chain.filter(exchange);
+        }
+        ServerHttpRequest request = exchange.getRequest().mutate().headers(this::strip).build();
+        if (request.getHeaders().getContentLength() > maxRequestBytes) {
+            return refuse(exchange, HttpStatus.CONTENT_TOO_LARGE, "REQUEST_TOO_LARGE", "Request too large",
+                    "The request body is larger than " + maxRequestBytes + " bytes.", null);
+        }
+        request = new SizeLimitedRequest(request, maxRequestBytes);
+        String path = request.getPath().pathWithinApplication().value();
+        boolean open = publicPaths.stream().anyMatch(pattern -> matcher.match(pattern, path));
+        Verification verification = trust.verify(peerCertificates(request.getSslInfo()));
+        if (!verification.accepted()) {
+            if (open) {
+                return chain.filter(exchange.mutate().request(request).build());
+            }
+            return refuse(exchange, verification.outcome());
+        }
+        AuthenticatedDevice device = new AuthenticatedDevice(verification.identity().deviceId(),
+                verification.identity().customerId(), verification.serial());
+        long wait = rateLimiter.tryAcquire(device.deviceId(), System.nanoTime());
+        if (wait > 0) {
+            exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, String.valueOf(wait));
+            return refuse(exchange, HttpStatus.TOO_MANY_REQUESTS, "TOO_MANY_REQUESTS", "Too many requests",
+                    "This device sends requests faster than allowed. Retry after " + wait + " s.", "rate-limit");
+        }
+        ServerWebExchange authenticated = exchange.mutate().request(request).build();
+        authenticated.getAttributes().put(AuthenticatedDevice.ATTRIBUTE, device);
+        return chain.filter(authenticated);
+    }
+
+    private void strip(HttpHeaders headers) {
+        List<String> names = headers.headerNames().stream()
+                .filter(name -> strippedPrefixes.stream().anyMatch(name.toLowerCase(Locale.ROOT)::startsWith))
+                .toList();
+        names.forEach(headers::remove);
+    }
+
+    private static X509Certificate[] peerCertificates(SslInfo ssl) {
+        return ssl == null ? null : ssl.getPeerCertificates();
+    }
+
+    private Mono<Void> refuse(ServerWebExchange exchange, Outcome outcome) {
+        if (outcome == Outcome.TRUST_UNAVAILABLE) {
+            exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, "5");
+            return refuse(exchange, HttpStatus.SERVICE_UNAVAILABLE, "DEVICE_TRUST_UNAVAILABLE",
+                    "Device trust unavailable", "The revocation status of device certificates is not known "
+                            + "right now, so device requests are refused. Try again shortly.", "trust-unavailable");
+        }
+        String detail = switch (outcome) {
+            case NO_CERTIFICATE -> "This path requires a device client certificate.";
+            case EXPIRED -> "The client certificate has expired.";
+            case NOT_YET_VALID -> "The client certificate is not valid yet.";
+            case UNTRUSTED -> "The client certificate was not issued by the platform CA.";
+            case NOT_A_DEVICE_CERTIFICATE -> "The client certificate is not a device certificate.";
+            case REVOKED -> "The client certificate has been revoked.";
+            default -> "The client certificate was refused.";
+        };
+        String code = outcome == Outcome.NO_CERTIFICATE ? "DEVICE_CERTIFICATE_REQUIRED"
+                : outcome == Outcome.REVOKED ? "DEVICE_CERTIFICATE_REVOKED" : "DEVICE_CERTIFICATE_INVALID";
+        // The connection is of no further use to a refused device: end it after this answer.
+        exchange.getResponse().getHeaders().set(HttpHeaders.CONNECTION, "close");
+        return refuse(exchange, HttpStatus.UNAUTHORIZED, code, "Device authentication required", detail,
+                outcome.name().toLowerCase(Locale.ROOT));
+    }
+
+    private Mono<Void> refuse(ServerWebExchange exchange, HttpStatus status, String code, String title, String detail,
+            String reason) {
+        meters.counter("edp.e3.refused", "reason", reason == null ? code.toLowerCase(Locale.ROOT) : reason).increment();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "https://edp.dev/problems/" + code.toLowerCase(Locale.ROOT).replace('_', '-'));
+        body.put("title", title);
+        body.put("status", status.value());
+        body.put("detail", detail);
+        body.put("instance", URI.create(exchange.getRequest().getPath().value()).toString());
+        body.put("code", code);
+        var response = exchange.getResponse();
+        response.setStatusCode(status);
+        response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        byte[] bytes = JSON.writeValueAsString(body).getBytes(StandardCharsets.UTF_8);
+        return response.writeWith(Mono.just(response.bufferFactory().wrap(bytes)));
+    }
+
+    /** Counts the body as it streams and fails once it passes the limit (bodies without Content-Length). */
+    private static final class SizeLimitedRequest extends ServerHttpRequestDecorator {
+
+        private final long limit;
+
+        SizeLimitedRequest(ServerHttpRequest delegate, long limit) {
+            super(delegate);
+            this.limit = limit;
+        }
+
+        @Override
+        public Flux<DataBuffer> getBody() {
+            AtomicLong seen = new AtomicLong();
+            return super.getBody().map(buffer -> {
+                if (seen.addAndGet(buffer.readableByteCount()) > limit) {
+                    DataBufferUtils.release(buffer);
+                    throw new EdpException(HttpStatus.CONTENT_TOO_LARGE, "REQUEST_TOO_LARGE", "Request too large",
+                            "The request body is larger than " + limit + " bytes.");
+                }
+                return buffer;
+            });
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package dev.edp.e3.tls;
+
+import java.math.BigInteger;
+import java.net.Socket;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.X509ExtendedTrustManager;
+import javax.security.auth.x500.X500Principal;
+
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.edp.e3.E3Properties;
+import dev.edp.e3.trust.DeviceTrust;
+
+import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+
+/**
+ * E3's TLS listener on the application port (the management port stays plain HTTP).
+ * <p>
+ * TLS 1.3 and 1.2 with AEAD forward-secret suites only; the server key and certificate from the
+ * Spring SSL bundle {@code edp.e3.tls.bundle} (PEM or PKCS#12), or, when none is configured, a
+ * self-signed certificate generated at start (logged as a warning: devices cannot verify it).
+ * <p>
+ * Client authentication is <em>wanted</em>, not needed, so devices without a certificate can
+ * still onboard. The TLS layer checks only that the client owns the key of the certificate it
+ * presents (the handshake's CertificateVerify); it advertises the platform CAs as acceptable
+ * issuers but accepts any chain. Whether the certificate is trusted, valid and not revoked is
+ * decided on every request by {@link DeviceTrust}, which reloads trust anchors and the CRL at
+ * runtime — something a TLS trust store fixed at start could not do.
+ */
+public final class E3TlsCustomizer implements WebServerFactoryCustomizer<NettyReactiveWebServerFactory> {
+
+    private static final Logger log = LoggerFactory.getLogger(E3TlsCustomizer.class);
+
+    private final E3Properties properties;
+    private final SslBundles bundles;
+    private final DeviceTrust trust;
+
+    /**
+     * @param properties E3 settings
+     * @param bundles Spring SSL bundles
+     * @param trust the trust anchors (advertised issuers)
+     */
+    public E3TlsCustomizer(E3Properties properties, SslBundles bundles, DeviceTrust trust) {
+        this.properties = properties;
+        this.bundles = bundles;
+        this.trust = trust;
+    }
+
+    @Override
+    public void customize(NettyReactiveWebServerFactory factory) {
+        SslContext context = sslContext();
+        factory.addServerCustomizers(server -> server.secure(spec -> spec.sslContext(context)));
+    }
+
+    SslContext sslContext() {
+        try {
+            KeyManagerFactory keyManagers = keyManagers();
+            return SslContextBuilder.forServer(keyManagers)
+                    .sslProvider(SslProvider.JDK)
+                    .protocols(properties.getTls().getProtocols())
+                    .ciphers(properties.getTls().getCiphers(), SupportedCipherSuiteFilter.INSTANCE)
+                    .clientAuth(ClientAuth.OPTIONAL)
+                    .trustManager(new DeferringTrustManager(trust))
+                    .build();
+        }
+        catch (SSLException ex) {
+            throw new IllegalStateException("Cannot set up E3's TLS listener", ex);
+        }
+    }
+
+    private KeyManagerFactory keyManagers() {
+        String bundle = properties.getTls().getBundle();
+        if (bundle != null && !bundle.isBlank()) {
+            return bundles.getBundle(bundle).getManagers().getKeyManagerFactory();
+        }
+        log.warn("No server certificate configured (edp.e3.tls.bundle): E3 uses a self-signed certificate "
+                + "generated now, which devices cannot verify. Configure a certificate for any real use.");
+        return selfSigned();
+    }
+
+    private static KeyManagerFactory selfSigned() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            KeyPair keys = generator.generateKeyPair();
+            Instant now = Instant.now();
+            X500Principal name = new X500Principal("CN=localhost,O=EDP E3 (self-signed)");
+            var builder = new JcaX509v3CertificateBuilder(name, new BigInteger(64, new SecureRandom()),
+                    Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(365))), name,
+                    keys.getPublic());
+            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
+                    new GeneralName(GeneralName.dNSName, "localhost"), new GeneralName(GeneralName.iPAddress, "127.0.0.1") }));
+            X509Certificate certificate = new JcaX509CertificateConverter()
+                    .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry("e3", keys.getPrivate(), new char[0], new X509Certificate[] { certificate });
+            KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            factory.init(store, new char[0]);
+            return factory;
+        }
+        catch (Exception ex) {
+            throw new IllegalStateException("Cannot generate a self-signed server certificate", ex);
+        }
+    }
+
+    /**
+     * Accepts any client chain at the handshake (the per-request check decides) and names the
+     * platform CAs as acceptable issuers, so clients pick their device certificate.
+     */
+    static final class DeferringTrustManager extends X509ExtendedTrustManager {
+
+        private final DeviceTrust trust;
+
+        DeferringTrustManager(DeviceTrust trust) {
+            this.trust = trust;
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            throw new UnsupportedOperationException("server side only");
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
+            throw new UnsupportedOperationException("server side only");
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+            throw new UnsupportedOperationException("server side only");
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return trust.acceptedIssuers();
+        }
+    }
+}

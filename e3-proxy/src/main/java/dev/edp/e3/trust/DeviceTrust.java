@@ -1,0 +1,364 @@
+package dev.edp.e3.trust;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509CRL;
+import java.security.cert.X509CRLEntry;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.security.auth.x500.X500Principal;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What E3 trusts, and the authoritative check of a device certificate on every request.
+ * <p>
+ * Holds the platform's device CA chain (trust anchors) and the revoked serials of the current CRL,
+ * both refreshed from their {@link TrustSource}s by {@link #refreshTrustAnchors()} and
+ * {@link #refreshRevocations()} (E3 calls them on a schedule). {@link #verify} checks a presented
+ * chain: path to a platform root (PKIX, signatures, CA constraints, validity now), extended key
+ * usage clientAuth, the EDP identity, and the revoked set. Path results are cached per certificate
+ * until the trust anchors change; the validity window and the revoked set are checked every time.
+ * If the CRL could not be refreshed for longer than {@code revocationMaxAge}, revocation status is
+ * unknown and {@link #verify} fails closed.
+ */
+public final class DeviceTrust {
+
+    private static final Logger log = LoggerFactory.getLogger(DeviceTrust.class);
+    private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
+    private static final int CACHE_LIMIT = 10_000;
+
+    /** Why a certificate was refused, or that it was accepted. */
+    public enum Outcome {
+        ACCEPTED, NO_CERTIFICATE, EXPIRED, NOT_YET_VALID, UNTRUSTED, NOT_A_DEVICE_CERTIFICATE, REVOKED,
+        TRUST_UNAVAILABLE
+    }
+
+    /** The result of a check: the outcome and, when accepted, who the device is. */
+    public record Verification(Outcome outcome, DeviceIdentity identity, BigInteger serial) {
+
+        static Verification refused(Outcome outcome) {
+            return new Verification(outcome, null, null);
+        }
+
+        /** @return whether the device may pass */
+        public boolean accepted() {
+            return outcome == Outcome.ACCEPTED;
+        }
+    }
+
+    private record Anchors(List<X509Certificate> certificates, Set<TrustAnchor> roots, Map<X500Principal, X509Certificate> cas) {
+    }
+
+    private record CachedPath(Verification verification, Instant notBefore, Instant notAfter) {
+    }
+
+    private final TrustSource anchorSource;
+    private final TrustSource crlSource;
+    private final Duration revocationMaxAge;
+    private final Clock clock;
+
+    private volatile Anchors anchors;
+    private volatile String anchorsDigest;
+    private volatile Map<X500Principal, Set<BigInteger>> revoked = Map.of();
+    private volatile Instant revocationsRefreshedAt;
+    private volatile String crlVersion;
+    private volatile BigInteger crlNumber;
+    private volatile String lastError;
+    private final Map<String, CachedPath> paths = new ConcurrentHashMap<>();
+
+    /**
+     * @param anchorSource where the CA chain comes from
+     * @param crlSource where the CRL comes from
+     * @param revocationMaxAge how long without a CRL refresh before failing closed
+     * @param clock the clock
+     */
+    public DeviceTrust(TrustSource anchorSource, TrustSource crlSource, Duration revocationMaxAge, Clock clock) {
+        this.anchorSource = anchorSource;
+        this.crlSource = crlSource;
+        this.revocationMaxAge = revocationMaxAge;
+        this.clock = clock;
+    }
+
+    /**
+     * Checks a presented client certificate chain now.
+     * @param presented the peer certificates of the TLS session, leaf first (null or empty: none)
+     * @return the verification
+     */
+    public Verification verify(X509Certificate[] presented) {
+        if (presented == null || presented.length == 0) {
+            return Verification.refused(Outcome.NO_CERTIFICATE);
+        }
+        Anchors current = anchors;
+        if (current == null || !revocationFresh()) {
+            return Verification.refused(Outcome.TRUST_UNAVAILABLE);
+        }
+        X509Certificate leaf = presented[0];
+        Instant now = clock.instant();
+        if (now.isBefore(leaf.getNotBefore().toInstant())) {
+            return Verification.refused(Outcome.NOT_YET_VALID);
+        }
+        if (now.isAfter(leaf.getNotAfter().toInstant())) {
+            return Verification.refused(Outcome.EXPIRED);
+        }
+        String key = fingerprint(leaf);
+        CachedPath cached = paths.get(key);
+        if (cached == null || now.isBefore(cached.notBefore()) || now.isAfter(cached.notAfter())) {
+            cached = validatePath(leaf, current, now);
+            if (paths.size() >= CACHE_LIMIT) {
+                paths.clear();
+            }
+            paths.put(key, cached);
+        }
+        Verification verification = cached.verification();
+        if (!verification.accepted()) {
+            return verification;
+        }
+        if (revoked.getOrDefault(leaf.getIssuerX500Principal(), Set.of()).contains(leaf.getSerialNumber())) {
+            return Verification.refused(Outcome.REVOKED);
+        }
+        return verification;
+    }
+
+    private CachedPath validatePath(X509Certificate leaf, Anchors current, Instant now) {
+        List<X509Certificate> path = new ArrayList<>();
+        path.add(leaf);
+        X509Certificate cursor = leaf;
+        // Build the path only from the platform's own CA certificates, never from what the client sent.
+        for (int depth = 0; depth < 5; depth++) {
+            X509Certificate issuer = current.cas().get(cursor.getIssuerX500Principal());
+            if (issuer == null || isRoot(issuer)) {
+                break;
+            }
+            path.add(issuer);
+            cursor = issuer;
+        }
+        Instant notBefore = leaf.getNotBefore().toInstant();
+        Instant notAfter = leaf.getNotAfter().toInstant();
+        for (X509Certificate certificate : path) {
+            notBefore = max(notBefore, certificate.getNotBefore().toInstant());
+            notAfter = min(notAfter, certificate.getNotAfter().toInstant());
+        }
+        try {
+            PKIXParameters parameters = new PKIXParameters(current.roots());
+            parameters.setRevocationEnabled(false);
+            parameters.setDate(Date.from(now));
+            CertPathValidator.getInstance("PKIX").validate(
+                    CertificateFactory.getInstance("X.509").generateCertPath(path), parameters);
+        }
+        catch (GeneralSecurityException ex) {
+            log.debug("Device certificate {} refused: {}", leaf.getSubjectX500Principal(), ex.getMessage());
+            return new CachedPath(Verification.refused(Outcome.UNTRUSTED), notBefore, notAfter);
+        }
+        try {
+            List<String> usages = leaf.getExtendedKeyUsage();
+            if (usages == null || !usages.contains(CLIENT_AUTH) || leaf.getBasicConstraints() >= 0) {
+                return new CachedPath(Verification.refused(Outcome.NOT_A_DEVICE_CERTIFICATE), notBefore, notAfter);
+            }
+            DeviceIdentity identity = DeviceIdentity.fromCertificate(leaf);
+            return new CachedPath(new Verification(Outcome.ACCEPTED, identity, leaf.getSerialNumber()), notBefore, notAfter);
+        }
+        catch (GeneralSecurityException | IllegalArgumentException ex) {
+            return new CachedPath(Verification.refused(Outcome.NOT_A_DEVICE_CERTIFICATE), notBefore, notAfter);
+        }
+    }
+
+    /** @return whether the revoked set is recent enough to decide on (false: fail closed) */
+    public boolean revocationFresh() {
+        Instant refreshed = revocationsRefreshedAt;
+        return refreshed != null && !clock.instant().isAfter(refreshed.plus(revocationMaxAge));
+    }
+
+    /** @return when the CRL was last fetched or confirmed unchanged, or null */
+    public Instant revocationsRefreshedAt() {
+        return revocationsRefreshedAt;
+    }
+
+    /** @return the trust anchors (CA certificates) now in use, for the TLS certificate request */
+    public X509Certificate[] acceptedIssuers() {
+        Anchors current = anchors;
+        return current == null ? new X509Certificate[0] : current.certificates().toArray(X509Certificate[]::new);
+    }
+
+    /** @return a summary for health: sources, freshness, counts, last error */
+    public Map<String, Object> status() {
+        Map<String, Object> status = new java.util.LinkedHashMap<>();
+        status.put("trustAnchors", anchorSource.location());
+        status.put("trustAnchorCount", anchors == null ? 0 : anchors.certificates().size());
+        status.put("crl", crlSource.location());
+        status.put("crlRefreshedAt", String.valueOf(revocationsRefreshedAt));
+        status.put("crlNumber", String.valueOf(crlNumber));
+        status.put("revokedSerials", revoked.values().stream().mapToInt(Set::size).sum());
+        status.put("revocationMaxAge", revocationMaxAge.toString());
+        status.put("failClosed", !revocationFresh() || anchors == null);
+        if (lastError != null) {
+            status.put("lastError", lastError);
+        }
+        return status;
+    }
+
+    /** Loads the CA chain again; keeps the previous one when the source fails. */
+    public void refreshTrustAnchors() {
+        try {
+            TrustSource.Fetched fetched = anchorSource.fetch(null);
+            String digest = Base64.getEncoder().encodeToString(sha256(fetched.body()));
+            if (digest.equals(anchorsDigest)) {
+                return;
+            }
+            List<X509Certificate> certificates = parseCertificates(fetched.body());
+            Set<TrustAnchor> roots = new HashSet<>();
+            Map<X500Principal, X509Certificate> cas = new HashMap<>();
+            for (X509Certificate certificate : certificates) {
+                if (certificate.getBasicConstraints() < 0) {
+                    continue;
+                }
+                cas.put(certificate.getSubjectX500Principal(), certificate);
+                if (isRoot(certificate)) {
+                    roots.add(new TrustAnchor(certificate, null));
+                }
+            }
+            if (roots.isEmpty()) {
+                throw new IOException("the CA chain from " + anchorSource.location() + " holds no root CA");
+            }
+            anchors = new Anchors(List.copyOf(cas.values()), Set.copyOf(roots), Map.copyOf(cas));
+            anchorsDigest = digest;
+            paths.clear();
+            log.info("Device trust anchors loaded from {}: {}", anchorSource.location(), cas.keySet());
+        }
+        catch (IOException | GeneralSecurityException | RuntimeException ex) {
+            lastError = "trust anchors: " + ex.getMessage();
+            log.warn("Cannot load the device trust anchors from {}: {}", anchorSource.location(), ex.getMessage());
+        }
+    }
+
+    /** Fetches the CRL if it changed; on success (also "not modified") the revoked set counts as fresh. */
+    public void refreshRevocations() {
+        Anchors current = anchors;
+        if (current == null) {
+            refreshTrustAnchors();
+            current = anchors;
+            if (current == null) {
+                return;
+            }
+        }
+        try {
+            TrustSource.Fetched fetched = crlSource.fetch(crlVersion);
+            if (!fetched.notModified()) {
+                X509CRL crl = parseCrl(fetched.body());
+                X509Certificate issuer = current.cas().get(crl.getIssuerX500Principal());
+                if (issuer == null) {
+                    throw new GeneralSecurityException("CRL issuer " + crl.getIssuerX500Principal() + " is not a platform CA");
+                }
+                crl.verify(issuer.getPublicKey());
+                BigInteger number = crlNumber(crl);
+                if (number != null && crlNumber != null && number.compareTo(crlNumber) < 0) {
+                    throw new GeneralSecurityException("CRL number " + number + " is older than " + crlNumber);
+                }
+                Set<BigInteger> serials = new HashSet<>();
+                Set<? extends X509CRLEntry> entries = crl.getRevokedCertificates();
+                if (entries != null) {
+                    entries.forEach(entry -> serials.add(entry.getSerialNumber()));
+                }
+                Map<X500Principal, Set<BigInteger>> next = new HashMap<>(revoked);
+                next.put(crl.getIssuerX500Principal(), Set.copyOf(serials));
+                revoked = Map.copyOf(next);
+                crlNumber = number;
+                crlVersion = fetched.version();
+            }
+            revocationsRefreshedAt = clock.instant();
+            lastError = null;
+        }
+        catch (IOException | GeneralSecurityException | RuntimeException ex) {
+            lastError = "crl: " + ex.getMessage();
+            log.warn("Cannot refresh the CRL from {}: {}", crlSource.location(), ex.getMessage());
+        }
+    }
+
+    private static BigInteger crlNumber(X509CRL crl) {
+        byte[] extension = crl.getExtensionValue("2.5.29.20");
+        if (extension == null) {
+            return null;
+        }
+        // OCTET STRING wrapping an INTEGER: skip both DER headers (short lengths; CRL numbers are <= 20 octets).
+        byte[] integer = Arrays.copyOfRange(extension, 2, extension.length);
+        return new BigInteger(Arrays.copyOfRange(integer, 2, integer.length));
+    }
+
+    private static List<X509Certificate> parseCertificates(byte[] pem) throws GeneralSecurityException {
+        List<X509Certificate> certificates = new ArrayList<>();
+        CertificateFactory factory = CertificateFactory.getInstance("X.509");
+        factory.generateCertificates(new ByteArrayInputStream(pem))
+                .forEach(certificate -> certificates.add((X509Certificate) certificate));
+        return certificates;
+    }
+
+    private static X509CRL parseCrl(byte[] body) throws GeneralSecurityException {
+        String text = new String(body, StandardCharsets.US_ASCII);
+        byte[] der = body;
+        if (text.contains("-----BEGIN X509 CRL-----")) {
+            String base64 = text.substring(text.indexOf("-----BEGIN X509 CRL-----") + 24, text.indexOf("-----END X509 CRL-----"));
+            der = Base64.getMimeDecoder().decode(base64);
+        }
+        return (X509CRL) CertificateFactory.getInstance("X.509").generateCRL(new ByteArrayInputStream(der));
+    }
+
+    private static boolean isRoot(X509Certificate certificate) {
+        if (!certificate.getSubjectX500Principal().equals(certificate.getIssuerX500Principal())) {
+            return false;
+        }
+        try {
+            certificate.verify(certificate.getPublicKey());
+            return true;
+        }
+        catch (GeneralSecurityException ex) {
+            return false;
+        }
+    }
+
+    private static String fingerprint(X509Certificate certificate) {
+        try {
+            return Base64.getEncoder().encodeToString(sha256(certificate.getEncoded()));
+        }
+        catch (GeneralSecurityException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
+        }
+        catch (GeneralSecurityException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private static Instant max(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+}

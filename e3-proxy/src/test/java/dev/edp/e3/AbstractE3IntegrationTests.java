@@ -1,0 +1,41 @@
+package dev.edp.e3;
+
+import dev.edp.test.http.StubBackend;
+import dev.edp.test.http.StubBackend.Answer;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** One E3 with TLS, file-based trust anchors and CRL, and stub backends, shared by the integration tests. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = { "management.server.port=0", "eureka.client.enabled=false",
+                "edp.e3.rate-limit.capacity=20", "edp.e3.rate-limit.refill-per-second=5",
+                "edp.e3.max-request-size=64KB" })
+abstract class AbstractE3IntegrationTests {
+
+    static final StubBackend onboarding = StubBackend.start()
+            .script("/onboarding/health", new Answer(204, null, null, 0));
+    static final StubBackend monitoring = StubBackend.start()
+            .script("/monitoring/api/v1/monitoring/container", new Answer(202, null, null, 0));
+    static final StubBackend devices = StubBackend.start();
+
+    @DynamicPropertySource
+    static void e3(DynamicPropertyRegistry registry) {
+        registry.add("spring.cloud.discovery.client.simple.instances.onboarding[0].uri", onboarding::url);
+        registry.add("spring.cloud.discovery.client.simple.instances.monitoring[0].uri", monitoring::url);
+        registry.add("spring.cloud.discovery.client.simple.instances.device-management[0].uri", devices::url);
+        E3IntegrationTestSupport.properties().forEach((key, value) -> registry.add(key, () -> value));
+    }
+
+    @Value("${local.server.port}")
+    int port;
+
+    @Value("${local.management.port}")
+    int managementPort;
+
+    String url(String path) {
+        return "https://localhost:" + port + path;
+    }
+}

@@ -1,0 +1,100 @@
+package dev.edp.e3;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import javax.net.ssl.SSLContext;
+
+import dev.edp.test.pki.TestPki;
+import dev.edp.test.pki.TestPki.Credential;
+
+/** The test PKI and files E3's integration tests share: trust anchors and CRL as files, a server certificate. */
+final class E3IntegrationTestSupport {
+
+    static final TestPki PKI = TestPki.create("EDP");
+    static final Credential SERVER = PKI.server();
+    static final Path DIR;
+    static final Path CRL;
+
+    static {
+        try {
+            DIR = Files.createTempDirectory("e3-test");
+            Files.writeString(DIR.resolve("chain.pem"), PKI.chainPem());
+            SERVER.writePem(DIR, "server");
+            CRL = DIR.resolve("crl.der");
+            Files.write(CRL, PKI.crl());
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    private E3IntegrationTestSupport() {
+    }
+
+    /** Properties that point E3 at the files. */
+    static Map<String, String> properties() {
+        return Map.of("edp.e3.trust-anchors", "file:" + DIR.resolve("chain.pem"),
+                "edp.e3.crl-url", "file:" + CRL,
+                "spring.ssl.bundle.pem.e3.keystore.certificate", "file:" + DIR.resolve("server.crt"),
+                "spring.ssl.bundle.pem.e3.keystore.private-key", "file:" + DIR.resolve("server.key"),
+                "edp.e3.tls.bundle", "e3");
+    }
+
+    /** Publishes a new CRL revoking the given serials (the file's time changes, E3 picks it up). */
+    static void revoke(BigInteger... serials) {
+        try {
+            Path next = DIR.resolve("crl.next");
+            Files.write(next, PKI.crl(serials));
+            Files.move(next, CRL, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.setLastModifiedTime(CRL, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    static HttpClient client(SSLContext context) {
+        return HttpClient.newBuilder().sslContext(context).version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    static HttpClient noCertificate() {
+        return client(TestPki.trustingOnly(PKI.root()));
+    }
+
+    static HttpResponse<String> send(HttpClient client, String method, String url, String body,
+            Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        headers.forEach(request::header);
+        try {
+            return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    static HttpResponse<String> get(HttpClient client, String url) {
+        return send(client, "GET", url, null, Map.of());
+    }
+}

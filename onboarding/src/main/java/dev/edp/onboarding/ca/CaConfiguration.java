@@ -1,0 +1,43 @@
+package dev.edp.onboarding.ca;
+
+import java.time.Clock;
+
+import dev.edp.onboarding.pki.CaKeyProtector;
+import dev.edp.onboarding.pki.CertificateAuthority;
+import dev.edp.onboarding.pki.EmbeddedCaSettings;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Wires the CA provider named by {@code edp.pki.provider}; the service fails to start if it cannot. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(PkiProperties.class)
+class CaConfiguration {
+
+    /** The slot of the CA the service uses. */
+    static final String DEFAULT_SLOT = "default";
+
+    @Bean
+    CaKeyProtector caKeyProtector(PkiProperties properties) {
+        return KeyEncryptionKeys.protector(properties);
+    }
+
+    @Bean
+    CaInitializer caInitializer(JdbcClient jdbc, TransactionTemplate transactions, CaKeyProtector protector,
+            PkiProperties properties) {
+        return new CaInitializer(jdbc, transactions, protector, new EmbeddedCaSettings(properties.caName(),
+                properties.crlDistributionPoint(), Clock.systemUTC()));
+    }
+
+    @Bean
+    CertificateAuthority certificateAuthority(PkiProperties properties, CaInitializer initializer) {
+        if (!"embedded".equals(properties.provider())) {
+            throw new IllegalStateException("edp.pki.provider=" + properties.provider()
+                    + " is not available; only 'embedded' is built (a Vault PKI provider is planned)");
+        }
+        return initializer.initialize(DEFAULT_SLOT, CaInitializer.importSource(properties));
+    }
+}

@@ -1,0 +1,101 @@
+package dev.edp.onboarding.certificate;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import dev.edp.onboarding.pki.IssuedCertificate;
+import dev.edp.onboarding.pki.Pem;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The issued device certificates (table {@code device_certificate}). */
+@Repository
+public class CertificateStore {
+
+    /** One stored certificate. */
+    public record StoredCertificate(String serial, UUID deviceId, UUID customerId, UUID tokenId, Instant notBefore,
+            Instant notAfter, String status, Instant revokedAt, String reason, String certificatePem,
+            String publicKeySha256, Instant issuedAt) {
+    }
+
+    private static final String COLUMNS = """
+            serial, device_id, customer_id, token_id, not_before, not_after, status, revoked_at, reason,
+            certificate_pem, public_key_sha256, issued_at""";
+
+    private final JdbcClient jdbc;
+
+    CertificateStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Stores a newly issued certificate as VALID. */
+    public void insert(IssuedCertificate issued, UUID deviceId, UUID customerId, UUID tokenId, String keyFingerprint) {
+        jdbc.sql("""
+                INSERT INTO device_certificate (serial, device_id, customer_id, token_id, not_before, not_after, status,
+                                                certificate_pem, public_key_sha256, issued_at)
+                VALUES (:serial, :deviceId, :customerId, :tokenId, :notBefore, :notAfter, 'VALID', :pem, :fingerprint,
+                        now())""")
+                .param("serial", issued.serialHex()).param("deviceId", deviceId).param("customerId", customerId)
+                .param("tokenId", tokenId).param("notBefore", ts(issued.notBefore()))
+                .param("notAfter", ts(issued.notAfter())).param("pem", Pem.certificate(issued.certificate()))
+                .param("fingerprint", keyFingerprint).update();
+    }
+
+    public Optional<StoredCertificate> find(String serial) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM device_certificate WHERE serial = :serial")
+                .param("serial", serial).query(CertificateStore::map).optional();
+    }
+
+    Optional<StoredCertificate> findForUpdate(String serial) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM device_certificate WHERE serial = :serial FOR UPDATE")
+                .param("serial", serial).query(CertificateStore::map).optional();
+    }
+
+    /** The certificate issued with a token (at most one: a token is single-use). */
+    public Optional<StoredCertificate> findByToken(UUID tokenId) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM device_certificate WHERE token_id = :tokenId")
+                .param("tokenId", tokenId).query(CertificateStore::map).optional();
+    }
+
+    List<StoredCertificate> findByDeviceForUpdate(UUID deviceId) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM device_certificate WHERE device_id = :deviceId ORDER BY serial FOR UPDATE")
+                .param("deviceId", deviceId).query(CertificateStore::map).list();
+    }
+
+    void revoke(String serial, Instant at, String reason, String by) {
+        jdbc.sql("""
+                UPDATE device_certificate SET status = 'REVOKED', revoked_at = :at, reason = :reason, revoked_by = :by
+                WHERE serial = :serial AND status = 'VALID'""")
+                .param("serial", serial).param("at", ts(at)).param("reason", reason).param("by", by).update();
+    }
+
+    /** Revoked certificates that have not expired yet: the CRL's entries. */
+    List<StoredCertificate> revokedUnexpired(Instant now) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM device_certificate WHERE status = 'REVOKED' AND not_after > :now "
+                + "ORDER BY serial").param("now", ts(now)).query(CertificateStore::map).list();
+    }
+
+    static OffsetDateTime ts(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static Instant instant(ResultSet row, String column) throws SQLException {
+        OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    private static StoredCertificate map(ResultSet row, int index) throws SQLException {
+        return new StoredCertificate(row.getString("serial"), row.getObject("device_id", UUID.class),
+                row.getObject("customer_id", UUID.class), row.getObject("token_id", UUID.class),
+                instant(row, "not_before"), instant(row, "not_after"), row.getString("status"),
+                instant(row, "revoked_at"), row.getString("reason"), row.getString("certificate_pem"),
+                row.getString("public_key_sha256"), instant(row, "issued_at"));
+    }
+}

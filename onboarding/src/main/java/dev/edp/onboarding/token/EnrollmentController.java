@@ -1,0 +1,124 @@
+package dev.edp.onboarding.token;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import dev.edp.onboarding.OnboardingMetrics;
+import dev.edp.onboarding.pki.CsrRejectedException;
+import dev.edp.onboarding.pki.Pem;
+import dev.edp.platform.problem.EdpException;
+import jakarta.servlet.http.HttpServletRequest;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The device side of onboarding, public (no user token): {@code POST /onboarding/api/v1/enrollments}
+ * with {@code {"token": "...", "csr": "-----BEGIN CERTIFICATE REQUEST-----..."}}.
+ */
+@RestController
+class EnrollmentController {
+
+    /** Largest request body read; a CSR is at most 16 KiB. */
+    static final int MAX_BODY = 32 * 1024;
+
+    record EnrollmentRequest(String token, String csr) {
+    }
+
+    record EnrollmentResponse(UUID deviceId, UUID customerId, String serial, Instant notAfter, String certificate,
+            String chain) {
+    }
+
+    private final EnrollmentService enrollments;
+    private final JsonMapper json;
+    private final OnboardingMetrics metrics;
+    private final FailureThrottle throttle;
+
+    EnrollmentController(EnrollmentService enrollments, JsonMapper json, OnboardingMetrics metrics,
+            @Value("${edp.onboarding.enrollment.max-failures:20}") int maxFailures,
+            @Value("${edp.onboarding.enrollment.failure-window:PT1M}") Duration window) {
+        this.enrollments = enrollments;
+        this.json = json;
+        this.metrics = metrics;
+        this.throttle = new FailureThrottle(maxFailures, window, Clock.systemUTC());
+    }
+
+    @PostMapping(path = "/onboarding/api/v1/enrollments", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<EnrollmentResponse> enroll(HttpServletRequest request, InputStream body) {
+        EnrollmentService.Enrollment enrollment = guarded(request, () -> {
+            EnrollmentRequest parsed;
+            try {
+                parsed = json.readValue(readLimited(body, MAX_BODY), EnrollmentRequest.class);
+            }
+            catch (JacksonException ex) {
+                throw new EdpException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST_BODY", "Malformed request body",
+                        "The body must be JSON: {\"token\": \"...\", \"csr\": \"<PEM>\"}.");
+            }
+            if (parsed == null || parsed.csr() == null || parsed.csr().isBlank()) {
+                throw new EdpException(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "Invalid request",
+                        "token and csr are required.");
+            }
+            return enrollments.enroll(parsed.token(), EnrollmentService.CsrInput.text(parsed.csr()));
+        });
+        return ResponseEntity.status(enrollment.replayed() ? HttpStatus.OK : HttpStatus.CREATED)
+                .cacheControl(CacheControl.noStore())
+                .body(new EnrollmentResponse(enrollment.deviceId(), enrollment.customerId(), enrollment.serial(),
+                        enrollment.notAfter(), enrollment.certificatePem(), Pem.certificates(enrollment.chain())));
+    }
+
+    /** Runs an enrollment with the per-address failure throttle and outcome metrics around it. */
+    EnrollmentService.Enrollment guarded(HttpServletRequest request, Supplier<EnrollmentService.Enrollment> action) {
+        String address = request.getRemoteAddr();
+        try {
+            throttle.check(address);
+        }
+        catch (EdpException ex) {
+            metrics.enrollment(ex.getCode());
+            throw ex;
+        }
+        try {
+            EnrollmentService.Enrollment enrollment = action.get();
+            metrics.enrollment(enrollment.replayed() ? "REPLAYED" : "ISSUED");
+            return enrollment;
+        }
+        catch (EdpException ex) {
+            if (ex.getStatusCode().is4xxClientError()) {
+                throttle.failed(address);
+            }
+            metrics.enrollment(ex.getCode());
+            throw ex;
+        }
+        catch (CsrRejectedException ex) {
+            throttle.failed(address);
+            metrics.enrollment(ex.code());
+            throw ex;
+        }
+    }
+
+    static byte[] readLimited(InputStream body, int limit) {
+        try {
+            byte[] bytes = body.readNBytes(limit + 1);
+            if (bytes.length > limit) {
+                throw new EdpException(HttpStatus.CONTENT_TOO_LARGE, "PAYLOAD_TOO_LARGE", "Payload too large",
+                        "The request body must be at most " + limit + " bytes.");
+            }
+            return bytes;
+        }
+        catch (IOException ex) {
+            throw new EdpException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST_BODY", "Malformed request body",
+                    "The request body could not be read.");
+        }
+    }
+}

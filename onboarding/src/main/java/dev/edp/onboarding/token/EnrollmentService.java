@@ -1,0 +1,113 @@
+package dev.edp.onboarding.token;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+
+import dev.edp.onboarding.OnboardingMetrics;
+import dev.edp.onboarding.ca.PkiProperties;
+import dev.edp.onboarding.certificate.CertificateStore;
+import dev.edp.onboarding.pki.CertificateAuthority;
+import dev.edp.onboarding.pki.CsrRejectedException;
+import dev.edp.onboarding.pki.CsrValidator;
+import dev.edp.onboarding.pki.DeviceCertificateRequest;
+import dev.edp.onboarding.pki.IssuedCertificate;
+import dev.edp.onboarding.pki.Pem;
+import dev.edp.onboarding.pki.ValidatedCsr;
+import dev.edp.platform.problem.EdpException;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Enrollment: a device trades a token and a CSR for a certificate. The token row is locked
+ * ({@code SELECT ... FOR UPDATE}) for the whole transaction, so of two concurrent enrollments with
+ * one token exactly one issues; the other then sees the token used. A retry with the same key
+ * after success gets the same certificate back. Any refusal rolls back: nothing is issued or stored.
+ */
+@Service
+public class EnrollmentService {
+
+    /** The certificate a device receives. */
+    public record Enrollment(UUID deviceId, UUID customerId, String serial, Instant notAfter, String certificatePem,
+            List<java.security.cert.X509Certificate> chain, java.security.cert.X509Certificate certificate,
+            boolean replayed) {
+    }
+
+    private final TokenRepository tokens;
+    private final CertificateStore certificates;
+    private final CertificateAuthority ca;
+    private final PkiProperties properties;
+    private final OnboardingMetrics metrics;
+    private final CsrValidator validator = new CsrValidator();
+
+    EnrollmentService(TokenRepository tokens, CertificateStore certificates, CertificateAuthority ca,
+            PkiProperties properties, OnboardingMetrics metrics) {
+        this.tokens = tokens;
+        this.certificates = certificates;
+        this.ca = ca;
+        this.properties = properties;
+        this.metrics = metrics;
+    }
+
+    @Transactional
+    public Enrollment enroll(String token, CsrInput csr) {
+        if (token == null || token.isBlank()) {
+            throw unknownToken();
+        }
+        OnboardingToken stored = tokens.findByHashForUpdate(TokenService.hash(token.strip()))
+                .orElseThrow(EnrollmentService::unknownToken);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        if ("REVOKED".equals(stored.status())) {
+            throw new EdpException(HttpStatus.GONE, "TOKEN_REVOKED", "Onboarding token revoked",
+                    "The onboarding token was revoked; ask an operator for a new one.");
+        }
+        ValidatedCsr validated = csr.validate(validator);
+        if ("USED".equals(stored.status())) {
+            return replay(stored, validated);
+        }
+        if (!stored.expiresAt().isAfter(now)) {
+            throw new EdpException(HttpStatus.GONE, "TOKEN_EXPIRED", "Onboarding token expired",
+                    "The onboarding token was valid until " + stored.expiresAt().truncatedTo(ChronoUnit.SECONDS) + ".");
+        }
+        IssuedCertificate issued = ca.issue(new DeviceCertificateRequest(stored.deviceId(), stored.customerId(),
+                validated, properties.certificateValidity()));
+        certificates.insert(issued, stored.deviceId(), stored.customerId(), stored.id(), validated.publicKeyFingerprint());
+        tokens.markUsed(stored.id(), now);
+        metrics.issued();
+        return new Enrollment(stored.deviceId(), stored.customerId(), issued.serialHex(), issued.notAfter(),
+                Pem.certificate(issued.certificate()), issued.chain(), issued.certificate(), false);
+    }
+
+    /** The token was used: the same key gets its certificate again (a lost response), anything else is refused. */
+    private Enrollment replay(OnboardingToken stored, ValidatedCsr csr) {
+        var previous = certificates.findByToken(stored.id())
+                .filter(cert -> "VALID".equals(cert.status()) && cert.notAfter().isAfter(Instant.now()))
+                .filter(cert -> cert.publicKeySha256().equals(csr.publicKeyFingerprint()))
+                .orElseThrow(() -> new EdpException(HttpStatus.CONFLICT, "TOKEN_USED", "Onboarding token already used",
+                        "The onboarding token was already used; a token enrolls one device once."));
+        var certificate = Pem.readCertificates(previous.certificatePem()).getFirst();
+        return new Enrollment(previous.deviceId(), previous.customerId(), previous.serial(), previous.notAfter(),
+                previous.certificatePem(), ca.chain(), certificate, true);
+    }
+
+    static EdpException unknownToken() {
+        return new EdpException(HttpStatus.UNAUTHORIZED, "TOKEN_UNKNOWN", "Unknown onboarding token",
+                "The onboarding token is not valid.");
+    }
+
+    /** A CSR as received: PEM/base64 text (JSON) or DER bytes (EST). */
+    public interface CsrInput {
+        ValidatedCsr validate(CsrValidator validator) throws CsrRejectedException;
+
+        static CsrInput text(String text) {
+            return validator -> validator.validate(text == null ? "" : text);
+        }
+
+        static CsrInput der(byte[] der) {
+            return validator -> validator.validateDer(der);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package dev.edp.onboarding.token;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+
+import dev.edp.onboarding.pki.CertificateAuthority;
+import dev.edp.onboarding.pki.Pkcs7;
+import dev.edp.platform.problem.EdpException;
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * EST (RFC 7030) for off-the-shelf clients: {@code cacerts} and {@code simpleenroll}, with the
+ * onboarding token as the HTTP Basic password (the user name is ignored). Bodies are base64 as
+ * RFC 7030 section 4 requires. {@code simplereenroll} needs the device's certificate (through E3)
+ * and is not built yet.
+ */
+@RestController
+class EstController {
+
+    static final String PKCS7 = "application/pkcs7-mime";
+    static final String PKCS10 = "application/pkcs10";
+
+    private final CertificateAuthority ca;
+    private final EnrollmentService enrollments;
+    private final EnrollmentController guard;
+
+    EstController(CertificateAuthority ca, EnrollmentService enrollments, EnrollmentController guard) {
+        this.ca = ca;
+        this.enrollments = enrollments;
+        this.guard = guard;
+    }
+
+    @GetMapping("/.well-known/est/cacerts")
+    ResponseEntity<String> cacerts() {
+        return base64Pkcs7(ca.chain());
+    }
+
+    @PostMapping(path = "/.well-known/est/simpleenroll", consumes = PKCS10)
+    ResponseEntity<String> simpleenroll(HttpServletRequest request,
+            @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization, InputStream body) {
+        String token = basicPassword(authorization);
+        EnrollmentService.Enrollment enrollment;
+        try {
+            enrollment = guard.guarded(request, () -> {
+                byte[] der;
+                try {
+                    der = Base64.getMimeDecoder().decode(EnrollmentController.readLimited(body, EnrollmentController.MAX_BODY));
+                }
+                catch (IllegalArgumentException ex) {
+                    throw new EdpException(HttpStatus.BAD_REQUEST, "CSR_MALFORMED", "Certificate request refused",
+                            "The body must be a base64-encoded PKCS#10 request.");
+                }
+                return enrollments.enroll(token, EnrollmentService.CsrInput.der(der));
+            });
+        }
+        catch (EdpException ex) {
+            if (ex.getStatusCode().value() == 401) {
+                ex.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"EDP EST\"");
+            }
+            throw ex;
+        }
+        return base64Pkcs7(List.of(enrollment.certificate()));
+    }
+
+    private static ResponseEntity<String> base64Pkcs7(List<java.security.cert.X509Certificate> certificates) {
+        String encoded = Base64.getMimeEncoder(64, "\r\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(Pkcs7.certsOnly(certificates)) + "\r\n";
+        return ResponseEntity.ok().contentType(MediaType.parseMediaType(PKCS7 + "; smime-type=certs-only"))
+                .header("Content-Transfer-Encoding", "base64").body(encoded);
+    }
+
+    private static String basicPassword(String authorization) {
+        if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            try {
+                String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).strip()),
+                        StandardCharsets.UTF_8);
+                int colon = decoded.indexOf(':');
+                if (colon >= 0 && colon < decoded.length() - 1) {
+                    return decoded.substring(colon + 1);
+                }
+            }
+            catch (IllegalArgumentException ex) {
+                // fall through to the challenge
+            }
+        }
+        EdpException problem = new EdpException(HttpStatus.UNAUTHORIZED, "TOKEN_UNKNOWN", "Unknown onboarding token",
+                "Send the onboarding token as the HTTP Basic password.");
+        problem.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"EDP EST\"");
+        return throwing(problem);
+    }
+
+    private static String throwing(EdpException ex) {
+        throw ex;
+    }
+}

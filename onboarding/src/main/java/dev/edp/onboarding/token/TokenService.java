@@ -1,0 +1,150 @@
+package dev.edp.onboarding.token;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import dev.edp.platform.problem.EdpException;
+import dev.edp.platform.security.Tenant;
+import dev.edp.platform.web.Cursor;
+import dev.edp.platform.web.KeysetPage;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Onboarding tokens: created by operators, shown once, stored as a hash, used once by a device. */
+@Service
+class TokenService {
+
+    static final Duration DEFAULT_LIFETIME = Duration.ofHours(24);
+    static final Duration MAX_LIFETIME = Duration.ofDays(7);
+    static final Duration MIN_LIFETIME = Duration.ofMinutes(5);
+    static final String PREFIX = "edp_ot_";
+    private static final Set<String> ENVIRONMENTS = Set.of("TESTING", "STAGING", "PRODUCTION");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final TokenRepository tokens;
+
+    TokenService(TokenRepository tokens) {
+        this.tokens = tokens;
+    }
+
+    /** The created token and its secret, which exists only in this response. */
+    record Created(OnboardingToken token, String secret) {
+    }
+
+    @Transactional
+    Created create(Tenant tenant, TokenRequests.Create request) {
+        UUID customer = tenant.owningCustomer(Optional.ofNullable(request.customerId()));
+        Duration lifetime = lifetime(request.lifetime());
+        String environment = request.environment() == null ? null : request.environment().strip().toUpperCase();
+        if (environment != null && !ENVIRONMENTS.contains(environment)) {
+            throw invalid("environment must be one of TESTING, STAGING, PRODUCTION.");
+        }
+        String name = request.deviceName() == null || request.deviceName().isBlank() ? null : request.deviceName().strip();
+        if (name != null && name.length() > 200) {
+            throw invalid("deviceName must be at most 200 characters.");
+        }
+        byte[] secretBytes = new byte[32];
+        RANDOM.nextBytes(secretBytes);
+        String secret = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        OnboardingToken token = new OnboardingToken(UUID.randomUUID(), customer, UUID.randomUUID(), name, environment,
+                request.machineId(), "ACTIVE", now.plus(lifetime), now, actor(tenant), null, null, null);
+        tokens.insert(token, hash(secret));
+        return new Created(token, secret);
+    }
+
+    @Transactional(readOnly = true)
+    KeysetPage<TokenRequests.Response> list(Tenant tenant, UUID customerId, Integer limit, String cursor) {
+        int size = Cursor.limit(limit);
+        List<String> after = Cursor.decode(cursor, 2);
+        Instant afterCreated = null;
+        UUID afterId = null;
+        if (!after.isEmpty()) {
+            try {
+                afterCreated = Instant.parse(after.get(0));
+                afterId = UUID.fromString(after.get(1));
+            }
+            catch (DateTimeParseException | IllegalArgumentException ex) {
+                throw new EdpException(HttpStatus.BAD_REQUEST, "INVALID_CURSOR", "Invalid cursor",
+                        "The cursor is not one this list handed out. Start again without a cursor.");
+            }
+        }
+        UUID scope = tenant.listScope(Optional.ofNullable(customerId)).orElse(null);
+        Instant now = Instant.now();
+        return KeysetPage.of(tokens.page(scope, afterCreated, afterId, size).stream()
+                .map(token -> TokenRequests.Response.of(token, null, now)).toList(), size,
+                token -> List.of(token.createdAt().toString(), token.id().toString()));
+    }
+
+    @Transactional(readOnly = true)
+    OnboardingToken get(Tenant tenant, UUID id) {
+        OnboardingToken token = tokens.find(id).orElseThrow(() -> notFound(id));
+        tenant.requireAccess(token.customerId(), "Onboarding token " + id);
+        return token;
+    }
+
+    @Transactional
+    OnboardingToken revoke(Tenant tenant, UUID id) {
+        OnboardingToken token = tokens.findForUpdate(id).orElseThrow(() -> notFound(id));
+        tenant.requireAccess(token.customerId(), "Onboarding token " + id);
+        if ("USED".equals(token.status())) {
+            throw new EdpException(HttpStatus.CONFLICT, "TOKEN_USED", "Onboarding token already used",
+                    "The token was used to enroll device " + token.deviceId()
+                            + "; revoke the device's certificates instead.");
+        }
+        tokens.revoke(id, Instant.now().truncatedTo(ChronoUnit.MICROS), actor(tenant));
+        return tokens.find(id).orElseThrow();
+    }
+
+    /** SHA-256 of the token text: what is stored and looked up. */
+    static byte[] hash(String secret) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+        }
+        catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private static Duration lifetime(String value) {
+        if (value == null || value.isBlank()) {
+            return DEFAULT_LIFETIME;
+        }
+        Duration lifetime;
+        try {
+            lifetime = Duration.parse(value.strip());
+        }
+        catch (DateTimeParseException ex) {
+            throw invalid("lifetime must be an ISO-8601 duration such as PT24H or P3D.");
+        }
+        if (lifetime.compareTo(MIN_LIFETIME) < 0 || lifetime.compareTo(MAX_LIFETIME) > 0) {
+            throw invalid("lifetime must be between 5 minutes (PT5M) and 7 days (P7D).");
+        }
+        return lifetime;
+    }
+
+    private static EdpException invalid(String detail) {
+        return new EdpException(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "Invalid request", detail);
+    }
+
+    private static EdpException notFound(UUID id) {
+        return new EdpException(HttpStatus.NOT_FOUND, "NOT_FOUND", "Not found", "Onboarding token " + id + " was not found.");
+    }
+
+    private static String actor(Tenant tenant) {
+        return tenant.username() == null ? tenant.subject() : tenant.username();
+    }
+}

@@ -1,0 +1,78 @@
+package dev.edp.platform.device;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.http.MediaType;
+import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * On the device paths: verifies {@value #HEADER} and makes the {@link DevicePrincipal} the
+ * request's authentication; refuses a missing, forged, expired or misbound assertion with a 401
+ * problem ({@code DEVICE_ASSERTION_INVALID}).
+ */
+class DeviceAssertionFilter extends OncePerRequestFilter {
+
+    static final String HEADER = "X-EDP-Device-Assertion";
+    static final String ATTRIBUTE = DevicePrincipal.class.getName();
+
+    private final DeviceAssertionVerifier verifier;
+
+    DeviceAssertionFilter(DeviceAssertionVerifier verifier) {
+        this.verifier = verifier;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        DevicePrincipal device;
+        try {
+            String path = request.getRequestURI().substring(request.getContextPath().length());
+            device = verifier.verify(request.getHeader(HEADER), request.getMethod(), path);
+        }
+        catch (JwtException ex) {
+            response.setStatus(401);
+            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+            response.getOutputStream().write(("{\"type\":\"https://edp.dev/problems/device-assertion-invalid\","
+                    + "\"title\":\"Device authentication required\",\"status\":401,"
+                    + "\"detail\":\"Device requests must come through E3 with a valid device certificate.\","
+                    + "\"code\":\"DEVICE_ASSERTION_INVALID\"}").getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        request.setAttribute(ATTRIBUTE, device);
+        SecurityContextHolder.getContext().setAuthentication(new DeviceAuthentication(device));
+        chain.doFilter(request, response);
+    }
+
+    /** The device as Spring Security authentication, with authority {@code ROLE_DEVICE}. */
+    static final class DeviceAuthentication extends AbstractAuthenticationToken {
+
+        private final DevicePrincipal device;
+
+        DeviceAuthentication(DevicePrincipal device) {
+            super(AuthorityUtils.createAuthorityList("ROLE_DEVICE"));
+            this.device = device;
+            setAuthenticated(true);
+        }
+
+        @Override
+        public Object getCredentials() {
+            return "";
+        }
+
+        @Override
+        public Object getPrincipal() {
+            return device;
+        }
+    }
+
+}

@@ -1,0 +1,14 @@
+package dev.edp.platform.device;
+
+import java.util.UUID;
+
+/**
+ * The device E3 authenticated (by its client certificate) for this request, read from the
+ * {@code X-EDP-Device-Assertion} header E3 signs. Declare it as a controller parameter on the
+ * paths listed in {@code edp.device.paths}.
+ * @param deviceId the device
+ * @param customerId its customer
+ * @param serial serial number of its certificate (hex)
+ */
+public record DevicePrincipal(UUID deviceId, UUID customerId, String serial) {
+}
