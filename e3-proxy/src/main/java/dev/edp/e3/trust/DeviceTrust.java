@@ -30,6 +30,7 @@ import javax.security.auth.x500.X500Principal;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.edp.platform.device.DeviceIdentity;
 
 /**
  * What E3 trusts, and the authoritative check of a device certificate on every request.

@@ -16,6 +16,7 @@ import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
+import dev.edp.platform.device.DeviceIdentity;
 
 /**
  * The profile every device certificate follows, and the check that enforces it on whatever a

@@ -3,6 +3,7 @@ package dev.edp.onboarding.pki;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
+import dev.edp.platform.device.DeviceIdentity;
 
 /**
  * What the platform asks a {@link CertificateAuthority} to certify: the device's validated key

@@ -46,6 +46,7 @@ import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import dev.edp.platform.device.DeviceIdentity;
 
 /**
  * The default {@link CertificateAuthority}: a two-tier CA run in-process with BouncyCastle.

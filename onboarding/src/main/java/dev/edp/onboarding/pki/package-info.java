@@ -10,7 +10,7 @@
  * <p>Device certificate profile (see {@link dev.edp.onboarding.pki.DeviceCertificateProfile}):
  * subject {@code CN=<device id>, O=EDP}, exactly one URI SAN
  * {@code urn:edp:customer:<customer id>:device:<device id>} (see
- * {@link dev.edp.onboarding.pki.DeviceIdentity}), extendedKeyUsage clientAuth only, keyUsage
+ * {@link dev.edp.platform.device.DeviceIdentity}), extendedKeyUsage clientAuth only, keyUsage
  * digitalSignature, basicConstraints CA:false. Nothing the device asks for in its CSR other
  * than its public key ends up in a certificate.
  */
@@ -18,3 +18,4 @@
 package dev.edp.onboarding.pki;
 
 import org.jspecify.annotations.NullMarked;
+import dev.edp.platform.device.DeviceIdentity;

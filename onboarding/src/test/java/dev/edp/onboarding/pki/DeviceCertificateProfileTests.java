@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatNoException;
+import dev.edp.platform.device.DeviceIdentity;
 
 /**
  * The guard a provider runs on what it issues, tried on certificates signed by a CA that does

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import dev.edp.platform.device.DeviceIdentity;
 
 class EmbeddedCertificateAuthorityTests {
 

@@ -1,4 +1,4 @@
-package dev.edp.onboarding.pki;
+package dev.edp.platform.device;
 
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
