@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-import dev.edp.masterdata.support.KeysetQuery;
+import dev.edp.platform.web.KeysetQuery;
 import dev.edp.platform.problem.EdpException;
 
 import org.springframework.dao.DuplicateKeyException;

@@ -3,9 +3,9 @@ package dev.edp.masterdata.customer;
 import java.util.Optional;
 import java.util.UUID;
 
-import dev.edp.masterdata.audit.AuditLog;
+import dev.edp.platform.audit.AuditLog;
 import dev.edp.masterdata.support.Clocks;
-import dev.edp.masterdata.support.KeysetQuery;
+import dev.edp.platform.web.KeysetQuery;
 import dev.edp.masterdata.support.NotFound;
 import dev.edp.platform.problem.EdpException;
 import dev.edp.platform.security.Tenant;

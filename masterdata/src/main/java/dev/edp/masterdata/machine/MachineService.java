@@ -6,10 +6,10 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 
-import dev.edp.masterdata.audit.AuditLog;
+import dev.edp.platform.audit.AuditLog;
 import dev.edp.masterdata.customer.CustomerService;
 import dev.edp.masterdata.support.Clocks;
-import dev.edp.masterdata.support.KeysetQuery;
+import dev.edp.platform.web.KeysetQuery;
 import dev.edp.masterdata.support.NotFound;
 import dev.edp.platform.problem.EdpException;
 import dev.edp.platform.security.Tenant;

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
-import dev.edp.masterdata.audit.AuditLog;
+import dev.edp.platform.audit.AuditLog;
 import dev.edp.masterdata.customer.CustomerDeactivated;
 import dev.edp.masterdata.customer.CustomerService;
 import dev.edp.masterdata.support.NotFound;

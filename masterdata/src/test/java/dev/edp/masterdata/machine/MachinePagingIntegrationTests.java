@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import dev.edp.masterdata.Api;
-import dev.edp.masterdata.support.KeysetQuery;
+import dev.edp.platform.web.KeysetQuery;
 import dev.edp.test.service.EdpServiceTest;
 import dev.edp.test.service.ServiceSmokeChecks;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,28 +1,35 @@
-package dev.edp.masterdata.audit;
+package dev.edp.platform.audit;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
-import dev.edp.masterdata.support.Clocks;
-import dev.edp.masterdata.support.KeysetQuery;
 import dev.edp.platform.security.Tenant;
+import dev.edp.platform.web.KeysetQuery;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Writes the audit trail: who did what to which entity of which customer, when, with the entity's
  * state before and after. Called inside the transaction of the change it records, so a change and
  * its audit record are stored together or not at all.
+ * <p>
+ * Every service that audits keeps its own {@code audit_event} table (in its own schema, created by
+ * its Flyway migrations) with the columns written below; the platform starter provides this bean
+ * to every service with a database.
  */
-@Component
 public class AuditLog {
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
 
-    AuditLog(JdbcClient jdbc, JsonMapper json) {
+    /**
+     * @param jdbc the service's database
+     * @param json how entity states are written
+     */
+    public AuditLog(JdbcClient jdbc, JsonMapper json) {
         this.jdbc = jdbc;
         this.json = json;
     }
@@ -53,7 +60,7 @@ public class AuditLog {
                 .param("action", action)
                 .param("entityType", entityType)
                 .param("entityId", entityId)
-                .param("at", KeysetQuery.timestamp(Clocks.now()))
+                .param("at", KeysetQuery.timestamp(Instant.now().truncatedTo(ChronoUnit.MICROS)))
                 .param("before", before == null ? null : json.writeValueAsString(before))
                 .param("after", after == null ? null : json.writeValueAsString(after))
                 .update();

@@ -1,4 +1,4 @@
-package dev.edp.masterdata.support;
+package dev.edp.platform.web;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.edp.platform.problem.EdpException;
-import dev.edp.platform.web.Cursor;
 
 import org.springframework.http.HttpStatus;
 
