@@ -11,7 +11,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.MediaType;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -24,6 +26,9 @@ class DeviceAssertionFilter extends OncePerRequestFilter {
 
     static final String HEADER = "X-EDP-Device-Assertion";
     static final String ATTRIBUTE = DevicePrincipal.class.getName();
+
+    private static final RequestAttributeSecurityContextRepository CONTEXTS =
+            new RequestAttributeSecurityContextRepository();
 
     private final DeviceAssertionVerifier verifier;
 
@@ -49,7 +54,12 @@ class DeviceAssertionFilter extends OncePerRequestFilter {
             return;
         }
         request.setAttribute(ATTRIBUTE, device);
-        SecurityContextHolder.getContext().setAuthentication(new DeviceAuthentication(device));
+        SecurityContext context = SecurityContextHolder.createEmptyContext();
+        context.setAuthentication(new DeviceAuthentication(device));
+        SecurityContextHolder.setContext(context);
+        // Kept in the request too: the filter runs once per request, and an async dispatch (a long-poll
+        // answer) is authorized again from what the stateless chain finds there.
+        CONTEXTS.saveContext(context, request, response);
         chain.doFilter(request, response);
     }
 

@@ -1,0 +1,115 @@
+package dev.edp.devicemanagement.desiredstate;
+
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.edp.platform.device.DevicePrincipal;
+import dev.edp.platform.problem.EdpException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.async.DeferredResult;
+
+
+/**
+ * The device side (through E3): a device fetches what it should run. Cheap to repeat: a strong
+ * ETag, {@code If-None-Match} answers 304, and {@code wait=N} holds the request (without a thread)
+ * until the state changes or N seconds passed.
+ */
+@RestController
+@Tag(name = "Device: desired state", description = "For device agents, through E3")
+class DesiredStateController {
+
+    static final int MAX_WAIT_SECONDS = 60;
+
+    private final DesiredStateRepository states;
+    private final DesiredStateWaiters waiters;
+
+    DesiredStateController(DesiredStateRepository states, DesiredStateWaiters waiters) {
+        this.states = states;
+        this.waiters = waiters;
+    }
+
+    @GetMapping("/devices/api/v1/device/desired-state")
+    @Operation(summary = "What this device should run; 304 for an unchanged If-None-Match, long-poll with wait")
+    DeferredResult<ResponseEntity<DesiredStateResponse>> desiredState(DevicePrincipal device,
+            @RequestHeader(value = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
+            @Parameter(description = "seconds to wait for a change when If-None-Match is current, 0 to 60")
+            @RequestParam(defaultValue = "0") int wait) {
+        if (wait < 0 || wait > MAX_WAIT_SECONDS) {
+            throw new EdpException(HttpStatus.BAD_REQUEST, "INVALID_WAIT", "Invalid wait",
+                    "wait must be between 0 and " + MAX_WAIT_SECONDS + " seconds.");
+        }
+        // The answer is written in an ASYNC dispatch, which the device filter chain authorizes again, but
+        DeferredResult<ResponseEntity<DesiredStateResponse>> result = new DeferredResult<>(wait * 1000L + 1000L);
+        DesiredState current = current(device);
+        if (!matches(ifNoneMatch, current.etag()) || wait == 0) {
+            result.setResult(answer(current, ifNoneMatch));
+            return result;
+        }
+        UUID customer = device.customerId();
+        AtomicBoolean done = new AtomicBoolean();
+        DesiredStateWaiters.Waiter[] self = new DesiredStateWaiters.Waiter[1];
+        self[0] = () -> {
+            if (done.get()) {
+                return;
+            }
+            DesiredState now = current(device);
+            if (!matches(ifNoneMatch, now.etag()) && done.compareAndSet(false, true)) {
+                waiters.remove(customer, self[0]);
+                result.setResult(answer(now, ifNoneMatch));
+            }
+        };
+        Runnable giveUp = () -> {
+            if (done.compareAndSet(false, true)) {
+                waiters.remove(customer, self[0]);
+                result.setResult(notModified(current.etag()));
+            }
+        };
+        result.onTimeout(giveUp);
+        result.onError(error -> giveUp.run());
+        result.onCompletion(() -> waiters.remove(customer, self[0]));
+        waiters.add(customer, self[0]);
+        // A change committed between the first read and the registration woke nobody: look again.
+        self[0].check();
+        return result;
+    }
+
+    private DesiredState current(DevicePrincipal device) {
+        return states.find(device.deviceId(), device.customerId())
+                .orElseThrow(() -> new EdpException(HttpStatus.NOT_FOUND, "NOT_FOUND", "Not found",
+                        "Device " + device.deviceId() + " is not registered."));
+    }
+
+    private static ResponseEntity<DesiredStateResponse> answer(DesiredState state, String ifNoneMatch) {
+        if (matches(ifNoneMatch, state.etag())) {
+            return notModified(state.etag());
+        }
+        return ResponseEntity.ok().eTag(state.etag()).body(DesiredStateResponse.of(state));
+    }
+
+    private static ResponseEntity<DesiredStateResponse> notModified(String etag) {
+        return ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(etag).build();
+    }
+
+    private static boolean matches(String ifNoneMatch, String etag) {
+        if (ifNoneMatch == null) {
+            return false;
+        }
+        for (String candidate : ifNoneMatch.split(",")) {
+            String value = candidate.trim();
+            if (value.equals("*") || value.equals(etag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

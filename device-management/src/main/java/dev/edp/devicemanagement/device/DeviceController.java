@@ -1,0 +1,95 @@
+package dev.edp.devicemanagement.device;
+
+import java.net.URI;
+import java.util.List;
+import java.util.UUID;
+
+import dev.edp.platform.security.Tenant;
+import dev.edp.platform.web.Etags;
+import dev.edp.platform.web.KeysetPage;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/devices/v1/devices")
+@Tag(name = "Devices", description = "The device registry")
+class DeviceController {
+
+    private final DeviceService devices;
+
+    DeviceController(DeviceService devices) {
+        this.devices = devices;
+    }
+
+    @PostMapping
+    @PreAuthorize("hasRole('operator')")
+    @Operation(summary = "Register a device as pending onboarding (operator); onboarding calls this with the token's device id")
+    ResponseEntity<DeviceResponse> register(Tenant tenant, @Valid @RequestBody DeviceRequests.Register request) {
+        Device device = devices.register(tenant, request);
+        return ResponseEntity.created(URI.create("/api/devices/v1/devices/" + device.id()))
+                .eTag(Etags.of(device.version())).body(DeviceResponse.of(device));
+    }
+
+    @GetMapping
+    @PreAuthorize("hasRole('viewer')")
+    @Operation(summary = "List devices, keyset-paged, filtered and sorted; decommissioned ones only when asked for")
+    KeysetPage<DeviceResponse> list(Tenant tenant,
+            @Parameter(description = "only this customer's (platform-admin); others always see their own")
+            @RequestParam(required = false) UUID customerId,
+            @Parameter(description = "page size, 1 to 500, default 50") @RequestParam(required = false) Integer limit,
+            @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false) String cursor,
+            @Parameter(description = "name (default) or createdAt; prefix - for descending")
+            @RequestParam(required = false) String sort,
+            @RequestParam(required = false) Environment environment,
+            @Parameter(description = "default: every state but DECOMMISSIONED")
+            @RequestParam(required = false) Lifecycle lifecycle,
+            @RequestParam(required = false) Connectivity connectivity,
+            @RequestParam(required = false) UUID machineId,
+            @Parameter(description = "part of the name, ignoring case") @RequestParam(required = false) String q,
+            @Parameter(description = "key:value; repeat for several labels, all must match")
+            @RequestParam(required = false) List<String> label) {
+        return devices.list(tenant, customerId, limit, cursor, sort, environment, lifecycle, connectivity, machineId,
+                q, label);
+    }
+
+    @GetMapping("/{id}")
+    @PreAuthorize("hasRole('viewer')")
+    @Operation(summary = "Read a device (also a decommissioned one)")
+    ResponseEntity<DeviceResponse> get(Tenant tenant, @PathVariable UUID id) {
+        Device device = devices.get(tenant, id);
+        return ResponseEntity.ok().eTag(Etags.of(device.version())).body(DeviceResponse.of(device));
+    }
+
+    @PostMapping("/{id}/environment")
+    @PreAuthorize("hasRole('operator')")
+    @Operation(summary = "Move a device to another environment (operator); needs If-Match")
+    ResponseEntity<DeviceResponse> move(Tenant tenant, @PathVariable UUID id,
+            @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+            @Valid @RequestBody DeviceRequests.Move request) {
+        Device device = devices.move(tenant, id, ifMatch, Environment.valueOf(request.environment()));
+        return ResponseEntity.ok().eTag(Etags.of(device.version())).body(DeviceResponse.of(device));
+    }
+
+    @PostMapping("/{id}/decommission")
+    @PreAuthorize("hasRole('operator')")
+    @Operation(summary = "Decommission a device (operator); needs If-Match. It gets no desired state any more")
+    ResponseEntity<DeviceResponse> decommission(Tenant tenant, @PathVariable UUID id,
+            @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+        Device device = devices.decommission(tenant, id, ifMatch);
+        return ResponseEntity.ok().eTag(Etags.of(device.version())).body(DeviceResponse.of(device));
+    }
+}

@@ -1,0 +1,191 @@
+package dev.edp.devicemanagement.device;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import dev.edp.platform.web.KeysetQuery;
+import dev.edp.devicemanagement.support.Labels;
+import dev.edp.platform.problem.EdpException;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+@Repository
+class DeviceRepository {
+
+    static final Map<String, KeysetQuery.Column> SORTS = Map.of(
+            "name", new KeysetQuery.Column("name", KeysetQuery.Kind.TEXT),
+            "createdAt", new KeysetQuery.Column("created_at", KeysetQuery.Kind.TIMESTAMP));
+
+    private static final String COLUMNS = """
+            id, customer_id, name, environment, machine_id, labels, lifecycle, certificate_serial,
+            certificate_not_after, agent_version, os_version, connectivity, connectivity_since, version, created_at,
+            created_by, updated_at, updated_by""";
+
+    private static final TypeReference<TreeMap<String, String>> LABELS = new TypeReference<>() {
+    };
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+
+    DeviceRepository(JdbcClient jdbc, JsonMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    /**
+     * What a device list is filtered by; null members do not filter.
+     * @param customerId only this customer's devices
+     * @param environment only devices in this environment
+     * @param lifecycle only devices in this lifecycle state; null means "not decommissioned"
+     * @param connectivity only devices with this connectivity
+     * @param machineId only devices attached to this machine
+     * @param text only devices whose name contains this, ignoring case
+     * @param labels only devices carrying all these labels
+     */
+    record Filter(UUID customerId, Environment environment, Lifecycle lifecycle, Connectivity connectivity,
+            UUID machineId, String text, Map<String, String> labels) {
+    }
+
+    /** A query and its named parameters. */
+    record SqlQuery(String sql, Map<String, Object> params) {
+    }
+
+    void insert(Device device) {
+        try {
+            jdbc.sql("""
+                    INSERT INTO device (id, customer_id, name, environment, machine_id, labels, lifecycle,
+                                        connectivity, version, created_at, created_by, updated_at, updated_by)
+                    VALUES (:id, :customerId, :name, :environment, :machineId, CAST(:labels AS jsonb), :lifecycle,
+                            :connectivity, :version, :createdAt, :createdBy, :updatedAt, :updatedBy)
+                    """)
+                    .param("id", device.id())
+                    .param("customerId", device.customerId())
+                    .param("name", device.name())
+                    .param("environment", device.environment().name())
+                    .param("machineId", device.machineId())
+                    .param("labels", json.writeValueAsString(device.labels()))
+                    .param("lifecycle", device.lifecycle().name())
+                    .param("connectivity", device.connectivity().name())
+                    .param("version", device.version())
+                    .param("createdAt", KeysetQuery.timestamp(device.createdAt()))
+                    .param("createdBy", device.createdBy())
+                    .param("updatedAt", KeysetQuery.timestamp(device.updatedAt()))
+                    .param("updatedBy", device.updatedBy())
+                    .update();
+        }
+        catch (DuplicateKeyException ex) {
+            throw new EdpException(HttpStatus.CONFLICT, "DEVICE_EXISTS", "Device exists",
+                    "A device with id " + device.id() + " is already registered.");
+        }
+    }
+
+    Optional<Device> find(UUID id) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM device WHERE id = :id").param("id", id).query(this::map)
+                .optional();
+    }
+
+    Optional<Device> findForUpdate(UUID id) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM device WHERE id = :id FOR UPDATE").param("id", id)
+                .query(this::map).optional();
+    }
+
+    /** @return whether the device still had {@code expectedVersion} and was updated */
+    boolean updateState(Device device, long expectedVersion) {
+        return jdbc.sql("""
+                UPDATE device SET environment = :environment, lifecycle = :lifecycle, version = :version,
+                                  updated_at = :updatedAt, updated_by = :updatedBy
+                WHERE id = :id AND version = :expectedVersion
+                """)
+                .param("id", device.id())
+                .param("environment", device.environment().name())
+                .param("lifecycle", device.lifecycle().name())
+                .param("version", device.version())
+                .param("updatedAt", KeysetQuery.timestamp(device.updatedAt()))
+                .param("updatedBy", device.updatedBy())
+                .param("expectedVersion", expectedVersion)
+                .update() == 1;
+    }
+
+    List<Device> page(Filter filter, KeysetQuery order, Map<String, Object> after, int limit) {
+        SqlQuery query = listQuery(filter, order, after, limit, json);
+        return jdbc.sql(query.sql()).params(query.params()).query(this::map).list();
+    }
+
+    /**
+     * The one query that reads a page of devices: filters, then {@code (sort column, id)} after the
+     * cursor, in sort order, one row more than the page so the caller knows whether there is a next.
+     */
+    static SqlQuery listQuery(Filter filter, KeysetQuery order, Map<String, Object> after, int limit,
+            JsonMapper json) {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM device WHERE TRUE");
+        Map<String, Object> params = new HashMap<>();
+        if (filter.customerId() != null) {
+            sql.append(" AND customer_id = :customerId");
+            params.put("customerId", filter.customerId());
+        }
+        if (filter.environment() != null) {
+            sql.append(" AND environment = :environment");
+            params.put("environment", filter.environment().name());
+        }
+        if (filter.lifecycle() != null) {
+            sql.append(" AND lifecycle = :lifecycle");
+            params.put("lifecycle", filter.lifecycle().name());
+        }
+        else {
+            sql.append(" AND lifecycle <> 'DECOMMISSIONED'");
+        }
+        if (filter.connectivity() != null) {
+            sql.append(" AND connectivity = :connectivity");
+            params.put("connectivity", filter.connectivity().name());
+        }
+        if (filter.machineId() != null) {
+            sql.append(" AND machine_id = :machineId");
+            params.put("machineId", filter.machineId());
+        }
+        if (filter.text() != null && !filter.text().isBlank()) {
+            sql.append(" AND name ILIKE :text");
+            params.put("text", Labels.containsPattern(filter.text()));
+        }
+        if (filter.labels() != null && !filter.labels().isEmpty()) {
+            sql.append(" AND labels @> CAST(:labels AS jsonb)");
+            params.put("labels", json.writeValueAsString(filter.labels()));
+        }
+        if (after != null) {
+            sql.append(" AND ").append(order.afterCondition());
+            params.putAll(after);
+        }
+        sql.append(" ORDER BY ").append(order.orderBy()).append(" LIMIT :limit");
+        params.put("limit", limit + 1);
+        return new SqlQuery(sql.toString(), params);
+    }
+
+    private Device map(ResultSet row, int index) throws SQLException {
+        String connectivity = row.getString("connectivity");
+        return new Device(row.getObject("id", UUID.class), row.getObject("customer_id", UUID.class),
+                row.getString("name"), Environment.valueOf(row.getString("environment")),
+                row.getObject("machine_id", UUID.class), json.readValue(row.getString("labels"), LABELS),
+                Lifecycle.valueOf(row.getString("lifecycle")), row.getString("certificate_serial"),
+                instant(row, "certificate_not_after"), row.getString("agent_version"), row.getString("os_version"),
+                Connectivity.valueOf(connectivity), instant(row, "connectivity_since"), row.getLong("version"),
+                instant(row, "created_at"), row.getString("created_by"), instant(row, "updated_at"),
+                row.getString("updated_by"));
+    }
+
+    private static Instant instant(ResultSet row, String column) throws SQLException {
+        OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+}

@@ -1,0 +1,2 @@
+/** Helpers the feature packages share: keyset list queries, time. */
+package dev.edp.devicemanagement.support;

@@ -1,0 +1,139 @@
+package dev.edp.devicemanagement;
+
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.UUID;
+
+import dev.edp.test.service.EdpServiceTest;
+import dev.edp.test.service.ServiceSmokeChecks;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import static dev.edp.devicemanagement.Api.etag;
+import static dev.edp.devicemanagement.Api.operator;
+import static dev.edp.devicemanagement.Api.read;
+import static dev.edp.devicemanagement.Api.viewer;
+import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+@EdpServiceTest
+class DeviceApiIntegrationTests {
+
+    @Autowired
+    ServiceSmokeChecks checks;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Test
+    void registersWithAGivenIdAsPendingInTesting() {
+        Api api = new Api(checks);
+        UUID customer = UUID.randomUUID();
+        UUID id = UUID.randomUUID();
+        HttpResponse<String> created = api.post("/devices", operator(customer), """
+                {"id":"%s","name":"Press 7 edge","environment":"STAGING","labels":{"line":"7"}}""".formatted(id));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat((String) read(created, "$.id")).isEqualTo(id.toString());
+        assertThat((String) read(created, "$.lifecycle")).isEqualTo("PENDING_ONBOARDING");
+        assertThat((String) read(created, "$.connectivity")).isEqualTo("UNKNOWN");
+        assertThat(etag(created)).isEqualTo("\"1\"");
+        assertProblem(api.post("/devices", operator(customer), """
+                {"id":"%s","name":"again"}""".formatted(id)), 409, "DEVICE_EXISTS");
+        assertThat(api.get("/devices/" + id, viewer(customer)).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void listFiltersSortsAndPagesAndHidesDecommissioned() {
+        Api api = new Api(checks);
+        UUID customer = UUID.randomUUID();
+        UUID a = api.registerDevice(customer, "alpha");
+        UUID b = api.registerDevice(customer, "bravo");
+        UUID c = api.registerDevice(customer, "charlie");
+        api.registerDevice(UUID.randomUUID(), "alpha-elsewhere");
+
+        HttpResponse<String> first = api.get("/devices?limit=2", viewer(customer));
+        assertThat((List<String>) read(first, "$.items[*].name")).containsExactly("alpha", "bravo");
+        HttpResponse<String> second = api.get("/devices?limit=2&cursor=" + Api.nextCursor(first), viewer(customer));
+        assertThat((List<String>) read(second, "$.items[*].name")).containsExactly("charlie");
+        assertThat(Api.nextCursor(second)).isNull();
+
+        assertThat((List<String>) read(api.get("/devices?sort=-createdAt", viewer(customer)), "$.items[*].name"))
+                .containsExactly("charlie", "bravo", "alpha");
+        assertThat((List<String>) read(api.get("/devices?q=RAV", viewer(customer)), "$.items[*].name"))
+                .containsExactly("bravo");
+        assertThat((List<String>) read(api.get("/devices?label=line:3&environment=TESTING&lifecycle=PENDING_ONBOARDING"
+                + "&connectivity=UNKNOWN", viewer(customer)), "$.items[*].name")).hasSize(3);
+        assertThat((List<String>) read(api.get("/devices?environment=PRODUCTION", viewer(customer)), "$.items"))
+                .isEmpty();
+
+        HttpResponse<String> device = api.get("/devices/" + b, viewer(customer));
+        HttpResponse<String> gone = api.post("/devices/" + b + "/decommission", operator(customer), null);
+        assertProblem(gone, 428, "IF_MATCH_REQUIRED");
+        gone = api.send("POST", "/devices/" + b + "/decommission", operator(customer), null, etag(device));
+        assertThat(gone.statusCode()).as(gone.body()).isEqualTo(200);
+        assertThat((String) read(gone, "$.lifecycle")).isEqualTo("DECOMMISSIONED");
+        assertThat((List<String>) read(api.get("/devices", viewer(customer)), "$.items[*].name"))
+                .containsExactly("alpha", "charlie");
+        assertThat((List<String>) read(api.get("/devices?lifecycle=DECOMMISSIONED", viewer(customer)),
+                "$.items[*].name")).containsExactly("bravo");
+        assertThat(api.get("/devices/" + b, viewer(customer)).statusCode()).isEqualTo(200);
+        assertThat(a).isNotEqualTo(c);
+    }
+
+    @Test
+    void moveNeedsIfMatchAndIsAudited() {
+        Api api = new Api(checks);
+        UUID customer = UUID.randomUUID();
+        UUID id = api.registerDevice(customer, "mover");
+        assertProblem(api.send("POST", "/devices/" + id + "/environment", operator(customer),
+                "{\"environment\":\"PRODUCTION\"}", "\"7\""), 412, "STALE_VERSION");
+        HttpResponse<String> moved = api.send("POST", "/devices/" + id + "/environment", operator(customer),
+                "{\"environment\":\"PRODUCTION\"}", "\"1\"");
+        assertThat(moved.statusCode()).as(moved.body()).isEqualTo(200);
+        assertThat((String) read(moved, "$.environment")).isEqualTo("PRODUCTION");
+        assertThat(etag(moved)).isEqualTo("\"2\"");
+        assertThat(jdbc.sql("SELECT count(*) FROM audit_event WHERE entity_id = :id AND action = 'DEVICE_MOVED'")
+                .param("id", id.toString()).query(Integer.class).single()).isEqualTo(1);
+        assertProblem(api.send("POST", "/devices/" + id + "/environment", viewer(customer),
+                "{\"environment\":\"TESTING\"}", "\"2\""), 403, "FORBIDDEN");
+    }
+
+    @Test
+    void badInputIsAProblemAndWritesNothing() {
+        Api api = new Api(checks);
+        UUID customer = UUID.randomUUID();
+        assertProblem(api.post("/devices", operator(customer), "{\"name\":\"\",\"environment\":\"MARS\"}"), 400,
+                "VALIDATION_FAILED");
+        assertProblem(api.post("/devices", operator(customer), "{not json"), 400, "MALFORMED_REQUEST_BODY");
+        assertProblem(api.get("/devices?label=nocolon", viewer(customer)), 400, "INVALID_LABEL_FILTER");
+        assertProblem(api.get("/devices?sort=serial", viewer(customer)), 400, "INVALID_SORT");
+        assertProblem(api.get("/devices?cursor=garbage", viewer(customer)), 400, "INVALID_CURSOR");
+        assertThat(api.get("/devices?environment=MARS", viewer(customer)).statusCode()).isEqualTo(400);
+        assertThat((List<?>) read(api.get("/devices", viewer(customer)), "$.items")).isEmpty();
+    }
+
+    @Test
+    void anotherCustomersDeviceIsNotFoundAndDoesNotChange() {
+        Api api = new Api(checks);
+        UUID owner = UUID.randomUUID();
+        UUID other = UUID.randomUUID();
+        UUID id = api.registerDevice(owner, "mine");
+        assertProblem(api.get("/devices/" + id, operator(other)), 404, "NOT_FOUND");
+        assertProblem(api.send("POST", "/devices/" + id + "/environment", operator(other),
+                "{\"environment\":\"PRODUCTION\"}", "\"1\""), 404, "NOT_FOUND");
+        assertProblem(api.send("POST", "/devices/" + id + "/decommission", operator(other), null, "\"1\""), 404,
+                "NOT_FOUND");
+        assertProblem(api.get("/devices?customerId=" + owner, operator(other)), 404, "NOT_FOUND");
+        assertThat((List<?>) read(api.get("/devices", operator(other)), "$.items")).isEmpty();
+        HttpResponse<String> unchanged = api.get("/devices/" + id, viewer(owner));
+        assertThat((String) read(unchanged, "$.environment")).isEqualTo("TESTING");
+        assertThat((String) read(unchanged, "$.lifecycle")).isEqualTo("PENDING_ONBOARDING");
+        assertThat(etag(unchanged)).isEqualTo("\"1\"");
+        // A platform admin sees and names any customer.
+        assertThat(api.get("/devices/" + id, Api.ROOT).statusCode()).isEqualTo(200);
+        assertThat((List<?>) read(api.get("/devices?customerId=" + owner, Api.ROOT), "$.items")).hasSize(1);
+        assertProblem(api.post("/devices", Api.ROOT, "{\"name\":\"x\"}"), 400, "CUSTOMER_REQUIRED");
+    }
+}

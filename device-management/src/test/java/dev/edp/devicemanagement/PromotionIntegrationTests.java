@@ -1,0 +1,227 @@
+package dev.edp.devicemanagement;
+
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.UUID;
+
+import dev.edp.test.security.TestJwtIssuer;
+import dev.edp.test.service.EdpServiceTest;
+import dev.edp.test.service.ServiceSmokeChecks;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import static dev.edp.devicemanagement.Api.customerAdmin;
+import static dev.edp.devicemanagement.Api.operator;
+import static dev.edp.devicemanagement.Api.read;
+import static dev.edp.devicemanagement.Api.viewer;
+import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Applications, immutable releases, pins and four-eyes promotions. */
+@EdpServiceTest
+class PromotionIntegrationTests {
+
+    static final String DIGEST = "sha256:" + "a".repeat(64);
+
+    @Autowired
+    ServiceSmokeChecks checks;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    /** Creates an application and a release of it; @return the release id */
+    static UUID release(Api api, UUID customer, String appName, String releaseName) {
+        HttpResponse<String> app = api.post("/applications", operator(customer), """
+                {"name":"%s","imageRepository":"registry.example.com:5000/edp/%s","ports":["8080:80/tcp"],
+                 "env":{"LOG":"info"},"volumes":["data:/var/lib/app"],"restartPolicy":"always"}"""
+                .formatted(appName, appName));
+        if (app.statusCode() == 409) {
+            app = api.get("/applications?limit=500", operator(customer));
+            String id = ((List<String>) read(app, "$.items[?(@.name == '" + appName + "')].id")).getFirst();
+            return create(api, customer, UUID.fromString(id), releaseName);
+        }
+        assertThat(app.statusCode()).as(app.body()).isEqualTo(201);
+        return create(api, customer, UUID.fromString(read(app, "$.id")), releaseName);
+    }
+
+    private static UUID create(Api api, UUID customer, UUID app, String releaseName) {
+        HttpResponse<String> release = api.post("/releases", operator(customer), """
+                {"name":"%s","containers":[{"applicationId":"%s","tag":"1.2.3","env":{"MODE":"edge"}}]}"""
+                .formatted(releaseName, app));
+        assertThat(release.statusCode()).as(release.body()).isEqualTo(201);
+        return UUID.fromString(read(release, "$.id"));
+    }
+
+    static void pinTesting(Api api, UUID customer, UUID release) {
+        HttpResponse<String> pinned = api.put("/environments/TESTING/release", operator(customer),
+                "{\"releaseId\":\"" + release + "\"}", null);
+        assertThat(pinned.statusCode()).as(pinned.body()).isEqualTo(200);
+    }
+
+    static String pinnedRelease(Api api, UUID customer, String environment) {
+        List<String> ids = read(api.get("/environments", viewer(customer)),
+                "$[?(@.environment == '" + environment + "')].releaseId");
+        return ids.isEmpty() ? null : ids.getFirst();
+    }
+
+    @Test
+    void releaseSnapshotsItsApplicationAndNeverChanges() {
+        Api api = new Api(checks);
+        UUID customer = UUID.randomUUID();
+        UUID release = release(api, customer, "vision", "2026.11.1");
+        HttpResponse<String> read = api.get("/releases/" + release, viewer(customer));
+        assertThat((String) read(read, "$.containers[0].image")).isEqualTo("registry.example.com:5000/edp/vision:1.2.3");
+        assertThat((String) read(read, "$.containers[0].env.LOG")).isEqualTo("info");
+        assertThat((String) read(read, "$.containers[0].env.MODE")).isEqualTo("edge");
+        assertThat((String) read(read, "$.containers[0].restartPolicy")).isEqualTo("always");
+        assertThatThrownBy(() -> jdbc.sql("UPDATE release SET name = 'changed' WHERE id = :id").param("id", release)
+                .update()).hasMessageContaining("releases are immutable");
+        assertProblem(api.post("/releases", operator(customer), """
+                {"name":"2026.11.1","containers":[{"applicationId":"%s","digest":"%s"}]}"""
+                .formatted(UUID.fromString((String) read(read, "$.containers[0].applicationId")), DIGEST)), 409,
+                "RELEASE_NAME_TAKEN");
+    }
+
+    @Test
+    void invalidImageReferencesAreRefused() {
+        Api api = new Api(checks);
+        UUID customer = UUID.randomUUID();
+        assertProblem(api.post("/applications", operator(customer),
+                "{\"name\":\"x\",\"imageRepository\":\"Registry/UPPER case\"}"), 400, "VALIDATION_FAILED");
+        assertProblem(api.post("/applications", operator(customer),
+                "{\"name\":\"x\",\"imageRepository\":\"nginx:1.25\"}"), 400, "VALIDATION_FAILED");
+        HttpResponse<String> app = api.post("/applications", operator(customer),
+                "{\"name\":\"nginx\",\"imageRepository\":\"docker.io/library/nginx\"}");
+        assertThat(app.statusCode()).as(app.body()).isEqualTo(201);
+        String appId = read(app, "$.id");
+        assertProblem(api.post("/releases", operator(customer), """
+                {"name":"r1","containers":[{"applicationId":"%s","tag":"-bad tag"}]}""".formatted(appId)), 400,
+                "VALIDATION_FAILED");
+        assertProblem(api.post("/releases", operator(customer), """
+                {"name":"r1","containers":[{"applicationId":"%s","digest":"sha256:xyz"}]}""".formatted(appId)),
+                400, "VALIDATION_FAILED");
+        assertProblem(api.post("/releases", operator(customer), """
+                {"name":"r1","containers":[{"applicationId":"%s","tag":"1","digest":"%s"}]}"""
+                .formatted(appId, DIGEST)), 400, "IMAGE_TAG_OR_DIGEST");
+        HttpResponse<String> ok = api.post("/releases", operator(customer), """
+                {"name":"r1","containers":[{"applicationId":"%s","digest":"%s"}]}""".formatted(appId, DIGEST));
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(201);
+        assertThat((String) read(ok, "$.containers[0].image")).isEqualTo("docker.io/library/nginx@" + DIGEST);
+    }
+
+    @Test
+    void promotionNeedsASecondPersonAndPinsTheTarget() {
+        Api api = new Api(checks);
+        UUID customer = UUID.randomUUID();
+        UUID r1 = release(api, customer, "app", "r1");
+        assertProblem(api.post("/promotions", operator(customer), "{\"targetEnvironment\":\"STAGING\"}"), 409,
+                "NOTHING_TO_PROMOTE");
+        pinTesting(api, customer, r1);
+        assertProblem(api.put("/environments/STAGING/release", operator(customer), "{\"releaseId\":\"" + r1 + "\"}",
+                null), 409, "PROMOTION_REQUIRED");
+
+        String requester = TestJwtIssuer.token("rita", customer, "customer-admin");
+        HttpResponse<String> requested = api.post("/promotions", requester, "{\"targetEnvironment\":\"STAGING\"}");
+        assertThat(requested.statusCode()).as(requested.body()).isEqualTo(201);
+        String promotion = read(requested, "$.id");
+
+        assertProblem(api.post("/promotions/" + promotion + "/approve", requester, null), 403, "SELF_APPROVAL");
+        assertProblem(api.post("/promotions/" + promotion + "/approve", operator(customer), null), 403, "FORBIDDEN");
+        assertProblem(api.post("/promotions/" + promotion + "/approve", customerAdmin(UUID.randomUUID()), null), 404,
+                "NOT_FOUND");
+        assertThat(pinnedRelease(api, customer, "STAGING")).isNull();
+
+        HttpResponse<String> approved = api.post("/promotions/" + promotion + "/approve", customerAdmin(customer),
+                "{\"reason\":\"looks good\"}");
+        assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
+        assertThat((String) read(approved, "$.status")).isEqualTo("APPROVED");
+        assertThat((String) read(approved, "$.decidedBy")).isEqualTo("ada");
+        assertThat(pinnedRelease(api, customer, "STAGING")).isEqualTo(r1.toString());
+        assertProblem(api.post("/promotions/" + promotion + "/reject", customerAdmin(customer), null), 409,
+                "PROMOTION_DECIDED");
+
+        // And on to PRODUCTION, approved by a platform admin.
+        String toProduction = read(api.post("/promotions", operator(customer),
+                "{\"targetEnvironment\":\"PRODUCTION\"}"), "$.id");
+        assertThat(api.post("/promotions/" + toProduction + "/approve", Api.ROOT, null).statusCode()).isEqualTo(200);
+        assertThat(pinnedRelease(api, customer, "PRODUCTION")).isEqualTo(r1.toString());
+    }
+
+    @Test
+    void promotionBasedOnAnOutdatedPinIsStaleAndCanBeRejected() {
+        Api api = new Api(checks);
+        UUID customer = UUID.randomUUID();
+        UUID r1 = release(api, customer, "app", "r1");
+        UUID r2 = release(api, customer, "app", "r2");
+        pinTesting(api, customer, r1);
+        String promotion = read(api.post("/promotions", operator(customer), "{\"targetEnvironment\":\"STAGING\"}"),
+                "$.id");
+        pinTesting(api, customer, r2);
+        assertProblem(api.post("/promotions/" + promotion + "/approve", customerAdmin(customer), null), 409,
+                "STALE_PROMOTION");
+        assertThat(pinnedRelease(api, customer, "STAGING")).isNull();
+        HttpResponse<String> rejected = api.post("/promotions/" + promotion + "/reject", customerAdmin(customer),
+                "{\"reason\":\"stale\"}");
+        assertThat((String) read(rejected, "$.status")).isEqualTo("REJECTED");
+        assertThat(pinnedRelease(api, customer, "STAGING")).isNull();
+        assertThat((List<String>) read(api.get("/promotions", viewer(customer)), "$.items[*].status"))
+                .containsExactly("REJECTED");
+    }
+
+    @Test
+    void rollbackPinsAPreviousReleaseThroughTheSamePath() {
+        Api api = new Api(checks);
+        UUID customer = UUID.randomUUID();
+        UUID r1 = release(api, customer, "app", "r1");
+        UUID r2 = release(api, customer, "app", "r2");
+        for (UUID release : List.of(r1, r2)) {
+            pinTesting(api, customer, release);
+            String id = read(api.post("/promotions", operator(customer), "{\"targetEnvironment\":\"STAGING\"}"), "$.id");
+            assertThat(api.post("/promotions/" + id + "/approve", customerAdmin(customer), null).statusCode())
+                    .isEqualTo(200);
+        }
+        assertThat(pinnedRelease(api, customer, "STAGING")).isEqualTo(r2.toString());
+        UUID never = release(api, customer, "app", "r3");
+        assertProblem(api.post("/promotions", operator(customer),
+                "{\"targetEnvironment\":\"STAGING\",\"releaseId\":\"" + never + "\"}"), 409, "NOT_PREVIOUSLY_PINNED");
+        HttpResponse<String> rollback = api.post("/promotions", operator(customer),
+                "{\"targetEnvironment\":\"STAGING\",\"releaseId\":\"" + r1 + "\"}");
+        assertThat(rollback.statusCode()).as(rollback.body()).isEqualTo(201);
+        assertThat((Boolean) read(rollback, "$.rollback")).isTrue();
+        assertProblem(api.post("/promotions/" + read(rollback, "$.id") + "/approve", operator(customer), null), 403,
+                "FORBIDDEN");
+        assertThat(api.post("/promotions/" + read(rollback, "$.id") + "/approve", customerAdmin(customer), null)
+                .statusCode()).isEqualTo(200);
+        assertThat(pinnedRelease(api, customer, "STAGING")).isEqualTo(r1.toString());
+        assertThat((List<?>) read(api.get("/promotions", viewer(customer)), "$.items")).hasSize(3);
+    }
+
+    @Test
+    void anotherCustomersDeploymentsAreNotFoundAndUnchanged() {
+        Api api = new Api(checks);
+        UUID owner = UUID.randomUUID();
+        UUID other = UUID.randomUUID();
+        UUID r1 = release(api, owner, "app", "r1");
+        pinTesting(api, owner, r1);
+        String promotion = read(api.post("/promotions", operator(owner), "{\"targetEnvironment\":\"STAGING\"}"), "$.id");
+        String app = read(api.get("/releases/" + r1, viewer(owner)), "$.containers[0].applicationId");
+
+        assertProblem(api.get("/releases/" + r1, operator(other)), 404, "NOT_FOUND");
+        assertProblem(api.get("/applications/" + app, operator(other)), 404, "NOT_FOUND");
+        assertProblem(api.get("/promotions/" + promotion, operator(other)), 404, "NOT_FOUND");
+        assertProblem(api.post("/promotions/" + promotion + "/reject", customerAdmin(other), null), 404, "NOT_FOUND");
+        assertProblem(api.put("/environments/TESTING/release", operator(other), "{\"releaseId\":\"" + r1 + "\"}", null),
+                404, "NOT_FOUND");
+        assertProblem(api.post("/releases", operator(other), """
+                {"name":"steal","containers":[{"applicationId":"%s","tag":"1"}]}""".formatted(app)), 400,
+                "UNKNOWN_APPLICATION");
+        assertThat((List<?>) read(api.get("/releases", operator(other)), "$.items")).isEmpty();
+        assertThat((List<?>) read(api.get("/applications", operator(other)), "$.items")).isEmpty();
+        assertThat((List<?>) read(api.get("/promotions", operator(other)), "$.items")).isEmpty();
+        assertThat((List<?>) read(api.get("/environments", operator(other)), "$")).isEmpty();
+        assertThat((String) read(api.get("/promotions/" + promotion, viewer(owner)), "$.status")).isEqualTo("REQUESTED");
+    }
+}
