@@ -1,12 +1,12 @@
 package dev.edp.monitoring;
 
-import dev.edp.test.service.EdpServiceTest;
+import dev.edp.monitoring.support.MonitoringTest;
 import dev.edp.test.service.ServiceSmokeChecks;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 
-@EdpServiceTest
+@MonitoringTest
 class MonitoringApplicationIntegrationTests {
 
     @Autowired

@@ -1,0 +1,20 @@
+package dev.edp.monitoring.config;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * {@code edp.monitoring.*}.
+ * @param flushInterval how often buffered heartbeats and container reports are written
+ * @param offlineAfter a device without a heartbeat for this long is offline
+ * @param sweepInterval how often the offline sweep runs (on one replica at a time)
+ * @param historyResolution at most one history row per device per this interval
+ * @param historyRetention daily history partitions older than this are dropped
+ */
+@ConfigurationProperties("edp.monitoring")
+public record MonitoringProperties(@DefaultValue("1s") Duration flushInterval,
+        @DefaultValue("90s") Duration offlineAfter, @DefaultValue("5s") Duration sweepInterval,
+        @DefaultValue("1m") Duration historyResolution, @DefaultValue("7d") Duration historyRetention) {
+}

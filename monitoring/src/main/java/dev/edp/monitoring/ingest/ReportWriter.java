@@ -1,0 +1,217 @@
+package dev.edp.monitoring.ingest;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+import dev.edp.monitoring.config.MonitoringProperties;
+import dev.edp.monitoring.history.HistoryPartitions;
+import dev.edp.monitoring.ingest.ReportBuffer.ContainerReport;
+import dev.edp.monitoring.ingest.ReportBuffer.Heartbeat;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Writes a flush in one transaction: locks the devices' status rows (in id order, so concurrent
+ * flushes of two replicas and the offline sweep never see a half-written state), records a
+ * connectivity event for each device that comes (back) online, upserts the latest status, adds one
+ * history row per device and history bucket, and replaces reported containers. Every write is a
+ * JDBC batch, which the driver sends as multi-row statements ({@code reWriteBatchedInserts}).
+ */
+@Repository
+class ReportWriter {
+
+    /*
+     * A join with unnest, not "device_id = ANY (?)": with a bound array PostgreSQL compares every
+     * scanned row with every element (5,000 devices against a table of 20,000 took 20 s when the
+     * planner chose a scan); the join hashes or probes the primary key instead.
+     */
+    private static final String LOCK = """
+            SELECT d.device_id, d.connectivity
+            FROM device_status d JOIN unnest(CAST(? AS uuid[])) AS batch(id) ON d.device_id = batch.id
+            ORDER BY d.device_id FOR UPDATE OF d""";
+
+    private static final String UPSERT_STATUS = """
+            INSERT INTO device_status (device_id, customer_id, connectivity, connectivity_changed_at, last_seen,
+                uptime_seconds, agent_version, os_version, cpu_load, memory_used, memory_total, system_disk_used,
+                system_disk_total, container_disk_used, container_disk_total, containers_running, containers_total)
+            VALUES (?, ?, 'ONLINE', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (device_id) DO UPDATE SET customer_id = EXCLUDED.customer_id, connectivity = 'ONLINE',
+                connectivity_changed_at = CASE WHEN device_status.connectivity = 'ONLINE'
+                    THEN device_status.connectivity_changed_at ELSE EXCLUDED.connectivity_changed_at END,
+                last_seen = EXCLUDED.last_seen, uptime_seconds = EXCLUDED.uptime_seconds,
+                agent_version = EXCLUDED.agent_version, os_version = EXCLUDED.os_version,
+                cpu_load = EXCLUDED.cpu_load, memory_used = EXCLUDED.memory_used,
+                memory_total = EXCLUDED.memory_total, system_disk_used = EXCLUDED.system_disk_used,
+                system_disk_total = EXCLUDED.system_disk_total, container_disk_used = EXCLUDED.container_disk_used,
+                container_disk_total = EXCLUDED.container_disk_total,
+                containers_running = EXCLUDED.containers_running, containers_total = EXCLUDED.containers_total
+            WHERE device_status.last_seen <= EXCLUDED.last_seen""";
+
+    private static final String INSERT_HISTORY = """
+            INSERT INTO heartbeat_history (device_id, customer_id, bucket, received_at, uptime_seconds, cpu_load,
+                memory_used, memory_total, system_disk_used, system_disk_total, container_disk_used,
+                container_disk_total, containers_running, containers_total)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (device_id, bucket) DO NOTHING""";
+
+    private static final String INSERT_EVENT = """
+            INSERT INTO connectivity_event (device_id, customer_id, from_state, to_state, at)
+            VALUES (?, ?, ?, 'ONLINE', ?)""";
+
+    private static final String DELETE_CONTAINERS = """
+            DELETE FROM container_status c USING unnest(CAST(? AS uuid[])) AS batch(id)
+            WHERE c.device_id = batch.id""";
+
+    private static final String INSERT_CONTAINER = """
+            INSERT INTO container_status (device_id, name, customer_id, image, state, message, reported_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)""";
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
+    private final HistoryPartitions partitions;
+    private final long resolutionMillis;
+    /** The last history bucket written per device (this replica): later heartbeats in it skip the history. */
+    private final Map<UUID, Long> lastBucket = new ConcurrentHashMap<>();
+    private final Counter statusRows;
+    private final Counter historyRows;
+    private final Counter events;
+
+    ReportWriter(JdbcTemplate jdbc, TransactionTemplate transactions, HistoryPartitions partitions,
+            MonitoringProperties properties, MeterRegistry meters) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+        this.partitions = partitions;
+        this.resolutionMillis = properties.historyResolution().toMillis();
+        this.statusRows = rows(meters, "device_status");
+        this.historyRows = rows(meters, "heartbeat_history");
+        this.events = rows(meters, "connectivity_event");
+    }
+
+    private static Counter rows(MeterRegistry meters, String table) {
+        return Counter.builder("edp.monitoring.rows.written").tag("table", table)
+                .description("Rows written by heartbeat flushes").register(meters);
+    }
+
+    void write(List<Heartbeat> heartbeats, List<ContainerReport> reports) {
+        List<Heartbeat> beats = heartbeats.stream().sorted(Comparator.comparing(Heartbeat::deviceId)).toList();
+        List<Heartbeat> history = beats.stream()
+                .filter(beat -> !Long.valueOf(bucket(beat.receivedAt())).equals(lastBucket.get(beat.deviceId())))
+                .toList();
+        history.stream().map(beat -> Instant.ofEpochMilli(bucket(beat.receivedAt()))).distinct()
+                .forEach(partitions::ensureFor);
+        int written = transactions.execute(status -> {
+            int eventCount = 0;
+            if (!beats.isEmpty()) {
+                Map<UUID, String> current = lock(beats);
+                List<Heartbeat> cameOnline = beats.stream()
+                        .filter(beat -> !"ONLINE".equals(current.get(beat.deviceId()))).toList();
+                jdbc.batchUpdate(INSERT_EVENT, cameOnline, cameOnline.size(), (ps, beat) -> {
+                    ps.setObject(1, beat.deviceId());
+                    ps.setObject(2, beat.customerId());
+                    ps.setString(3, current.get(beat.deviceId()));
+                    ps.setObject(4, timestamp(beat.receivedAt()));
+                });
+                eventCount = cameOnline.size();
+                jdbc.batchUpdate(UPSERT_STATUS, beats, beats.size(), ReportWriter::setStatus);
+                jdbc.batchUpdate(INSERT_HISTORY, history, history.size(), this::setHistory);
+            }
+            if (!reports.isEmpty()) {
+                jdbc.update(DELETE_CONTAINERS, array(reports.stream().map(ContainerReport::deviceId).toList()));
+                List<Object[]> rows = new ArrayList<>();
+                for (ContainerReport report : reports) {
+                    for (ContainerReportRequest.Container container : report.containers()) {
+                        rows.add(new Object[] { report.deviceId(), container.name(), report.customerId(),
+                                container.image(), container.state(), container.message(),
+                                timestamp(report.receivedAt()) });
+                    }
+                }
+                jdbc.batchUpdate(INSERT_CONTAINER, rows);
+            }
+            return eventCount;
+        });
+        history.forEach(beat -> lastBucket.put(beat.deviceId(), bucket(beat.receivedAt())));
+        statusRows.increment(beats.size());
+        historyRows.increment(history.size());
+        events.increment(written);
+    }
+
+    private Map<UUID, String> lock(List<Heartbeat> beats) {
+        Map<UUID, String> current = new HashMap<>();
+        jdbc.query(LOCK, row -> {
+            current.put(row.getObject(1, UUID.class), row.getString(2));
+        }, array(beats.stream().map(Heartbeat::deviceId).toList()));
+        return current;
+    }
+
+    private static String array(List<UUID> ids) {
+        return ids.stream().map(UUID::toString).collect(Collectors.joining(",", "{", "}"));
+    }
+
+    private long bucket(Instant received) {
+        long millis = received.toEpochMilli();
+        return millis - Math.floorMod(millis, resolutionMillis);
+    }
+
+    private static void setStatus(PreparedStatement ps, Heartbeat beat) throws SQLException {
+        HeartbeatRequest v = beat.values();
+        ps.setObject(1, beat.deviceId());
+        ps.setObject(2, beat.customerId());
+        ps.setObject(3, timestamp(beat.receivedAt()));
+        ps.setObject(4, timestamp(beat.receivedAt()));
+        ps.setLong(5, v.uptimeSeconds());
+        ps.setString(6, v.agentVersion());
+        if (v.osVersion() == null) {
+            ps.setNull(7, Types.VARCHAR);
+        }
+        else {
+            ps.setString(7, v.osVersion());
+        }
+        ps.setFloat(8, v.cpuLoad().floatValue());
+        ps.setLong(9, v.memory().usedBytes());
+        ps.setLong(10, v.memory().totalBytes());
+        ps.setLong(11, v.systemDisk().usedBytes());
+        ps.setLong(12, v.systemDisk().totalBytes());
+        ps.setLong(13, v.containerDisk().usedBytes());
+        ps.setLong(14, v.containerDisk().totalBytes());
+        ps.setInt(15, v.containers().running());
+        ps.setInt(16, v.containers().total());
+    }
+
+    private void setHistory(PreparedStatement ps, Heartbeat beat) throws SQLException {
+        HeartbeatRequest v = beat.values();
+        ps.setObject(1, beat.deviceId());
+        ps.setObject(2, beat.customerId());
+        ps.setObject(3, timestamp(Instant.ofEpochMilli(bucket(beat.receivedAt()))));
+        ps.setObject(4, timestamp(beat.receivedAt()));
+        ps.setLong(5, v.uptimeSeconds());
+        ps.setFloat(6, v.cpuLoad().floatValue());
+        ps.setLong(7, v.memory().usedBytes());
+        ps.setLong(8, v.memory().totalBytes());
+        ps.setLong(9, v.systemDisk().usedBytes());
+        ps.setLong(10, v.systemDisk().totalBytes());
+        ps.setLong(11, v.containerDisk().usedBytes());
+        ps.setLong(12, v.containerDisk().totalBytes());
+        ps.setInt(13, v.containers().running());
+        ps.setInt(14, v.containers().total());
+    }
+
+    private static OffsetDateTime timestamp(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+}

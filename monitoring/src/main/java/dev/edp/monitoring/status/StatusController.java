@@ -1,0 +1,99 @@
+package dev.edp.monitoring.status;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import dev.edp.platform.problem.EdpException;
+import dev.edp.platform.security.Tenant;
+import dev.edp.platform.web.Cursor;
+import dev.edp.platform.web.KeysetPage;
+
+import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Operators' view of device status and heartbeat history; another customer's device is 404. */
+@RestController
+@RequestMapping("/api/monitoring/v1/devices")
+class StatusController {
+
+    private static final int MAX_HISTORY = 10_080;
+
+    private final StatusRepository status;
+    private final Clock clock;
+
+    StatusController(StatusRepository status, Clock clock) {
+        this.status = status;
+        this.clock = clock;
+    }
+
+    @GetMapping
+    @PreAuthorize("hasRole('viewer')")
+    KeysetPage<DeviceStatusResponse> list(Tenant tenant, @RequestParam(required = false) UUID customerId,
+            @RequestParam(required = false) String connectivity, @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) String cursor) {
+        Optional<UUID> scope = tenant.listScope(Optional.ofNullable(customerId));
+        if (connectivity != null && !connectivity.equals("ONLINE") && !connectivity.equals("OFFLINE")) {
+            throw new EdpException(HttpStatus.BAD_REQUEST, "INVALID_CONNECTIVITY", "Invalid connectivity",
+                    "connectivity must be ONLINE or OFFLINE.");
+        }
+        int size = Cursor.limit(limit);
+        List<String> after = Cursor.decode(cursor, 1);
+        UUID afterId = null;
+        if (!after.isEmpty()) {
+            try {
+                afterId = UUID.fromString(after.getFirst());
+            }
+            catch (IllegalArgumentException ex) {
+                throw new EdpException(HttpStatus.BAD_REQUEST, "INVALID_CURSOR", "Invalid cursor",
+                        "The cursor is not one this list handed out. Start again without a cursor.");
+            }
+        }
+        return KeysetPage.of(status.page(scope.orElse(null), connectivity, afterId, size), size,
+                device -> List.of(device.deviceId().toString()));
+    }
+
+    @GetMapping("/{deviceId}/status")
+    @PreAuthorize("hasRole('viewer')")
+    DeviceStatusResponse get(Tenant tenant, @PathVariable UUID deviceId) {
+        DeviceStatusResponse device = visible(tenant, deviceId);
+        return device.withContainerStates(status.containers(deviceId));
+    }
+
+    @GetMapping("/{deviceId}/heartbeats")
+    @PreAuthorize("hasRole('viewer')")
+    List<HeartbeatPoint> heartbeats(Tenant tenant, @PathVariable UUID deviceId,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
+            @RequestParam(required = false) Integer limit) {
+        visible(tenant, deviceId);
+        Instant end = to == null ? clock.instant() : to;
+        Instant start = from == null ? end.minus(Duration.ofDays(1)) : from;
+        if (!start.isBefore(end)) {
+            throw new EdpException(HttpStatus.BAD_REQUEST, "INVALID_RANGE", "Invalid time range",
+                    "from must be before to.");
+        }
+        int size = limit == null ? 1440 : limit;
+        if (size < 1 || size > MAX_HISTORY) {
+            throw new EdpException(HttpStatus.BAD_REQUEST, "INVALID_LIMIT", "Invalid limit",
+                    "limit must be between 1 and " + MAX_HISTORY + ".");
+        }
+        return status.history(deviceId, start, end, size);
+    }
+
+    private DeviceStatusResponse visible(Tenant tenant, UUID deviceId) {
+        DeviceStatusResponse device = status.find(deviceId).orElseThrow(() -> new EdpException(HttpStatus.NOT_FOUND,
+                "NOT_FOUND", "Not found", "Device " + deviceId + " was not found."));
+        tenant.requireAccess(device.customerId(), "Device " + deviceId);
+        return device;
+    }
+}
