@@ -52,6 +52,12 @@ public final class EdpRealm {
     /** Confidential client of the masterdata service, which manages users through the admin API. */
     public static final String MASTERDATA_CLIENT_ID = "edp-masterdata";
 
+    /** Confidential client of the platform services calling each other: client credentials, role {@value #ROLE_PLATFORM_SERVICE}. */
+    public static final String SERVICES_CLIENT_ID = "edp-services";
+
+    /** The role of {@value #SERVICES_CLIENT_ID}'s service account; never given to people. */
+    public static final String ROLE_PLATFORM_SERVICE = "platform-service";
+
     /** The customer id that the example {@value #AUTOMATION_CLIENT_ID} client's service account carries. */
     public static final String AUTOMATION_CUSTOMER_ID = "5f0c6a8e-3b1d-4c7a-9e2f-8d4b6a1c0e37";
 

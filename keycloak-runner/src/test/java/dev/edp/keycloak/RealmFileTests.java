@@ -23,7 +23,8 @@ class RealmFileTests {
         assertThat(realm.secretPlaceholders()).containsOnly(
                 Map.entry(new RealmFile.Client("edp", "edp-portal"), EdpRealm.secretVariable("edp-portal")),
                 Map.entry(new RealmFile.Client("edp", "edp-automation"), EdpRealm.secretVariable("edp-automation")),
-                Map.entry(new RealmFile.Client("edp", "edp-masterdata"), EdpRealm.secretVariable("edp-masterdata")));
+                Map.entry(new RealmFile.Client("edp", "edp-masterdata"), EdpRealm.secretVariable("edp-masterdata")),
+                Map.entry(new RealmFile.Client("edp", "edp-services"), EdpRealm.secretVariable("edp-services")));
     }
 
     @Test

@@ -56,6 +56,7 @@ final class IdentityProvider implements AutoCloseable {
         String portalSecret = secrets.getOrCreate("client.edp-portal.secret", Secrets::generateClientSecret);
         String masterdataSecret = secrets.getOrCreate("client.edp-masterdata.secret", Secrets::generateClientSecret);
         String automationSecret = secrets.getOrCreate("client.edp-automation.secret", Secrets::generateClientSecret);
+        String servicesSecret = secrets.getOrCreate("client.edp-services.secret", Secrets::generateClientSecret);
         String adminPassword = secrets.getOrCreate("edp.admin.password", Secrets::generatePassword);
 
         int httpPort = HTTP_PORT + settings.portOffset();
@@ -67,6 +68,7 @@ final class IdentityProvider implements AutoCloseable {
                 .clientSecret(EdpRealm.PORTAL_CLIENT_ID, portalSecret)
                 .clientSecret(EdpRealm.MASTERDATA_CLIENT_ID, masterdataSecret)
                 .clientSecret(EdpRealm.AUTOMATION_CLIENT_ID, automationSecret)
+                .clientSecret(EdpRealm.SERVICES_CLIENT_ID, servicesSecret)
                 .logFile(workspace.logFile("keycloak"));
         if (database instanceof EmbeddedDatabase) {
             DatabaseCoordinates edp = database.coordinates();
@@ -77,7 +79,8 @@ final class IdentityProvider implements AutoCloseable {
                 "EDP_KEYCLOAK_URL", keycloakUrl,
                 "EDP_ISSUER_URI", keycloakUrl + "/realms/" + EdpRealm.NAME,
                 "EDP_PORTAL_CLIENT_SECRET", portalSecret,
-                "EDP_MASTERDATA_CLIENT_SECRET", masterdataSecret);
+                "EDP_MASTERDATA_CLIENT_SECRET", masterdataSecret,
+                "EDP_SERVICES_CLIENT_SECRET", servicesSecret);
         return new IdentityProvider(builder.build(), httpPort, adminPassword, automationSecret, environment);
     }
 

@@ -73,8 +73,10 @@ public class DeviceAssertionVerifier {
             throw new JwtException("device assertion issued for another request");
         }
         try {
+            Object certExp = jwt.getClaim("cert_exp");
+            Instant notAfter = certExp instanceof Number seconds ? Instant.ofEpochSecond(seconds.longValue()) : null;
             return new DevicePrincipal(UUID.fromString(jwt.getSubject()), UUID.fromString(jwt.getClaimAsString("customer_id")),
-                    jwt.getClaimAsString("serial"));
+                    jwt.getClaimAsString("serial"), notAfter);
         }
         catch (RuntimeException ex) {
             throw new JwtException("device assertion without a device identity");

@@ -1,5 +1,6 @@
 package dev.edp.platform.device;
 
+import java.time.Instant;
 import java.util.UUID;
 
 /**
@@ -9,6 +10,18 @@ import java.util.UUID;
  * @param deviceId the device
  * @param customerId its customer
  * @param serial serial number of its certificate (hex)
+ * @param certificateNotAfter end of its certificate's validity ({@code cert_exp} claim), or null
+ *        when E3 did not say
  */
-public record DevicePrincipal(UUID deviceId, UUID customerId, String serial) {
+public record DevicePrincipal(UUID deviceId, UUID customerId, String serial, Instant certificateNotAfter) {
+
+    /**
+     * A principal without a known certificate expiry.
+     * @param deviceId the device
+     * @param customerId its customer
+     * @param serial serial number of its certificate (hex)
+     */
+    public DevicePrincipal(UUID deviceId, UUID customerId, String serial) {
+        this(deviceId, customerId, serial, null);
+    }
 }

@@ -18,6 +18,13 @@ public final class EdpRoles {
     /** Reads their own customer's data. */
     public static final String VIEWER = "viewer";
 
+    /**
+     * The platform's own services calling each other (service account of the {@code edp-services}
+     * client). Outside the hierarchy on purpose: it grants nothing but the internal endpoints that
+     * ask for it by name, and such tokens carry no customer.
+     */
+    public static final String SERVICE = "platform-service";
+
     /** The role hierarchy in Spring Security's notation. */
     public static final String HIERARCHY = """
             ROLE_platform-admin > ROLE_customer-admin

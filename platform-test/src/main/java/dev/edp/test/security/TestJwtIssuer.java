@@ -53,6 +53,14 @@ public final class TestJwtIssuer {
     }
 
     /**
+     * A token of the platform's own service client: role {@code platform-service}, no customer.
+     * @return the compact JWT
+     */
+    public static String serviceToken() {
+        return token("service-account-edp-services", null, "platform-service");
+    }
+
+    /**
      * A token that expired ten minutes ago.
      * @param username the user name
      * @param customer the customer id claim

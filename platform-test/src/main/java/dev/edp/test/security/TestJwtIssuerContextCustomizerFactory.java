@@ -34,6 +34,31 @@ class TestJwtIssuerContextCustomizerFactory implements ContextCustomizerFactory 
             if (ClassUtils.isPresent("reactor.core.publisher.Mono", getClass().getClassLoader())) {
                 context.getBeanFactory().registerSingleton("testReactiveJwtDecoder", TestJwtIssuer.reactiveJwtDecoder());
             }
+            registerServiceTokenSource(context);
+        }
+
+        /**
+         * Calls between services ({@code dev.edp.platform.client.ServiceCalls}) present tokens of the
+         * test issuer with the {@code platform-service} role. Built as a proxy because this module
+         * cannot depend on the starter (the starter's tests depend on it).
+         */
+        private static void registerServiceTokenSource(ConfigurableApplicationContext context) {
+            ClassLoader loader = context.getClassLoader() != null ? context.getClassLoader()
+                    : TestJwtIssuerContextCustomizerFactory.class.getClassLoader();
+            String type = "dev.edp.platform.client.ServiceTokenSource";
+            if (!ClassUtils.isPresent(type, loader)) {
+                return;
+            }
+            Class<?> sourceType = ClassUtils.resolveClassName(type, loader);
+            Object source = java.lang.reflect.Proxy.newProxyInstance(loader, new Class<?>[] { sourceType },
+                    (proxy, method, args) -> switch (method.getName()) {
+                        case "accessToken" -> TestJwtIssuer.serviceToken();
+                        case "toString" -> "test service tokens";
+                        case "hashCode" -> System.identityHashCode(proxy);
+                        case "equals" -> proxy == args[0];
+                        default -> throw new UnsupportedOperationException(method.getName());
+                    });
+            context.getBeanFactory().registerSingleton("testServiceTokenSource", source);
         }
 
         @Override
