@@ -226,6 +226,61 @@ public final class KeycloakAdmin implements AutoCloseable {
     }
 
     /**
+     * Makes sure a confidential client-credentials client exists whose service account holds one
+     * realm role, creating the role, the client and the mapping if missing. Realms imported before
+     * the client was added to the realm file get it this way (an import skips existing realms).
+     *
+     * @param realm the realm
+     * @param clientId the client's client id
+     * @param secret its secret (set on creation only)
+     * @param realmRole the realm role its service account gets
+     * @return whether anything was created
+     */
+    public boolean ensureServiceClient(String realm, String clientId, String secret, String realmRole) {
+        String base = "/admin/realms/" + Http.encode(realm);
+        boolean created = false;
+        if (!realmRoles(realm).contains(realmRole)) {
+            String action = "Create realm role " + realmRole;
+            Http.expect(send(request(base + "/roles").POST(json(Map.of("name", realmRole))), action), action, 201);
+            created = true;
+        }
+        String internalId;
+        try {
+            internalId = (String) client(realm, clientId).get("id");
+        }
+        catch (KeycloakException ex) {
+            Map<String, Object> client = new LinkedHashMap<>();
+            client.put("clientId", clientId);
+            client.put("enabled", true);
+            client.put("protocol", "openid-connect");
+            client.put("publicClient", false);
+            client.put("secret", secret);
+            client.put("standardFlowEnabled", false);
+            client.put("directAccessGrantsEnabled", false);
+            client.put("serviceAccountsEnabled", true);
+            String action = "Create client " + clientId;
+            HttpResponse<String> response = Http.expect(send(request(base + "/clients").POST(json(client)), action),
+                    action, 201);
+            String location = response.headers().firstValue("Location").orElse("");
+            internalId = location.substring(location.lastIndexOf('/') + 1);
+            created = true;
+        }
+        Map<String, Object> account = Http.object(get(base + "/clients/" + internalId + "/service-account-user",
+                "Find the service account of " + clientId).body());
+        String userId = (String) account.get("id");
+        List<Map<String, Object>> mapped = getArray(base + "/users/" + userId + "/role-mappings/realm",
+                "Read the realm roles of " + clientId);
+        if (mapped.stream().noneMatch(role -> realmRole.equals(role.get("name")))) {
+            Map<String, Object> role = Http.object(get(base + "/roles/" + Http.encode(realmRole), "Read role " + realmRole).body());
+            String action = "Grant " + realmRole + " to the service account of " + clientId;
+            Http.expect(send(request(base + "/users/" + userId + "/role-mappings/realm").POST(json(List.of(role))), action),
+                    action, 204);
+            created = true;
+        }
+        return created;
+    }
+
+    /**
      * Adds a confidential client that may use the password grant and maps {@code customer_id}
      * like the EDP clients do. For tests only: the realm file never contains such a client.
      *

@@ -206,6 +206,34 @@ class KeycloakServerIntegrationTests {
     }
 
     @Test
+    @Order(8)
+    void servicesClientGetsATokenWithOnlyThePlatformServiceRoleAndNoCustomer() {
+        String token = OidcTokens.clientCredentials(keycloak.baseUrl(), EdpRealm.NAME, EdpRealm.SERVICES_CLIENT_ID,
+                keycloak.clientSecret(EdpRealm.SERVICES_CLIENT_ID));
+
+        Map<String, Object> claims = OidcTokens.decodePayload(token);
+        assertThat(claims).doesNotContainKey("customer_id");
+        assertThat(realmRoles(claims)).contains(EdpRealm.ROLE_PLATFORM_SERVICE)
+            .doesNotContain(EdpRealm.ROLE_PLATFORM_ADMIN, EdpRealm.ROLE_CUSTOMER_ADMIN, EdpRealm.ROLE_OPERATOR,
+                    EdpRealm.ROLE_VIEWER);
+        assertThat(admin.ensureServiceClient(EdpRealm.NAME, EdpRealm.SERVICES_CLIENT_ID, "unused",
+                EdpRealm.ROLE_PLATFORM_SERVICE)).as("an imported realm already has the client").isFalse();
+    }
+
+    @Test
+    @Order(9)
+    void aServiceClientMissingFromAnOlderRealmIsAddedWithItsRole() {
+        assertThat(admin.ensureServiceClient(EdpRealm.NAME, "edp-added-later", "s3cret-added-later",
+                EdpRealm.ROLE_PLATFORM_SERVICE)).isTrue();
+
+        String token = OidcTokens.clientCredentials(keycloak.baseUrl(), EdpRealm.NAME, "edp-added-later",
+                "s3cret-added-later");
+        assertThat(realmRoles(OidcTokens.decodePayload(token))).contains(EdpRealm.ROLE_PLATFORM_SERVICE);
+        assertThat(admin.ensureServiceClient(EdpRealm.NAME, "edp-added-later", "s3cret-added-later",
+                EdpRealm.ROLE_PLATFORM_SERVICE)).isFalse();
+    }
+
+    @Test
     @Order(Integer.MAX_VALUE)
     void stoppingLeavesNoKeycloakProcess() {
         ProcessHandle root = keycloak.processHandle();

@@ -19,7 +19,7 @@ class RealmFileTests {
 
         assertThat(realm.name()).isEqualTo(EdpRealm.NAME);
         assertThat(realm.placeholders()).containsExactlyInAnyOrder("EDP_PORTAL_CLIENT_SECRET",
-                "EDP_AUTOMATION_CLIENT_SECRET", "EDP_MASTERDATA_CLIENT_SECRET");
+                "EDP_AUTOMATION_CLIENT_SECRET", "EDP_MASTERDATA_CLIENT_SECRET", "EDP_SERVICES_CLIENT_SECRET");
         assertThat(realm.secretPlaceholders()).containsOnly(
                 Map.entry(new RealmFile.Client("edp", "edp-portal"), EdpRealm.secretVariable("edp-portal")),
                 Map.entry(new RealmFile.Client("edp", "edp-automation"), EdpRealm.secretVariable("edp-automation")),

@@ -32,13 +32,16 @@ final class IdentityProvider implements AutoCloseable {
 
     private final String automationSecret;
 
+    private final String servicesSecret;
+
     private final Map<String, String> serviceEnvironment;
 
     private final int httpPort;
 
     private IdentityProvider(KeycloakServer server, int httpPort, String adminPassword, String automationSecret,
-            Map<String, String> serviceEnvironment) {
+            String servicesSecret, Map<String, String> serviceEnvironment) {
         this.server = server;
+        this.servicesSecret = servicesSecret;
         this.httpPort = httpPort;
         this.adminPassword = adminPassword;
         this.automationSecret = automationSecret;
@@ -81,7 +84,7 @@ final class IdentityProvider implements AutoCloseable {
                 "EDP_PORTAL_CLIENT_SECRET", portalSecret,
                 "EDP_MASTERDATA_CLIENT_SECRET", masterdataSecret,
                 "EDP_SERVICES_CLIENT_SECRET", servicesSecret);
-        return new IdentityProvider(builder.build(), httpPort, adminPassword, automationSecret, environment);
+        return new IdentityProvider(builder.build(), httpPort, adminPassword, automationSecret, servicesSecret, environment);
     }
 
     /** What every service needs to know about the identity provider. */
@@ -99,6 +102,11 @@ final class IdentityProvider implements AutoCloseable {
         try (KeycloakAdmin admin = server.admin()) {
             // The realm file allows the default gateway URL; a moved gateway (EDP_PORT_OFFSET) needs its own.
             admin.allowRedirectsTo(EdpRealm.NAME, EdpRealm.PORTAL_CLIENT_ID, "http://localhost:" + gatewayPort);
+            // A realm imported by an older EDP lacks the services' own client; the import skips existing realms.
+            if (admin.ensureServiceClient(EdpRealm.NAME, EdpRealm.SERVICES_CLIENT_ID, servicesSecret,
+                    EdpRealm.ROLE_PLATFORM_SERVICE)) {
+                out.println("  added the client '" + EdpRealm.SERVICES_CLIENT_ID + "' to the existing realm");
+            }
             if (admin.findUser(EdpRealm.NAME, ADMIN_USERNAME).isEmpty()) {
                 admin.createUser(EdpRealm.NAME, new KeycloakAdmin.NewUser(ADMIN_USERNAME, "admin@edp.localhost", "EDP",
                         "Administrator", adminPassword, List.of(EdpRealm.ROLE_PLATFORM_ADMIN), null));

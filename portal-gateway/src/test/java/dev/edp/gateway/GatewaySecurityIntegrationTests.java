@@ -91,6 +91,16 @@ class GatewaySecurityIntegrationTests {
     }
 
     @Test
+    void internalServiceEndpointsAreNotReachableThroughTheGatewayEvenWithAServiceToken() {
+        int before = masterdata.received().size();
+        assertProblem(send("GET", url("/api/masterdata/v1/internal/anything"), null, null,
+                TestJwtIssuer.serviceToken()), 403, "FORBIDDEN");
+        assertProblem(send("GET", url("/api/masterdata/v1/internal/anything"), null, null,
+                TestJwtIssuer.token("ada", null, "platform-admin")), 403, "FORBIDDEN");
+        assertThat(masterdata.received()).hasSize(before);
+    }
+
+    @Test
     void meDescribesTheBearerCaller() {
         UUID customer = UUID.randomUUID();
         HttpResponse<String> response = send("GET", url("/api/me"), null, null,

@@ -88,6 +88,8 @@ class GatewaySecurityConfig {
 
         return http
                 .authorizeExchange(exchanges -> exchanges
+                        // Service-to-service endpoints are called inside the platform, never through the gateway.
+                        .pathMatchers("/api/*/v1/internal/**").denyAll()
                         .pathMatchers("/actuator/**", "/fallback", "/api/*/v1/status").permitAll()
                         .pathMatchers("/login/**", "/oauth2/**", "/logout", "/favicon.ico").permitAll()
                         .anyExchange().authenticated())
