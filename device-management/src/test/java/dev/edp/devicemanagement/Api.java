@@ -103,6 +103,16 @@ public final class Api {
     }
 
     /**
+     * @param response a JSON response
+     * @param path a JSON path
+     * @return the value, or null when it is absent (null members are not written)
+     */
+    public static Object readOrNull(HttpResponse<String> response, String path) {
+        return JsonPath.using(Configuration.defaultConfiguration().addOptions(Option.DEFAULT_PATH_LEAF_TO_NULL))
+                .parse(response.body()).read(path);
+    }
+
+    /**
      * @param response a page of a list
      * @return its next cursor, or null on the last page
      */

@@ -8,7 +8,10 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** Reads a device's desired state in one query: the device, its environment's pin, the release. */
+/**
+ * Reads a device's desired state in one query: the device, its own release override or else its
+ * environment's pin, the release.
+ */
 @Repository
 class DesiredStateRepository {
 
@@ -29,9 +32,8 @@ class DesiredStateRepository {
         return jdbc.sql("""
                 SELECT d.id, d.environment, r.id AS release_id, r.name AS release_name, r.containers
                 FROM device d
-                LEFT JOIN environment_pin p ON d.lifecycle = 'ACTIVE' AND p.customer_id = d.customer_id
-                                           AND p.environment = d.environment
-                LEFT JOIN release r ON r.id = p.release_id
+                LEFT JOIN environment_pin p ON p.customer_id = d.customer_id AND p.environment = d.environment
+                LEFT JOIN release r ON d.lifecycle = 'ACTIVE' AND r.id = COALESCE(d.release_override_id, p.release_id)
                 WHERE d.id = :id AND d.customer_id = :customerId
                 """)
                 .param("id", deviceId).param("customerId", customerId)

@@ -15,15 +15,20 @@ import jakarta.validation.Valid;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+/** The operator API of the device registry. */
 @RestController
 @RequestMapping("/api/devices/v1/devices")
 @Tag(name = "Devices", description = "The device registry")
@@ -88,8 +93,29 @@ class DeviceController {
     @PreAuthorize("hasRole('operator')")
     @Operation(summary = "Decommission a device (operator); needs If-Match. It gets no desired state any more")
     ResponseEntity<DeviceResponse> decommission(Tenant tenant, @PathVariable UUID id,
+            @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+            @AuthenticationPrincipal Jwt token) {
+        Device device = devices.decommission(tenant, id, ifMatch, token.getTokenValue());
+        return ResponseEntity.ok().eTag(Etags.of(device.version())).body(DeviceResponse.of(device));
+    }
+
+    @PutMapping("/{id}/release-override")
+    @PreAuthorize("hasRole('operator')")
+    @Operation(summary = "Pin this device to a release of its customer instead of its environment's (operator);"
+            + " If-Match optional")
+    ResponseEntity<DeviceResponse> overrideRelease(Tenant tenant, @PathVariable UUID id,
+            @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+            @Valid @RequestBody DeviceRequests.ReleaseOverride request) {
+        Device device = devices.overrideRelease(tenant, id, ifMatch, request.releaseId());
+        return ResponseEntity.ok().eTag(Etags.of(device.version())).body(DeviceResponse.of(device));
+    }
+
+    @DeleteMapping("/{id}/release-override")
+    @PreAuthorize("hasRole('operator')")
+    @Operation(summary = "Let this device follow its environment's release again (operator); If-Match optional")
+    ResponseEntity<DeviceResponse> clearReleaseOverride(Tenant tenant, @PathVariable UUID id,
             @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-        Device device = devices.decommission(tenant, id, ifMatch);
+        Device device = devices.overrideRelease(tenant, id, ifMatch, null);
         return ResponseEntity.ok().eTag(Etags.of(device.version())).body(DeviceResponse.of(device));
     }
 }

@@ -31,8 +31,8 @@ class DeviceRepository {
 
     private static final String COLUMNS = """
             id, customer_id, name, environment, machine_id, labels, lifecycle, certificate_serial,
-            certificate_not_after, agent_version, os_version, connectivity, connectivity_since, version, created_at,
-            created_by, updated_at, updated_by""";
+            certificate_not_after, agent_version, os_version, connectivity, connectivity_since, release_override_id,
+            version, created_at, created_by, updated_at, updated_by""";
 
     private static final TypeReference<TreeMap<String, String>> LABELS = new TypeReference<>() {
     };
@@ -92,6 +92,94 @@ class DeviceRepository {
         }
     }
 
+    /**
+     * Registers a device unless one with its id exists (two replicas may race to create it).
+     * @return whether it was inserted
+     */
+    boolean insertIfAbsent(Device device) {
+        return jdbc.sql("""
+                INSERT INTO device (id, customer_id, name, environment, machine_id, labels, lifecycle,
+                                    certificate_serial, certificate_not_after, connectivity, version, created_at,
+                                    created_by, updated_at, updated_by)
+                VALUES (:id, :customerId, :name, :environment, :machineId, CAST(:labels AS jsonb), :lifecycle,
+                        :serial, :notAfter, :connectivity, :version, :createdAt, :createdBy, :updatedAt, :updatedBy)
+                ON CONFLICT (id) DO NOTHING
+                """)
+                .param("id", device.id())
+                .param("customerId", device.customerId())
+                .param("name", device.name())
+                .param("environment", device.environment().name())
+                .param("machineId", device.machineId())
+                .param("labels", json.writeValueAsString(device.labels()))
+                .param("lifecycle", device.lifecycle().name())
+                .param("serial", device.certificateSerial())
+                .param("notAfter", device.certificateNotAfter() == null ? null
+                        : KeysetQuery.timestamp(device.certificateNotAfter()))
+                .param("connectivity", device.connectivity().name())
+                .param("version", device.version())
+                .param("createdAt", KeysetQuery.timestamp(device.createdAt()))
+                .param("createdBy", device.createdBy())
+                .param("updatedAt", KeysetQuery.timestamp(device.updatedAt()))
+                .param("updatedBy", device.updatedBy())
+                .update() == 1;
+    }
+
+    /** @return whether the device still had {@code expectedVersion} and was updated */
+    boolean updateCertificate(Device device, long expectedVersion) {
+        return jdbc.sql("""
+                UPDATE device SET lifecycle = :lifecycle, certificate_serial = :serial,
+                                  certificate_not_after = :notAfter, version = :version,
+                                  updated_at = :updatedAt, updated_by = :updatedBy
+                WHERE id = :id AND version = :expectedVersion
+                """)
+                .param("id", device.id())
+                .param("lifecycle", device.lifecycle().name())
+                .param("serial", device.certificateSerial())
+                .param("notAfter", KeysetQuery.timestamp(device.certificateNotAfter()))
+                .param("version", device.version())
+                .param("updatedAt", KeysetQuery.timestamp(device.updatedAt()))
+                .param("updatedBy", device.updatedBy())
+                .param("expectedVersion", expectedVersion)
+                .update() == 1;
+    }
+
+    /**
+     * Applies connectivity changes in one statement: per device the latest event of the batch, only
+     * where it is newer than what is stored and the device belongs to the event's customer. Rows
+     * are locked in id order first, so two replicas applying overlapping batches cannot deadlock.
+     * @return how many devices changed
+     */
+    int updateConnectivity(List<DeviceRequests.ConnectivityEvent> events) {
+        return jdbc.sql("""
+                WITH e AS (
+                    SELECT DISTINCT ON (x.id) x.id, x.customer_id, x.online, x.at
+                    FROM unnest(CAST(:ids AS uuid[]), CAST(:customers AS uuid[]), CAST(:online AS boolean[]),
+                                CAST(:ats AS timestamptz[])) AS x(id, customer_id, online, at)
+                    ORDER BY x.id, x.at DESC
+                ), locked AS (
+                    SELECT d.id FROM device d JOIN e ON e.id = d.id AND e.customer_id = d.customer_id
+                    ORDER BY d.id FOR UPDATE OF d
+                )
+                UPDATE device d
+                SET connectivity = CASE WHEN e.online THEN 'ONLINE' ELSE 'OFFLINE' END, connectivity_since = e.at
+                FROM e JOIN locked l ON l.id = e.id
+                WHERE d.id = e.id AND (d.connectivity_since IS NULL OR d.connectivity_since < e.at)
+                """)
+                .param("ids", events.stream().map(event -> event.deviceId().toString()).toArray(String[]::new))
+                .param("customers", events.stream().map(event -> event.customerId().toString())
+                        .toArray(String[]::new))
+                .param("online", events.stream().map(DeviceRequests.ConnectivityEvent::online)
+                        .toArray(Boolean[]::new))
+                .param("ats", events.stream().map(event -> event.at().toString()).toArray(String[]::new))
+                .update();
+    }
+
+    /** @return whether the release exists and belongs to the customer */
+    boolean releaseBelongsTo(UUID releaseId, UUID customerId) {
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM release WHERE id = :id AND customer_id = :customerId)")
+                .param("id", releaseId).param("customerId", customerId).query(Boolean.class).single();
+    }
+
     Optional<Device> find(UUID id) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM device WHERE id = :id").param("id", id).query(this::map)
                 .optional();
@@ -105,13 +193,15 @@ class DeviceRepository {
     /** @return whether the device still had {@code expectedVersion} and was updated */
     boolean updateState(Device device, long expectedVersion) {
         return jdbc.sql("""
-                UPDATE device SET environment = :environment, lifecycle = :lifecycle, version = :version,
+                UPDATE device SET environment = :environment, lifecycle = :lifecycle,
+                                  release_override_id = :releaseOverride, version = :version,
                                   updated_at = :updatedAt, updated_by = :updatedBy
                 WHERE id = :id AND version = :expectedVersion
                 """)
                 .param("id", device.id())
                 .param("environment", device.environment().name())
                 .param("lifecycle", device.lifecycle().name())
+                .param("releaseOverride", device.releaseOverrideId())
                 .param("version", device.version())
                 .param("updatedAt", KeysetQuery.timestamp(device.updatedAt()))
                 .param("updatedBy", device.updatedBy())
@@ -179,7 +269,8 @@ class DeviceRepository {
                 row.getObject("machine_id", UUID.class), json.readValue(row.getString("labels"), LABELS),
                 Lifecycle.valueOf(row.getString("lifecycle")), row.getString("certificate_serial"),
                 instant(row, "certificate_not_after"), row.getString("agent_version"), row.getString("os_version"),
-                Connectivity.valueOf(connectivity), instant(row, "connectivity_since"), row.getLong("version"),
+                Connectivity.valueOf(connectivity), instant(row, "connectivity_since"),
+                row.getObject("release_override_id", UUID.class), row.getLong("version"),
                 instant(row, "created_at"), row.getString("created_by"), instant(row, "updated_at"),
                 row.getString("updated_by"));
     }

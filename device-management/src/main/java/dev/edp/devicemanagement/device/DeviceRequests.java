@@ -1,10 +1,13 @@
 package dev.edp.devicemanagement.device;
 
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import dev.edp.devicemanagement.support.Labels;
 import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -47,5 +50,44 @@ final class DeviceRequests {
             @NotNull @Pattern(regexp = "TESTING|STAGING|PRODUCTION",
                     message = "must be one of TESTING, STAGING, PRODUCTION")
             @Schema(implementation = Environment.class) String environment) {
+    }
+
+    /**
+     * Pins one device to a release of its customer.
+     * @param releaseId the release
+     */
+    record ReleaseOverride(@NotNull UUID releaseId) {
+    }
+
+    /**
+     * Onboarding issued a certificate for the device (internal).
+     * @param customerId the device's customer
+     * @param serial the certificate serial, hex
+     * @param notBefore start of validity
+     * @param notAfter end of validity
+     */
+    record Certificate(
+            @NotNull UUID customerId,
+            @NotNull @Pattern(regexp = "[0-9a-fA-F]{1,64}", message = "must be 1 to 64 hex digits") String serial,
+            @NotNull Instant notBefore,
+            @NotNull Instant notAfter) {
+    }
+
+    /**
+     * Connectivity changes from monitoring (internal).
+     * @param events up to 1000 changes
+     */
+    record ConnectivityBatch(@NotNull @Size(max = 1000) List<@NotNull @Valid ConnectivityEvent> events) {
+    }
+
+    /**
+     * A device went online or offline.
+     * @param deviceId the device
+     * @param customerId its customer
+     * @param online whether it is online
+     * @param at when monitoring saw the change
+     */
+    record ConnectivityEvent(@NotNull UUID deviceId, @NotNull UUID customerId, @NotNull Boolean online,
+            @NotNull Instant at) {
     }
 }

@@ -19,6 +19,7 @@ import java.util.UUID;
  * @param osVersion the OS version it last reported
  * @param connectivity ONLINE, OFFLINE or UNKNOWN
  * @param connectivitySince since when
+ * @param releaseOverride the release this device is pinned to instead of its environment's, if any
  * @param version its version, also sent as {@code ETag}
  * @param createdAt when it was registered
  * @param createdBy who registered it
@@ -27,13 +28,13 @@ import java.util.UUID;
  */
 record DeviceResponse(UUID id, UUID customerId, String name, Environment environment, UUID machineId,
         Map<String, String> labels, Lifecycle lifecycle, String certificateSerial, Instant certificateNotAfter,
-        String agentVersion, String osVersion, Connectivity connectivity, Instant connectivitySince, long version,
-        Instant createdAt, String createdBy, Instant updatedAt, String updatedBy) {
+        String agentVersion, String osVersion, Connectivity connectivity, Instant connectivitySince, UUID releaseOverride,
+        long version, Instant createdAt, String createdBy, Instant updatedAt, String updatedBy) {
 
     static DeviceResponse of(Device d) {
         return new DeviceResponse(d.id(), d.customerId(), d.name(), d.environment(), d.machineId(), d.labels(),
                 d.lifecycle(), d.certificateSerial(), d.certificateNotAfter(), d.agentVersion(), d.osVersion(),
-                d.connectivity(), d.connectivitySince(), d.version(), d.createdAt(), d.createdBy(), d.updatedAt(),
+                d.connectivity(), d.connectivitySince(), d.releaseOverrideId(), d.version(), d.createdAt(), d.createdBy(), d.updatedAt(),
                 d.updatedBy());
     }
 }

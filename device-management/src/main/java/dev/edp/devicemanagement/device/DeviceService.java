@@ -1,13 +1,20 @@
 package dev.edp.devicemanagement.device;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 
+import dev.edp.devicemanagement.events.DeviceEventType;
+import dev.edp.devicemanagement.events.DeviceEvents;
 import dev.edp.platform.audit.AuditLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import dev.edp.devicemanagement.desiredstate.DesiredStateNotifier;
 import dev.edp.devicemanagement.support.Actors;
 import dev.edp.devicemanagement.support.Clocks;
@@ -30,14 +37,21 @@ class DeviceService {
 
     static final String ENTITY = "DEVICE";
 
+    private static final Logger log = LoggerFactory.getLogger(DeviceService.class);
+
     private final DeviceRepository devices;
     private final AuditLog audit;
     private final DesiredStateNotifier notifier;
+    private final CertificateRevocations revocations;
+    private final DeviceEvents events;
 
-    DeviceService(DeviceRepository devices, AuditLog audit, DesiredStateNotifier notifier) {
+    DeviceService(DeviceRepository devices, AuditLog audit, DesiredStateNotifier notifier,
+            CertificateRevocations revocations, DeviceEvents events) {
         this.devices = devices;
         this.audit = audit;
         this.notifier = notifier;
+        this.revocations = revocations;
+        this.events = events;
     }
 
     @Transactional
@@ -50,7 +64,7 @@ class DeviceService {
         Device device = new Device(request.id() == null ? UUID.randomUUID() : request.id(), customerId,
                 request.name().strip(), environment, request.machineId(),
                 request.labels() == null ? Map.of() : new TreeMap<>(request.labels()), Lifecycle.PENDING_ONBOARDING,
-                null, null, null, null, Connectivity.UNKNOWN, null, 1, now, actor, now, actor);
+                null, null, null, null, Connectivity.UNKNOWN, null, null, 1, now, actor, now, actor);
         devices.insert(device);
         audit.record(customerId, tenant, "DEVICE_REGISTERED", ENTITY, device.id().toString(), null,
                 DeviceResponse.of(device));
@@ -90,15 +104,127 @@ class DeviceService {
         return change(tenant, before, after, version, "DEVICE_MOVED");
     }
 
+    /**
+     * Decommissions a device. Onboarding revokes its certificates (and an open onboarding token)
+     * first, with the caller's token, while the device row is locked; only when that succeeded is
+     * the decommission committed. A failed commit after a successful revocation leaves a device
+     * that is still ACTIVE with a revoked certificate: repeating the decommission finishes it
+     * (revocation is idempotent at onboarding).
+     */
     @Transactional
-    Device decommission(Tenant tenant, UUID id, String ifMatch) {
+    Device decommission(Tenant tenant, UUID id, String ifMatch, String bearerToken) {
         long version = Etags.requiredVersion(ifMatch);
         Device before = lockForChange(tenant, id, version);
         if (before.lifecycle() == Lifecycle.DECOMMISSIONED) {
             throw decommissioned(id);
         }
-        Device after = before.withLifecycle(Lifecycle.DECOMMISSIONED, version + 1, Clocks.now(), Actors.of(tenant));
-        return change(tenant, before, after, version, "DEVICE_DECOMMISSIONED");
+        try {
+            // Also for a pending device: onboarding then revokes its unused onboarding token (404: none).
+            revocations.revokeDevice(id, bearerToken);
+        }
+        catch (CertificateRevocations.RevocationUnavailableException ex) {
+            log.warn("Device {} not decommissioned: {}", id, ex.getMessage());
+            throw new EdpException(HttpStatus.SERVICE_UNAVAILABLE, "CERTIFICATE_REVOCATION_UNAVAILABLE",
+                    "Certificate revocation unavailable", "The certificates of device " + id
+                            + " could not be revoked now, so it was not decommissioned. Try again later.");
+        }
+        Instant now = Clocks.now();
+        Device after = before.withLifecycle(Lifecycle.DECOMMISSIONED, version + 1, now, Actors.of(tenant));
+        Device changed = change(tenant, before, after, version, "DEVICE_DECOMMISSIONED");
+        events.publish(id, before.customerId(), DeviceEventType.DECOMMISSIONED,
+                "Device " + before.name() + " was decommissioned by " + Actors.of(tenant) + ".", now);
+        return changed;
+    }
+
+    /**
+     * Pins one device to a release of its customer, or clears that ({@code releaseId} null).
+     * @param ifMatch the device's ETag, checked when given
+     */
+    @Transactional
+    Device overrideRelease(Tenant tenant, UUID id, String ifMatch, UUID releaseId) {
+        Device before = devices.findForUpdate(id).orElseThrow(() -> NotFound.of(what(id)));
+        tenant.requireAccess(before.customerId(), what(id));
+        if (ifMatch != null && !ifMatch.isBlank() && before.version() != Etags.requiredVersion(ifMatch)) {
+            throw Etags.stale();
+        }
+        if (before.lifecycle() == Lifecycle.DECOMMISSIONED) {
+            throw decommissioned(id);
+        }
+        if (releaseId != null && !devices.releaseBelongsTo(releaseId, before.customerId())) {
+            throw NotFound.of("Release " + releaseId);
+        }
+        if (Objects.equals(releaseId, before.releaseOverrideId())) {
+            return before;
+        }
+        Device after = before.withReleaseOverride(releaseId, before.version() + 1, Clocks.now(), Actors.of(tenant));
+        return change(tenant, before, after, before.version(),
+                releaseId == null ? "DEVICE_RELEASE_OVERRIDE_CLEARED" : "DEVICE_RELEASE_OVERRIDDEN");
+    }
+
+    /**
+     * Onboarding issued (or renewed) a certificate for a device: it becomes ACTIVE with that serial
+     * and expiry. Safe to repeat and to receive out of order: a certificate that does not expire
+     * later than the stored one changes nothing. A decommissioned device stays decommissioned; an
+     * unknown device is registered ACTIVE for the customer.
+     * @param service the calling service
+     * @param id the device
+     * @param certificate the certificate
+     */
+    @Transactional
+    void certificateIssued(Tenant service, UUID id, DeviceRequests.Certificate certificate) {
+        if (!certificate.notAfter().isAfter(certificate.notBefore())) {
+            throw new EdpException(HttpStatus.BAD_REQUEST, "INVALID_VALIDITY", "Invalid validity",
+                    "notAfter must be later than notBefore.");
+        }
+        String serial = certificate.serial().toLowerCase(Locale.ROOT);
+        Instant notAfter = certificate.notAfter().truncatedTo(ChronoUnit.MICROS);
+        Instant now = Clocks.now();
+        String actor = Actors.of(service);
+        Device fresh = new Device(id, certificate.customerId(), "device-" + id.toString().substring(0, 8),
+                Environment.TESTING, null, Map.of(), Lifecycle.ACTIVE, serial, notAfter, null, null,
+                Connectivity.UNKNOWN, null, null, 1, now, actor, now, actor);
+        if (devices.insertIfAbsent(fresh)) {
+            audit.record(fresh.customerId(), service, "DEVICE_ENROLLED", ENTITY, id.toString(), null,
+                    DeviceResponse.of(fresh));
+            notifier.changed(fresh.customerId());
+            return;
+        }
+        Device before = devices.findForUpdate(id).orElseThrow(() -> NotFound.of(what(id)));
+        if (!before.customerId().equals(certificate.customerId())) {
+            throw new EdpException(HttpStatus.CONFLICT, "DEVICE_CUSTOMER_MISMATCH", "Device of another customer",
+                    "Device " + id + " is registered for another customer than the certificate's.");
+        }
+        if (before.lifecycle() == Lifecycle.DECOMMISSIONED) {
+            log.warn("Certificate {} for decommissioned device {} ignored; the device stays decommissioned", serial,
+                    id);
+            return;
+        }
+        if (before.certificateNotAfter() != null && !notAfter.isAfter(before.certificateNotAfter())) {
+            log.info("Certificate {} for device {} ignored: it expires no later than the stored {}", serial, id,
+                    before.certificateSerial());
+            return;
+        }
+        Device after = before.withCertificate(serial, notAfter, before.version() + 1, now, actor);
+        if (!devices.updateCertificate(after, before.version())) {
+            throw Etags.stale();
+        }
+        audit.record(after.customerId(), service,
+                before.lifecycle() == Lifecycle.PENDING_ONBOARDING ? "DEVICE_ENROLLED" : "DEVICE_CERTIFICATE_RENEWED",
+                ENTITY, id.toString(), DeviceResponse.of(before), DeviceResponse.of(after));
+        if (before.lifecycle() != Lifecycle.ACTIVE) {
+            // A pending device gets its desired state from now on.
+            notifier.changed(after.customerId());
+        }
+    }
+
+    /**
+     * Monitoring's connectivity changes, in one statement; older news and unknown devices are ignored.
+     * @param events the changes
+     * @return how many devices changed
+     */
+    @Transactional
+    int connectivity(List<DeviceRequests.ConnectivityEvent> events) {
+        return events.isEmpty() ? 0 : devices.updateConnectivity(events);
     }
 
     private Device change(Tenant tenant, Device before, Device after, long version, String action) {

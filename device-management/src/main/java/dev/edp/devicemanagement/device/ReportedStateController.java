@@ -1,9 +1,13 @@
 package dev.edp.devicemanagement.device;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
+import dev.edp.devicemanagement.events.DeviceEventType;
+import dev.edp.devicemanagement.events.DeviceEvents;
 import dev.edp.devicemanagement.support.Clocks;
 import dev.edp.devicemanagement.support.NotFound;
 import dev.edp.platform.device.DevicePrincipal;
@@ -29,26 +33,55 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Reported state", description = "What devices run, per container")
 class ReportedStateController {
 
+    private static final String FAILED = "reconciliation failed";
+
     private final ReportedStateRepository reports;
     private final DeviceService devices;
+    private final DeviceEvents events;
 
-    ReportedStateController(ReportedStateRepository reports, DeviceService devices) {
+    ReportedStateController(ReportedStateRepository reports, DeviceService devices, DeviceEvents events) {
         this.reports = reports;
         this.devices = devices;
+        this.events = events;
     }
 
     @PostMapping("/devices/api/v1/device/reported-state")
     @Transactional
     @Operation(summary = "The device reports its containers and versions (through E3)")
     ResponseEntity<Void> report(DevicePrincipal device, @Valid @RequestBody ReportedState.Report report) {
-        String lifecycle = reports.lockLifecycle(device.deviceId(), device.customerId())
+        ReportedStateRepository.Locked stored = reports.lock(device.deviceId(), device.customerId())
                 .orElseThrow(() -> NotFound.of("Device " + device.deviceId()));
-        if (Lifecycle.DECOMMISSIONED.name().equals(lifecycle)) {
+        if (Lifecycle.DECOMMISSIONED.name().equals(stored.lifecycle())) {
             throw new EdpException(HttpStatus.CONFLICT, "DEVICE_DECOMMISSIONED", "Device decommissioned",
                     "Device " + device.deviceId() + " is decommissioned.");
         }
-        reports.store(device.deviceId(), report, Clocks.now());
+        Instant now = Clocks.now();
+        reports.store(device.deviceId(), report, now);
+        rollUp(device, stored, report, now);
         return ResponseEntity.noContent().build();
+    }
+
+    /**
+     * The deployment status rolls up to failed while any container is in {@code reconciliation failed};
+     * a change either way is an event for monitoring, in this transaction (the row lock orders reports).
+     */
+    private void rollUp(DevicePrincipal device, ReportedStateRepository.Locked stored, ReportedState.Report report,
+            Instant now) {
+        List<ReportedState.Container> failing = report.containers().stream()
+                .filter(container -> FAILED.equals(container.state())).toList();
+        boolean failed = !failing.isEmpty();
+        if (failed == stored.deploymentFailed()) {
+            return;
+        }
+        reports.deploymentFailed(device.deviceId(), failed);
+        String detail = failed
+                ? "Reconciliation failed on device " + stored.name() + ": " + failing.stream()
+                        .map(container -> container.name() + (container.message() == null ? ""
+                                : " (" + container.message() + ")"))
+                        .collect(Collectors.joining(", "))
+                : "Device " + stored.name() + " recovered: no container is failing.";
+        events.publish(device.deviceId(), device.customerId(),
+                failed ? DeviceEventType.DEPLOYMENT_FAILED : DeviceEventType.DEPLOYMENT_RECOVERED, detail, now);
     }
 
     @GetMapping("/api/devices/v1/devices/{id}/containers")

@@ -20,10 +20,30 @@ class ReportedStateRepository {
         this.jdbc = jdbc;
     }
 
-    /** @return the device's lifecycle if it belongs to the customer, locked for the report */
-    Optional<String> lockLifecycle(UUID deviceId, UUID customerId) {
-        return jdbc.sql("SELECT lifecycle FROM device WHERE id = :id AND customer_id = :customerId FOR UPDATE")
-                .param("id", deviceId).param("customerId", customerId).query(String.class).optional();
+    /**
+     * The device as a report needs it.
+     * @param lifecycle its lifecycle
+     * @param deploymentFailed whether its last report rolled up to {@code reconciliation failed}
+     * @param name its name
+     */
+    record Locked(String lifecycle, boolean deploymentFailed, String name) {
+    }
+
+    /** @return the device if it belongs to the customer, locked for the report */
+    Optional<Locked> lock(UUID deviceId, UUID customerId) {
+        return jdbc.sql("""
+                SELECT lifecycle, deployment_failed, name FROM device
+                WHERE id = :id AND customer_id = :customerId FOR UPDATE
+                """)
+                .param("id", deviceId).param("customerId", customerId)
+                .query((row, index) -> new Locked(row.getString("lifecycle"), row.getBoolean("deployment_failed"),
+                        row.getString("name")))
+                .optional();
+    }
+
+    void deploymentFailed(UUID deviceId, boolean failed) {
+        jdbc.sql("UPDATE device SET deployment_failed = :failed WHERE id = :id").param("id", deviceId)
+                .param("failed", failed).update();
     }
 
     void store(UUID deviceId, ReportedState.Report report, Instant at) {

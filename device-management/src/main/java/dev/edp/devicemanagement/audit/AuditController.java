@@ -1,0 +1,48 @@
+package dev.edp.devicemanagement.audit;
+
+import java.util.Optional;
+import java.util.UUID;
+
+import dev.edp.platform.security.Tenant;
+import dev.edp.platform.web.Cursor;
+import dev.edp.platform.web.KeysetPage;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The audit trail of the device registry and deployments, as masterdata shows its own. */
+@RestController
+@RequestMapping("/api/devices/v1/audit")
+@Tag(name = "Audit", description = "Who changed what, when, with before and after")
+class AuditController {
+
+    private final AuditRepository audit;
+
+    AuditController(AuditRepository audit) {
+        this.audit = audit;
+    }
+
+    @GetMapping
+    @PreAuthorize("hasRole('customer-admin')")
+    @Transactional(readOnly = true)
+    @Operation(summary = "The audit trail, newest first, keyset-paged (customer-admin: own customer; platform-admin:"
+            + " any or all)")
+    KeysetPage<AuditEventResponse> list(Tenant tenant,
+            @Parameter(description = "only this customer's (platform-admin); others always see their own")
+            @RequestParam(required = false) UUID customerId,
+            @Parameter(description = "page size, 1 to 500, default 50") @RequestParam(required = false) Integer limit,
+            @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false) String cursor) {
+        UUID scope = tenant.listScope(Optional.ofNullable(customerId)).orElse(null);
+        int size = Cursor.limit(limit);
+        var after = AuditRepository.ORDER.after(cursor);
+        return KeysetPage.of(audit.page(scope, after, size), size,
+                event -> AuditRepository.ORDER.cursorOf(event.at(), event.id()));
+    }
+}

@@ -1,0 +1,125 @@
+package dev.edp.devicemanagement;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import dev.edp.test.http.StubBackend;
+import dev.edp.test.service.EdpServiceTest;
+import dev.edp.test.service.ServiceSmokeChecks;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import static dev.edp.devicemanagement.Api.etag;
+import static dev.edp.devicemanagement.Api.operator;
+import static dev.edp.devicemanagement.Api.read;
+import static dev.edp.devicemanagement.Api.viewer;
+import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Decommissioning revokes the device's certificates at onboarding before it commits. */
+@EdpServiceTest
+class DecommissionIntegrationTests {
+
+    @Autowired
+    ServiceSmokeChecks checks;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    static String revokePath(UUID device) {
+        return "/api/onboarding/v1/devices/" + device + "/revoke";
+    }
+
+    List<StubBackend.Received> revocations(UUID device) {
+        return TestBackends.ONBOARDING.received().stream().filter(r -> r.pathAndQuery().equals(revokePath(device)))
+                .toList();
+    }
+
+    int count(String sql, UUID device) {
+        return jdbc.sql(sql).param("id", device).query(Integer.class).single();
+    }
+
+    @Test
+    void decommissionRevokesAtOnboardingWithTheCallersTokenThenEmptiesTheDesiredStateAndTellsMonitoring() {
+        Api api = new Api(checks);
+        UUID customer = UUID.randomUUID();
+        UUID device = DeviceOnboardingIntegrationTests.enroll(api, customer, "to-retire");
+        UUID release = PromotionIntegrationTests.release(api, customer, "app", "r1");
+        PromotionIntegrationTests.pinTesting(api, customer, release);
+        assertThat((String) read(TestDevices.desiredState(checks.baseUrl(), device, customer, null, 0), "$.releaseId"))
+                .isEqualTo(release.toString());
+
+        String token = operator(customer);
+        HttpResponse<String> current = api.get("/devices/" + device, viewer(customer));
+        HttpResponse<String> gone = api.send("POST", "/devices/" + device + "/decommission", token, null,
+                etag(current));
+        assertThat(gone.statusCode()).as(gone.body()).isEqualTo(200);
+        assertThat((String) read(gone, "$.lifecycle")).isEqualTo("DECOMMISSIONED");
+
+        List<StubBackend.Received> calls = revocations(device);
+        assertThat(calls).hasSize(1);
+        assertThat(calls.getFirst().method()).isEqualTo("POST");
+        assertThat(calls.getFirst().header("Authorization")).isEqualTo("Bearer " + token);
+
+        HttpResponse<String> state = TestDevices.desiredState(checks.baseUrl(), device, customer, null, 0);
+        assertThat(Api.readOrNull(state, "$.releaseId")).isNull();
+        assertThat((List<?>) read(state, "$.containers")).isEmpty();
+        assertThat((List<String>) read(api.get("/devices", viewer(customer)), "$.items[*].id")).isEmpty();
+        assertThat(api.get("/devices/" + device, viewer(customer)).statusCode()).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(TestBackends.MONITORING.received()
+                .stream().anyMatch(r -> r.body().contains(device.toString()) && r.body().contains("DECOMMISSIONED")))
+                .isTrue());
+    }
+
+    @Test
+    void whenOnboardingCannotRevokeTheDecommissionIsRefusedWith503AndNothingChanges() {
+        Api api = new Api(checks);
+        UUID customer = UUID.randomUUID();
+        UUID device = DeviceOnboardingIntegrationTests.enroll(api, customer, "stuck");
+        TestBackends.ONBOARDING.script(revokePath(device),
+                new StubBackend.Answer(503, "application/problem+json", "{\"status\":503}", 0));
+        HttpResponse<String> current = api.get("/devices/" + device, viewer(customer));
+
+        assertProblem(api.send("POST", "/devices/" + device + "/decommission", operator(customer), null,
+                etag(current)), 503, "CERTIFICATE_REVOCATION_UNAVAILABLE");
+
+        HttpResponse<String> after = api.get("/devices/" + device, viewer(customer));
+        assertThat((String) read(after, "$.lifecycle")).isEqualTo("ACTIVE");
+        assertThat(etag(after)).isEqualTo(etag(current));
+        assertThat(count("SELECT count(*) FROM audit_event WHERE entity_id = CAST(:id AS text)"
+                + " AND action = 'DEVICE_DECOMMISSIONED'", device)).isZero();
+        assertThat(count("SELECT count(*) FROM device_event_outbox WHERE device_id = :id", device)).isZero();
+    }
+
+    @Test
+    void onboardingKnowingNothingOfTheDeviceCountsAsNothingToRevoke() {
+        Api api = new Api(checks);
+        UUID customer = UUID.randomUUID();
+        UUID device = api.registerDevice(customer, "never-enrolled");
+        TestBackends.ONBOARDING.script(revokePath(device),
+                new StubBackend.Answer(404, "application/problem+json", "{\"status\":404,\"code\":\"NOT_FOUND\"}", 0));
+        HttpResponse<String> gone = api.send("POST", "/devices/" + device + "/decommission", operator(customer), null,
+                "\"1\"");
+        assertThat(gone.statusCode()).as(gone.body()).isEqualTo(200);
+        assertThat((String) read(gone, "$.lifecycle")).isEqualTo("DECOMMISSIONED");
+    }
+
+    @Test
+    void anotherCustomersOperatorCannotDecommissionAndOnboardingIsNotAsked() {
+        Api api = new Api(checks);
+        UUID customer = UUID.randomUUID();
+        UUID device = DeviceOnboardingIntegrationTests.enroll(api, customer, "not-yours");
+        assertProblem(api.send("POST", "/devices/" + device + "/decommission", operator(UUID.randomUUID()), null,
+                "\"2\""), 404, "NOT_FOUND");
+        assertProblem(api.send("POST", "/devices/" + device + "/decommission", viewer(customer), null, "\"2\""), 403,
+                "FORBIDDEN");
+        assertThat(revocations(device)).isEmpty();
+        assertThat((String) read(api.get("/devices/" + device, viewer(customer)), "$.lifecycle")).isEqualTo("ACTIVE");
+    }
+}

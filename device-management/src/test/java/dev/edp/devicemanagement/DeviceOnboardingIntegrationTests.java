@@ -1,0 +1,198 @@
+package dev.edp.devicemanagement;
+
+import java.net.http.HttpResponse;
+import java.util.UUID;
+
+import dev.edp.test.security.TestJwtIssuer;
+import dev.edp.test.service.EdpServiceTest;
+import dev.edp.test.service.ServiceSmokeChecks;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import static dev.edp.devicemanagement.Api.operator;
+import static dev.edp.devicemanagement.Api.read;
+import static dev.edp.devicemanagement.Api.viewer;
+import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The onboarding link: onboarding registers a device with the operator's token, then reports its certificate. */
+@EdpServiceTest
+class DeviceOnboardingIntegrationTests {
+
+    static final String SERVICE = TestJwtIssuer.serviceToken();
+
+    @Autowired
+    ServiceSmokeChecks checks;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    static String certificate(UUID customer, String serial, String notBefore, String notAfter) {
+        return """
+                {"customerId":"%s","serial":"%s","notBefore":"%s","notAfter":"%s"}"""
+                .formatted(customer, serial, notBefore, notAfter);
+    }
+
+    static HttpResponse<String> putCertificate(Api api, UUID device, String json) {
+        return api.put("/internal/devices/" + device + "/certificate", SERVICE, json, null);
+    }
+
+    /**
+     * Enrolls a registered device as onboarding does.
+     * @return the device, now ACTIVE
+     */
+    static UUID enroll(Api api, UUID customer, String name) {
+        UUID device = api.registerDevice(customer, name);
+        HttpResponse<String> put = putCertificate(api, device,
+                certificate(customer, "0a1b2c", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z"));
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(204);
+        return device;
+    }
+
+    int audits(UUID device, String action) {
+        return jdbc.sql("SELECT count(*) FROM audit_event WHERE entity_id = :id AND action = :action")
+                .param("id", device.toString()).param("action", action).query(Integer.class).single();
+    }
+
+    @Test
+    void onboardingRegistersWithTheOperatorsTokenAPendingDeviceAndLearnsItsId() {
+        Api api = new Api(checks);
+        UUID customer = UUID.randomUUID();
+        UUID machine = UUID.randomUUID();
+        HttpResponse<String> created = api.post("/devices", operator(customer), """
+                {"customerId":"%s","name":"Press 9","environment":"PRODUCTION","machineId":"%s","labels":{"line":"9"}}"""
+                .formatted(customer, machine));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat((String) read(created, "$.lifecycle")).isEqualTo("PENDING_ONBOARDING");
+        assertThat((String) read(created, "$.environment")).isEqualTo("PRODUCTION");
+        assertThat((String) read(created, "$.machineId")).isEqualTo(machine.toString());
+        assertThat((String) read(created, "$.labels.line")).isEqualTo("9");
+        UUID id = UUID.fromString(read(created, "$.id"));
+        assertThat(api.get("/devices/" + id, viewer(customer)).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void certificateActivatesAPendingDeviceWithSerialAndExpiryAndIsAudited() {
+        Api api = new Api(checks);
+        UUID customer = UUID.randomUUID();
+        UUID device = api.registerDevice(customer, "enrolling");
+        HttpResponse<String> put = putCertificate(api, device,
+                certificate(customer, "0A1B2C", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z"));
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(204);
+        HttpResponse<String> read = api.get("/devices/" + device, viewer(customer));
+        assertThat((String) read(read, "$.lifecycle")).isEqualTo("ACTIVE");
+        assertThat((String) read(read, "$.certificateSerial")).isEqualTo("0a1b2c");
+        assertThat((String) read(read, "$.certificateNotAfter")).isEqualTo("2027-01-01T00:00:00Z");
+        assertThat(audits(device, "DEVICE_ENROLLED")).isEqualTo(1);
+    }
+
+    @Test
+    void renewalWithALaterExpiryReplacesTheCertificateAndAnOlderOneArrivingLateIsIgnored() {
+        Api api = new Api(checks);
+        UUID customer = UUID.randomUUID();
+        UUID device = enroll(api, customer, "renewing");
+        assertThat(putCertificate(api, device,
+                certificate(customer, "ff01", "2026-06-01T00:00:00Z", "2027-06-01T00:00:00Z")).statusCode())
+                .isEqualTo(204);
+        HttpResponse<String> renewed = api.get("/devices/" + device, viewer(customer));
+        assertThat((String) read(renewed, "$.certificateSerial")).isEqualTo("ff01");
+        assertThat((String) read(renewed, "$.certificateNotAfter")).isEqualTo("2027-06-01T00:00:00Z");
+
+        // The first certificate again (a retry that arrives late) and an exact repeat change nothing.
+        assertThat(putCertificate(api, device,
+                certificate(customer, "0a1b2c", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z")).statusCode())
+                .isEqualTo(204);
+        assertThat(putCertificate(api, device,
+                certificate(customer, "ff01", "2026-06-01T00:00:00Z", "2027-06-01T00:00:00Z")).statusCode())
+                .isEqualTo(204);
+        HttpResponse<String> after = api.get("/devices/" + device, viewer(customer));
+        assertThat((String) read(after, "$.certificateSerial")).isEqualTo("ff01");
+        assertThat(Api.etag(after)).isEqualTo(Api.etag(renewed));
+        assertThat(audits(device, "DEVICE_CERTIFICATE_RENEWED")).isEqualTo(1);
+    }
+
+    @Test
+    void aDecommissionedDeviceStaysDecommissionedWhenACertificateArrives() {
+        Api api = new Api(checks);
+        UUID customer = UUID.randomUUID();
+        UUID device = api.registerDevice(customer, "retired");
+        HttpResponse<String> gone = api.send("POST", "/devices/" + device + "/decommission", operator(customer), null,
+                "\"1\"");
+        assertThat(gone.statusCode()).as(gone.body()).isEqualTo(200);
+        assertThat(putCertificate(api, device,
+                certificate(customer, "0c", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z")).statusCode())
+                .isEqualTo(204);
+        HttpResponse<String> read = api.get("/devices/" + device, viewer(customer));
+        assertThat((String) read(read, "$.lifecycle")).isEqualTo("DECOMMISSIONED");
+        assertThat(Api.readOrNull(read, "$.certificateSerial")).isNull();
+        assertThat(Api.etag(read)).isEqualTo(Api.etag(gone));
+    }
+
+    @Test
+    void anUnknownDeviceIsCreatedActiveForTheCertificatesCustomerWithAGeneratedName() {
+        Api api = new Api(checks);
+        UUID customer = UUID.randomUUID();
+        UUID device = UUID.randomUUID();
+        assertThat(putCertificate(api, device,
+                certificate(customer, "abc123", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z")).statusCode())
+                .isEqualTo(204);
+        HttpResponse<String> read = api.get("/devices/" + device, viewer(customer));
+        assertThat(read.statusCode()).isEqualTo(200);
+        assertThat((String) read(read, "$.lifecycle")).isEqualTo("ACTIVE");
+        assertThat((String) read(read, "$.name")).isEqualTo("device-" + device.toString().substring(0, 8));
+        assertThat((String) read(read, "$.environment")).isEqualTo("TESTING");
+        assertThat(audits(device, "DEVICE_ENROLLED")).isEqualTo(1);
+        assertProblem(api.get("/devices/" + device, viewer(UUID.randomUUID())), 404, "NOT_FOUND");
+    }
+
+    @Test
+    void aCertificateNamingAnotherCustomerThanTheDevicesChangesNothing() {
+        Api api = new Api(checks);
+        UUID customer = UUID.randomUUID();
+        UUID device = api.registerDevice(customer, "mine");
+        assertProblem(putCertificate(api, device,
+                certificate(UUID.randomUUID(), "0d", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z")), 409,
+                "DEVICE_CUSTOMER_MISMATCH");
+        assertThat((String) read(api.get("/devices/" + device, viewer(customer)), "$.lifecycle"))
+                .isEqualTo("PENDING_ONBOARDING");
+    }
+
+    @Test
+    void badCertificateReportsAreProblemsAndChangeNothing() {
+        Api api = new Api(checks);
+        UUID customer = UUID.randomUUID();
+        UUID device = api.registerDevice(customer, "strict");
+        assertProblem(putCertificate(api, device,
+                certificate(customer, "not-hex", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z")), 400,
+                "VALIDATION_FAILED");
+        assertProblem(putCertificate(api, device,
+                certificate(customer, "0e", "2027-01-01T00:00:00Z", "2026-01-01T00:00:00Z")), 400, "INVALID_VALIDITY");
+        assertProblem(putCertificate(api, device, "{\"serial\":\"0e\"}"), 400, "VALIDATION_FAILED");
+        assertThat(putCertificate(api, device,
+                certificate(customer, "0e", "yesterday", "2026-01-01T00:00:00Z")).statusCode()).isEqualTo(400);
+        assertThat(api.put("/internal/devices/not-a-uuid/certificate", SERVICE,
+                certificate(customer, "0e", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z"), null).statusCode())
+                .isEqualTo(400);
+        assertThat((String) read(api.get("/devices/" + device, viewer(customer)), "$.lifecycle"))
+                .isEqualTo("PENDING_ONBOARDING");
+    }
+
+    @Test
+    void internalEndpointsRefuseEveryUserTokenEvenAPlatformAdmins() {
+        Api api = new Api(checks);
+        UUID customer = UUID.randomUUID();
+        UUID device = api.registerDevice(customer, "guarded");
+        String body = certificate(customer, "0f", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z");
+        for (String token : new String[] { Api.ROOT, Api.customerAdmin(customer), operator(customer) }) {
+            assertProblem(api.put("/internal/devices/" + device + "/certificate", token, body, null), 403,
+                    "FORBIDDEN");
+            assertProblem(api.post("/internal/connectivity", token, "{\"events\":[]}"), 403, "FORBIDDEN");
+        }
+        assertThat(api.put("/internal/devices/" + device + "/certificate", null, body, null).statusCode())
+                .isEqualTo(401);
+        assertThat((String) read(api.get("/devices/" + device, viewer(customer)), "$.lifecycle"))
+                .isEqualTo("PENDING_ONBOARDING");
+    }
+}
