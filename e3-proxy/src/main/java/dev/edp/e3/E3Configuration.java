@@ -8,15 +8,26 @@ import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import java.net.URI;
+import java.nio.file.Path;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.edp.e3.assertion.AssertionKeyFile;
 import dev.edp.e3.assertion.DeviceAssertionGlobalFilter;
 import dev.edp.e3.assertion.DeviceAssertionKeys;
 import dev.edp.e3.assertion.DeviceJwksEndpoint;
 import dev.edp.e3.device.DeviceAuthenticationWebFilter;
 import dev.edp.e3.device.RateLimiter;
 import dev.edp.e3.tls.E3TlsCustomizer;
+import dev.edp.e3.tls.PlatformCaServerCertificate;
+import dev.edp.platform.client.ClientCredentialsTokenSource;
 import dev.edp.e3.trust.DeviceTrust;
 import dev.edp.e3.trust.TrustSource;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -25,6 +36,7 @@ import org.springframework.cloud.client.loadbalancer.LoadBalanced;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -32,6 +44,8 @@ import org.springframework.web.reactive.function.client.WebClient;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(E3Properties.class)
 class E3Configuration {
+
+    private static final Logger log = LoggerFactory.getLogger(E3Configuration.class);
 
     @Bean(defaultCandidate = false)
     @LoadBalanced
@@ -50,14 +64,40 @@ class E3Configuration {
     }
 
     @Bean
-    E3TlsCustomizer e3TlsCustomizer(E3Properties properties, SslBundles bundles, DeviceTrust trust) {
-        return new E3TlsCustomizer(properties, bundles, trust);
+    E3TlsCustomizer e3TlsCustomizer(E3Properties properties, SslBundles bundles, DeviceTrust trust,
+            ObjectProvider<PlatformCaServerCertificate> platformCa) {
+        return new E3TlsCustomizer(properties, bundles, trust, platformCa::getObject);
+    }
+
+    /** Only built (lazily, by the TLS customizer) with {@code edp.e3.tls.server-certificate=platform-ca}. */
+    @Bean(destroyMethod = "close")
+    @Lazy
+    PlatformCaServerCertificate platformCaServerCertificate(E3Properties properties,
+            @LoadBalanced ObjectProvider<WebClient.Builder> loadBalanced,
+            @Value("${edp.service-client.token-uri:${spring.security.oauth2.resourceserver.jwt.issuer-uri:http://localhost:8180/realms/edp}/protocol/openid-connect/token}") URI tokenUri,
+            @Value("${edp.service-client.client-id:edp-services}") String clientId,
+            @Value("${edp.service-client.client-secret:${EDP_SERVICES_CLIENT_SECRET:}}") String clientSecret) {
+        var tls = properties.getTls();
+        boolean balanced = properties.getOnboardingUrl().startsWith("lb://");
+        return new PlatformCaServerCertificate(properties.getOnboardingUrl(), WebClient.builder().build(),
+                balanced ? loadBalanced.getObject().build() : null,
+                new ClientCredentialsTokenSource(tokenUri, clientId, clientSecret, Clock.systemUTC()),
+                tls.getDnsNames(), tls.getIpAddresses(),
+                tls.getPublishChainFile() == null || tls.getPublishChainFile().isBlank() ? null
+                        : Path.of(tls.getPublishChainFile()),
+                tls.getRetryInterval(), Clock.systemUTC());
     }
 
     @Bean
     DeviceAssertionKeys deviceAssertionKeys(E3Properties properties) {
-        return new DeviceAssertionKeys(Clock.systemUTC(), properties.getAssertion().getTtl(),
-                properties.getAssertion().getKeyPublishLead());
+        var assertion = properties.getAssertion();
+        if (assertion.getKeysFile() == null || assertion.getKeysFile().isBlank()) {
+            log.warn("No edp.e3.assertion.keys-file: the device assertion keys live in this process only, which is "
+                    + "right for a single E3 replica only. Several replicas need a shared key file.");
+            return new DeviceAssertionKeys(Clock.systemUTC(), assertion.getTtl(), assertion.getKeyPublishLead());
+        }
+        return DeviceAssertionKeys.shared(new AssertionKeyFile(Path.of(assertion.getKeysFile())), Clock.systemUTC(),
+                assertion.getTtl(), assertion.getKeyPublishLead(), assertion.getKeyRotation());
     }
 
     @Bean
@@ -124,7 +164,22 @@ class E3Configuration {
             long rotation = properties.getAssertion().getKeyRotation().toMillis();
             scheduler.scheduleWithFixedDelay(trust::refreshTrustAnchors, anchors, anchors, TimeUnit.MILLISECONDS);
             scheduler.scheduleWithFixedDelay(trust::refreshRevocations, 0, crl, TimeUnit.MILLISECONDS);
-            scheduler.scheduleAtFixedRate(keys::rotate, rotation, rotation, TimeUnit.MILLISECONDS);
+            if (keys.isShared()) {
+                // Every replica looks at the shared file; the one that finds the newest key too old rotates (under the lock).
+                long reload = properties.getAssertion().getKeysReloadInterval().toMillis();
+                scheduler.scheduleWithFixedDelay(() -> {
+                    try {
+                        keys.reload();
+                        keys.rotate();
+                    }
+                    catch (RuntimeException ex) {
+                        log.warn("Assertion key file check failed: {}", ex.getMessage());
+                    }
+                }, reload, reload, TimeUnit.MILLISECONDS);
+            }
+            else {
+                scheduler.scheduleAtFixedRate(keys::rotate, rotation, rotation, TimeUnit.MILLISECONDS);
+            }
         }
 
         @Override

@@ -37,6 +37,9 @@ public class E3Properties {
     private List<String> strippedHeaderPrefixes = new ArrayList<>(List.of("x-edp-device", "x-edp-customer",
             "x-client-cert", "x-ssl-client", "ssl-client", "x-forwarded-client-cert", "x-device-"));
 
+    /** Where onboarding is for E3's own calls (server certificate): {@code lb://onboarding} through the registry, or a URL. */
+    private String onboardingUrl = "lb://onboarding";
+
     /** Largest request body accepted (413 above). */
     private DataSize maxRequestSize = DataSize.ofMegabytes(1);
 
@@ -51,6 +54,28 @@ public class E3Properties {
 
         /** Name of the Spring SSL bundle ({@code spring.ssl.bundle.pem|jks.<name>}) with the server key and certificate; unset: a self-signed certificate is generated at start. */
         private String bundle;
+
+        /**
+         * Where the server certificate comes from: {@code bundle} / empty (the {@link #bundle}, else a
+         * self-signed one), or {@code platform-ca} (a key generated at start, certified by onboarding's
+         * platform CA, renewed at two thirds of its lifetime).
+         */
+        private String serverCertificate = "";
+
+        /** {@code platform-ca}: DNS names for the certificate. */
+        private List<String> dnsNames = new ArrayList<>(List.of("localhost"));
+
+        /** {@code platform-ca}: IP addresses for the certificate. */
+        private List<String> ipAddresses = new ArrayList<>(List.of("127.0.0.1"));
+
+        /** {@code platform-ca}: how long start-up waits for onboarding to issue the first certificate. */
+        private Duration startTimeout = Duration.ofMinutes(3);
+
+        /** {@code platform-ca}: pause between attempts (start-up and failed renewals). */
+        private Duration retryInterval = Duration.ofSeconds(2);
+
+        /** {@code platform-ca}: file the CA chain of the server certificate (issuing CA, root; PEM) is written to, for tools to trust. */
+        private String publishChainFile;
 
         /** TLS versions offered. */
         private List<String> protocols = new ArrayList<>(List.of("TLSv1.3", "TLSv1.2"));
@@ -68,6 +93,54 @@ public class E3Properties {
 
         public void setBundle(String bundle) {
             this.bundle = bundle;
+        }
+
+        public String getServerCertificate() {
+            return serverCertificate;
+        }
+
+        public void setServerCertificate(String serverCertificate) {
+            this.serverCertificate = serverCertificate;
+        }
+
+        public List<String> getDnsNames() {
+            return dnsNames;
+        }
+
+        public void setDnsNames(List<String> dnsNames) {
+            this.dnsNames = dnsNames;
+        }
+
+        public List<String> getIpAddresses() {
+            return ipAddresses;
+        }
+
+        public void setIpAddresses(List<String> ipAddresses) {
+            this.ipAddresses = ipAddresses;
+        }
+
+        public Duration getStartTimeout() {
+            return startTimeout;
+        }
+
+        public void setStartTimeout(Duration startTimeout) {
+            this.startTimeout = startTimeout;
+        }
+
+        public Duration getRetryInterval() {
+            return retryInterval;
+        }
+
+        public void setRetryInterval(Duration retryInterval) {
+            this.retryInterval = retryInterval;
+        }
+
+        public String getPublishChainFile() {
+            return publishChainFile;
+        }
+
+        public void setPublishChainFile(String publishChainFile) {
+            this.publishChainFile = publishChainFile;
         }
 
         public List<String> getProtocols() {
@@ -124,6 +197,28 @@ public class E3Properties {
 
         /** How long a new key is published in the JWKS before it signs. */
         private Duration keyPublishLead = Duration.ofMinutes(5);
+
+        /** Key file shared by all replicas (JWKS with private keys, mode 600); unset: in-memory keys, one replica only. */
+        private String keysFile;
+
+        /** How often the shared key file is checked for changes (rotations by other replicas or by hand). */
+        private Duration keysReloadInterval = Duration.ofSeconds(5);
+
+        public String getKeysFile() {
+            return keysFile;
+        }
+
+        public void setKeysFile(String keysFile) {
+            this.keysFile = keysFile;
+        }
+
+        public Duration getKeysReloadInterval() {
+            return keysReloadInterval;
+        }
+
+        public void setKeysReloadInterval(Duration keysReloadInterval) {
+            this.keysReloadInterval = keysReloadInterval;
+        }
 
         public Duration getTtl() {
             return ttl;
@@ -207,6 +302,14 @@ public class E3Properties {
 
     public void setStrippedHeaderPrefixes(List<String> strippedHeaderPrefixes) {
         this.strippedHeaderPrefixes = strippedHeaderPrefixes;
+    }
+
+    public String getOnboardingUrl() {
+        return onboardingUrl;
+    }
+
+    public void setOnboardingUrl(String onboardingUrl) {
+        this.onboardingUrl = onboardingUrl;
     }
 
     public DataSize getMaxRequestSize() {

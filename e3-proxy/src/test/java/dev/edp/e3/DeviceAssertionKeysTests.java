@@ -9,15 +9,29 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.edp.e3.assertion.AssertionKeyFile;
 import dev.edp.e3.assertion.DeviceAssertionKeys;
+import org.junit.jupiter.api.io.TempDir;
 import dev.edp.e3.device.AuthenticatedDevice;
 import dev.edp.e3.device.RateLimiter;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Key rotation of the device assertion, and the token bucket. */
+/** The device assertion (claims, key rotation, keys shared by replicas through a key file), and the token bucket. */
 class DeviceAssertionKeysTests {
 
     static final class MutableClock extends Clock {
@@ -44,7 +58,7 @@ class DeviceAssertionKeysTests {
     void rotationPublishesTheNewKeyBeforeItSignsAndKeepsTheOldOneDuringTheOverlap() throws Exception {
         MutableClock clock = new MutableClock();
         DeviceAssertionKeys keys = new DeviceAssertionKeys(clock, Duration.ofSeconds(30), Duration.ofMinutes(5));
-        AuthenticatedDevice device = new AuthenticatedDevice(UUID.randomUUID(), UUID.randomUUID(), BigInteger.TEN);
+        AuthenticatedDevice device = new AuthenticatedDevice(UUID.randomUUID(), UUID.randomUUID(), BigInteger.TEN, Instant.parse("2026-02-01T00:00:00Z"));
         String oldKid = SignedJWT.parse(keys.sign(device, "monitoring", "GET", "/x")).getHeader().getKeyID();
         keys.rotate();
         assertThat((List<Map<String, Object>>) keys.jwks().get("keys")).hasSize(2);
@@ -56,6 +70,103 @@ class DeviceAssertionKeysTests {
         clock.now = clock.now.plus(Duration.ofSeconds(91));
         assertThat((List<Map<String, Object>>) keys.jwks().get("keys")).singleElement()
                 .satisfies(key -> assertThat(key.get("kid")).isEqualTo(newKid));
+    }
+
+    static final AuthenticatedDevice DEVICE = new AuthenticatedDevice(UUID.randomUUID(), UUID.randomUUID(),
+            BigInteger.valueOf(0xabcdef), Instant.parse("2026-03-01T12:00:00Z"));
+
+    static boolean verifies(String assertion, Map<String, Object> jwks) throws Exception {
+        SignedJWT jwt = SignedJWT.parse(assertion);
+        JWK key = JWKSet.parse(jwks).getKeyByKeyId(jwt.getHeader().getKeyID());
+        return key != null && jwt.verify(new ECDSAVerifier(key.toECKey()));
+    }
+
+    @Test
+    void assertionCarriesTheClientCertificatesNotAfterAsCertExp() throws Exception {
+        DeviceAssertionKeys keys = new DeviceAssertionKeys(new MutableClock(), Duration.ofSeconds(30), Duration.ofMinutes(5));
+        var claims = SignedJWT.parse(keys.sign(DEVICE, "monitoring", "GET", "/x")).getJWTClaimsSet();
+        assertThat(claims.getLongClaim("cert_exp")).isEqualTo(Instant.parse("2026-03-01T12:00:00Z").getEpochSecond());
+        assertThat(claims.getStringClaim("serial")).isEqualTo("abcdef");
+    }
+
+    @Test
+    void twoReplicasStartingTogetherOverOneKeyFileSignWithTheSameKeyAndPublishTheSameJwks(@TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("keys/e3-assertion-keys.json");
+        MutableClock clock = new MutableClock();
+        CyclicBarrier together = new CyclicBarrier(2);
+        Callable<DeviceAssertionKeys> replica = () -> {
+            together.await();
+            return DeviceAssertionKeys.shared(new AssertionKeyFile(file), clock, Duration.ofSeconds(30),
+                    Duration.ofMinutes(5), Duration.ofHours(24));
+        };
+        try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
+            Future<DeviceAssertionKeys> first = pool.submit(replica);
+            Future<DeviceAssertionKeys> second = pool.submit(replica);
+            DeviceAssertionKeys a = first.get();
+            DeviceAssertionKeys b = second.get();
+            assertThat(a.jwks()).isEqualTo(b.jwks());
+            assertThat((List<?>) a.jwks().get("keys")).hasSize(1);
+            assertThat(verifies(a.sign(DEVICE, "monitoring", "GET", "/x"), b.jwks())).isTrue();
+            assertThat(verifies(b.sign(DEVICE, "monitoring", "GET", "/x"), a.jwks())).isTrue();
+        }
+        assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(Files.readString(file)).contains("\"d\"");
+        try (var listing = Files.list(file.getParent())) {
+            assertThat(listing.map(p -> p.getFileName().toString())).noneMatch(name -> name.endsWith(".tmp"));
+        }
+    }
+
+    @Test
+    void rotationThroughTheKeyFileReachesEveryReplicaWithBothKeysPublishedDuringTheOverlap(@TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("e3-assertion-keys.json");
+        MutableClock clock = new MutableClock();
+        DeviceAssertionKeys a = DeviceAssertionKeys.shared(new AssertionKeyFile(file), clock, Duration.ofSeconds(30),
+                Duration.ofMinutes(5), Duration.ofHours(24));
+        DeviceAssertionKeys b = DeviceAssertionKeys.shared(new AssertionKeyFile(file), clock, Duration.ofSeconds(30),
+                Duration.ofMinutes(5), Duration.ofHours(24));
+        String oldKid = SignedJWT.parse(b.sign(DEVICE, "monitoring", "GET", "/x")).getHeader().getKeyID();
+
+        assertThat(a.rotateNow()).isTrue();
+        assertThat(a.rotateNow()).as("a second rotation while one is pending adds nothing").isFalse();
+        b.reload();
+
+        assertThat(a.jwks()).isEqualTo(b.jwks());
+        assertThat((List<?>) b.jwks().get("keys")).hasSize(2);
+        String beforeSwitch = b.sign(DEVICE, "monitoring", "GET", "/x");
+        assertThat(SignedJWT.parse(beforeSwitch).getHeader().getKeyID()).isEqualTo(oldKid);
+
+        clock.now = clock.now.plus(Duration.ofMinutes(5));
+        String fromA = a.sign(DEVICE, "monitoring", "GET", "/x");
+        String fromB = b.sign(DEVICE, "monitoring", "GET", "/x");
+        assertThat(SignedJWT.parse(fromA).getHeader().getKeyID()).isEqualTo(SignedJWT.parse(fromB).getHeader().getKeyID())
+                .isNotEqualTo(oldKid);
+        assertThat(verifies(fromA, b.jwks())).isTrue();
+        assertThat(verifies(fromB, a.jwks())).isTrue();
+        assertThat(verifies(beforeSwitch, a.jwks())).as("old key still published during the overlap").isTrue();
+
+        clock.now = clock.now.plus(Duration.ofSeconds(91));
+        assertThat((List<?>) a.jwks().get("keys")).hasSize(1);
+        assertThat(b.jwks()).isEqualTo(a.jwks());
+    }
+
+    @Test
+    void scheduledRotationByTwoReplicasAddsOneKeyOnly(@TempDir Path dir) {
+        Path file = dir.resolve("e3-assertion-keys.json");
+        MutableClock clock = new MutableClock();
+        DeviceAssertionKeys a = DeviceAssertionKeys.shared(new AssertionKeyFile(file), clock, Duration.ofSeconds(30),
+                Duration.ofMinutes(5), Duration.ofHours(24));
+        DeviceAssertionKeys b = DeviceAssertionKeys.shared(new AssertionKeyFile(file), clock, Duration.ofSeconds(30),
+                Duration.ofMinutes(5), Duration.ofHours(24));
+        a.rotate();
+        assertThat((List<?>) a.jwks().get("keys")).as("newest key not due yet").hasSize(1);
+        clock.now = clock.now.plus(Duration.ofHours(24));
+        a.rotate();
+        b.rotate();
+        b.reload();
+        assertThat((List<?>) a.jwks().get("keys")).hasSize(2);
+        assertThat(b.jwks()).isEqualTo(a.jwks());
     }
 
     @Test

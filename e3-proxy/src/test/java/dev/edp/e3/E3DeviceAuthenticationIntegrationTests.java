@@ -63,6 +63,8 @@ class E3DeviceAuthenticationIntegrationTests extends AbstractE3IntegrationTests 
         assertThat(jwt.getSubject()).isEqualTo(deviceId.toString());
         assertThat(jwt.getClaimAsString("customer_id")).isEqualTo(customer.toString());
         assertThat(jwt.getClaimAsString("serial")).isEqualTo(device.serial().toString(16));
+        assertThat(((Number) jwt.getClaim("cert_exp")).longValue())
+                .isEqualTo(device.certificate().getNotAfter().toInstant().getEpochSecond());
         assertThat(jwt.getAudience()).containsExactly("monitoring");
         assertThat(jwt.getClaimAsString("iss")).isEqualTo("edp-e3");
         assertThat(jwt.getExpiresAt()).isBeforeOrEqualTo(jwt.getIssuedAt().plusSeconds(60));

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -28,62 +29,159 @@ import dev.edp.e3.device.AuthenticatedDevice;
 /**
  * E3's ES256 keys for the device identity assertion, and the signing.
  * <p>
- * Rotation without downtime: {@link #rotate()} publishes a new key in the JWKS at once but signs
- * with it only after {@code publishLead}, so services that cached the JWKS know it before the first
+ * Rotation without downtime: a rotation publishes a new key in the JWKS at once but signs with it
+ * only after {@code publishLead}, so services that cached the JWKS know it before the first
  * assertion arrives; the old key stays published for {@code retention} (assertion lifetime plus a
  * margin) after the switch. During an overlap the JWKS holds two keys.
  * <p>
- * Keys live in this process's memory only: a restarted E3 publishes a new key (assertions live
- * seconds, so nothing breaks); several E3 replicas would each need their JWKS to be found by the
- * services — see e3-proxy/README.md.
+ * Two modes. <b>In memory</b> ({@link #DeviceAssertionKeys(Clock, Duration, Duration)}): keys live in
+ * this process only, {@link #rotate()} rotates — right for a single replica. <b>Shared</b>
+ * ({@link #shared}): the key set lives in an {@link AssertionKeyFile} all replicas read; rotations
+ * are written to the file under its lock and {@link #reload()} makes every replica pick them up,
+ * so all replicas sign with the same key and publish the same JWKS.
  */
 public final class DeviceAssertionKeys {
 
     /** The issuer claim of every assertion. */
     public static final String ISSUER = "edp-e3";
 
-    private record Entry(ECKey key, ECDSASigner signer, Instant activeFrom, Instant retireAt) {
+    /** A key with when it starts signing and when it leaves the JWKS (null: not scheduled). */
+    record Entry(ECKey key, ECDSASigner signer, Instant activeFrom, Instant retireAt) {
+
+        static Entry of(ECKey key, Instant activeFrom, Instant retireAt) {
+            try {
+                return new Entry(key, new ECDSASigner(key), activeFrom, retireAt);
+            }
+            catch (JOSEException ex) {
+                throw new IllegalStateException("Unusable assertion key " + key.getKeyID(), ex);
+            }
+        }
     }
 
     private final Clock clock;
     private final Duration ttl;
     private final Duration publishLead;
     private final Duration retention;
-    private final List<Entry> entries = new ArrayList<>();
+    private final Duration rotation;
+    private final AssertionKeyFile file;
+    private volatile List<Entry> entries;
 
     /**
+     * In-memory keys (one replica).
      * @param clock the clock
      * @param ttl lifetime of an assertion
      * @param publishLead how long a new key is published before it signs
      */
     public DeviceAssertionKeys(Clock clock, Duration ttl, Duration publishLead) {
+        this(clock, ttl, publishLead, null, null);
+        entries = List.of(generate(clock.instant()));
+    }
+
+    private DeviceAssertionKeys(Clock clock, Duration ttl, Duration publishLead, Duration rotation, AssertionKeyFile file) {
         this.clock = clock;
         this.ttl = ttl;
         this.publishLead = publishLead;
         this.retention = ttl.plusSeconds(60);
-        entries.add(generate(clock.instant()));
+        this.rotation = rotation;
+        this.file = file;
     }
 
-    /** Publishes a new key now; it signs after the publish lead, and the key it replaces retires after that plus the retention. */
-    public synchronized void rotate() {
-        Instant now = clock.instant();
-        prune(now);
+    /**
+     * Keys shared by all replicas through a key file; creates the file (under its lock) if absent.
+     * @param file the key file
+     * @param clock the clock
+     * @param ttl lifetime of an assertion
+     * @param publishLead how long a new key is published before it signs
+     * @param rotation how old the newest key may get before a replica rotates
+     * @return the keys, loaded
+     */
+    public static DeviceAssertionKeys shared(AssertionKeyFile file, Clock clock, Duration ttl, Duration publishLead,
+            Duration rotation) {
+        DeviceAssertionKeys keys = new DeviceAssertionKeys(clock, ttl, publishLead, rotation, file);
+        keys.entries = file.update(current -> current.isEmpty() ? List.of(generate(clock.instant())) : current);
+        return keys;
+    }
+
+    /** @return whether the keys come from a shared key file */
+    public boolean isShared() {
+        return file != null;
+    }
+
+    /**
+     * Scheduled rotation. In memory: rotates. Shared: rotates (in the file) only when the newest
+     * key is older than the rotation interval, so replicas calling this at the same time rotate once.
+     */
+    public void rotate() {
+        if (file == null) {
+            synchronized (this) {
+                entries = rotated(entries, clock.instant());
+            }
+            return;
+        }
+        entries = file.update(current -> {
+            Instant now = clock.instant();
+            Instant newest = current.stream().map(Entry::activeFrom).max(Comparator.naturalOrder()).orElse(Instant.MIN);
+            return newest.plus(rotation).isAfter(now) ? current : rotated(current, now);
+        });
+    }
+
+    /**
+     * Rotates now (the admin endpoint), unless a rotation is already pending (a key published but
+     * not signing yet): repeated calls do not pile up keys.
+     * @return whether a new key was added
+     */
+    public boolean rotateNow() {
+        Instant[] before = new Instant[1];
+        java.util.function.UnaryOperator<List<Entry>> change = current -> {
+            Instant now = clock.instant();
+            boolean pending = current.stream().anyMatch(entry -> entry.activeFrom().isAfter(now));
+            before[0] = pending ? null : now;
+            return pending ? current : rotated(current, now);
+        };
+        if (file == null) {
+            synchronized (this) {
+                entries = change.apply(entries);
+            }
+        }
+        else {
+            entries = file.update(change);
+        }
+        return before[0] != null;
+    }
+
+    /** Shared mode: reads the key file again if it changed (another replica rotated, or an operator edited it). */
+    public void reload() {
+        if (file != null) {
+            List<Entry> loaded = file.readIfChanged();
+            if (loaded != null && !loaded.isEmpty()) {
+                entries = loaded;
+            }
+        }
+    }
+
+    private List<Entry> rotated(List<Entry> current, Instant now) {
         Entry next = generate(now.plus(publishLead));
         List<Entry> updated = new ArrayList<>();
-        for (Entry entry : entries) {
+        for (Entry entry : current) {
+            if (entry.retireAt() != null && now.isAfter(entry.retireAt())) {
+                continue;
+            }
             updated.add(entry.retireAt() == null
                     ? new Entry(entry.key(), entry.signer(), entry.activeFrom(), next.activeFrom().plus(retention))
                     : entry);
         }
         updated.add(next);
-        entries.clear();
-        entries.addAll(updated);
+        return List.copyOf(updated);
     }
 
     /** @return the public keys to publish (JWKS JSON) */
-    public synchronized Map<String, Object> jwks() {
-        prune(clock.instant());
-        List<JWK> keys = entries.stream().map(entry -> (JWK) entry.key().toPublicJWK()).toList();
+    public Map<String, Object> jwks() {
+        Instant now = clock.instant();
+        List<JWK> keys = entries.stream()
+                .filter(entry -> entry.retireAt() == null || !now.isAfter(entry.retireAt()))
+                .map(entry -> (JWK) new ECKey.Builder(entry.key().getCurve(), entry.key().getX(), entry.key().getY())
+                        .keyID(entry.key().getKeyID()).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.ES256).build())
+                .toList();
         return new JWKSet(keys).toJSONObject(true);
     }
 
@@ -96,8 +194,8 @@ public final class DeviceAssertionKeys {
      * @return the compact JWS
      */
     public String sign(AuthenticatedDevice device, String audience, String method, String path) {
-        Entry entry = signing();
         Instant now = clock.instant();
+        Entry entry = signing(now);
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .issuer(ISSUER)
                 .subject(device.deviceId().toString())
@@ -108,6 +206,7 @@ public final class DeviceAssertionKeys {
                 .jwtID(UUID.randomUUID().toString())
                 .claim("customer_id", device.customerId().toString())
                 .claim("serial", device.serial().toString(16))
+                .claim("cert_exp", device.certificateNotAfter().getEpochSecond())
                 .claim("htm", method)
                 .claim("htp", path)
                 .build();
@@ -122,26 +221,26 @@ public final class DeviceAssertionKeys {
         return jwt.serialize();
     }
 
-    private synchronized Entry signing() {
-        Instant now = clock.instant();
+    private Entry signing(Instant now) {
         Entry chosen = null;
+        Entry earliest = null;
         for (Entry entry : entries) {
             if (!entry.activeFrom().isAfter(now) && (chosen == null || entry.activeFrom().isAfter(chosen.activeFrom()))) {
                 chosen = entry;
             }
+            if (earliest == null || entry.activeFrom().isBefore(earliest.activeFrom())) {
+                earliest = entry;
+            }
         }
-        return chosen;
+        // A file written by a replica whose clock runs slightly ahead: sign with its earliest key rather than fail.
+        return chosen != null ? chosen : earliest;
     }
 
-    private void prune(Instant now) {
-        entries.removeIf(entry -> entry.retireAt() != null && now.isAfter(entry.retireAt()));
-    }
-
-    private static Entry generate(Instant activeFrom) {
+    static Entry generate(Instant activeFrom) {
         try {
             ECKey key = new ECKeyGenerator(Curve.P_256).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.ES256)
                     .keyID(UUID.randomUUID().toString()).issueTime(Date.from(activeFrom)).generate();
-            return new Entry(key, new ECDSASigner(key), activeFrom, null);
+            return Entry.of(key, activeFrom, null);
         }
         catch (JOSEException ex) {
             throw new IllegalStateException("Cannot generate an assertion key", ex);

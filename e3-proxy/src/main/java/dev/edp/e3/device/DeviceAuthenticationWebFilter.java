@@ -93,7 +93,8 @@ public final class DeviceAuthenticationWebFilter implements WebFilter, Ordered {
         request = new SizeLimitedRequest(request, maxRequestBytes);
         String path = request.getPath().pathWithinApplication().value();
         boolean open = publicPaths.stream().anyMatch(pattern -> matcher.match(pattern, path));
-        Verification verification = trust.verify(peerCertificates(request.getSslInfo()));
+        X509Certificate[] presented = peerCertificates(request.getSslInfo());
+        Verification verification = trust.verify(presented);
         if (!verification.accepted()) {
             if (open) {
                 return chain.filter(exchange.mutate().request(request).build());
@@ -101,7 +102,7 @@ public final class DeviceAuthenticationWebFilter implements WebFilter, Ordered {
             return refuse(exchange, verification.outcome());
         }
         AuthenticatedDevice device = new AuthenticatedDevice(verification.identity().deviceId(),
-                verification.identity().customerId(), verification.serial());
+                verification.identity().customerId(), verification.serial(), presented[0].getNotAfter().toInstant());
         long wait = rateLimiter.tryAcquire(device.deviceId(), System.nanoTime());
         if (wait > 0) {
             exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, String.valueOf(wait));

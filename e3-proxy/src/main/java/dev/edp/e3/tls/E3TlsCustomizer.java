@@ -11,6 +11,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.function.Supplier;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLEngine;
@@ -43,8 +44,10 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
  * E3's TLS listener on the application port (the management port stays plain HTTP).
  * <p>
  * TLS 1.3 and 1.2 with AEAD forward-secret suites only; the server key and certificate from the
- * Spring SSL bundle {@code edp.e3.tls.bundle} (PEM or PKCS#12), or, when none is configured, a
- * self-signed certificate generated at start (logged as a warning: devices cannot verify it).
+ * platform CA ({@code edp.e3.tls.server-certificate=platform-ca}, see {@link PlatformCaServerCertificate}:
+ * start-up waits for it, renewal swaps it without restart), from the Spring SSL bundle
+ * {@code edp.e3.tls.bundle} (PEM or PKCS#12), or, when neither is configured, a self-signed
+ * certificate generated at start (logged as a warning: devices cannot verify it).
  * <p>
  * Client authentication is <em>wanted</em>, not needed, so devices without a certificate can
  * still onboard. The TLS layer checks only that the client owns the key of the certificate it
@@ -57,19 +60,26 @@ public final class E3TlsCustomizer implements WebServerFactoryCustomizer<NettyRe
 
     private static final Logger log = LoggerFactory.getLogger(E3TlsCustomizer.class);
 
+    /** {@code edp.e3.tls.server-certificate} value: certificate from the platform CA through onboarding. */
+    public static final String PLATFORM_CA = "platform-ca";
+
     private final E3Properties properties;
     private final SslBundles bundles;
     private final DeviceTrust trust;
+    private final Supplier<PlatformCaServerCertificate> platformCa;
 
     /**
      * @param properties E3 settings
      * @param bundles Spring SSL bundles
      * @param trust the trust anchors (advertised issuers)
+     * @param platformCa the platform-CA certificate source (used only with {@code server-certificate=platform-ca})
      */
-    public E3TlsCustomizer(E3Properties properties, SslBundles bundles, DeviceTrust trust) {
+    public E3TlsCustomizer(E3Properties properties, SslBundles bundles, DeviceTrust trust,
+            Supplier<PlatformCaServerCertificate> platformCa) {
         this.properties = properties;
         this.bundles = bundles;
         this.trust = trust;
+        this.platformCa = platformCa;
     }
 
     @Override
@@ -80,8 +90,16 @@ public final class E3TlsCustomizer implements WebServerFactoryCustomizer<NettyRe
 
     SslContext sslContext() {
         try {
-            KeyManagerFactory keyManagers = keyManagers();
-            return SslContextBuilder.forServer(keyManagers)
+            SslContextBuilder builder;
+            if (PLATFORM_CA.equals(properties.getTls().getServerCertificate())) {
+                PlatformCaServerCertificate certificate = platformCa.get();
+                certificate.obtainAtStart(properties.getTls().getStartTimeout());
+                builder = SslContextBuilder.forServer(certificate.keyManager());
+            }
+            else {
+                builder = SslContextBuilder.forServer(keyManagers());
+            }
+            return builder
                     .sslProvider(SslProvider.JDK)
                     .protocols(properties.getTls().getProtocols())
                     .ciphers(properties.getTls().getCiphers(), SupportedCipherSuiteFilter.INSTANCE)
