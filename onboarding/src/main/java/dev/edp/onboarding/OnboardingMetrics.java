@@ -45,7 +45,10 @@ public class OnboardingMetrics {
         }).description("Seconds until the published CRL's nextUpdate").register(registry);
     }
 
-    /** Counts one enrollment attempt by outcome (ISSUED, REPLAYED, or the refusal code). */
+    /**
+     * Counts one enrollment or renewal attempt by outcome: ISSUED, REPLAYED, RENEWED, or the refusal
+     * code (renewal refusals prefixed {@code RENEWAL_}).
+     */
     public void enrollment(String outcome) {
         Counter.builder("edp.enrollments").description("Enrollment attempts by outcome").tag("outcome", outcome)
                 .register(registry).increment();

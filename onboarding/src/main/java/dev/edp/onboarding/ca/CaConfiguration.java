@@ -6,9 +6,11 @@ import dev.edp.onboarding.pki.CaKeyProtector;
 import dev.edp.onboarding.pki.CertificateAuthority;
 import dev.edp.onboarding.pki.EmbeddedCaSettings;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -20,12 +22,15 @@ class CaConfiguration {
     /** The slot of the CA the service uses. */
     static final String DEFAULT_SLOT = "default";
 
+    // Lazy: only the embedded provider needs them (and a KEK); the Vault provider keeps its keys in Vault.
     @Bean
+    @Lazy
     CaKeyProtector caKeyProtector(PkiProperties properties) {
         return KeyEncryptionKeys.protector(properties);
     }
 
     @Bean
+    @Lazy
     CaInitializer caInitializer(JdbcClient jdbc, TransactionTemplate transactions, CaKeyProtector protector,
             PkiProperties properties) {
         return new CaInitializer(jdbc, transactions, protector, new EmbeddedCaSettings(properties.caName(),
@@ -33,11 +38,12 @@ class CaConfiguration {
     }
 
     @Bean
-    CertificateAuthority certificateAuthority(PkiProperties properties, CaInitializer initializer) {
-        if (!"embedded".equals(properties.provider())) {
-            throw new IllegalStateException("edp.pki.provider=" + properties.provider()
-                    + " is not available; only 'embedded' is built (a Vault PKI provider is planned)");
-        }
-        return initializer.initialize(DEFAULT_SLOT, CaInitializer.importSource(properties));
+    CertificateAuthority certificateAuthority(PkiProperties properties, ObjectProvider<CaInitializer> initializer) {
+        return switch (properties.provider()) {
+            case "embedded" -> initializer.getObject().initialize(DEFAULT_SLOT, CaInitializer.importSource(properties));
+            case "vault" -> VaultCertificateAuthority.connect(properties.vault());
+            default -> throw new IllegalStateException("edp.pki.provider=" + properties.provider()
+                    + " is not available; use 'embedded' or 'vault'");
+        };
     }
 }

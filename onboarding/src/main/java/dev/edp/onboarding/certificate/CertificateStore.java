@@ -35,15 +35,25 @@ public class CertificateStore {
         this.jdbc = jdbc;
     }
 
-    /** Stores a newly issued certificate as VALID. */
+    /** Stores a newly issued certificate (from an enrollment) as VALID. */
     public void insert(IssuedCertificate issued, UUID deviceId, UUID customerId, UUID tokenId, String keyFingerprint) {
+        insert(issued, deviceId, customerId, tokenId, null, keyFingerprint);
+    }
+
+    /**
+     * Stores a newly issued certificate as VALID.
+     * @param tokenId the token it was enrolled with, or null for a renewal
+     * @param renewedFrom the certificate the device presented to renew, or null for an enrollment
+     */
+    public void insert(IssuedCertificate issued, UUID deviceId, UUID customerId, UUID tokenId, String renewedFrom,
+            String keyFingerprint) {
         jdbc.sql("""
-                INSERT INTO device_certificate (serial, device_id, customer_id, token_id, not_before, not_after, status,
-                                                certificate_pem, public_key_sha256, issued_at)
-                VALUES (:serial, :deviceId, :customerId, :tokenId, :notBefore, :notAfter, 'VALID', :pem, :fingerprint,
-                        now())""")
+                INSERT INTO device_certificate (serial, device_id, customer_id, token_id, renewed_from, not_before,
+                                                not_after, status, certificate_pem, public_key_sha256, issued_at)
+                VALUES (:serial, :deviceId, :customerId, :tokenId, :renewedFrom, :notBefore, :notAfter, 'VALID', :pem,
+                        :fingerprint, now())""")
                 .param("serial", issued.serialHex()).param("deviceId", deviceId).param("customerId", customerId)
-                .param("tokenId", tokenId).param("notBefore", ts(issued.notBefore()))
+                .param("tokenId", tokenId).param("renewedFrom", renewedFrom).param("notBefore", ts(issued.notBefore()))
                 .param("notAfter", ts(issued.notAfter())).param("pem", Pem.certificate(issued.certificate()))
                 .param("fingerprint", keyFingerprint).update();
     }
@@ -64,7 +74,11 @@ public class CertificateStore {
                 .param("tokenId", tokenId).query(CertificateStore::map).optional();
     }
 
-    List<StoredCertificate> findByDeviceForUpdate(UUID deviceId) {
+    /**
+     * All certificates of a device, locked in serial order: renewal and decommissioning both take
+     * these locks, so they serialize instead of issuing to a device that is being revoked.
+     */
+    public List<StoredCertificate> findByDeviceForUpdate(UUID deviceId) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM device_certificate WHERE device_id = :deviceId ORDER BY serial FOR UPDATE")
                 .param("deviceId", deviceId).query(CertificateStore::map).list();
     }

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.UUID;
 
 import dev.edp.onboarding.OnboardingMetrics;
+import dev.edp.onboarding.pki.CertificateAuthority;
 import dev.edp.onboarding.pki.RevokedEntry;
 import dev.edp.platform.problem.EdpException;
 import dev.edp.platform.security.Tenant;
@@ -24,8 +25,11 @@ class RevocationService {
     private final CrlPublisher crl;
     private final JdbcClient jdbc;
     private final OnboardingMetrics metrics;
+    private final CertificateAuthority ca;
 
-    RevocationService(CertificateStore certificates, CrlPublisher crl, JdbcClient jdbc, OnboardingMetrics metrics) {
+    RevocationService(CertificateStore certificates, CrlPublisher crl, JdbcClient jdbc, OnboardingMetrics metrics,
+            CertificateAuthority ca) {
+        this.ca = ca;
         this.certificates = certificates;
         this.crl = crl;
         this.jdbc = jdbc;
@@ -40,6 +44,7 @@ class RevocationService {
         tenant.requireAccess(cert.customerId(), "Certificate " + serial);
         if ("VALID".equals(cert.status())) {
             certificates.revoke(normalized, now(), parsed.name(), actor(tenant));
+            ca.revoked(new java.math.BigInteger(normalized, 16));
             metrics.revoked(1);
             crl.rebuild();
         }
@@ -64,6 +69,7 @@ class RevocationService {
         for (var cert : certs) {
             if ("VALID".equals(cert.status())) {
                 certificates.revoke(cert.serial(), now, parsed.name(), actor(tenant));
+                ca.revoked(new java.math.BigInteger(cert.serial(), 16));
                 revoked++;
             }
         }

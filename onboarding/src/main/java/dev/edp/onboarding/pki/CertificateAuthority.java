@@ -44,6 +44,17 @@ public interface CertificateAuthority {
 	IssuedCertificate issue(DeviceCertificateRequest request);
 
 	/**
+	 * Issues a TLS server certificate for one of the platform's own servers (E3): the request's
+	 * key, subject {@code CN=<first name>, O=EDP}, the request's names as SANs, extendedKeyUsage
+	 * serverAuth only, not a CA. Same serial, validity and chain rules as device certificates.
+	 * Providers that cannot do this keep the default, which refuses.
+	 * @throws CertificateAuthorityException if the CA cannot issue
+	 */
+	default IssuedCertificate issueServer(ServerCertificateRequest request) {
+		throw new CertificateAuthorityException("This certificate authority provider does not issue server certificates");
+	}
+
+	/**
 	 * The CA certificates that validate issued certificates: the issuing CA first, its root last
 	 * (a single self-signed certificate if the issuing CA is itself the root). Published for
 	 * download and by EST {@code cacerts}; the last element is the trust anchor.
@@ -60,6 +71,17 @@ public interface CertificateAuthority {
 	 * @return the DER-encoded CRL
 	 */
 	byte[] crl(CrlRequest request);
+
+	/**
+	 * Tells the CA that one of its certificates was revoked, inside the revoking transaction and
+	 * before {@link #crl} is asked for the new CRL. The service's own store stays the record of
+	 * revocation; a provider that builds its CRL from its own records (Vault) needs to hear of it.
+	 * The embedded CA signs exactly the entries it is given and does nothing here.
+	 * @param serialNumber the revoked certificate's serial
+	 * @throws CertificateAuthorityException if the CA cannot record it (the revocation then fails)
+	 */
+	default void revoked(java.math.BigInteger serialNumber) {
+	}
 
 	/** The trust anchor: the last certificate of {@link #chain()}. */
 	default X509Certificate root() {

@@ -206,6 +206,54 @@ public final class EmbeddedCertificateAuthority implements CertificateAuthority 
 	}
 
 	@Override
+	public IssuedCertificate issueServer(ServerCertificateRequest request) {
+		Instant now = now(this.settings);
+		Instant notBefore = latest(now.minus(DeviceCertificateProfile.CLOCK_SKEW), this.issuing.getNotBefore().toInstant());
+		Instant notAfter = earliest(now.plus(request.validity()), this.issuing.getNotAfter().toInstant());
+		if (!notAfter.isAfter(now)) {
+			throw new CertificateAuthorityException("The issuing CA has expired; rotate the CA");
+		}
+		PublicKey publicKey = request.csr().publicKey();
+		String commonName = request.dnsNames().isEmpty() ? request.ipAddresses().get(0).getHostAddress()
+				: request.dnsNames().get(0);
+		X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName)
+			.addRDN(BCStyle.O, DeviceCertificateProfile.ORGANIZATION)
+			.build();
+		java.util.List<GeneralName> names = new java.util.ArrayList<>();
+		request.dnsNames().forEach(name -> names.add(new GeneralName(GeneralName.dNSName, name)));
+		request.ipAddresses().forEach(ip -> names.add(new GeneralName(GeneralName.iPAddress, ip.getHostAddress())));
+		X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(Crypto.subject(this.issuing), Crypto.randomSerial(),
+				Date.from(notBefore), Date.from(notAfter), subject, publicKey);
+		try {
+			builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+			builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+			builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+			builder.addExtension(Extension.subjectAlternativeName, false,
+					new GeneralNames(names.toArray(GeneralName[]::new)));
+			builder.addExtension(Extension.subjectKeyIdentifier, false,
+					Crypto.extensionUtils().createSubjectKeyIdentifier(publicKey));
+			builder.addExtension(Extension.authorityKeyIdentifier, false, new AuthorityKeyIdentifier(this.issuingKeyId));
+		}
+		catch (CertIOException ex) {
+			throw new CertificateAuthorityException("Cannot build the server certificate", ex);
+		}
+		X509Certificate certificate = sign(builder, this.issuingKey);
+		try {
+			// Same rule as for devices: check what is about to be handed out.
+			certificate.verify(this.issuing.getPublicKey());
+			if (!certificate.getPublicKey().equals(publicKey)
+					|| !java.util.List.of(KeyPurposeId.id_kp_serverAuth.getId()).equals(certificate.getExtendedKeyUsage())
+					|| certificate.getBasicConstraints() >= 0) {
+				throw new CertificateAuthorityException("The issued server certificate does not match its profile");
+			}
+		}
+		catch (GeneralSecurityException ex) {
+			throw new CertificateAuthorityException("The issued server certificate does not verify", ex);
+		}
+		return new IssuedCertificate(certificate, chain());
+	}
+
+	@Override
 	public byte[] crl(CrlRequest request) {
 		X509v2CRLBuilder builder = new X509v2CRLBuilder(Crypto.subject(this.issuing),
 				Date.from(request.thisUpdate().truncatedTo(ChronoUnit.SECONDS)));

@@ -62,6 +62,11 @@ public final class Pem {
 		}
 	}
 
+	/** A DER PKCS#10 request as a {@code CERTIFICATE REQUEST} block (what Vault's sign endpoint takes). */
+	public static String certificateRequest(byte[] der) {
+		return write("CERTIFICATE REQUEST", der);
+	}
+
 	/** A DER CRL as an {@code X509 CRL} block. */
 	public static String crl(byte[] der) {
 		return write("X509 CRL", der);

@@ -8,6 +8,7 @@ import java.util.UUID;
 import dev.edp.onboarding.OnboardingMetrics;
 import dev.edp.onboarding.ca.PkiProperties;
 import dev.edp.onboarding.certificate.CertificateStore;
+import dev.edp.onboarding.device.DeviceCertificateOutbox;
 import dev.edp.onboarding.pki.CertificateAuthority;
 import dev.edp.onboarding.pki.CsrRejectedException;
 import dev.edp.onboarding.pki.CsrValidator;
@@ -41,10 +42,12 @@ public class EnrollmentService {
     private final CertificateAuthority ca;
     private final PkiProperties properties;
     private final OnboardingMetrics metrics;
+    private final DeviceCertificateOutbox outbox;
     private final CsrValidator validator = new CsrValidator();
 
     EnrollmentService(TokenRepository tokens, CertificateStore certificates, CertificateAuthority ca,
-            PkiProperties properties, OnboardingMetrics metrics) {
+            PkiProperties properties, OnboardingMetrics metrics, DeviceCertificateOutbox outbox) {
+        this.outbox = outbox;
         this.tokens = tokens;
         this.certificates = certificates;
         this.ca = ca;
@@ -76,6 +79,8 @@ public class EnrollmentService {
                 validated, properties.certificateValidity()));
         certificates.insert(issued, stored.deviceId(), stored.customerId(), stored.id(), validated.publicKeyFingerprint());
         tokens.markUsed(stored.id(), now);
+        // Same transaction: device-management hears of this certificate exactly if it is committed.
+        outbox.enqueue(stored.deviceId(), stored.customerId(), issued);
         metrics.issued();
         return new Enrollment(stored.deviceId(), stored.customerId(), issued.serialHex(), issued.notAfter(),
                 Pem.certificate(issued.certificate()), issued.chain(), issued.certificate(), false);

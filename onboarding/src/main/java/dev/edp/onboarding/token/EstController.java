@@ -23,7 +23,7 @@ import org.springframework.web.bind.annotation.RestController;
  * EST (RFC 7030) for off-the-shelf clients: {@code cacerts} and {@code simpleenroll}, with the
  * onboarding token as the HTTP Basic password (the user name is ignored). Bodies are base64 as
  * RFC 7030 section 4 requires. {@code simplereenroll} needs the device's certificate (through E3)
- * and is not built yet.
+ * and lives with renewal ({@code renewal.RenewalController}).
  */
 @RestController
 class EstController {

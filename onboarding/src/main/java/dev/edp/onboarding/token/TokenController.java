@@ -10,6 +10,8 @@ import dev.edp.platform.web.KeysetPage;
 import org.springframework.http.CacheControl;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -30,8 +32,10 @@ class TokenController {
 
     @PostMapping
     @PreAuthorize("hasRole('operator')")
-    ResponseEntity<TokenRequests.Response> create(Tenant tenant, @RequestBody TokenRequests.Create request) {
-        TokenService.Created created = tokens.create(tenant, request);
+    ResponseEntity<TokenRequests.Response> create(Tenant tenant, @RequestBody TokenRequests.Create request,
+            @AuthenticationPrincipal Jwt caller) {
+        // The caller's own token goes to device-management, which then applies the caller's rights.
+        TokenService.Created created = tokens.create(tenant, request, caller.getTokenValue());
         return ResponseEntity.created(URI.create("/api/onboarding/v1/tokens/" + created.token().id()))
                 .cacheControl(CacheControl.noStore())
                 .body(TokenRequests.Response.of(created.token(), created.secret(), Instant.now()));

@@ -16,8 +16,10 @@ final class TokenRequests {
      * @param environment optional TESTING, STAGING or PRODUCTION
      * @param machineId optional machine the device is attached to
      * @param lifetime optional ISO-8601 duration, default PT24H, 5 minutes to 7 days
+     * @param labels optional labels of the device (passed to device-management, which checks them)
      */
-    record Create(UUID customerId, String deviceName, String environment, UUID machineId, String lifetime) {
+    record Create(UUID customerId, String deviceName, String environment, UUID machineId, String lifetime,
+            java.util.Map<String, String> labels) {
     }
 
     /** A token as the API shows it; {@code token} (the secret) is present only in the create response. */

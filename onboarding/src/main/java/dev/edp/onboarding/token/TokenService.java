@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
+import dev.edp.onboarding.device.DeviceRegistry;
 import dev.edp.platform.problem.EdpException;
 import dev.edp.platform.security.Tenant;
 import dev.edp.platform.web.Cursor;
@@ -34,18 +35,27 @@ class TokenService {
     private static final Set<String> ENVIRONMENTS = Set.of("TESTING", "STAGING", "PRODUCTION");
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final TokenRepository tokens;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TokenService.class);
 
-    TokenService(TokenRepository tokens) {
+    private final TokenRepository tokens;
+    private final DeviceRegistry registry;
+
+    TokenService(TokenRepository tokens, DeviceRegistry registry) {
         this.tokens = tokens;
+        this.registry = registry;
     }
 
     /** The created token and its secret, which exists only in this response. */
     record Created(OnboardingToken token, String secret) {
     }
 
-    @Transactional
-    Created create(Tenant tenant, TokenRequests.Create request) {
+    /**
+     * Checks the request, registers the device in device-management (relaying the caller's token),
+     * then stores the token bound to the id device-management returned. Not one transaction: the
+     * HTTP call must not hold a database connection, and the token is a single insert. If
+     * device-management refuses or cannot be reached, no token is stored.
+     */
+    Created create(Tenant tenant, TokenRequests.Create request, String bearerToken) {
         UUID customer = tenant.owningCustomer(Optional.ofNullable(request.customerId()));
         Duration lifetime = lifetime(request.lifetime());
         String environment = request.environment() == null ? null : request.environment().strip().toUpperCase();
@@ -56,13 +66,32 @@ class TokenService {
         if (name != null && name.length() > 200) {
             throw invalid("deviceName must be at most 200 characters.");
         }
+        if (request.labels() != null && request.labels().size() > 32) {
+            throw invalid("labels may hold at most 32 entries.");
+        }
+        UUID proposedId = UUID.randomUUID();
+        if (name == null) {
+            // device-management requires a name; the id's first 8 hex digits make a short unique-enough one.
+            name = "device-" + proposedId.toString().substring(0, 8);
+        }
+        UUID deviceId = registry.register(new DeviceRegistry.Registration(proposedId, customer, name, environment,
+                request.machineId(), request.labels()), bearerToken);
         byte[] secretBytes = new byte[32];
         RANDOM.nextBytes(secretBytes);
         String secret = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        OnboardingToken token = new OnboardingToken(UUID.randomUUID(), customer, UUID.randomUUID(), name, environment,
+        OnboardingToken token = new OnboardingToken(UUID.randomUUID(), customer, deviceId, name, environment,
                 request.machineId(), "ACTIVE", now.plus(lifetime), now, actor(tenant), null, null, null);
-        tokens.insert(token, hash(secret));
+        try {
+            tokens.insert(token, hash(secret));
+        }
+        catch (RuntimeException ex) {
+            // The device stays PENDING_ONBOARDING in device-management without a token; an operator
+            // can create a new token (a new device) or decommission this one.
+            log.error("Device {} was registered in device-management, but its onboarding token could not be stored",
+                    deviceId, ex);
+            throw ex;
+        }
         return new Created(token, secret);
     }
 

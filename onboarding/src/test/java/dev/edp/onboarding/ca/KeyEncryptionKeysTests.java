@@ -18,7 +18,7 @@ class KeyEncryptionKeysTests {
     Path dir;
 
     static PkiProperties properties(String kek, boolean devGenerate, Path devFile) {
-        return new PkiProperties(null, kek, devGenerate, devFile, null, null, null, null, null, null);
+        return new PkiProperties(null, kek, devGenerate, devFile, null, null, null, null, null, null, null);
     }
 
     @Test
@@ -57,9 +57,9 @@ class KeyEncryptionKeysTests {
     }
 
     @Test
-    void onlyTheEmbeddedProviderExistsSoFar() {
-        PkiProperties vault = new PkiProperties("vault", null, true, null, null, null, null, null, null, null);
-        assertThatIllegalStateException().isThrownBy(() -> new CaConfiguration().certificateAuthority(vault, null))
-                .withMessageContaining("only 'embedded'");
+    void anUnknownProviderStopsTheStartNamingTheOnesThatExist() {
+        PkiProperties hsm = new PkiProperties("hsm", null, true, null, null, null, null, null, null, null, null);
+        assertThatIllegalStateException().isThrownBy(() -> new CaConfiguration().certificateAuthority(hsm, null))
+                .withMessageContaining("use 'embedded' or 'vault'");
     }
 }

@@ -1,0 +1,130 @@
+package dev.edp.onboarding.device;
+
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import dev.edp.platform.problem.EdpException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.util.StreamUtils;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientException;
+
+/**
+ * {@link DeviceRegistry} over HTTP: {@code POST /api/devices/v1/devices} at device-management,
+ * found through the registry by a load-balanced {@link RestClient} (base URL
+ * {@code edp.onboarding.device-registry.url}, default {@code http://device-management}).
+ * <ul>
+ * <li>2xx with the device: its {@code id};</li>
+ * <li>4xx: device-management's problem passed on with its status, code and detail (the operator's
+ * request was wrong, e.g. a machine of another customer);</li>
+ * <li>anything else, or no answer: 503 {@code DEVICE_REGISTRY_UNAVAILABLE}.</li>
+ * </ul>
+ */
+public class HttpDeviceRegistry implements DeviceRegistry {
+
+    private static final Logger log = LoggerFactory.getLogger(HttpDeviceRegistry.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Set<String> STANDARD = Set.of("type", "title", "status", "detail", "instance", "code");
+
+    private final RestClient http;
+
+    /**
+     * @param builder a (load-balanced) builder
+     * @param baseUrl where device-management is, e.g. {@code http://device-management}
+     */
+    public HttpDeviceRegistry(RestClient.Builder builder, String baseUrl) {
+        JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build());
+        requests.setReadTimeout(Duration.ofSeconds(10));
+        this.http = builder.requestFactory(requests).baseUrl(baseUrl).build();
+    }
+
+    @Override
+    public UUID register(Registration registration, String bearerToken) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", registration.id());
+        body.put("customerId", registration.customerId());
+        body.put("name", registration.name());
+        body.put("environment", registration.environment());
+        body.put("machineId", registration.machineId());
+        body.put("labels", registration.labels());
+        try {
+            return http.post().uri("/api/devices/v1/devices").contentType(MediaType.APPLICATION_JSON)
+                    .accept(MediaType.APPLICATION_JSON, MediaType.APPLICATION_PROBLEM_JSON)
+                    .headers(headers -> headers.setBearerAuth(bearerToken)).body(body)
+                    .exchange((request, response) -> {
+                        int status = response.getStatusCode().value();
+                        String text = StreamUtils.copyToString(response.getBody(), StandardCharsets.UTF_8);
+                        if (status >= 200 && status < 300) {
+                            return deviceId(text);
+                        }
+                        if (status >= 400 && status < 500) {
+                            throw refused(status, text);
+                        }
+                        log.warn("device-management answered {} to a device registration: {}", status, text);
+                        throw unavailable();
+                    });
+        }
+        catch (RestClientException | IllegalStateException ex) {
+            // IllegalStateException: the load balancer found no device-management instance.
+            log.warn("device-management cannot be reached to register device {}: {}", registration.id(), ex.getMessage());
+            throw unavailable();
+        }
+    }
+
+    private static UUID deviceId(String body) {
+        try {
+            Object id = JSON.readValue(body, Map.class).get("id");
+            if (id instanceof String text) {
+                return UUID.fromString(text);
+            }
+        }
+        catch (JacksonException | IllegalArgumentException ex) {
+            // falls through: an answer onboarding cannot bind a token to
+        }
+        log.warn("device-management registered a device but answered without a device id: {}", body);
+        throw unavailable();
+    }
+
+    /** device-management's own problem, passed on: the caller's request was wrong, not onboarding. */
+    private static EdpException refused(int status, String body) {
+        Map<?, ?> problem;
+        try {
+            problem = JSON.readValue(body, Map.class);
+        }
+        catch (JacksonException ex) {
+            problem = Map.of();
+        }
+        String code = problem.get("code") instanceof String text ? text : "DEVICE_REGISTRATION_REFUSED";
+        String title = problem.get("title") instanceof String text ? text : "Device registration refused";
+        String detail = problem.get("detail") instanceof String text ? text
+                : "device-management refused to register the device (" + status + ").";
+        EdpException refused = new EdpException(HttpStatusCode.valueOf(status), code, title, detail);
+        // Keep the extra members (e.g. the offending fields of a validation problem).
+        problem.forEach((key, value) -> {
+            if (key instanceof String name && !STANDARD.contains(name)) {
+                refused.getBody().setProperty(name, value);
+            }
+        });
+        return refused;
+    }
+
+    static EdpException unavailable() {
+        return new EdpException(HttpStatus.SERVICE_UNAVAILABLE, "DEVICE_REGISTRY_UNAVAILABLE",
+                "Device registry unavailable",
+                "device-management could not register the device; no token was created. Try again later.");
+    }
+}

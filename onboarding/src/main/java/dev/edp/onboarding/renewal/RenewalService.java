@@ -1,0 +1,123 @@
+package dev.edp.onboarding.renewal;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+import dev.edp.onboarding.ca.PkiProperties;
+import dev.edp.onboarding.certificate.CertificateStore;
+import dev.edp.onboarding.device.DeviceCertificateOutbox;
+import dev.edp.onboarding.OnboardingMetrics;
+import dev.edp.onboarding.pki.CertificateAuthority;
+import dev.edp.onboarding.pki.CsrValidator;
+import dev.edp.onboarding.pki.DeviceCertificateRequest;
+import dev.edp.onboarding.pki.IssuedCertificate;
+import dev.edp.onboarding.pki.ValidatedCsr;
+import dev.edp.platform.device.DevicePrincipal;
+import dev.edp.platform.problem.EdpException;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Renewal: a device that E3 authenticated with its current certificate trades a CSR for a new
+ * certificate with the same identity (device id and customer). The presented certificate must be
+ * one onboarding issued to this very device, valid and unexpired, and the device must not be
+ * decommissioned. The previous certificate is left valid until it expires, so a device whose
+ * renewal response got lost can still connect and renew again.
+ *
+ * <p>The device's certificate rows are locked ({@code SELECT ... FOR UPDATE}, serial order, as
+ * decommissioning does), so a renewal and a decommissioning of the same device serialize: either
+ * the renewal sees the presented certificate revoked, or decommissioning sees and revokes the new one.
+ */
+@Service
+class RenewalService {
+
+    /** The renewed certificate. */
+    record Renewal(IssuedCertificate issued, String previousSerial) {
+    }
+
+    private final CertificateStore certificates;
+    private final CertificateAuthority ca;
+    private final PkiProperties properties;
+    private final OnboardingMetrics metrics;
+    private final DeviceCertificateOutbox outbox;
+    private final JdbcClient jdbc;
+    private final CsrValidator validator = new CsrValidator();
+
+    RenewalService(CertificateStore certificates, CertificateAuthority ca, PkiProperties properties,
+            OnboardingMetrics metrics, DeviceCertificateOutbox outbox, JdbcClient jdbc) {
+        this.certificates = certificates;
+        this.ca = ca;
+        this.properties = properties;
+        this.metrics = metrics;
+        this.outbox = outbox;
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * @param device the device as E3 vouches for it (its presented certificate's serial)
+     * @param csr the CSR as PEM/base64 text or DER, see {@link Csr}
+     */
+    @Transactional
+    Renewal renew(DevicePrincipal device, Csr csr) {
+        String serial = normalize(device.serial());
+        List<CertificateStore.StoredCertificate> owned = certificates.findByDeviceForUpdate(device.deviceId());
+        CertificateStore.StoredCertificate presented = owned.stream()
+                .filter(cert -> cert.serial().equals(serial) && cert.customerId().equals(device.customerId()))
+                .findFirst()
+                .orElseThrow(() -> forbidden("CERTIFICATE_UNKNOWN", "Certificate not known",
+                        "The certificate presented is not one issued to this device."));
+        if (!"VALID".equals(presented.status())) {
+            // A revoked certificate must never lead to a new one: that would undo the revocation.
+            throw forbidden("CERTIFICATE_REVOKED", "Certificate revoked",
+                    "The certificate presented was revoked and cannot be renewed; the device must be onboarded again.");
+        }
+        Instant now = Instant.now();
+        if (!presented.notAfter().isAfter(now)) {
+            throw forbidden("CERTIFICATE_EXPIRED", "Certificate expired",
+                    "The certificate presented expired at " + presented.notAfter() + "; the device must be onboarded again.");
+        }
+        boolean decommissioned = jdbc.sql("SELECT count(*) FROM onboarding_token WHERE device_id = :id AND status = 'REVOKED'")
+                .param("id", device.deviceId()).query(Integer.class).single() > 0;
+        if (decommissioned) {
+            throw forbidden("DEVICE_REVOKED", "Device revoked", "The device was decommissioned.");
+        }
+        ValidatedCsr validated = csr.validate(validator);
+        IssuedCertificate issued = ca.issue(new DeviceCertificateRequest(presented.deviceId(), presented.customerId(),
+                validated, properties.certificateValidity()));
+        certificates.insert(issued, presented.deviceId(), presented.customerId(), null, presented.serial(),
+                validated.publicKeyFingerprint());
+        outbox.enqueue(presented.deviceId(), presented.customerId(), issued);
+        metrics.issued();
+        return new Renewal(issued, presented.serial());
+    }
+
+    static String normalize(String serial) {
+        String value = serial == null ? "" : serial.strip().toLowerCase(Locale.ROOT).replace(":", "");
+        if (!value.matches("[0-9a-f]{1,40}")) {
+            throw forbidden("CERTIFICATE_UNKNOWN", "Certificate not known",
+                    "The certificate presented is not one issued to this device.");
+        }
+        return value.replaceFirst("^0+(?=.)", "");
+    }
+
+    private static EdpException forbidden(String code, String title, String detail) {
+        return new EdpException(HttpStatus.FORBIDDEN, code, title, detail);
+    }
+
+    /** A CSR as received: PEM/base64 text (JSON) or DER bytes (EST). */
+    interface Csr {
+        ValidatedCsr validate(CsrValidator validator);
+
+        static Csr text(String text) {
+            return validator -> validator.validate(text == null ? "" : text);
+        }
+
+        static Csr der(byte[] der) {
+            return validator -> validator.validateDer(der);
+        }
+    }
+}

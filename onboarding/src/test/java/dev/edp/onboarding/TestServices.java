@@ -1,0 +1,228 @@
+package dev.edp.onboarding;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Date;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+
+import com.jayway.jsonpath.JsonPath;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.edp.onboarding.pki.Pem;
+import dev.edp.test.http.StubBackend;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * The neighbours of onboarding in its tests, one per test JVM: E3 (an EC key whose JWKS a
+ * {@link StubBackend} serves, and device assertions signed with it, as E3 makes them) and
+ * device-management (a real HTTP server found through the simple discovery client, as Eureka would
+ * find it, that registers devices like the real one and records what it was sent).
+ */
+public final class TestServices {
+
+    private static final ECKey E3_KEY = ecKey();
+    private static final ECKey FORGER_KEY = ecKey();
+    private static final StubBackend E3_JWKS = StubBackend.start().script("/actuator/device-jwks",
+            new StubBackend.Answer(200, "application/json", new JWKSet(E3_KEY.toPublicJWK()).toString(), 0));
+
+    /** The stand-in for device-management. */
+    public static final DeviceManagement DEVICE_MANAGEMENT = new DeviceManagement();
+
+    private TestServices() {
+    }
+
+    /** Points every service context of this test JVM at the stand-ins. */
+    public static final class Properties implements EnvironmentPostProcessor {
+        @Override
+        public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+            environment.getPropertySources().addFirst(new MapPropertySource("onboardingTestServices", Map.of(
+                    "edp.device.jwks-uri", E3_JWKS.url() + "/actuator/device-jwks",
+                    // EdpServiceTest switches discovery off; the simple discovery client is what lets
+                    // the load-balanced clients (DeviceRegistry, ServiceCalls) find device-management.
+                    "spring.cloud.discovery.enabled", "true",
+                    "spring.cloud.discovery.client.simple.instances.device-management[0].uri", DEVICE_MANAGEMENT.url(),
+                    // No masterdata stand-in: the starter's customer check is covered in platform-starter.
+                    "edp.customer-status.enabled", "false")));
+        }
+    }
+
+    /**
+     * E3's assertion for one request of a device.
+     * @param device the device
+     * @param customer its customer
+     * @param serial the serial of the certificate it presented (hex)
+     * @param method request method
+     * @param path request path
+     * @return the signed assertion
+     */
+    public static String assertion(UUID device, UUID customer, String serial, String method, String path) {
+        return sign(E3_KEY, device, customer, serial, method, path);
+    }
+
+    /** Like {@link #assertion}, but signed with a key E3 does not have. */
+    public static String forgedAssertion(UUID device, UUID customer, String serial, String method, String path) {
+        return sign(FORGER_KEY, device, customer, serial, method, path);
+    }
+
+    private static String sign(ECKey key, UUID device, UUID customer, String serial, String method, String path) {
+        Instant now = Instant.now();
+        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer("edp-e3").subject(device.toString())
+                .audience("onboarding").claim("customer_id", customer.toString()).claim("serial", serial)
+                .issueTime(Date.from(now)).notBeforeTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(30)))
+                .claim("htm", method).claim("htp", path).build();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(E3_KEY.getKeyID()).build(), claims);
+        try {
+            jwt.sign(new ECDSASigner(key));
+        }
+        catch (JOSEException ex) {
+            throw new IllegalStateException(ex);
+        }
+        return jwt.serialize();
+    }
+
+    /** A fresh EC P-256 key and a BouncyCastle-made CSR for it, as PEM. */
+    public record DeviceKey(KeyPair keys, String csrPem, byte[] csrDer) {
+
+        public static DeviceKey generate() {
+            try {
+                KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+                generator.initialize(new ECGenParameterSpec("secp256r1"));
+                KeyPair keys = generator.generateKeyPair();
+                byte[] der = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=ignored-by-the-ca"), keys.getPublic())
+                        .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())).getEncoded();
+                return new DeviceKey(keys, Pem.certificateRequest(der), der);
+            }
+            catch (Exception ex) {
+                throw new IllegalStateException(ex);
+            }
+        }
+    }
+
+    private static ECKey ecKey() {
+        try {
+            return new ECKeyGenerator(Curve.P_256).keyID("e3-test").generate();
+        }
+        catch (JOSEException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /**
+     * device-management as onboarding sees it: {@code POST /api/devices/v1/devices} registers the
+     * device under the id it is sent (201 with the device), unless a refusal was scripted for the
+     * customer; {@code PUT /api/devices/v1/internal/devices/{id}/certificate} answers 204 unless
+     * statuses were scripted for the device.
+     */
+    public static final class DeviceManagement {
+
+        /** A request it received. */
+        public record Received(String method, String path, String authorization, String body) {
+        }
+
+        /** A scripted answer. */
+        public record Answer(int status, String body) {
+        }
+
+        private final HttpServer server;
+        private final List<Received> received = new CopyOnWriteArrayList<>();
+        private final Map<UUID, Answer> registrationAnswers = new ConcurrentHashMap<>();
+        private final Map<UUID, Deque<Integer>> certificateStatuses = new ConcurrentHashMap<>();
+
+        DeviceManagement() {
+            try {
+                server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            }
+            catch (IOException ex) {
+                throw new IllegalStateException(ex);
+            }
+            server.createContext("/", this::handle);
+            server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+            server.start();
+        }
+
+        public String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort();
+        }
+
+        /** Registrations for this customer get this answer. */
+        public void answerRegistrations(UUID customer, int status, String body) {
+            registrationAnswers.put(customer, new Answer(status, body));
+        }
+
+        /** The next certificate updates of this device get these statuses, in order (then 204). */
+        public void answerCertificateUpdates(UUID device, Integer... statuses) {
+            certificateStatuses.put(device, new ArrayDeque<>(List.of(statuses)));
+        }
+
+        public List<Received> received(String method, String path) {
+            return received.stream().filter(r -> r.method().equals(method) && r.path().equals(path)).toList();
+        }
+
+        private void handle(HttpExchange exchange) throws IOException {
+            String body;
+            try (InputStream in = exchange.getRequestBody()) {
+                body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            String method = exchange.getRequestMethod();
+            String path = exchange.getRequestURI().getPath();
+            received.add(new Received(method, path, exchange.getRequestHeaders().getFirst("Authorization"), body));
+            Answer answer;
+            if (method.equals("POST") && path.equals("/api/devices/v1/devices")) {
+                String customer = JsonPath.read(body, "$.customerId");
+                answer = registrationAnswers.getOrDefault(UUID.fromString(customer), new Answer(201,
+                        "{\"id\":\"" + JsonPath.read(body, "$.id") + "\",\"customerId\":\"" + customer
+                                + "\",\"name\":\"" + JsonPath.read(body, "$.name") + "\",\"lifecycle\":\"PENDING_ONBOARDING\"}"));
+            }
+            else if (method.equals("PUT") && path.matches("/api/devices/v1/internal/devices/[0-9a-f-]{36}/certificate")) {
+                UUID device = UUID.fromString(path.split("/")[6]);
+                Deque<Integer> statuses = certificateStatuses.get(device);
+                Integer status = statuses == null ? null : statuses.pollFirst();
+                answer = new Answer(status == null ? 204 : status, null);
+            }
+            else {
+                answer = new Answer(404, "{\"status\":404,\"code\":\"NOT_FOUND\"}");
+            }
+            byte[] bytes = answer.body() == null ? new byte[0] : answer.body().getBytes(StandardCharsets.UTF_8);
+            if (bytes.length > 0) {
+                exchange.getResponseHeaders().add("Content-Type",
+                        answer.status() >= 400 ? "application/problem+json" : "application/json");
+            }
+            exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+            exchange.close();
+        }
+    }
+}

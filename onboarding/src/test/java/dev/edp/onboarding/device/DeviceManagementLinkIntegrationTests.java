@@ -1,0 +1,209 @@
+package dev.edp.onboarding.device;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+
+import com.jayway.jsonpath.JsonPath;
+import dev.edp.onboarding.TestServices;
+import dev.edp.onboarding.TestServices.DeviceKey;
+import dev.edp.onboarding.TestServices.DeviceManagement.Received;
+import dev.edp.test.security.TestJwtIssuer;
+import dev.edp.test.service.EdpServiceTest;
+import dev.edp.test.service.ServiceSmokeChecks;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.oauth2.jwt.Jwt;
+
+import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The link to device-management: the device record is registered when a token is created (with
+ * the operator's own token), and certificate events reach it through the outbox (with the
+ * service's own token), also after device-management was down.
+ */
+@EdpServiceTest
+class DeviceManagementLinkIntegrationTests {
+
+    static final String DEVICES = "/api/devices/v1/devices";
+
+    @Autowired
+    ServiceSmokeChecks checks;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    HttpResponse<String> createToken(String operatorToken, String body) {
+        return ServiceSmokeChecks.send("POST", checks.baseUrl() + "/api/onboarding/v1/tokens", "application/json", body,
+                operatorToken);
+    }
+
+    int tokensOf(UUID customer) {
+        return jdbc.sql("SELECT count(*) FROM onboarding_token WHERE customer_id = :c").param("c", customer)
+                .query(Integer.class).single();
+    }
+
+    List<Received> registrationsOf(UUID customer) {
+        return TestServices.DEVICE_MANAGEMENT.received("POST", DEVICES).stream()
+                .filter(r -> r.body().contains(customer.toString())).toList();
+    }
+
+    static String certificatePath(UUID device) {
+        return "/api/devices/v1/internal/devices/" + device + "/certificate";
+    }
+
+    @Test
+    void tokenCreationRegistersThePendingDeviceWithTheOperatorsTokenAndBindsTheTokenToIt() {
+        UUID customer = UUID.randomUUID();
+        UUID machine = UUID.randomUUID();
+        String operator = TestJwtIssuer.token("otto", customer, "operator");
+
+        HttpResponse<String> created = createToken(operator, "{\"deviceName\":\"press-7\",\"environment\":\"staging\","
+                + "\"machineId\":\"" + machine + "\",\"labels\":{\"line\":\"3\"}}");
+
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        List<Received> registrations = registrationsOf(customer);
+        assertThat(registrations).hasSize(1);
+        Received registration = registrations.getFirst();
+        assertThat(registration.authorization()).isEqualTo("Bearer " + operator);
+        assertThat(JsonPath.<String>read(registration.body(), "$.customerId")).isEqualTo(customer.toString());
+        assertThat(JsonPath.<String>read(registration.body(), "$.name")).isEqualTo("press-7");
+        assertThat(JsonPath.<String>read(registration.body(), "$.environment")).isEqualTo("STAGING");
+        assertThat(JsonPath.<String>read(registration.body(), "$.machineId")).isEqualTo(machine.toString());
+        assertThat(JsonPath.<String>read(registration.body(), "$.labels.line")).isEqualTo("3");
+        // device-management answered with the id; the token (and later the certificate CN) carries it.
+        assertThat(JsonPath.<String>read(created.body(), "$.deviceId"))
+                .isEqualTo(JsonPath.<String>read(registration.body(), "$.id"));
+    }
+
+    @Test
+    void aTokenWithoutDeviceNameRegistersAGeneratedName() {
+        UUID customer = UUID.randomUUID();
+        HttpResponse<String> created = createToken(TestJwtIssuer.token("otto", customer, "operator"), "{}");
+
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String name = JsonPath.read(registrationsOf(customer).getFirst().body(), "$.name");
+        assertThat(name).matches("device-[0-9a-f]{8}");
+        assertThat(JsonPath.<String>read(created.body(), "$.deviceName")).isEqualTo(name);
+    }
+
+    @Test
+    void aRefusalOfDeviceManagementIsPassedOnAndNoTokenIsStored() {
+        UUID customer = UUID.randomUUID();
+        TestServices.DEVICE_MANAGEMENT.answerRegistrations(customer, 422, "{\"type\":\"https://edp.dev/problems/machine-not-found\","
+                + "\"title\":\"Machine not found\",\"status\":422,\"detail\":\"Machine 42 is not one of this customer's.\","
+                + "\"code\":\"MACHINE_NOT_FOUND\"}");
+
+        HttpResponse<String> refused = createToken(TestJwtIssuer.token("otto", customer, "operator"),
+                "{\"machineId\":\"" + UUID.randomUUID() + "\"}");
+
+        assertProblem(refused, 422, "MACHINE_NOT_FOUND");
+        assertThat(JsonPath.<String>read(refused.body(), "$.detail")).isEqualTo("Machine 42 is not one of this customer's.");
+        assertThat(tokensOf(customer)).isZero();
+    }
+
+    @Test
+    void anUnavailableDeviceManagementIsA503AndNoTokenIsStored() {
+        UUID customer = UUID.randomUUID();
+        TestServices.DEVICE_MANAGEMENT.answerRegistrations(customer, 503, "{\"status\":503}");
+
+        assertProblem(createToken(TestJwtIssuer.token("otto", customer, "operator"), "{}"), 503,
+                "DEVICE_REGISTRY_UNAVAILABLE");
+        assertThat(tokensOf(customer)).isZero();
+    }
+
+    @Test
+    void badTokenRequestsAreRefusedBeforeDeviceManagementIsAsked() {
+        UUID customer = UUID.randomUUID();
+        assertProblem(createToken(TestJwtIssuer.token("otto", customer, "operator"), "{\"environment\":\"MARS\"}"), 400,
+                "VALIDATION_FAILED");
+        assertThat(registrationsOf(customer)).isEmpty();
+        assertThat(tokensOf(customer)).isZero();
+    }
+
+    /** Creates a token; returns its device id and secret (so a test can script device-management first). */
+    String[] enroll(UUID customer) {
+        HttpResponse<String> token = createToken(TestJwtIssuer.token("otto", customer, "operator"), "{}");
+        assertThat(token.statusCode()).as(token.body()).isEqualTo(201);
+        String device = JsonPath.read(token.body(), "$.deviceId");
+        return new String[] { device, JsonPath.read(token.body(), "$.token") };
+    }
+
+    String enrollWith(String secret) {
+        HttpResponse<String> enrolled = ServiceSmokeChecks.send("POST", checks.baseUrl() + "/onboarding/api/v1/enrollments",
+                "application/json", "{\"token\":\"" + secret + "\",\"csr\":\""
+                        + DeviceKey.generate().csrPem().replace("\n", "\\n").replace("\r", "") + "\"}");
+        assertThat(enrolled.statusCode()).as(enrolled.body()).isEqualTo(201);
+        return JsonPath.read(enrolled.body(), "$.serial");
+    }
+
+    int outboxRows(String serial) {
+        return jdbc.sql("SELECT count(*) FROM device_certificate_outbox WHERE serial = :s").param("s", serial)
+                .query(Integer.class).single();
+    }
+
+    static void await(String what, BooleanSupplier condition) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(15));
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("Timed out waiting until " + what);
+            }
+            try {
+                Thread.sleep(50);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(ex);
+            }
+        }
+    }
+
+    @Test
+    void anEnrollmentReachesDeviceManagementWithTheServiceTokenAndLeavesTheOutbox() {
+        UUID customer = UUID.randomUUID();
+        String[] token = enroll(customer);
+        UUID device = UUID.fromString(token[0]);
+        String serial = enrollWith(token[1]);
+
+        await("device-management got the certificate", () -> !TestServices.DEVICE_MANAGEMENT
+                .received("PUT", certificatePath(device)).isEmpty());
+        Received update = TestServices.DEVICE_MANAGEMENT.received("PUT", certificatePath(device)).getFirst();
+        assertThat(JsonPath.<String>read(update.body(), "$.customerId")).isEqualTo(customer.toString());
+        assertThat(JsonPath.<String>read(update.body(), "$.serial")).isEqualTo(serial);
+        var stored = jdbc.sql("SELECT not_before, not_after FROM device_certificate WHERE serial = :s").param("s", serial)
+                .query((row, i) -> new Instant[] { row.getObject(1, java.time.OffsetDateTime.class).toInstant(),
+                        row.getObject(2, java.time.OffsetDateTime.class).toInstant() }).single();
+        assertThat(Instant.parse(JsonPath.read(update.body(), "$.notBefore"))).isEqualTo(stored[0]);
+        assertThat(Instant.parse(JsonPath.read(update.body(), "$.notAfter"))).isEqualTo(stored[1]);
+        // No user is behind this: it is the service's own token (the test issuer's, role platform-service).
+        assertThat(update.authorization()).startsWith("Bearer ");
+        Jwt jwt = TestJwtIssuer.jwtDecoder().decode(update.authorization().substring(7));
+        assertThat(jwt.getClaimAsMap("realm_access").get("roles").toString()).contains("platform-service");
+        assertThat(jwt.getClaimAsString("customer_id")).isNull();
+        await("the outbox row is gone", () -> outboxRows(serial) == 0);
+    }
+
+    @Test
+    void whileDeviceManagementIsDownTheEventStaysAndIsDeliveredLater() {
+        UUID customer = UUID.randomUUID();
+        String[] token = enroll(customer);
+        UUID device = UUID.fromString(token[0]);
+        // Three refusals: with the test backoff (300 ms doubling) the row stays for about two seconds.
+        TestServices.DEVICE_MANAGEMENT.answerCertificateUpdates(device, 503, 503, 503);
+
+        String serial = enrollWith(token[1]);
+
+        await("a failed attempt was recorded", () -> jdbc.sql(
+                "SELECT coalesce(max(attempts), 0) FROM device_certificate_outbox WHERE serial = :s").param("s", serial)
+                .query(Integer.class).single() >= 1);
+        assertThat(outboxRows(serial)).isEqualTo(1);
+        await("a later attempt succeeded and cleared the row", () -> outboxRows(serial) == 0);
+        assertThat(TestServices.DEVICE_MANAGEMENT.received("PUT", certificatePath(device))).hasSize(4);
+    }
+}

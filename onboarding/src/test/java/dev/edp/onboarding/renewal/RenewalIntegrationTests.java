@@ -1,0 +1,217 @@
+package dev.edp.onboarding.renewal;
+
+import java.net.http.HttpResponse;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import com.jayway.jsonpath.JsonPath;
+import dev.edp.onboarding.TestServices;
+import dev.edp.onboarding.TestServices.DeviceKey;
+import dev.edp.onboarding.pki.Pem;
+import dev.edp.onboarding.pki.Pkcs7;
+import dev.edp.platform.device.DeviceIdentity;
+import dev.edp.test.security.TestJwtIssuer;
+import dev.edp.test.service.EdpServiceTest;
+import dev.edp.test.service.ServiceSmokeChecks;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Renewal through "E3" (signed device assertions), JSON and EST, against the real service and database. */
+@EdpServiceTest
+class RenewalIntegrationTests {
+
+    static final String RENEWALS = "/onboarding/api/v1/renewals";
+    static final String REENROLL = "/.well-known/est/simplereenroll";
+
+    @Autowired
+    ServiceSmokeChecks checks;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    MeterRegistry meters;
+
+    /** An enrolled device: its ids and the serial of its certificate. */
+    record Enrolled(UUID deviceId, UUID customerId, String serial) {
+    }
+
+    Enrolled enroll(UUID customer) {
+        HttpResponse<String> token = ServiceSmokeChecks.send("POST", checks.baseUrl() + "/api/onboarding/v1/tokens",
+                "application/json", "{\"deviceName\":\"renewer\"}", TestJwtIssuer.token("otto", customer, "operator"));
+        assertThat(token.statusCode()).as(token.body()).isEqualTo(201);
+        String csr = DeviceKey.generate().csrPem();
+        HttpResponse<String> enrolled = ServiceSmokeChecks.send("POST", checks.baseUrl() + "/onboarding/api/v1/enrollments",
+                "application/json", "{\"token\":\"" + JsonPath.read(token.body(), "$.token") + "\",\"csr\":\""
+                        + csr.replace("\n", "\\n").replace("\r", "") + "\"}");
+        assertThat(enrolled.statusCode()).as(enrolled.body()).isEqualTo(201);
+        return new Enrolled(UUID.fromString(JsonPath.read(enrolled.body(), "$.deviceId")), customer,
+                JsonPath.read(enrolled.body(), "$.serial"));
+    }
+
+    HttpResponse<String> renewJson(Enrolled device, String serial, String csrPem) {
+        return ServiceSmokeChecks.send("POST", checks.baseUrl() + RENEWALS, "application/json",
+                "{\"csr\":\"" + csrPem.replace("\n", "\\n").replace("\r", "") + "\"}", null,
+                Map.of("X-EDP-Device-Assertion",
+                        TestServices.assertion(device.deviceId(), device.customerId(), serial, "POST", RENEWALS)));
+    }
+
+    String certificateStatus(String serial) {
+        return jdbc.sql("SELECT status FROM device_certificate WHERE serial = :s").param("s", serial).query(String.class)
+                .single();
+    }
+
+    int certificatesOf(UUID device) {
+        return jdbc.sql("SELECT count(*) FROM device_certificate WHERE device_id = :d").param("d", device)
+                .query(Integer.class).single();
+    }
+
+    double count(String outcome) {
+        var counter = meters.find("edp.enrollments").tag("outcome", outcome).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    @Test
+    void renewalIssuesANewCertificateWithTheSameIdentityAndLeavesThePreviousOneValid() throws Exception {
+        Enrolled device = enroll(UUID.randomUUID());
+        double renewedBefore = count("RENEWED");
+        DeviceKey newKey = DeviceKey.generate();
+
+        HttpResponse<String> renewed = renewJson(device, device.serial(), newKey.csrPem());
+
+        assertThat(renewed.statusCode()).as(renewed.body()).isEqualTo(201);
+        String serial = JsonPath.read(renewed.body(), "$.serial");
+        assertThat(serial).isNotEqualTo(device.serial());
+        assertThat(JsonPath.<String>read(renewed.body(), "$.previousSerial")).isEqualTo(device.serial());
+        X509Certificate cert = Pem.readCertificates(JsonPath.read(renewed.body(), "$.certificate")).getFirst();
+        assertThat(cert.getPublicKey().getEncoded()).isEqualTo(newKey.keys().getPublic().getEncoded());
+        assertThat(cert.getSubjectX500Principal().getName()).isEqualTo("CN=" + device.deviceId() + ",O=EDP");
+        assertThat(DeviceIdentity.fromCertificate(cert)).isEqualTo(new DeviceIdentity(device.customerId(), device.deviceId()));
+        List<X509Certificate> chain = Pem.readCertificates(JsonPath.read(renewed.body(), "$.chain"));
+        PKIXParameters pkix = new PKIXParameters(Set.of(new TrustAnchor(chain.getLast(), null)));
+        pkix.setRevocationEnabled(false);
+        CertPathValidator.getInstance("PKIX").validate(
+                CertificateFactory.getInstance("X.509").generateCertPath(List.of(cert, chain.getFirst())), pkix);
+
+        assertThat(certificateStatus(device.serial())).isEqualTo("VALID");
+        assertThat(certificateStatus(serial)).isEqualTo("VALID");
+        assertThat(jdbc.sql("SELECT renewed_from FROM device_certificate WHERE serial = :s").param("s", serial)
+                .query(String.class).single()).isEqualTo(device.serial());
+        assertThat(count("RENEWED")).isEqualTo(renewedBefore + 1);
+
+        // The previous certificate still works, for a device whose renewal response got lost.
+        assertThat(renewJson(device, device.serial(), DeviceKey.generate().csrPem()).statusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void estSimplereenrollAnswersACertsOnlyPkcs7WithTheRenewedCertificate() {
+        Enrolled device = enroll(UUID.randomUUID());
+        DeviceKey newKey = DeviceKey.generate();
+
+        HttpResponse<String> response = ServiceSmokeChecks.send("POST", checks.baseUrl() + REENROLL, "application/pkcs10",
+                Base64.getMimeEncoder().encodeToString(newKey.csrDer()), null, Map.of("X-EDP-Device-Assertion",
+                        TestServices.assertion(device.deviceId(), device.customerId(), device.serial(), "POST", REENROLL)));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type").orElseThrow())
+                .startsWith("application/pkcs7-mime").contains("smime-type=certs-only");
+        List<X509Certificate> certs = Pkcs7.certificates(Base64.getMimeDecoder().decode(response.body()));
+        assertThat(certs).hasSize(1);
+        X509Certificate cert = certs.getFirst();
+        assertThat(cert.getPublicKey().getEncoded()).isEqualTo(newKey.keys().getPublic().getEncoded());
+        assertThat(DeviceIdentity.fromCertificate(cert)).isEqualTo(new DeviceIdentity(device.customerId(), device.deviceId()));
+        assertThat(certificateStatus(cert.getSerialNumber().toString(16))).isEqualTo("VALID");
+        assertThat(certificatesOf(device.deviceId())).isEqualTo(2);
+    }
+
+    @Test
+    void aRevokedCertificateIsNeverRenewed() {
+        Enrolled device = enroll(UUID.randomUUID());
+        HttpResponse<String> revoked = ServiceSmokeChecks.send("POST", checks.baseUrl() + "/api/onboarding/v1/certificates/"
+                + device.serial() + "/revoke", "application/json", "{\"reason\":\"KEY_COMPROMISE\"}",
+                TestJwtIssuer.token("otto", device.customerId(), "operator"));
+        assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+
+        assertProblem(renewJson(device, device.serial(), DeviceKey.generate().csrPem()), 403, "CERTIFICATE_REVOKED");
+        assertProblem(ServiceSmokeChecks.send("POST", checks.baseUrl() + REENROLL, "application/pkcs10",
+                Base64.getMimeEncoder().encodeToString(DeviceKey.generate().csrDer()), null, Map.of("X-EDP-Device-Assertion",
+                        TestServices.assertion(device.deviceId(), device.customerId(), device.serial(), "POST", REENROLL))),
+                403, "CERTIFICATE_REVOKED");
+        assertThat(certificatesOf(device.deviceId())).isEqualTo(1);
+    }
+
+    @Test
+    void aDecommissionedDeviceCannotRenew() {
+        Enrolled device = enroll(UUID.randomUUID());
+        HttpResponse<String> decommissioned = ServiceSmokeChecks.send("POST", checks.baseUrl()
+                + "/api/onboarding/v1/devices/" + device.deviceId() + "/revoke", "application/json", "{}",
+                TestJwtIssuer.token("otto", device.customerId(), "operator"));
+        assertThat(decommissioned.statusCode()).as(decommissioned.body()).isEqualTo(200);
+
+        assertProblem(renewJson(device, device.serial(), DeviceKey.generate().csrPem()), 403, "CERTIFICATE_REVOKED");
+        assertThat(certificatesOf(device.deviceId())).isEqualTo(1);
+    }
+
+    @Test
+    void anotherDevicesCertificateOrAnotherCustomerIsRefused() {
+        Enrolled device = enroll(UUID.randomUUID());
+        Enrolled other = enroll(UUID.randomUUID());
+
+        assertProblem(renewJson(device, other.serial(), DeviceKey.generate().csrPem()), 403, "CERTIFICATE_UNKNOWN");
+        assertProblem(renewJson(new Enrolled(device.deviceId(), other.customerId(), device.serial()), device.serial(),
+                DeviceKey.generate().csrPem()), 403, "CERTIFICATE_UNKNOWN");
+        assertThat(certificatesOf(device.deviceId())).isEqualTo(1);
+        assertThat(certificatesOf(other.deviceId())).isEqualTo(1);
+    }
+
+    @Test
+    void renewalWithoutOrWithAForgedOrMisboundAssertionIsUnauthorized() {
+        Enrolled device = enroll(UUID.randomUUID());
+        String body = "{\"csr\":\"" + DeviceKey.generate().csrPem().replace("\n", "\\n").replace("\r", "") + "\"}";
+
+        assertProblem(ServiceSmokeChecks.send("POST", checks.baseUrl() + RENEWALS, "application/json", body), 401,
+                "DEVICE_ASSERTION_INVALID");
+        assertProblem(ServiceSmokeChecks.send("POST", checks.baseUrl() + RENEWALS, "application/json", body, null,
+                Map.of("X-EDP-Device-Assertion", TestServices.forgedAssertion(device.deviceId(), device.customerId(),
+                        device.serial(), "POST", RENEWALS))), 401, "DEVICE_ASSERTION_INVALID");
+        // An assertion E3 made for another request cannot be replayed here.
+        assertProblem(ServiceSmokeChecks.send("POST", checks.baseUrl() + RENEWALS, "application/json", body, null,
+                Map.of("X-EDP-Device-Assertion", TestServices.assertion(device.deviceId(), device.customerId(),
+                        device.serial(), "POST", REENROLL))), 401, "DEVICE_ASSERTION_INVALID");
+        // A user token is not a device identity.
+        assertProblem(ServiceSmokeChecks.send("POST", checks.baseUrl() + RENEWALS, "application/json", body,
+                TestJwtIssuer.token("otto", device.customerId(), "operator")), 401, "DEVICE_ASSERTION_INVALID");
+        assertThat(certificatesOf(device.deviceId())).isEqualTo(1);
+    }
+
+    @Test
+    void aBadCsrIsABadRequestAndIssuesNothing() {
+        Enrolled device = enroll(UUID.randomUUID());
+        double refusedBefore = count("RENEWAL_CSR_MALFORMED");
+
+        assertProblem(renewJson(device, device.serial(), "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n"),
+                400, "CSR_MALFORMED");
+        assertProblem(ServiceSmokeChecks.send("POST", checks.baseUrl() + RENEWALS, "application/json", "{not json", null,
+                Map.of("X-EDP-Device-Assertion", TestServices.assertion(device.deviceId(), device.customerId(),
+                        device.serial(), "POST", RENEWALS))), 400, "MALFORMED_REQUEST_BODY");
+        assertProblem(ServiceSmokeChecks.send("POST", checks.baseUrl() + REENROLL, "application/pkcs10", "%%% not base64", null,
+                Map.of("X-EDP-Device-Assertion", TestServices.assertion(device.deviceId(), device.customerId(),
+                        device.serial(), "POST", REENROLL))), 400, "CSR_MALFORMED");
+        assertThat(certificatesOf(device.deviceId())).isEqualTo(1);
+        assertThat(count("RENEWAL_CSR_MALFORMED")).isEqualTo(refusedBefore + 2);
+    }
+}
