@@ -35,6 +35,11 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--fresh", description = "Delete .edp/data (the embedded database) before starting.")
     boolean fresh;
 
+    @Option(names = "--simulate", paramLabel = "N", defaultValue = "0",
+            description = "Once the platform is up, run N simulated devices against E3 (log in .edp/logs/"
+                    + DeviceSimulation.NAME + ".log).")
+    int simulate;
+
     private final PrintStream out = System.out;
 
     private final PrintStream err = System.err;
@@ -49,6 +54,10 @@ final class UpCommand implements Callable<Integer> {
         }
         catch (IllegalArgumentException ex) {
             err.println(ex.getMessage());
+            return 2;
+        }
+        if (simulate < 0) {
+            err.println("--simulate must be 0 or more devices");
             return 2;
         }
         Map<String, Long> leftovers = RunDirectory.liveProcesses(workspace.runDir());
@@ -71,6 +80,13 @@ final class UpCommand implements Callable<Integer> {
             platform.addServiceEnvironment(identity.serviceEnvironment());
             platform.addServiceEnvironment("onboarding", Map.of("EDP_PKI_KEK",
                     LocalSecrets.load(workspace.secretsFile()).getOrCreate("onboarding.pki.kek", LocalSecrets::randomKey)));
+            // E3 gets its server certificate from the platform CA and publishes the chain for devices and
+            // curl; its assertion keys sit in a file that every E3 replica shares.
+            java.nio.file.Files.createDirectories(DeviceSimulation.pkiDir(workspace));
+            platform.addServiceEnvironment("e3-proxy", Map.of(
+                    "EDP_E3_SERVER_CERTIFICATE", "platform-ca",
+                    "EDP_E3_PUBLISH_CHAIN_FILE", DeviceSimulation.e3ChainFile(workspace).toString(),
+                    "EDP_E3_ASSERTION_KEYS_FILE", DeviceSimulation.pkiDir(workspace).resolve("e3-assertion-keys.json").toString()));
             // Keycloak boots while the services do: they reach it only when the first token arrives.
             Future<?> keycloak = background.submit(() -> {
                 identity.start(workspace, ServiceSpec.gateway().shifted(settings.portOffset()).port(), out);
@@ -95,6 +111,9 @@ final class UpCommand implements Callable<Integer> {
         }
         String table = StatusTable.render(platform.services(), platform.database(), identity, workspace,
                 settings.portOffset(), Duration.between(began, Instant.now()));
+        if (simulate > 0) {
+            table += simulateDevices(platform, workspace, settings);
+        }
         out.println();
         out.print(table);
         out.flush();
@@ -104,6 +123,19 @@ final class UpCommand implements Callable<Integer> {
         Files.move(ready, workspace.readyFile(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         watch(platform);
         return 0;
+    }
+
+    /** Starts the simulator beside the platform; a failure to start it is reported, not fatal. */
+    private String simulateDevices(Platform platform, Workspace workspace, LauncherSettings settings) {
+        try {
+            DeviceSimulation simulation = DeviceSimulation.start(workspace, settings.portOffset(), simulate);
+            platform.addCompanion(simulation);
+            return "  Device simulator    " + simulate + " simulated devices started (pid " + simulation.pid()
+                    + "); log " + workspace.root().relativize(simulation.logFile()) + System.lineSeparator();
+        }
+        catch (IOException | StartupException ex) {
+            return "  Device simulator    NOT started: " + ex.getMessage() + System.lineSeparator();
+        }
     }
 
     private void prepare(Workspace workspace, LauncherSettings settings) throws IOException {

@@ -1,0 +1,81 @@
+package dev.edp.agent;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * How an agent behaves. Start from {@link #defaults()} and change with the {@code with…} methods.
+ *
+ * @param heartbeatInterval time between heartbeats (±10 % jitter)
+ * @param longPollSeconds how long E3 may hold a desired-state request (0 to 60)
+ * @param backoffInitial first wait after a failure
+ * @param backoffMax longest wait between attempts
+ * @param executor makes the container executor (one per agent)
+ * @param metrics the heartbeat figures
+ * @param clock used for renewal scheduling and timestamps
+ * @param listener events for the owner
+ * @param agentVersion sent in heartbeats and reported state
+ */
+public record AgentOptions(Duration heartbeatInterval, int longPollSeconds, Duration backoffInitial, Duration backoffMax,
+        Supplier<ContainerExecutor> executor, HostMetrics metrics, Clock clock, AgentListener listener,
+        String agentVersion) {
+
+    /** The agent's version, from the jar manifest when packaged. */
+    public static final String VERSION = version();
+
+    /** @return 30 s heartbeats, 30 s long-poll, backoff 1 s up to 5 min, simulated containers, real host figures */
+    public static AgentOptions defaults() {
+        return new AgentOptions(Duration.ofSeconds(30), 30, Duration.ofSeconds(1), Duration.ofMinutes(5),
+                SimulatedExecutor::new, HostMetrics.system(Path.of("/"), Path.of("/")), Clock.systemUTC(),
+                new AgentListener() { }, VERSION);
+    }
+
+    /** @param interval heartbeat interval @return changed options */
+    public AgentOptions withHeartbeatInterval(Duration interval) {
+        return new AgentOptions(interval, longPollSeconds, backoffInitial, backoffMax, executor, metrics, clock, listener,
+                agentVersion);
+    }
+
+    /** @param seconds long-poll wait @return changed options */
+    public AgentOptions withLongPollSeconds(int seconds) {
+        return new AgentOptions(heartbeatInterval, seconds, backoffInitial, backoffMax, executor, metrics, clock, listener,
+                agentVersion);
+    }
+
+    /** @param initial first wait @param max longest wait @return changed options */
+    public AgentOptions withBackoff(Duration initial, Duration max) {
+        return new AgentOptions(heartbeatInterval, longPollSeconds, initial, max, executor, metrics, clock, listener,
+                agentVersion);
+    }
+
+    /** @param factory makes the executor @return changed options */
+    public AgentOptions withExecutor(Supplier<ContainerExecutor> factory) {
+        return new AgentOptions(heartbeatInterval, longPollSeconds, backoffInitial, backoffMax, factory, metrics, clock,
+                listener, agentVersion);
+    }
+
+    /** @param hostMetrics heartbeat figures @return changed options */
+    public AgentOptions withMetrics(HostMetrics hostMetrics) {
+        return new AgentOptions(heartbeatInterval, longPollSeconds, backoffInitial, backoffMax, executor, hostMetrics,
+                clock, listener, agentVersion);
+    }
+
+    /** @param newClock the clock @return changed options */
+    public AgentOptions withClock(Clock newClock) {
+        return new AgentOptions(heartbeatInterval, longPollSeconds, backoffInitial, backoffMax, executor, metrics,
+                newClock, listener, agentVersion);
+    }
+
+    /** @param newListener the listener @return changed options */
+    public AgentOptions withListener(AgentListener newListener) {
+        return new AgentOptions(heartbeatInterval, longPollSeconds, backoffInitial, backoffMax, executor, metrics, clock,
+                newListener, agentVersion);
+    }
+
+    private static String version() {
+        String version = AgentOptions.class.getPackage().getImplementationVersion();
+        return version != null ? version : "0.1.0";
+    }
+}

@@ -1,0 +1,431 @@
+package dev.edp.agent;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One device: heartbeats, follows the desired state (long-poll + ETag) and applies it through a
+ * {@link ContainerExecutor}, reports its containers, renews its certificate at two thirds of its
+ * lifetime, backs off when E3 or a backend is down, and stops for good when E3 answers 401 for its
+ * certificate.
+ *
+ * <pre>{@code
+ * DeviceAgent agent = DeviceAgent.onboard(e3, trust, token, store, AgentOptions.defaults());
+ * agent.start();
+ * ExitReason why = agent.awaitExit();   // or agent.stop()
+ * }</pre>
+ * Each loop runs on its own virtual thread; thousands of agents fit in one JVM.
+ */
+public final class DeviceAgent implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger("dev.edp.agent");
+
+    /** The line an operator looks for when a device stopped because its certificate is refused. */
+    public static final String REVOKED_MESSAGE = "certificate revoked or no longer accepted by E3 — stopping";
+
+    private final URI e3;
+    private final E3Trust trust;
+    private final DeviceStore store;
+    private final AgentOptions options;
+    private final ContainerExecutor executor;
+    private final RenewalSchedule renewals;
+    private final AtomicReference<Credentials> credentials = new AtomicReference<>();
+    private final AtomicReference<E3Client> client = new AtomicReference<>();
+    private final Semaphore reportWanted = new Semaphore(0);
+    private final CountDownLatch exited = new CountDownLatch(1);
+    private final List<Thread> threads = new ArrayList<>();
+    private final AtomicReference<ExitReason> exitReason = new AtomicReference<>();
+    private volatile boolean started;
+    private volatile Instant lastHeartbeat;
+    private volatile String lastError;
+    private volatile DesiredState desired;
+
+    private DeviceAgent(URI e3, E3Trust trust, Credentials initial, DeviceStore store, AgentOptions options) {
+        this.e3 = e3;
+        this.trust = trust;
+        this.store = store;
+        this.options = options;
+        this.executor = options.executor().get();
+        this.renewals = new RenewalSchedule(options.clock());
+        this.credentials.set(initial);
+        this.client.set(new E3Client(e3, trust, initial));
+        executor.onChange(reportWanted::release);
+    }
+
+    /**
+     * Enrolls a new device: a fresh EC P-256 key, a CSR, {@code POST /onboarding/api/v1/enrollments}.
+     *
+     * @param e3 E3's URL
+     * @param trust the E3 trust
+     * @param token the onboarding token
+     * @param store where to keep key and certificate, or null to keep them in memory only (simulator)
+     * @param options behaviour
+     * @return the agent, not started
+     * @throws E3Exception if enrollment is refused
+     * @throws IOException if the files cannot be written
+     */
+    public static DeviceAgent onboard(URI e3, E3Trust trust, String token, DeviceStore store, AgentOptions options)
+            throws E3Exception, IOException {
+        KeyPair keys = DeviceKeys.generate();
+        E3Client.Issued issued;
+        try (E3Client anonymous = new E3Client(e3, trust, null)) {
+            issued = anonymous.enroll(token, DeviceKeys.csr(keys, "edp-agent"));
+        }
+        Credentials credentials = new Credentials(keys.getPrivate(), issued.chain(), issued.identity());
+        if (store != null) {
+            store.save(e3, trust, credentials);
+        }
+        return new DeviceAgent(e3, trust, credentials, store, options);
+    }
+
+    /**
+     * An agent from an onboarded directory.
+     *
+     * @param store the directory
+     * @param options behaviour
+     * @return the agent, not started
+     * @throws IOException if the directory holds no device
+     */
+    public static DeviceAgent open(DeviceStore store, AgentOptions options) throws IOException {
+        if (!store.exists()) {
+            throw new IOException("No device in " + store.dir() + ": run edp-agent onboard first");
+        }
+        return new DeviceAgent(store.e3(), store.trust(), store.credentials(), store, options);
+    }
+
+    /** Starts the loops; returns at once. */
+    public synchronized void start() {
+        if (started) {
+            throw new IllegalStateException("already started");
+        }
+        started = true;
+        threads.add(loop("heartbeat", this::heartbeats));
+        threads.add(loop("desired-state", this::desiredStates));
+        threads.add(loop("report", this::reports));
+        threads.add(loop("renewal", this::renewals));
+        reportWanted.release();
+    }
+
+    /** Stops the loops and waits for them (a few seconds at most). */
+    public void stop() {
+        finish(ExitReason.STOPPED);
+        for (Thread thread : threads) {
+            try {
+                thread.join(Duration.ofSeconds(5));
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** @return why the agent stopped, after it did @throws InterruptedException if interrupted */
+    public ExitReason awaitExit() throws InterruptedException {
+        exited.await();
+        return exitReason.get();
+    }
+
+    /**
+     * @param timeout longest wait
+     * @return why it stopped, or null if it still runs
+     * @throws InterruptedException if interrupted
+     */
+    public ExitReason awaitExit(Duration timeout) throws InterruptedException {
+        return exited.await(timeout.toMillis(), TimeUnit.MILLISECONDS) ? exitReason.get() : null;
+    }
+
+    /** @return why it stopped, null while it runs */
+    public ExitReason exitReason() {
+        return exitReason.get();
+    }
+
+    /** @return the device identity of the current certificate */
+    public DeviceIdentity identity() {
+        return credentials.get().identity();
+    }
+
+    /** @return the current key and chain */
+    public Credentials credentials() {
+        return credentials.get();
+    }
+
+    /** @return when the last heartbeat was accepted, null if none yet */
+    public Instant lastHeartbeat() {
+        return lastHeartbeat;
+    }
+
+    /** @return the last desired state received, null if none yet */
+    public DesiredState desiredState() {
+        return desired;
+    }
+
+    /** @return the containers and their states */
+    public List<ContainerStatus> containers() {
+        return executor.status();
+    }
+
+    /** @return the last error, null if the last attempts succeeded */
+    public String lastError() {
+        return lastError;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    // ---- loops --------------------------------------------------------------------------------
+
+    private Thread loop(String name, Loop body) {
+        return Thread.ofVirtual().name("edp-agent-" + name + "-" + identity().deviceId()).start(() -> {
+            try {
+                body.run();
+            }
+            catch (InterruptedException ex) {
+                // stopping
+            }
+            catch (RuntimeException ex) {
+                LOG.log(Level.ERROR, () -> prefix() + name + " loop failed", ex);
+                finish(ExitReason.FAILED);
+            }
+        });
+    }
+
+    @FunctionalInterface
+    private interface Loop {
+        void run() throws InterruptedException;
+    }
+
+    private void heartbeats() throws InterruptedException {
+        Backoff backoff = backoff();
+        while (running()) {
+            List<ContainerStatus> containers = executor.status();
+            int ready = (int) containers.stream().filter(c -> ContainerStatus.READY.equals(c.state())).count();
+            try {
+                client.get().heartbeat(options.metrics().heartbeat(options.agentVersion(), ready, containers.size()));
+                if (!running()) {
+                    return; // stopped (e.g. revoked by another loop) while this heartbeat was on its way
+                }
+                lastError = null;
+                lastHeartbeat = options.clock().instant();
+                backoff.reset();
+                options.listener().heartbeat();
+                persistStatus();
+                sleep(jittered(options.heartbeatInterval()));
+            }
+            catch (E3Exception ex) {
+                failed(ex, backoff, options.heartbeatInterval());
+            }
+        }
+    }
+
+    private void desiredStates() throws InterruptedException {
+        Backoff backoff = backoff();
+        String etag = null;
+        while (running()) {
+            try {
+                DesiredState state = client.get().desiredState(etag, etag == null ? 0 : options.longPollSeconds());
+                backoff.reset();
+                if (state != null && running()) {
+                    etag = state.etag();
+                    desired = state;
+                    LOG.log(Level.DEBUG, () -> prefix() + "desired state " + state.releaseName() + " ("
+                            + state.containers().size() + " containers)");
+                    options.listener().desiredState(state);
+                    executor.apply(state.containers());
+                    reportWanted.release();
+                    persistStatus();
+                }
+                else if (options.longPollSeconds() == 0) {
+                    sleep(options.heartbeatInterval());
+                }
+            }
+            catch (E3Exception ex) {
+                failed(ex, backoff, options.heartbeatInterval());
+            }
+        }
+    }
+
+    private void reports() throws InterruptedException {
+        Backoff backoff = backoff();
+        List<ContainerStatus> reported = null;
+        while (running()) {
+            reportWanted.acquire();
+            reportWanted.drainPermits();
+            List<ContainerStatus> now = executor.status();
+            if (now.equals(reported)) {
+                continue;
+            }
+            try {
+                DesiredState state = desired;
+                client.get().containerReport(now);
+                client.get().reportedState(options.agentVersion(), options.metrics().osVersion(),
+                        state == null ? null : state.releaseId(), now);
+                reported = now;
+                backoff.reset();
+                persistStatus();
+            }
+            catch (E3Exception ex) {
+                reportWanted.release(); // try again after the wait
+                failed(ex, backoff, options.heartbeatInterval());
+            }
+        }
+    }
+
+    private void renewals() throws InterruptedException {
+        Backoff backoff = backoff();
+        while (running()) {
+            Duration wait = renewals.untilRenewal(identity());
+            if (!wait.isZero()) {
+                // In slices, so a clock that jumps (tests, suspend/resume) is noticed.
+                sleep(wait.compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1) : wait);
+                continue;
+            }
+            try {
+                renew();
+                backoff.reset();
+            }
+            catch (E3Exception ex) {
+                failed(ex, backoff, Duration.ofMinutes(1));
+            }
+            catch (IOException ex) {
+                lastError = "renewed certificate could not be saved: " + ex.getMessage();
+                LOG.log(Level.ERROR, () -> prefix() + lastError);
+                finish(ExitReason.FAILED);
+            }
+        }
+    }
+
+    /**
+     * Renews now: a new key, a CSR, {@code POST /onboarding/api/v1/renewals} with the current
+     * certificate; then the new key and certificate are saved and used for every later request.
+     *
+     * @throws E3Exception if refused
+     * @throws IOException if the new files cannot be written
+     */
+    public void renew() throws E3Exception, IOException {
+        KeyPair keys = DeviceKeys.generate();
+        E3Client.Issued issued = client.get().renew(DeviceKeys.csr(keys, identity().deviceId().toString()));
+        Credentials renewed = new Credentials(keys.getPrivate(), issued.chain(), issued.identity());
+        if (store != null) {
+            store.save(e3, trust, renewed);
+        }
+        credentials.set(renewed);
+        E3Client previous = client.getAndSet(new E3Client(e3, trust, renewed));
+        previous.shutdown(); // a long-poll in flight finishes on the old connection
+        LOG.log(Level.INFO, () -> prefix() + "certificate renewed, serial " + renewed.identity().serial()
+                + ", valid until " + renewed.identity().notAfter());
+        options.listener().renewed(renewed.identity());
+        persistStatus();
+    }
+
+    private void failed(E3Exception ex, Backoff backoff, Duration rejectedWait) throws InterruptedException {
+        if (!running()) {
+            return;
+        }
+        lastError = ex.getMessage();
+        options.listener().error(ex);
+        switch (ex.kind()) {
+            case UNAUTHORIZED -> {
+                LOG.log(Level.ERROR, () -> prefix() + REVOKED_MESSAGE + " (" + ex.getMessage() + ")");
+                finish(ExitReason.REVOKED);
+            }
+            case RETRYABLE -> {
+                Duration wait = backoff.next(ex.retryAfter());
+                LOG.log(backoff.failures() == 1 ? Level.WARNING : Level.DEBUG,
+                        () -> prefix() + ex.getMessage() + "; retrying in " + wait.toMillis() + " ms");
+                sleep(wait);
+            }
+            case REJECTED -> {
+                LOG.log(Level.WARNING, () -> prefix() + ex.getMessage());
+                sleep(jittered(rejectedWait));
+            }
+        }
+    }
+
+    private void finish(ExitReason reason) {
+        if (!exitReason.compareAndSet(null, reason)) {
+            return;
+        }
+        Thread self = Thread.currentThread();
+        threads.stream().filter(t -> t != self).forEach(Thread::interrupt);
+        executor.close();
+        client.get().shutdown();
+        persistStatus();
+        options.listener().stopped(reason);
+        exited.countDown();
+    }
+
+    private boolean running() {
+        return exitReason.get() == null;
+    }
+
+    private Backoff backoff() {
+        return new Backoff(options.backoffInitial(), options.backoffMax());
+    }
+
+    private static Duration jittered(Duration interval) {
+        long millis = interval.toMillis();
+        return Duration.ofMillis(millis - millis / 10 + ThreadLocalRandom.current().nextLong(millis / 5 + 1));
+    }
+
+    private static void sleep(Duration duration) throws InterruptedException {
+        Thread.sleep(duration);
+    }
+
+    private String prefix() {
+        return "device " + identity().deviceId() + ": ";
+    }
+
+    private void persistStatus() {
+        if (store == null) {
+            return;
+        }
+        DeviceIdentity identity = identity();
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("deviceId", identity.deviceId());
+        status.put("customerId", identity.customerId());
+        status.put("e3", e3.toString());
+        status.put("serial", identity.serial());
+        status.put("certificateNotAfter", identity.notAfter().toString());
+        status.put("renewAt", RenewalSchedule.renewAt(identity).toString());
+        status.put("lastHeartbeat", lastHeartbeat == null ? null : lastHeartbeat.toString());
+        status.put("lastError", lastError);
+        DesiredState state = desired;
+        Map<String, Object> wanted = new LinkedHashMap<>();
+        if (state != null) {
+            wanted.put("releaseId", state.releaseId());
+            wanted.put("releaseName", state.releaseName());
+            wanted.put("etag", state.etag());
+            wanted.put("containers", state.containers().stream().map(c -> c.name() + " " + c.image()).toList());
+        }
+        status.put("desired", state == null ? null : wanted);
+        status.put("running", executor.status());
+        status.put("exitReason", Objects.toString(exitReason.get(), null));
+        status.put("pid", ProcessHandle.current().pid());
+        status.put("updatedAt", options.clock().instant().toString());
+        try {
+            synchronized (store) {
+                store.writeStatus(status);
+            }
+        }
+        catch (IOException | RuntimeException ex) {
+            LOG.log(Level.WARNING, () -> prefix() + "cannot write " + store.statusFile() + ": " + ex.getMessage());
+        }
+    }
+}

@@ -1,0 +1,262 @@
+package dev.edp.agent;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The device's HTTP calls to E3, one client per certificate (a renewed certificate needs a new
+ * client: the TLS context is fixed when the client is built). Every error is an {@link E3Exception}
+ * that says whether to stop, retry or give up on the request.
+ */
+public final class E3Client implements AutoCloseable {
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+    private final URI e3;
+    private final HttpClient http;
+
+    /**
+     * @param e3 E3's base URL, e.g. {@code https://localhost:8443}
+     * @param trust what to trust for E3's server certificate
+     * @param credentials the device's certificate for mTLS, or null for enrollment only
+     */
+    public E3Client(URI e3, E3Trust trust, Credentials credentials) {
+        this.e3 = URI.create(e3.toString().replaceAll("/+$", ""));
+        this.http = HttpClient.newBuilder().sslContext(trust.sslContext(credentials))
+                .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    /**
+     * What enrollment and renewal answer.
+     *
+     * @param identity the device identity of the new certificate
+     * @param chain the new certificate followed by the CA chain
+     */
+    public record Issued(DeviceIdentity identity, List<X509Certificate> chain) {
+    }
+
+    /**
+     * {@code POST /onboarding/api/v1/enrollments} (no client certificate needed).
+     *
+     * @param token the onboarding token
+     * @param csrPem the CSR
+     * @return the issued certificate
+     * @throws E3Exception if refused
+     */
+    public Issued enroll(String token, String csrPem) throws E3Exception {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("token", token);
+        body.put("csr", csrPem);
+        return issued(send(post("/onboarding/api/v1/enrollments", body), 200, 201));
+    }
+
+    /**
+     * {@code POST /onboarding/api/v1/renewals} with the current certificate.
+     *
+     * @param csrPem a CSR for the new key
+     * @return the new certificate
+     * @throws E3Exception if refused
+     */
+    public Issued renew(String csrPem) throws E3Exception {
+        return issued(send(post("/onboarding/api/v1/renewals", Map.of("csr", csrPem)), 200, 201));
+    }
+
+    /**
+     * {@code POST /monitoring/api/v1/heartbeat}.
+     *
+     * @param heartbeat the heartbeat body
+     * @throws E3Exception if refused
+     */
+    public void heartbeat(Map<String, Object> heartbeat) throws E3Exception {
+        send(post("/monitoring/api/v1/heartbeat", heartbeat), 202, 200, 204);
+    }
+
+    /**
+     * {@code POST /monitoring/api/v1/monitoring/container}.
+     *
+     * @param containers every container on the device
+     * @throws E3Exception if refused
+     */
+    public void containerReport(List<ContainerStatus> containers) throws E3Exception {
+        send(post("/monitoring/api/v1/monitoring/container", Map.of("containers", containers)), 202, 200, 204);
+    }
+
+    /**
+     * {@code POST /devices/api/v1/device/reported-state}.
+     *
+     * @param agentVersion the agent's version
+     * @param osVersion the OS version
+     * @param releaseId the release being reconciled to, or null
+     * @param containers every container
+     * @throws E3Exception if refused
+     */
+    public void reportedState(String agentVersion, String osVersion, UUID releaseId, List<ContainerStatus> containers)
+            throws E3Exception {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("agentVersion", agentVersion);
+        body.put("osVersion", osVersion);
+        body.put("releaseId", releaseId);
+        body.put("containers", containers);
+        send(post("/devices/api/v1/device/reported-state", body), 204, 200, 202);
+    }
+
+    /**
+     * {@code GET /devices/api/v1/device/desired-state?wait=N} with {@code If-None-Match}.
+     *
+     * @param etag the ETag of the state the device has, or null
+     * @param waitSeconds how long E3 may hold the request for a change (0 to 60)
+     * @return the new state, or null when unchanged (304)
+     * @throws E3Exception if refused
+     */
+    public DesiredState desiredState(String etag, int waitSeconds) throws E3Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri("/devices/api/v1/device/desired-state?wait=" + waitSeconds))
+                .timeout(REQUEST_TIMEOUT.plusSeconds(waitSeconds)).header("Accept", "application/json").GET();
+        if (etag != null) {
+            request.header("If-None-Match", etag);
+        }
+        HttpResponse<String> response = send(request.build(), 200, 304);
+        if (response.statusCode() == 304) {
+            return null;
+        }
+        JsonNode body = parse(response);
+        List<ContainerSpec> containers = new ArrayList<>();
+        for (JsonNode container : body.path("containers")) {
+            Map<String, String> env = new LinkedHashMap<>();
+            container.path("env").properties().forEach(e -> env.put(e.getKey(), e.getValue().asString()));
+            List<String> ports = new ArrayList<>();
+            container.path("ports").forEach(p -> ports.add(p.asString()));
+            String name = text(container, "application");
+            containers.add(new ContainerSpec(name != null ? name : text(container, "name"), text(container, "image"),
+                    ports, env, text(container, "restartPolicy")));
+        }
+        String releaseId = text(body, "releaseId");
+        return new DesiredState(response.headers().firstValue("ETag").orElse(null),
+                releaseId == null ? null : UUID.fromString(releaseId), text(body, "releaseName"), containers);
+    }
+
+    private HttpRequest post(String path, Object body) {
+        return HttpRequest.newBuilder(uri(path)).timeout(REQUEST_TIMEOUT)
+                .header("Content-Type", "application/json").header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
+    }
+
+    private URI uri(String path) {
+        return URI.create(e3 + path);
+    }
+
+    private HttpResponse<String> send(HttpRequest request, int... expected) throws E3Exception {
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        }
+        catch (IOException ex) {
+            throw new E3Exception(E3Exception.Kind.RETRYABLE, 0, null, null,
+                    request.method() + " " + request.uri().getPath() + ": " + describe(ex), ex);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new E3Exception(E3Exception.Kind.RETRYABLE, 0, null, null, "interrupted", ex);
+        }
+        int status = response.statusCode();
+        for (int ok : expected) {
+            if (status == ok) {
+                return response;
+            }
+        }
+        String code = problemCode(response);
+        E3Exception.Kind kind = status == 401 ? E3Exception.Kind.UNAUTHORIZED
+                : status == 429 || status >= 500 || status == 408 ? E3Exception.Kind.RETRYABLE
+                : E3Exception.Kind.REJECTED;
+        Duration retryAfter = response.headers().firstValue("Retry-After").flatMap(E3Client::seconds).orElse(null);
+        throw new E3Exception(kind, status, code, retryAfter, request.method() + " " + request.uri().getPath()
+                + " answered " + status + (code != null ? " " + code : ""), null);
+    }
+
+    private static Issued issued(HttpResponse<String> response) throws E3Exception {
+        JsonNode body = parse(response);
+        List<X509Certificate> chain = new ArrayList<>(Pems.certificates(body.path("certificate").asString()));
+        String caChain = text(body, "chain");
+        if (caChain != null && !caChain.isBlank()) {
+            chain.addAll(Pems.certificates(caChain));
+        }
+        X509Certificate certificate = chain.getFirst();
+        String deviceId = text(body, "deviceId");
+        String customerId = text(body, "customerId");
+        String notAfter = text(body, "notAfter");
+        DeviceIdentity identity = new DeviceIdentity(
+                UUID.fromString(deviceId != null ? deviceId : certificate.getSubjectX500Principal().getName().replaceFirst("(?i)^.*CN=([^,]+).*$", "$1")),
+                customerId == null ? null : UUID.fromString(customerId),
+                text(body, "serial") != null ? text(body, "serial") : certificate.getSerialNumber().toString(16),
+                certificate.getNotBefore().toInstant(),
+                notAfter != null ? Instant.parse(notAfter) : certificate.getNotAfter().toInstant());
+        return new Issued(identity, chain);
+    }
+
+    private static JsonNode parse(HttpResponse<String> response) throws E3Exception {
+        try {
+            return JSON.readTree(response.body());
+        }
+        catch (JacksonException ex) {
+            throw new E3Exception(E3Exception.Kind.REJECTED, response.statusCode(), null, null,
+                    "Unreadable answer from " + response.uri().getPath(), ex);
+        }
+    }
+
+    private static String problemCode(HttpResponse<String> response) {
+        if (response.body() == null || response.body().isBlank()) {
+            return null;
+        }
+        try {
+            return text(JSON.readTree(response.body()), "code");
+        }
+        catch (JacksonException ex) {
+            return null;
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asString();
+    }
+
+    private static java.util.Optional<Duration> seconds(String value) {
+        try {
+            return java.util.Optional.of(Duration.ofSeconds(Long.parseLong(value.trim())));
+        }
+        catch (NumberFormatException ex) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    private static String describe(IOException ex) {
+        String message = ex.getMessage();
+        return ex.getClass().getSimpleName() + (message != null ? " " + message : "");
+    }
+
+    /** Accepts no new requests; those in flight finish. */
+    void shutdown() {
+        http.shutdown();
+    }
+
+    @Override
+    public void close() {
+        http.shutdownNow();
+    }
+}

@@ -1,0 +1,119 @@
+package dev.edp.agent;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import dev.edp.agent.cli.AgentCli;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static dev.edp.agent.DeviceAgentIntegrationTests.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code edp-agent onboard | run | status | simulate} against the in-process E3. */
+class AgentCliIntegrationTests {
+
+    @TempDir
+    Path temp;
+
+    FakeE3 e3;
+    Path trust;
+
+    @BeforeEach
+    void startE3() throws Exception {
+        e3 = new FakeE3();
+        trust = temp.resolve("ca.pem");
+        Files.writeString(trust, Pems.write(List.of(e3.ca.root)));
+    }
+
+    @AfterEach
+    void stopE3() {
+        e3.close();
+    }
+
+    @Test
+    void onboardRunStatusAndExitCodeThreeWhenRevoked() throws Exception {
+        Path dir = temp.resolve("device");
+        assertThat(AgentCli.execute("onboard", "--e3", e3.url().toString(), "--token", FakeE3.TOKEN, "--trust",
+                trust.toString(), "--dir", dir.toString())).isZero();
+        DeviceStore store = new DeviceStore(dir);
+        assertThat(store.exists()).isTrue();
+        // A second onboarding into the same directory is refused instead of overwriting the key.
+        assertThat(AgentCli.execute("onboard", "--e3", e3.url().toString(), "--token", FakeE3.TOKEN, "--trust",
+                trust.toString(), "--dir", dir.toString())).isEqualTo(1);
+
+        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> AgentCli.execute("run", "--dir",
+                dir.toString(), "--interval", "200ms", "--executor", "simulated"));
+        await(() -> e3.heartbeats.get() >= 2, "heartbeats from edp-agent run");
+        await(() -> {
+            try {
+                return store.readStatus() != null && !store.readStatus().path("lastHeartbeat").isNull();
+            }
+            catch (Exception ex) {
+                return false;
+            }
+        }, "status with a heartbeat");
+
+        String status = capture(() -> assertThat(AgentCli.execute("status", "--dir", dir.toString())).isZero());
+        assertThat(status).contains(store.credentials().identity().deviceId().toString())
+                .contains("Last heartbeat 20").contains("running (pid");
+
+        e3.revoked.add(store.credentials().certificate().getSerialNumber());
+        assertThat(run.get(10, TimeUnit.SECONDS)).isEqualTo(3);
+        assertThat(capture(() -> AgentCli.execute("status", "--dir", dir.toString()))).contains("not running (REVOKED)");
+    }
+
+    @Test
+    void simulatesDevicesFromATokenFileAndPrintsAFinalReport() throws Exception {
+        Path tokens = temp.resolve("tokens.txt");
+        Files.write(tokens, Collections.nCopies(5, FakeE3.TOKEN));
+        String output = capture(() -> assertThat(AgentCli.execute("simulate", "--devices", "5", "--e3",
+                e3.url().toString(), "--trust", trust.toString(), "--tokens-file", tokens.toString(), "--interval",
+                "300ms", "--ramp-up", "200ms", "--duration", "3s", "--summary-every", "1s")).isZero());
+        assertThat(e3.devices).hasSize(5);
+        assertThat(e3.heartbeats.get()).isGreaterThanOrEqualTo(10);
+        assertThat(output).contains("devices online 5/5").contains("heartbeats/s")
+                .contains("Simulation finished").contains("5 of 5 devices onboarded (0 failed)");
+    }
+
+    @Test
+    void simulatorLibraryRunsDevicesInProcess() throws Exception {
+        AgentOptions options = AgentOptions.defaults().withHeartbeatInterval(Duration.ofMillis(300))
+                .withLongPollSeconds(1).withMetrics(HostMetrics.simulated())
+                .withExecutor(() -> new SimulatedExecutor(Duration.ofMillis(100)));
+        try (Simulator simulator = new Simulator(new Simulator.Settings(3, e3.url(), e3.trust(), name -> FakeE3.TOKEN,
+                options, Duration.ZERO, "lib"))) {
+            simulator.start();
+            await(() -> simulator.snapshot().online() == 3, "three devices online");
+            e3.desire("r1", "img:1");
+            await(() -> simulator.agents().stream().allMatch(a -> a.containers().size() == 1
+                    && a.containers().getFirst().state().equals("ready")), "every device runs the release");
+            e3.revoked.add(simulator.agents().getFirst().credentials().certificate().getSerialNumber());
+            await(() -> simulator.snapshot().stopped().getOrDefault("REVOKED", 0L) == 1, "one device revoked");
+            assertThat(simulator.snapshot().errors()).containsKey("401");
+        }
+    }
+
+    private static String capture(Runnable action) {
+        PrintStream original = System.out;
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+        try {
+            action.run();
+        }
+        finally {
+            System.setOut(original);
+        }
+        return buffer.toString(StandardCharsets.UTF_8);
+    }
+}
