@@ -83,7 +83,9 @@ final class IdentityProvider implements AutoCloseable {
                 "EDP_ISSUER_URI", keycloakUrl + "/realms/" + EdpRealm.NAME,
                 "EDP_PORTAL_CLIENT_SECRET", portalSecret,
                 "EDP_MASTERDATA_CLIENT_SECRET", masterdataSecret,
-                "EDP_SERVICES_CLIENT_SECRET", servicesSecret);
+                "EDP_SERVICES_CLIENT_SECRET", servicesSecret,
+                // monitoring's service health checker watches Keycloak too
+                "EDP_KEYCLOAK_HEALTH_URL", "http://localhost:" + (MANAGEMENT_PORT + settings.portOffset()) + "/health/ready");
         return new IdentityProvider(builder.build(), httpPort, adminPassword, automationSecret, servicesSecret, environment);
     }
 

@@ -40,7 +40,8 @@ public class ReportBuffer implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(ReportBuffer.class);
 
     /** A heartbeat as received. */
-    record Heartbeat(UUID deviceId, UUID customerId, Instant receivedAt, HeartbeatRequest values) {
+    record Heartbeat(UUID deviceId, UUID customerId, Instant receivedAt, Instant certificateNotAfter,
+            HeartbeatRequest values) {
     }
 
     /** A container report as received. */
@@ -78,7 +79,8 @@ public class ReportBuffer implements SmartLifecycle {
     }
 
     void heartbeat(DevicePrincipal device, HeartbeatRequest values) {
-        heartbeats.put(device.deviceId(), new Heartbeat(device.deviceId(), device.customerId(), clock.instant(), values));
+        heartbeats.put(device.deviceId(), new Heartbeat(device.deviceId(), device.customerId(), clock.instant(),
+                device.certificateNotAfter(), values));
         received.increment();
     }
 
@@ -86,6 +88,17 @@ public class ReportBuffer implements SmartLifecycle {
         reports.put(device.deviceId(),
                 new ContainerReport(device.deviceId(), device.customerId(), clock.instant(), List.copyOf(containers)));
         containerReports.increment();
+    }
+
+    /**
+     * Drops what this replica holds for a decommissioned device (the writer also skips devices
+     * recorded as decommissioned, which covers the other replicas' buffers).
+     * @param deviceId the device
+     */
+    public void forget(UUID deviceId) {
+        heartbeats.remove(deviceId);
+        reports.remove(deviceId);
+        writer.forget(deviceId);
     }
 
     /** Writes what is buffered now; one flush at a time. */

@@ -9,8 +9,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
@@ -49,8 +51,9 @@ class ReportWriter {
     private static final String UPSERT_STATUS = """
             INSERT INTO device_status (device_id, customer_id, connectivity, connectivity_changed_at, last_seen,
                 uptime_seconds, agent_version, os_version, cpu_load, memory_used, memory_total, system_disk_used,
-                system_disk_total, container_disk_used, container_disk_total, containers_running, containers_total)
-            VALUES (?, ?, 'ONLINE', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                system_disk_total, container_disk_used, container_disk_total, containers_running, containers_total,
+                certificate_not_after)
+            VALUES (?, ?, 'ONLINE', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (device_id) DO UPDATE SET customer_id = EXCLUDED.customer_id, connectivity = 'ONLINE',
                 connectivity_changed_at = CASE WHEN device_status.connectivity = 'ONLINE'
                     THEN device_status.connectivity_changed_at ELSE EXCLUDED.connectivity_changed_at END,
@@ -60,7 +63,8 @@ class ReportWriter {
                 memory_total = EXCLUDED.memory_total, system_disk_used = EXCLUDED.system_disk_used,
                 system_disk_total = EXCLUDED.system_disk_total, container_disk_used = EXCLUDED.container_disk_used,
                 container_disk_total = EXCLUDED.container_disk_total,
-                containers_running = EXCLUDED.containers_running, containers_total = EXCLUDED.containers_total
+                containers_running = EXCLUDED.containers_running, containers_total = EXCLUDED.containers_total,
+                certificate_not_after = coalesce(EXCLUDED.certificate_not_after, device_status.certificate_not_after)
             WHERE device_status.last_seen <= EXCLUDED.last_seen""";
 
     private static final String INSERT_HISTORY = """
@@ -73,6 +77,11 @@ class ReportWriter {
     private static final String INSERT_EVENT = """
             INSERT INTO connectivity_event (device_id, customer_id, from_state, to_state, at)
             VALUES (?, ?, ?, 'ONLINE', ?)""";
+
+    /** Devices of the batch that were decommissioned: their reports are dropped. */
+    private static final String DECOMMISSIONED = """
+            SELECT d.device_id FROM decommissioned_device d JOIN unnest(CAST(? AS uuid[])) AS batch(id)
+            ON d.device_id = batch.id""";
 
     private static final String DELETE_CONTAINERS = """
             DELETE FROM container_status c USING unnest(CAST(? AS uuid[])) AS batch(id)
@@ -108,8 +117,16 @@ class ReportWriter {
                 .description("Rows written by heartbeat flushes").register(meters);
     }
 
-    void write(List<Heartbeat> heartbeats, List<ContainerReport> reports) {
-        List<Heartbeat> beats = heartbeats.stream().sorted(Comparator.comparing(Heartbeat::deviceId)).toList();
+    void forget(UUID deviceId) {
+        lastBucket.remove(deviceId);
+    }
+
+    void write(List<Heartbeat> allHeartbeats, List<ContainerReport> allReports) {
+        Set<UUID> decommissioned = decommissioned(allHeartbeats, allReports);
+        List<Heartbeat> beats = allHeartbeats.stream().filter(beat -> !decommissioned.contains(beat.deviceId()))
+                .sorted(Comparator.comparing(Heartbeat::deviceId)).toList();
+        List<ContainerReport> reports = allReports.stream()
+                .filter(report -> !decommissioned.contains(report.deviceId())).toList();
         List<Heartbeat> history = beats.stream()
                 .filter(beat -> !Long.valueOf(bucket(beat.receivedAt())).equals(lastBucket.get(beat.deviceId())))
                 .toList();
@@ -149,6 +166,24 @@ class ReportWriter {
         statusRows.increment(beats.size());
         historyRows.increment(history.size());
         events.increment(written);
+    }
+
+    /*
+     * Read before the transaction: a device decommissioned between this read and the upsert comes
+     * back as a status row, which the next alert evaluation deletes again (AlertService#evaluate).
+     */
+    private Set<UUID> decommissioned(List<Heartbeat> beats, List<ContainerReport> reports) {
+        List<UUID> ids = new ArrayList<>(beats.size() + reports.size());
+        beats.forEach(beat -> ids.add(beat.deviceId()));
+        reports.forEach(report -> ids.add(report.deviceId()));
+        if (ids.isEmpty()) {
+            return Set.of();
+        }
+        Set<UUID> found = new HashSet<>();
+        jdbc.query(DECOMMISSIONED, row -> {
+            found.add(row.getObject(1, UUID.class));
+        }, array(ids));
+        return found;
     }
 
     private Map<UUID, String> lock(List<Heartbeat> beats) {
@@ -191,6 +226,8 @@ class ReportWriter {
         ps.setLong(14, v.containerDisk().totalBytes());
         ps.setInt(15, v.containers().running());
         ps.setInt(16, v.containers().total());
+        ps.setObject(17, beat.certificateNotAfter() == null ? null : timestamp(beat.certificateNotAfter()),
+                Types.TIMESTAMP_WITH_TIMEZONE);
     }
 
     private void setHistory(PreparedStatement ps, Heartbeat beat) throws SQLException {

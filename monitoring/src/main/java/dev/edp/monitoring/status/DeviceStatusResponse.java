@@ -21,11 +21,12 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param systemDisk system partition
  * @param containerDisk container partition
  * @param containers container summary from the heartbeat
+ * @param certificateNotAfter end of the device certificate's validity, as E3 last reported it (null: not known)
  * @param containerStates the last container report (only on a single device's status)
  */
 record DeviceStatusResponse(UUID deviceId, UUID customerId, String connectivity, Instant connectivityChangedAt,
         Instant lastSeen, long uptimeSeconds, String agentVersion, String osVersion, double cpuLoad, Usage memory,
-        Usage systemDisk, Usage containerDisk, Containers containers,
+        Usage systemDisk, Usage containerDisk, Containers containers, Instant certificateNotAfter,
         @JsonInclude(JsonInclude.Include.NON_NULL) List<ContainerState> containerStates) {
 
     record Usage(long usedBytes, long totalBytes) {
@@ -39,6 +40,7 @@ record DeviceStatusResponse(UUID deviceId, UUID customerId, String connectivity,
 
     DeviceStatusResponse withContainerStates(List<ContainerState> states) {
         return new DeviceStatusResponse(deviceId, customerId, connectivity, connectivityChangedAt, lastSeen,
-                uptimeSeconds, agentVersion, osVersion, cpuLoad, memory, systemDisk, containerDisk, containers, states);
+                uptimeSeconds, agentVersion, osVersion, cpuLoad, memory, systemDisk, containerDisk, containers,
+                certificateNotAfter, states);
     }
 }

@@ -20,7 +20,7 @@ class StatusRepository {
     private static final String COLUMNS = """
             device_id, customer_id, connectivity, connectivity_changed_at, last_seen, uptime_seconds, agent_version,
             os_version, cpu_load, memory_used, memory_total, system_disk_used, system_disk_total,
-            container_disk_used, container_disk_total, containers_running, containers_total""";
+            container_disk_used, container_disk_total, containers_running, containers_total, certificate_not_after""";
 
     /** A device that went offline. */
     record WentOffline(UUID deviceId, UUID customerId) {
@@ -122,11 +122,16 @@ class StatusRepository {
                 row.getFloat("cpu_load"), usage(row, "memory"), usage(row, "system_disk"),
                 usage(row, "container_disk"),
                 new DeviceStatusResponse.Containers(row.getInt("containers_running"), row.getInt("containers_total")),
-                null);
+                nullableInstant(row, "certificate_not_after"), null);
     }
 
     private static DeviceStatusResponse.Usage usage(ResultSet row, String prefix) throws SQLException {
         return new DeviceStatusResponse.Usage(row.getLong(prefix + "_used"), row.getLong(prefix + "_total"));
+    }
+
+    private static Instant nullableInstant(ResultSet row, String column) throws SQLException {
+        OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
     }
 
     private static Instant instant(ResultSet row, String column) throws SQLException {

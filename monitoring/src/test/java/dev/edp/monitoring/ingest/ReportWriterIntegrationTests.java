@@ -46,6 +46,6 @@ class ReportWriterIntegrationTests {
         HeartbeatRequest values = new HeartbeatRequest(uptime, "1.0.0", "os", 1.0, usage, usage, usage,
                 new HeartbeatRequest.Containers(1, 2));
         Instant now = Instant.now();
-        return devices.stream().map(device -> new ReportBuffer.Heartbeat(device, customer, now, values)).toList();
+        return devices.stream().map(device -> new ReportBuffer.Heartbeat(device, customer, now, null, values)).toList();
     }
 }

@@ -59,11 +59,28 @@ public final class Devices {
      * @return E3's assertion for that request, valid 30 s
      */
     public static String assertion(UUID device, UUID customer, String method, String path) {
+        return assertion(device, customer, method, path, null);
+    }
+
+    /**
+     * @param device device id
+     * @param customer its customer
+     * @param method request method
+     * @param path request path
+     * @param certificateNotAfter the device certificate's end of validity E3 reports ({@code cert_exp}), or null
+     * @return E3's assertion for that request, valid 30 s
+     */
+    public static String assertion(UUID device, UUID customer, String method, String path,
+            Instant certificateNotAfter) {
         Instant now = Instant.now();
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer("edp-e3").subject(device.toString())
+        JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder().issuer("edp-e3").subject(device.toString())
                 .audience("monitoring").claim("customer_id", customer.toString()).claim("serial", "0a1b")
                 .issueTime(Date.from(now)).notBeforeTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(30)))
-                .claim("htm", method).claim("htp", path).build();
+                .claim("htm", method).claim("htp", path);
+        if (certificateNotAfter != null) {
+            builder.claim("cert_exp", certificateNotAfter.getEpochSecond());
+        }
+        JWTClaimsSet claims = builder.build();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(KEY.getKeyID()).build(), claims);
         try {
             jwt.sign(new ECDSASigner(KEY));
@@ -86,6 +103,22 @@ public final class Devices {
     public static HttpResponse<String> post(String baseUrl, UUID device, UUID customer, String path, String json) {
         return ServiceSmokeChecks.send("POST", baseUrl + path, "application/json", json, null,
                 Map.of("X-EDP-Device-Assertion", assertion(device, customer, "POST", path)));
+    }
+
+    /**
+     * Posts as a device whose certificate ends at {@code certificateNotAfter}.
+     * @param baseUrl the service's application URL
+     * @param device device id
+     * @param customer its customer
+     * @param path request path
+     * @param json body
+     * @param certificateNotAfter end of the device certificate's validity
+     * @return the response
+     */
+    public static HttpResponse<String> post(String baseUrl, UUID device, UUID customer, String path, String json,
+            Instant certificateNotAfter) {
+        return ServiceSmokeChecks.send("POST", baseUrl + path, "application/json", json, null,
+                Map.of("X-EDP-Device-Assertion", assertion(device, customer, "POST", path, certificateNotAfter)));
     }
 
     /**

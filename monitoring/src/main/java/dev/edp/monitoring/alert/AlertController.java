@@ -1,0 +1,100 @@
+package dev.edp.monitoring.alert;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import dev.edp.platform.problem.EdpException;
+import dev.edp.platform.security.Tenant;
+import dev.edp.platform.web.Cursor;
+import dev.edp.platform.web.KeysetPage;
+import dev.edp.platform.web.KeysetQuery;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Alerts of the caller's customer (platform alerts only for platform admins); another customer's
+ * alert is 404 like an unknown one.
+ */
+@RestController
+@RequestMapping("/api/monitoring/v1/alerts")
+class AlertController {
+
+    private static final Map<String, KeysetQuery.Column> SORTS = Map.of("openedAt",
+            new KeysetQuery.Column("opened_at", KeysetQuery.Kind.TIMESTAMP));
+
+    private final AlertRepository alerts;
+    private final java.time.Clock clock;
+
+    AlertController(AlertRepository alerts, java.time.Clock clock) {
+        this.alerts = alerts;
+        this.clock = clock;
+    }
+
+    @GetMapping
+    @PreAuthorize("hasRole('viewer')")
+    KeysetPage<AlertResponse> list(Tenant tenant, @RequestParam(required = false) UUID customerId,
+            @RequestParam(required = false) String state, @RequestParam(required = false) String type,
+            @RequestParam(required = false) String sort, @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) String cursor) {
+        Optional<UUID> scope = tenant.listScope(Optional.ofNullable(customerId));
+        Boolean open = switch (state == null ? "" : state.toUpperCase()) {
+            case "" -> null;
+            case "OPEN" -> true;
+            case "RESOLVED" -> false;
+            default -> throw new EdpException(HttpStatus.BAD_REQUEST, "INVALID_STATE", "Invalid state",
+                    "state must be OPEN or RESOLVED.");
+        };
+        AlertType alertType = null;
+        if (type != null) {
+            try {
+                alertType = AlertType.valueOf(type);
+            }
+            catch (IllegalArgumentException ex) {
+                throw new EdpException(HttpStatus.BAD_REQUEST, "INVALID_TYPE", "Invalid alert type",
+                        "type must be one of " + List.of(AlertType.values()) + ".");
+            }
+        }
+        KeysetQuery order = KeysetQuery.parse(sort, "-openedAt", SORTS);
+        int size = Cursor.limit(limit);
+        Map<String, Object> after = order.after(cursor);
+        return KeysetPage.of(alerts.page(scope.orElse(null), open, alertType, order, after, size), size,
+                alert -> order.cursorOf(alert.openedAt(), alert.id()));
+    }
+
+    @GetMapping("/{id}")
+    @PreAuthorize("hasRole('viewer')")
+    AlertResponse get(Tenant tenant, @PathVariable UUID id) {
+        return visible(tenant, id);
+    }
+
+    /** Idempotent: acknowledging twice keeps the first acknowledgement. */
+    @PostMapping("/{id}/acknowledge")
+    @PreAuthorize("hasRole('operator')")
+    AlertResponse acknowledge(Tenant tenant, @PathVariable UUID id) {
+        AlertResponse alert = visible(tenant, id);
+        if (alert.acknowledgedAt() != null) {
+            return alert;
+        }
+        if (alert.resolvedAt() != null) {
+            throw new EdpException(HttpStatus.CONFLICT, "ALERT_RESOLVED", "Alert already resolved",
+                    "Alert " + id + " resolved at " + alert.resolvedAt() + "; there is nothing to acknowledge.");
+        }
+        return alerts.acknowledge(id, tenant.username(), clock.instant()).or(() -> alerts.find(id)).orElseThrow();
+    }
+
+    private AlertResponse visible(Tenant tenant, UUID id) {
+        AlertResponse alert = alerts.find(id).orElseThrow(() -> new EdpException(HttpStatus.NOT_FOUND, "NOT_FOUND",
+                "Not found", "Alert " + id + " was not found."));
+        tenant.requireAccess(alert.customerId(), "Alert " + id);
+        return alert;
+    }
+}

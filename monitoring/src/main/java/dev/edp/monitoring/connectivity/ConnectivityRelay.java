@@ -1,0 +1,140 @@
+package dev.edp.monitoring.connectivity;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+import dev.edp.platform.client.ServiceCallException;
+import dev.edp.platform.client.ServiceCalls;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.web.client.RestClientException;
+
+/**
+ * Relays the {@code connectivity_event} outbox to device-management
+ * ({@code POST /api/devices/v1/internal/connectivity}) with this service's own token: every
+ * {@code edp.monitoring.connectivity-relay.interval} on one replica at a time (ShedLock), in id
+ * order, at most {@value #BATCH} rows per call, marked {@code relayed_at} only after a 2xx. On a
+ * failure the rows stay and the relay waits (1 s, doubling up to {@code max-backoff}) before trying
+ * again: at-least-once, so device-management must accept a batch twice (it applies the newest
+ * {@code at} per device).
+ */
+@Component
+class ConnectivityRelay {
+
+    static final int BATCH = 1000;
+    static final String PATH = "/api/devices/v1/internal/connectivity";
+    /** Batches per run: keeps a run well inside the lock's lockAtMostFor even at the 10 s read timeout. */
+    static final int MAX_BATCHES_PER_RUN = 10;
+
+    private static final Logger log = LoggerFactory.getLogger(ConnectivityRelay.class);
+    private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+
+    /** One change, as device-management receives it. */
+    record Event(UUID deviceId, UUID customerId, boolean online, Instant at) {
+    }
+
+    /** The request body. */
+    record Batch(List<Event> events) {
+    }
+
+    private record Row(long id, Event event) {
+    }
+
+    private final JdbcClient jdbc;
+    private final ServiceCalls calls;
+    private final Clock clock;
+    private final Duration maxBackoff;
+    private final Counter relayed;
+    private final Counter failures;
+    private Duration backoff = Duration.ZERO;
+    private volatile Instant nextAttempt = Instant.MIN;
+
+    ConnectivityRelay(JdbcClient jdbc, ServiceCalls calls, Clock clock,
+            @Value("${edp.monitoring.connectivity-relay.max-backoff:1m}") Duration maxBackoff, MeterRegistry meters) {
+        this.jdbc = jdbc;
+        this.calls = calls;
+        this.clock = clock;
+        this.maxBackoff = maxBackoff;
+        this.relayed = Counter.builder("edp.connectivity.relayed").description("Connectivity events device-management accepted")
+                .register(meters);
+        this.failures = Counter.builder("edp.connectivity.relay.failures")
+                .description("Relay calls to device-management that failed (events kept, retried)").register(meters);
+    }
+
+    @Scheduled(fixedDelayString = "${edp.monitoring.connectivity-relay.interval:1s}")
+    @SchedulerLock(name = "monitoring-connectivity-relay", lockAtMostFor = "PT2M")
+    public void scheduled() {
+        if (clock.instant().isBefore(nextAttempt)) {
+            return;
+        }
+        relay();
+    }
+
+    /**
+     * Sends pending events in batches until none are left or a call fails.
+     * @return how many were relayed
+     */
+    synchronized int relay() {
+        int total = 0;
+        for (int batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
+            List<Row> rows = pending();
+            if (rows.isEmpty()) {
+                return total;
+            }
+            try {
+                calls.to("device-management").post().uri(PATH)
+                        .body(new Batch(rows.stream().map(Row::event).toList())).retrieve().toBodilessEntity();
+            }
+            catch (ServiceCallException | RestClientException | IllegalStateException ex) {
+                // IllegalStateException: no instance of device-management registered (load balancer).
+                failures.increment();
+                backoff = backoff.isZero() ? FIRST_BACKOFF : min(backoff.multipliedBy(2), maxBackoff);
+                nextAttempt = clock.instant().plus(backoff);
+                log.warn("Relaying {} connectivity events to device-management failed, retrying in {}: {}",
+                        rows.size(), backoff, ex.getMessage());
+                return total;
+            }
+            backoff = Duration.ZERO;
+            nextAttempt = Instant.MIN;
+            jdbc.sql("UPDATE connectivity_event SET relayed_at = now() WHERE id = ANY(:ids)")
+                    .param("ids", rows.stream().map(Row::id).toArray(Long[]::new)).update();
+            relayed.increment(rows.size());
+            total += rows.size();
+            if (rows.size() < BATCH) {
+                return total;
+            }
+        }
+        return total;
+    }
+
+    private List<Row> pending() {
+        return jdbc.sql("""
+                SELECT id, device_id, customer_id, to_state, at FROM connectivity_event
+                WHERE relayed_at IS NULL ORDER BY id LIMIT :limit""")
+                .param("limit", BATCH).query(ConnectivityRelay::row).list();
+    }
+
+    private static Row row(ResultSet row, int i) throws SQLException {
+        return new Row(row.getLong("id"), new Event(row.getObject("device_id", UUID.class),
+                row.getObject("customer_id", UUID.class), "ONLINE".equals(row.getString("to_state")),
+                row.getObject("at", OffsetDateTime.class).toInstant()));
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+}

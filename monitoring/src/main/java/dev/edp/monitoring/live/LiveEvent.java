@@ -1,0 +1,13 @@
+package dev.edp.monitoring.live;
+
+import java.util.UUID;
+
+/**
+ * A stored live event.
+ * @param id the {@code live_event} id, sent as the SSE {@code id}
+ * @param customerId its customer, or null for a platform event
+ * @param type the SSE {@code event} name
+ * @param data the JSON payload, as stored
+ */
+record LiveEvent(long id, UUID customerId, String type, String data) {
+}

@@ -1,0 +1,52 @@
+package dev.edp.monitoring.live;
+
+import java.util.Optional;
+import java.util.UUID;
+
+import dev.edp.platform.security.Tenant;
+
+import org.springframework.http.MediaType;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/** The portal's live event stream (Server-Sent Events), filtered to what the caller may see. */
+@RestController
+@RequestMapping("/api/monitoring/v1/events")
+class LiveEventController {
+
+    private final LiveEventHub hub;
+
+    LiveEventController(LiveEventHub hub) {
+        this.hub = hub;
+    }
+
+    /**
+     * A customer's user gets their customer's events; a platform admin gets all (platform events
+     * included) or, with {@code customerId}, one customer's.
+     */
+    @GetMapping(path = "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    @PreAuthorize("hasRole('viewer')")
+    SseEmitter stream(Tenant tenant, @RequestParam(required = false) UUID customerId,
+            @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+        Optional<UUID> scope = tenant.listScope(Optional.ofNullable(customerId));
+        return hub.connect(scope.map(Visibility::customer).orElseGet(Visibility::everything), parse(lastEventId));
+    }
+
+    /** An id this service did not hand out is ignored: the client gets live events from now on. */
+    private static Long parse(String lastEventId) {
+        if (lastEventId == null || lastEventId.isBlank()) {
+            return null;
+        }
+        try {
+            return Long.parseLong(lastEventId.trim());
+        }
+        catch (NumberFormatException ex) {
+            return null;
+        }
+    }
+}

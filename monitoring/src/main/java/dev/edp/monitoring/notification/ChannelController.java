@@ -1,0 +1,197 @@
+package dev.edp.monitoring.notification;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.edp.platform.problem.EdpException;
+import dev.edp.platform.security.Tenant;
+import dev.edp.platform.web.Cursor;
+import dev.edp.platform.web.KeysetPage;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * A customer's notification channels (customer admins). A webhook's secret is shown once, in the
+ * answer to its creation; another customer's channel is 404.
+ */
+@RestController
+@RequestMapping("/api/monitoring/v1/notification-channels")
+class ChannelController {
+
+    /** Deliberately simple: one @, no spaces, a dot in the domain. SMTP decides the rest. */
+    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+$");
+
+    /**
+     * @param customerId the customer (platform admins must say; others default to their own)
+     * @param name a name for people
+     * @param type EMAIL or WEBHOOK
+     * @param emails EMAIL: 1–20 addresses
+     * @param url WEBHOOK: an https URL
+     * @param secret WEBHOOK: the signing secret (16–200 characters); generated when absent
+     */
+    record ChannelRequest(UUID customerId, @NotBlank @Size(max = 100) String name, @NotNull String type,
+            @Size(max = 20) List<@NotBlank @Size(max = 254) String> emails, @Size(max = 2000) String url,
+            @Size(min = 16, max = 200) String secret) {
+    }
+
+    /**
+     * A channel.
+     * @param secret only in the answer to the creation of a webhook
+     */
+    record ChannelResponse(UUID id, UUID customerId, String name, String type,
+            @JsonInclude(JsonInclude.Include.NON_NULL) List<String> emails,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String url, Instant createdAt,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String secret) {
+    }
+
+    private final ChannelRepository channels;
+    private final NotificationProperties properties;
+    private final Clock clock;
+
+    ChannelController(ChannelRepository channels, NotificationProperties properties, Clock clock) {
+        this.channels = channels;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    @GetMapping
+    @PreAuthorize("hasRole('customer-admin')")
+    KeysetPage<ChannelResponse> list(Tenant tenant, @RequestParam(required = false) UUID customerId,
+            @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
+        Optional<UUID> scope = tenant.listScope(Optional.ofNullable(customerId));
+        int size = Cursor.limit(limit);
+        List<String> after = Cursor.decode(cursor, 1);
+        UUID afterId = null;
+        if (!after.isEmpty()) {
+            try {
+                afterId = UUID.fromString(after.getFirst());
+            }
+            catch (IllegalArgumentException ex) {
+                throw new EdpException(HttpStatus.BAD_REQUEST, "INVALID_CURSOR", "Invalid cursor",
+                        "The cursor is not one this list handed out. Start again without a cursor.");
+            }
+        }
+        return KeysetPage.of(channels.page(scope.orElse(null), afterId, size), size,
+                channel -> List.of(channel.id().toString()));
+    }
+
+    @GetMapping("/{id}")
+    @PreAuthorize("hasRole('customer-admin')")
+    ChannelResponse get(Tenant tenant, @PathVariable UUID id) {
+        return visible(tenant, id);
+    }
+
+    @PostMapping
+    @PreAuthorize("hasRole('customer-admin')")
+    ResponseEntity<ChannelResponse> create(Tenant tenant, @Valid @RequestBody ChannelRequest request) {
+        UUID customer = tenant.owningCustomer(Optional.ofNullable(request.customerId()));
+        Map<String, String> errors = new LinkedHashMap<>();
+        List<String> emails = null;
+        String url = null;
+        String secret = null;
+        switch (request.type()) {
+            case "EMAIL" -> {
+                if (request.emails() == null || request.emails().isEmpty()) {
+                    errors.put("emails", "at least one address is required");
+                }
+                else {
+                    emails = request.emails().stream().map(String::trim).distinct().toList();
+                    for (int i = 0; i < request.emails().size(); i++) {
+                        if (!EMAIL.matcher(request.emails().get(i).trim()).matches()) {
+                            errors.put("emails[" + i + "]", "not an e-mail address");
+                        }
+                    }
+                }
+                if (request.url() != null) {
+                    errors.put("url", "only for WEBHOOK channels");
+                }
+                if (request.secret() != null) {
+                    errors.put("secret", "only for WEBHOOK channels");
+                }
+            }
+            case "WEBHOOK" -> {
+                url = request.url();
+                String problem = checkUrl(url);
+                if (problem != null) {
+                    errors.put("url", problem);
+                }
+                if (request.emails() != null) {
+                    errors.put("emails", "only for EMAIL channels");
+                }
+                secret = request.secret() == null ? Webhooks.newSecret() : request.secret();
+            }
+            default -> errors.put("type", "must be EMAIL or WEBHOOK");
+        }
+        if (!errors.isEmpty()) {
+            EdpException ex = new EdpException(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "Invalid request",
+                    "The request has %d invalid field(s).".formatted(errors.size()));
+            ex.getBody().setProperty("errors", errors.entrySet().stream()
+                    .map(error -> Map.of("field", error.getKey(), "message", error.getValue())).toList());
+            throw ex;
+        }
+        ChannelResponse created = channels.create(UUID.randomUUID(), customer, request.name().trim(), request.type(),
+                emails, url, secret, clock.instant());
+        ChannelResponse withSecret = new ChannelResponse(created.id(), created.customerId(), created.name(),
+                created.type(), created.emails(), created.url(), created.createdAt(), secret);
+        return ResponseEntity.created(URI.create("/api/monitoring/v1/notification-channels/" + created.id()))
+                .body(withSecret);
+    }
+
+    @DeleteMapping("/{id}")
+    @PreAuthorize("hasRole('customer-admin')")
+    ResponseEntity<Void> delete(Tenant tenant, @PathVariable UUID id) {
+        visible(tenant, id);
+        channels.delete(id);
+        return ResponseEntity.noContent().build();
+    }
+
+    private String checkUrl(String url) {
+        if (url == null || url.isBlank()) {
+            return "required for WEBHOOK channels";
+        }
+        try {
+            URI uri = new URI(url);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
+            boolean allowed = scheme.equals("https") || (scheme.equals("http") && properties.allowHttpWebhooks());
+            if (!allowed) {
+                return properties.allowHttpWebhooks() ? "must be an http(s) URL" : "must be an https URL";
+            }
+            if (uri.getHost() == null || uri.getUserInfo() != null) {
+                return "must be an absolute URL with a host and without credentials";
+            }
+            return null;
+        }
+        catch (java.net.URISyntaxException ex) {
+            return "not a valid URL";
+        }
+    }
+
+    private ChannelResponse visible(Tenant tenant, UUID id) {
+        ChannelResponse channel = channels.find(id).orElseThrow(() -> new EdpException(HttpStatus.NOT_FOUND,
+                "NOT_FOUND", "Not found", "Notification channel " + id + " was not found."));
+        tenant.requireAccess(channel.customerId(), "Notification channel " + id);
+        return channel;
+    }
+}

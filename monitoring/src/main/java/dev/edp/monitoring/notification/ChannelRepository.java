@@ -1,0 +1,85 @@
+package dev.edp.monitoring.notification;
+
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import dev.edp.platform.web.KeysetQuery;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Notification channels; the secret is written, never read back here (only the sender reads it). */
+@Repository
+class ChannelRepository {
+
+    private static final String COLUMNS = "id, customer_id, name, type, emails, url, created_at";
+
+    private final JdbcClient jdbc;
+
+    ChannelRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    ChannelController.ChannelResponse create(UUID id, UUID customerId, String name, String type, List<String> emails,
+            String url, String secret, Instant at) {
+        return jdbc.sql("""
+                INSERT INTO notification_channel (id, customer_id, name, type, emails, url, secret, created_at)
+                VALUES (:id, :customerId, :name, :type, CAST(:emails AS text[]), :url, :secret, :at)
+                RETURNING %s""".formatted(COLUMNS))
+                .param("id", id).param("customerId", customerId).param("name", name).param("type", type)
+                .param("emails", emails == null ? null : textArray(emails)).param("url", url).param("secret", secret)
+                .param("at", KeysetQuery.timestamp(at))
+                .query(ChannelRepository::channel).single();
+    }
+
+    Optional<ChannelController.ChannelResponse> find(UUID id) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM notification_channel WHERE id = :id").param("id", id)
+                .query(ChannelRepository::channel).optional();
+    }
+
+    /** {@code limit + 1} channels after {@code afterId}, by id. */
+    List<ChannelController.ChannelResponse> page(UUID customerId, UUID afterId, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM notification_channel WHERE TRUE");
+        if (customerId != null) {
+            sql.append(" AND customer_id = :customerId");
+        }
+        if (afterId != null) {
+            sql.append(" AND id > :afterId");
+        }
+        sql.append(" ORDER BY id LIMIT :limit");
+        JdbcClient.StatementSpec spec = jdbc.sql(sql.toString()).param("limit", limit + 1);
+        if (customerId != null) {
+            spec = spec.param("customerId", customerId);
+        }
+        if (afterId != null) {
+            spec = spec.param("afterId", afterId);
+        }
+        return spec.query(ChannelRepository::channel).list();
+    }
+
+    /** Deletes the channel and, with it, its notification records. */
+    void delete(UUID id) {
+        jdbc.sql("DELETE FROM notification_channel WHERE id = :id").param("id", id).update();
+    }
+
+    /** PostgreSQL array literal; quotes and backslashes escaped. */
+    private static String textArray(List<String> values) {
+        return values.stream().map(v -> "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
+                .collect(Collectors.joining(",", "{", "}"));
+    }
+
+    private static ChannelController.ChannelResponse channel(ResultSet row, int index) throws SQLException {
+        Array emails = row.getArray("emails");
+        return new ChannelController.ChannelResponse(row.getObject("id", UUID.class),
+                row.getObject("customer_id", UUID.class), row.getString("name"), row.getString("type"),
+                emails == null ? null : List.of((String[]) emails.getArray()), row.getString("url"),
+                row.getObject("created_at", OffsetDateTime.class).toInstant(), null);
+    }
+}

@@ -1,0 +1,243 @@
+package dev.edp.monitoring.notification;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.edp.platform.web.KeysetQuery;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.mail.SimpleMailMessage;
+import org.springframework.mail.javamail.JavaMailSender;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Sends due notifications from the outbox, on one replica at a time (ShedLock): e-mail through
+ * {@link JavaMailSender} ({@code spring.mail.*}), webhooks as a JSON POST signed with the channel's
+ * secret ({@code X-EDP-Signature: sha256=<hex HMAC-SHA256 of the body>}). A failed attempt is
+ * retried with exponential backoff; after {@code max-attempts} the notification is FAILED with its
+ * last error. Delivery is at least once: a crash between sending and recording sends again.
+ */
+@Component
+class NotificationSender {
+
+    private static final Logger log = LoggerFactory.getLogger(NotificationSender.class);
+
+    /** Stop taking more of a batch after this long, well inside the lock's lockAtMostFor. */
+    private static final long ROUND_BUDGET_NANOS = 60_000_000_000L;
+
+    /** One due notification with its alert and channel (one query per round, no per-row lookups). */
+    record Due(long id, UUID channelId, String channelType, String event, int attempts, List<String> emails,
+            String url, String secret, Payload.Alert alert) {
+    }
+
+    private final JdbcClient jdbc;
+    private final NotificationProperties properties;
+    private final NotificationProperties.Support support;
+    private final ObjectProvider<JavaMailSender> mail;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final HttpClient http;
+    private final MeterRegistry meters;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+
+    NotificationSender(JdbcClient jdbc, NotificationProperties properties, NotificationProperties.Support support,
+            ObjectProvider<JavaMailSender> mail, JsonMapper json, Clock clock, MeterRegistry meters) {
+        this.jdbc = jdbc;
+        this.properties = properties;
+        this.support = support;
+        this.mail = mail;
+        this.json = json;
+        this.clock = clock;
+        this.meters = meters;
+        this.http = HttpClient.newBuilder().connectTimeout(properties.webhookTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+        for (String type : List.of("EMAIL", "WEBHOOK")) {
+            counter("edp.notifications.sent", type);
+            counter("edp.notifications.failed", type);
+        }
+    }
+
+    @Scheduled(fixedDelayString = "${edp.monitoring.notifications.send-interval:2s}")
+    @SchedulerLock(name = "monitoring-notification-send", lockAtMostFor = "PT3M")
+    public void send() {
+        long start = System.nanoTime();
+        for (Due due : due()) {
+            if (System.nanoTime() - start > ROUND_BUDGET_NANOS) {
+                return;
+            }
+            deliver(due);
+        }
+    }
+
+    private List<Due> due() {
+        return jdbc.sql("""
+                SELECT n.id, n.channel_id, n.channel_type, n.event, n.attempts, c.emails, c.url, c.secret,
+                       a.id AS alert_id, a.type, a.customer_id, a.device_id, a.subject, a.detail, a.opened_at,
+                       a.acknowledged_at, a.resolved_at, a.resolution
+                FROM notification n JOIN alert a ON a.id = n.alert_id
+                LEFT JOIN notification_channel c ON c.id = n.channel_id
+                WHERE n.status = 'PENDING' AND n.next_attempt_at <= :now
+                ORDER BY n.next_attempt_at, n.id LIMIT :limit""")
+                .param("now", KeysetQuery.timestamp(clock.instant())).param("limit", properties.batchSize())
+                .query(NotificationSender::row).list();
+    }
+
+    private void deliver(Due due) {
+        try {
+            if ("EMAIL".equals(due.channelType())) {
+                email(due);
+            }
+            else {
+                webhook(due);
+            }
+            jdbc.sql("""
+                    UPDATE notification SET status = 'SENT', attempts = attempts + 1, sent_at = :now, last_error = NULL
+                    WHERE id = :id AND status = 'PENDING'""")
+                    .param("id", due.id()).param("now", KeysetQuery.timestamp(clock.instant())).update();
+            counter("edp.notifications.sent", due.channelType()).increment();
+        }
+        catch (RuntimeException ex) {
+            failed(due, ex);
+        }
+    }
+
+    private void failed(Due due, RuntimeException ex) {
+        int attempts = due.attempts() + 1;
+        String error = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+        error = error.length() > 2000 ? error.substring(0, 2000) : error;
+        boolean giveUp = attempts >= properties.maxAttempts();
+        Instant now = clock.instant();
+        jdbc.sql("""
+                UPDATE notification SET status = :status, attempts = :attempts, last_error = :error,
+                    next_attempt_at = :next
+                WHERE id = :id AND status = 'PENDING'""")
+                .param("id", due.id()).param("status", giveUp ? "FAILED" : "PENDING").param("attempts", attempts)
+                .param("error", error)
+                .param("next", KeysetQuery.timestamp(giveUp ? now : now.plus(properties.backoff(attempts)))).update();
+        if (giveUp) {
+            counter("edp.notifications.failed", due.channelType()).increment();
+            log.warn("Notification {} ({} {}) failed after {} attempts: {}", due.id(), due.channelType(),
+                    due.event(), attempts, error);
+        }
+        else {
+            log.info("Notification {} attempt {} failed, retrying: {}", due.id(), attempts, error);
+        }
+    }
+
+    private void email(Due due) {
+        List<String> to = due.channelId() == null ? support.emails() : due.emails();
+        if (to == null || to.isEmpty()) {
+            throw new IllegalStateException("No e-mail addresses");
+        }
+        JavaMailSender sender = mail.getIfAvailable();
+        if (sender == null) {
+            throw new IllegalStateException("No SMTP server configured (spring.mail.host)");
+        }
+        Payload.Alert alert = due.alert();
+        SimpleMailMessage message = new SimpleMailMessage();
+        message.setFrom(properties.mailFrom());
+        message.setTo(to.toArray(String[]::new));
+        message.setSubject("[EDP] " + ("OPENED".equals(due.event()) ? "Alert" : "Resolved") + ": " + alert.type()
+                + " " + alert.subject());
+        message.setText("""
+                %s alert %s
+                Type: %s
+                Subject: %s
+                Customer: %s
+                Device: %s
+                Opened: %s
+                Resolved: %s
+                Detail: %s
+                %s""".formatted("OPENED".equals(due.event()) ? "Opened" : "Resolved", alert.id(), alert.type(),
+                alert.subject(), alert.customerId() == null ? "(platform)" : alert.customerId(),
+                alert.deviceId() == null ? "-" : alert.deviceId(), alert.openedAt(),
+                alert.resolvedAt() == null ? "-" : alert.resolvedAt(), alert.detail(),
+                alert.resolution() == null ? "" : "Resolution: " + alert.resolution()));
+        sender.send(message);
+    }
+
+    private void webhook(Due due) {
+        String url = due.channelId() == null ? support.webhookUrl() : due.url();
+        String secret = due.channelId() == null ? support.webhookSecret() : due.secret();
+        if (url == null || secret == null || secret.isEmpty()) {
+            throw new IllegalStateException("No webhook URL or secret (edp.monitoring.support.webhook-*)");
+        }
+        byte[] body = json.writeValueAsBytes(new Payload(
+                "OPENED".equals(due.event()) ? "alert.opened" : "alert.resolved", due.id(), due.alert()));
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(properties.webhookTimeout())
+                .header("Content-Type", "application/json")
+                .header("X-EDP-Signature", Webhooks.signature(secret, body))
+                .header("X-EDP-Delivery", Long.toString(due.id()))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        HttpResponse<Void> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.discarding());
+        }
+        catch (java.io.IOException ex) {
+            throw new IllegalStateException("Webhook call failed: " + ex.getMessage(), ex);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted", ex);
+        }
+        if (response.statusCode() / 100 != 2) {
+            throw new IllegalStateException("Webhook answered HTTP " + response.statusCode());
+        }
+    }
+
+    private Counter counter(String name, String channelType) {
+        return counters.computeIfAbsent(name + "/" + channelType, key -> Counter.builder(name)
+                .tag("channel", channelType).description("Alert notifications by final outcome").register(meters));
+    }
+
+    private static Due row(ResultSet row, int index) throws SQLException {
+        Array emails = row.getArray("emails");
+        Instant resolvedAt = instant(row, "resolved_at");
+        Payload.Alert alert = new Payload.Alert(row.getObject("alert_id", UUID.class), row.getString("type"),
+                row.getObject("customer_id", UUID.class), row.getObject("device_id", UUID.class),
+                row.getString("subject"), row.getString("detail"), resolvedAt == null ? "OPEN" : "RESOLVED",
+                instant(row, "opened_at"), instant(row, "acknowledged_at"), resolvedAt, row.getString("resolution"));
+        return new Due(row.getLong("id"), row.getObject("channel_id", UUID.class), row.getString("channel_type"),
+                row.getString("event"), row.getInt("attempts"),
+                emails == null ? null : List.of((String[]) emails.getArray()), row.getString("url"),
+                row.getString("secret"), alert);
+    }
+
+    private static Instant instant(ResultSet row, String column) throws SQLException {
+        OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    /**
+     * The webhook body.
+     * @param event {@code alert.opened} or {@code alert.resolved}
+     * @param deliveryId the notification id (also in {@code X-EDP-Delivery}), the same on every retry
+     * @param alert the alert as it is when sent
+     */
+    record Payload(String event, long deliveryId, Alert alert) {
+
+        record Alert(UUID id, String type, UUID customerId, UUID deviceId, String subject, String detail,
+                String state, Instant openedAt, Instant acknowledgedAt, Instant resolvedAt, String resolution) {
+        }
+    }
+}

@@ -1,0 +1,247 @@
+package dev.edp.monitoring.alert;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import com.jayway.jsonpath.JsonPath;
+import dev.edp.monitoring.health.ServiceHealthChanged;
+import dev.edp.monitoring.ingest.ReportBuffer;
+import dev.edp.monitoring.support.Devices;
+import dev.edp.test.security.TestJwtIssuer;
+import dev.edp.test.service.ServiceSmokeChecks;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import static dev.edp.monitoring.alert.NotificationServers.await;
+import static dev.edp.monitoring.alert.NotificationServers.calls;
+import static dev.edp.monitoring.alert.NotificationServers.mailsTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The issue's "done when": a silent device opens exactly one alert, which arrives once by e-mail
+ * (real SMTP: GreenMail) and once as a signed webhook (in-process HTTP server); its next heartbeat
+ * resolves it and says so; flapping within the quiet period is suppressed; a failing webhook is
+ * retried and given up. Test intervals: offline after 3 s, evaluation and sending every 200 ms.
+ */
+@AlertTest
+class AlertNotificationIntegrationTests {
+
+    static final Duration WAIT = Duration.ofSeconds(20);
+
+    @Autowired
+    ServiceSmokeChecks checks;
+
+    @Autowired
+    ReportBuffer buffer;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    ApplicationEventPublisher events;
+
+    @Autowired
+    MeterRegistry meters;
+
+    final UUID customer = UUID.randomUUID();
+    final String admin = TestJwtIssuer.token("admin-" + customer, customer, "customer-admin");
+    final String viewer = TestJwtIssuer.token("viewer-" + customer, customer, "viewer");
+
+    @Test
+    void silentDeviceOpensOneAlertNotifiedOnceByMailAndSignedWebhookThenResolvesAndFlappingIsSuppressed()
+            throws Exception {
+        // Alert as soon as the device is OFFLINE (the test profile takes it offline after 3 s).
+        assertThat(send("PUT", "/alert-rules", admin,
+                "{\"rules\":[{\"type\":\"DEVICE_OFFLINE\",\"enabled\":true,\"threshold\":0}]}").statusCode())
+                .isEqualTo(200);
+        String address = "ops-" + customer + "@acme.test";
+        String hook = "/hooks/" + customer;
+        createChannel("{\"name\":\"Ops mail\",\"type\":\"EMAIL\",\"emails\":[\"" + address + "\"]}");
+        String secret = JsonPath.read(createChannel("{\"name\":\"Ops hook\",\"type\":\"WEBHOOK\",\"url\":\""
+                + NotificationServers.hookUrl(hook) + "\"}"), "$.secret");
+        UUID device = UUID.randomUUID();
+        double mailsSent = meters.counter("edp.notifications.sent", "channel", "EMAIL").count();
+
+        heartbeat(device);
+        await("the offline alert", WAIT, () -> openAlerts(device).size() == 1);
+        UUID alert = openAlerts(device).getFirst();
+        await("the open-alerts gauge", WAIT,
+                () -> meters.get("edp.alerts.open").tag("type", "DEVICE_OFFLINE").gauge().value() >= 1);
+        // The live feed got it with the customer it belongs to (written in the alert's transaction).
+        assertThat(jdbc.sql("""
+                SELECT customer_id FROM live_event WHERE type = 'alert.opened' AND data ->> 'id' = :id""")
+                .param("id", alert.toString()).query(UUID.class).list()).containsExactly(customer);
+        await("the opened e-mail", WAIT, () -> mailsTo(address).size() == 1);
+        await("the opened webhook", WAIT, () -> calls(hook).size() == 1);
+
+        NotificationServers.Call opened = calls(hook).getFirst();
+        assertThat(opened.header("X-EDP-Signature")).isEqualTo(hmac(secret, opened.body()));
+        assertThat(JsonPath.<String>read(opened.text(), "$.event")).isEqualTo("alert.opened");
+        assertThat(JsonPath.<String>read(opened.text(), "$.alert.id")).isEqualTo(alert.toString());
+        assertThat(JsonPath.<String>read(opened.text(), "$.alert.type")).isEqualTo("DEVICE_OFFLINE");
+        await("the sent counter", WAIT,
+                () -> meters.counter("edp.notifications.sent", "channel", "EMAIL").count() >= mailsSent + 1);
+        MimeMessage mail = mailsTo(address).getFirst();
+        assertThat(mail.getSubject()).contains("DEVICE_OFFLINE").contains(device.toString());
+
+        // Many evaluations later, still one alert and one notification per channel.
+        Thread.sleep(1000);
+        assertThat(alerts(device)).hasSize(1);
+        assertThat(mailsTo(address)).hasSize(1);
+        assertThat(calls(hook)).hasSize(1);
+        HttpResponse<String> listed = send("GET", "/alerts?state=OPEN&type=DEVICE_OFFLINE", viewer, null);
+        assertThat(JsonPath.<List<String>>read(listed.body(), "$.items[*].id")).containsExactly(alert.toString());
+
+        // Back: the alert resolves and both channels hear it.
+        heartbeat(device);
+        await("the resolution", WAIT, () -> openAlerts(device).isEmpty());
+        assertThat(jdbc.sql("SELECT count(*) FROM live_event WHERE type = 'alert.resolved' AND data ->> 'id' = :id")
+                .param("id", alert.toString()).query(Long.class).single()).isEqualTo(1);
+        await("the resolved e-mail", WAIT, () -> mailsTo(address).size() == 2);
+        await("the resolved webhook", WAIT, () -> calls(hook).size() == 2);
+        NotificationServers.Call resolved = calls(hook).get(1);
+        assertThat(resolved.header("X-EDP-Signature")).isEqualTo(hmac(secret, resolved.body()));
+        assertThat(JsonPath.<String>read(resolved.text(), "$.event")).isEqualTo("alert.resolved");
+        assertThat(JsonPath.<String>read(resolved.text(), "$.alert.state")).isEqualTo("RESOLVED");
+        assertThat(JsonPath.<String>read(send("GET", "/alerts/" + alert, viewer, null).body(), "$.state"))
+                .isEqualTo("RESOLVED");
+
+        // Flapping within the quiet period (15 min): a new alert, but nobody is told again.
+        await("the second offline alert", WAIT, () -> openAlerts(device).size() == 1);
+        UUID second = openAlerts(device).getFirst();
+        heartbeat(device);
+        await("the second resolution", WAIT, () -> openAlerts(device).isEmpty());
+        Thread.sleep(1000);
+        assertThat(alerts(device)).hasSize(2);
+        assertThat(mailsTo(address)).hasSize(2);
+        assertThat(calls(hook)).hasSize(2);
+        assertThat(statuses(second)).containsOnly("SUPPRESSED").hasSize(4);
+        assertThat(statuses(alert)).containsOnly("SENT").hasSize(4);
+    }
+
+    @Test
+    void failingWebhookIsRetriedWithBackoffAndGivenUpAfterTheLimit() throws Exception {
+        String hook = "/hooks/failing-" + customer;
+        NotificationServers.STATUS.put(hook, 500);
+        createChannel("{\"name\":\"Broken\",\"type\":\"WEBHOOK\",\"url\":\"" + NotificationServers.hookUrl(hook)
+                + "\",\"secret\":\"a-secret-of-some-length\"}");
+        double failedBefore = meters.counter("edp.notifications.failed", "channel", "WEBHOOK").count();
+        UUID device = UUID.randomUUID();
+
+        deploymentFailed(device);
+
+        await("the notification to fail", WAIT, () -> "FAILED".equals(jdbc.sql("""
+                SELECT n.status FROM notification n JOIN alert a ON a.id = n.alert_id
+                WHERE a.device_id = :device""").param("device", device).query(String.class).optional().orElse(null)));
+        assertThat(calls(hook)).hasSize(5);
+        var row = jdbc.sql("""
+                SELECT n.attempts, n.last_error FROM notification n JOIN alert a ON a.id = n.alert_id
+                WHERE a.device_id = :device""").param("device", device).query().singleRow();
+        assertThat(row.get("attempts")).isEqualTo(5);
+        assertThat((String) row.get("last_error")).contains("HTTP 500");
+        assertThat(meters.counter("edp.notifications.failed", "channel", "WEBHOOK").count())
+                .isEqualTo(failedBefore + 1);
+        // The attempts were spread out: 100 ms, doubling, at most 400 ms between them (test settings).
+        List<NotificationServers.Call> attempts = calls(hook);
+        long[] minimumGapMillis = { 100, 200, 400, 400 };
+        for (int i = 1; i < attempts.size(); i++) {
+            long gap = (attempts.get(i).receivedNanos() - attempts.get(i - 1).receivedNanos()) / 1_000_000;
+            assertThat(gap).as("gap before attempt %d", i + 1).isGreaterThanOrEqualTo(minimumGapMillis[i - 1] - 10);
+        }
+        assertThat(attempts).allSatisfy(call -> assertThat(call.header("X-EDP-Signature")).isNotNull());
+    }
+
+    @Test
+    void unhealthyServiceOpensAPlatformAlertForSupportOnlyAndResolvesWhenItIsBack() throws Exception {
+        String instance = "monitoring-" + UUID.randomUUID();
+        int supportMails = mailsTo(NotificationServers.SUPPORT_EMAIL).size();
+        events.publishEvent(new ServiceHealthChanged("monitoring", instance, "http://x/actuator/health", false,
+                "HTTP 503", Instant.now()));
+        String subject = "monitoring/" + instance;
+        UUID alert = jdbc.sql("SELECT id FROM alert WHERE type = 'SERVICE_DOWN' AND subject = :s AND resolved_at IS NULL")
+                .param("s", subject).query(UUID.class).single();
+        assertThat(jdbc.sql("SELECT customer_id FROM alert WHERE id = :id").param("id", alert).query(UUID.class)
+                .optional()).isEmpty();
+        // Down again while down: still one alert.
+        events.publishEvent(new ServiceHealthChanged("monitoring", instance, "http://x/actuator/health", false,
+                "timeout", Instant.now()));
+        assertThat(jdbc.sql("SELECT count(*) FROM alert WHERE subject = :s").param("s", subject).query(Long.class)
+                .single()).isEqualTo(1);
+
+        await("the support e-mail", WAIT, () -> mailsTo(NotificationServers.SUPPORT_EMAIL).size() == supportMails + 1);
+        await("the support webhook", WAIT, () -> calls(NotificationServers.SUPPORT_HOOK).stream()
+                .anyMatch(call -> call.text().contains(alert.toString())));
+        NotificationServers.Call call = calls(NotificationServers.SUPPORT_HOOK).stream()
+                .filter(c -> c.text().contains(alert.toString())).findFirst().orElseThrow();
+        assertThat(call.header("X-EDP-Signature")).isEqualTo(hmac(NotificationServers.SUPPORT_SECRET, call.body()));
+
+        // Customers do not see platform alerts; platform admins do.
+        ServiceSmokeChecks.assertProblem(send("GET", "/alerts/" + alert, viewer, null), 404, "NOT_FOUND");
+        String platformAdmin = TestJwtIssuer.token("root", null, "platform-admin");
+        assertThat(send("GET", "/alerts/" + alert, platformAdmin, null).statusCode()).isEqualTo(200);
+
+        events.publishEvent(new ServiceHealthChanged("monitoring", instance, "http://x/actuator/health", true,
+                "HTTP 200", Instant.now()));
+        assertThat(JsonPath.<String>read(send("GET", "/alerts/" + alert, platformAdmin, null).body(), "$.state"))
+                .isEqualTo("RESOLVED");
+        await("the support resolved e-mail", WAIT,
+                () -> mailsTo(NotificationServers.SUPPORT_EMAIL).size() == supportMails + 2);
+    }
+
+    void deploymentFailed(UUID device) {
+        HttpResponse<String> response = send("POST", "/internal/device-events", TestJwtIssuer.serviceToken(), """
+                {"events":[{"deviceId":"%s","customerId":"%s","type":"DEPLOYMENT_FAILED",
+                 "detail":"opcua: reconciliation failed","at":"%s"}]}""".formatted(device, customer, Instant.now()));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(204);
+    }
+
+    String createChannel(String json) {
+        HttpResponse<String> response = send("POST", "/notification-channels", admin, json);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return response.body();
+    }
+
+    void heartbeat(UUID device) {
+        assertThat(Devices.post(checks.baseUrl(), device, customer, "/monitoring/api/v1/heartbeat",
+                Devices.heartbeat(10, 1)).statusCode()).isEqualTo(202);
+        buffer.flush();
+    }
+
+    List<UUID> openAlerts(UUID device) {
+        return jdbc.sql("SELECT id FROM alert WHERE device_id = :d AND resolved_at IS NULL").param("d", device)
+                .query(UUID.class).list();
+    }
+
+    List<UUID> alerts(UUID device) {
+        return jdbc.sql("SELECT id FROM alert WHERE device_id = :d").param("d", device).query(UUID.class).list();
+    }
+
+    List<String> statuses(UUID alert) {
+        return jdbc.sql("SELECT status FROM notification WHERE alert_id = :a").param("a", alert).query(String.class)
+                .list();
+    }
+
+    HttpResponse<String> send(String method, String path, String token, String json) {
+        return ServiceSmokeChecks.send(method, checks.baseUrl() + "/api/monitoring/v1" + path,
+                json == null ? null : "application/json", json, token);
+    }
+
+    static String hmac(String secret, byte[] body) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body));
+    }
+}

@@ -1,0 +1,129 @@
+package dev.edp.monitoring.alert;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import com.sun.net.httpserver.HttpServer;
+import jakarta.mail.Address;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
+
+import org.springframework.boot.test.util.TestPropertyValues;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The outside world of notifications, started once per test JVM: a real SMTP server (GreenMail)
+ * and an in-process HTTP server that records webhook calls and answers each path with a chosen
+ * status. The {@link Initializer} points the service at both and shortens the alert intervals.
+ */
+final class NotificationServers {
+
+    static final String SUPPORT_EMAIL = "support@edp.test";
+    static final String SUPPORT_HOOK = "/hooks/support";
+    static final String SUPPORT_SECRET = "support-secret-0123456789";
+
+    /** A webhook call as received. */
+    record Call(String path, Map<String, List<String>> headers, byte[] body, long receivedNanos) {
+
+        String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().getFirst()).findFirst().orElse(null);
+        }
+
+        String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    static final GreenMail SMTP = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+    static final List<Call> CALLS = new CopyOnWriteArrayList<>();
+    static final Map<String, Integer> STATUS = new ConcurrentHashMap<>();
+    static final HttpServer HOOKS;
+
+    static {
+        SMTP.start();
+        try {
+            HOOKS = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        HOOKS.createContext("/hooks/", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            String path = exchange.getRequestURI().getPath();
+            CALLS.add(new Call(path, Map.copyOf(exchange.getRequestHeaders()), body, System.nanoTime()));
+            exchange.sendResponseHeaders(STATUS.getOrDefault(path, 204), -1);
+            exchange.close();
+        });
+        HOOKS.start();
+    }
+
+    private NotificationServers() {
+    }
+
+    static String hookUrl(String path) {
+        return "http://127.0.0.1:" + HOOKS.getAddress().getPort() + path;
+    }
+
+    static List<Call> calls(String path) {
+        return CALLS.stream().filter(call -> call.path().equals(path)).toList();
+    }
+
+    static List<MimeMessage> mailsTo(String address) {
+        List<MimeMessage> found = new ArrayList<>();
+        for (MimeMessage message : SMTP.getReceivedMessages()) {
+            try {
+                Address[] to = message.getAllRecipients();
+                if (to != null && Arrays.stream(to).anyMatch(a -> a.toString().equalsIgnoreCase(address))) {
+                    found.add(message);
+                }
+            }
+            catch (MessagingException ex) {
+                throw new IllegalStateException(ex);
+            }
+        }
+        return found;
+    }
+
+    static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Timed out waiting for " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** Same class on every alert test, so they share one context. */
+    static final class Initializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+
+        @Override
+        public void initialize(ConfigurableApplicationContext context) {
+            TestPropertyValues.of(
+                    "spring.mail.host=127.0.0.1",
+                    "spring.mail.port=" + SMTP.getSmtp().getPort(),
+                    "edp.monitoring.alerts.evaluate-interval=200ms",
+                    "edp.monitoring.notifications.send-interval=200ms",
+                    "edp.monitoring.notifications.initial-backoff=100ms",
+                    "edp.monitoring.notifications.max-backoff=400ms",
+                    "edp.monitoring.notifications.allow-http-webhooks=true",
+                    "edp.monitoring.support.emails=" + SUPPORT_EMAIL,
+                    "edp.monitoring.support.webhook-url=" + hookUrl(SUPPORT_HOOK),
+                    "edp.monitoring.support.webhook-secret=" + SUPPORT_SECRET).applyTo(context);
+        }
+    }
+}
