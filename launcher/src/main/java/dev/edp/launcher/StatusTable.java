@@ -36,7 +36,8 @@ final class StatusTable {
                 new String[] { "Eureka dashboard", registry + "/" },
                 new String[] { "Spring Boot Admin", registry + "/admin" },
                 new String[] { "E3 device endpoint", "https://localhost:" + (8443 + portOffset)
-                        + "  (mTLS; self-signed server certificate until the platform CA issues one)" },
+                        + "  (mTLS; server certificate from the platform CA, trust "
+                        + DeviceSimulation.e3ChainFile(workspace) + ")" },
                 new String[] { "PostgreSQL", database.description() },
                 new String[] { "Logs", workspace.logsDir().toString() });
         text.append(columns(links));

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.cert.CertificateFactory;
@@ -16,9 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 import com.jayway.jsonpath.JsonPath;
 import dev.edp.keycloak.EdpRealm;
@@ -55,7 +53,9 @@ class DeviceThroughE3IntegrationTests {
     @BeforeAll
     static void setUp(RunningPlatform running) throws Exception {
         platform = running;
-        e3Certificate = serverCertificate("localhost", 8443 + platform.portOffset());
+        // E3's server certificate comes from the platform CA; trust its root as published, with host name checks.
+        List<X509Certificate> published = certificates(Files.readString(platform.e3TrustFile()));
+        e3Certificate = published.getLast();
     }
 
     String e3() {
@@ -141,26 +141,6 @@ class DeviceThroughE3IntegrationTests {
             Thread.sleep(300);
         } while (Instant.now().isBefore(deadline));
         throw new AssertionError("No status for " + deviceId + ": " + status.body());
-    }
-
-    /** E3 serves a self-signed certificate until the platform CA issues one: trust exactly that one. */
-    private static X509Certificate serverCertificate(String host, int port) throws Exception {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] { new X509TrustManager() {
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        } }, null);
-        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(host, port)) {
-            socket.startHandshake();
-            return (X509Certificate) socket.getSession().getPeerCertificates()[0];
-        }
     }
 
     private static List<X509Certificate> certificates(String pem) throws Exception {

@@ -14,6 +14,9 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -36,6 +39,7 @@ public final class RunningPlatform implements BeforeAllCallback, ParameterResolv
     private final Path repositoryRoot;
     private Process launcher;
     private Properties secrets;
+    private GreenMail mail;
 
     /** Used by JUnit through {@code @ExtendWith}; the instance JUnit keeps is the shared one. */
     public RunningPlatform() {
@@ -99,6 +103,13 @@ public final class RunningPlatform implements BeforeAllCallback, ParameterResolv
             env.put("EDP_PORT_OFFSET", Integer.toString(portOffset));
             env.put("EDP_START_TIMEOUT", "300");
             env.remove("EDP_DB_URL");
+            // Monitoring's alert e-mails go to a real SMTP server in this JVM; devices go offline after
+            // 10 s without a heartbeat instead of 90 s, so the scenario does not wait minutes.
+            mail = new GreenMail(new ServerSetup(3025 + portOffset, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+            mail.start();
+            env.put("SPRING_MAIL_HOST", "127.0.0.1");
+            env.put("SPRING_MAIL_PORT", Integer.toString(3025 + portOffset));
+            env.put("EDP_MONITORING_OFFLINEAFTER", "10s");
             launcher = builder.start();
             Path ready = stateDir.resolve("run/ready");
             Instant deadline = Instant.now().plus(START_TIMEOUT);
@@ -147,6 +158,9 @@ public final class RunningPlatform implements BeforeAllCallback, ParameterResolv
     }
 
     private void stop() {
+        if (mail != null) {
+            mail.stop();
+        }
         if (launcher == null || !launcher.isAlive()) {
             return;
         }
@@ -161,6 +175,21 @@ public final class RunningPlatform implements BeforeAllCallback, ParameterResolv
             Thread.currentThread().interrupt();
             launcher.destroyForcibly();
         }
+    }
+
+    /** @return the SMTP server the platform's e-mails reach */
+    public GreenMail mail() {
+        return mail;
+    }
+
+    /** @return E3's URL */
+    public String e3Url() {
+        return "https://localhost:" + (8443 + portOffset);
+    }
+
+    /** @return the CA chain of E3's server certificate, as E3 publishes it (the platform CA) */
+    public Path e3TrustFile() {
+        return stateDir.resolve("pki/e3-ca-chain.pem");
     }
 
     /** @return the gateway's base URL */

@@ -1,14 +1,10 @@
 package dev.edp.systemtest;
 
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.UUID;
 
 import com.jayway.jsonpath.JsonPath;
-import dev.edp.keycloak.EdpRealm;
-import dev.edp.keycloak.KeycloakAdmin;
-import dev.edp.keycloak.OidcTokens;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -26,55 +22,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TenantsThroughTheGatewayIntegrationTests {
 
     static RunningPlatform platform;
-    static String testClient;
-    static String testClientSecret;
+    static PlatformUsers users;
 
     @BeforeAll
     static void setUp(RunningPlatform running) {
         platform = running;
-        // Password grant only for tests: a client added through the admin API, never in the realm file.
-        testClient = "edp-system-test-" + UUID.randomUUID();
-        testClientSecret = UUID.randomUUID().toString();
-        try (KeycloakAdmin admin = KeycloakAdmin.connect(URI.create(platform.keycloakUrl()), "kcadmin",
-                platform.secret("keycloak.admin.password"))) {
-            admin.createPasswordGrantClient(EdpRealm.NAME, testClient, testClientSecret);
-        }
-    }
-
-    static String login(String username, String password) {
-        return OidcTokens.password(URI.create(platform.keycloakUrl()), EdpRealm.NAME, testClient, testClientSecret,
-                username, password);
+        users = new PlatformUsers(running);
     }
 
     static String api(String path) {
-        return platform.gatewayUrl() + "/api/masterdata/v1" + path;
+        return users.masterdata(path);
     }
 
     static String createCustomer(String admin, String code) {
-        HttpResponse<String> created = send("POST", api("/customers"), "application/json",
-                "{\"name\":\"Customer " + code + "\",\"code\":\"" + code + "\",\"contactEmail\":\"ops@" + code
-                        + ".example\"}", admin);
-        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        return JsonPath.read(created.body(), "$.id");
+        return users.createCustomer(admin, code);
     }
 
-    /** @return the new user's token, after logging in with the one-time password */
     static String createUserAndLogIn(String creator, String customerId, String username, String role) {
-        HttpResponse<String> created = send("POST", api("/customers/" + customerId + "/users"), "application/json",
-                "{\"username\":\"" + username + "\",\"email\":\"" + username + "@example.com\",\"firstName\":\"Test\","
-                        + "\"lastName\":\"User\",\"role\":\"" + role + "\"}", creator);
-        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        return login(username, JsonPath.read(created.body(), "$.oneTimePassword"));
+        return users.createUserAndLogIn(creator, customerId, username, role);
     }
 
     static String machine(String serial) {
-        return "{\"name\":\"Press " + serial + "\",\"type\":\"INJECTION_MOULDING\",\"manufacturer\":\"Engel\","
-                + "\"serialNumber\":\"" + serial + "\",\"site\":\"Plant 1\"}";
+        return PlatformUsers.machine(serial);
     }
 
     @Test
     void customersUsersAndMachinesStayWithinTheirTenant() {
-        String admin = login("admin", platform.secret("edp.admin.password"));
+        String admin = users.platformAdmin();
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String customerA = createCustomer(admin, "a-" + suffix);
         String customerB = createCustomer(admin, "b-" + suffix);

@@ -352,7 +352,9 @@ public final class AgentCli implements Runnable {
             Instant end = duration == null ? Instant.MAX : Instant.now().plus(duration);
             Simulator.Snapshot previous = first;
             while (Instant.now().isBefore(end)) {
-                long wait = Math.min(summaryEvery.toMillis(), Math.max(1, Duration.between(Instant.now(), end).toMillis()));
+                // Without --duration the end is Instant.MAX, whose distance overflows a long of milliseconds.
+                long wait = duration == null ? summaryEvery.toMillis()
+                        : Math.min(summaryEvery.toMillis(), Math.max(1, Duration.between(Instant.now(), end).toMillis()));
                 if (done.await(wait, TimeUnit.MILLISECONDS)) {
                     return 0;
                 }

@@ -83,7 +83,8 @@ public class ClientCredentialsTokenSource implements ServiceTokenSource {
             return token;
         }
         catch (IOException | JacksonException ex) {
-            throw new ServiceCallException("the token endpoint " + tokenUri + " cannot be reached: " + ex.getMessage(), ex);
+            throw new ServiceCallException("the token endpoint " + tokenUri + " cannot be reached: "
+                    + (ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage()), ex);
         }
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
