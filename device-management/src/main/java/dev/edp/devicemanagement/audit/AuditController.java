@@ -4,7 +4,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 import dev.edp.platform.security.Tenant;
-import dev.edp.platform.web.Cursor;
+import dev.edp.platform.audit.AuditEntry;
+import dev.edp.platform.audit.AuditTrail;
 import dev.edp.platform.web.KeysetPage;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -23,9 +24,9 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Audit", description = "Who changed what, when, with before and after")
 class AuditController {
 
-    private final AuditRepository audit;
+    private final AuditTrail audit;
 
-    AuditController(AuditRepository audit) {
+    AuditController(AuditTrail audit) {
         this.audit = audit;
     }
 
@@ -34,15 +35,11 @@ class AuditController {
     @Transactional(readOnly = true)
     @Operation(summary = "The audit trail, newest first, keyset-paged (customer-admin: own customer; platform-admin:"
             + " any or all)")
-    KeysetPage<AuditEventResponse> list(Tenant tenant,
+    KeysetPage<AuditEntry> list(Tenant tenant,
             @Parameter(description = "only this customer's (platform-admin); others always see their own")
             @RequestParam(required = false) UUID customerId,
             @Parameter(description = "page size, 1 to 500, default 50") @RequestParam(required = false) Integer limit,
             @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false) String cursor) {
-        UUID scope = tenant.listScope(Optional.ofNullable(customerId)).orElse(null);
-        int size = Cursor.limit(limit);
-        var after = AuditRepository.ORDER.after(cursor);
-        return KeysetPage.of(audit.page(scope, after, size), size,
-                event -> AuditRepository.ORDER.cursorOf(event.at(), event.id()));
+        return audit.page(tenant.listScope(Optional.ofNullable(customerId)).orElse(null), limit, cursor);
     }
 }

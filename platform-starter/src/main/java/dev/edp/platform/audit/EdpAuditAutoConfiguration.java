@@ -23,4 +23,10 @@ public class EdpAuditAutoConfiguration {
     AuditLog edpAuditLog(JdbcClient jdbc, ObjectProvider<JsonMapper> json) {
         return new AuditLog(jdbc, json.getIfAvailable(() -> JsonMapper.builder().build()));
     }
+
+    @Bean
+    @ConditionalOnMissingBean
+    AuditTrail edpAuditTrail(JdbcClient jdbc, ObjectProvider<JsonMapper> json) {
+        return new AuditTrail(jdbc, json.getIfAvailable(() -> JsonMapper.builder().build()));
+    }
 }
