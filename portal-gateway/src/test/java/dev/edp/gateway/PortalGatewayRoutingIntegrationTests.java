@@ -40,9 +40,12 @@ class PortalGatewayRoutingIntegrationTests {
                     "{\"second\":true}", 0))
             .script("/api/masterdata/v1/slow", new Answer(200, "application/json", "{}", 5_000));
 
+    static final StubBackend monitoring = StubBackend.start();
+
     @DynamicPropertySource
     static void discovery(DynamicPropertyRegistry registry) {
         registry.add("spring.cloud.discovery.client.simple.instances.masterdata[0].uri", masterdata::url);
+        registry.add("spring.cloud.discovery.client.simple.instances.monitoring[0].uri", monitoring::url);
         // Registered but stopped: nothing listens on the port.
         registry.add("spring.cloud.discovery.client.simple.instances.onboarding[0].uri",
                 () -> "http://127.0.0.1:" + StubBackend.closedPort());
@@ -51,6 +54,7 @@ class PortalGatewayRoutingIntegrationTests {
     @AfterAll
     static void stop() {
         masterdata.close();
+        monitoring.close();
     }
 
     @Value("${local.server.port}")
@@ -58,6 +62,9 @@ class PortalGatewayRoutingIntegrationTests {
 
     @Value("${local.management.port}")
     int managementPort;
+
+    @org.springframework.beans.factory.annotation.Autowired
+    org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory breakers;
 
     static final String TOKEN = TestJwtIssuer.token("olga", java.util.UUID.randomUUID(), "operator");
 
@@ -100,6 +107,27 @@ class PortalGatewayRoutingIntegrationTests {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("second");
         assertThat(masterdata.calls("/api/masterdata/v1/flaky")).isEqualTo(2);
+    }
+
+    @Test
+    void theLiveEventStreamPassesWhileItsServicesBreakerIsOpen() {
+        assertThat(send("GET", url("/api/monitoring/v1/devices"), null, null).statusCode()).isEqualTo(200);
+        // Breakers are per route: open the stream route's own one as well as the service's.
+        breakers.getCircuitBreakerRegistry().circuitBreaker("monitoring").transitionToOpenState();
+        breakers.getCircuitBreakerRegistry().circuitBreaker("monitoring-events").transitionToOpenState();
+        try {
+            assertProblem(send("GET", url("/api/monitoring/v1/devices"), null, null), 503, "SERVICE_UNAVAILABLE");
+            // A stream lasts minutes: were it behind the breaker, a half-open breaker would let a few
+            // streams through and refuse everything else until they end.
+            HttpResponse<String> stream = send("GET", url("/api/monitoring/v1/events/stream"), null, null);
+            assertThat(stream.statusCode()).isEqualTo(200);
+            assertThat(monitoring.received()).anySatisfy(
+                    request -> assertThat(request.pathAndQuery()).isEqualTo("/api/monitoring/v1/events/stream"));
+        }
+        finally {
+            breakers.getCircuitBreakerRegistry().circuitBreaker("monitoring").transitionToClosedState();
+            breakers.getCircuitBreakerRegistry().circuitBreaker("monitoring-events").transitionToClosedState();
+        }
     }
 
     @Test

@@ -86,7 +86,8 @@ public class EdpDefaultsEnvironmentPostProcessor implements EnvironmentPostProce
         String gateway = "spring.cloud.gateway.server.webflux.";
         defaults.put(gateway + "httpclient.connect-timeout", "2000");
         defaults.put(gateway + "httpclient.response-timeout", "35s");
-        defaults.put(gateway + "default-filters[0].name", "CircuitBreaker");
+        // EdpCircuitBreaker: the standard breaker, except on routes marked long-lived (see its Javadoc).
+        defaults.put(gateway + "default-filters[0].name", "EdpCircuitBreaker");
         defaults.put(gateway + "default-filters[0].args.fallbackUri", "forward:/fallback");
         defaults.put(gateway + "default-filters[1].name", "Retry");
         defaults.put(gateway + "default-filters[1].args.retries", "2");

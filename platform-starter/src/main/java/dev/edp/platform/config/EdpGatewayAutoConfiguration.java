@@ -2,10 +2,12 @@ package dev.edp.platform.config;
 
 import java.time.Duration;
 
+import dev.edp.platform.gateway.EdpCircuitBreakerGatewayFilterFactory;
 import dev.edp.platform.gateway.ServiceFallbackController;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -14,6 +16,7 @@ import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4
 import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JConfigBuilder;
 import org.springframework.cloud.client.circuitbreaker.Customizer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.web.reactive.DispatcherHandler;
 
 /**
  * What portal-gateway and e3-proxy share: the fallback that turns a failed backend into a problem,
@@ -30,6 +33,12 @@ public class EdpGatewayAutoConfiguration {
     @Bean
     ServiceFallbackController edpServiceFallbackController() {
         return new ServiceFallbackController();
+    }
+
+    @Bean
+    EdpCircuitBreakerGatewayFilterFactory edpCircuitBreakerGatewayFilterFactory(
+            ReactiveResilience4JCircuitBreakerFactory breakers, ObjectProvider<DispatcherHandler> dispatcherHandler) {
+        return new EdpCircuitBreakerGatewayFilterFactory(breakers, dispatcherHandler);
     }
 
     @Bean
