@@ -2,11 +2,9 @@ package dev.edp.monitoring.health;
 
 import java.util.List;
 
-import dev.edp.platform.problem.EdpException;
 import dev.edp.platform.web.Cursor;
 import dev.edp.platform.web.KeysetPage;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -36,17 +34,7 @@ class ServiceHealthController {
     KeysetPage<ServiceHealthHistoryEntry> history(@RequestParam(required = false) String service,
             @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
         int size = Cursor.limit(limit);
-        List<String> after = Cursor.decode(cursor, 1);
-        Long beforeId = null;
-        if (!after.isEmpty()) {
-            try {
-                beforeId = Long.parseLong(after.getFirst());
-            }
-            catch (NumberFormatException ex) {
-                throw new EdpException(HttpStatus.BAD_REQUEST, "INVALID_CURSOR", "Invalid cursor",
-                        "The cursor is not one this list handed out. Start again without a cursor.");
-            }
-        }
+        Long beforeId = Cursor.decodeSingle(cursor, Long::valueOf);
         return KeysetPage.of(repository.history(service == null || service.isBlank() ? null : service, beforeId, size),
                 size, entry -> List.of(Long.toString(entry.id())));
     }

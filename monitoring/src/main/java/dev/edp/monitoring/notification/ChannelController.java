@@ -82,17 +82,7 @@ class ChannelController {
             @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
         Optional<UUID> scope = tenant.listScope(Optional.ofNullable(customerId));
         int size = Cursor.limit(limit);
-        List<String> after = Cursor.decode(cursor, 1);
-        UUID afterId = null;
-        if (!after.isEmpty()) {
-            try {
-                afterId = UUID.fromString(after.getFirst());
-            }
-            catch (IllegalArgumentException ex) {
-                throw new EdpException(HttpStatus.BAD_REQUEST, "INVALID_CURSOR", "Invalid cursor",
-                        "The cursor is not one this list handed out. Start again without a cursor.");
-            }
-        }
+        UUID afterId = Cursor.decodeSingle(cursor, UUID::fromString);
         return KeysetPage.of(channels.page(scope.orElse(null), afterId, size), size,
                 channel -> List.of(channel.id().toString()));
     }

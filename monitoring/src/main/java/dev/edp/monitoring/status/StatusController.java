@@ -47,17 +47,7 @@ class StatusController {
                     "connectivity must be ONLINE or OFFLINE.");
         }
         int size = Cursor.limit(limit);
-        List<String> after = Cursor.decode(cursor, 1);
-        UUID afterId = null;
-        if (!after.isEmpty()) {
-            try {
-                afterId = UUID.fromString(after.getFirst());
-            }
-            catch (IllegalArgumentException ex) {
-                throw new EdpException(HttpStatus.BAD_REQUEST, "INVALID_CURSOR", "Invalid cursor",
-                        "The cursor is not one this list handed out. Start again without a cursor.");
-            }
-        }
+        UUID afterId = Cursor.decodeSingle(cursor, UUID::fromString);
         return KeysetPage.of(status.page(scope.orElse(null), connectivity, afterId, size), size,
                 device -> List.of(device.deviceId().toString()));
     }

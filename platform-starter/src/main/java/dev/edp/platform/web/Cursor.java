@@ -60,6 +60,28 @@ public final class Cursor {
     }
 
     /**
+     * Decodes a cursor that holds one value, for lists ordered by a single unique key (an id).
+     * @param cursor a cursor from a previous page, or null for the first page
+     * @param parse turns the value into the key, throwing {@link IllegalArgumentException} (for
+     *        example {@link NumberFormatException}) when it cannot
+     * @param <T> the key type
+     * @return the key, or null for the first page
+     * @throws EdpException 400 {@code INVALID_CURSOR} when the cursor is not one this list made
+     */
+    public static <T> T decodeSingle(String cursor, java.util.function.Function<String, T> parse) {
+        List<String> values = decode(cursor, 1);
+        if (values.isEmpty()) {
+            return null;
+        }
+        try {
+            return parse.apply(values.getFirst());
+        }
+        catch (IllegalArgumentException ex) {
+            throw invalid();
+        }
+    }
+
+    /**
      * @param limit the page size asked for, or null
      * @return the page size to use
      * @throws EdpException 400 {@code INVALID_LIMIT} outside 1..{@value #MAX_LIMIT}

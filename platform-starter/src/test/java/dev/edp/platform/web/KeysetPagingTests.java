@@ -25,6 +25,19 @@ class KeysetPagingTests {
     }
 
     @Test
+    void singleValueCursorGivesItsKeyOrAProblemWhenTheValueIsNotOne() {
+        java.util.UUID id = java.util.UUID.randomUUID();
+        java.util.UUID decoded = Cursor.decodeSingle(Cursor.encode(List.of(id.toString())), java.util.UUID::fromString);
+        assertThat(decoded).isEqualTo(id);
+        Long none = Cursor.decodeSingle(null, Long::valueOf);
+        assertThat(none).isNull();
+        assertThatThrownBy(() -> Cursor.decodeSingle(Cursor.encode(List.of("not-a-number")), Long::valueOf))
+                .isInstanceOf(EdpException.class).hasMessageContaining("cursor");
+        assertThatThrownBy(() -> Cursor.decodeSingle(Cursor.encode(List.of("a", "b")), Long::valueOf))
+                .isInstanceOf(EdpException.class);
+    }
+
+    @Test
     void pageHasNextCursorOnlyWhenAnExtraRowWasFetched() {
         KeysetPage<String> full = KeysetPage.of(List.of("a", "b", "c"), 2, item -> List.of(item));
         assertThat(full.items()).containsExactly("a", "b");
