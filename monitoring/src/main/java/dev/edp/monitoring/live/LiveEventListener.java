@@ -1,7 +1,5 @@
 package dev.edp.monitoring.live;
 
-import java.lang.reflect.Array;
-import java.lang.reflect.Method;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -11,6 +9,8 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,10 +23,6 @@ import org.springframework.stereotype.Component;
  * and hands them to the local {@link LiveEventHub}. If the connection drops, it reconnects and
  * first delivers what was stored meanwhile (ids above the highest it had seen, within the window).
  * The connection is borrowed from the pool for the lifetime of the replica.
- * <p>
- * The driver is a runtime-only dependency of this module, so its notification API
- * ({@code PGConnection.getNotifications(int)}, {@code PGNotification.getParameter()}) is called
- * reflectively.
  */
 @Component
 class LiveEventListener implements SmartLifecycle {
@@ -85,9 +81,7 @@ class LiveEventListener implements SmartLifecycle {
         while (running) {
             try (Connection connection = dataSource.getConnection()) {
                 connection.setAutoCommit(true);
-                Class<?> pgType = Class.forName("org.postgresql.PGConnection");
-                Object pg = connection.unwrap(pgType);
-                Method poll = pgType.getMethod("getNotifications", int.class);
+                PGConnection pg = connection.unwrap(PGConnection.class);
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("LISTEN " + LiveEventStore.CHANNEL);
                 }
@@ -97,13 +91,13 @@ class LiveEventListener implements SmartLifecycle {
                             Integer.MAX_VALUE));
                 }
                 while (running) {
-                    List<Long> ids = ids(poll.invoke(pg, POLL_MILLIS));
+                    List<Long> ids = ids(pg.getNotifications(POLL_MILLIS));
                     if (!ids.isEmpty()) {
                         deliver(events.byIds(ids));
                     }
                 }
             }
-            catch (SQLException | ReflectiveOperationException | RuntimeException ex) {
+            catch (SQLException | RuntimeException ex) {
                 listening = false;
                 if (!running) {
                     return;
@@ -121,13 +115,13 @@ class LiveEventListener implements SmartLifecycle {
         listening = false;
     }
 
-    private static List<Long> ids(Object notifications) throws ReflectiveOperationException {
-        int count = notifications == null ? 0 : Array.getLength(notifications);
-        List<Long> ids = new ArrayList<>(count);
-        Method parameter = count == 0 ? null : Class.forName("org.postgresql.PGNotification").getMethod("getParameter");
-        for (int i = 0; i < count; i++) {
-            Object notification = Array.get(notifications, i);
-            ids.add(Long.parseLong((String) parameter.invoke(notification)));
+    private static List<Long> ids(PGNotification[] notifications) {
+        if (notifications == null) {
+            return List.of();
+        }
+        List<Long> ids = new ArrayList<>(notifications.length);
+        for (PGNotification notification : notifications) {
+            ids.add(Long.parseLong(notification.getParameter()));
         }
         return ids;
     }
