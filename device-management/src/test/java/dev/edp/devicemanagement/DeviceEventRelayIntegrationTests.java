@@ -10,6 +10,7 @@ import dev.edp.test.http.StubBackend;
 import dev.edp.test.security.TestJwtIssuer;
 import dev.edp.test.service.EdpServiceTest;
 import dev.edp.test.service.ServiceSmokeChecks;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -30,6 +31,17 @@ class DeviceEventRelayIntegrationTests {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    MeterRegistry meters;
+
+    double pendingGauge() {
+        return meters.get("edp.outbox.pending").tag("outbox", "device-events").gauge().value();
+    }
+
+    double deadCounter() {
+        return meters.get("edp.outbox.dead").tag("outbox", "device-events").counter().count();
+    }
 
     static String report(String state, String message) {
         return """
@@ -100,11 +112,93 @@ class DeviceEventRelayIntegrationTests {
                     .query(Integer.class).single()).isGreaterThanOrEqualTo(1));
             assertThat(jdbc.sql("SELECT last_error FROM device_event_outbox WHERE device_id = :id")
                     .param("id", device).query(String.class).single()).contains("503");
+            // A 503 is not permanent: the row is pending, not dead, and the gauge counts it.
+            assertThat(jdbc.sql("SELECT count(*) FROM device_event_outbox WHERE device_id = :id AND dead_at IS NULL")
+                    .param("id", device).query(Integer.class).single()).isEqualTo(1);
+            assertThat(pendingGauge()).isGreaterThanOrEqualTo(1);
         }
         finally {
             TestBackends.MONITORING.script(PATH, new StubBackend.Answer(204, null, null, 0));
         }
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(outbox(device)).isZero());
         assertThat(eventsFor(device, "DEPLOYMENT_FAILED").size()).isGreaterThanOrEqualTo(2);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(pendingGauge()).isZero());
+    }
+
+    @Test
+    void aPermanentRefusalMarksTheRowDeadAfterOneAttemptAndItIsNeverSentAgain() throws InterruptedException {
+        Api api = new Api(checks);
+        UUID customer = UUID.randomUUID();
+        UUID device = DeviceOnboardingIntegrationTests.enroll(api, customer, "refused");
+        // Nothing else in flight, so the counter moves by exactly this test's row.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(pendingGauge()).isZero());
+        double deadBefore = deadCounter();
+        TestBackends.MONITORING.script(PATH, new StubBackend.Answer(404, "application/problem+json",
+                "{\"type\":\"https://edp.dev/problems/device-not-found\",\"title\":\"Device not found\","
+                        + "\"status\":404,\"code\":\"DEVICE_NOT_FOUND\"}", 0));
+        try {
+            TestDevices.reportState(checks.baseUrl(), device, customer, report("reconciliation failed", "refused"));
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(jdbc.sql(
+                    "SELECT count(*) FROM device_event_outbox WHERE device_id = :id AND dead_at IS NOT NULL")
+                    .param("id", device).query(Integer.class).single()).isEqualTo(1));
+            assertThat(jdbc.sql("SELECT attempts FROM device_event_outbox WHERE device_id = :id").param("id", device)
+                    .query(Integer.class).single()).isEqualTo(1);
+            assertThat(jdbc.sql("SELECT last_error FROM device_event_outbox WHERE device_id = :id")
+                    .param("id", device).query(String.class).single()).contains("404").contains("DEVICE_NOT_FOUND");
+            assertThat(deadCounter()).isEqualTo(deadBefore + 1);
+            assertThat(pendingGauge()).isZero();
+            int sent = eventsFor(device, "DEPLOYMENT_FAILED").size();
+            assertThat(sent).isEqualTo(1);
+            // Several relay passes (1 s) later it was not sent again, and it is still there for an operator.
+            Thread.sleep(2500);
+            assertThat(eventsFor(device, "DEPLOYMENT_FAILED")).hasSize(sent);
+            assertThat(outbox(device)).isEqualTo(1);
+        }
+        finally {
+            TestBackends.MONITORING.script(PATH, new StubBackend.Answer(204, null, null, 0));
+        }
+    }
+
+    @Test
+    void aBatchRefusedForGoodIsSentAgainRowByRowSoOnlyTheRefusedRowDies() {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(pendingGauge()).isZero());
+        UUID customer = UUID.randomUUID();
+        UUID refused = UUID.randomUUID();
+        UUID accepted = UUID.randomUUID();
+        // Two rows, not yet due, then due in one statement: the relay claims them as one batch.
+        for (UUID device : List.of(refused, accepted)) {
+            jdbc.sql("""
+                    INSERT INTO device_event_outbox (device_id, customer_id, type, detail, at, next_attempt_at)
+                    VALUES (:device, :customer, 'DEPLOYMENT_FAILED', 'test', now(), now() + interval '1 hour')
+                    """).param("device", device).param("customer", customer).update();
+        }
+        double deadBefore = deadCounter();
+        // StubBackend answers by the path's call count: the batch and then the refused row get 404,
+        // the accepted row 204.
+        int earlier = TestBackends.MONITORING.calls(PATH);
+        StubBackend.Answer ok = new StubBackend.Answer(204, null, null, 0);
+        StubBackend.Answer notFound = new StubBackend.Answer(404, "application/problem+json",
+                "{\"status\":404,\"code\":\"DEVICE_NOT_FOUND\"}", 0);
+        StubBackend.Answer[] answers = new StubBackend.Answer[earlier + 3];
+        java.util.Arrays.fill(answers, ok);
+        answers[earlier] = notFound;
+        answers[earlier + 1] = notFound;
+        TestBackends.MONITORING.script(PATH, answers);
+        try {
+            jdbc.sql("UPDATE device_event_outbox SET next_attempt_at = now() WHERE device_id IN (:a, :b)")
+                    .param("a", refused).param("b", accepted).update();
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                assertThat(outbox(accepted)).isZero();
+                assertThat(jdbc.sql("SELECT count(*) FROM device_event_outbox WHERE device_id = :id AND dead_at IS NOT NULL")
+                        .param("id", refused).query(Integer.class).single()).isEqualTo(1);
+            });
+            assertThat(deadCounter()).isEqualTo(deadBefore + 1);
+            assertThat(eventsFor(refused, "DEPLOYMENT_FAILED")).hasSize(2);
+            assertThat(eventsFor(accepted, "DEPLOYMENT_FAILED")).hasSize(2);
+            assertThat(pendingGauge()).isZero();
+        }
+        finally {
+            TestBackends.MONITORING.script(PATH, new StubBackend.Answer(204, null, null, 0));
+        }
     }
 }

@@ -158,6 +158,7 @@ public final class TestServices {
         private final List<Received> received = new CopyOnWriteArrayList<>();
         private final Map<UUID, Answer> registrationAnswers = new ConcurrentHashMap<>();
         private final Map<UUID, Deque<Integer>> certificateStatuses = new ConcurrentHashMap<>();
+        private final Map<UUID, Answer> certificateRefusals = new ConcurrentHashMap<>();
 
         DeviceManagement() {
             try {
@@ -185,6 +186,11 @@ public final class TestServices {
             certificateStatuses.put(device, new ArrayDeque<>(List.of(statuses)));
         }
 
+        /** Every certificate update of this device gets this answer (a problem+json refusal). */
+        public void refuseCertificateUpdates(UUID device, int status, String problem) {
+            certificateRefusals.put(device, new Answer(status, problem));
+        }
+
         public List<Received> received(String method, String path) {
             return received.stream().filter(r -> r.method().equals(method) && r.path().equals(path)).toList();
         }
@@ -206,9 +212,10 @@ public final class TestServices {
             }
             else if (method.equals("PUT") && path.matches("/api/devices/v1/internal/devices/[0-9a-f-]{36}/certificate")) {
                 UUID device = UUID.fromString(path.split("/")[6]);
+                Answer refusal = certificateRefusals.get(device);
                 Deque<Integer> statuses = certificateStatuses.get(device);
                 Integer status = statuses == null ? null : statuses.pollFirst();
-                answer = new Answer(status == null ? 204 : status, null);
+                answer = refusal != null ? refusal : new Answer(status == null ? 204 : status, null);
             }
             else {
                 answer = new Answer(404, "{\"status\":404,\"code\":\"NOT_FOUND\"}");

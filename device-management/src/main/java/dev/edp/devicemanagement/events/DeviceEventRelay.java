@@ -11,27 +11,45 @@ import java.util.UUID;
 import dev.edp.devicemanagement.support.Clocks;
 import dev.edp.platform.client.ServiceCalls;
 import dev.edp.platform.web.KeysetQuery;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.client.RestClientResponseException;
 
 /**
  * Sends the outbox to monitoring ({@code POST /api/monitoring/v1/internal/device-events}) with this
  * service's own token, about once a second, in batches. Rows are claimed with
  * {@code FOR UPDATE SKIP LOCKED} in the transaction that deletes them after monitoring answered
  * 2xx, so two replicas never send the same row at the same time and a crash before the commit
- * sends it again (monitoring sees an event at least once). On failure the batch stays, with its
- * next attempt pushed back exponentially (1 s, 2 s, 4 s ... at most 60 s).
+ * sends it again (monitoring sees an event at least once).
+ *
+ * <p>A 4xx other than 401/408/429 is a permanent refusal: if the batch had more than one row, its
+ * rows are sent again one at a time in the same pass, so only the rows monitoring refuses on their
+ * own are given up on. A row given up on is dead: it keeps {@code dead_at} and {@code last_error}
+ * and is never sent again. Any other failure (5xx, 401, 408, 429, no connection, no service token)
+ * keeps the rows, with their next attempt pushed back exponentially (1 s, 2 s, 4 s ... at most
+ * 60 s), until {@code edp.device-management.event-relay-max-attempts} (default 50) failed attempts,
+ * after which they are dead as well.
+ *
+ * <p>Metrics: {@code edp_outbox_pending{outbox="device-events"}} (rows neither sent nor dead) and
+ * {@code edp_outbox_dead_total{outbox="device-events"}} (rows given up on).
  */
 @Component
 class DeviceEventRelay {
 
     static final String PATH = "/api/monitoring/v1/internal/device-events";
+    static final String OUTBOX = "device-events";
     static final int BATCH = 200;
     static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
 
@@ -51,11 +69,31 @@ class DeviceEventRelay {
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
     private final ServiceCalls services;
+    private final JsonMapper json;
+    private final int maxAttempts;
+    private final Counter dead;
 
-    DeviceEventRelay(JdbcClient jdbc, TransactionTemplate transactions, ServiceCalls services) {
+    DeviceEventRelay(JdbcClient jdbc, TransactionTemplate transactions, ServiceCalls services, JsonMapper json,
+            MeterRegistry meters, @Value("${edp.device-management.event-relay-max-attempts:50}") int maxAttempts) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.services = services;
+        this.json = json;
+        this.maxAttempts = Math.max(1, maxAttempts);
+        this.dead = Counter.builder("edp.outbox.dead").tag("outbox", OUTBOX)
+                .description("Outbox rows given up on (permanent refusal or too many attempts)").register(meters);
+        Gauge.builder("edp.outbox.pending", jdbc, DeviceEventRelay::pending).tag("outbox", OUTBOX)
+                .description("Outbox rows waiting to be delivered (not dead)").strongReference(true).register(meters);
+    }
+
+    private static double pending(JdbcClient jdbc) {
+        try {
+            return jdbc.sql("SELECT count(*) FROM device_event_outbox WHERE dead_at IS NULL").query(Long.class)
+                    .single();
+        }
+        catch (RuntimeException ex) {
+            return Double.NaN;
+        }
     }
 
     @Scheduled(fixedDelayString = "${edp.device-management.event-relay-interval:1s}", initialDelayString = "1s")
@@ -76,33 +114,137 @@ class DeviceEventRelay {
     int relayBatch() {
         List<Row> rows = jdbc.sql("""
                 SELECT id, device_id, customer_id, type, detail, at, attempts FROM device_event_outbox
-                WHERE next_attempt_at <= :now ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED
+                WHERE next_attempt_at <= :now AND dead_at IS NULL ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED
                 """).param("now", KeysetQuery.timestamp(Clocks.now())).param("limit", BATCH).query(this::map).list();
         if (rows.isEmpty()) {
             return 0;
         }
-        Long[] ids = rows.stream().map(Row::id).toArray(Long[]::new);
         try {
-            services.to("monitoring").post().uri(PATH).contentType(MediaType.APPLICATION_JSON)
-                    .body(new Batch(rows.stream().map(Row::event).toList())).retrieve().toBodilessEntity();
+            send(rows);
         }
         catch (RuntimeException ex) {
-            String error = ex.getClass().getSimpleName() + ": " + ex.getMessage();
-            int attempts = rows.stream().mapToInt(Row::attempts).max().orElse(0) + 1;
+            if (rows.size() > 1 && permanent(ex)) {
+                // One bad event must not take the batch with it: find it by sending them one by one.
+                log.info("Monitoring refused a batch of {} device events ({}); sending them one at a time", rows.size(),
+                        describe(ex));
+                return relayOneByOne(rows);
+            }
+            failed(rows, ex);
+            return 0;
+        }
+        delete(rows);
+        return rows.size();
+    }
+
+    private int relayOneByOne(List<Row> rows) {
+        int sent = 0;
+        for (int i = 0; i < rows.size(); i++) {
+            Row row = rows.get(i);
+            try {
+                send(List.of(row));
+            }
+            catch (RuntimeException ex) {
+                if (permanent(ex)) {
+                    failed(List.of(row), ex);
+                    continue;
+                }
+                // Monitoring is in trouble after all: the rest waits for the next attempt.
+                failed(rows.subList(i, rows.size()), ex);
+                break;
+            }
+            delete(List.of(row));
+            sent++;
+        }
+        return sent;
+    }
+
+    private void send(List<Row> rows) {
+        services.to("monitoring").post().uri(PATH).contentType(MediaType.APPLICATION_JSON)
+                .body(new Batch(rows.stream().map(Row::event).toList())).retrieve().toBodilessEntity();
+    }
+
+    private void delete(List<Row> rows) {
+        jdbc.sql("DELETE FROM device_event_outbox WHERE id = ANY(:ids)").param("ids", ids(rows)).update();
+    }
+
+    /** Marks the rows dead (permanent refusal, or out of attempts) or backs them off. */
+    private void failed(List<Row> rows, RuntimeException ex) {
+        String error = describe(ex);
+        if (permanent(ex)) {
+            markDead(rows, error);
+            log.warn("Monitoring refused device events {} permanently with {} {}; giving up on them",
+                    rows.stream().map(Row::id).toList(), ((RestClientResponseException) ex).getStatusCode().value(),
+                    problemCode((RestClientResponseException) ex));
+            return;
+        }
+        List<Row> exhausted = rows.stream().filter(row -> row.attempts() + 1 >= maxAttempts).toList();
+        List<Row> retried = rows.stream().filter(row -> row.attempts() + 1 < maxAttempts).toList();
+        if (!exhausted.isEmpty()) {
+            markDead(exhausted, error);
+            log.warn("Monitoring did not take device events {} in {} attempts; giving up on them: {}",
+                    exhausted.stream().map(Row::id).toList(), maxAttempts, error);
+        }
+        if (!retried.isEmpty()) {
+            int attempts = retried.stream().mapToInt(Row::attempts).max().orElse(0) + 1;
             Duration backoff = backoff(attempts);
-            log.info("Monitoring did not take {} device events (attempt {}), next try in {}: {}", rows.size(),
+            log.info("Monitoring did not take {} device events (attempt {}), next try in {}: {}", retried.size(),
                     attempts, backoff, error);
             jdbc.sql("""
                     UPDATE device_event_outbox SET attempts = attempts + 1, next_attempt_at = :next,
                                                    last_error = :error
                     WHERE id = ANY(:ids)
                     """).param("next", KeysetQuery.timestamp(Clocks.now().plus(backoff)))
-                    .param("error", error.length() > 1000 ? error.substring(0, 1000) : error).param("ids", ids)
-                    .update();
-            return 0;
+                    .param("error", truncate(error)).param("ids", ids(retried)).update();
         }
-        jdbc.sql("DELETE FROM device_event_outbox WHERE id = ANY(:ids)").param("ids", ids).update();
-        return rows.size();
+    }
+
+    private void markDead(List<Row> rows, String error) {
+        jdbc.sql("""
+                UPDATE device_event_outbox SET attempts = attempts + 1, dead_at = :now, last_error = :error
+                WHERE id = ANY(:ids)
+                """).param("now", KeysetQuery.timestamp(Clocks.now())).param("error", truncate(error))
+                .param("ids", ids(rows)).update();
+        dead.increment(rows.size());
+    }
+
+    /**
+     * A 4xx answer other than 401 (our service token was not accepted: a token problem of this
+     * service, not of the rows), 408 (timeout) and 429 (slow down): sending the same rows again will
+     * not help.
+     */
+    static boolean permanent(RuntimeException ex) {
+        if (!(ex instanceof RestClientResponseException answer)) {
+            return false;
+        }
+        int status = answer.getStatusCode().value();
+        return status >= 400 && status < 500 && status != 401 && status != 408 && status != 429;
+    }
+
+    private String describe(RuntimeException ex) {
+        if (ex instanceof RestClientResponseException answer) {
+            return "HTTP " + answer.getStatusCode().value() + " " + problemCode(answer) + ": "
+                    + answer.getResponseBodyAsString();
+        }
+        return ex.getClass().getSimpleName() + ": " + ex.getMessage();
+    }
+
+    /** The receiver's problem code ({@code code} of its problem+json), or {@code -}. */
+    private String problemCode(RestClientResponseException ex) {
+        try {
+            JsonNode code = json.readTree(ex.getResponseBodyAsString()).get("code");
+            return code != null && code.isString() ? code.asString() : "-";
+        }
+        catch (RuntimeException notJson) {
+            return "-";
+        }
+    }
+
+    private static String truncate(String error) {
+        return error.length() > 1000 ? error.substring(0, 1000) : error;
+    }
+
+    private static Long[] ids(List<Row> rows) {
+        return rows.stream().map(Row::id).toArray(Long[]::new);
     }
 
     static Duration backoff(int attempts) {

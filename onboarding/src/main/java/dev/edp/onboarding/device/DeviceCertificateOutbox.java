@@ -17,7 +17,8 @@ import org.springframework.transaction.annotation.Transactional;
  * The outbox of certificate events for device-management (table {@code device_certificate_outbox}).
  * {@link #enqueue} runs in the transaction that stores the certificate, so device-management hears
  * of exactly the certificates that were committed, even if it is down at that moment;
- * {@link DeviceCertificateRelay} delivers the rows.
+ * {@link DeviceCertificateRelay} delivers the rows. A row it gave up on keeps {@code dead_at} and
+ * {@code last_error} and is neither sent again nor pending.
  */
 @Repository
 public class DeviceCertificateOutbox {
@@ -54,7 +55,7 @@ public class DeviceCertificateOutbox {
     List<Pending> claimDue(int limit) {
         return jdbc.sql("""
                 SELECT id, device_id, customer_id, serial, not_before, not_after, attempts
-                FROM device_certificate_outbox WHERE next_attempt_at <= now()
+                FROM device_certificate_outbox WHERE next_attempt_at <= now() AND dead_at IS NULL
                 ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED""")
                 .param("limit", limit)
                 .query((row, i) -> new Pending(row.getLong(1), row.getObject(2, UUID.class), row.getObject(3, UUID.class),
@@ -73,6 +74,20 @@ public class DeviceCertificateOutbox {
                 WHERE id = :id""")
                 .param("id", id).param("next", ts(nextAttempt))
                 .param("error", error.length() > 500 ? error.substring(0, 500) : error).update();
+    }
+
+    /** Gives up on the row: it stays (with the reason) for an operator but is never sent again. */
+    void dead(long id, String error) {
+        jdbc.sql("""
+                UPDATE device_certificate_outbox SET attempts = attempts + 1, dead_at = now(), last_error = :error
+                WHERE id = :id""")
+                .param("id", id).param("error", error.length() > 500 ? error.substring(0, 500) : error).update();
+    }
+
+    /** @return rows still to be delivered (dead rows are not) */
+    long pending() {
+        return jdbc.sql("SELECT count(*) FROM device_certificate_outbox WHERE dead_at IS NULL").query(Long.class)
+                .single();
     }
 
     private static OffsetDateTime ts(Instant instant) {

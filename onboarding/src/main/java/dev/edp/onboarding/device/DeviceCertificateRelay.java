@@ -8,6 +8,11 @@ import java.util.Map;
 
 import dev.edp.platform.client.ServiceCallException;
 import dev.edp.platform.client.ServiceCalls;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,43 +22,74 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.client.RestClientException;
+import org.springframework.web.client.RestClientResponseException;
 
 /**
  * Delivers {@link DeviceCertificateOutbox} rows to device-management:
  * {@code PUT /api/devices/v1/internal/devices/{deviceId}/certificate} with this service's own token
- * ({@link ServiceCalls}; no user is behind an enrollment). A 2xx deletes the row; anything else keeps
- * it and retries with exponential backoff ({@code edp.onboarding.device-outbox.*}). Several replicas
- * may run this at once: rows are claimed with {@code FOR UPDATE SKIP LOCKED}.
+ * ({@link ServiceCalls}; no user is behind an enrollment). A 2xx deletes the row. A 4xx other than
+ * 401/408/429 is a permanent refusal: the row is marked dead (kept with {@code dead_at} and
+ * {@code last_error}, never sent again). Anything else (5xx, 401, 408, 429, no connection, no
+ * service token, no instance) keeps it and retries with exponential backoff ({@code edp.onboarding.device-outbox.*})
+ * until {@code max-attempts} failed attempts, after which it is dead as well. Several replicas may
+ * run this at once: rows are claimed with {@code FOR UPDATE SKIP LOCKED}.
+ *
+ * <p>Metrics: {@code edp_outbox_pending{outbox="device-certificates"}} (rows not yet delivered and not
+ * dead) and {@code edp_outbox_dead_total{outbox="device-certificates"}} (rows given up on).
  */
 @Component
 public class DeviceCertificateRelay {
+
+    static final String OUTBOX = "device-certificates";
 
     private static final Logger log = LoggerFactory.getLogger(DeviceCertificateRelay.class);
 
     private final DeviceCertificateOutbox outbox;
     private final ServiceCalls calls;
     private final TransactionTemplate transactions;
+    private final JsonMapper json;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
     private final int batchSize;
+    private final int maxAttempts;
+    private final Counter dead;
 
     DeviceCertificateRelay(DeviceCertificateOutbox outbox, ServiceCalls calls, TransactionTemplate transactions,
+            JsonMapper json, MeterRegistry meters,
             @Value("${edp.onboarding.device-outbox.initial-backoff:PT2S}") Duration initialBackoff,
             @Value("${edp.onboarding.device-outbox.max-backoff:PT5M}") Duration maxBackoff,
-            @Value("${edp.onboarding.device-outbox.batch-size:50}") int batchSize) {
+            @Value("${edp.onboarding.device-outbox.batch-size:50}") int batchSize,
+            @Value("${edp.onboarding.device-outbox.max-attempts:50}") int maxAttempts) {
         this.outbox = outbox;
         this.calls = calls;
         this.transactions = transactions;
+        this.json = json;
         this.initialBackoff = initialBackoff;
         this.maxBackoff = maxBackoff;
         this.batchSize = batchSize;
+        this.maxAttempts = Math.max(1, maxAttempts);
+        this.dead = Counter.builder("edp.outbox.dead").tag("outbox", OUTBOX)
+                .description("Outbox rows given up on (permanent refusal or too many attempts)").register(meters);
+        Gauge.builder("edp.outbox.pending", outbox, DeviceCertificateRelay::pendingOrNaN).tag("outbox", OUTBOX)
+                .description("Outbox rows waiting to be delivered (not dead)").strongReference(true).register(meters);
+    }
+
+    private static double pendingOrNaN(DeviceCertificateOutbox outbox) {
+        try {
+            return outbox.pending();
+        }
+        catch (RuntimeException ex) {
+            return Double.NaN;
+        }
     }
 
     /** One pass over the due rows; returns how many were delivered. */
     @Scheduled(initialDelayString = "${edp.onboarding.device-outbox.interval:PT1S}",
             fixedDelayString = "${edp.onboarding.device-outbox.interval:PT1S}")
     public int relayDue() {
+        int[] gaveUp = { 0 };
         Integer delivered = transactions.execute(status -> {
+            gaveUp[0] = 0;
             int sent = 0;
             for (DeviceCertificateOutbox.Pending row : outbox.claimDue(batchSize)) {
                 try {
@@ -62,12 +98,33 @@ public class DeviceCertificateRelay {
                     sent++;
                 }
                 catch (ServiceCallException | RestClientException | IllegalStateException ex) {
+                    if (ex instanceof RestClientResponseException refused && permanent(refused)) {
+                        String code = problemCode(refused);
+                        outbox.dead(row.id(), "HTTP " + refused.getStatusCode().value() + " " + code + ": "
+                                + refused.getResponseBodyAsString());
+                        gaveUp[0]++;
+                        log.warn("device-management refused outbox row {} (certificate {} of device {}) permanently "
+                                + "with {} {}; giving up on it", row.id(), row.serial(), row.deviceId(),
+                                refused.getStatusCode().value(), code);
+                        // A refusal of this row says nothing about the others: go on.
+                        continue;
+                    }
                     // IllegalStateException: the load balancer knows no device-management instance.
-                    Duration backoff = backoff(row.attempts());
-                    outbox.failed(row.id(), Instant.now().plus(backoff), ex.getClass().getSimpleName() + ": "
-                            + ex.getMessage());
-                    log.warn("device-management did not take certificate {} of device {} (attempt {}): {}; retrying in {}",
-                            row.serial(), row.deviceId(), row.attempts() + 1, ex.getMessage(), backoff);
+                    String error = ex.getClass().getSimpleName() + ": " + ex.getMessage();
+                    int attempt = row.attempts() + 1;
+                    if (attempt >= maxAttempts) {
+                        outbox.dead(row.id(), error);
+                        gaveUp[0]++;
+                        log.warn("device-management did not take outbox row {} (certificate {} of device {}) in {} "
+                                + "attempts; giving up on it: {}", row.id(), row.serial(), row.deviceId(), attempt,
+                                error);
+                    }
+                    else {
+                        Duration backoff = backoff(row.attempts());
+                        outbox.failed(row.id(), Instant.now().plus(backoff), error);
+                        log.warn("device-management did not take certificate {} of device {} (attempt {}): {}; "
+                                + "retrying in {}", row.serial(), row.deviceId(), attempt, ex.getMessage(), backoff);
+                    }
                     // Stop here: the rest of the batch would most likely fail the same way, and the
                     // claimed rows stay locked for as long as this transaction runs.
                     break;
@@ -75,7 +132,28 @@ public class DeviceCertificateRelay {
             }
             return sent;
         });
+        dead.increment(gaveUp[0]);
         return delivered == null ? 0 : delivered;
+    }
+
+    /**
+     * A 4xx other than 401 (our service token was not accepted: a token problem of this service,
+     * not of the row), 408 (timeout) and 429 (slow down): sending the same row again will not help.
+     */
+    static boolean permanent(RestClientResponseException ex) {
+        int status = ex.getStatusCode().value();
+        return status >= 400 && status < 500 && status != 401 && status != 408 && status != 429;
+    }
+
+    /** The receiver's problem code ({@code code} of its problem+json), or {@code -}. */
+    private String problemCode(RestClientResponseException ex) {
+        try {
+            JsonNode code = json.readTree(ex.getResponseBodyAsString()).get("code");
+            return code != null && code.isString() ? code.asString() : "-";
+        }
+        catch (RuntimeException notJson) {
+            return "-";
+        }
     }
 
     private void send(DeviceCertificateOutbox.Pending row) {

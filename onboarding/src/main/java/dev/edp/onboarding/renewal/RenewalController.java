@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -14,11 +16,13 @@ import dev.edp.onboarding.OnboardingMetrics;
 import dev.edp.onboarding.pki.CsrRejectedException;
 import dev.edp.onboarding.pki.Pem;
 import dev.edp.onboarding.pki.Pkcs7;
+import dev.edp.onboarding.token.FailureThrottle;
 import dev.edp.platform.device.DevicePrincipal;
 import dev.edp.platform.problem.EdpException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -31,6 +35,11 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code edp.device.paths}, so the starter has verified E3's device assertion before this runs):
  * {@code POST /onboarding/api/v1/renewals} with {@code {"csr": "<PEM>"}}, and EST (RFC 7030)
  * {@code POST /.well-known/est/simplereenroll} with a base64 PKCS#10 body.
+ *
+ * <p>Failed renewals (4xx) are throttled per device id ({@link FailureThrottle},
+ * {@code edp.onboarding.renewal.max-failures} within {@code edp.onboarding.renewal.failure-window}):
+ * past that the device is answered 429 {@code TOO_MANY_FAILED_RENEWALS} with {@code Retry-After}
+ * before its request is read, so a broken or malicious device cannot keep the CA busy.
  */
 @RestController
 class RenewalController {
@@ -48,16 +57,21 @@ class RenewalController {
     private final RenewalService renewals;
     private final JsonMapper json;
     private final OnboardingMetrics metrics;
+    private final FailureThrottle throttle;
 
-    RenewalController(RenewalService renewals, JsonMapper json, OnboardingMetrics metrics) {
+    RenewalController(RenewalService renewals, JsonMapper json, OnboardingMetrics metrics,
+            @Value("${edp.onboarding.renewal.max-failures:5}") int maxFailures,
+            @Value("${edp.onboarding.renewal.failure-window:PT10M}") Duration window) {
         this.renewals = renewals;
         this.json = json;
         this.metrics = metrics;
+        this.throttle = new FailureThrottle(maxFailures, window, Clock.systemUTC(), "TOO_MANY_FAILED_RENEWALS",
+                "renewals", "this device");
     }
 
     @PostMapping(path = "/onboarding/api/v1/renewals", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<RenewalResponse> renew(DevicePrincipal device, InputStream body) {
-        RenewalService.Renewal renewal = counted(() -> {
+        RenewalService.Renewal renewal = counted(device, () -> {
             RenewalRequest parsed;
             try {
                 parsed = json.readValue(readLimited(body), RenewalRequest.class);
@@ -79,7 +93,7 @@ class RenewalController {
 
     @PostMapping(path = "/.well-known/est/simplereenroll", consumes = "application/pkcs10")
     ResponseEntity<String> simplereenroll(DevicePrincipal device, InputStream body) {
-        RenewalService.Renewal renewal = counted(() -> {
+        RenewalService.Renewal renewal = counted(device, () -> {
             byte[] der;
             try {
                 der = Base64.getMimeDecoder().decode(readLimited(body));
@@ -97,18 +111,33 @@ class RenewalController {
                 .cacheControl(CacheControl.noStore()).header("Content-Transfer-Encoding", "base64").body(encoded);
     }
 
-    /** Counts the outcome in {@code edp_enrollments_total}: {@value #RENEWED} or the refusal code. */
-    private RenewalService.Renewal counted(Supplier<RenewalService.Renewal> action) {
+    /**
+     * Runs a renewal behind the device's failure throttle and counts the outcome in
+     * {@code edp_enrollments_total}: {@value #RENEWED} or the refusal code.
+     */
+    private RenewalService.Renewal counted(DevicePrincipal device, Supplier<RenewalService.Renewal> action) {
+        String key = device.deviceId().toString();
+        try {
+            throttle.check(key);
+        }
+        catch (EdpException ex) {
+            metrics.enrollment("RENEWAL_" + ex.getCode());
+            throw ex;
+        }
         try {
             RenewalService.Renewal renewal = action.get();
             metrics.enrollment(RENEWED);
             return renewal;
         }
         catch (EdpException ex) {
+            if (ex.getStatusCode().is4xxClientError()) {
+                throttle.failed(key);
+            }
             metrics.enrollment("RENEWAL_" + ex.getCode());
             throw ex;
         }
         catch (CsrRejectedException ex) {
+            throttle.failed(key);
             metrics.enrollment("RENEWAL_" + ex.code());
             throw ex;
         }

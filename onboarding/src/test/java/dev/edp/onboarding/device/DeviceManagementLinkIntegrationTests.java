@@ -14,6 +14,7 @@ import dev.edp.onboarding.TestServices.DeviceManagement.Received;
 import dev.edp.test.security.TestJwtIssuer;
 import dev.edp.test.service.EdpServiceTest;
 import dev.edp.test.service.ServiceSmokeChecks;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -38,6 +39,17 @@ class DeviceManagementLinkIntegrationTests {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    MeterRegistry meters;
+
+    double pendingGauge() {
+        return meters.get("edp.outbox.pending").tag("outbox", "device-certificates").gauge().value();
+    }
+
+    double deadCounter() {
+        return meters.get("edp.outbox.dead").tag("outbox", "device-certificates").counter().count();
+    }
 
     HttpResponse<String> createToken(String operatorToken, String body) {
         return ServiceSmokeChecks.send("POST", checks.baseUrl() + "/api/onboarding/v1/tokens", "application/json", body,
@@ -203,7 +215,38 @@ class DeviceManagementLinkIntegrationTests {
                 "SELECT coalesce(max(attempts), 0) FROM device_certificate_outbox WHERE serial = :s").param("s", serial)
                 .query(Integer.class).single() >= 1);
         assertThat(outboxRows(serial)).isEqualTo(1);
+        // A 503 is not permanent: the row is pending, not dead, and the gauge counts it.
+        assertThat(jdbc.sql("SELECT dead_at FROM device_certificate_outbox WHERE serial = :s").param("s", serial)
+                .query(java.time.OffsetDateTime.class).optional()).isEmpty();
+        assertThat(pendingGauge()).isGreaterThanOrEqualTo(1);
         await("a later attempt succeeded and cleared the row", () -> outboxRows(serial) == 0);
         assertThat(TestServices.DEVICE_MANAGEMENT.received("PUT", certificatePath(device))).hasSize(4);
+        await("nothing is pending any more", () -> pendingGauge() == 0);
+    }
+
+    @Test
+    void aPermanentRefusalMarksTheRowDeadAfterOneAttemptAndItIsNeverSentAgain() throws InterruptedException {
+        UUID customer = UUID.randomUUID();
+        String[] token = enroll(customer);
+        UUID device = UUID.fromString(token[0]);
+        TestServices.DEVICE_MANAGEMENT.refuseCertificateUpdates(device, 404, "{\"type\":\"https://edp.dev/problems/"
+                + "device-not-found\",\"title\":\"Device not found\",\"status\":404,\"code\":\"DEVICE_NOT_FOUND\"}");
+        double deadBefore = deadCounter();
+
+        String serial = enrollWith(token[1]);
+
+        await("the row is dead", () -> jdbc.sql(
+                "SELECT count(*) FROM device_certificate_outbox WHERE serial = :s AND dead_at IS NOT NULL")
+                .param("s", serial).query(Integer.class).single() == 1);
+        var row = jdbc.sql("SELECT attempts, last_error FROM device_certificate_outbox WHERE serial = :s")
+                .param("s", serial).query((r, i) -> new Object[] { r.getInt(1), r.getString(2) }).single();
+        assertThat(row[0]).isEqualTo(1);
+        assertThat((String) row[1]).contains("404").contains("DEVICE_NOT_FOUND");
+        assertThat(deadCounter()).isEqualTo(deadBefore + 1);
+        await("the dead row is not pending", () -> pendingGauge() == 0);
+        // Many relay passes (200 ms) and backoffs (300 ms) later it was still sent exactly once.
+        Thread.sleep(1500);
+        assertThat(TestServices.DEVICE_MANAGEMENT.received("PUT", certificatePath(device))).hasSize(1);
+        assertThat(outboxRows(serial)).isEqualTo(1);
     }
 }

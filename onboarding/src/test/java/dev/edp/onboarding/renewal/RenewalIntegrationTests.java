@@ -214,4 +214,35 @@ class RenewalIntegrationTests {
         assertThat(certificatesOf(device.deviceId())).isEqualTo(1);
         assertThat(count("RENEWAL_CSR_MALFORMED")).isEqualTo(refusedBefore + 2);
     }
+
+    @Test
+    void repeatedFailedRenewalsOfADeviceAreThrottledUntilTheWindowHasPassed() throws InterruptedException {
+        // Test config: 3 failures per device within 2 s (edp.onboarding.renewal.*).
+        Enrolled device = enroll(UUID.randomUUID());
+        Enrolled neighbour = enroll(UUID.randomUUID());
+        String bad = "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n";
+        double throttledBefore = count("RENEWAL_TOO_MANY_FAILED_RENEWALS");
+        for (int i = 0; i < 3; i++) {
+            assertProblem(renewJson(device, device.serial(), bad), 400, "CSR_MALFORMED");
+        }
+
+        // Now even a good request is turned away before it is read, on both paths.
+        HttpResponse<String> throttled = renewJson(device, device.serial(), DeviceKey.generate().csrPem());
+        assertProblem(throttled, 429, "TOO_MANY_FAILED_RENEWALS");
+        long retryAfter = Long.parseLong(throttled.headers().firstValue("Retry-After").orElseThrow());
+        assertThat(retryAfter).isBetween(1L, 2L);
+        assertProblem(ServiceSmokeChecks.send("POST", checks.baseUrl() + REENROLL, "application/pkcs10",
+                Base64.getMimeEncoder().encodeToString(DeviceKey.generate().csrDer()), null, Map.of("X-EDP-Device-Assertion",
+                        TestServices.assertion(device.deviceId(), device.customerId(), device.serial(), "POST", REENROLL))),
+                429, "TOO_MANY_FAILED_RENEWALS");
+        assertThat(certificatesOf(device.deviceId())).isEqualTo(1);
+        assertThat(count("RENEWAL_TOO_MANY_FAILED_RENEWALS")).isEqualTo(throttledBefore + 2);
+        // Keyed by the device E3 asserted, not the address (all devices come from E3's): others renew.
+        assertThat(renewJson(neighbour, neighbour.serial(), DeviceKey.generate().csrPem()).statusCode()).isEqualTo(201);
+
+        Thread.sleep(retryAfter * 1000 + 300);
+        HttpResponse<String> renewed = renewJson(device, device.serial(), DeviceKey.generate().csrPem());
+        assertThat(renewed.statusCode()).as(renewed.body()).isEqualTo(201);
+        assertThat(certificatesOf(device.deviceId())).isEqualTo(2);
+    }
 }
