@@ -13,11 +13,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param diskFullPercent container partition fuller than this opens {@code DISK_FULL}
  * @param certificateExpiringDays certificate ending within this opens {@code CERTIFICATE_EXPIRING}
  * @param disabled rule types that are off unless a customer turns them on ({@code SERVICE_DOWN}: off for the platform)
+ * @param retention resolved alerts (with their notifications) resolved longer ago than this are deleted
  */
 @ConfigurationProperties("edp.monitoring.alerts")
 public record AlertProperties(@DefaultValue("5s") Duration evaluateInterval,
         @DefaultValue("5") int deviceOfflineMinutes, @DefaultValue("90") int diskFullPercent,
-        @DefaultValue("7") int certificateExpiringDays, Set<AlertType> disabled) {
+        @DefaultValue("7") int certificateExpiringDays, Set<AlertType> disabled,
+        @DefaultValue("90d") Duration retention) {
 
     /** No rule is off unless configured. */
     public AlertProperties {

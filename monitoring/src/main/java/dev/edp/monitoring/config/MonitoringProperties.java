@@ -12,9 +12,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param sweepInterval how often the offline sweep runs (on one replica at a time)
  * @param historyResolution at most one history row per device per this interval
  * @param historyRetention daily history partitions older than this are dropped
+ * @param connectivityRetention connectivity events both relayed and live-published, older than this, are deleted
+ * @param retentionCron when the retention job runs (UTC, on one replica)
  */
 @ConfigurationProperties("edp.monitoring")
 public record MonitoringProperties(@DefaultValue("1s") Duration flushInterval,
         @DefaultValue("90s") Duration offlineAfter, @DefaultValue("5s") Duration sweepInterval,
-        @DefaultValue("1m") Duration historyResolution, @DefaultValue("7d") Duration historyRetention) {
+        @DefaultValue("1m") Duration historyResolution, @DefaultValue("7d") Duration historyRetention,
+        @DefaultValue("7d") Duration connectivityRetention, @DefaultValue("0 17 3 * * *") String retentionCron) {
 }

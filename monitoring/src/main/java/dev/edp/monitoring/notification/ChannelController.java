@@ -1,6 +1,7 @@
 package dev.edp.monitoring.notification;
 
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -48,7 +49,7 @@ class ChannelController {
      * @param name a name for people
      * @param type EMAIL or WEBHOOK
      * @param emails EMAIL: 1–20 addresses
-     * @param url WEBHOOK: an https URL
+     * @param url WEBHOOK: an https URL whose host is not on the platform's network ({@link WebhookTargets})
      * @param secret WEBHOOK: the signing secret (16–200 characters); generated when absent
      */
     record ChannelRequest(UUID customerId, @NotBlank @Size(max = 100) String name, @NotNull String type,
@@ -141,6 +142,9 @@ class ChannelController {
                     .map(error -> Map.of("field", error.getKey(), "message", error.getValue())).toList());
             throw ex;
         }
+        if (url != null && !properties.allowPrivateWebhookTargets()) {
+            refusePrivateTarget(url);
+        }
         ChannelResponse created = channels.create(UUID.randomUUID(), customer, request.name().trim(), request.type(),
                 emails, url, secret, clock.instant());
         ChannelResponse withSecret = new ChannelResponse(created.id(), created.customerId(), created.name(),
@@ -176,6 +180,29 @@ class ChannelController {
         catch (java.net.URISyntaxException ex) {
             return "not a valid URL";
         }
+    }
+
+    /**
+     * 400 {@code WEBHOOK_TARGET_NOT_ALLOWED} when the URL's host is or resolves to an address of the
+     * platform's network. A name that does not resolve (yet) is accepted: delivery checks again.
+     */
+    private static void refusePrivateTarget(String url) {
+        String problem;
+        try {
+            WebhookTargets.check(URI.create(url));
+            return;
+        }
+        catch (WebhookTargets.NotAllowed ex) {
+            problem = ex.getMessage();
+        }
+        catch (UnknownHostException ex) {
+            return;
+        }
+        EdpException ex = new EdpException(HttpStatus.BAD_REQUEST, "WEBHOOK_TARGET_NOT_ALLOWED",
+                "Webhook target not allowed",
+                "Webhooks may not target loopback, private, link-local, multicast or carrier-grade NAT addresses.");
+        ex.getBody().setProperty("errors", List.of(Map.of("field", "url", "message", "not allowed: " + problem)));
+        throw ex;
     }
 
     private ChannelResponse visible(Tenant tenant, UUID id) {

@@ -17,13 +17,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param mailFrom sender address of alert e-mails
  * @param webhookTimeout connect and response timeout of a webhook call
  * @param allowHttpWebhooks whether customers may register plain-http webhook URLs (tests, local runs)
+ * @param allowPrivateWebhookTargets whether customers' webhooks may target loopback, private, link-local, CGNAT…
+ *        addresses (local development, tests); off: refused at creation and at delivery ({@link WebhookTargets})
+ * @param retention notifications in a final state (SENT, FAILED, SUPPRESSED) older than this are deleted
  */
 @ConfigurationProperties("edp.monitoring.notifications")
 public record NotificationProperties(@DefaultValue("2s") Duration sendInterval, @DefaultValue("5") int maxAttempts,
         @DefaultValue("10s") Duration initialBackoff, @DefaultValue("10m") Duration maxBackoff,
         @DefaultValue("15m") Duration quietPeriod, @DefaultValue("50") int batchSize,
         @DefaultValue("edp-alerts@localhost") String mailFrom, @DefaultValue("10s") Duration webhookTimeout,
-        @DefaultValue("false") boolean allowHttpWebhooks) {
+        @DefaultValue("false") boolean allowHttpWebhooks, @DefaultValue("false") boolean allowPrivateWebhookTargets,
+        @DefaultValue("30d") Duration retention) {
 
     /**
      * @param failedAttempts attempts made so far (≥ 1)

@@ -36,6 +36,11 @@ import org.springframework.stereotype.Component;
  * secret ({@code X-EDP-Signature: sha256=<hex HMAC-SHA256 of the body>}). A failed attempt is
  * retried with exponential backoff; after {@code max-attempts} the notification is FAILED with its
  * last error. Delivery is at least once: a crash between sending and recording sends again.
+ * <p>
+ * Before each call to a customer's webhook its host is resolved and every address checked
+ * ({@link WebhookTargets}, unless {@code allow-private-webhook-targets}); a refused target makes the
+ * notification FAILED at once, without a request. Redirects are never followed, so a target cannot
+ * bounce the call to a private address either. The support webhook from configuration is trusted.
  */
 @Component
 class NotificationSender {
@@ -116,16 +121,19 @@ class NotificationSender {
                     .param("id", due.id()).param("now", KeysetQuery.timestamp(clock.instant())).update();
             counter("edp.notifications.sent", due.channelType()).increment();
         }
+        catch (TargetNotAllowed ex) {
+            failed(due, ex, true);
+        }
         catch (RuntimeException ex) {
-            failed(due, ex);
+            failed(due, ex, false);
         }
     }
 
-    private void failed(Due due, RuntimeException ex) {
+    private void failed(Due due, RuntimeException ex, boolean permanent) {
         int attempts = due.attempts() + 1;
         String error = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
         error = error.length() > 2000 ? error.substring(0, 2000) : error;
-        boolean giveUp = attempts >= properties.maxAttempts();
+        boolean giveUp = permanent || attempts >= properties.maxAttempts();
         Instant now = clock.instant();
         jdbc.sql("""
                 UPDATE notification SET status = :status, attempts = :attempts, last_error = :error,
@@ -182,9 +190,22 @@ class NotificationSender {
         if (url == null || secret == null || secret.isEmpty()) {
             throw new IllegalStateException("No webhook URL or secret (edp.monitoring.support.webhook-*)");
         }
+        URI target = URI.create(url);
+        if (due.channelId() != null && !properties.allowPrivateWebhookTargets()) {
+            // Again at every delivery: the name may resolve elsewhere than when the channel was created.
+            try {
+                WebhookTargets.check(target);
+            }
+            catch (WebhookTargets.NotAllowed ex) {
+                throw new TargetNotAllowed("Webhook target not allowed, not sent: " + ex.getMessage());
+            }
+            catch (java.net.UnknownHostException ex) {
+                throw new IllegalStateException("Webhook host does not resolve: " + target.getHost(), ex);
+            }
+        }
         byte[] body = json.writeValueAsBytes(new Payload(
                 "OPENED".equals(due.event()) ? "alert.opened" : "alert.resolved", due.id(), due.alert()));
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(properties.webhookTimeout())
+        HttpRequest request = HttpRequest.newBuilder(target).timeout(properties.webhookTimeout())
                 .header("Content-Type", "application/json")
                 .header("X-EDP-Signature", Webhooks.signature(secret, body))
                 .header("X-EDP-Delivery", Long.toString(due.id()))
@@ -226,6 +247,16 @@ class NotificationSender {
     private static Instant instant(ResultSet row, String column) throws SQLException {
         OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
         return value == null ? null : value.toInstant();
+    }
+
+    /** A customer webhook whose host is on the platform's network: FAILED at once, never sent. */
+    static final class TargetNotAllowed extends IllegalStateException {
+
+        private static final long serialVersionUID = 1L;
+
+        TargetNotAllowed(String message) {
+            super(message);
+        }
     }
 
     /**

@@ -165,6 +165,29 @@ class AlertNotificationIntegrationTests {
     }
 
     @Test
+    void webhookRedirectIsNotFollowed() throws Exception {
+        String hook = "/hooks/redirecting-" + customer;
+        String target = "/hooks/redirect-target-" + customer;
+        NotificationServers.STATUS.put(hook, 307);
+        NotificationServers.LOCATION.put(hook, NotificationServers.hookUrl(target));
+        createChannel("{\"name\":\"Moved\",\"type\":\"WEBHOOK\",\"url\":\"" + NotificationServers.hookUrl(hook)
+                + "\"}");
+        UUID device = UUID.randomUUID();
+
+        deploymentFailed(device);
+
+        await("the notification to fail", WAIT, () -> "FAILED".equals(jdbc.sql("""
+                SELECT n.status FROM notification n JOIN alert a ON a.id = n.alert_id
+                WHERE a.device_id = :device""").param("device", device).query(String.class).optional().orElse(null)));
+        assertThat(calls(hook)).hasSize(5);
+        assertThat(calls(target)).isEmpty();
+        assertThat(jdbc.sql("""
+                SELECT n.last_error FROM notification n JOIN alert a ON a.id = n.alert_id
+                WHERE a.device_id = :device""").param("device", device).query(String.class).single())
+                .contains("HTTP 307");
+    }
+
+    @Test
     void unhealthyServiceOpensAPlatformAlertForSupportOnlyAndResolvesWhenItIsBack() throws Exception {
         String instance = "monitoring-" + UUID.randomUUID();
         int supportMails = mailsTo(NotificationServers.SUPPORT_EMAIL).size();

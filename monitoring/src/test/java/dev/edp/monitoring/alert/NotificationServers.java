@@ -51,6 +51,8 @@ final class NotificationServers {
     static final GreenMail SMTP = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
     static final List<Call> CALLS = new CopyOnWriteArrayList<>();
     static final Map<String, Integer> STATUS = new ConcurrentHashMap<>();
+    /** Path → Location header sent with its status (redirect tests). */
+    static final Map<String, String> LOCATION = new ConcurrentHashMap<>();
     static final HttpServer HOOKS;
 
     static {
@@ -65,6 +67,10 @@ final class NotificationServers {
             byte[] body = exchange.getRequestBody().readAllBytes();
             String path = exchange.getRequestURI().getPath();
             CALLS.add(new Call(path, Map.copyOf(exchange.getRequestHeaders()), body, System.nanoTime()));
+            String location = LOCATION.get(path);
+            if (location != null) {
+                exchange.getResponseHeaders().add("Location", location);
+            }
             exchange.sendResponseHeaders(STATUS.getOrDefault(path, 204), -1);
             exchange.close();
         });
@@ -121,6 +127,8 @@ final class NotificationServers {
                     "edp.monitoring.notifications.initial-backoff=100ms",
                     "edp.monitoring.notifications.max-backoff=400ms",
                     "edp.monitoring.notifications.allow-http-webhooks=true",
+                    // The webhook receiver is on 127.0.0.1.
+                    "edp.monitoring.notifications.allow-private-webhook-targets=true",
                     "edp.monitoring.support.emails=" + SUPPORT_EMAIL,
                     "edp.monitoring.support.webhook-url=" + hookUrl(SUPPORT_HOOK),
                     "edp.monitoring.support.webhook-secret=" + SUPPORT_SECRET).applyTo(context);
