@@ -153,4 +153,14 @@ class PortalGatewayRoutingIntegrationTests {
                 null, null).body())
                 .contains("application=\"portal-gateway\"");
     }
+
+    @Test
+    void routedRequestsAreMeasuredUnderTheGatewaysOwnMetricName() {
+        assertThat(send("GET", url("/api/masterdata/v1/measured"), null, null).statusCode()).isEqualTo(200);
+        String metrics = ServiceSmokeChecks.send("GET", "http://localhost:" + managementPort + "/actuator/prometheus",
+                null, null).body();
+        // Not http_client_requests: that name belongs to WebClient/RestClient with other tag keys.
+        assertThat(metrics).containsPattern(
+                "spring_cloud_gateway_http_client_requests_seconds_count\\{[^}]*spring_cloud_gateway_route_id=\"masterdata\"");
+    }
 }

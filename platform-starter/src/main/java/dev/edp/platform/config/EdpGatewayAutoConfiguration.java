@@ -11,10 +11,13 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
 import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JConfigBuilder;
 import org.springframework.cloud.client.circuitbreaker.Customizer;
+import org.springframework.cloud.gateway.filter.headers.observation.DefaultGatewayObservationConvention;
+import org.springframework.cloud.gateway.filter.headers.observation.GatewayObservationConvention;
 import org.springframework.context.annotation.Bean;
 import org.springframework.web.reactive.DispatcherHandler;
 
@@ -39,6 +42,22 @@ public class EdpGatewayAutoConfiguration {
     EdpCircuitBreakerGatewayFilterFactory edpCircuitBreakerGatewayFilterFactory(
             ReactiveResilience4JCircuitBreakerFactory breakers, ObjectProvider<DispatcherHandler> dispatcherHandler) {
         return new EdpCircuitBreakerGatewayFilterFactory(breakers, dispatcherHandler);
+    }
+
+    /**
+     * The gateway's own client observation under its own name: by default it is
+     * {@code http.client.requests}, like Spring's WebClient/RestClient observation but with other
+     * tag keys, and Prometheus then drops whichever registers second (spring-cloud-gateway#3153).
+     */
+    @Bean
+    @ConditionalOnMissingBean(GatewayObservationConvention.class)
+    GatewayObservationConvention edpGatewayObservationConvention() {
+        return new DefaultGatewayObservationConvention() {
+            @Override
+            public String getName() {
+                return "spring.cloud.gateway.http.client.requests";
+            }
+        };
     }
 
     @Bean
