@@ -9,10 +9,9 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.edp.devicemanagement.support.Clocks;
+import dev.edp.platform.client.OutboxMetrics;
 import dev.edp.platform.client.ServiceCalls;
 import dev.edp.platform.web.KeysetQuery;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,7 +70,7 @@ class DeviceEventRelay {
     private final ServiceCalls services;
     private final JsonMapper json;
     private final int maxAttempts;
-    private final Counter dead;
+    private final OutboxMetrics metrics;
 
     DeviceEventRelay(JdbcClient jdbc, TransactionTemplate transactions, ServiceCalls services, JsonMapper json,
             MeterRegistry meters, @Value("${edp.device-management.event-relay-max-attempts:50}") int maxAttempts) {
@@ -80,20 +79,8 @@ class DeviceEventRelay {
         this.services = services;
         this.json = json;
         this.maxAttempts = Math.max(1, maxAttempts);
-        this.dead = Counter.builder("edp.outbox.dead").tag("outbox", OUTBOX)
-                .description("Outbox rows given up on (permanent refusal or too many attempts)").register(meters);
-        Gauge.builder("edp.outbox.pending", jdbc, DeviceEventRelay::pending).tag("outbox", OUTBOX)
-                .description("Outbox rows waiting to be delivered (not dead)").strongReference(true).register(meters);
-    }
-
-    private static double pending(JdbcClient jdbc) {
-        try {
-            return jdbc.sql("SELECT count(*) FROM device_event_outbox WHERE dead_at IS NULL").query(Long.class)
-                    .single();
-        }
-        catch (RuntimeException ex) {
-            return Double.NaN;
-        }
+        this.metrics = OutboxMetrics.register(meters, OUTBOX, () -> jdbc.sql(
+                "SELECT count(*) FROM device_event_outbox WHERE dead_at IS NULL").query(Long.class).single());
     }
 
     @Scheduled(fixedDelayString = "${edp.device-management.event-relay-interval:1s}", initialDelayString = "1s")
@@ -204,7 +191,7 @@ class DeviceEventRelay {
                 WHERE id = ANY(:ids)
                 """).param("now", KeysetQuery.timestamp(Clocks.now())).param("error", truncate(error))
                 .param("ids", ids(rows)).update();
-        dead.increment(rows.size());
+        metrics.gaveUp(rows.size());
     }
 
     /**
@@ -213,11 +200,7 @@ class DeviceEventRelay {
      * not help.
      */
     static boolean permanent(RuntimeException ex) {
-        if (!(ex instanceof RestClientResponseException answer)) {
-            return false;
-        }
-        int status = answer.getStatusCode().value();
-        return status >= 400 && status < 500 && status != 401 && status != 408 && status != 429;
+        return ex instanceof RestClientResponseException answer && OutboxMetrics.isPermanentRefusal(answer);
     }
 
     private String describe(RuntimeException ex) {

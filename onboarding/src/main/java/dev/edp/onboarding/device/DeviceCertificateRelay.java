@@ -7,9 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.edp.platform.client.ServiceCallException;
+import dev.edp.platform.client.OutboxMetrics;
 import dev.edp.platform.client.ServiceCalls;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -52,7 +51,7 @@ public class DeviceCertificateRelay {
     private final Duration maxBackoff;
     private final int batchSize;
     private final int maxAttempts;
-    private final Counter dead;
+    private final OutboxMetrics metrics;
 
     DeviceCertificateRelay(DeviceCertificateOutbox outbox, ServiceCalls calls, TransactionTemplate transactions,
             JsonMapper json, MeterRegistry meters,
@@ -68,19 +67,7 @@ public class DeviceCertificateRelay {
         this.maxBackoff = maxBackoff;
         this.batchSize = batchSize;
         this.maxAttempts = Math.max(1, maxAttempts);
-        this.dead = Counter.builder("edp.outbox.dead").tag("outbox", OUTBOX)
-                .description("Outbox rows given up on (permanent refusal or too many attempts)").register(meters);
-        Gauge.builder("edp.outbox.pending", outbox, DeviceCertificateRelay::pendingOrNaN).tag("outbox", OUTBOX)
-                .description("Outbox rows waiting to be delivered (not dead)").strongReference(true).register(meters);
-    }
-
-    private static double pendingOrNaN(DeviceCertificateOutbox outbox) {
-        try {
-            return outbox.pending();
-        }
-        catch (RuntimeException ex) {
-            return Double.NaN;
-        }
+        this.metrics = OutboxMetrics.register(meters, OUTBOX, outbox::pending);
     }
 
     /** One pass over the due rows; returns how many were delivered. */
@@ -132,7 +119,7 @@ public class DeviceCertificateRelay {
             }
             return sent;
         });
-        dead.increment(gaveUp[0]);
+        metrics.gaveUp(gaveUp[0]);
         return delivered == null ? 0 : delivered;
     }
 
@@ -141,8 +128,7 @@ public class DeviceCertificateRelay {
      * not of the row), 408 (timeout) and 429 (slow down): sending the same row again will not help.
      */
     static boolean permanent(RestClientResponseException ex) {
-        int status = ex.getStatusCode().value();
-        return status >= 400 && status < 500 && status != 401 && status != 408 && status != 429;
+        return OutboxMetrics.isPermanentRefusal(ex);
     }
 
     /** The receiver's problem code ({@code code} of its problem+json), or {@code -}. */
