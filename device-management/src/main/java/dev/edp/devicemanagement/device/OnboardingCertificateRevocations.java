@@ -1,14 +1,12 @@
 package dev.edp.devicemanagement.device;
 
-import java.net.http.HttpClient;
-import java.time.Duration;
 import java.util.UUID;
 
+import dev.edp.platform.client.ServiceCalls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.http.MediaType;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
 
@@ -33,10 +31,7 @@ class OnboardingCertificateRevocations implements CertificateRevocations {
      * @param baseUrl {@code http://onboarding}, or a stub's URL
      */
     OnboardingCertificateRevocations(RestClient.Builder builder, String baseUrl) {
-        JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build());
-        requests.setReadTimeout(Duration.ofSeconds(10));
-        this.http = builder.requestFactory(requests).baseUrl(baseUrl).build();
+        this.http = ServiceCalls.withTimeouts(builder, baseUrl);
     }
 
     @Override

@@ -1,13 +1,12 @@
 package dev.edp.onboarding.device;
 
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import dev.edp.platform.client.ServiceCalls;
 import dev.edp.platform.problem.EdpException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
@@ -17,7 +16,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.util.StreamUtils;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
@@ -46,10 +44,7 @@ public class HttpDeviceRegistry implements DeviceRegistry {
      * @param baseUrl where device-management is, e.g. {@code http://device-management}
      */
     public HttpDeviceRegistry(RestClient.Builder builder, String baseUrl) {
-        JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build());
-        requests.setReadTimeout(Duration.ofSeconds(10));
-        this.http = builder.requestFactory(requests).baseUrl(baseUrl).build();
+        this.http = ServiceCalls.withTimeouts(builder, baseUrl);
     }
 
     @Override

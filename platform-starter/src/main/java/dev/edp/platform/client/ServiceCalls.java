@@ -43,16 +43,24 @@ public class ServiceCalls {
      * @return a client whose base URL is that service, 2 s connect and 10 s read timeouts
      */
     public RestClient to(String serviceId) {
-        return clients.computeIfAbsent(serviceId, id -> {
-            JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(
-                    HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build());
-            requests.setReadTimeout(Duration.ofSeconds(10));
-            return loadBalanced.get().requestFactory(requests).baseUrl("http://" + id)
-                    .requestInterceptor((request, body, execution) -> {
-                        request.getHeaders().set(HttpHeaders.AUTHORIZATION, "Bearer " + tokens.accessToken());
-                        return execution.execute(request, body);
-                    })
-                    .build();
-        });
+        return clients.computeIfAbsent(serviceId, id -> withTimeouts(loadBalanced.get()
+                .requestInterceptor((request, body, execution) -> {
+                    request.getHeaders().set(HttpHeaders.AUTHORIZATION, "Bearer " + tokens.accessToken());
+                    return execution.execute(request, body);
+                }), "http://" + id));
+    }
+
+    /**
+     * A client for calls between services, with the platform's timeouts (2 s to connect, 10 s to
+     * read). Also for calls that relay a user's token instead of this service's own.
+     * @param builder a load-balanced builder (or a plain one, for a fixed URL)
+     * @param baseUrl {@code http://<service>} or a fixed URL
+     * @return the client
+     */
+    public static RestClient withTimeouts(RestClient.Builder builder, String baseUrl) {
+        JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build());
+        requests.setReadTimeout(Duration.ofSeconds(10));
+        return builder.requestFactory(requests).baseUrl(baseUrl).build();
     }
 }
