@@ -1,6 +1,5 @@
 package dev.edp.onboarding.renewal;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
@@ -17,6 +16,7 @@ import dev.edp.onboarding.pki.CsrRejectedException;
 import dev.edp.onboarding.pki.Pem;
 import dev.edp.onboarding.pki.Pkcs7;
 import dev.edp.onboarding.token.FailureThrottle;
+import dev.edp.onboarding.RequestBodies;
 import dev.edp.platform.device.DevicePrincipal;
 import dev.edp.platform.problem.EdpException;
 import tools.jackson.core.JacksonException;
@@ -74,7 +74,7 @@ class RenewalController {
         RenewalService.Renewal renewal = counted(device, () -> {
             RenewalRequest parsed;
             try {
-                parsed = json.readValue(readLimited(body), RenewalRequest.class);
+                parsed = json.readValue(RequestBodies.readLimited(body, MAX_BODY), RenewalRequest.class);
             }
             catch (JacksonException ex) {
                 throw new EdpException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST_BODY", "Malformed request body",
@@ -96,7 +96,7 @@ class RenewalController {
         RenewalService.Renewal renewal = counted(device, () -> {
             byte[] der;
             try {
-                der = Base64.getMimeDecoder().decode(readLimited(body));
+                der = Base64.getMimeDecoder().decode(RequestBodies.readLimited(body, MAX_BODY));
             }
             catch (IllegalArgumentException ex) {
                 throw new EdpException(HttpStatus.BAD_REQUEST, "CSR_MALFORMED", "Certificate request refused",
@@ -140,21 +140,6 @@ class RenewalController {
             throttle.failed(key);
             metrics.enrollment("RENEWAL_" + ex.code());
             throw ex;
-        }
-    }
-
-    private static byte[] readLimited(InputStream body) {
-        try {
-            byte[] bytes = body.readNBytes(MAX_BODY + 1);
-            if (bytes.length > MAX_BODY) {
-                throw new EdpException(HttpStatus.CONTENT_TOO_LARGE, "PAYLOAD_TOO_LARGE", "Payload too large",
-                        "The request body must be at most " + MAX_BODY + " bytes.");
-            }
-            return bytes;
-        }
-        catch (IOException ex) {
-            throw new EdpException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST_BODY", "Malformed request body",
-                    "The request body could not be read.");
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.edp.onboarding.token;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,6 +10,7 @@ import java.util.function.Supplier;
 import dev.edp.onboarding.OnboardingMetrics;
 import dev.edp.onboarding.pki.CsrRejectedException;
 import dev.edp.onboarding.pki.Pem;
+import dev.edp.onboarding.RequestBodies;
 import dev.edp.platform.problem.EdpException;
 import jakarta.servlet.http.HttpServletRequest;
 import tools.jackson.core.JacksonException;
@@ -60,7 +60,7 @@ class EnrollmentController {
         EnrollmentService.Enrollment enrollment = guarded(request, () -> {
             EnrollmentRequest parsed;
             try {
-                parsed = json.readValue(readLimited(body, MAX_BODY), EnrollmentRequest.class);
+                parsed = json.readValue(RequestBodies.readLimited(body, MAX_BODY), EnrollmentRequest.class);
             }
             catch (JacksonException ex) {
                 throw new EdpException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST_BODY", "Malformed request body",
@@ -104,21 +104,6 @@ class EnrollmentController {
             throttle.failed(address);
             metrics.enrollment(ex.code());
             throw ex;
-        }
-    }
-
-    static byte[] readLimited(InputStream body, int limit) {
-        try {
-            byte[] bytes = body.readNBytes(limit + 1);
-            if (bytes.length > limit) {
-                throw new EdpException(HttpStatus.CONTENT_TOO_LARGE, "PAYLOAD_TOO_LARGE", "Payload too large",
-                        "The request body must be at most " + limit + " bytes.");
-            }
-            return bytes;
-        }
-        catch (IOException ex) {
-            throw new EdpException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST_BODY", "Malformed request body",
-                    "The request body could not be read.");
         }
     }
 }

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 
+import dev.edp.onboarding.RequestBodies;
 import dev.edp.onboarding.pki.CertificateAuthority;
 import dev.edp.onboarding.pki.Pkcs7;
 import dev.edp.platform.problem.EdpException;
@@ -55,7 +56,7 @@ class EstController {
             enrollment = guard.guarded(request, () -> {
                 byte[] der;
                 try {
-                    der = Base64.getMimeDecoder().decode(EnrollmentController.readLimited(body, EnrollmentController.MAX_BODY));
+                    der = Base64.getMimeDecoder().decode(RequestBodies.readLimited(body, EnrollmentController.MAX_BODY));
                 }
                 catch (IllegalArgumentException ex) {
                     throw new EdpException(HttpStatus.BAD_REQUEST, "CSR_MALFORMED", "Certificate request refused",

@@ -1,0 +1,36 @@
+package dev.edp.onboarding;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+import dev.edp.platform.problem.EdpException;
+
+import org.springframework.http.HttpStatus;
+
+/** Device request bodies (enrollment, EST, renewal), read with a size limit before anything parses them. */
+public final class RequestBodies {
+
+    private RequestBodies() {
+    }
+
+    /**
+     * @param body the request body
+     * @param limit the most bytes accepted
+     * @return the bytes
+     * @throws EdpException 413 {@code PAYLOAD_TOO_LARGE} above the limit, 400 when unreadable
+     */
+    public static byte[] readLimited(InputStream body, int limit) {
+        try {
+            byte[] bytes = body.readNBytes(limit + 1);
+            if (bytes.length > limit) {
+                throw new EdpException(HttpStatus.CONTENT_TOO_LARGE, "PAYLOAD_TOO_LARGE", "Payload too large",
+                        "The request body must be at most " + limit + " bytes.");
+            }
+            return bytes;
+        }
+        catch (IOException ex) {
+            throw new EdpException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST_BODY", "Malformed request body",
+                    "The request body could not be read.");
+        }
+    }
+}
