@@ -25,7 +25,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 /**
  * The whole platform, started once per test JVM exactly as a user starts it ({@code ./edp up}): the
  * launcher jar with an embedded PostgreSQL, the real Keycloak distribution and every service jar,
- * each a separate process. Its ports are moved by {@code EDP_PORT_OFFSET} (default 20000) and its
+ * each a separate process. Its ports are moved by {@code EDP_PORT_OFFSET}: the first of 20000, 21000, …
+ * under which every port is free ({@link PortOffsets}; {@code EDP_SYSTEM_TEST_PORT_OFFSET} fixes it), and its
  * state lives under {@code system-tests/target}, so a developer's own {@code ./edp up} can keep
  * running. Test classes get it as a parameter; it is stopped (SIGTERM to the launcher, which stops
  * everything in order) when the JVM's test run ends.
@@ -43,7 +44,7 @@ public final class RunningPlatform implements BeforeAllCallback, ParameterResolv
 
     /** Used by JUnit through {@code @ExtendWith}; the instance JUnit keeps is the shared one. */
     public RunningPlatform() {
-        this(Integer.parseInt(System.getenv().getOrDefault("EDP_SYSTEM_TEST_PORT_OFFSET", "20000")));
+        this(PortOffsets.choose(System.getenv("EDP_SYSTEM_TEST_PORT_OFFSET")));
     }
 
     private RunningPlatform(int portOffset) {
