@@ -25,7 +25,8 @@ import org.springframework.web.bind.annotation.RestController;
 /** Four-eyes moves of devices out of STAGING or PRODUCTION into a lower environment. */
 @RestController
 @RequestMapping("/api/devices/v1/moves")
-@Tag(name = "Device moves", description = "Moving a device down out of STAGING or PRODUCTION, approved by a second person")
+@Tag(name = "Device moves",
+        description = "Moving a device down out of STAGING or PRODUCTION, approved by a second person")
 class DeviceMoveController {
 
     private final DeviceMoveService moves;

@@ -140,7 +140,8 @@ class DeviceService {
             throw new EdpException(HttpStatus.CONFLICT, "RELEASE_NOT_APPROVED", "Release not approved",
                     "Release " + releaseId + " was never approved for " + environment + ", so device " + device.id()
                             + " may not run it there. Promote it into " + environment + " first"
-                            + (environment == device.environment() ? "." : ", or clear the device's release override."));
+                            + (environment == device.environment() ? "."
+                                    : ", or clear the device's release override."));
         }
     }
 
