@@ -1,6 +1,7 @@
 package dev.edp.devicemanagement;
 
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.UUID;
 
 import dev.edp.test.service.ServiceApi;
@@ -27,5 +28,66 @@ public final class Api extends ServiceApi {
                 {"name":"%s","labels":{"line":"3"}}""".formatted(name));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
         return UUID.fromString(read(response, "$.id"));
+    }
+
+    /**
+     * Creates (or reuses) an application and a release of it, as an operator of the customer.
+     * @param customer the customer
+     * @param appName the application's name
+     * @param releaseName the release's name
+     * @return the release id
+     */
+    public UUID release(UUID customer, String appName, String releaseName) {
+        HttpResponse<String> app = post("/applications", operator(customer), """
+                {"name":"%s","imageRepository":"registry.example.com:5000/edp/%s","ports":["8080:80/tcp"],
+                 "env":{"LOG":"info"},"volumes":["data:/var/lib/app"],"restartPolicy":"always"}"""
+                .formatted(appName, appName));
+        String appId;
+        if (app.statusCode() == 409) {
+            List<String> ids = read(get("/applications?limit=500", operator(customer)),
+                    "$.items[?(@.name == '" + appName + "')].id");
+            appId = ids.getFirst();
+        }
+        else {
+            assertThat(app.statusCode()).as(app.body()).isEqualTo(201);
+            appId = read(app, "$.id");
+        }
+        HttpResponse<String> release = post("/releases", operator(customer), """
+                {"name":"%s","containers":[{"applicationId":"%s","tag":"1.2.3","env":{"MODE":"edge"}}]}"""
+                .formatted(releaseName, appId));
+        assertThat(release.statusCode()).as(release.body()).isEqualTo(201);
+        return UUID.fromString(read(release, "$.id"));
+    }
+
+    /** Pins a release to the customer's TESTING environment, as an operator. */
+    public void pinTesting(UUID customer, UUID release) {
+        HttpResponse<String> pinned = put("/environments/TESTING/release", operator(customer),
+                "{\"releaseId\":\"" + release + "\"}", null);
+        assertThat(pinned.statusCode()).as(pinned.body()).isEqualTo(200);
+    }
+
+    /**
+     * Promotes the source's pin into {@code target}: an operator requests, a customer admin approves.
+     * @param target STAGING (from TESTING) or PRODUCTION (from STAGING)
+     */
+    public void promote(UUID customer, String target) {
+        HttpResponse<String> requested = post("/promotions", operator(customer),
+                "{\"targetEnvironment\":\"" + target + "\"}");
+        assertThat(requested.statusCode()).as(requested.body()).isEqualTo(201);
+        HttpResponse<String> approved = post("/promotions/" + read(requested, "$.id") + "/approve",
+                customerAdmin(customer), null);
+        assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
+    }
+
+    /**
+     * Moves a device directly (same or higher environment), as an operator.
+     * @return the response, 200 with the device
+     */
+    public HttpResponse<String> moveDirectly(UUID customer, UUID device, String environment) {
+        String current = etag(get("/devices/" + device, viewer(customer)));
+        HttpResponse<String> moved = send("POST", "/devices/" + device + "/environment", operator(customer),
+                "{\"environment\":\"" + environment + "\"}", current);
+        assertThat(moved.statusCode()).as(moved.body()).isEqualTo(200);
+        return moved;
     }
 }

@@ -28,20 +28,46 @@ class DeviceApiIntegrationTests {
     JdbcClient jdbc;
 
     @Test
-    void registersWithAGivenIdAsPendingInTesting() {
+    void registersAsPendingWithAnIdTheServerAssigns() {
         Api api = new Api(checks);
         UUID customer = UUID.randomUUID();
-        UUID id = UUID.randomUUID();
         HttpResponse<String> created = api.post("/devices", operator(customer), """
-                {"id":"%s","name":"Press 7 edge","environment":"STAGING","labels":{"line":"7"}}""".formatted(id));
+                {"name":"Press 7 edge","environment":"STAGING","labels":{"line":"7"}}""");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        assertThat((String) read(created, "$.id")).isEqualTo(id.toString());
+        UUID id = UUID.fromString(read(created, "$.id"));
+        assertThat(created.headers().firstValue("Location")).hasValue("/api/devices/v1/devices/" + id);
         assertThat((String) read(created, "$.lifecycle")).isEqualTo("PENDING_ONBOARDING");
+        assertThat((String) read(created, "$.environment")).isEqualTo("STAGING");
         assertThat((String) read(created, "$.connectivity")).isEqualTo("UNKNOWN");
         assertThat(etag(created)).isEqualTo("\"1\"");
-        assertProblem(api.post("/devices", operator(customer), """
-                {"id":"%s","name":"again"}""".formatted(id)), 409, "DEVICE_EXISTS");
         assertThat(api.get("/devices/" + id, viewer(customer)).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> unnamed = api.post("/devices", operator(customer), "{}");
+        assertThat(unnamed.statusCode()).as(unnamed.body()).isEqualTo(201);
+        assertThat((String) read(unnamed, "$.name")).isEqualTo("device-" + read(unnamed, "$.id").toString()
+                .substring(0, 8));
+        assertThat((String) read(unnamed, "$.environment")).isEqualTo("TESTING");
+        assertProblem(api.post("/devices", operator(customer), "{\"name\":\"  \"}"), 400, "VALIDATION_FAILED");
+    }
+
+    @Test
+    void anIdChosenByTheCallerIsRefusedSoAnotherCustomersDeviceIdCannotBeTold() {
+        Api api = new Api(checks);
+        UUID customer = UUID.randomUUID();
+        UUID theirs = api.registerDevice(UUID.randomUUID(), "theirs");
+        UUID mine = api.registerDevice(customer, "mine");
+        String body = """
+                {"id":"%s","name":"probe"}""";
+
+        HttpResponse<String> taken = api.post("/devices", operator(customer), body.formatted(theirs));
+        HttpResponse<String> unused = api.post("/devices", operator(customer), body.formatted(UUID.randomUUID()));
+        HttpResponse<String> own = api.post("/devices", operator(customer), body.formatted(mine));
+        assertProblem(taken, 400, "VALIDATION_FAILED");
+        assertThat((List<String>) read(taken, "$.errors[*].field")).containsExactly("id");
+        // Byte for byte the same answer, whoever's id it is or whether it exists at all.
+        assertThat(taken.body()).isEqualTo(unused.body()).isEqualTo(own.body());
+        assertThat(taken.headers().map()).containsOnlyKeys(unused.headers().map().keySet());
+        assertThat((List<?>) read(api.get("/devices", viewer(customer)), "$.items")).hasSize(1);
     }
 
     @Test

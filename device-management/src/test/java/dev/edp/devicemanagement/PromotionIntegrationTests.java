@@ -10,6 +10,7 @@ import dev.edp.test.service.ServiceSmokeChecks;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static dev.edp.devicemanagement.Api.customerAdmin;
@@ -34,31 +35,11 @@ class PromotionIntegrationTests {
 
     /** Creates an application and a release of it; @return the release id */
     static UUID release(Api api, UUID customer, String appName, String releaseName) {
-        HttpResponse<String> app = api.post("/applications", operator(customer), """
-                {"name":"%s","imageRepository":"registry.example.com:5000/edp/%s","ports":["8080:80/tcp"],
-                 "env":{"LOG":"info"},"volumes":["data:/var/lib/app"],"restartPolicy":"always"}"""
-                .formatted(appName, appName));
-        if (app.statusCode() == 409) {
-            app = api.get("/applications?limit=500", operator(customer));
-            String id = ((List<String>) read(app, "$.items[?(@.name == '" + appName + "')].id")).getFirst();
-            return create(api, customer, UUID.fromString(id), releaseName);
-        }
-        assertThat(app.statusCode()).as(app.body()).isEqualTo(201);
-        return create(api, customer, UUID.fromString(read(app, "$.id")), releaseName);
-    }
-
-    private static UUID create(Api api, UUID customer, UUID app, String releaseName) {
-        HttpResponse<String> release = api.post("/releases", operator(customer), """
-                {"name":"%s","containers":[{"applicationId":"%s","tag":"1.2.3","env":{"MODE":"edge"}}]}"""
-                .formatted(releaseName, app));
-        assertThat(release.statusCode()).as(release.body()).isEqualTo(201);
-        return UUID.fromString(read(release, "$.id"));
+        return api.release(customer, appName, releaseName);
     }
 
     static void pinTesting(Api api, UUID customer, UUID release) {
-        HttpResponse<String> pinned = api.put("/environments/TESTING/release", operator(customer),
-                "{\"releaseId\":\"" + release + "\"}", null);
-        assertThat(pinned.statusCode()).as(pinned.body()).isEqualTo(200);
+        api.pinTesting(customer, release);
     }
 
     static String pinnedRelease(Api api, UUID customer, String environment) {
@@ -148,6 +129,31 @@ class PromotionIntegrationTests {
                 "{\"targetEnvironment\":\"PRODUCTION\"}"), "$.id");
         assertThat(api.post("/promotions/" + toProduction + "/approve", Api.ROOT, null).statusCode()).isEqualTo(200);
         assertThat(pinnedRelease(api, customer, "PRODUCTION")).isEqualTo(r1.toString());
+    }
+
+    @Test
+    void theDatabaseRefusesAPromotionApprovedByItsRequesterWhateverTheCodeDoes() {
+        Api api = new Api(checks);
+        UUID customer = UUID.randomUUID();
+        pinTesting(api, customer, release(api, customer, "app", "r1"));
+        UUID promotion = UUID.fromString(read(api.post("/promotions", operator(customer),
+                "{\"targetEnvironment\":\"STAGING\"}"), "$.id"));
+
+        assertThatThrownBy(() -> jdbc.sql("""
+                UPDATE promotion SET status = 'APPROVED', decided_by = requested_by,
+                                     decided_by_subject = requested_by_subject, decided_at = now()
+                WHERE id = :id""").param("id", promotion).update())
+                .isInstanceOf(DataIntegrityViolationException.class).hasMessageContaining("promotion_four_eyes");
+        assertThatThrownBy(() -> jdbc.sql("UPDATE promotion SET status = 'APPROVED' WHERE id = :id")
+                .param("id", promotion).update())
+                .isInstanceOf(DataIntegrityViolationException.class).hasMessageContaining("promotion_four_eyes");
+        assertThat((String) read(api.get("/promotions/" + promotion, viewer(customer)), "$.status"))
+                .isEqualTo("REQUESTED");
+        // Someone else's approval is what the constraint lets through.
+        assertThat(jdbc.sql("""
+                UPDATE promotion SET status = 'APPROVED', decided_by = 'ada', decided_by_subject = 'another-subject',
+                                     decided_at = now()
+                WHERE id = :id""").param("id", promotion).update()).isEqualTo(1);
     }
 
     @Test

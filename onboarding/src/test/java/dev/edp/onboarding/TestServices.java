@@ -140,8 +140,9 @@ public final class TestServices {
 
     /**
      * device-management as onboarding sees it: {@code POST /api/devices/v1/devices} registers the
-     * device under the id it is sent (201 with the device), unless a refusal was scripted for the
-     * customer; {@code PUT /api/devices/v1/internal/devices/{id}/certificate} answers 204 unless
+     * device under an id it assigns, named {@code device-} + the id's first 8 hex digits unless a
+     * name is sent (201 with the device), unless a refusal was scripted for the customer; a body
+     * with an {@code id} is refused with 400 as device-management does; {@code PUT /api/devices/v1/internal/devices/{id}/certificate} answers 204 unless
      * statuses were scripted for the device.
      */
     public static final class DeviceManagement {
@@ -159,6 +160,7 @@ public final class TestServices {
         private final Map<UUID, Answer> registrationAnswers = new ConcurrentHashMap<>();
         private final Map<UUID, Deque<Integer>> certificateStatuses = new ConcurrentHashMap<>();
         private final Map<UUID, Answer> certificateRefusals = new ConcurrentHashMap<>();
+        private final Map<UUID, String> assigned = new ConcurrentHashMap<>();
 
         DeviceManagement() {
             try {
@@ -191,6 +193,12 @@ public final class TestServices {
             certificateRefusals.put(device, new Answer(status, problem));
         }
 
+        /** @return the ids this stub assigned to the customer's devices */
+        public List<UUID> assignedIds(UUID customer) {
+            return assigned.entrySet().stream().filter(entry -> entry.getValue().equals(customer.toString()))
+                    .map(Map.Entry::getKey).toList();
+        }
+
         public List<Received> received(String method, String path) {
             return received.stream().filter(r -> r.method().equals(method) && r.path().equals(path)).toList();
         }
@@ -206,9 +214,19 @@ public final class TestServices {
             Answer answer;
             if (method.equals("POST") && path.equals("/api/devices/v1/devices")) {
                 String customer = JsonPath.read(body, "$.customerId");
-                answer = registrationAnswers.getOrDefault(UUID.fromString(customer), new Answer(201,
-                        "{\"id\":\"" + JsonPath.read(body, "$.id") + "\",\"customerId\":\"" + customer
-                                + "\",\"name\":\"" + JsonPath.read(body, "$.name") + "\",\"lifecycle\":\"PENDING_ONBOARDING\"}"));
+                Map<String, Object> request = JsonPath.read(body, "$");
+                UUID id = UUID.randomUUID();
+                String name = request.get("name") instanceof String given ? given
+                        : "device-" + id.toString().substring(0, 8);
+                answer = request.containsKey("id")
+                        ? new Answer(400, "{\"status\":400,\"code\":\"VALIDATION_FAILED\",\"title\":\"Invalid request\","
+                                + "\"detail\":\"The request has 1 invalid field(s).\",\"errors\":[{\"field\":\"id\"}]}")
+                        : registrationAnswers.getOrDefault(UUID.fromString(customer), new Answer(201,
+                                "{\"id\":\"" + id + "\",\"customerId\":\"" + customer + "\",\"name\":\"" + name
+                                        + "\",\"lifecycle\":\"PENDING_ONBOARDING\"}"));
+                if (answer.status() == 201) {
+                    assigned.put(id, customer);
+                }
             }
             else if (method.equals("PUT") && path.matches("/api/devices/v1/internal/devices/[0-9a-f-]{36}/certificate")) {
                 UUID device = UUID.fromString(path.split("/")[6]);

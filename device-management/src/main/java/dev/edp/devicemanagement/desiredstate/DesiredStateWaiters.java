@@ -63,6 +63,15 @@ class DesiredStateWaiters implements SmartLifecycle {
         return waiters.values().stream().mapToInt(Set::size).sum();
     }
 
+    /**
+     * @param customerId a customer
+     * @return how many of its devices' long-polls are parked here now
+     */
+    int waiting(UUID customerId) {
+        Set<Waiter> set = waiters.get(customerId);
+        return set == null ? 0 : set.size();
+    }
+
     private void wake(UUID customerId) {
         Set<Waiter> set = waiters.get(customerId);
         if (set != null) {

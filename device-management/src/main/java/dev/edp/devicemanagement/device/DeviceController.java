@@ -42,7 +42,8 @@ class DeviceController {
 
     @PostMapping
     @PreAuthorize("hasRole('operator')")
-    @Operation(summary = "Register a device as pending onboarding (operator); onboarding calls this with the token's device id")
+    @Operation(summary = "Register a device as pending onboarding (operator); the server assigns its id."
+            + " Onboarding calls this when it creates a token")
     ResponseEntity<DeviceResponse> register(Tenant tenant, @Valid @RequestBody DeviceRequests.Register request) {
         Device device = devices.register(tenant, request);
         return ResponseEntity.created(URI.create("/api/devices/v1/devices/" + device.id()))
@@ -81,7 +82,8 @@ class DeviceController {
 
     @PostMapping("/{id}/environment")
     @PreAuthorize("hasRole('operator')")
-    @Operation(summary = "Move a device to another environment (operator); needs If-Match")
+    @Operation(summary = "Move a device to the same or a higher environment (operator); needs If-Match."
+            + " Down out of STAGING or PRODUCTION: 409 MOVE_APPROVAL_REQUIRED, use /moves")
     ResponseEntity<DeviceResponse> move(Tenant tenant, @PathVariable UUID id,
             @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch,
             @Valid @RequestBody DeviceRequests.Move request) {
@@ -102,7 +104,7 @@ class DeviceController {
     @PutMapping("/{id}/release-override")
     @PreAuthorize("hasRole('operator')")
     @Operation(summary = "Pin this device to a release of its customer instead of its environment's (operator);"
-            + " If-Match optional")
+            + " in STAGING or PRODUCTION only a release approved for it; If-Match optional")
     ResponseEntity<DeviceResponse> overrideRelease(Tenant tenant, @PathVariable UUID id,
             @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch,
             @Valid @RequestBody DeviceRequests.ReleaseOverride request) {

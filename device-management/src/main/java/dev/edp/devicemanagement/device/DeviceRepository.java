@@ -11,14 +11,11 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 
-import dev.edp.platform.web.KeysetQuery;
 import dev.edp.devicemanagement.support.Labels;
-import dev.edp.platform.problem.EdpException;
+import dev.edp.platform.web.KeysetQuery;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.dao.DuplicateKeyException;
-import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -63,33 +60,28 @@ class DeviceRepository {
     record SqlQuery(String sql, Map<String, Object> params) {
     }
 
+    /** Inserts a new device; its id is a fresh random UUID, so it cannot clash. */
     void insert(Device device) {
-        try {
-            jdbc.sql("""
-                    INSERT INTO device (id, customer_id, name, environment, machine_id, labels, lifecycle,
-                                        connectivity, version, created_at, created_by, updated_at, updated_by)
-                    VALUES (:id, :customerId, :name, :environment, :machineId, CAST(:labels AS jsonb), :lifecycle,
-                            :connectivity, :version, :createdAt, :createdBy, :updatedAt, :updatedBy)
-                    """)
-                    .param("id", device.id())
-                    .param("customerId", device.customerId())
-                    .param("name", device.name())
-                    .param("environment", device.environment().name())
-                    .param("machineId", device.machineId())
-                    .param("labels", json.writeValueAsString(device.labels()))
-                    .param("lifecycle", device.lifecycle().name())
-                    .param("connectivity", device.connectivity().name())
-                    .param("version", device.version())
-                    .param("createdAt", KeysetQuery.timestamp(device.createdAt()))
-                    .param("createdBy", device.createdBy())
-                    .param("updatedAt", KeysetQuery.timestamp(device.updatedAt()))
-                    .param("updatedBy", device.updatedBy())
-                    .update();
-        }
-        catch (DuplicateKeyException ex) {
-            throw new EdpException(HttpStatus.CONFLICT, "DEVICE_EXISTS", "Device exists",
-                    "A device with id " + device.id() + " is already registered.");
-        }
+        jdbc.sql("""
+                INSERT INTO device (id, customer_id, name, environment, machine_id, labels, lifecycle,
+                                    connectivity, version, created_at, created_by, updated_at, updated_by)
+                VALUES (:id, :customerId, :name, :environment, :machineId, CAST(:labels AS jsonb), :lifecycle,
+                        :connectivity, :version, :createdAt, :createdBy, :updatedAt, :updatedBy)
+                """)
+                .param("id", device.id())
+                .param("customerId", device.customerId())
+                .param("name", device.name())
+                .param("environment", device.environment().name())
+                .param("machineId", device.machineId())
+                .param("labels", json.writeValueAsString(device.labels()))
+                .param("lifecycle", device.lifecycle().name())
+                .param("connectivity", device.connectivity().name())
+                .param("version", device.version())
+                .param("createdAt", KeysetQuery.timestamp(device.createdAt()))
+                .param("createdBy", device.createdBy())
+                .param("updatedAt", KeysetQuery.timestamp(device.updatedAt()))
+                .param("updatedBy", device.updatedBy())
+                .update();
     }
 
     /**
@@ -178,6 +170,24 @@ class DeviceRepository {
     boolean releaseBelongsTo(UUID releaseId, UUID customerId) {
         return jdbc.sql("SELECT EXISTS (SELECT 1 FROM release WHERE id = :id AND customer_id = :customerId)")
                 .param("id", releaseId).param("customerId", customerId).query(Boolean.class).single();
+    }
+
+    /**
+     * Whether a second person approved a release for an environment: an approved promotion (or
+     * rollback) into it exists, or it is the environment's current pin (which only an approval sets
+     * for STAGING and PRODUCTION).
+     * @return whether the release may run on the customer's devices in that environment
+     */
+    boolean releaseApprovedFor(UUID releaseId, UUID customerId, Environment environment) {
+        return jdbc.sql("""
+                SELECT EXISTS (SELECT 1 FROM promotion WHERE customer_id = :customerId
+                               AND target_environment = :environment AND release_id = :releaseId
+                               AND status = 'APPROVED')
+                    OR EXISTS (SELECT 1 FROM environment_pin WHERE customer_id = :customerId
+                               AND environment = :environment AND release_id = :releaseId)
+                """)
+                .param("releaseId", releaseId).param("customerId", customerId)
+                .param("environment", environment.name()).query(Boolean.class).single();
     }
 
     Optional<Device> find(UUID id) {

@@ -8,8 +8,8 @@ import java.util.UUID;
 import dev.edp.devicemanagement.support.Labels;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Null;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
@@ -21,17 +21,18 @@ final class DeviceRequests {
 
     /**
      * A device to register as pending onboarding (onboarding calls this when it creates a token).
-     * @param id the device id, or null for a new one
+     * @param id not accepted: the server assigns device ids, so a caller can never learn whether an
+     * id it chose exists (at another customer); present only to refuse it with a field error
      * @param customerId the owning customer: required from a platform admin, otherwise one's own
-     * @param name display name
+     * @param name display name; without it {@code device-} and the first 8 hex digits of the id
      * @param environment {@code TESTING} (default), {@code STAGING} or {@code PRODUCTION}
      * @param machineId the machine it is attached to (masterdata), if any
      * @param labels up to 32 free labels
      */
     record Register(
-            UUID id,
+            @Schema(hidden = true) @Null(message = "is assigned by the server; leave it out") UUID id,
             UUID customerId,
-            @NotBlank @Size(max = 200) String name,
+            @Size(max = 200) @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank") String name,
             @Pattern(regexp = "TESTING|STAGING|PRODUCTION", message = "must be one of TESTING, STAGING, PRODUCTION")
             @Schema(implementation = Environment.class) String environment,
             UUID machineId,
@@ -50,6 +51,25 @@ final class DeviceRequests {
             @NotNull @Pattern(regexp = "TESTING|STAGING|PRODUCTION",
                     message = "must be one of TESTING, STAGING, PRODUCTION")
             @Schema(implementation = Environment.class) String environment) {
+    }
+
+    /**
+     * Asks to move a device out of STAGING or PRODUCTION into a lower environment; a second person
+     * approves.
+     * @param deviceId the device
+     * @param targetEnvironment {@code TESTING} or (from PRODUCTION) {@code STAGING}
+     */
+    record MoveRequest(
+            @NotNull UUID deviceId,
+            @NotNull @Pattern(regexp = "TESTING|STAGING", message = "must be TESTING or STAGING")
+            @Schema(implementation = Environment.class) String targetEnvironment) {
+    }
+
+    /**
+     * A decision on a move request.
+     * @param reason why, optional
+     */
+    record Decision(@Size(max = 1000) String reason) {
     }
 
     /**

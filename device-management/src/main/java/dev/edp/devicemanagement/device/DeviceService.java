@@ -10,22 +10,22 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 
+import dev.edp.devicemanagement.desiredstate.DesiredStateNotifier;
 import dev.edp.devicemanagement.events.DeviceEventType;
 import dev.edp.devicemanagement.events.DeviceEvents;
-import dev.edp.platform.audit.AuditLog;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import dev.edp.devicemanagement.desiredstate.DesiredStateNotifier;
 import dev.edp.devicemanagement.support.Actors;
 import dev.edp.devicemanagement.support.Clocks;
-import dev.edp.platform.web.KeysetQuery;
 import dev.edp.devicemanagement.support.Labels;
 import dev.edp.devicemanagement.support.NotFound;
+import dev.edp.platform.audit.AuditLog;
 import dev.edp.platform.problem.EdpException;
 import dev.edp.platform.security.Tenant;
 import dev.edp.platform.web.Cursor;
 import dev.edp.platform.web.Etags;
 import dev.edp.platform.web.KeysetPage;
+import dev.edp.platform.web.KeysetQuery;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
@@ -61,8 +61,10 @@ class DeviceService {
         String actor = Actors.of(tenant);
         Environment environment = request.environment() == null ? Environment.TESTING
                 : Environment.valueOf(request.environment());
-        Device device = new Device(request.id() == null ? UUID.randomUUID() : request.id(), customerId,
-                request.name().strip(), environment, request.machineId(),
+        // The server picks the id: a caller-chosen one would tell, by a conflict, that it exists elsewhere.
+        UUID id = UUID.randomUUID();
+        String name = request.name() == null ? defaultName(id) : request.name().strip();
+        Device device = new Device(id, customerId, name, environment, request.machineId(),
                 request.labels() == null ? Map.of() : new TreeMap<>(request.labels()), Lifecycle.PENDING_ONBOARDING,
                 null, null, null, null, Connectivity.UNKNOWN, null, null, 1, now, actor, now, actor);
         devices.insert(device);
@@ -93,6 +95,11 @@ class DeviceService {
         return device;
     }
 
+    /**
+     * Moves a device into the same or a higher environment. A move out of STAGING or PRODUCTION
+     * into a lower one is refused here: it is a request a second person approves
+     * ({@link DeviceMoveService}).
+     */
     @Transactional
     Device move(Tenant tenant, UUID id, String ifMatch, Environment environment) {
         long version = Etags.requiredVersion(ifMatch);
@@ -100,8 +107,42 @@ class DeviceService {
         if (before.lifecycle() == Lifecycle.DECOMMISSIONED) {
             throw decommissioned(id);
         }
-        Device after = before.withEnvironment(environment, version + 1, Clocks.now(), Actors.of(tenant));
-        return change(tenant, before, after, version, "DEVICE_MOVED");
+        if (environment.isBelow(before.environment())) {
+            throw new EdpException(HttpStatus.CONFLICT, "MOVE_APPROVAL_REQUIRED", "Move needs approval",
+                    "Moving device " + id + " from " + before.environment() + " down to " + environment
+                            + " lets it run releases nobody approved for " + before.environment()
+                            + "; request the move (POST /api/devices/v1/moves) and have someone else approve it.");
+        }
+        return changeEnvironment(tenant, before, environment);
+    }
+
+    /**
+     * Moves a locked device, audited as {@code DEVICE_MOVED} by {@code tenant}; its release
+     * override must be approved for the new environment.
+     */
+    Device changeEnvironment(Tenant tenant, Device before, Environment environment) {
+        requireApproved(before, environment, before.releaseOverrideId());
+        Device after = before.withEnvironment(environment, before.version() + 1, Clocks.now(), Actors.of(tenant));
+        return change(tenant, before, after, before.version(), "DEVICE_MOVED");
+    }
+
+    /**
+     * Refuses a release on a device in STAGING or PRODUCTION unless a second person approved it for
+     * that environment (an approved promotion into it, or its current pin). TESTING takes any
+     * release of the customer.
+     * @param device the device
+     * @param environment the environment it is in or goes to
+     * @param releaseId its release override, or null for none
+     */
+    void requireApproved(Device device, Environment environment, UUID releaseId) {
+        if (releaseId != null && environment.requiresApproval()
+                && !devices.releaseApprovedFor(releaseId, device.customerId(), environment)) {
+            throw new EdpException(HttpStatus.CONFLICT, "RELEASE_NOT_APPROVED", "Release not approved",
+                    "Release " + releaseId + " was never approved for " + environment + ", so device " + device.id()
+                            + " may not run it there. Promote it into " + environment + " first"
+                            + (environment == device.environment() ? "."
+                                    : ", or clear the device's release override."));
+        }
     }
 
     /**
@@ -137,7 +178,8 @@ class DeviceService {
     }
 
     /**
-     * Pins one device to a release of its customer, or clears that ({@code releaseId} null).
+     * Pins one device to a release of its customer, or clears that ({@code releaseId} null). On a
+     * device in STAGING or PRODUCTION only a release approved for that environment.
      * @param ifMatch the device's ETag, checked when given
      */
     @Transactional
@@ -153,6 +195,7 @@ class DeviceService {
         if (releaseId != null && !devices.releaseBelongsTo(releaseId, before.customerId())) {
             throw NotFound.of("Release " + releaseId);
         }
+        requireApproved(before, before.environment(), releaseId);
         if (Objects.equals(releaseId, before.releaseOverrideId())) {
             return before;
         }
@@ -180,7 +223,7 @@ class DeviceService {
         Instant notAfter = certificate.notAfter().truncatedTo(ChronoUnit.MICROS);
         Instant now = Clocks.now();
         String actor = Actors.of(service);
-        Device fresh = new Device(id, certificate.customerId(), "device-" + id.toString().substring(0, 8),
+        Device fresh = new Device(id, certificate.customerId(), defaultName(id),
                 Environment.TESTING, null, Map.of(), Lifecycle.ACTIVE, serial, notAfter, null, null,
                 Connectivity.UNKNOWN, null, null, 1, now, actor, now, actor);
         if (devices.insertIfAbsent(fresh)) {
@@ -247,7 +290,11 @@ class DeviceService {
         return device;
     }
 
-    private static EdpException decommissioned(UUID id) {
+    private static String defaultName(UUID id) {
+        return "device-" + id.toString().substring(0, 8);
+    }
+
+    static EdpException decommissioned(UUID id) {
         return new EdpException(HttpStatus.CONFLICT, "DEVICE_DECOMMISSIONED", "Device decommissioned",
                 "Device " + id + " is decommissioned and can no longer change.");
     }

@@ -12,16 +12,25 @@ import java.util.UUID;
 public interface DeviceRegistry {
 
     /**
-     * The device to register.
-     * @param id the id onboarding proposes (device-management adopts it)
+     * The device to register. It has no id yet: device-management assigns it, so that no caller
+     * can learn from a conflict whether an id it chose exists at another customer.
      * @param customerId the owning customer
-     * @param name display name
+     * @param name display name, or null for device-management's default ({@code device-} and the
+     * first 8 hex digits of the id)
      * @param environment TESTING, STAGING, PRODUCTION, or null for device-management's default
      * @param machineId the machine, or null
      * @param labels free labels, or null
      */
-    record Registration(UUID id, UUID customerId, String name, String environment, UUID machineId,
+    record Registration(UUID customerId, String name, String environment, UUID machineId,
             Map<String, String> labels) {
+    }
+
+    /**
+     * The device device-management registered.
+     * @param id the id it assigned (the one to bind the token to)
+     * @param name its name
+     */
+    record Registered(UUID id, String name) {
     }
 
     /**
@@ -29,10 +38,10 @@ public interface DeviceRegistry {
      * own rights and tenancy.
      * @param registration the device
      * @param bearerToken the calling user's access token
-     * @return the id device-management gave the device (the one to bind the token to)
+     * @return the device with the id device-management gave it
      * @throws dev.edp.platform.problem.EdpException a 4xx with device-management's own status, code
      * and detail when it refused the device, or 503 {@code DEVICE_REGISTRY_UNAVAILABLE} when it
      * could not be asked
      */
-    UUID register(Registration registration, String bearerToken);
+    Registered register(Registration registration, String bearerToken);
 }

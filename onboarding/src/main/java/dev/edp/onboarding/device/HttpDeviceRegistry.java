@@ -25,7 +25,7 @@ import org.springframework.web.client.RestClientException;
  * found through the registry by a load-balanced {@link RestClient} (base URL
  * {@code edp.onboarding.device-registry.url}, default {@code http://device-management}).
  * <ul>
- * <li>2xx with the device: its {@code id};</li>
+ * <li>2xx with the device: the {@code id} device-management assigned, and its {@code name};</li>
  * <li>4xx: device-management's problem passed on with its status, code and detail (the operator's
  * request was wrong, e.g. a machine of another customer);</li>
  * <li>anything else, or no answer: 503 {@code DEVICE_REGISTRY_UNAVAILABLE}.</li>
@@ -48,11 +48,12 @@ public class HttpDeviceRegistry implements DeviceRegistry {
     }
 
     @Override
-    public UUID register(Registration registration, String bearerToken) {
+    public Registered register(Registration registration, String bearerToken) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("id", registration.id());
         body.put("customerId", registration.customerId());
-        body.put("name", registration.name());
+        if (registration.name() != null) {
+            body.put("name", registration.name());
+        }
         body.put("environment", registration.environment());
         body.put("machineId", registration.machineId());
         body.put("labels", registration.labels());
@@ -64,7 +65,7 @@ public class HttpDeviceRegistry implements DeviceRegistry {
                         int status = response.getStatusCode().value();
                         String text = StreamUtils.copyToString(response.getBody(), StandardCharsets.UTF_8);
                         if (status >= 200 && status < 300) {
-                            return deviceId(text);
+                            return registered(text);
                         }
                         if (status >= 400 && status < 500) {
                             throw refused(status, text);
@@ -75,16 +76,18 @@ public class HttpDeviceRegistry implements DeviceRegistry {
         }
         catch (RestClientException | IllegalStateException ex) {
             // IllegalStateException: the load balancer found no device-management instance.
-            log.warn("device-management cannot be reached to register device {}: {}", registration.id(), ex.getMessage());
+            log.warn("device-management cannot be reached to register a device of customer {}: {}",
+                    registration.customerId(), ex.getMessage());
             throw unavailable();
         }
     }
 
-    private static UUID deviceId(String body) {
+    private static Registered registered(String body) {
         try {
-            Object id = JSON.readValue(body, Map.class).get("id");
-            if (id instanceof String text) {
-                return UUID.fromString(text);
+            Map<?, ?> device = JSON.readValue(body, Map.class);
+            if (device.get("id") instanceof String text) {
+                UUID id = UUID.fromString(text);
+                return new Registered(id, device.get("name") instanceof String name ? name : null);
             }
         }
         catch (JacksonException | IllegalArgumentException ex) {

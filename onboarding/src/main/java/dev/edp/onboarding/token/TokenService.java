@@ -69,13 +69,13 @@ class TokenService {
         if (request.labels() != null && request.labels().size() > 32) {
             throw invalid("labels may hold at most 32 entries.");
         }
-        UUID proposedId = UUID.randomUUID();
-        if (name == null) {
-            // device-management requires a name; the id's first 8 hex digits make a short unique-enough one.
-            name = "device-" + proposedId.toString().substring(0, 8);
+        // device-management assigns the id (and, without a name, names the device after it).
+        DeviceRegistry.Registered device = registry.register(new DeviceRegistry.Registration(customer, name,
+                environment, request.machineId(), request.labels()), bearerToken);
+        UUID deviceId = device.id();
+        if (device.name() != null) {
+            name = device.name();
         }
-        UUID deviceId = registry.register(new DeviceRegistry.Registration(proposedId, customer, name, environment,
-                request.machineId(), request.labels()), bearerToken);
         byte[] secretBytes = new byte[32];
         RANDOM.nextBytes(secretBytes);
         String secret = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);

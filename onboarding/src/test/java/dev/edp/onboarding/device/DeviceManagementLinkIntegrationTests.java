@@ -4,6 +4,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
@@ -89,20 +90,23 @@ class DeviceManagementLinkIntegrationTests {
         assertThat(JsonPath.<String>read(registration.body(), "$.environment")).isEqualTo("STAGING");
         assertThat(JsonPath.<String>read(registration.body(), "$.machineId")).isEqualTo(machine.toString());
         assertThat(JsonPath.<String>read(registration.body(), "$.labels.line")).isEqualTo("3");
-        // device-management answered with the id; the token (and later the certificate CN) carries it.
+        // device-management assigned the id; the token (and later the certificate CN) carries it.
+        assertThat(JsonPath.<Map<String, Object>>read(registration.body(), "$")).doesNotContainKey("id");
         assertThat(JsonPath.<String>read(created.body(), "$.deviceId"))
-                .isEqualTo(JsonPath.<String>read(registration.body(), "$.id"));
+                .isEqualTo(TestServices.DEVICE_MANAGEMENT.assignedIds(customer).getFirst().toString());
     }
 
     @Test
-    void aTokenWithoutDeviceNameRegistersAGeneratedName() {
+    void aTokenWithoutDeviceNameTakesTheNameDeviceManagementGaveTheDevice() {
         UUID customer = UUID.randomUUID();
         HttpResponse<String> created = createToken(TestJwtIssuer.token("otto", customer, "operator"), "{}");
 
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        String name = JsonPath.read(registrationsOf(customer).getFirst().body(), "$.name");
-        assertThat(name).matches("device-[0-9a-f]{8}");
-        assertThat(JsonPath.<String>read(created.body(), "$.deviceName")).isEqualTo(name);
+        assertThat(JsonPath.<Map<String, Object>>read(registrationsOf(customer).getFirst().body(), "$"))
+                .doesNotContainKey("name").doesNotContainKey("id");
+        String deviceId = JsonPath.read(created.body(), "$.deviceId");
+        assertThat(JsonPath.<String>read(created.body(), "$.deviceName"))
+                .isEqualTo("device-" + deviceId.substring(0, 8));
     }
 
     @Test

@@ -22,7 +22,7 @@ class HttpDeviceRegistryTests {
     final StubBackend deviceManagement = StubBackend.start();
 
     final DeviceRegistry.Registration registration = new DeviceRegistry.Registration(UUID.randomUUID(),
-            UUID.randomUUID(), "press-7", "TESTING", null, Map.of("line", "3"));
+            "press-7", "TESTING", null, Map.of("line", "3"));
 
     @AfterEach
     void stop() {
@@ -34,19 +34,33 @@ class HttpDeviceRegistryTests {
     }
 
     @Test
-    void aRegisteredDeviceReturnsDeviceManagementsIdAndRelaysTheCallersToken() {
+    void aRegisteredDeviceReturnsTheIdAndNameDeviceManagementAssignedAndRelaysTheCallersToken() {
         UUID assigned = UUID.randomUUID();
         deviceManagement.script(PATH, new Answer(201, "application/json",
-                "{\"id\":\"" + assigned + "\",\"lifecycle\":\"PENDING_ONBOARDING\"}", 0));
+                "{\"id\":\"" + assigned + "\",\"name\":\"press-7\",\"lifecycle\":\"PENDING_ONBOARDING\"}", 0));
 
-        assertThat(registry(deviceManagement.url()).register(registration, "user-token")).isEqualTo(assigned);
+        assertThat(registry(deviceManagement.url()).register(registration, "user-token"))
+                .isEqualTo(new DeviceRegistry.Registered(assigned, "press-7"));
 
         StubBackend.Received received = deviceManagement.received().getFirst();
         assertThat(received.method()).isEqualTo("POST");
         assertThat(received.header("Authorization")).isEqualTo("Bearer user-token");
-        assertThat(received.body()).contains("\"id\":\"" + registration.id() + "\"")
+        assertThat(received.body()).doesNotContain("\"id\"")
                 .contains("\"customerId\":\"" + registration.customerId() + "\"").contains("\"name\":\"press-7\"")
                 .contains("\"labels\":{\"line\":\"3\"}");
+    }
+
+    @Test
+    void withoutANameNoneIsSentAndDeviceManagementsIsReturned() {
+        UUID assigned = UUID.randomUUID();
+        deviceManagement.script(PATH, new Answer(201, "application/json",
+                "{\"id\":\"" + assigned + "\",\"name\":\"device-1234abcd\"}", 0));
+
+        DeviceRegistry.Registered registered = registry(deviceManagement.url()).register(
+                new DeviceRegistry.Registration(UUID.randomUUID(), null, null, null, null), "t");
+
+        assertThat(registered).isEqualTo(new DeviceRegistry.Registered(assigned, "device-1234abcd"));
+        assertThat(deviceManagement.received().getFirst().body()).doesNotContain("\"name\"").doesNotContain("\"id\"");
     }
 
     @Test

@@ -1,0 +1,79 @@
+package dev.edp.devicemanagement.device;
+
+import java.net.URI;
+import java.util.UUID;
+
+import dev.edp.platform.security.Tenant;
+import dev.edp.platform.web.KeysetPage;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Four-eyes moves of devices out of STAGING or PRODUCTION into a lower environment. */
+@RestController
+@RequestMapping("/api/devices/v1/moves")
+@Tag(name = "Device moves",
+        description = "Moving a device down out of STAGING or PRODUCTION, approved by a second person")
+class DeviceMoveController {
+
+    private final DeviceMoveService moves;
+
+    DeviceMoveController(DeviceMoveService moves) {
+        this.moves = moves;
+    }
+
+    @PostMapping
+    @PreAuthorize("hasRole('operator')")
+    @Operation(summary = "Request moving a device down out of STAGING or PRODUCTION (operator); If-Match optional")
+    ResponseEntity<DeviceMove> request(Tenant tenant,
+            @Parameter(description = "the device's ETag, checked when sent")
+            @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+            @Valid @RequestBody DeviceRequests.MoveRequest request) {
+        DeviceMove move = moves.request(tenant, request, ifMatch);
+        return ResponseEntity.created(URI.create("/api/devices/v1/moves/" + move.id())).body(move);
+    }
+
+    @GetMapping
+    @PreAuthorize("hasRole('viewer')")
+    @Operation(summary = "Move requests, newest first, keyset-paged")
+    KeysetPage<DeviceMove> list(Tenant tenant, @RequestParam(required = false) UUID customerId,
+            @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
+        return moves.list(tenant, customerId, limit, cursor);
+    }
+
+    @GetMapping("/{id}")
+    @PreAuthorize("hasRole('viewer')")
+    @Operation(summary = "Read a move request")
+    DeviceMove get(Tenant tenant, @PathVariable UUID id) {
+        return moves.get(tenant, id);
+    }
+
+    @PostMapping("/{id}/approve")
+    @PreAuthorize("hasRole('customer-admin')")
+    @Operation(summary = "Approve a move (customer-admin, not the requester); moves the device")
+    DeviceMove approve(Tenant tenant, @PathVariable UUID id,
+            @Valid @RequestBody(required = false) DeviceRequests.Decision decision) {
+        return moves.decide(tenant, id, true, decision == null ? null : decision.reason());
+    }
+
+    @PostMapping("/{id}/reject")
+    @PreAuthorize("hasRole('customer-admin')")
+    @Operation(summary = "Reject a move (customer-admin, not the requester)")
+    DeviceMove reject(Tenant tenant, @PathVariable UUID id,
+            @Valid @RequestBody(required = false) DeviceRequests.Decision decision) {
+        return moves.decide(tenant, id, false, decision == null ? null : decision.reason());
+    }
+}
