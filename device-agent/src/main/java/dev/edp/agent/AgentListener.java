@@ -1,5 +1,7 @@
 package dev.edp.agent;
 
+import java.time.Duration;
+
 /** What an agent tells its owner (the simulator counts with it). Called on the agent's threads; keep it quick. */
 public interface AgentListener {
 
@@ -21,6 +23,16 @@ public interface AgentListener {
      * @param error what failed
      */
     default void error(E3Exception error) {
+    }
+
+    /**
+     * A failed request will be tried again after a wait (connection failures, 408, 429, 5xx and
+     * 401s other than E3's certificate refusals). Follows {@link #error}.
+     *
+     * @param error what failed
+     * @param wait how long until the next attempt
+     */
+    default void retrying(E3Exception error, Duration wait) {
     }
 
     /**

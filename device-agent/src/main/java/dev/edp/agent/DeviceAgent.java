@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
@@ -20,8 +21,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * One device: heartbeats, follows the desired state (long-poll + ETag) and applies it through a
  * {@link ContainerExecutor}, reports its containers, renews its certificate at two thirds of its
- * lifetime, backs off when E3 or a backend is down, and stops for good when E3 answers 401 for its
- * certificate.
+ * lifetime, backs off when E3 or a backend is down or does not accept a request (5xx, 429, and 401s
+ * other than E3's certificate refusals), and stops for good only when E3 refuses its certificate
+ * (401 {@code DEVICE_CERTIFICATE_REVOKED}, {@code _INVALID} or {@code _REQUIRED}).
  *
  * <pre>{@code
  * DeviceAgent agent = DeviceAgent.onboard(e3, trust, token, store, AgentOptions.defaults());
@@ -37,6 +39,19 @@ public final class DeviceAgent implements AutoCloseable {
     /** The line an operator looks for when a device stopped because its certificate is refused. */
     public static final String REVOKED_MESSAGE = "certificate revoked or no longer accepted by E3 — stopping";
 
+    /**
+     * A request that failed and is being retried with backoff.
+     *
+     * @param loop which loop ({@code heartbeat}, {@code desired-state}, {@code report}, {@code renewal})
+     * @param status the HTTP status, 0 when no answer came
+     * @param code the problem code, or null
+     * @param message what failed
+     * @param attempt consecutive failures so far
+     * @param nextAttemptAt when it is tried again
+     */
+    public record Retrying(String loop, int status, String code, String message, int attempt, Instant nextAttemptAt) {
+    }
+
     private final URI e3;
     private final E3Trust trust;
     private final DeviceStore store;
@@ -49,6 +64,7 @@ public final class DeviceAgent implements AutoCloseable {
     private final CountDownLatch exited = new CountDownLatch(1);
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicReference<ExitReason> exitReason = new AtomicReference<>();
+    private final Map<String, Retrying> retrying = new ConcurrentHashMap<>();
     private volatile boolean started;
     private volatile Instant lastHeartbeat;
     private volatile String lastError;
@@ -184,6 +200,11 @@ public final class DeviceAgent implements AutoCloseable {
         return lastError;
     }
 
+    /** @return the requests being retried now, by loop; empty when everything goes through */
+    public List<Retrying> retrying() {
+        return List.copyOf(retrying.values());
+    }
+
     @Override
     public void close() {
         stop();
@@ -223,13 +244,13 @@ public final class DeviceAgent implements AutoCloseable {
                 }
                 lastError = null;
                 lastHeartbeat = options.clock().instant();
-                backoff.reset();
+                succeeded("heartbeat", backoff);
                 options.listener().heartbeat();
                 persistStatus();
                 sleep(jittered(options.heartbeatInterval()));
             }
             catch (E3Exception ex) {
-                failed(ex, backoff, options.heartbeatInterval());
+                failed("heartbeat", ex, backoff, options.heartbeatInterval());
             }
         }
     }
@@ -240,7 +261,7 @@ public final class DeviceAgent implements AutoCloseable {
         while (running()) {
             try {
                 DesiredState state = client.get().desiredState(etag, etag == null ? 0 : options.longPollSeconds());
-                backoff.reset();
+                succeeded("desired-state", backoff);
                 if (state != null && running()) {
                     etag = state.etag();
                     desired = state;
@@ -256,7 +277,7 @@ public final class DeviceAgent implements AutoCloseable {
                 }
             }
             catch (E3Exception ex) {
-                failed(ex, backoff, options.heartbeatInterval());
+                failed("desired-state", ex, backoff, options.heartbeatInterval());
             }
         }
     }
@@ -277,12 +298,12 @@ public final class DeviceAgent implements AutoCloseable {
                 client.get().reportedState(options.agentVersion(), options.metrics().osVersion(),
                         state == null ? null : state.releaseId(), now);
                 reported = now;
-                backoff.reset();
+                succeeded("report", backoff);
                 persistStatus();
             }
             catch (E3Exception ex) {
                 reportWanted.release(); // try again after the wait
-                failed(ex, backoff, options.heartbeatInterval());
+                failed("report", ex, backoff, options.heartbeatInterval());
             }
         }
     }
@@ -298,10 +319,10 @@ public final class DeviceAgent implements AutoCloseable {
             }
             try {
                 renew();
-                backoff.reset();
+                succeeded("renewal", backoff);
             }
             catch (E3Exception ex) {
-                failed(ex, backoff, Duration.ofMinutes(1));
+                failed("renewal", ex, backoff, Duration.ofMinutes(1));
             }
             catch (IOException ex) {
                 lastError = "renewed certificate could not be saved: " + ex.getMessage();
@@ -334,7 +355,15 @@ public final class DeviceAgent implements AutoCloseable {
         persistStatus();
     }
 
-    private void failed(E3Exception ex, Backoff backoff, Duration rejectedWait) throws InterruptedException {
+    private void succeeded(String loop, Backoff backoff) {
+        backoff.reset();
+        if (retrying.remove(loop) != null) {
+            LOG.log(Level.INFO, () -> prefix() + loop + " goes through again");
+            persistStatus();
+        }
+    }
+
+    private void failed(String loop, E3Exception ex, Backoff backoff, Duration rejectedWait) throws InterruptedException {
         if (!running()) {
             return;
         }
@@ -347,8 +376,15 @@ public final class DeviceAgent implements AutoCloseable {
             }
             case RETRYABLE -> {
                 Duration wait = backoff.next(ex.retryAfter());
-                LOG.log(backoff.failures() == 1 ? Level.WARNING : Level.DEBUG,
-                        () -> prefix() + ex.getMessage() + "; retrying in " + wait.toMillis() + " ms");
+                retrying.put(loop, new Retrying(loop, ex.status(), ex.code(), ex.getMessage(), backoff.failures(),
+                        options.clock().instant().plus(wait)));
+                // A 401 that is not E3's certificate refusal (a backend did not accept the request) is
+                // worth a warning every time: it is retried, but it should not last.
+                String why = ex.status() == 401 ? " (not a certificate refusal: still running)" : "";
+                LOG.log(backoff.failures() == 1 || ex.status() == 401 ? Level.WARNING : Level.DEBUG,
+                        () -> prefix() + ex.getMessage() + why + "; retrying in " + wait.toMillis() + " ms");
+                options.listener().retrying(ex, wait);
+                persistStatus();
                 sleep(wait);
             }
             case REJECTED -> {
@@ -406,6 +442,16 @@ public final class DeviceAgent implements AutoCloseable {
         status.put("renewAt", RenewalSchedule.renewAt(identity).toString());
         status.put("lastHeartbeat", lastHeartbeat == null ? null : lastHeartbeat.toString());
         status.put("lastError", lastError);
+        status.put("retrying", retrying.values().stream().map(r -> {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("loop", r.loop());
+            entry.put("status", r.status());
+            entry.put("code", r.code());
+            entry.put("message", r.message());
+            entry.put("attempt", r.attempt());
+            entry.put("nextAttemptAt", r.nextAttemptAt().toString());
+            return entry;
+        }).toList());
         DesiredState state = desired;
         Map<String, Object> wanted = new LinkedHashMap<>();
         if (state != null) {

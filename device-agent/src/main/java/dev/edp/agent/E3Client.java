@@ -8,10 +8,15 @@ import java.net.http.HttpResponse;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import tools.jackson.core.JacksonException;
@@ -21,11 +26,19 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The device's HTTP calls to E3, one client per certificate (a renewed certificate needs a new
  * client: the TLS context is fixed when the client is built). Every error is an {@link E3Exception}
- * that says whether to stop, retry or give up on the request.
+ * that says whether to stop, retry or give up on the request: only E3's refusals of the certificate
+ * (401 {@link #CERTIFICATE_REFUSALS}) stop the agent.
  */
 public final class E3Client implements AutoCloseable {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /**
+     * E3's refusals of the certificate itself (e3-proxy README, "What is refused where"): the only
+     * 401s after which the agent stops. Every other 401 is retried.
+     */
+    static final Set<String> CERTIFICATE_REFUSALS = Set.of("DEVICE_CERTIFICATE_REVOKED", "DEVICE_CERTIFICATE_INVALID",
+            "DEVICE_CERTIFICATE_REQUIRED");
 
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
@@ -64,7 +77,17 @@ public final class E3Client implements AutoCloseable {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("token", token);
         body.put("csr", csrPem);
-        return issued(send(post("/onboarding/api/v1/enrollments", body), 200, 201));
+        try {
+            return issued(send(post("/onboarding/api/v1/enrollments", body), 200, 201));
+        }
+        catch (E3Exception ex) {
+            if (ex.status() == 401) {
+                // TOKEN_UNKNOWN: the token, not a certificate, was refused; retrying will not change that.
+                throw new E3Exception(E3Exception.Kind.REJECTED, ex.status(), ex.code(), ex.retryAfter(), ex.getMessage(),
+                        ex.getCause());
+            }
+            throw ex;
+        }
     }
 
     /**
@@ -181,10 +204,8 @@ public final class E3Client implements AutoCloseable {
             }
         }
         String code = problemCode(response);
-        E3Exception.Kind kind = status == 401 ? E3Exception.Kind.UNAUTHORIZED
-                : status == 429 || status >= 500 || status == 408 ? E3Exception.Kind.RETRYABLE
-                : E3Exception.Kind.REJECTED;
-        Duration retryAfter = response.headers().firstValue("Retry-After").flatMap(E3Client::seconds).orElse(null);
+        E3Exception.Kind kind = kind(status, code);
+        Duration retryAfter = response.headers().firstValue("Retry-After").flatMap(E3Client::retryAfter).orElse(null);
         throw new E3Exception(kind, status, code, retryAfter, request.method() + " " + request.uri().getPath()
                 + " answered " + status + (code != null ? " " + code : ""), null);
     }
@@ -236,12 +257,34 @@ public final class E3Client implements AutoCloseable {
         return value == null || value.isNull() ? null : value.asString();
     }
 
-    private static java.util.Optional<Duration> seconds(String value) {
+    /**
+     * @param status the HTTP status of a refusal
+     * @param code its problem code, or null
+     * @return how the agent reacts to it
+     */
+    static E3Exception.Kind kind(int status, String code) {
+        if (status == 401) {
+            return code != null && CERTIFICATE_REFUSALS.contains(code) ? E3Exception.Kind.UNAUTHORIZED
+                    : E3Exception.Kind.RETRYABLE;
+        }
+        return status == 429 || status >= 500 || status == 408 ? E3Exception.Kind.RETRYABLE : E3Exception.Kind.REJECTED;
+    }
+
+    /** {@code Retry-After} as delay-seconds or as an HTTP-date (RFC 9110, 10.2.3); never negative. */
+    static Optional<Duration> retryAfter(String value) {
+        String text = value.trim();
         try {
-            return java.util.Optional.of(Duration.ofSeconds(Long.parseLong(value.trim())));
+            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(text))));
         }
         catch (NumberFormatException ex) {
-            return java.util.Optional.empty();
+            try {
+                Duration until = Duration.between(Instant.now(),
+                        ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+                return Optional.of(until.isNegative() ? Duration.ZERO : until);
+            }
+            catch (DateTimeParseException notADate) {
+                return Optional.empty();
+            }
         }
     }
 

@@ -7,9 +7,16 @@ public final class E3Exception extends Exception {
 
     /** How the agent reacts. */
     public enum Kind {
-        /** 401: the certificate is revoked, expired or unknown; the agent stops. */
+        /**
+         * E3 refused the device's certificate: 401 with {@code DEVICE_CERTIFICATE_REVOKED},
+         * {@code DEVICE_CERTIFICATE_INVALID} (expired, not yet valid, not from the platform CA) or
+         * {@code DEVICE_CERTIFICATE_REQUIRED}. Retrying cannot help; the agent stops.
+         */
         UNAUTHORIZED,
-        /** Connection failure, timeout, 429 or 5xx: back off and try again. */
+        /**
+         * Connection failure, timeout, 408, 429, 5xx, and any other 401 (a backend that did not
+         * accept E3's device assertion, a proxy in between): back off and try again.
+         */
         RETRYABLE,
         /** Any other answer: the request itself was refused. */
         REJECTED

@@ -7,7 +7,7 @@ public enum ExitReason {
     STOPPED(0),
     /** Something that retrying cannot fix, e.g. unreadable files. */
     FAILED(1),
-    /** E3 answered 401 for the device's certificate: revoked, expired or unknown. */
+    /** E3 refused the device's certificate (401 {@code DEVICE_CERTIFICATE_REVOKED}, {@code _INVALID}, {@code _REQUIRED}). */
     REVOKED(3);
 
     private final int exitCode;

@@ -66,10 +66,26 @@ class AgentCliIntegrationTests {
 
         String status = capture(() -> assertThat(AgentCli.execute("status", "--dir", dir.toString())).isZero());
         assertThat(status).contains(store.credentials().identity().deviceId().toString())
-                .contains("Last heartbeat 20").contains("running (pid");
+                .contains("Last heartbeat 20").contains("running (pid").doesNotContain("Retrying");
+
+        // A backend refuses E3's assertion: 401, but not a certificate refusal. The agent keeps running
+        // and says it is retrying.
+        e3.refuseHeartbeats = new FakeE3.Failure(401, "DEVICE_ASSERTION_INVALID");
+        await(() -> capture(() -> AgentCli.execute("status", "--dir", dir.toString())).contains("Retrying"),
+                "status saying it retries");
+        assertThat(capture(() -> AgentCli.execute("status", "--dir", dir.toString())))
+                .containsPattern("Retrying +heartbeat: POST /monitoring/api/v1/heartbeat answered 401 DEVICE_ASSERTION_INVALID "
+                        + "\\(attempt \\d+, next at 20[^)]+\\); not a certificate refusal, the agent keeps running")
+                .contains("running (pid");
+        assertThat(run).isNotDone();
+        int before = e3.heartbeats.get();
+        e3.refuseHeartbeats = null;
+        await(() -> e3.heartbeats.get() > before, "heartbeats again");
+        await(() -> !capture(() -> AgentCli.execute("status", "--dir", dir.toString())).contains("Retrying"),
+                "status without retries");
 
         e3.revoked.add(store.credentials().certificate().getSerialNumber());
-        assertThat(run.get(10, TimeUnit.SECONDS)).isEqualTo(3);
+        assertThat(run.get(60, TimeUnit.SECONDS)).isEqualTo(3);
         assertThat(capture(() -> AgentCli.execute("status", "--dir", dir.toString()))).contains("not running (REVOKED)");
     }
 
@@ -77,9 +93,11 @@ class AgentCliIntegrationTests {
     void simulatesDevicesFromATokenFileAndPrintsAFinalReport() throws Exception {
         Path tokens = temp.resolve("tokens.txt");
         Files.write(tokens, Collections.nCopies(5, FakeE3.TOKEN));
+        // The run has a fixed length, so it is generous: five devices need about a second to onboard and
+        // heartbeat, and "online" allows two intervals without a heartbeat; a loaded machine gets 15 s.
         String output = capture(() -> assertThat(AgentCli.execute("simulate", "--devices", "5", "--e3",
                 e3.url().toString(), "--trust", trust.toString(), "--tokens-file", tokens.toString(), "--interval",
-                "300ms", "--ramp-up", "200ms", "--duration", "3s", "--summary-every", "1s")).isZero());
+                "1s", "--ramp-up", "200ms", "--duration", "15s", "--summary-every", "1s")).isZero());
         assertThat(e3.devices).hasSize(5);
         assertThat(e3.heartbeats.get()).isGreaterThanOrEqualTo(10);
         assertThat(output).contains("devices online 5/5").contains("heartbeats/s")

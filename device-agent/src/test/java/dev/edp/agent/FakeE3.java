@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -41,18 +42,32 @@ final class FakeE3 implements AutoCloseable {
 
     static final String TOKEN = "good-token";
 
+    /** A scripted refusal of a heartbeat: status and problem code (null: a problem without one). */
+    record Failure(int status, String code) {
+    }
+
     final TestCa ca;
     final UUID customerId = UUID.randomUUID();
     final HttpsServer server;
     volatile Duration deviceLifetime = Duration.ofHours(1);
+    /** Decides whether a client certificate has expired; tests move it instead of waiting. */
+    volatile Clock clock = Clock.systemUTC();
+    /** While set, every heartbeat gets this refusal (after the scripted {@link #heartbeatFailures}). */
+    volatile Failure refuseHeartbeats;
 
     final AtomicInteger heartbeats = new AtomicInteger();
     final AtomicInteger renewals = new AtomicInteger();
-    final Deque<Integer> heartbeatFailures = new ArrayDeque<>();
+    final Deque<Failure> heartbeatFailures = new ArrayDeque<>();
     final List<Instant> heartbeatTimes = new CopyOnWriteArrayList<>();
     final List<BigInteger> heartbeatSerials = new CopyOnWriteArrayList<>();
     final List<String> desiredStateRequests = new CopyOnWriteArrayList<>();
     final List<Integer> desiredStateAnswers = new CopyOnWriteArrayList<>();
+    /** While set, a conditional desired-state request waits up to 25 s for a change, whatever its {@code wait}. */
+    volatile boolean holdPolls;
+    /** Requests waiting for a change right now. */
+    final AtomicInteger waitingPolls = new AtomicInteger();
+    /** Requests that waited and were answered with a new state because it changed meanwhile. */
+    final AtomicInteger wokenPolls = new AtomicInteger();
     final List<JsonNode> reportedStates = new CopyOnWriteArrayList<>();
     final List<JsonNode> containerReports = new CopyOnWriteArrayList<>();
     final Set<BigInteger> revoked = ConcurrentHashMap.newKeySet();
@@ -140,7 +155,7 @@ final class FakeE3 implements AutoCloseable {
                 problem(exchange, 401, "DEVICE_CERTIFICATE_REVOKED");
                 return;
             }
-            if (client.getNotAfter().toInstant().isBefore(Instant.now())) {
+            if (client.getNotAfter().toInstant().isBefore(clock.instant())) {
                 problem(exchange, 401, "DEVICE_CERTIFICATE_INVALID");
                 return;
             }
@@ -151,13 +166,14 @@ final class FakeE3 implements AutoCloseable {
                     issue(exchange, E3Client.JSON.readTree(body).path("csr").asString(), deviceId, 200);
                 }
                 case "/monitoring/api/v1/heartbeat" -> {
-                    Integer failure;
+                    Failure failure;
                     synchronized (heartbeatFailures) {
                         failure = heartbeatFailures.poll();
                     }
+                    failure = failure != null ? failure : refuseHeartbeats;
                     if (failure != null) {
                         exchange.getResponseHeaders().add("Retry-After", "0");
-                        problem(exchange, failure, "BACKEND_UNAVAILABLE");
+                        problem(exchange, failure.status(), failure.code());
                         return;
                     }
                     JsonNode heartbeat = E3Client.JSON.readTree(body);
@@ -197,13 +213,26 @@ final class FakeE3 implements AutoCloseable {
         desiredStateRequests.add(ifNoneMatch == null ? "-" : ifNoneMatch);
         String etag;
         String body;
+        boolean waited = false;
         synchronized (desiredLock) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(wait).toNanos();
-            while (currentEtag().equals(ifNoneMatch) && System.nanoTime() < deadline) {
-                desiredLock.wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            long deadline = System.nanoTime() + Duration.ofSeconds(holdPolls && ifNoneMatch != null ? 25 : wait).toNanos();
+            if (currentEtag().equals(ifNoneMatch) && System.nanoTime() < deadline) {
+                waited = true;
+                waitingPolls.incrementAndGet();
+                try {
+                    while (currentEtag().equals(ifNoneMatch) && System.nanoTime() < deadline) {
+                        desiredLock.wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                    }
+                }
+                finally {
+                    waitingPolls.decrementAndGet();
+                }
             }
             etag = currentEtag();
             body = desiredBody;
+        }
+        if (waited && !etag.equals(ifNoneMatch)) {
+            wokenPolls.incrementAndGet();
         }
         exchange.getResponseHeaders().add("ETag", etag);
         if (etag.equals(ifNoneMatch)) {
@@ -237,7 +266,7 @@ final class FakeE3 implements AutoCloseable {
     private static void problem(HttpExchange exchange, int status, String code) throws IOException {
         exchange.getResponseHeaders().add("Content-Type", "application/problem+json");
         byte[] bytes = ("{\"type\":\"https://edp.dev/problems/x\",\"title\":\"" + code + "\",\"status\":" + status
-                + ",\"code\":\"" + code + "\"}").getBytes(StandardCharsets.UTF_8);
+                + (code == null ? "" : ",\"code\":\"" + code + "\"") + "}").getBytes(StandardCharsets.UTF_8);
         exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);

@@ -14,6 +14,7 @@ import java.util.Date;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -59,6 +60,9 @@ public final class TestServices {
     /** The stand-in for device-management. */
     public static final DeviceManagement DEVICE_MANAGEMENT = new DeviceManagement();
 
+    /** The stand-in for masterdata's customer status. */
+    public static final Masterdata MASTERDATA = new Masterdata();
+
     private TestServices() {
     }
 
@@ -72,8 +76,8 @@ public final class TestServices {
                     // the load-balanced clients (DeviceRegistry, ServiceCalls) find device-management.
                     "spring.cloud.discovery.enabled", "true",
                     "spring.cloud.discovery.client.simple.instances.device-management[0].uri", DEVICE_MANAGEMENT.url(),
-                    // No masterdata stand-in: the starter's customer check is covered in platform-starter.
-                    "edp.customer-status.enabled", "false")));
+                    "spring.cloud.discovery.client.simple.instances.masterdata[0].uri", MASTERDATA.url(),
+                    "edp.customer-status.enabled", "true")));
         }
     }
 
@@ -244,6 +248,83 @@ public final class TestServices {
                         answer.status() >= 400 ? "application/problem+json" : "application/json");
             }
             exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+            exchange.close();
+        }
+    }
+
+    /**
+     * masterdata as onboarding sees it: {@code GET /api/masterdata/v1/customers/{id}/status} answers
+     * 200 {@code ACTIVE}, or {@code DEACTIVATED} for a customer a test deactivated, or 503 while a
+     * test makes it fail; it records who asked (the bearer token).
+     */
+    public static final class Masterdata {
+
+        /** A status request: the customer and the caller's bearer token. */
+        public record Asked(UUID customerId, String authorization) {
+        }
+
+        private final HttpServer server;
+        private final Set<UUID> deactivated = ConcurrentHashMap.newKeySet();
+        private final List<Asked> asked = new CopyOnWriteArrayList<>();
+        private volatile boolean failing;
+
+        Masterdata() {
+            try {
+                server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            }
+            catch (IOException ex) {
+                throw new IllegalStateException(ex);
+            }
+            server.createContext("/", this::handle);
+            server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+            server.start();
+        }
+
+        public String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort();
+        }
+
+        public void deactivate(UUID customer) {
+            deactivated.add(customer);
+        }
+
+        public void activate(UUID customer) {
+            deactivated.remove(customer);
+        }
+
+        /** @param value whether every status request gets 503 */
+        public void failing(boolean value) {
+            failing = value;
+        }
+
+        /** @return the status requests about this customer */
+        public List<Asked> asked(UUID customer) {
+            return asked.stream().filter(a -> a.customerId().equals(customer)).toList();
+        }
+
+        private void handle(HttpExchange exchange) throws IOException {
+            String path = exchange.getRequestURI().getPath();
+            int status;
+            String body;
+            if (exchange.getRequestMethod().equals("GET")
+                    && path.matches("/api/masterdata/v1/customers/[0-9a-f-]{36}/status")) {
+                UUID customer = UUID.fromString(path.split("/")[5]);
+                asked.add(new Asked(customer, exchange.getRequestHeaders().getFirst("Authorization")));
+                status = failing ? 503 : 200;
+                body = failing ? "{\"status\":503,\"code\":\"UNAVAILABLE\"}"
+                        : "{\"id\":\"" + customer + "\",\"status\":\""
+                                + (deactivated.contains(customer) ? "DEACTIVATED" : "ACTIVE") + "\"}";
+            }
+            else {
+                status = 404;
+                body = "{\"status\":404,\"code\":\"NOT_FOUND\"}";
+            }
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", status == 200 ? "application/json" : "application/problem+json");
+            exchange.sendResponseHeaders(status, bytes.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(bytes);
             }

@@ -37,7 +37,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * {@code edp-agent}: {@code onboard}, {@code run}, {@code status}, {@code simulate}. Exit codes: 0 done
- * or stopped, 1 failure, 2 usage, 3 certificate revoked or no longer accepted by E3, 4 onboarding refused.
+ * or stopped, 1 failure, 2 usage, 3 E3 refused the certificate (revoked, invalid, required), 4
+ * onboarding refused.
  */
 @Command(name = "edp-agent", mixinStandardHelpOptions = true, versionProvider = AgentCli.Version.class,
         subcommands = { AgentCli.Onboard.class, AgentCli.Run.class, AgentCli.Status.class, AgentCli.Simulate.class },
@@ -138,7 +139,7 @@ public final class AgentCli implements Runnable {
 
     @Command(name = "run", mixinStandardHelpOptions = true,
             description = "Runs the device: heartbeats, desired state, reported state, renewal. "
-                    + "Exits 3 when E3 no longer accepts the certificate.")
+                    + "Exits 3 when E3 refuses the certificate (revoked, invalid, required); retries everything else.")
     static final class Run implements Callable<Integer> {
 
         @Option(names = "--dir", defaultValue = "edp-agent", description = "The onboarded directory (default ${DEFAULT-VALUE})")
@@ -224,6 +225,14 @@ public final class AgentCli implements Runnable {
             out.println("Last heartbeat " + text(status.path("lastHeartbeat"), "none"));
             if (!status.path("lastError").isNull()) {
                 out.println("Last error    " + status.path("lastError").asString());
+            }
+            if (alive) {
+                for (JsonNode retry : status.path("retrying")) {
+                    out.println("Retrying      " + retry.path("loop").asString() + ": " + retry.path("message").asString()
+                            + " (attempt " + retry.path("attempt").asInt() + ", next at "
+                            + retry.path("nextAttemptAt").asString() + ")"
+                            + (retry.path("status").asInt() == 401 ? "; not a certificate refusal, the agent keeps running" : ""));
+                }
             }
             JsonNode desired = status.path("desired");
             out.println("Desired       " + (desired.isNull() || desired.isMissingNode() ? "not fetched yet"

@@ -84,7 +84,7 @@ public final class DeviceTrust {
     private volatile String anchorsDigest;
     private volatile Map<X500Principal, Set<BigInteger>> revoked = Map.of();
     private volatile Instant revocationsRefreshedAt;
-    private volatile String crlVersion;
+    private volatile TrustSource.Version crlVersion;
     private volatile BigInteger crlNumber;
     private volatile String lastError;
     private final Map<String, CachedPath> paths = new ConcurrentHashMap<>();

@@ -2,7 +2,10 @@ package dev.edp.e3.trust;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Base64;
 
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
@@ -12,14 +15,35 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * Fetches a document (CA chain, CRL) from a file, the classpath or over HTTP, conditionally:
- * {@code If-Modified-Since} for HTTP, the file's modification time for files. {@code lb://name/path}
- * goes through the registry with the load-balanced client.
+ * Fetches a document (CA chain, CRL) from a file, the classpath or over HTTP, conditionally.
+ * {@code lb://name/path} goes through the registry with the load-balanced client.
+ * <p>
+ * HTTP revalidates with the strong validator: {@code If-None-Match} with the {@code ETag} of the
+ * copy held. {@code If-Modified-Since} is sent only to a server that gave no {@code ETag}: a date
+ * has one-second resolution, so two CRLs published within one second share it, and a 304 that
+ * answered a date would keep the older one (a missed revocation). For the same reason a 304 is
+ * believed only if it answered the tag that was sent (a 304 carrying another tag is fetched again
+ * unconditionally). Files are compared by size, modification time and a SHA-256 of the content,
+ * since a replaced file may keep its size and time.
  */
 public final class TrustSource {
 
-    /** The document, or null with {@code notModified}. */
-    public record Fetched(byte[] body, String version, boolean notModified) {
+    /**
+     * What identifies the copy held, to ask whether it is still current.
+     * @param etag the HTTP {@code ETag} (exactly as received), or null
+     * @param lastModified the HTTP {@code Last-Modified}, or null
+     * @param fingerprint for files: size, modification time and content hash; else null
+     */
+    public record Version(String etag, String lastModified, String fingerprint) {
+    }
+
+    /**
+     * The document, or "not modified" without a body.
+     * @param body the bytes, null when not modified
+     * @param version what identifies them, to pass to the next {@link #fetch}; may be null
+     * @param notModified whether the copy held is still current
+     */
+    public record Fetched(byte[] body, Version version, boolean notModified) {
     }
 
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -46,31 +70,54 @@ public final class TrustSource {
     }
 
     /**
-     * @param knownVersion the version last fetched (Last-Modified, or the file time), or null
+     * @param known the version last fetched, or null to fetch unconditionally
      * @return the document, or "not modified"
      * @throws IOException when it cannot be fetched
      */
-    public Fetched fetch(String knownVersion) throws IOException {
+    public Fetched fetch(Version known) throws IOException {
         if (location.startsWith("http://") || location.startsWith("https://") || location.startsWith("lb://")) {
-            return fetchHttp(knownVersion);
+            return fetchHttp(known);
         }
         Resource resource = resources.getResource(location);
-        String version = resource.isFile() ? String.valueOf(resource.lastModified()) : null;
-        if (version != null && version.equals(knownVersion)) {
+        byte[] body;
+        try (InputStream in = resource.getInputStream()) {
+            body = in.readAllBytes();
+        }
+        if (!resource.isFile()) {
+            return new Fetched(body, null, false);
+        }
+        // Read first, then stat: a file replaced in between gets a new fingerprint on the next fetch.
+        Version version = new Version(null, null, body.length + ":" + resource.lastModified() + ":" + sha256(body));
+        if (known != null && version.fingerprint().equals(known.fingerprint())) {
             return new Fetched(null, version, true);
         }
-        try (InputStream in = resource.getInputStream()) {
-            return new Fetched(in.readAllBytes(), version, false);
-        }
+        return new Fetched(body, version, false);
     }
 
-    private Fetched fetchHttp(String knownVersion) throws IOException {
+    private Fetched fetchHttp(Version known) throws IOException {
+        Fetched fetched = exchange(known);
+        if (!fetched.notModified()) {
+            return fetched;
+        }
+        String answered = fetched.version().etag();
+        if (known.etag() != null && answered != null && !answered.equals(known.etag())
+                && !answered.equals("W/" + known.etag())) {
+            // A 304 for a tag other than the one sent does not vouch for the copy held.
+            return exchange(null);
+        }
+        return new Fetched(null, known, true);
+    }
+
+    private Fetched exchange(Version known) throws IOException {
         String url = location.startsWith("lb://") ? "http://" + location.substring("lb://".length()) : location;
         try {
             ResponseEntity<byte[]> response = web.get().uri(url)
                     .headers(headers -> {
-                        if (knownVersion != null) {
-                            headers.set(HttpHeaders.IF_MODIFIED_SINCE, knownVersion);
+                        if (known != null && known.etag() != null) {
+                            headers.set(HttpHeaders.IF_NONE_MATCH, known.etag());
+                        }
+                        else if (known != null && known.lastModified() != null) {
+                            headers.set(HttpHeaders.IF_MODIFIED_SINCE, known.lastModified());
                         }
                     })
                     .exchangeToMono(answer -> answer.toEntity(byte[].class))
@@ -78,16 +125,31 @@ public final class TrustSource {
             if (response == null) {
                 throw new IOException("No answer from " + location);
             }
+            HttpHeaders headers = response.getHeaders();
+            Version version = new Version(headers.getFirst(HttpHeaders.ETAG), headers.getFirst(HttpHeaders.LAST_MODIFIED),
+                    null);
             if (response.getStatusCode().isSameCodeAs(HttpStatus.NOT_MODIFIED)) {
-                return new Fetched(null, knownVersion, true);
+                if (known == null) {
+                    throw new IOException(location + " answered 304 to an unconditional request");
+                }
+                return new Fetched(null, version, true);
             }
             if (!response.getStatusCode().is2xxSuccessful() || response.getBody() == null) {
                 throw new IOException(location + " answered " + response.getStatusCode().value());
             }
-            return new Fetched(response.getBody(), response.getHeaders().getFirst(HttpHeaders.LAST_MODIFIED), false);
+            return new Fetched(response.getBody(), version, false);
         }
         catch (RuntimeException ex) {
             throw new IOException("Cannot fetch " + location + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(bytes));
+        }
+        catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException(ex);
         }
     }
 }

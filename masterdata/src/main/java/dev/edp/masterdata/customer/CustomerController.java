@@ -69,10 +69,11 @@ class CustomerController {
      * (platform-starter's {@code dev.edp.platform.customer}). Any caller may ask about their own
      * customer, whatever their role; a deactivated customer's own callers are refused before this
      * runs (403 {@code CUSTOMER_DEACTIVATED}), which the checking services read as the same answer.
+     * The platform's services (role {@code platform-service}, no customer) may ask about any customer.
      */
     @GetMapping("/{id}/status")
     @PreAuthorize("isAuthenticated()")
-    @Operation(summary = "A customer's status only: ACTIVE or DEACTIVATED (the caller's own customer, or any for a platform-admin)")
+    @Operation(summary = "A customer's status only: ACTIVE or DEACTIVATED (the caller's own customer, or any for a platform-admin or a platform service)")
     CustomerStatusResponse status(Tenant tenant, @PathVariable UUID id) {
         return new CustomerStatusResponse(id, customers.status(tenant, id));
     }

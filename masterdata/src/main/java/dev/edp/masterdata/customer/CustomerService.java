@@ -8,6 +8,7 @@ import dev.edp.masterdata.support.Clocks;
 import dev.edp.platform.web.KeysetQuery;
 import dev.edp.masterdata.support.NotFound;
 import dev.edp.platform.problem.EdpException;
+import dev.edp.platform.security.EdpRoles;
 import dev.edp.platform.security.Tenant;
 import dev.edp.platform.web.Cursor;
 import dev.edp.platform.web.Etags;
@@ -67,10 +68,16 @@ public class CustomerService {
         return customers.find(id).orElseThrow(() -> NotFound.of(what(id)));
     }
 
-    /** The status of a customer the caller may see, for the other services' checks. */
+    /**
+     * The status of a customer the caller may see, for the other services' checks. The platform's
+     * own services (role {@code platform-service}) may read any customer's status: onboarding
+     * checks it for device enrollments and renewals, which carry no user token.
+     */
     @Transactional(readOnly = true)
     CustomerStatus status(Tenant tenant, UUID id) {
-        tenant.requireAccess(id, what(id));
+        if (!tenant.hasRole(EdpRoles.SERVICE)) {
+            tenant.requireAccess(id, what(id));
+        }
         return customers.status(id).orElseThrow(() -> NotFound.of(what(id)));
     }
 

@@ -202,11 +202,19 @@ class CustomerApiIntegrationTests {
         }
         assertProblem(api.get(path, Api.viewer(UUID.randomUUID())), 404, "NOT_FOUND");
         assertProblem(api.get("/customers/" + UUID.randomUUID() + "/status", ROOT), 404, "NOT_FOUND");
+        // The platform's services (onboarding, for devices) may ask about any customer, and nothing more.
+        HttpResponse<String> asService = api.get(path, TestJwtIssuer.serviceToken());
+        assertThat(asService.statusCode()).as(asService.body()).isEqualTo(200);
+        assertThat(read(asService, "$.status").toString()).isEqualTo("ACTIVE");
+        assertProblem(api.get("/customers/" + UUID.randomUUID() + "/status", TestJwtIssuer.serviceToken()), 404,
+                "NOT_FOUND");
+        assertProblem(api.get("/customers/" + id, TestJwtIssuer.serviceToken()), 403, "FORBIDDEN");
 
         jdbc.sql("UPDATE customer SET status = 'DEACTIVATED' WHERE id = :id").param("id", id).update();
         assertProblem(api.get(path, Api.viewer(id)), 403, "CUSTOMER_DEACTIVATED");
         assertProblem(api.get("/customers/" + id, Api.viewer(id)), 403, "CUSTOMER_DEACTIVATED");
         assertThat(read(api.get(path, ROOT), "$.status").toString()).isEqualTo("DEACTIVATED");
+        assertThat(read(api.get(path, TestJwtIssuer.serviceToken()), "$.status").toString()).isEqualTo("DEACTIVATED");
     }
 
     @Test

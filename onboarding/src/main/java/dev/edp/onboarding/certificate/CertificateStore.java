@@ -35,27 +35,44 @@ public class CertificateStore {
         this.jdbc = jdbc;
     }
 
-    /** Stores a newly issued certificate (from an enrollment) as VALID. */
+    /** Stores a newly issued certificate (from an enrollment) as VALID, issued now (database time). */
     public void insert(IssuedCertificate issued, UUID deviceId, UUID customerId, UUID tokenId, String keyFingerprint) {
-        insert(issued, deviceId, customerId, tokenId, null, keyFingerprint);
+        insert(issued, deviceId, customerId, tokenId, null, keyFingerprint, null);
     }
 
     /**
      * Stores a newly issued certificate as VALID.
      * @param tokenId the token it was enrolled with, or null for a renewal
      * @param renewedFrom the certificate the device presented to renew, or null for an enrollment
+     * @param issuedAt when it was issued, by the clock that also counts renewals; null for the database's now
      */
     public void insert(IssuedCertificate issued, UUID deviceId, UUID customerId, UUID tokenId, String renewedFrom,
-            String keyFingerprint) {
+            String keyFingerprint, Instant issuedAt) {
         jdbc.sql("""
                 INSERT INTO device_certificate (serial, device_id, customer_id, token_id, renewed_from, not_before,
                                                 not_after, status, certificate_pem, public_key_sha256, issued_at)
                 VALUES (:serial, :deviceId, :customerId, :tokenId, :renewedFrom, :notBefore, :notAfter, 'VALID', :pem,
-                        :fingerprint, now())""")
+                        :fingerprint, COALESCE(CAST(:issuedAt AS timestamptz), now()))""")
                 .param("serial", issued.serialHex()).param("deviceId", deviceId).param("customerId", customerId)
                 .param("tokenId", tokenId).param("renewedFrom", renewedFrom).param("notBefore", ts(issued.notBefore()))
                 .param("notAfter", ts(issued.notAfter())).param("pem", Pem.certificate(issued.certificate()))
-                .param("fingerprint", keyFingerprint).update();
+                .param("fingerprint", keyFingerprint).param("issuedAt", ts(issuedAt)).update();
+    }
+
+    /**
+     * When a device's most recent renewals were issued, newest first.
+     * @param deviceId the device
+     * @param since only renewals issued after this
+     * @param limit at most this many
+     * @return their issue times
+     */
+    public List<Instant> renewalsSince(UUID deviceId, Instant since, int limit) {
+        return jdbc.sql("""
+                SELECT issued_at FROM device_certificate
+                WHERE device_id = :deviceId AND renewed_from IS NOT NULL AND issued_at > :since
+                ORDER BY issued_at DESC LIMIT :limit""")
+                .param("deviceId", deviceId).param("since", ts(since)).param("limit", limit)
+                .query((row, index) -> instant(row, "issued_at")).list();
     }
 
     public Optional<StoredCertificate> find(String serial) {

@@ -1,6 +1,7 @@
 package dev.edp.onboarding.certificate;
 
 import java.math.BigInteger;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
@@ -39,9 +40,11 @@ public class CrlPublisher {
     private final CertificateAuthority ca;
     private final PkiProperties properties;
     private final TransactionTemplate transactions;
+    private final Clock clock;
 
     CrlPublisher(JdbcClient jdbc, CertificateStore certificates, CertificateAuthority ca, PkiProperties properties,
-            TransactionTemplate transactions) {
+            TransactionTemplate transactions, Clock clock) {
+        this.clock = clock;
         this.jdbc = jdbc;
         this.certificates = certificates;
         this.ca = ca;
@@ -53,7 +56,7 @@ public class CrlPublisher {
     @Transactional
     public PublishedCrl rebuild() {
         jdbc.sql("SELECT pg_advisory_xact_lock(hashtext('edp-onboarding-crl'))").query((row, i) -> 1).single();
-        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         long number = jdbc.sql("SELECT nextval('crl_number_seq')").query(Long.class).single();
         var entries = certificates.revokedUnexpired(now).stream()
                 .map(cert -> new RevokedEntry(new BigInteger(cert.serial(), 16), cert.revokedAt(),
@@ -84,7 +87,7 @@ public class CrlPublisher {
     @Scheduled(initialDelayString = "PT5M", fixedDelayString = "PT5M")
     public void refreshIfDue() {
         Optional<PublishedCrl> current = current();
-        Instant halfLife = Instant.now().minus(properties.crlValidity().dividedBy(2));
+        Instant halfLife = clock.instant().minus(properties.crlValidity().dividedBy(2));
         if (current.isEmpty() || current.get().thisUpdate().isBefore(halfLife)) {
             transactions.executeWithoutResult(status -> {
                 // Re-check under the lock, so replicas refreshing together publish once.

@@ -1,19 +1,31 @@
 package dev.edp.onboarding.certificate;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 
 import dev.edp.onboarding.pki.CertificateAuthority;
 import dev.edp.onboarding.pki.Pem;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** What anyone may download without credentials: the CRL (DER and PEM) and the CA chain. */
+/**
+ * What anyone may download without credentials: the CRL (DER and PEM) and the CA chain.
+ * <p>
+ * The CRL carries a strong {@code ETag} (SHA-256 of the bytes served, so DER and PEM differ) next
+ * to {@code Last-Modified}. Clients must revalidate with {@code If-None-Match}: {@code Last-Modified}
+ * has one-second resolution, and two revocations within one second publish two CRLs with the same
+ * date, so a date-only {@code If-Modified-Since} would be told "not modified" about the second one.
+ * When {@code If-None-Match} is present, {@code If-Modified-Since} is ignored (RFC 9110, 13.2.2).
+ */
 @RestController
 class PublicPkiController {
 
@@ -45,19 +57,47 @@ class PublicPkiController {
 
     private ResponseEntity<byte[]> crl(HttpServletRequest request, boolean pem) {
         CrlPublisher.PublishedCrl current = crl.current().orElseGet(crl::rebuild);
+        byte[] body = pem ? Pem.crl(current.der()).getBytes(StandardCharsets.US_ASCII) : current.der();
+        String etag = etag(body);
         long lastModified = current.thisUpdate().toEpochMilli();
+        if (notModified(request, etag, lastModified)) {
+            return ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(etag).lastModified(lastModified)
+                    .cacheControl(CacheControl.noCache()).build();
+        }
+        return ResponseEntity.ok().contentType(pem ? PEM : PKIX_CRL).eTag(etag).lastModified(lastModified)
+                .cacheControl(CacheControl.noCache()).body(body);
+    }
+
+    /** RFC 9110 13.1.2 and 13.1.3: If-None-Match (weak comparison) decides when present, else If-Modified-Since. */
+    static boolean notModified(HttpServletRequest request, String etag, long lastModified) {
+        String ifNoneMatch = request.getHeader(HttpHeaders.IF_NONE_MATCH);
+        if (ifNoneMatch != null) {
+            for (String candidate : ifNoneMatch.split(",")) {
+                String tag = candidate.strip();
+                if (tag.equals("*") || (tag.startsWith("W/") ? tag.substring(2) : tag).equals(etag)) {
+                    return true;
+                }
+            }
+            return false;
+        }
         long ifModifiedSince;
         try {
-            ifModifiedSince = request.getDateHeader("If-Modified-Since");
+            ifModifiedSince = request.getDateHeader(HttpHeaders.IF_MODIFIED_SINCE);
         }
         catch (IllegalArgumentException ex) {
-            ifModifiedSince = -1;
+            return false;
         }
-        if (ifModifiedSince >= 0 && lastModified / 1000 <= ifModifiedSince / 1000) {
-            return ResponseEntity.status(HttpStatus.NOT_MODIFIED).lastModified(lastModified).build();
+        return ifModifiedSince >= 0 && lastModified / 1000 <= ifModifiedSince / 1000;
+    }
+
+    /** A strong validator: the same bytes give the same tag, any other bytes another one. */
+    static String etag(byte[] body) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(body);
+            return "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest) + "\"";
         }
-        byte[] body = pem ? Pem.crl(current.der()).getBytes(StandardCharsets.US_ASCII) : current.der();
-        return ResponseEntity.ok().contentType(pem ? PEM : PKIX_CRL).lastModified(lastModified)
-                .cacheControl(CacheControl.noCache()).body(body);
+        catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException(ex);
+        }
     }
 }

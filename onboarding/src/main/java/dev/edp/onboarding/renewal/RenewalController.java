@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 import dev.edp.onboarding.OnboardingMetrics;
+import dev.edp.onboarding.customer.CustomerGate;
 import dev.edp.onboarding.pki.CsrRejectedException;
 import dev.edp.onboarding.pki.Pem;
 import dev.edp.onboarding.pki.Pkcs7;
@@ -39,7 +40,9 @@ import org.springframework.web.bind.annotation.RestController;
  * <p>Failed renewals (4xx) are throttled per device id ({@link FailureThrottle},
  * {@code edp.onboarding.renewal.max-failures} within {@code edp.onboarding.renewal.failure-window}):
  * past that the device is answered 429 {@code TOO_MANY_FAILED_RENEWALS} with {@code Retry-After}
- * before its request is read, so a broken or malicious device cannot keep the CA busy.
+ * before its request is read, so a broken or malicious device cannot keep the CA busy. A device of a
+ * deactivated customer is refused with 403 {@code CUSTOMER_DEACTIVATED} ({@link CustomerGate}), and
+ * successful renewals are capped per device ({@link RenewalService}).
  */
 @RestController
 class RenewalController {
@@ -58,15 +61,17 @@ class RenewalController {
     private final JsonMapper json;
     private final OnboardingMetrics metrics;
     private final FailureThrottle throttle;
+    private final CustomerGate customers;
 
-    RenewalController(RenewalService renewals, JsonMapper json, OnboardingMetrics metrics,
-            @Value("${edp.onboarding.renewal.max-failures:5}") int maxFailures,
+    RenewalController(RenewalService renewals, JsonMapper json, OnboardingMetrics metrics, CustomerGate customers,
+            Clock clock, @Value("${edp.onboarding.renewal.max-failures:5}") int maxFailures,
             @Value("${edp.onboarding.renewal.failure-window:PT10M}") Duration window) {
         this.renewals = renewals;
         this.json = json;
         this.metrics = metrics;
-        this.throttle = new FailureThrottle(maxFailures, window, Clock.systemUTC(), "TOO_MANY_FAILED_RENEWALS",
-                "renewals", "this device");
+        this.customers = customers;
+        this.throttle = new FailureThrottle(maxFailures, window, clock, "TOO_MANY_FAILED_RENEWALS", "renewals",
+                "this device");
     }
 
     @PostMapping(path = "/onboarding/api/v1/renewals", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -125,6 +130,8 @@ class RenewalController {
             throw ex;
         }
         try {
+            // Before the body is read: a deactivated customer's device gets nothing, whatever it sends.
+            customers.requireActive(device.customerId());
             RenewalService.Renewal renewal = action.get();
             metrics.enrollment(RENEWED);
             return renewal;

@@ -1,5 +1,7 @@
 package dev.edp.onboarding.renewal;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -16,6 +18,8 @@ import dev.edp.onboarding.pki.ValidatedCsr;
 import dev.edp.platform.device.DevicePrincipal;
 import dev.edp.platform.problem.EdpException;
 
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -31,6 +35,13 @@ import org.springframework.transaction.annotation.Transactional;
  * <p>The device's certificate rows are locked ({@code SELECT ... FOR UPDATE}, serial order, as
  * decommissioning does), so a renewal and a decommissioning of the same device serialize: either
  * the renewal sees the presented certificate revoked, or decommissioning sees and revokes the new one.
+ *
+ * <p>Successful renewals are capped per device: at most {@code edp.onboarding.renewal.max-renewals}
+ * (10) within a rolling {@code edp.onboarding.renewal.renewal-window} (24 h), counted from the stored
+ * certificates under the same row locks, so the cap holds across replicas and restarts. Beyond it:
+ * 429 {@code TOO_MANY_RENEWALS} with {@code Retry-After} until the oldest counted renewal leaves the
+ * window. A device renews every few weeks; ten a day is a broken or hijacked one filling the CA's
+ * tables and the CRL's future.
  */
 @Service
 class RenewalService {
@@ -45,10 +56,22 @@ class RenewalService {
     private final OnboardingMetrics metrics;
     private final DeviceCertificateOutbox outbox;
     private final JdbcClient jdbc;
+    private final Clock clock;
+    private final int maxRenewals;
+    private final Duration renewalWindow;
     private final CsrValidator validator = new CsrValidator();
 
     RenewalService(CertificateStore certificates, CertificateAuthority ca, PkiProperties properties,
-            OnboardingMetrics metrics, DeviceCertificateOutbox outbox, JdbcClient jdbc) {
+            OnboardingMetrics metrics, DeviceCertificateOutbox outbox, JdbcClient jdbc, Clock clock,
+            @Value("${edp.onboarding.renewal.max-renewals:10}") int maxRenewals,
+            @Value("${edp.onboarding.renewal.renewal-window:PT24H}") Duration renewalWindow) {
+        if (maxRenewals < 1 || renewalWindow.isNegative() || renewalWindow.isZero()) {
+            throw new IllegalArgumentException("edp.onboarding.renewal.max-renewals must be at least 1 and "
+                    + "edp.onboarding.renewal.renewal-window positive, got " + maxRenewals + " and " + renewalWindow);
+        }
+        this.clock = clock;
+        this.maxRenewals = maxRenewals;
+        this.renewalWindow = renewalWindow;
         this.certificates = certificates;
         this.ca = ca;
         this.properties = properties;
@@ -75,7 +98,7 @@ class RenewalService {
             throw forbidden("CERTIFICATE_REVOKED", "Certificate revoked",
                     "The certificate presented was revoked and cannot be renewed; the device must be onboarded again.");
         }
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         if (!presented.notAfter().isAfter(now)) {
             throw forbidden("CERTIFICATE_EXPIRED", "Certificate expired",
                     "The certificate presented expired at " + presented.notAfter() + "; the device must be onboarded again.");
@@ -85,14 +108,31 @@ class RenewalService {
         if (decommissioned) {
             throw forbidden("DEVICE_REVOKED", "Device revoked", "The device was decommissioned.");
         }
+        requireUnderLimit(device, now);
         ValidatedCsr validated = csr.validate(validator);
         IssuedCertificate issued = ca.issue(new DeviceCertificateRequest(presented.deviceId(), presented.customerId(),
                 validated, properties.certificateValidity()));
         certificates.insert(issued, presented.deviceId(), presented.customerId(), null, presented.serial(),
-                validated.publicKeyFingerprint());
+                validated.publicKeyFingerprint(), now);
         outbox.enqueue(presented.deviceId(), presented.customerId(), issued);
         metrics.issued();
         return new Renewal(issued, presented.serial());
+    }
+
+    /** The device's rows are locked, so concurrent renewals of one device count one after the other. */
+    private void requireUnderLimit(DevicePrincipal device, Instant now) {
+        List<Instant> recent = certificates.renewalsSince(device.deviceId(), now.minus(renewalWindow), maxRenewals);
+        if (recent.size() < maxRenewals) {
+            return;
+        }
+        // The oldest of the newest max renewals leaving the window frees one slot; rounded up.
+        Duration wait = Duration.between(now, recent.getLast().plus(renewalWindow));
+        long retry = Math.max(1, (wait.toMillis() + 999) / 1000);
+        EdpException problem = new EdpException(HttpStatus.TOO_MANY_REQUESTS, "TOO_MANY_RENEWALS", "Too many renewals",
+                "This device renewed its certificate " + maxRenewals + " times within " + renewalWindow
+                        + "; it can renew again in " + retry + " s.");
+        problem.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(retry));
+        throw problem;
     }
 
     static String normalize(String serial) {

@@ -8,6 +8,7 @@ import java.util.UUID;
 import dev.edp.onboarding.OnboardingMetrics;
 import dev.edp.onboarding.ca.PkiProperties;
 import dev.edp.onboarding.certificate.CertificateStore;
+import dev.edp.onboarding.customer.CustomerGate;
 import dev.edp.onboarding.device.DeviceCertificateOutbox;
 import dev.edp.onboarding.pki.CertificateAuthority;
 import dev.edp.onboarding.pki.CsrRejectedException;
@@ -20,13 +21,15 @@ import dev.edp.platform.problem.EdpException;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Enrollment: a device trades a token and a CSR for a certificate. The token row is locked
  * ({@code SELECT ... FOR UPDATE}) for the whole transaction, so of two concurrent enrollments with
  * one token exactly one issues; the other then sees the token used. A retry with the same key
  * after success gets the same certificate back. Any refusal rolls back: nothing is issued or stored.
+ * A token of a deactivated customer is refused before that transaction ({@link CustomerGate}), so
+ * no row stays locked while masterdata is asked, and the token stays unused.
  */
 @Service
 public class EnrollmentService {
@@ -43,11 +46,16 @@ public class EnrollmentService {
     private final PkiProperties properties;
     private final OnboardingMetrics metrics;
     private final DeviceCertificateOutbox outbox;
+    private final CustomerGate customers;
+    private final TransactionTemplate transactions;
     private final CsrValidator validator = new CsrValidator();
 
     EnrollmentService(TokenRepository tokens, CertificateStore certificates, CertificateAuthority ca,
-            PkiProperties properties, OnboardingMetrics metrics, DeviceCertificateOutbox outbox) {
+            PkiProperties properties, OnboardingMetrics metrics, DeviceCertificateOutbox outbox, CustomerGate customers,
+            TransactionTemplate transactions) {
         this.outbox = outbox;
+        this.customers = customers;
+        this.transactions = transactions;
         this.tokens = tokens;
         this.certificates = certificates;
         this.ca = ca;
@@ -55,13 +63,22 @@ public class EnrollmentService {
         this.metrics = metrics;
     }
 
-    @Transactional
+    /**
+     * @param token the onboarding token's secret
+     * @param csr the device's certificate request
+     * @return the certificate, new or (a retry with the same key) the one issued before
+     */
     public Enrollment enroll(String token, CsrInput csr) {
         if (token == null || token.isBlank()) {
             throw unknownToken();
         }
-        OnboardingToken stored = tokens.findByHashForUpdate(TokenService.hash(token.strip()))
-                .orElseThrow(EnrollmentService::unknownToken);
+        byte[] hash = TokenService.hash(token.strip());
+        customers.requireActive(tokens.customerByHash(hash).orElseThrow(EnrollmentService::unknownToken));
+        return transactions.execute(status -> enrollLocked(hash, csr));
+    }
+
+    private Enrollment enrollLocked(byte[] hash, CsrInput csr) {
+        OnboardingToken stored = tokens.findByHashForUpdate(hash).orElseThrow(EnrollmentService::unknownToken);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         if ("REVOKED".equals(stored.status())) {
             throw new EdpException(HttpStatus.GONE, "TOKEN_REVOKED", "Onboarding token revoked",

@@ -56,6 +56,12 @@ class TokenRepository {
                 .query(TokenRepository::map).optional();
     }
 
+    /** The customer of a token, without locking it (checked before the enrollment's transaction). */
+    Optional<UUID> customerByHash(byte[] hash) {
+        return jdbc.sql("SELECT customer_id FROM onboarding_token WHERE token_hash = :hash").param("hash", hash)
+                .query(UUID.class).optional();
+    }
+
     /** Locks the token row: concurrent enrollments with one token run one after the other. */
     Optional<OnboardingToken> findByHashForUpdate(byte[] hash) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM onboarding_token WHERE token_hash = :hash FOR UPDATE")

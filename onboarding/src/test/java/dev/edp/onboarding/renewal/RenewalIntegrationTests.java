@@ -6,6 +6,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -13,25 +14,41 @@ import java.util.Set;
 import java.util.UUID;
 
 import com.jayway.jsonpath.JsonPath;
+import dev.edp.onboarding.OnboardingMetrics;
+import dev.edp.onboarding.TestClock;
 import dev.edp.onboarding.TestServices;
 import dev.edp.onboarding.TestServices.DeviceKey;
+import dev.edp.onboarding.ca.PkiProperties;
+import dev.edp.onboarding.certificate.CertificateStore;
+import dev.edp.onboarding.device.DeviceCertificateOutbox;
+import dev.edp.onboarding.pki.CertificateAuthority;
 import dev.edp.onboarding.pki.Pem;
 import dev.edp.onboarding.pki.Pkcs7;
 import dev.edp.platform.device.DeviceIdentity;
+import dev.edp.platform.device.DevicePrincipal;
+import dev.edp.platform.problem.EdpException;
 import dev.edp.test.security.TestJwtIssuer;
 import dev.edp.test.service.EdpServiceTest;
 import dev.edp.test.service.ServiceSmokeChecks;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Renewal through "E3" (signed device assertions), JSON and EST, against the real service and database. */
+/**
+ * Renewal through "E3" (signed device assertions), JSON and EST, against the real service and
+ * database. Time-dependent limits run on the service's {@link TestClock}, which the tests stop and
+ * move, so no test waits for a window to pass.
+ */
 @EdpServiceTest
+@Import(TestClock.Config.class)
 class RenewalIntegrationTests {
 
     static final String RENEWALS = "/onboarding/api/v1/renewals";
@@ -45,6 +62,29 @@ class RenewalIntegrationTests {
 
     @Autowired
     MeterRegistry meters;
+
+    @Autowired
+    TestClock clock;
+
+    @Autowired
+    CertificateStore certificateStore;
+
+    @Autowired
+    CertificateAuthority ca;
+
+    @Autowired
+    PkiProperties pkiProperties;
+
+    @Autowired
+    OnboardingMetrics onboardingMetrics;
+
+    @Autowired
+    DeviceCertificateOutbox outbox;
+
+    @AfterEach
+    void releaseClock() {
+        clock.release();
+    }
 
     /** An enrolled device: its ids and the serial of its certificate. */
     record Enrolled(UUID deviceId, UUID customerId, String serial) {
@@ -216,12 +256,14 @@ class RenewalIntegrationTests {
     }
 
     @Test
-    void repeatedFailedRenewalsOfADeviceAreThrottledUntilTheWindowHasPassed() throws InterruptedException {
-        // Test config: 3 failures per device within 2 s (edp.onboarding.renewal.*).
+    void repeatedFailedRenewalsOfADeviceAreThrottledUntilTheWindowHasPassed() {
+        // Test config: 3 failures per device within 1 h (edp.onboarding.renewal.*); the clock stands
+        // still until the test moves it, so a slow machine cannot end the window early.
         Enrolled device = enroll(UUID.randomUUID());
         Enrolled neighbour = enroll(UUID.randomUUID());
         String bad = "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n";
         double throttledBefore = count("RENEWAL_TOO_MANY_FAILED_RENEWALS");
+        clock.freeze();
         for (int i = 0; i < 3; i++) {
             assertProblem(renewJson(device, device.serial(), bad), 400, "CSR_MALFORMED");
         }
@@ -230,7 +272,7 @@ class RenewalIntegrationTests {
         HttpResponse<String> throttled = renewJson(device, device.serial(), DeviceKey.generate().csrPem());
         assertProblem(throttled, 429, "TOO_MANY_FAILED_RENEWALS");
         long retryAfter = Long.parseLong(throttled.headers().firstValue("Retry-After").orElseThrow());
-        assertThat(retryAfter).isBetween(1L, 2L);
+        assertThat(retryAfter).isEqualTo(Duration.ofHours(1).toSeconds());
         assertProblem(ServiceSmokeChecks.send("POST", checks.baseUrl() + REENROLL, "application/pkcs10",
                 Base64.getMimeEncoder().encodeToString(DeviceKey.generate().csrDer()), null, Map.of("X-EDP-Device-Assertion",
                         TestServices.assertion(device.deviceId(), device.customerId(), device.serial(), "POST", REENROLL))),
@@ -240,9 +282,51 @@ class RenewalIntegrationTests {
         // Keyed by the device E3 asserted, not the address (all devices come from E3's): others renew.
         assertThat(renewJson(neighbour, neighbour.serial(), DeviceKey.generate().csrPem()).statusCode()).isEqualTo(201);
 
-        Thread.sleep(retryAfter * 1000 + 300);
+        clock.advance(Duration.ofSeconds(retryAfter - 1));
+        assertProblem(renewJson(device, device.serial(), DeviceKey.generate().csrPem()), 429, "TOO_MANY_FAILED_RENEWALS");
+        clock.advance(Duration.ofSeconds(1));
         HttpResponse<String> renewed = renewJson(device, device.serial(), DeviceKey.generate().csrPem());
         assertThat(renewed.statusCode()).as(renewed.body()).isEqualTo(201);
         assertThat(certificatesOf(device.deviceId())).isEqualTo(2);
+    }
+
+    @Test
+    void successfulRenewalsAreCappedPerDeviceInARollingWindow() {
+        // Test config: at most 3 renewals per device within 24 h (edp.onboarding.renewal.max-renewals).
+        Enrolled device = enroll(UUID.randomUUID());
+        Enrolled neighbour = enroll(UUID.randomUUID());
+        double cappedBefore = count("RENEWAL_TOO_MANY_RENEWALS");
+        clock.freeze();
+        for (int i = 0; i < 3; i++) {
+            assertThat(renewJson(device, device.serial(), DeviceKey.generate().csrPem()).statusCode()).isEqualTo(201);
+        }
+
+        HttpResponse<String> capped = renewJson(device, device.serial(), DeviceKey.generate().csrPem());
+
+        assertProblem(capped, 429, "TOO_MANY_RENEWALS");
+        assertThat(capped.headers().firstValue("Retry-After")).hasValue(String.valueOf(Duration.ofHours(24).toSeconds()));
+        assertProblem(ServiceSmokeChecks.send("POST", checks.baseUrl() + REENROLL, "application/pkcs10",
+                Base64.getMimeEncoder().encodeToString(DeviceKey.generate().csrDer()), null, Map.of("X-EDP-Device-Assertion",
+                        TestServices.assertion(device.deviceId(), device.customerId(), device.serial(), "POST", REENROLL))),
+                429, "TOO_MANY_RENEWALS");
+        assertThat(certificatesOf(device.deviceId())).as("nothing issued beyond the cap").isEqualTo(4);
+        assertThat(count("RENEWAL_TOO_MANY_RENEWALS")).isEqualTo(cappedBefore + 2);
+        assertThat(renewJson(neighbour, neighbour.serial(), DeviceKey.generate().csrPem()).statusCode())
+                .as("per device").isEqualTo(201);
+
+        // Another replica (or this one after a restart) knows nothing in memory and still refuses: the
+        // count is the database's.
+        RenewalService replica = new RenewalService(certificateStore, ca, pkiProperties, onboardingMetrics, outbox, jdbc,
+                clock, 3, Duration.ofHours(24));
+        assertThatThrownBy(() -> replica.renew(new DevicePrincipal(device.deviceId(), device.customerId(), device.serial()),
+                RenewalService.Csr.text(DeviceKey.generate().csrPem())))
+                .isInstanceOfSatisfying(EdpException.class, ex -> assertThat(ex.getCode()).isEqualTo("TOO_MANY_RENEWALS"));
+
+        // Rolling: once the oldest renewal is 24 h old, one more is allowed, and then the cap holds again.
+        clock.advance(Duration.ofHours(24).minusSeconds(1));
+        assertProblem(renewJson(device, device.serial(), DeviceKey.generate().csrPem()), 429, "TOO_MANY_RENEWALS");
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(renewJson(device, device.serial(), DeviceKey.generate().csrPem()).statusCode()).isEqualTo(201);
+        assertThat(certificatesOf(device.deviceId())).isEqualTo(5);
     }
 }
