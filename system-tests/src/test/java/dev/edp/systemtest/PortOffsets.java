@@ -17,10 +17,14 @@ final class PortOffsets {
     /**
      * Every port the launcher binds, before the offset: embedded PostgreSQL, Keycloak and its
      * management port, registry, gateway, the four services, E3 (each with its management port), the
-     * second gateway replica a test starts, and the tests' own SMTP server.
+     * second gateway replica a test starts, the benchmark smoke test's no-op upstream, and the tests'
+     * own SMTP server.
      */
     static final List<Integer> BASE_PORTS = List.of(5433, 8180, 9180, 8761, 9761, 8080, 9080, 8081, 9081, 8082, 9082,
-            8083, 9083, 8084, 9084, 8443, 9443, 8090, 9090, 3025);
+            8083, 9083, 8084, 9084, 8443, 9443, 8090, 9090, 8099, 3025);
+
+    /** The benchmark smoke test's no-op upstream (nginx), which E3's benchmark route forwards to. */
+    static final int BENCHMARK_NOOP_PORT = 8099;
 
     private static final List<Integer> CANDIDATES = IntStream.rangeClosed(0, 24).map(i -> 20000 + i * 1000).boxed()
             .toList();

@@ -111,6 +111,8 @@ public final class RunningPlatform implements BeforeAllCallback, ParameterResolv
             env.put("SPRING_MAIL_HOST", "127.0.0.1");
             env.put("SPRING_MAIL_PORT", Integer.toString(3025 + portOffset));
             env.put("EDP_MONITORING_OFFLINEAFTER", "10s");
+            // E3's benchmark route (absent in production) for the benchmark's smoke test.
+            env.put("EDP_E3_BENCHMARK_NOOP_URL", "http://127.0.0.1:" + benchmarkNoopPort());
             launcher = builder.start();
             Path ready = stateDir.resolve("run/ready");
             Instant deadline = Instant.now().plus(START_TIMEOUT);
@@ -216,6 +218,16 @@ public final class RunningPlatform implements BeforeAllCallback, ParameterResolv
     /** @return the issuer of the platform's access tokens */
     public String issuer() {
         return keycloakUrl() + "/realms/edp";
+    }
+
+    /** @return where E3's benchmark route forwards to (nothing listens until the benchmark starts nginx there) */
+    public int benchmarkNoopPort() {
+        return PortOffsets.BENCHMARK_NOOP_PORT + portOffset;
+    }
+
+    /** @return the platform's state directory (secrets, E3's published chain) */
+    public Path stateDir() {
+        return stateDir;
     }
 
     /** @return the port offset of this platform */

@@ -1,0 +1,172 @@
+package dev.edp.bench;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.netty.handler.ssl.SslContext;
+import tools.jackson.databind.JsonNode;
+
+import dev.edp.agent.net.HttpConnection;
+import dev.edp.agent.net.HttpRequestSpec;
+import dev.edp.agent.net.HttpResponseData;
+import dev.edp.agent.net.NettyHttp;
+import dev.edp.keycloak.EdpRealm;
+import dev.edp.keycloak.OidcTokens;
+
+/**
+ * The desired-state fan-out: every device holds a long-poll through E3 (one connection each), a
+ * release is pinned to TESTING, and each device that receives it reports {@code ready}. Measured from
+ * the pin's request to the last device's report in device-management's table.
+ */
+final class FanOut {
+
+    private static final Duration LONG_POLL = Duration.ofSeconds(25);
+    private static final String DESIRED = "/devices/api/v1/device/desired-state";
+
+    private final PlatformUnderTest platform;
+    private final NettyHttp net;
+    private final Fleet fleet;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    FanOut(PlatformUnderTest platform, NettyHttp net, Fleet fleet) {
+        this.platform = platform;
+        this.net = net;
+        this.fleet = fleet;
+    }
+
+    /**
+     * @param delivered from the pin's request until every device had the new desired state
+     * @param reported from the pin's request until device-management had every device's {@code ready}
+     * @param devices how many devices took part
+     */
+    record Result(Duration delivered, Duration reported, int devices) {
+    }
+
+    Result run(List<Device> devices, List<SslContext> contexts) throws Exception {
+        InetSocketAddress address = new InetSocketAddress("127.0.0.1", platform.e3().getPort());
+        String token = OidcTokens.clientCredentials(platform.keycloak(), EdpRealm.NAME, EdpRealm.AUTOMATION_CLIENT_ID,
+                platform.automationSecret());
+        UUID release = release(token);
+        AtomicLong lastDelivered = new AtomicLong();
+        Map<UUID, Boolean> got = new ConcurrentHashMap<>();
+        // Every device fetches its current state and then parks a long-poll with that ETag.
+        List<CompletableFuture<Void>> polls = new java.util.ArrayList<>();
+        List<CompletableFuture<Void>> parked = new java.util.ArrayList<>();
+        for (int i = 0; i < devices.size(); i++) {
+            Device device = devices.get(i);
+            CompletableFuture<Void> isParked = new CompletableFuture<>();
+            parked.add(isParked);
+            polls.add(net.connect(address, "localhost", contexts.get(i), Duration.ofSeconds(60))
+                    .thenCompose(connection -> connection.send(HttpRequestSpec.get(DESIRED, Map.of()), Duration.ofSeconds(60))
+                            .thenCompose(first -> follow(connection, device, first.header("etag"), release, isParked,
+                                    got, lastDelivered))));
+        }
+        CompletableFuture.allOf(parked.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
+        // Give the last long-polls time to reach device-management and park there.
+        TimeUnit.SECONDS.sleep(2);
+        Instant pinned = pin(token, release);
+        CompletableFuture.allOf(polls.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
+        Duration delivered = Duration.ofNanos(lastDelivered.get() - toNanos(pinned));
+        Duration reported;
+        try (Connection db = fleet.database()) {
+            List<UUID> ids = devices.stream().map(Device::id).toList();
+            Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+            while (Fleet.count(db, "select count(*) from devices.device where id = any(?) and reported_release_id = '"
+                    + release + "'", ids) < ids.size()) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw new IllegalStateException("not every device reported the release within 2 minutes");
+                }
+                TimeUnit.MILLISECONDS.sleep(20);
+            }
+            reported = Duration.between(pinned, Instant.now());
+        }
+        return new Result(delivered, reported, devices.size());
+    }
+
+    /** Long-polls until the device receives {@code release}, then reports it ready. */
+    private CompletableFuture<Void> follow(HttpConnection connection, Device device, String etag, UUID release,
+            CompletableFuture<Void> parked, Map<UUID, Boolean> got, AtomicLong lastDelivered) {
+        CompletableFuture<HttpResponseData> poll = connection.send(HttpRequestSpec.get(DESIRED + "?wait="
+                + LONG_POLL.toSeconds(), etag == null ? Map.of() : Map.of("If-None-Match", etag)), LONG_POLL.plusSeconds(30));
+        parked.complete(null);
+        return poll.thenCompose(response -> {
+            if (response.status() == 200 && release.toString().equals(Fleet.JSON.readTree(response.body()).path("releaseId")
+                    .asString(null))) {
+                got.put(device.id(), true);
+                lastDelivered.accumulateAndGet(System.nanoTime(), Math::max);
+                byte[] report = Fleet.JSON.writeValueAsBytes(Map.of("agentVersion", "bench", "osVersion", "bench",
+                        "releaseId", release, "containers", List.of(Map.of("name", "bench-app",
+                                "image", "registry.example.com/bench/app:1.0", "state", "ready"))));
+                return connection.send(HttpRequestSpec.postJson("/devices/api/v1/device/reported-state", report),
+                        Duration.ofSeconds(60)).thenAccept(answer -> {
+                            connection.close();
+                            if (answer.status() != 204) {
+                                throw new IllegalStateException("reported-state answered " + answer.status());
+                            }
+                        });
+            }
+            if (response.status() == 200 || response.status() == 304) {
+                return follow(connection, device, response.status() == 200 ? response.header("etag") : etag, release,
+                        new CompletableFuture<>(), got, lastDelivered);
+            }
+            connection.close();
+            throw new IllegalStateException("desired state answered " + response.status() + ": " + response.text());
+        });
+    }
+
+    private UUID release(String token) throws Exception {
+        String suffix = Long.toString(System.currentTimeMillis(), 36);
+        JsonNode app = post(token, "/api/devices/v1/applications",
+                Map.of("name", "bench-app-" + suffix, "imageRepository", "registry.example.com/bench/app"));
+        JsonNode release = post(token, "/api/devices/v1/releases", Map.of("name", "bench-" + suffix, "containers",
+                List.of(Map.of("applicationId", app.path("id").asString(), "tag", "1.0"))));
+        return UUID.fromString(release.path("id").asString());
+    }
+
+    /** @return when the pin was sent (the delivery time counts from there) */
+    private Instant pin(String token, UUID release) throws Exception {
+        Instant sent = Instant.now();
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/api/devices/v1/environments/TESTING/release"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"releaseId\":\"" + release + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("pin answered " + response.statusCode() + ": " + response.body());
+        }
+        return sent;
+    }
+
+    private JsonNode post(String token, String path, Object body) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri(path))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Fleet.JSON.writeValueAsString(body))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return Fleet.JSON.readTree(response.body());
+    }
+
+    private URI uri(String path) {
+        return URI.create(platform.gateway() + path);
+    }
+
+    /** Maps a wall-clock instant onto the nanoTime scale, for differences with {@link System#nanoTime()}. */
+    private static long toNanos(Instant instant) {
+        long nowNanos = System.nanoTime();
+        return nowNanos - Duration.between(instant, Instant.now()).toNanos();
+    }
+}

@@ -1,0 +1,96 @@
+package dev.edp.bench;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+
+/** The benchmark's report: one Markdown section with every figure and its ratio to the reference. */
+final class Report {
+
+    private final StringBuilder rows = new StringBuilder();
+    private final StringBuilder notes = new StringBuilder();
+    private final int devices;
+    private final int inFlight;
+    private final Duration warmUp;
+    private final Duration duration;
+    private String environment = "";
+
+    Report(int devices, int inFlight, Duration warmUp, Duration duration) {
+        this.devices = devices;
+        this.inFlight = inFlight;
+        this.warmUp = warmUp;
+        this.duration = duration;
+    }
+
+    void environment(String nginxVersion, String clientTls, String serviceFlags) {
+        Runtime runtime = Runtime.getRuntime();
+        environment = String.format(Locale.ROOT, "%d cores, %d GB, %s %s, JDK %s; %s; load client TLS: %s; "
+                + "services' JVM flags: `%s`", runtime.availableProcessors(),
+                Math.round(((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                        .getOperatingSystemMXBean()).getTotalMemorySize() / 1e9),
+                System.getProperty("os.name"), System.getProperty("os.version"), Runtime.version(), nginxVersion,
+                clientTls, serviceFlags);
+    }
+
+    void tokens(int count, Duration took) {
+        notes.append(String.format(Locale.ROOT, "- Onboarding tokens created through the gateway (each registers its "
+                + "device in device-management): %d in %.1f s (%.0f/s, 8 at a time; not a goal, set-up).%n", count,
+                seconds(took), count / seconds(took)));
+    }
+
+    void enrollment(Fleet.Enrolled enrolled) {
+        int count = enrolled.devices().size();
+        row("enrollments answered by E3 (CSR check, signing, storage)", enrolled.atE3(), null, "");
+        rows.append(String.format(Locale.ROOT, "| enrollments end to end (until all %d ACTIVE in device-management) | "
+                + "%.0f/s | | | | %d in %.2f s |%n", count, count / seconds(enrolled.untilActive()), count,
+                seconds(enrolled.untilActive())));
+    }
+
+    void keepAlive(Stats.Result nginx, Stats.Result e3, Stats.Result heartbeats, String verified) {
+        row("nginx → no-op (mTLS, keep-alive)", nginx, null, "reference");
+        row("E3 → no-op (mTLS, keep-alive)", e3, nginx, "× nginx");
+        row("E3 → monitoring heartbeat (whole pipeline)", heartbeats, e3, "× E3 → no-op");
+        notes.append("- ").append(verified).append('.').append(System.lineSeparator());
+    }
+
+    void handshakes(Stats.Result nginx, Stats.Result e3) {
+        row("nginx fresh mTLS handshakes (+ 1 request)", nginx, null, "reference");
+        row("E3 fresh mTLS handshakes (+ 1 request)", e3, nginx, "× nginx");
+    }
+
+    void fanOut(FanOut.Result fanOut) {
+        rows.append(String.format(Locale.ROOT, "| desired-state fan-out: TESTING pin → %d devices | | | | | delivered "
+                + "to all in %.2f s, all `ready` in device-management after %.2f s |%n", fanOut.devices(),
+                seconds(fanOut.delivered()), seconds(fanOut.reported())));
+    }
+
+    private void row(String name, Stats.Result result, Stats.Result reference, String ratioText) {
+        String ratio = reference == null ? ratioText
+                : String.format(Locale.ROOT, "%.2f %s", result.perSecond() / Math.max(1e-9, reference.perSecond()),
+                        ratioText);
+        rows.append(String.format(Locale.ROOT, "| %s | %.0f/s | %s | %.2f | %.2f | %s |%n", name, result.perSecond(), ratio,
+                result.p50Millis(), result.p99Millis(), result.outcomesText()));
+    }
+
+    String markdown(List<String> problems) {
+        StringBuilder text = new StringBuilder();
+        text.append("### Run of ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append(System.lineSeparator())
+                .append(System.lineSeparator());
+        text.append(String.format(Locale.ROOT, "%d device certificates; %d requests in flight; %s warm-up, %s measured per "
+                + "phase. %s.%n%n", devices, inFlight, warmUp, duration, environment));
+        text.append("| path | rate | ratio | p50 ms | p99 ms | outcomes |").append(System.lineSeparator());
+        text.append("|---|---|---|---|---|---|").append(System.lineSeparator());
+        text.append(rows).append(System.lineSeparator()).append(notes);
+        if (!problems.isEmpty()) {
+            text.append(System.lineSeparator()).append("**Problems:**").append(System.lineSeparator());
+            problems.forEach(problem -> text.append("- ").append(problem).append(System.lineSeparator()));
+        }
+        return text.toString();
+    }
+
+    private static double seconds(Duration duration) {
+        return Math.max(1e-9, duration.toNanos() / 1e9);
+    }
+}

@@ -1,0 +1,94 @@
+package dev.edp.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.netty.handler.ssl.SslContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.edp.agent.net.HttpConnection;
+import dev.edp.agent.net.HttpRequestSpec;
+import dev.edp.agent.net.HttpResponseData;
+import dev.edp.agent.net.NettyHttp;
+
+/** The non-blocking client against the in-process E3 (JDK HTTPS server, client certificates, real handshakes). */
+class NettyHttpTests {
+
+    private static final Duration GENEROUS = Duration.ofSeconds(30);
+    private static final byte[] HEARTBEAT = """
+            {"uptimeSeconds":5,"agentVersion":"test","memory":{"totalBytes":1,"usedBytes":1}}"""
+            .getBytes(StandardCharsets.UTF_8);
+
+    private FakeE3 e3;
+    private NettyHttp net;
+    private X509Certificate certificate;
+    private SslContext deviceTls;
+
+    @BeforeEach
+    void start() throws Exception {
+        e3 = new FakeE3();
+        net = new NettyHttp(1);
+        KeyPair keys = DeviceKeys.generate();
+        UUID deviceId = UUID.randomUUID();
+        certificate = e3.ca.issue(DeviceKeys.csr(keys, deviceId.toString()), deviceId, e3.customerId, Duration.ofHours(1));
+        e3.devices.put(certificate.getSerialNumber(), deviceId);
+        deviceTls = NettyHttp.clientContext(keys.getPrivate(), List.of(certificate, e3.ca.root), List.of(e3.ca.root));
+    }
+
+    @AfterEach
+    void stop() {
+        net.close();
+        e3.close();
+    }
+
+    private HttpConnection connect(String host) throws Exception {
+        return net.connect(new InetSocketAddress("127.0.0.1", e3.url().getPort()), host, deviceTls, GENEROUS)
+                .get(GENEROUS.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    @Test
+    void oneKeepAliveConnectionCarriesRequestsOneAfterAnotherWithTheDeviceCertificate() throws Exception {
+        try (HttpConnection connection = connect("localhost")) {
+            for (int i = 0; i < 3; i++) {
+                HttpResponseData response = connection
+                        .send(HttpRequestSpec.postJson("/monitoring/api/v1/heartbeat", HEARTBEAT), GENEROUS)
+                        .get(GENEROUS.toSeconds(), TimeUnit.SECONDS);
+                assertThat(response.status()).as(response.text()).isEqualTo(202);
+                assertThat(connection.isOpen()).isTrue();
+            }
+        }
+        assertThat(e3.heartbeats.get()).isEqualTo(3);
+        assertThat(e3.heartbeatSerials).containsOnly(certificate.getSerialNumber());
+    }
+
+    @Test
+    void responseTimeoutFailsTheRequestAndClosesTheConnection() throws Exception {
+        try (HttpConnection connection = connect("localhost")) {
+            // The current ETag makes the long-poll wait 20 s for a change that never comes.
+            var parked = connection.send(HttpRequestSpec.get("/devices/api/v1/device/desired-state?wait=20",
+                    Map.of("If-None-Match", e3.currentEtag())), Duration.ofMillis(300));
+            assertThatThrownBy(() -> parked.get(GENEROUS.toSeconds(), TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(TimeoutException.class);
+            assertThat(connection.isOpen()).isFalse();
+        }
+    }
+
+    @Test
+    void serverCertificateForAnotherHostIsRefused() {
+        assertThatThrownBy(() -> connect("not-e3.example")).isInstanceOf(ExecutionException.class);
+    }
+}
