@@ -41,13 +41,13 @@ public class Rejections {
 
     /**
      * @param kind what was dropped
-     * @param reason the SQLState
+     * @param reason the SQLState, or who refused it
      * @return the counter
      */
-    Counter counter(String kind, String reason) {
+    public Counter counter(String kind, String reason) {
         return counters.computeIfAbsent(kind + "/" + reason, key -> Counter.builder("edp.monitoring.rejected.reports")
                 .tag("kind", kind).tag("reason", String.valueOf(reason))
-                .description("Records dropped because PostgreSQL refused their values (reason: SQLState)")
+                .description("Records dropped alone because they were refused (reason: the SQLState, or who refused)")
                 .register(meters));
     }
 }

@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.edp.monitoring.batch.Rejections;
+import dev.edp.monitoring.batch.SqlFailures;
 import dev.edp.platform.web.KeysetQuery;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.mail.SimpleMailMessage;
 import org.springframework.mail.javamail.JavaMailSender;
@@ -61,18 +64,21 @@ class NotificationSender {
     private final ObjectProvider<JavaMailSender> mail;
     private final JsonMapper json;
     private final Clock clock;
+    private final Rejections rejections;
     private final HttpClient http;
     private final MeterRegistry meters;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     NotificationSender(JdbcClient jdbc, NotificationProperties properties, NotificationProperties.Support support,
-            ObjectProvider<JavaMailSender> mail, JsonMapper json, Clock clock, MeterRegistry meters) {
+            ObjectProvider<JavaMailSender> mail, JsonMapper json, Clock clock, Rejections rejections,
+            MeterRegistry meters) {
         this.jdbc = jdbc;
         this.properties = properties;
         this.support = support;
         this.mail = mail;
         this.json = json;
         this.clock = clock;
+        this.rejections = rejections;
         this.meters = meters;
         this.http = HttpClient.newBuilder().connectTimeout(properties.webhookTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER).build();
@@ -90,7 +96,25 @@ class NotificationSender {
             if (System.nanoTime() - start > ROUND_BUDGET_NANOS) {
                 return;
             }
-            deliver(due);
+            try {
+                deliver(due);
+            }
+            catch (DataAccessException ex) {
+                if (SqlFailures.classify(ex) != SqlFailures.Kind.ROW) {
+                    throw ex;
+                }
+                // Its outcome cannot be stored: give it up alone rather than retry it (and stop the
+                // round) at every interval.
+                String state = SqlFailures.sqlState(ex);
+                jdbc.sql("""
+                        UPDATE notification SET status = 'FAILED', attempts = attempts + 1, last_error = :error
+                        WHERE id = :id AND status = 'PENDING'""").param("id", due.id())
+                        .param("error", "The outcome of this attempt could not be stored (SQLState " + state + ")")
+                        .update();
+                rejections.counter("notification", state).increment();
+                log.warn("Notification {} given up: its outcome could not be stored (SQLState {}: {})", due.id(),
+                        state, SqlFailures.describe(state, ex));
+            }
         }
     }
 
@@ -131,8 +155,7 @@ class NotificationSender {
 
     private void failed(Due due, RuntimeException ex, boolean permanent) {
         int attempts = due.attempts() + 1;
-        String error = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-        error = error.length() > 2000 ? error.substring(0, 2000) : error;
+        String error = storable(ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage());
         boolean giveUp = permanent || attempts >= properties.maxAttempts();
         Instant now = clock.instant();
         jdbc.sql("""
@@ -224,6 +247,19 @@ class NotificationSender {
         if (response.statusCode() / 100 != 2) {
             throw new IllegalStateException("Webhook answered HTTP " + response.statusCode());
         }
+    }
+
+    /**
+     * An error text a database column takes: control characters (a NUL from a mail server's or
+     * library's message) become spaces, at most 2,000 characters.
+     * @param error the text
+     * @return what to store
+     */
+    static String storable(String error) {
+        StringBuilder text = new StringBuilder(Math.min(error.length(), 2000));
+        error.codePoints().limit(2000)
+                .forEach(c -> text.appendCodePoint(Character.isISOControl(c) && c != '\n' ? ' ' : c));
+        return text.toString();
     }
 
     private Counter counter(String name, String channelType) {

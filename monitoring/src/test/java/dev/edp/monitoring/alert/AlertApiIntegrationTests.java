@@ -68,6 +68,32 @@ class AlertApiIntegrationTests {
         assertThat(alertCount(device)).isZero();
     }
 
+    /*
+     * A value that passes validation but not PostgreSQL (timestamptz ends in the year 294276) was a
+     * 500, which device-management retries as a whole batch; a 400 makes it send the events one by
+     * one and give up on the bad one alone.
+     */
+    @Test
+    void eventPostgresCannotStoreIsA400AndNothingOfItsBatchIsWritten() {
+        UUID good = UUID.randomUUID();
+        UUID bad = UUID.randomUUID();
+        String service = TestJwtIssuer.serviceToken();
+        String batch = """
+                {"events":[{"deviceId":"%s","customerId":"%s","type":"DEPLOYMENT_FAILED","at":"%s"},
+                           {"deviceId":"%s","customerId":"%s","type":"DEPLOYMENT_FAILED",
+                            "at":"+294277-01-01T00:00:00Z"}]}"""
+                .formatted(good, customer, Instant.now(), bad, customer);
+        HttpResponse<String> refused = send("POST", "/internal/device-events", service, batch);
+        ServiceSmokeChecks.assertProblem(refused, 400, "VALIDATION_FAILED");
+        assertThat(JsonPath.<String>read(refused.body(), "$.errors[0].field")).isEqualTo("events");
+        assertThat(alertCount(good)).isZero();
+        assertThat(alertCount(bad)).isZero();
+
+        assertThat(send("POST", "/internal/device-events", service, events(good, "DEPLOYMENT_FAILED",
+                Instant.now())).statusCode()).isEqualTo(204);
+        assertThat(alertCount(good)).isEqualTo(1);
+    }
+
     @Test
     void deploymentFailureOpensOneAlertAndRecoveryResolvesIt() {
         UUID device = UUID.randomUUID();

@@ -30,6 +30,13 @@ class NotificationRetryAndSignatureTests {
     }
 
     @Test
+    void errorTextsAreStorableWithoutControlCharactersAndAtMost2000Characters() {
+        assertThat(NotificationSender.storable("550 mailbox\u0000 unavailable\r\n"))
+                .isEqualTo("550 mailbox  unavailable \n");
+        assertThat(NotificationSender.storable("x".repeat(5000))).hasSize(2000);
+    }
+
+    @Test
     void generatedSecretsAre256RandomBitsInHex() {
         assertThat(Webhooks.newSecret()).matches("[0-9a-f]{64}").isNotEqualTo(Webhooks.newSecret());
     }
