@@ -36,7 +36,7 @@ import org.springframework.stereotype.Component;
 /**
  * Sends due notifications from the outbox, on one replica at a time (ShedLock): e-mail through
  * {@link JavaMailSender} ({@code spring.mail.*}), webhooks as a JSON POST signed with the channel's
- * secret ({@code X-EDP-Signature: sha256=<hex HMAC-SHA256 of the body>}). A failed attempt is
+ * secret (decrypted for the call) over the attempt's time and the body ({@link Webhooks}). A failed attempt is
  * retried with exponential backoff; after {@code max-attempts} the notification is FAILED with its
  * last error. Delivery is at least once: a crash between sending and recording sends again.
  * <p>
@@ -55,7 +55,7 @@ class NotificationSender {
 
     /** One due notification with its alert and channel (one query per round, no per-row lookups). */
     record Due(long id, UUID channelId, String channelType, String event, int attempts, List<String> emails,
-            String url, String secret, Payload.Alert alert) {
+            String url, byte[] encryptedSecret, Payload.Alert alert) {
     }
 
     private final JdbcClient jdbc;
@@ -65,13 +65,14 @@ class NotificationSender {
     private final JsonMapper json;
     private final Clock clock;
     private final Rejections rejections;
+    private final ChannelSecrets secrets;
     private final HttpClient http;
     private final MeterRegistry meters;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     NotificationSender(JdbcClient jdbc, NotificationProperties properties, NotificationProperties.Support support,
-            ObjectProvider<JavaMailSender> mail, JsonMapper json, Clock clock, Rejections rejections,
-            MeterRegistry meters) {
+            ObjectProvider<JavaMailSender> mail, JsonMapper json, Clock clock, ChannelSecrets secrets,
+            Rejections rejections, MeterRegistry meters) {
         this.jdbc = jdbc;
         this.properties = properties;
         this.support = support;
@@ -79,6 +80,7 @@ class NotificationSender {
         this.json = json;
         this.clock = clock;
         this.rejections = rejections;
+        this.secrets = secrets;
         this.meters = meters;
         this.http = HttpClient.newBuilder().connectTimeout(properties.webhookTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER).build();
@@ -120,7 +122,7 @@ class NotificationSender {
 
     private List<Due> due() {
         return jdbc.sql("""
-                SELECT n.id, n.channel_id, n.channel_type, n.event, n.attempts, c.emails, c.url, c.secret,
+                SELECT n.id, n.channel_id, n.channel_type, n.event, n.attempts, c.emails, c.url, c.secret_encrypted,
                        a.id AS alert_id, a.type, a.customer_id, a.device_id, a.subject, a.detail, a.opened_at,
                        a.acknowledged_at, a.resolved_at, a.resolution
                 FROM notification n JOIN alert a ON a.id = n.alert_id
@@ -209,7 +211,8 @@ class NotificationSender {
 
     private void webhook(Due due) {
         String url = due.channelId() == null ? support.webhookUrl() : due.url();
-        String secret = due.channelId() == null ? support.webhookSecret() : due.secret();
+        String secret = due.channelId() == null ? support.webhookSecret()
+                : secrets.decrypt(due.encryptedSecret(), due.channelId());
         if (url == null || secret == null || secret.isEmpty()) {
             throw new IllegalStateException("No webhook URL or secret (edp.monitoring.support.webhook-*)");
         }
@@ -228,10 +231,12 @@ class NotificationSender {
         }
         byte[] body = json.writeValueAsBytes(new Payload(
                 "OPENED".equals(due.event()) ? "alert.opened" : "alert.resolved", due.id(), due.alert()));
+        long timestamp = clock.instant().getEpochSecond();
         HttpRequest request = HttpRequest.newBuilder(target).timeout(properties.webhookTimeout())
                 .header("Content-Type", "application/json")
-                .header("X-EDP-Signature", Webhooks.signature(secret, body))
-                .header("X-EDP-Delivery", Long.toString(due.id()))
+                .header(Webhooks.TIMESTAMP_HEADER, Long.toString(timestamp))
+                .header(Webhooks.SIGNATURE_HEADER, Webhooks.signature(secret, timestamp, body))
+                .header(Webhooks.DELIVERY_HEADER, Long.toString(due.id()))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         HttpResponse<Void> response;
         try {
@@ -277,7 +282,7 @@ class NotificationSender {
         return new Due(row.getLong("id"), row.getObject("channel_id", UUID.class), row.getString("channel_type"),
                 row.getString("event"), row.getInt("attempts"),
                 emails == null ? null : List.of((String[]) emails.getArray()), row.getString("url"),
-                row.getString("secret"), alert);
+                row.getBytes("secret_encrypted"), alert);
     }
 
     private static Instant instant(ResultSet row, String column) throws SQLException {
