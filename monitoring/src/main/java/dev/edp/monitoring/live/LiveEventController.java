@@ -34,10 +34,12 @@ class LiveEventController {
      */
     @GetMapping(path = "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     @PreAuthorize("hasRole('viewer')")
-    SseEmitter stream(Tenant tenant, @AuthenticationPrincipal Jwt token, @RequestParam(required = false) UUID customerId,
+    SseEmitter stream(Tenant tenant, @AuthenticationPrincipal Jwt token,
+            @RequestParam(required = false) UUID customerId,
             @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
         Optional<UUID> scope = tenant.listScope(Optional.ofNullable(customerId));
-        String user = tenant.subject() == null || "null".equals(tenant.subject()) ? tenant.username() : tenant.subject();
+        String user = tenant.subject() == null || "null".equals(tenant.subject()) ? tenant.username()
+                : tenant.subject();
         UUID checked = tenant.isPlatformAdmin() ? null : tenant.customerId().orElse(null);
         return hub.connect(new LiveEventHub.Subscriber(user, checked, token.getTokenValue(), token.getExpiresAt()),
                 scope.map(Visibility::customer).orElseGet(Visibility::everything), parse(lastEventId));

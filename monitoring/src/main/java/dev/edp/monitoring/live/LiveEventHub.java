@@ -54,6 +54,11 @@ class LiveEventHub implements InitializingBean, DisposableBean {
     private static final int REPLAY_PAGE = 500;
     /** The shortest stream: a token that has (almost) expired still gets an answer, not a timeout of 0 (= none). */
     private static final Duration SHORTEST_STREAM = Duration.ofSeconds(1);
+    /**
+     * The container's timeout is only a safety net behind the client thread, which ends the stream
+     * itself at its end (a timeout is logged as an error by the web layer).
+     */
+    private static final Duration SAFETY_MARGIN = Duration.ofSeconds(30);
 
     /**
      * Who opened a stream.
@@ -104,8 +109,11 @@ class LiveEventHub implements InitializingBean, DisposableBean {
         reserve(subscriber.user());
         Client client = null;
         try {
-            SseEmitter emitter = new SseEmitter(lifetime(subscriber).toMillis());
-            client = new Client(subscriber, scope, emitter, new ArrayBlockingQueue<>(properties.clientQueue()));
+            Duration lifetime = lifetime(subscriber);
+            boolean tokenEnds = lifetime.compareTo(properties.streamTimeout()) < 0;
+            SseEmitter emitter = new SseEmitter(lifetime.plus(SAFETY_MARGIN).toMillis());
+            client = new Client(subscriber, scope, emitter, new ArrayBlockingQueue<>(properties.clientQueue()),
+                    System.nanoTime() + lifetime.toNanos(), tokenEnds ? "TOKEN_EXPIRED" : "STREAM_TIMEOUT");
             Client registered = client;
             emitter.onCompletion(registered::close);
             emitter.onTimeout(registered::close);
@@ -263,16 +271,22 @@ class LiveEventHub implements InitializingBean, DisposableBean {
         private final Visibility scope;
         private final SseEmitter emitter;
         private final BlockingQueue<LiveEvent> queue;
+        /** {@link System#nanoTime()} at which the stream ends, and why. */
+        private final long endsAtNanos;
+        private final String endsBecause;
         private final AtomicBoolean released = new AtomicBoolean();
         private volatile boolean closed;
         /** Set when the platform ends the stream: sent as a last {@code stream.closed} event. */
         private volatile String endReason;
 
-        Client(Subscriber subscriber, Visibility scope, SseEmitter emitter, BlockingQueue<LiveEvent> queue) {
+        Client(Subscriber subscriber, Visibility scope, SseEmitter emitter, BlockingQueue<LiveEvent> queue,
+                long endsAtNanos, String endsBecause) {
             this.subscriber = subscriber;
             this.scope = scope;
             this.emitter = emitter;
             this.queue = queue;
+            this.endsAtNanos = endsAtNanos;
+            this.endsBecause = endsBecause;
         }
 
         /** Ends the stream from outside its thread; the thread says why and completes the response. */
@@ -297,9 +311,16 @@ class LiveEventHub implements InitializingBean, DisposableBean {
                     replay(lastEventId, start);
                 }
                 while (!closed) {
-                    LiveEvent event = queue.poll(properties.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
+                    long left = endsAtNanos - System.nanoTime();
+                    if (left <= 0) {
+                        endReason = endsBecause;
+                        break;
+                    }
+                    LiveEvent event = queue.poll(Math.min(properties.heartbeat().toNanos(), left), TimeUnit.NANOSECONDS);
                     if (event == null) {
-                        emitter.send(SseEmitter.event().comment("keep-alive"));
+                        if (endsAtNanos - System.nanoTime() > 0) {
+                            emitter.send(SseEmitter.event().comment("keep-alive"));
+                        }
                     }
                     else if (event == CLOSE) {
                         break;

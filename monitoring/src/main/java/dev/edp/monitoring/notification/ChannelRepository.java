@@ -37,7 +37,8 @@ class ChannelRepository {
     ChannelController.ChannelResponse create(UUID id, UUID customerId, String name, String type, List<String> emails,
             String url, String secret, Instant at) {
         return jdbc.sql("""
-                INSERT INTO notification_channel (id, customer_id, name, type, emails, url, secret_encrypted, created_at)
+                INSERT INTO notification_channel (id, customer_id, name, type, emails, url, secret_encrypted,
+                    created_at)
                 VALUES (:id, :customerId, :name, :type, CAST(:emails AS text[]), :url, :secret, :at)
                 RETURNING %s""".formatted(COLUMNS))
                 .param("id", id).param("customerId", customerId).param("name", name).param("type", type)

@@ -63,8 +63,9 @@ final class ChannelSecrets {
     static ChannelSecrets fromConfiguration(String base64) {
         if (base64 == null || base64.isBlank()) {
             throw new IllegalStateException("No key for webhook secrets: set EDP_MONITORING_SECRETS_KEY "
-                    + "(edp.monitoring.notifications.secrets-key) to base64 of 32 random bytes (`openssl rand -base64 32`), "
-                    + "kept in a secret store. ./edp up generates one into .edp/secrets.properties.");
+                    + "(edp.monitoring.notifications.secrets-key) to base64 of 32 random bytes "
+                    + "(`openssl rand -base64 32`), kept in a secret store. ./edp up generates one into "
+                    + ".edp/secrets.properties.");
         }
         byte[] bytes;
         try {

@@ -340,12 +340,15 @@ class LiveEventStreamIntegrationTests {
     @Test
     void streamEndsWhenTheTokenThatOpenedItExpires() throws Exception {
         UUID customer = UUID.randomUUID();
-        Instant expiry = Instant.now().plusSeconds(3);
+        // exp is in whole seconds: the token lives between 4 and 5 s from here.
+        Instant expiry = Instant.now().plusSeconds(5);
         String token = TestJwtIssuer.tokenExpiringAt("short-" + customer, customer, expiry, "viewer");
         long opened = System.nanoTime();
         try (SseClient client = stream(token, "", Map.of())) {
+            List<SseClient.Event> last = client.until(event -> "stream.closed".equals(event.event()), WAIT);
+            assertThat(JsonPath.<String>read(last.getLast().data(), "$.reason")).isEqualTo("TOKEN_EXPIRED");
             assertThat(client.awaitEnd(WAIT)).as("the stream ended with its token").isTrue();
-            assertThat(Duration.ofNanos(System.nanoTime() - opened)).isGreaterThan(Duration.ofSeconds(2));
+            assertThat(Duration.ofNanos(System.nanoTime() - opened)).isGreaterThan(Duration.ofSeconds(3));
         }
     }
 

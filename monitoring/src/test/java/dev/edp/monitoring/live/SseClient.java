@@ -131,16 +131,6 @@ final class SseClient implements AutoCloseable {
         return events.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    /** @return events received within the timeout until none arrives for {@code quiet} */
-    List<Event> drain(Duration quiet) throws InterruptedException {
-        List<Event> all = new ArrayList<>();
-        Event event;
-        while ((event = next(quiet)) != null) {
-            all.add(event);
-        }
-        return all;
-    }
-
     @Override
     public void close() {
         response.thenAccept(r -> r.body().close());
