@@ -46,7 +46,10 @@ final class LocalSecrets {
         return value;
     }
 
-    /** @return 32 random bytes, base64: a key-encryption key (the onboarding CA's keys are wrapped with it) */
+    /**
+     * @return 32 random bytes, base64: a key-encryption key (onboarding wraps its CA keys, monitoring the
+     *         webhook secrets with one)
+     */
     static String randomKey() {
         byte[] key = new byte[32];
         new java.security.SecureRandom().nextBytes(key);

@@ -80,6 +80,10 @@ final class UpCommand implements Callable<Integer> {
             platform.addServiceEnvironment(identity.serviceEnvironment());
             platform.addServiceEnvironment("onboarding", Map.of("EDP_PKI_KEK",
                     LocalSecrets.load(workspace.secretsFile()).getOrCreate("onboarding.pki.kek", LocalSecrets::randomKey)));
+            // Monitoring stores customers' webhook secrets encrypted with this key.
+            platform.addServiceEnvironment("monitoring", Map.of("EDP_MONITORING_SECRETS_KEY",
+                    LocalSecrets.load(workspace.secretsFile()).getOrCreate("monitoring.notifications.secrets-key",
+                            LocalSecrets::randomKey)));
             // E3 gets its server certificate from the platform CA and publishes the chain for devices and
             // curl; its assertion keys sit in a file that every E3 replica shares.
             java.nio.file.Files.createDirectories(DeviceSimulation.pkiDir(workspace));

@@ -1,7 +1,14 @@
 package dev.edp.monitoring.alert;
 
+import java.util.List;
+import java.util.Map;
+
+import dev.edp.monitoring.batch.SqlFailures;
+import dev.edp.platform.problem.EdpException;
 import jakarta.validation.Valid;
 
+import org.springframework.dao.DataAccessException;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -18,10 +25,29 @@ class DeviceEventController {
         this.service = service;
     }
 
+    /**
+     * All events in one transaction. A value PostgreSQL cannot store (SQLState class 22, e.g. a time
+     * beyond its range) is the sender's mistake: 400 {@code VALIDATION_FAILED} and nothing is
+     * written, so device-management's relay sends the batch again one event at a time and gives up
+     * on the bad one alone (a 5xx would make it retry the whole batch).
+     */
     @PostMapping("/api/monitoring/v1/internal/device-events")
     @PreAuthorize("hasRole('platform-service')")
     ResponseEntity<Void> receive(@Valid @RequestBody DeviceEventsRequest request) {
-        service.deviceEvents(request.events());
+        try {
+            service.deviceEvents(request.events());
+        }
+        catch (DataAccessException ex) {
+            String state = SqlFailures.sqlState(ex);
+            if (state == null || !state.startsWith("22")) {
+                throw ex;
+            }
+            EdpException refused = new EdpException(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "Invalid request",
+                    "A value of the request cannot be stored; nothing was written.");
+            refused.getBody().setProperty("errors", List.of(Map.of("field", "events",
+                    "message", "refused by the database: " + SqlFailures.describe(state, ex))));
+            throw refused;
+        }
         return ResponseEntity.noContent().build();
     }
 }

@@ -9,6 +9,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 
+import dev.edp.monitoring.batch.Rejections;
 import dev.edp.platform.client.ServiceCallException;
 import dev.edp.platform.client.ServiceCalls;
 import io.micrometer.core.instrument.Counter;
@@ -22,6 +23,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.RestClientException;
+import org.springframework.web.client.RestClientResponseException;
 
 /**
  * Relays the {@code connectivity_event} outbox to device-management
@@ -30,7 +32,8 @@ import org.springframework.web.client.RestClientException;
  * order, at most {@value #BATCH} rows per call, marked {@code relayed_at} only after a 2xx. On a
  * failure the rows stay and the relay waits (1 s, doubling up to {@code max-backoff}) before trying
  * again: at-least-once, so device-management must accept a batch twice (it applies the newest
- * {@code at} per device).
+ * {@code at} per device). A batch device-management refuses for its content (400, 422) is bisected
+ * and only the refused rows are set aside.
  */
 @Component
 class ConnectivityRelay {
@@ -60,11 +63,13 @@ class ConnectivityRelay {
     private final Duration maxBackoff;
     private final Counter relayed;
     private final Counter failures;
+    private final Counter refusedRows;
     private Duration backoff = Duration.ZERO;
     private volatile Instant nextAttempt = Instant.MIN;
 
     ConnectivityRelay(JdbcClient jdbc, ServiceCalls calls, Clock clock,
-            @Value("${edp.monitoring.connectivity-relay.max-backoff:1m}") Duration maxBackoff, MeterRegistry meters) {
+            @Value("${edp.monitoring.connectivity-relay.max-backoff:1m}") Duration maxBackoff, Rejections rejections,
+            MeterRegistry meters) {
         this.jdbc = jdbc;
         this.calls = calls;
         this.clock = clock;
@@ -73,6 +78,7 @@ class ConnectivityRelay {
                 .register(meters);
         this.failures = Counter.builder("edp.connectivity.relay.failures")
                 .description("Relay calls to device-management that failed (events kept, retried)").register(meters);
+        this.refusedRows = rejections.counter("connectivity_relay", "refused_by_device_management");
     }
 
     @Scheduled(fixedDelayString = "${edp.monitoring.connectivity-relay.interval:1s}")
@@ -96,8 +102,7 @@ class ConnectivityRelay {
                 return total;
             }
             try {
-                calls.to("device-management").post().uri(PATH)
-                        .body(new Batch(rows.stream().map(Row::event).toList())).retrieve().toBodilessEntity();
+                total += deliver(rows);
             }
             catch (ServiceCallException | RestClientException | IllegalStateException ex) {
                 // IllegalStateException: no instance of device-management registered (load balancer).
@@ -110,15 +115,49 @@ class ConnectivityRelay {
             }
             backoff = Duration.ZERO;
             nextAttempt = Instant.MIN;
-            jdbc.sql("UPDATE connectivity_event SET relayed_at = now() WHERE id = ANY(:ids)")
-                    .param("ids", rows.stream().map(Row::id).toArray(Long[]::new)).update();
-            relayed.increment(rows.size());
-            total += rows.size();
             if (rows.size() < BATCH) {
                 return total;
             }
         }
         return total;
+    }
+
+    /**
+     * Posts the rows and marks them relayed. When device-management refuses the body (400 or 422:
+     * its content, not the call, is wrong) the rows are split in halves and sent again, down to
+     * single rows; a single refused row is set aside (marked relayed, counted and logged), so one
+     * bad row cannot hold up the outbox. Any other failure is thrown and the rest stays pending.
+     * @return how many rows device-management accepted
+     */
+    private int deliver(List<Row> rows) {
+        try {
+            calls.to("device-management").post().uri(PATH)
+                    .body(new Batch(rows.stream().map(Row::event).toList())).retrieve().toBodilessEntity();
+        }
+        catch (RestClientResponseException ex) {
+            int status = ex.getStatusCode().value();
+            if (status != 400 && status != 422) {
+                throw ex;
+            }
+            if (rows.size() == 1) {
+                Row row = rows.getFirst();
+                mark(rows);
+                refusedRows.increment();
+                log.warn("Device-management refused the connectivity event {} of device {} with HTTP {}; set aside, "
+                        + "the others are relayed", row.id(), row.event().deviceId(), status);
+                return 0;
+            }
+            int half = rows.size() / 2;
+            return deliver(rows.subList(0, half)) + deliver(rows.subList(half, rows.size()));
+        }
+        mark(rows);
+        relayed.increment(rows.size());
+        return rows.size();
+    }
+
+    private void mark(List<Row> rows) {
+        jdbc.sql("UPDATE connectivity_event SET relayed_at = now() WHERE id = ANY(:ids)")
+                .param("ids", rows.stream().map(Row::id).toArray(Long[]::new)).update();
     }
 
     private List<Row> pending() {

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.edp.monitoring.batch.Isolated;
+import dev.edp.monitoring.batch.Rejections;
 import dev.edp.monitoring.live.LiveEvents;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
@@ -18,6 +20,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -42,11 +45,12 @@ class ServiceHealthChecker {
     private final LiveEvents live;
     private final HealthProperties properties;
     private final Clock clock;
+    private final Rejections rejections;
     private final MultiGauge upGauge;
 
     ServiceHealthChecker(HealthTargets targets, HealthProbe probe, ServiceHealthRepository repository,
             TransactionTemplate transactions, ApplicationEventPublisher events, LiveEvents live,
-            HealthProperties properties, Clock clock, MeterRegistry meters) {
+            HealthProperties properties, Clock clock, Rejections rejections, MeterRegistry meters) {
         this.targets = targets;
         this.probe = probe;
         this.repository = repository;
@@ -55,6 +59,7 @@ class ServiceHealthChecker {
         this.live = live;
         this.properties = properties;
         this.clock = clock;
+        this.rejections = rejections;
         this.upGauge = MultiGauge.builder("edp.service.health.up")
                 .description("1 when the last health check of the instance found it up, 0 when down").register(meters);
     }
@@ -80,7 +85,7 @@ class ServiceHealthChecker {
     List<ServiceHealthChanged> checkAll(List<HealthTarget> checked) {
         List<HealthProbe.Result> results = probe.check(checked);
         Instant now = clock.instant();
-        List<ServiceHealthChanged> changes = transactions.execute(status -> record(results, now));
+        List<ServiceHealthChanged> changes = transactions.execute(status -> record(results, now, status));
         for (ServiceHealthChanged change : changes) {
             if (change.up()) {
                 log.info("{} {} is up again ({})", change.service(), change.instance(), change.detail());
@@ -93,27 +98,40 @@ class ServiceHealthChecker {
         return changes;
     }
 
-    private List<ServiceHealthChanged> record(List<HealthProbe.Result> results, Instant now) {
+    /**
+     * Each result in its own savepoint ({@link Isolated}): one that PostgreSQL refuses (a registry
+     * instance id longer than the column, a strange detail) is dropped, counted and logged, and
+     * the others are recorded.
+     */
+    private List<ServiceHealthChanged> record(List<HealthProbe.Result> results, Instant now, TransactionStatus tx) {
         Map<String, ServiceHealthResponse> known = repository.lockAll();
         List<ServiceHealthChanged> changes = new ArrayList<>();
         for (HealthProbe.Result result : results) {
-            ServiceHealthResponse before = known.get(
-                    ServiceHealthRepository.key(result.target().service(), result.target().instance()));
-            boolean transition = before == null || before.up() != result.up();
-            boolean sample = transition || !before.sampledAt().plus(properties.sampleEvery()).isAfter(now);
-            repository.save(result, transition ? now : before.since(), now, sample ? now : before.sampledAt());
-            if (sample) {
-                repository.history(result, transition, now);
-            }
-            if (transition && (before != null || !result.up())) {
-                ServiceHealthChanged change = new ServiceHealthChanged(result.target().service(),
-                        result.target().instance(), result.target().url(), result.up(), result.detail(), now);
-                // In this transaction: the live event exists exactly when the transition does.
-                live.publish(null, result.up() ? "service.up" : "service.down", change);
-                changes.add(change);
-            }
+            Isolated.write(tx, List.of(result), one -> record(result, known, now, changes)).refused()
+                    .forEach(refused -> rejections.dropped("service_health",
+                            "service " + result.target().service() + " instance " + result.target().instance(),
+                            refused));
         }
         return changes;
+    }
+
+    private void record(HealthProbe.Result result, Map<String, ServiceHealthResponse> known, Instant now,
+            List<ServiceHealthChanged> changes) {
+        ServiceHealthResponse before = known.get(
+                ServiceHealthRepository.key(result.target().service(), result.target().instance()));
+        boolean transition = before == null || before.up() != result.up();
+        boolean sample = transition || !before.sampledAt().plus(properties.sampleEvery()).isAfter(now);
+        repository.save(result, transition ? now : before.since(), now, sample ? now : before.sampledAt());
+        if (sample) {
+            repository.history(result, transition, now);
+        }
+        if (transition && (before != null || !result.up())) {
+            ServiceHealthChanged change = new ServiceHealthChanged(result.target().service(),
+                    result.target().instance(), result.target().url(), result.up(), result.detail(), now);
+            // In this transaction: the live event exists exactly when the transition does.
+            live.publish(null, result.up() ? "service.up" : "service.down", change);
+            changes.add(change);
+        }
     }
 
     /** Every replica reads the shared state, so each one's gauge shows the same, current picture. */

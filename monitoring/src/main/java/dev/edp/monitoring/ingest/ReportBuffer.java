@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
+import dev.edp.monitoring.batch.SqlFailures;
 import dev.edp.monitoring.config.MonitoringProperties;
 import dev.edp.platform.device.DevicePrincipal;
 import io.micrometer.core.instrument.Counter;
@@ -31,8 +32,10 @@ import org.springframework.stereotype.Component;
  * <p>
  * Stopped (orderly shutdown) after the web server and before the data source closes, it writes
  * what is left. A crash loses at most one interval's reports; the devices send the next ones
- * anyway. When a write fails the batch goes back into the buffer (unless the device reported again
- * meanwhile) and is tried again at the next interval.
+ * anyway. A report PostgreSQL refuses is dropped by the writer alone (counted and logged), so one
+ * device cannot stop the flushes of all others. When a write fails otherwise (database down,
+ * deadlock) the batch goes back into the buffer (unless the device reported again meanwhile) and
+ * is tried again at the next interval; the buffer still holds at most one report per device.
  */
 @Component
 public class ReportBuffer implements SmartLifecycle {
@@ -115,11 +118,14 @@ public class ReportBuffer implements SmartLifecycle {
                 batchSize.record(beats.size() + containers.size());
             }
             catch (RuntimeException ex) {
+                // Not a refused row (the writer drops those alone): the database is down or busy, or
+                // something unknown went wrong. Nothing is dropped for that.
                 flushFailures.increment();
                 beats.forEach(beat -> heartbeats.putIfAbsent(beat.deviceId(), beat));
                 containers.forEach(report -> reports.putIfAbsent(report.deviceId(), report));
-                log.warn("Writing {} heartbeats and {} container reports failed; retrying at the next flush: {}",
-                        beats.size(), containers.size(), ex.getMessage());
+                log.warn("Writing {} heartbeats and {} container reports failed ({}, SQLState {}); retrying at the "
+                        + "next flush: {}", beats.size(), containers.size(), SqlFailures.classify(ex),
+                        SqlFailures.sqlState(ex), ex.getMessage());
             }
         }
         finally {

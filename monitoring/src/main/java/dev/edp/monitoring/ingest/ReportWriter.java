@@ -17,6 +17,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
+import dev.edp.monitoring.batch.Isolated;
+import dev.edp.monitoring.batch.Rejections;
 import dev.edp.monitoring.config.MonitoringProperties;
 import dev.edp.monitoring.history.HistoryPartitions;
 import dev.edp.monitoring.ingest.ReportBuffer.ContainerReport;
@@ -33,7 +35,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * flushes of two replicas and the offline sweep never see a half-written state), records a
  * connectivity event for each device that comes (back) online, upserts the latest status, adds one
  * history row per device and history bucket, and replaces reported containers. Every write is a
- * JDBC batch, which the driver sends as multi-row statements ({@code reWriteBatchedInserts}).
+ * JDBC batch, which the driver sends as multi-row statements ({@code reWriteBatchedInserts}). A
+ * report PostgreSQL refuses is dropped alone; the rest of the flush is written.
  */
 @Repository
 class ReportWriter {
@@ -100,12 +103,14 @@ class ReportWriter {
     private final Counter statusRows;
     private final Counter historyRows;
     private final Counter events;
+    private final Rejections rejections;
 
     ReportWriter(JdbcTemplate jdbc, TransactionTemplate transactions, HistoryPartitions partitions,
-            MonitoringProperties properties, MeterRegistry meters) {
+            MonitoringProperties properties, Rejections rejections, MeterRegistry meters) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.partitions = partitions;
+        this.rejections = rejections;
         this.resolutionMillis = properties.historyResolution().toMillis();
         this.statusRows = rows(meters, "device_status");
         this.historyRows = rows(meters, "heartbeat_history");
@@ -121,51 +126,86 @@ class ReportWriter {
         lastBucket.remove(deviceId);
     }
 
+    /**
+     * Writes a flush in one transaction. A row PostgreSQL refuses (a NUL character, a value too long:
+     * SQLState class 22 or 23) costs only its own report: the batch is bisected inside savepoints
+     * ({@link Isolated}), the rest is written, and the refused report is dropped, counted and logged.
+     * Any other failure is thrown and the caller keeps the whole batch.
+     * @param allHeartbeats heartbeats, one per device
+     * @param allReports container reports, one per device
+     */
     void write(List<Heartbeat> allHeartbeats, List<ContainerReport> allReports) {
         Set<UUID> decommissioned = decommissioned(allHeartbeats, allReports);
         List<Heartbeat> beats = allHeartbeats.stream().filter(beat -> !decommissioned.contains(beat.deviceId()))
                 .sorted(Comparator.comparing(Heartbeat::deviceId)).toList();
         List<ContainerReport> reports = allReports.stream()
                 .filter(report -> !decommissioned.contains(report.deviceId())).toList();
-        List<Heartbeat> history = beats.stream()
+        Set<UUID> history = beats.stream()
                 .filter(beat -> !Long.valueOf(bucket(beat.receivedAt())).equals(lastBucket.get(beat.deviceId())))
-                .toList();
-        history.stream().map(beat -> Instant.ofEpochMilli(bucket(beat.receivedAt()))).distinct()
-                .forEach(partitions::ensureFor);
-        int written = transactions.execute(status -> {
+                .map(Heartbeat::deviceId).collect(Collectors.toSet());
+        beats.stream().filter(beat -> history.contains(beat.deviceId()))
+                .map(beat -> Instant.ofEpochMilli(bucket(beat.receivedAt()))).distinct().forEach(partitions::ensureFor);
+        Written written = transactions.execute(status -> {
+            Isolated.Outcome<Heartbeat> heartbeats = new Isolated.Outcome<>(List.of(), List.of());
             int eventCount = 0;
             if (!beats.isEmpty()) {
                 Map<UUID, String> current = lock(beats);
-                List<Heartbeat> cameOnline = beats.stream()
-                        .filter(beat -> !"ONLINE".equals(current.get(beat.deviceId()))).toList();
-                jdbc.batchUpdate(INSERT_EVENT, cameOnline, cameOnline.size(), (ps, beat) -> {
-                    ps.setObject(1, beat.deviceId());
-                    ps.setObject(2, beat.customerId());
-                    ps.setString(3, current.get(beat.deviceId()));
-                    ps.setObject(4, timestamp(beat.receivedAt()));
-                });
-                eventCount = cameOnline.size();
-                jdbc.batchUpdate(UPSERT_STATUS, beats, beats.size(), ReportWriter::setStatus);
-                jdbc.batchUpdate(INSERT_HISTORY, history, history.size(), this::setHistory);
+                heartbeats = Isolated.write(status, beats, part -> writeHeartbeats(part, current, history));
+                eventCount = (int) heartbeats.written().stream()
+                        .filter(beat -> !"ONLINE".equals(current.get(beat.deviceId()))).count();
             }
-            if (!reports.isEmpty()) {
-                jdbc.update(DELETE_CONTAINERS, array(reports.stream().map(ContainerReport::deviceId).toList()));
-                List<Object[]> rows = new ArrayList<>();
-                for (ContainerReport report : reports) {
-                    for (ContainerReportRequest.Container container : report.containers()) {
-                        rows.add(new Object[] { report.deviceId(), container.name(), report.customerId(),
-                                container.image(), container.state(), container.message(),
-                                timestamp(report.receivedAt()) });
-                    }
-                }
-                jdbc.batchUpdate(INSERT_CONTAINER, rows);
-            }
-            return eventCount;
+            Isolated.Outcome<ContainerReport> containers = reports.isEmpty()
+                    ? new Isolated.Outcome<>(List.of(), List.of())
+                    : Isolated.write(status, reports, this::writeContainers);
+            return new Written(heartbeats, containers, eventCount);
         });
-        history.forEach(beat -> lastBucket.put(beat.deviceId(), bucket(beat.receivedAt())));
-        statusRows.increment(beats.size());
-        historyRows.increment(history.size());
-        events.increment(written);
+        List<Heartbeat> historyWritten = written.heartbeats().written().stream()
+                .filter(beat -> history.contains(beat.deviceId())).toList();
+        historyWritten.forEach(beat -> lastBucket.put(beat.deviceId(), bucket(beat.receivedAt())));
+        statusRows.increment(written.heartbeats().written().size());
+        historyRows.increment(historyWritten.size());
+        events.increment(written.events());
+        written.heartbeats().refused().forEach(refused -> rejections.dropped("heartbeat",
+                subject(refused.row().deviceId(), refused.row().customerId()), refused));
+        written.containers().refused().forEach(refused -> rejections.dropped("container_report",
+                subject(refused.row().deviceId(), refused.row().customerId()), refused));
+    }
+
+    /** What one flush's transaction wrote and refused. */
+    private record Written(Isolated.Outcome<Heartbeat> heartbeats, Isolated.Outcome<ContainerReport> containers,
+            int events) {
+    }
+
+    private static String subject(UUID device, UUID customer) {
+        return "device " + device + " (customer " + customer + ")";
+    }
+
+    /** One batch of heartbeats: connectivity events of those that come (back) online, status, history. */
+    private void writeHeartbeats(List<Heartbeat> part, Map<UUID, String> current, Set<UUID> history) {
+        List<Heartbeat> cameOnline = part.stream().filter(beat -> !"ONLINE".equals(current.get(beat.deviceId())))
+                .toList();
+        jdbc.batchUpdate(INSERT_EVENT, cameOnline, cameOnline.size(), (ps, beat) -> {
+            ps.setObject(1, beat.deviceId());
+            ps.setObject(2, beat.customerId());
+            ps.setString(3, current.get(beat.deviceId()));
+            ps.setObject(4, timestamp(beat.receivedAt()));
+        });
+        jdbc.batchUpdate(UPSERT_STATUS, part, part.size(), ReportWriter::setStatus);
+        List<Heartbeat> partHistory = part.stream().filter(beat -> history.contains(beat.deviceId())).toList();
+        jdbc.batchUpdate(INSERT_HISTORY, partHistory, partHistory.size(), this::setHistory);
+    }
+
+    /** One batch of container reports: each replaces what its device reported before. */
+    private void writeContainers(List<ContainerReport> part) {
+        jdbc.update(DELETE_CONTAINERS, array(part.stream().map(ContainerReport::deviceId).toList()));
+        List<Object[]> rows = new ArrayList<>();
+        for (ContainerReport report : part) {
+            for (ContainerReportRequest.Container container : report.containers()) {
+                rows.add(new Object[] { report.deviceId(), container.name(), report.customerId(), container.image(),
+                        container.state(), container.message(), timestamp(report.receivedAt()) });
+            }
+        }
+        jdbc.batchUpdate(INSERT_CONTAINER, rows);
     }
 
     /*

@@ -8,6 +8,7 @@ import java.util.UUID;
  * @param customerId its customer, or null for a platform event
  * @param type the SSE {@code event} name
  * @param data the JSON payload, as stored
+ * @param txid the transaction that wrote it ({@link Snapshot#includes})
  */
-record LiveEvent(long id, UUID customerId, String type, String data) {
+record LiveEvent(long id, UUID customerId, String type, String data, long txid) {
 }

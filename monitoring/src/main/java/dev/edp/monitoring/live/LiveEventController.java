@@ -7,6 +7,8 @@ import dev.edp.platform.security.Tenant;
 
 import org.springframework.http.MediaType;
 import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -27,14 +29,20 @@ class LiveEventController {
 
     /**
      * A customer's user gets their customer's events; a platform admin gets all (platform events
-     * included) or, with {@code customerId}, one customer's.
+     * included) or, with {@code customerId}, one customer's. The stream ends when the token expires
+     * or the caller's customer is deactivated; a user holds a limited number of streams (429).
      */
     @GetMapping(path = "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     @PreAuthorize("hasRole('viewer')")
-    SseEmitter stream(Tenant tenant, @RequestParam(required = false) UUID customerId,
+    SseEmitter stream(Tenant tenant, @AuthenticationPrincipal Jwt token,
+            @RequestParam(required = false) UUID customerId,
             @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
         Optional<UUID> scope = tenant.listScope(Optional.ofNullable(customerId));
-        return hub.connect(scope.map(Visibility::customer).orElseGet(Visibility::everything), parse(lastEventId));
+        String user = tenant.subject() == null || "null".equals(tenant.subject()) ? tenant.username()
+                : tenant.subject();
+        UUID checked = tenant.isPlatformAdmin() ? null : tenant.customerId().orElse(null);
+        return hub.connect(new LiveEventHub.Subscriber(user, checked, token.getTokenValue(), token.getExpiresAt()),
+                scope.map(Visibility::customer).orElseGet(Visibility::everything), parse(lastEventId));
     }
 
     /** An id this service did not hand out is ignored: the client gets live events from now on. */

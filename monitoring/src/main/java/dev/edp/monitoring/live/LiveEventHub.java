@@ -1,20 +1,36 @@
 package dev.edp.monitoring.live;
 
 import java.io.IOException;
-import java.util.HashSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.edp.platform.customer.CustomerState;
+import dev.edp.platform.customer.CustomerStatusLookup;
+import dev.edp.platform.customer.CustomerStatusUnavailableException;
+import dev.edp.platform.problem.EdpException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
@@ -23,41 +39,134 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * virtual thread that writes to it, so a slow or dead client delays nobody else: the listener only
  * offers events to queues. A client whose queue overflows is disconnected; its browser reconnects
  * with {@code Last-Event-ID} and catches up from the table.
+ * <p>
+ * A stream starts at a database snapshot taken after the client is registered: it gets exactly
+ * the events that snapshot does not include (committed later), and a replay only of events it
+ * does include. A stream ends at the latest when its access token expires (a deactivated user gets
+ * no new one), and a guard thread ends the streams of customers that were deactivated meanwhile.
+ * One user holds at most {@code max-streams-per-user} streams on this replica.
  */
 @Component
-class LiveEventHub implements DisposableBean {
+class LiveEventHub implements InitializingBean, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(LiveEventHub.class);
-    private static final LiveEvent CLOSE = new LiveEvent(-1, null, "", "");
+    private static final LiveEvent CLOSE = new LiveEvent(-1, null, "", "", 0);
     private static final int REPLAY_PAGE = 500;
+    /** The shortest stream: a token that has (almost) expired still gets an answer, not a timeout of 0 (= none). */
+    private static final Duration SHORTEST_STREAM = Duration.ofSeconds(1);
+    /**
+     * The container's timeout is only a safety net behind the client thread, which ends the stream
+     * itself at its end (a timeout is logged as an error by the web layer).
+     */
+    private static final Duration SAFETY_MARGIN = Duration.ofSeconds(30);
+
+    /**
+     * Who opened a stream.
+     * @param user the token's subject: streams are counted per user
+     * @param checkedCustomer the customer whose deactivation ends the stream, or null (platform admins, who act
+     *        for every customer, are not checked, as by the starter's per-request check)
+     * @param token the access token, for the customer status lookup that relays it
+     * @param tokenExpiresAt when the token expires: the stream ends then at the latest (null: no expiry)
+     */
+    record Subscriber(String user, UUID checkedCustomer, String token, Instant tokenExpiresAt) {
+    }
 
     private final Set<Client> clients = ConcurrentHashMap.newKeySet();
+    private final Map<String, Integer> streamsPerUser = new ConcurrentHashMap<>();
     private final LiveEventRepository events;
     private final LiveProperties properties;
+    private final CustomerStatusLookup customers;
+    private final Clock clock;
+    private volatile ScheduledExecutorService guard;
 
-    LiveEventHub(LiveEventRepository events, LiveProperties properties, MeterRegistry meters) {
+    LiveEventHub(LiveEventRepository events, LiveProperties properties, ObjectProvider<CustomerStatusLookup> lookups,
+            Clock clock, MeterRegistry meters) {
         this.events = events;
         this.properties = properties;
+        this.clock = clock;
+        // The same rule as the starter's per-request check: exactly one lookup, or none at all.
+        List<CustomerStatusLookup> found = lookups.orderedStream().toList();
+        this.customers = found.size() == 1 ? found.getFirst() : null;
+        if (customers == null) {
+            log.info("Open live event streams are not checked for deactivated customers: {} customer status lookups "
+                    + "(discovery off?); they still end when their token expires", found.size());
+        }
         Gauge.builder("edp.live.clients", clients, Set::size)
                 .description("Live event (SSE) clients connected to this replica").register(meters);
     }
 
     /**
-     * Connects a client: registers it first (so nothing published meanwhile is lost), then sends
-     * what it missed since {@code lastEventId}, then live events.
+     * Connects a client: registers it first, then takes the snapshot it starts from (so an event
+     * committed after the snapshot reaches its queue, and one committed before is not sent as
+     * live), then sends what it missed since {@code lastEventId}, then live events.
+     * @param subscriber who opens it
      * @param scope what it may see
      * @param lastEventId the last event it received, or null for live events only
      * @return the emitter to return from the controller
+     * @throws EdpException 429 {@code TOO_MANY_STREAMS} when the user already holds the most streams allowed
      */
-    SseEmitter connect(Visibility scope, Long lastEventId) {
-        SseEmitter emitter = new SseEmitter(properties.streamTimeout().toMillis());
-        Client client = new Client(scope, emitter, new ArrayBlockingQueue<>(properties.clientQueue()));
-        emitter.onCompletion(client::close);
-        emitter.onTimeout(client::close);
-        emitter.onError(error -> client.close());
-        clients.add(client);
-        Thread.ofVirtual().name("live-client").start(() -> client.run(lastEventId));
-        return emitter;
+    SseEmitter connect(Subscriber subscriber, Visibility scope, Long lastEventId) {
+        reserve(subscriber.user());
+        Client client = null;
+        try {
+            Duration lifetime = lifetime(subscriber);
+            boolean tokenEnds = lifetime.compareTo(properties.streamTimeout()) < 0;
+            SseEmitter emitter = new SseEmitter(lifetime.plus(SAFETY_MARGIN).toMillis());
+            client = new Client(subscriber, scope, emitter, new ArrayBlockingQueue<>(properties.clientQueue()),
+                    System.nanoTime() + lifetime.toNanos(), tokenEnds ? "TOKEN_EXPIRED" : "STREAM_TIMEOUT");
+            Client registered = client;
+            emitter.onCompletion(registered::close);
+            emitter.onTimeout(registered::close);
+            emitter.onError(error -> registered.close());
+            clients.add(client);
+            Snapshot start = events.snapshot();
+            Thread.ofVirtual().name("live-client").start(() -> registered.run(start, lastEventId));
+            return emitter;
+        }
+        catch (RuntimeException ex) {
+            if (client == null) {
+                release(subscriber.user());
+            }
+            else {
+                client.close();
+            }
+            throw ex;
+        }
+    }
+
+    /** The stream timeout, or less: the stream ends when the token that opened it expires. */
+    private Duration lifetime(Subscriber subscriber) {
+        Duration lifetime = properties.streamTimeout();
+        if (subscriber.tokenExpiresAt() != null) {
+            Duration untilExpiry = Duration.between(clock.instant(), subscriber.tokenExpiresAt());
+            lifetime = untilExpiry.compareTo(lifetime) < 0 ? untilExpiry : lifetime;
+        }
+        return lifetime.compareTo(SHORTEST_STREAM) < 0 ? SHORTEST_STREAM : lifetime;
+    }
+
+    private void reserve(String user) {
+        boolean[] refused = { false };
+        streamsPerUser.compute(user, (key, open) -> {
+            int count = open == null ? 0 : open;
+            if (count >= properties.maxStreamsPerUser()) {
+                refused[0] = true;
+                return open;
+            }
+            return count + 1;
+        });
+        if (refused[0]) {
+            long retryAfter = Math.max(1, (properties.heartbeat().toMillis() + 999) / 1000);
+            EdpException tooMany = new EdpException(HttpStatus.TOO_MANY_REQUESTS, "TOO_MANY_STREAMS",
+                    "Too many streams", "This user already has %d live event streams open, the most allowed; close one "
+                            .formatted(properties.maxStreamsPerUser()) + "(a closed one is noticed within "
+                            + retryAfter + " s) and try again.");
+            tooMany.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
+            throw tooMany;
+        }
+    }
+
+    private void release(String user) {
+        streamsPerUser.computeIfPresent(user, (key, open) -> open <= 1 ? null : open - 1);
     }
 
     /** Offers events to the clients allowed to see them; never blocks. */
@@ -67,12 +176,58 @@ class LiveEventHub implements DisposableBean {
                 if (client.scope.sees(event) && !client.queue.offer(event)) {
                     log.info("Live client fell {} events behind; disconnecting it (it will catch up on reconnect)",
                             properties.clientQueue());
-                    client.emitter.complete();
-                    client.close();
+                    client.end("CLIENT_TOO_SLOW");
                     break;
                 }
             }
         }
+    }
+
+    /**
+     * Ends the streams of customers that are deactivated now. Customers whose state cannot be found
+     * out keep their streams (fail-open, like the starter's per-request check; the lookup logs it).
+     */
+    void checkCustomers() {
+        if (customers == null) {
+            return;
+        }
+        Map<UUID, Subscriber> byCustomer = new HashMap<>();
+        for (Client client : clients) {
+            Subscriber subscriber = client.subscriber;
+            if (subscriber.checkedCustomer() != null) {
+                // The token that lives longest: the lookup relays it to masterdata.
+                byCustomer.merge(subscriber.checkedCustomer(), subscriber, (a, b) -> expiresLater(a, b) ? a : b);
+            }
+        }
+        for (Map.Entry<UUID, Subscriber> entry : byCustomer.entrySet()) {
+            UUID customer = entry.getKey();
+            CustomerState state;
+            try {
+                state = customers.stateOf(customer, entry.getValue().token());
+            }
+            catch (CustomerStatusUnavailableException ex) {
+                continue;
+            }
+            catch (RuntimeException ex) {
+                log.warn("Checking customer {} of open live event streams failed: {}", customer, ex.toString());
+                continue;
+            }
+            if (state == CustomerState.DEACTIVATED) {
+                int ended = 0;
+                for (Client client : clients) {
+                    if (customer.equals(client.subscriber.checkedCustomer())) {
+                        client.end("CUSTOMER_DEACTIVATED");
+                        ended++;
+                    }
+                }
+                log.info("Customer {} is deactivated: ended its {} live event stream(s)", customer, ended);
+            }
+        }
+    }
+
+    private static boolean expiresLater(Subscriber a, Subscriber b) {
+        return a.tokenExpiresAt() == null
+                || (b.tokenExpiresAt() != null && a.tokenExpiresAt().isAfter(b.tokenExpiresAt()));
     }
 
     int clientCount() {
@@ -80,7 +235,30 @@ class LiveEventHub implements DisposableBean {
     }
 
     @Override
+    public void afterPropertiesSet() {
+        if (customers == null) {
+            return;
+        }
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("live-stream-guard").daemon().factory());
+        long interval = properties.customerCheckInterval().toMillis();
+        executor.scheduleWithFixedDelay(() -> {
+            try {
+                checkCustomers();
+            }
+            catch (RuntimeException ex) {
+                log.warn("Checking the customers of open live event streams failed: {}", ex.toString());
+            }
+        }, interval, interval, TimeUnit.MILLISECONDS);
+        guard = executor;
+    }
+
+    @Override
     public void destroy() {
+        ScheduledExecutorService executor = guard;
+        if (executor != null) {
+            executor.shutdownNow();
+        }
         clients.forEach(client -> {
             client.emitter.complete();
             client.close();
@@ -89,41 +267,72 @@ class LiveEventHub implements DisposableBean {
 
     private final class Client {
 
+        private final Subscriber subscriber;
         private final Visibility scope;
         private final SseEmitter emitter;
         private final BlockingQueue<LiveEvent> queue;
+        /** {@link System#nanoTime()} at which the stream ends, and why. */
+        private final long endsAtNanos;
+        private final String endsBecause;
+        private final AtomicBoolean released = new AtomicBoolean();
         private volatile boolean closed;
+        /** Set when the platform ends the stream: sent as a last {@code stream.closed} event. */
+        private volatile String endReason;
 
-        Client(Visibility scope, SseEmitter emitter, BlockingQueue<LiveEvent> queue) {
+        Client(Subscriber subscriber, Visibility scope, SseEmitter emitter, BlockingQueue<LiveEvent> queue,
+                long endsAtNanos, String endsBecause) {
+            this.subscriber = subscriber;
             this.scope = scope;
             this.emitter = emitter;
             this.queue = queue;
+            this.endsAtNanos = endsAtNanos;
+            this.endsBecause = endsBecause;
+        }
+
+        /** Ends the stream from outside its thread; the thread says why and completes the response. */
+        void end(String reason) {
+            endReason = reason;
+            close();
         }
 
         void close() {
             closed = true;
-            clients.remove(this);
+            if (released.compareAndSet(false, true)) {
+                clients.remove(this);
+                release(subscriber.user());
+            }
             queue.clear();
             queue.offer(CLOSE);
         }
 
-        void run(Long lastEventId) {
+        void run(Snapshot start, Long lastEventId) {
             try {
-                // Events committed while the replay runs are both in the table and in the queue:
-                // remember what was replayed to send each once.
-                Set<Long> replayed = lastEventId == null ? Set.of() : replay(lastEventId);
+                if (lastEventId != null) {
+                    replay(lastEventId, start);
+                }
                 while (!closed) {
-                    LiveEvent event = queue.poll(properties.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
+                    long left = endsAtNanos - System.nanoTime();
+                    if (left <= 0) {
+                        endReason = endsBecause;
+                        break;
+                    }
+                    LiveEvent event = queue.poll(Math.min(properties.heartbeat().toNanos(), left), TimeUnit.NANOSECONDS);
                     if (event == null) {
-                        emitter.send(SseEmitter.event().comment("keep-alive"));
-                        replayed = Set.of();
+                        if (endsAtNanos - System.nanoTime() > 0) {
+                            emitter.send(SseEmitter.event().comment("keep-alive"));
+                        }
                     }
                     else if (event == CLOSE) {
                         break;
                     }
-                    else if (!replayed.contains(event.id())) {
+                    else if (!start.includes(event.txid())) {
                         send(event);
                     }
+                }
+                String reason = endReason;
+                if (reason != null) {
+                    emitter.send(SseEmitter.event().name("stream.closed").data("{\"reason\":\"" + reason + "\"}"));
+                    emitter.complete();
                 }
             }
             catch (IOException | IllegalStateException ex) {
@@ -141,20 +350,18 @@ class LiveEventHub implements DisposableBean {
             }
         }
 
-        private Set<Long> replay(long lastEventId) throws IOException {
-            Set<Long> sent = new HashSet<>();
+        /** What committed before the stream started and after {@code lastEventId}; the rest comes through the queue. */
+        private void replay(long lastEventId, Snapshot start) throws IOException {
             long after = lastEventId;
             List<LiveEvent> page;
             do {
-                page = events.after(after, properties.replayWindow(), scope, REPLAY_PAGE);
+                page = events.after(after, properties.replayWindow(), scope, start, REPLAY_PAGE);
                 for (LiveEvent event : page) {
                     send(event);
-                    sent.add(event.id());
                     after = event.id();
                 }
             }
             while (page.size() == REPLAY_PAGE && !closed);
-            return sent;
         }
 
         private void send(LiveEvent event) throws IOException {

@@ -87,7 +87,7 @@ class LiveEventListener implements SmartLifecycle {
                 }
                 listening = true;
                 if (reconnect && highestSeen >= 0) {
-                    deliver(events.after(highestSeen, properties.replayWindow(), Visibility.everything(),
+                    deliver(events.after(highestSeen, properties.replayWindow(), Visibility.everything(), null,
                             Integer.MAX_VALUE));
                 }
                 while (running) {

@@ -15,9 +15,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *        catches up from the table when it reconnects
  * @param connectivityInterval how often each replica turns new {@code connectivity_event} rows into live events
  * @param retentionInterval how often one replica deletes events older than the replay window
+ * @param maxStreamsPerUser open streams one user (token subject) may hold on one replica; a further one is refused
+ *        with 429 {@code TOO_MANY_STREAMS}
+ * @param customerCheckInterval how often each replica asks whether the customers of its open streams are still
+ *        active (through the starter's cached {@code CustomerStatusLookup}) and ends the streams of a deactivated one
  */
 @ConfigurationProperties("edp.monitoring.live")
 record LiveProperties(@DefaultValue("10m") Duration replayWindow, @DefaultValue("15s") Duration heartbeat,
         @DefaultValue("30m") Duration streamTimeout, @DefaultValue("1000") int clientQueue,
-        @DefaultValue("500ms") Duration connectivityInterval, @DefaultValue("1m") Duration retentionInterval) {
+        @DefaultValue("500ms") Duration connectivityInterval, @DefaultValue("1m") Duration retentionInterval,
+        @DefaultValue("5") int maxStreamsPerUser, @DefaultValue("5s") Duration customerCheckInterval) {
 }

@@ -3,6 +3,7 @@ package dev.edp.monitoring.notification;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -15,26 +16,34 @@ import dev.edp.platform.web.KeysetQuery;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** Notification channels; the secret is written, never read back here (only the sender reads it). */
+/**
+ * Notification channels; the secret is written encrypted and never read back here (only the sender
+ * reads and decrypts it).
+ */
 @Repository
 class ChannelRepository {
 
     private static final String COLUMNS = "id, customer_id, name, type, emails, url, created_at";
 
     private final JdbcClient jdbc;
+    private final ChannelSecrets secrets;
 
-    ChannelRepository(JdbcClient jdbc) {
+    ChannelRepository(JdbcClient jdbc, ChannelSecrets secrets) {
         this.jdbc = jdbc;
+        this.secrets = secrets;
     }
 
+    /** A webhook's secret is stored encrypted for this channel ({@link ChannelSecrets}). */
     ChannelController.ChannelResponse create(UUID id, UUID customerId, String name, String type, List<String> emails,
             String url, String secret, Instant at) {
         return jdbc.sql("""
-                INSERT INTO notification_channel (id, customer_id, name, type, emails, url, secret, created_at)
+                INSERT INTO notification_channel (id, customer_id, name, type, emails, url, secret_encrypted,
+                    created_at)
                 VALUES (:id, :customerId, :name, :type, CAST(:emails AS text[]), :url, :secret, :at)
                 RETURNING %s""".formatted(COLUMNS))
                 .param("id", id).param("customerId", customerId).param("name", name).param("type", type)
-                .param("emails", emails == null ? null : textArray(emails)).param("url", url).param("secret", secret)
+                .param("emails", emails == null ? null : textArray(emails)).param("url", url)
+                .param("secret", secret == null ? null : secrets.encrypt(secret, id), Types.BINARY)
                 .param("at", KeysetQuery.timestamp(at))
                 .query(ChannelRepository::channel).single();
     }

@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.edp.monitoring.batch.Rejections;
+import dev.edp.monitoring.batch.SqlFailures;
 import dev.edp.platform.web.KeysetQuery;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.mail.SimpleMailMessage;
 import org.springframework.mail.javamail.JavaMailSender;
@@ -33,7 +36,7 @@ import org.springframework.stereotype.Component;
 /**
  * Sends due notifications from the outbox, on one replica at a time (ShedLock): e-mail through
  * {@link JavaMailSender} ({@code spring.mail.*}), webhooks as a JSON POST signed with the channel's
- * secret ({@code X-EDP-Signature: sha256=<hex HMAC-SHA256 of the body>}). A failed attempt is
+ * secret (decrypted for the call) over the attempt's time and the body ({@link Webhooks}). A failed attempt is
  * retried with exponential backoff; after {@code max-attempts} the notification is FAILED with its
  * last error. Delivery is at least once: a crash between sending and recording sends again.
  * <p>
@@ -52,7 +55,7 @@ class NotificationSender {
 
     /** One due notification with its alert and channel (one query per round, no per-row lookups). */
     record Due(long id, UUID channelId, String channelType, String event, int attempts, List<String> emails,
-            String url, String secret, Payload.Alert alert) {
+            String url, byte[] encryptedSecret, Payload.Alert alert) {
     }
 
     private final JdbcClient jdbc;
@@ -61,18 +64,23 @@ class NotificationSender {
     private final ObjectProvider<JavaMailSender> mail;
     private final JsonMapper json;
     private final Clock clock;
+    private final Rejections rejections;
+    private final ChannelSecrets secrets;
     private final HttpClient http;
     private final MeterRegistry meters;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     NotificationSender(JdbcClient jdbc, NotificationProperties properties, NotificationProperties.Support support,
-            ObjectProvider<JavaMailSender> mail, JsonMapper json, Clock clock, MeterRegistry meters) {
+            ObjectProvider<JavaMailSender> mail, JsonMapper json, Clock clock, ChannelSecrets secrets,
+            Rejections rejections, MeterRegistry meters) {
         this.jdbc = jdbc;
         this.properties = properties;
         this.support = support;
         this.mail = mail;
         this.json = json;
         this.clock = clock;
+        this.rejections = rejections;
+        this.secrets = secrets;
         this.meters = meters;
         this.http = HttpClient.newBuilder().connectTimeout(properties.webhookTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER).build();
@@ -90,13 +98,31 @@ class NotificationSender {
             if (System.nanoTime() - start > ROUND_BUDGET_NANOS) {
                 return;
             }
-            deliver(due);
+            try {
+                deliver(due);
+            }
+            catch (DataAccessException ex) {
+                if (SqlFailures.classify(ex) != SqlFailures.Kind.ROW) {
+                    throw ex;
+                }
+                // Its outcome cannot be stored: give it up alone rather than retry it (and stop the
+                // round) at every interval.
+                String state = SqlFailures.sqlState(ex);
+                jdbc.sql("""
+                        UPDATE notification SET status = 'FAILED', attempts = attempts + 1, last_error = :error
+                        WHERE id = :id AND status = 'PENDING'""").param("id", due.id())
+                        .param("error", "The outcome of this attempt could not be stored (SQLState " + state + ")")
+                        .update();
+                rejections.counter("notification", state).increment();
+                log.warn("Notification {} given up: its outcome could not be stored (SQLState {}: {})", due.id(),
+                        state, SqlFailures.describe(state, ex));
+            }
         }
     }
 
     private List<Due> due() {
         return jdbc.sql("""
-                SELECT n.id, n.channel_id, n.channel_type, n.event, n.attempts, c.emails, c.url, c.secret,
+                SELECT n.id, n.channel_id, n.channel_type, n.event, n.attempts, c.emails, c.url, c.secret_encrypted,
                        a.id AS alert_id, a.type, a.customer_id, a.device_id, a.subject, a.detail, a.opened_at,
                        a.acknowledged_at, a.resolved_at, a.resolution
                 FROM notification n JOIN alert a ON a.id = n.alert_id
@@ -131,8 +157,7 @@ class NotificationSender {
 
     private void failed(Due due, RuntimeException ex, boolean permanent) {
         int attempts = due.attempts() + 1;
-        String error = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-        error = error.length() > 2000 ? error.substring(0, 2000) : error;
+        String error = storable(ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage());
         boolean giveUp = permanent || attempts >= properties.maxAttempts();
         Instant now = clock.instant();
         jdbc.sql("""
@@ -186,7 +211,8 @@ class NotificationSender {
 
     private void webhook(Due due) {
         String url = due.channelId() == null ? support.webhookUrl() : due.url();
-        String secret = due.channelId() == null ? support.webhookSecret() : due.secret();
+        String secret = due.channelId() == null ? support.webhookSecret()
+                : secrets.decrypt(due.encryptedSecret(), due.channelId());
         if (url == null || secret == null || secret.isEmpty()) {
             throw new IllegalStateException("No webhook URL or secret (edp.monitoring.support.webhook-*)");
         }
@@ -205,10 +231,12 @@ class NotificationSender {
         }
         byte[] body = json.writeValueAsBytes(new Payload(
                 "OPENED".equals(due.event()) ? "alert.opened" : "alert.resolved", due.id(), due.alert()));
+        long timestamp = clock.instant().getEpochSecond();
         HttpRequest request = HttpRequest.newBuilder(target).timeout(properties.webhookTimeout())
                 .header("Content-Type", "application/json")
-                .header("X-EDP-Signature", Webhooks.signature(secret, body))
-                .header("X-EDP-Delivery", Long.toString(due.id()))
+                .header(Webhooks.TIMESTAMP_HEADER, Long.toString(timestamp))
+                .header(Webhooks.SIGNATURE_HEADER, Webhooks.signature(secret, timestamp, body))
+                .header(Webhooks.DELIVERY_HEADER, Long.toString(due.id()))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         HttpResponse<Void> response;
         try {
@@ -226,6 +254,19 @@ class NotificationSender {
         }
     }
 
+    /**
+     * An error text a database column takes: control characters (a NUL from a mail server's or
+     * library's message) become spaces, at most 2,000 characters.
+     * @param error the text
+     * @return what to store
+     */
+    static String storable(String error) {
+        StringBuilder text = new StringBuilder(Math.min(error.length(), 2000));
+        error.codePoints().limit(2000)
+                .forEach(c -> text.appendCodePoint(Character.isISOControl(c) && c != '\n' ? ' ' : c));
+        return text.toString();
+    }
+
     private Counter counter(String name, String channelType) {
         return counters.computeIfAbsent(name + "/" + channelType, key -> Counter.builder(name)
                 .tag("channel", channelType).description("Alert notifications by final outcome").register(meters));
@@ -241,7 +282,7 @@ class NotificationSender {
         return new Due(row.getLong("id"), row.getObject("channel_id", UUID.class), row.getString("channel_type"),
                 row.getString("event"), row.getInt("attempts"),
                 emails == null ? null : List.of((String[]) emails.getArray()), row.getString("url"),
-                row.getString("secret"), alert);
+                row.getBytes("secret_encrypted"), alert);
     }
 
     private static Instant instant(ResultSet row, String column) throws SQLException {

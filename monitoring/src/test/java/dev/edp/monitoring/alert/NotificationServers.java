@@ -5,16 +5,19 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
+import com.jayway.jsonpath.JsonPath;
 import com.sun.net.httpserver.HttpServer;
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
@@ -26,8 +29,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The outside world of notifications, started once per test JVM: a real SMTP server (GreenMail)
- * and an in-process HTTP server that records webhook calls and answers each path with a chosen
- * status. The {@link Initializer} points the service at both and shortens the alert intervals.
+ * and an in-process HTTP server that records webhook calls and answers each path under
+ * {@code /hooks/} with a chosen status, and under {@code /verified/} as a receiver that verifies
+ * signature, time and replays. The {@link Initializer} points the service at both and shortens the alert intervals.
  */
 final class NotificationServers {
 
@@ -35,8 +39,13 @@ final class NotificationServers {
     static final String SUPPORT_HOOK = "/hooks/support";
     static final String SUPPORT_SECRET = "support-secret-0123456789";
 
-    /** A webhook call as received. */
-    record Call(String path, Map<String, List<String>> headers, byte[] body, long receivedNanos) {
+    /**
+     * A webhook call as received.
+     * @param receivedAt the receiver's time when it came
+     * @param verdict what the verifying receiver ({@code /verified/…}) decided, null elsewhere
+     */
+    record Call(String path, Map<String, List<String>> headers, byte[] body, Instant receivedAt,
+            WebhookVerification.Verdict verdict) {
 
         String header(String name) {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
@@ -53,6 +62,12 @@ final class NotificationServers {
     static final Map<String, Integer> STATUS = new ConcurrentHashMap<>();
     /** Path → Location header sent with its status (redirect tests). */
     static final Map<String, String> LOCATION = new ConcurrentHashMap<>();
+    /** Path under {@code /verified/} → the secret its receiver verifies with. */
+    static final Map<String, String> SECRETS = new ConcurrentHashMap<>();
+    /** Deliveries a verifying receiver accepted (path and the body's deliveryId): a second one is a replay. */
+    static final Set<String> ACCEPTED = ConcurrentHashMap.newKeySet();
+    /** How far the receivers' clock is ahead of the system clock (replay tests move it). */
+    static volatile Duration receiverOffset = Duration.ZERO;
     static final HttpServer HOOKS;
 
     static {
@@ -66,7 +81,7 @@ final class NotificationServers {
         HOOKS.createContext("/hooks/", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
             String path = exchange.getRequestURI().getPath();
-            CALLS.add(new Call(path, Map.copyOf(exchange.getRequestHeaders()), body, System.nanoTime()));
+            CALLS.add(new Call(path, Map.copyOf(exchange.getRequestHeaders()), body, receiverNow(), null));
             String location = LOCATION.get(path);
             if (location != null) {
                 exchange.getResponseHeaders().add("Location", location);
@@ -74,7 +89,36 @@ final class NotificationServers {
             exchange.sendResponseHeaders(STATUS.getOrDefault(path, 204), -1);
             exchange.close();
         });
+        // A receiver that does what monitoring/README.md asks of one: 204 only for a fresh, correctly
+        // signed delivery it has not accepted before; 401 or 409 otherwise (the sender then retries).
+        HOOKS.createContext("/verified/", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            String path = exchange.getRequestURI().getPath();
+            Instant now = receiverNow();
+            WebhookVerification.Verdict verdict = WebhookVerification.verify(SECRETS.get(path),
+                    exchange.getRequestHeaders().getFirst("X-EDP-Timestamp"),
+                    exchange.getRequestHeaders().getFirst("X-EDP-Signature"), body, now);
+            if (verdict == WebhookVerification.Verdict.VALID) {
+                // De-duplicated by the signed body's deliveryId (the X-EDP-Delivery header is not signed).
+                Object delivery = JsonPath.read(new String(body, StandardCharsets.UTF_8), "$.deliveryId");
+                if (!ACCEPTED.add(path + "/" + delivery)) {
+                    verdict = WebhookVerification.Verdict.REPLAYED;
+                }
+            }
+            CALLS.add(new Call(path, Map.copyOf(exchange.getRequestHeaders()), body, now, verdict));
+            int status = switch (verdict) {
+                case VALID -> 204;
+                case REPLAYED -> 409;
+                default -> 401;
+            };
+            exchange.sendResponseHeaders(status, -1);
+            exchange.close();
+        });
         HOOKS.start();
+    }
+
+    static Instant receiverNow() {
+        return Instant.now().plus(receiverOffset);
     }
 
     private NotificationServers() {

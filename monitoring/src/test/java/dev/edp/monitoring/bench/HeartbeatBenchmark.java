@@ -52,6 +52,7 @@ public final class HeartbeatBenchmark {
                 "--spring.datasource.password=" + database.password(), "--server.port=0",
                 "--management.server.port=0", "--eureka.client.enabled=false",
                 "--spring.cloud.discovery.enabled=false", "--edp.device.jwks-uri=" + Devices.jwksUri(),
+                "--edp.monitoring.notifications.secrets-key=dGVzdC1vbmx5LXdlYmhvb2stc2VjcmV0cy1rZXktMzI=",
                 "--logging.level.root=WARN");
         String url = "http://localhost:" + app.getEnvironment().getProperty("local.server.port")
                 + "/monitoring/api/v1/heartbeat";

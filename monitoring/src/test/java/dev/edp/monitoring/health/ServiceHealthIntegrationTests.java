@@ -14,6 +14,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.edp.monitoring.support.MonitoringTest;
 import dev.edp.test.security.TestJwtIssuer;
 import dev.edp.test.service.ServiceSmokeChecks;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +45,9 @@ class ServiceHealthIntegrationTests {
 
     @Autowired
     ApplicationEvents events;
+
+    @Autowired
+    MeterRegistry meters;
 
     HttpServer server;
     final AtomicInteger status = new AtomicInteger(200);
@@ -120,6 +124,35 @@ class ServiceHealthIntegrationTests {
             assertThat(change.up()).isFalse();
             assertThat(change.detail()).isEqualTo("connection refused");
         });
+    }
+
+    /*
+     * Before: the one transaction of all results failed on the refused row, so no instance's health
+     * was recorded, at every check, for as long as that instance was registered.
+     */
+    @Test
+    void aResultPostgresRefusesIsDroppedAloneAndTheOtherInstancesAreRecorded() {
+        String service = "svc-" + UUID.randomUUID();
+        String url = "http://127.0.0.1:" + dev.edp.test.http.StubBackend.closedPort() + "/actuator/health";
+        // service_health.instance is VARCHAR(255): a registry could announce a longer instance id.
+        HealthTarget refused = new HealthTarget(service, "i".repeat(300), url);
+        HealthTarget recorded = new HealthTarget(service, "i-2", url);
+        double before = rejected();
+
+        assertThat(checker.checkAll(List.of(refused, recorded))).extracting(ServiceHealthChanged::instance)
+                .containsExactly("i-2");
+
+        assertThat(jdbc.sql("SELECT instance FROM service_health WHERE service = :s").param("s", service)
+                .query(String.class).list()).containsExactly("i-2");
+        assertThat(jdbc.sql("SELECT count(*) FROM live_event WHERE type = 'service.down' AND data ->> 'service' = :s")
+                .param("s", service).query(Long.class).single()).isEqualTo(1);
+        assertThat(rejected()).isEqualTo(before + 1);
+    }
+
+    double rejected() {
+        var counter = meters.find("edp.monitoring.rejected.reports").tag("kind", "service_health")
+                .tag("reason", "22001").counter();
+        return counter == null ? 0 : counter.count();
     }
 
     @Test

@@ -23,6 +23,7 @@ class ShutdownFlushIntegrationTests {
                 "--spring.datasource.password=" + database.password(), "--server.port=0",
                 "--management.server.port=0", "--eureka.client.enabled=false",
                 "--spring.cloud.discovery.enabled=false", "--edp.device.jwks-uri=" + Devices.jwksUri(),
+                "--edp.monitoring.notifications.secrets-key=dGVzdC1vbmx5LXdlYmhvb2stc2VjcmV0cy1rZXktMzI=",
                 // Only the shutdown can have written what the test finds.
                 "--edp.monitoring.flush-interval=1h");
     }

@@ -10,8 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /** A minimal Server-Sent Events client over the JDK HTTP client, for tests. */
@@ -24,6 +26,7 @@ final class SseClient implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private final CountDownLatch ended = new CountDownLatch(1);
     private final CompletableFuture<HttpResponse<Stream<String>>> response;
 
     private SseClient(CompletableFuture<HttpResponse<Stream<String>>> response) {
@@ -75,6 +78,41 @@ final class SseClient implements AutoCloseable {
         catch (RuntimeException ex) {
             // Closed.
         }
+        finally {
+            ended.countDown();
+        }
+    }
+
+    /**
+     * @param timeout how long to wait
+     * @return whether the server ended the stream within the timeout
+     */
+    boolean awaitEnd(Duration timeout) throws InterruptedException {
+        return ended.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * The events (comments left out) up to and including the first that matches: publishing a
+     * marker after what a test expects and reading up to it shows everything that came before,
+     * without guessing how long "nothing more arrives" takes.
+     * @param last what ends the list
+     * @param timeout how long to wait for it
+     * @return the events received, the matching one last
+     * @throws AssertionError if none matched within the timeout
+     */
+    List<Event> until(Predicate<Event> last, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<Event> received = new ArrayList<>();
+        while (true) {
+            Event event = next(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            if (event == null) {
+                throw new AssertionError("No matching event within " + timeout + "; received " + received);
+            }
+            received.add(event);
+            if (last.test(event)) {
+                return received;
+            }
+        }
     }
 
     /** @return the next non-comment event within the timeout, or null */
@@ -91,16 +129,6 @@ final class SseClient implements AutoCloseable {
     /** @return the next event or comment within the timeout, or null */
     Event nextIncludingComments(Duration timeout) throws InterruptedException {
         return events.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    /** @return events received within the timeout until none arrives for {@code quiet} */
-    List<Event> drain(Duration quiet) throws InterruptedException {
-        List<Event> all = new ArrayList<>();
-        Event event;
-        while ((event = next(quiet)) != null) {
-            all.add(event);
-        }
-        return all;
     }
 
     @Override

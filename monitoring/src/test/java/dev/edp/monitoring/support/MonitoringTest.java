@@ -9,14 +9,19 @@ import java.lang.annotation.Target;
 
 import dev.edp.test.service.EdpServiceTest;
 
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.ContextConfiguration;
 
-/** {@link EdpServiceTest} that trusts the test "E3" of {@link Devices}; one shared context. */
+/**
+ * {@link EdpServiceTest} that trusts the test "E3" of {@link Devices} and asks {@link TestCustomers}
+ * whether customers are active; one shared context.
+ */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @Inherited
 @EdpServiceTest
 @ContextConfiguration(initializers = Devices.Initializer.class)
+@Import(TestCustomers.class)
 public @interface MonitoringTest {
 }

@@ -53,6 +53,18 @@ public final class TestJwtIssuer {
     }
 
     /**
+     * A valid token that expires at a chosen moment (tests of what ends with the token).
+     * @param username the user name
+     * @param customer the customer id claim, or null for none
+     * @param expiry when it expires
+     * @param roles realm roles
+     * @return the compact JWT
+     */
+    public static String tokenExpiringAt(String username, UUID customer, Instant expiry, String... roles) {
+        return sign(KEY, ISSUER, username, customer, expiry, roles);
+    }
+
+    /**
      * A token of the platform's own service client: role {@code platform-service}, no customer.
      * @return the compact JWT
      */

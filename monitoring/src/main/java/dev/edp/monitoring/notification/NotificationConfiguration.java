@@ -1,0 +1,24 @@
+package dev.edp.monitoring.notification;
+
+import org.flywaydb.core.api.migration.JavaMigration;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The key webhook secrets are encrypted with, and the migration that encrypted the existing ones. */
+@Configuration(proxyBeanMethods = false)
+class NotificationConfiguration {
+
+    /** Without a usable key the service does not start (the message says what to set). */
+    @Bean
+    ChannelSecrets channelSecrets(@Value("${edp.monitoring.notifications.secrets-key:}") String key) {
+        return ChannelSecrets.fromConfiguration(key);
+    }
+
+    /** Picked up by Spring Boot's Flyway configuration with the SQL migrations. */
+    @Bean
+    JavaMigration encryptWebhookSecretsMigration(ChannelSecrets secrets) {
+        return new EncryptWebhookSecretsMigration(secrets);
+    }
+}
