@@ -165,33 +165,30 @@ capabilities:
   drop: [ALL]
 {{- end -}}
 
-{{/* The environment every EDP service gets. */}}
+{{/* Settings every EDP service shares that are not secret (ConfigMap <fullname>-config). */}}
+{{- define "edp.sharedConfig" -}}
+EDP_DB_URL: {{ include "edp.jdbcUrl" . | quote }}
+EUREKA_URL: {{ include "edp.registryPeers" . | quote }}
+EDP_REGISTRY_USERNAME: {{ .Values.secrets.registryUsername | quote }}
+EDP_ISSUER_URI: {{ printf "%s/realms/edp" (include "edp.keycloakUrl" .) | quote }}
+EDP_E3_JWKS_URI: {{ printf "http://%s-e3-proxy:9443/actuator/device-jwks" (include "edp.fullname" .) | quote }}
+EDP_LOG_FORMAT: json
+EDP_ENVIRONMENT: {{ .Values.environment | quote }}
+{{- end -}}
+
+{{/* The secrets every EDP service gets (the rest comes from the shared ConfigMap). */}}
 {{- define "edp.commonEnv" -}}
 {{- $secret := include "edp.secretName" . -}}
-- name: EDP_DB_URL
-  value: {{ include "edp.jdbcUrl" . | quote }}
 - name: EDP_DB_USER
   valueFrom:
     secretKeyRef: { name: {{ include "edp.dbSecretName" . }}, key: {{ include "edp.dbUsernameKey" . }} }
 - name: EDP_DB_PASSWORD
   valueFrom:
     secretKeyRef: { name: {{ include "edp.dbSecretName" . }}, key: {{ include "edp.dbPasswordKey" . }} }
-- name: EUREKA_URL
-  value: {{ include "edp.registryPeers" . | quote }}
-- name: EDP_REGISTRY_USERNAME
-  value: {{ .Values.secrets.registryUsername | quote }}
 - name: EDP_REGISTRY_PASSWORD
   valueFrom:
     secretKeyRef: { name: {{ $secret }}, key: registry-password }
-- name: EDP_ISSUER_URI
-  value: {{ printf "%s/realms/edp" (include "edp.keycloakUrl" .) | quote }}
 - name: EDP_SERVICES_CLIENT_SECRET
   valueFrom:
     secretKeyRef: { name: {{ $secret }}, key: services-client-secret }
-- name: EDP_E3_JWKS_URI
-  value: {{ printf "http://%s-e3-proxy:9443/actuator/device-jwks" (include "edp.fullname" .) | quote }}
-- name: EDP_LOG_FORMAT
-  value: json
-- name: EDP_ENVIRONMENT
-  value: {{ .Values.environment | quote }}
 {{- end -}}

@@ -74,8 +74,8 @@ class HelmChartTests {
             }
             assertThat(ofKind(documents, "ServiceMonitor")).as(values).hasSize(1);
             assertThat(ofKind(documents, "PrometheusRule")).as(values).hasSize(1);
-            assertThat(ofKind(documents, "ConfigMap")).as(values + " dashboards")
-                    .extracting(Manifests::name).contains("edp-dashboard-fleet", "edp-dashboard-device-path",
+            assertThat(ofKind(documents, "ConfigMap")).as(values + " dashboards and shared settings")
+                    .extracting(Manifests::name).contains("edp-config", "edp-dashboard-fleet", "edp-dashboard-device-path",
                             "edp-dashboard-pki", "edp-dashboard-services");
             CronJobCheck.pgbackup(named(documents, "CronJob", "edp-pgbackup"), values);
         });
@@ -224,8 +224,10 @@ class HelmChartTests {
         // E3 with several replicas shares its assertion keys through one ReadWriteMany volume.
         Map<String, Object> claim = named(production, "PersistentVolumeClaim", "edp-e3-assertion-keys");
         assertThat(objects(map(claim, "spec").get("accessModes"))).containsExactly("ReadWriteMany");
-        // Registry replicas are Eureka peers: every service lists all three.
-        assertThat(environment(onboarding).get("EUREKA_URL")).asString().contains("edp-service-registry-0.")
+        // Registry replicas are Eureka peers: every service lists all three (shared ConfigMap, envFrom).
+        assertThat(objects(Manifests.findAll(onboarding, "configMapRef"))).singleElement()
+                .satisfies(ref -> assertThat(Manifests.map(Map.of("r", ref), "r")).containsEntry("name", "edp-config"));
+        assertThat(map(named(production, "ConfigMap", "edp-config"), "data").get("EUREKA_URL")).asString().contains("edp-service-registry-0.")
                 .contains("edp-service-registry-1.").contains("edp-service-registry-2.");
     }
 
@@ -329,7 +331,8 @@ class HelmChartTests {
                     .filter(s -> map(s, "metadata", "labels").entrySet().containsAll(selector.entrySet()))
                     .map(Manifests::name).toList();
             assertThat(scraped).containsExactlyInAnyOrderElementsOf(SERVICES.stream().map(s -> "edp-" + s).toList());
-            for (Map<String, Object> dashboard : ofKind(documents, "ConfigMap")) {
+            for (Map<String, Object> dashboard : ofKind(documents, "ConfigMap").stream()
+                    .filter(c -> name(c).startsWith("edp-dashboard-")).toList()) {
                 Map<String, Object> data = map(dashboard, "data");
                 assertThat(map(dashboard, "metadata", "labels")).containsEntry("grafana_dashboard", "1");
                 for (var file : data.entrySet()) {
