@@ -94,7 +94,8 @@ class MetricNamesExistIntegrationTests {
                 URI.create(platform.e3Url() + "/monitoring/api/v1/heartbeat")).timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
+        // 401 without a certificate; 503 if E3 fails closed at that moment - refused and counted either way.
+        assertThat(refused.statusCode()).as(refused.body()).isIn(401, 503);
         HttpResponse<String> enrollment = anonymous.send(HttpRequest.newBuilder(
                 URI.create(platform.e3Url() + "/onboarding/api/v1/enrollments")).timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
