@@ -258,6 +258,10 @@ class HelmChartTests {
                 .hasMessageContaining("no static Vault token");
         assertThatThrownBy(() -> Chart.template(null, "secrets.existingSecret", ""))
                 .hasMessageContaining("create-secrets.sh");
+        // values.schema.json: a misspelt key or an unknown mode fails instead of being ignored.
+        assertThatThrownBy(() -> Chart.template(null, "databse.mode", "cloudnativepg")).hasMessageContaining("databse");
+        assertThatThrownBy(() -> Chart.template(null, "internalTls.mode", "wireguard")).hasMessageContaining("internalTls");
+        assertThatThrownBy(() -> Chart.template(null, "services.e3proxy.replicas", "2")).hasMessageContaining("e3proxy");
     }
 
     @Test
