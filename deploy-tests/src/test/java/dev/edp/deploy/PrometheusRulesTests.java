@@ -105,6 +105,38 @@ class PrometheusRulesTests {
         assertThat(Command.run(List.of(promtool(), "check", "rules", file.toString()), TIMEOUT).exitCode()).isNotZero();
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void composePrometheusConfigLoadsAndScrapesEveryServiceUnderTheJobNameTheRulesUse() throws IOException {
+        Path config = Repository.path("deploy/compose/prometheus/prometheus.yml");
+        Map<String, Object> prometheus = new Yaml().load(Files.readString(config));
+        Map<String, String> targets = new LinkedHashMap<>();
+        for (Map<String, Object> job : (List<Map<String, Object>>) prometheus.get("scrape_configs")) {
+            assertThat(job.get("metrics_path")).isEqualTo("/actuator/prometheus");
+            Map<String, Object> statics = ((List<Map<String, Object>>) job.get("static_configs")).getFirst();
+            targets.put(String.valueOf(job.get("job_name")), ((List<String>) statics.get("targets")).getFirst());
+        }
+        Map<String, String> expected = new LinkedHashMap<>();
+        HelmChartTests.MANAGEMENT_PORTS.forEach((service, port) -> expected.put(service, service + ":" + port));
+        assertThat(targets).isEqualTo(expected);
+        // The service-down alert watches exactly these jobs (Helm's ServiceMonitor names jobs the same way).
+        Map<String, Object> rules = new Yaml().load(Files.readString(RULES));
+        String serviceDown = ((List<Map<String, Object>>) rules.get("groups")).stream()
+                .flatMap(g -> ((List<Map<String, Object>>) g.get("rules")).stream())
+                .filter(r -> "EdpServiceDown".equals(r.get("alert"))).map(r -> String.valueOf(r.get("expr")))
+                .findFirst().orElseThrow();
+        java.util.regex.Matcher jobs = java.util.regex.Pattern.compile("job=~\"([^\"]+)\"").matcher(serviceDown);
+        assertThat(jobs.find()).isTrue();
+        assertThat(Set.of(jobs.group(1).split("\\|"))).isEqualTo(expected.keySet());
+        // promtool checks the whole configuration, with the rule files where compose mounts them from.
+        Path copy = temp.resolve("prometheus.yml");
+        Files.writeString(copy, Files.readString(config).replace("/etc/prometheus/rules/*.yaml",
+                RULES.getParent() + "/*.yaml"));
+        String output = Command.run(List.of(promtool(), "check", "config", copy.toString()), TIMEOUT)
+                .assertSuccess("promtool check config").output();
+        assertThat(output).contains("SUCCESS: 1 rule files found");
+    }
+
     /** {@code dashboard file / panel title / refId -> expr} of every dashboard in the chart. */
     @SuppressWarnings("unchecked")
     static Map<String, String> dashboardExpressions() throws IOException {
