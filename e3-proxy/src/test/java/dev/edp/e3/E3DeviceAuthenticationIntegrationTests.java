@@ -18,6 +18,7 @@ import javax.net.ssl.SSLSocket;
 
 import com.jayway.jsonpath.JsonPath;
 import dev.edp.platform.device.DeviceAssertionVerifier;
+import dev.edp.platform.device.DeviceIdentity;
 import dev.edp.test.http.StubBackend.Received;
 import dev.edp.test.pki.TestPki;
 import dev.edp.test.pki.TestPki.Credential;
@@ -258,8 +259,8 @@ class E3DeviceAuthenticationIntegrationTests extends AbstractE3IntegrationTests 
         String assertion = received.header("X-EDP-Device-Assertion");
         DeviceAssertionVerifier verifier = new DeviceAssertionVerifier(management("/actuator/device-jwks"),
                 "device-management");
-        assertThat(verifier.verify(assertion, "GET", path, query).deviceId()).isEqualTo(
-                dev.edp.platform.device.DeviceIdentity.fromCertificate(device.certificate()).deviceId());
+        assertThat(verifier.verify(assertion, "GET", path, query).deviceId())
+                .isEqualTo(DeviceIdentity.fromCertificate(device.certificate()).deviceId());
         assertThatThrownBy(() -> verifier.verify(assertion, "GET", path, "wait=30")).isInstanceOf(JwtException.class);
         assertThatThrownBy(() -> verifier.verify(assertion, "GET", path, null)).isInstanceOf(JwtException.class);
     }

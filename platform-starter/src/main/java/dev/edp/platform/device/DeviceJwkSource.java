@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Fetches - for whatever reason - happen at most once per {@code minRefetchInterval}: a caller
  * who can reach the service directly could otherwise send assertions with made-up key ids and make
- * every one of them a request to E3. A fetch that fails keeps the set fetched before.
+ * every one of them a request to E3. A fetch that fails keeps the set fetched before, and while one
+ * request refreshes an old set the others use it rather than wait.
  */
 final class DeviceJwkSource implements JWKSource<SecurityContext> {
 
@@ -44,10 +45,12 @@ final class DeviceJwkSource implements JWKSource<SecurityContext> {
     private final Clock clock;
     private final ReentrantLock lock = new ReentrantLock();
 
-    private volatile JWKSet cached;
-    private volatile Instant fetchedAt;
+    /** The keys and when they were fetched, replaced as one. */
+    private record Fetched(JWKSet keys, Instant at) {
+    }
+
+    private volatile Fetched cached;
     private Instant lastAttempt;
-    private volatile int fetches;
     private HttpClient http;
 
     DeviceJwkSource(URI uri, Duration minRefetchInterval, Duration maxAge, Clock clock) {
@@ -59,32 +62,37 @@ final class DeviceJwkSource implements JWKSource<SecurityContext> {
 
     @Override
     public List<JWK> get(JWKSelector selector, SecurityContext context) throws KeySourceException {
-        JWKSet seen = cached;
-        if (seen != null && clock.instant().isBefore(fetchedAt.plus(maxAge))) {
-            List<JWK> matches = selector.select(seen);
-            if (!matches.isEmpty()) {
-                return matches;
+        Fetched seen = cached;
+        List<JWK> known = seen == null ? List.of() : selector.select(seen.keys());
+        if (!known.isEmpty() && clock.instant().isBefore(seen.at().plus(maxAge))) {
+            return known;
+        }
+        if (!known.isEmpty()) {
+            // Old but usable: one request refreshes, the others go on with what is known.
+            if (!lock.tryLock()) {
+                return known;
             }
         }
-        lock.lock();
+        else {
+            lock.lock();
+        }
         try {
-            JWKSet current = cached;
+            Fetched current = cached;
             if (current != null && current != seen) {
                 // Another request fetched while this one waited for the lock.
-                List<JWK> matches = selector.select(current);
+                List<JWK> matches = selector.select(current.keys());
                 if (!matches.isEmpty()) {
                     return matches;
                 }
             }
             Instant now = clock.instant();
             if (lastAttempt != null && now.isBefore(lastAttempt.plus(minRefetchInterval))) {
-                return current == null ? List.of() : selector.select(current);
+                return current == null ? List.of() : selector.select(current.keys());
             }
             lastAttempt = now;
             try {
-                current = fetch();
+                current = new Fetched(fetch(), now);
                 cached = current;
-                fetchedAt = now;
             }
             catch (IOException | ParseException ex) {
                 if (current == null) {
@@ -96,21 +104,15 @@ final class DeviceJwkSource implements JWKSource<SecurityContext> {
                 Thread.currentThread().interrupt();
                 throw new RemoteKeySourceException("Interrupted while fetching E3's JWKS", ex);
             }
-            return selector.select(current);
+            return selector.select(current.keys());
         }
         finally {
             lock.unlock();
         }
     }
 
-    /** @return how many times the JWKS was requested from E3 (tests, diagnostics) */
-    int fetches() {
-        return fetches;
-    }
-
     /** Called under the lock. */
     private JWKSet fetch() throws IOException, ParseException, InterruptedException {
-        fetches++;
         if (http == null) {
             // Built on first use: services that never see an assertion need no client (and no selector thread).
             http = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();

@@ -243,4 +243,20 @@ class DeviceAssertionVerifierTests {
         assertThat(burst.verify(sign(e3Key, claims("monitoring", clock.now, clock.now.plusSeconds(30), "GET", "/x")
                 .build()), "GET", "/x", null).deviceId()).isEqualTo(DEVICE);
     }
+
+    @Test
+    void knownKeysStayUsableWhenE3CannotBeAskedAgain() throws Exception {
+        String path = "/jwks-" + UUID.randomUUID();
+        jwks.script(path, jwksAnswer(e3Key), new Answer(503, "application/problem+json", "{\"status\":503}", 0));
+        MutableClock clock = new MutableClock();
+        DeviceAssertionVerifier cached = new DeviceAssertionVerifier(jwks.url() + path, "monitoring",
+                Duration.ofSeconds(5), clock);
+        cached.verify(sign(e3Key, claims("monitoring", clock.now, clock.now.plusSeconds(30), "GET", "/x").build()),
+                "GET", "/x", null);
+        // Past the cache's lifetime, E3 answers 503: the keys fetched before still verify.
+        clock.now = clock.now.plus(Duration.ofMinutes(6));
+        assertThat(cached.verify(sign(e3Key, claims("monitoring", clock.now, clock.now.plusSeconds(30), "GET", "/x")
+                .build()), "GET", "/x", null).deviceId()).isEqualTo(DEVICE);
+        assertThat(jwks.calls(path)).isEqualTo(2);
+    }
 }
