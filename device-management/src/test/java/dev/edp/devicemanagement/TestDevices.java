@@ -16,6 +16,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.edp.platform.device.DeviceAssertionVerifier;
 import dev.edp.test.http.StubBackend;
 import dev.edp.test.service.ServiceSmokeChecks;
 
@@ -64,11 +65,24 @@ public final class TestDevices {
      * @return E3's assertion for that request
      */
     public static String assertion(UUID device, UUID customer, String method, String path) {
+        return assertion(device, customer, method, path, null);
+    }
+
+    /**
+     * @param device the device
+     * @param customer its customer
+     * @param method the request method
+     * @param path the request path
+     * @param rawQuery the request's raw query string, or null
+     * @return E3's assertion for that request, bound to its query ({@code htq})
+     */
+    public static String assertion(UUID device, UUID customer, String method, String path, String rawQuery) {
         Instant now = Instant.now();
         JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer("edp-e3").subject(device.toString())
                 .audience("device-management").claim("customer_id", customer.toString()).claim("serial", "0a1b")
                 .issueTime(Date.from(now)).notBeforeTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(30)))
-                .claim("htm", method).claim("htp", path).build();
+                .claim("htm", method).claim("htp", path).claim("htq", DeviceAssertionVerifier.queryHash(rawQuery))
+                .build();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(KEY.getKeyID()).build(), claims);
         try {
             jwt.sign(new ECDSASigner(KEY));
@@ -85,18 +99,19 @@ public final class TestDevices {
      * @param device the device
      * @param customer its customer
      * @param ifNoneMatch the ETag it has, or null
-     * @param waitSeconds long-poll seconds, or 0
+     * @param waitSeconds long-poll seconds, or 0 for no {@code wait} parameter
      * @return the response
      */
     public static HttpResponse<String> desiredState(String baseUrl, UUID device, UUID customer, String ifNoneMatch,
             int waitSeconds) {
         String path = "/devices/api/v1/device/desired-state";
+        String query = waitSeconds != 0 ? "wait=" + waitSeconds : null;
         Map<String, String> headers = new java.util.HashMap<>();
-        headers.put("X-EDP-Device-Assertion", assertion(device, customer, "GET", path));
+        headers.put("X-EDP-Device-Assertion", assertion(device, customer, "GET", path, query));
         if (ifNoneMatch != null) {
             headers.put("If-None-Match", ifNoneMatch);
         }
-        return ServiceSmokeChecks.send("GET", baseUrl + path + (waitSeconds > 0 ? "?wait=" + waitSeconds : ""), null,
+        return ServiceSmokeChecks.send("GET", baseUrl + path + (query != null ? "?" + query : ""), null,
                 null, null, headers);
     }
 

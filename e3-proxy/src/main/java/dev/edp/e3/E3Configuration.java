@@ -18,6 +18,7 @@ import dev.edp.e3.assertion.AssertionKeyFile;
 import dev.edp.e3.assertion.DeviceAssertionGlobalFilter;
 import dev.edp.e3.assertion.DeviceAssertionKeys;
 import dev.edp.e3.assertion.DeviceJwksEndpoint;
+import dev.edp.e3.assertion.JwksPublication;
 import dev.edp.e3.device.DeviceAuthenticationWebFilter;
 import dev.edp.e3.device.RateLimiter;
 import dev.edp.e3.tls.E3TlsCustomizer;
@@ -37,6 +38,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
+import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -110,8 +112,13 @@ class E3Configuration {
     }
 
     @Bean
-    DeviceAssertionGlobalFilter deviceAssertionGlobalFilter(DeviceAssertionKeys keys) {
-        return new DeviceAssertionGlobalFilter(keys);
+    JwksPublication jwksPublication(Environment environment) {
+        return new JwksPublication(environment);
+    }
+
+    @Bean
+    DeviceAssertionGlobalFilter deviceAssertionGlobalFilter(DeviceAssertionKeys keys, JwksPublication publication) {
+        return new DeviceAssertionGlobalFilter(keys, publication);
     }
 
     @Bean

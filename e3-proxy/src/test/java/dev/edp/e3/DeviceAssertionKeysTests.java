@@ -1,6 +1,9 @@
 package dev.edp.e3;
 
+import java.io.IOException;
 import java.math.BigInteger;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,16 +20,20 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.SignedJWT;
+import com.sun.net.httpserver.HttpServer;
 import dev.edp.e3.assertion.AssertionKeyFile;
 import dev.edp.e3.assertion.DeviceAssertionKeys;
 import org.junit.jupiter.api.io.TempDir;
 import dev.edp.e3.device.AuthenticatedDevice;
 import dev.edp.e3.device.RateLimiter;
+import dev.edp.platform.device.DeviceAssertionVerifier;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,12 +66,12 @@ class DeviceAssertionKeysTests {
         MutableClock clock = new MutableClock();
         DeviceAssertionKeys keys = new DeviceAssertionKeys(clock, Duration.ofSeconds(30), Duration.ofMinutes(5));
         AuthenticatedDevice device = new AuthenticatedDevice(UUID.randomUUID(), UUID.randomUUID(), BigInteger.TEN, Instant.parse("2026-02-01T00:00:00Z"));
-        String oldKid = SignedJWT.parse(keys.sign(device, "monitoring", "GET", "/x")).getHeader().getKeyID();
+        String oldKid = SignedJWT.parse(keys.sign(device, "monitoring", "GET", "/x", null, "192.0.2.1")).getHeader().getKeyID();
         keys.rotate();
         assertThat((List<Map<String, Object>>) keys.jwks().get("keys")).hasSize(2);
-        assertThat(SignedJWT.parse(keys.sign(device, "monitoring", "GET", "/x")).getHeader().getKeyID()).isEqualTo(oldKid);
+        assertThat(SignedJWT.parse(keys.sign(device, "monitoring", "GET", "/x", null, "192.0.2.1")).getHeader().getKeyID()).isEqualTo(oldKid);
         clock.now = clock.now.plus(Duration.ofMinutes(5));
-        String newKid = SignedJWT.parse(keys.sign(device, "monitoring", "GET", "/x")).getHeader().getKeyID();
+        String newKid = SignedJWT.parse(keys.sign(device, "monitoring", "GET", "/x", null, "192.0.2.1")).getHeader().getKeyID();
         assertThat(newKid).isNotEqualTo(oldKid);
         assertThat((List<Map<String, Object>>) keys.jwks().get("keys")).hasSize(2);
         clock.now = clock.now.plus(Duration.ofSeconds(91));
@@ -84,9 +91,97 @@ class DeviceAssertionKeysTests {
     @Test
     void assertionCarriesTheClientCertificatesNotAfterAsCertExp() throws Exception {
         DeviceAssertionKeys keys = new DeviceAssertionKeys(new MutableClock(), Duration.ofSeconds(30), Duration.ofMinutes(5));
-        var claims = SignedJWT.parse(keys.sign(DEVICE, "monitoring", "GET", "/x")).getJWTClaimsSet();
+        var claims = SignedJWT.parse(keys.sign(DEVICE, "monitoring", "GET", "/x", null, "192.0.2.1")).getJWTClaimsSet();
         assertThat(claims.getLongClaim("cert_exp")).isEqualTo(Instant.parse("2026-03-01T12:00:00Z").getEpochSecond());
         assertThat(claims.getStringClaim("serial")).isEqualTo("abcdef");
+        assertThat(claims.getStringClaim("cip")).isEqualTo("192.0.2.1");
+    }
+
+    @Test
+    void assertionIsBoundToTheQueryAndWithoutADeviceCarriesNoSubject() throws Exception {
+        DeviceAssertionKeys keys = new DeviceAssertionKeys(new MutableClock(), Duration.ofSeconds(30), Duration.ofMinutes(5));
+        var withQuery = SignedJWT.parse(keys.sign(DEVICE, "device-management", "GET", "/d", "wait=30", "192.0.2.1"))
+                .getJWTClaimsSet();
+        assertThat(withQuery.getStringClaim("htq")).isEqualTo(DeviceAssertionVerifier.queryHash("wait=30"))
+                .isNotEqualTo(DeviceAssertionVerifier.queryHash(null));
+        var anonymous = SignedJWT.parse(keys.sign(null, "onboarding", "POST", "/onboarding/api/v1/enrollments", null,
+                "2001:db8::1")).getJWTClaimsSet();
+        assertThat(anonymous.getSubject()).isNull();
+        assertThat(anonymous.getClaims()).doesNotContainKeys("customer_id", "serial", "cert_exp");
+        assertThat(anonymous.getStringClaim("cip")).isEqualTo("2001:db8::1");
+        assertThat(anonymous.getStringClaim("htq")).isEqualTo(DeviceAssertionVerifier.queryHash(null));
+    }
+
+    /** E3's management endpoint as services reach it: the JWKS of whichever key set is current, over HTTP. */
+    static final class JwksServer implements AutoCloseable {
+
+        final AtomicReference<DeviceAssertionKeys> keys = new AtomicReference<>();
+        final HttpServer server;
+
+        JwksServer(DeviceAssertionKeys initial) throws IOException {
+            keys.set(initial);
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/actuator/device-jwks", exchange -> {
+                byte[] body = JSONObjectUtils.toJSONString(keys.get().jwks()).getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, body.length);
+                try (var out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            });
+            server.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + "/actuator/device-jwks";
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void keyRotatedAfterAServiceCachedTheJwksIsAcceptedWhenItStartsSigning() throws Exception {
+        MutableClock clock = new MutableClock();
+        DeviceAssertionKeys keys = new DeviceAssertionKeys(clock, Duration.ofSeconds(30), Duration.ofSeconds(30));
+        try (JwksServer e3 = new JwksServer(keys)) {
+            DeviceAssertionVerifier service = new DeviceAssertionVerifier(e3.url(), "monitoring", Duration.ofSeconds(5),
+                    clock);
+            String oldKid = SignedJWT.parse(keys.sign(DEVICE, "monitoring", "GET", "/x", null, "192.0.2.1")).getHeader()
+                    .getKeyID();
+            assertThat(service.verify(keys.sign(DEVICE, "monitoring", "GET", "/x", null, "192.0.2.1"), "GET", "/x", null)
+                    .deviceId()).isEqualTo(DEVICE.deviceId());
+
+            assertThat(keys.rotateNow()).isTrue();
+            // Published, not signing yet: the service's cached copy is still enough.
+            assertThat(SignedJWT.parse(keys.sign(DEVICE, "monitoring", "GET", "/x", null, "192.0.2.1")).getHeader()
+                    .getKeyID()).isEqualTo(oldKid);
+            clock.now = clock.now.plusSeconds(30);
+            String signedWithNewKey = keys.sign(DEVICE, "monitoring", "GET", "/x", null, "192.0.2.1");
+            assertThat(SignedJWT.parse(signedWithNewKey).getHeader().getKeyID()).isNotEqualTo(oldKid);
+            assertThat(service.verify(signedWithNewKey, "GET", "/x", null).deviceId()).isEqualTo(DEVICE.deviceId());
+        }
+    }
+
+    @Test
+    void freshKeyOfARestartedE3IsAcceptedByAServiceThatCachedThePreviousJwks() throws Exception {
+        MutableClock clock = new MutableClock();
+        DeviceAssertionKeys before = new DeviceAssertionKeys(clock, Duration.ofSeconds(30), Duration.ofMinutes(5));
+        try (JwksServer e3 = new JwksServer(before)) {
+            DeviceAssertionVerifier service = new DeviceAssertionVerifier(e3.url(), "monitoring", Duration.ofSeconds(5),
+                    clock);
+            service.verify(before.sign(DEVICE, "monitoring", "GET", "/x", null, "192.0.2.1"), "GET", "/x", null);
+
+            clock.now = clock.now.plusSeconds(10);
+            // The restarted process signs with its fresh key at once, and publishes it from the start.
+            DeviceAssertionKeys restarted = new DeviceAssertionKeys(clock, Duration.ofSeconds(30), Duration.ofMinutes(5));
+            e3.keys.set(restarted);
+            String assertion = restarted.sign(DEVICE, "monitoring", "GET", "/x", null, "192.0.2.1");
+            assertThat(verifies(assertion, restarted.jwks())).isTrue();
+            assertThat(service.verify(assertion, "GET", "/x", null).deviceId()).isEqualTo(DEVICE.deviceId());
+        }
     }
 
     @Test
@@ -107,8 +202,8 @@ class DeviceAssertionKeysTests {
             DeviceAssertionKeys b = second.get();
             assertThat(a.jwks()).isEqualTo(b.jwks());
             assertThat((List<?>) a.jwks().get("keys")).hasSize(1);
-            assertThat(verifies(a.sign(DEVICE, "monitoring", "GET", "/x"), b.jwks())).isTrue();
-            assertThat(verifies(b.sign(DEVICE, "monitoring", "GET", "/x"), a.jwks())).isTrue();
+            assertThat(verifies(a.sign(DEVICE, "monitoring", "GET", "/x", null, "192.0.2.1"), b.jwks())).isTrue();
+            assertThat(verifies(b.sign(DEVICE, "monitoring", "GET", "/x", null, "192.0.2.1"), a.jwks())).isTrue();
         }
         assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
         assertThat(Files.readString(file)).contains("\"d\"");
@@ -126,7 +221,7 @@ class DeviceAssertionKeysTests {
                 Duration.ofMinutes(5), Duration.ofHours(24));
         DeviceAssertionKeys b = DeviceAssertionKeys.shared(new AssertionKeyFile(file), clock, Duration.ofSeconds(30),
                 Duration.ofMinutes(5), Duration.ofHours(24));
-        String oldKid = SignedJWT.parse(b.sign(DEVICE, "monitoring", "GET", "/x")).getHeader().getKeyID();
+        String oldKid = SignedJWT.parse(b.sign(DEVICE, "monitoring", "GET", "/x", null, "192.0.2.1")).getHeader().getKeyID();
 
         assertThat(a.rotateNow()).isTrue();
         assertThat(a.rotateNow()).as("a second rotation while one is pending adds nothing").isFalse();
@@ -134,12 +229,12 @@ class DeviceAssertionKeysTests {
 
         assertThat(a.jwks()).isEqualTo(b.jwks());
         assertThat((List<?>) b.jwks().get("keys")).hasSize(2);
-        String beforeSwitch = b.sign(DEVICE, "monitoring", "GET", "/x");
+        String beforeSwitch = b.sign(DEVICE, "monitoring", "GET", "/x", null, "192.0.2.1");
         assertThat(SignedJWT.parse(beforeSwitch).getHeader().getKeyID()).isEqualTo(oldKid);
 
         clock.now = clock.now.plus(Duration.ofMinutes(5));
-        String fromA = a.sign(DEVICE, "monitoring", "GET", "/x");
-        String fromB = b.sign(DEVICE, "monitoring", "GET", "/x");
+        String fromA = a.sign(DEVICE, "monitoring", "GET", "/x", null, "192.0.2.1");
+        String fromB = b.sign(DEVICE, "monitoring", "GET", "/x", null, "192.0.2.1");
         assertThat(SignedJWT.parse(fromA).getHeader().getKeyID()).isEqualTo(SignedJWT.parse(fromB).getHeader().getKeyID())
                 .isNotEqualTo(oldKid);
         assertThat(verifies(fromA, b.jwks())).isTrue();

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -16,13 +17,18 @@ import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
 
 import com.jayway.jsonpath.JsonPath;
+import dev.edp.platform.device.DeviceAssertionVerifier;
+import dev.edp.platform.device.DeviceIdentity;
 import dev.edp.test.http.StubBackend.Received;
 import dev.edp.test.pki.TestPki;
 import dev.edp.test.pki.TestPki.Credential;
+import dev.edp.test.security.TestJwtIssuer;
+import dev.edp.test.service.ServiceSmokeChecks;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 
 import static dev.edp.e3.E3IntegrationTestSupport.PKI;
@@ -68,15 +74,28 @@ class E3DeviceAuthenticationIntegrationTests extends AbstractE3IntegrationTests 
         assertThat(jwt.getAudience()).containsExactly("monitoring");
         assertThat(jwt.getClaimAsString("iss")).isEqualTo("edp-e3");
         assertThat(jwt.getExpiresAt()).isBeforeOrEqualTo(jwt.getIssuedAt().plusSeconds(60));
+        assertThat(jwt.getClaimAsString("cip")).isEqualTo("127.0.0.1");
+        assertThat(jwt.getClaimAsString("htq")).isEqualTo(DeviceAssertionVerifier.queryHash(null));
     }
 
     @Test
-    void spoofedIdentityHeaderOnPublicPathIsStrippedAndNotReplaced() {
+    void spoofedIdentityHeaderOnPublicPathIsReplacedByE3sOwnWithoutADevice() throws Exception {
         String path = "/onboarding/api/v1/enrollments";
-        send(noCertificate(), "POST", url(path), "{}", Map.of("X-EDP-Device-Assertion", "forged"));
-        Received received = onboarding.received().stream().filter(r -> r.pathAndQuery().equals(path)).findFirst()
-                .orElseThrow();
-        assertThat(received.header("X-EDP-Device-Assertion")).isNull();
+        String query = "spoof=" + UUID.randomUUID();
+        UUID victim = UUID.randomUUID();
+        send(noCertificate(), "POST", url(path + "?" + query), "{}", Map.of("X-EDP-Device-Assertion", "forged",
+                "X-EDP-Device-Id", victim.toString()));
+        Received received = onboarding.received().stream().filter(r -> r.pathAndQuery().equals(path + "?" + query))
+                .findFirst().orElseThrow();
+        assertThat(received.header("X-EDP-Device-Id")).isNull();
+        String assertion = received.header("X-EDP-Device-Assertion");
+        assertThat(assertion).isNotEqualTo("forged").isNotNull();
+        Jwt jwt = NimbusJwtDecoder.withJwkSetUri(management("/actuator/device-jwks"))
+                .jwsAlgorithm(SignatureAlgorithm.ES256).build().decode(assertion);
+        assertThat(jwt.getSubject()).isNull();
+        assertThat(jwt.getClaims()).doesNotContainKeys("customer_id", "serial", "cert_exp");
+        assertThat(jwt.getAudience()).containsExactly("onboarding");
+        assertThat(jwt.getClaimAsString("cip")).isEqualTo("127.0.0.1");
     }
 
     @Test
@@ -101,6 +120,29 @@ class E3DeviceAuthenticationIntegrationTests extends AbstractE3IntegrationTests 
                 .statusCode()).isEqualTo(401);
         assertThat(get(client(TestPki.selfSigned(customer, UUID.randomUUID()).sslContext(PKI.root())), url(HEARTBEAT))
                 .statusCode()).isEqualTo(401);
+        assertThat(monitoring.received()).noneMatch(r -> r.pathAndQuery().equals(HEARTBEAT));
+    }
+
+    @Test
+    void chainFromAnImpostorCaWithThePlatformCasNamesIsPresentedAndRefused() throws Exception {
+        // Same subject names as the platform's root and issuing CA, other keys: a client that ignores
+        // the acceptable-issuers list (or matches it by name) presents it in the handshake.
+        TestPki impostor = TestPki.create("EDP");
+        Credential device = impostor.device(UUID.randomUUID(), UUID.randomUUID());
+        assertThat(device.certificate().getIssuerX500Principal()).isEqualTo(PKI.issuing().getSubjectX500Principal());
+        List<Credential> refused = List.of(device, TestPki.create("Foreign").device(UUID.randomUUID(), UUID.randomUUID()),
+                TestPki.selfSigned(UUID.randomUUID(), UUID.randomUUID()));
+        for (Credential credential : refused) {
+            SSLContext context = E3IntegrationTestSupport.presentingRegardless(credential, PKI.root());
+            try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("localhost", port)) {
+                socket.setSoTimeout(10_000);
+                socket.startHandshake();
+                assertThat(socket.getSession().getLocalCertificates()).as("the client sent its chain")
+                        .isNotNull().startsWith(credential.certificate());
+                assertThat(exchange(socket, HEARTBEAT)).startsWith("HTTP/1.1 401")
+                        .contains("\"code\":\"DEVICE_CERTIFICATE_INVALID\"");
+            }
+        }
         assertThat(monitoring.received()).noneMatch(r -> r.pathAndQuery().equals(HEARTBEAT));
     }
 
@@ -148,21 +190,6 @@ class E3DeviceAuthenticationIntegrationTests extends AbstractE3IntegrationTests 
     }
 
     @Test
-    void tooManyRequestsFromOneDeviceAre429() {
-        HttpClient device = client(PKI.device(UUID.randomUUID(), UUID.randomUUID()).sslContext(PKI.root()));
-        HttpResponse<String> limited = null;
-        for (int i = 0; i < 60 && limited == null; i++) {
-            HttpResponse<String> response = get(device, url("/devices/api/v1/device/desired-state"));
-            if (response.statusCode() == 429) {
-                limited = response;
-            }
-        }
-        assertThat(limited).isNotNull();
-        assertProblem(limited, 429, "TOO_MANY_REQUESTS");
-        assertThat(limited.headers().firstValue("Retry-After")).isPresent();
-    }
-
-    @Test
     void oversizedRequestIs413() {
         HttpClient device = client(PKI.device(UUID.randomUUID(), UUID.randomUUID()).sslContext(PKI.root()));
         String body = "{\"x\":\"" + "a".repeat(100 * 1024) + "\"}";
@@ -171,16 +198,71 @@ class E3DeviceAuthenticationIntegrationTests extends AbstractE3IntegrationTests 
 
     @Test
     void managementPortIsPlainHttpAndReportsDeviceTrust() {
-        var health = dev.edp.test.service.ServiceSmokeChecks.send("GET",
-                "http://localhost:" + managementPort + "/actuator/health", null, null);
-        assertThat(health.statusCode()).isEqualTo(200);
+        HttpResponse<String> anonymous = ServiceSmokeChecks.send("GET", management("/actuator/health"), null, null);
+        assertThat(anonymous.statusCode()).isEqualTo(200);
+        assertThat(JsonPath.<String>read(anonymous.body(), "$.status")).isEqualTo("UP");
+        assertThat(JsonPath.<Map<String, Object>>read(anonymous.body(), "$")).doesNotContainKey("components");
+        HttpResponse<String> health = ServiceSmokeChecks.send("GET", management("/actuator/health"), null, null,
+                TestJwtIssuer.serviceToken());
         assertThat(JsonPath.<String>read(health.body(), "$.components.deviceTrust.status")).isEqualTo("UP");
-        var jwks = dev.edp.test.service.ServiceSmokeChecks.send("GET",
-                "http://localhost:" + managementPort + "/actuator/device-jwks", null, null);
+        var jwks = ServiceSmokeChecks.send("GET", management("/actuator/device-jwks"), null, null);
         assertThat(JsonPath.<List<String>>read(jwks.body(), "$.keys[*].alg")).contains("ES256");
-        var metrics = dev.edp.test.service.ServiceSmokeChecks.send("GET",
-                "http://localhost:" + managementPort + "/actuator/prometheus", null, null);
+        var metrics = ServiceSmokeChecks.send("GET", management("/actuator/prometheus"), null, null);
         assertThat(metrics.body()).contains("edp_e3_fail_closed").contains("edp_e3_crl_age_seconds");
+    }
+
+    @Test
+    void rotatingTheAssertionKeyNeedsThePlatformServiceToken() {
+        String rotate = management("/actuator/device-jwks");
+        List<String> before = JsonPath.read(ServiceSmokeChecks.send("GET", rotate, null, null).body(), "$.keys[*].kid");
+        assertProblem(ServiceSmokeChecks.send("POST", rotate, null, null), 401, "UNAUTHORIZED");
+        assertProblem(ServiceSmokeChecks.send("POST", rotate, null, null,
+                TestJwtIssuer.forgedToken("mallory", null, "platform-service")), 401, "UNAUTHORIZED");
+        assertProblem(ServiceSmokeChecks.send("POST", rotate, null, null,
+                TestJwtIssuer.token("root", null, "platform-admin")), 403, "FORBIDDEN");
+        assertThat(JsonPath.<List<String>>read(ServiceSmokeChecks.send("GET", rotate, null, null).body(), "$.keys[*].kid"))
+                .as("nothing rotated").isEqualTo(before);
+
+        HttpResponse<String> rotated = ServiceSmokeChecks.send("POST", rotate, null, null, TestJwtIssuer.serviceToken());
+        assertThat(rotated.statusCode()).as(rotated.body()).isEqualTo(200);
+        assertThat(JsonPath.<List<String>>read(rotated.body(), "$.jwks.keys[*].kid")).containsAll(before)
+                .hasSizeGreaterThan(before.size());
+    }
+
+    @Test
+    void everyRoutedRequestCarriesTheClientAddressE3SawNotTheOneAClientClaims() throws Exception {
+        String path = "/onboarding/api/v1/enrollments";
+        DeviceAssertionVerifier verifier = new DeviceAssertionVerifier(management("/actuator/device-jwks"), "onboarding");
+        for (String local : List.of("127.0.0.1", "127.0.0.2")) {
+            HttpClient client = HttpClient.newBuilder().sslContext(TestPki.trustingOnly(PKI.root()))
+                    .version(HttpClient.Version.HTTP_1_1).localAddress(InetAddress.getByName(local)).build();
+            String query = "attempt=" + UUID.randomUUID();
+            send(client, "POST", url(path + "?" + query), "{}", Map.of("X-Forwarded-For", "203.0.113.9",
+                    "Forwarded", "for=203.0.113.9", "X-Real-IP", "203.0.113.9"));
+            Received received = onboarding.received().stream()
+                    .filter(r -> r.pathAndQuery().equals(path + "?" + query)).findFirst().orElseThrow();
+            String assertion = received.header("X-EDP-Device-Assertion");
+            assertThat(verifier.verifiedClientAddress(assertion, "POST", path, query)).isEqualTo(local);
+            // No device certificate: no device, so no service takes it for a device's request.
+            assertThatThrownBy(() -> verifier.verify(assertion, "POST", path, query)).isInstanceOf(JwtException.class);
+        }
+    }
+
+    @Test
+    void assertionIsBoundToTheQueryTheBackendReceives() {
+        Credential device = PKI.device(UUID.randomUUID(), UUID.randomUUID());
+        String path = "/devices/api/v1/device/desired-state";
+        String query = "wait=1&q=a%20b%2Fc&empty=&x=%E2%82%AC+~";
+        assertThat(get(client(device.sslContext(PKI.root())), url(path + "?" + query)).statusCode()).isEqualTo(200);
+        Received received = devices.received().stream().filter(r -> r.pathAndQuery().equals(path + "?" + query))
+                .findFirst().orElseThrow();
+        String assertion = received.header("X-EDP-Device-Assertion");
+        DeviceAssertionVerifier verifier = new DeviceAssertionVerifier(management("/actuator/device-jwks"),
+                "device-management");
+        assertThat(verifier.verify(assertion, "GET", path, query).deviceId())
+                .isEqualTo(DeviceIdentity.fromCertificate(device.certificate()).deviceId());
+        assertThatThrownBy(() -> verifier.verify(assertion, "GET", path, "wait=30")).isInstanceOf(JwtException.class);
+        assertThatThrownBy(() -> verifier.verify(assertion, "GET", path, null)).isInstanceOf(JwtException.class);
     }
 
     /** One HTTP/1.1 request on an open connection; returns the status line and body. */

@@ -11,6 +11,8 @@ import dev.edp.test.http.StubBackend;
 import dev.edp.test.http.StubBackend.Answer;
 import dev.edp.test.pki.TestPki;
 import dev.edp.test.pki.TestPki.Credential;
+import dev.edp.test.security.TestJwtIssuer;
+import dev.edp.test.security.WithTestJwtIssuer;
 import dev.edp.test.service.ServiceSmokeChecks;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * be refreshed for longer, health and metrics say so, onboarding keeps working, and traffic passes
  * again once the CRL can be fetched.
  */
+@WithTestJwtIssuer
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = { "management.server.port=0", "eureka.client.enabled=false",
                 "edp.e3.revocation-max-age=2s", "edp.e3.crl-refresh-interval=200ms" })
@@ -88,8 +91,10 @@ class E3FailClosedIntegrationTests {
         return value;
     }
 
+    /** Health details need the platform's service token (anonymous callers see the status only). */
     String management(String path) {
-        return ServiceSmokeChecks.send("GET", "http://localhost:" + managementPort + path, null, null).body();
+        return ServiceSmokeChecks.send("GET", "http://localhost:" + managementPort + path, null, null,
+                TestJwtIssuer.serviceToken()).body();
     }
 
     @Test

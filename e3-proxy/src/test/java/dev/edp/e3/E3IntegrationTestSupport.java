@@ -3,16 +3,26 @@ package dev.edp.e3;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.Principal;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Map;
 
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
 
 import dev.edp.test.pki.TestPki;
 import dev.edp.test.pki.TestPki.Credential;
@@ -61,6 +71,63 @@ final class E3IntegrationTestSupport {
         }
         catch (IOException ex) {
             throw new UncheckedIOException(ex);
+        }
+    }
+
+    /**
+     * A client context that presents the credential's chain in every handshake, whichever issuers the
+     * server names as acceptable (the JDK's own key manager would send nothing for a foreign CA).
+     */
+    static SSLContext presentingRegardless(Credential credential, X509Certificate trustedServerCa) {
+        X509ExtendedKeyManager keys = new X509ExtendedKeyManager() {
+
+            @Override
+            public String[] getClientAliases(String keyType, Principal[] issuers) {
+                return new String[] { "device" };
+            }
+
+            @Override
+            public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+                return "device";
+            }
+
+            @Override
+            public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
+                return "device";
+            }
+
+            @Override
+            public String[] getServerAliases(String keyType, Principal[] issuers) {
+                return null;
+            }
+
+            @Override
+            public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+                return null;
+            }
+
+            @Override
+            public X509Certificate[] getCertificateChain(String alias) {
+                return credential.chain().toArray(X509Certificate[]::new);
+            }
+
+            @Override
+            public PrivateKey getPrivateKey(String alias) {
+                return credential.key();
+            }
+        };
+        try {
+            KeyStore trusted = KeyStore.getInstance("PKCS12");
+            trusted.load(null, null);
+            trusted.setCertificateEntry("ca", trustedServerCa);
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(trusted);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(new KeyManager[] { keys }, trust.getTrustManagers(), null);
+            return context;
+        }
+        catch (GeneralSecurityException | IOException ex) {
+            throw new IllegalStateException(ex);
         }
     }
 

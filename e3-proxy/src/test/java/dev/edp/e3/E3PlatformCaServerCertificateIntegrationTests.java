@@ -17,6 +17,7 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
 import dev.edp.test.pki.TestPki;
+import dev.edp.test.security.WithTestJwtIssuer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Value;
@@ -32,6 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * handshakes that validate against the platform root with hostname checks, publishes the CA chain
  * file, and renews at two thirds of the (here 9-second) lifetime without restart.
  */
+@WithTestJwtIssuer
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = { "management.server.port=0", "eureka.client.enabled=false",
                 "edp.e3.tls.server-certificate=platform-ca", "edp.e3.tls.retry-interval=300ms",
@@ -65,7 +67,8 @@ class E3PlatformCaServerCertificateIntegrationTests {
         assertThat(com.nimbusds.jose.jwk.JWKSet.parse(Files.readString(KEYS_FILE)).getKeys()).hasSize(1)
                 .allMatch(com.nimbusds.jose.jwk.JWK::isPrivate);
         var rotated = dev.edp.test.service.ServiceSmokeChecks.send("POST",
-                "http://localhost:" + managementPort + "/actuator/device-jwks", null, null);
+                "http://localhost:" + managementPort + "/actuator/device-jwks", null, null,
+                dev.edp.test.security.TestJwtIssuer.serviceToken());
         assertThat(rotated.statusCode()).as(rotated.body()).isEqualTo(200);
         assertThat(com.jayway.jsonpath.JsonPath.<Boolean>read(rotated.body(), "$.rotated")).isTrue();
         assertThat(com.nimbusds.jose.jwk.JWKSet.parse(Files.readString(KEYS_FILE)).getKeys()).hasSize(2);

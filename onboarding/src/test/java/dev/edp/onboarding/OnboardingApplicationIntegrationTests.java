@@ -25,6 +25,11 @@ class OnboardingApplicationIntegrationTests {
     }
 
     @Test
+    void managementPortHidesHealthDetailsAndRefusesWritesWithoutTheServiceToken() {
+        checks.assertManagementPortGuarded();
+    }
+
+    @Test
     void answersStatusUnderItsApiPrefix() {
         checks.assertStatusEndpoint("/api/onboarding", "onboarding");
     }

@@ -34,6 +34,7 @@ import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.edp.onboarding.pki.Pem;
+import dev.edp.platform.device.DeviceAssertionVerifier;
 import dev.edp.test.http.StubBackend;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -105,6 +106,40 @@ public final class TestServices {
                 .audience("onboarding").claim("customer_id", customer.toString()).claim("serial", serial)
                 .issueTime(Date.from(now)).notBeforeTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(30)))
                 .claim("htm", method).claim("htp", path).build();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(E3_KEY.getKeyID()).build(), claims);
+        try {
+            jwt.sign(new ECDSASigner(key));
+        }
+        catch (JOSEException ex) {
+            throw new IllegalStateException(ex);
+        }
+        return jwt.serialize();
+    }
+
+    /**
+     * E3's assertion for a request without a device certificate (enrollment): no device, only the
+     * client address E3 saw, bound to the request.
+     * @param method request method
+     * @param path request path
+     * @param rawQuery raw query, or null
+     * @param clientAddress the client's address
+     * @return the signed assertion
+     */
+    public static String clientAssertion(String method, String path, String rawQuery, String clientAddress) {
+        return signClient(E3_KEY, method, path, rawQuery, clientAddress);
+    }
+
+    /** Like {@link #clientAssertion}, but signed with a key E3 does not have. */
+    public static String forgedClientAssertion(String method, String path, String rawQuery, String clientAddress) {
+        return signClient(FORGER_KEY, method, path, rawQuery, clientAddress);
+    }
+
+    private static String signClient(ECKey key, String method, String path, String rawQuery, String clientAddress) {
+        Instant now = Instant.now();
+        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer("edp-e3").audience("onboarding")
+                .issueTime(Date.from(now)).notBeforeTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(30)))
+                .jwtID(UUID.randomUUID().toString()).claim("htm", method).claim("htp", path)
+                .claim("htq", DeviceAssertionVerifier.queryHash(rawQuery)).claim("cip", clientAddress).build();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(E3_KEY.getKeyID()).build(), claims);
         try {
             jwt.sign(new ECDSASigner(key));

@@ -4,11 +4,13 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.edp.platform.device.DevicePrincipal;
+import dev.edp.platform.device.LongPoll;
 import dev.edp.platform.problem.EdpException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
+import org.springframework.core.env.Environment;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -22,36 +24,40 @@ import org.springframework.web.context.request.async.DeferredResult;
 /**
  * The device side (through E3): a device fetches what it should run. Cheap to repeat: a strong
  * ETag, {@code If-None-Match} answers 304, and {@code wait=N} holds the request (without a thread)
- * until the state changes or N seconds passed.
+ * until the state changes or N seconds passed. N is clamped to {@code edp.device.long-poll.max-wait}
+ * (the starter's {@link LongPoll}; E3 derives its response timeout from the same setting), so a
+ * long-poll always ends here before E3 gives up on it.
  */
 @RestController
 @Tag(name = "Device: desired state", description = "For device agents, through E3")
 class DesiredStateController {
 
-    static final int MAX_WAIT_SECONDS = 60;
-
     private final DesiredStateRepository states;
     private final DesiredStateWaiters waiters;
+    private final long maxWaitMillis;
 
-    DesiredStateController(DesiredStateRepository states, DesiredStateWaiters waiters) {
+    DesiredStateController(DesiredStateRepository states, DesiredStateWaiters waiters, Environment environment) {
         this.states = states;
         this.waiters = waiters;
+        this.maxWaitMillis = LongPoll.maxWait(environment).toMillis();
     }
 
     @GetMapping("/devices/api/v1/device/desired-state")
     @Operation(summary = "What this device should run; 304 for an unchanged If-None-Match, long-poll with wait")
     DeferredResult<ResponseEntity<DesiredStateResponse>> desiredState(DevicePrincipal device,
             @RequestHeader(value = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
-            @Parameter(description = "seconds to wait for a change when If-None-Match is current, 0 to 60")
+            @Parameter(description = "seconds to wait for a change when If-None-Match is current, 0 or more; "
+                    + "held at most edp.device.long-poll.max-wait (30 s by default)")
             @RequestParam(defaultValue = "0") int wait) {
-        if (wait < 0 || wait > MAX_WAIT_SECONDS) {
+        if (wait < 0) {
             throw new EdpException(HttpStatus.BAD_REQUEST, "INVALID_WAIT", "Invalid wait",
-                    "wait must be between 0 and " + MAX_WAIT_SECONDS + " seconds.");
+                    "wait must be 0 or more seconds.");
         }
+        long waitMillis = Math.min(wait * 1000L, maxWaitMillis);
         // The answer is written in an ASYNC dispatch, which the device filter chain authorizes again, but
-        DeferredResult<ResponseEntity<DesiredStateResponse>> result = new DeferredResult<>(wait * 1000L + 1000L);
+        DeferredResult<ResponseEntity<DesiredStateResponse>> result = new DeferredResult<>(waitMillis + 1000L);
         DesiredState current = current(device);
-        if (!matches(ifNoneMatch, current.etag()) || wait == 0) {
+        if (!matches(ifNoneMatch, current.etag()) || waitMillis == 0) {
             result.setResult(answer(current, ifNoneMatch));
             return result;
         }

@@ -1,21 +1,35 @@
 package dev.edp.e3.assertion;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
 import reactor.core.publisher.Mono;
 
 import dev.edp.e3.device.AuthenticatedDevice;
+import dev.edp.platform.problem.Problems;
+import dev.edp.platform.security.ProblemSecurityHandlers;
 
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * Forwards the verified device to the backend as {@value #HEADER}: a JWT signed by E3 (see
- * {@link DeviceAssertionKeys}) for the route's service (audience = the service's registry name),
- * bound to the request's method and path. Requests without a verified device get no header
- * (and any such header a client sent was already stripped).
+ * Forwards E3's view of every routed request to the backend as {@value #HEADER}: a JWT signed by E3
+ * (see {@link DeviceAssertionKeys}) for the route's service (audience = the service's registry
+ * name), bound to the request's method, path and query, with the client's address as E3 saw it
+ * (the TCP peer: E3 terminates the devices' TLS itself) and, when E3 verified a device certificate
+ * on this request, the device. Requests without a device (enrollment, EST, CRL downloads) thus
+ * still tell the backend who is calling, so onboarding can throttle per client instead of per E3.
+ * Any such header a client sent was already stripped.
+ * <p>
+ * Until E3's JWKS is served ({@link JwksPublication}: the first moments of every start), routed
+ * requests get {@code 503 SERVICE_UNAVAILABLE} with {@code Retry-After: 1} instead of an assertion
+ * no service could verify yet.
  */
 public final class DeviceAssertionGlobalFilter implements GlobalFilter, Ordered {
 
@@ -23,10 +37,15 @@ public final class DeviceAssertionGlobalFilter implements GlobalFilter, Ordered 
     public static final String HEADER = "X-EDP-Device-Assertion";
 
     private final DeviceAssertionKeys keys;
+    private final JwksPublication publication;
 
-    /** @param keys the signing keys */
-    public DeviceAssertionGlobalFilter(DeviceAssertionKeys keys) {
+    /**
+     * @param keys the signing keys
+     * @param publication whether the keys are served to the services yet
+     */
+    public DeviceAssertionGlobalFilter(DeviceAssertionKeys keys, JwksPublication publication) {
         this.keys = keys;
+        this.publication = publication;
     }
 
     @Override
@@ -36,16 +55,30 @@ public final class DeviceAssertionGlobalFilter implements GlobalFilter, Ordered 
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
-        AuthenticatedDevice device = exchange.getAttribute(AuthenticatedDevice.ATTRIBUTE);
         Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
-        if (device == null || route == null) {
+        InetSocketAddress peer = exchange.getRequest().getRemoteAddress();
+        if (route == null || peer == null || peer.getAddress() == null) {
             return chain.filter(exchange);
         }
+        if (!publication.published()) {
+            exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, "1");
+            return ProblemSecurityHandlers.write(exchange, Problems.of(HttpStatus.SERVICE_UNAVAILABLE,
+                    "SERVICE_UNAVAILABLE", "E3 is starting", "E3 is not ready to forward requests yet. Retry shortly."));
+        }
+        AuthenticatedDevice device = exchange.getAttribute(AuthenticatedDevice.ATTRIBUTE);
         String audience = route.getUri().getHost() != null ? route.getUri().getHost() : route.getId();
         String assertion = keys.sign(device, audience, exchange.getRequest().getMethod().name(),
-                exchange.getRequest().getPath().value());
+                exchange.getRequest().getPath().value(), exchange.getRequest().getURI().getRawQuery(),
+                clientAddress(peer.getAddress()));
         return chain.filter(exchange.mutate()
                 .request(request -> request.headers(headers -> headers.set(HEADER, assertion)))
                 .build());
+    }
+
+    /** The address without an IPv6 scope ({@code %eth0}): services compare addresses, not interfaces. */
+    static String clientAddress(InetAddress address) {
+        String text = address.getHostAddress();
+        int scope = text.indexOf('%');
+        return scope < 0 ? text : text.substring(0, scope);
     }
 }

@@ -25,6 +25,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
 import dev.edp.e3.device.AuthenticatedDevice;
+import dev.edp.platform.device.DeviceAssertionVerifier;
 
 /**
  * E3's ES256 keys for the device identity assertion, and the signing.
@@ -186,32 +187,43 @@ public final class DeviceAssertionKeys {
     }
 
     /**
-     * Signs an assertion for a device.
-     * @param device the verified device
+     * Signs E3's assertion for one routed request: bound to the service (audience), method, raw
+     * path and raw query ({@code htq}: base64url SHA-256 of the query as sent, the empty string when
+     * there is none), carrying the client's address as E3 saw it ({@code cip}) and, for a request
+     * with a verified device certificate, the device ({@code sub}, {@code customer_id},
+     * {@code serial}, {@code cert_exp}). Without a device there is no {@code sub}: services can then
+     * read the address but never take the request for a device's.
+     * @param device the verified device, or null when the request has none
      * @param audience the service the request goes to
      * @param method the HTTP method
-     * @param path the request path
+     * @param path the raw request path
+     * @param rawQuery the raw query string (without {@code ?}), or null
+     * @param clientAddress the client's IP address (TCP peer of the TLS connection)
      * @return the compact JWS
      */
-    public String sign(AuthenticatedDevice device, String audience, String method, String path) {
+    public String sign(AuthenticatedDevice device, String audience, String method, String path, String rawQuery,
+            String clientAddress) {
         Instant now = clock.instant();
         Entry entry = signing(now);
-        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer(ISSUER)
-                .subject(device.deviceId().toString())
                 .audience(audience)
                 .issueTime(Date.from(now))
                 .notBeforeTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(ttl)))
                 .jwtID(UUID.randomUUID().toString())
-                .claim("customer_id", device.customerId().toString())
-                .claim("serial", device.serial().toString(16))
-                .claim("cert_exp", device.certificateNotAfter().getEpochSecond())
                 .claim("htm", method)
                 .claim("htp", path)
-                .build();
+                .claim("htq", queryHash(rawQuery))
+                .claim("cip", clientAddress);
+        if (device != null) {
+            claims.subject(device.deviceId().toString())
+                    .claim("customer_id", device.customerId().toString())
+                    .claim("serial", device.serial().toString(16))
+                    .claim("cert_exp", device.certificateNotAfter().getEpochSecond());
+        }
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(entry.key().getKeyID())
-                .type(JOSEObjectType.JWT).build(), claims);
+                .type(JOSEObjectType.JWT).build(), claims.build());
         try {
             jwt.sign(entry.signer());
         }
@@ -219,6 +231,14 @@ public final class DeviceAssertionKeys {
             throw new IllegalStateException("Cannot sign the device assertion", ex);
         }
         return jwt.serialize();
+    }
+
+    /**
+     * @param rawQuery the raw query, or null
+     * @return the {@code htq} claim: base64url (no padding) of its SHA-256, as the services' verifier computes it
+     */
+    static String queryHash(String rawQuery) {
+        return DeviceAssertionVerifier.queryHash(rawQuery);
     }
 
     private Entry signing(Instant now) {

@@ -11,6 +11,7 @@ import dev.edp.onboarding.OnboardingMetrics;
 import dev.edp.onboarding.pki.CsrRejectedException;
 import dev.edp.onboarding.pki.Pem;
 import dev.edp.onboarding.RequestBodies;
+import dev.edp.platform.device.CallerAddress;
 import dev.edp.platform.problem.EdpException;
 import jakarta.servlet.http.HttpServletRequest;
 import tools.jackson.core.JacksonException;
@@ -45,14 +46,18 @@ class EnrollmentController {
     private final JsonMapper json;
     private final OnboardingMetrics metrics;
     private final FailureThrottle throttle;
+    private final CallerAddress callers;
 
-    EnrollmentController(EnrollmentService enrollments, JsonMapper json, OnboardingMetrics metrics,
+    EnrollmentController(EnrollmentService enrollments, JsonMapper json, OnboardingMetrics metrics, CallerAddress callers,
             @Value("${edp.onboarding.enrollment.max-failures:20}") int maxFailures,
+            @Value("${edp.onboarding.enrollment.global-max-failures:1000}") int globalMaxFailures,
             @Value("${edp.onboarding.enrollment.failure-window:PT1M}") Duration window) {
         this.enrollments = enrollments;
         this.json = json;
         this.metrics = metrics;
-        this.throttle = new FailureThrottle(maxFailures, window, Clock.systemUTC());
+        this.callers = callers;
+        this.throttle = new FailureThrottle(maxFailures, globalMaxFailures, window, Clock.systemUTC(),
+                "TOO_MANY_FAILED_ENROLLMENTS", "enrollments", "this address");
     }
 
     @PostMapping(path = "/onboarding/api/v1/enrollments", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -78,9 +83,12 @@ class EnrollmentController {
                         enrollment.notAfter(), enrollment.certificatePem(), Pem.certificates(enrollment.chain())));
     }
 
-    /** Runs an enrollment with the per-address failure throttle and outcome metrics around it. */
+    /**
+     * Runs an enrollment with the failure throttle (per caller address - the device's as E3 saw it,
+     * not E3's - and overall) and outcome metrics around it.
+     */
     EnrollmentService.Enrollment guarded(HttpServletRequest request, Supplier<EnrollmentService.Enrollment> action) {
-        String address = request.getRemoteAddr();
+        String address = FailureThrottle.addressKey(callers.of(request));
         try {
             throttle.check(address);
         }

@@ -3,6 +3,9 @@ package dev.edp.platform.config;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.edp.platform.device.LongPoll;
+import dev.edp.platform.security.EdpRoles;
+
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
@@ -38,6 +41,9 @@ public class EdpDefaultsEnvironmentPostProcessor implements EnvironmentPostProce
         }
         defaults.put("server.shutdown", "graceful");
         defaults.put("server.error.whitelabel.enabled", "false");
+        // Never take the client address from X-Forwarded-For/Forwarded (Boot would on Kubernetes):
+        // callers could set it. Behind E3 the address comes from E3's signed assertion (CallerAddress).
+        defaults.put("server.forward-headers-strategy", "none");
         defaults.put("spring.jackson.default-property-inclusion", "non_null");
 
         defaults.put("spring.datasource.url", "${EDP_DB_URL:jdbc:postgresql://localhost:5433/edp}");
@@ -55,7 +61,10 @@ public class EdpDefaultsEnvironmentPostProcessor implements EnvironmentPostProce
 
         defaults.put("management.endpoints.web.exposure.include", "health,info,prometheus,metrics");
         defaults.put("management.endpoint.health.probes.enabled", "true");
-        defaults.put("management.endpoint.health.show-details", "always");
+        // Anonymous callers (probes, Prometheus, Spring Boot Admin) see the status only; details and
+        // components need a platform-service token (EdpManagementSecurityAutoConfiguration).
+        defaults.put("management.endpoint.health.show-details", "when-authorized");
+        defaults.put("management.endpoint.health.roles", EdpRoles.SERVICE);
         defaults.put("management.info.build.enabled", "true");
         defaults.put("management.info.java.enabled", "true");
 
@@ -74,6 +83,7 @@ public class EdpDefaultsEnvironmentPostProcessor implements EnvironmentPostProce
             defaults.put("logging.structured.format.console", "ecs");
         }
         environment.getPropertySources().addLast(new MapPropertySource(SOURCE_NAME, defaults));
+        environment.getPropertySources().addLast(LongPoll.derivedProperties(environment));
     }
 
     /**

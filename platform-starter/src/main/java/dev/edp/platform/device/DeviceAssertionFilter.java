@@ -19,8 +19,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * On the device paths: verifies {@value #HEADER} and makes the {@link DevicePrincipal} the
- * request's authentication; refuses a missing, forged, expired or misbound assertion with a 401
- * problem ({@code DEVICE_ASSERTION_INVALID}).
+ * request's authentication; refuses a missing, forged, expired or misbound assertion (method,
+ * path and query are bound), or one without a device, with a 401 problem
+ * ({@code DEVICE_ASSERTION_INVALID}). The client address E3 names in it is kept for
+ * {@link CallerAddress}.
  */
 class DeviceAssertionFilter extends OncePerRequestFilter {
 
@@ -39,10 +41,10 @@ class DeviceAssertionFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        DevicePrincipal device;
+        DeviceAssertionVerifier.VerifiedDevice verified;
         try {
-            String path = request.getRequestURI().substring(request.getContextPath().length());
-            device = verifier.verify(request.getHeader(HEADER), request.getMethod(), path);
+            verified = verifier.verifyWithAddress(request.getHeader(HEADER), request.getMethod(), path(request),
+                    request.getQueryString());
         }
         catch (JwtException ex) {
             response.setStatus(401);
@@ -53,7 +55,11 @@ class DeviceAssertionFilter extends OncePerRequestFilter {
                     + "\"code\":\"DEVICE_ASSERTION_INVALID\"}").getBytes(StandardCharsets.UTF_8));
             return;
         }
+        DevicePrincipal device = verified.device();
         request.setAttribute(ATTRIBUTE, device);
+        if (verified.clientAddress() != null) {
+            request.setAttribute(CallerAddress.ATTRIBUTE, verified.clientAddress());
+        }
         SecurityContext context = SecurityContextHolder.createEmptyContext();
         context.setAuthentication(new DeviceAuthentication(device));
         SecurityContextHolder.setContext(context);
@@ -61,6 +67,11 @@ class DeviceAssertionFilter extends OncePerRequestFilter {
         // answer) is authorized again from what the stateless chain finds there.
         CONTEXTS.saveContext(context, request, response);
         chain.doFilter(request, response);
+    }
+
+    /** @return the request path as sent, without the context path (what E3 signs as {@code htp}) */
+    static String path(HttpServletRequest request) {
+        return request.getRequestURI().substring(request.getContextPath().length());
     }
 
     /** The device as Spring Security authentication, with authority {@code ROLE_DEVICE}. */

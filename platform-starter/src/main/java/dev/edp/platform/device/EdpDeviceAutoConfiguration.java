@@ -1,5 +1,7 @@
 package dev.edp.platform.device;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
@@ -8,6 +10,7 @@ import dev.edp.platform.security.EdpServletSecurityAutoConfiguration;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
@@ -28,28 +31,40 @@ import org.springframework.web.method.support.ModelAndViewContainer;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * Device endpoints of servlet services: the paths in {@code edp.device.paths} (comma-separated Ant
- * patterns) get their own security filter chain, ahead of the Keycloak one, that accepts only E3's
- * device assertion (verified against {@code edp.device.jwks-uri}, default
+ * E3's assertion in servlet services. Every such service gets the {@link DeviceAssertionVerifier}
+ * (E3's JWKS at {@code edp.device.jwks-uri}, default
  * {@code ${EDP_E3_JWKS_URI:http://localhost:9443/actuator/device-jwks}}, audience
- * {@code spring.application.name}). Controllers there declare a {@link DevicePrincipal} parameter.
+ * {@code spring.application.name}) and {@link CallerAddress}. The paths in {@code edp.device.paths}
+ * (comma-separated Ant patterns) also get their own security filter chain, ahead of the Keycloak
+ * one, that accepts only E3's device assertion; controllers there declare a {@link DevicePrincipal}
+ * parameter.
  */
 @AutoConfiguration(after = EdpServletSecurityAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({ SecurityFilterChain.class, JwtDecoder.class })
-@ConditionalOnProperty("edp.device.paths")
 public class EdpDeviceAutoConfiguration {
 
     @Bean
+    @ConditionalOnMissingBean
     DeviceAssertionVerifier edpDeviceAssertionVerifier(Environment environment) {
         return new DeviceAssertionVerifier(
                 environment.getProperty("edp.device.jwks-uri",
                         environment.resolvePlaceholders("${EDP_E3_JWKS_URI:http://localhost:9443/actuator/device-jwks}")),
-                environment.getProperty("edp.device.audience", environment.getRequiredProperty("spring.application.name")));
+                environment.getProperty("edp.device.audience", environment.getProperty("spring.application.name", "")),
+                environment.getProperty("edp.device.jwks-min-refetch-interval", Duration.class,
+                        DeviceAssertionVerifier.DEFAULT_MIN_REFETCH_INTERVAL),
+                Clock.systemUTC());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    CallerAddress edpCallerAddress(DeviceAssertionVerifier verifier) {
+        return new CallerAddress(verifier);
     }
 
     @Bean
     @Order(10)
+    @ConditionalOnProperty("edp.device.paths")
     SecurityFilterChain edpDeviceSecurityFilterChain(HttpSecurity http, Environment environment,
             DeviceAssertionVerifier verifier) throws Exception {
         List<String> paths = Arrays.stream(environment.getRequiredProperty("edp.device.paths").split(","))
@@ -63,6 +78,7 @@ public class EdpDeviceAutoConfiguration {
     }
 
     @Bean
+    @ConditionalOnProperty("edp.device.paths")
     WebMvcConfigurer edpDevicePrincipalArgumentResolver() {
         return new WebMvcConfigurer() {
             @Override

@@ -176,6 +176,24 @@ public class ServiceSmokeChecks {
     }
 
     /**
+     * Asserts the management port gives anonymous callers the health status only and refuses them
+     * (and users, even platform admins) every non-read operation, while the platform's service
+     * client ({@code platform-service}) sees the health details.
+     */
+    public void assertManagementPortGuarded() {
+        HttpResponse<String> anonymous = send("GET", managementUrl() + "/actuator/health", null, null);
+        assertThat(anonymous.statusCode()).isEqualTo(200);
+        assertThat(JsonPath.<Map<String, Object>>read(anonymous.body(), "$")).containsKey("status")
+                .doesNotContainKeys("components", "details");
+        HttpResponse<String> service = send("GET", managementUrl() + "/actuator/health", null, null,
+                TestJwtIssuer.serviceToken());
+        assertThat(JsonPath.<Map<String, Object>>read(service.body(), "$")).containsKey("components");
+        assertProblem(send("POST", managementUrl() + "/actuator/health", "application/json", "{}"), 401, "UNAUTHORIZED");
+        assertProblem(send("POST", managementUrl() + "/actuator/health", "application/json", "{}",
+                TestJwtIssuer.token("root", null, "platform-admin")), 403, "FORBIDDEN");
+    }
+
+    /**
      * Asserts the status endpoint under the API prefix answers.
      * @param prefix the service's API prefix
      * @param application its name

@@ -1,0 +1,241 @@
+package dev.edp.e3;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+import dev.edp.e3.trust.DeviceTrust;
+import dev.edp.e3.trust.DeviceTrust.Outcome;
+import dev.edp.e3.trust.TrustSource;
+import dev.edp.test.pki.TestPki;
+import dev.edp.test.pki.TestPki.Credential;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.core.io.DefaultResourceLoader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link DeviceTrust} on its own: trust anchors and CRL from files, time from a clock the test
+ * moves. The per-request decisions E3 takes (path to the platform root, device profile, validity,
+ * revocation, fail-closed window) and what it accepts as a CRL.
+ */
+class DeviceTrustTests {
+
+    static final TestPki PKI = TestPki.create("EDP");
+    /** Another CA with exactly the platform CAs' names (and its own keys). */
+    static final TestPki IMPOSTOR = TestPki.create("EDP");
+    static final TestPki FOREIGN = TestPki.create("Foreign");
+    static final Duration WINDOW = Duration.ofSeconds(30);
+
+    /** A clock the test moves. */
+    static final class MutableClock extends Clock {
+
+        Instant now = Instant.now();
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    @TempDir
+    Path dir;
+
+    MutableClock clock;
+    Path crl;
+    long fileTime = System.currentTimeMillis() - 3_600_000;
+    DeviceTrust trust;
+
+    @BeforeEach
+    void trust() throws IOException {
+        clock = new MutableClock();
+        Path chain = Files.writeString(dir.resolve("chain.pem"), PKI.chainPem());
+        crl = dir.resolve("crl.der");
+        publishCrl(PKI.crl());
+        var resources = new DefaultResourceLoader();
+        trust = new DeviceTrust(new TrustSource("file:" + chain, resources, null, null),
+                new TrustSource("file:" + crl, resources, null, null), WINDOW, clock);
+        trust.refreshTrustAnchors();
+        trust.refreshRevocations();
+    }
+
+    /** Replaces the CRL file (a new modification time each time, as onboarding's publisher would). */
+    void publishCrl(byte[] der) throws IOException {
+        Path next = dir.resolve("crl.next");
+        Files.write(next, der);
+        Files.move(next, crl, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        fileTime += 1000;
+        Files.setLastModifiedTime(crl, FileTime.fromMillis(fileTime));
+    }
+
+    static X509Certificate[] presented(Credential credential) {
+        return credential.chain().toArray(X509Certificate[]::new);
+    }
+
+    Outcome outcome(Credential credential) {
+        return trust.verify(presented(credential)).outcome();
+    }
+
+    @Test
+    void platformDeviceCertificateIsAcceptedWithItsIdentityAndSerial() {
+        UUID customer = UUID.randomUUID();
+        UUID device = UUID.randomUUID();
+        Credential credential = PKI.device(customer, device);
+        DeviceTrust.Verification verification = trust.verify(presented(credential));
+        assertThat(verification.accepted()).isTrue();
+        assertThat(verification.identity().deviceId()).isEqualTo(device);
+        assertThat(verification.identity().customerId()).isEqualTo(customer);
+        assertThat(verification.serial()).isEqualTo(credential.serial());
+        // The leaf alone is enough: the path is built from the platform's CAs.
+        assertThat(trust.verify(new X509Certificate[] { credential.certificate() }).accepted()).isTrue();
+    }
+
+    @Test
+    void chainsThatDoNotLeadToThePlatformRootAreUntrusted() {
+        UUID customer = UUID.randomUUID();
+        assertThat(outcome(FOREIGN.device(customer, UUID.randomUUID()))).isEqualTo(Outcome.UNTRUSTED);
+        assertThat(outcome(TestPki.selfSigned(customer, UUID.randomUUID()))).isEqualTo(Outcome.UNTRUSTED);
+        // Same issuer name as the platform's issuing CA, another key: the signature does not verify,
+        // whatever chain the client presents with it.
+        Credential impostor = IMPOSTOR.device(customer, UUID.randomUUID());
+        assertThat(impostor.certificate().getIssuerX500Principal())
+                .isEqualTo(PKI.issuing().getSubjectX500Principal());
+        assertThat(outcome(impostor)).isEqualTo(Outcome.UNTRUSTED);
+        assertThat(trust.verify(new X509Certificate[] { impostor.certificate(), IMPOSTOR.issuing(), IMPOSTOR.root() })
+                .outcome()).isEqualTo(Outcome.UNTRUSTED);
+    }
+
+    @Test
+    void certificatesThatAreNotDeviceCertificatesAreRefused() {
+        assertThat(outcome(PKI.server())).isEqualTo(Outcome.NOT_A_DEVICE_CERTIFICATE);
+        assertThat(trust.verify(new X509Certificate[] { PKI.issuing() }).outcome())
+                .isEqualTo(Outcome.NOT_A_DEVICE_CERTIFICATE);
+        assertThat(trust.verify(null).outcome()).isEqualTo(Outcome.NO_CERTIFICATE);
+        assertThat(trust.verify(new X509Certificate[0]).outcome()).isEqualTo(Outcome.NO_CERTIFICATE);
+    }
+
+    @Test
+    void validityIsCheckedOnEveryRequestAgainstTheClock() throws IOException {
+        Instant start = clock.now;
+        Credential device = PKI.device(UUID.randomUUID(), UUID.randomUUID(), start.plus(Duration.ofMinutes(10)),
+                start.plus(Duration.ofHours(1)));
+        assertThat(outcome(device)).isEqualTo(Outcome.NOT_YET_VALID);
+        clock.now = start.plus(Duration.ofMinutes(11));
+        publishCrl(PKI.crl());
+        trust.refreshRevocations();
+        assertThat(outcome(device)).isEqualTo(Outcome.ACCEPTED);
+        // Accepted once (path cached), still refused once it expires.
+        clock.now = start.plus(Duration.ofHours(1)).plusSeconds(1);
+        trust.refreshRevocations();
+        assertThat(outcome(device)).isEqualTo(Outcome.EXPIRED);
+        assertThat(outcome(PKI.expiredDevice(UUID.randomUUID(), UUID.randomUUID()))).isEqualTo(Outcome.EXPIRED);
+    }
+
+    @Test
+    void revokedSerialsAreRefusedOnceTheCrlListsThem() throws IOException {
+        Credential revoked = PKI.device(UUID.randomUUID(), UUID.randomUUID());
+        Credential other = PKI.device(UUID.randomUUID(), UUID.randomUUID());
+        assertThat(outcome(revoked)).isEqualTo(Outcome.ACCEPTED);
+
+        publishCrl(PKI.crl(revoked.serial()));
+        trust.refreshRevocations();
+        assertThat(outcome(revoked)).isEqualTo(Outcome.REVOKED);
+        assertThat(outcome(other)).isEqualTo(Outcome.ACCEPTED);
+        assertThat(trust.status().get("revokedSerials")).isEqualTo(1);
+    }
+
+    @Test
+    void revocationStatusOlderThanTheWindowFailsClosed() throws IOException {
+        Credential device = PKI.device(UUID.randomUUID(), UUID.randomUUID());
+        Instant refreshed = clock.now;
+        assertThat(outcome(device)).isEqualTo(Outcome.ACCEPTED);
+
+        Files.delete(crl);
+        clock.now = refreshed.plus(WINDOW);
+        trust.refreshRevocations();
+        assertThat(outcome(device)).as("at the edge of the window").isEqualTo(Outcome.ACCEPTED);
+        clock.now = refreshed.plus(WINDOW).plusMillis(1);
+        trust.refreshRevocations();
+        assertThat(outcome(device)).isEqualTo(Outcome.TRUST_UNAVAILABLE);
+        assertThat(trust.status().get("failClosed")).isEqualTo(true);
+        assertThat(trust.status().get("lastError")).asString().startsWith("crl:");
+        // While closed nothing is judged, whatever it is.
+        assertThat(outcome(FOREIGN.device(UUID.randomUUID(), UUID.randomUUID()))).isEqualTo(Outcome.TRUST_UNAVAILABLE);
+
+        publishCrl(PKI.crl());
+        trust.refreshRevocations();
+        assertThat(outcome(device)).isEqualTo(Outcome.ACCEPTED);
+        assertThat(trust.status().get("failClosed")).isEqualTo(false);
+    }
+
+    @Test
+    void nothingIsAcceptedBeforeTheFirstCrl() throws IOException {
+        Files.delete(crl);
+        var resources = new DefaultResourceLoader();
+        DeviceTrust fresh = new DeviceTrust(new TrustSource("file:" + dir.resolve("chain.pem"), resources, null, null),
+                new TrustSource("file:" + crl, resources, null, null), WINDOW, clock);
+        fresh.refreshRevocations();
+        assertThat(fresh.verify(presented(PKI.device(UUID.randomUUID(), UUID.randomUUID()))).outcome())
+                .isEqualTo(Outcome.TRUST_UNAVAILABLE);
+    }
+
+    @Test
+    void crlWhoseNumberGoesBackwardsIsRefusedAndTheNewerListStays() throws IOException {
+        Credential device = PKI.device(UUID.randomUUID(), UUID.randomUUID());
+        byte[] older = PKI.crl(device.serial());
+        byte[] newer = PKI.crl();
+        publishCrl(newer);
+        trust.refreshRevocations();
+        Object number = trust.status().get("crlNumber");
+        Instant refreshedAt = trust.revocationsRefreshedAt();
+
+        // A replayed older CRL (here one that even revokes the device) is not taken.
+        clock.now = clock.now.plusSeconds(1);
+        publishCrl(older);
+        trust.refreshRevocations();
+        assertThat(trust.status().get("crlNumber")).isEqualTo(number);
+        assertThat(trust.status().get("lastError")).asString().contains("older");
+        assertThat(trust.revocationsRefreshedAt()).isEqualTo(refreshedAt);
+        assertThat(outcome(device)).isEqualTo(Outcome.ACCEPTED);
+        // ...and does not count as fresh: kept up, it ends in the fail-closed window.
+        clock.now = refreshedAt.plus(WINDOW).plusSeconds(1);
+        trust.refreshRevocations();
+        assertThat(outcome(device)).isEqualTo(Outcome.TRUST_UNAVAILABLE);
+    }
+
+    @Test
+    void crlsNotSignedByAPlatformCaAreRefused() throws IOException {
+        Credential device = PKI.device(UUID.randomUUID(), UUID.randomUUID());
+        Instant refreshedAt = trust.revocationsRefreshedAt();
+        clock.now = clock.now.plusSeconds(1);
+        for (byte[] foreignCrl : new byte[][] { FOREIGN.crl(device.serial()), IMPOSTOR.crl(device.serial()) }) {
+            publishCrl(foreignCrl);
+            trust.refreshRevocations();
+            assertThat(trust.status().get("lastError")).asString().startsWith("crl:");
+            assertThat(trust.revocationsRefreshedAt()).isEqualTo(refreshedAt);
+            assertThat(outcome(device)).isEqualTo(Outcome.ACCEPTED);
+        }
+    }
+}
