@@ -1,12 +1,16 @@
 package dev.edp.platform.problem;
 
+import java.time.temporal.Temporal;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import jakarta.validation.ConstraintViolationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -14,12 +18,16 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.validation.FieldError;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
@@ -69,9 +77,57 @@ public class ProblemDetailsExceptionHandler extends ResponseEntityExceptionHandl
         return handleExceptionInternal(ex, problem, headers, status, request);
     }
 
+    /**
+     * A parameter, path variable or header that does not convert to its type (a bad UUID, enum
+     * value or number): 400 {@code INVALID_PARAMETER} naming it, without repeating the value.
+     */
+    @Override
+    protected ResponseEntity<Object> handleTypeMismatch(TypeMismatchException ex, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        String name = ex.getPropertyName() == null ? "" : ex.getPropertyName();
+        String in = "query";
+        if (ex instanceof MethodArgumentTypeMismatchException mismatch) {
+            name = mismatch.getName();
+            in = mismatch.getParameter().hasParameterAnnotation(PathVariable.class) ? "path"
+                    : mismatch.getParameter().hasParameterAnnotation(RequestHeader.class) ? "header" : "query";
+        }
+        ProblemDetail problem = Problems.of(status, "INVALID_PARAMETER", "Invalid parameter",
+                "The %s parameter '%s' must be %s.".formatted(in, name, expected(ex.getRequiredType())));
+        problem.setProperty("in", in);
+        problem.setProperty("field", name);
+        return handleExceptionInternal(ex, problem, headers, status, request);
+    }
+
+    private static String expected(Class<?> type) {
+        if (type == null) {
+            return "of another type";
+        }
+        if (type.isEnum()) {
+            return "one of " + Arrays.stream(type.getEnumConstants()).map(String::valueOf).toList();
+        }
+        if (type == UUID.class) {
+            return "a UUID";
+        }
+        if (Number.class.isAssignableFrom(type) || type == int.class || type == long.class) {
+            return "a number in range";
+        }
+        if (Temporal.class.isAssignableFrom(type)) {
+            return "an ISO-8601 date or time";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        return "a valid " + type.getSimpleName();
+    }
+
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        ErrorResponse cause = clientErrorCause(ex);
+        if (cause != null) {
+            // Reading the body was refused by the platform itself (e.g. its size limit): say so.
+            return handleExceptionInternal(ex, cause.getBody(), headers, cause.getStatusCode(), request);
+        }
         ProblemDetail problem = Problems.of(status, "MALFORMED_REQUEST_BODY", "Malformed request body",
                 "The request body is missing, is not valid JSON, or has a value of the wrong type.");
         return handleExceptionInternal(ex, problem, headers, status, request);
@@ -112,9 +168,25 @@ public class ProblemDetailsExceptionHandler extends ResponseEntityExceptionHandl
      */
     @ExceptionHandler(Exception.class)
     public ResponseEntity<Object> handleUnexpected(Exception ex, WebRequest request) {
+        ErrorResponse cause = clientErrorCause(ex);
+        if (cause != null) {
+            // A caller's mistake found deep down (e.g. the body size limit while a library read the
+            // body) and wrapped on the way up: still the caller's 4xx, not a 500.
+            return handleExceptionInternal(ex, cause.getBody(), new HttpHeaders(), cause.getStatusCode(), request);
+        }
         log.error("Unexpected error on {}", request.getDescription(false), ex);
         ProblemDetail problem = Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", "Internal error",
                 "The request could not be completed. It has been logged.");
         return handleExceptionInternal(ex, problem, new HttpHeaders(), HttpStatus.INTERNAL_SERVER_ERROR, request);
+    }
+
+    /** The first 4xx {@link ErrorResponse} among the causes of an exception, or null. */
+    private static ErrorResponse clientErrorCause(Throwable ex) {
+        for (Throwable t = ex.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof ErrorResponse error && error.getStatusCode().is4xxClientError()) {
+                return error;
+            }
+        }
+        return null;
     }
 }
