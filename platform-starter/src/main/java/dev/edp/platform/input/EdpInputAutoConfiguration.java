@@ -14,12 +14,18 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Untrusted text and request size at every edge: {@link RequestInputFilter} in the servlet services,
  * {@link ReactiveRequestInputFilter} in the gateways, both with the limits of
- * {@link WebInputProperties} ({@code edp.web.*}).
+ * {@link WebInputProperties} ({@code edp.web.*}); dates and times in JSON bodies that PostgreSQL cannot
+ * hold are refused by {@link StorableTimesModule}.
  */
 @AutoConfiguration
 @ConditionalOnClass(JsonMapper.class)
 @EnableConfigurationProperties(WebInputProperties.class)
 public class EdpInputAutoConfiguration {
+
+    @Bean
+    StorableTimesModule edpStorableTimesModule() {
+        return new StorableTimesModule();
+    }
 
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
