@@ -14,6 +14,7 @@ import tools.jackson.core.TokenStreamContext;
 import tools.jackson.core.TokenStreamFactory;
 
 import dev.edp.platform.problem.EdpException;
+import dev.edp.platform.text.UntrustedText;
 
 /**
  * Reads a JSON body once as a token stream, before Spring binds it, and finds the first member
@@ -43,20 +44,20 @@ final class JsonBodyCheck {
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
         }
         catch (CharacterCodingException ex) {
-            return UntrustedText.invalid("body", "", "The request body is not valid " + charset.name() + ".");
+            return RequestTexts.invalid("body", "", "The request body is not valid " + charset.name() + ".");
         }
         try (JsonParser parser = json.createParser(ObjectReadContext.empty(), chars.array(),
                 chars.arrayOffset() + chars.position(), chars.remaining())) {
             for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
                 if (token == JsonToken.PROPERTY_NAME && !UntrustedText.isStorable(parser.currentName())) {
                     String object = pointer(parser.streamReadContext().getParent());
-                    return UntrustedText.invalid("body", object, "A member name in " + describe(object)
+                    return RequestTexts.invalid("body", object, "A member name in " + describe(object)
                             + " contains U+0000 or an unpaired surrogate, which cannot be stored.");
                 }
                 if (token == JsonToken.VALUE_STRING && !UntrustedText.isStorable(parser.getStringCharacters(),
                         parser.getStringOffset(), parser.getStringLength())) {
                     String field = pointer(parser.streamReadContext());
-                    return UntrustedText.invalid("body", field, "The value of " + describe(field)
+                    return RequestTexts.invalid("body", field, "The value of " + describe(field)
                             + " contains U+0000 or an unpaired surrogate, which cannot be stored.");
                 }
             }

@@ -37,8 +37,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * <ul>
  * <li>the path, every query parameter (name and value), every form parameter, every header value,
  * and every member name and string value of a JSON body at any depth must be storable text
- * ({@link UntrustedText}): otherwise 400 {@code INVALID_TEXT} naming where ({@code in}) and which
- * ({@code field});</li>
+ * ({@link dev.edp.platform.text.UntrustedText}): otherwise 400 {@code INVALID_TEXT} naming where
+ * ({@code in}) and which ({@code field});</li>
  * <li>a query parameter value longer than {@code edp.web.max-parameter-length} is 400
  * {@code PARAMETER_TOO_LONG};</li>
  * <li>a body larger than {@code edp.web.max-request-size} is 413 {@code REQUEST_TOO_LARGE}: by its

@@ -1,6 +1,7 @@
 package dev.edp.platform.input;
 
 import dev.edp.platform.problem.EdpException;
+import dev.edp.platform.text.UntrustedText;
 
 import org.springframework.http.HttpStatus;
 
@@ -26,10 +27,10 @@ final class RequestTexts {
             path = UntrustedText.percentDecode(rawPath, false);
         }
         catch (IllegalArgumentException ex) {
-            throw UntrustedText.invalid("path", "", "The request path is not valid percent-encoded UTF-8.");
+            throw invalid("path", "", "The request path is not valid percent-encoded UTF-8.");
         }
         if (!UntrustedText.isStorable(path)) {
-            throw UntrustedText.invalid("path", "", "The request path contains U+0000 or an unpaired surrogate.");
+            throw invalid("path", "", "The request path contains U+0000 or an unpaired surrogate.");
         }
     }
 
@@ -66,7 +67,7 @@ final class RequestTexts {
         }
         catch (IllegalArgumentException ex) {
             String which = parameter == null ? "A query parameter name" : "The query parameter '" + parameter + "'";
-            throw UntrustedText.invalid("query", parameter == null ? "" : parameter,
+            throw invalid("query", parameter == null ? "" : parameter,
                     which + " is not valid percent-encoded UTF-8.");
         }
     }
@@ -78,7 +79,7 @@ final class RequestTexts {
      */
     static void checkParameterName(String in, String name) {
         if (!UntrustedText.isStorable(name)) {
-            throw UntrustedText.invalid(in, "", "A " + in
+            throw invalid(in, "", "A " + in
                     + " parameter name contains U+0000 or an unpaired surrogate, which cannot be stored.");
         }
     }
@@ -91,7 +92,7 @@ final class RequestTexts {
      */
     static void checkParameter(String in, String name, String text) {
         if (!UntrustedText.isStorable(text)) {
-            throw UntrustedText.invalid(in, name, "The " + in + " parameter '" + name
+            throw invalid(in, name, "The " + in + " parameter '" + name
                     + "' contains U+0000 or an unpaired surrogate, which cannot be stored.");
         }
     }
@@ -103,12 +104,28 @@ final class RequestTexts {
      */
     static void checkHeader(String name, String value) {
         if (!UntrustedText.isStorable(name)) {
-            throw UntrustedText.invalid("header", "", "A header name contains U+0000 or an unpaired surrogate.");
+            throw invalid("header", "", "A header name contains U+0000 or an unpaired surrogate.");
         }
         if (!UntrustedText.isStorable(value)) {
-            throw UntrustedText.invalid("header", name, "The header '" + name
+            throw invalid("header", name, "The header '" + name
                     + "' contains U+0000 or an unpaired surrogate, which cannot be stored.");
         }
+    }
+
+    /**
+     * The 400 problem for text that cannot be stored. Its detail names where the text was but never
+     * repeats it.
+     * @param in where the text was: {@code body}, {@code query}, {@code form}, {@code path} or {@code header}
+     * @param field the body member as a JSON pointer, the parameter's or the header's name; empty
+     *        for the path, a whole body or a name that cannot be shown
+     * @param detail what is wrong, for people
+     * @return the exception to throw
+     */
+    static EdpException invalid(String in, String field, String detail) {
+        EdpException ex = new EdpException(HttpStatus.BAD_REQUEST, UntrustedText.CODE, "Invalid text", detail);
+        ex.getBody().setProperty("in", in);
+        ex.getBody().setProperty("field", field);
+        return ex;
     }
 
     /**

@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
-import dev.edp.platform.input.UntrustedText;
 import dev.edp.platform.problem.EdpException;
+import dev.edp.platform.text.UntrustedText;
 
 import org.springframework.http.HttpStatus;
 

@@ -1,4 +1,4 @@
-package dev.edp.platform.input;
+package dev.edp.platform.text;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -7,17 +7,13 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
-import dev.edp.platform.problem.EdpException;
-
-import org.springframework.http.HttpStatus;
-
 /**
  * The rule for text a caller sends: it must be text PostgreSQL can store. PostgreSQL refuses
  * U+0000 in {@code text}, {@code varchar} and {@code jsonb} ({@code invalid byte sequence for
  * encoding "UTF8": 0x00}), and a Java string with an unpaired UTF-16 surrogate (what invalid
  * UTF-8 or a lone {@code \ud800} escape turns into) is written as {@code ?} by the driver, so
  * what was stored is not what was sent. Both are refused at the edge with 400 {@value #CODE},
- * before any controller or repository runs (see {@link RequestInputFilter}).
+ * before any controller or repository runs ({@code dev.edp.platform.input}).
  */
 public final class UntrustedText {
 
@@ -64,8 +60,21 @@ public final class UntrustedText {
      * @param length how many there are
      * @return whether PostgreSQL can store them unchanged
      */
-    static boolean isStorable(char[] chars, int offset, int length) {
+    public static boolean isStorable(char[] chars, int offset, int length) {
         return firstUnstorable(CharBuffer.wrap(chars, offset, length)) < 0;
+    }
+
+    /**
+     * @param rawPath a request path as sent, percent-encoded
+     * @return whether it decodes to UTF-8 text PostgreSQL can store
+     */
+    public static boolean isStorablePath(String rawPath) {
+        try {
+            return rawPath == null || isStorable(percentDecode(rawPath, false));
+        }
+        catch (IllegalArgumentException ex) {
+            return false;
+        }
     }
 
     /**
@@ -76,7 +85,7 @@ public final class UntrustedText {
      * @return the decoded text
      * @throws IllegalArgumentException when the encoding is broken or the bytes are not UTF-8
      */
-    static String percentDecode(String raw, boolean plusIsSpace) {
+    public static String percentDecode(String raw, boolean plusIsSpace) {
         if (raw.indexOf('%') < 0 && !(plusIsSpace && raw.indexOf('+') >= 0)) {
             return raw;
         }
@@ -114,21 +123,5 @@ public final class UntrustedText {
         catch (CharacterCodingException ex) {
             throw new IllegalArgumentException("not UTF-8", ex);
         }
-    }
-
-    /**
-     * The 400 problem for text that cannot be stored. Its detail names where the text was but never
-     * repeats it.
-     * @param in where the text was: {@code body}, {@code query}, {@code path} or {@code header}
-     * @param field the body member as a JSON pointer, the parameter's or the header's name; empty
-     *        for the path or a whole body
-     * @param detail what is wrong, for people
-     * @return the exception to throw
-     */
-    public static EdpException invalid(String in, String field, String detail) {
-        EdpException ex = new EdpException(HttpStatus.BAD_REQUEST, CODE, "Invalid text", detail);
-        ex.getBody().setProperty("in", in);
-        ex.getBody().setProperty("field", field);
-        return ex;
     }
 }

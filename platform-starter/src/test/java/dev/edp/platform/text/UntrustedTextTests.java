@@ -1,4 +1,4 @@
-package dev.edp.platform.input;
+package dev.edp.platform.text;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,10 +39,11 @@ class UntrustedTextTests {
     }
 
     @Test
-    void theProblemNamesWhereButNeverRepeatsTheText() {
-        var ex = UntrustedText.invalid("query", "q", "The query parameter 'q' contains U+0000.");
-        assertThat(ex.getStatusCode().value()).isEqualTo(400);
-        assertThat(ex.getCode()).isEqualTo("INVALID_TEXT");
-        assertThat(ex.getBody().getProperties()).containsEntry("in", "query").containsEntry("field", "q");
+    void aPathIsStorableWhenItDecodesToStorableUtf8() {
+        assertThat(UntrustedText.isStorablePath("/api/devices/v1/devices/caf%C3%A9")).isTrue();
+        assertThat(UntrustedText.isStorablePath(null)).isTrue();
+        assertThat(UntrustedText.isStorablePath("/a%00b")).isFalse();
+        assertThat(UntrustedText.isStorablePath("/a%ED%A0%80")).isFalse();
+        assertThat(UntrustedText.isStorablePath("/a%zz")).isFalse();
     }
 }
