@@ -134,7 +134,8 @@ class UntrustedInputIntegrationTests {
 
     @Test
     void harmlessButOddFilterTextIsAnEmptyPageNotAnError() {
-        for (String query : List.of("q=%25_%5C%27%22", "q=" + "x".repeat(2048), "label=line:%25", "site=%F0%9F%98%80")) {
+        for (String query : List.of("q=%25_%5C%27%22", "q=" + "x".repeat(2048), "label=line:%25",
+                "site=%F0%9F%98%80")) {
             HttpResponse<String> response = api.get("/machines?" + query, operator(customer));
             assertThat(response.statusCode()).as(query + ": " + response.body()).isEqualTo(200);
         }
