@@ -71,7 +71,6 @@ public class EdpGatewayAutoConfiguration {
                         .failureRateThreshold(50)
                         .waitDurationInOpenState(Duration.ofSeconds(10))
                         .permittedNumberOfCallsInHalfOpenState(3)
-                        .ignoreException(failure -> EdpCircuitBreakerGatewayFilterFactory.callerError(failure) != null)
                         .build())
                 .build());
     }

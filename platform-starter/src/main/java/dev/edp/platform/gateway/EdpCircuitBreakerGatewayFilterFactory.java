@@ -6,7 +6,6 @@ import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.factory.SpringCloudCircuitBreakerResilience4JFilterFactory;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
-import org.springframework.web.ErrorResponse;
 import org.springframework.web.reactive.DispatcherHandler;
 
 /**
@@ -16,9 +15,6 @@ import org.springframework.web.reactive.DispatcherHandler;
  * breaker: in half-open state the few permitted trial calls would be such requests, and every
  * other call on the route would be refused until they end. Those routes still get the load
  * balancer's 503 when no instance is registered and the HTTP client's timeouts.
- * <p>
- * A route that fails because of the caller ({@link #callerError}) does not count against the
- * service: otherwise a few oversized requests would open the breaker for everybody.
  */
 public class EdpCircuitBreakerGatewayFilterFactory extends SpringCloudCircuitBreakerResilience4JFilterFactory {
 
@@ -44,20 +40,6 @@ public class EdpCircuitBreakerGatewayFilterFactory extends SpringCloudCircuitBre
             }
             return breaker.filter(exchange, chain);
         };
-    }
-
-    /**
-     * @param failure what a route failed with
-     * @return the 4xx {@link ErrorResponse} among its causes (the caller's mistake, e.g. a body
-     *         over the size limit), or null when the failure is the service's or the network's
-     */
-    public static ErrorResponse callerError(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof ErrorResponse error && error.getStatusCode().is4xxClientError()) {
-                return error;
-            }
-        }
-        return null;
     }
 
     @Override

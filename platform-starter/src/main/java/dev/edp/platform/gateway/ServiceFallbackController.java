@@ -14,7 +14,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
@@ -22,8 +21,7 @@ import org.springframework.web.server.ServerWebExchange;
 /**
  * Where the circuit breaker of every gateway route forwards when the service behind it fails, is
  * missing from the registry, is too slow, or its breaker is open: a 503 (or 504 for a timeout)
- * problem naming the service, instead of a hang or a bare error. A request the gateway itself
- * refused on the way (a 4xx such as 413 for a body over the limit) keeps its own answer.
+ * problem naming the service, instead of a hang or a bare error.
  */
 @RestController
 public class ServiceFallbackController {
@@ -40,12 +38,6 @@ public class ServiceFallbackController {
             return Mono.just(problem(notFound));
         }
         Throwable failure = exchange.getAttribute(ServerWebExchangeUtils.CIRCUITBREAKER_EXECUTION_EXCEPTION_ATTR);
-        ErrorResponse callerError = EdpCircuitBreakerGatewayFilterFactory.callerError(failure);
-        if (callerError != null) {
-            // The caller's own request was refused on the way (e.g. a body over the size limit):
-            // the service is fine, and the caller learns what to change.
-            return Mono.just(problem(Problems.complete(callerError.getBody())));
-        }
         String service = route.getUri().getHost() == null ? route.getId() : route.getUri().getHost();
         ProblemDetail problem = isTimeout(failure)
                 ? Problems.of(HttpStatus.GATEWAY_TIMEOUT, "SERVICE_TIMEOUT", "Service did not answer in time",
