@@ -113,7 +113,8 @@ class UntrustedInputIntegrationTests {
         }
         HttpResponse<String> latin1 = ServiceSmokeChecks.sendBytes("POST",
                 checks.baseUrl() + "/onboarding/api/v1/enrollments", "application/json",
-                "{\"token\":\"edp_ot_\u00e9\",\"csr\":\"x\"}".getBytes(StandardCharsets.ISO_8859_1), false, null, Map.of());
+                "{\"token\":\"edp_ot_\u00e9\",\"csr\":\"x\"}".getBytes(StandardCharsets.ISO_8859_1), false, null,
+                Map.of());
         assertProblem(latin1, 400, "INVALID_TEXT");
     }
 

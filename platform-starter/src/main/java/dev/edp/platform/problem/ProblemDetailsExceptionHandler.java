@@ -18,11 +18,10 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.validation.FieldError;
-import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
@@ -123,11 +122,6 @@ public class ProblemDetailsExceptionHandler extends ResponseEntityExceptionHandl
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        ErrorResponse cause = clientErrorCause(ex);
-        if (cause != null) {
-            // Reading the body was refused by the platform itself (e.g. its size limit): say so.
-            return handleExceptionInternal(ex, cause.getBody(), headers, cause.getStatusCode(), request);
-        }
         ProblemDetail problem = Problems.of(status, "MALFORMED_REQUEST_BODY", "Malformed request body",
                 "The request body is missing, is not valid JSON, or has a value of the wrong type.");
         return handleExceptionInternal(ex, problem, headers, status, request);
@@ -168,25 +162,9 @@ public class ProblemDetailsExceptionHandler extends ResponseEntityExceptionHandl
      */
     @ExceptionHandler(Exception.class)
     public ResponseEntity<Object> handleUnexpected(Exception ex, WebRequest request) {
-        ErrorResponse cause = clientErrorCause(ex);
-        if (cause != null) {
-            // A caller's mistake found deep down (e.g. the body size limit while a library read the
-            // body) and wrapped on the way up: still the caller's 4xx, not a 500.
-            return handleExceptionInternal(ex, cause.getBody(), new HttpHeaders(), cause.getStatusCode(), request);
-        }
         log.error("Unexpected error on {}", request.getDescription(false), ex);
         ProblemDetail problem = Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", "Internal error",
                 "The request could not be completed. It has been logged.");
         return handleExceptionInternal(ex, problem, new HttpHeaders(), HttpStatus.INTERNAL_SERVER_ERROR, request);
-    }
-
-    /** The first 4xx {@link ErrorResponse} among the causes of an exception, or null. */
-    private static ErrorResponse clientErrorCause(Throwable ex) {
-        for (Throwable t = ex.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
-            if (t instanceof ErrorResponse error && error.getStatusCode().is4xxClientError()) {
-                return error;
-            }
-        }
-        return null;
     }
 }
