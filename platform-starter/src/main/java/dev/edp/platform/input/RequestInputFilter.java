@@ -46,8 +46,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * the reader passes the limit, so no more than the limit is ever buffered.</li>
  * </ul>
  * JSON bodies are read here (at most the limit), checked, and handed on from memory; other bodies
- * (EST's DER, PEM) stream through with the byte count, and what reads them keeps its own, lower
- * limits.
+ * (EST's DER, PEM, anything with a {@code Content-Encoding}) stream through with the byte count,
+ * and what reads them keeps its own, lower limits.
  */
 public final class RequestInputFilter extends OncePerRequestFilter implements Ordered {
 
@@ -105,6 +105,11 @@ public final class RequestInputFilter extends OncePerRequestFilter implements Or
             return request;
         }
         MediaType type = contentType(request);
+        String encoding = request.getHeader(HttpHeaders.CONTENT_ENCODING);
+        if (encoding != null && !encoding.isBlank() && !"identity".equalsIgnoreCase(encoding.strip())) {
+            // A compressed body is not text until whoever accepts it inflates it: only counted here.
+            return new SizeLimitedRequest(request, maxRequestBytes);
+        }
         if (type != null && isJson(type)) {
             byte[] body = readLimited(request);
             EdpException invalid = json.check(body, charset(type));

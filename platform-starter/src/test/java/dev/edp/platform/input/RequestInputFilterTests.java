@@ -104,6 +104,19 @@ class RequestInputFilterTests {
     }
 
     @Test
+    void aCompressedJsonBodyIsOnlyCountedNotReadAsText() throws Exception {
+        byte[] gzip = { 0x1f, (byte) 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, (byte) 0xff };
+        MockHttpServletRequest request = new MockHttpServletRequest("POST", "/eureka/apps/x");
+        request.setContentType("application/json");
+        request.addHeader("Content-Encoding", "gzip");
+        request.setContent(gzip);
+        MockFilterChain chain = new MockFilterChain();
+        MockHttpServletResponse response = run(request, chain);
+        assertThat(response.getStatus()).isEqualTo(200);
+        assertThat(chain.getRequest().getInputStream().readAllBytes()).isEqualTo(gzip);
+    }
+
+    @Test
     void aDeclaredLengthOverTheLimitIsRefusedWithoutReading() throws Exception {
         MockHttpServletRequest request = new MockHttpServletRequest("POST", "/api/upload");
         request.setContentType("application/octet-stream");
