@@ -17,13 +17,14 @@ public final class RequestBodies {
      * @param body the request body
      * @param limit the most bytes accepted
      * @return the bytes
-     * @throws EdpException 413 {@code PAYLOAD_TOO_LARGE} above the limit, 400 when unreadable
+     * @throws EdpException 413 {@code REQUEST_TOO_LARGE} (the platform's code for it, as the starter's
+     *         and E3's limits answer) above the limit, 400 when unreadable
      */
     public static byte[] readLimited(InputStream body, int limit) {
         try {
             byte[] bytes = body.readNBytes(limit + 1);
             if (bytes.length > limit) {
-                throw new EdpException(HttpStatus.CONTENT_TOO_LARGE, "PAYLOAD_TOO_LARGE", "Payload too large",
+                throw new EdpException(HttpStatus.CONTENT_TOO_LARGE, "REQUEST_TOO_LARGE", "Request too large",
                         "The request body must be at most " + limit + " bytes.");
             }
             return bytes;

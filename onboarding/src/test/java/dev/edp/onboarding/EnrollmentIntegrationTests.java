@@ -236,7 +236,7 @@ class EnrollmentIntegrationTests {
                 + Base64.getMimeEncoder().encodeToString(der) + "\n-----END CERTIFICATE REQUEST-----\n"), 400,
                 "CSR_SIGNATURE_INVALID");
         assertProblem(enroll(token[1], openssl.csr("rsa1024", "-newkey", "rsa:1024")), 400, "CSR_KEY_NOT_ALLOWED");
-        assertProblem(enroll(token[1], "x".repeat(40_000)), 413, "PAYLOAD_TOO_LARGE");
+        assertProblem(enroll(token[1], "x".repeat(40_000)), 413, "REQUEST_TOO_LARGE");
         assertProblem(ServiceSmokeChecks.send("POST", url("/onboarding/api/v1/enrollments"), "text/plain", "hello"), 415,
                 "UNSUPPORTED_MEDIA_TYPE");
         assertProblem(ServiceSmokeChecks.send("POST", url("/onboarding/api/v1/enrollments"), "application/json", "{nope"),

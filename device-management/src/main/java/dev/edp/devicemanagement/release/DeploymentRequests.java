@@ -14,14 +14,23 @@ import jakarta.validation.constraints.Size;
 /** Request bodies of the deployment API, with the OCI reference syntax they accept. */
 final class DeploymentRequests {
 
+    /**
+     * Bean Validation runs every constraint of a field, so a pattern also sees strings far over the
+     * field's {@code @Size}. Java's regex engine recurses once per repetition of a group, and a
+     * repeated group over a string of hundreds of kilobytes overflowed the stack (a 500). Patterns
+     * with repeated groups therefore start with this bounded look-ahead, which fails long input at once.
+     */
+    private static final String AT_MOST_255 = "(?=.{1,255}$)";
+
     /** An OCI repository: optional registry host[:port]/, then lower-case path components. */
-    static final String REPOSITORY = "(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*"
+    static final String REPOSITORY = AT_MOST_255
+            + "(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*"
             + "[a-zA-Z0-9])?)*(?::[0-9]{1,5})?/)?[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*"
             + "(?:/[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*)*";
     /** An OCI tag. */
     static final String TAG = "[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}";
     /** An OCI digest (algorithm:hex). */
-    static final String DIGEST = "[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}";
+    static final String DIGEST = AT_MOST_255 + "[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}";
     /** {@code hostPort:containerPort[/tcp|udp]}. */
     static final String PORT = "[0-9]{1,5}:[0-9]{1,5}(?:/(?:tcp|udp))?";
     static final String ENV_NAME = "[A-Za-z_][A-Za-z0-9_]{0,127}";
@@ -81,7 +90,8 @@ final class DeploymentRequests {
     record Container(
             @NotNull UUID applicationId,
             @Pattern(regexp = TAG, message = "must be an OCI tag") String tag,
-            @Pattern(regexp = DIGEST, message = "must be an OCI digest such as sha256:<64 hex>") String digest,
+            @Size(max = 255) @Pattern(regexp = DIGEST, message = "must be an OCI digest such as sha256:<64 hex>")
+            String digest,
             @Size(max = 32) List<@NotNull @Pattern(regexp = PORT, message = "ports must be host:container[/tcp|udp]")
                     String> ports,
             @Size(max = 64) Map<@NotNull @Pattern(regexp = ENV_NAME, message = "env names must be letters, digits"

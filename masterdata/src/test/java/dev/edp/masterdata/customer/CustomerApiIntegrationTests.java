@@ -169,7 +169,7 @@ class CustomerApiIntegrationTests {
         assertProblem(api.get("/customers?sort=code", ROOT), 400, "INVALID_SORT");
         assertProblem(api.get("/customers?limit=0", ROOT), 400, "INVALID_LIMIT");
         assertProblem(api.get("/customers?cursor=garbage", ROOT), 400, "INVALID_CURSOR");
-        assertProblem(api.get("/customers?status=SLEEPING", ROOT), 400, "BAD_REQUEST");
+        assertProblem(api.get("/customers?status=SLEEPING", ROOT), 400, "INVALID_PARAMETER");
         // A cursor made for one sort is refused by another, rather than misread.
         HttpResponse<String> first = api.get("/customers?q=" + tag + "&limit=1&sort=name", ROOT);
         String cursor = Api.nextCursor(first);

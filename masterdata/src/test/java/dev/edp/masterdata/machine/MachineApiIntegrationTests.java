@@ -153,7 +153,7 @@ class MachineApiIntegrationTests {
         assertThat(names("&q=ESS")).containsExactly("Press B");
         assertThat(names("&q=%25")).isEmpty();
         assertProblem(api.get("/machines?label=nocolon", viewer(customer)), 400, "INVALID_LABEL_FILTER");
-        assertProblem(api.get("/machines?type=LATHE", viewer(customer)), 400, "BAD_REQUEST");
+        assertProblem(api.get("/machines?type=LATHE", viewer(customer)), 400, "INVALID_PARAMETER");
         assertProblem(api.get("/machines?sort=serialNumber", viewer(customer)), 400, "INVALID_SORT");
     }
 

@@ -11,6 +11,7 @@ import dev.edp.platform.problem.EdpException;
 import dev.edp.platform.security.Tenant;
 import dev.edp.platform.web.Cursor;
 import dev.edp.platform.web.KeysetPage;
+import dev.edp.platform.web.KeysetQuery;
 
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.HttpStatus;
@@ -65,6 +66,11 @@ class StatusController {
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
             @RequestParam(required = false) Integer limit) {
+        if (!KeysetQuery.isStorable(from) || !KeysetQuery.isStorable(to)) {
+            // Years PostgreSQL cannot hold, or where a day more or less overflows an Instant: was a 500.
+            throw new EdpException(HttpStatus.BAD_REQUEST, "INVALID_RANGE", "Invalid time range",
+                    "from and to must lie in the years 1 to 9999.");
+        }
         visible(tenant, deviceId);
         Instant end = to == null ? clock.instant() : to;
         Instant start = from == null ? end.minus(Duration.ofDays(1)) : from;

@@ -19,6 +19,7 @@ import dev.edp.platform.problem.EdpException;
 import dev.edp.platform.security.Tenant;
 import dev.edp.platform.web.Cursor;
 import dev.edp.platform.web.KeysetPage;
+import dev.edp.platform.web.KeysetQuery;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
@@ -103,7 +104,8 @@ class TokenService {
         UUID afterId = null;
         if (!after.isEmpty()) {
             try {
-                afterCreated = Instant.parse(after.get(0));
+                // In years 1 to 9999: PostgreSQL refuses to compare with what lies beyond (a 500 before).
+                afterCreated = KeysetQuery.storableInstant(after.get(0));
                 afterId = UUID.fromString(after.get(1));
             }
             catch (DateTimeParseException | IllegalArgumentException ex) {

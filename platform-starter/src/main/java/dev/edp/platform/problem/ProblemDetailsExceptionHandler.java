@@ -1,12 +1,16 @@
 package dev.edp.platform.problem;
 
+import java.time.temporal.Temporal;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import jakarta.validation.ConstraintViolationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -16,10 +20,13 @@ import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.validation.FieldError;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
@@ -67,6 +74,49 @@ public class ProblemDetailsExceptionHandler extends ResponseEntityExceptionHandl
                         "message", String.valueOf(error.getDefaultMessage()))))
                 .toList());
         return handleExceptionInternal(ex, problem, headers, status, request);
+    }
+
+    /**
+     * A parameter, path variable or header that does not convert to its type (a bad UUID, enum
+     * value or number): 400 {@code INVALID_PARAMETER} naming it, without repeating the value.
+     */
+    @Override
+    protected ResponseEntity<Object> handleTypeMismatch(TypeMismatchException ex, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        String name = ex.getPropertyName() == null ? "" : ex.getPropertyName();
+        String in = "query";
+        if (ex instanceof MethodArgumentTypeMismatchException mismatch) {
+            name = mismatch.getName();
+            in = mismatch.getParameter().hasParameterAnnotation(PathVariable.class) ? "path"
+                    : mismatch.getParameter().hasParameterAnnotation(RequestHeader.class) ? "header" : "query";
+        }
+        ProblemDetail problem = Problems.of(status, "INVALID_PARAMETER", "Invalid parameter",
+                "The %s parameter '%s' must be %s.".formatted(in, name, expected(ex.getRequiredType())));
+        problem.setProperty("in", in);
+        problem.setProperty("field", name);
+        return handleExceptionInternal(ex, problem, headers, status, request);
+    }
+
+    private static String expected(Class<?> type) {
+        if (type == null) {
+            return "of another type";
+        }
+        if (type.isEnum()) {
+            return "one of " + Arrays.stream(type.getEnumConstants()).map(String::valueOf).toList();
+        }
+        if (type == UUID.class) {
+            return "a UUID";
+        }
+        if (Number.class.isAssignableFrom(type) || type == int.class || type == long.class) {
+            return "a number in range";
+        }
+        if (Temporal.class.isAssignableFrom(type)) {
+            return "an ISO-8601 date or time";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        return "a valid " + type.getSimpleName();
     }
 
     @Override

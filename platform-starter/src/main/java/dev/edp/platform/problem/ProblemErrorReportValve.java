@@ -9,6 +9,8 @@ import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
 import org.apache.coyote.ActionCode;
 
+import dev.edp.platform.text.UntrustedText;
+
 /**
  * Tomcat's last resort for errors that happen before any servlet runs (an illegal URI, a broken
  * request line): instead of Tomcat's HTML page it writes a minimal problem+json body, so that
@@ -25,9 +27,18 @@ public class ProblemErrorReportValve extends ErrorReportValve {
             return;
         }
         String code = Problems.defaultCode(status);
-        String body = "{\"type\":\"" + Problems.typeOf(code) + "\",\"title\":\"Request refused\",\"status\":" + status
-                + ",\"detail\":\"The server refused the request before it reached the application.\",\"code\":\""
-                + code + "\"}";
+        String title = "Request refused";
+        String detail = "The server refused the request before it reached the application.";
+        String where = "";
+        if (status == 400 && !UntrustedText.isStorablePath(request.getRequestURI())) {
+            // Tomcat refuses an encoded NUL in the path itself; the answer is the platform's rule for it.
+            code = UntrustedText.CODE;
+            title = "Invalid text";
+            detail = "The request path contains U+0000, an unpaired surrogate or invalid UTF-8.";
+            where = ",\"in\":\"path\",\"field\":\"\"";
+        }
+        String body = "{\"type\":\"" + Problems.typeOf(code) + "\",\"title\":\"" + title + "\",\"status\":"
+                + status + ",\"detail\":\"" + detail + "\",\"code\":\"" + code + "\"" + where + "}";
         try {
             response.setContentType("application/problem+json");
             response.setCharacterEncoding("UTF-8");

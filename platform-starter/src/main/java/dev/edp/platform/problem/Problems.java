@@ -88,7 +88,7 @@ public final class Problems {
             case 409 -> "CONFLICT";
             case 410 -> "GONE";
             case 412 -> "PRECONDITION_FAILED";
-            case 413 -> "PAYLOAD_TOO_LARGE";
+            case 413 -> "REQUEST_TOO_LARGE";
             case 415 -> "UNSUPPORTED_MEDIA_TYPE";
             case 422 -> "UNPROCESSABLE_CONTENT";
             case 428 -> "PRECONDITION_REQUIRED";
@@ -109,7 +109,7 @@ public final class Problems {
             case 405 -> "Method not allowed";
             case 406 -> "Not acceptable";
             case 409 -> "Conflict";
-            case 413 -> "Payload too large";
+            case 413 -> "Request too large";
             case 415 -> "Unsupported media type";
             case 429 -> "Too many requests";
             case 503 -> "Service unavailable";

@@ -1,18 +1,23 @@
 package dev.edp.platform.web;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
 import dev.edp.platform.problem.EdpException;
+import dev.edp.platform.text.UntrustedText;
 
 import org.springframework.http.HttpStatus;
 
 /**
  * Opaque keyset-pagination cursors: the sort-key values of the last item of a page, encoded
  * URL-safe. Clients treat them as opaque; a cursor that was tampered with is a 400 problem, never
- * a 500 or an SQL error.
+ * a 500 or an SQL error: it must be base64url of UTF-8 text PostgreSQL can store (no U+0000), with
+ * as many values as the list uses.
  */
 public final class Cursor {
 
@@ -47,14 +52,19 @@ public final class Cursor {
             return List.of();
         }
         try {
-            String joined = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            String joined = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(Base64.getUrlDecoder().decode(cursor))).toString();
+            if (!UntrustedText.isStorable(joined)) {
+                throw invalid();
+            }
             List<String> values = new ArrayList<>(List.of(joined.split(String.valueOf(SEPARATOR), -1)));
             if (values.size() != expectedValues) {
                 throw invalid();
             }
             return values;
         }
-        catch (IllegalArgumentException ex) {
+        catch (IllegalArgumentException | CharacterCodingException ex) {
             throw invalid();
         }
     }

@@ -91,7 +91,7 @@ public record KeysetQuery(String sort, String column, Kind kind, boolean descend
         try {
             Object value = switch (kind) {
                 case TEXT -> values.get(1);
-                case TIMESTAMP -> timestamp(Instant.parse(values.get(1)));
+                case TIMESTAMP -> timestamp(storableInstant(values.get(1)));
             };
             return Map.of("afterValue", value, "afterId", UUID.fromString(values.get(2)));
         }
@@ -107,6 +107,34 @@ public record KeysetQuery(String sort, String column, Kind kind, boolean descend
      */
     public List<String> cursorOf(Object value, UUID id) {
         return List.of(sort, String.valueOf(value), id.toString());
+    }
+
+    /** The earliest instant taken from a caller: years before 1 are nobody's data. */
+    public static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+
+    /** The latest instant taken from a caller ({@code TIMESTAMPTZ} ends in 294276, {@link Instant} does not). */
+    public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
+
+    /**
+     * @param instant an instant from a caller
+     * @return whether it lies in years 1 to 9999, so that PostgreSQL can hold it and a day more or
+     *         less does not overflow
+     */
+    public static boolean isStorable(Instant instant) {
+        return instant == null || (!instant.isBefore(EARLIEST) && !instant.isAfter(LATEST));
+    }
+
+    /**
+     * @param value an ISO-8601 instant from a cursor
+     * @return the instant
+     * @throws DateTimeParseException when it is none or not {@linkplain #isStorable(Instant) storable}
+     */
+    public static Instant storableInstant(String value) {
+        Instant instant = Instant.parse(value);
+        if (!isStorable(instant)) {
+            throw new DateTimeParseException("instant out of range", value, 0);
+        }
+        return instant;
     }
 
     /**

@@ -1,6 +1,9 @@
 package dev.edp.platform.web;
 
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 import dev.edp.platform.problem.EdpException;
 import org.junit.jupiter.api.Test;
@@ -25,9 +28,53 @@ class KeysetPagingTests {
     }
 
     @Test
+    void cursorsThatDecodeToTextPostgresCannotStoreOrToInvalidUtf8AreInvalidCursors() {
+        String nul = Cursor.encode(List.of("name", "a\u0000b", UUID.randomUUID().toString()));
+        String invalidUtf8 = Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(new byte[] { 'n', 'a', 'm', 'e', 0x1f, (byte) 0xC3, 0x28, 0x1f, 'x' });
+        for (String cursor : List.of(nul, invalidUtf8)) {
+            assertThatThrownBy(() -> Cursor.decode(cursor, 3)).isInstanceOfSatisfying(EdpException.class,
+                    ex -> assertThat(ex.getCode()).isEqualTo("INVALID_CURSOR"));
+            assertThatThrownBy(() -> BY_NAME.after(cursor)).isInstanceOfSatisfying(EdpException.class,
+                    ex -> assertThat(ex.getCode()).isEqualTo("INVALID_CURSOR"));
+        }
+    }
+
+    @Test
+    void timestampCursorsOutsideYearsOneTo9999AreInvalidCursors() {
+        UUID id = UUID.randomUUID();
+        for (String instant : List.of("+294277-01-01T00:00:00Z", "+1000000000-12-31T23:59:59Z",
+                "-4714-01-01T00:00:00Z", "0000-12-31T23:59:59Z", "not-a-time")) {
+            String cursor = Cursor.encode(List.of("createdAt", instant, id.toString()));
+            assertThatThrownBy(() -> BY_CREATED.after(cursor)).as(instant).isInstanceOfSatisfying(
+                    EdpException.class, ex -> assertThat(ex.getCode()).isEqualTo("INVALID_CURSOR"));
+        }
+        String fine = Cursor.encode(List.of("createdAt", "9999-12-31T23:59:59Z", id.toString()));
+        assertThat(BY_CREATED.after(fine)).containsEntry("afterId", id);
+    }
+
+    @Test
+    void aCursorOfAnotherSortOrWithAValueOfAnotherTypeIsAnInvalidCursor() {
+        String byName = Cursor.encode(List.of("name", "Press 7", UUID.randomUUID().toString()));
+        assertThatThrownBy(() -> BY_CREATED.after(byName)).isInstanceOf(EdpException.class);
+        String notAnId = Cursor.encode(List.of("name", "Press 7", "not-a-uuid"));
+        assertThatThrownBy(() -> BY_NAME.after(notAnId)).isInstanceOf(EdpException.class);
+        String timeAsName = Cursor.encode(List.of("createdAt", "Press 7", UUID.randomUUID().toString()));
+        assertThatThrownBy(() -> BY_CREATED.after(timeAsName)).isInstanceOf(EdpException.class);
+    }
+
+    private static final Map<String, KeysetQuery.Column> SORTS = Map.of(
+            "name", new KeysetQuery.Column("name", KeysetQuery.Kind.TEXT),
+            "createdAt", new KeysetQuery.Column("created_at", KeysetQuery.Kind.TIMESTAMP));
+
+    private static final KeysetQuery BY_NAME = KeysetQuery.parse("name", "name", SORTS);
+
+    private static final KeysetQuery BY_CREATED = KeysetQuery.parse("createdAt", "name", SORTS);
+
+    @Test
     void singleValueCursorGivesItsKeyOrAProblemWhenTheValueIsNotOne() {
-        java.util.UUID id = java.util.UUID.randomUUID();
-        java.util.UUID decoded = Cursor.decodeSingle(Cursor.encode(List.of(id.toString())), java.util.UUID::fromString);
+        UUID id = UUID.randomUUID();
+        UUID decoded = Cursor.decodeSingle(Cursor.encode(List.of(id.toString())), UUID::fromString);
         assertThat(decoded).isEqualTo(id);
         Long none = Cursor.decodeSingle(null, Long::valueOf);
         assertThat(none).isNull();

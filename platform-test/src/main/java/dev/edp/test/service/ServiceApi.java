@@ -69,6 +69,21 @@ public class ServiceApi {
                 ifMatch == null ? Map.of() : Map.of("If-Match", ifMatch));
     }
 
+    /**
+     * Sends raw bytes, e.g. a JSON body that is not valid UTF-8 or one too large for the service.
+     * @param method HTTP method
+     * @param path path below the API's base URL, with query
+     * @param token bearer token, or null
+     * @param contentType the body's content type
+     * @param body the bytes
+     * @param chunked whether to send the body without {@code Content-Length}
+     * @return the response
+     */
+    public HttpResponse<String> sendBytes(String method, String path, String token, String contentType, byte[] body,
+            boolean chunked) {
+        return ServiceSmokeChecks.sendBytes(method, baseUrl + path, contentType, body, chunked, token, Map.of());
+    }
+
     /** @return an operator's token for the customer */
     public static String operator(UUID customer) {
         return TestJwtIssuer.token("otto", customer, "operator");

@@ -1,5 +1,6 @@
 package dev.edp.test.service;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,6 +34,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 public class ServiceSmokeChecks {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** Plain HTTP/1.1, so that a body of unknown length goes chunked. */
+    private static final HttpClient HTTP_1_1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Environment environment;
     private final ObjectProvider<DataSource> dataSource;
@@ -102,6 +107,41 @@ public class ServiceSmokeChecks {
         headers.forEach(request::header);
         try {
             return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        }
+        catch (IOException ex) {
+            throw new IllegalStateException(method + " " + url + " failed: " + ex.getMessage(), ex);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /**
+     * Sends a body as raw bytes (which need not be valid UTF-8), with a {@code Content-Length} or
+     * chunked (without one), and returns the response.
+     * @param method HTTP method
+     * @param url absolute URL
+     * @param contentType content type of the body
+     * @param body the bytes
+     * @param chunked whether to send it without {@code Content-Length}
+     * @param bearerToken access token, or null for none
+     * @param headers further headers
+     * @return the response with its body as a string
+     */
+    public static HttpResponse<String> sendBytes(String method, String url, String contentType, byte[] body,
+            boolean chunked, String bearerToken, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", contentType)
+                .method(method, chunked
+                        ? HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))
+                        : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (bearerToken != null) {
+            request.header("Authorization", "Bearer " + bearerToken);
+        }
+        headers.forEach(request::header);
+        try {
+            return HTTP_1_1.send(request.build(), HttpResponse.BodyHandlers.ofString());
         }
         catch (IOException ex) {
             throw new IllegalStateException(method + " " + url + " failed: " + ex.getMessage(), ex);

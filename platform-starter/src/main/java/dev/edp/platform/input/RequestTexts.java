@@ -1,0 +1,139 @@
+package dev.edp.platform.input;
+
+import dev.edp.platform.problem.EdpException;
+import dev.edp.platform.text.UntrustedText;
+
+import org.springframework.http.HttpStatus;
+
+/** The checks both web stacks make on a request's path, query and headers, and the 413 they share. */
+final class RequestTexts {
+
+    /** The problem code of a query parameter value over the length limit. */
+    static final String PARAMETER_TOO_LONG = "PARAMETER_TOO_LONG";
+
+    private RequestTexts() {
+    }
+
+    /**
+     * @param rawPath the request path as sent, percent-encoded
+     * @throws EdpException 400 {@code INVALID_TEXT} when it decodes to something that is not storable text
+     */
+    static void checkPath(String rawPath) {
+        if (rawPath == null) {
+            return;
+        }
+        String path;
+        try {
+            path = UntrustedText.percentDecode(rawPath, false);
+        }
+        catch (IllegalArgumentException ex) {
+            throw invalid("path", "", "The request path is not valid percent-encoded UTF-8.");
+        }
+        if (!UntrustedText.isStorable(path)) {
+            throw invalid("path", "", "The request path contains U+0000 or an unpaired surrogate.");
+        }
+    }
+
+    /**
+     * @param rawQuery the query string as sent, percent-encoded, or null
+     * @param maxValueLength the longest value accepted, in characters
+     * @throws EdpException 400 {@code INVALID_TEXT} or {@value #PARAMETER_TOO_LONG}
+     */
+    static void checkQuery(String rawQuery, int maxValueLength) {
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return;
+        }
+        for (String pair : rawQuery.split("&", -1)) {
+            int equals = pair.indexOf('=');
+            String rawName = equals < 0 ? pair : pair.substring(0, equals);
+            String rawValue = equals < 0 ? "" : pair.substring(equals + 1);
+            String name = decodeQuery(rawName, null);
+            checkParameterName("query", name);
+            String value = decodeQuery(rawValue, name);
+            checkParameter("query", name, value);
+            if (value.length() > maxValueLength) {
+                EdpException ex = new EdpException(HttpStatus.BAD_REQUEST, PARAMETER_TOO_LONG, "Parameter too long",
+                        "The query parameter '" + name + "' is longer than " + maxValueLength + " characters.");
+                ex.getBody().setProperty("in", "query");
+                ex.getBody().setProperty("field", name);
+                throw ex;
+            }
+        }
+    }
+
+    private static String decodeQuery(String raw, String parameter) {
+        try {
+            return UntrustedText.percentDecode(raw, true);
+        }
+        catch (IllegalArgumentException ex) {
+            String which = parameter == null ? "A query parameter name" : "The query parameter '" + parameter + "'";
+            throw invalid("query", parameter == null ? "" : parameter,
+                    which + " is not valid percent-encoded UTF-8.");
+        }
+    }
+
+    /**
+     * @param in {@code query} or {@code form}
+     * @param name a parameter's name
+     * @throws EdpException 400 {@code INVALID_TEXT}, without repeating the name
+     */
+    static void checkParameterName(String in, String name) {
+        if (!UntrustedText.isStorable(name)) {
+            throw invalid(in, "", "A " + in
+                    + " parameter name contains U+0000 or an unpaired surrogate, which cannot be stored.");
+        }
+    }
+
+    /**
+     * @param in {@code query} or {@code form}
+     * @param name the parameter's name, storable
+     * @param text its name or value
+     * @throws EdpException 400 {@code INVALID_TEXT}
+     */
+    static void checkParameter(String in, String name, String text) {
+        if (!UntrustedText.isStorable(text)) {
+            throw invalid(in, name, "The " + in + " parameter '" + name
+                    + "' contains U+0000 or an unpaired surrogate, which cannot be stored.");
+        }
+    }
+
+    /**
+     * @param name a header's name
+     * @param value one of its values
+     * @throws EdpException 400 {@code INVALID_TEXT}
+     */
+    static void checkHeader(String name, String value) {
+        if (!UntrustedText.isStorable(name)) {
+            throw invalid("header", "", "A header name contains U+0000 or an unpaired surrogate.");
+        }
+        if (!UntrustedText.isStorable(value)) {
+            throw invalid("header", name, "The header '" + name
+                    + "' contains U+0000 or an unpaired surrogate, which cannot be stored.");
+        }
+    }
+
+    /**
+     * The 400 problem for text that cannot be stored. Its detail names where the text was but never
+     * repeats it.
+     * @param in where the text was: {@code body}, {@code query}, {@code form}, {@code path} or {@code header}
+     * @param field the body member as a JSON pointer, the parameter's or the header's name; empty
+     *        for the path, a whole body or a name that cannot be shown
+     * @param detail what is wrong, for people
+     * @return the exception to throw
+     */
+    static EdpException invalid(String in, String field, String detail) {
+        EdpException ex = new EdpException(HttpStatus.BAD_REQUEST, UntrustedText.CODE, "Invalid text", detail);
+        ex.getBody().setProperty("in", in);
+        ex.getBody().setProperty("field", field);
+        return ex;
+    }
+
+    /**
+     * @param limit the limit in bytes
+     * @return the 413 problem for a body over it
+     */
+    static EdpException tooLarge(long limit) {
+        return new EdpException(HttpStatus.CONTENT_TOO_LARGE, "REQUEST_TOO_LARGE", "Request too large",
+                "The request body is larger than " + limit + " bytes.");
+    }
+}
