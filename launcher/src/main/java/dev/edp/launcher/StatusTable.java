@@ -12,7 +12,8 @@ final class StatusTable {
     }
 
     static String render(List<Platform.RunningService> services, Database database, IdentityProvider identity,
-            Workspace workspace, int portOffset, Duration startTime) {
+            RegistryCredentials registryLogin, Workspace workspace, LauncherSettings settings, Duration startTime) {
+        int portOffset = settings.portOffset();
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] { "SERVICE", "URL", "HEALTH", "PID" });
         for (Platform.RunningService service : services) {
@@ -33,12 +34,18 @@ final class StatusTable {
                 new String[] { "Keycloak", identity.baseUrl() + "  (realm edp; admin console user kcadmin, see secrets file)" },
                 new String[] { "API client example", "edp-automation / " + identity.automationSecret()
                         + "  (client credentials)" },
-                new String[] { "Eureka dashboard", registry + "/" },
-                new String[] { "Spring Boot Admin", registry + "/admin" },
+                new String[] { "Eureka dashboard", registry + "/  (log in as " + RegistryCredentials.ADMIN_USERNAME
+                        + " / " + registryLogin.adminPassword() + "; services use " + RegistryCredentials.CLIENT_USERNAME
+                        + " / registry.password from the secrets file)" },
+                new String[] { "Spring Boot Admin", registry + "/admin  (same login as the Eureka dashboard)" },
                 new String[] { "E3 device endpoint", "https://localhost:" + (8443 + portOffset)
                         + "  (mTLS; server certificate from the platform CA, trust "
                         + DeviceSimulation.e3ChainFile(workspace) + ")" },
                 new String[] { "PostgreSQL", database.description() },
+                new String[] { "Listening", "gateway and E3 on " + settings.bind().publicFacing() + ", everything else on "
+                        + settings.bind().internal() + (settings.bind().keycloak().equals(settings.bind().internal()) ? ""
+                                : " (Keycloak on " + settings.bind().keycloak() + ")")
+                        + "  (EDP_PUBLIC_BIND_ADDRESS, EDP_BIND_ADDRESS, EDP_KEYCLOAK_BIND_ADDRESS)" },
                 new String[] { "Logs", workspace.logsDir().toString() });
         text.append(columns(links));
         text.append(System.lineSeparator());
