@@ -41,9 +41,9 @@ import org.springframework.security.oauth2.jwt.SupplierReactiveJwtDecoder;
  * <li>its {@code aud} names one of {@code edp.security.audiences} (default {@value #DEFAULT_AUDIENCE},
  * which the realm's EDP clients put into their access tokens), so a token Keycloak issued to some
  * other client of the realm is refused;</li>
- * <li>its {@code typ} claim is {@code Bearer}: Keycloak signs ID tokens ({@code ID}) and refresh
- * tokens ({@code Refresh}) with the same keys and issuer, and neither may stand in for an access
- * token.</li>
+ * <li>its {@code typ} claim is {@code Bearer}: Keycloak's ID tokens ({@code ID}) carry the same
+ * issuer and signature as its access tokens, and neither they nor refresh tokens ({@code Refresh})
+ * may stand in for an access token.</li>
  * </ul>
  */
 public final class EdpJwtDecoders {
