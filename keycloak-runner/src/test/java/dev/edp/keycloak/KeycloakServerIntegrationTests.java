@@ -53,8 +53,6 @@ class KeycloakServerIntegrationTests {
             // As under ./edp up: loopback only, which also proves Keycloak takes both options.
             .httpHost("127.0.0.1")
             .managementHost("127.0.0.1")
-            // The first start re-augments Quarkus: minutes on a busy 2-core machine.
-            .startTimeout(Duration.ofMinutes(8))
             .edpRealm()
             .clientSecret(EdpRealm.PORTAL_CLIENT_ID, PORTAL_SECRET)
             .freshData(true)
