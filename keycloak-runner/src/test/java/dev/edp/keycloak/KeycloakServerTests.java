@@ -50,7 +50,8 @@ class KeycloakServerTests {
         KeycloakServer.Builder builder = KeycloakServer.builder(work);
         assertThat(KeycloakServer.arguments(builder, 8180, 9180))
             .contains("--http-port=8180", "--http-management-port=9180")
-            .noneMatch((argument) -> argument.startsWith("--http-host") || argument.startsWith("--http-management-host"));
+            .noneMatch((argument) -> argument.startsWith("--http-host")
+                    || argument.startsWith("--http-management-host"));
 
         builder.httpHost("0.0.0.0").managementHost("127.0.0.1");
         assertThat(KeycloakServer.arguments(builder, 8180, 9180))

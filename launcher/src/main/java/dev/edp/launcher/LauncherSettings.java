@@ -70,7 +70,8 @@ record LauncherSettings(Optional<DatabaseCoordinates> externalDatabase, int post
             boolean ipv4Loopback = address instanceof Inet4Address && address.isLoopbackAddress();
             if (!ipv4Loopback && !address.isAnyLocalAddress()) {
                 throw new IllegalArgumentException(name + " must be an IPv4 loopback address (127.0.0.1) or a"
-                        + " wildcard (0.0.0.0, ::), but is '" + value + "': the platform reaches itself through localhost");
+                        + " wildcard (0.0.0.0, ::), but is '" + value
+                        + "': the platform reaches itself through localhost");
             }
             return value.trim();
         }

@@ -88,8 +88,8 @@ class EurekaAppsTests {
         process = sleeper();
 
         assertThatExceptionOfType(StartupException.class)
-                .isThrownBy(() -> new EurekaApps(eureka, new HttpReadiness(Duration.ofMillis(50)), Duration.ofMillis(50),
-                        "Basic d3Jvbmc6d3Jvbmc=")
+                .isThrownBy(() -> new EurekaApps(eureka, new HttpReadiness(Duration.ofMillis(50)),
+                        Duration.ofMillis(50), "Basic d3Jvbmc6d3Jvbmc=")
                         .awaitRegistered(List.of("MASTERDATA"), List.of(process), Duration.ofMillis(300)))
                 .withMessageEndingWith("not registered in Eureka: MASTERDATA");
     }
@@ -100,8 +100,8 @@ class EurekaAppsTests {
         process = sleeper();
 
         assertThatExceptionOfType(StartupException.class)
-                .isThrownBy(() -> new EurekaApps(eureka, new HttpReadiness(Duration.ofMillis(50)), Duration.ofMillis(50),
-                        AUTHORIZATION)
+                .isThrownBy(() -> new EurekaApps(eureka, new HttpReadiness(Duration.ofMillis(50)),
+                        Duration.ofMillis(50), AUTHORIZATION)
                         .awaitRegistered(List.of("MASTERDATA", "MONITORING", "ONBOARDING"), List.of(process),
                                 Duration.ofMillis(300)))
                 .withMessageEndingWith("not registered in Eureka: MONITORING, ONBOARDING");

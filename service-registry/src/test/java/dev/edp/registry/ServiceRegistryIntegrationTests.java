@@ -172,8 +172,9 @@ class ServiceRegistryIntegrationTests {
             assertThat(applications.statusCode()).isEqualTo(200);
 
             // The session alone does not change anything: the XSRF-TOKEN cookie must be echoed.
-            HttpResponse<String> logoutWithoutCsrf = browser.send(HttpRequest.newBuilder(URI.create(url("/admin/logout")))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> logoutWithoutCsrf = browser.send(
+                    HttpRequest.newBuilder(URI.create(url("/admin/logout"))).POST(HttpRequest.BodyPublishers.noBody())
+                            .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(logoutWithoutCsrf.statusCode()).isEqualTo(403);
         }
     }
