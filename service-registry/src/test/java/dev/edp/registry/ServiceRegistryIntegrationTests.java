@@ -152,11 +152,13 @@ class ServiceRegistryIntegrationTests {
             assertThat(wrong.headers().firstValue("Location")).hasValueSatisfying(
                     location -> assertThat(location).contains("/admin/login?error"));
 
+            // A redirectTo parameter (Spring Boot Admin's sample honours one) does not lead elsewhere.
             HttpResponse<String> loggedIn = browser.send(form("/admin/login", Map.of("username", "admin",
-                    "password", ADMIN_PASSWORD, "_csrf", csrf)), HttpResponse.BodyHandlers.ofString());
+                    "password", ADMIN_PASSWORD, "_csrf", csrf, "redirectTo", "https://evil.example/")),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(loggedIn.statusCode()).isEqualTo(302);
-            assertThat(loggedIn.headers().firstValue("Location")).hasValueSatisfying(
-                    location -> assertThat(location).doesNotContain("error"));
+            assertThat(loggedIn.headers().firstValue("Location")).hasValueSatisfying(location -> assertThat(location)
+                    .contains("/admin").doesNotContain("evil.example").doesNotContain("error"));
 
             HttpResponse<String> dashboard = browser.send(HttpRequest.newBuilder(URI.create(url("/")))
                     .header("Accept", "text/html").build(), HttpResponse.BodyHandlers.ofString());
