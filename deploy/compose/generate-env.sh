@@ -44,6 +44,8 @@ trap 'rm -f "$tmp"' EXIT
   echo "EDP_DB_PASSWORD=$(secret)"
   echo "EDP_REGISTRY_USERNAME=edp"
   echo "EDP_REGISTRY_PASSWORD=$(secret)"
+  echo "EDP_REGISTRY_ADMIN_USERNAME=admin"
+  echo "EDP_REGISTRY_ADMIN_PASSWORD=$(secret)"
   echo "EDP_KEYCLOAK_ADMIN_PASSWORD=$(secret)"
   echo "EDP_ADMIN_PASSWORD=$(secret)"
   echo "EDP_PORTAL_CLIENT_SECRET=$(secret)"

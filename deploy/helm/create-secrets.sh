@@ -30,6 +30,7 @@ metadata:
 type: Opaque
 data:
   registry-password: $(b64 "${EDP_REGISTRY_PASSWORD:-$(secret)}")
+  registry-admin-password: $(b64 "${EDP_REGISTRY_ADMIN_PASSWORD:-$(secret)}")
   services-client-secret: $(b64 "${EDP_SERVICES_CLIENT_SECRET:-$(secret)}")
   portal-client-secret: $(b64 "${EDP_PORTAL_CLIENT_SECRET:-$(secret)}")
   masterdata-client-secret: $(b64 "${EDP_MASTERDATA_CLIENT_SECRET:-$(secret)}")

@@ -11,6 +11,12 @@
   value: {{ printf "$(POD_NAME).%s-service-registry-headless.%s.svc" (include "edp.fullname" $root) $root.Release.Namespace | quote }}
 - name: EUREKA_SELF_PRESERVATION
   value: {{ if gt (int .svc.replicas) 1 }}"true"{{ else }}"false"{{ end }}
+# The dashboard and Spring Boot Admin have their own login (the services' Eureka password must not open them).
+- name: EDP_REGISTRY_ADMIN_USERNAME
+  value: {{ $root.Values.secrets.registryAdminUsername | quote }}
+- name: EDP_REGISTRY_ADMIN_PASSWORD
+  valueFrom:
+    secretKeyRef: { name: {{ $secret }}, key: registry-admin-password }
 {{- else if eq .name "masterdata" }}
 - name: EDP_KEYCLOAK_URL
   value: {{ include "edp.keycloakInternalUrl" $root | quote }}

@@ -160,7 +160,7 @@ class ComposeFileTests {
         Command.run(List.of("deploy/compose/generate-env.sh", second.toString()), TIMEOUT).assertSuccess("generate");
         Map<String, String> other = readEnv(second);
         for (String key : List.of("EDP_DB_PASSWORD", "EDP_PKI_KEK", "EDP_MONITORING_SECRETS_KEY", "EDP_SERVICES_CLIENT_SECRET",
-                "EDP_REGISTRY_PASSWORD", "EDP_ADMIN_PASSWORD")) {
+                "EDP_REGISTRY_PASSWORD", "EDP_REGISTRY_ADMIN_PASSWORD", "EDP_ADMIN_PASSWORD")) {
             assertThat(other.get(key)).as(key).isNotBlank().isNotEqualTo(first.get(key));
         }
         assertThat(java.util.Base64.getDecoder().decode(first.get("EDP_PKI_KEK"))).hasSize(32);

@@ -56,7 +56,7 @@ class AuditIntegrationTests {
         assertThat((String) read(newest, "$.items[0].after.environment")).isEqualTo("STAGING");
         assertThat((String) read(newest, "$.items[0].actor")).isEqualTo("otto");
 
-        HttpResponse<String> asRoot = api.get("/audit?customerId=" + customer, Api.ROOT);
+        HttpResponse<String> asRoot = api.get("/audit?customerId=" + customer, Api.root());
         assertThat((List<String>) read(asRoot, "$.items[*].action")).hasSize(3);
     }
 

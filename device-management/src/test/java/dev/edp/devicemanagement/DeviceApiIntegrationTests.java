@@ -158,8 +158,8 @@ class DeviceApiIntegrationTests {
         assertThat((String) read(unchanged, "$.lifecycle")).isEqualTo("PENDING_ONBOARDING");
         assertThat(etag(unchanged)).isEqualTo("\"1\"");
         // A platform admin sees and names any customer.
-        assertThat(api.get("/devices/" + id, Api.ROOT).statusCode()).isEqualTo(200);
-        assertThat((List<?>) read(api.get("/devices?customerId=" + owner, Api.ROOT), "$.items")).hasSize(1);
-        assertProblem(api.post("/devices", Api.ROOT, "{\"name\":\"x\"}"), 400, "CUSTOMER_REQUIRED");
+        assertThat(api.get("/devices/" + id, Api.root()).statusCode()).isEqualTo(200);
+        assertThat((List<?>) read(api.get("/devices?customerId=" + owner, Api.root()), "$.items")).hasSize(1);
+        assertProblem(api.post("/devices", Api.root(), "{\"name\":\"x\"}"), 400, "CUSTOMER_REQUIRED");
     }
 }

@@ -71,7 +71,7 @@ class DeviceMoveIntegrationTests {
                 new Move(staging, "TESTING"))) {
             HttpResponse<String> before = api.get("/devices/" + move.device(), viewer(fleet.customer()));
             // Not even a platform admin moves a device down alone.
-            for (String token : List.of(operator(fleet.customer()), customerAdmin(fleet.customer()), Api.ROOT)) {
+            for (String token : List.of(operator(fleet.customer()), customerAdmin(fleet.customer()), Api.root())) {
                 assertProblem(api.send("POST", "/devices/" + move.device() + "/environment", token,
                         "{\"environment\":\"" + move.target() + "\"}", etag(before)), 409, "MOVE_APPROVAL_REQUIRED");
             }
@@ -125,7 +125,7 @@ class DeviceMoveIntegrationTests {
         assertThat((String) read(TestDevices.desiredState(checks.baseUrl(), fleet.device(), customer, null, 0),
                 "$.releaseId")).isEqualTo(fleet.unapproved().toString());
         assertProblem(api.post("/moves/" + move + "/reject", customerAdmin(customer), null), 409, "MOVE_DECIDED");
-        assertProblem(api.post("/moves/" + move + "/approve", Api.ROOT, null), 409, "MOVE_DECIDED");
+        assertProblem(api.post("/moves/" + move + "/approve", Api.root(), null), 409, "MOVE_DECIDED");
 
         assertThat(audits(move, "DEVICE_MOVE_REQUESTED")).isEqualTo(1);
         assertThat(audits(move, "DEVICE_MOVE_APPROVED")).isEqualTo(1);

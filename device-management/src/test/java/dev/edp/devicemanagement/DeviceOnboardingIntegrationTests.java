@@ -185,7 +185,7 @@ class DeviceOnboardingIntegrationTests {
         UUID customer = UUID.randomUUID();
         UUID device = api.registerDevice(customer, "guarded");
         String body = certificate(customer, "0f", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z");
-        for (String token : new String[] { Api.ROOT, Api.customerAdmin(customer), operator(customer) }) {
+        for (String token : new String[] { Api.root(), Api.customerAdmin(customer), operator(customer) }) {
             assertProblem(api.put("/internal/devices/" + device + "/certificate", token, body, null), 403,
                     "FORBIDDEN");
             assertProblem(api.post("/internal/connectivity", token, "{\"events\":[]}"), 403, "FORBIDDEN");

@@ -127,7 +127,7 @@ class PromotionIntegrationTests {
         // And on to PRODUCTION, approved by a platform admin.
         String toProduction = read(api.post("/promotions", operator(customer),
                 "{\"targetEnvironment\":\"PRODUCTION\"}"), "$.id");
-        assertThat(api.post("/promotions/" + toProduction + "/approve", Api.ROOT, null).statusCode()).isEqualTo(200);
+        assertThat(api.post("/promotions/" + toProduction + "/approve", Api.root(), null).statusCode()).isEqualTo(200);
         assertThat(pinnedRelease(api, customer, "PRODUCTION")).isEqualTo(r1.toString());
     }
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-import static dev.edp.devicemanagement.Api.ROOT;
+import static dev.edp.test.service.ServiceApi.root;
 import static dev.edp.devicemanagement.Api.operator;
 import static dev.edp.devicemanagement.Api.viewer;
 import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
@@ -133,7 +133,7 @@ class UntrustedInputIntegrationTests {
     @ParameterizedTest
     @MethodSource("hostileListParameters")
     void everyListEndpointAnswersHostileParametersWithA4xxProblem(String path, int status, String code) {
-        assertProblem(api.get(path, ROOT), status, code);
+        assertProblem(api.get(path, root()), status, code);
     }
 
     @Test

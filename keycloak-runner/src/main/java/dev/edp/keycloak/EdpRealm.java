@@ -58,6 +58,15 @@ public final class EdpRealm {
     /** The role of {@value #SERVICES_CLIENT_ID}'s service account; never given to people. */
     public static final String ROLE_PLATFORM_SERVICE = "platform-service";
 
+    /**
+     * The audience the EDP clients put into their access tokens (an {@code oidc-audience-mapper} on
+     * each of them); the services and the gateway accept no access token without it.
+     */
+    public static final String API_AUDIENCE = "edp-api";
+
+    /** The clients whose access tokens call the EDP API, so carry {@value #API_AUDIENCE}. */
+    public static final List<String> API_CLIENTS = List.of(PORTAL_CLIENT_ID, AUTOMATION_CLIENT_ID, SERVICES_CLIENT_ID);
+
     /** The customer id that the example {@value #AUTOMATION_CLIENT_ID} client's service account carries. */
     public static final String AUTOMATION_CUSTOMER_ID = "5f0c6a8e-3b1d-4c7a-9e2f-8d4b6a1c0e37";
 

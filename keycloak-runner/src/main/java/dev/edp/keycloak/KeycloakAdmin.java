@@ -281,8 +281,47 @@ public final class KeycloakAdmin implements AutoCloseable {
     }
 
     /**
-     * Adds a confidential client that may use the password grant and maps {@code customer_id}
-     * like the EDP clients do. For tests only: the realm file never contains such a client.
+     * Makes sure a client puts an audience into its access tokens (and not into its ID tokens),
+     * adding an {@code oidc-audience-mapper} if it has none for that audience. Realms imported
+     * before the realm file had the mapper get it this way (an import skips existing realms).
+     *
+     * @param realm the realm
+     * @param clientId the client's client id
+     * @param audience the audience, e.g. {@link EdpRealm#API_AUDIENCE}
+     * @return whether the mapper was added
+     * @throws KeycloakException if there is no such client
+     */
+    public boolean ensureAudience(String realm, String clientId, String audience) {
+        String mappers = "/admin/realms/" + Http.encode(realm) + "/clients/" + client(realm, clientId).get("id")
+                + "/protocol-mappers/models";
+        boolean present = getArray(mappers, "Read the protocol mappers of " + clientId).stream()
+            .anyMatch((mapper) -> "oidc-audience-mapper".equals(mapper.get("protocolMapper"))
+                    && mapper.get("config") instanceof Map<?, ?> config
+                    && audience.equals(config.get("included.custom.audience"))
+                    && "true".equals(config.get("access.token.claim")));
+        if (present) {
+            return false;
+        }
+        String action = "Add the audience " + audience + " to the access tokens of " + clientId;
+        Http.expect(send(request(mappers).POST(json(audienceMapper(audience))), action), action, 201);
+        return true;
+    }
+
+    /** The mapper the realm file gives the EDP clients: the audience in access tokens only. */
+    static Map<String, Object> audienceMapper(String audience) {
+        Map<String, Object> mapper = new LinkedHashMap<>();
+        mapper.put("name", audience + " audience");
+        mapper.put("protocol", "openid-connect");
+        mapper.put("protocolMapper", "oidc-audience-mapper");
+        mapper.put("config", Map.of("included.custom.audience", audience, "id.token.claim", "false",
+                "access.token.claim", "true", "introspection.token.claim", "true"));
+        return mapper;
+    }
+
+    /**
+     * Adds a confidential client that may use the password grant and maps {@code customer_id} and
+     * the {@link EdpRealm#API_AUDIENCE} like the EDP clients do. For tests only: the realm file never
+     * contains such a client.
      *
      * @param realm the realm
      * @param clientId the new client's id
@@ -307,7 +346,7 @@ public final class KeycloakAdmin implements AutoCloseable {
         client.put("standardFlowEnabled", false);
         client.put("directAccessGrantsEnabled", true);
         client.put("serviceAccountsEnabled", false);
-        client.put("protocolMappers", List.of(mapper));
+        client.put("protocolMappers", List.of(mapper, audienceMapper(EdpRealm.API_AUDIENCE)));
         String action = "Create client " + clientId;
         HttpResponse<String> response = Http.expect(
                 send(request("/admin/realms/" + Http.encode(realm) + "/clients").POST(json(client)), action), action,

@@ -50,6 +50,9 @@ class KeycloakServerIntegrationTests {
         // The portal's secret is given, the automation client's is left to the runner to generate.
         keycloak = KeycloakServer.builder(workDir)
             .httpPort(0)
+            // As under ./edp up: loopback only, which also proves Keycloak takes both options.
+            .httpHost("127.0.0.1")
+            .managementHost("127.0.0.1")
             .edpRealm()
             .clientSecret(EdpRealm.PORTAL_CLIENT_ID, PORTAL_SECRET)
             .freshData(true)
@@ -97,7 +100,9 @@ class KeycloakServerIntegrationTests {
 
         Map<String, Object> claims = OidcTokens.decodePayload(token);
         assertThat(claims).containsEntry("customer_id", EdpRealm.AUTOMATION_CUSTOMER_ID)
-            .containsEntry("iss", keycloak.issuerUri(EdpRealm.NAME).toString());
+            .containsEntry("iss", keycloak.issuerUri(EdpRealm.NAME).toString())
+            .containsEntry("typ", "Bearer");
+        assertThat(audiences(claims)).contains(EdpRealm.API_AUDIENCE);
         assertThat(realmRoles(claims)).contains(EdpRealm.ROLE_OPERATOR)
             .doesNotContain(EdpRealm.ROLE_PLATFORM_ADMIN, EdpRealm.ROLE_CUSTOMER_ADMIN);
     }
@@ -131,6 +136,7 @@ class KeycloakServerIntegrationTests {
 
         Map<String, Object> claims = OidcTokens.decodePayload(token);
         assertThat(claims).containsEntry("customer_id", customerId).containsEntry("preferred_username", "ada");
+        assertThat(audiences(claims)).contains(EdpRealm.API_AUDIENCE);
         assertThat(realmRoles(claims)).contains(EdpRealm.ROLE_CUSTOMER_ADMIN).doesNotContain(EdpRealm.ROLE_OPERATOR);
         assertThat(admin.findUser(EdpRealm.NAME, "ada")).get()
             .extracting((user) -> user.get("attributes"))
@@ -199,8 +205,16 @@ class KeycloakServerIntegrationTests {
                     OidcTokens.tokenEndpoint(keycloak.baseUrl(), EdpRealm.NAME), exchange, "Code exchange");
 
             Map<String, Object> claims = OidcTokens.decodePayload((String) tokens.get("access_token"));
-            assertThat(claims).containsEntry("customer_id", customerId).containsEntry("azp", "edp-portal");
+            assertThat(claims).containsEntry("customer_id", customerId).containsEntry("azp", "edp-portal")
+                .containsEntry("typ", "Bearer");
+            assertThat(audiences(claims)).contains(EdpRealm.API_AUDIENCE);
             assertThat(realmRoles(claims)).contains(EdpRealm.ROLE_VIEWER);
+            // The ID token is for the portal alone: the services refuse it by its typ and audience.
+            Map<String, Object> idToken = OidcTokens.decodePayload((String) tokens.get("id_token"));
+            assertThat(idToken).containsEntry("typ", "ID");
+            assertThat(audiences(idToken)).doesNotContain(EdpRealm.API_AUDIENCE);
+            Map<String, Object> refreshToken = OidcTokens.decodePayload((String) tokens.get("refresh_token"));
+            assertThat(refreshToken).containsEntry("typ", "Refresh");
             // The realm's 5-minute access tokens; expires_in is counted from the answer, so a second
             // may already have passed.
             assertThat(((Number) claims.get("exp")).longValue() - ((Number) claims.get("iat")).longValue())
@@ -218,6 +232,7 @@ class KeycloakServerIntegrationTests {
 
         Map<String, Object> claims = OidcTokens.decodePayload(token);
         assertThat(claims).doesNotContainKey("customer_id");
+        assertThat(audiences(claims)).contains(EdpRealm.API_AUDIENCE);
         assertThat(realmRoles(claims)).contains(EdpRealm.ROLE_PLATFORM_SERVICE)
             .doesNotContain(EdpRealm.ROLE_PLATFORM_ADMIN, EdpRealm.ROLE_CUSTOMER_ADMIN, EdpRealm.ROLE_OPERATOR,
                     EdpRealm.ROLE_VIEWER);
@@ -236,6 +251,24 @@ class KeycloakServerIntegrationTests {
         assertThat(realmRoles(OidcTokens.decodePayload(token))).contains(EdpRealm.ROLE_PLATFORM_SERVICE);
         assertThat(admin.ensureServiceClient(EdpRealm.NAME, "edp-added-later", "s3cret-added-later",
                 EdpRealm.ROLE_PLATFORM_SERVICE)).isFalse();
+    }
+
+    @Test
+    @Order(10)
+    void aClientOfAnOlderRealmGetsTheApiAudienceOnceAndTheImportedOnesAlreadyHaveIt() {
+        // A client created without the mapper, as the EDP clients were in realms imported before it.
+        admin.ensureServiceClient(EdpRealm.NAME, "edp-older-client", "s3cret-older", EdpRealm.ROLE_PLATFORM_SERVICE);
+        assertThat(audiences(OidcTokens.decodePayload(OidcTokens.clientCredentials(keycloak.baseUrl(), EdpRealm.NAME,
+                "edp-older-client", "s3cret-older")))).doesNotContain(EdpRealm.API_AUDIENCE);
+
+        assertThat(admin.ensureAudience(EdpRealm.NAME, "edp-older-client", EdpRealm.API_AUDIENCE)).isTrue();
+
+        assertThat(audiences(OidcTokens.decodePayload(OidcTokens.clientCredentials(keycloak.baseUrl(), EdpRealm.NAME,
+                "edp-older-client", "s3cret-older")))).contains(EdpRealm.API_AUDIENCE);
+        assertThat(admin.ensureAudience(EdpRealm.NAME, "edp-older-client", EdpRealm.API_AUDIENCE)).isFalse();
+        for (String client : EdpRealm.API_CLIENTS) {
+            assertThat(admin.ensureAudience(EdpRealm.NAME, client, EdpRealm.API_AUDIENCE)).as(client).isFalse();
+        }
     }
 
     @Test
@@ -264,6 +297,15 @@ class KeycloakServerIntegrationTests {
             .stream()
             .map((cookie) -> cookie.substring(0, cookie.indexOf(';')))
             .collect(Collectors.joining("; "));
+    }
+
+    /** {@code aud} is a string when it names one audience, an array otherwise. */
+    private static List<Object> audiences(Map<String, Object> claims) {
+        Object audience = claims.get("aud");
+        if (audience == null) {
+            return List.of();
+        }
+        return (audience instanceof List<?> list) ? List.copyOf(list) : List.of(audience);
     }
 
     @SuppressWarnings("unchecked")

@@ -46,6 +46,20 @@ class KeycloakServerTests {
     }
 
     @Test
+    void listensWhereToldAndOnEveryInterfaceOnlyByDefault(@TempDir Path work) {
+        KeycloakServer.Builder builder = KeycloakServer.builder(work);
+        assertThat(KeycloakServer.arguments(builder, 8180, 9180))
+            .contains("--http-port=8180", "--http-management-port=9180")
+            .noneMatch((argument) -> argument.startsWith("--http-host")
+                    || argument.startsWith("--http-management-host"));
+
+        builder.httpHost("0.0.0.0").managementHost("127.0.0.1");
+        assertThat(KeycloakServer.arguments(builder, 8180, 9180))
+            .contains("--http-host=0.0.0.0", "--http-management-host=127.0.0.1");
+        assertThat(builder.build().managementHost()).isEqualTo("127.0.0.1");
+    }
+
+    @Test
     void generatesAnAdminPasswordUnlessGiven(@TempDir Path work) {
         KeycloakServer server = KeycloakServer.builder(work).build();
 

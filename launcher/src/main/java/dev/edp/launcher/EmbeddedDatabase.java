@@ -44,14 +44,18 @@ final class EmbeddedDatabase implements Database {
     /**
      * Starts PostgreSQL on {@code dataDirectory} (initialised on first use, reused afterwards) and
      * makes sure the EDP role and databases exist.
+     *
+     * @param listenAddress the address PostgreSQL listens on ({@code listen_addresses})
      */
-    static EmbeddedDatabase start(Path dataDirectory, int port, Path logFile) throws IOException, SQLException {
+    static EmbeddedDatabase start(Path dataDirectory, int port, String listenAddress, Path logFile)
+            throws IOException, SQLException {
         Files.createDirectories(dataDirectory.getParent());
         Files.createDirectories(logFile.getParent());
         EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDirectory)
                 .setCleanDataDirectory(false)
                 .setPort(port)
+                .setServerConfig("listen_addresses", listenAddress)
                 // zonky turns this off for throw-away test databases; these data are meant to be kept.
                 .setServerConfig("synchronous_commit", "on")
                 // The launcher stops PostgreSQL itself, after the services that use it.

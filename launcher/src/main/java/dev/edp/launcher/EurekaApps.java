@@ -25,10 +25,17 @@ final class EurekaApps {
 
     private final Duration pollInterval;
 
-    EurekaApps(URI eurekaUrl, HttpReadiness http, Duration pollInterval) {
+    private final String authorization;
+
+    /**
+     * @param authorization the registry's client login as an {@code Authorization} header value, or
+     *                      null for a registry that needs none
+     */
+    EurekaApps(URI eurekaUrl, HttpReadiness http, Duration pollInterval, String authorization) {
         this.appsUrl = eurekaUrl.resolve("apps");
         this.http = http;
         this.pollInterval = pollInterval;
+        this.authorization = authorization;
     }
 
     /**
@@ -47,7 +54,7 @@ final class EurekaApps {
                             + " while waiting for Eureka registration", process.logTail(HttpReadiness.LOG_LINES_ON_FAILURE));
                 }
             }
-            String json = http.getJson(appsUrl);
+            String json = http.getJson(appsUrl, authorization);
             if (json != null) {
                 missing.removeAll(upApplications(json));
                 if (missing.isEmpty()) {

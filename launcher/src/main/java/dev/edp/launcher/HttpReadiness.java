@@ -63,10 +63,17 @@ final class HttpReadiness {
         }
     }
 
-    /** Fetches a JSON document, or null when the server is not answering (yet). */
-    String getJson(URI url) throws InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(2))
-                .header("Accept", "application/json").GET().build();
+    /**
+     * Fetches a JSON document, or null when the server is not answering (yet).
+     * @param authorization an {@code Authorization} header value, or null
+     */
+    String getJson(URI url, String authorization) throws InterruptedException {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(2))
+                .header("Accept", "application/json").GET();
+        if (authorization != null) {
+            builder.header("Authorization", authorization);
+        }
+        HttpRequest request = builder.build();
         try {
             var response = client.send(request, BodyHandlers.ofString());
             return response.statusCode() == 200 ? response.body() : null;

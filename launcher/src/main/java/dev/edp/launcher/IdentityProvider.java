@@ -66,6 +66,9 @@ final class IdentityProvider implements AutoCloseable {
         KeycloakServer.Builder builder = KeycloakServer.builder(workspace.edpDir().resolve("keycloak"))
                 .httpPort(httpPort)
                 .managementPort(MANAGEMENT_PORT + settings.portOffset())
+                // Login pages, tokens and the admin console share the HTTP port; health and metrics stay internal.
+                .httpHost(settings.bind().keycloak())
+                .managementHost(settings.bind().internal())
                 .edpRealm()
                 .bootstrapAdmin("kcadmin", keycloakAdminPassword)
                 .clientSecret(EdpRealm.PORTAL_CLIENT_ID, portalSecret)
@@ -89,6 +92,11 @@ final class IdentityProvider implements AutoCloseable {
         return new IdentityProvider(builder.build(), httpPort, adminPassword, automationSecret, servicesSecret, environment);
     }
 
+    /** @return the Keycloak server this prepared (not started until {@link #start}) */
+    KeycloakServer server() {
+        return server;
+    }
+
     /** What every service needs to know about the identity provider. */
     Map<String, String> serviceEnvironment() {
         return serviceEnvironment;
@@ -108,6 +116,12 @@ final class IdentityProvider implements AutoCloseable {
             if (admin.ensureServiceClient(EdpRealm.NAME, EdpRealm.SERVICES_CLIENT_ID, servicesSecret,
                     EdpRealm.ROLE_PLATFORM_SERVICE)) {
                 out.println("  added the client '" + EdpRealm.SERVICES_CLIENT_ID + "' to the existing realm");
+            }
+            // Services accept only access tokens for the EDP API; older realms lack the clients' audience.
+            for (String client : EdpRealm.API_CLIENTS) {
+                if (admin.ensureAudience(EdpRealm.NAME, client, EdpRealm.API_AUDIENCE)) {
+                    out.println("  added the audience '" + EdpRealm.API_AUDIENCE + "' to the client '" + client + "'");
+                }
             }
             if (admin.findUser(EdpRealm.NAME, ADMIN_USERNAME).isEmpty()) {
                 admin.createUser(EdpRealm.NAME, new KeycloakAdmin.NewUser(ADMIN_USERNAME, "admin@edp.localhost", "EDP",

@@ -65,6 +65,8 @@ final class Platform implements AutoCloseable {
 
     private boolean stopping;
 
+    private RegistryCredentials registryCredentials;
+
     Platform(Workspace workspace, LauncherSettings settings, PrintStream out) {
         this.workspace = workspace;
         this.settings = settings;
@@ -74,6 +76,20 @@ final class Platform implements AutoCloseable {
     /** @return the registry's URL, moved by the port offset */
     URI eurekaUrl() {
         return URI.create("http://localhost:" + ServiceSpec.REGISTRY.shifted(settings.portOffset()).port() + "/eureka/");
+    }
+
+    /**
+     * Sets the registry's logins: every service gets the client one, the registry the admin one too,
+     * and the launcher reads the registry with the client one. Call before starting the registry.
+     * @param credentials the logins
+     */
+    void useRegistryCredentials(RegistryCredentials credentials) {
+        synchronized (lock) {
+            registryCredentials = credentials;
+            serviceEnvironment.putAll(credentials.clientEnvironment());
+            ownEnvironment.computeIfAbsent(ServiceSpec.REGISTRY.name(), key -> new HashMap<>())
+                    .putAll(credentials.adminEnvironment());
+        }
     }
 
     /**
@@ -138,7 +154,7 @@ final class Platform implements AutoCloseable {
             requireFreePorts("postgres", List.of(settings.postgresPort()));
             out.println("Starting PostgreSQL on port " + settings.postgresPort() + " ...");
             EmbeddedDatabase embedded = EmbeddedDatabase.start(workspace.dataDir().resolve("postgres"),
-                    settings.postgresPort(), workspace.logFile("postgres"));
+                    settings.postgresPort(), settings.bind().internal(), workspace.logFile("postgres"));
             database = embedded;
             embedded.postmasterPid().ifPresent(pid -> writePid("postgres", pid));
             return embedded;
@@ -218,8 +234,13 @@ final class Platform implements AutoCloseable {
             services.forEach(s -> s.spec().eurekaName().ifPresent(names::add));
             stages.forEach(processes::addAll);
         }
+        String authorization;
+        synchronized (lock) {
+            authorization = registryCredentials == null ? null : registryCredentials.clientAuthorization();
+        }
         out.println("Waiting for " + names.size() + " services to register in Eureka ...");
-        new EurekaApps(eurekaUrl(), http, POLL_INTERVAL).awaitRegistered(names, processes, settings.startTimeout());
+        new EurekaApps(eurekaUrl(), http, POLL_INTERVAL, authorization)
+                .awaitRegistered(names, processes, settings.startTimeout());
     }
 
     List<RunningService> services() {
@@ -251,6 +272,16 @@ final class Platform implements AutoCloseable {
         command.addAll(settings.serviceJavaOptions());
         command.add("-jar");
         command.add(spec.jar(workspace.root()).toString());
+        return new ManagedProcess(spec.name(), command, environmentOf(spec), workspace.root(),
+                workspace.logFile(spec.name()));
+    }
+
+    /**
+     * What a service process gets on top of the launcher's own environment.
+     * @param spec the service
+     * @return variables to set; a null value removes the variable
+     */
+    Map<String, String> environmentOf(ServiceSpec spec) {
         Map<String, String> env = new HashMap<>();
         DatabaseCoordinates db = database.coordinates();
         env.put("EDP_DB_URL", db.jdbcUrl());
@@ -259,6 +290,12 @@ final class Platform implements AutoCloseable {
         env.put("EUREKA_URL", eurekaUrl().toString());
         env.put("SERVER_PORT", Integer.toString(spec.port()));
         env.put("MANAGEMENT_SERVER_PORT", Integer.toString(spec.managementPort()));
+        // Only the gateway and E3 face other machines; management ports never do.
+        env.put("SERVER_ADDRESS", spec.publicFacing() ? settings.bind().publicFacing() : settings.bind().internal());
+        env.put("MANAGEMENT_SERVER_ADDRESS", settings.bind().internal());
+        // Where the others call a service (prefer-ip-address): the first non-loopback interface otherwise,
+        // on which an internal port does not listen.
+        env.put("EUREKA_INSTANCE_IPADDRESS", settings.bind().advertised());
         // Where services fetch the keys that sign E3's device assertions (E3's management port).
         env.put("EDP_E3_JWKS_URI", "http://localhost:" + (9443 + settings.portOffset()) + "/actuator/device-jwks");
         synchronized (lock) {
@@ -267,7 +304,7 @@ final class Platform implements AutoCloseable {
         }
         // Plain text logs for people reading .edp/logs; JSON is for log shippers.
         env.put("EDP_LOG_FORMAT", null);
-        return new ManagedProcess(spec.name(), command, env, workspace.root(), workspace.logFile(spec.name()));
+        return env;
     }
 
     /** The JDK running the launcher (found by ./edp) runs the services too. */

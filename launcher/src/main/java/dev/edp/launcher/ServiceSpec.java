@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -31,6 +32,14 @@ record ServiceSpec(String name, URI url, int managementPort, Optional<String> eu
             service("monitoring", 8084, 9084),
             service("portal-gateway", 8080, 9080),
             service("e3-proxy", 8443, 9443));
+
+    /** The platform's doors: the only services whose application port other machines may reach. */
+    static final Set<String> PUBLIC_FACING = Set.of("portal-gateway", "e3-proxy");
+
+    /** @return whether other machines may reach the application port (the gateway and E3) */
+    boolean publicFacing() {
+        return PUBLIC_FACING.contains(name);
+    }
 
     /** @return the portal gateway, the platform's front door */
     static ServiceSpec gateway() {

@@ -12,7 +12,8 @@ final class StatusTable {
     }
 
     static String render(List<Platform.RunningService> services, Database database, IdentityProvider identity,
-            Workspace workspace, int portOffset, Duration startTime) {
+            RegistryCredentials registryLogin, Workspace workspace, LauncherSettings settings, Duration startTime) {
+        int portOffset = settings.portOffset();
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] { "SERVICE", "URL", "HEALTH", "PID" });
         for (Platform.RunningService service : services) {
@@ -33,17 +34,26 @@ final class StatusTable {
                 new String[] { "Keycloak", identity.baseUrl() + "  (realm edp; admin console user kcadmin, see secrets file)" },
                 new String[] { "API client example", "edp-automation / " + identity.automationSecret()
                         + "  (client credentials)" },
-                new String[] { "Eureka dashboard", registry + "/" },
-                new String[] { "Spring Boot Admin", registry + "/admin" },
+                new String[] { "Eureka dashboard", registry + "/  (log in as " + RegistryCredentials.ADMIN_USERNAME
+                        + " / " + registryLogin.adminPassword() + "; services use "
+                        + RegistryCredentials.CLIENT_USERNAME + " / registry.password from the secrets file)" },
+                new String[] { "Spring Boot Admin", registry + "/admin  (same login as the Eureka dashboard)" },
                 new String[] { "E3 device endpoint", "https://localhost:" + (8443 + portOffset)
                         + "  (mTLS; server certificate from the platform CA, trust "
                         + DeviceSimulation.e3ChainFile(workspace) + ")" },
                 new String[] { "PostgreSQL", database.description() },
+                new String[] { "Listening", listening(settings.bind()) },
                 new String[] { "Logs", workspace.logsDir().toString() });
         text.append(columns(links));
         text.append(System.lineSeparator());
         text.append("Stop with Ctrl-C (or ./edp down when started with --detach).").append(System.lineSeparator());
         return text.toString();
+    }
+
+    private static String listening(LauncherSettings.BindAddresses bind) {
+        String keycloak = bind.keycloak().equals(bind.internal()) ? "" : " (Keycloak on " + bind.keycloak() + ")";
+        return "gateway and E3 on " + bind.publicFacing() + ", everything else on " + bind.internal() + keycloak
+                + "  (EDP_PUBLIC_BIND_ADDRESS, EDP_BIND_ADDRESS, EDP_KEYCLOAK_BIND_ADDRESS)";
     }
 
     private static String columns(List<String[]> rows) {

@@ -73,8 +73,11 @@ final class UpCommand implements Callable<Integer> {
         Platform platform = new Platform(workspace, settings, out);
         Runtime.getRuntime().addShutdownHook(new Thread(platform::close, "edp-shutdown"));
         IdentityProvider identity;
+        RegistryCredentials registry;
         try (ExecutorService background = Executors.newVirtualThreadPerTaskExecutor()) {
             platform.startDatabase();
+            registry = RegistryCredentials.load(LocalSecrets.load(workspace.secretsFile()));
+            platform.useRegistryCredentials(registry);
             identity = IdentityProvider.prepare(workspace, settings, platform.database());
             platform.addCompanion(identity);
             platform.addServiceEnvironment(identity.serviceEnvironment());
@@ -113,8 +116,8 @@ final class UpCommand implements Callable<Integer> {
             platform.close();
             return 1;
         }
-        String table = StatusTable.render(platform.services(), platform.database(), identity, workspace,
-                settings.portOffset(), Duration.between(began, Instant.now()));
+        String table = StatusTable.render(platform.services(), platform.database(), identity, registry, workspace,
+                settings, Duration.between(began, Instant.now()));
         if (simulate > 0) {
             table += simulateDevices(platform, workspace, settings);
         }

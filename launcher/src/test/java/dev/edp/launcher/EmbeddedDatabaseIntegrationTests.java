@@ -27,7 +27,7 @@ class EmbeddedDatabaseIntegrationTests {
         int port = freePort();
 
         long firstPid;
-        try (EmbeddedDatabase db = EmbeddedDatabase.start(dataDir, port, log)) {
+        try (EmbeddedDatabase db = EmbeddedDatabase.start(dataDir, port, "127.0.0.1", log)) {
             assertThat(db.coordinates().jdbcUrl()).isEqualTo("jdbc:postgresql://localhost:" + port + "/edp");
             firstPid = db.postmasterPid().orElseThrow();
             assertThat(ProcessHandle.of(firstPid)).hasValueSatisfying(p -> assertThat(p.isAlive()).isTrue());
@@ -39,11 +39,17 @@ class EmbeddedDatabaseIntegrationTests {
         // close() waits for the postmaster itself, not only for pg_ctl: the launcher then removes its pid file.
         assertThat(ProcessHandle.of(firstPid).filter(ProcessHandle::isAlive)).isEmpty();
 
-        try (EmbeddedDatabase db = EmbeddedDatabase.start(dataDir, port, log)) {
+        try (EmbeddedDatabase db = EmbeddedDatabase.start(dataDir, port, "127.0.0.1", log)) {
             try (Connection c = connect(db); Statement s = c.createStatement();
                     ResultSet rows = s.executeQuery("SELECT note FROM kept WHERE id = 1")) {
                 assertThat(rows.next()).isTrue();
                 assertThat(rows.getString(1)).isEqualTo("survives a restart");
+            }
+            // Other machines cannot reach it: it listens on loopback only.
+            try (Connection c = connect(db); Statement s = c.createStatement();
+                    ResultSet rows = s.executeQuery("SHOW listen_addresses")) {
+                assertThat(rows.next()).isTrue();
+                assertThat(rows.getString(1)).isEqualTo("127.0.0.1");
             }
             // Keycloak's database is created as well, owned by the same role.
             try (Connection c = DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/keycloak",
@@ -60,7 +66,7 @@ class EmbeddedDatabaseIntegrationTests {
 
     @Test
     void stopsThePostmaster() throws Exception {
-        EmbeddedDatabase db = EmbeddedDatabase.start(dir.resolve("pg"), freePort(), dir.resolve("pg.log"));
+        EmbeddedDatabase db = EmbeddedDatabase.start(dir.resolve("pg"), freePort(), "127.0.0.1", dir.resolve("pg.log"));
         ProcessHandle postmaster = ProcessHandle.of(db.postmasterPid().orElseThrow()).orElseThrow();
 
         db.close();

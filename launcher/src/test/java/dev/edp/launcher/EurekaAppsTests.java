@@ -19,6 +19,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class EurekaAppsTests {
 
+    /** The registry of a platform answers only the launcher's client login. */
+    private static final String AUTHORIZATION = new RegistryCredentials("client-secret", "admin-secret")
+            .clientAuthorization();
+
     @TempDir
     Path dir;
 
@@ -62,7 +66,7 @@ class EurekaAppsTests {
     }
 
     @Test
-    void waitsUntilEveryServiceIsRegisteredAskingForJson() throws Exception {
+    void waitsUntilEveryServiceIsRegisteredAskingForJsonWithTheRegistryLogin() throws Exception {
         AtomicReference<String> body = new AtomicReference<>(apps(app("MASTERDATA", "UP")));
         AtomicReference<String> accept = new AtomicReference<>();
         URI eureka = serve(body, accept);
@@ -72,10 +76,22 @@ class EurekaAppsTests {
             body.set(apps(app("MASTERDATA", "UP"), app("PORTAL-GATEWAY", "UP")));
         });
 
-        new EurekaApps(eureka, new HttpReadiness(Duration.ofMillis(50)), Duration.ofMillis(50))
+        new EurekaApps(eureka, new HttpReadiness(Duration.ofMillis(50)), Duration.ofMillis(50), AUTHORIZATION)
                 .awaitRegistered(List.of("MASTERDATA", "PORTAL-GATEWAY"), List.of(process), Duration.ofSeconds(10));
 
         assertThat(accept.get()).isEqualTo("application/json");
+    }
+
+    @Test
+    void aRegistryRefusingTheLoginCountsAsNothingRegistered() throws Exception {
+        URI eureka = serve(new AtomicReference<>(apps(app("MASTERDATA", "UP"))), new AtomicReference<>());
+        process = sleeper();
+
+        assertThatExceptionOfType(StartupException.class)
+                .isThrownBy(() -> new EurekaApps(eureka, new HttpReadiness(Duration.ofMillis(50)),
+                        Duration.ofMillis(50), "Basic d3Jvbmc6d3Jvbmc=")
+                        .awaitRegistered(List.of("MASTERDATA"), List.of(process), Duration.ofMillis(300)))
+                .withMessageEndingWith("not registered in Eureka: MASTERDATA");
     }
 
     @Test
@@ -84,7 +100,8 @@ class EurekaAppsTests {
         process = sleeper();
 
         assertThatExceptionOfType(StartupException.class)
-                .isThrownBy(() -> new EurekaApps(eureka, new HttpReadiness(Duration.ofMillis(50)), Duration.ofMillis(50))
+                .isThrownBy(() -> new EurekaApps(eureka, new HttpReadiness(Duration.ofMillis(50)),
+                        Duration.ofMillis(50), AUTHORIZATION)
                         .awaitRegistered(List.of("MASTERDATA", "MONITORING", "ONBOARDING"), List.of(process),
                                 Duration.ofMillis(300)))
                 .withMessageEndingWith("not registered in Eureka: MONITORING, ONBOARDING");
@@ -93,6 +110,11 @@ class EurekaAppsTests {
     private URI serve(AtomicReference<String> body, AtomicReference<String> accept) throws Exception {
         server = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
         server.createContext("/eureka/apps", exchange -> {
+            if (!AUTHORIZATION.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                exchange.sendResponseHeaders(401, -1);
+                exchange.close();
+                return;
+            }
             accept.set(exchange.getRequestHeaders().getFirst("Accept"));
             byte[] bytes = body.get().getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, bytes.length);

@@ -19,6 +19,27 @@ class LauncherSettingsTests {
         assertThat(settings.postgresPort()).isEqualTo(5433);
         assertThat(settings.startTimeout()).isEqualTo(Duration.ofSeconds(180));
         assertThat(settings.serviceJavaOptions()).contains("-XX:+UseSerialGC").anyMatch(o -> o.startsWith("-Xmx"));
+        assertThat(settings.bind()).isEqualTo(new LauncherSettings.BindAddresses("127.0.0.1", "0.0.0.0", "127.0.0.1"));
+    }
+
+    @Test
+    void keycloakFollowsTheInternalAddressUnlessItsOwnIsGiven() {
+        assertThat(LauncherSettings.fromEnvironment(Map.of("EDP_BIND_ADDRESS", "0.0.0.0")).bind().keycloak())
+                .isEqualTo("0.0.0.0");
+        assertThat(LauncherSettings.fromEnvironment(Map.of("EDP_KEYCLOAK_BIND_ADDRESS", "::")).bind())
+                .isEqualTo(new LauncherSettings.BindAddresses("127.0.0.1", "0.0.0.0", "::"));
+    }
+
+    @Test
+    void refusesBindAddressesTheLauncherCouldNotReachThroughLocalhost() {
+        for (String address : new String[] { "192.168.1.5", "::1", "localhost", "not an address" }) {
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> LauncherSettings.fromEnvironment(Map.of("EDP_BIND_ADDRESS", address)))
+                    .withMessageContaining("EDP_BIND_ADDRESS");
+        }
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> LauncherSettings.fromEnvironment(Map.of("EDP_PUBLIC_BIND_ADDRESS", "10.0.0.1")))
+                .withMessageContaining("EDP_PUBLIC_BIND_ADDRESS");
     }
 
     @Test

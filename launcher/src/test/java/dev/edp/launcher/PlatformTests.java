@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
@@ -17,6 +18,8 @@ import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 
 import javax.tools.ToolProvider;
+
+import dev.edp.keycloak.KeycloakServer;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -94,6 +97,60 @@ class PlatformTests {
                 });
         platform.close();
         assertThat(workspace.runDir()).isEmptyDirectory();
+    }
+
+    @Test
+    void onlyTheGatewayAndE3FaceOtherMachinesByDefaultAndServicesRegisterWithALoopbackAddress() throws Exception {
+        platform = new Platform(workspace, LauncherSettings.fromEnvironment(Map.of("EDP_DB_URL", DB.jdbcUrl())),
+                new PrintStream(output, true, StandardCharsets.UTF_8));
+        platform.startDatabase();
+        platform.useRegistryCredentials(new RegistryCredentials("client-secret", "admin-secret"));
+
+        for (ServiceSpec spec : ServiceSpec.all()) {
+            Map<String, String> env = platform.environmentOf(spec);
+            boolean door = spec.name().equals("portal-gateway") || spec.name().equals("e3-proxy");
+            assertThat(env.get("SERVER_ADDRESS")).as(spec.name()).isEqualTo(door ? "0.0.0.0" : "127.0.0.1");
+            assertThat(env).as(spec.name())
+                    .containsEntry("MANAGEMENT_SERVER_ADDRESS", "127.0.0.1")
+                    .containsEntry("EUREKA_INSTANCE_IPADDRESS", "127.0.0.1")
+                    .containsEntry("EUREKA_URL", "http://localhost:8761/eureka/")
+                    .containsEntry("EDP_REGISTRY_USERNAME", "edp")
+                    .containsEntry("EDP_REGISTRY_PASSWORD", "client-secret");
+            if (spec.equals(ServiceSpec.REGISTRY)) {
+                assertThat(env).containsEntry("EDP_REGISTRY_ADMIN_PASSWORD", "admin-secret");
+            }
+            else {
+                assertThat(env).as(spec.name()).doesNotContainKey("EDP_REGISTRY_ADMIN_PASSWORD");
+            }
+        }
+    }
+
+    @Test
+    void openingTheInternalPortsStillRegistersServicesWhereTheOthersReachThem() throws Exception {
+        platform = new Platform(workspace, LauncherSettings.fromEnvironment(Map.of("EDP_DB_URL", DB.jdbcUrl(),
+                "EDP_BIND_ADDRESS", "0.0.0.0", "EDP_PUBLIC_BIND_ADDRESS", "127.0.0.1")),
+                new PrintStream(output, true, StandardCharsets.UTF_8));
+        platform.startDatabase();
+
+        Map<String, String> masterdata = platform.environmentOf(ServiceSpec.applicationServices(0).getFirst());
+        assertThat(masterdata).containsEntry("SERVER_ADDRESS", "0.0.0.0")
+                .containsEntry("MANAGEMENT_SERVER_ADDRESS", "0.0.0.0")
+                .containsEntry("EUREKA_INSTANCE_IPADDRESS", "127.0.0.1");
+        assertThat(platform.environmentOf(ServiceSpec.gateway())).containsEntry("SERVER_ADDRESS", "127.0.0.1");
+    }
+
+    @Test
+    void keycloakListensOnLoopbackUnlessItsLoginIsOpenedAndItsManagementPortStaysInternal() throws Exception {
+        Database db = new Database.External(DB);
+        KeycloakServer byDefault = IdentityProvider.prepare(workspace, LauncherSettings.fromEnvironment(Map.of()), db)
+                .server();
+        assertThat(byDefault.httpHost()).isEqualTo("127.0.0.1");
+        assertThat(byDefault.managementHost()).isEqualTo("127.0.0.1");
+
+        KeycloakServer opened = IdentityProvider.prepare(workspace,
+                LauncherSettings.fromEnvironment(Map.of("EDP_KEYCLOAK_BIND_ADDRESS", "0.0.0.0")), db).server();
+        assertThat(opened.httpHost()).isEqualTo("0.0.0.0");
+        assertThat(opened.managementHost()).isEqualTo("127.0.0.1");
     }
 
     @Test

@@ -23,7 +23,7 @@ public final class Api extends ServiceApi {
      */
     public UUID createCustomer(String name) {
         String code = "c-" + UUID.randomUUID().toString().substring(0, 8);
-        HttpResponse<String> response = post("/customers", ROOT, """
+        HttpResponse<String> response = post("/customers", root(), """
                 {"name":"%s","code":"%s","contactEmail":"ops@%s.example"}""".formatted(name, code, code));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
         return UUID.fromString(read(response, "$.id"));

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-import static dev.edp.masterdata.Api.ROOT;
+import static dev.edp.test.service.ServiceApi.root;
 import static dev.edp.masterdata.Api.customerAdmin;
 import static dev.edp.masterdata.Api.operator;
 import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
@@ -128,7 +128,7 @@ class UntrustedInputIntegrationTests {
     @ParameterizedTest
     @MethodSource("hostileListParameters")
     void everyListEndpointAnswersHostileParametersWithA4xxProblem(String path, int status, String code) {
-        String token = path.contains("{customer}") ? customerAdmin(customer) : ROOT;
+        String token = path.contains("{customer}") ? customerAdmin(customer) : root();
         assertProblem(api.get(path.replace("{customer}", customer.toString()), token), status, code);
     }
 
@@ -143,7 +143,7 @@ class UntrustedInputIntegrationTests {
 
     @Test
     void aCustomerNameWithNulIsRefusedAndNotWritten() {
-        HttpResponse<String> response = api.post("/customers", ROOT, """
+        HttpResponse<String> response = api.post("/customers", root(), """
                 {"name":"Acme\\u0000","code":"nul-acme","contactEmail":"ops@acme.example"}""");
         assertProblem(response, 400, "INVALID_TEXT");
         assertThat(JsonPath.<String>read(response.body(), "$.field")).isEqualTo("/name");
@@ -152,8 +152,8 @@ class UntrustedInputIntegrationTests {
 
     @Test
     void aRenameWithALoneSurrogateIsRefusedAndChangesNothing() {
-        HttpResponse<String> current = api.get("/customers/" + customer, ROOT);
-        HttpResponse<String> response = api.patch("/customers/" + customer, ROOT, """
+        HttpResponse<String> current = api.get("/customers/" + customer, root());
+        HttpResponse<String> response = api.patch("/customers/" + customer, root(), """
                 {"name":"Renamed \\ud800"}""", Api.etag(current));
         assertProblem(response, 400, "INVALID_TEXT");
         assertThat(jdbc.sql("SELECT name FROM customer WHERE id = :id").param("id", customer).query(String.class)
@@ -235,7 +235,7 @@ class UntrustedInputIntegrationTests {
         String body = """
                 {"name":"Big","code":"big-%s","contactEmail":"ops@big.example","%s":"%s"}""".formatted(
                 field.toLowerCase(), field, "w".repeat(900_000));
-        assertProblem(api.post("/customers", ROOT, body), 400, "VALIDATION_FAILED");
+        assertProblem(api.post("/customers", root(), body), 400, "VALIDATION_FAILED");
         assertThat(count("SELECT count(*) FROM customer WHERE name = 'Big' OR code LIKE 'big-%'")).isZero();
     }
 

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-import static dev.edp.test.service.ServiceApi.ROOT;
+import static dev.edp.test.service.ServiceApi.root;
 import static dev.edp.test.service.ServiceApi.customerAdmin;
 import static dev.edp.test.service.ServiceApi.viewer;
 import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
@@ -206,7 +206,7 @@ class UntrustedInputIntegrationTests {
                     .statusCode()).isEqualTo(202);
             buffer.flush();
         }
-        assertProblem(api.get(path.replace("{device}", device.toString()), ROOT), status, code);
+        assertProblem(api.get(path.replace("{device}", device.toString()), root()), status, code);
     }
 
     @Test

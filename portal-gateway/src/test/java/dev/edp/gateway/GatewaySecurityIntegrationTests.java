@@ -75,6 +75,22 @@ class GatewaySecurityIntegrationTests {
     }
 
     @Test
+    void tokensThatAreNoAccessTokensForTheEdpApiAre401ProblemAndNeverRouted() {
+        UUID customer = UUID.randomUUID();
+        int before = masterdata.received().size();
+        for (String token : new String[] { TestJwtIssuer.tokenWithoutAudience("olga", customer, "operator"),
+                TestJwtIssuer.tokenForAudience("another-client", "olga", customer, "operator"),
+                TestJwtIssuer.tokenOfType("ID", "olga", customer, "operator"),
+                TestJwtIssuer.tokenOfType("Refresh", "olga", customer, "operator") }) {
+            assertProblem(send("GET", url("/api/masterdata/v1/machines"), null, null, token), 401, "UNAUTHORIZED");
+            assertProblem(send("GET", url("/api/me"), null, null, token), 401, "UNAUTHORIZED");
+        }
+        assertThat(masterdata.received()).hasSize(before);
+        assertThat(send("GET", url("/api/me"), null, null, TestJwtIssuer.token("olga", customer, "operator"))
+                .statusCode()).as("the same claims in an access token for the EDP API").isEqualTo(200);
+    }
+
+    @Test
     void bearerTokenPassesThroughUnchangedAndCookiesStayAtTheGateway() throws Exception {
         String token = TestJwtIssuer.token("olga", UUID.randomUUID(), "operator");
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest

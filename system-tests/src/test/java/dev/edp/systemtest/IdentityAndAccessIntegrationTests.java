@@ -188,6 +188,7 @@ class IdentityAndAccessIntegrationTests {
         env.put("EDP_DB_USER", "edp");
         env.put("EDP_DB_PASSWORD", "edp");
         env.put("EUREKA_URL", platform.eurekaUrl());
+        env.put("EDP_REGISTRY_PASSWORD", platform.secret("registry.password"));
         env.put("EDP_ISSUER_URI", platform.issuer());
         env.put("EDP_PORTAL_CLIENT_SECRET", platform.secret("client.edp-portal.secret"));
         return builder.start();

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 
-import static dev.edp.masterdata.Api.ROOT;
+import static dev.edp.masterdata.Api.root;
 import static dev.edp.masterdata.Api.read;
 import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,7 +37,7 @@ class AuditApiIntegrationTests {
         UUID machine = api.createMachine(customer, "Watched", "W-1");
         api.put("/machines/" + machine, Api.operator(customer), """
                 {"name":"Watched closely","type":"CNC","serialNumber":"W-1"}""", "\"1\"");
-        api.patch("/customers/" + customer, ROOT, "{\"name\":\"Audited Ltd\"}", "\"1\"");
+        api.patch("/customers/" + customer, root(), "{\"name\":\"Audited Ltd\"}", "\"1\"");
 
         List<String> actions = new ArrayList<>();
         String cursor = null;
@@ -52,7 +52,7 @@ class AuditApiIntegrationTests {
         assertThat(actions).containsExactly("CUSTOMER_UPDATED", "MACHINE_UPDATED", "MACHINE_CREATED",
                 "CUSTOMER_CREATED");
 
-        HttpResponse<String> all = api.get("/customers/" + customer + "/audit", ROOT);
+        HttpResponse<String> all = api.get("/customers/" + customer + "/audit", root());
         assertThat(read(all, "$.items[1].entityType").toString()).isEqualTo("MACHINE");
         assertThat(read(all, "$.items[1].entityId").toString()).isEqualTo(machine.toString());
         assertThat(read(all, "$.items[1].actor").toString()).isEqualTo("otto");
@@ -69,7 +69,7 @@ class AuditApiIntegrationTests {
         assertProblem(api.get("/customers/" + customer + "/audit", Api.viewer(customer)), 403, "FORBIDDEN");
         assertProblem(api.get("/customers/" + customer + "/audit", Api.customerAdmin(UUID.randomUUID())), 404,
                 "NOT_FOUND");
-        assertProblem(api.get("/customers/" + UUID.randomUUID() + "/audit", ROOT), 404, "NOT_FOUND");
-        assertProblem(api.get("/customers/" + customer + "/audit?cursor=nope", ROOT), 400, "INVALID_CURSOR");
+        assertProblem(api.get("/customers/" + UUID.randomUUID() + "/audit", root()), 404, "NOT_FOUND");
+        assertProblem(api.get("/customers/" + customer + "/audit?cursor=nope", root()), 400, "INVALID_CURSOR");
     }
 }

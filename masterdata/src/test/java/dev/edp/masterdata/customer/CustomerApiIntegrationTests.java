@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-import static dev.edp.masterdata.Api.ROOT;
+import static dev.edp.masterdata.Api.root;
 import static dev.edp.masterdata.Api.etag;
 import static dev.edp.masterdata.Api.read;
 import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
@@ -41,7 +41,7 @@ class CustomerApiIntegrationTests {
     @Test
     void platformAdminCreatesACustomerWithAuditFieldsETagAndAuditRecord() {
         String code = "acme-" + UUID.randomUUID().toString().substring(0, 6);
-        HttpResponse<String> created = api.post("/customers", ROOT, """
+        HttpResponse<String> created = api.post("/customers", root(), """
                 {"name":"  ACME Plastics ","code":"%s","contactEmail":"ops@acme.example"}""".formatted(code));
 
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
@@ -55,7 +55,7 @@ class CustomerApiIntegrationTests {
         assertThat(read(created, "$.updatedBy").toString()).isEqualTo("root");
         assertThat(read(created, "$.createdAt").toString()).isNotBlank();
 
-        HttpResponse<String> fetched = api.get("/customers/" + id, ROOT);
+        HttpResponse<String> fetched = api.get("/customers/" + id, root());
         assertThat(fetched.statusCode()).isEqualTo(200);
         assertThat(etag(fetched)).isEqualTo("\"1\"");
 
@@ -70,7 +70,7 @@ class CustomerApiIntegrationTests {
     @Test
     void invalidCustomerIsRefusedWithFieldErrorsAndNothingIsStored() {
         long before = count();
-        HttpResponse<String> response = api.post("/customers", ROOT, """
+        HttpResponse<String> response = api.post("/customers", root(), """
                 {"name":" ","code":"Not URL safe!","contactEmail":"nope"}""");
 
         assertProblem(response, 400, "VALIDATION_FAILED");
@@ -78,7 +78,7 @@ class CustomerApiIntegrationTests {
         assertThat(fields).containsExactlyInAnyOrder("name", "code", "contactEmail");
         assertThat(count()).isEqualTo(before);
 
-        assertProblem(api.post("/customers", ROOT, "{not json"), 400, "MALFORMED_REQUEST_BODY");
+        assertProblem(api.post("/customers", root(), "{not json"), 400, "MALFORMED_REQUEST_BODY");
         assertThat(count()).isEqualTo(before);
     }
 
@@ -87,9 +87,9 @@ class CustomerApiIntegrationTests {
         String code = "dup-" + UUID.randomUUID().toString().substring(0, 6);
         String body = """
                 {"name":"First","code":"%s","contactEmail":"a@b.example"}""".formatted(code);
-        assertThat(api.post("/customers", ROOT, body).statusCode()).isEqualTo(201);
+        assertThat(api.post("/customers", root(), body).statusCode()).isEqualTo(201);
 
-        assertProblem(api.post("/customers", ROOT, body.replace("First", "Second")), 409, "CUSTOMER_CODE_TAKEN");
+        assertProblem(api.post("/customers", root(), body.replace("First", "Second")), 409, "CUSTOMER_CODE_TAKEN");
         assertThat(jdbc.sql("SELECT count(*) FROM customer WHERE code = :code").param("code", code)
                 .query(Long.class).single()).isEqualTo(1);
     }
@@ -99,19 +99,19 @@ class CustomerApiIntegrationTests {
         UUID id = api.createCustomer("Before");
         String path = "/customers/" + id;
 
-        assertProblem(api.patch(path, ROOT, "{\"name\":\"After\"}", null), 428, "IF_MATCH_REQUIRED");
-        assertProblem(api.patch(path, ROOT, "{\"name\":\"After\"}", "\"7\""), 412, "STALE_VERSION");
-        assertProblem(api.patch(path, ROOT, "{\"name\":\"  \"}", "\"1\""), 400, "VALIDATION_FAILED");
+        assertProblem(api.patch(path, root(), "{\"name\":\"After\"}", null), 428, "IF_MATCH_REQUIRED");
+        assertProblem(api.patch(path, root(), "{\"name\":\"After\"}", "\"7\""), 412, "STALE_VERSION");
+        assertProblem(api.patch(path, root(), "{\"name\":\"  \"}", "\"1\""), 400, "VALIDATION_FAILED");
         assertThat(name(id)).isEqualTo("Before");
 
-        HttpResponse<String> renamed = api.patch(path, ROOT, "{\"name\":\"After\"}", "\"1\"");
+        HttpResponse<String> renamed = api.patch(path, root(), "{\"name\":\"After\"}", "\"1\"");
         assertThat(renamed.statusCode()).as(renamed.body()).isEqualTo(200);
         assertThat(etag(renamed)).isEqualTo("\"2\"");
         assertThat(read(renamed, "$.name").toString()).isEqualTo("After");
         assertThat(read(renamed, "$.contactEmail").toString()).endsWith(".example");
 
         // A second writer that read version 1 loses instead of overwriting.
-        assertProblem(api.patch(path, ROOT, "{\"name\":\"Lost update\"}", "\"1\""), 412, "STALE_VERSION");
+        assertProblem(api.patch(path, root(), "{\"name\":\"Lost update\"}", "\"1\""), 412, "STALE_VERSION");
         assertThat(name(id)).isEqualTo("After");
 
         Map<String, Object> audit = jdbc.sql("""
@@ -148,7 +148,7 @@ class CustomerApiIntegrationTests {
 
         assertThat(api.get("/customers/" + mine, Api.viewer(mine)).statusCode()).isEqualTo(200);
         assertProblem(api.get("/customers/" + theirs, Api.viewer(mine)), 404, "NOT_FOUND");
-        assertProblem(api.get("/customers/" + UUID.randomUUID(), ROOT), 404, "NOT_FOUND");
+        assertProblem(api.get("/customers/" + UUID.randomUUID(), root()), 404, "NOT_FOUND");
         assertProblem(api.get("/customers", TestJwtIssuer.token("nobody", null, "viewer")), 403, "NO_CUSTOMER");
     }
 
@@ -166,14 +166,14 @@ class CustomerApiIntegrationTests {
         assertThat(newestFirst).containsExactlyElementsOf(ids.reversed().stream().map(UUID::toString).toList());
 
         assertThat(walk("/customers?q=" + tag + "&status=DEACTIVATED", "$.items[*].id")).isEmpty();
-        assertProblem(api.get("/customers?sort=code", ROOT), 400, "INVALID_SORT");
-        assertProblem(api.get("/customers?limit=0", ROOT), 400, "INVALID_LIMIT");
-        assertProblem(api.get("/customers?cursor=garbage", ROOT), 400, "INVALID_CURSOR");
-        assertProblem(api.get("/customers?status=SLEEPING", ROOT), 400, "INVALID_PARAMETER");
+        assertProblem(api.get("/customers?sort=code", root()), 400, "INVALID_SORT");
+        assertProblem(api.get("/customers?limit=0", root()), 400, "INVALID_LIMIT");
+        assertProblem(api.get("/customers?cursor=garbage", root()), 400, "INVALID_CURSOR");
+        assertProblem(api.get("/customers?status=SLEEPING", root()), 400, "INVALID_PARAMETER");
         // A cursor made for one sort is refused by another, rather than misread.
-        HttpResponse<String> first = api.get("/customers?q=" + tag + "&limit=1&sort=name", ROOT);
+        HttpResponse<String> first = api.get("/customers?q=" + tag + "&limit=1&sort=name", root());
         String cursor = Api.nextCursor(first);
-        assertProblem(api.get("/customers?q=" + tag + "&limit=1&sort=createdAt&cursor=" + cursor, ROOT), 400,
+        assertProblem(api.get("/customers?q=" + tag + "&limit=1&sort=createdAt&cursor=" + cursor, root()), 400,
                 "INVALID_CURSOR");
     }
 
@@ -181,7 +181,7 @@ class CustomerApiIntegrationTests {
     void deactivationWithoutKeycloakIsA503AndChangesNothing() {
         // This context has no Keycloak: the users cannot be disabled, so the customer stays active.
         UUID id = api.createCustomer("Stays active");
-        HttpResponse<String> response = api.post("/customers/" + id + "/deactivate", ROOT, null);
+        HttpResponse<String> response = api.post("/customers/" + id + "/deactivate", root(), null);
         assertProblem(response, 503, "IDENTITY_PROVIDER_UNAVAILABLE");
         assertThat(status(id)).isEqualTo("ACTIVE");
         assertThat(version(id)).isEqualTo(1);
@@ -194,14 +194,14 @@ class CustomerApiIntegrationTests {
         UUID id = api.createCustomer("Status");
         String path = "/customers/" + id + "/status";
         // Any caller of the customer may ask, even without an EDP role (a technical client).
-        for (String token : new String[] { Api.viewer(id), TestJwtIssuer.token("bot", id), ROOT }) {
+        for (String token : new String[] { Api.viewer(id), TestJwtIssuer.token("bot", id), root() }) {
             HttpResponse<String> response = api.get(path, token);
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
             assertThat(read(response, "$.status").toString()).isEqualTo("ACTIVE");
             assertThat(read(response, "$.id").toString()).isEqualTo(id.toString());
         }
         assertProblem(api.get(path, Api.viewer(UUID.randomUUID())), 404, "NOT_FOUND");
-        assertProblem(api.get("/customers/" + UUID.randomUUID() + "/status", ROOT), 404, "NOT_FOUND");
+        assertProblem(api.get("/customers/" + UUID.randomUUID() + "/status", root()), 404, "NOT_FOUND");
         // The platform's services (onboarding, for devices) may ask about any customer, and nothing more.
         HttpResponse<String> asService = api.get(path, TestJwtIssuer.serviceToken());
         assertThat(asService.statusCode()).as(asService.body()).isEqualTo(200);
@@ -213,7 +213,7 @@ class CustomerApiIntegrationTests {
         jdbc.sql("UPDATE customer SET status = 'DEACTIVATED' WHERE id = :id").param("id", id).update();
         assertProblem(api.get(path, Api.viewer(id)), 403, "CUSTOMER_DEACTIVATED");
         assertProblem(api.get("/customers/" + id, Api.viewer(id)), 403, "CUSTOMER_DEACTIVATED");
-        assertThat(read(api.get(path, ROOT), "$.status").toString()).isEqualTo("DEACTIVATED");
+        assertThat(read(api.get(path, root()), "$.status").toString()).isEqualTo("DEACTIVATED");
         assertThat(read(api.get(path, TestJwtIssuer.serviceToken()), "$.status").toString()).isEqualTo("DEACTIVATED");
     }
 
@@ -222,8 +222,8 @@ class CustomerApiIntegrationTests {
         UUID id = api.createCustomer("Comes back");
         jdbc.sql("UPDATE customer SET status = 'DEACTIVATED', version = 2 WHERE id = :id").param("id", id).update();
 
-        assertProblem(api.send("POST", "/customers/" + id + "/activate", ROOT, null, "\"1\""), 412, "STALE_VERSION");
-        HttpResponse<String> response = api.send("POST", "/customers/" + id + "/activate", ROOT, null, "\"2\"");
+        assertProblem(api.send("POST", "/customers/" + id + "/activate", root(), null, "\"1\""), 412, "STALE_VERSION");
+        HttpResponse<String> response = api.send("POST", "/customers/" + id + "/activate", root(), null, "\"2\"");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(read(response, "$.status").toString()).isEqualTo("ACTIVE");
         assertThat(etag(response)).isEqualTo("\"3\"");
@@ -235,7 +235,7 @@ class CustomerApiIntegrationTests {
         List<String> values = new ArrayList<>();
         String cursor = null;
         do {
-            HttpResponse<String> page = api.get(path + (cursor == null ? "" : "&cursor=" + cursor), ROOT);
+            HttpResponse<String> page = api.get(path + (cursor == null ? "" : "&cursor=" + cursor), root());
             assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
             values.addAll(read(page, jsonPath));
             cursor = Api.nextCursor(page);

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-import static dev.edp.masterdata.Api.ROOT;
+import static dev.edp.masterdata.Api.root;
 import static dev.edp.masterdata.Api.etag;
 import static dev.edp.masterdata.Api.operator;
 import static dev.edp.masterdata.Api.read;
@@ -161,17 +161,17 @@ class MachineApiIntegrationTests {
     void platformAdminNamesTheCustomerAndAnUnknownCustomerIsNotFound() {
         String body = """
                 {"name":"M","type":"OTHER","serialNumber":"P-1"%s}""";
-        assertProblem(api.post("/machines", ROOT, body.formatted("")), 400, "CUSTOMER_REQUIRED");
-        assertProblem(api.post("/machines", ROOT, body.formatted(",\"customerId\":\"" + UUID.randomUUID() + "\"")),
+        assertProblem(api.post("/machines", root(), body.formatted("")), 400, "CUSTOMER_REQUIRED");
+        assertProblem(api.post("/machines", root(), body.formatted(",\"customerId\":\"" + UUID.randomUUID() + "\"")),
                 404, "NOT_FOUND");
-        HttpResponse<String> created = api.post("/machines", ROOT,
+        HttpResponse<String> created = api.post("/machines", root(),
                 body.formatted(",\"customerId\":\"" + customer + "\""));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         assertThat(read(created, "$.customerId").toString()).isEqualTo(customer.toString());
 
         // A machine never moves to another customer.
         String id = read(created, "$.id");
-        assertProblem(api.put("/machines/" + id, ROOT,
+        assertProblem(api.put("/machines/" + id, root(),
                 body.formatted(",\"customerId\":\"" + api.createCustomer("Elsewhere") + "\""), "\"1\""), 400,
                 "CUSTOMER_CANNOT_CHANGE");
     }
@@ -199,13 +199,13 @@ class MachineApiIntegrationTests {
         assertProblem(api.post("/machines", operator(customer), """
                 {"name":"New","type":"CNC","serialNumber":"D-2"}"""), 403, "CUSTOMER_DEACTIVATED");
         // A platform admin still reads the customer's data but cannot change it.
-        assertThat(api.get("/machines/" + machine, ROOT).statusCode()).isEqualTo(200);
-        assertProblem(api.post("/machines", ROOT, """
+        assertThat(api.get("/machines/" + machine, root()).statusCode()).isEqualTo(200);
+        assertProblem(api.post("/machines", root(), """
                 {"customerId":"%s","name":"New","type":"CNC","serialNumber":"D-2"}""".formatted(customer)), 409,
                 "CUSTOMER_DEACTIVATED");
-        assertProblem(api.put("/machines/" + machine, ROOT, """
+        assertProblem(api.put("/machines/" + machine, root(), """
                 {"name":"Thawed","type":"CNC","serialNumber":"D-1"}""", "\"1\""), 409, "CUSTOMER_DEACTIVATED");
-        assertProblem(api.delete("/machines/" + machine, ROOT, "\"1\""), 409, "CUSTOMER_DEACTIVATED");
+        assertProblem(api.delete("/machines/" + machine, root(), "\"1\""), 409, "CUSTOMER_DEACTIVATED");
         assertThat(machines()).isEqualTo(1);
     }
 

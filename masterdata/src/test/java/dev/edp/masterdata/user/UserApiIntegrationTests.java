@@ -81,7 +81,7 @@ class UserApiIntegrationTests {
 
     @Test
     void usersOfAnUnknownCustomerAreNotFound() {
-        assertProblem(api.get("/customers/" + UUID.randomUUID() + "/users", Api.ROOT), 404, "NOT_FOUND");
+        assertProblem(api.get("/customers/" + UUID.randomUUID() + "/users", Api.root()), 404, "NOT_FOUND");
         assertProblem(api.get("/customers/" + customer + "/users?cursor=bad", customerAdmin(customer)), 400,
                 "INVALID_CURSOR");
     }

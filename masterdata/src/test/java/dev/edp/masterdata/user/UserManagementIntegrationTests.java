@@ -30,7 +30,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import static dev.edp.masterdata.Api.ROOT;
+import static dev.edp.masterdata.Api.root;
 import static dev.edp.masterdata.Api.customerAdmin;
 import static dev.edp.masterdata.Api.read;
 import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
@@ -201,7 +201,7 @@ class UserManagementIntegrationTests {
         String password = read(created, "$.oneTimePassword");
         assertThat(login(username, password)).isNotBlank();
 
-        HttpResponse<String> deactivated = api.post("/customers/" + customer + "/deactivate", ROOT, null);
+        HttpResponse<String> deactivated = api.post("/customers/" + customer + "/deactivate", root(), null);
         assertThat(deactivated.statusCode()).as(deactivated.body()).isEqualTo(200);
         assertThat(read(deactivated, "$.status").toString()).isEqualTo("DEACTIVATED");
 
@@ -209,8 +209,8 @@ class UserManagementIntegrationTests {
         assertThat(auditActions()).startsWith("USER_DISABLED", "CUSTOMER_DEACTIVATED");
         // The customer's own admin is refused outright; a platform admin cannot add or enable users either.
         assertProblem(createUser(customerAdminToken(), username("late"), "viewer"), 403, "CUSTOMER_DEACTIVATED");
-        assertProblem(createUser(ROOT, username("late"), "viewer"), 409, "CUSTOMER_DEACTIVATED");
-        assertProblem(api.post(users() + "/" + read(created, "$.user.id") + "/enable", ROOT, null), 409,
+        assertProblem(createUser(root(), username("late"), "viewer"), 409, "CUSTOMER_DEACTIVATED");
+        assertProblem(api.post(users() + "/" + read(created, "$.user.id") + "/enable", root(), null), 409,
                 "CUSTOMER_DEACTIVATED");
     }
 

@@ -1,7 +1,10 @@
 package dev.edp.platform.config;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import dev.edp.platform.device.LongPoll;
 import dev.edp.platform.security.EdpRoles;
@@ -19,7 +22,10 @@ import org.springframework.core.env.MapPropertySource;
  * Environment variables understood here (what the launcher, docker-compose and Helm set):
  * <ul>
  * <li>{@code EDP_DB_URL}, {@code EDP_DB_USER}, {@code EDP_DB_PASSWORD}: the PostgreSQL server;</li>
- * <li>{@code EUREKA_URL}: the registry;</li>
+ * <li>{@code EUREKA_URL}: the registry (comma-separated for several), and
+ * {@code EDP_REGISTRY_USERNAME} (default {@code edp}) / {@code EDP_REGISTRY_PASSWORD}: the HTTP
+ * Basic credentials every Eureka call needs (the properties {@code edp.registry.username} /
+ * {@code edp.registry.password} work too);</li>
  * <li>{@code EDP_ISSUER_URI}: the Keycloak realm that issues access tokens;</li>
  * <li>{@code EDP_LOG_FORMAT=json}: structured JSON (ECS) console logs, for Loki and friends.</li>
  * </ul>
@@ -68,7 +74,7 @@ public class EdpDefaultsEnvironmentPostProcessor implements EnvironmentPostProce
         defaults.put("management.info.build.enabled", "true");
         defaults.put("management.info.java.enabled", "true");
 
-        defaults.put("eureka.client.service-url.defaultZone", "${EUREKA_URL:http://localhost:8761/eureka/}");
+        defaults.put("eureka.client.service-url.defaultZone", registryUrl(environment));
         defaults.put("eureka.client.registry-fetch-interval-seconds", "5");
         defaults.put("eureka.instance.prefer-ip-address", "true");
         defaults.put("eureka.instance.lease-renewal-interval-in-seconds", "10");
@@ -84,6 +90,51 @@ public class EdpDefaultsEnvironmentPostProcessor implements EnvironmentPostProce
         }
         environment.getPropertySources().addLast(new MapPropertySource(SOURCE_NAME, defaults));
         environment.getPropertySources().addLast(LongPoll.derivedProperties(environment));
+    }
+
+    /**
+     * The registry's URL with the registry credentials as user info, which Spring Cloud's Eureka
+     * client turns into an HTTP Basic header on every call (and strips from the URL it calls).
+     * Built here rather than with placeholders so that user name and password are percent-encoded.
+     * Without a password the URL stays as it is: the registry then refuses the client (401), which
+     * its log names.
+     */
+    static String registryUrl(ConfigurableEnvironment environment) {
+        String urls = environment.getProperty("EUREKA_URL");
+        if (urls == null || urls.isBlank()) {
+            urls = environment.getProperty("edp.registry.url", "http://localhost:8761/eureka/");
+        }
+        String username = environment.getProperty("edp.registry.username", "edp");
+        String password = environment.getProperty("edp.registry.password", "");
+        if (password.isEmpty()) {
+            return urls;
+        }
+        if (username.contains(":") || password.contains(":")) {
+            // Spring Cloud splits the URL's user info at every colon and sends nothing when it finds two.
+            throw new IllegalStateException("edp.registry.username and edp.registry.password (EDP_REGISTRY_USERNAME,"
+                    + " EDP_REGISTRY_PASSWORD) must not contain ':'");
+        }
+        String userInfo = encode(username) + ":" + encode(password) + "@";
+        return Arrays.stream(urls.split(",")).map(String::trim).map(url -> {
+            int start = url.indexOf("://");
+            boolean hasUserInfo = start >= 0 && url.substring(start + 3).split("/", 2)[0].contains("@");
+            return start < 0 || hasUserInfo ? url : url.substring(0, start + 3) + userInfo + url.substring(start + 3);
+        }).collect(Collectors.joining(","));
+    }
+
+    /** Percent-encodes everything but RFC 3986's unreserved characters. */
+    private static String encode(String value) {
+        StringBuilder encoded = new StringBuilder();
+        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || "-._~".indexOf(c) >= 0) {
+                encoded.append(c);
+            }
+            else {
+                encoded.append('%').append(String.format("%02X", b & 0xff));
+            }
+        }
+        return encoded.toString();
     }
 
     /**

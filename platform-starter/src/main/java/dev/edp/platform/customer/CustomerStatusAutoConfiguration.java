@@ -26,7 +26,8 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  * <p>
  * The customer's state comes from the application's own {@link CustomerStatusLookup} bean if it
  * declares one (masterdata reads its database), otherwise from masterdata through the registry,
- * cached ({@link MasterdataCustomerStatusLookup}, {@link CachingCustomerStatusLookup}). With
+ * cached ({@link MasterdataCustomerStatusLookup}, {@link CachingCustomerStatusLookup}; the cache
+ * reads the application's {@link Clock} bean if it has exactly one, else the system clock). With
  * discovery switched off ({@code spring.cloud.discovery.enabled=false}, as in the services' own
  * tests) masterdata cannot be found, so the check is left out rather than failing on every call.
  */
@@ -43,9 +44,10 @@ public class CustomerStatusAutoConfiguration {
     @ConditionalOnMissingBean(CustomerStatusLookup.class)
     @ConditionalOnProperty(name = "spring.cloud.discovery.enabled", matchIfMissing = true)
     CachingCustomerStatusLookup edpCustomerStatusLookup(@LoadBalanced RestClient.Builder loadBalanced,
-            CustomerStatusProperties properties) {
+            CustomerStatusProperties properties, ObjectProvider<Clock> clock) {
         return new CachingCustomerStatusLookup(new MasterdataCustomerStatusLookup(loadBalanced, properties),
-                properties.cacheTtl(), properties.retryAfterFailure(), properties.cacheMaxSize(), Clock.systemUTC());
+                properties.cacheTtl(), properties.retryAfterFailure(), properties.cacheMaxSize(),
+                clock.getIfUnique(Clock::systemUTC));
     }
 
     @Bean

@@ -1,9 +1,23 @@
 package dev.edp.platform.security;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
+import java.util.List;
 
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.Environment;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.ResourceLoader;
+import org.springframework.security.converter.RsaKeyConverters;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
@@ -15,20 +29,93 @@ import org.springframework.security.oauth2.jwt.SupplierJwtDecoder;
 import org.springframework.security.oauth2.jwt.SupplierReactiveJwtDecoder;
 
 /**
- * JWT decoders for Keycloak tokens: the keys come from the realm's JWKS endpoint, fetched on the
- * first token (so a service starts while Keycloak is still starting), the issuer must match, and
- * the expiry is checked with a small clock skew ({@code edp.security.jwt.clock-skew}, 10 s by
+ * JWT decoders for Keycloak access tokens. A token is accepted only if
+ * <ul>
+ * <li>its signature verifies with the realm's keys (its JWKS endpoint, fetched on the first token
+ * so a service starts while Keycloak is still starting; or, when
+ * {@code spring.security.oauth2.resourceserver.jwt.public-key-location} is set, that RSA key);</li>
+ * <li>its issuer is the realm ({@code spring.security.oauth2.resourceserver.jwt.issuer-uri});</li>
+ * <li>it has not expired, with a small clock skew ({@code edp.security.jwt.clock-skew}, 10 s by
  * default rather than Spring's 60 s: access tokens live five minutes and the platform's hosts keep
- * their clocks in sync).
+ * their clocks in sync);</li>
+ * <li>its {@code aud} names one of {@code edp.security.audiences} (default {@value #DEFAULT_AUDIENCE},
+ * which the realm's EDP clients put into their access tokens), so a token Keycloak issued to some
+ * other client of the realm is refused;</li>
+ * <li>its {@code typ} claim is {@code Bearer}: Keycloak's ID tokens ({@code ID}) carry the same
+ * issuer and signature as its access tokens, and neither they nor refresh tokens ({@code Refresh})
+ * may stand in for an access token.</li>
+ * </ul>
  */
 public final class EdpJwtDecoders {
+
+    /** The audience the EDP realm's clients put into their access tokens. */
+    public static final String DEFAULT_AUDIENCE = "edp-api";
+
+    /** The {@code typ} claim of Keycloak access tokens. */
+    static final String ACCESS_TOKEN_TYPE = "Bearer";
 
     private EdpJwtDecoders() {
     }
 
-    static OAuth2TokenValidator<Jwt> validator(String issuer, Duration clockSkew) {
-        return new DelegatingOAuth2TokenValidator<>(new JwtTimestampValidator(clockSkew),
-                new JwtIssuerValidator(issuer));
+    /**
+     * What a token must satisfy.
+     * @param issuer the realm's issuer URI
+     * @param clockSkew tolerated clock difference
+     * @param audiences accepted audiences; a token must name at least one
+     * @param publicKey a fixed verification key, or null to use the realm's JWKS endpoint
+     */
+    record Rules(String issuer, Duration clockSkew, List<String> audiences, RSAPublicKey publicKey) {
+
+        Rules {
+            audiences = audiences.stream().map(String::trim).filter(audience -> !audience.isEmpty()).toList();
+            if (audiences.isEmpty()) {
+                throw new IllegalStateException("edp.security.audiences is empty: no access token could be accepted");
+            }
+        }
+
+        /**
+         * @param environment the service's environment
+         * @param resources resolves the public key's location
+         * @return the rules the environment configures
+         */
+        static Rules from(Environment environment, ResourceLoader resources) {
+            String prefix = "spring.security.oauth2.resourceserver.jwt.";
+            List<String> audiences = Binder.get(environment)
+                    .bind("edp.security.audiences", Bindable.listOf(String.class))
+                    .orElse(List.of(DEFAULT_AUDIENCE));
+            String keyLocation = environment.getProperty(prefix + "public-key-location");
+            return new Rules(environment.getRequiredProperty(prefix + "issuer-uri"),
+                    environment.getProperty("edp.security.jwt.clock-skew", Duration.class, Duration.ofSeconds(10)),
+                    audiences, keyLocation == null || keyLocation.isBlank() ? null
+                            : readKey(resources.getResource(keyLocation)));
+        }
+
+        private static RSAPublicKey readKey(Resource location) {
+            try (InputStream in = location.getInputStream()) {
+                return RsaKeyConverters.x509().convert(in);
+            }
+            catch (IOException ex) {
+                throw new UncheckedIOException("Cannot read the JWT public key " + location, ex);
+            }
+        }
+    }
+
+    static OAuth2TokenValidator<Jwt> validator(Rules rules) {
+        OAuth2TokenValidator<Jwt> audience = jwt -> {
+            List<String> audiences = jwt.getAudience();
+            return audiences != null && audiences.stream().anyMatch(rules.audiences()::contains)
+                    ? OAuth2TokenValidatorResult.success()
+                    : invalid("The token is not issued for this API (aud).");
+        };
+        OAuth2TokenValidator<Jwt> type = jwt -> ACCESS_TOKEN_TYPE.equals(jwt.getClaimAsString("typ"))
+                ? OAuth2TokenValidatorResult.success()
+                : invalid("The token is not an access token (typ).");
+        return new DelegatingOAuth2TokenValidator<>(new JwtTimestampValidator(rules.clockSkew()),
+                new JwtIssuerValidator(rules.issuer()), audience, type);
+    }
+
+    private static OAuth2TokenValidatorResult invalid(String description) {
+        return OAuth2TokenValidatorResult.failure(new OAuth2Error(OAuth2ErrorCodes.INVALID_TOKEN, description, null));
     }
 
     static String jwkSetUri(String issuer) {
@@ -36,27 +123,29 @@ public final class EdpJwtDecoders {
     }
 
     /**
-     * @param issuer the realm's issuer URI
-     * @param clockSkew tolerated clock difference
+     * @param rules what a token must satisfy
      * @return a servlet-stack decoder
      */
-    public static JwtDecoder servlet(String issuer, Duration clockSkew) {
+    static JwtDecoder servlet(Rules rules) {
         return new SupplierJwtDecoder(() -> {
-            NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(jwkSetUri(issuer)).build();
-            decoder.setJwtValidator(validator(issuer, clockSkew));
+            NimbusJwtDecoder decoder = rules.publicKey() != null
+                    ? NimbusJwtDecoder.withPublicKey(rules.publicKey()).build()
+                    : NimbusJwtDecoder.withJwkSetUri(jwkSetUri(rules.issuer())).build();
+            decoder.setJwtValidator(validator(rules));
             return decoder;
         });
     }
 
     /**
-     * @param issuer the realm's issuer URI
-     * @param clockSkew tolerated clock difference
+     * @param rules what a token must satisfy
      * @return a reactive-stack decoder
      */
-    public static ReactiveJwtDecoder reactive(String issuer, Duration clockSkew) {
+    static ReactiveJwtDecoder reactive(Rules rules) {
         return new SupplierReactiveJwtDecoder(() -> {
-            NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withJwkSetUri(jwkSetUri(issuer)).build();
-            decoder.setJwtValidator(validator(issuer, clockSkew));
+            NimbusReactiveJwtDecoder decoder = rules.publicKey() != null
+                    ? NimbusReactiveJwtDecoder.withPublicKey(rules.publicKey()).build()
+                    : NimbusReactiveJwtDecoder.withJwkSetUri(jwkSetUri(rules.issuer())).build();
+            decoder.setJwtValidator(validator(rules));
             return decoder;
         });
     }

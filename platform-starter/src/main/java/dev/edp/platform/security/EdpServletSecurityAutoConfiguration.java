@@ -11,6 +11,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.MethodParameter;
 import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchyImpl;
@@ -31,7 +32,8 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import dev.edp.platform.problem.EdpException;
 
 /**
- * Servlet services are OAuth2 resource servers: a Keycloak JWT on every API call, realm roles as
+ * Servlet services are OAuth2 resource servers: a Keycloak access token issued for the EDP API
+ * ({@link EdpJwtDecoders}) on every API call, realm roles as
  * authorities (ranked by {@link EdpRoles#HIERARCHY}), method security on, and a {@link Tenant}
  * parameter for controllers. Stateless: no session, no CSRF (bearer tokens are not sent by a
  * browser on its own). The actuator is open because it is only served on the management port,
@@ -42,7 +44,9 @@ import dev.edp.platform.problem.EdpException;
         "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
         "org.springframework.boot.security.oauth2.server.resource.autoconfigure.servlet.OAuth2ResourceServerAutoConfiguration" })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-@ConditionalOnClass({ SecurityFilterChain.class, JwtDecoder.class })
+// The resource-server module, not just the JOSE one: the registry has Spring Security and its tests
+// get JOSE through platform-test, but it has its own login rules and no resource server.
+@ConditionalOnClass({ SecurityFilterChain.class, JwtDecoder.class, JwtAuthenticationToken.class })
 @EnableMethodSecurity
 public class EdpServletSecurityAutoConfiguration {
 
@@ -53,10 +57,8 @@ public class EdpServletSecurityAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(JwtDecoder.class)
-    JwtDecoder edpJwtDecoder(Environment environment) {
-        return EdpJwtDecoders.servlet(environment.getRequiredProperty("spring.security.oauth2.resourceserver.jwt.issuer-uri"),
-                environment.getProperty("edp.security.jwt.clock-skew", java.time.Duration.class,
-                        java.time.Duration.ofSeconds(10)));
+    JwtDecoder edpJwtDecoder(Environment environment, ResourceLoader resources) {
+        return EdpJwtDecoders.servlet(EdpJwtDecoders.Rules.from(environment, resources));
     }
 
     @Bean

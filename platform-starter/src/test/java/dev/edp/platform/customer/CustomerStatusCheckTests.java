@@ -1,19 +1,23 @@
 package dev.edp.platform.customer;
 
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.UUID;
 
 import dev.edp.test.http.StubBackend;
 import dev.edp.test.http.StubBackend.Answer;
 import dev.edp.test.security.TestJwtIssuer;
 import dev.edp.test.security.WithTestJwtIssuer;
+import dev.edp.test.time.TestClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -26,13 +30,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A servlet service with the starter's customer check, asking a real HTTP server that stands in
- * for masterdata, found through the (simple) discovery client as Eureka would find it.
+ * for masterdata, found through the (simple) discovery client as Eureka would find it. The cache
+ * reads the application's clock, which stands still until a test moves it past the TTL or the
+ * pause after a failure: no test depends on how fast the machine is.
  */
 @WithTestJwtIssuer
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "eureka.client.enabled=false", "management.server.port=0", "spring.application.name=customer-check-test",
-        "edp.customer-status.cache-ttl=2s", "edp.customer-status.retry-after-failure=1s" })
+        "edp.customer-status.cache-ttl=30s", "edp.customer-status.retry-after-failure=5s" })
 class CustomerStatusCheckTests {
+
+    static final Duration TTL = Duration.ofSeconds(30);
+    static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(5);
 
     static final UUID ACTIVE = UUID.randomUUID();
     static final UUID DEACTIVATED = UUID.randomUUID();
@@ -66,6 +75,9 @@ class CustomerStatusCheckTests {
     @Value("${local.server.port}")
     int port;
 
+    @Autowired
+    TestClock clock;
+
     @Test
     void activeCustomersCallerPassesAndMasterdataSeesTheCallersOwnToken() {
         String token = TestJwtIssuer.token("olga", ACTIVE, "operator");
@@ -95,12 +107,15 @@ class CustomerStatusCheckTests {
     }
 
     @Test
-    void cachedAnswerExpires() throws InterruptedException {
+    void cachedAnswerExpires() {
         UUID customer = UUID.randomUUID();
         masterdata.script(status(customer), json(200, customer, "ACTIVE"), json(200, customer, "DEACTIVATED"));
         String token = TestJwtIssuer.token("olga", customer, "operator");
         assertThat(call(token).statusCode()).isEqualTo(200);
-        Thread.sleep(2_200);
+        clock.advance(TTL.minusSeconds(1));
+        assertThat(call(token).statusCode()).as("still cached").isEqualTo(200);
+        assertThat(masterdata.calls(status(customer))).isEqualTo(1);
+        clock.advance(Duration.ofSeconds(1));
         assertProblem(call(token), 403, "CUSTOMER_DEACTIVATED");
         assertThat(masterdata.calls(status(customer))).isEqualTo(2);
     }
@@ -119,21 +134,22 @@ class CustomerStatusCheckTests {
     }
 
     @Test
-    void failingMasterdataLetsCallersThroughAndIsAskedAgainAfterAPause() throws InterruptedException {
+    void failingMasterdataLetsCallersThroughAndIsAskedAgainAfterAPause() {
         String token = TestJwtIssuer.token("olga", FAILING, "operator");
         assertThat(call(token).statusCode()).isEqualTo(200);
+        clock.advance(RETRY_AFTER_FAILURE.minusSeconds(1));
         assertThat(call(token).statusCode()).isEqualTo(200);
         assertThat(masterdata.calls(status(FAILING))).isEqualTo(1);
-        Thread.sleep(1_200);
+        clock.advance(Duration.ofSeconds(1));
         assertProblem(call(token), 403, "CUSTOMER_DEACTIVATED");
         assertThat(masterdata.calls(status(FAILING))).isEqualTo(2);
     }
 
     @Test
-    void knownDeactivationOutlivesAMasterdataOutage() throws InterruptedException {
+    void knownDeactivationOutlivesAMasterdataOutage() {
         String token = TestJwtIssuer.token("vera", GOES_DARK, "viewer");
         assertProblem(call(token), 403, "CUSTOMER_DEACTIVATED");
-        Thread.sleep(2_200);
+        clock.advance(TTL);
         assertProblem(call(token), 403, "CUSTOMER_DEACTIVATED");
         assertThat(masterdata.calls(status(GOES_DARK))).isEqualTo(2);
     }
@@ -171,5 +187,10 @@ class CustomerStatusCheckTests {
     @EnableAutoConfiguration
     @Import(ThingsController.class)
     static class App {
+
+        @Bean
+        TestClock clock() {
+            return TestClock.startingNow();
+        }
     }
 }

@@ -60,6 +60,22 @@ class ServletSecurityTests {
     }
 
     @Test
+    void tokensThatAreNoAccessTokensForTheEdpApiAre401() {
+        // The same user and roles pass with an access token for the EDP API.
+        assertThat(send("GET", url("/api/test/v1/things"), null, null,
+                TestJwtIssuer.token("olga", CUSTOMER_A, "operator")).statusCode()).isEqualTo(200);
+        for (String token : new String[] { TestJwtIssuer.tokenWithoutAudience("olga", CUSTOMER_A, "operator"),
+                TestJwtIssuer.tokenForAudience("another-client", "olga", CUSTOMER_A, "operator"),
+                TestJwtIssuer.tokenOfType("ID", "olga", CUSTOMER_A, "operator"),
+                TestJwtIssuer.tokenOfType("Refresh", "olga", CUSTOMER_A, "operator") }) {
+            HttpResponse<String> response = send("GET", url("/api/test/v1/things"), null, null, token);
+            assertProblem(response, 401, "UNAUTHORIZED");
+            assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
+                    value -> assertThat(value).startsWith("Bearer").contains("invalid_token"));
+        }
+    }
+
+    @Test
     void viewerReadsButCannotMutate() {
         String viewer = TestJwtIssuer.token("vera", CUSTOMER_A, "viewer");
         assertThat(send("GET", url("/api/test/v1/things"), null, null, viewer).statusCode()).isEqualTo(200);

@@ -1,5 +1,10 @@
 package dev.edp.test.security;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
@@ -7,10 +12,12 @@ import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -26,17 +33,24 @@ import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 
 /**
- * Mints access tokens shaped like the EDP Keycloak realm's (realm roles, {@code customer_id}),
- * signed with an RSA key made for this test JVM. Services under test verify them for real, with a
- * decoder that trusts only this key and issuer (see {@link WithTestJwtIssuer}). Tests that need the real Keycloak live in system-tests.
+ * Mints access tokens shaped like the EDP Keycloak realm's (realm roles, {@code customer_id},
+ * {@code aud} with {@value #AUDIENCE}, {@code typ} {@code Bearer}), signed with an RSA key made for
+ * this test JVM. Services under test verify them for real, with their own decoder and token rules
+ * around this key and issuer (see {@link WithTestJwtIssuer}). Tests that need the real Keycloak
+ * live in system-tests.
  */
 public final class TestJwtIssuer {
 
     /** The issuer of test tokens. */
     public static final String ISSUER = "https://issuer.test.edp.dev/realms/edp";
 
+    /** The audience of test tokens: the one the realm's EDP clients put into access tokens. */
+    public static final String AUDIENCE = "edp-api";
+
     private static final KeyPair KEY = generate();
     private static final KeyPair OTHER_KEY = generate();
+
+    private static Path publicKeyFile;
 
     private TestJwtIssuer() {
     }
@@ -106,6 +120,70 @@ public final class TestJwtIssuer {
                 Instant.now().plus(Duration.ofMinutes(5)), roles);
     }
 
+    /**
+     * A correctly signed token of the test issuer without an {@code aud} claim, as Keycloak issues
+     * to a realm client that lacks the EDP audience mapper.
+     * @param username the user name
+     * @param customer the customer id claim
+     * @param roles realm roles
+     * @return the compact JWT
+     */
+    public static String tokenWithoutAudience(String username, UUID customer, String... roles) {
+        return sign(KEY, ISSUER, username, customer, Instant.now().plus(Duration.ofMinutes(5)),
+                claims -> claims.audience((List<String>) null), roles);
+    }
+
+    /**
+     * A correctly signed token of the test issuer for another audience only.
+     * @param audience the audience, e.g. another client of the realm
+     * @param username the user name
+     * @param customer the customer id claim
+     * @param roles realm roles
+     * @return the compact JWT
+     */
+    public static String tokenForAudience(String audience, String username, UUID customer, String... roles) {
+        return sign(KEY, ISSUER, username, customer, Instant.now().plus(Duration.ofMinutes(5)),
+                claims -> claims.audience(audience), roles);
+    }
+
+    /**
+     * A correctly signed token of the test issuer with another Keycloak token type, e.g. {@code ID}
+     * or {@code Refresh}, carrying the EDP audience like an access token.
+     * @param type the {@code typ} claim
+     * @param username the user name
+     * @param customer the customer id claim
+     * @param roles realm roles
+     * @return the compact JWT
+     */
+    public static String tokenOfType(String type, String username, UUID customer, String... roles) {
+        return sign(KEY, ISSUER, username, customer, Instant.now().plus(Duration.ofMinutes(5)),
+                claims -> claims.claim("typ", type), roles);
+    }
+
+    /**
+     * Where the test issuer's public key is, as a PEM file written once per test JVM: the value for
+     * {@code spring.security.oauth2.resourceserver.jwt.public-key-location}, so a service under test
+     * builds its own decoder (with its own token rules) around the test key.
+     * @return a {@code file:} URL
+     */
+    public static synchronized String publicKeyLocation() {
+        if (publicKeyFile == null) {
+            try {
+                Path file = Files.createTempFile("edp-test-issuer-", ".pem");
+                file.toFile().deleteOnExit();
+                Files.writeString(file, "-----BEGIN PUBLIC KEY-----\n"
+                        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                                .encodeToString(KEY.getPublic().getEncoded())
+                        + "\n-----END PUBLIC KEY-----\n");
+                publicKeyFile = file;
+            }
+            catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
+        }
+        return publicKeyFile.toUri().toString();
+    }
+
     /** @return a decoder that trusts exactly the test issuer's key and issuer */
     public static JwtDecoder jwtDecoder() {
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withPublicKey((RSAPublicKey) KEY.getPublic()).build();
@@ -123,9 +201,17 @@ public final class TestJwtIssuer {
 
     private static String sign(KeyPair key, String issuer, String username, UUID customer, Instant expiry,
             String... roles) {
+        return sign(key, issuer, username, customer, expiry, claims -> {
+        }, roles);
+    }
+
+    private static String sign(KeyPair key, String issuer, String username, UUID customer, Instant expiry,
+            Consumer<JWTClaimsSet.Builder> adjust, String... roles) {
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer(issuer)
                 .subject(UUID.nameUUIDFromBytes(username.getBytes()).toString())
+                .audience(List.of(AUDIENCE, "account"))
+                .claim("typ", "Bearer")
                 .claim("preferred_username", username)
                 .claim("realm_access", Map.of("roles", List.of(roles)))
                 .issueTime(Date.from(expiry.minus(Duration.ofMinutes(5))))
@@ -134,6 +220,7 @@ public final class TestJwtIssuer {
         if (customer != null) {
             claims.claim("customer_id", customer.toString());
         }
+        adjust.accept(claims);
         try {
             SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("test").build(),
                     claims.build());

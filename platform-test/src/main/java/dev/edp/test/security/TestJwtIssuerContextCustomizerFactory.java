@@ -26,14 +26,13 @@ class TestJwtIssuerContextCustomizerFactory implements ContextCustomizerFactory 
 
         @Override
         public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration config) {
-            // Registered before the context refreshes, so Boot's issuer-location decoder (which would
-            // fetch the issuer's OpenID configuration) backs off.
-            TestPropertyValues.of("spring.security.oauth2.resourceserver.jwt.issuer-uri=" + TestJwtIssuer.ISSUER)
+            // Registered before the context refreshes. The service builds its own decoder around the
+            // test key, so tests go through its real token rules (issuer, expiry, audience, type).
+            TestPropertyValues.of(
+                    "spring.security.oauth2.resourceserver.jwt.issuer-uri=" + TestJwtIssuer.ISSUER,
+                    "spring.security.oauth2.resourceserver.jwt.public-key-location="
+                            + TestJwtIssuer.publicKeyLocation())
                     .applyTo(context);
-            context.getBeanFactory().registerSingleton("testJwtDecoder", TestJwtIssuer.jwtDecoder());
-            if (ClassUtils.isPresent("reactor.core.publisher.Mono", getClass().getClassLoader())) {
-                context.getBeanFactory().registerSingleton("testReactiveJwtDecoder", TestJwtIssuer.reactiveJwtDecoder());
-            }
             registerServiceTokenSource(context);
         }
 

@@ -15,9 +15,6 @@ import dev.edp.test.security.TestJwtIssuer;
  */
 public class ServiceApi {
 
-    /** A platform admin's token (no customer). */
-    public static final String ROOT = TestJwtIssuer.token("root", null, "platform-admin");
-
     private static final Configuration LENIENT =
             Configuration.defaultConfiguration().addOptions(Option.DEFAULT_PATH_LEAF_TO_NULL);
 
@@ -67,6 +64,15 @@ public class ServiceApi {
     public HttpResponse<String> send(String method, String path, String token, String json, String ifMatch) {
         return ServiceSmokeChecks.send(method, baseUrl + path, json == null ? null : "application/json", json, token,
                 ifMatch == null ? Map.of() : Map.of("If-Match", ifMatch));
+    }
+
+    /**
+     * A platform admin's token (no customer), minted per call like every token here, so a long test
+     * run never holds one past its five minutes.
+     * @return the token
+     */
+    public static String root() {
+        return TestJwtIssuer.token("root", null, "platform-admin");
     }
 
     /**
