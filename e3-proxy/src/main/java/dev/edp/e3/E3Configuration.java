@@ -67,8 +67,8 @@ class E3Configuration {
 
     @Bean
     E3TlsCustomizer e3TlsCustomizer(E3Properties properties, SslBundles bundles, DeviceTrust trust,
-            ObjectProvider<PlatformCaServerCertificate> platformCa) {
-        return new E3TlsCustomizer(properties, bundles, trust, platformCa::getObject);
+            ObjectProvider<PlatformCaServerCertificate> platformCa, MeterRegistry meters) {
+        return new E3TlsCustomizer(properties, bundles, trust, platformCa::getObject, meters);
     }
 
     /** Only built (lazily, by the TLS customizer) with {@code edp.e3.tls.server-certificate=platform-ca}. */

@@ -212,6 +212,23 @@ class E3DeviceAuthenticationIntegrationTests extends AbstractE3IntegrationTests 
     }
 
     @Test
+    void handshakesAndTheServedCertificatesRemainingLifeAreMeasured() {
+        double before = handshakes("success");
+        assertThat(get(noCertificate(), url("/onboarding/health")).statusCode()).isEqualTo(204);
+        assertThat(handshakes("success")).as("a new client's handshake is counted").isGreaterThan(before);
+        String metrics = ServiceSmokeChecks.send("GET", management("/actuator/prometheus"), null, null).body();
+        double expiry = Double.parseDouble(metrics.lines().filter(l -> l.startsWith("edp_e3_server_certificate_expiry_seconds"))
+                .findFirst().orElseThrow().replaceAll("^\\S+\\s+", ""));
+        assertThat(expiry).as("seconds left on E3's certificate").isPositive();
+    }
+
+    private double handshakes(String outcome) {
+        String metrics = ServiceSmokeChecks.send("GET", management("/actuator/prometheus"), null, null).body();
+        return metrics.lines().filter(l -> l.startsWith("edp_e3_tls_handshakes_total{") && l.contains("outcome=\"" + outcome + "\""))
+                .mapToDouble(l -> Double.parseDouble(l.replaceAll("^.*\\}\\s+", ""))).findFirst().orElse(0);
+    }
+
+    @Test
     void rotatingTheAssertionKeyNeedsThePlatformServiceToken() {
         String rotate = management("/actuator/device-jwks");
         List<String> before = JsonPath.read(ServiceSmokeChecks.send("GET", rotate, null, null).body(), "$.keys[*].kid");

@@ -8,6 +8,7 @@ import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -16,9 +17,11 @@ import java.util.function.Supplier;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.X509KeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 import javax.security.auth.x500.X500Principal;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -32,6 +35,7 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.netty.NettyPipeline;
 
 import dev.edp.e3.E3Properties;
 import dev.edp.e3.trust.DeviceTrust;
@@ -67,25 +71,35 @@ public final class E3TlsCustomizer implements WebServerFactoryCustomizer<NettyRe
     private final SslBundles bundles;
     private final DeviceTrust trust;
     private final Supplier<PlatformCaServerCertificate> platformCa;
+    private final MeterRegistry meters;
+    private volatile Supplier<X509Certificate> servedCertificate = () -> null;
 
     /**
      * @param properties E3 settings
      * @param bundles Spring SSL bundles
      * @param trust the trust anchors (advertised issuers)
      * @param platformCa the platform-CA certificate source (used only with {@code server-certificate=platform-ca})
+     * @param meters where the TLS figures go ({@link TlsMetrics})
      */
     public E3TlsCustomizer(E3Properties properties, SslBundles bundles, DeviceTrust trust,
-            Supplier<PlatformCaServerCertificate> platformCa) {
+            Supplier<PlatformCaServerCertificate> platformCa, MeterRegistry meters) {
         this.properties = properties;
         this.bundles = bundles;
         this.trust = trust;
         this.platformCa = platformCa;
+        this.meters = meters;
     }
 
     @Override
     public void customize(NettyReactiveWebServerFactory factory) {
         SslContext context = sslContext();
-        factory.addServerCustomizers(server -> server.secure(spec -> spec.sslContext(context)));
+        TlsMetrics metrics = new TlsMetrics(meters, () -> servedCertificate.get(), Clock.systemUTC());
+        factory.addServerCustomizers(server -> server.secure(spec -> spec.sslContext(context))
+                .doOnChannelInit((observer, channel, address) -> {
+                    if (channel.pipeline().get(NettyPipeline.SslHandler) != null) {
+                        channel.pipeline().addAfter(NettyPipeline.SslHandler, "edp.handshakes", metrics.handshakeCounter());
+                    }
+                }));
     }
 
     SslContext sslContext() {
@@ -94,10 +108,14 @@ public final class E3TlsCustomizer implements WebServerFactoryCustomizer<NettyRe
             if (PLATFORM_CA.equals(properties.getTls().getServerCertificate())) {
                 PlatformCaServerCertificate certificate = platformCa.get();
                 certificate.obtainAtStart(properties.getTls().getStartTimeout());
+                servedCertificate = certificate::certificate;
                 builder = SslContextBuilder.forServer(certificate.keyManager());
             }
             else {
-                builder = SslContextBuilder.forServer(keyManagers());
+                KeyManagerFactory keys = keyManagers();
+                X509Certificate fixed = firstCertificate(keys);
+                servedCertificate = () -> fixed;
+                builder = SslContextBuilder.forServer(keys);
             }
             return builder
                     .sslProvider(SslProvider.JDK)
@@ -110,6 +128,24 @@ public final class E3TlsCustomizer implements WebServerFactoryCustomizer<NettyRe
         catch (SSLException ex) {
             throw new IllegalStateException("Cannot set up E3's TLS listener", ex);
         }
+    }
+
+    /** The certificate a fixed key manager serves (a bundle's or the self-signed one). */
+    private static X509Certificate firstCertificate(KeyManagerFactory keys) {
+        for (var manager : keys.getKeyManagers()) {
+            if (manager instanceof X509KeyManager x509) {
+                for (String type : new String[] { "EC", "RSA", "EdDSA" }) {
+                    String[] aliases = x509.getServerAliases(type, null);
+                    if (aliases != null && aliases.length > 0) {
+                        X509Certificate[] chain = x509.getCertificateChain(aliases[0]);
+                        if (chain != null && chain.length > 0) {
+                            return chain[0];
+                        }
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     private KeyManagerFactory keyManagers() {
