@@ -81,8 +81,11 @@ public class EdpManagementSecurityAutoConfiguration {
     /** Servlet services. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-    @ConditionalOnClass({ SecurityFilterChain.class, JwtDecoder.class,
-            org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest.class })
+    // The resource server itself too: the registry has Spring Security and JOSE but no resource server
+    // (and exposes no write endpoint), so this chain must back off there.
+    @ConditionalOnClass(value = { SecurityFilterChain.class, JwtDecoder.class,
+            org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest.class },
+            name = "org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken")
     static class Servlet {
 
         @Bean
@@ -116,7 +119,8 @@ public class EdpManagementSecurityAutoConfiguration {
     /** The reactive gateways (portal-gateway, E3). */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
-    @ConditionalOnClass({ SecurityWebFilterChain.class, ReactiveJwtDecoder.class, EndpointRequest.class })
+    @ConditionalOnClass(value = { SecurityWebFilterChain.class, ReactiveJwtDecoder.class, EndpointRequest.class },
+            name = "org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken")
     static class Reactive {
 
         @Bean
