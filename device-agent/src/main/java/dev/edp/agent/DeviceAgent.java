@@ -70,7 +70,7 @@ public final class DeviceAgent implements AutoCloseable {
     private volatile Instant lastHeartbeat;
     private volatile String lastError;
     private volatile DesiredState desired;
-    /** The desired state being reconciled to (and reported); differs from {@link #desired} only for an unresponsive device. */
+    /** The desired state reconciled to and reported; differs from {@link #desired} only when unresponsive. */
     private volatile DesiredState applied;
 
     private DeviceAgent(URI e3, E3Trust trust, Credentials initial, DeviceStore store, AgentOptions options) {
@@ -248,7 +248,8 @@ public final class DeviceAgent implements AutoCloseable {
             List<ContainerStatus> containers = executor.status();
             int ready = (int) containers.stream().filter(c -> ContainerStatus.READY.equals(c.state())).count();
             try {
-                Map<String, Object> heartbeat = options.metrics().heartbeat(options.agentVersion(), ready, containers.size());
+                Map<String, Object> heartbeat = options.metrics().heartbeat(options.agentVersion(), ready,
+                        containers.size());
                 long sent = System.nanoTime();
                 client.get().heartbeat(heartbeat);
                 Duration took = Duration.ofNanos(System.nanoTime() - sent);

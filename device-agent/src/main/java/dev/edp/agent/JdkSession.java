@@ -30,7 +30,8 @@ final class JdkSession implements E3Transport.Session {
 
     @Override
     public E3Transport.Response send(E3Transport.Request request) throws IOException, InterruptedException {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(origin + request.target())).timeout(request.timeout());
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(origin + request.target()))
+                .timeout(request.timeout());
         request.headers().forEach(builder::header);
         builder.method(request.method(), request.body().length == 0 && request.method().equals("GET")
                 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(request.body()));

@@ -283,7 +283,8 @@ final class FakeE3 implements AutoCloseable {
         String body;
         boolean waited = false;
         synchronized (desiredLock) {
-            long deadline = System.nanoTime() + (holdPolls && ifNoneMatch != null ? holdFor : Duration.ofSeconds(wait)).toNanos();
+            Duration hold = holdPolls && ifNoneMatch != null ? holdFor : Duration.ofSeconds(wait);
+            long deadline = System.nanoTime() + hold.toNanos();
             if (currentEtag().equals(ifNoneMatch) && System.nanoTime() < deadline) {
                 waited = true;
                 waitingPolls.incrementAndGet();
