@@ -91,6 +91,9 @@ final class FakeE3 implements AutoCloseable {
     final Map<UUID, List<JsonNode>> reportedStatesByDevice = new ConcurrentHashMap<>();
     /** The TLS connections (client ports) each device's requests came on. */
     final Map<UUID, Set<Integer>> connectionsByDevice = new ConcurrentHashMap<>();
+    /** Enrollments being answered now, and the most there ever were at once. */
+    final AtomicInteger enrollmentsInFlight = new AtomicInteger();
+    final AtomicInteger maxEnrollmentsInFlight = new AtomicInteger();
     /** The release of the current desired state, null while it is empty. */
     volatile UUID currentRelease;
 
@@ -205,7 +208,13 @@ final class FakeE3 implements AutoCloseable {
                     problem(call, 404, "TOKEN_NOT_FOUND", Map.of());
                     return;
                 }
-                issue(call, request.path("csr").asString(), UUID.randomUUID(), 201);
+                maxEnrollmentsInFlight.accumulateAndGet(enrollmentsInFlight.incrementAndGet(), Math::max);
+                try {
+                    issue(call, request.path("csr").asString(), UUID.randomUUID(), 201);
+                }
+                finally {
+                    enrollmentsInFlight.decrementAndGet();
+                }
                 return;
             }
             X509Certificate client = call.clientCertificate();

@@ -119,6 +119,24 @@ class SimulatorIntegrationTests {
         }
     }
 
+    @Test
+    void enrollmentsRespectTheParallelLimitAndNoSlotIsHeldWhileADeviceWaitsToStart() throws Exception {
+        try (FakeE3 e3 = new FakeE3()) {
+            // An hour's interval: each device waits up to six minutes before its first heartbeat. Were
+            // it to hold its enrollment slot meanwhile, the second device would wait as long.
+            AgentOptions options = AgentOptions.defaults().withHeartbeatInterval(Duration.ofHours(1))
+                    .withMetrics(HostMetrics.simulated());
+            Simulator.Settings settings = new Simulator.Settings(12, e3.url(), e3.trust(), name -> FakeE3.TOKEN,
+                    options, Duration.ZERO, "paced").withEnrollParallel(2);
+            try (Simulator simulator = new Simulator(settings)) {
+                simulator.start();
+                await(() -> simulator.snapshot().onboarded() == 12, "every device enrolled");
+                assertThat(e3.maxEnrollmentsInFlight.get()).isBetween(1, 2);
+                assertThat(simulator.agents()).hasSize(12);
+            }
+        }
+    }
+
     private static long reportedReady(FakeE3 e3, UUID release) {
         return e3.reportedStatesByDevice.keySet().stream().filter(device -> reported(e3, device, release, "ready")).count();
     }
