@@ -9,6 +9,15 @@ public interface AgentListener {
     default void heartbeat() {
     }
 
+    /**
+     * A heartbeat was accepted; by default calls {@link #heartbeat()}.
+     *
+     * @param latency from sending it (including a wait for a free connection) to E3's answer
+     */
+    default void heartbeat(Duration latency) {
+        heartbeat();
+    }
+
     /** A new desired state arrived and is being applied. */
     default void desiredState(DesiredState state) {
     }

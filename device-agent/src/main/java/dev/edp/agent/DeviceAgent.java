@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
@@ -69,16 +70,20 @@ public final class DeviceAgent implements AutoCloseable {
     private volatile Instant lastHeartbeat;
     private volatile String lastError;
     private volatile DesiredState desired;
+    /** The desired state reconciled to and reported; differs from {@link #desired} only when unresponsive. */
+    private volatile DesiredState applied;
 
     private DeviceAgent(URI e3, E3Trust trust, Credentials initial, DeviceStore store, AgentOptions options) {
         this.e3 = e3;
         this.trust = trust;
         this.store = store;
         this.options = options;
-        this.executor = options.executor().get();
+        // An injected failure starts nothing, whatever the executor: the containers only fail.
+        this.executor = options.fault() == InjectedFault.RECONCILIATION_FAILS
+                ? SimulatedExecutor.failing(Duration.ofSeconds(1)) : options.executor().get();
         this.renewals = new RenewalSchedule(options.clock());
         this.credentials.set(initial);
-        this.client.set(new E3Client(e3, trust, initial));
+        this.client.set(new E3Client(e3, trust, initial, options.transport()));
         executor.onChange(reportWanted::release);
     }
 
@@ -98,7 +103,7 @@ public final class DeviceAgent implements AutoCloseable {
             throws E3Exception, IOException {
         KeyPair keys = DeviceKeys.generate();
         E3Client.Issued issued;
-        try (E3Client anonymous = new E3Client(e3, trust, null)) {
+        try (E3Client anonymous = new E3Client(e3, trust, null, options.transport())) {
             issued = anonymous.enroll(token, DeviceKeys.csr(keys, "edp-agent"));
         }
         Credentials credentials = new Credentials(keys.getPrivate(), issued.chain(), issued.identity());
@@ -190,6 +195,11 @@ public final class DeviceAgent implements AutoCloseable {
         return desired;
     }
 
+    /** @return the misbehaviour this agent was given ({@link InjectedFault#NONE} for a real device) */
+    public InjectedFault injectedFault() {
+        return options.fault();
+    }
+
     /** @return the containers and their states */
     public List<ContainerStatus> containers() {
         return executor.status();
@@ -238,14 +248,18 @@ public final class DeviceAgent implements AutoCloseable {
             List<ContainerStatus> containers = executor.status();
             int ready = (int) containers.stream().filter(c -> ContainerStatus.READY.equals(c.state())).count();
             try {
-                client.get().heartbeat(options.metrics().heartbeat(options.agentVersion(), ready, containers.size()));
+                Map<String, Object> heartbeat = options.metrics().heartbeat(options.agentVersion(), ready,
+                        containers.size());
+                long sent = System.nanoTime();
+                client.get().heartbeat(heartbeat);
+                Duration took = Duration.ofNanos(System.nanoTime() - sent);
                 if (!running()) {
                     return; // stopped (e.g. revoked by another loop) while this heartbeat was on its way
                 }
                 lastError = null;
                 lastHeartbeat = options.clock().instant();
                 succeeded("heartbeat", backoff);
-                options.listener().heartbeat();
+                options.listener().heartbeat(took);
                 persistStatus();
                 sleep(jittered(options.heartbeatInterval()));
             }
@@ -268,8 +282,11 @@ public final class DeviceAgent implements AutoCloseable {
                     LOG.log(Level.DEBUG, () -> prefix() + "desired state " + state.releaseName() + " ("
                             + state.containers().size() + " containers)");
                     options.listener().desiredState(state);
-                    executor.apply(state.containers());
-                    reportWanted.release();
+                    if (options.fault() != InjectedFault.UNRESPONSIVE) {
+                        applied = state;
+                        executor.apply(state.containers());
+                        reportWanted.release();
+                    }
                     persistStatus();
                 }
                 else if (options.longPollSeconds() == 0) {
@@ -285,19 +302,22 @@ public final class DeviceAgent implements AutoCloseable {
     private void reports() throws InterruptedException {
         Backoff backoff = backoff();
         List<ContainerStatus> reported = null;
+        UUID reportedRelease = null;
         while (running()) {
             reportWanted.acquire();
             reportWanted.drainPermits();
+            DesiredState state = applied;
+            UUID release = state == null ? null : state.releaseId();
             List<ContainerStatus> now = executor.status();
-            if (now.equals(reported)) {
+            // A new release with the same containers is still news to the platform.
+            if (now.equals(reported) && Objects.equals(release, reportedRelease)) {
                 continue;
             }
             try {
-                DesiredState state = desired;
                 client.get().containerReport(now);
-                client.get().reportedState(options.agentVersion(), options.metrics().osVersion(),
-                        state == null ? null : state.releaseId(), now);
+                client.get().reportedState(options.agentVersion(), options.metrics().osVersion(), release, now);
                 reported = now;
+                reportedRelease = release;
                 succeeded("report", backoff);
                 persistStatus();
             }
@@ -347,7 +367,7 @@ public final class DeviceAgent implements AutoCloseable {
             store.save(e3, trust, renewed);
         }
         credentials.set(renewed);
-        E3Client previous = client.getAndSet(new E3Client(e3, trust, renewed));
+        E3Client previous = client.getAndSet(new E3Client(e3, trust, renewed, options.transport()));
         previous.shutdown(); // a long-poll in flight finishes on the old connection
         LOG.log(Level.INFO, () -> prefix() + "certificate renewed, serial " + renewed.identity().serial()
                 + ", valid until " + renewed.identity().notAfter());

@@ -2,9 +2,9 @@ package dev.edp.agent;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -27,7 +28,9 @@ import tools.jackson.databind.json.JsonMapper;
  * The device's HTTP calls to E3, one client per certificate (a renewed certificate needs a new
  * client: the TLS context is fixed when the client is built). Every error is an {@link E3Exception}
  * that says whether to stop, retry or give up on the request: only E3's refusals of the certificate
- * (401 {@link #CERTIFICATE_REFUSALS}) stop the agent.
+ * (401 {@link #CERTIFICATE_REFUSALS}) stop the agent. The requests travel over an {@link E3Transport}
+ * (the JDK client by default, or a shared Netty event loop for fleets in one JVM); what is sent and
+ * how answers are read does not depend on it.
  */
 public final class E3Client implements AutoCloseable {
 
@@ -41,19 +44,42 @@ public final class E3Client implements AutoCloseable {
             "DEVICE_CERTIFICATE_REQUIRED");
 
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    /** Shared by every request of every device (immutable). */
+    private static final Map<String, String> JSON_HEADERS = Map.of("Content-Type", "application/json", "Accept",
+            "application/json");
+    private static final Map<String, String> ACCEPT_JSON = Map.of("Accept", "application/json");
+    private static final byte[] NO_BODY = new byte[0];
+    /**
+     * CA certificates of issued chains, kept once: every device of a simulated fleet receives the same
+     * few, and a parsed certificate costs a few kilobytes. Bounded, so a server cannot grow it.
+     */
+    private static final Map<ByteBuffer, X509Certificate> CA_CERTIFICATES = new ConcurrentHashMap<>();
+    private static final int MAX_SHARED_CA_CERTIFICATES = 32;
 
-    private final URI e3;
-    private final HttpClient http;
+    private final String basePath;
+    private final E3Transport.Session session;
 
     /**
+     * Over the JDK client ({@link E3Transport#jdk()}).
+     *
      * @param e3 E3's base URL, e.g. {@code https://localhost:8443}
      * @param trust what to trust for E3's server certificate
      * @param credentials the device's certificate for mTLS, or null for enrollment only
      */
     public E3Client(URI e3, E3Trust trust, Credentials credentials) {
-        this.e3 = URI.create(e3.toString().replaceAll("/+$", ""));
-        this.http = HttpClient.newBuilder().sslContext(trust.sslContext(credentials))
-                .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+        this(e3, trust, credentials, E3Transport.jdk());
+    }
+
+    /**
+     * @param e3 E3's base URL, e.g. {@code https://localhost:8443}
+     * @param trust what to trust for E3's server certificate
+     * @param credentials the device's certificate for mTLS, or null for enrollment only
+     * @param transport how requests travel
+     */
+    public E3Client(URI e3, E3Trust trust, Credentials credentials, E3Transport transport) {
+        String path = e3.getRawPath() == null ? "" : e3.getRawPath();
+        this.basePath = path.replaceAll("/+$", "");
+        this.session = transport.open(e3, trust, credentials);
     }
 
     /**
@@ -78,7 +104,8 @@ public final class E3Client implements AutoCloseable {
         body.put("token", token);
         body.put("csr", csrPem);
         try {
-            return issued(send(post("/onboarding/api/v1/enrollments", body), 200, 201));
+            E3Transport.Request request = post("/onboarding/api/v1/enrollments", body, false);
+            return issued(send(request, 200, 201), request.path());
         }
         catch (E3Exception ex) {
             if (ex.status() == 401) {
@@ -98,7 +125,8 @@ public final class E3Client implements AutoCloseable {
      * @throws E3Exception if refused
      */
     public Issued renew(String csrPem) throws E3Exception {
-        return issued(send(post("/onboarding/api/v1/renewals", Map.of("csr", csrPem)), 200, 201));
+        E3Transport.Request request = post("/onboarding/api/v1/renewals", Map.of("csr", csrPem), false);
+        return issued(send(request, 200, 201), request.path());
     }
 
     /**
@@ -108,7 +136,7 @@ public final class E3Client implements AutoCloseable {
      * @throws E3Exception if refused
      */
     public void heartbeat(Map<String, Object> heartbeat) throws E3Exception {
-        send(post("/monitoring/api/v1/heartbeat", heartbeat), 202, 200, 204);
+        send(post("/monitoring/api/v1/heartbeat", heartbeat, true), 202, 200, 204);
     }
 
     /**
@@ -118,7 +146,7 @@ public final class E3Client implements AutoCloseable {
      * @throws E3Exception if refused
      */
     public void containerReport(List<ContainerStatus> containers) throws E3Exception {
-        send(post("/monitoring/api/v1/monitoring/container", Map.of("containers", containers)), 202, 200, 204);
+        send(post("/monitoring/api/v1/monitoring/container", Map.of("containers", containers), true), 202, 200, 204);
     }
 
     /**
@@ -137,7 +165,7 @@ public final class E3Client implements AutoCloseable {
         body.put("osVersion", osVersion);
         body.put("releaseId", releaseId);
         body.put("containers", containers);
-        send(post("/devices/api/v1/device/reported-state", body), 204, 200, 202);
+        send(post("/devices/api/v1/device/reported-state", body, true), 204, 200, 202);
     }
 
     /**
@@ -149,16 +177,15 @@ public final class E3Client implements AutoCloseable {
      * @throws E3Exception if refused
      */
     public DesiredState desiredState(String etag, int waitSeconds) throws E3Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri("/devices/api/v1/device/desired-state?wait=" + waitSeconds))
-                .timeout(REQUEST_TIMEOUT.plusSeconds(waitSeconds)).header("Accept", "application/json").GET();
-        if (etag != null) {
-            request.header("If-None-Match", etag);
-        }
-        HttpResponse<String> response = send(request.build(), 200, 304);
-        if (response.statusCode() == 304) {
+        Map<String, String> headers = etag == null ? ACCEPT_JSON
+                : Map.of("Accept", "application/json", "If-None-Match", etag);
+        E3Transport.Request request = new E3Transport.Request("GET", basePath + "/devices/api/v1/device/desired-state",
+                "wait=" + waitSeconds, headers, NO_BODY, REQUEST_TIMEOUT.plusSeconds(waitSeconds), true);
+        E3Transport.Response response = send(request, 200, 304);
+        if (response.status() == 304) {
             return null;
         }
-        JsonNode body = parse(response);
+        JsonNode body = parse(response, request.path());
         List<ContainerSpec> containers = new ArrayList<>();
         for (JsonNode container : body.path("containers")) {
             Map<String, String> env = new LinkedHashMap<>();
@@ -170,34 +197,29 @@ public final class E3Client implements AutoCloseable {
                     ports, env, text(container, "restartPolicy")));
         }
         String releaseId = text(body, "releaseId");
-        return new DesiredState(response.headers().firstValue("ETag").orElse(null),
-                releaseId == null ? null : UUID.fromString(releaseId), text(body, "releaseName"), containers);
+        return new DesiredState(response.header("ETag"), releaseId == null ? null : UUID.fromString(releaseId),
+                text(body, "releaseName"), containers);
     }
 
-    private HttpRequest post(String path, Object body) {
-        return HttpRequest.newBuilder(uri(path)).timeout(REQUEST_TIMEOUT)
-                .header("Content-Type", "application/json").header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
+    private E3Transport.Request post(String path, Object body, boolean repeatable) {
+        return new E3Transport.Request("POST", basePath + path, null, JSON_HEADERS,
+                JSON.writeValueAsString(body).getBytes(StandardCharsets.UTF_8), REQUEST_TIMEOUT, repeatable);
     }
 
-    private URI uri(String path) {
-        return URI.create(e3 + path);
-    }
-
-    private HttpResponse<String> send(HttpRequest request, int... expected) throws E3Exception {
-        HttpResponse<String> response;
+    private E3Transport.Response send(E3Transport.Request request, int... expected) throws E3Exception {
+        E3Transport.Response response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            response = session.send(request);
         }
         catch (IOException ex) {
             throw new E3Exception(E3Exception.Kind.RETRYABLE, 0, null, null,
-                    request.method() + " " + request.uri().getPath() + ": " + describe(ex), ex);
+                    request.method() + " " + request.path() + ": " + describe(ex), ex);
         }
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             throw new E3Exception(E3Exception.Kind.RETRYABLE, 0, null, null, "interrupted", ex);
         }
-        int status = response.statusCode();
+        int status = response.status();
         for (int ok : expected) {
             if (status == ok) {
                 return response;
@@ -205,17 +227,18 @@ public final class E3Client implements AutoCloseable {
         }
         String code = problemCode(response);
         E3Exception.Kind kind = kind(status, code);
-        Duration retryAfter = response.headers().firstValue("Retry-After").flatMap(E3Client::retryAfter).orElse(null);
-        throw new E3Exception(kind, status, code, retryAfter, request.method() + " " + request.uri().getPath()
+        String retryAfterHeader = response.header("Retry-After");
+        Duration retryAfter = retryAfterHeader == null ? null : retryAfter(retryAfterHeader).orElse(null);
+        throw new E3Exception(kind, status, code, retryAfter, request.method() + " " + request.path()
                 + " answered " + status + (code != null ? " " + code : ""), null);
     }
 
-    private static Issued issued(HttpResponse<String> response) throws E3Exception {
-        JsonNode body = parse(response);
+    private static Issued issued(E3Transport.Response response, String path) throws E3Exception {
+        JsonNode body = parse(response, path);
         List<X509Certificate> chain = new ArrayList<>(Pems.certificates(body.path("certificate").asString()));
         String caChain = text(body, "chain");
         if (caChain != null && !caChain.isBlank()) {
-            chain.addAll(Pems.certificates(caChain));
+            Pems.certificates(caChain).forEach(ca -> chain.add(shared(ca)));
         }
         X509Certificate certificate = chain.getFirst();
         String deviceId = text(body, "deviceId");
@@ -230,17 +253,35 @@ public final class E3Client implements AutoCloseable {
         return new Issued(identity, chain);
     }
 
-    private static JsonNode parse(HttpResponse<String> response) throws E3Exception {
+    /** @return the same (immutable) certificate seen before, else this one */
+    static X509Certificate shared(X509Certificate certificate) {
+        try {
+            ByteBuffer encoded = ByteBuffer.wrap(certificate.getEncoded());
+            X509Certificate known = CA_CERTIFICATES.get(encoded);
+            if (known != null) {
+                return known;
+            }
+            if (CA_CERTIFICATES.size() < MAX_SHARED_CA_CERTIFICATES) {
+                CA_CERTIFICATES.putIfAbsent(encoded, certificate);
+            }
+        }
+        catch (CertificateEncodingException ex) {
+            // not shareable; used as it is
+        }
+        return certificate;
+    }
+
+    private static JsonNode parse(E3Transport.Response response, String what) throws E3Exception {
         try {
             return JSON.readTree(response.body());
         }
         catch (JacksonException ex) {
-            throw new E3Exception(E3Exception.Kind.REJECTED, response.statusCode(), null, null,
-                    "Unreadable answer from " + response.uri().getPath(), ex);
+            throw new E3Exception(E3Exception.Kind.REJECTED, response.status(), null, null,
+                    "Unreadable answer from " + what, ex);
         }
     }
 
-    private static String problemCode(HttpResponse<String> response) {
+    private static String problemCode(E3Transport.Response response) {
         if (response.body() == null || response.body().isBlank()) {
             return null;
         }
@@ -295,11 +336,11 @@ public final class E3Client implements AutoCloseable {
 
     /** Accepts no new requests; those in flight finish. */
     void shutdown() {
-        http.shutdown();
+        session.shutdown();
     }
 
     @Override
     public void close() {
-        http.shutdownNow();
+        session.close();
     }
 }

@@ -6,23 +6,31 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
  * "Runs" containers in memory: an applied container is {@code reconciling} for a moment, then
- * {@code ready}; a removed one disappears. For the simulator, tests and machines without a
- * container engine.
+ * {@code ready} (or, {@link #failing}, {@code reconciliation failed}); a removed one disappears. For
+ * the simulator, tests and machines without a container engine.
  */
 public final class SimulatedExecutor implements ContainerExecutor {
 
+    /**
+     * One timer thread for every simulated device in the JVM (a simulator runs thousands; a timer each
+     * would be a thread each). Its tasks only flip states and wake the agent's report loop.
+     */
+    private static final ScheduledThreadPoolExecutor TIMER = timer();
+
     private final Duration startDelay;
-    private final ScheduledExecutorService timer;
+    private final boolean fails;
     private final Map<String, ContainerStatus> containers = new LinkedHashMap<>();
     private final Map<String, ContainerSpec> specs = new LinkedHashMap<>();
     private volatile Runnable listener = () -> { };
     private long generation;
+    private ScheduledFuture<?> pending;
+    private boolean closed;
 
     /** With a 2 s start. */
     public SimulatedExecutor() {
@@ -31,21 +39,40 @@ public final class SimulatedExecutor implements ContainerExecutor {
 
     /** @param startDelay how long a container stays {@code reconciling} */
     public SimulatedExecutor(Duration startDelay) {
+        this(startDelay, false);
+    }
+
+    private SimulatedExecutor(Duration startDelay, boolean fails) {
         this.startDelay = startDelay;
-        this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("simulated-executor").factory());
+        this.fails = fails;
+    }
+
+    /**
+     * Containers that never start (fault injection): each is {@code reconciling} for {@code startDelay},
+     * then {@code reconciliation failed} with a reason.
+     *
+     * @param startDelay how long until the failure
+     * @return the executor
+     */
+    public static SimulatedExecutor failing(Duration startDelay) {
+        return new SimulatedExecutor(startDelay, true);
     }
 
     @Override
     public void apply(List<ContainerSpec> desired) {
         long current;
         synchronized (this) {
+            if (closed) {
+                return;
+            }
             current = ++generation;
             Map<String, ContainerSpec> wanted = new LinkedHashMap<>();
             desired.forEach(spec -> wanted.put(spec.name(), spec));
             containers.keySet().removeIf(name -> !wanted.containsKey(name));
             specs.keySet().retainAll(wanted.keySet());
             for (ContainerSpec spec : wanted.values()) {
-                if (!Objects.equals(specs.get(spec.name()), spec)) {
+                // A failing device tries (and fails) again with every desired state it is given.
+                if (fails || !Objects.equals(specs.get(spec.name()), spec)) {
                     specs.put(spec.name(), spec);
                     containers.put(spec.name(), new ContainerStatus(spec.name(), spec.image(),
                             ContainerStatus.RECONCILING, "pulling " + spec.image()));
@@ -53,19 +80,27 @@ public final class SimulatedExecutor implements ContainerExecutor {
             }
         }
         listener.run();
-        timer.schedule(() -> finish(current), startDelay.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> scheduled = TIMER.schedule(() -> finish(current), startDelay.toMillis(), TimeUnit.MILLISECONDS);
+        synchronized (this) {
+            if (current == generation) {
+                pending = scheduled;
+            }
+        }
     }
 
     private void finish(long applied) {
         boolean changed = false;
         synchronized (this) {
-            if (applied != generation) {
+            if (applied != generation || closed) {
                 return; // a newer apply schedules its own finish
             }
             for (Map.Entry<String, ContainerStatus> entry : containers.entrySet()) {
                 ContainerStatus status = entry.getValue();
                 if (ContainerStatus.RECONCILING.equals(status.state())) {
-                    entry.setValue(new ContainerStatus(status.name(), status.image(), ContainerStatus.READY, "running"));
+                    entry.setValue(fails
+                            ? new ContainerStatus(status.name(), status.image(), ContainerStatus.FAILED,
+                                    "injected fault: " + status.image() + " did not start (simulated failure)")
+                            : new ContainerStatus(status.name(), status.image(), ContainerStatus.READY, "running"));
                     changed = true;
                 }
             }
@@ -87,6 +122,18 @@ public final class SimulatedExecutor implements ContainerExecutor {
 
     @Override
     public void close() {
-        timer.shutdownNow();
+        synchronized (this) {
+            closed = true;
+            if (pending != null) {
+                pending.cancel(false);
+            }
+        }
+    }
+
+    private static ScheduledThreadPoolExecutor timer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().name("edp-simulated-containers").daemon().factory());
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
     }
 }

@@ -97,11 +97,27 @@ class AgentCliIntegrationTests {
         // heartbeat, and "online" allows two intervals without a heartbeat; a loaded machine gets 15 s.
         String output = capture(() -> assertThat(AgentCli.execute("simulate", "--devices", "5", "--e3",
                 e3.url().toString(), "--trust", trust.toString(), "--tokens-file", tokens.toString(), "--interval",
-                "1s", "--ramp-up", "200ms", "--duration", "15s", "--summary-every", "1s")).isZero());
+                "1s", "--ramp-up", "200ms", "--duration", "15s", "--summary-every", "1s", "--enroll-parallel", "2",
+                "--fail-rate", "0.2", "--unresponsive-rate", "0.2", "--fault-seed", "3")).isZero());
         assertThat(e3.devices).hasSize(5);
         assertThat(e3.heartbeats.get()).isGreaterThanOrEqualTo(10);
-        assertThat(output).contains("devices online 5/5").contains("heartbeats/s")
-                .contains("Simulation finished").contains("5 of 5 devices onboarded (0 failed)");
+        assertThat(output).contains("devices online 5/5").contains("heartbeats/s").containsPattern("heartbeats/s [0-9.]+ \\(p50 ")
+                .contains("2 enrollments at a time").contains("fault injection: 0.200 fail every release, 0.200 unresponsive")
+                .contains("Simulation finished").contains("5 of 5 devices onboarded (0 failed)")
+                .contains("injected faults {RECONCILIATION_FAILS=1, UNRESPONSIVE=1}").contains("platform threads");
+    }
+
+    @Test
+    void simulateRefusesImpossibleSettingsWithUsageExitCode() {
+        for (String[] wrong : List.of(new String[] { "--fail-rate", "1.5" }, new String[] { "--unresponsive-rate", "-0.1" },
+                new String[] { "--fail-rate", "0.6", "--unresponsive-rate", "0.6" }, new String[] { "--enroll-parallel", "0" },
+                new String[] { "--fail-rate", "NaN" })) {
+            List<String> args = new java.util.ArrayList<>(List.of("simulate", "--devices", "5", "--e3", e3.url().toString(),
+                    "--trust", trust.toString(), "--tokens-file", trust.toString(), "--duration", "1s"));
+            args.addAll(List.of(wrong));
+            assertThat(AgentCli.execute(args.toArray(String[]::new))).as(String.join(" ", wrong)).isEqualTo(2);
+        }
+        assertThat(e3.devices).isEmpty();
     }
 
     @Test
@@ -118,7 +134,7 @@ class AgentCliIntegrationTests {
                     && a.containers().getFirst().state().equals("ready")), "every device runs the release");
             e3.revoked.add(simulator.agents().getFirst().credentials().certificate().getSerialNumber());
             await(() -> simulator.snapshot().stopped().getOrDefault("REVOKED", 0L) == 1, "one device revoked");
-            assertThat(simulator.snapshot().errors()).containsKey("401");
+            assertThat(simulator.snapshot().errors()).containsKey("UNAUTHORIZED 401 DEVICE_CERTIFICATE_REVOKED");
         }
     }
 

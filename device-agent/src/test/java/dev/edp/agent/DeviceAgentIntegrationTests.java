@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
@@ -12,11 +13,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The agent against a real in-process HTTPS server that wants client certificates ({@link FakeE3}). */
+/**
+ * The agent against a real in-process HTTPS server that wants client certificates ({@link FakeE3}),
+ * over the JDK client; {@link DeviceAgentOverNettyIntegrationTests} runs the same over the Netty transport.
+ */
 class DeviceAgentIntegrationTests {
 
     @TempDir
@@ -38,10 +43,15 @@ class DeviceAgentIntegrationTests {
         e3.close();
     }
 
+    /** @return how the agent's requests travel */
+    E3Transport transport() {
+        return E3Transport.jdk();
+    }
+
     AgentOptions fast() {
         return AgentOptions.defaults().withHeartbeatInterval(Duration.ofMillis(300)).withLongPollSeconds(2)
                 .withBackoff(Duration.ofMillis(50), Duration.ofMillis(400))
-                .withExecutor(() -> new SimulatedExecutor(Duration.ofMillis(200)));
+                .withExecutor(() -> new SimulatedExecutor(Duration.ofMillis(200))).withTransport(transport());
     }
 
     @Test
@@ -107,6 +117,65 @@ class DeviceAgentIntegrationTests {
         assertThat(e3.containerReports.getLast().path("containers").get(0).path("name").asString()).isEqualTo("app0");
         await(() -> agent.containers().equals(List.of(new ContainerStatus("app0", "registry.example/app:2", "ready",
                 "running"))), "container ready");
+    }
+
+    @Test
+    void aNewReleaseWithTheSameContainersIsReportedToo() throws Exception {
+        e3.desire("release-1", "registry.example/app:1");
+        UUID first = e3.currentRelease;
+        agent = DeviceAgent.onboard(e3.url(), e3.trust(), FakeE3.TOKEN, null, fast());
+        agent.start();
+        await(() -> reportedReady(agent, first), "release-1 reported ready");
+
+        // Same image, another release: nothing changes on the device, but the platform must hear of it.
+        e3.desire("release-2", "registry.example/app:1");
+        UUID second = e3.currentRelease;
+        await(() -> reportedReady(agent, second), "release-2 reported");
+    }
+
+    @Test
+    void aDeviceWhoseReconciliationsFailReportsEveryReleaseFailedWithAReason() throws Exception {
+        agent = DeviceAgent.onboard(e3.url(), e3.trust(), FakeE3.TOKEN, null,
+                fast().withInjectedFault(InjectedFault.RECONCILIATION_FAILS));
+        agent.start();
+        await(() -> e3.heartbeatingDevices.contains(agent.identity().deviceId()), "a heartbeat");
+        for (String release : List.of("release-1", "release-2")) {
+            e3.desire(release, "registry.example/app:" + release);
+            UUID id = e3.currentRelease;
+            await(() -> reportsOf(agent).stream().anyMatch(r -> id.toString().equals(r.path("releaseId").asString(null))
+                    && state(r).equals(ContainerStatus.FAILED)), release + " reported failed");
+            JsonNode failed = reportsOf(agent).stream().filter(r -> id.toString().equals(r.path("releaseId").asString(null))
+                    && state(r).equals(ContainerStatus.FAILED)).findFirst().orElseThrow();
+            assertThat(failed.path("containers").get(0).path("message").asString())
+                    .contains("registry.example/app:" + release).contains("injected fault");
+        }
+        assertThat(e3.reportedStatesByDevice.get(agent.identity().deviceId())).noneMatch(r -> state(r).equals("ready"));
+        assertThat(agent.exitReason()).isNull();
+    }
+
+    @Test
+    void anUnresponsiveDeviceReceivesReleasesButNeverAppliesOrReportsThem() throws Exception {
+        agent = DeviceAgent.onboard(e3.url(), e3.trust(), FakeE3.TOKEN, null,
+                fast().withInjectedFault(InjectedFault.UNRESPONSIVE));
+        agent.start();
+        e3.desire("release-1", "registry.example/app:1");
+        UUID release = e3.currentRelease;
+        await(() -> agent.desiredState() != null && release.equals(agent.desiredState().releaseId()), "release received");
+        // It keeps heartbeating for a while after receiving it, and says nothing about the release.
+        int before = e3.heartbeats.get();
+        await(() -> e3.heartbeats.get() >= before + 3, "heartbeats after the release");
+        assertThat(agent.containers()).isEmpty();
+        assertThat(reportsOf(agent)).noneMatch(r -> release.toString().equals(r.path("releaseId").asString(null)));
+        assertThat(agent.exitReason()).isNull();
+    }
+
+    private List<JsonNode> reportsOf(DeviceAgent device) {
+        return e3.reportedStatesByDevice.getOrDefault(device.identity().deviceId(), List.of());
+    }
+
+    private boolean reportedReady(DeviceAgent device, UUID release) {
+        return reportsOf(device).stream().anyMatch(r -> release.toString().equals(r.path("releaseId").asString(null))
+                && state(r).equals("ready"));
     }
 
     @Test
@@ -179,7 +248,8 @@ class DeviceAgentIntegrationTests {
         agent = DeviceAgent.onboard(e3.url(), e3.trust(), FakeE3.TOKEN, null, fast().withListener(events));
         agent.start();
 
-        await(() -> agent.lastHeartbeat() != null, "a heartbeat after the refusals");
+        // The listener hears of the heartbeat just after lastHeartbeat() is set: wait for what is asserted.
+        await(() -> events.log.contains("heartbeat"), "a heartbeat after the refusals");
 
         assertThat(agent.exitReason()).isNull();
         assertThat(e3.heartbeatFailures).isEmpty();
@@ -280,7 +350,7 @@ class DeviceAgentIntegrationTests {
         }
     }
 
-    private static String state(tools.jackson.databind.JsonNode report) {
+    static String state(JsonNode report) {
         var containers = report.path("containers");
         return containers.isEmpty() ? "" : containers.get(0).path("state").asString();
     }
@@ -289,7 +359,11 @@ class DeviceAgentIntegrationTests {
     static final Duration DEADLINE = Duration.ofSeconds(60);
 
     static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        Instant deadline = Instant.now().plus(DEADLINE);
+        await(condition, what, DEADLINE);
+    }
+
+    static void await(BooleanSupplier condition, String what, Duration limit) throws InterruptedException {
+        Instant deadline = Instant.now().plus(limit);
         while (!condition.getAsBoolean()) {
             if (Instant.now().isAfter(deadline)) {
                 throw new AssertionError("Timed out waiting for " + what);

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,13 +35,22 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * An in-process E3 with the device-facing contract of the platform: real TLS with client
- * certificates wanted (JDK {@link HttpsServer}), enrollment, renewal, heartbeat, container report,
- * desired state (ETag, 304, long-poll), reported state; 401 problem+json for a missing or revoked
- * certificate. Tests script failures through its fields.
+ * certificates wanted, enrollment, renewal, heartbeat, container report, desired state (ETag, 304,
+ * long-poll), reported state; 401 problem+json for a missing or revoked certificate. Tests script
+ * failures through its fields. Served by the JDK's {@link HttpsServer}, or for fleets of simulated
+ * devices ({@link #onNetty()}) by a Netty server with BoringSSL, whose handshakes cost a fraction.
  */
 final class FakeE3 implements AutoCloseable {
 
     static final String TOKEN = "good-token";
+
+    static {
+        // The JDK server closes kept-alive connections beyond 200 idle ones (read once per JVM): the
+        // simulator tests keep two per device for thousands of devices.
+        if (System.getProperty("sun.net.httpserver.maxIdleConnections") == null) {
+            System.setProperty("sun.net.httpserver.maxIdleConnections", "1000000");
+        }
+    }
 
     /** A scripted refusal of a heartbeat: status and problem code (null: a problem without one). */
     record Failure(int status, String code) {
@@ -48,7 +58,9 @@ final class FakeE3 implements AutoCloseable {
 
     final TestCa ca;
     final UUID customerId = UUID.randomUUID();
+    /** The JDK server, null on Netty. */
     final HttpsServer server;
+    private final NettyE3Server netty;
     volatile Duration deviceLifetime = Duration.ofHours(1);
     /** Decides whether a client certificate has expired; tests move it instead of waiting. */
     volatile Clock clock = Clock.systemUTC();
@@ -62,8 +74,9 @@ final class FakeE3 implements AutoCloseable {
     final List<BigInteger> heartbeatSerials = new CopyOnWriteArrayList<>();
     final List<String> desiredStateRequests = new CopyOnWriteArrayList<>();
     final List<Integer> desiredStateAnswers = new CopyOnWriteArrayList<>();
-    /** While set, a conditional desired-state request waits up to 25 s for a change, whatever its {@code wait}. */
+    /** While set, a conditional desired-state request waits up to {@link #holdFor} for a change, whatever its {@code wait}. */
     volatile boolean holdPolls;
+    volatile Duration holdFor = Duration.ofSeconds(25);
     /** Requests waiting for a change right now. */
     final AtomicInteger waitingPolls = new AtomicInteger();
     /** Requests that waited and were answered with a new state because it changed meanwhile. */
@@ -72,18 +85,43 @@ final class FakeE3 implements AutoCloseable {
     final List<JsonNode> containerReports = new CopyOnWriteArrayList<>();
     final Set<BigInteger> revoked = ConcurrentHashMap.newKeySet();
     final Map<BigInteger, UUID> devices = new ConcurrentHashMap<>();
+    /** Devices whose heartbeat was accepted at least once. */
+    final Set<UUID> heartbeatingDevices = ConcurrentHashMap.newKeySet();
+    /** Reported states per device, in order. */
+    final Map<UUID, List<JsonNode>> reportedStatesByDevice = new ConcurrentHashMap<>();
+    /** The TLS connections (client ports) each device's requests came on. */
+    final Map<UUID, Set<Integer>> connectionsByDevice = new ConcurrentHashMap<>();
+    /** Enrollments being answered now, and the most there ever were at once. */
+    final AtomicInteger enrollmentsInFlight = new AtomicInteger();
+    final AtomicInteger maxEnrollmentsInFlight = new AtomicInteger();
+    /** The release of the current desired state, null while it is empty. */
+    volatile UUID currentRelease;
+
+    private static final byte[] NO_BODY = new byte[0];
 
     private final Object desiredLock = new Object();
     private int desiredVersion = 1;
     private String desiredBody = "{\"deviceId\":null,\"environment\":\"TESTING\",\"releaseId\":null,\"releaseName\":null,\"containers\":[]}";
 
     FakeE3() throws Exception {
-        this(new TestCa(), 0);
+        this(new TestCa(), 0, false);
     }
 
-    private FakeE3(TestCa ca, int port) throws Exception {
+    /** @return an E3 served by Netty with BoringSSL (for hundreds of simulated devices) */
+    static FakeE3 onNetty() throws Exception {
+        return new FakeE3(new TestCa(), 0, true);
+    }
+
+    private FakeE3(TestCa ca, int port, boolean onNetty) throws Exception {
         this.ca = ca;
-        server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+        if (onNetty) {
+            server = null;
+            netty = new NettyE3Server(ca, this);
+            return;
+        }
+        netty = null;
+        // A backlog for many simulated devices connecting at once (the default is 50).
+        server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 4096);
         server.setHttpsConfigurator(new HttpsConfigurator(ca.serverContext()) {
             @Override
             public void configure(HttpsParameters params) {
@@ -93,19 +131,23 @@ final class FakeE3 implements AutoCloseable {
             }
         });
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/", this::handle);
+        server.createContext("/", exchange -> {
+            try (exchange) {
+                handle(new JdkCall(exchange));
+            }
+        });
         server.start();
     }
 
     /** The same E3 (CA, devices) back on a port after {@link #close()}. */
     static FakeE3 reopen(FakeE3 old, int port) throws Exception {
-        FakeE3 back = new FakeE3(old.ca, port);
+        FakeE3 back = new FakeE3(old.ca, port, false);
         back.devices.putAll(old.devices);
         return back;
     }
 
     URI url() {
-        return URI.create("https://localhost:" + server.getAddress().getPort());
+        return URI.create("https://localhost:" + (server != null ? server.getAddress().getPort() : netty.port()));
     }
 
     E3Trust trust() {
@@ -119,10 +161,12 @@ final class FakeE3 implements AutoCloseable {
             containers.append(i == 0 ? "" : ",").append("{\"application\":\"app").append(i)
                     .append("\",\"image\":\"").append(images[i]).append("\",\"ports\":[\"8080:80\"],\"env\":{\"A\":\"1\"}}");
         }
+        UUID release = UUID.randomUUID();
         synchronized (desiredLock) {
             desiredVersion++;
-            desiredBody = "{\"environment\":\"TESTING\",\"releaseId\":\"" + UUID.randomUUID() + "\",\"releaseName\":\""
+            desiredBody = "{\"environment\":\"TESTING\",\"releaseId\":\"" + release + "\",\"releaseName\":\""
                     + releaseName + "\",\"containers\":[" + containers + "]}";
+            currentRelease = release;
             desiredLock.notifyAll();
         }
     }
@@ -133,37 +177,65 @@ final class FakeE3 implements AutoCloseable {
         }
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String path = exchange.getRequestURI().getPath();
-            byte[] body = exchange.getRequestBody().readAllBytes();
+    /** One request, from whichever front end received it; answered exactly once. */
+    interface Call {
+
+        String path();
+
+        String query();
+
+        String header(String name);
+
+        byte[] body();
+
+        /** @return the verified client certificate, or null */
+        X509Certificate clientCertificate();
+
+        int remotePort();
+
+        /** @param body the body, empty for none */
+        void respond(int status, Map<String, String> headers, byte[] body) throws IOException;
+    }
+
+    /** Answers one request (on a virtual thread: a long-poll blocks it). */
+    void handle(Call call) throws IOException {
+        try {
+            String path = call.path();
+            byte[] body = call.body();
             if (path.equals("/onboarding/api/v1/enrollments")) {
                 JsonNode request = E3Client.JSON.readTree(body);
                 if (!TOKEN.equals(request.path("token").asString())) {
-                    problem(exchange, 404, "TOKEN_NOT_FOUND");
+                    problem(call, 404, "TOKEN_NOT_FOUND", Map.of());
                     return;
                 }
-                issue(exchange, request.path("csr").asString(), UUID.randomUUID(), 201);
+                maxEnrollmentsInFlight.accumulateAndGet(enrollmentsInFlight.incrementAndGet(), Math::max);
+                try {
+                    issue(call, request.path("csr").asString(), UUID.randomUUID(), 201);
+                }
+                finally {
+                    enrollmentsInFlight.decrementAndGet();
+                }
                 return;
             }
-            X509Certificate client = clientCertificate(exchange);
+            X509Certificate client = call.clientCertificate();
             if (client == null) {
-                problem(exchange, 401, "DEVICE_CERTIFICATE_REQUIRED");
+                problem(call, 401, "DEVICE_CERTIFICATE_REQUIRED", Map.of());
                 return;
             }
             if (revoked.contains(client.getSerialNumber())) {
-                problem(exchange, 401, "DEVICE_CERTIFICATE_REVOKED");
+                problem(call, 401, "DEVICE_CERTIFICATE_REVOKED", Map.of());
                 return;
             }
             if (client.getNotAfter().toInstant().isBefore(clock.instant())) {
-                problem(exchange, 401, "DEVICE_CERTIFICATE_INVALID");
+                problem(call, 401, "DEVICE_CERTIFICATE_INVALID", Map.of());
                 return;
             }
             UUID deviceId = devices.get(client.getSerialNumber());
+            connectionsByDevice.computeIfAbsent(deviceId, d -> ConcurrentHashMap.newKeySet()).add(call.remotePort());
             switch (path) {
                 case "/onboarding/api/v1/renewals" -> {
                     renewals.incrementAndGet();
-                    issue(exchange, E3Client.JSON.readTree(body).path("csr").asString(), deviceId, 200);
+                    issue(call, E3Client.JSON.readTree(body).path("csr").asString(), deviceId, 200);
                 }
                 case "/monitoring/api/v1/heartbeat" -> {
                     Failure failure;
@@ -172,50 +244,56 @@ final class FakeE3 implements AutoCloseable {
                     }
                     failure = failure != null ? failure : refuseHeartbeats;
                     if (failure != null) {
-                        exchange.getResponseHeaders().add("Retry-After", "0");
-                        problem(exchange, failure.status(), failure.code());
+                        problem(call, failure.status(), failure.code(), Map.of("Retry-After", "0"));
                         return;
                     }
                     JsonNode heartbeat = E3Client.JSON.readTree(body);
                     if (heartbeat.path("uptimeSeconds").isMissingNode() || heartbeat.path("memory").path("totalBytes").isMissingNode()) {
-                        problem(exchange, 400, "VALIDATION_FAILED");
+                        problem(call, 400, "VALIDATION_FAILED", Map.of());
                         return;
                     }
                     heartbeats.incrementAndGet();
+                    heartbeatingDevices.add(deviceId);
                     heartbeatTimes.add(Instant.now());
                     heartbeatSerials.add(client.getSerialNumber());
-                    exchange.sendResponseHeaders(202, -1);
+                    call.respond(202, Map.of(), NO_BODY);
                 }
                 case "/monitoring/api/v1/monitoring/container" -> {
                     containerReports.add(E3Client.JSON.readTree(body));
-                    exchange.sendResponseHeaders(202, -1);
+                    call.respond(202, Map.of(), NO_BODY);
                 }
                 case "/devices/api/v1/device/reported-state" -> {
-                    reportedStates.add(E3Client.JSON.readTree(body));
-                    exchange.sendResponseHeaders(204, -1);
+                    JsonNode reported = E3Client.JSON.readTree(body);
+                    reportedStates.add(reported);
+                    reportedStatesByDevice.computeIfAbsent(deviceId, d -> new CopyOnWriteArrayList<>()).add(reported);
+                    call.respond(204, Map.of(), NO_BODY);
                 }
-                case "/devices/api/v1/device/desired-state" -> desiredState(exchange);
-                default -> problem(exchange, 404, "NOT_FOUND");
+                case "/devices/api/v1/device/desired-state" -> desiredState(call);
+                default -> problem(call, 404, "NOT_FOUND", Map.of());
             }
         }
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
+        }
+        catch (IOException ex) {
+            throw ex;
         }
         catch (Exception ex) {
             throw new IOException(ex);
         }
     }
 
-    private void desiredState(HttpExchange exchange) throws IOException, InterruptedException {
-        String ifNoneMatch = exchange.getRequestHeaders().getFirst("If-None-Match");
-        String query = exchange.getRequestURI().getQuery();
+    private void desiredState(Call call) throws IOException, InterruptedException {
+        String ifNoneMatch = call.header("If-None-Match");
+        String query = call.query();
         int wait = query != null && query.startsWith("wait=") ? Integer.parseInt(query.substring(5)) : 0;
         desiredStateRequests.add(ifNoneMatch == null ? "-" : ifNoneMatch);
         String etag;
         String body;
         boolean waited = false;
         synchronized (desiredLock) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(holdPolls && ifNoneMatch != null ? 25 : wait).toNanos();
+            Duration hold = holdPolls && ifNoneMatch != null ? holdFor : Duration.ofSeconds(wait);
+            long deadline = System.nanoTime() + hold.toNanos();
             if (currentEtag().equals(ifNoneMatch) && System.nanoTime() < deadline) {
                 waited = true;
                 waitingPolls.incrementAndGet();
@@ -234,56 +312,98 @@ final class FakeE3 implements AutoCloseable {
         if (waited && !etag.equals(ifNoneMatch)) {
             wokenPolls.incrementAndGet();
         }
-        exchange.getResponseHeaders().add("ETag", etag);
         if (etag.equals(ifNoneMatch)) {
             desiredStateAnswers.add(304);
-            exchange.sendResponseHeaders(304, -1);
+            call.respond(304, Map.of("ETag", etag), NO_BODY);
             return;
         }
         desiredStateAnswers.add(200);
-        json(exchange, 200, body);
+        call.respond(200, Map.of("ETag", etag, "Content-Type", "application/json"), body.getBytes(StandardCharsets.UTF_8));
     }
 
-    private void issue(HttpExchange exchange, String csr, UUID deviceId, int status) throws Exception {
+    private void issue(Call call, String csr, UUID deviceId, int status) throws Exception {
         X509Certificate certificate = ca.issue(csr, deviceId, customerId, deviceLifetime);
         devices.put(certificate.getSerialNumber(), deviceId);
         String response = E3Client.JSON.writeValueAsString(Map.of("deviceId", deviceId, "customerId", customerId,
                 "serial", certificate.getSerialNumber().toString(16), "notAfter",
                 certificate.getNotAfter().toInstant().toString(), "certificate", Pems.write(List.of(certificate)),
                 "chain", Pems.write(List.of(ca.root))));
-        json(exchange, status, response);
+        call.respond(status, Map.of("Content-Type", "application/json"), response.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static X509Certificate clientCertificate(HttpExchange exchange) {
-        try {
-            return (X509Certificate) ((HttpsExchange) exchange).getSSLSession().getPeerCertificates()[0];
-        }
-        catch (SSLPeerUnverifiedException ex) {
-            return null;
-        }
-    }
-
-    private static void problem(HttpExchange exchange, int status, String code) throws IOException {
-        exchange.getResponseHeaders().add("Content-Type", "application/problem+json");
+    private static void problem(Call call, int status, String code, Map<String, String> extra) throws IOException {
+        Map<String, String> headers = new LinkedHashMap<>(extra);
+        headers.put("Content-Type", "application/problem+json");
         byte[] bytes = ("{\"type\":\"https://edp.dev/problems/x\",\"title\":\"" + code + "\",\"status\":" + status
                 + (code == null ? "" : ",\"code\":\"" + code + "\"") + "}").getBytes(StandardCharsets.UTF_8);
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+        call.respond(status, headers, bytes);
     }
 
-    private static void json(HttpExchange exchange, int status, String body) throws IOException {
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
+    /** The JDK server's exchange as a {@link Call}. */
+    private static final class JdkCall implements Call {
+
+        private final HttpExchange exchange;
+        private final byte[] body;
+
+        JdkCall(HttpExchange exchange) throws IOException {
+            this.exchange = exchange;
+            this.body = exchange.getRequestBody().readAllBytes();
+        }
+
+        @Override
+        public String path() {
+            return exchange.getRequestURI().getPath();
+        }
+
+        @Override
+        public String query() {
+            return exchange.getRequestURI().getQuery();
+        }
+
+        @Override
+        public String header(String name) {
+            return exchange.getRequestHeaders().getFirst(name);
+        }
+
+        @Override
+        public byte[] body() {
+            return body;
+        }
+
+        @Override
+        public X509Certificate clientCertificate() {
+            try {
+                return (X509Certificate) ((HttpsExchange) exchange).getSSLSession().getPeerCertificates()[0];
+            }
+            catch (SSLPeerUnverifiedException ex) {
+                return null;
+            }
+        }
+
+        @Override
+        public int remotePort() {
+            return exchange.getRemoteAddress().getPort();
+        }
+
+        @Override
+        public void respond(int status, Map<String, String> headers, byte[] bytes) throws IOException {
+            headers.forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+            exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+            if (bytes.length > 0) {
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(bytes);
+                }
+            }
         }
     }
 
     @Override
     public void close() {
-        server.stop(0);
+        if (server != null) {
+            server.stop(0);
+        }
+        else {
+            netty.close();
+        }
     }
 }

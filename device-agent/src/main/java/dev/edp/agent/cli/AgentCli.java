@@ -6,10 +6,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
@@ -27,10 +24,7 @@ import dev.edp.agent.ExitReason;
 import dev.edp.agent.HostMetrics;
 import dev.edp.agent.RenewalSchedule;
 import dev.edp.agent.SimulatedExecutor;
-import dev.edp.agent.Simulator;
-import dev.edp.agent.TokenSource;
 import picocli.CommandLine;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import tools.jackson.databind.JsonNode;
@@ -41,7 +35,7 @@ import tools.jackson.databind.JsonNode;
  * onboarding refused.
  */
 @Command(name = "edp-agent", mixinStandardHelpOptions = true, versionProvider = AgentCli.Version.class,
-        subcommands = { AgentCli.Onboard.class, AgentCli.Run.class, AgentCli.Status.class, AgentCli.Simulate.class },
+        subcommands = { AgentCli.Onboard.class, AgentCli.Run.class, AgentCli.Status.class, Simulate.class },
         description = "EDP device agent: onboards a device, keeps it connected through E3, simulates fleets.")
 public final class AgentCli implements Runnable {
 
@@ -251,142 +245,6 @@ public final class AgentCli implements Runnable {
 
         private static String text(JsonNode node, String absent) {
             return node.isNull() || node.isMissingNode() ? absent : node.asString();
-        }
-    }
-
-    @Command(name = "simulate", mixinStandardHelpOptions = true,
-            description = "N virtual devices in this JVM: each onboards with its own token, heartbeats, follows its desired state.")
-    static final class Simulate implements Callable<Integer> {
-
-        @Option(names = "--devices", required = true, description = "How many devices")
-        int devices;
-
-        @Option(names = "--e3", required = true, description = "E3's URL, e.g. https://localhost:8443")
-        URI e3;
-
-        @Option(names = "--trust", description = "PEM file with the certificate(s) to trust for E3")
-        Path trust;
-
-        @Option(names = "--trust-presented-certificate", description = "Trust the certificate E3 presents now "
-                + "(only for a local ./edp up whose E3 is self-signed)")
-        boolean trustPresented;
-
-        @ArgGroup(exclusive = true, multiplicity = "1")
-        Tokens tokens;
-
-        static final class Tokens {
-            @Option(names = "--tokens-file", description = "File with one onboarding token per line")
-            Path file;
-
-            @ArgGroup(exclusive = false)
-            Gateway gateway;
-        }
-
-        static final class Gateway {
-            @Option(names = "--gateway", required = true, description = "Portal gateway URL, e.g. http://localhost:8080")
-            URI url;
-
-            @Option(names = "--client-id", required = true, description = "Keycloak client (an operator)")
-            String clientId;
-
-            @Option(names = "--client-secret", description = "Its secret (default: environment EDP_AGENT_CLIENT_SECRET,"
-                    + " which keeps it out of the process list)")
-            String clientSecret;
-
-            @Option(names = "--customer", required = true, description = "Customer id the devices belong to")
-            UUID customer;
-
-            @Option(names = "--token-url", defaultValue = "http://localhost:8180/realms/edp/protocol/openid-connect/token",
-                    description = "Keycloak token endpoint (default ${DEFAULT-VALUE})")
-            URI tokenUrl;
-
-            @Option(names = "--environment", defaultValue = "TESTING", description = "Environment of the devices (default ${DEFAULT-VALUE})")
-            String environment;
-        }
-
-        @Option(names = "--interval", defaultValue = "30s", converter = DurationConverter.class,
-                description = "Heartbeat interval per device (default ${DEFAULT-VALUE})")
-        Duration interval;
-
-        @Option(names = "--ramp-up", defaultValue = "10s", converter = DurationConverter.class,
-                description = "Onboarding is spread over this time (default ${DEFAULT-VALUE})")
-        Duration rampUp;
-
-        @Option(names = "--duration", converter = DurationConverter.class,
-                description = "Stop after this time (default: until Ctrl-C)")
-        Duration duration;
-
-        @Option(names = "--summary-every", defaultValue = "5s", converter = DurationConverter.class,
-                description = "Summary line period (default ${DEFAULT-VALUE})")
-        Duration summaryEvery;
-
-        @Option(names = "--name-prefix", defaultValue = "sim", description = "Devices are named <prefix>-<n>")
-        String namePrefix;
-
-        @Override
-        public Integer call() throws IOException, InterruptedException {
-            if (devices < 1) {
-                System.err.println("--devices must be at least 1");
-                return 2;
-            }
-            if ((trust == null) == !trustPresented) {
-                System.err.println("Give exactly one of --trust FILE and --trust-presented-certificate");
-                return 2;
-            }
-            if (tokens.gateway != null && tokens.gateway.clientSecret == null) {
-                tokens.gateway.clientSecret = System.getenv("EDP_AGENT_CLIENT_SECRET");
-                if (tokens.gateway.clientSecret == null || tokens.gateway.clientSecret.isBlank()) {
-                    System.err.println("--client-secret or EDP_AGENT_CLIENT_SECRET is needed with --gateway");
-                    return 2;
-                }
-            }
-            E3Trust e3Trust = trust != null ? E3Trust.fromPem(trust) : E3Trust.presentedBy(e3);
-            TokenSource source = tokens.file != null ? TokenSource.fromFile(tokens.file)
-                    : TokenSource.gateway(tokens.gateway.url, tokens.gateway.tokenUrl, tokens.gateway.clientId,
-                            tokens.gateway.clientSecret, tokens.gateway.customer, tokens.gateway.environment);
-            AgentOptions options = AgentOptions.defaults().withHeartbeatInterval(interval)
-                    .withMetrics(HostMetrics.simulated()).withExecutor(SimulatedExecutor::new);
-            Simulator simulator = new Simulator(new Simulator.Settings(devices, e3, e3Trust, source, options, rampUp,
-                    namePrefix));
-            CountDownLatch done = new CountDownLatch(1);
-            Simulator.Snapshot first = simulator.snapshot();
-            Thread hook = new Thread(() -> {
-                finish(simulator, first);
-                done.countDown();
-            }, "edp-simulator-stop");
-            Runtime.getRuntime().addShutdownHook(hook);
-            System.out.println("Simulating " + devices + " devices against " + e3 + (duration != null ? " for " + duration : "")
-                    + "; Ctrl-C stops.");
-            simulator.start();
-            Instant end = duration == null ? Instant.MAX : Instant.now().plus(duration);
-            Simulator.Snapshot previous = first;
-            while (Instant.now().isBefore(end)) {
-                // Without --duration the end is Instant.MAX, whose distance overflows a long of milliseconds.
-                long wait = duration == null ? summaryEvery.toMillis()
-                        : Math.min(summaryEvery.toMillis(), Math.max(1, Duration.between(Instant.now(), end).toMillis()));
-                if (done.await(wait, TimeUnit.MILLISECONDS)) {
-                    return 0;
-                }
-                Simulator.Snapshot now = simulator.snapshot();
-                System.out.println(now.at() + " " + now.line(previous));
-                previous = now;
-            }
-            Runtime.getRuntime().removeShutdownHook(hook);
-            Simulator.Snapshot last = finish(simulator, first);
-            return last.onboarded() == 0 ? 1 : 0;
-        }
-
-        private static Simulator.Snapshot finish(Simulator simulator, Simulator.Snapshot first) {
-            simulator.stop();
-            Simulator.Snapshot last = simulator.snapshot();
-            System.out.println("Simulation finished after " + Duration.between(first.at(), last.at()).toSeconds() + " s: "
-                    + last.onboarded() + " of " + last.requested() + " devices onboarded (" + last.onboardingFailures()
-                    + " failed), " + last.heartbeats() + " heartbeats (" + String.format(java.util.Locale.ROOT, "%.1f",
-                    last.heartbeats() / Math.max(0.001, Duration.between(first.at(), last.at()).toMillis() / 1000.0))
-                    + "/s), errors " + last.errorCount() + (last.errors().isEmpty() ? "" : " " + last.errors())
-                    + ", renewals " + last.renewals() + (last.stopped().isEmpty() ? "" : ", stopped early " + last.stopped()));
-            System.out.flush();
-            return last;
         }
     }
 

@@ -75,14 +75,18 @@ public final class HttpConnection implements AutoCloseable {
             handler.timeout = channel.eventLoop().schedule(() -> {
                 if (handler.pending == result) {
                     handler.pending = null;
-                    result.completeExceptionally(new TimeoutException("no response within " + timeout));
+                    // Unusable before the caller learns of the timeout: it may look at isOpen() at once,
+                    // while the close itself completes later on the event loop.
+                    handler.closeAfterResponse = true;
                     channel.close();
+                    result.completeExceptionally(new TimeoutException("no response within " + timeout));
                 }
             }, timeout.toMillis(), TimeUnit.MILLISECONDS);
             channel.writeAndFlush(message).addListener(written -> {
                 if (!written.isSuccess() && handler.pending == result) {
-                    handler.finish(null, written.cause());
+                    handler.closeAfterResponse = true;
                     channel.close();
+                    handler.finish(null, written.cause());
                 }
             });
         });
@@ -124,8 +128,9 @@ public final class HttpConnection implements AutoCloseable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
-            finish(null, cause);
+            closeAfterResponse = true;
             context.close();
+            finish(null, cause);
         }
 
         void finish(HttpResponseData response, Throwable failure) {

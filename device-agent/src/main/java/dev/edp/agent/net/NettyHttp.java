@@ -1,6 +1,11 @@
 package dev.edp.agent.net;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -11,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -71,16 +78,101 @@ public final class NettyHttp implements AutoCloseable {
      */
     public static SslContext clientContext(PrivateKey key, List<X509Certificate> chain,
             List<X509Certificate> trustAnchors) {
+        return clientContext(key, chain, trustManagers(trustAnchors));
+    }
+
+    /**
+     * A client TLS context (TLS 1.3 and 1.2) with a trust that many contexts share (a fleet of devices
+     * trusts the same anchors).
+     *
+     * @param key the client key, or null for no client certificate
+     * @param chain the client certificate and its CA chain, or null
+     * @param trust what to trust for the server's certificate, from {@link #trustManagers}
+     * @return the context
+     */
+    public static SslContext clientContext(PrivateKey key, List<X509Certificate> chain, TrustManagerFactory trust) {
         try {
             SslContextBuilder builder = SslContextBuilder.forClient().sslProvider(sslProvider())
-                    .protocols("TLSv1.3", "TLSv1.2").trustManager(trustAnchors.toArray(X509Certificate[]::new));
+                    .protocols("TLSv1.3", "TLSv1.2").trustManager(trust);
             if (key != null) {
-                builder.keyManager(key, chain.toArray(X509Certificate[]::new));
+                // Not keyManager(key, chain): that goes through a PKCS#12 key store, whose key protection
+                // (PBKDF2, 10,000 rounds, once to store and once to read) made each device's context cost
+                // about as much as its handshake.
+                builder.keyManager(new OneKey(key, chain.toArray(X509Certificate[]::new)));
             }
             return builder.build();
         }
         catch (SSLException ex) {
             throw new IllegalStateException("Cannot build a TLS context: " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * @param trustAnchors the certificates to trust
+     * @return PKIX trust in exactly these (host names are checked per connection), to share between contexts
+     */
+    public static TrustManagerFactory trustManagers(List<X509Certificate> trustAnchors) {
+        try {
+            KeyStore anchors = KeyStore.getInstance("PKCS12");
+            anchors.load(null, null);
+            for (int i = 0; i < trustAnchors.size(); i++) {
+                anchors.setCertificateEntry("anchor-" + i, trustAnchors.get(i));
+            }
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(anchors);
+            return factory;
+        }
+        catch (GeneralSecurityException | IOException ex) {
+            throw new IllegalStateException("Cannot build the trust: " + ex.getMessage(), ex);
+        }
+    }
+
+    /** A device's one key and chain, offered for every client certificate request. */
+    private static final class OneKey extends X509ExtendedKeyManager {
+
+        private static final String ALIAS = "device";
+
+        private final PrivateKey key;
+        private final X509Certificate[] chain;
+
+        OneKey(PrivateKey key, X509Certificate[] chain) {
+            this.key = key;
+            this.chain = chain;
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, Principal[] issuers) {
+            return new String[] { ALIAS };
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+            return ALIAS;
+        }
+
+        @Override
+        public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
+            return ALIAS;
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, Principal[] issuers) {
+            return null;
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+            return null;
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            return ALIAS.equals(alias) ? chain.clone() : null;
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            return ALIAS.equals(alias) ? key : null;
         }
     }
 
