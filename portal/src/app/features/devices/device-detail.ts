@@ -143,7 +143,7 @@ import { HeartbeatChart } from './heartbeat-chart';
             <p class="muted">{{ t.device.noContainers }}</p>
           } @else {
             <p class="muted">{{ t.device.reportedAt }}: {{ containers()!.reportedAt | time }}</p>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0">
               <table>
                 <thead><tr><th scope="col">{{ t.common.name }}</th><th scope="col">{{ t.device.state }}</th><th scope="col">{{ t.device.image }}</th><th scope="col">{{ t.device.message }}</th></tr></thead>
                 <tbody>

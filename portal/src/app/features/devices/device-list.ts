@@ -94,7 +94,7 @@ const PAGE_SIZE = 50;
                       [empty]="!!page() && page()!.items.length === 0" [emptyText]="t.devices.empty" />
       @if (page(); as p) {
         @if (p.items.length > 0) {
-          <div class="table-wrap">
+          <div class="table-wrap" tabindex="0">
             <table class="devices" [attr.aria-label]="t.devices.title">
               <thead>
                 <tr>

@@ -5,7 +5,7 @@ import { ChangeDetectionStrategy, Component, computed, input } from '@angular/co
   selector: 'app-gauge',
   template: `
     <div class="gauge" role="meter" aria-valuemin="0" aria-valuemax="100" [attr.aria-valuenow]="value() ?? 0"
-         [attr.aria-label]="label()" [style.background]="ring()">
+         [attr.aria-label]="label()" [attr.data-level]="level()" [style.background]="ring()">
       <div class="inner"><span class="value">{{ value() === null ? '—' : value()!.toFixed(0) + ' %' }}</span></div>
     </div>
     <div class="label">{{ label() }}</div>
@@ -29,9 +29,14 @@ export class Gauge {
   readonly warn = input(75);
   readonly danger = input(90);
 
+  protected readonly level = computed(() => {
+    const v = this.value() ?? 0;
+    return v >= this.danger() ? 'danger' : v >= this.warn() ? 'warn' : 'ok';
+  });
+
   protected readonly ring = computed(() => {
     const v = Math.max(0, Math.min(100, this.value() ?? 0));
-    const color = v >= this.danger() ? '#c5221f' : v >= this.warn() ? '#e37400' : '#1e8e3e';
+    const color = { danger: '#c5221f', warn: '#e37400', ok: '#1e8e3e' }[this.level()];
     return `conic-gradient(${color} ${v * 3.6}deg, var(--mat-sys-surface-container-high) 0)`;
   });
 }

@@ -30,7 +30,7 @@ const CUSTOMERS = '/api/masterdata/v1/customers';
       <app-load-state [loading]="!customers() && !error()" [error]="error()" (retry)="load()" role="platform-admin"
                       [empty]="!!customers() && customers()!.length === 0" [emptyText]="t.masterdata.noCustomers" />
       @if (customers()?.length) {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0">
           <table>
             <thead><tr><th scope="col">{{ t.common.name }}</th><th scope="col">{{ t.masterdata.code }}</th><th scope="col">{{ t.masterdata.contactEmail }}</th>
               <th scope="col">{{ t.common.status }}</th><th scope="col">{{ t.common.created }}</th><th scope="col"><span class="sr-only">{{ t.common.actions }}</span></th></tr></thead>

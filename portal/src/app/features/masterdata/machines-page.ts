@@ -33,7 +33,7 @@ const MACHINES = '/api/masterdata/v1/machines';
       <app-load-state [loading]="loading() && !machines()" [error]="error()" (retry)="load()"
                       [empty]="!!machines() && machines()!.length === 0" [emptyText]="t.masterdata.noMachines" />
       @if (machines()?.length) {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0">
           <table>
             <thead><tr><th scope="col">{{ t.common.name }}</th><th scope="col">{{ t.common.type }}</th><th scope="col">{{ t.masterdata.serialNumber }}</th>
               <th scope="col">{{ t.masterdata.manufacturer }}</th><th scope="col">{{ t.masterdata.site }}</th><th scope="col"><span class="sr-only">{{ t.common.actions }}</span></th></tr></thead>

@@ -36,7 +36,7 @@ import { StatusChip } from '../../shared/status-chip';
         <app-load-state [loading]="!users() && !error()" [error]="error()" (retry)="load()" role="customer-admin"
                         [empty]="!!users() && users()!.length === 0" [emptyText]="t.masterdata.noUsers" />
         @if (users()?.length) {
-          <div class="table-wrap">
+          <div class="table-wrap" tabindex="0">
             <table>
               <thead><tr><th scope="col">{{ t.masterdata.username }}</th><th scope="col">{{ t.common.name }}</th><th scope="col">{{ t.masterdata.role }}</th>
                 <th scope="col">{{ t.common.status }}</th><th scope="col"><span class="sr-only">{{ t.common.actions }}</span></th></tr></thead>

@@ -102,7 +102,7 @@ const TOKENS = '/api/onboarding/v1/tokens';
         <app-load-state [loading]="loading() && tokens().length === 0" [error]="error()" (retry)="reload()"
                         [empty]="!loading() && !error() && tokens().length === 0" [emptyText]="t.onboarding.empty" />
         @if (tokens().length > 0) {
-          <div class="table-wrap">
+          <div class="table-wrap" tabindex="0">
             <table>
               <thead><tr><th scope="col">{{ t.onboarding.device }}</th><th scope="col">{{ t.common.status }}</th>
                 <th scope="col">{{ t.common.environment }}</th><th scope="col">{{ t.onboarding.expires }}</th>

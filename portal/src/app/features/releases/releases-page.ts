@@ -169,7 +169,7 @@ const API = '/api/devices/v1';
 
         <section class="card block" aria-labelledby="hist-h">
           <h2 id="hist-h">{{ t.releases.history }}</h2>
-          <div class="table-wrap">
+          <div class="table-wrap" tabindex="0">
             <table>
               <thead><tr><th scope="col">{{ t.releases.target }}</th><th scope="col">{{ t.device.release }}</th><th scope="col">{{ t.common.status }}</th>
                 <th scope="col">{{ t.releases.requestedBy }}</th><th scope="col">{{ t.releases.decidedBy }}</th></tr></thead>
