@@ -81,7 +81,7 @@ public class CertificateStore {
     /** @return every certificate of a device, newest first (enrollment, then each renewal) */
     public List<StoredCertificate> findByDevice(UUID deviceId) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM device_certificate WHERE device_id = :deviceId"
-                + " ORDER BY not_before DESC, serial").param("deviceId", deviceId).query(CertificateStore::map).list();
+                + " ORDER BY issued_at DESC, serial").param("deviceId", deviceId).query(CertificateStore::map).list();
     }
 
     public List<StoredCertificate> findByDeviceForUpdate(UUID deviceId) {
