@@ -14,8 +14,10 @@ const state = resolve(process.env.EDP_STATE_DIR ?? '../.edp');
 const offset = Number(process.env.EDP_PORT_OFFSET ?? 0);
 const gateway = `http://localhost:${8080 + offset}`;
 const keycloak = `http://localhost:${8180 + offset}`;
+// Java properties: values may carry backslash escapes (e.g. \= and \:).
+const unescape = value => value.replace(/\\(.)/g, '$1');
 const secrets = Object.fromEntries(readFileSync(`${state}/secrets.properties`, 'utf8').split('\n')
-  .filter(l => l.includes('=') && !l.startsWith('#')).map(l => [l.substring(0, l.indexOf('=')), l.substring(l.indexOf('=') + 1)]));
+  .filter(l => l.includes('=') && !l.startsWith('#')).map(l => [l.substring(0, l.indexOf('=')), unescape(l.substring(l.indexOf('=') + 1))]));
 
 async function form(url, fields) {
   const res = await fetch(url, { method: 'POST', body: new URLSearchParams(fields) });
@@ -35,7 +37,11 @@ const kcAdmin = (await form(`${keycloak}/realms/master/protocol/openid-connect/t
   username: 'kcadmin', password: secrets['keycloak.admin.password'] })).access_token;
 const clientId = `edp-dev-e2e-${Date.now()}`;
 const created = await fetch(`${keycloak}/admin/realms/edp/clients`, { method: 'POST', headers: { Authorization: `Bearer ${kcAdmin}`, 'Content-Type': 'application/json' },
-  body: JSON.stringify({ clientId, publicClient: true, directAccessGrantsEnabled: true, standardFlowEnabled: false }) });
+  body: JSON.stringify({ clientId, publicClient: true, directAccessGrantsEnabled: true, standardFlowEnabled: false,
+    // The customer_id claim, as the portal's client maps it (tenancy comes from the token).
+    protocolMappers: [{ name: 'customer_id', protocol: 'openid-connect', protocolMapper: 'oidc-usermodel-attribute-mapper',
+      config: { 'user.attribute': 'customer_id', 'claim.name': 'customer_id', 'jsonType.label': 'String', 'access.token.claim': 'true',
+        'id.token.claim': 'true', 'userinfo.token.claim': 'true', 'introspection.token.claim': 'true' } }] }) });
 if (created.status !== 201) throw new Error(`client: ${created.status}`);
 const login = async (username, password) => (await form(`${keycloak}/realms/edp/protocol/openid-connect/token`,
   { grant_type: 'password', client_id: clientId, username, password })).access_token;
