@@ -4,7 +4,7 @@ import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
 import { RouterLink } from '@angular/router';
-import { Subject, debounceTime } from 'rxjs';
+import { Subject, debounceTime, merge, of, switchMap, timer } from 'rxjs';
 
 import { ApiError } from '../../core/api/api-error';
 import { Alert, Connectivity, ENVIRONMENTS, Environment, Page, SummaryRow } from '../../core/api/models';
@@ -16,6 +16,9 @@ import { AgoPipe, TimePipe } from '../../shared/format';
 import { LoadState } from '../../shared/load-state';
 import { StatusChip } from '../../shared/status-chip';
 import { DevicesApi } from '../devices/devices-api';
+
+/** Re-reads of the summary after a device event, for device-management's connectivity to catch up. */
+export const SETTLE_MS = [2_000, 5_000, 15_000];
 
 interface Activity { id: string; at: string; text: string; tone: string; link: string | null; }
 
@@ -165,7 +168,11 @@ export class FleetPage {
       this.session.customerScope();
       this.load();
     });
-    this.refreshSummary.pipe(debounceTime(400), takeUntilDestroyed(destroy)).subscribe(() => this.loadSummary());
+    // The counts come from device-management, which learns connectivity from monitoring's relay a moment
+    // after the live event (every second, longer after failures): read again shortly after, so the page
+    // settles on the new numbers without a reload.
+    this.refreshSummary.pipe(debounceTime(400), switchMap(() => merge(of(0), ...SETTLE_MS.map(ms => timer(ms)))),
+      takeUntilDestroyed(destroy)).subscribe(() => this.loadSummary());
     this.refreshAlerts.pipe(debounceTime(400), takeUntilDestroyed(destroy)).subscribe(() => this.loadAlerts());
     this.live.on('device.online', 'device.offline').pipe(takeUntilDestroyed(destroy)).subscribe(event => {
       this.record(event);
