@@ -35,6 +35,15 @@ export async function accessibilityProblems(page: Page, name: string): Promise<s
     .map(v => `${name}: ${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join('\n    ')}`);
 }
 
+/**
+ * The page has drawn its data: no loading state left. (Not "network idle": the live event stream
+ * keeps a request open for as long as the page lives.)
+ */
+export async function settled(page: Page): Promise<void> {
+  await expect(page.locator('app-load-state mat-spinner, mat-progress-bar')).toHaveCount(0);
+  await page.waitForTimeout(300);
+}
+
 /** A full-page screenshot under target/, named by page and width. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   const dir = join(env.outputDir, 'screenshots');

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 
-import { Agent, accessibilityProblems, env, login, record, screenshot } from './platform';
+import { Agent, accessibilityProblems, env, login, record, screenshot, settled } from './platform';
 
 /**
  * The portal against the whole platform (real Keycloak, every service, E3, the device agent):
@@ -138,6 +138,7 @@ test.describe.serial('operator portal', () => {
   });
 
   test('every page is accessible and screenshotted at 375 px and 1440 px', async ({ browser }) => {
+    test.setTimeout(900_000);
     const pages: [string, string, string][] = [
       ['fleet', '/fleet', 'Fleet overview'], ['devices', '/devices', 'Devices'], ['device', `/devices/${deviceId}`, deviceName],
       ['onboarding', '/onboarding', 'Onboarding tokens'], ['releases', '/releases', 'Releases'], ['alerts', '/alerts', 'Alerts'],
@@ -150,7 +151,7 @@ test.describe.serial('operator portal', () => {
       for (const [name, path, heading] of pages) {
         await page.goto(path);
         await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
-        await page.waitForLoadState('networkidle').catch(() => undefined);
+        await settled(page);
         await screenshot(page, name);
         problems.push(...await accessibilityProblems(page, `${name} at ${width}px`));
       }
@@ -159,7 +160,7 @@ test.describe.serial('operator portal', () => {
       for (const [name, path, heading] of [['customers', '/customers', 'Customers'], ['health', '/health', 'Service health']] as const) {
         await root.page.goto(path);
         await expect(root.page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
-        await root.page.waitForLoadState('networkidle').catch(() => undefined);
+        await settled(root.page);
         await screenshot(root.page, name);
         problems.push(...await accessibilityProblems(root.page, `${name} at ${width}px`));
       }
