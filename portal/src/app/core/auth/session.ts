@@ -30,10 +30,19 @@ export class Session {
   /** The customer new things are created for: one's own, or the platform admin's chosen one (none when "all"). */
   readonly owningCustomer = computed(() => (this.platformAdmin() ? this.selectedCustomer() : this.me()?.customerId ?? null));
 
-  async load(): Promise<Me> {
-    const me = await firstValueFrom(this.http.get<Me>('/api/me'));
-    this.me.set(me);
-    return me;
+  private loading: Promise<Me> | null = null;
+
+  load(): Promise<Me> {
+    this.loading = firstValueFrom(this.http.get<Me>('/api/me')).then(me => {
+      this.me.set(me);
+      return me;
+    });
+    return this.loading;
+  }
+
+  /** @returns who is signed in once /api/me answered (a deep link's guard runs before that), or null */
+  whenLoaded(): Promise<Me | null> {
+    return (this.loading ?? this.load()).catch(() => null);
   }
 
   /** @returns whether the user has this role or a higher one (platform-admin > customer-admin > operator > viewer) */
