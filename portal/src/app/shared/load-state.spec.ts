@@ -26,7 +26,7 @@ describe('LoadState', () => {
   }
 
   it('names the role a 403 needs and offers no pointless retry', () => {
-    const html = render({ error: new ApiError(403, 'FORBIDDEN', 'Forbidden', 'Access denied.'), role: 'customer-admin' });
+    const html = render({ error: new ApiError(403, 'FORBIDDEN', 'Forbidden', 'Access denied.'), neededRole: 'customer-admin' });
     expect(html.textContent).toContain('Not allowed');
     expect(html.textContent).toContain('This needs the role "customer-admin".');
     expect(html.querySelector('button')).toBeNull();

@@ -54,7 +54,7 @@ export class LoadState {
   readonly emptyText = input(T.state.empty);
   readonly emptyHint = input<string | null>(null);
   /** The role the page needs, named when the API answers 403. */
-  readonly role = input<string | null>(null);
+  readonly neededRole = input<string | null>(null);
   readonly retry = output<void>();
 
   protected readonly headline = computed(() => {
@@ -70,7 +70,7 @@ export class LoadState {
     const e = this.error();
     if (!e) return '';
     if (e.status === 403) {
-      const role = this.role();
+      const role = this.neededRole();
       return (role ? T.state.needsRole(role) + ' ' : '') + (e.detail ?? '');
     }
     if (e.status === 503 || e.status === 504) return T.state.retryHint(e.retryAfterSeconds ?? 5);

@@ -25,7 +25,7 @@ interface ServiceGroup { service: string; instances: ServiceHealth[]; up: boolea
         <h1>{{ t.health.title }}</h1>
         <button mat-stroked-button type="button" (click)="load()"><mat-icon svgIcon="refresh" aria-hidden="true" />{{ t.common.refresh }}</button>
       </header>
-      <app-load-state [loading]="!services() && !error()" [error]="error()" (retry)="load()" role="platform-admin"
+      <app-load-state [loading]="!services() && !error()" [error]="error()" (retry)="load()" neededRole="platform-admin"
                       [empty]="!!services() && services()!.length === 0" [emptyText]="t.health.noServices" />
       @if (services()?.length) {
         <p class="summary" [class.bad]="down() > 0" role="status">{{ down() > 0 ? t.health.someDown(down()) : t.health.allUp(services()!.length) }}</p>

@@ -27,7 +27,7 @@ const CUSTOMERS = '/api/masterdata/v1/customers';
   template: `
     <section class="page">
       <header class="page-header"><h1>{{ t.masterdata.customers }}</h1></header>
-      <app-load-state [loading]="!customers() && !error()" [error]="error()" (retry)="load()" role="platform-admin"
+      <app-load-state [loading]="!customers() && !error()" [error]="error()" (retry)="load()" neededRole="platform-admin"
                       [empty]="!!customers() && customers()!.length === 0" [emptyText]="t.masterdata.noCustomers" />
       @if (customers()?.length) {
         <div class="table-wrap" tabindex="0">

@@ -33,7 +33,7 @@ import { StatusChip } from '../../shared/status-chip';
             <app-copy-button [value]="p" /> <button mat-button type="button" (click)="password.set(null)">{{ t.common.close }}</button>
           </div>
         }
-        <app-load-state [loading]="!users() && !error()" [error]="error()" (retry)="load()" role="customer-admin"
+        <app-load-state [loading]="!users() && !error()" [error]="error()" (retry)="load()" neededRole="customer-admin"
                         [empty]="!!users() && users()!.length === 0" [emptyText]="t.masterdata.noUsers" />
         @if (users()?.length) {
           <div class="table-wrap" tabindex="0">
