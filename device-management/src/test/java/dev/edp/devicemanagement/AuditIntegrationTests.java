@@ -61,6 +61,26 @@ class AuditIntegrationTests {
     }
 
     @Test
+    void oneDevicesTrailForItsPage() {
+        Api api = new Api(checks);
+        UUID customer = UUID.randomUUID();
+        UUID a = api.registerDevice(customer, "tracked");
+        UUID b = api.registerDevice(customer, "other");
+        api.send("POST", "/devices/" + a + "/environment", operator(customer), "{\"environment\":\"STAGING\"}",
+                "\"1\"");
+        HttpResponse<String> trail = api.get("/audit?entityId=" + a, customerAdmin(customer));
+        assertThat(trail.statusCode()).as(trail.body()).isEqualTo(200);
+        assertThat((List<String>) read(trail, "$.items[*].action")).containsExactly("DEVICE_MOVED", "DEVICE_REGISTERED");
+        assertThat((List<String>) read(trail, "$.items[*].entityId")).containsOnly(a.toString());
+        assertThat((List<String>) read(api.get("/audit?entityId=" + b, customerAdmin(customer)), "$.items[*].action"))
+                .containsExactly("DEVICE_REGISTERED");
+        // Another customer's admin learns nothing about the device, with or without naming its customer.
+        assertThat((List<?>) read(api.get("/audit?entityId=" + a, customerAdmin(UUID.randomUUID())), "$.items"))
+                .isEmpty();
+        assertThat(api.get("/audit?entityId=not-a-uuid", customerAdmin(customer)).statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void anotherCustomersTrailIsNotFoundAndOperatorsAndViewersAreRefused() {
         Api api = new Api(checks);
         UUID customer = UUID.randomUUID();

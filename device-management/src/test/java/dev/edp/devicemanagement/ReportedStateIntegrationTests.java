@@ -66,19 +66,24 @@ class ReportedStateIntegrationTests {
     }
 
     @Test
-    void fleetSummaryCountsByEnvironmentAndConnectivityForTheCallersCustomerOnly() {
+    void fleetSummaryCountsByEnvironmentConnectivityAndLifecycleForTheCallersCustomerOnly() {
         Api api = new Api(checks);
         UUID customer = UUID.randomUUID();
         UUID a = api.registerDevice(customer, "a");
         api.registerDevice(customer, "b");
         UUID c = api.registerDevice(customer, "c");
+        UUID d = api.registerDevice(customer, "d");
         api.registerDevice(UUID.randomUUID(), "elsewhere");
-        jdbc.sql("UPDATE device SET connectivity = 'ONLINE' WHERE id = :id").param("id", a).update();
+        jdbc.sql("UPDATE device SET connectivity = 'ONLINE', lifecycle = 'ACTIVE' WHERE id = :id").param("id", a).update();
+        jdbc.sql("UPDATE device SET lifecycle = 'ACTIVE' WHERE id = :id").param("id", d).update();
         api.send("POST", "/devices/" + c + "/decommission", operator(customer), null, "\"1\"");
         HttpResponse<String> summary = api.get("/fleet/summary", viewer(customer));
         assertThat(summary.statusCode()).as(summary.body()).isEqualTo(200);
-        assertThat((List<String>) read(summary, "$[*].connectivity")).containsExactly("ONLINE", "UNKNOWN");
-        assertThat((List<Integer>) read(summary, "$[*].devices")).containsExactly(1, 1);
+        // The portal's overview counts pending and active devices from the same rows.
+        assertThat((List<String>) read(summary, "$[*].connectivity")).containsExactly("ONLINE", "UNKNOWN", "UNKNOWN");
+        assertThat((List<String>) read(summary, "$[*].lifecycle")).containsExactly("ACTIVE", "ACTIVE",
+                "PENDING_ONBOARDING");
+        assertThat((List<Integer>) read(summary, "$[*].devices")).containsExactly(1, 1, 1);
         assertProblem(api.get("/fleet/summary?customerId=" + UUID.randomUUID(), viewer(customer)), 404, "NOT_FOUND");
     }
 }

@@ -52,6 +52,8 @@ final class IdentityProvider implements AutoCloseable {
      * Prepares Keycloak (secrets, configuration) without starting it, so the services can be
      * started with the right settings while Keycloak boots.
      */
+    private static final java.time.Duration KEYCLOAK_MIN_START = java.time.Duration.ofMinutes(3);
+
     static IdentityProvider prepare(Workspace workspace, LauncherSettings settings, Database database)
             throws IOException {
         LocalSecrets secrets = LocalSecrets.load(workspace.secretsFile());
@@ -69,6 +71,10 @@ final class IdentityProvider implements AutoCloseable {
                 // Login pages, tokens and the admin console share the HTTP port; health and metrics stay internal.
                 .httpHost(settings.bind().keycloak())
                 .managementHost(settings.bind().internal())
+                // Keycloak's first start re-augments the distribution: on a busy machine that alone takes
+                // minutes, so it gets EDP_START_TIMEOUT like the services when that is longer than its 3 min.
+                .startTimeout(settings.startTimeout().compareTo(KEYCLOAK_MIN_START) > 0 ? settings.startTimeout()
+                        : KEYCLOAK_MIN_START)
                 .edpRealm()
                 .bootstrapAdmin("kcadmin", keycloakAdminPassword)
                 .clientSecret(EdpRealm.PORTAL_CLIENT_ID, portalSecret)

@@ -60,11 +60,16 @@ final class PlatformUsers {
 
     /** @return the new user's token, after logging in with the one-time password */
     String createUserAndLogIn(String creator, String customerId, String username, String role) {
+        return login(username, createUser(creator, customerId, username, role));
+    }
+
+    /** @return the new user's initial password (a browser test logs in with it on Keycloak's page) */
+    String createUser(String creator, String customerId, String username, String role) {
         HttpResponse<String> created = send("POST", masterdata("/customers/" + customerId + "/users"), "application/json",
                 "{\"username\":\"" + username + "\",\"email\":\"" + username + "@example.com\",\"firstName\":\"Test\","
                         + "\"lastName\":\"User\",\"role\":\"" + role + "\"}", creator);
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        return login(username, JsonPath.read(created.body(), "$.oneTimePassword"));
+        return JsonPath.read(created.body(), "$.oneTimePassword");
     }
 
     /** @return a machine's JSON for masterdata */

@@ -39,7 +39,10 @@ class AuditController {
             @Parameter(description = "only this customer's (platform-admin); others always see their own")
             @RequestParam(required = false) UUID customerId,
             @Parameter(description = "page size, 1 to 500, default 50") @RequestParam(required = false) Integer limit,
-            @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false) String cursor) {
-        return audit.page(tenant.listScope(Optional.ofNullable(customerId)).orElse(null), limit, cursor);
+            @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false) String cursor,
+            @Parameter(description = "only records about this entity, e.g. a device id (the device page's trail)")
+            @RequestParam(required = false) UUID entityId) {
+        return audit.page(tenant.listScope(Optional.ofNullable(customerId)).orElse(null),
+                entityId == null ? null : entityId.toString(), limit, cursor);
     }
 }

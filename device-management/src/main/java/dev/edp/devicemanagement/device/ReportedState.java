@@ -59,11 +59,12 @@ final class ReportedState {
     }
 
     /**
-     * Devices of one environment with one connectivity.
+     * Devices of one environment with one connectivity and one lifecycle state.
      * @param environment the environment
      * @param connectivity the connectivity
-     * @param devices how many (decommissioned ones not counted)
+     * @param lifecycle PENDING_ONBOARDING or ACTIVE (decommissioned devices are not counted)
+     * @param devices how many
      */
-    record SummaryRow(String environment, String connectivity, long devices) {
+    record SummaryRow(String environment, String connectivity, String lifecycle, long devices) {
     }
 }

@@ -94,7 +94,7 @@ class ReportedStateController {
 
     @GetMapping("/api/devices/v1/fleet/summary")
     @PreAuthorize("hasRole('viewer')")
-    @Operation(summary = "Device counts by environment and connectivity (decommissioned not counted)")
+    @Operation(summary = "Device counts by environment, connectivity and lifecycle (decommissioned not counted)")
     List<ReportedState.SummaryRow> summary(Tenant tenant, @RequestParam(required = false) UUID customerId) {
         return reports.summary(tenant.listScope(Optional.ofNullable(customerId)).orElse(null));
     }

@@ -93,14 +93,14 @@ class ReportedStateRepository {
     List<ReportedState.SummaryRow> summary(UUID customerId) {
         String where = customerId == null ? "" : " AND customer_id = :customerId";
         JdbcClient.StatementSpec statement = jdbc.sql("""
-                SELECT environment, connectivity, count(*) AS devices FROM device
+                SELECT environment, connectivity, lifecycle, count(*) AS devices FROM device
                 WHERE lifecycle <> 'DECOMMISSIONED'%s
-                GROUP BY environment, connectivity ORDER BY environment, connectivity
+                GROUP BY environment, connectivity, lifecycle ORDER BY environment, connectivity, lifecycle
                 """.formatted(where));
         if (customerId != null) {
             statement = statement.param("customerId", customerId);
         }
         return statement.query((row, index) -> new ReportedState.SummaryRow(row.getString("environment"),
-                row.getString("connectivity"), row.getLong("devices"))).list();
+                row.getString("connectivity"), row.getString("lifecycle"), row.getLong("devices"))).list();
     }
 }

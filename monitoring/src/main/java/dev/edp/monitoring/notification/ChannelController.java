@@ -70,11 +70,14 @@ class ChannelController {
     private final ChannelRepository channels;
     private final NotificationProperties properties;
     private final Clock clock;
+    private final NotificationSender sender;
 
-    ChannelController(ChannelRepository channels, NotificationProperties properties, Clock clock) {
+    ChannelController(ChannelRepository channels, NotificationProperties properties, Clock clock,
+            NotificationSender sender) {
         this.channels = channels;
         this.properties = properties;
         this.clock = clock;
+        this.sender = sender;
     }
 
     @GetMapping
@@ -151,6 +154,29 @@ class ChannelController {
                 created.type(), created.emails(), created.url(), created.createdAt(), secret);
         return ResponseEntity.created(URI.create("/api/monitoring/v1/notification-channels/" + created.id()))
                 .body(withSecret);
+    }
+
+    /**
+     * Sends a test message through the channel now: 204 when it was delivered (the SMTP server took
+     * the e-mail, the webhook answered 2xx); otherwise 502 {@code CHANNEL_TEST_FAILED} with the reason,
+     * or 400 {@code WEBHOOK_TARGET_NOT_ALLOWED}. Nothing is stored.
+     */
+    @PostMapping("/{id}/test")
+    @PreAuthorize("hasRole('customer-admin')")
+    ResponseEntity<Void> test(Tenant tenant, @PathVariable UUID id) {
+        visible(tenant, id);
+        try {
+            sender.sendTest(id);
+        }
+        catch (NotificationSender.TargetNotAllowed ex) {
+            throw new EdpException(HttpStatus.BAD_REQUEST, "WEBHOOK_TARGET_NOT_ALLOWED", "Webhook target not allowed",
+                    ex.getMessage());
+        }
+        catch (RuntimeException ex) {
+            throw new EdpException(HttpStatus.BAD_GATEWAY, "CHANNEL_TEST_FAILED", "Test notification failed",
+                    ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage());
+        }
+        return ResponseEntity.noContent().build();
     }
 
     @DeleteMapping("/{id}")

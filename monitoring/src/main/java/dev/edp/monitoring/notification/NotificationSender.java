@@ -120,6 +120,34 @@ class NotificationSender {
         }
     }
 
+    /**
+     * Sends a test message to one channel now, outside the outbox (nothing is stored), so a customer
+     * admin sees at once whether the addresses or the webhook work. Same path as real notifications:
+     * same e-mail sender, same signature, same target check before the call.
+     * @param channelId the channel
+     * @throws IllegalStateException with the reason when it could not be delivered
+     */
+    void sendTest(UUID channelId) {
+        Due due = jdbc.sql("SELECT id, customer_id, type, emails, url, secret_encrypted FROM notification_channel WHERE id = :id")
+                .param("id", channelId).query((row, index) -> {
+                    Array emails = row.getArray("emails");
+                    Payload.Alert alert = new Payload.Alert(new UUID(0, 0), "TEST", row.getObject("customer_id", UUID.class),
+                            null, "test", "A test notification from EDP: this channel works.", "OPEN", clock.instant(),
+                            null, null, null);
+                    return new Due(0, channelId, row.getString("type"), TEST, 0,
+                            emails == null ? null : List.of((String[]) emails.getArray()), row.getString("url"),
+                            row.getBytes("secret_encrypted"), alert);
+                }).optional().orElseThrow(() -> new IllegalStateException("Channel " + channelId + " is gone"));
+        if ("EMAIL".equals(due.channelType())) {
+            email(due);
+        }
+        else {
+            webhook(due);
+        }
+    }
+
+    private static final String TEST = "TEST";
+
     private List<Due> due() {
         return jdbc.sql("""
                 SELECT n.id, n.channel_id, n.channel_type, n.event, n.attempts, c.emails, c.url, c.secret_encrypted,
@@ -190,8 +218,8 @@ class NotificationSender {
         SimpleMailMessage message = new SimpleMailMessage();
         message.setFrom(properties.mailFrom());
         message.setTo(to.toArray(String[]::new));
-        message.setSubject("[EDP] " + ("OPENED".equals(due.event()) ? "Alert" : "Resolved") + ": " + alert.type()
-                + " " + alert.subject());
+        message.setSubject("[EDP] " + (TEST.equals(due.event()) ? "Test" : "OPENED".equals(due.event()) ? "Alert"
+                : "Resolved") + ": " + alert.type() + " " + alert.subject());
         message.setText("""
                 %s alert %s
                 Type: %s
@@ -229,8 +257,8 @@ class NotificationSender {
                 throw new IllegalStateException("Webhook host does not resolve: " + target.getHost(), ex);
             }
         }
-        byte[] body = json.writeValueAsBytes(new Payload(
-                "OPENED".equals(due.event()) ? "alert.opened" : "alert.resolved", due.id(), due.alert()));
+        byte[] body = json.writeValueAsBytes(new Payload(TEST.equals(due.event()) ? "test"
+                : "OPENED".equals(due.event()) ? "alert.opened" : "alert.resolved", due.id(), due.alert()));
         long timestamp = clock.instant().getEpochSecond();
         HttpRequest request = HttpRequest.newBuilder(target).timeout(properties.webhookTimeout())
                 .header("Content-Type", "application/json")
@@ -302,7 +330,7 @@ class NotificationSender {
 
     /**
      * The webhook body.
-     * @param event {@code alert.opened} or {@code alert.resolved}
+     * @param event {@code alert.opened}, {@code alert.resolved}, or {@code test} (a customer admin's test send)
      * @param deliveryId the notification id (also in {@code X-EDP-Delivery}), the same on every retry
      * @param alert the alert as it is when sent
      */

@@ -349,6 +349,43 @@ class AlertNotificationIntegrationTests {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(204);
     }
 
+    @Test
+    void aTestSendReachesTheChannelAtOnceSignedAndAFailingTargetSaysWhy() throws Exception {
+        String address = "test-" + customer + "@acme.test";
+        String mailChannel = JsonPath.read(createChannel("{\"name\":\"Test mail\",\"type\":\"EMAIL\",\"emails\":[\""
+                + address + "\"]}"), "$.id");
+        String hook = "/hooks/test-" + customer;
+        String created = createChannel("{\"name\":\"Test hook\",\"type\":\"WEBHOOK\",\"url\":\""
+                + NotificationServers.hookUrl(hook) + "\"}");
+        String hookChannel = JsonPath.read(created, "$.id");
+        String secret = JsonPath.read(created, "$.secret");
+
+        assertThat(send("POST", "/notification-channels/" + mailChannel + "/test", admin, null).statusCode()).isEqualTo(204);
+        assertThat(mailsTo(address)).hasSize(1);
+        assertThat(mailsTo(address).getFirst().getSubject()).startsWith("[EDP] Test");
+        assertThat(send("POST", "/notification-channels/" + hookChannel + "/test", admin, null).statusCode()).isEqualTo(204);
+        assertThat(calls(hook)).hasSize(1);
+        NotificationServers.Call call = calls(hook).getFirst();
+        assertThat(verdict(secret, call)).as("signed as every notification").isEqualTo(WebhookVerification.Verdict.VALID);
+        assertThat(JsonPath.<String>read(call.text(), "$.event")).isEqualTo("test");
+        // Nothing goes through the outbox.
+        assertThat(jdbc.sql("SELECT count(*) FROM notification WHERE channel_id = :id").param("id", UUID.fromString(hookChannel))
+                .query(Integer.class).single()).isZero();
+
+        NotificationServers.STATUS.put(hook, 500);
+        HttpResponse<String> failed = send("POST", "/notification-channels/" + hookChannel + "/test", admin, null);
+        assertThat(failed.statusCode()).isEqualTo(502);
+        assertThat(JsonPath.<String>read(failed.body(), "$.code")).isEqualTo("CHANNEL_TEST_FAILED");
+        assertThat(JsonPath.<String>read(failed.body(), "$.detail")).contains("500");
+
+        // Only the channel's customer admins: another customer's channel is unknown, an operator is refused.
+        assertThat(send("POST", "/notification-channels/" + mailChannel + "/test",
+                TestJwtIssuer.token("eve", UUID.randomUUID(), "customer-admin"), null).statusCode()).isEqualTo(404);
+        assertThat(send("POST", "/notification-channels/" + mailChannel + "/test",
+                TestJwtIssuer.token("otto", customer, "operator"), null).statusCode()).isEqualTo(403);
+        assertThat(mailsTo(address)).hasSize(1);
+    }
+
     String createChannel(String json) {
         HttpResponse<String> response = send("POST", "/notification-channels", admin, json);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);

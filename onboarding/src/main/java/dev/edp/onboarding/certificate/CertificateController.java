@@ -49,6 +49,17 @@ class CertificateController {
         return CertificateResponse.of(cert);
     }
 
+    /**
+     * A device's certificates, newest first: the enrollment and every renewal. Another customer's
+     * device answers like one without certificates (an empty list), so ids cannot be probed.
+     */
+    @GetMapping("/devices/{deviceId}/certificates")
+    @PreAuthorize("hasRole('viewer')")
+    List<CertificateResponse> deviceCertificates(Tenant tenant, @PathVariable UUID deviceId) {
+        return certificates.findByDevice(deviceId).stream().filter(cert -> tenant.canAccess(cert.customerId()))
+                .map(CertificateResponse::of).toList();
+    }
+
     @PostMapping("/certificates/{serial}/revoke")
     @PreAuthorize("hasRole('operator')")
     CertificateResponse revoke(Tenant tenant, @PathVariable String serial,

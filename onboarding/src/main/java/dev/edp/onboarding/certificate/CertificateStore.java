@@ -95,6 +95,12 @@ public class CertificateStore {
      * All certificates of a device, locked in serial order: renewal and decommissioning both take
      * these locks, so they serialize instead of issuing to a device that is being revoked.
      */
+    /** @return every certificate of a device, newest first (enrollment, then each renewal) */
+    public List<StoredCertificate> findByDevice(UUID deviceId) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM device_certificate WHERE device_id = :deviceId"
+                + " ORDER BY issued_at DESC, serial").param("deviceId", deviceId).query(CertificateStore::map).list();
+    }
+
     public List<StoredCertificate> findByDeviceForUpdate(UUID deviceId) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM device_certificate WHERE device_id = :deviceId ORDER BY serial FOR UPDATE")
                 .param("deviceId", deviceId).query(CertificateStore::map).list();

@@ -158,6 +158,27 @@ class RenewalIntegrationTests {
     }
 
     @Test
+    void operatorsListADevicesCertificatesNewestFirstAndOtherCustomersSeeNone() {
+        Enrolled device = enroll(UUID.randomUUID());
+        HttpResponse<String> renewed = renewJson(device, device.serial(), DeviceKey.generate().csrPem());
+        assertThat(renewed.statusCode()).as(renewed.body()).isEqualTo(201);
+        String serial = JsonPath.read(renewed.body(), "$.serial");
+        String url = checks.baseUrl() + "/api/onboarding/v1/devices/" + device.deviceId() + "/certificates";
+
+        HttpResponse<String> list = ServiceSmokeChecks.send("GET", url, null, null,
+                TestJwtIssuer.token("vera", device.customerId(), "viewer"));
+        assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
+        assertThat(JsonPath.<List<String>>read(list.body(), "$[*].serial")).containsExactly(serial, device.serial());
+        assertThat(JsonPath.<List<String>>read(list.body(), "$[*].status")).containsExactly("VALID", "VALID");
+
+        HttpResponse<String> foreign = ServiceSmokeChecks.send("GET", url, null, null,
+                TestJwtIssuer.token("eve", UUID.randomUUID(), "customer-admin"));
+        assertThat(foreign.statusCode()).isEqualTo(200);
+        assertThat(JsonPath.<List<?>>read(foreign.body(), "$")).isEmpty();
+        assertThat(ServiceSmokeChecks.send("GET", url, null, null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
     void estSimplereenrollAnswersACertsOnlyPkcs7WithTheRenewedCertificate() {
         Enrolled device = enroll(UUID.randomUUID());
         DeviceKey newKey = DeviceKey.generate();

@@ -47,6 +47,18 @@ public class AuditTrail {
      * @return the page
      */
     public KeysetPage<AuditEntry> page(UUID customerId, Integer limit, String cursor) {
+        return page(customerId, null, limit, cursor);
+    }
+
+    /**
+     * One page of one entity's trail (a device's history on its page), or of all when {@code entityId} is null.
+     * @param customerId only this customer's records, or null for all (a platform admin's view)
+     * @param entityId only records about this entity, or null
+     * @param limit the requested page size (see {@link Cursor#limit(Integer)}), or null for the default
+     * @param cursor the previous page's {@code nextCursor}, or null for the first page
+     * @return the page
+     */
+    public KeysetPage<AuditEntry> page(UUID customerId, String entityId, Integer limit, String cursor) {
         int size = Cursor.limit(limit);
         Map<String, Object> after = ORDER.after(cursor);
         StringBuilder sql = new StringBuilder("""
@@ -55,6 +67,9 @@ public class AuditTrail {
         if (customerId != null) {
             sql.append(" AND customer_id = :customerId");
         }
+        if (entityId != null) {
+            sql.append(" AND entity_id = :entityId");
+        }
         if (after != null) {
             sql.append(" AND ").append(ORDER.afterCondition());
         }
@@ -62,6 +77,9 @@ public class AuditTrail {
         JdbcClient.StatementSpec statement = jdbc.sql(sql.toString()).param("limit", size + 1);
         if (customerId != null) {
             statement = statement.param("customerId", customerId);
+        }
+        if (entityId != null) {
+            statement = statement.param("entityId", entityId);
         }
         if (after != null) {
             statement = statement.params(after);

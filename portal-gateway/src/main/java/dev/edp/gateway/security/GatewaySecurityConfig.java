@@ -6,6 +6,7 @@ import java.util.Set;
 
 import reactor.core.publisher.Mono;
 
+import dev.edp.gateway.portal.PortalContentSecurityPolicy;
 import dev.edp.platform.problem.Problems;
 import dev.edp.platform.security.KeycloakJwtAuthenticationConverter;
 import dev.edp.platform.security.ProblemSecurityHandlers;
@@ -39,6 +40,7 @@ import org.springframework.security.oauth2.server.resource.authentication.Reacti
 import org.springframework.security.web.server.DelegatingServerAuthenticationEntryPoint;
 import org.springframework.security.web.server.DelegatingServerAuthenticationEntryPoint.DelegateEntry;
 import org.springframework.security.web.server.authentication.RedirectServerAuthenticationEntryPoint;
+import org.springframework.security.web.server.header.ReferrerPolicyServerHttpHeadersWriter.ReferrerPolicy;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.csrf.CookieServerCsrfTokenRepository;
 import org.springframework.security.web.server.csrf.CsrfToken;
@@ -56,7 +58,8 @@ import org.springframework.web.server.WebFilter;
  * routes relay the session's access token to the services (TokenRelay);</li>
  * <li>API clients send {@code Authorization: Bearer}; the gateway validates the token and passes it
  * on unchanged (no CSRF: a browser never attaches a bearer header by itself);</li>
- * <li>unauthenticated API calls get a 401 problem, pages a redirect to the login.</li>
+ * <li>unauthenticated API calls get a 401 problem, pages a redirect to the login;</li>
+ * <li>every answer carries the portal's Content Security Policy (no inline scripts).</li>
  * </ul>
  */
 @Configuration(proxyBeanMethods = false)
@@ -71,7 +74,7 @@ class GatewaySecurityConfig {
 
     @Bean
     SecurityWebFilterChain gatewaySecurity(ServerHttpSecurity http, ReactiveClientRegistrationRepository registrations,
-            ServerOAuth2AuthorizedClientRepository authorizedClients) {
+            ServerOAuth2AuthorizedClientRepository authorizedClients, PortalLoginProperties portal) {
         var apiPaths = ServerWebExchangeMatchers.pathMatchers("/api/**");
         var problemEntryPoint = ProblemSecurityHandlers.reactiveEntryPoint();
         var entryPoint = new DelegatingServerAuthenticationEntryPoint(new DelegateEntry(apiPaths, problemEntryPoint));
@@ -92,7 +95,13 @@ class GatewaySecurityConfig {
                         .pathMatchers("/api/*/v1/internal/**").denyAll()
                         .pathMatchers("/actuator/**", "/fallback", "/api/*/v1/status").permitAll()
                         .pathMatchers("/login/**", "/oauth2/**", "/logout", "/favicon.ico").permitAll()
+                        // The portal's compiled assets hold no data; pages (index.html, deep links) need a login.
+                        .pathMatchers(HttpMethod.GET, "/*.js", "/*.css", "/media/**").permitAll()
                         .anyExchange().authenticated())
+                .headers(headers -> headers
+                        .contentSecurityPolicy(csp -> csp.policyDirectives(
+                                PortalContentSecurityPolicy.of(portal.browserIssuer())))
+                        .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN)))
                 .oauth2Login(login -> login
                         .authorizationRequestResolver(authorizationRequests)
                         .authorizedClientRepository(authorizedClients))

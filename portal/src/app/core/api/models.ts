@@ -1,0 +1,114 @@
+/** Shapes of the platform's REST API as the portal uses them (see each service's README). */
+
+export interface Page<T> { items: T[]; nextCursor?: string | null; }
+
+export type Role = 'viewer' | 'operator' | 'customer-admin' | 'platform-admin';
+export type Environment = 'TESTING' | 'STAGING' | 'PRODUCTION';
+export type Lifecycle = 'PENDING_ONBOARDING' | 'ACTIVE' | 'DECOMMISSIONED';
+export type Connectivity = 'ONLINE' | 'OFFLINE' | 'UNKNOWN';
+export const ENVIRONMENTS: Environment[] = ['TESTING', 'STAGING', 'PRODUCTION'];
+export const LIFECYCLES: Lifecycle[] = ['PENDING_ONBOARDING', 'ACTIVE', 'DECOMMISSIONED'];
+export const CONNECTIVITIES: Connectivity[] = ['ONLINE', 'OFFLINE', 'UNKNOWN'];
+
+export interface Me {
+  subject: string; username: string; name?: string | null; email?: string | null; roles: string[];
+  customerId?: string | null; platformAdmin: boolean; authenticatedBy: string;
+}
+
+export interface Customer {
+  id: string; name: string; code: string; contactEmail: string; status: 'ACTIVE' | 'DEACTIVATED';
+  version: number; createdAt: string; createdBy: string; updatedAt: string; updatedBy: string;
+}
+
+export interface User {
+  id: string; customerId: string; username: string; email: string; firstName: string; lastName: string;
+  role: Role; enabled: boolean; createdAt: string;
+}
+export interface CreatedUser { user: User; invitation: string; oneTimePassword?: string | null; }
+
+export type MachineType = 'INJECTION_MOULDING' | 'CNC' | 'ASSEMBLY' | 'OTHER';
+export const MACHINE_TYPES: MachineType[] = ['INJECTION_MOULDING', 'CNC', 'ASSEMBLY', 'OTHER'];
+export interface Machine {
+  id: string; customerId: string; name: string; type: MachineType; manufacturer?: string | null; model?: string | null;
+  serialNumber: string; site?: string | null; location?: string | null; commissioningDate?: string | null;
+  labels?: Record<string, string> | null; version: number; createdAt: string;
+}
+
+export interface Device {
+  id: string; customerId: string; name: string; environment: Environment; machineId?: string | null;
+  labels?: Record<string, string> | null; lifecycle: Lifecycle; certificateSerial?: string | null;
+  certificateNotAfter?: string | null; agentVersion?: string | null; osVersion?: string | null;
+  connectivity: Connectivity; connectivitySince?: string | null; releaseOverride?: string | null; version: number;
+  createdAt: string; createdBy: string; updatedAt: string; updatedBy: string;
+}
+
+export interface ContainerReport { name: string; image?: string | null; state: string; message?: string | null; }
+export interface ReportedContainers { deviceId: string; reportedAt?: string | null; releaseId?: string | null; containers: ContainerReport[]; }
+export const CONTAINER_STATES = ['reconciling', 'not ready', 'ready', 'reconciliation failed', 'deleting'] as const;
+
+export interface SummaryRow { environment: Environment; connectivity: Connectivity; lifecycle?: Lifecycle; devices: number; }
+
+export interface Usage { usedBytes: number; totalBytes: number; }
+export interface DeviceStatus {
+  deviceId: string; customerId: string; connectivity: 'ONLINE' | 'OFFLINE'; connectivityChangedAt?: string | null;
+  lastSeen?: string | null; uptimeSeconds: number; agentVersion?: string | null; osVersion?: string | null;
+  cpuLoad: number; memory?: Usage | null; systemDisk?: Usage | null; containerDisk?: Usage | null;
+  containers?: { running: number; total: number } | null; certificateNotAfter?: string | null;
+}
+export interface HeartbeatPoint {
+  bucket: string; receivedAt: string; uptimeSeconds: number; cpuLoad: number; memory?: Usage | null;
+  systemDisk?: Usage | null; containerDisk?: Usage | null;
+}
+
+export interface Application {
+  id: string; customerId: string; name: string; imageRepository: string; ports?: string[] | null;
+  env?: Record<string, string> | null; volumes?: string[] | null; restartPolicy?: string | null; createdAt: string;
+}
+export interface ReleaseContainer { applicationId?: string; application?: string; name?: string; image?: string; ports?: string[]; }
+export interface Release { id: string; customerId: string; name: string; containers: ReleaseContainer[]; createdAt: string; createdBy: string; }
+export interface Pin {
+  customerId: string; environment: Environment; releaseId?: string | null; releaseName?: string | null; revision: number;
+  pinnedAt?: string | null; pinnedBy?: string | null;
+}
+export interface Promotion {
+  id: string; customerId: string; targetEnvironment: Environment; basisEnvironment: Environment; basisRevision: number;
+  releaseId: string; rollback: boolean; status: 'REQUESTED' | 'APPROVED' | 'REJECTED' | string; requestedBy: string;
+  requestedAt: string; decidedBy?: string | null; decidedAt?: string | null; reason?: string | null;
+}
+
+export interface OnboardingToken {
+  id: string; token?: string | null; deviceId: string; customerId: string; deviceName?: string | null;
+  environment?: Environment | null; machineId?: string | null; status: string; expiresAt: string; createdAt: string;
+  createdBy: string; usedAt?: string | null; revokedAt?: string | null;
+}
+
+export interface Certificate {
+  serial: string; deviceId: string; customerId: string; notBefore: string; notAfter: string; status: string;
+  revokedAt?: string | null; reason?: string | null; publicKeySha256?: string | null; renewedFrom?: string | null;
+}
+
+export type AlertType = 'DEVICE_OFFLINE' | 'DISK_FULL' | 'CERTIFICATE_EXPIRING' | 'DEPLOYMENT_FAILED' | 'SERVICE_DOWN';
+export const ALERT_TYPES: AlertType[] = ['DEVICE_OFFLINE', 'DISK_FULL', 'CERTIFICATE_EXPIRING', 'DEPLOYMENT_FAILED', 'SERVICE_DOWN'];
+export interface Alert {
+  id: string; type: AlertType; customerId?: string | null; deviceId?: string | null; subject: string; detail?: string | null;
+  state: 'OPEN' | 'RESOLVED'; openedAt: string; acknowledgedAt?: string | null; acknowledgedBy?: string | null;
+  resolvedAt?: string | null; resolution?: string | null;
+}
+export interface AlertRule { type: AlertType; enabled: boolean; threshold?: number | null; unit?: string | null; customized: boolean; }
+export interface AlertRules { customerId: string; rules: AlertRule[]; }
+
+export interface Channel {
+  id: string; customerId: string; name: string; type: 'EMAIL' | 'WEBHOOK'; emails?: string[] | null; url?: string | null;
+  createdAt: string; secret?: string | null;
+}
+
+export interface ServiceHealth { service: string; instance: string; url: string; up: boolean; detail?: string | null; since: string; lastCheck: string; }
+export interface ServiceHealthEntry { id: number; service: string; instance: string; url: string; up: boolean; transition: boolean; detail?: string | null; checkedAt: string; }
+
+export interface AuditEntry { id: string; customerId?: string | null; actor: string; action: string; entityType: string; entityId: string; at: string; before?: unknown; after?: unknown; }
+
+/** RFC 9457 problem details as every EDP service answers errors. */
+export interface Problem {
+  type?: string; title?: string; status?: number; detail?: string; code?: string;
+  errors?: { field: string; message: string }[];
+}
