@@ -28,6 +28,11 @@ import org.springframework.http.HttpStatus;
  */
 public record KeysetQuery(String sort, String column, Kind kind, boolean descending) {
 
+    /** Instants a cursor may carry: what PostgreSQL's {@code TIMESTAMPTZ} can hold and more than any row has. */
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
+
     /** How a sort column's value is written into a cursor and bound back into SQL. */
     public enum Kind {
         /** A text column. */
@@ -91,7 +96,7 @@ public record KeysetQuery(String sort, String column, Kind kind, boolean descend
         try {
             Object value = switch (kind) {
                 case TEXT -> values.get(1);
-                case TIMESTAMP -> timestamp(Instant.parse(values.get(1)));
+                case TIMESTAMP -> timestamp(withinRange(Instant.parse(values.get(1))));
             };
             return Map.of("afterValue", value, "afterId", UUID.fromString(values.get(2)));
         }
@@ -115,6 +120,14 @@ public record KeysetQuery(String sort, String column, Kind kind, boolean descend
      */
     public static OffsetDateTime timestamp(Instant instant) {
         return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static Instant withinRange(Instant instant) {
+        // Instant reaches years ±1,000,000,000; PostgreSQL refuses those, which would be a 500.
+        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            throw invalidCursor();
+        }
+        return instant;
     }
 
     private static EdpException invalidCursor() {
