@@ -148,7 +148,9 @@ class DeviceApiIntegrationTests {
         // did a NUL inside a cursor's text, which PostgreSQL text cannot hold.
         Api api = new Api(checks);
         UUID customer = UUID.randomUUID();
-        assertProblem(api.get("/devices?label=line:3%01", viewer(customer)), 400, "INVALID_LABEL_FILTER");
+        // In the middle of the value: Spring's conversion to a list trims control characters at its ends.
+        assertProblem(api.get("/devices?label=line:3%00b", viewer(customer)), 400, "INVALID_LABEL_FILTER");
+        assertProblem(api.get("/devices?label=line:3%01b", viewer(customer)), 400, "INVALID_LABEL_FILTER");
         String nul = Cursor.encode(List.of("name", "a\0b", UUID.randomUUID().toString()));
         assertProblem(api.get("/devices?cursor=" + nul, viewer(customer)), 400, "INVALID_CURSOR");
         String far = Cursor.encode(List.of("-createdAt", "+1000000000-01-01T00:00:00Z", UUID.randomUUID().toString()));
