@@ -12,6 +12,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 import org.springframework.http.CacheControl;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -22,6 +23,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
@@ -39,7 +41,7 @@ class TokenController {
     @PreAuthorize("hasRole('operator')")
     @Operation(summary = "Create a token (operator); the secret is in this answer only. Registers the device in "
             + "device-management, which assigns its id")
-    @ApiResponse(responseCode = "201", description = "Created; token holds the secret (edp_ot_...)")
+    @ResponseStatus(HttpStatus.CREATED)
     @ApiResponse(responseCode = "503", description = "DEVICE_REGISTRY_UNAVAILABLE: device-management did not answer; "
             + "nothing was stored")
     ResponseEntity<TokenRequests.Response> create(Tenant tenant, @RequestBody TokenRequests.Create request,

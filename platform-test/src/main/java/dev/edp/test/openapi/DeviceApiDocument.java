@@ -67,6 +67,9 @@ public final class DeviceApiDocument {
         Map<String, JsonNode> actual = resolvedOperations(e3, service);
         assertThat(actual.keySet()).as("device operations of " + service + " at E3 (update with -D"
                 + UPDATE_PROPERTY + "=true)").containsExactlyInAnyOrderElementsOf(expected.keySet());
+        expected(service, serviceDocument).path("components").path("securitySchemes").properties()
+                .forEach(scheme -> assertThat(e3.path("components").path("securitySchemes").path(scheme.getKey()))
+                        .as("security scheme " + scheme.getKey() + " at E3").isEqualTo(scheme.getValue()));
         expected.forEach((operation, json) -> assertThat(actual.get(operation))
                 .as(operation + " at E3 differs from " + service + "'s document (update with -D" + UPDATE_PROPERTY
                         + "=true)")
@@ -103,6 +106,16 @@ public final class DeviceApiDocument {
                 item.set(entry.getKey(), atE3(service, (ObjectNode) entry.getValue().deepCopy(), referenced));
             }
         }
+        ObjectNode schemes = ((ObjectNode) document.get("components")).putObject("securitySchemes");
+        paths.properties().forEach(path -> path.getValue().properties().forEach(operation -> {
+            for (JsonNode requirement : operation.getValue().path("security")) {
+                requirement.propertyNames().stream().filter(name -> !"mutualTLS".equals(name)).forEach(name -> {
+                    JsonNode scheme = serviceDocument.path("components").path("securitySchemes").path(name);
+                    assertThat(scheme.isMissingNode()).as("security scheme " + name + " of " + service).isFalse();
+                    schemes.set(name, scheme.deepCopy());
+                });
+            }
+        }));
         List<String> pending = new ArrayList<>(referenced);
         Set<String> done = new HashSet<>();
         while (!pending.isEmpty()) {
@@ -120,36 +133,53 @@ public final class DeviceApiDocument {
     }
 
     private static JsonNode atE3(String service, ObjectNode operation, Set<String> referenced) {
-        boolean certificate = operation.path("security").toString().contains("e3-device-assertion");
+        // The device shows its certificate where the service wants E3's assertion; other schemes
+        // (EST's token) are the device's own and stay.
+        boolean certificate = false;
         ArrayNode security = NODES.arrayNode();
-        if (certificate) {
-            security.addObject().putArray("mutualTLS");
+        for (JsonNode requirement : operation.path("security")) {
+            if (requirement.has("e3-device-assertion")) {
+                certificate = true;
+                security.addObject().putArray("mutualTLS");
+            }
+            else {
+                security.add(requirement.deepCopy());
+            }
         }
         operation.set("security", security);
         operation.put("x-edp-service", service);
         ObjectNode responses = operation.has("responses") ? (ObjectNode) operation.get("responses")
                 : operation.putObject("responses");
-        ObjectNode problem = NODES.objectNode();
-        problem.putObject("application/problem+json").putObject("schema").put("$ref", SCHEMAS + "Problem");
         if (certificate) {
-            responses.set("401", response("E3: DEVICE_CERTIFICATE_REQUIRED (no client certificate), "
+            // The service's 401 (no valid assertion) cannot happen through E3; E3's own 401 can.
+            responses.remove("401");
+            e3Response(responses, "401", "DEVICE_CERTIFICATE_REQUIRED (no client certificate), "
                     + "DEVICE_CERTIFICATE_INVALID (expired, not from the platform CA, not a device certificate), "
-                    + "DEVICE_CERTIFICATE_REVOKED.", problem));
-            responses.set("429", response("E3: TOO_MANY_REQUESTS, this device is over its rate limit (Retry-After).",
-                    problem));
+                    + "DEVICE_CERTIFICATE_REVOKED.");
+            e3Response(responses, "429", "TOO_MANY_REQUESTS, this device is over its rate limit (Retry-After).");
         }
         if (operation.has("requestBody")) {
-            responses.set("413", response("E3: REQUEST_TOO_LARGE, the body is larger than E3 accepts (1 MB).",
-                    problem));
+            e3Response(responses, "413", "REQUEST_TOO_LARGE, the body is larger than E3 accepts (1 MB).");
         }
-        responses.set("503", response(certificate
-                ? "E3: DEVICE_TRUST_UNAVAILABLE (no current CRL, fails closed; Retry-After), or SERVICE_UNAVAILABLE "
+        e3Response(responses, "503", certificate
+                ? "DEVICE_TRUST_UNAVAILABLE (no current CRL: fails closed; Retry-After), or SERVICE_UNAVAILABLE "
                         + "(the service is down; Retry-After)."
-                : "E3: SERVICE_UNAVAILABLE, the service is down (Retry-After).", problem));
+                : "SERVICE_UNAVAILABLE, the service is down (Retry-After).");
         ObjectNode sortedResponses = NODES.objectNode();
         sorted(responses).forEach(entry -> sortedResponses.set(entry.getKey(), entry.getValue()));
         operation.set("responses", sortedResponses);
         return rename(service, operation, referenced);
+    }
+
+    /** Adds what E3 itself answers with a code, after what the service answers with it, if anything. */
+    private static void e3Response(ObjectNode responses, String code, String description) {
+        String text = "E3: " + description;
+        if (responses.has(code)) {
+            text = responses.get(code).path("description").asString("") + "; " + text;
+        }
+        ObjectNode problem = NODES.objectNode();
+        problem.putObject("application/problem+json").putObject("schema").put("$ref", SCHEMAS + "Problem");
+        responses.set(code, response(text, problem));
     }
 
     private static ObjectNode response(String description, ObjectNode content) {
@@ -253,6 +283,9 @@ public final class DeviceApiDocument {
                 schemas.set(schema.getKey(), schema.getValue());
             }
         });
+        ObjectNode schemes = (ObjectNode) document.path("components").path("securitySchemes");
+        part.path("components").path("securitySchemes").properties()
+                .forEach(scheme -> schemes.set(scheme.getKey(), scheme.getValue()));
         ObjectNode sortedPaths = NODES.objectNode();
         sorted(paths).forEach(entry -> sortedPaths.set(entry.getKey(), entry.getValue()));
         document.set("paths", sortedPaths);

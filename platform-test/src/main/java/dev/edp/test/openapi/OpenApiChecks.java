@@ -62,7 +62,25 @@ public final class OpenApiChecks {
         java.net.http.HttpResponse<String> response = dev.edp.test.service.ServiceSmokeChecks.send("GET",
                 baseUrl + "/v3/api-docs", null, null);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return parse(response.body());
+        JsonNode document = parse(response.body());
+        keep(document, response.body());
+        return document;
+    }
+
+    /** A copy in {@code target/openapi/}, for reading and for suites generated from the documents. */
+    private static void keep(JsonNode document, String json) {
+        java.nio.file.Path target = java.nio.file.Path.of("target");
+        if (!java.nio.file.Files.isDirectory(target)) {
+            return;
+        }
+        String name = document.path("info").path("title").asString("api").replaceAll("[^A-Za-z0-9.-]+", "-");
+        try {
+            java.nio.file.Files.createDirectories(target.resolve("openapi"));
+            java.nio.file.Files.writeString(target.resolve("openapi").resolve(name + ".json"), json);
+        }
+        catch (java.io.IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
+        }
     }
 
     /**

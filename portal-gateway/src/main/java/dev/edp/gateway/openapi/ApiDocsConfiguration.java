@@ -3,6 +3,7 @@ package dev.edp.gateway.openapi;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.edp.platform.gateway.EdpCircuitBreakerGatewayFilterFactory;
 import dev.edp.platform.openapi.DeviceApi;
 
 import org.springframework.cloud.gateway.route.RouteLocator;
@@ -39,13 +40,15 @@ class ApiDocsConfiguration {
 
     /** Ahead of the services' own routes, which would send the path to the service unchanged. */
     @Bean
-    RouteLocator apiDocsRoutes(RouteLocatorBuilder routes) {
+    RouteLocator apiDocsRoutes(RouteLocatorBuilder routes, EdpCircuitBreakerGatewayFilterFactory breakers) {
         RouteLocatorBuilder.Builder builder = routes.routes();
+        // Routes built here get no default filters: the platform's breaker is added by hand, so a
+        // stopped service is the same 503 problem as on its API routes.
         SERVICES.forEach((service, prefix) -> builder.route("api-docs-" + service, route -> route.order(-1)
                 .path("/api/" + prefix + "/v3/api-docs").and().method(HttpMethod.GET)
                 .filters(filters -> filters.setPath("/v3/api-docs").removeRequestHeader(HttpHeaders.COOKIE)
-                        .circuitBreaker(breaker -> breaker.setName("api-docs-" + service)
-                                .setFallbackUri("forward:/fallback")))
+                        .filter(breakers.apply(breakers.newConfig().setName("api-docs-" + service)
+                                .setFallbackUri("forward:/fallback"))))
                 .uri("lb://" + service)));
         return builder.build();
     }
