@@ -68,6 +68,7 @@ class ApiDocsIntegrationTests {
 
     @Test
     void swaggerUiSendsABrowserWithoutSessionToTheLogin() throws Exception {
+        int before = masterdata.calls("/v3/api-docs");
         for (String path : List.of("/swagger-ui.html", "/webjars/swagger-ui/index.html", "/v3/api-docs/swagger-config",
                 DeviceApi.PATH)) {
             HttpResponse<String> response = BROWSER.send(HttpRequest.newBuilder(URI.create(url(path)))
@@ -78,7 +79,7 @@ class ApiDocsIntegrationTests {
         }
         assertProblem(ServiceSmokeChecks.send("GET", url("/api/masterdata/v3/api-docs"), null, null), 401,
                 "UNAUTHORIZED");
-        assertThat(masterdata.calls("/v3/api-docs")).isZero();
+        assertThat(masterdata.calls("/v3/api-docs")).isEqualTo(before);
     }
 
     @Test
