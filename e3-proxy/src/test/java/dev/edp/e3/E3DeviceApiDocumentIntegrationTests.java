@@ -51,7 +51,9 @@ class E3DeviceApiDocumentIntegrationTests extends AbstractE3IntegrationTests {
             StubBackend backend = backend(operation.service());
             String path = operation.path().replaceAll("\\{[^}]+}", UUID.randomUUID().toString());
             int before = backend.calls(path);
-            HttpResponse<String> response = send(device, operation.method(), url(path),
+            // As the document says: the certificate where it requires one, none where it does not.
+            HttpResponse<String> response = send(operation.certificate() ? device : noCertificate(),
+                    operation.method(), url(path),
                     "GET".equals(operation.method()) ? null : "{}", Map.of());
             assertThat(backend.calls(path)).as(operation + " answered " + response.statusCode() + " "
                     + response.body()).isEqualTo(before + 1);
