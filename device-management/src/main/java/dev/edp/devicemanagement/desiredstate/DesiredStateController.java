@@ -44,7 +44,8 @@ class DesiredStateController {
     @GetMapping("/devices/api/v1/device/desired-state")
     @ApiResponse(responseCode = "200", description = "The desired state, with its ETag", content = @Content(
             mediaType = "application/json", schema = @Schema(implementation = DesiredStateResponse.class)))
-    @ApiResponse(responseCode = "304", description = "Unchanged since If-None-Match (also when a long-poll ends without a change)")
+    @ApiResponse(responseCode = "304", description = "Unchanged since If-None-Match (also when a long-poll ends "
+            + "without a change)")
     @Operation(summary = "What this device should run; 304 for an unchanged If-None-Match, long-poll with wait")
     DeferredResult<ResponseEntity<DesiredStateResponse>> desiredState(DevicePrincipal device,
             @RequestHeader(value = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,

@@ -34,7 +34,8 @@ class LiveEventController {
      */
     @GetMapping(path = "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     @PreAuthorize("hasRole('viewer')")
-    @Operation(summary = "Live events (SSE): device online/offline, alerts opened/resolved; Last-Event-ID replays what was missed")
+    @Operation(summary = "Live events (SSE): device online/offline, alerts opened/resolved; Last-Event-ID replays "
+            + "what was missed")
     SseEmitter stream(Tenant tenant, @RequestParam(required = false) UUID customerId,
             @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
         Optional<UUID> scope = tenant.listScope(Optional.ofNullable(customerId));

@@ -104,7 +104,8 @@ class ChannelController {
     @PreAuthorize("hasRole('customer-admin')")
     @Operation(summary = "Create an e-mail or webhook channel (customer-admin); a webhook's secret is in this answer only")
     @ApiResponse(responseCode = "201", description = "Created")
-    @ApiResponse(responseCode = "400", description = "VALIDATION_FAILED, WEBHOOK_TARGET_NOT_ALLOWED (a loopback, private, link-local or CGNAT target)")
+    @ApiResponse(responseCode = "400", description = "VALIDATION_FAILED, WEBHOOK_TARGET_NOT_ALLOWED (a loopback, private, "
+            + "link-local or CGNAT target)")
     ResponseEntity<ChannelResponse> create(Tenant tenant, @Valid @RequestBody ChannelRequest request) {
         UUID customer = tenant.owningCustomer(Optional.ofNullable(request.customerId()));
         Map<String, String> errors = new LinkedHashMap<>();

@@ -82,8 +82,9 @@ class RenewalController {
             + "expires", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
                     content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
                             schema = @Schema(implementation = RenewalRequest.class))))
-    @ApiResponse(responseCode = "201", description = "Issued", content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
-            schema = @Schema(implementation = RenewalResponse.class)))
+    @ApiResponse(responseCode = "201", description = "Issued",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+                    schema = @Schema(implementation = RenewalResponse.class)))
     @ApiResponse(responseCode = "400", description = "MALFORMED_REQUEST_BODY, VALIDATION_FAILED, CSR_MALFORMED, "
             + "CSR_SIGNATURE_INVALID, CSR_KEY_NOT_ALLOWED, CSR_SIGNATURE_ALGORITHM_NOT_ALLOWED, CSR_TOO_LARGE")
     @ApiResponse(responseCode = "403", description = "CERTIFICATE_UNKNOWN, CERTIFICATE_REVOKED, CERTIFICATE_EXPIRED, "

@@ -73,8 +73,9 @@ class EnrollmentController {
             + "needed yet)", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
                     content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
                             schema = @Schema(implementation = EnrollmentRequest.class))))
-    @ApiResponse(responseCode = "201", description = "Issued", content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
-            schema = @Schema(implementation = EnrollmentResponse.class)))
+    @ApiResponse(responseCode = "201", description = "Issued",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+                    schema = @Schema(implementation = EnrollmentResponse.class)))
     @ApiResponse(responseCode = "200", description = "A retry with the same token and key after success: the same "
             + "certificate", content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
                     schema = @Schema(implementation = EnrollmentResponse.class)))

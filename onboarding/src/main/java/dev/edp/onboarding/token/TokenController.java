@@ -28,7 +28,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 @RestController
 @RequestMapping("/api/onboarding/v1/tokens")
-@Tag(name = "Onboarding tokens", description = "Single-use tokens a device enrolls with; creating one registers the device")
+@Tag(name = "Onboarding tokens",
+        description = "Single-use tokens a device enrolls with; creating one registers the device")
 class TokenController {
 
     private final TokenService tokens;
@@ -57,7 +58,8 @@ class TokenController {
     @PreAuthorize("hasRole('viewer')")
     @Operation(summary = "List tokens, newest first, keyset-paged; never the secret")
     KeysetPage<TokenRequests.Response> list(Tenant tenant,
-            @Parameter(description = "platform-admin: one customer's tokens") @RequestParam(required = false) UUID customerId,
+            @Parameter(description = "platform-admin: one customer's tokens")
+            @RequestParam(required = false) UUID customerId,
             @Parameter(description = "page size, 1 to 500 (default 50)") @RequestParam(required = false) Integer limit,
             @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false) String cursor) {
         return tokens.list(tenant, customerId, limit, cursor);

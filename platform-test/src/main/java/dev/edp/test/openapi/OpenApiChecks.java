@@ -166,7 +166,8 @@ public final class OpenApiChecks {
             for (String code : codes) {
                 if (code.startsWith("4") || code.startsWith("5")) {
                     assertThat(responses.path(code).path("content").propertyNames())
-                            .as(name + " answers " + code + " with problem+json").containsExactly("application/problem+json");
+                            .as(name + " answers " + code + " with problem+json")
+                            .containsExactly("application/problem+json");
                 }
             }
         });
