@@ -26,6 +26,7 @@ public final class Pems {
     /**
      * @param pem one or more {@code CERTIFICATE} blocks
      * @return the certificates in order
+     * @throws IllegalArgumentException for anything else
      */
     public static List<X509Certificate> certificates(String pem) {
         try {
@@ -33,7 +34,7 @@ public final class Pems {
                     .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))).stream()
                     .map(X509Certificate.class::cast).toList();
         }
-        catch (GeneralSecurityException ex) {
+        catch (GeneralSecurityException | RuntimeException ex) {
             throw new IllegalArgumentException("Not a PEM certificate list: " + ex.getMessage(), ex);
         }
     }
@@ -66,6 +67,8 @@ public final class Pems {
     /**
      * @param pem a {@code PRIVATE KEY} (PKCS#8) block
      * @return the key
+     * @throws IllegalArgumentException for anything else, also broken base64 inside the block, which
+     *         BouncyCastle reports as an unchecked {@code DecoderException}
      */
     public static PrivateKey privateKey(String pem) {
         try (PEMParser parser = new PEMParser(new StringReader(pem))) {
@@ -75,7 +78,7 @@ public final class Pems {
             }
             throw new IllegalArgumentException("Not a PKCS#8 private key");
         }
-        catch (IOException ex) {
+        catch (IOException | RuntimeException ex) {
             throw new IllegalArgumentException("Unreadable private key: " + ex.getMessage(), ex);
         }
     }

@@ -31,7 +31,8 @@ public class E3Properties {
 
     /** Paths a device may call without a client certificate (Ant patterns). */
     private List<String> publicPaths = new ArrayList<>(
-            List.of("/onboarding/**", "/.well-known/est/cacerts", "/.well-known/est/simpleenroll"));
+            List.of("/onboarding/**", "/.well-known/est/cacerts", "/.well-known/est/simpleenroll",
+                    "/openapi/device-api.json"));
 
     /** Request headers removed from every incoming request (prefixes, case-insensitive): identity a client must not assert. */
     private List<String> strippedHeaderPrefixes = new ArrayList<>(List.of("x-edp-device", "x-edp-customer",

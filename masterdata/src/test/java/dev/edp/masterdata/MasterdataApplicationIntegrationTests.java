@@ -4,11 +4,13 @@ import java.util.List;
 import java.util.Map;
 
 import com.jayway.jsonpath.JsonPath;
+import dev.edp.test.openapi.OpenApiChecks;
 import dev.edp.test.service.EdpServiceTest;
 import dev.edp.test.service.ServiceSmokeChecks;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,6 +19,9 @@ class MasterdataApplicationIntegrationTests {
 
     @Autowired
     ServiceSmokeChecks checks;
+
+    @Autowired
+    ApplicationContext context;
 
     @Test
     void migratesItsOwnSchemaOnRealPostgres() {
@@ -56,5 +61,16 @@ class MasterdataApplicationIntegrationTests {
     @Test
     void unknownPathIsProblemJson404() {
         checks.assertUnknownPathIsProblem("/api/masterdata/v1/no-such-thing");
+    }
+
+    @Test
+    void openApiDocumentListsEveryEndpointItServesAndNoInternalOne() {
+        OpenApiChecks.assertDescribesEveryEndpoint(context, OpenApiChecks.fetch(checks.baseUrl()), "/api/masterdata");
+    }
+
+    @Test
+    void hasNoDeviceOperationsForE3() {
+        assertThat(OpenApiChecks.documentedOperations(OpenApiChecks.fetch(checks.baseUrl())))
+                .allMatch(operation -> operation.contains(" /api/"));
     }
 }

@@ -1,16 +1,25 @@
 package dev.edp.monitoring;
 
 import dev.edp.monitoring.support.MonitoringTest;
+import dev.edp.test.openapi.DeviceApiDocument;
+import dev.edp.test.openapi.OpenApiChecks;
 import dev.edp.test.service.ServiceSmokeChecks;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @MonitoringTest
 class MonitoringApplicationIntegrationTests {
 
     @Autowired
     ServiceSmokeChecks checks;
+
+    @Autowired
+    ApplicationContext context;
 
     @Test
     void migratesItsOwnSchemaOnRealPostgres() {
@@ -35,5 +44,23 @@ class MonitoringApplicationIntegrationTests {
     @Test
     void unknownPathIsProblemJson404() {
         checks.assertUnknownPathIsProblem("/api/monitoring/v1/no-such-thing");
+    }
+
+    @Test
+    void openApiDocumentListsEveryEndpointItServesAndNoInternalOne() {
+        OpenApiChecks.assertDescribesEveryEndpoint(context, OpenApiChecks.fetch(checks.baseUrl()), "/api/monitoring");
+    }
+
+    @Test
+    void theCheckFailsWhenAnEndpointIsMissingFromTheDocument() {
+        ObjectNode document = (ObjectNode) OpenApiChecks.fetch(checks.baseUrl());
+        ((ObjectNode) document.get("paths")).remove("/monitoring/api/v1/heartbeat");
+        assertThatThrownBy(() -> OpenApiChecks.assertDescribesEveryEndpoint(context, document, "/api/monitoring"))
+                .isInstanceOf(AssertionError.class).hasMessageContaining("POST /monitoring/api/v1/heartbeat");
+    }
+
+    @Test
+    void e3DeviceApiDocumentHoldsExactlyThisServicesDeviceOperations() {
+        DeviceApiDocument.assertMatches("monitoring", OpenApiChecks.fetch(checks.baseUrl()));
     }
 }

@@ -2,6 +2,7 @@ package dev.edp.onboarding;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Base64;
 
 import dev.edp.platform.problem.EdpException;
 
@@ -32,6 +33,23 @@ public final class RequestBodies {
         catch (IOException ex) {
             throw new EdpException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST_BODY", "Malformed request body",
                     "The request body could not be read.");
+        }
+    }
+
+    /**
+     * The body of an EST (RFC 7030) {@code simpleenroll}/{@code simplereenroll}: base64 of a DER
+     * PKCS#10 request, with or without line breaks (CRLF or LF); what is not base64 is refused.
+     * @param body the body as read
+     * @return the DER bytes (the CSR checks come next)
+     * @throws EdpException 400 {@code CSR_MALFORMED} when the body is not base64
+     */
+    public static byte[] base64Csr(byte[] body) {
+        try {
+            return Base64.getMimeDecoder().decode(body);
+        }
+        catch (IllegalArgumentException ex) {
+            throw new EdpException(HttpStatus.BAD_REQUEST, "CSR_MALFORMED", "Certificate request refused",
+                    "The body must be a base64-encoded PKCS#10 request.");
         }
     }
 }

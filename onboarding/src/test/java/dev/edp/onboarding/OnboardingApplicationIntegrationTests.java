@@ -1,10 +1,13 @@
 package dev.edp.onboarding;
 
+import dev.edp.test.openapi.DeviceApiDocument;
+import dev.edp.test.openapi.OpenApiChecks;
 import dev.edp.test.service.EdpServiceTest;
 import dev.edp.test.service.ServiceSmokeChecks;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,6 +16,9 @@ class OnboardingApplicationIntegrationTests {
 
     @Autowired
     ServiceSmokeChecks checks;
+
+    @Autowired
+    ApplicationContext context;
 
     @Test
     void migratesItsOwnSchemaOnRealPostgres() {
@@ -48,5 +54,15 @@ class OnboardingApplicationIntegrationTests {
     @Test
     void unknownPathIsProblemJson404() {
         checks.assertUnknownPathIsProblem("/api/onboarding/v1/no-such-thing");
+    }
+
+    @Test
+    void openApiDocumentListsEveryEndpointItServesAndNoInternalOne() {
+        OpenApiChecks.assertDescribesEveryEndpoint(context, OpenApiChecks.fetch(checks.baseUrl()), "/api/onboarding");
+    }
+
+    @Test
+    void e3DeviceApiDocumentHoldsExactlyThisServicesDeviceOperations() {
+        DeviceApiDocument.assertMatches("onboarding", OpenApiChecks.fetch(checks.baseUrl()));
     }
 }

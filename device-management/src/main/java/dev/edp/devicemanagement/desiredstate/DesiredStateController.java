@@ -8,6 +8,9 @@ import dev.edp.platform.device.LongPoll;
 import dev.edp.platform.problem.EdpException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 import org.springframework.core.env.Environment;
@@ -43,6 +46,10 @@ class DesiredStateController {
     }
 
     @GetMapping("/devices/api/v1/device/desired-state")
+    @ApiResponse(responseCode = "200", description = "The desired state, with its ETag", content = @Content(
+            mediaType = "application/json", schema = @Schema(implementation = DesiredStateResponse.class)))
+    @ApiResponse(responseCode = "304", description = "Unchanged since If-None-Match (also when a long-poll ends "
+            + "without a change)")
     @Operation(summary = "What this device should run; 304 for an unchanged If-None-Match, long-poll with wait")
     DeferredResult<ResponseEntity<DesiredStateResponse>> desiredState(DevicePrincipal device,
             @RequestHeader(value = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,

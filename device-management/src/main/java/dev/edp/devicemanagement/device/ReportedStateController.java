@@ -14,6 +14,7 @@ import dev.edp.platform.device.DevicePrincipal;
 import dev.edp.platform.problem.EdpException;
 import dev.edp.platform.security.Tenant;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 
@@ -46,6 +47,8 @@ class ReportedStateController {
     }
 
     @PostMapping("/devices/api/v1/device/reported-state")
+    @ApiResponse(responseCode = "204", description = "Stored")
+    @ApiResponse(responseCode = "409", description = "DEVICE_DECOMMISSIONED")
     @Transactional
     @Operation(summary = "The device reports its containers and versions (through E3)")
     ResponseEntity<Void> report(DevicePrincipal device, @Valid @RequestBody ReportedState.Report report) {

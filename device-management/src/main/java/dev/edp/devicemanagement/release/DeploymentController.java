@@ -21,6 +21,7 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
@@ -35,6 +36,7 @@ class DeploymentController {
     }
 
     @PostMapping("/applications")
+    @ResponseStatus(HttpStatus.CREATED)
     @PreAuthorize("hasRole('operator')")
     @Operation(summary = "Create an application (operator)")
     ResponseEntity<DeploymentResponses.Application> createApplication(Tenant tenant,
@@ -60,6 +62,7 @@ class DeploymentController {
     }
 
     @PostMapping("/releases")
+    @ResponseStatus(HttpStatus.CREATED)
     @PreAuthorize("hasRole('operator')")
     @Operation(summary = "Create an immutable release (operator)")
     ResponseEntity<DeploymentResponses.Release> createRelease(Tenant tenant,
@@ -104,6 +107,7 @@ class DeploymentController {
     }
 
     @PostMapping("/promotions")
+    @ResponseStatus(HttpStatus.CREATED)
     @PreAuthorize("hasRole('operator')")
     @Operation(summary = "Request a promotion (or a rollback with releaseId) into STAGING or PRODUCTION (operator)")
     ResponseEntity<DeploymentResponses.Promotion> requestPromotion(Tenant tenant,

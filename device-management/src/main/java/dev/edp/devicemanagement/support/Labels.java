@@ -14,13 +14,17 @@ public final class Labels {
     /** Allowed label keys (Kubernetes-like). */
     public static final String KEY = "[A-Za-z0-9](?:[A-Za-z0-9._/-]{0,61}[A-Za-z0-9])?";
 
+    /** Label values never hold control characters (see the device requests), NUL least: jsonb cannot. */
+    private static final java.util.regex.Pattern CONTROL = java.util.regex.Pattern.compile("\\p{Cntrl}");
+
     private Labels() {
     }
 
     /**
      * @param labels {@code label} query parameters, each {@code key:value}
      * @return the labels all matches must carry
-     * @throws EdpException 400 {@code INVALID_LABEL_FILTER}
+     * @throws EdpException 400 {@code INVALID_LABEL_FILTER}, also for a value with a control
+     *         character, which no label has (and a NUL would fail the SQL)
      */
     public static Map<String, String> filter(List<String> labels) {
         if (labels == null || labels.isEmpty()) {
@@ -29,7 +33,7 @@ public final class Labels {
         Map<String, String> filter = new TreeMap<>();
         for (String label : labels) {
             int colon = label.indexOf(':');
-            if (colon < 1 || !label.substring(0, colon).matches(KEY)) {
+            if (colon < 1 || !label.substring(0, colon).matches(KEY) || CONTROL.matcher(label).find()) {
                 throw new EdpException(HttpStatus.BAD_REQUEST, "INVALID_LABEL_FILTER", "Invalid label filter",
                         "label must be key:value, for example label=line:3.");
             }

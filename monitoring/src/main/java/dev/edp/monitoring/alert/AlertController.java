@@ -10,6 +10,9 @@ import dev.edp.platform.security.Tenant;
 import dev.edp.platform.web.Cursor;
 import dev.edp.platform.web.KeysetPage;
 import dev.edp.platform.web.KeysetQuery;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -26,6 +29,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping("/api/monitoring/v1/alerts")
+@Tag(name = "Alerts", description = "Open and resolved alerts of devices and platform services")
 class AlertController {
 
     private static final Map<String, KeysetQuery.Column> SORTS = Map.of("openedAt",
@@ -41,6 +45,7 @@ class AlertController {
 
     @GetMapping
     @PreAuthorize("hasRole('viewer')")
+    @Operation(summary = "List alerts, newest first by default, keyset-paged (platform alerts: platform admins only)")
     KeysetPage<AlertResponse> list(Tenant tenant, @RequestParam(required = false) UUID customerId,
             @RequestParam(required = false) String state, @RequestParam(required = false) String type,
             @RequestParam(required = false) String sort, @RequestParam(required = false) Integer limit,
@@ -72,6 +77,7 @@ class AlertController {
 
     @GetMapping("/{id}")
     @PreAuthorize("hasRole('viewer')")
+    @Operation(summary = "Read an alert")
     AlertResponse get(Tenant tenant, @PathVariable UUID id) {
         return visible(tenant, id);
     }
@@ -79,6 +85,9 @@ class AlertController {
     /** Idempotent: acknowledging twice keeps the first acknowledgement. */
     @PostMapping("/{id}/acknowledge")
     @PreAuthorize("hasRole('operator')")
+    @Operation(summary = "Acknowledge an alert (operator); the first acknowledgement stays")
+    @ApiResponse(responseCode = "200", description = "Acknowledged")
+    @ApiResponse(responseCode = "409", description = "ALERT_RESOLVED: the alert is resolved")
     AlertResponse acknowledge(Tenant tenant, @PathVariable UUID id) {
         AlertResponse alert = visible(tenant, id);
         if (alert.acknowledgedAt() != null) {

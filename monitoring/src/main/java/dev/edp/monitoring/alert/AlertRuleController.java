@@ -12,6 +12,8 @@ import java.util.UUID;
 
 import dev.edp.platform.problem.EdpException;
 import dev.edp.platform.security.Tenant;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
@@ -32,6 +34,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping("/api/monitoring/v1/alert-rules")
+@Tag(name = "Alert rules", description = "Per-customer thresholds of the alert rules")
 class AlertRuleController {
 
     /**
@@ -69,6 +72,7 @@ class AlertRuleController {
 
     @GetMapping
     @PreAuthorize("hasRole('viewer')")
+    @Operation(summary = "The customer's rules: defaults, or the customer's own values (customized)")
     RulesResponse get(Tenant tenant, @RequestParam(required = false) UUID customerId) {
         UUID customer = tenant.owningCustomer(Optional.ofNullable(customerId));
         return new RulesResponse(customer, rules.of(customer));
@@ -76,6 +80,7 @@ class AlertRuleController {
 
     @PutMapping
     @PreAuthorize("hasRole('customer-admin')")
+    @Operation(summary = "Replace the customer's rule overrides (customer-admin); rules not listed go back to the defaults")
     RulesResponse put(Tenant tenant, @RequestParam(required = false) UUID customerId,
             @Valid @RequestBody RulesRequest request) {
         UUID customer = tenant.owningCustomer(Optional.ofNullable(customerId));

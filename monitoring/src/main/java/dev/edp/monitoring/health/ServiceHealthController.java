@@ -4,6 +4,8 @@ import java.util.List;
 
 import dev.edp.platform.web.Cursor;
 import dev.edp.platform.web.KeysetPage;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -15,6 +17,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api/monitoring/v1/services/health")
 @PreAuthorize("hasRole('platform-admin')")
+@Tag(name = "Service health", description = "Health of every registered platform service instance (platform-admin)")
 class ServiceHealthController {
 
     private final ServiceHealthRepository repository;
@@ -25,12 +28,14 @@ class ServiceHealthController {
 
     /** The current state of every checked instance, by service and instance. */
     @GetMapping
+    @Operation(summary = "Current health of every instance")
     List<ServiceHealthResponse> overview() {
         return repository.all();
     }
 
     /** Transitions and periodic samples, newest first, keyset-paged. */
     @GetMapping("/history")
+    @Operation(summary = "Health history, newest first, keyset-paged")
     KeysetPage<ServiceHealthHistoryEntry> history(@RequestParam(required = false) String service,
             @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
         int size = Cursor.limit(limit);

@@ -33,8 +33,13 @@ record ContainerReportRequest(@Size(max = 200) List<@NotNull @Valid Container> c
      * @param state one of {@value #STATES}
      * @param message what the agent says about it
      */
-    record Container(@NotBlank @Size(max = 253) String name, @Size(max = 512) String image,
+    record Container(
+            @NotBlank @Size(max = 253) @Pattern(regexp = HeartbeatRequest.NO_NUL, message = HeartbeatRequest.NUL_MESSAGE)
+            String name,
+            @Size(max = 512) @Pattern(regexp = HeartbeatRequest.NO_NUL, message = HeartbeatRequest.NUL_MESSAGE)
+            String image,
             @NotNull @Pattern(regexp = STATES, message = "must be one of " + STATES) String state,
-            @Size(max = 2000) String message) {
+            @Size(max = 2000) @Pattern(regexp = HeartbeatRequest.NO_NUL, message = HeartbeatRequest.NUL_MESSAGE)
+            String message) {
     }
 }

@@ -1,6 +1,9 @@
 package dev.edp.monitoring.ingest;
 
 import dev.edp.platform.device.DevicePrincipal;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 
 import org.springframework.http.ResponseEntity;
@@ -15,6 +18,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping("/monitoring/api/v1")
+@Tag(name = "Device: heartbeats and container reports", description = "For device agents, through E3")
 class DeviceReportController {
 
     private final ReportBuffer buffer;
@@ -24,12 +28,21 @@ class DeviceReportController {
     }
 
     @PostMapping("/heartbeat")
+    @Operation(summary = "A heartbeat: accepted at once and written in the next batch")
+    @ApiResponse(responseCode = "202", description = "Accepted")
+    @ApiResponse(responseCode = "400", description = "VALIDATION_FAILED (errors list the fields; used above total, "
+            + "running above total, text with NUL), MALFORMED_REQUEST_BODY; nothing is kept")
     ResponseEntity<Void> heartbeat(DevicePrincipal device, @Valid @RequestBody HeartbeatRequest heartbeat) {
         buffer.heartbeat(device, heartbeat);
         return ResponseEntity.accepted().build();
     }
 
     @PostMapping("/monitoring/container")
+    @Operation(summary = "What runs on the device; a list replaces the previous report, {} (E3's health check) "
+            + "changes nothing")
+    @ApiResponse(responseCode = "202", description = "Accepted")
+    @ApiResponse(responseCode = "400", description = "VALIDATION_FAILED (unknown state, duplicate names, more than 200 "
+            + "containers, text with NUL), MALFORMED_REQUEST_BODY; nothing is kept")
     ResponseEntity<Void> containers(DevicePrincipal device,
             @Valid @RequestBody(required = false) ContainerReportRequest report) {
         if (report != null && report.containers() != null) {

@@ -6,6 +6,7 @@ import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Size;
 
@@ -22,13 +23,23 @@ import jakarta.validation.constraints.Size;
  */
 record HeartbeatRequest(
         @NotNull @PositiveOrZero Long uptimeSeconds,
-        @NotBlank @Size(max = 64) String agentVersion,
-        @Size(max = 128) String osVersion,
+        @NotBlank @Size(max = 64) @Pattern(regexp = HeartbeatRequest.NO_NUL, message = HeartbeatRequest.NUL_MESSAGE)
+        String agentVersion,
+        @Size(max = 128) @Pattern(regexp = HeartbeatRequest.NO_NUL, message = HeartbeatRequest.NUL_MESSAGE)
+        String osVersion,
         @NotNull @DecimalMin("0") @DecimalMax("100") Double cpuLoad,
         @NotNull @Valid Usage memory,
         @NotNull @Valid Usage systemDisk,
         @NotNull @Valid Usage containerDisk,
         @NotNull @Valid Containers containers) {
+
+    /**
+     * Text without NUL: PostgreSQL's text cannot hold it, and since reports are written in batches,
+     * one such value would fail the flush of every device in the batch, again and again.
+     */
+    static final String NO_NUL = "[^\\x00]*";
+
+    static final String NUL_MESSAGE = "must not contain NUL characters";
 
     /**
      * Bytes used of a total.

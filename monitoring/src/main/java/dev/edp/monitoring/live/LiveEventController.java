@@ -4,6 +4,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 import dev.edp.platform.security.Tenant;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
 import org.springframework.http.MediaType;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -19,6 +21,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 /** The portal's live event stream (Server-Sent Events), filtered to what the caller may see. */
 @RestController
 @RequestMapping("/api/monitoring/v1/events")
+@Tag(name = "Live events", description = "Server-sent events for the portal")
 class LiveEventController {
 
     private final LiveEventHub hub;
@@ -34,6 +37,8 @@ class LiveEventController {
      */
     @GetMapping(path = "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     @PreAuthorize("hasRole('viewer')")
+    @Operation(summary = "Live events (SSE): device online/offline, alerts opened/resolved; Last-Event-ID replays "
+            + "what was missed")
     SseEmitter stream(Tenant tenant, @AuthenticationPrincipal Jwt token,
             @RequestParam(required = false) UUID customerId,
             @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {

@@ -16,6 +16,9 @@ import dev.edp.platform.problem.EdpException;
 import dev.edp.platform.security.Tenant;
 import dev.edp.platform.web.Cursor;
 import dev.edp.platform.web.KeysetPage;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -39,6 +42,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping("/api/monitoring/v1/notification-channels")
+@Tag(name = "Notification channels", description = "Where a customer's alerts are sent: e-mail or HMAC-signed webhooks")
 class ChannelController {
 
     /** Deliberately simple: one @, no spaces, a dot in the domain. SMTP decides the rest. */
@@ -82,6 +86,7 @@ class ChannelController {
 
     @GetMapping
     @PreAuthorize("hasRole('customer-admin')")
+    @Operation(summary = "List channels, keyset-paged (customer-admin)")
     KeysetPage<ChannelResponse> list(Tenant tenant, @RequestParam(required = false) UUID customerId,
             @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
         Optional<UUID> scope = tenant.listScope(Optional.ofNullable(customerId));
@@ -93,12 +98,17 @@ class ChannelController {
 
     @GetMapping("/{id}")
     @PreAuthorize("hasRole('customer-admin')")
+    @Operation(summary = "Read a channel (never its webhook secret)")
     ChannelResponse get(Tenant tenant, @PathVariable UUID id) {
         return visible(tenant, id);
     }
 
     @PostMapping
     @PreAuthorize("hasRole('customer-admin')")
+    @Operation(summary = "Create an e-mail or webhook channel (customer-admin); a webhook's secret is in this answer only")
+    @ApiResponse(responseCode = "201", description = "Created")
+    @ApiResponse(responseCode = "400", description = "VALIDATION_FAILED, WEBHOOK_TARGET_NOT_ALLOWED (a loopback, private, "
+            + "link-local or CGNAT target)")
     ResponseEntity<ChannelResponse> create(Tenant tenant, @Valid @RequestBody ChannelRequest request) {
         UUID customer = tenant.owningCustomer(Optional.ofNullable(request.customerId()));
         Map<String, String> errors = new LinkedHashMap<>();
@@ -181,6 +191,8 @@ class ChannelController {
 
     @DeleteMapping("/{id}")
     @PreAuthorize("hasRole('customer-admin')")
+    @Operation(summary = "Delete a channel and its notification records (customer-admin)")
+    @ApiResponse(responseCode = "204", description = "Deleted")
     ResponseEntity<Void> delete(Tenant tenant, @PathVariable UUID id) {
         visible(tenant, id);
         channels.delete(id);

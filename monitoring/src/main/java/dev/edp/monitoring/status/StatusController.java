@@ -11,6 +11,8 @@ import dev.edp.platform.problem.EdpException;
 import dev.edp.platform.security.Tenant;
 import dev.edp.platform.web.Cursor;
 import dev.edp.platform.web.KeysetPage;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import dev.edp.platform.web.KeysetQuery;
 
 import org.springframework.format.annotation.DateTimeFormat;
@@ -25,6 +27,7 @@ import org.springframework.web.bind.annotation.RestController;
 /** Operators' view of device status and heartbeat history; another customer's device is 404. */
 @RestController
 @RequestMapping("/api/monitoring/v1/devices")
+@Tag(name = "Device status", description = "Connectivity and the latest heartbeat of devices")
 class StatusController {
 
     private static final int MAX_HISTORY = 10_080;
@@ -39,6 +42,7 @@ class StatusController {
 
     @GetMapping
     @PreAuthorize("hasRole('viewer')")
+    @Operation(summary = "List device statuses by device id, keyset-paged, optionally ONLINE or OFFLINE only")
     KeysetPage<DeviceStatusResponse> list(Tenant tenant, @RequestParam(required = false) UUID customerId,
             @RequestParam(required = false) String connectivity, @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) String cursor) {
@@ -55,6 +59,7 @@ class StatusController {
 
     @GetMapping("/{deviceId}/status")
     @PreAuthorize("hasRole('viewer')")
+    @Operation(summary = "A device's latest status, connectivity, heartbeat values and container report")
     DeviceStatusResponse get(Tenant tenant, @PathVariable UUID deviceId) {
         DeviceStatusResponse device = visible(tenant, deviceId);
         return device.withContainerStates(status.containers(deviceId));
@@ -62,6 +67,7 @@ class StatusController {
 
     @GetMapping("/{deviceId}/heartbeats")
     @PreAuthorize("hasRole('viewer')")
+    @Operation(summary = "A device's downsampled heartbeat history (default the last 24 h)")
     List<HeartbeatPoint> heartbeats(Tenant tenant, @PathVariable UUID deviceId,
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,

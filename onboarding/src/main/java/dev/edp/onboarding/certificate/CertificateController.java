@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.edp.platform.security.Tenant;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -17,6 +19,7 @@ import org.springframework.web.bind.annotation.RestController;
 /** Operators' view of issued certificates, and revocation. */
 @RestController
 @RequestMapping("/api/onboarding/v1")
+@Tag(name = "Certificates", description = "Issued device certificates and their revocation")
 class CertificateController {
 
     record RevokeRequest(String reason) {
@@ -42,6 +45,7 @@ class CertificateController {
 
     @GetMapping("/certificates/{serial}")
     @PreAuthorize("hasRole('viewer')")
+    @Operation(summary = "Read an issued certificate (serial in lowercase hex)")
     CertificateResponse get(Tenant tenant, @PathVariable String serial) {
         var cert = certificates.find(RevocationService.normalize(serial))
                 .orElseThrow(() -> RevocationService.notFound(serial));
@@ -62,6 +66,8 @@ class CertificateController {
 
     @PostMapping("/certificates/{serial}/revoke")
     @PreAuthorize("hasRole('operator')")
+    @Operation(summary = "Revoke a certificate (operator); reason as RFC 5280 names it, e.g. KEY_COMPROMISE. The CRL "
+            + "is rebuilt at once")
     CertificateResponse revoke(Tenant tenant, @PathVariable String serial,
             @RequestBody(required = false) RevokeRequest request) {
         return CertificateResponse.of(revocations.revokeCertificate(tenant, serial, request == null ? null : request.reason()));
@@ -69,6 +75,7 @@ class CertificateController {
 
     @PostMapping("/devices/{deviceId}/revoke")
     @PreAuthorize("hasRole('operator')")
+    @Operation(summary = "Decommissioning (operator): revoke every valid certificate of a device and its unused token")
     List<CertificateResponse> revokeDevice(Tenant tenant, @PathVariable UUID deviceId,
             @RequestBody(required = false) RevokeRequest request) {
         return revocations.revokeDevice(tenant, deviceId, request == null ? null : request.reason()).stream()

@@ -7,6 +7,11 @@ import java.util.Base64;
 
 import dev.edp.onboarding.pki.CertificateAuthority;
 import dev.edp.onboarding.pki.Pem;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.CacheControl;
@@ -27,6 +32,7 @@ import org.springframework.web.bind.annotation.RestController;
  * When {@code If-None-Match} is present, {@code If-Modified-Since} is ignored (RFC 9110, 13.2.2).
  */
 @RestController
+@Tag(name = "Device: CRL and CA chain", description = "What anyone may download without credentials")
 class PublicPkiController {
 
     static final MediaType PKIX_CRL = MediaType.parseMediaType("application/pkix-crl");
@@ -41,16 +47,27 @@ class PublicPkiController {
     }
 
     @GetMapping("/onboarding/api/v1/crl")
+    @Operation(summary = "The current CRL, DER; If-Modified-Since answers 304 when unchanged")
+    @ApiResponse(responseCode = "200", description = "The CRL (Last-Modified: its thisUpdate)",
+            content = @Content(mediaType = "application/pkix-crl", schema = @Schema(type = "string", format = "binary")))
+    @ApiResponse(responseCode = "304", description = "Not modified since If-Modified-Since")
     ResponseEntity<byte[]> crlDer(HttpServletRequest request) {
         return crl(request, false);
     }
 
     @GetMapping("/onboarding/api/v1/crl.pem")
+    @Operation(summary = "The current CRL, PEM; If-Modified-Since answers 304 when unchanged")
+    @ApiResponse(responseCode = "200", description = "The CRL as an X509 CRL block (Last-Modified: its thisUpdate)",
+            content = @Content(mediaType = "application/x-pem-file", schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "304", description = "Not modified since If-Modified-Since")
     ResponseEntity<byte[]> crlPem(HttpServletRequest request) {
         return crl(request, true);
     }
 
     @GetMapping("/onboarding/api/v1/ca/chain.pem")
+    @Operation(summary = "The CA chain, PEM: issuing CA first, root last")
+    @ApiResponse(responseCode = "200", description = "CERTIFICATE blocks",
+            content = @Content(mediaType = "application/x-pem-file", schema = @Schema(type = "string")))
     ResponseEntity<String> chain() {
         return ResponseEntity.ok().contentType(PEM).body(Pem.certificates(ca.chain()));
     }

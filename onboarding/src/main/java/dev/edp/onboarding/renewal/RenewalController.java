@@ -20,6 +20,11 @@ import dev.edp.onboarding.token.FailureThrottle;
 import dev.edp.onboarding.RequestBodies;
 import dev.edp.platform.device.DevicePrincipal;
 import dev.edp.platform.problem.EdpException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -45,12 +50,15 @@ import org.springframework.web.bind.annotation.RestController;
  * successful renewals are capped per device ({@link RenewalService}).
  */
 @RestController
+@Tag(name = "Device: renewal", description = "A device renews its certificate with its current one (through E3)")
 class RenewalController {
 
     static final int MAX_BODY = 32 * 1024;
     static final String RENEWED = "RENEWED";
 
-    record RenewalRequest(String csr) {
+    /** @param csr the device's PKCS#10 request, PEM */
+    record RenewalRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "PKCS#10 request, PEM "
+            + "(at most 16 KiB); the old key or a new one") String csr) {
     }
 
     record RenewalResponse(UUID deviceId, UUID customerId, String serial, Instant notAfter, String previousSerial,
@@ -75,6 +83,21 @@ class RenewalController {
     }
 
     @PostMapping(path = "/onboarding/api/v1/renewals", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Renew: a new certificate for the same device; the presented one stays valid until it "
+            + "expires", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+                    content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+                            schema = @Schema(implementation = RenewalRequest.class))))
+    @ApiResponse(responseCode = "201", description = "Issued",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+                    schema = @Schema(implementation = RenewalResponse.class)))
+    @ApiResponse(responseCode = "400", description = "MALFORMED_REQUEST_BODY, VALIDATION_FAILED, CSR_MALFORMED, "
+            + "CSR_SIGNATURE_INVALID, CSR_KEY_NOT_ALLOWED, CSR_SIGNATURE_ALGORITHM_NOT_ALLOWED, CSR_TOO_LARGE")
+    @ApiResponse(responseCode = "403", description = "CERTIFICATE_UNKNOWN, CERTIFICATE_REVOKED, CERTIFICATE_EXPIRED, "
+            + "DEVICE_REVOKED: the presented certificate cannot be renewed")
+    @ApiResponse(responseCode = "413", description = "PAYLOAD_TOO_LARGE: more than 32 KiB")
+    @ApiResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE")
+    @ApiResponse(responseCode = "429", description = "TOO_MANY_FAILED_RENEWALS (Retry-After)")
+    @ApiResponse(responseCode = "503", description = "CA_UNAVAILABLE: nothing was issued")
     ResponseEntity<RenewalResponse> renew(DevicePrincipal device, InputStream body) {
         RenewalService.Renewal renewal = counted(device, () -> {
             RenewalRequest parsed;
@@ -97,16 +120,24 @@ class RenewalController {
     }
 
     @PostMapping(path = "/.well-known/est/simplereenroll", consumes = "application/pkcs10")
+    @Operation(summary = "Renew (RFC 7030 4.2.2) with the device's current certificate",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, description = "Base64 "
+                    + "of the DER PKCS#10 request, line breaks (CRLF or LF) allowed, at most 32 KiB",
+                    content = @Content(mediaType = "application/pkcs10",
+                            schema = @Schema(type = "string", format = "base64"))))
+    @ApiResponse(responseCode = "200", description = "Base64 of a certs-only PKCS#7 holding the new certificate",
+            content = @Content(mediaType = "application/pkcs7-mime", schema = @Schema(type = "string", format = "base64")))
+    @ApiResponse(responseCode = "400", description = "MALFORMED_REQUEST_BODY, VALIDATION_FAILED, CSR_MALFORMED, "
+            + "CSR_SIGNATURE_INVALID, CSR_KEY_NOT_ALLOWED, CSR_SIGNATURE_ALGORITHM_NOT_ALLOWED, CSR_TOO_LARGE")
+    @ApiResponse(responseCode = "403", description = "CERTIFICATE_UNKNOWN, CERTIFICATE_REVOKED, CERTIFICATE_EXPIRED, "
+            + "DEVICE_REVOKED: the presented certificate cannot be renewed")
+    @ApiResponse(responseCode = "413", description = "PAYLOAD_TOO_LARGE: more than 32 KiB")
+    @ApiResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE")
+    @ApiResponse(responseCode = "429", description = "TOO_MANY_FAILED_RENEWALS (Retry-After)")
+    @ApiResponse(responseCode = "503", description = "CA_UNAVAILABLE: nothing was issued")
     ResponseEntity<String> simplereenroll(DevicePrincipal device, InputStream body) {
         RenewalService.Renewal renewal = counted(device, () -> {
-            byte[] der;
-            try {
-                der = Base64.getMimeDecoder().decode(RequestBodies.readLimited(body, MAX_BODY));
-            }
-            catch (IllegalArgumentException ex) {
-                throw new EdpException(HttpStatus.BAD_REQUEST, "CSR_MALFORMED", "Certificate request refused",
-                        "The body must be a base64-encoded PKCS#10 request.");
-            }
+            byte[] der = RequestBodies.base64Csr(RequestBodies.readLimited(body, MAX_BODY));
             return renewals.renew(device, RenewalService.Csr.der(der));
         });
         List<X509Certificate> certificate = List.of(renewal.issued().certificate());

@@ -13,6 +13,11 @@ import dev.edp.onboarding.pki.Pem;
 import dev.edp.onboarding.RequestBodies;
 import dev.edp.platform.device.CallerAddress;
 import dev.edp.platform.problem.EdpException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
@@ -30,12 +35,20 @@ import org.springframework.web.bind.annotation.RestController;
  * with {@code {"token": "...", "csr": "-----BEGIN CERTIFICATE REQUEST-----..."}}.
  */
 @RestController
+@Tag(name = "Device: enrollment", description = "A new device gets its certificate with its onboarding token")
 class EnrollmentController {
 
     /** Largest request body read; a CSR is at most 16 KiB. */
     static final int MAX_BODY = 32 * 1024;
 
-    record EnrollmentRequest(String token, String csr) {
+    /**
+     * @param token the onboarding token (edp_ot_...)
+     * @param csr the device's PKCS#10 request, PEM
+     */
+    record EnrollmentRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "The onboarding token")
+            String token,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "PKCS#10 request, PEM (at most 16 KiB): "
+                    + "EC P-256/P-384, Ed25519 or RSA 2048..8192, signed with SHA-256 or stronger") String csr) {
     }
 
     record EnrollmentResponse(UUID deviceId, UUID customerId, String serial, Instant notAfter, String certificate,
@@ -61,6 +74,25 @@ class EnrollmentController {
     }
 
     @PostMapping(path = "/onboarding/api/v1/enrollments", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Enroll: token and CSR in, the device's certificate and the CA chain out (no certificate "
+            + "needed yet)", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+                    content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+                            schema = @Schema(implementation = EnrollmentRequest.class))))
+    @ApiResponse(responseCode = "201", description = "Issued",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+                    schema = @Schema(implementation = EnrollmentResponse.class)))
+    @ApiResponse(responseCode = "200", description = "A retry with the same token and key after success: the same "
+            + "certificate", content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+                    schema = @Schema(implementation = EnrollmentResponse.class)))
+    @ApiResponse(responseCode = "400", description = "MALFORMED_REQUEST_BODY, VALIDATION_FAILED, CSR_MALFORMED, "
+            + "CSR_SIGNATURE_INVALID, CSR_KEY_NOT_ALLOWED, CSR_SIGNATURE_ALGORITHM_NOT_ALLOWED, CSR_TOO_LARGE")
+    @ApiResponse(responseCode = "401", description = "TOKEN_UNKNOWN")
+    @ApiResponse(responseCode = "409", description = "TOKEN_USED (also a retry with another key)")
+    @ApiResponse(responseCode = "410", description = "TOKEN_EXPIRED, TOKEN_REVOKED")
+    @ApiResponse(responseCode = "413", description = "PAYLOAD_TOO_LARGE: more than 32 KiB")
+    @ApiResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: not application/json")
+    @ApiResponse(responseCode = "429", description = "TOO_MANY_FAILED_ENROLLMENTS (Retry-After)")
+    @ApiResponse(responseCode = "503", description = "CA_UNAVAILABLE: nothing was issued")
     ResponseEntity<EnrollmentResponse> enroll(HttpServletRequest request, InputStream body) {
         EnrollmentService.Enrollment enrollment = guarded(request, () -> {
             EnrollmentRequest parsed;

@@ -5,10 +5,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 
+import dev.edp.onboarding.OnboardingOpenApi;
 import dev.edp.onboarding.RequestBodies;
 import dev.edp.onboarding.pki.CertificateAuthority;
 import dev.edp.onboarding.pki.Pkcs7;
 import dev.edp.platform.problem.EdpException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.HttpHeaders;
@@ -27,6 +34,7 @@ import org.springframework.web.bind.annotation.RestController;
  * and lives with renewal ({@code renewal.RenewalController}).
  */
 @RestController
+@Tag(name = "Device: EST", description = "RFC 7030 enrollment for off-the-shelf EST clients")
 class EstController {
 
     static final String PKCS7 = "application/pkcs7-mime";
@@ -43,25 +51,37 @@ class EstController {
     }
 
     @GetMapping("/.well-known/est/cacerts")
+    @Operation(summary = "The CA certificates (RFC 7030 4.1)")
+    @ApiResponse(responseCode = "200", description = "Base64 of a certs-only PKCS#7 (Content-Transfer-Encoding: base64)",
+            content = @Content(mediaType = PKCS7, schema = @Schema(type = "string", format = "base64")))
     ResponseEntity<String> cacerts() {
         return base64Pkcs7(ca.chain());
     }
 
     @PostMapping(path = "/.well-known/est/simpleenroll", consumes = PKCS10)
+    @Operation(summary = "Enroll (RFC 7030 4.2.1): the onboarding token as the HTTP Basic password, user name "
+            + "ignored", security = @SecurityRequirement(name = OnboardingOpenApi.EST_TOKEN),
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, description = "Base64 "
+                    + "of the DER PKCS#10 request, line breaks (CRLF or LF) allowed, at most 32 KiB",
+                    content = @Content(mediaType = PKCS10, schema = @Schema(type = "string", format = "base64"))))
+    @ApiResponse(responseCode = "200", description = "Base64 of a certs-only PKCS#7 holding the certificate",
+            content = @Content(mediaType = PKCS7, schema = @Schema(type = "string", format = "base64")))
+    @ApiResponse(responseCode = "400", description = "CSR_MALFORMED (also bad base64), CSR_SIGNATURE_INVALID, "
+            + "CSR_KEY_NOT_ALLOWED, CSR_SIGNATURE_ALGORITHM_NOT_ALLOWED, CSR_TOO_LARGE")
+    @ApiResponse(responseCode = "401", description = "TOKEN_UNKNOWN, with WWW-Authenticate: Basic")
+    @ApiResponse(responseCode = "409", description = "TOKEN_USED")
+    @ApiResponse(responseCode = "410", description = "TOKEN_EXPIRED, TOKEN_REVOKED")
+    @ApiResponse(responseCode = "413", description = "PAYLOAD_TOO_LARGE: more than 32 KiB")
+    @ApiResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: not application/pkcs10")
+    @ApiResponse(responseCode = "429", description = "TOO_MANY_FAILED_ENROLLMENTS (Retry-After)")
+    @ApiResponse(responseCode = "503", description = "CA_UNAVAILABLE: nothing was issued")
     ResponseEntity<String> simpleenroll(HttpServletRequest request,
             @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization, InputStream body) {
         String token = basicPassword(authorization);
         EnrollmentService.Enrollment enrollment;
         try {
             enrollment = guard.guarded(request, () -> {
-                byte[] der;
-                try {
-                    der = Base64.getMimeDecoder().decode(RequestBodies.readLimited(body, EnrollmentController.MAX_BODY));
-                }
-                catch (IllegalArgumentException ex) {
-                    throw new EdpException(HttpStatus.BAD_REQUEST, "CSR_MALFORMED", "Certificate request refused",
-                            "The body must be a base64-encoded PKCS#10 request.");
-                }
+                byte[] der = RequestBodies.base64Csr(RequestBodies.readLimited(body, EnrollmentController.MAX_BODY));
                 return enrollments.enroll(token, EnrollmentService.CsrInput.der(der));
             });
         }

@@ -6,8 +6,13 @@ import java.util.UUID;
 
 import dev.edp.platform.security.Tenant;
 import dev.edp.platform.web.KeysetPage;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
 import org.springframework.http.CacheControl;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -18,10 +23,13 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
 @RequestMapping("/api/onboarding/v1/tokens")
+@Tag(name = "Onboarding tokens",
+        description = "Single-use tokens a device enrolls with; creating one registers the device")
 class TokenController {
 
     private final TokenService tokens;
@@ -32,6 +40,11 @@ class TokenController {
 
     @PostMapping
     @PreAuthorize("hasRole('operator')")
+    @Operation(summary = "Create a token (operator); the secret is in this answer only. Registers the device in "
+            + "device-management, which assigns its id")
+    @ResponseStatus(HttpStatus.CREATED)
+    @ApiResponse(responseCode = "503", description = "DEVICE_REGISTRY_UNAVAILABLE: device-management did not answer; "
+            + "nothing was stored")
     ResponseEntity<TokenRequests.Response> create(Tenant tenant, @RequestBody TokenRequests.Create request,
             @AuthenticationPrincipal Jwt caller) {
         // The caller's own token goes to device-management, which then applies the caller's rights.
@@ -43,19 +56,27 @@ class TokenController {
 
     @GetMapping
     @PreAuthorize("hasRole('viewer')")
-    KeysetPage<TokenRequests.Response> list(Tenant tenant, @RequestParam(required = false) UUID customerId,
-            @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
+    @Operation(summary = "List tokens, newest first, keyset-paged; never the secret")
+    KeysetPage<TokenRequests.Response> list(Tenant tenant,
+            @Parameter(description = "platform-admin: one customer's tokens")
+            @RequestParam(required = false) UUID customerId,
+            @Parameter(description = "page size, 1 to 500 (default 50)") @RequestParam(required = false) Integer limit,
+            @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false) String cursor) {
         return tokens.list(tenant, customerId, limit, cursor);
     }
 
     @GetMapping("/{id}")
     @PreAuthorize("hasRole('viewer')")
+    @Operation(summary = "Read a token (never its secret)")
     TokenRequests.Response get(Tenant tenant, @PathVariable UUID id) {
         return TokenRequests.Response.of(tokens.get(tenant, id), null, Instant.now());
     }
 
     @PostMapping("/{id}/revoke")
     @PreAuthorize("hasRole('operator')")
+    @Operation(summary = "Revoke an unused token (operator)")
+    @ApiResponse(responseCode = "200", description = "Revoked")
+    @ApiResponse(responseCode = "409", description = "TOKEN_USED: a device enrolled with it; revoke its certificate")
     TokenRequests.Response revoke(Tenant tenant, @PathVariable UUID id) {
         return TokenRequests.Response.of(tokens.revoke(tenant, id), null, Instant.now());
     }

@@ -37,14 +37,17 @@ public final class Cursor {
      * @return the cursor
      */
     public static String encode(List<String> values) {
-        String joined = String.join(String.valueOf(SEPARATOR), values);
+        // A value may hold the separator (a device name can): escaped, it cannot split the cursor.
+        String joined = String.join(String.valueOf(SEPARATOR), values.stream()
+                .map(value -> value.replace("%", "%25").replace(String.valueOf(SEPARATOR), "%1F")).toList());
         return Base64.getUrlEncoder().withoutPadding().encodeToString(joined.getBytes(StandardCharsets.UTF_8));
     }
 
     /**
      * @param cursor a cursor from a previous page, or null for the first page
      * @param expectedValues how many sort-key values the list uses
-     * @return the values, or an empty list for the first page
+     * @return the values, or an empty list for the first page; never one with a NUL character,
+     *         which no cursor holds (PostgreSQL text cannot) and binding one would fail in SQL
      * @throws EdpException 400 {@code INVALID_CURSOR} when the cursor is not one this list made
      */
     public static List<String> decode(String cursor, int expectedValues) {
@@ -58,7 +61,10 @@ public final class Cursor {
             if (!UntrustedText.isStorable(joined)) {
                 throw invalid();
             }
-            List<String> values = new ArrayList<>(List.of(joined.split(String.valueOf(SEPARATOR), -1)));
+            List<String> values = new ArrayList<>();
+            for (String value : joined.split(String.valueOf(SEPARATOR), -1)) {
+                values.add(value.replace("%1F", String.valueOf(SEPARATOR)).replace("%25", "%"));
+            }
             if (values.size() != expectedValues) {
                 throw invalid();
             }

@@ -20,6 +20,36 @@ class KeysetPagingTests {
     }
 
     @Test
+    void cursorRoundTripsValuesHoldingItsOwnSeparatorAndEscape() {
+        // Device names may hold U+001F: unescaped, it split the cursor, so the page after such a name was a 400.
+        List<String> key = List.of("name", "line\u001f3 100%1F %25", "7c0e");
+        assertThat(Cursor.decode(Cursor.encode(key), 3)).isEqualTo(key);
+    }
+
+    @Test
+    void cursorWithNulIsRefusedBeforeItReachesSql() {
+        // PostgreSQL text cannot hold NUL: binding one was a 500 instead of a 400.
+        String cursor = Cursor.encode(List.of("name", "a\0b", java.util.UUID.randomUUID().toString()));
+        assertThatThrownBy(() -> KeysetQuery.parse("name", "name", Map.of("name",
+                new KeysetQuery.Column("name", KeysetQuery.Kind.TEXT))).after(cursor))
+                .isInstanceOfSatisfying(EdpException.class, ex -> assertThat(ex.getCode()).isEqualTo("INVALID_CURSOR"));
+    }
+
+    @Test
+    void cursorInstantOutsideWhatPostgresHoldsIsRefused() {
+        // Found by CursorFuzzTests: Instant.parse takes years up to ±1,000,000,000; PostgreSQL refused them (500).
+        KeysetQuery byTime = KeysetQuery.parse("-at", "-at", Map.of("at",
+                new KeysetQuery.Column("at", KeysetQuery.Kind.TIMESTAMP)));
+        for (String instant : List.of("+1000000000-01-01T00:00:00Z", "-999999999-01-01T00:00:00Z")) {
+            String cursor = Cursor.encode(List.of("-at", instant, java.util.UUID.randomUUID().toString()));
+            assertThatThrownBy(() -> byTime.after(cursor)).isInstanceOfSatisfying(EdpException.class,
+                    ex -> assertThat(ex.getCode()).isEqualTo("INVALID_CURSOR"));
+        }
+        String ordinary = Cursor.encode(List.of("-at", "2026-12-05T10:00:00Z", java.util.UUID.randomUUID().toString()));
+        assertThat(byTime.after(ordinary)).containsKey("afterValue");
+    }
+
+    @Test
     void tamperedOrForeignCursorIsBadRequestProblem() {
         assertThatThrownBy(() -> Cursor.decode("%%%not-base64", 2)).isInstanceOfSatisfying(EdpException.class,
                 ex -> assertThat(ex.getCode()).isEqualTo("INVALID_CURSOR"));

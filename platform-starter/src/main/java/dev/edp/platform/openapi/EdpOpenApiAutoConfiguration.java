@@ -1,0 +1,54 @@
+package dev.edp.platform.openapi;
+
+import java.util.List;
+
+import dev.edp.platform.device.DevicePrincipal;
+import dev.edp.platform.problem.ProblemErrorController;
+import dev.edp.platform.security.Tenant;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.servers.Server;
+import org.springdoc.core.utils.SpringDocUtils;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.info.BuildProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+
+/**
+ * Servlet services with springdoc on the class path: the document's title, a relative server (so
+ * Swagger UI behind the portal gateway calls the gateway, not the service's own address), the two
+ * security schemes, problem responses and the status operation ({@link EdpOpenApiCustomizer}).
+ * {@link Tenant} and {@link DevicePrincipal} controller parameters come from the token or E3's
+ * assertion, never from the request, so they are not documented as parameters.
+ */
+@AutoConfiguration
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass(name = "org.springdoc.core.customizers.GlobalOpenApiCustomizer")
+public class EdpOpenApiAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    OpenAPI edpOpenApi(Environment environment, ObjectProvider<BuildProperties> build) {
+        String service = environment.getProperty("spring.application.name", "edp");
+        BuildProperties properties = build.getIfAvailable();
+        return new OpenAPI().info(new Info().title("EDP " + service)
+                .version(properties == null ? "dev" : properties.getVersion())
+                .description("Operator paths (/api/...) are reached through the portal gateway with a bearer token "
+                        + "or the portal's session; device paths only through E3 with the device's client "
+                        + "certificate. Errors are RFC 9457 problems with a stable code."))
+                .servers(List.of(new Server().url("/").description("The portal gateway (operator API) or E3 "
+                        + "(device paths)")));
+    }
+
+    @Bean
+    EdpOpenApiCustomizer edpOpenApiCustomizer(Environment environment) {
+        SpringDocUtils.getConfig().addRequestWrapperToIgnore(Tenant.class, DevicePrincipal.class)
+                .addHiddenRestControllers(ProblemErrorController.class);
+        return new EdpOpenApiCustomizer(ApiPaths.of(environment), environment.getProperty("edp.service.api-prefix"));
+    }
+}
