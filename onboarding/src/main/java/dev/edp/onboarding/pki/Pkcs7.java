@@ -51,13 +51,23 @@ public final class Pkcs7 {
 	 * @throws IllegalArgumentException if it is not one, or it has signers or content
 	 */
 	public static List<X509Certificate> certificates(byte[] der) {
-		CMSSignedData signedData;
 		try {
-			signedData = new CMSSignedData(der);
+			return readCertificates(der);
+		}
+		catch (IllegalArgumentException ex) {
+			throw ex;
 		}
 		catch (CMSException | RuntimeException ex) {
+			// BouncyCastle parses lazily: a malformed structure may only surface when its
+			// signers or certificates are read, as an IllegalStateException, ClassCastException
+			// or similar. Whatever the parser throws, the caller sent something that is not a
+			// certs-only PKCS#7 structure.
 			throw new IllegalArgumentException("Not a PKCS#7 SignedData structure", ex);
 		}
+	}
+
+	private static List<X509Certificate> readCertificates(byte[] der) throws CMSException {
+		CMSSignedData signedData = new CMSSignedData(der);
 		if (!signedData.getSignerInfos().getSigners().isEmpty() || signedData.getSignedContent() != null) {
 			throw new IllegalArgumentException("Not a certs-only PKCS#7 structure: it has content or signers");
 		}

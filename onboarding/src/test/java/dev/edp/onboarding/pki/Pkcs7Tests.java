@@ -5,6 +5,15 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.UUID;
 
+import org.bouncycastle.asn1.ASN1EncodableVector;
+import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.asn1.ASN1TaggedObject;
+import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.asn1.DERSet;
+import org.bouncycastle.asn1.DERTaggedObject;
+import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
+import org.bouncycastle.asn1.cms.ContentInfo;
+import org.bouncycastle.asn1.cms.SignedData;
 import org.bouncycastle.cms.CMSSignedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,5 +68,27 @@ class Pkcs7Tests {
 	void rejectsGarbageAndEmptyInput() {
 		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> Pkcs7.certificates(new byte[] { 0x30, 0x03, 1, 2, 3 }));
 		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> Pkcs7.certsOnly(List.of()));
+	}
+
+	@Test
+	void aCertificateThatBouncyCastleOnlyRejectsWhenReadIsRefusedAsBadInput() throws Exception {
+		// Found by PkiReadersFuzzTests: a certificate whose extensions field ([3]) holds a SET
+		// instead of a SEQUENCE parses as a SignedData, and BouncyCastle throws an
+		// IllegalStateException only when the certificates are read.
+		ASN1Sequence certificate = ASN1Sequence.getInstance(CA.chain().getFirst().getEncoded());
+		ASN1Sequence tbs = ASN1Sequence.getInstance(certificate.getObjectAt(0));
+		ASN1EncodableVector brokenTbs = new ASN1EncodableVector();
+		for (var element : tbs) {
+			boolean extensions = element instanceof ASN1TaggedObject tagged && tagged.getTagNo() == 3;
+			brokenTbs.add(extensions ? new DERTaggedObject(true, 3, new DERSet()) : element);
+		}
+		DERSequence brokenCertificate = new DERSequence(new org.bouncycastle.asn1.ASN1Encodable[] {
+				new DERSequence(brokenTbs), certificate.getObjectAt(1), certificate.getObjectAt(2) });
+		SignedData signedData = new SignedData(new DERSet(), new ContentInfo(CMSObjectIdentifiers.data, null),
+				new DERSet(brokenCertificate), null, new DERSet());
+		byte[] der = new ContentInfo(CMSObjectIdentifiers.signedData, signedData).getEncoded("DER");
+
+		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> Pkcs7.certificates(der))
+			.withMessage("Not a PKCS#7 SignedData structure");
 	}
 }
