@@ -69,8 +69,12 @@ public class E3Properties {
         /** {@code platform-ca}: IP addresses for the certificate. */
         private List<String> ipAddresses = new ArrayList<>(List.of("127.0.0.1"));
 
-        /** {@code platform-ca}: how long start-up waits for onboarding to issue the first certificate. */
-        private Duration startTimeout = Duration.ofMinutes(3);
+        /**
+         * {@code platform-ca}: how long start-up waits for onboarding to issue the first certificate. Long,
+         * because it needs onboarding and Keycloak, which a loaded machine can take minutes to start; E3 is
+         * not ready meanwhile, and exiting would only restart the wait.
+         */
+        private Duration startTimeout = Duration.ofMinutes(10);
 
         /** {@code platform-ca}: pause between attempts (start-up and failed renewals). */
         private Duration retryInterval = Duration.ofSeconds(2);

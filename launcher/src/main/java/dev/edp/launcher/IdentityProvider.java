@@ -54,6 +54,11 @@ final class IdentityProvider implements AutoCloseable {
      */
     private static final java.time.Duration KEYCLOAK_MIN_START = java.time.Duration.ofMinutes(3);
 
+    /** How long Keycloak may take to start: {@code EDP_START_TIMEOUT}, at least 3 minutes. */
+    static java.time.Duration startTimeout(LauncherSettings settings) {
+        return settings.startTimeout().compareTo(KEYCLOAK_MIN_START) > 0 ? settings.startTimeout() : KEYCLOAK_MIN_START;
+    }
+
     static IdentityProvider prepare(Workspace workspace, LauncherSettings settings, Database database)
             throws IOException {
         LocalSecrets secrets = LocalSecrets.load(workspace.secretsFile());
@@ -73,8 +78,7 @@ final class IdentityProvider implements AutoCloseable {
                 .managementHost(settings.bind().internal())
                 // Keycloak's first start re-augments the distribution: on a busy machine that alone takes
                 // minutes, so it gets EDP_START_TIMEOUT like the services when that is longer than its 3 min.
-                .startTimeout(settings.startTimeout().compareTo(KEYCLOAK_MIN_START) > 0 ? settings.startTimeout()
-                        : KEYCLOAK_MIN_START)
+                .startTimeout(startTimeout(settings))
                 .edpRealm()
                 .bootstrapAdmin("kcadmin", keycloakAdminPassword)
                 .clientSecret(EdpRealm.PORTAL_CLIENT_ID, portalSecret)

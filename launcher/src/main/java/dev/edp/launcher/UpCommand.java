@@ -93,7 +93,10 @@ final class UpCommand implements Callable<Integer> {
             platform.addServiceEnvironment("e3-proxy", Map.of(
                     "EDP_E3_SERVER_CERTIFICATE", "platform-ca",
                     "EDP_E3_PUBLISH_CHAIN_FILE", DeviceSimulation.e3ChainFile(workspace).toString(),
-                    "EDP_E3_ASSERTION_KEYS_FILE", DeviceSimulation.pkiDir(workspace).resolve("e3-assertion-keys.json").toString()));
+                    "EDP_E3_ASSERTION_KEYS_FILE", DeviceSimulation.pkiDir(workspace).resolve("e3-assertion-keys.json").toString(),
+                    // E3's first certificate needs Keycloak (a token) and onboarding: it waits as long as both may take.
+                    "EDP_E3_SERVER_CERTIFICATE_START_TIMEOUT",
+                    IdentityProvider.startTimeout(settings).plus(settings.startTimeout()).toSeconds() + "s"));
             // Keycloak boots while the services do: they reach it only when the first token arrives.
             Future<?> keycloak = background.submit(() -> {
                 identity.start(workspace, ServiceSpec.gateway().shifted(settings.portOffset()).port(), out);

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class RunningPlatform implements BeforeAllCallback, ParameterResolver {
 
-    private static final Duration START_TIMEOUT = Duration.ofMinutes(6);
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(15);
 
     private final int portOffset;
     private final Path stateDir;
@@ -102,7 +102,7 @@ public final class RunningPlatform implements BeforeAllCallback, ParameterResolv
             Map<String, String> env = builder.environment();
             env.put("EDP_STATE_DIR", stateDir.toString());
             env.put("EDP_PORT_OFFSET", Integer.toString(portOffset));
-            env.put("EDP_START_TIMEOUT", "300");
+            env.put("EDP_START_TIMEOUT", "600");
             env.remove("EDP_DB_URL");
             // Monitoring's alert e-mails go to a real SMTP server in this JVM; devices go offline after
             // 10 s without a heartbeat instead of 90 s, so the scenario does not wait minutes.
