@@ -166,9 +166,13 @@ public class EdpDefaultsEnvironmentPostProcessor implements EnvironmentPostProce
 
     /**
      * portal-gateway and e3-proxy: every route gets a circuit breaker named after the route, whose
-     * fallback answers 503/504 problem+json, and a retry of idempotent requests when the connection
-     * failed or the instance answered 503. The response timeout sits above the devices' 30 s
-     * long-poll and below the circuit breaker's time limit ({@code edp.gateway.time-limit}).
+     * fallback answers 503/504 problem+json, a retry of idempotent requests when the connection
+     * failed or the instance answered 503, and a retry of every other request when no connection
+     * could be made (refused or timed out connecting): nothing was sent, so nothing can happen
+     * twice, and the load balancer's next pick is another instance. That is what sends traffic to
+     * the surviving instance within the moment after one was killed, long before the registry
+     * evicts the dead one. The response timeout sits above the devices' 30 s long-poll and below the
+     * circuit breaker's time limit ({@code edp.gateway.time-limit}).
      */
     private static void addGatewayDefaults(Map<String, Object> defaults) {
         String gateway = "spring.cloud.gateway.server.webflux.";
@@ -187,6 +191,11 @@ public class EdpDefaultsEnvironmentPostProcessor implements EnvironmentPostProce
         defaults.put(gateway + "default-filters[1].args.backoff.maxBackoff", "500ms");
         defaults.put(gateway + "default-filters[1].args.backoff.factor", "2");
         defaults.put(gateway + "default-filters[1].args.backoff.basedOnPreviousValue", "false");
+        defaults.put(gateway + "default-filters[2].name", "Retry");
+        defaults.put(gateway + "default-filters[2].args.retries", "2");
+        defaults.put(gateway + "default-filters[2].args.methods", "POST,PUT,PATCH,DELETE");
+        defaults.put(gateway + "default-filters[2].args.series", "");
+        defaults.put(gateway + "default-filters[2].args.exceptions", "java.net.ConnectException");
     }
 
     private static boolean isPresent(String className) {
