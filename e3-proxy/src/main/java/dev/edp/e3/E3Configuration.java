@@ -61,8 +61,8 @@ class E3Configuration {
         WebClient plain = WebClient.builder().build();
         WebClient balanced = loadBalanced.build();
         return new DeviceTrust(new TrustSource(properties.getTrustAnchors(), resources, plain, balanced),
-                new TrustSource(properties.getCrlUrl(), resources, plain, balanced), properties.getRevocationMaxAge(),
-                Clock.systemUTC());
+                new TrustSource(properties.getCrlUrl(), resources, plain, balanced),
+                properties.getRevocationStaleAfter(), properties.getRevocationMaxAge(), Clock.systemUTC());
     }
 
     @Bean
@@ -126,7 +126,10 @@ class E3Configuration {
         return new DeviceJwksEndpoint(keys);
     }
 
-    /** {@code deviceTrust} in /actuator/health: DOWN while E3 fails closed (no trust anchors or a stale CRL). */
+    /**
+     * {@code deviceTrust} in /actuator/health: DOWN while E3 fails closed (no trust anchors, or the CRL
+     * past its nextUpdate or maximum age); UP with {@code crlStale: true} while a stale CRL still decides.
+     */
     @Bean
     HealthIndicator deviceTrustHealthIndicator(DeviceTrust trust) {
         return () -> {
@@ -145,6 +148,15 @@ class E3Configuration {
                 .register(meters);
         Gauge.builder("edp.e3.fail.closed", trust, t -> Boolean.TRUE.equals(t.status().get("failClosed")) ? 1 : 0)
                 .description("1 while protected device routes are refused because revocation status is unknown")
+                .register(meters);
+        Gauge.builder("edp.e3.crl.stale", trust, t -> t.revocationFresh() ? 0 : 1)
+                .description("1 while the CRL could not be refreshed for edp.e3.revocation-stale-after (the last one "
+                        + "still decides until it fails closed)")
+                .register(meters);
+        Gauge.builder("edp.e3.crl.fail.closed.in", trust, t -> t.failClosedAt() == null ? Double.NaN
+                : Math.max(0, t.failClosedAt().toEpochMilli() - System.currentTimeMillis()) / 1000.0)
+                .baseUnit("seconds")
+                .description("Time left before device routes fail closed unless a CRL refresh succeeds")
                 .register(meters);
         return new TrustRefresher(trust, keys, properties);
     }

@@ -26,8 +26,14 @@ public class E3Properties {
     /** How often the trust anchors are fetched again. */
     private Duration trustAnchorsRefreshInterval = Duration.ofSeconds(30);
 
-    /** After this long without a successful CRL refresh, protected routes fail closed (503). */
-    private Duration revocationMaxAge = Duration.ofSeconds(30);
+    /** After this long without a successful CRL refresh the CRL is stale: alerted (health, metric), still used. */
+    private Duration revocationStaleAfter = Duration.ofSeconds(30);
+
+    /**
+     * After this long without a successful CRL refresh, or once the held CRL's nextUpdate passed if
+     * that is earlier, protected routes fail closed (503): how long a revocation may stay unseen.
+     */
+    private Duration revocationMaxAge = Duration.ofMinutes(10);
 
     /** Paths a device may call without a client certificate (Ant patterns). */
     private List<String> publicPaths = new ArrayList<>(
@@ -283,6 +289,14 @@ public class E3Properties {
 
     public void setTrustAnchorsRefreshInterval(Duration trustAnchorsRefreshInterval) {
         this.trustAnchorsRefreshInterval = trustAnchorsRefreshInterval;
+    }
+
+    public Duration getRevocationStaleAfter() {
+        return revocationStaleAfter;
+    }
+
+    public void setRevocationStaleAfter(Duration revocationStaleAfter) {
+        this.revocationStaleAfter = revocationStaleAfter;
     }
 
     public Duration getRevocationMaxAge() {

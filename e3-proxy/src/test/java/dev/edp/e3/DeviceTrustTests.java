@@ -37,7 +37,8 @@ class DeviceTrustTests {
     /** Another CA with exactly the platform CAs' names (and its own keys). */
     static final TestPki IMPOSTOR = TestPki.create("EDP");
     static final TestPki FOREIGN = TestPki.create("Foreign");
-    static final Duration WINDOW = Duration.ofSeconds(30);
+    static final Duration STALE_AFTER = Duration.ofSeconds(30);
+    static final Duration MAX_AGE = Duration.ofMinutes(10);
 
     /** A clock the test moves. */
     static final class MutableClock extends Clock {
@@ -76,7 +77,7 @@ class DeviceTrustTests {
         publishCrl(PKI.crl());
         var resources = new DefaultResourceLoader();
         trust = new DeviceTrust(new TrustSource("file:" + chain, resources, null, null),
-                new TrustSource("file:" + crl, resources, null, null), WINDOW, clock);
+                new TrustSource("file:" + crl, resources, null, null), STALE_AFTER, MAX_AGE, clock);
         trust.refreshTrustAnchors();
         trust.refreshRevocations();
     }
@@ -166,21 +167,38 @@ class DeviceTrustTests {
         assertThat(trust.status().get("revokedSerials")).isEqualTo(1);
     }
 
+    /**
+     * The CRL could not be refreshed after a ramp-up while onboarding was busy, and E3 refused the
+     * whole fleet 30 s later. A stale CRL is alerted at once, but it keeps deciding (revoked stays
+     * revoked, the rest passes) until the maximum age; only then does E3 fail closed.
+     */
     @Test
-    void revocationStatusOlderThanTheWindowFailsClosed() throws IOException {
+    void aStaleCrlIsAlertedButKeepsDecidingUntilTheMaximumAgeThenFailsClosed() throws IOException {
         Credential device = PKI.device(UUID.randomUUID(), UUID.randomUUID());
+        Credential revoked = PKI.device(UUID.randomUUID(), UUID.randomUUID());
+        publishCrl(PKI.crl(revoked.serial()));
+        trust.refreshRevocations();
         Instant refreshed = clock.now;
-        assertThat(outcome(device)).isEqualTo(Outcome.ACCEPTED);
+        assertThat(trust.status().get("crlStale")).isEqualTo(false);
 
         Files.delete(crl);
-        clock.now = refreshed.plus(WINDOW);
+        clock.now = refreshed.plus(STALE_AFTER).plusMillis(1);
         trust.refreshRevocations();
-        assertThat(outcome(device)).as("at the edge of the window").isEqualTo(Outcome.ACCEPTED);
-        clock.now = refreshed.plus(WINDOW).plusMillis(1);
+        assertThat(trust.status().get("crlStale")).as("stale: alerted").isEqualTo(true);
+        assertThat(trust.revocationFresh()).isFalse();
+        assertThat(trust.status().get("failClosed")).isEqualTo(false);
+        assertThat(trust.status().get("lastError")).asString().startsWith("crl:");
+        assertThat(outcome(device)).as("the last CRL still decides").isEqualTo(Outcome.ACCEPTED);
+        assertThat(outcome(revoked)).isEqualTo(Outcome.REVOKED);
+        assertThat(trust.failClosedAt()).isEqualTo(refreshed.plus(MAX_AGE));
+
+        clock.now = refreshed.plus(MAX_AGE);
+        trust.refreshRevocations();
+        assertThat(outcome(device)).as("at the edge of the maximum age").isEqualTo(Outcome.ACCEPTED);
+        clock.now = refreshed.plus(MAX_AGE).plusMillis(1);
         trust.refreshRevocations();
         assertThat(outcome(device)).isEqualTo(Outcome.TRUST_UNAVAILABLE);
         assertThat(trust.status().get("failClosed")).isEqualTo(true);
-        assertThat(trust.status().get("lastError")).asString().startsWith("crl:");
         // While closed nothing is judged, whatever it is.
         assertThat(outcome(FOREIGN.device(UUID.randomUUID(), UUID.randomUUID()))).isEqualTo(Outcome.TRUST_UNAVAILABLE);
 
@@ -188,6 +206,31 @@ class DeviceTrustTests {
         trust.refreshRevocations();
         assertThat(outcome(device)).isEqualTo(Outcome.ACCEPTED);
         assertThat(trust.status().get("failClosed")).isEqualTo(false);
+        assertThat(trust.status().get("crlStale")).isEqualTo(false);
+    }
+
+    /** A CRL past its nextUpdate vouches for nothing, even if that comes before the maximum age. */
+    @Test
+    void aStaleCrlFailsClosedAtItsNextUpdateWhenThatComesFirst() throws IOException {
+        var resources = new DefaultResourceLoader();
+        DeviceTrust patient = new DeviceTrust(new TrustSource("file:" + dir.resolve("chain.pem"), resources, null, null),
+                new TrustSource("file:" + crl, resources, null, null), STALE_AFTER, Duration.ofDays(3), clock);
+        patient.refreshTrustAnchors();
+        patient.refreshRevocations();
+        Credential device = PKI.device(UUID.randomUUID(), UUID.randomUUID(), clock.now.minusSeconds(60),
+                clock.now.plus(Duration.ofDays(30)));
+        Instant nextUpdate = patient.failClosedAt();
+        // TestPki's CRLs are valid for a day.
+        assertThat(nextUpdate).isBetween(clock.now.plus(Duration.ofHours(23)), clock.now.plus(Duration.ofHours(25)));
+        assertThat(patient.status().get("crlNextUpdate")).isEqualTo(nextUpdate.toString());
+
+        Files.delete(crl);
+        clock.now = nextUpdate;
+        patient.refreshRevocations();
+        assertThat(patient.verify(presented(device)).outcome()).isEqualTo(Outcome.ACCEPTED);
+        clock.now = nextUpdate.plusMillis(1);
+        patient.refreshRevocations();
+        assertThat(patient.verify(presented(device)).outcome()).isEqualTo(Outcome.TRUST_UNAVAILABLE);
     }
 
     @Test
@@ -195,7 +238,7 @@ class DeviceTrustTests {
         Files.delete(crl);
         var resources = new DefaultResourceLoader();
         DeviceTrust fresh = new DeviceTrust(new TrustSource("file:" + dir.resolve("chain.pem"), resources, null, null),
-                new TrustSource("file:" + crl, resources, null, null), WINDOW, clock);
+                new TrustSource("file:" + crl, resources, null, null), STALE_AFTER, MAX_AGE, clock);
         fresh.refreshRevocations();
         assertThat(fresh.verify(presented(PKI.device(UUID.randomUUID(), UUID.randomUUID()))).outcome())
                 .isEqualTo(Outcome.TRUST_UNAVAILABLE);
@@ -219,8 +262,8 @@ class DeviceTrustTests {
         assertThat(trust.status().get("lastError")).asString().contains("older");
         assertThat(trust.revocationsRefreshedAt()).isEqualTo(refreshedAt);
         assertThat(outcome(device)).isEqualTo(Outcome.ACCEPTED);
-        // ...and does not count as fresh: kept up, it ends in the fail-closed window.
-        clock.now = refreshedAt.plus(WINDOW).plusSeconds(1);
+        // ...and does not count as a refresh: kept up, it ends in failing closed at the maximum age.
+        clock.now = refreshedAt.plus(MAX_AGE).plusSeconds(1);
         trust.refreshRevocations();
         assertThat(outcome(device)).isEqualTo(Outcome.TRUST_UNAVAILABLE);
     }

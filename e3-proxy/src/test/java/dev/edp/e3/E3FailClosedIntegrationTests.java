@@ -29,15 +29,17 @@ import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The fail-closed window: the CRL comes over real HTTP from a stub that can be switched off; with a
- * 2-second {@code revocation-max-age}, protected routes answer 503 problems once the CRL could not
- * be refreshed for longer, health and metrics say so, onboarding keeps working, and traffic passes
- * again once the CRL can be fetched.
+ * A CRL that cannot be refreshed: it comes over real HTTP from a stub that can be switched off.
+ * With {@code revocation-stale-after} 300 ms the CRL is soon stale, which health and metrics say
+ * while devices keep passing (the last CRL decides); with {@code revocation-max-age} 10 s protected
+ * routes then answer 503 problems, health and metrics say so, onboarding keeps working, and traffic
+ * passes again once the CRL can be fetched.
  */
 @WithTestJwtIssuer
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = { "management.server.port=0", "eureka.client.enabled=false",
-                "edp.e3.revocation-max-age=2s", "edp.e3.crl-refresh-interval=200ms" })
+                "edp.e3.revocation-stale-after=300ms", "edp.e3.revocation-max-age=10s",
+                "edp.e3.crl-refresh-interval=200ms" })
 class E3FailClosedIntegrationTests {
 
     static final String CRL_PATH = "/onboarding/api/v1/crl.pem";
@@ -82,7 +84,7 @@ class E3FailClosedIntegrationTests {
     int managementPort;
 
     static <T> T eventually(Supplier<T> probe, java.util.function.Predicate<T> done) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(15));
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(45));
         T value = probe.get();
         while (!done.test(value) && Instant.now().isBefore(deadline)) {
             Thread.sleep(200);
@@ -98,13 +100,19 @@ class E3FailClosedIntegrationTests {
     }
 
     @Test
-    void staleCrlClosesProtectedRoutesKeepsOnboardingOpenAndRecoversWhenTheCrlIsBack() throws Exception {
+    void staleCrlIsAlertedThenClosesProtectedRoutesAtTheMaximumAgeKeepsOnboardingOpenAndRecovers() throws Exception {
         Credential device = PKI.device(UUID.randomUUID(), UUID.randomUUID());
         var deviceClient = client(device.sslContext(PKI.root()));
         String heartbeat = "https://localhost:" + port + "/monitoring/api/v1/monitoring/heartbeat";
         assertThat(eventually(() -> get(deviceClient, heartbeat).statusCode(), status -> status == 200)).isEqualTo(200);
 
         crlOff();
+        String stale = eventually(() -> management("/actuator/health"), body -> body.contains("\"crlStale\":true"));
+        assertThat(JsonPath.<Boolean>read(stale, "$.components.deviceTrust.details.crlStale")).isTrue();
+        assertThat(JsonPath.<String>read(stale, "$.components.deviceTrust.status")).as("stale is not down").isEqualTo("UP");
+        assertThat(management("/actuator/prometheus")).containsPattern("edp_e3_crl_stale(\\{[^}]*})? 1\\.0");
+        assertThat(get(deviceClient, heartbeat).statusCode()).as("the last CRL still decides").isEqualTo(200);
+
         HttpResponse<String> refused = eventually(() -> get(deviceClient, heartbeat), r -> r.statusCode() == 503);
 
         assertProblem(refused, 503, "DEVICE_TRUST_UNAVAILABLE");
@@ -121,5 +129,6 @@ class E3FailClosedIntegrationTests {
         assertThat(eventually(() -> get(deviceClient, heartbeat).statusCode(), status -> status == 200)).isEqualTo(200);
         assertThat(JsonPath.<String>read(management("/actuator/health"), "$.components.deviceTrust.status")).isEqualTo("UP");
         assertThat(management("/actuator/prometheus")).containsPattern("edp_e3_fail_closed(\\{[^}]*})? 0\\.0");
+        assertThat(management("/actuator/prometheus")).containsPattern("edp_e3_crl_stale(\\{[^}]*})? 0\\.0");
     }
 }

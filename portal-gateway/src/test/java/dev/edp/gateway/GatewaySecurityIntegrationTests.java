@@ -1,10 +1,14 @@
 package dev.edp.gateway;
 
 import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import com.jayway.jsonpath.JsonPath;
@@ -147,6 +151,27 @@ class GatewaySecurityIntegrationTests {
         String sessionId = cookie.substring("EDP_SESSION=".length(), cookie.indexOf(';'));
         assertThat(jdbc.sql("SELECT count(*) FROM gateway.web_session WHERE id = ?").param(sessionId)
                 .query(Integer.class).single()).isEqualTo(1);
+    }
+
+    /**
+     * The browser comes back from Keycloak with its code while Keycloak cannot be reached (here its
+     * host does not resolve): the login says so with a 503 problem, not the generic "login?error".
+     */
+    @Test
+    void aLoginWhileKeycloakIsUnreachableIsA503ProblemWithRetryAfter() {
+        HttpResponse<String> login = send("GET", url("/oauth2/authorization/keycloak"), null, null);
+        String location = login.headers().firstValue("Location").orElseThrow();
+        String state = URLDecoder.decode(location.replaceFirst(".*[?&]state=([^&]+).*", "$1"),
+                StandardCharsets.UTF_8);
+        String cookie = login.headers().allValues("Set-Cookie").stream()
+                .filter(value -> value.startsWith("EDP_SESSION=")).findFirst().orElseThrow().split(";", 2)[0];
+
+        HttpResponse<String> callback = send("GET", url("/login/oauth2/code/keycloak?code=abc&state="
+                + URLEncoder.encode(state, StandardCharsets.UTF_8)), null, null, null,
+                Map.of("Cookie", cookie));
+
+        assertProblem(callback, 503, "IDENTITY_PROVIDER_UNAVAILABLE");
+        assertThat(callback.headers().firstValue("Retry-After")).hasValue("10");
     }
 
     @Test

@@ -12,8 +12,11 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.core.env.Environment;
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -29,11 +32,17 @@ import org.springframework.web.context.request.async.DeferredResult;
  * ETag, {@code If-None-Match} answers 304, and {@code wait=N} holds the request (without a thread)
  * until the state changes or N seconds passed. N is clamped to {@code edp.device.long-poll.max-wait}
  * (the starter's {@link LongPoll}; E3 derives its response timeout from the same setting), so a
- * long-poll always ends here before E3 gives up on it.
+ * long-poll always ends here before E3 gives up on it: the wait counts from the request's arrival,
+ * so a first read that was slow (a database under load or just back) does not push the answer past
+ * E3's timeout (it did: 504s after a database freeze). A database fault is a 503 (starter) on the
+ * first read; while parked, a check the database cannot answer leaves the request parked until its
+ * wait ends with the usual 304.
  */
 @RestController
 @Tag(name = "Device: desired state", description = "For device agents, through E3")
 class DesiredStateController {
+
+    private static final Logger log = LoggerFactory.getLogger(DesiredStateController.class);
 
     private final DesiredStateRepository states;
     private final DesiredStateWaiters waiters;
@@ -60,11 +69,14 @@ class DesiredStateController {
             throw new EdpException(HttpStatus.BAD_REQUEST, "INVALID_WAIT", "Invalid wait",
                     "wait must be 0 or more seconds.");
         }
+        long arrived = System.nanoTime();
         long waitMillis = Math.min(wait * 1000L, maxWaitMillis);
-        // The answer is written in an ASYNC dispatch, which the device filter chain authorizes again, but
-        DeferredResult<ResponseEntity<DesiredStateResponse>> result = new DeferredResult<>(waitMillis + 1000L);
         DesiredState current = current(device);
-        if (!matches(ifNoneMatch, current.etag()) || waitMillis == 0) {
+        // The wait counts from the request's arrival: a slow first read must not push the answer past E3's timeout.
+        long remainingMillis = waitMillis - (System.nanoTime() - arrived) / 1_000_000;
+        DeferredResult<ResponseEntity<DesiredStateResponse>> result =
+                new DeferredResult<>(Math.max(remainingMillis, 0) + 1000L);
+        if (!matches(ifNoneMatch, current.etag()) || remainingMillis <= 0) {
             result.setResult(answer(current, ifNoneMatch));
             return result;
         }
@@ -75,7 +87,15 @@ class DesiredStateController {
             if (done.get()) {
                 return;
             }
-            DesiredState now = current(device);
+            DesiredState now;
+            try {
+                now = current(device);
+            }
+            catch (DataAccessException ex) {
+                // The database cannot tell now: stay parked; the wait ends with 304, or a later wake-up asks again.
+                log.debug("Desired state of {} not checked: {}", device.deviceId(), ex.getMessage());
+                return;
+            }
             if (!matches(ifNoneMatch, now.etag()) && done.compareAndSet(false, true)) {
                 waiters.remove(customer, self[0]);
                 result.setResult(answer(now, ifNoneMatch));

@@ -41,6 +41,7 @@ class DesiredStateWaiters implements SmartLifecycle {
     private final Map<UUID, Set<Waiter>> waiters = new ConcurrentHashMap<>();
     private final ExecutorService checks = Executors.newVirtualThreadPerTaskExecutor();
     private volatile boolean running;
+    private volatile boolean listening;
     private volatile Connection connection;
     private Thread listener;
 
@@ -92,6 +93,7 @@ class DesiredStateWaiters implements SmartLifecycle {
                 try (Statement statement = conn.createStatement()) {
                     statement.execute("LISTEN " + DesiredStateNotifier.CHANNEL);
                 }
+                listening = true;
                 if (reconnected) {
                     wakeAll();
                 }
@@ -112,6 +114,7 @@ class DesiredStateWaiters implements SmartLifecycle {
                 }
             }
             catch (SQLException ex) {
+                listening = false;
                 if (!running) {
                     return;
                 }
@@ -126,6 +129,11 @@ class DesiredStateWaiters implements SmartLifecycle {
                 }
             }
         }
+    }
+
+    /** @return whether the LISTEN connection is established (tests wait for it after an outage) */
+    boolean isListening() {
+        return listening;
     }
 
     @Override

@@ -41,8 +41,14 @@ import dev.edp.platform.device.DeviceIdentity;
  * chain: path to a platform root (PKIX, signatures, CA constraints, validity now), extended key
  * usage clientAuth, the EDP identity, and the revoked set. Path results are cached per certificate
  * until the trust anchors change; the validity window and the revoked set are checked every time.
- * If the CRL could not be refreshed for longer than {@code revocationMaxAge}, revocation status is
- * unknown and {@link #verify} fails closed.
+ * <p>
+ * When the CRL cannot be refreshed (onboarding busy or down), the last valid CRL keeps deciding:
+ * after {@code staleAfter} without a successful refresh it counts as stale (health detail, metric,
+ * alert), and only at {@link #failClosedAt()} — its {@code nextUpdate} or {@code maxAge} after the
+ * last successful refresh, whichever is earlier — does {@link #verify} fail closed, because then
+ * nothing vouches for the revocation state any more. The trade-off (a device revoked during the
+ * outage keeps access at most that long, against the whole fleet refused at the first hiccup) is
+ * written in docs/security.md.
  */
 public final class DeviceTrust {
 
@@ -77,6 +83,7 @@ public final class DeviceTrust {
 
     private final TrustSource anchorSource;
     private final TrustSource crlSource;
+    private final Duration staleAfter;
     private final Duration revocationMaxAge;
     private final Clock clock;
 
@@ -86,18 +93,26 @@ public final class DeviceTrust {
     private volatile Instant revocationsRefreshedAt;
     private volatile TrustSource.Version crlVersion;
     private volatile BigInteger crlNumber;
+    private volatile Instant crlNextUpdate;
     private volatile String lastError;
+    /** Only the refresh thread touches these two. */
+    private long failedRefreshes;
+    private boolean lastRefreshUsable = true;
     private final Map<String, CachedPath> paths = new ConcurrentHashMap<>();
 
     /**
      * @param anchorSource where the CA chain comes from
      * @param crlSource where the CRL comes from
-     * @param revocationMaxAge how long without a CRL refresh before failing closed
+     * @param staleAfter how long without a CRL refresh before the CRL counts as stale (alert only)
+     * @param revocationMaxAge how long without a CRL refresh before failing closed (earlier if the
+     *                         CRL's {@code nextUpdate} passes first)
      * @param clock the clock
      */
-    public DeviceTrust(TrustSource anchorSource, TrustSource crlSource, Duration revocationMaxAge, Clock clock) {
+    public DeviceTrust(TrustSource anchorSource, TrustSource crlSource, Duration staleAfter, Duration revocationMaxAge,
+            Clock clock) {
         this.anchorSource = anchorSource;
         this.crlSource = crlSource;
+        this.staleAfter = staleAfter;
         this.revocationMaxAge = revocationMaxAge;
         this.clock = clock;
     }
@@ -112,7 +127,7 @@ public final class DeviceTrust {
             return Verification.refused(Outcome.NO_CERTIFICATE);
         }
         Anchors current = anchors;
-        if (current == null || !revocationFresh()) {
+        if (current == null || !revocationUsable()) {
             return Verification.refused(Outcome.TRUST_UNAVAILABLE);
         }
         X509Certificate leaf = presented[0];
@@ -185,10 +200,31 @@ public final class DeviceTrust {
         }
     }
 
-    /** @return whether the revoked set is recent enough to decide on (false: fail closed) */
+    /**
+     * @return when device routes fail closed unless a CRL refresh succeeds before: the held CRL's
+     *         {@code nextUpdate} or the last refresh plus the maximum age, whichever is earlier;
+     *         null before the first CRL
+     */
+    public Instant failClosedAt() {
+        Instant refreshed = revocationsRefreshedAt;
+        if (refreshed == null) {
+            return null;
+        }
+        Instant ceiling = refreshed.plus(revocationMaxAge);
+        Instant nextUpdate = crlNextUpdate;
+        return nextUpdate != null && nextUpdate.isBefore(ceiling) ? nextUpdate : ceiling;
+    }
+
+    /** @return whether the revoked set may still decide (false: fail closed) */
+    public boolean revocationUsable() {
+        Instant until = failClosedAt();
+        return until != null && !clock.instant().isAfter(until);
+    }
+
+    /** @return whether the CRL was refreshed within the stale-after window and is usable (false: alert) */
     public boolean revocationFresh() {
         Instant refreshed = revocationsRefreshedAt;
-        return refreshed != null && !clock.instant().isAfter(refreshed.plus(revocationMaxAge));
+        return refreshed != null && !clock.instant().isAfter(refreshed.plus(staleAfter)) && revocationUsable();
     }
 
     /** @return when the CRL was last fetched or confirmed unchanged, or null */
@@ -211,8 +247,12 @@ public final class DeviceTrust {
         status.put("crlRefreshedAt", String.valueOf(revocationsRefreshedAt));
         status.put("crlNumber", String.valueOf(crlNumber));
         status.put("revokedSerials", revoked.values().stream().mapToInt(Set::size).sum());
+        status.put("crlNextUpdate", String.valueOf(crlNextUpdate));
+        status.put("crlStale", !revocationFresh());
+        status.put("revocationStaleAfter", staleAfter.toString());
         status.put("revocationMaxAge", revocationMaxAge.toString());
-        status.put("failClosed", !revocationFresh() || anchors == null);
+        status.put("failClosedAt", String.valueOf(failClosedAt()));
+        status.put("failClosed", !revocationUsable() || anchors == null);
         if (lastError != null) {
             status.put("lastError", lastError);
         }
@@ -285,14 +325,32 @@ public final class DeviceTrust {
                 next.put(crl.getIssuerX500Principal(), Set.copyOf(serials));
                 revoked = Map.copyOf(next);
                 crlNumber = number;
+                crlNextUpdate = crl.getNextUpdate() == null ? null : crl.getNextUpdate().toInstant();
                 crlVersion = fetched.version();
             }
             revocationsRefreshedAt = clock.instant();
             lastError = null;
+            if (failedRefreshes > 0) {
+                log.info("CRL refreshed from {} again after {} failed attempts", crlSource.location(), failedRefreshes);
+            }
+            failedRefreshes = 0;
+            lastRefreshUsable = true;
         }
         catch (IOException | GeneralSecurityException | RuntimeException ex) {
             lastError = "crl: " + ex.getMessage();
-            log.warn("Cannot refresh the CRL from {}: {}", crlSource.location(), ex.getMessage());
+            Instant until = failClosedAt();
+            boolean usable = until != null && !clock.instant().isAfter(until);
+            // One line when it starts, when it closes and then every 30th attempt (a minute at 2 s), not 30 a minute.
+            boolean worthALine = failedRefreshes++ % 30 == 0 || usable != lastRefreshUsable;
+            lastRefreshUsable = usable;
+            if (worthALine && usable) {
+                log.warn("Cannot refresh the CRL from {}: {}; the last one (number {}) decides until {}",
+                        crlSource.location(), ex.getMessage(), crlNumber, until);
+            }
+            else if (worthALine) {
+                log.warn("Cannot refresh the CRL from {}: {}; device routes fail closed", crlSource.location(),
+                        ex.getMessage());
+            }
         }
     }
 

@@ -65,7 +65,8 @@ class TrustSourceIntegrationTests {
     DeviceTrust trust(TrustSource crl) throws IOException {
         Path chain = Files.writeString(dir.resolve("chain.pem"), PKI.chainPem());
         DeviceTrust trust = new DeviceTrust(new TrustSource("file:" + chain, new DefaultResourceLoader(),
-                WebClient.create(), WebClient.create()), crl, Duration.ofMinutes(5), Clock.systemUTC());
+                WebClient.create(), WebClient.create()), crl, Duration.ofMinutes(5), Duration.ofMinutes(10),
+                Clock.systemUTC());
         trust.refreshTrustAnchors();
         return trust;
     }

@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -395,8 +396,11 @@ class KeycloakUserDirectory implements UserDirectory {
     }
 
     private static EdpException unavailable(String detail) {
-        return new EdpException(HttpStatus.SERVICE_UNAVAILABLE, "IDENTITY_PROVIDER_UNAVAILABLE",
+        EdpException unavailable = new EdpException(HttpStatus.SERVICE_UNAVAILABLE, "IDENTITY_PROVIDER_UNAVAILABLE",
                 "Identity provider unavailable", detail);
+        // Keycloak restarts in about a minute; clients (the portal, scripts) should not hammer it meanwhile.
+        unavailable.getHeaders().set(HttpHeaders.RETRY_AFTER, "10");
+        return unavailable;
     }
 
     private record AccessToken(String value, Instant renewAt) {

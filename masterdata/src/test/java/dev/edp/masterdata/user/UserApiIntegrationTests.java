@@ -72,7 +72,9 @@ class UserApiIntegrationTests {
         assertProblem(api.post(users, customerAdmin(customer), """
                 {"username":"newbie","email":"n@x.example","firstName":"N","lastName":"X","role":"viewer"}"""),
                 503, "IDENTITY_PROVIDER_UNAVAILABLE");
-        assertProblem(api.get(users, customerAdmin(customer)), 503, "IDENTITY_PROVIDER_UNAVAILABLE");
+        HttpResponse<String> list = api.get(users, customerAdmin(customer));
+        assertProblem(list, 503, "IDENTITY_PROVIDER_UNAVAILABLE");
+        assertThat(list.headers().firstValue("Retry-After")).hasValue("10");
         assertProblem(api.get(users + "/" + UUID.randomUUID(), customerAdmin(customer)), 503,
                 "IDENTITY_PROVIDER_UNAVAILABLE");
         assertProblem(api.post(users + "/" + UUID.randomUUID() + "/disable", customerAdmin(customer), null), 503,

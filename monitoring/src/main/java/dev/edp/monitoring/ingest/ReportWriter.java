@@ -7,12 +7,13 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
@@ -34,7 +35,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Writes a flush in one transaction: locks the devices' status rows (in id order, so concurrent
  * flushes of two replicas and the offline sweep never see a half-written state), records a
  * connectivity event for each device that comes (back) online, upserts the latest status, adds one
- * history row per device and history bucket, and replaces reported containers. Every write is a
+ * history row per device and history bucket (several after an outage), and replaces reported
+ * containers. Every write is a
  * JDBC batch, which the driver sends as multi-row statements ({@code reWriteBatchedInserts}). A
  * report PostgreSQL refuses is dropped alone; the rest of the flush is written.
  */
@@ -127,52 +129,87 @@ class ReportWriter {
     }
 
     /**
-     * Writes a flush in one transaction. A row PostgreSQL refuses (a NUL character, a value too long:
-     * SQLState class 22 or 23) costs only its own report: the batch is bisected inside savepoints
-     * ({@link Isolated}), the rest is written, and the refused report is dropped, counted and logged.
-     * Any other failure is thrown and the caller keeps the whole batch.
+     * Writes heartbeats given one per device, each as the device's status and as its history sample.
      * @param allHeartbeats heartbeats, one per device
      * @param allReports container reports, one per device
      */
     void write(List<Heartbeat> allHeartbeats, List<ContainerReport> allReports) {
-        Set<UUID> decommissioned = decommissioned(allHeartbeats, allReports);
-        List<Heartbeat> beats = allHeartbeats.stream().filter(beat -> !decommissioned.contains(beat.deviceId()))
-                .sorted(Comparator.comparing(Heartbeat::deviceId)).toList();
+        write(allHeartbeats, allHeartbeats, allReports);
+    }
+
+    /**
+     * Writes a flush in one transaction. A row PostgreSQL refuses (a NUL character, a value too long:
+     * SQLState class 22 or 23) costs only its own device's reports: the batch is bisected inside
+     * savepoints ({@link Isolated}), the rest is written, and the refused reports are dropped, counted
+     * and logged. Any other failure is thrown and the caller keeps the whole batch.
+     * @param allLatest the latest heartbeat per device (its status row), at most one per device
+     * @param allSamples heartbeats for the history, at most one per device and history bucket (a
+     *                   bucket already written by this replica is skipped)
+     * @param allReports container reports, one per device
+     */
+    void write(List<Heartbeat> allLatest, List<Heartbeat> allSamples, List<ContainerReport> allReports) {
+        Set<UUID> decommissioned = decommissioned(allLatest, allSamples, allReports);
+        Map<UUID, DeviceBeats> byDevice = new TreeMap<>();
+        allLatest.stream().filter(beat -> !decommissioned.contains(beat.deviceId())).forEach(beat -> byDevice
+                .computeIfAbsent(beat.deviceId(), id -> new DeviceBeats(id, beat.customerId())).latest = beat);
+        allSamples.stream().filter(beat -> !decommissioned.contains(beat.deviceId()))
+                .filter(beat -> !Long.valueOf(bucket(beat.receivedAt())).equals(lastBucket.get(beat.deviceId())))
+                .forEach(beat -> byDevice.computeIfAbsent(beat.deviceId(), id -> new DeviceBeats(id, beat.customerId()))
+                        .samples.add(beat));
+        List<DeviceBeats> beats = List.copyOf(byDevice.values());
         List<ContainerReport> reports = allReports.stream()
                 .filter(report -> !decommissioned.contains(report.deviceId())).toList();
-        Set<UUID> history = beats.stream()
-                .filter(beat -> !Long.valueOf(bucket(beat.receivedAt())).equals(lastBucket.get(beat.deviceId())))
-                .map(Heartbeat::deviceId).collect(Collectors.toSet());
-        beats.stream().filter(beat -> history.contains(beat.deviceId()))
+        beats.stream().flatMap(device -> device.samples.stream())
                 .map(beat -> Instant.ofEpochMilli(bucket(beat.receivedAt()))).distinct().forEach(partitions::ensureFor);
         Written written = transactions.execute(status -> {
-            Isolated.Outcome<Heartbeat> heartbeats = new Isolated.Outcome<>(List.of(), List.of());
+            Isolated.Outcome<DeviceBeats> heartbeats = new Isolated.Outcome<>(List.of(), List.of());
             int eventCount = 0;
             if (!beats.isEmpty()) {
-                Map<UUID, String> current = lock(beats);
-                heartbeats = Isolated.write(status, beats, part -> writeHeartbeats(part, current, history));
+                Map<UUID, String> current = lock(beats.stream().filter(device -> device.latest != null)
+                        .map(device -> device.deviceId).toList());
+                heartbeats = Isolated.write(status, beats, part -> writeHeartbeats(part, current));
                 eventCount = (int) heartbeats.written().stream()
-                        .filter(beat -> !"ONLINE".equals(current.get(beat.deviceId()))).count();
+                        .filter(device -> device.latest != null && !"ONLINE".equals(current.get(device.deviceId)))
+                        .count();
             }
             Isolated.Outcome<ContainerReport> containers = reports.isEmpty()
                     ? new Isolated.Outcome<>(List.of(), List.of())
                     : Isolated.write(status, reports, this::writeContainers);
             return new Written(heartbeats, containers, eventCount);
         });
-        List<Heartbeat> historyWritten = written.heartbeats().written().stream()
-                .filter(beat -> history.contains(beat.deviceId())).toList();
-        historyWritten.forEach(beat -> lastBucket.put(beat.deviceId(), bucket(beat.receivedAt())));
-        statusRows.increment(written.heartbeats().written().size());
-        historyRows.increment(historyWritten.size());
+        long history = 0;
+        long status = 0;
+        for (DeviceBeats device : written.heartbeats().written()) {
+            device.samples.stream().mapToLong(beat -> bucket(beat.receivedAt())).max()
+                    .ifPresent(bucket -> lastBucket.merge(device.deviceId, bucket, Math::max));
+            history += device.samples.size();
+            status += device.latest == null ? 0 : 1;
+        }
+        statusRows.increment(status);
+        historyRows.increment(history);
         events.increment(written.events());
         written.heartbeats().refused().forEach(refused -> rejections.dropped("heartbeat",
-                subject(refused.row().deviceId(), refused.row().customerId()), refused));
+                subject(refused.row().deviceId, refused.row().customerId), refused));
         written.containers().refused().forEach(refused -> rejections.dropped("container_report",
                 subject(refused.row().deviceId(), refused.row().customerId()), refused));
     }
 
+    /** One device's part of a flush: its status (if it is in this flush) and its history samples. */
+    private static final class DeviceBeats {
+
+        final UUID deviceId;
+        final UUID customerId;
+        Heartbeat latest;
+        final List<Heartbeat> samples = new ArrayList<>();
+
+        DeviceBeats(UUID deviceId, UUID customerId) {
+            this.deviceId = deviceId;
+            this.customerId = customerId;
+        }
+    }
+
     /** What one flush's transaction wrote and refused. */
-    private record Written(Isolated.Outcome<Heartbeat> heartbeats, Isolated.Outcome<ContainerReport> containers,
+    private record Written(Isolated.Outcome<DeviceBeats> heartbeats, Isolated.Outcome<ContainerReport> containers,
             int events) {
     }
 
@@ -180,9 +217,10 @@ class ReportWriter {
         return "device " + device + " (customer " + customer + ")";
     }
 
-    /** One batch of heartbeats: connectivity events of those that come (back) online, status, history. */
-    private void writeHeartbeats(List<Heartbeat> part, Map<UUID, String> current, Set<UUID> history) {
-        List<Heartbeat> cameOnline = part.stream().filter(beat -> !"ONLINE".equals(current.get(beat.deviceId())))
+    /** One batch of devices: connectivity events of those that come (back) online, status, history. */
+    private void writeHeartbeats(List<DeviceBeats> part, Map<UUID, String> current) {
+        List<Heartbeat> statuses = part.stream().map(device -> device.latest).filter(beat -> beat != null).toList();
+        List<Heartbeat> cameOnline = statuses.stream().filter(beat -> !"ONLINE".equals(current.get(beat.deviceId())))
                 .toList();
         jdbc.batchUpdate(INSERT_EVENT, cameOnline, cameOnline.size(), (ps, beat) -> {
             ps.setObject(1, beat.deviceId());
@@ -190,9 +228,9 @@ class ReportWriter {
             ps.setString(3, current.get(beat.deviceId()));
             ps.setObject(4, timestamp(beat.receivedAt()));
         });
-        jdbc.batchUpdate(UPSERT_STATUS, part, part.size(), ReportWriter::setStatus);
-        List<Heartbeat> partHistory = part.stream().filter(beat -> history.contains(beat.deviceId())).toList();
-        jdbc.batchUpdate(INSERT_HISTORY, partHistory, partHistory.size(), this::setHistory);
+        jdbc.batchUpdate(UPSERT_STATUS, statuses, statuses.size(), ReportWriter::setStatus);
+        List<Heartbeat> history = part.stream().flatMap(device -> device.samples.stream()).toList();
+        jdbc.batchUpdate(INSERT_HISTORY, history, history.size(), this::setHistory);
     }
 
     /** One batch of container reports: each replaces what its device reported before. */
@@ -212,9 +250,10 @@ class ReportWriter {
      * Read before the transaction: a device decommissioned between this read and the upsert comes
      * back as a status row, which the next alert evaluation deletes again (AlertService#evaluate).
      */
-    private Set<UUID> decommissioned(List<Heartbeat> beats, List<ContainerReport> reports) {
-        List<UUID> ids = new ArrayList<>(beats.size() + reports.size());
+    private Set<UUID> decommissioned(List<Heartbeat> beats, List<Heartbeat> samples, List<ContainerReport> reports) {
+        Set<UUID> ids = new HashSet<>();
         beats.forEach(beat -> ids.add(beat.deviceId()));
+        samples.forEach(beat -> ids.add(beat.deviceId()));
         reports.forEach(report -> ids.add(report.deviceId()));
         if (ids.isEmpty()) {
             return Set.of();
@@ -226,15 +265,18 @@ class ReportWriter {
         return found;
     }
 
-    private Map<UUID, String> lock(List<Heartbeat> beats) {
+    private Map<UUID, String> lock(List<UUID> devices) {
         Map<UUID, String> current = new HashMap<>();
+        if (devices.isEmpty()) {
+            return current;
+        }
         jdbc.query(LOCK, row -> {
             current.put(row.getObject(1, UUID.class), row.getString(2));
-        }, array(beats.stream().map(Heartbeat::deviceId).toList()));
+        }, array(devices));
         return current;
     }
 
-    private static String array(List<UUID> ids) {
+    private static String array(Collection<UUID> ids) {
         return ids.stream().map(UUID::toString).collect(Collectors.joining(",", "{", "}"));
     }
 

@@ -5,7 +5,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import javax.sql.DataSource;
 
@@ -21,7 +23,8 @@ import org.springframework.stereotype.Component;
  * One {@code LISTEN} connection per replica: every committed {@code live_event} (of any replica)
  * is announced by {@code pg_notify} with its id; this thread loads the announced rows in one query
  * and hands them to the local {@link LiveEventHub}. If the connection drops, it reconnects and
- * first delivers what was stored meanwhile (ids above the highest it had seen, within the window).
+ * first delivers what was stored meanwhile (ids above the highest it had seen, within the window),
+ * and not a second time when a notification sent meanwhile announces one of them too.
  * The connection is borrowed from the pool for the lifetime of the replica.
  */
 @Component
@@ -29,6 +32,8 @@ class LiveEventListener implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(LiveEventListener.class);
     private static final int POLL_MILLIS = 500;
+    /** How long after a replay its events may still be announced by notifications sent meanwhile. */
+    private static final Duration REPLAY_OVERLAP = Duration.ofSeconds(10);
 
     private final DataSource dataSource;
     private final LiveEventRepository events;
@@ -86,12 +91,23 @@ class LiveEventListener implements SmartLifecycle {
                     statement.execute("LISTEN " + LiveEventStore.CHANNEL);
                 }
                 listening = true;
+                Set<Long> replayed = new HashSet<>();
+                long replayedUntil = System.nanoTime() + REPLAY_OVERLAP.toNanos();
                 if (reconnect && highestSeen >= 0) {
-                    deliver(events.after(highestSeen, properties.replayWindow(), Visibility.everything(), null,
-                            Integer.MAX_VALUE));
+                    List<LiveEvent> missed = events.after(highestSeen, properties.replayWindow(),
+                            Visibility.everything(), null, Integer.MAX_VALUE);
+                    missed.forEach(event -> replayed.add(event.id()));
+                    deliver(missed);
                 }
                 while (running) {
                     List<Long> ids = ids(pg.getNotifications(POLL_MILLIS));
+                    if (!replayed.isEmpty()) {
+                        // An event committed between LISTEN and the replay's query is in both: once is enough.
+                        ids.removeIf(replayed::contains);
+                        if (System.nanoTime() - replayedUntil > 0) {
+                            replayed.clear();
+                        }
+                    }
                     if (!ids.isEmpty()) {
                         deliver(events.byIds(ids));
                     }
@@ -117,7 +133,7 @@ class LiveEventListener implements SmartLifecycle {
 
     private static List<Long> ids(PGNotification[] notifications) {
         if (notifications == null) {
-            return List.of();
+            return new ArrayList<>();
         }
         List<Long> ids = new ArrayList<>(notifications.length);
         for (PGNotification notification : notifications) {

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.edp.onboarding.ca.PkiProperties;
 import dev.edp.onboarding.pki.CertificateAuthority;
@@ -15,16 +16,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Builds and stores the CRL: after every revocation (inside the revoking transaction), at start if
  * none exists, and when the current one has used half its validity. Rebuilds are serialized across
  * replicas by an advisory lock; the CRL number comes from a sequence, so it only ever grows.
+ * <p>
+ * The CRL is served from memory ({@link #served()}), so E3's fetch every two seconds never waits
+ * for a database connection: when enrollments kept the pool busy, or PostgreSQL was down, E3 could
+ * not refresh its CRL and refused every device. The copy in memory is replaced when this replica's
+ * rebuild commits, and every {@code edp.onboarding.crl.reload-interval} (1 s) each replica asks
+ * the database whether another one published a newer CRL (one indexed row).
  */
 @Component
 public class CrlPublisher {
@@ -41,6 +51,7 @@ public class CrlPublisher {
     private final PkiProperties properties;
     private final TransactionTemplate transactions;
     private final Clock clock;
+    private final AtomicReference<PublishedCrl> served = new AtomicReference<>();
 
     CrlPublisher(JdbcClient jdbc, CertificateStore certificates, CertificateAuthority ca, PkiProperties properties,
             TransactionTemplate transactions, Clock clock) {
@@ -71,9 +82,50 @@ public class CrlPublisher {
                     this_update = excluded.this_update, next_update = excluded.next_update""")
                 .param("number", number).param("der", der).param("thisUpdate", CertificateStore.ts(now))
                 .param("nextUpdate", CertificateStore.ts(nextUpdate)).update();
-        return new PublishedCrl(number, der, now, nextUpdate);
+        PublishedCrl crl = new PublishedCrl(number, der, now, nextUpdate);
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            // Served once it is the database's too: a rolled-back revocation must not be published.
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    offer(crl);
+                }
+            });
+        }
+        return crl;
     }
 
+    /** @return the CRL this replica serves (from memory), empty before the first one was loaded */
+    public Optional<PublishedCrl> served() {
+        return Optional.ofNullable(served.get());
+    }
+
+    /** Keeps the newer of the CRL served and the one offered (numbers only grow). */
+    private void offer(PublishedCrl crl) {
+        served.accumulateAndGet(crl,
+                (held, offered) -> held == null || offered.number() > held.number() ? offered : held);
+    }
+
+    /**
+     * Loads the stored CRL into memory if it is newer than the one served (another replica revoked,
+     * or refreshed the CRL). A database fault leaves the copy served as it is.
+     */
+    @Scheduled(initialDelayString = "${edp.onboarding.crl.reload-interval:1s}",
+            fixedDelayString = "${edp.onboarding.crl.reload-interval:1s}")
+    public void reload() {
+        try {
+            Long stored = jdbc.sql("SELECT crl_number FROM crl WHERE id = 1").query(Long.class).optional().orElse(null);
+            PublishedCrl held = served.get();
+            if (stored != null && (held == null || stored > held.number())) {
+                current().ifPresent(this::offer);
+            }
+        }
+        catch (DataAccessException ex) {
+            log.debug("CRL reload skipped, the database is not available: {}", ex.getMessage());
+        }
+    }
+
+    /** @return the CRL stored in the database (every replica's latest) */
     public Optional<PublishedCrl> current() {
         return jdbc.sql("SELECT crl_number, der, this_update, next_update FROM crl WHERE id = 1")
                 .query((row, i) -> new PublishedCrl(row.getLong(1), row.getBytes(2),
@@ -82,8 +134,14 @@ public class CrlPublisher {
                 .optional();
     }
 
-    /** Publishes a first CRL, and refreshes one that has used half its validity (any replica may). */
+    /** Publishes a first CRL if there is none, and serves the stored one from memory. */
     @EventListener(ApplicationReadyEvent.class)
+    public void publishAtStart() {
+        refreshIfDue();
+        reload();
+    }
+
+    /** Publishes a first CRL, and refreshes one that has used half its validity (any replica may). */
     @Scheduled(initialDelayString = "PT5M", fixedDelayString = "PT5M")
     public void refreshIfDue() {
         Optional<PublishedCrl> current = current();

@@ -30,6 +30,7 @@ import org.springframework.web.bind.annotation.RestController;
  * has one-second resolution, and two revocations within one second publish two CRLs with the same
  * date, so a date-only {@code If-Modified-Since} would be told "not modified" about the second one.
  * When {@code If-None-Match} is present, {@code If-Modified-Since} is ignored (RFC 9110, 13.2.2).
+ * The CRL comes from memory ({@link CrlPublisher#served()}), never waiting for the database.
  */
 @RestController
 @Tag(name = "Device: CRL and CA chain", description = "What anyone may download without credentials")
@@ -73,7 +74,12 @@ class PublicPkiController {
     }
 
     private ResponseEntity<byte[]> crl(HttpServletRequest request, boolean pem) {
-        CrlPublisher.PublishedCrl current = crl.current().orElseGet(crl::rebuild);
+        // From memory: E3 asks every two seconds, and must get its answer when the pool is busy or the
+        // database is down. Only before the first CRL was loaded (the first moments) is the database asked.
+        CrlPublisher.PublishedCrl current = crl.served().orElseGet(() -> {
+            crl.reload();
+            return crl.served().orElseGet(crl::rebuild);
+        });
         byte[] body = pem ? Pem.crl(current.der()).getBytes(StandardCharsets.US_ASCII) : current.der();
         String etag = etag(body);
         long lastModified = current.thisUpdate().toEpochMilli();

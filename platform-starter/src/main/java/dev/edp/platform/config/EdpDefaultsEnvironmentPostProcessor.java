@@ -55,6 +55,7 @@ public class EdpDefaultsEnvironmentPostProcessor implements EnvironmentPostProce
         defaults.put("spring.datasource.url", "${EDP_DB_URL:jdbc:postgresql://localhost:5433/edp}");
         defaults.put("spring.datasource.username", "${EDP_DB_USER:postgres}");
         defaults.put("spring.datasource.password", "${EDP_DB_PASSWORD:}");
+        addDatabaseTimeouts(defaults);
         String schema = environment.getProperty("edp.db.schema");
         if (schema != null && !schema.isBlank()) {
             defaults.put("spring.flyway.schemas", schema);
@@ -90,6 +91,32 @@ public class EdpDefaultsEnvironmentPostProcessor implements EnvironmentPostProce
         }
         environment.getPropertySources().addLast(new MapPropertySource(SOURCE_NAME, defaults));
         environment.getPropertySources().addLast(LongPoll.derivedProperties(environment));
+    }
+
+    /**
+     * Short, explicit timeouts on every connection to PostgreSQL, so that a database fault is a fast
+     * 503 {@code DATABASE_UNAVAILABLE} (starter's problem handling) and never a request that hangs:
+     * <ul>
+     * <li>a connection from the pool within 2 s ({@code connection-timeout}; Hikari's default is 30 s),
+     * a pooled connection checked within 1 s ({@code validation-timeout});</li>
+     * <li>TCP connect 2 s, login 3 s;</li>
+     * <li>a statement ends after 15 s and a lock wait after 5 s on the server ({@code options}); a
+     * statement that needs longer sets {@code SET LOCAL statement_timeout} in its transaction (never
+     * plain {@code SET}: the connection goes back to the pool);</li>
+     * <li>no answer on an open connection for 20 s ({@code socketTimeout}, above the statement
+     * timeout): the server is frozen or the network gone, the connection is dropped.</li>
+     * </ul>
+     * A service overrides any of them under {@code spring.datasource.hikari.*}.
+     */
+    private static void addDatabaseTimeouts(Map<String, Object> defaults) {
+        defaults.put("spring.datasource.hikari.connection-timeout", "2000");
+        defaults.put("spring.datasource.hikari.validation-timeout", "1000");
+        String driver = "spring.datasource.hikari.data-source-properties.";
+        defaults.put(driver + "connectTimeout", "2");
+        defaults.put(driver + "loginTimeout", "3");
+        defaults.put(driver + "socketTimeout", "20");
+        defaults.put(driver + "tcpKeepAlive", "true");
+        defaults.put(driver + "options", "-c statement_timeout=15s -c lock_timeout=5s");
     }
 
     /**
@@ -139,9 +166,13 @@ public class EdpDefaultsEnvironmentPostProcessor implements EnvironmentPostProce
 
     /**
      * portal-gateway and e3-proxy: every route gets a circuit breaker named after the route, whose
-     * fallback answers 503/504 problem+json, and a retry of idempotent requests when the connection
-     * failed or the instance answered 503. The response timeout sits above the devices' 30 s
-     * long-poll and below the circuit breaker's time limit ({@code edp.gateway.time-limit}).
+     * fallback answers 503/504 problem+json, a retry of idempotent requests when the connection
+     * failed or the instance answered 503, and a retry of every other request when no connection
+     * could be made (refused or timed out connecting): nothing was sent, so nothing can happen
+     * twice, and the load balancer's next pick is another instance. That is what sends traffic to
+     * the surviving instance within the moment after one was killed, long before the registry
+     * evicts the dead one. The response timeout sits above the devices' 30 s long-poll and below the
+     * circuit breaker's time limit ({@code edp.gateway.time-limit}).
      */
     private static void addGatewayDefaults(Map<String, Object> defaults) {
         String gateway = "spring.cloud.gateway.server.webflux.";
@@ -160,6 +191,11 @@ public class EdpDefaultsEnvironmentPostProcessor implements EnvironmentPostProce
         defaults.put(gateway + "default-filters[1].args.backoff.maxBackoff", "500ms");
         defaults.put(gateway + "default-filters[1].args.backoff.factor", "2");
         defaults.put(gateway + "default-filters[1].args.backoff.basedOnPreviousValue", "false");
+        defaults.put(gateway + "default-filters[2].name", "Retry");
+        defaults.put(gateway + "default-filters[2].args.retries", "2");
+        defaults.put(gateway + "default-filters[2].args.methods", "POST,PUT,PATCH,DELETE");
+        defaults.put(gateway + "default-filters[2].args.series", "");
+        defaults.put(gateway + "default-filters[2].args.exceptions", "java.net.ConnectException");
     }
 
     private static boolean isPresent(String className) {

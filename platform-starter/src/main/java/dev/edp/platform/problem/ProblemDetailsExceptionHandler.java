@@ -32,8 +32,10 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
  * Turns every exception that reaches Spring MVC into an RFC 9457 problem with an EDP type and
- * code. Validation failures list the offending fields; unexpected exceptions become a generic 500
- * whose body never names a class or repeats an exception message.
+ * code. Validation failures list the offending fields; a database fault (unreachable, frozen,
+ * timed out: {@link DatabaseFailures}) is a 503 {@code DATABASE_UNAVAILABLE} with
+ * {@code Retry-After}; other unexpected exceptions become a generic 500 whose body never names a
+ * class or repeats an exception message.
  */
 @RestControllerAdvice
 public class ProblemDetailsExceptionHandler extends ResponseEntityExceptionHandler {
@@ -155,13 +157,21 @@ public class ProblemDetailsExceptionHandler extends ResponseEntityExceptionHandl
     }
 
     /**
-     * Anything unexpected: logged with its stack trace here, answered without one.
+     * Anything unexpected: logged with its stack trace here, answered without one. A database fault
+     * is not a bug of this service: 503 with {@code Retry-After}, logged in one line.
      * @param ex the exception
      * @param request the request
-     * @return a 500 problem
+     * @return a 503 problem for a database fault, else a 500 problem
      */
     @ExceptionHandler(Exception.class)
     public ResponseEntity<Object> handleUnexpected(Exception ex, WebRequest request) {
+        if (DatabaseFailures.isUnavailable(ex)) {
+            log.warn("Database unavailable on {}: {}", request.getDescription(false), DatabaseFailures.describe(ex));
+            HttpHeaders headers = new HttpHeaders();
+            headers.set(HttpHeaders.RETRY_AFTER, Integer.toString(DatabaseFailures.RETRY_AFTER_SECONDS));
+            return handleExceptionInternal(ex, DatabaseFailures.problem(), headers, HttpStatus.SERVICE_UNAVAILABLE,
+                    request);
+        }
         log.error("Unexpected error on {}", request.getDescription(false), ex);
         ProblemDetail problem = Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", "Internal error",
                 "The request could not be completed. It has been logged.");

@@ -12,6 +12,7 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.boot.webflux.error.ErrorWebExceptionHandler;
 import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -50,6 +51,11 @@ public class ProblemDetailsWebExceptionHandler implements ErrorWebExceptionHandl
             return Mono.error(ex);
         }
         ProblemDetail problem = toProblem(exchange, ex);
+        Object code = problem.getProperties() == null ? null : problem.getProperties().get(Problems.CODE);
+        if (DatabaseFailures.CODE.equals(code)) {
+            exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER,
+                    Integer.toString(DatabaseFailures.RETRY_AFTER_SECONDS));
+        }
         return ServerResponse.status(problem.getStatus())
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .bodyValue(asMap(problem))
@@ -93,6 +99,10 @@ public class ProblemDetailsWebExceptionHandler implements ErrorWebExceptionHandl
         if (hasCause(ex, ConnectException.class)) {
             return Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "SERVICE_UNAVAILABLE", "Service unavailable",
                     "The service behind " + request + " cannot be reached.");
+        }
+        if (DatabaseFailures.isUnavailable(ex)) {
+            log.warn("Database unavailable on {}: {}", request, DatabaseFailures.describe(ex));
+            return DatabaseFailures.problem();
         }
         log.error("Unexpected error on {}", request, ex);
         return Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", "Internal error",

@@ -1,6 +1,8 @@
 package dev.edp.platform.problem;
 
 import java.net.http.HttpResponse;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 
 import com.jayway.jsonpath.JsonPath;
 import jakarta.validation.Valid;
@@ -10,14 +12,24 @@ import dev.edp.test.security.TestJwtIssuer;
 import dev.edp.test.security.WithTestJwtIssuer;
 import dev.edp.test.service.ServiceSmokeChecks;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
+import org.springframework.dao.CannotAcquireLockException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.QueryTimeoutException;
 import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.jdbc.UncategorizedSQLException;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
@@ -94,6 +106,27 @@ class ServletProblemDetailsTests {
         assertThat(response.body()).doesNotContain("secret-internal-message", "IllegalStateException");
     }
 
+    /**
+     * What Spring and the driver throw while PostgreSQL is down, frozen or overloaded: each a 503
+     * problem with Retry-After that names no class and repeats no message, never a 500.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = { "pool-timeout", "no-transaction", "query-timeout", "shutdown", "lock-timeout",
+            "connection-lost", "deadlock", "wrapped" })
+    void databaseFaultIsServiceUnavailableWithRetryAfter(String fault) {
+        HttpResponse<String> response = send("GET", url("/database/" + fault), null, null);
+        assertProblem(response, 503, "DATABASE_UNAVAILABLE");
+        assertThat(response.headers().firstValue("Retry-After")).hasValue("5");
+        assertThat(response.body()).doesNotContain("secret-internal-message", "Exception", "SQLState");
+    }
+
+    @Test
+    void aDataErrorThatIsNotADatabaseFaultStaysAnInternalError() {
+        HttpResponse<String> response = send("GET", url("/database/bad-row"), null, null);
+        assertProblem(response, 500, "INTERNAL_ERROR");
+        assertThat(response.headers().firstValue("Retry-After")).isEmpty();
+    }
+
     @Test
     void errorPathItselfAnswersProblemJson() {
         assertProblem(send("GET", url("/error"), null, null), 404, "NOT_FOUND");
@@ -134,6 +167,30 @@ class ServletProblemDetailsTests {
         @GetMapping("/boom")
         String boom() {
             throw new IllegalStateException("secret-internal-message");
+        }
+
+        @GetMapping("/database/{fault}")
+        String database(@PathVariable String fault) {
+            throw switch (fault) {
+                // Hikari after connection-timeout, as Spring's DataSourceUtils and the transaction manager wrap it.
+                case "pool-timeout" -> new CannotGetJdbcConnectionException("secret-internal-message",
+                        new SQLTransientConnectionException("HikariPool-1 - Connection is not available"));
+                case "no-transaction" -> new CannotCreateTransactionException("secret-internal-message",
+                        new SQLTransientConnectionException("HikariPool-1 - Connection is not available"));
+                case "query-timeout" -> new QueryTimeoutException("secret-internal-message");
+                case "shutdown" -> new UncategorizedSQLException("select", "select 1",
+                        new SQLException("terminating connection due to administrator command", "57P01"));
+                case "lock-timeout" -> new CannotAcquireLockException("secret-internal-message");
+                case "connection-lost" -> new DataAccessResourceFailureException("secret-internal-message",
+                        new SQLException("An I/O error occurred while sending to the backend.", "08006"));
+                case "deadlock" -> new UncategorizedSQLException("update", "update t",
+                        new SQLException("deadlock detected", "40P01"));
+                case "wrapped" -> new IllegalStateException("secret-internal-message",
+                        new SQLException("Connection refused", "08001"));
+                case "bad-row" -> new DataIntegrityViolationException("secret-internal-message",
+                        new SQLException("value too long", "22001"));
+                default -> new IllegalArgumentException(fault);
+            };
         }
     }
 

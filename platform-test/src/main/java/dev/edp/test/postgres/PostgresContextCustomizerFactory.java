@@ -1,6 +1,11 @@
 package dev.edp.test.postgres;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
 import java.util.List;
+
+import dev.edp.test.net.FaultProxy;
 
 import org.springframework.boot.test.util.TestPropertyValues;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -10,38 +15,50 @@ import org.springframework.test.context.ContextCustomizerFactory;
 import org.springframework.test.context.MergedContextConfiguration;
 import org.springframework.test.context.TestContextAnnotationUtils;
 
-/** Registered in {@code spring.factories}; acts on classes annotated {@link WithPostgres}. */
+/**
+ * Registered in {@code spring.factories}; acts on classes annotated {@link WithPostgres}, and puts a
+ * {@link FaultProxy} in between for those also annotated {@link WithPostgresFaults}.
+ */
 class PostgresContextCustomizerFactory implements ContextCustomizerFactory {
 
     @Override
     public ContextCustomizer createContextCustomizer(Class<?> testClass,
             List<ContextConfigurationAttributes> configAttributes) {
         return TestContextAnnotationUtils.hasAnnotation(testClass, WithPostgres.class)
-                ? new PostgresContextCustomizer()
+                ? new PostgresContextCustomizer(TestContextAnnotationUtils.hasAnnotation(testClass,
+                        WithPostgresFaults.class))
                 : null;
     }
 
-    /** All instances are equal, so contexts that differ in nothing else are still cached and shared. */
-    static final class PostgresContextCustomizer implements ContextCustomizer {
+    /**
+     * Instances with the same proxying are equal, so contexts that differ in nothing else are still
+     * cached and shared.
+     * @param proxied whether the database is reached through a {@link FaultProxy} bean
+     */
+    record PostgresContextCustomizer(boolean proxied) implements ContextCustomizer {
 
         @Override
         public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration config) {
             TestPostgres.Database database = TestPostgres.get().createDatabase();
+            String url = database.url();
+            if (proxied) {
+                URI server = URI.create(url.substring("jdbc:".length()));
+                FaultProxy proxy;
+                try {
+                    proxy = FaultProxy.start(server.getHost(), server.getPort());
+                }
+                catch (IOException ex) {
+                    throw new UncheckedIOException(ex);
+                }
+                // Left open when the context closes: the pool and buffers still write on their way down.
+                context.getBeanFactory().registerSingleton("postgresFaultProxy", proxy);
+                url = proxy.jdbcUrl(url);
+            }
             TestPropertyValues.of(
-                    "spring.datasource.url=" + database.url(),
+                    "spring.datasource.url=" + url,
                     "spring.datasource.username=" + database.user(),
                     "spring.datasource.password=" + database.password())
                     .applyTo(context);
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof PostgresContextCustomizer;
-        }
-
-        @Override
-        public int hashCode() {
-            return PostgresContextCustomizer.class.hashCode();
         }
     }
 }

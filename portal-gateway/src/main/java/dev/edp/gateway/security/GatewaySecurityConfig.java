@@ -18,6 +18,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.oauth2.client.oidc.userinfo.OidcReactiveOAuth2UserService;
 import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserRequest;
@@ -86,6 +87,7 @@ class GatewaySecurityConfig {
         var logoutSuccess = new OidcClientInitiatedServerLogoutSuccessHandler(registrations);
         logoutSuccess.setPostLogoutRedirectUri("{baseUrl}/");
 
+        var loginFailure = new LoginFailureHandler();
         var csrfTokens = CookieServerCsrfTokenRepository.withHttpOnlyFalse();
         csrfTokens.setCookieCustomizer(cookie -> cookie.sameSite("Lax"));
 
@@ -104,7 +106,9 @@ class GatewaySecurityConfig {
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN)))
                 .oauth2Login(login -> login
                         .authorizationRequestResolver(authorizationRequests)
-                        .authorizedClientRepository(authorizedClients))
+                        .authorizedClientRepository(authorizedClients)
+                        .authenticationFailureHandler(loginFailure))
+                .addFilterBefore(loginFailure, SecurityWebFiltersOrder.AUTHENTICATION)
                 .oauth2ResourceServer(resourceServer -> resourceServer
                         .jwt(jwt -> jwt.jwtAuthenticationConverter(
                                 new ReactiveJwtAuthenticationConverterAdapter(new KeycloakJwtAuthenticationConverter())))
