@@ -49,17 +49,15 @@ final class NginxReference implements AutoCloseable {
      * @param serverCertificatePem nginx's server certificate chain (PEM)
      * @param serverKeyPem its key (PEM, PKCS#8)
      * @param clientCaPem the platform CA chain devices are verified against
-     * @param crlPem the platform's CRL (PEM)
      * @param workers nginx worker processes
      */
-    void start(String serverCertificatePem, String serverKeyPem, String clientCaPem, String crlPem, int workers)
+    void start(String serverCertificatePem, String serverKeyPem, String clientCaPem, int workers)
             throws IOException, InterruptedException {
         Files.createDirectories(dir.resolve("logs"));
         Files.createDirectories(dir.resolve("tmp"));
         Files.writeString(dir.resolve("server.crt"), serverCertificatePem);
         Files.writeString(dir.resolve("server.key"), serverKeyPem);
         Files.writeString(dir.resolve("client-ca.pem"), clientCaPem);
-        Files.writeString(dir.resolve("crl.pem"), crlPem);
         Files.writeString(dir.resolve("nginx.conf"), configuration(workers));
         process = new ProcessBuilder(binary().toString(), "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString(),
                 "-e", dir.resolve("logs/error.log").toString())
@@ -104,7 +102,6 @@ final class NginxReference implements AutoCloseable {
                     ssl_client_certificate %s/client-ca.pem;
                     ssl_verify_client on;
                     ssl_verify_depth 3;
-                    ssl_crl %s/crl.pem;
                     location / {
                       proxy_pass http://noop;
                       proxy_http_version 1.1;
@@ -114,7 +111,7 @@ final class NginxReference implements AutoCloseable {
                     }
                   }
                 }
-                """.formatted(workers, dir, dir, dir, dir, dir, dir, dir, noopPort, noopPort, tlsPort, dir, dir, dir, dir);
+                """.formatted(workers, dir, dir, dir, dir, dir, dir, dir, noopPort, noopPort, tlsPort, dir, dir, dir);
     }
 
     int tlsPort() {

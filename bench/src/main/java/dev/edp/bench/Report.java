@@ -68,8 +68,8 @@ final class Report {
 
     private void row(String name, Stats.Result result, Stats.Result reference, String ratioText) {
         String ratio = reference == null ? ratioText
-                : String.format(Locale.ROOT, "%.2f %s", result.perSecond() / Math.max(1e-9, reference.perSecond()),
-                        ratioText);
+                : reference.succeeded() == 0 ? "n/a (the reference failed)"
+                : String.format(Locale.ROOT, "%.2f %s", result.perSecond() / reference.perSecond(), ratioText);
         rows.append(String.format(Locale.ROOT, "| %s | %.0f/s | %s | %.2f | %.2f | %s |%n", name, result.perSecond(), ratio,
                 result.p50Millis(), result.p99Millis(), result.outcomesText()));
     }
