@@ -43,7 +43,7 @@ import { HeartbeatChart } from './heartbeat-chart';
             <h1 data-testid="device-name">{{ d.name }}</h1>
             <app-status [value]="d.connectivity" data-testid="device-connectivity" />
             <app-status [value]="d.lifecycle" />
-            <app-status [value]="d.environment" />
+            <app-status [value]="d.environment" data-testid="device-environment" />
           </div>
           @if (canOperate()) {
             <div class="actions">
