@@ -77,6 +77,37 @@ test.describe.serial('operator portal', () => {
     await second.context.close();
   });
 
+  test('moving the device down out of STAGING is a request that a second customer admin approves (four eyes)', async ({ browser }) => {
+    const admin = await login(browser, 'adminA');
+    await admin.page.goto(`/devices/${deviceId}`);
+    await expect(admin.page.getByTestId('device-environment')).toHaveText('Staging');
+    await admin.page.getByTestId('environment-select').focus();
+    await admin.page.keyboard.press('Enter');
+    await admin.page.getByRole('option', { name: 'Testing' }).click();
+    // Going down is not a direct change: the button asks for approval and the page says why.
+    await expect(admin.page.getByTestId('move')).toHaveText(/Request move/);
+    await expect(admin.page.getByTestId('move-hint')).toContainText('needs a second person');
+    await admin.page.getByTestId('move').click();
+    await expect(admin.page.getByTestId('pending-move')).toContainText('Move to Testing requested by');
+    await expect(admin.page.getByTestId('device-environment')).toHaveText('Staging');
+    // The requester's own approve button in the inbox is off and says why.
+    await admin.page.goto('/releases');
+    const own = admin.page.getByTestId(`move-${deviceId}`);
+    await expect(own).toContainText(deviceName);
+    await expect(own.getByRole('button', { name: 'Approve' })).toBeDisabled();
+    await expect(own).toContainText('another customer admin must approve it');
+    await admin.context.close();
+
+    const second = await login(browser, 'adminA2');
+    await second.page.goto('/releases');
+    await second.page.getByTestId(`move-${deviceId}`).getByTestId('approve').click();
+    await expect(second.page.getByTestId(`move-${deviceId}`)).toHaveCount(0);
+    await second.page.goto(`/devices/${deviceId}`);
+    await expect(second.page.getByTestId('device-environment')).toHaveText('Testing');
+    await expect(second.page.getByTestId('pending-move')).toHaveCount(0);
+    await second.context.close();
+  });
+
   test('the device falls silent: an alert appears live and an operator acknowledges it', async ({ browser }) => {
     const { context, page } = await login(browser, 'operatorA');
     await page.goto('/alerts');
@@ -122,6 +153,23 @@ test.describe.serial('operator portal', () => {
     await expect(page.getByRole('alert')).toContainText('not found');
     const direct = await page.request.get(`/api/devices/v1/devices/${deviceId}`);
     expect(direct.status()).toBe(404);
+    await context.close();
+  });
+
+  test('the menu\'s API link opens Swagger UI, which works under the portal\'s Content Security Policy', async ({ browser }) => {
+    const { context, page } = await login(browser, 'operatorA');
+    const refused: string[] = [];
+    context.on('console', message => /Content Security Policy|Refused to/i.test(message.text()) && refused.push(message.text()));
+    context.on('weberror', error => refused.push(String(error.error())));
+    if ((page.viewportSize()?.width ?? 0) < 1000) {
+      await page.getByRole('button', { name: 'Open navigation' }).click();
+    }
+    const [docs] = await Promise.all([context.waitForEvent('page'), page.getByTestId('api-docs').click()]);
+    await docs.waitForLoadState();
+    expect(new URL(docs.url()).pathname).toMatch(/^\/(swagger-ui|webjars\/swagger-ui)/);
+    await expect(docs.locator('.swagger-ui .info .title')).toBeVisible({ timeout: 60_000 });
+    await expect(docs.locator('.opblock').first()).toBeVisible({ timeout: 60_000 });
+    expect(refused, 'nothing refused by the CSP').toEqual([]);
     await context.close();
   });
 

@@ -77,12 +77,16 @@ export class BytesPipe implements PipeTransform {
   }
 }
 
+/** PENDING_ONBOARDING → "Pending onboarding" (enum values shown to people). */
+export function formatLabel(value: string | null | undefined): string {
+  if (!value) return '—';
+  const text = value.replace(/_/g, ' ').toLowerCase();
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 @Pipe({ name: 'label' })
 export class LabelPipe implements PipeTransform {
-  /** PENDING_ONBOARDING → "Pending onboarding" (enum values shown to people). */
   transform(value: string | null | undefined): string {
-    if (!value) return '—';
-    const text = value.replace(/_/g, ' ').toLowerCase();
-    return text.charAt(0).toUpperCase() + text.slice(1);
+    return formatLabel(value);
   }
 }

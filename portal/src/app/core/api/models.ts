@@ -10,6 +10,14 @@ export const ENVIRONMENTS: Environment[] = ['TESTING', 'STAGING', 'PRODUCTION'];
 export const LIFECYCLES: Lifecycle[] = ['PENDING_ONBOARDING', 'ACTIVE', 'DECOMMISSIONED'];
 export const CONNECTIVITIES: Connectivity[] = ['ONLINE', 'OFFLINE', 'UNKNOWN'];
 
+/**
+ * Whether moving a device from one environment to another goes down (PRODUCTION → STAGING/TESTING,
+ * STAGING → TESTING): such a move is a four-eyes request (POST /moves), never a direct change.
+ */
+export function isDownward(from: Environment, to: Environment): boolean {
+  return ENVIRONMENTS.indexOf(to) < ENVIRONMENTS.indexOf(from);
+}
+
 export interface Me {
   subject: string; username: string; name?: string | null; email?: string | null; roles: string[];
   customerId?: string | null; platformAdmin: boolean; authenticatedBy: string;
@@ -74,6 +82,13 @@ export interface Promotion {
   id: string; customerId: string; targetEnvironment: Environment; basisEnvironment: Environment; basisRevision: number;
   releaseId: string; rollback: boolean; status: 'REQUESTED' | 'APPROVED' | 'REJECTED' | string; requestedBy: string;
   requestedAt: string; decidedBy?: string | null; decidedAt?: string | null; reason?: string | null;
+}
+
+/** A four-eyes request to move a device down out of STAGING or PRODUCTION (device-management's /moves). */
+export interface DeviceMove {
+  id: string; customerId: string; deviceId: string; fromEnvironment: Environment; targetEnvironment: Environment;
+  basisVersion: number; status: 'REQUESTED' | 'APPROVED' | 'REJECTED' | string; requestedBy: string; requestedAt: string;
+  decidedBy?: string | null; decidedAt?: string | null; reason?: string | null;
 }
 
 export interface OnboardingToken {

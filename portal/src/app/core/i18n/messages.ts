@@ -13,7 +13,8 @@ export const T = {
   },
   nav: {
     fleet: 'Fleet', devices: 'Devices', onboarding: 'Onboarding', releases: 'Releases', alerts: 'Alerts', machines: 'Machines',
-    users: 'Users', customers: 'Customers', health: 'Service health',
+    users: 'Users', customers: 'Customers', health: 'Service health', api: 'API',
+    apiHint: 'API reference (Swagger UI), opens in a new tab',
   },
   shell: {
     skip: 'Skip to content', menu: 'Open navigation', home: 'EDP home', account: 'Account', logout: 'Sign out',
@@ -56,6 +57,16 @@ export const T = {
     overrideSet: 'Release override set.', overrideCleared: 'The device follows its environment again.', machine: 'Machine',
     none: 'none', live: 'Live', notReported: 'not reported', auditNeedsAdmin: 'The audit trail is visible to customer admins.',
     chooseRelease: 'Release', cpuLoad: 'CPU %', memoryUsed: 'Memory %', diskUsed: 'Container disk %',
+    requestMove: 'Request move',
+    moveNeedsApproval: (from: string, to: string) => `Moving down from ${from} to ${to} needs a second person (four eyes): `
+      + `a customer admin other than you approves the request under Releases → Approvals. Until then the device stays in ${from}.`,
+    moveRequested: (to: string) => `Move to ${to} requested; another customer admin approves it.`,
+    pendingMove: (to: string, who: string) => `Move to ${to} requested by ${who}; waiting for another customer admin's approval.`,
+    openApprovals: 'Open approvals',
+    notApprovedFor: (env: string) => `not approved for ${env}`,
+    releaseNotApproved: (release: string, env: string) => `${release} is not approved for ${env}. A ${env} device only runs a `
+      + `release a second person approved for ${env} (a promotion or rollback there, or its current pin): promote the release first.`,
+    moveApprovalRequired: (from: string) => `Moving down out of ${from} needs another customer admin's approval: request the move.`,
   },
   onboarding: {
     title: 'Onboarding tokens', create: 'Create token', deviceName: 'Device name', machine: 'Machine', lifetime: 'Lifetime',
@@ -68,7 +79,7 @@ export const T = {
     title: 'Releases', environments: 'Environments', pinned: 'Pinned release', revision: 'Revision', noPin: 'Nothing pinned',
     pinTesting: 'Pin to TESTING', pin: 'Pin', pinned_: (name: string) => `${name} pinned to TESTING.`, requestPromotion: 'Request promotion',
     promoteTo: (env: string) => `Promote to ${env}`, requested: 'Promotion requested; a customer admin other than you approves it.',
-    approvals: 'Approvals', noApprovals: 'No promotion waits for approval.', approve: 'Approve', reject: 'Reject',
+    approvals: 'Approvals', noApprovals: 'Nothing waits for approval.', approve: 'Approve', reject: 'Reject',
     approved: 'Promotion approved; devices follow.', rejected: 'Promotion rejected.', rejectTitle: 'Reject promotion',
     rejectReason: 'Reason (optional)', ownRequest: 'You requested this; another customer admin must approve it (four eyes).',
     needsAdmin: 'Approving needs the role "customer-admin".', history: 'Promotion history', requestedBy: 'Requested by',
@@ -80,6 +91,8 @@ export const T = {
     application: 'Application', noApplications: 'No applications yet.', noReleases: 'No releases yet.', isRollback: 'rollback',
     releaseCreated: 'Release created.', applicationCreated: 'Application created.', basis: 'Based on',
     nothingToPromote: (env: string) => `Nothing pinned to ${env} yet.`,
+    moveOf: 'Move device', moveApproved: 'Move approved; the device is in its new environment.', moveRejected: 'Move rejected.',
+    rejectMoveTitle: 'Reject move', ownMove: 'You requested this move; another customer admin must approve it (four eyes).',
   },
   alerts: {
     title: 'Alerts', tabAlerts: 'Alerts', tabRules: 'Rules', tabChannels: 'Notification channels', state: 'State', open: 'Open',

@@ -64,6 +64,12 @@ interface NavItem { path: string; label: string; icon: string; role: Role; }
               <span matListItemTitle>{{ item.label }}</span>
             </a>
           }
+          <!-- Not a route of the app: the gateway's Swagger UI, in its own tab so the portal stays where it was. -->
+          <a mat-list-item href="/swagger-ui.html" target="_blank" rel="noopener" data-testid="api-docs" [attr.aria-label]="t.nav.apiHint"
+             (click)="wide() || nav.close()">
+            <mat-icon matListItemIcon svgIcon="code" aria-hidden="true" />
+            <span matListItemTitle>{{ t.nav.api }} <mat-icon svgIcon="open_in_new" class="external" aria-hidden="true" /></span>
+          </a>
         </mat-nav-list>
       </mat-sidenav>
       <mat-sidenav-content>
@@ -82,6 +88,7 @@ interface NavItem { path: string; label: string; icon: string; role: Role; }
     .live { display: inline-flex; align-items: center; gap: 6px; font: var(--mat-sys-label-medium); color: var(--mat-sys-on-surface-variant); }
     .live .dot { width: 10px; height: 10px; border-radius: 50%; background: var(--mat-sys-outline); }
     .live.on .dot { background: #1e8e3e; }
+    .external { width: 16px; height: 16px; vertical-align: text-bottom; }
     .who { display: flex; flex-direction: column; padding: 8px 16px 12px; gap: 2px; }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,

@@ -12,13 +12,15 @@ import { Observable, catchError, debounceTime, of } from 'rxjs';
 
 import { ApiError } from '../../core/api/api-error';
 import {
-  AuditEntry, Certificate, Device, DeviceStatus, ENVIRONMENTS, Environment, HeartbeatPoint, Machine, Pin, Release, ReportedContainers,
+  AuditEntry, Certificate, Device, DeviceMove, DeviceStatus, ENVIRONMENTS, Environment, HeartbeatPoint, Machine, Pin, Promotion, Release,
+  ReportedContainers, isDownward,
 } from '../../core/api/models';
 import { Session } from '../../core/auth/session';
 import { T } from '../../core/i18n/messages';
 import { LiveEvents } from '../../core/live/live-events';
 import { ConfirmDialog, ConfirmData } from '../../shared/confirm-dialog';
-import { AgoPipe, LabelPipe, TimePipe, formatBytes, formatDuration, percentOf } from '../../shared/format';
+import { AgoPipe, LabelPipe, TimePipe, formatBytes, formatDuration, formatLabel, percentOf } from '../../shared/format';
+import { approvedReleases } from '../../shared/four-eyes';
 import { LoadState } from '../../shared/load-state';
 import { Notifier } from '../../shared/notifier';
 import { StatusChip } from '../../shared/status-chip';
@@ -41,7 +43,7 @@ import { HeartbeatChart } from './heartbeat-chart';
             <h1 data-testid="device-name">{{ d.name }}</h1>
             <app-status [value]="d.connectivity" data-testid="device-connectivity" />
             <app-status [value]="d.lifecycle" />
-            <app-status [value]="d.environment" />
+            <app-status [value]="d.environment" data-testid="device-environment" />
           </div>
           @if (canOperate()) {
             <div class="actions">
@@ -89,30 +91,47 @@ import { HeartbeatChart } from './heartbeat-chart';
                 <span class="muted">({{ d.releaseOverride ? t.device.override : t.device.followsEnvironment }})</span></dd>
               <dt>{{ t.device.reported }}</dt><dd data-testid="reported-release">{{ containers()?.releaseId ? releaseName(containers()!.releaseId!) : t.device.notReported }}</dd>
             </dl>
+            @if (pendingMove(); as m) {
+              <p class="notice" data-testid="pending-move">
+                <mat-icon svgIcon="schedule" aria-hidden="true" />
+                <span>{{ t.device.pendingMove(label(m.targetEnvironment), m.requestedBy) }}
+                  <a routerLink="/releases" fragment="approvals">{{ t.device.openApprovals }}</a></span>
+              </p>
+            }
             @if (canOperate()) {
               <div class="inline-form">
                 <mat-form-field>
                   <mat-label>{{ t.device.changeEnvironment }}</mat-label>
-                  <mat-select [(value)]="targetEnvironment" data-testid="environment-select">
+                  <mat-select [value]="targetEnvironment()" (valueChange)="chooseEnvironment($event)" data-testid="environment-select">
                     @for (e of environments; track e) { <mat-option [value]="e">{{ e | label }}</mat-option> }
                   </mat-select>
                 </mat-form-field>
-                <button mat-stroked-button type="button" [disabled]="!targetEnvironment || targetEnvironment === d.environment" (click)="move()" data-testid="move">
-                  <mat-icon svgIcon="swap_horiz" aria-hidden="true" />{{ t.device.move }}</button>
+                <button mat-stroked-button type="button" [disabled]="!targetEnvironment() || targetEnvironment() === d.environment" (click)="move()"
+                        data-testid="move" [attr.aria-describedby]="moveNeedsApproval() ? 'move-hint' : null">
+                  <mat-icon svgIcon="swap_horiz" aria-hidden="true" />{{ moveNeedsApproval() ? t.device.requestMove : t.device.move }}</button>
               </div>
+              @if (moveNeedsApproval()) {
+                <p class="hint" id="move-hint" data-testid="move-hint">{{ t.device.moveNeedsApproval(label(d.environment), label(targetEnvironment())) }}</p>
+              }
               <div class="inline-form">
                 <mat-form-field>
                   <mat-label>{{ t.device.chooseRelease }}</mat-label>
-                  <mat-select [(value)]="overrideRelease">
-                    @for (r of releases(); track r.id) { <mat-option [value]="r.id">{{ r.name }}</mat-option> }
+                  <mat-select [value]="overrideRelease()" (valueChange)="chooseOverride($event)" data-testid="override-select">
+                    @for (r of releases(); track r.id) {
+                      <mat-option [value]="r.id">{{ r.name }}@if (!approvedHere(r.id)) { <span class="muted"> ({{ t.device.notApprovedFor(label(d.environment)) }})</span> }</mat-option>
+                    }
                   </mat-select>
                 </mat-form-field>
-                <button mat-stroked-button type="button" [disabled]="!overrideRelease" (click)="setOverride(overrideRelease)">
+                <button mat-stroked-button type="button" [disabled]="!overrideRelease()" (click)="setOverride(overrideRelease())" data-testid="set-override">
                   <mat-icon svgIcon="push_pin" aria-hidden="true" />{{ t.device.setOverride }}</button>
                 @if (d.releaseOverride) {
-                  <button mat-button type="button" (click)="setOverride(null)">{{ t.device.clearOverride }}</button>
+                  <button mat-button type="button" (click)="setOverride(null)" data-testid="clear-override">{{ t.device.clearOverride }}</button>
                 }
               </div>
+            }
+            @if (releaseError(); as message) {
+              <p class="action-error" role="alert" data-testid="release-error">
+                <mat-icon svgIcon="error" aria-hidden="true" /><span>{{ message }}</span></p>
             }
           </section>
           <section class="card" aria-labelledby="cert-h">
@@ -182,6 +201,12 @@ import { HeartbeatChart } from './heartbeat-chart';
     .gauge-row { display: flex; flex-wrap: wrap; gap: 16px; justify-content: space-around; }
     .inline-form { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; margin-top: 12px; }
     .inline-form mat-form-field { width: 200px; }
+    .hint { margin: 4px 0 0; max-width: 60ch; color: var(--mat-sys-on-surface-variant); font: var(--mat-sys-body-small); }
+    .notice, .action-error { display: flex; gap: 8px; align-items: flex-start; margin: 12px 0 0; padding: 8px 12px; border-radius: 8px; max-width: 60ch; }
+    .notice { background: var(--mat-sys-secondary-container); color: var(--mat-sys-on-secondary-container); }
+    .action-error { background: var(--mat-sys-error-container); color: var(--mat-sys-on-error-container); }
+    .notice mat-icon, .action-error mat-icon { flex: none; }
+    .notice a { color: inherit; }
     .danger { --mat-button-filled-container-color: var(--mat-sys-error); --mat-button-filled-label-text-color: var(--mat-sys-on-error); }
     table { border-collapse: collapse; width: 100%; }
     th, td { text-align: left; padding: 8px 12px; border-bottom: 1px solid var(--mat-sys-outline-variant); }
@@ -213,13 +238,29 @@ export class DeviceDetail {
   protected readonly certificates = signal<Certificate[]>([]);
   protected readonly audit = signal<AuditEntry[]>([]);
   protected readonly machine = signal<Machine | null>(null);
-  protected targetEnvironment: Environment | null = null;
-  protected overrideRelease: string | null = null;
+  protected readonly promotions = signal<Promotion[]>([]);
+  protected readonly moves = signal<DeviceMove[]>([]);
+  protected readonly targetEnvironment = signal<Environment | null>(null);
+  protected readonly overrideRelease = signal<string | null>(null);
+  /** Why the last environment or release change was refused, next to the controls (not only a snackbar). */
+  protected readonly releaseError = signal<string | null>(null);
+  protected readonly label = formatLabel;
 
   protected readonly canOperate = computed(() => this.session.has('operator') && this.device()?.lifecycle !== 'DECOMMISSIONED');
   protected readonly canAudit = computed(() => this.session.has('customer-admin'));
   protected readonly labels = computed(() => Object.entries(this.device()?.labels ?? {}).map(([k, v]) => `${k}:${v}`));
   protected readonly uptime = computed(() => this.status() ? formatDuration(this.status()!.uptimeSeconds) : '—');
+  /** Down out of STAGING or PRODUCTION: a request another customer admin approves, not a direct move. */
+  protected readonly moveNeedsApproval = computed(() => {
+    const d = this.device();
+    const target = this.targetEnvironment();
+    return !!d && !!target && isDownward(d.environment, target);
+  });
+  protected readonly pendingMove = computed(() => this.moves().find(m => m.deviceId === this.id() && m.status === 'REQUESTED') ?? null);
+  private readonly approved = computed(() => {
+    const d = this.device();
+    return d ? approvedReleases(d.environment, this.pins(), this.promotions()) : null;
+  });
   protected readonly desiredRelease = computed(() => {
     const d = this.device();
     if (!d) return null;
@@ -247,7 +288,7 @@ export class DeviceDetail {
       next: v => {
         this.versioned.set(v);
         this.error.set(null);
-        this.targetEnvironment = v.body.environment;
+        this.targetEnvironment.set(v.body.environment);
         this.loadRelated(v.body);
       },
       error: (e: ApiError) => this.error.set(e),
@@ -262,6 +303,8 @@ export class DeviceDetail {
     quiet(this.api.pins(customer), []).subscribe(p => this.pins.set(p));
     quiet(this.api.releases(customer), { items: [] }).subscribe(r => this.releases.set(r.items));
     quiet(this.api.certificates(d.id), []).subscribe(c => this.certificates.set(c));
+    quiet(this.api.promotions(customer), { items: [] }).subscribe(p => this.promotions.set(p.items));
+    quiet(this.api.moves(customer), { items: [] }).subscribe(m => this.moves.set(m.items));
     if (this.canAudit()) {
       quiet(this.api.audit(customer, d.id), { items: [] }).subscribe(a => this.audit.set(a.items));
     }
@@ -285,23 +328,69 @@ export class DeviceDetail {
     return this.releases().find(r => r.id === id)?.name ?? id.substring(0, 8);
   }
 
+  protected chooseEnvironment(environment: Environment): void {
+    this.targetEnvironment.set(environment);
+    this.releaseError.set(null);
+  }
+
+  protected chooseOverride(releaseId: string): void {
+    this.overrideRelease.set(releaseId);
+    this.releaseError.set(null);
+  }
+
+  /** @returns whether an override to this release is allowed where the device is (as far as the page knows; the API decides) */
+  protected approvedHere(releaseId: string): boolean {
+    const approved = this.approved();
+    return approved === null || approved.has(releaseId);
+  }
+
+  /** Up (or across): changes the device at once. Down: requests the move for a second person to approve. */
   protected move(): void {
     const v = this.versioned();
-    if (!v || !this.targetEnvironment) return;
-    const env = this.targetEnvironment;
+    const env = this.targetEnvironment();
+    if (!v || !env) return;
+    this.releaseError.set(null);
+    if (isDownward(v.body.environment, env)) {
+      this.api.requestMove(v.body.id, v.etag, env).subscribe({
+        next: move => { this.moves.update(list => [move, ...list]); this.notify.success(T.device.moveRequested(formatLabel(env))); },
+        error: e => this.refused(e, env),
+      });
+      return;
+    }
     this.api.move(v.body.id, v.etag, env).subscribe({
-      next: moved => { this.versioned.set(moved); this.notify.success(T.device.moved(env)); this.loadRelated(moved.body); },
-      error: e => this.notify.error(e, 'operator'),
+      next: moved => { this.versioned.set(moved); this.notify.success(T.device.moved(formatLabel(env))); this.loadRelated(moved.body); },
+      error: e => this.refused(e, env),
     });
   }
 
   protected setOverride(releaseId: string | null): void {
     const v = this.versioned();
     if (!v) return;
+    this.releaseError.set(null);
     this.api.overrideRelease(v.body.id, v.etag, releaseId).subscribe({
-      next: changed => { this.versioned.set(changed); this.notify.success(releaseId ? T.device.overrideSet : T.device.overrideCleared); },
-      error: e => this.notify.error(e, 'operator'),
+      next: changed => {
+        this.versioned.set(changed);
+        this.overrideRelease.set(null);
+        this.notify.success(releaseId ? T.device.overrideSet : T.device.overrideCleared);
+      },
+      error: e => this.refused(e, v.body.environment, releaseId),
     });
+  }
+
+  /**
+   * The four-eyes refusals are explained next to the controls; anything else goes to the snackbar.
+   * RELEASE_NOT_APPROVED names the release: the override's own, or the one being pinned.
+   */
+  private refused(error: unknown, environment: Environment, releaseId: string | null = null): void {
+    const e = ApiError.of(error);
+    const d = this.device();
+    if (e.code === 'RELEASE_NOT_APPROVED') {
+      this.releaseError.set(T.device.releaseNotApproved(this.releaseName(releaseId ?? d?.releaseOverride ?? null), formatLabel(environment)));
+    } else if (e.code === 'MOVE_APPROVAL_REQUIRED' && d) {
+      this.releaseError.set(T.device.moveApprovalRequired(formatLabel(d.environment)));
+    } else {
+      this.notify.error(e, 'operator');
+    }
   }
 
   protected decommission(): void {

@@ -3,8 +3,8 @@ import { Injectable, inject } from '@angular/core';
 import { Observable, map } from 'rxjs';
 
 import {
-  AuditEntry, Certificate, Connectivity, Device, DeviceStatus, Environment, HeartbeatPoint, Lifecycle, Page, Pin, Release,
-  ReportedContainers, SummaryRow,
+  AuditEntry, Certificate, Connectivity, Device, DeviceMove, DeviceStatus, Environment, HeartbeatPoint, Lifecycle, Page, Pin, Promotion,
+  Release, ReportedContainers, SummaryRow,
 } from '../../core/api/models';
 import { params } from '../../core/api/params';
 
@@ -34,6 +34,27 @@ export class DevicesApi {
   move(id: string, etag: string, environment: Environment): Observable<Versioned<Device>> {
     return this.http.post<Device>(`${DEVICES}/devices/${encodeURIComponent(id)}/environment`, { environment },
       { observe: 'response', headers: { 'If-Match': etag } }).pipe(map(versioned));
+  }
+
+  /**
+   * Asks to move a device down out of STAGING or PRODUCTION; the device changes only when another
+   * customer admin approves. The ETag makes the request fail (412) if the page showed an old device.
+   */
+  requestMove(deviceId: string, etag: string, targetEnvironment: Environment): Observable<DeviceMove> {
+    return this.http.post<DeviceMove>(`${DEVICES}/moves`, { deviceId, targetEnvironment }, { headers: etag ? { 'If-Match': etag } : {} });
+  }
+
+  /** Move requests, newest first (the first page: open requests are few and recent). */
+  moves(customerId: string | null, limit = 200): Observable<Page<DeviceMove>> {
+    return this.http.get<Page<DeviceMove>>(`${DEVICES}/moves`, { params: params({ customerId, limit }) });
+  }
+
+  decideMove(id: string, approve: boolean, reason: string | null): Observable<DeviceMove> {
+    return this.http.post<DeviceMove>(`${DEVICES}/moves/${encodeURIComponent(id)}/${approve ? 'approve' : 'reject'}`, reason ? { reason } : {});
+  }
+
+  promotions(customerId: string | null, limit = 200): Observable<Page<Promotion>> {
+    return this.http.get<Page<Promotion>>(`${DEVICES}/promotions`, { params: params({ customerId, limit }) });
   }
 
   decommission(id: string, etag: string): Observable<Versioned<Device>> {

@@ -8,15 +8,17 @@ import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 import { MatTooltipModule } from '@angular/material/tooltip';
-import { forkJoin } from 'rxjs';
+import { RouterLink } from '@angular/router';
+import { catchError, forkJoin, of } from 'rxjs';
 
 import { ApiError } from '../../core/api/api-error';
-import { Application, ENVIRONMENTS, Environment, Page, Pin, Promotion, Release } from '../../core/api/models';
+import { Application, Device, DeviceMove, ENVIRONMENTS, Environment, Page, Pin, Promotion, Release } from '../../core/api/models';
 import { params } from '../../core/api/params';
 import { Session } from '../../core/auth/session';
 import { T } from '../../core/i18n/messages';
 import { ConfirmDialog } from '../../shared/confirm-dialog';
 import { AgoPipe, TimePipe } from '../../shared/format';
+import { FourEyes, fourEyes } from '../../shared/four-eyes';
 import { LoadState } from '../../shared/load-state';
 import { Notifier } from '../../shared/notifier';
 import { StatusChip } from '../../shared/status-chip';
@@ -25,12 +27,13 @@ const API = '/api/devices/v1';
 
 /**
  * Releases through the environments: the pin of each environment, pinning TESTING, promotion
- * requests, the customer admins' approvals inbox (four eyes: never one's own request), rollback,
- * and the applications and immutable releases they are made of.
+ * requests, the customer admins' approvals inbox (promotions and requests to move a device down out
+ * of STAGING or PRODUCTION; four eyes: never one's own request), rollback, and the applications and
+ * immutable releases they are made of.
  */
 @Component({
   selector: 'app-releases-page',
-  imports: [FormsModule, MatButtonModule, MatIconModule, MatFormFieldModule, MatInputModule, MatSelectModule, MatTooltipModule,
+  imports: [FormsModule, RouterLink, MatButtonModule, MatIconModule, MatFormFieldModule, MatInputModule, MatSelectModule, MatTooltipModule,
     LoadState, StatusChip, TimePipe, AgoPipe],
   template: `
     <section class="page">
@@ -82,9 +85,9 @@ const API = '/api/devices/v1';
           </div>
         </section>
 
-        <section aria-labelledby="appr-h" class="block card">
+        <section aria-labelledby="appr-h" class="block card" id="approvals">
           <h2 id="appr-h">{{ t.releases.approvals }}</h2>
-          @if (waiting().length === 0) { <p class="muted">{{ t.releases.noApprovals }}</p> }
+          @if (waiting().length === 0 && waitingMoves().length === 0) { <p class="muted">{{ t.releases.noApprovals }}</p> }
           <ul class="approvals">
             @for (p of waiting(); track p.id) {
               <li [attr.data-testid]="'approval-' + p.targetEnvironment">
@@ -94,16 +97,42 @@ const API = '/api/devices/v1';
                   <div class="muted">{{ t.releases.requestedBy }} {{ p.requestedBy }} · <time [attr.datetime]="p.requestedAt">{{ p.requestedAt | ago }}</time></div>
                 </div>
                 <div class="decide">
-                  @if (!session.has('customer-admin')) {
-                    <span class="muted">{{ t.releases.needsAdmin }}</span>
-                  } @else if (p.requestedBy === session.me()?.username) {
-                    <button mat-flat-button type="button" disabled [attr.aria-describedby]="'own-' + p.id">{{ t.releases.approve }}</button>
-                    <span class="muted own" [id]="'own-' + p.id">{{ t.releases.ownRequest }}</span>
-                  } @else {
-                    <button mat-flat-button type="button" (click)="decide(p, true)" data-testid="approve">
-                      <mat-icon svgIcon="thumb_up" aria-hidden="true" />{{ t.releases.approve }}</button>
-                    <button mat-stroked-button type="button" (click)="decide(p, false)" data-testid="reject">
-                      <mat-icon svgIcon="thumb_down" aria-hidden="true" />{{ t.releases.reject }}</button>
+                  @switch (fourEyes(p.requestedBy)) {
+                    @case ('needs-admin') { <span class="muted">{{ t.releases.needsAdmin }}</span> }
+                    @case ('own-request') {
+                      <button mat-flat-button type="button" disabled [attr.aria-describedby]="'own-' + p.id">{{ t.releases.approve }}</button>
+                      <span class="muted own" [id]="'own-' + p.id">{{ t.releases.ownRequest }}</span>
+                    }
+                    @default {
+                      <button mat-flat-button type="button" (click)="decide(p, true)" data-testid="approve">
+                        <mat-icon svgIcon="thumb_up" aria-hidden="true" />{{ t.releases.approve }}</button>
+                      <button mat-stroked-button type="button" (click)="decide(p, false)" data-testid="reject">
+                        <mat-icon svgIcon="thumb_down" aria-hidden="true" />{{ t.releases.reject }}</button>
+                    }
+                  }
+                </div>
+              </li>
+            }
+            @for (m of waitingMoves(); track m.id) {
+              <li [attr.data-testid]="'move-' + m.deviceId">
+                <div class="what">
+                  <strong>{{ t.releases.moveOf }} <a [routerLink]="['/devices', m.deviceId]">{{ deviceName(m.deviceId) }}</a></strong>
+                  <app-status [value]="m.fromEnvironment" /> → <app-status [value]="m.targetEnvironment" />
+                  <div class="muted">{{ t.releases.requestedBy }} {{ m.requestedBy }} · <time [attr.datetime]="m.requestedAt">{{ m.requestedAt | ago }}</time></div>
+                </div>
+                <div class="decide">
+                  @switch (fourEyes(m.requestedBy)) {
+                    @case ('needs-admin') { <span class="muted">{{ t.releases.needsAdmin }}</span> }
+                    @case ('own-request') {
+                      <button mat-flat-button type="button" disabled [attr.aria-describedby]="'own-' + m.id">{{ t.releases.approve }}</button>
+                      <span class="muted own" [id]="'own-' + m.id">{{ t.releases.ownMove }}</span>
+                    }
+                    @default {
+                      <button mat-flat-button type="button" (click)="decideMove(m, true)" data-testid="approve">
+                        <mat-icon svgIcon="thumb_up" aria-hidden="true" />{{ t.releases.approve }}</button>
+                      <button mat-stroked-button type="button" (click)="decideMove(m, false)" data-testid="reject">
+                        <mat-icon svgIcon="thumb_down" aria-hidden="true" />{{ t.releases.reject }}</button>
+                    }
                   }
                 </div>
               </li>
@@ -218,11 +247,15 @@ export class ReleasesPage {
   protected readonly releases = signal<Release[]>([]);
   protected readonly applications = signal<Application[]>([]);
   protected readonly promotions = signal<Promotion[]>([]);
+  protected readonly moves = signal<DeviceMove[]>([]);
+  /** Names of the devices with an open move request (the request carries only the id). */
+  private readonly deviceNames = signal<Record<string, string>>({});
   protected readonly loading = signal(false);
   protected readonly loaded = signal(false);
   protected readonly error = signal<ApiError | null>(null);
   protected readonly canOperate = computed(() => this.session.has('operator'));
   protected readonly waiting = computed(() => this.promotions().filter(p => p.status === 'REQUESTED'));
+  protected readonly waitingMoves = computed(() => this.moves().filter(m => m.status === 'REQUESTED'));
   protected toPin: string | null = null;
   protected newApp = { name: '', imageRepository: '', ports: '' };
   protected newRelease: { name: string; containers: { applicationId: string; tag: string }[] } = { name: '', containers: [{ applicationId: '', tag: '' }] };
@@ -242,18 +275,38 @@ export class ReleasesPage {
       releases: this.http.get<Page<Release>>(`${API}/releases`, { params: params({ customerId, limit: 200 }) }),
       applications: this.http.get<Page<Application>>(`${API}/applications`, { params: params({ customerId, limit: 200 }) }),
       promotions: this.http.get<Page<Promotion>>(`${API}/promotions`, { params: params({ customerId, limit: 100 }) }),
+      moves: this.http.get<Page<DeviceMove>>(`${API}/moves`, { params: params({ customerId, limit: 200 }) }),
     }).subscribe({
       next: r => {
         this.pins.set(r.pins);
         this.releases.set(r.releases.items);
         this.applications.set(r.applications.items);
         this.promotions.set(r.promotions.items);
+        this.moves.set(r.moves.items);
+        this.loadDeviceNames();
         this.loaded.set(true);
         this.loading.set(false);
         this.error.set(null);
       },
       error: (e: ApiError) => { this.error.set(e); this.loading.set(false); },
     });
+  }
+
+  private loadDeviceNames(): void {
+    for (const id of new Set(this.waitingMoves().map(m => m.deviceId))) {
+      if (this.deviceNames()[id]) continue;
+      this.http.get<Device>(`${API}/devices/${encodeURIComponent(id)}`).pipe(catchError(() => of(null))).subscribe(d => {
+        if (d) this.deviceNames.update(names => ({ ...names, [id]: d.name }));
+      });
+    }
+  }
+
+  protected deviceName(id: string): string {
+    return this.deviceNames()[id] ?? id.substring(0, 8);
+  }
+
+  protected fourEyes(requestedBy: string): FourEyes {
+    return fourEyes(this.session, requestedBy);
   }
 
   protected pin(env: Environment): Pin | null {
@@ -316,6 +369,24 @@ export class ReleasesPage {
       return;
     }
     this.dialog.open(ConfirmDialog, { data: { title: T.releases.rejectTitle, message: this.releaseName(promotion.releaseId) + ' → ' + promotion.targetEnvironment,
+      confirm: T.releases.reject, reasonLabel: T.releases.rejectReason, danger: true } })
+      .afterClosed().subscribe(result => {
+        if (result === false || result === undefined) return;
+        send(typeof result === 'string' && result.trim() ? result.trim() : null);
+      });
+  }
+
+  protected decideMove(move: DeviceMove, approve: boolean): void {
+    const send = (reason: string | null) => this.http.post<DeviceMove>(`${API}/moves/${encodeURIComponent(move.id)}/${approve ? 'approve' : 'reject'}`,
+      reason ? { reason } : {}).subscribe({
+      next: () => { this.notify.success(approve ? T.releases.moveApproved : T.releases.moveRejected); this.load(); },
+      error: e => { this.notify.error(e, 'customer-admin'); this.load(); },
+    });
+    if (approve) {
+      send(null);
+      return;
+    }
+    this.dialog.open(ConfirmDialog, { data: { title: T.releases.rejectMoveTitle, message: `${this.deviceName(move.deviceId)}: ${move.fromEnvironment} → ${move.targetEnvironment}`,
       confirm: T.releases.reject, reasonLabel: T.releases.rejectReason, danger: true } })
       .afterClosed().subscribe(result => {
         if (result === false || result === undefined) return;

@@ -31,9 +31,13 @@ import org.springframework.web.server.WebFilterChain;
 @Component
 class PortalResources implements WebFilter, Ordered {
 
-    /** Paths the gateway answers itself; never rewritten to the app. */
+    /**
+     * Paths the gateway answers itself; never rewritten to the app. The API documentation's too:
+     * Swagger UI ({@code /swagger-ui.html}, its files under {@code /webjars/}), the documents
+     * ({@code /v3/api-docs/**}, {@code /api/<service>/v3/api-docs}, {@code /openapi/device-api.json}).
+     */
     private static final List<String> RESERVED = List.of("/api/", "/oauth2/", "/login", "/logout", "/actuator",
-            "/fallback", "/error", "/v3/", "/swagger");
+            "/fallback", "/error", "/v3/", "/swagger", "/webjars", "/openapi");
 
     /** Angular's output names: {@code main-ABCDEFGH.js}, {@code chunk-…}, {@code styles-….css}, {@code media/…}. */
     static final Pattern HASHED = Pattern.compile("^/(?:media/)?[A-Za-z0-9_.-]+-[A-Z0-9]{8}\\.(?:js|mjs|css|woff2?|ttf|png|svg|jpg|webp)$");

@@ -118,6 +118,21 @@ class PortalServingIntegrationTests {
         assertThat(post.body()).doesNotContain("<app-root>");
     }
 
+    @Test
+    void apiDocumentationPathsAreNeverAnsweredWithTheApp() {
+        // Paths without a file extension are the ones the fallback would take for pages.
+        for (String path : new String[] { "/swagger-ui.html", "/swagger-ui", "/webjars/swagger-ui",
+                "/webjars/swagger-ui/index.html", "/v3/api-docs", "/v3/api-docs/swagger-config", "/api/devices/v3/api-docs",
+                "/openapi/device-api.json", "/openapi/device-api", "/openapi" }) {
+            HttpResponse<String> response = send("GET", url(path), null, null, operator(), BROWSER);
+            assertThat(response.body()).as(path).doesNotContain("<app-root>");
+        }
+        // Swagger UI itself is served (springdoc sends the browser on to its webjar).
+        HttpResponse<String> ui = send("GET", url("/webjars/swagger-ui/index.html"), null, null, operator(), BROWSER);
+        assertThat(ui.statusCode()).isEqualTo(200);
+        assertThat(ui.body()).contains("swagger-ui-bundle.js");
+    }
+
     /** The real build's entry script, as index.html names it. */
     static String hashedMainScript() throws IOException {
         try (InputStream in = PortalServingIntegrationTests.class.getResourceAsStream("/static/index.html")) {

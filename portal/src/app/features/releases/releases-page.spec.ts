@@ -1,0 +1,80 @@
+import { provideHttpClient, withInterceptors } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { ComponentFixture, TestBed } from '@angular/core/testing';
+import { provideRouter } from '@angular/router';
+
+import { DeviceMove } from '../../core/api/models';
+import { Session } from '../../core/auth/session';
+import { errorInterceptor } from '../../core/interceptors/error.interceptor';
+import { registerIcons } from '../../shared/icon-registry';
+import { ReleasesPage } from './releases-page';
+
+const API = '/api/devices/v1';
+
+function move(id: string, deviceId: string, requestedBy: string, status = 'REQUESTED'): DeviceMove {
+  return { id, customerId: 'c', deviceId, fromEnvironment: 'PRODUCTION', targetEnvironment: 'TESTING', basisVersion: 2, status,
+    requestedBy, requestedAt: new Date().toISOString() };
+}
+
+describe('ReleasesPage approvals inbox', () => {
+  let http: HttpTestingController;
+  let fixture: ComponentFixture<ReleasesPage>;
+
+  beforeEach(() => {
+    TestBed.configureTestingModule({
+      imports: [ReleasesPage],
+      providers: [provideHttpClient(withInterceptors([errorInterceptor])), provideHttpClientTesting(), provideRouter([])],
+    });
+    TestBed.runInInjectionContext(registerIcons);
+    http = TestBed.inject(HttpTestingController);
+  });
+
+  async function open(username: string, roles: string[], moves: DeviceMove[]): Promise<HTMLElement> {
+    TestBed.inject(Session).me.set({ subject: 's-' + username, username, roles, customerId: 'c', platformAdmin: false,
+      authenticatedBy: 'session' });
+    fixture = TestBed.createComponent(ReleasesPage);
+    fixture.detectChanges();
+    await fixture.whenStable();
+    http.expectOne(r => r.url === `${API}/environments`).flush([]);
+    http.expectOne(r => r.url === `${API}/releases`).flush({ items: [] });
+    http.expectOne(r => r.url === `${API}/applications`).flush({ items: [] });
+    http.expectOne(r => r.url === `${API}/promotions`).flush({ items: [] });
+    http.expectOne(r => r.url === `${API}/moves`).flush({ items: moves });
+    // The inbox names the devices of open requests (a decided one is not asked for).
+    for (const request of http.match(r => r.url.startsWith(`${API}/devices/`))) {
+      const id = request.request.url.split('/').pop()!;
+      request.flush({ id, name: 'press-' + id });
+    }
+    fixture.detectChanges();
+    await fixture.whenStable();
+    return fixture.nativeElement as HTMLElement;
+  }
+
+  it('lists open move requests with the device; the requester\'s own approve button is off and says why', async () => {
+    const page = await open('anna', ['customer-admin'], [move('m-1', 'd-1', 'anna'), move('m-2', 'd-2', 'anna', 'APPROVED')]);
+    const item = page.querySelector('[data-testid="move-d-1"]')!;
+    expect(item.textContent).toContain('press-d-1');
+    expect(item.textContent).toContain('Production');
+    const approve = item.querySelector('button') as HTMLButtonElement;
+    expect(approve.disabled).toBe(true);
+    const why = page.querySelector('#' + approve.getAttribute('aria-describedby'));
+    expect(why?.textContent).toContain('You requested this move; another customer admin must approve it (four eyes).');
+    expect(page.querySelector('[data-testid="move-d-2"]')).toBeNull();
+    expect(page.textContent).not.toContain('Nothing waits for approval.');
+  });
+
+  it('lets another customer admin approve a move, which moves the device', async () => {
+    const page = await open('bert', ['customer-admin'], [move('m-1', 'd-1', 'anna')]);
+    (page.querySelector('[data-testid="move-d-1"] [data-testid="approve"]') as HTMLButtonElement).click();
+    const request = http.expectOne(`${API}/moves/m-1/approve`);
+    expect(request.request.method).toBe('POST');
+    expect(request.request.body).toEqual({});
+  });
+
+  it('shows an operator the request but no decision', async () => {
+    const page = await open('otto', ['operator'], [move('m-1', 'd-1', 'anna')]);
+    const item = page.querySelector('[data-testid="move-d-1"]')!;
+    expect(item.querySelector('button')).toBeNull();
+    expect(item.textContent).toContain('Approving needs the role "customer-admin".');
+  });
+});
