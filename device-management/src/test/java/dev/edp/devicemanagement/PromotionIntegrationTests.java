@@ -2,8 +2,10 @@ package dev.edp.devicemanagement;
 
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
+import com.jayway.jsonpath.JsonPath;
 import dev.edp.test.security.TestJwtIssuer;
 import dev.edp.test.service.EdpServiceTest;
 import dev.edp.test.service.ServiceSmokeChecks;
@@ -64,6 +66,24 @@ class PromotionIntegrationTests {
                 {"name":"2026.11.1","containers":[{"applicationId":"%s","digest":"%s"}]}"""
                 .formatted(UUID.fromString((String) read(read, "$.containers[0].applicationId")), DIGEST)), 409,
                 "RELEASE_NAME_TAKEN");
+    }
+
+    @Test
+    void anApplicationAndItsAuditRecordShowItsStampAsPlainMembers() {
+        Api api = new Api(checks);
+        UUID customer = UUID.randomUUID();
+        HttpResponse<String> created = api.post("/applications", operator(customer),
+                "{\"name\":\"stamped\",\"imageRepository\":\"docker.io/library/nginx\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        Map<String, Object> app = read(created, "$");
+        assertThat(app).containsEntry("version", 1).containsEntry("createdBy", "otto")
+                .containsEntry("updatedBy", "otto").containsKeys("createdAt", "updatedAt").doesNotContainKey("stamp");
+        assertThat((Map<String, Object>) read(api.get("/applications/" + app.get("id"), viewer(customer)), "$"))
+                .isEqualTo(app);
+        String audited = jdbc.sql("SELECT after::text FROM audit_event WHERE entity_id = :id")
+                .param("id", app.get("id")).query(String.class).single();
+        assertThat(JsonPath.<Map<String, Object>>read(audited, "$")).containsEntry("version", 1)
+                .containsKeys("createdAt", "createdBy", "updatedAt", "updatedBy").doesNotContainKey("stamp");
     }
 
     @Test

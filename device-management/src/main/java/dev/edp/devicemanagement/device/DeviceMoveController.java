@@ -3,8 +3,11 @@ package dev.edp.devicemanagement.device;
 import java.net.URI;
 import java.util.UUID;
 
+import dev.edp.platform.security.EdpRoles;
+import dev.edp.platform.security.HasRole;
 import dev.edp.platform.security.Tenant;
 import dev.edp.platform.web.KeysetPage;
+import dev.edp.platform.web.ListRequest;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -12,14 +15,12 @@ import jakarta.validation.Valid;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Four-eyes moves of devices out of STAGING or PRODUCTION into a lower environment. */
@@ -36,7 +37,7 @@ class DeviceMoveController {
     }
 
     @PostMapping
-    @PreAuthorize("hasRole('operator')")
+    @HasRole(EdpRoles.OPERATOR)
     @Operation(summary = "Request moving a device down out of STAGING or PRODUCTION (operator); If-Match optional")
     ResponseEntity<DeviceMove> request(Tenant tenant,
             @Parameter(description = "the device's ETag, checked when sent")
@@ -47,22 +48,21 @@ class DeviceMoveController {
     }
 
     @GetMapping
-    @PreAuthorize("hasRole('viewer')")
+    @HasRole(EdpRoles.VIEWER)
     @Operation(summary = "Move requests, newest first, keyset-paged")
-    KeysetPage<DeviceMove> list(Tenant tenant, @RequestParam(required = false) UUID customerId,
-            @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
-        return moves.list(tenant, customerId, limit, cursor);
+    KeysetPage<DeviceMove> list(Tenant tenant, ListRequest list) {
+        return moves.list(tenant, list);
     }
 
     @GetMapping("/{id}")
-    @PreAuthorize("hasRole('viewer')")
+    @HasRole(EdpRoles.VIEWER)
     @Operation(summary = "Read a move request")
     DeviceMove get(Tenant tenant, @PathVariable UUID id) {
         return moves.get(tenant, id);
     }
 
     @PostMapping("/{id}/approve")
-    @PreAuthorize("hasRole('customer-admin')")
+    @HasRole(EdpRoles.CUSTOMER_ADMIN)
     @Operation(summary = "Approve a move (customer-admin, not the requester); moves the device")
     DeviceMove approve(Tenant tenant, @PathVariable UUID id,
             @Valid @RequestBody(required = false) DeviceRequests.Decision decision) {
@@ -70,7 +70,7 @@ class DeviceMoveController {
     }
 
     @PostMapping("/{id}/reject")
-    @PreAuthorize("hasRole('customer-admin')")
+    @HasRole(EdpRoles.CUSTOMER_ADMIN)
     @Operation(summary = "Reject a move (customer-admin, not the requester)")
     DeviceMove reject(Tenant tenant, @PathVariable UUID id,
             @Valid @RequestBody(required = false) DeviceRequests.Decision decision) {

@@ -136,9 +136,7 @@ public class CustomerService {
     private Customer lockForChange(Tenant tenant, UUID id, Long expectedVersion) {
         tenant.requireAccess(id, what(id));
         Customer customer = customers.findForUpdate(id).orElseThrow(() -> NotFound.of(what(id)));
-        if (expectedVersion != null && customer.version() != expectedVersion) {
-            throw Etags.stale();
-        }
+        Etags.requireVersion(customer.version(), expectedVersion);
         return customer;
     }
 

@@ -39,7 +39,8 @@ record MachineRequest(
         @Size(max = 200) String location,
         LocalDate commissioningDate,
         @Size(max = 32) Map<
-                @NotNull @Pattern(regexp = Labels.KEY, message = "label keys must be 1 to 63 letters, digits or . _ / -,"
+                @NotNull @Pattern(regexp = Labels.KEY,
+                        message = "label keys must be 1 to 63 letters, digits or . _ / -,"
                         + " starting and ending with a letter or digit") String,
                 @NotNull @Size(max = 256) @Pattern(regexp = "[^\\p{Cntrl}]*",
                         message = "label values must not contain control characters") String> labels) {

@@ -87,9 +87,7 @@ class MachineService {
     private Machine lockForChange(Tenant tenant, UUID id, long version) {
         Machine machine = machines.findForUpdate(id).orElseThrow(() -> NotFound.of(what(id)));
         tenant.requireAccess(machine.customerId(), what(id));
-        if (machine.version() != version) {
-            throw Etags.stale();
-        }
+        Etags.requireVersion(machine.version(), version);
         customers.requireActive(machine.customerId());
         return machine;
     }

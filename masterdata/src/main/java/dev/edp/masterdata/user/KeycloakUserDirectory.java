@@ -356,7 +356,8 @@ class KeycloakUserDirectory implements UserDirectory {
         }
         catch (RestClientException ex) {
             log.warn("Cannot {}: unexpected answer from Keycloak: {}", action, ex.getMessage());
-            throw MasterdataProblem.IDENTITY_PROVIDER_ERROR.exception("The identity provider gave an unexpected answer.");
+            throw MasterdataProblem.IDENTITY_PROVIDER_ERROR
+                    .exception("The identity provider gave an unexpected answer.");
         }
     }
 

@@ -47,22 +47,9 @@ public class AuditTrail {
      */
     public KeysetPage<AuditEntry> page(UUID customerId, ListRequest list) {
         Keyset<AuditEntry> keyset = list.keyset(ORDER);
-        return keyset.page(new Where().equal("customer_id", customerId)
-                .page("SELECT id, customer_id, actor, action, entity_type, entity_id, at, before, after FROM audit_event",
-                        keyset)
-                .on(jdbc).query(this::map).list());
-    }
-
-    /**
-     * @param customerId only this customer's records, or null for all
-     * @param limit the page size, or null for the default
-     * @param cursor the previous page's cursor, or null
-     * @return the page
-     * @deprecated for the services not yet on {@link ListRequest}; use {@link #page(UUID, ListRequest)}
-     */
-    @Deprecated(forRemoval = true)
-    public KeysetPage<AuditEntry> page(UUID customerId, Integer limit, String cursor) {
-        return page(customerId, ListRequest.of(limit, cursor, null, null));
+        return keyset.page(new Where().equal("customer_id", customerId).page("""
+                SELECT id, customer_id, actor, action, entity_type, entity_id, at, before, after
+                FROM audit_event""", keyset).on(jdbc).query(this::map).list());
     }
 
     private AuditEntry map(ResultSet row, int index) throws SQLException {

@@ -41,6 +41,27 @@ public final class Etags {
         }
     }
 
+    /**
+     * For updates where {@code If-Match} is optional: checked when sent.
+     * @param ifMatch the {@code If-Match} header, or null or blank
+     * @return the version it names, or null when none was sent
+     * @throws EdpException 412 when it names no version
+     */
+    public static Long optionalVersion(String ifMatch) {
+        return ifMatch == null || ifMatch.isBlank() ? null : requiredVersion(ifMatch);
+    }
+
+    /**
+     * @param actual the resource's version now
+     * @param expected the version the caller read, or null when it named none
+     * @throws EdpException 412 {@code STALE_VERSION} when they differ
+     */
+    public static void requireVersion(long actual, Long expected) {
+        if (expected != null && actual != expected) {
+            throw stale();
+        }
+    }
+
     /** @return the problem for an update based on an outdated version */
     public static EdpException stale() {
         return WebProblem.STALE_VERSION

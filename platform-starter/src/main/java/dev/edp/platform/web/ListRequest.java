@@ -15,7 +15,8 @@ import dev.edp.platform.security.Tenant;
  *
  * <pre>
  * &#64;GetMapping
- * KeysetPage&lt;MachineResponse&gt; list(Tenant tenant, &#64;ListParameters(sort = "name (default) or createdAt") ListRequest list, …)
+ * KeysetPage&lt;MachineResponse&gt; list(Tenant tenant,
+ *         &#64;ListParameters(sort = "name (default) or createdAt") ListRequest list, …)
  * </pre>
  *
  * Every list uses one cursor format ({@link Cursor}): the name of the order first, then where the
