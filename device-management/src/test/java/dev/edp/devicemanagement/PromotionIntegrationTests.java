@@ -87,6 +87,35 @@ class PromotionIntegrationTests {
     }
 
     @Test
+    void aPromotionShowsItsApprovalAsPlainMembersInTheApiTheListAndTheAuditTrail() {
+        Api api = new Api(checks);
+        UUID customer = UUID.randomUUID();
+        pinTesting(api, customer, release(api, customer, "approval-app", "approval-r1"));
+        HttpResponse<String> requested = api.post("/promotions", TestJwtIssuer.token("rita", customer, "operator"),
+                "{\"targetEnvironment\":\"STAGING\"}");
+        assertThat(requested.statusCode()).as(requested.body()).isEqualTo(201);
+        Map<String, Object> open = read(requested, "$");
+        assertThat(open).containsEntry("status", "REQUESTED").containsEntry("requestedBy", "rita")
+                .containsKey("requestedAt").doesNotContainKey("approval");
+        assertThat(open.get("decidedBy")).isNull();
+
+        HttpResponse<String> approved = api.post("/promotions/" + open.get("id") + "/approve",
+                customerAdmin(customer), "{\"reason\":\"fine\"}");
+        assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
+        Map<String, Object> decided = read(approved, "$");
+        assertThat(decided).containsEntry("status", "APPROVED").containsEntry("requestedBy", "rita")
+                .containsEntry("decidedBy", "ada").containsEntry("reason", "fine").containsKey("decidedAt")
+                .doesNotContainKey("approval");
+        List<Map<String, Object>> listed = read(api.get("/promotions", viewer(customer)), "$.items");
+        assertThat(listed).containsExactly(decided);
+        String audited = jdbc.sql("""
+                SELECT after::text FROM audit_event WHERE entity_id = :id AND action = 'PROMOTION_APPROVED'
+                """).param("id", open.get("id")).query(String.class).single();
+        assertThat(JsonPath.<Map<String, Object>>read(audited, "$")).containsEntry("status", "APPROVED")
+                .containsEntry("decidedBy", "ada").containsEntry("requestedBy", "rita").doesNotContainKey("approval");
+    }
+
+    @Test
     void invalidImageReferencesAreRefused() {
         Api api = new Api(checks);
         UUID customer = UUID.randomUUID();

@@ -3,11 +3,10 @@ package dev.edp.devicemanagement.device;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.Optional;
 import java.util.UUID;
 
-import dev.edp.devicemanagement.support.ApprovalStatus;
+import dev.edp.devicemanagement.support.Approval;
 import dev.edp.devicemanagement.support.FourEyes;
 import dev.edp.platform.security.Tenant;
 import dev.edp.platform.web.Keyset;
@@ -25,7 +24,7 @@ class DeviceMoveRepository {
 
     /** Newest first. */
     static final KeysetSorts<DeviceMove> ORDER = KeysetSorts.of(DeviceMove::id, "-requestedAt")
-            .timestamp("requestedAt", "requested_at", DeviceMove::requestedAt);
+            .timestamp("requestedAt", "requested_at", move -> move.approval().requestedAt());
 
     private final JdbcClient jdbc;
 
@@ -41,9 +40,9 @@ class DeviceMoveRepository {
                 """)
                 .param("id", move.id()).param("customerId", move.customerId()).param("deviceId", move.deviceId())
                 .param("from", move.fromEnvironment().name()).param("target", move.targetEnvironment().name())
-                .param("basisVersion", move.basisVersion()).param("status", move.status().name())
-                .param("by", move.requestedBy()).param("subject", requestedBySubject)
-                .param("at", KeysetQuery.timestamp(move.requestedAt())).update();
+                .param("basisVersion", move.basisVersion()).param("status", move.approval().status().name())
+                .param("by", move.approval().requestedBy()).param("subject", requestedBySubject)
+                .param("at", KeysetQuery.timestamp(move.approval().requestedAt())).update();
     }
 
     /** A move request, locked, with the subject of its requester. */
@@ -74,13 +73,6 @@ class DeviceMoveRepository {
         return new DeviceMove(row.getObject("id", UUID.class), row.getObject("customer_id", UUID.class),
                 row.getObject("device_id", UUID.class), Environment.valueOf(row.getString("from_environment")),
                 Environment.valueOf(row.getString("target_environment")), row.getLong("basis_version"),
-                ApprovalStatus.valueOf(row.getString("status")), row.getString("requested_by"),
-                instant(row, "requested_at"),
-                row.getString("decided_by"), instant(row, "decided_at"), row.getString("reason"));
-    }
-
-    private static Instant instant(ResultSet row, String column) throws SQLException {
-        OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
+                Approval.read(row));
     }
 }

@@ -86,7 +86,7 @@ class DeviceMoveService {
         var locked = moves.lock(id).orElseThrow(() -> NotFound.of(moveWhat(id)));
         DeviceMove before = locked.move();
         tenant.requireAccess(before.customerId(), moveWhat(id));
-        FourEyes.requireDecidable(tenant, "move", id, locked.requestedBySubject(), before.status(),
+        FourEyes.requireDecidable(tenant, "move", id, locked.requestedBySubject(), before.approval().status(),
                 DeviceManagementProblem.MOVE_DECIDED);
         Instant now = Clocks.now();
         if (approve) {

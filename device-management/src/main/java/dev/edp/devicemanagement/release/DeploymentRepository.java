@@ -10,7 +10,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 import dev.edp.devicemanagement.device.Environment;
-import dev.edp.devicemanagement.support.ApprovalStatus;
+import dev.edp.devicemanagement.support.Approval;
 import dev.edp.devicemanagement.support.DeviceManagementProblem;
 import dev.edp.devicemanagement.support.FourEyes;
 import dev.edp.platform.audit.Stamp;
@@ -42,7 +42,7 @@ class DeploymentRepository {
     /** Newest first. */
     static final KeysetSorts<DeploymentResponses.Promotion> PROMOTION_ORDER = KeysetSorts
             .of(DeploymentResponses.Promotion::id, "-requestedAt")
-            .timestamp("requestedAt", "requested_at", DeploymentResponses.Promotion::requestedAt);
+            .timestamp("requestedAt", "requested_at", promotion -> promotion.approval().requestedAt());
 
     private static final TypeReference<TreeMap<String, String>> MAP = new TypeReference<>() {
     };
@@ -168,8 +168,8 @@ class DeploymentRepository {
                 """)
                 .param("id", p.id()).param("customerId", p.customerId()).param("target", p.targetEnvironment().name())
                 .param("basis", p.basisEnvironment().name()).param("revision", p.basisRevision())
-                .param("releaseId", p.releaseId()).param("rollback", p.rollback()).param("by", p.requestedBy())
-                .param("subject", requestedBySubject).param("at", KeysetQuery.timestamp(p.requestedAt())).update();
+                .param("releaseId", p.releaseId()).param("rollback", p.rollback()).param("by", p.approval().requestedBy())
+                .param("subject", requestedBySubject).param("at", KeysetQuery.timestamp(p.approval().requestedAt())).update();
     }
 
     /** A promotion, locked, with the subject of its requester. */
@@ -225,10 +225,7 @@ class DeploymentRepository {
         return new DeploymentResponses.Promotion(row.getObject("id", UUID.class),
                 row.getObject("customer_id", UUID.class), Environment.valueOf(row.getString("target_environment")),
                 Environment.valueOf(row.getString("basis_environment")), row.getLong("basis_revision"),
-                row.getObject("release_id", UUID.class), row.getBoolean("rollback"),
-                ApprovalStatus.valueOf(row.getString("status")),
-                row.getString("requested_by"), instant(row, "requested_at"), row.getString("decided_by"),
-                instant(row, "decided_at"), row.getString("reason"));
+                row.getObject("release_id", UUID.class), row.getBoolean("rollback"), Approval.read(row));
     }
 
     private static Instant instant(ResultSet row, String column) throws SQLException {

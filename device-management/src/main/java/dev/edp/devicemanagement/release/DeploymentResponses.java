@@ -8,7 +8,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.edp.devicemanagement.device.Environment;
-import dev.edp.devicemanagement.support.ApprovalStatus;
+import dev.edp.devicemanagement.support.Approval;
 import dev.edp.platform.audit.Stamp;
 import tools.jackson.databind.JsonNode;
 
@@ -53,10 +53,11 @@ final class DeploymentResponses {
     /**
      * A promotion request and its outcome. {@code basisEnvironment}/{@code basisRevision}: the pin it
      * was based on (the source's, or the target's for a rollback); approving fails once it changed.
+     * Its {@link Approval} shows as the members {@code status, requestedBy, requestedAt, decidedBy,
+     * decidedAt, reason}.
      */
     record Promotion(UUID id, UUID customerId, Environment targetEnvironment, Environment basisEnvironment,
-            long basisRevision, UUID releaseId, boolean rollback, ApprovalStatus status, String requestedBy,
-            Instant requestedAt, String decidedBy, Instant decidedAt, String reason) {
+            long basisRevision, UUID releaseId, boolean rollback, @JsonUnwrapped Approval approval) {
 
         /**
          * @param source the pin of the environment below the target, whose release is promoted
@@ -65,7 +66,7 @@ final class DeploymentResponses {
          */
         static Promotion of(Pin source, Environment target, String by, Instant at) {
             return new Promotion(UUID.randomUUID(), source.customerId(), target, source.environment(),
-                    source.revision(), source.releaseId(), false, ApprovalStatus.REQUESTED, by, at, null, null, null);
+                    source.revision(), source.releaseId(), false, Approval.requested(by, at));
         }
 
         /**
@@ -76,7 +77,7 @@ final class DeploymentResponses {
         static Promotion rollback(UUID customerId, Environment target, long targetRevision, UUID releaseId,
                 String by, Instant at) {
             return new Promotion(UUID.randomUUID(), customerId, target, target, targetRevision, releaseId, true,
-                    ApprovalStatus.REQUESTED, by, at, null, null, null);
+                    Approval.requested(by, at));
         }
     }
 }

@@ -194,7 +194,7 @@ class DeploymentService {
         var locked = repository.lockPromotion(id).orElseThrow(() -> NotFound.of("Promotion " + id));
         var before = locked.promotion();
         tenant.requireAccess(before.customerId(), "Promotion " + id);
-        FourEyes.requireDecidable(tenant, "promotion", id, locked.requestedBySubject(), before.status(),
+        FourEyes.requireDecidable(tenant, "promotion", id, locked.requestedBySubject(), before.approval().status(),
                 DeviceManagementProblem.PROMOTION_DECIDED);
         Instant now = Clocks.now();
         if (approve) {
