@@ -1,5 +1,10 @@
 package dev.edp.devicemanagement;
 
+import java.util.List;
+import java.util.Map;
+
+import com.jayway.jsonpath.JsonPath;
+
 import dev.edp.test.openapi.DeviceApiDocument;
 import dev.edp.test.openapi.OpenApiChecks;
 import dev.edp.test.service.EdpServiceTest;
@@ -8,6 +13,8 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 @EdpServiceTest
 class DeviceManagementApplicationIntegrationTests {
@@ -36,6 +43,24 @@ class DeviceManagementApplicationIntegrationTests {
     @Test
     void apiRefusesMissingForgedAndExpiredTokens() {
         checks.assertApiRequiresValidToken("/api/devices/v1/anything");
+    }
+
+    @Test
+    void openApiDocumentsTheParametersEveryListTakesAndNoTenantParameter() {
+        String docs = ServiceSmokeChecks.send("GET", checks.baseUrl() + "/v3/api-docs", null, null).body();
+        assertThat(parameters(docs, "/api/devices/v1/devices")).containsExactly("query customerId", "query limit",
+                "query cursor", "query sort", "query environment", "query lifecycle", "query connectivity",
+                "query machineId", "query q", "query label");
+        for (String list : List.of("applications", "releases", "promotions", "moves", "audit")) {
+            assertThat(parameters(docs, "/api/devices/v1/" + list)).as(list)
+                    .containsExactly("query customerId", "query limit", "query cursor");
+        }
+        assertThat(JsonPath.<List<String>>read(docs, "$.paths.*.*.parameters[*].name")).doesNotContain("tenant");
+    }
+
+    private static List<String> parameters(String docs, String path) {
+        List<Map<String, Object>> parameters = JsonPath.read(docs, "$.paths['" + path + "'].get.parameters");
+        return parameters.stream().map(parameter -> parameter.get("in") + " " + parameter.get("name")).toList();
     }
 
     @Test

@@ -2,8 +2,10 @@ package dev.edp.devicemanagement;
 
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
+import com.jayway.jsonpath.JsonPath;
 import dev.edp.test.security.TestJwtIssuer;
 import dev.edp.test.service.EdpServiceTest;
 import dev.edp.test.service.ServiceSmokeChecks;
@@ -64,6 +66,53 @@ class PromotionIntegrationTests {
                 {"name":"2026.11.1","containers":[{"applicationId":"%s","digest":"%s"}]}"""
                 .formatted(UUID.fromString((String) read(read, "$.containers[0].applicationId")), DIGEST)), 409,
                 "RELEASE_NAME_TAKEN");
+    }
+
+    @Test
+    void anApplicationAndItsAuditRecordShowItsStampAsPlainMembers() {
+        Api api = new Api(checks);
+        UUID customer = UUID.randomUUID();
+        HttpResponse<String> created = api.post("/applications", operator(customer),
+                "{\"name\":\"stamped\",\"imageRepository\":\"docker.io/library/nginx\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        Map<String, Object> app = read(created, "$");
+        assertThat(app).containsEntry("version", 1).containsEntry("createdBy", "otto")
+                .containsEntry("updatedBy", "otto").containsKeys("createdAt", "updatedAt").doesNotContainKey("stamp");
+        assertThat((Map<String, Object>) read(api.get("/applications/" + app.get("id"), viewer(customer)), "$"))
+                .isEqualTo(app);
+        String audited = jdbc.sql("SELECT after::text FROM audit_event WHERE entity_id = :id")
+                .param("id", app.get("id")).query(String.class).single();
+        assertThat(JsonPath.<Map<String, Object>>read(audited, "$")).containsEntry("version", 1)
+                .containsKeys("createdAt", "createdBy", "updatedAt", "updatedBy").doesNotContainKey("stamp");
+    }
+
+    @Test
+    void aPromotionShowsItsApprovalAsPlainMembersInTheApiTheListAndTheAuditTrail() {
+        Api api = new Api(checks);
+        UUID customer = UUID.randomUUID();
+        pinTesting(api, customer, release(api, customer, "approval-app", "approval-r1"));
+        HttpResponse<String> requested = api.post("/promotions", TestJwtIssuer.token("rita", customer, "operator"),
+                "{\"targetEnvironment\":\"STAGING\"}");
+        assertThat(requested.statusCode()).as(requested.body()).isEqualTo(201);
+        Map<String, Object> open = read(requested, "$");
+        assertThat(open).containsEntry("status", "REQUESTED").containsEntry("requestedBy", "rita")
+                .containsKey("requestedAt").doesNotContainKey("approval");
+        assertThat(open.get("decidedBy")).isNull();
+
+        HttpResponse<String> approved = api.post("/promotions/" + open.get("id") + "/approve",
+                customerAdmin(customer), "{\"reason\":\"fine\"}");
+        assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
+        Map<String, Object> decided = read(approved, "$");
+        assertThat(decided).containsEntry("status", "APPROVED").containsEntry("requestedBy", "rita")
+                .containsEntry("decidedBy", "ada").containsEntry("reason", "fine").containsKey("decidedAt")
+                .doesNotContainKey("approval");
+        List<Map<String, Object>> listed = read(api.get("/promotions", viewer(customer)), "$.items");
+        assertThat(listed).containsExactly(decided);
+        String audited = jdbc.sql("""
+                SELECT after::text FROM audit_event WHERE entity_id = :id AND action = 'PROMOTION_APPROVED'
+                """).param("id", open.get("id")).query(String.class).single();
+        assertThat(JsonPath.<Map<String, Object>>read(audited, "$")).containsEntry("status", "APPROVED")
+                .containsEntry("decidedBy", "ada").containsEntry("requestedBy", "rita").doesNotContainKey("approval");
     }
 
     @Test

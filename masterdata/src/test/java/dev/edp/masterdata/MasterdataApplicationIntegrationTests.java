@@ -59,6 +59,30 @@ class MasterdataApplicationIntegrationTests {
     }
 
     @Test
+    void openApiDocumentsTheParametersEveryListTakesAndNoTenantParameter() {
+        String docs = ServiceSmokeChecks.send("GET", checks.baseUrl() + "/v3/api-docs", null, null).body();
+        assertThat(parameters(docs, "/api/masterdata/v1/customers"))
+                .containsExactly("query limit", "query cursor", "query sort", "query status", "query q");
+        assertThat(parameters(docs, "/api/masterdata/v1/machines")).containsExactly("query customerId", "query limit",
+                "query cursor", "query sort", "query type", "query site", "query manufacturer", "query serialNumber",
+                "query q", "query label");
+        for (String path : List.of("/api/masterdata/v1/customers/{customerId}/users",
+                "/api/masterdata/v1/customers/{customerId}/audit")) {
+            assertThat(parameters(docs, path)).as(path)
+                    .containsExactly("path customerId", "query limit", "query cursor");
+        }
+        assertThat(JsonPath.<List<String>>read(docs, "$.paths.*.*.parameters[*].name")).doesNotContain("tenant");
+        assertThat(JsonPath.<List<String>>read(docs,
+                "$.paths['/api/masterdata/v1/machines'].get.parameters[?(@.name == 'sort')].description"))
+                .containsExactly("name (default) or createdAt; prefix - for descending");
+    }
+
+    private static List<String> parameters(String docs, String path) {
+        List<Map<String, Object>> parameters = JsonPath.read(docs, "$.paths['" + path + "'].get.parameters");
+        return parameters.stream().map(parameter -> parameter.get("in") + " " + parameter.get("name")).toList();
+    }
+
+    @Test
     void unknownPathIsProblemJson404() {
         checks.assertUnknownPathIsProblem("/api/masterdata/v1/no-such-thing");
     }

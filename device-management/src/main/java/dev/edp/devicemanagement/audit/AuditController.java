@@ -1,17 +1,18 @@
 package dev.edp.devicemanagement.audit;
 
-import java.util.Optional;
 import java.util.UUID;
 
-import dev.edp.platform.security.Tenant;
 import dev.edp.platform.audit.AuditEntry;
 import dev.edp.platform.audit.AuditTrail;
+import dev.edp.platform.security.EdpRoles;
+import dev.edp.platform.security.HasRole;
+import dev.edp.platform.security.Tenant;
 import dev.edp.platform.web.KeysetPage;
+import dev.edp.platform.web.ListRequest;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
-import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -31,18 +32,13 @@ class AuditController {
     }
 
     @GetMapping
-    @PreAuthorize("hasRole('customer-admin')")
+    @HasRole(EdpRoles.CUSTOMER_ADMIN)
     @Transactional(readOnly = true)
     @Operation(summary = "The audit trail, newest first, keyset-paged (customer-admin: own customer; platform-admin:"
             + " any or all)")
-    KeysetPage<AuditEntry> list(Tenant tenant,
-            @Parameter(description = "only this customer's (platform-admin); others always see their own")
-            @RequestParam(required = false) UUID customerId,
-            @Parameter(description = "page size, 1 to 500, default 50") @RequestParam(required = false) Integer limit,
-            @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false) String cursor,
+    KeysetPage<AuditEntry> list(Tenant tenant, ListRequest list,
             @Parameter(description = "only records about this entity, e.g. a device id (the device page's trail)")
             @RequestParam(required = false) UUID entityId) {
-        return audit.page(tenant.listScope(Optional.ofNullable(customerId)).orElse(null),
-                entityId == null ? null : entityId.toString(), limit, cursor);
+        return audit.page(list.scope(tenant), entityId == null ? null : entityId.toString(), list);
     }
 }

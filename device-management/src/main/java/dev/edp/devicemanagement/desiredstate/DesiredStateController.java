@@ -3,9 +3,10 @@ package dev.edp.devicemanagement.desiredstate;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.edp.devicemanagement.support.DeviceManagementProblem;
 import dev.edp.platform.device.DevicePrincipal;
 import dev.edp.platform.device.LongPoll;
-import dev.edp.platform.problem.EdpException;
+import dev.edp.platform.problem.NotFound;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -66,8 +67,7 @@ class DesiredStateController {
                     + "held at most edp.device.long-poll.max-wait (30 s by default)")
             @RequestParam(defaultValue = "0") int wait) {
         if (wait < 0) {
-            throw new EdpException(HttpStatus.BAD_REQUEST, "INVALID_WAIT", "Invalid wait",
-                    "wait must be 0 or more seconds.");
+            throw DeviceManagementProblem.INVALID_WAIT.exception("wait must be 0 or more seconds.");
         }
         long arrived = System.nanoTime();
         long waitMillis = Math.min(wait * 1000L, maxWaitMillis);
@@ -118,8 +118,7 @@ class DesiredStateController {
 
     private DesiredState current(DevicePrincipal device) {
         return states.find(device.deviceId(), device.customerId())
-                .orElseThrow(() -> new EdpException(HttpStatus.NOT_FOUND, "NOT_FOUND", "Not found",
-                        "Device " + device.deviceId() + " is not registered."));
+                .orElseThrow(() -> NotFound.withDetail("Device " + device.deviceId() + " is not registered."));
     }
 
     private static ResponseEntity<DesiredStateResponse> answer(DesiredState state, String ifNoneMatch) {

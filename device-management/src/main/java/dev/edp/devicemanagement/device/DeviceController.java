@@ -4,9 +4,14 @@ import java.net.URI;
 import java.util.List;
 import java.util.UUID;
 
+import dev.edp.platform.security.EdpRoles;
+import dev.edp.platform.security.HasRole;
 import dev.edp.platform.security.Tenant;
 import dev.edp.platform.web.Etags;
 import dev.edp.platform.web.KeysetPage;
+import dev.edp.platform.web.Labels;
+import dev.edp.platform.web.ListParameters;
+import dev.edp.platform.web.ListRequest;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -15,7 +20,6 @@ import jakarta.validation.Valid;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -44,7 +48,7 @@ class DeviceController {
 
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
-    @PreAuthorize("hasRole('operator')")
+    @HasRole(EdpRoles.OPERATOR)
     @Operation(summary = "Register a device as pending onboarding (operator); the server assigns its id."
             + " Onboarding calls this when it creates a token")
     ResponseEntity<DeviceResponse> register(Tenant tenant, @Valid @RequestBody DeviceRequests.Register request) {
@@ -54,15 +58,10 @@ class DeviceController {
     }
 
     @GetMapping
-    @PreAuthorize("hasRole('viewer')")
+    @HasRole(EdpRoles.VIEWER)
     @Operation(summary = "List devices, keyset-paged, filtered and sorted; decommissioned ones only when asked for")
     KeysetPage<DeviceResponse> list(Tenant tenant,
-            @Parameter(description = "only this customer's (platform-admin); others always see their own")
-            @RequestParam(required = false) UUID customerId,
-            @Parameter(description = "page size, 1 to 500, default 50") @RequestParam(required = false) Integer limit,
-            @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false) String cursor,
-            @Parameter(description = "name (default) or createdAt; prefix - for descending")
-            @RequestParam(required = false) String sort,
+            @ListParameters(sort = "name (default) or createdAt; prefix - for descending") ListRequest list,
             @RequestParam(required = false) Environment environment,
             @Parameter(description = "default: every state but DECOMMISSIONED")
             @RequestParam(required = false) Lifecycle lifecycle,
@@ -71,12 +70,12 @@ class DeviceController {
             @Parameter(description = "part of the name, ignoring case") @RequestParam(required = false) String q,
             @Parameter(description = "key:value; repeat for several labels, all must match")
             @RequestParam(required = false) List<String> label) {
-        return devices.list(tenant, customerId, limit, cursor, sort, environment, lifecycle, connectivity, machineId,
-                q, label);
+        return devices.list(tenant, list,
+                new DeviceFilter(environment, lifecycle, connectivity, machineId, q, Labels.filter(label)));
     }
 
     @GetMapping("/{id}")
-    @PreAuthorize("hasRole('viewer')")
+    @HasRole(EdpRoles.VIEWER)
     @Operation(summary = "Read a device (also a decommissioned one)")
     ResponseEntity<DeviceResponse> get(Tenant tenant, @PathVariable UUID id) {
         Device device = devices.get(tenant, id);
@@ -84,7 +83,7 @@ class DeviceController {
     }
 
     @PostMapping("/{id}/environment")
-    @PreAuthorize("hasRole('operator')")
+    @HasRole(EdpRoles.OPERATOR)
     @Operation(summary = "Move a device to the same or a higher environment (operator); needs If-Match."
             + " Down out of STAGING or PRODUCTION: 409 MOVE_APPROVAL_REQUIRED, use /moves")
     ResponseEntity<DeviceResponse> move(Tenant tenant, @PathVariable UUID id,
@@ -95,7 +94,7 @@ class DeviceController {
     }
 
     @PostMapping("/{id}/decommission")
-    @PreAuthorize("hasRole('operator')")
+    @HasRole(EdpRoles.OPERATOR)
     @Operation(summary = "Decommission a device (operator); needs If-Match. It gets no desired state any more")
     ResponseEntity<DeviceResponse> decommission(Tenant tenant, @PathVariable UUID id,
             @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch,
@@ -105,7 +104,7 @@ class DeviceController {
     }
 
     @PutMapping("/{id}/release-override")
-    @PreAuthorize("hasRole('operator')")
+    @HasRole(EdpRoles.OPERATOR)
     @Operation(summary = "Pin this device to a release of its customer instead of its environment's (operator);"
             + " in STAGING or PRODUCTION only a release approved for it; If-Match optional")
     ResponseEntity<DeviceResponse> overrideRelease(Tenant tenant, @PathVariable UUID id,
@@ -116,7 +115,7 @@ class DeviceController {
     }
 
     @DeleteMapping("/{id}/release-override")
-    @PreAuthorize("hasRole('operator')")
+    @HasRole(EdpRoles.OPERATOR)
     @Operation(summary = "Let this device follow its environment's release again (operator); If-Match optional")
     ResponseEntity<DeviceResponse> clearReleaseOverride(Tenant tenant, @PathVariable UUID id,
             @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch) {

@@ -3,8 +3,11 @@ package dev.edp.devicemanagement.device;
 import java.net.URI;
 import java.util.UUID;
 
+import dev.edp.platform.security.EdpRoles;
+import dev.edp.platform.security.HasRole;
 import dev.edp.platform.security.Tenant;
 import dev.edp.platform.web.KeysetPage;
+import dev.edp.platform.web.ListRequest;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -13,7 +16,6 @@ import jakarta.validation.Valid;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -39,7 +41,7 @@ class DeviceMoveController {
 
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
-    @PreAuthorize("hasRole('operator')")
+    @HasRole(EdpRoles.OPERATOR)
     @Operation(summary = "Request moving a device down out of STAGING or PRODUCTION (operator); If-Match optional")
     ResponseEntity<DeviceMove> request(Tenant tenant,
             @Parameter(description = "the device's ETag, checked when sent")
@@ -50,22 +52,21 @@ class DeviceMoveController {
     }
 
     @GetMapping
-    @PreAuthorize("hasRole('viewer')")
+    @HasRole(EdpRoles.VIEWER)
     @Operation(summary = "Move requests, newest first, keyset-paged")
-    KeysetPage<DeviceMove> list(Tenant tenant, @RequestParam(required = false) UUID customerId,
-            @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
-        return moves.list(tenant, customerId, limit, cursor);
+    KeysetPage<DeviceMove> list(Tenant tenant, ListRequest list) {
+        return moves.list(tenant, list);
     }
 
     @GetMapping("/{id}")
-    @PreAuthorize("hasRole('viewer')")
+    @HasRole(EdpRoles.VIEWER)
     @Operation(summary = "Read a move request")
     DeviceMove get(Tenant tenant, @PathVariable UUID id) {
         return moves.get(tenant, id);
     }
 
     @PostMapping("/{id}/approve")
-    @PreAuthorize("hasRole('customer-admin')")
+    @HasRole(EdpRoles.CUSTOMER_ADMIN)
     @Operation(summary = "Approve a move (customer-admin, not the requester); moves the device")
     DeviceMove approve(Tenant tenant, @PathVariable UUID id,
             @Valid @RequestBody(required = false) DeviceRequests.Decision decision) {
@@ -73,7 +74,7 @@ class DeviceMoveController {
     }
 
     @PostMapping("/{id}/reject")
-    @PreAuthorize("hasRole('customer-admin')")
+    @HasRole(EdpRoles.CUSTOMER_ADMIN)
     @Operation(summary = "Reject a move (customer-admin, not the requester)")
     DeviceMove reject(Tenant tenant, @PathVariable UUID id,
             @Valid @RequestBody(required = false) DeviceRequests.Decision decision) {

@@ -4,15 +4,18 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 
-import dev.edp.devicemanagement.support.Labels;
+import dev.edp.platform.audit.Stamp;
+import dev.edp.platform.web.Keyset;
+import dev.edp.platform.web.KeysetPage;
 import dev.edp.platform.web.KeysetQuery;
+import dev.edp.platform.web.KeysetSorts;
+import dev.edp.platform.web.SqlQuery;
+import dev.edp.platform.web.Where;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -22,9 +25,9 @@ import org.springframework.stereotype.Repository;
 @Repository
 class DeviceRepository {
 
-    static final Map<String, KeysetQuery.Column> SORTS = Map.of(
-            "name", new KeysetQuery.Column("name", KeysetQuery.Kind.TEXT),
-            "createdAt", new KeysetQuery.Column("created_at", KeysetQuery.Kind.TIMESTAMP));
+    static final KeysetSorts<Device> SORTS = KeysetSorts.of(Device::id, "name")
+            .text("name", "name", Device::name)
+            .timestamp("createdAt", "created_at", device -> device.stamp().createdAt());
 
     private static final String COLUMNS = """
             id, customer_id, name, environment, machine_id, labels, lifecycle, certificate_serial,
@@ -42,46 +45,9 @@ class DeviceRepository {
         this.json = json;
     }
 
-    /**
-     * What a device list is filtered by; null members do not filter.
-     * @param customerId only this customer's devices
-     * @param environment only devices in this environment
-     * @param lifecycle only devices in this lifecycle state; null means "not decommissioned"
-     * @param connectivity only devices with this connectivity
-     * @param machineId only devices attached to this machine
-     * @param text only devices whose name contains this, ignoring case
-     * @param labels only devices carrying all these labels
-     */
-    record Filter(UUID customerId, Environment environment, Lifecycle lifecycle, Connectivity connectivity,
-            UUID machineId, String text, Map<String, String> labels) {
-    }
-
-    /** A query and its named parameters. */
-    record SqlQuery(String sql, Map<String, Object> params) {
-    }
-
     /** Inserts a new device; its id is a fresh random UUID, so it cannot clash. */
     void insert(Device device) {
-        jdbc.sql("""
-                INSERT INTO device (id, customer_id, name, environment, machine_id, labels, lifecycle,
-                                    connectivity, version, created_at, created_by, updated_at, updated_by)
-                VALUES (:id, :customerId, :name, :environment, :machineId, CAST(:labels AS jsonb), :lifecycle,
-                        :connectivity, :version, :createdAt, :createdBy, :updatedAt, :updatedBy)
-                """)
-                .param("id", device.id())
-                .param("customerId", device.customerId())
-                .param("name", device.name())
-                .param("environment", device.environment().name())
-                .param("machineId", device.machineId())
-                .param("labels", json.writeValueAsString(device.labels()))
-                .param("lifecycle", device.lifecycle().name())
-                .param("connectivity", device.connectivity().name())
-                .param("version", device.version())
-                .param("createdAt", KeysetQuery.timestamp(device.createdAt()))
-                .param("createdBy", device.createdBy())
-                .param("updatedAt", KeysetQuery.timestamp(device.updatedAt()))
-                .param("updatedBy", device.updatedBy())
-                .update();
+        insert(device, "");
     }
 
     /**
@@ -89,14 +55,17 @@ class DeviceRepository {
      * @return whether it was inserted
      */
     boolean insertIfAbsent(Device device) {
+        return insert(device, "ON CONFLICT (id) DO NOTHING") == 1;
+    }
+
+    private int insert(Device device, String onConflict) {
         return jdbc.sql("""
                 INSERT INTO device (id, customer_id, name, environment, machine_id, labels, lifecycle,
                                     certificate_serial, certificate_not_after, connectivity, version, created_at,
                                     created_by, updated_at, updated_by)
                 VALUES (:id, :customerId, :name, :environment, :machineId, CAST(:labels AS jsonb), :lifecycle,
                         :serial, :notAfter, :connectivity, :version, :createdAt, :createdBy, :updatedAt, :updatedBy)
-                ON CONFLICT (id) DO NOTHING
-                """)
+                """ + onConflict)
                 .param("id", device.id())
                 .param("customerId", device.customerId())
                 .param("name", device.name())
@@ -104,35 +73,11 @@ class DeviceRepository {
                 .param("machineId", device.machineId())
                 .param("labels", json.writeValueAsString(device.labels()))
                 .param("lifecycle", device.lifecycle().name())
-                .param("serial", device.certificateSerial())
-                .param("notAfter", device.certificateNotAfter() == null ? null
-                        : KeysetQuery.timestamp(device.certificateNotAfter()))
+                .param("serial", device.certificate().serial())
+                .param("notAfter", KeysetQuery.timestamp(device.certificate().notAfter()))
                 .param("connectivity", device.connectivity().name())
-                .param("version", device.version())
-                .param("createdAt", KeysetQuery.timestamp(device.createdAt()))
-                .param("createdBy", device.createdBy())
-                .param("updatedAt", KeysetQuery.timestamp(device.updatedAt()))
-                .param("updatedBy", device.updatedBy())
-                .update() == 1;
-    }
-
-    /** @return whether the device still had {@code expectedVersion} and was updated */
-    boolean updateCertificate(Device device, long expectedVersion) {
-        return jdbc.sql("""
-                UPDATE device SET lifecycle = :lifecycle, certificate_serial = :serial,
-                                  certificate_not_after = :notAfter, version = :version,
-                                  updated_at = :updatedAt, updated_by = :updatedBy
-                WHERE id = :id AND version = :expectedVersion
-                """)
-                .param("id", device.id())
-                .param("lifecycle", device.lifecycle().name())
-                .param("serial", device.certificateSerial())
-                .param("notAfter", KeysetQuery.timestamp(device.certificateNotAfter()))
-                .param("version", device.version())
-                .param("updatedAt", KeysetQuery.timestamp(device.updatedAt()))
-                .param("updatedBy", device.updatedBy())
-                .param("expectedVersion", expectedVersion)
-                .update() == 1;
+                .params(device.stamp().params())
+                .update();
     }
 
     /**
@@ -200,11 +145,17 @@ class DeviceRepository {
                 .query(this::map).optional();
     }
 
-    /** @return whether the device still had {@code expectedVersion} and was updated */
-    boolean updateState(Device device, long expectedVersion) {
+    /**
+     * Stores what operators and enrollment change (environment, lifecycle, release override,
+     * certificate) and the stamp, if the device still has the version it was read with; its
+     * reports and connectivity are only ever written by their own statements.
+     * @return whether it did
+     */
+    boolean update(Device device, long expectedVersion) {
         return jdbc.sql("""
                 UPDATE device SET environment = :environment, lifecycle = :lifecycle,
-                                  release_override_id = :releaseOverride, version = :version,
+                                  release_override_id = :releaseOverride, certificate_serial = :serial,
+                                  certificate_not_after = :notAfter, version = :version,
                                   updated_at = :updatedAt, updated_by = :updatedBy
                 WHERE id = :id AND version = :expectedVersion
                 """)
@@ -212,64 +163,34 @@ class DeviceRepository {
                 .param("environment", device.environment().name())
                 .param("lifecycle", device.lifecycle().name())
                 .param("releaseOverride", device.releaseOverrideId())
-                .param("version", device.version())
-                .param("updatedAt", KeysetQuery.timestamp(device.updatedAt()))
-                .param("updatedBy", device.updatedBy())
+                .param("serial", device.certificate().serial())
+                .param("notAfter", KeysetQuery.timestamp(device.certificate().notAfter()))
+                .params(device.stamp().params())
                 .param("expectedVersion", expectedVersion)
                 .update() == 1;
     }
 
-    List<Device> page(Filter filter, KeysetQuery order, Map<String, Object> after, int limit) {
-        SqlQuery query = listQuery(filter, order, after, limit, json);
-        return jdbc.sql(query.sql()).params(query.params()).query(this::map).list();
+    /** One page of devices: of one customer ({@code scope}) or all (null), filtered. */
+    KeysetPage<Device> page(Keyset<Device> keyset, UUID scope, DeviceFilter filter) {
+        return keyset.page(listQuery(keyset, scope, filter).on(jdbc).query(this::map).list());
     }
 
     /**
-     * The one query that reads a page of devices: filters, then {@code (sort column, id)} after the
-     * cursor, in sort order, one row more than the page so the caller knows whether there is a next.
+     * The one query that reads a page of devices; decommissioned ones only when asked for by
+     * lifecycle. The indexes {@code (customer_id, name, id)} and {@code (customer_id, created_at, id)}
+     * serve it (see {@code DeviceListExplainIntegrationTests}).
      */
-    static SqlQuery listQuery(Filter filter, KeysetQuery order, Map<String, Object> after, int limit,
-            JsonMapper json) {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM device WHERE TRUE");
-        Map<String, Object> params = new HashMap<>();
-        if (filter.customerId() != null) {
-            sql.append(" AND customer_id = :customerId");
-            params.put("customerId", filter.customerId());
+    static SqlQuery listQuery(Keyset<Device> keyset, UUID scope, DeviceFilter filter) {
+        Where where = new Where().equal("customer_id", scope).equal("environment", filter.environment());
+        if (filter.lifecycle() == null) {
+            where.condition("lifecycle <> 'DECOMMISSIONED'");
         }
-        if (filter.environment() != null) {
-            sql.append(" AND environment = :environment");
-            params.put("environment", filter.environment().name());
-        }
-        if (filter.lifecycle() != null) {
-            sql.append(" AND lifecycle = :lifecycle");
-            params.put("lifecycle", filter.lifecycle().name());
-        }
-        else {
-            sql.append(" AND lifecycle <> 'DECOMMISSIONED'");
-        }
-        if (filter.connectivity() != null) {
-            sql.append(" AND connectivity = :connectivity");
-            params.put("connectivity", filter.connectivity().name());
-        }
-        if (filter.machineId() != null) {
-            sql.append(" AND machine_id = :machineId");
-            params.put("machineId", filter.machineId());
-        }
-        if (filter.text() != null && !filter.text().isBlank()) {
-            sql.append(" AND name ILIKE :text");
-            params.put("text", Labels.containsPattern(filter.text()));
-        }
-        if (filter.labels() != null && !filter.labels().isEmpty()) {
-            sql.append(" AND labels @> CAST(:labels AS jsonb)");
-            params.put("labels", json.writeValueAsString(filter.labels()));
-        }
-        if (after != null) {
-            sql.append(" AND ").append(order.afterCondition());
-            params.putAll(after);
-        }
-        sql.append(" ORDER BY ").append(order.orderBy()).append(" LIMIT :limit");
-        params.put("limit", limit + 1);
-        return new SqlQuery(sql.toString(), params);
+        return where.equal("lifecycle", filter.lifecycle())
+                .equal("connectivity", filter.connectivity())
+                .equal("machine_id", filter.machineId())
+                .containsText(filter.text(), "name")
+                .containsAll("labels", filter.labels())
+                .page("SELECT " + COLUMNS + " FROM device", keyset);
     }
 
     private Device map(ResultSet row, int index) throws SQLException {
@@ -277,12 +198,11 @@ class DeviceRepository {
         return new Device(row.getObject("id", UUID.class), row.getObject("customer_id", UUID.class),
                 row.getString("name"), Environment.valueOf(row.getString("environment")),
                 row.getObject("machine_id", UUID.class), json.readValue(row.getString("labels"), LABELS),
-                Lifecycle.valueOf(row.getString("lifecycle")), row.getString("certificate_serial"),
-                instant(row, "certificate_not_after"), row.getString("agent_version"), row.getString("os_version"),
-                Connectivity.valueOf(connectivity), instant(row, "connectivity_since"),
-                row.getObject("release_override_id", UUID.class), row.getLong("version"),
-                instant(row, "created_at"), row.getString("created_by"), instant(row, "updated_at"),
-                row.getString("updated_by"));
+                Lifecycle.valueOf(row.getString("lifecycle")),
+                new Device.Certificate(row.getString("certificate_serial"), instant(row, "certificate_not_after")),
+                row.getString("agent_version"), row.getString("os_version"), Connectivity.valueOf(connectivity),
+                instant(row, "connectivity_since"), row.getObject("release_override_id", UUID.class),
+                Stamp.read(row));
     }
 
     private static Instant instant(ResultSet row, String column) throws SQLException {

@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.edp.platform.audit.Stamp;
+
 /**
  * A device as the API shows it.
  * @param id its id (also the subject of its certificate)
@@ -32,9 +34,10 @@ record DeviceResponse(UUID id, UUID customerId, String name, Environment environ
         long version, Instant createdAt, String createdBy, Instant updatedAt, String updatedBy) {
 
     static DeviceResponse of(Device d) {
+        Stamp stamp = d.stamp();
         return new DeviceResponse(d.id(), d.customerId(), d.name(), d.environment(), d.machineId(), d.labels(),
-                d.lifecycle(), d.certificateSerial(), d.certificateNotAfter(), d.agentVersion(), d.osVersion(),
-                d.connectivity(), d.connectivitySince(), d.releaseOverrideId(), d.version(), d.createdAt(), d.createdBy(), d.updatedAt(),
-                d.updatedBy());
+                d.lifecycle(), d.certificate().serial(), d.certificate().notAfter(), d.agentVersion(), d.osVersion(),
+                d.connectivity(), d.connectivitySince(), d.releaseOverrideId(), stamp.version(), stamp.createdAt(),
+                stamp.createdBy(), stamp.updatedAt(), stamp.updatedBy());
     }
 }

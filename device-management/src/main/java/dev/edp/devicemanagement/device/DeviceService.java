@@ -13,21 +13,19 @@ import java.util.UUID;
 import dev.edp.devicemanagement.desiredstate.DesiredStateNotifier;
 import dev.edp.devicemanagement.events.DeviceEventType;
 import dev.edp.devicemanagement.events.DeviceEvents;
-import dev.edp.devicemanagement.support.Actors;
-import dev.edp.devicemanagement.support.Clocks;
-import dev.edp.devicemanagement.support.Labels;
-import dev.edp.devicemanagement.support.NotFound;
+import dev.edp.devicemanagement.support.DeviceManagementProblem;
 import dev.edp.platform.audit.AuditLog;
+import dev.edp.platform.audit.Clocks;
+import dev.edp.platform.audit.Stamp;
 import dev.edp.platform.problem.EdpException;
+import dev.edp.platform.problem.NotFound;
 import dev.edp.platform.security.Tenant;
-import dev.edp.platform.web.Cursor;
 import dev.edp.platform.web.Etags;
 import dev.edp.platform.web.KeysetPage;
-import dev.edp.platform.web.KeysetQuery;
+import dev.edp.platform.web.ListRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -57,16 +55,14 @@ class DeviceService {
     @Transactional
     Device register(Tenant tenant, DeviceRequests.Register request) {
         UUID customerId = tenant.owningCustomer(Optional.ofNullable(request.customerId()));
-        Instant now = Clocks.now();
-        String actor = Actors.of(tenant);
         Environment environment = request.environment() == null ? Environment.TESTING
                 : Environment.valueOf(request.environment());
         // The server picks the id: a caller-chosen one would tell, by a conflict, that it exists elsewhere.
         UUID id = UUID.randomUUID();
         String name = request.name() == null ? defaultName(id) : request.name().strip();
-        Device device = new Device(id, customerId, name, environment, request.machineId(),
-                request.labels() == null ? Map.of() : new TreeMap<>(request.labels()), Lifecycle.PENDING_ONBOARDING,
-                null, null, null, null, Connectivity.UNKNOWN, null, null, 1, now, actor, now, actor);
+        Device device = Device.pending(id, customerId, name, environment, request.machineId(),
+                request.labels() == null ? Map.of() : new TreeMap<>(request.labels()),
+                Stamp.created(Clocks.now(), tenant.actor()));
         devices.insert(device);
         audit.record(customerId, tenant, "DEVICE_REGISTERED", ENTITY, device.id().toString(), null,
                 DeviceResponse.of(device));
@@ -74,18 +70,9 @@ class DeviceService {
     }
 
     @Transactional(readOnly = true)
-    KeysetPage<DeviceResponse> list(Tenant tenant, UUID customerId, Integer limit, String cursor, String sort,
-            Environment environment, Lifecycle lifecycle, Connectivity connectivity, UUID machineId, String text,
-            List<String> labels) {
-        int size = Cursor.limit(limit);
-        KeysetQuery order = KeysetQuery.parse(sort, "name", DeviceRepository.SORTS);
-        var after = order.after(cursor);
-        UUID scope = tenant.listScope(Optional.ofNullable(customerId)).orElse(null);
-        var filter = new DeviceRepository.Filter(scope, environment, lifecycle, connectivity, machineId, text,
-                Labels.filter(labels));
-        return KeysetPage.of(devices.page(filter, order, after, size).stream().map(DeviceResponse::of).toList(),
-                size, device -> order.cursorOf(order.kind() == KeysetQuery.Kind.TEXT ? device.name()
-                        : device.createdAt(), device.id()));
+    KeysetPage<DeviceResponse> list(Tenant tenant, ListRequest list, DeviceFilter filter) {
+        var keyset = list.keyset(DeviceRepository.SORTS);
+        return devices.page(keyset, list.scope(tenant), filter).map(DeviceResponse::of);
     }
 
     @Transactional(readOnly = true)
@@ -102,16 +89,12 @@ class DeviceService {
      */
     @Transactional
     Device move(Tenant tenant, UUID id, String ifMatch, Environment environment) {
-        long version = Etags.requiredVersion(ifMatch);
-        Device before = lockForChange(tenant, id, version);
-        if (before.lifecycle() == Lifecycle.DECOMMISSIONED) {
-            throw decommissioned(id);
-        }
+        Device before = lockActive(tenant, id, Etags.requiredVersion(ifMatch));
         if (environment.isBelow(before.environment())) {
-            throw new EdpException(HttpStatus.CONFLICT, "MOVE_APPROVAL_REQUIRED", "Move needs approval",
-                    "Moving device " + id + " from " + before.environment() + " down to " + environment
-                            + " lets it run releases nobody approved for " + before.environment()
-                            + "; request the move (POST /api/devices/v1/moves) and have someone else approve it.");
+            throw DeviceManagementProblem.MOVE_APPROVAL_REQUIRED.exception("Moving device " + id + " from "
+                    + before.environment() + " down to " + environment + " lets it run releases nobody approved for "
+                    + before.environment()
+                    + "; request the move (POST /api/devices/v1/moves) and have someone else approve it.");
         }
         return changeEnvironment(tenant, before, environment);
     }
@@ -122,7 +105,7 @@ class DeviceService {
      */
     Device changeEnvironment(Tenant tenant, Device before, Environment environment) {
         requireApproved(before, environment, before.releaseOverrideId());
-        Device after = before.withEnvironment(environment, before.version() + 1, Clocks.now(), Actors.of(tenant));
+        Device after = before.movedTo(environment, Clocks.now(), tenant.actor());
         return change(tenant, before, after, before.version(), "DEVICE_MOVED");
     }
 
@@ -137,11 +120,10 @@ class DeviceService {
     void requireApproved(Device device, Environment environment, UUID releaseId) {
         if (releaseId != null && environment.requiresApproval()
                 && !devices.releaseApprovedFor(releaseId, device.customerId(), environment)) {
-            throw new EdpException(HttpStatus.CONFLICT, "RELEASE_NOT_APPROVED", "Release not approved",
-                    "Release " + releaseId + " was never approved for " + environment + ", so device " + device.id()
-                            + " may not run it there. Promote it into " + environment + " first"
-                            + (environment == device.environment() ? "."
-                                    : ", or clear the device's release override."));
+            throw DeviceManagementProblem.RELEASE_NOT_APPROVED.exception("Release " + releaseId
+                    + " was never approved for " + environment + ", so device " + device.id()
+                    + " may not run it there. Promote it into " + environment + " first"
+                    + (environment == device.environment() ? "." : ", or clear the device's release override."));
         }
     }
 
@@ -154,26 +136,21 @@ class DeviceService {
      */
     @Transactional
     Device decommission(Tenant tenant, UUID id, String ifMatch, String bearerToken) {
-        long version = Etags.requiredVersion(ifMatch);
-        Device before = lockForChange(tenant, id, version);
-        if (before.lifecycle() == Lifecycle.DECOMMISSIONED) {
-            throw decommissioned(id);
-        }
+        Device before = lockActive(tenant, id, Etags.requiredVersion(ifMatch));
         try {
             // Also for a pending device: onboarding then revokes its unused onboarding token (404: none).
             revocations.revokeDevice(id, bearerToken);
         }
         catch (CertificateRevocations.RevocationUnavailableException ex) {
             log.warn("Device {} not decommissioned: {}", id, ex.getMessage());
-            throw new EdpException(HttpStatus.SERVICE_UNAVAILABLE, "CERTIFICATE_REVOCATION_UNAVAILABLE",
-                    "Certificate revocation unavailable", "The certificates of device " + id
-                            + " could not be revoked now, so it was not decommissioned. Try again later.");
+            throw DeviceManagementProblem.CERTIFICATE_REVOCATION_UNAVAILABLE.exception("The certificates of device "
+                    + id + " could not be revoked now, so it was not decommissioned. Try again later.");
         }
         Instant now = Clocks.now();
-        Device after = before.withLifecycle(Lifecycle.DECOMMISSIONED, version + 1, now, Actors.of(tenant));
-        Device changed = change(tenant, before, after, version, "DEVICE_DECOMMISSIONED");
+        Device after = before.withLifecycle(Lifecycle.DECOMMISSIONED, now, tenant.actor());
+        Device changed = change(tenant, before, after, before.version(), "DEVICE_DECOMMISSIONED");
         events.publish(id, before.customerId(), DeviceEventType.DECOMMISSIONED,
-                "Device " + before.name() + " was decommissioned by " + Actors.of(tenant) + ".", now);
+                "Device " + before.name() + " was decommissioned by " + tenant.actor() + ".", now);
         return changed;
     }
 
@@ -184,14 +161,7 @@ class DeviceService {
      */
     @Transactional
     Device overrideRelease(Tenant tenant, UUID id, String ifMatch, UUID releaseId) {
-        Device before = devices.findForUpdate(id).orElseThrow(() -> NotFound.of(what(id)));
-        tenant.requireAccess(before.customerId(), what(id));
-        if (ifMatch != null && !ifMatch.isBlank() && before.version() != Etags.requiredVersion(ifMatch)) {
-            throw Etags.stale();
-        }
-        if (before.lifecycle() == Lifecycle.DECOMMISSIONED) {
-            throw decommissioned(id);
-        }
+        Device before = lockActive(tenant, id, Etags.optionalVersion(ifMatch));
         if (releaseId != null && !devices.releaseBelongsTo(releaseId, before.customerId())) {
             throw NotFound.of("Release " + releaseId);
         }
@@ -199,7 +169,7 @@ class DeviceService {
         if (Objects.equals(releaseId, before.releaseOverrideId())) {
             return before;
         }
-        Device after = before.withReleaseOverride(releaseId, before.version() + 1, Clocks.now(), Actors.of(tenant));
+        Device after = before.withReleaseOverride(releaseId, Clocks.now(), tenant.actor());
         return change(tenant, before, after, before.version(),
                 releaseId == null ? "DEVICE_RELEASE_OVERRIDE_CLEARED" : "DEVICE_RELEASE_OVERRIDDEN");
     }
@@ -216,16 +186,15 @@ class DeviceService {
     @Transactional
     void certificateIssued(Tenant service, UUID id, DeviceRequests.Certificate certificate) {
         if (!certificate.notAfter().isAfter(certificate.notBefore())) {
-            throw new EdpException(HttpStatus.BAD_REQUEST, "INVALID_VALIDITY", "Invalid validity",
-                    "notAfter must be later than notBefore.");
+            throw DeviceManagementProblem.INVALID_VALIDITY.exception("notAfter must be later than notBefore.");
         }
         String serial = certificate.serial().toLowerCase(Locale.ROOT);
         Instant notAfter = certificate.notAfter().truncatedTo(ChronoUnit.MICROS);
         Instant now = Clocks.now();
-        String actor = Actors.of(service);
-        Device fresh = new Device(id, certificate.customerId(), defaultName(id),
-                Environment.TESTING, null, Map.of(), Lifecycle.ACTIVE, serial, notAfter, null, null,
-                Connectivity.UNKNOWN, null, null, 1, now, actor, now, actor);
+        String actor = service.actor();
+        Device.Certificate issued = new Device.Certificate(serial, notAfter);
+        Device fresh = Device.enrolled(id, certificate.customerId(), defaultName(id), issued,
+                Stamp.created(now, actor));
         if (devices.insertIfAbsent(fresh)) {
             audit.record(fresh.customerId(), service, "DEVICE_ENROLLED", ENTITY, id.toString(), null,
                     DeviceResponse.of(fresh));
@@ -234,21 +203,22 @@ class DeviceService {
         }
         Device before = devices.findForUpdate(id).orElseThrow(() -> NotFound.of(what(id)));
         if (!before.customerId().equals(certificate.customerId())) {
-            throw new EdpException(HttpStatus.CONFLICT, "DEVICE_CUSTOMER_MISMATCH", "Device of another customer",
-                    "Device " + id + " is registered for another customer than the certificate's.");
+            throw DeviceManagementProblem.DEVICE_CUSTOMER_MISMATCH
+                    .exception("Device " + id + " is registered for another customer than the certificate's.");
         }
         if (before.lifecycle() == Lifecycle.DECOMMISSIONED) {
             log.warn("Certificate {} for decommissioned device {} ignored; the device stays decommissioned", serial,
                     id);
             return;
         }
-        if (before.certificateNotAfter() != null && !notAfter.isAfter(before.certificateNotAfter())) {
+        Instant storedNotAfter = before.certificate().notAfter();
+        if (storedNotAfter != null && !notAfter.isAfter(storedNotAfter)) {
             log.info("Certificate {} for device {} ignored: it expires no later than the stored {}", serial, id,
-                    before.certificateSerial());
+                    before.certificate().serial());
             return;
         }
-        Device after = before.withCertificate(serial, notAfter, before.version() + 1, now, actor);
-        if (!devices.updateCertificate(after, before.version())) {
+        Device after = before.withCertificate(issued, now, actor);
+        if (!devices.update(after, before.version())) {
             throw Etags.stale();
         }
         audit.record(after.customerId(), service,
@@ -271,7 +241,7 @@ class DeviceService {
     }
 
     private Device change(Tenant tenant, Device before, Device after, long version, String action) {
-        if (!devices.updateState(after, version)) {
+        if (!devices.update(after, version)) {
             throw Etags.stale();
         }
         audit.record(after.customerId(), tenant, action, ENTITY, after.id().toString(), DeviceResponse.of(before),
@@ -281,11 +251,18 @@ class DeviceService {
         return after;
     }
 
-    private Device lockForChange(Tenant tenant, UUID id, long version) {
+    /**
+     * Locks a device of the caller's customer for a change until the transaction ends.
+     * @param version the version the caller read, or null when it named none
+     * @throws dev.edp.platform.problem.EdpException 404 for another customer's or no device, 412
+     *         {@code STALE_VERSION}, 409 {@code DEVICE_DECOMMISSIONED}
+     */
+    Device lockActive(Tenant tenant, UUID id, Long version) {
         Device device = devices.findForUpdate(id).orElseThrow(() -> NotFound.of(what(id)));
         tenant.requireAccess(device.customerId(), what(id));
-        if (device.version() != version) {
-            throw Etags.stale();
+        Etags.requireVersion(device.version(), version);
+        if (device.lifecycle() == Lifecycle.DECOMMISSIONED) {
+            throw decommissioned(id);
         }
         return device;
     }
@@ -295,8 +272,8 @@ class DeviceService {
     }
 
     static EdpException decommissioned(UUID id) {
-        return new EdpException(HttpStatus.CONFLICT, "DEVICE_DECOMMISSIONED", "Device decommissioned",
-                "Device " + id + " is decommissioned and can no longer change.");
+        return DeviceManagementProblem.DEVICE_DECOMMISSIONED
+                .exception("Device " + id + " is decommissioned and can no longer change.");
     }
 
     private static String what(UUID id) {

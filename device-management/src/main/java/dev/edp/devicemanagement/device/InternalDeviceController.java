@@ -2,13 +2,14 @@ package dev.edp.devicemanagement.device;
 
 import java.util.UUID;
 
+import dev.edp.platform.security.EdpRoles;
+import dev.edp.platform.security.HasRole;
 import dev.edp.platform.security.Tenant;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -33,7 +34,7 @@ class InternalDeviceController {
     }
 
     @PutMapping("/devices/{deviceId}/certificate")
-    @PreAuthorize("hasRole('platform-service')")
+    @HasRole(EdpRoles.SERVICE)
     @Operation(summary = "Onboarding issued or renewed the device's certificate: the device becomes ACTIVE")
     ResponseEntity<Void> certificate(Tenant service, @PathVariable UUID deviceId,
             @Valid @RequestBody DeviceRequests.Certificate request) {
@@ -42,7 +43,7 @@ class InternalDeviceController {
     }
 
     @PostMapping("/connectivity")
-    @PreAuthorize("hasRole('platform-service')")
+    @HasRole(EdpRoles.SERVICE)
     @Operation(summary = "Monitoring's connectivity changes (up to 1000); older than stored and unknown devices ignored")
     ResponseEntity<Void> connectivity(@Valid @RequestBody DeviceRequests.ConnectivityBatch request) {
         devices.connectivity(request.events());

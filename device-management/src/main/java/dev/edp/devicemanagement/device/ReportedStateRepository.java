@@ -26,7 +26,7 @@ class ReportedStateRepository {
      * @param deploymentFailed whether its last report rolled up to {@code reconciliation failed}
      * @param name its name
      */
-    record Locked(String lifecycle, boolean deploymentFailed, String name) {
+    record Locked(Lifecycle lifecycle, boolean deploymentFailed, String name) {
     }
 
     /** @return the device if it belongs to the customer, locked for the report */
@@ -36,8 +36,8 @@ class ReportedStateRepository {
                 WHERE id = :id AND customer_id = :customerId FOR UPDATE
                 """)
                 .param("id", deviceId).param("customerId", customerId)
-                .query((row, index) -> new Locked(row.getString("lifecycle"), row.getBoolean("deployment_failed"),
-                        row.getString("name")))
+                .query((row, index) -> new Locked(Lifecycle.valueOf(row.getString("lifecycle")),
+                        row.getBoolean("deployment_failed"), row.getString("name")))
                 .optional();
     }
 

@@ -8,7 +8,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 
-import dev.edp.devicemanagement.support.Clocks;
+import dev.edp.platform.audit.Clocks;
 import dev.edp.platform.client.OutboxMetrics;
 import dev.edp.platform.client.ServiceCalls;
 import dev.edp.platform.web.KeysetQuery;

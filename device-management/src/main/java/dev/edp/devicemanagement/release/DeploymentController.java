@@ -4,16 +4,17 @@ import java.net.URI;
 import java.util.List;
 import java.util.UUID;
 
-import dev.edp.platform.problem.EdpException;
+import dev.edp.platform.security.EdpRoles;
+import dev.edp.platform.security.HasRole;
 import dev.edp.platform.security.Tenant;
 import dev.edp.platform.web.KeysetPage;
+import dev.edp.platform.web.ListRequest;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -37,7 +38,7 @@ class DeploymentController {
 
     @PostMapping("/applications")
     @ResponseStatus(HttpStatus.CREATED)
-    @PreAuthorize("hasRole('operator')")
+    @HasRole(EdpRoles.OPERATOR)
     @Operation(summary = "Create an application (operator)")
     ResponseEntity<DeploymentResponses.Application> createApplication(Tenant tenant,
             @Valid @RequestBody DeploymentRequests.Application request) {
@@ -46,16 +47,14 @@ class DeploymentController {
     }
 
     @GetMapping("/applications")
-    @PreAuthorize("hasRole('viewer')")
+    @HasRole(EdpRoles.VIEWER)
     @Operation(summary = "List applications by name, keyset-paged")
-    KeysetPage<DeploymentResponses.Application> applications(Tenant tenant,
-            @RequestParam(required = false) UUID customerId, @RequestParam(required = false) Integer limit,
-            @RequestParam(required = false) String cursor) {
-        return deployments.applications(tenant, customerId, limit, cursor);
+    KeysetPage<DeploymentResponses.Application> applications(Tenant tenant, ListRequest list) {
+        return deployments.applications(tenant, list);
     }
 
     @GetMapping("/applications/{id}")
-    @PreAuthorize("hasRole('viewer')")
+    @HasRole(EdpRoles.VIEWER)
     @Operation(summary = "Read an application")
     DeploymentResponses.Application application(Tenant tenant, @PathVariable UUID id) {
         return deployments.application(tenant, id);
@@ -63,7 +62,7 @@ class DeploymentController {
 
     @PostMapping("/releases")
     @ResponseStatus(HttpStatus.CREATED)
-    @PreAuthorize("hasRole('operator')")
+    @HasRole(EdpRoles.OPERATOR)
     @Operation(summary = "Create an immutable release (operator)")
     ResponseEntity<DeploymentResponses.Release> createRelease(Tenant tenant,
             @Valid @RequestBody DeploymentRequests.Release request) {
@@ -72,43 +71,37 @@ class DeploymentController {
     }
 
     @GetMapping("/releases")
-    @PreAuthorize("hasRole('viewer')")
+    @HasRole(EdpRoles.VIEWER)
     @Operation(summary = "List releases, newest first, keyset-paged")
-    KeysetPage<DeploymentResponses.Release> releases(Tenant tenant, @RequestParam(required = false) UUID customerId,
-            @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
-        return deployments.releases(tenant, customerId, limit, cursor);
+    KeysetPage<DeploymentResponses.Release> releases(Tenant tenant, ListRequest list) {
+        return deployments.releases(tenant, list);
     }
 
     @GetMapping("/releases/{id}")
-    @PreAuthorize("hasRole('viewer')")
+    @HasRole(EdpRoles.VIEWER)
     @Operation(summary = "Read a release")
     DeploymentResponses.Release release(Tenant tenant, @PathVariable UUID id) {
         return deployments.release(tenant, id);
     }
 
     @GetMapping("/environments")
-    @PreAuthorize("hasRole('viewer')")
+    @HasRole(EdpRoles.VIEWER)
     @Operation(summary = "The release pinned to each environment")
     List<DeploymentResponses.Pin> pins(Tenant tenant, @RequestParam(required = false) UUID customerId) {
         return deployments.pins(tenant, customerId);
     }
 
     @PutMapping("/environments/{environment}/release")
-    @PreAuthorize("hasRole('operator')")
+    @HasRole(EdpRoles.OPERATOR)
     @Operation(summary = "Pin a release to TESTING (operator); STAGING and PRODUCTION change only by promotion")
     DeploymentResponses.Pin pin(Tenant tenant, @PathVariable String environment,
             @Valid @RequestBody DeploymentRequests.Pin request) {
-        if (!"TESTING".equals(environment)) {
-            throw new EdpException(HttpStatus.CONFLICT, "PROMOTION_REQUIRED", "Promotion required",
-                    "Only TESTING is pinned directly; " + environment
-                            + " changes through an approved promotion (POST /api/devices/v1/promotions).");
-        }
-        return deployments.pinTesting(tenant, request);
+        return deployments.pin(tenant, environment, request);
     }
 
     @PostMapping("/promotions")
     @ResponseStatus(HttpStatus.CREATED)
-    @PreAuthorize("hasRole('operator')")
+    @HasRole(EdpRoles.OPERATOR)
     @Operation(summary = "Request a promotion (or a rollback with releaseId) into STAGING or PRODUCTION (operator)")
     ResponseEntity<DeploymentResponses.Promotion> requestPromotion(Tenant tenant,
             @Valid @RequestBody DeploymentRequests.Promotion request) {
@@ -117,23 +110,21 @@ class DeploymentController {
     }
 
     @GetMapping("/promotions")
-    @PreAuthorize("hasRole('viewer')")
+    @HasRole(EdpRoles.VIEWER)
     @Operation(summary = "Promotion history, newest first, keyset-paged")
-    KeysetPage<DeploymentResponses.Promotion> promotions(Tenant tenant,
-            @RequestParam(required = false) UUID customerId, @RequestParam(required = false) Integer limit,
-            @RequestParam(required = false) String cursor) {
-        return deployments.promotions(tenant, customerId, limit, cursor);
+    KeysetPage<DeploymentResponses.Promotion> promotions(Tenant tenant, ListRequest list) {
+        return deployments.promotions(tenant, list);
     }
 
     @GetMapping("/promotions/{id}")
-    @PreAuthorize("hasRole('viewer')")
+    @HasRole(EdpRoles.VIEWER)
     @Operation(summary = "Read a promotion")
     DeploymentResponses.Promotion promotion(Tenant tenant, @PathVariable UUID id) {
         return deployments.promotion(tenant, id);
     }
 
     @PostMapping("/promotions/{id}/approve")
-    @PreAuthorize("hasRole('customer-admin')")
+    @HasRole(EdpRoles.CUSTOMER_ADMIN)
     @Operation(summary = "Approve a promotion (customer-admin, not the requester); pins the target")
     DeploymentResponses.Promotion approve(Tenant tenant, @PathVariable UUID id,
             @Valid @RequestBody(required = false) DeploymentRequests.Decision decision) {
@@ -141,7 +132,7 @@ class DeploymentController {
     }
 
     @PostMapping("/promotions/{id}/reject")
-    @PreAuthorize("hasRole('customer-admin')")
+    @HasRole(EdpRoles.CUSTOMER_ADMIN)
     @Operation(summary = "Reject a promotion (customer-admin, not the requester)")
     DeploymentResponses.Promotion reject(Tenant tenant, @PathVariable UUID id,
             @Valid @RequestBody(required = false) DeploymentRequests.Decision decision) {

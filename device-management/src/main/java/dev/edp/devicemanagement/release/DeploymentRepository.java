@@ -5,18 +5,25 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 
+import dev.edp.devicemanagement.device.Environment;
+import dev.edp.devicemanagement.support.Approval;
+import dev.edp.devicemanagement.support.DeviceManagementProblem;
+import dev.edp.devicemanagement.support.FourEyes;
+import dev.edp.platform.audit.Stamp;
+import dev.edp.platform.security.Tenant;
+import dev.edp.platform.web.Keyset;
+import dev.edp.platform.web.KeysetPage;
 import dev.edp.platform.web.KeysetQuery;
-import dev.edp.platform.problem.EdpException;
+import dev.edp.platform.web.KeysetSorts;
+import dev.edp.platform.web.Where;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.dao.DuplicateKeyException;
-import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -24,12 +31,18 @@ import org.springframework.stereotype.Repository;
 @Repository
 class DeploymentRepository {
 
-    static final KeysetQuery APPLICATION_ORDER = KeysetQuery.parse("name", "name",
-            Map.of("name", new KeysetQuery.Column("name", KeysetQuery.Kind.TEXT)));
-    static final KeysetQuery RELEASE_ORDER = KeysetQuery.parse("-createdAt", "-createdAt",
-            Map.of("createdAt", new KeysetQuery.Column("created_at", KeysetQuery.Kind.TIMESTAMP)));
-    static final KeysetQuery PROMOTION_ORDER = KeysetQuery.parse("-requestedAt", "-requestedAt",
-            Map.of("requestedAt", new KeysetQuery.Column("requested_at", KeysetQuery.Kind.TIMESTAMP)));
+    /** By name. */
+    static final KeysetSorts<DeploymentResponses.Application> APPLICATION_ORDER = KeysetSorts
+            .of(DeploymentResponses.Application::id, "name")
+            .text("name", "name", DeploymentResponses.Application::name);
+    /** Newest first. */
+    static final KeysetSorts<DeploymentResponses.Release> RELEASE_ORDER = KeysetSorts
+            .of(DeploymentResponses.Release::id, "-createdAt")
+            .timestamp("createdAt", "created_at", DeploymentResponses.Release::createdAt);
+    /** Newest first. */
+    static final KeysetSorts<DeploymentResponses.Promotion> PROMOTION_ORDER = KeysetSorts
+            .of(DeploymentResponses.Promotion::id, "-requestedAt")
+            .timestamp("requestedAt", "requested_at", promotion -> promotion.approval().requestedAt());
 
     private static final TypeReference<TreeMap<String, String>> MAP = new TypeReference<>() {
     };
@@ -52,18 +65,18 @@ class DeploymentRepository {
                     INSERT INTO application (id, customer_id, name, image_repository, ports, env, volumes,
                                              restart_policy, version, created_at, created_by, updated_at, updated_by)
                     VALUES (:id, :customerId, :name, :repo, CAST(:ports AS jsonb), CAST(:env AS jsonb),
-                            CAST(:volumes AS jsonb), :restart, :version, :at, :by, :at, :by)
+                            CAST(:volumes AS jsonb), :restart, :version, :createdAt, :createdBy, :updatedAt,
+                            :updatedBy)
                     """)
                     .param("id", app.id()).param("customerId", app.customerId()).param("name", app.name())
                     .param("repo", app.imageRepository()).param("ports", json.writeValueAsString(app.ports()))
                     .param("env", json.writeValueAsString(app.env()))
                     .param("volumes", json.writeValueAsString(app.volumes())).param("restart", app.restartPolicy())
-                    .param("version", app.version()).param("at", KeysetQuery.timestamp(app.createdAt()))
-                    .param("by", app.createdBy()).update();
+                    .params(app.stamp().params()).update();
         }
         catch (DuplicateKeyException ex) {
-            throw new EdpException(HttpStatus.CONFLICT, "APPLICATION_NAME_TAKEN", "Application name taken",
-                    "The customer already has an application named '" + app.name() + "'.");
+            throw DeviceManagementProblem.APPLICATION_NAME_TAKEN
+                    .exception("The customer already has an application named '" + app.name() + "'.");
         }
     }
 
@@ -72,8 +85,9 @@ class DeploymentRepository {
                 .optional();
     }
 
-    List<DeploymentResponses.Application> applications(UUID customerId, Map<String, Object> after, int limit) {
-        return page("application", APPLICATION_ORDER, customerId, after, limit).query(this::application).list();
+    KeysetPage<DeploymentResponses.Application> applications(Keyset<DeploymentResponses.Application> keyset,
+            UUID scope) {
+        return keyset.page(page("application", keyset, scope).query(this::application).list());
     }
 
     // --- releases
@@ -90,8 +104,8 @@ class DeploymentRepository {
                     .update();
         }
         catch (DuplicateKeyException ex) {
-            throw new EdpException(HttpStatus.CONFLICT, "RELEASE_NAME_TAKEN", "Release name taken",
-                    "The customer already has a release named '" + release.name() + "'.");
+            throw DeviceManagementProblem.RELEASE_NAME_TAKEN
+                    .exception("The customer already has a release named '" + release.name() + "'.");
         }
     }
 
@@ -99,8 +113,8 @@ class DeploymentRepository {
         return jdbc.sql("SELECT * FROM release WHERE id = :id").param("id", id).query(this::release).optional();
     }
 
-    List<DeploymentResponses.Release> releases(UUID customerId, Map<String, Object> after, int limit) {
-        return page("release", RELEASE_ORDER, customerId, after, limit).query(this::release).list();
+    KeysetPage<DeploymentResponses.Release> releases(Keyset<DeploymentResponses.Release> keyset, UUID scope) {
+        return keyset.page(page("release", keyset, scope).query(this::release).list());
     }
 
     // --- pins
@@ -113,15 +127,16 @@ class DeploymentRepository {
     }
 
     /** Locks the pin row (if any) so that pinning and approving against it are serialized. */
-    Optional<DeploymentResponses.Pin> lockPin(UUID customerId, String environment) {
+    Optional<DeploymentResponses.Pin> lockPin(UUID customerId, Environment environment) {
         return jdbc.sql("""
                 SELECT p.*, r.name AS release_name FROM environment_pin p JOIN release r ON r.id = p.release_id
                 WHERE p.customer_id = :customerId AND p.environment = :environment FOR UPDATE OF p
-                """).param("customerId", customerId).param("environment", environment).query(this::pin).optional();
+                """).param("customerId", customerId).param("environment", environment.name()).query(this::pin)
+                .optional();
     }
 
     /** Pins a release, counting the revision up. */
-    void pin(UUID customerId, String environment, UUID releaseId, Instant at, String by) {
+    void pin(UUID customerId, Environment environment, UUID releaseId, Instant at, String by) {
         jdbc.sql("""
                 INSERT INTO environment_pin (customer_id, environment, release_id, revision, pinned_at, pinned_by)
                 VALUES (:customerId, :environment, :releaseId, 1, :at, :by)
@@ -129,17 +144,17 @@ class DeploymentRepository {
                 SET release_id = EXCLUDED.release_id, revision = environment_pin.revision + 1,
                     pinned_at = EXCLUDED.pinned_at, pinned_by = EXCLUDED.pinned_by
                 """)
-                .param("customerId", customerId).param("environment", environment).param("releaseId", releaseId)
-                .param("at", KeysetQuery.timestamp(at)).param("by", by).update();
+                .param("customerId", customerId).param("environment", environment.name())
+                .param("releaseId", releaseId).param("at", KeysetQuery.timestamp(at)).param("by", by).update();
     }
 
-    boolean wasPinned(UUID customerId, String environment, UUID releaseId) {
+    boolean wasPinned(UUID customerId, Environment environment, UUID releaseId) {
         return jdbc.sql("""
                 SELECT EXISTS (SELECT 1 FROM promotion WHERE customer_id = :customerId
                                AND target_environment = :environment AND release_id = :releaseId
                                AND status = 'APPROVED')
-                """).param("customerId", customerId).param("environment", environment).param("releaseId", releaseId)
-                .query(Boolean.class).single();
+                """).param("customerId", customerId).param("environment", environment.name())
+                .param("releaseId", releaseId).query(Boolean.class).single();
     }
 
     // --- promotions
@@ -151,10 +166,10 @@ class DeploymentRepository {
                 VALUES (:id, :customerId, :target, :basis, :revision, :releaseId, :rollback, 'REQUESTED', :by,
                         :subject, :at)
                 """)
-                .param("id", p.id()).param("customerId", p.customerId()).param("target", p.targetEnvironment())
-                .param("basis", p.basisEnvironment()).param("revision", p.basisRevision())
-                .param("releaseId", p.releaseId()).param("rollback", p.rollback()).param("by", p.requestedBy())
-                .param("subject", requestedBySubject).param("at", KeysetQuery.timestamp(p.requestedAt())).update();
+                .param("id", p.id()).param("customerId", p.customerId()).param("target", p.targetEnvironment().name())
+                .param("basis", p.basisEnvironment().name()).param("revision", p.basisRevision())
+                .param("releaseId", p.releaseId()).param("rollback", p.rollback()).param("by", p.approval().requestedBy())
+                .param("subject", requestedBySubject).param("at", KeysetQuery.timestamp(p.approval().requestedAt())).update();
     }
 
     /** A promotion, locked, with the subject of its requester. */
@@ -171,45 +186,26 @@ class DeploymentRepository {
         return jdbc.sql("SELECT * FROM promotion WHERE id = :id").param("id", id).query(this::promotion).optional();
     }
 
-    void decide(UUID id, String status, String by, String subject, Instant at, String reason) {
-        jdbc.sql("""
-                UPDATE promotion SET status = :status, decided_by = :by, decided_by_subject = :subject,
-                                     decided_at = :at, reason = :reason
-                WHERE id = :id
-                """).param("id", id).param("status", status).param("by", by).param("subject", subject)
-                .param("at", KeysetQuery.timestamp(at)).param("reason", reason).update();
+    void decide(UUID id, boolean approve, Tenant decider, Instant at, String reason) {
+        FourEyes.record(jdbc, "promotion", id, approve, decider, at, reason);
     }
 
-    List<DeploymentResponses.Promotion> promotions(UUID customerId, Map<String, Object> after, int limit) {
-        return page("promotion", PROMOTION_ORDER, customerId, after, limit).query(this::promotion).list();
+    KeysetPage<DeploymentResponses.Promotion> promotions(Keyset<DeploymentResponses.Promotion> keyset, UUID scope) {
+        return keyset.page(page("promotion", keyset, scope).query(this::promotion).list());
     }
 
     // --- mapping
 
-    private JdbcClient.StatementSpec page(String table, KeysetQuery order, UUID customerId, Map<String, Object> after,
-            int limit) {
-        StringBuilder sql = new StringBuilder("SELECT * FROM " + table + " WHERE TRUE");
-        if (customerId != null) {
-            sql.append(" AND customer_id = :customerId");
-        }
-        if (after != null) {
-            sql.append(" AND ").append(order.afterCondition());
-        }
-        sql.append(" ORDER BY ").append(order.orderBy()).append(" LIMIT :limit");
-        JdbcClient.StatementSpec statement = jdbc.sql(sql.toString()).param("limit", limit + 1);
-        if (customerId != null) {
-            statement = statement.param("customerId", customerId);
-        }
-        return after == null ? statement : statement.params(after);
+    /** A page of a table's rows, of one customer ({@code scope}) or all (null). */
+    private JdbcClient.StatementSpec page(String table, Keyset<?> keyset, UUID scope) {
+        return new Where().equal("customer_id", scope).page("SELECT * FROM " + table, keyset).on(jdbc);
     }
 
     private DeploymentResponses.Application application(ResultSet row, int index) throws SQLException {
         return new DeploymentResponses.Application(row.getObject("id", UUID.class),
                 row.getObject("customer_id", UUID.class), row.getString("name"), row.getString("image_repository"),
                 json.readValue(row.getString("ports"), LIST), json.readValue(row.getString("env"), MAP),
-                json.readValue(row.getString("volumes"), LIST), row.getString("restart_policy"),
-                row.getLong("version"), instant(row, "created_at"), row.getString("created_by"),
-                instant(row, "updated_at"), row.getString("updated_by"));
+                json.readValue(row.getString("volumes"), LIST), row.getString("restart_policy"), Stamp.read(row));
     }
 
     private DeploymentResponses.Release release(ResultSet row, int index) throws SQLException {
@@ -219,18 +215,17 @@ class DeploymentRepository {
     }
 
     private DeploymentResponses.Pin pin(ResultSet row, int index) throws SQLException {
-        return new DeploymentResponses.Pin(row.getObject("customer_id", UUID.class), row.getString("environment"),
+        return new DeploymentResponses.Pin(row.getObject("customer_id", UUID.class),
+                Environment.valueOf(row.getString("environment")),
                 row.getObject("release_id", UUID.class), row.getString("release_name"), row.getLong("revision"),
                 instant(row, "pinned_at"), row.getString("pinned_by"));
     }
 
     private DeploymentResponses.Promotion promotion(ResultSet row, int index) throws SQLException {
         return new DeploymentResponses.Promotion(row.getObject("id", UUID.class),
-                row.getObject("customer_id", UUID.class), row.getString("target_environment"),
-                row.getString("basis_environment"), row.getLong("basis_revision"),
-                row.getObject("release_id", UUID.class), row.getBoolean("rollback"), row.getString("status"),
-                row.getString("requested_by"), instant(row, "requested_at"), row.getString("decided_by"),
-                instant(row, "decided_at"), row.getString("reason"));
+                row.getObject("customer_id", UUID.class), Environment.valueOf(row.getString("target_environment")),
+                Environment.valueOf(row.getString("basis_environment")), row.getLong("basis_revision"),
+                row.getObject("release_id", UUID.class), row.getBoolean("rollback"), Approval.read(row));
     }
 
     private static Instant instant(ResultSet row, String column) throws SQLException {

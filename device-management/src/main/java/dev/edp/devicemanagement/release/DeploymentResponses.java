@@ -3,8 +3,13 @@ package dev.edp.devicemanagement.release;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import dev.edp.devicemanagement.device.Environment;
+import dev.edp.devicemanagement.support.Approval;
+import dev.edp.platform.audit.Stamp;
 import tools.jackson.databind.JsonNode;
 
 /** Response bodies of the deployment API. */
@@ -13,10 +18,24 @@ final class DeploymentResponses {
     private DeploymentResponses() {
     }
 
-    /** An application. */
+    /**
+     * An application. Its stamp shows as the members {@code version, createdAt, createdBy,
+     * updatedAt, updatedBy}, like every other resource's.
+     */
     record Application(UUID id, UUID customerId, String name, String imageRepository, List<String> ports,
-            Map<String, String> env, List<String> volumes, String restartPolicy, long version, Instant createdAt,
-            String createdBy, Instant updatedAt, String updatedBy) {
+            Map<String, String> env, List<String> volumes, String restartPolicy, @JsonUnwrapped Stamp stamp) {
+
+        /**
+         * @return a new application with a fresh id; absent defaults are empty, the restart policy
+         *         {@code unless-stopped}
+         */
+        static Application create(UUID customerId, DeploymentRequests.Application request, Stamp stamp) {
+            return new Application(UUID.randomUUID(), customerId, request.name(), request.imageRepository(),
+                    request.ports() == null ? List.of() : List.copyOf(request.ports()),
+                    request.env() == null ? Map.of() : new TreeMap<>(request.env()),
+                    request.volumes() == null ? List.of() : List.copyOf(request.volumes()),
+                    request.restartPolicy() == null ? "unless-stopped" : request.restartPolicy(), stamp);
+        }
     }
 
     /**
@@ -27,16 +46,38 @@ final class DeploymentResponses {
     }
 
     /** The release pinned to an environment of a customer; revision counts the pin's changes. */
-    record Pin(UUID customerId, String environment, UUID releaseId, String releaseName, long revision,
+    record Pin(UUID customerId, Environment environment, UUID releaseId, String releaseName, long revision,
             Instant pinnedAt, String pinnedBy) {
     }
 
     /**
      * A promotion request and its outcome. {@code basisEnvironment}/{@code basisRevision}: the pin it
      * was based on (the source's, or the target's for a rollback); approving fails once it changed.
+     * Its {@link Approval} shows as the members {@code status, requestedBy, requestedAt, decidedBy,
+     * decidedAt, reason}.
      */
-    record Promotion(UUID id, UUID customerId, String targetEnvironment, String basisEnvironment, long basisRevision,
-            UUID releaseId, boolean rollback, String status, String requestedBy, Instant requestedAt,
-            String decidedBy, Instant decidedAt, String reason) {
+    record Promotion(UUID id, UUID customerId, Environment targetEnvironment, Environment basisEnvironment,
+            long basisRevision, UUID releaseId, boolean rollback, @JsonUnwrapped Approval approval) {
+
+        /**
+         * @param source the pin of the environment below the target, whose release is promoted
+         * @param target the environment to pin it to once approved
+         * @return the request, based on the source pin's revision
+         */
+        static Promotion of(Pin source, Environment target, String by, Instant at) {
+            return new Promotion(UUID.randomUUID(), source.customerId(), target, source.environment(),
+                    source.revision(), source.releaseId(), false, Approval.requested(by, at));
+        }
+
+        /**
+         * @param targetRevision the revision of the target's pin now (0 without one)
+         * @param releaseId a release the target ran before
+         * @return the request to pin the target back to it, based on the target's pin
+         */
+        static Promotion rollback(UUID customerId, Environment target, long targetRevision, UUID releaseId,
+                String by, Instant at) {
+            return new Promotion(UUID.randomUUID(), customerId, target, target, targetRevision, releaseId, true,
+                    Approval.requested(by, at));
+        }
     }
 }

@@ -9,19 +9,19 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 
-import dev.edp.platform.audit.AuditLog;
 import dev.edp.devicemanagement.desiredstate.DesiredStateNotifier;
-import dev.edp.devicemanagement.support.Actors;
-import dev.edp.devicemanagement.support.Clocks;
-import dev.edp.platform.web.KeysetQuery;
-import dev.edp.devicemanagement.support.NotFound;
-import dev.edp.platform.problem.EdpException;
+import dev.edp.devicemanagement.device.Environment;
+import dev.edp.devicemanagement.support.DeviceManagementProblem;
+import dev.edp.devicemanagement.support.FourEyes;
+import dev.edp.platform.audit.AuditLog;
+import dev.edp.platform.audit.Clocks;
+import dev.edp.platform.audit.Stamp;
+import dev.edp.platform.problem.NotFound;
 import dev.edp.platform.security.Tenant;
-import dev.edp.platform.web.Cursor;
 import dev.edp.platform.web.KeysetPage;
+import dev.edp.platform.web.ListRequest;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -48,14 +48,8 @@ class DeploymentService {
     @Transactional
     DeploymentResponses.Application createApplication(Tenant tenant, DeploymentRequests.Application request) {
         UUID customerId = tenant.owningCustomer(Optional.ofNullable(request.customerId()));
-        Instant now = Clocks.now();
-        String actor = Actors.of(tenant);
-        var app = new DeploymentResponses.Application(UUID.randomUUID(), customerId, request.name(),
-                request.imageRepository(), request.ports() == null ? List.of() : List.copyOf(request.ports()),
-                request.env() == null ? Map.of() : new TreeMap<>(request.env()),
-                request.volumes() == null ? List.of() : List.copyOf(request.volumes()),
-                request.restartPolicy() == null ? "unless-stopped" : request.restartPolicy(), 1, now, actor, now,
-                actor);
+        var app = DeploymentResponses.Application.create(customerId, request,
+                Stamp.created(Clocks.now(), tenant.actor()));
         repository.insertApplication(app);
         audit.record(customerId, tenant, "APPLICATION_CREATED", "APPLICATION", app.id().toString(), null, app);
         return app;
@@ -69,13 +63,9 @@ class DeploymentService {
     }
 
     @Transactional(readOnly = true)
-    KeysetPage<DeploymentResponses.Application> applications(Tenant tenant, UUID customerId, Integer limit,
-            String cursor) {
-        int size = Cursor.limit(limit);
-        KeysetQuery order = DeploymentRepository.APPLICATION_ORDER;
-        UUID scope = tenant.listScope(Optional.ofNullable(customerId)).orElse(null);
-        return KeysetPage.of(repository.applications(scope, order.after(cursor), size), size,
-                app -> order.cursorOf(app.name(), app.id()));
+    KeysetPage<DeploymentResponses.Application> applications(Tenant tenant, ListRequest list) {
+        var keyset = list.keyset(DeploymentRepository.APPLICATION_ORDER);
+        return repository.applications(keyset, list.scope(tenant));
     }
 
     @Transactional
@@ -84,14 +74,13 @@ class DeploymentService {
         List<Map<String, Object>> containers = new ArrayList<>();
         for (DeploymentRequests.Container container : request.containers()) {
             if ((container.tag() == null) == (container.digest() == null)) {
-                throw new EdpException(HttpStatus.BAD_REQUEST, "IMAGE_TAG_OR_DIGEST", "Tag or digest",
+                throw DeviceManagementProblem.IMAGE_TAG_OR_DIGEST.exception(
                         "Give exactly one of tag and digest for application " + container.applicationId() + ".");
             }
             var app = repository.findApplication(container.applicationId())
                     .filter(found -> found.customerId().equals(customerId))
-                    .orElseThrow(() -> new EdpException(HttpStatus.BAD_REQUEST, "UNKNOWN_APPLICATION",
-                            "Unknown application", "Application " + container.applicationId()
-                                    + " does not exist for this customer."));
+                    .orElseThrow(() -> DeviceManagementProblem.UNKNOWN_APPLICATION.exception("Application "
+                            + container.applicationId() + " does not exist for this customer."));
             Map<String, String> env = new TreeMap<>(app.env());
             if (container.env() != null) {
                 env.putAll(container.env());
@@ -108,7 +97,7 @@ class DeploymentService {
             containers.add(snapshot);
         }
         var release = new DeploymentResponses.Release(UUID.randomUUID(), customerId, request.name(),
-                json.valueToTree(containers), Clocks.now(), Actors.of(tenant));
+                json.valueToTree(containers), Clocks.now(), tenant.actor());
         repository.insertRelease(release);
         audit.record(customerId, tenant, "RELEASE_CREATED", "RELEASE", release.id().toString(), null, release);
         return release;
@@ -122,12 +111,9 @@ class DeploymentService {
     }
 
     @Transactional(readOnly = true)
-    KeysetPage<DeploymentResponses.Release> releases(Tenant tenant, UUID customerId, Integer limit, String cursor) {
-        int size = Cursor.limit(limit);
-        KeysetQuery order = DeploymentRepository.RELEASE_ORDER;
-        UUID scope = tenant.listScope(Optional.ofNullable(customerId)).orElse(null);
-        return KeysetPage.of(repository.releases(scope, order.after(cursor), size), size,
-                release -> order.cursorOf(release.createdAt(), release.id()));
+    KeysetPage<DeploymentResponses.Release> releases(Tenant tenant, ListRequest list) {
+        var keyset = list.keyset(DeploymentRepository.RELEASE_ORDER);
+        return repository.releases(keyset, list.scope(tenant));
     }
 
     @Transactional(readOnly = true)
@@ -136,16 +122,25 @@ class DeploymentService {
         return repository.pins(scope);
     }
 
+    /**
+     * Pins a release directly: only to an environment whose releases need no approval (TESTING);
+     * STAGING and PRODUCTION change only through an approved promotion.
+     * @param environment the environment as the caller named it
+     */
     @Transactional
-    DeploymentResponses.Pin pinTesting(Tenant tenant, DeploymentRequests.Pin request) {
+    DeploymentResponses.Pin pin(Tenant tenant, String environment, DeploymentRequests.Pin request) {
+        Environment target = Environment.named(environment).filter(named -> !named.requiresApproval())
+                .orElseThrow(() -> DeviceManagementProblem.PROMOTION_REQUIRED.exception("Only TESTING is pinned"
+                        + " directly; " + environment
+                        + " changes through an approved promotion (POST /api/devices/v1/promotions)."));
         UUID customerId = tenant.owningCustomer(Optional.ofNullable(request.customerId()));
         var release = repository.findRelease(request.releaseId())
                 .filter(found -> found.customerId().equals(customerId))
                 .orElseThrow(() -> NotFound.of("Release " + request.releaseId()));
-        var before = repository.lockPin(customerId, "TESTING").orElse(null);
-        repository.pin(customerId, "TESTING", release.id(), Clocks.now(), Actors.of(tenant));
-        var after = repository.lockPin(customerId, "TESTING").orElseThrow();
-        audit.record(customerId, tenant, "ENVIRONMENT_PINNED", "PIN", customerId + "/TESTING", before, after);
+        var before = repository.lockPin(customerId, target).orElse(null);
+        repository.pin(customerId, target, release.id(), Clocks.now(), tenant.actor());
+        var after = repository.lockPin(customerId, target).orElseThrow();
+        audit.record(customerId, tenant, "ENVIRONMENT_PINNED", "PIN", customerId + "/" + target, before, after);
         notifier.changed(customerId);
         return after;
     }
@@ -153,28 +148,27 @@ class DeploymentService {
     @Transactional
     DeploymentResponses.Promotion requestPromotion(Tenant tenant, DeploymentRequests.Promotion request) {
         UUID customerId = tenant.owningCustomer(Optional.ofNullable(request.customerId()));
-        String target = request.targetEnvironment();
-        String source = "STAGING".equals(target) ? "TESTING" : "STAGING";
+        Environment target = Environment.valueOf(request.targetEnvironment());
+        Environment source = target.previous();
         DeploymentResponses.Promotion promotion;
         Instant now = Clocks.now();
         if (request.releaseId() == null) {
-            var pin = repository.lockPin(customerId, source).orElseThrow(() -> new EdpException(HttpStatus.CONFLICT,
-                    "NOTHING_TO_PROMOTE", "Nothing to promote", source + " has no release pinned."));
-            promotion = new DeploymentResponses.Promotion(UUID.randomUUID(), customerId, target, source,
-                    pin.revision(), pin.releaseId(), false, "REQUESTED", Actors.of(tenant), now, null, null, null);
+            var pin = repository.lockPin(customerId, source).orElseThrow(
+                    () -> DeviceManagementProblem.NOTHING_TO_PROMOTE.exception(source + " has no release pinned."));
+            promotion = DeploymentResponses.Promotion.of(pin, target, tenant.actor(), now);
         }
         else {
             // A rollback: back to a release the target ran before; based on the target's current pin.
             repository.findRelease(request.releaseId()).filter(found -> found.customerId().equals(customerId))
                     .orElseThrow(() -> NotFound.of("Release " + request.releaseId()));
             if (!repository.wasPinned(customerId, target, request.releaseId())) {
-                throw new EdpException(HttpStatus.CONFLICT, "NOT_PREVIOUSLY_PINNED", "Not a previous release",
+                throw DeviceManagementProblem.NOT_PREVIOUSLY_PINNED.exception(
                         "Release " + request.releaseId() + " was never pinned to " + target
                                 + "; promote it from " + source + " instead.");
             }
             long revision = repository.lockPin(customerId, target).map(DeploymentResponses.Pin::revision).orElse(0L);
-            promotion = new DeploymentResponses.Promotion(UUID.randomUUID(), customerId, target, target, revision,
-                    request.releaseId(), true, "REQUESTED", Actors.of(tenant), now, null, null, null);
+            promotion = DeploymentResponses.Promotion.rollback(customerId, target, revision, request.releaseId(),
+                    tenant.actor(), now);
         }
         repository.insertPromotion(promotion, tenant.subject());
         audit.record(customerId, tenant, "PROMOTION_REQUESTED", "PROMOTION", promotion.id().toString(), null,
@@ -190,13 +184,9 @@ class DeploymentService {
     }
 
     @Transactional(readOnly = true)
-    KeysetPage<DeploymentResponses.Promotion> promotions(Tenant tenant, UUID customerId, Integer limit,
-            String cursor) {
-        int size = Cursor.limit(limit);
-        KeysetQuery order = DeploymentRepository.PROMOTION_ORDER;
-        UUID scope = tenant.listScope(Optional.ofNullable(customerId)).orElse(null);
-        return KeysetPage.of(repository.promotions(scope, order.after(cursor), size), size,
-                promotion -> order.cursorOf(promotion.requestedAt(), promotion.id()));
+    KeysetPage<DeploymentResponses.Promotion> promotions(Tenant tenant, ListRequest list) {
+        var keyset = list.keyset(DeploymentRepository.PROMOTION_ORDER);
+        return repository.promotions(keyset, list.scope(tenant));
     }
 
     @Transactional
@@ -204,28 +194,21 @@ class DeploymentService {
         var locked = repository.lockPromotion(id).orElseThrow(() -> NotFound.of("Promotion " + id));
         var before = locked.promotion();
         tenant.requireAccess(before.customerId(), "Promotion " + id);
-        if (locked.requestedBySubject().equals(tenant.subject())) {
-            throw new EdpException(HttpStatus.FORBIDDEN, "SELF_APPROVAL", "Four-eyes rule",
-                    "A promotion must be approved or rejected by someone other than who requested it.");
-        }
-        if (!"REQUESTED".equals(before.status())) {
-            throw new EdpException(HttpStatus.CONFLICT, "PROMOTION_DECIDED", "Already decided",
-                    "Promotion " + id + " was already " + before.status().toLowerCase() + ".");
-        }
+        FourEyes.requireDecidable(tenant, "promotion", id, locked.requestedBySubject(), before.approval().status(),
+                DeviceManagementProblem.PROMOTION_DECIDED);
         Instant now = Clocks.now();
         if (approve) {
             long current = repository.lockPin(before.customerId(), before.basisEnvironment())
                     .map(DeploymentResponses.Pin::revision).orElse(0L);
             if (current != before.basisRevision()) {
-                throw new EdpException(HttpStatus.CONFLICT, "STALE_PROMOTION", "Promotion is stale",
+                throw DeviceManagementProblem.STALE_PROMOTION.exception(
                         before.basisEnvironment() + " was re-pinned after this promotion was requested;"
                                 + " reject it and request a new one.");
             }
-            repository.pin(before.customerId(), before.targetEnvironment(), before.releaseId(), now,
-                    Actors.of(tenant));
+            repository.pin(before.customerId(), before.targetEnvironment(), before.releaseId(), now, tenant.actor());
             notifier.changed(before.customerId());
         }
-        repository.decide(id, approve ? "APPROVED" : "REJECTED", Actors.of(tenant), tenant.subject(), now, reason);
+        repository.decide(id, approve, tenant, now, reason);
         var after = repository.findPromotion(id).orElseThrow();
         audit.record(before.customerId(), tenant, approve ? "PROMOTION_APPROVED" : "PROMOTION_REJECTED",
                 "PROMOTION", id.toString(), before, after);

@@ -1,2 +1,2 @@
-/** Helpers the feature packages share: keyset list queries, time. */
+/** What the feature packages share: the catalogue of device-management's problems. */
 package dev.edp.devicemanagement.support;

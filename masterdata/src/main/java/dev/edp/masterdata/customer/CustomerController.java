@@ -3,9 +3,13 @@ package dev.edp.masterdata.customer;
 import java.net.URI;
 import java.util.UUID;
 
+import dev.edp.platform.security.EdpRoles;
+import dev.edp.platform.security.HasRole;
 import dev.edp.platform.security.Tenant;
 import dev.edp.platform.web.Etags;
 import dev.edp.platform.web.KeysetPage;
+import dev.edp.platform.web.ListParameters;
+import dev.edp.platform.web.ListRequest;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -39,7 +43,7 @@ class CustomerController {
 
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
-    @PreAuthorize("hasRole('platform-admin')")
+    @HasRole(EdpRoles.PLATFORM_ADMIN)
     @Operation(summary = "Create a customer (platform-admin)")
     ResponseEntity<CustomerResponse> create(Tenant tenant, @Valid @RequestBody CustomerRequests.Create request) {
         Customer customer = customers.create(tenant, request);
@@ -48,20 +52,18 @@ class CustomerController {
     }
 
     @GetMapping
-    @PreAuthorize("hasRole('viewer')")
+    @HasRole(EdpRoles.VIEWER)
     @Operation(summary = "List customers: all for a platform-admin, one's own for everyone else")
     KeysetPage<CustomerResponse> list(Tenant tenant,
-            @Parameter(description = "page size, 1 to 500, default 50") @RequestParam(required = false) Integer limit,
-            @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false) String cursor,
-            @Parameter(description = "name (default) or createdAt; prefix - for descending")
-            @RequestParam(required = false) String sort,
+            @ListParameters(sort = "name (default) or createdAt; prefix - for descending", customerId = false)
+            ListRequest list,
             @RequestParam(required = false) CustomerStatus status,
             @Parameter(description = "part of the name or code, ignoring case") @RequestParam(required = false) String q) {
-        return customers.list(tenant, limit, cursor, sort, status, q);
+        return customers.list(tenant, list, status, q);
     }
 
     @GetMapping("/{id}")
-    @PreAuthorize("hasRole('viewer')")
+    @HasRole(EdpRoles.VIEWER)
     @Operation(summary = "Read a customer, including its status")
     ResponseEntity<CustomerResponse> get(Tenant tenant, @PathVariable UUID id) {
         return ok(customers.get(tenant, id));
@@ -82,7 +84,7 @@ class CustomerController {
     }
 
     @PatchMapping("/{id}")
-    @PreAuthorize("hasRole('platform-admin')")
+    @HasRole(EdpRoles.PLATFORM_ADMIN)
     @Operation(summary = "Rename a customer or change its contact (platform-admin); needs If-Match")
     ResponseEntity<CustomerResponse> update(Tenant tenant, @PathVariable UUID id,
             @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch,
@@ -91,7 +93,7 @@ class CustomerController {
     }
 
     @PostMapping("/{id}/deactivate")
-    @PreAuthorize("hasRole('platform-admin')")
+    @HasRole(EdpRoles.PLATFORM_ADMIN)
     @Operation(summary = "Deactivate a customer and disable its users in Keycloak (platform-admin)")
     ResponseEntity<CustomerResponse> deactivate(Tenant tenant, @PathVariable UUID id,
             @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
@@ -99,7 +101,7 @@ class CustomerController {
     }
 
     @PostMapping("/{id}/activate")
-    @PreAuthorize("hasRole('platform-admin')")
+    @HasRole(EdpRoles.PLATFORM_ADMIN)
     @Operation(summary = "Reactivate a customer (platform-admin); its users stay disabled until enabled again")
     ResponseEntity<CustomerResponse> activate(Tenant tenant, @PathVariable UUID id,
             @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch) {

@@ -2,27 +2,26 @@ package dev.edp.masterdata.customer;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.OffsetDateTime;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-import dev.edp.platform.web.KeysetQuery;
-import dev.edp.platform.problem.EdpException;
+import dev.edp.masterdata.support.MasterdataProblem;
+import dev.edp.platform.audit.Stamp;
+import dev.edp.platform.web.Keyset;
+import dev.edp.platform.web.KeysetPage;
+import dev.edp.platform.web.KeysetSorts;
+import dev.edp.platform.web.Where;
 
 import org.springframework.dao.DuplicateKeyException;
-import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 @Repository
 class CustomerRepository {
 
-    static final Map<String, KeysetQuery.Column> SORTS = Map.of(
-            "name", new KeysetQuery.Column("name", KeysetQuery.Kind.TEXT),
-            "createdAt", new KeysetQuery.Column("created_at", KeysetQuery.Kind.TIMESTAMP));
+    static final KeysetSorts<Customer> SORTS = KeysetSorts.of(Customer::id, "name")
+            .text("name", "name", Customer::name)
+            .timestamp("createdAt", "created_at", customer -> customer.stamp().createdAt());
 
     private static final String COLUMNS = """
             id, name, code, contact_email, status, version, created_at, created_by, updated_at, updated_by""";
@@ -46,16 +45,12 @@ class CustomerRepository {
                     .param("code", customer.code())
                     .param("email", customer.contactEmail())
                     .param("status", customer.status().name())
-                    .param("version", customer.version())
-                    .param("createdAt", KeysetQuery.timestamp(customer.createdAt()))
-                    .param("createdBy", customer.createdBy())
-                    .param("updatedAt", KeysetQuery.timestamp(customer.updatedAt()))
-                    .param("updatedBy", customer.updatedBy())
+                    .params(customer.stamp().params())
                     .update();
         }
         catch (DuplicateKeyException ex) {
-            throw new EdpException(HttpStatus.CONFLICT, "CUSTOMER_CODE_TAKEN", "Customer code taken",
-                    "Another customer already has the code '" + customer.code() + "'.");
+            throw MasterdataProblem.CUSTOMER_CODE_TAKEN
+                    .exception("Another customer already has the code '" + customer.code() + "'.");
         }
     }
 
@@ -96,53 +91,24 @@ class CustomerRepository {
                 .param("name", customer.name())
                 .param("email", customer.contactEmail())
                 .param("status", customer.status().name())
-                .param("version", customer.version())
-                .param("updatedAt", KeysetQuery.timestamp(customer.updatedAt()))
-                .param("updatedBy", customer.updatedBy())
+                .params(customer.stamp().params())
                 .param("expectedVersion", expectedVersion)
                 .update() == 1;
     }
 
     /**
-     * One page of customers, {@code limit + 1} rows at most.
+     * One page of customers.
      * @param scope only this customer (everyone but a platform admin), or null for all
      * @param status only customers with this status, or null
      * @param text only customers whose name or code contains this, ignoring case, or null
      */
-    List<Customer> page(UUID scope, CustomerStatus status, String text, KeysetQuery order, Map<String, Object> after,
-            int limit) {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM customer WHERE TRUE");
-        Map<String, Object> params = new HashMap<>();
-        if (scope != null) {
-            sql.append(" AND id = :scope");
-            params.put("scope", scope);
-        }
-        if (status != null) {
-            sql.append(" AND status = :status");
-            params.put("status", status.name());
-        }
-        if (text != null && !text.isBlank()) {
-            sql.append(" AND (name ILIKE :text OR code ILIKE :text)");
-            params.put("text", "%" + escapeLike(text.strip()) + "%");
-        }
-        if (after != null) {
-            sql.append(" AND ").append(order.afterCondition());
-            params.putAll(after);
-        }
-        sql.append(" ORDER BY ").append(order.orderBy()).append(" LIMIT :limit");
-        params.put("limit", limit + 1);
-        return jdbc.sql(sql.toString()).params(params).query(CustomerRepository::map).list();
-    }
-
-    static String escapeLike(String text) {
-        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    KeysetPage<Customer> page(Keyset<Customer> keyset, UUID scope, CustomerStatus status, String text) {
+        return keyset.page(new Where().equal("id", scope).equal("status", status).containsText(text, "name", "code")
+                .page("SELECT " + COLUMNS + " FROM customer", keyset).on(jdbc).query(CustomerRepository::map).list());
     }
 
     private static Customer map(ResultSet row, int index) throws SQLException {
         return new Customer(row.getObject("id", UUID.class), row.getString("name"), row.getString("code"),
-                row.getString("contact_email"), CustomerStatus.valueOf(row.getString("status")),
-                row.getLong("version"), row.getObject("created_at", OffsetDateTime.class).toInstant(),
-                row.getString("created_by"), row.getObject("updated_at", OffsetDateTime.class).toInstant(),
-                row.getString("updated_by"));
+                row.getString("contact_email"), CustomerStatus.valueOf(row.getString("status")), Stamp.read(row));
     }
 }

@@ -3,6 +3,8 @@ package dev.edp.masterdata.customer;
 import java.time.Instant;
 import java.util.UUID;
 
+import dev.edp.platform.audit.Stamp;
+
 /**
  * A customer (tenant) as the API shows it.
  * @param id its id, the value of the {@code customer_id} claim of its users' tokens
@@ -20,8 +22,9 @@ record CustomerResponse(UUID id, String name, String code, String contactEmail, 
         long version, Instant createdAt, String createdBy, Instant updatedAt, String updatedBy) {
 
     static CustomerResponse of(Customer customer) {
+        Stamp stamp = customer.stamp();
         return new CustomerResponse(customer.id(), customer.name(), customer.code(), customer.contactEmail(),
-                customer.status(), customer.version(), customer.createdAt(), customer.createdBy(),
-                customer.updatedAt(), customer.updatedBy());
+                customer.status(), stamp.version(), stamp.createdAt(), stamp.createdBy(), stamp.updatedAt(),
+                stamp.updatedBy());
     }
 }

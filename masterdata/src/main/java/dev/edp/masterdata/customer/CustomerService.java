@@ -1,21 +1,19 @@
 package dev.edp.masterdata.customer;
 
-import java.util.Optional;
 import java.util.UUID;
 
+import dev.edp.masterdata.support.MasterdataProblem;
 import dev.edp.platform.audit.AuditLog;
-import dev.edp.masterdata.support.Clocks;
-import dev.edp.platform.web.KeysetQuery;
-import dev.edp.masterdata.support.NotFound;
+import dev.edp.platform.audit.Clocks;
 import dev.edp.platform.problem.EdpException;
+import dev.edp.platform.problem.NotFound;
 import dev.edp.platform.security.EdpRoles;
 import dev.edp.platform.security.Tenant;
-import dev.edp.platform.web.Cursor;
 import dev.edp.platform.web.Etags;
 import dev.edp.platform.web.KeysetPage;
+import dev.edp.platform.web.ListRequest;
 
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -40,9 +38,8 @@ public class CustomerService {
 
     @Transactional
     Customer create(Tenant tenant, CustomerRequests.Create request) {
-        var now = Clocks.now();
-        Customer customer = new Customer(UUID.randomUUID(), request.name().strip(), request.code(),
-                request.contactEmail().strip(), CustomerStatus.ACTIVE, 1, now, actor(tenant), now, actor(tenant));
+        Customer customer = Customer.create(request.name().strip(), request.code(), request.contactEmail().strip(),
+                Clocks.now(), tenant.actor());
         customers.insert(customer);
         audit.record(customer.id(), tenant, "CUSTOMER_CREATED", ENTITY, customer.id().toString(), null,
                 CustomerResponse.of(customer));
@@ -50,16 +47,9 @@ public class CustomerService {
     }
 
     @Transactional(readOnly = true)
-    KeysetPage<CustomerResponse> list(Tenant tenant, Integer limit, String cursor, String sort,
-            CustomerStatus status, String text) {
-        int size = Cursor.limit(limit);
-        KeysetQuery order = KeysetQuery.parse(sort, "name", CustomerRepository.SORTS);
-        var after = order.after(cursor);
-        UUID scope = tenant.listScope(Optional.empty()).orElse(null);
-        return KeysetPage.of(customers.page(scope, status, text, order, after, size).stream()
-                .map(CustomerResponse::of).toList(), size,
-                customer -> order.cursorOf(order.kind() == KeysetQuery.Kind.TEXT ? customer.name() : customer.createdAt(),
-                        customer.id()));
+    KeysetPage<CustomerResponse> list(Tenant tenant, ListRequest list, CustomerStatus status, String text) {
+        var keyset = list.keyset(CustomerRepository.SORTS);
+        return customers.page(keyset, list.scope(tenant), status, text).map(CustomerResponse::of);
     }
 
     @Transactional(readOnly = true)
@@ -85,10 +75,9 @@ public class CustomerService {
     Customer update(Tenant tenant, UUID id, String ifMatch, CustomerRequests.Update request) {
         long version = Etags.requiredVersion(ifMatch);
         Customer before = lockForChange(tenant, id, version);
-        Customer after = new Customer(id, request.name() == null ? before.name() : request.name().strip(),
-                before.code(), request.contactEmail() == null ? before.contactEmail() : request.contactEmail().strip(),
-                before.status(), before.version() + 1, before.createdAt(), before.createdBy(), Clocks.now(),
-                actor(tenant));
+        Customer after = before.withDetails(request.name() == null ? before.name() : request.name().strip(),
+                request.contactEmail() == null ? before.contactEmail() : request.contactEmail().strip(), Clocks.now(),
+                tenant.actor());
         return store(tenant, "CUSTOMER_UPDATED", before, after);
     }
 
@@ -102,7 +91,7 @@ public class CustomerService {
         if (before.status() == CustomerStatus.DEACTIVATED) {
             return before;
         }
-        Customer after = withStatus(tenant, before, CustomerStatus.DEACTIVATED);
+        Customer after = before.withStatus(CustomerStatus.DEACTIVATED, Clocks.now(), tenant.actor());
         Customer stored = store(tenant, "CUSTOMER_DEACTIVATED", before, after);
         events.publishEvent(new CustomerDeactivated(id, tenant));
         return stored;
@@ -115,7 +104,8 @@ public class CustomerService {
         if (before.status() == CustomerStatus.ACTIVE) {
             return before;
         }
-        return store(tenant, "CUSTOMER_ACTIVATED", before, withStatus(tenant, before, CustomerStatus.ACTIVE));
+        return store(tenant, "CUSTOMER_ACTIVATED", before,
+                before.withStatus(CustomerStatus.ACTIVE, Clocks.now(), tenant.actor()));
     }
 
     /**
@@ -129,8 +119,8 @@ public class CustomerService {
     public void requireActive(UUID id) {
         CustomerStatus status = customers.statusForShare(id).orElseThrow(() -> NotFound.of(what(id)));
         if (status != CustomerStatus.ACTIVE) {
-            throw new EdpException(HttpStatus.CONFLICT, "CUSTOMER_DEACTIVATED", "Customer deactivated",
-                    "Customer " + id + " is deactivated; its data can be read but not changed.");
+            throw MasterdataProblem.CUSTOMER_DEACTIVATED
+                    .exception("Customer " + id + " is deactivated; its data can be read but not changed.");
         }
     }
 
@@ -146,9 +136,7 @@ public class CustomerService {
     private Customer lockForChange(Tenant tenant, UUID id, Long expectedVersion) {
         tenant.requireAccess(id, what(id));
         Customer customer = customers.findForUpdate(id).orElseThrow(() -> NotFound.of(what(id)));
-        if (expectedVersion != null && customer.version() != expectedVersion) {
-            throw Etags.stale();
-        }
+        Etags.requireVersion(customer.version(), expectedVersion);
         return customer;
     }
 
@@ -159,15 +147,6 @@ public class CustomerService {
         audit.record(after.id(), tenant, action, ENTITY, after.id().toString(), CustomerResponse.of(before),
                 CustomerResponse.of(after));
         return after;
-    }
-
-    private static Customer withStatus(Tenant tenant, Customer customer, CustomerStatus status) {
-        return new Customer(customer.id(), customer.name(), customer.code(), customer.contactEmail(), status,
-                customer.version() + 1, customer.createdAt(), customer.createdBy(), Clocks.now(), actor(tenant));
-    }
-
-    static String actor(Tenant tenant) {
-        return tenant.username() == null ? tenant.subject() : tenant.username();
     }
 
     private static String what(UUID id) {

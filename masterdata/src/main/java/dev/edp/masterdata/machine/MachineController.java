@@ -4,9 +4,14 @@ import java.net.URI;
 import java.util.List;
 import java.util.UUID;
 
+import dev.edp.platform.security.EdpRoles;
+import dev.edp.platform.security.HasRole;
 import dev.edp.platform.security.Tenant;
 import dev.edp.platform.web.Etags;
 import dev.edp.platform.web.KeysetPage;
+import dev.edp.platform.web.Labels;
+import dev.edp.platform.web.ListParameters;
+import dev.edp.platform.web.ListRequest;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -15,7 +20,6 @@ import jakarta.validation.Valid;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -41,7 +45,7 @@ class MachineController {
 
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
-    @PreAuthorize("hasRole('operator')")
+    @HasRole(EdpRoles.OPERATOR)
     @Operation(summary = "Create a machine (operator); a platform-admin names the customer")
     ResponseEntity<MachineResponse> create(Tenant tenant, @Valid @RequestBody MachineRequest request) {
         Machine machine = machines.create(tenant, request);
@@ -50,15 +54,10 @@ class MachineController {
     }
 
     @GetMapping
-    @PreAuthorize("hasRole('viewer')")
+    @HasRole(EdpRoles.VIEWER)
     @Operation(summary = "List machines, keyset-paged, filtered and sorted")
     KeysetPage<MachineResponse> list(Tenant tenant,
-            @Parameter(description = "only this customer's (platform-admin); others always see their own")
-            @RequestParam(required = false) UUID customerId,
-            @Parameter(description = "page size, 1 to 500, default 50") @RequestParam(required = false) Integer limit,
-            @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false) String cursor,
-            @Parameter(description = "name (default) or createdAt; prefix - for descending")
-            @RequestParam(required = false) String sort,
+            @ListParameters(sort = "name (default) or createdAt; prefix - for descending") ListRequest list,
             @RequestParam(required = false) MachineType type,
             @RequestParam(required = false) String site,
             @RequestParam(required = false) String manufacturer,
@@ -66,12 +65,12 @@ class MachineController {
             @Parameter(description = "part of the name, ignoring case") @RequestParam(required = false) String q,
             @Parameter(description = "key:value; repeat for several labels, all must match")
             @RequestParam(required = false) List<String> label) {
-        return machines.list(tenant, customerId, limit, cursor, sort, type, site, manufacturer, serialNumber, q,
-                label);
+        return machines.list(tenant, list,
+                new MachineFilter(type, site, manufacturer, serialNumber, q, Labels.filter(label)));
     }
 
     @GetMapping("/{id}")
-    @PreAuthorize("hasRole('viewer')")
+    @HasRole(EdpRoles.VIEWER)
     @Operation(summary = "Read a machine")
     ResponseEntity<MachineResponse> get(Tenant tenant, @PathVariable UUID id) {
         Machine machine = machines.get(tenant, id);
@@ -79,7 +78,7 @@ class MachineController {
     }
 
     @PutMapping("/{id}")
-    @PreAuthorize("hasRole('operator')")
+    @HasRole(EdpRoles.OPERATOR)
     @Operation(summary = "Replace a machine's data (operator); needs If-Match")
     ResponseEntity<MachineResponse> update(Tenant tenant, @PathVariable UUID id,
             @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch,
@@ -90,7 +89,7 @@ class MachineController {
 
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    @PreAuthorize("hasRole('operator')")
+    @HasRole(EdpRoles.OPERATOR)
     @Operation(summary = "Delete a machine (operator); needs If-Match")
     ResponseEntity<Void> delete(Tenant tenant, @PathVariable UUID id,
             @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch) {

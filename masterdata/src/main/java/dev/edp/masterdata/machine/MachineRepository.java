@@ -3,30 +3,33 @@ package dev.edp.masterdata.machine;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 
-import dev.edp.platform.web.KeysetQuery;
+import dev.edp.masterdata.support.MasterdataProblem;
+import dev.edp.platform.audit.Stamp;
 import dev.edp.platform.problem.EdpException;
+import dev.edp.platform.web.Keyset;
+import dev.edp.platform.web.KeysetPage;
+import dev.edp.platform.web.KeysetSorts;
+import dev.edp.platform.web.SqlQuery;
+import dev.edp.platform.web.Where;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.dao.DuplicateKeyException;
-import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 @Repository
 class MachineRepository {
 
-    static final Map<String, KeysetQuery.Column> SORTS = Map.of(
-            "name", new KeysetQuery.Column("name", KeysetQuery.Kind.TEXT),
-            "createdAt", new KeysetQuery.Column("created_at", KeysetQuery.Kind.TIMESTAMP));
+    static final KeysetSorts<Machine> SORTS = KeysetSorts.of(Machine::id, "name")
+            .text("name", "name", Machine::name)
+            .timestamp("createdAt", "created_at", machine -> machine.stamp().createdAt());
 
     private static final String COLUMNS = """
             id, customer_id, name, type, manufacturer, model, serial_number, site, location, commissioning_date,
@@ -43,24 +46,6 @@ class MachineRepository {
         this.json = json;
     }
 
-    /**
-     * What a machine list is filtered by; null members do not filter.
-     * @param customerId only this customer's machines
-     * @param type only machines of this type
-     * @param site only machines at this site (exact)
-     * @param manufacturer only machines of this manufacturer (exact)
-     * @param serialNumber only the machine with this serial number (exact)
-     * @param text only machines whose name contains this, ignoring case
-     * @param labels only machines carrying all these labels
-     */
-    record Filter(UUID customerId, MachineType type, String site, String manufacturer, String serialNumber,
-            String text, Map<String, String> labels) {
-    }
-
-    /** A query and its named parameters. */
-    record SqlQuery(String sql, Map<String, Object> params) {
-    }
-
     void insert(Machine machine) {
         try {
             jdbc.sql("""
@@ -73,8 +58,6 @@ class MachineRepository {
                     """)
                     .params(params(machine))
                     .param("customerId", machine.customerId())
-                    .param("createdAt", KeysetQuery.timestamp(machine.createdAt()))
-                    .param("createdBy", machine.createdBy())
                     .update();
         }
         catch (DuplicateKeyException ex) {
@@ -117,59 +100,26 @@ class MachineRepository {
                 .param("expectedVersion", expectedVersion).update() == 1;
     }
 
-    List<Machine> page(Filter filter, KeysetQuery order, Map<String, Object> after, int limit) {
-        SqlQuery query = listQuery(filter, order, after, limit, json);
-        return jdbc.sql(query.sql()).params(query.params()).query(this::map).list();
+    /** One page of machines: of one customer ({@code scope}) or all (null), filtered. */
+    KeysetPage<Machine> page(Keyset<Machine> keyset, UUID scope, MachineFilter filter) {
+        return keyset.page(listQuery(keyset, scope, filter).on(jdbc).query(this::map).list());
     }
 
-    /**
-     * The one query that reads a page of machines: filters, then {@code (sort column, id)} after
-     * the cursor, in keyset order, {@code limit + 1} rows (the extra one only says there is more).
-     */
-    static SqlQuery listQuery(Filter filter, KeysetQuery order, Map<String, Object> after, int limit,
-            JsonMapper json) {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM machine WHERE TRUE");
-        Map<String, Object> params = new HashMap<>();
-        if (filter.customerId() != null) {
-            sql.append(" AND customer_id = :customerId");
-            params.put("customerId", filter.customerId());
-        }
-        if (filter.type() != null) {
-            sql.append(" AND type = :type");
-            params.put("type", filter.type().name());
-        }
-        if (filter.site() != null) {
-            sql.append(" AND site = :site");
-            params.put("site", filter.site());
-        }
-        if (filter.manufacturer() != null) {
-            sql.append(" AND manufacturer = :manufacturer");
-            params.put("manufacturer", filter.manufacturer());
-        }
-        if (filter.serialNumber() != null) {
-            sql.append(" AND serial_number = :serialNumber");
-            params.put("serialNumber", filter.serialNumber());
-        }
-        if (filter.text() != null && !filter.text().isBlank()) {
-            sql.append(" AND name ILIKE :text");
-            params.put("text", "%" + filter.text().strip().replace("\\", "\\\\").replace("%", "\\%")
-                    .replace("_", "\\_") + "%");
-        }
-        if (filter.labels() != null && !filter.labels().isEmpty()) {
-            sql.append(" AND labels @> CAST(:labels AS jsonb)");
-            params.put("labels", json.writeValueAsString(filter.labels()));
-        }
-        if (after != null) {
-            sql.append(" AND ").append(order.afterCondition());
-            params.putAll(after);
-        }
-        sql.append(" ORDER BY ").append(order.orderBy()).append(" LIMIT :limit");
-        params.put("limit", limit + 1);
-        return new SqlQuery(sql.toString(), params);
+    /** The one query that reads a page of machines. */
+    static SqlQuery listQuery(Keyset<Machine> keyset, UUID scope, MachineFilter filter) {
+        return new Where()
+                .equal("customer_id", scope)
+                .equal("type", filter.type())
+                .equal("site", filter.site())
+                .equal("manufacturer", filter.manufacturer())
+                .equal("serial_number", filter.serialNumber())
+                .containsText(filter.text(), "name")
+                .containsAll("labels", filter.labels())
+                .page("SELECT " + COLUMNS + " FROM machine", keyset);
     }
 
     private Map<String, Object> params(Machine machine) {
-        Map<String, Object> params = new HashMap<>();
+        Map<String, Object> params = new HashMap<>(machine.stamp().params());
         params.put("id", machine.id());
         params.put("name", machine.name());
         params.put("type", machine.type().name());
@@ -180,9 +130,6 @@ class MachineRepository {
         params.put("location", machine.location());
         params.put("commissioningDate", machine.commissioningDate());
         params.put("labels", json.writeValueAsString(machine.labels()));
-        params.put("version", machine.version());
-        params.put("updatedAt", KeysetQuery.timestamp(machine.updatedAt()));
-        params.put("updatedBy", machine.updatedBy());
         return params;
     }
 
@@ -191,13 +138,11 @@ class MachineRepository {
                 row.getString("name"), MachineType.valueOf(row.getString("type")), row.getString("manufacturer"),
                 row.getString("model"), row.getString("serial_number"), row.getString("site"),
                 row.getString("location"), row.getObject("commissioning_date", LocalDate.class),
-                json.readValue(row.getString("labels"), LABELS), row.getLong("version"),
-                row.getObject("created_at", OffsetDateTime.class).toInstant(), row.getString("created_by"),
-                row.getObject("updated_at", OffsetDateTime.class).toInstant(), row.getString("updated_by"));
+                json.readValue(row.getString("labels"), LABELS), Stamp.read(row));
     }
 
     private static EdpException serialTaken(Machine machine) {
-        return new EdpException(HttpStatus.CONFLICT, "MACHINE_SERIAL_TAKEN", "Serial number taken",
-                "The customer already has a machine with serial number '" + machine.serialNumber() + "'.");
+        return MasterdataProblem.MACHINE_SERIAL_TAKEN
+                .exception("The customer already has a machine with serial number '" + machine.serialNumber() + "'.");
     }
 }

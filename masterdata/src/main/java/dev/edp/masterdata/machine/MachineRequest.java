@@ -4,6 +4,7 @@ import java.time.LocalDate;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.edp.platform.web.Labels;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -38,10 +39,9 @@ record MachineRequest(
         @Size(max = 200) String location,
         LocalDate commissioningDate,
         @Size(max = 32) Map<
-                @NotNull @Pattern(regexp = LABEL_KEY, message = "label keys must be 1 to 63 letters, digits or . _ / -,"
+                @NotNull @Pattern(regexp = Labels.KEY,
+                        message = "label keys must be 1 to 63 letters, digits or . _ / -,"
                         + " starting and ending with a letter or digit") String,
                 @NotNull @Size(max = 256) @Pattern(regexp = "[^\\p{Cntrl}]*",
                         message = "label values must not contain control characters") String> labels) {
-
-    static final String LABEL_KEY = "[A-Za-z0-9](?:[A-Za-z0-9._/-]{0,61}[A-Za-z0-9])?";
 }

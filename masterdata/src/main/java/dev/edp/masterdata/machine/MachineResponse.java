@@ -5,6 +5,8 @@ import java.time.LocalDate;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.edp.platform.audit.Stamp;
+
 /**
  * A machine as the API shows it.
  * @param id its id
@@ -29,9 +31,10 @@ record MachineResponse(UUID id, UUID customerId, String name, MachineType type, 
         long version, Instant createdAt, String createdBy, Instant updatedAt, String updatedBy) {
 
     static MachineResponse of(Machine machine) {
+        Stamp stamp = machine.stamp();
         return new MachineResponse(machine.id(), machine.customerId(), machine.name(), machine.type(),
                 machine.manufacturer(), machine.model(), machine.serialNumber(), machine.site(), machine.location(),
-                machine.commissioningDate(), machine.labels(), machine.version(), machine.createdAt(),
-                machine.createdBy(), machine.updatedAt(), machine.updatedBy());
+                machine.commissioningDate(), machine.labels(), stamp.version(), stamp.createdAt(), stamp.createdBy(),
+                stamp.updatedAt(), stamp.updatedBy());
     }
 }

@@ -1,23 +1,18 @@
 package dev.edp.masterdata.machine;
 
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.UUID;
 
-import dev.edp.platform.audit.AuditLog;
 import dev.edp.masterdata.customer.CustomerService;
-import dev.edp.masterdata.support.Clocks;
-import dev.edp.platform.web.KeysetQuery;
-import dev.edp.masterdata.support.NotFound;
-import dev.edp.platform.problem.EdpException;
+import dev.edp.masterdata.support.MasterdataProblem;
+import dev.edp.platform.audit.AuditLog;
+import dev.edp.platform.audit.Clocks;
+import dev.edp.platform.problem.NotFound;
 import dev.edp.platform.security.Tenant;
-import dev.edp.platform.web.Cursor;
 import dev.edp.platform.web.Etags;
 import dev.edp.platform.web.KeysetPage;
+import dev.edp.platform.web.ListRequest;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -41,12 +36,7 @@ class MachineService {
     Machine create(Tenant tenant, MachineRequest request) {
         UUID customerId = tenant.owningCustomer(Optional.ofNullable(request.customerId()));
         customers.requireActive(customerId);
-        var now = Clocks.now();
-        String actor = actor(tenant);
-        Machine machine = new Machine(UUID.randomUUID(), customerId, request.name().strip(),
-                MachineType.valueOf(request.type()), trim(request.manufacturer()), trim(request.model()),
-                request.serialNumber().strip(), trim(request.site()), trim(request.location()),
-                request.commissioningDate(), labels(request.labels()), 1, now, actor, now, actor);
+        Machine machine = Machine.create(customerId, request, Clocks.now(), tenant.actor());
         machines.insert(machine);
         audit.record(customerId, tenant, "MACHINE_CREATED", ENTITY, machine.id().toString(), null,
                 MachineResponse.of(machine));
@@ -54,18 +44,9 @@ class MachineService {
     }
 
     @Transactional(readOnly = true)
-    KeysetPage<MachineResponse> list(Tenant tenant, UUID customerId, Integer limit, String cursor, String sort,
-            MachineType type, String site, String manufacturer, String serialNumber, String text,
-            List<String> labels) {
-        int size = Cursor.limit(limit);
-        KeysetQuery order = KeysetQuery.parse(sort, "name", MachineRepository.SORTS);
-        var after = order.after(cursor);
-        UUID scope = tenant.listScope(Optional.ofNullable(customerId)).orElse(null);
-        var filter = new MachineRepository.Filter(scope, type, site, manufacturer, serialNumber, text,
-                labelFilter(labels));
-        return KeysetPage.of(machines.page(filter, order, after, size).stream().map(MachineResponse::of).toList(),
-                size, machine -> order.cursorOf(order.kind() == KeysetQuery.Kind.TEXT ? machine.name()
-                        : machine.createdAt(), machine.id()));
+    KeysetPage<MachineResponse> list(Tenant tenant, ListRequest list, MachineFilter filter) {
+        var keyset = list.keyset(MachineRepository.SORTS);
+        return machines.page(keyset, list.scope(tenant), filter).map(MachineResponse::of);
     }
 
     @Transactional(readOnly = true)
@@ -80,14 +61,10 @@ class MachineService {
         long version = Etags.requiredVersion(ifMatch);
         Machine before = lockForChange(tenant, id, version);
         if (request.customerId() != null && !request.customerId().equals(before.customerId())) {
-            throw new EdpException(HttpStatus.BAD_REQUEST, "CUSTOMER_CANNOT_CHANGE", "Customer cannot change",
-                    "A machine stays with the customer that owns it; leave customerId out or unchanged.");
+            throw MasterdataProblem.CUSTOMER_CANNOT_CHANGE
+                    .exception("A machine stays with the customer that owns it; leave customerId out or unchanged.");
         }
-        Machine after = new Machine(id, before.customerId(), request.name().strip(),
-                MachineType.valueOf(request.type()), trim(request.manufacturer()), trim(request.model()),
-                request.serialNumber().strip(), trim(request.site()), trim(request.location()),
-                request.commissioningDate(), labels(request.labels()), before.version() + 1, before.createdAt(),
-                before.createdBy(), Clocks.now(), actor(tenant));
+        Machine after = before.replacedBy(request, Clocks.now(), tenant.actor());
         if (!machines.update(after, version)) {
             throw Etags.stale();
         }
@@ -110,40 +87,9 @@ class MachineService {
     private Machine lockForChange(Tenant tenant, UUID id, long version) {
         Machine machine = machines.findForUpdate(id).orElseThrow(() -> NotFound.of(what(id)));
         tenant.requireAccess(machine.customerId(), what(id));
-        if (machine.version() != version) {
-            throw Etags.stale();
-        }
+        Etags.requireVersion(machine.version(), version);
         customers.requireActive(machine.customerId());
         return machine;
-    }
-
-    /** Parses {@code label=key:value} filters. */
-    private static Map<String, String> labelFilter(List<String> labels) {
-        if (labels == null || labels.isEmpty()) {
-            return Map.of();
-        }
-        Map<String, String> filter = new TreeMap<>();
-        for (String label : labels) {
-            int colon = label.indexOf(':');
-            if (colon < 1 || !label.substring(0, colon).matches(MachineRequest.LABEL_KEY)) {
-                throw new EdpException(HttpStatus.BAD_REQUEST, "INVALID_LABEL_FILTER", "Invalid label filter",
-                        "label must be key:value, for example label=line:3.");
-            }
-            filter.put(label.substring(0, colon), label.substring(colon + 1));
-        }
-        return filter;
-    }
-
-    private static Map<String, String> labels(Map<String, String> labels) {
-        return labels == null ? Map.of() : new TreeMap<>(labels);
-    }
-
-    private static String trim(String value) {
-        return value == null || value.isBlank() ? null : value.strip();
-    }
-
-    private static String actor(Tenant tenant) {
-        return tenant.username() == null ? tenant.subject() : tenant.username();
     }
 
     private static String what(UUID id) {

@@ -17,4 +17,9 @@ import java.util.UUID;
  */
 record DirectoryUser(String id, String username, String email, String firstName, String lastName, boolean enabled,
         UUID customerId, String role, Instant createdAt) {
+
+    /** @return this user, disabled */
+    DirectoryUser disabled() {
+        return new DirectoryUser(id, username, email, firstName, lastName, false, customerId, role, createdAt);
+    }
 }

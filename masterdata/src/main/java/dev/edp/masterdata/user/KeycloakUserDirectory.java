@@ -1,6 +1,9 @@
 package dev.edp.masterdata.user;
 
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -13,7 +16,11 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
+import dev.edp.masterdata.support.MasterdataProblem;
+import dev.edp.platform.client.ClientCredentialsTokenSource;
+import dev.edp.platform.client.ServiceCallException;
 import dev.edp.platform.problem.EdpException;
+import dev.edp.platform.problem.NotFound;
 import dev.edp.platform.security.EdpRoles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,22 +28,21 @@ import org.slf4j.LoggerFactory;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
-import org.springframework.util.LinkedMultiValueMap;
-import org.springframework.util.MultiValueMap;
 import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.client.HttpServerErrorException;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
+import org.springframework.web.util.UriUtils;
 
 /**
  * {@link UserDirectory} on Keycloak's admin REST API, authenticated with a client-credentials token
- * of the confidential client {@code edp.keycloak.client-id}. Its service account needs the
+ * of the confidential client {@code edp.keycloak.client-id} (the starter's
+ * {@link ClientCredentialsTokenSource}, which keeps it until shortly before it expires). Its service account needs the
  * realm-management roles {@code manage-users}, {@code view-users} and {@code query-users}; nothing
  * more (see {@link #realmRoles(String)} for how it reads roles without {@code view-realm}).
  * <p>
@@ -66,7 +72,7 @@ class KeycloakUserDirectory implements UserDirectory {
     private final RestClient http;
     private final String users;
 
-    private volatile AccessToken token;
+    private final ClientCredentialsTokenSource tokens;
 
     private volatile Map<String, Map<String, Object>> roleCatalog;
 
@@ -77,6 +83,10 @@ class KeycloakUserDirectory implements UserDirectory {
         requests.setReadTimeout(properties.readTimeout());
         this.http = builder.requestFactory(requests).baseUrl(properties.serverUrl()).build();
         this.users = "/admin/realms/" + properties.realm() + "/users";
+        this.tokens = new ClientCredentialsTokenSource(URI.create(properties.serverUrl() + "/realms/"
+                + UriUtils.encodePathSegment(properties.realm(), StandardCharsets.UTF_8)
+                + "/protocol/openid-connect/token"), properties.clientId(), properties.clientSecret(),
+                Clock.systemUTC());
     }
 
     @Override
@@ -99,16 +109,16 @@ class KeycloakUserDirectory implements UserDirectory {
                         .body(representation).retrieve().toBodilessEntity();
             }
             catch (HttpClientErrorException.Conflict ex) {
-                boolean email = ex.getResponseBodyAsString().toLowerCase().contains("email");
-                throw new EdpException(HttpStatus.CONFLICT, email ? "EMAIL_TAKEN" : "USERNAME_TAKEN",
-                        email ? "E-mail address taken" : "Username taken",
-                        email ? "Another user already has the e-mail address " + user.email() + "."
-                                : "Another user already has the username '" + user.username() + "'.");
+                if (ex.getResponseBodyAsString().toLowerCase().contains("email")) {
+                    throw MasterdataProblem.EMAIL_TAKEN
+                            .exception("Another user already has the e-mail address " + user.email() + ".");
+                }
+                throw MasterdataProblem.USERNAME_TAKEN
+                        .exception("Another user already has the username '" + user.username() + "'.");
             }
             catch (HttpClientErrorException.BadRequest ex) {
                 log.info("Keycloak refused user {}: {}", user.username(), ex.getResponseBodyAsString());
-                throw new EdpException(HttpStatus.BAD_REQUEST, "USER_REJECTED", "User refused by the identity provider",
-                        "Keycloak refused the user: " + errorMessage(ex));
+                throw MasterdataProblem.USER_REJECTED.exception("Keycloak refused the user: " + errorMessage(ex));
             }
             String location = String.valueOf(created.getHeaders().getLocation());
             String id = location.substring(location.lastIndexOf('/') + 1);
@@ -205,7 +215,7 @@ class KeycloakUserDirectory implements UserDirectory {
         catch (HttpServerErrorException | HttpClientErrorException.BadRequest ex) {
             log.warn("Keycloak could not send the invitation e-mail for user {} ({} {}); removing the user again",
                     user.username(), ex.getStatusCode(), ex.getResponseBodyAsString());
-            throw new EdpException(HttpStatus.SERVICE_UNAVAILABLE, "INVITATION_NOT_SENT", "Invitation not sent",
+            throw MasterdataProblem.INVITATION_NOT_SENT.exception(
                     "The identity provider could not send the invitation e-mail to " + user.email()
                             + ", so the user was not created. Check the realm's e-mail (SMTP) settings, or try again"
                             + " later.");
@@ -275,7 +285,7 @@ class KeycloakUserDirectory implements UserDirectory {
         try {
             http.delete().uri(users + "/{id}", id).headers(this::authorize).retrieve().toBodilessEntity();
         }
-        catch (RestClientException ex) {
+        catch (RestClientException | ServiceCallException ex) {
             log.warn("Could not remove half-created Keycloak user {}: {}", id, ex.getMessage());
         }
     }
@@ -314,12 +324,19 @@ class KeycloakUserDirectory implements UserDirectory {
                 return operation.get();
             }
             catch (HttpClientErrorException.Unauthorized ex) {
-                token = null;
+                tokens.invalidate();
                 return operation.get();
             }
         }
         catch (EdpException ex) {
             throw ex;
+        }
+        catch (ServiceCallException ex) {
+            log.warn("Cannot {}: no token for client {} from Keycloak at {}: {}", action, properties.clientId(),
+                    properties.serverUrl(), ex.getMessage());
+            throw unavailable(ex.getCause() == null
+                    ? "Masterdata is not allowed to manage users in the identity provider."
+                    : "The identity provider cannot be reached. Try again later.");
         }
         catch (ResourceAccessException ex) {
             log.warn("Cannot {}: Keycloak at {} is unreachable: {}", action, properties.serverUrl(), ex.getMessage());
@@ -332,8 +349,7 @@ class KeycloakUserDirectory implements UserDirectory {
             throw unavailable("Masterdata is not allowed to manage users in the identity provider.");
         }
         catch (HttpClientErrorException.NotFound ex) {
-            throw new EdpException(HttpStatus.NOT_FOUND, "NOT_FOUND", "Not found",
-                    "The user was not found in the identity provider.");
+            throw NotFound.withDetail("The user was not found in the identity provider.");
         }
         catch (HttpServerErrorException ex) {
             log.warn("Cannot {}: Keycloak answered {} {}", action, ex.getStatusCode(), ex.getResponseBodyAsString());
@@ -341,42 +357,13 @@ class KeycloakUserDirectory implements UserDirectory {
         }
         catch (RestClientException ex) {
             log.warn("Cannot {}: unexpected answer from Keycloak: {}", action, ex.getMessage());
-            throw new EdpException(HttpStatus.BAD_GATEWAY, "IDENTITY_PROVIDER_ERROR", "Identity provider error",
-                    "The identity provider gave an unexpected answer.");
+            throw MasterdataProblem.IDENTITY_PROVIDER_ERROR
+                    .exception("The identity provider gave an unexpected answer.");
         }
     }
 
     private void authorize(org.springframework.http.HttpHeaders headers) {
-        headers.setBearerAuth(accessToken());
-    }
-
-    private String accessToken() {
-        AccessToken current = token;
-        if (current == null || Instant.now().isAfter(current.renewAt())) {
-            synchronized (this) {
-                current = token;
-                if (current == null || Instant.now().isAfter(current.renewAt())) {
-                    current = fetchToken();
-                    token = current;
-                }
-            }
-        }
-        return current.value();
-    }
-
-    private AccessToken fetchToken() {
-        MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
-        form.add("grant_type", "client_credentials");
-        form.add("client_id", properties.clientId());
-        form.add("client_secret", properties.clientSecret());
-        Map<String, Object> response = http.post()
-                .uri("/realms/{realm}/protocol/openid-connect/token", properties.realm())
-                .contentType(MediaType.APPLICATION_FORM_URLENCODED).body(form).retrieve().body(OBJECT);
-        if (response == null || !(response.get("access_token") instanceof String value)) {
-            throw new RestClientException("token response without access_token");
-        }
-        long lifetime = response.get("expires_in") instanceof Number seconds ? seconds.longValue() : 60;
-        return new AccessToken(value, Instant.now().plusSeconds(Math.max(5, lifetime - 30)));
+        headers.setBearerAuth(tokens.accessToken());
     }
 
     private static String errorMessage(HttpClientErrorException ex) {
@@ -396,13 +383,9 @@ class KeycloakUserDirectory implements UserDirectory {
     }
 
     private static EdpException unavailable(String detail) {
-        EdpException unavailable = new EdpException(HttpStatus.SERVICE_UNAVAILABLE, "IDENTITY_PROVIDER_UNAVAILABLE",
-                "Identity provider unavailable", detail);
+        EdpException unavailable = MasterdataProblem.IDENTITY_PROVIDER_UNAVAILABLE.exception(detail);
         // Keycloak restarts in about a minute; clients (the portal, scripts) should not hammer it meanwhile.
         unavailable.getHeaders().set(HttpHeaders.RETRY_AFTER, "10");
         return unavailable;
-    }
-
-    private record AccessToken(String value, Instant renewAt) {
     }
 }

@@ -3,29 +3,30 @@ package dev.edp.masterdata.user;
 import java.net.URI;
 import java.util.UUID;
 
+import dev.edp.platform.security.EdpRoles;
+import dev.edp.platform.security.HasRole;
 import dev.edp.platform.security.Tenant;
 import dev.edp.platform.web.KeysetPage;
+import dev.edp.platform.web.ListParameters;
+import dev.edp.platform.web.ListRequest;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 
 import org.springframework.http.CacheControl;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
 @RequestMapping("/api/masterdata/v1/customers/{customerId}/users")
 @Tag(name = "Users", description = "Users of a customer, kept in Keycloak")
-@PreAuthorize("hasRole('customer-admin')")
+@HasRole(EdpRoles.CUSTOMER_ADMIN)
 class UserController {
 
     private final UserService users;
@@ -47,9 +48,8 @@ class UserController {
     @GetMapping
     @Operation(summary = "List a customer's users, ordered by username")
     KeysetPage<UserResponse> list(Tenant tenant, @PathVariable UUID customerId,
-            @Parameter(description = "page size, 1 to 500, default 50") @RequestParam(required = false) Integer limit,
-            @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false) String cursor) {
-        return users.list(tenant, customerId, limit, cursor);
+            @ListParameters(customerId = false) ListRequest list) {
+        return users.list(tenant, customerId, list);
     }
 
     @GetMapping("/{userId}")

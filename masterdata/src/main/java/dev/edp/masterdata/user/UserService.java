@@ -5,18 +5,17 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
-import dev.edp.platform.audit.AuditLog;
 import dev.edp.masterdata.customer.CustomerDeactivated;
 import dev.edp.masterdata.customer.CustomerService;
-import dev.edp.masterdata.support.NotFound;
-import dev.edp.platform.problem.EdpException;
+import dev.edp.masterdata.support.MasterdataProblem;
+import dev.edp.platform.audit.AuditLog;
+import dev.edp.platform.problem.NotFound;
 import dev.edp.platform.security.EdpRoles;
 import dev.edp.platform.security.Tenant;
-import dev.edp.platform.web.Cursor;
 import dev.edp.platform.web.KeysetPage;
+import dev.edp.platform.web.ListRequest;
 
 import org.springframework.context.event.EventListener;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -33,6 +32,9 @@ import org.springframework.transaction.annotation.Transactional;
 class UserService {
 
     static final String ENTITY = "USER";
+
+    /** The name of the user list in its cursors. */
+    private static final String USERS = "users";
 
     private static final String PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
 
@@ -63,34 +65,19 @@ class UserService {
                 request.firstName().strip(), request.lastName().strip(), customerId, request.role()), password,
                 properties.temporaryPassword());
         UserResponse user = directory.find(id).map(UserResponse::of).orElseThrow(
-                () -> new EdpException(HttpStatus.SERVICE_UNAVAILABLE, "IDENTITY_PROVIDER_UNAVAILABLE",
-                        "Identity provider unavailable", "The user was created but could not be read back."));
+                () -> MasterdataProblem.IDENTITY_PROVIDER_UNAVAILABLE
+                        .exception("The user was created but could not be read back."));
         audit.record(customerId, tenant, "USER_CREATED", ENTITY, id, null, user);
         return new CreatedUserResponse(user, password == null ? "EMAIL" : "PASSWORD", password);
     }
 
-    KeysetPage<UserResponse> list(Tenant tenant, UUID customerId, Integer limit, String cursor) {
+    /** Keycloak pages users by offset only: the cursor holds a position (see {@link ListRequest#offset}). */
+    KeysetPage<UserResponse> list(Tenant tenant, UUID customerId, ListRequest list) {
         tenant.requireAccess(customerId, customer(customerId));
-        int size = Cursor.limit(limit);
-        List<String> position = Cursor.decode(cursor, 2);
-        int offset = 0;
-        if (!position.isEmpty()) {
-            try {
-                offset = Integer.parseInt(position.get(1));
-            }
-            catch (NumberFormatException ex) {
-                offset = -1;
-            }
-            if (!position.getFirst().equals("users") || offset < 0) {
-                throw new EdpException(HttpStatus.BAD_REQUEST, "INVALID_CURSOR", "Invalid cursor",
-                        "The cursor is not one this list handed out. Start again without a cursor.");
-            }
-        }
+        int offset = list.offset(USERS);
         customers.requireExisting(customerId);
-        int next = offset + size;
-        List<UserResponse> users = directory.list(customerId, offset, size + 1).stream().map(UserResponse::of)
-                .toList();
-        return KeysetPage.of(users, size, last -> List.of("users", String.valueOf(next)));
+        return list.offsetPage(USERS, offset, directory.list(customerId, offset, list.limit() + 1).stream()
+                .map(UserResponse::of).toList());
     }
 
     UserResponse get(Tenant tenant, UUID customerId, String userId) {
@@ -147,11 +134,8 @@ class UserService {
             for (DirectoryUser user : batch) {
                 if (user.enabled()) {
                     directory.setEnabled(user.id(), false);
-                    DirectoryUser after = new DirectoryUser(user.id(), user.username(), user.email(),
-                            user.firstName(), user.lastName(), false, user.customerId(), user.role(),
-                            user.createdAt());
                     audit.record(event.customerId(), event.actor(), "USER_DISABLED", ENTITY, user.id(),
-                            UserResponse.of(user), UserResponse.of(after));
+                            UserResponse.of(user), UserResponse.of(user.disabled()));
                 }
             }
             first += batch.size();
@@ -166,19 +150,17 @@ class UserService {
 
     private static void requireGrantable(Tenant tenant, String role) {
         if (EdpRoles.PLATFORM_ADMIN.equals(role) && !tenant.isPlatformAdmin()) {
-            throw new EdpException(HttpStatus.FORBIDDEN, "ROLE_NOT_GRANTABLE", "Role not grantable",
-                    "Only a platform admin can grant platform-admin.");
+            throw MasterdataProblem.ROLE_NOT_GRANTABLE.exception("Only a platform admin can grant platform-admin.");
         }
     }
 
     private static void requireMayChange(Tenant tenant, DirectoryUser user) {
         if (EdpRoles.PLATFORM_ADMIN.equals(user.role()) && !tenant.isPlatformAdmin()) {
-            throw new EdpException(HttpStatus.FORBIDDEN, "USER_NOT_MANAGEABLE", "User not manageable",
-                    "Only a platform admin can change a platform admin.");
+            throw MasterdataProblem.USER_NOT_MANAGEABLE.exception("Only a platform admin can change a platform admin.");
         }
         if (user.id().equals(tenant.subject())) {
-            throw new EdpException(HttpStatus.CONFLICT, "OWN_ACCOUNT", "Own account",
-                    "You cannot change your own role or disable yourself; ask another admin.");
+            throw MasterdataProblem.OWN_ACCOUNT
+                    .exception("You cannot change your own role or disable yourself; ask another admin.");
         }
     }
 

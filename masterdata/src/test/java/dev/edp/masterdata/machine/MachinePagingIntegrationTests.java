@@ -4,17 +4,17 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
 import dev.edp.masterdata.Api;
-import dev.edp.platform.web.KeysetQuery;
+import dev.edp.platform.web.Cursor;
+import dev.edp.platform.web.ListRequest;
+import dev.edp.platform.web.SqlQuery;
 import dev.edp.test.service.EdpServiceTest;
 import dev.edp.test.service.ServiceSmokeChecks;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -32,9 +32,6 @@ class MachinePagingIntegrationTests {
 
     @Autowired
     JdbcClient jdbc;
-
-    @Autowired
-    JsonMapper json;
 
     Api api;
 
@@ -91,23 +88,21 @@ class MachinePagingIntegrationTests {
         UUID customer = customers.get(2);
 
         for (String sort : List.of("name", "-name", "createdAt", "-createdAt")) {
-            KeysetQuery order = KeysetQuery.parse(sort, "name", MachineRepository.SORTS);
-            var filter = new MachineRepository.Filter(customer, null, null, null, null, null, Map.of());
-            String firstPage = plan(MachineRepository.listQuery(filter, order, null, 50, json));
+            var first = ListRequest.of(50, null, sort, null).keyset(MachineRepository.SORTS);
+            String firstPage = plan(MachineRepository.listQuery(first, customer, MachineFilter.NONE));
             assertThat(firstPage).as(sort).doesNotContain("Seq Scan on machine")
                     .contains(sort.endsWith("name") ? "machine_customer_name_idx" : "machine_customer_created_idx");
 
-            Map<String, Object> after = order.kind() == KeysetQuery.Kind.TEXT
-                    ? Map.of("afterValue", "Press 0500", "afterId", UUID.randomUUID())
-                    : Map.of("afterValue", KeysetQuery.timestamp(java.time.Instant.parse("2026-01-01T00:00:20Z")),
-                            "afterId", UUID.randomUUID());
-            var typed = new MachineRepository.Filter(customer, MachineType.CNC, null, null, null, null, Map.of());
-            String laterPage = plan(MachineRepository.listQuery(typed, order, after, 500, json));
+            String cursor = Cursor.encode(List.of(sort, sort.endsWith("name") ? "Press 0500" : "2026-01-01T00:00:20Z",
+                    UUID.randomUUID().toString()));
+            var later = ListRequest.of(500, cursor, sort, null).keyset(MachineRepository.SORTS);
+            String laterPage = plan(MachineRepository.listQuery(later, customer,
+                    MachineFilter.NONE.withType(MachineType.CNC)));
             assertThat(laterPage).as(sort).doesNotContain("Seq Scan on machine").contains("Index");
         }
     }
 
-    private String plan(MachineRepository.SqlQuery query) {
+    private String plan(SqlQuery query) {
         return String.join("\n", jdbc.sql("EXPLAIN " + query.sql()).params(query.params()).query(String.class)
                 .list());
     }

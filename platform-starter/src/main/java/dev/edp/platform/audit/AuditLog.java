@@ -1,7 +1,5 @@
 package dev.edp.platform.audit;
 
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 import dev.edp.platform.security.Tenant;
@@ -55,12 +53,12 @@ public class AuditLog {
                 """)
                 .param("id", UUID.randomUUID())
                 .param("customerId", customerId)
-                .param("actor", actor.username() == null ? actor.subject() : actor.username())
+                .param("actor", actor.actor())
                 .param("subject", actor.subject())
                 .param("action", action)
                 .param("entityType", entityType)
                 .param("entityId", entityId)
-                .param("at", KeysetQuery.timestamp(Instant.now().truncatedTo(ChronoUnit.MICROS)))
+                .param("at", KeysetQuery.timestamp(Clocks.now()))
                 .param("before", before == null ? null : json.writeValueAsString(before))
                 .param("after", after == null ? null : json.writeValueAsString(after))
                 .update();

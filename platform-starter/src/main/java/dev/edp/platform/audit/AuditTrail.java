@@ -3,8 +3,6 @@ package dev.edp.platform.audit;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import tools.jackson.databind.JsonNode;
@@ -12,9 +10,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-import dev.edp.platform.web.Cursor;
+import dev.edp.platform.web.Keyset;
 import dev.edp.platform.web.KeysetPage;
-import dev.edp.platform.web.KeysetQuery;
+import dev.edp.platform.web.KeysetSorts;
+import dev.edp.platform.web.ListRequest;
+import dev.edp.platform.web.Where;
 
 /**
  * Reads the audit trail that {@link AuditLog} writes (the service's own {@code audit_event}
@@ -24,8 +24,8 @@ import dev.edp.platform.web.KeysetQuery;
 public class AuditTrail {
 
     /** Newest first, ties broken by id. */
-    public static final KeysetQuery ORDER = KeysetQuery.parse("-at", "-at",
-            Map.of("at", new KeysetQuery.Column("at", KeysetQuery.Kind.TIMESTAMP)));
+    public static final KeysetSorts<AuditEntry> ORDER = KeysetSorts.of(AuditEntry::id, "-at")
+            .timestamp("at", "at", AuditEntry::at);
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -40,52 +40,27 @@ public class AuditTrail {
     }
 
     /**
-     * One page of the trail.
+     * One page of the trail, newest first ({@code sort} is not offered).
      * @param customerId only this customer's records, or null for all (a platform admin's view)
-     * @param limit the requested page size (see {@link Cursor#limit(Integer)}), or null for the default
-     * @param cursor the previous page's {@code nextCursor}, or null for the first page
+     * @param list the page asked for
      * @return the page
      */
-    public KeysetPage<AuditEntry> page(UUID customerId, Integer limit, String cursor) {
-        return page(customerId, null, limit, cursor);
+    public KeysetPage<AuditEntry> page(UUID customerId, ListRequest list) {
+        return page(customerId, null, list);
     }
 
     /**
      * One page of one entity's trail (a device's history on its page), or of all when {@code entityId} is null.
      * @param customerId only this customer's records, or null for all (a platform admin's view)
      * @param entityId only records about this entity, or null
-     * @param limit the requested page size (see {@link Cursor#limit(Integer)}), or null for the default
-     * @param cursor the previous page's {@code nextCursor}, or null for the first page
+     * @param list the page asked for
      * @return the page
      */
-    public KeysetPage<AuditEntry> page(UUID customerId, String entityId, Integer limit, String cursor) {
-        int size = Cursor.limit(limit);
-        Map<String, Object> after = ORDER.after(cursor);
-        StringBuilder sql = new StringBuilder("""
+    public KeysetPage<AuditEntry> page(UUID customerId, String entityId, ListRequest list) {
+        Keyset<AuditEntry> keyset = list.keyset(ORDER);
+        return keyset.page(new Where().equal("customer_id", customerId).equal("entity_id", entityId).page("""
                 SELECT id, customer_id, actor, action, entity_type, entity_id, at, before, after
-                FROM audit_event WHERE TRUE""");
-        if (customerId != null) {
-            sql.append(" AND customer_id = :customerId");
-        }
-        if (entityId != null) {
-            sql.append(" AND entity_id = :entityId");
-        }
-        if (after != null) {
-            sql.append(" AND ").append(ORDER.afterCondition());
-        }
-        sql.append(" ORDER BY ").append(ORDER.orderBy()).append(" LIMIT :limit");
-        JdbcClient.StatementSpec statement = jdbc.sql(sql.toString()).param("limit", size + 1);
-        if (customerId != null) {
-            statement = statement.param("customerId", customerId);
-        }
-        if (entityId != null) {
-            statement = statement.param("entityId", entityId);
-        }
-        if (after != null) {
-            statement = statement.params(after);
-        }
-        List<AuditEntry> rows = statement.query(this::map).list();
-        return KeysetPage.of(rows, size, entry -> ORDER.cursorOf(entry.at(), entry.id()));
+                FROM audit_event""", keyset).on(jdbc).query(this::map).list());
     }
 
     private AuditEntry map(ResultSet row, int index) throws SQLException {

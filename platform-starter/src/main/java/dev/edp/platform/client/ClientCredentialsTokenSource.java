@@ -92,6 +92,16 @@ public class ClientCredentialsTokenSource implements ServiceTokenSource {
         }
     }
 
+    /**
+     * Forgets the kept token, so the next {@link #accessToken()} fetches a new one: for a caller
+     * whose request was refused with 401 (the token was revoked, or the identity provider restarted
+     * with new keys) before it expired.
+     */
+    public synchronized void invalidate() {
+        token = null;
+        refreshAfter = Instant.MIN;
+    }
+
     private static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }

@@ -19,6 +19,7 @@ import org.springframework.security.config.annotation.method.configuration.Enabl
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.core.annotation.AnnotationTemplateExpressionDefaults;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
@@ -53,6 +54,12 @@ public class EdpServletSecurityAutoConfiguration {
     @Bean
     static RoleHierarchy edpRoleHierarchy() {
         return RoleHierarchyImpl.fromHierarchy(EdpRoles.HIERARCHY);
+    }
+
+    /** Fills in the role of {@link HasRole}'s expression. */
+    @Bean
+    static AnnotationTemplateExpressionDefaults edpAnnotationTemplateExpressionDefaults() {
+        return new AnnotationTemplateExpressionDefaults();
     }
 
     @Bean

@@ -7,6 +7,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import dev.edp.platform.problem.EdpException;
+import dev.edp.platform.problem.NotFound;
 
 import org.springframework.http.HttpStatus;
 
@@ -47,6 +48,14 @@ public record Tenant(String subject, String username, Optional<UUID> customerId,
         }
         return new Tenant(String.valueOf(claims.get("sub")), KeycloakJwtAuthenticationConverter.principalName(claims),
                 customer, roles);
+    }
+
+    /**
+     * @return how the caller appears in {@code created_by}/{@code updated_by} columns and audit
+     *         records: the user name, or the subject when the token has none
+     */
+    public String actor() {
+        return username == null ? subject : username;
     }
 
     /** @return whether the caller may act for every customer */
@@ -120,6 +129,6 @@ public record Tenant(String subject, String username, Optional<UUID> customerId,
     }
 
     private static EdpException notFound(String what) {
-        return new EdpException(HttpStatus.NOT_FOUND, "NOT_FOUND", "Not found", what + " was not found.");
+        return NotFound.of(what);
     }
 }

@@ -11,8 +11,6 @@ import java.util.List;
 import dev.edp.platform.problem.EdpException;
 import dev.edp.platform.text.UntrustedText;
 
-import org.springframework.http.HttpStatus;
-
 /**
  * Opaque keyset-pagination cursors: the sort-key values of the last item of a page, encoded
  * URL-safe. Clients treat them as opaque; a cursor that was tampered with is a 400 problem, never
@@ -107,14 +105,13 @@ public final class Cursor {
             return DEFAULT_LIMIT;
         }
         if (limit < 1 || limit > MAX_LIMIT) {
-            throw new EdpException(HttpStatus.BAD_REQUEST, "INVALID_LIMIT", "Invalid page size",
-                    "limit must be between 1 and " + MAX_LIMIT + ".");
+            throw WebProblem.INVALID_LIMIT.exception("limit must be between 1 and " + MAX_LIMIT + ".");
         }
         return limit;
     }
 
-    private static EdpException invalid() {
-        return new EdpException(HttpStatus.BAD_REQUEST, "INVALID_CURSOR", "Invalid cursor",
-                "The cursor is not one this list handed out. Start again without a cursor.");
+    static EdpException invalid() {
+        return WebProblem.INVALID_CURSOR
+                .exception("The cursor is not one this list handed out. Start again without a cursor.");
     }
 }

@@ -2,8 +2,6 @@ package dev.edp.platform.web;
 
 import dev.edp.platform.problem.EdpException;
 
-import org.springframework.http.HttpStatus;
-
 /**
  * Optimistic concurrency over HTTP: a resource's version is its ETag, and an update must send
  * the version it read as {@code If-Match}.
@@ -28,8 +26,8 @@ public final class Etags {
      */
     public static long requiredVersion(String ifMatch) {
         if (ifMatch == null || ifMatch.isBlank()) {
-            throw new EdpException(HttpStatus.PRECONDITION_REQUIRED, "IF_MATCH_REQUIRED", "If-Match required",
-                    "Send the ETag you read as If-Match, so that concurrent changes are not lost.");
+            throw WebProblem.IF_MATCH_REQUIRED
+                    .exception("Send the ETag you read as If-Match, so that concurrent changes are not lost.");
         }
         String value = ifMatch.trim();
         if (value.startsWith("W/")) {
@@ -43,9 +41,30 @@ public final class Etags {
         }
     }
 
+    /**
+     * For updates where {@code If-Match} is optional: checked when sent.
+     * @param ifMatch the {@code If-Match} header, or null or blank
+     * @return the version it names, or null when none was sent
+     * @throws EdpException 412 when it names no version
+     */
+    public static Long optionalVersion(String ifMatch) {
+        return ifMatch == null || ifMatch.isBlank() ? null : requiredVersion(ifMatch);
+    }
+
+    /**
+     * @param actual the resource's version now
+     * @param expected the version the caller read, or null when it named none
+     * @throws EdpException 412 {@code STALE_VERSION} when they differ
+     */
+    public static void requireVersion(long actual, Long expected) {
+        if (expected != null && actual != expected) {
+            throw stale();
+        }
+    }
+
     /** @return the problem for an update based on an outdated version */
     public static EdpException stale() {
-        return new EdpException(HttpStatus.PRECONDITION_FAILED, "STALE_VERSION", "Changed meanwhile",
-                "The resource was changed since you read it. Read it again and retry.");
+        return WebProblem.STALE_VERSION
+                .exception("The resource was changed since you read it. Read it again and retry.");
     }
 }

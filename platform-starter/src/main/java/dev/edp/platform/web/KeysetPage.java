@@ -28,4 +28,13 @@ public record KeysetPage<T>(List<T> items, String nextCursor) {
         List<T> items = List.copyOf(rows.subList(0, limit));
         return new KeysetPage<>(items, Cursor.encode(sortKey.apply(items.getLast())));
     }
+
+    /**
+     * @param mapper what to show of an item
+     * @param <R> the shown type
+     * @return this page with its items mapped, same cursor
+     */
+    public <R> KeysetPage<R> map(Function<T, R> mapper) {
+        return new KeysetPage<>(items.stream().map(mapper).toList(), nextCursor);
+    }
 }

@@ -10,8 +10,6 @@ import java.util.UUID;
 
 import dev.edp.platform.problem.EdpException;
 
-import org.springframework.http.HttpStatus;
-
 /**
  * The sort order of a keyset-paged list and the SQL that continues it after a cursor.
  * <p>
@@ -54,8 +52,8 @@ public record KeysetQuery(String sort, String column, Kind kind, boolean descend
         Column column = columns.get(descending ? value.substring(1) : value);
         if (column == null) {
             List<String> keys = columns.keySet().stream().sorted().toList();
-            throw new EdpException(HttpStatus.BAD_REQUEST, "INVALID_SORT", "Invalid sort",
-                    "sort must be one of " + keys + ", optionally prefixed with '-' for descending order.");
+            throw WebProblem.INVALID_SORT
+                    .exception("sort must be one of " + keys + ", optionally prefixed with '-' for descending order.");
         }
         return new KeysetQuery(value, column.name(), column.kind(), descending);
     }
@@ -146,7 +144,7 @@ public record KeysetQuery(String sort, String column, Kind kind, boolean descend
     }
 
     private static EdpException invalidCursor() {
-        return new EdpException(HttpStatus.BAD_REQUEST, "INVALID_CURSOR", "Invalid cursor",
-                "The cursor is not one this list handed out for this sort. Start again without a cursor.");
+        return WebProblem.INVALID_CURSOR
+                .exception("The cursor is not one this list handed out for this sort. Start again without a cursor.");
     }
 }

@@ -73,6 +73,21 @@ class ClientCredentialsTokenSourceTests {
     }
 
     @Test
+    void anInvalidatedTokenIsFetchedAgainBeforeItExpires() {
+        keycloak.script(TOKEN_PATH,
+                new StubBackend.Answer(200, "application/json", "{\"access_token\":\"first\",\"expires_in\":300}", 0),
+                new StubBackend.Answer(200, "application/json", "{\"access_token\":\"second\",\"expires_in\":300}", 0));
+        ClientCredentialsTokenSource tokens = source("s3cret");
+        assertThat(tokens.accessToken()).isEqualTo("first");
+
+        tokens.invalidate();
+
+        assertThat(tokens.accessToken()).isEqualTo("second");
+        assertThat(tokens.accessToken()).as("kept again").isEqualTo("second");
+        assertThat(keycloak.calls(TOKEN_PATH)).isEqualTo(2);
+    }
+
+    @Test
     void aRefusedOrUnreachableTokenEndpointIsAServiceCallFailureWithoutTheSecret() {
         keycloak.script(TOKEN_PATH, new StubBackend.Answer(401, "application/json", "{\"error\":\"unauthorized_client\"}", 0));
         assertThatThrownBy(() -> source("wrong-secret").accessToken()).isInstanceOf(ServiceCallException.class)

@@ -97,6 +97,22 @@ class ServletSecurityTests {
     }
 
     @Test
+    void hasRoleTakesARoleConstantAndTheHierarchy() {
+        String url = url("/api/test/v1/releases");
+        assertProblem(send("POST", url, null, null, TestJwtIssuer.token("vera", CUSTOMER_A, "viewer")), 403,
+                "FORBIDDEN");
+        assertThat(send("POST", url, null, null, TestJwtIssuer.token("olga", CUSTOMER_A, "operator")).statusCode())
+                .isEqualTo(200);
+        assertThat(send("POST", url, null, null, TestJwtIssuer.token("root", null, "platform-admin")).statusCode())
+                .isEqualTo(200);
+        // On a type it guards every method; the service role is outside the hierarchy.
+        assertProblem(send("GET", url("/api/test/v1/internal/ping"), null, null,
+                TestJwtIssuer.token("root", null, "platform-admin")), 403, "FORBIDDEN");
+        assertThat(send("GET", url("/api/test/v1/internal/ping"), null, null, TestJwtIssuer.serviceToken())
+                .statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void anotherCustomersResourceIsNotFound() {
         String operatorOfA = TestJwtIssuer.token("olga", CUSTOMER_A, "operator");
         HttpResponse<String> own = send("GET", url("/api/test/v1/customers/" + CUSTOMER_A), null, null, operatorOfA);
@@ -143,6 +159,12 @@ class ServletSecurityTests {
             return "{}";
         }
 
+        @PostMapping("/api/test/v1/releases")
+        @HasRole(EdpRoles.OPERATOR)
+        String release() {
+            return "{}";
+        }
+
         @GetMapping("/api/test/v1/customers/{id}")
         String customer(@PathVariable UUID id, Tenant tenant) {
             tenant.requireAccess(id, "Customer " + id);
@@ -150,9 +172,19 @@ class ServletSecurityTests {
         }
     }
 
+    @RestController
+    @HasRole(EdpRoles.SERVICE)
+    static class InternalController {
+
+        @GetMapping("/api/test/v1/internal/ping")
+        String ping() {
+            return "{}";
+        }
+    }
+
     @SpringBootConfiguration
     @EnableAutoConfiguration
-    @Import(GuardedController.class)
+    @Import({ GuardedController.class, InternalController.class })
     static class App {
     }
 }

@@ -139,4 +139,17 @@ class KeysetPagingTests {
         assertThatThrownBy(() -> Etags.requiredVersion("\"abc\"")).isInstanceOfSatisfying(EdpException.class,
                 ex -> assertThat(ex.getStatusCode().value()).isEqualTo(412));
     }
+
+    @Test
+    void anOptionalIfMatchIsCheckedOnlyWhenSent() {
+        assertThat(Etags.optionalVersion(null)).isNull();
+        assertThat(Etags.optionalVersion(" ")).isNull();
+        assertThat(Etags.optionalVersion("\"3\"")).isEqualTo(3L);
+        assertThatThrownBy(() -> Etags.optionalVersion("\"abc\"")).isInstanceOfSatisfying(EdpException.class,
+                ex -> assertThat(ex.getCode()).isEqualTo("STALE_VERSION"));
+        Etags.requireVersion(3, null);
+        Etags.requireVersion(3, 3L);
+        assertThatThrownBy(() -> Etags.requireVersion(4, 3L)).isInstanceOfSatisfying(EdpException.class,
+                ex -> assertThat(ex.getStatusCode().value()).isEqualTo(412));
+    }
 }

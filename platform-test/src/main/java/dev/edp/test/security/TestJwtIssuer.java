@@ -52,6 +52,13 @@ public final class TestJwtIssuer {
 
     private static Path publicKeyFile;
 
+    /**
+     * Lifetime of the valid tokens: longer than any test JVM runs. Test classes keep tokens in static
+     * fields that other classes of the same JVM reuse; with 5 minutes, a suite on a loaded machine
+     * outlived them and got 401s. Tests of expiry use {@link #tokenExpiringAt} and {@link #expiredToken}.
+     */
+    private static final Duration LIFETIME = Duration.ofHours(3);
+
     private TestJwtIssuer() {
     }
 
@@ -63,7 +70,7 @@ public final class TestJwtIssuer {
      * @return the compact JWT
      */
     public static String token(String username, UUID customer, String... roles) {
-        return sign(KEY, ISSUER, username, customer, Instant.now().plus(Duration.ofMinutes(5)), roles);
+        return sign(KEY, ISSUER, username, customer, Instant.now().plus(LIFETIME), roles);
     }
 
     /**
@@ -105,7 +112,7 @@ public final class TestJwtIssuer {
      * @return the compact JWT
      */
     public static String forgedToken(String username, UUID customer, String... roles) {
-        return sign(OTHER_KEY, ISSUER, username, customer, Instant.now().plus(Duration.ofMinutes(5)), roles);
+        return sign(OTHER_KEY, ISSUER, username, customer, Instant.now().plus(LIFETIME), roles);
     }
 
     /**
@@ -117,7 +124,7 @@ public final class TestJwtIssuer {
      */
     public static String foreignIssuerToken(String username, UUID customer, String... roles) {
         return sign(KEY, "https://elsewhere.example/realms/edp", username, customer,
-                Instant.now().plus(Duration.ofMinutes(5)), roles);
+                Instant.now().plus(LIFETIME), roles);
     }
 
     /**
@@ -129,7 +136,7 @@ public final class TestJwtIssuer {
      * @return the compact JWT
      */
     public static String tokenWithoutAudience(String username, UUID customer, String... roles) {
-        return sign(KEY, ISSUER, username, customer, Instant.now().plus(Duration.ofMinutes(5)),
+        return sign(KEY, ISSUER, username, customer, Instant.now().plus(LIFETIME),
                 claims -> claims.audience((List<String>) null), roles);
     }
 
@@ -142,7 +149,7 @@ public final class TestJwtIssuer {
      * @return the compact JWT
      */
     public static String tokenForAudience(String audience, String username, UUID customer, String... roles) {
-        return sign(KEY, ISSUER, username, customer, Instant.now().plus(Duration.ofMinutes(5)),
+        return sign(KEY, ISSUER, username, customer, Instant.now().plus(LIFETIME),
                 claims -> claims.audience(audience), roles);
     }
 
@@ -156,7 +163,7 @@ public final class TestJwtIssuer {
      * @return the compact JWT
      */
     public static String tokenOfType(String type, String username, UUID customer, String... roles) {
-        return sign(KEY, ISSUER, username, customer, Instant.now().plus(Duration.ofMinutes(5)),
+        return sign(KEY, ISSUER, username, customer, Instant.now().plus(LIFETIME),
                 claims -> claims.claim("typ", type), roles);
     }
 
@@ -214,7 +221,7 @@ public final class TestJwtIssuer {
                 .claim("typ", "Bearer")
                 .claim("preferred_username", username)
                 .claim("realm_access", Map.of("roles", List.of(roles)))
-                .issueTime(Date.from(expiry.minus(Duration.ofMinutes(5))))
+                .issueTime(Date.from(min(Instant.now(), expiry.minus(Duration.ofMinutes(5)))))
                 .expirationTime(Date.from(expiry))
                 .jwtID(UUID.randomUUID().toString());
         if (customer != null) {
@@ -241,5 +248,9 @@ public final class TestJwtIssuer {
         catch (NoSuchAlgorithmException ex) {
             throw new IllegalStateException(ex);
         }
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
     }
 }

@@ -1,4 +1,4 @@
-package dev.edp.devicemanagement.support;
+package dev.edp.platform.web;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
-package dev.edp.masterdata.support;
+package dev.edp.platform.audit;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
@@ -15,6 +16,14 @@ public final class Clocks {
      * @return now
      */
     public static Instant now() {
-        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+        return now(Clock.systemUTC());
+    }
+
+    /**
+     * @param clock the clock to read
+     * @return its instant at PostgreSQL's precision
+     */
+    public static Instant now(Clock clock) {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 }
