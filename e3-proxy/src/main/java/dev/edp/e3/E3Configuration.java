@@ -18,6 +18,7 @@ import dev.edp.e3.assertion.AssertionKeyFile;
 import dev.edp.e3.assertion.DeviceAssertionGlobalFilter;
 import dev.edp.e3.assertion.DeviceAssertionKeys;
 import dev.edp.e3.assertion.DeviceJwksEndpoint;
+import dev.edp.e3.assertion.DeviceProofKeysEndpoint;
 import dev.edp.e3.assertion.JwksPublication;
 import dev.edp.e3.device.DeviceAuthenticationWebFilter;
 import dev.edp.e3.device.RateLimiter;
@@ -96,10 +97,12 @@ class E3Configuration {
         if (assertion.getKeysFile() == null || assertion.getKeysFile().isBlank()) {
             log.warn("No edp.e3.assertion.keys-file: the device assertion keys live in this process only, which is "
                     + "right for a single E3 replica only. Several replicas need a shared key file.");
-            return new DeviceAssertionKeys(Clock.systemUTC(), assertion.getTtl(), assertion.getKeyPublishLead());
+            return new DeviceAssertionKeys(Clock.systemUTC(), assertion.getTtl(), assertion.getKeyPublishLead(),
+                    assertion.getCredentialCacheSize());
         }
         return DeviceAssertionKeys.shared(new AssertionKeyFile(Path.of(assertion.getKeysFile())), Clock.systemUTC(),
-                assertion.getTtl(), assertion.getKeyPublishLead(), assertion.getKeyRotation());
+                assertion.getTtl(), assertion.getKeyPublishLead(), assertion.getKeyRotation(),
+                assertion.getCredentialCacheSize());
     }
 
     @Bean
@@ -124,6 +127,11 @@ class E3Configuration {
     @Bean
     DeviceJwksEndpoint deviceJwksEndpoint(DeviceAssertionKeys keys) {
         return new DeviceJwksEndpoint(keys);
+    }
+
+    @Bean
+    DeviceProofKeysEndpoint deviceProofKeysEndpoint(DeviceAssertionKeys keys) {
+        return new DeviceProofKeysEndpoint(keys);
     }
 
     /** {@code deviceTrust} in /actuator/health: DOWN while E3 fails closed (no trust anchors or a stale CRL). */

@@ -186,11 +186,14 @@ public class E3Properties {
         }
     }
 
-    /** The device identity assertion forwarded to the backends. */
+    /** What E3 forwards to the backends: device credentials and request proofs. */
     public static class Assertion {
 
-        /** Lifetime of an assertion (at most 60 s). */
-        private Duration ttl = Duration.ofSeconds(30);
+        /** Lifetime of a device credential (at most 10 min, never past the device certificate's notAfter). */
+        private Duration ttl = Duration.ofMinutes(5);
+
+        /** How many device credentials (device certificate and service) are kept for reuse. */
+        private int credentialCacheSize = 300_000;
 
         /** How often the signing key is replaced. */
         private Duration keyRotation = Duration.ofHours(24);
@@ -225,10 +228,19 @@ public class E3Properties {
         }
 
         public void setTtl(Duration ttl) {
-            if (ttl.compareTo(Duration.ofSeconds(60)) > 0) {
-                throw new IllegalArgumentException("edp.e3.assertion.ttl must be at most 60s");
+            // Services refuse credentials living longer (DeviceAssertionVerifier.MAX_CREDENTIAL_LIFETIME).
+            if (ttl.compareTo(Duration.ofMinutes(10)) > 0 || ttl.compareTo(Duration.ofSeconds(10)) < 0) {
+                throw new IllegalArgumentException("edp.e3.assertion.ttl must be between 10s and 10m");
             }
             this.ttl = ttl;
+        }
+
+        public int getCredentialCacheSize() {
+            return credentialCacheSize;
+        }
+
+        public void setCredentialCacheSize(int credentialCacheSize) {
+            this.credentialCacheSize = credentialCacheSize;
         }
 
         public Duration getKeyRotation() {
