@@ -63,7 +63,7 @@ class E3Configuration {
         WebClient balanced = loadBalanced.build();
         return new DeviceTrust(new TrustSource(properties.getTrustAnchors(), resources, plain, balanced),
                 new TrustSource(properties.getCrlUrl(), resources, plain, balanced), properties.getRevocationMaxAge(),
-                Clock.systemUTC());
+                Clock.systemUTC(), properties.getPathCacheSize());
     }
 
     @Bean

@@ -26,6 +26,9 @@ public class E3Properties {
     /** How often the trust anchors are fetched again. */
     private Duration trustAnchorsRefreshInterval = Duration.ofSeconds(30);
 
+    /** How many device certificates' path validations are kept (least recently used evicted; revocation is checked on every request regardless). */
+    private int pathCacheSize = 100_000;
+
     /** After this long without a successful CRL refresh, protected routes fail closed (503). */
     private Duration revocationMaxAge = Duration.ofSeconds(30);
 
@@ -76,6 +79,12 @@ public class E3Properties {
 
         /** {@code platform-ca}: file the CA chain of the server certificate (issuing CA, root; PEM) is written to, for tools to trust. */
         private String publishChainFile;
+
+        /**
+         * The TLS implementation: {@code auto} (OpenSSL/BoringSSL when it loads, else the JDK),
+         * {@code jdk}, or {@code openssl} (start fails without it).
+         */
+        private String provider = "auto";
 
         /** TLS versions offered. */
         private List<String> protocols = new ArrayList<>(List.of("TLSv1.3", "TLSv1.2"));
@@ -141,6 +150,14 @@ public class E3Properties {
 
         public void setPublishChainFile(String publishChainFile) {
             this.publishChainFile = publishChainFile;
+        }
+
+        public String getProvider() {
+            return provider;
+        }
+
+        public void setProvider(String provider) {
+            this.provider = provider;
         }
 
         public List<String> getProtocols() {
@@ -290,6 +307,14 @@ public class E3Properties {
 
     public void setTrustAnchorsRefreshInterval(Duration trustAnchorsRefreshInterval) {
         this.trustAnchorsRefreshInterval = trustAnchorsRefreshInterval;
+    }
+
+    public int getPathCacheSize() {
+        return pathCacheSize;
+    }
+
+    public void setPathCacheSize(int pathCacheSize) {
+        this.pathCacheSize = pathCacheSize;
     }
 
     public Duration getRevocationMaxAge() {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.security.Principal;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -212,6 +213,24 @@ class E3DeviceAuthenticationIntegrationTests extends AbstractE3IntegrationTests 
     }
 
     @Test
+    void tlsIsOpenSslAndNamesThePlatformCasAsAcceptableIssuers() throws Exception {
+        // OpenSSL fixes the issuers when its context is built, which is before E3 has loaded its trust
+        // anchors: without the rebuild the certificate request would name no CA at all.
+        assertThat(ServiceSmokeChecks.send("GET", management("/actuator/prometheus"), null, null).body())
+                .containsPattern("(?m)^edp_e3_tls_provider\\{.*provider=\"openssl\".*\\} 1\\.0$");
+        List<Principal> named = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Credential device = PKI.device(UUID.randomUUID(), UUID.randomUUID());
+        SSLContext context = E3IntegrationTestSupport.presentingRegardless(device, PKI.root(),
+                issuers -> named.addAll(List.of(issuers)));
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("localhost", port)) {
+            socket.setSoTimeout(10_000);
+            socket.startHandshake();
+            assertThat(exchange(socket, "/devices/api/v1/device/desired-state")).startsWith("HTTP/1.1 200");
+        }
+        assertThat(named).contains(PKI.root().getSubjectX500Principal(), PKI.issuing().getSubjectX500Principal());
+    }
+
+    @Test
     void revokedDeviceIsRefusedOnOpenKeepAliveConnection() throws Exception {
         Credential device = PKI.device(UUID.randomUUID(), UUID.randomUUID());
         SSLContext context = device.sslContext(PKI.root());
@@ -251,6 +270,20 @@ class E3DeviceAuthenticationIntegrationTests extends AbstractE3IntegrationTests 
             socket.setEnabledProtocols(new String[] { "TLSv1.2" });
             socket.startHandshake();
             assertThat(socket.getSession().getProtocol()).isEqualTo("TLSv1.2");
+        }
+    }
+
+    @Test
+    void suitesWithoutAeadOrForwardSecrecyFailTheHandshake() throws Exception {
+        for (String suite : List.of("TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
+                "TLS_RSA_WITH_AES_128_GCM_SHA256")) {
+            try (SSLSocket socket = (SSLSocket) TestPki.trustingOnly(PKI.root()).getSocketFactory()
+                    .createSocket("localhost", port)) {
+                socket.setEnabledProtocols(new String[] { "TLSv1.2" });
+                socket.setEnabledCipherSuites(new String[] { suite });
+                socket.setSoTimeout(5_000);
+                assertThatThrownBy(socket::startHandshake).as(suite).isInstanceOf(SSLHandshakeException.class);
+            }
         }
     }
 

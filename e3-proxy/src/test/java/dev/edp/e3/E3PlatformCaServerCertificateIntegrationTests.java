@@ -120,6 +120,11 @@ class E3PlatformCaServerCertificateIntegrationTests {
 
     @Test
     void renewsAtTwoThirdsOfTheLifetimeWithoutRestart() throws Exception {
+        // With OpenSSL: its key material is taken from the key manager at every handshake, not fixed
+        // when the context was built.
+        assertThat(dev.edp.test.service.ServiceSmokeChecks.send("GET",
+                "http://localhost:" + managementPort + "/actuator/prometheus", null, null).body())
+                .containsPattern("(?m)^edp_e3_tls_provider\\{.*provider=\"openssl\".*\\} 1\\.0$");
         X509Certificate first = handshake()[0];
         Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
         X509Certificate[] renewed = handshake();
