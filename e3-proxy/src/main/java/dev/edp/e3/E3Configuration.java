@@ -20,6 +20,7 @@ import dev.edp.e3.assertion.DeviceAssertionKeys;
 import dev.edp.e3.assertion.DeviceJwksEndpoint;
 import dev.edp.e3.assertion.DeviceProofKeysEndpoint;
 import dev.edp.e3.assertion.JwksPublication;
+import dev.edp.e3.backend.BackendConcurrencyLimit;
 import dev.edp.e3.device.DeviceAuthenticationWebFilter;
 import dev.edp.e3.device.RateLimiter;
 import dev.edp.e3.tls.E3TlsCustomizer;
@@ -122,6 +123,12 @@ class E3Configuration {
     @Bean
     DeviceAssertionGlobalFilter deviceAssertionGlobalFilter(DeviceAssertionKeys keys, JwksPublication publication) {
         return new DeviceAssertionGlobalFilter(keys, publication);
+    }
+
+    @Bean
+    BackendConcurrencyLimit backendConcurrencyLimit(E3Properties properties, MeterRegistry meters) {
+        return new BackendConcurrencyLimit(properties.getInFlight().getPerRoute(),
+                properties.getInFlight().getLongPoll(), meters);
     }
 
     @Bean

@@ -50,6 +50,8 @@ public class E3Properties {
 
     private final RateLimit rateLimit = new RateLimit();
 
+    private final InFlight inFlight = new InFlight();
+
     private final Assertion assertion = new Assertion();
 
     /** The TLS listener. */
@@ -178,6 +180,35 @@ public class E3Properties {
     }
 
     /** Per-device token bucket. */
+    /**
+     * Requests E3 has in flight per route (per backend service); beyond that 503 {@code BACKEND_BUSY}
+     * with {@code Retry-After} at once, no queue.
+     */
+    public static class InFlight {
+
+        /** Per ordinary route. */
+        private int perRoute = 512;
+
+        /** Per long-lived route (the desired-state long-poll: one per device holding it). */
+        private int longPoll = 20_000;
+
+        public int getPerRoute() {
+            return perRoute;
+        }
+
+        public void setPerRoute(int perRoute) {
+            this.perRoute = perRoute;
+        }
+
+        public int getLongPoll() {
+            return longPoll;
+        }
+
+        public void setLongPoll(int longPoll) {
+            this.longPoll = longPoll;
+        }
+    }
+
     public static class RateLimit {
 
         /** Burst size: requests a device may make at once. */
@@ -363,6 +394,10 @@ public class E3Properties {
 
     public RateLimit getRateLimit() {
         return rateLimit;
+    }
+
+    public InFlight getInFlight() {
+        return inFlight;
     }
 
     public Assertion getAssertion() {
