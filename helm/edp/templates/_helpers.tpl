@@ -172,6 +172,7 @@ EUREKA_URL: {{ include "edp.registryPeers" . | quote }}
 EDP_REGISTRY_USERNAME: {{ .Values.secrets.registryUsername | quote }}
 EDP_ISSUER_URI: {{ printf "%s/realms/edp" (include "edp.keycloakUrl" .) | quote }}
 EDP_E3_JWKS_URI: {{ printf "http://%s-e3-proxy:9443/actuator/device-jwks" (include "edp.fullname" .) | quote }}
+EDP_E3_PROOF_KEYS_URI: {{ printf "http://%s-e3-proxy:9443/actuator/device-proof-keys" (include "edp.fullname" .) | quote }}
 EDP_LOG_FORMAT: json
 EDP_ENVIRONMENT: {{ .Values.environment | quote }}
 {{- end -}}

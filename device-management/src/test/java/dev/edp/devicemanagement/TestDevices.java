@@ -1,23 +1,11 @@
 package dev.edp.devicemanagement;
 
 import java.net.http.HttpResponse;
-import java.time.Instant;
-import java.util.Date;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.jwk.Curve;
-import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
-import dev.edp.platform.device.DeviceAssertionVerifier;
-import dev.edp.test.http.StubBackend;
+import dev.edp.test.device.TestE3;
 import dev.edp.test.service.ServiceSmokeChecks;
 
 import org.springframework.boot.EnvironmentPostProcessor;
@@ -26,46 +14,23 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * Plays E3 for device requests: one EC key per test JVM whose JWKS a {@link StubBackend} serves,
- * and signed device assertions bound to each request, as E3 makes them.
+ * Plays E3 for device requests ({@link TestE3}, one per test JVM): device credentials signed with its
+ * key and request proofs bound to each request, as E3 makes them.
  */
 public final class TestDevices {
 
-    private static final ECKey KEY;
-    private static final StubBackend JWKS;
-
-    static {
-        try {
-            KEY = new ECKeyGenerator(Curve.P_256).keyID("e3-test").generate();
-        }
-        catch (JOSEException ex) {
-            throw new IllegalStateException(ex);
-        }
-        JWKS = StubBackend.start().script("/actuator/device-jwks",
-                new StubBackend.Answer(200, "application/json", new JWKSet(KEY.toPublicJWK()).toString(), 0));
-    }
+    private static final TestE3 E3 = TestE3.shared();
 
     private TestDevices() {
     }
 
-    /** Points every service context of this test JVM at the stub JWKS. */
+    /** Points every service context of this test JVM at the stand-in's keys. */
     public static final class JwksProperty implements EnvironmentPostProcessor {
         @Override
         public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
             environment.getPropertySources().addFirst(new MapPropertySource("testDeviceJwks",
-                    Map.of("edp.device.jwks-uri", JWKS.url() + "/actuator/device-jwks")));
+                    Map.copyOf(E3.properties())));
         }
-    }
-
-    /**
-     * @param device the device
-     * @param customer its customer
-     * @param method the request method
-     * @param path the request path
-     * @return E3's assertion for that request
-     */
-    public static String assertion(UUID device, UUID customer, String method, String path) {
-        return assertion(device, customer, method, path, null);
     }
 
     /**
@@ -74,23 +39,11 @@ public final class TestDevices {
      * @param method the request method
      * @param path the request path
      * @param rawQuery the request's raw query string, or null
-     * @return E3's assertion for that request, bound to its query ({@code htq})
+     * @return the headers E3 adds to that request: the device's credential and the request's proof
      */
-    public static String assertion(UUID device, UUID customer, String method, String path, String rawQuery) {
-        Instant now = Instant.now();
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer("edp-e3").subject(device.toString())
-                .audience("device-management").claim("customer_id", customer.toString()).claim("serial", "0a1b")
-                .issueTime(Date.from(now)).notBeforeTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(30)))
-                .claim("htm", method).claim("htp", path).claim("htq", DeviceAssertionVerifier.queryHash(rawQuery))
-                .build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(KEY.getKeyID()).build(), claims);
-        try {
-            jwt.sign(new ECDSASigner(KEY));
-        }
-        catch (JOSEException ex) {
-            throw new IllegalStateException(ex);
-        }
-        return jwt.serialize();
+    public static Map<String, String> headers(UUID device, UUID customer, String method, String path,
+            String rawQuery) {
+        return E3.deviceHeaders(TestE3.Device.of(device, customer), "device-management", method, path, rawQuery);
     }
 
     /**
@@ -106,8 +59,7 @@ public final class TestDevices {
             int waitSeconds) {
         String path = "/devices/api/v1/device/desired-state";
         String query = waitSeconds != 0 ? "wait=" + waitSeconds : null;
-        Map<String, String> headers = new java.util.HashMap<>();
-        headers.put("X-EDP-Device-Assertion", assertion(device, customer, "GET", path, query));
+        Map<String, String> headers = new HashMap<>(headers(device, customer, "GET", path, query));
         if (ifNoneMatch != null) {
             headers.put("If-None-Match", ifNoneMatch);
         }
@@ -126,6 +78,6 @@ public final class TestDevices {
     public static HttpResponse<String> reportState(String baseUrl, UUID device, UUID customer, String json) {
         String path = "/devices/api/v1/device/reported-state";
         return ServiceSmokeChecks.send("POST", baseUrl + path, "application/json", json, null,
-                Map.of("X-EDP-Device-Assertion", assertion(device, customer, "POST", path)));
+                headers(device, customer, "POST", path, null));
     }
 }

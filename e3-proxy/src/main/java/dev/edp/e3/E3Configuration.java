@@ -18,7 +18,9 @@ import dev.edp.e3.assertion.AssertionKeyFile;
 import dev.edp.e3.assertion.DeviceAssertionGlobalFilter;
 import dev.edp.e3.assertion.DeviceAssertionKeys;
 import dev.edp.e3.assertion.DeviceJwksEndpoint;
+import dev.edp.e3.assertion.DeviceProofKeysEndpoint;
 import dev.edp.e3.assertion.JwksPublication;
+import dev.edp.e3.backend.BackendConcurrencyLimit;
 import dev.edp.e3.device.DeviceAuthenticationWebFilter;
 import dev.edp.e3.device.RateLimiter;
 import dev.edp.e3.tls.E3TlsCustomizer;
@@ -62,7 +64,8 @@ class E3Configuration {
         WebClient balanced = loadBalanced.build();
         return new DeviceTrust(new TrustSource(properties.getTrustAnchors(), resources, plain, balanced),
                 new TrustSource(properties.getCrlUrl(), resources, plain, balanced),
-                properties.getRevocationStaleAfter(), properties.getRevocationMaxAge(), Clock.systemUTC());
+                properties.getRevocationStaleAfter(), properties.getRevocationMaxAge(), Clock.systemUTC(),
+                properties.getPathCacheSize());
     }
 
     @Bean
@@ -96,10 +99,12 @@ class E3Configuration {
         if (assertion.getKeysFile() == null || assertion.getKeysFile().isBlank()) {
             log.warn("No edp.e3.assertion.keys-file: the device assertion keys live in this process only, which is "
                     + "right for a single E3 replica only. Several replicas need a shared key file.");
-            return new DeviceAssertionKeys(Clock.systemUTC(), assertion.getTtl(), assertion.getKeyPublishLead());
+            return new DeviceAssertionKeys(Clock.systemUTC(), assertion.getTtl(), assertion.getKeyPublishLead(),
+                    assertion.getCredentialCacheSize());
         }
         return DeviceAssertionKeys.shared(new AssertionKeyFile(Path.of(assertion.getKeysFile())), Clock.systemUTC(),
-                assertion.getTtl(), assertion.getKeyPublishLead(), assertion.getKeyRotation());
+                assertion.getTtl(), assertion.getKeyPublishLead(), assertion.getKeyRotation(),
+                assertion.getCredentialCacheSize());
     }
 
     @Bean
@@ -122,8 +127,19 @@ class E3Configuration {
     }
 
     @Bean
+    BackendConcurrencyLimit backendConcurrencyLimit(E3Properties properties, MeterRegistry meters) {
+        return new BackendConcurrencyLimit(properties.getInFlight().getPerRoute(),
+                properties.getInFlight().getLongPoll(), meters);
+    }
+
+    @Bean
     DeviceJwksEndpoint deviceJwksEndpoint(DeviceAssertionKeys keys) {
         return new DeviceJwksEndpoint(keys);
+    }
+
+    @Bean
+    DeviceProofKeysEndpoint deviceProofKeysEndpoint(DeviceAssertionKeys keys) {
+        return new DeviceProofKeysEndpoint(keys);
     }
 
     /**

@@ -26,6 +26,9 @@ public class E3Properties {
     /** How often the trust anchors are fetched again. */
     private Duration trustAnchorsRefreshInterval = Duration.ofSeconds(30);
 
+    /** How many device certificates' path validations are kept (least recently used evicted; revocation is checked on every request regardless). */
+    private int pathCacheSize = 100_000;
+
     /** After this long without a successful CRL refresh the CRL is stale: alerted (health, metric), still used. */
     private Duration revocationStaleAfter = Duration.ofSeconds(30);
 
@@ -53,6 +56,8 @@ public class E3Properties {
     private final Tls tls = new Tls();
 
     private final RateLimit rateLimit = new RateLimit();
+
+    private final InFlight inFlight = new InFlight();
 
     private final Assertion assertion = new Assertion();
 
@@ -87,6 +92,12 @@ public class E3Properties {
 
         /** {@code platform-ca}: file the CA chain of the server certificate (issuing CA, root; PEM) is written to, for tools to trust. */
         private String publishChainFile;
+
+        /**
+         * The TLS implementation: {@code auto} (OpenSSL/BoringSSL when it loads, else the JDK),
+         * {@code jdk}, or {@code openssl} (start fails without it).
+         */
+        private String provider = "auto";
 
         /** TLS versions offered. */
         private List<String> protocols = new ArrayList<>(List.of("TLSv1.3", "TLSv1.2"));
@@ -154,6 +165,14 @@ public class E3Properties {
             this.publishChainFile = publishChainFile;
         }
 
+        public String getProvider() {
+            return provider;
+        }
+
+        public void setProvider(String provider) {
+            this.provider = provider;
+        }
+
         public List<String> getProtocols() {
             return protocols;
         }
@@ -172,6 +191,35 @@ public class E3Properties {
     }
 
     /** Per-device token bucket. */
+    /**
+     * Requests E3 has in flight per route (per backend service); beyond that 503 {@code BACKEND_BUSY}
+     * with {@code Retry-After} at once, no queue.
+     */
+    public static class InFlight {
+
+        /** Per ordinary route. */
+        private int perRoute = 512;
+
+        /** Per long-lived route (the desired-state long-poll: one per device holding it). */
+        private int longPoll = 20_000;
+
+        public int getPerRoute() {
+            return perRoute;
+        }
+
+        public void setPerRoute(int perRoute) {
+            this.perRoute = perRoute;
+        }
+
+        public int getLongPoll() {
+            return longPoll;
+        }
+
+        public void setLongPoll(int longPoll) {
+            this.longPoll = longPoll;
+        }
+    }
+
     public static class RateLimit {
 
         /** Burst size: requests a device may make at once. */
@@ -197,11 +245,14 @@ public class E3Properties {
         }
     }
 
-    /** The device identity assertion forwarded to the backends. */
+    /** What E3 forwards to the backends: device credentials and request proofs. */
     public static class Assertion {
 
-        /** Lifetime of an assertion (at most 60 s). */
-        private Duration ttl = Duration.ofSeconds(30);
+        /** Lifetime of a device credential (at most 10 min, never past the device certificate's notAfter). */
+        private Duration ttl = Duration.ofMinutes(5);
+
+        /** How many device credentials (device certificate and service) are kept for reuse. */
+        private int credentialCacheSize = 300_000;
 
         /** How often the signing key is replaced. */
         private Duration keyRotation = Duration.ofHours(24);
@@ -236,10 +287,19 @@ public class E3Properties {
         }
 
         public void setTtl(Duration ttl) {
-            if (ttl.compareTo(Duration.ofSeconds(60)) > 0) {
-                throw new IllegalArgumentException("edp.e3.assertion.ttl must be at most 60s");
+            // Services refuse credentials living longer (DeviceAssertionVerifier.MAX_CREDENTIAL_LIFETIME).
+            if (ttl.compareTo(Duration.ofMinutes(10)) > 0 || ttl.compareTo(Duration.ofSeconds(10)) < 0) {
+                throw new IllegalArgumentException("edp.e3.assertion.ttl must be between 10s and 10m");
             }
             this.ttl = ttl;
+        }
+
+        public int getCredentialCacheSize() {
+            return credentialCacheSize;
+        }
+
+        public void setCredentialCacheSize(int credentialCacheSize) {
+            this.credentialCacheSize = credentialCacheSize;
         }
 
         public Duration getKeyRotation() {
@@ -299,6 +359,14 @@ public class E3Properties {
         this.revocationStaleAfter = revocationStaleAfter;
     }
 
+    public int getPathCacheSize() {
+        return pathCacheSize;
+    }
+
+    public void setPathCacheSize(int pathCacheSize) {
+        this.pathCacheSize = pathCacheSize;
+    }
+
     public Duration getRevocationMaxAge() {
         return revocationMaxAge;
     }
@@ -345,6 +413,10 @@ public class E3Properties {
 
     public RateLimit getRateLimit() {
         return rateLimit;
+    }
+
+    public InFlight getInFlight() {
+        return inFlight;
     }
 
     public Assertion getAssertion() {

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,10 +14,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -23,22 +22,31 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
 import dev.edp.e3.assertion.AssertionKeyFile;
 import dev.edp.e3.assertion.DeviceAssertionKeys;
-import org.junit.jupiter.api.io.TempDir;
+import dev.edp.e3.assertion.DeviceAssertionKeys.Credential;
 import dev.edp.e3.device.AuthenticatedDevice;
 import dev.edp.e3.device.RateLimiter;
+import dev.edp.platform.device.DeviceAssertionException;
 import dev.edp.platform.device.DeviceAssertionVerifier;
+import dev.edp.test.security.TestJwtIssuer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The device assertion (claims, key rotation, keys shared by replicas through a key file), and the token bucket. */
+/**
+ * Device credentials and request proofs as E3 makes them (claims, reuse, key rotation, keys shared by
+ * replicas through a key file), checked by the starter's verifier over HTTP, and the token bucket.
+ */
 class DeviceAssertionKeysTests {
 
     static final class MutableClock extends Clock {
@@ -60,80 +68,144 @@ class DeviceAssertionKeysTests {
         }
     }
 
-    @Test
-    @SuppressWarnings("unchecked")
-    void rotationPublishesTheNewKeyBeforeItSignsAndKeepsTheOldOneDuringTheOverlap() throws Exception {
-        MutableClock clock = new MutableClock();
-        DeviceAssertionKeys keys = new DeviceAssertionKeys(clock, Duration.ofSeconds(30), Duration.ofMinutes(5));
-        AuthenticatedDevice device = new AuthenticatedDevice(UUID.randomUUID(), UUID.randomUUID(), BigInteger.TEN, Instant.parse("2026-02-01T00:00:00Z"));
-        String oldKid = SignedJWT.parse(keys.sign(device, "monitoring", "GET", "/x", null, "192.0.2.1")).getHeader().getKeyID();
-        keys.rotate();
-        assertThat((List<Map<String, Object>>) keys.jwks().get("keys")).hasSize(2);
-        assertThat(SignedJWT.parse(keys.sign(device, "monitoring", "GET", "/x", null, "192.0.2.1")).getHeader().getKeyID()).isEqualTo(oldKid);
-        clock.now = clock.now.plus(Duration.ofMinutes(5));
-        String newKid = SignedJWT.parse(keys.sign(device, "monitoring", "GET", "/x", null, "192.0.2.1")).getHeader().getKeyID();
-        assertThat(newKid).isNotEqualTo(oldKid);
-        assertThat((List<Map<String, Object>>) keys.jwks().get("keys")).hasSize(2);
-        clock.now = clock.now.plus(Duration.ofSeconds(91));
-        assertThat((List<Map<String, Object>>) keys.jwks().get("keys")).singleElement()
-                .satisfies(key -> assertThat(key.get("kid")).isEqualTo(newKid));
-    }
-
     static final AuthenticatedDevice DEVICE = new AuthenticatedDevice(UUID.randomUUID(), UUID.randomUUID(),
             BigInteger.valueOf(0xabcdef), Instant.parse("2026-03-01T12:00:00Z"));
 
-    static boolean verifies(String assertion, Map<String, Object> jwks) throws Exception {
-        SignedJWT jwt = SignedJWT.parse(assertion);
+    static String kid(Credential credential) throws Exception {
+        return SignedJWT.parse(credential.token()).getHeader().getKeyID();
+    }
+
+    static String proofKid(String proof) {
+        return proof.substring(4, proof.indexOf(';'));
+    }
+
+    static boolean verifies(Credential credential, Map<String, Object> jwks) throws Exception {
+        SignedJWT jwt = SignedJWT.parse(credential.token());
         JWK key = JWKSet.parse(jwks).getKeyByKeyId(jwt.getHeader().getKeyID());
         return key != null && jwt.verify(new ECDSAVerifier(key.toECKey()));
     }
 
     @Test
-    void assertionCarriesTheClientCertificatesNotAfterAsCertExp() throws Exception {
-        DeviceAssertionKeys keys = new DeviceAssertionKeys(new MutableClock(), Duration.ofSeconds(30), Duration.ofMinutes(5));
-        var claims = SignedJWT.parse(keys.sign(DEVICE, "monitoring", "GET", "/x", null, "192.0.2.1")).getJWTClaimsSet();
-        assertThat(claims.getLongClaim("cert_exp")).isEqualTo(Instant.parse("2026-03-01T12:00:00Z").getEpochSecond());
-        assertThat(claims.getStringClaim("serial")).isEqualTo("abcdef");
-        assertThat(claims.getStringClaim("cip")).isEqualTo("192.0.2.1");
+    @SuppressWarnings("unchecked")
+    void rotationPublishesTheNewKeyBeforeItIsUsedAndKeepsTheOldOneDuringTheOverlap() throws Exception {
+        MutableClock clock = new MutableClock();
+        DeviceAssertionKeys keys = new DeviceAssertionKeys(clock, Duration.ofMinutes(5), Duration.ofMinutes(5));
+        String oldKid = kid(keys.credential(DEVICE, "monitoring"));
+        keys.rotate();
+        assertThat((List<Map<String, Object>>) keys.jwks().get("keys")).hasSize(2);
+        assertThat((List<?>) keys.proofKeys("monitoring").get("keys")).hasSize(2);
+        assertThat(proofKid(keys.proof(null, "monitoring", "GET", "/x", null, "192.0.2.1"))).isEqualTo(oldKid);
+        clock.now = clock.now.plus(Duration.ofMinutes(5));
+        String newKid = kid(keys.credential(DEVICE, "monitoring"));
+        assertThat(newKid).isNotEqualTo(oldKid);
+        assertThat(proofKid(keys.proof(null, "monitoring", "GET", "/x", null, "192.0.2.1"))).isEqualTo(newKid);
+        assertThat((List<Map<String, Object>>) keys.jwks().get("keys")).hasSize(2);
+        // Retention: a credential signed just before the switch lives its 5 minutes, plus a margin.
+        clock.now = clock.now.plus(Duration.ofMinutes(6)).plusSeconds(1);
+        assertThat((List<Map<String, Object>>) keys.jwks().get("keys")).singleElement()
+                .satisfies(key -> assertThat(key.get("kid")).isEqualTo(newKid));
+        assertThat((List<Map<String, Object>>) keys.proofKeys("monitoring").get("keys")).singleElement()
+                .satisfies(key -> assertThat(key.get("kid")).isEqualTo(newKid));
     }
 
     @Test
-    void assertionIsBoundToTheQueryAndWithoutADeviceCarriesNoSubject() throws Exception {
-        DeviceAssertionKeys keys = new DeviceAssertionKeys(new MutableClock(), Duration.ofSeconds(30), Duration.ofMinutes(5));
-        var withQuery = SignedJWT.parse(keys.sign(DEVICE, "device-management", "GET", "/d", "wait=30", "192.0.2.1"))
-                .getJWTClaimsSet();
-        assertThat(withQuery.getStringClaim("htq")).isEqualTo(DeviceAssertionVerifier.queryHash("wait=30"))
-                .isNotEqualTo(DeviceAssertionVerifier.queryHash(null));
-        var anonymous = SignedJWT.parse(keys.sign(null, "onboarding", "POST", "/onboarding/api/v1/enrollments", null,
-                "2001:db8::1")).getJWTClaimsSet();
-        assertThat(anonymous.getSubject()).isNull();
-        assertThat(anonymous.getClaims()).doesNotContainKeys("customer_id", "serial", "cert_exp");
-        assertThat(anonymous.getStringClaim("cip")).isEqualTo("2001:db8::1");
-        assertThat(anonymous.getStringClaim("htq")).isEqualTo(DeviceAssertionVerifier.queryHash(null));
+    void credentialCarriesTheDeviceAndTheCertificatesNotAfterAndNoRequest() throws Exception {
+        DeviceAssertionKeys keys = new DeviceAssertionKeys(new MutableClock(), Duration.ofMinutes(5),
+                Duration.ofMinutes(5));
+        SignedJWT jwt = SignedJWT.parse(keys.credential(DEVICE, "monitoring").token());
+        var claims = jwt.getJWTClaimsSet();
+        assertThat(jwt.getHeader().getType().getType()).isEqualTo(DeviceAssertionVerifier.CREDENTIAL_TYPE);
+        assertThat(claims.getIssuer()).isEqualTo("edp-e3");
+        assertThat(claims.getAudience()).containsExactly("monitoring");
+        assertThat(claims.getSubject()).isEqualTo(DEVICE.deviceId().toString());
+        assertThat(claims.getStringClaim("customer_id")).isEqualTo(DEVICE.customerId().toString());
+        assertThat(claims.getLongClaim("cert_exp")).isEqualTo(Instant.parse("2026-03-01T12:00:00Z").getEpochSecond());
+        assertThat(claims.getStringClaim("serial")).isEqualTo("abcdef");
+        assertThat(claims.getJWTID()).isNotBlank();
+        assertThat(Duration.between(claims.getIssueTime().toInstant(), claims.getExpirationTime().toInstant()))
+                .isEqualTo(Duration.ofMinutes(5));
+        // Nothing of one request in it: that is the proof's.
+        assertThat(claims.getClaims()).doesNotContainKeys("htm", "htp", "htq", "cip");
     }
 
-    /** E3's management endpoint as services reach it: the JWKS of whichever key set is current, over HTTP. */
-    static final class JwksServer implements AutoCloseable {
+    @Test
+    void credentialIsSignedOncePerDeviceAndServiceAndRenewedBeforeItExpires() throws Exception {
+        MutableClock clock = new MutableClock();
+        DeviceAssertionKeys keys = new DeviceAssertionKeys(clock, Duration.ofMinutes(5), Duration.ofMinutes(5));
+        Credential first = keys.credential(DEVICE, "monitoring");
+        for (int i = 0; i < 100; i++) {
+            assertThat(keys.credential(DEVICE, "monitoring")).isEqualTo(first);
+        }
+        assertThat(keys.signatures()).isEqualTo(1);
+        // Per service and per certificate (a renewed certificate has another serial and notAfter).
+        assertThat(keys.credential(DEVICE, "device-management")).isNotEqualTo(first);
+        AuthenticatedDevice renewed = new AuthenticatedDevice(DEVICE.deviceId(), DEVICE.customerId(),
+                BigInteger.valueOf(0x1234), Instant.parse("2026-04-01T12:00:00Z"));
+        assertThat(keys.credential(renewed, "monitoring")).isNotEqualTo(first);
+        assertThat(keys.signatures()).isEqualTo(3);
+        // Still the same a little before the renewal point (one minute before expiry) ...
+        clock.now = clock.now.plus(Duration.ofMinutes(3)).plusSeconds(59);
+        assertThat(keys.credential(DEVICE, "monitoring")).isEqualTo(first);
+        // ... a fresh one from there on, while the old one is still valid for a minute.
+        clock.now = clock.now.plusSeconds(1);
+        Credential next = keys.credential(DEVICE, "monitoring");
+        assertThat(next.jti()).isNotEqualTo(first.jti());
+        assertThat(SignedJWT.parse(next.token()).getJWTClaimsSet().getIssueTime().toInstant()).isEqualTo(clock.now);
+    }
+
+    @Test
+    void credentialNeverOutlivesTheCertificate() throws Exception {
+        MutableClock clock = new MutableClock();
+        DeviceAssertionKeys keys = new DeviceAssertionKeys(clock, Duration.ofMinutes(5), Duration.ofMinutes(5));
+        Instant notAfter = clock.now.plus(Duration.ofMinutes(2));
+        AuthenticatedDevice expiring = new AuthenticatedDevice(UUID.randomUUID(), UUID.randomUUID(), BigInteger.TWO,
+                notAfter);
+        assertThat(SignedJWT.parse(keys.credential(expiring, "monitoring").token()).getJWTClaimsSet()
+                .getExpirationTime().toInstant()).isEqualTo(notAfter);
+    }
+
+    @Test
+    void proofBindsTheRequestAndWithoutADeviceNamesNoCredential() {
+        MutableClock clock = new MutableClock();
+        DeviceAssertionKeys keys = new DeviceAssertionKeys(clock, Duration.ofMinutes(5), Duration.ofMinutes(5));
+        Credential credential = keys.credential(DEVICE, "device-management");
+        String proof = keys.proof(credential, "device-management", "GET", "/d", "wait=30", "192.0.2.1");
+        assertThat(proof).startsWith("kid=").contains(";t=" + clock.now.toEpochMilli() + ";cip=192.0.2.1;mac=");
+        assertThat(keys.proof(credential, "device-management", "GET", "/d", "wait=31", "192.0.2.1")).isNotEqualTo(proof);
+        assertThat(keys.proof(credential, "monitoring", "GET", "/d", "wait=30", "192.0.2.1")).isNotEqualTo(proof);
+        assertThat(keys.proof(null, "device-management", "GET", "/d", "wait=30", "192.0.2.1")).isNotEqualTo(proof);
+        assertThat(keys.proof(credential, "device-management", "GET", "/d", "wait=30", "192.0.2.1")).isEqualTo(proof);
+    }
+
+    /** E3's management endpoints as services reach them: JWKS and request keys of whichever key set is current. */
+    static final class KeysServer implements AutoCloseable {
 
         final AtomicReference<DeviceAssertionKeys> keys = new AtomicReference<>();
         final HttpServer server;
 
-        JwksServer(DeviceAssertionKeys initial) throws IOException {
+        KeysServer(DeviceAssertionKeys initial) throws IOException {
             keys.set(initial);
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            server.createContext("/actuator/device-jwks", exchange -> {
-                byte[] body = JSONObjectUtils.toJSONString(keys.get().jwks()).getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().add("Content-Type", "application/json");
-                exchange.sendResponseHeaders(200, body.length);
-                try (var out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
-            });
+            server.createContext("/actuator/device-jwks", exchange -> answer(exchange, keys.get().jwks()));
+            server.createContext("/actuator/device-proof-keys", exchange -> answer(exchange,
+                    keys.get().proofKeys(exchange.getRequestURI().getQuery().substring("audience=".length()))));
             server.start();
         }
 
-        String url() {
-            return "http://127.0.0.1:" + server.getAddress().getPort() + "/actuator/device-jwks";
+        private static void answer(com.sun.net.httpserver.HttpExchange exchange, Map<String, Object> json)
+                throws IOException {
+            byte[] body = JSONObjectUtils.toJSONString(json).getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            try (var out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+
+        DeviceAssertionVerifier verifier(String audience, Clock clock) {
+            String base = "http://127.0.0.1:" + server.getAddress().getPort() + "/actuator/";
+            return new DeviceAssertionVerifier(base + "device-jwks", base + "device-proof-keys", audience,
+                    TestJwtIssuer::serviceToken, Duration.ofSeconds(5), Duration.ofSeconds(30), 1000, clock);
         }
 
         @Override
@@ -142,57 +214,87 @@ class DeviceAssertionKeysTests {
         }
     }
 
+    static UUID verify(DeviceAssertionVerifier service, DeviceAssertionKeys keys, String audience) {
+        Credential credential = keys.credential(DEVICE, audience);
+        return service.verify(credential.token(), keys.proof(credential, audience, "GET", "/x", null, "192.0.2.1"),
+                "GET", "/x", null).deviceId();
+    }
+
     @Test
-    void keyRotatedAfterAServiceCachedTheJwksIsAcceptedWhenItStartsSigning() throws Exception {
+    void servicesVerifyWhatE3MakesAndOnlyForThemselves() throws Exception {
         MutableClock clock = new MutableClock();
-        DeviceAssertionKeys keys = new DeviceAssertionKeys(clock, Duration.ofSeconds(30), Duration.ofSeconds(30));
-        try (JwksServer e3 = new JwksServer(keys)) {
-            DeviceAssertionVerifier service = new DeviceAssertionVerifier(e3.url(), "monitoring", Duration.ofSeconds(5),
-                    clock);
-            String oldKid = SignedJWT.parse(keys.sign(DEVICE, "monitoring", "GET", "/x", null, "192.0.2.1")).getHeader()
-                    .getKeyID();
-            assertThat(service.verify(keys.sign(DEVICE, "monitoring", "GET", "/x", null, "192.0.2.1"), "GET", "/x", null)
-                    .deviceId()).isEqualTo(DEVICE.deviceId());
+        DeviceAssertionKeys keys = new DeviceAssertionKeys(clock, Duration.ofMinutes(5), Duration.ofMinutes(5));
+        try (KeysServer e3 = new KeysServer(keys)) {
+            DeviceAssertionVerifier monitoring = e3.verifier("monitoring", clock);
+            assertThat(verify(monitoring, keys, "monitoring")).isEqualTo(DEVICE.deviceId());
+            String anonymous = keys.proof(null, "monitoring", "POST", "/y", "a=b", "2001:db8::1");
+            assertThat(monitoring.verifiedClientAddress(null, anonymous, "POST", "/y", "a=b"))
+                    .isEqualTo("2001:db8:0:0:0:0:0:1");
+            // What E3 made for device-management is no use at monitoring.
+            Credential forOther = keys.credential(DEVICE, "device-management");
+            String otherProof = keys.proof(forOther, "device-management", "GET", "/x", null, "192.0.2.1");
+            assertThatThrownBy(() -> monitoring.verify(forOther.token(), otherProof, "GET", "/x", null))
+                    .isInstanceOf(DeviceAssertionException.class);
+            // Nor is a proof of another credential of the same device.
+            Credential own = keys.credential(DEVICE, "monitoring");
+            assertThatThrownBy(() -> monitoring.verify(own.token(), keys.proof(forOther, "monitoring", "GET", "/x",
+                    null, "192.0.2.1"), "GET", "/x", null)).isInstanceOf(DeviceAssertionException.class);
+        }
+    }
+
+    @Test
+    void keyRotatedAfterAServiceCachedTheKeysIsAcceptedWhenItIsUsed() throws Exception {
+        MutableClock clock = new MutableClock();
+        DeviceAssertionKeys keys = new DeviceAssertionKeys(clock, Duration.ofMinutes(5), Duration.ofSeconds(30));
+        try (KeysServer e3 = new KeysServer(keys)) {
+            DeviceAssertionVerifier service = e3.verifier("monitoring", clock);
+            String oldKid = kid(keys.credential(DEVICE, "monitoring"));
+            assertThat(verify(service, keys, "monitoring")).isEqualTo(DEVICE.deviceId());
 
             assertThat(keys.rotateNow()).isTrue();
-            // Published, not signing yet: the service's cached copy is still enough.
-            assertThat(SignedJWT.parse(keys.sign(DEVICE, "monitoring", "GET", "/x", null, "192.0.2.1")).getHeader()
-                    .getKeyID()).isEqualTo(oldKid);
+            // Published, not used yet: the service's cached copies are still enough.
+            assertThat(proofKid(keys.proof(null, "monitoring", "GET", "/x", null, "192.0.2.1"))).isEqualTo(oldKid);
             clock.now = clock.now.plusSeconds(30);
-            String signedWithNewKey = keys.sign(DEVICE, "monitoring", "GET", "/x", null, "192.0.2.1");
-            assertThat(SignedJWT.parse(signedWithNewKey).getHeader().getKeyID()).isNotEqualTo(oldKid);
-            assertThat(service.verify(signedWithNewKey, "GET", "/x", null).deviceId()).isEqualTo(DEVICE.deviceId());
+            assertThat(proofKid(keys.proof(null, "monitoring", "GET", "/x", null, "192.0.2.1"))).isNotEqualTo(oldKid);
+            // The cached credential (old key) and a proof with the new epoch's request key verify together.
+            assertThat(verify(service, keys, "monitoring")).isEqualTo(DEVICE.deviceId());
+            // And a new device's credential, signed with the new key.
+            AuthenticatedDevice other = new AuthenticatedDevice(UUID.randomUUID(), UUID.randomUUID(), BigInteger.ONE,
+                    Instant.parse("2026-03-01T12:00:00Z"));
+            Credential fresh = keys.credential(other, "monitoring");
+            assertThat(kid(fresh)).isNotEqualTo(oldKid);
+            assertThat(service.verify(fresh.token(), keys.proof(fresh, "monitoring", "GET", "/x", null, "192.0.2.1"),
+                    "GET", "/x", null).deviceId()).isEqualTo(other.deviceId());
         }
     }
 
     @Test
-    void freshKeyOfARestartedE3IsAcceptedByAServiceThatCachedThePreviousJwks() throws Exception {
+    void freshKeysOfARestartedE3AreAcceptedByAServiceThatCachedThePreviousOnes() throws Exception {
         MutableClock clock = new MutableClock();
-        DeviceAssertionKeys before = new DeviceAssertionKeys(clock, Duration.ofSeconds(30), Duration.ofMinutes(5));
-        try (JwksServer e3 = new JwksServer(before)) {
-            DeviceAssertionVerifier service = new DeviceAssertionVerifier(e3.url(), "monitoring", Duration.ofSeconds(5),
-                    clock);
-            service.verify(before.sign(DEVICE, "monitoring", "GET", "/x", null, "192.0.2.1"), "GET", "/x", null);
+        DeviceAssertionKeys before = new DeviceAssertionKeys(clock, Duration.ofMinutes(5), Duration.ofMinutes(5));
+        try (KeysServer e3 = new KeysServer(before)) {
+            DeviceAssertionVerifier service = e3.verifier("monitoring", clock);
+            verify(service, before, "monitoring");
 
             clock.now = clock.now.plusSeconds(10);
-            // The restarted process signs with its fresh key at once, and publishes it from the start.
-            DeviceAssertionKeys restarted = new DeviceAssertionKeys(clock, Duration.ofSeconds(30), Duration.ofMinutes(5));
+            // The restarted process uses its fresh keys at once, and publishes them from the start.
+            DeviceAssertionKeys restarted = new DeviceAssertionKeys(clock, Duration.ofMinutes(5),
+                    Duration.ofMinutes(5));
             e3.keys.set(restarted);
-            String assertion = restarted.sign(DEVICE, "monitoring", "GET", "/x", null, "192.0.2.1");
-            assertThat(verifies(assertion, restarted.jwks())).isTrue();
-            assertThat(service.verify(assertion, "GET", "/x", null).deviceId()).isEqualTo(DEVICE.deviceId());
+            assertThat(verifies(restarted.credential(DEVICE, "monitoring"), restarted.jwks())).isTrue();
+            assertThat(verify(service, restarted, "monitoring")).isEqualTo(DEVICE.deviceId());
         }
     }
 
     @Test
-    void twoReplicasStartingTogetherOverOneKeyFileSignWithTheSameKeyAndPublishTheSameJwks(@TempDir Path dir)
+    void twoReplicasStartingTogetherOverOneKeyFileUseTheSameKeysAndPublishTheSame(@TempDir Path dir)
             throws Exception {
         Path file = dir.resolve("keys/e3-assertion-keys.json");
         MutableClock clock = new MutableClock();
         CyclicBarrier together = new CyclicBarrier(2);
         Callable<DeviceAssertionKeys> replica = () -> {
             together.await();
-            return DeviceAssertionKeys.shared(new AssertionKeyFile(file), clock, Duration.ofSeconds(30),
+            return DeviceAssertionKeys.shared(new AssertionKeyFile(file), clock, Duration.ofMinutes(5),
                     Duration.ofMinutes(5), Duration.ofHours(24));
         };
         try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
@@ -201,15 +303,40 @@ class DeviceAssertionKeysTests {
             DeviceAssertionKeys a = first.get();
             DeviceAssertionKeys b = second.get();
             assertThat(a.jwks()).isEqualTo(b.jwks());
+            assertThat(a.proofKeys("monitoring")).isEqualTo(b.proofKeys("monitoring"));
             assertThat((List<?>) a.jwks().get("keys")).hasSize(1);
-            assertThat(verifies(a.sign(DEVICE, "monitoring", "GET", "/x", null, "192.0.2.1"), b.jwks())).isTrue();
-            assertThat(verifies(b.sign(DEVICE, "monitoring", "GET", "/x", null, "192.0.2.1"), a.jwks())).isTrue();
+            assertThat(verifies(a.credential(DEVICE, "monitoring"), b.jwks())).isTrue();
+            assertThat(verifies(b.credential(DEVICE, "monitoring"), a.jwks())).isTrue();
+            // The same request proved by either replica is the same proof.
+            assertThat(a.proof(null, "onboarding", "POST", "/e", null, "192.0.2.1"))
+                    .isEqualTo(b.proof(null, "onboarding", "POST", "/e", null, "192.0.2.1"));
         }
         assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
-        assertThat(Files.readString(file)).contains("\"d\"");
+        List<JWK> stored = JWKSet.parse(Files.readString(file)).getKeys();
+        assertThat(stored).hasSize(2).anyMatch(key -> key instanceof ECKey ec && ec.isPrivate())
+                .anyMatch(key -> key instanceof OctetSequenceKey);
+        assertThat(stored.get(0).getKeyID()).isEqualTo(stored.get(1).getKeyID());
         try (var listing = Files.list(file.getParent())) {
             assertThat(listing.map(p -> p.getFileName().toString())).noneMatch(name -> name.endsWith(".tmp"));
         }
+    }
+
+    @Test
+    void keyFileWithoutMasterSecretsGetsThemOnceForEveryReplica(@TempDir Path dir) throws Exception {
+        // A file as an older E3 wrote it, or with a key an operator added by hand: EC keys only.
+        Path file = dir.resolve("e3-assertion-keys.json");
+        ECKey old = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_256).keyID("by-hand")
+                .notBeforeTime(java.util.Date.from(Instant.parse("2025-12-31T00:00:00Z"))).generate();
+        Files.writeString(file, new JWKSet(old).toString(false));
+        MutableClock clock = new MutableClock();
+        DeviceAssertionKeys a = DeviceAssertionKeys.shared(new AssertionKeyFile(file), clock, Duration.ofMinutes(5),
+                Duration.ofMinutes(5), Duration.ofHours(24));
+        DeviceAssertionKeys b = DeviceAssertionKeys.shared(new AssertionKeyFile(file), clock, Duration.ofMinutes(5),
+                Duration.ofMinutes(5), Duration.ofHours(24));
+        assertThat(JWKSet.parse(Files.readString(file)).getKeys()).hasSize(2)
+                .anyMatch(key -> key instanceof OctetSequenceKey && key.getKeyID().equals("by-hand"));
+        assertThat(a.proofKeys("monitoring")).isEqualTo(b.proofKeys("monitoring"));
+        assertThat(kid(a.credential(DEVICE, "monitoring"))).isEqualTo("by-hand");
     }
 
     @Test
@@ -217,31 +344,35 @@ class DeviceAssertionKeysTests {
             throws Exception {
         Path file = dir.resolve("e3-assertion-keys.json");
         MutableClock clock = new MutableClock();
-        DeviceAssertionKeys a = DeviceAssertionKeys.shared(new AssertionKeyFile(file), clock, Duration.ofSeconds(30),
+        DeviceAssertionKeys a = DeviceAssertionKeys.shared(new AssertionKeyFile(file), clock, Duration.ofMinutes(5),
                 Duration.ofMinutes(5), Duration.ofHours(24));
-        DeviceAssertionKeys b = DeviceAssertionKeys.shared(new AssertionKeyFile(file), clock, Duration.ofSeconds(30),
+        DeviceAssertionKeys b = DeviceAssertionKeys.shared(new AssertionKeyFile(file), clock, Duration.ofMinutes(5),
                 Duration.ofMinutes(5), Duration.ofHours(24));
-        String oldKid = SignedJWT.parse(b.sign(DEVICE, "monitoring", "GET", "/x", null, "192.0.2.1")).getHeader().getKeyID();
+        Credential beforeSwitch = b.credential(DEVICE, "monitoring");
+        String oldKid = kid(beforeSwitch);
 
         assertThat(a.rotateNow()).isTrue();
         assertThat(a.rotateNow()).as("a second rotation while one is pending adds nothing").isFalse();
         b.reload();
 
         assertThat(a.jwks()).isEqualTo(b.jwks());
+        assertThat(a.proofKeys("monitoring")).isEqualTo(b.proofKeys("monitoring"));
         assertThat((List<?>) b.jwks().get("keys")).hasSize(2);
-        String beforeSwitch = b.sign(DEVICE, "monitoring", "GET", "/x", null, "192.0.2.1");
-        assertThat(SignedJWT.parse(beforeSwitch).getHeader().getKeyID()).isEqualTo(oldKid);
+        assertThat(proofKid(b.proof(null, "monitoring", "GET", "/x", null, "192.0.2.1"))).isEqualTo(oldKid);
 
         clock.now = clock.now.plus(Duration.ofMinutes(5));
-        String fromA = a.sign(DEVICE, "monitoring", "GET", "/x", null, "192.0.2.1");
-        String fromB = b.sign(DEVICE, "monitoring", "GET", "/x", null, "192.0.2.1");
-        assertThat(SignedJWT.parse(fromA).getHeader().getKeyID()).isEqualTo(SignedJWT.parse(fromB).getHeader().getKeyID())
-                .isNotEqualTo(oldKid);
+        AuthenticatedDevice other = new AuthenticatedDevice(UUID.randomUUID(), UUID.randomUUID(), BigInteger.ONE,
+                Instant.parse("2026-03-01T12:00:00Z"));
+        Credential fromA = a.credential(other, "monitoring");
+        Credential fromB = b.credential(other, "monitoring");
+        assertThat(kid(fromA)).isEqualTo(kid(fromB)).isNotEqualTo(oldKid);
+        assertThat(a.proof(null, "monitoring", "GET", "/x", null, "192.0.2.1"))
+                .isEqualTo(b.proof(null, "monitoring", "GET", "/x", null, "192.0.2.1"));
         assertThat(verifies(fromA, b.jwks())).isTrue();
         assertThat(verifies(fromB, a.jwks())).isTrue();
         assertThat(verifies(beforeSwitch, a.jwks())).as("old key still published during the overlap").isTrue();
 
-        clock.now = clock.now.plus(Duration.ofSeconds(91));
+        clock.now = clock.now.plus(Duration.ofMinutes(6)).plusSeconds(1);
         assertThat((List<?>) a.jwks().get("keys")).hasSize(1);
         assertThat(b.jwks()).isEqualTo(a.jwks());
     }
@@ -250,9 +381,9 @@ class DeviceAssertionKeysTests {
     void scheduledRotationByTwoReplicasAddsOneKeyOnly(@TempDir Path dir) {
         Path file = dir.resolve("e3-assertion-keys.json");
         MutableClock clock = new MutableClock();
-        DeviceAssertionKeys a = DeviceAssertionKeys.shared(new AssertionKeyFile(file), clock, Duration.ofSeconds(30),
+        DeviceAssertionKeys a = DeviceAssertionKeys.shared(new AssertionKeyFile(file), clock, Duration.ofMinutes(5),
                 Duration.ofMinutes(5), Duration.ofHours(24));
-        DeviceAssertionKeys b = DeviceAssertionKeys.shared(new AssertionKeyFile(file), clock, Duration.ofSeconds(30),
+        DeviceAssertionKeys b = DeviceAssertionKeys.shared(new AssertionKeyFile(file), clock, Duration.ofMinutes(5),
                 Duration.ofMinutes(5), Duration.ofHours(24));
         a.rotate();
         assertThat((List<?>) a.jwks().get("keys")).as("newest key not due yet").hasSize(1);
@@ -262,6 +393,7 @@ class DeviceAssertionKeysTests {
         b.reload();
         assertThat((List<?>) a.jwks().get("keys")).hasSize(2);
         assertThat(b.jwks()).isEqualTo(a.jwks());
+        assertThat(b.proofKeys("onboarding")).isEqualTo(a.proofKeys("onboarding"));
     }
 
     @Test

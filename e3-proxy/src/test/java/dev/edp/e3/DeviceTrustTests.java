@@ -281,4 +281,34 @@ class DeviceTrustTests {
             assertThat(outcome(device)).isEqualTo(Outcome.ACCEPTED);
         }
     }
+
+    @Test
+    void pathResultsAreCachedPerCertificateAndEvictedOneByOneNotAllAtOnce() throws IOException {
+        Path chain = Files.writeString(dir.resolve("chain-small.pem"), PKI.chainPem());
+        var resources = new DefaultResourceLoader();
+        DeviceTrust small = new DeviceTrust(new TrustSource("file:" + chain, resources, null, null),
+                new TrustSource("file:" + crl, resources, null, null), STALE_AFTER, MAX_AGE, clock, 50);
+        small.refreshTrustAnchors();
+        small.refreshRevocations();
+        X509Certificate[] hot = PKI.device(UUID.randomUUID(), UUID.randomUUID()).chain()
+                .toArray(X509Certificate[]::new);
+        for (int i = 0; i < 20; i++) {
+            assertThat(small.verify(hot).outcome()).isEqualTo(Outcome.ACCEPTED);
+        }
+        assertThat(small.pathValidations()).as("validated once, then cached").isEqualTo(1);
+        // More devices than the cache holds, each seen once (and the hot one now and then): the old
+        // cache emptied itself when full, and then every device was validated again.
+        for (int i = 0; i < 120; i++) {
+            assertThat(small.verify(PKI.device(UUID.randomUUID(), UUID.randomUUID()).chain()
+                    .toArray(X509Certificate[]::new)).outcome()).isEqualTo(Outcome.ACCEPTED);
+            if (i % 10 == 0) {
+                assertThat(small.verify(hot).outcome()).isEqualTo(Outcome.ACCEPTED);
+            }
+        }
+        assertThat(small.pathValidations()).as("the hot device stayed cached").isEqualTo(1 + 120);
+        // Revocation is still checked on every request, cached path or not.
+        publishCrl(PKI.crl(hot[0].getSerialNumber()));
+        small.refreshRevocations();
+        assertThat(small.verify(hot).outcome()).isEqualTo(Outcome.REVOKED);
+    }
 }

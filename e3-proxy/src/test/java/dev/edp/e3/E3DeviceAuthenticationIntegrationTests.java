@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.security.Principal;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -17,19 +18,19 @@ import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
 
 import com.jayway.jsonpath.JsonPath;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.edp.platform.device.DeviceAssertionException;
 import dev.edp.platform.device.DeviceAssertionVerifier;
 import dev.edp.platform.device.DeviceIdentity;
+import dev.edp.platform.device.DevicePrincipal;
 import dev.edp.test.http.StubBackend.Received;
 import dev.edp.test.pki.TestPki;
 import dev.edp.test.pki.TestPki.Credential;
 import dev.edp.test.security.TestJwtIssuer;
 import dev.edp.test.service.ServiceSmokeChecks;
 import org.junit.jupiter.api.Test;
-
-import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
-import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.security.oauth2.jwt.JwtException;
-import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 
 import static dev.edp.e3.E3IntegrationTestSupport.PKI;
 import static dev.edp.e3.E3IntegrationTestSupport.client;
@@ -45,57 +46,122 @@ class E3DeviceAuthenticationIntegrationTests extends AbstractE3IntegrationTests 
 
     static final String HEARTBEAT = "/monitoring/api/v1/monitoring/heartbeat";
 
+    DeviceAssertionVerifier verifier(String audience) {
+        return new DeviceAssertionVerifier(management("/actuator/device-jwks"),
+                management("/actuator/device-proof-keys"), audience, TestJwtIssuer::serviceToken);
+    }
+
+    static SignedJWT verifiedCredential(String token, String jwksUri) throws Exception {
+        SignedJWT jwt = SignedJWT.parse(token);
+        JWKSet keys = JWKSet.parse(ServiceSmokeChecks.send("GET", jwksUri, null, null).body());
+        assertThat(jwt.verify(new ECDSAVerifier(keys.getKeyByKeyId(jwt.getHeader().getKeyID()).toECKey()))).isTrue();
+        return jwt;
+    }
+
     @Test
-    void validCertificatePassesAndItsIdentityArrivesAsSignedAssertion() {
+    void validCertificatePassesAndItsIdentityArrivesAsSignedCredentialWithAProof() throws Exception {
         UUID customer = UUID.randomUUID();
         UUID deviceId = UUID.randomUUID();
         Credential device = PKI.device(customer, deviceId);
         String path = "/monitoring/api/v1/monitoring/heartbeat/" + deviceId;
         HttpResponse<String> response = send(client(device.sslContext(PKI.root())), "POST", url(path), "{}",
-                Map.of("X-EDP-Device-Assertion", "forged", "X-EDP-Device-Id", UUID.randomUUID().toString(),
-                        "X-Client-Cert", "spoofed"));
+                Map.of("X-EDP-Device-Credential", "forged", "X-EDP-Device-Proof", "forged", "X-EDP-Device-Id",
+                        UUID.randomUUID().toString(), "X-Client-Cert", "spoofed"));
         assertThat(response.statusCode()).isEqualTo(200);
         Received received = monitoring.received().stream().filter(r -> r.pathAndQuery().equals(path)).findFirst()
                 .orElseThrow();
         assertThat(received.header("X-EDP-Device-Id")).isNull();
         assertThat(received.header("X-Client-Cert")).isNull();
-        String assertion = received.header("X-EDP-Device-Assertion");
-        assertThat(assertion).isNotEqualTo("forged").isNotNull();
+        String credential = received.header("X-EDP-Device-Credential");
+        String proof = received.header("X-EDP-Device-Proof");
+        assertThat(credential).isNotEqualTo("forged").isNotNull();
+        assertThat(proof).isNotEqualTo("forged").isNotNull();
 
-        NimbusJwtDecoder decoder = NimbusJwtDecoder
-                .withJwkSetUri("http://localhost:" + managementPort + "/actuator/device-jwks")
-                .jwsAlgorithm(SignatureAlgorithm.ES256).build();
-        Jwt jwt = decoder.decode(assertion);
-        assertThat(jwt.getSubject()).isEqualTo(deviceId.toString());
-        assertThat(jwt.getClaimAsString("customer_id")).isEqualTo(customer.toString());
-        assertThat(jwt.getClaimAsString("serial")).isEqualTo(device.serial().toString(16));
-        assertThat(((Number) jwt.getClaim("cert_exp")).longValue())
+        SignedJWT jwt = verifiedCredential(credential, management("/actuator/device-jwks"));
+        var claims = jwt.getJWTClaimsSet();
+        assertThat(jwt.getHeader().getType().getType()).isEqualTo(DeviceAssertionVerifier.CREDENTIAL_TYPE);
+        assertThat(claims.getSubject()).isEqualTo(deviceId.toString());
+        assertThat(claims.getStringClaim("customer_id")).isEqualTo(customer.toString());
+        assertThat(claims.getStringClaim("serial")).isEqualTo(device.serial().toString(16));
+        assertThat(claims.getLongClaim("cert_exp"))
                 .isEqualTo(device.certificate().getNotAfter().toInstant().getEpochSecond());
-        assertThat(jwt.getAudience()).containsExactly("monitoring");
-        assertThat(jwt.getClaimAsString("iss")).isEqualTo("edp-e3");
-        assertThat(jwt.getExpiresAt()).isBeforeOrEqualTo(jwt.getIssuedAt().plusSeconds(60));
-        assertThat(jwt.getClaimAsString("cip")).isEqualTo("127.0.0.1");
-        assertThat(jwt.getClaimAsString("htq")).isEqualTo(DeviceAssertionVerifier.queryHash(null));
+        assertThat(claims.getAudience()).containsExactly("monitoring");
+        assertThat(claims.getIssuer()).isEqualTo("edp-e3");
+        assertThat(claims.getExpirationTime()).isBeforeOrEqualTo(
+                java.util.Date.from(claims.getIssueTime().toInstant().plus(java.time.Duration.ofMinutes(10))));
+        assertThat(proof).contains(";cip=127.0.0.1;");
+        // What the service does with them.
+        assertThat(verifier("monitoring").verify(credential, proof, "POST", path, null))
+                .isEqualTo(new DevicePrincipal(deviceId, customer, device.serial().toString(16),
+                        device.certificate().getNotAfter().toInstant()));
+        assertThatThrownBy(() -> verifier("device-management").verify(credential, proof, "POST", path, null))
+                .isInstanceOf(DeviceAssertionException.class);
     }
 
     @Test
-    void spoofedIdentityHeaderOnPublicPathIsReplacedByE3sOwnWithoutADevice() throws Exception {
+    void aDevicesCredentialIsReusedWhileEveryRequestGetsItsOwnProof() {
+        Credential device = PKI.device(UUID.randomUUID(), UUID.randomUUID());
+        HttpClient client = client(device.sslContext(PKI.root()));
+        String path = "/devices/api/v1/device/reported-state/" + UUID.randomUUID();
+        for (int i = 0; i < 3; i++) {
+            assertThat(send(client, "POST", url(path + "?n=" + i), "{}", Map.of()).statusCode()).isEqualTo(200);
+        }
+        List<Received> received = devices.received().stream().filter(r -> r.pathAndQuery().startsWith(path))
+                .toList();
+        assertThat(received).hasSize(3);
+        assertThat(received.stream().map(r -> r.header("X-EDP-Device-Credential")).distinct()).hasSize(1);
+        assertThat(received.stream().map(r -> r.header("X-EDP-Device-Proof")).distinct()).hasSize(3);
+        DeviceAssertionVerifier service = verifier("device-management");
+        for (int i = 0; i < 3; i++) {
+            Received request = received.get(i);
+            String query = request.pathAndQuery().substring(request.pathAndQuery().indexOf('?') + 1);
+            assertThat(service.verify(request.header("X-EDP-Device-Credential"), request.header("X-EDP-Device-Proof"),
+                    "POST", path, query).deviceId()).isEqualTo(DeviceIdentity.fromCertificate(device.certificate())
+                    .deviceId());
+        }
+    }
+
+    @Test
+    void requestKeysAreServedOnlyToThePlatformServiceTokenAndOnlyPerService() {
+        String keys = management("/actuator/device-proof-keys?audience=monitoring");
+        assertProblem(ServiceSmokeChecks.send("GET", keys, null, null), 401, "UNAUTHORIZED");
+        assertProblem(ServiceSmokeChecks.send("GET", keys, null, null,
+                TestJwtIssuer.forgedToken("mallory", null, "platform-service")), 401, "UNAUTHORIZED");
+        assertProblem(ServiceSmokeChecks.send("GET", keys, null, null,
+                TestJwtIssuer.token("root", null, "platform-admin")), 403, "FORBIDDEN");
+        HttpResponse<String> monitoringKeys = ServiceSmokeChecks.send("GET", keys, null, null,
+                TestJwtIssuer.serviceToken());
+        assertThat(monitoringKeys.statusCode()).as(monitoringKeys.body()).isEqualTo(200);
+        List<String> kids = JsonPath.read(monitoringKeys.body(), "$.keys[*].kid");
+        List<String> published = JsonPath.read(ServiceSmokeChecks.send("GET", management("/actuator/device-jwks"),
+                null, null).body(), "$.keys[*].kid");
+        assertThat(kids).isNotEmpty().isEqualTo(published);
+        HttpResponse<String> onboardingKeys = ServiceSmokeChecks.send("GET",
+                management("/actuator/device-proof-keys?audience=onboarding"), null, null,
+                TestJwtIssuer.serviceToken());
+        assertThat(JsonPath.<List<String>>read(onboardingKeys.body(), "$.keys[*].k"))
+                .doesNotContainAnyElementsOf(JsonPath.<List<String>>read(monitoringKeys.body(), "$.keys[*].k"));
+        assertThat(ServiceSmokeChecks.send("GET", management("/actuator/device-proof-keys?audience=..%2Fx"), null,
+                null, TestJwtIssuer.serviceToken()).statusCode()).isEqualTo(400);
+        assertThat(ServiceSmokeChecks.send("GET", management("/actuator/device-proof-keys"), null, null,
+                TestJwtIssuer.serviceToken()).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void spoofedIdentityHeadersOnPublicPathAreReplacedByE3sProofWithoutADevice() {
         String path = "/onboarding/api/v1/enrollments";
         String query = "spoof=" + UUID.randomUUID();
         UUID victim = UUID.randomUUID();
-        send(noCertificate(), "POST", url(path + "?" + query), "{}", Map.of("X-EDP-Device-Assertion", "forged",
-                "X-EDP-Device-Id", victim.toString()));
+        send(noCertificate(), "POST", url(path + "?" + query), "{}", Map.of("X-EDP-Device-Credential", "forged",
+                "X-EDP-Device-Proof", "forged", "X-EDP-Device-Id", victim.toString()));
         Received received = onboarding.received().stream().filter(r -> r.pathAndQuery().equals(path + "?" + query))
                 .findFirst().orElseThrow();
         assertThat(received.header("X-EDP-Device-Id")).isNull();
-        String assertion = received.header("X-EDP-Device-Assertion");
-        assertThat(assertion).isNotEqualTo("forged").isNotNull();
-        Jwt jwt = NimbusJwtDecoder.withJwkSetUri(management("/actuator/device-jwks"))
-                .jwsAlgorithm(SignatureAlgorithm.ES256).build().decode(assertion);
-        assertThat(jwt.getSubject()).isNull();
-        assertThat(jwt.getClaims()).doesNotContainKeys("customer_id", "serial", "cert_exp");
-        assertThat(jwt.getAudience()).containsExactly("onboarding");
-        assertThat(jwt.getClaimAsString("cip")).isEqualTo("127.0.0.1");
+        assertThat(received.header("X-EDP-Device-Credential")).as("no device, no credential").isNull();
+        String proof = received.header("X-EDP-Device-Proof");
+        assertThat(proof).isNotEqualTo("forged").isNotNull();
+        assertThat(verifier("onboarding").verifiedClientAddress(null, proof, "POST", path, query))
+                .isEqualTo("127.0.0.1");
     }
 
     @Test
@@ -147,6 +213,24 @@ class E3DeviceAuthenticationIntegrationTests extends AbstractE3IntegrationTests 
     }
 
     @Test
+    void tlsIsOpenSslAndNamesThePlatformCasAsAcceptableIssuers() throws Exception {
+        // OpenSSL fixes the issuers when its context is built, which is before E3 has loaded its trust
+        // anchors: without the rebuild the certificate request would name no CA at all.
+        assertThat(ServiceSmokeChecks.send("GET", management("/actuator/prometheus"), null, null).body())
+                .containsPattern("(?m)^edp_e3_tls_provider\\{.*provider=\"openssl\".*\\} 1\\.0$");
+        List<Principal> named = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Credential device = PKI.device(UUID.randomUUID(), UUID.randomUUID());
+        SSLContext context = E3IntegrationTestSupport.presentingRegardless(device, PKI.root(),
+                issuers -> named.addAll(List.of(issuers)));
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("localhost", port)) {
+            socket.setSoTimeout(10_000);
+            socket.startHandshake();
+            assertThat(exchange(socket, "/devices/api/v1/device/desired-state")).startsWith("HTTP/1.1 200");
+        }
+        assertThat(named).contains(PKI.root().getSubjectX500Principal(), PKI.issuing().getSubjectX500Principal());
+    }
+
+    @Test
     void revokedDeviceIsRefusedOnOpenKeepAliveConnection() throws Exception {
         Credential device = PKI.device(UUID.randomUUID(), UUID.randomUUID());
         SSLContext context = device.sslContext(PKI.root());
@@ -186,6 +270,20 @@ class E3DeviceAuthenticationIntegrationTests extends AbstractE3IntegrationTests 
             socket.setEnabledProtocols(new String[] { "TLSv1.2" });
             socket.startHandshake();
             assertThat(socket.getSession().getProtocol()).isEqualTo("TLSv1.2");
+        }
+    }
+
+    @Test
+    void suitesWithoutAeadOrForwardSecrecyFailTheHandshake() throws Exception {
+        for (String suite : List.of("TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
+                "TLS_RSA_WITH_AES_128_GCM_SHA256")) {
+            try (SSLSocket socket = (SSLSocket) TestPki.trustingOnly(PKI.root()).getSocketFactory()
+                    .createSocket("localhost", port)) {
+                socket.setEnabledProtocols(new String[] { "TLSv1.2" });
+                socket.setEnabledCipherSuites(new String[] { suite });
+                socket.setSoTimeout(5_000);
+                assertThatThrownBy(socket::startHandshake).as(suite).isInstanceOf(SSLHandshakeException.class);
+            }
         }
     }
 
@@ -249,7 +347,7 @@ class E3DeviceAuthenticationIntegrationTests extends AbstractE3IntegrationTests 
     @Test
     void everyRoutedRequestCarriesTheClientAddressE3SawNotTheOneAClientClaims() throws Exception {
         String path = "/onboarding/api/v1/enrollments";
-        DeviceAssertionVerifier verifier = new DeviceAssertionVerifier(management("/actuator/device-jwks"), "onboarding");
+        DeviceAssertionVerifier verifier = verifier("onboarding");
         for (String local : List.of("127.0.0.1", "127.0.0.2")) {
             HttpClient client = HttpClient.newBuilder().sslContext(TestPki.trustingOnly(PKI.root()))
                     .version(HttpClient.Version.HTTP_1_1).localAddress(InetAddress.getByName(local)).build();
@@ -258,28 +356,31 @@ class E3DeviceAuthenticationIntegrationTests extends AbstractE3IntegrationTests 
                     "Forwarded", "for=203.0.113.9", "X-Real-IP", "203.0.113.9"));
             Received received = onboarding.received().stream()
                     .filter(r -> r.pathAndQuery().equals(path + "?" + query)).findFirst().orElseThrow();
-            String assertion = received.header("X-EDP-Device-Assertion");
-            assertThat(verifier.verifiedClientAddress(assertion, "POST", path, query)).isEqualTo(local);
+            String proof = received.header("X-EDP-Device-Proof");
+            assertThat(verifier.verifiedClientAddress(null, proof, "POST", path, query)).isEqualTo(local);
             // No device certificate: no device, so no service takes it for a device's request.
-            assertThatThrownBy(() -> verifier.verify(assertion, "POST", path, query)).isInstanceOf(JwtException.class);
+            assertThatThrownBy(() -> verifier.verify(null, proof, "POST", path, query))
+                    .isInstanceOf(DeviceAssertionException.class);
         }
     }
 
     @Test
-    void assertionIsBoundToTheQueryTheBackendReceives() {
+    void proofIsBoundToTheQueryTheBackendReceives() {
         Credential device = PKI.device(UUID.randomUUID(), UUID.randomUUID());
         String path = "/devices/api/v1/device/desired-state";
         String query = "wait=1&q=a%20b%2Fc&empty=&x=%E2%82%AC+~";
         assertThat(get(client(device.sslContext(PKI.root())), url(path + "?" + query)).statusCode()).isEqualTo(200);
         Received received = devices.received().stream().filter(r -> r.pathAndQuery().equals(path + "?" + query))
                 .findFirst().orElseThrow();
-        String assertion = received.header("X-EDP-Device-Assertion");
-        DeviceAssertionVerifier verifier = new DeviceAssertionVerifier(management("/actuator/device-jwks"),
-                "device-management");
-        assertThat(verifier.verify(assertion, "GET", path, query).deviceId())
+        String credential = received.header("X-EDP-Device-Credential");
+        String proof = received.header("X-EDP-Device-Proof");
+        DeviceAssertionVerifier verifier = verifier("device-management");
+        assertThat(verifier.verify(credential, proof, "GET", path, query).deviceId())
                 .isEqualTo(DeviceIdentity.fromCertificate(device.certificate()).deviceId());
-        assertThatThrownBy(() -> verifier.verify(assertion, "GET", path, "wait=30")).isInstanceOf(JwtException.class);
-        assertThatThrownBy(() -> verifier.verify(assertion, "GET", path, null)).isInstanceOf(JwtException.class);
+        assertThatThrownBy(() -> verifier.verify(credential, proof, "GET", path, "wait=30"))
+                .isInstanceOf(DeviceAssertionException.class);
+        assertThatThrownBy(() -> verifier.verify(credential, proof, "GET", path, null))
+                .isInstanceOf(DeviceAssertionException.class);
     }
 
     /** One HTTP/1.1 request on an open connection; returns the status line and body. */

@@ -17,6 +17,7 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
@@ -79,6 +80,16 @@ final class E3IntegrationTestSupport {
      * server names as acceptable (the JDK's own key manager would send nothing for a foreign CA).
      */
     static SSLContext presentingRegardless(Credential credential, X509Certificate trustedServerCa) {
+        return presentingRegardless(credential, trustedServerCa, issuers -> {
+        });
+    }
+
+    /**
+     * Like {@link #presentingRegardless(Credential, X509Certificate)}, and tells what issuers the
+     * server named as acceptable in its certificate request.
+     */
+    static SSLContext presentingRegardless(Credential credential, X509Certificate trustedServerCa,
+            Consumer<Principal[]> acceptableIssuers) {
         X509ExtendedKeyManager keys = new X509ExtendedKeyManager() {
 
             @Override
@@ -88,11 +99,13 @@ final class E3IntegrationTestSupport {
 
             @Override
             public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+                acceptableIssuers.accept(issuers);
                 return "device";
             }
 
             @Override
             public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
+                acceptableIssuers.accept(issuers);
                 return "device";
             }
 

@@ -65,7 +65,7 @@ class JwksPublicationTests {
                 .withProperty("management.server.port", "9443");
         JwksPublication publication = new JwksPublication(environment);
         DeviceAssertionGlobalFilter filter = new DeviceAssertionGlobalFilter(
-                new DeviceAssertionKeys(Clock.systemUTC(), Duration.ofSeconds(30), Duration.ofMinutes(5)), publication);
+                new DeviceAssertionKeys(Clock.systemUTC(), Duration.ofMinutes(5), Duration.ofMinutes(5)), publication);
         AtomicReference<ServerWebExchange> forwarded = new AtomicReference<>();
 
         publication.onApplicationEvent(started(null, 8443));
@@ -85,7 +85,7 @@ class JwksPublicationTests {
             forwarded.set(exchange);
             return Mono.empty();
         }).block();
-        assertThat(forwarded.get().getRequest().getHeaders().getFirst(DeviceAssertionGlobalFilter.HEADER)).isNotBlank();
+        assertThat(forwarded.get().getRequest().getHeaders().getFirst(dev.edp.platform.device.DeviceProof.HEADER)).isNotBlank();
     }
 
     @Test

@@ -296,8 +296,11 @@ final class Platform implements AutoCloseable {
         // Where the others call a service (prefer-ip-address): the first non-loopback interface otherwise,
         // on which an internal port does not listen.
         env.put("EUREKA_INSTANCE_IPADDRESS", settings.bind().advertised());
-        // Where services fetch the keys that sign E3's device assertions (E3's management port).
+        // Where services fetch E3's keys (its management port): the JWKS that verifies device credentials,
+        // and their own request key for E3's per-request proofs (with the platform service token).
         env.put("EDP_E3_JWKS_URI", "http://localhost:" + (9443 + settings.portOffset()) + "/actuator/device-jwks");
+        env.put("EDP_E3_PROOF_KEYS_URI",
+                "http://localhost:" + (9443 + settings.portOffset()) + "/actuator/device-proof-keys");
         synchronized (lock) {
             env.putAll(serviceEnvironment);
             env.putAll(ownEnvironment.getOrDefault(spec.name(), Map.of()));

@@ -94,7 +94,7 @@ class UntrustedInputIntegrationTests {
         byte[] latin1 = Devices.heartbeat(60, 1).replace("EdgeOS 12.3", "EdgeOS \u00e9")
                 .getBytes(StandardCharsets.ISO_8859_1);
         assertProblem(ServiceSmokeChecks.sendBytes("POST", checks.baseUrl() + HEARTBEAT, "application/json", latin1,
-                false, null, Map.of("X-EDP-Device-Assertion", Devices.assertion(device, customer, "POST", HEARTBEAT))),
+                false, null, Devices.headers(device, customer, "POST", HEARTBEAT)),
                 400, "INVALID_TEXT");
         buffer.flush();
         assertThat(statusRows(device)).isZero();
@@ -118,8 +118,7 @@ class UntrustedInputIntegrationTests {
         UUID device = UUID.randomUUID();
         String huge = Devices.heartbeat(60, 1).replace("EdgeOS 12.3", "x".repeat(1_100_000));
         byte[] body = huge.getBytes(StandardCharsets.UTF_8);
-        Map<String, String> assertion = Map.of("X-EDP-Device-Assertion",
-                Devices.assertion(device, customer, "POST", HEARTBEAT));
+        Map<String, String> assertion = Devices.headers(device, customer, "POST", HEARTBEAT);
         assertProblem(ServiceSmokeChecks.sendBytes("POST", checks.baseUrl() + HEARTBEAT, "application/json", body,
                 false, null, assertion), 413, "REQUEST_TOO_LARGE");
         assertProblem(ServiceSmokeChecks.sendBytes("POST", checks.baseUrl() + HEARTBEAT, "application/json", body,

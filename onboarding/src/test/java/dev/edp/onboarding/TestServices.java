@@ -8,9 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
-import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.Date;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -21,21 +19,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 
 import com.jayway.jsonpath.JsonPath;
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.jwk.Curve;
-import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.edp.onboarding.pki.Pem;
-import dev.edp.platform.device.DeviceAssertionVerifier;
-import dev.edp.test.http.StubBackend;
+import dev.edp.test.device.TestE3;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
@@ -47,16 +34,13 @@ import org.springframework.core.env.MapPropertySource;
 
 /**
  * The neighbours of onboarding in its tests, one per test JVM: E3 (an EC key whose JWKS a
- * {@link StubBackend} serves, and device assertions signed with it, as E3 makes them) and
+ * {@link TestE3}: device credentials and request proofs, as E3 makes them) and
  * device-management (a real HTTP server found through the simple discovery client, as Eureka would
  * find it, that registers devices like the real one and records what it was sent).
  */
 public final class TestServices {
 
-    private static final ECKey E3_KEY = ecKey();
-    private static final ECKey FORGER_KEY = ecKey();
-    private static final StubBackend E3_JWKS = StubBackend.start().script("/actuator/device-jwks",
-            new StubBackend.Answer(200, "application/json", new JWKSet(E3_KEY.toPublicJWK()).toString(), 0));
+    private static final TestE3 E3 = TestE3.shared();
 
     /** The stand-in for device-management. */
     public static final DeviceManagement DEVICE_MANAGEMENT = new DeviceManagement();
@@ -72,7 +56,8 @@ public final class TestServices {
         @Override
         public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
             environment.getPropertySources().addFirst(new MapPropertySource("onboardingTestServices", Map.of(
-                    "edp.device.jwks-uri", E3_JWKS.url() + "/actuator/device-jwks",
+                    "edp.device.jwks-uri", E3.jwksUri(),
+                    "edp.device.proof-keys-uri", E3.proofKeysUri(),
                     // EdpServiceTest switches discovery off; the simple discovery client is what lets
                     // the load-balanced clients (DeviceRegistry, ServiceCalls) find device-management.
                     "spring.cloud.discovery.enabled", "true",
@@ -83,71 +68,45 @@ public final class TestServices {
     }
 
     /**
-     * E3's assertion for one request of a device.
+     * What E3 adds to one request of a device: its credential and the request's proof.
      * @param device the device
      * @param customer its customer
      * @param serial the serial of the certificate it presented (hex)
      * @param method request method
      * @param path request path
-     * @return the signed assertion
+     * @return the headers
      */
-    public static String assertion(UUID device, UUID customer, String serial, String method, String path) {
-        return sign(E3_KEY, device, customer, serial, method, path);
+    public static Map<String, String> deviceHeaders(UUID device, UUID customer, String serial, String method,
+            String path) {
+        return E3.deviceHeaders(new TestE3.Device(device, customer, serial, null), "onboarding", method, path, null);
     }
 
-    /** Like {@link #assertion}, but signed with a key E3 does not have. */
-    public static String forgedAssertion(UUID device, UUID customer, String serial, String method, String path) {
-        return sign(FORGER_KEY, device, customer, serial, method, path);
-    }
-
-    private static String sign(ECKey key, UUID device, UUID customer, String serial, String method, String path) {
-        Instant now = Instant.now();
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer("edp-e3").subject(device.toString())
-                .audience("onboarding").claim("customer_id", customer.toString()).claim("serial", serial)
-                .issueTime(Date.from(now)).notBeforeTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(30)))
-                .claim("htm", method).claim("htp", path).build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(E3_KEY.getKeyID()).build(), claims);
-        try {
-            jwt.sign(new ECDSASigner(key));
-        }
-        catch (JOSEException ex) {
-            throw new IllegalStateException(ex);
-        }
-        return jwt.serialize();
+    /** Like {@link #deviceHeaders}, but the credential is signed with a key E3 does not have. */
+    public static Map<String, String> forgedDeviceHeaders(UUID device, UUID customer, String serial, String method,
+            String path) {
+        String forged = E3.forgedCredential(new TestE3.Device(device, customer, serial, null), "onboarding");
+        return Map.of(TestE3.CREDENTIAL_HEADER, forged, TestE3.PROOF_HEADER,
+                E3.proof(forged, "onboarding", method, path, null, "127.0.0.1"));
     }
 
     /**
-     * E3's assertion for a request without a device certificate (enrollment): no device, only the
+     * What E3 adds to a request without a device certificate (enrollment): the proof with the
      * client address E3 saw, bound to the request.
      * @param method request method
      * @param path request path
      * @param rawQuery raw query, or null
      * @param clientAddress the client's address
-     * @return the signed assertion
+     * @return the headers
      */
-    public static String clientAssertion(String method, String path, String rawQuery, String clientAddress) {
-        return signClient(E3_KEY, method, path, rawQuery, clientAddress);
+    public static Map<String, String> clientHeaders(String method, String path, String rawQuery,
+            String clientAddress) {
+        return E3.anonymousHeaders("onboarding", method, path, rawQuery, clientAddress);
     }
 
-    /** Like {@link #clientAssertion}, but signed with a key E3 does not have. */
-    public static String forgedClientAssertion(String method, String path, String rawQuery, String clientAddress) {
-        return signClient(FORGER_KEY, method, path, rawQuery, clientAddress);
-    }
-
-    private static String signClient(ECKey key, String method, String path, String rawQuery, String clientAddress) {
-        Instant now = Instant.now();
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer("edp-e3").audience("onboarding")
-                .issueTime(Date.from(now)).notBeforeTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(30)))
-                .jwtID(UUID.randomUUID().toString()).claim("htm", method).claim("htp", path)
-                .claim("htq", DeviceAssertionVerifier.queryHash(rawQuery)).claim("cip", clientAddress).build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(E3_KEY.getKeyID()).build(), claims);
-        try {
-            jwt.sign(new ECDSASigner(key));
-        }
-        catch (JOSEException ex) {
-            throw new IllegalStateException(ex);
-        }
-        return jwt.serialize();
+    /** Like {@link #clientHeaders}, but the proof is made with a key E3 never issued. */
+    public static Map<String, String> forgedClientHeaders(String method, String path, String rawQuery,
+            String clientAddress) {
+        return Map.of(TestE3.PROOF_HEADER, E3.forgedProof(null, "onboarding", method, path, rawQuery, clientAddress));
     }
 
     /** A fresh EC P-256 key and a BouncyCastle-made CSR for it, as PEM. */
@@ -165,15 +124,6 @@ public final class TestServices {
             catch (Exception ex) {
                 throw new IllegalStateException(ex);
             }
-        }
-    }
-
-    private static ECKey ecKey() {
-        try {
-            return new ECKeyGenerator(Curve.P_256).keyID("e3-test").generate();
-        }
-        catch (JOSEException ex) {
-            throw new IllegalStateException(ex);
         }
     }
 

@@ -102,7 +102,8 @@ class DeviceThroughE3IntegrationTests {
 
         // A spoofed identity header from outside does not change who the device is.
         HttpResponse<String> spoofed = device.send(HttpRequest.newBuilder(URI.create(e3() + "/monitoring/api/v1/monitoring/container"))
-                .header("Content-Type", "application/json").header("X-EDP-Device-Assertion", "forged")
+                .header("Content-Type", "application/json").header("X-EDP-Device-Credential", "forged")
+                .header("X-EDP-Device-Proof", "forged")
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(spoofed.statusCode()).isEqualTo(202);
 

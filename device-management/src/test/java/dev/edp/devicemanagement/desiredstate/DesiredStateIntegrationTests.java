@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.edp.devicemanagement.Api;
 import dev.edp.devicemanagement.DeviceManagementApplication;
+import dev.edp.platform.client.ServiceTokenSource;
 import dev.edp.test.security.TestJwtIssuer;
 import dev.edp.test.service.EdpServiceTest;
 import dev.edp.test.service.ServiceSmokeChecks;
@@ -70,8 +71,12 @@ class DesiredStateIntegrationTests {
         if (replicaB == null) {
             replicaB = new SpringApplicationBuilder(DeviceManagementApplication.class)
                     .profiles("test")
-                    .initializers(context -> context.getBeanFactory().registerSingleton("testJwtDecoder",
-                            TestJwtIssuer.jwtDecoder()))
+                    .initializers(context -> {
+                        context.getBeanFactory().registerSingleton("testJwtDecoder", TestJwtIssuer.jwtDecoder());
+                        // Device requests: the request keys are fetched with the service token.
+                        context.getBeanFactory().registerSingleton("testServiceTokenSource",
+                                (ServiceTokenSource) TestJwtIssuer::serviceToken);
+                    })
                     // Command-line arguments: above every default, like @SpringBootTest's properties.
                     .run("--server.port=0", "--management.server.port=0", "--eureka.client.enabled=false",
                             "--spring.cloud.discovery.enabled=false",

@@ -17,24 +17,31 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
 
+import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.OctetSequenceKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.edp.e3.assertion.DeviceAssertionKeys.Entry;
 
 /**
- * The assertion signing keys all E3 replicas share: a JWKS JSON file with the <em>private</em> EC
- * keys, each with {@code nbf} (when it starts signing) and, once replaced, {@code exp} (when it
- * leaves the published JWKS). Mode 600.
+ * The keys all E3 replicas share: a JWKS JSON file with the <em>private</em> EC keys that sign
+ * device credentials, each with {@code nbf} (when it starts being used) and, once replaced,
+ * {@code exp} (when it leaves the published keys), and for each a symmetric key ({@code kty: oct},
+ * the same {@code kid}, {@code alg: HS256}): the master secret of that epoch's request keys. Mode 600.
+ * An EC key without its master (a file from an older E3, a key added by hand) gets one from the
+ * first replica that updates the file.
  * <p>
  * Every change (creation, rotation) happens under an exclusive lock on {@code <file>.lock}
  * (an OS file lock, so replicas on the same volume serialise; plus an in-process lock, because
@@ -127,8 +134,23 @@ public final class AssertionKeyFile {
 
     private static List<Entry> parse(String text) {
         try {
+            List<JWK> all = JWKSet.parse(text).getKeys();
+            Map<String, byte[]> masters = new HashMap<>();
+            for (JWK jwk : all) {
+                if (jwk instanceof OctetSequenceKey secret) {
+                    byte[] master = secret.toByteArray();
+                    if (secret.getKeyID() == null || master.length < 32) {
+                        throw new IllegalArgumentException("master secret " + secret.getKeyID()
+                                + " without a key id or shorter than 256 bits");
+                    }
+                    masters.put(secret.getKeyID(), master);
+                }
+            }
             List<Entry> entries = new ArrayList<>();
-            for (JWK jwk : JWKSet.parse(text).getKeys()) {
+            for (JWK jwk : all) {
+                if (jwk instanceof OctetSequenceKey) {
+                    continue;
+                }
                 if (!(jwk instanceof ECKey key) || !key.isPrivate()) {
                     throw new IllegalArgumentException("key " + jwk.getKeyID() + " is not a private EC key");
                 }
@@ -136,7 +158,7 @@ public final class AssertionKeyFile {
                 if (from == null) {
                     throw new IllegalArgumentException("key " + key.getKeyID() + " has neither nbf nor iat");
                 }
-                entries.add(Entry.of(key, from.toInstant(),
+                entries.add(Entry.of(key, masters.get(key.getKeyID()), from.toInstant(),
                         key.getExpirationTime() == null ? null : key.getExpirationTime().toInstant()));
             }
             return List.copyOf(entries);
@@ -147,10 +169,15 @@ public final class AssertionKeyFile {
     }
 
     private String write(List<Entry> entries) throws IOException {
-        List<JWK> keys = entries.stream()
-                .map(entry -> (JWK) new ECKey.Builder(entry.key()).notBeforeTime(Date.from(entry.activeFrom()))
-                        .expirationTime(entry.retireAt() == null ? null : Date.from(entry.retireAt())).build())
-                .toList();
+        List<JWK> keys = new ArrayList<>();
+        for (Entry entry : entries) {
+            keys.add(new ECKey.Builder(entry.key()).notBeforeTime(Date.from(entry.activeFrom()))
+                    .expirationTime(entry.retireAt() == null ? null : Date.from(entry.retireAt())).build());
+            if (entry.master() != null) {
+                keys.add(new OctetSequenceKey.Builder(entry.master()).keyID(entry.key().getKeyID())
+                        .algorithm(JWSAlgorithm.HS256).build());
+            }
+        }
         String text = new JWKSet(keys).toString(false);
         Path temp = posix() ? Files.createTempFile(path.getParent(), path.getFileName() + ".", ".tmp",
                 PosixFilePermissions.asFileAttribute(OWNER_ONLY)) : Files.createTempFile(path.getParent(),

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import reactor.core.publisher.Mono;
 
 import dev.edp.e3.device.AuthenticatedDevice;
+import dev.edp.platform.device.DeviceProof;
 import dev.edp.platform.problem.Problems;
 import dev.edp.platform.security.ProblemSecurityHandlers;
 
@@ -19,22 +20,24 @@ import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * Forwards E3's view of every routed request to the backend as {@value #HEADER}: a JWT signed by E3
- * (see {@link DeviceAssertionKeys}) for the route's service (audience = the service's registry
- * name), bound to the request's method, path and query, with the client's address as E3 saw it
- * (the TCP peer: E3 terminates the devices' TLS itself) and, when E3 verified a device certificate
- * on this request, the device. Requests without a device (enrollment, EST, CRL downloads) thus
- * still tell the backend who is calling, so onboarding can throttle per client instead of per E3.
- * Any such header a client sent was already stripped.
+ * Forwards E3's view of every routed request to the backend (see {@link DeviceAssertionKeys}), for
+ * the route's service (audience = the service's registry name):
+ * <ul>
+ * <li>{@value DeviceProof#CREDENTIAL_HEADER}, when E3 verified a device certificate on this request:
+ * the device's credential for that service, signed once and reused until shortly before it expires;</li>
+ * <li>{@value DeviceProof#HEADER} on every routed request: the proof that binds this request
+ * (credential, time, method, path, query, the client's address as E3 saw it - the TCP peer: E3
+ * terminates the devices' TLS itself - and the service) with that service's request key.</li>
+ * </ul>
+ * Requests without a device (enrollment, EST, CRL downloads) thus still tell the backend who is
+ * calling, so onboarding can throttle per client instead of per E3. Any such header a client sent
+ * was already stripped.
  * <p>
- * Until E3's JWKS is served ({@link JwksPublication}: the first moments of every start), routed
- * requests get {@code 503 SERVICE_UNAVAILABLE} with {@code Retry-After: 1} instead of an assertion
- * no service could verify yet.
+ * Until E3's keys are served ({@link JwksPublication}: the first moments of every start), routed
+ * requests get {@code 503 SERVICE_UNAVAILABLE} with {@code Retry-After: 1} instead of headers no
+ * service could verify yet.
  */
 public final class DeviceAssertionGlobalFilter implements GlobalFilter, Ordered {
-
-    /** The request header that carries the assertion. */
-    public static final String HEADER = "X-EDP-Device-Assertion";
 
     private final DeviceAssertionKeys keys;
     private final JwksPublication publication;
@@ -67,12 +70,16 @@ public final class DeviceAssertionGlobalFilter implements GlobalFilter, Ordered 
         }
         AuthenticatedDevice device = exchange.getAttribute(AuthenticatedDevice.ATTRIBUTE);
         String audience = route.getUri().getHost() != null ? route.getUri().getHost() : route.getId();
-        String assertion = keys.sign(device, audience, exchange.getRequest().getMethod().name(),
+        DeviceAssertionKeys.Credential credential = device == null ? null : keys.credential(device, audience);
+        String proof = keys.proof(credential, audience, exchange.getRequest().getMethod().name(),
                 exchange.getRequest().getPath().value(), exchange.getRequest().getURI().getRawQuery(),
                 clientAddress(peer.getAddress()));
-        return chain.filter(exchange.mutate()
-                .request(request -> request.headers(headers -> headers.set(HEADER, assertion)))
-                .build());
+        return chain.filter(exchange.mutate().request(request -> request.headers(headers -> {
+            if (credential != null) {
+                headers.set(DeviceProof.CREDENTIAL_HEADER, credential.token());
+            }
+            headers.set(DeviceProof.HEADER, proof);
+        })).build());
     }
 
     /** The address without an IPv6 scope ({@code %eth0}): services compare addresses, not interfaces. */

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.Locale;
 import java.util.function.Supplier;
 
 import javax.net.ssl.KeyManagerFactory;
@@ -23,6 +24,7 @@ import javax.security.auth.x500.X500Principal;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -46,6 +48,14 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 
 /**
  * E3's TLS listener on the application port (the management port stays plain HTTP).
+ * <p>
+ * OpenSSL (BoringSSL from {@code netty-tcnative-boringssl-static}) does the TLS when it loads,
+ * otherwise the JDK ({@code edp.e3.tls.provider}: {@code auto}, default; {@code jdk} forces the JDK;
+ * {@code openssl} refuses to start without it). BoringSSL does the P-256 handshake several times
+ * cheaper. The context is rebuilt when the trust anchors change ({@link IssuerTrackingSslContext}:
+ * OpenSSL fixes the advertised issuers when a context is built); the key manager is asked for the
+ * key and chain at every handshake by both providers, so a renewed server certificate is served
+ * without a rebuild.
  * <p>
  * TLS 1.3 and 1.2 with AEAD forward-secret suites only; the server key and certificate from the
  * platform CA ({@code edp.e3.tls.server-certificate=platform-ca}, see {@link PlatformCaServerCertificate}:
@@ -90,6 +100,15 @@ public final class E3TlsCustomizer implements WebServerFactoryCustomizer<NettyRe
         this.meters = meters;
     }
 
+    /** {@code edp.e3.tls.provider}: OpenSSL when available, else the JDK. */
+    public static final String PROVIDER_AUTO = "auto";
+
+    /** {@code edp.e3.tls.provider}: always the JDK. */
+    public static final String PROVIDER_JDK = "jdk";
+
+    /** {@code edp.e3.tls.provider}: OpenSSL or no start. */
+    public static final String PROVIDER_OPENSSL = "openssl";
+
     @Override
     public void customize(NettyReactiveWebServerFactory factory) {
         SslContext context = sslContext();
@@ -103,30 +122,60 @@ public final class E3TlsCustomizer implements WebServerFactoryCustomizer<NettyRe
     }
 
     SslContext sslContext() {
-        try {
-            SslContextBuilder builder;
-            if (PLATFORM_CA.equals(properties.getTls().getServerCertificate())) {
-                PlatformCaServerCertificate certificate = platformCa.get();
-                certificate.obtainAtStart(properties.getTls().getStartTimeout());
-                servedCertificate = certificate::certificate;
-                builder = SslContextBuilder.forServer(certificate.keyManager());
-            }
-            else {
-                KeyManagerFactory keys = keyManagers();
-                X509Certificate fixed = firstCertificate(keys);
-                servedCertificate = () -> fixed;
-                builder = SslContextBuilder.forServer(keys);
-            }
-            return builder
-                    .sslProvider(SslProvider.JDK)
-                    .protocols(properties.getTls().getProtocols())
-                    .ciphers(properties.getTls().getCiphers(), SupportedCipherSuiteFilter.INSTANCE)
-                    .clientAuth(ClientAuth.OPTIONAL)
-                    .trustManager(new DeferringTrustManager(trust))
-                    .build();
+        SslProvider provider = provider(properties.getTls().getProvider());
+        Supplier<SslContextBuilder> builder;
+        if (PLATFORM_CA.equals(properties.getTls().getServerCertificate())) {
+            PlatformCaServerCertificate certificate = platformCa.get();
+            certificate.obtainAtStart(properties.getTls().getStartTimeout());
+            servedCertificate = certificate::certificate;
+            builder = () -> SslContextBuilder.forServer(certificate.keyManager());
         }
-        catch (SSLException ex) {
-            throw new IllegalStateException("Cannot set up E3's TLS listener", ex);
+        else {
+            KeyManagerFactory keys = keyManagers();
+            X509Certificate fixed = firstCertificate(keys);
+            servedCertificate = () -> fixed;
+            builder = () -> SslContextBuilder.forServer(keys);
+        }
+        log.info("E3's device port does TLS with {}", provider == SslProvider.OPENSSL
+                ? "OpenSSL (" + OpenSsl.versionString() + ")" : "the JDK");
+        TlsMetrics.provider(meters, provider == SslProvider.OPENSSL ? PROVIDER_OPENSSL : PROVIDER_JDK);
+        return new IssuerTrackingSslContext(trust::acceptedIssuers, issuers -> {
+            try {
+                return builder.get()
+                        .sslProvider(provider)
+                        .protocols(properties.getTls().getProtocols())
+                        .ciphers(properties.getTls().getCiphers(), SupportedCipherSuiteFilter.INSTANCE)
+                        .clientAuth(ClientAuth.OPTIONAL)
+                        .trustManager(new DeferringTrustManager(issuers))
+                        .build();
+            }
+            catch (SSLException ex) {
+                throw new IllegalStateException("Cannot set up E3's TLS listener", ex);
+            }
+        });
+    }
+
+    /** The TLS implementation {@code edp.e3.tls.provider} asks for, as far as this machine has it. */
+    static SslProvider provider(String setting) {
+        String wanted = setting == null || setting.isBlank() ? PROVIDER_AUTO : setting.trim().toLowerCase(Locale.ROOT);
+        switch (wanted) {
+            case PROVIDER_JDK:
+                return SslProvider.JDK;
+            case PROVIDER_OPENSSL:
+                if (!OpenSsl.isAvailable()) {
+                    throw new IllegalStateException("edp.e3.tls.provider=openssl, but OpenSSL cannot be loaded: "
+                            + OpenSsl.unavailabilityCause());
+                }
+                return SslProvider.OPENSSL;
+            case PROVIDER_AUTO:
+                if (OpenSsl.isAvailable()) {
+                    return SslProvider.OPENSSL;
+                }
+                log.warn("OpenSSL (netty-tcnative) cannot be loaded, E3 does TLS with the JDK (slower handshakes): {}",
+                        String.valueOf(OpenSsl.unavailabilityCause()));
+                return SslProvider.JDK;
+            default:
+                throw new IllegalArgumentException("edp.e3.tls.provider must be auto, openssl or jdk, not " + setting);
         }
     }
 
@@ -190,10 +239,11 @@ public final class E3TlsCustomizer implements WebServerFactoryCustomizer<NettyRe
      */
     static final class DeferringTrustManager extends X509ExtendedTrustManager {
 
-        private final DeviceTrust trust;
+        private final X509Certificate[] issuers;
 
-        DeferringTrustManager(DeviceTrust trust) {
-            this.trust = trust;
+        /** @param issuers the platform CAs when the context is built (a change rebuilds it) */
+        DeferringTrustManager(X509Certificate[] issuers) {
+            this.issuers = issuers.clone();
         }
 
         @Override
@@ -225,7 +275,7 @@ public final class E3TlsCustomizer implements WebServerFactoryCustomizer<NettyRe
 
         @Override
         public X509Certificate[] getAcceptedIssuers() {
-            return trust.acceptedIssuers();
+            return issuers.clone();
         }
     }
 }

@@ -16,7 +16,8 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
  * E3's TLS figures for the "Device path" dashboard and the certificate alert:
  * {@code edp_e3_tls_handshakes_total{outcome=success|failure}} (every handshake on the device port)
  * and {@code edp_e3_server_certificate_expiry_seconds} (time left on the certificate E3 serves now,
- * renewals included).
+ * renewals included), and {@code edp_e3_tls_provider{provider=openssl|jdk}} 1 for the TLS
+ * implementation in use.
  */
 public final class TlsMetrics {
 
@@ -38,6 +39,15 @@ public final class TlsMetrics {
             return certificate == null ? Double.NaN
                     : (certificate.getNotAfter().getTime() - clock.millis()) / 1000.0;
         }).baseUnit("seconds").description("Time until the server certificate E3 serves expires").register(meters);
+    }
+
+    /**
+     * @param meters where to register
+     * @param provider {@code openssl} or {@code jdk}
+     */
+    static void provider(MeterRegistry meters, String provider) {
+        Gauge.builder("edp.e3.tls.provider", () -> 1).tag("provider", provider)
+                .description("The TLS implementation of the device port (1 for the one in use)").register(meters);
     }
 
     /** @return a handler to put after the TLS handler of each connection; it removes itself after the handshake */

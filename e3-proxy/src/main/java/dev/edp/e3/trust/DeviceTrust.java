@@ -24,12 +24,15 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 import javax.security.auth.x500.X500Principal;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
 import dev.edp.platform.device.DeviceIdentity;
 
 /**
@@ -40,7 +43,8 @@ import dev.edp.platform.device.DeviceIdentity;
  * {@link #refreshRevocations()} (E3 calls them on a schedule). {@link #verify} checks a presented
  * chain: path to a platform root (PKIX, signatures, CA constraints, validity now), extended key
  * usage clientAuth, the EDP identity, and the revoked set. Path results are cached per certificate
- * until the trust anchors change; the validity window and the revoked set are checked every time.
+ * (a bounded cache sized for the fleet, {@code pathCacheSize}, least recently used entries evicted
+ * one by one) until the trust anchors change; the validity window and the revoked set are checked every time.
  * <p>
  * When the CRL cannot be refreshed (onboarding busy or down), the last valid CRL keeps deciding:
  * after {@code staleAfter} without a successful refresh it counts as stale (health detail, metric,
@@ -54,7 +58,9 @@ public final class DeviceTrust {
 
     private static final Logger log = LoggerFactory.getLogger(DeviceTrust.class);
     private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
-    private static final int CACHE_LIMIT = 10_000;
+
+    /** Default size of the path cache: a fleet's devices, each with its current certificate. */
+    public static final int DEFAULT_PATH_CACHE_SIZE = 100_000;
 
     /** Why a certificate was refused, or that it was accepted. */
     public enum Outcome {
@@ -98,7 +104,13 @@ public final class DeviceTrust {
     /** Only the refresh thread touches these two. */
     private long failedRefreshes;
     private boolean lastRefreshUsable = true;
-    private final Map<String, CachedPath> paths = new ConcurrentHashMap<>();
+    /*
+     * Keyed by the SHA-256 of the leaf alone: the path is built only from the platform's own CA
+     * certificates, never from what the client sent, so the rest of the presented chain cannot change
+     * the result; a change of the CAs empties the cache.
+     */
+    private final Cache<String, CachedPath> paths;
+    private final LongAdder pathValidations = new LongAdder();
 
     /**
      * @param anchorSource where the CA chain comes from
@@ -110,6 +122,22 @@ public final class DeviceTrust {
      */
     public DeviceTrust(TrustSource anchorSource, TrustSource crlSource, Duration staleAfter, Duration revocationMaxAge,
             Clock clock) {
+        this(anchorSource, crlSource, staleAfter, revocationMaxAge, clock, DEFAULT_PATH_CACHE_SIZE);
+    }
+
+    /**
+     * @param anchorSource where the CA chain comes from
+     * @param crlSource where the CRL comes from
+     * @param staleAfter how long without a CRL refresh before the CRL counts as stale (alert only)
+     * @param revocationMaxAge how long without a CRL refresh before failing closed (earlier if the
+     *                         CRL's {@code nextUpdate} passes first)
+     * @param clock the clock
+     * @param pathCacheSize how many certificates' path results are kept
+     */
+    public DeviceTrust(TrustSource anchorSource, TrustSource crlSource, Duration staleAfter, Duration revocationMaxAge,
+            Clock clock, int pathCacheSize) {
+        // Evictions on the caller's thread: a few map operations, and no pool thread needed for them.
+        this.paths = Caffeine.newBuilder().maximumSize(pathCacheSize).executor(Runnable::run).build();
         this.anchorSource = anchorSource;
         this.crlSource = crlSource;
         this.staleAfter = staleAfter;
@@ -139,12 +167,9 @@ public final class DeviceTrust {
             return Verification.refused(Outcome.EXPIRED);
         }
         String key = fingerprint(leaf);
-        CachedPath cached = paths.get(key);
+        CachedPath cached = paths.getIfPresent(key);
         if (cached == null || now.isBefore(cached.notBefore()) || now.isAfter(cached.notAfter())) {
             cached = validatePath(leaf, current, now);
-            if (paths.size() >= CACHE_LIMIT) {
-                paths.clear();
-            }
             paths.put(key, cached);
         }
         Verification verification = cached.verification();
@@ -157,7 +182,13 @@ public final class DeviceTrust {
         return verification;
     }
 
+    /** @return how many PKIX path validations this instance has run (cache misses) */
+    public long pathValidations() {
+        return pathValidations.sum();
+    }
+
     private CachedPath validatePath(X509Certificate leaf, Anchors current, Instant now) {
+        pathValidations.increment();
         List<X509Certificate> path = new ArrayList<>();
         path.add(leaf);
         X509Certificate cursor = leaf;
@@ -284,7 +315,7 @@ public final class DeviceTrust {
             }
             anchors = new Anchors(List.copyOf(cas.values()), Set.copyOf(roots), Map.copyOf(cas));
             anchorsDigest = digest;
-            paths.clear();
+            paths.invalidateAll();
             log.info("Device trust anchors loaded from {}: {}", anchorSource.location(), cas.keySet());
         }
         catch (IOException | GeneralSecurityException | RuntimeException ex) {

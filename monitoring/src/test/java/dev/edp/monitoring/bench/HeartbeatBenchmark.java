@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import dev.edp.monitoring.MonitoringApplication;
 import dev.edp.monitoring.support.Devices;
+import dev.edp.test.device.TestE3;
 import dev.edp.test.postgres.TestPostgres;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,7 +33,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * Heartbeat throughput, end to end over HTTP: starts the monitoring service on the test PostgreSQL
  * (embedded where there is no Docker), then {@code workers} clients send heartbeats for
- * {@code devices} simulated devices, each with E3-style signed assertions, for {@code seconds}.
+ * {@code devices} simulated devices, each with E3-style credentials and request proofs, for {@code seconds}.
  * Prints heartbeats accepted per second and rows written per second. Not a test: run it with
  * {@code monitoring/bench/heartbeats.sh [devices] [seconds] [workers]}.
  */
@@ -51,7 +52,9 @@ public final class HeartbeatBenchmark {
                 "--spring.datasource.url=" + database.url(), "--spring.datasource.username=" + database.user(),
                 "--spring.datasource.password=" + database.password(), "--server.port=0",
                 "--management.server.port=0", "--eureka.client.enabled=false",
-                "--spring.cloud.discovery.enabled=false", "--edp.device.jwks-uri=" + Devices.jwksUri(),
+                "--spring.cloud.discovery.enabled=false", "--edp.device.jwks-uri=" + Devices.E3.jwksUri(),
+                "--edp.device.proof-keys-uri=" + Devices.E3.proofKeysUri(),
+                "--edp.service-client.token-uri=" + Devices.E3.tokenUri(), "--edp.service-client.client-secret=bench",
                 "--edp.monitoring.notifications.secrets-key=dGVzdC1vbmx5LXdlYmhvb2stc2VjcmV0cy1rZXktMzI=",
                 "--logging.level.root=WARN");
         String url = "http://localhost:" + app.getEnvironment().getProperty("local.server.port")
@@ -61,9 +64,8 @@ public final class HeartbeatBenchmark {
         for (int i = 0; i < deviceCount; i++) {
             devices.add(UUID.randomUUID());
         }
-        // E3 signs an assertion per request; a device's assertion is reused here while it is valid
-        // (30 s), so the client spends its CPU on HTTP, not on ECDSA, and the service still verifies each one.
-        String[] assertions = new String[deviceCount];
+        // E3 signs a credential per device and reuses it for minutes; every request gets its own proof.
+        String[] credentials = new String[deviceCount];
         Instant[] signedAt = new Instant[deviceCount];
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
@@ -77,14 +79,16 @@ public final class HeartbeatBenchmark {
                 pool.submit(() -> {
                     long uptime = 0;
                     for (int i = worker; System.nanoTime() < end; i = (i + workers) % deviceCount) {
-                        if (signedAt[i] == null || signedAt[i].isBefore(Instant.now().minusSeconds(20))) {
-                            assertions[i] = Devices.assertion(devices.get(i), customer, "POST",
-                                    "/monitoring/api/v1/heartbeat");
+                        if (signedAt[i] == null || signedAt[i].isBefore(Instant.now().minusSeconds(240))) {
+                            credentials[i] = Devices.E3.credential(TestE3.Device.of(devices.get(i), customer),
+                                    "monitoring");
                             signedAt[i] = Instant.now();
                         }
                         HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
                                 .header("Content-Type", "application/json")
-                                .header("X-EDP-Device-Assertion", assertions[i])
+                                .header(TestE3.CREDENTIAL_HEADER, credentials[i])
+                                .header(TestE3.PROOF_HEADER, Devices.E3.proof(credentials[i], "monitoring", "POST",
+                                        "/monitoring/api/v1/heartbeat", null, "127.0.0.1"))
                                 .POST(HttpRequest.BodyPublishers.ofString(Devices.heartbeat(++uptime, 1_000_000)))
                                 .build();
                         try {

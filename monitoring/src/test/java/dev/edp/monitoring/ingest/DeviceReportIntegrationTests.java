@@ -123,8 +123,8 @@ class DeviceReportIntegrationTests {
                 Devices.heartbeat(1, 1));
         ServiceSmokeChecks.assertProblem(none, 401, "DEVICE_ASSERTION_INVALID");
         HttpResponse<String> otherPath = ServiceSmokeChecks.send("POST", checks.baseUrl() + HEARTBEAT,
-                "application/json", Devices.heartbeat(1, 1), null, Map.of("X-EDP-Device-Assertion",
-                        Devices.assertion(UUID.randomUUID(), customer, "POST", CONTAINERS)));
+                "application/json", Devices.heartbeat(1, 1), null,
+                Devices.headers(UUID.randomUUID(), customer, "POST", CONTAINERS));
         ServiceSmokeChecks.assertProblem(otherPath, 401, "DEVICE_ASSERTION_INVALID");
     }
 

@@ -22,7 +22,9 @@ class ShutdownFlushIntegrationTests {
                 "--spring.datasource.url=" + database.url(), "--spring.datasource.username=" + database.user(),
                 "--spring.datasource.password=" + database.password(), "--server.port=0",
                 "--management.server.port=0", "--eureka.client.enabled=false",
-                "--spring.cloud.discovery.enabled=false", "--edp.device.jwks-uri=" + Devices.jwksUri(),
+                "--spring.cloud.discovery.enabled=false", "--edp.device.jwks-uri=" + Devices.E3.jwksUri(),
+                "--edp.device.proof-keys-uri=" + Devices.E3.proofKeysUri(),
+                "--edp.service-client.token-uri=" + Devices.E3.tokenUri(), "--edp.service-client.client-secret=test",
                 "--edp.monitoring.notifications.secrets-key=dGVzdC1vbmx5LXdlYmhvb2stc2VjcmV0cy1rZXktMzI=",
                 // Only the shutdown can have written what the test finds.
                 "--edp.monitoring.flush-interval=1h");

@@ -29,7 +29,9 @@ class WebhookSecretMigrationIntegrationTests {
         String[] args = { "--spring.datasource.url=" + database.url(),
                 "--spring.datasource.username=" + database.user(), "--spring.datasource.password=" + database.password(),
                 "--server.port=0", "--management.server.port=0", "--eureka.client.enabled=false",
-                "--spring.cloud.discovery.enabled=false", "--edp.device.jwks-uri=" + Devices.jwksUri(),
+                "--spring.cloud.discovery.enabled=false", "--edp.device.jwks-uri=" + Devices.E3.jwksUri(),
+                "--edp.device.proof-keys-uri=" + Devices.E3.proofKeysUri(),
+                "--edp.service-client.token-uri=" + Devices.E3.tokenUri(), "--edp.service-client.client-secret=test",
                 "--edp.monitoring.flush-interval=1h" };
         String[] all = new String[args.length + more.length];
         System.arraycopy(args, 0, all, 0, args.length);

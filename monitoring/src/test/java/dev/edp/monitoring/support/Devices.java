@@ -2,21 +2,10 @@ package dev.edp.monitoring.support;
 
 import java.net.http.HttpResponse;
 import java.time.Instant;
-import java.util.Date;
 import java.util.Map;
 import java.util.UUID;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.jwk.Curve;
-import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
-import dev.edp.test.http.StubBackend;
+import dev.edp.test.device.TestE3;
 import dev.edp.test.service.ServiceSmokeChecks;
 
 import org.springframework.boot.test.util.TestPropertyValues;
@@ -24,31 +13,26 @@ import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Plays E3 for the tests: one ES256 key per test JVM whose JWKS a {@link StubBackend} serves, and
- * device assertions signed with it, exactly as E3 signs them.
+ * Plays E3 for the tests ({@link TestE3}, one per test JVM): device credentials signed with its key
+ * and request proofs made with monitoring's request key, exactly as E3 makes them.
  */
 public final class Devices {
 
-    private static final ECKey KEY;
-    private static final StubBackend JWKS;
-
-    static {
-        try {
-            KEY = new ECKeyGenerator(Curve.P_256).keyID("e3-test").generate();
-        }
-        catch (JOSEException ex) {
-            throw new IllegalStateException(ex);
-        }
-        JWKS = StubBackend.start().script("/actuator/device-jwks",
-                new StubBackend.Answer(200, "application/json", new JWKSet(KEY.toPublicJWK()).toString(), 0));
-    }
+    /** The stand-in. */
+    public static final TestE3 E3 = TestE3.shared();
 
     private Devices() {
     }
 
-    /** @return the JWKS URL to give the service as {@code edp.device.jwks-uri} */
-    public static String jwksUri() {
-        return JWKS.url() + "/actuator/device-jwks";
+    /**
+     * The command-line arguments that point a service started by hand at the stand-in: its keys,
+     * and a token endpoint for the service token the request keys need.
+     * @return {@code --name=value} arguments
+     */
+    public static String[] arguments() {
+        return new String[] { "--edp.device.jwks-uri=" + E3.jwksUri(),
+                "--edp.device.proof-keys-uri=" + E3.proofKeysUri(),
+                "--edp.service-client.token-uri=" + E3.tokenUri(), "--edp.service-client.client-secret=test" };
     }
 
     /**
@@ -56,10 +40,10 @@ public final class Devices {
      * @param customer its customer
      * @param method request method
      * @param path request path
-     * @return E3's assertion for that request, valid 30 s
+     * @return the headers E3 adds to that request of the device
      */
-    public static String assertion(UUID device, UUID customer, String method, String path) {
-        return assertion(device, customer, method, path, null);
+    public static Map<String, String> headers(UUID device, UUID customer, String method, String path) {
+        return headers(device, customer, method, path, null);
     }
 
     /**
@@ -68,27 +52,12 @@ public final class Devices {
      * @param method request method
      * @param path request path
      * @param certificateNotAfter the device certificate's end of validity E3 reports ({@code cert_exp}), or null
-     * @return E3's assertion for that request, valid 30 s
+     * @return the headers E3 adds to that request of the device
      */
-    public static String assertion(UUID device, UUID customer, String method, String path,
+    public static Map<String, String> headers(UUID device, UUID customer, String method, String path,
             Instant certificateNotAfter) {
-        Instant now = Instant.now();
-        JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder().issuer("edp-e3").subject(device.toString())
-                .audience("monitoring").claim("customer_id", customer.toString()).claim("serial", "0a1b")
-                .issueTime(Date.from(now)).notBeforeTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(30)))
-                .claim("htm", method).claim("htp", path);
-        if (certificateNotAfter != null) {
-            builder.claim("cert_exp", certificateNotAfter.getEpochSecond());
-        }
-        JWTClaimsSet claims = builder.build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(KEY.getKeyID()).build(), claims);
-        try {
-            jwt.sign(new ECDSASigner(KEY));
-        }
-        catch (JOSEException ex) {
-            throw new IllegalStateException(ex);
-        }
-        return jwt.serialize();
+        return E3.deviceHeaders(new TestE3.Device(device, customer, "0a1b", certificateNotAfter), "monitoring",
+                method, path, null);
     }
 
     /**
@@ -102,7 +71,7 @@ public final class Devices {
      */
     public static HttpResponse<String> post(String baseUrl, UUID device, UUID customer, String path, String json) {
         return ServiceSmokeChecks.send("POST", baseUrl + path, "application/json", json, null,
-                Map.of("X-EDP-Device-Assertion", assertion(device, customer, "POST", path)));
+                headers(device, customer, "POST", path));
     }
 
     /**
@@ -118,7 +87,7 @@ public final class Devices {
     public static HttpResponse<String> post(String baseUrl, UUID device, UUID customer, String path, String json,
             Instant certificateNotAfter) {
         return ServiceSmokeChecks.send("POST", baseUrl + path, "application/json", json, null,
-                Map.of("X-EDP-Device-Assertion", assertion(device, customer, "POST", path, certificateNotAfter)));
+                headers(device, customer, "POST", path, certificateNotAfter));
     }
 
     /**
@@ -136,12 +105,13 @@ public final class Devices {
                  "containers":{"running":3,"total":4}}""".formatted(uptime, containerDiskUsed);
     }
 
-    /** Points the service under test at the JWKS. Same class for every test, so contexts stay shared. */
+    /** Points the service under test at the stand-in's keys. Same class for every test, so contexts stay shared. */
     public static final class Initializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
         @Override
         public void initialize(ConfigurableApplicationContext context) {
-            TestPropertyValues.of("edp.device.jwks-uri=" + jwksUri()).applyTo(context);
+            TestPropertyValues.of("edp.device.jwks-uri=" + E3.jwksUri(),
+                    "edp.device.proof-keys-uri=" + E3.proofKeysUri()).applyTo(context);
         }
     }
 }

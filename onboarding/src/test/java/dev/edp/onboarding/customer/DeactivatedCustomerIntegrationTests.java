@@ -75,7 +75,7 @@ class DeactivatedCustomerIntegrationTests {
 
     HttpResponse<String> renew(UUID device, UUID customer, String serial, String path, String contentType, String body) {
         return ServiceSmokeChecks.send("POST", checks.baseUrl() + path, contentType, body, null,
-                Map.of("X-EDP-Device-Assertion", TestServices.assertion(device, customer, serial, "POST", path)));
+                TestServices.deviceHeaders(device, customer, serial, "POST", path));
     }
 
     String tokenStatus(String tokenId) {

@@ -106,8 +106,7 @@ class RenewalIntegrationTests {
     HttpResponse<String> renewJson(Enrolled device, String serial, String csrPem) {
         return ServiceSmokeChecks.send("POST", checks.baseUrl() + RENEWALS, "application/json",
                 "{\"csr\":\"" + csrPem.replace("\n", "\\n").replace("\r", "") + "\"}", null,
-                Map.of("X-EDP-Device-Assertion",
-                        TestServices.assertion(device.deviceId(), device.customerId(), serial, "POST", RENEWALS)));
+                TestServices.deviceHeaders(device.deviceId(), device.customerId(), serial, "POST", RENEWALS));
     }
 
     String certificateStatus(String serial) {
@@ -184,8 +183,8 @@ class RenewalIntegrationTests {
         DeviceKey newKey = DeviceKey.generate();
 
         HttpResponse<String> response = ServiceSmokeChecks.send("POST", checks.baseUrl() + REENROLL, "application/pkcs10",
-                Base64.getMimeEncoder().encodeToString(newKey.csrDer()), null, Map.of("X-EDP-Device-Assertion",
-                        TestServices.assertion(device.deviceId(), device.customerId(), device.serial(), "POST", REENROLL)));
+                Base64.getMimeEncoder().encodeToString(newKey.csrDer()), null,
+                TestServices.deviceHeaders(device.deviceId(), device.customerId(), device.serial(), "POST", REENROLL));
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type").orElseThrow())
@@ -209,8 +208,8 @@ class RenewalIntegrationTests {
 
         assertProblem(renewJson(device, device.serial(), DeviceKey.generate().csrPem()), 403, "CERTIFICATE_REVOKED");
         assertProblem(ServiceSmokeChecks.send("POST", checks.baseUrl() + REENROLL, "application/pkcs10",
-                Base64.getMimeEncoder().encodeToString(DeviceKey.generate().csrDer()), null, Map.of("X-EDP-Device-Assertion",
-                        TestServices.assertion(device.deviceId(), device.customerId(), device.serial(), "POST", REENROLL))),
+                Base64.getMimeEncoder().encodeToString(DeviceKey.generate().csrDer()), null,
+                TestServices.deviceHeaders(device.deviceId(), device.customerId(), device.serial(), "POST", REENROLL)),
                 403, "CERTIFICATE_REVOKED");
         assertThat(certificatesOf(device.deviceId())).isEqualTo(1);
     }
@@ -247,12 +246,12 @@ class RenewalIntegrationTests {
         assertProblem(ServiceSmokeChecks.send("POST", checks.baseUrl() + RENEWALS, "application/json", body), 401,
                 "DEVICE_ASSERTION_INVALID");
         assertProblem(ServiceSmokeChecks.send("POST", checks.baseUrl() + RENEWALS, "application/json", body, null,
-                Map.of("X-EDP-Device-Assertion", TestServices.forgedAssertion(device.deviceId(), device.customerId(),
-                        device.serial(), "POST", RENEWALS))), 401, "DEVICE_ASSERTION_INVALID");
+                TestServices.forgedDeviceHeaders(device.deviceId(), device.customerId(),
+                        device.serial(), "POST", RENEWALS)), 401, "DEVICE_ASSERTION_INVALID");
         // An assertion E3 made for another request cannot be replayed here.
         assertProblem(ServiceSmokeChecks.send("POST", checks.baseUrl() + RENEWALS, "application/json", body, null,
-                Map.of("X-EDP-Device-Assertion", TestServices.assertion(device.deviceId(), device.customerId(),
-                        device.serial(), "POST", REENROLL))), 401, "DEVICE_ASSERTION_INVALID");
+                TestServices.deviceHeaders(device.deviceId(), device.customerId(),
+                        device.serial(), "POST", REENROLL)), 401, "DEVICE_ASSERTION_INVALID");
         // A user token is not a device identity.
         assertProblem(ServiceSmokeChecks.send("POST", checks.baseUrl() + RENEWALS, "application/json", body,
                 TestJwtIssuer.token("otto", device.customerId(), "operator")), 401, "DEVICE_ASSERTION_INVALID");
@@ -267,11 +266,11 @@ class RenewalIntegrationTests {
         assertProblem(renewJson(device, device.serial(), "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n"),
                 400, "CSR_MALFORMED");
         assertProblem(ServiceSmokeChecks.send("POST", checks.baseUrl() + RENEWALS, "application/json", "{not json", null,
-                Map.of("X-EDP-Device-Assertion", TestServices.assertion(device.deviceId(), device.customerId(),
-                        device.serial(), "POST", RENEWALS))), 400, "MALFORMED_REQUEST_BODY");
+                TestServices.deviceHeaders(device.deviceId(), device.customerId(),
+                        device.serial(), "POST", RENEWALS)), 400, "MALFORMED_REQUEST_BODY");
         assertProblem(ServiceSmokeChecks.send("POST", checks.baseUrl() + REENROLL, "application/pkcs10", "%%% not base64", null,
-                Map.of("X-EDP-Device-Assertion", TestServices.assertion(device.deviceId(), device.customerId(),
-                        device.serial(), "POST", REENROLL))), 400, "CSR_MALFORMED");
+                TestServices.deviceHeaders(device.deviceId(), device.customerId(),
+                        device.serial(), "POST", REENROLL)), 400, "CSR_MALFORMED");
         assertThat(certificatesOf(device.deviceId())).isEqualTo(1);
         assertThat(count("RENEWAL_CSR_MALFORMED")).isEqualTo(refusedBefore + 2);
     }
@@ -295,8 +294,8 @@ class RenewalIntegrationTests {
         long retryAfter = Long.parseLong(throttled.headers().firstValue("Retry-After").orElseThrow());
         assertThat(retryAfter).isEqualTo(Duration.ofHours(1).toSeconds());
         assertProblem(ServiceSmokeChecks.send("POST", checks.baseUrl() + REENROLL, "application/pkcs10",
-                Base64.getMimeEncoder().encodeToString(DeviceKey.generate().csrDer()), null, Map.of("X-EDP-Device-Assertion",
-                        TestServices.assertion(device.deviceId(), device.customerId(), device.serial(), "POST", REENROLL))),
+                Base64.getMimeEncoder().encodeToString(DeviceKey.generate().csrDer()), null,
+                TestServices.deviceHeaders(device.deviceId(), device.customerId(), device.serial(), "POST", REENROLL)),
                 429, "TOO_MANY_FAILED_RENEWALS");
         assertThat(certificatesOf(device.deviceId())).isEqualTo(1);
         assertThat(count("RENEWAL_TOO_MANY_FAILED_RENEWALS")).isEqualTo(throttledBefore + 2);
@@ -327,8 +326,8 @@ class RenewalIntegrationTests {
         assertProblem(capped, 429, "TOO_MANY_RENEWALS");
         assertThat(capped.headers().firstValue("Retry-After")).hasValue(String.valueOf(Duration.ofHours(24).toSeconds()));
         assertProblem(ServiceSmokeChecks.send("POST", checks.baseUrl() + REENROLL, "application/pkcs10",
-                Base64.getMimeEncoder().encodeToString(DeviceKey.generate().csrDer()), null, Map.of("X-EDP-Device-Assertion",
-                        TestServices.assertion(device.deviceId(), device.customerId(), device.serial(), "POST", REENROLL))),
+                Base64.getMimeEncoder().encodeToString(DeviceKey.generate().csrDer()), null,
+                TestServices.deviceHeaders(device.deviceId(), device.customerId(), device.serial(), "POST", REENROLL)),
                 429, "TOO_MANY_RENEWALS");
         assertThat(certificatesOf(device.deviceId())).as("nothing issued beyond the cap").isEqualTo(4);
         assertThat(count("RENEWAL_TOO_MANY_RENEWALS")).isEqualTo(cappedBefore + 2);

@@ -45,8 +45,7 @@ class EnrollmentThrottleIntegrationTests {
     }
 
     HttpResponse<String> throughE3(String deviceAddress, String body) {
-        return enroll(body, Map.of("X-EDP-Device-Assertion",
-                TestServices.clientAssertion("POST", ENROLL, null, deviceAddress)));
+        return enroll(body, TestServices.clientHeaders("POST", ENROLL, null, deviceAddress));
     }
 
     String goodEnrollment() {
@@ -84,13 +83,13 @@ class EnrollmentThrottleIntegrationTests {
             String claimed = randomAddress();
             Map<String, String> forged = i % 2 == 0
                     ? Map.of("X-Forwarded-For", claimed, "Forwarded", "for=" + claimed, "X-Real-IP", claimed)
-                    : Map.of("X-EDP-Device-Assertion", TestServices.forgedClientAssertion("POST", ENROLL, null, claimed));
+                    : TestServices.forgedClientHeaders("POST", ENROLL, null, claimed);
             assertProblem(enroll(BAD, forged), 401, "TOKEN_UNKNOWN");
         }
         assertProblem(enroll(BAD, Map.of("X-Forwarded-For", randomAddress())), 429, "TOO_MANY_FAILED_ENROLLMENTS");
-        // E3's genuine assertion for another request (a replay with another query) counts as no assertion.
-        assertProblem(enroll(BAD, Map.of("X-EDP-Device-Assertion",
-                TestServices.clientAssertion("POST", ENROLL, "x=1", randomAddress()))), 429, "TOO_MANY_FAILED_ENROLLMENTS");
+        // E3's genuine proof for another request (a replay with another query) counts as no proof.
+        assertProblem(enroll(BAD, TestServices.clientHeaders("POST", ENROLL, "x=1", randomAddress())), 429,
+                "TOO_MANY_FAILED_ENROLLMENTS");
         // Devices behind E3 are not affected by the blocked socket address.
         assertProblem(throughE3(randomAddress(), BAD), 401, "TOKEN_UNKNOWN");
     }

@@ -74,6 +74,9 @@ public class EdpDefaultsEnvironmentPostProcessor implements EnvironmentPostProce
         defaults.put("management.endpoint.health.roles", EdpRoles.SERVICE);
         defaults.put("management.info.build.enabled", "true");
         defaults.put("management.info.java.enabled", "true");
+        // Spring Security's observations wrap every filter, authentication and authorization of every
+        // request (EdpSecurityObservationAutoConfiguration); http.server.requests measures requests.
+        defaults.put("management.observations.enable.spring.security", "false");
 
         defaults.put("eureka.client.service-url.defaultZone", registryUrl(environment));
         defaults.put("eureka.client.registry-fetch-interval-seconds", "5");

@@ -60,12 +60,20 @@ public class EdpGatewayAutoConfiguration {
         };
     }
 
+    /**
+     * The breakers' defaults. {@code edp.gateway.circuit-breaker.count-timeouts=false} (E3 sets it)
+     * keeps timeouts out of the failure rate: a backend that is only slow then never opens a breaker
+     * that would refuse every caller of the route for seconds; its callers still get the timeout
+     * (504), and connection failures still open the breaker, so a dead backend fails fast.
+     */
     @Bean
     Customizer<ReactiveResilience4JCircuitBreakerFactory> edpCircuitBreakerDefaults(
-            @Value("${edp.gateway.time-limit:45s}") Duration timeLimit) {
+            @Value("${edp.gateway.time-limit:45s}") Duration timeLimit,
+            @Value("${edp.gateway.circuit-breaker.count-timeouts:true}") boolean countTimeouts) {
         return factory -> factory.configureDefault(id -> new Resilience4JConfigBuilder(id)
                 .timeLimiterConfig(TimeLimiterConfig.custom().timeoutDuration(timeLimit).build())
                 .circuitBreakerConfig(CircuitBreakerConfig.custom()
+                        .ignoreException(failure -> !countTimeouts && ServiceFallbackController.isTimeout(failure))
                         .slidingWindowSize(20)
                         .minimumNumberOfCalls(10)
                         .failureRateThreshold(50)

@@ -2,17 +2,15 @@ package dev.edp.platform.device;
 
 import jakarta.servlet.http.HttpServletRequest;
 
-import org.springframework.security.oauth2.jwt.JwtException;
-
 /**
- * The caller's network address, for throttles and logs: the client address E3 saw (claim
- * {@code cip} of E3's signed assertion, {@code X-EDP-Device-Assertion}, verified for this very
- * request) when the request came through E3, else the socket's peer address.
+ * The caller's network address, for throttles and logs: the client address E3 saw ({@code cip} of
+ * E3's request proof, {@value DeviceProof#HEADER}, verified for this very request, with the device
+ * credential if there is one) when the request came through E3, else the socket's peer address.
  * <p>
- * Nothing else a caller sends counts: {@code X-Forwarded-For}, {@code Forwarded} and an assertion
- * that does not verify (forged, expired, for another request) are ignored, so a direct caller
- * gets its own socket address, and a caller behind E3 cannot pose as another address. Behind E3
- * without this, every device would share E3's address.
+ * Nothing else a caller sends counts: {@code X-Forwarded-For}, {@code Forwarded} and a proof that
+ * does not verify (forged, too old, for another request) are ignored, so a direct caller gets its
+ * own socket address, and a caller behind E3 cannot pose as another address. Behind E3 without
+ * this, every device would share E3's address.
  */
 public final class CallerAddress {
 
@@ -21,7 +19,7 @@ public final class CallerAddress {
 
     private final DeviceAssertionVerifier verifier;
 
-    /** @param verifier checks E3's assertion */
+    /** @param verifier checks E3's proof and credential */
     public CallerAddress(DeviceAssertionVerifier verifier) {
         this.verifier = verifier;
     }
@@ -35,13 +33,13 @@ public final class CallerAddress {
             return known;
         }
         String address = request.getRemoteAddr();
-        String assertion = request.getHeader(DeviceAssertionFilter.HEADER);
-        if (assertion != null && !assertion.isBlank()) {
+        String proof = request.getHeader(DeviceProof.HEADER);
+        if (proof != null && !proof.isBlank()) {
             try {
-                address = verifier.verifiedClientAddress(assertion, request.getMethod(),
-                        DeviceAssertionFilter.path(request), request.getQueryString());
+                address = verifier.verifiedClientAddress(request.getHeader(DeviceProof.CREDENTIAL_HEADER), proof,
+                        request.getMethod(), DeviceAssertionFilter.path(request), request.getQueryString());
             }
-            catch (JwtException ex) {
+            catch (DeviceAssertionException ex) {
                 // Not from E3 (or not for this request): the socket address is all that is known.
             }
         }

@@ -14,19 +14,18 @@ import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
-import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * On the device paths: verifies {@value #HEADER} and makes the {@link DevicePrincipal} the
- * request's authentication; refuses a missing, forged, expired or misbound assertion (method,
- * path and query are bound), or one without a device, with a 401 problem
- * ({@code DEVICE_ASSERTION_INVALID}). The client address E3 names in it is kept for
- * {@link CallerAddress}.
+ * On the device paths: verifies E3's device credential and request proof
+ * ({@value DeviceProof#CREDENTIAL_HEADER}, {@value DeviceProof#HEADER}) and makes the
+ * {@link DevicePrincipal} the request's authentication; refuses a missing, forged or expired
+ * credential, a proof for another request (method, path, query, service, time), or a request
+ * without a device, with a 401 problem ({@code DEVICE_ASSERTION_INVALID}). The client address E3
+ * names in the proof is kept for {@link CallerAddress}.
  */
 class DeviceAssertionFilter extends OncePerRequestFilter {
 
-    static final String HEADER = "X-EDP-Device-Assertion";
     static final String ATTRIBUTE = DevicePrincipal.class.getName();
 
     private static final RequestAttributeSecurityContextRepository CONTEXTS =
@@ -43,10 +42,10 @@ class DeviceAssertionFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         DeviceAssertionVerifier.VerifiedDevice verified;
         try {
-            verified = verifier.verifyWithAddress(request.getHeader(HEADER), request.getMethod(), path(request),
-                    request.getQueryString());
+            verified = verifier.verifyWithAddress(request.getHeader(DeviceProof.CREDENTIAL_HEADER),
+                    request.getHeader(DeviceProof.HEADER), request.getMethod(), path(request), request.getQueryString());
         }
-        catch (JwtException ex) {
+        catch (DeviceAssertionException ex) {
             response.setStatus(401);
             response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
             response.getOutputStream().write(("{\"type\":\"https://edp.dev/problems/device-assertion-invalid\","
@@ -57,9 +56,7 @@ class DeviceAssertionFilter extends OncePerRequestFilter {
         }
         DevicePrincipal device = verified.device();
         request.setAttribute(ATTRIBUTE, device);
-        if (verified.clientAddress() != null) {
-            request.setAttribute(CallerAddress.ATTRIBUTE, verified.clientAddress());
-        }
+        request.setAttribute(CallerAddress.ATTRIBUTE, verified.clientAddress());
         SecurityContext context = SecurityContextHolder.createEmptyContext();
         context.setAuthentication(new DeviceAuthentication(device));
         SecurityContextHolder.setContext(context);
@@ -69,7 +66,7 @@ class DeviceAssertionFilter extends OncePerRequestFilter {
         chain.doFilter(request, response);
     }
 
-    /** @return the request path as sent, without the context path (what E3 signs as {@code htp}) */
+    /** @return the request path as sent, without the context path (what E3's proof binds) */
     static String path(HttpServletRequest request) {
         return request.getRequestURI().substring(request.getContextPath().length());
     }

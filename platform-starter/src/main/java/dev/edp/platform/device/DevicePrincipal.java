@@ -4,8 +4,9 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * The device E3 authenticated (by its client certificate) for this request, read from the
- * {@code X-EDP-Device-Assertion} header E3 signs. Declare it as a controller parameter on the
+ * The device E3 authenticated (by its client certificate) for this request, read from the device
+ * credential E3 signs ({@code X-EDP-Device-Credential}) with the request proof that binds it to this
+ * request ({@code X-EDP-Device-Proof}). Declare it as a controller parameter on the
  * paths listed in {@code edp.device.paths}.
  * @param deviceId the device
  * @param customerId its customer

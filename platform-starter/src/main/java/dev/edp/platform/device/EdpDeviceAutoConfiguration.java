@@ -5,9 +5,12 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
+import dev.edp.platform.client.EdpServiceCallsAutoConfiguration;
+import dev.edp.platform.client.ServiceTokenSource;
 import dev.edp.platform.problem.EdpException;
 import dev.edp.platform.security.EdpServletSecurityAutoConfiguration;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -31,29 +34,56 @@ import org.springframework.web.method.support.ModelAndViewContainer;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * E3's assertion in servlet services. Every such service gets the {@link DeviceAssertionVerifier}
- * (E3's JWKS at {@code edp.device.jwks-uri}, default
- * {@code ${EDP_E3_JWKS_URI:http://localhost:9443/actuator/device-jwks}}, audience
- * {@code spring.application.name}) and {@link CallerAddress}. The paths in {@code edp.device.paths}
- * (comma-separated Ant patterns) also get their own security filter chain, ahead of the Keycloak
- * one, that accepts only E3's device assertion; controllers there declare a {@link DevicePrincipal}
- * parameter.
+ * E3's device credential and request proof in servlet services. Every such service gets the
+ * {@link DeviceAssertionVerifier} and {@link CallerAddress}:
+ * <ul>
+ * <li>{@code edp.device.jwks-uri}: E3's JWKS (credentials), default
+ * {@code ${EDP_E3_JWKS_URI:http://localhost:9443/actuator/device-jwks}};</li>
+ * <li>{@code edp.device.proof-keys-uri}: E3's request keys, default {@code EDP_E3_PROOF_KEYS_URI},
+ * else the JWKS URI with {@code device-jwks} replaced by {@code device-proof-keys}; fetched with the
+ * platform service token ({@link ServiceTokenSource});</li>
+ * <li>{@code edp.device.audience} (default {@code spring.application.name}),
+ * {@code edp.device.proof-window} (30 s), {@code edp.device.credential-cache-size} (100,000),
+ * {@code edp.device.jwks-min-refetch-interval} (5 s, also for the request keys).</li>
+ * </ul>
+ * The paths in {@code edp.device.paths} (comma-separated Ant patterns) also get their own security
+ * filter chain, ahead of the Keycloak one, that accepts only E3's device credential with its proof;
+ * controllers there declare a {@link DevicePrincipal} parameter.
  */
-@AutoConfiguration(after = EdpServletSecurityAutoConfiguration.class)
+@AutoConfiguration(after = { EdpServletSecurityAutoConfiguration.class, EdpServiceCallsAutoConfiguration.class })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({ SecurityFilterChain.class, JwtDecoder.class })
 public class EdpDeviceAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    DeviceAssertionVerifier edpDeviceAssertionVerifier(Environment environment) {
-        return new DeviceAssertionVerifier(
-                environment.getProperty("edp.device.jwks-uri",
-                        environment.resolvePlaceholders("${EDP_E3_JWKS_URI:http://localhost:9443/actuator/device-jwks}")),
+    DeviceAssertionVerifier edpDeviceAssertionVerifier(Environment environment,
+            ObjectProvider<ServiceTokenSource> tokens) {
+        String jwksUri = environment.getProperty("edp.device.jwks-uri",
+                environment.resolvePlaceholders("${EDP_E3_JWKS_URI:http://localhost:9443/actuator/device-jwks}"));
+        return new DeviceAssertionVerifier(jwksUri, proofKeysUri(environment, jwksUri),
                 environment.getProperty("edp.device.audience", environment.getProperty("spring.application.name", "")),
+                // Asked for only when a proof key is fetched: services without device traffic never need one.
+                () -> tokens.getObject().accessToken(),
                 environment.getProperty("edp.device.jwks-min-refetch-interval", Duration.class,
                         DeviceAssertionVerifier.DEFAULT_MIN_REFETCH_INTERVAL),
+                environment.getProperty("edp.device.proof-window", Duration.class,
+                        DeviceAssertionVerifier.DEFAULT_PROOF_WINDOW),
+                environment.getProperty("edp.device.credential-cache-size", Integer.class,
+                        DeviceAssertionVerifier.DEFAULT_CREDENTIAL_CACHE_SIZE),
                 Clock.systemUTC());
+    }
+
+    /** E3's request keys: configured, else next to its JWKS on the same management port. */
+    static String proofKeysUri(Environment environment, String jwksUri) {
+        String configured = environment.getProperty("edp.device.proof-keys-uri",
+                environment.getProperty("EDP_E3_PROOF_KEYS_URI", ""));
+        if (!configured.isBlank()) {
+            return configured;
+        }
+        return jwksUri.endsWith("/device-jwks")
+                ? jwksUri.substring(0, jwksUri.length() - "device-jwks".length()) + "device-proof-keys"
+                : "http://localhost:9443/actuator/device-proof-keys";
     }
 
     @Bean

@@ -60,7 +60,12 @@ public class ServiceFallbackController {
         return response.body(problem);
     }
 
-    private static boolean isTimeout(Throwable failure) {
+    /**
+     * @param failure what a routed call failed with
+     * @return whether it is a timeout (the gateway's response timeout, Netty's, the time limiter's),
+     *         not a failure to connect
+     */
+    public static boolean isTimeout(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof TimeoutException || t instanceof io.netty.handler.timeout.TimeoutException
                     || t instanceof org.springframework.cloud.gateway.support.TimeoutException) {

@@ -60,10 +60,12 @@ final class EdpOpenApiCustomizer implements GlobalOpenApiCustomizer {
                         + "through the portal, or client credentials for API clients). Roles: viewer < operator < "
                         + "customer-admin < platform-admin; the token's customer_id decides whose data is visible."));
         components.addSecuritySchemes(DEVICE_ASSERTION, new SecurityScheme().type(SecurityScheme.Type.APIKEY)
-                .in(SecurityScheme.In.HEADER).name("X-EDP-Device-Assertion").description("Devices never send this "
+                .in(SecurityScheme.In.HEADER).name("X-EDP-Device-Credential").description("Devices never send this "
                         + "themselves: they call E3 with their client certificate (mutual TLS), and E3 forwards the "
-                        + "device as a 30-second ES256 JWT bound to method and path. Any such header from outside "
-                        + "is stripped by E3; without a valid one the service answers 401 DEVICE_ASSERTION_INVALID."));
+                        + "device as a short-lived ES256 credential for this service plus a per-request HMAC proof "
+                        + "(X-EDP-Device-Proof) bound to method, path, query, caller address and time. Any such "
+                        + "header from outside is stripped by E3; without valid ones the service answers 401 "
+                        + "DEVICE_ASSERTION_INVALID."));
         components.addSchemas(PROBLEM, problemSchema());
         if (api.getPaths() == null) {
             api.setPaths(new Paths());

@@ -1,22 +1,11 @@
 package dev.edp.platform.device;
 
-import java.time.Instant;
-import java.util.Date;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.jwk.Curve;
-import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
-import dev.edp.test.http.StubBackend;
-import dev.edp.test.http.StubBackend.Answer;
+import dev.edp.test.device.TestE3;
+import dev.edp.test.device.TestE3.Device;
 import dev.edp.test.security.WithTestJwtIssuer;
 import jakarta.servlet.http.HttpServletRequest;
 import org.junit.jupiter.api.Test;
@@ -36,8 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@link CallerAddress} in a real servlet service over real HTTP: the client address of E3's
- * verified assertion, else the socket's; never a header a caller wrote. The service believes it runs
- * on Kubernetes, where Boot would otherwise honour {@code X-Forwarded-For}.
+ * verified request proof, else the socket's; never a header a caller wrote. The service believes it
+ * runs on Kubernetes, where Boot would otherwise honour {@code X-Forwarded-For}. It fetches its
+ * request key from the E3 stand-in with the test issuer's service token.
  */
 @WithTestJwtIssuer
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
@@ -46,14 +36,11 @@ import static org.assertj.core.api.Assertions.assertThat;
         "edp.security.public-paths=/public/**", "edp.device.paths=/device/**" })
 class CallerAddressTests {
 
-    static final ECKey E3 = key();
-    static final ECKey FORGER = key();
-    static final StubBackend JWKS = StubBackend.start().script("/actuator/device-jwks",
-            new Answer(200, "application/json", new JWKSet(E3.toPublicJWK()).toString(), 0));
+    static final TestE3 E3 = TestE3.shared();
 
     @DynamicPropertySource
     static void e3(DynamicPropertyRegistry registry) {
-        registry.add("edp.device.jwks-uri", () -> JWKS.url() + "/actuator/device-jwks");
+        E3.properties().forEach((name, value) -> registry.add(name, () -> value));
     }
 
     @Value("${local.server.port}")
@@ -61,35 +48,6 @@ class CallerAddressTests {
 
     String url(String pathAndQuery) {
         return "http://localhost:" + port + pathAndQuery;
-    }
-
-    static ECKey key() {
-        try {
-            return new ECKeyGenerator(Curve.P_256).keyID("e3").generate();
-        }
-        catch (JOSEException ex) {
-            throw new IllegalStateException(ex);
-        }
-    }
-
-    /** E3's assertion for a request; {@code device} null: a request without a device certificate. */
-    static String assertion(ECKey key, UUID device, String method, String path, String query, String cip) {
-        Instant now = Instant.now();
-        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer("edp-e3").audience("onboarding")
-                .issueTime(Date.from(now)).notBeforeTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(30)))
-                .jwtID(UUID.randomUUID().toString()).claim("htm", method).claim("htp", path)
-                .claim("htq", DeviceAssertionVerifier.queryHash(query)).claim("cip", cip);
-        if (device != null) {
-            claims.subject(device.toString()).claim("customer_id", UUID.randomUUID().toString()).claim("serial", "0a");
-        }
-        try {
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("e3").build(), claims.build());
-            jwt.sign(new ECDSASigner(key));
-            return jwt.serialize();
-        }
-        catch (JOSEException ex) {
-            throw new IllegalStateException(ex);
-        }
     }
 
     String caller(String pathAndQuery, Map<String, String> headers) {
@@ -103,27 +61,49 @@ class CallerAddressTests {
         assertThat(caller("/public/address", Map.of())).isEqualTo("127.0.0.1");
         assertThat(caller("/public/address", Map.of("X-Forwarded-For", "203.0.113.9", "X-Real-IP", "203.0.113.9",
                 "Forwarded", "for=203.0.113.9"))).isEqualTo("127.0.0.1");
-        assertThat(caller("/public/address", Map.of("X-EDP-Device-Assertion",
-                assertion(FORGER, null, "POST", "/public/address", null, "203.0.113.9")))).isEqualTo("127.0.0.1");
-        assertThat(caller("/public/address", Map.of("X-EDP-Device-Assertion", "not-a-jwt"))).isEqualTo("127.0.0.1");
+        assertThat(caller("/public/address", Map.of(TestE3.PROOF_HEADER,
+                E3.forgedProof(null, "onboarding", "POST", "/public/address", null, "203.0.113.9"))))
+                .isEqualTo("127.0.0.1");
+        assertThat(caller("/public/address", Map.of(TestE3.PROOF_HEADER, "not-a-proof"))).isEqualTo("127.0.0.1");
     }
 
     @Test
-    void callerThroughE3IsTheAddressE3Signed() {
-        assertThat(caller("/public/address?x=1", Map.of("X-EDP-Device-Assertion",
-                assertion(E3, null, "POST", "/public/address", "x=1", "198.51.100.7"), "X-Forwarded-For", "203.0.113.9")))
-                .isEqualTo("198.51.100.7");
-        // E3's assertion for another request (replayed) does not count.
-        assertThat(caller("/public/address?x=2", Map.of("X-EDP-Device-Assertion",
-                assertion(E3, null, "POST", "/public/address", "x=1", "198.51.100.7")))).isEqualTo("127.0.0.1");
+    void callerThroughE3IsTheAddressE3Proved() {
+        Map<String, String> headers = new HashMap<>(E3.anonymousHeaders("onboarding", "POST", "/public/address", "x=1",
+                "198.51.100.7"));
+        headers.put("X-Forwarded-For", "203.0.113.9");
+        assertThat(caller("/public/address?x=1", headers)).isEqualTo("198.51.100.7");
+        // E3's proof for another request (replayed) does not count.
+        assertThat(caller("/public/address?x=2", E3.anonymousHeaders("onboarding", "POST", "/public/address", "x=1",
+                "198.51.100.7"))).isEqualTo("127.0.0.1");
+        // Nor one for another service.
+        assertThat(caller("/public/address?x=1", E3.anonymousHeaders("monitoring", "POST", "/public/address", "x=1",
+                "198.51.100.7"))).isEqualTo("127.0.0.1");
     }
 
     @Test
-    void deviceRequestCarriesTheAddressOfItsAssertion() {
+    void deviceRequestCarriesTheAddressOfItsProof() {
         UUID device = UUID.randomUUID();
-        assertThat(caller("/device/address", Map.of("X-EDP-Device-Assertion",
-                assertion(E3, device, "POST", "/device/address", null, "2001:db8::7"))))
+        String credential = E3.credential(Device.of(device, UUID.randomUUID()), "onboarding");
+        assertThat(caller("/device/address", Map.of(TestE3.CREDENTIAL_HEADER, credential, TestE3.PROOF_HEADER,
+                E3.proof(credential, "onboarding", "POST", "/device/address", null, "2001:db8::7"))))
                 .isEqualTo(device + " 2001:db8:0:0:0:0:0:7");
+    }
+
+    @Test
+    void deviceRequestWithoutAValidAssertionIsRefused() {
+        String credential = E3.credential(Device.of(UUID.randomUUID(), UUID.randomUUID()), "onboarding");
+        var forged = send("POST", url("/device/address"), null, null, null, Map.of(TestE3.CREDENTIAL_HEADER,
+                credential, TestE3.PROOF_HEADER, E3.forgedProof(credential, "onboarding", "POST", "/device/address",
+                        null, "127.0.0.1")));
+        assertThat(forged.statusCode()).isEqualTo(401);
+        assertThat(forged.body()).contains("\"code\":\"DEVICE_ASSERTION_INVALID\"");
+        var anonymous = send("POST", url("/device/address"), null, null, null,
+                E3.anonymousHeaders("onboarding", "POST", "/device/address", null, "127.0.0.1"));
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        var credentialOnly = send("POST", url("/device/address"), null, null, null,
+                Map.of(TestE3.CREDENTIAL_HEADER, credential));
+        assertThat(credentialOnly.statusCode()).isEqualTo(401);
     }
 
     @RestController

@@ -41,6 +41,9 @@ class ServletManagementSecurityTests {
     @Value("${local.management.port}")
     int managementPort;
 
+    @Value("${local.server.port}")
+    int serverPort;
+
     String management(String path) {
         return "http://localhost:" + managementPort + "/actuator" + path;
     }
@@ -70,6 +73,20 @@ class ServletManagementSecurityTests {
         assertProblem(send("GET", management("/loggers"), null, null), 401, "UNAUTHORIZED");
         assertThat(send("GET", management("/env"), null, null, TestJwtIssuer.serviceToken()).statusCode())
                 .isEqualTo(200);
+    }
+
+    @Test
+    void requestsAreMeasuredWithoutSpringSecurityObservations() {
+        // http.server.requests measures the application port (not the management port).
+        assertThat(send("GET", "http://localhost:" + serverPort + "/api/test/anything", null, null).statusCode())
+                .isEqualTo(401);
+        assertThat(send("GET", "http://localhost:" + serverPort + "/api/test/anything", null, null,
+                TestJwtIssuer.token("olga", UUID.randomUUID(), "operator")).statusCode()).isNotEqualTo(401);
+        String metrics = send("GET", management("/prometheus"), null, null).body();
+        assertThat(metrics).contains("http_server_requests_seconds_count");
+        // Every request passed the security chain, and not one filter, authentication or
+        // authorization of it was observed.
+        assertThat(metrics).doesNotContain("spring_security_");
     }
 
     @Test

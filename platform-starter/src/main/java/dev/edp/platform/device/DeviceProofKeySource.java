@@ -1,0 +1,166 @@
+package dev.edp.platform.device;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+
+import javax.crypto.Mac;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.edp.platform.client.ServiceCallException;
+import dev.edp.platform.client.ServiceTokenSource;
+
+/**
+ * This service's request keys (K_aud) for E3's request proofs, by key id: fetched from E3's
+ * management port ({@code GET <uri>?audience=<this service>}, which needs the platform service
+ * token), kept for {@code maxAge}, and fetched again <em>at once</em> when a proof names a key id the
+ * cached set lacks (a rotation, an E3 restart).
+ * <p>
+ * Like the JWKS ({@link DeviceJwkSource}): at most one fetch per {@code minRefetchInterval} whatever
+ * the reason, so made-up key ids cannot make every request a call to E3; a failed fetch keeps the
+ * keys fetched before; while one request refreshes an old set the others use it.
+ */
+final class DeviceProofKeySource {
+
+    private static final Logger log = LoggerFactory.getLogger(DeviceProofKeySource.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final int MAX_BYTES = 64 * 1024;
+    private static final Duration TIMEOUT = Duration.ofSeconds(3);
+
+    private final URI uri;
+    private final ServiceTokenSource tokens;
+    private final Duration minRefetchInterval;
+    private final Duration maxAge;
+    private final Clock clock;
+    private final ReentrantLock lock = new ReentrantLock();
+
+    /** The keys (as ready MACs) and when they were fetched, replaced as one. */
+    private record Fetched(Map<String, Mac> keys, Instant at) {
+    }
+
+    private volatile Fetched cached;
+    private Instant lastAttempt;
+    private HttpClient http;
+
+    DeviceProofKeySource(URI keysUri, String audience, ServiceTokenSource tokens, Duration minRefetchInterval,
+            Duration maxAge, Clock clock) {
+        String separator = keysUri.getRawQuery() == null ? "?" : "&";
+        this.uri = URI.create(keysUri + separator + "audience=" + URLEncoder.encode(audience, StandardCharsets.UTF_8));
+        this.tokens = tokens;
+        this.minRefetchInterval = minRefetchInterval;
+        this.maxAge = maxAge;
+        this.clock = clock;
+    }
+
+    /**
+     * @param kid the key id a proof names
+     * @return the request key's MAC prototype (clone before use)
+     * @throws DeviceAssertionException if E3 has no such key for this service (or cannot be asked
+     *         and it was not known before)
+     */
+    Mac key(String kid) {
+        Fetched seen = cached;
+        Mac known = seen == null ? null : seen.keys().get(kid);
+        if (known != null && clock.instant().isBefore(seen.at().plus(maxAge))) {
+            return known;
+        }
+        if (known != null) {
+            if (!lock.tryLock()) {
+                return known;
+            }
+        }
+        else {
+            lock.lock();
+        }
+        try {
+            Fetched current = cached;
+            if (current != null && current != seen && current.keys().containsKey(kid)) {
+                return current.keys().get(kid);
+            }
+            Instant now = clock.instant();
+            if (lastAttempt == null || !now.isBefore(lastAttempt.plus(minRefetchInterval))) {
+                lastAttempt = now;
+                try {
+                    current = new Fetched(fetch(), now);
+                    cached = current;
+                }
+                catch (IOException | RuntimeException ex) {
+                    log.warn("Cannot fetch this service's device proof keys from {}{}: {}", uri,
+                            current == null ? "" : ", keeping the keys fetched before", ex.getMessage());
+                }
+                catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            Mac key = current == null ? null : current.keys().get(kid);
+            if (key == null) {
+                throw new DeviceAssertionException("unknown device proof key " + kid);
+            }
+            return key;
+        }
+        finally {
+            lock.unlock();
+        }
+    }
+
+    /** Called under the lock. */
+    private Map<String, Mac> fetch() throws IOException, InterruptedException {
+        if (http == null) {
+            http = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
+        }
+        String token;
+        try {
+            token = tokens.accessToken();
+        }
+        catch (ServiceCallException ex) {
+            throw new IOException("no service token: " + ex.getMessage(), ex);
+        }
+        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT)
+                .header("Accept", "application/json").header("Authorization", "Bearer " + token).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() != 200) {
+            throw new IOException("answered " + response.statusCode());
+        }
+        if (response.body().length > MAX_BYTES) {
+            throw new IOException("answered more than " + MAX_BYTES + " bytes");
+        }
+        try {
+            Map<?, ?> body = JSON.readValue(response.body(), Map.class);
+            Map<String, Mac> keys = new HashMap<>();
+            if (body.get("keys") instanceof List<?> list) {
+                for (Object item : list) {
+                    if (item instanceof Map<?, ?> key && key.get("kid") instanceof String kid
+                            && key.get("k") instanceof String material) {
+                        byte[] bytes = Base64.getUrlDecoder().decode(material);
+                        if (bytes.length >= 32) {
+                            keys.put(kid, DeviceProof.prototype(bytes));
+                        }
+                    }
+                }
+            }
+            if (keys.isEmpty()) {
+                throw new IOException("answered no keys");
+            }
+            return Map.copyOf(keys);
+        }
+        catch (JacksonException | IllegalArgumentException ex) {
+            throw new IOException("answered something that is not a key set: " + ex.getMessage(), ex);
+        }
+    }
+}
