@@ -22,7 +22,8 @@ import org.springframework.core.env.Environment;
 /**
  * Servlet services with springdoc on the class path: the document's title, a relative server (so
  * Swagger UI behind the portal gateway calls the gateway, not the service's own address), the two
- * security schemes, problem responses and the status operation ({@link EdpOpenApiCustomizer}).
+ * security schemes, problem responses and the status operation ({@link EdpOpenApiCustomizer}), and the
+ * role each operation needs ({@link RequiredRoleCustomizer}, extension {@code x-edp-required-role}).
  * {@link Tenant} and {@link DevicePrincipal} controller parameters come from the token or E3's
  * assertion, never from the request, so they are not documented as parameters.
  */
@@ -50,5 +51,11 @@ public class EdpOpenApiAutoConfiguration {
         SpringDocUtils.getConfig().addRequestWrapperToIgnore(Tenant.class, DevicePrincipal.class)
                 .addHiddenRestControllers(ProblemErrorController.class);
         return new EdpOpenApiCustomizer(ApiPaths.of(environment), environment.getProperty("edp.service.api-prefix"));
+    }
+
+    @Bean
+    @ConditionalOnClass(name = "org.springframework.security.access.prepost.PreAuthorize")
+    RequiredRoleCustomizer edpRequiredRoleCustomizer() {
+        return new RequiredRoleCustomizer();
     }
 }

@@ -27,7 +27,9 @@ import org.springdoc.core.customizers.GlobalOpenApiCustomizer;
  * Makes every servlet service's OpenAPI document say what the platform does the same way
  * everywhere: who may call an operation (bearer JWT, E3's device assertion, or nobody needed),
  * the RFC 9457 problem every error answers with, the refusals the starter adds (401, 403, 400 on
- * bad input, 404 on an id), and the status endpoint. Internal service-to-service operations
+ * bad input, 404 on an id), the role an operation needs where its handler names none
+ * ({@code x-edp-required-role}: device, anonymous, or any valid token), and the status endpoint.
+ * Internal service-to-service operations
  * ({@value ApiPaths#INTERNAL}) are left out of the document.
  */
 final class EdpOpenApiCustomizer implements GlobalOpenApiCustomizer {
@@ -105,6 +107,15 @@ final class EdpOpenApiCustomizer implements GlobalOpenApiCustomizer {
                     operation.setSecurity(List.of());
                 }
             }
+        }
+        if (operation.getExtensions() == null
+                || !operation.getExtensions().containsKey(RequiredRoleCustomizer.EXTENSION)) {
+            // No @PreAuthorize on the handler: the path's audience is the rule.
+            operation.addExtension(RequiredRoleCustomizer.EXTENSION, switch (audience) {
+                case DEVICE -> RequiredRoleCustomizer.DEVICE;
+                case OPERATOR -> RequiredRoleCustomizer.AUTHENTICATED;
+                default -> RequiredRoleCustomizer.ANONYMOUS;
+            });
         }
         boolean hasInput = (operation.getParameters() != null && !operation.getParameters().isEmpty())
                 || operation.getRequestBody() != null;

@@ -42,6 +42,17 @@ public final class OpenApiChecks {
     public static final List<String> NOT_DOCUMENTED = List.of("/error", "/error/**", "/v3/api-docs", "/v3/api-docs/**",
             "/v3/api-docs.yaml", "/swagger-ui/**", "/swagger-ui.html", "/actuator/**");
 
+    /** The extension the platform starter writes into every operation: the role it needs. */
+    public static final String REQUIRED_ROLE = "x-edp-required-role";
+
+    /**
+     * What {@value #REQUIRED_ROLE} may say: a realm role, any valid token ({@code isAuthenticated()}),
+     * a device through E3, or nobody in particular. Anything else is a {@code @PreAuthorize} rule the
+     * starter does not understand yet, and the suites generated from the documents could not apply it.
+     */
+    public static final Set<String> REQUIRED_ROLES = Set.of("viewer", "operator", "customer-admin", "platform-admin",
+            "platform-service", "authenticated", "device", "anonymous");
+
     static final JsonMapper JSON = JsonMapper.builder().build();
 
     private static final AntPathMatcher MATCHER = new AntPathMatcher();
@@ -136,7 +147,8 @@ public final class OpenApiChecks {
     /**
      * The document lists every operation the service serves and nothing else (by the rule above),
      * leaves internal endpoints out, gives every operation a security requirement (an empty one
-     * where none is needed), a success response, and problem+json for every error response.
+     * where none is needed), the role it needs ({@value #REQUIRED_ROLE}), a success response, and
+     * problem+json for every error response.
      * @param context the service's application context
      * @param document its {@code /v3/api-docs}
      * @param apiPrefix its {@code edp.service.api-prefix}
@@ -158,6 +170,9 @@ public final class OpenApiChecks {
                 .noneMatch(operation -> MATCHER.match(INTERNAL, operation.substring(operation.indexOf(' ') + 1)));
         forEachOperation(document, (name, operation) -> {
             assertThat(operation.has("security")).as(name + " declares its security").isTrue();
+            assertThat(operation.path(REQUIRED_ROLE).asString(""))
+                    .as(name + " names the role it needs (" + REQUIRED_ROLE + ", from its @PreAuthorize)")
+                    .isIn(REQUIRED_ROLES);
             JsonNode responses = operation.path("responses");
             List<String> codes = new ArrayList<>();
             responses.propertyNames().forEach(codes::add);
