@@ -34,12 +34,17 @@ import com.sun.net.httpserver.HttpServer;
  * service {@code s3}), and the declared payload hash against the body. A request it cannot verify
  * is refused with 403 {@code SignatureDoesNotMatch}, so a script that signs wrongly fails here as it
  * would against S3. No S3 server runs in this environment; this is what the README calls the stand-in.
+ * <p>
+ * Public because {@code system-tests} uses it too (through this module's test-jar, which holds only
+ * this class): its restore test backs up a running platform's database with the same scripts.
  */
-final class S3StandIn implements AutoCloseable {
+public final class S3StandIn implements AutoCloseable {
 
-    static final String ACCESS_KEY = "EDPTESTACCESSKEY";
-    static final String SECRET_KEY = "edp/test/secret/key+for/the/stand-in";
-    static final String REGION = "eu-test-1";
+    /** The one key pair it accepts ({@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}). */
+    public static final String ACCESS_KEY = "EDPTESTACCESSKEY";
+    public static final String SECRET_KEY = "edp/test/secret/key+for/the/stand-in";
+    /** The region the signatures must name ({@code S3_REGION}). */
+    public static final String REGION = "eu-test-1";
 
     private static final Pattern AUTHORIZATION = Pattern.compile(
             "AWS4-HMAC-SHA256 Credential=([^/]+)/(\\d{8})/([^/]+)/s3/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})");
@@ -52,7 +57,13 @@ final class S3StandIn implements AutoCloseable {
     /** every request, e.g. "PUT /bucket/key 200" */
     final List<String> requests = new CopyOnWriteArrayList<>();
 
-    S3StandIn(String bucket, int pageSize) throws IOException {
+    /**
+     * Starts it on a free loopback port.
+     * @param bucket the only bucket it has
+     * @param pageSize keys per ListObjectsV2 page (small, so the scripts' paging is exercised)
+     * @throws IOException if it cannot listen
+     */
+    public S3StandIn(String bucket, int pageSize) throws IOException {
         this.bucket = bucket;
         this.pageSize = pageSize;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -60,7 +71,8 @@ final class S3StandIn implements AutoCloseable {
         server.start();
     }
 
-    String endpoint() {
+    /** @return its URL ({@code S3_ENDPOINT}) */
+    public String endpoint() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
@@ -266,9 +278,19 @@ final class S3StandIn implements AutoCloseable {
         return HexFormat.of().formatHex(bytes);
     }
 
-    /** A copy of the object keys, for assertions. */
-    List<String> keys() {
+    /** @return a copy of the object keys, for assertions */
+    public List<String> keys() {
         return new ArrayList<>(objects.keySet());
+    }
+
+    /** @return the object's bytes, or null */
+    public byte[] object(String key) {
+        return objects.get(key);
+    }
+
+    /** @return a copy of the requests it answered, e.g. {@code "PUT /bucket/key 200"} */
+    public List<String> requests() {
+        return List.copyOf(requests);
     }
 
     @Override

@@ -1,8 +1,10 @@
 package dev.edp.monitoring.health;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.client.ServiceInstance;
@@ -44,10 +46,36 @@ class HealthTargets {
             }
         }
         for (HealthProperties.Extra extra : properties.extra()) {
-            URI uri = URI.create(extra.url());
-            targets.add(new HealthTarget(extra.name(), uri.getHost() + ":" + port(uri), extra.url()));
+            of(extra).ifPresent(targets::add);
         }
         return targets;
+    }
+
+    /**
+     * An extra URL's target, named by the configured name, its instance the URL's host and port. An
+     * empty URL means "not configured" (e.g. {@code EDP_KEYCLOAK_HEALTH_URL=""}, or a chart without
+     * Keycloak's health URL) and is no target: it used to become {@code null:80}, always down. A URL
+     * that is not absolute http(s) with a host stays a target under its own text, so the overview
+     * shows it down with the reason instead of hiding the mistake.
+     */
+    static Optional<HealthTarget> of(HealthProperties.Extra extra) {
+        String url = extra.url() == null ? "" : extra.url().strip();
+        if (url.isEmpty()) {
+            return Optional.empty();
+        }
+        String name = extra.name() == null || extra.name().isBlank() ? "extra" : extra.name().strip();
+        URI uri;
+        try {
+            uri = new URI(url);
+        }
+        catch (URISyntaxException ex) {
+            return Optional.of(new HealthTarget(name, url, url));
+        }
+        boolean http = "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());
+        if (!http || uri.getHost() == null) {
+            return Optional.of(new HealthTarget(name, url, url));
+        }
+        return Optional.of(new HealthTarget(name, host(uri.getHost()) + ":" + port(uri), url));
     }
 
     HealthTarget of(String service, ServiceInstance instance) {

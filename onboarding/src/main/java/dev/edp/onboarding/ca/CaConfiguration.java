@@ -37,11 +37,20 @@ class CaConfiguration {
                 properties.crlDistributionPoint(), Clock.systemUTC()));
     }
 
+    // Lazy: only the Vault provider logs in to Vault; closing it stops the renewal and revokes the login token.
     @Bean
-    CertificateAuthority certificateAuthority(PkiProperties properties, ObjectProvider<CaInitializer> initializer) {
+    @Lazy
+    VaultConnection vaultConnection(PkiProperties properties) {
+        return VaultConnection.open(properties.vault());
+    }
+
+    @Bean
+    CertificateAuthority certificateAuthority(PkiProperties properties, ObjectProvider<CaInitializer> initializer,
+            ObjectProvider<VaultConnection> vault) {
         return switch (properties.provider()) {
             case "embedded" -> initializer.getObject().initialize(DEFAULT_SLOT, CaInitializer.importSource(properties));
-            case "vault" -> VaultCertificateAuthority.connect(properties.vault());
+            case "vault" -> new VaultCertificateAuthority(vault.getObject().operations(), properties.vault().mount(),
+                    properties.vault().role(), Clock.systemUTC());
             default -> throw new IllegalStateException("edp.pki.provider=" + properties.provider()
                     + " is not available; use 'embedded' or 'vault'");
         };

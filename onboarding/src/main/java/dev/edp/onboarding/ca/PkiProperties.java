@@ -3,6 +3,7 @@ package dev.edp.onboarding.ca;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -36,29 +37,87 @@ public record PkiProperties(String provider, String kek, boolean kekDevGenerate,
         caName = caName == null ? "EDP" : caName;
         certificateValidity = certificateValidity == null ? Duration.ofDays(30) : certificateValidity;
         crlValidity = crlValidity == null ? Duration.ofDays(1) : crlValidity;
-        vault = vault == null ? new Vault(null, null, null, null) : vault;
+        vault = vault == null ? new Vault(null, null, null, null, null, null, null, null) : vault;
     }
 
     /**
      * {@code edp.pki.vault.*}.
      * @param uri Vault's address, e.g. {@code https://vault:8200} ({@code EDP_VAULT_URI})
-     * @param token the Vault token, from a secret store ({@code EDP_VAULT_TOKEN}); it needs
+     * @param auth how onboarding logs in to Vault ({@code EDP_VAULT_AUTH}): {@code token} (default, a
+     * token from a secret store), {@code kubernetes} (the pod's service account token) or
+     * {@code approle}; the token a login returns is renewed before it expires, and a refused
+     * renewal leads to a new login
+     * @param token {@code auth=token}: the Vault token ({@code EDP_VAULT_TOKEN}); its policy needs
      * {@code update} on {@code <mount>/sign/<role>} and {@code <mount>/revoke}, {@code read} on
-     * {@code <mount>/ca_chain}, {@code <mount>/crl/pem} and {@code <mount>/crl/rotate}
+     * {@code <mount>/ca_chain}, {@code <mount>/crl/pem} and {@code <mount>/crl/rotate} (the same
+     * policy as the role of the other methods)
      * @param mount the PKI secrets engine's mount path (default {@code pki})
      * @param role the role device certificates are signed with (default {@code edp-device})
+     * @param kubernetes {@code auth=kubernetes}
+     * @param approle {@code auth=approle}
+     * @param renewBeforeExpiry how long before its expiry a login token is renewed (default 1 min);
+     * a renewed token with less than this (plus 2 s) left is dropped, and the next call logs in again
      */
-    public record Vault(URI uri, String token, String mount, String role) {
+    public record Vault(URI uri, String auth, String token, String mount, String role, Kubernetes kubernetes,
+            AppRole approle, Duration renewBeforeExpiry) {
 
         public Vault {
             uri = uri == null ? URI.create("http://localhost:8200") : uri;
-            mount = mount == null || mount.isBlank() ? "pki" : mount.replaceAll("^/+|/+$", "");
+            auth = auth == null || auth.isBlank() ? "token" : auth.strip().toLowerCase(Locale.ROOT);
+            mount = mount == null || mount.isBlank() ? "pki" : trimSlashes(mount);
             role = role == null || role.isBlank() ? "edp-device" : role;
+            kubernetes = kubernetes == null ? new Kubernetes(null, null, null) : kubernetes;
+            approle = approle == null ? new AppRole(null, null, null) : approle;
+            renewBeforeExpiry = renewBeforeExpiry == null ? Duration.ofMinutes(1) : renewBeforeExpiry;
+        }
+
+        /** Token authentication with the defaults otherwise. */
+        public static Vault withToken(URI uri, String token) {
+            return new Vault(uri, "token", token, null, null, null, null, null);
         }
 
         @Override
         public String toString() {
-            return "Vault[uri=" + uri + ", mount=" + mount + ", role=" + role + "]";
+            return "Vault[uri=" + uri + ", auth=" + auth + ", mount=" + mount + ", role=" + role + "]";
         }
+    }
+
+    /**
+     * {@code edp.pki.vault.kubernetes.*}: Vault's Kubernetes auth method.
+     * @param role the Vault role bound to onboarding's service account ({@code EDP_VAULT_KUBERNETES_ROLE})
+     * @param path the auth method's mount path (default {@code kubernetes}; {@code EDP_VAULT_KUBERNETES_PATH})
+     * @param tokenFile the service account token (JWT) file, read again at every login because the
+     * kubelet replaces a projected token before it expires ({@code EDP_VAULT_KUBERNETES_TOKEN_FILE};
+     * default {@code /var/run/secrets/kubernetes.io/serviceaccount/token}; the Helm chart projects a
+     * token with audience {@code vault} to {@code /var/run/secrets/edp/vault/token})
+     */
+    public record Kubernetes(String role, String path, Path tokenFile) {
+
+        public Kubernetes {
+            path = path == null || path.isBlank() ? "kubernetes" : trimSlashes(path);
+            tokenFile = tokenFile == null ? Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token") : tokenFile;
+        }
+    }
+
+    /**
+     * {@code edp.pki.vault.approle.*}: Vault's AppRole auth method.
+     * @param path the auth method's mount path (default {@code approle}; {@code EDP_VAULT_APPROLE_PATH})
+     * @param roleId the role id ({@code EDP_VAULT_APPROLE_ROLE_ID})
+     * @param secretId the secret id, from a secret store ({@code EDP_VAULT_APPROLE_SECRET_ID})
+     */
+    public record AppRole(String path, String roleId, String secretId) {
+
+        public AppRole {
+            path = path == null || path.isBlank() ? "approle" : trimSlashes(path);
+        }
+
+        @Override
+        public String toString() {
+            return "AppRole[path=" + path + ", roleId=" + roleId + "]";
+        }
+    }
+
+    private static String trimSlashes(String path) {
+        return path.strip().replaceAll("^/+|/+$", "");
     }
 }

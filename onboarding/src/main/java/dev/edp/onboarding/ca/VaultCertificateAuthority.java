@@ -18,19 +18,15 @@ import dev.edp.onboarding.pki.DeviceCertificateRequest;
 import dev.edp.onboarding.pki.IssuedCertificate;
 import dev.edp.onboarding.pki.Pem;
 
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.vault.VaultException;
-import org.springframework.vault.authentication.SimpleSessionManager;
-import org.springframework.vault.authentication.TokenAuthentication;
-import org.springframework.vault.client.VaultEndpoint;
 import org.springframework.vault.core.VaultOperations;
-import org.springframework.vault.core.VaultTemplate;
 import org.springframework.vault.support.VaultResponse;
 import org.springframework.web.client.RestClientException;
 
 /**
  * {@link CertificateAuthority} backed by HashiCorp Vault's PKI secrets engine
- * ({@code edp.pki.provider=vault}), through Spring Vault:
+ * ({@code edp.pki.provider=vault}), through Spring Vault ({@link VaultConnection} logs in and keeps
+ * the token alive):
  * <ul>
  * <li>issue: {@code POST <mount>/sign/<role>} with the device's CSR, {@code common_name} = device
  * id, {@code uri_sans} = the device identity URI, {@code ttl}, {@code exclude_cn_from_sans};</li>
@@ -69,18 +65,6 @@ public final class VaultCertificateAuthority implements CertificateAuthority {
         this.role = role;
         this.clock = clock;
         this.chain = loadChain();
-    }
-
-    /** Connects with a token (from {@code edp.pki.vault.*}) and reads the CA chain. */
-    static VaultCertificateAuthority connect(PkiProperties.Vault settings) {
-        if (settings.token() == null || settings.token().isBlank()) {
-            throw new IllegalStateException("edp.pki.provider=vault needs edp.pki.vault.token (EDP_VAULT_TOKEN)");
-        }
-        JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory();
-        requests.setReadTimeout(java.time.Duration.ofSeconds(10));
-        VaultTemplate template = new VaultTemplate(VaultEndpoint.from(settings.uri()), requests,
-                new SimpleSessionManager(new TokenAuthentication(settings.token())));
-        return new VaultCertificateAuthority(template, settings.mount(), settings.role(), Clock.systemUTC());
     }
 
     private List<X509Certificate> loadChain() {
@@ -186,8 +170,9 @@ public final class VaultCertificateAuthority implements CertificateAuthority {
         try {
             return action.get();
         }
-        catch (VaultException | RestClientException ex) {
-            // Messages of Spring Vault carry Vault's error text, never the token.
+        catch (VaultException | RestClientException | IllegalStateException ex) {
+            // Messages of Spring Vault carry Vault's error text, never the token. A failed login
+            // (VaultLoginException) or a login answer without a token surface here as well.
             throw new CertificateAuthorityException("Vault could not " + what + ": " + ex.getMessage(), ex);
         }
     }

@@ -59,7 +59,7 @@ class KeyEncryptionKeysTests {
     @Test
     void anUnknownProviderStopsTheStartNamingTheOnesThatExist() {
         PkiProperties hsm = new PkiProperties("hsm", null, true, null, null, null, null, null, null, null, null);
-        assertThatIllegalStateException().isThrownBy(() -> new CaConfiguration().certificateAuthority(hsm, null))
+        assertThatIllegalStateException().isThrownBy(() -> new CaConfiguration().certificateAuthority(hsm, null, null))
                 .withMessageContaining("use 'embedded' or 'vault'");
     }
 }

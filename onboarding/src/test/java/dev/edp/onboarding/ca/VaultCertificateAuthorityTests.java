@@ -4,9 +4,11 @@ import java.math.BigInteger;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.security.cert.X509CRL;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -47,15 +49,30 @@ class VaultCertificateAuthorityTests {
             EmbeddedCaSettings.defaults().withName("Vault"));
 
     final StubBackend vault = StubBackend.start().script("/v1/pki/ca_chain",
-            new Answer(200, "application/pem-certificate-chain", Pem.certificates(vaultsCa.chain()), 0));
+            new Answer(200, "application/pem-certificate-chain", Pem.certificates(vaultsCa.chain()), 0))
+            // Spring Vault looks a configured token up once; this one does not expire (no renewal).
+            .script("/v1/auth/token/lookup-self", new Answer(200, "application/json", "{\"data\":{\"accessor\":"
+                    + "\"8609694a-cdbc-db9b-d345-e782dbb562ed\",\"creation_ttl\":0,\"explicit_max_ttl\":0,"
+                    + "\"id\":\"" + TOKEN + "\",\"policies\":[\"edp-onboarding\"],\"renewable\":false,\"ttl\":0,"
+                    + "\"type\":\"service\"}}", 0));
+
+    final List<VaultConnection> connections = new ArrayList<>();
 
     @AfterEach
     void stop() {
+        connections.forEach(VaultConnection::close);
         vault.close();
     }
 
     VaultCertificateAuthority connect() {
-        return VaultCertificateAuthority.connect(new PkiProperties.Vault(URI.create(vault.url()), TOKEN, null, null));
+        return connect(PkiProperties.Vault.withToken(URI.create(vault.url()), TOKEN));
+    }
+
+    VaultCertificateAuthority connect(PkiProperties.Vault settings) {
+        VaultConnection connection = VaultConnection.open(settings);
+        connections.add(connection);
+        return new VaultCertificateAuthority(connection.operations(), settings.mount(), settings.role(),
+                Clock.systemUTC());
     }
 
     static String json(String value) {
@@ -173,16 +190,15 @@ class VaultCertificateAuthorityTests {
     @Test
     void anUnreachableVaultStopsTheStartWithACaFailure() {
         assertThatExceptionOfType(CertificateAuthorityException.class)
-                .isThrownBy(() -> VaultCertificateAuthority.connect(new PkiProperties.Vault(
-                        URI.create("http://127.0.0.1:" + StubBackend.closedPort()), TOKEN, null, null)))
+                .isThrownBy(() -> connect(PkiProperties.Vault.withToken(
+                        URI.create("http://127.0.0.1:" + StubBackend.closedPort()), TOKEN)))
                 .withMessageContaining("Vault could not read the CA chain");
     }
 
     @Test
     void withoutATokenTheProviderDoesNotStart() {
         assertThatExceptionOfType(IllegalStateException.class)
-                .isThrownBy(() -> VaultCertificateAuthority.connect(new PkiProperties.Vault(URI.create(vault.url()), "",
-                        null, null)))
+                .isThrownBy(() -> connect(PkiProperties.Vault.withToken(URI.create(vault.url()), "")))
                 .withMessageContaining("edp.pki.vault.token");
     }
 }

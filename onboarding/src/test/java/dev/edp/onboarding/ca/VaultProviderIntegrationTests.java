@@ -1,7 +1,11 @@
 package dev.edp.onboarding.ca;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.UUID;
@@ -25,23 +29,46 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The whole service with {@code edp.pki.provider=vault}, against {@link ReplayingVault}: enrollment
  * stores the certificate Vault signed, the published chain is Vault's, revocation reaches Vault and
- * the published CRL is Vault's with the serial on it.
+ * the published CRL is Vault's with the serial on it. Onboarding logs in with Vault's Kubernetes
+ * auth, configured by the variables the Helm chart sets ({@code EDP_VAULT_AUTH},
+ * {@code EDP_VAULT_KUBERNETES_ROLE|PATH|TOKEN_FILE}), and no static token.
  */
 @EdpServiceTest
 class VaultProviderIntegrationTests {
 
     static final ReplayingVault vault = new ReplayingVault();
 
+    static final String SERVICE_ACCOUNT_TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOlsidmF1bHQiXX0.c2lnbmF0dXJl";
+
+    static final Path tokenFile;
+
+    static {
+        try {
+            tokenFile = Files.createTempFile("edp-vault-service-account", ".jwt");
+            Files.writeString(tokenFile, SERVICE_ACCOUNT_TOKEN);
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        vault.kubernetesPath = "k8s-edp";
+        vault.kubernetesRole.set("edp-onboarding");
+        vault.kubernetesJwt.set(SERVICE_ACCOUNT_TOKEN);
+    }
+
     @DynamicPropertySource
     static void vault(DynamicPropertyRegistry registry) {
         registry.add("edp.pki.provider", () -> "vault");
-        registry.add("edp.pki.vault.uri", vault::url);
-        registry.add("edp.pki.vault.token", () -> ReplayingVault.TOKEN);
+        registry.add("EDP_VAULT_URI", vault::url);
+        registry.add("EDP_VAULT_AUTH", () -> "kubernetes");
+        registry.add("EDP_VAULT_KUBERNETES_ROLE", () -> "edp-onboarding");
+        registry.add("EDP_VAULT_KUBERNETES_PATH", () -> "k8s-edp");
+        registry.add("EDP_VAULT_KUBERNETES_TOKEN_FILE", tokenFile::toString);
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws IOException {
         vault.close();
+        Files.deleteIfExists(tokenFile);
     }
 
     @Autowired
@@ -83,5 +110,12 @@ class VaultProviderIntegrationTests {
         assertThat(crl.getRevokedCertificate(new BigInteger(serial, 16))).isNotNull();
         // No KEK-protected CA was created: the CA lives in Vault.
         assertThat(jdbc.sql("SELECT count(*) FROM ca_material").query(Integer.class).single()).isZero();
+        // Every call carried the token the Kubernetes login returned, never a configured one.
+        ReplayingVault.Call login = vault.calls.stream().filter(call -> call.path().equals("/v1/auth/k8s-edp/login"))
+                .findFirst().orElseThrow();
+        assertThat(JsonPath.<String>read(login.body(), "$.role")).isEqualTo("edp-onboarding");
+        assertThat(JsonPath.<String>read(login.body(), "$.jwt")).isEqualTo(SERVICE_ACCOUNT_TOKEN);
+        assertThat(vault.calls).filteredOn(call -> call.path().startsWith("/v1/pki/")).isNotEmpty()
+                .extracting(ReplayingVault.Call::token).containsOnly(vault.loginTokens.getFirst());
     }
 }

@@ -1,0 +1,497 @@
+package dev.edp.systemtest;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+import com.jayway.jsonpath.JsonPath;
+import dev.edp.agent.AgentOptions;
+import dev.edp.agent.DeviceAgent;
+import dev.edp.agent.DeviceStore;
+import dev.edp.agent.E3Trust;
+import dev.edp.deploy.S3StandIn;
+import dev.edp.keycloak.EdpRealm;
+import dev.edp.keycloak.KeycloakAdmin;
+import dev.edp.keycloak.OidcTokens;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static dev.edp.test.service.ServiceSmokeChecks.send;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Disaster recovery proven end to end, with the real parts: the platform runs on a PostgreSQL
+ * (zonky's PostgreSQL 15 in this JVM) through {@code ./edp up}'s {@code EDP_DB_URL}; an operator
+ * onboards a device with the agent library and it heartbeats through E3; the real
+ * {@code deploy/backup/pgbackup.sh} dumps the database to S3-compatible storage (deploy-tests'
+ * {@link S3StandIn}, which verifies AWS Signature V4); the platform stops, the database is dropped
+ * and restored with the real {@code pgrestore.sh}; the platform starts again on the restored data,
+ * and the device still passes E3 (a heartbeat answers 202) and its operator sees it, while another
+ * customer's operator does not, and what was created after the backup is gone.
+ * <p>
+ * What survives besides the dump is what a real restore keeps too: the platform's secrets (the KEK
+ * that decrypts the CA keys in the dump, in the state directory's {@code secrets.properties}, as the
+ * chart's {@code pki-kek} Secret) and the identity provider (the launcher gives Keycloak its own
+ * store when the services use an external database; pgbackup dumps the EDP database only).
+ * <p>
+ * This platform is its own: port offset {@value #PORT_OFFSET} (whatever
+ * {@code EDP_SYSTEM_TEST_PORT_OFFSET} says; it collides neither with the offsets the shared platform
+ * chooses, 20000 to 44000, nor with 54000, and stays above the ephemeral port range) and state under
+ * {@code system-tests/target/restore-state}; it is stopped before the test returns. PostgreSQL 15
+ * because Debian's {@code pg_dump} is 15 and refuses a newer server (the CronJob's image carries
+ * 17's tools for the platform's PostgreSQL 17).
+ */
+class RestoreFromBackupIntegrationTests {
+
+    static final int PORT_OFFSET = 53500;
+
+    /** Every port the launcher binds for a platform on an external database, before the offset. */
+    static final List<Integer> PLATFORM_PORTS = List.of(8180, 9180, 8761, 9761, 8080, 9080, 8081, 9081, 8082, 9082,
+            8083, 9083, 8084, 9084, 8443, 9443);
+
+    static final Duration FIRST_START = Duration.ofMinutes(10);
+
+    static final Duration RESTART = Duration.ofMinutes(8);
+
+    static final Duration WAIT = Duration.ofSeconds(90);
+
+    static final Duration SCRIPT_TIMEOUT = Duration.ofMinutes(3);
+
+    static final String BUCKET = "edp-backups";
+
+    static final String PREFIX = "restore-test";
+
+    static final String HEARTBEAT = """
+            {"uptimeSeconds":120,"agentVersion":"%s","osVersion":"Debian 12","cpuLoad":12.5,
+             "memory":{"usedBytes":1000,"totalBytes":4000},"systemDisk":{"usedBytes":10,"totalBytes":100},
+             "containerDisk":{"usedBytes":5,"totalBytes":35},"containers":{"running":0,"total":0}}""";
+
+    final Path repositoryRoot = Path.of(System.getProperty("edp.repository.root", "..")).toAbsolutePath().normalize();
+
+    final Path stateDir = repositoryRoot.resolve("system-tests/target/restore-state");
+
+    final String dbPassword = "edp-restore-" + UUID.randomUUID();
+
+    @Test
+    void aDeviceEnrolledBeforeTheBackupPassesE3AndIsSeenByItsOperatorAfterTheDatabaseIsRestored(
+            @TempDir Path agentDir) throws Exception {
+        for (String program : List.of("pg_dump", "pg_restore", "curl")) {
+            assertThat(onPath(program)).as(program + " (Debian: postgresql-client-15, curl; .ci/run installs them)")
+                    .isTrue();
+        }
+        assertThat(PLATFORM_PORTS).as("ports of the restore test's platform (offset " + PORT_OFFSET + ") are free")
+                .allMatch(port -> free(port + PORT_OFFSET));
+        deleteRecursively(stateDir);
+        Files.createDirectories(stateDir);
+
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setServerConfig("fsync", "off").start();
+                S3StandIn s3 = new S3StandIn(BUCKET, 2)) {
+            try (Connection admin = postgres.getPostgresDatabase().getConnection();
+                    Statement sql = admin.createStatement()) {
+                sql.execute("CREATE ROLE edp LOGIN PASSWORD '" + dbPassword + "'");
+                sql.execute("CREATE DATABASE edp OWNER edp");
+            }
+            String jdbcUrl = "jdbc:postgresql://localhost:" + postgres.getPort() + "/edp";
+            assertThat(serverVersion(jdbcUrl)).as("the platform runs on PostgreSQL 15 here").startsWith("15.");
+
+            // 1. The platform on PostgreSQL 15; a customer's operator onboards a device, which heartbeats.
+            String suffix = UUID.randomUUID().toString().substring(0, 8);
+            Onboarded device;
+            String tokenAfterBackup;
+            Users users;
+            try (Launched platform = Launched.start(this, jdbcUrl, FIRST_START)) {
+                users = new Users(platform);
+                String admin = users.platformAdmin();
+                String customerA = users.createCustomer(admin, "restore-a-" + suffix);
+                String customerB = users.createCustomer(admin, "restore-b-" + suffix);
+                users.operatorA = users.createOperator(admin, customerA, "restore-op-a-" + suffix);
+                users.operatorB = users.createOperator(admin, customerB, "restore-op-b-" + suffix);
+                device = onboard(platform, users.login(users.operatorA), agentDir, "press-" + suffix);
+                assertThat(heartbeat(platform, device, "0.1.0-before").statusCode()).isEqualTo(202);
+                String operatorA = users.login(users.operatorA);
+                await("the device ACTIVE and ONLINE for its operator", () -> send("GET",
+                        platform.gatewayUrl() + "/api/devices/v1/devices/" + device.id, null, null, operatorA),
+                        body -> "ACTIVE".equals(JsonPath.read(body, "$.lifecycle"))
+                                && "ONLINE".equals(JsonPath.read(body, "$.connectivity")));
+
+                // 2. The backup, as the CronJob runs it.
+                Result backup = script("pgbackup.sh", postgres.getPort(), s3);
+                assertThat(backup.exitCode()).as(backup.output()).isZero();
+                List<String> dumps = s3.keys().stream().filter(key -> key.startsWith(PREFIX + "/edp-")).toList();
+                assertThat(dumps).singleElement().satisfies(key -> assertThat(
+                        new String(s3.object(key), 0, 5, StandardCharsets.US_ASCII)).isEqualTo("PGDMP"));
+                assertThat(s3.requests()).allSatisfy(request -> assertThat(request).doesNotEndWith(" 403"));
+
+                // Written after the backup: lost with the disaster, absent after the restore.
+                HttpResponse<String> later = expect(send("POST", platform.gatewayUrl() + "/api/onboarding/v1/tokens",
+                        "application/json", "{\"deviceName\":\"after-backup-" + suffix + "\",\"environment\":\"TESTING\"}",
+                        operatorA), 201);
+                tokenAfterBackup = JsonPath.read(later.body(), "$.id");
+            }
+
+            // 3. The disaster: the database is gone. A new, empty one, and the restore into it.
+            try (Connection admin = postgres.getPostgresDatabase().getConnection();
+                    Statement sql = admin.createStatement()) {
+                sql.execute("DROP DATABASE edp WITH (FORCE)");
+                sql.execute("CREATE DATABASE edp OWNER edp");
+            }
+            assertThat(tableCount(jdbcUrl)).as("the new database is empty").isZero();
+            Result restore = script("pgrestore.sh", postgres.getPort(), s3);
+            assertThat(restore.exitCode()).as(restore.output()).isZero();
+            assertThat(restore.output()).contains("restored");
+
+            // 4. The platform on the restored data: the device still passes E3 and its operator sees it.
+            try (Launched platform = Launched.start(this, jdbcUrl, RESTART)) {
+                assertThat(heartbeat(platform, device, "0.1.0-restored").statusCode())
+                        .as("a heartbeat with the certificate issued before the backup").isEqualTo(202);
+
+                String operatorA = users.login(users.operatorA);
+                String deviceJson = await("the restored device for its operator", () -> send("GET",
+                        platform.gatewayUrl() + "/api/devices/v1/devices/" + device.id, null, null, operatorA),
+                        body -> "ACTIVE".equals(JsonPath.read(body, "$.lifecycle")));
+                assertThat(JsonPath.<String>read(deviceJson, "$.certificateSerial")).isEqualTo(device.serial);
+                await("the heartbeat after the restore in the device's status", () -> send("GET",
+                        platform.gatewayUrl() + "/api/monitoring/v1/devices/" + device.id + "/status", null, null,
+                        operatorA), body -> "0.1.0-restored".equals(JsonPath.read(body, "$.agentVersion"))
+                                && "ONLINE".equals(JsonPath.read(body, "$.connectivity")));
+
+                String operatorB = users.login(users.operatorB);
+                assertThat(send("GET", platform.gatewayUrl() + "/api/devices/v1/devices/" + device.id, null, null,
+                        operatorB).statusCode()).as("another customer's device is not there for B").isEqualTo(404);
+                assertThat(send("GET", platform.gatewayUrl() + "/api/onboarding/v1/tokens/" + tokenAfterBackup, null,
+                        null, operatorA).statusCode()).as("created after the backup: not restored").isEqualTo(404);
+            }
+        }
+    }
+
+    /** The device side: the agent library enrolls through E3 and keeps key and certificate in its store. */
+    static Onboarded onboard(Launched platform, String operator, Path agentDir, String name) throws Exception {
+        HttpResponse<String> token = expect(send("POST", platform.gatewayUrl() + "/api/onboarding/v1/tokens",
+                "application/json", "{\"deviceName\":\"" + name + "\",\"environment\":\"TESTING\"}", operator), 201);
+        DeviceStore store = new DeviceStore(agentDir.resolve("device"));
+        try (DeviceAgent agent = DeviceAgent.onboard(URI.create(platform.e3Url()), E3Trust.fromPem(platform.e3TrustFile()),
+                JsonPath.read(token.body(), "$.token"), store, AgentOptions.defaults())) {
+            assertThat(agent.identity().deviceId()).hasToString(JsonPath.read(token.body(), "$.deviceId"));
+            return new Onboarded(agent.identity().deviceId().toString(), agent.identity().serial(), store);
+        }
+    }
+
+    /** One heartbeat over mTLS with the device's stored key and certificate, trusting what it stored. */
+    static HttpResponse<String> heartbeat(Launched platform, Onboarded device, String agentVersion) throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .sslContext(device.store.trust().sslContext(device.store.credentials()))
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        return client.send(HttpRequest.newBuilder(URI.create(platform.e3Url() + "/monitoring/api/v1/heartbeat"))
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofString(HEARTBEAT.formatted(agentVersion))).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A device the agent onboarded. */
+    record Onboarded(String id, String serial, DeviceStore store) {
+    }
+
+    /** The exit code and output (stdout and stderr) of a script. */
+    record Result(int exitCode, String output) {
+    }
+
+    /** Runs deploy/backup/{@code name} with the settings the CronJob and the restore Job get. */
+    Result script(String name, int postgresPort, S3StandIn s3) throws IOException, InterruptedException {
+        Map<String, String> env = new HashMap<>();
+        env.put("PGHOST", "localhost");
+        env.put("PGPORT", Integer.toString(postgresPort));
+        env.put("PGDATABASE", "edp");
+        env.put("PGUSER", "edp");
+        env.put("PGPASSWORD", dbPassword);
+        env.put("S3_ENDPOINT", s3.endpoint());
+        env.put("S3_BUCKET", BUCKET);
+        env.put("S3_REGION", S3StandIn.REGION);
+        env.put("S3_PREFIX", PREFIX);
+        env.put("AWS_ACCESS_KEY_ID", S3StandIn.ACCESS_KEY);
+        env.put("AWS_SECRET_ACCESS_KEY", S3StandIn.SECRET_KEY);
+        env.put("BACKUP_RETENTION_DAYS", "7");
+        Path log = Files.createTempFile("edp-" + name, ".log");
+        try {
+            ProcessBuilder builder = new ProcessBuilder(repositoryRoot.resolve("deploy/backup/" + name).toString())
+                    .directory(repositoryRoot.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().putAll(env);
+            Process process = builder.start();
+            if (!process.waitFor(SCRIPT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+                throw new AssertionError(name + " did not finish within " + SCRIPT_TIMEOUT + ":\n" + Files.readString(log));
+            }
+            return new Result(process.exitValue(), Files.readString(log));
+        }
+        finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    String serverVersion(String jdbcUrl) throws SQLException {
+        try (Connection db = DriverManager.getConnection(jdbcUrl, "edp", dbPassword); Statement sql = db.createStatement();
+                ResultSet rows = sql.executeQuery("SHOW server_version")) {
+            rows.next();
+            return rows.getString(1);
+        }
+    }
+
+    long tableCount(String jdbcUrl) throws SQLException {
+        try (Connection db = DriverManager.getConnection(jdbcUrl, "edp", dbPassword); Statement sql = db.createStatement();
+                ResultSet rows = sql.executeQuery("SELECT count(*) FROM pg_tables WHERE schemaname NOT IN "
+                        + "('pg_catalog', 'information_schema')")) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    static HttpResponse<String> expect(HttpResponse<String> response, int status) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        return response;
+    }
+
+    /** Polls until the answer is 200 and its body matches; fails with the last answer otherwise. */
+    static String await(String what, Callable<HttpResponse<String>> call, Predicate<String> done) throws Exception {
+        Instant deadline = Instant.now().plus(WAIT);
+        HttpResponse<String> last = null;
+        while (Instant.now().isBefore(deadline)) {
+            last = call.call();
+            if (last.statusCode() == 200 && done.test(last.body())) {
+                return last.body();
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("Not within " + WAIT + ": " + what + "; last answer "
+                + (last == null ? "none" : last.statusCode() + " " + last.body()));
+    }
+
+    static boolean onPath(String program) {
+        return Stream.of(System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":"))
+                .anyMatch(dir -> Files.isExecutable(Path.of(dir, program)));
+    }
+
+    /** Free on the wildcard address and on loopback (the launcher binds one or the other). */
+    static boolean free(int port) {
+        for (InetSocketAddress address : List.of(new InetSocketAddress(port),
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.setReuseAddress(false);
+                socket.bind(address);
+            }
+            catch (IOException ex) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        List<Path> paths;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            paths = walk.sorted(Comparator.reverseOrder()).toList();
+        }
+        for (Path path : paths) {
+            Files.deleteIfExists(path);
+        }
+    }
+
+    /**
+     * {@code ./edp up} (the launcher jar) on the given database with this test's port offset and
+     * state directory; closing it stops the launcher (SIGTERM: it stops the services and Keycloak
+     * in order) and makes sure none of its processes outlives it.
+     */
+    static final class Launched implements AutoCloseable {
+
+        private final RestoreFromBackupIntegrationTests test;
+        private final Process launcher;
+        private final Properties secrets = new Properties();
+
+        private Launched(RestoreFromBackupIntegrationTests test, Process launcher) {
+            this.test = test;
+            this.launcher = launcher;
+        }
+
+        static Launched start(RestoreFromBackupIntegrationTests test, String jdbcUrl, Duration timeout)
+                throws IOException, InterruptedException {
+            Path jar = test.repositoryRoot.resolve("launcher/target/launcher.jar");
+            assertThat(jar).as("build the platform first (./edp build)").isRegularFile();
+            Path ready = test.stateDir.resolve("run/ready");
+            Files.deleteIfExists(ready);
+            Path log = test.stateDir.resolve("launcher.log");
+            String java = ProcessHandle.current().info().command().orElse("java");
+            ProcessBuilder builder = new ProcessBuilder(java, "-Xmx128m", "-XX:+UseSerialGC", "-jar", jar.toString(), "up")
+                    .directory(test.repositoryRoot.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            Map<String, String> env = builder.environment();
+            env.put("EDP_STATE_DIR", test.stateDir.toString());
+            env.put("EDP_PORT_OFFSET", Integer.toString(PORT_OFFSET));
+            env.put("EDP_START_TIMEOUT", "300");
+            env.put("EDP_DB_URL", jdbcUrl);
+            env.put("EDP_DB_USER", "edp");
+            env.put("EDP_DB_PASSWORD", test.dbPassword);
+            // A fresh state dir means Keycloak's first build, minutes on a loaded machine; E3 waits for
+            // its first certificate (which needs a Keycloak token) longer than its default 3 minutes.
+            env.put("EDP_E3_TLS_STARTTIMEOUT", "10m");
+            Launched launched = new Launched(test, builder.start());
+            try {
+                Instant deadline = Instant.now().plus(timeout);
+                while (!Files.exists(ready)) {
+                    if (!launched.launcher.isAlive()) {
+                        throw new AssertionError("The platform did not start (launcher exit code "
+                                + launched.launcher.exitValue() + "):\n" + RunningPlatform.tail(log, 60));
+                    }
+                    if (Instant.now().isAfter(deadline)) {
+                        throw new AssertionError("The platform was not ready within " + timeout + ":\n"
+                                + RunningPlatform.tail(log, 60));
+                    }
+                    Thread.sleep(500);
+                }
+                try (Reader reader = Files.newBufferedReader(test.stateDir.resolve("secrets.properties"))) {
+                    launched.secrets.load(reader);
+                }
+                launched.warmUp();
+                return launched;
+            }
+            catch (IOException | InterruptedException | RuntimeException | AssertionError ex) {
+                launched.close();
+                throw ex;
+            }
+        }
+
+        /** The first request to each service fetches keys and runs cold code; one generous round first. */
+        private void warmUp() throws IOException, InterruptedException {
+            String token = OidcTokens.clientCredentials(URI.create(keycloakUrl()), EdpRealm.NAME,
+                    EdpRealm.AUTOMATION_CLIENT_ID, secret("client.edp-automation.secret"));
+            HttpClient http = HttpClient.newHttpClient();
+            for (String service : List.of("masterdata", "onboarding", "devices", "monitoring")) {
+                http.send(HttpRequest.newBuilder(URI.create(gatewayUrl() + "/api/" + service + "/v1/warm-up"))
+                        .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(120)).build(),
+                        HttpResponse.BodyHandlers.discarding());
+            }
+        }
+
+        String gatewayUrl() {
+            return "http://localhost:" + (8080 + PORT_OFFSET);
+        }
+
+        String keycloakUrl() {
+            return "http://localhost:" + (8180 + PORT_OFFSET);
+        }
+
+        String e3Url() {
+            return "https://localhost:" + (8443 + PORT_OFFSET);
+        }
+
+        Path e3TrustFile() {
+            return test.stateDir.resolve("pki/e3-ca-chain.pem");
+        }
+
+        String secret(String key) {
+            return secrets.getProperty(key);
+        }
+
+        @Override
+        public void close() {
+            List<ProcessHandle> processes = new ArrayList<>(launcher.descendants().toList());
+            processes.add(launcher.toHandle());
+            launcher.destroy();
+            try {
+                if (!launcher.waitFor(150, TimeUnit.SECONDS)) {
+                    launcher.descendants().forEach(ProcessHandle::destroyForcibly);
+                    launcher.destroyForcibly();
+                }
+                // Whatever the launcher started must be gone before the database is touched or the test ends.
+                Instant deadline = Instant.now().plusSeconds(60);
+                while (processes.stream().anyMatch(ProcessHandle::isAlive) && Instant.now().isBefore(deadline)) {
+                    Thread.sleep(200);
+                }
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+            processes.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    /**
+     * The people of this test: the first platform admin, and one operator per customer (real
+     * Keycloak users made by masterdata), logged in through a password-grant client that exists only
+     * for tests. They outlive the restart: Keycloak keeps its own data, and the port offset is fixed.
+     */
+    static final class Users {
+
+        private final String keycloakUrl;
+        private final String gatewayUrl;
+        private final String adminPassword;
+        private final String client = "edp-restore-test-" + UUID.randomUUID();
+        private final String clientSecret = UUID.randomUUID().toString();
+        /** username and password */
+        String[] operatorA;
+        String[] operatorB;
+
+        Users(Launched platform) {
+            keycloakUrl = platform.keycloakUrl();
+            gatewayUrl = platform.gatewayUrl();
+            adminPassword = platform.secret("edp.admin.password");
+            try (KeycloakAdmin admin = KeycloakAdmin.connect(URI.create(keycloakUrl), "kcadmin",
+                    platform.secret("keycloak.admin.password"))) {
+                admin.createPasswordGrantClient(EdpRealm.NAME, client, clientSecret);
+            }
+        }
+
+        String login(String[] user) {
+            return OidcTokens.password(URI.create(keycloakUrl), EdpRealm.NAME, client, clientSecret, user[0], user[1]);
+        }
+
+        String platformAdmin() {
+            return login(new String[] { "admin", adminPassword });
+        }
+
+        String createCustomer(String admin, String code) {
+            HttpResponse<String> created = expect(send("POST", gatewayUrl + "/api/masterdata/v1/customers",
+                    "application/json", "{\"name\":\"Customer " + code + "\",\"code\":\"" + code
+                            + "\",\"contactEmail\":\"ops@" + code + ".example\"}", admin), 201);
+            return JsonPath.read(created.body(), "$.id");
+        }
+
+        /** @return username and one-time password of a new operator of the customer */
+        String[] createOperator(String admin, String customerId, String username) {
+            HttpResponse<String> created = expect(send("POST", gatewayUrl + "/api/masterdata/v1/customers/" + customerId
+                    + "/users", "application/json", "{\"username\":\"" + username + "\",\"email\":\"" + username
+                            + "@example.com\",\"firstName\":\"Test\",\"lastName\":\"User\",\"role\":\"operator\"}",
+                    admin), 201);
+            return new String[] { username, JsonPath.read(created.body(), "$.oneTimePassword") };
+        }
+    }
+}
