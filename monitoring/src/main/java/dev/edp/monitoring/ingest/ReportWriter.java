@@ -161,7 +161,7 @@ class ReportWriter {
                 .filter(report -> !decommissioned.contains(report.deviceId())).toList();
         beats.stream().flatMap(device -> device.samples.stream())
                 .map(beat -> Instant.ofEpochMilli(bucket(beat.receivedAt()))).distinct().forEach(partitions::ensureFor);
-        Written written = transactions.execute(status -> {
+        Written written = inTransactionRetryingDeadlocks(status -> {
             Isolated.Outcome<DeviceBeats> heartbeats = new Isolated.Outcome<>(List.of(), List.of());
             int eventCount = 0;
             if (!beats.isEmpty()) {
@@ -192,6 +192,25 @@ class ReportWriter {
                 subject(refused.row().deviceId, refused.row().customerId), refused));
         written.containers().refused().forEach(refused -> rejections.dropped("container_report",
                 subject(refused.row().deviceId(), refused.row().customerId()), refused));
+    }
+
+    /*
+     * PostgreSQL resolves a deadlock (this flush against another replica's flush or the offline sweep,
+     * whose row order it cannot share) by aborting one transaction: that one is simply run again, at
+     * once, instead of failing the flush until the next interval.
+     */
+    private Written inTransactionRetryingDeadlocks(
+            org.springframework.transaction.support.TransactionCallback<Written> work) {
+        for (int attempt = 1;; attempt++) {
+            try {
+                return transactions.execute(work);
+            }
+            catch (org.springframework.dao.PessimisticLockingFailureException ex) {
+                if (attempt == 3) {
+                    throw ex;
+                }
+            }
+        }
     }
 
     /** One device's part of a flush: its status (if it is in this flush) and its history samples. */

@@ -71,12 +71,12 @@ class DeviceReportIntegrationTests {
         UUID bad = UUID.randomUUID();
         UUID good = UUID.randomUUID();
         ServiceSmokeChecks.assertProblem(post(bad, HEARTBEAT, Devices.heartbeat(1, 1).replace("1.4.2", "1.4.2\\u0000")),
-                400, "VALIDATION_FAILED");
+                400, "INVALID_TEXT");
         ServiceSmokeChecks.assertProblem(post(bad, CONTAINERS,
-                "{\"containers\":[{\"name\":\"plc\\u0000\",\"state\":\"ready\"}]}"), 400, "VALIDATION_FAILED");
+                "{\"containers\":[{\"name\":\"plc\\u0000\",\"state\":\"ready\"}]}"), 400, "INVALID_TEXT");
         ServiceSmokeChecks.assertProblem(post(bad, CONTAINERS,
                 "{\"containers\":[{\"name\":\"plc\",\"state\":\"ready\",\"message\":\"a\\u0000\"}]}"), 400,
-                "VALIDATION_FAILED");
+                "INVALID_TEXT");
         assertThat(post(good, HEARTBEAT, Devices.heartbeat(2, 1)).statusCode()).isEqualTo(202);
 
         buffer.flush();
