@@ -44,7 +44,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * the events that snapshot does not include (committed later), and a replay only of events it
  * does include. A stream ends at the latest when its access token expires (a deactivated user gets
  * no new one), and a guard thread ends the streams of customers that were deactivated meanwhile.
- * One user holds at most {@code max-streams-per-user} streams on this replica.
+ * One user holds at most {@code max-streams-per-user} streams on this replica; a further one
+ * replaces the user's oldest.
  */
 @Component
 class LiveEventHub implements InitializingBean, DisposableBean {
@@ -103,7 +104,8 @@ class LiveEventHub implements InitializingBean, DisposableBean {
      * @param scope what it may see
      * @param lastEventId the last event it received, or null for live events only
      * @return the emitter to return from the controller
-     * @throws EdpException 429 {@code TOO_MANY_STREAMS} when the user already holds the most streams allowed
+     * @throws EdpException 429 {@code TOO_MANY_STREAMS} only when the user opens more than the most
+     *         streams allowed at the same instant (otherwise the user's oldest stream is replaced)
      */
     SseEmitter connect(Subscriber subscriber, Visibility scope, Long lastEventId) {
         reserve(subscriber.user());
@@ -144,7 +146,31 @@ class LiveEventHub implements InitializingBean, DisposableBean {
         return lifetime.compareTo(SHORTEST_STREAM) < 0 ? SHORTEST_STREAM : lifetime;
     }
 
+    /*
+     * At the cap the user's oldest stream ends (stream.closed, reason REPLACED) and the new one takes
+     * its place: a stream whose browser tab was reloaded or closed is only noticed at the next
+     * keep-alive, and refusing the new stream instead left a user who reloaded a few times without
+     * live updates (a browser's EventSource does not retry after a 429). The number per user stays
+     * bounded. Only a stream counted but not yet registered (a few microseconds) can make this fail.
+     */
     private void reserve(String user) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            if (tryReserve(user)) {
+                return;
+            }
+            clients.stream().filter(client -> client.subscriber.user().equals(user))
+                    .min(java.util.Comparator.comparingLong(client -> client.openedNanos))
+                    .ifPresent(oldest -> oldest.end("REPLACED"));
+        }
+        long retryAfter = 1;
+        EdpException tooMany = new EdpException(HttpStatus.TOO_MANY_REQUESTS, "TOO_MANY_STREAMS",
+                "Too many streams", "This user is opening more than %d live event streams at once; try again."
+                        .formatted(properties.maxStreamsPerUser()));
+        tooMany.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
+        throw tooMany;
+    }
+
+    private boolean tryReserve(String user) {
         boolean[] refused = { false };
         streamsPerUser.compute(user, (key, open) -> {
             int count = open == null ? 0 : open;
@@ -154,15 +180,7 @@ class LiveEventHub implements InitializingBean, DisposableBean {
             }
             return count + 1;
         });
-        if (refused[0]) {
-            long retryAfter = Math.max(1, (properties.heartbeat().toMillis() + 999) / 1000);
-            EdpException tooMany = new EdpException(HttpStatus.TOO_MANY_REQUESTS, "TOO_MANY_STREAMS",
-                    "Too many streams", "This user already has %d live event streams open, the most allowed; close one "
-                            .formatted(properties.maxStreamsPerUser()) + "(a closed one is noticed within "
-                            + retryAfter + " s) and try again.");
-            tooMany.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
-            throw tooMany;
-        }
+        return !refused[0];
     }
 
     private void release(String user) {
@@ -275,6 +293,8 @@ class LiveEventHub implements InitializingBean, DisposableBean {
         private final long endsAtNanos;
         private final String endsBecause;
         private final AtomicBoolean released = new AtomicBoolean();
+        /** {@link System#nanoTime()} when it was opened: at the cap the oldest is replaced. */
+        private final long openedNanos = System.nanoTime();
         private volatile boolean closed;
         /** Set when the platform ends the stream: sent as a last {@code stream.closed} event. */
         private volatile String endReason;

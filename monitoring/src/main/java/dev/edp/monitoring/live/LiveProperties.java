@@ -15,8 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *        catches up from the table when it reconnects
  * @param connectivityInterval how often each replica turns new {@code connectivity_event} rows into live events
  * @param retentionInterval how often one replica deletes events older than the replay window
- * @param maxStreamsPerUser open streams one user (token subject) may hold on one replica; a further one is refused
- *        with 429 {@code TOO_MANY_STREAMS}
+ * @param maxStreamsPerUser open streams one user (token subject) may hold on one replica; a further one replaces
+ *        the user's oldest (which ends with reason {@code REPLACED})
  * @param customerCheckInterval how often each replica asks whether the customers of its open streams are still
  *        active (through the starter's cached {@code CustomerStatusLookup}) and ends the streams of a deactivated one
  */

@@ -353,7 +353,7 @@ class LiveEventStreamIntegrationTests {
     }
 
     @Test
-    void aUserHoldsAtMostFiveStreamsAndASixthIsRefusedWith429() throws Exception {
+    void aUserHoldsAtMostFiveStreamsAndASixthReplacesTheOldest() throws Exception {
         UUID customer = UUID.randomUUID();
         String token = viewer(customer);
         List<SseClient> open = new ArrayList<>();
@@ -361,34 +361,27 @@ class LiveEventStreamIntegrationTests {
             for (int i = 0; i < 5; i++) {
                 open.add(stream(token, "", Map.of()));
             }
-            HttpResponse<String> refused = ServiceSmokeChecks.send("GET", streamUrl(), null, null, token);
-            assertProblem(refused, 429, "TOO_MANY_STREAMS");
-            assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
-            try (SseClient browser = SseClient.open(streamUrl(), token, Map.of())) {
-                assertThat(browser.response().statusCode()).isEqualTo(429);
+            SseClient oldest = open.getFirst();
+            // A reload: the sixth is served, and the oldest (whose tab may be gone) is told why it ends.
+            SseClient sixth = stream(token, "", Map.of());
+            open.add(sixth);
+            assertThat(sixth.response().statusCode()).isEqualTo(200);
+            List<SseClient.Event> last = oldest.until(event -> "stream.closed".equals(event.event()), WAIT);
+            assertThat(JsonPath.<String>read(last.getLast().data(), "$.reason")).isEqualTo("REPLACED");
+            assertThat(oldest.awaitEnd(WAIT)).as("the server ended the oldest stream").isTrue();
+            // Still five: the others get events, and the next one replaces the next oldest.
+            SseClient secondOldest = open.get(1);
+            open.add(stream(token, "", Map.of()));
+            List<SseClient.Event> next = secondOldest.until(event -> "stream.closed".equals(event.event()), WAIT);
+            assertThat(JsonPath.<String>read(next.getLast().data(), "$.reason")).isEqualTo("REPLACED");
+            for (SseClient survivor : open.subList(2, open.size())) {
+                assertThat(survivor.awaitEnd(Duration.ofMillis(200))).as("a newer stream stays open").isFalse();
             }
             // Another user of the same customer is not affected.
             try (SseClient colleague = stream(TestJwtIssuer.token("colleague-" + customer, customer, "viewer"), "",
                     Map.of())) {
                 assertThat(colleague.nextIncludingComments(WAIT)).isNotNull();
             }
-            // Closing one frees its place once the server notices (at the next keep-alive).
-            open.removeFirst().close();
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            int status;
-            do {
-                Thread.sleep(100);
-                SseClient again = SseClient.open(streamUrl(), token, Map.of());
-                status = again.response().statusCode();
-                if (status == 200) {
-                    open.add(again);
-                }
-                else {
-                    again.close();
-                }
-            }
-            while (status != 200 && System.nanoTime() < deadline);
-            assertThat(status).isEqualTo(200);
         }
         finally {
             open.forEach(SseClient::close);
