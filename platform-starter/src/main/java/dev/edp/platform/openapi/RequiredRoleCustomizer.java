@@ -1,10 +1,11 @@
 package dev.edp.platform.openapi;
 
-import java.lang.reflect.Method;
+import java.lang.reflect.AnnotatedElement;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.edp.platform.security.HasRole;
 import io.swagger.v3.oas.models.Operation;
 import org.springdoc.core.customizers.GlobalOperationCustomizer;
 
@@ -44,16 +45,28 @@ final class RequiredRoleCustomizer implements GlobalOperationCustomizer {
 
     @Override
     public Operation customize(Operation operation, HandlerMethod handler) {
-        PreAuthorize rule = preAuthorize(handler.getMethod(), handler.getBeanType());
-        if (rule != null) {
-            operation.addExtension(EXTENSION, role(rule.value()));
+        String role = rule(handler.getMethod());
+        if (role == null) {
+            role = rule(handler.getBeanType());
+        }
+        if (role != null) {
+            operation.addExtension(EXTENSION, role);
         }
         return operation;
     }
 
-    private static PreAuthorize preAuthorize(Method method, Class<?> type) {
-        PreAuthorize onMethod = AnnotatedElementUtils.findMergedAnnotation(method, PreAuthorize.class);
-        return onMethod != null ? onMethod : AnnotatedElementUtils.findMergedAnnotation(type, PreAuthorize.class);
+    /*
+     * @HasRole is a @PreAuthorize template ("hasRole('{value}')") that Spring Security fills in with
+     * the annotation's value; the merged @PreAuthorize still holds the placeholder, so @HasRole is
+     * read first.
+     */
+    private static String rule(AnnotatedElement element) {
+        HasRole hasRole = AnnotatedElementUtils.findMergedAnnotation(element, HasRole.class);
+        if (hasRole != null) {
+            return hasRole.value();
+        }
+        PreAuthorize preAuthorize = AnnotatedElementUtils.findMergedAnnotation(element, PreAuthorize.class);
+        return preAuthorize == null ? null : role(preAuthorize.value());
     }
 
     /**

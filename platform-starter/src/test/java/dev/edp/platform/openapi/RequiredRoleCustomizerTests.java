@@ -8,6 +8,9 @@ import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.Paths;
 import org.junit.jupiter.api.Test;
 
+import dev.edp.platform.security.EdpRoles;
+import dev.edp.platform.security.HasRole;
+
 import org.springframework.mock.env.MockEnvironment;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.method.HandlerMethod;
@@ -50,12 +53,29 @@ class RequiredRoleCustomizerTests {
         }
     }
 
+    @HasRole(EdpRoles.OPERATOR)
+    static class Operators {
+
+        void inherited() {
+        }
+
+        @HasRole(EdpRoles.PLATFORM_ADMIN)
+        void overridden() {
+        }
+    }
+
     private final RequiredRoleCustomizer customizer = new RequiredRoleCustomizer();
 
     @Test
     void theMethodsRuleWinsOverItsClassAndTheClassRuleCoversTheRest() throws Exception {
         assertThat(roleOf(AdminsOnly.class, "inherited")).isEqualTo("customer-admin");
         assertThat(roleOf(AdminsOnly.class, "overridden")).isEqualTo("viewer");
+    }
+
+    @Test
+    void hasRoleIsReadWithItsValueNotAsItsPreAuthorizeTemplate() throws Exception {
+        assertThat(roleOf(Operators.class, "inherited")).isEqualTo("operator");
+        assertThat(roleOf(Operators.class, "overridden")).isEqualTo("platform-admin");
     }
 
     @Test
