@@ -25,7 +25,8 @@ import org.springframework.http.ProblemDetail;
  * connection and timeout exceptions (Hikari's "connection is not available" is an
  * {@link SQLTransientConnectionException}); and SQLStates of class 08 (connection), 53
  * (insufficient resources), 57P0x (shutdown, crash recovery), 57014 (statement timeout), 55P03
- * (lock timeout) and 40001/40P01 (serialization failure, deadlock). Spring's types are matched by
+ * (lock timeout) and 40001/40P01 (serialization failure, deadlock); a failed JDBC commit or rollback
+ * ({@code TransactionSystemException}). Spring's types are matched by
  * name, so services without spring-jdbc (E3, the registry) can use this too.
  */
 public final class DatabaseFailures {
@@ -44,6 +45,8 @@ public final class DatabaseFailures {
             "org.springframework.dao.RecoverableDataAccessException",
             "org.springframework.transaction.CannotCreateTransactionException");
 
+    private static final String TRANSACTION_SYSTEM_EXCEPTION = "org.springframework.transaction.TransactionSystemException";
+
     private DatabaseFailures() {
     }
 
@@ -54,7 +57,7 @@ public final class DatabaseFailures {
     public static boolean isUnavailable(Throwable failure) {
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Throwable cause = failure; cause != null && seen.add(cause); cause = cause.getCause()) {
-            if (isSpringUnavailable(cause.getClass())) {
+            if (isSpringUnavailable(cause.getClass()) || isFailedCompletion(cause, seen)) {
                 return true;
             }
             if (cause instanceof SQLException sql) {
@@ -80,6 +83,28 @@ public final class DatabaseFailures {
         }
         return state.startsWith("08") || state.startsWith("53") || state.startsWith("57P0") || state.equals("57014")
                 || state.equals("55P03") || state.equals("40001") || state.equals("40P01");
+    }
+
+    /*
+     * A JDBC commit or rollback that failed (Spring's TransactionSystemException with an SQLException
+     * cause, e.g. Hikari's "Connection is closed" after the connection was lost mid-transaction) is a
+     * connection fault; the statement's own failure is then only its application exception, outside
+     * the cause chain, so that is checked too.
+     */
+    private static boolean isFailedCompletion(Throwable failure, Set<Throwable> seen) {
+        if (!TRANSACTION_SYSTEM_EXCEPTION.equals(failure.getClass().getName())) {
+            return false;
+        }
+        if (failure.getCause() instanceof SQLException) {
+            return true;
+        }
+        try {
+            Object application = failure.getClass().getMethod("getApplicationException").invoke(failure);
+            return application instanceof Throwable original && !seen.contains(original) && isUnavailable(original);
+        }
+        catch (ReflectiveOperationException ex) {
+            return false;
+        }
     }
 
     private static boolean isSpringUnavailable(Class<?> type) {
