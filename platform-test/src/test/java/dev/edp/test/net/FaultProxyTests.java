@@ -3,7 +3,6 @@ package dev.edp.test.net;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -90,7 +89,16 @@ class FaultProxyTests {
             broken = true;
         }
         assertThat(broken).as("the open connection is gone").isTrue();
-        assertThatThrownBy(this::connect).isInstanceOf(ConnectException.class);
+        // Refused, or (should another program have taken the freed port meanwhile, which CI saw once)
+        // at least not through to the backend.
+        boolean reachedBackend;
+        try (Socket late = connect()) {
+            reachedBackend = roundTrip(late, "c").equals("c");
+        }
+        catch (IOException ex) {
+            reachedBackend = false;
+        }
+        assertThat(reachedBackend).as("a new connection while cut reaches the backend").isFalse();
 
         proxy.restore();
         try (Socket again = connect()) {
