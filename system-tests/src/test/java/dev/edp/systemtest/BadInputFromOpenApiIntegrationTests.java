@@ -32,6 +32,7 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
@@ -50,6 +51,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * handshakes and oversized headers at E3.
  */
 @ExtendWith(RunningPlatform.class)
+// Not in the default build yet: its first runs found cases still to fix (docs/resilience.md,
+// "Generated suites: state"), and its failed enrollments trip E3's per-address enrollment throttle for
+// the system tests after it. Run: -Dedp.systemtest.excludedGroups=none (see docs/resilience.md).
+@Tag("generated-suites")
 class BadInputFromOpenApiIntegrationTests {
 
     static RunningPlatform platform;
