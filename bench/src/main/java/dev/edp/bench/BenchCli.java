@@ -153,8 +153,12 @@ public final class BenchCli implements Callable<Integer> {
             AtomicLongArray accepted = new AtomicLongArray(fleetDevices.size());
             AtomicLongArray sequence = new AtomicLongArray(fleetDevices.size());
             Stats.Result heartbeats = phase(atE3.keepAlive("E3 → monitoring heartbeat", toE3,
-                    i -> heartbeat(i, sequence, accepted), 202, inFlight, warmUp, duration));
-            Verified verified = verifyHeartbeats(fleet, fleetDevices, sequence);
+                    i -> heartbeat(i, sequence), (device, status) -> {
+                        if (status == 202) {
+                            accepted.set(device, sequence.get(device));
+                        }
+                    }, 202, inFlight, warmUp, duration));
+            Verified verified = verifyHeartbeats(fleet, fleetDevices, accepted);
             report.keepAlive(nginxNoop, e3Noop, heartbeats, verified.text());
             check(problems, verified.ok(), verified.text());
 
@@ -203,7 +207,7 @@ public final class BenchCli implements Callable<Integer> {
     }
 
     /** A heartbeat whose uptime is the device's own sequence number, so the stored row tells which one arrived last. */
-    private static HttpRequestSpec heartbeat(int device, AtomicLongArray sequence, AtomicLongArray accepted) {
+    private static HttpRequestSpec heartbeat(int device, AtomicLongArray sequence) {
         long uptime = sequence.incrementAndGet(device);
         String json = String.format(Locale.ROOT, "{\"uptimeSeconds\":%d,\"agentVersion\":\"bench-1\",\"osVersion\":\"bench\","
                 + "\"cpuLoad\":12.5,\"memory\":{\"usedBytes\":1073741824,\"totalBytes\":4294967296},"
@@ -219,9 +223,10 @@ public final class BenchCli implements Callable<Integer> {
 
     /**
      * Every heartbeat a device sends carries its next sequence number as uptime, one request at a time
-     * per device; after monitoring's flush, each device's stored uptime must be the last number it sent.
+     * per device; after monitoring's flush, each device's stored uptime must be the last number that was
+     * accepted (202; one refused with 429 or 503 was never taken).
      */
-    private static Verified verifyHeartbeats(Fleet fleet, List<Device> devices, AtomicLongArray sequence)
+    private static Verified verifyHeartbeats(Fleet fleet, List<Device> devices, AtomicLongArray accepted)
             throws Exception {
         List<UUID> ids = devices.stream().map(Device::id).toList();
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
@@ -241,7 +246,7 @@ public final class BenchCli implements Callable<Integer> {
                     }
                 }
                 for (int i = 0; i < ids.size(); i++) {
-                    long last = sequence.get(i);
+                    long last = accepted.get(i);
                     if (last > 0) {
                         sent++;
                         if (stored.getOrDefault(ids.get(i), -1L) == last) {

@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 import io.netty.handler.ssl.SslContext;
@@ -49,6 +50,18 @@ final class LoadGenerator {
      */
     Stats.Result keepAlive(String name, List<SslContext> contexts, Function<Integer, HttpRequestSpec> request,
             int expected, int inFlight, Duration warmUp, Duration measure) throws InterruptedException {
+        return keepAlive(name, contexts, request, (device, status) -> {
+        }, expected, inFlight, warmUp, measure);
+    }
+
+    /**
+     * As {@link #keepAlive(String, List, Function, int, int, Duration, Duration)}, telling
+     * {@code answered} each response's status with the device (index into {@code contexts}) that sent
+     * it; a device has one request in flight at a time, so the answer is to its latest request.
+     */
+    Stats.Result keepAlive(String name, List<SslContext> contexts, Function<Integer, HttpRequestSpec> request,
+            BiConsumer<Integer, Integer> answered, int expected, int inFlight, Duration warmUp, Duration measure)
+            throws InterruptedException {
         ConcurrentLinkedQueue<Lane> idle = new ConcurrentLinkedQueue<>();
         List<Lane> lanes = open(contexts);
         idle.addAll(lanes);
@@ -56,7 +69,7 @@ final class LoadGenerator {
         Window window = new Window(warmUp, measure);
         CountDownLatch done = new CountDownLatch(inFlight);
         for (int i = 0; i < inFlight; i++) {
-            next(idle, request, expected, window, stats, done);
+            next(idle, request, answered, window, stats, done);
         }
         window.awaitMeasureStart(stats);
         done.await();
@@ -105,8 +118,8 @@ final class LoadGenerator {
                 });
     }
 
-    private void next(ConcurrentLinkedQueue<Lane> idle, Function<Integer, HttpRequestSpec> request, int expected,
-            Window window, Stats stats, CountDownLatch done) {
+    private void next(ConcurrentLinkedQueue<Lane> idle, Function<Integer, HttpRequestSpec> request,
+            BiConsumer<Integer, Integer> answered, Window window, Stats stats, CountDownLatch done) {
         if (window.over()) {
             done.countDown();
             return;
@@ -124,11 +137,14 @@ final class LoadGenerator {
             return open.send(request.apply(lane.index), REQUEST_TIMEOUT);
         }).whenComplete((response, failure) -> {
             window.record(stats, start, response != null ? Integer.toString(response.status()) : kind(failure));
+            if (response != null) {
+                answered.accept(lane.index, response.status());
+            }
             if (failure != null && lane.connection != null) {
                 lane.connection.close();
             }
             idle.add(lane);
-            next(idle, request, expected, window, stats, done);
+            next(idle, request, answered, window, stats, done);
         });
     }
 

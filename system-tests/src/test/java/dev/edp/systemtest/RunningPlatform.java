@@ -121,11 +121,6 @@ public final class RunningPlatform implements BeforeAllCallback, ParameterResolv
             env.put("EDP_MONITORING_OFFLINEAFTER", "10s");
             // E3's benchmark route (absent in production) for the benchmark's smoke test.
             env.put("EDP_E3_BENCHMARK_NOOP_URL", "http://127.0.0.1:" + benchmarkNoopPort());
-            // The benchmark's smoke run drives 20 devices as fast as the path allows; E3's per-device token
-            // bucket (50, 10/s) would refuse most heartbeats (429), and a refused last heartbeat fails its check
-            // that every device's last heartbeat is stored. No other system test relies on that limit.
-            env.put("EDP_E3_RATELIMIT_CAPACITY", "1000000");
-            env.put("EDP_E3_RATELIMIT_REFILLPERSECOND", "1000000");
             launcher = builder.start();
             Path ready = stateDir.resolve("run/ready");
             Instant deadline = Instant.now().plus(START_TIMEOUT);
