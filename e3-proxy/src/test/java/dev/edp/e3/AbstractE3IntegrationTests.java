@@ -30,10 +30,7 @@ abstract class AbstractE3IntegrationTests {
 
     @DynamicPropertySource
     static void e3(DynamicPropertyRegistry registry) {
-        registry.add("spring.cloud.discovery.client.simple.instances.onboarding[0].uri", onboarding::url);
-        registry.add("spring.cloud.discovery.client.simple.instances.monitoring[0].uri", monitoring::url);
-        registry.add("spring.cloud.discovery.client.simple.instances.device-management[0].uri", devices::url);
-        E3IntegrationTestSupport.properties().forEach((key, value) -> registry.add(key, () -> value));
+        E3IntegrationTestSupport.register(registry, onboarding, monitoring, devices);
     }
 
     @Value("${local.server.port}")

@@ -25,8 +25,11 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
 
+import dev.edp.test.http.StubBackend;
 import dev.edp.test.pki.TestPki;
 import dev.edp.test.pki.TestPki.Credential;
+
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 /** The test PKI and files E3's integration tests share: trust anchors and CRL as files, a server certificate. */
 final class E3IntegrationTestSupport {
@@ -50,6 +53,18 @@ final class E3IntegrationTestSupport {
     }
 
     private E3IntegrationTestSupport() {
+    }
+
+    /**
+     * Routes E3's three backends to the stand-ins and points it at the test PKI's files: what most E3
+     * integration tests register in their {@code @DynamicPropertySource}.
+     */
+    static void register(DynamicPropertyRegistry registry, StubBackend onboarding, StubBackend monitoring,
+            StubBackend devices) {
+        registry.add("spring.cloud.discovery.client.simple.instances.onboarding[0].uri", onboarding::url);
+        registry.add("spring.cloud.discovery.client.simple.instances.monitoring[0].uri", monitoring::url);
+        registry.add("spring.cloud.discovery.client.simple.instances.device-management[0].uri", devices::url);
+        properties().forEach((key, value) -> registry.add(key, () -> value));
     }
 
     /** Properties that point E3 at the files. */
