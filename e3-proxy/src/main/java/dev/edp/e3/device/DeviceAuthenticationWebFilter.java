@@ -17,6 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.edp.e3.trust.DeviceTrust;
 import dev.edp.e3.trust.DeviceTrust.Outcome;
 import dev.edp.e3.trust.DeviceTrust.Verification;
+import dev.edp.platform.input.SizeLimitedServerRequest;
 import dev.edp.platform.problem.EdpException;
 
 import org.springframework.core.Ordered;
@@ -90,7 +91,7 @@ public final class DeviceAuthenticationWebFilter implements WebFilter, Ordered {
             return refuse(exchange, HttpStatus.CONTENT_TOO_LARGE, "REQUEST_TOO_LARGE", "Request too large",
                     "The request body is larger than " + maxRequestBytes + " bytes.", null);
         }
-        request = new SizeLimitedRequest(request, maxRequestBytes);
+        request = SizeLimitedServerRequest.limit(request, maxRequestBytes);
         String path = request.getPath().pathWithinApplication().value();
         boolean open = publicPaths.stream().anyMatch(pattern -> matcher.match(pattern, path));
         X509Certificate[] presented = peerCertificates(request.getSslInfo());
@@ -164,29 +165,5 @@ public final class DeviceAuthenticationWebFilter implements WebFilter, Ordered {
         response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         byte[] bytes = JSON.writeValueAsString(body).getBytes(StandardCharsets.UTF_8);
         return response.writeWith(Mono.just(response.bufferFactory().wrap(bytes)));
-    }
-
-    /** Counts the body as it streams and fails once it passes the limit (bodies without Content-Length). */
-    private static final class SizeLimitedRequest extends ServerHttpRequestDecorator {
-
-        private final long limit;
-
-        SizeLimitedRequest(ServerHttpRequest delegate, long limit) {
-            super(delegate);
-            this.limit = limit;
-        }
-
-        @Override
-        public Flux<DataBuffer> getBody() {
-            AtomicLong seen = new AtomicLong();
-            return super.getBody().map(buffer -> {
-                if (seen.addAndGet(buffer.readableByteCount()) > limit) {
-                    DataBufferUtils.release(buffer);
-                    throw new EdpException(HttpStatus.CONTENT_TOO_LARGE, "REQUEST_TOO_LARGE", "Request too large",
-                            "The request body is larger than " + limit + " bytes.");
-                }
-                return buffer;
-            });
-        }
     }
 }

@@ -59,29 +59,6 @@ public final class ReactiveRequestInputFilter implements WebFilter, Ordered {
         catch (EdpException refused) {
             return Mono.error(refused);
         }
-        return chain.filter(exchange.mutate().request(new SizeLimitedRequest(request, maxRequestBytes)).build());
-    }
-
-    /** Counts the body as it streams and fails once it passes the limit. */
-    private static final class SizeLimitedRequest extends ServerHttpRequestDecorator {
-
-        private final long limit;
-
-        SizeLimitedRequest(ServerHttpRequest delegate, long limit) {
-            super(delegate);
-            this.limit = limit;
-        }
-
-        @Override
-        public Flux<DataBuffer> getBody() {
-            AtomicLong seen = new AtomicLong();
-            return super.getBody().map(buffer -> {
-                if (seen.addAndGet(buffer.readableByteCount()) > limit) {
-                    DataBufferUtils.release(buffer);
-                    throw RequestTexts.tooLarge(limit);
-                }
-                return buffer;
-            });
-        }
+        return chain.filter(exchange.mutate().request(SizeLimitedServerRequest.limit(request, maxRequestBytes)).build());
     }
 }
