@@ -9,17 +9,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.ReentrantLock;
 
 import javax.crypto.Mac;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -32,30 +28,18 @@ import dev.edp.platform.client.ServiceTokenSource;
  * token), kept for {@code maxAge}, and fetched again <em>at once</em> when a proof names a key id the
  * cached set lacks (a rotation, an E3 restart).
  * <p>
- * Like the JWKS ({@link DeviceJwkSource}): at most one fetch per {@code minRefetchInterval} whatever
- * the reason, so made-up key ids cannot make every request a call to E3; a failed fetch keeps the
- * keys fetched before; while one request refreshes an old set the others use it.
+ * Kept and fetched again on an unknown key id as {@link RefetchedKeys} describes.
  */
 final class DeviceProofKeySource {
 
-    private static final Logger log = LoggerFactory.getLogger(DeviceProofKeySource.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int MAX_BYTES = 64 * 1024;
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
     private final URI uri;
     private final ServiceTokenSource tokens;
-    private final Duration minRefetchInterval;
-    private final Duration maxAge;
-    private final Clock clock;
-    private final ReentrantLock lock = new ReentrantLock();
-
-    /** The keys (as ready MACs) and when they were fetched, replaced as one. */
-    private record Fetched(Map<String, Mac> keys, Instant at) {
-    }
-
-    private volatile Fetched cached;
-    private Instant lastAttempt;
+    private final RefetchedKeys<Map<String, Mac>> keys;
+    /** Only used by fetches, which {@link RefetchedKeys} makes one at a time. */
     private HttpClient http;
 
     DeviceProofKeySource(URI keysUri, String audience, ServiceTokenSource tokens, Duration minRefetchInterval,
@@ -63,9 +47,8 @@ final class DeviceProofKeySource {
         String separator = keysUri.getRawQuery() == null ? "?" : "&";
         this.uri = URI.create(keysUri + separator + "audience=" + URLEncoder.encode(audience, StandardCharsets.UTF_8));
         this.tokens = tokens;
-        this.minRefetchInterval = minRefetchInterval;
-        this.maxAge = maxAge;
-        this.clock = clock;
+        this.keys = new RefetchedKeys<>("this service's device proof keys from " + uri, this::fetch,
+                minRefetchInterval, maxAge, clock);
     }
 
     /**
@@ -75,51 +58,21 @@ final class DeviceProofKeySource {
      *         and it was not known before)
      */
     Mac key(String kid) {
-        Fetched seen = cached;
-        Mac known = seen == null ? null : seen.keys().get(kid);
-        if (known != null && clock.instant().isBefore(seen.at().plus(maxAge))) {
-            return known;
-        }
-        if (known != null) {
-            if (!lock.tryLock()) {
-                return known;
-            }
-        }
-        else {
-            lock.lock();
-        }
+        Map<String, Mac> set;
         try {
-            Fetched current = cached;
-            if (current != null && current != seen && current.keys().containsKey(kid)) {
-                return current.keys().get(kid);
-            }
-            Instant now = clock.instant();
-            if (lastAttempt == null || !now.isBefore(lastAttempt.plus(minRefetchInterval))) {
-                lastAttempt = now;
-                try {
-                    current = new Fetched(fetch(), now);
-                    cached = current;
-                }
-                catch (IOException | RuntimeException ex) {
-                    log.warn("Cannot fetch this service's device proof keys from {}{}: {}", uri,
-                            current == null ? "" : ", keeping the keys fetched before", ex.getMessage());
-                }
-                catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            Mac key = current == null ? null : current.keys().get(kid);
-            if (key == null) {
-                throw new DeviceAssertionException("unknown device proof key " + kid);
-            }
-            return key;
+            set = keys.keys(candidate -> candidate.containsKey(kid));
         }
-        finally {
-            lock.unlock();
+        catch (RefetchedKeys.Unavailable ex) {
+            throw new DeviceAssertionException("unknown device proof key " + kid + " (" + ex.getMessage() + ")");
         }
+        Mac key = set == null ? null : set.get(kid);
+        if (key == null) {
+            throw new DeviceAssertionException("unknown device proof key " + kid);
+        }
+        return key;
     }
 
-    /** Called under the lock. */
+    /** One at a time (see {@link RefetchedKeys}). */
     private Map<String, Mac> fetch() throws IOException, InterruptedException {
         if (http == null) {
             http = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
