@@ -94,7 +94,7 @@ class RenewalController {
             + "CSR_SIGNATURE_INVALID, CSR_KEY_NOT_ALLOWED, CSR_SIGNATURE_ALGORITHM_NOT_ALLOWED, CSR_TOO_LARGE")
     @ApiResponse(responseCode = "403", description = "CERTIFICATE_UNKNOWN, CERTIFICATE_REVOKED, CERTIFICATE_EXPIRED, "
             + "DEVICE_REVOKED: the presented certificate cannot be renewed")
-    @ApiResponse(responseCode = "413", description = "PAYLOAD_TOO_LARGE: more than 32 KiB")
+    @ApiResponse(responseCode = "413", description = "REQUEST_TOO_LARGE: more than 32 KiB")
     @ApiResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE")
     @ApiResponse(responseCode = "429", description = "TOO_MANY_FAILED_RENEWALS (Retry-After)")
     @ApiResponse(responseCode = "503", description = "CA_UNAVAILABLE: nothing was issued")
@@ -131,7 +131,7 @@ class RenewalController {
             + "CSR_SIGNATURE_INVALID, CSR_KEY_NOT_ALLOWED, CSR_SIGNATURE_ALGORITHM_NOT_ALLOWED, CSR_TOO_LARGE")
     @ApiResponse(responseCode = "403", description = "CERTIFICATE_UNKNOWN, CERTIFICATE_REVOKED, CERTIFICATE_EXPIRED, "
             + "DEVICE_REVOKED: the presented certificate cannot be renewed")
-    @ApiResponse(responseCode = "413", description = "PAYLOAD_TOO_LARGE: more than 32 KiB")
+    @ApiResponse(responseCode = "413", description = "REQUEST_TOO_LARGE: more than 32 KiB")
     @ApiResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE")
     @ApiResponse(responseCode = "429", description = "TOO_MANY_FAILED_RENEWALS (Retry-After)")
     @ApiResponse(responseCode = "503", description = "CA_UNAVAILABLE: nothing was issued")

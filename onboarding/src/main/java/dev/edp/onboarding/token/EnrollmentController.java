@@ -89,7 +89,7 @@ class EnrollmentController {
     @ApiResponse(responseCode = "401", description = "TOKEN_UNKNOWN")
     @ApiResponse(responseCode = "409", description = "TOKEN_USED (also a retry with another key)")
     @ApiResponse(responseCode = "410", description = "TOKEN_EXPIRED, TOKEN_REVOKED")
-    @ApiResponse(responseCode = "413", description = "PAYLOAD_TOO_LARGE: more than 32 KiB")
+    @ApiResponse(responseCode = "413", description = "REQUEST_TOO_LARGE: more than 32 KiB")
     @ApiResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: not application/json")
     @ApiResponse(responseCode = "429", description = "TOO_MANY_FAILED_ENROLLMENTS (Retry-After)")
     @ApiResponse(responseCode = "503", description = "CA_UNAVAILABLE: nothing was issued")

@@ -71,7 +71,7 @@ class EstController {
     @ApiResponse(responseCode = "401", description = "TOKEN_UNKNOWN, with WWW-Authenticate: Basic")
     @ApiResponse(responseCode = "409", description = "TOKEN_USED")
     @ApiResponse(responseCode = "410", description = "TOKEN_EXPIRED, TOKEN_REVOKED")
-    @ApiResponse(responseCode = "413", description = "PAYLOAD_TOO_LARGE: more than 32 KiB")
+    @ApiResponse(responseCode = "413", description = "REQUEST_TOO_LARGE: more than 32 KiB")
     @ApiResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: not application/pkcs10")
     @ApiResponse(responseCode = "429", description = "TOO_MANY_FAILED_ENROLLMENTS (Retry-After)")
     @ApiResponse(responseCode = "503", description = "CA_UNAVAILABLE: nothing was issued")
