@@ -74,6 +74,19 @@ class GatewayRequestInputIntegrationTests {
     }
 
     @Test
+    void overLongCursorsAndRequestTargetsAreProblemsFromTheGatewayNotBareAnswersFromNetty() {
+        // 5,000 characters are past Netty's default request line (4 KB), which answered a bare 414 without a body.
+        HttpResponse<String> cursor = ServiceSmokeChecks.send("GET",
+                url("/api/masterdata/v1/long-query?cursor=" + "A".repeat(5_000)), null, null, TOKEN);
+        assertProblem(cursor, 400, "PARAMETER_TOO_LONG");
+        assertThat(JsonPath.<String>read(cursor.body(), "$.field")).isEqualTo("cursor");
+        HttpResponse<String> target = ServiceSmokeChecks.send("GET",
+                url("/api/masterdata/v1/long-query?" + "a=1&".repeat(5_000)), null, null, TOKEN);
+        assertProblem(target, 414, "URI_TOO_LONG");
+        assertThat(masterdata.calls("/api/masterdata/v1/long-query")).isZero();
+    }
+
+    @Test
     void aPathThatCannotBeStoredIsRefusedBeforeRouting() {
         assertProblem(ServiceSmokeChecks.send("GET", url("/api/masterdata/v1/machines/a%00b"), null, null, TOKEN), 400,
                 "INVALID_TEXT");

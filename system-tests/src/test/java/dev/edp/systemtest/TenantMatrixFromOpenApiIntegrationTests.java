@@ -76,12 +76,14 @@ class TenantMatrixFromOpenApiIntegrationTests {
         b = new Tenant(users.createCustomer(admin, "mb-" + suffix), new LinkedHashMap<>());
         for (Tenant tenant : List.of(a, b)) {
             String name = tenant == a ? "A" : "B";
-            String cadmin = users.createUserAndLogIn(admin, tenant.customerId(), "m-ca-" + name + suffix, "customer-admin");
+            // User names are lower case ([a-z0-9][a-z0-9._@-]{2,63}).
+            String login = name.toLowerCase(java.util.Locale.ROOT) + suffix;
+            String cadmin = users.createUserAndLogIn(admin, tenant.customerId(), "m-ca-" + login, "customer-admin");
             callers.add(new Caller("customer-admin of " + name, "customer-admin", tenant, cadmin));
             callers.add(new Caller("operator of " + name, "operator", tenant, users.createUserAndLogIn(cadmin,
-                    tenant.customerId(), "m-op-" + name + suffix, "operator")));
+                    tenant.customerId(), "m-op-" + login, "operator")));
             callers.add(new Caller("viewer of " + name, "viewer", tenant, users.createUserAndLogIn(cadmin,
-                    tenant.customerId(), "m-vw-" + name + suffix, "viewer")));
+                    tenant.customerId(), "m-vw-" + login, "viewer")));
         }
         // The service account is an operator of its own customer (EdpRealm.AUTOMATION_CUSTOMER_ID):
         // customers A and B are both "another customer" to it.

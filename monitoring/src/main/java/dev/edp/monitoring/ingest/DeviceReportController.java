@@ -51,14 +51,12 @@ class DeviceReportController {
     }
 
     @PostMapping("/monitoring/container")
-    @Operation(summary = "What runs on the device; a list replaces the previous report, {} (E3's health check) "
-            + "changes nothing")
+    @Operation(summary = "What runs on the device; a list replaces the previous report, {} changes nothing")
     @ApiResponse(responseCode = "202", description = "Accepted")
     @ApiResponse(responseCode = "400", description = "VALIDATION_FAILED (unknown state, duplicate names, more than 200 "
-            + "containers, text with NUL), MALFORMED_REQUEST_BODY; nothing is kept")
-    ResponseEntity<Void> containers(DevicePrincipal device,
-            @Valid @RequestBody(required = false) ContainerReportRequest report) {
-        if (report != null && report.containers() != null) {
+            + "containers, text with NUL), MALFORMED_REQUEST_BODY (also no body at all); nothing is kept")
+    ResponseEntity<Void> containers(DevicePrincipal device, @Valid @RequestBody ContainerReportRequest report) {
+        if (report.containers() != null) {
             try {
                 buffer.containers(device, report.containers());
             }

@@ -129,8 +129,9 @@ class DeviceReportIntegrationTests {
     }
 
     @Test
-    void emptyContainerReportIsAcceptedAsE3sHealthCheck() {
+    void anEmptyObjectChangesNothingButNoBodyAtAllIsMalformed() {
         assertThat(post(UUID.randomUUID(), CONTAINERS, "{}").statusCode()).isEqualTo(202);
+        ServiceSmokeChecks.assertProblem(post(UUID.randomUUID(), CONTAINERS, ""), 400, "MALFORMED_REQUEST_BODY");
     }
 
     @Test

@@ -47,6 +47,9 @@ public class EdpDefaultsEnvironmentPostProcessor implements EnvironmentPostProce
         }
         defaults.put("server.shutdown", "graceful");
         defaults.put("server.error.whitelabel.enabled", "false");
+        // Netty answers a longer request line with a bare 414 before any filter runs; 64 KB lets the
+        // input filter refuse over-long targets (edp.web.max-uri-length, 8 KB) with a problem instead.
+        defaults.put("server.netty.max-initial-line-length", "64KB");
         // Never take the client address from X-Forwarded-For/Forwarded (Boot would on Kubernetes):
         // callers could set it. Behind E3 the address comes from E3's signed assertion (CallerAddress).
         defaults.put("server.forward-headers-strategy", "none");

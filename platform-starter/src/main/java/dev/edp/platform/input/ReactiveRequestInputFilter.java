@@ -19,7 +19,9 @@ import org.springframework.web.server.WebFilterChain;
 /**
  * The reactive gateways' door for what a caller sends, before Spring Security and routing: the
  * path, the query parameters and the header values must be storable text (400
- * {@code INVALID_TEXT}), and a body larger than {@code edp.web.max-request-size} is 413
+ * {@code INVALID_TEXT}), the request target at most {@code edp.web.max-uri-length} long (414
+ * {@code URI_TOO_LONG}) and each query value at most {@code edp.web.max-parameter-length} (400
+ * {@code PARAMETER_TOO_LONG}, as the services behind would answer), and a body larger than {@code edp.web.max-request-size} is 413
  * {@code REQUEST_TOO_LARGE}, by its {@code Content-Length} up front or, for a body sent without
  * one, as soon as the bytes streamed on pass the limit. Bodies are not buffered here: they stream
  * to the service behind, which checks their text itself ({@link RequestInputFilter}).
@@ -34,9 +36,15 @@ public final class ReactiveRequestInputFilter implements WebFilter, Ordered {
 
     private final long maxRequestBytes;
 
+    private final int maxParameterLength;
+
+    private final int maxUriLength;
+
     /** @param properties the limits */
     public ReactiveRequestInputFilter(WebInputProperties properties) {
         this.maxRequestBytes = properties.maxRequestSize().toBytes();
+        this.maxParameterLength = properties.maxParameterLength();
+        this.maxUriLength = properties.maxUriLength();
     }
 
     @Override
@@ -48,8 +56,11 @@ public final class ReactiveRequestInputFilter implements WebFilter, Ordered {
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         ServerHttpRequest request = exchange.getRequest();
         try {
-            RequestTexts.checkPath(request.getURI().getRawPath());
-            RequestTexts.checkQuery(request.getURI().getRawQuery(), Integer.MAX_VALUE);
+            String rawPath = request.getURI().getRawPath();
+            String rawQuery = request.getURI().getRawQuery();
+            RequestTexts.checkTargetLength(rawPath, rawQuery, maxUriLength);
+            RequestTexts.checkPath(rawPath);
+            RequestTexts.checkQuery(rawQuery, maxParameterLength);
             request.getHeaders().forEach((name, values) -> values.forEach(value -> RequestTexts.checkHeader(name,
                     value)));
             if (request.getHeaders().getContentLength() > maxRequestBytes) {

@@ -15,6 +15,20 @@ final class RequestTexts {
     }
 
     /**
+     * @param rawPath the request path as sent, percent-encoded, or null
+     * @param rawQuery the query string as sent, or null
+     * @param maxLength the longest request target accepted, in characters
+     * @throws EdpException 414 {@code URI_TOO_LONG}
+     */
+    static void checkTargetLength(String rawPath, String rawQuery, int maxLength) {
+        long length = (rawPath == null ? 0 : rawPath.length()) + (rawQuery == null ? 0 : rawQuery.length() + 1L);
+        if (length > maxLength) {
+            throw new EdpException(HttpStatus.URI_TOO_LONG, "URI_TOO_LONG", "URI too long",
+                    "The request path and query are longer than " + maxLength + " characters.");
+        }
+    }
+
+    /**
      * @param rawPath the request path as sent, percent-encoded
      * @throws EdpException 400 {@code INVALID_TEXT} when it decodes to something that is not storable text
      */

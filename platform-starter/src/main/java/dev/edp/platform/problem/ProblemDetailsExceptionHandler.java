@@ -125,7 +125,7 @@ public class ProblemDetailsExceptionHandler extends ResponseEntityExceptionHandl
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         ProblemDetail problem = Problems.of(status, "MALFORMED_REQUEST_BODY", "Malformed request body",
-                "The request body is missing, is not valid JSON, or has a value of the wrong type.");
+                "The request body is missing, is not valid JSON, names a member twice, or has a value of the wrong type.");
         return handleExceptionInternal(ex, problem, headers, status, request);
     }
 

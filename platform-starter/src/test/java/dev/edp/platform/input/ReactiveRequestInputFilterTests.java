@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ReactiveRequestInputFilterTests {
 
     private final ReactiveRequestInputFilter filter = new ReactiveRequestInputFilter(
-            new WebInputProperties(DataSize.ofKilobytes(1), null));
+            new WebInputProperties(DataSize.ofKilobytes(1), 50, 200));
 
     @ParameterizedTest
     @ValueSource(strings = { "/api/devices/v1/devices?q=%00", "/api/devices/v1/devices?q=%ED%A0%80",
@@ -52,6 +52,29 @@ class ReactiveRequestInputFilterTests {
                 .header("Last-Event-ID", "7\u0000").build());
         assertRefused(filter.filter(exchange, passing(passed)), 400, "INVALID_TEXT");
         assertThat(passed).hasNullValue();
+    }
+
+    @Test
+    void aQueryValueOverTheServicesLimitIsRefusedHereAsTheServiceWouldRefuseIt() {
+        AtomicReference<ServerWebExchange> passed = new AtomicReference<>();
+        MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest
+                .get("/api/devices/v1/devices?cursor=" + "A".repeat(51)).build());
+        assertRefused(filter.filter(exchange, passing(passed)), 400, "PARAMETER_TOO_LONG");
+        assertThat(passed).hasNullValue();
+    }
+
+    @Test
+    void aRequestTargetOverItsLimitIsA414Problem() {
+        AtomicReference<ServerWebExchange> passed = new AtomicReference<>();
+        String many = "&a=1".repeat(50);
+        MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest
+                .get("/api/x?b=2" + many).build());
+        assertRefused(filter.filter(exchange, passing(passed)), 414, "URI_TOO_LONG");
+        assertThat(passed).hasNullValue();
+        MockServerWebExchange atTheLimit = MockServerWebExchange.from(MockServerHttpRequest
+                .get("/api/x?b=2" + "&a=1".repeat(47) + "&c").build());
+        filter.filter(atTheLimit, passing(passed)).block();
+        assertThat(passed).doesNotHaveNullValue();
     }
 
     @Test

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RequestInputFilterTests {
 
     private final RequestInputFilter filter = new RequestInputFilter(
-            new WebInputProperties(DataSize.ofKilobytes(1), 50), JsonFactory.builder().build());
+            new WebInputProperties(DataSize.ofKilobytes(1), 50, null), JsonFactory.builder().build());
 
     @ParameterizedTest
     @ValueSource(strings = { "Last-Event-ID", "If-Match", "If-None-Match", "X-Anything" })

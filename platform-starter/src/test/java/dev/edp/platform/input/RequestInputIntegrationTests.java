@@ -109,6 +109,13 @@ class RequestInputIntegrationTests {
         assertThat(CALLS).hasValue(0);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = { "{\"name\":\"a\",\"name\":\"b\"}", "{\"outer\":{\"list\":[],\"list\":[\"x\"]}}" })
+    void aMemberNamedTwiceIsMalformedNotLastOneWins(String body) {
+        assertProblem(send("POST", "/things", "application/json", bytes(body)), 400, "MALFORMED_REQUEST_BODY");
+        assertThat(CALLS).hasValue(0);
+    }
+
     @Test
     void brokenJsonIsStillSpringsMalformedBody() {
         assertProblem(send("POST", "/things", "application/json", bytes("{\"name\": ")), 400,
