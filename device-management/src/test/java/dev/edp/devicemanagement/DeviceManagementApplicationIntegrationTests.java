@@ -36,6 +36,15 @@ class DeviceManagementApplicationIntegrationTests {
     }
 
     @Test
+    void acceptsMoreConnectionsThanE3AdmitsLongPolls() {
+        // E3 admits 20,000 long-polls per replica (edp.e3.in-flight.long-poll), one connection each.
+        var server = (org.springframework.boot.tomcat.TomcatWebServer)
+                ((org.springframework.boot.web.server.context.WebServerApplicationContext) context).getWebServer();
+        assertThat((Integer) server.getTomcat().getConnector().getProperty("maxConnections"))
+                .isGreaterThan(20_000);
+    }
+
+    @Test
     void answersStatusUnderItsApiPrefix() {
         checks.assertStatusEndpoint("/api/devices", "device-management");
     }

@@ -190,7 +190,6 @@ public class E3Properties {
         }
     }
 
-    /** Per-device token bucket. */
     /**
      * Requests E3 has in flight per route (per backend service); beyond that 503 {@code BACKEND_BUSY}
      * with {@code Retry-After} at once, no queue.
