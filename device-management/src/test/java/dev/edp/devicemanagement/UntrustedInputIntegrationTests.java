@@ -202,9 +202,15 @@ class UntrustedInputIntegrationTests {
                 "volumes", "[\"" + "v".repeat(900_000) + "\"]",
                 "env", "{\"LOG\":\"" + "i".repeat(900_000) + "\"}",
                 "restartPolicy", "\"" + "no".repeat(450_000) + "\"").entrySet()) {
-            String body = "{\"name\":\"app\",\"imageRepository\":\"registry.example.com/team/app\",\"" + field.getKey()
-                    + "\":" + field.getValue() + "}";
-            assertProblem(api.post("/applications", operator(customer), body), 400, "VALIDATION_FAILED");
+            // Each member once: the field under test replaces the default (a member named twice is malformed).
+            Map<String, String> members = new java.util.LinkedHashMap<>(Map.of("name", "\"app\"", "imageRepository",
+                    "\"registry.example.com/team/app\""));
+            members.put(field.getKey(), field.getValue());
+            StringBuilder body = new StringBuilder("{");
+            members.forEach((name, value) -> body.append(body.length() > 1 ? "," : "").append('"').append(name)
+                    .append("\":").append(value));
+            body.append('}');
+            assertProblem(api.post("/applications", operator(customer), body.toString()), 400, "VALIDATION_FAILED");
         }
         assertThat(count("SELECT count(*) FROM application WHERE customer_id = :c")).isZero();
         String application = UUID.randomUUID().toString();
