@@ -5,7 +5,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-import dev.edp.platform.problem.EdpException;
+import dev.edp.monitoring.MonitoringProblem;
+import dev.edp.platform.problem.NotFound;
 import dev.edp.platform.security.Tenant;
 import dev.edp.platform.web.Cursor;
 import dev.edp.platform.web.KeysetPage;
@@ -14,7 +15,6 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -55,7 +55,7 @@ class AlertController {
             case "" -> null;
             case "OPEN" -> true;
             case "RESOLVED" -> false;
-            default -> throw new EdpException(HttpStatus.BAD_REQUEST, "INVALID_STATE", "Invalid state",
+            default -> throw MonitoringProblem.INVALID_STATE.exception(
                     "state must be OPEN or RESOLVED.");
         };
         AlertType alertType = null;
@@ -64,7 +64,7 @@ class AlertController {
                 alertType = AlertType.valueOf(type);
             }
             catch (IllegalArgumentException ex) {
-                throw new EdpException(HttpStatus.BAD_REQUEST, "INVALID_TYPE", "Invalid alert type",
+                throw MonitoringProblem.INVALID_TYPE.exception(
                         "type must be one of " + List.of(AlertType.values()) + ".");
             }
         }
@@ -94,15 +94,14 @@ class AlertController {
             return alert;
         }
         if (alert.resolvedAt() != null) {
-            throw new EdpException(HttpStatus.CONFLICT, "ALERT_RESOLVED", "Alert already resolved",
+            throw MonitoringProblem.ALERT_RESOLVED.exception(
                     "Alert " + id + " resolved at " + alert.resolvedAt() + "; there is nothing to acknowledge.");
         }
         return alerts.acknowledge(id, tenant.username(), clock.instant()).or(() -> alerts.find(id)).orElseThrow();
     }
 
     private AlertResponse visible(Tenant tenant, UUID id) {
-        AlertResponse alert = alerts.find(id).orElseThrow(() -> new EdpException(HttpStatus.NOT_FOUND, "NOT_FOUND",
-                "Not found", "Alert " + id + " was not found."));
+        AlertResponse alert = alerts.find(id).orElseThrow(() -> NotFound.of("Alert " + id));
         tenant.requireAccess(alert.customerId(), "Alert " + id);
         return alert;
     }

@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.edp.monitoring.MonitoringProblem;
 import dev.edp.platform.customer.CustomerState;
 import dev.edp.platform.customer.CustomerStatusLookup;
 import dev.edp.platform.customer.CustomerStatusUnavailableException;
@@ -29,8 +30,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
@@ -162,12 +161,9 @@ class LiveEventHub implements InitializingBean, DisposableBean {
                     .min(java.util.Comparator.comparingLong(client -> client.openedNanos))
                     .ifPresent(oldest -> oldest.end("REPLACED"));
         }
-        long retryAfter = 1;
-        EdpException tooMany = new EdpException(HttpStatus.TOO_MANY_REQUESTS, "TOO_MANY_STREAMS",
-                "Too many streams", "This user is opening more than %d live event streams at once; try again."
-                        .formatted(properties.maxStreamsPerUser()));
-        tooMany.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
-        throw tooMany;
+        throw MonitoringProblem.TOO_MANY_STREAMS.exception(
+                "This user is opening more than %d live event streams at once; try again."
+                        .formatted(properties.maxStreamsPerUser())).retryAfter(1);
     }
 
     private boolean tryReserve(String user) {

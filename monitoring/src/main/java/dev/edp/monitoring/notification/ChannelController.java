@@ -12,7 +12,9 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.edp.platform.problem.EdpException;
+import dev.edp.monitoring.MonitoringProblem;
+import dev.edp.platform.problem.NotFound;
+import dev.edp.platform.problem.PlatformProblem;
 import dev.edp.platform.security.Tenant;
 import dev.edp.platform.web.Cursor;
 import dev.edp.platform.web.KeysetPage;
@@ -24,7 +26,6 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -149,11 +150,10 @@ class ChannelController {
             default -> errors.put("type", "must be EMAIL or WEBHOOK");
         }
         if (!errors.isEmpty()) {
-            EdpException ex = new EdpException(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "Invalid request",
-                    "The request has %d invalid field(s).".formatted(errors.size()));
-            ex.getBody().setProperty("errors", errors.entrySet().stream()
-                    .map(error -> Map.of("field", error.getKey(), "message", error.getValue())).toList());
-            throw ex;
+            throw PlatformProblem.VALIDATION_FAILED.exception(
+                    "The request has %d invalid field(s).".formatted(errors.size()))
+                    .with("errors", errors.entrySet().stream()
+                            .map(error -> Map.of("field", error.getKey(), "message", error.getValue())).toList());
         }
         if (url != null && !properties.allowPrivateWebhookTargets()) {
             refusePrivateTarget(url);
@@ -179,11 +179,10 @@ class ChannelController {
             sender.sendTest(id);
         }
         catch (NotificationSender.TargetNotAllowed ex) {
-            throw new EdpException(HttpStatus.BAD_REQUEST, "WEBHOOK_TARGET_NOT_ALLOWED", "Webhook target not allowed",
-                    ex.getMessage());
+            throw MonitoringProblem.WEBHOOK_TARGET_NOT_ALLOWED.exception(ex.getMessage());
         }
         catch (RuntimeException ex) {
-            throw new EdpException(HttpStatus.BAD_GATEWAY, "CHANNEL_TEST_FAILED", "Test notification failed",
+            throw MonitoringProblem.CHANNEL_TEST_FAILED.exception(
                     ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage());
         }
         return ResponseEntity.noContent().build();
@@ -236,16 +235,14 @@ class ChannelController {
         catch (UnknownHostException ex) {
             return;
         }
-        EdpException ex = new EdpException(HttpStatus.BAD_REQUEST, "WEBHOOK_TARGET_NOT_ALLOWED",
-                "Webhook target not allowed",
-                "Webhooks may not target loopback, private, link-local, multicast or carrier-grade NAT addresses.");
-        ex.getBody().setProperty("errors", List.of(Map.of("field", "url", "message", "not allowed: " + problem)));
-        throw ex;
+        throw MonitoringProblem.WEBHOOK_TARGET_NOT_ALLOWED.exception(
+                "Webhooks may not target loopback, private, link-local, multicast or carrier-grade NAT addresses.")
+                .with("errors", List.of(Map.of("field", "url", "message", "not allowed: " + problem)));
     }
 
     private ChannelResponse visible(Tenant tenant, UUID id) {
-        ChannelResponse channel = channels.find(id).orElseThrow(() -> new EdpException(HttpStatus.NOT_FOUND,
-                "NOT_FOUND", "Not found", "Notification channel " + id + " was not found."));
+        ChannelResponse channel = channels.find(id)
+                .orElseThrow(() -> NotFound.of("Notification channel " + id));
         tenant.requireAccess(channel.customerId(), "Notification channel " + id);
         return channel;
     }

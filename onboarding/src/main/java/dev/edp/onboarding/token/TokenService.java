@@ -14,14 +14,17 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
+import dev.edp.onboarding.OnboardingProblem;
 import dev.edp.onboarding.device.DeviceRegistry;
 import dev.edp.platform.problem.EdpException;
+import dev.edp.platform.problem.NotFound;
+import dev.edp.platform.problem.PlatformProblem;
 import dev.edp.platform.security.Tenant;
 import dev.edp.platform.web.Cursor;
 import dev.edp.platform.web.KeysetPage;
 import dev.edp.platform.web.KeysetQuery;
+import dev.edp.platform.web.WebProblem;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -109,7 +112,7 @@ class TokenService {
                 afterId = UUID.fromString(after.get(1));
             }
             catch (DateTimeParseException | IllegalArgumentException ex) {
-                throw new EdpException(HttpStatus.BAD_REQUEST, "INVALID_CURSOR", "Invalid cursor",
+                throw WebProblem.INVALID_CURSOR.exception(
                         "The cursor is not one this list handed out. Start again without a cursor.");
             }
         }
@@ -132,7 +135,7 @@ class TokenService {
         OnboardingToken token = tokens.findForUpdate(id).orElseThrow(() -> notFound(id));
         tenant.requireAccess(token.customerId(), "Onboarding token " + id);
         if ("USED".equals(token.status())) {
-            throw new EdpException(HttpStatus.CONFLICT, "TOKEN_USED", "Onboarding token already used",
+            throw OnboardingProblem.TOKEN_USED.exception(
                     "The token was used to enroll device " + token.deviceId()
                             + "; revoke the device's certificates instead.");
         }
@@ -168,11 +171,11 @@ class TokenService {
     }
 
     private static EdpException invalid(String detail) {
-        return new EdpException(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "Invalid request", detail);
+        return PlatformProblem.VALIDATION_FAILED.exception(detail);
     }
 
     private static EdpException notFound(UUID id) {
-        return new EdpException(HttpStatus.NOT_FOUND, "NOT_FOUND", "Not found", "Onboarding token " + id + " was not found.");
+        return NotFound.of("Onboarding token " + id);
     }
 
     private static String actor(Tenant tenant) {

@@ -7,7 +7,7 @@ import java.util.List;
 
 import dev.edp.platform.client.EdpServiceCallsAutoConfiguration;
 import dev.edp.platform.client.ServiceTokenSource;
-import dev.edp.platform.problem.EdpException;
+import dev.edp.platform.problem.PlatformProblem;
 import dev.edp.platform.security.EdpServletSecurityAutoConfiguration;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -20,7 +20,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.MethodParameter;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
-import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
@@ -133,7 +132,7 @@ public class EdpDeviceAutoConfiguration {
             if (device instanceof DevicePrincipal principal) {
                 return principal;
             }
-            throw new EdpException(HttpStatus.UNAUTHORIZED, "DEVICE_ASSERTION_INVALID", "Device authentication required",
+            throw PlatformProblem.DEVICE_ASSERTION_INVALID.exception(
                     "This endpoint is for devices, through E3.");
         }
     }
