@@ -12,8 +12,6 @@ import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -22,6 +20,7 @@ import dev.edp.platform.customer.CustomerState;
 import dev.edp.platform.customer.CustomerStatusLookup;
 import dev.edp.platform.customer.CustomerStatusUnavailableException;
 import dev.edp.platform.problem.EdpException;
+import dev.edp.platform.task.TaskThread;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -77,7 +76,7 @@ class LiveEventHub implements InitializingBean, DisposableBean {
     private final LiveProperties properties;
     private final CustomerStatusLookup customers;
     private final Clock clock;
-    private volatile ScheduledExecutorService guard;
+    private volatile TaskThread guard;
 
     LiveEventHub(LiveEventRepository events, LiveProperties properties, ObjectProvider<CustomerStatusLookup> lookups,
             Clock clock, MeterRegistry meters) {
@@ -253,25 +252,16 @@ class LiveEventHub implements InitializingBean, DisposableBean {
         if (customers == null) {
             return;
         }
-        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("live-stream-guard").daemon().factory());
-        long interval = properties.customerCheckInterval().toMillis();
-        executor.scheduleWithFixedDelay(() -> {
-            try {
-                checkCustomers();
-            }
-            catch (RuntimeException ex) {
-                log.warn("Checking the customers of open live event streams failed: {}", ex.toString());
-            }
-        }, interval, interval, TimeUnit.MILLISECONDS);
-        guard = executor;
+        Duration interval = properties.customerCheckInterval();
+        guard = TaskThread.start("live-stream-guard").fixedDelay("customer check", interval, interval,
+                this::checkCustomers);
     }
 
     @Override
     public void destroy() {
-        ScheduledExecutorService executor = guard;
-        if (executor != null) {
-            executor.shutdownNow();
+        TaskThread running = guard;
+        if (running != null) {
+            running.close();
         }
         clients.forEach(client -> {
             client.emitter.complete();
