@@ -1,16 +1,14 @@
 package dev.edp.monitoring.alert;
 
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 import dev.edp.monitoring.MonitoringProblem;
 import dev.edp.platform.problem.NotFound;
 import dev.edp.platform.security.Tenant;
-import dev.edp.platform.web.Cursor;
 import dev.edp.platform.web.KeysetPage;
-import dev.edp.platform.web.KeysetQuery;
+import dev.edp.platform.web.ListParameters;
+import dev.edp.platform.web.ListRequest;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -32,9 +30,6 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Alerts", description = "Open and resolved alerts of devices and platform services")
 class AlertController {
 
-    private static final Map<String, KeysetQuery.Column> SORTS = Map.of("openedAt",
-            new KeysetQuery.Column("opened_at", KeysetQuery.Kind.TIMESTAMP));
-
     private final AlertRepository alerts;
     private final java.time.Clock clock;
 
@@ -46,11 +41,10 @@ class AlertController {
     @GetMapping
     @PreAuthorize("hasRole('viewer')")
     @Operation(summary = "List alerts, newest first by default, keyset-paged (platform alerts: platform admins only)")
-    KeysetPage<AlertResponse> list(Tenant tenant, @RequestParam(required = false) UUID customerId,
-            @RequestParam(required = false) String state, @RequestParam(required = false) String type,
-            @RequestParam(required = false) String sort, @RequestParam(required = false) Integer limit,
-            @RequestParam(required = false) String cursor) {
-        Optional<UUID> scope = tenant.listScope(Optional.ofNullable(customerId));
+    KeysetPage<AlertResponse> list(Tenant tenant,
+            @ListParameters(sort = "-openedAt (default, newest first) or openedAt") ListRequest list,
+            @RequestParam(required = false) String state, @RequestParam(required = false) String type) {
+        UUID scope = list.scope(tenant);
         Boolean open = switch (state == null ? "" : state.toUpperCase()) {
             case "" -> null;
             case "OPEN" -> true;
@@ -68,11 +62,7 @@ class AlertController {
                         "type must be one of " + List.of(AlertType.values()) + ".");
             }
         }
-        KeysetQuery order = KeysetQuery.parse(sort, "-openedAt", SORTS);
-        int size = Cursor.limit(limit);
-        Map<String, Object> after = order.after(cursor);
-        return KeysetPage.of(alerts.page(scope.orElse(null), open, alertType, order, after, size), size,
-                alert -> order.cursorOf(alert.openedAt(), alert.id()));
+        return alerts.page(list.keyset(AlertRepository.SORTS), scope, open, alertType);
     }
 
     @GetMapping("/{id}")

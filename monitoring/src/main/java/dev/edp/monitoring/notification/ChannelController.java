@@ -18,6 +18,8 @@ import dev.edp.platform.problem.PlatformProblem;
 import dev.edp.platform.security.Tenant;
 import dev.edp.platform.web.Cursor;
 import dev.edp.platform.web.KeysetPage;
+import dev.edp.platform.web.ListParameters;
+import dev.edp.platform.web.ListRequest;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -34,7 +36,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -88,12 +89,9 @@ class ChannelController {
     @GetMapping
     @PreAuthorize("hasRole('customer-admin')")
     @Operation(summary = "List channels, keyset-paged (customer-admin)")
-    KeysetPage<ChannelResponse> list(Tenant tenant, @RequestParam(required = false) UUID customerId,
-            @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
-        Optional<UUID> scope = tenant.listScope(Optional.ofNullable(customerId));
-        int size = Cursor.limit(limit);
-        UUID afterId = Cursor.decodeSingle(cursor, UUID::fromString);
-        return KeysetPage.of(channels.page(scope.orElse(null), afterId, size), size,
+    KeysetPage<ChannelResponse> list(Tenant tenant, @ListParameters ListRequest list) {
+        UUID afterId = Cursor.decodeSingle(list.cursor(), UUID::fromString);
+        return KeysetPage.of(channels.page(list.scope(tenant), afterId, list.limit()), list.limit(),
                 channel -> List.of(channel.id().toString()));
     }
 

@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 
 import dev.edp.monitoring.MonitoringProblem;
@@ -15,6 +14,8 @@ import dev.edp.platform.web.KeysetPage;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import dev.edp.platform.web.KeysetQuery;
+import dev.edp.platform.web.ListParameters;
+import dev.edp.platform.web.ListRequest;
 
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -43,17 +44,15 @@ class StatusController {
     @GetMapping
     @PreAuthorize("hasRole('viewer')")
     @Operation(summary = "List device statuses by device id, keyset-paged, optionally ONLINE or OFFLINE only")
-    KeysetPage<DeviceStatusResponse> list(Tenant tenant, @RequestParam(required = false) UUID customerId,
-            @RequestParam(required = false) String connectivity, @RequestParam(required = false) Integer limit,
-            @RequestParam(required = false) String cursor) {
-        Optional<UUID> scope = tenant.listScope(Optional.ofNullable(customerId));
+    KeysetPage<DeviceStatusResponse> list(Tenant tenant, @ListParameters ListRequest list,
+            @RequestParam(required = false) String connectivity) {
+        UUID scope = list.scope(tenant);
         if (connectivity != null && !connectivity.equals("ONLINE") && !connectivity.equals("OFFLINE")) {
             throw MonitoringProblem.INVALID_CONNECTIVITY.exception(
                     "connectivity must be ONLINE or OFFLINE.");
         }
-        int size = Cursor.limit(limit);
-        UUID afterId = Cursor.decodeSingle(cursor, UUID::fromString);
-        return KeysetPage.of(status.page(scope.orElse(null), connectivity, afterId, size), size,
+        UUID afterId = Cursor.decodeSingle(list.cursor(), UUID::fromString);
+        return KeysetPage.of(status.page(scope, connectivity, afterId, list.limit()), list.limit(),
                 device -> List.of(device.deviceId().toString()));
     }
 
