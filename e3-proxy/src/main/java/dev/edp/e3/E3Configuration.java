@@ -1,9 +1,6 @@
 package dev.edp.e3;
 
 import java.time.Clock;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -36,7 +33,6 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.cloud.client.loadbalancer.LoadBalanced;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
@@ -175,58 +171,5 @@ class E3Configuration {
                 .description("Time left before device routes fail closed unless a CRL refresh succeeds")
                 .register(meters);
         return new TrustRefresher(trust, keys, properties);
-    }
-
-    /** Runs the CRL and trust-anchor refreshes and the key rotation on one daemon thread. */
-    static final class TrustRefresher implements SmartLifecycle {
-
-        private final DeviceTrust trust;
-        private final DeviceAssertionKeys keys;
-        private final E3Properties properties;
-        private volatile ScheduledExecutorService scheduler;
-
-        TrustRefresher(DeviceTrust trust, DeviceAssertionKeys keys, E3Properties properties) {
-            this.trust = trust;
-            this.keys = keys;
-            this.properties = properties;
-        }
-
-        @Override
-        public void start() {
-            scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("e3-trust").daemon().factory());
-            long anchors = properties.getTrustAnchorsRefreshInterval().toMillis();
-            long crl = properties.getCrlRefreshInterval().toMillis();
-            long rotation = properties.getAssertion().getKeyRotation().toMillis();
-            scheduler.scheduleWithFixedDelay(trust::refreshTrustAnchors, anchors, anchors, TimeUnit.MILLISECONDS);
-            scheduler.scheduleWithFixedDelay(trust::refreshRevocations, 0, crl, TimeUnit.MILLISECONDS);
-            if (keys.isShared()) {
-                // Every replica looks at the shared file; the one that finds the newest key too old rotates (under the lock).
-                long reload = properties.getAssertion().getKeysReloadInterval().toMillis();
-                scheduler.scheduleWithFixedDelay(() -> {
-                    try {
-                        keys.reload();
-                        keys.rotate();
-                    }
-                    catch (RuntimeException ex) {
-                        log.warn("Assertion key file check failed: {}", ex.getMessage());
-                    }
-                }, reload, reload, TimeUnit.MILLISECONDS);
-            }
-            else {
-                scheduler.scheduleAtFixedRate(keys::rotate, rotation, rotation, TimeUnit.MILLISECONDS);
-            }
-        }
-
-        @Override
-        public void stop() {
-            if (scheduler != null) {
-                scheduler.shutdownNow();
-            }
-        }
-
-        @Override
-        public boolean isRunning() {
-            return scheduler != null && !scheduler.isShutdown();
-        }
     }
 }

@@ -19,11 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * A real Keycloak server: the {@code keycloak-quarkus-dist} distribution run as a child process
@@ -59,7 +54,7 @@ public final class KeycloakServer implements AutoCloseable {
 
     private final Builder config;
 
-    private final Map<String, String> placeholderValues = new LinkedHashMap<>();
+    private final RealmImport realms;
 
     private Process process;
 
@@ -73,6 +68,7 @@ public final class KeycloakServer implements AutoCloseable {
 
     private KeycloakServer(Builder config) {
         this.config = config;
+        this.realms = new RealmImport(config);
     }
 
     /**
@@ -104,20 +100,21 @@ public final class KeycloakServer implements AutoCloseable {
             if (this.config.freshData) {
                 KeycloakDistribution.deleteRecursively(this.home.resolve("data"));
             }
-            List<RealmFile> realms = prepareImport();
+            List<RealmFile> realms = this.realms.prepare(this.home);
             this.httpPort = choosePort(this.config.httpPort, "HTTP");
             this.managementPort = choosePort(this.config.managementPort, "management");
             Files.createDirectories(logFile().getParent());
-            ProcessBuilder builder = new ProcessBuilder(command())
+            ProcessBuilder builder = new ProcessBuilder(
+                    KeycloakCommand.command(this.home, this.config, this.httpPort, this.managementPort))
                 .directory(this.home.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
-            configureEnvironment(builder.environment());
+            KeycloakCommand.configureEnvironment(builder.environment(), this.config, this.realms.placeholderValues());
             this.process = builder.start();
             this.shutdownHook = new Thread(this::stop, "keycloak-shutdown");
             Runtime.getRuntime().addShutdownHook(this.shutdownHook);
             awaitReady(realms, started.plus(this.config.startTimeout));
-            reconcileClientSecrets(realms);
+            this.realms.reconcileClientSecrets(realms, this::admin);
             return this;
         }
         catch (IOException ex) {
@@ -138,13 +135,7 @@ public final class KeycloakServer implements AutoCloseable {
         if (this.process == null) {
             return;
         }
-        ProcessHandle root = this.process.toHandle();
-        // Collected before anything dies: orphans are no longer descendants.
-        List<ProcessHandle> tree = Stream.concat(root.descendants(), Stream.of(root)).toList();
-        tree.forEach(ProcessHandle::destroy);
-        awaitExit(tree, Duration.ofSeconds(30));
-        tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-        awaitExit(tree, Duration.ofSeconds(10));
+        ProcessTree.stop(this.process.toHandle(), Duration.ofSeconds(30));
         this.process = null;
         if (this.shutdownHook != null && Thread.currentThread() != this.shutdownHook) {
             try {
@@ -273,7 +264,7 @@ public final class KeycloakServer implements AutoCloseable {
      * @throws IllegalArgumentException if this server set no secret for that client
      */
     public String clientSecret(String clientId) {
-        String secret = this.placeholderValues.get(EdpRealm.secretVariable(clientId));
+        String secret = this.realms.placeholderValues().get(EdpRealm.secretVariable(clientId));
         if (secret == null) {
             secret = this.config.clientSecrets.get(clientId);
         }
@@ -337,127 +328,6 @@ public final class KeycloakServer implements AutoCloseable {
         return this.process;
     }
 
-    private List<RealmFile> prepareImport() throws IOException {
-        Path importDir = this.home.resolve("data/import");
-        // Only this start's realm files: leftovers from an earlier start must not be imported.
-        KeycloakDistribution.deleteRecursively(importDir);
-        Files.createDirectories(importDir);
-        List<Path> sources = new ArrayList<>(this.config.realmFiles);
-        if (this.config.edpRealm) {
-            sources.add(EdpRealm.copyTo(this.config.workDir.toAbsolutePath().resolve("realms")));
-        }
-        List<RealmFile> realms = new ArrayList<>();
-        for (Path source : sources) {
-            RealmFile realm = RealmFile.read(source);
-            for (String variable : realm.placeholders()) {
-                this.placeholderValues.computeIfAbsent(variable, this::placeholderValue);
-            }
-            Files.copy(source, importDir.resolve(realm.name() + "-realm.json"));
-            realms.add(realm);
-        }
-        return realms;
-    }
-
-    private String placeholderValue(String variable) {
-        for (Map.Entry<String, String> secret : this.config.clientSecrets.entrySet()) {
-            if (EdpRealm.secretVariable(secret.getKey()).equals(variable)) {
-                return secret.getValue();
-            }
-        }
-        String inherited = System.getenv(variable);
-        if (inherited != null && !inherited.isEmpty()) {
-            return inherited;
-        }
-        if (variable.endsWith("_SECRET")) {
-            return Secrets.generateClientSecret();
-        }
-        throw new IllegalStateException("Realm placeholder ${" + variable + "} has no value: set the environment"
-                + " variable, or Keycloak would import the placeholder text literally");
-    }
-
-    private List<String> command() {
-        List<String> command = new ArrayList<>();
-        command.add(this.home.resolve("bin/kc.sh").toString());
-        command.addAll(arguments(this.config, this.httpPort, this.managementPort));
-        return command;
-    }
-
-    static List<String> arguments(Builder config, int httpPort, int managementPort) {
-        List<String> command = new ArrayList<>();
-        command.add("start-dev");
-        command.add("--http-port=" + httpPort);
-        command.add("--http-management-port=" + managementPort);
-        // start-dev listens on every interface unless told otherwise.
-        if (config.httpHost != null) {
-            command.add("--http-host=" + config.httpHost);
-        }
-        if (config.managementHost != null) {
-            command.add("--http-management-host=" + config.managementHost);
-        }
-        command.add("--health-enabled=true");
-        command.add("--import-realm");
-        if (config.jdbcUrl == null) {
-            command.add("--db=dev-file");
-        }
-        else {
-            command.add("--db=postgres");
-            command.add("--db-url=" + config.jdbcUrl);
-            command.add("--db-username=" + config.dbUsername);
-            // The password goes in through KC_DB_PASSWORD: arguments are visible to every local user.
-        }
-        return command;
-    }
-
-    private void configureEnvironment(Map<String, String> environment) {
-        // The caller's Keycloak settings must not leak into this server's configuration.
-        environment.keySet()
-            .removeIf((name) -> name.startsWith("KC_") || name.startsWith("QUARKUS_") || name.startsWith("JAVA_OPTS")
-                    || name.equals("JAVA_ADD_OPENS") || name.equals("JAVA") || name.equals("DEBUG"));
-        environment.put("JAVA_HOME", this.config.javaHome.toString());
-        environment.put("JAVA_OPTS_KC_HEAP", this.config.heapOptions);
-        String javaOptions = javaOptions(javaFeatureVersion(this.config.javaHome));
-        if (!javaOptions.isEmpty()) {
-            environment.put("JAVA_OPTS_APPEND", javaOptions);
-        }
-        environment.put("KC_BOOTSTRAP_ADMIN_USERNAME", this.config.adminUsername);
-        environment.put("KC_BOOTSTRAP_ADMIN_PASSWORD", this.config.adminPassword);
-        if (this.config.dbPassword != null) {
-            environment.put("KC_DB_PASSWORD", this.config.dbPassword);
-        }
-        environment.putAll(this.placeholderValues);
-    }
-
-    static String javaOptions(int javaFeatureVersion) {
-        if (javaFeatureVersion < 21) {
-            throw new IllegalStateException("Keycloak 26 needs a JDK 21 or later, not " + javaFeatureVersion);
-        }
-        // JBoss Threads resets thread locals through java.lang internals; from JDK 24 on that needs
-        // this opening, or request threads die on shutdown with IllegalAccessError.
-        return (javaFeatureVersion >= 24) ? "--add-opens=java.base/java.lang=ALL-UNNAMED" : "";
-    }
-
-    static int javaFeatureVersion(Path javaHome) {
-        if (javaHome.toAbsolutePath().normalize().equals(Path.of(System.getProperty("java.home")).toAbsolutePath().normalize())) {
-            return Runtime.version().feature();
-        }
-        Properties release = new Properties();
-        try (var in = Files.newInputStream(javaHome.resolve("release"))) {
-            release.load(in);
-        }
-        catch (IOException ex) {
-            throw new IllegalStateException("No JDK at " + javaHome + " (no readable release file)", ex);
-        }
-        String version = release.getProperty("JAVA_VERSION", "").replace("\"", "");
-        if (version.startsWith("1.")) {
-            version = version.substring(2);
-        }
-        Matcher feature = Pattern.compile("^(\\d+)").matcher(version);
-        if (!feature.find()) {
-            throw new IllegalStateException("Cannot read the Java version of " + javaHome + ": " + version);
-        }
-        return Integer.parseInt(feature.group(1));
-    }
-
     private void awaitReady(List<RealmFile> realms, Instant deadline) {
         URI ready = URI.create("http://localhost:" + this.managementPort + "/health/ready");
         try (HttpClient client = Http.newClient()) {
@@ -499,36 +369,6 @@ public final class KeycloakServer implements AutoCloseable {
         }
     }
 
-    private void reconcileClientSecrets(List<RealmFile> realms) {
-        Map<RealmFile.Client, String> secrets = new LinkedHashMap<>();
-        for (RealmFile realm : realms) {
-            realm.secretPlaceholders()
-                .forEach((client, variable) -> secrets.put(client, this.placeholderValues.get(variable)));
-        }
-        if (secrets.isEmpty()) {
-            return;
-        }
-        try (KeycloakAdmin admin = admin()) {
-            secrets.forEach((client, secret) -> {
-                try {
-                    admin.setClientSecret(client.realm(), client.clientId(), secret);
-                }
-                catch (KeycloakException ex) {
-                    // A realm imported by an older EDP may lack a client added to the realm file since;
-                    // whoever needs it adds it (the launcher: KeycloakAdmin#ensureServiceClient).
-                    if (ex.status() != 404) {
-                        throw ex;
-                    }
-                }
-            });
-        }
-        catch (KeycloakException ex) {
-            throw new IllegalStateException("Keycloak is up, but setting the client secrets failed. If " + this.home
-                    + "/data is from an earlier start, its admin password is that start's: pass it, or start with"
-                    + " fresh data. " + ex.getMessage(), ex);
-        }
-    }
-
     private static int choosePort(int requested, String purpose) {
         if (requested == 0) {
             try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -543,23 +383,6 @@ public final class KeycloakServer implements AutoCloseable {
         }
         catch (IOException ex) {
             throw new IllegalStateException("Keycloak's " + purpose + " port " + requested + " is in use", ex);
-        }
-    }
-
-    private static void awaitExit(List<ProcessHandle> processes, Duration timeout) {
-        Instant deadline = Instant.now().plus(timeout);
-        for (ProcessHandle process : processes) {
-            long remaining = Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
-            try {
-                process.onExit().get(remaining, TimeUnit.MILLISECONDS);
-            }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            catch (Exception ex) {
-                // Timed out: the caller escalates.
-            }
         }
     }
 
@@ -578,45 +401,45 @@ public final class KeycloakServer implements AutoCloseable {
      */
     public static final class Builder {
 
-        private final Path workDir;
+        final Path workDir;
 
-        private int httpPort = DEFAULT_HTTP_PORT;
+        int httpPort = DEFAULT_HTTP_PORT;
 
-        private int managementPort;
+        int managementPort;
 
-        private String httpHost;
+        String httpHost;
 
-        private String managementHost;
+        String managementHost;
 
-        private KeycloakDistribution distribution;
+        KeycloakDistribution distribution;
 
-        private String jdbcUrl;
+        String jdbcUrl;
 
-        private String dbUsername;
+        String dbUsername;
 
-        private String dbPassword;
+        String dbPassword;
 
-        private final List<Path> realmFiles = new ArrayList<>();
+        final List<Path> realmFiles = new ArrayList<>();
 
-        private boolean edpRealm;
+        boolean edpRealm;
 
-        private String adminUsername = "admin";
+        String adminUsername = "admin";
 
-        private String adminPassword;
+        String adminPassword;
 
-        private final Map<String, String> clientSecrets = new LinkedHashMap<>();
+        final Map<String, String> clientSecrets = new LinkedHashMap<>();
 
-        private Path javaHome = Path.of(System.getProperty("java.home"));
+        Path javaHome = Path.of(System.getProperty("java.home"));
 
-        private String heapOptions = "-Xms64m -Xmx512m";
+        String heapOptions = "-Xms64m -Xmx512m";
 
-        private Path logFile;
+        Path logFile;
 
         // A first start re-augments Quarkus: 100 s of augmentation and 177 s until ready were measured
         // on the 2-core reference machine under load, so three minutes made starts fail at random.
-        private Duration startTimeout = Duration.ofMinutes(8);
+        Duration startTimeout = Duration.ofMinutes(8);
 
-        private boolean freshData;
+        boolean freshData;
 
         private Builder(Path workDir) {
             this.workDir = Objects.requireNonNull(workDir, "workDir");

@@ -14,28 +14,28 @@ class KeycloakServerTests {
 
     @Test
     void opensJavaLangOnlyFromJava24() {
-        assertThat(KeycloakServer.javaOptions(25)).isEqualTo("--add-opens=java.base/java.lang=ALL-UNNAMED");
-        assertThat(KeycloakServer.javaOptions(21)).isEmpty();
+        assertThat(KeycloakCommand.javaOptions(25)).isEqualTo("--add-opens=java.base/java.lang=ALL-UNNAMED");
+        assertThat(KeycloakCommand.javaOptions(21)).isEmpty();
     }
 
     @Test
     void refusesJdksOlderThan21() {
-        assertThatIllegalStateException().isThrownBy(() -> KeycloakServer.javaOptions(17))
+        assertThatIllegalStateException().isThrownBy(() -> KeycloakCommand.javaOptions(17))
             .withMessageContaining("JDK 21");
     }
 
     @Test
     void readsTheJavaVersionOfAnotherJdkFromItsReleaseFile(@TempDir Path jdk) throws IOException {
         Files.writeString(jdk.resolve("release"), "IMPLEMENTOR=\"Eclipse Adoptium\"\nJAVA_VERSION=\"21.0.5\"\n");
-        assertThat(KeycloakServer.javaFeatureVersion(jdk)).isEqualTo(21);
+        assertThat(KeycloakCommand.javaFeatureVersion(jdk)).isEqualTo(21);
 
         Files.writeString(jdk.resolve("release"), "JAVA_VERSION=\"1.8.0_442\"\n");
-        assertThat(KeycloakServer.javaFeatureVersion(jdk)).isEqualTo(8);
+        assertThat(KeycloakCommand.javaFeatureVersion(jdk)).isEqualTo(8);
     }
 
     @Test
     void usesTheRunningJavaVersionForItsOwnHome() {
-        assertThat(KeycloakServer.javaFeatureVersion(Path.of(System.getProperty("java.home"))))
+        assertThat(KeycloakCommand.javaFeatureVersion(Path.of(System.getProperty("java.home"))))
             .isEqualTo(Runtime.version().feature());
     }
 
@@ -48,13 +48,13 @@ class KeycloakServerTests {
     @Test
     void listensWhereToldAndOnEveryInterfaceOnlyByDefault(@TempDir Path work) {
         KeycloakServer.Builder builder = KeycloakServer.builder(work);
-        assertThat(KeycloakServer.arguments(builder, 8180, 9180))
+        assertThat(KeycloakCommand.arguments(builder, 8180, 9180))
             .contains("--http-port=8180", "--http-management-port=9180")
             .noneMatch((argument) -> argument.startsWith("--http-host")
                     || argument.startsWith("--http-management-host"));
 
         builder.httpHost("0.0.0.0").managementHost("127.0.0.1");
-        assertThat(KeycloakServer.arguments(builder, 8180, 9180))
+        assertThat(KeycloakCommand.arguments(builder, 8180, 9180))
             .contains("--http-host=0.0.0.0", "--http-management-host=127.0.0.1");
         assertThat(builder.build().managementHost()).isEqualTo("127.0.0.1");
     }

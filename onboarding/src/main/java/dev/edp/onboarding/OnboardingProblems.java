@@ -2,13 +2,11 @@ package dev.edp.onboarding;
 
 import dev.edp.onboarding.pki.CertificateAuthorityException;
 import dev.edp.onboarding.pki.CsrRejectedException;
-import dev.edp.platform.problem.Problems;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -24,13 +22,13 @@ class OnboardingProblems {
 
     @ExceptionHandler(CsrRejectedException.class)
     ResponseEntity<ProblemDetail> csrRejected(CsrRejectedException ex) {
-        return problem(Problems.of(HttpStatus.BAD_REQUEST, ex.code(), "Certificate request refused", ex.getMessage()));
+        return problem(OnboardingProblem.valueOf(ex.code()).problem(ex.getMessage()));
     }
 
     @ExceptionHandler(CertificateAuthorityException.class)
     ResponseEntity<ProblemDetail> caFailed(CertificateAuthorityException ex) {
         log.error("The certificate authority failed", ex);
-        return problem(Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "CA_UNAVAILABLE", "Certificate authority unavailable",
+        return problem(OnboardingProblem.CA_UNAVAILABLE.problem(
                 "The certificate could not be issued; nothing was issued. Try again later."));
     }
 

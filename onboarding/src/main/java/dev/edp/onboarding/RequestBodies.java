@@ -5,8 +5,7 @@ import java.io.InputStream;
 import java.util.Base64;
 
 import dev.edp.platform.problem.EdpException;
-
-import org.springframework.http.HttpStatus;
+import dev.edp.platform.problem.PlatformProblem;
 
 /** Device request bodies (enrollment, EST, renewal), read with a size limit before anything parses them. */
 public final class RequestBodies {
@@ -25,13 +24,13 @@ public final class RequestBodies {
         try {
             byte[] bytes = body.readNBytes(limit + 1);
             if (bytes.length > limit) {
-                throw new EdpException(HttpStatus.CONTENT_TOO_LARGE, "REQUEST_TOO_LARGE", "Request too large",
+                throw PlatformProblem.REQUEST_TOO_LARGE.exception(
                         "The request body must be at most " + limit + " bytes.");
             }
             return bytes;
         }
         catch (IOException ex) {
-            throw new EdpException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST_BODY", "Malformed request body",
+            throw PlatformProblem.MALFORMED_REQUEST_BODY.exception(
                     "The request body could not be read.");
         }
     }
@@ -48,7 +47,7 @@ public final class RequestBodies {
             return Base64.getMimeDecoder().decode(body);
         }
         catch (IllegalArgumentException ex) {
-            throw new EdpException(HttpStatus.BAD_REQUEST, "CSR_MALFORMED", "Certificate request refused",
+            throw OnboardingProblem.CSR_MALFORMED.exception(
                     "The body must be a base64-encoded PKCS#10 request.");
         }
     }

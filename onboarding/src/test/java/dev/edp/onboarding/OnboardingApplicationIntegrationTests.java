@@ -1,5 +1,9 @@
 package dev.edp.onboarding;
 
+import java.util.List;
+import java.util.Map;
+
+import com.jayway.jsonpath.JsonPath;
 import dev.edp.test.openapi.DeviceApiDocument;
 import dev.edp.test.openapi.OpenApiChecks;
 import dev.edp.test.service.EdpServiceTest;
@@ -64,5 +68,18 @@ class OnboardingApplicationIntegrationTests {
     @Test
     void e3DeviceApiDocumentHoldsExactlyThisServicesDeviceOperations() {
         DeviceApiDocument.assertMatches("onboarding", OpenApiChecks.fetch(checks.baseUrl()));
+    }
+
+    @Test
+    void openApiDocumentsTheParametersOfTheTokenListAndNoTenantParameter() {
+        String docs = ServiceSmokeChecks.send("GET", checks.baseUrl() + "/v3/api-docs", null, null).body();
+        assertThat(parameters(docs, "/api/onboarding/v1/tokens")).containsExactly("query customerId", "query limit",
+                "query cursor");
+        assertThat(JsonPath.<List<String>>read(docs, "$.paths.*.*.parameters[*].name")).doesNotContain("tenant", "list");
+    }
+
+    private static List<String> parameters(String docs, String path) {
+        List<Map<String, Object>> parameters = JsonPath.read(docs, "$.paths['" + path + "'].get.parameters");
+        return parameters.stream().map(parameter -> parameter.get("in") + " " + parameter.get("name")).toList();
     }
 }

@@ -83,11 +83,11 @@ final class Simulate implements Callable<Integer> {
         String environment;
     }
 
-    @Option(names = "--interval", defaultValue = "30s", converter = AgentCli.DurationConverter.class,
+    @Option(names = "--interval", defaultValue = "30s", converter = DurationConverter.class,
             description = "Heartbeat interval per device, ±10 % jitter (default ${DEFAULT-VALUE})")
     Duration interval;
 
-    @Option(names = "--ramp-up", defaultValue = "10s", converter = AgentCli.DurationConverter.class,
+    @Option(names = "--ramp-up", defaultValue = "10s", converter = DurationConverter.class,
             description = "Onboarding is spread over this time (default ${DEFAULT-VALUE})")
     Duration rampUp;
 
@@ -113,11 +113,11 @@ final class Simulate implements Callable<Integer> {
             description = "Netty event loop threads for all devices (default: one per two cores, 1 to 4)")
     int eventLoopThreads;
 
-    @Option(names = "--duration", converter = AgentCli.DurationConverter.class,
+    @Option(names = "--duration", converter = DurationConverter.class,
             description = "Stop after this time (default: until Ctrl-C)")
     Duration duration;
 
-    @Option(names = "--summary-every", defaultValue = "5s", converter = AgentCli.DurationConverter.class,
+    @Option(names = "--summary-every", defaultValue = "5s", converter = DurationConverter.class,
             description = "Summary line period (default ${DEFAULT-VALUE})")
     Duration summaryEvery;
 

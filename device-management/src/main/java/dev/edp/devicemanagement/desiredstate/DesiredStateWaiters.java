@@ -1,9 +1,8 @@
 package dev.edp.devicemanagement.desiredstate;
 
-import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -11,8 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
+import dev.edp.platform.jdbc.PgListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +23,8 @@ import org.springframework.stereotype.Component;
  * instance that {@code LISTEN}s for {@link DesiredStateNotifier}'s notifications. A waiter holds no
  * thread: it is a callback, run (on a virtual thread) when its customer's state may have changed,
  * that checks whether its device's state really did. After the listener connection was lost and
- * reopened, every waiter checks again, since notifications may have been missed meanwhile.
+ * reopened (the starter's {@link PgListener} does that), every waiter checks again, since
+ * notifications may have been missed meanwhile.
  */
 @Component
 class DesiredStateWaiters implements SmartLifecycle {
@@ -40,10 +39,7 @@ class DesiredStateWaiters implements SmartLifecycle {
     private final DataSourceProperties dataSource;
     private final Map<UUID, Set<Waiter>> waiters = new ConcurrentHashMap<>();
     private final ExecutorService checks = Executors.newVirtualThreadPerTaskExecutor();
-    private volatile boolean running;
-    private volatile boolean listening;
-    private volatile Connection connection;
-    private Thread listener;
+    private volatile PgListener listener;
 
     DesiredStateWaiters(DataSourceProperties dataSource) {
         this.dataSource = dataSource;
@@ -84,84 +80,52 @@ class DesiredStateWaiters implements SmartLifecycle {
         waiters.values().forEach(set -> set.forEach(waiter -> checks.execute(waiter::check)));
     }
 
-    private void listen() {
-        boolean reconnected = false;
-        while (running) {
-            try (Connection conn = DriverManager.getConnection(dataSource.determineUrl(),
-                    dataSource.determineUsername(), dataSource.determinePassword())) {
-                connection = conn;
-                try (Statement statement = conn.createStatement()) {
-                    statement.execute("LISTEN " + DesiredStateNotifier.CHANNEL);
-                }
-                listening = true;
-                if (reconnected) {
-                    wakeAll();
-                }
-                PGConnection pg = conn.unwrap(PGConnection.class);
-                while (running) {
-                    PGNotification[] notifications = pg.getNotifications(1000);
-                    if (notifications == null) {
-                        continue;
-                    }
-                    for (PGNotification notification : notifications) {
-                        try {
-                            wake(UUID.fromString(notification.getParameter()));
-                        }
-                        catch (IllegalArgumentException ex) {
-                            log.warn("Ignoring malformed desired-state notification '{}'", notification.getParameter());
-                        }
-                    }
-                }
-            }
-            catch (SQLException ex) {
-                listening = false;
-                if (!running) {
-                    return;
-                }
-                log.warn("Desired-state listener connection lost ({}); reconnecting in 1 s", ex.getMessage());
-                reconnected = true;
-                try {
-                    Thread.sleep(1000);
-                }
-                catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
-    }
-
     /** @return whether the LISTEN connection is established (tests wait for it after an outage) */
     boolean isListening() {
-        return listening;
+        PgListener running = listener;
+        return running != null && running.isListening();
     }
 
     @Override
     public void start() {
-        running = true;
-        listener = Thread.ofPlatform().name("desired-state-listener").daemon().start(this::listen);
+        listener = PgListener.start("desired-state-listener", DesiredStateNotifier.CHANNEL,
+                () -> DriverManager.getConnection(dataSource.determineUrl(), dataSource.determineUsername(),
+                        dataSource.determinePassword()),
+                Duration.ofSeconds(1), new PgListener.Handler() {
+
+                    @Override
+                    public void listening(boolean reconnected) {
+                        if (reconnected) {
+                            wakeAll();
+                        }
+                    }
+
+                    @Override
+                    public void notified(List<String> customers) {
+                        for (String customer : customers) {
+                            try {
+                                wake(UUID.fromString(customer));
+                            }
+                            catch (IllegalArgumentException ex) {
+                                log.warn("Ignoring malformed desired-state notification '{}'", customer);
+                            }
+                        }
+                    }
+                });
     }
 
     @Override
     public void stop() {
-        running = false;
-        Connection conn = connection;
-        if (conn != null) {
-            try {
-                conn.close();
-            }
-            catch (SQLException ex) {
-                // Closing anyway.
-            }
-        }
-        if (listener != null) {
-            listener.interrupt();
+        PgListener running = listener;
+        listener = null;
+        if (running != null) {
+            running.close();
         }
         checks.shutdownNow();
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return listener != null;
     }
 }

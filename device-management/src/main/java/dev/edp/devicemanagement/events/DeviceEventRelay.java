@@ -10,6 +10,8 @@ import java.util.UUID;
 
 import dev.edp.platform.audit.Clocks;
 import dev.edp.platform.client.OutboxMetrics;
+import dev.edp.platform.client.OutboxRelay;
+import dev.edp.platform.client.OutboxRetries;
 import dev.edp.platform.client.ServiceCalls;
 import dev.edp.platform.web.KeysetQuery;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,14 +30,14 @@ import org.springframework.web.client.RestClientResponseException;
 
 /**
  * Sends the outbox to monitoring ({@code POST /api/monitoring/v1/internal/device-events}) with this
- * service's own token, about once a second, in batches. Rows are claimed with
+ * service's own token, about once a second, in batches, through the starter's {@link OutboxRelay}. Rows are claimed with
  * {@code FOR UPDATE SKIP LOCKED} in the transaction that deletes them after monitoring answered
  * 2xx, so two replicas never send the same row at the same time and a crash before the commit
  * sends it again (monitoring sees an event at least once).
  *
  * <p>A 4xx other than 401/408/429 is a permanent refusal: if the batch had more than one row, its
- * rows are sent again one at a time in the same pass, so only the rows monitoring refuses on their
- * own are given up on. A row given up on is dead: it keeps {@code dead_at} and {@code last_error}
+ * rows are sent again in halves in the same pass, down to single rows, so only the rows monitoring
+ * refuses on their own are given up on. A row given up on is dead: it keeps {@code dead_at} and {@code last_error}
  * and is never sent again. Any other failure (5xx, 401, 408, 429, no connection, no service token)
  * keeps the rows, with their next attempt pushed back exponentially (1 s, 2 s, 4 s ... at most
  * 60 s), until {@code edp.device-management.event-relay-max-attempts} (default 50) failed attempts,
@@ -66,122 +68,88 @@ class DeviceEventRelay {
     }
 
     private final JdbcClient jdbc;
-    private final TransactionTemplate transactions;
     private final ServiceCalls services;
     private final JsonMapper json;
-    private final int maxAttempts;
+    private final OutboxRetries retries;
     private final OutboxMetrics metrics;
+    private final OutboxRelay<Row> relay;
 
     DeviceEventRelay(JdbcClient jdbc, TransactionTemplate transactions, ServiceCalls services, JsonMapper json,
             MeterRegistry meters, @Value("${edp.device-management.event-relay-max-attempts:50}") int maxAttempts) {
         this.jdbc = jdbc;
-        this.transactions = transactions;
         this.services = services;
         this.json = json;
-        this.maxAttempts = Math.max(1, maxAttempts);
+        this.retries = new OutboxRetries(Duration.ofSeconds(1), MAX_BACKOFF, maxAttempts);
         this.metrics = OutboxMetrics.register(meters, OUTBOX, () -> jdbc.sql(
                 "SELECT count(*) FROM device_event_outbox WHERE dead_at IS NULL").query(Long.class).single());
+        this.relay = OutboxRelay.of(new Outbox()).batchSize(BATCH).maxBatchesPerPass(Integer.MAX_VALUE)
+                .transactions(transactions).build();
     }
 
     @Scheduled(fixedDelayString = "${edp.device-management.event-relay-interval:1s}", initialDelayString = "1s")
     void relay() {
         try {
-            Integer sent;
-            do {
-                sent = transactions.execute(status -> relayBatch());
-            }
-            while (sent != null && sent == BATCH);
+            relay.pass();
         }
         catch (RuntimeException ex) {
             log.warn("Device events not relayed to monitoring: {}", ex.getMessage());
         }
     }
 
-    /** @return how many events were sent (0 when none were due or monitoring refused them) */
-    int relayBatch() {
-        List<Row> rows = jdbc.sql("""
-                SELECT id, device_id, customer_id, type, detail, at, attempts FROM device_event_outbox
-                WHERE next_attempt_at <= :now AND dead_at IS NULL ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED
-                """).param("now", KeysetQuery.timestamp(Clocks.now())).param("limit", BATCH).query(this::map).list();
-        if (rows.isEmpty()) {
-            return 0;
-        }
-        try {
-            send(rows);
-        }
-        catch (RuntimeException ex) {
-            if (rows.size() > 1 && permanent(ex)) {
-                // One bad event must not take the batch with it: find it by sending them one by one.
-                log.info("Monitoring refused a batch of {} device events ({}); sending them one at a time", rows.size(),
-                        describe(ex));
-                return relayOneByOne(rows);
-            }
-            failed(rows, ex);
-            return 0;
-        }
-        delete(rows);
-        return rows.size();
-    }
+    /** The table {@code device_event_outbox}: rows deleted once sent, kept with {@code dead_at} when given up on. */
+    private final class Outbox implements OutboxRelay.Outbox<Row> {
 
-    private int relayOneByOne(List<Row> rows) {
-        int sent = 0;
-        for (int i = 0; i < rows.size(); i++) {
-            Row row = rows.get(i);
-            try {
-                send(List.of(row));
-            }
-            catch (RuntimeException ex) {
-                if (permanent(ex)) {
-                    failed(List.of(row), ex);
-                    continue;
-                }
-                // Monitoring is in trouble after all: the rest waits for the next attempt.
-                failed(rows.subList(i, rows.size()), ex);
-                break;
-            }
-            delete(List.of(row));
-            sent++;
+        @Override
+        public List<Row> claim(int limit) {
+            return jdbc.sql("""
+                    SELECT id, device_id, customer_id, type, detail, at, attempts FROM device_event_outbox
+                    WHERE next_attempt_at <= :now AND dead_at IS NULL ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED
+                    """).param("now", KeysetQuery.timestamp(Clocks.now())).param("limit", limit)
+                    .query(DeviceEventRelay::map).list();
         }
-        return sent;
-    }
 
-    private void send(List<Row> rows) {
-        services.to("monitoring").post().uri(PATH).contentType(MediaType.APPLICATION_JSON)
-                .body(new Batch(rows.stream().map(Row::event).toList())).retrieve().toBodilessEntity();
-    }
+        @Override
+        public void send(List<Row> rows) {
+            services.to("monitoring").post().uri(PATH).contentType(MediaType.APPLICATION_JSON)
+                    .body(new Batch(rows.stream().map(Row::event).toList())).retrieve().toBodilessEntity();
+        }
 
-    private void delete(List<Row> rows) {
-        jdbc.sql("DELETE FROM device_event_outbox WHERE id = ANY(:ids)").param("ids", ids(rows)).update();
-    }
+        @Override
+        public void delivered(List<Row> rows) {
+            jdbc.sql("DELETE FROM device_event_outbox WHERE id = ANY(:ids)").param("ids", ids(rows)).update();
+        }
 
-    /** Marks the rows dead (permanent refusal, or out of attempts) or backs them off. */
-    private void failed(List<Row> rows, RuntimeException ex) {
-        String error = describe(ex);
-        if (permanent(ex)) {
-            markDead(rows, error);
+        @Override
+        public void refused(List<Row> rows, RuntimeException ex) {
+            markDead(rows, describe(ex));
+            RestClientResponseException answer = (RestClientResponseException) ex;
             log.warn("Monitoring refused device events {} permanently with {} {}; giving up on them",
-                    rows.stream().map(Row::id).toList(), ((RestClientResponseException) ex).getStatusCode().value(),
-                    problemCode((RestClientResponseException) ex));
-            return;
+                    rows.stream().map(Row::id).toList(), answer.getStatusCode().value(), problemCode(answer));
         }
-        List<Row> exhausted = rows.stream().filter(row -> row.attempts() + 1 >= maxAttempts).toList();
-        List<Row> retried = rows.stream().filter(row -> row.attempts() + 1 < maxAttempts).toList();
-        if (!exhausted.isEmpty()) {
-            markDead(exhausted, error);
-            log.warn("Monitoring did not take device events {} in {} attempts; giving up on them: {}",
-                    exhausted.stream().map(Row::id).toList(), maxAttempts, error);
-        }
-        if (!retried.isEmpty()) {
-            int attempts = retried.stream().mapToInt(Row::attempts).max().orElse(0) + 1;
-            Duration backoff = backoff(attempts);
-            log.info("Monitoring did not take {} device events (attempt {}), next try in {}: {}", retried.size(),
-                    attempts, backoff, error);
-            jdbc.sql("""
-                    UPDATE device_event_outbox SET attempts = attempts + 1, next_attempt_at = :next,
-                                                   last_error = :error
-                    WHERE id = ANY(:ids)
-                    """).param("next", KeysetQuery.timestamp(Clocks.now().plus(backoff)))
-                    .param("error", truncate(error)).param("ids", ids(retried)).update();
+
+        /** Marks the rows out of attempts dead and backs off the others. */
+        @Override
+        public void failed(List<Row> rows, RuntimeException ex) {
+            String error = describe(ex);
+            List<Row> exhausted = rows.stream().filter(row -> retries.exhausted(row.attempts() + 1)).toList();
+            List<Row> retried = rows.stream().filter(row -> !retries.exhausted(row.attempts() + 1)).toList();
+            if (!exhausted.isEmpty()) {
+                markDead(exhausted, error);
+                log.warn("Monitoring did not take device events {} in {} attempts; giving up on them: {}",
+                        exhausted.stream().map(Row::id).toList(), retries.maxAttempts(), error);
+            }
+            if (!retried.isEmpty()) {
+                int attempts = retried.stream().mapToInt(Row::attempts).max().orElse(0) + 1;
+                Duration backoff = retries.backoff(attempts);
+                log.info("Monitoring did not take {} device events (attempt {}), next try in {}: {}", retried.size(),
+                        attempts, backoff, error);
+                jdbc.sql("""
+                        UPDATE device_event_outbox SET attempts = attempts + 1, next_attempt_at = :next,
+                                                       last_error = :error
+                        WHERE id = ANY(:ids)
+                        """).param("next", KeysetQuery.timestamp(Clocks.now().plus(backoff)))
+                        .param("error", truncate(error)).param("ids", ids(retried)).update();
+            }
         }
     }
 
@@ -200,7 +168,7 @@ class DeviceEventRelay {
      * not help.
      */
     static boolean permanent(RuntimeException ex) {
-        return ex instanceof RestClientResponseException answer && OutboxMetrics.isPermanentRefusal(answer);
+        return OutboxRelay.permanentRefusal(ex);
     }
 
     private String describe(RuntimeException ex) {
@@ -230,15 +198,7 @@ class DeviceEventRelay {
         return rows.stream().map(Row::id).toArray(Long[]::new);
     }
 
-    static Duration backoff(int attempts) {
-        if (attempts >= 7) {
-            return MAX_BACKOFF;
-        }
-        Duration wait = Duration.ofSeconds(1L << Math.max(0, attempts - 1));
-        return wait.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : wait;
-    }
-
-    private Row map(ResultSet row, int index) throws SQLException {
+    private static Row map(ResultSet row, int index) throws SQLException {
         return new Row(row.getLong("id"), row.getInt("attempts"),
                 new Event(row.getObject("device_id", UUID.class), row.getObject("customer_id", UUID.class),
                         row.getString("type"), row.getString("detail"),

@@ -5,9 +5,9 @@ import java.net.InetSocketAddress;
 
 import reactor.core.publisher.Mono;
 
+import dev.edp.e3.E3Problem;
 import dev.edp.e3.device.AuthenticatedDevice;
 import dev.edp.platform.device.DeviceProof;
-import dev.edp.platform.problem.Problems;
 import dev.edp.platform.security.ProblemSecurityHandlers;
 
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -16,7 +16,6 @@ import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
@@ -65,8 +64,8 @@ public final class DeviceAssertionGlobalFilter implements GlobalFilter, Ordered 
         }
         if (!publication.published()) {
             exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, "1");
-            return ProblemSecurityHandlers.write(exchange, Problems.of(HttpStatus.SERVICE_UNAVAILABLE,
-                    "SERVICE_UNAVAILABLE", "E3 is starting", "E3 is not ready to forward requests yet. Retry shortly."));
+            return ProblemSecurityHandlers.write(exchange, E3Problem.SERVICE_UNAVAILABLE.problem(
+                    "E3 is not ready to forward requests yet. Retry shortly."));
         }
         AuthenticatedDevice device = exchange.getAttribute(AuthenticatedDevice.ATTRIBUTE);
         String audience = route.getUri().getHost() != null ? route.getUri().getHost() : route.getId();

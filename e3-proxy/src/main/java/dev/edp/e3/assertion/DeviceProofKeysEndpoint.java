@@ -3,6 +3,9 @@ package dev.edp.e3.assertion;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import dev.edp.platform.problem.PlatformProblem;
+import dev.edp.platform.problem.Problems;
+
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.actuate.endpoint.web.annotation.WebEndpoint;
@@ -34,10 +37,11 @@ public class DeviceProofKeysEndpoint {
     @ReadOperation(produces = "application/json")
     public WebEndpointResponse<Map<String, Object>> proofKeys(String audience) {
         if (audience == null || !AUDIENCE.matcher(audience).matches()) {
-            return new WebEndpointResponse<>(Map.of("type", "https://edp.dev/problems/invalid-parameter",
-                    "title", "Invalid parameter", "status", 400, "detail",
+            PlatformProblem problem = PlatformProblem.INVALID_PARAMETER;
+            return new WebEndpointResponse<>(Map.of("type", Problems.typeOf(problem.code()).toString(),
+                    "title", problem.title(), "status", problem.status().value(), "detail",
                     "audience must be a service name (lower case letters, digits, hyphens).", "code",
-                    "INVALID_PARAMETER"), WebEndpointResponse.STATUS_BAD_REQUEST);
+                    problem.code()), WebEndpointResponse.STATUS_BAD_REQUEST);
         }
         return new WebEndpointResponse<>(keys.proofKeys(audience));
     }

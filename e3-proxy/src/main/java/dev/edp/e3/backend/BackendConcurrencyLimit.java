@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Mono;
 
+import dev.edp.e3.E3Problem;
 import dev.edp.platform.gateway.EdpCircuitBreakerGatewayFilterFactory;
-import dev.edp.platform.problem.Problems;
 import dev.edp.platform.security.ProblemSecurityHandlers;
 
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -17,7 +17,6 @@ import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
@@ -73,8 +72,8 @@ public final class BackendConcurrencyLimit implements GlobalFilter, Ordered {
             count.decrementAndGet();
             meters.counter("edp.e3.refused", "reason", "backend_busy").increment();
             exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, "1");
-            return ProblemSecurityHandlers.write(exchange, Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "BACKEND_BUSY",
-                    "Backend busy", "The service behind this path has too many requests in progress. Retry shortly."));
+            return ProblemSecurityHandlers.write(exchange, E3Problem.BACKEND_BUSY.problem(
+                    "The service behind this path has too many requests in progress. Retry shortly."));
         }
         return Mono.defer(() -> chain.filter(exchange)).doFinally(signal -> count.decrementAndGet());
     }

@@ -7,27 +7,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.edp.e3.E3Problem;
 import dev.edp.e3.trust.DeviceTrust;
 import dev.edp.e3.trust.DeviceTrust.Outcome;
 import dev.edp.e3.trust.DeviceTrust.Verification;
 import dev.edp.platform.input.SizeLimitedServerRequest;
-import dev.edp.platform.problem.EdpException;
+import dev.edp.platform.problem.PlatformProblem;
+import dev.edp.platform.problem.ProblemType;
+import dev.edp.platform.problem.Problems;
 
 import org.springframework.core.Ordered;
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
-import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.http.server.reactive.SslInfo;
 import org.springframework.util.AntPathMatcher;
 import org.springframework.web.server.ServerWebExchange;
@@ -88,7 +86,7 @@ public final class DeviceAuthenticationWebFilter implements WebFilter, Ordered {
         }
         ServerHttpRequest request = exchange.getRequest().mutate().headers(this::strip).build();
         if (request.getHeaders().getContentLength() > maxRequestBytes) {
-            return refuse(exchange, HttpStatus.CONTENT_TOO_LARGE, "REQUEST_TOO_LARGE", "Request too large",
+            return refuse(exchange, PlatformProblem.REQUEST_TOO_LARGE,
                     "The request body is larger than " + maxRequestBytes + " bytes.", null);
         }
         request = SizeLimitedServerRequest.limit(request, maxRequestBytes);
@@ -107,7 +105,7 @@ public final class DeviceAuthenticationWebFilter implements WebFilter, Ordered {
         long wait = rateLimiter.tryAcquire(device.deviceId(), System.nanoTime());
         if (wait > 0) {
             exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, String.valueOf(wait));
-            return refuse(exchange, HttpStatus.TOO_MANY_REQUESTS, "TOO_MANY_REQUESTS", "Too many requests",
+            return refuse(exchange, E3Problem.TOO_MANY_REQUESTS,
                     "This device sends requests faster than allowed. Retry after " + wait + " s.", "rate-limit");
         }
         ServerWebExchange authenticated = exchange.mutate().request(request).build();
@@ -129,8 +127,7 @@ public final class DeviceAuthenticationWebFilter implements WebFilter, Ordered {
     private Mono<Void> refuse(ServerWebExchange exchange, Outcome outcome) {
         if (outcome == Outcome.TRUST_UNAVAILABLE) {
             exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, "5");
-            return refuse(exchange, HttpStatus.SERVICE_UNAVAILABLE, "DEVICE_TRUST_UNAVAILABLE",
-                    "Device trust unavailable", "The revocation status of device certificates is not known "
+            return refuse(exchange, E3Problem.DEVICE_TRUST_UNAVAILABLE, "The revocation status of device certificates is not known "
                             + "right now, so device requests are refused. Try again shortly.", "trust-unavailable");
         }
         String detail = switch (outcome) {
@@ -142,20 +139,20 @@ public final class DeviceAuthenticationWebFilter implements WebFilter, Ordered {
             case REVOKED -> "The client certificate has been revoked.";
             default -> "The client certificate was refused.";
         };
-        String code = outcome == Outcome.NO_CERTIFICATE ? "DEVICE_CERTIFICATE_REQUIRED"
-                : outcome == Outcome.REVOKED ? "DEVICE_CERTIFICATE_REVOKED" : "DEVICE_CERTIFICATE_INVALID";
+        E3Problem problem = outcome == Outcome.NO_CERTIFICATE ? E3Problem.DEVICE_CERTIFICATE_REQUIRED
+                : outcome == Outcome.REVOKED ? E3Problem.DEVICE_CERTIFICATE_REVOKED : E3Problem.DEVICE_CERTIFICATE_INVALID;
         // The connection is of no further use to a refused device: end it after this answer.
         exchange.getResponse().getHeaders().set(HttpHeaders.CONNECTION, "close");
-        return refuse(exchange, HttpStatus.UNAUTHORIZED, code, "Device authentication required", detail,
-                outcome.name().toLowerCase(Locale.ROOT));
+        return refuse(exchange, problem, detail, outcome.name().toLowerCase(Locale.ROOT));
     }
 
-    private Mono<Void> refuse(ServerWebExchange exchange, HttpStatus status, String code, String title, String detail,
-            String reason) {
+    private Mono<Void> refuse(ServerWebExchange exchange, ProblemType problem, String detail, String reason) {
+        String code = problem.code();
+        HttpStatus status = problem.status();
         meters.counter("edp.e3.refused", "reason", reason == null ? code.toLowerCase(Locale.ROOT) : reason).increment();
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", "https://edp.dev/problems/" + code.toLowerCase(Locale.ROOT).replace('_', '-'));
-        body.put("title", title);
+        body.put("type", Problems.typeOf(code).toString());
+        body.put("title", problem.title());
         body.put("status", status.value());
         body.put("detail", detail);
         body.put("instance", URI.create(exchange.getRequest().getPath().value()).toString());

@@ -24,9 +24,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLEngine;
@@ -41,6 +38,7 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.edp.platform.client.ServiceTokenSource;
+import dev.edp.platform.task.TaskThread;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -79,7 +77,7 @@ public final class PlatformCaServerCertificate implements AutoCloseable {
     private final Clock clock;
     private final SwappingKeyManager keyManager = new SwappingKeyManager();
     private volatile Current current;
-    private volatile ScheduledExecutorService scheduler;
+    private volatile TaskThread renewals;
 
     /**
      * @param onboardingUrl {@code lb://onboarding} or a base URL
@@ -147,19 +145,15 @@ public final class PlatformCaServerCertificate implements AutoCloseable {
                 sleep(retryInterval);
             }
         }
-        scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("e3-server-cert").daemon().factory());
-        scheduleRenewal(current.renewAt());
+        renewals = TaskThread.start("e3-server-cert").rescheduling("server certificate renewal", clock,
+                current.renewAt(), this::renew);
     }
 
-    private void scheduleRenewal(Instant at) {
-        long delay = Math.max(0, Duration.between(clock.instant(), at).toMillis());
-        scheduler.schedule(this::renew, delay, TimeUnit.MILLISECONDS);
-    }
-
-    private void renew() {
+    /** @return when to renew next: at the new certificate's renewal time, or calmly again after a failure */
+    private Instant renew() {
         try {
             install(issue());
-            scheduleRenewal(current.renewAt());
+            return current.renewAt();
         }
         catch (RuntimeException ex) {
             // A third of the lifetime is left: retry calmly (at most once a minute), not at the start-up pace.
@@ -168,7 +162,7 @@ public final class PlatformCaServerCertificate implements AutoCloseable {
             Duration pause = max(retryInterval, min(Duration.ofMinutes(1), lifetime.dividedBy(20)));
             log.warn("Renewing E3's server certificate failed (current one valid until {}): {}; retrying in {}",
                     served.getNotAfter().toInstant(), ex.getMessage(), pause);
-            scheduleRenewal(clock.instant().plus(pause));
+            return clock.instant().plus(pause);
         }
     }
 
@@ -298,8 +292,8 @@ public final class PlatformCaServerCertificate implements AutoCloseable {
 
     @Override
     public void close() {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
+        if (renewals != null) {
+            renewals.close();
         }
     }
 

@@ -1,20 +1,18 @@
 package dev.edp.monitoring.alert;
 
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
-import dev.edp.platform.problem.EdpException;
+import dev.edp.monitoring.MonitoringProblem;
+import dev.edp.platform.problem.NotFound;
 import dev.edp.platform.security.Tenant;
-import dev.edp.platform.web.Cursor;
 import dev.edp.platform.web.KeysetPage;
-import dev.edp.platform.web.KeysetQuery;
+import dev.edp.platform.web.ListParameters;
+import dev.edp.platform.web.ListRequest;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -32,9 +30,6 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Alerts", description = "Open and resolved alerts of devices and platform services")
 class AlertController {
 
-    private static final Map<String, KeysetQuery.Column> SORTS = Map.of("openedAt",
-            new KeysetQuery.Column("opened_at", KeysetQuery.Kind.TIMESTAMP));
-
     private final AlertRepository alerts;
     private final java.time.Clock clock;
 
@@ -46,16 +41,15 @@ class AlertController {
     @GetMapping
     @PreAuthorize("hasRole('viewer')")
     @Operation(summary = "List alerts, newest first by default, keyset-paged (platform alerts: platform admins only)")
-    KeysetPage<AlertResponse> list(Tenant tenant, @RequestParam(required = false) UUID customerId,
-            @RequestParam(required = false) String state, @RequestParam(required = false) String type,
-            @RequestParam(required = false) String sort, @RequestParam(required = false) Integer limit,
-            @RequestParam(required = false) String cursor) {
-        Optional<UUID> scope = tenant.listScope(Optional.ofNullable(customerId));
+    KeysetPage<AlertResponse> list(Tenant tenant,
+            @ListParameters(sort = "-openedAt (default, newest first) or openedAt") ListRequest list,
+            @RequestParam(required = false) String state, @RequestParam(required = false) String type) {
+        UUID scope = list.scope(tenant);
         Boolean open = switch (state == null ? "" : state.toUpperCase()) {
             case "" -> null;
             case "OPEN" -> true;
             case "RESOLVED" -> false;
-            default -> throw new EdpException(HttpStatus.BAD_REQUEST, "INVALID_STATE", "Invalid state",
+            default -> throw MonitoringProblem.INVALID_STATE.exception(
                     "state must be OPEN or RESOLVED.");
         };
         AlertType alertType = null;
@@ -64,15 +58,11 @@ class AlertController {
                 alertType = AlertType.valueOf(type);
             }
             catch (IllegalArgumentException ex) {
-                throw new EdpException(HttpStatus.BAD_REQUEST, "INVALID_TYPE", "Invalid alert type",
+                throw MonitoringProblem.INVALID_TYPE.exception(
                         "type must be one of " + List.of(AlertType.values()) + ".");
             }
         }
-        KeysetQuery order = KeysetQuery.parse(sort, "-openedAt", SORTS);
-        int size = Cursor.limit(limit);
-        Map<String, Object> after = order.after(cursor);
-        return KeysetPage.of(alerts.page(scope.orElse(null), open, alertType, order, after, size), size,
-                alert -> order.cursorOf(alert.openedAt(), alert.id()));
+        return alerts.page(list.keyset(AlertRepository.SORTS), scope, open, alertType);
     }
 
     @GetMapping("/{id}")
@@ -94,15 +84,14 @@ class AlertController {
             return alert;
         }
         if (alert.resolvedAt() != null) {
-            throw new EdpException(HttpStatus.CONFLICT, "ALERT_RESOLVED", "Alert already resolved",
+            throw MonitoringProblem.ALERT_RESOLVED.exception(
                     "Alert " + id + " resolved at " + alert.resolvedAt() + "; there is nothing to acknowledge.");
         }
         return alerts.acknowledge(id, tenant.username(), clock.instant()).or(() -> alerts.find(id)).orElseThrow();
     }
 
     private AlertResponse visible(Tenant tenant, UUID id) {
-        AlertResponse alert = alerts.find(id).orElseThrow(() -> new EdpException(HttpStatus.NOT_FOUND, "NOT_FOUND",
-                "Not found", "Alert " + id + " was not found."));
+        AlertResponse alert = alerts.find(id).orElseThrow(() -> NotFound.of("Alert " + id));
         tenant.requireAccess(alert.customerId(), "Alert " + id);
         return alert;
     }

@@ -11,7 +11,11 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
+import dev.edp.platform.web.Keyset;
+import dev.edp.platform.web.KeysetPage;
 import dev.edp.platform.web.KeysetQuery;
+import dev.edp.platform.web.KeysetSorts;
+import dev.edp.platform.web.Where;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -213,38 +217,22 @@ class AlertRepository {
                 .query(AlertRepository::alert).optional();
     }
 
+    /** The orders of the alert list: newest first by default. */
+    static final KeysetSorts<AlertResponse> SORTS = KeysetSorts.of(AlertResponse::id, "-openedAt")
+            .timestamp("openedAt", "opened_at", AlertResponse::openedAt);
+
     /**
-     * One page, {@code limit + 1} rows.
+     * One page of alerts.
      * @param customerId the customer, null for all (platform admin)
      * @param open true: open only, false: resolved only, null: both
      */
-    List<AlertResponse> page(UUID customerId, Boolean open, AlertType type, KeysetQuery sort,
-            Map<String, Object> after, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM alert WHERE TRUE");
-        if (customerId != null) {
-            sql.append(" AND customer_id = :customerId");
-        }
+    KeysetPage<AlertResponse> page(Keyset<AlertResponse> keyset, UUID customerId, Boolean open, AlertType type) {
+        Where where = new Where().equal("customer_id", customerId).equal("type", type);
         if (open != null) {
-            sql.append(open ? " AND resolved_at IS NULL" : " AND resolved_at IS NOT NULL");
+            where.condition(open ? "resolved_at IS NULL" : "resolved_at IS NOT NULL");
         }
-        if (type != null) {
-            sql.append(" AND type = :type");
-        }
-        if (after != null) {
-            sql.append(" AND ").append(sort.afterCondition());
-        }
-        sql.append(" ORDER BY ").append(sort.orderBy()).append(" LIMIT :limit");
-        JdbcClient.StatementSpec spec = jdbc.sql(sql.toString()).param("limit", limit + 1);
-        if (customerId != null) {
-            spec = spec.param("customerId", customerId);
-        }
-        if (type != null) {
-            spec = spec.param("type", type.name());
-        }
-        if (after != null) {
-            spec = spec.params(after);
-        }
-        return spec.query(AlertRepository::alert).list();
+        return keyset.page(where.page("SELECT " + COLUMNS + " FROM alert", keyset).on(jdbc)
+                .query(AlertRepository::alert).list());
     }
 
     Map<AlertType, Long> countOpen() {

@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
-import dev.edp.platform.problem.EdpException;
+import dev.edp.platform.problem.PlatformProblem;
 import dev.edp.platform.security.Tenant;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -18,7 +18,6 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -120,11 +119,10 @@ class AlertRuleController {
             overrides.add(new AlertRules.Override(type, rule.enabled(), threshold));
         }
         if (!errors.isEmpty()) {
-            EdpException ex = new EdpException(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "Invalid request",
-                    "The request has %d invalid field(s).".formatted(errors.size()));
-            ex.getBody().setProperty("errors", errors.entrySet().stream()
-                    .map(error -> Map.of("field", error.getKey(), "message", error.getValue())).toList());
-            throw ex;
+            throw PlatformProblem.VALIDATION_FAILED.exception(
+                    "The request has %d invalid field(s).".formatted(errors.size()))
+                    .with("errors", errors.entrySet().stream()
+                            .map(error -> Map.of("field", error.getKey(), "message", error.getValue())).toList());
         }
         return overrides;
     }

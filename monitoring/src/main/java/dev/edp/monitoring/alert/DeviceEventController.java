@@ -4,11 +4,10 @@ import java.util.List;
 import java.util.Map;
 
 import dev.edp.monitoring.batch.SqlFailures;
-import dev.edp.platform.problem.EdpException;
+import dev.edp.platform.problem.PlatformProblem;
 import jakarta.validation.Valid;
 
 import org.springframework.dao.DataAccessException;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -42,11 +41,10 @@ class DeviceEventController {
             if (state == null || !state.startsWith("22")) {
                 throw ex;
             }
-            EdpException refused = new EdpException(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "Invalid request",
-                    "A value of the request cannot be stored; nothing was written.");
-            refused.getBody().setProperty("errors", List.of(Map.of("field", "events",
-                    "message", "refused by the database: " + SqlFailures.describe(state, ex))));
-            throw refused;
+            throw PlatformProblem.VALIDATION_FAILED.exception(
+                    "A value of the request cannot be stored; nothing was written.")
+                    .with("errors", List.of(Map.of("field", "events",
+                            "message", "refused by the database: " + SqlFailures.describe(state, ex))));
         }
         return ResponseEntity.noContent().build();
     }

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.edp.monitoring.batch.Rejections;
-import dev.edp.platform.client.ServiceCallException;
+import dev.edp.platform.client.OutboxRelay;
 import dev.edp.platform.client.ServiceCalls;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,7 +22,6 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import org.springframework.web.client.RestClientException;
 import org.springframework.web.client.RestClientResponseException;
 
 /**
@@ -33,7 +32,7 @@ import org.springframework.web.client.RestClientResponseException;
  * failure the rows stay and the relay waits (1 s, doubling up to {@code max-backoff}) before trying
  * again: at-least-once, so device-management must accept a batch twice (it applies the newest
  * {@code at} per device). A batch device-management refuses for its content (400, 422) is bisected
- * and only the refused rows are set aside.
+ * and only the refused rows are set aside (the starter's {@link OutboxRelay} runs this loop).
  */
 @Component
 class ConnectivityRelay {
@@ -64,6 +63,7 @@ class ConnectivityRelay {
     private final Counter relayed;
     private final Counter failures;
     private final Counter refusedRows;
+    private final OutboxRelay<Row> relay;
     private Duration backoff = Duration.ZERO;
     private volatile Instant nextAttempt = Instant.MIN;
 
@@ -79,6 +79,14 @@ class ConnectivityRelay {
         this.failures = Counter.builder("edp.connectivity.relay.failures")
                 .description("Relay calls to device-management that failed (events kept, retried)").register(meters);
         this.refusedRows = rejections.counter("connectivity_relay", "refused_by_device_management");
+        // One replica at a time (ShedLock), so no row locks; a refusal is 400 or 422 only.
+        this.relay = OutboxRelay.of(new Rows()).batchSize(BATCH).maxBatchesPerPass(MAX_BATCHES_PER_RUN)
+                .permanentWhen(ConnectivityRelay::refusedForItsContent).build();
+    }
+
+    private static boolean refusedForItsContent(RuntimeException ex) {
+        return ex instanceof RestClientResponseException answer
+                && (answer.getStatusCode().value() == 400 || answer.getStatusCode().value() == 422);
     }
 
     @Scheduled(fixedDelayString = "${edp.monitoring.connectivity-relay.interval:1s}")
@@ -95,64 +103,61 @@ class ConnectivityRelay {
      * @return how many were relayed
      */
     synchronized int relay() {
-        int total = 0;
-        for (int batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
-            List<Row> rows = pending();
-            if (rows.isEmpty()) {
-                return total;
-            }
-            try {
-                total += deliver(rows);
-            }
-            catch (ServiceCallException | RestClientException | IllegalStateException ex) {
-                // IllegalStateException: no instance of device-management registered (load balancer).
-                failures.increment();
-                backoff = backoff.isZero() ? FIRST_BACKOFF : min(backoff.multipliedBy(2), maxBackoff);
-                nextAttempt = clock.instant().plus(backoff);
-                log.warn("Relaying {} connectivity events to device-management failed, retrying in {}: {}",
-                        rows.size(), backoff, ex.getMessage());
-                return total;
-            }
-            backoff = Duration.ZERO;
-            nextAttempt = Instant.MIN;
-            if (rows.size() < BATCH) {
-                return total;
-            }
-        }
-        return total;
+        return relay.pass();
     }
 
     /**
-     * Posts the rows and marks them relayed. When device-management refuses the body (400 or 422:
-     * its content, not the call, is wrong) the rows are split in halves and sent again, down to
-     * single rows; a single refused row is set aside (marked relayed, counted and logged), so one
-     * bad row cannot hold up the outbox. Any other failure is thrown and the rest stays pending.
-     * @return how many rows device-management accepted
+     * The {@code connectivity_event} rows not yet relayed. When device-management refuses the body
+     * (400 or 422: its content, not the call, is wrong) the relay halves the rows down to single
+     * rows; a single refused row is set aside (marked relayed, counted and logged), so one bad row
+     * cannot hold up the outbox. Any other failure ends the run and the rest stays pending.
      */
-    private int deliver(List<Row> rows) {
-        try {
+    private final class Rows implements OutboxRelay.Outbox<Row> {
+
+        @Override
+        public List<Row> claim(int limit) {
+            return pending(limit);
+        }
+
+        @Override
+        public void send(List<Row> rows) {
             calls.to("device-management").post().uri(PATH)
                     .body(new Batch(rows.stream().map(Row::event).toList())).retrieve().toBodilessEntity();
         }
-        catch (RestClientResponseException ex) {
-            int status = ex.getStatusCode().value();
-            if (status != 400 && status != 422) {
-                throw ex;
-            }
-            if (rows.size() == 1) {
-                Row row = rows.getFirst();
-                mark(rows);
-                refusedRows.increment();
-                log.warn("Device-management refused the connectivity event {} of device {} with HTTP {}; set aside, "
-                        + "the others are relayed", row.id(), row.event().deviceId(), status);
-                return 0;
-            }
-            int half = rows.size() / 2;
-            return deliver(rows.subList(0, half)) + deliver(rows.subList(half, rows.size()));
+
+        @Override
+        public void delivered(List<Row> rows) {
+            mark(rows);
+            relayed.increment(rows.size());
+            answered();
         }
-        mark(rows);
-        relayed.increment(rows.size());
-        return rows.size();
+
+        @Override
+        public void refused(List<Row> rows, RuntimeException ex) {
+            Row row = rows.getFirst();
+            mark(rows);
+            refusedRows.increment();
+            answered();
+            log.warn("Device-management refused the connectivity event {} of device {} with HTTP {}; set aside, "
+                    + "the others are relayed", row.id(), row.event().deviceId(),
+                    ((RestClientResponseException) ex).getStatusCode().value());
+        }
+
+        @Override
+        public void failed(List<Row> rows, RuntimeException ex) {
+            // IllegalStateException: no instance of device-management registered (load balancer).
+            failures.increment();
+            backoff = backoff.isZero() ? FIRST_BACKOFF : min(backoff.multipliedBy(2), maxBackoff);
+            nextAttempt = clock.instant().plus(backoff);
+            log.warn("Relaying {} connectivity events to device-management failed, retrying in {}: {}",
+                    rows.size(), backoff, ex.getMessage());
+        }
+    }
+
+    /** device-management answered (took or refused rows): the next run need not wait. */
+    private void answered() {
+        backoff = Duration.ZERO;
+        nextAttempt = Instant.MIN;
     }
 
     private void mark(List<Row> rows) {
@@ -160,11 +165,11 @@ class ConnectivityRelay {
                 .param("ids", rows.stream().map(Row::id).toArray(Long[]::new)).update();
     }
 
-    private List<Row> pending() {
+    private List<Row> pending(int limit) {
         return jdbc.sql("""
                 SELECT id, device_id, customer_id, to_state, at FROM connectivity_event
                 WHERE relayed_at IS NULL ORDER BY id LIMIT :limit""")
-                .param("limit", BATCH).query(ConnectivityRelay::row).list();
+                .param("limit", limit).query(ConnectivityRelay::row).list();
     }
 
     private static Row row(ResultSet row, int i) throws SQLException {

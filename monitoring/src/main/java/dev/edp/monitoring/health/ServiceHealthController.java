@@ -4,6 +4,8 @@ import java.util.List;
 
 import dev.edp.platform.web.Cursor;
 import dev.edp.platform.web.KeysetPage;
+import dev.edp.platform.web.ListParameters;
+import dev.edp.platform.web.ListRequest;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
@@ -36,11 +38,10 @@ class ServiceHealthController {
     /** Transitions and periodic samples, newest first, keyset-paged. */
     @GetMapping("/history")
     @Operation(summary = "Health history, newest first, keyset-paged")
-    KeysetPage<ServiceHealthHistoryEntry> history(@RequestParam(required = false) String service,
-            @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
-        int size = Cursor.limit(limit);
-        Long beforeId = Cursor.decodeSingle(cursor, Long::valueOf);
-        return KeysetPage.of(repository.history(service == null || service.isBlank() ? null : service, beforeId, size),
-                size, entry -> List.of(Long.toString(entry.id())));
+    KeysetPage<ServiceHealthHistoryEntry> history(@ListParameters(customerId = false) ListRequest list,
+            @RequestParam(required = false) String service) {
+        Long beforeId = Cursor.decodeSingle(list.cursor(), Long::valueOf);
+        return KeysetPage.of(repository.history(service == null || service.isBlank() ? null : service, beforeId,
+                list.limit()), list.limit(), entry -> List.of(Long.toString(entry.id())));
     }
 }

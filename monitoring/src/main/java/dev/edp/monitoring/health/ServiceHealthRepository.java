@@ -1,5 +1,6 @@
 package dev.edp.monitoring.health;
 
+import dev.edp.platform.web.Where;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -58,22 +59,8 @@ class ServiceHealthRepository {
 
     /** Newest first; {@code limit + 1} rows so the caller knows whether there is a next page. */
     List<ServiceHealthHistoryEntry> history(String service, Long beforeId, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT * FROM service_health_history WHERE TRUE");
-        if (service != null) {
-            sql.append(" AND service = :service");
-        }
-        if (beforeId != null) {
-            sql.append(" AND id < :beforeId");
-        }
-        sql.append(" ORDER BY id DESC LIMIT :limit");
-        JdbcClient.StatementSpec spec = jdbc.sql(sql.toString()).param("limit", limit + 1);
-        if (service != null) {
-            spec = spec.param("service", service);
-        }
-        if (beforeId != null) {
-            spec = spec.param("beforeId", beforeId);
-        }
-        return spec.query((row, i) -> new ServiceHealthHistoryEntry(row.getLong("id"), row.getString("service"),
+        return new Where().equal("service", service).lessThan("id", beforeId)
+                .page("SELECT * FROM service_health_history", "id DESC", limit).on(jdbc).query((row, i) -> new ServiceHealthHistoryEntry(row.getLong("id"), row.getString("service"),
                 row.getString("instance"), row.getString("url"), row.getBoolean("up"), row.getBoolean("transition"),
                 row.getString("detail"), instant(row, "checked_at"))).list();
     }

@@ -1,5 +1,6 @@
 package dev.edp.monitoring.ingest;
 
+import dev.edp.monitoring.MonitoringProblem;
 import dev.edp.monitoring.config.MonitoringProperties;
 import dev.edp.platform.device.DevicePrincipal;
 import dev.edp.platform.problem.EdpException;
@@ -8,8 +9,6 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -69,9 +68,8 @@ class DeviceReportController {
 
     private EdpException bufferFull() {
         long seconds = Math.max(1, properties.bufferRetryAfter().toSeconds());
-        EdpException refused = new EdpException(HttpStatus.SERVICE_UNAVAILABLE, "BUFFER_FULL", "Reports not taken",
-                "Reports cannot be written right now and the buffer is full. Send again after " + seconds + " s.");
-        refused.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
-        return refused;
+        return MonitoringProblem.BUFFER_FULL.exception(
+                "Reports cannot be written right now and the buffer is full. Send again after " + seconds + " s.")
+                .retryAfter(seconds);
     }
 }

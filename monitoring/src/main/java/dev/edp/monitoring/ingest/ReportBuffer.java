@@ -1,19 +1,18 @@
 package dev.edp.monitoring.ingest;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.edp.monitoring.batch.SqlFailures;
 import dev.edp.monitoring.config.MonitoringProperties;
 import dev.edp.platform.device.DevicePrincipal;
+import dev.edp.platform.task.TaskThread;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -89,7 +88,7 @@ public class ReportBuffer implements SmartLifecycle {
     private final DistributionSummary batchSize;
     private final Timer flushDuration;
     private final Counter flushFailures;
-    private volatile ScheduledExecutorService scheduler;
+    private volatile TaskThread tasks;
 
     ReportBuffer(ReportWriter writer, Clock clock, MonitoringProperties properties, MeterRegistry meters) {
         this.writer = writer;
@@ -225,34 +224,17 @@ public class ReportBuffer implements SmartLifecycle {
 
     @Override
     public void start() {
-        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("monitoring-flush").daemon().factory());
-        long interval = properties.flushInterval().toMillis();
-        executor.scheduleWithFixedDelay(this::flushQuietly, interval, interval, TimeUnit.MILLISECONDS);
-        scheduler = executor;
-    }
-
-    private void flushQuietly() {
-        try {
-            flush();
-        }
-        catch (RuntimeException ex) {
-            log.warn("Flush failed", ex);
-        }
+        Duration interval = properties.flushInterval();
+        tasks = TaskThread.start("monitoring-flush").fixedDelay("flush", interval, interval, this::flush);
     }
 
     @Override
     public void stop() {
-        ScheduledExecutorService executor = scheduler;
-        scheduler = null;
-        if (executor != null) {
-            executor.shutdown();
-            try {
-                executor.awaitTermination(30, TimeUnit.SECONDS);
-            }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-            }
+        TaskThread running = tasks;
+        tasks = null;
+        if (running != null) {
+            // A flush under way finishes; then the last one below writes what came in meanwhile.
+            running.close(Duration.ofSeconds(30));
         }
         flush();
         if (!latest.isEmpty() || !samples.isEmpty() || !reports.isEmpty()) {
@@ -263,7 +245,7 @@ public class ReportBuffer implements SmartLifecycle {
 
     @Override
     public boolean isRunning() {
-        return scheduler != null;
+        return tasks != null;
     }
 
     /** Stops after the web server (which stops taking requests first), before the data source closes. */

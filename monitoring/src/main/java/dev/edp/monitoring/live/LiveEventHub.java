@@ -12,15 +12,15 @@ import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.edp.monitoring.MonitoringProblem;
 import dev.edp.platform.customer.CustomerState;
 import dev.edp.platform.customer.CustomerStatusLookup;
 import dev.edp.platform.customer.CustomerStatusUnavailableException;
 import dev.edp.platform.problem.EdpException;
+import dev.edp.platform.task.TaskThread;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -29,8 +29,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
@@ -78,7 +76,7 @@ class LiveEventHub implements InitializingBean, DisposableBean {
     private final LiveProperties properties;
     private final CustomerStatusLookup customers;
     private final Clock clock;
-    private volatile ScheduledExecutorService guard;
+    private volatile TaskThread guard;
 
     LiveEventHub(LiveEventRepository events, LiveProperties properties, ObjectProvider<CustomerStatusLookup> lookups,
             Clock clock, MeterRegistry meters) {
@@ -162,12 +160,9 @@ class LiveEventHub implements InitializingBean, DisposableBean {
                     .min(java.util.Comparator.comparingLong(client -> client.openedNanos))
                     .ifPresent(oldest -> oldest.end("REPLACED"));
         }
-        long retryAfter = 1;
-        EdpException tooMany = new EdpException(HttpStatus.TOO_MANY_REQUESTS, "TOO_MANY_STREAMS",
-                "Too many streams", "This user is opening more than %d live event streams at once; try again."
-                        .formatted(properties.maxStreamsPerUser()));
-        tooMany.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
-        throw tooMany;
+        throw MonitoringProblem.TOO_MANY_STREAMS.exception(
+                "This user is opening more than %d live event streams at once; try again."
+                        .formatted(properties.maxStreamsPerUser())).retryAfter(1);
     }
 
     private boolean tryReserve(String user) {
@@ -257,25 +252,16 @@ class LiveEventHub implements InitializingBean, DisposableBean {
         if (customers == null) {
             return;
         }
-        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("live-stream-guard").daemon().factory());
-        long interval = properties.customerCheckInterval().toMillis();
-        executor.scheduleWithFixedDelay(() -> {
-            try {
-                checkCustomers();
-            }
-            catch (RuntimeException ex) {
-                log.warn("Checking the customers of open live event streams failed: {}", ex.toString());
-            }
-        }, interval, interval, TimeUnit.MILLISECONDS);
-        guard = executor;
+        Duration interval = properties.customerCheckInterval();
+        guard = TaskThread.start("live-stream-guard").fixedDelay("customer check", interval, interval,
+                this::checkCustomers);
     }
 
     @Override
     public void destroy() {
-        ScheduledExecutorService executor = guard;
-        if (executor != null) {
-            executor.shutdownNow();
+        TaskThread running = guard;
+        if (running != null) {
+            running.close();
         }
         clients.forEach(client -> {
             client.emitter.complete();

@@ -1,8 +1,5 @@
 package dev.edp.monitoring.live;
 
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -11,10 +8,7 @@ import java.util.Set;
 
 import javax.sql.DataSource;
 
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.edp.platform.jdbc.PgListener;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
@@ -25,13 +19,13 @@ import org.springframework.stereotype.Component;
  * and hands them to the local {@link LiveEventHub}. If the connection drops, it reconnects and
  * first delivers what was stored meanwhile (ids above the highest it had seen, within the window),
  * and not a second time when a notification sent meanwhile announces one of them too.
- * The connection is borrowed from the pool for the lifetime of the replica.
+ * The connection is borrowed from the pool for the lifetime of the replica; the starter's
+ * {@link PgListener} holds it and reconnects.
  */
 @Component
 class LiveEventListener implements SmartLifecycle {
 
-    private static final Logger log = LoggerFactory.getLogger(LiveEventListener.class);
-    private static final int POLL_MILLIS = 500;
+    private static final Duration POLL = Duration.ofMillis(500);
     /** How long after a replay its events may still be announced by notifications sent meanwhile. */
     private static final Duration REPLAY_OVERLAP = Duration.ofSeconds(10);
 
@@ -39,10 +33,11 @@ class LiveEventListener implements SmartLifecycle {
     private final LiveEventRepository events;
     private final LiveEventHub hub;
     private final LiveProperties properties;
-    private volatile boolean running;
-    private volatile boolean listening;
-    private Thread thread;
+    private volatile PgListener listener;
     private long highestSeen = -1;
+    /** Events the last replay delivered, which a notification sent meanwhile may announce again. */
+    private final Set<Long> replayed = new HashSet<>();
+    private long replayedUntil;
 
     LiveEventListener(DataSource dataSource, LiveEventRepository events, LiveEventHub hub, LiveProperties properties) {
         this.dataSource = dataSource;
@@ -53,93 +48,56 @@ class LiveEventListener implements SmartLifecycle {
 
     @Override
     public void start() {
-        running = true;
-        thread = Thread.ofPlatform().daemon().name("live-event-listener").start(this::run);
+        listener = PgListener.start("live-event-listener", LiveEventStore.CHANNEL, dataSource::getConnection,
+                POLL, new PgListener.Handler() {
+
+                    @Override
+                    public void listening(boolean reconnected) {
+                        replayed.clear();
+                        replayedUntil = System.nanoTime() + REPLAY_OVERLAP.toNanos();
+                        if (reconnected && highestSeen >= 0) {
+                            List<LiveEvent> missed = events.after(highestSeen, properties.replayWindow(),
+                                    Visibility.everything(), null, Integer.MAX_VALUE);
+                            missed.forEach(event -> replayed.add(event.id()));
+                            deliver(missed);
+                        }
+                    }
+
+                    @Override
+                    public void notified(List<String> payloads) {
+                        List<Long> ids = new ArrayList<>(payloads.stream().map(Long::parseLong).toList());
+                        if (!replayed.isEmpty()) {
+                            // An event committed between LISTEN and the replay's query is in both: once is enough.
+                            ids.removeIf(replayed::contains);
+                            if (System.nanoTime() - replayedUntil > 0) {
+                                replayed.clear();
+                            }
+                        }
+                        if (!ids.isEmpty()) {
+                            deliver(events.byIds(ids));
+                        }
+                    }
+                });
     }
 
     @Override
     public void stop() {
-        running = false;
-        if (thread != null) {
-            thread.interrupt();
-            try {
-                thread.join(Duration.ofSeconds(2));
-            }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-            }
+        PgListener running = listener;
+        listener = null;
+        if (running != null) {
+            running.close();
         }
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return listener != null;
     }
 
     /** @return whether the LISTEN is established (tests wait for it) */
     boolean isListening() {
-        return listening;
-    }
-
-    private void run() {
-        boolean reconnect = false;
-        while (running) {
-            try (Connection connection = dataSource.getConnection()) {
-                connection.setAutoCommit(true);
-                PGConnection pg = connection.unwrap(PGConnection.class);
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute("LISTEN " + LiveEventStore.CHANNEL);
-                }
-                listening = true;
-                Set<Long> replayed = new HashSet<>();
-                long replayedUntil = System.nanoTime() + REPLAY_OVERLAP.toNanos();
-                if (reconnect && highestSeen >= 0) {
-                    List<LiveEvent> missed = events.after(highestSeen, properties.replayWindow(),
-                            Visibility.everything(), null, Integer.MAX_VALUE);
-                    missed.forEach(event -> replayed.add(event.id()));
-                    deliver(missed);
-                }
-                while (running) {
-                    List<Long> ids = ids(pg.getNotifications(POLL_MILLIS));
-                    if (!replayed.isEmpty()) {
-                        // An event committed between LISTEN and the replay's query is in both: once is enough.
-                        ids.removeIf(replayed::contains);
-                        if (System.nanoTime() - replayedUntil > 0) {
-                            replayed.clear();
-                        }
-                    }
-                    if (!ids.isEmpty()) {
-                        deliver(events.byIds(ids));
-                    }
-                }
-            }
-            catch (SQLException | RuntimeException ex) {
-                listening = false;
-                if (!running) {
-                    return;
-                }
-                log.warn("Live event listener lost its connection, reconnecting in 1 s: {}", ex.getMessage());
-                reconnect = true;
-                try {
-                    Thread.sleep(1000);
-                }
-                catch (InterruptedException interrupted) {
-                    return;
-                }
-            }
-        }
-        listening = false;
-    }
-
-    private static List<Long> ids(PGNotification[] notifications) {
-        if (notifications == null) {
-            return new ArrayList<>();
-        }
-        List<Long> ids = new ArrayList<>(notifications.length);
-        for (PGNotification notification : notifications) {
-            ids.add(Long.parseLong(notification.getParameter()));
-        }
-        return ids;
+        PgListener running = listener;
+        return running != null && running.isListening();
     }
 
     private void deliver(List<LiveEvent> batch) {

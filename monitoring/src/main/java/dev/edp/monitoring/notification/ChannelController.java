@@ -12,10 +12,14 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.edp.platform.problem.EdpException;
+import dev.edp.monitoring.MonitoringProblem;
+import dev.edp.platform.problem.NotFound;
+import dev.edp.platform.problem.PlatformProblem;
 import dev.edp.platform.security.Tenant;
 import dev.edp.platform.web.Cursor;
 import dev.edp.platform.web.KeysetPage;
+import dev.edp.platform.web.ListParameters;
+import dev.edp.platform.web.ListRequest;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -24,7 +28,6 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -33,7 +36,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -87,12 +89,9 @@ class ChannelController {
     @GetMapping
     @PreAuthorize("hasRole('customer-admin')")
     @Operation(summary = "List channels, keyset-paged (customer-admin)")
-    KeysetPage<ChannelResponse> list(Tenant tenant, @RequestParam(required = false) UUID customerId,
-            @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
-        Optional<UUID> scope = tenant.listScope(Optional.ofNullable(customerId));
-        int size = Cursor.limit(limit);
-        UUID afterId = Cursor.decodeSingle(cursor, UUID::fromString);
-        return KeysetPage.of(channels.page(scope.orElse(null), afterId, size), size,
+    KeysetPage<ChannelResponse> list(Tenant tenant, @ListParameters ListRequest list) {
+        UUID afterId = Cursor.decodeSingle(list.cursor(), UUID::fromString);
+        return KeysetPage.of(channels.page(list.scope(tenant), afterId, list.limit()), list.limit(),
                 channel -> List.of(channel.id().toString()));
     }
 
@@ -149,11 +148,10 @@ class ChannelController {
             default -> errors.put("type", "must be EMAIL or WEBHOOK");
         }
         if (!errors.isEmpty()) {
-            EdpException ex = new EdpException(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "Invalid request",
-                    "The request has %d invalid field(s).".formatted(errors.size()));
-            ex.getBody().setProperty("errors", errors.entrySet().stream()
-                    .map(error -> Map.of("field", error.getKey(), "message", error.getValue())).toList());
-            throw ex;
+            throw PlatformProblem.VALIDATION_FAILED.exception(
+                    "The request has %d invalid field(s).".formatted(errors.size()))
+                    .with("errors", errors.entrySet().stream()
+                            .map(error -> Map.of("field", error.getKey(), "message", error.getValue())).toList());
         }
         if (url != null && !properties.allowPrivateWebhookTargets()) {
             refusePrivateTarget(url);
@@ -179,11 +177,10 @@ class ChannelController {
             sender.sendTest(id);
         }
         catch (NotificationSender.TargetNotAllowed ex) {
-            throw new EdpException(HttpStatus.BAD_REQUEST, "WEBHOOK_TARGET_NOT_ALLOWED", "Webhook target not allowed",
-                    ex.getMessage());
+            throw MonitoringProblem.WEBHOOK_TARGET_NOT_ALLOWED.exception(ex.getMessage());
         }
         catch (RuntimeException ex) {
-            throw new EdpException(HttpStatus.BAD_GATEWAY, "CHANNEL_TEST_FAILED", "Test notification failed",
+            throw MonitoringProblem.CHANNEL_TEST_FAILED.exception(
                     ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage());
         }
         return ResponseEntity.noContent().build();
@@ -236,16 +233,14 @@ class ChannelController {
         catch (UnknownHostException ex) {
             return;
         }
-        EdpException ex = new EdpException(HttpStatus.BAD_REQUEST, "WEBHOOK_TARGET_NOT_ALLOWED",
-                "Webhook target not allowed",
-                "Webhooks may not target loopback, private, link-local, multicast or carrier-grade NAT addresses.");
-        ex.getBody().setProperty("errors", List.of(Map.of("field", "url", "message", "not allowed: " + problem)));
-        throw ex;
+        throw MonitoringProblem.WEBHOOK_TARGET_NOT_ALLOWED.exception(
+                "Webhooks may not target loopback, private, link-local, multicast or carrier-grade NAT addresses.")
+                .with("errors", List.of(Map.of("field", "url", "message", "not allowed: " + problem)));
     }
 
     private ChannelResponse visible(Tenant tenant, UUID id) {
-        ChannelResponse channel = channels.find(id).orElseThrow(() -> new EdpException(HttpStatus.NOT_FOUND,
-                "NOT_FOUND", "Not found", "Notification channel " + id + " was not found."));
+        ChannelResponse channel = channels.find(id)
+                .orElseThrow(() -> NotFound.of("Notification channel " + id));
         tenant.requireAccess(channel.customerId(), "Notification channel " + id);
         return channel;
     }

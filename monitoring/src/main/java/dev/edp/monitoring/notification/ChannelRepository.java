@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import dev.edp.platform.web.KeysetQuery;
+import dev.edp.platform.web.Where;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -55,22 +56,8 @@ class ChannelRepository {
 
     /** {@code limit + 1} channels after {@code afterId}, by id. */
     List<ChannelController.ChannelResponse> page(UUID customerId, UUID afterId, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM notification_channel WHERE TRUE");
-        if (customerId != null) {
-            sql.append(" AND customer_id = :customerId");
-        }
-        if (afterId != null) {
-            sql.append(" AND id > :afterId");
-        }
-        sql.append(" ORDER BY id LIMIT :limit");
-        JdbcClient.StatementSpec spec = jdbc.sql(sql.toString()).param("limit", limit + 1);
-        if (customerId != null) {
-            spec = spec.param("customerId", customerId);
-        }
-        if (afterId != null) {
-            spec = spec.param("afterId", afterId);
-        }
-        return spec.query(ChannelRepository::channel).list();
+        return new Where().equal("customer_id", customerId).greaterThan("id", afterId)
+                .page("SELECT " + COLUMNS + " FROM notification_channel", "id", limit).on(jdbc).query(ChannelRepository::channel).list();
     }
 
     /** Deletes the channel and, with it, its notification records. */

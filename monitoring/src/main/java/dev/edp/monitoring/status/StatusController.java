@@ -4,19 +4,20 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 
-import dev.edp.platform.problem.EdpException;
+import dev.edp.monitoring.MonitoringProblem;
+import dev.edp.platform.problem.NotFound;
 import dev.edp.platform.security.Tenant;
 import dev.edp.platform.web.Cursor;
 import dev.edp.platform.web.KeysetPage;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import dev.edp.platform.web.KeysetQuery;
+import dev.edp.platform.web.ListParameters;
+import dev.edp.platform.web.ListRequest;
 
 import org.springframework.format.annotation.DateTimeFormat;
-import org.springframework.http.HttpStatus;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -43,17 +44,15 @@ class StatusController {
     @GetMapping
     @PreAuthorize("hasRole('viewer')")
     @Operation(summary = "List device statuses by device id, keyset-paged, optionally ONLINE or OFFLINE only")
-    KeysetPage<DeviceStatusResponse> list(Tenant tenant, @RequestParam(required = false) UUID customerId,
-            @RequestParam(required = false) String connectivity, @RequestParam(required = false) Integer limit,
-            @RequestParam(required = false) String cursor) {
-        Optional<UUID> scope = tenant.listScope(Optional.ofNullable(customerId));
+    KeysetPage<DeviceStatusResponse> list(Tenant tenant, @ListParameters ListRequest list,
+            @RequestParam(required = false) String connectivity) {
+        UUID scope = list.scope(tenant);
         if (connectivity != null && !connectivity.equals("ONLINE") && !connectivity.equals("OFFLINE")) {
-            throw new EdpException(HttpStatus.BAD_REQUEST, "INVALID_CONNECTIVITY", "Invalid connectivity",
+            throw MonitoringProblem.INVALID_CONNECTIVITY.exception(
                     "connectivity must be ONLINE or OFFLINE.");
         }
-        int size = Cursor.limit(limit);
-        UUID afterId = Cursor.decodeSingle(cursor, UUID::fromString);
-        return KeysetPage.of(status.page(scope.orElse(null), connectivity, afterId, size), size,
+        UUID afterId = Cursor.decodeSingle(list.cursor(), UUID::fromString);
+        return KeysetPage.of(status.page(scope, connectivity, afterId, list.limit()), list.limit(),
                 device -> List.of(device.deviceId().toString()));
     }
 
@@ -74,27 +73,27 @@ class StatusController {
             @RequestParam(required = false) Integer limit) {
         if (!KeysetQuery.isStorable(from) || !KeysetQuery.isStorable(to)) {
             // Years PostgreSQL cannot hold, or where a day more or less overflows an Instant: was a 500.
-            throw new EdpException(HttpStatus.BAD_REQUEST, "INVALID_RANGE", "Invalid time range",
+            throw MonitoringProblem.INVALID_RANGE.exception(
                     "from and to must lie in the years 1 to 9999.");
         }
         visible(tenant, deviceId);
         Instant end = to == null ? clock.instant() : to;
         Instant start = from == null ? end.minus(Duration.ofDays(1)) : from;
         if (!start.isBefore(end)) {
-            throw new EdpException(HttpStatus.BAD_REQUEST, "INVALID_RANGE", "Invalid time range",
+            throw MonitoringProblem.INVALID_RANGE.exception(
                     "from must be before to.");
         }
         int size = limit == null ? 1440 : limit;
         if (size < 1 || size > MAX_HISTORY) {
-            throw new EdpException(HttpStatus.BAD_REQUEST, "INVALID_LIMIT", "Invalid limit",
+            throw MonitoringProblem.INVALID_LIMIT.exception(
                     "limit must be between 1 and " + MAX_HISTORY + ".");
         }
         return status.history(deviceId, start, end, size);
     }
 
     private DeviceStatusResponse visible(Tenant tenant, UUID deviceId) {
-        DeviceStatusResponse device = status.find(deviceId).orElseThrow(() -> new EdpException(HttpStatus.NOT_FOUND,
-                "NOT_FOUND", "Not found", "Device " + deviceId + " was not found."));
+        DeviceStatusResponse device = status.find(deviceId)
+                .orElseThrow(() -> NotFound.of("Device " + deviceId));
         tenant.requireAccess(device.customerId(), "Device " + deviceId);
         return device;
     }

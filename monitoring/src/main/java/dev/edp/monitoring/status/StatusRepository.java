@@ -1,5 +1,6 @@
 package dev.edp.monitoring.status;
 
+import dev.edp.platform.web.Where;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -39,29 +40,9 @@ class StatusRepository {
 
     /** {@code limit + 1} rows after {@code afterId}, by device id; served by the primary key or (customer_id, device_id). */
     List<DeviceStatusResponse> page(UUID customerId, String connectivity, UUID afterId, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM device_status WHERE TRUE");
-        JdbcClient.StatementSpec spec;
-        if (customerId != null) {
-            sql.append(" AND customer_id = :customerId");
-        }
-        if (connectivity != null) {
-            sql.append(" AND connectivity = :connectivity");
-        }
-        if (afterId != null) {
-            sql.append(" AND device_id > :afterId");
-        }
-        sql.append(" ORDER BY device_id LIMIT :limit");
-        spec = jdbc.sql(sql.toString()).param("limit", limit + 1);
-        if (customerId != null) {
-            spec = spec.param("customerId", customerId);
-        }
-        if (connectivity != null) {
-            spec = spec.param("connectivity", connectivity);
-        }
-        if (afterId != null) {
-            spec = spec.param("afterId", afterId);
-        }
-        return spec.query(StatusRepository::status).list();
+        return new Where().equal("customer_id", customerId).equal("connectivity", connectivity)
+                .greaterThan("device_id", afterId).page("SELECT " + COLUMNS + " FROM device_status", "device_id", limit)
+                .on(jdbc).query(StatusRepository::status).list();
     }
 
     List<DeviceStatusResponse.ContainerState> containers(UUID deviceId) {

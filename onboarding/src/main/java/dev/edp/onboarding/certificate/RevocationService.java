@@ -7,12 +7,13 @@ import java.util.Locale;
 import java.util.UUID;
 
 import dev.edp.onboarding.OnboardingMetrics;
+import dev.edp.onboarding.OnboardingProblem;
 import dev.edp.onboarding.pki.CertificateAuthority;
 import dev.edp.onboarding.pki.RevokedEntry;
 import dev.edp.platform.problem.EdpException;
+import dev.edp.platform.problem.NotFound;
 import dev.edp.platform.security.Tenant;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -101,7 +102,7 @@ class RevocationService {
             return RevokedEntry.Reason.valueOf(reason.strip().toUpperCase(Locale.ROOT));
         }
         catch (IllegalArgumentException ex) {
-            throw new EdpException(HttpStatus.BAD_REQUEST, "INVALID_REASON", "Invalid revocation reason",
+            throw OnboardingProblem.INVALID_REASON.exception(
                     "reason must be one of " + List.of(RevokedEntry.Reason.values()) + ".");
         }
     }
@@ -115,10 +116,10 @@ class RevocationService {
     }
 
     static EdpException notFound(String serial) {
-        return new EdpException(HttpStatus.NOT_FOUND, "NOT_FOUND", "Not found", "Certificate " + serial + " was not found.");
+        return NotFound.of("Certificate " + serial);
     }
 
     private static EdpException deviceNotFound(UUID id) {
-        return new EdpException(HttpStatus.NOT_FOUND, "NOT_FOUND", "Not found", "Device " + id + " was not found.");
+        return NotFound.of("Device " + id);
     }
 }

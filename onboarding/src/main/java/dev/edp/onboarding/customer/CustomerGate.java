@@ -3,6 +3,7 @@ package dev.edp.onboarding.customer;
 import java.time.Clock;
 import java.util.UUID;
 
+import dev.edp.onboarding.OnboardingProblem;
 import dev.edp.platform.client.ServiceCallException;
 import dev.edp.platform.client.ServiceTokenSource;
 import dev.edp.platform.customer.CachingCustomerStatusLookup;
@@ -12,14 +13,13 @@ import dev.edp.platform.customer.CustomerStatusProperties;
 import dev.edp.platform.customer.CustomerStatusUnavailableException;
 import dev.edp.platform.customer.MasterdataCustomerStatusLookup;
 import dev.edp.platform.problem.EdpException;
+import dev.edp.platform.problem.PlatformProblem;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.client.loadbalancer.LoadBalanced;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.RestClient;
 
@@ -86,14 +86,11 @@ public class CustomerGate {
         catch (CustomerStatusUnavailableException ex) {
             log.warn("Refusing a certificate for a device of customer {}: its status is unknown ({})", customerId,
                     ex.getMessage());
-            EdpException problem = new EdpException(HttpStatus.SERVICE_UNAVAILABLE, "CUSTOMER_STATUS_UNAVAILABLE",
-                    "Customer status unavailable", "Whether the customer is active cannot be checked right now; "
-                            + "nothing was issued. Try again later.");
-            problem.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds));
-            throw problem;
+            throw OnboardingProblem.CUSTOMER_STATUS_UNAVAILABLE.exception("Whether the customer is active cannot be "
+                    + "checked right now; nothing was issued. Try again later.").retryAfter(retryAfterSeconds);
         }
         if (state == CustomerState.DEACTIVATED) {
-            throw new EdpException(HttpStatus.FORBIDDEN, "CUSTOMER_DEACTIVATED", "Customer deactivated",
+            throw PlatformProblem.CUSTOMER_DEACTIVATED.exception(
                     "Customer " + customerId + " is deactivated; its devices cannot enroll or renew certificates.");
         }
     }

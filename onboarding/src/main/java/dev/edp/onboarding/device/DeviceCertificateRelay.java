@@ -4,10 +4,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-import dev.edp.platform.client.ServiceCallException;
 import dev.edp.platform.client.OutboxMetrics;
+import dev.edp.platform.client.OutboxRelay;
+import dev.edp.platform.client.OutboxRetries;
 import dev.edp.platform.client.ServiceCalls;
 import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.JsonNode;
@@ -20,11 +22,11 @@ import org.springframework.http.MediaType;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
-import org.springframework.web.client.RestClientException;
 import org.springframework.web.client.RestClientResponseException;
 
 /**
- * Delivers {@link DeviceCertificateOutbox} rows to device-management:
+ * Delivers {@link DeviceCertificateOutbox} rows to device-management through the starter's
+ * {@link OutboxRelay}:
  * {@code PUT /api/devices/v1/internal/devices/{deviceId}/certificate} with this service's own token
  * ({@link ServiceCalls}; no user is behind an enrollment). A 2xx deletes the row. A 4xx other than
  * 401/408/429 is a permanent refusal: the row is marked dead (kept with {@code dead_at} and
@@ -45,13 +47,10 @@ public class DeviceCertificateRelay {
 
     private final DeviceCertificateOutbox outbox;
     private final ServiceCalls calls;
-    private final TransactionTemplate transactions;
     private final JsonMapper json;
-    private final Duration initialBackoff;
-    private final Duration maxBackoff;
-    private final int batchSize;
-    private final int maxAttempts;
+    private final OutboxRetries retries;
     private final OutboxMetrics metrics;
+    private final OutboxRelay<DeviceCertificateOutbox.Pending> relay;
 
     DeviceCertificateRelay(DeviceCertificateOutbox outbox, ServiceCalls calls, TransactionTemplate transactions,
             JsonMapper json, MeterRegistry meters,
@@ -61,66 +60,75 @@ public class DeviceCertificateRelay {
             @Value("${edp.onboarding.device-outbox.max-attempts:50}") int maxAttempts) {
         this.outbox = outbox;
         this.calls = calls;
-        this.transactions = transactions;
         this.json = json;
-        this.initialBackoff = initialBackoff;
-        this.maxBackoff = maxBackoff;
-        this.batchSize = batchSize;
-        this.maxAttempts = Math.max(1, maxAttempts);
+        this.retries = new OutboxRetries(initialBackoff, maxBackoff, maxAttempts);
         this.metrics = OutboxMetrics.register(meters, OUTBOX, outbox::pending);
+        // One row per call (device-management takes one certificate per request), one batch per pass.
+        this.relay = OutboxRelay.of(new Rows()).batchSize(batchSize).rowsPerCall(1).transactions(transactions)
+                .build();
     }
 
     /** One pass over the due rows; returns how many were delivered. */
     @Scheduled(initialDelayString = "${edp.onboarding.device-outbox.interval:PT1S}",
             fixedDelayString = "${edp.onboarding.device-outbox.interval:PT1S}")
     public int relayDue() {
-        int[] gaveUp = { 0 };
-        Integer delivered = transactions.execute(status -> {
-            gaveUp[0] = 0;
-            int sent = 0;
-            for (DeviceCertificateOutbox.Pending row : outbox.claimDue(batchSize)) {
-                try {
-                    send(row);
-                    outbox.delivered(row.id());
-                    sent++;
-                }
-                catch (ServiceCallException | RestClientException | IllegalStateException ex) {
-                    if (ex instanceof RestClientResponseException refused && permanent(refused)) {
-                        String code = problemCode(refused);
-                        outbox.dead(row.id(), "HTTP " + refused.getStatusCode().value() + " " + code + ": "
-                                + refused.getResponseBodyAsString());
-                        gaveUp[0]++;
-                        log.warn("device-management refused outbox row {} (certificate {} of device {}) permanently "
-                                + "with {} {}; giving up on it", row.id(), row.serial(), row.deviceId(),
-                                refused.getStatusCode().value(), code);
-                        // A refusal of this row says nothing about the others: go on.
-                        continue;
-                    }
-                    // IllegalStateException: the load balancer knows no device-management instance.
-                    String error = ex.getClass().getSimpleName() + ": " + ex.getMessage();
-                    int attempt = row.attempts() + 1;
-                    if (attempt >= maxAttempts) {
-                        outbox.dead(row.id(), error);
-                        gaveUp[0]++;
-                        log.warn("device-management did not take outbox row {} (certificate {} of device {}) in {} "
-                                + "attempts; giving up on it: {}", row.id(), row.serial(), row.deviceId(), attempt,
-                                error);
-                    }
-                    else {
-                        Duration backoff = backoff(row.attempts());
-                        outbox.failed(row.id(), Instant.now().plus(backoff), error);
-                        log.warn("device-management did not take certificate {} of device {} (attempt {}): {}; "
-                                + "retrying in {}", row.serial(), row.deviceId(), attempt, ex.getMessage(), backoff);
-                    }
-                    // Stop here: the rest of the batch would most likely fail the same way, and the
-                    // claimed rows stay locked for as long as this transaction runs.
-                    break;
-                }
+        return relay.pass();
+    }
+
+    /** The outbox's rows as the relay handles them; a refusal of one row says nothing about the others. */
+    private final class Rows implements OutboxRelay.Outbox<DeviceCertificateOutbox.Pending> {
+
+        @Override
+        public List<DeviceCertificateOutbox.Pending> claim(int limit) {
+            return outbox.claimDue(limit);
+        }
+
+        @Override
+        public void send(List<DeviceCertificateOutbox.Pending> rows) {
+            DeviceCertificateRelay.this.send(rows.getFirst());
+        }
+
+        @Override
+        public void delivered(List<DeviceCertificateOutbox.Pending> rows) {
+            outbox.delivered(rows.getFirst().id());
+        }
+
+        @Override
+        public void refused(List<DeviceCertificateOutbox.Pending> rows, RuntimeException ex) {
+            DeviceCertificateOutbox.Pending row = rows.getFirst();
+            RestClientResponseException refused = (RestClientResponseException) ex;
+            String code = problemCode(refused);
+            outbox.dead(row.id(), "HTTP " + refused.getStatusCode().value() + " " + code + ": "
+                    + refused.getResponseBodyAsString());
+            metrics.gaveUp(1);
+            log.warn("device-management refused outbox row {} (certificate {} of device {}) permanently "
+                    + "with {} {}; giving up on it", row.id(), row.serial(), row.deviceId(),
+                    refused.getStatusCode().value(), code);
+        }
+
+        /**
+         * Backs the row off, or gives up on it after the last attempt. The relay stops the pass here:
+         * the rest of the batch would most likely fail the same way.
+         */
+        @Override
+        public void failed(List<DeviceCertificateOutbox.Pending> rows, RuntimeException ex) {
+            DeviceCertificateOutbox.Pending row = rows.getFirst();
+            // IllegalStateException: the load balancer knows no device-management instance.
+            String error = ex.getClass().getSimpleName() + ": " + ex.getMessage();
+            int attempt = row.attempts() + 1;
+            if (retries.exhausted(attempt)) {
+                outbox.dead(row.id(), error);
+                metrics.gaveUp(1);
+                log.warn("device-management did not take outbox row {} (certificate {} of device {}) in {} "
+                        + "attempts; giving up on it: {}", row.id(), row.serial(), row.deviceId(), attempt, error);
             }
-            return sent;
-        });
-        metrics.gaveUp(gaveUp[0]);
-        return delivered == null ? 0 : delivered;
+            else {
+                Duration backoff = retries.backoff(attempt);
+                outbox.failed(row.id(), Instant.now().plus(backoff), error);
+                log.warn("device-management did not take certificate {} of device {} (attempt {}): {}; "
+                        + "retrying in {}", row.serial(), row.deviceId(), attempt, ex.getMessage(), backoff);
+            }
+        }
     }
 
     /**
@@ -150,11 +158,5 @@ public class DeviceCertificateRelay {
         body.put("notAfter", DateTimeFormatter.ISO_INSTANT.format(row.notAfter()));
         calls.to("device-management").put().uri("/api/devices/v1/internal/devices/{id}/certificate", row.deviceId())
                 .contentType(MediaType.APPLICATION_JSON).body(body).retrieve().toBodilessEntity();
-    }
-
-    /** initial × 2^attempts, capped. */
-    Duration backoff(int attempts) {
-        Duration backoff = initialBackoff.multipliedBy(1L << Math.min(attempts, 20));
-        return backoff.compareTo(maxBackoff) > 0 ? maxBackoff : backoff;
     }
 }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import dev.edp.onboarding.OnboardingProblem;
 import dev.edp.platform.client.ServiceCalls;
 import dev.edp.platform.problem.EdpException;
 import tools.jackson.core.JacksonException;
@@ -13,7 +14,6 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.util.StreamUtils;
@@ -110,7 +110,7 @@ public class HttpDeviceRegistry implements DeviceRegistry {
         String title = problem.get("title") instanceof String text ? text : "Device registration refused";
         String detail = problem.get("detail") instanceof String text ? text
                 : "device-management refused to register the device (" + status + ").";
-        EdpException refused = new EdpException(HttpStatusCode.valueOf(status), code, title, detail);
+        EdpException refused = EdpException.relayed(HttpStatusCode.valueOf(status), code, title, detail);
         // Keep the extra members (e.g. the offending fields of a validation problem).
         problem.forEach((key, value) -> {
             if (key instanceof String name && !STANDARD.contains(name)) {
@@ -121,8 +121,7 @@ public class HttpDeviceRegistry implements DeviceRegistry {
     }
 
     static EdpException unavailable() {
-        return new EdpException(HttpStatus.SERVICE_UNAVAILABLE, "DEVICE_REGISTRY_UNAVAILABLE",
-                "Device registry unavailable",
+        return OnboardingProblem.DEVICE_REGISTRY_UNAVAILABLE.exception(
                 "device-management could not register the device; no token was created. Try again later.");
     }
 }

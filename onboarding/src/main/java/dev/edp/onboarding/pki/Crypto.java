@@ -9,6 +9,7 @@ import java.security.Provider;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
+import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECKey;
 import java.security.interfaces.RSAKey;
@@ -18,6 +19,9 @@ import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.ContentSigner;
@@ -60,6 +64,17 @@ final class Crypto {
 		}
 		catch (OperatorCreationException ex) {
 			throw new CertificateAuthorityException("Cannot create a signer for the CA key", ex);
+		}
+	}
+
+	/** Signs a certificate with the CA key and returns it in JCA form. */
+	static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key) {
+		X509CertificateHolder holder = builder.build(signer(key));
+		try {
+			return new JcaX509CertificateConverter().getCertificate(holder);
+		}
+		catch (CertificateException ex) {
+			throw new CertificateAuthorityException("Cannot encode the certificate", ex);
 		}
 	}
 

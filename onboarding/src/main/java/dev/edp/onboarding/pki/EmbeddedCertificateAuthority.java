@@ -7,7 +7,6 @@ import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.cert.CertPathValidator;
-import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
@@ -33,7 +32,6 @@ import org.bouncycastle.asn1.x509.CRLNumber;
 import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.DistributionPoint;
 import org.bouncycastle.asn1.x509.DistributionPointName;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -41,10 +39,8 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.CertIOException;
-import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import dev.edp.platform.device.DeviceIdentity;
 
@@ -83,12 +79,15 @@ public final class EmbeddedCertificateAuthority implements CertificateAuthority 
 
 	private final EmbeddedCaSettings settings;
 
+	private final LeafCertificates leaves;
+
 	private EmbeddedCertificateAuthority(CaMaterial material, PrivateKey issuingKey, EmbeddedCaSettings settings) {
 		this.material = material;
 		this.issuing = material.issuingCertificate();
 		this.issuingKey = issuingKey;
 		this.issuingKeyId = Crypto.subjectKeyIdentifier(this.issuing);
 		this.settings = settings;
+		this.leaves = new LeafCertificates(this.issuing, issuingKey, settings.clock());
 	}
 
 	/** Generates a new root and issuing CA; persist {@link #material()} afterwards. */
@@ -104,13 +103,13 @@ public final class EmbeddedCertificateAuthority implements CertificateAuthority 
 				Date.from(notBefore), Date.from(now.plus(ROOT_VALIDITY)), rootName, rootKeys.getPublic());
 		byte[] rootKeyId = Crypto.extensionUtils().createSubjectKeyIdentifier(rootKeys.getPublic()).getKeyIdentifier();
 		caExtensions(root, new BasicConstraints(true), rootKeyId, rootKeyId);
-		X509Certificate rootCert = sign(root, rootKeys.getPrivate());
+		X509Certificate rootCert = Crypto.sign(root, rootKeys.getPrivate());
 
 		X509v3CertificateBuilder issuingBuilder = new JcaX509v3CertificateBuilder(rootCert, Crypto.randomSerial(),
 				Date.from(notBefore), Date.from(now.plus(ISSUING_VALIDITY)), issuingName, issuingKeys.getPublic());
 		caExtensions(issuingBuilder, new BasicConstraints(0),
 				Crypto.extensionUtils().createSubjectKeyIdentifier(issuingKeys.getPublic()).getKeyIdentifier(), rootKeyId);
-		X509Certificate issuingCert = sign(issuingBuilder, rootKeys.getPrivate());
+		X509Certificate issuingCert = Crypto.sign(issuingBuilder, rootKeys.getPrivate());
 
 		CaMaterial material = new CaMaterial(List.of(issuingCert, rootCert),
 				protector.encrypt(issuingKeys.getPrivate(), issuingKeyContext(issuingCert)),
@@ -170,49 +169,27 @@ public final class EmbeddedCertificateAuthority implements CertificateAuthority 
 
 	@Override
 	public IssuedCertificate issue(DeviceCertificateRequest request) {
-		Instant now = now(this.settings);
-		Instant notBefore = latest(now.minus(DeviceCertificateProfile.CLOCK_SKEW), this.issuing.getNotBefore().toInstant());
-		Instant notAfter = earliest(now.plus(request.validity()), this.issuing.getNotAfter().toInstant());
-		if (!notAfter.isAfter(now)) {
-			throw new CertificateAuthorityException("The issuing CA has expired; rotate the CA");
-		}
-		PublicKey publicKey = request.csr().publicKey();
+		LeafCertificates.Validity validity = this.leaves.validity(request.validity());
 		DeviceIdentity identity = request.identity();
-		X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(this.issuing, Crypto.randomSerial(),
-				Date.from(notBefore), Date.from(notAfter), DeviceCertificateProfile.subject(identity), publicKey);
-		try {
-			builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-			// TLS client authentication (1.2 and 1.3) only signs; nothing else is granted.
-			builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-			builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
-			builder.addExtension(Extension.subjectAlternativeName, false,
-					new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, identity.uri())));
-			builder.addExtension(Extension.subjectKeyIdentifier, false,
-					Crypto.extensionUtils().createSubjectKeyIdentifier(publicKey));
-			builder.addExtension(Extension.authorityKeyIdentifier, false, new AuthorityKeyIdentifier(this.issuingKeyId));
-			if (this.settings.crlDistributionPoint() != null) {
-				GeneralNames uri = new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier,
-						this.settings.crlDistributionPoint().toString()));
-				builder.addExtension(Extension.cRLDistributionPoints, false, new CRLDistPoint(
-						new DistributionPoint[] { new DistributionPoint(new DistributionPointName(uri), null, null) }));
-			}
-		}
-		catch (CertIOException ex) {
-			throw new CertificateAuthorityException("Cannot build the device certificate", ex);
-		}
-		IssuedCertificate issued = new IssuedCertificate(sign(builder, this.issuingKey), chain());
-		DeviceCertificateProfile.verify(request, issued, now);
+		X509Certificate certificate = this.leaves.sign("device", DeviceCertificateProfile.subject(identity),
+				request.csr().publicKey(), validity, KeyPurposeId.id_kp_clientAuth,
+				new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, identity.uri())),
+				builder -> {
+					if (this.settings.crlDistributionPoint() != null) {
+						GeneralNames uri = new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier,
+								this.settings.crlDistributionPoint().toString()));
+						builder.addExtension(Extension.cRLDistributionPoints, false, new CRLDistPoint(
+								new DistributionPoint[] { new DistributionPoint(new DistributionPointName(uri), null, null) }));
+					}
+				});
+		IssuedCertificate issued = new IssuedCertificate(certificate, chain());
+		DeviceCertificateProfile.verify(request, issued, validity.now());
 		return issued;
 	}
 
 	@Override
 	public IssuedCertificate issueServer(ServerCertificateRequest request) {
-		Instant now = now(this.settings);
-		Instant notBefore = latest(now.minus(DeviceCertificateProfile.CLOCK_SKEW), this.issuing.getNotBefore().toInstant());
-		Instant notAfter = earliest(now.plus(request.validity()), this.issuing.getNotAfter().toInstant());
-		if (!notAfter.isAfter(now)) {
-			throw new CertificateAuthorityException("The issuing CA has expired; rotate the CA");
-		}
+		LeafCertificates.Validity validity = this.leaves.validity(request.validity());
 		PublicKey publicKey = request.csr().publicKey();
 		String commonName = request.dnsNames().isEmpty() ? request.ipAddresses().get(0).getHostAddress()
 				: request.dnsNames().get(0);
@@ -222,22 +199,9 @@ public final class EmbeddedCertificateAuthority implements CertificateAuthority 
 		java.util.List<GeneralName> names = new java.util.ArrayList<>();
 		request.dnsNames().forEach(name -> names.add(new GeneralName(GeneralName.dNSName, name)));
 		request.ipAddresses().forEach(ip -> names.add(new GeneralName(GeneralName.iPAddress, ip.getHostAddress())));
-		X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(Crypto.subject(this.issuing), Crypto.randomSerial(),
-				Date.from(notBefore), Date.from(notAfter), subject, publicKey);
-		try {
-			builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-			builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-			builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-			builder.addExtension(Extension.subjectAlternativeName, false,
-					new GeneralNames(names.toArray(GeneralName[]::new)));
-			builder.addExtension(Extension.subjectKeyIdentifier, false,
-					Crypto.extensionUtils().createSubjectKeyIdentifier(publicKey));
-			builder.addExtension(Extension.authorityKeyIdentifier, false, new AuthorityKeyIdentifier(this.issuingKeyId));
-		}
-		catch (CertIOException ex) {
-			throw new CertificateAuthorityException("Cannot build the server certificate", ex);
-		}
-		X509Certificate certificate = sign(builder, this.issuingKey);
+		X509Certificate certificate = this.leaves.sign("server", subject, publicKey, validity,
+				KeyPurposeId.id_kp_serverAuth, new GeneralNames(names.toArray(GeneralName[]::new)),
+				LeafCertificates.Extras.NONE);
 		try {
 			// Same rule as for devices: check what is about to be handed out.
 			certificate.verify(this.issuing.getPublicKey());
@@ -284,14 +248,6 @@ public final class EmbeddedCertificateAuthority implements CertificateAuthority 
 		return settings.clock().instant().truncatedTo(ChronoUnit.SECONDS);
 	}
 
-	private static Instant latest(Instant a, Instant b) {
-		return a.isAfter(b) ? a : b;
-	}
-
-	private static Instant earliest(Instant a, Instant b) {
-		return a.isBefore(b) ? a : b;
-	}
-
 	private static KeyPair ecP384() {
 		try {
 			KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
@@ -320,16 +276,6 @@ public final class EmbeddedCertificateAuthority implements CertificateAuthority 
 		}
 		catch (CertIOException ex) {
 			throw new CertificateAuthorityException("Cannot build the CA certificate", ex);
-		}
-	}
-
-	private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key) {
-		X509CertificateHolder holder = builder.build(Crypto.signer(key));
-		try {
-			return new JcaX509CertificateConverter().getCertificate(holder);
-		}
-		catch (CertificateException ex) {
-			throw new CertificateAuthorityException("Cannot encode the certificate", ex);
 		}
 	}
 

@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 import dev.edp.onboarding.OnboardingMetrics;
+import dev.edp.onboarding.OnboardingProblem;
 import dev.edp.onboarding.customer.CustomerGate;
 import dev.edp.onboarding.pki.CsrRejectedException;
 import dev.edp.onboarding.pki.Pem;
@@ -20,6 +21,7 @@ import dev.edp.onboarding.token.FailureThrottle;
 import dev.edp.onboarding.RequestBodies;
 import dev.edp.platform.device.DevicePrincipal;
 import dev.edp.platform.problem.EdpException;
+import dev.edp.platform.problem.PlatformProblem;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -78,7 +80,7 @@ class RenewalController {
         this.json = json;
         this.metrics = metrics;
         this.customers = customers;
-        this.throttle = new FailureThrottle(maxFailures, window, clock, "TOO_MANY_FAILED_RENEWALS", "renewals",
+        this.throttle = new FailureThrottle(maxFailures, window, clock, OnboardingProblem.TOO_MANY_FAILED_RENEWALS, "renewals",
                 "this device");
     }
 
@@ -105,11 +107,11 @@ class RenewalController {
                 parsed = json.readValue(RequestBodies.readLimited(body, MAX_BODY), RenewalRequest.class);
             }
             catch (JacksonException ex) {
-                throw new EdpException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST_BODY", "Malformed request body",
+                throw PlatformProblem.MALFORMED_REQUEST_BODY.exception(
                         "The body must be JSON: {\"csr\": \"<PEM>\"}.");
             }
             if (parsed == null || parsed.csr() == null || parsed.csr().isBlank()) {
-                throw new EdpException(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "Invalid request", "csr is required.");
+                throw PlatformProblem.VALIDATION_FAILED.exception("csr is required.");
             }
             return renewals.renew(device, RenewalService.Csr.text(parsed.csr()));
         });

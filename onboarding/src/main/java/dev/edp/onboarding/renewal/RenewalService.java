@@ -10,17 +10,15 @@ import dev.edp.onboarding.ca.PkiProperties;
 import dev.edp.onboarding.certificate.CertificateStore;
 import dev.edp.onboarding.device.DeviceCertificateOutbox;
 import dev.edp.onboarding.OnboardingMetrics;
+import dev.edp.onboarding.OnboardingProblem;
 import dev.edp.onboarding.pki.CertificateAuthority;
 import dev.edp.onboarding.pki.CsrValidator;
 import dev.edp.onboarding.pki.DeviceCertificateRequest;
 import dev.edp.onboarding.pki.IssuedCertificate;
 import dev.edp.onboarding.pki.ValidatedCsr;
 import dev.edp.platform.device.DevicePrincipal;
-import dev.edp.platform.problem.EdpException;
 
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -91,22 +89,22 @@ class RenewalService {
         CertificateStore.StoredCertificate presented = owned.stream()
                 .filter(cert -> cert.serial().equals(serial) && cert.customerId().equals(device.customerId()))
                 .findFirst()
-                .orElseThrow(() -> forbidden("CERTIFICATE_UNKNOWN", "Certificate not known",
+                .orElseThrow(() -> OnboardingProblem.CERTIFICATE_UNKNOWN.exception(
                         "The certificate presented is not one issued to this device."));
         if (!"VALID".equals(presented.status())) {
             // A revoked certificate must never lead to a new one: that would undo the revocation.
-            throw forbidden("CERTIFICATE_REVOKED", "Certificate revoked",
+            throw OnboardingProblem.CERTIFICATE_REVOKED.exception(
                     "The certificate presented was revoked and cannot be renewed; the device must be onboarded again.");
         }
         Instant now = clock.instant();
         if (!presented.notAfter().isAfter(now)) {
-            throw forbidden("CERTIFICATE_EXPIRED", "Certificate expired",
+            throw OnboardingProblem.CERTIFICATE_EXPIRED.exception(
                     "The certificate presented expired at " + presented.notAfter() + "; the device must be onboarded again.");
         }
         boolean decommissioned = jdbc.sql("SELECT count(*) FROM onboarding_token WHERE device_id = :id AND status = 'REVOKED'")
                 .param("id", device.deviceId()).query(Integer.class).single() > 0;
         if (decommissioned) {
-            throw forbidden("DEVICE_REVOKED", "Device revoked", "The device was decommissioned.");
+            throw OnboardingProblem.DEVICE_REVOKED.exception("The device was decommissioned.");
         }
         requireUnderLimit(device, now);
         ValidatedCsr validated = csr.validate(validator);
@@ -128,24 +126,18 @@ class RenewalService {
         // The oldest of the newest max renewals leaving the window frees one slot; rounded up.
         Duration wait = Duration.between(now, recent.getLast().plus(renewalWindow));
         long retry = Math.max(1, (wait.toMillis() + 999) / 1000);
-        EdpException problem = new EdpException(HttpStatus.TOO_MANY_REQUESTS, "TOO_MANY_RENEWALS", "Too many renewals",
+        throw OnboardingProblem.TOO_MANY_RENEWALS.exception(
                 "This device renewed its certificate " + maxRenewals + " times within " + renewalWindow
-                        + "; it can renew again in " + retry + " s.");
-        problem.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(retry));
-        throw problem;
+                        + "; it can renew again in " + retry + " s.").retryAfter(retry);
     }
 
     static String normalize(String serial) {
         String value = serial == null ? "" : serial.strip().toLowerCase(Locale.ROOT).replace(":", "");
         if (!value.matches("[0-9a-f]{1,40}")) {
-            throw forbidden("CERTIFICATE_UNKNOWN", "Certificate not known",
+            throw OnboardingProblem.CERTIFICATE_UNKNOWN.exception(
                     "The certificate presented is not one issued to this device.");
         }
         return value.replaceFirst("^0+(?=.)", "");
-    }
-
-    private static EdpException forbidden(String code, String title, String detail) {
-        return new EdpException(HttpStatus.FORBIDDEN, code, title, detail);
     }
 
     /** A CSR as received: PEM/base64 text (JSON) or DER bytes (EST). */

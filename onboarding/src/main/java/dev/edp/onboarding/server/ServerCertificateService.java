@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.edp.onboarding.OnboardingProblem;
 import dev.edp.onboarding.pki.CertificateAuthority;
 import dev.edp.onboarding.pki.CsrValidator;
 import dev.edp.onboarding.pki.IssuedCertificate;
@@ -25,7 +26,6 @@ import dev.edp.platform.problem.EdpException;
 import dev.edp.platform.security.Tenant;
 
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 /**
@@ -115,9 +115,7 @@ class ServerCertificateService {
     }
 
     private static EdpException invalid(Map<String, String> errors) {
-        EdpException ex = new EdpException(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "Invalid server certificate request",
-                "Invalid fields: " + String.join(", ", errors.keySet()) + ".");
-        ex.getBody().setProperty("errors", errors);
-        return ex;
+        return OnboardingProblem.SERVER_CERTIFICATE_REQUEST_INVALID.exception(
+                "Invalid fields: " + String.join(", ", errors.keySet()) + ".").with("errors", errors);
     }
 }

@@ -8,11 +8,13 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 import dev.edp.onboarding.OnboardingMetrics;
+import dev.edp.onboarding.OnboardingProblem;
 import dev.edp.onboarding.pki.CsrRejectedException;
 import dev.edp.onboarding.pki.Pem;
 import dev.edp.onboarding.RequestBodies;
 import dev.edp.platform.device.CallerAddress;
 import dev.edp.platform.problem.EdpException;
+import dev.edp.platform.problem.PlatformProblem;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -70,7 +72,7 @@ class EnrollmentController {
         this.metrics = metrics;
         this.callers = callers;
         this.throttle = new FailureThrottle(maxFailures, globalMaxFailures, window, Clock.systemUTC(),
-                "TOO_MANY_FAILED_ENROLLMENTS", "enrollments", "this address");
+                OnboardingProblem.TOO_MANY_FAILED_ENROLLMENTS, "enrollments", "this address");
     }
 
     @PostMapping(path = "/onboarding/api/v1/enrollments", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -100,11 +102,11 @@ class EnrollmentController {
                 parsed = json.readValue(RequestBodies.readLimited(body, MAX_BODY), EnrollmentRequest.class);
             }
             catch (JacksonException ex) {
-                throw new EdpException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST_BODY", "Malformed request body",
+                throw PlatformProblem.MALFORMED_REQUEST_BODY.exception(
                         "The body must be JSON: {\"token\": \"...\", \"csr\": \"<PEM>\"}.");
             }
             if (parsed == null || parsed.csr() == null || parsed.csr().isBlank()) {
-                throw new EdpException(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "Invalid request",
+                throw PlatformProblem.VALIDATION_FAILED.exception(
                         "token and csr are required.");
             }
             return enrollments.enroll(parsed.token(), EnrollmentService.CsrInput.text(parsed.csr()));

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.edp.onboarding.OnboardingMetrics;
+import dev.edp.onboarding.OnboardingProblem;
 import dev.edp.onboarding.ca.PkiProperties;
 import dev.edp.onboarding.certificate.CertificateStore;
 import dev.edp.onboarding.customer.CustomerGate;
@@ -19,7 +20,6 @@ import dev.edp.onboarding.pki.Pem;
 import dev.edp.onboarding.pki.ValidatedCsr;
 import dev.edp.platform.problem.EdpException;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -81,7 +81,7 @@ public class EnrollmentService {
         OnboardingToken stored = tokens.findByHashForUpdate(hash).orElseThrow(EnrollmentService::unknownToken);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         if ("REVOKED".equals(stored.status())) {
-            throw new EdpException(HttpStatus.GONE, "TOKEN_REVOKED", "Onboarding token revoked",
+            throw OnboardingProblem.TOKEN_REVOKED.exception(
                     "The onboarding token was revoked; ask an operator for a new one.");
         }
         ValidatedCsr validated = csr.validate(validator);
@@ -89,7 +89,7 @@ public class EnrollmentService {
             return replay(stored, validated);
         }
         if (!stored.expiresAt().isAfter(now)) {
-            throw new EdpException(HttpStatus.GONE, "TOKEN_EXPIRED", "Onboarding token expired",
+            throw OnboardingProblem.TOKEN_EXPIRED.exception(
                     "The onboarding token was valid until " + stored.expiresAt().truncatedTo(ChronoUnit.SECONDS) + ".");
         }
         IssuedCertificate issued = ca.issue(new DeviceCertificateRequest(stored.deviceId(), stored.customerId(),
@@ -108,7 +108,7 @@ public class EnrollmentService {
         var previous = certificates.findByToken(stored.id())
                 .filter(cert -> "VALID".equals(cert.status()) && cert.notAfter().isAfter(Instant.now()))
                 .filter(cert -> cert.publicKeySha256().equals(csr.publicKeyFingerprint()))
-                .orElseThrow(() -> new EdpException(HttpStatus.CONFLICT, "TOKEN_USED", "Onboarding token already used",
+                .orElseThrow(() -> OnboardingProblem.TOKEN_USED.exception(
                         "The onboarding token was already used; a token enrolls one device once."));
         var certificate = Pem.readCertificates(previous.certificatePem()).getFirst();
         return new Enrollment(previous.deviceId(), previous.customerId(), previous.serial(), previous.notAfter(),
@@ -116,7 +116,7 @@ public class EnrollmentService {
     }
 
     static EdpException unknownToken() {
-        return new EdpException(HttpStatus.UNAUTHORIZED, "TOKEN_UNKNOWN", "Unknown onboarding token",
+        return OnboardingProblem.TOKEN_UNKNOWN.exception(
                 "The onboarding token is not valid.");
     }
 

@@ -6,6 +6,7 @@ import java.util.Base64;
 import java.util.List;
 
 import dev.edp.onboarding.OnboardingOpenApi;
+import dev.edp.onboarding.OnboardingProblem;
 import dev.edp.onboarding.RequestBodies;
 import dev.edp.onboarding.pki.CertificateAuthority;
 import dev.edp.onboarding.pki.Pkcs7;
@@ -19,7 +20,6 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -115,7 +115,7 @@ class EstController {
                 // fall through to the challenge
             }
         }
-        EdpException problem = new EdpException(HttpStatus.UNAUTHORIZED, "TOKEN_UNKNOWN", "Unknown onboarding token",
+        EdpException problem = OnboardingProblem.TOKEN_UNKNOWN.exception(
                 "Send the onboarding token as the HTTP Basic password.");
         problem.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"EDP EST\"");
         return throwing(problem);

@@ -9,10 +9,8 @@ import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.edp.onboarding.OnboardingProblem;
 import dev.edp.platform.problem.EdpException;
-
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 
 /**
  * Slows down repeated failures: a key with {@code maxFailures} failures within {@code window} is
@@ -38,14 +36,15 @@ public final class FailureThrottle {
     private final int globalMaxFailures;
     private final Duration window;
     private final Clock clock;
-    private final String code;
+    private final OnboardingProblem problem;
     private final String what;
     private final String from;
     private final ConcurrentHashMap<String, Window> windows = new ConcurrentHashMap<>();
     private final AtomicReference<Window> global = new AtomicReference<>();
 
     FailureThrottle(int maxFailures, Duration window, Clock clock) {
-        this(maxFailures, Integer.MAX_VALUE, window, clock, "TOO_MANY_FAILED_ENROLLMENTS", "enrollments", "this address");
+        this(maxFailures, Integer.MAX_VALUE, window, clock, OnboardingProblem.TOO_MANY_FAILED_ENROLLMENTS, "enrollments",
+                "this address");
     }
 
     /**
@@ -53,12 +52,13 @@ public final class FailureThrottle {
      * @param maxFailures failures within the window before 429
      * @param window how long failures are remembered (from the first of the window)
      * @param clock the time
-     * @param code the problem code of the 429
+     * @param problem the 429's problem (its title names what failed)
      * @param what what failed, plural ("renewals")
      * @param from whose failures, for the detail ("this device")
      */
-    public FailureThrottle(int maxFailures, Duration window, Clock clock, String code, String what, String from) {
-        this(maxFailures, Integer.MAX_VALUE, window, clock, code, what, from);
+    public FailureThrottle(int maxFailures, Duration window, Clock clock, OnboardingProblem problem, String what,
+            String from) {
+        this(maxFailures, Integer.MAX_VALUE, window, clock, problem, what, from);
     }
 
     /**
@@ -68,12 +68,12 @@ public final class FailureThrottle {
      *        be above {@code maxFailures}
      * @param window how long failures are remembered (from the first of the window)
      * @param clock the time
-     * @param code the problem code of the 429
+     * @param problem the 429's problem (its title names what failed)
      * @param what what failed, plural ("renewals")
      * @param from whose failures, for the detail ("this device")
      */
-    public FailureThrottle(int maxFailures, int globalMaxFailures, Duration window, Clock clock, String code,
-            String what, String from) {
+    public FailureThrottle(int maxFailures, int globalMaxFailures, Duration window, Clock clock,
+            OnboardingProblem problem, String what, String from) {
         if (globalMaxFailures <= maxFailures) {
             throw new IllegalArgumentException("The global ceiling (" + globalMaxFailures
                     + ") must be above the per-key limit (" + maxFailures + "), or one key could block everyone");
@@ -82,7 +82,7 @@ public final class FailureThrottle {
         this.globalMaxFailures = globalMaxFailures;
         this.window = window;
         this.clock = clock;
-        this.code = code;
+        this.problem = problem;
         this.what = what;
         this.from = from;
     }
@@ -127,10 +127,8 @@ public final class FailureThrottle {
     private EdpException tooMany(Instant now, Window blocking, String whose) {
         // Rounded up: a client that waits exactly Retry-After must find the window over.
         long retry = Math.max(1, (Duration.between(now, blocking.start().plus(window)).toMillis() + 999) / 1000);
-        EdpException problem = new EdpException(HttpStatus.TOO_MANY_REQUESTS, code, "Too many failed " + what,
-                "Too many failed " + what + " " + whose + "; retry in " + retry + " s.");
-        problem.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(retry));
-        return problem;
+        return problem.exception("Too many failed " + what + " " + whose + "; retry in " + retry + " s.")
+                .retryAfter(retry);
     }
 
     /**

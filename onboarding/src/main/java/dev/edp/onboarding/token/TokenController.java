@@ -6,8 +6,9 @@ import java.util.UUID;
 
 import dev.edp.platform.security.Tenant;
 import dev.edp.platform.web.KeysetPage;
+import dev.edp.platform.web.ListParameters;
+import dev.edp.platform.web.ListRequest;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
@@ -22,7 +23,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -57,12 +57,8 @@ class TokenController {
     @GetMapping
     @PreAuthorize("hasRole('viewer')")
     @Operation(summary = "List tokens, newest first, keyset-paged; never the secret")
-    KeysetPage<TokenRequests.Response> list(Tenant tenant,
-            @Parameter(description = "platform-admin: one customer's tokens")
-            @RequestParam(required = false) UUID customerId,
-            @Parameter(description = "page size, 1 to 500 (default 50)") @RequestParam(required = false) Integer limit,
-            @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false) String cursor) {
-        return tokens.list(tenant, customerId, limit, cursor);
+    KeysetPage<TokenRequests.Response> list(Tenant tenant, @ListParameters ListRequest list) {
+        return tokens.list(tenant, list);
     }
 
     @GetMapping("/{id}")

@@ -1,12 +1,15 @@
 package dev.edp.onboarding.token;
 
+import dev.edp.platform.web.Keyset;
+import dev.edp.platform.web.KeysetPage;
+import dev.edp.platform.web.KeysetSorts;
+import dev.edp.platform.web.Where;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -79,22 +82,15 @@ class TokenRepository {
                 WHERE id = :id AND status = 'ACTIVE'""").param("id", id).param("at", ts(at)).param("by", by).update();
     }
 
-    /** Newest first, keyset-paged on (created_at, id); {@code limit + 1} rows. */
-    List<OnboardingToken> page(UUID customerId, Instant afterCreated, UUID afterId, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM onboarding_token WHERE TRUE");
-        Map<String, Object> params = new HashMap<>();
-        if (customerId != null) {
-            sql.append(" AND customer_id = :customerId");
-            params.put("customerId", customerId);
-        }
-        if (afterId != null) {
-            sql.append(" AND (created_at, id) < (:afterCreated, :afterId)");
-            params.put("afterCreated", ts(afterCreated));
-            params.put("afterId", afterId);
-        }
-        sql.append(" ORDER BY created_at DESC, id DESC LIMIT :limit");
-        params.put("limit", limit + 1);
-        return jdbc.sql(sql.toString()).params(params).query(TokenRepository::map).list();
+    /** The token list's one order: newest first. */
+    static final KeysetSorts<OnboardingToken> SORTS = KeysetSorts.of(OnboardingToken::id, "-createdAt")
+            .timestamp("createdAt", "created_at", OnboardingToken::createdAt);
+
+    /** One page of tokens, of one customer or (null) all. */
+    KeysetPage<OnboardingToken> page(Keyset<OnboardingToken> keyset, UUID customerId) {
+        return keyset.page(new Where().equal("customer_id", customerId)
+                .page("SELECT " + COLUMNS + " FROM onboarding_token", keyset).on(jdbc).query(TokenRepository::map)
+                .list());
     }
 
     private static OffsetDateTime ts(Instant instant) {

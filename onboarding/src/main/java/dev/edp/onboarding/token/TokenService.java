@@ -9,19 +9,21 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
+import dev.edp.onboarding.OnboardingProblem;
 import dev.edp.onboarding.device.DeviceRegistry;
 import dev.edp.platform.problem.EdpException;
+import dev.edp.platform.problem.NotFound;
+import dev.edp.platform.problem.PlatformProblem;
 import dev.edp.platform.security.Tenant;
-import dev.edp.platform.web.Cursor;
+import dev.edp.platform.web.Keyset;
 import dev.edp.platform.web.KeysetPage;
 import dev.edp.platform.web.KeysetQuery;
+import dev.edp.platform.web.ListRequest;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -97,27 +99,12 @@ class TokenService {
     }
 
     @Transactional(readOnly = true)
-    KeysetPage<TokenRequests.Response> list(Tenant tenant, UUID customerId, Integer limit, String cursor) {
-        int size = Cursor.limit(limit);
-        List<String> after = Cursor.decode(cursor, 2);
-        Instant afterCreated = null;
-        UUID afterId = null;
-        if (!after.isEmpty()) {
-            try {
-                // In years 1 to 9999: PostgreSQL refuses to compare with what lies beyond (a 500 before).
-                afterCreated = KeysetQuery.storableInstant(after.get(0));
-                afterId = UUID.fromString(after.get(1));
-            }
-            catch (DateTimeParseException | IllegalArgumentException ex) {
-                throw new EdpException(HttpStatus.BAD_REQUEST, "INVALID_CURSOR", "Invalid cursor",
-                        "The cursor is not one this list handed out. Start again without a cursor.");
-            }
-        }
-        UUID scope = tenant.listScope(Optional.ofNullable(customerId)).orElse(null);
+    KeysetPage<TokenRequests.Response> list(Tenant tenant, ListRequest list) {
+        // Newest first; the cursor's time must lie in years 1 to 9999 (KeysetQuery refuses others).
+        Keyset<OnboardingToken> keyset = list.keyset(TokenRepository.SORTS);
+        UUID scope = list.scope(tenant);
         Instant now = Instant.now();
-        return KeysetPage.of(tokens.page(scope, afterCreated, afterId, size).stream()
-                .map(token -> TokenRequests.Response.of(token, null, now)).toList(), size,
-                token -> List.of(token.createdAt().toString(), token.id().toString()));
+        return tokens.page(keyset, scope).map(token -> TokenRequests.Response.of(token, null, now));
     }
 
     @Transactional(readOnly = true)
@@ -132,7 +119,7 @@ class TokenService {
         OnboardingToken token = tokens.findForUpdate(id).orElseThrow(() -> notFound(id));
         tenant.requireAccess(token.customerId(), "Onboarding token " + id);
         if ("USED".equals(token.status())) {
-            throw new EdpException(HttpStatus.CONFLICT, "TOKEN_USED", "Onboarding token already used",
+            throw OnboardingProblem.TOKEN_USED.exception(
                     "The token was used to enroll device " + token.deviceId()
                             + "; revoke the device's certificates instead.");
         }
@@ -168,11 +155,11 @@ class TokenService {
     }
 
     private static EdpException invalid(String detail) {
-        return new EdpException(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "Invalid request", detail);
+        return PlatformProblem.VALIDATION_FAILED.exception(detail);
     }
 
     private static EdpException notFound(UUID id) {
-        return new EdpException(HttpStatus.NOT_FOUND, "NOT_FOUND", "Not found", "Onboarding token " + id + " was not found.");
+        return NotFound.of("Onboarding token " + id);
     }
 
     private static String actor(Tenant tenant) {

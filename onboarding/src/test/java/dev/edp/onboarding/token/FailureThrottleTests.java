@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.edp.onboarding.OnboardingProblem;
 import dev.edp.platform.problem.EdpException;
 import org.junit.jupiter.api.Test;
 
@@ -46,8 +47,8 @@ class FailureThrottleTests {
             public Clock withZone(java.time.ZoneId zone) { return this; }
             public Instant instant() { return now.get(); }
         };
-        FailureThrottle throttle = new FailureThrottle(3, 8, Duration.ofMinutes(1), clock, "TOO_MANY_FAILED_ENROLLMENTS",
-                "enrollments", "this address");
+        FailureThrottle throttle = new FailureThrottle(3, 8, Duration.ofMinutes(1), clock,
+                OnboardingProblem.TOO_MANY_FAILED_ENROLLMENTS, "enrollments", "this address");
         // One address fails on and on (also requests that slipped past the check concurrently):
         // blocked after 3, and it never counts more than 3 towards the ceiling.
         for (int i = 0; i < 10; i++) {
@@ -76,7 +77,8 @@ class FailureThrottleTests {
     @Test
     void aCeilingAnAddressCouldReachIsRefused() {
         assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> new FailureThrottle(20, 20,
-                Duration.ofMinutes(1), Clock.systemUTC(), "X", "enrollments", "this address"));
+                Duration.ofMinutes(1), Clock.systemUTC(), OnboardingProblem.TOO_MANY_FAILED_ENROLLMENTS, "enrollments",
+                "this address"));
     }
 
     @Test

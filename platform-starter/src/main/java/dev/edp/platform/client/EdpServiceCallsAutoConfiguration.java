@@ -4,13 +4,14 @@ import java.net.URI;
 import java.time.Clock;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.client.loadbalancer.LoadBalanced;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.web.client.RestClient;
 
 import dev.edp.platform.config.EdpServiceClientsAutoConfiguration;
@@ -25,15 +26,18 @@ import dev.edp.platform.config.EdpServiceClientsAutoConfiguration;
 @AutoConfiguration(after = EdpServiceClientsAutoConfiguration.class)
 @ConditionalOnClass(RestClient.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@EnableConfigurationProperties(ServiceClientProperties.class)
 public class EdpServiceCallsAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    ServiceTokenSource serviceTokenSource(
-            @Value("${edp.service-client.token-uri:${spring.security.oauth2.resourceserver.jwt.issuer-uri:http://localhost:8180/realms/edp}/protocol/openid-connect/token}") URI tokenUri,
-            @Value("${edp.service-client.client-id:edp-services}") String clientId,
-            @Value("${edp.service-client.client-secret:${EDP_SERVICES_CLIENT_SECRET:}}") String clientSecret) {
-        return new ClientCredentialsTokenSource(tokenUri, clientId, clientSecret, Clock.systemUTC());
+    ServiceTokenSource serviceTokenSource(ServiceClientProperties properties, Environment environment) {
+        URI tokenUri = properties.tokenUri() != null ? properties.tokenUri()
+                : URI.create(environment.getProperty("spring.security.oauth2.resourceserver.jwt.issuer-uri",
+                        "http://localhost:8180/realms/edp") + "/protocol/openid-connect/token");
+        String clientSecret = properties.clientSecret() != null ? properties.clientSecret()
+                : environment.getProperty("EDP_SERVICES_CLIENT_SECRET", "");
+        return new ClientCredentialsTokenSource(tokenUri, properties.clientId(), clientSecret, Clock.systemUTC());
     }
 
     @Bean

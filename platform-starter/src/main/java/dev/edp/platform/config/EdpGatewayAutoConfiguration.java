@@ -8,11 +8,11 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
 import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JConfigBuilder;
 import org.springframework.cloud.client.circuitbreaker.Customizer;
@@ -31,6 +31,7 @@ import org.springframework.web.reactive.DispatcherHandler;
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 @ConditionalOnClass(name = { "org.springframework.cloud.gateway.route.RouteLocator",
         "org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory" })
+@EnableConfigurationProperties(GatewayProperties.class)
 public class EdpGatewayAutoConfiguration {
 
     @Bean
@@ -67,9 +68,9 @@ public class EdpGatewayAutoConfiguration {
      * (504), and connection failures still open the breaker, so a dead backend fails fast.
      */
     @Bean
-    Customizer<ReactiveResilience4JCircuitBreakerFactory> edpCircuitBreakerDefaults(
-            @Value("${edp.gateway.time-limit:45s}") Duration timeLimit,
-            @Value("${edp.gateway.circuit-breaker.count-timeouts:true}") boolean countTimeouts) {
+    Customizer<ReactiveResilience4JCircuitBreakerFactory> edpCircuitBreakerDefaults(GatewayProperties properties) {
+        Duration timeLimit = properties.timeLimit();
+        boolean countTimeouts = properties.circuitBreaker().countTimeouts();
         return factory -> factory.configureDefault(id -> new Resilience4JConfigBuilder(id)
                 .timeLimiterConfig(TimeLimiterConfig.custom().timeoutDuration(timeLimit).build())
                 .circuitBreakerConfig(CircuitBreakerConfig.custom()

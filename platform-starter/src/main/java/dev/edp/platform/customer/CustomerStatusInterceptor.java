@@ -7,10 +7,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.edp.platform.problem.EdpException;
+import dev.edp.platform.problem.PlatformProblem;
 import dev.edp.platform.security.Tenant;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
@@ -59,7 +58,7 @@ public class CustomerStatusInterceptor implements HandlerInterceptor {
             return true;
         }
         if (state == CustomerState.DEACTIVATED) {
-            throw new EdpException(HttpStatus.FORBIDDEN, "CUSTOMER_DEACTIVATED", "Customer deactivated",
+            throw PlatformProblem.CUSTOMER_DEACTIVATED.exception(
                     "Customer " + customer + " is deactivated; its users and devices can no longer use the platform.");
         }
         return true;

@@ -7,7 +7,7 @@ import java.util.List;
 
 import dev.edp.platform.client.EdpServiceCallsAutoConfiguration;
 import dev.edp.platform.client.ServiceTokenSource;
-import dev.edp.platform.problem.EdpException;
+import dev.edp.platform.problem.PlatformProblem;
 import dev.edp.platform.security.EdpServletSecurityAutoConfiguration;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -16,11 +16,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.MethodParameter;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
-import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
@@ -53,31 +53,27 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 @AutoConfiguration(after = { EdpServletSecurityAutoConfiguration.class, EdpServiceCallsAutoConfiguration.class })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({ SecurityFilterChain.class, JwtDecoder.class })
+@EnableConfigurationProperties(DeviceProperties.class)
 public class EdpDeviceAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    DeviceAssertionVerifier edpDeviceAssertionVerifier(Environment environment,
+    DeviceAssertionVerifier edpDeviceAssertionVerifier(DeviceProperties properties, Environment environment,
             ObjectProvider<ServiceTokenSource> tokens) {
-        String jwksUri = environment.getProperty("edp.device.jwks-uri",
-                environment.resolvePlaceholders("${EDP_E3_JWKS_URI:http://localhost:9443/actuator/device-jwks}"));
-        return new DeviceAssertionVerifier(jwksUri, proofKeysUri(environment, jwksUri),
-                environment.getProperty("edp.device.audience", environment.getProperty("spring.application.name", "")),
+        String jwksUri = properties.jwksUri() != null ? properties.jwksUri()
+                : environment.resolvePlaceholders("${EDP_E3_JWKS_URI:http://localhost:9443/actuator/device-jwks}");
+        return new DeviceAssertionVerifier(jwksUri, proofKeysUri(properties, environment, jwksUri),
+                properties.audience() != null ? properties.audience()
+                        : environment.getProperty("spring.application.name", ""),
                 // Asked for only when a proof key is fetched: services without device traffic never need one.
-                () -> tokens.getObject().accessToken(),
-                environment.getProperty("edp.device.jwks-min-refetch-interval", Duration.class,
-                        DeviceAssertionVerifier.DEFAULT_MIN_REFETCH_INTERVAL),
-                environment.getProperty("edp.device.proof-window", Duration.class,
-                        DeviceAssertionVerifier.DEFAULT_PROOF_WINDOW),
-                environment.getProperty("edp.device.credential-cache-size", Integer.class,
-                        DeviceAssertionVerifier.DEFAULT_CREDENTIAL_CACHE_SIZE),
-                Clock.systemUTC());
+                () -> tokens.getObject().accessToken(), properties.jwksMinRefetchInterval(), properties.proofWindow(),
+                properties.credentialCacheSize(), Clock.systemUTC());
     }
 
     /** E3's request keys: configured, else next to its JWKS on the same management port. */
-    static String proofKeysUri(Environment environment, String jwksUri) {
-        String configured = environment.getProperty("edp.device.proof-keys-uri",
-                environment.getProperty("EDP_E3_PROOF_KEYS_URI", ""));
+    static String proofKeysUri(DeviceProperties properties, Environment environment, String jwksUri) {
+        String configured = properties.proofKeysUri() != null ? properties.proofKeysUri()
+                : environment.getProperty("EDP_E3_PROOF_KEYS_URI", "");
         if (!configured.isBlank()) {
             return configured;
         }
@@ -133,7 +129,7 @@ public class EdpDeviceAutoConfiguration {
             if (device instanceof DevicePrincipal principal) {
                 return principal;
             }
-            throw new EdpException(HttpStatus.UNAUTHORIZED, "DEVICE_ASSERTION_INVALID", "Device authentication required",
+            throw PlatformProblem.DEVICE_ASSERTION_INVALID.exception(
                     "This endpoint is for devices, through E3.");
         }
     }

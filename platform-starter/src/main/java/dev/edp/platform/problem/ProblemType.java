@@ -1,6 +1,7 @@
 package dev.edp.platform.problem;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 
 /**
  * One entry of a service's catalogue of problems: an enum whose constant names are the stable
@@ -37,5 +38,15 @@ public interface ProblemType {
      */
     default EdpException exception(String detail) {
         return new EdpException(status(), code(), title(), detail);
+    }
+
+    /**
+     * The problem body itself, for code that writes a response without throwing (reactive filters,
+     * exception handlers).
+     * @param detail explanation of this occurrence, safe to show to the caller
+     * @return the problem
+     */
+    default ProblemDetail problem(String detail) {
+        return Problems.of(status(), code(), title(), detail);
     }
 }

@@ -12,7 +12,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.MethodParameter;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
-import org.springframework.http.HttpStatus;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchyImpl;
 import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
@@ -30,7 +29,7 @@ import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.method.support.ModelAndViewContainer;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
-import dev.edp.platform.problem.EdpException;
+import dev.edp.platform.problem.PlatformProblem;
 
 /**
  * Servlet services are OAuth2 resource servers: a Keycloak access token issued for the EDP API
@@ -132,7 +131,7 @@ public class EdpServletSecurityAutoConfiguration {
             if (authentication instanceof JwtAuthenticationToken token) {
                 return Tenant.fromClaims(token.getToken().getClaims());
             }
-            throw new EdpException(HttpStatus.UNAUTHORIZED, "UNAUTHORIZED", "Authentication required",
+            throw PlatformProblem.UNAUTHORIZED.exception(
                     "A valid access token is required.");
         }
     }

@@ -8,8 +8,7 @@ import java.util.stream.Collectors;
 
 import dev.edp.platform.problem.EdpException;
 import dev.edp.platform.problem.NotFound;
-
-import org.springframework.http.HttpStatus;
+import dev.edp.platform.problem.PlatformProblem;
 
 /**
  * Who is calling and for which customer they may act, resolved from the access token.
@@ -106,8 +105,8 @@ public record Tenant(String subject, String username, Optional<UUID> customerId,
         if (isPlatformAdmin()) {
             return requested;
         }
-        UUID own = customerId.orElseThrow(() -> new EdpException(HttpStatus.FORBIDDEN, "NO_CUSTOMER",
-                "No customer", "Your account is not assigned to a customer."));
+        UUID own = customerId.orElseThrow(() -> PlatformProblem.NO_CUSTOMER.exception(
+                "Your account is not assigned to a customer."));
         if (requested.isPresent() && !requested.get().equals(own)) {
             throw notFound("Customer " + requested.get());
         }
@@ -122,8 +121,8 @@ public record Tenant(String subject, String username, Optional<UUID> customerId,
      */
     public UUID owningCustomer(Optional<UUID> requested) {
         if (isPlatformAdmin()) {
-            return requested.orElseThrow(() -> new EdpException(HttpStatus.BAD_REQUEST, "CUSTOMER_REQUIRED",
-                    "Customer required", "A platform admin must say which customer the resource belongs to."));
+            return requested.orElseThrow(() -> PlatformProblem.CUSTOMER_REQUIRED.exception(
+                    "A platform admin must say which customer the resource belongs to."));
         }
         return listScope(requested).orElseThrow();
     }

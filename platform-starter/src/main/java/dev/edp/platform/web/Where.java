@@ -54,6 +54,33 @@ public final class Where {
     }
 
     /**
+     * {@code column > :value}, unless the value is null: where a page of a list in one unique
+     * column's ascending order starts after its cursor.
+     * @param column the column
+     * @param value the last value shown, or null on the first page
+     * @return this
+     */
+    public Where greaterThan(String column, Object value) {
+        if (value != null) {
+            conditions.add(column + " > :" + param(column, value));
+        }
+        return this;
+    }
+
+    /**
+     * {@code column < :value}, unless the value is null: the same for a descending order.
+     * @param column the column
+     * @param value the last value shown, or null on the first page
+     * @return this
+     */
+    public Where lessThan(String column, Object value) {
+        if (value != null) {
+            conditions.add(column + " < :" + param(column, value));
+        }
+        return this;
+    }
+
+    /**
      * A fixed condition, e.g. {@code lifecycle <> 'DECOMMISSIONED'}.
      * @param sql SQL written in code, never text from a caller
      * @return this
@@ -137,6 +164,21 @@ public final class Where {
         }
         all.put(LIMIT, keyset.limit() + 1);
         return new SqlQuery(select + sql(where) + " ORDER BY " + keyset.orderBy() + " LIMIT :" + LIMIT, all);
+    }
+
+    /**
+     * The query of a page of a list with one fixed order by a unique column (its cursor is that
+     * column's value, {@link Cursor#decodeSingle}): these conditions, that order, one row more
+     * than the page.
+     * @param select {@code SELECT … FROM …}, without {@code WHERE}
+     * @param orderBy the order, SQL written in code (e.g. {@code "id"}, {@code "id DESC"})
+     * @param limit the page size
+     * @return the query
+     */
+    public SqlQuery page(String select, String orderBy, int limit) {
+        Map<String, Object> all = new HashMap<>(params);
+        all.put(LIMIT, limit + 1);
+        return new SqlQuery(select + sql(conditions) + " ORDER BY " + orderBy + " LIMIT :" + LIMIT, all);
     }
 
     private static String sql(List<String> conditions) {

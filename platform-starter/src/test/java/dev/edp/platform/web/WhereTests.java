@@ -94,4 +94,19 @@ class WhereTests {
         assertThat(page.map(Item::name).items()).containsExactly("a", "b");
         assertThat(page.map(Item::name).nextCursor()).isEqualTo(page.nextCursor());
     }
+
+    @Test
+    void aListInOneUniqueColumnsOrderStartsAfterItsCursorAsAParameter() {
+        UUID after = UUID.randomUUID();
+        SqlQuery first = new Where().equal("customer_id", null).greaterThan("id", null).page("SELECT * FROM item", "id",
+                10);
+        assertThat(first.sql()).isEqualTo("SELECT * FROM item ORDER BY id LIMIT :limit");
+        assertThat(first.params()).containsExactly(Map.entry("limit", 11));
+        SqlQuery next = new Where().greaterThan("id", after).page("SELECT * FROM item", "id", 10);
+        assertThat(next.sql()).isEqualTo("SELECT * FROM item WHERE id > :id ORDER BY id LIMIT :limit");
+        assertThat(next.params()).containsEntry("id", after);
+        SqlQuery newest = new Where().lessThan("id", 42L).page("SELECT * FROM item", "id DESC", 5);
+        assertThat(newest.sql()).isEqualTo("SELECT * FROM item WHERE id < :id ORDER BY id DESC LIMIT :limit");
+        assertThat(newest.params()).containsEntry("id", 42L).containsEntry("limit", 6);
+    }
 }

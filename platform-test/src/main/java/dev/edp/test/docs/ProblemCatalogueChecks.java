@@ -29,11 +29,15 @@ public final class ProblemCatalogueChecks {
         assertThat(documented).containsExactlyInAnyOrderElementsOf(catalogue);
     }
 
-    /** Asserts that no main source builds a problem itself ({@code new EdpException(…)}) instead of the catalogue. */
+    /**
+     * Asserts that no main source builds a problem itself ({@code new EdpException(…)}, or a body with
+     * {@code Problems.of(…)}) instead of taking it from a catalogue.
+     */
     public static void assertRaisedOnlyThroughTheCatalogue() {
         try (Stream<Path> sources = Files.walk(Path.of("src/main/java"))) {
             List<Path> inline = sources.filter(path -> path.toString().endsWith(".java"))
-                    .filter(path -> read(path).contains("new EdpException(")).toList();
+                    .filter(path -> read(path).contains("new EdpException(") || read(path).contains("Problems.of("))
+                    .toList();
             assertThat(inline).as("problems raised without the catalogue").isEmpty();
         }
         catch (IOException ex) {

@@ -1,0 +1,23 @@
+package dev.edp.monitoring;
+
+import java.util.Arrays;
+import java.util.List;
+
+import dev.edp.test.docs.ProblemCatalogueChecks;
+import org.junit.jupiter.api.Test;
+
+/** The problem catalogue, its README table and the code that raises problems agree. */
+class MonitoringProblemCatalogueTests {
+
+    @Test
+    void theReadmeListsEveryProblemWithItsStatusAndTitleAndNoOther() {
+        ProblemCatalogueChecks.assertReadmeLists(Arrays.stream(MonitoringProblem.values())
+                .map(problem -> List.of(problem.code(), String.valueOf(problem.status().value()), problem.title()))
+                .toList());
+    }
+
+    @Test
+    void problemsAreRaisedThroughTheCatalogueNeverWithInlineCodesAndTitles() {
+        ProblemCatalogueChecks.assertRaisedOnlyThroughTheCatalogue();
+    }
+}

@@ -1,0 +1,89 @@
+package dev.edp.platform.jdbc;
+
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import dev.edp.test.net.FaultProxy;
+import dev.edp.test.postgres.TestPostgres;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** One LISTEN loop on a real PostgreSQL, through a proxy that cuts the connection. */
+class PgListenerIntegrationTests {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+
+    /** Records what the listener hands over. */
+    static final class Recorder implements PgListener.Handler {
+
+        final List<Boolean> listening = new CopyOnWriteArrayList<>();
+        final List<String> payloads = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void listening(boolean reconnected) {
+            listening.add(reconnected);
+        }
+
+        @Override
+        public void notified(List<String> received) {
+            payloads.addAll(received);
+        }
+    }
+
+    @Test
+    void notificationsReachTheHandlerAndAfterACutTheListenerReconnectsSaysSoAndReceivesAgain() throws Exception {
+        TestPostgres.Database database = TestPostgres.get().createDatabase();
+        URI server = URI.create(database.url().substring("jdbc:".length()));
+        Recorder recorder = new Recorder();
+        try (FaultProxy proxy = FaultProxy.start(server.getHost(), server.getPort());
+                PgListener listener = PgListener.start("test-listener", "edp_test",
+                        () -> DriverManager.getConnection(proxy.jdbcUrl(database.url()), database.user(),
+                                database.password()),
+                        Duration.ofMillis(200), recorder)) {
+            await().atMost(DEADLINE).until(listener::isListening);
+            assertThat(recorder.listening).containsExactly(false);
+            notify(database, "first");
+            await().atMost(DEADLINE).untilAsserted(() -> assertThat(recorder.payloads).containsExactly("first"));
+
+            proxy.cut();
+            await().atMost(DEADLINE).until(() -> !listener.isListening());
+            // Sent while the listener is away: gone for it, which is why it is told it reconnected.
+            notify(database, "missed");
+            proxy.restore();
+            await().atMost(DEADLINE).until(listener::isListening);
+            assertThat(recorder.listening).containsExactly(false, true);
+            notify(database, "second");
+            await().atMost(DEADLINE).untilAsserted(() -> assertThat(recorder.payloads).containsExactly("first", "second"));
+        }
+    }
+
+    @Test
+    void closingEndsTheListenerSoNothingIsHandedOverAnyMore() throws Exception {
+        TestPostgres.Database database = TestPostgres.get().createDatabase();
+        Recorder recorder = new Recorder();
+        PgListener listener = PgListener.start("test-listener", "edp_test",
+                () -> DriverManager.getConnection(database.url(), database.user(), database.password()),
+                Duration.ofMillis(200), recorder);
+        await().atMost(DEADLINE).until(listener::isListening);
+        listener.close();
+        assertThat(listener.isRunning()).isFalse();
+        await().atMost(DEADLINE).until(() -> !listener.isListening());
+        notify(database, "after");
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> recorder.payloads.isEmpty());
+    }
+
+    private static void notify(TestPostgres.Database database, String payload) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(database.url(), database.user(), database.password());
+                var statement = connection.prepareStatement("SELECT pg_notify('edp_test', ?)")) {
+            statement.setString(1, payload);
+            statement.execute();
+        }
+    }
+}
