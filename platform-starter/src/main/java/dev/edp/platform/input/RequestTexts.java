@@ -1,15 +1,11 @@
 package dev.edp.platform.input;
 
 import dev.edp.platform.problem.EdpException;
+import dev.edp.platform.problem.PlatformProblem;
 import dev.edp.platform.text.UntrustedText;
-
-import org.springframework.http.HttpStatus;
 
 /** The checks both web stacks make on a request's path, query and headers, and the 413 they share. */
 final class RequestTexts {
-
-    /** The problem code of a query parameter value over the length limit. */
-    static final String PARAMETER_TOO_LONG = "PARAMETER_TOO_LONG";
 
     private RequestTexts() {
     }
@@ -23,7 +19,7 @@ final class RequestTexts {
     static void checkTargetLength(String rawPath, String rawQuery, int maxLength) {
         long length = (rawPath == null ? 0 : rawPath.length()) + (rawQuery == null ? 0 : rawQuery.length() + 1L);
         if (length > maxLength) {
-            throw new EdpException(HttpStatus.URI_TOO_LONG, "URI_TOO_LONG", "URI too long",
+            throw PlatformProblem.URI_TOO_LONG.exception(
                     "The request path and query are longer than " + maxLength + " characters.");
         }
     }
@@ -51,7 +47,7 @@ final class RequestTexts {
     /**
      * @param rawQuery the query string as sent, percent-encoded, or null
      * @param maxValueLength the longest value accepted, in characters
-     * @throws EdpException 400 {@code INVALID_TEXT} or {@value #PARAMETER_TOO_LONG}
+     * @throws EdpException 400 {@code INVALID_TEXT} or {@code PARAMETER_TOO_LONG}
      */
     static void checkQuery(String rawQuery, int maxValueLength) {
         if (rawQuery == null || rawQuery.isEmpty()) {
@@ -66,11 +62,8 @@ final class RequestTexts {
             String value = decodeQuery(rawValue, name);
             checkParameter("query", name, value);
             if (value.length() > maxValueLength) {
-                EdpException ex = new EdpException(HttpStatus.BAD_REQUEST, PARAMETER_TOO_LONG, "Parameter too long",
-                        "The query parameter '" + name + "' is longer than " + maxValueLength + " characters.");
-                ex.getBody().setProperty("in", "query");
-                ex.getBody().setProperty("field", name);
-                throw ex;
+                throw PlatformProblem.PARAMETER_TOO_LONG.exception("The query parameter '" + name + "' is longer than "
+                        + maxValueLength + " characters.").with("in", "query").with("field", name);
             }
         }
     }
@@ -136,10 +129,7 @@ final class RequestTexts {
      * @return the exception to throw
      */
     static EdpException invalid(String in, String field, String detail) {
-        EdpException ex = new EdpException(HttpStatus.BAD_REQUEST, UntrustedText.CODE, "Invalid text", detail);
-        ex.getBody().setProperty("in", in);
-        ex.getBody().setProperty("field", field);
-        return ex;
+        return PlatformProblem.INVALID_TEXT.exception(detail).with("in", in).with("field", field);
     }
 
     /**
@@ -147,7 +137,6 @@ final class RequestTexts {
      * @return the 413 problem for a body over it
      */
     static EdpException tooLarge(long limit) {
-        return new EdpException(HttpStatus.CONTENT_TOO_LARGE, "REQUEST_TOO_LARGE", "Request too large",
-                "The request body is larger than " + limit + " bytes.");
+        return PlatformProblem.REQUEST_TOO_LARGE.exception("The request body is larger than " + limit + " bytes.");
     }
 }

@@ -4,9 +4,8 @@ import org.springframework.http.HttpStatus;
 
 /**
  * The problems the starter raises itself and that services raise with the same code and title
- * (a request that fails validation, a body that cannot be read). Besides these: {@link NotFound},
- * {@link dev.edp.platform.web.WebProblem} and the request input filter's {@code INVALID_TEXT},
- * {@code PARAMETER_TOO_LONG}.
+ * (a request that fails validation, a body that cannot be read). Besides these: {@link NotFound} and
+ * {@link dev.edp.platform.web.WebProblem}.
  */
 public enum PlatformProblem implements ProblemType {
 
@@ -21,6 +20,15 @@ public enum PlatformProblem implements ProblemType {
 
     /** A body over the operation's limit. */
     REQUEST_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "Request too large"),
+
+    /** Text PostgreSQL cannot store (U+0000, an unpaired surrogate, invalid UTF-8); {@code in} and {@code field} say where. */
+    INVALID_TEXT(HttpStatus.BAD_REQUEST, "Invalid text"),
+
+    /** A query parameter value over {@code edp.web.max-parameter-length}. */
+    PARAMETER_TOO_LONG(HttpStatus.BAD_REQUEST, "Parameter too long"),
+
+    /** A request target over {@code edp.web.max-uri-length} at a gateway or E3. */
+    URI_TOO_LONG(HttpStatus.URI_TOO_LONG, "URI too long"),
 
     /** No valid access token. */
     UNAUTHORIZED(HttpStatus.UNAUTHORIZED, "Authentication required"),
