@@ -172,7 +172,8 @@ public final class BenchCli implements Callable<Integer> {
             FanOut.Result fanOut = new FanOut(platform, net, fleet).run(fleetDevices, toE3);
             report.fanOut(fanOut);
             System.out.println("  delivered to all " + fanOut.devices() + " in " + fanOut.delivered().toMillis()
-                    + " ms, all ready in device-management after " + fanOut.reported().toMillis() + " ms");
+                    + " ms, all ready in device-management after " + fanOut.reported().toMillis() + " ms ("
+                    + fanOut.reportsRetried() + " reports sent again after 503/429)");
 
             for (Stats.Result result : List.of(nginxNoop, e3Noop, heartbeats, nginxHandshakes, e3Handshakes)) {
                 check(problems, result.succeeded() > 0, result.name() + ": no request succeeded (" + result.outcomesText()

@@ -40,6 +40,7 @@ final class FanOut {
     private final NettyHttp net;
     private final Fleet fleet;
     private final HttpClient http = HttpClient.newHttpClient();
+    private final java.util.concurrent.atomic.AtomicInteger retried = new java.util.concurrent.atomic.AtomicInteger();
 
     FanOut(PlatformUnderTest platform, NettyHttp net, Fleet fleet) {
         this.platform = platform;
@@ -51,8 +52,9 @@ final class FanOut {
      * @param delivered from the pin's request until every device had the new desired state
      * @param reported from the pin's request until device-management had every device's {@code ready}
      * @param devices how many devices took part
+     * @param reportsRetried reports sent again after E3 shed them (503/429 with Retry-After)
      */
-    record Result(Duration delivered, Duration reported, int devices) {
+    record Result(Duration delivered, Duration reported, int devices, int reportsRetried) {
     }
 
     Result run(List<Device> devices, List<SslContext> contexts) throws Exception {
@@ -93,7 +95,7 @@ final class FanOut {
             }
             reported = Duration.between(pinned, Instant.now());
         }
-        return new Result(delivered, reported, devices.size());
+        return new Result(delivered, reported, devices.size(), retried.get());
     }
 
     /** Long-polls until the device receives {@code release}, then reports it ready. */
@@ -110,13 +112,7 @@ final class FanOut {
                 byte[] report = Fleet.JSON.writeValueAsBytes(Map.of("agentVersion", "bench", "osVersion", "bench",
                         "releaseId", release, "containers", List.of(Map.of("name", "bench-app",
                                 "image", "registry.example.com/bench/app:1.0", "state", "ready"))));
-                return connection.send(HttpRequestSpec.postJson("/devices/api/v1/device/reported-state", report),
-                        Duration.ofSeconds(60)).thenAccept(answer -> {
-                            connection.close();
-                            if (answer.status() != 204) {
-                                throw new IllegalStateException("reported-state answered " + answer.status());
-                            }
-                        });
+                return report(connection, report, 10).whenComplete((ok, error) -> connection.close());
             }
             if (response.status() == 200 || response.status() == 304) {
                 return follow(connection, device, response.status() == 200 ? response.header("etag") : etag, release,
@@ -125,6 +121,38 @@ final class FanOut {
             connection.close();
             throw new IllegalStateException("desired state answered " + response.status() + ": " + response.text());
         });
+    }
+
+    /**
+     * Reports the release ready; like the agent, sends again after {@code Retry-After} (plus up to a
+     * second of jitter) when E3 sheds load (503 {@code BACKEND_BUSY}, 429): a whole fleet reports at
+     * once here, more than E3 lets into one route at a time.
+     */
+    private CompletableFuture<Void> report(HttpConnection connection, byte[] report, int attemptsLeft) {
+        return connection.send(HttpRequestSpec.postJson("/devices/api/v1/device/reported-state", report),
+                Duration.ofSeconds(60)).thenCompose(answer -> {
+                    if (answer.status() == 204) {
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    if ((answer.status() == 503 || answer.status() == 429) && attemptsLeft > 1) {
+                        retried.incrementAndGet();
+                        long seconds = parseRetryAfter(answer.header("retry-after"));
+                        long delay = seconds * 1000 + java.util.concurrent.ThreadLocalRandom.current().nextLong(1000);
+                        return CompletableFuture.supplyAsync(() -> null,
+                                CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS))
+                                .thenCompose(ignored -> report(connection, report, attemptsLeft - 1));
+                    }
+                    throw new IllegalStateException("reported-state answered " + answer.status());
+                });
+    }
+
+    private static long parseRetryAfter(String value) {
+        try {
+            return value == null ? 1 : Math.max(0, Math.min(30, Long.parseLong(value.trim())));
+        }
+        catch (NumberFormatException ex) {
+            return 1;
+        }
     }
 
     private UUID release(String token) throws Exception {

@@ -62,8 +62,9 @@ final class Report {
 
     void fanOut(FanOut.Result fanOut) {
         rows.append(String.format(Locale.ROOT, "| desired-state fan-out: TESTING pin → %d devices | | | | | delivered "
-                + "to all in %.2f s, all `ready` in device-management after %.2f s |%n", fanOut.devices(),
-                seconds(fanOut.delivered()), seconds(fanOut.reported())));
+                + "to all in %.2f s, all `ready` in device-management after %.2f s (%d reports sent again after "
+                + "503/429) |%n", fanOut.devices(), seconds(fanOut.delivered()), seconds(fanOut.reported()),
+                fanOut.reportsRetried()));
     }
 
     private void row(String name, Stats.Result result, Stats.Result reference, String ratioText) {

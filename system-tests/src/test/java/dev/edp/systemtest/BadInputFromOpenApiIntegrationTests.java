@@ -81,7 +81,7 @@ class BadInputFromOpenApiIntegrationTests {
     void everyOperatorOperationRefusesBadInputWithAProblemAndWritesNothing() {
         List<Operation> operations = OpenApiOperations.operatorOperations(platform, adminOfA);
         List<String> failures = new ArrayList<>();
-        Map<String, Long> before = RowCounts.snapshot(platform);
+        Map<String, Long> before = RowCounts.settledSnapshot(platform);
         int run = 0;
         for (Operation operation : operations) {
             String token = "platform-admin".equals(operation.requiredRole()) ? platformAdmin : adminOfA;
@@ -146,7 +146,7 @@ class BadInputFromOpenApiIntegrationTests {
         }
         cases.addAll(malformedCsrs(token));
         List<String> failures = new ArrayList<>();
-        Map<String, Long> before = RowCounts.snapshot(platform);
+        Map<String, Long> before = RowCounts.settledSnapshot(platform);
         Map<Integer, HttpClient> enrollingFrom = new java.util.HashMap<>();
         int enrollmentCases = 0;
         for (Case bad : cases) {

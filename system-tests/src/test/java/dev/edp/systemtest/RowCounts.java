@@ -35,6 +35,33 @@ final class RowCounts {
     private RowCounts() {
     }
 
+    /**
+     * Counts once nothing changes any more: what the set-up started (an enrolled device's activation in
+     * device-management, relayed by an outbox) may still be landing when the counting begins.
+     * @return {@code schema.table} to its row count, unchanged for 3 s (or after 60 s, the last count)
+     */
+    static Map<String, Long> settledSnapshot(RunningPlatform platform) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        Map<String, Long> last = snapshot(platform);
+        long stableSince = System.nanoTime();
+        while (System.nanoTime() - stableSince < java.util.concurrent.TimeUnit.SECONDS.toNanos(3)
+                && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(500);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                return last;
+            }
+            Map<String, Long> now = snapshot(platform);
+            if (!now.equals(last)) {
+                last = now;
+                stableSince = System.nanoTime();
+            }
+        }
+        return last;
+    }
+
     /** @return {@code schema.table} to its row count, for every table not excluded */
     static Map<String, Long> snapshot(RunningPlatform platform) {
         Map<String, Long> counts = new TreeMap<>();
