@@ -43,7 +43,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestPropertySource(properties = "edp.keycloak.invite-by-email=true")
 class UserInvitationIntegrationTests {
 
-    static final int SMTP_PORT = StubBackend.closedPort();
+    static final int SMTP_PORT = StubBackend.freePort();
 
     @RegisterExtension
     static final GreenMailExtension mail = new GreenMailExtension(

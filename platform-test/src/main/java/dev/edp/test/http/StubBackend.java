@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -68,17 +67,43 @@ public final class StubBackend implements AutoCloseable {
     }
 
     /**
-     * A loopback port on which nothing listens: a service that was stopped.
+     * A loopback port on which nothing listens: a service that was stopped. The port stays bound (by a
+     * socket that never listens, without {@code SO_REUSEADDR}) for the rest of the JVM, so connecting is
+     * refused and no server started later - the test's own application on a random port included -
+     * can be given it. A port merely found free and released was once handed to the very service
+     * under test, which then called itself as its "stopped" dependency, recursively.
      * @return the port
      */
     public static int closedPort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
+        try {
+            java.net.Socket socket = new java.net.Socket();
+            socket.setReuseAddress(false);
+            socket.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+            RESERVED_CLOSED_PORTS.add(socket);
             return socket.getLocalPort();
         }
         catch (IOException ex) {
             throw new IllegalStateException(ex);
         }
     }
+
+    /**
+     * A loopback port free right now, for a server the test starts itself (not reserved: another
+     * process may take it before then; for a port that must stay closed use {@link #closedPort()}).
+     * @return the port
+     */
+    public static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+        catch (IOException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /** Sockets holding the ports of {@link #closedPort()}; never closed. */
+    private static final java.util.List<java.net.Socket> RESERVED_CLOSED_PORTS =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * Scripts the answers for a path: the n-th call gets the n-th answer, later calls the last one.
