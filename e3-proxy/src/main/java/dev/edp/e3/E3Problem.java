@@ -1,5 +1,6 @@
 package dev.edp.e3;
 
+import dev.edp.platform.problem.Problem;
 import dev.edp.platform.problem.ProblemType;
 
 import org.springframework.http.HttpStatus;
@@ -13,42 +14,30 @@ import org.springframework.http.HttpStatus;
 public enum E3Problem implements ProblemType {
 
     /** A device path without a client certificate. */
-    DEVICE_CERTIFICATE_REQUIRED(HttpStatus.UNAUTHORIZED, "Device authentication required"),
+    @Problem(status = HttpStatus.UNAUTHORIZED, title = "Device authentication required")
+    DEVICE_CERTIFICATE_REQUIRED,
 
     /** A client certificate that is expired, not yet valid, of another CA or no device certificate. */
-    DEVICE_CERTIFICATE_INVALID(HttpStatus.UNAUTHORIZED, "Device authentication required"),
+    @Problem(status = HttpStatus.UNAUTHORIZED, title = "Device authentication required")
+    DEVICE_CERTIFICATE_INVALID,
 
     /** A revoked client certificate. */
-    DEVICE_CERTIFICATE_REVOKED(HttpStatus.UNAUTHORIZED, "Device authentication required"),
+    @Problem(status = HttpStatus.UNAUTHORIZED, title = "Device authentication required")
+    DEVICE_CERTIFICATE_REVOKED,
 
     /** E3 does not know the revocation status of device certificates (no usable CRL). */
-    DEVICE_TRUST_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "Device trust unavailable"),
+    @Problem(status = HttpStatus.SERVICE_UNAVAILABLE, title = "Device trust unavailable")
+    DEVICE_TRUST_UNAVAILABLE,
 
     /** A device sends faster than its token bucket allows. */
-    TOO_MANY_REQUESTS(HttpStatus.TOO_MANY_REQUESTS, "Too many requests"),
+    @Problem(status = HttpStatus.TOO_MANY_REQUESTS, title = "Too many requests")
+    TOO_MANY_REQUESTS,
 
     /** The route's bound on requests in flight is reached. */
-    BACKEND_BUSY(HttpStatus.SERVICE_UNAVAILABLE, "Backend busy"),
+    @Problem(status = HttpStatus.SERVICE_UNAVAILABLE, title = "Backend busy")
+    BACKEND_BUSY,
 
     /** E3 has not published its device keys yet. */
-    SERVICE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "E3 is starting");
-
-    private final HttpStatus status;
-
-    private final String title;
-
-    E3Problem(HttpStatus status, String title) {
-        this.status = status;
-        this.title = title;
-    }
-
-    @Override
-    public HttpStatus status() {
-        return status;
-    }
-
-    @Override
-    public String title() {
-        return title;
-    }
+    @Problem(status = HttpStatus.SERVICE_UNAVAILABLE, title = "E3 is starting")
+    SERVICE_UNAVAILABLE;
 }

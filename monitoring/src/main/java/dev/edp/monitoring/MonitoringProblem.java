@@ -1,5 +1,6 @@
 package dev.edp.monitoring;
 
+import dev.edp.platform.problem.Problem;
 import dev.edp.platform.problem.ProblemType;
 
 import org.springframework.http.HttpStatus;
@@ -12,51 +13,42 @@ import org.springframework.http.HttpStatus;
 public enum MonitoringProblem implements ProblemType {
 
     /** Reports cannot be written and the outage buffer is full. */
-    BUFFER_FULL(HttpStatus.SERVICE_UNAVAILABLE, "Reports not taken"),
+    @Problem(status = HttpStatus.SERVICE_UNAVAILABLE, title = "Reports not taken")
+    BUFFER_FULL,
 
     /** A heartbeat history range outside the years 1 to 9999, or empty. */
-    INVALID_RANGE(HttpStatus.BAD_REQUEST, "Invalid time range"),
+    @Problem(status = HttpStatus.BAD_REQUEST, title = "Invalid time range")
+    INVALID_RANGE,
 
     /** A heartbeat history {@code limit} outside 1 to 10,080. */
-    INVALID_LIMIT(HttpStatus.BAD_REQUEST, "Invalid limit"),
+    @Problem(status = HttpStatus.BAD_REQUEST, title = "Invalid limit")
+    INVALID_LIMIT,
 
     /** A {@code connectivity} filter other than ONLINE or OFFLINE. */
-    INVALID_CONNECTIVITY(HttpStatus.BAD_REQUEST, "Invalid connectivity"),
+    @Problem(status = HttpStatus.BAD_REQUEST, title = "Invalid connectivity")
+    INVALID_CONNECTIVITY,
 
     /** An alert {@code state} filter other than OPEN or RESOLVED. */
-    INVALID_STATE(HttpStatus.BAD_REQUEST, "Invalid state"),
+    @Problem(status = HttpStatus.BAD_REQUEST, title = "Invalid state")
+    INVALID_STATE,
 
     /** An alert {@code type} filter that names no alert type. */
-    INVALID_TYPE(HttpStatus.BAD_REQUEST, "Invalid alert type"),
+    @Problem(status = HttpStatus.BAD_REQUEST, title = "Invalid alert type")
+    INVALID_TYPE,
 
     /** An acknowledgement of a resolved alert. */
-    ALERT_RESOLVED(HttpStatus.CONFLICT, "Alert already resolved"),
+    @Problem(status = HttpStatus.CONFLICT, title = "Alert already resolved")
+    ALERT_RESOLVED,
 
     /** A webhook URL whose host is loopback, private, link-local, multicast or carrier-grade NAT. */
-    WEBHOOK_TARGET_NOT_ALLOWED(HttpStatus.BAD_REQUEST, "Webhook target not allowed"),
+    @Problem(status = HttpStatus.BAD_REQUEST, title = "Webhook target not allowed")
+    WEBHOOK_TARGET_NOT_ALLOWED,
 
     /** A channel's test notification could not be delivered. */
-    CHANNEL_TEST_FAILED(HttpStatus.BAD_GATEWAY, "Test notification failed"),
+    @Problem(status = HttpStatus.BAD_GATEWAY, title = "Test notification failed")
+    CHANNEL_TEST_FAILED,
 
     /** A user opens more live event streams at once than allowed. */
-    TOO_MANY_STREAMS(HttpStatus.TOO_MANY_REQUESTS, "Too many streams");
-
-    private final HttpStatus status;
-
-    private final String title;
-
-    MonitoringProblem(HttpStatus status, String title) {
-        this.status = status;
-        this.title = title;
-    }
-
-    @Override
-    public HttpStatus status() {
-        return status;
-    }
-
-    @Override
-    public String title() {
-        return title;
-    }
+    @Problem(status = HttpStatus.TOO_MANY_REQUESTS, title = "Too many streams")
+    TOO_MANY_STREAMS;
 }

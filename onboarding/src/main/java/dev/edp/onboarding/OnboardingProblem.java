@@ -1,5 +1,6 @@
 package dev.edp.onboarding;
 
+import dev.edp.platform.problem.Problem;
 import dev.edp.platform.problem.ProblemType;
 
 import org.springframework.http.HttpStatus;
@@ -13,96 +14,86 @@ import org.springframework.http.HttpStatus;
 public enum OnboardingProblem implements ProblemType {
 
     /** The onboarding token is not known (or not sent). */
-    TOKEN_UNKNOWN(HttpStatus.UNAUTHORIZED, "Unknown onboarding token"),
+    @Problem(status = HttpStatus.UNAUTHORIZED, title = "Unknown onboarding token")
+    TOKEN_UNKNOWN,
 
     /** The token enrolled a device already (a retry with the same key is answered, not refused). */
-    TOKEN_USED(HttpStatus.CONFLICT, "Onboarding token already used"),
+    @Problem(status = HttpStatus.CONFLICT, title = "Onboarding token already used")
+    TOKEN_USED,
 
     /** An operator revoked the token. */
-    TOKEN_REVOKED(HttpStatus.GONE, "Onboarding token revoked"),
+    @Problem(status = HttpStatus.GONE, title = "Onboarding token revoked")
+    TOKEN_REVOKED,
 
     /** The token's lifetime is over. */
-    TOKEN_EXPIRED(HttpStatus.GONE, "Onboarding token expired"),
+    @Problem(status = HttpStatus.GONE, title = "Onboarding token expired")
+    TOKEN_EXPIRED,
 
     /** Too many failed enrollments from one address, or overall. */
-    TOO_MANY_FAILED_ENROLLMENTS(HttpStatus.TOO_MANY_REQUESTS, "Too many failed enrollments"),
+    @Problem(status = HttpStatus.TOO_MANY_REQUESTS, title = "Too many failed enrollments")
+    TOO_MANY_FAILED_ENROLLMENTS,
 
     /** Too many failed renewals from one device. */
-    TOO_MANY_FAILED_RENEWALS(HttpStatus.TOO_MANY_REQUESTS, "Too many failed renewals"),
+    @Problem(status = HttpStatus.TOO_MANY_REQUESTS, title = "Too many failed renewals")
+    TOO_MANY_FAILED_RENEWALS,
 
     /** A device renews more often than allowed. */
-    TOO_MANY_RENEWALS(HttpStatus.TOO_MANY_REQUESTS, "Too many renewals"),
+    @Problem(status = HttpStatus.TOO_MANY_REQUESTS, title = "Too many renewals")
+    TOO_MANY_RENEWALS,
 
     /** Not a parseable PKCS#10 request. */
-    CSR_MALFORMED(HttpStatus.BAD_REQUEST, "Certificate request refused"),
+    @Problem(status = HttpStatus.BAD_REQUEST, title = "Certificate request refused")
+    CSR_MALFORMED,
 
     /** A CSR larger than allowed. */
-    CSR_TOO_LARGE(HttpStatus.BAD_REQUEST, "Certificate request refused"),
+    @Problem(status = HttpStatus.BAD_REQUEST, title = "Certificate request refused")
+    CSR_TOO_LARGE,
 
     /** The CSR's signature does not verify with its own key. */
-    CSR_SIGNATURE_INVALID(HttpStatus.BAD_REQUEST, "Certificate request refused"),
+    @Problem(status = HttpStatus.BAD_REQUEST, title = "Certificate request refused")
+    CSR_SIGNATURE_INVALID,
 
     /** The CSR is signed with an algorithm not accepted. */
-    CSR_SIGNATURE_ALGORITHM_NOT_ALLOWED(HttpStatus.BAD_REQUEST, "Certificate request refused"),
+    @Problem(status = HttpStatus.BAD_REQUEST, title = "Certificate request refused")
+    CSR_SIGNATURE_ALGORITHM_NOT_ALLOWED,
 
     /** The CSR's key type or size is not accepted. */
-    CSR_KEY_NOT_ALLOWED(HttpStatus.BAD_REQUEST, "Certificate request refused"),
+    @Problem(status = HttpStatus.BAD_REQUEST, title = "Certificate request refused")
+    CSR_KEY_NOT_ALLOWED,
 
     /** A renewal with a certificate not issued to this device. */
-    CERTIFICATE_UNKNOWN(HttpStatus.FORBIDDEN, "Certificate not known"),
+    @Problem(status = HttpStatus.FORBIDDEN, title = "Certificate not known")
+    CERTIFICATE_UNKNOWN,
 
     /** A renewal with a revoked certificate. */
-    CERTIFICATE_REVOKED(HttpStatus.FORBIDDEN, "Certificate revoked"),
+    @Problem(status = HttpStatus.FORBIDDEN, title = "Certificate revoked")
+    CERTIFICATE_REVOKED,
 
     /** A renewal with an expired certificate. */
-    CERTIFICATE_EXPIRED(HttpStatus.FORBIDDEN, "Certificate expired"),
+    @Problem(status = HttpStatus.FORBIDDEN, title = "Certificate expired")
+    CERTIFICATE_EXPIRED,
 
     /** A renewal by a decommissioned device. */
-    DEVICE_REVOKED(HttpStatus.FORBIDDEN, "Device revoked"),
+    @Problem(status = HttpStatus.FORBIDDEN, title = "Device revoked")
+    DEVICE_REVOKED,
 
     /** A revocation reason that RFC 5280 does not name. */
-    INVALID_REASON(HttpStatus.BAD_REQUEST, "Invalid revocation reason"),
+    @Problem(status = HttpStatus.BAD_REQUEST, title = "Invalid revocation reason")
+    INVALID_REASON,
 
     /** Invalid fields of a server certificate request (code {@code VALIDATION_FAILED}, own title). */
-    SERVER_CERTIFICATE_REQUEST_INVALID("VALIDATION_FAILED", HttpStatus.BAD_REQUEST, "Invalid server certificate request"),
+    @Problem(status = HttpStatus.BAD_REQUEST, title = "Invalid server certificate request", code = "VALIDATION_FAILED")
+    SERVER_CERTIFICATE_REQUEST_INVALID,
 
     /** Masterdata cannot say whether the customer is active; nothing was issued. */
-    CUSTOMER_STATUS_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "Customer status unavailable"),
+    @Problem(status = HttpStatus.SERVICE_UNAVAILABLE, title = "Customer status unavailable")
+    CUSTOMER_STATUS_UNAVAILABLE,
 
     /** device-management could not register the device; no token was created. */
-    DEVICE_REGISTRY_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "Device registry unavailable"),
+    @Problem(status = HttpStatus.SERVICE_UNAVAILABLE, title = "Device registry unavailable")
+    DEVICE_REGISTRY_UNAVAILABLE,
 
     /** The certificate authority failed; nothing was issued. */
-    CA_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "Certificate authority unavailable");
-
-    private final String code;
-
-    private final HttpStatus status;
-
-    private final String title;
-
-    OnboardingProblem(HttpStatus status, String title) {
-        this(null, status, title);
-    }
-
-    OnboardingProblem(String code, HttpStatus status, String title) {
-        this.code = code;
-        this.status = status;
-        this.title = title;
-    }
-
-    @Override
-    public String code() {
-        return code == null ? name() : code;
-    }
-
-    @Override
-    public HttpStatus status() {
-        return status;
-    }
-
-    @Override
-    public String title() {
-        return title;
-    }
+    @Problem(status = HttpStatus.SERVICE_UNAVAILABLE, title = "Certificate authority unavailable")
+    CA_UNAVAILABLE;
 }

@@ -1,5 +1,6 @@
 package dev.edp.devicemanagement.support;
 
+import dev.edp.platform.problem.Problem;
 import dev.edp.platform.problem.ProblemType;
 
 import org.springframework.http.HttpStatus;
@@ -13,81 +14,82 @@ import org.springframework.http.HttpStatus;
 public enum DeviceManagementProblem implements ProblemType {
 
     /** A decommissioned device is changed or reports. */
-    DEVICE_DECOMMISSIONED(HttpStatus.CONFLICT, "Device decommissioned"),
+    @Problem(status = HttpStatus.CONFLICT, title = "Device decommissioned")
+    DEVICE_DECOMMISSIONED,
 
     /** A certificate names another customer than the registered device's. */
-    DEVICE_CUSTOMER_MISMATCH(HttpStatus.CONFLICT, "Device of another customer"),
+    @Problem(status = HttpStatus.CONFLICT, title = "Device of another customer")
+    DEVICE_CUSTOMER_MISMATCH,
 
     /** A certificate's notAfter is not later than its notBefore. */
-    INVALID_VALIDITY(HttpStatus.BAD_REQUEST, "Invalid validity"),
+    @Problem(status = HttpStatus.BAD_REQUEST, title = "Invalid validity")
+    INVALID_VALIDITY,
 
     /** Onboarding could not revoke the device's certificates; the decommission rolled back. */
-    CERTIFICATE_REVOCATION_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "Certificate revocation unavailable"),
+    @Problem(status = HttpStatus.SERVICE_UNAVAILABLE, title = "Certificate revocation unavailable")
+    CERTIFICATE_REVOCATION_UNAVAILABLE,
 
     /** A direct move down out of STAGING or PRODUCTION; it needs an approved move request. */
-    MOVE_APPROVAL_REQUIRED(HttpStatus.CONFLICT, "Move needs approval"),
+    @Problem(status = HttpStatus.CONFLICT, title = "Move needs approval")
+    MOVE_APPROVAL_REQUIRED,
 
     /** A move request for a move that needs no approval. */
-    MOVE_APPROVAL_NOT_REQUIRED(HttpStatus.CONFLICT, "No approval needed"),
+    @Problem(status = HttpStatus.CONFLICT, title = "No approval needed")
+    MOVE_APPROVAL_NOT_REQUIRED,
 
     /** The device changed after the move was requested. */
-    STALE_MOVE(HttpStatus.CONFLICT, "Move request is stale"),
+    @Problem(status = HttpStatus.CONFLICT, title = "Move request is stale")
+    STALE_MOVE,
 
     /** A move request was already approved or rejected. */
-    MOVE_DECIDED(HttpStatus.CONFLICT, "Already decided"),
+    @Problem(status = HttpStatus.CONFLICT, title = "Already decided")
+    MOVE_DECIDED,
 
     /** A release that nobody approved for STAGING or PRODUCTION on a device there. */
-    RELEASE_NOT_APPROVED(HttpStatus.CONFLICT, "Release not approved"),
+    @Problem(status = HttpStatus.CONFLICT, title = "Release not approved")
+    RELEASE_NOT_APPROVED,
 
     /** The requester approves or rejects their own promotion or move. */
-    SELF_APPROVAL(HttpStatus.FORBIDDEN, "Four-eyes rule"),
+    @Problem(status = HttpStatus.FORBIDDEN, title = "Four-eyes rule")
+    SELF_APPROVAL,
 
     /** The customer has an application of that name. */
-    APPLICATION_NAME_TAKEN(HttpStatus.CONFLICT, "Application name taken"),
+    @Problem(status = HttpStatus.CONFLICT, title = "Application name taken")
+    APPLICATION_NAME_TAKEN,
 
     /** The customer has a release of that name. */
-    RELEASE_NAME_TAKEN(HttpStatus.CONFLICT, "Release name taken"),
+    @Problem(status = HttpStatus.CONFLICT, title = "Release name taken")
+    RELEASE_NAME_TAKEN,
 
     /** A release container gives both or neither of tag and digest. */
-    IMAGE_TAG_OR_DIGEST(HttpStatus.BAD_REQUEST, "Tag or digest"),
+    @Problem(status = HttpStatus.BAD_REQUEST, title = "Tag or digest")
+    IMAGE_TAG_OR_DIGEST,
 
     /** A release container names an application the customer does not have. */
-    UNKNOWN_APPLICATION(HttpStatus.BAD_REQUEST, "Unknown application"),
+    @Problem(status = HttpStatus.BAD_REQUEST, title = "Unknown application")
+    UNKNOWN_APPLICATION,
 
     /** STAGING or PRODUCTION pinned directly. */
-    PROMOTION_REQUIRED(HttpStatus.CONFLICT, "Promotion required"),
+    @Problem(status = HttpStatus.CONFLICT, title = "Promotion required")
+    PROMOTION_REQUIRED,
 
     /** A promotion from an environment with no release pinned. */
-    NOTHING_TO_PROMOTE(HttpStatus.CONFLICT, "Nothing to promote"),
+    @Problem(status = HttpStatus.CONFLICT, title = "Nothing to promote")
+    NOTHING_TO_PROMOTE,
 
     /** A rollback to a release never approved for the target. */
-    NOT_PREVIOUSLY_PINNED(HttpStatus.CONFLICT, "Not a previous release"),
+    @Problem(status = HttpStatus.CONFLICT, title = "Not a previous release")
+    NOT_PREVIOUSLY_PINNED,
 
     /** The pin a promotion was based on changed since it was requested. */
-    STALE_PROMOTION(HttpStatus.CONFLICT, "Promotion is stale"),
+    @Problem(status = HttpStatus.CONFLICT, title = "Promotion is stale")
+    STALE_PROMOTION,
 
     /** A promotion was already approved or rejected. */
-    PROMOTION_DECIDED(HttpStatus.CONFLICT, "Already decided"),
+    @Problem(status = HttpStatus.CONFLICT, title = "Already decided")
+    PROMOTION_DECIDED,
 
     /** A negative long-poll wait. */
-    INVALID_WAIT(HttpStatus.BAD_REQUEST, "Invalid wait");
-
-    private final HttpStatus status;
-
-    private final String title;
-
-    DeviceManagementProblem(HttpStatus status, String title) {
-        this.status = status;
-        this.title = title;
-    }
-
-    @Override
-    public HttpStatus status() {
-        return status;
-    }
-
-    @Override
-    public String title() {
-        return title;
-    }
+    @Problem(status = HttpStatus.BAD_REQUEST, title = "Invalid wait")
+    INVALID_WAIT;
 }

@@ -1,5 +1,6 @@
 package dev.edp.masterdata.support;
 
+import dev.edp.platform.problem.Problem;
 import dev.edp.platform.problem.ProblemType;
 
 import org.springframework.http.HttpStatus;
@@ -12,60 +13,54 @@ import org.springframework.http.HttpStatus;
 public enum MasterdataProblem implements ProblemType {
 
     /** Another customer already has the code. */
-    CUSTOMER_CODE_TAKEN(HttpStatus.CONFLICT, "Customer code taken"),
+    @Problem(status = HttpStatus.CONFLICT, title = "Customer code taken")
+    CUSTOMER_CODE_TAKEN,
 
     /** A deactivated customer's data is changed (read is fine). */
-    CUSTOMER_DEACTIVATED(HttpStatus.CONFLICT, "Customer deactivated"),
+    @Problem(status = HttpStatus.CONFLICT, title = "Customer deactivated")
+    CUSTOMER_DEACTIVATED,
 
     /** A machine update names another customer. */
-    CUSTOMER_CANNOT_CHANGE(HttpStatus.BAD_REQUEST, "Customer cannot change"),
+    @Problem(status = HttpStatus.BAD_REQUEST, title = "Customer cannot change")
+    CUSTOMER_CANNOT_CHANGE,
 
     /** The customer already has a machine with the serial number. */
-    MACHINE_SERIAL_TAKEN(HttpStatus.CONFLICT, "Serial number taken"),
+    @Problem(status = HttpStatus.CONFLICT, title = "Serial number taken")
+    MACHINE_SERIAL_TAKEN,
 
     /** Another user has the username. */
-    USERNAME_TAKEN(HttpStatus.CONFLICT, "Username taken"),
+    @Problem(status = HttpStatus.CONFLICT, title = "Username taken")
+    USERNAME_TAKEN,
 
     /** Another user has the e-mail address. */
-    EMAIL_TAKEN(HttpStatus.CONFLICT, "E-mail address taken"),
+    @Problem(status = HttpStatus.CONFLICT, title = "E-mail address taken")
+    EMAIL_TAKEN,
 
     /** Keycloak refused the user's data. */
-    USER_REJECTED(HttpStatus.BAD_REQUEST, "User refused by the identity provider"),
+    @Problem(status = HttpStatus.BAD_REQUEST, title = "User refused by the identity provider")
+    USER_REJECTED,
 
     /** Only a platform admin grants platform-admin. */
-    ROLE_NOT_GRANTABLE(HttpStatus.FORBIDDEN, "Role not grantable"),
+    @Problem(status = HttpStatus.FORBIDDEN, title = "Role not grantable")
+    ROLE_NOT_GRANTABLE,
 
     /** Only a platform admin changes a platform admin. */
-    USER_NOT_MANAGEABLE(HttpStatus.FORBIDDEN, "User not manageable"),
+    @Problem(status = HttpStatus.FORBIDDEN, title = "User not manageable")
+    USER_NOT_MANAGEABLE,
 
     /** Nobody changes their own role or disables themselves. */
-    OWN_ACCOUNT(HttpStatus.CONFLICT, "Own account"),
+    @Problem(status = HttpStatus.CONFLICT, title = "Own account")
+    OWN_ACCOUNT,
 
     /** Keycloak could not send the invitation e-mail; the user was removed again. */
-    INVITATION_NOT_SENT(HttpStatus.SERVICE_UNAVAILABLE, "Invitation not sent"),
+    @Problem(status = HttpStatus.SERVICE_UNAVAILABLE, title = "Invitation not sent")
+    INVITATION_NOT_SENT,
 
     /** Keycloak cannot be reached, refuses masterdata's client, or user management is not configured. */
-    IDENTITY_PROVIDER_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "Identity provider unavailable"),
+    @Problem(status = HttpStatus.SERVICE_UNAVAILABLE, title = "Identity provider unavailable")
+    IDENTITY_PROVIDER_UNAVAILABLE,
 
     /** Keycloak answered something unexpected. */
-    IDENTITY_PROVIDER_ERROR(HttpStatus.BAD_GATEWAY, "Identity provider error");
-
-    private final HttpStatus status;
-
-    private final String title;
-
-    MasterdataProblem(HttpStatus status, String title) {
-        this.status = status;
-        this.title = title;
-    }
-
-    @Override
-    public HttpStatus status() {
-        return status;
-    }
-
-    @Override
-    public String title() {
-        return title;
-    }
+    @Problem(status = HttpStatus.BAD_GATEWAY, title = "Identity provider error")
+    IDENTITY_PROVIDER_ERROR;
 }

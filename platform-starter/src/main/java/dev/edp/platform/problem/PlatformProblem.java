@@ -10,57 +10,54 @@ import org.springframework.http.HttpStatus;
 public enum PlatformProblem implements ProblemType {
 
     /** Fields of the request are invalid; the problem lists them as {@code errors} where it can. */
-    VALIDATION_FAILED(HttpStatus.BAD_REQUEST, "Invalid request"),
+    @Problem(status = HttpStatus.BAD_REQUEST, title = "Invalid request")
+    VALIDATION_FAILED,
 
     /** A body that is not what the operation reads (not JSON, cut short). */
-    MALFORMED_REQUEST_BODY(HttpStatus.BAD_REQUEST, "Malformed request body"),
+    @Problem(status = HttpStatus.BAD_REQUEST, title = "Malformed request body")
+    MALFORMED_REQUEST_BODY,
 
     /** A parameter that does not convert or is not allowed. */
-    INVALID_PARAMETER(HttpStatus.BAD_REQUEST, "Invalid parameter"),
+    @Problem(status = HttpStatus.BAD_REQUEST, title = "Invalid parameter")
+    INVALID_PARAMETER,
 
     /** A body over the operation's limit. */
-    REQUEST_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "Request too large"),
+    @Problem(status = HttpStatus.CONTENT_TOO_LARGE, title = "Request too large")
+    REQUEST_TOO_LARGE,
 
     /** Text PostgreSQL cannot store (U+0000, an unpaired surrogate, invalid UTF-8); {@code in} and {@code field} say where. */
-    INVALID_TEXT(HttpStatus.BAD_REQUEST, "Invalid text"),
+    @Problem(status = HttpStatus.BAD_REQUEST, title = "Invalid text")
+    INVALID_TEXT,
 
     /** A query parameter value over {@code edp.web.max-parameter-length}. */
-    PARAMETER_TOO_LONG(HttpStatus.BAD_REQUEST, "Parameter too long"),
+    @Problem(status = HttpStatus.BAD_REQUEST, title = "Parameter too long")
+    PARAMETER_TOO_LONG,
 
     /** A request target over {@code edp.web.max-uri-length} at a gateway or E3. */
-    URI_TOO_LONG(HttpStatus.URI_TOO_LONG, "URI too long"),
+    @Problem(status = HttpStatus.URI_TOO_LONG, title = "URI too long")
+    URI_TOO_LONG,
 
     /** No valid access token. */
-    UNAUTHORIZED(HttpStatus.UNAUTHORIZED, "Authentication required"),
+    @Problem(status = HttpStatus.UNAUTHORIZED, title = "Authentication required")
+    UNAUTHORIZED,
+
+    /** A valid token whose roles do not allow the request. */
+    @Problem(status = HttpStatus.FORBIDDEN, title = "Forbidden")
+    FORBIDDEN,
 
     /** A device path reached without E3's device credential. */
-    DEVICE_ASSERTION_INVALID(HttpStatus.UNAUTHORIZED, "Device authentication required"),
+    @Problem(status = HttpStatus.UNAUTHORIZED, title = "Device authentication required")
+    DEVICE_ASSERTION_INVALID,
 
     /** The caller's customer is deactivated. */
-    CUSTOMER_DEACTIVATED(HttpStatus.FORBIDDEN, "Customer deactivated"),
+    @Problem(status = HttpStatus.FORBIDDEN, title = "Customer deactivated")
+    CUSTOMER_DEACTIVATED,
 
     /** A user without a customer asks for customer data. */
-    NO_CUSTOMER(HttpStatus.FORBIDDEN, "No customer"),
+    @Problem(status = HttpStatus.FORBIDDEN, title = "No customer")
+    NO_CUSTOMER,
 
     /** A platform admin creates a resource without saying whose. */
-    CUSTOMER_REQUIRED(HttpStatus.BAD_REQUEST, "Customer required");
-
-    private final HttpStatus status;
-
-    private final String title;
-
-    PlatformProblem(HttpStatus status, String title) {
-        this.status = status;
-        this.title = title;
-    }
-
-    @Override
-    public HttpStatus status() {
-        return status;
-    }
-
-    @Override
-    public String title() {
-        return title;
-    }
+    @Problem(status = HttpStatus.BAD_REQUEST, title = "Customer required")
+    CUSTOMER_REQUIRED;
 }

@@ -1,5 +1,6 @@
 package dev.edp.platform.web;
 
+import dev.edp.platform.problem.Problem;
 import dev.edp.platform.problem.ProblemType;
 
 import org.springframework.http.HttpStatus;
@@ -8,39 +9,26 @@ import org.springframework.http.HttpStatus;
 public enum WebProblem implements ProblemType {
 
     /** A {@code cursor} this list did not hand out (tampered, of another list or sort). */
-    INVALID_CURSOR(HttpStatus.BAD_REQUEST, "Invalid cursor"),
+    @Problem(status = HttpStatus.BAD_REQUEST, title = "Invalid cursor")
+    INVALID_CURSOR,
 
     /** A {@code limit} outside 1 to {@value Cursor#MAX_LIMIT}. */
-    INVALID_LIMIT(HttpStatus.BAD_REQUEST, "Invalid page size"),
+    @Problem(status = HttpStatus.BAD_REQUEST, title = "Invalid page size")
+    INVALID_LIMIT,
 
     /** A {@code sort} the list does not offer. */
-    INVALID_SORT(HttpStatus.BAD_REQUEST, "Invalid sort"),
+    @Problem(status = HttpStatus.BAD_REQUEST, title = "Invalid sort")
+    INVALID_SORT,
 
     /** A {@code label} filter that is not {@code key:value}. */
-    INVALID_LABEL_FILTER(HttpStatus.BAD_REQUEST, "Invalid label filter"),
+    @Problem(status = HttpStatus.BAD_REQUEST, title = "Invalid label filter")
+    INVALID_LABEL_FILTER,
 
     /** An update without the {@code If-Match} it needs. */
-    IF_MATCH_REQUIRED(HttpStatus.PRECONDITION_REQUIRED, "If-Match required"),
+    @Problem(status = HttpStatus.PRECONDITION_REQUIRED, title = "If-Match required")
+    IF_MATCH_REQUIRED,
 
     /** An update based on an outdated version. */
-    STALE_VERSION(HttpStatus.PRECONDITION_FAILED, "Changed meanwhile");
-
-    private final HttpStatus status;
-
-    private final String title;
-
-    WebProblem(HttpStatus status, String title) {
-        this.status = status;
-        this.title = title;
-    }
-
-    @Override
-    public HttpStatus status() {
-        return status;
-    }
-
-    @Override
-    public String title() {
-        return title;
-    }
+    @Problem(status = HttpStatus.PRECONDITION_FAILED, title = "Changed meanwhile")
+    STALE_VERSION;
 }
