@@ -1,16 +1,12 @@
 package dev.edp.e3.device;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.json.JsonMapper;
 
 import dev.edp.e3.E3Problem;
 import dev.edp.e3.trust.DeviceTrust;
@@ -19,12 +15,11 @@ import dev.edp.e3.trust.DeviceTrust.Verification;
 import dev.edp.platform.input.SizeLimitedServerRequest;
 import dev.edp.platform.problem.PlatformProblem;
 import dev.edp.platform.problem.ProblemType;
-import dev.edp.platform.problem.Problems;
+import dev.edp.platform.security.ProblemSecurityHandlers;
 
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.SslInfo;
 import org.springframework.util.AntPathMatcher;
@@ -43,8 +38,6 @@ import org.springframework.web.server.WebFilterChain;
  * the device identity is forwarded as well (certificate renewal).
  */
 public final class DeviceAuthenticationWebFilter implements WebFilter, Ordered {
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final DeviceTrust trust;
     private final List<String> publicPaths;
@@ -147,20 +140,10 @@ public final class DeviceAuthenticationWebFilter implements WebFilter, Ordered {
     }
 
     private Mono<Void> refuse(ServerWebExchange exchange, ProblemType problem, String detail, String reason) {
-        String code = problem.code();
-        HttpStatus status = problem.status();
-        meters.counter("edp.e3.refused", "reason", reason == null ? code.toLowerCase(Locale.ROOT) : reason).increment();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", Problems.typeOf(code).toString());
-        body.put("title", problem.title());
-        body.put("status", status.value());
-        body.put("detail", detail);
-        body.put("instance", URI.create(exchange.getRequest().getPath().value()).toString());
-        body.put("code", code);
-        var response = exchange.getResponse();
-        response.setStatusCode(status);
-        response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-        byte[] bytes = JSON.writeValueAsString(body).getBytes(StandardCharsets.UTF_8);
-        return response.writeWith(Mono.just(response.bufferFactory().wrap(bytes)));
+        meters.counter("edp.e3.refused", "reason", reason == null ? problem.code().toLowerCase(Locale.ROOT) : reason)
+                .increment();
+        ProblemDetail body = problem.problem(detail);
+        body.setInstance(URI.create(exchange.getRequest().getPath().value()));
+        return ProblemSecurityHandlers.write(exchange, body);
     }
 }

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeoutException;
 
 import reactor.core.publisher.Mono;
 
+import dev.edp.platform.problem.NotFound;
 import dev.edp.platform.problem.Problems;
 
 import org.springframework.cloud.gateway.route.Route;
@@ -34,7 +35,7 @@ public class ServiceFallbackController {
         Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
         if (route == null) {
             // Not a forward from a route: nobody should call this path directly.
-            ProblemDetail notFound = Problems.of(HttpStatus.NOT_FOUND, "NOT_FOUND", "Not found", "No such endpoint.");
+            ProblemDetail notFound = NotFound.problem("No such endpoint.");
             return Mono.just(problem(notFound));
         }
         Throwable failure = exchange.getAttribute(ServerWebExchangeUtils.CIRCUITBREAKER_EXECUTION_EXCEPTION_ATTR);

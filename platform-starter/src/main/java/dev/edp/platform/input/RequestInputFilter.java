@@ -22,10 +22,10 @@ import tools.jackson.core.TokenStreamFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.edp.platform.problem.EdpException;
+import dev.edp.platform.problem.PlatformProblem;
 
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -142,8 +142,7 @@ public final class RequestInputFilter extends OncePerRequestFilter implements Or
             return body;
         }
         catch (IOException ex) {
-            throw new EdpException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST_BODY", "Malformed request body",
-                    "The request body could not be read.");
+            throw PlatformProblem.MALFORMED_REQUEST_BODY.exception("The request body could not be read.");
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.edp.platform.problem;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 
 /**
  * The one 404 problem of the API. {@link dev.edp.platform.security.Tenant} answers another
@@ -28,5 +29,13 @@ public final class NotFound {
      */
     public static EdpException withDetail(String detail) {
         return new EdpException(HttpStatus.NOT_FOUND, CODE, "Not found", detail);
+    }
+
+    /**
+     * @param detail the whole detail
+     * @return the problem body, for code that writes a response without throwing
+     */
+    public static ProblemDetail problem(String detail) {
+        return Problems.of(HttpStatus.NOT_FOUND, CODE, "Not found", detail);
     }
 }

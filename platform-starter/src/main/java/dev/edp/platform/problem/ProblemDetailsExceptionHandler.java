@@ -55,7 +55,7 @@ public class ProblemDetailsExceptionHandler extends ResponseEntityExceptionHandl
     @Override
     protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        ProblemDetail problem = Problems.of(status, "VALIDATION_FAILED", "Invalid request",
+        ProblemDetail problem = PlatformProblem.VALIDATION_FAILED.problem(
                 "The request has %d invalid field(s).".formatted(ex.getBindingResult().getErrorCount()));
         problem.setProperty("errors", ex.getBindingResult().getAllErrors().stream()
                 .map(error -> Map.of(
@@ -68,7 +68,7 @@ public class ProblemDetailsExceptionHandler extends ResponseEntityExceptionHandl
     @Override
     protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        ProblemDetail problem = Problems.of(status, "VALIDATION_FAILED", "Invalid request",
+        ProblemDetail problem = PlatformProblem.VALIDATION_FAILED.problem(
                 "The request has invalid parameters.");
         problem.setProperty("errors", ex.getParameterValidationResults().stream()
                 .flatMap(result -> result.getResolvableErrors().stream().map(error -> Map.of(
@@ -92,7 +92,7 @@ public class ProblemDetailsExceptionHandler extends ResponseEntityExceptionHandl
             in = mismatch.getParameter().hasParameterAnnotation(PathVariable.class) ? "path"
                     : mismatch.getParameter().hasParameterAnnotation(RequestHeader.class) ? "header" : "query";
         }
-        ProblemDetail problem = Problems.of(status, "INVALID_PARAMETER", "Invalid parameter",
+        ProblemDetail problem = PlatformProblem.INVALID_PARAMETER.problem(
                 "The %s parameter '%s' must be %s.".formatted(in, name, expected(ex.getRequiredType())));
         problem.setProperty("in", in);
         problem.setProperty("field", name);
@@ -124,7 +124,7 @@ public class ProblemDetailsExceptionHandler extends ResponseEntityExceptionHandl
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        ProblemDetail problem = Problems.of(status, "MALFORMED_REQUEST_BODY", "Malformed request body",
+        ProblemDetail problem = PlatformProblem.MALFORMED_REQUEST_BODY.problem(
                 "The request body is missing, is not valid JSON, names a member twice, or has a value of the wrong type.");
         return handleExceptionInternal(ex, problem, headers, status, request);
     }
@@ -135,7 +135,7 @@ public class ProblemDetailsExceptionHandler extends ResponseEntityExceptionHandl
         String detail = request instanceof ServletWebRequest servlet
                 ? "No endpoint %s %s.".formatted(servlet.getRequest().getMethod(), servlet.getRequest().getRequestURI())
                 : "No such endpoint.";
-        return handleExceptionInternal(ex, Problems.of(status, "NOT_FOUND", "Not found", detail), headers, status,
+        return handleExceptionInternal(ex, NotFound.problem(detail), headers, status,
                 request);
     }
 
@@ -147,7 +147,7 @@ public class ProblemDetailsExceptionHandler extends ResponseEntityExceptionHandl
      */
     @ExceptionHandler(ConstraintViolationException.class)
     public ResponseEntity<Object> handleConstraintViolation(ConstraintViolationException ex, WebRequest request) {
-        ProblemDetail problem = Problems.of(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "Invalid request",
+        ProblemDetail problem = PlatformProblem.VALIDATION_FAILED.problem(
                 "The request has invalid values.");
         List<Map<String, String>> errors = ex.getConstraintViolations().stream()
                 .map(v -> Map.of("field", v.getPropertyPath().toString(), "message", v.getMessage()))

@@ -9,7 +9,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.edp.platform.problem.Problems;
+import dev.edp.platform.problem.PlatformProblem;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
@@ -37,13 +37,11 @@ public final class ProblemSecurityHandlers {
     }
 
     static ProblemDetail unauthorized() {
-        return Problems.of(HttpStatus.UNAUTHORIZED, "UNAUTHORIZED", "Authentication required",
-                "A valid access token is required.");
+        return PlatformProblem.UNAUTHORIZED.problem("A valid access token is required.");
     }
 
     static ProblemDetail forbidden() {
-        return Problems.of(HttpStatus.FORBIDDEN, "FORBIDDEN", "Forbidden",
-                "Your role does not allow this request.");
+        return PlatformProblem.FORBIDDEN.problem("Your role does not allow this request.");
     }
 
     static byte[] body(ProblemDetail problem) {
@@ -52,6 +50,9 @@ public final class ProblemSecurityHandlers {
         map.put("title", problem.getTitle());
         map.put("status", problem.getStatus());
         map.put("detail", problem.getDetail());
+        if (problem.getInstance() != null) {
+            map.put("instance", problem.getInstance().toString());
+        }
         if (problem.getProperties() != null) {
             map.putAll(problem.getProperties());
         }
