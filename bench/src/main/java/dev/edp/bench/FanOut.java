@@ -13,7 +13,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.netty.handler.ssl.SslContext;
@@ -40,7 +42,7 @@ final class FanOut {
     private final NettyHttp net;
     private final Fleet fleet;
     private final HttpClient http = HttpClient.newHttpClient();
-    private final java.util.concurrent.atomic.AtomicInteger retried = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger retried = new AtomicInteger();
 
     FanOut(PlatformUnderTest platform, NettyHttp net, Fleet fleet) {
         this.platform = platform;
@@ -137,7 +139,7 @@ final class FanOut {
                     if ((answer.status() == 503 || answer.status() == 429) && attemptsLeft > 1) {
                         retried.incrementAndGet();
                         long seconds = parseRetryAfter(answer.header("retry-after"));
-                        long delay = seconds * 1000 + java.util.concurrent.ThreadLocalRandom.current().nextLong(1000);
+                        long delay = seconds * 1000 + ThreadLocalRandom.current().nextLong(1000);
                         return CompletableFuture.supplyAsync(() -> null,
                                 CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS))
                                 .thenCompose(ignored -> report(connection, report, attemptsLeft - 1));

@@ -12,6 +12,8 @@ import dev.edp.test.service.ServiceSmokeChecks;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.tomcat.TomcatWebServer;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,8 +40,7 @@ class DeviceManagementApplicationIntegrationTests {
     @Test
     void acceptsMoreConnectionsThanE3AdmitsLongPolls() {
         // E3 admits 20,000 long-polls per replica (edp.e3.in-flight.long-poll), one connection each.
-        var server = (org.springframework.boot.tomcat.TomcatWebServer)
-                ((org.springframework.boot.web.server.context.WebServerApplicationContext) context).getWebServer();
+        TomcatWebServer server = (TomcatWebServer) ((WebServerApplicationContext) context).getWebServer();
         assertThat((Integer) server.getTomcat().getConnector().getProperty("maxConnections"))
                 .isGreaterThan(20_000);
     }

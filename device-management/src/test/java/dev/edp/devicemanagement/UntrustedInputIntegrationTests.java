@@ -3,6 +3,7 @@ package dev.edp.devicemanagement;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -203,7 +204,7 @@ class UntrustedInputIntegrationTests {
                 "env", "{\"LOG\":\"" + "i".repeat(900_000) + "\"}",
                 "restartPolicy", "\"" + "no".repeat(450_000) + "\"").entrySet()) {
             // Each member once: the field under test replaces the default (a member named twice is malformed).
-            Map<String, String> members = new java.util.LinkedHashMap<>(Map.of("name", "\"app\"", "imageRepository",
+            Map<String, String> members = new LinkedHashMap<>(Map.of("name", "\"app\"", "imageRepository",
                     "\"registry.example.com/team/app\""));
             members.put(field.getKey(), field.getValue());
             StringBuilder body = new StringBuilder("{");

@@ -3,8 +3,10 @@ package dev.edp.systemtest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -18,6 +20,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -147,7 +150,7 @@ class BadInputFromOpenApiIntegrationTests {
         cases.addAll(malformedCsrs(token));
         List<String> failures = new ArrayList<>();
         Map<String, Long> before = RowCounts.settledSnapshot(platform);
-        Map<Integer, HttpClient> enrollingFrom = new java.util.HashMap<>();
+        Map<Integer, HttpClient> enrollingFrom = new HashMap<>();
         int enrollmentCases = 0;
         for (Case bad : cases) {
             boolean enrollment = bad.path().startsWith("/onboarding/api/v1/enrollments")
@@ -229,10 +232,10 @@ class BadInputFromOpenApiIntegrationTests {
     private static HttpClient anonymousFrom(int n) {
         try {
             return HttpClient.newBuilder().sslContext(TestPki.trustingOnly(e3Certificate))
-                    .localAddress(java.net.InetAddress.getByName("127.0.4." + (n % 250 + 1)))
+                    .localAddress(InetAddress.getByName("127.0.4." + (n % 250 + 1)))
                     .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(30)).build();
         }
-        catch (java.net.UnknownHostException ex) {
+        catch (UnknownHostException ex) {
             throw new IllegalStateException(ex);
         }
     }

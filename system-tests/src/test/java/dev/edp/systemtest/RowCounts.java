@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Row counts of every table of the services' schemas in the platform's PostgreSQL, to prove that
@@ -41,10 +42,10 @@ final class RowCounts {
      * @return {@code schema.table} to its row count, unchanged for 3 s (or after 60 s, the last count)
      */
     static Map<String, Long> settledSnapshot(RunningPlatform platform) {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         Map<String, Long> last = snapshot(platform);
         long stableSince = System.nanoTime();
-        while (System.nanoTime() - stableSince < java.util.concurrent.TimeUnit.SECONDS.toNanos(3)
+        while (System.nanoTime() - stableSince < TimeUnit.SECONDS.toNanos(3)
                 && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(500);

@@ -5,6 +5,7 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -77,7 +78,7 @@ class TenantMatrixFromOpenApiIntegrationTests {
         for (Tenant tenant : List.of(a, b)) {
             String name = tenant == a ? "A" : "B";
             // User names are lower case ([a-z0-9][a-z0-9._@-]{2,63}).
-            String login = name.toLowerCase(java.util.Locale.ROOT) + suffix;
+            String login = name.toLowerCase(Locale.ROOT) + suffix;
             String cadmin = users.createUserAndLogIn(admin, tenant.customerId(), "m-ca-" + login, "customer-admin");
             callers.add(new Caller("customer-admin of " + name, "customer-admin", tenant, cadmin));
             callers.add(new Caller("operator of " + name, "operator", tenant, users.createUserAndLogIn(cadmin,

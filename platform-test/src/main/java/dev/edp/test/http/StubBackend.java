@@ -3,7 +3,10 @@ package dev.edp.test.http;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -76,9 +79,9 @@ public final class StubBackend implements AutoCloseable {
      */
     public static int closedPort() {
         try {
-            java.net.Socket socket = new java.net.Socket();
+            Socket socket = new Socket();
             socket.setReuseAddress(false);
-            socket.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             RESERVED_CLOSED_PORTS.add(socket);
             return socket.getLocalPort();
         }
@@ -93,7 +96,7 @@ public final class StubBackend implements AutoCloseable {
      * @return the port
      */
     public static int freePort() {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+        try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
         catch (IOException ex) {
@@ -102,8 +105,7 @@ public final class StubBackend implements AutoCloseable {
     }
 
     /** Sockets holding the ports of {@link #closedPort()}; never closed. */
-    private static final java.util.List<java.net.Socket> RESERVED_CLOSED_PORTS =
-            new java.util.concurrent.CopyOnWriteArrayList<>();
+    private static final List<Socket> RESERVED_CLOSED_PORTS = new CopyOnWriteArrayList<>();
 
     /**
      * Scripts the answers for a path: the n-th call gets the n-th answer, later calls the last one.
