@@ -1,9 +1,5 @@
 package dev.edp.onboarding.token;
 
-import dev.edp.platform.web.Keyset;
-import dev.edp.platform.web.KeysetPage;
-import dev.edp.platform.web.KeysetSorts;
-import dev.edp.platform.web.Where;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -13,6 +9,11 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+
+import dev.edp.platform.web.Keyset;
+import dev.edp.platform.web.KeysetPage;
+import dev.edp.platform.web.KeysetSorts;
+import dev.edp.platform.web.Where;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;

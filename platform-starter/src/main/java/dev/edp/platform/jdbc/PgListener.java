@@ -130,7 +130,7 @@ public final class PgListener implements AutoCloseable {
 
     private void run() {
         boolean reconnect = false;
-        String lost = null;
+        boolean lost = false;
         while (running) {
             try (Connection connection = connections.open()) {
                 connection.setAutoCommit(true);
@@ -138,9 +138,9 @@ public final class PgListener implements AutoCloseable {
                     statement.execute("LISTEN " + channel);
                 }
                 listening = true;
-                if (lost != null) {
+                if (lost) {
                     log.info("{} listens again", name);
-                    lost = null;
+                    lost = false;
                 }
                 handler.listening(reconnect);
                 PGConnection pg = connection.unwrap(PGConnection.class);
@@ -156,11 +156,11 @@ public final class PgListener implements AutoCloseable {
                 if (!running) {
                     return;
                 }
-                if (lost == null) {
+                if (!lost) {
                     log.warn("{} lost its connection, reconnecting every {} s until it listens again: {}", name,
                             RECONNECT_DELAY.toSeconds(), ex.getMessage());
                 }
-                lost = String.valueOf(ex.getMessage());
+                lost = true;
                 log.debug("{} could not listen", name, ex);
                 reconnect = true;
                 try {
