@@ -25,18 +25,17 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 
+import dev.edp.agent.E3Trust;
+import dev.edp.agent.net.HttpRequestSpec;
+import dev.edp.agent.net.NettyHttp;
 import io.netty.handler.ssl.SslContext;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import dev.edp.agent.E3Trust;
-import dev.edp.agent.net.HttpRequestSpec;
-import dev.edp.agent.net.NettyHttp;
-
 /**
- * {@code ./edp bench}: the device path against Debian's nginx, in one run, with one load generator.
- * See docs/benchmarks.md for what each line means.
+ * {@code ./edp bench}: the device path against Debian's nginx, in one run, with one load
+ * generator. See docs/benchmarks.md for what each line means.
  */
 @Command(name = "edp-bench", mixinStandardHelpOptions = true,
         description = "Measures the device path (E3, heartbeats, handshakes, enrollment, desired-state fan-out) "
@@ -45,13 +44,16 @@ public final class BenchCli implements Callable<Integer> {
 
     static final String NOOP_PATH = "/bench/noop";
 
-    @Option(names = "--devices", description = "device certificates enrolled and used by the load (default ${DEFAULT-VALUE})")
+    @Option(names = "--devices",
+            description = "device certificates enrolled and used by the load (default ${DEFAULT-VALUE})")
     int devices = 1000;
 
-    @Option(names = "--in-flight", description = "requests in flight at once, like autocannon's connections (default ${DEFAULT-VALUE})")
+    @Option(names = "--in-flight",
+            description = "requests in flight at once, like autocannon's connections (default ${DEFAULT-VALUE})")
     int inFlight = 8;
 
-    @Option(names = "--handshake-in-flight", description = "connections being made at once in the handshake phases (default ${DEFAULT-VALUE})")
+    @Option(names = "--handshake-in-flight",
+            description = "connections being made at once in the handshake phases (default ${DEFAULT-VALUE})")
     int handshakeInFlight = 8;
 
     @Option(names = "--warm-up", description = "unmeasured time before each phase (default ${DEFAULT-VALUE})")
@@ -69,11 +71,13 @@ public final class BenchCli implements Callable<Integer> {
     @Option(names = "--root", description = "repository root (default: the working directory)")
     Path root = Path.of("").toAbsolutePath();
 
-    @Option(names = "--attach", description = "measure the platform whose state directory this is, instead of starting one "
-            + "(its E3 must have been started with EDP_E3_BENCHMARK_NOOP_URL=--noop-url)")
+    @Option(names = "--attach",
+            description = "measure the platform whose state directory this is, instead of starting one "
+                    + "(its E3 must have been started with EDP_E3_BENCHMARK_NOOP_URL=--noop-url)")
     Path attach;
 
-    @Option(names = "--port-offset", description = "port offset of the platform to start or attach to (default ${DEFAULT-VALUE})")
+    @Option(names = "--port-offset",
+            description = "port offset of the platform to start or attach to (default ${DEFAULT-VALUE})")
     int portOffset = 10000;
 
     @Option(names = "--noop-port", description = "port of the no-op upstream (default: free port chosen)")
@@ -110,8 +114,8 @@ public final class BenchCli implements Callable<Integer> {
                 PlatformUnderTest platform = attach != null ? PlatformUnderTest.attach(attach, portOffset)
                         : startPlatform(work);
                 NginxReference nginx = new NginxReference(work.resolve("nginx"), freePort(), noopPort)) {
-            report.environment(NginxReference.version(), NettyHttp.sslProvider().name(),
-                    attach != null ? "attached platform (its own flags)" : String.join(" ", PlatformUnderTest.PRODUCTION_JVM_FLAGS));
+            report.environment(NginxReference.version(), NettyHttp.sslProvider().name(), attach != null
+                    ? "attached platform (its own flags)" : String.join(" ", PlatformUnderTest.PRODUCTION_JVM_FLAGS));
             Fleet fleet = new Fleet(platform, net);
 
             System.out.println("Creating " + devices + " onboarding tokens through the gateway ...");
@@ -121,16 +125,21 @@ public final class BenchCli implements Callable<Integer> {
             System.out.println("Enrolling them through E3 ...");
             Fleet.Enrolled enrolled = fleet.enroll(tokens.value(), enrollInFlight);
             report.enrollment(enrolled);
-            System.out.println("  " + enrolled.atE3() + "; all ACTIVE after " + enrolled.untilActive().toMillis() + " ms");
+            System.out
+                .println("  " + enrolled.atE3() + "; all ACTIVE after " + enrolled.untilActive().toMillis() + " ms");
             List<Device> fleetDevices = enrolled.devices();
-            check(problems, fleetDevices.size() == devices, "only " + fleetDevices.size() + " of " + devices + " enrolled");
+            check(problems, fleetDevices.size() == devices,
+                    "only " + fleetDevices.size() + " of " + devices + " enrolled");
 
             ReferenceCertificates reference = ReferenceCertificates.create();
-            // No ssl_crl for nginx: it checks a CRL for every certificate of the chain (OpenSSL's CRL_CHECK_ALL)
-            // and the platform publishes none for its root, so every device would be refused (400). E3 checks
-            // the device certificate against the issuing CA's CRL; the reference does that little less work.
-            nginx.start(reference.chainPem(), reference.keyPem(), get(platform.e3() + "/onboarding/api/v1/ca/chain.pem", fleet),
-                    nginxWorkers);
+            // No ssl_crl for nginx: it checks a CRL for every certificate of the chain
+            // (OpenSSL's CRL_CHECK_ALL)
+            // and the platform publishes none for its root, so every device would be
+            // refused (400). E3 checks
+            // the device certificate against the issuing CA's CRL; the reference does
+            // that little less work.
+            nginx.start(reference.chainPem(), reference.keyPem(),
+                    get(platform.e3() + "/onboarding/api/v1/ca/chain.pem", fleet), nginxWorkers);
 
             List<SslContext> toNginx = new ArrayList<>();
             List<SslContext> toE3 = new ArrayList<>();
@@ -142,18 +151,19 @@ public final class BenchCli implements Callable<Integer> {
                 freshToNginx.add(device.freshTls(List.of(reference.root())));
                 freshToE3.add(device.freshTls(fleet.e3Trust()));
             }
-            LoadGenerator atNginx = new LoadGenerator(net, new InetSocketAddress("127.0.0.1", nginx.tlsPort()), "localhost");
+            LoadGenerator atNginx = new LoadGenerator(net, new InetSocketAddress("127.0.0.1", nginx.tlsPort()),
+                    "localhost");
             LoadGenerator atE3 = new LoadGenerator(net, new InetSocketAddress("127.0.0.1", platform.e3().getPort()),
                     "localhost");
             HttpRequestSpec noop = HttpRequestSpec.get(NOOP_PATH, Map.of());
 
-            Stats.Result nginxNoop = phase(atNginx.keepAlive("nginx → no-op", toNginx, i -> noop, 204, inFlight, warmUp,
-                    duration));
+            Stats.Result nginxNoop = phase(
+                    atNginx.keepAlive("nginx → no-op", toNginx, i -> noop, 204, inFlight, warmUp, duration));
             Stats.Result e3Noop = phase(atE3.keepAlive("E3 → no-op", toE3, i -> noop, 204, inFlight, warmUp, duration));
             AtomicLongArray accepted = new AtomicLongArray(fleetDevices.size());
             AtomicLongArray sequence = new AtomicLongArray(fleetDevices.size());
-            Stats.Result heartbeats = phase(atE3.keepAlive("E3 → monitoring heartbeat", toE3,
-                    i -> heartbeat(i, sequence), (device, status) -> {
+            Stats.Result heartbeats = phase(
+                    atE3.keepAlive("E3 → monitoring heartbeat", toE3, i -> heartbeat(i, sequence), (device, status) -> {
                         if (status == 202) {
                             accepted.set(device, sequence.get(device));
                         }
@@ -164,8 +174,8 @@ public final class BenchCli implements Callable<Integer> {
 
             Stats.Result nginxHandshakes = phase(atNginx.handshakes("nginx fresh handshakes", freshToNginx, noop, 204,
                     handshakeInFlight, warmUp, duration));
-            Stats.Result e3Handshakes = phase(atE3.handshakes("E3 fresh handshakes", freshToE3, noop, 204,
-                    handshakeInFlight, warmUp, duration));
+            Stats.Result e3Handshakes = phase(
+                    atE3.handshakes("E3 fresh handshakes", freshToE3, noop, 204, handshakeInFlight, warmUp, duration));
             report.handshakes(nginxHandshakes, e3Handshakes);
 
             System.out.println("Fan-out: every device long-polls through E3, a release is pinned to TESTING ...");
@@ -176,8 +186,8 @@ public final class BenchCli implements Callable<Integer> {
                     + fanOut.reportsRetried() + " reports sent again after 503/429)");
 
             for (Stats.Result result : List.of(nginxNoop, e3Noop, heartbeats, nginxHandshakes, e3Handshakes)) {
-                check(problems, result.succeeded() > 0, result.name() + ": no request succeeded (" + result.outcomesText()
-                        + ")");
+                check(problems, result.succeeded() > 0,
+                        result.name() + ": no request succeeded (" + result.outcomesText() + ")");
             }
         }
         String text = report.markdown(problems);
@@ -191,7 +201,8 @@ public final class BenchCli implements Callable<Integer> {
     }
 
     private PlatformUnderTest startPlatform(Path work) throws IOException, InterruptedException {
-        System.out.println("Starting the platform (launcher, production JVM flags, port offset " + portOffset + ") ...");
+        System.out
+            .println("Starting the platform (launcher, production JVM flags, port offset " + portOffset + ") ...");
         return PlatformUnderTest.start(root, work.resolve("edp-state"), portOffset, "http://127.0.0.1:" + noopPort);
     }
 
@@ -207,25 +218,34 @@ public final class BenchCli implements Callable<Integer> {
         }
     }
 
-    /** A heartbeat whose uptime is the device's own sequence number, so the stored row tells which one arrived last. */
+    /**
+     * A heartbeat whose uptime is the device's own sequence number, so the stored row
+     * tells which one arrived last.
+     */
     private static HttpRequestSpec heartbeat(int device, AtomicLongArray sequence) {
         long uptime = sequence.incrementAndGet(device);
-        String json = String.format(Locale.ROOT, "{\"uptimeSeconds\":%d,\"agentVersion\":\"bench-1\",\"osVersion\":\"bench\","
-                + "\"cpuLoad\":12.5,\"memory\":{\"usedBytes\":1073741824,\"totalBytes\":4294967296},"
-                + "\"systemDisk\":{\"usedBytes\":2147483648,\"totalBytes\":8589934592},"
-                + "\"containerDisk\":{\"usedBytes\":5368709120,\"totalBytes\":37580963840},"
-                + "\"containers\":{\"running\":1,\"total\":1}}", uptime);
+        String json = String.format(Locale.ROOT,
+                "{\"uptimeSeconds\":%d,\"agentVersion\":\"bench-1\",\"osVersion\":\"bench\","
+                        + "\"cpuLoad\":12.5,\"memory\":{\"usedBytes\":1073741824,\"totalBytes\":4294967296},"
+                        + "\"systemDisk\":{\"usedBytes\":2147483648,\"totalBytes\":8589934592},"
+                        + "\"containerDisk\":{\"usedBytes\":5368709120,\"totalBytes\":37580963840},"
+                        + "\"containers\":{\"running\":1,\"total\":1}}",
+                uptime);
         return HttpRequestSpec.postJson("/monitoring/api/v1/heartbeat", json.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** @param ok whether every device's last heartbeat is the stored one */
+    /**
+     * @param ok whether every device's last heartbeat is the stored one
+     *
+     */
     private record Verified(boolean ok, String text) {
     }
 
     /**
-     * Every heartbeat a device sends carries its next sequence number as uptime, one request at a time
-     * per device; after monitoring's flush, each device's stored uptime must be the last number that was
-     * accepted (202; one refused with 429 or 503 was never taken).
+     * Every heartbeat a device sends carries its next sequence number as uptime, one
+     * request at a time per device; after monitoring's flush, each device's stored uptime
+     * must be the last number that was accepted (202; one refused with 429 or 503 was
+     * never taken).
      */
     private static Verified verifyHeartbeats(Fleet fleet, List<Device> devices, AtomicLongArray accepted)
             throws Exception {
@@ -261,9 +281,10 @@ public final class BenchCli implements Callable<Integer> {
             }
             TimeUnit.MILLISECONDS.sleep(200);
         }
-        return new Verified(matching == sent && sent > 0, String.format(Locale.ROOT,
-                "heartbeats in PostgreSQL: %d of %d devices' last heartbeat stored (monitoring.device_status)", matching,
-                sent));
+        return new Verified(matching == sent && sent > 0,
+                String.format(Locale.ROOT,
+                        "heartbeats in PostgreSQL: %d of %d devices' last heartbeat stored (monitoring.device_status)",
+                        matching, sent));
     }
 
     private static String get(String url, Fleet fleet) throws IOException, InterruptedException {
@@ -281,4 +302,5 @@ public final class BenchCli implements Callable<Integer> {
             return socket.getLocalPort();
         }
     }
+
 }

@@ -18,30 +18,35 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.netty.handler.ssl.SslContext;
-import tools.jackson.databind.JsonNode;
-
 import dev.edp.agent.net.HttpConnection;
 import dev.edp.agent.net.HttpRequestSpec;
 import dev.edp.agent.net.HttpResponseData;
 import dev.edp.agent.net.NettyHttp;
 import dev.edp.keycloak.EdpRealm;
 import dev.edp.keycloak.OidcTokens;
+import io.netty.handler.ssl.SslContext;
+import tools.jackson.databind.JsonNode;
 
 /**
- * The desired-state fan-out: every device holds a long-poll through E3 (one connection each), a
- * release is pinned to TESTING, and each device that receives it reports {@code ready}. Measured from
- * the pin's request to the last device's report in device-management's table.
+ * The desired-state fan-out: every device holds a long-poll through E3 (one connection
+ * each), a release is pinned to TESTING, and each device that receives it reports
+ * {@code ready}. Measured from the pin's request to the last device's report in
+ * device-management's table.
  */
 final class FanOut {
 
     private static final Duration LONG_POLL = Duration.ofSeconds(25);
+
     private static final String DESIRED = "/devices/api/v1/device/desired-state";
 
     private final PlatformUnderTest platform;
+
     private final NettyHttp net;
+
     private final Fleet fleet;
+
     private final HttpClient http = HttpClient.newHttpClient();
+
     private final AtomicInteger retried = new AtomicInteger();
 
     FanOut(PlatformUnderTest platform, NettyHttp net, Fleet fleet) {
@@ -51,10 +56,13 @@ final class FanOut {
     }
 
     /**
-     * @param delivered from the pin's request until every device had the new desired state
-     * @param reported from the pin's request until device-management had every device's {@code ready}
+     * @param delivered from the pin's request until every device had the new desired
+     * state
+     * @param reported from the pin's request until device-management had every device's
+     * {@code ready}
      * @param devices how many devices took part
-     * @param reportsRetried reports sent again after E3 shed them (503/429 with Retry-After)
+     * @param reportsRetried reports sent again after E3 shed them (503/429 with
+     * Retry-After)
      */
     record Result(Duration delivered, Duration reported, int devices, int reportsRetried) {
     }
@@ -66,17 +74,20 @@ final class FanOut {
         UUID release = release(token);
         AtomicLong lastDelivered = new AtomicLong();
         Map<UUID, Boolean> got = new ConcurrentHashMap<>();
-        // Every device fetches its current state and then parks a long-poll with that ETag.
+        // Every device fetches its current state and then parks a long-poll with that
+        // ETag.
         List<CompletableFuture<Void>> polls = new java.util.ArrayList<>();
         List<CompletableFuture<Void>> parked = new java.util.ArrayList<>();
         for (int i = 0; i < devices.size(); i++) {
             Device device = devices.get(i);
             CompletableFuture<Void> isParked = new CompletableFuture<>();
             parked.add(isParked);
-            polls.add(net.connect(address, "localhost", contexts.get(i), Duration.ofSeconds(60))
-                    .thenCompose(connection -> connection.send(HttpRequestSpec.get(DESIRED, Map.of()), Duration.ofSeconds(60))
-                            .thenCompose(first -> follow(connection, device, first.header("etag"), release, isParked,
-                                    got, lastDelivered))));
+            polls
+                .add(net.connect(address, "localhost", contexts.get(i), Duration.ofSeconds(60))
+                    .thenCompose(connection -> connection
+                        .send(HttpRequestSpec.get(DESIRED, Map.of()), Duration.ofSeconds(60))
+                        .thenCompose(first -> follow(connection, device, first.header("etag"), release, isParked, got,
+                                lastDelivered))));
         }
         CompletableFuture.allOf(parked.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
         // Give the last long-polls time to reach device-management and park there.
@@ -88,8 +99,9 @@ final class FanOut {
         try (Connection db = fleet.database()) {
             List<UUID> ids = devices.stream().map(Device::id).toList();
             Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
-            while (Fleet.count(db, "select count(*) from devices.device where id = any(?) and reported_release_id = '"
-                    + release + "'", ids) < ids.size()) {
+            while (Fleet.count(db,
+                    "select count(*) from devices.device where id = any(?) and reported_release_id = '" + release + "'",
+                    ids) < ids.size()) {
                 if (Instant.now().isAfter(deadline)) {
                     throw new IllegalStateException("not every device reported the release within 2 minutes");
                 }
@@ -103,17 +115,18 @@ final class FanOut {
     /** Long-polls until the device receives {@code release}, then reports it ready. */
     private CompletableFuture<Void> follow(HttpConnection connection, Device device, String etag, UUID release,
             CompletableFuture<Void> parked, Map<UUID, Boolean> got, AtomicLong lastDelivered) {
-        CompletableFuture<HttpResponseData> poll = connection.send(HttpRequestSpec.get(DESIRED + "?wait="
-                + LONG_POLL.toSeconds(), etag == null ? Map.of() : Map.of("If-None-Match", etag)), LONG_POLL.plusSeconds(30));
+        CompletableFuture<HttpResponseData> poll = connection.send(HttpRequestSpec
+            .get(DESIRED + "?wait=" + LONG_POLL.toSeconds(), etag == null ? Map.of() : Map.of("If-None-Match", etag)),
+                LONG_POLL.plusSeconds(30));
         parked.complete(null);
         return poll.thenCompose(response -> {
-            if (response.status() == 200 && release.toString().equals(Fleet.JSON.readTree(response.body()).path("releaseId")
-                    .asString(null))) {
+            if (response.status() == 200 && release.toString()
+                .equals(Fleet.JSON.readTree(response.body()).path("releaseId").asString(null))) {
                 got.put(device.id(), true);
                 lastDelivered.accumulateAndGet(System.nanoTime(), Math::max);
                 byte[] report = Fleet.JSON.writeValueAsBytes(Map.of("agentVersion", "bench", "osVersion", "bench",
-                        "releaseId", release, "containers", List.of(Map.of("name", "bench-app",
-                                "image", "registry.example.com/bench/app:1.0", "state", "ready"))));
+                        "releaseId", release, "containers", List.of(Map.of("name", "bench-app", "image",
+                                "registry.example.com/bench/app:1.0", "state", "ready"))));
                 return report(connection, report, 10).whenComplete((ok, error) -> connection.close());
             }
             if (response.status() == 200 || response.status() == 304) {
@@ -126,26 +139,27 @@ final class FanOut {
     }
 
     /**
-     * Reports the release ready; like the agent, sends again after {@code Retry-After} (plus up to a
-     * second of jitter) when E3 sheds load (503 {@code BACKEND_BUSY}, 429): a whole fleet reports at
-     * once here, more than E3 lets into one route at a time.
+     * Reports the release ready; like the agent, sends again after {@code Retry-After}
+     * (plus up to a second of jitter) when E3 sheds load (503 {@code BACKEND_BUSY}, 429):
+     * a whole fleet reports at once here, more than E3 lets into one route at a time.
      */
     private CompletableFuture<Void> report(HttpConnection connection, byte[] report, int attemptsLeft) {
-        return connection.send(HttpRequestSpec.postJson("/devices/api/v1/device/reported-state", report),
-                Duration.ofSeconds(60)).thenCompose(answer -> {
-                    if (answer.status() == 204) {
-                        return CompletableFuture.completedFuture(null);
-                    }
-                    if ((answer.status() == 503 || answer.status() == 429) && attemptsLeft > 1) {
-                        retried.incrementAndGet();
-                        long seconds = parseRetryAfter(answer.header("retry-after"));
-                        long delay = seconds * 1000 + ThreadLocalRandom.current().nextLong(1000);
-                        return CompletableFuture.supplyAsync(() -> null,
-                                CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS))
-                                .thenCompose(ignored -> report(connection, report, attemptsLeft - 1));
-                    }
-                    throw new IllegalStateException("reported-state answered " + answer.status());
-                });
+        return connection
+            .send(HttpRequestSpec.postJson("/devices/api/v1/device/reported-state", report), Duration.ofSeconds(60))
+            .thenCompose(answer -> {
+                if (answer.status() == 204) {
+                    return CompletableFuture.completedFuture(null);
+                }
+                if ((answer.status() == 503 || answer.status() == 429) && attemptsLeft > 1) {
+                    retried.incrementAndGet();
+                    long seconds = parseRetryAfter(answer.header("retry-after"));
+                    long delay = seconds * 1000 + ThreadLocalRandom.current().nextLong(1000);
+                    return CompletableFuture
+                        .supplyAsync(() -> null, CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS))
+                        .thenCompose(ignored -> report(connection, report, attemptsLeft - 1));
+                }
+                throw new IllegalStateException("reported-state answered " + answer.status());
+            });
     }
 
     private static long parseRetryAfter(String value) {
@@ -166,13 +180,18 @@ final class FanOut {
         return UUID.fromString(release.path("id").asString());
     }
 
-    /** @return when the pin was sent (the delivery time counts from there) */
+    /**
+     * @return when the pin was sent (the delivery time counts from there)
+     *
+     */
     private Instant pin(String token, UUID release) throws Exception {
         Instant sent = Instant.now();
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/api/devices/v1/environments/TESTING/release"))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"releaseId\":\"" + release + "\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http
+            .send(HttpRequest.newBuilder(uri("/api/devices/v1/environments/TESTING/release"))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"releaseId\":\"" + release + "\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IllegalStateException("pin answered " + response.statusCode() + ": " + response.body());
         }
@@ -181,9 +200,10 @@ final class FanOut {
 
     private JsonNode post(String token, String path, Object body) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri(path))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(Fleet.JSON.writeValueAsString(body))).build(),
-                HttpResponse.BodyHandlers.ofString());
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(Fleet.JSON.writeValueAsString(body)))
+            .build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 201) {
             throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.body());
         }
@@ -194,9 +214,13 @@ final class FanOut {
         return URI.create(platform.gateway() + path);
     }
 
-    /** Maps a wall-clock instant onto the nanoTime scale, for differences with {@link System#nanoTime()}. */
+    /**
+     * Maps a wall-clock instant onto the nanoTime scale, for differences with
+     * {@link System#nanoTime()}.
+     */
     private static long toNanos(Instant instant) {
         long nowNanos = System.nanoTime();
         return nowNanos - Duration.between(instant, Instant.now()).toNanos();
     }
+
 }

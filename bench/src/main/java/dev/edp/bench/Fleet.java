@@ -24,10 +24,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
-import io.netty.handler.ssl.SslContext;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
 import dev.edp.agent.DeviceKeys;
 import dev.edp.agent.Pems;
 import dev.edp.agent.TokenSource;
@@ -36,20 +32,26 @@ import dev.edp.agent.net.HttpRequestSpec;
 import dev.edp.agent.net.NettyHttp;
 import dev.edp.keycloak.EdpRealm;
 import dev.edp.keycloak.OidcTokens;
+import io.netty.handler.ssl.SslContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Makes the benchmark's fleet the way real devices are made: an onboarding token per device through
- * the gateway (as the example customer's API client), then enrollment through E3 with the device's own
- * key. Enrollment is measured at E3 (201s per second) and end to end (until device-management has
- * every device ACTIVE, read from PostgreSQL).
+ * Makes the benchmark's fleet the way real devices are made: an onboarding token per
+ * device through the gateway (as the example customer's API client), then enrollment
+ * through E3 with the device's own key. Enrollment is measured at E3 (201s per second)
+ * and end to end (until device-management has every device ACTIVE, read from PostgreSQL).
  */
 final class Fleet {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
+
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private final PlatformUnderTest platform;
+
     private final NettyHttp net;
+
     private final List<X509Certificate> e3Trust;
 
     Fleet(PlatformUnderTest platform, NettyHttp net) throws IOException {
@@ -96,10 +98,10 @@ final class Fleet {
     }
 
     /**
-     * Enrolls one device per token through E3, {@code parallel} at a time, each on its own connection
-     * without a client certificate (as a new device has none).
-     *
-     * @return the devices, the time until E3 answered the last one, and until all were ACTIVE
+     * Enrolls one device per token through E3, {@code parallel} at a time, each on its
+     * own connection without a client certificate (as a new device has none).
+     * @return the devices, the time until E3 answered the last one, and until all were
+     * ACTIVE
      */
     Enrolled enroll(List<String> tokens, int parallel) throws Exception {
         SslContext anonymous = NettyHttp.clientContext(null, null, e3Trust);
@@ -124,17 +126,17 @@ final class Fleet {
             byte[] body = bodies.get(i);
             long began = System.nanoTime();
             all.add(net.connect(address, "localhost", anonymous, TIMEOUT)
-                    .thenCompose(connection -> send(connection,
-                            HttpRequestSpec.postJson("/onboarding/api/v1/enrollments", body)))
-                    .whenComplete((response, failure) -> {
-                        slots.release();
-                        String outcome = response != null ? Integer.toString(response.status())
-                                : failure.getClass().getSimpleName();
-                        stats.record(outcome, System.nanoTime() - began);
-                        if (response != null && response.status() == 201) {
-                            devices.add(device(pair, response.text()));
-                        }
-                    }));
+                .thenCompose(connection -> send(connection,
+                        HttpRequestSpec.postJson("/onboarding/api/v1/enrollments", body)))
+                .whenComplete((response, failure) -> {
+                    slots.release();
+                    String outcome = response != null ? Integer.toString(response.status())
+                            : failure.getClass().getSimpleName();
+                    stats.record(outcome, System.nanoTime() - began);
+                    if (response != null && response.status() == 201) {
+                        devices.add(device(pair, response.text()));
+                    }
+                }));
         }
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).exceptionally(failure -> null).join();
         stats.end();
@@ -158,19 +160,23 @@ final class Fleet {
         return new Device(UUID.fromString(body.path("deviceId").asString()), pair.getPrivate(), chain);
     }
 
-    /** @return the time from {@code start} until every device is ACTIVE in device-management's table */
+    /**
+     * @return the time from {@code start} until every device is ACTIVE in
+     * device-management's table
+     *
+     */
     Duration awaitActive(List<UUID> ids, Instant start, Duration limit) throws SQLException, InterruptedException {
         Instant deadline = Instant.now().plus(limit);
         try (Connection db = database()) {
             while (true) {
-                long active = count(db, "select count(*) from devices.device where id = any(?) and lifecycle = 'ACTIVE'",
-                        ids);
+                long active = count(db,
+                        "select count(*) from devices.device where id = any(?) and lifecycle = 'ACTIVE'", ids);
                 if (active >= ids.size()) {
                     return Duration.between(start, Instant.now());
                 }
                 if (Instant.now().isAfter(deadline)) {
-                    throw new IllegalStateException(String.format(Locale.ROOT,
-                            "only %d of %d devices ACTIVE after %s", active, ids.size(), limit));
+                    throw new IllegalStateException(String.format(Locale.ROOT, "only %d of %d devices ACTIVE after %s",
+                            active, ids.size(), limit));
                 }
                 TimeUnit.MILLISECONDS.sleep(50);
             }
@@ -207,4 +213,5 @@ final class Fleet {
      */
     record Enrolled(List<Device> devices, Stats.Result atE3, Duration untilAnswered, Duration untilActive) {
     }
+
 }

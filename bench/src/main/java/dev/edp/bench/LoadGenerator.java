@@ -13,24 +13,27 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
-import io.netty.handler.ssl.SslContext;
-
 import dev.edp.agent.net.HttpConnection;
 import dev.edp.agent.net.HttpRequestSpec;
 import dev.edp.agent.net.NettyHttp;
+import io.netty.handler.ssl.SslContext;
 
 /**
- * Drives one server with a fixed number of requests in flight (closed loop, like autocannon's
- * connections), spread over one keep-alive connection per device, or with a new TLS connection per
- * request. The same code measures nginx and E3, so only the server differs.
+ * Drives one server with a fixed number of requests in flight (closed loop, like
+ * autocannon's connections), spread over one keep-alive connection per device, or with a
+ * new TLS connection per request. The same code measures nginx and E3, so only the server
+ * differs.
  */
 final class LoadGenerator {
 
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
     private static final int PARALLEL_CONNECTS = 32;
 
     private final NettyHttp net;
+
     private final InetSocketAddress address;
+
     private final String host;
 
     LoadGenerator(NettyHttp net, InetSocketAddress address, String host) {
@@ -40,9 +43,9 @@ final class LoadGenerator {
     }
 
     /**
-     * Opens one connection per device (not measured), then keeps {@code inFlight} requests going,
-     * each on the idle connection that has waited longest, so every device certificate takes part.
-     *
+     * Opens one connection per device (not measured), then keeps {@code inFlight}
+     * requests going, each on the idle connection that has waited longest, so every
+     * device certificate takes part.
      * @param name the phase's name in the report
      * @param contexts one TLS context per device
      * @param request the request a device sends (by index into {@code contexts})
@@ -55,9 +58,10 @@ final class LoadGenerator {
     }
 
     /**
-     * As {@link #keepAlive(String, List, Function, int, int, Duration, Duration)}, telling
-     * {@code answered} each response's status with the device (index into {@code contexts}) that sent
-     * it; a device has one request in flight at a time, so the answer is to its latest request.
+     * As {@link #keepAlive(String, List, Function, int, int, Duration, Duration)},
+     * telling {@code answered} each response's status with the device (index into
+     * {@code contexts}) that sent it; a device has one request in flight at a time, so
+     * the answer is to its latest request.
      */
     Stats.Result keepAlive(String name, List<SslContext> contexts, Function<Integer, HttpRequestSpec> request,
             BiConsumer<Integer, Integer> answered, int expected, int inFlight, Duration warmUp, Duration measure)
@@ -83,8 +87,8 @@ final class LoadGenerator {
     }
 
     /**
-     * Keeps {@code inFlight} connections being made: each a full TLS handshake with the next device's
-     * certificate, one request, close.
+     * Keeps {@code inFlight} connections being made: each a full TLS handshake with the
+     * next device's certificate, one request, close.
      */
     Stats.Result handshakes(String name, List<SslContext> freshContexts, HttpRequestSpec request, int expected,
             int inFlight, Duration warmUp, Duration measure) throws InterruptedException {
@@ -110,12 +114,12 @@ final class LoadGenerator {
         SslContext tls = contexts.get(Math.floorMod(nextDevice.getAndIncrement(), contexts.size()));
         long start = System.nanoTime();
         net.connect(address, host, tls, REQUEST_TIMEOUT)
-                .thenCompose(connection -> connection.send(request, REQUEST_TIMEOUT)
-                        .whenComplete((response, failure) -> connection.close()))
-                .whenComplete((response, failure) -> {
-                    window.record(stats, start, response != null ? Integer.toString(response.status()) : kind(failure));
-                    handshake(contexts, nextDevice, request, expected, window, stats, done);
-                });
+            .thenCompose(connection -> connection.send(request, REQUEST_TIMEOUT)
+                .whenComplete((response, failure) -> connection.close()))
+            .whenComplete((response, failure) -> {
+                window.record(stats, start, response != null ? Integer.toString(response.status()) : kind(failure));
+                handshake(contexts, nextDevice, request, expected, window, stats, done);
+            });
     }
 
     private void next(ConcurrentLinkedQueue<Lane> idle, Function<Integer, HttpRequestSpec> request,
@@ -178,20 +182,30 @@ final class LoadGenerator {
 
     /** A device's connection slot. */
     private static final class Lane {
+
         final int index;
+
         final SslContext tls;
+
         volatile HttpConnection connection;
 
         Lane(int index, SslContext tls) {
             this.index = index;
             this.tls = tls;
         }
+
     }
 
-    /** Warm-up, then the measured window; completions count only if their request started inside it. */
+    /**
+     * Warm-up, then the measured window; completions count only if their request started
+     * inside it.
+     */
     private static final class Window {
+
         private final long measureStart;
+
         private final long measureEnd;
+
         private volatile boolean started;
 
         Window(Duration warmUp, Duration measure) {
@@ -219,5 +233,7 @@ final class LoadGenerator {
             stats.start();
             started = true;
         }
+
     }
+
 }

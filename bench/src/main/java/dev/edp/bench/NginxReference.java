@@ -10,17 +10,20 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Debian's nginx as the reference: it terminates the same device mTLS as E3 (client certificate
- * required, verified against the platform CA chain, the platform's CRL) and proxies to a no-op
- * upstream over keep-alive HTTP/1.1. The same nginx also is that no-op upstream (a plain-HTTP server
- * on loopback answering 204), which E3's benchmark route uses too, so both paths pay the same
- * backend.
+ * Debian's nginx as the reference: it terminates the same device mTLS as E3 (client
+ * certificate required, verified against the platform CA chain, the platform's CRL) and
+ * proxies to a no-op upstream over keep-alive HTTP/1.1. The same nginx also is that no-op
+ * upstream (a plain-HTTP server on loopback answering 204), which E3's benchmark route
+ * uses too, so both paths pay the same backend.
  */
 final class NginxReference implements AutoCloseable {
 
     private final Path dir;
+
     private final int tlsPort;
+
     private final int noopPort;
+
     private Process process;
 
     /**
@@ -45,7 +48,6 @@ final class NginxReference implements AutoCloseable {
 
     /**
      * Writes the configuration and starts nginx in the foreground of its own process.
-     *
      * @param serverCertificatePem nginx's server certificate chain (PEM)
      * @param serverKeyPem its key (PEM, PKCS#8)
      * @param clientCaPem the platform CA chain devices are verified against
@@ -59,9 +61,11 @@ final class NginxReference implements AutoCloseable {
         Files.writeString(dir.resolve("server.key"), serverKeyPem);
         Files.writeString(dir.resolve("client-ca.pem"), clientCaPem);
         Files.writeString(dir.resolve("nginx.conf"), configuration(workers));
-        process = new ProcessBuilder(binary().toString(), "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString(),
-                "-e", dir.resolve("logs/error.log").toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("logs/nginx.out").toFile()).start();
+        process = new ProcessBuilder(binary().toString(), "-p", dir.toString(), "-c",
+                dir.resolve("nginx.conf").toString(), "-e", dir.resolve("logs/error.log").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("logs/nginx.out").toFile())
+            .start();
         awaitPort(tlsPort);
         awaitPort(noopPort);
     }
@@ -118,12 +122,18 @@ final class NginxReference implements AutoCloseable {
         return tlsPort;
     }
 
-    /** @return the no-op upstream's URL, for E3's benchmark route */
+    /**
+     * @return the no-op upstream's URL, for E3's benchmark route
+     *
+     */
     String noopUrl() {
         return "http://127.0.0.1:" + noopPort;
     }
 
-    /** @return the nginx version line */
+    /**
+     * @return the nginx version line
+     *
+     */
     static String version() {
         try {
             Process version = new ProcessBuilder(binary().toString(), "-v").redirectErrorStream(true).start();
@@ -141,7 +151,8 @@ final class NginxReference implements AutoCloseable {
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
                 throw new IOException("nginx exited with " + process.exitValue() + ": "
-                        + Files.readString(dir.resolve("logs/nginx.out")) + readIfExists(dir.resolve("logs/error.log")));
+                        + Files.readString(dir.resolve("logs/nginx.out"))
+                        + readIfExists(dir.resolve("logs/error.log")));
             }
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
@@ -173,4 +184,5 @@ final class NginxReference implements AutoCloseable {
             }
         }
     }
+
 }

@@ -16,15 +16,17 @@ import java.util.concurrent.TimeUnit;
 import dev.edp.keycloak.EdpRealm;
 
 /**
- * The platform being measured: started here by the launcher ({@code ./edp up}'s program) with the JVM
- * flags production uses and E3's benchmark route pointing at the no-op upstream, or an already running
- * one (the smoke test attaches to the system tests' platform).
+ * The platform being measured: started here by the launcher ({@code ./edp up}'s program)
+ * with the JVM flags production uses and E3's benchmark route pointing at the no-op
+ * upstream, or an already running one (the smoke test attaches to the system tests'
+ * platform).
  */
 final class PlatformUnderTest implements AutoCloseable {
 
     /**
-     * What the services run with here: the C2 compiler (no {@code TieredStopAtLevel=1}), G1, a fixed
-     * heap, as the Helm chart's defaults do. {@code ./edp up} keeps its fast-start flags.
+     * What the services run with here: the C2 compiler (no {@code TieredStopAtLevel=1}),
+     * G1, a fixed heap, as the Helm chart's defaults do. {@code ./edp up} keeps its
+     * fast-start flags.
      */
     static final List<String> PRODUCTION_JVM_FLAGS = List.of("-XX:+UseG1GC", "-Xms256m", "-Xmx768m",
             "-XX:MaxGCPauseMillis=50", "-Xss512k");
@@ -32,8 +34,11 @@ final class PlatformUnderTest implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofMinutes(8);
 
     private final Path stateDir;
+
     private final int portOffset;
+
     private final Process launcher;
+
     private final Properties secrets = new Properties();
 
     private PlatformUnderTest(Path stateDir, int portOffset, Process launcher) throws IOException {
@@ -52,7 +57,6 @@ final class PlatformUnderTest implements AutoCloseable {
 
     /**
      * Starts a fresh platform with the launcher jar and waits until it is ready.
-     *
      * @param root the repository root (where launcher/target/launcher.jar is)
      * @param stateDir its state (deleted first)
      * @param portOffset added to every port
@@ -67,17 +71,21 @@ final class PlatformUnderTest implements AutoCloseable {
         deleteRecursively(stateDir);
         Files.createDirectories(stateDir);
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx128m", "-XX:+UseSerialGC", "-jar", jar.toString(), "up"));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true)
-                .redirectOutput(stateDir.resolve("launcher.log").toFile());
+        List<String> command = new ArrayList<>(
+                List.of(java, "-Xmx128m", "-XX:+UseSerialGC", "-jar", jar.toString(), "up"));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(stateDir.resolve("launcher.log").toFile());
         Map<String, String> env = builder.environment();
         env.put("EDP_STATE_DIR", stateDir.toString());
         env.put("EDP_PORT_OFFSET", Integer.toString(portOffset));
         env.put("EDP_START_TIMEOUT", "400");
         env.put("EDP_SERVICE_JAVA_OPTS", String.join(" ", PRODUCTION_JVM_FLAGS));
         env.put("EDP_E3_BENCHMARK_NOOP_URL", noopUrl);
-        // Throughput is measured, not E3's per-device token bucket (50, 10/s), which a small fleet driven
-        // flat out would hit; the smoke run inside the system tests keeps the platform's real limits.
+        // Throughput is measured, not E3's per-device token bucket (50, 10/s), which a
+        // small fleet driven
+        // flat out would hit; the smoke run inside the system tests keeps the platform's
+        // real limits.
         env.put("EDP_E3_RATELIMIT_CAPACITY", "1000000");
         env.put("EDP_E3_RATELIMIT_REFILLPERSECOND", "1000000");
         env.remove("EDP_DB_URL");
@@ -110,7 +118,11 @@ final class PlatformUnderTest implements AutoCloseable {
         return "jdbc:postgresql://localhost:" + (5433 + portOffset) + "/edp";
     }
 
-    /** @return E3's published CA chain (PEM), which clients trust for E3's server certificate */
+    /**
+     * @return E3's published CA chain (PEM), which clients trust for E3's server
+     * certificate
+     *
+     */
     Path e3ChainFile() {
         return stateDir.resolve("pki/e3-ca-chain.pem");
     }
@@ -148,4 +160,5 @@ final class PlatformUnderTest implements AutoCloseable {
             }
         }
     }
+
 }

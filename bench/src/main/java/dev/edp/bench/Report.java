@@ -6,15 +6,24 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 
-/** The benchmark's report: one Markdown section with every figure and its ratio to the reference. */
+/**
+ * The benchmark's report: one Markdown section with every figure and its ratio to the
+ * reference.
+ */
 final class Report {
 
     private final StringBuilder rows = new StringBuilder();
+
     private final StringBuilder notes = new StringBuilder();
+
     private final int devices;
+
     private final int inFlight;
+
     private final Duration warmUp;
+
     private final Duration duration;
+
     private String environment = "";
 
     Report(int devices, int inFlight, Duration warmUp, Duration duration) {
@@ -26,26 +35,29 @@ final class Report {
 
     void environment(String nginxVersion, String clientTls, String serviceFlags) {
         Runtime runtime = Runtime.getRuntime();
-        environment = String.format(Locale.ROOT, "%d cores, %d GB, %s %s, JDK %s; %s; load client TLS: %s; "
-                + "services' JVM flags: `%s`", runtime.availableProcessors(),
+        environment = String.format(Locale.ROOT,
+                "%d cores, %d GB, %s %s, JDK %s; %s; load client TLS: %s; " + "services' JVM flags: `%s`",
+                runtime.availableProcessors(),
                 Math.round(((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                        .getOperatingSystemMXBean()).getTotalMemorySize() / 1e9),
+                    .getOperatingSystemMXBean()).getTotalMemorySize() / 1e9),
                 System.getProperty("os.name"), System.getProperty("os.version"), Runtime.version(), nginxVersion,
                 clientTls, serviceFlags);
     }
 
     void tokens(int count, Duration took) {
-        notes.append(String.format(Locale.ROOT, "- Onboarding tokens created through the gateway (each registers its "
-                + "device in device-management): %d in %.1f s (%.0f/s, 8 at a time; not a goal, set-up).%n", count,
-                seconds(took), count / seconds(took)));
+        notes.append(String.format(Locale.ROOT,
+                "- Onboarding tokens created through the gateway (each registers its "
+                        + "device in device-management): %d in %.1f s (%.0f/s, 8 at a time; not a goal, set-up).%n",
+                count, seconds(took), count / seconds(took)));
     }
 
     void enrollment(Fleet.Enrolled enrolled) {
         int count = enrolled.devices().size();
         row("enrollments answered by E3 (CSR check, signing, storage)", enrolled.atE3(), null, "");
-        rows.append(String.format(Locale.ROOT, "| enrollments end to end (until all %d ACTIVE in device-management) | "
-                + "%.0f/s | | | | %d in %.2f s |%n", count, count / seconds(enrolled.untilActive()), count,
-                seconds(enrolled.untilActive())));
+        rows.append(String.format(Locale.ROOT,
+                "| enrollments end to end (until all %d ACTIVE in device-management) | "
+                        + "%.0f/s | | | | %d in %.2f s |%n",
+                count, count / seconds(enrolled.untilActive()), count, seconds(enrolled.untilActive())));
     }
 
     void keepAlive(Stats.Result nginx, Stats.Result e3, Stats.Result heartbeats, String verified) {
@@ -68,19 +80,21 @@ final class Report {
     }
 
     private void row(String name, Stats.Result result, Stats.Result reference, String ratioText) {
-        String ratio = reference == null ? ratioText
-                : reference.succeeded() == 0 ? "n/a (the reference failed)"
+        String ratio = reference == null ? ratioText : reference.succeeded() == 0 ? "n/a (the reference failed)"
                 : String.format(Locale.ROOT, "%.2f %s", result.perSecond() / reference.perSecond(), ratioText);
-        rows.append(String.format(Locale.ROOT, "| %s | %.0f/s | %s | %.2f | %.2f | %s |%n", name, result.perSecond(), ratio,
-                result.p50Millis(), result.p99Millis(), result.outcomesText()));
+        rows.append(String.format(Locale.ROOT, "| %s | %.0f/s | %s | %.2f | %.2f | %s |%n", name, result.perSecond(),
+                ratio, result.p50Millis(), result.p99Millis(), result.outcomesText()));
     }
 
     String markdown(List<String> problems) {
         StringBuilder text = new StringBuilder();
-        text.append("### Run of ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append(System.lineSeparator())
-                .append(System.lineSeparator());
-        text.append(String.format(Locale.ROOT, "%d device certificates; %d requests in flight; %s warm-up, %s measured per "
-                + "phase. %s.%n%n", devices, inFlight, warmUp, duration, environment));
+        text.append("### Run of ")
+            .append(Instant.now().truncatedTo(ChronoUnit.SECONDS))
+            .append(System.lineSeparator())
+            .append(System.lineSeparator());
+        text.append(String.format(Locale.ROOT,
+                "%d device certificates; %d requests in flight; %s warm-up, %s measured per " + "phase. %s.%n%n",
+                devices, inFlight, warmUp, duration, environment));
         text.append("| path | rate | ratio | p50 ms | p99 ms | outcomes |").append(System.lineSeparator());
         text.append("|---|---|---|---|---|---|").append(System.lineSeparator());
         text.append(rows).append(System.lineSeparator()).append(notes);
@@ -94,4 +108,5 @@ final class Report {
     private static double seconds(Duration duration) {
         return Math.max(1e-9, duration.toNanos() / 1e9);
     }
+
 }

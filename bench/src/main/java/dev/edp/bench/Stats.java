@@ -8,16 +8,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * What one measured phase saw: completions by status (or error kind) and every latency. Latencies are
- * kept exactly (a growing array of nanoseconds, one per completion) and sorted once at the end: at a
- * few tens of thousands of requests per second for tens of seconds that is a few MB.
+ * What one measured phase saw: completions by status (or error kind) and every latency.
+ * Latencies are kept exactly (a growing array of nanoseconds, one per completion) and
+ * sorted once at the end: at a few tens of thousands of requests per second for tens of
+ * seconds that is a few MB.
  */
 final class Stats {
 
     private final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
+
     private long[] latencies = new long[1 << 16];
+
     private int count;
+
     private long startedNanos;
+
     private long endedNanos;
 
     void start() {
@@ -28,7 +33,10 @@ final class Stats {
         endedNanos = System.nanoTime();
     }
 
-    /** @param outcome a status code or an error kind */
+    /**
+     * @param outcome a status code or an error kind
+     *
+     */
     synchronized void record(String outcome, long latencyNanos) {
         outcomes.computeIfAbsent(outcome, key -> new LongAdder()).increment();
         if (count == latencies.length) {
@@ -81,7 +89,8 @@ final class Stats {
 
         String outcomesText() {
             StringBuilder text = new StringBuilder();
-            outcomes.forEach((key, value) -> text.append(text.isEmpty() ? "" : " ").append(key).append('×').append(value));
+            outcomes
+                .forEach((key, value) -> text.append(text.isEmpty() ? "" : " ").append(key).append('×').append(value));
             return text.toString();
         }
 
@@ -91,4 +100,5 @@ final class Stats {
                     p99Millis, outcomesText());
         }
     }
+
 }

@@ -30,15 +30,17 @@ import org.junit.jupiter.api.TestMethodOrder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The backup the pgbackup CronJob makes, and its restore, for real: deploy/backup/pgbackup.sh and
- * pgrestore.sh run against a real PostgreSQL whose schemas the services' own Flyway migrations
- * created and that holds a customer, a device, its certificate and a used CRL number sequence; the
- * dump goes to S3-compatible storage ({@link S3StandIn}, which checks AWS Signature V4 like S3), the
- * database is dropped, restored from the newest dump, and every table and sequence is compared.
+ * The backup the pgbackup CronJob makes, and its restore, for real:
+ * deploy/backup/pgbackup.sh and pgrestore.sh run against a real PostgreSQL whose schemas
+ * the services' own Flyway migrations created and that holds a customer, a device, its
+ * certificate and a used CRL number sequence; the dump goes to S3-compatible storage
+ * ({@link S3StandIn}, which checks AWS Signature V4 like S3), the database is dropped,
+ * restored from the newest dump, and every table and sequence is compared.
  * <p>
- * PostgreSQL 15 (zonky's binaries from Maven Central) because Debian bookworm's pg_dump is 15 and
- * pg_dump refuses a newer server; the image the CronJob runs (deploy/docker/Dockerfile.pgbackup)
- * carries PostgreSQL 17's client tools for the platform's PostgreSQL 17.
+ * PostgreSQL 15 (zonky's binaries from Maven Central) because Debian bookworm's pg_dump
+ * is 15 and pg_dump refuses a newer server; the image the CronJob runs
+ * (deploy/docker/Dockerfile.pgbackup) carries PostgreSQL 17's client tools for the
+ * platform's PostgreSQL 17.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BackupRestoreTests {
@@ -67,7 +69,8 @@ class BackupRestoreTests {
         Command.require("pg_restore", "postgresql-client-15");
         Command.require("curl", "curl");
         postgres = EmbeddedPostgres.builder().setServerConfig("fsync", "off").start();
-        try (Connection admin = postgres.getPostgresDatabase().getConnection(); Statement sql = admin.createStatement()) {
+        try (Connection admin = postgres.getPostgresDatabase().getConnection();
+                Statement sql = admin.createStatement()) {
             sql.execute("CREATE ROLE edp LOGIN PASSWORD '" + PASSWORD + "'");
             sql.execute("CREATE DATABASE edp OWNER edp");
         }
@@ -82,10 +85,11 @@ class BackupRestoreTests {
                     + "certificate_serial, certificate_not_after, version, created_at, created_by, updated_at, updated_by) "
                     + "VALUES ('" + device + "', '" + customer + "', 'press-7', 'PRODUCTION', '{\"line\":\"3\"}', "
                     + "'ACTIVE', '1a2b3c', now() + interval '30 days', 2, now(), 'admin', now(), 'onboarding')");
-            sql.execute("INSERT INTO onboarding.device_certificate (serial, device_id, customer_id, not_before, not_after, "
-                    + "status, certificate_pem, public_key_sha256, issued_at) VALUES ('1a2b3c', '" + device + "', '"
-                    + customer + "', now(), now() + interval '30 days', 'VALID', "
-                    + "'-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----', repeat('ab', 32), now())");
+            sql.execute(
+                    "INSERT INTO onboarding.device_certificate (serial, device_id, customer_id, not_before, not_after, "
+                            + "status, certificate_pem, public_key_sha256, issued_at) VALUES ('1a2b3c', '" + device
+                            + "', '" + customer + "', now(), now() + interval '30 days', 'VALID', "
+                            + "'-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----', repeat('ab', 32), now())");
             // CRL numbers must never go backwards, also across a restore.
             for (int i = 0; i < 7; i++) {
                 sql.execute("SELECT nextval('onboarding.crl_number_seq')");
@@ -127,13 +131,17 @@ class BackupRestoreTests {
         List<String> keys = s3.keys();
         // The day-old dump stays, the 8-day-old one is gone, the new one is there.
         List<String> made = keys.stream().filter(k -> k.startsWith("testing/edp-")).toList();
-        newDump = keys.stream().filter(k -> k.matches("testing/edp-\\d{8}T\\d{6}Z\\.dump"))
-                .filter(k -> k.compareTo("testing/edp-" + STAMP.format(started) + ".dump") >= 0).findFirst()
-                .orElseThrow(() -> new AssertionError("no new dump among " + keys));
+        newDump = keys.stream()
+            .filter(k -> k.matches("testing/edp-\\d{8}T\\d{6}Z\\.dump"))
+            .filter(k -> k.compareTo("testing/edp-" + STAMP.format(started) + ".dump") >= 0)
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no new dump among " + keys));
         assertThat(made).hasSize(2).contains(newDump);
         assertThat(keys).as("other environments and foreign objects are never touched")
-                .contains("testing/notes.txt").anyMatch(k -> k.startsWith("staging/edp-"));
-        // A custom-format dump (pg_restore's "PGDMP" magic), not an empty or plain-text file.
+            .contains("testing/notes.txt")
+            .anyMatch(k -> k.startsWith("staging/edp-"));
+        // A custom-format dump (pg_restore's "PGDMP" magic), not an empty or plain-text
+        // file.
         assertThat(new String(s3.objects.get(newDump), 0, 5)).isEqualTo("PGDMP");
         assertThat(s3.requests).allSatisfy(request -> assertThat(request).doesNotEndWith(" 403"));
     }
@@ -141,7 +149,8 @@ class BackupRestoreTests {
     @Test
     @Order(2)
     void droppedDatabaseIsRestoredFromTheNewestDumpWithEveryRowAndSequence() throws Exception {
-        try (Connection admin = postgres.getPostgresDatabase().getConnection(); Statement sql = admin.createStatement()) {
+        try (Connection admin = postgres.getPostgresDatabase().getConnection();
+                Statement sql = admin.createStatement()) {
             sql.execute("DROP DATABASE edp WITH (FORCE)");
             sql.execute("CREATE DATABASE edp OWNER edp");
         }
@@ -150,13 +159,15 @@ class BackupRestoreTests {
         script("pgrestore.sh", Map.of()).assertSuccess("pgrestore latest");
 
         assertThat(fingerprint()).isEqualTo(before);
-        // The services start on it: their Flyway finds every migration applied and valid, nothing to run.
+        // The services start on it: their Flyway finds every migration applied and valid,
+        // nothing to run.
         SCHEMAS.forEach((module, schema) -> {
             Flyway flyway = flyway(module, schema);
             flyway.validate();
             assertThat(flyway.migrate().migrationsExecuted).as(module).isZero();
         });
-        try (Connection db = edp(); Statement sql = db.createStatement();
+        try (Connection db = edp();
+                Statement sql = db.createStatement();
                 ResultSet next = sql.executeQuery("SELECT nextval('onboarding.crl_number_seq')")) {
             next.next();
             assertThat(next.getLong(1)).as("the CRL number continues after the restore").isEqualTo(8);
@@ -204,8 +215,12 @@ class BackupRestoreTests {
 
     private static Flyway flyway(String module, String schema) {
         Path migrations = Repository.path(module + "/src/main/resources/db/migration");
-        return Flyway.configure().dataSource(jdbcUrl(), "edp", PASSWORD).schemas(schema).createSchemas(true)
-                .locations("filesystem:" + migrations).load();
+        return Flyway.configure()
+            .dataSource(jdbcUrl(), "edp", PASSWORD)
+            .schemas(schema)
+            .createSchemas(true)
+            .locations("filesystem:" + migrations)
+            .load();
     }
 
     private static String jdbcUrl() {
@@ -216,7 +231,10 @@ class BackupRestoreTests {
         return DriverManager.getConnection(jdbcUrl(), "edp", PASSWORD);
     }
 
-    /** {@code schema.table -> row count and md5 of all rows}, {@code schema.sequence -> last value}. */
+    /**
+     * {@code schema.table -> row count and md5 of all rows},
+     * {@code schema.sequence -> last value}.
+     */
     static Map<String, String> fingerprint() throws SQLException {
         Map<String, String> fingerprint = new LinkedHashMap<>();
         try (Connection db = edp(); Statement sql = db.createStatement()) {
@@ -244,4 +262,5 @@ class BackupRestoreTests {
         }
         return fingerprint;
     }
+
 }

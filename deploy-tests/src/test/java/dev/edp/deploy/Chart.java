@@ -10,7 +10,9 @@ import com.marcnuri.helm.TemplateCommand;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 
-/** helm/edp rendered by Helm itself (helm-java: Helm 3 in the JVM, no binary, no cluster). */
+/**
+ * helm/edp rendered by Helm itself (helm-java: Helm 3 in the JVM, no binary, no cluster).
+ */
 final class Chart {
 
     static final List<String> ENVIRONMENTS = List.of("values-testing.yaml", "values-staging.yaml",
@@ -32,12 +34,14 @@ final class Chart {
 
     /**
      * @param valuesFile a file in helm/edp, or null for the chart's defaults only
-     * @param sets       further --set pairs
+     * @param sets further --set pairs
      * @return the rendered manifest stream
      */
     static String template(String valuesFile, String... sets) {
-        TemplateCommand template = helm().template().withName("edp").withNamespace("edp-test")
-                .withKubeVersion(KUBE_VERSION);
+        TemplateCommand template = helm().template()
+            .withName("edp")
+            .withNamespace("edp-test")
+            .withKubeVersion(KUBE_VERSION);
         if (valuesFile != null) {
             template = template.withValuesFile(directory().resolve(valuesFile));
         }
@@ -71,4 +75,5 @@ final class Chart {
         }
         return texts;
     }
+
 }

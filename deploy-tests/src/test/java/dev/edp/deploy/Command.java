@@ -10,15 +10,15 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a real program (docker-compose, promtool, pg_dump, the deployment scripts) and keeps what it
- * printed. A program that is missing fails the test with the package that provides it: these tests
- * never skip.
+ * Runs a real program (docker-compose, promtool, pg_dump, the deployment scripts) and
+ * keeps what it printed. A program that is missing fails the test with the package that
+ * provides it: these tests never skip.
  */
 final class Command {
 
     /**
      * @param exitCode the program's exit code
-     * @param output   standard output and standard error, interleaved
+     * @param output standard output and standard error, interleaved
      */
     record Result(int exitCode, String output) {
 
@@ -38,14 +38,15 @@ final class Command {
             Path log = Files.createTempFile("edp-command", ".log");
             try {
                 ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
-                        .redirectErrorStream(true).redirectOutput(log.toFile());
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
                 builder.environment().putAll(environment);
                 Process process = builder.start();
                 if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                     process.descendants().forEach(ProcessHandle::destroyForcibly);
                     process.destroyForcibly();
-                    throw new AssertionError(String.join(" ", command) + " did not finish within " + timeout
-                            + ":\n" + Files.readString(log, StandardCharsets.UTF_8));
+                    throw new AssertionError(String.join(" ", command) + " did not finish within " + timeout + ":\n"
+                            + Files.readString(log, StandardCharsets.UTF_8));
                 }
                 return new Result(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
             }
@@ -67,7 +68,7 @@ final class Command {
     }
 
     /**
-     * @param program  the executable's name
+     * @param program the executable's name
      * @param provider what installs it (named in the failure)
      * @return the program's path on {@code PATH}
      */
@@ -81,4 +82,5 @@ final class Command {
         throw new AssertionError(program + " is not installed; it comes with " + provider
                 + " (.ci/run installs it: apt-get install -y " + provider + ")");
     }
+
 }

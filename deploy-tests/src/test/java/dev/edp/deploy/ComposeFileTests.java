@@ -22,9 +22,10 @@ import org.yaml.snakeyaml.Yaml;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * docker-compose.yml, checked by Debian's {@code docker-compose} (v1, which validates the file
- * against the compose schema and resolves it without a Docker engine) with a {@code .env} made by
- * the real {@code generate-env.sh}, and then by our rules on the resolved configuration.
+ * docker-compose.yml, checked by Debian's {@code docker-compose} (v1, which validates the
+ * file against the compose schema and resolves it without a Docker engine) with a
+ * {@code .env} made by the real {@code generate-env.sh}, and then by our rules on the
+ * resolved configuration.
  */
 class ComposeFileTests {
 
@@ -45,7 +46,7 @@ class ComposeFileTests {
     static void resolveWithEveryProfile() {
         envFile = temp.resolve("edp.env");
         Command.run(List.of("deploy/compose/generate-env.sh", "--vault", envFile.toString()), TIMEOUT)
-                .assertSuccess("generate-env.sh");
+            .assertSuccess("generate-env.sh");
         allProfiles = services(config(envFile, "monitoring", "vault"));
     }
 
@@ -67,10 +68,11 @@ class ComposeFileTests {
 
     @Test
     void composeValidatesWithEachProfileCombinationAndOptionalPartsSitInTheirProfiles() {
-        // docker-compose v1's config lists every service; which ones start is their "profiles" key.
+        // docker-compose v1's config lists every service; which ones start is their
+        // "profiles" key.
         for (String[] profiles : List.of(new String[0], new String[] { "monitoring" }, new String[] { "vault" })) {
             assertThat(services(config(envFile, profiles)).keySet()).containsAll(EDP_SERVICES)
-                    .contains("postgres", "keycloak", "keycloak-setup");
+                .contains("postgres", "keycloak", "keycloak-setup");
         }
         Map<String, List<String>> profiles = new TreeMap<>();
         allProfiles.forEach((name, service) -> {
@@ -92,14 +94,15 @@ class ComposeFileTests {
             for (Object port : (List<?>) service.getOrDefault("ports", List.of())) {
                 Published published = Published.parse(port);
                 (published.loopback() ? loopbackPorts : publicPorts).computeIfAbsent(name, key -> new ArrayList<>())
-                        .add(published.hostPort() + "->" + published.containerPort());
+                    .add(published.hostPort() + "->" + published.containerPort());
             }
         });
-        assertThat(publicPorts).isEqualTo(Map.of("portal-gateway", List.of("8080->8080"),
-                "e3-proxy", List.of("8443->8443")));
-        // For people on the host only: the login page, and with the monitoring profile Grafana/Prometheus.
-        assertThat(loopbackPorts).isEqualTo(Map.of("keycloak", List.of("8180->8180"),
-                "grafana", List.of("3000->3000"), "prometheus", List.of("9090->9090")));
+        assertThat(publicPorts)
+            .isEqualTo(Map.of("portal-gateway", List.of("8080->8080"), "e3-proxy", List.of("8443->8443")));
+        // For people on the host only: the login page, and with the monitoring profile
+        // Grafana/Prometheus.
+        assertThat(loopbackPorts).isEqualTo(Map.of("keycloak", List.of("8180->8180"), "grafana", List.of("3000->3000"),
+                "prometheus", List.of("9090->9090")));
     }
 
     @Test
@@ -108,7 +111,7 @@ class ComposeFileTests {
             for (Object port : (List<?>) service.getOrDefault("ports", List.of())) {
                 int target = Published.parse(port).containerPort();
                 assertThat(target).as("%s publishes %s", name, target)
-                        .isNotIn(5432, 8761, 8200, 9080, 9081, 9082, 9083, 9084, 9180, 9443, 9761);
+                    .isNotIn(5432, 8761, 8200, 9080, 9081, 9082, 9083, 9084, 9180, 9443, 9761);
             }
         });
     }
@@ -128,29 +131,31 @@ class ComposeFileTests {
             // E3 keeps no data; everything else waits for its database.
             assertThat(dependsOn).as(name).containsKey(name.equals("e3-proxy") ? "onboarding" : "postgres");
             dependsOn.forEach((dependency, condition) -> assertThat(((Map<String, Object>) condition).get("condition"))
-                    .as("%s waits for %s", name, dependency).isEqualTo("service_healthy"));
+                .as("%s waits for %s", name, dependency)
+                .isEqualTo("service_healthy"));
             Map<String, Object> environment = (Map<String, Object>) service.get("environment");
-            assertThat(environment).as(name).containsKeys("EDP_DB_PASSWORD", "EDP_REGISTRY_PASSWORD", "EUREKA_URL",
-                    "EDP_ISSUER_URI", "EDP_SERVICES_CLIENT_SECRET");
+            assertThat(environment).as(name)
+                .containsKeys("EDP_DB_PASSWORD", "EDP_REGISTRY_PASSWORD", "EUREKA_URL", "EDP_ISSUER_URI",
+                        "EDP_SERVICES_CLIENT_SECRET");
             assertThat(String.valueOf(environment.get("EDP_DB_PASSWORD"))).as(name).hasSizeGreaterThanOrEqualTo(32);
         }
         assertThat(((Map<String, Object>) allProfiles.get("e3-proxy").get("depends_on")).keySet())
-                .contains("onboarding", "keycloak");
+            .contains("onboarding", "keycloak");
     }
 
     @Test
     void composeRefusesToResolveWithoutTheGeneratedSecrets() throws IOException {
         Path empty = Files.writeString(temp.resolve("empty.env"), "# nothing generated\n");
-        Command.Result result = Command.run(List.of(Command.require("docker-compose", "docker-compose"),
-                "--env-file", empty.toString(), "-f", "docker-compose.yml", "config"), TIMEOUT);
+        Command.Result result = Command.run(List.of(Command.require("docker-compose", "docker-compose"), "--env-file",
+                empty.toString(), "-f", "docker-compose.yml", "config"), TIMEOUT);
         assertThat(result.exitCode()).isNotZero();
         assertThat(result.output()).contains("run deploy/compose/generate-env.sh first");
     }
 
     @Test
     void generatedEnvFileIsOwnerOnlyUniqueAndNeverOverwrittenOrCommitted() throws IOException {
-        assertThat(Files.getPosixFilePermissions(envFile))
-                .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        assertThat(Files.getPosixFilePermissions(envFile)).containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ,
+                PosixFilePermission.OWNER_WRITE);
         Map<String, String> first = readEnv(envFile);
         Command.Result again = Command.run(List.of("deploy/compose/generate-env.sh", envFile.toString()), TIMEOUT);
         assertThat(again.exitCode()).isNotZero();
@@ -159,13 +164,15 @@ class ComposeFileTests {
         Path second = temp.resolve("second.env");
         Command.run(List.of("deploy/compose/generate-env.sh", second.toString()), TIMEOUT).assertSuccess("generate");
         Map<String, String> other = readEnv(second);
-        for (String key : List.of("EDP_DB_PASSWORD", "EDP_PKI_KEK", "EDP_MONITORING_SECRETS_KEY", "EDP_SERVICES_CLIENT_SECRET",
-                "EDP_REGISTRY_PASSWORD", "EDP_REGISTRY_ADMIN_PASSWORD", "EDP_ADMIN_PASSWORD")) {
+        for (String key : List.of("EDP_DB_PASSWORD", "EDP_PKI_KEK", "EDP_MONITORING_SECRETS_KEY",
+                "EDP_SERVICES_CLIENT_SECRET", "EDP_REGISTRY_PASSWORD", "EDP_REGISTRY_ADMIN_PASSWORD",
+                "EDP_ADMIN_PASSWORD")) {
             assertThat(other.get(key)).as(key).isNotBlank().isNotEqualTo(first.get(key));
         }
         assertThat(java.util.Base64.getDecoder().decode(first.get("EDP_PKI_KEK"))).hasSize(32);
         assertThat(Command.run(List.of("git", "check-ignore", "-q", ".env"), TIMEOUT).exitCode())
-                .as(".env is git-ignored").isZero();
+            .as(".env is git-ignored")
+            .isZero();
     }
 
     @Test
@@ -194,7 +201,10 @@ class ComposeFileTests {
         return values;
     }
 
-    /** One resolved {@code ports} entry: {@code [host_ip:]published:target[/protocol]} or the long syntax. */
+    /**
+     * One resolved {@code ports} entry: {@code [host_ip:]published:target[/protocol]} or
+     * the long syntax.
+     */
     record Published(String hostIp, int hostPort, int containerPort) {
 
         boolean loopback() {
@@ -219,4 +229,5 @@ class ComposeFileTests {
             };
         }
     }
+
 }

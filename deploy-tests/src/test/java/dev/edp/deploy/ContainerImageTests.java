@@ -21,9 +21,10 @@ import org.yaml.snakeyaml.Yaml;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The image definitions, without a Docker engine: the Dockerfile's layer split is run for real on
- * every deployable's jar from this build, its health check script is run against a real HTTP server,
- * and the Dockerfiles are checked for the runtime rules (non-root, JRE 25, container-sized heap).
+ * The image definitions, without a Docker engine: the Dockerfile's layer split is run for
+ * real on every deployable's jar from this build, its health check script is run against
+ * a real HTTP server, and the Dockerfiles are checked for the runtime rules (non-root,
+ * JRE 25, container-sized heap).
  */
 class ContainerImageTests {
 
@@ -50,8 +51,8 @@ class ContainerImageTests {
         Map<String, Integer> images = imagesBuilt();
         assertThat(images.keySet()).containsExactlyInAnyOrderElementsOf(ComposeFileTests.EDP_SERVICES);
         for (var image : images.entrySet()) {
-            Map<String, Object> config = new Yaml().load(Files.readString(
-                    Repository.path(image.getKey() + "/src/main/resources/application.yml")));
+            Map<String, Object> config = new Yaml()
+                .load(Files.readString(Repository.path(image.getKey() + "/src/main/resources/application.yml")));
             assertThat(managementPort(config)).as(image.getKey()).isEqualTo(image.getValue());
         }
     }
@@ -67,19 +68,24 @@ class ContainerImageTests {
         String dockerfile = Files.readString(Repository.path("deploy/docker/Dockerfile"));
         Matcher copies = Pattern.compile("COPY --from=layers /build/extracted/([a-z-]+)/").matcher(dockerfile);
         List<String> layers = copies.results().map(m -> m.group(1)).toList();
-        assertThat(layers).containsExactly("dependencies", "spring-boot-loader", "snapshot-dependencies", "application");
+        assertThat(layers).containsExactly("dependencies", "spring-boot-loader", "snapshot-dependencies",
+                "application");
         for (String module : imagesBuilt().keySet()) {
             Path jar = Repository.path(module + "/target/" + module + ".jar");
             assertThat(jar).as("built by the reactor before deploy-tests").isRegularFile();
             Path destination = temp.resolve(module);
             // Exactly the Dockerfile's RUN line.
-            Command.run(List.of(java(), "-Djarmode=tools", "-jar", jar.toString(), "extract", "--layers", "--launcher",
-                    "--destination", destination.toString()), TIMEOUT).assertSuccess("layer extraction of " + module);
+            Command
+                .run(List.of(java(), "-Djarmode=tools", "-jar", jar.toString(), "extract", "--layers", "--launcher",
+                        "--destination", destination.toString()), TIMEOUT)
+                .assertSuccess("layer extraction of " + module);
             for (String layer : List.of("dependencies", "spring-boot-loader", "application")) {
                 assertThat(destination.resolve(layer)).as(module + " layer " + layer).isDirectory();
             }
-            assertThat(destination.resolve("spring-boot-loader/org/springframework/boot/loader/launch/JarLauncher.class"))
-                    .as("the ENTRYPOINT's launcher in " + module).isRegularFile();
+            assertThat(
+                    destination.resolve("spring-boot-loader/org/springframework/boot/loader/launch/JarLauncher.class"))
+                .as("the ENTRYPOINT's launcher in " + module)
+                .isRegularFile();
             assertThat(destination.resolve("application/BOOT-INF/classes/application.yml")).as(module).isRegularFile();
         }
     }
@@ -88,17 +94,21 @@ class ContainerImageTests {
     void imagesRunAsNonRootOnJre25WithTheHeapSizedFromTheContainer() throws IOException {
         for (String file : List.of("Dockerfile", "Dockerfile.agent")) {
             String dockerfile = Files.readString(Repository.path("deploy/docker/" + file));
-            assertThat(dockerfile).as(file).contains("ARG JRE_IMAGE=eclipse-temurin:25-jre")
-                    .containsPattern("(?m)^USER 10001:10001$").contains("-XX:MaxRAMPercentage=")
-                    .contains("-XX:+ExitOnOutOfMemoryError").doesNotContain(":latest");
+            assertThat(dockerfile).as(file)
+                .contains("ARG JRE_IMAGE=eclipse-temurin:25-jre")
+                .containsPattern("(?m)^USER 10001:10001$")
+                .contains("-XX:MaxRAMPercentage=")
+                .contains("-XX:+ExitOnOutOfMemoryError")
+                .doesNotContain(":latest");
             // The last USER wins: nothing after it switches back to root.
             assertThat(dockerfile.substring(dockerfile.lastIndexOf("\nUSER "))).as(file).doesNotContain("USER root");
         }
         String service = Files.readString(Repository.path("deploy/docker/Dockerfile"));
-        assertThat(service).contains("HEALTHCHECK").contains("CMD [\"edp-health\", \"readiness\"]")
-                .contains("ENTRYPOINT [\"java\", \"org.springframework.boot.loader.launch.JarLauncher\"]");
-        assertThat(Files.readString(Repository.path("deploy/docker/Dockerfile.pgbackup")))
-                .contains("FROM postgres:17").containsPattern("(?m)^USER 999:999$");
+        assertThat(service).contains("HEALTHCHECK")
+            .contains("CMD [\"edp-health\", \"readiness\"]")
+            .contains("ENTRYPOINT [\"java\", \"org.springframework.boot.loader.launch.JarLauncher\"]");
+        assertThat(Files.readString(Repository.path("deploy/docker/Dockerfile.pgbackup"))).contains("FROM postgres:17")
+            .containsPattern("(?m)^USER 999:999$");
     }
 
     @Test
@@ -112,8 +122,10 @@ class ContainerImageTests {
             String script = Repository.path("deploy/docker/edp-health").toString();
             Map<String, String> env = Map.of("EDP_MANAGEMENT_PORT", port);
             assertThat(Command.run(List.of(script, "readiness"), Repository.root(), env, TIMEOUT).exitCode()).isZero();
-            assertThat(Command.run(List.of(script, "liveness"), Repository.root(), env, TIMEOUT).exitCode()).isNotZero();
-            // MANAGEMENT_SERVER_PORT (what Helm and compose may set) wins over the image's default.
+            assertThat(Command.run(List.of(script, "liveness"), Repository.root(), env, TIMEOUT).exitCode())
+                .isNotZero();
+            // MANAGEMENT_SERVER_PORT (what Helm and compose may set) wins over the
+            // image's default.
             Map<String, String> moved = Map.of("EDP_MANAGEMENT_PORT", "1", "MANAGEMENT_SERVER_PORT", port);
             assertThat(Command.run(List.of(script), Repository.root(), moved, TIMEOUT).exitCode()).isZero();
         }
@@ -121,8 +133,10 @@ class ContainerImageTests {
             server.stop(0);
         }
         // Nobody listening: unhealthy, not a hang.
-        assertThat(Command.run(List.of(Repository.path("deploy/docker/edp-health").toString()), Repository.root(),
-                Map.of("EDP_MANAGEMENT_PORT", "1"), TIMEOUT).exitCode()).isNotZero();
+        assertThat(Command
+            .run(List.of(Repository.path("deploy/docker/edp-health").toString()), Repository.root(),
+                    Map.of("EDP_MANAGEMENT_PORT", "1"), TIMEOUT)
+            .exitCode()).isNotZero();
     }
 
     private static void respond(com.sun.net.httpserver.HttpExchange exchange, int status, String body)
@@ -135,7 +149,10 @@ class ContainerImageTests {
     }
 
     static String java() {
-        return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString());
+        return ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
+
 }

@@ -32,8 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * helm/edp: lint, a render of every values file, and our rules on what is rendered (the schema
- * check against Kubernetes' own types is {@link KubernetesSchemaTests}).
+ * helm/edp: lint, a render of every values file, and our rules on what is rendered (the
+ * schema check against Kubernetes' own types is {@link KubernetesSchemaTests}).
  */
 class HelmChartTests {
 
@@ -57,14 +57,17 @@ class HelmChartTests {
     void chartPassesStrictLint() {
         LintResult lint = Chart.helm().lint().strict().call();
         assertThat(lint.isFailed()).as(String.join("\n", lint.getMessages())).isFalse();
-        assertThat(lint.getMessages()).noneMatch(message -> message.contains("[ERROR]") || message.contains("[WARNING]"));
+        assertThat(lint.getMessages())
+            .noneMatch(message -> message.contains("[ERROR]") || message.contains("[WARNING]"));
     }
 
     @Test
     void everyValuesFileRendersEveryServiceWithItsSupportingResources() {
         RENDERED.forEach((values, documents) -> {
             Set<String> workloads = new TreeSet<>();
-            workloads(documents).stream().filter(w -> !kind(w).endsWith("Job")).forEach(w -> workloads.add(component(w)));
+            workloads(documents).stream()
+                .filter(w -> !kind(w).endsWith("Job"))
+                .forEach(w -> workloads.add(component(w)));
             assertThat(workloads).as(values).containsExactlyInAnyOrderElementsOf(SERVICES);
             assertThat(named(documents, "StatefulSet", "edp-service-registry")).as(values).isNotNull();
             for (String service : SERVICES) {
@@ -75,8 +78,9 @@ class HelmChartTests {
             assertThat(ofKind(documents, "ServiceMonitor")).as(values).hasSize(1);
             assertThat(ofKind(documents, "PrometheusRule")).as(values).hasSize(1);
             assertThat(ofKind(documents, "ConfigMap")).as(values + " dashboards and shared settings")
-                    .extracting(Manifests::name).contains("edp-config", "edp-dashboard-fleet", "edp-dashboard-device-path",
-                            "edp-dashboard-pki", "edp-dashboard-services");
+                .extracting(Manifests::name)
+                .contains("edp-config", "edp-dashboard-fleet", "edp-dashboard-device-path", "edp-dashboard-pki",
+                        "edp-dashboard-services");
             CronJobCheck.pgbackup(named(documents, "CronJob", "edp-pgbackup"), values);
         });
     }
@@ -101,15 +105,15 @@ class HelmChartTests {
                         String port = "management";
                         for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
                             assertThat(map(container, probe, "httpGet").get("port")).as(what + " " + probe)
-                                    .isEqualTo(port);
+                                .isEqualTo(port);
                         }
                         assertThat(map(container, "livenessProbe", "httpGet").get("path"))
-                                .isEqualTo("/actuator/health/liveness");
+                            .isEqualTo("/actuator/health/liveness");
                         assertThat(map(container, "readinessProbe", "httpGet").get("path"))
-                                .isEqualTo("/actuator/health/readiness");
+                            .isEqualTo("/actuator/health/readiness");
                         assertThat(list(container, "ports")).as(what)
-                                .anySatisfy(p -> assertThat(p.get("containerPort"))
-                                        .isEqualTo(MANAGEMENT_PORTS.get(component(workload))));
+                            .anySatisfy(p -> assertThat(p.get("containerPort"))
+                                .isEqualTo(MANAGEMENT_PORTS.get(component(workload))));
                     }
                 }
             }
@@ -131,13 +135,13 @@ class HelmChartTests {
             for (Map<String, Object> service : ofKind(documents, "Service")) {
                 String type = String.valueOf(map(service, "spec").getOrDefault("type", "ClusterIP"));
                 if (!type.equals("ClusterIP")) {
-                    // Only E3's device port leaves the cluster, as layer 4 (TLS passed through to E3).
+                    // Only E3's device port leaves the cluster, as layer 4 (TLS passed
+                    // through to E3).
                     assertThat(name(service)).as(values).isEqualTo("edp-e3-proxy-devices");
-                    assertThat(list(map(service, "spec"), "ports")).as(values).singleElement()
-                            .satisfies(port -> {
-                                assertThat(port.get("port")).isEqualTo(8443);
-                                assertThat(port.get("protocol")).isEqualTo("TCP");
-                            });
+                    assertThat(list(map(service, "spec"), "ports")).as(values).singleElement().satisfies(port -> {
+                        assertThat(port.get("port")).isEqualTo(8443);
+                        assertThat(port.get("protocol")).isEqualTo("TCP");
+                    });
                 }
             }
         });
@@ -158,11 +162,11 @@ class HelmChartTests {
                             assertThat(peer).as(values + " " + service).doesNotContainKey("ipBlock");
                             if (peer.containsKey("namespaceSelector")) {
                                 assertThat(map(peer, "namespaceSelector", "matchLabels"))
-                                        .containsEntry("kubernetes.io/metadata.name", "monitoring");
+                                    .containsEntry("kubernetes.io/metadata.name", "monitoring");
                             }
                             else {
                                 assertThat(map(peer, "podSelector", "matchLabels"))
-                                        .containsEntry("app.kubernetes.io/instance", "edp");
+                                    .containsEntry("app.kubernetes.io/instance", "edp");
                             }
                         }
                     }
@@ -170,7 +174,8 @@ class HelmChartTests {
                         assertThat(port).isEqualTo(8443);
                     }
                     else {
-                        // Application ports: platform pods (gateway: also the ingress controller), never ipBlocks.
+                        // Application ports: platform pods (gateway: also the ingress
+                        // controller), never ipBlocks.
                         assertThat(from).as(values + " " + service).allSatisfy(peer -> {
                             assertThat(peer).doesNotContainKey("ipBlock");
                             if (peer.containsKey("namespaceSelector")) {
@@ -181,7 +186,8 @@ class HelmChartTests {
                 }
             }
         });
-        // PostgreSQL (CloudNativePG): only this release's pods, Keycloak, its own instances and the operator.
+        // PostgreSQL (CloudNativePG): only this release's pods, Keycloak, its own
+        // instances and the operator.
         Map<String, Object> database = named(RENDERED.get("values-testing.yaml"), "NetworkPolicy", "edp-database");
         assertThat(map(database, "spec", "podSelector", "matchLabels")).containsEntry("cnpg.io/cluster", "edp-db");
         assertThat(Manifests.findAll(database, "ipBlock")).isEmpty();
@@ -205,30 +211,36 @@ class HelmChartTests {
             }
             for (Map<String, Object> container : containers(workload)) {
                 assertThat(map(container, "resources", "limits").get("memory")).as(service)
-                        .isEqualTo(map(container, "resources", "requests").get("memory"));
+                    .isEqualTo(map(container, "resources", "requests").get("memory"));
             }
         }
         Map<String, Object> onboarding = named(production, "Deployment", "edp-onboarding");
         Map<String, Object> env = environment(onboarding);
-        assertThat(env).containsEntry("EDP_PKI_PROVIDER", "vault").containsEntry("EDP_VAULT_AUTH", "kubernetes")
-                .doesNotContainKey("EDP_VAULT_TOKEN");
-        // Vault's Kubernetes auth gets a short-lived, audience-bound token, not the default mount.
+        assertThat(env).containsEntry("EDP_PKI_PROVIDER", "vault")
+            .containsEntry("EDP_VAULT_AUTH", "kubernetes")
+            .doesNotContainKey("EDP_VAULT_TOKEN");
+        // Vault's Kubernetes auth gets a short-lived, audience-bound token, not the
+        // default mount.
         assertThat(Manifests.findAll(podSpec(onboarding), "serviceAccountToken")).singleElement()
-                .satisfies(token -> assertThat(Manifests.map(Map.of("t", token), "t")).containsEntry("audience", "vault"));
+            .satisfies(token -> assertThat(Manifests.map(Map.of("t", token), "t")).containsEntry("audience", "vault"));
         assertThat(environment(named(production, "Deployment", "edp-monitoring")))
-                .containsEntry("EDP_MONITORING_HEALTH_EXTRA_0_NAME", "keycloak")
-                .containsEntry("EDP_MONITORING_HEALTH_EXTRA_0_URL", "https://auth.example.com/health/ready")
-                .containsEntry("EDP_MONITORING_HEALTH_EXTRA_1_NAME", "vault")
-                .containsEntry("EDP_MONITORING_HEALTH_EXTRA_1_URL",
-                        "https://vault.example.com:8200/v1/sys/health?standbyok=true&perfstandbyok=true");
-        // E3 with several replicas shares its assertion keys through one ReadWriteMany volume.
+            .containsEntry("EDP_MONITORING_HEALTH_EXTRA_0_NAME", "keycloak")
+            .containsEntry("EDP_MONITORING_HEALTH_EXTRA_0_URL", "https://auth.example.com/health/ready")
+            .containsEntry("EDP_MONITORING_HEALTH_EXTRA_1_NAME", "vault")
+            .containsEntry("EDP_MONITORING_HEALTH_EXTRA_1_URL",
+                    "https://vault.example.com:8200/v1/sys/health?standbyok=true&perfstandbyok=true");
+        // E3 with several replicas shares its assertion keys through one ReadWriteMany
+        // volume.
         Map<String, Object> claim = named(production, "PersistentVolumeClaim", "edp-e3-assertion-keys");
         assertThat(objects(map(claim, "spec").get("accessModes"))).containsExactly("ReadWriteMany");
-        // Registry replicas are Eureka peers: every service lists all three (shared ConfigMap, envFrom).
+        // Registry replicas are Eureka peers: every service lists all three (shared
+        // ConfigMap, envFrom).
         assertThat(objects(Manifests.findAll(onboarding, "configMapRef"))).singleElement()
-                .satisfies(ref -> assertThat(Manifests.map(Map.of("r", ref), "r")).containsEntry("name", "edp-config"));
-        assertThat(map(named(production, "ConfigMap", "edp-config"), "data").get("EUREKA_URL")).asString().contains("edp-service-registry-0.")
-                .contains("edp-service-registry-1.").contains("edp-service-registry-2.");
+            .satisfies(ref -> assertThat(Manifests.map(Map.of("r", ref), "r")).containsEntry("name", "edp-config"));
+        assertThat(map(named(production, "ConfigMap", "edp-config"), "data").get("EUREKA_URL")).asString()
+            .contains("edp-service-registry-0.")
+            .contains("edp-service-registry-1.")
+            .contains("edp-service-registry-2.");
     }
 
     @Test
@@ -236,38 +248,45 @@ class HelmChartTests {
         List<Map<String, Object>> production = RENDERED.get("values-production.yaml");
         for (Map<String, Object> workload : workloads(production)) {
             if (!kind(workload).endsWith("Job")) {
-                assertThat(map(workload, "spec", "template", "metadata", "annotations"))
-                        .as(name(workload)).containsEntry("linkerd.io/inject", "enabled");
+                assertThat(map(workload, "spec", "template", "metadata", "annotations")).as(name(workload))
+                    .containsEntry("linkerd.io/inject", "enabled");
             }
         }
         assertThat(map(named(production, "Deployment", "edp-e3-proxy"), "spec", "template", "metadata", "annotations"))
-                .containsEntry("config.linkerd.io/skip-inbound-ports", "8443");
-        List<Map<String, Object>> istio = Chart.documents(Chart.template("values-staging.yaml", "internalTls.mode", "istio"));
+            .containsEntry("config.linkerd.io/skip-inbound-ports", "8443");
+        List<Map<String, Object>> istio = Chart
+            .documents(Chart.template("values-staging.yaml", "internalTls.mode", "istio"));
         assertThat(map(named(istio, "Deployment", "edp-e3-proxy"), "spec", "template", "metadata", "annotations"))
-                .containsEntry("sidecar.istio.io/inject", "true")
-                .containsEntry("traffic.sidecar.istio.io/excludeInboundPorts", "8443");
+            .containsEntry("sidecar.istio.io/inject", "true")
+            .containsEntry("traffic.sidecar.istio.io/excludeInboundPorts", "8443");
         assertThat(map(named(RENDERED.get("values-testing.yaml"), "Deployment", "edp-masterdata"), "spec", "template",
-                "metadata", "annotations")).doesNotContainKeys("linkerd.io/inject", "sidecar.istio.io/inject");
+                "metadata", "annotations"))
+            .doesNotContainKeys("linkerd.io/inject", "sidecar.istio.io/inject");
     }
 
     @Test
     void unsafeSettingsAreRefusedAtRender() {
         assertThatThrownBy(() -> Chart.template("values-testing.yaml", "services.e3-proxy.replicas", "2"))
-                .hasMessageContaining("ReadWriteMany");
+            .hasMessageContaining("ReadWriteMany");
         assertThatThrownBy(() -> Chart.template("values-production.yaml", "pki.vault.auth", "token"))
-                .hasMessageContaining("no static Vault token");
+            .hasMessageContaining("no static Vault token");
         assertThatThrownBy(() -> Chart.template(null, "secrets.existingSecret", ""))
-                .hasMessageContaining("create-secrets.sh");
-        // values.schema.json: a misspelt key or an unknown mode fails instead of being ignored.
+            .hasMessageContaining("create-secrets.sh");
+        // values.schema.json: a misspelt key or an unknown mode fails instead of being
+        // ignored.
         assertThatThrownBy(() -> Chart.template(null, "databse.mode", "cloudnativepg")).hasMessageContaining("databse");
-        assertThatThrownBy(() -> Chart.template(null, "internalTls.mode", "wireguard")).hasMessageContaining("internalTls");
-        assertThatThrownBy(() -> Chart.template(null, "services.e3proxy.replicas", "2")).hasMessageContaining("e3proxy");
+        assertThatThrownBy(() -> Chart.template(null, "internalTls.mode", "wireguard"))
+            .hasMessageContaining("internalTls");
+        assertThatThrownBy(() -> Chart.template(null, "services.e3proxy.replicas", "2"))
+            .hasMessageContaining("e3proxy");
     }
 
     @Test
     void everySecretTheChartReadsIsMadeByCreateSecrets() {
-        Map<String, Object> secret = new Yaml().load(Command.run(List.of("deploy/helm/create-secrets.sh", "--print",
-                "edp-test"), Duration.ofSeconds(30)).assertSuccess("create-secrets.sh --print").output());
+        Map<String, Object> secret = new Yaml()
+            .load(Command.run(List.of("deploy/helm/create-secrets.sh", "--print", "edp-test"), Duration.ofSeconds(30))
+                .assertSuccess("create-secrets.sh --print")
+                .output());
         @SuppressWarnings("unchecked")
         Set<String> made = ((Map<String, Object>) secret.get("data")).keySet();
         RENDERED.forEach((values, documents) -> {
@@ -286,18 +305,21 @@ class HelmChartTests {
             }
             assertThat(made).as(values).containsAll(read);
         });
-        assertThat(java.util.Base64.getDecoder().decode(java.util.Base64.getDecoder()
-                .decode(String.valueOf(((Map<?, ?>) secret.get("data")).get("pki-kek"))))).hasSize(32);
+        assertThat(java.util.Base64.getDecoder()
+            .decode(java.util.Base64.getDecoder()
+                .decode(String.valueOf(((Map<?, ?>) secret.get("data")).get("pki-kek")))))
+            .hasSize(32);
     }
 
     @Test
     @SuppressWarnings("unchecked")
     void keycloakRealmImportIsTheRunnersRealmWithEveryPlaceholderSupplied() throws IOException {
         assertThat(Files.readString(Chart.directory().resolve("files/keycloak/edp-realm.json")))
-                .as("helm/edp/files/keycloak/edp-realm.json must be a copy of keycloak-runner's realm: "
-                        + "cp keycloak-runner/src/main/resources/keycloak/edp-realm.json helm/edp/files/keycloak/")
-                .isEqualTo(Files.readString(Repository.path("keycloak-runner/src/main/resources/keycloak/edp-realm.json")));
-        Map<String, Object> realmImport = named(RENDERED.get("values-testing.yaml"), "KeycloakRealmImport", "edp-realm");
+            .as("helm/edp/files/keycloak/edp-realm.json must be a copy of keycloak-runner's realm: "
+                    + "cp keycloak-runner/src/main/resources/keycloak/edp-realm.json helm/edp/files/keycloak/")
+            .isEqualTo(Files.readString(Repository.path("keycloak-runner/src/main/resources/keycloak/edp-realm.json")));
+        Map<String, Object> realmImport = named(RENDERED.get("values-testing.yaml"), "KeycloakRealmImport",
+                "edp-realm");
         Map<String, Object> realm = map(realmImport, "spec", "realm");
         assertThat(realm.get("realm")).isEqualTo("edp");
         Matcher placeholders = Pattern.compile("\\$\\{(EDP_[A-Z_]+)}").matcher(new Yaml().dump(realm));
@@ -307,21 +329,25 @@ class HelmChartTests {
         }
         assertThat(map(realmImport, "spec", "placeholders").keySet()).containsAll(used);
         List<Map<String, Object>> clients = list(realm, "clients");
-        Map<String, Object> portal = clients.stream().filter(c -> "edp-portal".equals(c.get("clientId"))).findFirst()
-                .orElseThrow();
+        Map<String, Object> portal = clients.stream()
+            .filter(c -> "edp-portal".equals(c.get("clientId")))
+            .findFirst()
+            .orElseThrow();
         assertThat((List<String>) portal.get("redirectUris")).containsExactly("https://edp-testing.example.com/*");
-        Map<String, Object> grafana = clients.stream().filter(c -> "edp-grafana".equals(c.get("clientId"))).findFirst()
-                .orElseThrow();
+        Map<String, Object> grafana = clients.stream()
+            .filter(c -> "edp-grafana".equals(c.get("clientId")))
+            .findFirst()
+            .orElseThrow();
         assertThat((List<String>) grafana.get("redirectUris"))
-                .containsExactly("https://grafana-testing.example.com/login/generic_oauth");
+            .containsExactly("https://grafana-testing.example.com/login/generic_oauth");
         assertThat(Manifests.findAll(grafana, "claim.name")).containsExactly("roles");
     }
 
     @Test
     @SuppressWarnings("unchecked")
     void prometheusRuleAndDashboardsAreTheFilesThatAreTested() throws IOException {
-        Map<String, Object> rules = new Yaml().load(Files.readString(
-                Chart.directory().resolve("files/prometheus/edp-alerts.yaml")));
+        Map<String, Object> rules = new Yaml()
+            .load(Files.readString(Chart.directory().resolve("files/prometheus/edp-alerts.yaml")));
         for (List<Map<String, Object>> documents : RENDERED.values()) {
             Map<String, Object> rule = ofKind(documents, "PrometheusRule").getFirst();
             assertThat(map(rule, "spec")).isEqualTo(rules);
@@ -329,19 +355,23 @@ class HelmChartTests {
             assertThat(map(monitor, "spec").get("jobLabel")).isEqualTo("app.kubernetes.io/component");
             Map<String, Object> endpoint = list(map(monitor, "spec"), "endpoints").getFirst();
             assertThat(endpoint).containsEntry("port", "management").containsEntry("path", "/actuator/prometheus");
-            // Every in-cluster Service of a service is selected, the device LoadBalancer is not.
+            // Every in-cluster Service of a service is selected, the device LoadBalancer
+            // is not.
             Map<String, Object> selector = map(monitor, "spec", "selector", "matchLabels");
             List<String> scraped = ofKind(documents, "Service").stream()
-                    .filter(s -> map(s, "metadata", "labels").entrySet().containsAll(selector.entrySet()))
-                    .map(Manifests::name).toList();
+                .filter(s -> map(s, "metadata", "labels").entrySet().containsAll(selector.entrySet()))
+                .map(Manifests::name)
+                .toList();
             assertThat(scraped).containsExactlyInAnyOrderElementsOf(SERVICES.stream().map(s -> "edp-" + s).toList());
             for (Map<String, Object> dashboard : ofKind(documents, "ConfigMap").stream()
-                    .filter(c -> name(c).startsWith("edp-dashboard-")).toList()) {
+                .filter(c -> name(c).startsWith("edp-dashboard-"))
+                .toList()) {
                 Map<String, Object> data = map(dashboard, "data");
                 assertThat(map(dashboard, "metadata", "labels")).containsEntry("grafana_dashboard", "1");
                 for (var file : data.entrySet()) {
-                    assertThat(file.getValue()).isEqualTo(Files.readString(
-                            Chart.directory().resolve("files/dashboards/" + file.getKey())).stripTrailing());
+                    assertThat(file.getValue())
+                        .isEqualTo(Files.readString(Chart.directory().resolve("files/dashboards/" + file.getKey()))
+                            .stripTrailing());
                 }
             }
         }
@@ -356,8 +386,8 @@ class HelmChartTests {
     static Map<String, Object> environment(Map<String, Object> workload) {
         Map<String, Object> values = new LinkedHashMap<>();
         for (Map<String, Object> variable : list(containers(workload).getFirst(), "env")) {
-            values.put(String.valueOf(variable.get("name")), variable.containsKey("value") ? variable.get("value")
-                    : variable.get("valueFrom"));
+            values.put(String.valueOf(variable.get("name")),
+                    variable.containsKey("value") ? variable.get("value") : variable.get("valueFrom"));
         }
         return values;
     }
@@ -366,19 +396,23 @@ class HelmChartTests {
     static final class CronJobCheck {
 
         static void pgbackup(Map<String, Object> cronJob, String values) {
-            assertThat(map(cronJob, "spec")).as(values).containsEntry("schedule", "0 */3 * * *")
-                    .containsEntry("concurrencyPolicy", "Forbid");
+            assertThat(map(cronJob, "spec")).as(values)
+                .containsEntry("schedule", "0 */3 * * *")
+                .containsEntry("concurrencyPolicy", "Forbid");
             Map<String, Object> env = environment(cronJob);
-            assertThat(env).as(values).containsEntry("BACKUP_RETENTION_DAYS", "7").containsKeys("PGHOST", "PGPASSWORD",
-                    "S3_ENDPOINT", "S3_BUCKET", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
-            String environment = values.equals("values.yaml") ? "testing" : values.replace("values-", "")
-                    .replace(".yaml", "");
+            assertThat(env).as(values)
+                .containsEntry("BACKUP_RETENTION_DAYS", "7")
+                .containsKeys("PGHOST", "PGPASSWORD", "S3_ENDPOINT", "S3_BUCKET", "AWS_ACCESS_KEY_ID",
+                        "AWS_SECRET_ACCESS_KEY");
+            String environment = values.equals("values.yaml") ? "testing"
+                    : values.replace("values-", "").replace(".yaml", "");
             assertThat(env).as("one folder per environment").containsEntry("S3_PREFIX", environment);
             assertThat(list(containers(cronJob).getFirst(), "command")).isEqualTo(List.of("pgbackup"));
         }
 
         private CronJobCheck() {
         }
+
     }
 
     static List<String> names(List<Map<String, Object>> documents) {
@@ -386,4 +420,5 @@ class HelmChartTests {
         documents.forEach(d -> names.add(kind(d) + "/" + name(d)));
         return names;
     }
+
 }

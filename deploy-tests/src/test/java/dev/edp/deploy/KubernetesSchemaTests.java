@@ -18,13 +18,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Every rendered manifest against Kubernetes' own API types (fabric8's kubernetes-model, generated
- * from the Kubernetes OpenAPI schema), offline: a built-in kind must deserialize into its typed class,
- * and no field anywhere may be unknown to the schema or of the wrong type (fabric8 keeps both in
- * {@code additionalProperties}, which must stay empty). The operators' custom resources
- * (ServiceMonitor, PrometheusRule, CloudNativePG Cluster, Keycloak, KeycloakRealmImport) have no
- * types here; {@link HelmChartTests} and {@link #customResourcesCarryTheFieldsTheirOperatorsRequire}
- * check them by our own rules.
+ * Every rendered manifest against Kubernetes' own API types (fabric8's kubernetes-model,
+ * generated from the Kubernetes OpenAPI schema), offline: a built-in kind must
+ * deserialize into its typed class, and no field anywhere may be unknown to the schema or
+ * of the wrong type (fabric8 keeps both in {@code additionalProperties}, which must stay
+ * empty). The operators' custom resources (ServiceMonitor, PrometheusRule, CloudNativePG
+ * Cluster, Keycloak, KeycloakRealmImport) have no types here; {@link HelmChartTests} and
+ * {@link #customResourcesCarryTheFieldsTheirOperatorsRequire} check them by our own
+ * rules.
  */
 class KubernetesSchemaTests {
 
@@ -40,15 +41,16 @@ class KubernetesSchemaTests {
         values.addAll(Chart.ENVIRONMENTS);
         int checked = 0;
         for (String valuesFile : values) {
-            for (String yaml : Chart.documentTexts(Chart.template(valuesFile,
-                    "services.portal-gateway.autoscaling.enabled", "true"))) {
+            for (String yaml : Chart
+                .documentTexts(Chart.template(valuesFile, "services.portal-gateway.autoscaling.enabled", "true"))) {
                 HasMetadata resource = serialization.unmarshal(yaml);
                 String what = valuesFile + ": " + resource.getKind() + "/" + resource.getMetadata().getName();
                 if (CUSTOM_KINDS.contains(resource.getKind())) {
                     assertThat(resource).as(what).isInstanceOf(GenericKubernetesResource.class);
                     continue;
                 }
-                assertThat(resource).as(what + " is a Kubernetes type").isNotInstanceOf(GenericKubernetesResource.class);
+                assertThat(resource).as(what + " is a Kubernetes type")
+                    .isNotInstanceOf(GenericKubernetesResource.class);
                 List<String> unknown = new ArrayList<>();
                 unknownFields(resource, resource.getKind(), unknown, new IdentityHashMap<>());
                 assertThat(unknown).as(what + ": fields Kubernetes does not know").isEmpty();
@@ -84,7 +86,7 @@ class KubernetesSchemaTests {
                 new IdentityHashMap<>());
         assertThat(unknown).isEmpty();
         assertThatThrownBy(() -> serialization.unmarshal(deployment.formatted("two", "readinessProbe")))
-                .hasMessageContaining("replicas");
+            .hasMessageContaining("replicas");
     }
 
     @Test
@@ -96,27 +98,30 @@ class KubernetesSchemaTests {
                 String apiVersion = String.valueOf(resource.get("apiVersion"));
                 Map<String, Object> spec = Manifests.map(resource, "spec");
                 switch (kind) {
-                    case "ServiceMonitor", "PrometheusRule" -> assertThat(apiVersion).isEqualTo("monitoring.coreos.com/v1");
+                    case "ServiceMonitor", "PrometheusRule" ->
+                        assertThat(apiVersion).isEqualTo("monitoring.coreos.com/v1");
                     case "Cluster" -> {
                         assertThat(apiVersion).isEqualTo("postgresql.cnpg.io/v1");
                         assertThat((Integer) spec.get("instances")).isPositive();
                         assertThat(String.valueOf(spec.get("imageName"))).contains("postgresql:17");
                         assertThat(Manifests.map(spec, "bootstrap", "initdb")).containsEntry("database", "edp")
-                                .containsEntry("owner", "edp");
+                            .containsEntry("owner", "edp");
                         assertThat(Manifests.map(spec, "storage")).containsKey("size");
                     }
                     case "Keycloak" -> {
                         assertThat(apiVersion).isEqualTo("k8s.keycloak.org/v2alpha1");
                         assertThat(Manifests.map(spec, "db")).containsEntry("vendor", "postgres")
-                                .containsKeys("host", "usernameSecret", "passwordSecret");
+                            .containsKeys("host", "usernameSecret", "passwordSecret");
                         assertThat(Manifests.map(spec, "hostname")).containsKey("hostname");
                         assertThat(Manifests.map(spec, "http")).containsKey("tlsSecret");
                     }
                     case "KeycloakRealmImport" -> {
                         assertThat(apiVersion).isEqualTo("k8s.keycloak.org/v2alpha1");
                         assertThat(spec.get("keycloakCRName")).isEqualTo("edp-keycloak");
-                        Manifests.map(spec, "placeholders").values().forEach(placeholder -> assertThat(
-                                Manifests.map(Map.of("p", placeholder), "p", "secret")).containsKeys("name", "key"));
+                        Manifests.map(spec, "placeholders")
+                            .values()
+                            .forEach(placeholder -> assertThat(Manifests.map(Map.of("p", placeholder), "p", "secret"))
+                                .containsKeys("name", "key"));
                     }
                     default -> {
                     }
@@ -134,7 +139,10 @@ class KubernetesSchemaTests {
         }
     }
 
-    /** Walks fabric8 model objects and lists every non-empty {@code additionalProperties} with its path. */
+    /**
+     * Walks fabric8 model objects and lists every non-empty {@code additionalProperties}
+     * with its path.
+     */
     static void unknownFields(Object node, String path, List<String> unknown, Map<Object, Boolean> seen) {
         if (node == null || seen.put(node, Boolean.TRUE) != null) {
             return;
@@ -174,4 +182,5 @@ class KubernetesSchemaTests {
             unknownFields(value, path + "." + method.getName().substring(3), unknown, seen);
         }
     }
+
 }

@@ -24,8 +24,10 @@ final class Manifests {
     }
 
     static Map<String, Object> named(List<Map<String, Object>> documents, String kind, String name) {
-        return ofKind(documents, kind).stream().filter(d -> name.equals(name(d))).findFirst()
-                .orElseThrow(() -> new AssertionError("no " + kind + " " + name));
+        return ofKind(documents, kind).stream()
+            .filter(d -> name.equals(name(d)))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no " + kind + " " + name));
     }
 
     @SuppressWarnings("unchecked")
@@ -44,7 +46,9 @@ final class Manifests {
         return value instanceof List<?> l ? (List<Map<String, Object>>) l : List.of();
     }
 
-    /** The pod spec of a Deployment, StatefulSet, Job or CronJob; null for anything else. */
+    /**
+     * The pod spec of a Deployment, StatefulSet, Job or CronJob; null for anything else.
+     */
     static Map<String, Object> podSpec(Map<String, Object> document) {
         return switch (kind(document)) {
             case "Deployment", "StatefulSet", "Job" -> map(document, "spec", "template", "spec");
@@ -87,4 +91,5 @@ final class Manifests {
     static String component(Map<String, Object> document) {
         return String.valueOf(map(document, "metadata", "labels").get("app.kubernetes.io/component"));
     }
+
 }

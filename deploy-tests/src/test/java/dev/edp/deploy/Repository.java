@@ -3,7 +3,10 @@ package dev.edp.deploy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The repository checkout the deployment files live in (Surefire passes it as {@code edp.repository.root}). */
+/**
+ * The repository checkout the deployment files live in (Surefire passes it as
+ * {@code edp.repository.root}).
+ */
 final class Repository {
 
     private Repository() {
@@ -22,4 +25,5 @@ final class Repository {
     static Path path(String relative) {
         return root().resolve(relative);
     }
+
 }

@@ -20,7 +20,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -28,21 +27,29 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * A loopback stand-in for S3 speaking exactly the subset the backup scripts use - PutObject,
- * GetObject, DeleteObject, ListObjectsV2 (with pages of {@code pageSize} keys), path-style - and
- * checking every request the way S3 does: an AWS Signature V4 from the one known key pair (region,
- * service {@code s3}), and the declared payload hash against the body. A request it cannot verify
- * is refused with 403 {@code SignatureDoesNotMatch}, so a script that signs wrongly fails here as it
- * would against S3. No S3 server runs in this environment; this is what the README calls the stand-in.
+ * A loopback stand-in for S3 speaking exactly the subset the backup scripts use -
+ * PutObject, GetObject, DeleteObject, ListObjectsV2 (with pages of {@code pageSize}
+ * keys), path-style - and checking every request the way S3 does: an AWS Signature V4
+ * from the one known key pair (region, service {@code s3}), and the declared payload hash
+ * against the body. A request it cannot verify is refused with 403
+ * {@code SignatureDoesNotMatch}, so a script that signs wrongly fails here as it would
+ * against S3. No S3 server runs in this environment; this is what the README calls the
+ * stand-in.
  * <p>
- * Public because {@code system-tests} uses it too (through this module's test-jar, which holds only
- * this class): its restore test backs up a running platform's database with the same scripts.
+ * Public because {@code system-tests} uses it too (through this module's test-jar, which
+ * holds only this class): its restore test backs up a running platform's database with
+ * the same scripts.
  */
 public final class S3StandIn implements AutoCloseable {
 
-    /** The one key pair it accepts ({@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}). */
+    /**
+     * The one key pair it accepts ({@code AWS_ACCESS_KEY_ID},
+     * {@code AWS_SECRET_ACCESS_KEY}).
+     */
     public static final String ACCESS_KEY = "EDPTESTACCESSKEY";
+
     public static final String SECRET_KEY = "edp/test/secret/key+for/the/stand-in";
+
     /** The region the signatures must name ({@code S3_REGION}). */
     public static final String REGION = "eu-test-1";
 
@@ -50,17 +57,22 @@ public final class S3StandIn implements AutoCloseable {
             "AWS4-HMAC-SHA256 Credential=([^/]+)/(\\d{8})/([^/]+)/s3/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})");
 
     private final HttpServer server;
+
     private final String bucket;
+
     private final int pageSize;
+
     /** key -> object bytes */
     final NavigableMap<String, byte[]> objects = new ConcurrentSkipListMap<>();
+
     /** every request, e.g. "PUT /bucket/key 200" */
     final List<String> requests = new CopyOnWriteArrayList<>();
 
     /**
      * Starts it on a free loopback port.
      * @param bucket the only bucket it has
-     * @param pageSize keys per ListObjectsV2 page (small, so the scripts' paging is exercised)
+     * @param pageSize keys per ListObjectsV2 page (small, so the scripts' paging is
+     * exercised)
      * @throws IOException if it cannot listen
      */
     public S3StandIn(String bucket, int pageSize) throws IOException {
@@ -71,7 +83,10 @@ public final class S3StandIn implements AutoCloseable {
         server.start();
     }
 
-    /** @return its URL ({@code S3_ENDPOINT}) */
+    /**
+     * @return its URL ({@code S3_ENDPOINT})
+     *
+     */
     public String endpoint() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
@@ -91,8 +106,8 @@ public final class S3StandIn implements AutoCloseable {
     private int answer(HttpExchange exchange, byte[] body) throws IOException {
         String refusal = verify(exchange, body);
         if (refusal != null) {
-            return send(exchange, 403, "<Error><Code>SignatureDoesNotMatch</Code><Message>" + refusal
-                    + "</Message></Error>");
+            return send(exchange, 403,
+                    "<Error><Code>SignatureDoesNotMatch</Code><Message>" + refusal + "</Message></Error>");
         }
         String path = exchange.getRequestURI().getPath();
         String prefix = "/" + bucket;
@@ -135,29 +150,40 @@ public final class S3StandIn implements AutoCloseable {
 
     private int list(HttpExchange exchange, Map<String, String> query) throws IOException {
         if (!"2".equals(query.get("list-type"))) {
-            return send(exchange, 400, "<Error><Code>InvalidArgument</Code><Message>only ListObjectsV2</Message></Error>");
+            return send(exchange, 400,
+                    "<Error><Code>InvalidArgument</Code><Message>only ListObjectsV2</Message></Error>");
         }
         String prefix = query.getOrDefault("prefix", "");
         String after = query.get("continuation-token");
-        List<String> keys = objects.keySet().stream().filter(k -> k.startsWith(prefix))
-                .filter(k -> after == null || k.compareTo(after) > 0).toList();
+        List<String> keys = objects.keySet()
+            .stream()
+            .filter(k -> k.startsWith(prefix))
+            .filter(k -> after == null || k.compareTo(after) > 0)
+            .toList();
         List<String> page = keys.subList(0, Math.min(pageSize, keys.size()));
         boolean truncated = keys.size() > page.size();
         StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                + "<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>" + bucket + "</Name><Prefix>"
-                + prefix + "</Prefix><KeyCount>" + page.size() + "</KeyCount><MaxKeys>" + pageSize
+                + "<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>" + bucket
+                + "</Name><Prefix>" + prefix + "</Prefix><KeyCount>" + page.size() + "</KeyCount><MaxKeys>" + pageSize
                 + "</MaxKeys><IsTruncated>" + truncated + "</IsTruncated>");
         if (truncated) {
             xml.append("<NextContinuationToken>").append(page.getLast()).append("</NextContinuationToken>");
         }
         for (String key : page) {
-            xml.append("<Contents><Key>").append(key).append("</Key><Size>").append(objects.get(key).length)
-                    .append("</Size></Contents>");
+            xml.append("<Contents><Key>")
+                .append(key)
+                .append("</Key><Size>")
+                .append(objects.get(key).length)
+                .append("</Size></Contents>");
         }
         return send(exchange, 200, xml.append("</ListBucketResult>").toString());
     }
 
-    /** @return why the request is refused, or null when its signature and payload hash hold */
+    /**
+     * @return why the request is refused, or null when its signature and payload hash
+     * hold
+     *
+     */
     private String verify(HttpExchange exchange, byte[] body) {
         String authorization = exchange.getRequestHeaders().getFirst("Authorization");
         Matcher auth = authorization == null ? null : AUTHORIZATION.matcher(authorization);
@@ -182,11 +208,18 @@ public final class S3StandIn implements AutoCloseable {
         StringBuilder canonical = new StringBuilder();
         canonical.append(exchange.getRequestMethod()).append('\n');
         canonical.append(exchange.getRequestURI().getRawPath()).append('\n');
-        canonical.append(query(exchange.getRequestURI().getRawQuery()).entrySet().stream()
-                .map(e -> encode(e.getKey()) + "=" + encode(e.getValue())).collect(Collectors.joining("&"))).append('\n');
+        canonical
+            .append(query(exchange.getRequestURI().getRawQuery()).entrySet()
+                .stream()
+                .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
+                .collect(Collectors.joining("&")))
+            .append('\n');
         for (String header : signed) {
-            String value = exchange.getRequestHeaders().getOrDefault(header, List.of()).stream()
-                    .map(v -> v.trim().replaceAll("\\s+", " ")).collect(Collectors.joining(","));
+            String value = exchange.getRequestHeaders()
+                .getOrDefault(header, List.of())
+                .stream()
+                .map(v -> v.trim().replaceAll("\\s+", " "))
+                .collect(Collectors.joining(","));
             canonical.append(header).append(':').append(value).append('\n');
         }
         canonical.append('\n').append(auth.group(4)).append('\n').append(payloadHash);
@@ -221,7 +254,10 @@ public final class S3StandIn implements AutoCloseable {
         return URLDecoder.decode(value.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
-    /** RFC 3986 encoding as SigV4 wants it: unreserved characters stay, everything else %XX. */
+    /**
+     * RFC 3986 encoding as SigV4 wants it: unreserved characters stay, everything else
+     * %XX.
+     */
     static String encode(String value) {
         StringBuilder out = new StringBuilder();
         for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
@@ -278,17 +314,26 @@ public final class S3StandIn implements AutoCloseable {
         return HexFormat.of().formatHex(bytes);
     }
 
-    /** @return a copy of the object keys, for assertions */
+    /**
+     * @return a copy of the object keys, for assertions
+     *
+     */
     public List<String> keys() {
         return new ArrayList<>(objects.keySet());
     }
 
-    /** @return the object's bytes, or null */
+    /**
+     * @return the object's bytes, or null
+     *
+     */
     public byte[] object(String key) {
         return objects.get(key);
     }
 
-    /** @return a copy of the requests it answered, e.g. {@code "PUT /bucket/key 200"} */
+    /**
+     * @return a copy of the requests it answered, e.g. {@code "PUT /bucket/key 200"}
+     *
+     */
     public List<String> requests() {
         return List.copyOf(requests);
     }
@@ -297,4 +342,5 @@ public final class S3StandIn implements AutoCloseable {
     public void close() {
         server.stop(0);
     }
+
 }

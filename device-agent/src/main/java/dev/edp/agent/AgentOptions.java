@@ -6,7 +6,8 @@ import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
- * How an agent behaves. Start from {@link #defaults()} and change with the {@code with…} methods.
+ * How an agent behaves. Start from {@link #defaults()} and change with the {@code with…}
+ * methods.
  *
  * @param heartbeatInterval time between heartbeats (±10 % jitter)
  * @param longPollSeconds how long E3 may hold a desired-state request (0 to 60)
@@ -17,13 +18,14 @@ import java.util.function.Supplier;
  * @param clock used for renewal scheduling and timestamps
  * @param listener events for the owner
  * @param agentVersion sent in heartbeats and reported state
- * @param transport how requests travel to E3 (the JDK client by default; a shared Netty event loop for
- *        fleets in one JVM)
- * @param fault a misbehaviour for tests of rollouts ({@link InjectedFault#NONE} by default)
+ * @param transport how requests travel to E3 (the JDK client by default; a shared Netty
+ * event loop for fleets in one JVM)
+ * @param fault a misbehaviour for tests of rollouts ({@link InjectedFault#NONE} by
+ * default)
  */
-public record AgentOptions(Duration heartbeatInterval, int longPollSeconds, Duration backoffInitial, Duration backoffMax,
-        Supplier<ContainerExecutor> executor, HostMetrics metrics, Clock clock, AgentListener listener,
-        String agentVersion, E3Transport transport, InjectedFault fault) {
+public record AgentOptions(Duration heartbeatInterval, int longPollSeconds, Duration backoffInitial,
+        Duration backoffMax, Supplier<ContainerExecutor> executor, HostMetrics metrics, Clock clock,
+        AgentListener listener, String agentVersion, E3Transport transport, InjectedFault fault) {
 
     /** The agent's version, from the jar manifest when packaged. */
     public static final String VERSION = version();
@@ -33,65 +35,97 @@ public record AgentOptions(Duration heartbeatInterval, int longPollSeconds, Dura
         fault = fault == null ? InjectedFault.NONE : fault;
     }
 
-    /** @return 30 s heartbeats, 30 s long-poll, backoff 1 s up to 5 min, simulated containers, real host figures */
+    /**
+     * @return 30 s heartbeats, 30 s long-poll, backoff 1 s up to 5 min, simulated
+     * containers, real host figures
+     *
+     */
     public static AgentOptions defaults() {
         return new AgentOptions(Duration.ofSeconds(30), 30, Duration.ofSeconds(1), Duration.ofMinutes(5),
                 SimulatedExecutor::new, HostMetrics.system(Path.of("/"), Path.of("/")), Clock.systemUTC(),
-                new AgentListener() { }, VERSION, E3Transport.jdk(), InjectedFault.NONE);
+                new AgentListener() {
+                }, VERSION, E3Transport.jdk(), InjectedFault.NONE);
     }
 
-    /** @param interval heartbeat interval @return changed options */
+    /**
+     * @param interval heartbeat interval @return changed options
+     *
+     */
     public AgentOptions withHeartbeatInterval(Duration interval) {
-        return new AgentOptions(interval, longPollSeconds, backoffInitial, backoffMax, executor, metrics, clock, listener,
-                agentVersion, transport, fault);
+        return new AgentOptions(interval, longPollSeconds, backoffInitial, backoffMax, executor, metrics, clock,
+                listener, agentVersion, transport, fault);
     }
 
-    /** @param seconds long-poll wait @return changed options */
+    /**
+     * @param seconds long-poll wait @return changed options
+     *
+     */
     public AgentOptions withLongPollSeconds(int seconds) {
-        return new AgentOptions(heartbeatInterval, seconds, backoffInitial, backoffMax, executor, metrics, clock, listener,
-                agentVersion, transport, fault);
+        return new AgentOptions(heartbeatInterval, seconds, backoffInitial, backoffMax, executor, metrics, clock,
+                listener, agentVersion, transport, fault);
     }
 
-    /** @param initial first wait @param max longest wait @return changed options */
+    /**
+     * @param initial first wait @param max longest wait @return changed options
+     *
+     */
     public AgentOptions withBackoff(Duration initial, Duration max) {
         return new AgentOptions(heartbeatInterval, longPollSeconds, initial, max, executor, metrics, clock, listener,
                 agentVersion, transport, fault);
     }
 
-    /** @param factory makes the executor @return changed options */
+    /**
+     * @param factory makes the executor @return changed options
+     *
+     */
     public AgentOptions withExecutor(Supplier<ContainerExecutor> factory) {
         return new AgentOptions(heartbeatInterval, longPollSeconds, backoffInitial, backoffMax, factory, metrics, clock,
                 listener, agentVersion, transport, fault);
     }
 
-    /** @param hostMetrics heartbeat figures @return changed options */
+    /**
+     * @param hostMetrics heartbeat figures @return changed options
+     *
+     */
     public AgentOptions withMetrics(HostMetrics hostMetrics) {
         return new AgentOptions(heartbeatInterval, longPollSeconds, backoffInitial, backoffMax, executor, hostMetrics,
                 clock, listener, agentVersion, transport, fault);
     }
 
-    /** @param newClock the clock @return changed options */
+    /**
+     * @param newClock the clock @return changed options
+     *
+     */
     public AgentOptions withClock(Clock newClock) {
         return new AgentOptions(heartbeatInterval, longPollSeconds, backoffInitial, backoffMax, executor, metrics,
                 newClock, listener, agentVersion, transport, fault);
     }
 
-    /** @param newListener the listener @return changed options */
+    /**
+     * @param newListener the listener @return changed options
+     *
+     */
     public AgentOptions withListener(AgentListener newListener) {
-        return new AgentOptions(heartbeatInterval, longPollSeconds, backoffInitial, backoffMax, executor, metrics, clock,
-                newListener, agentVersion, transport, fault);
+        return new AgentOptions(heartbeatInterval, longPollSeconds, backoffInitial, backoffMax, executor, metrics,
+                clock, newListener, agentVersion, transport, fault);
     }
 
-    /** @param newTransport how requests travel to E3 @return changed options */
+    /**
+     * @param newTransport how requests travel to E3 @return changed options
+     *
+     */
     public AgentOptions withTransport(E3Transport newTransport) {
-        return new AgentOptions(heartbeatInterval, longPollSeconds, backoffInitial, backoffMax, executor, metrics, clock,
-                listener, agentVersion, newTransport, fault);
+        return new AgentOptions(heartbeatInterval, longPollSeconds, backoffInitial, backoffMax, executor, metrics,
+                clock, listener, agentVersion, newTransport, fault);
     }
 
-    /** @param newFault the misbehaviour (simulator only) @return changed options */
+    /**
+     * @param newFault the misbehaviour (simulator only) @return changed options
+     *
+     */
     public AgentOptions withInjectedFault(InjectedFault newFault) {
-        return new AgentOptions(heartbeatInterval, longPollSeconds, backoffInitial, backoffMax, executor, metrics, clock,
-                listener, agentVersion, transport, newFault);
+        return new AgentOptions(heartbeatInterval, longPollSeconds, backoffInitial, backoffMax, executor, metrics,
+                clock, listener, agentVersion, transport, newFault);
     }
 
     private static String version() {

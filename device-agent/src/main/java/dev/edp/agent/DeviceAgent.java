@@ -20,30 +20,34 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One device: heartbeats, follows the desired state (long-poll + ETag) and applies it through a
- * {@link ContainerExecutor}, reports its containers, renews its certificate at two thirds of its
- * lifetime, backs off when E3 or a backend is down or does not accept a request (5xx, 429, and 401s
- * other than E3's certificate refusals), and stops for good only when E3 refuses its certificate
- * (401 {@code DEVICE_CERTIFICATE_REVOKED}, {@code _INVALID} or {@code _REQUIRED}).
+ * One device: heartbeats, follows the desired state (long-poll + ETag) and applies it
+ * through a {@link ContainerExecutor}, reports its containers, renews its certificate at
+ * two thirds of its lifetime, backs off when E3 or a backend is down or does not accept a
+ * request (5xx, 429, and 401s other than E3's certificate refusals), and stops for good
+ * only when E3 refuses its certificate (401 {@code DEVICE_CERTIFICATE_REVOKED},
+ * {@code _INVALID} or {@code _REQUIRED}).
  *
  * <pre>{@code
  * DeviceAgent agent = DeviceAgent.onboard(e3, trust, token, store, AgentOptions.defaults());
  * agent.start();
  * ExitReason why = agent.awaitExit();   // or agent.stop()
- * }</pre>
- * Each loop runs on its own virtual thread; thousands of agents fit in one JVM.
+ * }</pre> Each loop runs on its own virtual thread; thousands of agents fit in one JVM.
  */
 public final class DeviceAgent implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger("dev.edp.agent");
 
-    /** The line an operator looks for when a device stopped because its certificate is refused. */
+    /**
+     * The line an operator looks for when a device stopped because its certificate is
+     * refused.
+     */
     public static final String REVOKED_MESSAGE = "certificate revoked or no longer accepted by E3 — stopping";
 
     /**
      * A request that failed and is being retried with backoff.
      *
-     * @param loop which loop ({@code heartbeat}, {@code desired-state}, {@code report}, {@code renewal})
+     * @param loop which loop ({@code heartbeat}, {@code desired-state}, {@code report},
+     * {@code renewal})
      * @param status the HTTP status, 0 when no answer came
      * @param code the problem code, or null
      * @param message what failed
@@ -54,23 +58,43 @@ public final class DeviceAgent implements AutoCloseable {
     }
 
     private final URI e3;
+
     private final E3Trust trust;
+
     private final DeviceStore store;
+
     private final AgentOptions options;
+
     private final ContainerExecutor executor;
+
     private final RenewalSchedule renewals;
+
     private final AtomicReference<Credentials> credentials = new AtomicReference<>();
+
     private final AtomicReference<E3Client> client = new AtomicReference<>();
+
     private final Semaphore reportWanted = new Semaphore(0);
+
     private final CountDownLatch exited = new CountDownLatch(1);
+
     private final List<Thread> threads = new ArrayList<>();
+
     private final AtomicReference<ExitReason> exitReason = new AtomicReference<>();
+
     private final Map<String, Retrying> retrying = new ConcurrentHashMap<>();
+
     private volatile boolean started;
+
     private volatile Instant lastHeartbeat;
+
     private volatile String lastError;
+
     private volatile DesiredState desired;
-    /** The desired state reconciled to and reported; differs from {@link #desired} only when unresponsive. */
+
+    /**
+     * The desired state reconciled to and reported; differs from {@link #desired} only
+     * when unresponsive.
+     */
     private volatile DesiredState applied;
 
     private DeviceAgent(URI e3, E3Trust trust, Credentials initial, DeviceStore store, AgentOptions options) {
@@ -78,7 +102,8 @@ public final class DeviceAgent implements AutoCloseable {
         this.trust = trust;
         this.store = store;
         this.options = options;
-        // An injected failure starts nothing, whatever the executor: the containers only fail.
+        // An injected failure starts nothing, whatever the executor: the containers only
+        // fail.
         this.executor = options.fault() == InjectedFault.RECONCILIATION_FAILS
                 ? SimulatedExecutor.failing(Duration.ofSeconds(1)) : options.executor().get();
         this.renewals = new RenewalSchedule(options.clock());
@@ -88,12 +113,13 @@ public final class DeviceAgent implements AutoCloseable {
     }
 
     /**
-     * Enrolls a new device: a fresh EC P-256 key, a CSR, {@code POST /onboarding/api/v1/enrollments}.
-     *
+     * Enrolls a new device: a fresh EC P-256 key, a CSR,
+     * {@code POST /onboarding/api/v1/enrollments}.
      * @param e3 E3's URL
      * @param trust the E3 trust
      * @param token the onboarding token
-     * @param store where to keep key and certificate, or null to keep them in memory only (simulator)
+     * @param store where to keep key and certificate, or null to keep them in memory only
+     * (simulator)
      * @param options behaviour
      * @return the agent, not started
      * @throws E3Exception if enrollment is refused
@@ -115,7 +141,6 @@ public final class DeviceAgent implements AutoCloseable {
 
     /**
      * An agent from an onboarded directory.
-     *
      * @param store the directory
      * @param options behaviour
      * @return the agent, not started
@@ -155,7 +180,11 @@ public final class DeviceAgent implements AutoCloseable {
         }
     }
 
-    /** @return why the agent stopped, after it did @throws InterruptedException if interrupted */
+    /**
+     * @return why the agent stopped, after it did @throws InterruptedException if
+     * interrupted
+     *
+     */
     public ExitReason awaitExit() throws InterruptedException {
         exited.await();
         return exitReason.get();
@@ -170,47 +199,75 @@ public final class DeviceAgent implements AutoCloseable {
         return exited.await(timeout.toMillis(), TimeUnit.MILLISECONDS) ? exitReason.get() : null;
     }
 
-    /** @return why it stopped, null while it runs */
+    /**
+     * @return why it stopped, null while it runs
+     *
+     */
     public ExitReason exitReason() {
         return exitReason.get();
     }
 
-    /** @return the device identity of the current certificate */
+    /**
+     * @return the device identity of the current certificate
+     *
+     */
     public DeviceIdentity identity() {
         return credentials.get().identity();
     }
 
-    /** @return the current key and chain */
+    /**
+     * @return the current key and chain
+     *
+     */
     public Credentials credentials() {
         return credentials.get();
     }
 
-    /** @return when the last heartbeat was accepted, null if none yet */
+    /**
+     * @return when the last heartbeat was accepted, null if none yet
+     *
+     */
     public Instant lastHeartbeat() {
         return lastHeartbeat;
     }
 
-    /** @return the last desired state received, null if none yet */
+    /**
+     * @return the last desired state received, null if none yet
+     *
+     */
     public DesiredState desiredState() {
         return desired;
     }
 
-    /** @return the misbehaviour this agent was given ({@link InjectedFault#NONE} for a real device) */
+    /**
+     * @return the misbehaviour this agent was given ({@link InjectedFault#NONE} for a
+     * real device)
+     *
+     */
     public InjectedFault injectedFault() {
         return options.fault();
     }
 
-    /** @return the containers and their states */
+    /**
+     * @return the containers and their states
+     *
+     */
     public List<ContainerStatus> containers() {
         return executor.status();
     }
 
-    /** @return the last error, null if the last attempts succeeded */
+    /**
+     * @return the last error, null if the last attempts succeeded
+     *
+     */
     public String lastError() {
         return lastError;
     }
 
-    /** @return the requests being retried now, by loop; empty when everything goes through */
+    /**
+     * @return the requests being retried now, by loop; empty when everything goes through
+     *
+     */
     public List<Retrying> retrying() {
         return List.copyOf(retrying.values());
     }
@@ -220,7 +277,8 @@ public final class DeviceAgent implements AutoCloseable {
         stop();
     }
 
-    // ---- loops --------------------------------------------------------------------------------
+    // ---- loops
+    // --------------------------------------------------------------------------------
 
     private Thread loop(String name, Loop body) {
         return Thread.ofVirtual().name("edp-agent-" + name + "-" + identity().deviceId()).start(() -> {
@@ -239,7 +297,9 @@ public final class DeviceAgent implements AutoCloseable {
 
     @FunctionalInterface
     private interface Loop {
+
         void run() throws InterruptedException;
+
     }
 
     private void heartbeats() throws InterruptedException {
@@ -248,13 +308,14 @@ public final class DeviceAgent implements AutoCloseable {
             List<ContainerStatus> containers = executor.status();
             int ready = (int) containers.stream().filter(c -> ContainerStatus.READY.equals(c.state())).count();
             try {
-                Map<String, Object> heartbeat = options.metrics().heartbeat(options.agentVersion(), ready,
-                        containers.size());
+                Map<String, Object> heartbeat = options.metrics()
+                    .heartbeat(options.agentVersion(), ready, containers.size());
                 long sent = System.nanoTime();
                 client.get().heartbeat(heartbeat);
                 Duration took = Duration.ofNanos(System.nanoTime() - sent);
                 if (!running()) {
-                    return; // stopped (e.g. revoked by another loop) while this heartbeat was on its way
+                    return; // stopped (e.g. revoked by another loop) while this heartbeat
+                            // was on its way
                 }
                 lastError = null;
                 lastHeartbeat = options.clock().instant();
@@ -353,9 +414,9 @@ public final class DeviceAgent implements AutoCloseable {
     }
 
     /**
-     * Renews now: a new key, a CSR, {@code POST /onboarding/api/v1/renewals} with the current
-     * certificate; then the new key and certificate are saved and used for every later request.
-     *
+     * Renews now: a new key, a CSR, {@code POST /onboarding/api/v1/renewals} with the
+     * current certificate; then the new key and certificate are saved and used for every
+     * later request.
      * @throws E3Exception if refused
      * @throws IOException if the new files cannot be written
      */
@@ -383,7 +444,8 @@ public final class DeviceAgent implements AutoCloseable {
         }
     }
 
-    private void failed(String loop, E3Exception ex, Backoff backoff, Duration rejectedWait) throws InterruptedException {
+    private void failed(String loop, E3Exception ex, Backoff backoff, Duration rejectedWait)
+            throws InterruptedException {
         if (!running()) {
             return;
         }
@@ -398,7 +460,8 @@ public final class DeviceAgent implements AutoCloseable {
                 Duration wait = backoff.next(ex.retryAfter());
                 retrying.put(loop, new Retrying(loop, ex.status(), ex.code(), ex.getMessage(), backoff.failures(),
                         options.clock().instant().plus(wait)));
-                // A 401 that is not E3's certificate refusal (a backend did not accept the request) is
+                // A 401 that is not E3's certificate refusal (a backend did not accept
+                // the request) is
                 // worth a warning every time: it is retried, but it should not last.
                 String why = ex.status() == 401 ? " (not a certificate refusal: still running)" : "";
                 LOG.log(backoff.failures() == 1 || ex.status() == 401 ? Level.WARNING : Level.DEBUG,
@@ -494,4 +557,5 @@ public final class DeviceAgent implements AutoCloseable {
             LOG.log(Level.WARNING, () -> prefix() + "cannot write " + store.statusFile() + ": " + ex.getMessage());
         }
     }
+
 }

@@ -15,7 +15,10 @@ import java.util.UUID;
  */
 public record DeviceIdentity(UUID deviceId, UUID customerId, String serial, Instant notBefore, Instant notAfter) {
 
-    /** @return the certificate's whole lifetime */
+    /**
+     * @return the certificate's whole lifetime
+     *
+     */
     public Duration lifetime() {
         return Duration.between(notBefore, notAfter);
     }

@@ -26,10 +26,12 @@ import tools.jackson.databind.JsonNode;
  * The agent's directory (default {@code ./edp-agent}, mode 700):
  * <ul>
  * <li>{@code device.key}: the private key, PKCS#8 PEM, mode 600</li>
- * <li>{@code device.crt}: the device certificate; {@code ca-chain.crt}: the issuing CA chain</li>
+ * <li>{@code device.crt}: the device certificate; {@code ca-chain.crt}: the issuing CA
+ * chain</li>
  * <li>{@code e3-trust.pem}: what is trusted for E3's server certificate</li>
  * <li>{@code agent.properties}: E3's URL and the device identity</li>
- * <li>{@code status.json}: what {@code edp-agent status} shows, rewritten by the running agent</li>
+ * <li>{@code status.json}: what {@code edp-agent status} shows, rewritten by the running
+ * agent</li>
  * </ul>
  * Every file is written aside and moved into place, so a crash never leaves half a key.
  */
@@ -40,54 +42,80 @@ public final class DeviceStore {
 
     private final Path dir;
 
-    /** @param dir the agent's directory */
+    /**
+     * @param dir the agent's directory
+     *
+     */
     public DeviceStore(Path dir) {
         this.dir = dir.toAbsolutePath().normalize();
     }
 
-    /** @return the directory */
+    /**
+     * @return the directory
+     *
+     */
     public Path dir() {
         return dir;
     }
 
-    /** @return the private key file */
+    /**
+     * @return the private key file
+     *
+     */
     public Path keyFile() {
         return dir.resolve("device.key");
     }
 
-    /** @return the device certificate file */
+    /**
+     * @return the device certificate file
+     *
+     */
     public Path certificateFile() {
         return dir.resolve("device.crt");
     }
 
-    /** @return the CA chain file */
+    /**
+     * @return the CA chain file
+     *
+     */
     public Path chainFile() {
         return dir.resolve("ca-chain.crt");
     }
 
-    /** @return the E3 trust file */
+    /**
+     * @return the E3 trust file
+     *
+     */
     public Path trustFile() {
         return dir.resolve("e3-trust.pem");
     }
 
-    /** @return the settings and identity file */
+    /**
+     * @return the settings and identity file
+     *
+     */
     public Path propertiesFile() {
         return dir.resolve("agent.properties");
     }
 
-    /** @return the status file */
+    /**
+     * @return the status file
+     *
+     */
     public Path statusFile() {
         return dir.resolve("status.json");
     }
 
-    /** @return whether a device was onboarded into this directory */
+    /**
+     * @return whether a device was onboarded into this directory
+     *
+     */
     public boolean exists() {
         return Files.exists(keyFile()) && Files.exists(certificateFile()) && Files.exists(propertiesFile());
     }
 
     /**
      * Saves (or, after renewal, replaces) the device's key, certificates and identity.
-     *
      * @param e3 E3's URL
      * @param trust the E3 trust
      * @param credentials key, chain, identity
@@ -115,17 +143,26 @@ public final class DeviceStore {
         write(propertiesFile(), text.toString());
     }
 
-    /** @return E3's URL as saved @throws IOException if unreadable */
+    /**
+     * @return E3's URL as saved @throws IOException if unreadable
+     *
+     */
     public URI e3() throws IOException {
         return URI.create(properties().getProperty("e3"));
     }
 
-    /** @return the saved trust @throws IOException if unreadable */
+    /**
+     * @return the saved trust @throws IOException if unreadable
+     *
+     */
     public E3Trust trust() throws IOException {
         return E3Trust.fromPem(trustFile());
     }
 
-    /** @return the saved key, chain and identity @throws IOException if unreadable */
+    /**
+     * @return the saved key, chain and identity @throws IOException if unreadable
+     *
+     */
     public Credentials credentials() throws IOException {
         Properties properties = properties();
         List<X509Certificate> chain = new ArrayList<>(Pems.certificates(Files.readString(certificateFile())));
@@ -147,7 +184,10 @@ public final class DeviceStore {
         write(statusFile(), E3Client.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(status));
     }
 
-    /** @return the last status written, or null @throws IOException if unreadable */
+    /**
+     * @return the last status written, or null @throws IOException if unreadable
+     *
+     */
     public JsonNode readStatus() throws IOException {
         return Files.exists(statusFile()) ? E3Client.JSON.readTree(Files.readString(statusFile())) : null;
     }
@@ -165,7 +205,10 @@ public final class DeviceStore {
         posix(dir, OWNER_ONLY_DIR);
     }
 
-    /** Written to a temporary file that is owner-only before the first byte, then moved over the target. */
+    /**
+     * Written to a temporary file that is owner-only before the first byte, then moved
+     * over the target.
+     */
     private void write(Path target, String content) throws IOException {
         Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
         Files.deleteIfExists(temp);
@@ -195,4 +238,5 @@ public final class DeviceStore {
             // not a POSIX file system: nothing to set
         }
     }
+
 }

@@ -11,20 +11,29 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * Runs the desired containers with the {@code docker} CLI: each as {@code edp-<name>} with the label
- * {@code dev.edp.agent=1}, so containers the agent did not create are never touched. Thin: no
- * volumes, no image pull progress; a container whose run fails is {@code reconciliation failed}.
+ * Runs the desired containers with the {@code docker} CLI: each as {@code edp-<name>}
+ * with the label {@code dev.edp.agent=1}, so containers the agent did not create are
+ * never touched. Thin: no volumes, no image pull progress; a container whose run fails is
+ * {@code reconciliation failed}.
  */
 public final class DockerCliExecutor implements ContainerExecutor {
 
     private static final String LABEL = "dev.edp.agent=1";
+
     private static final String PREFIX = "edp-";
 
     private final Map<String, ContainerStatus> failures = new HashMap<>();
-    private final Map<String, ContainerSpec> applied = new HashMap<>();
-    private volatile Runnable listener = () -> { };
 
-    /** @return whether {@code docker version} works on this machine (CLI present and engine reachable) */
+    private final Map<String, ContainerSpec> applied = new HashMap<>();
+
+    private volatile Runnable listener = () -> {
+    };
+
+    /**
+     * @return whether {@code docker version} works on this machine (CLI present and
+     * engine reachable)
+     *
+     */
     public static boolean available() {
         try {
             return run(List.of("docker", "version", "--format", "{{.Server.Version}}")).exit == 0;
@@ -54,8 +63,8 @@ public final class DockerCliExecutor implements ContainerExecutor {
                 continue;
             }
             quietly(List.of("docker", "rm", "-f", PREFIX + spec.name()));
-            List<String> command = new ArrayList<>(List.of("docker", "run", "-d", "--name", PREFIX + spec.name(),
-                    "--label", LABEL));
+            List<String> command = new ArrayList<>(
+                    List.of("docker", "run", "-d", "--name", PREFIX + spec.name(), "--label", LABEL));
             if (spec.restartPolicy() != null && !spec.restartPolicy().isBlank()) {
                 command.addAll(List.of("--restart", spec.restartPolicy()));
             }
@@ -84,8 +93,10 @@ public final class DockerCliExecutor implements ContainerExecutor {
     @Override
     public synchronized List<ContainerStatus> status() {
         List<ContainerStatus> result = new ArrayList<>(running().values());
-        failures.values().stream().filter(f -> result.stream().noneMatch(r -> r.name().equals(f.name())))
-                .forEach(result::add);
+        failures.values()
+            .stream()
+            .filter(f -> result.stream().noneMatch(r -> r.name().equals(f.name())))
+            .forEach(result::add);
         return result;
     }
 
@@ -151,4 +162,5 @@ public final class DockerCliExecutor implements ContainerExecutor {
     private static String truncate(String text) {
         return text == null ? null : text.length() > 900 ? text.substring(0, 900) : text;
     }
+
 }

@@ -25,43 +25,50 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The device's HTTP calls to E3, one client per certificate (a renewed certificate needs a new
- * client: the TLS context is fixed when the client is built). Every error is an {@link E3Exception}
- * that says whether to stop, retry or give up on the request: only E3's refusals of the certificate
- * (401 {@link #CERTIFICATE_REFUSALS}) stop the agent. The requests travel over an {@link E3Transport}
- * (the JDK client by default, or a shared Netty event loop for fleets in one JVM); what is sent and
- * how answers are read does not depend on it.
+ * The device's HTTP calls to E3, one client per certificate (a renewed certificate needs
+ * a new client: the TLS context is fixed when the client is built). Every error is an
+ * {@link E3Exception} that says whether to stop, retry or give up on the request: only
+ * E3's refusals of the certificate (401 {@link #CERTIFICATE_REFUSALS}) stop the agent.
+ * The requests travel over an {@link E3Transport} (the JDK client by default, or a shared
+ * Netty event loop for fleets in one JVM); what is sent and how answers are read does not
+ * depend on it.
  */
 public final class E3Client implements AutoCloseable {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
 
     /**
-     * E3's refusals of the certificate itself (e3-proxy README, "What is refused where"): the only
-     * 401s after which the agent stops. Every other 401 is retried.
+     * E3's refusals of the certificate itself (e3-proxy README, "What is refused where"):
+     * the only 401s after which the agent stops. Every other 401 is retried.
      */
     static final Set<String> CERTIFICATE_REFUSALS = Set.of("DEVICE_CERTIFICATE_REVOKED", "DEVICE_CERTIFICATE_INVALID",
             "DEVICE_CERTIFICATE_REQUIRED");
 
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
     /** Shared by every request of every device (immutable). */
     private static final Map<String, String> JSON_HEADERS = Map.of("Content-Type", "application/json", "Accept",
             "application/json");
+
     private static final Map<String, String> ACCEPT_JSON = Map.of("Accept", "application/json");
+
     private static final byte[] NO_BODY = new byte[0];
+
     /**
-     * CA certificates of issued chains, kept once: every device of a simulated fleet receives the same
-     * few, and a parsed certificate costs a few kilobytes. Bounded, so a server cannot grow it.
+     * CA certificates of issued chains, kept once: every device of a simulated fleet
+     * receives the same few, and a parsed certificate costs a few kilobytes. Bounded, so
+     * a server cannot grow it.
      */
     private static final Map<ByteBuffer, X509Certificate> CA_CERTIFICATES = new ConcurrentHashMap<>();
+
     private static final int MAX_SHARED_CA_CERTIFICATES = 32;
 
     private final String basePath;
+
     private final E3Transport.Session session;
 
     /**
      * Over the JDK client ({@link E3Transport#jdk()}).
-     *
      * @param e3 E3's base URL, e.g. {@code https://localhost:8443}
      * @param trust what to trust for E3's server certificate
      * @param credentials the device's certificate for mTLS, or null for enrollment only
@@ -93,7 +100,6 @@ public final class E3Client implements AutoCloseable {
 
     /**
      * {@code POST /onboarding/api/v1/enrollments} (no client certificate needed).
-     *
      * @param token the onboarding token
      * @param csrPem the CSR
      * @return the issued certificate
@@ -109,9 +115,10 @@ public final class E3Client implements AutoCloseable {
         }
         catch (E3Exception ex) {
             if (ex.status() == 401) {
-                // TOKEN_UNKNOWN: the token, not a certificate, was refused; retrying will not change that.
-                throw new E3Exception(E3Exception.Kind.REJECTED, ex.status(), ex.code(), ex.retryAfter(), ex.getMessage(),
-                        ex.getCause());
+                // TOKEN_UNKNOWN: the token, not a certificate, was refused; retrying will
+                // not change that.
+                throw new E3Exception(E3Exception.Kind.REJECTED, ex.status(), ex.code(), ex.retryAfter(),
+                        ex.getMessage(), ex.getCause());
             }
             throw ex;
         }
@@ -119,7 +126,6 @@ public final class E3Client implements AutoCloseable {
 
     /**
      * {@code POST /onboarding/api/v1/renewals} with the current certificate.
-     *
      * @param csrPem a CSR for the new key
      * @return the new certificate
      * @throws E3Exception if refused
@@ -131,7 +137,6 @@ public final class E3Client implements AutoCloseable {
 
     /**
      * {@code POST /monitoring/api/v1/heartbeat}.
-     *
      * @param heartbeat the heartbeat body
      * @throws E3Exception if refused
      */
@@ -141,7 +146,6 @@ public final class E3Client implements AutoCloseable {
 
     /**
      * {@code POST /monitoring/api/v1/monitoring/container}.
-     *
      * @param containers every container on the device
      * @throws E3Exception if refused
      */
@@ -151,7 +155,6 @@ public final class E3Client implements AutoCloseable {
 
     /**
      * {@code POST /devices/api/v1/device/reported-state}.
-     *
      * @param agentVersion the agent's version
      * @param osVersion the OS version
      * @param releaseId the release being reconciled to, or null
@@ -170,7 +173,6 @@ public final class E3Client implements AutoCloseable {
 
     /**
      * {@code GET /devices/api/v1/device/desired-state?wait=N} with {@code If-None-Match}.
-     *
      * @param etag the ETag of the state the device has, or null
      * @param waitSeconds how long E3 may hold the request for a change (0 to 60)
      * @return the new state, or null when unchanged (304)
@@ -229,8 +231,9 @@ public final class E3Client implements AutoCloseable {
         E3Exception.Kind kind = kind(status, code);
         String retryAfterHeader = response.header("Retry-After");
         Duration retryAfter = retryAfterHeader == null ? null : retryAfter(retryAfterHeader).orElse(null);
-        throw new E3Exception(kind, status, code, retryAfter, request.method() + " " + request.path()
-                + " answered " + status + (code != null ? " " + code : ""), null);
+        throw new E3Exception(kind, status, code, retryAfter,
+                request.method() + " " + request.path() + " answered " + status + (code != null ? " " + code : ""),
+                null);
     }
 
     private static Issued issued(E3Transport.Response response, String path) throws E3Exception {
@@ -245,7 +248,8 @@ public final class E3Client implements AutoCloseable {
         String customerId = text(body, "customerId");
         String notAfter = text(body, "notAfter");
         DeviceIdentity identity = new DeviceIdentity(
-                UUID.fromString(deviceId != null ? deviceId : certificate.getSubjectX500Principal().getName().replaceFirst("(?i)^.*CN=([^,]+).*$", "$1")),
+                UUID.fromString(deviceId != null ? deviceId
+                        : certificate.getSubjectX500Principal().getName().replaceFirst("(?i)^.*CN=([^,]+).*$", "$1")),
                 customerId == null ? null : UUID.fromString(customerId),
                 text(body, "serial") != null ? text(body, "serial") : certificate.getSerialNumber().toString(16),
                 certificate.getNotBefore().toInstant(),
@@ -253,7 +257,10 @@ public final class E3Client implements AutoCloseable {
         return new Issued(identity, chain);
     }
 
-    /** @return the same (immutable) certificate seen before, else this one */
+    /**
+     * @return the same (immutable) certificate seen before, else this one
+     *
+     */
     static X509Certificate shared(X509Certificate certificate) {
         try {
             ByteBuffer encoded = ByteBuffer.wrap(certificate.getEncoded());
@@ -311,7 +318,10 @@ public final class E3Client implements AutoCloseable {
         return status == 429 || status >= 500 || status == 408 ? E3Exception.Kind.RETRYABLE : E3Exception.Kind.REJECTED;
     }
 
-    /** {@code Retry-After} as delay-seconds or as an HTTP-date (RFC 9110, 10.2.3); never negative. */
+    /**
+     * {@code Retry-After} as delay-seconds or as an HTTP-date (RFC 9110, 10.2.3); never
+     * negative.
+     */
     static Optional<Duration> retryAfter(String value) {
         String text = value.trim();
         try {
@@ -343,4 +353,5 @@ public final class E3Client implements AutoCloseable {
     public void close() {
         session.close();
     }
+
 }

@@ -18,9 +18,9 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * What the agent trusts for E3's server certificate: the certificates of a PEM file (the platform
- * CA, or E3's own certificate while E3 is self-signed). Host names are verified by the JDK
- * HttpClient as usual.
+ * What the agent trusts for E3's server certificate: the certificates of a PEM file (the
+ * platform CA, or E3's own certificate while E3 is self-signed). Host names are verified
+ * by the JDK HttpClient as usual.
  */
 public final class E3Trust {
 
@@ -53,10 +53,9 @@ public final class E3Trust {
     }
 
     /**
-     * Trust on first use: the certificate the server presents now is the one trusted from then on.
-     * Only for a platform on this machine whose E3 serves a self-signed certificate
-     * ({@code ./edp up}); never for a remote E3.
-     *
+     * Trust on first use: the certificate the server presents now is the one trusted from
+     * then on. Only for a platform on this machine whose E3 serves a self-signed
+     * certificate ({@code ./edp up}); never for a remote E3.
      * @param e3 E3's base URL
      * @return a trust pinned to the presented leaf certificate
      * @throws IOException if E3 cannot be reached
@@ -89,19 +88,27 @@ public final class E3Trust {
         }
     }
 
-    /** @return the trusted certificates */
+    /**
+     * @return the trusted certificates
+     *
+     */
     public List<X509Certificate> anchors() {
         return anchors;
     }
 
-    /** @return PEM of the trusted certificates */
+    /**
+     * @return PEM of the trusted certificates
+     *
+     */
     public String pem() {
         return Pems.write(anchors);
     }
 
     /**
-     * @param client the device's credentials for mTLS, or null for the public (enrollment) paths
-     * @return a TLS context trusting these anchors and presenting the client's certificate
+     * @param client the device's credentials for mTLS, or null for the public
+     * (enrollment) paths
+     * @return a TLS context trusting these anchors and presenting the client's
+     * certificate
      */
     public SSLContext sslContext(Credentials client) {
         try {
@@ -128,4 +135,5 @@ public final class E3Trust {
             throw new IllegalStateException("Cannot build the TLS context: " + ex.getMessage(), ex);
         }
     }
+
 }

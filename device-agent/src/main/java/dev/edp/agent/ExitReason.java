@@ -7,7 +7,10 @@ public enum ExitReason {
     STOPPED(0),
     /** Something that retrying cannot fix, e.g. unreadable files. */
     FAILED(1),
-    /** E3 refused the device's certificate (401 {@code DEVICE_CERTIFICATE_REVOKED}, {@code _INVALID}, {@code _REQUIRED}). */
+    /**
+     * E3 refused the device's certificate (401 {@code DEVICE_CERTIFICATE_REVOKED},
+     * {@code _INVALID}, {@code _REQUIRED}).
+     */
     REVOKED(3);
 
     private final int exitCode;
@@ -16,8 +19,12 @@ public enum ExitReason {
         this.exitCode = exitCode;
     }
 
-    /** @return the process exit code of {@code edp-agent run} for this reason */
+    /**
+     * @return the process exit code of {@code edp-agent run} for this reason
+     *
+     */
     public int exitCode() {
         return exitCode;
     }
+
 }

@@ -5,9 +5,9 @@ import java.util.Comparator;
 import java.util.stream.IntStream;
 
 /**
- * Which simulated devices misbehave: exactly {@code round(rate × devices)} of them per fault, chosen
- * by device number and seed alone (the same seed picks the same devices on every run), and no device
- * has two faults.
+ * Which simulated devices misbehave: exactly {@code round(rate × devices)} of them per
+ * fault, chosen by device number and seed alone (the same seed picks the same devices on
+ * every run), and no device has two faults.
  */
 final class FaultPlan {
 
@@ -29,17 +29,23 @@ final class FaultPlan {
         Arrays.fill(faults, InjectedFault.NONE);
         int failing = (int) Math.round(failRate * devices);
         int unresponsive = Math.min(devices - failing, (int) Math.round(unresponsiveRate * devices));
-        // Devices in the order of a hash of (seed, number): a permutation that depends on nothing else.
-        int[] order = IntStream.rangeClosed(1, devices).boxed()
-                .sorted(Comparator.comparingLong((Integer n) -> mix(seed, n)).thenComparing(n -> n))
-                .mapToInt(Integer::intValue).toArray();
+        // Devices in the order of a hash of (seed, number): a permutation that depends on
+        // nothing else.
+        int[] order = IntStream.rangeClosed(1, devices)
+            .boxed()
+            .sorted(Comparator.comparingLong((Integer n) -> mix(seed, n)).thenComparing(n -> n))
+            .mapToInt(Integer::intValue)
+            .toArray();
         for (int i = 0; i < failing + unresponsive; i++) {
             faults[order[i]] = i < failing ? InjectedFault.RECONCILIATION_FAILS : InjectedFault.UNRESPONSIVE;
         }
         return new FaultPlan(faults);
     }
 
-    /** @param number the device's number (1-based, as in its name) @return its fault */
+    /**
+     * @param number the device's number (1-based, as in its name) @return its fault
+     *
+     */
     InjectedFault faultOf(int number) {
         return number >= 1 && number < faults.length ? faults[number] : InjectedFault.NONE;
     }
@@ -51,4 +57,5 @@ final class FaultPlan {
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
     }
+
 }

@@ -20,13 +20,16 @@ public interface HostMetrics {
      */
     Map<String, Object> heartbeat(String agentVersion, int running, int total);
 
-    /** @return the OS name and version */
+    /**
+     * @return the OS name and version
+     *
+     */
     String osVersion();
 
     /**
-     * The real figures of this machine: uptime from {@code /proc/uptime} (else the JVM's), load from
-     * the {@code OperatingSystemMXBean}, memory from it too, disks via {@link FileStore}.
-     *
+     * The real figures of this machine: uptime from {@code /proc/uptime} (else the
+     * JVM's), load from the {@code OperatingSystemMXBean}, memory from it too, disks via
+     * {@link FileStore}.
      * @param systemDisk a path on the system partition
      * @param containerDisk a path on the partition containers live on
      * @return the metrics
@@ -55,7 +58,6 @@ public interface HostMetrics {
 
     /**
      * Plausible figures for a simulated device (different per device, drifting a little).
-     *
      * @return the metrics
      */
     static HostMetrics simulated() {
@@ -119,4 +121,5 @@ public interface HostMetrics {
             return ManagementFactory.getRuntimeMXBean().getUptime() / 1000;
         }
     }
+
 }

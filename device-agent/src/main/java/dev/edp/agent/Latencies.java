@@ -5,9 +5,10 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * A latency distribution as counts in logarithmic buckets (each about 4 % wider than the one before,
- * from 1 µs to about an hour), so percentiles are exact to within 4 % at any scale and recording costs
- * one array slot. Immutable; {@link #since} gives the distribution of an interval between two snapshots.
+ * A latency distribution as counts in logarithmic buckets (each about 4 % wider than the
+ * one before, from 1 µs to about an hour), so percentiles are exact to within 4 % at any
+ * scale and recording costs one array slot. Immutable; {@link #since} gives the
+ * distribution of an interval between two snapshots.
  *
  * @param counts events per bucket
  */
@@ -15,13 +16,17 @@ public record Latencies(long[] counts) {
 
     static final double GROWTH = 1.04;
     static final int BUCKETS = 560;
+
     private static final double LOG_GROWTH = Math.log(GROWTH);
 
     public Latencies {
         counts = counts.clone();
     }
 
-    /** @return a distribution with no events */
+    /**
+     * @return a distribution with no events
+     *
+     */
     public static Latencies none() {
         return new Latencies(new long[BUCKETS]);
     }
@@ -31,19 +36,26 @@ public record Latencies(long[] counts) {
         return (int) Math.min(BUCKETS - 1, Math.ceil(Math.log(micros) / LOG_GROWTH));
     }
 
-    /** @return the upper bound of a bucket */
+    /**
+     * @return the upper bound of a bucket
+     *
+     */
     static Duration upperBound(int bucket) {
         return Duration.ofNanos((long) (Math.pow(GROWTH, bucket) * 1000));
     }
 
-    /** @return how many events */
+    /**
+     * @return how many events
+     *
+     */
     public long count() {
         return Arrays.stream(counts).sum();
     }
 
     /**
      * @param quantile between 0 and 1, e.g. 0.99
-     * @return the latency that this share of events did not exceed (within 4 %), or null without events
+     * @return the latency that this share of events did not exceed (within 4 %), or null
+     * without events
      */
     public Duration percentile(double quantile) {
         long total = count();
@@ -73,7 +85,10 @@ public record Latencies(long[] counts) {
         return new Latencies(difference);
     }
 
-    /** @return e.g. {@code p50 4 ms, p99 31 ms}, or {@code none} */
+    /**
+     * @return e.g. {@code p50 4 ms, p99 31 ms}, or {@code none}
+     *
+     */
     public String summary() {
         return count() == 0 ? "none" : "p50 " + format(percentile(0.5)) + ", p99 " + format(percentile(0.99));
     }

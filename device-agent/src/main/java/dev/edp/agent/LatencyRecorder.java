@@ -19,4 +19,5 @@ final class LatencyRecorder {
         }
         return new Latencies(copy);
     }
+
 }

@@ -19,35 +19,47 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import io.netty.handler.ssl.SslContext;
-
 import dev.edp.agent.net.HttpConnection;
 import dev.edp.agent.net.HttpRequestSpec;
 import dev.edp.agent.net.HttpResponseData;
 import dev.edp.agent.net.NettyHttp;
+import io.netty.handler.ssl.SslContext;
 
 /**
- * {@link E3Transport#netty}: one device certificate's keep-alive connections on the shared event loop.
- * At most {@code maxConnections} requests are in flight at once (a long-poll holds one connection for
- * its wait while heartbeats and reports take another); a further request waits for a free connection.
- * Idle connections are kept for the next request, closed ones replaced by a new handshake. The calling
- * (virtual) thread blocks on the answer's future; no thread belongs to the device.
+ * {@link E3Transport#netty}: one device certificate's keep-alive connections on the
+ * shared event loop. At most {@code maxConnections} requests are in flight at once (a
+ * long-poll holds one connection for its wait while heartbeats and reports take another);
+ * a further request waits for a free connection. Idle connections are kept for the next
+ * request, closed ones replaced by a new handshake. The calling (virtual) thread blocks
+ * on the answer's future; no thread belongs to the device.
  */
 final class NettySession implements E3Transport.Session {
 
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    /** Beyond the timeouts the connection enforces itself: only against a completion that never comes. */
+
+    /**
+     * Beyond the timeouts the connection enforces itself: only against a completion that
+     * never comes.
+     */
     private static final Duration GUARD = Duration.ofSeconds(5);
 
     private final NettyHttp net;
+
     private final String host;
+
     private final int port;
+
     private final SslContext tls;
+
     private final Semaphore permits;
+
     /** Most recently used first, so the warm connection is taken again. */
     private final Deque<HttpConnection> idle = new ConcurrentLinkedDeque<>();
+
     private final Set<HttpConnection> connections = ConcurrentHashMap.newKeySet();
+
     private volatile boolean shutdown;
+
     private volatile boolean closed;
 
     NettySession(NettyHttp net, URI e3, SslContext tls, int maxConnections) {
@@ -76,8 +88,10 @@ final class NettySession implements E3Transport.Session {
                     if (!request.repeatable() || shutdown) {
                         throw stale;
                     }
-                    // E3 (or a proxy) closed the kept-alive connection just before this request: the
-                    // well-known race of HTTP/1.1 keep-alive. A fresh connection, once, for requests whose
+                    // E3 (or a proxy) closed the kept-alive connection just before this
+                    // request: the
+                    // well-known race of HTTP/1.1 keep-alive. A fresh connection, once,
+                    // for requests whose
                     // repetition is harmless.
                 }
             }
@@ -118,8 +132,8 @@ final class NettySession implements E3Transport.Session {
         }
         catch (TimeoutException ex) {
             pending.thenAccept(HttpConnection::close);
-            throw new HttpConnectTimeoutException("no TLS connection to " + host + ":" + port + " within "
-                    + CONNECT_TIMEOUT.multipliedBy(2));
+            throw new HttpConnectTimeoutException(
+                    "no TLS connection to " + host + ":" + port + " within " + CONNECT_TIMEOUT.multipliedBy(2));
         }
         connections.add(connection);
         if (closed) {
@@ -131,14 +145,16 @@ final class NettySession implements E3Transport.Session {
 
     private E3Transport.Response exchange(HttpConnection connection, E3Transport.Request request)
             throws IOException, InterruptedException {
-        CompletableFuture<HttpResponseData> answer = connection.send(new HttpRequestSpec(request.method(),
-                request.target(), request.headers(), request.body()), request.timeout());
+        CompletableFuture<HttpResponseData> answer = connection.send(
+                new HttpRequestSpec(request.method(), request.target(), request.headers(), request.body()),
+                request.timeout());
         HttpResponseData response;
         try {
             response = answer.get(request.timeout().plus(GUARD).toMillis(), TimeUnit.MILLISECONDS);
         }
         catch (InterruptedException ex) {
-            discard(connection); // the request is abandoned; its connection cannot carry another
+            discard(connection); // the request is abandoned; its connection cannot carry
+                                 // another
             throw ex;
         }
         catch (ExecutionException ex) {
@@ -169,10 +185,14 @@ final class NettySession implements E3Transport.Session {
         connection.close();
     }
 
-    /** The JDK client's exception types for the same failures, so messages and handling match. */
+    /**
+     * The JDK client's exception types for the same failures, so messages and handling
+     * match.
+     */
     private static IOException io(Throwable cause) {
         if (cause instanceof ConnectException && cause.getClass() != ConnectException.class) {
-            return (IOException) new ConnectException(cause.getMessage()).initCause(cause); // Netty's subclasses
+            return (IOException) new ConnectException(cause.getMessage()).initCause(cause); // Netty's
+                                                                                            // subclasses
         }
         if (cause instanceof IOException io) {
             return io;
@@ -200,4 +220,5 @@ final class NettySession implements E3Transport.Session {
             discard(connection);
         }
     }
+
 }

@@ -31,8 +31,10 @@ public final class Pems {
     public static List<X509Certificate> certificates(String pem) {
         try {
             return CertificateFactory.getInstance("X.509")
-                    .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))).stream()
-                    .map(X509Certificate.class::cast).toList();
+                .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))
+                .stream()
+                .map(X509Certificate.class::cast)
+                .toList();
         }
         catch (GeneralSecurityException | RuntimeException ex) {
             throw new IllegalArgumentException("Not a PEM certificate list: " + ex.getMessage(), ex);
@@ -67,8 +69,8 @@ public final class Pems {
     /**
      * @param pem a {@code PRIVATE KEY} (PKCS#8) block
      * @return the key
-     * @throws IllegalArgumentException for anything else, also broken base64 inside the block, which
-     *         BouncyCastle reports as an unchecked {@code DecoderException}
+     * @throws IllegalArgumentException for anything else, also broken base64 inside the
+     * block, which BouncyCastle reports as an unchecked {@code DecoderException}
      */
     public static PrivateKey privateKey(String pem) {
         try (PEMParser parser = new PEMParser(new StringReader(pem))) {
@@ -93,4 +95,5 @@ public final class Pems {
         }
         return out.toString();
     }
+
 }

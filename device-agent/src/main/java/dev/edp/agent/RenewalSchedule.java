@@ -4,12 +4,18 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
-/** When a certificate is renewed: at two thirds of its lifetime, so a failed renewal has a third left to retry. */
+/**
+ * When a certificate is renewed: at two thirds of its lifetime, so a failed renewal has a
+ * third left to retry.
+ */
 public final class RenewalSchedule {
 
     private final Clock clock;
 
-    /** @param clock the clock "now" is read from */
+    /**
+     * @param clock the clock "now" is read from
+     *
+     */
     public RenewalSchedule(Clock clock) {
         this.clock = clock;
     }
@@ -38,4 +44,5 @@ public final class RenewalSchedule {
     public boolean isDue(DeviceIdentity identity) {
         return !clock.instant().isBefore(renewAt(identity));
     }
+
 }

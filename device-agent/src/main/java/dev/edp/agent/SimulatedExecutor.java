@@ -11,25 +11,34 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * "Runs" containers in memory: an applied container is {@code reconciling} for a moment, then
- * {@code ready} (or, {@link #failing}, {@code reconciliation failed}); a removed one disappears. For
- * the simulator, tests and machines without a container engine.
+ * "Runs" containers in memory: an applied container is {@code reconciling} for a moment,
+ * then {@code ready} (or, {@link #failing}, {@code reconciliation failed}); a removed one
+ * disappears. For the simulator, tests and machines without a container engine.
  */
 public final class SimulatedExecutor implements ContainerExecutor {
 
     /**
-     * One timer thread for every simulated device in the JVM (a simulator runs thousands; a timer each
-     * would be a thread each). Its tasks only flip states and wake the agent's report loop.
+     * One timer thread for every simulated device in the JVM (a simulator runs thousands;
+     * a timer each would be a thread each). Its tasks only flip states and wake the
+     * agent's report loop.
      */
     private static final ScheduledThreadPoolExecutor TIMER = timer();
 
     private final Duration startDelay;
+
     private final boolean fails;
+
     private final Map<String, ContainerStatus> containers = new LinkedHashMap<>();
+
     private final Map<String, ContainerSpec> specs = new LinkedHashMap<>();
-    private volatile Runnable listener = () -> { };
+
+    private volatile Runnable listener = () -> {
+    };
+
     private long generation;
+
     private ScheduledFuture<?> pending;
+
     private boolean closed;
 
     /** With a 2 s start. */
@@ -37,7 +46,10 @@ public final class SimulatedExecutor implements ContainerExecutor {
         this(Duration.ofSeconds(2));
     }
 
-    /** @param startDelay how long a container stays {@code reconciling} */
+    /**
+     * @param startDelay how long a container stays {@code reconciling}
+     *
+     */
     public SimulatedExecutor(Duration startDelay) {
         this(startDelay, false);
     }
@@ -48,9 +60,8 @@ public final class SimulatedExecutor implements ContainerExecutor {
     }
 
     /**
-     * Containers that never start (fault injection): each is {@code reconciling} for {@code startDelay},
-     * then {@code reconciliation failed} with a reason.
-     *
+     * Containers that never start (fault injection): each is {@code reconciling} for
+     * {@code startDelay}, then {@code reconciliation failed} with a reason.
      * @param startDelay how long until the failure
      * @return the executor
      */
@@ -71,7 +82,8 @@ public final class SimulatedExecutor implements ContainerExecutor {
             containers.keySet().removeIf(name -> !wanted.containsKey(name));
             specs.keySet().retainAll(wanted.keySet());
             for (ContainerSpec spec : wanted.values()) {
-                // A failing device tries (and fails) again with every desired state it is given.
+                // A failing device tries (and fails) again with every desired state it is
+                // given.
                 if (fails || !Objects.equals(specs.get(spec.name()), spec)) {
                     specs.put(spec.name(), spec);
                     containers.put(spec.name(), new ContainerStatus(spec.name(), spec.image(),
@@ -80,7 +92,8 @@ public final class SimulatedExecutor implements ContainerExecutor {
             }
         }
         listener.run();
-        ScheduledFuture<?> scheduled = TIMER.schedule(() -> finish(current), startDelay.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> scheduled = TIMER.schedule(() -> finish(current), startDelay.toMillis(),
+                TimeUnit.MILLISECONDS);
         synchronized (this) {
             if (current == generation) {
                 pending = scheduled;
@@ -136,4 +149,5 @@ public final class SimulatedExecutor implements ContainerExecutor {
         timer.setRemoveOnCancelPolicy(true);
         return timer;
     }
+
 }

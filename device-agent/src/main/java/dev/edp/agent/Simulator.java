@@ -26,13 +26,14 @@ import java.util.concurrent.atomic.LongAdder;
 import dev.edp.agent.net.NettyHttp;
 
 /**
- * N virtual devices in one JVM, each a {@link DeviceAgent} with its own key, certificate and onboarding
- * token. Built for tens of thousands: every device's requests share one Netty event loop
- * ({@link E3Transport#netty}, two keep-alive connections per device), its loops are virtual threads, and
- * what all devices have in common (trust anchors, the enrollment TLS context, request headers, the
- * simulated containers' timer) exists once. Devices onboard spread over {@code rampUp}, at most
- * {@code enrollParallel} at a time, and keep their key in memory only. A share of them can be made to
- * fail or ignore every release ({@link InjectedFault}), chosen by device number and seed.
+ * N virtual devices in one JVM, each a {@link DeviceAgent} with its own key, certificate
+ * and onboarding token. Built for tens of thousands: every device's requests share one
+ * Netty event loop ({@link E3Transport#netty}, two keep-alive connections per device),
+ * its loops are virtual threads, and what all devices have in common (trust anchors, the
+ * enrollment TLS context, request headers, the simulated containers' timer) exists once.
+ * Devices onboard spread over {@code rampUp}, at most {@code enrollParallel} at a time,
+ * and keep their key in memory only. A share of them can be made to fail or ignore every
+ * release ({@link InjectedFault}), chosen by device number and seed.
  *
  * <pre>{@code
  * try (Simulator simulator = new Simulator(settings)) {
@@ -44,8 +45,12 @@ import dev.edp.agent.net.NettyHttp;
 public final class Simulator implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger("dev.edp.agent.simulator");
-    /** Distinct error keys counted; more (a server inventing codes) are counted as one. */
+
+    /**
+     * Distinct error keys counted; more (a server inventing codes) are counted as one.
+     */
     private static final int MAX_ERROR_KEYS = 64;
+
     /** A release's delivery wave ends when no device received it for this long. */
     private static final Duration WAVE_GAP = Duration.ofSeconds(60);
 
@@ -56,13 +61,16 @@ public final class Simulator implements AutoCloseable {
      * @param e3 E3's URL
      * @param trust the E3 trust
      * @param tokens where onboarding tokens come from
-     * @param options how each device behaves (simulated containers and figures are usual); its transport
-     *        is replaced by the simulator's shared Netty client unless it already is a Netty one
+     * @param options how each device behaves (simulated containers and figures are
+     * usual); its transport is replaced by the simulator's shared Netty client unless it
+     * already is a Netty one
      * @param rampUp onboarding is spread over this time
      * @param namePrefix devices are named {@code <prefix>-<n>}, n from 1
      * @param enrollParallel at most this many enrollments at once
-     * @param failRate share of devices that report every release {@code reconciliation failed}
-     * @param unresponsiveRate share of devices that never apply a release (but keep heartbeating)
+     * @param failRate share of devices that report every release
+     * {@code reconciliation failed}
+     * @param unresponsiveRate share of devices that never apply a release (but keep
+     * heartbeating)
      * @param seed chooses which devices get a fault
      * @param eventLoopThreads Netty event loop threads, 0 for one per two cores (1 to 4)
      */
@@ -90,7 +98,10 @@ public final class Simulator implements AutoCloseable {
             this(devices, e3, trust, tokens, options, rampUp, namePrefix, DEFAULT_ENROLL_PARALLEL, 0, 0, 0, 0);
         }
 
-        /** @param parallel enrollments at once @return changed settings */
+        /**
+         * @param parallel enrollments at once @return changed settings
+         *
+         */
         public Settings withEnrollParallel(int parallel) {
             return new Settings(devices, e3, trust, tokens, options, rampUp, namePrefix, parallel, failRate,
                     unresponsiveRate, seed, eventLoopThreads);
@@ -107,7 +118,10 @@ public final class Simulator implements AutoCloseable {
                     unresponsive, faultSeed, eventLoopThreads);
         }
 
-        /** @param threads Netty event loop threads (0: automatic) @return changed settings */
+        /**
+         * @param threads Netty event loop threads (0: automatic) @return changed settings
+         *
+         */
         public Settings withEventLoopThreads(int threads) {
             return new Settings(devices, e3, trust, tokens, options, rampUp, namePrefix, enrollParallel, failRate,
                     unresponsiveRate, seed, threads);
@@ -123,14 +137,18 @@ public final class Simulator implements AutoCloseable {
      * @param onboardingFailures enrollments that failed
      * @param online devices running with a heartbeat within two intervals
      * @param heartbeats heartbeats accepted since the start
-     * @param errors failed requests since the start, by kind, status (or {@code connect}) and problem code
+     * @param errors failed requests since the start, by kind, status (or {@code connect})
+     * and problem code
      * @param renewals certificates renewed
      * @param stopped devices stopped, by reason
      * @param heartbeatLatency from sending a heartbeat to E3's answer, since the start
-     * @param deliveries desired-state changes received (a device's first fetch is not a change)
-     * @param deliveryLatency per change received: time since the first device of the simulation received
-     *        the same release in the same wave (the simulator cannot see when the platform changed it)
-     * @param faults onboarded devices by injected fault, in the enum's order (those without one are not counted)
+     * @param deliveries desired-state changes received (a device's first fetch is not a
+     * change)
+     * @param deliveryLatency per change received: time since the first device of the
+     * simulation received the same release in the same wave (the simulator cannot see
+     * when the platform changed it)
+     * @param faults onboarded devices by injected fault, in the enum's order (those
+     * without one are not counted)
      * @param platformThreads the JVM's live platform threads
      * @param heapUsedBytes heap in use (including garbage not yet collected)
      */
@@ -139,7 +157,10 @@ public final class Simulator implements AutoCloseable {
             Latencies heartbeatLatency, long deliveries, Latencies deliveryLatency, Map<InjectedFault, Long> faults,
             int platformThreads, long heapUsedBytes) {
 
-        /** @return all errors */
+        /**
+         * @return all errors
+         *
+         */
         public long errorCount() {
             return errors.values().stream().mapToLong(Long::longValue).sum();
         }
@@ -161,28 +182,49 @@ public final class Simulator implements AutoCloseable {
     }
 
     private final Settings settings;
+
     private final FaultPlan faults;
+
     private final NettyHttp net;
+
     private final AgentOptions options;
+
     private final Queue<DeviceAgent> agents = new ConcurrentLinkedQueue<>();
+
     private final LongAdder onboarded = new LongAdder();
+
     private final LongAdder onboardingFailures = new LongAdder();
+
     private final LongAdder heartbeats = new LongAdder();
+
     private final LongAdder renewals = new LongAdder();
+
     private final LongAdder deliveries = new LongAdder();
+
     private final LatencyRecorder heartbeatLatency = new LatencyRecorder();
+
     private final LatencyRecorder deliveryLatency = new LatencyRecorder();
+
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+
     private final Map<String, LongAdder> stopped = new ConcurrentHashMap<>();
+
     private final Map<InjectedFault, LongAdder> faulty = new ConcurrentHashMap<>();
+
     private final Map<UUID, Wave> waves = new ConcurrentHashMap<>();
+
     private final ExecutorService onboarding = Executors.newVirtualThreadPerTaskExecutor();
+
     private volatile boolean stopping;
 
-    /** @param settings what to simulate */
+    /**
+     * @param settings what to simulate
+     *
+     */
     public Simulator(Settings settings) {
         this.settings = settings;
-        this.faults = FaultPlan.of(settings.devices(), settings.failRate(), settings.unresponsiveRate(), settings.seed());
+        this.faults = FaultPlan.of(settings.devices(), settings.failRate(), settings.unresponsiveRate(),
+                settings.seed());
         if (settings.options().transport().isNetty()) {
             this.net = null;
             this.options = settings.options();
@@ -197,7 +239,8 @@ public final class Simulator implements AutoCloseable {
 
     /** Starts onboarding the devices; returns at once. */
     public void start() {
-        // One thread paces the enrollments (ramp-up, then at most enrollParallel at once, in device
+        // One thread paces the enrollments (ramp-up, then at most enrollParallel at once,
+        // in device
         // order); a device's thread lives only while it enrolls.
         Semaphore parallel = new Semaphore(settings.enrollParallel());
         long spread = settings.rampUp().toNanos();
@@ -217,7 +260,10 @@ public final class Simulator implements AutoCloseable {
         });
     }
 
-    /** Enrolls device {@code number}, then gives back its enrollment slot before it starts. */
+    /**
+     * Enrolls device {@code number}, then gives back its enrollment slot before it
+     * starts.
+     */
     private void onboard(int number, Semaphore parallel) {
         String name = settings.namePrefix() + "-" + number;
         InjectedFault fault = faults.faultOf(number);
@@ -231,7 +277,8 @@ public final class Simulator implements AutoCloseable {
                     options.withListener(new Counting()).withInjectedFault(fault));
         }
         catch (E3Exception | IOException | RuntimeException ex) {
-            if (!stopping) { // else interrupted by the end of the simulation, not a failure
+            if (!stopping) { // else interrupted by the end of the simulation, not a
+                             // failure
                 onboardingFailures.increment();
                 errors.computeIfAbsent(errorKey("enrollment", ex), k -> new LongAdder()).increment();
                 LOG.log(Level.WARNING, () -> name + ": onboarding failed: " + ex.getMessage());
@@ -256,8 +303,10 @@ public final class Simulator implements AutoCloseable {
             return;
         }
         try {
-            // Spread the first heartbeats of devices that enrolled together (not holding an enrollment slot).
-            Thread.sleep(ThreadLocalRandom.current().nextLong(Math.max(1, options.heartbeatInterval().toMillis() / 10)));
+            // Spread the first heartbeats of devices that enrolled together (not holding
+            // an enrollment slot).
+            Thread
+                .sleep(ThreadLocalRandom.current().nextLong(Math.max(1, options.heartbeatInterval().toMillis() / 10)));
             agent.start();
         }
         catch (InterruptedException ex) {
@@ -265,22 +314,30 @@ public final class Simulator implements AutoCloseable {
         }
     }
 
-    /** @return counters now */
+    /**
+     * @return counters now
+     *
+     */
     public Snapshot snapshot() {
         Instant now = Instant.now();
         Duration fresh = options.heartbeatInterval().multipliedBy(2);
-        long online = agents.stream().filter(a -> a.exitReason() == null && a.lastHeartbeat() != null
-                && a.lastHeartbeat().isAfter(now.minus(fresh))).count();
+        long online = agents.stream()
+            .filter(a -> a.exitReason() == null && a.lastHeartbeat() != null
+                    && a.lastHeartbeat().isAfter(now.minus(fresh)))
+            .count();
         Map<InjectedFault, Long> faultCounts = new EnumMap<>(InjectedFault.class);
         faulty.forEach((fault, count) -> faultCounts.put(fault, count.sum()));
-        return new Snapshot(now, settings.devices(), onboarded.sum(), onboardingFailures.sum(), online, heartbeats.sum(),
-                sums(errors), renewals.sum(), sums(stopped), heartbeatLatency.snapshot(), deliveries.sum(),
-                deliveryLatency.snapshot(), Collections.unmodifiableMap(faultCounts),
+        return new Snapshot(now, settings.devices(), onboarded.sum(), onboardingFailures.sum(), online,
+                heartbeats.sum(), sums(errors), renewals.sum(), sums(stopped), heartbeatLatency.snapshot(),
+                deliveries.sum(), deliveryLatency.snapshot(), Collections.unmodifiableMap(faultCounts),
                 ManagementFactory.getThreadMXBean().getThreadCount(),
                 ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
     }
 
-    /** @return the agents onboarded so far */
+    /**
+     * @return the agents onboarded so far
+     *
+     */
     public List<DeviceAgent> agents() {
         return List.copyOf(agents);
     }
@@ -314,14 +371,15 @@ public final class Simulator implements AutoCloseable {
     }
 
     private String errorKey(String what, Exception ex) {
-        String key = ex instanceof E3Exception e3
-                ? e3.kind() + " " + (e3.status() == 0 ? "connect" : e3.status())
-                        + (e3.code() == null ? "" : " " + code(e3.code()))
-                : what + " " + ex.getClass().getSimpleName();
+        String key = ex instanceof E3Exception e3 ? e3.kind() + " " + (e3.status() == 0 ? "connect" : e3.status())
+                + (e3.code() == null ? "" : " " + code(e3.code())) : what + " " + ex.getClass().getSimpleName();
         return errors.containsKey(key) || errors.size() < MAX_ERROR_KEYS ? key : "other";
     }
 
-    /** A problem code as E3 sent it, reduced to what a code may contain (it is printed to a terminal). */
+    /**
+     * A problem code as E3 sent it, reduced to what a code may contain (it is printed to
+     * a terminal).
+     */
     private static String code(String code) {
         String clean = code.replaceAll("[^A-Za-z0-9_.-]", "?");
         return clean.length() > 64 ? clean.substring(0, 64) : clean;
@@ -378,5 +436,7 @@ public final class Simulator implements AutoCloseable {
                 stopped.computeIfAbsent(reason.name(), k -> new LongAdder()).increment();
             }
         }
+
     }
+
 }

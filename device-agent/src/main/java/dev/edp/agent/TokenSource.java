@@ -32,8 +32,8 @@ public interface TokenSource {
     String next(String deviceName) throws IOException;
 
     /**
-     * Tokens from a file, one per line (blank lines and {@code #} comments ignored), each used once.
-     *
+     * Tokens from a file, one per line (blank lines and {@code #} comments ignored), each
+     * used once.
      * @param file the file
      * @return the source
      * @throws IOException if unreadable
@@ -57,9 +57,9 @@ public interface TokenSource {
     }
 
     /**
-     * Tokens created on demand through the portal gateway ({@code POST /api/onboarding/v1/tokens}) as
-     * an operator, with a bearer token from Keycloak's client-credentials grant.
-     *
+     * Tokens created on demand through the portal gateway
+     * ({@code POST /api/onboarding/v1/tokens}) as an operator, with a bearer token from
+     * Keycloak's client-credentials grant.
      * @param gateway the gateway, e.g. {@code http://localhost:8080}
      * @param tokenEndpoint Keycloak's token endpoint
      * @param clientId the client (an operator of the customer)
@@ -73,18 +73,30 @@ public interface TokenSource {
         return new GatewayTokens(gateway, tokenEndpoint, clientId, clientSecret, customerId, environment);
     }
 
-    /** Creates tokens through the gateway; keeps the access token until shortly before it expires. */
+    /**
+     * Creates tokens through the gateway; keeps the access token until shortly before it
+     * expires.
+     */
     final class GatewayTokens implements TokenSource {
 
         private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
         private final URI gateway;
+
         private final URI tokenEndpoint;
+
         private final String clientId;
+
         private final String clientSecret;
+
         private final UUID customerId;
+
         private final String environment;
+
         private final AtomicInteger created = new AtomicInteger();
+
         private String accessToken;
+
         private Instant accessTokenExpires = Instant.EPOCH;
 
         GatewayTokens(URI gateway, URI tokenEndpoint, String clientId, String clientSecret, UUID customerId,
@@ -103,13 +115,16 @@ public interface TokenSource {
             body.put("customerId", customerId);
             body.put("deviceName", deviceName);
             body.put("environment", environment);
-            HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(gateway + "/api/onboarding/v1/tokens"))
-                    .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                    .header("Authorization", "Bearer " + accessToken())
-                    .POST(HttpRequest.BodyPublishers.ofString(E3Client.JSON.writeValueAsString(body))).build());
+            HttpResponse<String> response = send(
+                    HttpRequest.newBuilder(URI.create(gateway + "/api/onboarding/v1/tokens"))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + accessToken())
+                        .POST(HttpRequest.BodyPublishers.ofString(E3Client.JSON.writeValueAsString(body)))
+                        .build());
             if (response.statusCode() != 201) {
-                throw new IOException("Creating an onboarding token answered " + response.statusCode() + ": "
-                        + response.body());
+                throw new IOException(
+                        "Creating an onboarding token answered " + response.statusCode() + ": " + response.body());
             }
             created.incrementAndGet();
             return E3Client.JSON.readTree(response.body()).path("token").asString();
@@ -119,14 +134,19 @@ public interface TokenSource {
             if (accessToken != null && Instant.now().isBefore(accessTokenExpires)) {
                 return accessToken;
             }
-            String basic = Base64.getEncoder().encodeToString((URLEncoder.encode(clientId, StandardCharsets.UTF_8) + ":"
-                    + URLEncoder.encode(clientSecret, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
-            HttpResponse<String> response = send(HttpRequest.newBuilder(tokenEndpoint).timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", "application/x-www-form-urlencoded").header("Authorization", "Basic " + basic)
-                    .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build());
+            String basic = Base64.getEncoder()
+                .encodeToString((URLEncoder.encode(clientId, StandardCharsets.UTF_8) + ":"
+                        + URLEncoder.encode(clientSecret, StandardCharsets.UTF_8))
+                    .getBytes(StandardCharsets.UTF_8));
+            HttpResponse<String> response = send(HttpRequest.newBuilder(tokenEndpoint)
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Authorization", "Basic " + basic)
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"))
+                .build());
             if (response.statusCode() != 200) {
-                throw new IOException("Keycloak refused client " + clientId + ": " + response.statusCode() + " "
-                        + response.body());
+                throw new IOException(
+                        "Keycloak refused client " + clientId + ": " + response.statusCode() + " " + response.body());
             }
             JsonNode token = E3Client.JSON.readTree(response.body());
             accessToken = token.path("access_token").asString();
@@ -143,5 +163,7 @@ public interface TokenSource {
                 throw new IOException("interrupted", ex);
             }
         }
+
     }
+
 }

@@ -34,20 +34,22 @@ class BackoffTests {
     }
 
     /**
-     * E3 answers {@code 503 Retry-After: 1} in its first moments after a restart: 200 devices that all
-     * got it must not all come back exactly one second later (they did: the first backoff, at most one
-     * second, never exceeded the Retry-After, so every device waited exactly 1000 ms).
+     * E3 answers {@code 503 Retry-After: 1} in its first moments after a restart: 200
+     * devices that all got it must not all come back exactly one second later (they did:
+     * the first backoff, at most one second, never exceeded the Retry-After, so every
+     * device waited exactly 1000 ms).
      */
     @Test
     void spreadsDevicesThatGotTheSameRetryAfter() {
         long[] waits = IntStream.range(0, 200)
-                .mapToLong(device -> new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5))
-                        .next(Duration.ofSeconds(1)).toMillis())
-                .toArray();
+            .mapToLong(device -> new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5)).next(Duration.ofSeconds(1))
+                .toMillis())
+            .toArray();
         LongSummaryStatistics stats = LongStream.of(waits).summaryStatistics();
         assertThat(stats.getMin()).isGreaterThanOrEqualTo(1000);
         assertThat(stats.getMax()).isLessThanOrEqualTo(1500);
         assertThat(stats.getMax() - stats.getMin()).as("spread of 200 devices' retries").isGreaterThan(250);
         assertThat(LongStream.of(waits).distinct().count()).as("distinct waits").isGreaterThan(50);
     }
+
 }

@@ -19,8 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The agent against a real in-process HTTPS server that wants client certificates ({@link FakeE3}),
- * over the JDK client; {@link DeviceAgentOverNettyIntegrationTests} runs the same over the Netty transport.
+ * The agent against a real in-process HTTPS server that wants client certificates
+ * ({@link FakeE3}), over the JDK client; {@link DeviceAgentOverNettyIntegrationTests}
+ * runs the same over the Netty transport.
  */
 class DeviceAgentIntegrationTests {
 
@@ -28,6 +29,7 @@ class DeviceAgentIntegrationTests {
     Path temp;
 
     FakeE3 e3;
+
     DeviceAgent agent;
 
     @BeforeEach
@@ -43,15 +45,21 @@ class DeviceAgentIntegrationTests {
         e3.close();
     }
 
-    /** @return how the agent's requests travel */
+    /**
+     * @return how the agent's requests travel
+     *
+     */
     E3Transport transport() {
         return E3Transport.jdk();
     }
 
     AgentOptions fast() {
-        return AgentOptions.defaults().withHeartbeatInterval(Duration.ofMillis(300)).withLongPollSeconds(2)
-                .withBackoff(Duration.ofMillis(50), Duration.ofMillis(400))
-                .withExecutor(() -> new SimulatedExecutor(Duration.ofMillis(200))).withTransport(transport());
+        return AgentOptions.defaults()
+            .withHeartbeatInterval(Duration.ofMillis(300))
+            .withLongPollSeconds(2)
+            .withBackoff(Duration.ofMillis(50), Duration.ofMillis(400))
+            .withExecutor(() -> new SimulatedExecutor(Duration.ofMillis(200)))
+            .withTransport(transport());
     }
 
     @Test
@@ -80,10 +88,10 @@ class DeviceAgentIntegrationTests {
     @Test
     void refusedTokenIsReportedNotRetried() {
         assertThatThrownBy(() -> DeviceAgent.onboard(e3.url(), e3.trust(), "wrong", null, fast()))
-                .isInstanceOfSatisfying(E3Exception.class, ex -> {
-                    assertThat(ex.kind()).isEqualTo(E3Exception.Kind.REJECTED);
-                    assertThat(ex.code()).isEqualTo("TOKEN_NOT_FOUND");
-                });
+            .isInstanceOfSatisfying(E3Exception.class, ex -> {
+                assertThat(ex.kind()).isEqualTo(E3Exception.Kind.REJECTED);
+                assertThat(ex.code()).isEqualTo("TOKEN_NOT_FOUND");
+            });
     }
 
     @Test
@@ -93,30 +101,36 @@ class DeviceAgentIntegrationTests {
         await(() -> agent.desiredState() != null, "first desired state");
         String firstEtag = agent.desiredState().etag();
         assertThat(firstEtag).isEqualTo(e3.currentEtag());
-        // Unchanged: the agent long-polls with If-None-Match and E3 answers 304 when the wait ends.
+        // Unchanged: the agent long-polls with If-None-Match and E3 answers 304 when the
+        // wait ends.
         await(() -> e3.desiredStateAnswers.contains(304), "a 304");
-        // A snapshot: the agent keeps polling while this asserts (a live subList would fail on the next poll).
+        // A snapshot: the agent keeps polling while this asserts (a live subList would
+        // fail on the next poll).
         List<String> requests = List.copyOf(e3.desiredStateRequests);
         assertThat(requests.getFirst()).isEqualTo("-");
         assertThat(requests.subList(1, requests.size())).allMatch(firstEtag::equals);
 
-        // A change wakes the pending long-poll. E3 now holds polls for up to 25 s, so the new state can
-        // only arrive this soon as the answer to the request that was waiting when it changed.
+        // A change wakes the pending long-poll. E3 now holds polls for up to 25 s, so the
+        // new state can
+        // only arrive this soon as the answer to the request that was waiting when it
+        // changed.
         e3.holdPolls = true;
         await(() -> e3.waitingPolls.get() > 0 && e3.desiredStateRequests.size() > requests.size(), "a held long-poll");
         e3.desire("release-2", "registry.example/app:2");
-        await(() -> agent.desiredState() != null && "release-2".equals(agent.desiredState().releaseName()), "new state");
+        await(() -> agent.desiredState() != null && "release-2".equals(agent.desiredState().releaseName()),
+                "new state");
         assertThat(e3.wokenPolls.get()).as("answered by the change, not by a new poll").isEqualTo(1);
         assertThat(agent.desiredState().containers()).extracting(ContainerSpec::image)
-                .containsExactly("registry.example/app:2");
+            .containsExactly("registry.example/app:2");
 
         await(() -> e3.reportedStates.stream().anyMatch(r -> state(r).equals("reconciling")), "reconciling reported");
         await(() -> e3.reportedStates.stream().anyMatch(r -> state(r).equals("ready")), "ready reported");
         assertThat(e3.reportedStates.getLast().path("releaseId").asString())
-                .isEqualTo(agent.desiredState().releaseId().toString());
+            .isEqualTo(agent.desiredState().releaseId().toString());
         assertThat(e3.containerReports.getLast().path("containers").get(0).path("name").asString()).isEqualTo("app0");
-        await(() -> agent.containers().equals(List.of(new ContainerStatus("app0", "registry.example/app:2", "ready",
-                "running"))), "container ready");
+        await(() -> agent.containers()
+            .equals(List.of(new ContainerStatus("app0", "registry.example/app:2", "ready", "running"))),
+                "container ready");
     }
 
     @Test
@@ -127,7 +141,8 @@ class DeviceAgentIntegrationTests {
         agent.start();
         await(() -> reportedReady(agent, first), "release-1 reported ready");
 
-        // Same image, another release: nothing changes on the device, but the platform must hear of it.
+        // Same image, another release: nothing changes on the device, but the platform
+        // must hear of it.
         e3.desire("release-2", "registry.example/app:1");
         UUID second = e3.currentRelease;
         await(() -> reportedReady(agent, second), "release-2 reported");
@@ -142,12 +157,18 @@ class DeviceAgentIntegrationTests {
         for (String release : List.of("release-1", "release-2")) {
             e3.desire(release, "registry.example/app:" + release);
             UUID id = e3.currentRelease;
-            await(() -> reportsOf(agent).stream().anyMatch(r -> id.toString().equals(r.path("releaseId").asString(null))
-                    && state(r).equals(ContainerStatus.FAILED)), release + " reported failed");
-            JsonNode failed = reportsOf(agent).stream().filter(r -> id.toString().equals(r.path("releaseId").asString(null))
-                    && state(r).equals(ContainerStatus.FAILED)).findFirst().orElseThrow();
+            await(() -> reportsOf(agent).stream()
+                .anyMatch(r -> id.toString().equals(r.path("releaseId").asString(null))
+                        && state(r).equals(ContainerStatus.FAILED)),
+                    release + " reported failed");
+            JsonNode failed = reportsOf(agent).stream()
+                .filter(r -> id.toString().equals(r.path("releaseId").asString(null))
+                        && state(r).equals(ContainerStatus.FAILED))
+                .findFirst()
+                .orElseThrow();
             assertThat(failed.path("containers").get(0).path("message").asString())
-                    .contains("registry.example/app:" + release).contains("injected fault");
+                .contains("registry.example/app:" + release)
+                .contains("injected fault");
         }
         assertThat(e3.reportedStatesByDevice.get(agent.identity().deviceId())).noneMatch(r -> state(r).equals("ready"));
         assertThat(agent.exitReason()).isNull();
@@ -160,8 +181,10 @@ class DeviceAgentIntegrationTests {
         agent.start();
         e3.desire("release-1", "registry.example/app:1");
         UUID release = e3.currentRelease;
-        await(() -> agent.desiredState() != null && release.equals(agent.desiredState().releaseId()), "release received");
-        // It keeps heartbeating for a while after receiving it, and says nothing about the release.
+        await(() -> agent.desiredState() != null && release.equals(agent.desiredState().releaseId()),
+                "release received");
+        // It keeps heartbeating for a while after receiving it, and says nothing about
+        // the release.
         int before = e3.heartbeats.get();
         await(() -> e3.heartbeats.get() >= before + 3, "heartbeats after the release");
         assertThat(agent.containers()).isEmpty();
@@ -174,14 +197,15 @@ class DeviceAgentIntegrationTests {
     }
 
     private boolean reportedReady(DeviceAgent device, UUID release) {
-        return reportsOf(device).stream().anyMatch(r -> release.toString().equals(r.path("releaseId").asString(null))
-                && state(r).equals("ready"));
+        return reportsOf(device).stream()
+            .anyMatch(r -> release.toString().equals(r.path("releaseId").asString(null)) && state(r).equals("ready"));
     }
 
     @Test
     void backsOffWhileTheBackendIsDownAndRecovers() throws Exception {
         synchronized (e3.heartbeatFailures) {
-            e3.heartbeatFailures.addAll(List.of(unavailable(503), unavailable(503), unavailable(429), unavailable(502)));
+            e3.heartbeatFailures
+                .addAll(List.of(unavailable(503), unavailable(503), unavailable(429), unavailable(502)));
         }
         List<Integer> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
         agent = DeviceAgent.onboard(e3.url(), e3.trust(), FakeE3.TOKEN, null, fast().withListener(new AgentListener() {
@@ -232,13 +256,15 @@ class DeviceAgentIntegrationTests {
         agent.stop(); // joins the loops: whatever they were doing has ended
         List<String> afterStop = events.log.subList(events.log.indexOf("stopped REVOKED"), events.log.size());
         assertThat(afterStop).as("no retry after stopping").noneMatch(e -> e.startsWith("retrying"));
-        // A heartbeat E3 accepted just before the revocation may be reported late; never more than that one.
+        // A heartbeat E3 accepted just before the revocation may be reported late; never
+        // more than that one.
         assertThat(afterStop).filteredOn("heartbeat"::equals).hasSizeLessThanOrEqualTo(1);
     }
 
     @Test
     void aBackendRefusingTheAssertionIsRetriedNotTakenForARevocation() throws Exception {
-        // 401s that are not E3's certificate refusals: a backend did not accept E3's assertion, and a
+        // 401s that are not E3's certificate refusals: a backend did not accept E3's
+        // assertion, and a
         // 401 without a problem code. Then the heartbeat goes through.
         synchronized (e3.heartbeatFailures) {
             e3.heartbeatFailures.addAll(List.of(new FakeE3.Failure(401, "DEVICE_ASSERTION_INVALID"),
@@ -248,7 +274,8 @@ class DeviceAgentIntegrationTests {
         agent = DeviceAgent.onboard(e3.url(), e3.trust(), FakeE3.TOKEN, null, fast().withListener(events));
         agent.start();
 
-        // The listener hears of the heartbeat just after lastHeartbeat() is set: wait for what is asserted.
+        // The listener hears of the heartbeat just after lastHeartbeat() is set: wait for
+        // what is asserted.
         await(() -> events.log.contains("heartbeat"), "a heartbeat after the refusals");
 
         assertThat(agent.exitReason()).isNull();
@@ -256,7 +283,7 @@ class DeviceAgentIntegrationTests {
         assertThat(events.log).containsSubsequence("retrying 401 DEVICE_ASSERTION_INVALID", "retrying 401 null",
                 "retrying 401 DEVICE_ASSERTION_INVALID", "heartbeat");
         assertThat(agent.retrying()).as("nothing left to retry once it went through")
-                .noneMatch(r -> r.loop().equals("heartbeat"));
+            .noneMatch(r -> r.loop().equals("heartbeat"));
         int before = e3.heartbeats.get();
         await(() -> e3.heartbeats.get() > before, "heartbeats go on");
     }
@@ -269,8 +296,11 @@ class DeviceAgentIntegrationTests {
 
         await(() -> agent.retrying().stream().anyMatch(r -> r.loop().equals("heartbeat") && r.attempt() >= 2),
                 "retrying the heartbeat");
-        DeviceAgent.Retrying retry = agent.retrying().stream().filter(r -> r.loop().equals("heartbeat")).findFirst()
-                .orElseThrow();
+        DeviceAgent.Retrying retry = agent.retrying()
+            .stream()
+            .filter(r -> r.loop().equals("heartbeat"))
+            .findFirst()
+            .orElseThrow();
         assertThat(retry.status()).isEqualTo(401);
         assertThat(retry.code()).isEqualTo("DEVICE_ASSERTION_INVALID");
         assertThat(agent.exitReason()).isNull();
@@ -282,7 +312,8 @@ class DeviceAgentIntegrationTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "DEVICE_CERTIFICATE_REVOKED", "DEVICE_CERTIFICATE_INVALID", "DEVICE_CERTIFICATE_REQUIRED" })
+    @ValueSource(
+            strings = { "DEVICE_CERTIFICATE_REVOKED", "DEVICE_CERTIFICATE_INVALID", "DEVICE_CERTIFICATE_REQUIRED" })
     void stopsOnEachOfE3sCertificateRefusals(String code) throws Exception {
         e3.refuseHeartbeats = new FakeE3.Failure(401, code);
         agent = DeviceAgent.onboard(e3.url(), e3.trust(), FakeE3.TOKEN, null, fast());
@@ -294,8 +325,10 @@ class DeviceAgentIntegrationTests {
 
     @Test
     void renewsAtTwoThirdsOfTheLifetimeAndKeepsGoingWithTheNewCertificate() throws Exception {
-        // Real certificates of an hour (then ten) and a clock the test moves, shared by the agent's
-        // renewal schedule and E3's expiry check: nothing depends on how fast the machine is.
+        // Real certificates of an hour (then ten) and a clock the test moves, shared by
+        // the agent's
+        // renewal schedule and E3's expiry check: nothing depends on how fast the machine
+        // is.
         DeviceStore store = new DeviceStore(temp.resolve("agent"));
         MovableClock clock = new MovableClock(Instant.now());
         e3.clock = clock;
@@ -314,7 +347,8 @@ class DeviceAgentIntegrationTests {
         assertThat(agent.identity().deviceId()).isEqualTo(first.deviceId());
         assertThat(store.credentials().identity()).isEqualTo(agent.identity());
         assertThat(store.credentials().key().getEncoded()).isEqualTo(agent.credentials().key().getEncoded());
-        // Heartbeats now carry the new certificate, and the old one may expire without harm.
+        // Heartbeats now carry the new certificate, and the old one may expire without
+        // harm.
         String renewed = agent.identity().serial();
         await(() -> e3.heartbeatSerials.getLast().toString(16).equals(renewed), "heartbeat with the new certificate");
         clock.set(first.notAfter().plusSeconds(1));
@@ -348,6 +382,7 @@ class DeviceAgentIntegrationTests {
         public void stopped(ExitReason reason) {
             log.add("stopped " + reason);
         }
+
     }
 
     static String state(JsonNode report) {
@@ -355,7 +390,9 @@ class DeviceAgentIntegrationTests {
         return containers.isEmpty() ? "" : containers.get(0).path("state").asString();
     }
 
-    /** Generous: CI runs on a loaded 2-core machine; a passing test never waits this long. */
+    /**
+     * Generous: CI runs on a loaded 2-core machine; a passing test never waits this long.
+     */
     static final Duration DEADLINE = Duration.ofSeconds(60);
 
     static void await(BooleanSupplier condition, String what) throws InterruptedException {
@@ -371,4 +408,5 @@ class DeviceAgentIntegrationTests {
             Thread.sleep(20);
         }
     }
+
 }

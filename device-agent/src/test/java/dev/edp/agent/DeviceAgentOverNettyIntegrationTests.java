@@ -1,14 +1,13 @@
 package dev.edp.agent;
 
+import dev.edp.agent.net.NettyHttp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
-import dev.edp.agent.net.NettyHttp;
-
 /**
- * Every agent behaviour of {@link DeviceAgentIntegrationTests} (which answers stop it, which are
- * retried, long-poll, renewal with a new TLS context) over the shared Netty transport the simulator
- * uses instead of the JDK client.
+ * Every agent behaviour of {@link DeviceAgentIntegrationTests} (which answers stop it,
+ * which are retried, long-poll, renewal with a new TLS context) over the shared Netty
+ * transport the simulator uses instead of the JDK client.
  */
 class DeviceAgentOverNettyIntegrationTests extends DeviceAgentIntegrationTests {
 
@@ -36,4 +35,5 @@ class DeviceAgentOverNettyIntegrationTests extends DeviceAgentIntegrationTests {
             net.close();
         }
     }
+
 }

@@ -49,8 +49,9 @@ class DeviceKeysTests {
         assertThat(csr.getSubjectPublicKeyInfo().getEncoded()).isEqualTo(keys.getPublic().getEncoded());
         assertThat(csr.getSubject().toString()).isEqualTo("CN=press-7");
         // Another key does not verify it.
-        assertThat(csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(DeviceKeys.generate().getPublic())))
-                .isFalse();
+        assertThat(
+                csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(DeviceKeys.generate().getPublic())))
+            .isFalse();
     }
 
     @Test
@@ -65,7 +66,8 @@ class DeviceKeysTests {
         DeviceStore store = new DeviceStore(temp.resolve("agent"));
         store.save(URI.create("https://localhost:8443"), E3Trust.of(List.of(ca.root)), credentials);
 
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(store.keyFile()))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(store.keyFile())))
+            .isEqualTo("rw-------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(store.dir()))).isEqualTo("rwx------");
         assertThat(Files.readString(store.keyFile())).startsWith("-----BEGIN PRIVATE KEY-----");
         Credentials read = store.credentials();
@@ -77,4 +79,5 @@ class DeviceKeysTests {
             assertThat(files.map(p -> p.getFileName().toString())).doesNotContain(".device.key.tmp");
         }
     }
+
 }

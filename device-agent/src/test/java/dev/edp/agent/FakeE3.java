@@ -22,7 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
@@ -35,79 +34,126 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * An in-process E3 with the device-facing contract of the platform: real TLS with client
- * certificates wanted, enrollment, renewal, heartbeat, container report, desired state (ETag, 304,
- * long-poll), reported state; 401 problem+json for a missing or revoked certificate. Tests script
- * failures through its fields. Served by the JDK's {@link HttpsServer}, or for fleets of simulated
- * devices ({@link #onNetty()}) by a Netty server with BoringSSL, whose handshakes cost a fraction.
+ * certificates wanted, enrollment, renewal, heartbeat, container report, desired state
+ * (ETag, 304, long-poll), reported state; 401 problem+json for a missing or revoked
+ * certificate. Tests script failures through its fields. Served by the JDK's
+ * {@link HttpsServer}, or for fleets of simulated devices ({@link #onNetty()}) by a Netty
+ * server with BoringSSL, whose handshakes cost a fraction.
  */
 final class FakeE3 implements AutoCloseable {
 
     static final String TOKEN = "good-token";
 
     static {
-        // The JDK server closes kept-alive connections beyond 200 idle ones (read once per JVM): the
+        // The JDK server closes kept-alive connections beyond 200 idle ones (read once
+        // per JVM): the
         // simulator tests keep two per device for thousands of devices.
         if (System.getProperty("sun.net.httpserver.maxIdleConnections") == null) {
             System.setProperty("sun.net.httpserver.maxIdleConnections", "1000000");
         }
     }
 
-    /** A scripted refusal of a heartbeat: status and problem code (null: a problem without one). */
+    /**
+     * A scripted refusal of a heartbeat: status and problem code (null: a problem without
+     * one).
+     */
     record Failure(int status, String code) {
     }
 
     final TestCa ca;
+
     final UUID customerId = UUID.randomUUID();
+
     /** The JDK server, null on Netty. */
     final HttpsServer server;
+
     private final NettyE3Server netty;
+
     volatile Duration deviceLifetime = Duration.ofHours(1);
-    /** Decides whether a client certificate has expired; tests move it instead of waiting. */
+
+    /**
+     * Decides whether a client certificate has expired; tests move it instead of waiting.
+     */
     volatile Clock clock = Clock.systemUTC();
-    /** While set, every heartbeat gets this refusal (after the scripted {@link #heartbeatFailures}). */
+
+    /**
+     * While set, every heartbeat gets this refusal (after the scripted
+     * {@link #heartbeatFailures}).
+     */
     volatile Failure refuseHeartbeats;
 
     final AtomicInteger heartbeats = new AtomicInteger();
+
     final AtomicInteger renewals = new AtomicInteger();
+
     final Deque<Failure> heartbeatFailures = new ArrayDeque<>();
+
     final List<Instant> heartbeatTimes = new CopyOnWriteArrayList<>();
+
     final List<BigInteger> heartbeatSerials = new CopyOnWriteArrayList<>();
+
     final List<String> desiredStateRequests = new CopyOnWriteArrayList<>();
+
     final List<Integer> desiredStateAnswers = new CopyOnWriteArrayList<>();
-    /** While set, a conditional desired-state request waits up to {@link #holdFor} for a change, whatever its {@code wait}. */
+
+    /**
+     * While set, a conditional desired-state request waits up to {@link #holdFor} for a
+     * change, whatever its {@code wait}.
+     */
     volatile boolean holdPolls;
+
     volatile Duration holdFor = Duration.ofSeconds(25);
+
     /** Requests waiting for a change right now. */
     final AtomicInteger waitingPolls = new AtomicInteger();
-    /** Requests that waited and were answered with a new state because it changed meanwhile. */
+
+    /**
+     * Requests that waited and were answered with a new state because it changed
+     * meanwhile.
+     */
     final AtomicInteger wokenPolls = new AtomicInteger();
+
     final List<JsonNode> reportedStates = new CopyOnWriteArrayList<>();
+
     final List<JsonNode> containerReports = new CopyOnWriteArrayList<>();
+
     final Set<BigInteger> revoked = ConcurrentHashMap.newKeySet();
+
     final Map<BigInteger, UUID> devices = new ConcurrentHashMap<>();
+
     /** Devices whose heartbeat was accepted at least once. */
     final Set<UUID> heartbeatingDevices = ConcurrentHashMap.newKeySet();
+
     /** Reported states per device, in order. */
     final Map<UUID, List<JsonNode>> reportedStatesByDevice = new ConcurrentHashMap<>();
+
     /** The TLS connections (client ports) each device's requests came on. */
     final Map<UUID, Set<Integer>> connectionsByDevice = new ConcurrentHashMap<>();
+
     /** Enrollments being answered now, and the most there ever were at once. */
     final AtomicInteger enrollmentsInFlight = new AtomicInteger();
+
     final AtomicInteger maxEnrollmentsInFlight = new AtomicInteger();
+
     /** The release of the current desired state, null while it is empty. */
     volatile UUID currentRelease;
 
     private static final byte[] NO_BODY = new byte[0];
 
     private final Object desiredLock = new Object();
+
     private int desiredVersion = 1;
+
     private String desiredBody = "{\"deviceId\":null,\"environment\":\"TESTING\",\"releaseId\":null,\"releaseName\":null,\"containers\":[]}";
 
     FakeE3() throws Exception {
         this(new TestCa(), 0, false);
     }
 
-    /** @return an E3 served by Netty with BoringSSL (for hundreds of simulated devices) */
+    /**
+     * @return an E3 served by Netty with BoringSSL (for hundreds of simulated devices)
+     *
+     */
     static FakeE3 onNetty() throws Exception {
         return new FakeE3(new TestCa(), 0, true);
     }
@@ -158,8 +204,12 @@ final class FakeE3 implements AutoCloseable {
     void desire(String releaseName, String... images) {
         StringBuilder containers = new StringBuilder();
         for (int i = 0; i < images.length; i++) {
-            containers.append(i == 0 ? "" : ",").append("{\"application\":\"app").append(i)
-                    .append("\",\"image\":\"").append(images[i]).append("\",\"ports\":[\"8080:80\"],\"env\":{\"A\":\"1\"}}");
+            containers.append(i == 0 ? "" : ",")
+                .append("{\"application\":\"app")
+                .append(i)
+                .append("\",\"image\":\"")
+                .append(images[i])
+                .append("\",\"ports\":[\"8080:80\"],\"env\":{\"A\":\"1\"}}");
         }
         UUID release = UUID.randomUUID();
         synchronized (desiredLock) {
@@ -188,13 +238,20 @@ final class FakeE3 implements AutoCloseable {
 
         byte[] body();
 
-        /** @return the verified client certificate, or null */
+        /**
+         * @return the verified client certificate, or null
+         *
+         */
         X509Certificate clientCertificate();
 
         int remotePort();
 
-        /** @param body the body, empty for none */
+        /**
+         * @param body the body, empty for none
+         *
+         */
         void respond(int status, Map<String, String> headers, byte[] body) throws IOException;
+
     }
 
     /** Answers one request (on a virtual thread: a long-poll blocks it). */
@@ -248,7 +305,8 @@ final class FakeE3 implements AutoCloseable {
                         return;
                     }
                     JsonNode heartbeat = E3Client.JSON.readTree(body);
-                    if (heartbeat.path("uptimeSeconds").isMissingNode() || heartbeat.path("memory").path("totalBytes").isMissingNode()) {
+                    if (heartbeat.path("uptimeSeconds").isMissingNode()
+                            || heartbeat.path("memory").path("totalBytes").isMissingNode()) {
                         problem(call, 400, "VALIDATION_FAILED", Map.of());
                         return;
                     }
@@ -318,7 +376,8 @@ final class FakeE3 implements AutoCloseable {
             return;
         }
         desiredStateAnswers.add(200);
-        call.respond(200, Map.of("ETag", etag, "Content-Type", "application/json"), body.getBytes(StandardCharsets.UTF_8));
+        call.respond(200, Map.of("ETag", etag, "Content-Type", "application/json"),
+                body.getBytes(StandardCharsets.UTF_8));
     }
 
     private void issue(Call call, String csr, UUID deviceId, int status) throws Exception {
@@ -335,7 +394,8 @@ final class FakeE3 implements AutoCloseable {
         Map<String, String> headers = new LinkedHashMap<>(extra);
         headers.put("Content-Type", "application/problem+json");
         byte[] bytes = ("{\"type\":\"https://edp.dev/problems/x\",\"title\":\"" + code + "\",\"status\":" + status
-                + (code == null ? "" : ",\"code\":\"" + code + "\"") + "}").getBytes(StandardCharsets.UTF_8);
+                + (code == null ? "" : ",\"code\":\"" + code + "\"") + "}")
+            .getBytes(StandardCharsets.UTF_8);
         call.respond(status, headers, bytes);
     }
 
@@ -343,6 +403,7 @@ final class FakeE3 implements AutoCloseable {
     private static final class JdkCall implements Call {
 
         private final HttpExchange exchange;
+
         private final byte[] body;
 
         JdkCall(HttpExchange exchange) throws IOException {
@@ -395,6 +456,7 @@ final class FakeE3 implements AutoCloseable {
                 }
             }
         }
+
     }
 
     @Override
@@ -406,4 +468,5 @@ final class FakeE3 implements AutoCloseable {
             netty.close();
         }
     }
+
 }

@@ -7,11 +7,12 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * {@link FakeE3} on Netty as a process of its own, for measuring the simulator (README, "Scale"):
- * {@code java -cp <test classpath> dev.edp.agent.FakeE3Server DIR} writes {@code DIR/ca.pem} (the root
- * to trust) and {@code DIR/url}, accepts {@link FakeE3#TOKEN} any number of times, holds long-polls
- * until a change, and runs until killed. Writing a name into {@code DIR/release} publishes a desired
- * state with that release (one container) to every device.
+ * {@link FakeE3} on Netty as a process of its own, for measuring the simulator (README,
+ * "Scale"): {@code java -cp <test classpath> dev.edp.agent.FakeE3Server DIR} writes
+ * {@code DIR/ca.pem} (the root to trust) and {@code DIR/url}, accepts
+ * {@link FakeE3#TOKEN} any number of times, holds long-polls until a change, and runs
+ * until killed. Writing a name into {@code DIR/release} publishes a desired state with
+ * that release (one container) to every device.
  */
 final class FakeE3Server {
 
@@ -35,9 +36,10 @@ final class FakeE3Server {
             if (wanted != null && !wanted.isEmpty() && !wanted.equals(published)) {
                 e3.desire(wanted, "registry.example.com/sim/app:" + wanted);
                 published = wanted;
-                System.out.println(Instant.now() + " published " + wanted + " to " + e3.waitingPolls.get()
-                        + " held long-polls");
+                System.out.println(
+                        Instant.now() + " published " + wanted + " to " + e3.waitingPolls.get() + " held long-polls");
             }
         }
     }
+
 }

@@ -33,4 +33,5 @@ class FaultPlanTests {
     private static List<InjectedFault> faults(FaultPlan plan, int devices) {
         return IntStream.rangeClosed(1, devices).mapToObj(plan::faultOf).toList();
     }
+
 }

@@ -7,7 +7,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-/** The simulator's latency distributions: percentiles within 4 %, intervals by difference. */
+/**
+ * The simulator's latency distributions: percentiles within 4 %, intervals by difference.
+ */
 class LatenciesTests {
 
     @Test
@@ -44,4 +46,5 @@ class LatenciesTests {
                 + Latencies.format(interval.percentile(0.99)));
         assertThat(recorder.snapshot().percentile(0.5).toNanos()).isBetween(2_000_000L, 2_080_000L);
     }
+
 }

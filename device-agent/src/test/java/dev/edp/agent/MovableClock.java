@@ -7,8 +7,9 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /**
- * A clock a test sets instead of waiting: it stands where it was put until moved, so the agent's
- * renewal schedule and {@link FakeE3}'s expiry checks see the same time, however slow the machine.
+ * A clock a test sets instead of waiting: it stands where it was put until moved, so the
+ * agent's renewal schedule and {@link FakeE3}'s expiry checks see the same time, however
+ * slow the machine.
  */
 final class MovableClock extends Clock {
 
@@ -18,7 +19,10 @@ final class MovableClock extends Clock {
         this.now = start;
     }
 
-    /** @param instant where the clock stands from now on (never back) */
+    /**
+     * @param instant where the clock stands from now on (never back)
+     *
+     */
     synchronized void set(Instant instant) {
         if (instant.isBefore(now)) {
             throw new IllegalArgumentException("the test clock never goes back");
@@ -26,7 +30,10 @@ final class MovableClock extends Clock {
         now = instant;
     }
 
-    /** @param amount how far to move forward */
+    /**
+     * @param amount how far to move forward
+     *
+     */
     void advance(Duration amount) {
         set(now.plus(amount));
     }
@@ -45,4 +52,5 @@ final class MovableClock extends Clock {
     public Clock withZone(ZoneId zone) {
         throw new UnsupportedOperationException("the test clock is UTC");
     }
+
 }

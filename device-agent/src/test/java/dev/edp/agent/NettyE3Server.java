@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-
 import javax.net.ssl.SSLPeerUnverifiedException;
 
+import dev.edp.agent.net.NettyHttp;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -44,40 +44,46 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 
-import dev.edp.agent.net.NettyHttp;
-
 /**
- * {@link FakeE3}'s requests served by Netty (epoll, BoringSSL when loadable), client certificates
- * optional and verified against the test CA, keep-alive, each request answered on a virtual thread
- * (a long-poll blocks it). The server side of the simulator's fleet tests: the JDK's server spends
- * several times the CPU per handshake.
+ * {@link FakeE3}'s requests served by Netty (epoll, BoringSSL when loadable), client
+ * certificates optional and verified against the test CA, keep-alive, each request
+ * answered on a virtual thread (a long-poll blocks it). The server side of the
+ * simulator's fleet tests: the JDK's server spends several times the CPU per handshake.
  */
 final class NettyE3Server implements AutoCloseable {
 
     private final EventLoopGroup group;
+
     private final Channel listener;
+
     private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
 
     NettyE3Server(TestCa ca, FakeE3 e3) throws Exception {
         SslContext tls = SslContextBuilder.forServer(ca.serverKeys.getPrivate(), ca.server, ca.root)
-                .sslProvider(NettyHttp.sslProvider()).clientAuth(ClientAuth.OPTIONAL).trustManager(ca.root)
-                .protocols("TLSv1.3", "TLSv1.2").build();
+            .sslProvider(NettyHttp.sslProvider())
+            .clientAuth(ClientAuth.OPTIONAL)
+            .trustManager(ca.root)
+            .protocols("TLSv1.3", "TLSv1.2")
+            .build();
         boolean epoll = Epoll.isAvailable();
         group = new MultiThreadIoEventLoopGroup(1, Thread.ofPlatform().name("fake-e3-", 0).daemon().factory(),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         listener = new ServerBootstrap().group(group)
-                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
-                .option(ChannelOption.SO_BACKLOG, 4096)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel channel) {
-                        channel.pipeline().addLast("tls", tls.newHandler(channel.alloc()))
-                                .addLast("http", new HttpServerCodec())
-                                .addLast("aggregate", new HttpObjectAggregator(1 << 20))
-                                .addLast("e3", new Requests(e3));
-                    }
-                })
-                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
+            .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+            .option(ChannelOption.SO_BACKLOG, 4096)
+            .childHandler(new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(SocketChannel channel) {
+                    channel.pipeline()
+                        .addLast("tls", tls.newHandler(channel.alloc()))
+                        .addLast("http", new HttpServerCodec())
+                        .addLast("aggregate", new HttpObjectAggregator(1 << 20))
+                        .addLast("e3", new Requests(e3));
+                }
+            })
+            .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+            .sync()
+            .channel();
     }
 
     int port() {
@@ -167,8 +173,11 @@ final class NettyE3Server implements AutoCloseable {
 
         private static X509Certificate clientCertificate(ChannelHandlerContext context) {
             try {
-                return (X509Certificate) context.pipeline().get(SslHandler.class).engine().getSession()
-                        .getPeerCertificates()[0];
+                return (X509Certificate) context.pipeline()
+                    .get(SslHandler.class)
+                    .engine()
+                    .getSession()
+                    .getPeerCertificates()[0];
             }
             catch (SSLPeerUnverifiedException ex) {
                 return null;
@@ -179,5 +188,7 @@ final class NettyE3Server implements AutoCloseable {
         public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
             context.close();
         }
+
     }
+
 }

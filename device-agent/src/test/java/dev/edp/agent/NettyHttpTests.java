@@ -1,8 +1,5 @@
 package dev.edp.agent;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -15,27 +12,36 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import dev.edp.agent.net.HttpConnection;
+import dev.edp.agent.net.HttpRequestSpec;
+import dev.edp.agent.net.HttpResponseData;
+import dev.edp.agent.net.NettyHttp;
 import io.netty.handler.ssl.SslContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.edp.agent.net.HttpConnection;
-import dev.edp.agent.net.HttpRequestSpec;
-import dev.edp.agent.net.HttpResponseData;
-import dev.edp.agent.net.NettyHttp;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The non-blocking client against the in-process E3 (JDK HTTPS server, client certificates, real handshakes). */
+/**
+ * The non-blocking client against the in-process E3 (JDK HTTPS server, client
+ * certificates, real handshakes).
+ */
 class NettyHttpTests {
 
     private static final Duration GENEROUS = Duration.ofSeconds(30);
+
     private static final byte[] HEARTBEAT = """
             {"uptimeSeconds":5,"agentVersion":"test","memory":{"totalBytes":1,"usedBytes":1}}"""
-            .getBytes(StandardCharsets.UTF_8);
+        .getBytes(StandardCharsets.UTF_8);
 
     private FakeE3 e3;
+
     private NettyHttp net;
+
     private X509Certificate certificate;
+
     private SslContext deviceTls;
 
     @BeforeEach
@@ -44,7 +50,8 @@ class NettyHttpTests {
         net = new NettyHttp(1);
         KeyPair keys = DeviceKeys.generate();
         UUID deviceId = UUID.randomUUID();
-        certificate = e3.ca.issue(DeviceKeys.csr(keys, deviceId.toString()), deviceId, e3.customerId, Duration.ofHours(1));
+        certificate = e3.ca.issue(DeviceKeys.csr(keys, deviceId.toString()), deviceId, e3.customerId,
+                Duration.ofHours(1));
         e3.devices.put(certificate.getSerialNumber(), deviceId);
         deviceTls = NettyHttp.clientContext(keys.getPrivate(), List.of(certificate, e3.ca.root), List.of(e3.ca.root));
     }
@@ -57,7 +64,7 @@ class NettyHttpTests {
 
     private HttpConnection connect(String host) throws Exception {
         return net.connect(new InetSocketAddress("127.0.0.1", e3.url().getPort()), host, deviceTls, GENEROUS)
-                .get(GENEROUS.toSeconds(), TimeUnit.SECONDS);
+            .get(GENEROUS.toSeconds(), TimeUnit.SECONDS);
     }
 
     @Test
@@ -65,8 +72,8 @@ class NettyHttpTests {
         try (HttpConnection connection = connect("localhost")) {
             for (int i = 0; i < 3; i++) {
                 HttpResponseData response = connection
-                        .send(HttpRequestSpec.postJson("/monitoring/api/v1/heartbeat", HEARTBEAT), GENEROUS)
-                        .get(GENEROUS.toSeconds(), TimeUnit.SECONDS);
+                    .send(HttpRequestSpec.postJson("/monitoring/api/v1/heartbeat", HEARTBEAT), GENEROUS)
+                    .get(GENEROUS.toSeconds(), TimeUnit.SECONDS);
                 assertThat(response.status()).as(response.text()).isEqualTo(202);
                 assertThat(connection.isOpen()).isTrue();
             }
@@ -78,11 +85,13 @@ class NettyHttpTests {
     @Test
     void responseTimeoutFailsTheRequestAndClosesTheConnection() throws Exception {
         try (HttpConnection connection = connect("localhost")) {
-            // The current ETag makes the long-poll wait 20 s for a change that never comes.
+            // The current ETag makes the long-poll wait 20 s for a change that never
+            // comes.
             var parked = connection.send(HttpRequestSpec.get("/devices/api/v1/device/desired-state?wait=20",
                     Map.of("If-None-Match", e3.currentEtag())), Duration.ofMillis(300));
             assertThatThrownBy(() -> parked.get(GENEROUS.toSeconds(), TimeUnit.SECONDS))
-                    .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(TimeoutException.class);
+                .isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(TimeoutException.class);
             assertThat(connection.isOpen()).isFalse();
         }
     }
@@ -91,4 +100,5 @@ class NettyHttpTests {
     void serverCertificateForAnotherHostIsRefused() {
         assertThatThrownBy(() -> connect("not-e3.example")).isInstanceOf(ExecutionException.class);
     }
+
 }

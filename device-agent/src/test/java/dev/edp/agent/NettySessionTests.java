@@ -22,35 +22,39 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import javax.net.ssl.SSLServerSocket;
 
+import dev.edp.agent.net.NettyHttp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import dev.edp.agent.net.NettyHttp;
 
 import static dev.edp.agent.DeviceAgentIntegrationTests.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * One device's connections over the Netty transport: the pool that lets a held long-poll and heartbeats
- * share a device's two connections, the one retry on a kept-alive connection closed under a request
- * (never for a renewal), shutdown after a renewal and close when the agent stops.
+ * One device's connections over the Netty transport: the pool that lets a held long-poll
+ * and heartbeats share a device's two connections, the one retry on a kept-alive
+ * connection closed under a request (never for a renewal), shutdown after a renewal and
+ * close when the agent stops.
  */
 class NettySessionTests {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
     private static final byte[] HEARTBEAT = """
             {"uptimeSeconds":5,"agentVersion":"test","memory":{"totalBytes":1,"usedBytes":1}}"""
-            .getBytes(StandardCharsets.UTF_8);
+        .getBytes(StandardCharsets.UTF_8);
+
     private static final Map<String, String> JSON = Map.of("Content-Type", "application/json");
 
     private FakeE3 e3;
+
     private NettyHttp net;
+
     private Credentials credentials;
+
     private UUID deviceId;
 
     @BeforeEach
@@ -78,7 +82,8 @@ class NettySessionTests {
     }
 
     private static E3Transport.Request heartbeat(boolean repeatable) {
-        return new E3Transport.Request("POST", "/monitoring/api/v1/heartbeat", null, JSON, HEARTBEAT, TIMEOUT, repeatable);
+        return new E3Transport.Request("POST", "/monitoring/api/v1/heartbeat", null, JSON, HEARTBEAT, TIMEOUT,
+                repeatable);
     }
 
     private E3Transport.Request heldPoll() {
@@ -103,7 +108,7 @@ class NettySessionTests {
             assertThat(session.send(heartbeat(true)).status()).isEqualTo(202);
         }
         assertThat(e3.connectionsByDevice.get(deviceId)).as("the poll's connection and one more, both kept alive")
-                .hasSize(2);
+            .hasSize(2);
         assertThat(e3.heartbeats.get()).isEqualTo(4);
     }
 
@@ -126,7 +131,8 @@ class NettySessionTests {
     void aKeptAliveConnectionClosedUnderAHeartbeatIsReplacedOnce() throws Exception {
         try (ClosingServer server = new ClosingServer(); E3Transport.Session session = session(server.url())) {
             assertThat(session.send(heartbeat(true)).status()).isEqualTo(202);
-            // The kept-alive connection is reused, and closed by the server as the request arrives.
+            // The kept-alive connection is reused, and closed by the server as the
+            // request arrives.
             assertThat(session.send(heartbeat(true)).status()).isEqualTo(202);
             assertThat(server.requestsPerConnection).containsExactly(2, 1);
         }
@@ -154,7 +160,7 @@ class NettySessionTests {
         await(() -> e3.waitingPolls.get() == 1, "the long-poll held by E3");
         session.shutdown();
         assertThatThrownBy(() -> session.send(heartbeat(true))).isInstanceOf(IOException.class)
-                .hasMessageContaining("shut down");
+            .hasMessageContaining("shut down");
         e3.desire("release-1", "registry.example/app:1");
         assertThat(poll.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).status()).isEqualTo(200);
         session.close();
@@ -175,7 +181,9 @@ class NettySessionTests {
 
     @FunctionalInterface
     private interface Call<T> {
+
         T call() throws Exception;
+
     }
 
     private static <T> CompletableFuture<T> inBackground(Call<T> call) {
@@ -192,19 +200,23 @@ class NettySessionTests {
     }
 
     /**
-     * A TLS server that answers every request 202 with keep-alive, except that it closes its first
-     * connection when the second request arrives on it, without answering: the race of a kept-alive
-     * connection that the server closes just as the client reuses it.
+     * A TLS server that answers every request 202 with keep-alive, except that it closes
+     * its first connection when the second request arrives on it, without answering: the
+     * race of a kept-alive connection that the server closes just as the client reuses
+     * it.
      */
     private final class ClosingServer implements AutoCloseable {
 
         final List<Integer> requestsPerConnection = new CopyOnWriteArrayList<>();
+
         private final SSLServerSocket socket;
+
         private final AtomicInteger connections = new AtomicInteger();
 
         ClosingServer() throws Exception {
-            socket = (SSLServerSocket) e3.ca.serverContext().getServerSocketFactory().createServerSocket(0, 50,
-                    InetAddress.getLoopbackAddress());
+            socket = (SSLServerSocket) e3.ca.serverContext()
+                .getServerSocketFactory()
+                .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
             socket.setWantClientAuth(true);
             Thread.ofVirtual().start(this::accept);
         }
@@ -247,7 +259,10 @@ class NettySessionTests {
             }
         }
 
-        /** @return false at the end of the stream */
+        /**
+         * @return false at the end of the stream
+         *
+         */
         private static boolean readRequest(InputStream in) throws IOException {
             ByteArrayOutputStream head = new ByteArrayOutputStream();
             int matched = 0;
@@ -273,5 +288,7 @@ class NettySessionTests {
         public void close() throws IOException {
             socket.close();
         }
+
     }
+
 }

@@ -11,10 +11,10 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Fuzzes the agent's PEM reading ({@link Pems}): certificate chains from E3's answers and the
- * device's files, private keys from its files. The first byte picks the reader. The contract:
- * {@link IllegalArgumentException} with a message, or a sane result; anything else is a finding.
- * Seeds: {@code PemsFuzzTestsInputs/pemsAreRefusedOrSane/}.
+ * Fuzzes the agent's PEM reading ({@link Pems}): certificate chains from E3's answers and
+ * the device's files, private keys from its files. The first byte picks the reader. The
+ * contract: {@link IllegalArgumentException} with a message, or a sane result; anything
+ * else is a finding. Seeds: {@code PemsFuzzTestsInputs/pemsAreRefusedOrSane/}.
  */
 class PemsFuzzTests {
 
@@ -38,4 +38,5 @@ class PemsFuzzTests {
             assertThat(ex.getMessage()).isNotBlank();
         }
     }
+
 }

@@ -13,8 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RenewalScheduleTests {
 
     static final Instant NOT_BEFORE = Instant.parse("2026-11-01T00:00:00Z");
-    static final DeviceIdentity NINETY_DAYS = new DeviceIdentity(UUID.randomUUID(), UUID.randomUUID(), "0a",
-            NOT_BEFORE, NOT_BEFORE.plus(Duration.ofDays(90)));
+    static final DeviceIdentity NINETY_DAYS = new DeviceIdentity(UUID.randomUUID(), UUID.randomUUID(), "0a", NOT_BEFORE,
+            NOT_BEFORE.plus(Duration.ofDays(90)));
 
     @Test
     void renewsAtTwoThirdsOfTheLifetime() {
@@ -42,4 +42,5 @@ class RenewalScheduleTests {
     private static Clock at(Instant instant) {
         return Clock.fixed(instant, ZoneOffset.UTC);
     }
+
 }

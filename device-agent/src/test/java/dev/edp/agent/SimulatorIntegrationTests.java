@@ -16,12 +16,16 @@ import static dev.edp.agent.DeviceAgentIntegrationTests.await;
 import static dev.edp.agent.DeviceAgentIntegrationTests.state;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The fleet simulator against {@link FakeE3}: a fleet in one JVM on a few platform threads, and injected faults. */
+/**
+ * The fleet simulator against {@link FakeE3}: a fleet in one JVM on a few platform
+ * threads, and injected faults.
+ */
 class SimulatorIntegrationTests {
 
     /**
-     * Enough that a thread or a selector per device would show (the JDK client has one each), few
-     * enough for a loaded 2-core machine (the in-process E3 costs as much CPU as the devices).
+     * Enough that a thread or a selector per device would show (the JDK client has one
+     * each), few enough for a loaded 2-core machine (the in-process E3 costs as much CPU
+     * as the devices).
      */
     static final int FLEET = 500;
 
@@ -29,21 +33,27 @@ class SimulatorIntegrationTests {
     void aFleetOnboardsHeartbeatsHoldsLongPollsAndGetsAChangeOnAFewPlatformThreads() throws Exception {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         try (FakeE3 e3 = FakeE3.onNetty()) {
-            // Every conditional poll is held until the change comes (not cut at 25 s), so all devices
+            // Every conditional poll is held until the change comes (not cut at 25 s), so
+            // all devices
             // hold one at the same time and the change can only reach them through it.
             e3.holdPolls = true;
             e3.holdFor = Duration.ofMinutes(5);
-            AgentOptions options = AgentOptions.defaults().withHeartbeatInterval(Duration.ofSeconds(5))
-                    .withLongPollSeconds(60).withBackoff(Duration.ofMillis(200), Duration.ofSeconds(2))
-                    .withMetrics(HostMetrics.simulated()).withExecutor(() -> new SimulatedExecutor(Duration.ofMillis(200)));
+            AgentOptions options = AgentOptions.defaults()
+                .withHeartbeatInterval(Duration.ofSeconds(5))
+                .withLongPollSeconds(60)
+                .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(2))
+                .withMetrics(HostMetrics.simulated())
+                .withExecutor(() -> new SimulatedExecutor(Duration.ofMillis(200)));
             Simulator.Settings settings = new Simulator.Settings(FLEET, e3.url(), e3.trust(), name -> FakeE3.TOKEN,
-                    options, Duration.ZERO, "fleet").withEnrollParallel(32);
+                    options, Duration.ZERO, "fleet")
+                .withEnrollParallel(32);
             threads.resetPeakThreadCount();
             try (Simulator simulator = new Simulator(settings)) {
                 simulator.start();
 
                 Simulator.Snapshot start = simulator.snapshot();
-                // Enrollment is the CPU-heavy part (keys, CSRs, certificates, handshakes on both sides):
+                // Enrollment is the CPU-heavy part (keys, CSRs, certificates, handshakes
+                // on both sides):
                 // about 25 s of CPU for 500 devices, so a loaded machine gets more time.
                 await(() -> simulator.snapshot().onboarded() == FLEET, "every device onboarded", Duration.ofMinutes(3));
                 await(() -> e3.heartbeatingDevices.size() == FLEET, "a heartbeat from every device");
@@ -52,8 +62,10 @@ class SimulatorIntegrationTests {
 
                 e3.desire("fleet-1", "registry.example/app:1");
                 UUID release = e3.currentRelease;
-                await(() -> simulator.agents().stream().allMatch(a -> a.desiredState() != null
-                        && release.equals(a.desiredState().releaseId())), "the change at every device");
+                await(() -> simulator.agents()
+                    .stream()
+                    .allMatch(a -> a.desiredState() != null && release.equals(a.desiredState().releaseId())),
+                        "the change at every device");
                 await(() -> reportedReady(e3, release) == FLEET, "every device reporting the release ready");
 
                 Simulator.Snapshot snapshot = simulator.snapshot();
@@ -65,10 +77,12 @@ class SimulatorIntegrationTests {
                 assertThat(snapshot.heartbeatLatency().percentile(0.99)).isPositive();
                 assertThat(snapshot.errors()).isEmpty();
                 assertThat(snapshot.onboardingFailures()).isZero();
-                // Two kept-alive connections per device, the long-poll's and one for the rest.
+                // Two kept-alive connections per device, the long-poll's and one for the
+                // rest.
                 assertThat(e3.connectionsByDevice).hasSize(FLEET);
                 assertThat(e3.connectionsByDevice.values()).allSatisfy(ports -> assertThat(ports).hasSizeBetween(1, 2));
-                // The JVM's platform threads (this test's, the in-process E3's and the simulator's) stay
+                // The JVM's platform threads (this test's, the in-process E3's and the
+                // simulator's) stay
                 // far below one per device.
                 assertThat(threads.getPeakThreadCount()).isLessThan(FLEET / 10);
                 assertThat(snapshot.platformThreads()).isLessThan(FLEET / 10);
@@ -80,11 +94,15 @@ class SimulatorIntegrationTests {
     void failingAndUnresponsiveSharesAreExactAndBehaveSoForEveryRelease() throws Exception {
         int devices = 20;
         try (FakeE3 e3 = new FakeE3()) {
-            AgentOptions options = AgentOptions.defaults().withHeartbeatInterval(Duration.ofMillis(500))
-                    .withLongPollSeconds(5).withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1))
-                    .withMetrics(HostMetrics.simulated()).withExecutor(() -> new SimulatedExecutor(Duration.ofMillis(100)));
+            AgentOptions options = AgentOptions.defaults()
+                .withHeartbeatInterval(Duration.ofMillis(500))
+                .withLongPollSeconds(5)
+                .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1))
+                .withMetrics(HostMetrics.simulated())
+                .withExecutor(() -> new SimulatedExecutor(Duration.ofMillis(100)));
             Simulator.Settings settings = new Simulator.Settings(devices, e3.url(), e3.trust(), name -> FakeE3.TOKEN,
-                    options, Duration.ZERO, "faulty").withFaults(0.1, 0.15, 42);
+                    options, Duration.ZERO, "faulty")
+                .withFaults(0.1, 0.15, 42);
             try (Simulator simulator = new Simulator(settings)) {
                 simulator.start();
                 await(() -> simulator.snapshot().online() == devices, "every device online");
@@ -103,16 +121,21 @@ class SimulatorIntegrationTests {
                         case RECONCILIATION_FAILS -> reported(e3, device.getKey(), release, ContainerStatus.FAILED);
                         case UNRESPONSIVE -> true;
                     }), name + ": ready everywhere except on the failing devices, which report it failed");
-                    // The unresponsive devices received the release and keep heartbeating, but never report it.
-                    await(() -> simulator.agents().stream().allMatch(a -> a.desiredState() != null
-                            && release.equals(a.desiredState().releaseId())),
+                    // The unresponsive devices received the release and keep
+                    // heartbeating, but never report it.
+                    await(() -> simulator.agents()
+                        .stream()
+                        .allMatch(a -> a.desiredState() != null && release.equals(a.desiredState().releaseId())),
                             name + " received by every device");
-                    Set<UUID> unresponsive = Set.copyOf(faults.entrySet().stream()
-                            .filter(f -> f.getValue() == InjectedFault.UNRESPONSIVE).map(Map.Entry::getKey).toList());
+                    Set<UUID> unresponsive = Set.copyOf(faults.entrySet()
+                        .stream()
+                        .filter(f -> f.getValue() == InjectedFault.UNRESPONSIVE)
+                        .map(Map.Entry::getKey)
+                        .toList());
                     int before = e3.heartbeats.get();
                     await(() -> e3.heartbeats.get() > before + 3 * devices, "heartbeats go on");
                     assertThat(unresponsive).allSatisfy(device -> assertThat(e3.reportedStatesByDevice.get(device))
-                            .noneMatch(r -> release.toString().equals(r.path("releaseId").asString(null))));
+                        .noneMatch(r -> release.toString().equals(r.path("releaseId").asString(null))));
                     assertThat(simulator.snapshot().online()).isEqualTo(devices);
                 }
             }
@@ -122,12 +145,16 @@ class SimulatorIntegrationTests {
     @Test
     void enrollmentsRespectTheParallelLimitAndNoSlotIsHeldWhileADeviceWaitsToStart() throws Exception {
         try (FakeE3 e3 = new FakeE3()) {
-            // An hour's interval: each device waits up to six minutes before its first heartbeat. Were
-            // it to hold its enrollment slot meanwhile, the second device would wait as long.
-            AgentOptions options = AgentOptions.defaults().withHeartbeatInterval(Duration.ofHours(1))
-                    .withMetrics(HostMetrics.simulated());
+            // An hour's interval: each device waits up to six minutes before its first
+            // heartbeat. Were
+            // it to hold its enrollment slot meanwhile, the second device would wait as
+            // long.
+            AgentOptions options = AgentOptions.defaults()
+                .withHeartbeatInterval(Duration.ofHours(1))
+                .withMetrics(HostMetrics.simulated());
             Simulator.Settings settings = new Simulator.Settings(12, e3.url(), e3.trust(), name -> FakeE3.TOKEN,
-                    options, Duration.ZERO, "paced").withEnrollParallel(2);
+                    options, Duration.ZERO, "paced")
+                .withEnrollParallel(2);
             try (Simulator simulator = new Simulator(settings)) {
                 simulator.start();
                 await(() -> simulator.snapshot().onboarded() == 12, "every device enrolled");
@@ -138,12 +165,17 @@ class SimulatorIntegrationTests {
     }
 
     private static long reportedReady(FakeE3 e3, UUID release) {
-        return e3.reportedStatesByDevice.keySet().stream().filter(device -> reported(e3, device, release, "ready")).count();
+        return e3.reportedStatesByDevice.keySet()
+            .stream()
+            .filter(device -> reported(e3, device, release, "ready"))
+            .count();
     }
 
     private static boolean reported(FakeE3 e3, UUID device, UUID release, String containerState) {
         List<JsonNode> reports = e3.reportedStatesByDevice.getOrDefault(device, List.of());
-        return reports.stream().anyMatch(r -> release.toString().equals(r.path("releaseId").asString(null))
-                && state(r).equals(containerState));
+        return reports.stream()
+            .anyMatch(r -> release.toString().equals(r.path("releaseId").asString(null))
+                    && state(r).equals(containerState));
     }
+
 }

@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -34,35 +33,46 @@ import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 
-/** A small CA for tests, made with BouncyCastle: a root, E3's server certificate, device certificates from CSRs. */
+/**
+ * A small CA for tests, made with BouncyCastle: a root, E3's server certificate, device
+ * certificates from CSRs.
+ */
 final class TestCa {
 
     private static final AtomicLong SERIALS = new AtomicLong(System.currentTimeMillis());
 
     final KeyPair rootKeys = DeviceKeys.generate();
+
     final X509Certificate root;
+
     final KeyPair serverKeys = DeviceKeys.generate();
+
     final X509Certificate server;
 
     TestCa() throws Exception {
         Instant now = Instant.now();
         X500Name rootName = new X500Name("CN=EDP Test Root");
         X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(rootName, serial(),
-                Date.from(now.minusSeconds(60)), Date.from(now.plus(Duration.ofDays(1))), rootName, rootKeys.getPublic());
+                Date.from(now.minusSeconds(60)), Date.from(now.plus(Duration.ofDays(1))), rootName,
+                rootKeys.getPublic());
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
         builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
         root = sign(builder);
         X509v3CertificateBuilder serverBuilder = new JcaX509v3CertificateBuilder(rootName, serial(),
                 Date.from(now.minusSeconds(60)), Date.from(now.plus(Duration.ofDays(1))), new X500Name("CN=localhost"),
                 serverKeys.getPublic());
-        serverBuilder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                new GeneralName(GeneralName.dNSName, "localhost"),
-                new GeneralName(GeneralName.iPAddress, InetAddress.getLoopbackAddress().getHostAddress()) }));
-        serverBuilder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+        serverBuilder.addExtension(Extension.subjectAlternativeName, false,
+                new GeneralNames(new GeneralName[] { new GeneralName(GeneralName.dNSName, "localhost"),
+                        new GeneralName(GeneralName.iPAddress, InetAddress.getLoopbackAddress().getHostAddress()) }));
+        serverBuilder.addExtension(Extension.extendedKeyUsage, false,
+                new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
         server = sign(serverBuilder);
     }
 
-    /** Issues a device certificate for the CSR's key, {@code CN=<device id>}, like the platform CA. */
+    /**
+     * Issues a device certificate for the CSR's key, {@code CN=<device id>}, like the
+     * platform CA.
+     */
     X509Certificate issue(String csrPem, UUID deviceId, UUID customerId, Duration lifetime) throws Exception {
         PKCS10CertificationRequest csr;
         try (PEMParser parser = new PEMParser(new StringReader(csrPem))) {
@@ -76,12 +86,16 @@ final class TestCa {
                 Date.from(now.minusSeconds(1)), Date.from(now.plus(lifetime)), new X500Name("CN=" + deviceId),
                 new JcaPKCS10CertificationRequest(csr).getPublicKey());
         builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
-        builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(
-                GeneralName.uniformResourceIdentifier, "urn:edp:customer:" + customerId + ":device:" + deviceId)));
+        builder.addExtension(Extension.subjectAlternativeName, false,
+                new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier,
+                        "urn:edp:customer:" + customerId + ":device:" + deviceId)));
         return sign(builder);
     }
 
-    /** The server side of TLS: E3's certificate, trusting device certificates from this CA. */
+    /**
+     * The server side of TLS: E3's certificate, trusting device certificates from this
+     * CA.
+     */
     SSLContext serverContext() throws Exception {
         KeyStore keys = KeyStore.getInstance("PKCS12");
         keys.load(null, null);
@@ -99,11 +113,12 @@ final class TestCa {
     }
 
     private X509Certificate sign(X509v3CertificateBuilder builder) throws Exception {
-        return new JcaX509CertificateConverter().getCertificate(
-                builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(rootKeys.getPrivate())));
+        return new JcaX509CertificateConverter()
+            .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(rootKeys.getPrivate())));
     }
 
     private static BigInteger serial() {
         return BigInteger.valueOf(SERIALS.incrementAndGet());
     }
+
 }

@@ -7,8 +7,12 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 @SpringBootApplication
 public class DeviceManagementApplication {
 
-    /** @param args command line */
+    /**
+     * @param args command line
+     *
+     */
     public static void main(String[] args) {
         SpringApplication.run(DeviceManagementApplication.class, args);
     }
+
 }

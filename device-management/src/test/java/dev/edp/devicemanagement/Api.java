@@ -9,10 +9,16 @@ import dev.edp.test.service.ServiceSmokeChecks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Calls the device-management API of the service under test over real HTTP, as a client would. */
+/**
+ * Calls the device-management API of the service under test over real HTTP, as a client
+ * would.
+ */
 public final class Api extends ServiceApi {
 
-    /** @param checks the service's smoke checks, which know its port */
+    /**
+     * @param checks the service's smoke checks, which know its port
+     *
+     */
     public Api(ServiceSmokeChecks checks) {
         super(checks, "/api/devices/v1");
     }
@@ -31,7 +37,8 @@ public final class Api extends ServiceApi {
     }
 
     /**
-     * Creates (or reuses) an application and a release of it, as an operator of the customer.
+     * Creates (or reuses) an application and a release of it, as an operator of the
+     * customer.
      * @param customer the customer
      * @param appName the application's name
      * @param releaseName the release's name
@@ -40,8 +47,8 @@ public final class Api extends ServiceApi {
     public UUID release(UUID customer, String appName, String releaseName) {
         HttpResponse<String> app = post("/applications", operator(customer), """
                 {"name":"%s","imageRepository":"registry.example.com:5000/edp/%s","ports":["8080:80/tcp"],
-                 "env":{"LOG":"info"},"volumes":["data:/var/lib/app"],"restartPolicy":"always"}"""
-                .formatted(appName, appName));
+                 "env":{"LOG":"info"},"volumes":["data:/var/lib/app"],"restartPolicy":"always"}""".formatted(appName,
+                appName));
         String appId;
         if (app.statusCode() == 409) {
             List<String> ids = read(get("/applications?limit=500", operator(customer)),
@@ -54,7 +61,7 @@ public final class Api extends ServiceApi {
         }
         HttpResponse<String> release = post("/releases", operator(customer), """
                 {"name":"%s","containers":[{"applicationId":"%s","tag":"1.2.3","env":{"MODE":"edge"}}]}"""
-                .formatted(releaseName, appId));
+            .formatted(releaseName, appId));
         assertThat(release.statusCode()).as(release.body()).isEqualTo(201);
         return UUID.fromString(read(release, "$.id"));
     }
@@ -67,7 +74,8 @@ public final class Api extends ServiceApi {
     }
 
     /**
-     * Promotes the source's pin into {@code target}: an operator requests, a customer admin approves.
+     * Promotes the source's pin into {@code target}: an operator requests, a customer
+     * admin approves.
      * @param target STAGING (from TESTING) or PRODUCTION (from STAGING)
      */
     public void promote(UUID customer, String target) {
@@ -90,4 +98,5 @@ public final class Api extends ServiceApi {
         assertThat(moved.statusCode()).as(moved.body()).isEqualTo(200);
         return moved;
     }
+
 }

@@ -70,13 +70,15 @@ class AuditIntegrationTests {
                 "\"1\"");
         HttpResponse<String> trail = api.get("/audit?entityId=" + a, customerAdmin(customer));
         assertThat(trail.statusCode()).as(trail.body()).isEqualTo(200);
-        assertThat((List<String>) read(trail, "$.items[*].action")).containsExactly("DEVICE_MOVED", "DEVICE_REGISTERED");
+        assertThat((List<String>) read(trail, "$.items[*].action")).containsExactly("DEVICE_MOVED",
+                "DEVICE_REGISTERED");
         assertThat((List<String>) read(trail, "$.items[*].entityId")).containsOnly(a.toString());
         assertThat((List<String>) read(api.get("/audit?entityId=" + b, customerAdmin(customer)), "$.items[*].action"))
-                .containsExactly("DEVICE_REGISTERED");
-        // Another customer's admin learns nothing about the device, with or without naming its customer.
+            .containsExactly("DEVICE_REGISTERED");
+        // Another customer's admin learns nothing about the device, with or without
+        // naming its customer.
         assertThat((List<?>) read(api.get("/audit?entityId=" + a, customerAdmin(UUID.randomUUID())), "$.items"))
-                .isEmpty();
+            .isEmpty();
         assertThat(api.get("/audit?entityId=not-a-uuid", customerAdmin(customer)).statusCode()).isEqualTo(400);
     }
 
@@ -91,4 +93,5 @@ class AuditIntegrationTests {
         assertProblem(api.get("/audit?cursor=garbage", customerAdmin(customer)), 400, "INVALID_CURSOR");
         assertProblem(api.get("/audit?limit=0", customerAdmin(customer)), 400, "INVALID_LIMIT");
     }
+
 }

@@ -48,18 +48,19 @@ class ConnectivityIntegrationTests {
                 event(b, customer, true, "2026-11-23T10:00:05Z"));
         assertThat(first.statusCode()).as(first.body()).isEqualTo(204);
         assertThat((List<String>) read(api.get("/devices?connectivity=ONLINE", viewer(customer)), "$.items[*].name"))
-                .containsExactly("alpha", "bravo");
+            .containsExactly("alpha", "bravo");
 
         // Older news (out of order) is ignored; newer news applies.
         assertThat(send(api, event(a, customer, false, "2026-11-23T09:59:59Z"),
-                event(b, customer, false, "2026-11-23T10:01:00Z")).statusCode()).isEqualTo(204);
+                event(b, customer, false, "2026-11-23T10:01:00Z"))
+            .statusCode()).isEqualTo(204);
         assertThat((List<String>) read(api.get("/devices?connectivity=ONLINE", viewer(customer)), "$.items[*].name"))
-                .containsExactly("alpha");
+            .containsExactly("alpha");
         HttpResponse<String> bravo = api.get("/devices/" + b, viewer(customer));
         assertThat((String) read(bravo, "$.connectivity")).isEqualTo("OFFLINE");
         assertThat((String) read(bravo, "$.connectivitySince")).isEqualTo("2026-11-23T10:01:00Z");
         assertThat((String) read(api.get("/devices/" + a, viewer(customer)), "$.connectivitySince"))
-                .isEqualTo("2026-11-23T10:00:00Z");
+            .isEqualTo("2026-11-23T10:00:00Z");
     }
 
     @Test
@@ -68,9 +69,10 @@ class ConnectivityIntegrationTests {
         UUID customer = UUID.randomUUID();
         UUID device = api.registerDevice(customer, "quiet");
         assertThat(send(api, event(UUID.randomUUID(), customer, true, "2026-11-23T10:00:00Z"),
-                event(device, UUID.randomUUID(), true, "2026-11-23T10:00:00Z")).statusCode()).isEqualTo(204);
+                event(device, UUID.randomUUID(), true, "2026-11-23T10:00:00Z"))
+            .statusCode()).isEqualTo(204);
         assertThat((String) read(api.get("/devices/" + device, viewer(customer)), "$.connectivity"))
-                .isEqualTo("UNKNOWN");
+            .isEqualTo("UNKNOWN");
     }
 
     @Test
@@ -79,16 +81,18 @@ class ConnectivityIntegrationTests {
         UUID customer = UUID.randomUUID();
         UUID device = api.registerDevice(customer, "crowd");
         String thousand = IntStream.range(0, 1000)
-                .mapToObj(i -> event(i == 0 ? device : UUID.randomUUID(), customer, true, "2026-11-23T10:00:00Z"))
-                .collect(Collectors.joining(","));
+            .mapToObj(i -> event(i == 0 ? device : UUID.randomUUID(), customer, true, "2026-11-23T10:00:00Z"))
+            .collect(Collectors.joining(","));
         assertThat(api.post("/internal/connectivity", SERVICE, "{\"events\":[" + thousand + "]}").statusCode())
-                .isEqualTo(204);
+            .isEqualTo(204);
         assertThat((String) read(api.get("/devices/" + device, viewer(customer)), "$.connectivity"))
-                .isEqualTo("ONLINE");
-        assertProblem(api.post("/internal/connectivity", SERVICE, "{\"events\":[" + thousand + ","
-                + event(device, customer, false, "2026-11-23T11:00:00Z") + "]}"), 400, "VALIDATION_FAILED");
+            .isEqualTo("ONLINE");
+        assertProblem(api.post("/internal/connectivity", SERVICE,
+                "{\"events\":[" + thousand + "," + event(device, customer, false, "2026-11-23T11:00:00Z") + "]}"), 400,
+                "VALIDATION_FAILED");
         assertProblem(send(api, "{\"deviceId\":\"" + device + "\",\"online\":false}"), 400, "VALIDATION_FAILED");
         assertThat((String) read(api.get("/devices/" + device, viewer(customer)), "$.connectivity"))
-                .isEqualTo("ONLINE");
+            .isEqualTo("ONLINE");
     }
+
 }

@@ -36,8 +36,10 @@ class DecommissionIntegrationTests {
     }
 
     List<StubBackend.Received> revocations(UUID device) {
-        return TestBackends.ONBOARDING.received().stream().filter(r -> r.pathAndQuery().equals(revokePath(device)))
-                .toList();
+        return TestBackends.ONBOARDING.received()
+            .stream()
+            .filter(r -> r.pathAndQuery().equals(revokePath(device)))
+            .toList();
     }
 
     int count(String sql, UUID device) {
@@ -52,7 +54,7 @@ class DecommissionIntegrationTests {
         UUID release = PromotionIntegrationTests.release(api, customer, "app", "r1");
         PromotionIntegrationTests.pinTesting(api, customer, release);
         assertThat((String) read(TestDevices.desiredState(checks.baseUrl(), device, customer, null, 0), "$.releaseId"))
-                .isEqualTo(release.toString());
+            .isEqualTo(release.toString());
 
         String token = operator(customer);
         HttpResponse<String> current = api.get("/devices/" + device, viewer(customer));
@@ -72,9 +74,10 @@ class DecommissionIntegrationTests {
         assertThat((List<String>) read(api.get("/devices", viewer(customer)), "$.items[*].id")).isEmpty();
         assertThat(api.get("/devices/" + device, viewer(customer)).statusCode()).isEqualTo(200);
 
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(TestBackends.MONITORING.received()
-                .stream().anyMatch(r -> r.body().contains(device.toString()) && r.body().contains("DECOMMISSIONED")))
-                .isTrue());
+        await().atMost(Duration.ofSeconds(15))
+            .untilAsserted(() -> assertThat(TestBackends.MONITORING.received()
+                .stream()
+                .anyMatch(r -> r.body().contains(device.toString()) && r.body().contains("DECOMMISSIONED"))).isTrue());
     }
 
     @Test
@@ -86,14 +89,15 @@ class DecommissionIntegrationTests {
                 new StubBackend.Answer(503, "application/problem+json", "{\"status\":503}", 0));
         HttpResponse<String> current = api.get("/devices/" + device, viewer(customer));
 
-        assertProblem(api.send("POST", "/devices/" + device + "/decommission", operator(customer), null,
-                etag(current)), 503, "CERTIFICATE_REVOCATION_UNAVAILABLE");
+        assertProblem(api.send("POST", "/devices/" + device + "/decommission", operator(customer), null, etag(current)),
+                503, "CERTIFICATE_REVOCATION_UNAVAILABLE");
 
         HttpResponse<String> after = api.get("/devices/" + device, viewer(customer));
         assertThat((String) read(after, "$.lifecycle")).isEqualTo("ACTIVE");
         assertThat(etag(after)).isEqualTo(etag(current));
         assertThat(count("SELECT count(*) FROM audit_event WHERE entity_id = CAST(:id AS text)"
-                + " AND action = 'DEVICE_DECOMMISSIONED'", device)).isZero();
+                + " AND action = 'DEVICE_DECOMMISSIONED'", device))
+            .isZero();
         assertThat(count("SELECT count(*) FROM device_event_outbox WHERE device_id = :id", device)).isZero();
     }
 
@@ -115,11 +119,13 @@ class DecommissionIntegrationTests {
         Api api = new Api(checks);
         UUID customer = UUID.randomUUID();
         UUID device = DeviceOnboardingIntegrationTests.enroll(api, customer, "not-yours");
-        assertProblem(api.send("POST", "/devices/" + device + "/decommission", operator(UUID.randomUUID()), null,
-                "\"2\""), 404, "NOT_FOUND");
+        assertProblem(
+                api.send("POST", "/devices/" + device + "/decommission", operator(UUID.randomUUID()), null, "\"2\""),
+                404, "NOT_FOUND");
         assertProblem(api.send("POST", "/devices/" + device + "/decommission", viewer(customer), null, "\"2\""), 403,
                 "FORBIDDEN");
         assertThat(revocations(device)).isEmpty();
         assertThat((String) read(api.get("/devices/" + device, viewer(customer)), "$.lifecycle")).isEqualTo("ACTIVE");
     }
+
 }

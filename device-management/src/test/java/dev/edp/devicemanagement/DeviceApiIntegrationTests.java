@@ -45,8 +45,8 @@ class DeviceApiIntegrationTests {
 
         HttpResponse<String> unnamed = api.post("/devices", operator(customer), "{}");
         assertThat(unnamed.statusCode()).as(unnamed.body()).isEqualTo(201);
-        assertThat((String) read(unnamed, "$.name")).isEqualTo("device-" + read(unnamed, "$.id").toString()
-                .substring(0, 8));
+        assertThat((String) read(unnamed, "$.name"))
+            .isEqualTo("device-" + read(unnamed, "$.id").toString().substring(0, 8));
         assertThat((String) read(unnamed, "$.environment")).isEqualTo("TESTING");
         assertProblem(api.post("/devices", operator(customer), "{\"name\":\"  \"}"), 400, "VALIDATION_FAILED");
     }
@@ -87,13 +87,15 @@ class DeviceApiIntegrationTests {
         assertThat(Api.nextCursor(second)).isNull();
 
         assertThat((List<String>) read(api.get("/devices?sort=-createdAt", viewer(customer)), "$.items[*].name"))
-                .containsExactly("charlie", "bravo", "alpha");
+            .containsExactly("charlie", "bravo", "alpha");
         assertThat((List<String>) read(api.get("/devices?q=RAV", viewer(customer)), "$.items[*].name"))
-                .containsExactly("bravo");
-        assertThat((List<String>) read(api.get("/devices?label=line:3&environment=TESTING&lifecycle=PENDING_ONBOARDING"
-                + "&connectivity=UNKNOWN", viewer(customer)), "$.items[*].name")).hasSize(3);
+            .containsExactly("bravo");
+        assertThat((List<String>) read(api.get(
+                "/devices?label=line:3&environment=TESTING&lifecycle=PENDING_ONBOARDING" + "&connectivity=UNKNOWN",
+                viewer(customer)), "$.items[*].name"))
+            .hasSize(3);
         assertThat((List<String>) read(api.get("/devices?environment=PRODUCTION", viewer(customer)), "$.items"))
-                .isEmpty();
+            .isEmpty();
 
         HttpResponse<String> device = api.get("/devices/" + b, viewer(customer));
         HttpResponse<String> gone = api.post("/devices/" + b + "/decommission", operator(customer), null);
@@ -102,9 +104,10 @@ class DeviceApiIntegrationTests {
         assertThat(gone.statusCode()).as(gone.body()).isEqualTo(200);
         assertThat((String) read(gone, "$.lifecycle")).isEqualTo("DECOMMISSIONED");
         assertThat((List<String>) read(api.get("/devices", viewer(customer)), "$.items[*].name"))
-                .containsExactly("alpha", "charlie");
-        assertThat((List<String>) read(api.get("/devices?lifecycle=DECOMMISSIONED", viewer(customer)),
-                "$.items[*].name")).containsExactly("bravo");
+            .containsExactly("alpha", "charlie");
+        assertThat(
+                (List<String>) read(api.get("/devices?lifecycle=DECOMMISSIONED", viewer(customer)), "$.items[*].name"))
+            .containsExactly("bravo");
         assertThat(api.get("/devices/" + b, viewer(customer)).statusCode()).isEqualTo(200);
         assertThat(a).isNotEqualTo(c);
     }
@@ -122,7 +125,9 @@ class DeviceApiIntegrationTests {
         assertThat((String) read(moved, "$.environment")).isEqualTo("PRODUCTION");
         assertThat(etag(moved)).isEqualTo("\"2\"");
         assertThat(jdbc.sql("SELECT count(*) FROM audit_event WHERE entity_id = :id AND action = 'DEVICE_MOVED'")
-                .param("id", id.toString()).query(Integer.class).single()).isEqualTo(1);
+            .param("id", id.toString())
+            .query(Integer.class)
+            .single()).isEqualTo(1);
         assertProblem(api.send("POST", "/devices/" + id + "/environment", viewer(customer),
                 "{\"environment\":\"TESTING\"}", "\"2\""), 403, "FORBIDDEN");
     }
@@ -143,13 +148,17 @@ class DeviceApiIntegrationTests {
 
     @Test
     void labelFilterOrCursorThatPostgresCannotTakeIsA400NotA500() {
-        // Found by LabelsFuzzTests: control characters (NUL among them), which no label value holds, went on into
-        // the jsonb filter. Found by CursorFuzzTests: a cursor instant beyond PostgreSQL's range reached SQL; so
+        // Found by LabelsFuzzTests: control characters (NUL among them), which no label
+        // value holds, went on into
+        // the jsonb filter. Found by CursorFuzzTests: a cursor instant beyond
+        // PostgreSQL's range reached SQL; so
         // did a NUL inside a cursor's text, which PostgreSQL text cannot hold.
         Api api = new Api(checks);
         UUID customer = UUID.randomUUID();
-        // In the middle of the value: Spring's conversion to a list trims control characters at its ends.
-        // NUL is refused at the edge for every parameter (the starter's input filter), other control characters
+        // In the middle of the value: Spring's conversion to a list trims control
+        // characters at its ends.
+        // NUL is refused at the edge for every parameter (the starter's input filter),
+        // other control characters
         // by the label filter.
         assertProblem(api.get("/devices?label=line:3%00b", viewer(customer)), 400, "INVALID_TEXT");
         assertProblem(api.get("/devices?label=line:3%01b", viewer(customer)), 400, "INVALID_LABEL_FILTER");
@@ -181,4 +190,5 @@ class DeviceApiIntegrationTests {
         assertThat((List<?>) read(api.get("/devices?customerId=" + owner, Api.root()), "$.items")).hasSize(1);
         assertProblem(api.post("/devices", Api.root(), "{\"name\":\"x\"}"), 400, "CUSTOMER_REQUIRED");
     }
+
 }

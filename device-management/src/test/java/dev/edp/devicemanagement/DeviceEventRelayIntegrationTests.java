@@ -20,7 +20,10 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Deployment failures and recoveries reach monitoring through the outbox, also after monitoring was down. */
+/**
+ * Deployment failures and recoveries reach monitoring through the outbox, also after
+ * monitoring was down.
+ */
 @EdpServiceTest
 class DeviceEventRelayIntegrationTests {
 
@@ -48,19 +51,22 @@ class DeviceEventRelayIntegrationTests {
                 {"agentVersion":"1.0","osVersion":"Debian 13","containers":[
                   {"name":"web","image":"registry.example.com/edp/web:1","state":"ready"},
                   {"name":"db","image":"registry.example.com/edp/db:1","state":"%s","message":"%s"}]}"""
-                .formatted(state, message);
+            .formatted(state, message);
     }
 
     List<StubBackend.Received> eventsFor(UUID device, String type) {
-        return TestBackends.MONITORING.received().stream()
-                .filter(r -> r.pathAndQuery().equals(PATH) && r.body().contains(device.toString())
-                        && r.body().contains(type))
-                .toList();
+        return TestBackends.MONITORING.received()
+            .stream()
+            .filter(r -> r.pathAndQuery().equals(PATH) && r.body().contains(device.toString())
+                    && r.body().contains(type))
+            .toList();
     }
 
     int outbox(UUID device) {
-        return jdbc.sql("SELECT count(*) FROM device_event_outbox WHERE device_id = :id").param("id", device)
-                .query(Integer.class).single();
+        return jdbc.sql("SELECT count(*) FROM device_event_outbox WHERE device_id = :id")
+            .param("id", device)
+            .query(Integer.class)
+            .single();
     }
 
     @Test
@@ -75,22 +81,24 @@ class DeviceEventRelayIntegrationTests {
         TestDevices.reportState(checks.baseUrl(), device, customer, report("reconciliation failed", "again"));
 
         await().atMost(Duration.ofSeconds(15))
-                .untilAsserted(() -> assertThat(eventsFor(device, "DEPLOYMENT_FAILED")).hasSize(1));
+            .untilAsserted(() -> assertThat(eventsFor(device, "DEPLOYMENT_FAILED")).hasSize(1));
         StubBackend.Received sent = eventsFor(device, "DEPLOYMENT_FAILED").getFirst();
         assertThat(sent.method()).isEqualTo("POST");
-        // This service's own token: the test issuer's, role platform-service, no customer.
+        // This service's own token: the test issuer's, role platform-service, no
+        // customer.
         Jwt token = TestJwtIssuer.jwtDecoder().decode(sent.header("Authorization").substring("Bearer ".length()));
         assertThat(token.getClaimAsMap("realm_access").get("roles")).isEqualTo(List.of("platform-service"));
         assertThat(token.hasClaim("customer_id")).isFalse();
         String event = "$.events[?(@.deviceId == '" + device + "')]";
-        assertThat(JsonPath.<List<String>>read(sent.body(), event + ".customerId")).containsExactly(customer.toString());
-        assertThat(JsonPath.<List<String>>read(sent.body(), event + ".detail").getFirst())
-                .contains("db").contains("image pull back-off");
+        assertThat(JsonPath.<List<String>>read(sent.body(), event + ".customerId"))
+            .containsExactly(customer.toString());
+        assertThat(JsonPath.<List<String>>read(sent.body(), event + ".detail").getFirst()).contains("db")
+            .contains("image pull back-off");
         assertThat(JsonPath.<List<String>>read(sent.body(), event + ".at").getFirst()).endsWith("Z");
 
         TestDevices.reportState(checks.baseUrl(), device, customer, report("ready", ""));
         await().atMost(Duration.ofSeconds(15))
-                .untilAsserted(() -> assertThat(eventsFor(device, "DEPLOYMENT_RECOVERED")).hasSize(1));
+            .untilAsserted(() -> assertThat(eventsFor(device, "DEPLOYMENT_RECOVERED")).hasSize(1));
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(outbox(device)).isZero());
         assertThat(eventsFor(device, "DEPLOYMENT_FAILED")).hasSize(1);
     }
@@ -100,21 +108,29 @@ class DeviceEventRelayIntegrationTests {
         Api api = new Api(checks);
         UUID customer = UUID.randomUUID();
         UUID device = DeviceOnboardingIntegrationTests.enroll(api, customer, "patient");
-        TestBackends.MONITORING.script(PATH, new StubBackend.Answer(503, "application/problem+json",
-                "{\"status\":503}", 0));
+        TestBackends.MONITORING.script(PATH,
+                new StubBackend.Answer(503, "application/problem+json", "{\"status\":503}", 0));
         try {
             TestDevices.reportState(checks.baseUrl(), device, customer,
                     report("reconciliation failed", "no space left"));
             await().atMost(Duration.ofSeconds(15))
-                    .untilAsserted(() -> assertThat(eventsFor(device, "DEPLOYMENT_FAILED")).isNotEmpty());
-            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(jdbc.sql("""
-                    SELECT attempts FROM device_event_outbox WHERE device_id = :id""").param("id", device)
-                    .query(Integer.class).single()).isGreaterThanOrEqualTo(1));
+                .untilAsserted(() -> assertThat(eventsFor(device, "DEPLOYMENT_FAILED")).isNotEmpty());
+            await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(jdbc.sql("""
+                        SELECT attempts FROM device_event_outbox WHERE device_id = :id""")
+                    .param("id", device)
+                    .query(Integer.class)
+                    .single()).isGreaterThanOrEqualTo(1));
             assertThat(jdbc.sql("SELECT last_error FROM device_event_outbox WHERE device_id = :id")
-                    .param("id", device).query(String.class).single()).contains("503");
-            // A 503 is not permanent: the row is pending, not dead, and the gauge counts it.
+                .param("id", device)
+                .query(String.class)
+                .single()).contains("503");
+            // A 503 is not permanent: the row is pending, not dead, and the gauge counts
+            // it.
             assertThat(jdbc.sql("SELECT count(*) FROM device_event_outbox WHERE device_id = :id AND dead_at IS NULL")
-                    .param("id", device).query(Integer.class).single()).isEqualTo(1);
+                .param("id", device)
+                .query(Integer.class)
+                .single()).isEqualTo(1);
             assertThat(pendingGauge()).isGreaterThanOrEqualTo(1);
         }
         finally {
@@ -133,23 +149,33 @@ class DeviceEventRelayIntegrationTests {
         // Nothing else in flight, so the counter moves by exactly this test's row.
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(pendingGauge()).isZero());
         double deadBefore = deadCounter();
-        TestBackends.MONITORING.script(PATH, new StubBackend.Answer(404, "application/problem+json",
-                "{\"type\":\"https://edp.dev/problems/device-not-found\",\"title\":\"Device not found\","
-                        + "\"status\":404,\"code\":\"DEVICE_NOT_FOUND\"}", 0));
+        TestBackends.MONITORING.script(PATH,
+                new StubBackend.Answer(404, "application/problem+json",
+                        "{\"type\":\"https://edp.dev/problems/device-not-found\",\"title\":\"Device not found\","
+                                + "\"status\":404,\"code\":\"DEVICE_NOT_FOUND\"}",
+                        0));
         try {
             TestDevices.reportState(checks.baseUrl(), device, customer, report("reconciliation failed", "refused"));
-            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(jdbc.sql(
-                    "SELECT count(*) FROM device_event_outbox WHERE device_id = :id AND dead_at IS NOT NULL")
-                    .param("id", device).query(Integer.class).single()).isEqualTo(1));
-            assertThat(jdbc.sql("SELECT attempts FROM device_event_outbox WHERE device_id = :id").param("id", device)
-                    .query(Integer.class).single()).isEqualTo(1);
+            await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> assertThat(jdbc
+                    .sql("SELECT count(*) FROM device_event_outbox WHERE device_id = :id AND dead_at IS NOT NULL")
+                    .param("id", device)
+                    .query(Integer.class)
+                    .single()).isEqualTo(1));
+            assertThat(jdbc.sql("SELECT attempts FROM device_event_outbox WHERE device_id = :id")
+                .param("id", device)
+                .query(Integer.class)
+                .single()).isEqualTo(1);
             assertThat(jdbc.sql("SELECT last_error FROM device_event_outbox WHERE device_id = :id")
-                    .param("id", device).query(String.class).single()).contains("404").contains("DEVICE_NOT_FOUND");
+                .param("id", device)
+                .query(String.class)
+                .single()).contains("404").contains("DEVICE_NOT_FOUND");
             assertThat(deadCounter()).isEqualTo(deadBefore + 1);
             assertThat(pendingGauge()).isZero();
             int sent = eventsFor(device, "DEPLOYMENT_FAILED").size();
             assertThat(sent).isEqualTo(1);
-            // Several relay passes (1 s) later it was not sent again, and it is still there for an operator.
+            // Several relay passes (1 s) later it was not sent again, and it is still
+            // there for an operator.
             Thread.sleep(2500);
             assertThat(eventsFor(device, "DEPLOYMENT_FAILED")).hasSize(sent);
             assertThat(outbox(device)).isEqualTo(1);
@@ -165,7 +191,8 @@ class DeviceEventRelayIntegrationTests {
         UUID customer = UUID.randomUUID();
         UUID refused = UUID.randomUUID();
         UUID accepted = UUID.randomUUID();
-        // Two rows, not yet due, then due in one statement: the relay claims them as one batch.
+        // Two rows, not yet due, then due in one statement: the relay claims them as one
+        // batch.
         for (UUID device : List.of(refused, accepted)) {
             jdbc.sql("""
                     INSERT INTO device_event_outbox (device_id, customer_id, type, detail, at, next_attempt_at)
@@ -173,7 +200,8 @@ class DeviceEventRelayIntegrationTests {
                     """).param("device", device).param("customer", customer).update();
         }
         double deadBefore = deadCounter();
-        // StubBackend answers by the path's call count: the batch and then the refused row get 404,
+        // StubBackend answers by the path's call count: the batch and then the refused
+        // row get 404,
         // the accepted row 204.
         int earlier = TestBackends.MONITORING.calls(PATH);
         StubBackend.Answer ok = new StubBackend.Answer(204, null, null, 0);
@@ -186,11 +214,16 @@ class DeviceEventRelayIntegrationTests {
         TestBackends.MONITORING.script(PATH, answers);
         try {
             jdbc.sql("UPDATE device_event_outbox SET next_attempt_at = now() WHERE device_id IN (:a, :b)")
-                    .param("a", refused).param("b", accepted).update();
+                .param("a", refused)
+                .param("b", accepted)
+                .update();
             await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
                 assertThat(outbox(accepted)).isZero();
-                assertThat(jdbc.sql("SELECT count(*) FROM device_event_outbox WHERE device_id = :id AND dead_at IS NOT NULL")
-                        .param("id", refused).query(Integer.class).single()).isEqualTo(1);
+                assertThat(jdbc
+                    .sql("SELECT count(*) FROM device_event_outbox WHERE device_id = :id AND dead_at IS NOT NULL")
+                    .param("id", refused)
+                    .query(Integer.class)
+                    .single()).isEqualTo(1);
             });
             assertThat(deadCounter()).isEqualTo(deadBefore + 1);
             assertThat(eventsFor(refused, "DEPLOYMENT_FAILED")).hasSize(2);
@@ -201,4 +234,5 @@ class DeviceEventRelayIntegrationTests {
             TestBackends.MONITORING.script(PATH, new StubBackend.Answer(204, null, null, 0));
         }
     }
+
 }

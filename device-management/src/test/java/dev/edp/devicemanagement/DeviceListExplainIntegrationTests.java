@@ -11,7 +11,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The per-customer device list at 100,000 devices is served by an index, never a scan of the table. */
+/**
+ * The per-customer device list at 100,000 devices is served by an index, never a scan of
+ * the table.
+ */
 @EdpServiceTest
 class DeviceListExplainIntegrationTests {
 
@@ -62,4 +65,5 @@ class DeviceListExplainIntegrationTests {
         List<String> lines = jdbc.sql(sql).query(String.class).list();
         return String.join("\n", lines);
     }
+
 }

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Map;
 
 import com.jayway.jsonpath.JsonPath;
-
 import dev.edp.test.openapi.DeviceApiDocument;
 import dev.edp.test.openapi.OpenApiChecks;
 import dev.edp.test.service.EdpServiceTest;
@@ -39,10 +38,10 @@ class DeviceManagementApplicationIntegrationTests {
 
     @Test
     void acceptsMoreConnectionsThanE3AdmitsLongPolls() {
-        // E3 admits 20,000 long-polls per replica (edp.e3.in-flight.long-poll), one connection each.
+        // E3 admits 20,000 long-polls per replica (edp.e3.in-flight.long-poll), one
+        // connection each.
         TomcatWebServer server = (TomcatWebServer) ((WebServerApplicationContext) context).getWebServer();
-        assertThat((Integer) server.getTomcat().getConnector().getProperty("maxConnections"))
-                .isGreaterThan(20_000);
+        assertThat((Integer) server.getTomcat().getConnector().getProperty("maxConnections")).isGreaterThan(20_000);
     }
 
     @Test
@@ -63,7 +62,7 @@ class DeviceManagementApplicationIntegrationTests {
                 "query machineId", "query q", "query label");
         for (String list : List.of("applications", "releases", "promotions", "moves")) {
             assertThat(parameters(docs, "/api/devices/v1/" + list)).as(list)
-                    .containsExactly("query customerId", "query limit", "query cursor");
+                .containsExactly("query customerId", "query limit", "query cursor");
         }
         assertThat(parameters(docs, "/api/devices/v1/audit")).containsExactly("query customerId", "query limit",
                 "query cursor", "query entityId");
@@ -89,4 +88,5 @@ class DeviceManagementApplicationIntegrationTests {
     void e3DeviceApiDocumentHoldsExactlyThisServicesDeviceOperations() {
         DeviceApiDocument.assertMatches("device-management", OpenApiChecks.fetch(checks.baseUrl()));
     }
+
 }

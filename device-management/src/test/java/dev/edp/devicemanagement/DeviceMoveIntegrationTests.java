@@ -22,7 +22,10 @@ import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Moving a device down out of STAGING or PRODUCTION takes a second person; moving up stays direct. */
+/**
+ * Moving a device down out of STAGING or PRODUCTION takes a second person; moving up
+ * stays direct.
+ */
 @EdpServiceTest
 class DeviceMoveIntegrationTests {
 
@@ -38,10 +41,16 @@ class DeviceMoveIntegrationTests {
 
     int audits(String entityId, String action) {
         return jdbc.sql("SELECT count(*) FROM audit_event WHERE entity_id = :id AND action = :action")
-                .param("id", entityId).param("action", action).query(Integer.class).single();
+            .param("id", entityId)
+            .param("action", action)
+            .query(Integer.class)
+            .single();
     }
 
-    /** A customer whose TESTING runs r-testing (never approved) and PRODUCTION r-approved, with a device in PRODUCTION. */
+    /**
+     * A customer whose TESTING runs r-testing (never approved) and PRODUCTION r-approved,
+     * with a device in PRODUCTION.
+     */
     record Fleet(UUID customer, UUID device, UUID approved, UUID unapproved) {
     }
 
@@ -72,8 +81,10 @@ class DeviceMoveIntegrationTests {
             HttpResponse<String> before = api.get("/devices/" + move.device(), viewer(fleet.customer()));
             // Not even a platform admin moves a device down alone.
             for (String token : List.of(operator(fleet.customer()), customerAdmin(fleet.customer()), Api.root())) {
-                assertProblem(api.send("POST", "/devices/" + move.device() + "/environment", token,
-                        "{\"environment\":\"" + move.target() + "\"}", etag(before)), 409, "MOVE_APPROVAL_REQUIRED");
+                assertProblem(
+                        api.send("POST", "/devices/" + move.device() + "/environment", token,
+                                "{\"environment\":\"" + move.target() + "\"}", etag(before)),
+                        409, "MOVE_APPROVAL_REQUIRED");
             }
             HttpResponse<String> after = api.get("/devices/" + move.device(), viewer(fleet.customer()));
             assertThat(etag(after)).isEqualTo(etag(before));
@@ -81,7 +92,8 @@ class DeviceMoveIntegrationTests {
         }
         assertThat(audits(fleet.device().toString(), "DEVICE_MOVED")).isEqualTo(1);
         assertThat((String) read(TestDevices.desiredState(checks.baseUrl(), fleet.device(), fleet.customer(), null, 0),
-                "$.releaseId")).isEqualTo(fleet.approved().toString());
+                "$.releaseId"))
+            .isEqualTo(fleet.approved().toString());
     }
 
     @Test
@@ -110,7 +122,7 @@ class DeviceMoveIntegrationTests {
         assertProblem(api.post("/moves/" + move + "/approve", customerAdmin(UUID.randomUUID()), null), 404,
                 "NOT_FOUND");
         assertThat((String) read(api.get("/devices/" + fleet.device(), viewer(customer)), "$.environment"))
-                .isEqualTo("PRODUCTION");
+            .isEqualTo("PRODUCTION");
 
         HttpResponse<String> approved = api.post("/moves/" + move + "/approve", customerAdmin(customer),
                 "{\"reason\":\"line 1 goes back to the lab\"}");
@@ -123,7 +135,8 @@ class DeviceMoveIntegrationTests {
         assertThat((String) read(device, "$.updatedBy")).isEqualTo("ada");
         assertThat(etag(device)).isNotEqualTo(version);
         assertThat((String) read(TestDevices.desiredState(checks.baseUrl(), fleet.device(), customer, null, 0),
-                "$.releaseId")).isEqualTo(fleet.unapproved().toString());
+                "$.releaseId"))
+            .isEqualTo(fleet.unapproved().toString());
         assertProblem(api.post("/moves/" + move + "/reject", customerAdmin(customer), null), 409, "MOVE_DECIDED");
         assertProblem(api.post("/moves/" + move + "/approve", Api.root(), null), 409, "MOVE_DECIDED");
 
@@ -131,7 +144,7 @@ class DeviceMoveIntegrationTests {
         assertThat(audits(move, "DEVICE_MOVE_APPROVED")).isEqualTo(1);
         assertThat(audits(fleet.device().toString(), "DEVICE_MOVED")).isEqualTo(2);
         assertThat((List<String>) read(api.get("/moves", viewer(customer)), "$.items[*].status"))
-                .containsExactly("APPROVED");
+            .containsExactly("APPROVED");
     }
 
     @Test
@@ -153,7 +166,7 @@ class DeviceMoveIntegrationTests {
         assertThat(rejected.statusCode()).as(rejected.body()).isEqualTo(200);
         assertThat((String) read(rejected, "$.status")).isEqualTo("REJECTED");
         assertThat((String) read(api.get("/devices/" + fleet.device(), viewer(customer)), "$.environment"))
-                .isEqualTo("PRODUCTION");
+            .isEqualTo("PRODUCTION");
         assertThat(audits(stale, "DEVICE_MOVE_REJECTED")).isEqualTo(1);
     }
 
@@ -174,10 +187,14 @@ class DeviceMoveIntegrationTests {
                                        release_id, rollback, status, requested_by, requested_by_subject, requested_at,
                                        decided_by, decided_by_subject, decided_at)
                 VALUES (:id, :customer, 'PRODUCTION', 'PRODUCTION', 0, :release, TRUE, 'APPROVED', 'otto', 'o', now(),
-                        'ada', 'a', now())""").param("id", UUID.randomUUID()).param("customer", customer)
-                .param("release", r0).update();
-        assertThat(api.put("/devices/" + device + "/release-override", operator(customer),
-                "{\"releaseId\":\"" + r0 + "\"}", null).statusCode()).isEqualTo(200);
+                        'ada', 'a', now())""")
+            .param("id", UUID.randomUUID())
+            .param("customer", customer)
+            .param("release", r0)
+            .update();
+        assertThat(api
+            .put("/devices/" + device + "/release-override", operator(customer), "{\"releaseId\":\"" + r0 + "\"}", null)
+            .statusCode()).isEqualTo(200);
 
         assertProblem(api.post("/moves", operator(customer), moveBody(device, "STAGING")), 409, "RELEASE_NOT_APPROVED");
         HttpResponse<String> toTesting = api.post("/moves", operator(customer), moveBody(device, "TESTING"));
@@ -197,9 +214,9 @@ class DeviceMoveIntegrationTests {
         assertProblem(api.post("/moves", operator(customer), moveBody(device, "STAGING")), 409,
                 "MOVE_APPROVAL_NOT_REQUIRED");
         assertThat((String) read(api.moveDirectly(customer, device, "PRODUCTION"), "$.environment"))
-                .isEqualTo("PRODUCTION");
+            .isEqualTo("PRODUCTION");
         assertThat((String) read(api.moveDirectly(customer, device, "PRODUCTION"), "$.environment"))
-                .isEqualTo("PRODUCTION");
+            .isEqualTo("PRODUCTION");
         assertThat((List<?>) read(api.get("/moves", viewer(customer)), "$.items")).isEmpty();
     }
 
@@ -213,21 +230,20 @@ class DeviceMoveIntegrationTests {
         String move = read(api.post("/moves", operator(customer), moveBody(device, "TESTING")), "$.id");
 
         assertProblem(api.post("/moves", operator(customer), "{}"), 400, "VALIDATION_FAILED");
-        assertProblem(api.post("/moves", operator(customer), moveBody(device, "PRODUCTION")), 400,
-                "VALIDATION_FAILED");
-        assertProblem(api.post("/moves", operator(customer), "{\"deviceId\":\"nope\",\"targetEnvironment\":\"TESTING\"}"),
+        assertProblem(api.post("/moves", operator(customer), moveBody(device, "PRODUCTION")), 400, "VALIDATION_FAILED");
+        assertProblem(
+                api.post("/moves", operator(customer), "{\"deviceId\":\"nope\",\"targetEnvironment\":\"TESTING\"}"),
                 400, "MALFORMED_REQUEST_BODY");
         assertProblem(api.post("/moves", viewer(customer), moveBody(device, "TESTING")), 403, "FORBIDDEN");
         assertProblem(api.send("POST", "/moves", operator(customer), moveBody(device, "TESTING"), "\"9\""), 412,
                 "STALE_VERSION");
         assertProblem(api.post("/moves", operator(other), moveBody(device, "TESTING")), 404, "NOT_FOUND");
-        assertProblem(api.post("/moves", operator(customer), moveBody(UUID.randomUUID(), "TESTING")), 404,
-                "NOT_FOUND");
+        assertProblem(api.post("/moves", operator(customer), moveBody(UUID.randomUUID(), "TESTING")), 404, "NOT_FOUND");
         assertProblem(api.get("/moves/" + move, viewer(other)), 404, "NOT_FOUND");
         assertProblem(api.get("/moves/" + UUID.randomUUID(), viewer(customer)), 404, "NOT_FOUND");
         assertProblem(api.post("/moves/" + move + "/approve", customerAdmin(other), null), 404, "NOT_FOUND");
-        assertProblem(api.post("/moves/" + move + "/approve", customerAdmin(customer), "{\"reason\":\"" + "x".repeat(1001)
-                + "\"}"), 400, "VALIDATION_FAILED");
+        assertProblem(api.post("/moves/" + move + "/approve", customerAdmin(customer),
+                "{\"reason\":\"" + "x".repeat(1001) + "\"}"), 400, "VALIDATION_FAILED");
         assertThat((List<?>) read(api.get("/moves", viewer(other)), "$.items")).isEmpty();
         assertProblem(api.get("/moves?customerId=" + customer, viewer(other)), 404, "NOT_FOUND");
 
@@ -240,7 +256,7 @@ class DeviceMoveIntegrationTests {
         assertProblem(api.post("/moves/" + move + "/approve", customerAdmin(customer), null), 409, "STALE_MOVE");
         assertThat((List<?>) read(api.get("/moves", viewer(customer)), "$.items")).hasSize(1);
         assertThat((String) read(api.get("/devices/" + device, viewer(customer)), "$.environment"))
-                .isEqualTo("PRODUCTION");
+            .isEqualTo("PRODUCTION");
     }
 
     @Test
@@ -254,15 +270,17 @@ class DeviceMoveIntegrationTests {
         assertThatThrownBy(() -> jdbc.sql("""
                 UPDATE device_move SET status = 'APPROVED', decided_by = requested_by,
                                        decided_by_subject = requested_by_subject, decided_at = now()
-                WHERE id = :id""").param("id", move).update())
-                .isInstanceOf(DataIntegrityViolationException.class).hasMessageContaining("device_move_four_eyes");
-        assertThatThrownBy(() -> jdbc.sql("UPDATE device_move SET status = 'APPROVED' WHERE id = :id")
-                .param("id", move).update())
-                .isInstanceOf(DataIntegrityViolationException.class).hasMessageContaining("device_move_four_eyes");
+                WHERE id = :id""").param("id", move).update()).isInstanceOf(DataIntegrityViolationException.class)
+            .hasMessageContaining("device_move_four_eyes");
+        assertThatThrownBy(
+                () -> jdbc.sql("UPDATE device_move SET status = 'APPROVED' WHERE id = :id").param("id", move).update())
+            .isInstanceOf(DataIntegrityViolationException.class)
+            .hasMessageContaining("device_move_four_eyes");
         assertThat((String) read(api.get("/moves/" + move, viewer(customer)), "$.status")).isEqualTo("REQUESTED");
         assertThat(jdbc.sql("""
                 UPDATE device_move SET status = 'APPROVED', decided_by = 'ada', decided_by_subject = 'another-subject',
                                        decided_at = now()
                 WHERE id = :id""").param("id", move).update()).isEqualTo(1);
     }
+
 }

@@ -17,7 +17,10 @@ import static dev.edp.devicemanagement.Api.viewer;
 import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The onboarding link: onboarding registers a device with the operator's token, then reports its certificate. */
+/**
+ * The onboarding link: onboarding registers a device with the operator's token, then
+ * reports its certificate.
+ */
 @EdpServiceTest
 class DeviceOnboardingIntegrationTests {
 
@@ -31,8 +34,8 @@ class DeviceOnboardingIntegrationTests {
 
     static String certificate(UUID customer, String serial, String notBefore, String notAfter) {
         return """
-                {"customerId":"%s","serial":"%s","notBefore":"%s","notAfter":"%s"}"""
-                .formatted(customer, serial, notBefore, notAfter);
+                {"customerId":"%s","serial":"%s","notBefore":"%s","notAfter":"%s"}""".formatted(customer, serial,
+                notBefore, notAfter);
     }
 
     static HttpResponse<String> putCertificate(Api api, UUID device, String json) {
@@ -53,7 +56,10 @@ class DeviceOnboardingIntegrationTests {
 
     int audits(UUID device, String action) {
         return jdbc.sql("SELECT count(*) FROM audit_event WHERE entity_id = :id AND action = :action")
-                .param("id", device.toString()).param("action", action).query(Integer.class).single();
+            .param("id", device.toString())
+            .param("action", action)
+            .query(Integer.class)
+            .single();
     }
 
     @Test
@@ -61,9 +67,10 @@ class DeviceOnboardingIntegrationTests {
         Api api = new Api(checks);
         UUID customer = UUID.randomUUID();
         UUID machine = UUID.randomUUID();
-        HttpResponse<String> created = api.post("/devices", operator(customer), """
-                {"customerId":"%s","name":"Press 9","environment":"PRODUCTION","machineId":"%s","labels":{"line":"9"}}"""
-                .formatted(customer, machine));
+        HttpResponse<String> created = api.post("/devices", operator(customer),
+                """
+                        {"customerId":"%s","name":"Press 9","environment":"PRODUCTION","machineId":"%s","labels":{"line":"9"}}"""
+                    .formatted(customer, machine));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         assertThat((String) read(created, "$.lifecycle")).isEqualTo("PENDING_ONBOARDING");
         assertThat((String) read(created, "$.environment")).isEqualTo("PRODUCTION");
@@ -94,19 +101,20 @@ class DeviceOnboardingIntegrationTests {
         UUID customer = UUID.randomUUID();
         UUID device = enroll(api, customer, "renewing");
         assertThat(putCertificate(api, device,
-                certificate(customer, "ff01", "2026-06-01T00:00:00Z", "2027-06-01T00:00:00Z")).statusCode())
-                .isEqualTo(204);
+                certificate(customer, "ff01", "2026-06-01T00:00:00Z", "2027-06-01T00:00:00Z"))
+            .statusCode()).isEqualTo(204);
         HttpResponse<String> renewed = api.get("/devices/" + device, viewer(customer));
         assertThat((String) read(renewed, "$.certificateSerial")).isEqualTo("ff01");
         assertThat((String) read(renewed, "$.certificateNotAfter")).isEqualTo("2027-06-01T00:00:00Z");
 
-        // The first certificate again (a retry that arrives late) and an exact repeat change nothing.
+        // The first certificate again (a retry that arrives late) and an exact repeat
+        // change nothing.
         assertThat(putCertificate(api, device,
-                certificate(customer, "0a1b2c", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z")).statusCode())
-                .isEqualTo(204);
+                certificate(customer, "0a1b2c", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z"))
+            .statusCode()).isEqualTo(204);
         assertThat(putCertificate(api, device,
-                certificate(customer, "ff01", "2026-06-01T00:00:00Z", "2027-06-01T00:00:00Z")).statusCode())
-                .isEqualTo(204);
+                certificate(customer, "ff01", "2026-06-01T00:00:00Z", "2027-06-01T00:00:00Z"))
+            .statusCode()).isEqualTo(204);
         HttpResponse<String> after = api.get("/devices/" + device, viewer(customer));
         assertThat((String) read(after, "$.certificateSerial")).isEqualTo("ff01");
         assertThat(Api.etag(after)).isEqualTo(Api.etag(renewed));
@@ -121,9 +129,10 @@ class DeviceOnboardingIntegrationTests {
         HttpResponse<String> gone = api.send("POST", "/devices/" + device + "/decommission", operator(customer), null,
                 "\"1\"");
         assertThat(gone.statusCode()).as(gone.body()).isEqualTo(200);
-        assertThat(putCertificate(api, device,
-                certificate(customer, "0c", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z")).statusCode())
-                .isEqualTo(204);
+        assertThat(
+                putCertificate(api, device, certificate(customer, "0c", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z"))
+                    .statusCode())
+            .isEqualTo(204);
         HttpResponse<String> read = api.get("/devices/" + device, viewer(customer));
         assertThat((String) read(read, "$.lifecycle")).isEqualTo("DECOMMISSIONED");
         assertThat(Api.readOrNull(read, "$.certificateSerial")).isNull();
@@ -136,8 +145,8 @@ class DeviceOnboardingIntegrationTests {
         UUID customer = UUID.randomUUID();
         UUID device = UUID.randomUUID();
         assertThat(putCertificate(api, device,
-                certificate(customer, "abc123", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z")).statusCode())
-                .isEqualTo(204);
+                certificate(customer, "abc123", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z"))
+            .statusCode()).isEqualTo(204);
         HttpResponse<String> read = api.get("/devices/" + device, viewer(customer));
         assertThat(read.statusCode()).isEqualTo(200);
         assertThat((String) read(read, "$.lifecycle")).isEqualTo("ACTIVE");
@@ -152,11 +161,12 @@ class DeviceOnboardingIntegrationTests {
         Api api = new Api(checks);
         UUID customer = UUID.randomUUID();
         UUID device = api.registerDevice(customer, "mine");
-        assertProblem(putCertificate(api, device,
-                certificate(UUID.randomUUID(), "0d", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z")), 409,
-                "DEVICE_CUSTOMER_MISMATCH");
+        assertProblem(
+                putCertificate(api, device,
+                        certificate(UUID.randomUUID(), "0d", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z")),
+                409, "DEVICE_CUSTOMER_MISMATCH");
         assertThat((String) read(api.get("/devices/" + device, viewer(customer)), "$.lifecycle"))
-                .isEqualTo("PENDING_ONBOARDING");
+            .isEqualTo("PENDING_ONBOARDING");
     }
 
     @Test
@@ -164,19 +174,23 @@ class DeviceOnboardingIntegrationTests {
         Api api = new Api(checks);
         UUID customer = UUID.randomUUID();
         UUID device = api.registerDevice(customer, "strict");
-        assertProblem(putCertificate(api, device,
-                certificate(customer, "not-hex", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z")), 400,
-                "VALIDATION_FAILED");
-        assertProblem(putCertificate(api, device,
-                certificate(customer, "0e", "2027-01-01T00:00:00Z", "2026-01-01T00:00:00Z")), 400, "INVALID_VALIDITY");
+        assertProblem(
+                putCertificate(api, device,
+                        certificate(customer, "not-hex", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z")),
+                400, "VALIDATION_FAILED");
+        assertProblem(
+                putCertificate(api, device,
+                        certificate(customer, "0e", "2027-01-01T00:00:00Z", "2026-01-01T00:00:00Z")),
+                400, "INVALID_VALIDITY");
         assertProblem(putCertificate(api, device, "{\"serial\":\"0e\"}"), 400, "VALIDATION_FAILED");
-        assertThat(putCertificate(api, device,
-                certificate(customer, "0e", "yesterday", "2026-01-01T00:00:00Z")).statusCode()).isEqualTo(400);
-        assertThat(api.put("/internal/devices/not-a-uuid/certificate", SERVICE,
-                certificate(customer, "0e", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z"), null).statusCode())
-                .isEqualTo(400);
+        assertThat(putCertificate(api, device, certificate(customer, "0e", "yesterday", "2026-01-01T00:00:00Z"))
+            .statusCode()).isEqualTo(400);
+        assertThat(api
+            .put("/internal/devices/not-a-uuid/certificate", SERVICE,
+                    certificate(customer, "0e", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z"), null)
+            .statusCode()).isEqualTo(400);
         assertThat((String) read(api.get("/devices/" + device, viewer(customer)), "$.lifecycle"))
-                .isEqualTo("PENDING_ONBOARDING");
+            .isEqualTo("PENDING_ONBOARDING");
     }
 
     @Test
@@ -186,13 +200,13 @@ class DeviceOnboardingIntegrationTests {
         UUID device = api.registerDevice(customer, "guarded");
         String body = certificate(customer, "0f", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z");
         for (String token : new String[] { Api.root(), Api.customerAdmin(customer), operator(customer) }) {
-            assertProblem(api.put("/internal/devices/" + device + "/certificate", token, body, null), 403,
-                    "FORBIDDEN");
+            assertProblem(api.put("/internal/devices/" + device + "/certificate", token, body, null), 403, "FORBIDDEN");
             assertProblem(api.post("/internal/connectivity", token, "{\"events\":[]}"), 403, "FORBIDDEN");
         }
         assertThat(api.put("/internal/devices/" + device + "/certificate", null, body, null).statusCode())
-                .isEqualTo(401);
+            .isEqualTo(401);
         assertThat((String) read(api.get("/devices/" + device, viewer(customer)), "$.lifecycle"))
-                .isEqualTo("PENDING_ONBOARDING");
+            .isEqualTo("PENDING_ONBOARDING");
     }
+
 }

@@ -56,16 +56,20 @@ class PromotionIntegrationTests {
         UUID customer = UUID.randomUUID();
         UUID release = release(api, customer, "vision", "2026.11.1");
         HttpResponse<String> read = api.get("/releases/" + release, viewer(customer));
-        assertThat((String) read(read, "$.containers[0].image")).isEqualTo("registry.example.com:5000/edp/vision:1.2.3");
+        assertThat((String) read(read, "$.containers[0].image"))
+            .isEqualTo("registry.example.com:5000/edp/vision:1.2.3");
         assertThat((String) read(read, "$.containers[0].env.LOG")).isEqualTo("info");
         assertThat((String) read(read, "$.containers[0].env.MODE")).isEqualTo("edge");
         assertThat((String) read(read, "$.containers[0].restartPolicy")).isEqualTo("always");
-        assertThatThrownBy(() -> jdbc.sql("UPDATE release SET name = 'changed' WHERE id = :id").param("id", release)
-                .update()).hasMessageContaining("releases are immutable");
-        assertProblem(api.post("/releases", operator(customer), """
-                {"name":"2026.11.1","containers":[{"applicationId":"%s","digest":"%s"}]}"""
-                .formatted(UUID.fromString((String) read(read, "$.containers[0].applicationId")), DIGEST)), 409,
-                "RELEASE_NAME_TAKEN");
+        assertThatThrownBy(
+                () -> jdbc.sql("UPDATE release SET name = 'changed' WHERE id = :id").param("id", release).update())
+            .hasMessageContaining("releases are immutable");
+        assertProblem(
+                api.post("/releases", operator(customer),
+                        """
+                                {"name":"2026.11.1","containers":[{"applicationId":"%s","digest":"%s"}]}"""
+                            .formatted(UUID.fromString((String) read(read, "$.containers[0].applicationId")), DIGEST)),
+                409, "RELEASE_NAME_TAKEN");
     }
 
     @Test
@@ -76,14 +80,20 @@ class PromotionIntegrationTests {
                 "{\"name\":\"stamped\",\"imageRepository\":\"docker.io/library/nginx\"}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         Map<String, Object> app = read(created, "$");
-        assertThat(app).containsEntry("version", 1).containsEntry("createdBy", "otto")
-                .containsEntry("updatedBy", "otto").containsKeys("createdAt", "updatedAt").doesNotContainKey("stamp");
+        assertThat(app).containsEntry("version", 1)
+            .containsEntry("createdBy", "otto")
+            .containsEntry("updatedBy", "otto")
+            .containsKeys("createdAt", "updatedAt")
+            .doesNotContainKey("stamp");
         assertThat((Map<String, Object>) read(api.get("/applications/" + app.get("id"), viewer(customer)), "$"))
-                .isEqualTo(app);
+            .isEqualTo(app);
         String audited = jdbc.sql("SELECT after::text FROM audit_event WHERE entity_id = :id")
-                .param("id", app.get("id")).query(String.class).single();
+            .param("id", app.get("id"))
+            .query(String.class)
+            .single();
         assertThat(JsonPath.<Map<String, Object>>read(audited, "$")).containsEntry("version", 1)
-                .containsKeys("createdAt", "createdBy", "updatedAt", "updatedBy").doesNotContainKey("stamp");
+            .containsKeys("createdAt", "createdBy", "updatedAt", "updatedBy")
+            .doesNotContainKey("stamp");
     }
 
     @Test
@@ -95,24 +105,31 @@ class PromotionIntegrationTests {
                 "{\"targetEnvironment\":\"STAGING\"}");
         assertThat(requested.statusCode()).as(requested.body()).isEqualTo(201);
         Map<String, Object> open = read(requested, "$");
-        assertThat(open).containsEntry("status", "REQUESTED").containsEntry("requestedBy", "rita")
-                .containsKey("requestedAt").doesNotContainKey("approval");
+        assertThat(open).containsEntry("status", "REQUESTED")
+            .containsEntry("requestedBy", "rita")
+            .containsKey("requestedAt")
+            .doesNotContainKey("approval");
         assertThat(open.get("decidedBy")).isNull();
 
-        HttpResponse<String> approved = api.post("/promotions/" + open.get("id") + "/approve",
-                customerAdmin(customer), "{\"reason\":\"fine\"}");
+        HttpResponse<String> approved = api.post("/promotions/" + open.get("id") + "/approve", customerAdmin(customer),
+                "{\"reason\":\"fine\"}");
         assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
         Map<String, Object> decided = read(approved, "$");
-        assertThat(decided).containsEntry("status", "APPROVED").containsEntry("requestedBy", "rita")
-                .containsEntry("decidedBy", "ada").containsEntry("reason", "fine").containsKey("decidedAt")
-                .doesNotContainKey("approval");
+        assertThat(decided).containsEntry("status", "APPROVED")
+            .containsEntry("requestedBy", "rita")
+            .containsEntry("decidedBy", "ada")
+            .containsEntry("reason", "fine")
+            .containsKey("decidedAt")
+            .doesNotContainKey("approval");
         List<Map<String, Object>> listed = read(api.get("/promotions", viewer(customer)), "$.items");
         assertThat(listed).containsExactly(decided);
         String audited = jdbc.sql("""
                 SELECT after::text FROM audit_event WHERE entity_id = :id AND action = 'PROMOTION_APPROVED'
                 """).param("id", open.get("id")).query(String.class).single();
         assertThat(JsonPath.<Map<String, Object>>read(audited, "$")).containsEntry("status", "APPROVED")
-                .containsEntry("decidedBy", "ada").containsEntry("requestedBy", "rita").doesNotContainKey("approval");
+            .containsEntry("decidedBy", "ada")
+            .containsEntry("requestedBy", "rita")
+            .doesNotContainKey("approval");
     }
 
     @Test
@@ -121,8 +138,9 @@ class PromotionIntegrationTests {
         UUID customer = UUID.randomUUID();
         assertProblem(api.post("/applications", operator(customer),
                 "{\"name\":\"x\",\"imageRepository\":\"Registry/UPPER case\"}"), 400, "VALIDATION_FAILED");
-        assertProblem(api.post("/applications", operator(customer),
-                "{\"name\":\"x\",\"imageRepository\":\"nginx:1.25\"}"), 400, "VALIDATION_FAILED");
+        assertProblem(
+                api.post("/applications", operator(customer), "{\"name\":\"x\",\"imageRepository\":\"nginx:1.25\"}"),
+                400, "VALIDATION_FAILED");
         HttpResponse<String> app = api.post("/applications", operator(customer),
                 "{\"name\":\"nginx\",\"imageRepository\":\"docker.io/library/nginx\"}");
         assertThat(app.statusCode()).as(app.body()).isEqualTo(201);
@@ -131,11 +149,11 @@ class PromotionIntegrationTests {
                 {"name":"r1","containers":[{"applicationId":"%s","tag":"-bad tag"}]}""".formatted(appId)), 400,
                 "VALIDATION_FAILED");
         assertProblem(api.post("/releases", operator(customer), """
-                {"name":"r1","containers":[{"applicationId":"%s","digest":"sha256:xyz"}]}""".formatted(appId)),
-                400, "VALIDATION_FAILED");
+                {"name":"r1","containers":[{"applicationId":"%s","digest":"sha256:xyz"}]}""".formatted(appId)), 400,
+                "VALIDATION_FAILED");
         assertProblem(api.post("/releases", operator(customer), """
-                {"name":"r1","containers":[{"applicationId":"%s","tag":"1","digest":"%s"}]}"""
-                .formatted(appId, DIGEST)), 400, "IMAGE_TAG_OR_DIGEST");
+                {"name":"r1","containers":[{"applicationId":"%s","tag":"1","digest":"%s"}]}""".formatted(appId,
+                DIGEST)), 400, "IMAGE_TAG_OR_DIGEST");
         HttpResponse<String> ok = api.post("/releases", operator(customer), """
                 {"name":"r1","containers":[{"applicationId":"%s","digest":"%s"}]}""".formatted(appId, DIGEST));
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(201);
@@ -150,8 +168,9 @@ class PromotionIntegrationTests {
         assertProblem(api.post("/promotions", operator(customer), "{\"targetEnvironment\":\"STAGING\"}"), 409,
                 "NOTHING_TO_PROMOTE");
         pinTesting(api, customer, r1);
-        assertProblem(api.put("/environments/STAGING/release", operator(customer), "{\"releaseId\":\"" + r1 + "\"}",
-                null), 409, "PROMOTION_REQUIRED");
+        assertProblem(
+                api.put("/environments/STAGING/release", operator(customer), "{\"releaseId\":\"" + r1 + "\"}", null),
+                409, "PROMOTION_REQUIRED");
 
         String requester = TestJwtIssuer.token("rita", customer, "customer-admin");
         HttpResponse<String> requested = api.post("/promotions", requester, "{\"targetEnvironment\":\"STAGING\"}");
@@ -174,8 +193,8 @@ class PromotionIntegrationTests {
                 "PROMOTION_DECIDED");
 
         // And on to PRODUCTION, approved by a platform admin.
-        String toProduction = read(api.post("/promotions", operator(customer),
-                "{\"targetEnvironment\":\"PRODUCTION\"}"), "$.id");
+        String toProduction = read(
+                api.post("/promotions", operator(customer), "{\"targetEnvironment\":\"PRODUCTION\"}"), "$.id");
         assertThat(api.post("/promotions/" + toProduction + "/approve", Api.root(), null).statusCode()).isEqualTo(200);
         assertThat(pinnedRelease(api, customer, "PRODUCTION")).isEqualTo(r1.toString());
     }
@@ -185,19 +204,19 @@ class PromotionIntegrationTests {
         Api api = new Api(checks);
         UUID customer = UUID.randomUUID();
         pinTesting(api, customer, release(api, customer, "app", "r1"));
-        UUID promotion = UUID.fromString(read(api.post("/promotions", operator(customer),
-                "{\"targetEnvironment\":\"STAGING\"}"), "$.id"));
+        UUID promotion = UUID.fromString(
+                read(api.post("/promotions", operator(customer), "{\"targetEnvironment\":\"STAGING\"}"), "$.id"));
 
         assertThatThrownBy(() -> jdbc.sql("""
                 UPDATE promotion SET status = 'APPROVED', decided_by = requested_by,
                                      decided_by_subject = requested_by_subject, decided_at = now()
-                WHERE id = :id""").param("id", promotion).update())
-                .isInstanceOf(DataIntegrityViolationException.class).hasMessageContaining("promotion_four_eyes");
+                WHERE id = :id""").param("id", promotion).update()).isInstanceOf(DataIntegrityViolationException.class)
+            .hasMessageContaining("promotion_four_eyes");
         assertThatThrownBy(() -> jdbc.sql("UPDATE promotion SET status = 'APPROVED' WHERE id = :id")
-                .param("id", promotion).update())
-                .isInstanceOf(DataIntegrityViolationException.class).hasMessageContaining("promotion_four_eyes");
+            .param("id", promotion)
+            .update()).isInstanceOf(DataIntegrityViolationException.class).hasMessageContaining("promotion_four_eyes");
         assertThat((String) read(api.get("/promotions/" + promotion, viewer(customer)), "$.status"))
-                .isEqualTo("REQUESTED");
+            .isEqualTo("REQUESTED");
         // Someone else's approval is what the constraint lets through.
         assertThat(jdbc.sql("""
                 UPDATE promotion SET status = 'APPROVED', decided_by = 'ada', decided_by_subject = 'another-subject',
@@ -223,7 +242,7 @@ class PromotionIntegrationTests {
         assertThat((String) read(rejected, "$.status")).isEqualTo("REJECTED");
         assertThat(pinnedRelease(api, customer, "STAGING")).isNull();
         assertThat((List<String>) read(api.get("/promotions", viewer(customer)), "$.items[*].status"))
-                .containsExactly("REJECTED");
+            .containsExactly("REJECTED");
     }
 
     @Test
@@ -234,14 +253,17 @@ class PromotionIntegrationTests {
         UUID r2 = release(api, customer, "app", "r2");
         for (UUID release : List.of(r1, r2)) {
             pinTesting(api, customer, release);
-            String id = read(api.post("/promotions", operator(customer), "{\"targetEnvironment\":\"STAGING\"}"), "$.id");
+            String id = read(api.post("/promotions", operator(customer), "{\"targetEnvironment\":\"STAGING\"}"),
+                    "$.id");
             assertThat(api.post("/promotions/" + id + "/approve", customerAdmin(customer), null).statusCode())
-                    .isEqualTo(200);
+                .isEqualTo(200);
         }
         assertThat(pinnedRelease(api, customer, "STAGING")).isEqualTo(r2.toString());
         UUID never = release(api, customer, "app", "r3");
-        assertProblem(api.post("/promotions", operator(customer),
-                "{\"targetEnvironment\":\"STAGING\",\"releaseId\":\"" + never + "\"}"), 409, "NOT_PREVIOUSLY_PINNED");
+        assertProblem(
+                api.post("/promotions", operator(customer),
+                        "{\"targetEnvironment\":\"STAGING\",\"releaseId\":\"" + never + "\"}"),
+                409, "NOT_PREVIOUSLY_PINNED");
         HttpResponse<String> rollback = api.post("/promotions", operator(customer),
                 "{\"targetEnvironment\":\"STAGING\",\"releaseId\":\"" + r1 + "\"}");
         assertThat(rollback.statusCode()).as(rollback.body()).isEqualTo(201);
@@ -249,7 +271,7 @@ class PromotionIntegrationTests {
         assertProblem(api.post("/promotions/" + read(rollback, "$.id") + "/approve", operator(customer), null), 403,
                 "FORBIDDEN");
         assertThat(api.post("/promotions/" + read(rollback, "$.id") + "/approve", customerAdmin(customer), null)
-                .statusCode()).isEqualTo(200);
+            .statusCode()).isEqualTo(200);
         assertThat(pinnedRelease(api, customer, "STAGING")).isEqualTo(r1.toString());
         assertThat((List<?>) read(api.get("/promotions", viewer(customer)), "$.items")).hasSize(3);
     }
@@ -261,7 +283,8 @@ class PromotionIntegrationTests {
         UUID other = UUID.randomUUID();
         UUID r1 = release(api, owner, "app", "r1");
         pinTesting(api, owner, r1);
-        String promotion = read(api.post("/promotions", operator(owner), "{\"targetEnvironment\":\"STAGING\"}"), "$.id");
+        String promotion = read(api.post("/promotions", operator(owner), "{\"targetEnvironment\":\"STAGING\"}"),
+                "$.id");
         String app = read(api.get("/releases/" + r1, viewer(owner)), "$.containers[0].applicationId");
 
         assertProblem(api.get("/releases/" + r1, operator(other)), 404, "NOT_FOUND");
@@ -277,6 +300,8 @@ class PromotionIntegrationTests {
         assertThat((List<?>) read(api.get("/applications", operator(other)), "$.items")).isEmpty();
         assertThat((List<?>) read(api.get("/promotions", operator(other)), "$.items")).isEmpty();
         assertThat((List<?>) read(api.get("/environments", operator(other)), "$")).isEmpty();
-        assertThat((String) read(api.get("/promotions/" + promotion, viewer(owner)), "$.status")).isEqualTo("REQUESTED");
+        assertThat((String) read(api.get("/promotions/" + promotion, viewer(owner)), "$.status"))
+            .isEqualTo("REQUESTED");
     }
+
 }

@@ -19,8 +19,8 @@ import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * An operator pins one device to a release instead of its environment's; on STAGING and PRODUCTION
- * devices only a release approved for that environment. (Waking the long-poll:
+ * An operator pins one device to a release instead of its environment's; on STAGING and
+ * PRODUCTION devices only a release approved for that environment. (Waking the long-poll:
  * {@code desiredstate.DesiredStateIntegrationTests}.)
  */
 @EdpServiceTest
@@ -51,14 +51,17 @@ class ReleaseOverrideIntegrationTests {
         assertThat(overridden.statusCode()).as(overridden.body()).isEqualTo(200);
         assertThat((String) read(overridden, "$.releaseOverride")).isEqualTo(canary.toString());
         assertThat((String) read(api.get("/devices/" + device, viewer(customer)), "$.releaseOverride"))
-                .isEqualTo(canary.toString());
+            .isEqualTo(canary.toString());
         assertThat((String) read(TestDevices.desiredState(checks.baseUrl(), device, customer, null, 0), "$.releaseId"))
-                .isEqualTo(canary.toString());
-        assertThat((String) read(TestDevices.desiredState(checks.baseUrl(), neighbour, customer, null, 0),
-                "$.releaseId")).isEqualTo(pinned.toString());
+            .isEqualTo(canary.toString());
+        assertThat(
+                (String) read(TestDevices.desiredState(checks.baseUrl(), neighbour, customer, null, 0), "$.releaseId"))
+            .isEqualTo(pinned.toString());
         assertThat(jdbc.sql("SELECT count(*) FROM audit_event WHERE entity_id = :id AND action = :action")
-                .param("id", device.toString()).param("action", "DEVICE_RELEASE_OVERRIDDEN").query(Integer.class)
-                .single()).isEqualTo(1);
+            .param("id", device.toString())
+            .param("action", "DEVICE_RELEASE_OVERRIDDEN")
+            .query(Integer.class)
+            .single()).isEqualTo(1);
 
         assertProblem(api.delete("/devices/" + device + "/release-override", operator(customer), "\"1\""), 412,
                 "STALE_VERSION");
@@ -67,15 +70,20 @@ class ReleaseOverrideIntegrationTests {
         assertThat(cleared.statusCode()).as(cleared.body()).isEqualTo(200);
         assertThat(Api.readOrNull(cleared, "$.releaseOverride")).isNull();
         assertThat((String) read(TestDevices.desiredState(checks.baseUrl(), device, customer, null, 0), "$.releaseId"))
-                .isEqualTo(pinned.toString());
+            .isEqualTo(pinned.toString());
         assertThat(jdbc.sql("SELECT count(*) FROM audit_event WHERE entity_id = :id AND action = :action")
-                .param("id", device.toString()).param("action", "DEVICE_RELEASE_OVERRIDE_CLEARED")
-                .query(Integer.class).single()).isEqualTo(1);
+            .param("id", device.toString())
+            .param("action", "DEVICE_RELEASE_OVERRIDE_CLEARED")
+            .query(Integer.class)
+            .single()).isEqualTo(1);
     }
 
     int audits(UUID device, String action) {
         return jdbc.sql("SELECT count(*) FROM audit_event WHERE entity_id = :id AND action = :action")
-                .param("id", device.toString()).param("action", action).query(Integer.class).single();
+            .param("id", device.toString())
+            .param("action", action)
+            .query(Integer.class)
+            .single();
     }
 
     @Test
@@ -98,23 +106,24 @@ class ReleaseOverrideIntegrationTests {
         for (UUID device : List.of(production, staging)) {
             HttpResponse<String> before = api.get("/devices/" + device, viewer(customer));
             String desired = etag(TestDevices.desiredState(checks.baseUrl(), device, customer, null, 0));
-            assertProblem(api.put("/devices/" + device + "/release-override", operator(customer), body(hotfix),
-                    null), 409, "RELEASE_NOT_APPROVED");
-            // Also with the device's current ETag and as a customer admin: approval is about the release.
-            assertProblem(api.put("/devices/" + device + "/release-override", Api.customerAdmin(customer),
-                    body(hotfix), etag(before)), 409, "RELEASE_NOT_APPROVED");
+            assertProblem(api.put("/devices/" + device + "/release-override", operator(customer), body(hotfix), null),
+                    409, "RELEASE_NOT_APPROVED");
+            // Also with the device's current ETag and as a customer admin: approval is
+            // about the release.
+            assertProblem(api.put("/devices/" + device + "/release-override", Api.customerAdmin(customer), body(hotfix),
+                    etag(before)), 409, "RELEASE_NOT_APPROVED");
             HttpResponse<String> after = api.get("/devices/" + device, viewer(customer));
             assertThat(etag(after)).isEqualTo(etag(before));
             assertThat(Api.readOrNull(after, "$.releaseOverride")).isNull();
-            assertThat(etag(TestDevices.desiredState(checks.baseUrl(), device, customer, null, 0)))
-                    .isEqualTo(desired);
+            assertThat(etag(TestDevices.desiredState(checks.baseUrl(), device, customer, null, 0))).isEqualTo(desired);
             assertThat(audits(device, "DEVICE_RELEASE_OVERRIDDEN")).isZero();
         }
         // r2 was approved for STAGING, never for PRODUCTION.
-        assertProblem(api.put("/devices/" + production + "/release-override", operator(customer), body(r2), null),
-                409, "RELEASE_NOT_APPROVED");
-        assertThat((String) read(TestDevices.desiredState(checks.baseUrl(), production, customer, null, 0),
-                "$.releaseId")).isEqualTo(r1.toString());
+        assertProblem(api.put("/devices/" + production + "/release-override", operator(customer), body(r2), null), 409,
+                "RELEASE_NOT_APPROVED");
+        assertThat(
+                (String) read(TestDevices.desiredState(checks.baseUrl(), production, customer, null, 0), "$.releaseId"))
+            .isEqualTo(r1.toString());
     }
 
     @Test
@@ -133,11 +142,12 @@ class ReleaseOverrideIntegrationTests {
 
         // STAGING's current pin, and a release approved for STAGING before (r1).
         for (UUID release : List.of(r2, r1)) {
-            HttpResponse<String> overridden = api.put("/devices/" + device + "/release-override",
-                    operator(customer), body(release), null);
+            HttpResponse<String> overridden = api.put("/devices/" + device + "/release-override", operator(customer),
+                    body(release), null);
             assertThat(overridden.statusCode()).as(overridden.body()).isEqualTo(200);
-            assertThat((String) read(TestDevices.desiredState(checks.baseUrl(), device, customer, null, 0),
-                    "$.releaseId")).isEqualTo(release.toString());
+            assertThat(
+                    (String) read(TestDevices.desiredState(checks.baseUrl(), device, customer, null, 0), "$.releaseId"))
+                .isEqualTo(release.toString());
         }
         // r1 is approved for PRODUCTION as well, so the device may go up carrying it.
         HttpResponse<String> moved = api.moveDirectly(customer, device, "PRODUCTION");
@@ -167,7 +177,7 @@ class ReleaseOverrideIntegrationTests {
                 etag(overridden));
         assertThat(cleared.statusCode()).as(cleared.body()).isEqualTo(200);
         assertThat((String) read(api.moveDirectly(customer, device, "PRODUCTION"), "$.environment"))
-                .isEqualTo("PRODUCTION");
+            .isEqualTo("PRODUCTION");
     }
 
     @Test
@@ -179,17 +189,20 @@ class ReleaseOverrideIntegrationTests {
         UUID foreignRelease = PromotionIntegrationTests.release(api, other, "app", "theirs");
         UUID ownRelease = PromotionIntegrationTests.release(api, customer, "app", "ours");
 
-        assertProblem(api.put("/devices/" + device + "/release-override", operator(customer), body(foreignRelease),
-                null), 404, "NOT_FOUND");
-        assertProblem(api.put("/devices/" + device + "/release-override", operator(other), body(ownRelease), null),
+        assertProblem(
+                api.put("/devices/" + device + "/release-override", operator(customer), body(foreignRelease), null),
                 404, "NOT_FOUND");
+        assertProblem(api.put("/devices/" + device + "/release-override", operator(other), body(ownRelease), null), 404,
+                "NOT_FOUND");
         assertProblem(api.put("/devices/" + device + "/release-override", viewer(customer), body(ownRelease), null),
                 403, "FORBIDDEN");
         assertProblem(api.put("/devices/" + device + "/release-override", operator(customer), "{}", null), 400,
                 "VALIDATION_FAILED");
         HttpResponse<String> read = api.get("/devices/" + device, viewer(customer));
         assertThat(Api.readOrNull(read, "$.releaseOverride")).isNull();
-        assertThat((List<?>) read(TestDevices.desiredState(checks.baseUrl(), device, customer, null, 0),
-                "$.containers")).isEmpty();
+        assertThat(
+                (List<?>) read(TestDevices.desiredState(checks.baseUrl(), device, customer, null, 0), "$.containers"))
+            .isEmpty();
     }
+
 }

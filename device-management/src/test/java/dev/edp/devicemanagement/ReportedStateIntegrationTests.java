@@ -33,14 +33,15 @@ class ReportedStateIntegrationTests {
         Api api = new Api(checks);
         UUID customer = UUID.randomUUID();
         UUID device = api.registerDevice(customer, "reporter");
-        HttpResponse<String> first = reportState(checks.baseUrl(), device, customer, """
-                {"agentVersion":"1.4.0","osVersion":"Debian 13","containers":[
-                  {"name":"vision","image":"r.example/vision:1","state":"ready"},
-                  {"name":"opc","image":"r.example/opc:2","state":"reconciliation failed","message":"pull denied"}]}""");
+        HttpResponse<String> first = reportState(checks.baseUrl(), device, customer,
+                """
+                        {"agentVersion":"1.4.0","osVersion":"Debian 13","containers":[
+                          {"name":"vision","image":"r.example/vision:1","state":"ready"},
+                          {"name":"opc","image":"r.example/opc:2","state":"reconciliation failed","message":"pull denied"}]}""");
         assertThat(first.statusCode()).as(first.body()).isEqualTo(204);
         HttpResponse<String> containers = api.get("/devices/" + device + "/containers", viewer(customer));
-        assertThat((List<String>) read(containers, "$.containers[*].state"))
-                .containsExactly("reconciliation failed", "ready");
+        assertThat((List<String>) read(containers, "$.containers[*].state")).containsExactly("reconciliation failed",
+                "ready");
         assertThat((String) read(api.get("/devices/" + device, viewer(customer)), "$.agentVersion")).isEqualTo("1.4.0");
 
         assertThat(reportState(checks.baseUrl(), device, customer, """
@@ -48,7 +49,7 @@ class ReportedStateIntegrationTests {
         containers = api.get("/devices/" + device + "/containers", viewer(customer));
         assertThat((List<String>) read(containers, "$.containers[*].name")).containsExactly("vision");
         assertThat((String) read(api.get("/devices/" + device, viewer(customer)), "$.osVersion"))
-                .isEqualTo("Debian 13");
+            .isEqualTo("Debian 13");
     }
 
     @Test
@@ -62,7 +63,7 @@ class ReportedStateIntegrationTests {
                 {"containers":[{"name":"x","state":"ready"}]}"""), 404, "NOT_FOUND");
         assertProblem(api.get("/devices/" + device + "/containers", operator(UUID.randomUUID())), 404, "NOT_FOUND");
         assertThat((List<?>) read(api.get("/devices/" + device + "/containers", viewer(customer)), "$.containers"))
-                .isEmpty();
+            .isEmpty();
     }
 
     @Test
@@ -74,7 +75,9 @@ class ReportedStateIntegrationTests {
         UUID c = api.registerDevice(customer, "c");
         UUID d = api.registerDevice(customer, "d");
         api.registerDevice(UUID.randomUUID(), "elsewhere");
-        jdbc.sql("UPDATE device SET connectivity = 'ONLINE', lifecycle = 'ACTIVE' WHERE id = :id").param("id", a).update();
+        jdbc.sql("UPDATE device SET connectivity = 'ONLINE', lifecycle = 'ACTIVE' WHERE id = :id")
+            .param("id", a)
+            .update();
         jdbc.sql("UPDATE device SET lifecycle = 'ACTIVE' WHERE id = :id").param("id", d).update();
         api.send("POST", "/devices/" + c + "/decommission", operator(customer), null, "\"1\"");
         HttpResponse<String> summary = api.get("/fleet/summary", viewer(customer));
@@ -86,4 +89,5 @@ class ReportedStateIntegrationTests {
         assertThat((List<Integer>) read(summary, "$[*].devices")).containsExactly(1, 1, 1);
         assertProblem(api.get("/fleet/summary?customerId=" + UUID.randomUUID(), viewer(customer)), 404, "NOT_FOUND");
     }
+
 }

@@ -14,8 +14,8 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * Plays E3 for device requests ({@link TestE3}, one per test JVM): device credentials signed with its
- * key and request proofs bound to each request, as E3 makes them.
+ * Plays E3 for device requests ({@link TestE3}, one per test JVM): device credentials
+ * signed with its key and request proofs bound to each request, as E3 makes them.
  */
 public final class TestDevices {
 
@@ -26,11 +26,13 @@ public final class TestDevices {
 
     /** Points every service context of this test JVM at the stand-in's keys. */
     public static final class JwksProperty implements EnvironmentPostProcessor {
+
         @Override
         public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-            environment.getPropertySources().addFirst(new MapPropertySource("testDeviceJwks",
-                    Map.copyOf(E3.properties())));
+            environment.getPropertySources()
+                .addFirst(new MapPropertySource("testDeviceJwks", Map.copyOf(E3.properties())));
         }
+
     }
 
     /**
@@ -39,10 +41,10 @@ public final class TestDevices {
      * @param method the request method
      * @param path the request path
      * @param rawQuery the request's raw query string, or null
-     * @return the headers E3 adds to that request: the device's credential and the request's proof
+     * @return the headers E3 adds to that request: the device's credential and the
+     * request's proof
      */
-    public static Map<String, String> headers(UUID device, UUID customer, String method, String path,
-            String rawQuery) {
+    public static Map<String, String> headers(UUID device, UUID customer, String method, String path, String rawQuery) {
         return E3.deviceHeaders(TestE3.Device.of(device, customer), "device-management", method, path, rawQuery);
     }
 
@@ -63,8 +65,8 @@ public final class TestDevices {
         if (ifNoneMatch != null) {
             headers.put("If-None-Match", ifNoneMatch);
         }
-        return ServiceSmokeChecks.send("GET", baseUrl + path + (query != null ? "?" + query : ""), null,
-                null, null, headers);
+        return ServiceSmokeChecks.send("GET", baseUrl + path + (query != null ? "?" + query : ""), null, null, null,
+                headers);
     }
 
     /**
@@ -80,4 +82,5 @@ public final class TestDevices {
         return ServiceSmokeChecks.send("POST", baseUrl + path, "application/json", json, null,
                 headers(device, customer, "POST", path, null));
     }
+
 }

@@ -22,17 +22,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-import static dev.edp.test.service.ServiceApi.root;
 import static dev.edp.devicemanagement.Api.operator;
 import static dev.edp.devicemanagement.Api.viewer;
+import static dev.edp.test.service.ServiceApi.root;
 import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
- * Hostile input through device management's real controllers and database: text PostgreSQL cannot
- * store, oversized bodies and strings, and malformed list parameters are 4xx problems with a code,
- * never a 500, and nothing is written.
+ * Hostile input through device management's real controllers and database: text
+ * PostgreSQL cannot store, oversized bodies and strings, and malformed list parameters
+ * are 4xx problems with a code, never a 500, and nothing is written.
  */
 @EdpServiceTest
 class UntrustedInputIntegrationTests {
@@ -68,8 +68,7 @@ class UntrustedInputIntegrationTests {
     /** Every list endpoint with every kind of malformed value. */
     static Stream<Arguments> hostileListParameters() {
         String tooLong = "a".repeat(3000);
-        return Stream.of(
-                arguments("/devices?q=a%00b", 400, "INVALID_TEXT"),
+        return Stream.of(arguments("/devices?q=a%00b", 400, "INVALID_TEXT"),
                 arguments("/devices?q=%ED%A0%80", 400, "INVALID_TEXT"),
                 arguments("/devices?q=%C3", 400, "INVALID_TEXT"),
                 arguments("/devices?q=" + tooLong, 400, "PARAMETER_TOO_LONG"),
@@ -92,12 +91,13 @@ class UntrustedInputIntegrationTests {
                 arguments("/devices?limit=1e3", 400, "INVALID_PARAMETER"),
                 arguments("/devices?cursor=not*base64", 400, "INVALID_CURSOR"),
                 arguments("/devices?cursor=" + garbage(), 400, "INVALID_CURSOR"),
-                arguments("/devices?cursor=" + Cursor.encode(List.of("name", "edge\u0000", ID)), 400,
-                        "INVALID_CURSOR"),
+                arguments("/devices?cursor=" + Cursor.encode(List.of("name", "edge\u0000", ID)), 400, "INVALID_CURSOR"),
                 arguments("/devices?cursor=" + Cursor.encode(List.of("name", "edge", "12")), 400, "INVALID_CURSOR"),
                 arguments("/devices?cursor=" + Cursor.encode(List.of("name", "edge")), 400, "INVALID_CURSOR"),
-                arguments("/devices?sort=createdAt&cursor="
-                        + Cursor.encode(List.of("createdAt", "+294277-01-01T00:00:00Z", ID)), 400, "INVALID_CURSOR"),
+                arguments(
+                        "/devices?sort=createdAt&cursor="
+                                + Cursor.encode(List.of("createdAt", "+294277-01-01T00:00:00Z", ID)),
+                        400, "INVALID_CURSOR"),
                 arguments("/devices?sort=createdAt&cursor=" + Cursor.encode(List.of("name", "edge", ID)), 400,
                         "INVALID_CURSOR"),
                 arguments("/devices/not-a-uuid", 400, "INVALID_PARAMETER"),
@@ -170,7 +170,7 @@ class UntrustedInputIntegrationTests {
     @Test
     void aDeviceBodyOverTheLimitIs413AndNotWritten() {
         byte[] body = ("{\"name\":\"edge\",\"labels\":{\"line\":\"" + "3".repeat(1_100_000) + "\"}}")
-                .getBytes(StandardCharsets.UTF_8);
+            .getBytes(StandardCharsets.UTF_8);
         assertProblem(api.sendBytes("POST", "/devices", operator(customer), "application/json", body, false), 413,
                 "REQUEST_TOO_LARGE");
         assertProblem(api.sendBytes("POST", "/devices", operator(customer), "application/json", body, true), 413,
@@ -183,49 +183,59 @@ class UntrustedInputIntegrationTests {
         String huge = "d".repeat(900_000);
         assertProblem(api.post("/devices", operator(customer), "{\"name\":\"" + huge + "\"}"), 400,
                 "VALIDATION_FAILED");
-        assertProblem(api.post("/devices", operator(customer), "{\"name\":\"e\",\"labels\":{\"line\":\"" + huge
-                + "\"}}"), 400, "VALIDATION_FAILED");
-        assertProblem(api.post("/devices", operator(customer), "{\"name\":\"e\",\"labels\":{\""
-                + "k".repeat(40_000) + "\":\"3\"}}"), 400, "VALIDATION_FAILED");
-        assertProblem(api.post("/devices", operator(customer), "{\"name\":\"e\",\"environment\":\"" + huge
-                + "\"}"), 400, "VALIDATION_FAILED");
+        assertProblem(
+                api.post("/devices", operator(customer), "{\"name\":\"e\",\"labels\":{\"line\":\"" + huge + "\"}}"),
+                400, "VALIDATION_FAILED");
+        assertProblem(
+                api.post("/devices", operator(customer),
+                        "{\"name\":\"e\",\"labels\":{\"" + "k".repeat(40_000) + "\":\"3\"}}"),
+                400, "VALIDATION_FAILED");
+        assertProblem(api.post("/devices", operator(customer), "{\"name\":\"e\",\"environment\":\"" + huge + "\"}"),
+                400, "VALIDATION_FAILED");
         assertThat(devices()).isZero();
     }
 
-    /** Regular expressions over unbounded repetitions used to overflow the stack on such input: a 500. */
+    /**
+     * Regular expressions over unbounded repetitions used to overflow the stack on such
+     * input: a 500.
+     */
     @Test
     void hugeStringsInApplicationAndReleaseFieldsAreValidationErrors() {
         String repeated = "a.".repeat(450_000) + "a";
-        for (Map.Entry<String, String> field : Map.of(
-                "name", "\"" + "n".repeat(900_000) + "\"",
-                "imageRepository", "\"" + repeated + "\"",
-                "ports", "[\"" + "8".repeat(900_000) + "\"]",
-                "volumes", "[\"" + "v".repeat(900_000) + "\"]",
-                "env", "{\"LOG\":\"" + "i".repeat(900_000) + "\"}",
-                "restartPolicy", "\"" + "no".repeat(450_000) + "\"").entrySet()) {
-            // Each member once: the field under test replaces the default (a member named twice is malformed).
-            Map<String, String> members = new LinkedHashMap<>(Map.of("name", "\"app\"", "imageRepository",
-                    "\"registry.example.com/team/app\""));
+        for (Map.Entry<String, String> field : Map
+            .of("name", "\"" + "n".repeat(900_000) + "\"", "imageRepository", "\"" + repeated + "\"", "ports",
+                    "[\"" + "8".repeat(900_000) + "\"]", "volumes", "[\"" + "v".repeat(900_000) + "\"]", "env",
+                    "{\"LOG\":\"" + "i".repeat(900_000) + "\"}", "restartPolicy", "\"" + "no".repeat(450_000) + "\"")
+            .entrySet()) {
+            // Each member once: the field under test replaces the default (a member named
+            // twice is malformed).
+            Map<String, String> members = new LinkedHashMap<>(
+                    Map.of("name", "\"app\"", "imageRepository", "\"registry.example.com/team/app\""));
             members.put(field.getKey(), field.getValue());
             StringBuilder body = new StringBuilder("{");
-            members.forEach((name, value) -> body.append(body.length() > 1 ? "," : "").append('"').append(name)
-                    .append("\":").append(value));
+            members.forEach((name, value) -> body.append(body.length() > 1 ? "," : "")
+                .append('"')
+                .append(name)
+                .append("\":")
+                .append(value));
             body.append('}');
             assertProblem(api.post("/applications", operator(customer), body.toString()), 400, "VALIDATION_FAILED");
         }
         assertThat(count("SELECT count(*) FROM application WHERE customer_id = :c")).isZero();
         String application = UUID.randomUUID().toString();
-        for (String container : List.of("{\"applicationId\":\"" + application + "\",\"digest\":\"sha256:"
-                        + "a.".repeat(450_000) + "\"}",
+        for (String container : List.of(
+                "{\"applicationId\":\"" + application + "\",\"digest\":\"sha256:" + "a.".repeat(450_000) + "\"}",
                 "{\"applicationId\":\"" + application + "\",\"tag\":\"" + "t".repeat(900_000) + "\"}",
                 "{\"applicationId\":\"" + application + "\",\"tag\":\"1\",\"env\":{\"X\":\"" + "e".repeat(900_000)
                         + "\"}}")) {
-            assertProblem(api.post("/releases", operator(customer),
-                    "{\"name\":\"r1\",\"containers\":[" + container + "]}"), 400, "VALIDATION_FAILED");
+            assertProblem(
+                    api.post("/releases", operator(customer), "{\"name\":\"r1\",\"containers\":[" + container + "]}"),
+                    400, "VALIDATION_FAILED");
         }
-        assertProblem(api.post("/releases", operator(customer), "{\"name\":\"" + "r".repeat(900_000)
-                + "\",\"containers\":[{\"applicationId\":\"" + application + "\",\"tag\":\"1\"}]}"), 400,
-                "VALIDATION_FAILED");
+        assertProblem(
+                api.post("/releases", operator(customer), "{\"name\":\"" + "r".repeat(900_000)
+                        + "\",\"containers\":[{\"applicationId\":\"" + application + "\",\"tag\":\"1\"}]}"),
+                400, "VALIDATION_FAILED");
         assertThat(count("SELECT count(*) FROM release WHERE customer_id = :c")).isZero();
     }
 
@@ -246,10 +256,14 @@ class UntrustedInputIntegrationTests {
                  "message":"exit \\u0000"}]}""");
         assertProblem(response, 400, "INVALID_TEXT");
         assertThat(JsonPath.<String>read(response.body(), "$.field")).isEqualTo("/containers/0/message");
-        assertThat(jdbc.sql("SELECT count(*) FROM reported_container WHERE device_id = :d").param("d", device)
-                .query(Long.class).single()).isZero();
-        assertThat(jdbc.sql("SELECT count(*) FROM device_event_outbox WHERE device_id = :d").param("d", device)
-                .query(Long.class).single()).isZero();
+        assertThat(jdbc.sql("SELECT count(*) FROM reported_container WHERE device_id = :d")
+            .param("d", device)
+            .query(Long.class)
+            .single()).isZero();
+        assertThat(jdbc.sql("SELECT count(*) FROM device_event_outbox WHERE device_id = :d")
+            .param("d", device)
+            .query(Long.class)
+            .single()).isZero();
     }
 
     private long devices() {
@@ -263,4 +277,5 @@ class UntrustedInputIntegrationTests {
     private static String garbage() {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[] { (byte) 0xc3, 0x28, 0x1f });
     }
+
 }

@@ -1,15 +1,8 @@
 package dev.edp.e3;
 
-import java.time.Clock;
-
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-
 import java.net.URI;
 import java.nio.file.Path;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.time.Clock;
 
 import dev.edp.e3.assertion.AssertionKeyFile;
 import dev.edp.e3.assertion.DeviceAssertionGlobalFilter;
@@ -22,9 +15,13 @@ import dev.edp.e3.device.DeviceAuthenticationWebFilter;
 import dev.edp.e3.device.RateLimiter;
 import dev.edp.e3.tls.E3TlsCustomizer;
 import dev.edp.e3.tls.PlatformCaServerCertificate;
-import dev.edp.platform.client.ClientCredentialsTokenSource;
 import dev.edp.e3.trust.DeviceTrust;
 import dev.edp.e3.trust.TrustSource;
+import dev.edp.platform.client.ClientCredentialsTokenSource;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
@@ -40,7 +37,10 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.web.reactive.function.client.WebClient;
 
-/** Wires E3: trust and its refresh schedule, TLS, the door filter, the assertion and its JWKS, health and metrics. */
+/**
+ * Wires E3: trust and its refresh schedule, TLS, the door filter, the assertion and its
+ * JWKS, health and metrics.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(E3Properties.class)
 class E3Configuration {
@@ -70,7 +70,10 @@ class E3Configuration {
         return new E3TlsCustomizer(properties, bundles, trust, platformCa::getObject, meters);
     }
 
-    /** Only built (lazily, by the TLS customizer) with {@code edp.e3.tls.server-certificate=platform-ca}. */
+    /**
+     * Only built (lazily, by the TLS customizer) with
+     * {@code edp.e3.tls.server-certificate=platform-ca}.
+     */
     @Bean(destroyMethod = "close")
     @Lazy
     PlatformCaServerCertificate platformCaServerCertificate(E3Properties properties,
@@ -108,7 +111,8 @@ class E3Configuration {
             MeterRegistry meters) {
         return new DeviceAuthenticationWebFilter(trust, properties.getPublicPaths(),
                 properties.getStrippedHeaderPrefixes(), properties.getMaxRequestSize().toBytes(),
-                new RateLimiter(properties.getRateLimit().getCapacity(), properties.getRateLimit().getRefillPerSecond()),
+                new RateLimiter(properties.getRateLimit().getCapacity(),
+                        properties.getRateLimit().getRefillPerSecond()),
                 meters);
     }
 
@@ -139,37 +143,44 @@ class E3Configuration {
     }
 
     /**
-     * {@code deviceTrust} in /actuator/health: DOWN while E3 fails closed (no trust anchors, or the CRL
-     * past its nextUpdate or maximum age); UP with {@code crlStale: true} while a stale CRL still decides.
+     * {@code deviceTrust} in /actuator/health: DOWN while E3 fails closed (no trust
+     * anchors, or the CRL past its nextUpdate or maximum age); UP with
+     * {@code crlStale: true} while a stale CRL still decides.
      */
     @Bean
     HealthIndicator deviceTrustHealthIndicator(DeviceTrust trust) {
         return () -> {
             var status = trust.status();
-            return (Boolean.TRUE.equals(status.get("failClosed")) ? Health.down() : Health.up())
-                    .withDetails(status).build();
+            return (Boolean.TRUE.equals(status.get("failClosed")) ? Health.down() : Health.up()).withDetails(status)
+                .build();
         };
     }
 
     @Bean
     TrustRefresher trustRefresher(DeviceTrust trust, DeviceAssertionKeys keys, E3Properties properties,
             MeterRegistry meters) {
-        Gauge.builder("edp.e3.crl.age", trust, t -> t.revocationsRefreshedAt() == null ? Double.NaN
-                : (System.currentTimeMillis() - t.revocationsRefreshedAt().toEpochMilli()) / 1000.0)
-                .baseUnit("seconds").description("Time since the CRL was last fetched or confirmed unchanged")
-                .register(meters);
+        Gauge
+            .builder("edp.e3.crl.age", trust,
+                    t -> t.revocationsRefreshedAt() == null ? Double.NaN
+                            : (System.currentTimeMillis() - t.revocationsRefreshedAt().toEpochMilli()) / 1000.0)
+            .baseUnit("seconds")
+            .description("Time since the CRL was last fetched or confirmed unchanged")
+            .register(meters);
         Gauge.builder("edp.e3.fail.closed", trust, t -> Boolean.TRUE.equals(t.status().get("failClosed")) ? 1 : 0)
-                .description("1 while protected device routes are refused because revocation status is unknown")
-                .register(meters);
+            .description("1 while protected device routes are refused because revocation status is unknown")
+            .register(meters);
         Gauge.builder("edp.e3.crl.stale", trust, t -> t.revocationFresh() ? 0 : 1)
-                .description("1 while the CRL could not be refreshed for edp.e3.revocation-stale-after (the last one "
-                        + "still decides until it fails closed)")
-                .register(meters);
-        Gauge.builder("edp.e3.crl.fail.closed.in", trust, t -> t.failClosedAt() == null ? Double.NaN
-                : Math.max(0, t.failClosedAt().toEpochMilli() - System.currentTimeMillis()) / 1000.0)
-                .baseUnit("seconds")
-                .description("Time left before device routes fail closed unless a CRL refresh succeeds")
-                .register(meters);
+            .description("1 while the CRL could not be refreshed for edp.e3.revocation-stale-after (the last one "
+                    + "still decides until it fails closed)")
+            .register(meters);
+        Gauge
+            .builder("edp.e3.crl.fail.closed.in", trust,
+                    t -> t.failClosedAt() == null ? Double.NaN
+                            : Math.max(0, t.failClosedAt().toEpochMilli() - System.currentTimeMillis()) / 1000.0)
+            .baseUnit("seconds")
+            .description("Time left before device routes fail closed unless a CRL refresh succeeds")
+            .register(meters);
         return new TrustRefresher(trust, keys, properties);
     }
+
 }

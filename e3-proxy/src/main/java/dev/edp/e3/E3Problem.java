@@ -6,10 +6,10 @@ import dev.edp.platform.problem.ProblemType;
 import org.springframework.http.HttpStatus;
 
 /**
- * Every problem E3 answers with itself, before or instead of forwarding (besides the starter's
- * {@link dev.edp.platform.problem.PlatformProblem}s and the gateway problems of its routes). The
- * constant is the code; the README's table lists them all ({@code E3ProblemCatalogueTests} keeps
- * the two equal).
+ * Every problem E3 answers with itself, before or instead of forwarding (besides the
+ * starter's {@link dev.edp.platform.problem.PlatformProblem}s and the gateway problems of
+ * its routes). The constant is the code; the README's table lists them all
+ * ({@code E3ProblemCatalogueTests} keeps the two equal).
  */
 public enum E3Problem implements ProblemType {
 
@@ -17,7 +17,10 @@ public enum E3Problem implements ProblemType {
     @Problem(status = HttpStatus.UNAUTHORIZED, title = "Device authentication required")
     DEVICE_CERTIFICATE_REQUIRED,
 
-    /** A client certificate that is expired, not yet valid, of another CA or no device certificate. */
+    /**
+     * A client certificate that is expired, not yet valid, of another CA or no device
+     * certificate.
+     */
     @Problem(status = HttpStatus.UNAUTHORIZED, title = "Device authentication required")
     DEVICE_CERTIFICATE_INVALID,
 
@@ -40,4 +43,5 @@ public enum E3Problem implements ProblemType {
     /** E3 has not published its device keys yet. */
     @Problem(status = HttpStatus.SERVICE_UNAVAILABLE, title = "E3 is starting")
     SERVICE_UNAVAILABLE;
+
 }

@@ -8,13 +8,16 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 /**
- * E3's settings ({@code edp.e3.*}). Defaults fit {@code ./edp up}: trust anchors and CRL come from
- * the onboarding service through the registry.
+ * E3's settings ({@code edp.e3.*}). Defaults fit {@code ./edp up}: trust anchors and CRL
+ * come from the onboarding service through the registry.
  */
 @ConfigurationProperties("edp.e3")
 public class E3Properties {
 
-    /** Where the platform's device CA chain (PEM, issuing CA and root) comes from: {@code file:}, {@code classpath:}, {@code http(s)://} or {@code lb://}. */
+    /**
+     * Where the platform's device CA chain (PEM, issuing CA and root) comes from:
+     * {@code file:}, {@code classpath:}, {@code http(s)://} or {@code lb://}.
+     */
     private String trustAnchors = "lb://onboarding/onboarding/api/v1/ca/chain.pem";
 
     /** Where the CRL (DER, or PEM) comes from; same schemes as the trust anchors. */
@@ -26,28 +29,40 @@ public class E3Properties {
     /** How often the trust anchors are fetched again. */
     private Duration trustAnchorsRefreshInterval = Duration.ofSeconds(30);
 
-    /** How many device certificates' path validations are kept (least recently used evicted; revocation is checked on every request regardless). */
+    /**
+     * How many device certificates' path validations are kept (least recently used
+     * evicted; revocation is checked on every request regardless).
+     */
     private int pathCacheSize = 100_000;
 
-    /** After this long without a successful CRL refresh the CRL is stale: alerted (health, metric), still used. */
+    /**
+     * After this long without a successful CRL refresh the CRL is stale: alerted (health,
+     * metric), still used.
+     */
     private Duration revocationStaleAfter = Duration.ofSeconds(30);
 
     /**
-     * After this long without a successful CRL refresh, or once the held CRL's nextUpdate passed if
-     * that is earlier, protected routes fail closed (503): how long a revocation may stay unseen.
+     * After this long without a successful CRL refresh, or once the held CRL's nextUpdate
+     * passed if that is earlier, protected routes fail closed (503): how long a
+     * revocation may stay unseen.
      */
     private Duration revocationMaxAge = Duration.ofMinutes(10);
 
     /** Paths a device may call without a client certificate (Ant patterns). */
-    private List<String> publicPaths = new ArrayList<>(
-            List.of("/onboarding/**", "/.well-known/est/cacerts", "/.well-known/est/simpleenroll",
-                    "/openapi/device-api.json"));
+    private List<String> publicPaths = new ArrayList<>(List.of("/onboarding/**", "/.well-known/est/cacerts",
+            "/.well-known/est/simpleenroll", "/openapi/device-api.json"));
 
-    /** Request headers removed from every incoming request (prefixes, case-insensitive): identity a client must not assert. */
+    /**
+     * Request headers removed from every incoming request (prefixes, case-insensitive):
+     * identity a client must not assert.
+     */
     private List<String> strippedHeaderPrefixes = new ArrayList<>(List.of("x-edp-device", "x-edp-customer",
             "x-client-cert", "x-ssl-client", "ssl-client", "x-forwarded-client-cert", "x-device-"));
 
-    /** Where onboarding is for E3's own calls (server certificate): {@code lb://onboarding} through the registry, or a URL. */
+    /**
+     * Where onboarding is for E3's own calls (server certificate):
+     * {@code lb://onboarding} through the registry, or a URL.
+     */
     private String onboardingUrl = "lb://onboarding";
 
     /** Largest request body accepted (413 above). */
@@ -64,13 +79,18 @@ public class E3Properties {
     /** The TLS listener. */
     public static class Tls {
 
-        /** Name of the Spring SSL bundle ({@code spring.ssl.bundle.pem|jks.<name>}) with the server key and certificate; unset: a self-signed certificate is generated at start. */
+        /**
+         * Name of the Spring SSL bundle ({@code spring.ssl.bundle.pem|jks.<name>}) with
+         * the server key and certificate; unset: a self-signed certificate is generated
+         * at start.
+         */
         private String bundle;
 
         /**
-         * Where the server certificate comes from: {@code bundle} / empty (the {@link #bundle}, else a
-         * self-signed one), or {@code platform-ca} (a key generated at start, certified by onboarding's
-         * platform CA, renewed at two thirds of its lifetime).
+         * Where the server certificate comes from: {@code bundle} / empty (the
+         * {@link #bundle}, else a self-signed one), or {@code platform-ca} (a key
+         * generated at start, certified by onboarding's platform CA, renewed at two
+         * thirds of its lifetime).
          */
         private String serverCertificate = "";
 
@@ -81,21 +101,25 @@ public class E3Properties {
         private List<String> ipAddresses = new ArrayList<>(List.of("127.0.0.1"));
 
         /**
-         * {@code platform-ca}: how long start-up waits for onboarding to issue the first certificate. Long,
-         * because it needs onboarding and Keycloak, which a loaded machine can take minutes to start; E3 is
-         * not ready meanwhile, and exiting would only restart the wait.
+         * {@code platform-ca}: how long start-up waits for onboarding to issue the first
+         * certificate. Long, because it needs onboarding and Keycloak, which a loaded
+         * machine can take minutes to start; E3 is not ready meanwhile, and exiting would
+         * only restart the wait.
          */
         private Duration startTimeout = Duration.ofMinutes(10);
 
         /** {@code platform-ca}: pause between attempts (start-up and failed renewals). */
         private Duration retryInterval = Duration.ofSeconds(2);
 
-        /** {@code platform-ca}: file the CA chain of the server certificate (issuing CA, root; PEM) is written to, for tools to trust. */
+        /**
+         * {@code platform-ca}: file the CA chain of the server certificate (issuing CA,
+         * root; PEM) is written to, for tools to trust.
+         */
         private String publishChainFile;
 
         /**
-         * The TLS implementation: {@code auto} (OpenSSL/BoringSSL when it loads, else the JDK),
-         * {@code jdk}, or {@code openssl} (start fails without it).
+         * The TLS implementation: {@code auto} (OpenSSL/BoringSSL when it loads, else the
+         * JDK), {@code jdk}, or {@code openssl} (start fails without it).
          */
         private String provider = "auto";
 
@@ -103,11 +127,11 @@ public class E3Properties {
         private List<String> protocols = new ArrayList<>(List.of("TLSv1.3", "TLSv1.2"));
 
         /** Cipher suites (AEAD with forward secrecy only). */
-        private List<String> ciphers = new ArrayList<>(List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
-                "TLS_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
-                "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
-                "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-                "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"));
+        private List<String> ciphers = new ArrayList<>(
+                List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+                        "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+                        "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+                        "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"));
 
         public String getBundle() {
             return bundle;
@@ -188,18 +212,21 @@ public class E3Properties {
         public void setCiphers(List<String> ciphers) {
             this.ciphers = ciphers;
         }
+
     }
 
     /**
-     * Requests E3 has in flight per route (per backend service); beyond that 503 {@code BACKEND_BUSY}
-     * with {@code Retry-After} at once, no queue.
+     * Requests E3 has in flight per route (per backend service); beyond that 503
+     * {@code BACKEND_BUSY} with {@code Retry-After} at once, no queue.
      */
     public static class InFlight {
 
         /** Per ordinary route. */
         private int perRoute = 512;
 
-        /** Per long-lived route (the desired-state long-poll: one per device holding it). */
+        /**
+         * Per long-lived route (the desired-state long-poll: one per device holding it).
+         */
         private int longPoll = 20_000;
 
         public int getPerRoute() {
@@ -217,6 +244,7 @@ public class E3Properties {
         public void setLongPoll(int longPoll) {
             this.longPoll = longPoll;
         }
+
     }
 
     public static class RateLimit {
@@ -242,15 +270,22 @@ public class E3Properties {
         public void setRefillPerSecond(double refillPerSecond) {
             this.refillPerSecond = refillPerSecond;
         }
+
     }
 
     /** What E3 forwards to the backends: device credentials and request proofs. */
     public static class Assertion {
 
-        /** Lifetime of a device credential (at most 10 min, never past the device certificate's notAfter). */
+        /**
+         * Lifetime of a device credential (at most 10 min, never past the device
+         * certificate's notAfter).
+         */
         private Duration ttl = Duration.ofMinutes(5);
 
-        /** How many device credentials (device certificate and service) are kept for reuse. */
+        /**
+         * How many device credentials (device certificate and service) are kept for
+         * reuse.
+         */
         private int credentialCacheSize = 300_000;
 
         /** How often the signing key is replaced. */
@@ -259,10 +294,16 @@ public class E3Properties {
         /** How long a new key is published in the JWKS before it signs. */
         private Duration keyPublishLead = Duration.ofMinutes(5);
 
-        /** Key file shared by all replicas (JWKS with private keys, mode 600); unset: in-memory keys, one replica only. */
+        /**
+         * Key file shared by all replicas (JWKS with private keys, mode 600); unset:
+         * in-memory keys, one replica only.
+         */
         private String keysFile;
 
-        /** How often the shared key file is checked for changes (rotations by other replicas or by hand). */
+        /**
+         * How often the shared key file is checked for changes (rotations by other
+         * replicas or by hand).
+         */
         private Duration keysReloadInterval = Duration.ofSeconds(5);
 
         public String getKeysFile() {
@@ -286,7 +327,8 @@ public class E3Properties {
         }
 
         public void setTtl(Duration ttl) {
-            // Services refuse credentials living longer (DeviceAssertionVerifier.MAX_CREDENTIAL_LIFETIME).
+            // Services refuse credentials living longer
+            // (DeviceAssertionVerifier.MAX_CREDENTIAL_LIFETIME).
             if (ttl.compareTo(Duration.ofMinutes(10)) > 0 || ttl.compareTo(Duration.ofSeconds(10)) < 0) {
                 throw new IllegalArgumentException("edp.e3.assertion.ttl must be between 10s and 10m");
             }
@@ -316,6 +358,7 @@ public class E3Properties {
         public void setKeyPublishLead(Duration keyPublishLead) {
             this.keyPublishLead = keyPublishLead;
         }
+
     }
 
     public String getTrustAnchors() {
@@ -421,4 +464,5 @@ public class E3Properties {
     public Assertion getAssertion() {
         return assertion;
     }
+
 }

@@ -9,18 +9,22 @@ import dev.edp.platform.task.TaskThread;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Runs the CRL and trust-anchor refreshes and the device key rotation on one daemon thread
- * ({@code e3-trust}): the CRL at once and every {@code crl-refresh-interval}, the trust anchors every
- * {@code trust-anchors-refresh-interval}, and the keys every {@code key-rotation}, or, with a shared
- * key file, a reload every {@code keys-reload-interval} after which the replica that finds the newest
- * key too old rotates (under the file's lock). A failed run is logged and the next one happens as
+ * Runs the CRL and trust-anchor refreshes and the device key rotation on one daemon
+ * thread ({@code e3-trust}): the CRL at once and every {@code crl-refresh-interval}, the
+ * trust anchors every {@code trust-anchors-refresh-interval}, and the keys every
+ * {@code key-rotation}, or, with a shared key file, a reload every
+ * {@code keys-reload-interval} after which the replica that finds the newest key too old
+ * rotates (under the file's lock). A failed run is logged and the next one happens as
  * planned.
  */
 final class TrustRefresher implements SmartLifecycle {
 
     private final DeviceTrust trust;
+
     private final DeviceAssertionKeys keys;
+
     private final E3Properties properties;
+
     private volatile TaskThread tasks;
 
     TrustRefresher(DeviceTrust trust, DeviceAssertionKeys keys, E3Properties properties) {
@@ -34,8 +38,8 @@ final class TrustRefresher implements SmartLifecycle {
         Duration anchors = properties.getTrustAnchorsRefreshInterval();
         Duration crl = properties.getCrlRefreshInterval();
         TaskThread thread = TaskThread.start("e3-trust")
-                .fixedDelay("trust anchor refresh", anchors, anchors, trust::refreshTrustAnchors)
-                .fixedDelay("CRL refresh", Duration.ZERO, crl, trust::refreshRevocations);
+            .fixedDelay("trust anchor refresh", anchors, anchors, trust::refreshTrustAnchors)
+            .fixedDelay("CRL refresh", Duration.ZERO, crl, trust::refreshRevocations);
         if (keys.isShared()) {
             Duration reload = properties.getAssertion().getKeysReloadInterval();
             thread.fixedDelay("assertion key file check", reload, reload, () -> {
@@ -63,4 +67,5 @@ final class TrustRefresher implements SmartLifecycle {
     public boolean isRunning() {
         return tasks != null;
     }
+
 }

@@ -44,12 +44,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Device credentials and request proofs as E3 makes them (claims, reuse, key rotation, keys shared by
- * replicas through a key file), checked by the starter's verifier over HTTP, and the token bucket.
+ * Device credentials and request proofs as E3 makes them (claims, reuse, key rotation,
+ * keys shared by replicas through a key file), checked by the starter's verifier over
+ * HTTP, and the token bucket.
  */
 class DeviceAssertionKeysTests {
 
     static final class MutableClock extends Clock {
+
         Instant now = Instant.parse("2026-01-01T00:00:00Z");
 
         @Override
@@ -66,6 +68,7 @@ class DeviceAssertionKeysTests {
         public Instant instant() {
             return now;
         }
+
     }
 
     static final AuthenticatedDevice DEVICE = new AuthenticatedDevice(UUID.randomUUID(), UUID.randomUUID(),
@@ -100,12 +103,13 @@ class DeviceAssertionKeysTests {
         assertThat(newKid).isNotEqualTo(oldKid);
         assertThat(proofKid(keys.proof(null, "monitoring", "GET", "/x", null, "192.0.2.1"))).isEqualTo(newKid);
         assertThat((List<Map<String, Object>>) keys.jwks().get("keys")).hasSize(2);
-        // Retention: a credential signed just before the switch lives its 5 minutes, plus a margin.
+        // Retention: a credential signed just before the switch lives its 5 minutes, plus
+        // a margin.
         clock.now = clock.now.plus(Duration.ofMinutes(6)).plusSeconds(1);
         assertThat((List<Map<String, Object>>) keys.jwks().get("keys")).singleElement()
-                .satisfies(key -> assertThat(key.get("kid")).isEqualTo(newKid));
+            .satisfies(key -> assertThat(key.get("kid")).isEqualTo(newKid));
         assertThat((List<Map<String, Object>>) keys.proofKeys("monitoring").get("keys")).singleElement()
-                .satisfies(key -> assertThat(key.get("kid")).isEqualTo(newKid));
+            .satisfies(key -> assertThat(key.get("kid")).isEqualTo(newKid));
     }
 
     @Test
@@ -123,7 +127,7 @@ class DeviceAssertionKeysTests {
         assertThat(claims.getStringClaim("serial")).isEqualTo("abcdef");
         assertThat(claims.getJWTID()).isNotBlank();
         assertThat(Duration.between(claims.getIssueTime().toInstant(), claims.getExpirationTime().toInstant()))
-                .isEqualTo(Duration.ofMinutes(5));
+            .isEqualTo(Duration.ofMinutes(5));
         // Nothing of one request in it: that is the proof's.
         assertThat(claims.getClaims()).doesNotContainKeys("htm", "htp", "htq", "cip");
     }
@@ -137,7 +141,8 @@ class DeviceAssertionKeysTests {
             assertThat(keys.credential(DEVICE, "monitoring")).isEqualTo(first);
         }
         assertThat(keys.signatures()).isEqualTo(1);
-        // Per service and per certificate (a renewed certificate has another serial and notAfter).
+        // Per service and per certificate (a renewed certificate has another serial and
+        // notAfter).
         assertThat(keys.credential(DEVICE, "device-management")).isNotEqualTo(first);
         AuthenticatedDevice renewed = new AuthenticatedDevice(DEVICE.deviceId(), DEVICE.customerId(),
                 BigInteger.valueOf(0x1234), Instant.parse("2026-04-01T12:00:00Z"));
@@ -160,8 +165,10 @@ class DeviceAssertionKeysTests {
         Instant notAfter = clock.now.plus(Duration.ofMinutes(2));
         AuthenticatedDevice expiring = new AuthenticatedDevice(UUID.randomUUID(), UUID.randomUUID(), BigInteger.TWO,
                 notAfter);
-        assertThat(SignedJWT.parse(keys.credential(expiring, "monitoring").token()).getJWTClaimsSet()
-                .getExpirationTime().toInstant()).isEqualTo(notAfter);
+        assertThat(SignedJWT.parse(keys.credential(expiring, "monitoring").token())
+            .getJWTClaimsSet()
+            .getExpirationTime()
+            .toInstant()).isEqualTo(notAfter);
     }
 
     @Test
@@ -171,16 +178,21 @@ class DeviceAssertionKeysTests {
         Credential credential = keys.credential(DEVICE, "device-management");
         String proof = keys.proof(credential, "device-management", "GET", "/d", "wait=30", "192.0.2.1");
         assertThat(proof).startsWith("kid=").contains(";t=" + clock.now.toEpochMilli() + ";cip=192.0.2.1;mac=");
-        assertThat(keys.proof(credential, "device-management", "GET", "/d", "wait=31", "192.0.2.1")).isNotEqualTo(proof);
+        assertThat(keys.proof(credential, "device-management", "GET", "/d", "wait=31", "192.0.2.1"))
+            .isNotEqualTo(proof);
         assertThat(keys.proof(credential, "monitoring", "GET", "/d", "wait=30", "192.0.2.1")).isNotEqualTo(proof);
         assertThat(keys.proof(null, "device-management", "GET", "/d", "wait=30", "192.0.2.1")).isNotEqualTo(proof);
         assertThat(keys.proof(credential, "device-management", "GET", "/d", "wait=30", "192.0.2.1")).isEqualTo(proof);
     }
 
-    /** E3's management endpoints as services reach them: JWKS and request keys of whichever key set is current. */
+    /**
+     * E3's management endpoints as services reach them: JWKS and request keys of
+     * whichever key set is current.
+     */
     static final class KeysServer implements AutoCloseable {
 
         final AtomicReference<DeviceAssertionKeys> keys = new AtomicReference<>();
+
         final HttpServer server;
 
         KeysServer(DeviceAssertionKeys initial) throws IOException {
@@ -212,12 +224,15 @@ class DeviceAssertionKeysTests {
         public void close() {
             server.stop(0);
         }
+
     }
 
     static UUID verify(DeviceAssertionVerifier service, DeviceAssertionKeys keys, String audience) {
         Credential credential = keys.credential(DEVICE, audience);
-        return service.verify(credential.token(), keys.proof(credential, audience, "GET", "/x", null, "192.0.2.1"),
-                "GET", "/x", null).deviceId();
+        return service
+            .verify(credential.token(), keys.proof(credential, audience, "GET", "/x", null, "192.0.2.1"), "GET", "/x",
+                    null)
+            .deviceId();
     }
 
     @Test
@@ -229,16 +244,17 @@ class DeviceAssertionKeysTests {
             assertThat(verify(monitoring, keys, "monitoring")).isEqualTo(DEVICE.deviceId());
             String anonymous = keys.proof(null, "monitoring", "POST", "/y", "a=b", "2001:db8::1");
             assertThat(monitoring.verifiedClientAddress(null, anonymous, "POST", "/y", "a=b"))
-                    .isEqualTo("2001:db8:0:0:0:0:0:1");
+                .isEqualTo("2001:db8:0:0:0:0:0:1");
             // What E3 made for device-management is no use at monitoring.
             Credential forOther = keys.credential(DEVICE, "device-management");
             String otherProof = keys.proof(forOther, "device-management", "GET", "/x", null, "192.0.2.1");
             assertThatThrownBy(() -> monitoring.verify(forOther.token(), otherProof, "GET", "/x", null))
-                    .isInstanceOf(DeviceAssertionException.class);
+                .isInstanceOf(DeviceAssertionException.class);
             // Nor is a proof of another credential of the same device.
             Credential own = keys.credential(DEVICE, "monitoring");
-            assertThatThrownBy(() -> monitoring.verify(own.token(), keys.proof(forOther, "monitoring", "GET", "/x",
-                    null, "192.0.2.1"), "GET", "/x", null)).isInstanceOf(DeviceAssertionException.class);
+            assertThatThrownBy(() -> monitoring.verify(own.token(),
+                    keys.proof(forOther, "monitoring", "GET", "/x", null, "192.0.2.1"), "GET", "/x", null))
+                .isInstanceOf(DeviceAssertionException.class);
         }
     }
 
@@ -256,15 +272,18 @@ class DeviceAssertionKeysTests {
             assertThat(proofKid(keys.proof(null, "monitoring", "GET", "/x", null, "192.0.2.1"))).isEqualTo(oldKid);
             clock.now = clock.now.plusSeconds(30);
             assertThat(proofKid(keys.proof(null, "monitoring", "GET", "/x", null, "192.0.2.1"))).isNotEqualTo(oldKid);
-            // The cached credential (old key) and a proof with the new epoch's request key verify together.
+            // The cached credential (old key) and a proof with the new epoch's request
+            // key verify together.
             assertThat(verify(service, keys, "monitoring")).isEqualTo(DEVICE.deviceId());
             // And a new device's credential, signed with the new key.
             AuthenticatedDevice other = new AuthenticatedDevice(UUID.randomUUID(), UUID.randomUUID(), BigInteger.ONE,
                     Instant.parse("2026-03-01T12:00:00Z"));
             Credential fresh = keys.credential(other, "monitoring");
             assertThat(kid(fresh)).isNotEqualTo(oldKid);
-            assertThat(service.verify(fresh.token(), keys.proof(fresh, "monitoring", "GET", "/x", null, "192.0.2.1"),
-                    "GET", "/x", null).deviceId()).isEqualTo(other.deviceId());
+            assertThat(service
+                .verify(fresh.token(), keys.proof(fresh, "monitoring", "GET", "/x", null, "192.0.2.1"), "GET", "/x",
+                        null)
+                .deviceId()).isEqualTo(other.deviceId());
         }
     }
 
@@ -277,7 +296,8 @@ class DeviceAssertionKeysTests {
             verify(service, before, "monitoring");
 
             clock.now = clock.now.plusSeconds(10);
-            // The restarted process uses its fresh keys at once, and publishes them from the start.
+            // The restarted process uses its fresh keys at once, and publishes them from
+            // the start.
             DeviceAssertionKeys restarted = new DeviceAssertionKeys(clock, Duration.ofMinutes(5),
                     Duration.ofMinutes(5));
             e3.keys.set(restarted);
@@ -287,8 +307,7 @@ class DeviceAssertionKeysTests {
     }
 
     @Test
-    void twoReplicasStartingTogetherOverOneKeyFileUseTheSameKeysAndPublishTheSame(@TempDir Path dir)
-            throws Exception {
+    void twoReplicasStartingTogetherOverOneKeyFileUseTheSameKeysAndPublishTheSame(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("keys/e3-assertion-keys.json");
         MutableClock clock = new MutableClock();
         CyclicBarrier together = new CyclicBarrier(2);
@@ -309,12 +328,13 @@ class DeviceAssertionKeysTests {
             assertThat(verifies(b.credential(DEVICE, "monitoring"), a.jwks())).isTrue();
             // The same request proved by either replica is the same proof.
             assertThat(a.proof(null, "onboarding", "POST", "/e", null, "192.0.2.1"))
-                    .isEqualTo(b.proof(null, "onboarding", "POST", "/e", null, "192.0.2.1"));
+                .isEqualTo(b.proof(null, "onboarding", "POST", "/e", null, "192.0.2.1"));
         }
         assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
         List<JWK> stored = JWKSet.parse(Files.readString(file)).getKeys();
-        assertThat(stored).hasSize(2).anyMatch(key -> key instanceof ECKey ec && ec.isPrivate())
-                .anyMatch(key -> key instanceof OctetSequenceKey);
+        assertThat(stored).hasSize(2)
+            .anyMatch(key -> key instanceof ECKey ec && ec.isPrivate())
+            .anyMatch(key -> key instanceof OctetSequenceKey);
         assertThat(stored.get(0).getKeyID()).isEqualTo(stored.get(1).getKeyID());
         try (var listing = Files.list(file.getParent())) {
             assertThat(listing.map(p -> p.getFileName().toString())).noneMatch(name -> name.endsWith(".tmp"));
@@ -323,10 +343,12 @@ class DeviceAssertionKeysTests {
 
     @Test
     void keyFileWithoutMasterSecretsGetsThemOnceForEveryReplica(@TempDir Path dir) throws Exception {
-        // A file as an older E3 wrote it, or with a key an operator added by hand: EC keys only.
+        // A file as an older E3 wrote it, or with a key an operator added by hand: EC
+        // keys only.
         Path file = dir.resolve("e3-assertion-keys.json");
         ECKey old = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_256).keyID("by-hand")
-                .notBeforeTime(java.util.Date.from(Instant.parse("2025-12-31T00:00:00Z"))).generate();
+            .notBeforeTime(java.util.Date.from(Instant.parse("2025-12-31T00:00:00Z")))
+            .generate();
         Files.writeString(file, new JWKSet(old).toString(false));
         MutableClock clock = new MutableClock();
         DeviceAssertionKeys a = DeviceAssertionKeys.shared(new AssertionKeyFile(file), clock, Duration.ofMinutes(5),
@@ -334,7 +356,7 @@ class DeviceAssertionKeysTests {
         DeviceAssertionKeys b = DeviceAssertionKeys.shared(new AssertionKeyFile(file), clock, Duration.ofMinutes(5),
                 Duration.ofMinutes(5), Duration.ofHours(24));
         assertThat(JWKSet.parse(Files.readString(file)).getKeys()).hasSize(2)
-                .anyMatch(key -> key instanceof OctetSequenceKey && key.getKeyID().equals("by-hand"));
+            .anyMatch(key -> key instanceof OctetSequenceKey && key.getKeyID().equals("by-hand"));
         assertThat(a.proofKeys("monitoring")).isEqualTo(b.proofKeys("monitoring"));
         assertThat(kid(a.credential(DEVICE, "monitoring"))).isEqualTo("by-hand");
     }
@@ -367,7 +389,7 @@ class DeviceAssertionKeysTests {
         Credential fromB = b.credential(other, "monitoring");
         assertThat(kid(fromA)).isEqualTo(kid(fromB)).isNotEqualTo(oldKid);
         assertThat(a.proof(null, "monitoring", "GET", "/x", null, "192.0.2.1"))
-                .isEqualTo(b.proof(null, "monitoring", "GET", "/x", null, "192.0.2.1"));
+            .isEqualTo(b.proof(null, "monitoring", "GET", "/x", null, "192.0.2.1"));
         assertThat(verifies(fromA, b.jwks())).isTrue();
         assertThat(verifies(fromB, a.jwks())).isTrue();
         assertThat(verifies(beforeSwitch, a.jwks())).as("old key still published during the overlap").isTrue();
@@ -408,4 +430,5 @@ class DeviceAssertionKeysTests {
         assertThat(limiter.tryAcquire(device, now + 1_000_000_000L)).isZero();
         assertThat(limiter.tryAcquire(UUID.randomUUID(), now)).isZero();
     }
+
 }

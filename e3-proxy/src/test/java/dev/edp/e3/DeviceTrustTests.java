@@ -27,13 +27,14 @@ import org.springframework.core.io.DefaultResourceLoader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link DeviceTrust} on its own: trust anchors and CRL from files, time from a clock the test
- * moves. The per-request decisions E3 takes (path to the platform root, device profile, validity,
- * revocation, fail-closed window) and what it accepts as a CRL.
+ * {@link DeviceTrust} on its own: trust anchors and CRL from files, time from a clock the
+ * test moves. The per-request decisions E3 takes (path to the platform root, device
+ * profile, validity, revocation, fail-closed window) and what it accepts as a CRL.
  */
 class DeviceTrustTests {
 
     static final TestPki PKI = TestPki.create("EDP");
+
     /** Another CA with exactly the platform CAs' names (and its own keys). */
     static final TestPki IMPOSTOR = TestPki.create("EDP");
     static final TestPki FOREIGN = TestPki.create("Foreign");
@@ -59,14 +60,18 @@ class DeviceTrustTests {
         public Instant instant() {
             return now;
         }
+
     }
 
     @TempDir
     Path dir;
 
     MutableClock clock;
+
     Path crl;
+
     long fileTime = System.currentTimeMillis() - 3_600_000;
+
     DeviceTrust trust;
 
     @BeforeEach
@@ -82,7 +87,10 @@ class DeviceTrustTests {
         trust.refreshRevocations();
     }
 
-    /** Replaces the CRL file (a new modification time each time, as onboarding's publisher would). */
+    /**
+     * Replaces the CRL file (a new modification time each time, as onboarding's publisher
+     * would).
+     */
     void publishCrl(byte[] der) throws IOException {
         Path next = dir.resolve("crl.next");
         Files.write(next, der);
@@ -118,21 +126,21 @@ class DeviceTrustTests {
         UUID customer = UUID.randomUUID();
         assertThat(outcome(FOREIGN.device(customer, UUID.randomUUID()))).isEqualTo(Outcome.UNTRUSTED);
         assertThat(outcome(TestPki.selfSigned(customer, UUID.randomUUID()))).isEqualTo(Outcome.UNTRUSTED);
-        // Same issuer name as the platform's issuing CA, another key: the signature does not verify,
+        // Same issuer name as the platform's issuing CA, another key: the signature does
+        // not verify,
         // whatever chain the client presents with it.
         Credential impostor = IMPOSTOR.device(customer, UUID.randomUUID());
-        assertThat(impostor.certificate().getIssuerX500Principal())
-                .isEqualTo(PKI.issuing().getSubjectX500Principal());
+        assertThat(impostor.certificate().getIssuerX500Principal()).isEqualTo(PKI.issuing().getSubjectX500Principal());
         assertThat(outcome(impostor)).isEqualTo(Outcome.UNTRUSTED);
         assertThat(trust.verify(new X509Certificate[] { impostor.certificate(), IMPOSTOR.issuing(), IMPOSTOR.root() })
-                .outcome()).isEqualTo(Outcome.UNTRUSTED);
+            .outcome()).isEqualTo(Outcome.UNTRUSTED);
     }
 
     @Test
     void certificatesThatAreNotDeviceCertificatesAreRefused() {
         assertThat(outcome(PKI.server())).isEqualTo(Outcome.NOT_A_DEVICE_CERTIFICATE);
         assertThat(trust.verify(new X509Certificate[] { PKI.issuing() }).outcome())
-                .isEqualTo(Outcome.NOT_A_DEVICE_CERTIFICATE);
+            .isEqualTo(Outcome.NOT_A_DEVICE_CERTIFICATE);
         assertThat(trust.verify(null).outcome()).isEqualTo(Outcome.NO_CERTIFICATE);
         assertThat(trust.verify(new X509Certificate[0]).outcome()).isEqualTo(Outcome.NO_CERTIFICATE);
     }
@@ -168,9 +176,10 @@ class DeviceTrustTests {
     }
 
     /**
-     * The CRL could not be refreshed after a ramp-up while onboarding was busy, and E3 refused the
-     * whole fleet 30 s later. A stale CRL is alerted at once, but it keeps deciding (revoked stays
-     * revoked, the rest passes) until the maximum age; only then does E3 fail closed.
+     * The CRL could not be refreshed after a ramp-up while onboarding was busy, and E3
+     * refused the whole fleet 30 s later. A stale CRL is alerted at once, but it keeps
+     * deciding (revoked stays revoked, the rest passes) until the maximum age; only then
+     * does E3 fail closed.
      */
     @Test
     void aStaleCrlIsAlertedButKeepsDecidingUntilTheMaximumAgeThenFailsClosed() throws IOException {
@@ -209,11 +218,15 @@ class DeviceTrustTests {
         assertThat(trust.status().get("crlStale")).isEqualTo(false);
     }
 
-    /** A CRL past its nextUpdate vouches for nothing, even if that comes before the maximum age. */
+    /**
+     * A CRL past its nextUpdate vouches for nothing, even if that comes before the
+     * maximum age.
+     */
     @Test
     void aStaleCrlFailsClosedAtItsNextUpdateWhenThatComesFirst() throws IOException {
         var resources = new DefaultResourceLoader();
-        DeviceTrust patient = new DeviceTrust(new TrustSource("file:" + dir.resolve("chain.pem"), resources, null, null),
+        DeviceTrust patient = new DeviceTrust(
+                new TrustSource("file:" + dir.resolve("chain.pem"), resources, null, null),
                 new TrustSource("file:" + crl, resources, null, null), STALE_AFTER, Duration.ofDays(3), clock);
         patient.refreshTrustAnchors();
         patient.refreshRevocations();
@@ -241,7 +254,7 @@ class DeviceTrustTests {
                 new TrustSource("file:" + crl, resources, null, null), STALE_AFTER, MAX_AGE, clock);
         fresh.refreshRevocations();
         assertThat(fresh.verify(presented(PKI.device(UUID.randomUUID(), UUID.randomUUID()))).outcome())
-                .isEqualTo(Outcome.TRUST_UNAVAILABLE);
+            .isEqualTo(Outcome.TRUST_UNAVAILABLE);
     }
 
     @Test
@@ -262,7 +275,8 @@ class DeviceTrustTests {
         assertThat(trust.status().get("lastError")).asString().contains("older");
         assertThat(trust.revocationsRefreshedAt()).isEqualTo(refreshedAt);
         assertThat(outcome(device)).isEqualTo(Outcome.ACCEPTED);
-        // ...and does not count as a refresh: kept up, it ends in failing closed at the maximum age.
+        // ...and does not count as a refresh: kept up, it ends in failing closed at the
+        // maximum age.
         clock.now = refreshedAt.plus(MAX_AGE).plusSeconds(1);
         trust.refreshRevocations();
         assertThat(outcome(device)).isEqualTo(Outcome.TRUST_UNAVAILABLE);
@@ -290,17 +304,20 @@ class DeviceTrustTests {
                 new TrustSource("file:" + crl, resources, null, null), STALE_AFTER, MAX_AGE, clock, 50);
         small.refreshTrustAnchors();
         small.refreshRevocations();
-        X509Certificate[] hot = PKI.device(UUID.randomUUID(), UUID.randomUUID()).chain()
-                .toArray(X509Certificate[]::new);
+        X509Certificate[] hot = PKI.device(UUID.randomUUID(), UUID.randomUUID())
+            .chain()
+            .toArray(X509Certificate[]::new);
         for (int i = 0; i < 20; i++) {
             assertThat(small.verify(hot).outcome()).isEqualTo(Outcome.ACCEPTED);
         }
         assertThat(small.pathValidations()).as("validated once, then cached").isEqualTo(1);
-        // More devices than the cache holds, each seen once (and the hot one now and then): the old
+        // More devices than the cache holds, each seen once (and the hot one now and
+        // then): the old
         // cache emptied itself when full, and then every device was validated again.
         for (int i = 0; i < 120; i++) {
-            assertThat(small.verify(PKI.device(UUID.randomUUID(), UUID.randomUUID()).chain()
-                    .toArray(X509Certificate[]::new)).outcome()).isEqualTo(Outcome.ACCEPTED);
+            assertThat(small
+                .verify(PKI.device(UUID.randomUUID(), UUID.randomUUID()).chain().toArray(X509Certificate[]::new))
+                .outcome()).isEqualTo(Outcome.ACCEPTED);
             if (i % 10 == 0) {
                 assertThat(small.verify(hot).outcome()).isEqualTo(Outcome.ACCEPTED);
             }
@@ -311,4 +328,5 @@ class DeviceTrustTests {
         small.refreshRevocations();
         assertThat(small.verify(hot).outcome()).isEqualTo(Outcome.REVOKED);
     }
+
 }

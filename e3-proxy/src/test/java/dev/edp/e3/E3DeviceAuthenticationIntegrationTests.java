@@ -5,14 +5,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.security.Principal;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.Principal;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
@@ -41,7 +40,9 @@ import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Device authentication at E3 with real TLS handshakes and certificates of a test PKI. */
+/**
+ * Device authentication at E3 with real TLS handshakes and certificates of a test PKI.
+ */
 class E3DeviceAuthenticationIntegrationTests extends AbstractE3IntegrationTests {
 
     static final String HEARTBEAT = "/monitoring/api/v1/monitoring/heartbeat";
@@ -68,8 +69,11 @@ class E3DeviceAuthenticationIntegrationTests extends AbstractE3IntegrationTests 
                 Map.of("X-EDP-Device-Credential", "forged", "X-EDP-Device-Proof", "forged", "X-EDP-Device-Id",
                         UUID.randomUUID().toString(), "X-Client-Cert", "spoofed"));
         assertThat(response.statusCode()).isEqualTo(200);
-        Received received = monitoring.received().stream().filter(r -> r.pathAndQuery().equals(path)).findFirst()
-                .orElseThrow();
+        Received received = monitoring.received()
+            .stream()
+            .filter(r -> r.pathAndQuery().equals(path))
+            .findFirst()
+            .orElseThrow();
         assertThat(received.header("X-EDP-Device-Id")).isNull();
         assertThat(received.header("X-Client-Cert")).isNull();
         String credential = received.header("X-EDP-Device-Credential");
@@ -84,18 +88,17 @@ class E3DeviceAuthenticationIntegrationTests extends AbstractE3IntegrationTests 
         assertThat(claims.getStringClaim("customer_id")).isEqualTo(customer.toString());
         assertThat(claims.getStringClaim("serial")).isEqualTo(device.serial().toString(16));
         assertThat(claims.getLongClaim("cert_exp"))
-                .isEqualTo(device.certificate().getNotAfter().toInstant().getEpochSecond());
+            .isEqualTo(device.certificate().getNotAfter().toInstant().getEpochSecond());
         assertThat(claims.getAudience()).containsExactly("monitoring");
         assertThat(claims.getIssuer()).isEqualTo("edp-e3");
         assertThat(claims.getExpirationTime()).isBeforeOrEqualTo(
                 java.util.Date.from(claims.getIssueTime().toInstant().plus(java.time.Duration.ofMinutes(10))));
         assertThat(proof).contains(";cip=127.0.0.1;");
         // What the service does with them.
-        assertThat(verifier("monitoring").verify(credential, proof, "POST", path, null))
-                .isEqualTo(new DevicePrincipal(deviceId, customer, device.serial().toString(16),
-                        device.certificate().getNotAfter().toInstant()));
+        assertThat(verifier("monitoring").verify(credential, proof, "POST", path, null)).isEqualTo(new DevicePrincipal(
+                deviceId, customer, device.serial().toString(16), device.certificate().getNotAfter().toInstant()));
         assertThatThrownBy(() -> verifier("device-management").verify(credential, proof, "POST", path, null))
-                .isInstanceOf(DeviceAssertionException.class);
+            .isInstanceOf(DeviceAssertionException.class);
     }
 
     @Test
@@ -106,8 +109,7 @@ class E3DeviceAuthenticationIntegrationTests extends AbstractE3IntegrationTests 
         for (int i = 0; i < 3; i++) {
             assertThat(send(client, "POST", url(path + "?n=" + i), "{}", Map.of()).statusCode()).isEqualTo(200);
         }
-        List<Received> received = devices.received().stream().filter(r -> r.pathAndQuery().startsWith(path))
-                .toList();
+        List<Received> received = devices.received().stream().filter(r -> r.pathAndQuery().startsWith(path)).toList();
         assertThat(received).hasSize(3);
         assertThat(received.stream().map(r -> r.header("X-EDP-Device-Credential")).distinct()).hasSize(1);
         assertThat(received.stream().map(r -> r.header("X-EDP-Device-Proof")).distinct()).hasSize(3);
@@ -115,9 +117,10 @@ class E3DeviceAuthenticationIntegrationTests extends AbstractE3IntegrationTests 
         for (int i = 0; i < 3; i++) {
             Received request = received.get(i);
             String query = request.pathAndQuery().substring(request.pathAndQuery().indexOf('?') + 1);
-            assertThat(service.verify(request.header("X-EDP-Device-Credential"), request.header("X-EDP-Device-Proof"),
-                    "POST", path, query).deviceId()).isEqualTo(DeviceIdentity.fromCertificate(device.certificate())
-                    .deviceId());
+            assertThat(service
+                .verify(request.header("X-EDP-Device-Credential"), request.header("X-EDP-Device-Proof"), "POST", path,
+                        query)
+                .deviceId()).isEqualTo(DeviceIdentity.fromCertificate(device.certificate()).deviceId());
         }
     }
 
@@ -127,24 +130,29 @@ class E3DeviceAuthenticationIntegrationTests extends AbstractE3IntegrationTests 
         assertProblem(ServiceSmokeChecks.send("GET", keys, null, null), 401, "UNAUTHORIZED");
         assertProblem(ServiceSmokeChecks.send("GET", keys, null, null,
                 TestJwtIssuer.forgedToken("mallory", null, "platform-service")), 401, "UNAUTHORIZED");
-        assertProblem(ServiceSmokeChecks.send("GET", keys, null, null,
-                TestJwtIssuer.token("root", null, "platform-admin")), 403, "FORBIDDEN");
+        assertProblem(
+                ServiceSmokeChecks.send("GET", keys, null, null, TestJwtIssuer.token("root", null, "platform-admin")),
+                403, "FORBIDDEN");
         HttpResponse<String> monitoringKeys = ServiceSmokeChecks.send("GET", keys, null, null,
                 TestJwtIssuer.serviceToken());
         assertThat(monitoringKeys.statusCode()).as(monitoringKeys.body()).isEqualTo(200);
         List<String> kids = JsonPath.read(monitoringKeys.body(), "$.keys[*].kid");
-        List<String> published = JsonPath.read(ServiceSmokeChecks.send("GET", management("/actuator/device-jwks"),
-                null, null).body(), "$.keys[*].kid");
+        List<String> published = JsonPath.read(
+                ServiceSmokeChecks.send("GET", management("/actuator/device-jwks"), null, null).body(),
+                "$.keys[*].kid");
         assertThat(kids).isNotEmpty().isEqualTo(published);
         HttpResponse<String> onboardingKeys = ServiceSmokeChecks.send("GET",
                 management("/actuator/device-proof-keys?audience=onboarding"), null, null,
                 TestJwtIssuer.serviceToken());
         assertThat(JsonPath.<List<String>>read(onboardingKeys.body(), "$.keys[*].k"))
-                .doesNotContainAnyElementsOf(JsonPath.<List<String>>read(monitoringKeys.body(), "$.keys[*].k"));
-        assertThat(ServiceSmokeChecks.send("GET", management("/actuator/device-proof-keys?audience=..%2Fx"), null,
-                null, TestJwtIssuer.serviceToken()).statusCode()).isEqualTo(400);
-        assertThat(ServiceSmokeChecks.send("GET", management("/actuator/device-proof-keys"), null, null,
-                TestJwtIssuer.serviceToken()).statusCode()).isEqualTo(400);
+            .doesNotContainAnyElementsOf(JsonPath.<List<String>>read(monitoringKeys.body(), "$.keys[*].k"));
+        assertThat(ServiceSmokeChecks
+            .send("GET", management("/actuator/device-proof-keys?audience=..%2Fx"), null, null,
+                    TestJwtIssuer.serviceToken())
+            .statusCode()).isEqualTo(400);
+        assertThat(ServiceSmokeChecks
+            .send("GET", management("/actuator/device-proof-keys"), null, null, TestJwtIssuer.serviceToken())
+            .statusCode()).isEqualTo(400);
     }
 
     @Test
@@ -154,14 +162,17 @@ class E3DeviceAuthenticationIntegrationTests extends AbstractE3IntegrationTests 
         UUID victim = UUID.randomUUID();
         send(noCertificate(), "POST", url(path + "?" + query), "{}", Map.of("X-EDP-Device-Credential", "forged",
                 "X-EDP-Device-Proof", "forged", "X-EDP-Device-Id", victim.toString()));
-        Received received = onboarding.received().stream().filter(r -> r.pathAndQuery().equals(path + "?" + query))
-                .findFirst().orElseThrow();
+        Received received = onboarding.received()
+            .stream()
+            .filter(r -> r.pathAndQuery().equals(path + "?" + query))
+            .findFirst()
+            .orElseThrow();
         assertThat(received.header("X-EDP-Device-Id")).isNull();
         assertThat(received.header("X-EDP-Device-Credential")).as("no device, no credential").isNull();
         String proof = received.header("X-EDP-Device-Proof");
         assertThat(proof).isNotEqualTo("forged").isNotNull();
         assertThat(verifier("onboarding").verifiedClientAddress(null, proof, "POST", path, query))
-                .isEqualTo("127.0.0.1");
+            .isEqualTo("127.0.0.1");
     }
 
     @Test
@@ -177,26 +188,31 @@ class E3DeviceAuthenticationIntegrationTests extends AbstractE3IntegrationTests 
     @Test
     void expiredForeignAndSelfSignedCertificatesAreRefused() {
         UUID customer = UUID.randomUUID();
-        assertProblem(get(client(PKI.expiredDevice(customer, UUID.randomUUID()).sslContext(PKI.root())), url(HEARTBEAT)),
-                401, "DEVICE_CERTIFICATE_INVALID");
-        // A foreign CA's or a self-signed certificate is not among the issuers E3 asks for: the client
+        assertProblem(
+                get(client(PKI.expiredDevice(customer, UUID.randomUUID()).sslContext(PKI.root())), url(HEARTBEAT)), 401,
+                "DEVICE_CERTIFICATE_INVALID");
+        // A foreign CA's or a self-signed certificate is not among the issuers E3 asks
+        // for: the client
         // sends none, and E3 answers as for no certificate.
         TestPki foreign = TestPki.create("Foreign");
         assertThat(get(client(foreign.device(customer, UUID.randomUUID()).sslContext(PKI.root())), url(HEARTBEAT))
-                .statusCode()).isEqualTo(401);
+            .statusCode()).isEqualTo(401);
         assertThat(get(client(TestPki.selfSigned(customer, UUID.randomUUID()).sslContext(PKI.root())), url(HEARTBEAT))
-                .statusCode()).isEqualTo(401);
+            .statusCode()).isEqualTo(401);
         assertThat(monitoring.received()).noneMatch(r -> r.pathAndQuery().equals(HEARTBEAT));
     }
 
     @Test
     void chainFromAnImpostorCaWithThePlatformCasNamesIsPresentedAndRefused() throws Exception {
-        // Same subject names as the platform's root and issuing CA, other keys: a client that ignores
-        // the acceptable-issuers list (or matches it by name) presents it in the handshake.
+        // Same subject names as the platform's root and issuing CA, other keys: a client
+        // that ignores
+        // the acceptable-issuers list (or matches it by name) presents it in the
+        // handshake.
         TestPki impostor = TestPki.create("EDP");
         Credential device = impostor.device(UUID.randomUUID(), UUID.randomUUID());
         assertThat(device.certificate().getIssuerX500Principal()).isEqualTo(PKI.issuing().getSubjectX500Principal());
-        List<Credential> refused = List.of(device, TestPki.create("Foreign").device(UUID.randomUUID(), UUID.randomUUID()),
+        List<Credential> refused = List.of(device,
+                TestPki.create("Foreign").device(UUID.randomUUID(), UUID.randomUUID()),
                 TestPki.selfSigned(UUID.randomUUID(), UUID.randomUUID()));
         for (Credential credential : refused) {
             SSLContext context = E3IntegrationTestSupport.presentingRegardless(credential, PKI.root());
@@ -204,9 +220,10 @@ class E3DeviceAuthenticationIntegrationTests extends AbstractE3IntegrationTests 
                 socket.setSoTimeout(10_000);
                 socket.startHandshake();
                 assertThat(socket.getSession().getLocalCertificates()).as("the client sent its chain")
-                        .isNotNull().startsWith(credential.certificate());
+                    .isNotNull()
+                    .startsWith(credential.certificate());
                 assertThat(exchange(socket, HEARTBEAT)).startsWith("HTTP/1.1 401")
-                        .contains("\"code\":\"DEVICE_CERTIFICATE_INVALID\"");
+                    .contains("\"code\":\"DEVICE_CERTIFICATE_INVALID\"");
             }
         }
         assertThat(monitoring.received()).noneMatch(r -> r.pathAndQuery().equals(HEARTBEAT));
@@ -214,10 +231,11 @@ class E3DeviceAuthenticationIntegrationTests extends AbstractE3IntegrationTests 
 
     @Test
     void tlsIsOpenSslAndNamesThePlatformCasAsAcceptableIssuers() throws Exception {
-        // OpenSSL fixes the issuers when its context is built, which is before E3 has loaded its trust
+        // OpenSSL fixes the issuers when its context is built, which is before E3 has
+        // loaded its trust
         // anchors: without the rebuild the certificate request would name no CA at all.
         assertThat(ServiceSmokeChecks.send("GET", management("/actuator/prometheus"), null, null).body())
-                .containsPattern("(?m)^edp_e3_tls_provider\\{.*provider=\"openssl\".*\\} 1\\.0$");
+            .containsPattern("(?m)^edp_e3_tls_provider\\{.*provider=\"openssl\".*\\} 1\\.0$");
         List<Principal> named = new java.util.concurrent.CopyOnWriteArrayList<>();
         Credential device = PKI.device(UUID.randomUUID(), UUID.randomUUID());
         SSLContext context = E3IntegrationTestSupport.presentingRegardless(device, PKI.root(),
@@ -277,8 +295,9 @@ class E3DeviceAuthenticationIntegrationTests extends AbstractE3IntegrationTests 
     void suitesWithoutAeadOrForwardSecrecyFailTheHandshake() throws Exception {
         for (String suite : List.of("TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
                 "TLS_RSA_WITH_AES_128_GCM_SHA256")) {
-            try (SSLSocket socket = (SSLSocket) TestPki.trustingOnly(PKI.root()).getSocketFactory()
-                    .createSocket("localhost", port)) {
+            try (SSLSocket socket = (SSLSocket) TestPki.trustingOnly(PKI.root())
+                .getSocketFactory()
+                .createSocket("localhost", port)) {
                 socket.setEnabledProtocols(new String[] { "TLSv1.2" });
                 socket.setEnabledCipherSuites(new String[] { suite });
                 socket.setSoTimeout(5_000);
@@ -315,15 +334,21 @@ class E3DeviceAuthenticationIntegrationTests extends AbstractE3IntegrationTests 
         assertThat(get(noCertificate(), url("/onboarding/health")).statusCode()).isEqualTo(204);
         assertThat(handshakes("success")).as("a new client's handshake is counted").isGreaterThan(before);
         String metrics = ServiceSmokeChecks.send("GET", management("/actuator/prometheus"), null, null).body();
-        double expiry = Double.parseDouble(metrics.lines().filter(l -> l.startsWith("edp_e3_server_certificate_expiry_seconds"))
-                .findFirst().orElseThrow().replaceAll("^\\S+\\s+", ""));
+        double expiry = Double.parseDouble(metrics.lines()
+            .filter(l -> l.startsWith("edp_e3_server_certificate_expiry_seconds"))
+            .findFirst()
+            .orElseThrow()
+            .replaceAll("^\\S+\\s+", ""));
         assertThat(expiry).as("seconds left on E3's certificate").isPositive();
     }
 
     private double handshakes(String outcome) {
         String metrics = ServiceSmokeChecks.send("GET", management("/actuator/prometheus"), null, null).body();
-        return metrics.lines().filter(l -> l.startsWith("edp_e3_tls_handshakes_total{") && l.contains("outcome=\"" + outcome + "\""))
-                .mapToDouble(l -> Double.parseDouble(l.replaceAll("^.*\\}\\s+", ""))).findFirst().orElse(0);
+        return metrics.lines()
+            .filter(l -> l.startsWith("edp_e3_tls_handshakes_total{") && l.contains("outcome=\"" + outcome + "\""))
+            .mapToDouble(l -> Double.parseDouble(l.replaceAll("^.*\\}\\s+", "")))
+            .findFirst()
+            .orElse(0);
     }
 
     @Test
@@ -335,13 +360,16 @@ class E3DeviceAuthenticationIntegrationTests extends AbstractE3IntegrationTests 
                 TestJwtIssuer.forgedToken("mallory", null, "platform-service")), 401, "UNAUTHORIZED");
         assertProblem(ServiceSmokeChecks.send("POST", rotate, null, null,
                 TestJwtIssuer.token("root", null, "platform-admin")), 403, "FORBIDDEN");
-        assertThat(JsonPath.<List<String>>read(ServiceSmokeChecks.send("GET", rotate, null, null).body(), "$.keys[*].kid"))
-                .as("nothing rotated").isEqualTo(before);
+        assertThat(
+                JsonPath.<List<String>>read(ServiceSmokeChecks.send("GET", rotate, null, null).body(), "$.keys[*].kid"))
+            .as("nothing rotated")
+            .isEqualTo(before);
 
-        HttpResponse<String> rotated = ServiceSmokeChecks.send("POST", rotate, null, null, TestJwtIssuer.serviceToken());
+        HttpResponse<String> rotated = ServiceSmokeChecks.send("POST", rotate, null, null,
+                TestJwtIssuer.serviceToken());
         assertThat(rotated.statusCode()).as(rotated.body()).isEqualTo(200);
         assertThat(JsonPath.<List<String>>read(rotated.body(), "$.jwks.keys[*].kid")).containsAll(before)
-                .hasSizeGreaterThan(before.size());
+            .hasSizeGreaterThan(before.size());
     }
 
     @Test
@@ -349,18 +377,25 @@ class E3DeviceAuthenticationIntegrationTests extends AbstractE3IntegrationTests 
         String path = "/onboarding/api/v1/enrollments";
         DeviceAssertionVerifier verifier = verifier("onboarding");
         for (String local : List.of("127.0.0.1", "127.0.0.2")) {
-            HttpClient client = HttpClient.newBuilder().sslContext(TestPki.trustingOnly(PKI.root()))
-                    .version(HttpClient.Version.HTTP_1_1).localAddress(InetAddress.getByName(local)).build();
+            HttpClient client = HttpClient.newBuilder()
+                .sslContext(TestPki.trustingOnly(PKI.root()))
+                .version(HttpClient.Version.HTTP_1_1)
+                .localAddress(InetAddress.getByName(local))
+                .build();
             String query = "attempt=" + UUID.randomUUID();
-            send(client, "POST", url(path + "?" + query), "{}", Map.of("X-Forwarded-For", "203.0.113.9",
-                    "Forwarded", "for=203.0.113.9", "X-Real-IP", "203.0.113.9"));
-            Received received = onboarding.received().stream()
-                    .filter(r -> r.pathAndQuery().equals(path + "?" + query)).findFirst().orElseThrow();
+            send(client, "POST", url(path + "?" + query), "{}", Map.of("X-Forwarded-For", "203.0.113.9", "Forwarded",
+                    "for=203.0.113.9", "X-Real-IP", "203.0.113.9"));
+            Received received = onboarding.received()
+                .stream()
+                .filter(r -> r.pathAndQuery().equals(path + "?" + query))
+                .findFirst()
+                .orElseThrow();
             String proof = received.header("X-EDP-Device-Proof");
             assertThat(verifier.verifiedClientAddress(null, proof, "POST", path, query)).isEqualTo(local);
-            // No device certificate: no device, so no service takes it for a device's request.
+            // No device certificate: no device, so no service takes it for a device's
+            // request.
             assertThatThrownBy(() -> verifier.verify(null, proof, "POST", path, query))
-                    .isInstanceOf(DeviceAssertionException.class);
+                .isInstanceOf(DeviceAssertionException.class);
         }
     }
 
@@ -370,17 +405,20 @@ class E3DeviceAuthenticationIntegrationTests extends AbstractE3IntegrationTests 
         String path = "/devices/api/v1/device/desired-state";
         String query = "wait=1&q=a%20b%2Fc&empty=&x=%E2%82%AC+~";
         assertThat(get(client(device.sslContext(PKI.root())), url(path + "?" + query)).statusCode()).isEqualTo(200);
-        Received received = devices.received().stream().filter(r -> r.pathAndQuery().equals(path + "?" + query))
-                .findFirst().orElseThrow();
+        Received received = devices.received()
+            .stream()
+            .filter(r -> r.pathAndQuery().equals(path + "?" + query))
+            .findFirst()
+            .orElseThrow();
         String credential = received.header("X-EDP-Device-Credential");
         String proof = received.header("X-EDP-Device-Proof");
         DeviceAssertionVerifier verifier = verifier("device-management");
         assertThat(verifier.verify(credential, proof, "GET", path, query).deviceId())
-                .isEqualTo(DeviceIdentity.fromCertificate(device.certificate()).deviceId());
+            .isEqualTo(DeviceIdentity.fromCertificate(device.certificate()).deviceId());
         assertThatThrownBy(() -> verifier.verify(credential, proof, "GET", path, "wait=30"))
-                .isInstanceOf(DeviceAssertionException.class);
+            .isInstanceOf(DeviceAssertionException.class);
         assertThatThrownBy(() -> verifier.verify(credential, proof, "GET", path, null))
-                .isInstanceOf(DeviceAssertionException.class);
+            .isInstanceOf(DeviceAssertionException.class);
     }
 
     /** One HTTP/1.1 request on an open connection; returns the status line and body. */
@@ -438,4 +476,5 @@ class E3DeviceAuthenticationIntegrationTests extends AbstractE3IntegrationTests 
         }
         return line.toString(StandardCharsets.US_ASCII);
     }
+
 }

@@ -29,22 +29,23 @@ import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A CRL that cannot be refreshed: it comes over real HTTP from a stub that can be switched off.
- * With {@code revocation-stale-after} 300 ms the CRL is soon stale, which health and metrics say
- * while devices keep passing (the last CRL decides); with {@code revocation-max-age} 10 s protected
- * routes then answer 503 problems, health and metrics say so, onboarding keeps working, and traffic
- * passes again once the CRL can be fetched.
+ * A CRL that cannot be refreshed: it comes over real HTTP from a stub that can be
+ * switched off. With {@code revocation-stale-after} 300 ms the CRL is soon stale, which
+ * health and metrics say while devices keep passing (the last CRL decides); with
+ * {@code revocation-max-age} 10 s protected routes then answer 503 problems, health and
+ * metrics say so, onboarding keeps working, and traffic passes again once the CRL can be
+ * fetched.
  */
 @WithTestJwtIssuer
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = { "management.server.port=0", "eureka.client.enabled=false",
-                "edp.e3.revocation-stale-after=300ms", "edp.e3.revocation-max-age=10s",
-                "edp.e3.crl-refresh-interval=200ms" })
+        properties = { "management.server.port=0", "eureka.client.enabled=false", "edp.e3.revocation-stale-after=300ms",
+                "edp.e3.revocation-max-age=10s", "edp.e3.crl-refresh-interval=200ms" })
 class E3FailClosedIntegrationTests {
 
     static final String CRL_PATH = "/onboarding/api/v1/crl.pem";
     static final StubBackend crlSource = StubBackend.start();
-    static final StubBackend onboarding = StubBackend.start().script("/onboarding/health", new Answer(204, null, null, 0));
+    static final StubBackend onboarding = StubBackend.start()
+        .script("/onboarding/health", new Answer(204, null, null, 0));
     static final StubBackend monitoring = StubBackend.start();
 
     static {
@@ -62,7 +63,7 @@ class E3FailClosedIntegrationTests {
     static java.security.cert.X509CRL crl() {
         try {
             return (java.security.cert.X509CRL) java.security.cert.CertificateFactory.getInstance("X.509")
-                    .generateCRL(new java.io.ByteArrayInputStream(PKI.crl()));
+                .generateCRL(new java.io.ByteArrayInputStream(PKI.crl()));
         }
         catch (java.security.GeneralSecurityException ex) {
             throw new IllegalStateException(ex);
@@ -93,10 +94,14 @@ class E3FailClosedIntegrationTests {
         return value;
     }
 
-    /** Health details need the platform's service token (anonymous callers see the status only). */
+    /**
+     * Health details need the platform's service token (anonymous callers see the status
+     * only).
+     */
     String management(String path) {
-        return ServiceSmokeChecks.send("GET", "http://localhost:" + managementPort + path, null, null,
-                TestJwtIssuer.serviceToken()).body();
+        return ServiceSmokeChecks
+            .send("GET", "http://localhost:" + managementPort + path, null, null, TestJwtIssuer.serviceToken())
+            .body();
     }
 
     @Test
@@ -109,7 +114,8 @@ class E3FailClosedIntegrationTests {
         crlOff();
         String stale = eventually(() -> management("/actuator/health"), body -> body.contains("\"crlStale\":true"));
         assertThat(JsonPath.<Boolean>read(stale, "$.components.deviceTrust.details.crlStale")).isTrue();
-        assertThat(JsonPath.<String>read(stale, "$.components.deviceTrust.status")).as("stale is not down").isEqualTo("UP");
+        assertThat(JsonPath.<String>read(stale, "$.components.deviceTrust.status")).as("stale is not down")
+            .isEqualTo("UP");
         assertThat(management("/actuator/prometheus")).containsPattern("edp_e3_crl_stale(\\{[^}]*})? 1\\.0");
         assertThat(get(deviceClient, heartbeat).statusCode()).as("the last CRL still decides").isEqualTo(200);
 
@@ -121,14 +127,18 @@ class E3FailClosedIntegrationTests {
         assertThat(JsonPath.<String>read(health, "$.components.deviceTrust.status")).isEqualTo("DOWN");
         assertThat(JsonPath.<Boolean>read(health, "$.components.deviceTrust.details.failClosed")).isTrue();
         assertThat(management("/actuator/prometheus")).containsPattern("edp_e3_fail_closed(\\{[^}]*})? 1\\.0");
-        assertThat(management("/actuator/prometheus")).containsPattern("edp_e3_refused_total\\{[^}]*reason=\"trust-unavailable\"");
+        assertThat(management("/actuator/prometheus"))
+            .containsPattern("edp_e3_refused_total\\{[^}]*reason=\"trust-unavailable\"");
         assertThat(get(noCertificate(), "https://localhost:" + port + "/onboarding/health").statusCode())
-                .as("onboarding stays open while device routes fail closed").isEqualTo(204);
+            .as("onboarding stays open while device routes fail closed")
+            .isEqualTo(204);
 
         crlOn();
         assertThat(eventually(() -> get(deviceClient, heartbeat).statusCode(), status -> status == 200)).isEqualTo(200);
-        assertThat(JsonPath.<String>read(management("/actuator/health"), "$.components.deviceTrust.status")).isEqualTo("UP");
+        assertThat(JsonPath.<String>read(management("/actuator/health"), "$.components.deviceTrust.status"))
+            .isEqualTo("UP");
         assertThat(management("/actuator/prometheus")).containsPattern("edp_e3_fail_closed(\\{[^}]*})? 0\\.0");
         assertThat(management("/actuator/prometheus")).containsPattern("edp_e3_crl_stale(\\{[^}]*})? 0\\.0");
     }
+
 }

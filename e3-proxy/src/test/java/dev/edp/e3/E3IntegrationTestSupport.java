@@ -18,7 +18,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Consumer;
-
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -31,7 +30,10 @@ import dev.edp.test.pki.TestPki.Credential;
 
 import org.springframework.test.context.DynamicPropertyRegistry;
 
-/** The test PKI and files E3's integration tests share: trust anchors and CRL as files, a server certificate. */
+/**
+ * The test PKI and files E3's integration tests share: trust anchors and CRL as files, a
+ * server certificate.
+ */
 final class E3IntegrationTestSupport {
 
     static final TestPki PKI = TestPki.create("EDP");
@@ -56,8 +58,8 @@ final class E3IntegrationTestSupport {
     }
 
     /**
-     * Routes E3's three backends to the stand-ins and points it at the test PKI's files: what most E3
-     * integration tests register in their {@code @DynamicPropertySource}.
+     * Routes E3's three backends to the stand-ins and points it at the test PKI's files:
+     * what most E3 integration tests register in their {@code @DynamicPropertySource}.
      */
     static void register(DynamicPropertyRegistry registry, StubBackend onboarding, StubBackend monitoring,
             StubBackend devices) {
@@ -69,14 +71,16 @@ final class E3IntegrationTestSupport {
 
     /** Properties that point E3 at the files. */
     static Map<String, String> properties() {
-        return Map.of("edp.e3.trust-anchors", "file:" + DIR.resolve("chain.pem"),
-                "edp.e3.crl-url", "file:" + CRL,
+        return Map.of("edp.e3.trust-anchors", "file:" + DIR.resolve("chain.pem"), "edp.e3.crl-url", "file:" + CRL,
                 "spring.ssl.bundle.pem.e3.keystore.certificate", "file:" + DIR.resolve("server.crt"),
                 "spring.ssl.bundle.pem.e3.keystore.private-key", "file:" + DIR.resolve("server.key"),
                 "edp.e3.tls.bundle", "e3");
     }
 
-    /** Publishes a new CRL revoking the given serials (the file's time changes, E3 picks it up). */
+    /**
+     * Publishes a new CRL revoking the given serials (the file's time changes, E3 picks
+     * it up).
+     */
     static void revoke(BigInteger... serials) {
         try {
             Path next = DIR.resolve("crl.next");
@@ -91,8 +95,9 @@ final class E3IntegrationTestSupport {
     }
 
     /**
-     * A client context that presents the credential's chain in every handshake, whichever issuers the
-     * server names as acceptable (the JDK's own key manager would send nothing for a foreign CA).
+     * A client context that presents the credential's chain in every handshake, whichever
+     * issuers the server names as acceptable (the JDK's own key manager would send
+     * nothing for a foreign CA).
      */
     static SSLContext presentingRegardless(Credential credential, X509Certificate trustedServerCa) {
         return presentingRegardless(credential, trustedServerCa, issuers -> {
@@ -100,8 +105,8 @@ final class E3IntegrationTestSupport {
     }
 
     /**
-     * Like {@link #presentingRegardless(Credential, X509Certificate)}, and tells what issuers the
-     * server named as acceptable in its certificate request.
+     * Like {@link #presentingRegardless(Credential, X509Certificate)}, and tells what
+     * issuers the server named as acceptable in its certificate request.
      */
     static SSLContext presentingRegardless(Credential credential, X509Certificate trustedServerCa,
             Consumer<Principal[]> acceptableIssuers) {
@@ -160,8 +165,11 @@ final class E3IntegrationTestSupport {
     }
 
     static HttpClient client(SSLContext context) {
-        return HttpClient.newBuilder().sslContext(context).version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        return HttpClient.newBuilder()
+            .sslContext(context)
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     }
 
     static HttpClient noCertificate() {
@@ -170,9 +178,10 @@ final class E3IntegrationTestSupport {
 
     static HttpResponse<String> send(HttpClient client, String method, String url, String body,
             Map<String, String> headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+            .timeout(Duration.ofSeconds(20))
+            .method(method,
+                    body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
@@ -192,4 +201,5 @@ final class E3IntegrationTestSupport {
     static HttpResponse<String> get(HttpClient client, String url) {
         return send(client, "GET", url, null, Map.of());
     }
+
 }

@@ -22,15 +22,14 @@ import static dev.edp.e3.E3IntegrationTestSupport.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Two instances of each backend, one of them killed (its port refuses connections) but still
- * listed, as in the registry until its lease expires: every device request reaches the surviving
- * instance, POSTs too, because a refused connection sent nothing and is tried on the next
- * instance; and each POST reaches it exactly once.
+ * Two instances of each backend, one of them killed (its port refuses connections) but
+ * still listed, as in the registry until its lease expires: every device request reaches
+ * the surviving instance, POSTs too, because a refused connection sent nothing and is
+ * tried on the next instance; and each POST reaches it exactly once.
  */
 @WithTestJwtIssuer
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = { "management.server.port=0", "eureka.client.enabled=false",
-                "edp.e3.rate-limit.capacity=200", "edp.e3.rate-limit.refill-per-second=100" })
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = { "management.server.port=0",
+        "eureka.client.enabled=false", "edp.e3.rate-limit.capacity=200", "edp.e3.rate-limit.refill-per-second=100" })
 class E3KilledInstanceIntegrationTests {
 
     static final String HEARTBEAT = "/monitoring/api/v1/heartbeat";
@@ -65,8 +64,11 @@ class E3KilledInstanceIntegrationTests {
             assertThat(get(device, "https://localhost:" + port + DESIRED_STATE).statusCode()).isEqualTo(200);
         }
         assertThat(monitoring.calls(HEARTBEAT) - heartbeatsBefore).as("each POST once, none lost").isEqualTo(20);
-        assertThat(monitoring.received().stream().filter(request -> request.pathAndQuery().equals(HEARTBEAT))
-                .map(StubBackend.Received::body)).doesNotHaveDuplicates();
+        assertThat(monitoring.received()
+            .stream()
+            .filter(request -> request.pathAndQuery().equals(HEARTBEAT))
+            .map(StubBackend.Received::body)).doesNotHaveDuplicates();
         assertThat(devices.calls(DESIRED_STATE) - pollsBefore).isEqualTo(20);
     }
+
 }

@@ -20,30 +20,32 @@ import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * E3's limits with settings small enough to reach in a test, whatever the machine's speed:
+ * E3's limits with settings small enough to reach in a test, whatever the machine's
+ * speed:
  * <ul>
- * <li>a token bucket of 3 that refills one token in about 17 minutes, so the fourth request of a
- * device is refused even if each request takes seconds;</li>
- * <li>a 3-second response timeout for ordinary routes but, for the desired-state route, a 4-second
- * long-poll maximum ({@code edp.device.long-poll.max-wait}: the one setting that also tells
- * device-management how long it may hold a long-poll) plus the default 10-second margin.</li>
+ * <li>a token bucket of 3 that refills one token in about 17 minutes, so the fourth
+ * request of a device is refused even if each request takes seconds;</li>
+ * <li>a 3-second response timeout for ordinary routes but, for the desired-state route, a
+ * 4-second long-poll maximum ({@code edp.device.long-poll.max-wait}: the one setting that
+ * also tells device-management how long it may hold a long-poll) plus the default
+ * 10-second margin.</li>
  * </ul>
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = { "management.server.port=0", "eureka.client.enabled=false",
-                "edp.e3.rate-limit.capacity=3", "edp.e3.rate-limit.refill-per-second=0.001",
-                "spring.cloud.gateway.server.webflux.httpclient.response-timeout=3s",
-                "edp.device.long-poll.max-wait=4s" })
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = { "management.server.port=0",
+        "eureka.client.enabled=false", "edp.e3.rate-limit.capacity=3", "edp.e3.rate-limit.refill-per-second=0.001",
+        "spring.cloud.gateway.server.webflux.httpclient.response-timeout=3s", "edp.device.long-poll.max-wait=4s" })
 class E3LimitsIntegrationTests {
 
     static final String DESIRED_STATE = "/devices/api/v1/device/desired-state";
     static final String SLOW_REPORT = "/monitoring/api/v1/monitoring/slow";
 
-    /** Answers a long-poll as device-management does once the (clamped) wait is over: after 5 s. */
-    static final StubBackend devices = StubBackend.start()
-            .script(DESIRED_STATE, new Answer(304, null, null, 5_000));
+    /**
+     * Answers a long-poll as device-management does once the (clamped) wait is over:
+     * after 5 s.
+     */
+    static final StubBackend devices = StubBackend.start().script(DESIRED_STATE, new Answer(304, null, null, 5_000));
     static final StubBackend monitoring = StubBackend.start()
-            .script(SLOW_REPORT, new Answer(200, "application/json", "{}", 5_000));
+        .script(SLOW_REPORT, new Answer(200, "application/json", "{}", 5_000));
     static final StubBackend onboarding = StubBackend.start();
 
     @DynamicPropertySource
@@ -70,20 +72,25 @@ class E3LimitsIntegrationTests {
         }
         HttpResponse<String> limited = get(device, url("/monitoring/api/v1/monitoring/container"));
         assertProblem(limited, 429, "TOO_MANY_REQUESTS");
-        assertThat(limited.headers().firstValue("Retry-After")).hasValueSatisfying(
-                seconds -> assertThat(Long.parseLong(seconds)).isGreaterThan(60));
+        assertThat(limited.headers().firstValue("Retry-After"))
+            .hasValueSatisfying(seconds -> assertThat(Long.parseLong(seconds)).isGreaterThan(60));
         // The bucket is the device's: another device is not affected.
         assertThat(get(newDevice(), url("/monitoring/api/v1/monitoring/container")).statusCode()).isNotEqualTo(429);
     }
 
     @Test
     void longPollHeldUpToTheMaximumWaitIsServedWhileOtherRoutesTimeOut() {
-        // A device asking for 50 s: device-management holds it for at most max-wait (the stub answers
-        // after 5 s), and E3 waits max-wait + margin (14 s) instead of the 3-second response timeout.
+        // A device asking for 50 s: device-management holds it for at most max-wait (the
+        // stub answers
+        // after 5 s), and E3 waits max-wait + margin (14 s) instead of the 3-second
+        // response timeout.
         HttpResponse<String> longPoll = get(newDevice(), url(DESIRED_STATE + "?wait=50"));
         assertThat(longPoll.statusCode()).as(longPoll.body()).isEqualTo(304);
-        assertThat(devices.received()).anySatisfy(r -> assertThat(r.pathAndQuery()).isEqualTo(DESIRED_STATE + "?wait=50"));
-        // The same delay on an ordinary route is a gateway timeout: the long-poll's timeout is its own.
+        assertThat(devices.received())
+            .anySatisfy(r -> assertThat(r.pathAndQuery()).isEqualTo(DESIRED_STATE + "?wait=50"));
+        // The same delay on an ordinary route is a gateway timeout: the long-poll's
+        // timeout is its own.
         assertThat(get(newDevice(), url(SLOW_REPORT)).statusCode()).isEqualTo(504);
     }
+
 }

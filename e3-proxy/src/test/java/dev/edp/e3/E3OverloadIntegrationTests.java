@@ -27,13 +27,13 @@ import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Overload at E3 with bounds small enough to reach in a test: two long-polls in flight on the
- * desired-state route ({@code edp.e3.in-flight.long-poll=2}), a 2-second response timeout on
- * ordinary routes. Every device is a fresh one, so the per-device rate limit never interferes.
+ * Overload at E3 with bounds small enough to reach in a test: two long-polls in flight on
+ * the desired-state route ({@code edp.e3.in-flight.long-poll=2}), a 2-second response
+ * timeout on ordinary routes. Every device is a fresh one, so the per-device rate limit
+ * never interferes.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = { "management.server.port=0", "eureka.client.enabled=false",
-                "edp.e3.in-flight.long-poll=2",
+        properties = { "management.server.port=0", "eureka.client.enabled=false", "edp.e3.in-flight.long-poll=2",
                 "spring.cloud.gateway.server.webflux.httpclient.response-timeout=2s",
                 "edp.device.long-poll.max-wait=50s" })
 class E3OverloadIntegrationTests {
@@ -42,12 +42,15 @@ class E3OverloadIntegrationTests {
     static final String SLOW_REPORT = "/monitoring/api/v1/monitoring/slow";
     static final String FAST_REPORT = "/monitoring/api/v1/monitoring/container";
 
-    /** Holds every long-poll for 40 s: longer than any step of the test that needs them held. */
-    static final StubBackend devices = StubBackend.start()
-            .script(DESIRED_STATE, new Answer(304, null, null, 40_000));
+    /**
+     * Holds every long-poll for 40 s: longer than any step of the test that needs them
+     * held.
+     */
+    static final StubBackend devices = StubBackend.start().script(DESIRED_STATE, new Answer(304, null, null, 40_000));
+
     /** Answers the slow path after 6 s, three times the response timeout. */
     static final StubBackend monitoring = StubBackend.start()
-            .script(SLOW_REPORT, new Answer(200, "application/json", "{}", 6_000));
+        .script(SLOW_REPORT, new Answer(200, "application/json", "{}", 6_000));
     static final StubBackend onboarding = StubBackend.start();
 
     @DynamicPropertySource
@@ -67,12 +70,16 @@ class E3OverloadIntegrationTests {
     }
 
     CompletableFuture<HttpResponse<String>> getAsync(String path) {
-        // Generous connect timeout: a dozen fresh TLS handshakes at once on a loaded machine.
-        HttpClient device = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .sslContext(PKI.device(UUID.randomUUID(), UUID.randomUUID()).sslContext(PKI.root()))
-                .connectTimeout(Duration.ofSeconds(60)).build();
-        return device.sendAsync(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(90))
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        // Generous connect timeout: a dozen fresh TLS handshakes at once on a loaded
+        // machine.
+        HttpClient device = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .sslContext(PKI.device(UUID.randomUUID(), UUID.randomUUID()).sslContext(PKI.root()))
+            .connectTimeout(Duration.ofSeconds(60))
+            .build();
+        return device.sendAsync(
+                HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(90)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -88,7 +95,8 @@ class E3OverloadIntegrationTests {
         HttpResponse<String> refused = get(newDevice(), url(DESIRED_STATE + "?wait=45"));
         assertProblem(refused, 503, "BACKEND_BUSY");
         assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
-        // Answered while both long-polls were still held: refused at once, not queued behind them,
+        // Answered while both long-polls were still held: refused at once, not queued
+        // behind them,
         // and never passed on to the backend.
         assertThat(held).noneMatch(CompletableFuture::isDone);
         assertThat(devices.calls(DESIRED_STATE)).isEqualTo(2);
@@ -101,8 +109,10 @@ class E3OverloadIntegrationTests {
 
     @Test
     void aSlowBackendNeverOpensTheRoutesCircuitBreaker() {
-        // Twelve timeouts: more than the breaker's minimum number of calls (10), all failing - with
-        // timeouts counted, the breaker would open and refuse every device on the route for 10 s.
+        // Twelve timeouts: more than the breaker's minimum number of calls (10), all
+        // failing - with
+        // timeouts counted, the breaker would open and refuse every device on the route
+        // for 10 s.
         List<CompletableFuture<HttpResponse<String>>> slow = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             slow.add(getAsync(SLOW_REPORT));
@@ -124,4 +134,5 @@ class E3OverloadIntegrationTests {
             throw new IllegalStateException(ex);
         }
     }
+
 }

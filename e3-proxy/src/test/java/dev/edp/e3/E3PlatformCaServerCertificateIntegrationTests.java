@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
@@ -28,10 +27,11 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code edp.e3.tls.server-certificate=platform-ca}: E3 gets its server certificate from the
- * platform CA (a stub of onboarding's endpoint that answers 503 twice first), serves it in real
- * handshakes that validate against the platform root with hostname checks, publishes the CA chain
- * file, and renews at two thirds of the (here 9-second) lifetime without restart.
+ * {@code edp.e3.tls.server-certificate=platform-ca}: E3 gets its server certificate from
+ * the platform CA (a stub of onboarding's endpoint that answers 503 twice first), serves
+ * it in real handshakes that validate against the platform root with hostname checks,
+ * publishes the CA chain file, and renews at two thirds of the (here 9-second) lifetime
+ * without restart.
  */
 @WithTestJwtIssuer
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -65,36 +65,43 @@ class E3PlatformCaServerCertificateIntegrationTests {
     @Test
     void adminRotationOnTheManagementPortRewritesTheSharedKeyFileAndPublishesBothKeys() throws Exception {
         assertThat(com.nimbusds.jose.jwk.JWKSet.parse(Files.readString(KEYS_FILE)).getKeys())
-                .filteredOn(com.nimbusds.jose.jwk.ECKey.class::isInstance).hasSize(1)
-                .allMatch(com.nimbusds.jose.jwk.JWK::isPrivate);
+            .filteredOn(com.nimbusds.jose.jwk.ECKey.class::isInstance)
+            .hasSize(1)
+            .allMatch(com.nimbusds.jose.jwk.JWK::isPrivate);
         var rotated = dev.edp.test.service.ServiceSmokeChecks.send("POST",
                 "http://localhost:" + managementPort + "/actuator/device-jwks", null, null,
                 dev.edp.test.security.TestJwtIssuer.serviceToken());
         assertThat(rotated.statusCode()).as(rotated.body()).isEqualTo(200);
         assertThat(com.jayway.jsonpath.JsonPath.<Boolean>read(rotated.body(), "$.rotated")).isTrue();
         assertThat(com.nimbusds.jose.jwk.JWKSet.parse(Files.readString(KEYS_FILE)).getKeys())
-                .filteredOn(com.nimbusds.jose.jwk.ECKey.class::isInstance).hasSize(2);
-        String jwks = dev.edp.test.service.ServiceSmokeChecks.send("GET",
-                "http://localhost:" + managementPort + "/actuator/device-jwks", null, null).body();
-        assertThat(com.nimbusds.jose.jwk.JWKSet.parse(jwks).getKeys()).hasSize(2).noneMatch(com.nimbusds.jose.jwk.JWK::isPrivate);
+            .filteredOn(com.nimbusds.jose.jwk.ECKey.class::isInstance)
+            .hasSize(2);
+        String jwks = dev.edp.test.service.ServiceSmokeChecks
+            .send("GET", "http://localhost:" + managementPort + "/actuator/device-jwks", null, null)
+            .body();
+        assertThat(com.nimbusds.jose.jwk.JWKSet.parse(jwks).getKeys()).hasSize(2)
+            .noneMatch(com.nimbusds.jose.jwk.JWK::isPrivate);
     }
 
     X509Certificate[] handshake() throws Exception {
-        try (SSLSocket socket = (SSLSocket) TestPki.trustingOnly(CA.root).getSocketFactory().createSocket("localhost", port)) {
+        try (SSLSocket socket = (SSLSocket) TestPki.trustingOnly(CA.root)
+            .getSocketFactory()
+            .createSocket("localhost", port)) {
             SSLParameters parameters = socket.getSSLParameters();
             parameters.setEndpointIdentificationAlgorithm("HTTPS");
             socket.setSSLParameters(parameters);
             socket.startHandshake();
-            return Arrays.stream(socket.getSession().getPeerCertificates()).map(X509Certificate.class::cast)
-                    .toArray(X509Certificate[]::new);
+            return Arrays.stream(socket.getSession().getPeerCertificates())
+                .map(X509Certificate.class::cast)
+                .toArray(X509Certificate[]::new);
         }
     }
 
     static void validatesAgainstRoot(X509Certificate[] served, X509Certificate root) throws Exception {
         PKIXParameters parameters = new PKIXParameters(Set.of(new TrustAnchor(root, null)));
         parameters.setRevocationEnabled(false);
-        CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509")
-                .generateCertPath(List.of(served)), parameters);
+        CertPathValidator.getInstance("PKIX")
+            .validate(CertificateFactory.getInstance("X.509").generateCertPath(List.of(served)), parameters);
     }
 
     @Test
@@ -107,7 +114,8 @@ class E3PlatformCaServerCertificateIntegrationTests {
         assertThat(served[0].getPublicKey().getAlgorithm()).isEqualTo("EC");
         assertThat(CA.requests.getFirst().get("dnsNames")).isEqualTo(List.of("localhost"));
         assertThat(CA.requests.getFirst().get("ipAddresses")).isEqualTo(List.of("127.0.0.1"));
-        // The client a device or curl would use: JDK HttpClient with hostname verification, trusting only the root.
+        // The client a device or curl would use: JDK HttpClient with hostname
+        // verification, trusting only the root.
         var response = E3IntegrationTestSupport.get(E3IntegrationTestSupport.client(TestPki.trustingOnly(CA.root)),
                 "https://localhost:" + port + "/monitoring/anything");
         assertThat(response.statusCode()).isEqualTo(401);
@@ -120,11 +128,12 @@ class E3PlatformCaServerCertificateIntegrationTests {
 
     @Test
     void renewsAtTwoThirdsOfTheLifetimeWithoutRestart() throws Exception {
-        // With OpenSSL: its key material is taken from the key manager at every handshake, not fixed
+        // With OpenSSL: its key material is taken from the key manager at every
+        // handshake, not fixed
         // when the context was built.
-        assertThat(dev.edp.test.service.ServiceSmokeChecks.send("GET",
-                "http://localhost:" + managementPort + "/actuator/prometheus", null, null).body())
-                .containsPattern("(?m)^edp_e3_tls_provider\\{.*provider=\"openssl\".*\\} 1\\.0$");
+        assertThat(dev.edp.test.service.ServiceSmokeChecks
+            .send("GET", "http://localhost:" + managementPort + "/actuator/prometheus", null, null)
+            .body()).containsPattern("(?m)^edp_e3_tls_provider\\{.*provider=\"openssl\".*\\} 1\\.0$");
         X509Certificate first = handshake()[0];
         Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
         X509Certificate[] renewed = handshake();
@@ -137,6 +146,7 @@ class E3PlatformCaServerCertificateIntegrationTests {
         validatesAgainstRoot(renewed, CA.root);
         // Renewed before the old one expired: at two thirds (6 s) of its 9 s.
         assertThat(renewed[0].getNotBefore().toInstant())
-                .isBefore(first.getNotAfter().toInstant().minus(Duration.ofSeconds(1)));
+            .isBefore(first.getNotAfter().toInstant().minus(Duration.ofSeconds(1)));
     }
+
 }

@@ -12,12 +12,13 @@ class E3ProblemCatalogueTests {
     @Test
     void theReadmeListsEveryProblemWithItsStatusAndTitleAndNoOther() {
         ProblemCatalogueChecks.assertReadmeLists(Arrays.stream(E3Problem.values())
-                .map(problem -> List.of(problem.code(), String.valueOf(problem.status().value()), problem.title()))
-                .toList());
+            .map(problem -> List.of(problem.code(), String.valueOf(problem.status().value()), problem.title()))
+            .toList());
     }
 
     @Test
     void problemsAreRaisedThroughTheCatalogueNeverWithInlineCodesAndTitles() {
         ProblemCatalogueChecks.assertRaisedOnlyThroughTheCatalogue();
     }
+
 }

@@ -50,4 +50,5 @@ class E3RoutingIntegrationTests extends AbstractE3IntegrationTests {
         assertProblem(get(device, url("/api/devices/v1/devices")), 404, "NOT_FOUND");
         assertProblem(get(noCertificate(), url("/api/masterdata/v1/customers")), 401, "DEVICE_CERTIFICATE_REQUIRED");
     }
+
 }

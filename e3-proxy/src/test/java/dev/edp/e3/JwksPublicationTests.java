@@ -25,9 +25,9 @@ import org.springframework.web.server.ServerWebExchange;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * At every start Boot opens the device port before the management port that serves the JWKS: E3
- * forwards nothing (503, Retry-After) until the JWKS is served, so no service ever receives an
- * assertion whose key it cannot fetch yet.
+ * At every start Boot opens the device port before the management port that serves the
+ * JWKS: E3 forwards nothing (503, Retry-After) until the JWKS is served, so no service
+ * ever receives an assertion whose key it cannot fetch yet.
  */
 class JwksPublicationTests {
 
@@ -52,17 +52,19 @@ class JwksPublicationTests {
     }
 
     static ServerWebExchange routedRequest() {
-        MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest
-                .post("/onboarding/api/v1/enrollments").remoteAddress(new InetSocketAddress("192.0.2.7", 50_000)));
-        exchange.getAttributes().put(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR,
-                Route.async().id("onboarding").uri("lb://onboarding").predicate(e -> true).build());
+        MockServerWebExchange exchange = MockServerWebExchange
+            .from(MockServerHttpRequest.post("/onboarding/api/v1/enrollments")
+                .remoteAddress(new InetSocketAddress("192.0.2.7", 50_000)));
+        exchange.getAttributes()
+            .put(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR,
+                    Route.async().id("onboarding").uri("lb://onboarding").predicate(e -> true).build());
         return exchange;
     }
 
     @Test
     void routesOnlyOnceTheManagementServerServesTheJwks() {
         MockEnvironment environment = new MockEnvironment().withProperty("server.port", "8443")
-                .withProperty("management.server.port", "9443");
+            .withProperty("management.server.port", "9443");
         JwksPublication publication = new JwksPublication(environment);
         DeviceAssertionGlobalFilter filter = new DeviceAssertionGlobalFilter(
                 new DeviceAssertionKeys(Clock.systemUTC(), Duration.ofMinutes(5), Duration.ofMinutes(5)), publication);
@@ -78,14 +80,16 @@ class JwksPublicationTests {
         assertThat(early.getResponse().getStatusCode().value()).isEqualTo(503);
         assertThat(early.getResponse().getHeaders().getFirst("Retry-After")).isEqualTo("1");
         assertThat(JsonPath.<String>read(((MockServerWebExchange) early).getResponse().getBodyAsString().block(),
-                "$.code")).isEqualTo("SERVICE_UNAVAILABLE");
+                "$.code"))
+            .isEqualTo("SERVICE_UNAVAILABLE");
 
         publication.onApplicationEvent(started("management", 9443));
         filter.filter(routedRequest(), exchange -> {
             forwarded.set(exchange);
             return Mono.empty();
         }).block();
-        assertThat(forwarded.get().getRequest().getHeaders().getFirst(dev.edp.platform.device.DeviceProof.HEADER)).isNotBlank();
+        assertThat(forwarded.get().getRequest().getHeaders().getFirst(dev.edp.platform.device.DeviceProof.HEADER))
+            .isNotBlank();
     }
 
     @Test
@@ -95,4 +99,5 @@ class JwksPublicationTests {
         publication.onApplicationEvent(started(null, 8443));
         assertThat(publication.published()).isTrue();
     }
+
 }

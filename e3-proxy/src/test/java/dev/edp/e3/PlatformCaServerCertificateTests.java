@@ -24,10 +24,11 @@ class PlatformCaServerCertificateTests {
                 List.of("localhost"), List.of(), null, Duration.ofMillis(200), Clock.systemUTC())) {
             Instant started = Instant.now();
             assertThatThrownBy(() -> certificate.obtainAtStart(Duration.ofSeconds(1)))
-                    .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("No server certificate from the platform CA");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("No server certificate from the platform CA");
             assertThat(Duration.between(started, Instant.now())).isLessThan(Duration.ofSeconds(5));
             assertThat(certificate.certificate()).isNull();
         }
     }
+
 }

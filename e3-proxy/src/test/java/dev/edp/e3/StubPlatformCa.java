@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import javax.security.auth.x500.X500Principal;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -45,24 +44,32 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Stands in for onboarding's {@code POST /api/onboarding/v1/internal/server-certificates} (and a
- * token endpoint) on a real loopback HTTP port: a root and issuing CA shaped like the platform's,
- * issuing serverAuth certificates for the CSR's key and the requested names, with a short,
- * configurable validity so renewal can be watched. The first {@code unavailableCalls} requests
- * answer 503 (onboarding not up yet).
+ * Stands in for onboarding's {@code POST /api/onboarding/v1/internal/server-certificates}
+ * (and a token endpoint) on a real loopback HTTP port: a root and issuing CA shaped like
+ * the platform's, issuing serverAuth certificates for the CSR's key and the requested
+ * names, with a short, configurable validity so renewal can be watched. The first
+ * {@code unavailableCalls} requests answer 503 (onboarding not up yet).
  */
 final class StubPlatformCa implements AutoCloseable {
 
     static final String TOKEN = "service-token-for-e3";
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     final X509Certificate root;
+
     final X509Certificate issuing;
+
     private final KeyPair issuingKeys;
+
     private final Duration validity;
+
     private final AtomicInteger unavailable;
+
     private final HttpServer server;
+
     final List<X509Certificate> issued = new CopyOnWriteArrayList<>();
+
     final List<Map<?, ?>> requests = new CopyOnWriteArrayList<>();
 
     StubPlatformCa(Duration validity, int unavailableCalls) {
@@ -121,20 +128,26 @@ final class StubPlatformCa implements AutoCloseable {
                 return;
             }
             List<GeneralName> names = new ArrayList<>();
-            ((List<?>) request.get("dnsNames")).forEach(name -> names.add(new GeneralName(GeneralName.dNSName, (String) name)));
-            ((List<?>) request.get("ipAddresses")).forEach(ip -> names.add(new GeneralName(GeneralName.iPAddress, (String) ip)));
+            ((List<?>) request.get("dnsNames"))
+                .forEach(name -> names.add(new GeneralName(GeneralName.dNSName, (String) name)));
+            ((List<?>) request.get("ipAddresses"))
+                .forEach(ip -> names.add(new GeneralName(GeneralName.iPAddress, (String) ip)));
             Instant now = Instant.now();
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuing, new BigInteger(96, new SecureRandom()),
-                    Date.from(now.minusSeconds(1)), Date.from(now.plus(validity)),
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuing,
+                    new BigInteger(96, new SecureRandom()), Date.from(now.minusSeconds(1)),
+                    Date.from(now.plus(validity)),
                     new X500Principal("CN=" + ((List<?>) request.get("dnsNames")).getFirst() + ",O=EDP"),
                     new JcaPKCS10CertificationRequest(csr).getPublicKey());
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
+            builder.addExtension(Extension.extendedKeyUsage, false,
+                    new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+            builder.addExtension(Extension.subjectAlternativeName, false,
+                    new GeneralNames(names.toArray(GeneralName[]::new)));
             X509Certificate certificate = sign(builder, issuingKeys);
             issued.add(certificate);
-            answer(exchange, 200, JSON.writeValueAsString(Map.of("certificate", pem(certificate), "chain", chainPem())));
+            answer(exchange, 200,
+                    JSON.writeValueAsString(Map.of("certificate", pem(certificate), "chain", chainPem())));
         }
         catch (Exception ex) {
             answer(exchange, 400, "{\"code\":\"CSR_MALFORMED\"}");
@@ -143,7 +156,8 @@ final class StubPlatformCa implements AutoCloseable {
 
     private static void answer(HttpExchange exchange, int status, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", status == 200 ? "application/json" : "application/problem+json");
+        exchange.getResponseHeaders()
+            .add("Content-Type", status == 200 ? "application/json" : "application/problem+json");
         exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
@@ -152,8 +166,9 @@ final class StubPlatformCa implements AutoCloseable {
 
     private static X509v3CertificateBuilder ca(X500Principal subject, X500Principal issuer, KeyPair keys, Instant now,
             BasicConstraints constraints) throws IOException {
-        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, new BigInteger(96, new SecureRandom()),
-                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(365))), subject, keys.getPublic());
+        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer,
+                new BigInteger(96, new SecureRandom()), Date.from(now.minus(Duration.ofHours(1))),
+                Date.from(now.plus(Duration.ofDays(365))), subject, keys.getPublic());
         builder.addExtension(Extension.basicConstraints, true, constraints);
         builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
         return builder;
@@ -161,7 +176,7 @@ final class StubPlatformCa implements AutoCloseable {
 
     private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair signer) throws Exception {
         return new JcaX509CertificateConverter()
-                .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer.getPrivate())));
+            .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer.getPrivate())));
     }
 
     private static KeyPair keys() throws Exception {
@@ -185,4 +200,5 @@ final class StubPlatformCa implements AutoCloseable {
     public void close() {
         server.stop(0);
     }
+
 }

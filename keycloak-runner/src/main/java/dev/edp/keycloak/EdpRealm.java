@@ -10,11 +10,13 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * What the EDP realm file ({@value #RESOURCE}) defines: realm, roles, clients and the tenancy claim.
+ * What the EDP realm file ({@value #RESOURCE}) defines: realm, roles, clients and the
+ * tenancy claim.
  *
- * <p>Client secrets are not in the file. It holds {@code ${EDP_<CLIENT>_CLIENT_SECRET}}
- * placeholders that Keycloak resolves from its environment on import; {@link KeycloakServer}
- * always sets them (see {@link #secretVariable(String)}).
+ * <p>
+ * Client secrets are not in the file. It holds {@code ${EDP_<CLIENT>_CLIENT_SECRET}}
+ * placeholders that Keycloak resolves from its environment on import;
+ * {@link KeycloakServer} always sets them (see {@link #secretVariable(String)}).
  */
 public final class EdpRealm {
 
@@ -37,10 +39,12 @@ public final class EdpRealm {
     public static final String ROLE_VIEWER = "viewer";
 
     /** All EDP realm roles. */
-    public static final List<String> ROLES =
-            List.of(ROLE_PLATFORM_ADMIN, ROLE_CUSTOMER_ADMIN, ROLE_OPERATOR, ROLE_VIEWER);
+    public static final List<String> ROLES = List.of(ROLE_PLATFORM_ADMIN, ROLE_CUSTOMER_ADMIN, ROLE_OPERATOR,
+            ROLE_VIEWER);
 
-    /** User attribute and access-token claim that carry the user's customer (tenant) id. */
+    /**
+     * User attribute and access-token claim that carry the user's customer (tenant) id.
+     */
     public static final String CUSTOMER_ID_CLAIM = "customer_id";
 
     /** Confidential client of the portal gateway: authorization code with PKCE (S256). */
@@ -49,25 +53,39 @@ public final class EdpRealm {
     /** Example confidential client for business automation: client credentials only. */
     public static final String AUTOMATION_CLIENT_ID = "edp-automation";
 
-    /** Confidential client of the masterdata service, which manages users through the admin API. */
+    /**
+     * Confidential client of the masterdata service, which manages users through the
+     * admin API.
+     */
     public static final String MASTERDATA_CLIENT_ID = "edp-masterdata";
 
-    /** Confidential client of the platform services calling each other: client credentials, role {@value #ROLE_PLATFORM_SERVICE}. */
+    /**
+     * Confidential client of the platform services calling each other: client
+     * credentials, role {@value #ROLE_PLATFORM_SERVICE}.
+     */
     public static final String SERVICES_CLIENT_ID = "edp-services";
 
-    /** The role of {@value #SERVICES_CLIENT_ID}'s service account; never given to people. */
+    /**
+     * The role of {@value #SERVICES_CLIENT_ID}'s service account; never given to people.
+     */
     public static final String ROLE_PLATFORM_SERVICE = "platform-service";
 
     /**
-     * The audience the EDP clients put into their access tokens (an {@code oidc-audience-mapper} on
-     * each of them); the services and the gateway accept no access token without it.
+     * The audience the EDP clients put into their access tokens (an
+     * {@code oidc-audience-mapper} on each of them); the services and the gateway accept
+     * no access token without it.
      */
     public static final String API_AUDIENCE = "edp-api";
 
-    /** The clients whose access tokens call the EDP API, so carry {@value #API_AUDIENCE}. */
+    /**
+     * The clients whose access tokens call the EDP API, so carry {@value #API_AUDIENCE}.
+     */
     public static final List<String> API_CLIENTS = List.of(PORTAL_CLIENT_ID, AUTOMATION_CLIENT_ID, SERVICES_CLIENT_ID);
 
-    /** The customer id that the example {@value #AUTOMATION_CLIENT_ID} client's service account carries. */
+    /**
+     * The customer id that the example {@value #AUTOMATION_CLIENT_ID} client's service
+     * account carries.
+     */
     public static final String AUTOMATION_CUSTOMER_ID = "5f0c6a8e-3b1d-4c7a-9e2f-8d4b6a1c0e37";
 
     private EdpRealm() {
@@ -76,7 +94,6 @@ public final class EdpRealm {
     /**
      * The environment variable that the realm file reads a client's secret from, e.g.
      * {@code EDP_PORTAL_CLIENT_SECRET} for {@code edp-portal}.
-     *
      * @param clientId a client id
      * @return the variable's name
      */
@@ -86,7 +103,6 @@ public final class EdpRealm {
 
     /**
      * Copies the realm file out of the classpath.
-     *
      * @param directory where to write {@code edp-realm.json}; created if missing
      * @return the written file
      */
@@ -104,4 +120,5 @@ public final class EdpRealm {
             throw new UncheckedIOException("Could not copy the EDP realm file to " + directory, ex);
         }
     }
+
 }

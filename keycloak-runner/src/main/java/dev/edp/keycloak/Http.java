@@ -90,4 +90,5 @@ final class Http {
         String base = baseUrl.toString();
         return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path);
     }
+
 }

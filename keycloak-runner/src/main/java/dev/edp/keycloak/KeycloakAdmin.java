@@ -14,8 +14,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A small client for Keycloak's admin REST API, authenticated as an admin of the master realm
- * (the bootstrap admin). Covers what the launcher and the tests need; not a general admin client.
+ * A small client for Keycloak's admin REST API, authenticated as an admin of the master
+ * realm (the bootstrap admin). Covers what the launcher and the tests need; not a general
+ * admin client.
  */
 public final class KeycloakAdmin implements AutoCloseable {
 
@@ -39,7 +40,6 @@ public final class KeycloakAdmin implements AutoCloseable {
 
     /**
      * Logs in to the master realm (client {@code admin-cli}, password grant).
-     *
      * @param baseUrl Keycloak's base URL, e.g. {@code http://localhost:8180}
      * @param username a master-realm admin
      * @param password their password
@@ -54,13 +54,12 @@ public final class KeycloakAdmin implements AutoCloseable {
 
     /**
      * The names of a realm's realm roles.
-     *
      * @param realm the realm
-     * @return role names, including Keycloak's own ({@code offline_access}, {@code default-roles-*}, …)
+     * @return role names, including Keycloak's own ({@code offline_access},
+     * {@code default-roles-*}, …)
      */
     public List<String> realmRoles(String realm) {
-        return getArray("/admin/realms/" + Http.encode(realm) + "/roles", "List realm roles")
-            .stream()
+        return getArray("/admin/realms/" + Http.encode(realm) + "/roles", "List realm roles").stream()
             .map((role) -> (String) role.get("name"))
             .toList();
     }
@@ -68,7 +67,6 @@ public final class KeycloakAdmin implements AutoCloseable {
     /**
      * A realm's representation as Keycloak returns it (e.g. {@code bruteForceProtected},
      * {@code accessTokenLifespan}).
-     *
      * @param realm the realm
      * @return its settings
      */
@@ -78,7 +76,6 @@ public final class KeycloakAdmin implements AutoCloseable {
 
     /**
      * Finds a user by exact username.
-     *
      * @param realm the realm
      * @param username the username
      * @return the user's representation with attributes, if there is one
@@ -92,13 +89,13 @@ public final class KeycloakAdmin implements AutoCloseable {
 
     /**
      * Creates an enabled user with a non-temporary password, realm roles and, if given, a
-     * customer id. The EDP user profile requires e-mail, first and last name for users who log in
-     * interactively; leave them out only for technical users.
-     *
+     * customer id. The EDP user profile requires e-mail, first and last name for users
+     * who log in interactively; leave them out only for technical users.
      * @param realm the realm
      * @param user the user to create
      * @return the new user's id
-     * @throws KeycloakException if Keycloak refuses (existing username, password policy, …)
+     * @throws KeycloakException if Keycloak refuses (existing username, password policy,
+     * …)
      */
     public String createUser(String realm, NewUser user) {
         Map<String, Object> representation = new LinkedHashMap<>();
@@ -130,20 +127,21 @@ public final class KeycloakAdmin implements AutoCloseable {
         if (!user.realmRoles().isEmpty()) {
             List<Map<String, Object>> roles = new ArrayList<>();
             for (String role : user.realmRoles()) {
-                roles.add(Http.object(get("/admin/realms/" + Http.encode(realm) + "/roles/" + Http.encode(role),
-                        "Read role " + role)
-                    .body()));
+                roles.add(Http.object(
+                        get("/admin/realms/" + Http.encode(realm) + "/roles/" + Http.encode(role), "Read role " + role)
+                            .body()));
             }
             String assign = "Assign roles " + user.realmRoles() + " to " + user.username();
-            Http.expect(send(request("/admin/realms/" + Http.encode(realm) + "/users/" + userId
-                    + "/role-mappings/realm").POST(json(roles)), assign), assign, 204);
+            Http.expect(
+                    send(request("/admin/realms/" + Http.encode(realm) + "/users/" + userId + "/role-mappings/realm")
+                        .POST(json(roles)), assign),
+                    assign, 204);
         }
         return userId;
     }
 
     /**
      * Sets a confidential client's secret.
-     *
      * @param realm the realm
      * @param clientId the client's client id (not its internal id)
      * @param secret the new secret
@@ -153,14 +151,16 @@ public final class KeycloakAdmin implements AutoCloseable {
         Map<String, Object> client = client(realm, clientId);
         client.put("secret", secret);
         String action = "Set secret of client " + clientId;
-        Http.expect(send(request("/admin/realms/" + Http.encode(realm) + "/clients/" + client.get("id"))
-            .PUT(json(client)), action), action, 204);
+        Http.expect(
+                send(request("/admin/realms/" + Http.encode(realm) + "/clients/" + client.get("id")).PUT(json(client)),
+                        action),
+                action, 204);
     }
 
     /**
-     * Lets a browser client redirect to (and return after logout to) another base URL, such as a
-     * gateway on a non-default port. Does nothing if the client already allows it.
-     *
+     * Lets a browser client redirect to (and return after logout to) another base URL,
+     * such as a gateway on a non-default port. Does nothing if the client already allows
+     * it.
      * @param realm the realm
      * @param clientId the client's client id
      * @param baseUrl the application's base URL, e.g. {@code http://localhost:28080}
@@ -176,19 +176,20 @@ public final class KeycloakAdmin implements AutoCloseable {
         }
         redirects.add(pattern);
         client.put("redirectUris", redirects);
-        Map<String, Object> attributes = new LinkedHashMap<>((Map<String, Object>) client.getOrDefault("attributes",
-                Map.of()));
+        Map<String, Object> attributes = new LinkedHashMap<>(
+                (Map<String, Object>) client.getOrDefault("attributes", Map.of()));
         String logout = (String) attributes.getOrDefault("post.logout.redirect.uris", "");
         attributes.put("post.logout.redirect.uris", logout.isEmpty() ? pattern : logout + "##" + pattern);
         client.put("attributes", attributes);
         String action = "Allow redirects of client " + clientId + " to " + baseUrl;
-        Http.expect(send(request("/admin/realms/" + Http.encode(realm) + "/clients/" + client.get("id"))
-            .PUT(json(client)), action), action, 204);
+        Http.expect(
+                send(request("/admin/realms/" + Http.encode(realm) + "/clients/" + client.get("id")).PUT(json(client)),
+                        action),
+                action, 204);
     }
 
     /**
      * Sets one attribute of a client, e.g. {@code access.token.lifespan}.
-     *
      * @param realm the realm
      * @param clientId the client's client id
      * @param name attribute name
@@ -198,18 +199,19 @@ public final class KeycloakAdmin implements AutoCloseable {
     @SuppressWarnings("unchecked")
     public void setClientAttribute(String realm, String clientId, String name, String value) {
         Map<String, Object> client = client(realm, clientId);
-        Map<String, Object> attributes = new LinkedHashMap<>((Map<String, Object>) client.getOrDefault("attributes",
-                Map.of()));
+        Map<String, Object> attributes = new LinkedHashMap<>(
+                (Map<String, Object>) client.getOrDefault("attributes", Map.of()));
         attributes.put(name, value);
         client.put("attributes", attributes);
         String action = "Set attribute " + name + " of client " + clientId;
-        Http.expect(send(request("/admin/realms/" + Http.encode(realm) + "/clients/" + client.get("id"))
-            .PUT(json(client)), action), action, 204);
+        Http.expect(
+                send(request("/admin/realms/" + Http.encode(realm) + "/clients/" + client.get("id")).PUT(json(client)),
+                        action),
+                action, 204);
     }
 
     /**
      * A client's representation.
-     *
      * @param realm the realm
      * @param clientId the client's client id
      * @return its settings, including {@code id}, the internal id
@@ -226,10 +228,10 @@ public final class KeycloakAdmin implements AutoCloseable {
     }
 
     /**
-     * Makes sure a confidential client-credentials client exists whose service account holds one
-     * realm role, creating the role, the client and the mapping if missing. Realms imported before
-     * the client was added to the realm file get it this way (an import skips existing realms).
-     *
+     * Makes sure a confidential client-credentials client exists whose service account
+     * holds one realm role, creating the role, the client and the mapping if missing.
+     * Realms imported before the client was added to the realm file get it this way (an
+     * import skips existing realms).
      * @param realm the realm
      * @param clientId the client's client id
      * @param secret its secret (set on creation only)
@@ -266,14 +268,17 @@ public final class KeycloakAdmin implements AutoCloseable {
             created = true;
         }
         Map<String, Object> account = Http.object(get(base + "/clients/" + internalId + "/service-account-user",
-                "Find the service account of " + clientId).body());
+                "Find the service account of " + clientId)
+            .body());
         String userId = (String) account.get("id");
         List<Map<String, Object>> mapped = getArray(base + "/users/" + userId + "/role-mappings/realm",
                 "Read the realm roles of " + clientId);
         if (mapped.stream().noneMatch(role -> realmRole.equals(role.get("name")))) {
-            Map<String, Object> role = Http.object(get(base + "/roles/" + Http.encode(realmRole), "Read role " + realmRole).body());
+            Map<String, Object> role = Http
+                .object(get(base + "/roles/" + Http.encode(realmRole), "Read role " + realmRole).body());
             String action = "Grant " + realmRole + " to the service account of " + clientId;
-            Http.expect(send(request(base + "/users/" + userId + "/role-mappings/realm").POST(json(List.of(role))), action),
+            Http.expect(
+                    send(request(base + "/users/" + userId + "/role-mappings/realm").POST(json(List.of(role))), action),
                     action, 204);
             created = true;
         }
@@ -281,10 +286,10 @@ public final class KeycloakAdmin implements AutoCloseable {
     }
 
     /**
-     * Makes sure a client puts an audience into its access tokens (and not into its ID tokens),
-     * adding an {@code oidc-audience-mapper} if it has none for that audience. Realms imported
-     * before the realm file had the mapper get it this way (an import skips existing realms).
-     *
+     * Makes sure a client puts an audience into its access tokens (and not into its ID
+     * tokens), adding an {@code oidc-audience-mapper} if it has none for that audience.
+     * Realms imported before the realm file had the mapper get it this way (an import
+     * skips existing realms).
      * @param realm the realm
      * @param clientId the client's client id
      * @param audience the audience, e.g. {@link EdpRealm#API_AUDIENCE}
@@ -307,7 +312,10 @@ public final class KeycloakAdmin implements AutoCloseable {
         return true;
     }
 
-    /** The mapper the realm file gives the EDP clients: the audience in access tokens only. */
+    /**
+     * The mapper the realm file gives the EDP clients: the audience in access tokens
+     * only.
+     */
     static Map<String, Object> audienceMapper(String audience) {
         Map<String, Object> mapper = new LinkedHashMap<>();
         mapper.put("name", audience + " audience");
@@ -319,10 +327,9 @@ public final class KeycloakAdmin implements AutoCloseable {
     }
 
     /**
-     * Adds a confidential client that may use the password grant and maps {@code customer_id} and
-     * the {@link EdpRealm#API_AUDIENCE} like the EDP clients do. For tests only: the realm file never
-     * contains such a client.
-     *
+     * Adds a confidential client that may use the password grant and maps
+     * {@code customer_id} and the {@link EdpRealm#API_AUDIENCE} like the EDP clients do.
+     * For tests only: the realm file never contains such a client.
      * @param realm the realm
      * @param clientId the new client's id
      * @param secret its secret
@@ -383,7 +390,8 @@ public final class KeycloakAdmin implements AutoCloseable {
     }
 
     private synchronized String token() {
-        // Master-realm admin tokens live 60 s by default: renew shortly before they run out.
+        // Master-realm admin tokens live 60 s by default: renew shortly before they run
+        // out.
         if (this.accessToken == null || Instant.now().isAfter(this.accessTokenExpiry)) {
             Map<String, String> form = new LinkedHashMap<>();
             form.put("grant_type", "password");
@@ -422,4 +430,5 @@ public final class KeycloakAdmin implements AutoCloseable {
             realmRoles = List.copyOf(realmRoles);
         }
     }
+
 }

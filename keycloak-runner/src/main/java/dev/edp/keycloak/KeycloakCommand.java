@@ -11,9 +11,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * How Keycloak is started: {@code kc.sh start-dev} with its ports, hosts, health, realm import and
- * database, and the environment it gets (the caller's Keycloak settings removed, the JDK and the
- * options it needs, the bootstrap admin, secrets that must not show in the process list).
+ * How Keycloak is started: {@code kc.sh start-dev} with its ports, hosts, health, realm
+ * import and database, and the environment it gets (the caller's Keycloak settings
+ * removed, the JDK and the options it needs, the bootstrap admin, secrets that must not
+ * show in the process list).
  */
 final class KeycloakCommand {
 
@@ -55,14 +56,16 @@ final class KeycloakCommand {
             command.add("--db=postgres");
             command.add("--db-url=" + config.jdbcUrl);
             command.add("--db-username=" + config.dbUsername);
-            // The password goes in through KC_DB_PASSWORD: arguments are visible to every local user.
+            // The password goes in through KC_DB_PASSWORD: arguments are visible to every
+            // local user.
         }
         return command;
     }
 
     /**
-     * Sets Keycloak's environment: none of the caller's Keycloak settings, the JDK and its options,
-     * the bootstrap admin, the database password and the realm files' placeholder values.
+     * Sets Keycloak's environment: none of the caller's Keycloak settings, the JDK and
+     * its options, the bootstrap admin, the database password and the realm files'
+     * placeholder values.
      */
     static void configureEnvironment(Map<String, String> environment, KeycloakServer.Builder config,
             Map<String, String> placeholderValues) {
@@ -88,13 +91,16 @@ final class KeycloakCommand {
         if (javaFeatureVersion < 21) {
             throw new IllegalStateException("Keycloak 26 needs a JDK 21 or later, not " + javaFeatureVersion);
         }
-        // JBoss Threads resets thread locals through java.lang internals; from JDK 24 on that needs
+        // JBoss Threads resets thread locals through java.lang internals; from JDK 24 on
+        // that needs
         // this opening, or request threads die on shutdown with IllegalAccessError.
         return (javaFeatureVersion >= 24) ? "--add-opens=java.base/java.lang=ALL-UNNAMED" : "";
     }
 
     static int javaFeatureVersion(Path javaHome) {
-        if (javaHome.toAbsolutePath().normalize().equals(Path.of(System.getProperty("java.home")).toAbsolutePath().normalize())) {
+        if (javaHome.toAbsolutePath()
+            .normalize()
+            .equals(Path.of(System.getProperty("java.home")).toAbsolutePath().normalize())) {
             return Runtime.version().feature();
         }
         Properties release = new Properties();
@@ -114,4 +120,5 @@ final class KeycloakCommand {
         }
         return Integer.parseInt(feature.group(1));
     }
+
 }

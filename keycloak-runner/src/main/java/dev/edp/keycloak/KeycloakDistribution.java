@@ -20,17 +20,21 @@ import java.util.zip.ZipFile;
 /**
  * The {@code org.keycloak:keycloak-quarkus-dist} zip and its unpacked copy.
  *
- * <p>The build declares the zip as a dependency, so Maven downloads it into the local repository
- * of every module that uses this library. {@link #locate()} finds it there (or where
- * {@value #ZIP_PROPERTY} / {@value #ZIP_VARIABLE} points); the version comes from a resource the
- * build writes, so it always matches the {@code keycloak.version} of the build.
+ * <p>
+ * The build declares the zip as a dependency, so Maven downloads it into the local
+ * repository of every module that uses this library. {@link #locate()} finds it there (or
+ * where {@value #ZIP_PROPERTY} / {@value #ZIP_VARIABLE} points); the version comes from a
+ * resource the build writes, so it always matches the {@code keycloak.version} of the
+ * build.
  */
 public final class KeycloakDistribution {
 
     /** System property naming the distribution zip; wins over every other source. */
     public static final String ZIP_PROPERTY = "edp.keycloak.dist";
 
-    /** Environment variable naming the distribution zip, used when the property is unset. */
+    /**
+     * Environment variable naming the distribution zip, used when the property is unset.
+     */
     public static final String ZIP_VARIABLE = "EDP_KEYCLOAK_DIST";
 
     static final String MARKER = ".edp-unpacked";
@@ -48,7 +52,6 @@ public final class KeycloakDistribution {
 
     /**
      * A distribution from a given zip.
-     *
      * @param zip the {@code keycloak-quarkus-dist} zip; its top-level directory must be
      * {@code keycloak-<version>}
      * @param version the Keycloak version in the zip
@@ -63,9 +66,9 @@ public final class KeycloakDistribution {
      * {@value #ZIP_PROPERTY} system property, else the {@value #ZIP_VARIABLE} environment
      * variable, else the local Maven repository ({@code maven.repo.local} or
      * {@code ~/.m2/repository}).
-     *
      * @return the distribution
-     * @throws IllegalStateException if the zip is nowhere to be found, with the command that fetches it
+     * @throws IllegalStateException if the zip is nowhere to be found, with the command
+     * that fetches it
      */
     public static KeycloakDistribution locate() {
         Properties build = buildProperties();
@@ -93,15 +96,14 @@ public final class KeycloakDistribution {
             .resolve(artifactId + "-" + version + ".zip");
         if (!Files.isRegularFile(zip)) {
             throw new IllegalStateException("Keycloak " + version + " distribution not found at " + zip
-                    + ". Fetch it with: ./mvnw dependency:get -Dartifact=" + groupId + ":" + artifactId + ":"
-                    + version + ":zip (or set " + ZIP_PROPERTY + " / " + ZIP_VARIABLE + ")");
+                    + ". Fetch it with: ./mvnw dependency:get -Dartifact=" + groupId + ":" + artifactId + ":" + version
+                    + ":zip (or set " + ZIP_PROPERTY + " / " + ZIP_VARIABLE + ")");
         }
         return new KeycloakDistribution(zip, version);
     }
 
     /**
      * The Keycloak version this library was built and tested with.
-     *
      * @return e.g. {@code 26.4.5}
      */
     public static String builtWithVersion() {
@@ -110,7 +112,6 @@ public final class KeycloakDistribution {
 
     /**
      * The zip file.
-     *
      * @return its path
      */
     public Path zip() {
@@ -119,7 +120,6 @@ public final class KeycloakDistribution {
 
     /**
      * The Keycloak version.
-     *
      * @return e.g. {@code 26.4.5}
      */
     public String version() {
@@ -127,10 +127,10 @@ public final class KeycloakDistribution {
     }
 
     /**
-     * Unpacks the distribution into {@code <workDir>/keycloak-<version>} unless that was already
-     * done completely, and makes the {@code bin/*.sh} scripts executable. An interrupted unpack
-     * (no completion marker) is thrown away and redone. Data in an existing copy is kept.
-     *
+     * Unpacks the distribution into {@code <workDir>/keycloak-<version>} unless that was
+     * already done completely, and makes the {@code bin/*.sh} scripts executable. An
+     * interrupted unpack (no completion marker) is thrown away and redone. Data in an
+     * existing copy is kept.
      * @param workDir the directory to unpack into; created if missing
      * @return the Keycloak home directory (the one holding {@code bin/kc.sh})
      */
@@ -148,8 +148,8 @@ public final class KeycloakDistribution {
             Files.createDirectories(workDir);
             extract(this.zip, workDir.toAbsolutePath().normalize());
             if (!Files.isRegularFile(home.resolve("bin/kc.sh"))) {
-                throw new IllegalStateException(
-                        this.zip + " did not contain keycloak-" + this.version + "/bin/kc.sh: is it the right version?");
+                throw new IllegalStateException(this.zip + " did not contain keycloak-" + this.version
+                        + "/bin/kc.sh: is it the right version?");
             }
             makeScriptsExecutable(home);
             // Written last: its presence means the unpack finished.
@@ -226,4 +226,5 @@ public final class KeycloakDistribution {
     public String toString() {
         return "Keycloak " + this.version + " (" + this.zip + ")";
     }
+
 }

@@ -28,7 +28,6 @@ public class KeycloakException extends RuntimeException {
 
     /**
      * The HTTP status Keycloak answered with.
-     *
      * @return the status, or -1 if there was no answer
      */
     public int status() {
@@ -36,11 +35,12 @@ public class KeycloakException extends RuntimeException {
     }
 
     /**
-     * Keycloak's response body, usually JSON with {@code error} and {@code error_description}.
-     *
+     * Keycloak's response body, usually JSON with {@code error} and
+     * {@code error_description}.
      * @return the body, empty if there was no answer
      */
     public String body() {
         return this.body;
     }
+
 }

@@ -21,8 +21,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A real Keycloak server: the {@code keycloak-quarkus-dist} distribution run as a child process
- * with {@code kc.sh start-dev}, realm files imported on start.
+ * A real Keycloak server: the {@code keycloak-quarkus-dist} distribution run as a child
+ * process with {@code kc.sh start-dev}, realm files imported on start.
  *
  * <pre>{@code
  * try (KeycloakServer keycloak = KeycloakServer.builder(Path.of("target/keycloak"))
@@ -34,16 +34,19 @@ import java.util.Optional;
  * }
  * }</pre>
  *
- * <p>Realm files may hold {@code ${VARIABLE}} placeholders, which Keycloak resolves from its
- * environment on import; an unset one would stay in the realm literally. So every placeholder
- * gets a value: an explicit {@link Builder#clientSecret(String, String) client secret}, else the
- * caller's environment, else — for names ending in {@code _SECRET} — a generated secret;
- * anything else fails the start. After start, the secrets of clients whose realm-file secret is
- * a placeholder are set again through the admin API, so they also hold when the realm already
- * existed and the import was skipped.
+ * <p>
+ * Realm files may hold {@code ${VARIABLE}} placeholders, which Keycloak resolves from its
+ * environment on import; an unset one would stay in the realm literally. So every
+ * placeholder gets a value: an explicit {@link Builder#clientSecret(String, String)
+ * client secret}, else the caller's environment, else — for names ending in
+ * {@code _SECRET} — a generated secret; anything else fails the start. After start, the
+ * secrets of clients whose realm-file secret is a placeholder are set again through the
+ * admin API, so they also hold when the realm already existed and the import was skipped.
  *
- * <p>Keycloak imports a realm only if it does not exist yet, and creates the bootstrap admin only
- * if the master realm has none: with a kept database the first start's admin password stays valid.
+ * <p>
+ * Keycloak imports a realm only if it does not exist yet, and creates the bootstrap admin
+ * only if the master realm has none: with a kept database the first start's admin
+ * password stays valid.
  */
 public final class KeycloakServer implements AutoCloseable {
 
@@ -73,7 +76,6 @@ public final class KeycloakServer implements AutoCloseable {
 
     /**
      * Starts configuring a server.
-     *
      * @param workDir where the distribution is unpacked and the server keeps its data
      * @return a builder
      */
@@ -82,11 +84,11 @@ public final class KeycloakServer implements AutoCloseable {
     }
 
     /**
-     * Unpacks the distribution if needed, starts Keycloak and waits until it is ready and every
-     * imported realm answers its OpenID discovery document.
-     *
+     * Unpacks the distribution if needed, starts Keycloak and waits until it is ready and
+     * every imported realm answers its OpenID discovery document.
      * @return this server
-     * @throws IllegalStateException if Keycloak does not come up in time, with the last log lines
+     * @throws IllegalStateException if Keycloak does not come up in time, with the last
+     * log lines
      */
     public synchronized KeycloakServer start() {
         if (this.process != null) {
@@ -128,8 +130,8 @@ public final class KeycloakServer implements AutoCloseable {
     }
 
     /**
-     * Stops Keycloak: SIGTERM to {@code kc.sh} and the JVM it started, SIGKILL to what is left
-     * after 30 seconds. Does nothing if it is not running.
+     * Stops Keycloak: SIGTERM to {@code kc.sh} and the JVM it started, SIGKILL to what is
+     * left after 30 seconds. Does nothing if it is not running.
      */
     public synchronized void stop() {
         if (this.process == null) {
@@ -155,7 +157,6 @@ public final class KeycloakServer implements AutoCloseable {
 
     /**
      * Whether the Keycloak process is alive.
-     *
      * @return {@code true} between a successful {@link #start()} and {@link #stop()}
      */
     public synchronized boolean isRunning() {
@@ -163,9 +164,8 @@ public final class KeycloakServer implements AutoCloseable {
     }
 
     /**
-     * The process id of the started {@code kc.sh} (which becomes the Keycloak JVM when the
-     * script re-launches it with {@code exec}).
-     *
+     * The process id of the started {@code kc.sh} (which becomes the Keycloak JVM when
+     * the script re-launches it with {@code exec}).
      * @return the pid
      * @throws IllegalStateException if not running
      */
@@ -175,7 +175,6 @@ public final class KeycloakServer implements AutoCloseable {
 
     /**
      * The process handle of the started {@code kc.sh}.
-     *
      * @return the handle
      * @throws IllegalStateException if not running
      */
@@ -185,7 +184,6 @@ public final class KeycloakServer implements AutoCloseable {
 
     /**
      * Keycloak's base URL.
-     *
      * @return e.g. {@code http://localhost:8180}
      */
     public URI baseUrl() {
@@ -193,8 +191,8 @@ public final class KeycloakServer implements AutoCloseable {
     }
 
     /**
-     * A realm's issuer, the value for {@code spring.security.oauth2.resourceserver.jwt.issuer-uri}.
-     *
+     * A realm's issuer, the value for
+     * {@code spring.security.oauth2.resourceserver.jwt.issuer-uri}.
      * @param realm the realm
      * @return e.g. {@code http://localhost:8180/realms/edp}
      */
@@ -204,7 +202,6 @@ public final class KeycloakServer implements AutoCloseable {
 
     /**
      * The HTTP port in use (the chosen one when the builder said 0).
-     *
      * @return the port
      */
     public int httpPort() {
@@ -212,8 +209,8 @@ public final class KeycloakServer implements AutoCloseable {
     }
 
     /**
-     * The management port serving {@code /health}, {@code /health/ready} and {@code /metrics}.
-     *
+     * The management port serving {@code /health}, {@code /health/ready} and
+     * {@code /metrics}.
      * @return the port
      */
     public int managementPort() {
@@ -221,9 +218,10 @@ public final class KeycloakServer implements AutoCloseable {
     }
 
     /**
-     * The address Keycloak's HTTP port (login pages, token endpoint, admin console) listens on.
-     *
-     * @return the configured address, or {@code null} for Keycloak's default (every interface)
+     * The address Keycloak's HTTP port (login pages, token endpoint, admin console)
+     * listens on.
+     * @return the configured address, or {@code null} for Keycloak's default (every
+     * interface)
      */
     public String httpHost() {
         return this.config.httpHost;
@@ -231,7 +229,6 @@ public final class KeycloakServer implements AutoCloseable {
 
     /**
      * The address the management port (health, metrics) listens on.
-     *
      * @return the configured address, or {@code null} for the HTTP port's
      */
     public String managementHost() {
@@ -240,7 +237,6 @@ public final class KeycloakServer implements AutoCloseable {
 
     /**
      * The bootstrap admin of the master realm.
-     *
      * @return the username
      */
     public String adminUsername() {
@@ -249,7 +245,6 @@ public final class KeycloakServer implements AutoCloseable {
 
     /**
      * The bootstrap admin's password (generated unless configured).
-     *
      * @return the password
      */
     public String adminPassword() {
@@ -257,8 +252,8 @@ public final class KeycloakServer implements AutoCloseable {
     }
 
     /**
-     * The secret a client of an imported realm file was given, either configured or generated.
-     *
+     * The secret a client of an imported realm file was given, either configured or
+     * generated.
      * @param clientId the client, e.g. {@link EdpRealm#PORTAL_CLIENT_ID}
      * @return its secret
      * @throws IllegalArgumentException if this server set no secret for that client
@@ -276,7 +271,6 @@ public final class KeycloakServer implements AutoCloseable {
 
     /**
      * Connects an admin client as the bootstrap admin.
-     *
      * @return a new admin client; close it when done
      */
     public KeycloakAdmin admin() {
@@ -285,7 +279,6 @@ public final class KeycloakServer implements AutoCloseable {
 
     /**
      * The Keycloak home directory (the unpacked distribution).
-     *
      * @return the directory holding {@code bin/kc.sh}
      */
     public Path home() {
@@ -294,7 +287,6 @@ public final class KeycloakServer implements AutoCloseable {
 
     /**
      * Where Keycloak's console output goes.
-     *
      * @return the log file
      */
     public Path logFile() {
@@ -304,7 +296,6 @@ public final class KeycloakServer implements AutoCloseable {
 
     /**
      * The last lines of the log, for error messages.
-     *
      * @param count how many lines
      * @return the lines joined with line breaks, empty if there is no log
      */
@@ -333,13 +324,13 @@ public final class KeycloakServer implements AutoCloseable {
         try (HttpClient client = Http.newClient()) {
             while (!answers(client, ready)) {
                 if (!this.process.isAlive()) {
-                    throw new IllegalStateException("Keycloak exited with code " + this.process.exitValue()
-                            + " while starting. Last lines of " + logFile() + ":" + System.lineSeparator()
-                            + lastLogLines(LOG_LINES_IN_ERRORS));
+                    throw new IllegalStateException(
+                            "Keycloak exited with code " + this.process.exitValue() + " while starting. Last lines of "
+                                    + logFile() + ":" + System.lineSeparator() + lastLogLines(LOG_LINES_IN_ERRORS));
                 }
                 if (Instant.now().isAfter(deadline)) {
-                    throw new IllegalStateException("Keycloak was not ready within " + this.config.startTimeout
-                            + " (" + ready + "). Last lines of " + logFile() + ":" + System.lineSeparator()
+                    throw new IllegalStateException("Keycloak was not ready within " + this.config.startTimeout + " ("
+                            + ready + "). Last lines of " + logFile() + ":" + System.lineSeparator()
                             + lastLogLines(LOG_LINES_IN_ERRORS));
                 }
                 sleep(Duration.ofMillis(500));
@@ -435,8 +426,10 @@ public final class KeycloakServer implements AutoCloseable {
 
         Path logFile;
 
-        // A first start re-augments Quarkus: 100 s of augmentation and 177 s until ready were measured
-        // on the 2-core reference machine under load, so three minutes made starts fail at random.
+        // A first start re-augments Quarkus: 100 s of augmentation and 177 s until ready
+        // were measured
+        // on the 2-core reference machine under load, so three minutes made starts fail
+        // at random.
         Duration startTimeout = Duration.ofMinutes(8);
 
         boolean freshData;
@@ -447,7 +440,6 @@ public final class KeycloakServer implements AutoCloseable {
 
         /**
          * The HTTP port; {@value KeycloakServer#DEFAULT_HTTP_PORT} unless set.
-         *
          * @param port a port, or 0 for a free one
          * @return this builder
          */
@@ -458,7 +450,6 @@ public final class KeycloakServer implements AutoCloseable {
 
         /**
          * The management port (health, metrics); a free one unless set.
-         *
          * @param port a port, or 0 for a free one
          * @return this builder
          */
@@ -468,8 +459,8 @@ public final class KeycloakServer implements AutoCloseable {
         }
 
         /**
-         * The address the HTTP port listens on ({@code --http-host}); every interface unless set.
-         *
+         * The address the HTTP port listens on ({@code --http-host}); every interface
+         * unless set.
          * @param host an IP address, e.g. {@code 127.0.0.1}
          * @return this builder
          */
@@ -479,9 +470,8 @@ public final class KeycloakServer implements AutoCloseable {
         }
 
         /**
-         * The address the management port listens on ({@code --http-management-host}); the HTTP
-         * port's unless set.
-         *
+         * The address the management port listens on ({@code --http-management-host});
+         * the HTTP port's unless set.
          * @param host an IP address, e.g. {@code 127.0.0.1}
          * @return this builder
          */
@@ -492,7 +482,6 @@ public final class KeycloakServer implements AutoCloseable {
 
         /**
          * The distribution to run; {@link KeycloakDistribution#locate()} unless set.
-         *
          * @param distribution the distribution
          * @return this builder
          */
@@ -503,7 +492,6 @@ public final class KeycloakServer implements AutoCloseable {
 
         /**
          * Stores Keycloak's data in PostgreSQL instead of the {@code dev-file} H2 store.
-         *
          * @param jdbcUrl e.g. {@code jdbc:postgresql://localhost:5432/keycloak}
          * @param username database user
          * @param password their password
@@ -518,7 +506,6 @@ public final class KeycloakServer implements AutoCloseable {
 
         /**
          * Imports the EDP realm ({@link EdpRealm#RESOURCE}).
-         *
          * @return this builder
          */
         public Builder edpRealm() {
@@ -528,7 +515,6 @@ public final class KeycloakServer implements AutoCloseable {
 
         /**
          * Imports a realm export file.
-         *
          * @param realmFile a realm JSON file
          * @return this builder
          */
@@ -538,8 +524,8 @@ public final class KeycloakServer implements AutoCloseable {
         }
 
         /**
-         * The master realm's bootstrap admin; {@code admin} with a generated password unless set.
-         *
+         * The master realm's bootstrap admin; {@code admin} with a generated password
+         * unless set.
          * @param username the username
          * @param password the password
          * @return this builder
@@ -553,7 +539,6 @@ public final class KeycloakServer implements AutoCloseable {
         /**
          * A client's secret; a generated one for clients whose realm-file secret is a
          * {@code ${…_CLIENT_SECRET}} placeholder unless set.
-         *
          * @param clientId the client
          * @param secret its secret
          * @return this builder
@@ -565,7 +550,6 @@ public final class KeycloakServer implements AutoCloseable {
 
         /**
          * The JDK that runs Keycloak (21 or later); the caller's own unless set.
-         *
          * @param javaHome a JDK's home directory
          * @return this builder
          */
@@ -576,7 +560,6 @@ public final class KeycloakServer implements AutoCloseable {
 
         /**
          * Heap options of Keycloak's JVM; {@code -Xms64m -Xmx512m} unless set.
-         *
          * @param heapOptions JVM heap options
          * @return this builder
          */
@@ -586,8 +569,8 @@ public final class KeycloakServer implements AutoCloseable {
         }
 
         /**
-         * Where Keycloak's console output goes; {@code <workDir>/keycloak.log} unless set.
-         *
+         * Where Keycloak's console output goes; {@code <workDir>/keycloak.log} unless
+         * set.
          * @param logFile the log file; appended to
          * @return this builder
          */
@@ -597,8 +580,8 @@ public final class KeycloakServer implements AutoCloseable {
         }
 
         /**
-         * How long {@link KeycloakServer#start()} waits, unpacking included; 8 minutes unless set.
-         *
+         * How long {@link KeycloakServer#start()} waits, unpacking included; 8 minutes
+         * unless set.
          * @param timeout the timeout
          * @return this builder
          */
@@ -608,9 +591,9 @@ public final class KeycloakServer implements AutoCloseable {
         }
 
         /**
-         * Deletes the distribution's {@code data} directory (the dev-file database) before
-         * starting, so realms are imported and the bootstrap admin is created afresh.
-         *
+         * Deletes the distribution's {@code data} directory (the dev-file database)
+         * before starting, so realms are imported and the bootstrap admin is created
+         * afresh.
          * @param freshData whether to start from empty data
          * @return this builder
          */
@@ -621,7 +604,6 @@ public final class KeycloakServer implements AutoCloseable {
 
         /**
          * The configured server, not started yet.
-         *
          * @return the server
          */
         public KeycloakServer build() {
@@ -630,5 +612,7 @@ public final class KeycloakServer implements AutoCloseable {
             }
             return new KeycloakServer(this);
         }
+
     }
+
 }

@@ -10,8 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Fetches tokens from a realm's token endpoint and reads their payload. For the launcher's smoke
- * checks and for tests; services validate tokens with Spring Security instead.
+ * Fetches tokens from a realm's token endpoint and reads their payload. For the
+ * launcher's smoke checks and for tests; services validate tokens with Spring Security
+ * instead.
  */
 public final class OidcTokens {
 
@@ -22,7 +23,6 @@ public final class OidcTokens {
 
     /**
      * The realm's token endpoint.
-     *
      * @param baseUrl Keycloak's base URL, e.g. {@code http://localhost:8180}
      * @param realm the realm
      * @return {@code <baseUrl>/realms/<realm>/protocol/openid-connect/token}
@@ -32,8 +32,8 @@ public final class OidcTokens {
     }
 
     /**
-     * An access token for a confidential client's service account (client-credentials grant).
-     *
+     * An access token for a confidential client's service account (client-credentials
+     * grant).
      * @param baseUrl Keycloak's base URL
      * @param realm the realm
      * @param clientId the client
@@ -50,10 +50,10 @@ public final class OidcTokens {
     }
 
     /**
-     * An access token for a user (resource-owner password grant). Only clients with direct access
-     * grants enabled may do this; none in the EDP realm file does — tests add one through
+     * An access token for a user (resource-owner password grant). Only clients with
+     * direct access grants enabled may do this; none in the EDP realm file does — tests
+     * add one through
      * {@link KeycloakAdmin#createPasswordGrantClient(String, String, String)}.
-     *
      * @param baseUrl Keycloak's base URL
      * @param realm the realm
      * @param clientId the client
@@ -78,9 +78,8 @@ public final class OidcTokens {
     }
 
     /**
-     * Decodes a JWT's payload without checking its signature: only for looking at claims of a
-     * token just received from a trusted endpoint.
-     *
+     * Decodes a JWT's payload without checking its signature: only for looking at claims
+     * of a token just received from a trusted endpoint.
      * @param jwt a JWT in compact form
      * @return its claims
      */
@@ -106,4 +105,5 @@ public final class OidcTokens {
     private static String accessToken(URI tokenEndpoint, Map<String, String> form, String action) {
         return (String) tokenResponse(tokenEndpoint, form, action).get("access_token");
     }
+
 }

@@ -7,8 +7,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Stopping a started process with everything it started ({@code kc.sh} and the Keycloak JVM it
- * launches): SIGTERM to all, SIGKILL to what is left after a grace period.
+ * Stopping a started process with everything it started ({@code kc.sh} and the Keycloak
+ * JVM it launches): SIGTERM to all, SIGKILL to what is left after a grace period.
  */
 final class ProcessTree {
 
@@ -44,4 +44,5 @@ final class ProcessTree {
             }
         }
     }
+
 }

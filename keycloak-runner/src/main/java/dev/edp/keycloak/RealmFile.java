@@ -14,12 +14,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What the runner needs to know about a realm export: its name and its {@code ${…}} placeholders.
+ * What the runner needs to know about a realm export: its name and its {@code ${…}}
+ * placeholders.
  */
 record RealmFile(String name, Set<String> placeholders, Map<Client, String> secretPlaceholders) {
 
     // Keycloak's import resolves ${NAME} from the environment. Lower-case ones such as
-    // ${username} are theme message keys, left alone when no such variable exists; ones with a
+    // ${username} are theme message keys, left alone when no such variable exists; ones
+    // with a
     // ${NAME:default} have a fallback. Neither needs a value from the runner.
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z_][A-Z0-9_]*)}");
 

@@ -10,37 +10,45 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The realm files of one start: copied into Keycloak's import directory, every {@code ${VARIABLE}}
- * placeholder given a value (an explicit client secret, else the caller's environment, else a
- * generated secret for names ending in {@code _SECRET}), and after the start the placeholder
- * secrets set again through the admin API.
+ * The realm files of one start: copied into Keycloak's import directory, every
+ * {@code ${VARIABLE}} placeholder given a value (an explicit client secret, else the
+ * caller's environment, else a generated secret for names ending in {@code _SECRET}), and
+ * after the start the placeholder secrets set again through the admin API.
  */
 final class RealmImport {
 
     private final KeycloakServer.Builder config;
-    /** Kept across starts: a generated secret stays the same when the server starts again. */
+
+    /**
+     * Kept across starts: a generated secret stays the same when the server starts again.
+     */
     private final Map<String, String> placeholderValues = new LinkedHashMap<>();
+
     private Path home;
 
     RealmImport(KeycloakServer.Builder config) {
         this.config = config;
     }
 
-    /** @return the value of every placeholder of the prepared realm files, by variable */
+    /**
+     * @return the value of every placeholder of the prepared realm files, by variable
+     *
+     */
     Map<String, String> placeholderValues() {
         return placeholderValues;
     }
 
     /**
-     * Puts this start's realm files (and only those) into the import directory and gives every
-     * placeholder in them a value.
+     * Puts this start's realm files (and only those) into the import directory and gives
+     * every placeholder in them a value.
      * @param home the unpacked distribution
      * @return the realms to import
      */
     List<RealmFile> prepare(Path home) throws IOException {
         this.home = home;
         Path importDir = this.home.resolve("data/import");
-        // Only this start's realm files: leftovers from an earlier start must not be imported.
+        // Only this start's realm files: leftovers from an earlier start must not be
+        // imported.
         KeycloakDistribution.deleteRecursively(importDir);
         Files.createDirectories(importDir);
         List<Path> sources = new ArrayList<>(this.config.realmFiles);
@@ -77,8 +85,9 @@ final class RealmImport {
     }
 
     /**
-     * Sets the secrets of clients whose realm-file secret is a placeholder through the admin API,
-     * so they also hold when the realm already existed and the import was skipped.
+     * Sets the secrets of clients whose realm-file secret is a placeholder through the
+     * admin API, so they also hold when the realm already existed and the import was
+     * skipped.
      * @param realms the imported realms
      * @param admins connects an admin client
      */
@@ -97,8 +106,10 @@ final class RealmImport {
                     admin.setClientSecret(client.realm(), client.clientId(), secret);
                 }
                 catch (KeycloakException ex) {
-                    // A realm imported by an older EDP may lack a client added to the realm file since;
-                    // whoever needs it adds it (the launcher: KeycloakAdmin#ensureServiceClient).
+                    // A realm imported by an older EDP may lack a client added to the
+                    // realm file since;
+                    // whoever needs it adds it (the launcher:
+                    // KeycloakAdmin#ensureServiceClient).
                     if (ex.status() != 404) {
                         throw ex;
                     }
@@ -111,4 +122,5 @@ final class RealmImport {
                     + " fresh data. " + ex.getMessage(), ex);
         }
     }
+
 }

@@ -25,10 +25,10 @@ public final class Secrets {
     }
 
     /**
-     * A 24-character printable password (about 150 bits of entropy) with at least one lower-case
-     * letter, upper-case letter, digit and symbol, so that common password policies accept it.
-     * Look-alike characters (0/O, 1/l/I) are left out because people copy it from a terminal.
-     *
+     * A 24-character printable password (about 150 bits of entropy) with at least one
+     * lower-case letter, upper-case letter, digit and symbol, so that common password
+     * policies accept it. Look-alike characters (0/O, 1/l/I) are left out because people
+     * copy it from a terminal.
      * @return a new password
      */
     public static String generatePassword() {
@@ -51,7 +51,6 @@ public final class Secrets {
 
     /**
      * A client secret: 32 random bytes, URL-safe Base64 without padding (43 characters).
-     *
      * @return a new secret
      */
     public static String generateClientSecret() {
@@ -63,4 +62,5 @@ public final class Secrets {
     private static char pick(String alphabet) {
         return alphabet.charAt(RANDOM.nextInt(alphabet.length()));
     }
+
 }

@@ -96,4 +96,5 @@ class KeycloakDistributionTests {
         }
         return zip;
     }
+
 }

@@ -47,10 +47,12 @@ class KeycloakServerIntegrationTests {
     static void startKeycloak() {
         Path workDir = Path.of(System.getProperty("edp.keycloak.work-dir", "target/keycloak-it"));
         Instant started = Instant.now();
-        // The portal's secret is given, the automation client's is left to the runner to generate.
+        // The portal's secret is given, the automation client's is left to the runner to
+        // generate.
         keycloak = KeycloakServer.builder(workDir)
             .httpPort(0)
-            // As under ./edp up: loopback only, which also proves Keycloak takes both options.
+            // As under ./edp up: loopback only, which also proves Keycloak takes both
+            // options.
             .httpHost("127.0.0.1")
             .managementHost("127.0.0.1")
             .edpRealm()
@@ -126,8 +128,8 @@ class KeycloakServerIntegrationTests {
     void createdCustomerAdminLogsInAndTheTokenCarriesRoleAndCustomerId() {
         String customerId = "0b7e7c1a-4f3e-4a51-9d1e-6a2f9c3b8e10";
         String password = Secrets.generatePassword();
-        admin.createUser(EdpRealm.NAME, new KeycloakAdmin.NewUser("ada", "ada@example.com", "Ada", "Lovelace",
-                password, List.of(EdpRealm.ROLE_CUSTOMER_ADMIN), customerId));
+        admin.createUser(EdpRealm.NAME, new KeycloakAdmin.NewUser("ada", "ada@example.com", "Ada", "Lovelace", password,
+                List.of(EdpRealm.ROLE_CUSTOMER_ADMIN), customerId));
         String testClientSecret = Secrets.generateClientSecret();
         admin.createPasswordGrantClient(EdpRealm.NAME, "edp-test-cli", testClientSecret);
 
@@ -182,12 +184,12 @@ class KeycloakServerIntegrationTests {
                 .matcher(loginPage.body());
             assertThat(action.find()).as("login form in %s", loginPage.body()).isTrue();
 
-            HttpResponse<String> loggedIn = browser.send(HttpRequest
-                .newBuilder(URI.create(action.group(1).replace("&amp;", "&")))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Cookie", cookies(loginPage))
-                .POST(Http.form(Map.of("username", "grace", "password", password)))
-                .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> loggedIn = browser
+                .send(HttpRequest.newBuilder(URI.create(action.group(1).replace("&amp;", "&")))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .header("Cookie", cookies(loginPage))
+                    .POST(Http.form(Map.of("username", "grace", "password", password)))
+                    .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(loggedIn.statusCode()).as("login answer: %s", loggedIn.body()).isEqualTo(302);
             String callback = loggedIn.headers().firstValue("Location").orElseThrow();
             assertThat(callback).startsWith(PORTAL_REDIRECT).contains("state=s1");
@@ -201,24 +203,27 @@ class KeycloakServerIntegrationTests {
             exchange.put("client_id", EdpRealm.PORTAL_CLIENT_ID);
             exchange.put("client_secret", PORTAL_SECRET);
             exchange.put("code_verifier", verifier);
-            Map<String, Object> tokens = OidcTokens.tokenResponse(
-                    OidcTokens.tokenEndpoint(keycloak.baseUrl(), EdpRealm.NAME), exchange, "Code exchange");
+            Map<String, Object> tokens = OidcTokens
+                .tokenResponse(OidcTokens.tokenEndpoint(keycloak.baseUrl(), EdpRealm.NAME), exchange, "Code exchange");
 
             Map<String, Object> claims = OidcTokens.decodePayload((String) tokens.get("access_token"));
-            assertThat(claims).containsEntry("customer_id", customerId).containsEntry("azp", "edp-portal")
+            assertThat(claims).containsEntry("customer_id", customerId)
+                .containsEntry("azp", "edp-portal")
                 .containsEntry("typ", "Bearer");
             assertThat(audiences(claims)).contains(EdpRealm.API_AUDIENCE);
             assertThat(realmRoles(claims)).contains(EdpRealm.ROLE_VIEWER);
-            // The ID token is for the portal alone: the services refuse it by its typ and audience.
+            // The ID token is for the portal alone: the services refuse it by its typ and
+            // audience.
             Map<String, Object> idToken = OidcTokens.decodePayload((String) tokens.get("id_token"));
             assertThat(idToken).containsEntry("typ", "ID");
             assertThat(audiences(idToken)).doesNotContain(EdpRealm.API_AUDIENCE);
             Map<String, Object> refreshToken = OidcTokens.decodePayload((String) tokens.get("refresh_token"));
             assertThat(refreshToken).containsEntry("typ", "Refresh");
-            // The realm's 5-minute access tokens; expires_in is counted from the answer, so a second
+            // The realm's 5-minute access tokens; expires_in is counted from the answer,
+            // so a second
             // may already have passed.
             assertThat(((Number) claims.get("exp")).longValue() - ((Number) claims.get("iat")).longValue())
-                    .isEqualTo(300);
+                .isEqualTo(300);
             assertThat(((Number) tokens.get("expires_in")).intValue()).isBetween(295, 300);
             assertThat(tokens).containsKey("id_token");
         }
@@ -237,34 +242,41 @@ class KeycloakServerIntegrationTests {
             .doesNotContain(EdpRealm.ROLE_PLATFORM_ADMIN, EdpRealm.ROLE_CUSTOMER_ADMIN, EdpRealm.ROLE_OPERATOR,
                     EdpRealm.ROLE_VIEWER);
         assertThat(admin.ensureServiceClient(EdpRealm.NAME, EdpRealm.SERVICES_CLIENT_ID, "unused",
-                EdpRealm.ROLE_PLATFORM_SERVICE)).as("an imported realm already has the client").isFalse();
+                EdpRealm.ROLE_PLATFORM_SERVICE))
+            .as("an imported realm already has the client")
+            .isFalse();
     }
 
     @Test
     @Order(9)
     void aServiceClientMissingFromAnOlderRealmIsAddedWithItsRole() {
         assertThat(admin.ensureServiceClient(EdpRealm.NAME, "edp-added-later", "s3cret-added-later",
-                EdpRealm.ROLE_PLATFORM_SERVICE)).isTrue();
+                EdpRealm.ROLE_PLATFORM_SERVICE))
+            .isTrue();
 
         String token = OidcTokens.clientCredentials(keycloak.baseUrl(), EdpRealm.NAME, "edp-added-later",
                 "s3cret-added-later");
         assertThat(realmRoles(OidcTokens.decodePayload(token))).contains(EdpRealm.ROLE_PLATFORM_SERVICE);
         assertThat(admin.ensureServiceClient(EdpRealm.NAME, "edp-added-later", "s3cret-added-later",
-                EdpRealm.ROLE_PLATFORM_SERVICE)).isFalse();
+                EdpRealm.ROLE_PLATFORM_SERVICE))
+            .isFalse();
     }
 
     @Test
     @Order(10)
     void aClientOfAnOlderRealmGetsTheApiAudienceOnceAndTheImportedOnesAlreadyHaveIt() {
-        // A client created without the mapper, as the EDP clients were in realms imported before it.
+        // A client created without the mapper, as the EDP clients were in realms imported
+        // before it.
         admin.ensureServiceClient(EdpRealm.NAME, "edp-older-client", "s3cret-older", EdpRealm.ROLE_PLATFORM_SERVICE);
-        assertThat(audiences(OidcTokens.decodePayload(OidcTokens.clientCredentials(keycloak.baseUrl(), EdpRealm.NAME,
-                "edp-older-client", "s3cret-older")))).doesNotContain(EdpRealm.API_AUDIENCE);
+        assertThat(audiences(OidcTokens.decodePayload(
+                OidcTokens.clientCredentials(keycloak.baseUrl(), EdpRealm.NAME, "edp-older-client", "s3cret-older"))))
+            .doesNotContain(EdpRealm.API_AUDIENCE);
 
         assertThat(admin.ensureAudience(EdpRealm.NAME, "edp-older-client", EdpRealm.API_AUDIENCE)).isTrue();
 
-        assertThat(audiences(OidcTokens.decodePayload(OidcTokens.clientCredentials(keycloak.baseUrl(), EdpRealm.NAME,
-                "edp-older-client", "s3cret-older")))).contains(EdpRealm.API_AUDIENCE);
+        assertThat(audiences(OidcTokens.decodePayload(
+                OidcTokens.clientCredentials(keycloak.baseUrl(), EdpRealm.NAME, "edp-older-client", "s3cret-older"))))
+            .contains(EdpRealm.API_AUDIENCE);
         assertThat(admin.ensureAudience(EdpRealm.NAME, "edp-older-client", EdpRealm.API_AUDIENCE)).isFalse();
         for (String client : EdpRealm.API_CLIENTS) {
             assertThat(admin.ensureAudience(EdpRealm.NAME, client, EdpRealm.API_AUDIENCE)).as(client).isFalse();
@@ -276,8 +288,8 @@ class KeycloakServerIntegrationTests {
     void stoppingLeavesNoKeycloakProcess() {
         ProcessHandle root = keycloak.processHandle();
         List<ProcessHandle> tree = Stream.concat(Stream.of(root), root.descendants()).toList();
-        assertThat(tree).as("a Keycloak JVM runs").anySatisfy((process) ->
-                assertThat(process.info().command()).get().asString().endsWith("/bin/java"));
+        assertThat(tree).as("a Keycloak JVM runs")
+            .anySatisfy((process) -> assertThat(process.info().command()).get().asString().endsWith("/bin/java"));
         String home = keycloak.home().toString();
 
         keycloak.stop();
@@ -289,7 +301,8 @@ class KeycloakServerIntegrationTests {
         assertThat(keycloak.isRunning()).isFalse();
     }
 
-    // Keycloak marks its login cookies Secure even on http://localhost, which browsers accept and
+    // Keycloak marks its login cookies Secure even on http://localhost, which browsers
+    // accept and
     // java.net.CookieManager does not: hand them back like a browser would.
     private static String cookies(HttpResponse<?> response) {
         return response.headers()
@@ -322,4 +335,5 @@ class KeycloakServerIntegrationTests {
     private static String base64Url(byte[] bytes) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
+
 }

@@ -50,12 +50,12 @@ class KeycloakServerTests {
         KeycloakServer.Builder builder = KeycloakServer.builder(work);
         assertThat(KeycloakCommand.arguments(builder, 8180, 9180))
             .contains("--http-port=8180", "--http-management-port=9180")
-            .noneMatch((argument) -> argument.startsWith("--http-host")
-                    || argument.startsWith("--http-management-host"));
+            .noneMatch(
+                    (argument) -> argument.startsWith("--http-host") || argument.startsWith("--http-management-host"));
 
         builder.httpHost("0.0.0.0").managementHost("127.0.0.1");
-        assertThat(KeycloakCommand.arguments(builder, 8180, 9180))
-            .contains("--http-host=0.0.0.0", "--http-management-host=127.0.0.1");
+        assertThat(KeycloakCommand.arguments(builder, 8180, 9180)).contains("--http-host=0.0.0.0",
+                "--http-management-host=127.0.0.1");
         assertThat(builder.build().managementHost()).isEqualTo("127.0.0.1");
     }
 
@@ -67,4 +67,5 @@ class KeycloakServerTests {
         assertThat(server.adminPassword()).hasSize(24);
         assertThat(server.isRunning()).isFalse();
     }
+
 }

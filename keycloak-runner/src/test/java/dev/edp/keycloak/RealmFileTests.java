@@ -32,7 +32,9 @@ class RealmFileTests {
     void edpPortalIsCodeFlowWithPkceOnlyAndAutomationIsClientCredentialsOnly() throws IOException {
         Map<String, Object> realm = Http.object(edpRealmJson());
         List<Map<String, Object>> clients = (List<Map<String, Object>>) realm.get("clients");
-        Map<String, Object> portal = clients.stream().filter((c) -> "edp-portal".equals(c.get("clientId"))).findFirst()
+        Map<String, Object> portal = clients.stream()
+            .filter((c) -> "edp-portal".equals(c.get("clientId")))
+            .findFirst()
             .orElseThrow();
         Map<String, Object> automation = clients.stream()
             .filter((c) -> "edp-automation".equals(c.get("clientId")))
@@ -70,4 +72,5 @@ class RealmFileTests {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
+
 }

@@ -29,4 +29,5 @@ class SecretsTests {
     void clientSecretsCarry256BitsUrlSafe() {
         assertThat(Secrets.generateClientSecret()).hasSize(43).matches("[A-Za-z0-9_-]+");
     }
+
 }

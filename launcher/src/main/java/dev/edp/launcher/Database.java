@@ -1,6 +1,9 @@
 package dev.edp.launcher;
 
-/** The PostgreSQL the services use, either embedded (started and stopped by the launcher) or the user's own. */
+/**
+ * The PostgreSQL the services use, either embedded (started and stopped by the launcher)
+ * or the user's own.
+ */
 interface Database extends AutoCloseable {
 
     DatabaseCoordinates coordinates();
@@ -12,7 +15,10 @@ interface Database extends AutoCloseable {
     @Override
     void close();
 
-    /** A PostgreSQL that someone else runs ({@code EDP_DB_URL}); the launcher only passes it on. */
+    /**
+     * A PostgreSQL that someone else runs ({@code EDP_DB_URL}); the launcher only passes
+     * it on.
+     */
     record External(DatabaseCoordinates coordinates) implements Database {
 
         @Override
@@ -24,4 +30,5 @@ interface Database extends AutoCloseable {
         public void close() {
         }
     }
+
 }

@@ -13,24 +13,29 @@ import java.util.Properties;
 import dev.edp.keycloak.EdpRealm;
 
 /**
- * {@code ./edp up --simulate N}: N simulated devices against the local E3, as a child process of
- * the device agent's jar ({@code edp-agent simulate}). Its tokens come through the gateway as the
- * {@code edp-automation} client (an operator of the example customer); the client secret goes in the
- * environment, not on the command line. Stopped with the platform.
+ * {@code ./edp up --simulate N}: N simulated devices against the local E3, as a child
+ * process of the device agent's jar ({@code edp-agent simulate}). Its tokens come through
+ * the gateway as the {@code edp-automation} client (an operator of the example customer);
+ * the client secret goes in the environment, not on the command line. Stopped with the
+ * platform.
  */
 final class DeviceSimulation implements AutoCloseable {
 
     static final String NAME = "device-simulator";
 
-    /** @return where the local platform keeps E3's published CA chain and its shared assertion keys */
+    /**
+     * @return where the local platform keeps E3's published CA chain and its shared
+     * assertion keys
+     *
+     */
     static Path pkiDir(Workspace workspace) {
         return workspace.edpDir().resolve("pki");
     }
 
     /**
-     * Where E3 publishes the CA chain of its server certificate (issued by the platform CA; the
-     * launcher sets {@code EDP_E3_PUBLISH_CHAIN_FILE} to it). Until that file exists the simulator
-     * pins the certificate the local E3 presents.
+     * Where E3 publishes the CA chain of its server certificate (issued by the platform
+     * CA; the launcher sets {@code EDP_E3_PUBLISH_CHAIN_FILE} to it). Until that file
+     * exists the simulator pins the certificate the local E3 presents.
      */
     static Path e3ChainFile(Workspace workspace) {
         return pkiDir(workspace).resolve("e3-ca-chain.pem");
@@ -47,8 +52,8 @@ final class DeviceSimulation implements AutoCloseable {
     }
 
     /**
-     * Starts the simulator; returns once the process runs (the devices onboard in the background).
-     *
+     * Starts the simulator; returns once the process runs (the devices onboard in the
+     * background).
      * @param devices how many devices
      * @throws IOException if the jar is missing or the process cannot start
      */
@@ -75,14 +80,17 @@ final class DeviceSimulation implements AutoCloseable {
         return new DeviceSimulation(process);
     }
 
-    /** The simulator's command line; the client secret is not on it (it goes in the environment). */
+    /**
+     * The simulator's command line; the client secret is not on it (it goes in the
+     * environment).
+     */
     static List<String> command(Workspace workspace, int portOffset, int devices, Path jar) {
         List<String> command = new ArrayList<>(sessionPrefix());
         command.addAll(List.of(Platform.javaExecutable(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-jar", jar.toString(), "simulate", "--devices", Integer.toString(devices),
-                "--e3", "https://localhost:" + (8443 + portOffset),
-                "--gateway", "http://localhost:" + ServiceSpec.gateway().shifted(portOffset).port(),
-                "--token-url", "http://localhost:" + (IdentityProvider.HTTP_PORT + portOffset) + "/realms/" + EdpRealm.NAME
+                "-jar", jar.toString(), "simulate", "--devices", Integer.toString(devices), "--e3",
+                "https://localhost:" + (8443 + portOffset), "--gateway",
+                "http://localhost:" + ServiceSpec.gateway().shifted(portOffset).port(), "--token-url",
+                "http://localhost:" + (IdentityProvider.HTTP_PORT + portOffset) + "/realms/" + EdpRealm.NAME
                         + "/protocol/openid-connect/token",
                 "--client-id", EdpRealm.AUTOMATION_CLIENT_ID, "--customer", EdpRealm.AUTOMATION_CUSTOMER_ID,
                 "--summary-every", "10s"));
@@ -115,7 +123,10 @@ final class DeviceSimulation implements AutoCloseable {
         return NAME;
     }
 
-    /* As for the services (see Platform): in its own session, so Ctrl-C reaches only the launcher. */
+    /*
+     * As for the services (see Platform): in its own session, so Ctrl-C reaches only the
+     * launcher.
+     */
     private static List<String> sessionPrefix() {
         for (String dir : List.of("/usr/bin", "/bin")) {
             if (Files.isExecutable(Path.of(dir, "setsid"))) {
@@ -124,4 +135,5 @@ final class DeviceSimulation implements AutoCloseable {
         }
         return List.of();
     }
+
 }

@@ -20,12 +20,16 @@ import java.util.concurrent.TimeoutException;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
- * A real PostgreSQL (zonky's binaries from Maven Central) on a data directory that outlives the
- * launcher, so what a developer created is still there after the next {@code ./edp up}.
+ * A real PostgreSQL (zonky's binaries from Maven Central) on a data directory that
+ * outlives the launcher, so what a developer created is still there after the next
+ * {@code ./edp up}.
  */
 final class EmbeddedDatabase implements Database {
 
-    /** The services' database and Keycloak's (Keycloak keeps its realm data in PostgreSQL too). */
+    /**
+     * The services' database and Keycloak's (Keycloak keeps its realm data in PostgreSQL
+     * too).
+     */
     static final List<String> DATABASES = List.of("edp", "keycloak");
 
     static final String USER = "edp";
@@ -42,9 +46,8 @@ final class EmbeddedDatabase implements Database {
     }
 
     /**
-     * Starts PostgreSQL on {@code dataDirectory} (initialised on first use, reused afterwards) and
-     * makes sure the EDP role and databases exist.
-     *
+     * Starts PostgreSQL on {@code dataDirectory} (initialised on first use, reused
+     * afterwards) and makes sure the EDP role and databases exist.
      * @param listenAddress the address PostgreSQL listens on ({@code listen_addresses})
      */
     static EmbeddedDatabase start(Path dataDirectory, int port, String listenAddress, Path logFile)
@@ -52,19 +55,21 @@ final class EmbeddedDatabase implements Database {
         Files.createDirectories(dataDirectory.getParent());
         Files.createDirectories(logFile.getParent());
         EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-                .setDataDirectory(dataDirectory)
-                .setCleanDataDirectory(false)
-                .setPort(port)
-                .setServerConfig("listen_addresses", listenAddress)
-                // zonky turns this off for throw-away test databases; these data are meant to be kept.
-                .setServerConfig("synchronous_commit", "on")
-                // The launcher stops PostgreSQL itself, after the services that use it.
-                .setRegisterShutdownHook(false)
-                // The postmaster inherits these, so its log ends up in a file instead of a pipe
-                // into the launcher that would break when the launcher goes.
-                .setOutputRedirector(Redirect.appendTo(logFile.toFile()))
-                .setErrorRedirector(Redirect.appendTo(logFile.toFile()))
-                .start();
+            .setDataDirectory(dataDirectory)
+            .setCleanDataDirectory(false)
+            .setPort(port)
+            .setServerConfig("listen_addresses", listenAddress)
+            // zonky turns this off for throw-away test databases; these data are meant to
+            // be kept.
+            .setServerConfig("synchronous_commit", "on")
+            // The launcher stops PostgreSQL itself, after the services that use it.
+            .setRegisterShutdownHook(false)
+            // The postmaster inherits these, so its log ends up in a file instead of a
+            // pipe
+            // into the launcher that would break when the launcher goes.
+            .setOutputRedirector(Redirect.appendTo(logFile.toFile()))
+            .setErrorRedirector(Redirect.appendTo(logFile.toFile()))
+            .start();
         EmbeddedDatabase database = new EmbeddedDatabase(postgres, dataDirectory);
         try {
             database.createRoleAndDatabases();
@@ -83,7 +88,8 @@ final class EmbeddedDatabase implements Database {
                 statement.execute("CREATE ROLE " + USER + " LOGIN PASSWORD '" + PASSWORD + "'");
             }
             for (String name : DATABASES) {
-                // CREATE DATABASE has no IF NOT EXISTS and cannot run in a transaction block or a DO block.
+                // CREATE DATABASE has no IF NOT EXISTS and cannot run in a transaction
+                // block or a DO block.
                 if (!exists(connection, "SELECT 1 FROM pg_database WHERE datname = ?", name)) {
                     statement.execute("CREATE DATABASE " + name + " OWNER " + USER);
                 }
@@ -112,9 +118,9 @@ final class EmbeddedDatabase implements Database {
     }
 
     /**
-     * The postmaster's pid, from the first line of {@code postmaster.pid}. pg_ctl starts it in its
-     * own session, so it is no descendant of the launcher; {@code ./edp down} needs the pid to clean
-     * up after a launcher that was killed hard.
+     * The postmaster's pid, from the first line of {@code postmaster.pid}. pg_ctl starts
+     * it in its own session, so it is no descendant of the launcher; {@code ./edp down}
+     * needs the pid to clean up after a launcher that was killed hard.
      */
     OptionalLong postmasterPid() {
         try {
@@ -135,7 +141,8 @@ final class EmbeddedDatabase implements Database {
         catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
-        // pg_ctl stop returns once the pid file is gone; the postmaster may need a moment more to exit.
+        // pg_ctl stop returns once the pid file is gone; the postmaster may need a moment
+        // more to exit.
         pid.stream().mapToObj(ProcessHandle::of).flatMap(Optional::stream).forEach(postmaster -> {
             try {
                 postmaster.onExit().get(10, TimeUnit.SECONDS);
@@ -148,4 +155,5 @@ final class EmbeddedDatabase implements Database {
             }
         });
     }
+
 }

@@ -12,8 +12,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads which applications are registered in Eureka. Health says a service is up; registration
- * says the others can reach it through the load-balanced clients, which is what the user needs.
+ * Reads which applications are registered in Eureka. Health says a service is up;
+ * registration says the others can reach it through the load-balanced clients, which is
+ * what the user needs.
  */
 final class EurekaApps {
 
@@ -28,8 +29,8 @@ final class EurekaApps {
     private final String authorization;
 
     /**
-     * @param authorization the registry's client login as an {@code Authorization} header value, or
-     *                      null for a registry that needs none
+     * @param authorization the registry's client login as an {@code Authorization} header
+     * value, or null for a registry that needs none
      */
     EurekaApps(URI eurekaUrl, HttpReadiness http, Duration pollInterval, String authorization) {
         this.appsUrl = eurekaUrl.resolve("apps");
@@ -40,8 +41,8 @@ final class EurekaApps {
 
     /**
      * Waits until every name has an instance with status UP.
-     *
-     * @param processes checked on every round, so a service dying meanwhile is reported at once
+     * @param processes checked on every round, so a service dying meanwhile is reported
+     * at once
      */
     void awaitRegistered(Collection<String> names, Collection<ManagedProcess> processes, Duration timeout)
             throws StartupException, InterruptedException {
@@ -50,8 +51,10 @@ final class EurekaApps {
         while (true) {
             for (ManagedProcess process : processes) {
                 if (!process.isAlive()) {
-                    throw new StartupException(process.name(), "exited with code " + process.exitCode().orElse(-1)
-                            + " while waiting for Eureka registration", process.logTail(HttpReadiness.LOG_LINES_ON_FAILURE));
+                    throw new StartupException(process.name(),
+                            "exited with code " + process.exitCode().orElse(-1)
+                                    + " while waiting for Eureka registration",
+                            process.logTail(HttpReadiness.LOG_LINES_ON_FAILURE));
                 }
             }
             String json = http.getJson(appsUrl, authorization);
@@ -62,15 +65,19 @@ final class EurekaApps {
                 }
             }
             if (System.nanoTime() - deadline >= 0) {
-                throw new StartupException("service-registry", "after " + timeout.toSeconds()
-                        + " s these services are still not registered in Eureka: " + String.join(", ", missing),
+                throw new StartupException(
+                        "service-registry", "after " + timeout.toSeconds()
+                                + " s these services are still not registered in Eureka: " + String.join(", ", missing),
                         List.of());
             }
             Thread.sleep(pollInterval);
         }
     }
 
-    /** Names of the applications in an {@code /eureka/apps} JSON body that have an instance UP. */
+    /**
+     * Names of the applications in an {@code /eureka/apps} JSON body that have an
+     * instance UP.
+     */
     static Set<String> upApplications(String json) {
         JsonNode applications = JSON.readTree(json).path("applications").path("application");
         Set<String> up = new TreeSet<>();
@@ -83,11 +90,13 @@ final class EurekaApps {
         return up;
     }
 
-    // Eureka's JSON codecs have written a lone element as an object instead of a one-element array.
+    // Eureka's JSON codecs have written a lone element as an object instead of a
+    // one-element array.
     private static Stream<JsonNode> elements(JsonNode node) {
         if (node.isArray()) {
             return node.valueStream();
         }
         return node.isObject() ? Stream.of(node) : Stream.empty();
     }
+
 }

@@ -7,15 +7,17 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 
-/** Polls a health URL until it answers 200, the process behind it dies, or time runs out. */
+/**
+ * Polls a health URL until it answers 200, the process behind it dies, or time runs out.
+ */
 final class HttpReadiness {
 
     static final int LOG_LINES_ON_FAILURE = 40;
 
     private final HttpClient client = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(1))
-            .version(HttpClient.Version.HTTP_1_1)
-            .build();
+        .connectTimeout(Duration.ofSeconds(1))
+        .version(HttpClient.Version.HTTP_1_1)
+        .build();
 
     private final Duration pollInterval;
 
@@ -24,8 +26,8 @@ final class HttpReadiness {
     }
 
     /**
-     * Returns once {@code url} answers 200. The process is checked on every round so a crash is
-     * reported within one poll interval instead of after the whole timeout.
+     * Returns once {@code url} answers 200. The process is checked on every round so a
+     * crash is reported within one poll interval instead of after the whole timeout.
      */
     void await(ManagedProcess process, URI url, Duration timeout) throws StartupException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -40,15 +42,21 @@ final class HttpReadiness {
                 return;
             }
             if (System.nanoTime() - deadline >= 0) {
-                // The last answer tells a service still starting (no answer) from one that refuses (401, 404, 503).
-                throw new StartupException(process.name(), "not ready after " + timeout.toSeconds() + " s (" + url
-                        + " did not answer 200; last answer: " + outcome + ")", process.logTail(LOG_LINES_ON_FAILURE));
+                // The last answer tells a service still starting (no answer) from one
+                // that refuses (401, 404, 503).
+                throw new StartupException(
+                        process.name(), "not ready after " + timeout.toSeconds() + " s (" + url
+                                + " did not answer 200; last answer: " + outcome + ")",
+                        process.logTail(LOG_LINES_ON_FAILURE));
             }
             Thread.sleep(pollInterval);
         }
     }
 
-    /** One probe: true only for HTTP 200; refused connections and timeouts count as not ready. */
+    /**
+     * One probe: true only for HTTP 200; refused connections and timeouts count as not
+     * ready.
+     */
     boolean isOk(URI url) throws InterruptedException {
         return probe(url).equals("HTTP 200");
     }
@@ -68,8 +76,10 @@ final class HttpReadiness {
      * @param authorization an {@code Authorization} header value, or null
      */
     String getJson(URI url, String authorization) throws InterruptedException {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(2))
-                .header("Accept", "application/json").GET();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(url)
+            .timeout(Duration.ofSeconds(2))
+            .header("Accept", "application/json")
+            .GET();
         if (authorization != null) {
             builder.header("Authorization", authorization);
         }
@@ -82,4 +92,5 @@ final class HttpReadiness {
             return null;
         }
     }
+
 }

@@ -4,8 +4,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * Runs the whole Edge Device Platform on one machine: {@code java -jar launcher.jar up}. Normally
- * started by the {@code ./edp} script, which finds a JDK 25 and builds the jars first.
+ * Runs the whole Edge Device Platform on one machine: {@code java -jar launcher.jar up}.
+ * Normally started by the {@code ./edp} script, which finds a JDK 25 and builds the jars
+ * first.
  */
 @Command(name = "launcher", mixinStandardHelpOptions = true, subcommands = UpCommand.class,
         description = "Runs the Edge Device Platform on this machine.")
@@ -16,7 +17,6 @@ public final class Launcher implements Runnable {
 
     /**
      * Entry point.
-     *
      * @param args a subcommand ({@code up}) and its options
      */
     public static void main(String[] args) {
@@ -29,4 +29,5 @@ public final class Launcher implements Runnable {
     public void run() {
         spec.commandLine().usage(System.out);
     }
+
 }

@@ -10,10 +10,10 @@ import java.util.Properties;
 import java.util.function.Supplier;
 
 /**
- * The secrets of one local installation, in {@code .edp/secrets.properties} (readable by its owner
- * only): generated at the first {@code ./edp up} and reused afterwards, because Keycloak keeps its
- * admin and client secrets in the database, which outlives a restart. Never in git ({@code .edp/} is
- * ignored).
+ * The secrets of one local installation, in {@code .edp/secrets.properties} (readable by
+ * its owner only): generated at the first {@code ./edp up} and reused afterwards, because
+ * Keycloak keeps its admin and client secrets in the database, which outlives a restart.
+ * Never in git ({@code .edp/} is ignored).
  */
 final class LocalSecrets {
 
@@ -47,8 +47,8 @@ final class LocalSecrets {
     }
 
     /**
-     * @return 32 random bytes, base64: a key-encryption key (onboarding wraps its CA keys, monitoring the
-     *         webhook secrets with one)
+     * @return 32 random bytes, base64: a key-encryption key (onboarding wraps its CA
+     * keys, monitoring the webhook secrets with one)
      */
     static String randomKey() {
         byte[] key = new byte[32];
@@ -72,4 +72,5 @@ final class LocalSecrets {
         Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
+
 }

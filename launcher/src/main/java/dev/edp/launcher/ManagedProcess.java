@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A child process of the launcher whose output goes to its own log file and which can be stopped
- * gracefully, then forcibly, together with whatever it started itself.
+ * A child process of the launcher whose output goes to its own log file and which can be
+ * stopped gracefully, then forcibly, together with whatever it started itself.
  */
 final class ManagedProcess {
 
@@ -37,7 +37,8 @@ final class ManagedProcess {
     private List<ProcessHandle> descendantsAtStop = List.of();
 
     /**
-     * @param environment added to the launcher's environment; a {@code null} value removes the variable
+     * @param environment added to the launcher's environment; a {@code null} value
+     * removes the variable
      */
     ManagedProcess(String name, List<String> command, Map<String, String> environment, Path workingDirectory,
             Path logFile) {
@@ -59,8 +60,8 @@ final class ManagedProcess {
     void start() throws IOException {
         Files.createDirectories(logFile.getParent());
         ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(Redirect.to(logFile.toFile()));
+            .redirectErrorStream(true)
+            .redirectOutput(Redirect.to(logFile.toFile()));
         Map<String, String> env = builder.environment();
         environment.forEach((key, value) -> {
             if (value == null) {
@@ -71,7 +72,8 @@ final class ManagedProcess {
             }
         });
         process = builder.start();
-        // Nothing is ever typed into a service; closing stdin keeps it from holding the terminal.
+        // Nothing is ever typed into a service; closing stdin keeps it from holding the
+        // terminal.
         process.getOutputStream().close();
     }
 
@@ -94,13 +96,17 @@ final class ManagedProcess {
         if (p == null || !p.isAlive()) {
             return;
         }
-        // Taken before the parent goes: once it is gone its children are re-parented and out of reach.
+        // Taken before the parent goes: once it is gone its children are re-parented and
+        // out of reach.
         descendantsAtStop = p.descendants().toList();
         p.destroy();
         descendantsAtStop.forEach(ProcessHandle::destroy);
     }
 
-    /** Waits for the process (and its descendants) to end; forcibly kills whatever outlives the grace period. */
+    /**
+     * Waits for the process (and its descendants) to end; forcibly kills whatever
+     * outlives the grace period.
+     */
     synchronized void awaitStop(Duration grace) throws InterruptedException {
         Process p = process;
         if (p == null) {
@@ -123,7 +129,10 @@ final class ManagedProcess {
         }
     }
 
-    /** Kills the process and its descendants without waiting; for when waiting is no longer possible. */
+    /**
+     * Kills the process and its descendants without waiting; for when waiting is no
+     * longer possible.
+     */
     void kill() {
         Process p = process;
         if (p != null) {
@@ -144,7 +153,8 @@ final class ManagedProcess {
     }
 
     static List<String> tail(Path file, int lines) {
-        // Only the end of a possibly large log is read; a service log can grow to many megabytes.
+        // Only the end of a possibly large log is read; a service log can grow to many
+        // megabytes.
         long window = 64 * 1024;
         try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
             long start = Math.max(0, in.length() - window);
@@ -183,4 +193,5 @@ final class ManagedProcess {
     public String toString() {
         return name + (process == null ? " (not started)" : " (pid " + process.pid() + ")");
     }
+
 }

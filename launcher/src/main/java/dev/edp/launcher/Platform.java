@@ -27,9 +27,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * The running platform: the database and the service processes, started in stages and stopped in
- * the reverse order. Safe to stop from a shutdown hook while another thread is still starting it:
- * nothing is started once stopping has begun, so nothing is left behind.
+ * The running platform: the database and the service processes, started in stages and
+ * stopped in the reverse order. Safe to stop from a shutdown hook while another thread is
+ * still starting it: nothing is started once stopping has begun, so nothing is left
+ * behind.
  */
 final class Platform implements AutoCloseable {
 
@@ -54,7 +55,9 @@ final class Platform implements AutoCloseable {
 
     private Database database;
 
-    /** Stopped after the services and before the database (Keycloak keeps its data there). */
+    /**
+     * Stopped after the services and before the database (Keycloak keeps its data there).
+     */
     private final Deque<AutoCloseable> companions = new ArrayDeque<>();
 
     /** Handed to every service on top of the database and registry settings. */
@@ -73,14 +76,19 @@ final class Platform implements AutoCloseable {
         this.out = out;
     }
 
-    /** @return the registry's URL, moved by the port offset */
+    /**
+     * @return the registry's URL, moved by the port offset
+     *
+     */
     URI eurekaUrl() {
-        return URI.create("http://localhost:" + ServiceSpec.REGISTRY.shifted(settings.portOffset()).port() + "/eureka/");
+        return URI
+            .create("http://localhost:" + ServiceSpec.REGISTRY.shifted(settings.portOffset()).port() + "/eureka/");
     }
 
     /**
-     * Sets the registry's logins: every service gets the client one, the registry the admin one too,
-     * and the launcher reads the registry with the client one. Call before starting the registry.
+     * Sets the registry's logins: every service gets the client one, the registry the
+     * admin one too, and the launcher reads the registry with the client one. Call before
+     * starting the registry.
      * @param credentials the logins
      */
     void useRegistryCredentials(RegistryCredentials credentials) {
@@ -88,12 +96,13 @@ final class Platform implements AutoCloseable {
             registryCredentials = credentials;
             serviceEnvironment.putAll(credentials.clientEnvironment());
             ownEnvironment.computeIfAbsent(ServiceSpec.REGISTRY.name(), key -> new HashMap<>())
-                    .putAll(credentials.adminEnvironment());
+                .putAll(credentials.adminEnvironment());
         }
     }
 
     /**
-     * Adds settings every service gets (identity provider, client secrets); call before starting a stage.
+     * Adds settings every service gets (identity provider, client secrets); call before
+     * starting a stage.
      * @param environment variables to pass
      */
     void addServiceEnvironment(Map<String, String> environment) {
@@ -103,7 +112,8 @@ final class Platform implements AutoCloseable {
     }
 
     /**
-     * Adds settings only one service gets, such as the onboarding service's key-encryption key.
+     * Adds settings only one service gets, such as the onboarding service's
+     * key-encryption key.
      * @param service the service (module) name
      * @param environment variables to pass
      */
@@ -114,8 +124,8 @@ final class Platform implements AutoCloseable {
     }
 
     /**
-     * Registers something started beside the services that must stop after them and before the
-     * database; refused (and closed at once) when stopping has begun.
+     * Registers something started beside the services that must stop after them and
+     * before the database; refused (and closed at once) when stopping has begun.
      * @param companion what to stop
      * @throws StartupException when the platform is already stopping
      */
@@ -163,15 +173,14 @@ final class Platform implements AutoCloseable {
 
     /**
      * Starts the services of one stage together and returns when all of them are ready.
-     *
-     * @throws StartupException naming the first service that exited or timed out; whatever was
-     *                          started stays registered, so {@link #close()} stops it
+     * @throws StartupException naming the first service that exited or timed out;
+     * whatever was started stays registered, so {@link #close()} stops it
      */
     void startStage(List<ServiceSpec> specs) throws IOException, StartupException, InterruptedException {
         for (ServiceSpec spec : specs) {
             if (!Files.isRegularFile(spec.jar(workspace.root()))) {
-                throw new StartupException(spec.name(), "missing " + spec.jar(workspace.root())
-                        + " (build it with ./edp build)", List.of());
+                throw new StartupException(spec.name(),
+                        "missing " + spec.jar(workspace.root()) + " (build it with ./edp build)", List.of());
             }
             requireFreePorts(spec.name(), List.of(spec.port(), spec.managementPort()));
         }
@@ -200,7 +209,8 @@ final class Platform implements AutoCloseable {
 
     private void awaitReady(List<ManagedProcess> stage, Map<ManagedProcess, ServiceSpec> specOf)
             throws StartupException, InterruptedException {
-        // One waiting virtual thread per service; the first failure wins and the others are abandoned.
+        // One waiting virtual thread per service; the first failure wins and the others
+        // are abandoned.
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
             CompletionService<ManagedProcess> completion = new ExecutorCompletionService<>(executor);
             List<Future<ManagedProcess>> futures = new ArrayList<>();
@@ -239,8 +249,8 @@ final class Platform implements AutoCloseable {
             authorization = registryCredentials == null ? null : registryCredentials.clientAuthorization();
         }
         out.println("Waiting for " + names.size() + " services to register in Eureka ...");
-        new EurekaApps(eurekaUrl(), http, POLL_INTERVAL, authorization)
-                .awaitRegistered(names, processes, settings.startTimeout());
+        new EurekaApps(eurekaUrl(), http, POLL_INTERVAL, authorization).awaitRegistered(names, processes,
+                settings.startTimeout());
     }
 
     List<RunningService> services() {
@@ -253,7 +263,10 @@ final class Platform implements AutoCloseable {
         return database;
     }
 
-    /** Services that were started and have since exited, so the launcher can tell the user. */
+    /**
+     * Services that were started and have since exited, so the launcher can tell the
+     * user.
+     */
     List<ManagedProcess> deadProcesses() {
         synchronized (lock) {
             return stages.stream().flatMap(List::stream).filter(p -> !p.isAlive()).toList();
@@ -293,11 +306,14 @@ final class Platform implements AutoCloseable {
         // Only the gateway and E3 face other machines; management ports never do.
         env.put("SERVER_ADDRESS", spec.publicFacing() ? settings.bind().publicFacing() : settings.bind().internal());
         env.put("MANAGEMENT_SERVER_ADDRESS", settings.bind().internal());
-        // Where the others call a service (prefer-ip-address): the first non-loopback interface otherwise,
+        // Where the others call a service (prefer-ip-address): the first non-loopback
+        // interface otherwise,
         // on which an internal port does not listen.
         env.put("EUREKA_INSTANCE_IPADDRESS", settings.bind().advertised());
-        // Where services fetch E3's keys (its management port): the JWKS that verifies device credentials,
-        // and their own request key for E3's per-request proofs (with the platform service token).
+        // Where services fetch E3's keys (its management port): the JWKS that verifies
+        // device credentials,
+        // and their own request key for E3's per-request proofs (with the platform
+        // service token).
         env.put("EDP_E3_JWKS_URI", "http://localhost:" + (9443 + settings.portOffset()) + "/actuator/device-jwks");
         env.put("EDP_E3_PROOF_KEYS_URI",
                 "http://localhost:" + (9443 + settings.portOffset()) + "/actuator/device-proof-keys");
@@ -312,15 +328,18 @@ final class Platform implements AutoCloseable {
 
     /** The JDK running the launcher (found by ./edp) runs the services too. */
     static String javaExecutable() {
-        return ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        return ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
     /*
-     * Ctrl-C in a terminal signals the whole foreground process group. Children in their own session
-     * do not get it, so the launcher alone decides the order: services in reverse, then PostgreSQL
-     * (which pg_ctl already starts in its own session). setsid execs in place for a child that is not a
-     * group leader, so the pid stays the service's; --wait covers the case where it has to fork.
+     * Ctrl-C in a terminal signals the whole foreground process group. Children in their
+     * own session do not get it, so the launcher alone decides the order: services in
+     * reverse, then PostgreSQL (which pg_ctl already starts in its own session). setsid
+     * execs in place for a child that is not a group leader, so the pid stays the
+     * service's; --wait covers the case where it has to fork.
      */
     private static List<String> sessionPrefix() {
         for (String dir : List.of("/usr/bin", "/bin")) {
@@ -337,8 +356,10 @@ final class Platform implements AutoCloseable {
                 socket.setReuseAddress(true);
             }
             catch (IOException ex) {
-                throw new StartupException(component, "port " + port
-                        + " is already in use (another EDP still running? try ./edp status / ./edp down)", List.of());
+                throw new StartupException(component,
+                        "port " + port
+                                + " is already in use (another EDP still running? try ./edp status / ./edp down)",
+                        List.of());
             }
         }
     }
@@ -378,7 +399,8 @@ final class Platform implements AutoCloseable {
         }
         try {
             for (List<ManagedProcess> stage : toStop) {
-                // A stage started together also stops together: no need to wait 20 s per service.
+                // A stage started together also stops together: no need to wait 20 s per
+                // service.
                 stage.forEach(ManagedProcess::requestStop);
                 for (ManagedProcess process : stage) {
                     process.awaitStop(STOP_GRACE);
@@ -402,7 +424,10 @@ final class Platform implements AutoCloseable {
         out.println("EDP stopped.");
     }
 
-    /** Removes the run files, but keeps the pid file of anything still alive for ./edp down. */
+    /**
+     * Removes the run files, but keeps the pid file of anything still alive for ./edp
+     * down.
+     */
     void cleanRunDirectory() {
         if (!Files.isDirectory(workspace.runDir())) {
             return;
@@ -422,4 +447,5 @@ final class Platform implements AutoCloseable {
             out.println("Could not clean " + workspace.runDir() + ": " + ex.getMessage());
         }
     }
+
 }

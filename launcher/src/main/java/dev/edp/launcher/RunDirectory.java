@@ -27,7 +27,10 @@ final class RunDirectory {
         return readPid(pidFile).flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive).isPresent();
     }
 
-    /** Name (file name without {@code .pid}) to pid, for each pid file whose process is still alive. */
+    /**
+     * Name (file name without {@code .pid}) to pid, for each pid file whose process is
+     * still alive.
+     */
     static Map<String, Long> liveProcesses(Path runDir) throws IOException {
         Map<String, Long> live = new TreeMap<>();
         if (!Files.isDirectory(runDir)) {
@@ -43,4 +46,5 @@ final class RunDirectory {
         }
         return live;
     }
+
 }

@@ -9,14 +9,16 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * One EDP service as the launcher sees it: where its jar is, where it answers, how to tell it is
- * ready and under which name it registers in Eureka. The ports are the services' own defaults;
- * the launcher does not set them, it only needs to know where to look.
+ * One EDP service as the launcher sees it: where its jar is, where it answers, how to
+ * tell it is ready and under which name it registers in Eureka. The ports are the
+ * services' own defaults; the launcher does not set them, it only needs to know where to
+ * look.
  *
- * @param name           module name; also the jar ({@code <name>/target/<name>.jar}), log and pid file name
- * @param url            where the service answers (what the status table prints)
+ * @param name module name; also the jar ({@code <name>/target/<name>.jar}), log and pid
+ * file name
+ * @param url where the service answers (what the status table prints)
  * @param managementPort actuator port (plain HTTP)
- * @param eurekaName     application name in Eureka, empty for the registry itself
+ * @param eurekaName application name in Eureka, empty for the registry itself
  */
 record ServiceSpec(String name, URI url, int managementPort, Optional<String> eurekaName) {
 
@@ -24,27 +26,37 @@ record ServiceSpec(String name, URI url, int managementPort, Optional<String> eu
     static final ServiceSpec REGISTRY = new ServiceSpec("service-registry", URI.create("http://localhost:8761"), 9761,
             Optional.empty());
 
-    /** Started together once the registry is ready; they need the database and the registry only. */
-    static final List<ServiceSpec> APPLICATION_SERVICES = List.of(
-            service("masterdata", 8081, 9081),
-            service("onboarding", 8082, 9082),
-            service("device-management", 8083, 9083),
-            service("monitoring", 8084, 9084),
-            service("portal-gateway", 8080, 9080),
-            service("e3-proxy", 8443, 9443));
+    /**
+     * Started together once the registry is ready; they need the database and the
+     * registry only.
+     */
+    static final List<ServiceSpec> APPLICATION_SERVICES = List.of(service("masterdata", 8081, 9081),
+            service("onboarding", 8082, 9082), service("device-management", 8083, 9083),
+            service("monitoring", 8084, 9084), service("portal-gateway", 8080, 9080), service("e3-proxy", 8443, 9443));
 
-    /** The platform's doors: the only services whose application port other machines may reach. */
+    /**
+     * The platform's doors: the only services whose application port other machines may
+     * reach.
+     */
     static final Set<String> PUBLIC_FACING = Set.of("portal-gateway", "e3-proxy");
 
-    /** @return whether other machines may reach the application port (the gateway and E3) */
+    /**
+     * @return whether other machines may reach the application port (the gateway and E3)
+     *
+     */
     boolean publicFacing() {
         return PUBLIC_FACING.contains(name);
     }
 
-    /** @return the portal gateway, the platform's front door */
+    /**
+     * @return the portal gateway, the platform's front door
+     *
+     */
     static ServiceSpec gateway() {
-        return APPLICATION_SERVICES.stream().filter(spec -> spec.name().equals("portal-gateway")).findFirst()
-                .orElseThrow();
+        return APPLICATION_SERVICES.stream()
+            .filter(spec -> spec.name().equals("portal-gateway"))
+            .findFirst()
+            .orElseThrow();
     }
 
     static List<ServiceSpec> all() {
@@ -90,7 +102,10 @@ record ServiceSpec(String name, URI url, int managementPort, Optional<String> eu
         return URI.create("http://localhost:" + managementPort + "/actuator/health");
     }
 
-    /** Readiness rather than liveness: ready means the database is migrated and traffic is welcome. */
+    /**
+     * Readiness rather than liveness: ready means the database is migrated and traffic is
+     * welcome.
+     */
     URI readinessUrl() {
         return URI.create("http://localhost:" + managementPort + "/actuator/health/readiness");
     }

@@ -2,7 +2,10 @@ package dev.edp.launcher;
 
 import java.util.List;
 
-/** A part of the platform did not come up; carries what the user needs to see to find out why. */
+/**
+ * A part of the platform did not come up; carries what the user needs to see to find out
+ * why.
+ */
 final class StartupException extends Exception {
 
     private final String component;
@@ -22,4 +25,5 @@ final class StartupException extends Exception {
     List<String> logTail() {
         return logTail;
     }
+
 }

@@ -5,7 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** The summary printed once everything is up, and kept in {@code .edp/run/ready} for {@code ./edp up --detach}. */
+/**
+ * The summary printed once everything is up, and kept in {@code .edp/run/ready} for
+ * {@code ./edp up --detach}.
+ */
 final class StatusTable {
 
     private StatusTable() {
@@ -26,21 +29,24 @@ final class StatusTable {
         text.append(System.lineSeparator());
         String registry = "http://localhost:" + ServiceSpec.REGISTRY.shifted(portOffset).port();
         String gateway = "http://localhost:" + ServiceSpec.gateway().shifted(portOffset).port();
-        List<String[]> links = List.of(
-                new String[] { "Portal and API", gateway + "  (portal-gateway)" },
-                new String[] { "Log in as", IdentityProvider.ADMIN_USERNAME + " / " + identity.adminPassword()
-                        + "  (platform-admin; kept in " + workspace.secretsFile() + ")" },
+        List<String[]> links = List.of(new String[] { "Portal and API", gateway + "  (portal-gateway)" },
+                new String[] { "Log in as",
+                        IdentityProvider.ADMIN_USERNAME + " / " + identity.adminPassword()
+                                + "  (platform-admin; kept in " + workspace.secretsFile() + ")" },
                 new String[] { "Who am I", gateway + "/api/me" },
-                new String[] { "Keycloak", identity.baseUrl() + "  (realm edp; admin console user kcadmin, see secrets file)" },
-                new String[] { "API client example", "edp-automation / " + identity.automationSecret()
-                        + "  (client credentials)" },
-                new String[] { "Eureka dashboard", registry + "/  (log in as " + RegistryCredentials.ADMIN_USERNAME
-                        + " / " + registryLogin.adminPassword() + "; services use "
-                        + RegistryCredentials.CLIENT_USERNAME + " / registry.password from the secrets file)" },
+                new String[] { "Keycloak",
+                        identity.baseUrl() + "  (realm edp; admin console user kcadmin, see secrets file)" },
+                new String[] { "API client example",
+                        "edp-automation / " + identity.automationSecret() + "  (client credentials)" },
+                new String[] { "Eureka dashboard",
+                        registry + "/  (log in as " + RegistryCredentials.ADMIN_USERNAME + " / "
+                                + registryLogin.adminPassword() + "; services use "
+                                + RegistryCredentials.CLIENT_USERNAME + " / registry.password from the secrets file)" },
                 new String[] { "Spring Boot Admin", registry + "/admin  (same login as the Eureka dashboard)" },
-                new String[] { "E3 device endpoint", "https://localhost:" + (8443 + portOffset)
-                        + "  (mTLS; server certificate from the platform CA, trust "
-                        + DeviceSimulation.e3ChainFile(workspace) + ")" },
+                new String[] { "E3 device endpoint",
+                        "https://localhost:" + (8443 + portOffset)
+                                + "  (mTLS; server certificate from the platform CA, trust "
+                                + DeviceSimulation.e3ChainFile(workspace) + ")" },
                 new String[] { "PostgreSQL", database.description() },
                 new String[] { "Listening", listening(settings.bind()) },
                 new String[] { "Logs", workspace.logsDir().toString() });
@@ -73,4 +79,5 @@ final class StatusTable {
         }
         return text.toString();
     }
+
 }

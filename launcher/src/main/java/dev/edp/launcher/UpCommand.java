@@ -25,7 +25,10 @@ import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code up}: starts PostgreSQL and the services, prints where everything is, and runs until stopped. */
+/**
+ * {@code up}: starts PostgreSQL and the services, prints where everything is, and runs
+ * until stopped.
+ */
 @Command(name = "up", mixinStandardHelpOptions = true,
         description = "Starts PostgreSQL and every EDP service; Ctrl-C or SIGTERM stops them all.")
 final class UpCommand implements Callable<Integer> {
@@ -81,23 +84,27 @@ final class UpCommand implements Callable<Integer> {
             identity = IdentityProvider.prepare(workspace, settings, platform.database());
             platform.addCompanion(identity);
             platform.addServiceEnvironment(identity.serviceEnvironment());
-            platform.addServiceEnvironment("onboarding", Map.of("EDP_PKI_KEK",
-                    LocalSecrets.load(workspace.secretsFile()).getOrCreate("onboarding.pki.kek", LocalSecrets::randomKey)));
+            platform.addServiceEnvironment("onboarding",
+                    Map.of("EDP_PKI_KEK", LocalSecrets.load(workspace.secretsFile())
+                        .getOrCreate("onboarding.pki.kek", LocalSecrets::randomKey)));
             // Monitoring stores customers' webhook secrets encrypted with this key.
-            platform.addServiceEnvironment("monitoring", Map.of("EDP_MONITORING_SECRETS_KEY",
-                    LocalSecrets.load(workspace.secretsFile()).getOrCreate("monitoring.notifications.secrets-key",
-                            LocalSecrets::randomKey)));
-            // E3 gets its server certificate from the platform CA and publishes the chain for devices and
+            platform.addServiceEnvironment("monitoring",
+                    Map.of("EDP_MONITORING_SECRETS_KEY", LocalSecrets.load(workspace.secretsFile())
+                        .getOrCreate("monitoring.notifications.secrets-key", LocalSecrets::randomKey)));
+            // E3 gets its server certificate from the platform CA and publishes the chain
+            // for devices and
             // curl; its assertion keys sit in a file that every E3 replica shares.
             java.nio.file.Files.createDirectories(DeviceSimulation.pkiDir(workspace));
-            platform.addServiceEnvironment("e3-proxy", Map.of(
-                    "EDP_E3_SERVER_CERTIFICATE", "platform-ca",
-                    "EDP_E3_PUBLISH_CHAIN_FILE", DeviceSimulation.e3ChainFile(workspace).toString(),
-                    "EDP_E3_ASSERTION_KEYS_FILE", DeviceSimulation.pkiDir(workspace).resolve("e3-assertion-keys.json").toString(),
-                    // E3's first certificate needs Keycloak (a token) and onboarding: it waits as long as both may take.
-                    "EDP_E3_SERVER_CERTIFICATE_START_TIMEOUT",
-                    IdentityProvider.startTimeout(settings).plus(settings.startTimeout()).toSeconds() + "s"));
-            // Keycloak boots while the services do: they reach it only when the first token arrives.
+            platform.addServiceEnvironment("e3-proxy",
+                    Map.of("EDP_E3_SERVER_CERTIFICATE", "platform-ca", "EDP_E3_PUBLISH_CHAIN_FILE",
+                            DeviceSimulation.e3ChainFile(workspace).toString(), "EDP_E3_ASSERTION_KEYS_FILE",
+                            DeviceSimulation.pkiDir(workspace).resolve("e3-assertion-keys.json").toString(),
+                            // E3's first certificate needs Keycloak (a token) and
+                            // onboarding: it waits as long as both may take.
+                            "EDP_E3_SERVER_CERTIFICATE_START_TIMEOUT",
+                            IdentityProvider.startTimeout(settings).plus(settings.startTimeout()).toSeconds() + "s"));
+            // Keycloak boots while the services do: they reach it only when the first
+            // token arrives.
             Future<?> keycloak = background.submit(() -> {
                 identity.start(workspace, ServiceSpec.gateway().shifted(settings.portOffset()).port(), out);
                 return null;
@@ -108,7 +115,8 @@ final class UpCommand implements Callable<Integer> {
             awaitKeycloak(keycloak, identity);
         }
         catch (StartupException ex) {
-            if (!platform.isStopping()) { // else Ctrl-C came during startup: not a failure to report
+            if (!platform.isStopping()) { // else Ctrl-C came during startup: not a
+                                          // failure to report
                 reportFailure(ex);
                 platform.close();
             }
@@ -135,7 +143,10 @@ final class UpCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Starts the simulator beside the platform; a failure to start it is reported, not fatal. */
+    /**
+     * Starts the simulator beside the platform; a failure to start it is reported, not
+     * fatal.
+     */
     private String simulateDevices(Platform platform, Workspace workspace, LauncherSettings settings) {
         try {
             DeviceSimulation simulation = DeviceSimulation.start(workspace, settings.portOffset(), simulate);
@@ -161,9 +172,11 @@ final class UpCommand implements Callable<Integer> {
         }
         Files.writeString(workspace.pidFile("launcher"), ProcessHandle.current().pid() + "\n");
         // ./edp status reads this instead of keeping its own copy of the ports.
-        Files.writeString(workspace.endpointsFile(), ServiceSpec.all(settings.portOffset()).stream()
-                .map(s -> s.name() + "\t" + s.url() + "\t" + s.healthUrl())
-                .collect(Collectors.joining("\n", "", "\n")));
+        Files.writeString(workspace.endpointsFile(),
+                ServiceSpec.all(settings.portOffset())
+                    .stream()
+                    .map(s -> s.name() + "\t" + s.url() + "\t" + s.healthUrl())
+                    .collect(Collectors.joining("\n", "", "\n")));
     }
 
     private static void awaitKeycloak(Future<?> keycloak, IdentityProvider identity)
@@ -187,15 +200,18 @@ final class UpCommand implements Callable<Integer> {
         err.flush();
     }
 
-    /** Runs until the JVM is stopped; tells the user when a service dies instead of failing silently. */
+    /**
+     * Runs until the JVM is stopped; tells the user when a service dies instead of
+     * failing silently.
+     */
     private void watch(Platform platform) throws InterruptedException {
         Set<String> reported = new HashSet<>();
         while (!platform.isStopping()) {
             Thread.sleep(WATCH_INTERVAL);
             for (ManagedProcess dead : platform.deadProcesses()) {
                 if (reported.add(dead.name()) && !platform.isStopping()) {
-                    err.println("WARNING: " + dead.name() + " exited with code " + dead.exitCode().orElse(-1)
-                            + "; see " + dead.logFile());
+                    err.println("WARNING: " + dead.name() + " exited with code " + dead.exitCode().orElse(-1) + "; see "
+                            + dead.logFile());
                 }
             }
         }
@@ -208,4 +224,5 @@ final class UpCommand implements Callable<Integer> {
             }
         }
     }
+
 }

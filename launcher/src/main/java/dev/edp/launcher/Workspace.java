@@ -8,7 +8,8 @@ import java.util.Optional;
 
 /**
  * Where things live: the repository root (service jars are found relative to it) and the
- * {@code .edp} folder with the database files, logs and the pid/ready files of a running platform.
+ * {@code .edp} folder with the database files, logs and the pid/ready files of a running
+ * platform.
  */
 record Workspace(Path root, Path edpDir) {
 
@@ -21,7 +22,10 @@ record Workspace(Path root, Path edpDir) {
         this(root, null);
     }
 
-    /** A workspace whose state (data, logs, run files) lives elsewhere ({@code EDP_STATE_DIR}). */
+    /**
+     * A workspace whose state (data, logs, run files) lives elsewhere
+     * ({@code EDP_STATE_DIR}).
+     */
     Workspace withStateDir(Path stateDir) {
         return new Workspace(root, stateDir);
     }
@@ -46,7 +50,10 @@ record Workspace(Path root, Path edpDir) {
         return logsDir().resolve(name + ".log");
     }
 
-    /** Written after the table is printed; {@code ./edp up --detach} waits for it and prints it. */
+    /**
+     * Written after the table is printed; {@code ./edp up --detach} waits for it and
+     * prints it.
+     */
     Path readyFile() {
         return runDir().resolve("ready");
     }
@@ -57,8 +64,9 @@ record Workspace(Path root, Path edpDir) {
     }
 
     /**
-     * Finds the repository root: {@code $EDP_HOME} if set, else from the launcher's own jar
-     * ({@code <root>/launcher/target/launcher.jar}), else the working directory or one of its parents.
+     * Finds the repository root: {@code $EDP_HOME} if set, else from the launcher's own
+     * jar ({@code <root>/launcher/target/launcher.jar}), else the working directory or
+     * one of its parents.
      */
     static Workspace locate() {
         Workspace workspace = locateRoot();
@@ -66,7 +74,10 @@ record Workspace(Path root, Path edpDir) {
         return state == null || state.isBlank() ? workspace : workspace.withStateDir(Path.of(state));
     }
 
-    /** Secrets of this installation (Keycloak admin, client secrets, the first admin's password). */
+    /**
+     * Secrets of this installation (Keycloak admin, client secrets, the first admin's
+     * password).
+     */
     Path secretsFile() {
         return edpDir().resolve("secrets.properties");
     }
@@ -76,12 +87,11 @@ record Workspace(Path root, Path edpDir) {
         if (home != null && !home.isBlank()) {
             return new Workspace(Path.of(home));
         }
-        return fromCodeLocation()
-                .or(() -> findUpwards(Path.of("").toAbsolutePath()))
-                .map(Workspace::new)
-                .orElseThrow(() -> new IllegalStateException(
-                        "Cannot find the EDP repository root (a folder with pom.xml and launcher/). "
-                                + "Run from inside the repository or set EDP_HOME."));
+        return fromCodeLocation().or(() -> findUpwards(Path.of("").toAbsolutePath()))
+            .map(Workspace::new)
+            .orElseThrow(() -> new IllegalStateException(
+                    "Cannot find the EDP repository root (a folder with pom.xml and launcher/). "
+                            + "Run from inside the repository or set EDP_HOME."));
     }
 
     private static Optional<Path> fromCodeLocation() {

@@ -14,7 +14,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Real PostgreSQL (zonky binaries), as the launcher runs it: the data directory outlives a restart. */
+/**
+ * Real PostgreSQL (zonky binaries), as the launcher runs it: the data directory outlives
+ * a restart.
+ */
 class EmbeddedDatabaseIntegrationTests {
 
     @TempDir
@@ -36,17 +39,20 @@ class EmbeddedDatabaseIntegrationTests {
                 s.execute("INSERT INTO kept VALUES (1, 'survives a restart')");
             }
         }
-        // close() waits for the postmaster itself, not only for pg_ctl: the launcher then removes its pid file.
+        // close() waits for the postmaster itself, not only for pg_ctl: the launcher then
+        // removes its pid file.
         assertThat(ProcessHandle.of(firstPid).filter(ProcessHandle::isAlive)).isEmpty();
 
         try (EmbeddedDatabase db = EmbeddedDatabase.start(dataDir, port, "127.0.0.1", log)) {
-            try (Connection c = connect(db); Statement s = c.createStatement();
+            try (Connection c = connect(db);
+                    Statement s = c.createStatement();
                     ResultSet rows = s.executeQuery("SELECT note FROM kept WHERE id = 1")) {
                 assertThat(rows.next()).isTrue();
                 assertThat(rows.getString(1)).isEqualTo("survives a restart");
             }
             // Other machines cannot reach it: it listens on loopback only.
-            try (Connection c = connect(db); Statement s = c.createStatement();
+            try (Connection c = connect(db);
+                    Statement s = c.createStatement();
                     ResultSet rows = s.executeQuery("SHOW listen_addresses")) {
                 assertThat(rows.next()).isTrue();
                 assertThat(rows.getString(1)).isEqualTo("127.0.0.1");
@@ -84,4 +90,5 @@ class EmbeddedDatabaseIntegrationTests {
             return socket.getLocalPort();
         }
     }
+
 }

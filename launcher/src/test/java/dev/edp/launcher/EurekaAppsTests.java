@@ -21,7 +21,7 @@ class EurekaAppsTests {
 
     /** The registry of a platform answers only the launcher's client login. */
     private static final String AUTHORIZATION = new RegistryCredentials("client-secret", "admin-secret")
-            .clientAuthorization();
+        .clientAuthorization();
 
     @TempDir
     Path dir;
@@ -42,10 +42,9 @@ class EurekaAppsTests {
 
     @Test
     void readsApplicationsWithAnInstanceUp() {
-        String json = apps(app("MASTERDATA", "UP"), app("ONBOARDING", "STARTING"),
-                """
-                        {"name":"MONITORING","instance":[%s,%s]}""".formatted(instance("MONITORING", "DOWN"),
-                        instance("MONITORING", "UP")));
+        String json = apps(app("MASTERDATA", "UP"), app("ONBOARDING", "STARTING"), """
+                {"name":"MONITORING","instance":[%s,%s]}""".formatted(instance("MONITORING", "DOWN"),
+                instance("MONITORING", "UP")));
 
         assertThat(EurekaApps.upApplications(json)).containsExactly("MASTERDATA", "MONITORING");
     }
@@ -54,7 +53,7 @@ class EurekaAppsTests {
     void readsALoneApplicationWrittenAsAnObject() {
         String json = """
                 {"applications":{"versions__delta":"1","application":{"name":"E3-PROXY","instance":%s}}}"""
-                .formatted(instance("E3-PROXY", "UP"));
+            .formatted(instance("E3-PROXY", "UP"));
 
         assertThat(EurekaApps.upApplications(json)).containsExactly("E3-PROXY");
     }
@@ -62,7 +61,7 @@ class EurekaAppsTests {
     @Test
     void anEmptyRegistryHasNoApplications() {
         assertThat(EurekaApps.upApplications("{\"applications\":{\"versions__delta\":\"1\",\"application\":[]}}"))
-                .isEmpty();
+            .isEmpty();
     }
 
     @Test
@@ -77,7 +76,7 @@ class EurekaAppsTests {
         });
 
         new EurekaApps(eureka, new HttpReadiness(Duration.ofMillis(50)), Duration.ofMillis(50), AUTHORIZATION)
-                .awaitRegistered(List.of("MASTERDATA", "PORTAL-GATEWAY"), List.of(process), Duration.ofSeconds(10));
+            .awaitRegistered(List.of("MASTERDATA", "PORTAL-GATEWAY"), List.of(process), Duration.ofSeconds(10));
 
         assertThat(accept.get()).isEqualTo("application/json");
     }
@@ -88,10 +87,10 @@ class EurekaAppsTests {
         process = sleeper();
 
         assertThatExceptionOfType(StartupException.class)
-                .isThrownBy(() -> new EurekaApps(eureka, new HttpReadiness(Duration.ofMillis(50)),
-                        Duration.ofMillis(50), "Basic d3Jvbmc6d3Jvbmc=")
-                        .awaitRegistered(List.of("MASTERDATA"), List.of(process), Duration.ofMillis(300)))
-                .withMessageEndingWith("not registered in Eureka: MASTERDATA");
+            .isThrownBy(() -> new EurekaApps(eureka, new HttpReadiness(Duration.ofMillis(50)), Duration.ofMillis(50),
+                    "Basic d3Jvbmc6d3Jvbmc=")
+                .awaitRegistered(List.of("MASTERDATA"), List.of(process), Duration.ofMillis(300)))
+            .withMessageEndingWith("not registered in Eureka: MASTERDATA");
     }
 
     @Test
@@ -100,11 +99,11 @@ class EurekaAppsTests {
         process = sleeper();
 
         assertThatExceptionOfType(StartupException.class)
-                .isThrownBy(() -> new EurekaApps(eureka, new HttpReadiness(Duration.ofMillis(50)),
-                        Duration.ofMillis(50), AUTHORIZATION)
-                        .awaitRegistered(List.of("MASTERDATA", "MONITORING", "ONBOARDING"), List.of(process),
-                                Duration.ofMillis(300)))
-                .withMessageEndingWith("not registered in Eureka: MONITORING, ONBOARDING");
+            .isThrownBy(() -> new EurekaApps(eureka, new HttpReadiness(Duration.ofMillis(50)), Duration.ofMillis(50),
+                    AUTHORIZATION)
+                .awaitRegistered(List.of("MASTERDATA", "MONITORING", "ONBOARDING"), List.of(process),
+                        Duration.ofMillis(300)))
+            .withMessageEndingWith("not registered in Eureka: MONITORING, ONBOARDING");
     }
 
     private URI serve(AtomicReference<String> body, AtomicReference<String> accept) throws Exception {
@@ -126,7 +125,8 @@ class EurekaAppsTests {
     }
 
     private ManagedProcess sleeper() throws Exception {
-        ManagedProcess started = new ManagedProcess("svc", List.of("sleep", "60"), Map.of(), dir, dir.resolve("svc.log"));
+        ManagedProcess started = new ManagedProcess("svc", List.of("sleep", "60"), Map.of(), dir,
+                dir.resolve("svc.log"));
         started.start();
         return started;
     }
@@ -146,7 +146,7 @@ class EurekaAppsTests {
                 {"instanceId":"host:%s:8081","hostName":"host","app":"%s","status":"%s","overriddenStatus":"UNKNOWN",
                  "port":{"$":8081,"@enabled":"true"},
                  "dataCenterInfo":{"@class":"com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo","name":"MyOwn"}}"""
-                .formatted(app.toLowerCase(), app, status);
+            .formatted(app.toLowerCase(), app, status);
     }
 
     private static void sleep(long millis) {
@@ -157,4 +157,5 @@ class EurekaAppsTests {
             Thread.currentThread().interrupt();
         }
     }
+
 }

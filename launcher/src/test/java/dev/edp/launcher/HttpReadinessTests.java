@@ -55,30 +55,33 @@ class HttpReadinessTests {
         process = running("sh", "-c", "echo still migrating; exec sleep 60");
 
         assertThatExceptionOfType(StartupException.class)
-                .isThrownBy(() -> new HttpReadiness(POLL).await(process, url, Duration.ofMillis(400)))
-                .satisfies(ex -> {
-                    assertThat(ex.component()).isEqualTo("svc");
-                    assertThat(ex.getMessage()).contains("not ready after").contains(url.toString()).endsWith("last answer: HTTP 503)");
-                    assertThat(ex.logTail()).containsExactly("still migrating");
-                });
+            .isThrownBy(() -> new HttpReadiness(POLL).await(process, url, Duration.ofMillis(400)))
+            .satisfies(ex -> {
+                assertThat(ex.component()).isEqualTo("svc");
+                assertThat(ex.getMessage()).contains("not ready after")
+                    .contains(url.toString())
+                    .endsWith("last answer: HTTP 503)");
+                assertThat(ex.logTail()).containsExactly("still migrating");
+            });
         assertThat(process.isAlive()).as("the caller decides what to stop").isTrue();
     }
 
     @Test
     void reportsAProcessThatExitsBeforeItIsReadyWithItsExitCodeAndLastLogLines() throws Exception {
         URI url = serve(() -> 503);
-        // A real JVM that fails like a service with a bad jar would, plus many lines of output.
+        // A real JVM that fails like a service with a bad jar would, plus many lines of
+        // output.
         process = running("sh", "-c", "for i in $(seq 1 100); do echo line $i; done; \"$0\" -jar /nonexistent.jar",
                 Platform.javaExecutable());
 
         assertThatExceptionOfType(StartupException.class)
-                .isThrownBy(() -> new HttpReadiness(POLL).await(process, url, Duration.ofSeconds(30)))
-                .satisfies(ex -> {
-                    assertThat(ex.getMessage()).contains("svc: exited with code 1 before it was ready");
-                    assertThat(ex.logTail()).hasSize(HttpReadiness.LOG_LINES_ON_FAILURE);
-                    assertThat(ex.logTail()).first().isEqualTo("line 62");
-                    assertThat(ex.logTail().getLast()).contains("Unable to access jarfile /nonexistent.jar");
-                });
+            .isThrownBy(() -> new HttpReadiness(POLL).await(process, url, Duration.ofSeconds(30)))
+            .satisfies(ex -> {
+                assertThat(ex.getMessage()).contains("svc: exited with code 1 before it was ready");
+                assertThat(ex.logTail()).hasSize(HttpReadiness.LOG_LINES_ON_FAILURE);
+                assertThat(ex.logTail()).first().isEqualTo("line 62");
+                assertThat(ex.logTail().getLast()).contains("Unable to access jarfile /nonexistent.jar");
+            });
     }
 
     @Test
@@ -105,4 +108,5 @@ class HttpReadinessTests {
         started.start();
         return started;
     }
+
 }

@@ -29,13 +29,15 @@ class ManagedProcessTests {
         env.put("EDP_DB_URL", "jdbc:postgresql://localhost:5433/edp");
         env.put("HOME", null); // removed
         ManagedProcess process = new ManagedProcess("svc",
-                List.of("sh", "-c", "echo \"db=$EDP_DB_URL home=${HOME:-unset}\"; echo oops >&2; exit 3"), env, dir, log);
+                List.of("sh", "-c", "echo \"db=$EDP_DB_URL home=${HOME:-unset}\"; echo oops >&2; exit 3"), env, dir,
+                log);
 
         process.start();
 
         await().atMost(Duration.ofSeconds(10)).until(() -> !process.isAlive());
         assertThat(process.exitCode()).hasValue(3);
-        assertThat(Files.readAllLines(log)).containsExactly("db=jdbc:postgresql://localhost:5433/edp home=unset", "oops");
+        assertThat(Files.readAllLines(log)).containsExactly("db=jdbc:postgresql://localhost:5433/edp home=unset",
+                "oops");
     }
 
     @Test
@@ -90,6 +92,9 @@ class ManagedProcessTests {
 
         assertThat(ManagedProcess.tail(log, 40)).containsExactly("one", "two");
         assertThat(ManagedProcess.tail(dir.resolve("empty.log"), 40)).isEmpty();
-        assertThat(ManagedProcess.tail(dir.resolve("missing.log"), 40)).singleElement().asString().startsWith("(no log");
+        assertThat(ManagedProcess.tail(dir.resolve("missing.log"), 40)).singleElement()
+            .asString()
+            .startsWith("(no log");
     }
+
 }

@@ -16,11 +16,9 @@ import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
-
 import javax.tools.ToolProvider;
 
 import dev.edp.keycloak.KeycloakServer;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,12 +28,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Starts real child JVMs from jars, like the launcher does with the services. The "service" is a
- * few lines compiled here: it answers readiness on its management port, or fails on request.
+ * Starts real child JVMs from jars, like the launcher does with the services. The
+ * "service" is a few lines compiled here: it answers readiness on its management port, or
+ * fails on request.
  */
 class PlatformTests {
 
-    private static final DatabaseCoordinates DB = new DatabaseCoordinates("jdbc:postgresql://db.test:5432/edp", "u", "p");
+    private static final DatabaseCoordinates DB = new DatabaseCoordinates("jdbc:postgresql://db.test:5432/edp", "u",
+            "p");
 
     @TempDir
     Path root;
@@ -72,8 +72,8 @@ class PlatformTests {
         long pid = platform.services().getFirst().pid();
         assertThat(Files.readString(workspace.pidFile("good")).trim()).isEqualTo(Long.toString(pid));
         assertThat(Files.readString(workspace.logFile("good")))
-                .contains("db=jdbc:postgresql://db.test:5432/edp user=u eureka=http://localhost:8761/eureka/")
-                .contains("logformat=unset");
+            .contains("db=jdbc:postgresql://db.test:5432/edp user=u eureka=http://localhost:8761/eureka/")
+            .contains("logformat=unset");
         ProcessHandle service = ProcessHandle.of(pid).orElseThrow();
 
         platform.close();
@@ -88,13 +88,12 @@ class PlatformTests {
         platform = platform("-Dfake.fail=true");
         platform.startDatabase();
 
-        assertThatExceptionOfType(StartupException.class)
-                .isThrownBy(() -> platform.startStage(List.of(spec("broken"))))
-                .satisfies(ex -> {
-                    assertThat(ex.component()).isEqualTo("broken");
-                    assertThat(ex.getMessage()).contains("exited with code 1");
-                    assertThat(ex.logTail()).contains("cannot connect to the database");
-                });
+        assertThatExceptionOfType(StartupException.class).isThrownBy(() -> platform.startStage(List.of(spec("broken"))))
+            .satisfies(ex -> {
+                assertThat(ex.component()).isEqualTo("broken");
+                assertThat(ex.getMessage()).contains("exited with code 1");
+                assertThat(ex.logTail()).contains("cannot connect to the database");
+            });
         platform.close();
         assertThat(workspace.runDir()).isEmptyDirectory();
     }
@@ -111,11 +110,11 @@ class PlatformTests {
             boolean door = spec.name().equals("portal-gateway") || spec.name().equals("e3-proxy");
             assertThat(env.get("SERVER_ADDRESS")).as(spec.name()).isEqualTo(door ? "0.0.0.0" : "127.0.0.1");
             assertThat(env).as(spec.name())
-                    .containsEntry("MANAGEMENT_SERVER_ADDRESS", "127.0.0.1")
-                    .containsEntry("EUREKA_INSTANCE_IPADDRESS", "127.0.0.1")
-                    .containsEntry("EUREKA_URL", "http://localhost:8761/eureka/")
-                    .containsEntry("EDP_REGISTRY_USERNAME", "edp")
-                    .containsEntry("EDP_REGISTRY_PASSWORD", "client-secret");
+                .containsEntry("MANAGEMENT_SERVER_ADDRESS", "127.0.0.1")
+                .containsEntry("EUREKA_INSTANCE_IPADDRESS", "127.0.0.1")
+                .containsEntry("EUREKA_URL", "http://localhost:8761/eureka/")
+                .containsEntry("EDP_REGISTRY_USERNAME", "edp")
+                .containsEntry("EDP_REGISTRY_PASSWORD", "client-secret");
             if (spec.equals(ServiceSpec.REGISTRY)) {
                 assertThat(env).containsEntry("EDP_REGISTRY_ADMIN_PASSWORD", "admin-secret");
             }
@@ -127,15 +126,16 @@ class PlatformTests {
 
     @Test
     void openingTheInternalPortsStillRegistersServicesWhereTheOthersReachThem() throws Exception {
-        platform = new Platform(workspace, LauncherSettings.fromEnvironment(Map.of("EDP_DB_URL", DB.jdbcUrl(),
-                "EDP_BIND_ADDRESS", "0.0.0.0", "EDP_PUBLIC_BIND_ADDRESS", "127.0.0.1")),
+        platform = new Platform(workspace,
+                LauncherSettings.fromEnvironment(Map.of("EDP_DB_URL", DB.jdbcUrl(), "EDP_BIND_ADDRESS", "0.0.0.0",
+                        "EDP_PUBLIC_BIND_ADDRESS", "127.0.0.1")),
                 new PrintStream(output, true, StandardCharsets.UTF_8));
         platform.startDatabase();
 
         Map<String, String> masterdata = platform.environmentOf(ServiceSpec.applicationServices(0).getFirst());
         assertThat(masterdata).containsEntry("SERVER_ADDRESS", "0.0.0.0")
-                .containsEntry("MANAGEMENT_SERVER_ADDRESS", "0.0.0.0")
-                .containsEntry("EUREKA_INSTANCE_IPADDRESS", "127.0.0.1");
+            .containsEntry("MANAGEMENT_SERVER_ADDRESS", "0.0.0.0")
+            .containsEntry("EUREKA_INSTANCE_IPADDRESS", "127.0.0.1");
         assertThat(platform.environmentOf(ServiceSpec.gateway())).containsEntry("SERVER_ADDRESS", "127.0.0.1");
     }
 
@@ -143,12 +143,13 @@ class PlatformTests {
     void keycloakListensOnLoopbackUnlessItsLoginIsOpenedAndItsManagementPortStaysInternal() throws Exception {
         Database db = new Database.External(DB);
         KeycloakServer byDefault = IdentityProvider.prepare(workspace, LauncherSettings.fromEnvironment(Map.of()), db)
-                .server();
+            .server();
         assertThat(byDefault.httpHost()).isEqualTo("127.0.0.1");
         assertThat(byDefault.managementHost()).isEqualTo("127.0.0.1");
 
-        KeycloakServer opened = IdentityProvider.prepare(workspace,
-                LauncherSettings.fromEnvironment(Map.of("EDP_KEYCLOAK_BIND_ADDRESS", "0.0.0.0")), db).server();
+        KeycloakServer opened = IdentityProvider
+            .prepare(workspace, LauncherSettings.fromEnvironment(Map.of("EDP_KEYCLOAK_BIND_ADDRESS", "0.0.0.0")), db)
+            .server();
         assertThat(opened.httpHost()).isEqualTo("0.0.0.0");
         assertThat(opened.managementHost()).isEqualTo("127.0.0.1");
     }
@@ -159,10 +160,9 @@ class PlatformTests {
         platform.startDatabase();
         ServiceSpec missing = new ServiceSpec("missing", URI.create("http://localhost:1"), 2, Optional.empty());
 
-        assertThatExceptionOfType(StartupException.class)
-                .isThrownBy(() -> platform.startStage(List.of(missing)))
-                .withMessageContaining("missing/target/missing.jar")
-                .withMessageContaining("./edp build");
+        assertThatExceptionOfType(StartupException.class).isThrownBy(() -> platform.startStage(List.of(missing)))
+            .withMessageContaining("missing/target/missing.jar")
+            .withMessageContaining("./edp build");
     }
 
     @Test
@@ -183,7 +183,10 @@ class PlatformTests {
         return new Platform(workspace, settings, new PrintStream(output, true, StandardCharsets.UTF_8));
     }
 
-    /** A service module under the temporary root, with its jar where the launcher looks for it. */
+    /**
+     * A service module under the temporary root, with its jar where the launcher looks
+     * for it.
+     */
     private ServiceSpec spec(String name) throws Exception {
         int managementPort = EmbeddedDatabaseIntegrationTests.freePort();
         ServiceSpec spec = new ServiceSpec(name,
@@ -217,17 +220,19 @@ class PlatformTests {
                     }
                 }
                 """.formatted(managementPort));
-        int result = ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", src.toString(),
-                src.resolve("FakeService.java").toString());
+        int result = ToolProvider.getSystemJavaCompiler()
+            .run(null, null, null, "-d", src.toString(), src.resolve("FakeService.java").toString());
         assertThat(result).isZero();
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "FakeService");
         Files.createDirectories(jar.getParent());
-        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file, manifest)) {
+        try (OutputStream file = Files.newOutputStream(jar);
+                JarOutputStream out = new JarOutputStream(file, manifest)) {
             out.putNextEntry(new JarEntry("FakeService.class"));
             out.write(Files.readAllBytes(src.resolve("FakeService.class")));
             out.closeEntry();
         }
     }
+
 }

@@ -8,10 +8,15 @@ import dev.edp.test.service.ServiceSmokeChecks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Calls the masterdata API of the service under test over real HTTP, as a client would. */
+/**
+ * Calls the masterdata API of the service under test over real HTTP, as a client would.
+ */
 public final class Api extends ServiceApi {
 
-    /** @param checks the service's smoke checks, which know its port */
+    /**
+     * @param checks the service's smoke checks, which know its port
+     *
+     */
     public Api(ServiceSmokeChecks checks) {
         super(checks, "/api/masterdata/v1");
     }
@@ -38,9 +43,10 @@ public final class Api extends ServiceApi {
      */
     public UUID createMachine(UUID customer, String name, String serial) {
         HttpResponse<String> response = post("/machines", operator(customer), """
-                {"name":"%s","type":"CNC","serialNumber":"%s","site":"Plant 1","labels":{"line":"3"}}"""
-                .formatted(name, serial));
+                {"name":"%s","type":"CNC","serialNumber":"%s","site":"Plant 1","labels":{"line":"3"}}""".formatted(name,
+                serial));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
         return UUID.fromString(read(response, "$.id"));
     }
+
 }

@@ -52,29 +52,30 @@ class MasterdataApplicationIntegrationTests {
                 "/api/masterdata/v1/customers/{customerId}/audit", "/api/masterdata/v1/customers/{customerId}/users",
                 "/api/masterdata/v1/customers/{customerId}/users/{userId}/role", "/api/masterdata/v1/machines",
                 "/api/masterdata/v1/machines/{id}");
-        assertThat(JsonPath.<List<String>>read(response.body(), "$.components.schemas.MachineRequest.properties.type.enum"))
-                .containsExactly("INJECTION_MOULDING", "CNC", "ASSEMBLY", "OTHER");
-        assertThat(ServiceSmokeChecks.send("GET", checks.baseUrl() + "/swagger-ui/index.html", null, null)
-                .statusCode()).isEqualTo(200);
+        assertThat(JsonPath.<List<String>>read(response.body(),
+                "$.components.schemas.MachineRequest.properties.type.enum"))
+            .containsExactly("INJECTION_MOULDING", "CNC", "ASSEMBLY", "OTHER");
+        assertThat(ServiceSmokeChecks.send("GET", checks.baseUrl() + "/swagger-ui/index.html", null, null).statusCode())
+            .isEqualTo(200);
     }
 
     @Test
     void openApiDocumentsTheParametersEveryListTakesAndNoTenantParameter() {
         String docs = ServiceSmokeChecks.send("GET", checks.baseUrl() + "/v3/api-docs", null, null).body();
-        assertThat(parameters(docs, "/api/masterdata/v1/customers"))
-                .containsExactly("query limit", "query cursor", "query sort", "query status", "query q");
+        assertThat(parameters(docs, "/api/masterdata/v1/customers")).containsExactly("query limit", "query cursor",
+                "query sort", "query status", "query q");
         assertThat(parameters(docs, "/api/masterdata/v1/machines")).containsExactly("query customerId", "query limit",
                 "query cursor", "query sort", "query type", "query site", "query manufacturer", "query serialNumber",
                 "query q", "query label");
         for (String path : List.of("/api/masterdata/v1/customers/{customerId}/users",
                 "/api/masterdata/v1/customers/{customerId}/audit")) {
             assertThat(parameters(docs, path)).as(path)
-                    .containsExactly("path customerId", "query limit", "query cursor");
+                .containsExactly("path customerId", "query limit", "query cursor");
         }
         assertThat(JsonPath.<List<String>>read(docs, "$.paths.*.*.parameters[*].name")).doesNotContain("tenant");
         assertThat(JsonPath.<List<String>>read(docs,
                 "$.paths['/api/masterdata/v1/machines'].get.parameters[?(@.name == 'sort')].description"))
-                .containsExactly("name (default) or createdAt; prefix - for descending");
+            .containsExactly("name (default) or createdAt; prefix - for descending");
     }
 
     private static List<String> parameters(String docs, String path) {
@@ -95,6 +96,7 @@ class MasterdataApplicationIntegrationTests {
     @Test
     void hasNoDeviceOperationsForE3() {
         assertThat(OpenApiChecks.documentedOperations(OpenApiChecks.fetch(checks.baseUrl())))
-                .allMatch(operation -> operation.contains(" /api/"));
+            .allMatch(operation -> operation.contains(" /api/"));
     }
+
 }

@@ -19,8 +19,9 @@ import static dev.edp.masterdata.Api.read;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every endpoint, called by another customer's operator and admin on customer A's data: refused
- * with 404 (or 403 where the role alone is not enough), and nothing of A's changes.
+ * Every endpoint, called by another customer's operator and admin on customer A's data:
+ * refused with 404 (or 403 where the role alone is not enough), and nothing of A's
+ * changes.
  */
 @EdpServiceTest
 class TenantIsolationIntegrationTests {
@@ -34,7 +35,9 @@ class TenantIsolationIntegrationTests {
     Api api;
 
     UUID a;
+
     UUID b;
+
     UUID machineOfA;
 
     @BeforeEach
@@ -78,7 +81,8 @@ class TenantIsolationIntegrationTests {
             expect(api.delete("/machines/" + machineOfA, token, "\"1\""), 404);
             // Audit trail
             expect(api.get("/customers/" + a + "/audit", token), isOperator ? 403 : 404);
-            // Users (refused before Keycloak is asked: this context has none, which would be a 503)
+            // Users (refused before Keycloak is asked: this context has none, which would
+            // be a 503)
             int users = isOperator ? 403 : 404;
             expect(api.post("/customers/" + a + "/users", token, user), users);
             expect(api.get("/customers/" + a + "/users", token), users);
@@ -97,14 +101,23 @@ class TenantIsolationIntegrationTests {
 
     /** Everything of customer A, as stored. */
     private Map<String, Object> snapshot() {
-        return Map.of(
-                "customer", jdbc.sql("SELECT row_to_json(c)::text FROM customer c WHERE id = :a").param("a", a)
-                        .query(String.class).single(),
-                "machines", jdbc.sql("SELECT row_to_json(m)::text FROM machine m WHERE customer_id = :a ORDER BY id")
-                        .param("a", a).query(String.class).list(),
-                "audit", jdbc.sql("SELECT count(*) FROM audit_event WHERE customer_id = :a").param("a", a)
-                        .query(Long.class).single(),
-                "machineCount", jdbc.sql("SELECT count(*) FROM machine WHERE name = 'Hijacked'")
-                        .query(Long.class).single());
+        return Map.of("customer",
+                jdbc.sql("SELECT row_to_json(c)::text FROM customer c WHERE id = :a")
+                    .param("a", a)
+                    .query(String.class)
+                    .single(),
+                "machines",
+                jdbc.sql("SELECT row_to_json(m)::text FROM machine m WHERE customer_id = :a ORDER BY id")
+                    .param("a", a)
+                    .query(String.class)
+                    .list(),
+                "audit",
+                jdbc.sql("SELECT count(*) FROM audit_event WHERE customer_id = :a")
+                    .param("a", a)
+                    .query(Long.class)
+                    .single(),
+                "machineCount",
+                jdbc.sql("SELECT count(*) FROM machine WHERE name = 'Hijacked'").query(Long.class).single());
     }
+
 }

@@ -23,17 +23,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-import static dev.edp.test.service.ServiceApi.root;
 import static dev.edp.masterdata.Api.customerAdmin;
 import static dev.edp.masterdata.Api.operator;
+import static dev.edp.test.service.ServiceApi.root;
 import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
- * Hostile input through masterdata's real controllers and database: text PostgreSQL cannot store,
- * oversized bodies and strings, and malformed list parameters are 4xx problems with a code, never
- * a 500, and nothing is written.
+ * Hostile input through masterdata's real controllers and database: text PostgreSQL
+ * cannot store, oversized bodies and strings, and malformed list parameters are 4xx
+ * problems with a code, never a 500, and nothing is written.
  */
 @EdpServiceTest
 class UntrustedInputIntegrationTests {
@@ -56,11 +56,13 @@ class UntrustedInputIntegrationTests {
         customer = api.createCustomer("Hostile Input Inc");
     }
 
-    /** Every list endpoint with every kind of malformed value; {customer} is replaced by a real customer. */
+    /**
+     * Every list endpoint with every kind of malformed value; {customer} is replaced by a
+     * real customer.
+     */
     static Stream<Arguments> hostileListParameters() {
         String tooLong = "a".repeat(3000);
-        return Stream.of(
-                arguments("/customers?q=%00", 400, "INVALID_TEXT"),
+        return Stream.of(arguments("/customers?q=%00", 400, "INVALID_TEXT"),
                 arguments("/customers?q=Acme%ED%A0%80", 400, "INVALID_TEXT"),
                 arguments("/customers?q=%C3%28", 400, "INVALID_TEXT"),
                 arguments("/customers?q=" + tooLong, 400, "PARAMETER_TOO_LONG"),
@@ -79,8 +81,10 @@ class UntrustedInputIntegrationTests {
                 arguments("/customers?cursor=" + Cursor.encode(List.of("name", "a\u0000", ID)), 400, "INVALID_CURSOR"),
                 arguments("/customers?cursor=" + Cursor.encode(List.of("name", "Acme", "not-a-uuid")), 400,
                         "INVALID_CURSOR"),
-                arguments("/customers?sort=createdAt&cursor="
-                        + Cursor.encode(List.of("createdAt", "+294277-01-01T00:00:00Z", ID)), 400, "INVALID_CURSOR"),
+                arguments(
+                        "/customers?sort=createdAt&cursor="
+                                + Cursor.encode(List.of("createdAt", "+294277-01-01T00:00:00Z", ID)),
+                        400, "INVALID_CURSOR"),
                 arguments("/customers?sort=createdAt&cursor=" + Cursor.encode(List.of("createdAt", "Acme", ID)), 400,
                         "INVALID_CURSOR"),
                 arguments("/customers?cursor=" + Cursor.encode(List.of("createdAt", "2026-01-01T00:00:00Z", ID)), 400,
@@ -104,17 +108,18 @@ class UntrustedInputIntegrationTests {
                 arguments("/machines?sort=serial", 400, "INVALID_SORT"),
                 arguments("/machines?limit=100000", 400, "INVALID_LIMIT"),
                 arguments("/machines?cursor=" + garbage(), 400, "INVALID_CURSOR"),
-                arguments("/machines?sort=-createdAt&cursor="
-                        + Cursor.encode(List.of("-createdAt", "-1000000000-01-01T00:00:00Z", ID)), 400,
-                        "INVALID_CURSOR"),
+                arguments(
+                        "/machines?sort=-createdAt&cursor="
+                                + Cursor.encode(List.of("-createdAt", "-1000000000-01-01T00:00:00Z", ID)),
+                        400, "INVALID_CURSOR"),
                 arguments("/machines/not-a-uuid", 400, "INVALID_PARAMETER"),
                 arguments("/customers/{customer}/users?limit=0", 400, "INVALID_LIMIT"),
                 arguments("/customers/{customer}/users?limit=x", 400, "INVALID_PARAMETER"),
                 arguments("/customers/{customer}/users?cursor=" + garbage(), 400, "INVALID_CURSOR"),
                 arguments("/customers/{customer}/users?cursor=" + Cursor.encode(List.of("users", "-5")), 400,
                         "INVALID_CURSOR"),
-                arguments("/customers/{customer}/users?cursor=" + Cursor.encode(List.of("users", "99999999999")),
-                        400, "INVALID_CURSOR"),
+                arguments("/customers/{customer}/users?cursor=" + Cursor.encode(List.of("users", "99999999999")), 400,
+                        "INVALID_CURSOR"),
                 arguments("/customers/{customer}/users?cursor=" + Cursor.encode(List.of("name", "x", ID)), 400,
                         "INVALID_CURSOR"),
                 arguments("/customers/{customer}/users/%00", 400, "INVALID_TEXT"),
@@ -122,8 +127,8 @@ class UntrustedInputIntegrationTests {
                 arguments("/customers/{customer}/audit?cursor=" + garbage(), 400, "INVALID_CURSOR"),
                 arguments("/customers/{customer}/audit?cursor="
                         + Cursor.encode(List.of("-at", "+100000-01-01T00:00:00Z", ID)), 400, "INVALID_CURSOR"),
-                arguments("/customers/{customer}/audit?cursor=" + Cursor.encode(List.of("-at", "yesterday", ID)),
-                        400, "INVALID_CURSOR"),
+                arguments("/customers/{customer}/audit?cursor=" + Cursor.encode(List.of("-at", "yesterday", ID)), 400,
+                        "INVALID_CURSOR"),
                 arguments("/customers/not-a-uuid/audit", 400, "INVALID_PARAMETER"));
     }
 
@@ -158,8 +163,9 @@ class UntrustedInputIntegrationTests {
         HttpResponse<String> response = api.patch("/customers/" + customer, root(), """
                 {"name":"Renamed \\ud800"}""", Api.etag(current));
         assertProblem(response, 400, "INVALID_TEXT");
-        assertThat(jdbc.sql("SELECT name FROM customer WHERE id = :id").param("id", customer).query(String.class)
-                .single()).isEqualTo("Hostile Input Inc");
+        assertThat(
+                jdbc.sql("SELECT name FROM customer WHERE id = :id").param("id", customer).query(String.class).single())
+            .isEqualTo("Hostile Input Inc");
     }
 
     @Test
@@ -174,7 +180,7 @@ class UntrustedInputIntegrationTests {
     @Test
     void invalidUtf8InAMachineIsRefusedAndNotWritten() {
         byte[] body = ("{\"name\":\"Press \u00ff\",\"type\":\"CNC\",\"serialNumber\":\"UTF-1\"}")
-                .getBytes(StandardCharsets.ISO_8859_1);
+            .getBytes(StandardCharsets.ISO_8859_1);
         assertProblem(api.sendBytes("POST", "/machines", operator(customer), "application/json", body, false), 400,
                 "INVALID_TEXT");
         assertThat(machines()).isZero();
@@ -193,7 +199,8 @@ class UntrustedInputIntegrationTests {
     @Test
     void aBodyOverTheLimitIs413WithOrWithoutContentLengthAndNothingIsWritten() {
         byte[] body = ("{\"name\":\"Press\",\"type\":\"CNC\",\"serialNumber\":\"BIG-1\",\"location\":\""
-                + "x".repeat(1_200_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+                + "x".repeat(1_200_000) + "\"}")
+            .getBytes(StandardCharsets.UTF_8);
         assertProblem(api.sendBytes("POST", "/machines", operator(customer), "application/json", body, false), 413,
                 "REQUEST_TOO_LARGE");
         assertProblem(api.sendBytes("POST", "/machines", operator(customer), "application/json", body, true), 413,
@@ -204,7 +211,8 @@ class UntrustedInputIntegrationTests {
     @ParameterizedTest
     @ValueSource(strings = { "name", "manufacturer", "model", "serialNumber", "site", "location" })
     void aHugeStringInAnyMachineFieldIsAValidationErrorNotAColumnOverflow(String field) {
-        Map<String, String> fields = new LinkedHashMap<>(Map.of("name", "Press", "type", "CNC", "serialNumber", "HUGE-1"));
+        Map<String, String> fields = new LinkedHashMap<>(
+                Map.of("name", "Press", "type", "CNC", "serialNumber", "HUGE-1"));
         fields.put(field, "y".repeat(900_000));
         String body = json(fields);
         HttpResponse<String> response = api.post("/machines", operator(customer), body);
@@ -217,16 +225,16 @@ class UntrustedInputIntegrationTests {
     void hugeLabelsAreValidationErrors() {
         HttpResponse<String> response = api.post("/machines", operator(customer), """
                 {"name":"Press","type":"CNC","serialNumber":"HUGE-2","labels":{"line":"%s"}}"""
-                .formatted("z".repeat(900_000)));
+            .formatted("z".repeat(900_000)));
         assertProblem(response, 400, "VALIDATION_FAILED");
         response = api.post("/machines", operator(customer), """
                 {"name":"Press","type":"CNC","serialNumber":"HUGE-3","labels":{"%s":"3"}}"""
-                .formatted("k".repeat(40_000)));
+            .formatted("k".repeat(40_000)));
         assertProblem(response, 400, "VALIDATION_FAILED");
         // Jackson itself refuses member names over 50,000 characters.
         response = api.post("/machines", operator(customer), """
                 {"name":"Press","type":"CNC","serialNumber":"HUGE-4","labels":{"%s":"3"}}"""
-                .formatted("k".repeat(900_000)));
+            .formatted("k".repeat(900_000)));
         assertProblem(response, 400, "MALFORMED_REQUEST_BODY");
         assertThat(machines()).isZero();
     }
@@ -234,8 +242,8 @@ class UntrustedInputIntegrationTests {
     @ParameterizedTest
     @ValueSource(strings = { "name", "code", "contactEmail" })
     void aHugeStringInAnyCustomerFieldIsAValidationError(String field) {
-        Map<String, String> fields = new LinkedHashMap<>(Map.of("name", "Big", "code", "big-" + field.toLowerCase(),
-                "contactEmail", "ops@big.example"));
+        Map<String, String> fields = new LinkedHashMap<>(
+                Map.of("name", "Big", "code", "big-" + field.toLowerCase(), "contactEmail", "ops@big.example"));
         fields.put(field, "w".repeat(900_000));
         String body = json(fields);
         assertProblem(api.post("/customers", root(), body), 400, "VALIDATION_FAILED");
@@ -243,8 +251,10 @@ class UntrustedInputIntegrationTests {
     }
 
     private long machines() {
-        return jdbc.sql("SELECT count(*) FROM machine WHERE customer_id = :c").param("c", customer).query(Long.class)
-                .single();
+        return jdbc.sql("SELECT count(*) FROM machine WHERE customer_id = :c")
+            .param("c", customer)
+            .query(Long.class)
+            .single();
     }
 
     private long count(String sql) {
@@ -255,11 +265,19 @@ class UntrustedInputIntegrationTests {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[] { (byte) 0xff, 0x00, (byte) 0xfe });
     }
 
-    /** A JSON object of these string members (each named once: a member named twice is malformed). */
+    /**
+     * A JSON object of these string members (each named once: a member named twice is
+     * malformed).
+     */
     private static String json(Map<String, String> fields) {
         StringBuilder out = new StringBuilder("{");
-        fields.forEach((name, value) -> out.append(out.length() > 1 ? "," : "").append('"').append(name)
-                .append("\":\"").append(value).append('"'));
+        fields.forEach((name, value) -> out.append(out.length() > 1 ? "," : "")
+            .append('"')
+            .append(name)
+            .append("\":\"")
+            .append(value)
+            .append('"'));
         return out.append('}').toString();
     }
+
 }

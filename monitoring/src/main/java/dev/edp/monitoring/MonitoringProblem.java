@@ -7,8 +7,9 @@ import org.springframework.http.HttpStatus;
 
 /**
  * Every problem monitoring answers with beyond the platform's own ({@code NOT_FOUND},
- * {@link dev.edp.platform.problem.PlatformProblem}, the list problems). The constant is the code;
- * the README's table lists them all ({@code MonitoringProblemCatalogueTests} keeps the two equal).
+ * {@link dev.edp.platform.problem.PlatformProblem}, the list problems). The constant is
+ * the code; the README's table lists them all ({@code MonitoringProblemCatalogueTests}
+ * keeps the two equal).
  */
 public enum MonitoringProblem implements ProblemType {
 
@@ -40,7 +41,10 @@ public enum MonitoringProblem implements ProblemType {
     @Problem(status = HttpStatus.CONFLICT, title = "Alert already resolved")
     ALERT_RESOLVED,
 
-    /** A webhook URL whose host is loopback, private, link-local, multicast or carrier-grade NAT. */
+    /**
+     * A webhook URL whose host is loopback, private, link-local, multicast or
+     * carrier-grade NAT.
+     */
     @Problem(status = HttpStatus.BAD_REQUEST, title = "Webhook target not allowed")
     WEBHOOK_TARGET_NOT_ALLOWED,
 
@@ -51,4 +55,5 @@ public enum MonitoringProblem implements ProblemType {
     /** A user opens more live event streams at once than allowed. */
     @Problem(status = HttpStatus.TOO_MANY_REQUESTS, title = "Too many streams")
     TOO_MANY_STREAMS;
+
 }

@@ -61,7 +61,8 @@ class MonitoringApplicationIntegrationTests {
         ObjectNode document = (ObjectNode) OpenApiChecks.fetch(checks.baseUrl());
         ((ObjectNode) document.get("paths")).remove("/monitoring/api/v1/heartbeat");
         assertThatThrownBy(() -> OpenApiChecks.assertDescribesEveryEndpoint(context, document, "/api/monitoring"))
-                .isInstanceOf(AssertionError.class).hasMessageContaining("POST /monitoring/api/v1/heartbeat");
+            .isInstanceOf(AssertionError.class)
+            .hasMessageContaining("POST /monitoring/api/v1/heartbeat");
     }
 
     @Test
@@ -76,15 +77,17 @@ class MonitoringApplicationIntegrationTests {
                 "query cursor", "query sort", "query state", "query type");
         assertThat(parameters(docs, "/api/monitoring/v1/devices")).containsExactly("query customerId", "query limit",
                 "query cursor", "query connectivity");
-        assertThat(parameters(docs, "/api/monitoring/v1/notification-channels"))
-                .containsExactly("query customerId", "query limit", "query cursor");
-        assertThat(parameters(docs, "/api/monitoring/v1/services/health/history"))
-                .containsExactly("query limit", "query cursor", "query service");
-        assertThat(JsonPath.<List<String>>read(docs, "$.paths.*.*.parameters[*].name")).doesNotContain("tenant", "list");
+        assertThat(parameters(docs, "/api/monitoring/v1/notification-channels")).containsExactly("query customerId",
+                "query limit", "query cursor");
+        assertThat(parameters(docs, "/api/monitoring/v1/services/health/history")).containsExactly("query limit",
+                "query cursor", "query service");
+        assertThat(JsonPath.<List<String>>read(docs, "$.paths.*.*.parameters[*].name")).doesNotContain("tenant",
+                "list");
     }
 
     private static List<String> parameters(String docs, String path) {
         List<Map<String, Object>> parameters = JsonPath.read(docs, "$.paths['" + path + "'].get.parameters");
         return parameters.stream().map(parameter -> parameter.get("in") + " " + parameter.get("name")).toList();
     }
+
 }

@@ -24,23 +24,26 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-import static dev.edp.test.service.ServiceApi.root;
 import static dev.edp.test.service.ServiceApi.customerAdmin;
+import static dev.edp.test.service.ServiceApi.root;
 import static dev.edp.test.service.ServiceApi.viewer;
 import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
- * Hostile input through monitoring's real controllers and database: devices' heartbeats and
- * reports with text PostgreSQL cannot store are refused before they are buffered, list parameters
- * of every kind answer 4xx problems with a code, never a 500, and nothing is written.
+ * Hostile input through monitoring's real controllers and database: devices' heartbeats
+ * and reports with text PostgreSQL cannot store are refused before they are buffered,
+ * list parameters of every kind answer 4xx problems with a code, never a 500, and nothing
+ * is written.
  */
 @MonitoringTest
 class UntrustedInputIntegrationTests {
 
     private static final String HEARTBEAT = "/monitoring/api/v1/heartbeat";
+
     private static final String CONTAINERS = "/monitoring/api/v1/monitoring/container";
+
     private static final String ID = UUID.randomUUID().toString();
 
     @Autowired
@@ -63,14 +66,15 @@ class UntrustedInputIntegrationTests {
     }
 
     /**
-     * The exact attack from the hardening issue: accepted with 202, then PostgreSQL refused the
-     * whole batch. Now refused at once, and the next flush writes nothing for that device.
+     * The exact attack from the hardening issue: accepted with 202, then PostgreSQL
+     * refused the whole batch. Now refused at once, and the next flush writes nothing for
+     * that device.
      */
     @Test
     void aHeartbeatWithNulInTheAgentVersionIsRefusedAndNeverWritten() {
         UUID device = UUID.randomUUID();
         String hostile = Devices.heartbeat(60, 1)
-                .replace("\"agentVersion\":\"1.4.2\"", "\"agentVersion\":\"1.0\\u0000\"");
+            .replace("\"agentVersion\":\"1.4.2\"", "\"agentVersion\":\"1.0\\u0000\"");
         assertThat(hostile).contains("1.0\\u0000");
         HttpResponse<String> response = Devices.post(checks.baseUrl(), device, customer, HEARTBEAT, hostile);
         assertProblem(response, 400, "INVALID_TEXT");
@@ -79,9 +83,10 @@ class UntrustedInputIntegrationTests {
         buffer.flush();
         assertThat(statusRows(device)).isZero();
 
-        // The same device's next, clean heartbeat is written: the refusal cost it nothing.
-        assertThat(Devices.post(checks.baseUrl(), device, customer, HEARTBEAT, Devices.heartbeat(61, 1))
-                .statusCode()).isEqualTo(202);
+        // The same device's next, clean heartbeat is written: the refusal cost it
+        // nothing.
+        assertThat(Devices.post(checks.baseUrl(), device, customer, HEARTBEAT, Devices.heartbeat(61, 1)).statusCode())
+            .isEqualTo(202);
         buffer.flush();
         assertThat(statusRows(device)).isOne();
     }
@@ -91,11 +96,11 @@ class UntrustedInputIntegrationTests {
         UUID device = UUID.randomUUID();
         String surrogate = Devices.heartbeat(60, 1).replace("EdgeOS 12.3", "EdgeOS \\udbff");
         assertProblem(Devices.post(checks.baseUrl(), device, customer, HEARTBEAT, surrogate), 400, "INVALID_TEXT");
-        byte[] latin1 = Devices.heartbeat(60, 1).replace("EdgeOS 12.3", "EdgeOS \u00e9")
-                .getBytes(StandardCharsets.ISO_8859_1);
+        byte[] latin1 = Devices.heartbeat(60, 1)
+            .replace("EdgeOS 12.3", "EdgeOS \u00e9")
+            .getBytes(StandardCharsets.ISO_8859_1);
         assertProblem(ServiceSmokeChecks.sendBytes("POST", checks.baseUrl() + HEARTBEAT, "application/json", latin1,
-                false, null, Devices.headers(device, customer, "POST", HEARTBEAT)),
-                400, "INVALID_TEXT");
+                false, null, Devices.headers(device, customer, "POST", HEARTBEAT)), 400, "INVALID_TEXT");
         buffer.flush();
         assertThat(statusRows(device)).isZero();
     }
@@ -109,8 +114,10 @@ class UntrustedInputIntegrationTests {
         assertProblem(response, 400, "INVALID_TEXT");
         assertThat(JsonPath.<String>read(response.body(), "$.field")).isEqualTo("/containers/1/name");
         buffer.flush();
-        assertThat(jdbc.sql("SELECT count(*) FROM container_status WHERE device_id = :d").param("d", device)
-                .query(Long.class).single()).isZero();
+        assertThat(jdbc.sql("SELECT count(*) FROM container_status WHERE device_id = :d")
+            .param("d", device)
+            .query(Long.class)
+            .single()).isZero();
     }
 
     @Test
@@ -121,8 +128,8 @@ class UntrustedInputIntegrationTests {
         Map<String, String> assertion = Devices.headers(device, customer, "POST", HEARTBEAT);
         assertProblem(ServiceSmokeChecks.sendBytes("POST", checks.baseUrl() + HEARTBEAT, "application/json", body,
                 false, null, assertion), 413, "REQUEST_TOO_LARGE");
-        assertProblem(ServiceSmokeChecks.sendBytes("POST", checks.baseUrl() + HEARTBEAT, "application/json", body,
-                true, null, assertion), 413, "REQUEST_TOO_LARGE");
+        assertProblem(ServiceSmokeChecks.sendBytes("POST", checks.baseUrl() + HEARTBEAT, "application/json", body, true,
+                null, assertion), 413, "REQUEST_TOO_LARGE");
         buffer.flush();
         assertThat(statusRows(device)).isZero();
     }
@@ -146,11 +153,13 @@ class UntrustedInputIntegrationTests {
         assertThat(statusRows(device)).isZero();
     }
 
-    /** Every list endpoint with every kind of malformed value; {device} is a device with a status. */
+    /**
+     * Every list endpoint with every kind of malformed value; {device} is a device with a
+     * status.
+     */
     static Stream<Arguments> hostileListParameters() {
         String tooLong = "a".repeat(3000);
-        return Stream.of(
-                arguments("/devices?customerId=x", 400, "INVALID_PARAMETER"),
+        return Stream.of(arguments("/devices?customerId=x", 400, "INVALID_PARAMETER"),
                 arguments("/devices?connectivity=SLEEPING", 400, "INVALID_CONNECTIVITY"),
                 arguments("/devices?connectivity=%00", 400, "INVALID_TEXT"),
                 arguments("/devices?limit=0", 400, "INVALID_LIMIT"),
@@ -176,8 +185,8 @@ class UntrustedInputIntegrationTests {
                 arguments("/alerts?customerId=%ED%A0%80", 400, "INVALID_TEXT"),
                 arguments("/alerts?limit=501", 400, "INVALID_LIMIT"),
                 arguments("/alerts?cursor=" + garbage(), 400, "INVALID_CURSOR"),
-                arguments("/alerts?cursor=" + Cursor.encode(List.of("-openedAt", "+294277-01-01T00:00:00Z", ID)),
-                        400, "INVALID_CURSOR"),
+                arguments("/alerts?cursor=" + Cursor.encode(List.of("-openedAt", "+294277-01-01T00:00:00Z", ID)), 400,
+                        "INVALID_CURSOR"),
                 arguments("/alerts?cursor=" + Cursor.encode(List.of("openedAt", "2026-01-01T00:00:00Z", ID)), 400,
                         "INVALID_CURSOR"),
                 arguments("/alerts/not-a-uuid", 400, "INVALID_PARAMETER"),
@@ -201,8 +210,9 @@ class UntrustedInputIntegrationTests {
     void everyListEndpointAnswersHostileParametersWithA4xxProblem(String path, int status, String code) {
         UUID device = UUID.randomUUID();
         if (path.contains("{device}")) {
-            assertThat(Devices.post(checks.baseUrl(), device, customer, HEARTBEAT, Devices.heartbeat(1, 1))
-                    .statusCode()).isEqualTo(202);
+            assertThat(
+                    Devices.post(checks.baseUrl(), device, customer, HEARTBEAT, Devices.heartbeat(1, 1)).statusCode())
+                .isEqualTo(202);
             buffer.flush();
         }
         assertProblem(api.get(path.replace("{device}", device.toString()), root()), status, code);
@@ -212,10 +222,11 @@ class UntrustedInputIntegrationTests {
     void aHeartbeatRangeAtTheEdgesOfWhatIsStorableIsAnEmptyListNotAnError() {
         UUID device = UUID.randomUUID();
         assertThat(Devices.post(checks.baseUrl(), device, customer, HEARTBEAT, Devices.heartbeat(1, 1)).statusCode())
-                .isEqualTo(202);
+            .isEqualTo(202);
         buffer.flush();
-        HttpResponse<String> response = api.get("/devices/" + device
-                + "/heartbeats?from=0001-01-01T00:00:00Z&to=9999-12-31T23:59:59Z&limit=1", viewer(customer));
+        HttpResponse<String> response = api.get(
+                "/devices/" + device + "/heartbeats?from=0001-01-01T00:00:00Z&to=9999-12-31T23:59:59Z&limit=1",
+                viewer(customer));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     }
 
@@ -235,15 +246,13 @@ class UntrustedInputIntegrationTests {
     @Test
     void hugeStringsInChannelFieldsAreValidationErrors() {
         String huge = "c".repeat(900_000);
-        for (String body : List.of(
-                "{\"name\":\"" + huge + "\",\"type\":\"EMAIL\",\"emails\":[\"ops@example.com\"]}",
+        for (String body : List.of("{\"name\":\"" + huge + "\",\"type\":\"EMAIL\",\"emails\":[\"ops@example.com\"]}",
                 "{\"name\":\"Ops\",\"type\":\"" + huge + "\",\"emails\":[\"ops@example.com\"]}",
                 "{\"name\":\"Ops\",\"type\":\"EMAIL\",\"emails\":[\"" + huge + "@example.com\"]}",
                 "{\"name\":\"Ops\",\"type\":\"WEBHOOK\",\"url\":\"https://" + huge + ".example.com/\"}",
                 "{\"name\":\"Ops\",\"type\":\"WEBHOOK\",\"url\":\"https://hooks.example.com/\",\"secret\":\"" + huge
                         + "\"}")) {
-            assertProblem(api.post("/notification-channels", customerAdmin(customer), body), 400,
-                    "VALIDATION_FAILED");
+            assertProblem(api.post("/notification-channels", customerAdmin(customer), body), 400, "VALIDATION_FAILED");
         }
         assertThat(channels()).isZero();
     }
@@ -255,21 +264,28 @@ class UntrustedInputIntegrationTests {
         assertProblem(api.put("/alert-rules", customerAdmin(customer), """
                 {"rules":[{"type":"%s","enabled":false}]}""".formatted("T".repeat(900_000)), null), 400,
                 "VALIDATION_FAILED");
-        assertThat(jdbc.sql("SELECT count(*) FROM alert_rule_override WHERE customer_id = :c").param("c", customer)
-                .query(Long.class).single()).isZero();
+        assertThat(jdbc.sql("SELECT count(*) FROM alert_rule_override WHERE customer_id = :c")
+            .param("c", customer)
+            .query(Long.class)
+            .single()).isZero();
     }
 
     private long statusRows(UUID device) {
-        return jdbc.sql("SELECT count(*) FROM device_status WHERE device_id = :d").param("d", device)
-                .query(Long.class).single();
+        return jdbc.sql("SELECT count(*) FROM device_status WHERE device_id = :d")
+            .param("d", device)
+            .query(Long.class)
+            .single();
     }
 
     private long channels() {
-        return jdbc.sql("SELECT count(*) FROM notification_channel WHERE customer_id = :c").param("c", customer)
-                .query(Long.class).single();
+        return jdbc.sql("SELECT count(*) FROM notification_channel WHERE customer_id = :c")
+            .param("c", customer)
+            .query(Long.class)
+            .single();
     }
 
     private static String garbage() {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[] { (byte) 0xe2, (byte) 0x82 });
     }
+
 }

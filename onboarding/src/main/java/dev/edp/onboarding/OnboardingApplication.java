@@ -12,14 +12,21 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @EnableScheduling
 public class OnboardingApplication {
 
-    /** @param args command line */
+    /**
+     * @param args command line
+     *
+     */
     public static void main(String[] args) {
         SpringApplication.run(OnboardingApplication.class, args);
     }
 
-    /** The time for CRLs and the renewal limits; tests replace it to make time-dependent checks deterministic. */
+    /**
+     * The time for CRLs and the renewal limits; tests replace it to make time-dependent
+     * checks deterministic.
+     */
     @Bean
     Clock clock() {
         return Clock.systemUTC();
     }
+
 }

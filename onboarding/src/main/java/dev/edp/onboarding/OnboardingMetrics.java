@@ -12,32 +12,41 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Business metrics: {@code edp_enrollments_total{outcome}}, {@code edp_certificates_issued_total},
- * {@code edp_certificates_revoked_total}, and the seconds until the issuing CA
- * ({@code edp_ca_issuing_expiry_seconds}) and the published CRL ({@code edp_crl_expiry_seconds}) expire.
+ * Business metrics: {@code edp_enrollments_total{outcome}},
+ * {@code edp_certificates_issued_total}, {@code edp_certificates_revoked_total}, and the
+ * seconds until the issuing CA ({@code edp_ca_issuing_expiry_seconds}) and the published
+ * CRL ({@code edp_crl_expiry_seconds}) expire.
  */
 @Component
 public class OnboardingMetrics {
 
     private final MeterRegistry registry;
+
     private final Counter issued;
+
     private final Counter revoked;
 
     OnboardingMetrics(MeterRegistry registry, CertificateAuthority ca, JdbcClient jdbc) {
         this.registry = registry;
-        this.issued = Counter.builder("edp.certificates.issued").description("Device certificates issued")
-                .register(registry);
-        this.revoked = Counter.builder("edp.certificates.revoked").description("Device certificates revoked")
-                .register(registry);
-        Gauge.builder("edp.ca.issuing.expiry.seconds", ca,
-                authority -> Duration.between(Instant.now(), authority.chain().getFirst().getNotAfter().toInstant())
+        this.issued = Counter.builder("edp.certificates.issued")
+            .description("Device certificates issued")
+            .register(registry);
+        this.revoked = Counter.builder("edp.certificates.revoked")
+            .description("Device certificates revoked")
+            .register(registry);
+        Gauge
+            .builder("edp.ca.issuing.expiry.seconds", ca,
+                    authority -> Duration.between(Instant.now(), authority.chain().getFirst().getNotAfter().toInstant())
                         .toSeconds())
-                .description("Seconds until the issuing CA certificate expires").register(registry);
+            .description("Seconds until the issuing CA certificate expires")
+            .register(registry);
         Gauge.builder("edp.crl.expiry.seconds", jdbc, client -> {
             try {
-                return client.sql("SELECT next_update FROM crl WHERE id = 1").query(java.time.OffsetDateTime.class)
-                        .optional().map(next -> (double) Duration.between(Instant.now(), next.toInstant()).toSeconds())
-                        .orElse(0.0);
+                return client.sql("SELECT next_update FROM crl WHERE id = 1")
+                    .query(java.time.OffsetDateTime.class)
+                    .optional()
+                    .map(next -> (double) Duration.between(Instant.now(), next.toInstant()).toSeconds())
+                    .orElse(0.0);
             }
             catch (RuntimeException ex) {
                 return Double.NaN;
@@ -46,12 +55,15 @@ public class OnboardingMetrics {
     }
 
     /**
-     * Counts one enrollment or renewal attempt by outcome: ISSUED, REPLAYED, RENEWED, or the refusal
-     * code (renewal refusals prefixed {@code RENEWAL_}).
+     * Counts one enrollment or renewal attempt by outcome: ISSUED, REPLAYED, RENEWED, or
+     * the refusal code (renewal refusals prefixed {@code RENEWAL_}).
      */
     public void enrollment(String outcome) {
-        Counter.builder("edp.enrollments").description("Enrollment attempts by outcome").tag("outcome", outcome)
-                .register(registry).increment();
+        Counter.builder("edp.enrollments")
+            .description("Enrollment attempts by outcome")
+            .tag("outcome", outcome)
+            .register(registry)
+            .increment();
     }
 
     public void issued() {
@@ -61,4 +73,5 @@ public class OnboardingMetrics {
     public void revoked(int count) {
         revoked.increment(count);
     }
+
 }

@@ -8,8 +8,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * What onboarding's OpenAPI document adds to the starter's: EST enrollment authenticates with the
- * onboarding token as the HTTP Basic password ({@value #EST_TOKEN}).
+ * What onboarding's OpenAPI document adds to the starter's: EST enrollment authenticates
+ * with the onboarding token as the HTTP Basic password ({@value #EST_TOKEN}).
  */
 @Configuration(proxyBeanMethods = false)
 public class OnboardingOpenApi {
@@ -23,9 +23,13 @@ public class OnboardingOpenApi {
             if (api.getComponents() == null) {
                 api.setComponents(new Components());
             }
-            api.getComponents().addSecuritySchemes(EST_TOKEN, new SecurityScheme().type(SecurityScheme.Type.HTTP)
-                    .scheme("basic").description("EST (RFC 7030): the onboarding token as the HTTP Basic password; "
-                            + "the user name is ignored."));
+            api.getComponents()
+                .addSecuritySchemes(EST_TOKEN,
+                        new SecurityScheme().type(SecurityScheme.Type.HTTP)
+                            .scheme("basic")
+                            .description("EST (RFC 7030): the onboarding token as the HTTP Basic password; "
+                                    + "the user name is ignored."));
         };
     }
+
 }

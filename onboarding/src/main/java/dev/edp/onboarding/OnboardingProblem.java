@@ -7,9 +7,9 @@ import org.springframework.http.HttpStatus;
 
 /**
  * Every problem onboarding answers with beyond the platform's own ({@code NOT_FOUND},
- * {@link dev.edp.platform.problem.PlatformProblem}, the list problems). The constant is the code,
- * except where a constant names an old code's second title; the README's table lists them all
- * ({@code OnboardingProblemCatalogueTests} keeps the two equal).
+ * {@link dev.edp.platform.problem.PlatformProblem}, the list problems). The constant is
+ * the code, except where a constant names an old code's second title; the README's table
+ * lists them all ({@code OnboardingProblemCatalogueTests} keeps the two equal).
  */
 public enum OnboardingProblem implements ProblemType {
 
@@ -17,7 +17,10 @@ public enum OnboardingProblem implements ProblemType {
     @Problem(status = HttpStatus.UNAUTHORIZED, title = "Unknown onboarding token")
     TOKEN_UNKNOWN,
 
-    /** The token enrolled a device already (a retry with the same key is answered, not refused). */
+    /**
+     * The token enrolled a device already (a retry with the same key is answered, not
+     * refused).
+     */
     @Problem(status = HttpStatus.CONFLICT, title = "Onboarding token already used")
     TOKEN_USED,
 
@@ -81,7 +84,10 @@ public enum OnboardingProblem implements ProblemType {
     @Problem(status = HttpStatus.BAD_REQUEST, title = "Invalid revocation reason")
     INVALID_REASON,
 
-    /** Invalid fields of a server certificate request (code {@code VALIDATION_FAILED}, own title). */
+    /**
+     * Invalid fields of a server certificate request (code {@code VALIDATION_FAILED}, own
+     * title).
+     */
     @Problem(status = HttpStatus.BAD_REQUEST, title = "Invalid server certificate request", code = "VALIDATION_FAILED")
     SERVER_CERTIFICATE_REQUEST_INVALID,
 
@@ -96,4 +102,5 @@ public enum OnboardingProblem implements ProblemType {
     /** The certificate authority failed; nothing was issued. */
     @Problem(status = HttpStatus.SERVICE_UNAVAILABLE, title = "Certificate authority unavailable")
     CA_UNAVAILABLE;
+
 }

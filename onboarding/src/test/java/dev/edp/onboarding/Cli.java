@@ -10,7 +10,10 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The real openssl CLI in a directory: makes device keys and CSRs, and verifies what the service returns. */
+/**
+ * The real openssl CLI in a directory: makes device keys and CSRs, and verifies what the
+ * service returns.
+ */
 public final class Cli {
 
     public record Result(int exitCode, String output) {
@@ -43,7 +46,9 @@ public final class Cli {
         return result.output();
     }
 
-    /** A fresh key and CSR ({@code <name>.key}, {@code <name>.csr}); returns the CSR PEM. */
+    /**
+     * A fresh key and CSR ({@code <name>.key}, {@code <name>.csr}); returns the CSR PEM.
+     */
     public String csr(String name, String... keyArgs) {
         List<String> args = new ArrayList<>(List.of("req", "-new", "-nodes", "-subj", "/CN=" + name, "-keyout",
                 name + ".key", "-out", name + ".csr"));
@@ -74,4 +79,5 @@ public final class Cli {
     public Path write(String file, String content) {
         return write(file, content.getBytes(StandardCharsets.UTF_8));
     }
+
 }

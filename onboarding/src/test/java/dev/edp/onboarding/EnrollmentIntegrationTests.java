@@ -1,6 +1,5 @@
 package dev.edp.onboarding;
 
-import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -100,13 +99,17 @@ class EnrollmentIntegrationTests {
     }
 
     int certificatesOfToken(String tokenId) {
-        return jdbc.sql("SELECT count(*) FROM device_certificate WHERE token_id = :id").param("id", UUID.fromString(tokenId))
-                .query(Integer.class).single();
+        return jdbc.sql("SELECT count(*) FROM device_certificate WHERE token_id = :id")
+            .param("id", UUID.fromString(tokenId))
+            .query(Integer.class)
+            .single();
     }
 
     String tokenStatus(String tokenId) {
-        return jdbc.sql("SELECT status FROM onboarding_token WHERE id = :id").param("id", UUID.fromString(tokenId))
-                .query(String.class).single();
+        return jdbc.sql("SELECT status FROM onboarding_token WHERE id = :id")
+            .param("id", UUID.fromString(tokenId))
+            .query(String.class)
+            .single();
     }
 
     @Test
@@ -130,12 +133,14 @@ class EnrollmentIntegrationTests {
         X509Certificate cert = Pem.readCertificates(openssl.read("dev1.pem")).getFirst();
         PKIXParameters pkix = new PKIXParameters(Set.of(new TrustAnchor(chain.getLast(), null)));
         pkix.setRevocationEnabled(false);
-        CertPathValidator.getInstance("PKIX").validate(
-                CertificateFactory.getInstance("X.509").generateCertPath(List.of(cert, chain.getFirst())), pkix);
+        CertPathValidator.getInstance("PKIX")
+            .validate(CertificateFactory.getInstance("X.509").generateCertPath(List.of(cert, chain.getFirst())), pkix);
 
         assertThat(tokenStatus(token[0])).isEqualTo("USED");
-        assertThat(jdbc.sql("SELECT status FROM device_certificate WHERE serial = :s").param("s", serial)
-                .query(String.class).single()).isEqualTo("VALID");
+        assertThat(jdbc.sql("SELECT status FROM device_certificate WHERE serial = :s")
+            .param("s", serial)
+            .query(String.class)
+            .single()).isEqualTo("VALID");
 
         HttpResponse<String> revoked = ServiceSmokeChecks.send("POST",
                 url("/api/onboarding/v1/certificates/" + serial + "/revoke"), "application/json",
@@ -151,9 +156,9 @@ class EnrollmentIntegrationTests {
         assertThat(JsonPath.<String>read(again.body(), "$.reason")).isEqualTo("KEY_COMPROMISE");
         assertThat(crlNumber(fetchCrl())).isEqualTo(crlNumber);
 
-        HttpResponse<byte[]> crl = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(url("/onboarding/api/v1/crl"))).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> crl = HttpClient.newHttpClient()
+            .send(HttpRequest.newBuilder(URI.create(url("/onboarding/api/v1/crl"))).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
         assertThat(crl.statusCode()).isEqualTo(200);
         assertThat(crl.headers().firstValue("Content-Type")).hasValue("application/pkix-crl");
         openssl.write("crl.der", crl.body());
@@ -174,7 +179,8 @@ class EnrollmentIntegrationTests {
         HttpResponse<String> pem = ServiceSmokeChecks.send("GET", url("/onboarding/api/v1/crl.pem"), null, null);
         assertThat(pem.body()).startsWith("-----BEGIN X509 CRL-----");
 
-        // A revoked certificate is never handed out again, not even to a retry with the same key.
+        // A revoked certificate is never handed out again, not even to a retry with the
+        // same key.
         assertProblem(enroll(token[1], openssl.read("dev1.csr")), 409, "TOKEN_USED");
         assertThat(meters.get("edp.enrollments").tag("outcome", "ISSUED").counter().count()).isPositive();
         assertThat(meters.get("edp.certificates.revoked").counter().count()).isPositive();
@@ -183,13 +189,18 @@ class EnrollmentIntegrationTests {
     }
 
     byte[] fetchCrl() throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url("/onboarding/api/v1/crl"))).build(),
-                HttpResponse.BodyHandlers.ofByteArray()).body();
+        return HttpClient.newHttpClient()
+            .send(HttpRequest.newBuilder(URI.create(url("/onboarding/api/v1/crl"))).build(),
+                    HttpResponse.BodyHandlers.ofByteArray())
+            .body();
     }
 
     static long crlNumber(byte[] der) throws Exception {
-        return org.bouncycastle.asn1.ASN1Integer.getInstance(new org.bouncycastle.cert.X509CRLHolder(der)
-                .getExtension(org.bouncycastle.asn1.x509.Extension.cRLNumber).getParsedValue()).longValueExact();
+        return org.bouncycastle.asn1.ASN1Integer
+            .getInstance(new org.bouncycastle.cert.X509CRLHolder(der)
+                .getExtension(org.bouncycastle.asn1.x509.Extension.cRLNumber)
+                .getParsedValue())
+            .longValueExact();
     }
 
     @Test
@@ -227,7 +238,8 @@ class EnrollmentIntegrationTests {
     void badInputIsAProblemAndWritesNothing() {
         UUID customer = UUID.randomUUID();
         String[] token = token(customer, "{}");
-        assertProblem(enroll(token[1], "-----BEGIN CERTIFICATE REQUEST-----\nnot base64!\n-----END CERTIFICATE REQUEST-----"),
+        assertProblem(
+                enroll(token[1], "-----BEGIN CERTIFICATE REQUEST-----\nnot base64!\n-----END CERTIFICATE REQUEST-----"),
                 400, "CSR_MALFORMED");
         String pem = openssl.csr("badsig");
         byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", "").strip());
@@ -237,24 +249,26 @@ class EnrollmentIntegrationTests {
                 "CSR_SIGNATURE_INVALID");
         assertProblem(enroll(token[1], openssl.csr("rsa1024", "-newkey", "rsa:1024")), 400, "CSR_KEY_NOT_ALLOWED");
         assertProblem(enroll(token[1], "x".repeat(40_000)), 413, "REQUEST_TOO_LARGE");
-        assertProblem(ServiceSmokeChecks.send("POST", url("/onboarding/api/v1/enrollments"), "text/plain", "hello"), 415,
-                "UNSUPPORTED_MEDIA_TYPE");
-        assertProblem(ServiceSmokeChecks.send("POST", url("/onboarding/api/v1/enrollments"), "application/json", "{nope"),
+        assertProblem(ServiceSmokeChecks.send("POST", url("/onboarding/api/v1/enrollments"), "text/plain", "hello"),
+                415, "UNSUPPORTED_MEDIA_TYPE");
+        assertProblem(
+                ServiceSmokeChecks.send("POST", url("/onboarding/api/v1/enrollments"), "application/json", "{nope"),
                 400, "MALFORMED_REQUEST_BODY");
         assertProblem(enroll("edp_ot_unknown", openssl.csr("unknown")), 401, "TOKEN_UNKNOWN");
         assertThat(certificatesOfToken(token[0])).isZero();
         assertThat(tokenStatus(token[0])).isEqualTo("ACTIVE");
 
         String[] revoked = token(customer, "{}");
-        HttpResponse<String> revoke = ServiceSmokeChecks.send("POST", url("/api/onboarding/v1/tokens/" + revoked[0] + "/revoke"),
-                null, null, operator(customer));
+        HttpResponse<String> revoke = ServiceSmokeChecks.send("POST",
+                url("/api/onboarding/v1/tokens/" + revoked[0] + "/revoke"), null, null, operator(customer));
         assertThat(revoke.statusCode()).as(revoke.body()).isEqualTo(200);
         assertProblem(enroll(revoked[1], openssl.csr("revoked")), 410, "TOKEN_REVOKED");
         assertThat(certificatesOfToken(revoked[0])).isZero();
 
         String[] expired = token(customer, "{\"lifetime\":\"PT5M\"}");
         jdbc.sql("UPDATE onboarding_token SET expires_at = now() - interval '1 minute' WHERE id = :id")
-                .param("id", UUID.fromString(expired[0])).update();
+            .param("id", UUID.fromString(expired[0]))
+            .update();
         assertProblem(enroll(expired[1], openssl.csr("expired")), 410, "TOKEN_EXPIRED");
         assertThat(certificatesOfToken(expired[0])).isZero();
         assertThat(tokenStatus(expired[0])).isEqualTo("ACTIVE");
@@ -271,7 +285,8 @@ class EnrollmentIntegrationTests {
         for (int i = 0; i < parallel; i++) {
             csrs.add(openssl.csr("race-" + i));
         }
-        // The CSRs are made beforehand and every thread waits at the barrier, so all requests leave together.
+        // The CSRs are made beforehand and every thread waits at the barrier, so all
+        // requests leave together.
         CyclicBarrier start = new CyclicBarrier(parallel);
         List<Callable<HttpResponse<String>>> calls = new ArrayList<>();
         for (String csr : csrs) {
@@ -302,17 +317,20 @@ class EnrollmentIntegrationTests {
         openssl.csr("est");
         openssl.ok("req", "-in", "est.csr", "-outform", "DER", "-out", "est.der");
         String body = Base64.getMimeEncoder().encodeToString(java.nio.file.Files.readAllBytes(dir.resolve("est.der")));
-        String basic = "Basic " + Base64.getEncoder().encodeToString(("press-9:" + token[1]).getBytes(StandardCharsets.UTF_8));
+        String basic = "Basic "
+                + Base64.getEncoder().encodeToString(("press-9:" + token[1]).getBytes(StandardCharsets.UTF_8));
         HttpResponse<String> enrolled = ServiceSmokeChecks.send("POST", url("/.well-known/est/simpleenroll"),
                 "application/pkcs10", body, null, Map.of("Authorization", basic));
         assertThat(enrolled.statusCode()).as(enrolled.body()).isEqualTo(200);
         List<X509Certificate> issued = Pkcs7.certificates(Base64.getMimeDecoder().decode(enrolled.body()));
         assertThat(issued).hasSize(1);
         assertThat(issued.getFirst().getSubjectX500Principal().getName()).contains("CN=" + token[2]);
-        // certs-only PKCS#7 is a SET, so its order is not the chain's: find the issuing CA by name.
+        // certs-only PKCS#7 is a SET, so its order is not the chain's: find the issuing
+        // CA by name.
         X509Certificate issuing = chain.stream()
-                .filter(c -> c.getSubjectX500Principal().equals(issued.getFirst().getIssuerX500Principal()))
-                .findFirst().orElseThrow();
+            .filter(c -> c.getSubjectX500Principal().equals(issued.getFirst().getIssuerX500Principal()))
+            .findFirst()
+            .orElseThrow();
         issued.getFirst().verify(issuing.getPublicKey());
 
         HttpResponse<String> noAuth = ServiceSmokeChecks.send("POST", url("/.well-known/est/simpleenroll"),
@@ -331,13 +349,14 @@ class EnrollmentIntegrationTests {
         HttpResponse<String> enrolled = enroll(token[1], openssl.csr("tenant"));
         String serial = JsonPath.read(enrolled.body(), "$.serial");
         String me = operator(mine);
-        assertProblem(ServiceSmokeChecks.send("GET", url("/api/onboarding/v1/tokens/" + token[0]), null, null, me), 404, "NOT_FOUND");
-        assertProblem(ServiceSmokeChecks.send("POST", url("/api/onboarding/v1/tokens/" + token[0] + "/revoke"), null, null, me),
-                404, "NOT_FOUND");
-        assertProblem(ServiceSmokeChecks.send("POST", url("/api/onboarding/v1/certificates/" + serial + "/revoke"), null, null, me),
-                404, "NOT_FOUND");
-        assertProblem(ServiceSmokeChecks.send("POST", url("/api/onboarding/v1/devices/" + token[2] + "/revoke"), null, null, me),
-                404, "NOT_FOUND");
+        assertProblem(ServiceSmokeChecks.send("GET", url("/api/onboarding/v1/tokens/" + token[0]), null, null, me), 404,
+                "NOT_FOUND");
+        assertProblem(ServiceSmokeChecks.send("POST", url("/api/onboarding/v1/tokens/" + token[0] + "/revoke"), null,
+                null, me), 404, "NOT_FOUND");
+        assertProblem(ServiceSmokeChecks.send("POST", url("/api/onboarding/v1/certificates/" + serial + "/revoke"),
+                null, null, me), 404, "NOT_FOUND");
+        assertProblem(ServiceSmokeChecks.send("POST", url("/api/onboarding/v1/devices/" + token[2] + "/revoke"), null,
+                null, me), 404, "NOT_FOUND");
         HttpResponse<String> list = ServiceSmokeChecks.send("GET", url("/api/onboarding/v1/tokens"), null, null, me);
         assertThat(list.statusCode()).isEqualTo(200);
         assertThat(list.body()).doesNotContain(token[0]).doesNotContain("edp_ot_");
@@ -352,7 +371,8 @@ class EnrollmentIntegrationTests {
                 url("/api/onboarding/v1/devices/" + token[2] + "/revoke"), null, null, operator(theirs));
         assertThat(decommission.statusCode()).as(decommission.body()).isEqualTo(200);
         assertThat(JsonPath.<List<String>>read(decommission.body(), "$[*].status")).containsOnly("REVOKED");
-        assertThat(JsonPath.<List<String>>read(decommission.body(), "$[*].reason")).containsOnly("CESSATION_OF_OPERATION");
+        assertThat(JsonPath.<List<String>>read(decommission.body(), "$[*].reason"))
+            .containsOnly("CESSATION_OF_OPERATION");
     }
 
     @Test
@@ -361,8 +381,8 @@ class EnrollmentIntegrationTests {
         String first = token(customer, "{}")[0];
         String second = token(customer, "{}")[0];
         String third = token(customer, "{}")[0];
-        HttpResponse<String> page1 = ServiceSmokeChecks.send("GET", url("/api/onboarding/v1/tokens?limit=2"), null, null,
-                operator(customer));
+        HttpResponse<String> page1 = ServiceSmokeChecks.send("GET", url("/api/onboarding/v1/tokens?limit=2"), null,
+                null, operator(customer));
         assertThat(JsonPath.<List<String>>read(page1.body(), "$.items[*].id")).containsExactly(third, second);
         String cursor = JsonPath.read(page1.body(), "$.nextCursor");
         HttpResponse<String> page2 = ServiceSmokeChecks.send("GET",
@@ -385,14 +405,18 @@ class EnrollmentIntegrationTests {
             return initializer.initialize(slot, java.util.Optional.empty());
         };
         try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
-            List<Future<dev.edp.onboarding.pki.EmbeddedCertificateAuthority>> results = pool.invokeAll(List.of(replica,
-                    replica));
+            List<Future<dev.edp.onboarding.pki.EmbeddedCertificateAuthority>> results = pool
+                .invokeAll(List.of(replica, replica));
             assertThat(results.get(0).get().chain()).isEqualTo(results.get(1).get().chain());
         }
-        assertThat(jdbc.sql("SELECT count(*) FROM ca_material WHERE id = :id").param("id", slot).query(Integer.class)
-                .single()).isEqualTo(1);
-        byte[] stored = jdbc.sql("SELECT issuing_key FROM ca_material WHERE id = :id").param("id", slot)
-                .query(byte[].class).single();
+        assertThat(jdbc.sql("SELECT count(*) FROM ca_material WHERE id = :id")
+            .param("id", slot)
+            .query(Integer.class)
+            .single()).isEqualTo(1);
+        byte[] stored = jdbc.sql("SELECT issuing_key FROM ca_material WHERE id = :id")
+            .param("id", slot)
+            .query(byte[].class)
+            .single();
         assertThat(new String(stored, StandardCharsets.ISO_8859_1)).doesNotContain("PRIVATE KEY");
         assertThat(stored[0]).isEqualTo((byte) 1);
     }
@@ -403,10 +427,11 @@ class EnrollmentIntegrationTests {
         initializer.initialize(slot, java.util.Optional.empty());
         var otherKek = new dev.edp.onboarding.pki.CaKeyProtector(new byte[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
                 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32 });
-        var other = new CaInitializer(jdbc, transactions, otherKek, dev.edp.onboarding.pki.EmbeddedCaSettings.defaults());
+        var other = new CaInitializer(jdbc, transactions, otherKek,
+                dev.edp.onboarding.pki.EmbeddedCaSettings.defaults());
         org.assertj.core.api.Assertions.assertThatIllegalStateException()
-                .isThrownBy(() -> other.initialize(slot, java.util.Optional.empty()))
-                .withMessageContaining("EDP_PKI_KEK");
+            .isThrownBy(() -> other.initialize(slot, java.util.Optional.empty()))
+            .withMessageContaining("EDP_PKI_KEK");
     }
 
     @Test
@@ -421,18 +446,22 @@ class EnrollmentIntegrationTests {
                 "-CAcreateserial", "-days", "100", "-extfile", "imp.ext", "-out", "imp-issuing.pem");
         String chain = openssl.read("imp-issuing.pem") + openssl.read("imp-root.pem");
         String slot = "import-" + UUID.randomUUID();
-        var ca = initializer.initialize(slot, java.util.Optional.of(
-                new CaInitializer.ImportSource(openssl.read("imp-issuing.key"), chain)));
+        var ca = initializer.initialize(slot,
+                java.util.Optional.of(new CaInitializer.ImportSource(openssl.read("imp-issuing.key"), chain)));
         assertThat(ca.chain().getLast().getSubjectX500Principal().getName()).contains("Example Root");
-        assertThat(jdbc.sql("SELECT source FROM ca_material WHERE id = :id").param("id", slot).query(String.class)
-                .single()).isEqualTo("IMPORTED");
-        // Loading again from the database gives the same CA; importing another one over it is refused.
+        assertThat(jdbc.sql("SELECT source FROM ca_material WHERE id = :id")
+            .param("id", slot)
+            .query(String.class)
+            .single()).isEqualTo("IMPORTED");
+        // Loading again from the database gives the same CA; importing another one over
+        // it is refused.
         assertThat(initializer.initialize(slot, java.util.Optional.empty()).chain()).isEqualTo(ca.chain());
         String generated = "generated-" + UUID.randomUUID();
         initializer.initialize(generated, java.util.Optional.empty());
         org.assertj.core.api.Assertions.assertThatIllegalStateException()
-                .isThrownBy(() -> initializer.initialize(generated, java.util.Optional.of(
-                        new CaInitializer.ImportSource(openssl.read("imp-issuing.key"), chain))))
-                .withMessageContaining("already holds");
+            .isThrownBy(() -> initializer.initialize(generated,
+                    java.util.Optional.of(new CaInitializer.ImportSource(openssl.read("imp-issuing.key"), chain))))
+            .withMessageContaining("already holds");
     }
+
 }

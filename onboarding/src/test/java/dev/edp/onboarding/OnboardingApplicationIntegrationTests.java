@@ -47,7 +47,7 @@ class OnboardingApplicationIntegrationTests {
     @Test
     void deviceHealthCheckAnswersNoContent() {
         assertThat(ServiceSmokeChecks.send("GET", checks.baseUrl() + "/onboarding/health", null, null).statusCode())
-                .isEqualTo(204);
+            .isEqualTo(204);
     }
 
     @Test
@@ -75,11 +75,13 @@ class OnboardingApplicationIntegrationTests {
         String docs = ServiceSmokeChecks.send("GET", checks.baseUrl() + "/v3/api-docs", null, null).body();
         assertThat(parameters(docs, "/api/onboarding/v1/tokens")).containsExactly("query customerId", "query limit",
                 "query cursor");
-        assertThat(JsonPath.<List<String>>read(docs, "$.paths.*.*.parameters[*].name")).doesNotContain("tenant", "list");
+        assertThat(JsonPath.<List<String>>read(docs, "$.paths.*.*.parameters[*].name")).doesNotContain("tenant",
+                "list");
     }
 
     private static List<String> parameters(String docs, String path) {
         List<Map<String, Object>> parameters = JsonPath.read(docs, "$.paths['" + path + "'].get.parameters");
         return parameters.stream().map(parameter -> parameter.get("in") + " " + parameter.get("name")).toList();
     }
+
 }

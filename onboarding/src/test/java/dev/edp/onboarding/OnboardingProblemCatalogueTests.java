@@ -15,8 +15,8 @@ class OnboardingProblemCatalogueTests {
     @Test
     void theReadmeListsEveryProblemWithItsStatusAndTitleAndNoOther() {
         ProblemCatalogueChecks.assertReadmeLists(Arrays.stream(OnboardingProblem.values())
-                .map(problem -> List.of(problem.code(), String.valueOf(problem.status().value()), problem.title()))
-                .toList());
+            .map(problem -> List.of(problem.code(), String.valueOf(problem.status().value()), problem.title()))
+            .toList());
     }
 
     @Test
@@ -27,7 +27,7 @@ class OnboardingProblemCatalogueTests {
     @Test
     void everyReasonACsrIsRefusedForHasItsProblem() {
         assertThat(Arrays.stream(CsrRejectedException.Reason.values())
-                .map(reason -> OnboardingProblem.valueOf(reason.name()).status().value()))
-                .containsOnly(400);
+            .map(reason -> OnboardingProblem.valueOf(reason.name()).status().value())).containsOnly(400);
     }
+
 }

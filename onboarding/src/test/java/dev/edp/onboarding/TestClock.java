@@ -12,10 +12,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 
 /**
- * A clock tests move: it follows the system clock plus an offset, can be frozen (two events in
- * the same second, whatever the machine's speed) and moved forward (a window has passed, without
- * waiting for it). It never goes back, so rows stamped with it stay in order. Import
- * {@link Config} to make it the service's clock; classes importing it share one context.
+ * A clock tests move: it follows the system clock plus an offset, can be frozen (two
+ * events in the same second, whatever the machine's speed) and moved forward (a window
+ * has passed, without waiting for it). It never goes back, so rows stamped with it stay
+ * in order. Import {@link Config} to make it the service's clock; classes importing it
+ * share one context.
  */
 public final class TestClock extends Clock {
 
@@ -28,14 +29,17 @@ public final class TestClock extends Clock {
         TestClock testClock() {
             return new TestClock();
         }
+
     }
 
     private Duration offset = Duration.ZERO;
+
     private Instant frozen;
 
     @Override
     public synchronized Instant instant() {
-        // Microseconds, as PostgreSQL stores them: what a test reads back equals what it wrote.
+        // Microseconds, as PostgreSQL stores them: what a test reads back equals what it
+        // wrote.
         return (frozen != null ? frozen : Instant.now().plus(offset)).truncatedTo(ChronoUnit.MICROS);
     }
 
@@ -53,7 +57,10 @@ public final class TestClock extends Clock {
         }
     }
 
-    /** @param amount how far to move forward */
+    /**
+     * @param amount how far to move forward
+     *
+     */
     public synchronized void advance(Duration amount) {
         if (amount.isNegative()) {
             throw new IllegalArgumentException("a test clock never goes back");
@@ -75,4 +82,5 @@ public final class TestClock extends Clock {
     public Clock withZone(ZoneId zone) {
         throw new UnsupportedOperationException("the test clock is UTC");
     }
+
 }

@@ -35,8 +35,9 @@ import org.springframework.core.env.MapPropertySource;
 /**
  * The neighbours of onboarding in its tests, one per test JVM: E3 (an EC key whose JWKS a
  * {@link TestE3}: device credentials and request proofs, as E3 makes them) and
- * device-management (a real HTTP server found through the simple discovery client, as Eureka would
- * find it, that registers devices like the real one and records what it was sent).
+ * device-management (a real HTTP server found through the simple discovery client, as
+ * Eureka would find it, that registers devices like the real one and records what it was
+ * sent).
  */
 public final class TestServices {
 
@@ -53,18 +54,23 @@ public final class TestServices {
 
     /** Points every service context of this test JVM at the stand-ins. */
     public static final class Properties implements EnvironmentPostProcessor {
+
         @Override
         public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-            environment.getPropertySources().addFirst(new MapPropertySource("onboardingTestServices", Map.of(
-                    "edp.device.jwks-uri", E3.jwksUri(),
-                    "edp.device.proof-keys-uri", E3.proofKeysUri(),
-                    // EdpServiceTest switches discovery off; the simple discovery client is what lets
-                    // the load-balanced clients (DeviceRegistry, ServiceCalls) find device-management.
-                    "spring.cloud.discovery.enabled", "true",
-                    "spring.cloud.discovery.client.simple.instances.device-management[0].uri", DEVICE_MANAGEMENT.url(),
-                    "spring.cloud.discovery.client.simple.instances.masterdata[0].uri", MASTERDATA.url(),
-                    "edp.customer-status.enabled", "true")));
+            environment.getPropertySources()
+                .addFirst(new MapPropertySource("onboardingTestServices",
+                        Map.of("edp.device.jwks-uri", E3.jwksUri(), "edp.device.proof-keys-uri", E3.proofKeysUri(),
+                                // EdpServiceTest switches discovery off; the simple
+                                // discovery client is what lets
+                                // the load-balanced clients (DeviceRegistry,
+                                // ServiceCalls) find device-management.
+                                "spring.cloud.discovery.enabled", "true",
+                                "spring.cloud.discovery.client.simple.instances.device-management[0].uri",
+                                DEVICE_MANAGEMENT.url(),
+                                "spring.cloud.discovery.client.simple.instances.masterdata[0].uri", MASTERDATA.url(),
+                                "edp.customer-status.enabled", "true")));
         }
+
     }
 
     /**
@@ -81,7 +87,10 @@ public final class TestServices {
         return E3.deviceHeaders(new TestE3.Device(device, customer, serial, null), "onboarding", method, path, null);
     }
 
-    /** Like {@link #deviceHeaders}, but the credential is signed with a key E3 does not have. */
+    /**
+     * Like {@link #deviceHeaders}, but the credential is signed with a key E3 does not
+     * have.
+     */
     public static Map<String, String> forgedDeviceHeaders(UUID device, UUID customer, String serial, String method,
             String path) {
         String forged = E3.forgedCredential(new TestE3.Device(device, customer, serial, null), "onboarding");
@@ -90,16 +99,15 @@ public final class TestServices {
     }
 
     /**
-     * What E3 adds to a request without a device certificate (enrollment): the proof with the
-     * client address E3 saw, bound to the request.
+     * What E3 adds to a request without a device certificate (enrollment): the proof with
+     * the client address E3 saw, bound to the request.
      * @param method request method
      * @param path request path
      * @param rawQuery raw query, or null
      * @param clientAddress the client's address
      * @return the headers
      */
-    public static Map<String, String> clientHeaders(String method, String path, String rawQuery,
-            String clientAddress) {
+    public static Map<String, String> clientHeaders(String method, String path, String rawQuery, String clientAddress) {
         return E3.anonymousHeaders("onboarding", method, path, rawQuery, clientAddress);
     }
 
@@ -117,8 +125,10 @@ public final class TestServices {
                 KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
                 generator.initialize(new ECGenParameterSpec("secp256r1"));
                 KeyPair keys = generator.generateKeyPair();
-                byte[] der = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=ignored-by-the-ca"), keys.getPublic())
-                        .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())).getEncoded();
+                byte[] der = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=ignored-by-the-ca"),
+                        keys.getPublic())
+                    .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()))
+                    .getEncoded();
                 return new DeviceKey(keys, Pem.certificateRequest(der), der);
             }
             catch (Exception ex) {
@@ -128,11 +138,13 @@ public final class TestServices {
     }
 
     /**
-     * device-management as onboarding sees it: {@code POST /api/devices/v1/devices} registers the
-     * device under an id it assigns, named {@code device-} + the id's first 8 hex digits unless a
-     * name is sent (201 with the device), unless a refusal was scripted for the customer; a body
-     * with an {@code id} is refused with 400 as device-management does; {@code PUT /api/devices/v1/internal/devices/{id}/certificate} answers 204 unless
-     * statuses were scripted for the device.
+     * device-management as onboarding sees it: {@code POST /api/devices/v1/devices}
+     * registers the device under an id it assigns, named {@code device-} + the id's first
+     * 8 hex digits unless a name is sent (201 with the device), unless a refusal was
+     * scripted for the customer; a body with an {@code id} is refused with 400 as
+     * device-management does; {@code PUT
+     * /api/devices/v1/internal/devices/{id}/certificate} answers 204 unless statuses were
+     * scripted for the device.
      */
     public static final class DeviceManagement {
 
@@ -145,10 +157,15 @@ public final class TestServices {
         }
 
         private final HttpServer server;
+
         private final List<Received> received = new CopyOnWriteArrayList<>();
+
         private final Map<UUID, Answer> registrationAnswers = new ConcurrentHashMap<>();
+
         private final Map<UUID, Deque<Integer>> certificateStatuses = new ConcurrentHashMap<>();
+
         private final Map<UUID, Answer> certificateRefusals = new ConcurrentHashMap<>();
+
         private final Map<UUID, String> assigned = new ConcurrentHashMap<>();
 
         DeviceManagement() {
@@ -172,20 +189,32 @@ public final class TestServices {
             registrationAnswers.put(customer, new Answer(status, body));
         }
 
-        /** The next certificate updates of this device get these statuses, in order (then 204). */
+        /**
+         * The next certificate updates of this device get these statuses, in order (then
+         * 204).
+         */
         public void answerCertificateUpdates(UUID device, Integer... statuses) {
             certificateStatuses.put(device, new ArrayDeque<>(List.of(statuses)));
         }
 
-        /** Every certificate update of this device gets this answer (a problem+json refusal). */
+        /**
+         * Every certificate update of this device gets this answer (a problem+json
+         * refusal).
+         */
         public void refuseCertificateUpdates(UUID device, int status, String problem) {
             certificateRefusals.put(device, new Answer(status, problem));
         }
 
-        /** @return the ids this stub assigned to the customer's devices */
+        /**
+         * @return the ids this stub assigned to the customer's devices
+         *
+         */
         public List<UUID> assignedIds(UUID customer) {
-            return assigned.entrySet().stream().filter(entry -> entry.getValue().equals(customer.toString()))
-                    .map(Map.Entry::getKey).toList();
+            return assigned.entrySet()
+                .stream()
+                .filter(entry -> entry.getValue().equals(customer.toString()))
+                .map(Map.Entry::getKey)
+                .toList();
         }
 
         public List<Received> received(String method, String path) {
@@ -207,17 +236,18 @@ public final class TestServices {
                 UUID id = UUID.randomUUID();
                 String name = request.get("name") instanceof String given ? given
                         : "device-" + id.toString().substring(0, 8);
-                answer = request.containsKey("id")
-                        ? new Answer(400, "{\"status\":400,\"code\":\"VALIDATION_FAILED\",\"title\":\"Invalid request\","
+                answer = request.containsKey("id") ? new Answer(400,
+                        "{\"status\":400,\"code\":\"VALIDATION_FAILED\",\"title\":\"Invalid request\","
                                 + "\"detail\":\"The request has 1 invalid field(s).\",\"errors\":[{\"field\":\"id\"}]}")
-                        : registrationAnswers.getOrDefault(UUID.fromString(customer), new Answer(201,
-                                "{\"id\":\"" + id + "\",\"customerId\":\"" + customer + "\",\"name\":\"" + name
-                                        + "\",\"lifecycle\":\"PENDING_ONBOARDING\"}"));
+                        : registrationAnswers.getOrDefault(UUID.fromString(customer),
+                                new Answer(201, "{\"id\":\"" + id + "\",\"customerId\":\"" + customer + "\",\"name\":\""
+                                        + name + "\",\"lifecycle\":\"PENDING_ONBOARDING\"}"));
                 if (answer.status() == 201) {
                     assigned.put(id, customer);
                 }
             }
-            else if (method.equals("PUT") && path.matches("/api/devices/v1/internal/devices/[0-9a-f-]{36}/certificate")) {
+            else if (method.equals("PUT")
+                    && path.matches("/api/devices/v1/internal/devices/[0-9a-f-]{36}/certificate")) {
                 UUID device = UUID.fromString(path.split("/")[6]);
                 Answer refusal = certificateRefusals.get(device);
                 Deque<Integer> statuses = certificateStatuses.get(device);
@@ -229,8 +259,8 @@ public final class TestServices {
             }
             byte[] bytes = answer.body() == null ? new byte[0] : answer.body().getBytes(StandardCharsets.UTF_8);
             if (bytes.length > 0) {
-                exchange.getResponseHeaders().add("Content-Type",
-                        answer.status() >= 400 ? "application/problem+json" : "application/json");
+                exchange.getResponseHeaders()
+                    .add("Content-Type", answer.status() >= 400 ? "application/problem+json" : "application/json");
             }
             exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
             try (OutputStream out = exchange.getResponseBody()) {
@@ -238,12 +268,14 @@ public final class TestServices {
             }
             exchange.close();
         }
+
     }
 
     /**
-     * masterdata as onboarding sees it: {@code GET /api/masterdata/v1/customers/{id}/status} answers
-     * 200 {@code ACTIVE}, or {@code DEACTIVATED} for a customer a test deactivated, or 503 while a
-     * test makes it fail; it records who asked (the bearer token).
+     * masterdata as onboarding sees it: {@code GET
+     * /api/masterdata/v1/customers/{id}/status} answers 200 {@code ACTIVE}, or
+     * {@code DEACTIVATED} for a customer a test deactivated, or 503 while a test makes it
+     * fail; it records who asked (the bearer token).
      */
     public static final class Masterdata {
 
@@ -252,8 +284,11 @@ public final class TestServices {
         }
 
         private final HttpServer server;
+
         private final Set<UUID> deactivated = ConcurrentHashMap.newKeySet();
+
         private final List<Asked> asked = new CopyOnWriteArrayList<>();
+
         private volatile boolean failing;
 
         Masterdata() {
@@ -280,12 +315,18 @@ public final class TestServices {
             deactivated.remove(customer);
         }
 
-        /** @param value whether every status request gets 503 */
+        /**
+         * @param value whether every status request gets 503
+         *
+         */
         public void failing(boolean value) {
             failing = value;
         }
 
-        /** @return the status requests about this customer */
+        /**
+         * @return the status requests about this customer
+         *
+         */
         public List<Asked> asked(UUID customer) {
             return asked.stream().filter(a -> a.customerId().equals(customer)).toList();
         }
@@ -299,21 +340,23 @@ public final class TestServices {
                 UUID customer = UUID.fromString(path.split("/")[5]);
                 asked.add(new Asked(customer, exchange.getRequestHeaders().getFirst("Authorization")));
                 status = failing ? 503 : 200;
-                body = failing ? "{\"status\":503,\"code\":\"UNAVAILABLE\"}"
-                        : "{\"id\":\"" + customer + "\",\"status\":\""
-                                + (deactivated.contains(customer) ? "DEACTIVATED" : "ACTIVE") + "\"}";
+                body = failing ? "{\"status\":503,\"code\":\"UNAVAILABLE\"}" : "{\"id\":\"" + customer
+                        + "\",\"status\":\"" + (deactivated.contains(customer) ? "DEACTIVATED" : "ACTIVE") + "\"}";
             }
             else {
                 status = 404;
                 body = "{\"status\":404,\"code\":\"NOT_FOUND\"}";
             }
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", status == 200 ? "application/json" : "application/problem+json");
+            exchange.getResponseHeaders()
+                .add("Content-Type", status == 200 ? "application/json" : "application/problem+json");
             exchange.sendResponseHeaders(status, bytes.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(bytes);
             }
             exchange.close();
         }
+
     }
+
 }

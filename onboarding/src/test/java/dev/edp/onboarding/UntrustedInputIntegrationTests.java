@@ -26,14 +26,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
- * Hostile input through onboarding's real controllers and database: operator requests and device
- * bodies (enrollment, EST) with text PostgreSQL cannot store, oversized bodies and strings, and
- * malformed list parameters are 4xx problems with a code, never a 500, and nothing is issued.
+ * Hostile input through onboarding's real controllers and database: operator requests and
+ * device bodies (enrollment, EST) with text PostgreSQL cannot store, oversized bodies and
+ * strings, and malformed list parameters are 4xx problems with a code, never a 500, and
+ * nothing is issued.
  */
 @EdpServiceTest
 class UntrustedInputIntegrationTests {
 
     private static final String ROOT = TestJwtIssuer.token("root", null, "platform-admin");
+
     private static final String ID = UUID.randomUUID().toString();
 
     @Autowired
@@ -45,8 +47,7 @@ class UntrustedInputIntegrationTests {
     final UUID customer = UUID.randomUUID();
 
     static Stream<Arguments> hostileListParameters() {
-        return Stream.of(
-                arguments("/api/onboarding/v1/tokens?customerId=x", 400, "INVALID_PARAMETER"),
+        return Stream.of(arguments("/api/onboarding/v1/tokens?customerId=x", 400, "INVALID_PARAMETER"),
                 arguments("/api/onboarding/v1/tokens?customerId=%00", 400, "INVALID_TEXT"),
                 arguments("/api/onboarding/v1/tokens?limit=0", 400, "INVALID_LIMIT"),
                 arguments("/api/onboarding/v1/tokens?limit=many", 400, "INVALID_PARAMETER"),
@@ -122,9 +123,9 @@ class UntrustedInputIntegrationTests {
     void deviceBodiesOverTheLimitsAre413WithTheSameCode() {
         String enrollments = checks.baseUrl() + "/onboarding/api/v1/enrollments";
         byte[] overDeviceLimit = ("{\"token\":\"edp_ot_abc\",\"csr\":\"" + "x".repeat(40_000) + "\"}")
-                .getBytes(StandardCharsets.UTF_8);
+            .getBytes(StandardCharsets.UTF_8);
         byte[] overServiceLimit = ("{\"token\":\"edp_ot_abc\",\"csr\":\"" + "x".repeat(1_100_000) + "\"}")
-                .getBytes(StandardCharsets.UTF_8);
+            .getBytes(StandardCharsets.UTF_8);
         for (byte[] body : List.of(overDeviceLimit, overServiceLimit)) {
             for (boolean chunked : List.of(false, true)) {
                 assertProblem(ServiceSmokeChecks.sendBytes("POST", enrollments, "application/json", body, chunked, null,
@@ -133,9 +134,10 @@ class UntrustedInputIntegrationTests {
         }
         byte[] est = Base64.getMimeEncoder().encode(new byte[1_000_000]);
         for (boolean chunked : List.of(false, true)) {
-            assertProblem(ServiceSmokeChecks.sendBytes("POST", checks.baseUrl() + "/.well-known/est/simpleenroll",
-                    "application/pkcs10", est, chunked, null, Map.of("Authorization", "Basic eDp5")), 413,
-                    "REQUEST_TOO_LARGE");
+            assertProblem(
+                    ServiceSmokeChecks.sendBytes("POST", checks.baseUrl() + "/.well-known/est/simpleenroll",
+                            "application/pkcs10", est, chunked, null, Map.of("Authorization", "Basic eDp5")),
+                    413, "REQUEST_TOO_LARGE");
         }
     }
 
@@ -148,8 +150,8 @@ class UntrustedInputIntegrationTests {
     }
 
     private HttpResponse<String> createToken(String body) {
-        return ServiceSmokeChecks.send("POST", checks.baseUrl() + "/api/onboarding/v1/tokens", "application/json",
-                body, operator());
+        return ServiceSmokeChecks.send("POST", checks.baseUrl() + "/api/onboarding/v1/tokens", "application/json", body,
+                operator());
     }
 
     private String operator() {
@@ -157,11 +159,14 @@ class UntrustedInputIntegrationTests {
     }
 
     private long tokens() {
-        return jdbc.sql("SELECT count(*) FROM onboarding_token WHERE customer_id = :c").param("c", customer)
-                .query(Long.class).single();
+        return jdbc.sql("SELECT count(*) FROM onboarding_token WHERE customer_id = :c")
+            .param("c", customer)
+            .query(Long.class)
+            .single();
     }
 
     private static String garbage() {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[] { (byte) 0xf0, (byte) 0x9f });
     }
+
 }

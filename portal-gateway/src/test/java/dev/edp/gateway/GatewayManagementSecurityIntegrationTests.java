@@ -20,17 +20,18 @@ import static dev.edp.test.service.ServiceSmokeChecks.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The gateway's management port (reactive, behind the starter's management chain rather than the
- * portal's login chain): probes, Prometheus and info for anyone; health details, log levels and every
- * other operation only with the platform's service token. {@code loggers} is exposed here (it is not
- * by default) to have a write endpoint to refuse; {@code env} to have a sensitive read.
+ * The gateway's management port (reactive, behind the starter's management chain rather
+ * than the portal's login chain): probes, Prometheus and info for anyone; health details,
+ * log levels and every other operation only with the platform's service token.
+ * {@code loggers} is exposed here (it is not by default) to have a write endpoint to
+ * refuse; {@code env} to have a sensitive read.
  */
 @WithPostgres
 @WithTestJwtIssuer
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "management.server.port=0", "eureka.client.enabled=false",
-        "management.endpoints.web.exposure.include=health,info,prometheus,metrics,loggers,env",
-        "edp.portal.issuer-uri=http://keycloak.test:8180/realms/edp", "edp.portal.client-secret=test-secret" })
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = { "management.server.port=0", "eureka.client.enabled=false",
+                "management.endpoints.web.exposure.include=health,info,prometheus,metrics,loggers,env",
+                "edp.portal.issuer-uri=http://keycloak.test:8180/realms/edp", "edp.portal.client-secret=test-secret" })
 class GatewayManagementSecurityIntegrationTests {
 
     static final String LEVEL = "{\"configuredLevel\":\"DEBUG\"}";
@@ -48,16 +49,18 @@ class GatewayManagementSecurityIntegrationTests {
     @Test
     void writeOperationsNeedThePlatformServiceToken() {
         String logger = management("/loggers/dev.edp.test.gateway.management");
-        // No CSRF token, no session: the portal's login chain is not in the way, the service token is what counts.
+        // No CSRF token, no session: the portal's login chain is not in the way, the
+        // service token is what counts.
         assertProblem(send("POST", logger, "application/json", LEVEL), 401, "UNAUTHORIZED");
-        assertProblem(send("POST", logger, "application/json", LEVEL,
-                TestJwtIssuer.token("root", null, "platform-admin")), 403, "FORBIDDEN");
+        assertProblem(
+                send("POST", logger, "application/json", LEVEL, TestJwtIssuer.token("root", null, "platform-admin")),
+                403, "FORBIDDEN");
         assertProblem(send("POST", logger, "application/json", LEVEL,
                 TestJwtIssuer.expiredToken("svc", null, "platform-service")), 401, "UNAUTHORIZED");
         assertThat(LOGGER.isDebugEnabled()).isFalse();
 
         assertThat(send("POST", logger, "application/json", LEVEL, TestJwtIssuer.serviceToken()).statusCode())
-                .isEqualTo(204);
+            .isEqualTo(204);
         assertThat(LOGGER.isDebugEnabled()).isTrue();
         send("POST", logger, "application/json", "{\"configuredLevel\":null}", TestJwtIssuer.serviceToken());
     }
@@ -65,10 +68,11 @@ class GatewayManagementSecurityIntegrationTests {
     @Test
     void sensitiveReadEndpointsNeedThePlatformServiceToken() {
         assertProblem(send("GET", management("/env"), null, null), 401, "UNAUTHORIZED");
-        assertProblem(send("GET", management("/env"), null, null,
-                TestJwtIssuer.token("olga", UUID.randomUUID(), "operator")), 403, "FORBIDDEN");
+        assertProblem(
+                send("GET", management("/env"), null, null, TestJwtIssuer.token("olga", UUID.randomUUID(), "operator")),
+                403, "FORBIDDEN");
         assertThat(send("GET", management("/env"), null, null, TestJwtIssuer.serviceToken()).statusCode())
-                .isEqualTo(200);
+            .isEqualTo(200);
     }
 
     @Test
@@ -79,8 +83,9 @@ class GatewayManagementSecurityIntegrationTests {
         HttpResponse<String> anonymous = send("GET", management("/health"), null, null);
         assertThat(anonymous.statusCode()).isEqualTo(200);
         assertThat(JsonPath.<Map<String, Object>>read(anonymous.body(), "$")).containsKey("status")
-                .doesNotContainKeys("components", "details");
+            .doesNotContainKeys("components", "details");
         HttpResponse<String> service = send("GET", management("/health"), null, null, TestJwtIssuer.serviceToken());
         assertThat(JsonPath.<Map<String, Object>>read(service.body(), "$.components")).containsKey("db");
     }
+
 }

@@ -26,16 +26,14 @@ import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The starter's request checks in the real gateway, in front of a real HTTP backend: text that
- * cannot be stored and bodies over the limit are refused at the gateway, and such refusals do not
- * count against the service's circuit breaker.
+ * The starter's request checks in the real gateway, in front of a real HTTP backend: text
+ * that cannot be stored and bodies over the limit are refused at the gateway, and such
+ * refusals do not count against the service's circuit breaker.
  */
 @WithPostgres
 @WithTestJwtIssuer
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "management.server.port=0",
-        "eureka.client.enabled=false",
-        "edp.web.max-request-size=64KB" })
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = { "management.server.port=0", "eureka.client.enabled=false", "edp.web.max-request-size=64KB" })
 class GatewayRequestInputIntegrationTests {
 
     static final StubBackend masterdata = StubBackend.start();
@@ -65,8 +63,8 @@ class GatewayRequestInputIntegrationTests {
     @Test
     void queryTextThatCannotBeStoredIsRefusedBeforeRouting() {
         for (String query : new String[] { "q=%00", "q=%ED%A0%80", "label=line:%C3%28" }) {
-            HttpResponse<String> response = ServiceSmokeChecks.send("GET",
-                    url("/api/masterdata/v1/nul-query?" + query), null, null, TOKEN);
+            HttpResponse<String> response = ServiceSmokeChecks.send("GET", url("/api/masterdata/v1/nul-query?" + query),
+                    null, null, TOKEN);
             assertProblem(response, 400, "INVALID_TEXT");
             assertThat(JsonPath.<String>read(response.body(), "$.in")).isEqualTo("query");
         }
@@ -75,7 +73,8 @@ class GatewayRequestInputIntegrationTests {
 
     @Test
     void overLongCursorsAndRequestTargetsAreProblemsFromTheGatewayNotBareAnswersFromNetty() {
-        // 5,000 characters are past Netty's default request line (4 KB), which answered a bare 414 without a body.
+        // 5,000 characters are past Netty's default request line (4 KB), which answered a
+        // bare 414 without a body.
         HttpResponse<String> cursor = ServiceSmokeChecks.send("GET",
                 url("/api/masterdata/v1/long-query?cursor=" + "A".repeat(5_000)), null, null, TOKEN);
         assertProblem(cursor, 400, "PARAMETER_TOO_LONG");
@@ -90,8 +89,8 @@ class GatewayRequestInputIntegrationTests {
     void aPathThatCannotBeStoredIsRefusedBeforeRouting() {
         assertProblem(ServiceSmokeChecks.send("GET", url("/api/masterdata/v1/machines/a%00b"), null, null, TOKEN), 400,
                 "INVALID_TEXT");
-        assertThat(masterdata.received()).noneSatisfy(
-                request -> assertThat(request.pathAndQuery()).startsWith("/api/masterdata/v1/machines/a"));
+        assertThat(masterdata.received())
+            .noneSatisfy(request -> assertThat(request.pathAndQuery()).startsWith("/api/masterdata/v1/machines/a"));
     }
 
     @Test
@@ -105,7 +104,8 @@ class GatewayRequestInputIntegrationTests {
     @Test
     void aChunkedBodyOverTheLimitIs413AndLeavesTheServicesBreakerClosed() {
         byte[] body = json(100 * 1024);
-        // More refusals than the breaker's minimum number of calls (10): were they counted as the
+        // More refusals than the breaker's minimum number of calls (10): were they
+        // counted as the
         // service's failures, the breaker would open for everybody.
         for (int i = 0; i < 12; i++) {
             HttpResponse<String> response = ServiceSmokeChecks.sendBytes("POST", url("/api/masterdata/v1/big-chunked"),
@@ -114,9 +114,9 @@ class GatewayRequestInputIntegrationTests {
         }
         assertThat(masterdata.calls("/api/masterdata/v1/big-chunked")).isZero();
         assertThat(breakers.getCircuitBreakerRegistry().circuitBreaker("masterdata").getState())
-                .isEqualTo(CircuitBreaker.State.CLOSED);
+            .isEqualTo(CircuitBreaker.State.CLOSED);
         assertThat(ServiceSmokeChecks.send("GET", url("/api/masterdata/v1/after"), null, null, TOKEN).statusCode())
-                .isEqualTo(200);
+            .isEqualTo(200);
     }
 
     @Test
@@ -137,4 +137,5 @@ class GatewayRequestInputIntegrationTests {
     private static byte[] json(int size) {
         return ("{\"name\":\"" + "a".repeat(size) + "\"}").getBytes(StandardCharsets.UTF_8);
     }
+
 }

@@ -23,22 +23,20 @@ import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The gateway against real HTTP backends found through discovery (the simple discovery client
- * standing in for Eureka): routing, retries, timeouts and the 503 fallback. Requests carry a
- * bearer token as API clients' do.
+ * The gateway against real HTTP backends found through discovery (the simple discovery
+ * client standing in for Eureka): routing, retries, timeouts and the 503 fallback.
+ * Requests carry a bearer token as API clients' do.
  */
 @WithPostgres
 @WithTestJwtIssuer
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "management.server.port=0",
-        "eureka.client.enabled=false",
-        "spring.cloud.gateway.server.webflux.httpclient.response-timeout=2s" })
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = { "management.server.port=0",
+        "eureka.client.enabled=false", "spring.cloud.gateway.server.webflux.httpclient.response-timeout=2s" })
 class PortalGatewayRoutingIntegrationTests {
 
     static final StubBackend masterdata = StubBackend.start()
-            .script("/api/masterdata/v1/flaky", new Answer(503, null, null, 0), new Answer(200, "application/json",
-                    "{\"second\":true}", 0))
-            .script("/api/masterdata/v1/slow", new Answer(200, "application/json", "{}", 5_000));
+        .script("/api/masterdata/v1/flaky", new Answer(503, null, null, 0),
+                new Answer(200, "application/json", "{\"second\":true}", 0))
+        .script("/api/masterdata/v1/slow", new Answer(200, "application/json", "{}", 5_000));
 
     static final StubBackend monitoring = StubBackend.start();
 
@@ -80,8 +78,8 @@ class PortalGatewayRoutingIntegrationTests {
     void routesToTheServiceFoundInTheRegistryKeepingPathAndQuery() {
         HttpResponse<String> response = send("GET", url("/api/masterdata/v1/things?limit=5"), null, null);
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(masterdata.received()).anySatisfy(
-                request -> assertThat(request.pathAndQuery()).isEqualTo("/api/masterdata/v1/things?limit=5"));
+        assertThat(masterdata.received())
+            .anySatisfy(request -> assertThat(request.pathAndQuery()).isEqualTo("/api/masterdata/v1/things?limit=5"));
     }
 
     @Test
@@ -112,12 +110,14 @@ class PortalGatewayRoutingIntegrationTests {
     @Test
     void theLiveEventStreamPassesWhileItsServicesBreakerIsOpen() {
         assertThat(send("GET", url("/api/monitoring/v1/devices"), null, null).statusCode()).isEqualTo(200);
-        // Breakers are per route: open the stream route's own one as well as the service's.
+        // Breakers are per route: open the stream route's own one as well as the
+        // service's.
         breakers.getCircuitBreakerRegistry().circuitBreaker("monitoring").transitionToOpenState();
         breakers.getCircuitBreakerRegistry().circuitBreaker("monitoring-events").transitionToOpenState();
         try {
             assertProblem(send("GET", url("/api/monitoring/v1/devices"), null, null), 503, "SERVICE_UNAVAILABLE");
-            // A stream lasts minutes: were it behind the breaker, a half-open breaker would let a few
+            // A stream lasts minutes: were it behind the breaker, a half-open breaker
+            // would let a few
             // streams through and refuse everything else until they end.
             HttpResponse<String> stream = send("GET", url("/api/monitoring/v1/events/stream"), null, null);
             assertThat(stream.statusCode()).isEqualTo(200);
@@ -147,20 +147,24 @@ class PortalGatewayRoutingIntegrationTests {
 
     @Test
     void exposesReadinessAndPrometheusOnTheManagementPort() {
-        assertThat(ServiceSmokeChecks.send("GET", "http://localhost:" + managementPort + "/actuator/health/readiness",
-                null, null).statusCode()).isEqualTo(200);
-        assertThat(ServiceSmokeChecks.send("GET", "http://localhost:" + managementPort + "/actuator/prometheus",
-                null, null).body())
-                .contains("application=\"portal-gateway\"");
+        assertThat(ServiceSmokeChecks
+            .send("GET", "http://localhost:" + managementPort + "/actuator/health/readiness", null, null)
+            .statusCode()).isEqualTo(200);
+        assertThat(ServiceSmokeChecks
+            .send("GET", "http://localhost:" + managementPort + "/actuator/prometheus", null, null)
+            .body()).contains("application=\"portal-gateway\"");
     }
 
     @Test
     void routedRequestsAreMeasuredUnderTheGatewaysOwnMetricName() {
         assertThat(send("GET", url("/api/masterdata/v1/measured"), null, null).statusCode()).isEqualTo(200);
-        String metrics = ServiceSmokeChecks.send("GET", "http://localhost:" + managementPort + "/actuator/prometheus",
-                null, null).body();
-        // Not http_client_requests: that name belongs to WebClient/RestClient with other tag keys.
+        String metrics = ServiceSmokeChecks
+            .send("GET", "http://localhost:" + managementPort + "/actuator/prometheus", null, null)
+            .body();
+        // Not http_client_requests: that name belongs to WebClient/RestClient with other
+        // tag keys.
         assertThat(metrics).containsPattern(
                 "spring_cloud_gateway_http_client_requests_seconds_count\\{[^}]*spring_cloud_gateway_route_id=\"masterdata\"");
     }
+
 }

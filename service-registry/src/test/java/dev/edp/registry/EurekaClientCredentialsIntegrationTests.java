@@ -24,11 +24,12 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Eureka clients configured only the way the launcher configures every EDP service
- * ({@code EUREKA_URL} plus the registry credentials, turned into the client's URL by the starter)
- * register with the protected registry and read it: a service (Spring Cloud's RestClient
- * transport), and the registry's own client, through which Spring Boot Admin finds the services
- * (the Jersey transport that comes with the Eureka server). Both processes start from their
- * command line like the launcher's, so the registry runs on a port chosen beforehand.
+ * ({@code EUREKA_URL} plus the registry credentials, turned into the client's URL by the
+ * starter) register with the protected registry and read it: a service (Spring Cloud's
+ * RestClient transport), and the registry's own client, through which Spring Boot Admin
+ * finds the services (the Jersey transport that comes with the Eureka server). Both
+ * processes start from their command line like the launcher's, so the registry runs on a
+ * port chosen beforehand.
  */
 class EurekaClientCredentialsIntegrationTests {
 
@@ -55,17 +56,17 @@ class EurekaClientCredentialsIntegrationTests {
     void servicesAndSpringBootAdminUseTheRegistryWithTheStarterDefaults() throws IOException {
         int port = freePort();
         String eurekaUrl = "http://localhost:" + port + "/eureka/";
-        // Command-line arguments stand in for the environment variables the launcher sets.
-        registry = new SpringApplicationBuilder(ServiceRegistryApplication.class)
-                .run("--server.port=" + port, "--management.server.port=0", "--EUREKA_URL=" + eurekaUrl,
-                        "--edp.registry.password=" + CLIENT_PASSWORD,
-                        "--edp.registry.admin.password=" + ADMIN_PASSWORD);
-        service = new SpringApplicationBuilder(ProbeService.class)
-                .run("--EUREKA_URL=" + eurekaUrl, "--edp.registry.password=" + CLIENT_PASSWORD,
-                        "--spring.application.name=probe-service", "--server.port=0",
-                        "--management.server.port=0", "--eureka.client.register-with-eureka=true",
-                        // The services have no Jersey; on the registry's class path it would be picked.
-                        "--eureka.client.jersey.enabled=false");
+        // Command-line arguments stand in for the environment variables the launcher
+        // sets.
+        registry = new SpringApplicationBuilder(ServiceRegistryApplication.class).run("--server.port=" + port,
+                "--management.server.port=0", "--EUREKA_URL=" + eurekaUrl, "--edp.registry.password=" + CLIENT_PASSWORD,
+                "--edp.registry.admin.password=" + ADMIN_PASSWORD);
+        service = new SpringApplicationBuilder(ProbeService.class).run("--EUREKA_URL=" + eurekaUrl,
+                "--edp.registry.password=" + CLIENT_PASSWORD, "--spring.application.name=probe-service",
+                "--server.port=0", "--management.server.port=0", "--eureka.client.register-with-eureka=true",
+                // The services have no Jersey; on the registry's class path it would be
+                // picked.
+                "--eureka.client.jersey.enabled=false");
 
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             HttpResponse<String> app = send("GET", eurekaUrl + "apps/PROBE-SERVICE", null, null, null,
@@ -74,15 +75,15 @@ class EurekaClientCredentialsIntegrationTests {
             assertThat(JsonPath.<String>read(app.body(), "$.application.instance[0].status")).isEqualTo("UP");
         });
         DiscoveryClient discovery = service.getBean(DiscoveryClient.class);
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                .untilAsserted(() -> assertThat(discovery.getServices()).contains("probe-service"));
+        await().atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(500))
+            .untilAsserted(() -> assertThat(discovery.getServices()).contains("probe-service"));
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-            HttpResponse<String> applications = send("GET", "http://localhost:" + port + "/admin/applications",
-                    null, null, null, Map.of("Accept", "application/json",
-                            "Authorization", basic("admin", ADMIN_PASSWORD)));
+            HttpResponse<String> applications = send("GET", "http://localhost:" + port + "/admin/applications", null,
+                    null, null, Map.of("Accept", "application/json", "Authorization", basic("admin", ADMIN_PASSWORD)));
             assertThat(applications.statusCode()).isEqualTo(200);
             assertThat(JsonPath.<java.util.List<String>>read(applications.body(), "$[*].name"))
-                    .contains("PROBE-SERVICE");
+                .contains("PROBE-SERVICE");
         });
     }
 
@@ -93,10 +94,13 @@ class EurekaClientCredentialsIntegrationTests {
     }
 
     /**
-     * A service with nothing but auto-configuration (the starter included), like every EDP service.
-     * Not a {@code @SpringBootConfiguration}, so the registry's tests do not mistake it for theirs.
+     * A service with nothing but auto-configuration (the starter included), like every
+     * EDP service. Not a {@code @SpringBootConfiguration}, so the registry's tests do not
+     * mistake it for theirs.
      */
     @EnableAutoConfiguration
     static class ProbeService {
+
     }
+
 }

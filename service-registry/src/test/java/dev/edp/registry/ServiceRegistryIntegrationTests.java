@@ -24,8 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The registry as services and people meet it: the Eureka API only with the client credentials
- * (HTTP Basic), the dashboard and Spring Boot Admin only after the admin's login.
+ * The registry as services and people meet it: the Eureka API only with the client
+ * credentials (HTTP Basic), the dashboard and Spring Boot Admin only after the admin's
+ * login.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = { "management.server.port=0", "eureka.client.fetch-registry=false" })
@@ -60,8 +61,8 @@ class ServiceRegistryIntegrationTests {
     }
 
     static String basic(String username, String password) {
-        return "Basic " + Base64.getEncoder().encodeToString((username + ":" + password)
-                .getBytes(StandardCharsets.UTF_8));
+        return "Basic "
+                + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     static String instance(String app, String id) {
@@ -86,13 +87,14 @@ class ServiceRegistryIntegrationTests {
     void anonymousRegistrationIsRefusedAndNothingIsRegistered() {
         HttpResponse<String> refused = register("ONBOARDING", "rogue:1", null);
         assertProblem(refused, 401, "UNAUTHORIZED");
-        assertThat(refused.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
-                challenge -> assertThat(challenge).startsWith("Basic realm="));
+        assertThat(refused.headers().firstValue("WWW-Authenticate"))
+            .hasValueSatisfying(challenge -> assertThat(challenge).startsWith("Basic realm="));
         assertProblem(register("ONBOARDING", "rogue:2", basic("edp", "wrong-password")), 401, "UNAUTHORIZED");
         assertProblem(register("ONBOARDING", "rogue:3", basic("admin", CLIENT_PASSWORD)), 401, "UNAUTHORIZED");
 
         assertThat(readApp("ONBOARDING").statusCode()).as("no ONBOARDING instance").isEqualTo(404);
-        // Reading is protected too: the registry would tell an attacker where every service is.
+        // Reading is protected too: the registry would tell an attacker where every
+        // service is.
         assertProblem(send("GET", url("/eureka/apps"), null, null), 401, "UNAUTHORIZED");
     }
 
@@ -103,8 +105,7 @@ class ServiceRegistryIntegrationTests {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
             HttpResponse<String> apps = readApp("DEMO");
             assertThat(apps.statusCode()).isEqualTo(200);
-            assertThat(JsonPath.<String>read(apps.body(), "$.application.instance[0].instanceId"))
-                    .isEqualTo("demo:1");
+            assertThat(JsonPath.<String>read(apps.body(), "$.application.instance[0].instanceId")).isEqualTo("demo:1");
         });
     }
 
@@ -114,11 +115,12 @@ class ServiceRegistryIntegrationTests {
             HttpResponse<String> browser = send("GET", url(page), null, null, null, Map.of("Accept", "text/html"));
             assertThat(browser.statusCode()).as(page).isEqualTo(302);
             assertThat(browser.headers().firstValue("Location")).as(page)
-                    .hasValueSatisfying(location -> assertThat(location).endsWith("/admin/login"));
+                .hasValueSatisfying(location -> assertThat(location).endsWith("/admin/login"));
         }
-        assertProblem(send("GET", url("/admin/applications"), null, null, null,
-                Map.of("Accept", "application/json")), 401, "UNAUTHORIZED");
-        // Spring Boot Admin's own UI gets no challenge, so the browser shows no login box of its own.
+        assertProblem(send("GET", url("/admin/applications"), null, null, null, Map.of("Accept", "application/json")),
+                401, "UNAUTHORIZED");
+        // Spring Boot Admin's own UI gets no challenge, so the browser shows no login box
+        // of its own.
         HttpResponse<String> xhr = send("GET", url("/admin/applications"), null, null, null,
                 Map.of("Accept", "application/json", "X-Requested-With", "XMLHttpRequest"));
         assertProblem(xhr, 401, "UNAUTHORIZED");
@@ -129,54 +131,67 @@ class ServiceRegistryIntegrationTests {
     void theServicesCredentialsDoNotOpenTheDashboardOrSpringBootAdmin() {
         assertProblem(send("GET", url("/admin/applications"), null, null, null,
                 Map.of("Accept", "application/json", "Authorization", client())), 403, "FORBIDDEN");
-        assertProblem(send("GET", url("/"), null, null, null, Map.of("Authorization", client())), 403,
-                "FORBIDDEN");
+        assertProblem(send("GET", url("/"), null, null, null, Map.of("Authorization", client())), 403, "FORBIDDEN");
     }
 
     @Test
     void adminLogsInThroughTheLoginPageAndSeesDashboardAndSpringBootAdmin() throws Exception {
-        try (HttpClient browser = HttpClient.newBuilder().cookieHandler(new java.net.CookieManager())
-                .followRedirects(HttpClient.Redirect.NEVER).build()) {
-            HttpResponse<String> loginPage = browser.send(HttpRequest.newBuilder(URI.create(url("/admin/login")))
-                    .header("Accept", "text/html").build(), HttpResponse.BodyHandlers.ofString());
+        try (HttpClient browser = HttpClient.newBuilder()
+            .cookieHandler(new java.net.CookieManager())
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build()) {
+            HttpResponse<String> loginPage = browser.send(
+                    HttpRequest.newBuilder(URI.create(url("/admin/login"))).header("Accept", "text/html").build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(loginPage.statusCode()).isEqualTo(200);
             String csrf = cookie(loginPage, "XSRF-TOKEN");
 
-            HttpResponse<String> withoutCsrf = browser.send(form("/admin/login", Map.of("username", "admin",
-                    "password", ADMIN_PASSWORD)), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> withoutCsrf = browser.send(
+                    form("/admin/login", Map.of("username", "admin", "password", ADMIN_PASSWORD)),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(withoutCsrf.statusCode()).as("login without the CSRF token").isEqualTo(403);
 
-            HttpResponse<String> wrong = browser.send(form("/admin/login", Map.of("username", "admin",
-                    "password", "not-" + ADMIN_PASSWORD, "_csrf", csrf)), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> wrong = browser.send(
+                    form("/admin/login",
+                            Map.of("username", "admin", "password", "not-" + ADMIN_PASSWORD, "_csrf", csrf)),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(wrong.statusCode()).isEqualTo(302);
-            assertThat(wrong.headers().firstValue("Location")).hasValueSatisfying(
-                    location -> assertThat(location).contains("/admin/login?error"));
+            assertThat(wrong.headers().firstValue("Location"))
+                .hasValueSatisfying(location -> assertThat(location).contains("/admin/login?error"));
 
-            // A redirectTo parameter (Spring Boot Admin's sample honours one) does not lead elsewhere.
-            HttpResponse<String> loggedIn = browser.send(form("/admin/login", Map.of("username", "admin",
-                    "password", ADMIN_PASSWORD, "_csrf", csrf, "redirectTo", "https://evil.example/")),
+            // A redirectTo parameter (Spring Boot Admin's sample honours one) does not
+            // lead elsewhere.
+            HttpResponse<String> loggedIn = browser.send(form("/admin/login", Map.of("username", "admin", "password",
+                    ADMIN_PASSWORD, "_csrf", csrf, "redirectTo", "https://evil.example/")),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(loggedIn.statusCode()).isEqualTo(302);
-            assertThat(loggedIn.headers().firstValue("Location")).hasValueSatisfying(location -> assertThat(location)
-                    .contains("/admin").doesNotContain("evil.example").doesNotContain("error"));
+            assertThat(loggedIn.headers().firstValue("Location"))
+                .hasValueSatisfying(location -> assertThat(location).contains("/admin")
+                    .doesNotContain("evil.example")
+                    .doesNotContain("error"));
 
-            HttpResponse<String> dashboard = browser.send(HttpRequest.newBuilder(URI.create(url("/")))
-                    .header("Accept", "text/html").build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> dashboard = browser.send(
+                    HttpRequest.newBuilder(URI.create(url("/"))).header("Accept", "text/html").build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(dashboard.statusCode()).isEqualTo(200);
             assertThat(dashboard.body()).contains("Eureka");
-            HttpResponse<String> admin = browser.send(HttpRequest.newBuilder(URI.create(url("/admin")))
-                    .header("Accept", "text/html").build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> admin = browser.send(
+                    HttpRequest.newBuilder(URI.create(url("/admin"))).header("Accept", "text/html").build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(admin.statusCode()).isEqualTo(200);
             assertThat(admin.body()).contains("EDP services");
-            HttpResponse<String> applications = browser.send(
-                    HttpRequest.newBuilder(URI.create(url("/admin/applications")))
-                            .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> applications = browser
+                .send(HttpRequest.newBuilder(URI.create(url("/admin/applications")))
+                    .header("Accept", "application/json")
+                    .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(applications.statusCode()).isEqualTo(200);
 
-            // The session alone does not change anything: the XSRF-TOKEN cookie must be echoed.
-            HttpResponse<String> logoutWithoutCsrf = browser.send(
-                    HttpRequest.newBuilder(URI.create(url("/admin/logout"))).POST(HttpRequest.BodyPublishers.noBody())
-                            .build(), HttpResponse.BodyHandlers.ofString());
+            // The session alone does not change anything: the XSRF-TOKEN cookie must be
+            // echoed.
+            HttpResponse<String> logoutWithoutCsrf = browser
+                .send(HttpRequest.newBuilder(URI.create(url("/admin/logout")))
+                    .POST(HttpRequest.BodyPublishers.noBody())
+                    .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(logoutWithoutCsrf.statusCode()).isEqualTo(403);
         }
     }
@@ -193,8 +208,8 @@ class ServiceRegistryIntegrationTests {
         HttpResponse<String> readiness = send("GET",
                 "http://localhost:" + managementPort + "/actuator/health/readiness", null, null);
         assertThat(readiness.statusCode()).isEqualTo(200);
-        HttpResponse<String> metrics = send("GET", "http://localhost:" + managementPort + "/actuator/prometheus",
-                null, null);
+        HttpResponse<String> metrics = send("GET", "http://localhost:" + managementPort + "/actuator/prometheus", null,
+                null);
         assertThat(metrics.body()).contains("application=\"service-registry\"");
     }
 
@@ -206,19 +221,26 @@ class ServiceRegistryIntegrationTests {
     }
 
     HttpRequest form(String path, Map<String, String> fields) {
-        String body = fields.entrySet().stream()
-                .map(e -> java.net.URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-                        + java.net.URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                .reduce((a, b) -> a + "&" + b).orElse("");
+        String body = fields.entrySet()
+            .stream()
+            .map(e -> java.net.URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                    + java.net.URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+            .reduce((a, b) -> a + "&" + b)
+            .orElse("");
         return HttpRequest.newBuilder(URI.create(url(path)))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
     }
 
     static String cookie(HttpResponse<?> response, String name) {
-        return response.headers().allValues("Set-Cookie").stream()
-                .filter(header -> header.startsWith(name + "="))
-                .map(header -> header.substring(name.length() + 1).split(";", 2)[0])
-                .findFirst().orElseThrow(() -> new AssertionError("no " + name + " cookie in " + response.headers()));
+        return response.headers()
+            .allValues("Set-Cookie")
+            .stream()
+            .filter(header -> header.startsWith(name + "="))
+            .map(header -> header.substring(name.length() + 1).split(";", 2)[0])
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no " + name + " cookie in " + response.headers()));
     }
+
 }

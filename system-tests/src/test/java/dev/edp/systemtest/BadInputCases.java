@@ -14,11 +14,12 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Generates bad requests for a documented operation from its OpenAPI description: bodies with
- * wrong types, missing required and extra fields, 1 MB strings, NUL bytes, invalid UTF-8, numbers
- * out of range, JSON nested 10,000 deep, duplicate keys, wrong content types and empty bodies;
- * parameters with invalid UUIDs, cursors, limits, enums and label selectors. Every case is bad on
- * purpose in exactly the way its name says, everything else is as valid as the document allows.
+ * Generates bad requests for a documented operation from its OpenAPI description: bodies
+ * with wrong types, missing required and extra fields, 1 MB strings, NUL bytes, invalid
+ * UTF-8, numbers out of range, JSON nested 10,000 deep, duplicate keys, wrong content
+ * types and empty bodies; parameters with invalid UUIDs, cursors, limits, enums and label
+ * selectors. Every case is bad on purpose in exactly the way its name says, everything
+ * else is as valid as the document allows.
  */
 final class BadInputCases {
 
@@ -38,7 +39,8 @@ final class BadInputCases {
 
     /**
      * @param operation a documented JSON operation
-     * @param pathValue the value of a path parameter when the case is not about it (e.g. the caller's customer)
+     * @param pathValue the value of a path parameter when the case is not about it (e.g.
+     * the caller's customer)
      * @return the bad requests for it
      */
     static List<Case> forOperation(Operation operation, Function<String, String> pathValue) {
@@ -60,14 +62,15 @@ final class BadInputCases {
                     case "path" -> {
                         Map<String, String> values = new LinkedHashMap<>(validPath);
                         values.put(name, bad.getValue());
-                        cases.add(new Case(label, operation.method(), expand(operation.path(), values),
-                                null, null, Map.of()));
+                        cases.add(new Case(label, operation.method(), expand(operation.path(), values), null, null,
+                                Map.of()));
                     }
-                    case "query" -> cases.add(new Case(label, operation.method(), path + "?" + name + "="
-                            + encode(bad.getValue()), null, null, Map.of()));
+                    case "query" -> cases.add(new Case(label, operation.method(),
+                            path + "?" + name + "=" + encode(bad.getValue()), null, null, Map.of()));
                     case "header" -> {
                         if (!"Authorization".equalsIgnoreCase(name)) {
-                            cases.add(new Case(label, operation.method(), path, null, null, Map.of(name, bad.getValue())));
+                            cases.add(new Case(label, operation.method(), path, null, null,
+                                    Map.of(name, bad.getValue())));
                         }
                     }
                     default -> {
@@ -136,7 +139,8 @@ final class BadInputCases {
         cases.add(new Case("wrong content type application/xml", method, path, "application/xml", bytes("<a/>"),
                 Map.of()));
         cases.add(new Case("invalid UTF-8", method, path, "application/json",
-                new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, (byte) 0xFF, '"', '}'}, Map.of()));
+                new byte[] { '{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, (byte) 0xFF, '"', '}' },
+                Map.of()));
         JsonNode properties = schema.path("properties");
         List<String> required = new ArrayList<>();
         schema.path("required").forEach(name -> required.add(name.asString()));
@@ -156,8 +160,8 @@ final class BadInputCases {
             extra.putObject("__proto__").put("admin", true);
             cases.add(json("extra fields (and " + required.getFirst() + " missing)", method, path, extra.toString()));
             String first = required.getFirst();
-            cases.add(json("duplicate key " + first, method, path, "{\"" + first + "\":" + minimal.path(first)
-                    + ",\"" + first + "\":" + minimal.path(first) + "}"));
+            cases.add(json("duplicate key " + first, method, path,
+                    "{\"" + first + "\":" + minimal.path(first) + ",\"" + first + "\":" + minimal.path(first) + "}"));
         }
         for (Map.Entry<String, JsonNode> property : properties.properties()) {
             String name = property.getKey();
@@ -199,8 +203,8 @@ final class BadInputCases {
     }
 
     /**
-     * A body with every required field at a valid-looking value from its schema (example, first enum
-     * value, a type default); the cases then break exactly one thing in it.
+     * A body with every required field at a valid-looking value from its schema (example,
+     * first enum value, a type default); the cases then break exactly one thing in it.
      */
     static ObjectNode minimal(Operation operation, JsonNode schema) {
         ObjectNode body = OpenApiOperations.JSON.createObjectNode();
@@ -220,9 +224,10 @@ final class BadInputCases {
                     case "boolean" -> body.put(name, true);
                     case "array" -> body.putArray(name);
                     case "object" -> body.set(name, minimal(operation, field));
-                    default -> body.put(name, "uuid".equals(field.path("format").asString()) ? UUID.randomUUID().toString()
-                            : "email".equals(field.path("format").asString()) ? "bad-input@example.com"
-                            : "bad-input-" + UUID.randomUUID().toString().substring(0, 8));
+                    default -> body.put(name,
+                            "uuid".equals(field.path("format").asString()) ? UUID.randomUUID().toString()
+                                    : "email".equals(field.path("format").asString()) ? "bad-input@example.com"
+                                            : "bad-input-" + UUID.randomUUID().toString().substring(0, 8));
                 }
             }
         }
@@ -260,4 +265,5 @@ final class BadInputCases {
     static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
+
 }

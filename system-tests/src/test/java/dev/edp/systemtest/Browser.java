@@ -16,16 +16,19 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * A minimal browser for login flows: keeps cookies per host and port and follows redirects itself.
- * (Java's cookie manager drops cookies that Keycloak marks {@code Secure} on plain-HTTP localhost,
- * which a real browser keeps for localhost.)
+ * A minimal browser for login flows: keeps cookies per host and port and follows
+ * redirects itself. (Java's cookie manager drops cookies that Keycloak marks
+ * {@code Secure} on plain-HTTP localhost, which a real browser keeps for localhost.)
  */
 final class Browser {
 
-    private static final Pattern FORM_ACTION = Pattern.compile("<form[^>]*action=\"([^\"]+)\"", Pattern.CASE_INSENSITIVE);
+    private static final Pattern FORM_ACTION = Pattern.compile("<form[^>]*action=\"([^\"]+)\"",
+            Pattern.CASE_INSENSITIVE);
 
-    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .connectTimeout(Duration.ofSeconds(5))
+        .build();
 
     private final Map<String, Map<String, String>> cookies = new LinkedHashMap<>();
 
@@ -48,19 +51,24 @@ final class Browser {
 
     /** POST a form, following redirects. */
     Page postForm(String url, Map<String, String> fields) {
-        String body = fields.entrySet().stream()
-                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&"));
+        String body = fields.entrySet()
+            .stream()
+            .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                    + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+            .collect(Collectors.joining("&"));
         return follow(HttpRequest.newBuilder(URI.create(url))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body)), URI.create(url));
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(body)), URI.create(url));
     }
 
-    /** One request without following redirects, with this browser's cookies and extra headers. */
+    /**
+     * One request without following redirects, with this browser's cookies and extra
+     * headers.
+     */
     HttpResponse<String> send(String method, String url, String contentType, String body, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+            .method(method,
+                    body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
@@ -68,12 +76,18 @@ final class Browser {
         return exchange(request, URI.create(url));
     }
 
-    /** @return the value of a cookie this browser holds for a host:port, or null */
+    /**
+     * @return the value of a cookie this browser holds for a host:port, or null
+     *
+     */
     String cookie(String url, String name) {
         return cookies.getOrDefault(origin(URI.create(url)), Map.of()).get(name);
     }
 
-    /** Puts a cookie into the jar, as a browser that got it from another replica would send it. */
+    /**
+     * Puts a cookie into the jar, as a browser that got it from another replica would
+     * send it.
+     */
     void setCookie(String url, String name, String value) {
         cookies.computeIfAbsent(origin(URI.create(url)), key -> new LinkedHashMap<>()).put(name, value);
     }
@@ -94,8 +108,11 @@ final class Browser {
     private HttpResponse<String> exchange(HttpRequest.Builder request, URI uri) {
         Map<String, String> jar = cookies.getOrDefault(origin(uri), Map.of());
         if (!jar.isEmpty()) {
-            request.header("Cookie", jar.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                    .collect(Collectors.joining("; ")));
+            request.header("Cookie",
+                    jar.entrySet()
+                        .stream()
+                        .map(e -> e.getKey() + "=" + e.getValue())
+                        .collect(Collectors.joining("; ")));
         }
         try {
             HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
@@ -132,4 +149,5 @@ final class Browser {
     private static String origin(URI uri) {
         return uri.getHost() + ":" + uri.getPort();
     }
+
 }

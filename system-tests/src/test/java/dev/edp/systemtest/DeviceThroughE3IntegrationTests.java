@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-
 import javax.net.ssl.SSLContext;
 
 import com.jayway.jsonpath.JsonPath;
@@ -34,10 +33,10 @@ import static dev.edp.test.service.ServiceSmokeChecks.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A device's life through the running platform: an operator creates an onboarding token through the
- * gateway, the device enrolls through E3 with its own key, then talks to monitoring over mTLS (E3
- * forwards its identity as a signed assertion), and is refused by E3 seconds after its certificate
- * is revoked — on the same keep-alive connection.
+ * A device's life through the running platform: an operator creates an onboarding token
+ * through the gateway, the device enrolls through E3 with its own key, then talks to
+ * monitoring over mTLS (E3 forwards its identity as a signed assertion), and is refused
+ * by E3 seconds after its certificate is revoked — on the same keep-alive connection.
  */
 @ExtendWith(RunningPlatform.class)
 class DeviceThroughE3IntegrationTests {
@@ -53,7 +52,8 @@ class DeviceThroughE3IntegrationTests {
     @BeforeAll
     static void setUp(RunningPlatform running) throws Exception {
         platform = running;
-        // E3's server certificate comes from the platform CA; trust its root as published, with host name checks.
+        // E3's server certificate comes from the platform CA; trust its root as
+        // published, with host name checks.
         List<X509Certificate> published = certificates(Files.readString(platform.e3TrustFile()));
         e3Certificate = published.getLast();
     }
@@ -70,17 +70,20 @@ class DeviceThroughE3IntegrationTests {
                 "application/json", "{\"deviceName\":\"press-7\",\"environment\":\"TESTING\"}", operator);
         assertThat(token.statusCode()).as(token.body()).isEqualTo(201);
 
-        // The device: its own key, a CSR, enrollment through E3 without a client certificate.
+        // The device: its own key, a CSR, enrollment through E3 without a client
+        // certificate.
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"));
         KeyPair key = generator.generateKeyPair();
         String csr = pem(new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=press-7"), key.getPublic())
-                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(key.getPrivate())));
+            .build(new JcaContentSignerBuilder("SHA256withECDSA").build(key.getPrivate())));
         HttpClient anonymous = HttpClient.newBuilder().sslContext(TestPki.trustingOnly(e3Certificate)).build();
-        HttpResponse<String> enrolled = anonymous.send(HttpRequest.newBuilder(URI.create(e3() + "/onboarding/api/v1/enrollments"))
+        HttpResponse<String> enrolled = anonymous
+            .send(HttpRequest.newBuilder(URI.create(e3() + "/onboarding/api/v1/enrollments"))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"token\":" + quote(JsonPath.read(token.body(), "$.token"))
-                        + ",\"csr\":" + quote(csr) + "}")).build(), HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"token\":" + quote(JsonPath.read(token.body(), "$.token")) + ",\"csr\":" + quote(csr) + "}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(enrolled.statusCode()).as(enrolled.body()).isEqualTo(201);
         String deviceId = JsonPath.read(enrolled.body(), "$.deviceId");
         List<X509Certificate> chain = new ArrayList<>();
@@ -92,7 +95,8 @@ class DeviceThroughE3IntegrationTests {
         assertThat(refused.statusCode()).isEqualTo(401);
         assertThat(JsonPath.<String>read(refused.body(), "$.code")).isEqualTo("DEVICE_CERTIFICATE_REQUIRED");
 
-        // With it, heartbeats reach monitoring, which knows the device by the identity E3 asserted.
+        // With it, heartbeats reach monitoring, which knows the device by the identity E3
+        // asserted.
         SSLContext mtls = new TestPki.Credential(chain.getFirst(), key.getPrivate(), chain).sslContext(e3Certificate);
         HttpClient device = HttpClient.newBuilder().sslContext(mtls).version(HttpClient.Version.HTTP_1_1).build();
         assertThat(device.send(heartbeat(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(202);
@@ -101,15 +105,19 @@ class DeviceThroughE3IntegrationTests {
         assertThat(JsonPath.<String>read(status.body(), "$.agentVersion")).isEqualTo("0.1.0");
 
         // A spoofed identity header from outside does not change who the device is.
-        HttpResponse<String> spoofed = device.send(HttpRequest.newBuilder(URI.create(e3() + "/monitoring/api/v1/monitoring/container"))
-                .header("Content-Type", "application/json").header("X-EDP-Device-Credential", "forged")
+        HttpResponse<String> spoofed = device
+            .send(HttpRequest.newBuilder(URI.create(e3() + "/monitoring/api/v1/monitoring/container"))
+                .header("Content-Type", "application/json")
+                .header("X-EDP-Device-Credential", "forged")
                 .header("X-EDP-Device-Proof", "forged")
-                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(spoofed.statusCode()).isEqualTo(202);
 
         // Revocation: the next request on the same client is refused within seconds.
-        HttpResponse<String> revoked = send("POST", platform.gatewayUrl() + "/api/onboarding/v1/devices/" + deviceId
-                + "/revoke", "application/json", "{}", operator);
+        HttpResponse<String> revoked = send("POST",
+                platform.gatewayUrl() + "/api/onboarding/v1/devices/" + deviceId + "/revoke", "application/json", "{}",
+                operator);
         assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
         Instant deadline = Instant.now().plusSeconds(5);
         HttpResponse<String> after;
@@ -119,15 +127,18 @@ class DeviceThroughE3IntegrationTests {
                 break;
             }
             Thread.sleep(200);
-        } while (Instant.now().isBefore(deadline));
+        }
+        while (Instant.now().isBefore(deadline));
         assertThat(after.statusCode()).as("refused within 5 s of revocation").isEqualTo(401);
         assertThat(JsonPath.<String>read(after.body(), "$.code")).isEqualTo("DEVICE_CERTIFICATE_REVOKED");
     }
 
     private HttpRequest heartbeat() {
         return HttpRequest.newBuilder(URI.create(e3() + "/monitoring/api/v1/heartbeat"))
-                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString(HEARTBEAT)).build();
+            .header("Content-Type", "application/json")
+            .timeout(Duration.ofSeconds(30))
+            .POST(HttpRequest.BodyPublishers.ofString(HEARTBEAT))
+            .build();
     }
 
     private static HttpResponse<String> awaitStatus(String operator, String deviceId) throws InterruptedException {
@@ -140,14 +151,17 @@ class DeviceThroughE3IntegrationTests {
                 return status;
             }
             Thread.sleep(300);
-        } while (Instant.now().isBefore(deadline));
+        }
+        while (Instant.now().isBefore(deadline));
         throw new AssertionError("No status for " + deviceId + ": " + status.body());
     }
 
     private static List<X509Certificate> certificates(String pem) throws Exception {
         return CertificateFactory.getInstance("X.509")
-                .generateCertificates(new java.io.ByteArrayInputStream(pem.getBytes())).stream()
-                .map(X509Certificate.class::cast).toList();
+            .generateCertificates(new java.io.ByteArrayInputStream(pem.getBytes()))
+            .stream()
+            .map(X509Certificate.class::cast)
+            .toList();
     }
 
     private static String pem(Object object) throws Exception {
@@ -161,4 +175,5 @@ class DeviceThroughE3IntegrationTests {
     private static String quote(String value) {
         return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
     }
+
 }

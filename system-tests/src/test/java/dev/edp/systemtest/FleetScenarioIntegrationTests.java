@@ -10,8 +10,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 
-import jakarta.mail.internet.MimeMessage;
-
 import com.jayway.jsonpath.JsonPath;
 import dev.edp.agent.AgentOptions;
 import dev.edp.agent.ContainerStatus;
@@ -19,6 +17,7 @@ import dev.edp.agent.DeviceAgent;
 import dev.edp.agent.DeviceStore;
 import dev.edp.agent.E3Trust;
 import dev.edp.agent.ExitReason;
+import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -29,9 +28,10 @@ import static dev.edp.test.service.ServiceSmokeChecks.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * One device's whole life through real parts only: the real Keycloak, the embedded PostgreSQL,
- * every service started by the launcher, E3 with real mTLS, and the device agent library on the
- * device side. Customer B's operator watches every step and sees nothing of customer A's.
+ * One device's whole life through real parts only: the real Keycloak, the embedded
+ * PostgreSQL, every service started by the launcher, E3 with real mTLS, and the device
+ * agent library on the device side. Customer B's operator watches every step and sees
+ * nothing of customer A's.
  */
 @ExtendWith(RunningPlatform.class)
 class FleetScenarioIntegrationTests {
@@ -58,7 +58,8 @@ class FleetScenarioIntegrationTests {
     @Test
     void aDeviceLivesThroughOnboardingReleasesPromotionRenewalAnOutageAndDecommissioning(@TempDir Path agentDir)
             throws Exception {
-        // 1. The platform admin creates two customers; A gets a customer-admin and an operator.
+        // 1. The platform admin creates two customers; A gets a customer-admin and an
+        // operator.
         String admin = users.platformAdmin();
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String customerA = users.createCustomer(admin, "fleet-a-" + suffix);
@@ -74,19 +75,26 @@ class FleetScenarioIntegrationTests {
         expect(send("POST", monitoring("/notification-channels"), "application/json",
                 "{\"name\":\"ops\",\"type\":\"EMAIL\",\"emails\":[\"" + opsMail + "\"]}", adminOfA), 201);
 
-        // 2. The operator creates a machine and an onboarding token; the agent onboards through E3.
+        // 2. The operator creates a machine and an onboarding token; the agent onboards
+        // through E3.
         String machineId = JsonPath.read(expect(send("POST", users.masterdata("/machines"), "application/json",
-                PlatformUsers.machine("SN-" + suffix), operatorOfA), 201).body(), "$.id");
+                PlatformUsers.machine("SN-" + suffix), operatorOfA), 201)
+            .body(), "$.id");
         HttpResponse<String> token = expect(send("POST", platform.gatewayUrl() + "/api/onboarding/v1/tokens",
-                "application/json", "{\"deviceName\":\"press-" + suffix + "\",\"environment\":\"TESTING\",\"machineId\":\""
-                        + machineId + "\"}", operatorOfA), 201);
+                "application/json", "{\"deviceName\":\"press-" + suffix
+                        + "\",\"environment\":\"TESTING\",\"machineId\":\"" + machineId + "\"}",
+                operatorOfA), 201);
         String deviceId = JsonPath.read(token.body(), "$.deviceId");
-        assertThat(JsonPath.<String>read(expect(send("GET", devices("/devices/" + deviceId), null, null, operatorOfA), 200)
-                .body(), "$.lifecycle")).isEqualTo("PENDING_ONBOARDING");
+        assertThat(JsonPath.<String>read(
+                expect(send("GET", devices("/devices/" + deviceId), null, null, operatorOfA), 200).body(),
+                "$.lifecycle"))
+            .isEqualTo("PENDING_ONBOARDING");
         assertNotVisibleToB(operatorOfB, deviceId);
 
-        AgentOptions options = AgentOptions.defaults().withHeartbeatInterval(Duration.ofSeconds(2)).withLongPollSeconds(10)
-                .withBackoff(Duration.ofMillis(500), Duration.ofSeconds(2));
+        AgentOptions options = AgentOptions.defaults()
+            .withHeartbeatInterval(Duration.ofSeconds(2))
+            .withLongPollSeconds(10)
+            .withBackoff(Duration.ofMillis(500), Duration.ofSeconds(2));
         DeviceStore store = new DeviceStore(agentDir.resolve("device"));
         DeviceAgent agent = DeviceAgent.onboard(URI.create(platform.e3Url()), E3Trust.fromPem(platform.e3TrustFile()),
                 JsonPath.read(token.body(), "$.token"), store, options);
@@ -94,18 +102,23 @@ class FleetScenarioIntegrationTests {
         agent.start();
         String[] releases = new String[2];
         try {
-            // 3. ACTIVE (onboarding told device-management), ONLINE (from monitoring), machine assigned.
-            String device = await("device ACTIVE and ONLINE", () -> send("GET", devices("/devices/" + deviceId), null, null,
-                    operatorOfA), body -> "ACTIVE".equals(JsonPath.read(body, "$.lifecycle"))
+            // 3. ACTIVE (onboarding told device-management), ONLINE (from monitoring),
+            // machine assigned.
+            String device = await("device ACTIVE and ONLINE",
+                    () -> send("GET", devices("/devices/" + deviceId), null, null, operatorOfA),
+                    body -> "ACTIVE".equals(JsonPath.read(body, "$.lifecycle"))
                             && "ONLINE".equals(JsonPath.read(body, "$.connectivity")));
             assertThat(JsonPath.<String>read(device, "$.machineId")).isEqualTo(machineId);
             assertThat(JsonPath.<String>read(device, "$.certificateSerial")).isEqualTo(agent.identity().serial());
             assertNotVisibleToB(operatorOfB, deviceId);
 
-            // 4. An application and two releases; pinning TESTING wakes the device's long-poll, it reports ready.
+            // 4. An application and two releases; pinning TESTING wakes the device's
+            // long-poll, it reports ready.
             String application = JsonPath.read(expect(send("POST", devices("/applications"), "application/json",
                     "{\"name\":\"press-monitor\",\"imageRepository\":\"registry.example.com/acme/press-monitor\","
-                            + "\"ports\":[\"8080:8080\"],\"restartPolicy\":\"unless-stopped\"}", operatorOfA), 201).body(), "$.id");
+                            + "\"ports\":[\"8080:8080\"],\"restartPolicy\":\"unless-stopped\"}",
+                    operatorOfA), 201)
+                .body(), "$.id");
             String first = release(operatorOfA, application, "1.0.0");
             String second = release(operatorOfA, application, "1.1.0");
             releases[0] = first;
@@ -113,36 +126,47 @@ class FleetScenarioIntegrationTests {
             expect(send("PUT", devices("/environments/TESTING/release"), "application/json",
                     "{\"releaseId\":\"" + first + "\"}", operatorOfA), 200);
             awaitRunning(agent, first);
-            await("ready reported to device-management", () -> send("GET", devices("/devices/" + deviceId + "/containers"),
-                    null, null, operatorOfA), body -> first.equals(JsonPath.read(body, "$.releaseId"))
-                            && body.contains("\"state\":\"ready\""));
+            await("ready reported to device-management",
+                    () -> send("GET", devices("/devices/" + deviceId + "/containers"), null, null, operatorOfA),
+                    body -> first.equals(JsonPath.read(body, "$.releaseId")) && body.contains("\"state\":\"ready\""));
             assertProblem(send("GET", devices("/devices/" + deviceId + "/containers"), null, null, operatorOfB), 404,
                     "NOT_FOUND");
 
-            // 5. Into STAGING: the operator asks, cannot approve; the customer-admin approves; the device follows.
+            // 5. Into STAGING: the operator asks, cannot approve; the customer-admin
+            // approves; the device follows.
             expect(send("PUT", devices("/environments/TESTING/release"), "application/json",
                     "{\"releaseId\":\"" + second + "\"}", operatorOfA), 200);
-            HttpResponse<String> current = expect(send("GET", devices("/devices/" + deviceId), null, null, operatorOfA), 200);
+            HttpResponse<String> current = expect(send("GET", devices("/devices/" + deviceId), null, null, operatorOfA),
+                    200);
             expect(sendWithIfMatch("POST", devices("/devices/" + deviceId + "/environment"),
-                    "{\"environment\":\"STAGING\"}", operatorOfA, current.headers().firstValue("ETag").orElseThrow()), 200);
+                    "{\"environment\":\"STAGING\"}", operatorOfA, current.headers().firstValue("ETag").orElseThrow()),
+                    200);
             String promotion = JsonPath.read(expect(send("POST", devices("/promotions"), "application/json",
-                    "{\"targetEnvironment\":\"STAGING\"}", operatorOfA), 201).body(), "$.id");
+                    "{\"targetEnvironment\":\"STAGING\"}", operatorOfA), 201)
+                .body(), "$.id");
             assertThat(send("POST", devices("/promotions/" + promotion + "/approve"), "application/json", "{}",
-                    operatorOfA).statusCode()).isEqualTo(403);
+                    operatorOfA)
+                .statusCode()).isEqualTo(403);
             assertThat(send("POST", devices("/promotions/" + promotion + "/approve"), "application/json", "{}",
-                    operatorOfB).statusCode()).isIn(403, 404);
+                    operatorOfB)
+                .statusCode()).isIn(403, 404);
             assertProblem(send("GET", devices("/promotions/" + promotion), null, null, operatorOfB), 404, "NOT_FOUND");
-            assertThat(JsonPath.<String>read(send("GET", devices("/promotions/" + promotion), null, null, operatorOfA)
-                    .body(), "$.status")).isEqualTo("REQUESTED");
-            expect(send("POST", devices("/promotions/" + promotion + "/approve"), "application/json", "{}", adminOfA), 200);
+            assertThat(JsonPath.<String>read(
+                    send("GET", devices("/promotions/" + promotion), null, null, operatorOfA).body(), "$.status"))
+                .isEqualTo("REQUESTED");
+            expect(send("POST", devices("/promotions/" + promotion + "/approve"), "application/json", "{}", adminOfA),
+                    200);
             awaitRunning(agent, second);
             // Four eyes also for customer-admins: nobody approves their own request.
             String production = JsonPath.read(expect(send("POST", devices("/promotions"), "application/json",
-                    "{\"targetEnvironment\":\"PRODUCTION\"}", adminOfA), 201).body(), "$.id");
-            assertProblem(send("POST", devices("/promotions/" + production + "/approve"), "application/json", "{}",
-                    adminOfA), 403, "SELF_APPROVAL");
+                    "{\"targetEnvironment\":\"PRODUCTION\"}", adminOfA), 201)
+                .body(), "$.id");
+            assertProblem(
+                    send("POST", devices("/promotions/" + production + "/approve"), "application/json", "{}", adminOfA),
+                    403, "SELF_APPROVAL");
 
-            // 6. The agent renews its certificate (same device) and keeps heartbeating with the new one.
+            // 6. The agent renews its certificate (same device) and keeps heartbeating
+            // with the new one.
             String oldSerial = agent.identity().serial();
             agent.renew();
             String newSerial = agent.identity().serial();
@@ -151,20 +175,23 @@ class FleetScenarioIntegrationTests {
             Instant renewedAt = Instant.now();
             awaitTrue("a heartbeat with the renewed certificate",
                     () -> agent.lastHeartbeat() != null && agent.lastHeartbeat().isAfter(renewedAt));
-            await("the new serial in device-management", () -> send("GET", devices("/devices/" + deviceId), null, null,
-                    operatorOfA), body -> newSerial.equals(JsonPath.read(body, "$.certificateSerial")));
+            await("the new serial in device-management",
+                    () -> send("GET", devices("/devices/" + deviceId), null, null, operatorOfA),
+                    body -> newSerial.equals(JsonPath.read(body, "$.certificateSerial")));
         }
         finally {
             agent.stop();
         }
 
-        // 7. The device falls silent: offline, one alert, one e-mail; it comes back: online, alert resolved.
+        // 7. The device falls silent: offline, one alert, one e-mail; it comes back:
+        // online, alert resolved.
         await("device OFFLINE", () -> send("GET", devices("/devices/" + deviceId), null, null, operatorOfA),
                 body -> "OFFLINE".equals(JsonPath.read(body, "$.connectivity")));
         String alerts = monitoring("/alerts?type=DEVICE_OFFLINE&customerId=" + customerA);
         await("an open offline alert", () -> send("GET", alerts, null, null, operatorOfA),
-                body -> JsonPath.<List<?>>read(body, "$.items[?(@.deviceId == '" + deviceId + "' && @.state == 'OPEN')]")
-                        .size() == 1);
+                body -> JsonPath
+                    .<List<?>>read(body, "$.items[?(@.deviceId == '" + deviceId + "' && @.state == 'OPEN')]")
+                    .size() == 1);
         awaitTrue("an e-mail to " + opsMail, () -> !mailsTo(opsMail).isEmpty());
         assertThat(mailsTo(opsMail)).hasSize(1);
         assertThat(send("GET", monitoring("/alerts"), null, null, operatorOfB).body()).doesNotContain(deviceId);
@@ -175,11 +202,14 @@ class FleetScenarioIntegrationTests {
             await("device ONLINE again", () -> send("GET", devices("/devices/" + deviceId), null, null, operatorOfA),
                     body -> "ONLINE".equals(JsonPath.read(body, "$.connectivity")));
             await("the offline alert resolved", () -> send("GET", alerts, null, null, operatorOfA),
-                    body -> JsonPath.<List<?>>read(body, "$.items[?(@.deviceId == '" + deviceId + "' && @.state == 'OPEN')]")
-                            .isEmpty());
+                    body -> JsonPath
+                        .<List<?>>read(body, "$.items[?(@.deviceId == '" + deviceId + "' && @.state == 'OPEN')]")
+                        .isEmpty());
 
-            // 8. Decommissioning revokes the certificate: E3 refuses the agent within seconds and it stops.
-            HttpResponse<String> current = expect(send("GET", devices("/devices/" + deviceId), null, null, operatorOfA), 200);
+            // 8. Decommissioning revokes the certificate: E3 refuses the agent within
+            // seconds and it stops.
+            HttpResponse<String> current = expect(send("GET", devices("/devices/" + deviceId), null, null, operatorOfA),
+                    200);
             assertProblem(sendWithIfMatch("POST", devices("/devices/" + deviceId + "/decommission"), "{}", operatorOfB,
                     current.headers().firstValue("ETag").orElseThrow()), 404, "NOT_FOUND");
             Instant decommissioned = Instant.now();
@@ -192,53 +222,58 @@ class FleetScenarioIntegrationTests {
             again.stop();
         }
         assertThat(JsonPath.<String>read(send("GET", devices("/devices/" + deviceId), null, null, operatorOfA).body(),
-                "$.lifecycle")).isEqualTo("DECOMMISSIONED");
+                "$.lifecycle"))
+            .isEqualTo("DECOMMISSIONED");
 
         // 9. Customer B saw none of it.
         assertNotVisibleToB(operatorOfB, deviceId);
         assertThat(send("GET", devices("/releases"), null, null, operatorOfB).body()).doesNotContain(releases);
-        assertThat(send("GET", devices("/applications"), null, null, operatorOfB).body()).doesNotContain("press-monitor");
+        assertThat(send("GET", devices("/applications"), null, null, operatorOfB).body())
+            .doesNotContain("press-monitor");
     }
 
     private static String release(String operator, String application, String version) {
-        return JsonPath.read(expect(send("POST", devices("/releases"), "application/json",
-                "{\"name\":\"" + version + "\",\"containers\":[{\"applicationId\":\"" + application + "\",\"tag\":\""
-                        + version + "\"}]}", operator), 201).body(), "$.id");
+        return JsonPath.read(expect(send("POST", devices("/releases"), "application/json", "{\"name\":\"" + version
+                + "\",\"containers\":[{\"applicationId\":\"" + application + "\",\"tag\":\"" + version + "\"}]}",
+                operator), 201)
+            .body(), "$.id");
     }
 
     private static void awaitRunning(DeviceAgent agent, String releaseId) throws InterruptedException {
-        awaitTrue("the device runs release " + releaseId, () -> agent.desiredState() != null
-                && agent.desiredState().releaseId() != null && releaseId.equals(agent.desiredState().releaseId().toString())
-                && !agent.containers().isEmpty()
-                && agent.containers().stream().allMatch(c -> ContainerStatus.READY.equals(c.state())));
+        awaitTrue("the device runs release " + releaseId,
+                () -> agent.desiredState() != null && agent.desiredState().releaseId() != null
+                        && releaseId.equals(agent.desiredState().releaseId().toString())
+                        && !agent.containers().isEmpty()
+                        && agent.containers().stream().allMatch(c -> ContainerStatus.READY.equals(c.state())));
     }
 
     private static void assertNotVisibleToB(String operatorOfB, String deviceId) {
         assertProblem(send("GET", devices("/devices/" + deviceId), null, null, operatorOfB), 404, "NOT_FOUND");
         assertThat(send("GET", devices("/devices?limit=200"), null, null, operatorOfB).body()).doesNotContain(deviceId);
         assertThat(send("GET", monitoring("/devices/" + deviceId + "/status"), null, null, operatorOfB).statusCode())
-                .isEqualTo(404);
+            .isEqualTo(404);
     }
 
     private static List<MimeMessage> mailsTo(String address) {
-        return List.of(platform.mail().getReceivedMessages()).stream()
-                .filter(message -> {
-                    try {
-                        return List.of(message.getAllRecipients()).stream().anyMatch(r -> r.toString().equals(address));
-                    }
-                    catch (jakarta.mail.MessagingException ex) {
-                        return false;
-                    }
-                }).toList();
+        return List.of(platform.mail().getReceivedMessages()).stream().filter(message -> {
+            try {
+                return List.of(message.getAllRecipients()).stream().anyMatch(r -> r.toString().equals(address));
+            }
+            catch (jakarta.mail.MessagingException ex) {
+                return false;
+            }
+        }).toList();
     }
 
-    private static HttpResponse<String> sendWithIfMatch(String method, String url, String body, String token, String etag) {
+    private static HttpResponse<String> sendWithIfMatch(String method, String url, String body, String token,
+            String etag) {
         return send(method, url, "application/json", body, token, Map.of("If-Match", etag));
     }
 
     private static HttpResponse<String> expect(HttpResponse<String> response, int status) {
-        assertThat(response.statusCode()).as(response.request().method() + " " + response.uri() + ": " + response.body())
-                .isEqualTo(status);
+        assertThat(response.statusCode())
+            .as(response.request().method() + " " + response.uri() + ": " + response.body())
+            .isEqualTo(status);
         return response;
     }
 
@@ -252,9 +287,10 @@ class FleetScenarioIntegrationTests {
                 return last.body();
             }
             Thread.sleep(500);
-        } while (Instant.now().isBefore(deadline));
-        throw new AssertionError("Not within " + WAIT + ": " + what + "; last answer " + last.statusCode() + " "
-                + last.body());
+        }
+        while (Instant.now().isBefore(deadline));
+        throw new AssertionError(
+                "Not within " + WAIT + ": " + what + "; last answer " + last.statusCode() + " " + last.body());
     }
 
     private static void awaitTrue(String what, java.util.function.BooleanSupplier done) throws InterruptedException {
@@ -266,4 +302,5 @@ class FleetScenarioIntegrationTests {
             Thread.sleep(250);
         }
     }
+
 }

@@ -26,9 +26,9 @@ import static dev.edp.test.service.ServiceSmokeChecks.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Identity and access through the gateway of the running platform, with tokens from the real
- * Keycloak: API clients, the browser login of the portal, CSRF, logout, and sessions shared by
- * gateway replicas.
+ * Identity and access through the gateway of the running platform, with tokens from the
+ * real Keycloak: API clients, the browser login of the portal, CSRF, logout, and sessions
+ * shared by gateway replicas.
  */
 @ExtendWith(RunningPlatform.class)
 class IdentityAndAccessIntegrationTests {
@@ -54,11 +54,14 @@ class IdentityAndAccessIntegrationTests {
         assertThat(JsonPath.<List<String>>read(me.body(), "$.roles")).contains("operator");
         assertThat(JsonPath.<String>read(me.body(), "$.authenticatedBy")).isEqualTo("bearer");
 
-        // Through the gateway to each service, which validates the same token against Keycloak's keys:
-        // an authenticated caller reaches the service and gets its 404 for an unknown path.
+        // Through the gateway to each service, which validates the same token against
+        // Keycloak's keys:
+        // an authenticated caller reaches the service and gets its 404 for an unknown
+        // path.
         for (String service : List.of("masterdata", "onboarding", "devices", "monitoring")) {
-            assertProblem(send("GET", platform.gatewayUrl() + "/api/" + service + "/v1/no-such-thing", null, null,
-                    token), 404, "NOT_FOUND");
+            assertProblem(
+                    send("GET", platform.gatewayUrl() + "/api/" + service + "/v1/no-such-thing", null, null, token),
+                    404, "NOT_FOUND");
         }
     }
 
@@ -69,7 +72,8 @@ class IdentityAndAccessIntegrationTests {
 
         String token = automationToken();
         String[] parts = token.split("\\.");
-        // Same header and signature, a payload that now claims platform-admin: the signature no longer fits.
+        // Same header and signature, a payload that now claims platform-admin: the
+        // signature no longer fits.
         String payload = new String(Base64.getUrlDecoder().decode(parts[1])).replace("\"operator\"",
                 "\"platform-admin\"");
         String forged = parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(payload.getBytes())
@@ -105,21 +109,24 @@ class IdentityAndAccessIntegrationTests {
         assertThat(JsonPath.<String>read(me.body(), "$.authenticatedBy")).isEqualTo("session");
         assertThat(me.body()).doesNotContain("eyJ"); // no token reaches the browser
 
-        // The session relays its token to the services: the request reaches masterdata as the admin.
+        // The session relays its token to the services: the request reaches masterdata as
+        // the admin.
         HttpResponse<String> relayed = browser.send("GET", gateway + "/api/masterdata/v1/no-such-thing", null, null,
                 Map.of());
         assertProblem(relayed, 404, "NOT_FOUND");
 
         String xsrf = browser.cookie(gateway, "XSRF-TOKEN");
         assertThat(xsrf).isNotBlank();
-        assertProblem(browser.send("POST", gateway + "/api/masterdata/v1/no-such-thing", "application/json", "{}",
-                Map.of()), 403, "CSRF_REJECTED");
+        assertProblem(
+                browser.send("POST", gateway + "/api/masterdata/v1/no-such-thing", "application/json", "{}", Map.of()),
+                403, "CSRF_REJECTED");
         assertProblem(browser.send("POST", gateway + "/api/masterdata/v1/no-such-thing", "application/json", "{}",
                 Map.of("X-XSRF-TOKEN", "wrong")), 403, "CSRF_REJECTED");
         assertProblem(browser.send("POST", gateway + "/api/masterdata/v1/no-such-thing", "application/json", "{}",
                 Map.of("X-XSRF-TOKEN", xsrf)), 404, "NOT_FOUND");
 
-        HttpResponse<String> logout = browser.send("POST", gateway + "/logout", null, null, Map.of("X-XSRF-TOKEN", xsrf));
+        HttpResponse<String> logout = browser.send("POST", gateway + "/logout", null, null,
+                Map.of("X-XSRF-TOKEN", xsrf));
         assertThat(logout.statusCode()).isEqualTo(302);
         String endSession = logout.headers().firstValue("Location").orElseThrow();
         assertThat(endSession).startsWith(platform.issuer() + "/protocol/openid-connect/logout");
@@ -177,10 +184,10 @@ class IdentityAndAccessIntegrationTests {
     private static Process startGatewayReplica(int port) throws Exception {
         Path jar = platform.repositoryRoot().resolve("portal-gateway/target/portal-gateway.jar");
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx320m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
+        List<String> command = new ArrayList<>(
+                List.of(java, "-Xmx320m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(platform.logsDir().resolve("portal-gateway-replica.log").toFile());
+            .redirectOutput(platform.logsDir().resolve("portal-gateway-replica.log").toFile());
         Map<String, String> env = builder.environment();
         env.put("SERVER_PORT", Integer.toString(port));
         env.put("MANAGEMENT_SERVER_PORT", Integer.toString(port + 1000));
@@ -203,8 +210,9 @@ class IdentityAndAccessIntegrationTests {
                         + RunningPlatform.tail(platform.logsDir().resolve("portal-gateway-replica.log"), 40));
             }
             try {
-                if (http.send(HttpRequest.newBuilder(URI.create(readiness)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                if (http
+                    .send(HttpRequest.newBuilder(URI.create(readiness)).build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode() == 200) {
                     return;
                 }
             }
@@ -215,4 +223,5 @@ class IdentityAndAccessIntegrationTests {
         }
         throw new AssertionError("The gateway replica was not ready in time");
     }
+
 }

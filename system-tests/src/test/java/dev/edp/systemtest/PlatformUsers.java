@@ -13,9 +13,10 @@ import static dev.edp.test.service.ServiceSmokeChecks.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * People of the running platform: the platform admin, customers created through masterdata, and
- * their users (real Keycloak users), logged in with a password-grant client that exists only for
- * tests (added through the admin API, never part of the realm file).
+ * People of the running platform: the platform admin, customers created through
+ * masterdata, and their users (real Keycloak users), logged in with a password-grant
+ * client that exists only for tests (added through the admin API, never part of the realm
+ * file).
  */
 final class PlatformUsers {
 
@@ -33,48 +34,73 @@ final class PlatformUsers {
         }
     }
 
-    /** @return an access token of that user */
+    /**
+     * @return an access token of that user
+     *
+     */
     String login(String username, String password) {
         return OidcTokens.password(URI.create(platform.keycloakUrl()), EdpRealm.NAME, testClient, testClientSecret,
                 username, password);
     }
 
-    /** @return the first platform admin's access token */
+    /**
+     * @return the first platform admin's access token
+     *
+     */
     String platformAdmin() {
         return login("admin", platform.secret("edp.admin.password"));
     }
 
-    /** @return a masterdata API URL */
+    /**
+     * @return a masterdata API URL
+     *
+     */
     String masterdata(String path) {
         return platform.gatewayUrl() + "/api/masterdata/v1" + path;
     }
 
-    /** @return the new customer's id */
+    /**
+     * @return the new customer's id
+     *
+     */
     String createCustomer(String admin, String code) {
         HttpResponse<String> created = send("POST", masterdata("/customers"), "application/json",
                 "{\"name\":\"Customer " + code + "\",\"code\":\"" + code + "\",\"contactEmail\":\"ops@" + code
-                        + ".example\"}", admin);
+                        + ".example\"}",
+                admin);
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         return JsonPath.read(created.body(), "$.id");
     }
 
-    /** @return the new user's token, after logging in with the one-time password */
+    /**
+     * @return the new user's token, after logging in with the one-time password
+     *
+     */
     String createUserAndLogIn(String creator, String customerId, String username, String role) {
         return login(username, createUser(creator, customerId, username, role));
     }
 
-    /** @return the new user's initial password (a browser test logs in with it on Keycloak's page) */
+    /**
+     * @return the new user's initial password (a browser test logs in with it on
+     * Keycloak's page)
+     *
+     */
     String createUser(String creator, String customerId, String username, String role) {
-        HttpResponse<String> created = send("POST", masterdata("/customers/" + customerId + "/users"), "application/json",
-                "{\"username\":\"" + username + "\",\"email\":\"" + username + "@example.com\",\"firstName\":\"Test\","
-                        + "\"lastName\":\"User\",\"role\":\"" + role + "\"}", creator);
+        HttpResponse<String> created = send("POST", masterdata("/customers/" + customerId + "/users"),
+                "application/json", "{\"username\":\"" + username + "\",\"email\":\"" + username
+                        + "@example.com\",\"firstName\":\"Test\"," + "\"lastName\":\"User\",\"role\":\"" + role + "\"}",
+                creator);
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         return JsonPath.read(created.body(), "$.oneTimePassword");
     }
 
-    /** @return a machine's JSON for masterdata */
+    /**
+     * @return a machine's JSON for masterdata
+     *
+     */
     static String machine(String serial) {
         return "{\"name\":\"Press " + serial + "\",\"type\":\"INJECTION_MOULDING\",\"manufacturer\":\"Engel\","
                 + "\"serialNumber\":\"" + serial + "\",\"site\":\"Plant 1\"}";
     }
+
 }

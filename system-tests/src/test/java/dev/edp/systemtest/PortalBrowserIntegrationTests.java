@@ -21,14 +21,14 @@ import static dev.edp.test.service.ServiceSmokeChecks.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The portal in a real browser: Playwright ({@code portal/e2e}) drives Debian's Chromium against
- * the platform this JVM started with the launcher (shared with the other system tests). This
- * class prepares what the browser needs through the API (two customers, their users, an
- * application and a release, the offline alert rule, 10,000 devices for the fleet-page
- * measurement), writes it into a file for the specs, and runs {@code npx playwright test}; a
- * failing browser test fails this test and so the build. Screenshots of every page at 375 px and
- * 1440 px, the Playwright report and the fleet-page timing are written under
- * {@code system-tests/target/portal-e2e}.
+ * The portal in a real browser: Playwright ({@code portal/e2e}) drives Debian's Chromium
+ * against the platform this JVM started with the launcher (shared with the other system
+ * tests). This class prepares what the browser needs through the API (two customers,
+ * their users, an application and a release, the offline alert rule, 10,000 devices for
+ * the fleet-page measurement), writes it into a file for the specs, and runs
+ * {@code npx playwright test}; a failing browser test fails this test and so the build.
+ * Screenshots of every page at 375 px and 1440 px, the Playwright report and the
+ * fleet-page timing are written under {@code system-tests/target/portal-e2e}.
  */
 @ExtendWith(RunningPlatform.class)
 class PortalBrowserIntegrationTests {
@@ -50,12 +50,14 @@ class PortalBrowserIntegrationTests {
         people.put("operatorB", person(users, admin, customerB, "portal-op-b-" + suffix, "operator"));
         people.put("platformAdmin", Map.of("username", "admin", "password", platform.secret("edp.admin.password")));
 
-        // What the browser scenario starts from: a release to pin, and an alert as soon as a device is offline.
+        // What the browser scenario starts from: a release to pin, and an alert as soon
+        // as a device is offline.
         String adminA = users.login(people.get("adminA").get("username"), people.get("adminA").get("password"));
         String devices = platform.gatewayUrl() + "/api/devices/v1";
         String application = JsonPath.read(expect(send("POST", devices + "/applications", "application/json",
-                "{\"name\":\"line-monitor\",\"imageRepository\":\"registry.example.com/acme/line-monitor\"}", adminA), 201)
-                .body(), "$.id");
+                "{\"name\":\"line-monitor\",\"imageRepository\":\"registry.example.com/acme/line-monitor\"}", adminA),
+                201)
+            .body(), "$.id");
         String release = "2026.12." + suffix.substring(0, 4);
         expect(send("POST", devices + "/releases", "application/json", "{\"name\":\"" + release + "\",\"containers\":[{"
                 + "\"applicationId\":\"" + application + "\",\"tag\":\"1.0.0\"}]}", adminA), 201);
@@ -83,9 +85,9 @@ class PortalBrowserIntegrationTests {
 
         Path log = output.resolve("playwright.log");
         ProcessBuilder playwright = new ProcessBuilder("npx", "playwright", "test")
-                .directory(repository.resolve("portal").toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
+            .directory(repository.resolve("portal").toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
         playwright.environment().put("EDP_E2E_ENV", envFile.toString());
         playwright.environment().put("EDP_E2E_BASE_URL", platform.gatewayUrl());
         playwright.environment().put("EDP_E2E_OUTPUT", output.toString());
@@ -103,8 +105,8 @@ class PortalBrowserIntegrationTests {
         assertThat(process.exitValue()).as("Playwright's browser tests:\n" + report).isZero();
         assertThat(report).contains("passed").doesNotContain(" failed");
         try (var screenshots = Files.list(output.resolve("screenshots"))) {
-            assertThat(screenshots.map(path -> path.getFileName().toString()).toList())
-                    .contains("fleet-375.png", "fleet-1440.png", "device-375.png", "health-1440.png");
+            assertThat(screenshots.map(path -> path.getFileName().toString()).toList()).contains("fleet-375.png",
+                    "fleet-1440.png", "device-375.png", "health-1440.png");
         }
     }
 
@@ -114,20 +116,23 @@ class PortalBrowserIntegrationTests {
     }
 
     /**
-     * The 10,000 devices of the fleet-page measurement go straight into device-management's table
-     * (one INSERT … SELECT, as its EXPLAIN test does): registering them one by one through the API
-     * would take minutes of this test for nothing the measurement needs.
+     * The 10,000 devices of the fleet-page measurement go straight into
+     * device-management's table (one INSERT … SELECT, as its EXPLAIN test does):
+     * registering them one by one through the API would take minutes of this test for
+     * nothing the measurement needs.
      */
     private static void insertDevices(RunningPlatform platform, UUID customer, int count) throws SQLException {
         try (Connection db = DriverManager.getConnection(platform.jdbcUrl(), "edp", "edp");
                 Statement sql = db.createStatement()) {
-            sql.executeUpdate("""
-                    INSERT INTO devices.device (id, customer_id, name, environment, labels, lifecycle, connectivity,
-                        connectivity_since, version, created_at, created_by, updated_at, updated_by)
-                    SELECT gen_random_uuid(), '%s', 'load-' || lpad(n::text, 5, '0'),
-                           (ARRAY['TESTING','STAGING','PRODUCTION'])[1 + n %% 3], jsonb_build_object('rack', (n %% 20)::text),
-                           'ACTIVE', (ARRAY['ONLINE','OFFLINE','UNKNOWN'])[1 + n %% 3], now(), 1, now(), 'load', now(), 'load'
-                    FROM generate_series(1, %d) AS n""".formatted(customer, count));
+            sql.executeUpdate(
+                    """
+                            INSERT INTO devices.device (id, customer_id, name, environment, labels, lifecycle, connectivity,
+                                connectivity_since, version, created_at, created_by, updated_at, updated_by)
+                            SELECT gen_random_uuid(), '%s', 'load-' || lpad(n::text, 5, '0'),
+                                   (ARRAY['TESTING','STAGING','PRODUCTION'])[1 + n %% 3], jsonb_build_object('rack', (n %% 20)::text),
+                                   'ACTIVE', (ARRAY['ONLINE','OFFLINE','UNKNOWN'])[1 + n %% 3], now(), 1, now(), 'load', now(), 'load'
+                            FROM generate_series(1, %d) AS n"""
+                        .formatted(customer, count));
             sql.execute("ANALYZE devices.device");
         }
     }
@@ -146,12 +151,18 @@ class PortalBrowserIntegrationTests {
         static String write(Object value) {
             if (value instanceof Map<?, ?> map) {
                 StringBuilder out = new StringBuilder("{");
-                map.forEach((key, item) -> out.append(out.length() > 1 ? "," : "").append(write(key.toString()))
-                        .append(':').append(write(item)));
+                map.forEach((key, item) -> out.append(out.length() > 1 ? "," : "")
+                    .append(write(key.toString()))
+                    .append(':')
+                    .append(write(item)));
                 return out.append('}').toString();
             }
             if (value instanceof List<?> list) {
-                return list.stream().map(Json::write).reduce((a, b) -> a + "," + b).map(s -> "[" + s + "]").orElse("[]");
+                return list.stream()
+                    .map(Json::write)
+                    .reduce((a, b) -> a + "," + b)
+                    .map(s -> "[" + s + "]")
+                    .orElse("[]");
             }
             String text = value.toString();
             StringBuilder out = new StringBuilder("\"");
@@ -164,5 +175,7 @@ class PortalBrowserIntegrationTests {
             }
             return out.append('"').toString();
         }
+
     }
+
 }

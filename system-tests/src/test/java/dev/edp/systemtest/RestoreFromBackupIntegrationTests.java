@@ -48,32 +48,38 @@ import static dev.edp.test.service.ServiceSmokeChecks.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Disaster recovery proven end to end, with the real parts: the platform runs on a PostgreSQL
- * (zonky's PostgreSQL 15 in this JVM) through {@code ./edp up}'s {@code EDP_DB_URL}; an operator
- * onboards a device with the agent library and it heartbeats through E3; the real
- * {@code deploy/backup/pgbackup.sh} dumps the database to S3-compatible storage (deploy-tests'
- * {@link S3StandIn}, which verifies AWS Signature V4); the platform stops, the database is dropped
- * and restored with the real {@code pgrestore.sh}; the platform starts again on the restored data,
- * and the device still passes E3 (a heartbeat answers 202) and its operator sees it, while another
+ * Disaster recovery proven end to end, with the real parts: the platform runs on a
+ * PostgreSQL (zonky's PostgreSQL 15 in this JVM) through {@code ./edp up}'s
+ * {@code EDP_DB_URL}; an operator onboards a device with the agent library and it
+ * heartbeats through E3; the real {@code deploy/backup/pgbackup.sh} dumps the database to
+ * S3-compatible storage (deploy-tests' {@link S3StandIn}, which verifies AWS Signature
+ * V4); the platform stops, the database is dropped and restored with the real
+ * {@code pgrestore.sh}; the platform starts again on the restored data, and the device
+ * still passes E3 (a heartbeat answers 202) and its operator sees it, while another
  * customer's operator does not, and what was created after the backup is gone.
  * <p>
- * What survives besides the dump is what a real restore keeps too: the platform's secrets (the KEK
- * that decrypts the CA keys in the dump, in the state directory's {@code secrets.properties}, as the
- * chart's {@code pki-kek} Secret) and the identity provider (the launcher gives Keycloak its own
- * store when the services use an external database; pgbackup dumps the EDP database only).
+ * What survives besides the dump is what a real restore keeps too: the platform's secrets
+ * (the KEK that decrypts the CA keys in the dump, in the state directory's
+ * {@code secrets.properties}, as the chart's {@code pki-kek} Secret) and the identity
+ * provider (the launcher gives Keycloak its own store when the services use an external
+ * database; pgbackup dumps the EDP database only).
  * <p>
  * This platform is its own: port offset {@value #PORT_OFFSET} (whatever
- * {@code EDP_SYSTEM_TEST_PORT_OFFSET} says; it collides neither with the offsets the shared platform
- * chooses, 20000 to 44000, nor with 54000, and stays above the ephemeral port range) and state under
- * {@code system-tests/target/restore-state}; it is stopped before the test returns. PostgreSQL 15
- * because Debian's {@code pg_dump} is 15 and refuses a newer server (the CronJob's image carries
- * 17's tools for the platform's PostgreSQL 17).
+ * {@code EDP_SYSTEM_TEST_PORT_OFFSET} says; it collides neither with the offsets the
+ * shared platform chooses, 20000 to 44000, nor with 54000, and stays above the ephemeral
+ * port range) and state under {@code system-tests/target/restore-state}; it is stopped
+ * before the test returns. PostgreSQL 15 because Debian's {@code pg_dump} is 15 and
+ * refuses a newer server (the CronJob's image carries 17's tools for the platform's
+ * PostgreSQL 17).
  */
 class RestoreFromBackupIntegrationTests {
 
     static final int PORT_OFFSET = 53500;
 
-    /** Every port the launcher binds for a platform on an external database, before the offset. */
+    /**
+     * Every port the launcher binds for a platform on an external database, before the
+     * offset.
+     */
     static final List<Integer> PLATFORM_PORTS = List.of(8180, 9180, 8761, 9761, 8080, 9080, 8081, 9081, 8082, 9082,
             8083, 9083, 8084, 9084, 8443, 9443);
 
@@ -101,14 +107,14 @@ class RestoreFromBackupIntegrationTests {
     final String dbPassword = "edp-restore-" + UUID.randomUUID();
 
     @Test
-    void aDeviceEnrolledBeforeTheBackupPassesE3AndIsSeenByItsOperatorAfterTheDatabaseIsRestored(
-            @TempDir Path agentDir) throws Exception {
+    void aDeviceEnrolledBeforeTheBackupPassesE3AndIsSeenByItsOperatorAfterTheDatabaseIsRestored(@TempDir Path agentDir)
+            throws Exception {
         for (String program : List.of("pg_dump", "pg_restore", "curl")) {
             assertThat(onPath(program)).as(program + " (Debian: postgresql-client-15, curl; .ci/run installs them)")
-                    .isTrue();
+                .isTrue();
         }
         assertThat(PLATFORM_PORTS).as("ports of the restore test's platform (offset " + PORT_OFFSET + ") are free")
-                .allMatch(port -> free(port + PORT_OFFSET));
+            .allMatch(port -> free(port + PORT_OFFSET));
         deleteRecursively(stateDir);
         Files.createDirectories(stateDir);
 
@@ -122,7 +128,8 @@ class RestoreFromBackupIntegrationTests {
             String jdbcUrl = "jdbc:postgresql://localhost:" + postgres.getPort() + "/edp";
             assertThat(serverVersion(jdbcUrl)).as("the platform runs on PostgreSQL 15 here").startsWith("15.");
 
-            // 1. The platform on PostgreSQL 15; a customer's operator onboards a device, which heartbeats.
+            // 1. The platform on PostgreSQL 15; a customer's operator onboards a device,
+            // which heartbeats.
             String suffix = UUID.randomUUID().toString().substring(0, 8);
             Onboarded device;
             String tokenAfterBackup;
@@ -137,8 +144,9 @@ class RestoreFromBackupIntegrationTests {
                 device = onboard(platform, users.login(users.operatorA), agentDir, "press-" + suffix);
                 assertThat(heartbeat(platform, device, "0.1.0-before").statusCode()).isEqualTo(202);
                 String operatorA = users.login(users.operatorA);
-                await("the device ACTIVE and ONLINE for its operator", () -> send("GET",
-                        platform.gatewayUrl() + "/api/devices/v1/devices/" + device.id, null, null, operatorA),
+                await("the device ACTIVE and ONLINE for its operator",
+                        () -> send("GET", platform.gatewayUrl() + "/api/devices/v1/devices/" + device.id, null, null,
+                                operatorA),
                         body -> "ACTIVE".equals(JsonPath.read(body, "$.lifecycle"))
                                 && "ONLINE".equals(JsonPath.read(body, "$.connectivity")));
 
@@ -146,18 +154,22 @@ class RestoreFromBackupIntegrationTests {
                 Result backup = script("pgbackup.sh", postgres.getPort(), s3);
                 assertThat(backup.exitCode()).as(backup.output()).isZero();
                 List<String> dumps = s3.keys().stream().filter(key -> key.startsWith(PREFIX + "/edp-")).toList();
-                assertThat(dumps).singleElement().satisfies(key -> assertThat(
-                        new String(s3.object(key), 0, 5, StandardCharsets.US_ASCII)).isEqualTo("PGDMP"));
+                assertThat(dumps).singleElement()
+                    .satisfies(key -> assertThat(new String(s3.object(key), 0, 5, StandardCharsets.US_ASCII))
+                        .isEqualTo("PGDMP"));
                 assertThat(s3.requests()).allSatisfy(request -> assertThat(request).doesNotEndWith(" 403"));
 
-                // Written after the backup: lost with the disaster, absent after the restore.
+                // Written after the backup: lost with the disaster, absent after the
+                // restore.
                 HttpResponse<String> later = expect(send("POST", platform.gatewayUrl() + "/api/onboarding/v1/tokens",
-                        "application/json", "{\"deviceName\":\"after-backup-" + suffix + "\",\"environment\":\"TESTING\"}",
-                        operatorA), 201);
+                        "application/json",
+                        "{\"deviceName\":\"after-backup-" + suffix + "\",\"environment\":\"TESTING\"}", operatorA),
+                        201);
                 tokenAfterBackup = JsonPath.read(later.body(), "$.id");
             }
 
-            // 3. The disaster: the database is gone. A new, empty one, and the restore into it.
+            // 3. The disaster: the database is gone. A new, empty one, and the restore
+            // into it.
             try (Connection admin = postgres.getPostgresDatabase().getConnection();
                     Statement sql = admin.createStatement()) {
                 sql.execute("DROP DATABASE edp WITH (FORCE)");
@@ -168,51 +180,67 @@ class RestoreFromBackupIntegrationTests {
             assertThat(restore.exitCode()).as(restore.output()).isZero();
             assertThat(restore.output()).contains("restored");
 
-            // 4. The platform on the restored data: the device still passes E3 and its operator sees it.
+            // 4. The platform on the restored data: the device still passes E3 and its
+            // operator sees it.
             try (Launched platform = Launched.start(this, jdbcUrl, RESTART)) {
                 assertThat(heartbeat(platform, device, "0.1.0-restored").statusCode())
-                        .as("a heartbeat with the certificate issued before the backup").isEqualTo(202);
+                    .as("a heartbeat with the certificate issued before the backup")
+                    .isEqualTo(202);
 
                 String operatorA = users.login(users.operatorA);
-                String deviceJson = await("the restored device for its operator", () -> send("GET",
-                        platform.gatewayUrl() + "/api/devices/v1/devices/" + device.id, null, null, operatorA),
+                String deviceJson = await(
+                        "the restored device for its operator", () -> send("GET",
+                                platform.gatewayUrl() + "/api/devices/v1/devices/" + device.id, null, null, operatorA),
                         body -> "ACTIVE".equals(JsonPath.read(body, "$.lifecycle")));
                 assertThat(JsonPath.<String>read(deviceJson, "$.certificateSerial")).isEqualTo(device.serial);
-                await("the heartbeat after the restore in the device's status", () -> send("GET",
-                        platform.gatewayUrl() + "/api/monitoring/v1/devices/" + device.id + "/status", null, null,
-                        operatorA), body -> "0.1.0-restored".equals(JsonPath.read(body, "$.agentVersion"))
+                await("the heartbeat after the restore in the device's status",
+                        () -> send("GET", platform.gatewayUrl() + "/api/monitoring/v1/devices/" + device.id + "/status",
+                                null, null, operatorA),
+                        body -> "0.1.0-restored".equals(JsonPath.read(body, "$.agentVersion"))
                                 && "ONLINE".equals(JsonPath.read(body, "$.connectivity")));
 
                 String operatorB = users.login(users.operatorB);
                 assertThat(send("GET", platform.gatewayUrl() + "/api/devices/v1/devices/" + device.id, null, null,
-                        operatorB).statusCode()).as("another customer's device is not there for B").isEqualTo(404);
+                        operatorB)
+                    .statusCode()).as("another customer's device is not there for B").isEqualTo(404);
                 assertThat(send("GET", platform.gatewayUrl() + "/api/onboarding/v1/tokens/" + tokenAfterBackup, null,
-                        null, operatorA).statusCode()).as("created after the backup: not restored").isEqualTo(404);
+                        null, operatorA)
+                    .statusCode()).as("created after the backup: not restored").isEqualTo(404);
             }
         }
     }
 
-    /** The device side: the agent library enrolls through E3 and keeps key and certificate in its store. */
+    /**
+     * The device side: the agent library enrolls through E3 and keeps key and certificate
+     * in its store.
+     */
     static Onboarded onboard(Launched platform, String operator, Path agentDir, String name) throws Exception {
         HttpResponse<String> token = expect(send("POST", platform.gatewayUrl() + "/api/onboarding/v1/tokens",
                 "application/json", "{\"deviceName\":\"" + name + "\",\"environment\":\"TESTING\"}", operator), 201);
         DeviceStore store = new DeviceStore(agentDir.resolve("device"));
-        try (DeviceAgent agent = DeviceAgent.onboard(URI.create(platform.e3Url()), E3Trust.fromPem(platform.e3TrustFile()),
-                JsonPath.read(token.body(), "$.token"), store, AgentOptions.defaults())) {
+        try (DeviceAgent agent = DeviceAgent.onboard(URI.create(platform.e3Url()),
+                E3Trust.fromPem(platform.e3TrustFile()), JsonPath.read(token.body(), "$.token"), store,
+                AgentOptions.defaults())) {
             assertThat(agent.identity().deviceId()).hasToString(JsonPath.read(token.body(), "$.deviceId"));
             return new Onboarded(agent.identity().deviceId().toString(), agent.identity().serial(), store);
         }
     }
 
-    /** One heartbeat over mTLS with the device's stored key and certificate, trusting what it stored. */
+    /**
+     * One heartbeat over mTLS with the device's stored key and certificate, trusting what
+     * it stored.
+     */
     static HttpResponse<String> heartbeat(Launched platform, Onboarded device, String agentVersion) throws Exception {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .sslContext(device.store.trust().sslContext(device.store.credentials()))
-                .connectTimeout(Duration.ofSeconds(10)).build();
+        HttpClient client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .sslContext(device.store.trust().sslContext(device.store.credentials()))
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
         return client.send(HttpRequest.newBuilder(URI.create(platform.e3Url() + "/monitoring/api/v1/heartbeat"))
-                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
-                .POST(HttpRequest.BodyPublishers.ofString(HEARTBEAT.formatted(agentVersion))).build(),
-                HttpResponse.BodyHandlers.ofString());
+            .header("Content-Type", "application/json")
+            .timeout(Duration.ofSeconds(60))
+            .POST(HttpRequest.BodyPublishers.ofString(HEARTBEAT.formatted(agentVersion)))
+            .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** A device the agent onboarded. */
@@ -223,7 +251,10 @@ class RestoreFromBackupIntegrationTests {
     record Result(int exitCode, String output) {
     }
 
-    /** Runs deploy/backup/{@code name} with the settings the CronJob and the restore Job get. */
+    /**
+     * Runs deploy/backup/{@code name} with the settings the CronJob and the restore Job
+     * get.
+     */
     Result script(String name, int postgresPort, S3StandIn s3) throws IOException, InterruptedException {
         Map<String, String> env = new HashMap<>();
         env.put("PGHOST", "localhost");
@@ -241,13 +272,16 @@ class RestoreFromBackupIntegrationTests {
         Path log = Files.createTempFile("edp-" + name, ".log");
         try {
             ProcessBuilder builder = new ProcessBuilder(repositoryRoot.resolve("deploy/backup/" + name).toString())
-                    .directory(repositoryRoot.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+                .directory(repositoryRoot.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
             builder.environment().putAll(env);
             Process process = builder.start();
             if (!process.waitFor(SCRIPT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
-                throw new AssertionError(name + " did not finish within " + SCRIPT_TIMEOUT + ":\n" + Files.readString(log));
+                throw new AssertionError(
+                        name + " did not finish within " + SCRIPT_TIMEOUT + ":\n" + Files.readString(log));
             }
             return new Result(process.exitValue(), Files.readString(log));
         }
@@ -257,7 +291,8 @@ class RestoreFromBackupIntegrationTests {
     }
 
     String serverVersion(String jdbcUrl) throws SQLException {
-        try (Connection db = DriverManager.getConnection(jdbcUrl, "edp", dbPassword); Statement sql = db.createStatement();
+        try (Connection db = DriverManager.getConnection(jdbcUrl, "edp", dbPassword);
+                Statement sql = db.createStatement();
                 ResultSet rows = sql.executeQuery("SHOW server_version")) {
             rows.next();
             return rows.getString(1);
@@ -265,7 +300,8 @@ class RestoreFromBackupIntegrationTests {
     }
 
     long tableCount(String jdbcUrl) throws SQLException {
-        try (Connection db = DriverManager.getConnection(jdbcUrl, "edp", dbPassword); Statement sql = db.createStatement();
+        try (Connection db = DriverManager.getConnection(jdbcUrl, "edp", dbPassword);
+                Statement sql = db.createStatement();
                 ResultSet rows = sql.executeQuery("SELECT count(*) FROM pg_tables WHERE schemaname NOT IN "
                         + "('pg_catalog', 'information_schema')")) {
             rows.next();
@@ -278,7 +314,10 @@ class RestoreFromBackupIntegrationTests {
         return response;
     }
 
-    /** Polls until the answer is 200 and its body matches; fails with the last answer otherwise. */
+    /**
+     * Polls until the answer is 200 and its body matches; fails with the last answer
+     * otherwise.
+     */
     static String await(String what, Callable<HttpResponse<String>> call, Predicate<String> done) throws Exception {
         Instant deadline = Instant.now().plus(WAIT);
         HttpResponse<String> last = null;
@@ -295,10 +334,12 @@ class RestoreFromBackupIntegrationTests {
 
     static boolean onPath(String program) {
         return Stream.of(System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":"))
-                .anyMatch(dir -> Files.isExecutable(Path.of(dir, program)));
+            .anyMatch(dir -> Files.isExecutable(Path.of(dir, program)));
     }
 
-    /** Free on the wildcard address and on loopback (the launcher binds one or the other). */
+    /**
+     * Free on the wildcard address and on loopback (the launcher binds one or the other).
+     */
     static boolean free(int port) {
         for (InetSocketAddress address : List.of(new InetSocketAddress(port),
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
@@ -327,14 +368,16 @@ class RestoreFromBackupIntegrationTests {
     }
 
     /**
-     * {@code ./edp up} (the launcher jar) on the given database with this test's port offset and
-     * state directory; closing it stops the launcher (SIGTERM: it stops the services and Keycloak
-     * in order) and makes sure none of its processes outlives it.
+     * {@code ./edp up} (the launcher jar) on the given database with this test's port
+     * offset and state directory; closing it stops the launcher (SIGTERM: it stops the
+     * services and Keycloak in order) and makes sure none of its processes outlives it.
      */
     static final class Launched implements AutoCloseable {
 
         private final RestoreFromBackupIntegrationTests test;
+
         private final Process launcher;
+
         private final Properties secrets = new Properties();
 
         private Launched(RestoreFromBackupIntegrationTests test, Process launcher) {
@@ -350,9 +393,11 @@ class RestoreFromBackupIntegrationTests {
             Files.deleteIfExists(ready);
             Path log = test.stateDir.resolve("launcher.log");
             String java = ProcessHandle.current().info().command().orElse("java");
-            ProcessBuilder builder = new ProcessBuilder(java, "-Xmx128m", "-XX:+UseSerialGC", "-jar", jar.toString(), "up")
-                    .directory(test.repositoryRoot.toFile()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            ProcessBuilder builder = new ProcessBuilder(java, "-Xmx128m", "-XX:+UseSerialGC", "-jar", jar.toString(),
+                    "up")
+                .directory(test.repositoryRoot.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             Map<String, String> env = builder.environment();
             env.put("EDP_STATE_DIR", test.stateDir.toString());
             env.put("EDP_PORT_OFFSET", Integer.toString(PORT_OFFSET));
@@ -360,8 +405,10 @@ class RestoreFromBackupIntegrationTests {
             env.put("EDP_DB_URL", jdbcUrl);
             env.put("EDP_DB_USER", "edp");
             env.put("EDP_DB_PASSWORD", test.dbPassword);
-            // A fresh state dir means Keycloak's first build, minutes on a loaded machine; E3 waits for
-            // its first certificate (which needs a Keycloak token) longer than its default 3 minutes.
+            // A fresh state dir means Keycloak's first build, minutes on a loaded
+            // machine; E3 waits for
+            // its first certificate (which needs a Keycloak token) longer than its
+            // default 3 minutes.
             env.put("EDP_E3_TLS_STARTTIMEOUT", "10m");
             Launched launched = new Launched(test, builder.start());
             try {
@@ -372,8 +419,8 @@ class RestoreFromBackupIntegrationTests {
                                 + launched.launcher.exitValue() + "):\n" + RunningPlatform.tail(log, 60));
                     }
                     if (Instant.now().isAfter(deadline)) {
-                        throw new AssertionError("The platform was not ready within " + timeout + ":\n"
-                                + RunningPlatform.tail(log, 60));
+                        throw new AssertionError(
+                                "The platform was not ready within " + timeout + ":\n" + RunningPlatform.tail(log, 60));
                     }
                     Thread.sleep(500);
                 }
@@ -389,15 +436,19 @@ class RestoreFromBackupIntegrationTests {
             }
         }
 
-        /** The first request to each service fetches keys and runs cold code; one generous round first. */
+        /**
+         * The first request to each service fetches keys and runs cold code; one generous
+         * round first.
+         */
         private void warmUp() throws IOException, InterruptedException {
             String token = OidcTokens.clientCredentials(URI.create(keycloakUrl()), EdpRealm.NAME,
                     EdpRealm.AUTOMATION_CLIENT_ID, secret("client.edp-automation.secret"));
             HttpClient http = HttpClient.newHttpClient();
             for (String service : List.of("masterdata", "onboarding", "devices", "monitoring")) {
                 http.send(HttpRequest.newBuilder(URI.create(gatewayUrl() + "/api/" + service + "/v1/warm-up"))
-                        .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(120)).build(),
-                        HttpResponse.BodyHandlers.discarding());
+                    .header("Authorization", "Bearer " + token)
+                    .timeout(Duration.ofSeconds(120))
+                    .build(), HttpResponse.BodyHandlers.discarding());
             }
         }
 
@@ -431,7 +482,8 @@ class RestoreFromBackupIntegrationTests {
                     launcher.descendants().forEach(ProcessHandle::destroyForcibly);
                     launcher.destroyForcibly();
                 }
-                // Whatever the launcher started must be gone before the database is touched or the test ends.
+                // Whatever the launcher started must be gone before the database is
+                // touched or the test ends.
                 Instant deadline = Instant.now().plusSeconds(60);
                 while (processes.stream().anyMatch(ProcessHandle::isAlive) && Instant.now().isBefore(deadline)) {
                     Thread.sleep(200);
@@ -442,22 +494,30 @@ class RestoreFromBackupIntegrationTests {
             }
             processes.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
         }
+
     }
 
     /**
-     * The people of this test: the first platform admin, and one operator per customer (real
-     * Keycloak users made by masterdata), logged in through a password-grant client that exists only
-     * for tests. They outlive the restart: Keycloak keeps its own data, and the port offset is fixed.
+     * The people of this test: the first platform admin, and one operator per customer
+     * (real Keycloak users made by masterdata), logged in through a password-grant client
+     * that exists only for tests. They outlive the restart: Keycloak keeps its own data,
+     * and the port offset is fixed.
      */
     static final class Users {
 
         private final String keycloakUrl;
+
         private final String gatewayUrl;
+
         private final String adminPassword;
+
         private final String client = "edp-restore-test-" + UUID.randomUUID();
+
         private final String clientSecret = UUID.randomUUID().toString();
+
         /** username and password */
         String[] operatorA;
+
         String[] operatorB;
 
         Users(Launched platform) {
@@ -479,19 +539,26 @@ class RestoreFromBackupIntegrationTests {
         }
 
         String createCustomer(String admin, String code) {
-            HttpResponse<String> created = expect(send("POST", gatewayUrl + "/api/masterdata/v1/customers",
-                    "application/json", "{\"name\":\"Customer " + code + "\",\"code\":\"" + code
-                            + "\",\"contactEmail\":\"ops@" + code + ".example\"}", admin), 201);
+            HttpResponse<String> created = expect(send(
+                    "POST", gatewayUrl + "/api/masterdata/v1/customers", "application/json", "{\"name\":\"Customer "
+                            + code + "\",\"code\":\"" + code + "\",\"contactEmail\":\"ops@" + code + ".example\"}",
+                    admin), 201);
             return JsonPath.read(created.body(), "$.id");
         }
 
-        /** @return username and one-time password of a new operator of the customer */
+        /**
+         * @return username and one-time password of a new operator of the customer
+         *
+         */
         String[] createOperator(String admin, String customerId, String username) {
-            HttpResponse<String> created = expect(send("POST", gatewayUrl + "/api/masterdata/v1/customers/" + customerId
-                    + "/users", "application/json", "{\"username\":\"" + username + "\",\"email\":\"" + username
+            HttpResponse<String> created = expect(send("POST",
+                    gatewayUrl + "/api/masterdata/v1/customers/" + customerId + "/users", "application/json",
+                    "{\"username\":\"" + username + "\",\"email\":\"" + username
                             + "@example.com\",\"firstName\":\"Test\",\"lastName\":\"User\",\"role\":\"operator\"}",
                     admin), 201);
             return new String[] { username, JsonPath.read(created.body(), "$.oneTimePassword") };
         }
+
     }
+
 }

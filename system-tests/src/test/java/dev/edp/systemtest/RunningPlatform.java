@@ -16,41 +16,53 @@ import java.util.stream.Stream;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
-
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * The whole platform, started once per test JVM exactly as a user starts it ({@code ./edp up}): the
- * launcher jar with an embedded PostgreSQL, the real Keycloak distribution and every service jar,
- * each a separate process. Its ports are moved by {@code EDP_PORT_OFFSET}: the first of 20000, 21000, …
- * under which every port is free ({@link PortOffsets}; {@code EDP_SYSTEM_TEST_PORT_OFFSET} fixes it), and its
- * state lives under {@code system-tests/target}, so a developer's own {@code ./edp up} can keep
- * running. Test classes get it as a parameter; it is stopped (SIGTERM to the launcher, which stops
- * everything in order) when the JVM's test run ends.
+ * The whole platform, started once per test JVM exactly as a user starts it
+ * ({@code ./edp up}): the launcher jar with an embedded PostgreSQL, the real Keycloak
+ * distribution and every service jar, each a separate process. Its ports are moved by
+ * {@code EDP_PORT_OFFSET}: the first of 20000, 21000, … under which every port is free
+ * ({@link PortOffsets}; {@code EDP_SYSTEM_TEST_PORT_OFFSET} fixes it), and its state
+ * lives under {@code system-tests/target}, so a developer's own {@code ./edp up} can keep
+ * running. Test classes get it as a parameter; it is stopped (SIGTERM to the launcher,
+ * which stops everything in order) when the JVM's test run ends.
  */
 public final class RunningPlatform implements BeforeAllCallback, ParameterResolver {
 
     /**
-     * The state directory is new for every run, so Keycloak starts from scratch: measured under a load
-     * of 27 on 2 cores, 98 s of Quarkus re-augmentation, 70 s creating its schema and 60 s creating the
-     * master realm and importing EDP's (about 300 s to ready), while the services boot on the same cores.
+     * The state directory is new for every run, so Keycloak starts from scratch: measured
+     * under a load of 27 on 2 cores, 98 s of Quarkus re-augmentation, 70 s creating its
+     * schema and 60 s creating the master realm and importing EDP's (about 300 s to
+     * ready), while the services boot on the same cores.
      */
     private static final Duration START_TIMEOUT = Duration.ofMinutes(15);
 
-    /** Each component's own limit (EDP_START_TIMEOUT, seconds); Keycloak alone needed about 300 s (above). */
+    /**
+     * Each component's own limit (EDP_START_TIMEOUT, seconds); Keycloak alone needed
+     * about 300 s (above).
+     */
     private static final String COMPONENT_START_TIMEOUT_SECONDS = "600";
 
     private final int portOffset;
+
     private final Path stateDir;
+
     private final Path repositoryRoot;
+
     private Process launcher;
+
     private Properties secrets;
+
     private GreenMail mail;
 
-    /** Used by JUnit through {@code @ExtendWith}; the instance JUnit keeps is the shared one. */
+    /**
+     * Used by JUnit through {@code @ExtendWith}; the instance JUnit keeps is the shared
+     * one.
+     */
     public RunningPlatform() {
         this(PortOffsets.choose(System.getenv("EDP_SYSTEM_TEST_PORT_OFFSET")));
     }
@@ -77,15 +89,20 @@ public final class RunningPlatform implements BeforeAllCallback, ParameterResolv
     }
 
     private static RunningPlatform shared(ExtensionContext context) {
-        return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-                .getOrComputeIfAbsent(RunningPlatform.class, key -> {
-                    RunningPlatform platform = new RunningPlatform();
-                    platform.start();
-                    return new Handle(platform);
-                }, Handle.class).platform();
+        return context.getRoot()
+            .getStore(ExtensionContext.Namespace.GLOBAL)
+            .getOrComputeIfAbsent(RunningPlatform.class, key -> {
+                RunningPlatform platform = new RunningPlatform();
+                platform.start();
+                return new Handle(platform);
+            }, Handle.class)
+            .platform();
     }
 
-    /** Closed by JUnit when the root context ends: the platform stops after the last test class. */
+    /**
+     * Closed by JUnit when the root context ends: the platform stops after the last test
+     * class.
+     */
     private record Handle(RunningPlatform platform) implements AutoCloseable {
         @Override
         public void close() {
@@ -103,17 +120,20 @@ public final class RunningPlatform implements BeforeAllCallback, ParameterResolv
             Files.createDirectories(stateDir);
             Path log = stateDir.resolve("launcher.log");
             String java = ProcessHandle.current().info().command().orElse("java");
-            ProcessBuilder builder = new ProcessBuilder(java, "-Xmx128m", "-XX:+UseSerialGC", "-jar", jar.toString(), "up")
-                    .directory(repositoryRoot.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
+            ProcessBuilder builder = new ProcessBuilder(java, "-Xmx128m", "-XX:+UseSerialGC", "-jar", jar.toString(),
+                    "up")
+                .directory(repositoryRoot.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
             Map<String, String> env = builder.environment();
             env.put("EDP_STATE_DIR", stateDir.toString());
             env.put("EDP_PORT_OFFSET", Integer.toString(portOffset));
             env.put("EDP_START_TIMEOUT", COMPONENT_START_TIMEOUT_SECONDS);
             env.remove("EDP_DB_URL");
-            // Monitoring's alert e-mails go to a real SMTP server in this JVM; devices go offline after
-            // 10 s without a heartbeat instead of 90 s, so the scenario does not wait minutes.
+            // Monitoring's alert e-mails go to a real SMTP server in this JVM; devices go
+            // offline after
+            // 10 s without a heartbeat instead of 90 s, so the scenario does not wait
+            // minutes.
             mail = new GreenMail(new ServerSetup(3025 + portOffset, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
             mail.start();
             env.put("SPRING_MAIL_HOST", "127.0.0.1");
@@ -131,8 +151,8 @@ public final class RunningPlatform implements BeforeAllCallback, ParameterResolv
                 }
                 if (Instant.now().isAfter(deadline)) {
                     stop();
-                    throw new IllegalStateException("The platform was not ready within " + START_TIMEOUT + ":\n"
-                            + tail(log, 60));
+                    throw new IllegalStateException(
+                            "The platform was not ready within " + START_TIMEOUT + ":\n" + tail(log, 60));
                 }
                 Thread.sleep(500);
             }
@@ -154,17 +174,20 @@ public final class RunningPlatform implements BeforeAllCallback, ParameterResolv
     }
 
     /**
-     * The first request to each service fetches Keycloak's keys and runs cold code; on a busy
-     * 2-core machine that can take longer than a test's request timeout. One generous round first.
+     * The first request to each service fetches Keycloak's keys and runs cold code; on a
+     * busy 2-core machine that can take longer than a test's request timeout. One
+     * generous round first.
      */
     private void warmUp() throws IOException, InterruptedException {
         String token = dev.edp.keycloak.OidcTokens.clientCredentials(java.net.URI.create(keycloakUrl()), "edp",
                 "edp-automation", secret("client.edp-automation.secret"));
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         for (String service : List.of("masterdata", "onboarding", "devices", "monitoring")) {
-            http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(gatewayUrl() + "/api/" + service + "/v1/warm-up"))
-                    .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(120)).build(),
-                    java.net.http.HttpResponse.BodyHandlers.discarding());
+            http.send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create(gatewayUrl() + "/api/" + service + "/v1/warm-up"))
+                .header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofSeconds(120))
+                .build(), java.net.http.HttpResponse.BodyHandlers.discarding());
         }
     }
 
@@ -188,75 +211,117 @@ public final class RunningPlatform implements BeforeAllCallback, ParameterResolv
         }
     }
 
-    /** @return the SMTP server the platform's e-mails reach */
+    /**
+     * @return the SMTP server the platform's e-mails reach
+     *
+     */
     public GreenMail mail() {
         return mail;
     }
 
-    /** @return E3's URL */
+    /**
+     * @return E3's URL
+     *
+     */
     public String e3Url() {
         return "https://localhost:" + (8443 + portOffset);
     }
 
-    /** @return the CA chain of E3's server certificate, as E3 publishes it (the platform CA) */
+    /**
+     * @return the CA chain of E3's server certificate, as E3 publishes it (the platform
+     * CA)
+     *
+     */
     public Path e3TrustFile() {
         return stateDir.resolve("pki/e3-ca-chain.pem");
     }
 
-    /** @return the gateway's base URL */
+    /**
+     * @return the gateway's base URL
+     *
+     */
     public String gatewayUrl() {
         return "http://localhost:" + (8080 + portOffset);
     }
 
-    /** @return Keycloak's base URL */
+    /**
+     * @return Keycloak's base URL
+     *
+     */
     public String keycloakUrl() {
         return "http://localhost:" + (8180 + portOffset);
     }
 
-    /** @return the registry's Eureka URL */
+    /**
+     * @return the registry's Eureka URL
+     *
+     */
     public String eurekaUrl() {
         return "http://localhost:" + (8761 + portOffset) + "/eureka/";
     }
 
-    /** @return the JDBC URL of the platform's embedded PostgreSQL (database {@code edp}) */
+    /**
+     * @return the JDBC URL of the platform's embedded PostgreSQL (database {@code edp})
+     *
+     */
     public String jdbcUrl() {
         return "jdbc:postgresql://localhost:" + (5433 + portOffset) + "/edp";
     }
 
-    /** @return the issuer of the platform's access tokens */
+    /**
+     * @return the issuer of the platform's access tokens
+     *
+     */
     public String issuer() {
         return keycloakUrl() + "/realms/edp";
     }
 
-    /** @return where E3's benchmark route forwards to (nothing listens until the benchmark starts nginx there) */
+    /**
+     * @return where E3's benchmark route forwards to (nothing listens until the benchmark
+     * starts nginx there)
+     *
+     */
     public int benchmarkNoopPort() {
         return PortOffsets.BENCHMARK_NOOP_PORT + portOffset;
     }
 
-    /** @return the platform's state directory (secrets, E3's published chain) */
+    /**
+     * @return the platform's state directory (secrets, E3's published chain)
+     *
+     */
     public Path stateDir() {
         return stateDir;
     }
 
-    /** @return the port offset of this platform */
+    /**
+     * @return the port offset of this platform
+     *
+     */
     public int portOffset() {
         return portOffset;
     }
 
     /**
-     * @param key a key of {@code secrets.properties} (see the launcher's {@code IdentityProvider})
+     * @param key a key of {@code secrets.properties} (see the launcher's
+     * {@code IdentityProvider})
      * @return its value
      */
     public String secret(String key) {
         return secrets.getProperty(key);
     }
 
-    /** @return the repository root (for jars) */
+    /**
+     * @return the repository root (for jars)
+     *
+     */
     public Path repositoryRoot() {
         return repositoryRoot;
     }
 
-    /** @return where logs of this platform go */
+    /**
+     * @return where logs of this platform go
+     *
+     */
     public Path logsDir() {
         return stateDir.resolve("logs");
     }
@@ -283,4 +348,5 @@ public final class RunningPlatform implements BeforeAllCallback, ParameterResolv
             Files.deleteIfExists(path);
         }
     }
+
 }

@@ -25,30 +25,39 @@ import static dev.edp.test.service.ServiceSmokeChecks.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The tenant isolation matrix, generated from the OpenAPI documents of the running platform: every
- * operator operation x every role (viewer, operator, customer-admin of two customers, the platform
- * admin, the {@code edp-automation} service account, an operator of its own customer) x the id of
- * the caller's own resource / another customer's / a random one. The expectations come from rules,
- * not a table: a role below the operation's {@code x-edp-required-role} gets 403; another
- * customer's resource answers exactly as a missing one (same status, same code); the caller's own
- * resource is found (2xx; reads only, so the matrix changes nothing it depends on).
- * Resources are created per customer by POSTing the operation's collection with a minimal body
- * built from the schema ({@link BadInputCases#minimal}); {@link #OVERRIDES} names the few ids that
- * cannot be created that way.
+ * The tenant isolation matrix, generated from the OpenAPI documents of the running
+ * platform: every operator operation x every role (viewer, operator, customer-admin of
+ * two customers, the platform admin, the {@code edp-automation} service account, an
+ * operator of its own customer) x the id of the caller's own resource / another
+ * customer's / a random one. The expectations come from rules, not a table: a role below
+ * the operation's {@code x-edp-required-role} gets 403; another customer's resource
+ * answers exactly as a missing one (same status, same code); the caller's own resource is
+ * found (2xx; reads only, so the matrix changes nothing it depends on). Resources are
+ * created per customer by POSTing the operation's collection with a minimal body built
+ * from the schema ({@link BadInputCases#minimal}); {@link #OVERRIDES} names the few ids
+ * that cannot be created that way.
  */
 @ExtendWith(RunningPlatform.class)
-// Not in the default build yet: its first runs found cases still to fix (docs/resilience.md,
-// "Generated suites: state"), and its failed enrollments trip E3's per-address enrollment throttle for
-// the system tests after it. system-tests' pom excludes it; run it with -Dtest (see docs/resilience.md).
+// Not in the default build yet: its first runs found cases still to fix
+// (docs/resilience.md,
+// "Generated suites: state"), and its failed enrollments trip E3's per-address enrollment
+// throttle for
+// the system tests after it. system-tests' pom excludes it; run it with -Dtest (see
+// docs/resilience.md).
 @Tag("generated-suites")
 class TenantMatrixFromOpenApiIntegrationTests {
 
-    /** viewer < operator < customer-admin < platform-admin; any valid token passes "authenticated". */
-    static final List<String> RANKS = List.of("authenticated", "viewer", "operator", "customer-admin", "platform-admin");
+    /**
+     * viewer < operator < customer-admin < platform-admin; any valid token passes
+     * "authenticated".
+     */
+    static final List<String> RANKS = List.of("authenticated", "viewer", "operator", "customer-admin",
+            "platform-admin");
 
     /**
-     * Path parameters whose resource is not made by POSTing a collection: the customer itself (its
-     * collection is the platform admin's) and a certificate serial (issued by enrollment only).
+     * Path parameters whose resource is not made by POSTing a collection: the customer
+     * itself (its collection is the platform admin's) and a certificate serial (issued by
+     * enrollment only).
      */
     static final Map<String, String> OVERRIDES = Map.of("/customers/{id}", "the customer's own id",
             "/customers/{customerId}", "the customer's own id", "/certificates/{serial}", "not created: random only");
@@ -81,18 +90,20 @@ class TenantMatrixFromOpenApiIntegrationTests {
             String login = name.toLowerCase(Locale.ROOT) + suffix;
             String cadmin = users.createUserAndLogIn(admin, tenant.customerId(), "m-ca-" + login, "customer-admin");
             callers.add(new Caller("customer-admin of " + name, "customer-admin", tenant, cadmin));
-            callers.add(new Caller("operator of " + name, "operator", tenant, users.createUserAndLogIn(cadmin,
-                    tenant.customerId(), "m-op-" + login, "operator")));
-            callers.add(new Caller("viewer of " + name, "viewer", tenant, users.createUserAndLogIn(cadmin,
-                    tenant.customerId(), "m-vw-" + login, "viewer")));
+            callers.add(new Caller("operator of " + name, "operator", tenant,
+                    users.createUserAndLogIn(cadmin, tenant.customerId(), "m-op-" + login, "operator")));
+            callers.add(new Caller("viewer of " + name, "viewer", tenant,
+                    users.createUserAndLogIn(cadmin, tenant.customerId(), "m-vw-" + login, "viewer")));
         }
-        // The service account is an operator of its own customer (EdpRealm.AUTOMATION_CUSTOMER_ID):
+        // The service account is an operator of its own customer
+        // (EdpRealm.AUTOMATION_CUSTOMER_ID):
         // customers A and B are both "another customer" to it.
         callers.add(new Caller("service account edp-automation", "operator",
-                new Tenant(EdpRealm.AUTOMATION_CUSTOMER_ID, Map.of()), OidcTokens.clientCredentials(
-                        URI.create(platform.keycloakUrl()), EdpRealm.NAME, EdpRealm.AUTOMATION_CLIENT_ID,
-                        platform.secret("client.edp-automation.secret"))));
-        // The platform admin has no customer of its own here; A's and B's resources are all visible to it.
+                new Tenant(EdpRealm.AUTOMATION_CUSTOMER_ID, Map.of()),
+                OidcTokens.clientCredentials(URI.create(platform.keycloakUrl()), EdpRealm.NAME,
+                        EdpRealm.AUTOMATION_CLIENT_ID, platform.secret("client.edp-automation.secret"))));
+        // The platform admin has no customer of its own here; A's and B's resources are
+        // all visible to it.
         callers.add(new Caller("platform-admin", "platform-admin", null, admin));
     }
 
@@ -111,17 +122,20 @@ class TenantMatrixFromOpenApiIntegrationTests {
             }
             int required = RANKS.indexOf(operation.requiredRole());
             assertThat(required).as(operation + " names a role the matrix knows: " + operation.requiredRole())
-                    .isNotNegative();
+                .isNotNegative();
             String idOfA = resource(operation, a, creatorA);
             String idOfB = resource(operation, b, creatorB);
             for (Caller caller : callers) {
                 checks++;
                 if (RANKS.indexOf(caller.role()) < required) {
-                    // A role too low: refused before anything is looked up, whatever the id.
+                    // A role too low: refused before anything is looked up, whatever the
+                    // id.
                     HttpResponse<String> refused = call(operation, null, caller);
                     if (operation.bodyType() != null && refused.statusCode() == 400) {
-                        // Spring MVC reads and validates the body before method security runs: a body
-                        // the minimal generator could not make valid is refused first. Counted, not hidden.
+                        // Spring MVC reads and validates the body before method security
+                        // runs: a body
+                        // the minimal generator could not make valid is refused first.
+                        // Counted, not hidden.
                         bodyFirst++;
                         continue;
                     }
@@ -158,15 +172,18 @@ class TenantMatrixFromOpenApiIntegrationTests {
                 }
             }
         }
-        System.out.printf("Tenant matrix: %d operations (%d with an id) x %d callers = %d cells, %d failures, "
-                + "%d role refusals preceded by a 400 on the body; resources made: A %s, B %s%n", operations.size(),
-                resourceOperations, callers.size(), checks, failures.size(), bodyFirst, a.resources(), b.resources());
+        System.out.printf(
+                "Tenant matrix: %d operations (%d with an id) x %d callers = %d cells, %d failures, "
+                        + "%d role refusals preceded by a 400 on the body; resources made: A %s, B %s%n",
+                operations.size(), resourceOperations, callers.size(), checks, failures.size(), bodyFirst,
+                a.resources(), b.resources());
         assertThat(failures).as("matrix cells against the rules").isEmpty();
     }
 
     /**
-     * @return the id of the customer's resource the operation's (first) path parameter names, made by
-     *         POSTing its collection with a minimal body; null where none can be made
+     * @return the id of the customer's resource the operation's (first) path parameter
+     * names, made by POSTing its collection with a minimal body; null where none can be
+     * made
      */
     private static String resource(Operation operation, Tenant tenant, String creator) {
         Matcher parameter = PARAMETER.matcher(operation.path());
@@ -196,7 +213,10 @@ class TenantMatrixFromOpenApiIntegrationTests {
         });
     }
 
-    /** Calls the operation with its first path parameter set to id, further ones to the caller's own. */
+    /**
+     * Calls the operation with its first path parameter set to id, further ones to the
+     * caller's own.
+     */
     private static HttpResponse<String> call(Operation operation, String id, Caller caller) {
         String path = expand(operation.path(), caller.tenant(), id);
         String body = null;
@@ -211,7 +231,8 @@ class TenantMatrixFromOpenApiIntegrationTests {
                 headers.put("If-Match", "\"0\"");
             }
         }
-        return send(operation.method().toUpperCase(), platform.gatewayUrl() + path, type, body, caller.token(), headers);
+        return send(operation.method().toUpperCase(), platform.gatewayUrl() + path, type, body, caller.token(),
+                headers);
     }
 
     private static String expand(String template, Tenant tenant, String firstId) {
@@ -247,4 +268,5 @@ class TenantMatrixFromOpenApiIntegrationTests {
             return "";
         }
     }
+
 }

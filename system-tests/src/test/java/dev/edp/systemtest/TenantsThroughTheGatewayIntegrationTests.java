@@ -14,9 +14,10 @@ import static dev.edp.test.service.ServiceSmokeChecks.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Customers, their users and machines, through the gateway with real Keycloak tokens: the platform
- * admin creates customers and customer-admins (real Keycloak users who can log in at once), they
- * create operators and viewers, and nobody sees or changes another customer's data.
+ * Customers, their users and machines, through the gateway with real Keycloak tokens: the
+ * platform admin creates customers and customer-admins (real Keycloak users who can log
+ * in at once), they create operators and viewers, and nobody sees or changes another
+ * customer's data.
  */
 @ExtendWith(RunningPlatform.class)
 class TenantsThroughTheGatewayIntegrationTests {
@@ -53,7 +54,8 @@ class TenantsThroughTheGatewayIntegrationTests {
         String customerA = createCustomer(admin, "a-" + suffix);
         String customerB = createCustomer(admin, "b-" + suffix);
 
-        // A customer-admin created by the platform admin can log in right away, with their customer.
+        // A customer-admin created by the platform admin can log in right away, with
+        // their customer.
         String adminOfA = createUserAndLogIn(admin, customerA, "cadmin-a-" + suffix, "customer-admin");
         HttpResponse<String> me = send("GET", platform.gatewayUrl() + "/api/me", null, null, adminOfA);
         assertThat(JsonPath.<String>read(me.body(), "$.customerId")).isEqualTo(customerA);
@@ -67,7 +69,8 @@ class TenantsThroughTheGatewayIntegrationTests {
         // A customer-admin can never grant platform-admin.
         HttpResponse<String> escalation = send("POST", api("/customers/" + customerA + "/users"), "application/json",
                 "{\"username\":\"evil-" + suffix + "\",\"email\":\"evil@example.com\",\"firstName\":\"E\","
-                        + "\"lastName\":\"Vil\",\"role\":\"platform-admin\"}", adminOfA);
+                        + "\"lastName\":\"Vil\",\"role\":\"platform-admin\"}",
+                adminOfA);
         assertThat(escalation.statusCode()).isIn(400, 403);
 
         HttpResponse<String> created = send("POST", api("/machines"), "application/json", machine("SN-" + suffix),
@@ -85,7 +88,8 @@ class TenantsThroughTheGatewayIntegrationTests {
         assertProblem(send("POST", api("/machines"), "application/json", machine("SN2-" + suffix), viewerOfA), 403,
                 "FORBIDDEN");
 
-        // Customer B's operator can neither see nor change A's machine, nor A's customer record.
+        // Customer B's operator can neither see nor change A's machine, nor A's customer
+        // record.
         assertProblem(send("GET", api("/machines/" + machineId), null, null, operatorOfB), 404, "NOT_FOUND");
         HttpResponse<String> update = send("PUT", api("/machines/" + machineId), "application/json",
                 machine("STOLEN-" + suffix), operatorOfB);
@@ -102,4 +106,5 @@ class TenantsThroughTheGatewayIntegrationTests {
         assertThat(JsonPath.<String>read(again.body(), "$.serialNumber")).isEqualTo("SN-" + suffix);
         assertThat(again.headers().firstValue("ETag")).hasValue(etag);
     }
+
 }

@@ -10,10 +10,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code edp-agent}: {@code onboard}, {@code run}, {@code status}, {@code simulate} (one class each in
- * this package). Exit codes: 0 done
- * or stopped, 1 failure, 2 usage, 3 E3 refused the certificate (revoked, invalid, required), 4
- * onboarding refused.
+ * {@code edp-agent}: {@code onboard}, {@code run}, {@code status}, {@code simulate} (one
+ * class each in this package). Exit codes: 0 done or stopped, 1 failure, 2 usage, 3 E3
+ * refused the certificate (revoked, invalid, required), 4 onboarding refused.
  */
 @Command(name = "edp-agent", mixinStandardHelpOptions = true, versionProvider = AgentCli.Version.class,
         subcommands = { Onboard.class, Run.class, Status.class, Simulate.class },
@@ -28,7 +27,6 @@ public final class AgentCli implements Runnable {
 
     /**
      * Entry point.
-     *
      * @param args a command and its options
      */
     public static void main(String[] args) {
@@ -37,7 +35,6 @@ public final class AgentCli implements Runnable {
 
     /**
      * Runs a command without exiting the JVM (the launcher and tests call this).
-     *
      * @param args a command and its options
      * @return the exit code
      */
@@ -69,9 +66,12 @@ public final class AgentCli implements Runnable {
     }
 
     static final class Version implements CommandLine.IVersionProvider {
+
         @Override
         public String[] getVersion() {
             return new String[] { "edp-agent " + AgentOptions.VERSION };
         }
+
     }
+
 }

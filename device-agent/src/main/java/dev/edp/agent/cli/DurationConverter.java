@@ -7,6 +7,7 @@ import picocli.CommandLine;
 
 /** {@code 30s}, {@code 5m}, {@code 1h}, {@code 500ms} or ISO-8601 ({@code PT30S}). */
 final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+
     @Override
     public Duration convert(String value) {
         String text = value.strip().toLowerCase(Locale.ROOT);
@@ -24,4 +25,5 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
             default -> throw new CommandLine.TypeConversionException("Not a duration: " + value + " (e.g. 30s, 5m)");
         };
     }
+
 }

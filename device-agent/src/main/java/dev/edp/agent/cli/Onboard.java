@@ -14,7 +14,10 @@ import dev.edp.agent.E3Trust;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code edp-agent onboard}: a key and CSR, enrolled at E3 with the token, kept in the device directory. */
+/**
+ * {@code edp-agent onboard}: a key and CSR, enrolled at E3 with the token, kept in the
+ * device directory.
+ */
 @Command(name = "onboard", mixinStandardHelpOptions = true,
         description = "Generates a key (EC P-256) and CSR, enrolls at E3 with the token, stores key and certificate.")
 final class Onboard implements Callable<Integer> {
@@ -28,7 +31,8 @@ final class Onboard implements Callable<Integer> {
     @Option(names = "--trust", required = true, description = "PEM file with the certificate(s) to trust for E3")
     Path trust;
 
-    @Option(names = "--dir", defaultValue = "edp-agent", description = "Where to keep key, certificate and state (default ${DEFAULT-VALUE})")
+    @Option(names = "--dir", defaultValue = "edp-agent",
+            description = "Where to keep key, certificate and state (default ${DEFAULT-VALUE})")
     Path dir;
 
     @Override
@@ -38,7 +42,8 @@ final class Onboard implements Callable<Integer> {
             System.err.println(store.dir() + " already holds a device; use another --dir or delete it first.");
             return 1;
         }
-        try (DeviceAgent agent = DeviceAgent.onboard(e3, E3Trust.fromPem(trust), token, store, AgentOptions.defaults())) {
+        try (DeviceAgent agent = DeviceAgent.onboard(e3, E3Trust.fromPem(trust), token, store,
+                AgentOptions.defaults())) {
             DeviceIdentity identity = agent.identity();
             System.out.println("Onboarded device " + identity.deviceId() + " (customer " + identity.customerId()
                     + "), certificate " + identity.serial() + " valid until " + identity.notAfter() + "; files in "
@@ -50,4 +55,5 @@ final class Onboard implements Callable<Integer> {
             return ex.kind() == E3Exception.Kind.RETRYABLE ? 1 : AgentCli.ONBOARDING_REFUSED;
         }
     }
+
 }

@@ -18,13 +18,17 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code edp-agent run}: the onboarded device until it is stopped or E3 refuses its certificate. */
+/**
+ * {@code edp-agent run}: the onboarded device until it is stopped or E3 refuses its
+ * certificate.
+ */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Runs the device: heartbeats, desired state, reported state, renewal. "
                 + "Exits 3 when E3 refuses the certificate (revoked, invalid, required); retries everything else.")
 final class Run implements Callable<Integer> {
 
-    @Option(names = "--dir", defaultValue = "edp-agent", description = "The onboarded directory (default ${DEFAULT-VALUE})")
+    @Option(names = "--dir", defaultValue = "edp-agent",
+            description = "The onboarded directory (default ${DEFAULT-VALUE})")
     Path dir;
 
     @Option(names = "--interval", defaultValue = "30s", converter = DurationConverter.class,
@@ -47,8 +51,10 @@ final class Run implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         AgentCli.configureLogging(verbose);
-        AgentOptions options = AgentOptions.defaults().withHeartbeatInterval(interval)
-                .withMetrics(HostMetrics.system(systemDisk, containerDisk)).withExecutor(executor(executor));
+        AgentOptions options = AgentOptions.defaults()
+            .withHeartbeatInterval(interval)
+            .withMetrics(HostMetrics.system(systemDisk, containerDisk))
+            .withExecutor(executor(executor));
         DeviceAgent agent = DeviceAgent.open(new DeviceStore(dir), options);
         Thread hook = new Thread(agent::stop, "edp-agent-stop");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -71,4 +77,5 @@ final class Run implements Callable<Integer> {
                     "--executor must be auto, docker or simulated");
         };
     }
+
 }

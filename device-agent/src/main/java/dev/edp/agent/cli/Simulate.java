@@ -14,10 +14,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import com.sun.management.UnixOperatingSystemMXBean;
-import picocli.CommandLine.ArgGroup;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import dev.edp.agent.AgentOptions;
 import dev.edp.agent.E3Transport;
 import dev.edp.agent.E3Trust;
@@ -25,10 +21,13 @@ import dev.edp.agent.HostMetrics;
 import dev.edp.agent.SimulatedExecutor;
 import dev.edp.agent.Simulator;
 import dev.edp.agent.TokenSource;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
- * {@code edp-agent simulate}: a fleet in this JVM ({@link Simulator}), with a summary line every
- * {@code --summary-every} and a final report.
+ * {@code edp-agent simulate}: a fleet in this JVM ({@link Simulator}), with a summary
+ * line every {@code --summary-every} and a final report.
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = "N virtual devices in this JVM: each onboards with its own token, heartbeats, follows its desired state.")
@@ -54,14 +53,17 @@ final class Simulate implements Callable<Integer> {
     Tokens tokens;
 
     static final class Tokens {
+
         @Option(names = "--tokens-file", description = "File with one onboarding token per line")
         Path file;
 
         @ArgGroup(exclusive = false)
         Gateway gateway;
+
     }
 
     static final class Gateway {
+
         @Option(names = "--gateway", required = true, description = "Portal gateway URL, e.g. http://localhost:8080")
         URI url;
 
@@ -79,8 +81,10 @@ final class Simulate implements Callable<Integer> {
                 description = "Keycloak token endpoint (default ${DEFAULT-VALUE})")
         URI tokenUrl;
 
-        @Option(names = "--environment", defaultValue = "TESTING", description = "Environment of the devices (default ${DEFAULT-VALUE})")
+        @Option(names = "--environment", defaultValue = "TESTING",
+                description = "Environment of the devices (default ${DEFAULT-VALUE})")
         String environment;
+
     }
 
     @Option(names = "--interval", defaultValue = "30s", converter = DurationConverter.class,
@@ -142,11 +146,15 @@ final class Simulate implements Callable<Integer> {
         TokenSource source = tokens.file != null ? TokenSource.fromFile(tokens.file)
                 : TokenSource.gateway(tokens.gateway.url, tokens.gateway.tokenUrl, tokens.gateway.clientId,
                         tokens.gateway.clientSecret, tokens.gateway.customer, tokens.gateway.environment);
-        AgentOptions options = AgentOptions.defaults().withHeartbeatInterval(interval)
-                .withMetrics(HostMetrics.simulated()).withExecutor(SimulatedExecutor::new);
-        Simulator simulator = new Simulator(new Simulator.Settings(devices, e3, e3Trust, source, options, rampUp,
-                namePrefix).withEnrollParallel(enrollParallel).withFaults(failRate, unresponsiveRate, faultSeed)
-                .withEventLoopThreads(eventLoopThreads));
+        AgentOptions options = AgentOptions.defaults()
+            .withHeartbeatInterval(interval)
+            .withMetrics(HostMetrics.simulated())
+            .withExecutor(SimulatedExecutor::new);
+        Simulator simulator = new Simulator(
+                new Simulator.Settings(devices, e3, e3Trust, source, options, rampUp, namePrefix)
+                    .withEnrollParallel(enrollParallel)
+                    .withFaults(failRate, unresponsiveRate, faultSeed)
+                    .withEventLoopThreads(eventLoopThreads));
         warnAboutLimits();
         CountDownLatch done = new CountDownLatch(1);
         Simulator.Snapshot first = simulator.snapshot();
@@ -155,16 +163,18 @@ final class Simulate implements Callable<Integer> {
             done.countDown();
         }, "edp-simulator-stop");
         Runtime.getRuntime().addShutdownHook(hook);
-        System.out.println("Simulating " + devices + " devices against " + e3 + (duration != null ? " for " + duration : "")
-                + ", " + enrollParallel + " enrollments at a time" + (failRate > 0 || unresponsiveRate > 0
-                        ? String.format(Locale.ROOT, ", fault injection: %.3f fail every release, %.3f unresponsive (seed %d)",
-                                failRate, unresponsiveRate, faultSeed) : "")
+        System.out.println("Simulating " + devices + " devices against " + e3
+                + (duration != null ? " for " + duration : "") + ", " + enrollParallel + " enrollments at a time"
+                + (failRate > 0 || unresponsiveRate > 0 ? String.format(Locale.ROOT,
+                        ", fault injection: %.3f fail every release, %.3f unresponsive (seed %d)", failRate,
+                        unresponsiveRate, faultSeed) : "")
                 + "; Ctrl-C stops.");
         simulator.start();
         Instant end = duration == null ? Instant.MAX : Instant.now().plus(duration);
         Simulator.Snapshot previous = first;
         while (Instant.now().isBefore(end)) {
-            // Without --duration the end is Instant.MAX, whose distance overflows a long of milliseconds.
+            // Without --duration the end is Instant.MAX, whose distance overflows a long
+            // of milliseconds.
             long wait = duration == null ? summaryEvery.toMillis()
                     : Math.min(summaryEvery.toMillis(), Math.max(1, Duration.between(Instant.now(), end).toMillis()));
             if (done.await(wait, TimeUnit.MILLISECONDS)) {
@@ -179,7 +189,10 @@ final class Simulate implements Callable<Integer> {
         return last.onboarded() == 0 ? 1 : 0;
     }
 
-    /** @return why the options cannot work, or null */
+    /**
+     * @return why the options cannot work, or null
+     *
+     */
     private String refusal() {
         if (devices < 1) {
             return "--devices must be at least 1";
@@ -201,8 +214,9 @@ final class Simulate implements Callable<Integer> {
     }
 
     /**
-     * Every device keeps {@value #CONNECTIONS_PER_DEVICE} connections: a file descriptor each, and a local
-     * port each towards E3's one address. Says so before the simulation fails on it half way.
+     * Every device keeps {@value #CONNECTIONS_PER_DEVICE} connections: a file descriptor
+     * each, and a local port each towards E3's one address. Says so before the simulation
+     * fails on it half way.
      */
     private void warnAboutLimits() {
         long needed = (long) devices * CONNECTIONS_PER_DEVICE + 1000;
@@ -243,4 +257,5 @@ final class Simulate implements Callable<Integer> {
         System.out.flush();
         return last;
     }
+
 }

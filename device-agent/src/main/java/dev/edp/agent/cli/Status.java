@@ -13,12 +13,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import tools.jackson.databind.JsonNode;
 
-/** {@code edp-agent status}: what the device directory says about the device and its last run. */
+/**
+ * {@code edp-agent status}: what the device directory says about the device and its last
+ * run.
+ */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = "Shows identity, certificate expiry, last heartbeat, desired vs running.")
 final class Status implements Callable<Integer> {
 
-    @Option(names = "--dir", defaultValue = "edp-agent", description = "The onboarded directory (default ${DEFAULT-VALUE})")
+    @Option(names = "--dir", defaultValue = "edp-agent",
+            description = "The onboarded directory (default ${DEFAULT-VALUE})")
     Path dir;
 
     @Override
@@ -42,9 +46,10 @@ final class Status implements Callable<Integer> {
             return 0;
         }
         long pid = status.path("pid").asLong(-1);
-        boolean alive = status.path("exitReason").isNull() && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-        out.println("Agent         " + (alive ? "running (pid " + pid + ")"
-                : "not running" + (status.path("exitReason").isNull() ? "" : " (" + status.path("exitReason").asString() + ")")));
+        boolean alive = status.path("exitReason").isNull()
+                && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        out.println("Agent         " + (alive ? "running (pid " + pid + ")" : "not running"
+                + (status.path("exitReason").isNull() ? "" : " (" + status.path("exitReason").asString() + ")")));
         out.println("Last heartbeat " + text(status.path("lastHeartbeat"), "none"));
         if (!status.path("lastError").isNull()) {
             out.println("Last error    " + status.path("lastError").asString());
@@ -53,8 +58,8 @@ final class Status implements Callable<Integer> {
             for (JsonNode retry : status.path("retrying")) {
                 out.println("Retrying      " + retry.path("loop").asString() + ": " + retry.path("message").asString()
                         + " (attempt " + retry.path("attempt").asInt() + ", next at "
-                        + retry.path("nextAttemptAt").asString() + ")"
-                        + (retry.path("status").asInt() == 401 ? "; not a certificate refusal, the agent keeps running" : ""));
+                        + retry.path("nextAttemptAt").asString() + ")" + (retry.path("status").asInt() == 401
+                                ? "; not a certificate refusal, the agent keeps running" : ""));
             }
         }
         JsonNode desired = status.path("desired");
@@ -75,4 +80,5 @@ final class Status implements Callable<Integer> {
     private static String text(JsonNode node, String absent) {
         return node.isNull() || node.isMissingNode() ? absent : node.asString();
     }
+
 }

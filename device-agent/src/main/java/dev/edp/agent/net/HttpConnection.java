@@ -24,14 +24,16 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 
 /**
- * One keep-alive HTTP/1.1 connection over TLS, carrying one request at a time. Not thread-safe for
- * concurrent {@link #send}s: the caller (a pool, a device, a load generator) owns it while a request
- * is in flight.
+ * One keep-alive HTTP/1.1 connection over TLS, carrying one request at a time. Not
+ * thread-safe for concurrent {@link #send}s: the caller (a pool, a device, a load
+ * generator) owns it while a request is in flight.
  */
 public final class HttpConnection implements AutoCloseable {
 
     private final Channel channel;
+
     private final String authority;
+
     private final Handler handler;
 
     HttpConnection(Channel channel, String authority, Handler handler) {
@@ -40,23 +42,25 @@ public final class HttpConnection implements AutoCloseable {
         this.handler = handler;
     }
 
-    /** @return true while the connection can carry another request */
+    /**
+     * @return true while the connection can carry another request
+     *
+     */
     public boolean isOpen() {
         return channel.isActive() && !handler.closeAfterResponse;
     }
 
     /**
-     * Sends a request; the future completes with the whole response, or exceptionally when the
-     * connection fails or the timeout passes (the connection is closed then).
-     *
+     * Sends a request; the future completes with the whole response, or exceptionally
+     * when the connection fails or the timeout passes (the connection is closed then).
      * @param request the request
      * @param timeout how long to wait for the complete response
      * @return the response
      */
     public CompletableFuture<HttpResponseData> send(HttpRequestSpec request, Duration timeout) {
         CompletableFuture<HttpResponseData> result = new CompletableFuture<>();
-        FullHttpRequest message = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1,
-                HttpMethod.valueOf(request.method()), request.pathAndQuery(), Unpooled.wrappedBuffer(request.body()));
+        FullHttpRequest message = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(request.method()),
+                request.pathAndQuery(), Unpooled.wrappedBuffer(request.body()));
         message.headers().set(HttpHeaderNames.HOST, authority);
         request.headers().forEach((name, value) -> message.headers().set(name, value));
         HttpUtil.setContentLength(message, request.body().length);
@@ -75,7 +79,8 @@ public final class HttpConnection implements AutoCloseable {
             handler.timeout = channel.eventLoop().schedule(() -> {
                 if (handler.pending == result) {
                     handler.pending = null;
-                    // Unusable before the caller learns of the timeout: it may look at isOpen() at once,
+                    // Unusable before the caller learns of the timeout: it may look at
+                    // isOpen() at once,
                     // while the close itself completes later on the event loop.
                     handler.closeAfterResponse = true;
                     channel.close();
@@ -102,7 +107,9 @@ public final class HttpConnection implements AutoCloseable {
     static final class Handler extends SimpleChannelInboundHandler<FullHttpResponse> {
 
         private CompletableFuture<HttpResponseData> pending;
+
         private ScheduledFuture<?> timeout;
+
         private volatile boolean closeAfterResponse;
 
         @Override
@@ -149,5 +156,7 @@ public final class HttpConnection implements AutoCloseable {
                 }
             }
         }
+
     }
+
 }

@@ -12,12 +12,18 @@ import java.util.Map;
  */
 public record HttpResponseData(int status, Map<String, String> headers, byte[] body) {
 
-    /** @return the header's value, or null */
+    /**
+     * @return the header's value, or null
+     *
+     */
     public String header(String name) {
         return headers.get(name.toLowerCase(java.util.Locale.ROOT));
     }
 
-    /** @return the body as UTF-8 text */
+    /**
+     * @return the body as UTF-8 text
+     *
+     */
     public String text() {
         return new String(body, StandardCharsets.UTF_8);
     }

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
@@ -42,9 +41,9 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 
 /**
- * The shared part of the non-blocking client: an event loop group (epoll where the platform has it)
- * and the factory of connections. Thread-safe; one per JVM is enough for tens of thousands of
- * connections.
+ * The shared part of the non-blocking client: an event loop group (epoll where the
+ * platform has it) and the factory of connections. Thread-safe; one per JVM is enough for
+ * tens of thousands of connections.
  */
 public final class NettyHttp implements AutoCloseable {
 
@@ -52,9 +51,14 @@ public final class NettyHttp implements AutoCloseable {
     static final int MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
     private final EventLoopGroup group;
+
     private final Class<? extends SocketChannel> channelType;
 
-    /** @param threads event loop threads (1 is plenty for a load generator on a small machine) */
+    /**
+     * @param threads event loop threads (1 is plenty for a load generator on a small
+     * machine)
+     *
+     */
     public NettyHttp(int threads) {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -63,14 +67,17 @@ public final class NettyHttp implements AutoCloseable {
         this.channelType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
     }
 
-    /** @return the TLS implementation client contexts use: OpenSSL (BoringSSL) when loadable, else the JDK's */
+    /**
+     * @return the TLS implementation client contexts use: OpenSSL (BoringSSL) when
+     * loadable, else the JDK's
+     *
+     */
     public static SslProvider sslProvider() {
         return OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
     }
 
     /**
      * A client TLS context (TLS 1.3 and 1.2).
-     *
      * @param key the client key, or null for no client certificate
      * @param chain the client certificate and its CA chain, or null
      * @param trustAnchors what to trust for the server's certificate
@@ -82,21 +89,25 @@ public final class NettyHttp implements AutoCloseable {
     }
 
     /**
-     * A client TLS context (TLS 1.3 and 1.2) with a trust that many contexts share (a fleet of devices
-     * trusts the same anchors).
-     *
+     * A client TLS context (TLS 1.3 and 1.2) with a trust that many contexts share (a
+     * fleet of devices trusts the same anchors).
      * @param key the client key, or null for no client certificate
      * @param chain the client certificate and its CA chain, or null
-     * @param trust what to trust for the server's certificate, from {@link #trustManagers}
+     * @param trust what to trust for the server's certificate, from
+     * {@link #trustManagers}
      * @return the context
      */
     public static SslContext clientContext(PrivateKey key, List<X509Certificate> chain, TrustManagerFactory trust) {
         try {
-            SslContextBuilder builder = SslContextBuilder.forClient().sslProvider(sslProvider())
-                    .protocols("TLSv1.3", "TLSv1.2").trustManager(trust);
+            SslContextBuilder builder = SslContextBuilder.forClient()
+                .sslProvider(sslProvider())
+                .protocols("TLSv1.3", "TLSv1.2")
+                .trustManager(trust);
             if (key != null) {
-                // Not keyManager(key, chain): that goes through a PKCS#12 key store, whose key protection
-                // (PBKDF2, 10,000 rounds, once to store and once to read) made each device's context cost
+                // Not keyManager(key, chain): that goes through a PKCS#12 key store,
+                // whose key protection
+                // (PBKDF2, 10,000 rounds, once to store and once to read) made each
+                // device's context cost
                 // about as much as its handshake.
                 builder.keyManager(new OneKey(key, chain.toArray(X509Certificate[]::new)));
             }
@@ -109,7 +120,8 @@ public final class NettyHttp implements AutoCloseable {
 
     /**
      * @param trustAnchors the certificates to trust
-     * @return PKIX trust in exactly these (host names are checked per connection), to share between contexts
+     * @return PKIX trust in exactly these (host names are checked per connection), to
+     * share between contexts
      */
     public static TrustManagerFactory trustManagers(List<X509Certificate> trustAnchors) {
         try {
@@ -133,6 +145,7 @@ public final class NettyHttp implements AutoCloseable {
         private static final String ALIAS = "device";
 
         private final PrivateKey key;
+
         private final X509Certificate[] chain;
 
         OneKey(PrivateKey key, X509Certificate[] chain) {
@@ -174,11 +187,11 @@ public final class NettyHttp implements AutoCloseable {
         public PrivateKey getPrivateKey(String alias) {
             return ALIAS.equals(alias) ? key : null;
         }
+
     }
 
     /**
      * Opens a connection and completes once the TLS handshake is done.
-     *
      * @param address where to connect
      * @param host the host name for SNI and certificate verification
      * @param tls the client context (per device certificate)
@@ -189,23 +202,26 @@ public final class NettyHttp implements AutoCloseable {
             Duration timeout) {
         CompletableFuture<HttpConnection> result = new CompletableFuture<>();
         HttpConnection.Handler handler = new HttpConnection.Handler();
-        Bootstrap bootstrap = new Bootstrap().group(group).channel(channelType)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeout.toMillis())
-                .option(ChannelOption.TCP_NODELAY, true)
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel channel) {
-                        SslHandler ssl = tls.newHandler(channel.alloc(), host, address.getPort());
-                        SSLEngine engine = ssl.engine();
-                        SSLParameters parameters = engine.getSSLParameters();
-                        parameters.setEndpointIdentificationAlgorithm("HTTPS");
-                        engine.setSSLParameters(parameters);
-                        ssl.setHandshakeTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                        channel.pipeline().addLast("tls", ssl).addLast("http", new HttpClientCodec())
-                                .addLast("aggregate", new HttpObjectAggregator(MAX_RESPONSE_BYTES))
-                                .addLast("edp", handler);
-                    }
-                });
+        Bootstrap bootstrap = new Bootstrap().group(group)
+            .channel(channelType)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeout.toMillis())
+            .option(ChannelOption.TCP_NODELAY, true)
+            .handler(new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(SocketChannel channel) {
+                    SslHandler ssl = tls.newHandler(channel.alloc(), host, address.getPort());
+                    SSLEngine engine = ssl.engine();
+                    SSLParameters parameters = engine.getSSLParameters();
+                    parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                    engine.setSSLParameters(parameters);
+                    ssl.setHandshakeTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                    channel.pipeline()
+                        .addLast("tls", ssl)
+                        .addLast("http", new HttpClientCodec())
+                        .addLast("aggregate", new HttpObjectAggregator(MAX_RESPONSE_BYTES))
+                        .addLast("edp", handler);
+                }
+            });
         ChannelFuture connected = bootstrap.connect(address);
         connected.addListener(done -> {
             if (!done.isSuccess()) {
@@ -230,4 +246,5 @@ public final class NettyHttp implements AutoCloseable {
     public void close() {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
+
 }

@@ -19,7 +19,9 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The audit trail of the device registry and deployments, as masterdata shows its own. */
+/**
+ * The audit trail of the device registry and deployments, as masterdata shows its own.
+ */
 @RestController
 @RequestMapping("/api/devices/v1/audit")
 @Tag(name = "Audit", description = "Who changed what, when, with before and after")
@@ -36,9 +38,10 @@ class AuditController {
     @Transactional(readOnly = true)
     @Operation(summary = "The audit trail, newest first, keyset-paged (customer-admin: own customer; platform-admin:"
             + " any or all)")
-    KeysetPage<AuditEntry> list(Tenant tenant, ListRequest list,
-            @Parameter(description = "only records about this entity, e.g. a device id (the device page's trail)")
-            @RequestParam(required = false) UUID entityId) {
+    KeysetPage<AuditEntry> list(Tenant tenant, ListRequest list, @Parameter(
+            description = "only records about this entity, e.g. a device id (the device page's trail)") @RequestParam(
+                    required = false) UUID entityId) {
         return audit.page(list.scope(tenant), entityId == null ? null : entityId.toString(), list);
     }
+
 }

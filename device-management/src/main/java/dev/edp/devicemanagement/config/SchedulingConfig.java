@@ -10,4 +10,5 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @Configuration(proxyBeanMethods = false)
 @EnableScheduling
 public class SchedulingConfig {
+
 }

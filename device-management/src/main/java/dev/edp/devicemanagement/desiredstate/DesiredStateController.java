@@ -27,17 +27,17 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.async.DeferredResult;
 
-
 /**
- * The device side (through E3): a device fetches what it should run. Cheap to repeat: a strong
- * ETag, {@code If-None-Match} answers 304, and {@code wait=N} holds the request (without a thread)
- * until the state changes or N seconds passed. N is clamped to {@code edp.device.long-poll.max-wait}
- * (the starter's {@link LongPoll}; E3 derives its response timeout from the same setting), so a
- * long-poll always ends here before E3 gives up on it: the wait counts from the request's arrival,
- * so a first read that was slow (a database under load or just back) does not push the answer past
- * E3's timeout (it did: 504s after a database freeze). A database fault is a 503 (starter) on the
- * first read; while parked, a check the database cannot answer leaves the request parked until its
- * wait ends with the usual 304.
+ * The device side (through E3): a device fetches what it should run. Cheap to repeat: a
+ * strong ETag, {@code If-None-Match} answers 304, and {@code wait=N} holds the request
+ * (without a thread) until the state changes or N seconds passed. N is clamped to
+ * {@code edp.device.long-poll.max-wait} (the starter's {@link LongPoll}; E3 derives its
+ * response timeout from the same setting), so a long-poll always ends here before E3
+ * gives up on it: the wait counts from the request's arrival, so a first read that was
+ * slow (a database under load or just back) does not push the answer past E3's timeout
+ * (it did: 504s after a database freeze). A database fault is a 503 (starter) on the
+ * first read; while parked, a check the database cannot answer leaves the request parked
+ * until its wait ends with the usual 304.
  */
 @RestController
 @Tag(name = "Device: desired state", description = "For device agents, through E3")
@@ -46,7 +46,9 @@ class DesiredStateController {
     private static final Logger log = LoggerFactory.getLogger(DesiredStateController.class);
 
     private final DesiredStateRepository states;
+
     private final DesiredStateWaiters waiters;
+
     private final long maxWaitMillis;
 
     DesiredStateController(DesiredStateRepository states, DesiredStateWaiters waiters, Environment environment) {
@@ -56,26 +58,28 @@ class DesiredStateController {
     }
 
     @GetMapping("/devices/api/v1/device/desired-state")
-    @ApiResponse(responseCode = "200", description = "The desired state, with its ETag", content = @Content(
-            mediaType = "application/json", schema = @Schema(implementation = DesiredStateResponse.class)))
-    @ApiResponse(responseCode = "304", description = "Unchanged since If-None-Match (also when a long-poll ends "
-            + "without a change)")
+    @ApiResponse(responseCode = "200", description = "The desired state, with its ETag",
+            content = @Content(mediaType = "application/json",
+                    schema = @Schema(implementation = DesiredStateResponse.class)))
+    @ApiResponse(responseCode = "304",
+            description = "Unchanged since If-None-Match (also when a long-poll ends " + "without a change)")
     @Operation(summary = "What this device should run; 304 for an unchanged If-None-Match, long-poll with wait")
     DeferredResult<ResponseEntity<DesiredStateResponse>> desiredState(DevicePrincipal device,
             @RequestHeader(value = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
             @Parameter(description = "seconds to wait for a change when If-None-Match is current, 0 or more; "
-                    + "held at most edp.device.long-poll.max-wait (30 s by default)")
-            @RequestParam(defaultValue = "0") int wait) {
+                    + "held at most edp.device.long-poll.max-wait (30 s by default)") @RequestParam(
+                            defaultValue = "0") int wait) {
         if (wait < 0) {
             throw DeviceManagementProblem.INVALID_WAIT.exception("wait must be 0 or more seconds.");
         }
         long arrived = System.nanoTime();
         long waitMillis = Math.min(wait * 1000L, maxWaitMillis);
         DesiredState current = current(device);
-        // The wait counts from the request's arrival: a slow first read must not push the answer past E3's timeout.
+        // The wait counts from the request's arrival: a slow first read must not push the
+        // answer past E3's timeout.
         long remainingMillis = waitMillis - (System.nanoTime() - arrived) / 1_000_000;
-        DeferredResult<ResponseEntity<DesiredStateResponse>> result =
-                new DeferredResult<>(Math.max(remainingMillis, 0) + 1000L);
+        DeferredResult<ResponseEntity<DesiredStateResponse>> result = new DeferredResult<>(
+                Math.max(remainingMillis, 0) + 1000L);
         if (!matches(ifNoneMatch, current.etag()) || remainingMillis <= 0) {
             result.setResult(answer(current, ifNoneMatch));
             return result;
@@ -92,7 +96,8 @@ class DesiredStateController {
                 now = current(device);
             }
             catch (DataAccessException ex) {
-                // The database cannot tell now: stay parked; the wait ends with 304, or a later wake-up asks again.
+                // The database cannot tell now: stay parked; the wait ends with 304, or a
+                // later wake-up asks again.
                 log.debug("Desired state of {} not checked: {}", device.deviceId(), ex.getMessage());
                 return;
             }
@@ -111,14 +116,15 @@ class DesiredStateController {
         result.onError(error -> giveUp.run());
         result.onCompletion(() -> waiters.remove(customer, self[0]));
         waiters.add(customer, self[0]);
-        // A change committed between the first read and the registration woke nobody: look again.
+        // A change committed between the first read and the registration woke nobody:
+        // look again.
         self[0].check();
         return result;
     }
 
     private DesiredState current(DevicePrincipal device) {
         return states.find(device.deviceId(), device.customerId())
-                .orElseThrow(() -> NotFound.withDetail("Device " + device.deviceId() + " is not registered."));
+            .orElseThrow(() -> NotFound.withDetail("Device " + device.deviceId() + " is not registered."));
     }
 
     private static ResponseEntity<DesiredStateResponse> answer(DesiredState state, String ifNoneMatch) {
@@ -144,4 +150,5 @@ class DesiredStateController {
         }
         return false;
     }
+
 }

@@ -6,9 +6,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Announces that the desired state of a customer's devices may have changed, through PostgreSQL
- * {@code NOTIFY}: sent in the caller's transaction, so it is delivered on commit only, and to
- * every replica's {@link DesiredStateWaiters}.
+ * Announces that the desired state of a customer's devices may have changed, through
+ * PostgreSQL {@code NOTIFY}: sent in the caller's transaction, so it is delivered on
+ * commit only, and to every replica's {@link DesiredStateWaiters}.
  */
 @Component
 public class DesiredStateNotifier {
@@ -21,9 +21,16 @@ public class DesiredStateNotifier {
         this.jdbc = jdbc;
     }
 
-    /** @param customerId the customer whose pins, devices' environments or lifecycles changed */
+    /**
+     * @param customerId the customer whose pins, devices' environments or lifecycles
+     * changed
+     *
+     */
     public void changed(UUID customerId) {
-        jdbc.sql("SELECT pg_notify('" + CHANNEL + "', :payload)").param("payload", customerId.toString())
-                .query((row, index) -> 1).list();
+        jdbc.sql("SELECT pg_notify('" + CHANNEL + "', :payload)")
+            .param("payload", customerId.toString())
+            .query((row, index) -> 1)
+            .list();
     }
+
 }

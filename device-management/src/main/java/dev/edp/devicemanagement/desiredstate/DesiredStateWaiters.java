@@ -19,12 +19,13 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Devices waiting in a long-poll for their desired state to change, and the one connection per
- * instance that {@code LISTEN}s for {@link DesiredStateNotifier}'s notifications. A waiter holds no
- * thread: it is a callback, run (on a virtual thread) when its customer's state may have changed,
- * that checks whether its device's state really did. After the listener connection was lost and
- * reopened (the starter's {@link PgListener} does that), every waiter checks again, since
- * notifications may have been missed meanwhile.
+ * Devices waiting in a long-poll for their desired state to change, and the one
+ * connection per instance that {@code LISTEN}s for {@link DesiredStateNotifier}'s
+ * notifications. A waiter holds no thread: it is a callback, run (on a virtual thread)
+ * when its customer's state may have changed, that checks whether its device's state
+ * really did. After the listener connection was lost and reopened (the starter's
+ * {@link PgListener} does that), every waiter checks again, since notifications may have
+ * been missed meanwhile.
  */
 @Component
 class DesiredStateWaiters implements SmartLifecycle {
@@ -33,12 +34,17 @@ class DesiredStateWaiters implements SmartLifecycle {
 
     /** A waiting long-poll; {@link #check()} completes it if its state changed. */
     interface Waiter {
+
         void check();
+
     }
 
     private final DataSourceProperties dataSource;
+
     private final Map<UUID, Set<Waiter>> waiters = new ConcurrentHashMap<>();
+
     private final ExecutorService checks = Executors.newVirtualThreadPerTaskExecutor();
+
     private volatile PgListener listener;
 
     DesiredStateWaiters(DataSourceProperties dataSource) {
@@ -80,7 +86,11 @@ class DesiredStateWaiters implements SmartLifecycle {
         waiters.values().forEach(set -> set.forEach(waiter -> checks.execute(waiter::check)));
     }
 
-    /** @return whether the LISTEN connection is established (tests wait for it after an outage) */
+    /**
+     * @return whether the LISTEN connection is established (tests wait for it after an
+     * outage)
+     *
+     */
     boolean isListening() {
         PgListener running = listener;
         return running != null && running.isListening();
@@ -88,9 +98,8 @@ class DesiredStateWaiters implements SmartLifecycle {
 
     @Override
     public void start() {
-        listener = PgListener.start("desired-state-listener", DesiredStateNotifier.CHANNEL,
-                () -> DriverManager.getConnection(dataSource.determineUrl(), dataSource.determineUsername(),
-                        dataSource.determinePassword()),
+        listener = PgListener.start("desired-state-listener", DesiredStateNotifier.CHANNEL, () -> DriverManager
+            .getConnection(dataSource.determineUrl(), dataSource.determineUsername(), dataSource.determinePassword()),
                 Duration.ofSeconds(1), new PgListener.Handler() {
 
                     @Override
@@ -128,4 +137,5 @@ class DesiredStateWaiters implements SmartLifecycle {
     public boolean isRunning() {
         return listener != null;
     }
+
 }

@@ -1,2 +1,5 @@
-/** Desired state for devices: ETag, long-poll, and LISTEN/NOTIFY so changes wake every replica's waiters. */
+/**
+ * Desired state for devices: ETag, long-poll, and LISTEN/NOTIFY so changes wake every
+ * replica's waiters.
+ */
 package dev.edp.devicemanagement.desiredstate;

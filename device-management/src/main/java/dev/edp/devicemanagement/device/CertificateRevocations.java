@@ -3,17 +3,18 @@ package dev.edp.devicemanagement.device;
 import java.util.UUID;
 
 /**
- * Revokes what onboarding issued for a device: its certificates and an onboarding token still
- * open. Called before a decommission commits, so a decommissioned device cannot keep a valid
- * certificate.
+ * Revokes what onboarding issued for a device: its certificates and an onboarding token
+ * still open. Called before a decommission commits, so a decommissioned device cannot
+ * keep a valid certificate.
  */
 interface CertificateRevocations {
 
     /**
      * @param deviceId the device
-     * @param bearerToken the calling user's access token, relayed so onboarding applies that
-     * user's rights and audits that user
-     * @throws RevocationUnavailableException when onboarding cannot be reached or did not revoke
+     * @param bearerToken the calling user's access token, relayed so onboarding applies
+     * that user's rights and audits that user
+     * @throws RevocationUnavailableException when onboarding cannot be reached or did not
+     * revoke
      */
     void revokeDevice(UUID deviceId, String bearerToken);
 
@@ -23,5 +24,7 @@ interface CertificateRevocations {
         RevocationUnavailableException(String message, Throwable cause) {
             super(message, cause);
         }
+
     }
+
 }

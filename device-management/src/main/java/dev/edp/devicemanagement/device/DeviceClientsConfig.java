@@ -15,4 +15,5 @@ class DeviceClientsConfig {
             @Value("${edp.device-management.onboarding-url:http://onboarding}") String onboardingUrl) {
         return new OnboardingCertificateRevocations(loadBalanced, onboardingUrl);
     }
+
 }

@@ -54,7 +54,8 @@ class DeviceController {
     ResponseEntity<DeviceResponse> register(Tenant tenant, @Valid @RequestBody DeviceRequests.Register request) {
         Device device = devices.register(tenant, request);
         return ResponseEntity.created(URI.create("/api/devices/v1/devices/" + device.id()))
-                .eTag(Etags.of(device.version())).body(DeviceResponse.of(device));
+            .eTag(Etags.of(device.version()))
+            .body(DeviceResponse.of(device));
     }
 
     @GetMapping
@@ -63,13 +64,12 @@ class DeviceController {
     KeysetPage<DeviceResponse> list(Tenant tenant,
             @ListParameters(sort = "name (default) or createdAt; prefix - for descending") ListRequest list,
             @RequestParam(required = false) Environment environment,
-            @Parameter(description = "default: every state but DECOMMISSIONED")
-            @RequestParam(required = false) Lifecycle lifecycle,
-            @RequestParam(required = false) Connectivity connectivity,
-            @RequestParam(required = false) UUID machineId,
+            @Parameter(description = "default: every state but DECOMMISSIONED") @RequestParam(
+                    required = false) Lifecycle lifecycle,
+            @RequestParam(required = false) Connectivity connectivity, @RequestParam(required = false) UUID machineId,
             @Parameter(description = "part of the name, ignoring case") @RequestParam(required = false) String q,
-            @Parameter(description = "key:value; repeat for several labels, all must match")
-            @RequestParam(required = false) List<String> label) {
+            @Parameter(description = "key:value; repeat for several labels, all must match") @RequestParam(
+                    required = false) List<String> label) {
         return devices.list(tenant, list,
                 new DeviceFilter(environment, lifecycle, connectivity, machineId, q, Labels.filter(label)));
     }
@@ -122,4 +122,5 @@ class DeviceController {
         Device device = devices.overrideRelease(tenant, id, ifMatch, null);
         return ResponseEntity.ok().eTag(Etags.of(device.version())).body(DeviceResponse.of(device));
     }
+
 }

@@ -5,6 +5,7 @@ import java.util.UUID;
 
 /**
  * What a device list is filtered by, besides the customer; null members do not filter.
+ *
  * @param environment only devices in this environment
  * @param lifecycle only devices in this lifecycle state; null means "not decommissioned"
  * @param connectivity only devices with this connectivity

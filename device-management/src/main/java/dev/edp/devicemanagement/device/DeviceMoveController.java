@@ -22,7 +22,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -44,8 +43,8 @@ class DeviceMoveController {
     @HasRole(EdpRoles.OPERATOR)
     @Operation(summary = "Request moving a device down out of STAGING or PRODUCTION (operator); If-Match optional")
     ResponseEntity<DeviceMove> request(Tenant tenant,
-            @Parameter(description = "the device's ETag, checked when sent")
-            @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+            @Parameter(description = "the device's ETag, checked when sent") @RequestHeader(
+                    value = HttpHeaders.IF_MATCH, required = false) String ifMatch,
             @Valid @RequestBody DeviceRequests.MoveRequest request) {
         DeviceMove move = moves.request(tenant, request, ifMatch);
         return ResponseEntity.created(URI.create("/api/devices/v1/moves/" + move.id())).body(move);
@@ -80,4 +79,5 @@ class DeviceMoveController {
             @Valid @RequestBody(required = false) DeviceRequests.Decision decision) {
         return moves.decide(tenant, id, false, decision == null ? null : decision.reason());
     }
+
 }

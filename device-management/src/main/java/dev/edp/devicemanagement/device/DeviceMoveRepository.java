@@ -24,7 +24,7 @@ class DeviceMoveRepository {
 
     /** Newest first. */
     static final KeysetSorts<DeviceMove> ORDER = KeysetSorts.of(DeviceMove::id, "-requestedAt")
-            .timestamp("requestedAt", "requested_at", move -> move.approval().requestedAt());
+        .timestamp("requestedAt", "requested_at", move -> move.approval().requestedAt());
 
     private final JdbcClient jdbc;
 
@@ -38,11 +38,17 @@ class DeviceMoveRepository {
                                          basis_version, status, requested_by, requested_by_subject, requested_at)
                 VALUES (:id, :customerId, :deviceId, :from, :target, :basisVersion, :status, :by, :subject, :at)
                 """)
-                .param("id", move.id()).param("customerId", move.customerId()).param("deviceId", move.deviceId())
-                .param("from", move.fromEnvironment().name()).param("target", move.targetEnvironment().name())
-                .param("basisVersion", move.basisVersion()).param("status", move.approval().status().name())
-                .param("by", move.approval().requestedBy()).param("subject", requestedBySubject)
-                .param("at", KeysetQuery.timestamp(move.approval().requestedAt())).update();
+            .param("id", move.id())
+            .param("customerId", move.customerId())
+            .param("deviceId", move.deviceId())
+            .param("from", move.fromEnvironment().name())
+            .param("target", move.targetEnvironment().name())
+            .param("basisVersion", move.basisVersion())
+            .param("status", move.approval().status().name())
+            .param("by", move.approval().requestedBy())
+            .param("subject", requestedBySubject)
+            .param("at", KeysetQuery.timestamp(move.approval().requestedAt()))
+            .update();
     }
 
     /** A move request, locked, with the subject of its requester. */
@@ -50,9 +56,10 @@ class DeviceMoveRepository {
     }
 
     Optional<Locked> lock(UUID id) {
-        return jdbc.sql("SELECT * FROM device_move WHERE id = :id FOR UPDATE").param("id", id)
-                .query((row, index) -> new Locked(map(row, index), row.getString("requested_by_subject")))
-                .optional();
+        return jdbc.sql("SELECT * FROM device_move WHERE id = :id FOR UPDATE")
+            .param("id", id)
+            .query((row, index) -> new Locked(map(row, index), row.getString("requested_by_subject")))
+            .optional();
     }
 
     Optional<DeviceMove> find(UUID id) {
@@ -65,8 +72,11 @@ class DeviceMoveRepository {
 
     /** A page newest first, of one customer ({@code scope}) or all (null). */
     KeysetPage<DeviceMove> page(Keyset<DeviceMove> keyset, UUID scope) {
-        return keyset.page(new Where().equal("customer_id", scope).page("SELECT * FROM device_move", keyset)
-                .on(jdbc).query(this::map).list());
+        return keyset.page(new Where().equal("customer_id", scope)
+            .page("SELECT * FROM device_move", keyset)
+            .on(jdbc)
+            .query(this::map)
+            .list());
     }
 
     private DeviceMove map(ResultSet row, int index) throws SQLException {
@@ -75,4 +85,5 @@ class DeviceMoveRepository {
                 Environment.valueOf(row.getString("target_environment")), row.getLong("basis_version"),
                 Approval.read(row));
     }
+
 }

@@ -17,11 +17,12 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Four-eyes for moving a device down: out of PRODUCTION into STAGING or TESTING, out of STAGING
- * into TESTING. Down there it would run releases nobody approved for where it really stands, so an
- * operator requests the move and someone else (customer-admin or above, never the requester)
- * approves it, with the same rules as promotions: the requester can neither approve nor reject,
- * a decided request stays decided, and a request is stale once the device changed after it.
+ * Four-eyes for moving a device down: out of PRODUCTION into STAGING or TESTING, out of
+ * STAGING into TESTING. Down there it would run releases nobody approved for where it
+ * really stands, so an operator requests the move and someone else (customer-admin or
+ * above, never the requester) approves it, with the same rules as promotions: the
+ * requester can neither approve nor reject, a decided request stays decided, and a
+ * request is stale once the device changed after it.
  */
 @Service
 class DeviceMoveService {
@@ -29,8 +30,11 @@ class DeviceMoveService {
     static final String ENTITY = "DEVICE_MOVE";
 
     private final DeviceMoveRepository moves;
+
     private final DeviceRepository devices;
+
     private final DeviceService deviceService;
+
     private final AuditLog audit;
 
     DeviceMoveService(DeviceMoveRepository moves, DeviceRepository devices, DeviceService deviceService,
@@ -55,7 +59,8 @@ class DeviceMoveService {
                     + device.environment() + "; moving it to " + target
                     + " needs no approval: move it directly (POST /api/devices/v1/devices/" + id + "/environment).");
         }
-        // Refused now rather than at approval: the override would have to go first anyway.
+        // Refused now rather than at approval: the override would have to go first
+        // anyway.
         deviceService.requireApproved(device, target, device.releaseOverrideId());
         DeviceMove move = DeviceMove.requested(device, target, tenant.actor(), Clocks.now());
         moves.insert(move, tenant.subject());
@@ -77,9 +82,9 @@ class DeviceMoveService {
     }
 
     /**
-     * Approves (moves the device, as the approver) or rejects a request. The request row is locked
-     * first, then the device row, so two deciders serialize and the device cannot change between
-     * the staleness check and the move.
+     * Approves (moves the device, as the approver) or rejects a request. The request row
+     * is locked first, then the device row, so two deciders serialize and the device
+     * cannot change between the staleness check and the move.
      */
     @Transactional
     DeviceMove decide(Tenant tenant, UUID id, boolean approve, String reason) {
@@ -107,4 +112,5 @@ class DeviceMoveService {
     private static String moveWhat(UUID id) {
         return "Move " + id;
     }
+
 }

@@ -26,8 +26,8 @@ import org.springframework.stereotype.Repository;
 class DeviceRepository {
 
     static final KeysetSorts<Device> SORTS = KeysetSorts.of(Device::id, "name")
-            .text("name", "name", Device::name)
-            .timestamp("createdAt", "created_at", device -> device.stamp().createdAt());
+        .text("name", "name", Device::name)
+        .timestamp("createdAt", "created_at", device -> device.stamp().createdAt());
 
     private static final String COLUMNS = """
             id, customer_id, name, environment, machine_id, labels, lifecycle, certificate_serial,
@@ -38,6 +38,7 @@ class DeviceRepository {
     };
 
     private final JdbcClient jdbc;
+
     private final JsonMapper json;
 
     DeviceRepository(JdbcClient jdbc, JsonMapper json) {
@@ -51,7 +52,8 @@ class DeviceRepository {
     }
 
     /**
-     * Registers a device unless one with its id exists (two replicas may race to create it).
+     * Registers a device unless one with its id exists (two replicas may race to create
+     * it).
      * @return whether it was inserted
      */
     boolean insertIfAbsent(Device device) {
@@ -66,24 +68,25 @@ class DeviceRepository {
                 VALUES (:id, :customerId, :name, :environment, :machineId, CAST(:labels AS jsonb), :lifecycle,
                         :serial, :notAfter, :connectivity, :version, :createdAt, :createdBy, :updatedAt, :updatedBy)
                 """ + onConflict)
-                .param("id", device.id())
-                .param("customerId", device.customerId())
-                .param("name", device.name())
-                .param("environment", device.environment().name())
-                .param("machineId", device.machineId())
-                .param("labels", json.writeValueAsString(device.labels()))
-                .param("lifecycle", device.lifecycle().name())
-                .param("serial", device.certificate().serial())
-                .param("notAfter", KeysetQuery.timestamp(device.certificate().notAfter()))
-                .param("connectivity", device.connectivity().name())
-                .params(device.stamp().params())
-                .update();
+            .param("id", device.id())
+            .param("customerId", device.customerId())
+            .param("name", device.name())
+            .param("environment", device.environment().name())
+            .param("machineId", device.machineId())
+            .param("labels", json.writeValueAsString(device.labels()))
+            .param("lifecycle", device.lifecycle().name())
+            .param("serial", device.certificate().serial())
+            .param("notAfter", KeysetQuery.timestamp(device.certificate().notAfter()))
+            .param("connectivity", device.connectivity().name())
+            .params(device.stamp().params())
+            .update();
     }
 
     /**
-     * Applies connectivity changes in one statement: per device the latest event of the batch, only
-     * where it is newer than what is stored and the device belongs to the event's customer. Rows
-     * are locked in id order first, so two replicas applying overlapping batches cannot deadlock.
+     * Applies connectivity changes in one statement: per device the latest event of the
+     * batch, only where it is newer than what is stored and the device belongs to the
+     * event's customer. Rows are locked in id order first, so two replicas applying
+     * overlapping batches cannot deadlock.
      * @return how many devices changed
      */
     int updateConnectivity(List<DeviceRequests.ConnectivityEvent> events) {
@@ -102,25 +105,29 @@ class DeviceRepository {
                 FROM e JOIN locked l ON l.id = e.id
                 WHERE d.id = e.id AND (d.connectivity_since IS NULL OR d.connectivity_since < e.at)
                 """)
-                .param("ids", events.stream().map(event -> event.deviceId().toString()).toArray(String[]::new))
-                .param("customers", events.stream().map(event -> event.customerId().toString())
-                        .toArray(String[]::new))
-                .param("online", events.stream().map(DeviceRequests.ConnectivityEvent::online)
-                        .toArray(Boolean[]::new))
-                .param("ats", events.stream().map(event -> event.at().toString()).toArray(String[]::new))
-                .update();
-    }
-
-    /** @return whether the release exists and belongs to the customer */
-    boolean releaseBelongsTo(UUID releaseId, UUID customerId) {
-        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM release WHERE id = :id AND customer_id = :customerId)")
-                .param("id", releaseId).param("customerId", customerId).query(Boolean.class).single();
+            .param("ids", events.stream().map(event -> event.deviceId().toString()).toArray(String[]::new))
+            .param("customers", events.stream().map(event -> event.customerId().toString()).toArray(String[]::new))
+            .param("online", events.stream().map(DeviceRequests.ConnectivityEvent::online).toArray(Boolean[]::new))
+            .param("ats", events.stream().map(event -> event.at().toString()).toArray(String[]::new))
+            .update();
     }
 
     /**
-     * Whether a second person approved a release for an environment: an approved promotion (or
-     * rollback) into it exists, or it is the environment's current pin (which only an approval sets
-     * for STAGING and PRODUCTION).
+     * @return whether the release exists and belongs to the customer
+     *
+     */
+    boolean releaseBelongsTo(UUID releaseId, UUID customerId) {
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM release WHERE id = :id AND customer_id = :customerId)")
+            .param("id", releaseId)
+            .param("customerId", customerId)
+            .query(Boolean.class)
+            .single();
+    }
+
+    /**
+     * Whether a second person approved a release for an environment: an approved
+     * promotion (or rollback) into it exists, or it is the environment's current pin
+     * (which only an approval sets for STAGING and PRODUCTION).
      * @return whether the release may run on the customer's devices in that environment
      */
     boolean releaseApprovedFor(UUID releaseId, UUID customerId, Environment environment) {
@@ -131,24 +138,32 @@ class DeviceRepository {
                     OR EXISTS (SELECT 1 FROM environment_pin WHERE customer_id = :customerId
                                AND environment = :environment AND release_id = :releaseId)
                 """)
-                .param("releaseId", releaseId).param("customerId", customerId)
-                .param("environment", environment.name()).query(Boolean.class).single();
+            .param("releaseId", releaseId)
+            .param("customerId", customerId)
+            .param("environment", environment.name())
+            .query(Boolean.class)
+            .single();
     }
 
     Optional<Device> find(UUID id) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM device WHERE id = :id").param("id", id).query(this::map)
-                .optional();
+        return jdbc.sql("SELECT " + COLUMNS + " FROM device WHERE id = :id")
+            .param("id", id)
+            .query(this::map)
+            .optional();
     }
 
     Optional<Device> findForUpdate(UUID id) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM device WHERE id = :id FOR UPDATE").param("id", id)
-                .query(this::map).optional();
+        return jdbc.sql("SELECT " + COLUMNS + " FROM device WHERE id = :id FOR UPDATE")
+            .param("id", id)
+            .query(this::map)
+            .optional();
     }
 
     /**
-     * Stores what operators and enrollment change (environment, lifecycle, release override,
-     * certificate) and the stamp, if the device still has the version it was read with; its
-     * reports and connectivity are only ever written by their own statements.
+     * Stores what operators and enrollment change (environment, lifecycle, release
+     * override, certificate) and the stamp, if the device still has the version it was
+     * read with; its reports and connectivity are only ever written by their own
+     * statements.
      * @return whether it did
      */
     boolean update(Device device, long expectedVersion) {
@@ -159,15 +174,15 @@ class DeviceRepository {
                                   updated_at = :updatedAt, updated_by = :updatedBy
                 WHERE id = :id AND version = :expectedVersion
                 """)
-                .param("id", device.id())
-                .param("environment", device.environment().name())
-                .param("lifecycle", device.lifecycle().name())
-                .param("releaseOverride", device.releaseOverrideId())
-                .param("serial", device.certificate().serial())
-                .param("notAfter", KeysetQuery.timestamp(device.certificate().notAfter()))
-                .params(device.stamp().params())
-                .param("expectedVersion", expectedVersion)
-                .update() == 1;
+            .param("id", device.id())
+            .param("environment", device.environment().name())
+            .param("lifecycle", device.lifecycle().name())
+            .param("releaseOverride", device.releaseOverrideId())
+            .param("serial", device.certificate().serial())
+            .param("notAfter", KeysetQuery.timestamp(device.certificate().notAfter()))
+            .params(device.stamp().params())
+            .param("expectedVersion", expectedVersion)
+            .update() == 1;
     }
 
     /** One page of devices: of one customer ({@code scope}) or all (null), filtered. */
@@ -176,9 +191,10 @@ class DeviceRepository {
     }
 
     /**
-     * The one query that reads a page of devices; decommissioned ones only when asked for by
-     * lifecycle. The indexes {@code (customer_id, name, id)} and {@code (customer_id, created_at, id)}
-     * serve it (see {@code DeviceListExplainIntegrationTests}).
+     * The one query that reads a page of devices; decommissioned ones only when asked for
+     * by lifecycle. The indexes {@code (customer_id, name, id)} and
+     * {@code (customer_id, created_at, id)} serve it (see
+     * {@code DeviceListExplainIntegrationTests}).
      */
     static SqlQuery listQuery(Keyset<Device> keyset, UUID scope, DeviceFilter filter) {
         Where where = new Where().equal("customer_id", scope).equal("environment", filter.environment());
@@ -186,11 +202,11 @@ class DeviceRepository {
             where.condition("lifecycle <> 'DECOMMISSIONED'");
         }
         return where.equal("lifecycle", filter.lifecycle())
-                .equal("connectivity", filter.connectivity())
-                .equal("machine_id", filter.machineId())
-                .containsText(filter.text(), "name")
-                .containsAll("labels", filter.labels())
-                .page("SELECT " + COLUMNS + " FROM device", keyset);
+            .equal("connectivity", filter.connectivity())
+            .equal("machine_id", filter.machineId())
+            .containsText(filter.text(), "name")
+            .containsAll("labels", filter.labels())
+            .page("SELECT " + COLUMNS + " FROM device", keyset);
     }
 
     private Device map(ResultSet row, int index) throws SQLException {
@@ -201,12 +217,12 @@ class DeviceRepository {
                 Lifecycle.valueOf(row.getString("lifecycle")),
                 new Device.Certificate(row.getString("certificate_serial"), instant(row, "certificate_not_after")),
                 row.getString("agent_version"), row.getString("os_version"), Connectivity.valueOf(connectivity),
-                instant(row, "connectivity_since"), row.getObject("release_override_id", UUID.class),
-                Stamp.read(row));
+                instant(row, "connectivity_since"), row.getObject("release_override_id", UUID.class), Stamp.read(row));
     }
 
     private static Instant instant(ResultSet row, String column) throws SQLException {
         OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
         return value == null ? null : value.toInstant();
     }
+
 }

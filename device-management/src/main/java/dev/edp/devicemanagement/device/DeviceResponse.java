@@ -8,6 +8,7 @@ import dev.edp.platform.audit.Stamp;
 
 /**
  * A device as the API shows it.
+ *
  * @param id its id (also the subject of its certificate)
  * @param customerId the customer owning it
  * @param name display name
@@ -21,7 +22,8 @@ import dev.edp.platform.audit.Stamp;
  * @param osVersion the OS version it last reported
  * @param connectivity ONLINE, OFFLINE or UNKNOWN
  * @param connectivitySince since when
- * @param releaseOverride the release this device is pinned to instead of its environment's, if any
+ * @param releaseOverride the release this device is pinned to instead of its
+ * environment's, if any
  * @param version its version, also sent as {@code ETag}
  * @param createdAt when it was registered
  * @param createdBy who registered it
@@ -30,8 +32,8 @@ import dev.edp.platform.audit.Stamp;
  */
 record DeviceResponse(UUID id, UUID customerId, String name, Environment environment, UUID machineId,
         Map<String, String> labels, Lifecycle lifecycle, String certificateSerial, Instant certificateNotAfter,
-        String agentVersion, String osVersion, Connectivity connectivity, Instant connectivitySince, UUID releaseOverride,
-        long version, Instant createdAt, String createdBy, Instant updatedAt, String updatedBy) {
+        String agentVersion, String osVersion, Connectivity connectivity, Instant connectivitySince,
+        UUID releaseOverride, long version, Instant createdAt, String createdBy, Instant updatedAt, String updatedBy) {
 
     static DeviceResponse of(Device d) {
         Stamp stamp = d.stamp();

@@ -29,7 +29,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-/** The device registry: devices registered, listed, moved between environments and decommissioned. */
+/**
+ * The device registry: devices registered, listed, moved between environments and
+ * decommissioned.
+ */
 @Service
 class DeviceService {
 
@@ -38,9 +41,13 @@ class DeviceService {
     private static final Logger log = LoggerFactory.getLogger(DeviceService.class);
 
     private final DeviceRepository devices;
+
     private final AuditLog audit;
+
     private final DesiredStateNotifier notifier;
+
     private final CertificateRevocations revocations;
+
     private final DeviceEvents events;
 
     DeviceService(DeviceRepository devices, AuditLog audit, DesiredStateNotifier notifier,
@@ -57,7 +64,8 @@ class DeviceService {
         UUID customerId = tenant.owningCustomer(Optional.ofNullable(request.customerId()));
         Environment environment = request.environment() == null ? Environment.TESTING
                 : Environment.valueOf(request.environment());
-        // The server picks the id: a caller-chosen one would tell, by a conflict, that it exists elsewhere.
+        // The server picks the id: a caller-chosen one would tell, by a conflict, that it
+        // exists elsewhere.
         UUID id = UUID.randomUUID();
         String name = request.name() == null ? defaultName(id) : request.name().strip();
         Device device = Device.pending(id, customerId, name, environment, request.machineId(),
@@ -83,25 +91,25 @@ class DeviceService {
     }
 
     /**
-     * Moves a device into the same or a higher environment. A move out of STAGING or PRODUCTION
-     * into a lower one is refused here: it is a request a second person approves
-     * ({@link DeviceMoveService}).
+     * Moves a device into the same or a higher environment. A move out of STAGING or
+     * PRODUCTION into a lower one is refused here: it is a request a second person
+     * approves ({@link DeviceMoveService}).
      */
     @Transactional
     Device move(Tenant tenant, UUID id, String ifMatch, Environment environment) {
         Device before = lockActive(tenant, id, Etags.requiredVersion(ifMatch));
         if (environment.isBelow(before.environment())) {
-            throw DeviceManagementProblem.MOVE_APPROVAL_REQUIRED.exception("Moving device " + id + " from "
-                    + before.environment() + " down to " + environment + " lets it run releases nobody approved for "
-                    + before.environment()
-                    + "; request the move (POST /api/devices/v1/moves) and have someone else approve it.");
+            throw DeviceManagementProblem.MOVE_APPROVAL_REQUIRED
+                .exception("Moving device " + id + " from " + before.environment() + " down to " + environment
+                        + " lets it run releases nobody approved for " + before.environment()
+                        + "; request the move (POST /api/devices/v1/moves) and have someone else approve it.");
         }
         return changeEnvironment(tenant, before, environment);
     }
 
     /**
-     * Moves a locked device, audited as {@code DEVICE_MOVED} by {@code tenant}; its release
-     * override must be approved for the new environment.
+     * Moves a locked device, audited as {@code DEVICE_MOVED} by {@code tenant}; its
+     * release override must be approved for the new environment.
      */
     Device changeEnvironment(Tenant tenant, Device before, Environment environment) {
         requireApproved(before, environment, before.releaseOverrideId());
@@ -110,9 +118,9 @@ class DeviceService {
     }
 
     /**
-     * Refuses a release on a device in STAGING or PRODUCTION unless a second person approved it for
-     * that environment (an approved promotion into it, or its current pin). TESTING takes any
-     * release of the customer.
+     * Refuses a release on a device in STAGING or PRODUCTION unless a second person
+     * approved it for that environment (an approved promotion into it, or its current
+     * pin). TESTING takes any release of the customer.
      * @param device the device
      * @param environment the environment it is in or goes to
      * @param releaseId its release override, or null for none
@@ -120,25 +128,26 @@ class DeviceService {
     void requireApproved(Device device, Environment environment, UUID releaseId) {
         if (releaseId != null && environment.requiresApproval()
                 && !devices.releaseApprovedFor(releaseId, device.customerId(), environment)) {
-            throw DeviceManagementProblem.RELEASE_NOT_APPROVED.exception("Release " + releaseId
-                    + " was never approved for " + environment + ", so device " + device.id()
-                    + " may not run it there. Promote it into " + environment + " first"
-                    + (environment == device.environment() ? "." : ", or clear the device's release override."));
+            throw DeviceManagementProblem.RELEASE_NOT_APPROVED
+                .exception("Release " + releaseId + " was never approved for " + environment + ", so device "
+                        + device.id() + " may not run it there. Promote it into " + environment + " first"
+                        + (environment == device.environment() ? "." : ", or clear the device's release override."));
         }
     }
 
     /**
-     * Decommissions a device. Onboarding revokes its certificates (and an open onboarding token)
-     * first, with the caller's token, while the device row is locked; only when that succeeded is
-     * the decommission committed. A failed commit after a successful revocation leaves a device
-     * that is still ACTIVE with a revoked certificate: repeating the decommission finishes it
-     * (revocation is idempotent at onboarding).
+     * Decommissions a device. Onboarding revokes its certificates (and an open onboarding
+     * token) first, with the caller's token, while the device row is locked; only when
+     * that succeeded is the decommission committed. A failed commit after a successful
+     * revocation leaves a device that is still ACTIVE with a revoked certificate:
+     * repeating the decommission finishes it (revocation is idempotent at onboarding).
      */
     @Transactional
     Device decommission(Tenant tenant, UUID id, String ifMatch, String bearerToken) {
         Device before = lockActive(tenant, id, Etags.requiredVersion(ifMatch));
         try {
-            // Also for a pending device: onboarding then revokes its unused onboarding token (404: none).
+            // Also for a pending device: onboarding then revokes its unused onboarding
+            // token (404: none).
             revocations.revokeDevice(id, bearerToken);
         }
         catch (CertificateRevocations.RevocationUnavailableException ex) {
@@ -155,8 +164,9 @@ class DeviceService {
     }
 
     /**
-     * Pins one device to a release of its customer, or clears that ({@code releaseId} null). On a
-     * device in STAGING or PRODUCTION only a release approved for that environment.
+     * Pins one device to a release of its customer, or clears that ({@code releaseId}
+     * null). On a device in STAGING or PRODUCTION only a release approved for that
+     * environment.
      * @param ifMatch the device's ETag, checked when given
      */
     @Transactional
@@ -175,10 +185,11 @@ class DeviceService {
     }
 
     /**
-     * Onboarding issued (or renewed) a certificate for a device: it becomes ACTIVE with that serial
-     * and expiry. Safe to repeat and to receive out of order: a certificate that does not expire
-     * later than the stored one changes nothing. A decommissioned device stays decommissioned; an
-     * unknown device is registered ACTIVE for the customer.
+     * Onboarding issued (or renewed) a certificate for a device: it becomes ACTIVE with
+     * that serial and expiry. Safe to repeat and to receive out of order: a certificate
+     * that does not expire later than the stored one changes nothing. A decommissioned
+     * device stays decommissioned; an unknown device is registered ACTIVE for the
+     * customer.
      * @param service the calling service
      * @param id the device
      * @param certificate the certificate
@@ -204,7 +215,7 @@ class DeviceService {
         Device before = devices.findForUpdate(id).orElseThrow(() -> NotFound.of(what(id)));
         if (!before.customerId().equals(certificate.customerId())) {
             throw DeviceManagementProblem.DEVICE_CUSTOMER_MISMATCH
-                    .exception("Device " + id + " is registered for another customer than the certificate's.");
+                .exception("Device " + id + " is registered for another customer than the certificate's.");
         }
         if (before.lifecycle() == Lifecycle.DECOMMISSIONED) {
             log.warn("Certificate {} for decommissioned device {} ignored; the device stays decommissioned", serial,
@@ -231,7 +242,8 @@ class DeviceService {
     }
 
     /**
-     * Monitoring's connectivity changes, in one statement; older news and unknown devices are ignored.
+     * Monitoring's connectivity changes, in one statement; older news and unknown devices
+     * are ignored.
      * @param events the changes
      * @return how many devices changed
      */
@@ -246,7 +258,8 @@ class DeviceService {
         }
         audit.record(after.customerId(), tenant, action, ENTITY, after.id().toString(), DeviceResponse.of(before),
                 DeviceResponse.of(after));
-        // The device's desired state changes with its environment or lifecycle: wake its long-poll.
+        // The device's desired state changes with its environment or lifecycle: wake its
+        // long-poll.
         notifier.changed(after.customerId());
         return after;
     }
@@ -254,8 +267,8 @@ class DeviceService {
     /**
      * Locks a device of the caller's customer for a change until the transaction ends.
      * @param version the version the caller read, or null when it named none
-     * @throws dev.edp.platform.problem.EdpException 404 for another customer's or no device, 412
-     *         {@code STALE_VERSION}, 409 {@code DEVICE_DECOMMISSIONED}
+     * @throws dev.edp.platform.problem.EdpException 404 for another customer's or no
+     * device, 412 {@code STALE_VERSION}, 409 {@code DEVICE_DECOMMISSIONED}
      */
     Device lockActive(Tenant tenant, UUID id, Long version) {
         Device device = devices.findForUpdate(id).orElseThrow(() -> NotFound.of(what(id)));
@@ -273,10 +286,11 @@ class DeviceService {
 
     static EdpException decommissioned(UUID id) {
         return DeviceManagementProblem.DEVICE_DECOMMISSIONED
-                .exception("Device " + id + " is decommissioned and can no longer change.");
+            .exception("Device " + id + " is decommissioned and can no longer change.");
     }
 
     private static String what(UUID id) {
         return "Device " + id;
     }
+
 }

@@ -4,10 +4,12 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * The stage a device runs in; each has its own pinned release. Declared lowest first: a device in
- * STAGING or PRODUCTION only ever runs a release a second person approved for that environment.
+ * The stage a device runs in; each has its own pinned release. Declared lowest first: a
+ * device in STAGING or PRODUCTION only ever runs a release a second person approved for
+ * that environment.
  */
 public enum Environment {
+
     /** First stage: pinned directly by operators. */
     TESTING,
     /** Second stage: reached from TESTING by an approved promotion. */
@@ -15,7 +17,10 @@ public enum Environment {
     /** Last stage: reached from STAGING by an approved promotion. */
     PRODUCTION;
 
-    /** @return whether what devices here run needs a second person's approval */
+    /**
+     * @return whether what devices here run needs a second person's approval
+     *
+     */
     public boolean requiresApproval() {
         return this != TESTING;
     }
@@ -46,4 +51,5 @@ public enum Environment {
     public static Optional<Environment> named(String name) {
         return Arrays.stream(values()).filter(environment -> environment.name().equals(name)).findFirst();
     }
+
 }

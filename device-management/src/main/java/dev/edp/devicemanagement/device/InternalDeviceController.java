@@ -18,9 +18,10 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * What other platform services tell the registry, with their own client-credentials tokens (role
- * {@code platform-service}, outside the user role hierarchy: no user token, not even a platform
- * admin's, gets in): onboarding issued a certificate, monitoring saw devices come and go.
+ * What other platform services tell the registry, with their own client-credentials
+ * tokens (role {@code platform-service}, outside the user role hierarchy: no user token,
+ * not even a platform admin's, gets in): onboarding issued a certificate, monitoring saw
+ * devices come and go.
  */
 @RestController
 @RequestMapping("/api/devices/v1/internal")
@@ -44,9 +45,11 @@ class InternalDeviceController {
 
     @PostMapping("/connectivity")
     @HasRole(EdpRoles.SERVICE)
-    @Operation(summary = "Monitoring's connectivity changes (up to 1000); older than stored and unknown devices ignored")
+    @Operation(
+            summary = "Monitoring's connectivity changes (up to 1000); older than stored and unknown devices ignored")
     ResponseEntity<Void> connectivity(@Valid @RequestBody DeviceRequests.ConnectivityBatch request) {
         devices.connectivity(request.events());
         return ResponseEntity.noContent().build();
     }
+
 }

@@ -11,12 +11,14 @@ import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
 
 /**
- * {@link CertificateRevocations} through onboarding's
- * {@code POST /api/onboarding/v1/devices/{deviceId}/revoke}, relaying the caller's token (like the
- * starter's customer-status lookup), on a load-balanced client ({@code http://onboarding}).
+ * {@link CertificateRevocations} through onboarding's {@code POST
+ * /api/onboarding/v1/devices/{deviceId}/revoke}, relaying the caller's token (like the
+ * starter's customer-status lookup), on a load-balanced client
+ * ({@code http://onboarding}).
  * <ul>
  * <li>2xx: revoked (or nothing was valid any more);</li>
- * <li>404: onboarding knows no certificate or token of the device: nothing to revoke;</li>
+ * <li>404: onboarding knows no certificate or token of the device: nothing to
+ * revoke;</li>
  * <li>anything else, or no answer: {@link RevocationUnavailableException}.</li>
  * </ul>
  */
@@ -38,18 +40,18 @@ class OnboardingCertificateRevocations implements CertificateRevocations {
     public void revokeDevice(UUID deviceId, String bearerToken) {
         int status;
         try {
-            status = http.post().uri("/api/onboarding/v1/devices/{id}/revoke", deviceId)
-                    .contentType(MediaType.APPLICATION_JSON)
-                    .accept(MediaType.APPLICATION_JSON, MediaType.APPLICATION_PROBLEM_JSON)
-                    .headers(headers -> headers.setBearerAuth(bearerToken))
-                    .body("{}")
-                    .exchange((request, response) -> response.getStatusCode().value());
+            status = http.post()
+                .uri("/api/onboarding/v1/devices/{id}/revoke", deviceId)
+                .contentType(MediaType.APPLICATION_JSON)
+                .accept(MediaType.APPLICATION_JSON, MediaType.APPLICATION_PROBLEM_JSON)
+                .headers(headers -> headers.setBearerAuth(bearerToken))
+                .body("{}")
+                .exchange((request, response) -> response.getStatusCode().value());
         }
         catch (RestClientException ex) {
             Throwable cause = ex.getMostSpecificCause();
-            throw new RevocationUnavailableException("onboarding cannot be reached: "
-                    + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()),
-                    ex);
+            throw new RevocationUnavailableException("onboarding cannot be reached: " + cause.getClass().getSimpleName()
+                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage()), ex);
         }
         catch (IllegalStateException ex) {
             // The load balancer found no onboarding instance in the registry.
@@ -60,8 +62,9 @@ class OnboardingCertificateRevocations implements CertificateRevocations {
             return;
         }
         if (status < 200 || status > 299) {
-            throw new RevocationUnavailableException("onboarding answered " + status + " to the revocation of device "
-                    + deviceId, null);
+            throw new RevocationUnavailableException(
+                    "onboarding answered " + status + " to the revocation of device " + deviceId, null);
         }
     }
+
 }

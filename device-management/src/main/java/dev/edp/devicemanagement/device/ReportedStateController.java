@@ -53,4 +53,5 @@ class ReportedStateController {
     List<ReportedState.SummaryRow> summary(Tenant tenant, @RequestParam(required = false) UUID customerId) {
         return reports.summary(tenant, customerId);
     }
+
 }

@@ -17,14 +17,19 @@ import dev.edp.platform.security.Tenant;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-/** What devices report they run, the deployment status it rolls up to, and the fleet summary. */
+/**
+ * What devices report they run, the deployment status it rolls up to, and the fleet
+ * summary.
+ */
 @Service
 class ReportedStateService {
 
     private static final String FAILED = "reconciliation failed";
 
     private final ReportedStateRepository reports;
+
     private final DeviceService devices;
+
     private final DeviceEvents events;
 
     ReportedStateService(ReportedStateRepository reports, DeviceService devices, DeviceEvents events) {
@@ -34,18 +39,18 @@ class ReportedStateService {
     }
 
     /**
-     * Stores a device's report (its containers replace the previous ones) under the device's row
-     * lock, which orders reports of one device.
-     * @throws dev.edp.platform.problem.EdpException 404 for a device not registered for the
-     *         customer E3 vouched for, 409 {@code DEVICE_DECOMMISSIONED}
+     * Stores a device's report (its containers replace the previous ones) under the
+     * device's row lock, which orders reports of one device.
+     * @throws dev.edp.platform.problem.EdpException 404 for a device not registered for
+     * the customer E3 vouched for, 409 {@code DEVICE_DECOMMISSIONED}
      */
     @Transactional
     void report(DevicePrincipal device, ReportedState.Report report) {
         ReportedStateRepository.Locked stored = reports.lock(device.deviceId(), device.customerId())
-                .orElseThrow(() -> NotFound.of("Device " + device.deviceId()));
+            .orElseThrow(() -> NotFound.of("Device " + device.deviceId()));
         if (stored.lifecycle() == Lifecycle.DECOMMISSIONED) {
             throw DeviceManagementProblem.DEVICE_DECOMMISSIONED
-                    .exception("Device " + device.deviceId() + " is decommissioned.");
+                .exception("Device " + device.deviceId() + " is decommissioned.");
         }
         Instant now = Clocks.now();
         reports.store(device.deviceId(), report, now);
@@ -53,29 +58,36 @@ class ReportedStateService {
     }
 
     /**
-     * The deployment status rolls up to failed while any container is in {@code reconciliation failed};
-     * a change either way is an event for monitoring, in this transaction (the row lock orders reports).
+     * The deployment status rolls up to failed while any container is in
+     * {@code reconciliation failed}; a change either way is an event for monitoring, in
+     * this transaction (the row lock orders reports).
      */
     private void rollUp(DevicePrincipal device, ReportedStateRepository.Locked stored, ReportedState.Report report,
             Instant now) {
-        List<ReportedState.Container> failing = report.containers().stream()
-                .filter(container -> FAILED.equals(container.state())).toList();
+        List<ReportedState.Container> failing = report.containers()
+            .stream()
+            .filter(container -> FAILED.equals(container.state()))
+            .toList();
         boolean failed = !failing.isEmpty();
         if (failed == stored.deploymentFailed()) {
             return;
         }
         reports.deploymentFailed(device.deviceId(), failed);
         String detail = failed
-                ? "Reconciliation failed on device " + stored.name() + ": " + failing.stream()
-                        .map(container -> container.name() + (container.message() == null ? ""
-                                : " (" + container.message() + ")"))
-                        .collect(Collectors.joining(", "))
+                ? "Reconciliation failed on device " + stored.name() + ": "
+                        + failing.stream()
+                            .map(container -> container.name()
+                                    + (container.message() == null ? "" : " (" + container.message() + ")"))
+                            .collect(Collectors.joining(", "))
                 : "Device " + stored.name() + " recovered: no container is failing.";
         events.publish(device.deviceId(), device.customerId(),
                 failed ? DeviceEventType.DEPLOYMENT_FAILED : DeviceEventType.DEPLOYMENT_RECOVERED, detail, now);
     }
 
-    /** @return the containers a device of the caller's customer last reported */
+    /**
+     * @return the containers a device of the caller's customer last reported
+     *
+     */
     @Transactional(readOnly = true)
     ReportedState.Response containers(Tenant tenant, UUID id) {
         devices.get(tenant, id);
@@ -83,11 +95,12 @@ class ReportedStateService {
     }
 
     /**
-     * @return device counts by environment and connectivity: of the caller's customer, or of any
-     *         or all for a platform admin
+     * @return device counts by environment and connectivity: of the caller's customer, or
+     * of any or all for a platform admin
      */
     @Transactional(readOnly = true)
     List<ReportedState.SummaryRow> summary(Tenant tenant, UUID customerId) {
         return reports.summary(tenant.listScope(Optional.ofNullable(customerId)).orElse(null));
     }
+
 }

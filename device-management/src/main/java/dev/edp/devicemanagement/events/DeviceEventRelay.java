@@ -29,22 +29,26 @@ import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.client.RestClientResponseException;
 
 /**
- * Sends the outbox to monitoring ({@code POST /api/monitoring/v1/internal/device-events}) with this
- * service's own token, about once a second, in batches, through the starter's {@link OutboxRelay}. Rows are claimed with
- * {@code FOR UPDATE SKIP LOCKED} in the transaction that deletes them after monitoring answered
- * 2xx, so two replicas never send the same row at the same time and a crash before the commit
- * sends it again (monitoring sees an event at least once).
+ * Sends the outbox to monitoring ({@code POST /api/monitoring/v1/internal/device-events})
+ * with this service's own token, about once a second, in batches, through the starter's
+ * {@link OutboxRelay}. Rows are claimed with {@code FOR UPDATE SKIP LOCKED} in the
+ * transaction that deletes them after monitoring answered 2xx, so two replicas never send
+ * the same row at the same time and a crash before the commit sends it again (monitoring
+ * sees an event at least once).
  *
- * <p>A 4xx other than 401/408/429 is a permanent refusal: if the batch had more than one row, its
- * rows are sent again in halves in the same pass, down to single rows, so only the rows monitoring
- * refuses on their own are given up on. A row given up on is dead: it keeps {@code dead_at} and {@code last_error}
- * and is never sent again. Any other failure (5xx, 401, 408, 429, no connection, no service token)
- * keeps the rows, with their next attempt pushed back exponentially (1 s, 2 s, 4 s ... at most
- * 60 s), until {@code edp.device-management.event-relay-max-attempts} (default 50) failed attempts,
+ * <p>
+ * A 4xx other than 401/408/429 is a permanent refusal: if the batch had more than one
+ * row, its rows are sent again in halves in the same pass, down to single rows, so only
+ * the rows monitoring refuses on their own are given up on. A row given up on is dead: it
+ * keeps {@code dead_at} and {@code last_error} and is never sent again. Any other failure
+ * (5xx, 401, 408, 429, no connection, no service token) keeps the rows, with their next
+ * attempt pushed back exponentially (1 s, 2 s, 4 s ... at most 60 s), until
+ * {@code edp.device-management.event-relay-max-attempts} (default 50) failed attempts,
  * after which they are dead as well.
  *
- * <p>Metrics: {@code edp_outbox_pending{outbox="device-events"}} (rows neither sent nor dead) and
- * {@code edp_outbox_dead_total{outbox="device-events"}} (rows given up on).
+ * <p>
+ * Metrics: {@code edp_outbox_pending{outbox="device-events"}} (rows neither sent nor
+ * dead) and {@code edp_outbox_dead_total{outbox="device-events"}} (rows given up on).
  */
 @Component
 class DeviceEventRelay {
@@ -68,10 +72,15 @@ class DeviceEventRelay {
     }
 
     private final JdbcClient jdbc;
+
     private final ServiceCalls services;
+
     private final JsonMapper json;
+
     private final OutboxRetries retries;
+
     private final OutboxMetrics metrics;
+
     private final OutboxRelay<Row> relay;
 
     DeviceEventRelay(JdbcClient jdbc, TransactionTemplate transactions, ServiceCalls services, JsonMapper json,
@@ -80,10 +89,15 @@ class DeviceEventRelay {
         this.services = services;
         this.json = json;
         this.retries = new OutboxRetries(Duration.ofSeconds(1), MAX_BACKOFF, maxAttempts);
-        this.metrics = OutboxMetrics.register(meters, OUTBOX, () -> jdbc.sql(
-                "SELECT count(*) FROM device_event_outbox WHERE dead_at IS NULL").query(Long.class).single());
-        this.relay = OutboxRelay.of(new Outbox()).batchSize(BATCH).maxBatchesPerPass(Integer.MAX_VALUE)
-                .transactions(transactions).build();
+        this.metrics = OutboxMetrics.register(meters, OUTBOX,
+                () -> jdbc.sql("SELECT count(*) FROM device_event_outbox WHERE dead_at IS NULL")
+                    .query(Long.class)
+                    .single());
+        this.relay = OutboxRelay.of(new Outbox())
+            .batchSize(BATCH)
+            .maxBatchesPerPass(Integer.MAX_VALUE)
+            .transactions(transactions)
+            .build();
     }
 
     @Scheduled(fixedDelayString = "${edp.device-management.event-relay-interval:1s}", initialDelayString = "1s")
@@ -96,7 +110,10 @@ class DeviceEventRelay {
         }
     }
 
-    /** The table {@code device_event_outbox}: rows deleted once sent, kept with {@code dead_at} when given up on. */
+    /**
+     * The table {@code device_event_outbox}: rows deleted once sent, kept with
+     * {@code dead_at} when given up on.
+     */
     private final class Outbox implements OutboxRelay.Outbox<Row> {
 
         @Override
@@ -104,14 +121,22 @@ class DeviceEventRelay {
             return jdbc.sql("""
                     SELECT id, device_id, customer_id, type, detail, at, attempts FROM device_event_outbox
                     WHERE next_attempt_at <= :now AND dead_at IS NULL ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED
-                    """).param("now", KeysetQuery.timestamp(Clocks.now())).param("limit", limit)
-                    .query(DeviceEventRelay::map).list();
+                    """)
+                .param("now", KeysetQuery.timestamp(Clocks.now()))
+                .param("limit", limit)
+                .query(DeviceEventRelay::map)
+                .list();
         }
 
         @Override
         public void send(List<Row> rows) {
-            services.to("monitoring").post().uri(PATH).contentType(MediaType.APPLICATION_JSON)
-                    .body(new Batch(rows.stream().map(Row::event).toList())).retrieve().toBodilessEntity();
+            services.to("monitoring")
+                .post()
+                .uri(PATH)
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(new Batch(rows.stream().map(Row::event).toList()))
+                .retrieve()
+                .toBodilessEntity();
         }
 
         @Override
@@ -147,25 +172,32 @@ class DeviceEventRelay {
                         UPDATE device_event_outbox SET attempts = attempts + 1, next_attempt_at = :next,
                                                        last_error = :error
                         WHERE id = ANY(:ids)
-                        """).param("next", KeysetQuery.timestamp(Clocks.now().plus(backoff)))
-                        .param("error", truncate(error)).param("ids", ids(retried)).update();
+                        """)
+                    .param("next", KeysetQuery.timestamp(Clocks.now().plus(backoff)))
+                    .param("error", truncate(error))
+                    .param("ids", ids(retried))
+                    .update();
             }
         }
+
     }
 
     private void markDead(List<Row> rows, String error) {
         jdbc.sql("""
                 UPDATE device_event_outbox SET attempts = attempts + 1, dead_at = :now, last_error = :error
                 WHERE id = ANY(:ids)
-                """).param("now", KeysetQuery.timestamp(Clocks.now())).param("error", truncate(error))
-                .param("ids", ids(rows)).update();
+                """)
+            .param("now", KeysetQuery.timestamp(Clocks.now()))
+            .param("error", truncate(error))
+            .param("ids", ids(rows))
+            .update();
         metrics.gaveUp(rows.size());
     }
 
     /**
-     * A 4xx answer other than 401 (our service token was not accepted: a token problem of this
-     * service, not of the rows), 408 (timeout) and 429 (slow down): sending the same rows again will
-     * not help.
+     * A 4xx answer other than 401 (our service token was not accepted: a token problem of
+     * this service, not of the rows), 408 (timeout) and 429 (slow down): sending the same
+     * rows again will not help.
      */
     static boolean permanent(RuntimeException ex) {
         return OutboxRelay.permanentRefusal(ex);

@@ -11,8 +11,9 @@ import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * The outbox for monitoring: an event is a row written in the transaction of the change it
- * reports, so it exists exactly when the change was committed. {@link DeviceEventRelay} sends it.
+ * The outbox for monitoring: an event is a row written in the transaction of the change
+ * it reports, so it exists exactly when the change was committed.
+ * {@link DeviceEventRelay} sends it.
  */
 @Component
 public class DeviceEvents {
@@ -40,7 +41,12 @@ public class DeviceEvents {
                 INSERT INTO device_event_outbox (device_id, customer_id, type, detail, at, next_attempt_at)
                 VALUES (:deviceId, :customerId, :type, :detail, :at, :at)
                 """)
-                .param("deviceId", deviceId).param("customerId", customerId).param("type", type.name())
-                .param("detail", text).param("at", KeysetQuery.timestamp(at)).update();
+            .param("deviceId", deviceId)
+            .param("customerId", customerId)
+            .param("type", type.name())
+            .param("detail", text)
+            .param("at", KeysetQuery.timestamp(at))
+            .update();
     }
+
 }

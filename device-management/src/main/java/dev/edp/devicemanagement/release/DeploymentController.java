@@ -138,4 +138,5 @@ class DeploymentController {
             @Valid @RequestBody(required = false) DeploymentRequests.Decision decision) {
         return deployments.decide(tenant, id, false, decision == null ? null : decision.reason());
     }
+
 }

@@ -33,23 +33,27 @@ class DeploymentRepository {
 
     /** By name. */
     static final KeysetSorts<DeploymentResponses.Application> APPLICATION_ORDER = KeysetSorts
-            .of(DeploymentResponses.Application::id, "name")
-            .text("name", "name", DeploymentResponses.Application::name);
+        .of(DeploymentResponses.Application::id, "name")
+        .text("name", "name", DeploymentResponses.Application::name);
+
     /** Newest first. */
     static final KeysetSorts<DeploymentResponses.Release> RELEASE_ORDER = KeysetSorts
-            .of(DeploymentResponses.Release::id, "-createdAt")
-            .timestamp("createdAt", "created_at", DeploymentResponses.Release::createdAt);
+        .of(DeploymentResponses.Release::id, "-createdAt")
+        .timestamp("createdAt", "created_at", DeploymentResponses.Release::createdAt);
+
     /** Newest first. */
     static final KeysetSorts<DeploymentResponses.Promotion> PROMOTION_ORDER = KeysetSorts
-            .of(DeploymentResponses.Promotion::id, "-requestedAt")
-            .timestamp("requestedAt", "requested_at", promotion -> promotion.approval().requestedAt());
+        .of(DeploymentResponses.Promotion::id, "-requestedAt")
+        .timestamp("requestedAt", "requested_at", promotion -> promotion.approval().requestedAt());
 
     private static final TypeReference<TreeMap<String, String>> MAP = new TypeReference<>() {
     };
+
     private static final TypeReference<List<String>> LIST = new TypeReference<>() {
     };
 
     private final JdbcClient jdbc;
+
     private final JsonMapper json;
 
     DeploymentRepository(JdbcClient jdbc, JsonMapper json) {
@@ -68,21 +72,25 @@ class DeploymentRepository {
                             CAST(:volumes AS jsonb), :restart, :version, :createdAt, :createdBy, :updatedAt,
                             :updatedBy)
                     """)
-                    .param("id", app.id()).param("customerId", app.customerId()).param("name", app.name())
-                    .param("repo", app.imageRepository()).param("ports", json.writeValueAsString(app.ports()))
-                    .param("env", json.writeValueAsString(app.env()))
-                    .param("volumes", json.writeValueAsString(app.volumes())).param("restart", app.restartPolicy())
-                    .params(app.stamp().params()).update();
+                .param("id", app.id())
+                .param("customerId", app.customerId())
+                .param("name", app.name())
+                .param("repo", app.imageRepository())
+                .param("ports", json.writeValueAsString(app.ports()))
+                .param("env", json.writeValueAsString(app.env()))
+                .param("volumes", json.writeValueAsString(app.volumes()))
+                .param("restart", app.restartPolicy())
+                .params(app.stamp().params())
+                .update();
         }
         catch (DuplicateKeyException ex) {
             throw DeviceManagementProblem.APPLICATION_NAME_TAKEN
-                    .exception("The customer already has an application named '" + app.name() + "'.");
+                .exception("The customer already has an application named '" + app.name() + "'.");
         }
     }
 
     Optional<DeploymentResponses.Application> findApplication(UUID id) {
-        return jdbc.sql("SELECT * FROM application WHERE id = :id").param("id", id).query(this::application)
-                .optional();
+        return jdbc.sql("SELECT * FROM application WHERE id = :id").param("id", id).query(this::application).optional();
     }
 
     KeysetPage<DeploymentResponses.Application> applications(Keyset<DeploymentResponses.Application> keyset,
@@ -98,14 +106,17 @@ class DeploymentRepository {
                     INSERT INTO release (id, customer_id, name, containers, created_at, created_by)
                     VALUES (:id, :customerId, :name, CAST(:containers AS jsonb), :at, :by)
                     """)
-                    .param("id", release.id()).param("customerId", release.customerId()).param("name", release.name())
-                    .param("containers", json.writeValueAsString(release.containers()))
-                    .param("at", KeysetQuery.timestamp(release.createdAt())).param("by", release.createdBy())
-                    .update();
+                .param("id", release.id())
+                .param("customerId", release.customerId())
+                .param("name", release.name())
+                .param("containers", json.writeValueAsString(release.containers()))
+                .param("at", KeysetQuery.timestamp(release.createdAt()))
+                .param("by", release.createdBy())
+                .update();
         }
         catch (DuplicateKeyException ex) {
             throw DeviceManagementProblem.RELEASE_NAME_TAKEN
-                    .exception("The customer already has a release named '" + release.name() + "'.");
+                .exception("The customer already has a release named '" + release.name() + "'.");
         }
     }
 
@@ -126,13 +137,18 @@ class DeploymentRepository {
                 """).param("customerId", customerId).query(this::pin).list();
     }
 
-    /** Locks the pin row (if any) so that pinning and approving against it are serialized. */
+    /**
+     * Locks the pin row (if any) so that pinning and approving against it are serialized.
+     */
     Optional<DeploymentResponses.Pin> lockPin(UUID customerId, Environment environment) {
         return jdbc.sql("""
                 SELECT p.*, r.name AS release_name FROM environment_pin p JOIN release r ON r.id = p.release_id
                 WHERE p.customer_id = :customerId AND p.environment = :environment FOR UPDATE OF p
-                """).param("customerId", customerId).param("environment", environment.name()).query(this::pin)
-                .optional();
+                """)
+            .param("customerId", customerId)
+            .param("environment", environment.name())
+            .query(this::pin)
+            .optional();
     }
 
     /** Pins a release, counting the revision up. */
@@ -144,8 +160,12 @@ class DeploymentRepository {
                 SET release_id = EXCLUDED.release_id, revision = environment_pin.revision + 1,
                     pinned_at = EXCLUDED.pinned_at, pinned_by = EXCLUDED.pinned_by
                 """)
-                .param("customerId", customerId).param("environment", environment.name())
-                .param("releaseId", releaseId).param("at", KeysetQuery.timestamp(at)).param("by", by).update();
+            .param("customerId", customerId)
+            .param("environment", environment.name())
+            .param("releaseId", releaseId)
+            .param("at", KeysetQuery.timestamp(at))
+            .param("by", by)
+            .update();
     }
 
     boolean wasPinned(UUID customerId, Environment environment, UUID releaseId) {
@@ -153,8 +173,12 @@ class DeploymentRepository {
                 SELECT EXISTS (SELECT 1 FROM promotion WHERE customer_id = :customerId
                                AND target_environment = :environment AND release_id = :releaseId
                                AND status = 'APPROVED')
-                """).param("customerId", customerId).param("environment", environment.name())
-                .param("releaseId", releaseId).query(Boolean.class).single();
+                """)
+            .param("customerId", customerId)
+            .param("environment", environment.name())
+            .param("releaseId", releaseId)
+            .query(Boolean.class)
+            .single();
     }
 
     // --- promotions
@@ -166,10 +190,17 @@ class DeploymentRepository {
                 VALUES (:id, :customerId, :target, :basis, :revision, :releaseId, :rollback, 'REQUESTED', :by,
                         :subject, :at)
                 """)
-                .param("id", p.id()).param("customerId", p.customerId()).param("target", p.targetEnvironment().name())
-                .param("basis", p.basisEnvironment().name()).param("revision", p.basisRevision())
-                .param("releaseId", p.releaseId()).param("rollback", p.rollback()).param("by", p.approval().requestedBy())
-                .param("subject", requestedBySubject).param("at", KeysetQuery.timestamp(p.approval().requestedAt())).update();
+            .param("id", p.id())
+            .param("customerId", p.customerId())
+            .param("target", p.targetEnvironment().name())
+            .param("basis", p.basisEnvironment().name())
+            .param("revision", p.basisRevision())
+            .param("releaseId", p.releaseId())
+            .param("rollback", p.rollback())
+            .param("by", p.approval().requestedBy())
+            .param("subject", requestedBySubject)
+            .param("at", KeysetQuery.timestamp(p.approval().requestedAt()))
+            .update();
     }
 
     /** A promotion, locked, with the subject of its requester. */
@@ -177,9 +208,10 @@ class DeploymentRepository {
     }
 
     Optional<Locked> lockPromotion(UUID id) {
-        return jdbc.sql("SELECT * FROM promotion WHERE id = :id FOR UPDATE").param("id", id)
-                .query((row, index) -> new Locked(promotion(row, index), row.getString("requested_by_subject")))
-                .optional();
+        return jdbc.sql("SELECT * FROM promotion WHERE id = :id FOR UPDATE")
+            .param("id", id)
+            .query((row, index) -> new Locked(promotion(row, index), row.getString("requested_by_subject")))
+            .optional();
     }
 
     Optional<DeploymentResponses.Promotion> findPromotion(UUID id) {
@@ -209,16 +241,16 @@ class DeploymentRepository {
     }
 
     private DeploymentResponses.Release release(ResultSet row, int index) throws SQLException {
-        return new DeploymentResponses.Release(row.getObject("id", UUID.class), row.getObject("customer_id", UUID.class),
-                row.getString("name"), json.readTree(row.getString("containers")), instant(row, "created_at"),
-                row.getString("created_by"));
+        return new DeploymentResponses.Release(row.getObject("id", UUID.class),
+                row.getObject("customer_id", UUID.class), row.getString("name"),
+                json.readTree(row.getString("containers")), instant(row, "created_at"), row.getString("created_by"));
     }
 
     private DeploymentResponses.Pin pin(ResultSet row, int index) throws SQLException {
         return new DeploymentResponses.Pin(row.getObject("customer_id", UUID.class),
-                Environment.valueOf(row.getString("environment")),
-                row.getObject("release_id", UUID.class), row.getString("release_name"), row.getLong("revision"),
-                instant(row, "pinned_at"), row.getString("pinned_by"));
+                Environment.valueOf(row.getString("environment")), row.getObject("release_id", UUID.class),
+                row.getString("release_name"), row.getLong("revision"), instant(row, "pinned_at"),
+                row.getString("pinned_by"));
     }
 
     private DeploymentResponses.Promotion promotion(ResultSet row, int index) throws SQLException {
@@ -232,4 +264,5 @@ class DeploymentRepository {
         OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
         return value == null ? null : value.toInstant();
     }
+
 }

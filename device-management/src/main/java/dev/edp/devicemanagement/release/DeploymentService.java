@@ -26,19 +26,22 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Applications, releases, pins and promotions. TESTING is pinned directly; STAGING and PRODUCTION
- * only through a promotion that a second person (customer-admin or above) approves.
+ * Applications, releases, pins and promotions. TESTING is pinned directly; STAGING and
+ * PRODUCTION only through a promotion that a second person (customer-admin or above)
+ * approves.
  */
 @Service
 class DeploymentService {
 
     private final DeploymentRepository repository;
+
     private final AuditLog audit;
+
     private final DesiredStateNotifier notifier;
+
     private final JsonMapper json;
 
-    DeploymentService(DeploymentRepository repository, AuditLog audit, DesiredStateNotifier notifier,
-            JsonMapper json) {
+    DeploymentService(DeploymentRepository repository, AuditLog audit, DesiredStateNotifier notifier, JsonMapper json) {
         this.repository = repository;
         this.audit = audit;
         this.notifier = notifier;
@@ -74,13 +77,13 @@ class DeploymentService {
         List<Map<String, Object>> containers = new ArrayList<>();
         for (DeploymentRequests.Container container : request.containers()) {
             if ((container.tag() == null) == (container.digest() == null)) {
-                throw DeviceManagementProblem.IMAGE_TAG_OR_DIGEST.exception(
-                        "Give exactly one of tag and digest for application " + container.applicationId() + ".");
+                throw DeviceManagementProblem.IMAGE_TAG_OR_DIGEST
+                    .exception("Give exactly one of tag and digest for application " + container.applicationId() + ".");
             }
             var app = repository.findApplication(container.applicationId())
-                    .filter(found -> found.customerId().equals(customerId))
-                    .orElseThrow(() -> DeviceManagementProblem.UNKNOWN_APPLICATION.exception("Application "
-                            + container.applicationId() + " does not exist for this customer."));
+                .filter(found -> found.customerId().equals(customerId))
+                .orElseThrow(() -> DeviceManagementProblem.UNKNOWN_APPLICATION
+                    .exception("Application " + container.applicationId() + " does not exist for this customer."));
             Map<String, String> env = new TreeMap<>(app.env());
             if (container.env() != null) {
                 env.putAll(container.env());
@@ -123,20 +126,21 @@ class DeploymentService {
     }
 
     /**
-     * Pins a release directly: only to an environment whose releases need no approval (TESTING);
-     * STAGING and PRODUCTION change only through an approved promotion.
+     * Pins a release directly: only to an environment whose releases need no approval
+     * (TESTING); STAGING and PRODUCTION change only through an approved promotion.
      * @param environment the environment as the caller named it
      */
     @Transactional
     DeploymentResponses.Pin pin(Tenant tenant, String environment, DeploymentRequests.Pin request) {
-        Environment target = Environment.named(environment).filter(named -> !named.requiresApproval())
-                .orElseThrow(() -> DeviceManagementProblem.PROMOTION_REQUIRED.exception("Only TESTING is pinned"
-                        + " directly; " + environment
+        Environment target = Environment.named(environment)
+            .filter(named -> !named.requiresApproval())
+            .orElseThrow(() -> DeviceManagementProblem.PROMOTION_REQUIRED
+                .exception("Only TESTING is pinned" + " directly; " + environment
                         + " changes through an approved promotion (POST /api/devices/v1/promotions)."));
         UUID customerId = tenant.owningCustomer(Optional.ofNullable(request.customerId()));
         var release = repository.findRelease(request.releaseId())
-                .filter(found -> found.customerId().equals(customerId))
-                .orElseThrow(() -> NotFound.of("Release " + request.releaseId()));
+            .filter(found -> found.customerId().equals(customerId))
+            .orElseThrow(() -> NotFound.of("Release " + request.releaseId()));
         var before = repository.lockPin(customerId, target).orElse(null);
         repository.pin(customerId, target, release.id(), Clocks.now(), tenant.actor());
         var after = repository.lockPin(customerId, target).orElseThrow();
@@ -153,18 +157,20 @@ class DeploymentService {
         DeploymentResponses.Promotion promotion;
         Instant now = Clocks.now();
         if (request.releaseId() == null) {
-            var pin = repository.lockPin(customerId, source).orElseThrow(
-                    () -> DeviceManagementProblem.NOTHING_TO_PROMOTE.exception(source + " has no release pinned."));
+            var pin = repository.lockPin(customerId, source)
+                .orElseThrow(
+                        () -> DeviceManagementProblem.NOTHING_TO_PROMOTE.exception(source + " has no release pinned."));
             promotion = DeploymentResponses.Promotion.of(pin, target, tenant.actor(), now);
         }
         else {
-            // A rollback: back to a release the target ran before; based on the target's current pin.
-            repository.findRelease(request.releaseId()).filter(found -> found.customerId().equals(customerId))
-                    .orElseThrow(() -> NotFound.of("Release " + request.releaseId()));
+            // A rollback: back to a release the target ran before; based on the target's
+            // current pin.
+            repository.findRelease(request.releaseId())
+                .filter(found -> found.customerId().equals(customerId))
+                .orElseThrow(() -> NotFound.of("Release " + request.releaseId()));
             if (!repository.wasPinned(customerId, target, request.releaseId())) {
-                throw DeviceManagementProblem.NOT_PREVIOUSLY_PINNED.exception(
-                        "Release " + request.releaseId() + " was never pinned to " + target
-                                + "; promote it from " + source + " instead.");
+                throw DeviceManagementProblem.NOT_PREVIOUSLY_PINNED.exception("Release " + request.releaseId()
+                        + " was never pinned to " + target + "; promote it from " + source + " instead.");
             }
             long revision = repository.lockPin(customerId, target).map(DeploymentResponses.Pin::revision).orElse(0L);
             promotion = DeploymentResponses.Promotion.rollback(customerId, target, revision, request.releaseId(),
@@ -199,19 +205,20 @@ class DeploymentService {
         Instant now = Clocks.now();
         if (approve) {
             long current = repository.lockPin(before.customerId(), before.basisEnvironment())
-                    .map(DeploymentResponses.Pin::revision).orElse(0L);
+                .map(DeploymentResponses.Pin::revision)
+                .orElse(0L);
             if (current != before.basisRevision()) {
-                throw DeviceManagementProblem.STALE_PROMOTION.exception(
-                        before.basisEnvironment() + " was re-pinned after this promotion was requested;"
-                                + " reject it and request a new one.");
+                throw DeviceManagementProblem.STALE_PROMOTION.exception(before.basisEnvironment()
+                        + " was re-pinned after this promotion was requested;" + " reject it and request a new one.");
             }
             repository.pin(before.customerId(), before.targetEnvironment(), before.releaseId(), now, tenant.actor());
             notifier.changed(before.customerId());
         }
         repository.decide(id, approve, tenant, now, reason);
         var after = repository.findPromotion(id).orElseThrow();
-        audit.record(before.customerId(), tenant, approve ? "PROMOTION_APPROVED" : "PROMOTION_REJECTED",
-                "PROMOTION", id.toString(), before, after);
+        audit.record(before.customerId(), tenant, approve ? "PROMOTION_APPROVED" : "PROMOTION_REJECTED", "PROMOTION",
+                id.toString(), before, after);
         return after;
     }
+
 }

@@ -1,2 +1,5 @@
-/** Deployments: applications, immutable releases, the release pinned per environment, four-eyes promotions. */
+/**
+ * Deployments: applications, immutable releases, the release pinned per environment,
+ * four-eyes promotions.
+ */
 package dev.edp.devicemanagement.release;

@@ -7,8 +7,10 @@ import java.time.OffsetDateTime;
 
 /**
  * Where a four-eyes request (a promotion, a device move) stands, nested in the request as
- * {@link dev.edp.platform.audit.Stamp} is in a stored record; shown unwrapped, as the members
- * {@code status, requestedBy, requestedAt, decidedBy, decidedAt, reason} of the request.
+ * {@link dev.edp.platform.audit.Stamp} is in a stored record; shown unwrapped, as the
+ * members {@code status, requestedBy, requestedAt, decidedBy, decidedAt, reason} of the
+ * request.
+ *
  * @param status requested, approved or rejected
  * @param requestedBy who requested it (display name)
  * @param requestedAt when
@@ -19,13 +21,17 @@ import java.time.OffsetDateTime;
 public record Approval(ApprovalStatus status, String requestedBy, Instant requestedAt, String decidedBy,
         Instant decidedAt, String reason) {
 
-    /** @return a request nobody decided yet */
+    /**
+     * @return a request nobody decided yet
+     *
+     */
     public static Approval requested(String by, Instant at) {
         return new Approval(ApprovalStatus.REQUESTED, by, at, null, null, null);
     }
 
     /**
-     * Reads the columns every four-eyes table has: {@code status, requested_by, requested_at,
+     * Reads the columns every four-eyes table has:
+     * {@code status, requested_by, requested_at,
      * decided_by, decided_at, reason}.
      * @param row the current row
      * @return the approval stored in it

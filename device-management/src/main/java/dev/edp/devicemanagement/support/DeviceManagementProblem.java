@@ -6,10 +6,11 @@ import dev.edp.platform.problem.ProblemType;
 import org.springframework.http.HttpStatus;
 
 /**
- * Every problem device-management answers with beyond the platform's own ({@code NOT_FOUND}, the
- * list and ETag problems of {@link dev.edp.platform.web.WebProblem}, validation). The constant is
- * the code; the README's table lists them all ({@code DeviceManagementProblemCatalogueTests} keeps
- * the two equal).
+ * Every problem device-management answers with beyond the platform's own
+ * ({@code NOT_FOUND}, the list and ETag problems of
+ * {@link dev.edp.platform.web.WebProblem}, validation). The constant is the code; the
+ * README's table lists them all ({@code DeviceManagementProblemCatalogueTests} keeps the
+ * two equal).
  */
 public enum DeviceManagementProblem implements ProblemType {
 
@@ -25,11 +26,16 @@ public enum DeviceManagementProblem implements ProblemType {
     @Problem(status = HttpStatus.BAD_REQUEST, title = "Invalid validity")
     INVALID_VALIDITY,
 
-    /** Onboarding could not revoke the device's certificates; the decommission rolled back. */
+    /**
+     * Onboarding could not revoke the device's certificates; the decommission rolled
+     * back.
+     */
     @Problem(status = HttpStatus.SERVICE_UNAVAILABLE, title = "Certificate revocation unavailable")
     CERTIFICATE_REVOCATION_UNAVAILABLE,
 
-    /** A direct move down out of STAGING or PRODUCTION; it needs an approved move request. */
+    /**
+     * A direct move down out of STAGING or PRODUCTION; it needs an approved move request.
+     */
     @Problem(status = HttpStatus.CONFLICT, title = "Move needs approval")
     MOVE_APPROVAL_REQUIRED,
 
@@ -92,4 +98,5 @@ public enum DeviceManagementProblem implements ProblemType {
     /** A negative long-poll wait. */
     @Problem(status = HttpStatus.BAD_REQUEST, title = "Invalid wait")
     INVALID_WAIT;
+
 }

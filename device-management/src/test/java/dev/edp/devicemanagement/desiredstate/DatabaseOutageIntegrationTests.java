@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
 import javax.sql.DataSource;
 
 import dev.edp.devicemanagement.Api;
@@ -31,11 +30,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * device-management through a PostgreSQL outage (the database cut off behind platform-test's
- * {@link FaultProxy}): the API and new long-polls answer 503 problems quickly, a parked long-poll
- * ends with its usual 304, never a 500 or a 504; the service is not ready but alive; when PostgreSQL
- * is back it is ready and its LISTEN connection is back within 10 s by itself, and a change wakes a
- * long-poll again. Before, PostgreSQL frozen for 36 s gave 38 × 500 and 68 × 504 on long-polls.
+ * device-management through a PostgreSQL outage (the database cut off behind
+ * platform-test's {@link FaultProxy}): the API and new long-polls answer 503 problems
+ * quickly, a parked long-poll ends with its usual 304, never a 500 or a 504; the service
+ * is not ready but alive; when PostgreSQL is back it is ready and its LISTEN connection
+ * is back within 10 s by itself, and a change wakes a long-poll again. Before, PostgreSQL
+ * frozen for 36 s gave 38 × 500 and 68 × 504 on long-polls.
  */
 @EdpServiceTest
 @WithPostgresFaults
@@ -81,7 +81,8 @@ class DatabaseOutageIntegrationTests {
         UUID release = api.release(customer, "app", "r1");
         String etag = Api.etag(desiredState(checks.baseUrl(), device, customer, null, 0));
         await().atMost(DEADLINE).until(waiters::isListening);
-        CompletableFuture<HttpResponse<String>> parkedPoll = parked(checks.baseUrl(), waiters, device, customer, etag, 8);
+        CompletableFuture<HttpResponse<String>> parkedPoll = parked(checks.baseUrl(), waiters, device, customer, etag,
+                8);
 
         database.cut();
 
@@ -90,7 +91,7 @@ class DatabaseOutageIntegrationTests {
         assertProblem(devices, 503, "DATABASE_UNAVAILABLE");
         assertThat(devices.headers().firstValue("Retry-After")).hasValue("5");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the pool's 2 s, not a hang")
-                .isLessThan(Duration.ofSeconds(8));
+            .isLessThan(Duration.ofSeconds(8));
         HttpResponse<String> newPoll = desiredState(checks.baseUrl(), device, customer, etag, 5);
         assertProblem(newPoll, 503, "DATABASE_UNAVAILABLE");
         HttpResponse<String> waited = parkedPoll.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
@@ -111,9 +112,10 @@ class DatabaseOutageIntegrationTests {
     }
 
     /**
-     * A long-poll's first read waits 4 s for a table lock (as behind a busy or just-resumed
-     * database); with wait=4 it is answered at once after the read, not 4 s later: the wait counts
-     * from the request's arrival, so E3's timeout (max-wait + 10 s) is never reached.
+     * A long-poll's first read waits 4 s for a table lock (as behind a busy or
+     * just-resumed database); with wait=4 it is answered at once after the read, not 4 s
+     * later: the wait counts from the request's arrival, so E3's timeout (max-wait + 10
+     * s) is never reached.
      */
     @Test
     void aLongPollWhoseFirstReadWasSlowStillEndsWithinItsWait() throws Exception {
@@ -138,7 +140,9 @@ class DatabaseOutageIntegrationTests {
         }
         HttpResponse<String> answer = poll.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
         assertThat(answer.statusCode()).isEqualTo(304);
-        // Old behaviour: 4 s of lock plus the whole 4 s wait (plus a second) = more than 9 s.
+        // Old behaviour: 4 s of lock plus the whole 4 s wait (plus a second) = more than
+        // 9 s.
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(7500));
     }
+
 }

@@ -31,10 +31,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Devices fetch their desired state cheaply (ETag, 304, long-poll), woken across replicas. Every
- * long-poll test first proves the request is parked (counted in the instance's
- * {@link DesiredStateWaiters}, and not answered while nothing changes) before it changes anything,
- * so a request that answered at once, or was never parked, fails the test.
+ * Devices fetch their desired state cheaply (ETag, 304, long-poll), woken across
+ * replicas. Every long-poll test first proves the request is parked (counted in the
+ * instance's {@link DesiredStateWaiters}, and not answered while nothing changes) before
+ * it changes anything, so a request that answered at once, or was never parked, fails the
+ * test.
  */
 @EdpServiceTest
 class DesiredStateIntegrationTests {
@@ -69,21 +70,22 @@ class DesiredStateIntegrationTests {
     /** A second instance of the service on its own port, against the same database. */
     ConfigurableApplicationContext replicaB() {
         if (replicaB == null) {
-            replicaB = new SpringApplicationBuilder(DeviceManagementApplication.class)
-                    .profiles("test")
-                    .initializers(context -> {
-                        context.getBeanFactory().registerSingleton("testJwtDecoder", TestJwtIssuer.jwtDecoder());
-                        // Device requests: the request keys are fetched with the service token.
-                        context.getBeanFactory().registerSingleton("testServiceTokenSource",
-                                (ServiceTokenSource) TestJwtIssuer::serviceToken);
-                    })
-                    // Command-line arguments: above every default, like @SpringBootTest's properties.
-                    .run("--server.port=0", "--management.server.port=0", "--eureka.client.enabled=false",
-                            "--spring.cloud.discovery.enabled=false",
-                            "--spring.datasource.url=" + environment.getProperty("spring.datasource.url"),
-                            "--spring.datasource.username=" + environment.getProperty("spring.datasource.username"),
-                            "--spring.datasource.password=" + environment.getProperty("spring.datasource.password", ""),
-                            "--spring.security.oauth2.resourceserver.jwt.issuer-uri=" + TestJwtIssuer.ISSUER);
+            replicaB = new SpringApplicationBuilder(DeviceManagementApplication.class).profiles("test")
+                .initializers(context -> {
+                    context.getBeanFactory().registerSingleton("testJwtDecoder", TestJwtIssuer.jwtDecoder());
+                    // Device requests: the request keys are fetched with the service
+                    // token.
+                    context.getBeanFactory()
+                        .registerSingleton("testServiceTokenSource", (ServiceTokenSource) TestJwtIssuer::serviceToken);
+                })
+                // Command-line arguments: above every default, like @SpringBootTest's
+                // properties.
+                .run("--server.port=0", "--management.server.port=0", "--eureka.client.enabled=false",
+                        "--spring.cloud.discovery.enabled=false",
+                        "--spring.datasource.url=" + environment.getProperty("spring.datasource.url"),
+                        "--spring.datasource.username=" + environment.getProperty("spring.datasource.username"),
+                        "--spring.datasource.password=" + environment.getProperty("spring.datasource.password", ""),
+                        "--spring.security.oauth2.resourceserver.jwt.issuer-uri=" + TestJwtIssuer.ISSUER);
         }
         return replicaB;
     }
@@ -99,13 +101,14 @@ class DesiredStateIntegrationTests {
     }
 
     /**
-     * Starts a long-poll with a current ETag and returns once it is proven parked: registered as
-     * the customer's one waiter on that instance, and still unanswered after {@link #QUIET}.
+     * Starts a long-poll with a current ETag and returns once it is proven parked:
+     * registered as the customer's one waiter on that instance, and still unanswered
+     * after {@link #QUIET}.
      */
     static CompletableFuture<HttpResponse<String>> parked(String baseUrl, DesiredStateWaiters waiters, UUID device,
             UUID customer, String etag, int waitSeconds) {
         CompletableFuture<HttpResponse<String>> poll = CompletableFuture
-                .supplyAsync(() -> desiredState(baseUrl, device, customer, etag, waitSeconds));
+            .supplyAsync(() -> desiredState(baseUrl, device, customer, etag, waitSeconds));
         await().atMost(DEADLINE).until(() -> poll.isDone() || waiters.waiting(customer) == 1);
         assertThat(poll).as("answered instead of waiting").isNotDone();
         assertThat(waiters.waiting(customer)).isEqualTo(1);
@@ -121,7 +124,10 @@ class DesiredStateIntegrationTests {
         return poll;
     }
 
-    /** The woken answer: a 200 (a timeout would be a 304), well before the poll's own wait ran out. */
+    /**
+     * The woken answer: a 200 (a timeout would be a 304), well before the poll's own wait
+     * ran out.
+     */
     static HttpResponse<String> woken(CompletableFuture<HttpResponse<String>> poll, DesiredStateWaiters waiters,
             UUID customer) throws Exception {
         long start = System.nanoTime();
@@ -262,4 +268,5 @@ class DesiredStateIntegrationTests {
         assertThat(overridden.statusCode()).as(overridden.body()).isEqualTo(200);
         assertThat((String) read(woken(poll, waiters, customer), "$.releaseId")).isEqualTo(release.toString());
     }
+
 }

@@ -11,7 +11,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The revocation client against a real HTTP stub of onboarding, and against nothing at all. */
+/**
+ * The revocation client against a real HTTP stub of onboarding, and against nothing at
+ * all.
+ */
 class OnboardingCertificateRevocationsTests {
 
     @Test
@@ -21,7 +24,8 @@ class OnboardingCertificateRevocationsTests {
         try (StubBackend onboarding = StubBackend.start()) {
             onboarding.script("/api/onboarding/v1/devices/" + unknown + "/revoke",
                     new StubBackend.Answer(404, "application/problem+json", "{\"status\":404}", 0));
-            CertificateRevocations client = new OnboardingCertificateRevocations(RestClient.builder(), onboarding.url());
+            CertificateRevocations client = new OnboardingCertificateRevocations(RestClient.builder(),
+                    onboarding.url());
             assertThatCode(() -> client.revokeDevice(revoked, "user-token")).doesNotThrowAnyException();
             assertThatCode(() -> client.revokeDevice(unknown, "user-token")).doesNotThrowAnyException();
             StubBackend.Received call = onboarding.received().getFirst();
@@ -37,14 +41,17 @@ class OnboardingCertificateRevocationsTests {
         try (StubBackend onboarding = StubBackend.start()) {
             onboarding.script("/api/onboarding/v1/devices/" + device + "/revoke",
                     new StubBackend.Answer(500, "application/problem+json", "{\"status\":500}", 0));
-            CertificateRevocations client = new OnboardingCertificateRevocations(RestClient.builder(), onboarding.url());
+            CertificateRevocations client = new OnboardingCertificateRevocations(RestClient.builder(),
+                    onboarding.url());
             assertThatThrownBy(() -> client.revokeDevice(device, "t"))
-                    .isInstanceOf(CertificateRevocations.RevocationUnavailableException.class).hasMessageContaining("500");
+                .isInstanceOf(CertificateRevocations.RevocationUnavailableException.class)
+                .hasMessageContaining("500");
         }
         CertificateRevocations down = new OnboardingCertificateRevocations(RestClient.builder(),
                 "http://127.0.0.1:" + StubBackend.closedPort());
         assertThatThrownBy(() -> down.revokeDevice(device, "t"))
-                .isInstanceOf(CertificateRevocations.RevocationUnavailableException.class)
-                .hasMessageContaining("cannot be reached");
+            .isInstanceOf(CertificateRevocations.RevocationUnavailableException.class)
+            .hasMessageContaining("cannot be reached");
     }
+
 }

@@ -22,8 +22,10 @@ class DeviceEventRelayTests {
     static RestClientResponseException answer(int status) {
         HttpStatusCode code = HttpStatusCode.valueOf(status);
         return status < 500
-                ? HttpClientErrorException.create(code, "refused", new HttpHeaders(), new byte[0], StandardCharsets.UTF_8)
-                : HttpServerErrorException.create(code, "failed", new HttpHeaders(), new byte[0], StandardCharsets.UTF_8);
+                ? HttpClientErrorException.create(code, "refused", new HttpHeaders(), new byte[0],
+                        StandardCharsets.UTF_8)
+                : HttpServerErrorException.create(code, "failed", new HttpHeaders(), new byte[0],
+                        StandardCharsets.UTF_8);
     }
 
     @ParameterizedTest
@@ -44,4 +46,5 @@ class DeviceEventRelayTests {
         assertThat(DeviceEventRelay.permanent(new ServiceCallException("no token", null))).isFalse();
         assertThat(DeviceEventRelay.permanent(new IllegalStateException("no instance"))).isFalse();
     }
+
 }

@@ -12,12 +12,13 @@ class DeviceManagementProblemCatalogueTests {
     @Test
     void theReadmeListsEveryProblemWithItsStatusAndTitleAndNoOther() {
         ProblemCatalogueChecks.assertReadmeLists(Arrays.stream(DeviceManagementProblem.values())
-                .map(problem -> List.of(problem.code(), String.valueOf(problem.status().value()), problem.title()))
-                .toList());
+            .map(problem -> List.of(problem.code(), String.valueOf(problem.status().value()), problem.title()))
+            .toList());
     }
 
     @Test
     void problemsAreRaisedThroughTheCatalogueNeverWithInlineCodesAndTitles() {
         ProblemCatalogueChecks.assertRaisedOnlyThroughTheCatalogue();
     }
+
 }

@@ -30,49 +30,60 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.OctetSequenceKey;
+import dev.edp.e3.assertion.DeviceAssertionKeys.Entry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.edp.e3.assertion.DeviceAssertionKeys.Entry;
-
 /**
- * The keys all E3 replicas share: a JWKS JSON file with the <em>private</em> EC keys that sign
- * device credentials, each with {@code nbf} (when it starts being used) and, once replaced,
- * {@code exp} (when it leaves the published keys), and for each a symmetric key ({@code kty: oct},
- * the same {@code kid}, {@code alg: HS256}): the master secret of that epoch's request keys. Mode 600.
- * An EC key without its master (a file from an older E3, a key added by hand) gets one from the
- * first replica that updates the file.
+ * The keys all E3 replicas share: a JWKS JSON file with the <em>private</em> EC keys that
+ * sign device credentials, each with {@code nbf} (when it starts being used) and, once
+ * replaced, {@code exp} (when it leaves the published keys), and for each a symmetric key
+ * ({@code kty: oct}, the same {@code kid}, {@code alg: HS256}): the master secret of that
+ * epoch's request keys. Mode 600. An EC key without its master (a file from an older E3,
+ * a key added by hand) gets one from the first replica that updates the file.
  * <p>
- * Every change (creation, rotation) happens under an exclusive lock on {@code <file>.lock}
- * (an OS file lock, so replicas on the same volume serialise; plus an in-process lock, because
- * the JVM refuses overlapping file locks within one process): read, change, write a temporary
- * file next to it, atomic move. Two replicas starting at once therefore end up with the one key
- * the first created. Readers never see a half-written file.
+ * Every change (creation, rotation) happens under an exclusive lock on
+ * {@code <file>.lock} (an OS file lock, so replicas on the same volume serialise; plus an
+ * in-process lock, because the JVM refuses overlapping file locks within one process):
+ * read, change, write a temporary file next to it, atomic move. Two replicas starting at
+ * once therefore end up with the one key the first created. Readers never see a
+ * half-written file.
  */
 public final class AssertionKeyFile {
 
     private static final Logger log = LoggerFactory.getLogger(AssertionKeyFile.class);
+
     private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
+
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private final Path path;
+
     private final Path lockPath;
+
     private volatile String lastSeen;
 
-    /** @param path the key file (created when absent) */
+    /**
+     * @param path the key file (created when absent)
+     *
+     */
     public AssertionKeyFile(Path path) {
         this.path = path.toAbsolutePath().normalize();
         this.lockPath = this.path.resolveSibling(this.path.getFileName() + ".lock");
     }
 
-    /** @return the file */
+    /**
+     * @return the file
+     *
+     */
     public Path path() {
         return path;
     }
 
     /**
      * Reads, changes and (if changed) rewrites the key set under the lock.
-     * @param change from the current keys (empty if the file does not exist) to the new ones
+     * @param change from the current keys (empty if the file does not exist) to the new
+     * ones
      * @return the keys now in the file
      */
     List<Entry> update(UnaryOperator<List<Entry>> change) {
@@ -105,7 +116,11 @@ public final class AssertionKeyFile {
         }
     }
 
-    /** @return the keys if the file changed since last seen, else null (also when unreadable: keep what we have) */
+    /**
+     * @return the keys if the file changed since last seen, else null (also when
+     * unreadable: keep what we have)
+     *
+     */
     List<Entry> readIfChanged() {
         try {
             String text = read();
@@ -114,7 +129,8 @@ public final class AssertionKeyFile {
             }
             List<Entry> entries = parse(text);
             lastSeen = text;
-            log.info("Assertion keys reloaded from {}: {}", path, entries.stream().map(e -> e.key().getKeyID()).toList());
+            log.info("Assertion keys reloaded from {}: {}", path,
+                    entries.stream().map(e -> e.key().getKeyID()).toList());
             return entries;
         }
         catch (IOException | RuntimeException ex) {
@@ -140,8 +156,8 @@ public final class AssertionKeyFile {
                 if (jwk instanceof OctetSequenceKey secret) {
                     byte[] master = secret.toByteArray();
                     if (secret.getKeyID() == null || master.length < 32) {
-                        throw new IllegalArgumentException("master secret " + secret.getKeyID()
-                                + " without a key id or shorter than 256 bits");
+                        throw new IllegalArgumentException(
+                                "master secret " + secret.getKeyID() + " without a key id or shorter than 256 bits");
                     }
                     masters.put(secret.getKeyID(), master);
                 }
@@ -172,16 +188,19 @@ public final class AssertionKeyFile {
         List<JWK> keys = new ArrayList<>();
         for (Entry entry : entries) {
             keys.add(new ECKey.Builder(entry.key()).notBeforeTime(Date.from(entry.activeFrom()))
-                    .expirationTime(entry.retireAt() == null ? null : Date.from(entry.retireAt())).build());
+                .expirationTime(entry.retireAt() == null ? null : Date.from(entry.retireAt()))
+                .build());
             if (entry.master() != null) {
                 keys.add(new OctetSequenceKey.Builder(entry.master()).keyID(entry.key().getKeyID())
-                        .algorithm(JWSAlgorithm.HS256).build());
+                    .algorithm(JWSAlgorithm.HS256)
+                    .build());
             }
         }
         String text = new JWKSet(keys).toString(false);
-        Path temp = posix() ? Files.createTempFile(path.getParent(), path.getFileName() + ".", ".tmp",
-                PosixFilePermissions.asFileAttribute(OWNER_ONLY)) : Files.createTempFile(path.getParent(),
-                        path.getFileName() + ".", ".tmp", new FileAttribute<?>[0]);
+        Path temp = posix()
+                ? Files.createTempFile(path.getParent(), path.getFileName() + ".", ".tmp",
+                        PosixFilePermissions.asFileAttribute(OWNER_ONLY))
+                : Files.createTempFile(path.getParent(), path.getFileName() + ".", ".tmp", new FileAttribute<?>[0]);
         try {
             Files.writeString(temp, text, StandardCharsets.UTF_8);
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
@@ -210,4 +229,5 @@ public final class AssertionKeyFile {
     private boolean posix() {
         return path.getFileSystem().supportedFileAttributeViews().contains("posix");
     }
+
 }

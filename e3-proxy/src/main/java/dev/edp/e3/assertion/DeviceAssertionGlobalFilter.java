@@ -3,12 +3,11 @@ package dev.edp.e3.assertion;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
-import reactor.core.publisher.Mono;
-
 import dev.edp.e3.E3Problem;
 import dev.edp.e3.device.AuthenticatedDevice;
 import dev.edp.platform.device.DeviceProof;
 import dev.edp.platform.security.ProblemSecurityHandlers;
+import reactor.core.publisher.Mono;
 
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
@@ -19,26 +18,30 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * Forwards E3's view of every routed request to the backend (see {@link DeviceAssertionKeys}), for
- * the route's service (audience = the service's registry name):
+ * Forwards E3's view of every routed request to the backend (see
+ * {@link DeviceAssertionKeys}), for the route's service (audience = the service's
+ * registry name):
  * <ul>
- * <li>{@value DeviceProof#CREDENTIAL_HEADER}, when E3 verified a device certificate on this request:
- * the device's credential for that service, signed once and reused until shortly before it expires;</li>
- * <li>{@value DeviceProof#HEADER} on every routed request: the proof that binds this request
- * (credential, time, method, path, query, the client's address as E3 saw it - the TCP peer: E3
- * terminates the devices' TLS itself - and the service) with that service's request key.</li>
+ * <li>{@value DeviceProof#CREDENTIAL_HEADER}, when E3 verified a device certificate on
+ * this request: the device's credential for that service, signed once and reused until
+ * shortly before it expires;</li>
+ * <li>{@value DeviceProof#HEADER} on every routed request: the proof that binds this
+ * request (credential, time, method, path, query, the client's address as E3 saw it - the
+ * TCP peer: E3 terminates the devices' TLS itself - and the service) with that service's
+ * request key.</li>
  * </ul>
- * Requests without a device (enrollment, EST, CRL downloads) thus still tell the backend who is
- * calling, so onboarding can throttle per client instead of per E3. Any such header a client sent
- * was already stripped.
+ * Requests without a device (enrollment, EST, CRL downloads) thus still tell the backend
+ * who is calling, so onboarding can throttle per client instead of per E3. Any such
+ * header a client sent was already stripped.
  * <p>
- * Until E3's keys are served ({@link JwksPublication}: the first moments of every start), routed
- * requests get {@code 503 SERVICE_UNAVAILABLE} with {@code Retry-After: 1} instead of headers no
- * service could verify yet.
+ * Until E3's keys are served ({@link JwksPublication}: the first moments of every start),
+ * routed requests get {@code 503 SERVICE_UNAVAILABLE} with {@code Retry-After: 1} instead
+ * of headers no service could verify yet.
  */
 public final class DeviceAssertionGlobalFilter implements GlobalFilter, Ordered {
 
     private final DeviceAssertionKeys keys;
+
     private final JwksPublication publication;
 
     /**
@@ -64,8 +67,8 @@ public final class DeviceAssertionGlobalFilter implements GlobalFilter, Ordered 
         }
         if (!publication.published()) {
             exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, "1");
-            return ProblemSecurityHandlers.write(exchange, E3Problem.SERVICE_UNAVAILABLE.problem(
-                    "E3 is not ready to forward requests yet. Retry shortly."));
+            return ProblemSecurityHandlers.write(exchange,
+                    E3Problem.SERVICE_UNAVAILABLE.problem("E3 is not ready to forward requests yet. Retry shortly."));
         }
         AuthenticatedDevice device = exchange.getAttribute(AuthenticatedDevice.ATTRIBUTE);
         String audience = route.getUri().getHost() != null ? route.getUri().getHost() : route.getId();
@@ -81,10 +84,14 @@ public final class DeviceAssertionGlobalFilter implements GlobalFilter, Ordered 
         })).build());
     }
 
-    /** The address without an IPv6 scope ({@code %eth0}): services compare addresses, not interfaces. */
+    /**
+     * The address without an IPv6 scope ({@code %eth0}): services compare addresses, not
+     * interfaces.
+     */
     static String clientAddress(InetAddress address) {
         String text = address.getHostAddress();
         int scope = text.indexOf('%');
         return scope < 0 ? text : text.substring(0, scope);
     }
+
 }

@@ -15,7 +15,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.UnaryOperator;
-
 import javax.crypto.Mac;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -33,31 +32,33 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-
 import dev.edp.e3.device.AuthenticatedDevice;
 import dev.edp.platform.device.DeviceAssertionVerifier;
 import dev.edp.platform.device.DeviceProof;
 
 /**
- * E3's keys for what it forwards to the services, and the making of it: the ES256 keys that sign
- * <b>device credentials</b>, and per key epoch a random master secret from which each service's
- * <b>request key</b> is derived ({@link DeviceProof#audienceKey K_aud}) for the per-request proof.
+ * E3's keys for what it forwards to the services, and the making of it: the ES256 keys
+ * that sign <b>device credentials</b>, and per key epoch a random master secret from
+ * which each service's <b>request key</b> is derived ({@link DeviceProof#audienceKey
+ * K_aud}) for the per-request proof.
  * <p>
  * A credential is signed once per device certificate and service and cached
- * ({@code credentialCacheSize} entries) until shortly before it expires ({@code credentialTtl},
- * never past the certificate's notAfter); a proof is one HMAC per request. So no request pays a
- * public-key operation once its device's credential exists.
+ * ({@code credentialCacheSize} entries) until shortly before it expires
+ * ({@code credentialTtl}, never past the certificate's notAfter); a proof is one HMAC per
+ * request. So no request pays a public-key operation once its device's credential exists.
  * <p>
- * Rotation without downtime: a rotation publishes a new key (and its epoch's request keys) at once
- * but uses it only after {@code publishLead}, so services that cached the keys know it before the
- * first credential or proof arrives; the old key stays published for {@code retention} (credential
- * lifetime plus a margin) after the switch. During an overlap two keys are published.
+ * Rotation without downtime: a rotation publishes a new key (and its epoch's request
+ * keys) at once but uses it only after {@code publishLead}, so services that cached the
+ * keys know it before the first credential or proof arrives; the old key stays published
+ * for {@code retention} (credential lifetime plus a margin) after the switch. During an
+ * overlap two keys are published.
  * <p>
- * Two modes. <b>In memory</b> ({@link #DeviceAssertionKeys(Clock, Duration, Duration)}): keys live in
- * this process only, {@link #rotate()} rotates — right for a single replica. <b>Shared</b>
- * ({@link #shared}): the key set lives in an {@link AssertionKeyFile} all replicas read; rotations
- * are written to the file under its lock and {@link #reload()} makes every replica pick them up,
- * so all replicas sign with the same key, prove with the same request keys and publish the same keys.
+ * Two modes. <b>In memory</b> ({@link #DeviceAssertionKeys(Clock, Duration, Duration)}):
+ * keys live in this process only, {@link #rotate()} rotates — right for a single replica.
+ * <b>Shared</b> ({@link #shared}): the key set lives in an {@link AssertionKeyFile} all
+ * replicas read; rotations are written to the file under its lock and {@link #reload()}
+ * makes every replica pick them up, so all replicas sign with the same key, prove with
+ * the same request keys and publish the same keys.
  */
 public final class DeviceAssertionKeys {
 
@@ -70,9 +71,10 @@ public final class DeviceAssertionKeys {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /**
-     * A key epoch: the signing key, the master secret of the request keys (null only while read from
-     * a file written before masters existed, until a replica adds them), when it starts being used
-     * and when it leaves the published keys (null: not scheduled).
+     * A key epoch: the signing key, the master secret of the request keys (null only
+     * while read from a file written before masters existed, until a replica adds them),
+     * when it starts being used and when it leaves the published keys (null: not
+     * scheduled).
      */
     record Entry(ECKey key, ECDSASigner signer, byte[] master, Instant activeFrom, Instant retireAt,
             Map<String, Mac> requestKeys) {
@@ -98,7 +100,9 @@ public final class DeviceAssertionKeys {
             return key.getKeyID();
         }
 
-        /** The MAC of this epoch's request key for a service (derived once per service). */
+        /**
+         * The MAC of this epoch's request key for a service (derived once per service).
+         */
         Mac requestKey(String audience) {
             return requestKeys.computeIfAbsent(audience,
                     service -> DeviceProof.prototype(DeviceProof.audienceKey(master, service)));
@@ -116,14 +120,23 @@ public final class DeviceAssertionKeys {
     }
 
     private final Clock clock;
+
     private final Duration ttl;
+
     private final Duration renewBefore;
+
     private final Duration publishLead;
+
     private final Duration retention;
+
     private final Duration rotation;
+
     private final AssertionKeyFile file;
+
     private final Cache<CredentialKey, Cached> credentials;
+
     private final LongAdder signatures = new LongAdder();
+
     private volatile List<Entry> entries;
 
     /**
@@ -152,7 +165,8 @@ public final class DeviceAssertionKeys {
             AssertionKeyFile file, int credentialCacheSize) {
         this.clock = clock;
         this.ttl = ttl;
-        // Renewed well before expiry, so a credential never reaches a service (with its clock) expired.
+        // Renewed well before expiry, so a credential never reaches a service (with its
+        // clock) expired.
         this.renewBefore = min(Duration.ofMinutes(1), ttl.dividedBy(2));
         this.publishLead = publishLead;
         this.retention = ttl.plusSeconds(60);
@@ -162,7 +176,8 @@ public final class DeviceAssertionKeys {
     }
 
     /**
-     * Keys shared by all replicas through a key file; creates the file (under its lock) if absent.
+     * Keys shared by all replicas through a key file; creates the file (under its lock)
+     * if absent.
      * @param file the key file
      * @param clock the clock
      * @param ttl lifetime of a credential
@@ -176,7 +191,8 @@ public final class DeviceAssertionKeys {
     }
 
     /**
-     * Keys shared by all replicas through a key file; creates the file (under its lock) if absent.
+     * Keys shared by all replicas through a key file; creates the file (under its lock)
+     * if absent.
      * @param file the key file
      * @param clock the clock
      * @param ttl lifetime of a credential
@@ -189,19 +205,23 @@ public final class DeviceAssertionKeys {
             Duration rotation, int credentialCacheSize) {
         DeviceAssertionKeys keys = new DeviceAssertionKeys(clock, ttl, publishLead, rotation, file,
                 credentialCacheSize);
-        keys.entries = file.update(current -> current.isEmpty() ? List.of(generate(clock.instant()))
-                : withMasters(current));
+        keys.entries = file
+            .update(current -> current.isEmpty() ? List.of(generate(clock.instant())) : withMasters(current));
         return keys;
     }
 
-    /** @return whether the keys come from a shared key file */
+    /**
+     * @return whether the keys come from a shared key file
+     *
+     */
     public boolean isShared() {
         return file != null;
     }
 
     /**
-     * Scheduled rotation. In memory: rotates. Shared: rotates (in the file) only when the newest
-     * key is older than the rotation interval, so replicas calling this at the same time rotate once.
+     * Scheduled rotation. In memory: rotates. Shared: rotates (in the file) only when the
+     * newest key is older than the rotation interval, so replicas calling this at the
+     * same time rotate once.
      */
     public void rotate() {
         if (file == null) {
@@ -218,8 +238,8 @@ public final class DeviceAssertionKeys {
     }
 
     /**
-     * Rotates now (the admin endpoint), unless a rotation is already pending (a key published but
-     * not used yet): repeated calls do not pile up keys.
+     * Rotates now (the admin endpoint), unless a rotation is already pending (a key
+     * published but not used yet): repeated calls do not pile up keys.
      * @return whether a new key was added
      */
     public boolean rotateNow() {
@@ -242,8 +262,9 @@ public final class DeviceAssertionKeys {
     }
 
     /**
-     * Shared mode: reads the key file again if it changed (another replica rotated, or an operator
-     * edited it). A key someone added without a master secret gets one, under the file's lock.
+     * Shared mode: reads the key file again if it changed (another replica rotated, or an
+     * operator edited it). A key someone added without a master secret gets one, under
+     * the file's lock.
      */
     public void reload() {
         if (file != null) {
@@ -268,7 +289,11 @@ public final class DeviceAssertionKeys {
         return List.copyOf(updated);
     }
 
-    /** @return the same list if every key has a master secret, else a copy where each has one */
+    /**
+     * @return the same list if every key has a master secret, else a copy where each has
+     * one
+     *
+     */
     private static List<Entry> withMasters(List<Entry> current) {
         if (current.stream().allMatch(entry -> entry.master() != null)) {
             return current;
@@ -276,30 +301,38 @@ public final class DeviceAssertionKeys {
         return current.stream().map(entry -> entry.master() != null ? entry : entry.withMaster(newMaster())).toList();
     }
 
-    /** @return the public keys to publish (JWKS JSON) */
+    /**
+     * @return the public keys to publish (JWKS JSON)
+     *
+     */
     public Map<String, Object> jwks() {
         List<JWK> keys = published().stream()
-                .map(entry -> (JWK) new ECKey.Builder(entry.key().getCurve(), entry.key().getX(), entry.key().getY())
-                        .keyID(entry.kid()).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.ES256).build())
-                .toList();
+            .map(entry -> (JWK) new ECKey.Builder(entry.key().getCurve(), entry.key().getX(), entry.key().getY())
+                .keyID(entry.kid())
+                .keyUse(KeyUse.SIGNATURE)
+                .algorithm(JWSAlgorithm.ES256)
+                .build())
+            .toList();
         return new JWKSet(keys).toJSONObject(true);
     }
 
     /**
-     * The request keys of one service, one per published key epoch: what that service needs to check
-     * E3's proofs, and nothing that would let it check (or make) another service's.
+     * The request keys of one service, one per published key epoch: what that service
+     * needs to check E3's proofs, and nothing that would let it check (or make) another
+     * service's.
      * @param audience the service
      * @return {@code {"audience": ..., "keys": [{"kid": ..., "k": <base64url>}, ...]}}
      */
     public Map<String, Object> proofKeys(String audience) {
-        List<Map<String, Object>> keys = published().stream().filter(entry -> entry.master() != null)
-                .map(entry -> {
-                    Map<String, Object> key = new LinkedHashMap<>();
-                    key.put("kid", entry.kid());
-                    key.put("k", Base64.getUrlEncoder().withoutPadding()
-                            .encodeToString(DeviceProof.audienceKey(entry.master(), audience)));
-                    return key;
-                }).toList();
+        List<Map<String, Object>> keys = published().stream().filter(entry -> entry.master() != null).map(entry -> {
+            Map<String, Object> key = new LinkedHashMap<>();
+            key.put("kid", entry.kid());
+            key.put("k",
+                    Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString(DeviceProof.audienceKey(entry.master(), audience)));
+            return key;
+        }).toList();
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("audience", audience);
         answer.put("keys", keys);
@@ -312,11 +345,12 @@ public final class DeviceAssertionKeys {
     }
 
     /**
-     * The device's credential for a service: the cached one while it has more than a little life
-     * left, else a freshly signed one: {@code iss=edp-e3}, {@code aud}=the service, {@code sub}=the
-     * device, {@code customer_id}, {@code serial} (hex), {@code cert_exp} (the certificate's notAfter,
-     * epoch seconds), {@code iat}, {@code exp} (now + TTL, never past the certificate's notAfter),
-     * {@code jti}; JOSE type {@value DeviceAssertionVerifier#CREDENTIAL_TYPE}.
+     * The device's credential for a service: the cached one while it has more than a
+     * little life left, else a freshly signed one: {@code iss=edp-e3}, {@code aud}=the
+     * service, {@code sub}=the device, {@code customer_id}, {@code serial} (hex),
+     * {@code cert_exp} (the certificate's notAfter, epoch seconds), {@code iat},
+     * {@code exp} (now + TTL, never past the certificate's notAfter), {@code jti}; JOSE
+     * type {@value DeviceAssertionVerifier#CREDENTIAL_TYPE}.
      * @param device the device E3 verified on this request
      * @param audience the service the request goes to
      * @return the credential
@@ -340,20 +374,20 @@ public final class DeviceAssertionKeys {
     private Credential sign(AuthenticatedDevice device, String audience, Instant now, Instant expires) {
         Entry entry = active(now);
         String jti = UUID.randomUUID().toString();
-        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
-                .issuer(ISSUER)
-                .audience(audience)
-                .subject(device.deviceId().toString())
-                .claim("customer_id", device.customerId().toString())
-                .claim("serial", device.serial().toString(16))
-                .issueTime(Date.from(now))
-                .expirationTime(Date.from(expires))
-                .jwtID(jti);
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer(ISSUER)
+            .audience(audience)
+            .subject(device.deviceId().toString())
+            .claim("customer_id", device.customerId().toString())
+            .claim("serial", device.serial().toString(16))
+            .issueTime(Date.from(now))
+            .expirationTime(Date.from(expires))
+            .jwtID(jti);
         if (device.certificateNotAfter() != null) {
             claims.claim("cert_exp", device.certificateNotAfter().getEpochSecond());
         }
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(entry.kid())
-                .type(new JOSEObjectType(DeviceAssertionVerifier.CREDENTIAL_TYPE)).build(), claims.build());
+            .type(new JOSEObjectType(DeviceAssertionVerifier.CREDENTIAL_TYPE))
+            .build(), claims.build());
         try {
             jwt.sign(entry.signer());
         }
@@ -365,9 +399,10 @@ public final class DeviceAssertionKeys {
     }
 
     /**
-     * The proof of one routed request (see {@link DeviceProof}), with the active epoch's request key
-     * of the service.
-     * @param credential the credential forwarded with the request, or null for a request without a device
+     * The proof of one routed request (see {@link DeviceProof}), with the active epoch's
+     * request key of the service.
+     * @param credential the credential forwarded with the request, or null for a request
+     * without a device
      * @param audience the service the request goes to
      * @param method the HTTP method
      * @param path the raw request path
@@ -385,7 +420,10 @@ public final class DeviceAssertionKeys {
         return DeviceProof.header(entry.kid(), time, clientAddress, mac);
     }
 
-    /** @return how many credentials this process has signed */
+    /**
+     * @return how many credentials this process has signed
+     *
+     */
     public long signatures() {
         return signatures.sum();
     }
@@ -394,21 +432,26 @@ public final class DeviceAssertionKeys {
         Entry chosen = null;
         Entry earliest = null;
         for (Entry entry : entries) {
-            if (!entry.activeFrom().isAfter(now) && (chosen == null || entry.activeFrom().isAfter(chosen.activeFrom()))) {
+            if (!entry.activeFrom().isAfter(now)
+                    && (chosen == null || entry.activeFrom().isAfter(chosen.activeFrom()))) {
                 chosen = entry;
             }
             if (earliest == null || entry.activeFrom().isBefore(earliest.activeFrom())) {
                 earliest = entry;
             }
         }
-        // A file written by a replica whose clock runs slightly ahead: use its earliest key rather than fail.
+        // A file written by a replica whose clock runs slightly ahead: use its earliest
+        // key rather than fail.
         return chosen != null ? chosen : earliest;
     }
 
     static Entry generate(Instant activeFrom) {
         try {
-            ECKey key = new ECKeyGenerator(Curve.P_256).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.ES256)
-                    .keyID(UUID.randomUUID().toString()).issueTime(Date.from(activeFrom)).generate();
+            ECKey key = new ECKeyGenerator(Curve.P_256).keyUse(KeyUse.SIGNATURE)
+                .algorithm(JWSAlgorithm.ES256)
+                .keyID(UUID.randomUUID().toString())
+                .issueTime(Date.from(activeFrom))
+                .generate();
             return Entry.of(key, newMaster(), activeFrom, null);
         }
         catch (JOSEException ex) {
@@ -425,4 +468,5 @@ public final class DeviceAssertionKeys {
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
     }
+
 }

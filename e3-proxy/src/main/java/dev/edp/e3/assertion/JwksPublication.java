@@ -9,23 +9,29 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.core.env.Environment;
 
 /**
- * Whether E3's JWKS ({@code /actuator/device-jwks}) is served yet. Boot starts the device port
- * before the separate management port, so for a moment at every start E3 could sign assertions
- * with a key no service can fetch: the service's refetch would fail, count against its refetch
- * interval, and the device would get {@code 401 DEVICE_ASSERTION_INVALID}. Until the server that
- * serves the JWKS has started, E3 routes nothing (503, see {@link DeviceAssertionGlobalFilter}).
+ * Whether E3's JWKS ({@code /actuator/device-jwks}) is served yet. Boot starts the device
+ * port before the separate management port, so for a moment at every start E3 could sign
+ * assertions with a key no service can fetch: the service's refetch would fail, count
+ * against its refetch interval, and the device would get
+ * {@code 401 DEVICE_ASSERTION_INVALID}. Until the server that serves the JWKS has
+ * started, E3 routes nothing (503, see {@link DeviceAssertionGlobalFilter}).
  */
 public final class JwksPublication implements ApplicationListener<WebServerInitializedEvent> {
 
     private static final Logger log = LoggerFactory.getLogger(JwksPublication.class);
 
     private final ManagementPortType managementPort;
+
     private volatile boolean published;
 
-    /** @param environment E3's environment (where the management server runs) */
+    /**
+     * @param environment E3's environment (where the management server runs)
+     *
+     */
     public JwksPublication(Environment environment) {
         this.managementPort = ManagementPortType.get(environment);
-        // Without a management server there is nothing to wait for (and nothing services could fetch).
+        // Without a management server there is nothing to wait for (and nothing services
+        // could fetch).
         this.published = managementPort == ManagementPortType.DISABLED;
     }
 
@@ -40,8 +46,12 @@ public final class JwksPublication implements ApplicationListener<WebServerIniti
         }
     }
 
-    /** @return whether services can fetch the keys E3 signs with */
+    /**
+     * @return whether services can fetch the keys E3 signs with
+     *
+     */
     public boolean published() {
         return published;
     }
+
 }

@@ -8,10 +8,11 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The benchmark's no-op route ({@code ./edp bench}): {@code /bench/noop} forwarded to
- * {@code edp.e3.benchmark.noop-url} (env {@code EDP_E3_BENCHMARK_NOOP_URL}), so E3's own cost per
- * request can be compared with nginx doing the same mTLS proxying to the same upstream. It passes
- * the same door as every device route (client certificate, revocation, rate limit, identity
- * assertion). Absent unless that property is set; never set in production.
+ * {@code edp.e3.benchmark.noop-url} (env {@code EDP_E3_BENCHMARK_NOOP_URL}), so E3's own
+ * cost per request can be compared with nginx doing the same mTLS proxying to the same
+ * upstream. It passes the same door as every device route (client certificate,
+ * revocation, rate limit, identity assertion). Absent unless that property is set; never
+ * set in production.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty("edp.e3.benchmark.noop-url")
@@ -24,4 +25,5 @@ class BenchmarkRouteConfiguration {
             @org.springframework.beans.factory.annotation.Value("${edp.e3.benchmark.noop-url}") String noopUrl) {
         return routes.routes().route("benchmark-noop", route -> route.path(PATH).uri(noopUrl)).build();
     }
+
 }

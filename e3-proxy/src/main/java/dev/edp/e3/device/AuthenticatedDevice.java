@@ -5,7 +5,9 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * A device whose certificate E3 verified on this request; an exchange attribute under {@link #ATTRIBUTE}.
+ * A device whose certificate E3 verified on this request; an exchange attribute under
+ * {@link #ATTRIBUTE}.
+ *
  * @param deviceId the device (certificate CN and URI SAN)
  * @param customerId its customer (URI SAN)
  * @param serial the certificate serial
@@ -15,4 +17,5 @@ public record AuthenticatedDevice(UUID deviceId, UUID customerId, BigInteger ser
 
     /** Exchange attribute name. */
     public static final String ATTRIBUTE = AuthenticatedDevice.class.getName();
+
 }

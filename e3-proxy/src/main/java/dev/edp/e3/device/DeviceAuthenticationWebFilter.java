@@ -5,9 +5,6 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Locale;
 
-import io.micrometer.core.instrument.MeterRegistry;
-import reactor.core.publisher.Mono;
-
 import dev.edp.e3.E3Problem;
 import dev.edp.e3.trust.DeviceTrust;
 import dev.edp.e3.trust.DeviceTrust.Outcome;
@@ -16,6 +13,8 @@ import dev.edp.platform.input.SizeLimitedServerRequest;
 import dev.edp.platform.problem.PlatformProblem;
 import dev.edp.platform.problem.ProblemType;
 import dev.edp.platform.security.ProblemSecurityHandlers;
+import io.micrometer.core.instrument.MeterRegistry;
+import reactor.core.publisher.Mono;
 
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
@@ -28,23 +27,30 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
 /**
- * E3's door, run on every request before routing: strips identity headers a client sent, enforces
- * the request size limit, verifies the client certificate of the TLS session against
- * {@link DeviceTrust} (chain, validity, revocation — on every request, so a device revoked while
- * its keep-alive connection is open is refused on its next request), applies the per-device rate
- * limit and puts the {@link AuthenticatedDevice} on the exchange for the assertion filter.
+ * E3's door, run on every request before routing: strips identity headers a client sent,
+ * enforces the request size limit, verifies the client certificate of the TLS session
+ * against {@link DeviceTrust} (chain, validity, revocation — on every request, so a
+ * device revoked while its keep-alive connection is open is refused on its next request),
+ * applies the per-device rate limit and puts the {@link AuthenticatedDevice} on the
+ * exchange for the assertion filter.
  * <p>
- * Public paths (onboarding, EST) pass without a certificate; if a valid one is presented there,
- * the device identity is forwarded as well (certificate renewal).
+ * Public paths (onboarding, EST) pass without a certificate; if a valid one is presented
+ * there, the device identity is forwarded as well (certificate renewal).
  */
 public final class DeviceAuthenticationWebFilter implements WebFilter, Ordered {
 
     private final DeviceTrust trust;
+
     private final List<String> publicPaths;
+
     private final List<String> strippedPrefixes;
+
     private final long maxRequestBytes;
+
     private final RateLimiter rateLimiter;
+
     private final MeterRegistry meters;
+
     private final AntPathMatcher matcher = new AntPathMatcher();
 
     /**
@@ -73,7 +79,8 @@ public final class DeviceAuthenticationWebFilter implements WebFilter, Ordered {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         if (exchange.getRequest().getSslInfo() == null) {
-            // Only the plain-HTTP management port (this filter is inherited by its child context):
+            // Only the plain-HTTP management port (this filter is inherited by its child
+            // context):
             // the application port always speaks TLS.
             return chain.filter(exchange);
         }
@@ -107,9 +114,10 @@ public final class DeviceAuthenticationWebFilter implements WebFilter, Ordered {
     }
 
     private void strip(HttpHeaders headers) {
-        List<String> names = headers.headerNames().stream()
-                .filter(name -> strippedPrefixes.stream().anyMatch(name.toLowerCase(Locale.ROOT)::startsWith))
-                .toList();
+        List<String> names = headers.headerNames()
+            .stream()
+            .filter(name -> strippedPrefixes.stream().anyMatch(name.toLowerCase(Locale.ROOT)::startsWith))
+            .toList();
         names.forEach(headers::remove);
     }
 
@@ -120,8 +128,10 @@ public final class DeviceAuthenticationWebFilter implements WebFilter, Ordered {
     private Mono<Void> refuse(ServerWebExchange exchange, Outcome outcome) {
         if (outcome == Outcome.TRUST_UNAVAILABLE) {
             exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, "5");
-            return refuse(exchange, E3Problem.DEVICE_TRUST_UNAVAILABLE, "The revocation status of device certificates is not known "
-                            + "right now, so device requests are refused. Try again shortly.", "trust-unavailable");
+            return refuse(exchange, E3Problem.DEVICE_TRUST_UNAVAILABLE,
+                    "The revocation status of device certificates is not known "
+                            + "right now, so device requests are refused. Try again shortly.",
+                    "trust-unavailable");
         }
         String detail = switch (outcome) {
             case NO_CERTIFICATE -> "This path requires a device client certificate.";
@@ -133,17 +143,20 @@ public final class DeviceAuthenticationWebFilter implements WebFilter, Ordered {
             default -> "The client certificate was refused.";
         };
         E3Problem problem = outcome == Outcome.NO_CERTIFICATE ? E3Problem.DEVICE_CERTIFICATE_REQUIRED
-                : outcome == Outcome.REVOKED ? E3Problem.DEVICE_CERTIFICATE_REVOKED : E3Problem.DEVICE_CERTIFICATE_INVALID;
-        // The connection is of no further use to a refused device: end it after this answer.
+                : outcome == Outcome.REVOKED ? E3Problem.DEVICE_CERTIFICATE_REVOKED
+                        : E3Problem.DEVICE_CERTIFICATE_INVALID;
+        // The connection is of no further use to a refused device: end it after this
+        // answer.
         exchange.getResponse().getHeaders().set(HttpHeaders.CONNECTION, "close");
         return refuse(exchange, problem, detail, outcome.name().toLowerCase(Locale.ROOT));
     }
 
     private Mono<Void> refuse(ServerWebExchange exchange, ProblemType problem, String detail, String reason) {
         meters.counter("edp.e3.refused", "reason", reason == null ? problem.code().toLowerCase(Locale.ROOT) : reason)
-                .increment();
+            .increment();
         ProblemDetail body = problem.problem(detail);
         body.setInstance(URI.create(exchange.getRequest().getPath().value()));
         return ProblemSecurityHandlers.write(exchange, body);
     }
+
 }

@@ -5,16 +5,19 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A token bucket per device, in this replica's memory: a device behind two replicas gets at most
- * twice its rate, which is acceptable for protecting the backends. Buckets of devices that were
- * idle long enough to be full again are dropped when the map grows large.
+ * A token bucket per device, in this replica's memory: a device behind two replicas gets
+ * at most twice its rate, which is acceptable for protecting the backends. Buckets of
+ * devices that were idle long enough to be full again are dropped when the map grows
+ * large.
  */
 public final class RateLimiter {
 
     private static final int PRUNE_ABOVE = 100_000;
 
     private final int capacity;
+
     private final double refillPerNano;
+
     private final Map<UUID, Bucket> buckets = new ConcurrentHashMap<>();
 
     /**
@@ -42,6 +45,7 @@ public final class RateLimiter {
     private final class Bucket {
 
         private double tokens = capacity;
+
         private long updated;
 
         Bucket(long now) {
@@ -66,5 +70,7 @@ public final class RateLimiter {
             tokens = Math.min(capacity, tokens + (now - updated) * refillPerNano);
             updated = now;
         }
+
     }
+
 }

@@ -11,10 +11,11 @@ import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
- * The OpenAPI document of what devices may call here, at {@value DeviceApi#PATH}, public like the
- * onboarding paths (listed in {@code edp.e3.public-paths}): a device or its developer reads it
- * before there is a certificate. It is the platform starter's copy, kept true by the services'
- * tests; router functions are matched before the gateway's routes.
+ * The OpenAPI document of what devices may call here, at {@value DeviceApi#PATH}, public
+ * like the onboarding paths (listed in {@code edp.e3.public-paths}): a device or its
+ * developer reads it before there is a certificate. It is the platform starter's copy,
+ * kept true by the services' tests; router functions are matched before the gateway's
+ * routes.
  */
 @Configuration(proxyBeanMethods = false)
 class DeviceApiConfiguration {
@@ -22,8 +23,13 @@ class DeviceApiConfiguration {
     @Bean
     RouterFunction<ServerResponse> deviceApiDocument() {
         byte[] json = DeviceApi.json();
-        return RouterFunctions.route().GET(DeviceApi.PATH, request -> ServerResponse.ok()
-                .contentType(MediaType.APPLICATION_JSON).cacheControl(CacheControl.noCache()).bodyValue(json))
-                .build();
+        return RouterFunctions.route()
+            .GET(DeviceApi.PATH,
+                    request -> ServerResponse.ok()
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .cacheControl(CacheControl.noCache())
+                        .bodyValue(json))
+            .build();
     }
+
 }

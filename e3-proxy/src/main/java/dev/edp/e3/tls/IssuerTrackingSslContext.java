@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Supplier;
-
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSessionContext;
 
@@ -20,12 +19,12 @@ import org.slf4j.LoggerFactory;
 /**
  * E3's server TLS context, rebuilt when the acceptable issuers it advertises change.
  * <p>
- * OpenSSL copies the trust manager's accepted issuers into its context once, when the context is
- * built (the JDK asks the trust manager at every handshake). E3's trust anchors come from onboarding
- * and change at runtime (first load after start, CA rotation), so every new connection compares the
- * current anchors with those the context was built with and builds a new context when they differ;
- * open connections keep theirs. Everything else (handlers, engines, session context) is the current
- * context's.
+ * OpenSSL copies the trust manager's accepted issuers into its context once, when the
+ * context is built (the JDK asks the trust manager at every handshake). E3's trust
+ * anchors come from onboarding and change at runtime (first load after start, CA
+ * rotation), so every new connection compares the current anchors with those the context
+ * was built with and builds a new context when they differ; open connections keep theirs.
+ * Everything else (handlers, engines, session context) is the current context's.
  */
 final class IssuerTrackingSslContext extends SslContext {
 
@@ -35,7 +34,9 @@ final class IssuerTrackingSslContext extends SslContext {
     }
 
     private final Supplier<X509Certificate[]> issuers;
+
     private final Function<X509Certificate[], SslContext> build;
+
     private volatile Built built;
 
     /**
@@ -49,7 +50,10 @@ final class IssuerTrackingSslContext extends SslContext {
         this.built = new Built(now, build.apply(now));
     }
 
-    /** @return the context for the trust anchors now, built anew if they changed */
+    /**
+     * @return the context for the trust anchors now, built anew if they changed
+     *
+     */
     SslContext current() {
         Built seen = built;
         X509Certificate[] now = issuers.get();
@@ -98,7 +102,8 @@ final class IssuerTrackingSslContext extends SslContext {
         return current().sessionContext();
     }
 
-    // The handlers come from the current context itself: an OpenSSL context makes them with its
+    // The handlers come from the current context itself: an OpenSSL context makes them
+    // with its
     // faster engine mode, which a handler around newEngine() would not get.
 
     @Override
@@ -132,4 +137,5 @@ final class IssuerTrackingSslContext extends SslContext {
             Executor delegatedTaskExecutor) {
         return current().newHandler(alloc, peerHost, peerPort, delegatedTaskExecutor);
     }
+
 }

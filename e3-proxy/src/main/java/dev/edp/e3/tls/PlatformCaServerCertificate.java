@@ -24,12 +24,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.security.auth.x500.X500Principal;
 
+import dev.edp.platform.client.ServiceTokenSource;
+import dev.edp.platform.task.TaskThread;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
@@ -37,30 +38,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.edp.platform.client.ServiceTokenSource;
-import dev.edp.platform.task.TaskThread;
-
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * E3's server certificate from the platform CA ({@code edp.e3.tls.server-certificate=platform-ca}):
- * an EC P-256 key generated in memory, a CSR sent with the platform service token to onboarding's
+ * E3's server certificate from the platform CA
+ * ({@code edp.e3.tls.server-certificate=platform-ca}): an EC P-256 key generated in
+ * memory, a CSR sent with the platform service token to onboarding's
  * {@code POST /api/onboarding/v1/internal/server-certificates}, and renewal (new key, new
- * certificate) at two thirds of the lifetime. The TLS listener uses {@link #keyManager()}, which
- * always answers with the current key and chain, so renewal needs no restart: new handshakes get
- * the new certificate, open connections keep theirs.
+ * certificate) at two thirds of the lifetime. The TLS listener uses
+ * {@link #keyManager()}, which always answers with the current key and chain, so renewal
+ * needs no restart: new handshakes get the new certificate, open connections keep theirs.
  * <p>
  * After each issuance the CA chain (issuing CA, root) is written atomically to
- * {@code publish-chain-file}, for tools that must trust E3 (agent, {@code curl --cacert}).
+ * {@code publish-chain-file}, for tools that must trust E3 (agent,
+ * {@code curl --cacert}).
  */
 public final class PlatformCaServerCertificate implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PlatformCaServerCertificate.class);
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
+
     private static final String PATH = "/api/onboarding/v1/internal/server-certificates";
+
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
 
     private record Current(X509ExtendedKeyManager keys, X509Certificate certificate, List<X509Certificate> caChain,
@@ -68,15 +71,25 @@ public final class PlatformCaServerCertificate implements AutoCloseable {
     }
 
     private final String onboardingUrl;
+
     private final WebClient web;
+
     private final ServiceTokenSource tokens;
+
     private final List<String> dnsNames;
+
     private final List<String> ipAddresses;
+
     private final Path chainFile;
+
     private final Duration retryInterval;
+
     private final Clock clock;
+
     private final SwappingKeyManager keyManager = new SwappingKeyManager();
+
     private volatile Current current;
+
     private volatile TaskThread renewals;
 
     /**
@@ -104,27 +117,38 @@ public final class PlatformCaServerCertificate implements AutoCloseable {
         this.clock = clock;
     }
 
-    /** @return the key manager the TLS listener uses (always the current certificate) */
+    /**
+     * @return the key manager the TLS listener uses (always the current certificate)
+     *
+     */
     public X509ExtendedKeyManager keyManager() {
         return keyManager;
     }
 
-    /** @return the certificate now served, or null before the first issuance */
+    /**
+     * @return the certificate now served, or null before the first issuance
+     *
+     */
     public X509Certificate certificate() {
         Current now = current;
         return now == null ? null : now.certificate();
     }
 
-    /** @return when the current certificate will be renewed, or null */
+    /**
+     * @return when the current certificate will be renewed, or null
+     *
+     */
     public Instant renewAt() {
         Current now = current;
         return now == null ? null : now.renewAt();
     }
 
     /**
-     * Gets the first certificate, retrying until onboarding answers, then schedules the renewals.
+     * Gets the first certificate, retrying until onboarding answers, then schedules the
+     * renewals.
      * @param timeout how long to keep trying
-     * @throws IllegalStateException when no certificate could be had in time (E3 must not start without one)
+     * @throws IllegalStateException when no certificate could be had in time (E3 must not
+     * start without one)
      */
     public void obtainAtStart(Duration timeout) {
         Instant deadline = clock.instant().plus(timeout);
@@ -145,18 +169,23 @@ public final class PlatformCaServerCertificate implements AutoCloseable {
                 sleep(retryInterval);
             }
         }
-        renewals = TaskThread.start("e3-server-cert").rescheduling("server certificate renewal", clock,
-                current.renewAt(), this::renew);
+        renewals = TaskThread.start("e3-server-cert")
+            .rescheduling("server certificate renewal", clock, current.renewAt(), this::renew);
     }
 
-    /** @return when to renew next: at the new certificate's renewal time, or calmly again after a failure */
+    /**
+     * @return when to renew next: at the new certificate's renewal time, or calmly again
+     * after a failure
+     *
+     */
     private Instant renew() {
         try {
             install(issue());
             return current.renewAt();
         }
         catch (RuntimeException ex) {
-            // A third of the lifetime is left: retry calmly (at most once a minute), not at the start-up pace.
+            // A third of the lifetime is left: retry calmly (at most once a minute), not
+            // at the start-up pace.
             X509Certificate served = current.certificate();
             Duration lifetime = Duration.between(served.getNotBefore().toInstant(), served.getNotAfter().toInstant());
             Duration pause = max(retryInterval, min(Duration.ofMinutes(1), lifetime.dividedBy(20)));
@@ -173,17 +202,19 @@ public final class PlatformCaServerCertificate implements AutoCloseable {
             KeyPair keys = generator.generateKeyPair();
             String name = dnsNames.isEmpty() ? ipAddresses.getFirst() : dnsNames.getFirst();
             var csr = new JcaPKCS10CertificationRequestBuilder(new X500Principal("CN=" + name), keys.getPublic())
-                    .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()));
+                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()));
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("csr", pem(csr));
             body.put("dnsNames", dnsNames);
             body.put("ipAddresses", ipAddresses);
-            ResponseEntity<String> response = web.post().uri(onboardingUrl + PATH)
-                    .header(HttpHeaders.AUTHORIZATION, "Bearer " + tokens.accessToken())
-                    .contentType(MediaType.APPLICATION_JSON).accept(MediaType.APPLICATION_JSON)
-                    .bodyValue(JSON.writeValueAsString(body))
-                    .exchangeToMono(answer -> answer.toEntity(String.class))
-                    .block(CALL_TIMEOUT);
+            ResponseEntity<String> response = web.post()
+                .uri(onboardingUrl + PATH)
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + tokens.accessToken())
+                .contentType(MediaType.APPLICATION_JSON)
+                .accept(MediaType.APPLICATION_JSON)
+                .bodyValue(JSON.writeValueAsString(body))
+                .exchangeToMono(answer -> answer.toEntity(String.class))
+                .block(CALL_TIMEOUT);
             if (response == null || !response.getStatusCode().is2xxSuccessful() || response.getBody() == null) {
                 throw new IllegalStateException("onboarding answered "
                         + (response == null ? "nothing" : response.getStatusCode().value() + " " + response.getBody()));
@@ -238,8 +269,9 @@ public final class PlatformCaServerCertificate implements AutoCloseable {
         List<X509Certificate> served = new ArrayList<>();
         served.add(certificate);
         // Serve the intermediates; the self-signed root is the client's trust anchor.
-        caChain.stream().filter(ca -> !ca.getSubjectX500Principal().equals(ca.getIssuerX500Principal()))
-                .forEach(served::add);
+        caChain.stream()
+            .filter(ca -> !ca.getSubjectX500Principal().equals(ca.getIssuerX500Principal()))
+            .forEach(served::add);
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
         store.setKeyEntry("e3", key, new char[0], served.toArray(X509Certificate[]::new));
@@ -253,8 +285,9 @@ public final class PlatformCaServerCertificate implements AutoCloseable {
             throw new GeneralSecurityException("no certificate in onboarding's answer");
         }
         List<X509Certificate> certificates = new ArrayList<>();
-        CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))
-                .forEach(certificate -> certificates.add((X509Certificate) certificate));
+        CertificateFactory.getInstance("X.509")
+            .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))
+            .forEach(certificate -> certificates.add((X509Certificate) certificate));
         if (certificates.isEmpty()) {
             throw new GeneralSecurityException("no certificate in onboarding's answer");
         }
@@ -297,7 +330,9 @@ public final class PlatformCaServerCertificate implements AutoCloseable {
         }
     }
 
-    /** Delegates every call to the current certificate's key manager (swapped on renewal). */
+    /**
+     * Delegates every call to the current certificate's key manager (swapped on renewal).
+     */
     static final class SwappingKeyManager extends X509ExtendedKeyManager {
 
         volatile X509ExtendedKeyManager delegate;
@@ -336,5 +371,7 @@ public final class PlatformCaServerCertificate implements AutoCloseable {
         public PrivateKey getPrivateKey(String alias) {
             return delegate.getPrivateKey(alias);
         }
+
     }
+
 }

@@ -25,47 +25,54 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
-
 import javax.security.auth.x500.X500Principal;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.edp.platform.device.DeviceIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import dev.edp.platform.device.DeviceIdentity;
 
 /**
  * What E3 trusts, and the authoritative check of a device certificate on every request.
  * <p>
- * Holds the platform's device CA chain (trust anchors) and the revoked serials of the current CRL,
- * both refreshed from their {@link TrustSource}s by {@link #refreshTrustAnchors()} and
- * {@link #refreshRevocations()} (E3 calls them on a schedule). {@link #verify} checks a presented
- * chain: path to a platform root (PKIX, signatures, CA constraints, validity now), extended key
- * usage clientAuth, the EDP identity, and the revoked set. Path results are cached per certificate
- * (a bounded cache sized for the fleet, {@code pathCacheSize}, least recently used entries evicted
- * one by one) until the trust anchors change; the validity window and the revoked set are checked every time.
+ * Holds the platform's device CA chain (trust anchors) and the revoked serials of the
+ * current CRL, both refreshed from their {@link TrustSource}s by
+ * {@link #refreshTrustAnchors()} and {@link #refreshRevocations()} (E3 calls them on a
+ * schedule). {@link #verify} checks a presented chain: path to a platform root (PKIX,
+ * signatures, CA constraints, validity now), extended key usage clientAuth, the EDP
+ * identity, and the revoked set. Path results are cached per certificate (a bounded cache
+ * sized for the fleet, {@code pathCacheSize}, least recently used entries evicted one by
+ * one) until the trust anchors change; the validity window and the revoked set are
+ * checked every time.
  * <p>
- * When the CRL cannot be refreshed (onboarding busy or down), the last valid CRL keeps deciding:
- * after {@code staleAfter} without a successful refresh it counts as stale (health detail, metric,
- * alert), and only at {@link #failClosedAt()} — its {@code nextUpdate} or {@code maxAge} after the
- * last successful refresh, whichever is earlier — does {@link #verify} fail closed, because then
- * nothing vouches for the revocation state any more. The trade-off (a device revoked during the
- * outage keeps access at most that long, against the whole fleet refused at the first hiccup) is
+ * When the CRL cannot be refreshed (onboarding busy or down), the last valid CRL keeps
+ * deciding: after {@code staleAfter} without a successful refresh it counts as stale
+ * (health detail, metric, alert), and only at {@link #failClosedAt()} — its
+ * {@code nextUpdate} or {@code maxAge} after the last successful refresh, whichever is
+ * earlier — does {@link #verify} fail closed, because then nothing vouches for the
+ * revocation state any more. The trade-off (a device revoked during the outage keeps
+ * access at most that long, against the whole fleet refused at the first hiccup) is
  * written in docs/security.md.
  */
 public final class DeviceTrust {
 
     private static final Logger log = LoggerFactory.getLogger(DeviceTrust.class);
+
     private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
 
-    /** Default size of the path cache: a fleet's devices, each with its current certificate. */
+    /**
+     * Default size of the path cache: a fleet's devices, each with its current
+     * certificate.
+     */
     public static final int DEFAULT_PATH_CACHE_SIZE = 100_000;
 
     /** Why a certificate was refused, or that it was accepted. */
     public enum Outcome {
+
         ACCEPTED, NO_CERTIFICATE, EXPIRED, NOT_YET_VALID, UNTRUSTED, NOT_A_DEVICE_CERTIFICATE, REVOKED,
         TRUST_UNAVAILABLE
+
     }
 
     /** The result of a check: the outcome and, when accepted, who the device is. */
@@ -75,49 +82,69 @@ public final class DeviceTrust {
             return new Verification(outcome, null, null);
         }
 
-        /** @return whether the device may pass */
+        /**
+         * @return whether the device may pass
+         *
+         */
         public boolean accepted() {
             return outcome == Outcome.ACCEPTED;
         }
     }
 
-    private record Anchors(List<X509Certificate> certificates, Set<TrustAnchor> roots, Map<X500Principal, X509Certificate> cas) {
+    private record Anchors(List<X509Certificate> certificates, Set<TrustAnchor> roots,
+            Map<X500Principal, X509Certificate> cas) {
     }
 
     private record CachedPath(Verification verification, Instant notBefore, Instant notAfter) {
     }
 
     private final TrustSource anchorSource;
+
     private final TrustSource crlSource;
+
     private final Duration staleAfter;
+
     private final Duration revocationMaxAge;
+
     private final Clock clock;
 
     private volatile Anchors anchors;
+
     private volatile String anchorsDigest;
+
     private volatile Map<X500Principal, Set<BigInteger>> revoked = Map.of();
+
     private volatile Instant revocationsRefreshedAt;
+
     private volatile TrustSource.Version crlVersion;
+
     private volatile BigInteger crlNumber;
+
     private volatile Instant crlNextUpdate;
+
     private volatile String lastError;
+
     /** Only the refresh thread touches these two. */
     private long failedRefreshes;
+
     private boolean lastRefreshUsable = true;
+
     /*
-     * Keyed by the SHA-256 of the leaf alone: the path is built only from the platform's own CA
-     * certificates, never from what the client sent, so the rest of the presented chain cannot change
-     * the result; a change of the CAs empties the cache.
+     * Keyed by the SHA-256 of the leaf alone: the path is built only from the platform's
+     * own CA certificates, never from what the client sent, so the rest of the presented
+     * chain cannot change the result; a change of the CAs empties the cache.
      */
     private final Cache<String, CachedPath> paths;
+
     private final LongAdder pathValidations = new LongAdder();
 
     /**
      * @param anchorSource where the CA chain comes from
      * @param crlSource where the CRL comes from
-     * @param staleAfter how long without a CRL refresh before the CRL counts as stale (alert only)
-     * @param revocationMaxAge how long without a CRL refresh before failing closed (earlier if the
-     *                         CRL's {@code nextUpdate} passes first)
+     * @param staleAfter how long without a CRL refresh before the CRL counts as stale
+     * (alert only)
+     * @param revocationMaxAge how long without a CRL refresh before failing closed
+     * (earlier if the CRL's {@code nextUpdate} passes first)
      * @param clock the clock
      */
     public DeviceTrust(TrustSource anchorSource, TrustSource crlSource, Duration staleAfter, Duration revocationMaxAge,
@@ -128,15 +155,17 @@ public final class DeviceTrust {
     /**
      * @param anchorSource where the CA chain comes from
      * @param crlSource where the CRL comes from
-     * @param staleAfter how long without a CRL refresh before the CRL counts as stale (alert only)
-     * @param revocationMaxAge how long without a CRL refresh before failing closed (earlier if the
-     *                         CRL's {@code nextUpdate} passes first)
+     * @param staleAfter how long without a CRL refresh before the CRL counts as stale
+     * (alert only)
+     * @param revocationMaxAge how long without a CRL refresh before failing closed
+     * (earlier if the CRL's {@code nextUpdate} passes first)
      * @param clock the clock
      * @param pathCacheSize how many certificates' path results are kept
      */
     public DeviceTrust(TrustSource anchorSource, TrustSource crlSource, Duration staleAfter, Duration revocationMaxAge,
             Clock clock, int pathCacheSize) {
-        // Evictions on the caller's thread: a few map operations, and no pool thread needed for them.
+        // Evictions on the caller's thread: a few map operations, and no pool thread
+        // needed for them.
         this.paths = Caffeine.newBuilder().maximumSize(pathCacheSize).executor(Runnable::run).build();
         this.anchorSource = anchorSource;
         this.crlSource = crlSource;
@@ -147,7 +176,8 @@ public final class DeviceTrust {
 
     /**
      * Checks a presented client certificate chain now.
-     * @param presented the peer certificates of the TLS session, leaf first (null or empty: none)
+     * @param presented the peer certificates of the TLS session, leaf first (null or
+     * empty: none)
      * @return the verification
      */
     public Verification verify(X509Certificate[] presented) {
@@ -182,7 +212,10 @@ public final class DeviceTrust {
         return verification;
     }
 
-    /** @return how many PKIX path validations this instance has run (cache misses) */
+    /**
+     * @return how many PKIX path validations this instance has run (cache misses)
+     *
+     */
     public long pathValidations() {
         return pathValidations.sum();
     }
@@ -192,7 +225,8 @@ public final class DeviceTrust {
         List<X509Certificate> path = new ArrayList<>();
         path.add(leaf);
         X509Certificate cursor = leaf;
-        // Build the path only from the platform's own CA certificates, never from what the client sent.
+        // Build the path only from the platform's own CA certificates, never from what
+        // the client sent.
         for (int depth = 0; depth < 5; depth++) {
             X509Certificate issuer = current.cas().get(cursor.getIssuerX500Principal());
             if (issuer == null || isRoot(issuer)) {
@@ -211,8 +245,8 @@ public final class DeviceTrust {
             PKIXParameters parameters = new PKIXParameters(current.roots());
             parameters.setRevocationEnabled(false);
             parameters.setDate(Date.from(now));
-            CertPathValidator.getInstance("PKIX").validate(
-                    CertificateFactory.getInstance("X.509").generateCertPath(path), parameters);
+            CertPathValidator.getInstance("PKIX")
+                .validate(CertificateFactory.getInstance("X.509").generateCertPath(path), parameters);
         }
         catch (GeneralSecurityException ex) {
             log.debug("Device certificate {} refused: {}", leaf.getSubjectX500Principal(), ex.getMessage());
@@ -224,7 +258,8 @@ public final class DeviceTrust {
                 return new CachedPath(Verification.refused(Outcome.NOT_A_DEVICE_CERTIFICATE), notBefore, notAfter);
             }
             DeviceIdentity identity = DeviceIdentity.fromCertificate(leaf);
-            return new CachedPath(new Verification(Outcome.ACCEPTED, identity, leaf.getSerialNumber()), notBefore, notAfter);
+            return new CachedPath(new Verification(Outcome.ACCEPTED, identity, leaf.getSerialNumber()), notBefore,
+                    notAfter);
         }
         catch (GeneralSecurityException | IllegalArgumentException ex) {
             return new CachedPath(Verification.refused(Outcome.NOT_A_DEVICE_CERTIFICATE), notBefore, notAfter);
@@ -232,9 +267,9 @@ public final class DeviceTrust {
     }
 
     /**
-     * @return when device routes fail closed unless a CRL refresh succeeds before: the held CRL's
-     *         {@code nextUpdate} or the last refresh plus the maximum age, whichever is earlier;
-     *         null before the first CRL
+     * @return when device routes fail closed unless a CRL refresh succeeds before: the
+     * held CRL's {@code nextUpdate} or the last refresh plus the maximum age, whichever
+     * is earlier; null before the first CRL
      */
     public Instant failClosedAt() {
         Instant refreshed = revocationsRefreshedAt;
@@ -246,30 +281,47 @@ public final class DeviceTrust {
         return nextUpdate != null && nextUpdate.isBefore(ceiling) ? nextUpdate : ceiling;
     }
 
-    /** @return whether the revoked set may still decide (false: fail closed) */
+    /**
+     * @return whether the revoked set may still decide (false: fail closed)
+     *
+     */
     public boolean revocationUsable() {
         Instant until = failClosedAt();
         return until != null && !clock.instant().isAfter(until);
     }
 
-    /** @return whether the CRL was refreshed within the stale-after window and is usable (false: alert) */
+    /**
+     * @return whether the CRL was refreshed within the stale-after window and is usable
+     * (false: alert)
+     *
+     */
     public boolean revocationFresh() {
         Instant refreshed = revocationsRefreshedAt;
         return refreshed != null && !clock.instant().isAfter(refreshed.plus(staleAfter)) && revocationUsable();
     }
 
-    /** @return when the CRL was last fetched or confirmed unchanged, or null */
+    /**
+     * @return when the CRL was last fetched or confirmed unchanged, or null
+     *
+     */
     public Instant revocationsRefreshedAt() {
         return revocationsRefreshedAt;
     }
 
-    /** @return the trust anchors (CA certificates) now in use, for the TLS certificate request */
+    /**
+     * @return the trust anchors (CA certificates) now in use, for the TLS certificate
+     * request
+     *
+     */
     public X509Certificate[] acceptedIssuers() {
         Anchors current = anchors;
         return current == null ? new X509Certificate[0] : current.certificates().toArray(X509Certificate[]::new);
     }
 
-    /** @return a summary for health: sources, freshness, counts, last error */
+    /**
+     * @return a summary for health: sources, freshness, counts, last error
+     *
+     */
     public Map<String, Object> status() {
         Map<String, Object> status = new java.util.LinkedHashMap<>();
         status.put("trustAnchors", anchorSource.location());
@@ -324,7 +376,10 @@ public final class DeviceTrust {
         }
     }
 
-    /** Fetches the CRL if it changed; on success (also "not modified") the revoked set counts as fresh. */
+    /**
+     * Fetches the CRL if it changed; on success (also "not modified") the revoked set
+     * counts as fresh.
+     */
     public void refreshRevocations() {
         Anchors current = anchors;
         if (current == null) {
@@ -340,7 +395,8 @@ public final class DeviceTrust {
                 X509CRL crl = parseCrl(fetched.body());
                 X509Certificate issuer = current.cas().get(crl.getIssuerX500Principal());
                 if (issuer == null) {
-                    throw new GeneralSecurityException("CRL issuer " + crl.getIssuerX500Principal() + " is not a platform CA");
+                    throw new GeneralSecurityException(
+                            "CRL issuer " + crl.getIssuerX500Principal() + " is not a platform CA");
                 }
                 crl.verify(issuer.getPublicKey());
                 BigInteger number = crlNumber(crl);
@@ -371,7 +427,8 @@ public final class DeviceTrust {
             lastError = "crl: " + ex.getMessage();
             Instant until = failClosedAt();
             boolean usable = until != null && !clock.instant().isAfter(until);
-            // One line when it starts, when it closes and then every 30th attempt (a minute at 2 s), not 30 a minute.
+            // One line when it starts, when it closes and then every 30th attempt (a
+            // minute at 2 s), not 30 a minute.
             boolean worthALine = failedRefreshes++ % 30 == 0 || usable != lastRefreshUsable;
             lastRefreshUsable = usable;
             if (worthALine && usable) {
@@ -390,7 +447,8 @@ public final class DeviceTrust {
         if (extension == null) {
             return null;
         }
-        // OCTET STRING wrapping an INTEGER: skip both DER headers (short lengths; CRL numbers are <= 20 octets).
+        // OCTET STRING wrapping an INTEGER: skip both DER headers (short lengths; CRL
+        // numbers are <= 20 octets).
         byte[] integer = Arrays.copyOfRange(extension, 2, extension.length);
         return new BigInteger(Arrays.copyOfRange(integer, 2, integer.length));
     }
@@ -399,7 +457,7 @@ public final class DeviceTrust {
         List<X509Certificate> certificates = new ArrayList<>();
         CertificateFactory factory = CertificateFactory.getInstance("X.509");
         factory.generateCertificates(new ByteArrayInputStream(pem))
-                .forEach(certificate -> certificates.add((X509Certificate) certificate));
+            .forEach(certificate -> certificates.add((X509Certificate) certificate));
         return certificates;
     }
 
@@ -407,7 +465,8 @@ public final class DeviceTrust {
         String text = new String(body, StandardCharsets.US_ASCII);
         byte[] der = body;
         if (text.contains("-----BEGIN X509 CRL-----")) {
-            String base64 = text.substring(text.indexOf("-----BEGIN X509 CRL-----") + 24, text.indexOf("-----END X509 CRL-----"));
+            String base64 = text.substring(text.indexOf("-----BEGIN X509 CRL-----") + 24,
+                    text.indexOf("-----END X509 CRL-----"));
             der = Base64.getMimeDecoder().decode(base64);
         }
         return (X509CRL) CertificateFactory.getInstance("X.509").generateCRL(new ByteArrayInputStream(der));
@@ -451,4 +510,5 @@ public final class DeviceTrust {
     private static Instant min(Instant a, Instant b) {
         return a.isBefore(b) ? a : b;
     }
+
 }

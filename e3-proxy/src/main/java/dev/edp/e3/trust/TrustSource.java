@@ -15,21 +15,24 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * Fetches a document (CA chain, CRL) from a file, the classpath or over HTTP, conditionally.
- * {@code lb://name/path} goes through the registry with the load-balanced client.
+ * Fetches a document (CA chain, CRL) from a file, the classpath or over HTTP,
+ * conditionally. {@code lb://name/path} goes through the registry with the load-balanced
+ * client.
  * <p>
- * HTTP revalidates with the strong validator: {@code If-None-Match} with the {@code ETag} of the
- * copy held. {@code If-Modified-Since} is sent only to a server that gave no {@code ETag}: a date
- * has one-second resolution, so two CRLs published within one second share it, and a 304 that
- * answered a date would keep the older one (a missed revocation). For the same reason a 304 is
- * believed only if it answered the tag that was sent (a 304 carrying another tag is fetched again
- * unconditionally). Files are compared by size, modification time and a SHA-256 of the content,
- * since a replaced file may keep its size and time.
+ * HTTP revalidates with the strong validator: {@code If-None-Match} with the {@code ETag}
+ * of the copy held. {@code If-Modified-Since} is sent only to a server that gave no
+ * {@code ETag}: a date has one-second resolution, so two CRLs published within one second
+ * share it, and a 304 that answered a date would keep the older one (a missed
+ * revocation). For the same reason a 304 is believed only if it answered the tag that was
+ * sent (a 304 carrying another tag is fetched again unconditionally). Files are compared
+ * by size, modification time and a SHA-256 of the content, since a replaced file may keep
+ * its size and time.
  */
 public final class TrustSource {
 
     /**
      * What identifies the copy held, to ask whether it is still current.
+     *
      * @param etag the HTTP {@code ETag} (exactly as received), or null
      * @param lastModified the HTTP {@code Last-Modified}, or null
      * @param fingerprint for files: size, modification time and content hash; else null
@@ -39,8 +42,10 @@ public final class TrustSource {
 
     /**
      * The document, or "not modified" without a body.
+     *
      * @param body the bytes, null when not modified
-     * @param version what identifies them, to pass to the next {@link #fetch}; may be null
+     * @param version what identifies them, to pass to the next {@link #fetch}; may be
+     * null
      * @param notModified whether the copy held is still current
      */
     public record Fetched(byte[] body, Version version, boolean notModified) {
@@ -49,11 +54,14 @@ public final class TrustSource {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private final String location;
+
     private final ResourceLoader resources;
+
     private final WebClient web;
 
     /**
-     * @param location {@code file:}, {@code classpath:}, {@code http(s)://} or {@code lb://}
+     * @param location {@code file:}, {@code classpath:}, {@code http(s)://} or
+     * {@code lb://}
      * @param resources loads files and classpath resources
      * @param plain client for fixed URLs
      * @param loadBalanced client for registry names
@@ -64,7 +72,10 @@ public final class TrustSource {
         this.web = location.startsWith("lb://") ? loadBalanced : plain;
     }
 
-    /** @return where it comes from */
+    /**
+     * @return where it comes from
+     *
+     */
     public String location() {
         return location;
     }
@@ -86,7 +97,8 @@ public final class TrustSource {
         if (!resource.isFile()) {
             return new Fetched(body, null, false);
         }
-        // Read first, then stat: a file replaced in between gets a new fingerprint on the next fetch.
+        // Read first, then stat: a file replaced in between gets a new fingerprint on the
+        // next fetch.
         Version version = new Version(null, null, body.length + ":" + resource.lastModified() + ":" + sha256(body));
         if (known != null && version.fingerprint().equals(known.fingerprint())) {
             return new Fetched(null, version, true);
@@ -111,23 +123,20 @@ public final class TrustSource {
     private Fetched exchange(Version known) throws IOException {
         String url = location.startsWith("lb://") ? "http://" + location.substring("lb://".length()) : location;
         try {
-            ResponseEntity<byte[]> response = web.get().uri(url)
-                    .headers(headers -> {
-                        if (known != null && known.etag() != null) {
-                            headers.set(HttpHeaders.IF_NONE_MATCH, known.etag());
-                        }
-                        else if (known != null && known.lastModified() != null) {
-                            headers.set(HttpHeaders.IF_MODIFIED_SINCE, known.lastModified());
-                        }
-                    })
-                    .exchangeToMono(answer -> answer.toEntity(byte[].class))
-                    .block(TIMEOUT);
+            ResponseEntity<byte[]> response = web.get().uri(url).headers(headers -> {
+                if (known != null && known.etag() != null) {
+                    headers.set(HttpHeaders.IF_NONE_MATCH, known.etag());
+                }
+                else if (known != null && known.lastModified() != null) {
+                    headers.set(HttpHeaders.IF_MODIFIED_SINCE, known.lastModified());
+                }
+            }).exchangeToMono(answer -> answer.toEntity(byte[].class)).block(TIMEOUT);
             if (response == null) {
                 throw new IOException("No answer from " + location);
             }
             HttpHeaders headers = response.getHeaders();
-            Version version = new Version(headers.getFirst(HttpHeaders.ETAG), headers.getFirst(HttpHeaders.LAST_MODIFIED),
-                    null);
+            Version version = new Version(headers.getFirst(HttpHeaders.ETAG),
+                    headers.getFirst(HttpHeaders.LAST_MODIFIED), null);
             if (response.getStatusCode().isSameCodeAs(HttpStatus.NOT_MODIFIED)) {
                 if (known == null) {
                     throw new IOException(location + " answered 304 to an unconditional request");
@@ -152,4 +161,5 @@ public final class TrustSource {
             throw new IllegalStateException(ex);
         }
     }
+
 }

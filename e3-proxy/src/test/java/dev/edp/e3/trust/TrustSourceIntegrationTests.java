@@ -35,18 +35,19 @@ import org.springframework.web.reactive.function.client.WebClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link TrustSource} and {@link DeviceTrust}'s CRL refresh against a real HTTP server that
- * publishes CRLs the way onboarding does: {@code Last-Modified} in whole seconds, a strong
- * {@code ETag}, and 304 for a matching {@code If-None-Match} or, without one, for an
- * {@code If-Modified-Since} that is not older than the CRL.
+ * {@link TrustSource} and {@link DeviceTrust}'s CRL refresh against a real HTTP server
+ * that publishes CRLs the way onboarding does: {@code Last-Modified} in whole seconds, a
+ * strong {@code ETag}, and 304 for a matching {@code If-None-Match} or, without one, for
+ * an {@code If-Modified-Since} that is not older than the CRL.
  */
 class TrustSourceIntegrationTests {
 
     static final TestPki PKI = TestPki.create("EDP");
     static final String PATH = "/onboarding/api/v1/crl";
+
     /** One second: every CRL below is published "in" it. */
     static final String SAME_SECOND = DateTimeFormatter.RFC_1123_DATE_TIME
-            .format(Instant.parse("2026-12-05T10:00:00Z").atOffset(ZoneOffset.UTC));
+        .format(Instant.parse("2026-12-05T10:00:00Z").atOffset(ZoneOffset.UTC));
 
     @TempDir
     Path dir;
@@ -59,14 +60,15 @@ class TrustSourceIntegrationTests {
     }
 
     TrustSource http() {
-        return new TrustSource(server.url() + PATH, new DefaultResourceLoader(), WebClient.create(), WebClient.create());
+        return new TrustSource(server.url() + PATH, new DefaultResourceLoader(), WebClient.create(),
+                WebClient.create());
     }
 
     DeviceTrust trust(TrustSource crl) throws IOException {
         Path chain = Files.writeString(dir.resolve("chain.pem"), PKI.chainPem());
-        DeviceTrust trust = new DeviceTrust(new TrustSource("file:" + chain, new DefaultResourceLoader(),
-                WebClient.create(), WebClient.create()), crl, Duration.ofMinutes(5), Duration.ofMinutes(10),
-                Clock.systemUTC());
+        DeviceTrust trust = new DeviceTrust(
+                new TrustSource("file:" + chain, new DefaultResourceLoader(), WebClient.create(), WebClient.create()),
+                crl, Duration.ofMinutes(5), Duration.ofMinutes(10), Clock.systemUTC());
         trust.refreshTrustAnchors();
         return trust;
     }
@@ -91,7 +93,8 @@ class TrustSourceIntegrationTests {
 
         server.publish(PKI.crl(first.serial(), second.serial()), SAME_SECOND, true);
         trust.refreshRevocations();
-        assertThat(check(trust, second)).as("second revocation, same Last-Modified").isEqualTo(DeviceTrust.Outcome.REVOKED);
+        assertThat(check(trust, second)).as("second revocation, same Last-Modified")
+            .isEqualTo(DeviceTrust.Outcome.REVOKED);
 
         // Unchanged: revalidated with the tag alone, answered 304, still fresh.
         trust.refreshRevocations();
@@ -117,7 +120,7 @@ class TrustSourceIntegrationTests {
         assertThat(first.version().etag()).isNull();
         assertThat(again.notModified()).isTrue();
         assertThat(server.requests.getLast()).containsEntry("if-modified-since", SAME_SECOND)
-                .doesNotContainKey("if-none-match");
+            .doesNotContainKey("if-none-match");
     }
 
     @Test
@@ -154,16 +157,23 @@ class TrustSourceIntegrationTests {
         assertThat(next.body()).asString(StandardCharsets.US_ASCII).isEqualTo("crl-2");
     }
 
-    /** Serves one document at {@link #PATH} with the validators a test sets, and records every request. */
+    /**
+     * Serves one document at {@link #PATH} with the validators a test sets, and records
+     * every request.
+     */
     static final class CrlServer implements AutoCloseable {
 
         private record Published(byte[] body, String lastModified, String etag) {
         }
 
         final HttpServer server;
+
         final List<Map<String, String>> requests = new CopyOnWriteArrayList<>();
+
         final List<Integer> answers = new CopyOnWriteArrayList<>();
+
         volatile boolean notModifiedForAnyTag;
+
         private volatile Published published;
 
         CrlServer() {
@@ -189,13 +199,13 @@ class TrustSourceIntegrationTests {
         private void handle(HttpExchange exchange) throws IOException {
             try (exchange) {
                 Map<String, String> headers = new java.util.HashMap<>();
-                exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(), values.getFirst()));
+                exchange.getRequestHeaders()
+                    .forEach((name, values) -> headers.put(name.toLowerCase(), values.getFirst()));
                 requests.add(headers);
                 Published current = published;
                 String ifNoneMatch = headers.get("if-none-match");
                 String ifModifiedSince = headers.get("if-modified-since");
-                boolean notModified = ifNoneMatch != null
-                        ? notModifiedForAnyTag || ifNoneMatch.equals(current.etag())
+                boolean notModified = ifNoneMatch != null ? notModifiedForAnyTag || ifNoneMatch.equals(current.etag())
                         : ifModifiedSince != null && ifModifiedSince.equals(current.lastModified());
                 exchange.getResponseHeaders().add("Last-Modified", current.lastModified());
                 if (current.etag() != null) {
@@ -227,5 +237,7 @@ class TrustSourceIntegrationTests {
         public void close() {
             server.stop(0);
         }
+
     }
+
 }

@@ -44,4 +44,5 @@ class AuditController {
         customers.requireExisting(customerId);
         return audit.page(customerId, list);
     }
+
 }

@@ -15,17 +15,26 @@ record Customer(UUID id, String name, String code, String contactEmail, Customer
         return new Customer(UUID.randomUUID(), name, code, contactEmail, CustomerStatus.ACTIVE, Stamp.created(at, by));
     }
 
-    /** @return this customer renamed or with another contact; the code never changes */
+    /**
+     * @return this customer renamed or with another contact; the code never changes
+     *
+     */
     Customer withDetails(String newName, String newContactEmail, Instant at, String by) {
         return new Customer(id, newName, code, newContactEmail, status, stamp.next(at, by));
     }
 
-    /** @return this customer activated or deactivated */
+    /**
+     * @return this customer activated or deactivated
+     *
+     */
     Customer withStatus(CustomerStatus newStatus, Instant at, String by) {
         return new Customer(id, name, code, contactEmail, newStatus, stamp.next(at, by));
     }
 
-    /** @return its version, also its ETag */
+    /**
+     * @return its version, also its ETag
+     *
+     */
     long version() {
         return stamp.version();
     }

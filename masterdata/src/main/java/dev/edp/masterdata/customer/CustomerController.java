@@ -48,17 +48,18 @@ class CustomerController {
     ResponseEntity<CustomerResponse> create(Tenant tenant, @Valid @RequestBody CustomerRequests.Create request) {
         Customer customer = customers.create(tenant, request);
         return ResponseEntity.created(URI.create("/api/masterdata/v1/customers/" + customer.id()))
-                .eTag(Etags.of(customer.version())).body(CustomerResponse.of(customer));
+            .eTag(Etags.of(customer.version()))
+            .body(CustomerResponse.of(customer));
     }
 
     @GetMapping
     @HasRole(EdpRoles.VIEWER)
     @Operation(summary = "List customers: all for a platform-admin, one's own for everyone else")
     KeysetPage<CustomerResponse> list(Tenant tenant,
-            @ListParameters(sort = "name (default) or createdAt; prefix - for descending", customerId = false)
-            ListRequest list,
-            @RequestParam(required = false) CustomerStatus status,
-            @Parameter(description = "part of the name or code, ignoring case") @RequestParam(required = false) String q) {
+            @ListParameters(sort = "name (default) or createdAt; prefix - for descending",
+                    customerId = false) ListRequest list,
+            @RequestParam(required = false) CustomerStatus status, @Parameter(
+                    description = "part of the name or code, ignoring case") @RequestParam(required = false) String q) {
         return customers.list(tenant, list, status, q);
     }
 
@@ -71,14 +72,16 @@ class CustomerController {
 
     /**
      * Whether a customer is active, for the other services' check of every caller
-     * (platform-starter's {@code dev.edp.platform.customer}). Any caller may ask about their own
-     * customer, whatever their role; a deactivated customer's own callers are refused before this
-     * runs (403 {@code CUSTOMER_DEACTIVATED}), which the checking services read as the same answer.
-     * The platform's services (role {@code platform-service}, no customer) may ask about any customer.
+     * (platform-starter's {@code dev.edp.platform.customer}). Any caller may ask about
+     * their own customer, whatever their role; a deactivated customer's own callers are
+     * refused before this runs (403 {@code CUSTOMER_DEACTIVATED}), which the checking
+     * services read as the same answer. The platform's services (role
+     * {@code platform-service}, no customer) may ask about any customer.
      */
     @GetMapping("/{id}/status")
     @PreAuthorize("isAuthenticated()")
-    @Operation(summary = "A customer's status only: ACTIVE or DEACTIVATED (the caller's own customer, or any for a platform-admin or a platform service)")
+    @Operation(
+            summary = "A customer's status only: ACTIVE or DEACTIVATED (the caller's own customer, or any for a platform-admin or a platform service)")
     CustomerStatusResponse status(Tenant tenant, @PathVariable UUID id) {
         return new CustomerStatusResponse(id, customers.status(tenant, id));
     }
@@ -111,4 +114,5 @@ class CustomerController {
     private static ResponseEntity<CustomerResponse> ok(Customer customer) {
         return ResponseEntity.ok().eTag(Etags.of(customer.version())).body(CustomerResponse.of(customer));
     }
+
 }

@@ -20,8 +20,8 @@ import org.springframework.stereotype.Repository;
 class CustomerRepository {
 
     static final KeysetSorts<Customer> SORTS = KeysetSorts.of(Customer::id, "name")
-            .text("name", "name", Customer::name)
-            .timestamp("createdAt", "created_at", customer -> customer.stamp().createdAt());
+        .text("name", "name", Customer::name)
+        .timestamp("createdAt", "created_at", customer -> customer.stamp().createdAt());
 
     private static final String COLUMNS = """
             id, name, code, contact_email, status, version, created_at, created_by, updated_at, updated_by""";
@@ -40,41 +40,57 @@ class CustomerRepository {
                     VALUES (:id, :name, :code, :email, :status, :version, :createdAt, :createdBy, :updatedAt,
                             :updatedBy)
                     """)
-                    .param("id", customer.id())
-                    .param("name", customer.name())
-                    .param("code", customer.code())
-                    .param("email", customer.contactEmail())
-                    .param("status", customer.status().name())
-                    .params(customer.stamp().params())
-                    .update();
+                .param("id", customer.id())
+                .param("name", customer.name())
+                .param("code", customer.code())
+                .param("email", customer.contactEmail())
+                .param("status", customer.status().name())
+                .params(customer.stamp().params())
+                .update();
         }
         catch (DuplicateKeyException ex) {
             throw MasterdataProblem.CUSTOMER_CODE_TAKEN
-                    .exception("Another customer already has the code '" + customer.code() + "'.");
+                .exception("Another customer already has the code '" + customer.code() + "'.");
         }
     }
 
     Optional<Customer> find(UUID id) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM customer WHERE id = :id").param("id", id)
-                .query(CustomerRepository::map).optional();
+        return jdbc.sql("SELECT " + COLUMNS + " FROM customer WHERE id = :id")
+            .param("id", id)
+            .query(CustomerRepository::map)
+            .optional();
     }
 
-    /** Reads a customer and locks it until the transaction ends, so concurrent changes queue up. */
+    /**
+     * Reads a customer and locks it until the transaction ends, so concurrent changes
+     * queue up.
+     */
     Optional<Customer> findForUpdate(UUID id) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM customer WHERE id = :id FOR UPDATE").param("id", id)
-                .query(CustomerRepository::map).optional();
+        return jdbc.sql("SELECT " + COLUMNS + " FROM customer WHERE id = :id FOR UPDATE")
+            .param("id", id)
+            .query(CustomerRepository::map)
+            .optional();
     }
 
-    /** Reads a customer's status, nothing else: asked on every request of a customer's caller. */
+    /**
+     * Reads a customer's status, nothing else: asked on every request of a customer's
+     * caller.
+     */
     Optional<CustomerStatus> status(UUID id) {
-        return jdbc.sql("SELECT status FROM customer WHERE id = :id").param("id", id)
-                .query((row, index) -> CustomerStatus.valueOf(row.getString(1))).optional();
+        return jdbc.sql("SELECT status FROM customer WHERE id = :id")
+            .param("id", id)
+            .query((row, index) -> CustomerStatus.valueOf(row.getString(1)))
+            .optional();
     }
 
-    /** Reads a customer's status and keeps it from changing until the transaction ends. */
+    /**
+     * Reads a customer's status and keeps it from changing until the transaction ends.
+     */
     Optional<CustomerStatus> statusForShare(UUID id) {
-        return jdbc.sql("SELECT status FROM customer WHERE id = :id FOR SHARE").param("id", id)
-                .query((row, index) -> CustomerStatus.valueOf(row.getString(1))).optional();
+        return jdbc.sql("SELECT status FROM customer WHERE id = :id FOR SHARE")
+            .param("id", id)
+            .query((row, index) -> CustomerStatus.valueOf(row.getString(1)))
+            .optional();
     }
 
     /**
@@ -87,13 +103,13 @@ class CustomerRepository {
                                     updated_at = :updatedAt, updated_by = :updatedBy
                 WHERE id = :id AND version = :expectedVersion
                 """)
-                .param("id", customer.id())
-                .param("name", customer.name())
-                .param("email", customer.contactEmail())
-                .param("status", customer.status().name())
-                .params(customer.stamp().params())
-                .param("expectedVersion", expectedVersion)
-                .update() == 1;
+            .param("id", customer.id())
+            .param("name", customer.name())
+            .param("email", customer.contactEmail())
+            .param("status", customer.status().name())
+            .params(customer.stamp().params())
+            .param("expectedVersion", expectedVersion)
+            .update() == 1;
     }
 
     /**
@@ -103,12 +119,18 @@ class CustomerRepository {
      * @param text only customers whose name or code contains this, ignoring case, or null
      */
     KeysetPage<Customer> page(Keyset<Customer> keyset, UUID scope, CustomerStatus status, String text) {
-        return keyset.page(new Where().equal("id", scope).equal("status", status).containsText(text, "name", "code")
-                .page("SELECT " + COLUMNS + " FROM customer", keyset).on(jdbc).query(CustomerRepository::map).list());
+        return keyset.page(new Where().equal("id", scope)
+            .equal("status", status)
+            .containsText(text, "name", "code")
+            .page("SELECT " + COLUMNS + " FROM customer", keyset)
+            .on(jdbc)
+            .query(CustomerRepository::map)
+            .list());
     }
 
     private static Customer map(ResultSet row, int index) throws SQLException {
         return new Customer(row.getObject("id", UUID.class), row.getString("name"), row.getString("code"),
                 row.getString("contact_email"), CustomerStatus.valueOf(row.getString("status")), Stamp.read(row));
     }
+
 }

@@ -17,12 +17,13 @@ final class CustomerRequests {
 
     /**
      * A new customer.
+     *
      * @param name display name
-     * @param code short, unique, URL-safe code: lower-case letters, digits and inner hyphens, 1 to 32
+     * @param code short, unique, URL-safe code: lower-case letters, digits and inner
+     * hyphens, 1 to 32
      * @param contactEmail who to contact about it
      */
-    record Create(
-            @NotBlank @Size(max = 200) String name,
+    record Create(@NotBlank @Size(max = 200) String name,
             @NotBlank @Pattern(regexp = CODE_PATTERN,
                     message = "must be 1 to 32 lower-case letters, digits or inner hyphens") String code,
             @NotBlank @Email @Size(max = 254) String contactEmail) {
@@ -30,6 +31,7 @@ final class CustomerRequests {
 
     /**
      * Changes to a customer; absent members stay as they are. The code never changes.
+     *
      * @param name new display name
      * @param contactEmail new contact e-mail address
      */
@@ -37,4 +39,5 @@ final class CustomerRequests {
             @Size(min = 1, max = 200) @Pattern(regexp = NOT_BLANK_PATTERN, message = "must not be blank") String name,
             @Email @Size(min = 3, max = 254) String contactEmail) {
     }
+
 }

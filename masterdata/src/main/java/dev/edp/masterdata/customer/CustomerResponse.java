@@ -7,6 +7,7 @@ import dev.edp.platform.audit.Stamp;
 
 /**
  * A customer (tenant) as the API shows it.
+ *
  * @param id its id, the value of the {@code customer_id} claim of its users' tokens
  * @param name display name
  * @param code short, unique, URL-safe code
@@ -18,8 +19,8 @@ import dev.edp.platform.audit.Stamp;
  * @param updatedAt when it was last changed
  * @param updatedBy who changed it last
  */
-record CustomerResponse(UUID id, String name, String code, String contactEmail, CustomerStatus status,
-        long version, Instant createdAt, String createdBy, Instant updatedAt, String updatedBy) {
+record CustomerResponse(UUID id, String name, String code, String contactEmail, CustomerStatus status, long version,
+        Instant createdAt, String createdBy, Instant updatedAt, String updatedBy) {
 
     static CustomerResponse of(Customer customer) {
         Stamp stamp = customer.stamp();

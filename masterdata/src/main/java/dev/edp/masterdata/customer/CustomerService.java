@@ -18,8 +18,8 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Customers: created, renamed, deactivated and reactivated by platform admins, read by their own
- * users. Other features ask it whether a customer exists and is active.
+ * Customers: created, renamed, deactivated and reactivated by platform admins, read by
+ * their own users. Other features ask it whether a customer exists and is active.
  */
 @Service
 public class CustomerService {
@@ -27,7 +27,9 @@ public class CustomerService {
     static final String ENTITY = "CUSTOMER";
 
     private final CustomerRepository customers;
+
     private final AuditLog audit;
+
     private final ApplicationEventPublisher events;
 
     CustomerService(CustomerRepository customers, AuditLog audit, ApplicationEventPublisher events) {
@@ -59,9 +61,10 @@ public class CustomerService {
     }
 
     /**
-     * The status of a customer the caller may see, for the other services' checks. The platform's
-     * own services (role {@code platform-service}) may read any customer's status: onboarding
-     * checks it for device enrollments and renewals, which carry no user token.
+     * The status of a customer the caller may see, for the other services' checks. The
+     * platform's own services (role {@code platform-service}) may read any customer's
+     * status: onboarding checks it for device enrollments and renewals, which carry no
+     * user token.
      */
     @Transactional(readOnly = true)
     CustomerStatus status(Tenant tenant, UUID id) {
@@ -83,7 +86,8 @@ public class CustomerService {
 
     /**
      * Deactivates a customer: its users are disabled in Keycloak (by the listener of
-     * {@link CustomerDeactivated}) in the same transaction, so either both happen or neither.
+     * {@link CustomerDeactivated}) in the same transaction, so either both happen or
+     * neither.
      */
     @Transactional
     Customer deactivate(Tenant tenant, UUID id, String ifMatch) {
@@ -97,7 +101,10 @@ public class CustomerService {
         return stored;
     }
 
-    /** Reactivates a customer. Its users stay disabled until a customer admin enables them again. */
+    /**
+     * Reactivates a customer. Its users stay disabled until a customer admin enables them
+     * again.
+     */
     @Transactional
     Customer activate(Tenant tenant, UUID id, String ifMatch) {
         Customer before = lockForChange(tenant, id, ifMatch == null ? null : Etags.requiredVersion(ifMatch));
@@ -109,18 +116,18 @@ public class CustomerService {
     }
 
     /**
-     * Makes sure a customer exists and is active, and keeps it so until the caller's transaction
-     * ends (a concurrent deactivation waits for it).
+     * Makes sure a customer exists and is active, and keeps it so until the caller's
+     * transaction ends (a concurrent deactivation waits for it).
      * @param id the customer
-     * @throws EdpException 404 if there is no such customer, 409 {@code CUSTOMER_DEACTIVATED} if it
-     * is deactivated
+     * @throws EdpException 404 if there is no such customer, 409
+     * {@code CUSTOMER_DEACTIVATED} if it is deactivated
      */
     @Transactional
     public void requireActive(UUID id) {
         CustomerStatus status = customers.statusForShare(id).orElseThrow(() -> NotFound.of(what(id)));
         if (status != CustomerStatus.ACTIVE) {
             throw MasterdataProblem.CUSTOMER_DEACTIVATED
-                    .exception("Customer " + id + " is deactivated; its data can be read but not changed.");
+                .exception("Customer " + id + " is deactivated; its data can be read but not changed.");
         }
     }
 
@@ -152,4 +159,5 @@ public class CustomerService {
     private static String what(UUID id) {
         return "Customer " + id;
     }
+
 }

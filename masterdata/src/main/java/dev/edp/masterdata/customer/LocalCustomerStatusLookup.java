@@ -8,9 +8,9 @@ import dev.edp.platform.customer.CustomerStatusLookup;
 import org.springframework.stereotype.Component;
 
 /**
- * Masterdata checks its callers' customers in its own database (one primary-key read per request,
- * not cached), instead of asking itself over HTTP like the other services do. A deactivation is
- * therefore refused here from the moment it commits.
+ * Masterdata checks its callers' customers in its own database (one primary-key read per
+ * request, not cached), instead of asking itself over HTTP like the other services do. A
+ * deactivation is therefore refused here from the moment it commits.
  */
 @Component
 class LocalCustomerStatusLookup implements CustomerStatusLookup {
@@ -24,7 +24,8 @@ class LocalCustomerStatusLookup implements CustomerStatusLookup {
     @Override
     public CustomerState stateOf(UUID customerId, String bearerToken) {
         return customers.status(customerId)
-                .map(status -> status == CustomerStatus.ACTIVE ? CustomerState.ACTIVE : CustomerState.DEACTIVATED)
-                .orElse(CustomerState.UNKNOWN);
+            .map(status -> status == CustomerStatus.ACTIVE ? CustomerState.ACTIVE : CustomerState.DEACTIVATED)
+            .orElse(CustomerState.UNKNOWN);
     }
+
 }

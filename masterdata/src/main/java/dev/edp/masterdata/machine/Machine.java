@@ -30,7 +30,10 @@ record Machine(UUID id, UUID customerId, String name, MachineType type, String m
         return of(id, customerId, request, stamp.next(at, by));
     }
 
-    /** @return its version, also its ETag */
+    /**
+     * @return its version, also its ETag
+     *
+     */
     long version() {
         return stamp.version();
     }

@@ -50,7 +50,8 @@ class MachineController {
     ResponseEntity<MachineResponse> create(Tenant tenant, @Valid @RequestBody MachineRequest request) {
         Machine machine = machines.create(tenant, request);
         return ResponseEntity.created(URI.create("/api/masterdata/v1/machines/" + machine.id()))
-                .eTag(Etags.of(machine.version())).body(MachineResponse.of(machine));
+            .eTag(Etags.of(machine.version()))
+            .body(MachineResponse.of(machine));
     }
 
     @GetMapping
@@ -58,13 +59,11 @@ class MachineController {
     @Operation(summary = "List machines, keyset-paged, filtered and sorted")
     KeysetPage<MachineResponse> list(Tenant tenant,
             @ListParameters(sort = "name (default) or createdAt; prefix - for descending") ListRequest list,
-            @RequestParam(required = false) MachineType type,
-            @RequestParam(required = false) String site,
-            @RequestParam(required = false) String manufacturer,
-            @RequestParam(required = false) String serialNumber,
+            @RequestParam(required = false) MachineType type, @RequestParam(required = false) String site,
+            @RequestParam(required = false) String manufacturer, @RequestParam(required = false) String serialNumber,
             @Parameter(description = "part of the name, ignoring case") @RequestParam(required = false) String q,
-            @Parameter(description = "key:value; repeat for several labels, all must match")
-            @RequestParam(required = false) List<String> label) {
+            @Parameter(description = "key:value; repeat for several labels, all must match") @RequestParam(
+                    required = false) List<String> label) {
         return machines.list(tenant, list,
                 new MachineFilter(type, site, manufacturer, serialNumber, q, Labels.filter(label)));
     }
@@ -96,4 +95,5 @@ class MachineController {
         machines.delete(tenant, id, ifMatch);
         return ResponseEntity.noContent().build();
     }
+
 }

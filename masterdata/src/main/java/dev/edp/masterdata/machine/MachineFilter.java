@@ -4,6 +4,7 @@ import java.util.Map;
 
 /**
  * What a machine list is filtered by, besides the customer; null members do not filter.
+ *
  * @param type only machines of this type
  * @param site only machines at this site (exact)
  * @param manufacturer only machines of this manufacturer (exact)
@@ -17,7 +18,10 @@ record MachineFilter(MachineType type, String site, String manufacturer, String 
     /** Every machine. */
     static final MachineFilter NONE = new MachineFilter(null, null, null, null, null, Map.of());
 
-    /** @return only machines of this type */
+    /**
+     * @return only machines of this type
+     *
+     */
     MachineFilter withType(MachineType onlyType) {
         return new MachineFilter(onlyType, site, manufacturer, serialNumber, text, labels);
     }

@@ -28,8 +28,8 @@ import org.springframework.stereotype.Repository;
 class MachineRepository {
 
     static final KeysetSorts<Machine> SORTS = KeysetSorts.of(Machine::id, "name")
-            .text("name", "name", Machine::name)
-            .timestamp("createdAt", "created_at", machine -> machine.stamp().createdAt());
+        .text("name", "name", Machine::name)
+        .timestamp("createdAt", "created_at", machine -> machine.stamp().createdAt());
 
     private static final String COLUMNS = """
             id, customer_id, name, type, manufacturer, model, serial_number, site, location, commissioning_date,
@@ -39,6 +39,7 @@ class MachineRepository {
     };
 
     private final JdbcClient jdbc;
+
     private final JsonMapper json;
 
     MachineRepository(JdbcClient jdbc, JsonMapper json) {
@@ -55,10 +56,7 @@ class MachineRepository {
                     VALUES (:id, :customerId, :name, :type, :manufacturer, :model, :serialNumber, :site, :location,
                             :commissioningDate, CAST(:labels AS jsonb), :version, :createdAt, :createdBy,
                             :updatedAt, :updatedBy)
-                    """)
-                    .params(params(machine))
-                    .param("customerId", machine.customerId())
-                    .update();
+                    """).params(params(machine)).param("customerId", machine.customerId()).update();
         }
         catch (DuplicateKeyException ex) {
             throw serialTaken(machine);
@@ -66,16 +64,23 @@ class MachineRepository {
     }
 
     Optional<Machine> find(UUID id) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM machine WHERE id = :id").param("id", id).query(this::map)
-                .optional();
+        return jdbc.sql("SELECT " + COLUMNS + " FROM machine WHERE id = :id")
+            .param("id", id)
+            .query(this::map)
+            .optional();
     }
 
     Optional<Machine> findForUpdate(UUID id) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM machine WHERE id = :id FOR UPDATE").param("id", id)
-                .query(this::map).optional();
+        return jdbc.sql("SELECT " + COLUMNS + " FROM machine WHERE id = :id FOR UPDATE")
+            .param("id", id)
+            .query(this::map)
+            .optional();
     }
 
-    /** @return whether the machine still had {@code expectedVersion} and was updated */
+    /**
+     * @return whether the machine still had {@code expectedVersion} and was updated
+     *
+     */
     boolean update(Machine machine, long expectedVersion) {
         try {
             return jdbc.sql("""
@@ -84,20 +89,22 @@ class MachineRepository {
                                        commissioning_date = :commissioningDate, labels = CAST(:labels AS jsonb),
                                        version = :version, updated_at = :updatedAt, updated_by = :updatedBy
                     WHERE id = :id AND version = :expectedVersion
-                    """)
-                    .params(params(machine))
-                    .param("expectedVersion", expectedVersion)
-                    .update() == 1;
+                    """).params(params(machine)).param("expectedVersion", expectedVersion).update() == 1;
         }
         catch (DuplicateKeyException ex) {
             throw serialTaken(machine);
         }
     }
 
-    /** @return whether the machine still had {@code expectedVersion} and was deleted */
+    /**
+     * @return whether the machine still had {@code expectedVersion} and was deleted
+     *
+     */
     boolean delete(UUID id, long expectedVersion) {
-        return jdbc.sql("DELETE FROM machine WHERE id = :id AND version = :expectedVersion").param("id", id)
-                .param("expectedVersion", expectedVersion).update() == 1;
+        return jdbc.sql("DELETE FROM machine WHERE id = :id AND version = :expectedVersion")
+            .param("id", id)
+            .param("expectedVersion", expectedVersion)
+            .update() == 1;
     }
 
     /** One page of machines: of one customer ({@code scope}) or all (null), filtered. */
@@ -107,15 +114,14 @@ class MachineRepository {
 
     /** The one query that reads a page of machines. */
     static SqlQuery listQuery(Keyset<Machine> keyset, UUID scope, MachineFilter filter) {
-        return new Where()
-                .equal("customer_id", scope)
-                .equal("type", filter.type())
-                .equal("site", filter.site())
-                .equal("manufacturer", filter.manufacturer())
-                .equal("serial_number", filter.serialNumber())
-                .containsText(filter.text(), "name")
-                .containsAll("labels", filter.labels())
-                .page("SELECT " + COLUMNS + " FROM machine", keyset);
+        return new Where().equal("customer_id", scope)
+            .equal("type", filter.type())
+            .equal("site", filter.site())
+            .equal("manufacturer", filter.manufacturer())
+            .equal("serial_number", filter.serialNumber())
+            .containsText(filter.text(), "name")
+            .containsAll("labels", filter.labels())
+            .page("SELECT " + COLUMNS + " FROM machine", keyset);
     }
 
     private Map<String, Object> params(Machine machine) {
@@ -143,6 +149,7 @@ class MachineRepository {
 
     private static EdpException serialTaken(Machine machine) {
         return MasterdataProblem.MACHINE_SERIAL_TAKEN
-                .exception("The customer already has a machine with serial number '" + machine.serialNumber() + "'.");
+            .exception("The customer already has a machine with serial number '" + machine.serialNumber() + "'.");
     }
+
 }

@@ -9,6 +9,7 @@ import dev.edp.platform.audit.Stamp;
 
 /**
  * A machine as the API shows it.
+ *
  * @param id its id
  * @param customerId the customer owning it
  * @param name display name

@@ -16,14 +16,19 @@ import dev.edp.platform.web.ListRequest;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Machines of a customer: created, changed and deleted by its operators, read by its viewers. */
+/**
+ * Machines of a customer: created, changed and deleted by its operators, read by its
+ * viewers.
+ */
 @Service
 class MachineService {
 
     static final String ENTITY = "MACHINE";
 
     private final MachineRepository machines;
+
     private final CustomerService customers;
+
     private final AuditLog audit;
 
     MachineService(MachineRepository machines, CustomerService customers, AuditLog audit) {
@@ -62,14 +67,14 @@ class MachineService {
         Machine before = lockForChange(tenant, id, version);
         if (request.customerId() != null && !request.customerId().equals(before.customerId())) {
             throw MasterdataProblem.CUSTOMER_CANNOT_CHANGE
-                    .exception("A machine stays with the customer that owns it; leave customerId out or unchanged.");
+                .exception("A machine stays with the customer that owns it; leave customerId out or unchanged.");
         }
         Machine after = before.replacedBy(request, Clocks.now(), tenant.actor());
         if (!machines.update(after, version)) {
             throw Etags.stale();
         }
-        audit.record(after.customerId(), tenant, "MACHINE_UPDATED", ENTITY, id.toString(),
-                MachineResponse.of(before), MachineResponse.of(after));
+        audit.record(after.customerId(), tenant, "MACHINE_UPDATED", ENTITY, id.toString(), MachineResponse.of(before),
+                MachineResponse.of(after));
         return after;
     }
 
@@ -80,8 +85,8 @@ class MachineService {
         if (!machines.delete(id, version)) {
             throw Etags.stale();
         }
-        audit.record(before.customerId(), tenant, "MACHINE_DELETED", ENTITY, id.toString(),
-                MachineResponse.of(before), null);
+        audit.record(before.customerId(), tenant, "MACHINE_DELETED", ENTITY, id.toString(), MachineResponse.of(before),
+                null);
     }
 
     private Machine lockForChange(Tenant tenant, UUID id, long version) {
@@ -95,4 +100,5 @@ class MachineService {
     private static String what(UUID id) {
         return "Machine " + id;
     }
+
 }

@@ -2,6 +2,7 @@ package dev.edp.masterdata.machine;
 
 /** The kind of equipment an edge device is attached to. */
 enum MachineType {
+
     /** Injection moulding machine. */
     INJECTION_MOULDING,
     /** CNC machine tool. */
@@ -10,4 +11,5 @@ enum MachineType {
     ASSEMBLY,
     /** Anything else. */
     OTHER
+
 }

@@ -6,9 +6,10 @@ import dev.edp.platform.problem.ProblemType;
 import org.springframework.http.HttpStatus;
 
 /**
- * Every problem masterdata answers with beyond the platform's own ({@code NOT_FOUND}, the list and
- * ETag problems of {@link dev.edp.platform.web.WebProblem}, validation). The constant is the code;
- * the README's table lists them all ({@code MasterdataProblemCatalogueTests} keeps the two equal).
+ * Every problem masterdata answers with beyond the platform's own ({@code NOT_FOUND}, the
+ * list and ETag problems of {@link dev.edp.platform.web.WebProblem}, validation). The
+ * constant is the code; the README's table lists them all
+ * ({@code MasterdataProblemCatalogueTests} keeps the two equal).
  */
 public enum MasterdataProblem implements ProblemType {
 
@@ -56,11 +57,15 @@ public enum MasterdataProblem implements ProblemType {
     @Problem(status = HttpStatus.SERVICE_UNAVAILABLE, title = "Invitation not sent")
     INVITATION_NOT_SENT,
 
-    /** Keycloak cannot be reached, refuses masterdata's client, or user management is not configured. */
+    /**
+     * Keycloak cannot be reached, refuses masterdata's client, or user management is not
+     * configured.
+     */
     @Problem(status = HttpStatus.SERVICE_UNAVAILABLE, title = "Identity provider unavailable")
     IDENTITY_PROVIDER_UNAVAILABLE,
 
     /** Keycloak answered something unexpected. */
     @Problem(status = HttpStatus.BAD_GATEWAY, title = "Identity provider error")
     IDENTITY_PROVIDER_ERROR;
+
 }

@@ -5,6 +5,7 @@ import java.util.UUID;
 
 /**
  * A user as the identity provider holds it.
+ *
  * @param id the Keycloak user id (the {@code sub} of the user's tokens)
  * @param username login name
  * @param email e-mail address
@@ -18,7 +19,10 @@ import java.util.UUID;
 record DirectoryUser(String id, String username, String email, String firstName, String lastName, boolean enabled,
         UUID customerId, String role, Instant createdAt) {
 
-    /** @return this user, disabled */
+    /**
+     * @return this user, disabled
+     *
+     */
     DirectoryUser disabled() {
         return new DirectoryUser(id, username, email, firstName, lastName, false, customerId, role, createdAt);
     }

@@ -40,15 +40,16 @@ import org.springframework.web.client.RestClientException;
 import org.springframework.web.util.UriUtils;
 
 /**
- * {@link UserDirectory} on Keycloak's admin REST API, authenticated with a client-credentials token
- * of the confidential client {@code edp.keycloak.client-id} (the starter's
- * {@link ClientCredentialsTokenSource}, which keeps it until shortly before it expires). Its service account needs the
- * realm-management roles {@code manage-users}, {@code view-users} and {@code query-users}; nothing
- * more (see {@link #realmRoles(String)} for how it reads roles without {@code view-realm}).
+ * {@link UserDirectory} on Keycloak's admin REST API, authenticated with a
+ * client-credentials token of the confidential client {@code edp.keycloak.client-id} (the
+ * starter's {@link ClientCredentialsTokenSource}, which keeps it until shortly before it
+ * expires). Its service account needs the realm-management roles {@code manage-users},
+ * {@code view-users} and {@code query-users}; nothing more (see
+ * {@link #realmRoles(String)} for how it reads roles without {@code view-realm}).
  * <p>
- * Whatever goes wrong between masterdata and Keycloak (unreachable, 5xx, refused credentials,
- * missing permissions) is the platform's problem, not the caller's: it is logged with Keycloak's
- * answer and reported as a 503 problem, never as a 500.
+ * Whatever goes wrong between masterdata and Keycloak (unreachable, 5xx, refused
+ * credentials, missing permissions) is the platform's problem, not the caller's: it is
+ * logged with Keycloak's answer and reported as a 503 problem, never as a 500.
  */
 @Component
 class KeycloakUserDirectory implements UserDirectory {
@@ -58,9 +59,8 @@ class KeycloakUserDirectory implements UserDirectory {
     private static final ParameterizedTypeReference<Map<String, Object>> OBJECT = new ParameterizedTypeReference<>() {
     };
 
-    private static final ParameterizedTypeReference<List<Map<String, Object>>> ARRAY =
-            new ParameterizedTypeReference<>() {
-            };
+    private static final ParameterizedTypeReference<List<Map<String, Object>>> ARRAY = new ParameterizedTypeReference<>() {
+    };
 
     /** EDP realm roles, highest first. */
     static final List<String> ROLES = List.of(EdpRoles.PLATFORM_ADMIN, EdpRoles.CUSTOMER_ADMIN, EdpRoles.OPERATOR,
@@ -69,7 +69,9 @@ class KeycloakUserDirectory implements UserDirectory {
     private static final String CUSTOMER_ATTRIBUTE = "customer_id";
 
     private final KeycloakProperties properties;
+
     private final RestClient http;
+
     private final String users;
 
     private final ClientCredentialsTokenSource tokens;
@@ -83,10 +85,11 @@ class KeycloakUserDirectory implements UserDirectory {
         requests.setReadTimeout(properties.readTimeout());
         this.http = builder.requestFactory(requests).baseUrl(properties.serverUrl()).build();
         this.users = "/admin/realms/" + properties.realm() + "/users";
-        this.tokens = new ClientCredentialsTokenSource(URI.create(properties.serverUrl() + "/realms/"
-                + UriUtils.encodePathSegment(properties.realm(), StandardCharsets.UTF_8)
-                + "/protocol/openid-connect/token"), properties.clientId(), properties.clientSecret(),
-                Clock.systemUTC());
+        this.tokens = new ClientCredentialsTokenSource(
+                URI.create(properties.serverUrl() + "/realms/"
+                        + UriUtils.encodePathSegment(properties.realm(), StandardCharsets.UTF_8)
+                        + "/protocol/openid-connect/token"),
+                properties.clientId(), properties.clientSecret(), Clock.systemUTC());
     }
 
     @Override
@@ -105,16 +108,21 @@ class KeycloakUserDirectory implements UserDirectory {
             }
             ResponseEntity<Void> created;
             try {
-                created = http.post().uri(users).headers(this::authorize).contentType(MediaType.APPLICATION_JSON)
-                        .body(representation).retrieve().toBodilessEntity();
+                created = http.post()
+                    .uri(users)
+                    .headers(this::authorize)
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .body(representation)
+                    .retrieve()
+                    .toBodilessEntity();
             }
             catch (HttpClientErrorException.Conflict ex) {
                 if (ex.getResponseBodyAsString().toLowerCase().contains("email")) {
                     throw MasterdataProblem.EMAIL_TAKEN
-                            .exception("Another user already has the e-mail address " + user.email() + ".");
+                        .exception("Another user already has the e-mail address " + user.email() + ".");
                 }
                 throw MasterdataProblem.USERNAME_TAKEN
-                        .exception("Another user already has the username '" + user.username() + "'.");
+                    .exception("Another user already has the username '" + user.username() + "'.");
             }
             catch (HttpClientErrorException.BadRequest ex) {
                 log.info("Keycloak refused user {}: {}", user.username(), ex.getResponseBodyAsString());
@@ -129,7 +137,8 @@ class KeycloakUserDirectory implements UserDirectory {
                 }
             }
             catch (RuntimeException ex) {
-                // Half a user (no role, or never told how to log in) is worse than none: take it back.
+                // Half a user (no role, or never told how to log in) is worse than none:
+                // take it back.
                 deleteQuietly(id);
                 throw ex;
             }
@@ -141,13 +150,16 @@ class KeycloakUserDirectory implements UserDirectory {
     public List<DirectoryUser> list(UUID customerId, int first, int max) {
         return call("list users", () -> {
             List<Map<String, Object>> found = http.get()
-                    .uri(users + "?q={q}&first={first}&max={max}&briefRepresentation=false",
-                            CUSTOMER_ATTRIBUTE + ":" + customerId, first, max)
-                    .headers(this::authorize).retrieve().body(ARRAY);
+                .uri(users + "?q={q}&first={first}&max={max}&briefRepresentation=false",
+                        CUSTOMER_ATTRIBUTE + ":" + customerId, first, max)
+                .headers(this::authorize)
+                .retrieve()
+                .body(ARRAY);
             List<DirectoryUser> result = new ArrayList<>();
             for (Map<String, Object> user : found == null ? List.<Map<String, Object>>of() : found) {
                 DirectoryUser mapped = map(user, realmRoles(String.valueOf(user.get("id"))));
-                // Keycloak's attribute search is exact today; the check keeps it so if that ever changes.
+                // Keycloak's attribute search is exact today; the check keeps it so if
+                // that ever changes.
                 if (customerId.equals(mapped.customerId())) {
                     result.add(mapped);
                 }
@@ -160,8 +172,11 @@ class KeycloakUserDirectory implements UserDirectory {
     public Optional<DirectoryUser> find(String id) {
         return call("read user", () -> {
             try {
-                Map<String, Object> user = http.get().uri(users + "/{id}", id).headers(this::authorize).retrieve()
-                        .body(OBJECT);
+                Map<String, Object> user = http.get()
+                    .uri(users + "/{id}", id)
+                    .headers(this::authorize)
+                    .retrieve()
+                    .body(OBJECT);
                 return Optional.ofNullable(user).map(found -> map(found, realmRoles(id)));
             }
             catch (HttpClientErrorException.NotFound ex) {
@@ -179,9 +194,13 @@ class KeycloakUserDirectory implements UserDirectory {
                 addRealmRoles(id, List.of(role));
             }
             if (!remove.isEmpty()) {
-                http.method(HttpMethod.DELETE).uri(users + "/{id}/role-mappings/realm", id).headers(this::authorize)
-                        .contentType(MediaType.APPLICATION_JSON).body(roleRepresentations(remove)).retrieve()
-                        .toBodilessEntity();
+                http.method(HttpMethod.DELETE)
+                    .uri(users + "/{id}/role-mappings/realm", id)
+                    .headers(this::authorize)
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .body(roleRepresentations(remove))
+                    .retrieve()
+                    .toBodilessEntity();
             }
             return null;
         });
@@ -190,42 +209,60 @@ class KeycloakUserDirectory implements UserDirectory {
     @Override
     public void setEnabled(String id, boolean enabled) {
         call(enabled ? "enable user" : "disable user", () -> {
-            // A full read-modify-write: a partial representation could clear profile attributes.
-            Map<String, Object> user = http.get().uri(users + "/{id}", id).headers(this::authorize).retrieve()
-                    .body(OBJECT);
+            // A full read-modify-write: a partial representation could clear profile
+            // attributes.
+            Map<String, Object> user = http.get()
+                .uri(users + "/{id}", id)
+                .headers(this::authorize)
+                .retrieve()
+                .body(OBJECT);
             Map<String, Object> changed = new LinkedHashMap<>(user);
             changed.put("enabled", enabled);
-            http.put().uri(users + "/{id}", id).headers(this::authorize).contentType(MediaType.APPLICATION_JSON)
-                    .body(changed).retrieve().toBodilessEntity();
+            http.put()
+                .uri(users + "/{id}", id)
+                .headers(this::authorize)
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(changed)
+                .retrieve()
+                .toBodilessEntity();
             return null;
         });
     }
 
     /**
-     * Keycloak's "execute actions" e-mail with an "update password" link. Keycloak answers 500 when
-     * its SMTP server refuses or cannot be reached (or none is configured) and 400 when it will not
-     * send (no e-mail address, user disabled): either way the invitation did not go out.
+     * Keycloak's "execute actions" e-mail with an "update password" link. Keycloak
+     * answers 500 when its SMTP server refuses or cannot be reached (or none is
+     * configured) and 400 when it will not send (no e-mail address, user disabled):
+     * either way the invitation did not go out.
      */
     private void sendInvitation(String id, NewUser user) {
         try {
-            http.put().uri(users + "/{id}/execute-actions-email", id).headers(this::authorize)
-                    .contentType(MediaType.APPLICATION_JSON).body(List.of("UPDATE_PASSWORD")).retrieve()
-                    .toBodilessEntity();
+            http.put()
+                .uri(users + "/{id}/execute-actions-email", id)
+                .headers(this::authorize)
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(List.of("UPDATE_PASSWORD"))
+                .retrieve()
+                .toBodilessEntity();
         }
         catch (HttpServerErrorException | HttpClientErrorException.BadRequest ex) {
             log.warn("Keycloak could not send the invitation e-mail for user {} ({} {}); removing the user again",
                     user.username(), ex.getStatusCode(), ex.getResponseBodyAsString());
-            throw MasterdataProblem.INVITATION_NOT_SENT.exception(
-                    "The identity provider could not send the invitation e-mail to " + user.email()
-                            + ", so the user was not created. Check the realm's e-mail (SMTP) settings, or try again"
-                            + " later.");
+            throw MasterdataProblem.INVITATION_NOT_SENT
+                .exception("The identity provider could not send the invitation e-mail to " + user.email()
+                        + ", so the user was not created. Check the realm's e-mail (SMTP) settings, or try again"
+                        + " later.");
         }
     }
 
     private void addRealmRoles(String id, Collection<String> roles) {
-        http.post().uri(users + "/{id}/role-mappings/realm", id).headers(this::authorize)
-                .contentType(MediaType.APPLICATION_JSON).body(roleRepresentations(roles)).retrieve()
-                .toBodilessEntity();
+        http.post()
+            .uri(users + "/{id}/role-mappings/realm", id)
+            .headers(this::authorize)
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(roleRepresentations(roles))
+            .retrieve()
+            .toBodilessEntity();
     }
 
     private List<Map<String, Object>> roleRepresentations(Collection<String> roles) {
@@ -234,33 +271,40 @@ class KeycloakUserDirectory implements UserDirectory {
     }
 
     /**
-     * The EDP roles mapped directly to a user. Keycloak shows realm roles themselves (also in
-     * {@code role-mappings/realm}) only to holders of {@code view-realm}, which masterdata does
-     * not need otherwise; the roles a user could still be given ({@code realm/available}) need only
-     * {@code view-users}, and an EDP role missing there is one the user has.
+     * The EDP roles mapped directly to a user. Keycloak shows realm roles themselves
+     * (also in {@code role-mappings/realm}) only to holders of {@code view-realm}, which
+     * masterdata does not need otherwise; the roles a user could still be given
+     * ({@code realm/available}) need only {@code view-users}, and an EDP role missing
+     * there is one the user has.
      */
     private List<String> realmRoles(String id) {
-        Set<String> available = availableRoles(id).stream().map(role -> String.valueOf(role.get("name")))
-                .collect(Collectors.toSet());
+        Set<String> available = availableRoles(id).stream()
+            .map(role -> String.valueOf(role.get("name")))
+            .collect(Collectors.toSet());
         return roleCatalog().keySet().stream().filter(role -> !available.contains(role)).toList();
     }
 
     private List<Map<String, Object>> availableRoles(String id) {
-        List<Map<String, Object>> roles = http.get().uri(users + "/{id}/role-mappings/realm/available", id)
-                .headers(this::authorize).retrieve().body(ARRAY);
+        List<Map<String, Object>> roles = http.get()
+            .uri(users + "/{id}/role-mappings/realm/available", id)
+            .headers(this::authorize)
+            .retrieve()
+            .body(ARRAY);
         return roles == null ? List.of() : roles;
     }
 
     /**
-     * The EDP realm roles with their ids (which role mappings need), read once from the roles
-     * available to masterdata's own service account, which holds none of them.
+     * The EDP realm roles with their ids (which role mappings need), read once from the
+     * roles available to masterdata's own service account, which holds none of them.
      */
     private Map<String, Map<String, Object>> roleCatalog() {
         Map<String, Map<String, Object>> catalog = roleCatalog;
         if (catalog == null) {
             List<Map<String, Object>> self = http.get()
-                    .uri(users + "?username={username}&exact=true", "service-account-" + properties.clientId())
-                    .headers(this::authorize).retrieve().body(ARRAY);
+                .uri(users + "?username={username}&exact=true", "service-account-" + properties.clientId())
+                .headers(this::authorize)
+                .retrieve()
+                .body(ARRAY);
             if (self == null || self.isEmpty()) {
                 throw new RestClientException("no service account user for client " + properties.clientId());
             }
@@ -311,8 +355,8 @@ class KeycloakUserDirectory implements UserDirectory {
     }
 
     /**
-     * Runs one operation against Keycloak. A 401 means the cached token was revoked or Keycloak
-     * restarted: the operation is retried once with a new token.
+     * Runs one operation against Keycloak. A 401 means the cached token was revoked or
+     * Keycloak restarted: the operation is retried once with a new token.
      */
     private <T> T call(String action, Supplier<T> operation) {
         if (properties.clientSecret().isBlank()) {
@@ -334,18 +378,19 @@ class KeycloakUserDirectory implements UserDirectory {
         catch (ServiceCallException ex) {
             log.warn("Cannot {}: no token for client {} from Keycloak at {}: {}", action, properties.clientId(),
                     properties.serverUrl(), ex.getMessage());
-            throw unavailable(ex.getCause() == null
-                    ? "Masterdata is not allowed to manage users in the identity provider."
-                    : "The identity provider cannot be reached. Try again later.");
+            throw unavailable(
+                    ex.getCause() == null ? "Masterdata is not allowed to manage users in the identity provider."
+                            : "The identity provider cannot be reached. Try again later.");
         }
         catch (ResourceAccessException ex) {
             log.warn("Cannot {}: Keycloak at {} is unreachable: {}", action, properties.serverUrl(), ex.getMessage());
             throw unavailable("The identity provider cannot be reached. Try again later.");
         }
         catch (HttpClientErrorException.Unauthorized | HttpClientErrorException.Forbidden ex) {
-            log.error("Cannot {}: Keycloak refused client {} ({}); check its secret and its service account's"
-                    + " realm-management roles manage-users, view-users, query-users", action,
-                    properties.clientId(), ex.getMessage());
+            log.error(
+                    "Cannot {}: Keycloak refused client {} ({}); check its secret and its service account's"
+                            + " realm-management roles manage-users, view-users, query-users",
+                    action, properties.clientId(), ex.getMessage());
             throw unavailable("Masterdata is not allowed to manage users in the identity provider.");
         }
         catch (HttpClientErrorException.NotFound ex) {
@@ -358,7 +403,7 @@ class KeycloakUserDirectory implements UserDirectory {
         catch (RestClientException ex) {
             log.warn("Cannot {}: unexpected answer from Keycloak: {}", action, ex.getMessage());
             throw MasterdataProblem.IDENTITY_PROVIDER_ERROR
-                    .exception("The identity provider gave an unexpected answer.");
+                .exception("The identity provider gave an unexpected answer.");
         }
     }
 
@@ -384,8 +429,10 @@ class KeycloakUserDirectory implements UserDirectory {
 
     private static EdpException unavailable(String detail) {
         EdpException unavailable = MasterdataProblem.IDENTITY_PROVIDER_UNAVAILABLE.exception(detail);
-        // Keycloak restarts in about a minute; clients (the portal, scripts) should not hammer it meanwhile.
+        // Keycloak restarts in about a minute; clients (the portal, scripts) should not
+        // hammer it meanwhile.
         unavailable.getHeaders().set(HttpHeaders.RETRY_AFTER, "10");
         return unavailable;
     }
+
 }

@@ -41,8 +41,9 @@ class UserController {
             @Valid @RequestBody UserRequests.Create request) {
         CreatedUserResponse created = users.create(tenant, customerId, request);
         return ResponseEntity
-                .created(URI.create("/api/masterdata/v1/customers/" + customerId + "/users/" + created.user().id()))
-                .cacheControl(CacheControl.noStore()).body(created);
+            .created(URI.create("/api/masterdata/v1/customers/" + customerId + "/users/" + created.user().id()))
+            .cacheControl(CacheControl.noStore())
+            .body(created);
     }
 
     @GetMapping
@@ -76,4 +77,5 @@ class UserController {
     UserResponse enable(Tenant tenant, @PathVariable UUID customerId, @PathVariable String userId) {
         return users.setEnabled(tenant, customerId, userId, true);
     }
+
 }

@@ -5,18 +5,21 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Where users live: the identity provider (Keycloak). Masterdata keeps no users and no passwords.
- * Every method throws a 503 problem when the identity provider cannot be reached.
+ * Where users live: the identity provider (Keycloak). Masterdata keeps no users and no
+ * passwords. Every method throws a 503 problem when the identity provider cannot be
+ * reached.
  */
 interface UserDirectory {
 
     /**
      * Creates an enabled user with the {@code customer_id} attribute and one realm role.
      * @param user the user
-     * @param password its initial password, or null to send an "update password" e-mail instead
+     * @param password its initial password, or null to send an "update password" e-mail
+     * instead
      * @param temporary whether the password must be changed on first login
      * @return the new user's id
-     * @throws dev.edp.platform.problem.EdpException 409 {@code USERNAME_TAKEN} / {@code EMAIL_TAKEN}
+     * @throws dev.edp.platform.problem.EdpException 409 {@code USERNAME_TAKEN} /
+     * {@code EMAIL_TAKEN}
      */
     String create(NewUser user, String password, boolean temporary);
 
@@ -49,6 +52,7 @@ interface UserDirectory {
 
     /**
      * A user to create.
+     *
      * @param username login name
      * @param email e-mail address
      * @param firstName first name
@@ -58,4 +62,5 @@ interface UserDirectory {
      */
     record NewUser(String username, String email, String firstName, String lastName, UUID customerId, String role) {
     }
+
 }

@@ -5,6 +5,7 @@ import java.util.UUID;
 
 /**
  * A user of a customer, as Keycloak holds it.
+ *
  * @param id the Keycloak user id (the {@code sub} of the user's tokens)
  * @param customerId the customer ({@code customer_id} attribute and claim)
  * @param username login name

@@ -20,13 +20,14 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Users of a customer, kept in Keycloak. A customer admin manages the users of their own customer
- * and can never grant {@code platform-admin}, nor change a platform admin; nobody disables or
- * demotes themselves here (so a customer cannot lock out its last admin by accident).
+ * Users of a customer, kept in Keycloak. A customer admin manages the users of their own
+ * customer and can never grant {@code platform-admin}, nor change a platform admin;
+ * nobody disables or demotes themselves here (so a customer cannot lock out its last
+ * admin by accident).
  * <p>
- * Changes run inside a database transaction that holds the customer row (shared), so a concurrent
- * deactivation waits and then also disables a user created meanwhile; the audit record is written
- * in that transaction after Keycloak accepted the change.
+ * Changes run inside a database transaction that holds the customer row (shared), so a
+ * concurrent deactivation waits and then also disables a user created meanwhile; the
+ * audit record is written in that transaction after Keycloak accepted the change.
  */
 @Service
 class UserService {
@@ -43,9 +44,13 @@ class UserService {
     private static final int DEACTIVATION_BATCH = 100;
 
     private final UserDirectory directory;
+
     private final CustomerService customers;
+
     private final AuditLog audit;
+
     private final KeycloakProperties properties;
+
     private final SecureRandom random = new SecureRandom();
 
     UserService(UserDirectory directory, CustomerService customers, AuditLog audit, KeycloakProperties properties) {
@@ -61,23 +66,28 @@ class UserService {
         requireGrantable(tenant, request.role());
         customers.requireActive(customerId);
         String password = properties.inviteByEmail() ? null : generatePassword();
-        String id = directory.create(new UserDirectory.NewUser(request.username(), request.email().strip(),
-                request.firstName().strip(), request.lastName().strip(), customerId, request.role()), password,
-                properties.temporaryPassword());
-        UserResponse user = directory.find(id).map(UserResponse::of).orElseThrow(
-                () -> MasterdataProblem.IDENTITY_PROVIDER_UNAVAILABLE
-                        .exception("The user was created but could not be read back."));
+        String id = directory.create(
+                new UserDirectory.NewUser(request.username(), request.email().strip(), request.firstName().strip(),
+                        request.lastName().strip(), customerId, request.role()),
+                password, properties.temporaryPassword());
+        UserResponse user = directory.find(id)
+            .map(UserResponse::of)
+            .orElseThrow(() -> MasterdataProblem.IDENTITY_PROVIDER_UNAVAILABLE
+                .exception("The user was created but could not be read back."));
         audit.record(customerId, tenant, "USER_CREATED", ENTITY, id, null, user);
         return new CreatedUserResponse(user, password == null ? "EMAIL" : "PASSWORD", password);
     }
 
-    /** Keycloak pages users by offset only: the cursor holds a position (see {@link ListRequest#offset}). */
+    /**
+     * Keycloak pages users by offset only: the cursor holds a position (see
+     * {@link ListRequest#offset}).
+     */
     KeysetPage<UserResponse> list(Tenant tenant, UUID customerId, ListRequest list) {
         tenant.requireAccess(customerId, customer(customerId));
         int offset = list.offset(USERS);
         customers.requireExisting(customerId);
-        return list.offsetPage(USERS, offset, directory.list(customerId, offset, list.limit() + 1).stream()
-                .map(UserResponse::of).toList());
+        return list.offsetPage(USERS, offset,
+                directory.list(customerId, offset, list.limit() + 1).stream().map(UserResponse::of).toList());
     }
 
     UserResponse get(Tenant tenant, UUID customerId, String userId) {
@@ -121,9 +131,9 @@ class UserService {
     }
 
     /**
-     * A deactivated customer's users must not log in any more: they are disabled in Keycloak,
-     * inside the deactivating transaction. If Keycloak cannot be reached the deactivation fails
-     * with 503 and is rolled back, so it can simply be retried.
+     * A deactivated customer's users must not log in any more: they are disabled in
+     * Keycloak, inside the deactivating transaction. If Keycloak cannot be reached the
+     * deactivation fails with 503 and is rolled back, so it can simply be retried.
      */
     @EventListener
     void disableUsersOf(CustomerDeactivated event) {
@@ -144,8 +154,9 @@ class UserService {
     }
 
     private DirectoryUser findInCustomer(UUID customerId, String userId) {
-        return directory.find(userId).filter(user -> Objects.equals(customerId, user.customerId()))
-                .orElseThrow(() -> NotFound.of(user(userId)));
+        return directory.find(userId)
+            .filter(user -> Objects.equals(customerId, user.customerId()))
+            .orElseThrow(() -> NotFound.of(user(userId)));
     }
 
     private static void requireGrantable(Tenant tenant, String role) {
@@ -160,7 +171,7 @@ class UserService {
         }
         if (user.id().equals(tenant.subject())) {
             throw MasterdataProblem.OWN_ACCOUNT
-                    .exception("You cannot change your own role or disable yourself; ask another admin.");
+                .exception("You cannot change your own role or disable yourself; ask another admin.");
         }
     }
 
@@ -179,4 +190,5 @@ class UserService {
     private static String user(String id) {
         return "User " + id;
     }
+
 }

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 
-import static dev.edp.masterdata.Api.root;
 import static dev.edp.masterdata.Api.read;
+import static dev.edp.masterdata.Api.root;
 import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,8 +42,9 @@ class AuditApiIntegrationTests {
         List<String> actions = new ArrayList<>();
         String cursor = null;
         do {
-            HttpResponse<String> page = api.get("/customers/" + customer + "/audit?limit=1"
-                    + (cursor == null ? "" : "&cursor=" + cursor), Api.customerAdmin(customer));
+            HttpResponse<String> page = api.get(
+                    "/customers/" + customer + "/audit?limit=1" + (cursor == null ? "" : "&cursor=" + cursor),
+                    Api.customerAdmin(customer));
             assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
             actions.addAll(read(page, "$.items[*].action"));
             cursor = Api.nextCursor(page);
@@ -72,4 +73,5 @@ class AuditApiIntegrationTests {
         assertProblem(api.get("/customers/" + UUID.randomUUID() + "/audit", root()), 404, "NOT_FOUND");
         assertProblem(api.get("/customers/" + customer + "/audit?cursor=nope", root()), 400, "INVALID_CURSOR");
     }
+
 }

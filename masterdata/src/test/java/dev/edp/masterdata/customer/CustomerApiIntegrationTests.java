@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-import static dev.edp.masterdata.Api.root;
 import static dev.edp.masterdata.Api.etag;
 import static dev.edp.masterdata.Api.read;
+import static dev.edp.masterdata.Api.root;
 import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -62,9 +62,12 @@ class CustomerApiIntegrationTests {
         Map<String, Object> audit = jdbc.sql("""
                 SELECT actor, action, entity_type, entity_id, before::text AS before, after->>'code' AS code
                 FROM audit_event WHERE customer_id = :id""").param("id", UUID.fromString(id)).query().singleRow();
-        assertThat(audit).containsEntry("actor", "root").containsEntry("action", "CUSTOMER_CREATED")
-                .containsEntry("entity_type", "CUSTOMER").containsEntry("entity_id", id)
-                .containsEntry("before", null).containsEntry("code", code);
+        assertThat(audit).containsEntry("actor", "root")
+            .containsEntry("action", "CUSTOMER_CREATED")
+            .containsEntry("entity_type", "CUSTOMER")
+            .containsEntry("entity_id", id)
+            .containsEntry("before", null)
+            .containsEntry("code", code);
     }
 
     @Test
@@ -90,8 +93,10 @@ class CustomerApiIntegrationTests {
         assertThat(api.post("/customers", root(), body).statusCode()).isEqualTo(201);
 
         assertProblem(api.post("/customers", root(), body.replace("First", "Second")), 409, "CUSTOMER_CODE_TAKEN");
-        assertThat(jdbc.sql("SELECT count(*) FROM customer WHERE code = :code").param("code", code)
-                .query(Long.class).single()).isEqualTo(1);
+        assertThat(jdbc.sql("SELECT count(*) FROM customer WHERE code = :code")
+            .param("code", code)
+            .query(Long.class)
+            .single()).isEqualTo(1);
     }
 
     @Test
@@ -125,10 +130,9 @@ class CustomerApiIntegrationTests {
         UUID id = api.createCustomer("Guarded");
         for (String token : List.of(Api.customerAdmin(id), Api.operator(id), Api.viewer(id))) {
             assertProblem(api.post("/customers", token, """
-                    {"name":"X","code":"x-%s","contactEmail":"a@b.example"}""".formatted(UUID.randomUUID()
-                    .toString().substring(0, 6))), 403, "FORBIDDEN");
-            assertProblem(api.patch("/customers/" + id, token, "{\"name\":\"Mine now\"}", "\"1\""), 403,
-                    "FORBIDDEN");
+                    {"name":"X","code":"x-%s","contactEmail":"a@b.example"}"""
+                .formatted(UUID.randomUUID().toString().substring(0, 6))), 403, "FORBIDDEN");
+            assertProblem(api.patch("/customers/" + id, token, "{\"name\":\"Mine now\"}", "\"1\""), 403, "FORBIDDEN");
             assertProblem(api.post("/customers/" + id + "/deactivate", token, null), 403, "FORBIDDEN");
             assertProblem(api.post("/customers/" + id + "/activate", token, null), 403, "FORBIDDEN");
         }
@@ -179,21 +183,25 @@ class CustomerApiIntegrationTests {
 
     @Test
     void deactivationWithoutKeycloakIsA503AndChangesNothing() {
-        // This context has no Keycloak: the users cannot be disabled, so the customer stays active.
+        // This context has no Keycloak: the users cannot be disabled, so the customer
+        // stays active.
         UUID id = api.createCustomer("Stays active");
         HttpResponse<String> response = api.post("/customers/" + id + "/deactivate", root(), null);
         assertProblem(response, 503, "IDENTITY_PROVIDER_UNAVAILABLE");
         assertThat(status(id)).isEqualTo("ACTIVE");
         assertThat(version(id)).isEqualTo(1);
         assertThat(jdbc.sql("SELECT count(*) FROM audit_event WHERE customer_id = :id AND action <> 'CUSTOMER_CREATED'")
-                .param("id", id).query(Long.class).single()).isZero();
+            .param("id", id)
+            .query(Long.class)
+            .single()).isZero();
     }
 
     @Test
     void statusIsReadableByTheCustomersOwnCallersAndRefusesThemOnceDeactivated() {
         UUID id = api.createCustomer("Status");
         String path = "/customers/" + id + "/status";
-        // Any caller of the customer may ask, even without an EDP role (a technical client).
+        // Any caller of the customer may ask, even without an EDP role (a technical
+        // client).
         for (String token : new String[] { Api.viewer(id), TestJwtIssuer.token("bot", id), root() }) {
             HttpResponse<String> response = api.get(path, token);
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
@@ -202,7 +210,8 @@ class CustomerApiIntegrationTests {
         }
         assertProblem(api.get(path, Api.viewer(UUID.randomUUID())), 404, "NOT_FOUND");
         assertProblem(api.get("/customers/" + UUID.randomUUID() + "/status", root()), 404, "NOT_FOUND");
-        // The platform's services (onboarding, for devices) may ask about any customer, and nothing more.
+        // The platform's services (onboarding, for devices) may ask about any customer,
+        // and nothing more.
         HttpResponse<String> asService = api.get(path, TestJwtIssuer.serviceToken());
         assertThat(asService.statusCode()).as(asService.body()).isEqualTo(200);
         assertThat(read(asService, "$.status").toString()).isEqualTo("ACTIVE");
@@ -227,8 +236,12 @@ class CustomerApiIntegrationTests {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(read(response, "$.status").toString()).isEqualTo("ACTIVE");
         assertThat(etag(response)).isEqualTo("\"3\"");
-        assertThat(jdbc.sql("SELECT count(*) FROM audit_event WHERE customer_id = :id AND action = 'CUSTOMER_ACTIVATED'")
-                .param("id", id).query(Long.class).single()).isEqualTo(1);
+        assertThat(
+                jdbc.sql("SELECT count(*) FROM audit_event WHERE customer_id = :id AND action = 'CUSTOMER_ACTIVATED'")
+                    .param("id", id)
+                    .query(Long.class)
+                    .single())
+            .isEqualTo(1);
     }
 
     private List<String> walk(String path, String jsonPath) {
@@ -259,4 +272,5 @@ class CustomerApiIntegrationTests {
     private long version(UUID id) {
         return jdbc.sql("SELECT version FROM customer WHERE id = :id").param("id", id).query(Long.class).single();
     }
+
 }

@@ -14,10 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-import static dev.edp.masterdata.Api.root;
 import static dev.edp.masterdata.Api.etag;
 import static dev.edp.masterdata.Api.operator;
 import static dev.edp.masterdata.Api.read;
+import static dev.edp.masterdata.Api.root;
 import static dev.edp.masterdata.Api.viewer;
 import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -81,11 +81,12 @@ class MachineApiIntegrationTests {
                 SELECT action, actor, before->>'location' AS before, after->>'location' AS after FROM audit_event
                 WHERE entity_id = :id ORDER BY at""").param("id", id).query().listOfRows();
         assertThat(audit).extracting(row -> row.get("action"))
-                .containsExactly("MACHINE_CREATED", "MACHINE_UPDATED", "MACHINE_DELETED");
+            .containsExactly("MACHINE_CREATED", "MACHINE_UPDATED", "MACHINE_DELETED");
         assertThat(audit.get(0)).containsEntry("before", null).containsEntry("after", "Hall 2, line 3");
         assertThat(audit.get(1)).containsEntry("before", "Hall 2, line 3").containsEntry("after", "Hall 4");
-        assertThat(audit.get(2)).containsEntry("before", "Hall 4").containsEntry("after", null)
-                .containsEntry("actor", "otto");
+        assertThat(audit.get(2)).containsEntry("before", "Hall 4")
+            .containsEntry("after", null)
+            .containsEntry("actor", "otto");
     }
 
     @Test
@@ -121,11 +122,14 @@ class MachineApiIntegrationTests {
         assertProblem(api.post("/machines", operator(customer), """
                 {"name":"Again","type":"CNC","serialNumber":"SN-1"}"""), 409, "MACHINE_SERIAL_TAKEN");
 
-        // Changing a machine to another's serial is the same conflict, and changes nothing.
+        // Changing a machine to another's serial is the same conflict, and changes
+        // nothing.
         assertProblem(api.put("/machines/" + second, operator(customer), """
                 {"name":"Two","type":"CNC","serialNumber":"SN-1"}""", "\"1\""), 409, "MACHINE_SERIAL_TAKEN");
-        assertThat(jdbc.sql("SELECT serial_number FROM machine WHERE id = :id").param("id", second)
-                .query(String.class).single()).isEqualTo("SN-2");
+        assertThat(jdbc.sql("SELECT serial_number FROM machine WHERE id = :id")
+            .param("id", second)
+            .query(String.class)
+            .single()).isEqualTo("SN-2");
 
         // Another customer may have the same serial number.
         UUID other = api.createCustomer("Other");
@@ -171,9 +175,10 @@ class MachineApiIntegrationTests {
 
         // A machine never moves to another customer.
         String id = read(created, "$.id");
-        assertProblem(api.put("/machines/" + id, root(),
-                body.formatted(",\"customerId\":\"" + api.createCustomer("Elsewhere") + "\""), "\"1\""), 400,
-                "CUSTOMER_CANNOT_CHANGE");
+        assertProblem(
+                api.put("/machines/" + id, root(),
+                        body.formatted(",\"customerId\":\"" + api.createCustomer("Elsewhere") + "\""), "\"1\""),
+                400, "CUSTOMER_CANNOT_CHANGE");
     }
 
     @Test
@@ -185,8 +190,10 @@ class MachineApiIntegrationTests {
         assertProblem(api.put("/machines/" + machine, viewer(customer), body, "\"1\""), 403, "FORBIDDEN");
         assertProblem(api.delete("/machines/" + machine, viewer(customer), "\"1\""), 403, "FORBIDDEN");
         assertThat(machines()).isEqualTo(1);
-        assertThat(jdbc.sql("SELECT name || version FROM machine WHERE id = :id").param("id", machine)
-                .query(String.class).single()).isEqualTo("Read only1");
+        assertThat(jdbc.sql("SELECT name || version FROM machine WHERE id = :id")
+            .param("id", machine)
+            .query(String.class)
+            .single()).isEqualTo("Read only1");
     }
 
     @Test
@@ -194,7 +201,8 @@ class MachineApiIntegrationTests {
         UUID machine = api.createMachine(customer, "Frozen", "D-1");
         jdbc.sql("UPDATE customer SET status = 'DEACTIVATED' WHERE id = :id").param("id", customer).update();
 
-        // The customer's own users are refused at once, whatever they ask (masterdata reads its own database).
+        // The customer's own users are refused at once, whatever they ask (masterdata
+        // reads its own database).
         assertProblem(api.get("/machines/" + machine, viewer(customer)), 403, "CUSTOMER_DEACTIVATED");
         assertProblem(api.post("/machines", operator(customer), """
                 {"name":"New","type":"CNC","serialNumber":"D-2"}"""), 403, "CUSTOMER_DEACTIVATED");
@@ -216,7 +224,10 @@ class MachineApiIntegrationTests {
     }
 
     private long machines() {
-        return jdbc.sql("SELECT count(*) FROM machine WHERE customer_id = :id").param("id", customer)
-                .query(Long.class).single();
+        return jdbc.sql("SELECT count(*) FROM machine WHERE customer_id = :id")
+            .param("id", customer)
+            .query(Long.class)
+            .single();
     }
+
 }

@@ -45,7 +45,8 @@ class MachinePagingIntegrationTests {
         UUID customer = api.createCustomer("Big fleet");
         seed(customer, 10_000);
 
-        // Five machines share each name and fifty share each creation time: ties are broken by id.
+        // Five machines share each name and fifty share each creation time: ties are
+        // broken by id.
         List<UUID> byName = walk(customer, "name", 500, null);
         assertThat(byName).hasSize(10_000).doesNotHaveDuplicates();
         assertThat(byName).containsExactlyElementsOf(idsInOrder(customer, "name, id"));
@@ -64,7 +65,8 @@ class MachinePagingIntegrationTests {
 
         List<UUID> seen = walk(customer, "name", 200, page -> {
             if (page == 3) {
-                // One row sorts before the pages already read, one after: only the second is still ahead.
+                // One row sorts before the pages already read, one after: only the second
+                // is still ahead.
                 added[0] = api.createMachine(customer, "Press 0000", "LATE-BEFORE");
                 added[1] = api.createMachine(customer, "Zz last", "LATE-AFTER");
             }
@@ -90,24 +92,27 @@ class MachinePagingIntegrationTests {
         for (String sort : List.of("name", "-name", "createdAt", "-createdAt")) {
             var first = ListRequest.of(50, null, sort, null).keyset(MachineRepository.SORTS);
             String firstPage = plan(MachineRepository.listQuery(first, customer, MachineFilter.NONE));
-            assertThat(firstPage).as(sort).doesNotContain("Seq Scan on machine")
-                    .contains(sort.endsWith("name") ? "machine_customer_name_idx" : "machine_customer_created_idx");
+            assertThat(firstPage).as(sort)
+                .doesNotContain("Seq Scan on machine")
+                .contains(sort.endsWith("name") ? "machine_customer_name_idx" : "machine_customer_created_idx");
 
             String cursor = Cursor.encode(List.of(sort, sort.endsWith("name") ? "Press 0500" : "2026-01-01T00:00:20Z",
                     UUID.randomUUID().toString()));
             var later = ListRequest.of(500, cursor, sort, null).keyset(MachineRepository.SORTS);
-            String laterPage = plan(MachineRepository.listQuery(later, customer,
-                    MachineFilter.NONE.withType(MachineType.CNC)));
+            String laterPage = plan(
+                    MachineRepository.listQuery(later, customer, MachineFilter.NONE.withType(MachineType.CNC)));
             assertThat(laterPage).as(sort).doesNotContain("Seq Scan on machine").contains("Index");
         }
     }
 
     private String plan(SqlQuery query) {
-        return String.join("\n", jdbc.sql("EXPLAIN " + query.sql()).params(query.params()).query(String.class)
-                .list());
+        return String.join("\n", jdbc.sql("EXPLAIN " + query.sql()).params(query.params()).query(String.class).list());
     }
 
-    /** Inserts machines with one statement: names repeat every 2,000 rows, creation times every 50. */
+    /**
+     * Inserts machines with one statement: names repeat every 2,000 rows, creation times
+     * every 50.
+     */
     private void seed(UUID customer, int count) {
         jdbc.sql("""
                 INSERT INTO machine (id, customer_id, name, type, serial_number, labels, version, created_at,
@@ -121,7 +126,9 @@ class MachinePagingIntegrationTests {
 
     private List<UUID> idsInOrder(UUID customer, String orderBy) {
         return jdbc.sql("SELECT id FROM machine WHERE customer_id = :customer ORDER BY " + orderBy)
-                .param("customer", customer).query(UUID.class).list();
+            .param("customer", customer)
+            .query(UUID.class)
+            .list();
     }
 
     private List<UUID> walk(UUID customer, String sort, int limit, java.util.function.IntConsumer afterPage) {
@@ -130,8 +137,9 @@ class MachinePagingIntegrationTests {
         String cursor = null;
         int page = 0;
         do {
-            HttpResponse<String> response = api.get("/machines?limit=" + limit + "&sort=" + sort
-                    + (cursor == null ? "" : "&cursor=" + cursor), viewer(customer));
+            HttpResponse<String> response = api.get(
+                    "/machines?limit=" + limit + "&sort=" + sort + (cursor == null ? "" : "&cursor=" + cursor),
+                    viewer(customer));
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
             List<String> ids = read(response, "$.items[*].id");
             assertThat(ids.size()).isLessThanOrEqualTo(limit);
@@ -146,4 +154,5 @@ class MachinePagingIntegrationTests {
         while (cursor != null);
         return seen;
     }
+
 }

@@ -12,12 +12,13 @@ class MasterdataProblemCatalogueTests {
     @Test
     void theReadmeListsEveryProblemWithItsStatusAndTitleAndNoOther() {
         ProblemCatalogueChecks.assertReadmeLists(Arrays.stream(MasterdataProblem.values())
-                .map(problem -> List.of(problem.code(), String.valueOf(problem.status().value()), problem.title()))
-                .toList());
+            .map(problem -> List.of(problem.code(), String.valueOf(problem.status().value()), problem.title()))
+            .toList());
     }
 
     @Test
     void problemsAreRaisedThroughTheCatalogueNeverWithInlineCodesAndTitles() {
         ProblemCatalogueChecks.assertRaisedOnlyThroughTheCatalogue();
     }
+
 }

@@ -18,9 +18,9 @@ import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The user API's rules that hold before Keycloak is asked, and its answer when Keycloak is not
- * there (this context points at a closed port). The flows against the real Keycloak are in
- * {@link UserManagementIntegrationTests}.
+ * The user API's rules that hold before Keycloak is asked, and its answer when Keycloak
+ * is not there (this context points at a closed port). The flows against the real
+ * Keycloak are in {@link UserManagementIntegrationTests}.
  */
 @EdpServiceTest
 class UserApiIntegrationTests {
@@ -61,8 +61,8 @@ class UserApiIntegrationTests {
         for (String token : List.of(Api.operator(customer), Api.viewer(customer))) {
             assertProblem(api.get("/customers/" + customer + "/users", token), 403, "FORBIDDEN");
             assertProblem(api.post("/customers/" + customer + "/users", token, """
-                    {"username":"newbie","email":"n@x.example","firstName":"N","lastName":"X","role":"viewer"}"""),
-                    403, "FORBIDDEN");
+                    {"username":"newbie","email":"n@x.example","firstName":"N","lastName":"X","role":"viewer"}"""), 403,
+                    "FORBIDDEN");
         }
     }
 
@@ -70,8 +70,8 @@ class UserApiIntegrationTests {
     void unreachableKeycloakIsA503ProblemNeverA500() {
         String users = "/customers/" + customer + "/users";
         assertProblem(api.post(users, customerAdmin(customer), """
-                {"username":"newbie","email":"n@x.example","firstName":"N","lastName":"X","role":"viewer"}"""),
-                503, "IDENTITY_PROVIDER_UNAVAILABLE");
+                {"username":"newbie","email":"n@x.example","firstName":"N","lastName":"X","role":"viewer"}"""), 503,
+                "IDENTITY_PROVIDER_UNAVAILABLE");
         HttpResponse<String> list = api.get(users, customerAdmin(customer));
         assertProblem(list, 503, "IDENTITY_PROVIDER_UNAVAILABLE");
         assertThat(list.headers().firstValue("Retry-After")).hasValue("10");
@@ -87,4 +87,5 @@ class UserApiIntegrationTests {
         assertProblem(api.get("/customers/" + customer + "/users?cursor=bad", customerAdmin(customer)), 400,
                 "INVALID_CURSOR");
     }
+
 }

@@ -35,9 +35,10 @@ import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The e-mail invitation ({@code edp.keycloak.invite-by-email=true}) against the real Keycloak (the
- * one {@link UserManagementIntegrationTests} starts) whose realm sends mail to a real SMTP server,
- * GreenMail on a loopback port (started before and stopped after each test).
+ * The e-mail invitation ({@code edp.keycloak.invite-by-email=true}) against the real
+ * Keycloak (the one {@link UserManagementIntegrationTests} starts) whose realm sends mail
+ * to a real SMTP server, GreenMail on a loopback port (started before and stopped after
+ * each test).
  */
 @EdpServiceTest
 @TestPropertySource(properties = "edp.keycloak.invite-by-email=true")
@@ -70,10 +71,14 @@ class UserInvitationIntegrationTests {
     void setUp() {
         api = new Api(checks);
         customer = api.createCustomer("Invited users");
-        // The realm's SMTP server, as an operator sets it in the admin console (Realm settings, Email).
-        new UserManagementIntegrationTests.AdminApi().send("PUT", "", Map.of("smtpServer", Map.of("host", "127.0.0.1",
-                "port", String.valueOf(SMTP_PORT), "from", "edp@example.test", "fromDisplayName", "EDP", "auth",
-                "false", "ssl", "false", "starttls", "false")), 204);
+        // The realm's SMTP server, as an operator sets it in the admin console (Realm
+        // settings, Email).
+        new UserManagementIntegrationTests.AdminApi().send(
+                "PUT", "", Map
+                    .of("smtpServer",
+                            Map.of("host", "127.0.0.1", "port", String.valueOf(SMTP_PORT), "from", "edp@example.test",
+                                    "fromDisplayName", "EDP", "auth", "false", "ssl", "false", "starttls", "false")),
+                204);
     }
 
     @Test
@@ -91,7 +96,7 @@ class UserInvitationIntegrationTests {
         MimeMessage[] messages = mail.getReceivedMessages();
         assertThat(messages).hasSize(1);
         assertThat(Arrays.stream(messages[0].getRecipients(Message.RecipientType.TO)).map(Object::toString))
-                .containsExactly(username + "@example.com");
+            .containsExactly(username + "@example.com");
         assertThat(text(messages[0])).contains("/realms/" + EdpRealm.NAME + "/login-actions/action-token?key=");
 
         try (KeycloakAdmin admin = UserManagementIntegrationTests.keycloak.admin()) {
@@ -122,7 +127,7 @@ class UserInvitationIntegrationTests {
     private HttpResponse<String> createUser(String username) {
         return api.post("/customers/" + customer + "/users", customerAdmin(), """
                 {"username":"%s","email":"%s@example.com","firstName":"Invited","lastName":"User","role":"operator"}"""
-                .formatted(username, username));
+            .formatted(username, username));
     }
 
     private String customerAdmin() {
@@ -131,7 +136,9 @@ class UserInvitationIntegrationTests {
 
     private List<String> auditActions() {
         return jdbc.sql("SELECT action FROM audit_event WHERE customer_id = :c ORDER BY at DESC, id DESC")
-                .param("c", customer).query(String.class).list();
+            .param("c", customer)
+            .query(String.class)
+            .list();
     }
 
     private static String username(String prefix) {
@@ -152,4 +159,5 @@ class UserInvitationIntegrationTests {
         }
         return text.toString();
     }
+
 }

@@ -30,20 +30,21 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import static dev.edp.masterdata.Api.root;
 import static dev.edp.masterdata.Api.customerAdmin;
 import static dev.edp.masterdata.Api.read;
+import static dev.edp.masterdata.Api.root;
 import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * User management against the real Keycloak 26 distribution with the EDP realm, started once for
- * this class. Masterdata talks to it as the confidential client {@code edp-masterdata} (created
- * here through the admin API when the realm file lacks it); users log in with the password grant
- * through a test-only client, and their real tokens are checked for {@code customer_id} and roles.
- * Calls to masterdata itself carry test-issuer tokens, as in every service test. Keycloak stays up
- * for the rest of the test JVM ({@link UserInvitationIntegrationTests} uses it too).
+ * User management against the real Keycloak 26 distribution with the EDP realm, started
+ * once for this class. Masterdata talks to it as the confidential client
+ * {@code edp-masterdata} (created here through the admin API when the realm file lacks
+ * it); users log in with the password grant through a test-only client, and their real
+ * tokens are checked for {@code customer_id} and roles. Calls to masterdata itself carry
+ * test-issuer tokens, as in every service test. Keycloak stays up for the rest of the
+ * test JVM ({@link UserInvitationIntegrationTests} uses it too).
  */
 @EdpServiceTest
 class UserManagementIntegrationTests {
@@ -77,7 +78,6 @@ class UserManagementIntegrationTests {
         registry.add("edp.keycloak.client-secret", () -> masterdataSecret);
     }
 
-
     @BeforeEach
     void setUp() {
         api = new Api(checks);
@@ -89,8 +89,8 @@ class UserManagementIntegrationTests {
         String username = username("admin");
         HttpResponse<String> created = createUser(customerAdminToken(), username, "customer-admin");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        assertThat(created.headers().firstValue("Cache-Control")).hasValueSatisfying(
-                value -> assertThat(value).contains("no-store"));
+        assertThat(created.headers().firstValue("Cache-Control"))
+            .hasValueSatisfying(value -> assertThat(value).contains("no-store"));
         assertThat(read(created, "$.invitation").toString()).isEqualTo("PASSWORD");
         String password = read(created, "$.oneTimePassword");
         String userId = read(created, "$.user.id");
@@ -106,7 +106,7 @@ class UserManagementIntegrationTests {
         assertThat(disabled.statusCode()).as(disabled.body()).isEqualTo(200);
         assertThat((Boolean) read(disabled, "$.enabled")).isFalse();
         assertThatExceptionOfType(KeycloakException.class).isThrownBy(() -> login(username, password))
-                .satisfies(ex -> assertThat(ex.status()).isBetween(400, 401));
+            .satisfies(ex -> assertThat(ex.status()).isBetween(400, 401));
 
         HttpResponse<String> enabled = api.post(users() + "/" + userId + "/enable", customerAdminToken(), null);
         assertThat(enabled.statusCode()).as(enabled.body()).isEqualTo(200);
@@ -115,7 +115,9 @@ class UserManagementIntegrationTests {
         assertThat(auditActions()).contains("USER_CREATED", "USER_DISABLED", "USER_ENABLED");
         assertThat(jdbc.sql("""
                 SELECT after::text FROM audit_event WHERE customer_id = :c AND action = 'USER_CREATED'""")
-                .param("c", customer).query(String.class).single()).contains(username).doesNotContain(password);
+            .param("c", customer)
+            .query(String.class)
+            .single()).contains(username).doesNotContain(password);
     }
 
     @Test
@@ -131,11 +133,13 @@ class UserManagementIntegrationTests {
         assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
         assertThat(read(changed, "$.role").toString()).isEqualTo("viewer");
         assertThat(roles(OidcTokens.decodePayload(login(username, password)))).contains("viewer")
-                .doesNotContain("operator");
+            .doesNotContain("operator");
         assertThat(jdbc.sql("""
                 SELECT before->>'role' || '>' || (after->>'role') FROM audit_event
-                WHERE customer_id = :c AND action = 'USER_ROLE_CHANGED'""").param("c", customer).query(String.class)
-                .single()).isEqualTo("operator>viewer");
+                WHERE customer_id = :c AND action = 'USER_ROLE_CHANGED'""")
+            .param("c", customer)
+            .query(String.class)
+            .single()).isEqualTo("operator>viewer");
 
         createUser(customerAdminToken(), username("v1"), "viewer");
         createUser(customerAdminToken(), username("v2"), "viewer");
@@ -162,8 +166,9 @@ class UserManagementIntegrationTests {
         String userId = read(created, "$.user.id");
 
         assertProblem(createUser(customerAdminToken(), username("boss"), "platform-admin"), 403, "ROLE_NOT_GRANTABLE");
-        assertProblem(api.put(users() + "/" + userId + "/role", customerAdminToken(), "{\"role\":\"platform-admin\"}",
-                null), 403, "ROLE_NOT_GRANTABLE");
+        assertProblem(
+                api.put(users() + "/" + userId + "/role", customerAdminToken(), "{\"role\":\"platform-admin\"}", null),
+                403, "ROLE_NOT_GRANTABLE");
 
         // An admin of another customer is told the customer and its users do not exist.
         UUID other = api.createCustomer("Other tenant");
@@ -191,7 +196,7 @@ class UserManagementIntegrationTests {
         assertThat(createUser(customerAdminToken(), username, "viewer").statusCode()).isEqualTo(201);
         assertProblem(api.post(users(), customerAdminToken(), """
                 {"username":"%s","email":"other-%s@example.com","firstName":"Twin","lastName":"Two","role":"viewer"}"""
-                .formatted(username, username)), 409, "USERNAME_TAKEN");
+            .formatted(username, username)), 409, "USERNAME_TAKEN");
     }
 
     @Test
@@ -207,7 +212,8 @@ class UserManagementIntegrationTests {
 
         assertThatExceptionOfType(KeycloakException.class).isThrownBy(() -> login(username, password));
         assertThat(auditActions()).startsWith("USER_DISABLED", "CUSTOMER_DEACTIVATED");
-        // The customer's own admin is refused outright; a platform admin cannot add or enable users either.
+        // The customer's own admin is refused outright; a platform admin cannot add or
+        // enable users either.
         assertProblem(createUser(customerAdminToken(), username("late"), "viewer"), 403, "CUSTOMER_DEACTIVATED");
         assertProblem(createUser(root(), username("late"), "viewer"), 409, "CUSTOMER_DEACTIVATED");
         assertProblem(api.post(users() + "/" + read(created, "$.user.id") + "/enable", root(), null), 409,
@@ -217,7 +223,7 @@ class UserManagementIntegrationTests {
     private HttpResponse<String> createUser(String token, String username, String role) {
         return api.post(users(), token, """
                 {"username":"%s","email":"%s@example.com","firstName":"Test","lastName":"User","role":"%s"}"""
-                .formatted(username, username, role));
+            .formatted(username, username, role));
     }
 
     private String users() {
@@ -230,7 +236,9 @@ class UserManagementIntegrationTests {
 
     private List<String> auditActions() {
         return jdbc.sql("SELECT action FROM audit_event WHERE customer_id = :c ORDER BY at DESC, id DESC")
-                .param("c", customer).query(String.class).list();
+            .param("c", customer)
+            .query(String.class)
+            .list();
     }
 
     private static String username(String prefix) {
@@ -247,8 +255,8 @@ class UserManagementIntegrationTests {
     }
 
     /**
-     * Starts Keycloak once per test JVM; {@link UserInvitationIntegrationTests} shares it. The
-     * runner's shutdown hook stops it when the test JVM ends.
+     * Starts Keycloak once per test JVM; {@link UserInvitationIntegrationTests} shares
+     * it. The runner's shutdown hook stops it when the test JVM ends.
      */
     static synchronized void startKeycloak() {
         if (keycloak != null) {
@@ -263,9 +271,9 @@ class UserManagementIntegrationTests {
     }
 
     /**
-     * The secret of {@code edp-masterdata}: the one the runner set if the realm file defines the
-     * client, else a new confidential client with a service account holding the realm-management
-     * roles masterdata needs.
+     * The secret of {@code edp-masterdata}: the one the runner set if the realm file
+     * defines the client, else a new confidential client with a service account holding
+     * the realm-management roles masterdata needs.
      */
     private static String masterdataClient(KeycloakAdmin admin) {
         try {
@@ -279,9 +287,11 @@ class UserManagementIntegrationTests {
         }
         String secret = UUID.randomUUID().toString();
         AdminApi api = new AdminApi();
-        api.send("POST", "/clients", Map.of("clientId", MASTERDATA_CLIENT, "enabled", true, "protocol",
-                "openid-connect", "publicClient", false, "secret", secret, "standardFlowEnabled", false,
-                "directAccessGrantsEnabled", false, "serviceAccountsEnabled", true), 201);
+        api.send("POST", "/clients",
+                Map.of("clientId", MASTERDATA_CLIENT, "enabled", true, "protocol", "openid-connect", "publicClient",
+                        false, "secret", secret, "standardFlowEnabled", false, "directAccessGrantsEnabled", false,
+                        "serviceAccountsEnabled", true),
+                201);
         String clientUuid = String.valueOf(admin.client(EdpRealm.NAME, MASTERDATA_CLIENT).get("id"));
         String serviceAccount = String.valueOf(
                 api.object(api.send("GET", "/clients/" + clientUuid + "/service-account-user", null, 200)).get("id"));
@@ -303,13 +313,15 @@ class UserManagementIntegrationTests {
                 keycloak.adminUsername(), keycloak.adminPassword());
 
         String send(String method, String path, Object body, int expected) {
-            HttpRequest request = HttpRequest.newBuilder(
-                    URI.create(keycloak.baseUrl() + "/admin/realms/" + EdpRealm.NAME + path))
-                    .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token)
-                    .header("Content-Type", "application/json")
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
-                    .build();
+            HttpRequest request = HttpRequest
+                .newBuilder(URI.create(keycloak.baseUrl() + "/admin/realms/" + EdpRealm.NAME + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .method(method,
+                        body == null ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                .build();
             try {
                 HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
                 assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isEqualTo(expected);
@@ -328,5 +340,7 @@ class UserManagementIntegrationTests {
         Map<String, Object> object(String json) {
             return JSON.readValue(json, Map.class);
         }
+
     }
+
 }

@@ -22,8 +22,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Alerts of the caller's customer (platform alerts only for platform admins); another customer's
- * alert is 404 like an unknown one.
+ * Alerts of the caller's customer (platform alerts only for platform admins); another
+ * customer's alert is 404 like an unknown one.
  */
 @RestController
 @RequestMapping("/api/monitoring/v1/alerts")
@@ -31,6 +31,7 @@ import org.springframework.web.bind.annotation.RestController;
 class AlertController {
 
     private final AlertRepository alerts;
+
     private final java.time.Clock clock;
 
     AlertController(AlertRepository alerts, java.time.Clock clock) {
@@ -49,8 +50,7 @@ class AlertController {
             case "" -> null;
             case "OPEN" -> true;
             case "RESOLVED" -> false;
-            default -> throw MonitoringProblem.INVALID_STATE.exception(
-                    "state must be OPEN or RESOLVED.");
+            default -> throw MonitoringProblem.INVALID_STATE.exception("state must be OPEN or RESOLVED.");
         };
         AlertType alertType = null;
         if (type != null) {
@@ -58,8 +58,8 @@ class AlertController {
                 alertType = AlertType.valueOf(type);
             }
             catch (IllegalArgumentException ex) {
-                throw MonitoringProblem.INVALID_TYPE.exception(
-                        "type must be one of " + List.of(AlertType.values()) + ".");
+                throw MonitoringProblem.INVALID_TYPE
+                    .exception("type must be one of " + List.of(AlertType.values()) + ".");
             }
         }
         return alerts.page(list.keyset(AlertRepository.SORTS), scope, open, alertType);
@@ -84,8 +84,8 @@ class AlertController {
             return alert;
         }
         if (alert.resolvedAt() != null) {
-            throw MonitoringProblem.ALERT_RESOLVED.exception(
-                    "Alert " + id + " resolved at " + alert.resolvedAt() + "; there is nothing to acknowledge.");
+            throw MonitoringProblem.ALERT_RESOLVED
+                .exception("Alert " + id + " resolved at " + alert.resolvedAt() + "; there is nothing to acknowledge.");
         }
         return alerts.acknowledge(id, tenant.username(), clock.instant()).or(() -> alerts.find(id)).orElseThrow();
     }
@@ -95,4 +95,5 @@ class AlertController {
         tenant.requireAccess(alert.customerId(), "Alert " + id);
         return alert;
     }
+
 }

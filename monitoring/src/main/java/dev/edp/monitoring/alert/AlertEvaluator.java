@@ -17,9 +17,10 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Evaluates the device rules every {@code edp.monitoring.alerts.evaluate-interval} on one replica at
- * a time (ShedLock), turns service health changes into platform alerts, and keeps the
- * {@code edp_alerts_open} gauge (counted by every replica: take {@code max} across replicas).
+ * Evaluates the device rules every {@code edp.monitoring.alerts.evaluate-interval} on one
+ * replica at a time (ShedLock), turns service health changes into platform alerts, and
+ * keeps the {@code edp_alerts_open} gauge (counted by every replica: take {@code max}
+ * across replicas).
  */
 @Component
 @EnableConfigurationProperties(AlertProperties.class)
@@ -28,7 +29,9 @@ class AlertEvaluator {
     private static final Logger log = LoggerFactory.getLogger(AlertEvaluator.class);
 
     private final AlertService service;
+
     private final AlertRepository alerts;
+
     private final Map<AlertType, AtomicLong> open = new EnumMap<>(AlertType.class);
 
     AlertEvaluator(AlertService service, AlertRepository alerts, MeterRegistry meters) {
@@ -37,8 +40,10 @@ class AlertEvaluator {
         for (AlertType type : AlertType.values()) {
             AtomicLong count = new AtomicLong();
             open.put(type, count);
-            Gauge.builder("edp.alerts.open", count, AtomicLong::get).tag("type", type.name())
-                    .description("Open alerts").register(meters);
+            Gauge.builder("edp.alerts.open", count, AtomicLong::get)
+                .tag("type", type.name())
+                .description("Open alerts")
+                .register(meters);
         }
     }
 
@@ -65,9 +70,11 @@ class AlertEvaluator {
             service.serviceHealth(change.service(), change.instance(), change.up(), change.detail(), change.at());
         }
         catch (RuntimeException ex) {
-            // The checker must go on; the next change (or the next down report) tries again.
+            // The checker must go on; the next change (or the next down report) tries
+            // again.
             log.warn("Recording the health change of {}/{} failed: {}", change.service(), change.instance(),
                     ex.getMessage());
         }
     }
+
 }

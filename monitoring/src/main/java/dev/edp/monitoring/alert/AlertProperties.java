@@ -7,13 +7,18 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * {@code edp.monitoring.alerts.*}: the rule defaults every customer gets unless they override them.
+ * {@code edp.monitoring.alerts.*}: the rule defaults every customer gets unless they
+ * override them.
+ *
  * @param evaluateInterval how often one replica (ShedLock) evaluates the device rules
  * @param deviceOfflineMinutes offline longer than this opens {@code DEVICE_OFFLINE}
  * @param diskFullPercent container partition fuller than this opens {@code DISK_FULL}
- * @param certificateExpiringDays certificate ending within this opens {@code CERTIFICATE_EXPIRING}
- * @param disabled rule types that are off unless a customer turns them on ({@code SERVICE_DOWN}: off for the platform)
- * @param retention resolved alerts (with their notifications) resolved longer ago than this are deleted
+ * @param certificateExpiringDays certificate ending within this opens
+ * {@code CERTIFICATE_EXPIRING}
+ * @param disabled rule types that are off unless a customer turns them on
+ * ({@code SERVICE_DOWN}: off for the platform)
+ * @param retention resolved alerts (with their notifications) resolved longer ago than
+ * this are deleted
  */
 @ConfigurationProperties("edp.monitoring.alerts")
 public record AlertProperties(@DefaultValue("5s") Duration evaluateInterval,

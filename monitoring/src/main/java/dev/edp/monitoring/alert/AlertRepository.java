@@ -22,8 +22,9 @@ import org.springframework.stereotype.Repository;
 
 /**
  * The alert table. Opening is idempotent: the unique partial index on open alerts per
- * {@code (type, subject)} lets at most one be open, whoever tries ({@code ON CONFLICT DO NOTHING}).
- * The device rules are evaluated set-based, one statement per rule and direction.
+ * {@code (type, subject)} lets at most one be open, whoever tries
+ * ({@code ON CONFLICT DO NOTHING}). The device rules are evaluated set-based, one
+ * statement per rule and direction.
  */
 @Repository
 class AlertRepository {
@@ -39,9 +40,11 @@ class AlertRepository {
             NOT EXISTS (SELECT 1 FROM alert a WHERE a.type = :type AND a.subject = d.device_id::text
                 AND a.resolved_at IS NULL)""";
 
-    /** What keeps a device rule's alert open, per type (d: device_status, o: the customer's override). */
-    private static final Map<AlertType, String> HOLDS = Map.of(
-            AlertType.DEVICE_OFFLINE, "d.connectivity = 'OFFLINE'",
+    /**
+     * What keeps a device rule's alert open, per type (d: device_status, o: the
+     * customer's override).
+     */
+    private static final Map<AlertType, String> HOLDS = Map.of(AlertType.DEVICE_OFFLINE, "d.connectivity = 'OFFLINE'",
             AlertType.DISK_FULL, """
                     d.container_disk_total > 0
                     AND d.container_disk_used * 100 > d.container_disk_total * coalesce(o.threshold, :threshold)""",
@@ -49,22 +52,22 @@ class AlertRepository {
                     d.certificate_not_after IS NOT NULL
                     AND d.certificate_not_after <= :now + make_interval(days => coalesce(o.threshold, :threshold))""");
 
-    /** What opens one (a device rule opens on a stricter condition than keeps it open only for DEVICE_OFFLINE). */
-    private static final Map<AlertType, String> OPENS = Map.of(
-            AlertType.DEVICE_OFFLINE, """
-                    d.connectivity = 'OFFLINE'
-                    AND d.connectivity_changed_at <= :now - make_interval(mins => coalesce(o.threshold, :threshold))""",
-            AlertType.DISK_FULL, HOLDS.get(AlertType.DISK_FULL),
-            AlertType.CERTIFICATE_EXPIRING, HOLDS.get(AlertType.CERTIFICATE_EXPIRING));
+    /**
+     * What opens one (a device rule opens on a stricter condition than keeps it open only
+     * for DEVICE_OFFLINE).
+     */
+    private static final Map<AlertType, String> OPENS = Map.of(AlertType.DEVICE_OFFLINE, """
+            d.connectivity = 'OFFLINE'
+            AND d.connectivity_changed_at <= :now - make_interval(mins => coalesce(o.threshold, :threshold))""",
+            AlertType.DISK_FULL, HOLDS.get(AlertType.DISK_FULL), AlertType.CERTIFICATE_EXPIRING,
+            HOLDS.get(AlertType.CERTIFICATE_EXPIRING));
 
-    private static final Map<AlertType, String> DETAIL = Map.of(
-            AlertType.DEVICE_OFFLINE, """
-                    'Offline since ' || to_char(d.connectivity_changed_at AT TIME ZONE 'UTC',
-                        'YYYY-MM-DD"T"HH24:MI:SS"Z"') || ' (last seen ' || to_char(d.last_seen AT TIME ZONE 'UTC',
-                        'YYYY-MM-DD"T"HH24:MI:SS"Z"') || ')'""",
-            AlertType.DISK_FULL, """
-                    'Container partition ' || round(d.container_disk_used * 100.0 / d.container_disk_total, 1)
-                        || ' % full (' || d.container_disk_used || ' of ' || d.container_disk_total || ' bytes)'""",
+    private static final Map<AlertType, String> DETAIL = Map.of(AlertType.DEVICE_OFFLINE, """
+            'Offline since ' || to_char(d.connectivity_changed_at AT TIME ZONE 'UTC',
+                'YYYY-MM-DD"T"HH24:MI:SS"Z"') || ' (last seen ' || to_char(d.last_seen AT TIME ZONE 'UTC',
+                'YYYY-MM-DD"T"HH24:MI:SS"Z"') || ')'""", AlertType.DISK_FULL, """
+            'Container partition ' || round(d.container_disk_used * 100.0 / d.container_disk_total, 1)
+                || ' % full (' || d.container_disk_used || ' of ' || d.container_disk_total || ' bytes)'""",
             AlertType.CERTIFICATE_EXPIRING, """
                     'Certificate valid until ' || to_char(d.certificate_not_after AT TIME ZONE 'UTC',
                         'YYYY-MM-DD"T"HH24:MI:SS"Z"')""");
@@ -84,12 +87,18 @@ class AlertRepository {
                 WHERE coalesce(o.enabled, :enabled) AND %s AND %s
                 ON CONFLICT (type, subject) WHERE resolved_at IS NULL DO NOTHING
                 RETURNING %s""".formatted(DETAIL.get(type), OVERRIDE, OPENS.get(type), NOT_OPEN, COLUMNS))
-                .param("type", type.name()).param("enabled", enabledByDefault).param("threshold", threshold)
-                .param("now", KeysetQuery.timestamp(now))
-                .query(AlertRepository::alert).list();
+            .param("type", type.name())
+            .param("enabled", enabledByDefault)
+            .param("threshold", threshold)
+            .param("now", KeysetQuery.timestamp(now))
+            .query(AlertRepository::alert)
+            .list();
     }
 
-    /** Resolves the rule's open alerts whose device no longer meets the condition (or is gone, or the rule is off). */
+    /**
+     * Resolves the rule's open alerts whose device no longer meets the condition (or is
+     * gone, or the rule is off).
+     */
     List<AlertResponse> resolveDeviceAlerts(AlertType type, boolean enabledByDefault, Integer threshold, Instant now) {
         return jdbc.sql("""
                 UPDATE alert a SET resolved_at = :now, resolution = 'Condition cleared'
@@ -97,21 +106,29 @@ class AlertRepository {
                     SELECT 1 FROM device_status d %s
                     WHERE d.device_id = a.device_id AND coalesce(o.enabled, :enabled) AND %s)
                 RETURNING %s""".formatted(OVERRIDE, HOLDS.get(type), COLUMNS))
-                .param("type", type.name()).param("enabled", enabledByDefault).param("threshold", threshold)
-                .param("now", KeysetQuery.timestamp(now))
-                .query(AlertRepository::alert).list();
+            .param("type", type.name())
+            .param("enabled", enabledByDefault)
+            .param("threshold", threshold)
+            .param("now", KeysetQuery.timestamp(now))
+            .query(AlertRepository::alert)
+            .list();
     }
 
-    /** Resolves open event-driven alerts (deployment failed) of customers who turned the rule off. */
+    /**
+     * Resolves open event-driven alerts (deployment failed) of customers who turned the
+     * rule off.
+     */
     List<AlertResponse> resolveDisabled(AlertType type, boolean enabledByDefault, Instant now) {
         return jdbc.sql("""
                 UPDATE alert a SET resolved_at = :now, resolution = 'Rule disabled'
                 WHERE a.type = :type AND a.resolved_at IS NULL AND NOT coalesce((SELECT o.enabled
                     FROM alert_rule_override o WHERE o.customer_id = a.customer_id AND o.type = :type), :enabled)
                 RETURNING %s""".formatted(COLUMNS))
-                .param("type", type.name()).param("enabled", enabledByDefault)
-                .param("now", KeysetQuery.timestamp(now))
-                .query(AlertRepository::alert).list();
+            .param("type", type.name())
+            .param("enabled", enabledByDefault)
+            .param("now", KeysetQuery.timestamp(now))
+            .query(AlertRepository::alert)
+            .list();
     }
 
     /**
@@ -125,10 +142,15 @@ class AlertRepository {
                 VALUES (:id, :type, :customerId, :deviceId, :subject, :detail, :at)
                 ON CONFLICT (type, subject) WHERE resolved_at IS NULL DO NOTHING
                 RETURNING %s""".formatted(COLUMNS))
-                .param("id", UUID.randomUUID()).param("type", type.name()).param("customerId", customerId)
-                .param("deviceId", deviceId).param("subject", subject).param("detail", truncate(detail))
-                .param("at", KeysetQuery.timestamp(at))
-                .query(AlertRepository::alert).optional();
+            .param("id", UUID.randomUUID())
+            .param("type", type.name())
+            .param("customerId", customerId)
+            .param("deviceId", deviceId)
+            .param("subject", subject)
+            .param("detail", truncate(detail))
+            .param("at", KeysetQuery.timestamp(at))
+            .query(AlertRepository::alert)
+            .optional();
     }
 
     /** Resolves the open alert of the subject, if any. */
@@ -137,14 +159,18 @@ class AlertRepository {
                 UPDATE alert SET resolved_at = :at, resolution = :resolution
                 WHERE type = :type AND subject = :subject AND resolved_at IS NULL
                 RETURNING %s""".formatted(COLUMNS))
-                .param("type", type.name()).param("subject", subject).param("resolution", truncate(resolution))
-                .param("at", KeysetQuery.timestamp(at))
-                .query(AlertRepository::alert).optional();
+            .param("type", type.name())
+            .param("subject", subject)
+            .param("resolution", truncate(resolution))
+            .param("at", KeysetQuery.timestamp(at))
+            .query(AlertRepository::alert)
+            .optional();
     }
 
     /**
-     * Opens a deployment alert for an event that happened at {@code happened}, unless one is open or
-     * one was resolved at or after that time (the event is older than the last recovery).
+     * Opens a deployment alert for an event that happened at {@code happened}, unless one
+     * is open or one was resolved at or after that time (the event is older than the last
+     * recovery).
      */
     Optional<AlertResponse> openUnlessResolvedSince(AlertType type, UUID customerId, UUID deviceId, String subject,
             String detail, Instant happened, Instant now) {
@@ -155,15 +181,22 @@ class AlertRepository {
                     AND resolved_at >= :happened)
                 ON CONFLICT (type, subject) WHERE resolved_at IS NULL DO NOTHING
                 RETURNING %s""".formatted(COLUMNS))
-                .param("id", UUID.randomUUID()).param("type", type.name()).param("customerId", customerId)
-                .param("deviceId", deviceId).param("subject", subject).param("detail", truncate(detail))
-                .param("happened", KeysetQuery.timestamp(happened)).param("now", KeysetQuery.timestamp(now))
-                .query(AlertRepository::alert).optional();
+            .param("id", UUID.randomUUID())
+            .param("type", type.name())
+            .param("customerId", customerId)
+            .param("deviceId", deviceId)
+            .param("subject", subject)
+            .param("detail", truncate(detail))
+            .param("happened", KeysetQuery.timestamp(happened))
+            .param("now", KeysetQuery.timestamp(now))
+            .query(AlertRepository::alert)
+            .optional();
     }
 
     /**
-     * Serializes the transactions that change alerts (evaluation, device events, service health), on
-     * every replica: the quiet period and the outbox then see each other's notifications.
+     * Serializes the transactions that change alerts (evaluation, device events, service
+     * health), on every replica: the quiet period and the outbox then see each other's
+     * notifications.
      */
     void lockAlertChanges() {
         jdbc.sql("SELECT pg_advisory_xact_lock(hashtext('monitoring-alert-changes'))").query((row, i) -> 1).list();
@@ -176,9 +209,11 @@ class AlertRepository {
                 FROM unnest(CAST(:ids AS uuid[])) AS gone(gid)
                 WHERE a.device_id = gone.gid AND a.resolved_at IS NULL
                 RETURNING %s""".formatted(COLUMNS))
-                .param("ids", array(deviceIds)).param("resolution", resolution)
-                .param("at", KeysetQuery.timestamp(at))
-                .query(AlertRepository::alert).list();
+            .param("ids", array(deviceIds))
+            .param("resolution", resolution)
+            .param("at", KeysetQuery.timestamp(at))
+            .query(AlertRepository::alert)
+            .list();
     }
 
     /** Stops tracking the devices: status and container rows go, a tombstone stays. */
@@ -188,23 +223,29 @@ class AlertRepository {
                 SELECT device, customer, :at FROM unnest(CAST(:devices AS uuid[]), CAST(:customers AS uuid[]))
                     AS gone(device, customer)
                 ON CONFLICT (device_id) DO NOTHING""")
-                .param("devices", array(customerByDevice.keySet()))
-                .param("customers", array(customerByDevice.keySet().stream().map(customerByDevice::get).toList()))
-                .param("at", KeysetQuery.timestamp(at)).update();
+            .param("devices", array(customerByDevice.keySet()))
+            .param("customers", array(customerByDevice.keySet().stream().map(customerByDevice::get).toList()))
+            .param("at", KeysetQuery.timestamp(at))
+            .update();
         removeDecommissionedStatus();
     }
 
-    /** Deletes status rows of decommissioned devices (one a late flush may have brought back). */
+    /**
+     * Deletes status rows of decommissioned devices (one a late flush may have brought
+     * back).
+     */
     int removeDecommissionedStatus() {
         jdbc.sql("DELETE FROM container_status c USING decommissioned_device g WHERE c.device_id = g.device_id")
-                .update();
+            .update();
         return jdbc.sql("DELETE FROM device_status d USING decommissioned_device g WHERE d.device_id = g.device_id")
-                .update();
+            .update();
     }
 
     Optional<AlertResponse> find(UUID id) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM alert WHERE id = :id").param("id", id)
-                .query(AlertRepository::alert).optional();
+        return jdbc.sql("SELECT " + COLUMNS + " FROM alert WHERE id = :id")
+            .param("id", id)
+            .query(AlertRepository::alert)
+            .optional();
     }
 
     /** Acknowledges an open alert once (the first acknowledgement stays). */
@@ -213,13 +254,16 @@ class AlertRepository {
                 UPDATE alert SET acknowledged_at = :at, acknowledged_by = :by
                 WHERE id = :id AND acknowledged_at IS NULL AND resolved_at IS NULL
                 RETURNING %s""".formatted(COLUMNS))
-                .param("id", id).param("by", by).param("at", KeysetQuery.timestamp(at))
-                .query(AlertRepository::alert).optional();
+            .param("id", id)
+            .param("by", by)
+            .param("at", KeysetQuery.timestamp(at))
+            .query(AlertRepository::alert)
+            .optional();
     }
 
     /** The orders of the alert list: newest first by default. */
     static final KeysetSorts<AlertResponse> SORTS = KeysetSorts.of(AlertResponse::id, "-openedAt")
-            .timestamp("openedAt", "opened_at", AlertResponse::openedAt);
+        .timestamp("openedAt", "opened_at", AlertResponse::openedAt);
 
     /**
      * One page of alerts.
@@ -231,14 +275,16 @@ class AlertRepository {
         if (open != null) {
             where.condition(open ? "resolved_at IS NULL" : "resolved_at IS NOT NULL");
         }
-        return keyset.page(where.page("SELECT " + COLUMNS + " FROM alert", keyset).on(jdbc)
-                .query(AlertRepository::alert).list());
+        return keyset.page(
+                where.page("SELECT " + COLUMNS + " FROM alert", keyset).on(jdbc).query(AlertRepository::alert).list());
     }
 
     Map<AlertType, Long> countOpen() {
         return jdbc.sql("SELECT type, count(*) FROM alert WHERE resolved_at IS NULL GROUP BY type")
-                .query((row, i) -> Map.entry(AlertType.valueOf(row.getString(1)), row.getLong(2))).list().stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+            .query((row, i) -> Map.entry(AlertType.valueOf(row.getString(1)), row.getLong(2)))
+            .list()
+            .stream()
+            .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     static String array(Collection<UUID> ids) {
@@ -265,4 +311,5 @@ class AlertRepository {
         OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
         return value == null ? null : value.toInstant();
     }
+
 }

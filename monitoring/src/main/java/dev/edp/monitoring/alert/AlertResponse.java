@@ -5,6 +5,7 @@ import java.util.UUID;
 
 /**
  * An alert as the API, the live feed and notifications show it.
+ *
  * @param id the alert
  * @param type what it is about
  * @param customerId its customer, null for a platform alert

@@ -28,8 +28,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * A customer's alert rules: viewers read them, customer admins replace the overrides. A platform
- * admin names the customer ({@code customerId}).
+ * A customer's alert rules: viewers read them, customer admins replace the overrides. A
+ * platform admin names the customer ({@code customerId}).
  */
 @RestController
 @RequestMapping("/api/monitoring/v1/alert-rules")
@@ -38,6 +38,7 @@ class AlertRuleController {
 
     /**
      * A customer's rules.
+     *
      * @param customerId the customer
      * @param rules every customer rule, with its default or the customer's value
      */
@@ -46,6 +47,7 @@ class AlertRuleController {
 
     /**
      * The overrides to keep; rules not listed go back to the defaults.
+     *
      * @param rules at most one entry per rule type
      */
     record RulesRequest(@NotNull @Size(max = 10) List<@NotNull @Valid RuleRequest> rules) {
@@ -54,13 +56,16 @@ class AlertRuleController {
     /**
      * @param type the rule
      * @param enabled whether it raises alerts
-     * @param threshold its threshold in the rule's unit; null: the default (must be null for rules without one)
+     * @param threshold its threshold in the rule's unit; null: the default (must be null
+     * for rules without one)
      */
     record RuleRequest(@NotNull String type, @NotNull Boolean enabled, Integer threshold) {
     }
 
     private final AlertRules rules;
+
     private final TransactionTemplate transactions;
+
     private final Clock clock;
 
     AlertRuleController(AlertRules rules, TransactionTemplate transactions, Clock clock) {
@@ -79,13 +84,14 @@ class AlertRuleController {
 
     @PutMapping
     @PreAuthorize("hasRole('customer-admin')")
-    @Operation(summary = "Replace the customer's rule overrides (customer-admin); rules not listed go back to the defaults")
+    @Operation(
+            summary = "Replace the customer's rule overrides (customer-admin); rules not listed go back to the defaults")
     RulesResponse put(Tenant tenant, @RequestParam(required = false) UUID customerId,
             @Valid @RequestBody RulesRequest request) {
         UUID customer = tenant.owningCustomer(Optional.ofNullable(customerId));
         List<AlertRules.Override> overrides = validate(request.rules());
-        transactions.executeWithoutResult(status -> rules.replace(customer, overrides, tenant.username(),
-                clock.instant()));
+        transactions
+            .executeWithoutResult(status -> rules.replace(customer, overrides, tenant.username(), clock.instant()));
         return new RulesResponse(customer, rules.of(customer));
     }
 
@@ -96,8 +102,10 @@ class AlertRuleController {
         for (int i = 0; i < requested.size(); i++) {
             RuleRequest rule = requested.get(i);
             String field = "rules[" + i + "]";
-            AlertType type = AlertRules.CUSTOMER_RULES.stream().filter(t -> t.name().equals(rule.type())).findFirst()
-                    .orElse(null);
+            AlertType type = AlertRules.CUSTOMER_RULES.stream()
+                .filter(t -> t.name().equals(rule.type()))
+                .findFirst()
+                .orElse(null);
             if (type == null) {
                 errors.put(field + ".type", "must be one of " + AlertRules.CUSTOMER_RULES);
                 continue;
@@ -119,11 +127,15 @@ class AlertRuleController {
             overrides.add(new AlertRules.Override(type, rule.enabled(), threshold));
         }
         if (!errors.isEmpty()) {
-            throw PlatformProblem.VALIDATION_FAILED.exception(
-                    "The request has %d invalid field(s).".formatted(errors.size()))
-                    .with("errors", errors.entrySet().stream()
-                            .map(error -> Map.of("field", error.getKey(), "message", error.getValue())).toList());
+            throw PlatformProblem.VALIDATION_FAILED
+                .exception("The request has %d invalid field(s).".formatted(errors.size()))
+                .with("errors",
+                        errors.entrySet()
+                            .stream()
+                            .map(error -> Map.of("field", error.getKey(), "message", error.getValue()))
+                            .toList());
         }
         return overrides;
     }
+
 }

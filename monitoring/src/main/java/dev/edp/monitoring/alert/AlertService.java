@@ -21,8 +21,8 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Opens and resolves alerts. Every change writes its notifications into the outbox and its live
- * feed event in the same transaction.
+ * Opens and resolves alerts. Every change writes its notifications into the outbox and
+ * its live feed event in the same transaction.
  */
 @Service
 class AlertService {
@@ -40,12 +40,19 @@ class AlertService {
     }
 
     private final AlertRepository alerts;
+
     private final AlertRules rules;
+
     private final AlertProperties properties;
+
     private final NotificationOutbox outbox;
+
     private final ObjectProvider<LiveEvents> live;
+
     private final ReportBuffer buffer;
+
     private final TransactionTemplate transactions;
+
     private final Clock clock;
 
     AlertService(AlertRepository alerts, AlertRules rules, AlertProperties properties, NotificationOutbox outbox,
@@ -60,7 +67,9 @@ class AlertService {
         this.clock = clock;
     }
 
-    /** The device rules over the status table, set-based; run by one replica at a time. */
+    /**
+     * The device rules over the status table, set-based; run by one replica at a time.
+     */
     Changes evaluate() {
         Instant now = clock.instant();
         return inTransaction(() -> {
@@ -73,37 +82,43 @@ class AlertService {
                 changes.resolved().addAll(alerts.resolveDeviceAlerts(type, enabled, threshold, now));
                 changes.opened().addAll(alerts.openDeviceAlerts(type, enabled, threshold, now));
             }
-            changes.resolved().addAll(alerts.resolveDisabled(AlertType.DEPLOYMENT_FAILED,
-                    properties.enabledByDefault(AlertType.DEPLOYMENT_FAILED), now));
+            changes.resolved()
+                .addAll(alerts.resolveDisabled(AlertType.DEPLOYMENT_FAILED,
+                        properties.enabledByDefault(AlertType.DEPLOYMENT_FAILED), now));
             return changes;
         });
     }
 
-    /** Applies device-management's events in the order they happened, in one transaction. */
+    /**
+     * Applies device-management's events in the order they happened, in one transaction.
+     */
     Changes deviceEvents(List<DeviceEventsRequest.Event> events) {
         Instant now = clock.instant();
         List<DeviceEventsRequest.Event> ordered = events.stream()
-                .sorted(Comparator.comparing(DeviceEventsRequest.Event::at)).toList();
+            .sorted(Comparator.comparing(DeviceEventsRequest.Event::at))
+            .toList();
         Map<UUID, UUID> decommissioned = new LinkedHashMap<>();
         Changes result = inTransaction(() -> {
             Changes changes = Changes.none();
             Set<UUID> deploymentRuleOn = rules.enabledFor(ordered.stream()
-                    .filter(event -> event.type() == DeviceEventsRequest.Type.DEPLOYMENT_FAILED)
-                    .map(DeviceEventsRequest.Event::customerId).collect(Collectors.toSet()),
-                    AlertType.DEPLOYMENT_FAILED);
+                .filter(event -> event.type() == DeviceEventsRequest.Type.DEPLOYMENT_FAILED)
+                .map(DeviceEventsRequest.Event::customerId)
+                .collect(Collectors.toSet()), AlertType.DEPLOYMENT_FAILED);
             for (DeviceEventsRequest.Event event : ordered) {
                 String subject = event.deviceId().toString();
                 switch (event.type()) {
                     case DEPLOYMENT_FAILED -> {
                         if (!decommissioned.containsKey(event.deviceId())
                                 && deploymentRuleOn.contains(event.customerId())) {
-                            alerts.openUnlessResolvedSince(AlertType.DEPLOYMENT_FAILED, event.customerId(),
-                                    event.deviceId(), subject, detail(event, "Deployment failed"), event.at(), now)
-                                    .ifPresent(changes.opened()::add);
+                            alerts
+                                .openUnlessResolvedSince(AlertType.DEPLOYMENT_FAILED, event.customerId(),
+                                        event.deviceId(), subject, detail(event, "Deployment failed"), event.at(), now)
+                                .ifPresent(changes.opened()::add);
                         }
                     }
-                    case DEPLOYMENT_RECOVERED -> alerts.resolve(AlertType.DEPLOYMENT_FAILED, subject,
-                            detail(event, "Deployment recovered"), now).ifPresent(changes.resolved()::add);
+                    case DEPLOYMENT_RECOVERED ->
+                        alerts.resolve(AlertType.DEPLOYMENT_FAILED, subject, detail(event, "Deployment recovered"), now)
+                            .ifPresent(changes.resolved()::add);
                     case DECOMMISSIONED -> decommissioned.put(event.deviceId(), event.customerId());
                 }
             }
@@ -113,7 +128,8 @@ class AlertService {
             }
             return changes;
         });
-        // This replica's buffer; the writer skips decommissioned devices for the other replicas' buffers.
+        // This replica's buffer; the writer skips decommissioned devices for the other
+        // replicas' buffers.
         decommissioned.keySet().forEach(buffer::forget);
         return result;
     }
@@ -129,13 +145,15 @@ class AlertService {
             Changes changes = Changes.none();
             if (up) {
                 alerts.resolve(AlertType.SERVICE_DOWN, subject, detail == null ? "Healthy again" : detail, now)
-                        .ifPresent(changes.resolved()::add);
+                    .ifPresent(changes.resolved()::add);
             }
             else {
-                alerts.open(AlertType.SERVICE_DOWN, null, null, subject,
-                        "Service " + service + " instance " + instance + " is unhealthy"
-                                + (detail == null || detail.isBlank() ? "" : ": " + detail) + " (seen " + at + ")",
-                        now).ifPresent(changes.opened()::add);
+                alerts
+                    .open(AlertType.SERVICE_DOWN, null, null, subject,
+                            "Service " + service + " instance " + instance + " is unhealthy"
+                                    + (detail == null || detail.isBlank() ? "" : ": " + detail) + " (seen " + at + ")",
+                            now)
+                    .ifPresent(changes.opened()::add);
             }
             return changes;
         });
@@ -161,8 +179,9 @@ class AlertService {
     }
 
     /**
-     * In the same transaction: the live feed's store announces an event only when it commits, so
-     * the feed never shows an alert change that rolled back, and a crash loses none that committed.
+     * In the same transaction: the live feed's store announces an event only when it
+     * commits, so the feed never shows an alert change that rolled back, and a crash
+     * loses none that committed.
      */
     private void publish(Changes changes) {
         LiveEvents feed = live.getIfAvailable();
@@ -172,4 +191,5 @@ class AlertService {
         changes.opened().forEach(alert -> feed.publish(alert.customerId(), "alert.opened", alert));
         changes.resolved().forEach(alert -> feed.publish(alert.customerId(), "alert.resolved", alert));
     }
+
 }

@@ -15,7 +15,9 @@ public enum AlertType {
     SERVICE_DOWN(null, 0, 0);
 
     private final String unit;
+
     private final int min;
+
     private final int max;
 
     AlertType(String unit, int min, int max) {
@@ -24,7 +26,10 @@ public enum AlertType {
         this.max = max;
     }
 
-    /** @return the unit of the rule's threshold, or null when the rule has none */
+    /**
+     * @return the unit of the rule's threshold, or null when the rule has none
+     *
+     */
     public String unit() {
         return unit;
     }
@@ -37,8 +42,12 @@ public enum AlertType {
         return max;
     }
 
-    /** @return whether customers configure this rule */
+    /**
+     * @return whether customers configure this rule
+     *
+     */
     boolean customerRule() {
         return this != SERVICE_DOWN;
     }
+
 }

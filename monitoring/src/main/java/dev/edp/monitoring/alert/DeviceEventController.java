@@ -25,10 +25,11 @@ class DeviceEventController {
     }
 
     /**
-     * All events in one transaction. A value PostgreSQL cannot store (SQLState class 22, e.g. a time
-     * beyond its range) is the sender's mistake: 400 {@code VALIDATION_FAILED} and nothing is
-     * written, so device-management's relay sends the batch again one event at a time and gives up
-     * on the bad one alone (a 5xx would make it retry the whole batch).
+     * All events in one transaction. A value PostgreSQL cannot store (SQLState class 22,
+     * e.g. a time beyond its range) is the sender's mistake: 400
+     * {@code VALIDATION_FAILED} and nothing is written, so device-management's relay
+     * sends the batch again one event at a time and gives up on the bad one alone (a 5xx
+     * would make it retry the whole batch).
      */
     @PostMapping("/api/monitoring/v1/internal/device-events")
     @PreAuthorize("hasRole('platform-service')")
@@ -41,11 +42,12 @@ class DeviceEventController {
             if (state == null || !state.startsWith("22")) {
                 throw ex;
             }
-            throw PlatformProblem.VALIDATION_FAILED.exception(
-                    "A value of the request cannot be stored; nothing was written.")
-                    .with("errors", List.of(Map.of("field", "events",
-                            "message", "refused by the database: " + SqlFailures.describe(state, ex))));
+            throw PlatformProblem.VALIDATION_FAILED
+                .exception("A value of the request cannot be stored; nothing was written.")
+                .with("errors", List.of(Map.of("field", "events", "message",
+                        "refused by the database: " + SqlFailures.describe(state, ex))));
         }
         return ResponseEntity.noContent().build();
     }
+
 }

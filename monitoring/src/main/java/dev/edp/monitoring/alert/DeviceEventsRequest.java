@@ -11,18 +11,21 @@ import jakarta.validation.constraints.Size;
 
 /**
  * Events device-management sends.
+ *
  * @param events the events, at most 1,000
  */
 record DeviceEventsRequest(@NotEmpty @Size(max = 1000) List<@NotNull @Valid Event> events) {
 
     /** What happened to a device. */
     enum Type {
+
         /** A deployment went to {@code reconciliation failed}. */
         DEPLOYMENT_FAILED,
         /** The device's deployments are healthy again. */
         DEPLOYMENT_RECOVERED,
         /** The device was decommissioned: no more alerts, no more status. */
         DECOMMISSIONED
+
     }
 
     /**

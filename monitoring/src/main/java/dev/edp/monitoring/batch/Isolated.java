@@ -7,20 +7,23 @@ import java.util.function.Consumer;
 import org.springframework.transaction.TransactionStatus;
 
 /**
- * Writes rows as one batch inside the caller's transaction and, when PostgreSQL refuses the batch
- * for a row's fault ({@link SqlFailures.Kind#ROW}), finds the refused rows by bisection: each
- * attempt runs inside a savepoint, a refused half is rolled back to it and split again, down to
- * single rows. So a batch with one bad row costs about twice its size in row writes (once, on the
- * flush that meets it) instead of failing as a whole on every attempt. Any other failure (database
- * down, deadlock, serialization failure, something unknown) is thrown as it is: the caller keeps
- * the whole batch for its next attempt.
+ * Writes rows as one batch inside the caller's transaction and, when PostgreSQL refuses
+ * the batch for a row's fault ({@link SqlFailures.Kind#ROW}), finds the refused rows by
+ * bisection: each attempt runs inside a savepoint, a refused half is rolled back to it
+ * and split again, down to single rows. So a batch with one bad row costs about twice its
+ * size in row writes (once, on the flush that meets it) instead of failing as a whole on
+ * every attempt. Any other failure (database down, deadlock, serialization failure,
+ * something unknown) is thrown as it is: the caller keeps the whole batch for its next
+ * attempt.
  */
 public final class Isolated {
 
     /**
      * What was written and what PostgreSQL refused.
+     *
      * @param written the rows written, in their original order
-     * @param refused the rows refused, each with the SQLState and a description without its values
+     * @param refused the rows refused, each with the SQLState and a description without
+     * its values
      * @param <T> the row type
      */
     public record Outcome<T>(List<T> written, List<Refused<T>> refused) {
@@ -28,6 +31,7 @@ public final class Isolated {
 
     /**
      * A refused row.
+     *
      * @param row the row
      * @param sqlState PostgreSQL's SQLState (class 22 or 23)
      * @param reason what it was about (no values: they may be the problem, or private)
@@ -81,4 +85,5 @@ public final class Isolated {
         transaction.releaseSavepoint(savepoint);
         outcome.written().addAll(rows);
     }
+
 }

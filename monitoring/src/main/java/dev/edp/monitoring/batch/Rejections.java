@@ -12,9 +12,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Counts and logs records a batch writer dropped because PostgreSQL refused them:
- * {@code edp_monitoring_rejected_reports_total{kind,reason}} ({@code reason} is the SQLState, a
- * bounded set) and one warning per record naming the record (device id, alert, channel…) and the
- * reason, never the refused values.
+ * {@code edp_monitoring_rejected_reports_total{kind,reason}} ({@code reason} is the
+ * SQLState, a bounded set) and one warning per record naming the record (device id,
+ * alert, channel…) and the reason, never the refused values.
  */
 @Component
 public class Rejections {
@@ -22,6 +22,7 @@ public class Rejections {
     private static final Logger log = LoggerFactory.getLogger(Rejections.class);
 
     private final MeterRegistry meters;
+
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     Rejections(MeterRegistry meters) {
@@ -45,9 +46,13 @@ public class Rejections {
      * @return the counter
      */
     public Counter counter(String kind, String reason) {
-        return counters.computeIfAbsent(kind + "/" + reason, key -> Counter.builder("edp.monitoring.rejected.reports")
-                .tag("kind", kind).tag("reason", String.valueOf(reason))
-                .description("Records dropped alone because they were refused (reason: the SQLState, or who refused)")
-                .register(meters));
+        return counters.computeIfAbsent(kind + "/" + reason,
+                key -> Counter.builder("edp.monitoring.rejected.reports")
+                    .tag("kind", kind)
+                    .tag("reason", String.valueOf(reason))
+                    .description(
+                            "Records dropped alone because they were refused (reason: the SQLState, or who refused)")
+                    .register(meters));
     }
+
 }

@@ -1,7 +1,6 @@
 package dev.edp.monitoring.config;
 
 import java.time.Clock;
-
 import javax.sql.DataSource;
 
 import net.javacrumbs.shedlock.core.LockProvider;
@@ -14,7 +13,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
-/** Scheduled jobs, run by one replica at a time through ShedLock's table in this schema. */
+/**
+ * Scheduled jobs, run by one replica at a time through ShedLock's table in this schema.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableScheduling
 @EnableSchedulerLock(defaultLockAtMostFor = "PT1M")
@@ -24,11 +25,14 @@ class SchedulingConfig {
     @Bean
     LockProvider lockProvider(DataSource dataSource) {
         return new JdbcTemplateLockProvider(JdbcTemplateLockProvider.Configuration.builder()
-                .withJdbcTemplate(new JdbcTemplate(dataSource)).usingDbTime().build());
+            .withJdbcTemplate(new JdbcTemplate(dataSource))
+            .usingDbTime()
+            .build());
     }
 
     @Bean
     Clock clock() {
         return Clock.systemUTC();
     }
+
 }

@@ -26,23 +26,29 @@ import org.springframework.web.client.RestClientResponseException;
 
 /**
  * Relays the {@code connectivity_event} outbox to device-management
- * ({@code POST /api/devices/v1/internal/connectivity}) with this service's own token: every
- * {@code edp.monitoring.connectivity-relay.interval} on one replica at a time (ShedLock), in id
- * order, at most {@value #BATCH} rows per call, marked {@code relayed_at} only after a 2xx. On a
- * failure the rows stay and the relay waits (1 s, doubling up to {@code max-backoff}) before trying
- * again: at-least-once, so device-management must accept a batch twice (it applies the newest
- * {@code at} per device). A batch device-management refuses for its content (400, 422) is bisected
- * and only the refused rows are set aside (the starter's {@link OutboxRelay} runs this loop).
+ * ({@code POST /api/devices/v1/internal/connectivity}) with this service's own token:
+ * every {@code edp.monitoring.connectivity-relay.interval} on one replica at a time
+ * (ShedLock), in id order, at most {@value #BATCH} rows per call, marked
+ * {@code relayed_at} only after a 2xx. On a failure the rows stay and the relay waits (1
+ * s, doubling up to {@code max-backoff}) before trying again: at-least-once, so
+ * device-management must accept a batch twice (it applies the newest {@code at} per
+ * device). A batch device-management refuses for its content (400, 422) is bisected and
+ * only the refused rows are set aside (the starter's {@link OutboxRelay} runs this loop).
  */
 @Component
 class ConnectivityRelay {
 
     static final int BATCH = 1000;
     static final String PATH = "/api/devices/v1/internal/connectivity";
-    /** Batches per run: keeps a run well inside the lock's lockAtMostFor even at the 10 s read timeout. */
+
+    /**
+     * Batches per run: keeps a run well inside the lock's lockAtMostFor even at the 10 s
+     * read timeout.
+     */
     static final int MAX_BATCHES_PER_RUN = 10;
 
     private static final Logger log = LoggerFactory.getLogger(ConnectivityRelay.class);
+
     private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
 
     /** One change, as device-management receives it. */
@@ -57,14 +63,23 @@ class ConnectivityRelay {
     }
 
     private final JdbcClient jdbc;
+
     private final ServiceCalls calls;
+
     private final Clock clock;
+
     private final Duration maxBackoff;
+
     private final Counter relayed;
+
     private final Counter failures;
+
     private final Counter refusedRows;
+
     private final OutboxRelay<Row> relay;
+
     private Duration backoff = Duration.ZERO;
+
     private volatile Instant nextAttempt = Instant.MIN;
 
     ConnectivityRelay(JdbcClient jdbc, ServiceCalls calls, Clock clock,
@@ -74,14 +89,20 @@ class ConnectivityRelay {
         this.calls = calls;
         this.clock = clock;
         this.maxBackoff = maxBackoff;
-        this.relayed = Counter.builder("edp.connectivity.relayed").description("Connectivity events device-management accepted")
-                .register(meters);
+        this.relayed = Counter.builder("edp.connectivity.relayed")
+            .description("Connectivity events device-management accepted")
+            .register(meters);
         this.failures = Counter.builder("edp.connectivity.relay.failures")
-                .description("Relay calls to device-management that failed (events kept, retried)").register(meters);
+            .description("Relay calls to device-management that failed (events kept, retried)")
+            .register(meters);
         this.refusedRows = rejections.counter("connectivity_relay", "refused_by_device_management");
-        // One replica at a time (ShedLock), so no row locks; a refusal is 400 or 422 only.
-        this.relay = OutboxRelay.of(new Rows()).batchSize(BATCH).maxBatchesPerPass(MAX_BATCHES_PER_RUN)
-                .permanentWhen(ConnectivityRelay::refusedForItsContent).build();
+        // One replica at a time (ShedLock), so no row locks; a refusal is 400 or 422
+        // only.
+        this.relay = OutboxRelay.of(new Rows())
+            .batchSize(BATCH)
+            .maxBatchesPerPass(MAX_BATCHES_PER_RUN)
+            .permanentWhen(ConnectivityRelay::refusedForItsContent)
+            .build();
     }
 
     private static boolean refusedForItsContent(RuntimeException ex) {
@@ -107,10 +128,11 @@ class ConnectivityRelay {
     }
 
     /**
-     * The {@code connectivity_event} rows not yet relayed. When device-management refuses the body
-     * (400 or 422: its content, not the call, is wrong) the relay halves the rows down to single
-     * rows; a single refused row is set aside (marked relayed, counted and logged), so one bad row
-     * cannot hold up the outbox. Any other failure ends the run and the rest stays pending.
+     * The {@code connectivity_event} rows not yet relayed. When device-management refuses
+     * the body (400 or 422: its content, not the call, is wrong) the relay halves the
+     * rows down to single rows; a single refused row is set aside (marked relayed,
+     * counted and logged), so one bad row cannot hold up the outbox. Any other failure
+     * ends the run and the rest stays pending.
      */
     private final class Rows implements OutboxRelay.Outbox<Row> {
 
@@ -121,8 +143,12 @@ class ConnectivityRelay {
 
         @Override
         public void send(List<Row> rows) {
-            calls.to("device-management").post().uri(PATH)
-                    .body(new Batch(rows.stream().map(Row::event).toList())).retrieve().toBodilessEntity();
+            calls.to("device-management")
+                .post()
+                .uri(PATH)
+                .body(new Batch(rows.stream().map(Row::event).toList()))
+                .retrieve()
+                .toBodilessEntity();
         }
 
         @Override
@@ -138,20 +164,23 @@ class ConnectivityRelay {
             mark(rows);
             refusedRows.increment();
             answered();
-            log.warn("Device-management refused the connectivity event {} of device {} with HTTP {}; set aside, "
-                    + "the others are relayed", row.id(), row.event().deviceId(),
-                    ((RestClientResponseException) ex).getStatusCode().value());
+            log.warn(
+                    "Device-management refused the connectivity event {} of device {} with HTTP {}; set aside, "
+                            + "the others are relayed",
+                    row.id(), row.event().deviceId(), ((RestClientResponseException) ex).getStatusCode().value());
         }
 
         @Override
         public void failed(List<Row> rows, RuntimeException ex) {
-            // IllegalStateException: no instance of device-management registered (load balancer).
+            // IllegalStateException: no instance of device-management registered (load
+            // balancer).
             failures.increment();
             backoff = backoff.isZero() ? FIRST_BACKOFF : min(backoff.multipliedBy(2), maxBackoff);
             nextAttempt = clock.instant().plus(backoff);
-            log.warn("Relaying {} connectivity events to device-management failed, retrying in {}: {}",
-                    rows.size(), backoff, ex.getMessage());
+            log.warn("Relaying {} connectivity events to device-management failed, retrying in {}: {}", rows.size(),
+                    backoff, ex.getMessage());
         }
+
     }
 
     /** device-management answered (took or refused rows): the next run need not wait. */
@@ -162,23 +191,28 @@ class ConnectivityRelay {
 
     private void mark(List<Row> rows) {
         jdbc.sql("UPDATE connectivity_event SET relayed_at = now() WHERE id = ANY(:ids)")
-                .param("ids", rows.stream().map(Row::id).toArray(Long[]::new)).update();
+            .param("ids", rows.stream().map(Row::id).toArray(Long[]::new))
+            .update();
     }
 
     private List<Row> pending(int limit) {
         return jdbc.sql("""
                 SELECT id, device_id, customer_id, to_state, at FROM connectivity_event
                 WHERE relayed_at IS NULL ORDER BY id LIMIT :limit""")
-                .param("limit", limit).query(ConnectivityRelay::row).list();
+            .param("limit", limit)
+            .query(ConnectivityRelay::row)
+            .list();
     }
 
     private static Row row(ResultSet row, int i) throws SQLException {
-        return new Row(row.getLong("id"), new Event(row.getObject("device_id", UUID.class),
-                row.getObject("customer_id", UUID.class), "ONLINE".equals(row.getString("to_state")),
-                row.getObject("at", OffsetDateTime.class).toInstant()));
+        return new Row(row.getLong("id"),
+                new Event(row.getObject("device_id", UUID.class), row.getObject("customer_id", UUID.class),
+                        "ONLINE".equals(row.getString("to_state")),
+                        row.getObject("at", OffsetDateTime.class).toInstant()));
     }
 
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
     }
+
 }

@@ -20,7 +20,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.stereotype.Component;
 
-/** Asks health URLs, all at once (a virtual thread each), each bounded by the configured timeout. */
+/**
+ * Asks health URLs, all at once (a virtual thread each), each bounded by the configured
+ * timeout.
+ */
 @Component
 class HealthProbe {
 
@@ -29,14 +32,15 @@ class HealthProbe {
     }
 
     private final HttpClient http;
+
     private final Duration timeout;
+
     private final JsonMapper json;
 
     HealthProbe(HealthProperties properties, JsonMapper json) {
         this.timeout = properties.timeout();
         this.json = json;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     List<Result> check(List<HealthTarget> targets) {
@@ -62,11 +66,15 @@ class HealthProbe {
 
     Result check(HealthTarget target) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(target.url())).timeout(timeout)
-                    .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(target.url()))
+                .timeout(timeout)
+                .header("Accept", "application/json")
+                .GET()
+                .build(), HttpResponse.BodyHandlers.ofString());
             String status = status(response.body());
             if (response.statusCode() / 100 != 2) {
-                return new Result(target, false, "HTTP " + response.statusCode() + (status == null ? "" : ", status " + status));
+                return new Result(target, false,
+                        "HTTP " + response.statusCode() + (status == null ? "" : ", status " + status));
             }
             if (status != null && !"UP".equalsIgnoreCase(status)) {
                 return new Result(target, false, "status " + status);
@@ -80,8 +88,8 @@ class HealthProbe {
             return new Result(target, false, "connection refused");
         }
         catch (IOException | IllegalArgumentException ex) {
-            return new Result(target, false, ex.getClass().getSimpleName() + (ex.getMessage() == null ? ""
-                    : ": " + ex.getMessage()));
+            return new Result(target, false,
+                    ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage()));
         }
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
@@ -101,4 +109,5 @@ class HealthProbe {
             return null;
         }
     }
+
 }

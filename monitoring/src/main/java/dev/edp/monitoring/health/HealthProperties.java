@@ -8,13 +8,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * {@code edp.monitoring.health.*}: the platform service health checker.
+ *
  * @param interval how often one replica (ShedLock) checks every instance
  * @param timeout per health request (connect and response)
  * @param sampleEvery besides transitions, one history row per instance this often
  * @param retention history rows older than this are deleted
- * @param forgetAfter an instance that left the registry is dropped from the overview after this long
- * @param managementPortOffset actuator port = registered port + this, when the registry does not announce
- *        {@code management.port}
+ * @param forgetAfter an instance that left the registry is dropped from the overview
+ * after this long
+ * @param managementPortOffset actuator port = registered port + this, when the registry
+ * does not announce {@code management.port}
  * @param extra further health URLs to check (Keycloak, ...), each with a name
  */
 @ConfigurationProperties("edp.monitoring.health")
@@ -25,7 +27,8 @@ record HealthProperties(@DefaultValue("10s") Duration interval, @DefaultValue("2
 
     /**
      * @param name the service name shown in the overview and alerts
-     * @param url its health URL (200 with {@code "status":"UP"}, or any 2xx without a JSON status, is up)
+     * @param url its health URL (200 with {@code "status":"UP"}, or any 2xx without a
+     * JSON status, is up)
      */
     record Extra(String name, String url) {
     }

@@ -12,14 +12,16 @@ import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.stereotype.Component;
 
 /**
- * What the checker polls: every instance in the registry plus {@code edp.monitoring.health.extra}.
+ * What the checker polls: every instance in the registry plus
+ * {@code edp.monitoring.health.extra}.
  * <p>
- * The actuator of an EDP service listens on its management port. Spring Cloud's Eureka client
- * announces it as instance metadata {@code management.port} whenever it differs from the
- * application port (which it always does for EDP services: the launcher and the starter set
- * {@code management.server.port}); Spring Boot Admin reads the same key. Instances that do not
- * announce it (another discovery client, an old client) are assumed to follow the platform's port
- * plan, application port + {@code management-port-offset} (1000: 8084 → 9084).
+ * The actuator of an EDP service listens on its management port. Spring Cloud's Eureka
+ * client announces it as instance metadata {@code management.port} whenever it differs
+ * from the application port (which it always does for EDP services: the launcher and the
+ * starter set {@code management.server.port}); Spring Boot Admin reads the same key.
+ * Instances that do not announce it (another discovery client, an old client) are assumed
+ * to follow the platform's port plan, application port + {@code management-port-offset}
+ * (1000: 8084 → 9084).
  */
 @Component
 class HealthTargets {
@@ -28,6 +30,7 @@ class HealthTargets {
     static final String MANAGEMENT_CONTEXT_PATH = "management.context-path";
 
     private final ObjectProvider<DiscoveryClient> discovery;
+
     private final HealthProperties properties;
 
     HealthTargets(ObjectProvider<DiscoveryClient> discovery, HealthProperties properties) {
@@ -52,10 +55,11 @@ class HealthTargets {
     }
 
     /**
-     * An extra URL's target, named by the configured name, its instance the URL's host and port. An
-     * empty URL means "not configured" (e.g. {@code EDP_KEYCLOAK_HEALTH_URL=""}, or a chart without
-     * Keycloak's health URL) and is no target: it used to become {@code null:80}, always down. A URL
-     * that is not absolute http(s) with a host stays a target under its own text, so the overview
+     * An extra URL's target, named by the configured name, its instance the URL's host
+     * and port. An empty URL means "not configured" (e.g.
+     * {@code EDP_KEYCLOAK_HEALTH_URL=""}, or a chart without Keycloak's health URL) and
+     * is no target: it used to become {@code null:80}, always down. A URL that is not
+     * absolute http(s) with a host stays a target under its own text, so the overview
      * shows it down with the reason instead of hiding the mistake.
      */
     static Optional<HealthTarget> of(HealthProperties.Extra extra) {
@@ -99,4 +103,5 @@ class HealthTargets {
     private static int port(URI uri) {
         return uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
+
 }

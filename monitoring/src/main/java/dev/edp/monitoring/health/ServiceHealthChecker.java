@@ -24,12 +24,12 @@ import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Polls the health of every registered service instance and of the configured extra URLs, on one
- * replica at a time (ShedLock). Keeps the current state per instance and a small history (every
- * transition, plus one sample per {@code sample-every}). On a transition it publishes
- * {@link ServiceHealthChanged} (an application event on this replica, after the commit) and a
- * {@code service.down} / {@code service.up} live event for platform admins. An instance seen for
- * the first time produces an event only if it is down.
+ * Polls the health of every registered service instance and of the configured extra URLs,
+ * on one replica at a time (ShedLock). Keeps the current state per instance and a small
+ * history (every transition, plus one sample per {@code sample-every}). On a transition
+ * it publishes {@link ServiceHealthChanged} (an application event on this replica, after
+ * the commit) and a {@code service.down} / {@code service.up} live event for platform
+ * admins. An instance seen for the first time produces an event only if it is down.
  */
 @Component
 @EnableConfigurationProperties(HealthProperties.class)
@@ -38,14 +38,23 @@ class ServiceHealthChecker {
     private static final Logger log = LoggerFactory.getLogger(ServiceHealthChecker.class);
 
     private final HealthTargets targets;
+
     private final HealthProbe probe;
+
     private final ServiceHealthRepository repository;
+
     private final TransactionTemplate transactions;
+
     private final ApplicationEventPublisher events;
+
     private final LiveEvents live;
+
     private final HealthProperties properties;
+
     private final Clock clock;
+
     private final Rejections rejections;
+
     private final MultiGauge upGauge;
 
     ServiceHealthChecker(HealthTargets targets, HealthProbe probe, ServiceHealthRepository repository,
@@ -61,7 +70,8 @@ class ServiceHealthChecker {
         this.clock = clock;
         this.rejections = rejections;
         this.upGauge = MultiGauge.builder("edp.service.health.up")
-                .description("1 when the last health check of the instance found it up, 0 when down").register(meters);
+            .description("1 when the last health check of the instance found it up, 0 when down")
+            .register(meters);
     }
 
     @Scheduled(initialDelayString = "${edp.monitoring.health.interval:10s}",
@@ -99,26 +109,26 @@ class ServiceHealthChecker {
     }
 
     /**
-     * Each result in its own savepoint ({@link Isolated}): one that PostgreSQL refuses (a registry
-     * instance id longer than the column, a strange detail) is dropped, counted and logged, and
-     * the others are recorded.
+     * Each result in its own savepoint ({@link Isolated}): one that PostgreSQL refuses (a
+     * registry instance id longer than the column, a strange detail) is dropped, counted
+     * and logged, and the others are recorded.
      */
     private List<ServiceHealthChanged> record(List<HealthProbe.Result> results, Instant now, TransactionStatus tx) {
         Map<String, ServiceHealthResponse> known = repository.lockAll();
         List<ServiceHealthChanged> changes = new ArrayList<>();
         for (HealthProbe.Result result : results) {
-            Isolated.write(tx, List.of(result), one -> record(result, known, now, changes)).refused()
-                    .forEach(refused -> rejections.dropped("service_health",
-                            "service " + result.target().service() + " instance " + result.target().instance(),
-                            refused));
+            Isolated.write(tx, List.of(result), one -> record(result, known, now, changes))
+                .refused()
+                .forEach(refused -> rejections.dropped("service_health",
+                        "service " + result.target().service() + " instance " + result.target().instance(), refused));
         }
         return changes;
     }
 
     private void record(HealthProbe.Result result, Map<String, ServiceHealthResponse> known, Instant now,
             List<ServiceHealthChanged> changes) {
-        ServiceHealthResponse before = known.get(
-                ServiceHealthRepository.key(result.target().service(), result.target().instance()));
+        ServiceHealthResponse before = known
+            .get(ServiceHealthRepository.key(result.target().service(), result.target().instance()));
         boolean transition = before == null || before.up() != result.up();
         boolean sample = transition || !before.sampledAt().plus(properties.sampleEvery()).isAfter(now);
         repository.save(result, transition ? now : before.since(), now, sample ? now : before.sampledAt());
@@ -128,19 +138,24 @@ class ServiceHealthChecker {
         if (transition && (before != null || !result.up())) {
             ServiceHealthChanged change = new ServiceHealthChanged(result.target().service(),
                     result.target().instance(), result.target().url(), result.up(), result.detail(), now);
-            // In this transaction: the live event exists exactly when the transition does.
+            // In this transaction: the live event exists exactly when the transition
+            // does.
             live.publish(null, result.up() ? "service.up" : "service.down", change);
             changes.add(change);
         }
     }
 
-    /** Every replica reads the shared state, so each one's gauge shows the same, current picture. */
+    /**
+     * Every replica reads the shared state, so each one's gauge shows the same, current
+     * picture.
+     */
     @Scheduled(initialDelay = 0, fixedDelayString = "${edp.monitoring.health.interval:10s}")
     public void refreshGauge() {
-        upGauge.register(repository.all().stream()
-                .map(state -> MultiGauge.Row.of(Tags.of("service", state.service(), "instance", state.instance()),
-                        state.up() ? 1 : 0))
-                .toList(), true);
+        upGauge.register(repository.all()
+            .stream()
+            .map(state -> MultiGauge.Row.of(Tags.of("service", state.service(), "instance", state.instance()),
+                    state.up() ? 1 : 0))
+            .toList(), true);
     }
 
     @Scheduled(initialDelay = 60_000, fixedDelay = 3_600_000)
@@ -148,4 +163,5 @@ class ServiceHealthChecker {
     public void prune() {
         repository.deleteHistoryBefore(clock.instant().minus(properties.retention()));
     }
+
 }

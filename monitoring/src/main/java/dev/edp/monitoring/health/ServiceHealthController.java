@@ -41,7 +41,9 @@ class ServiceHealthController {
     KeysetPage<ServiceHealthHistoryEntry> history(@ListParameters(customerId = false) ListRequest list,
             @RequestParam(required = false) String service) {
         Long beforeId = Cursor.decodeSingle(list.cursor(), Long::valueOf);
-        return KeysetPage.of(repository.history(service == null || service.isBlank() ? null : service, beforeId,
-                list.limit()), list.limit(), entry -> List.of(Long.toString(entry.id())));
+        return KeysetPage.of(
+                repository.history(service == null || service.isBlank() ? null : service, beforeId, list.limit()),
+                list.limit(), entry -> List.of(Long.toString(entry.id())));
     }
+
 }

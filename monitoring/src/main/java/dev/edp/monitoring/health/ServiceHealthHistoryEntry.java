@@ -4,6 +4,7 @@ import java.time.Instant;
 
 /**
  * One history row: a transition, or a periodic sample of an unchanged state.
+ *
  * @param id row id (the cursor is built from it)
  * @param service service
  * @param instance instance id

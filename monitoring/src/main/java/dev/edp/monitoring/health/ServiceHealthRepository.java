@@ -27,13 +27,16 @@ class ServiceHealthRepository {
     /** The current state of every known instance, locked for this transaction. */
     Map<String, ServiceHealthResponse> lockAll() {
         return jdbc.sql("SELECT * FROM service_health ORDER BY service, instance FOR UPDATE")
-                .query(ServiceHealthRepository::state).list().stream()
-                .collect(Collectors.toMap(state -> key(state.service(), state.instance()), Function.identity()));
+            .query(ServiceHealthRepository::state)
+            .list()
+            .stream()
+            .collect(Collectors.toMap(state -> key(state.service(), state.instance()), Function.identity()));
     }
 
     List<ServiceHealthResponse> all() {
         return jdbc.sql("SELECT * FROM service_health ORDER BY service, instance")
-                .query(ServiceHealthRepository::state).list();
+            .query(ServiceHealthRepository::state)
+            .list();
     }
 
     void save(HealthProbe.Result result, Instant since, Instant checkedAt, Instant sampledAt) {
@@ -43,27 +46,44 @@ class ServiceHealthRepository {
                 ON CONFLICT (service, instance) DO UPDATE SET url = EXCLUDED.url, up = EXCLUDED.up,
                     detail = EXCLUDED.detail, since = EXCLUDED.since, checked_at = EXCLUDED.checked_at,
                     sampled_at = EXCLUDED.sampled_at""")
-                .param("service", result.target().service()).param("instance", result.target().instance())
-                .param("url", result.target().url()).param("up", result.up()).param("detail", truncate(result.detail()))
-                .param("since", utc(since)).param("checkedAt", utc(checkedAt)).param("sampledAt", utc(sampledAt))
-                .update();
+            .param("service", result.target().service())
+            .param("instance", result.target().instance())
+            .param("url", result.target().url())
+            .param("up", result.up())
+            .param("detail", truncate(result.detail()))
+            .param("since", utc(since))
+            .param("checkedAt", utc(checkedAt))
+            .param("sampledAt", utc(sampledAt))
+            .update();
     }
 
     void history(HealthProbe.Result result, boolean transition, Instant checkedAt) {
         jdbc.sql("""
                 INSERT INTO service_health_history (service, instance, url, up, transition, detail, checked_at)
                 VALUES (:service, :instance, :url, :up, :transition, :detail, :checkedAt)""")
-                .param("service", result.target().service()).param("instance", result.target().instance())
-                .param("url", result.target().url()).param("up", result.up()).param("transition", transition)
-                .param("detail", truncate(result.detail())).param("checkedAt", utc(checkedAt)).update();
+            .param("service", result.target().service())
+            .param("instance", result.target().instance())
+            .param("url", result.target().url())
+            .param("up", result.up())
+            .param("transition", transition)
+            .param("detail", truncate(result.detail()))
+            .param("checkedAt", utc(checkedAt))
+            .update();
     }
 
-    /** Newest first; {@code limit + 1} rows so the caller knows whether there is a next page. */
+    /**
+     * Newest first; {@code limit + 1} rows so the caller knows whether there is a next
+     * page.
+     */
     List<ServiceHealthHistoryEntry> history(String service, Long beforeId, int limit) {
-        return new Where().equal("service", service).lessThan("id", beforeId)
-                .page("SELECT * FROM service_health_history", "id DESC", limit).on(jdbc).query((row, i) -> new ServiceHealthHistoryEntry(row.getLong("id"), row.getString("service"),
-                row.getString("instance"), row.getString("url"), row.getBoolean("up"), row.getBoolean("transition"),
-                row.getString("detail"), instant(row, "checked_at"))).list();
+        return new Where().equal("service", service)
+            .lessThan("id", beforeId)
+            .page("SELECT * FROM service_health_history", "id DESC", limit)
+            .on(jdbc)
+            .query((row, i) -> new ServiceHealthHistoryEntry(row.getLong("id"), row.getString("service"),
+                    row.getString("instance"), row.getString("url"), row.getBoolean("up"), row.getBoolean("transition"),
+                    row.getString("detail"), instant(row, "checked_at")))
+            .list();
     }
 
     int forgetNotCheckedSince(Instant cutoff) {
@@ -71,8 +91,9 @@ class ServiceHealthRepository {
     }
 
     int deleteHistoryBefore(Instant cutoff) {
-        return jdbc.sql("DELETE FROM service_health_history WHERE checked_at < :cutoff").param("cutoff", utc(cutoff))
-                .update();
+        return jdbc.sql("DELETE FROM service_health_history WHERE checked_at < :cutoff")
+            .param("cutoff", utc(cutoff))
+            .update();
     }
 
     static String key(String service, String instance) {
@@ -96,4 +117,5 @@ class ServiceHealthRepository {
     private static Instant instant(ResultSet row, String column) throws SQLException {
         return row.getObject(column, OffsetDateTime.class).toInstant();
     }
+
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 
 /**
  * The current state of one checked instance.
+ *
  * @param service registry name or configured name
  * @param instance instance id
  * @param url the health URL checked

@@ -21,20 +21,27 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * The daily partitions of {@code heartbeat_history} (UTC days, named {@code heartbeat_history_pYYYYMMDD}):
- * created two days ahead, and on demand by a flush that needs one; dropped as a whole once they are
- * older than {@code edp.monitoring.history-retention}, which costs no row-by-row delete and no vacuum.
+ * The daily partitions of {@code heartbeat_history} (UTC days, named
+ * {@code heartbeat_history_pYYYYMMDD}): created two days ahead, and on demand by a flush
+ * that needs one; dropped as a whole once they are older than
+ * {@code edp.monitoring.history-retention}, which costs no row-by-row delete and no
+ * vacuum.
  */
 @Component
 public class HistoryPartitions {
 
     private static final Logger log = LoggerFactory.getLogger(HistoryPartitions.class);
+
     private static final String PREFIX = "heartbeat_history_p";
+
     private static final DateTimeFormatter DAY = DateTimeFormatter.BASIC_ISO_DATE;
 
     private final JdbcClient jdbc;
+
     private final Clock clock;
+
     private final MonitoringProperties properties;
+
     private final Set<LocalDate> known = ConcurrentHashMap.newKeySet();
 
     HistoryPartitions(JdbcClient jdbc, Clock clock, MonitoringProperties properties) {
@@ -55,7 +62,7 @@ public class HistoryPartitions {
         try {
             jdbc.sql("CREATE TABLE IF NOT EXISTS " + PREFIX + DAY.format(day) + " PARTITION OF heartbeat_history"
                     + " FOR VALUES FROM ('" + day + " 00:00:00+00') TO ('" + day.plusDays(1) + " 00:00:00+00')")
-                    .update();
+                .update();
         }
         catch (DataAccessException ex) {
             // Another replica created it at the same moment.
@@ -74,7 +81,8 @@ public class HistoryPartitions {
     }
 
     /**
-     * Creates today's and the next two days' partitions and drops those entirely older than the retention.
+     * Creates today's and the next two days' partitions and drops those entirely older
+     * than the retention.
      * @param now the current time
      * @return the days whose partitions were dropped
      */
@@ -98,7 +106,10 @@ public class HistoryPartitions {
         return dropped;
     }
 
-    /** @return the days that have a partition, oldest first */
+    /**
+     * @return the days that have a partition, oldest first
+     *
+     */
     public List<LocalDate> partitions() {
         return jdbc.sql("""
                 SELECT c.relname FROM pg_inherits i
@@ -106,8 +117,13 @@ public class HistoryPartitions {
                 JOIN pg_class p ON p.oid = i.inhparent
                 JOIN pg_namespace n ON n.oid = p.relnamespace
                 WHERE p.relname = 'heartbeat_history' AND n.nspname = current_schema()
-                ORDER BY c.relname""").query(String.class).list().stream()
-                .filter(name -> name.startsWith(PREFIX))
-                .map(name -> LocalDate.parse(name.substring(PREFIX.length()), DAY)).toList();
+                ORDER BY c.relname""")
+            .query(String.class)
+            .list()
+            .stream()
+            .filter(name -> name.startsWith(PREFIX))
+            .map(name -> LocalDate.parse(name.substring(PREFIX.length()), DAY))
+            .toList();
     }
+
 }

@@ -16,10 +16,10 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * What devices send through E3. Both endpoints only validate and buffer, and answer {@code 202}:
- * {@link ReportBuffer} writes in batches, also through a database outage. When the buffer is full
- * (a long outage) they answer 503 {@code BUFFER_FULL} with {@code Retry-After}: refused, never
- * dropped silently, and the agent sends again.
+ * What devices send through E3. Both endpoints only validate and buffer, and answer
+ * {@code 202}: {@link ReportBuffer} writes in batches, also through a database outage.
+ * When the buffer is full (a long outage) they answer 503 {@code BUFFER_FULL} with
+ * {@code Retry-After}: refused, never dropped silently, and the agent sends again.
  */
 @RestController
 @RequestMapping("/monitoring/api/v1")
@@ -27,6 +27,7 @@ import org.springframework.web.bind.annotation.RestController;
 class DeviceReportController {
 
     private final ReportBuffer buffer;
+
     private final MonitoringProperties properties;
 
     DeviceReportController(ReportBuffer buffer, MonitoringProperties properties) {
@@ -68,8 +69,10 @@ class DeviceReportController {
 
     private EdpException bufferFull() {
         long seconds = Math.max(1, properties.bufferRetryAfter().toSeconds());
-        return MonitoringProblem.BUFFER_FULL.exception(
-                "Reports cannot be written right now and the buffer is full. Send again after " + seconds + " s.")
-                .retryAfter(seconds);
+        return MonitoringProblem.BUFFER_FULL
+            .exception(
+                    "Reports cannot be written right now and the buffer is full. Send again after " + seconds + " s.")
+            .retryAfter(seconds);
     }
+
 }

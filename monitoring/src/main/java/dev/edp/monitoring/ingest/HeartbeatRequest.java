@@ -12,6 +12,7 @@ import jakarta.validation.constraints.Size;
 
 /**
  * A device's heartbeat, as its agent sends it.
+ *
  * @param uptimeSeconds seconds since the device booted
  * @param agentVersion version of the device agent
  * @param osVersion version of the edge OS
@@ -21,21 +22,18 @@ import jakarta.validation.constraints.Size;
  * @param containerDisk the partition containers live on (about 35 GB on the usual device)
  * @param containers how many containers run, of how many deployed
  */
-record HeartbeatRequest(
-        @NotNull @PositiveOrZero Long uptimeSeconds,
-        @NotBlank @Size(max = 64) @Pattern(regexp = HeartbeatRequest.NO_NUL, message = HeartbeatRequest.NUL_MESSAGE)
-        String agentVersion,
-        @Size(max = 128) @Pattern(regexp = HeartbeatRequest.NO_NUL, message = HeartbeatRequest.NUL_MESSAGE)
-        String osVersion,
-        @NotNull @DecimalMin("0") @DecimalMax("100") Double cpuLoad,
-        @NotNull @Valid Usage memory,
-        @NotNull @Valid Usage systemDisk,
-        @NotNull @Valid Usage containerDisk,
-        @NotNull @Valid Containers containers) {
+record HeartbeatRequest(@NotNull @PositiveOrZero Long uptimeSeconds,
+        @NotBlank @Size(max = 64) @Pattern(regexp = HeartbeatRequest.NO_NUL,
+                message = HeartbeatRequest.NUL_MESSAGE) String agentVersion,
+        @Size(max = 128) @Pattern(regexp = HeartbeatRequest.NO_NUL,
+                message = HeartbeatRequest.NUL_MESSAGE) String osVersion,
+        @NotNull @DecimalMin("0") @DecimalMax("100") Double cpuLoad, @NotNull @Valid Usage memory,
+        @NotNull @Valid Usage systemDisk, @NotNull @Valid Usage containerDisk, @NotNull @Valid Containers containers) {
 
     /**
-     * Text without NUL: PostgreSQL's text cannot hold it, and since reports are written in batches,
-     * one such value would fail the flush of every device in the batch, again and again.
+     * Text without NUL: PostgreSQL's text cannot hold it, and since reports are written
+     * in batches, one such value would fail the flush of every device in the batch, again
+     * and again.
      */
     static final String NO_NUL = "[^\\x00]*";
 
@@ -43,6 +41,7 @@ record HeartbeatRequest(
 
     /**
      * Bytes used of a total.
+     *
      * @param usedBytes in use
      * @param totalBytes available in all
      */
@@ -56,6 +55,7 @@ record HeartbeatRequest(
 
     /**
      * Container summary.
+     *
      * @param running containers running
      * @param total containers deployed
      */

@@ -32,21 +32,22 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Writes a flush in one transaction: locks the devices' status rows (in id order, so concurrent
- * flushes of two replicas and the offline sweep never see a half-written state), records a
- * connectivity event for each device that comes (back) online, upserts the latest status, adds one
- * history row per device and history bucket (several after an outage), and replaces reported
- * containers. Every write is a
- * JDBC batch, which the driver sends as multi-row statements ({@code reWriteBatchedInserts}). A
- * report PostgreSQL refuses is dropped alone; the rest of the flush is written.
+ * Writes a flush in one transaction: locks the devices' status rows (in id order, so
+ * concurrent flushes of two replicas and the offline sweep never see a half-written
+ * state), records a connectivity event for each device that comes (back) online, upserts
+ * the latest status, adds one history row per device and history bucket (several after an
+ * outage), and replaces reported containers. Every write is a JDBC batch, which the
+ * driver sends as multi-row statements ({@code reWriteBatchedInserts}). A report
+ * PostgreSQL refuses is dropped alone; the rest of the flush is written.
  */
 @Repository
 class ReportWriter {
 
     /*
-     * A join with unnest, not "device_id = ANY (?)": with a bound array PostgreSQL compares every
-     * scanned row with every element (5,000 devices against a table of 20,000 took 20 s when the
-     * planner chose a scan); the join hashes or probes the primary key instead.
+     * A join with unnest, not "device_id = ANY (?)": with a bound array PostgreSQL
+     * compares every scanned row with every element (5,000 devices against a table of
+     * 20,000 took 20 s when the planner chose a scan); the join hashes or probes the
+     * primary key instead.
      */
     private static final String LOCK = """
             SELECT d.device_id, d.connectivity
@@ -97,14 +98,25 @@ class ReportWriter {
             VALUES (?, ?, ?, ?, ?, ?, ?)""";
 
     private final JdbcTemplate jdbc;
+
     private final TransactionTemplate transactions;
+
     private final HistoryPartitions partitions;
+
     private final long resolutionMillis;
-    /** The last history bucket written per device (this replica): later heartbeats in it skip the history. */
+
+    /**
+     * The last history bucket written per device (this replica): later heartbeats in it
+     * skip the history.
+     */
     private final Map<UUID, Long> lastBucket = new ConcurrentHashMap<>();
+
     private final Counter statusRows;
+
     private final Counter historyRows;
+
     private final Counter events;
+
     private final Rejections rejections;
 
     ReportWriter(JdbcTemplate jdbc, TransactionTemplate transactions, HistoryPartitions partitions,
@@ -120,8 +132,10 @@ class ReportWriter {
     }
 
     private static Counter rows(MeterRegistry meters, String table) {
-        return Counter.builder("edp.monitoring.rows.written").tag("table", table)
-                .description("Rows written by heartbeat flushes").register(meters);
+        return Counter.builder("edp.monitoring.rows.written")
+            .tag("table", table)
+            .description("Rows written by heartbeat flushes")
+            .register(meters);
     }
 
     void forget(UUID deviceId) {
@@ -129,7 +143,8 @@ class ReportWriter {
     }
 
     /**
-     * Writes heartbeats given one per device, each as the device's status and as its history sample.
+     * Writes heartbeats given one per device, each as the device's status and as its
+     * history sample.
      * @param allHeartbeats heartbeats, one per device
      * @param allReports container reports, one per device
      */
@@ -138,39 +153,50 @@ class ReportWriter {
     }
 
     /**
-     * Writes a flush in one transaction. A row PostgreSQL refuses (a NUL character, a value too long:
-     * SQLState class 22 or 23) costs only its own device's reports: the batch is bisected inside
-     * savepoints ({@link Isolated}), the rest is written, and the refused reports are dropped, counted
-     * and logged. Any other failure is thrown and the caller keeps the whole batch.
-     * @param allLatest the latest heartbeat per device (its status row), at most one per device
-     * @param allSamples heartbeats for the history, at most one per device and history bucket (a
-     *                   bucket already written by this replica is skipped)
+     * Writes a flush in one transaction. A row PostgreSQL refuses (a NUL character, a
+     * value too long: SQLState class 22 or 23) costs only its own device's reports: the
+     * batch is bisected inside savepoints ({@link Isolated}), the rest is written, and
+     * the refused reports are dropped, counted and logged. Any other failure is thrown
+     * and the caller keeps the whole batch.
+     * @param allLatest the latest heartbeat per device (its status row), at most one per
+     * device
+     * @param allSamples heartbeats for the history, at most one per device and history
+     * bucket (a bucket already written by this replica is skipped)
      * @param allReports container reports, one per device
      */
     void write(List<Heartbeat> allLatest, List<Heartbeat> allSamples, List<ContainerReport> allReports) {
         Set<UUID> decommissioned = decommissioned(allLatest, allSamples, allReports);
         Map<UUID, DeviceBeats> byDevice = new TreeMap<>();
-        allLatest.stream().filter(beat -> !decommissioned.contains(beat.deviceId())).forEach(beat -> byDevice
-                .computeIfAbsent(beat.deviceId(), id -> new DeviceBeats(id, beat.customerId())).latest = beat);
-        allSamples.stream().filter(beat -> !decommissioned.contains(beat.deviceId()))
-                .filter(beat -> !Long.valueOf(bucket(beat.receivedAt())).equals(lastBucket.get(beat.deviceId())))
-                .forEach(beat -> byDevice.computeIfAbsent(beat.deviceId(), id -> new DeviceBeats(id, beat.customerId()))
-                        .samples.add(beat));
+        allLatest.stream()
+            .filter(beat -> !decommissioned.contains(beat.deviceId()))
+            .forEach(beat -> byDevice.computeIfAbsent(beat.deviceId(),
+                    id -> new DeviceBeats(id, beat.customerId())).latest = beat);
+        allSamples.stream()
+            .filter(beat -> !decommissioned.contains(beat.deviceId()))
+            .filter(beat -> !Long.valueOf(bucket(beat.receivedAt())).equals(lastBucket.get(beat.deviceId())))
+            .forEach(beat -> byDevice.computeIfAbsent(beat.deviceId(),
+                    id -> new DeviceBeats(id, beat.customerId())).samples
+                .add(beat));
         List<DeviceBeats> beats = List.copyOf(byDevice.values());
         List<ContainerReport> reports = allReports.stream()
-                .filter(report -> !decommissioned.contains(report.deviceId())).toList();
-        beats.stream().flatMap(device -> device.samples.stream())
-                .map(beat -> Instant.ofEpochMilli(bucket(beat.receivedAt()))).distinct().forEach(partitions::ensureFor);
+            .filter(report -> !decommissioned.contains(report.deviceId()))
+            .toList();
+        beats.stream()
+            .flatMap(device -> device.samples.stream())
+            .map(beat -> Instant.ofEpochMilli(bucket(beat.receivedAt())))
+            .distinct()
+            .forEach(partitions::ensureFor);
         Written written = inTransactionRetryingDeadlocks(status -> {
             Isolated.Outcome<DeviceBeats> heartbeats = new Isolated.Outcome<>(List.of(), List.of());
             int eventCount = 0;
             if (!beats.isEmpty()) {
-                Map<UUID, String> current = lock(beats.stream().filter(device -> device.latest != null)
-                        .map(device -> device.deviceId).toList());
+                Map<UUID, String> current = lock(
+                        beats.stream().filter(device -> device.latest != null).map(device -> device.deviceId).toList());
                 heartbeats = Isolated.write(status, beats, part -> writeHeartbeats(part, current));
-                eventCount = (int) heartbeats.written().stream()
-                        .filter(device -> device.latest != null && !"ONLINE".equals(current.get(device.deviceId)))
-                        .count();
+                eventCount = (int) heartbeats.written()
+                    .stream()
+                    .filter(device -> device.latest != null && !"ONLINE".equals(current.get(device.deviceId)))
+                    .count();
             }
             Isolated.Outcome<ContainerReport> containers = reports.isEmpty()
                     ? new Isolated.Outcome<>(List.of(), List.of())
@@ -180,24 +206,31 @@ class ReportWriter {
         long history = 0;
         long status = 0;
         for (DeviceBeats device : written.heartbeats().written()) {
-            device.samples.stream().mapToLong(beat -> bucket(beat.receivedAt())).max()
-                    .ifPresent(bucket -> lastBucket.merge(device.deviceId, bucket, Math::max));
+            device.samples.stream()
+                .mapToLong(beat -> bucket(beat.receivedAt()))
+                .max()
+                .ifPresent(bucket -> lastBucket.merge(device.deviceId, bucket, Math::max));
             history += device.samples.size();
             status += device.latest == null ? 0 : 1;
         }
         statusRows.increment(status);
         historyRows.increment(history);
         events.increment(written.events());
-        written.heartbeats().refused().forEach(refused -> rejections.dropped("heartbeat",
-                subject(refused.row().deviceId, refused.row().customerId), refused));
-        written.containers().refused().forEach(refused -> rejections.dropped("container_report",
-                subject(refused.row().deviceId(), refused.row().customerId()), refused));
+        written.heartbeats()
+            .refused()
+            .forEach(refused -> rejections.dropped("heartbeat",
+                    subject(refused.row().deviceId, refused.row().customerId), refused));
+        written.containers()
+            .refused()
+            .forEach(refused -> rejections.dropped("container_report",
+                    subject(refused.row().deviceId(), refused.row().customerId()), refused));
     }
 
     /*
-     * PostgreSQL resolves a deadlock (this flush against another replica's flush or the offline sweep,
-     * whose row order it cannot share) by aborting one transaction: that one is simply run again, at
-     * once, instead of failing the flush until the next interval.
+     * PostgreSQL resolves a deadlock (this flush against another replica's flush or the
+     * offline sweep, whose row order it cannot share) by aborting one transaction: that
+     * one is simply run again, at once, instead of failing the flush until the next
+     * interval.
      */
     private Written inTransactionRetryingDeadlocks(
             org.springframework.transaction.support.TransactionCallback<Written> work) {
@@ -213,18 +246,25 @@ class ReportWriter {
         }
     }
 
-    /** One device's part of a flush: its status (if it is in this flush) and its history samples. */
+    /**
+     * One device's part of a flush: its status (if it is in this flush) and its history
+     * samples.
+     */
     private static final class DeviceBeats {
 
         final UUID deviceId;
+
         final UUID customerId;
+
         Heartbeat latest;
+
         final List<Heartbeat> samples = new ArrayList<>();
 
         DeviceBeats(UUID deviceId, UUID customerId) {
             this.deviceId = deviceId;
             this.customerId = customerId;
         }
+
     }
 
     /** What one flush's transaction wrote and refused. */
@@ -236,11 +276,15 @@ class ReportWriter {
         return "device " + device + " (customer " + customer + ")";
     }
 
-    /** One batch of devices: connectivity events of those that come (back) online, status, history. */
+    /**
+     * One batch of devices: connectivity events of those that come (back) online, status,
+     * history.
+     */
     private void writeHeartbeats(List<DeviceBeats> part, Map<UUID, String> current) {
         List<Heartbeat> statuses = part.stream().map(device -> device.latest).filter(beat -> beat != null).toList();
-        List<Heartbeat> cameOnline = statuses.stream().filter(beat -> !"ONLINE".equals(current.get(beat.deviceId())))
-                .toList();
+        List<Heartbeat> cameOnline = statuses.stream()
+            .filter(beat -> !"ONLINE".equals(current.get(beat.deviceId())))
+            .toList();
         jdbc.batchUpdate(INSERT_EVENT, cameOnline, cameOnline.size(), (ps, beat) -> {
             ps.setObject(1, beat.deviceId());
             ps.setObject(2, beat.customerId());
@@ -266,8 +310,9 @@ class ReportWriter {
     }
 
     /*
-     * Read before the transaction: a device decommissioned between this read and the upsert comes
-     * back as a status row, which the next alert evaluation deletes again (AlertService#evaluate).
+     * Read before the transaction: a device decommissioned between this read and the
+     * upsert comes back as a status row, which the next alert evaluation deletes again
+     * (AlertService#evaluate).
      */
     private Set<UUID> decommissioned(List<Heartbeat> beats, List<Heartbeat> samples, List<ContainerReport> reports) {
         Set<UUID> ids = new HashSet<>();
@@ -352,4 +397,5 @@ class ReportWriter {
     private static OffsetDateTime timestamp(Instant instant) {
         return instant.atOffset(ZoneOffset.UTC);
     }
+
 }

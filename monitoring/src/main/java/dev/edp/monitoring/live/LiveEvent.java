@@ -4,6 +4,7 @@ import java.util.UUID;
 
 /**
  * A stored live event.
+ *
  * @param id the {@code live_event} id, sent as the SSE {@code id}
  * @param customerId its customer, or null for a platform event
  * @param type the SSE {@code event} name

@@ -18,7 +18,10 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
-/** The portal's live event stream (Server-Sent Events), filtered to what the caller may see. */
+/**
+ * The portal's live event stream (Server-Sent Events), filtered to what the caller may
+ * see.
+ */
 @RestController
 @RequestMapping("/api/monitoring/v1/events")
 @Tag(name = "Live events", description = "Server-sent events for the portal")
@@ -31,9 +34,10 @@ class LiveEventController {
     }
 
     /**
-     * A customer's user gets their customer's events; a platform admin gets all (platform events
-     * included) or, with {@code customerId}, one customer's. The stream ends when the token expires
-     * or the caller's customer is deactivated; a user holds a limited number of streams (429).
+     * A customer's user gets their customer's events; a platform admin gets all (platform
+     * events included) or, with {@code customerId}, one customer's. The stream ends when
+     * the token expires or the caller's customer is deactivated; a user holds a limited
+     * number of streams (429).
      */
     @GetMapping(path = "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     @PreAuthorize("hasRole('viewer')")
@@ -50,7 +54,10 @@ class LiveEventController {
                 scope.map(Visibility::customer).orElseGet(Visibility::everything), parse(lastEventId));
     }
 
-    /** An id this service did not hand out is ignored: the client gets live events from now on. */
+    /**
+     * An id this service did not hand out is ignored: the client gets live events from
+     * now on.
+     */
     private static Long parse(String lastEventId) {
         if (lastEventId == null || lastEventId.isBlank()) {
             return null;
@@ -62,4 +69,5 @@ class LiveEventController {
             return null;
         }
     }
+
 }

@@ -33,49 +33,65 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
- * The SSE clients connected to this replica. Each client has its own small queue and its own
- * virtual thread that writes to it, so a slow or dead client delays nobody else: the listener only
- * offers events to queues. A client whose queue overflows is disconnected; its browser reconnects
- * with {@code Last-Event-ID} and catches up from the table.
+ * The SSE clients connected to this replica. Each client has its own small queue and its
+ * own virtual thread that writes to it, so a slow or dead client delays nobody else: the
+ * listener only offers events to queues. A client whose queue overflows is disconnected;
+ * its browser reconnects with {@code Last-Event-ID} and catches up from the table.
  * <p>
- * A stream starts at a database snapshot taken after the client is registered: it gets exactly
- * the events that snapshot does not include (committed later), and a replay only of events it
- * does include. A stream ends at the latest when its access token expires (a deactivated user gets
- * no new one), and a guard thread ends the streams of customers that were deactivated meanwhile.
- * One user holds at most {@code max-streams-per-user} streams on this replica; a further one
- * replaces the user's oldest.
+ * A stream starts at a database snapshot taken after the client is registered: it gets
+ * exactly the events that snapshot does not include (committed later), and a replay only
+ * of events it does include. A stream ends at the latest when its access token expires (a
+ * deactivated user gets no new one), and a guard thread ends the streams of customers
+ * that were deactivated meanwhile. One user holds at most {@code max-streams-per-user}
+ * streams on this replica; a further one replaces the user's oldest.
  */
 @Component
 class LiveEventHub implements InitializingBean, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(LiveEventHub.class);
+
     private static final LiveEvent CLOSE = new LiveEvent(-1, null, "", "", 0);
+
     private static final int REPLAY_PAGE = 500;
-    /** The shortest stream: a token that has (almost) expired still gets an answer, not a timeout of 0 (= none). */
-    private static final Duration SHORTEST_STREAM = Duration.ofSeconds(1);
+
     /**
-     * The container's timeout is only a safety net behind the client thread, which ends the stream
-     * itself at its end (a timeout is logged as an error by the web layer).
+     * The shortest stream: a token that has (almost) expired still gets an answer, not a
+     * timeout of 0 (= none).
+     */
+    private static final Duration SHORTEST_STREAM = Duration.ofSeconds(1);
+
+    /**
+     * The container's timeout is only a safety net behind the client thread, which ends
+     * the stream itself at its end (a timeout is logged as an error by the web layer).
      */
     private static final Duration SAFETY_MARGIN = Duration.ofSeconds(30);
 
     /**
      * Who opened a stream.
+     *
      * @param user the token's subject: streams are counted per user
-     * @param checkedCustomer the customer whose deactivation ends the stream, or null (platform admins, who act
-     *        for every customer, are not checked, as by the starter's per-request check)
+     * @param checkedCustomer the customer whose deactivation ends the stream, or null
+     * (platform admins, who act for every customer, are not checked, as by the starter's
+     * per-request check)
      * @param token the access token, for the customer status lookup that relays it
-     * @param tokenExpiresAt when the token expires: the stream ends then at the latest (null: no expiry)
+     * @param tokenExpiresAt when the token expires: the stream ends then at the latest
+     * (null: no expiry)
      */
     record Subscriber(String user, UUID checkedCustomer, String token, Instant tokenExpiresAt) {
     }
 
     private final Set<Client> clients = ConcurrentHashMap.newKeySet();
+
     private final Map<String, Integer> streamsPerUser = new ConcurrentHashMap<>();
+
     private final LiveEventRepository events;
+
     private final LiveProperties properties;
+
     private final CustomerStatusLookup customers;
+
     private final Clock clock;
+
     private volatile TaskThread guard;
 
     LiveEventHub(LiveEventRepository events, LiveProperties properties, ObjectProvider<CustomerStatusLookup> lookups,
@@ -83,7 +99,8 @@ class LiveEventHub implements InitializingBean, DisposableBean {
         this.events = events;
         this.properties = properties;
         this.clock = clock;
-        // The same rule as the starter's per-request check: exactly one lookup, or none at all.
+        // The same rule as the starter's per-request check: exactly one lookup, or none
+        // at all.
         List<CustomerStatusLookup> found = lookups.orderedStream().toList();
         this.customers = found.size() == 1 ? found.getFirst() : null;
         if (customers == null) {
@@ -91,19 +108,22 @@ class LiveEventHub implements InitializingBean, DisposableBean {
                     + "(discovery off?); they still end when their token expires", found.size());
         }
         Gauge.builder("edp.live.clients", clients, Set::size)
-                .description("Live event (SSE) clients connected to this replica").register(meters);
+            .description("Live event (SSE) clients connected to this replica")
+            .register(meters);
     }
 
     /**
-     * Connects a client: registers it first, then takes the snapshot it starts from (so an event
-     * committed after the snapshot reaches its queue, and one committed before is not sent as
-     * live), then sends what it missed since {@code lastEventId}, then live events.
+     * Connects a client: registers it first, then takes the snapshot it starts from (so
+     * an event committed after the snapshot reaches its queue, and one committed before
+     * is not sent as live), then sends what it missed since {@code lastEventId}, then
+     * live events.
      * @param subscriber who opens it
      * @param scope what it may see
      * @param lastEventId the last event it received, or null for live events only
      * @return the emitter to return from the controller
-     * @throws EdpException 429 {@code TOO_MANY_STREAMS} only when the user opens more than the most
-     *         streams allowed at the same instant (otherwise the user's oldest stream is replaced)
+     * @throws EdpException 429 {@code TOO_MANY_STREAMS} only when the user opens more
+     * than the most streams allowed at the same instant (otherwise the user's oldest
+     * stream is replaced)
      */
     SseEmitter connect(Subscriber subscriber, Visibility scope, Long lastEventId) {
         reserve(subscriber.user());
@@ -134,7 +154,9 @@ class LiveEventHub implements InitializingBean, DisposableBean {
         }
     }
 
-    /** The stream timeout, or less: the stream ends when the token that opened it expires. */
+    /**
+     * The stream timeout, or less: the stream ends when the token that opened it expires.
+     */
     private Duration lifetime(Subscriber subscriber) {
         Duration lifetime = properties.streamTimeout();
         if (subscriber.tokenExpiresAt() != null) {
@@ -145,24 +167,27 @@ class LiveEventHub implements InitializingBean, DisposableBean {
     }
 
     /*
-     * At the cap the user's oldest stream ends (stream.closed, reason REPLACED) and the new one takes
-     * its place: a stream whose browser tab was reloaded or closed is only noticed at the next
-     * keep-alive, and refusing the new stream instead left a user who reloaded a few times without
-     * live updates (a browser's EventSource does not retry after a 429). The number per user stays
-     * bounded. Only a stream counted but not yet registered (a few microseconds) can make this fail.
+     * At the cap the user's oldest stream ends (stream.closed, reason REPLACED) and the
+     * new one takes its place: a stream whose browser tab was reloaded or closed is only
+     * noticed at the next keep-alive, and refusing the new stream instead left a user who
+     * reloaded a few times without live updates (a browser's EventSource does not retry
+     * after a 429). The number per user stays bounded. Only a stream counted but not yet
+     * registered (a few microseconds) can make this fail.
      */
     private void reserve(String user) {
         for (int attempt = 0; attempt < 3; attempt++) {
             if (tryReserve(user)) {
                 return;
             }
-            clients.stream().filter(client -> client.subscriber.user().equals(user))
-                    .min(java.util.Comparator.comparingLong(client -> client.openedNanos))
-                    .ifPresent(oldest -> oldest.end("REPLACED"));
+            clients.stream()
+                .filter(client -> client.subscriber.user().equals(user))
+                .min(java.util.Comparator.comparingLong(client -> client.openedNanos))
+                .ifPresent(oldest -> oldest.end("REPLACED"));
         }
-        throw MonitoringProblem.TOO_MANY_STREAMS.exception(
-                "This user is opening more than %d live event streams at once; try again."
-                        .formatted(properties.maxStreamsPerUser())).retryAfter(1);
+        throw MonitoringProblem.TOO_MANY_STREAMS
+            .exception("This user is opening more than %d live event streams at once; try again."
+                .formatted(properties.maxStreamsPerUser()))
+            .retryAfter(1);
     }
 
     private boolean tryReserve(String user) {
@@ -197,8 +222,9 @@ class LiveEventHub implements InitializingBean, DisposableBean {
     }
 
     /**
-     * Ends the streams of customers that are deactivated now. Customers whose state cannot be found
-     * out keep their streams (fail-open, like the starter's per-request check; the lookup logs it).
+     * Ends the streams of customers that are deactivated now. Customers whose state
+     * cannot be found out keep their streams (fail-open, like the starter's per-request
+     * check; the lookup logs it).
      */
     void checkCustomers() {
         if (customers == null) {
@@ -253,8 +279,8 @@ class LiveEventHub implements InitializingBean, DisposableBean {
             return;
         }
         Duration interval = properties.customerCheckInterval();
-        guard = TaskThread.start("live-stream-guard").fixedDelay("customer check", interval, interval,
-                this::checkCustomers);
+        guard = TaskThread.start("live-stream-guard")
+            .fixedDelay("customer check", interval, interval, this::checkCustomers);
     }
 
     @Override
@@ -272,17 +298,32 @@ class LiveEventHub implements InitializingBean, DisposableBean {
     private final class Client {
 
         private final Subscriber subscriber;
+
         private final Visibility scope;
+
         private final SseEmitter emitter;
+
         private final BlockingQueue<LiveEvent> queue;
+
         /** {@link System#nanoTime()} at which the stream ends, and why. */
         private final long endsAtNanos;
+
         private final String endsBecause;
+
         private final AtomicBoolean released = new AtomicBoolean();
-        /** {@link System#nanoTime()} when it was opened: at the cap the oldest is replaced. */
+
+        /**
+         * {@link System#nanoTime()} when it was opened: at the cap the oldest is
+         * replaced.
+         */
         private final long openedNanos = System.nanoTime();
+
         private volatile boolean closed;
-        /** Set when the platform ends the stream: sent as a last {@code stream.closed} event. */
+
+        /**
+         * Set when the platform ends the stream: sent as a last {@code stream.closed}
+         * event.
+         */
         private volatile String endReason;
 
         Client(Subscriber subscriber, Visibility scope, SseEmitter emitter, BlockingQueue<LiveEvent> queue,
@@ -295,7 +336,10 @@ class LiveEventHub implements InitializingBean, DisposableBean {
             this.endsBecause = endsBecause;
         }
 
-        /** Ends the stream from outside its thread; the thread says why and completes the response. */
+        /**
+         * Ends the stream from outside its thread; the thread says why and completes the
+         * response.
+         */
         void end(String reason) {
             endReason = reason;
             close();
@@ -322,7 +366,8 @@ class LiveEventHub implements InitializingBean, DisposableBean {
                         endReason = endsBecause;
                         break;
                     }
-                    LiveEvent event = queue.poll(Math.min(properties.heartbeat().toNanos(), left), TimeUnit.NANOSECONDS);
+                    LiveEvent event = queue.poll(Math.min(properties.heartbeat().toNanos(), left),
+                            TimeUnit.NANOSECONDS);
                     if (event == null) {
                         if (endsAtNanos - System.nanoTime() > 0) {
                             emitter.send(SseEmitter.event().comment("keep-alive"));
@@ -342,7 +387,8 @@ class LiveEventHub implements InitializingBean, DisposableBean {
                 }
             }
             catch (IOException | IllegalStateException ex) {
-                // The client went away or the stream timed out: the container completes the request.
+                // The client went away or the stream timed out: the container completes
+                // the request.
             }
             catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
@@ -356,7 +402,10 @@ class LiveEventHub implements InitializingBean, DisposableBean {
             }
         }
 
-        /** What committed before the stream started and after {@code lastEventId}; the rest comes through the queue. */
+        /**
+         * What committed before the stream started and after {@code lastEventId}; the
+         * rest comes through the queue.
+         */
         private void replay(long lastEventId, Snapshot start) throws IOException {
             long after = lastEventId;
             List<LiveEvent> page;
@@ -373,5 +422,7 @@ class LiveEventHub implements InitializingBean, DisposableBean {
         private void send(LiveEvent event) throws IOException {
             emitter.send(SseEmitter.event().id(Long.toString(event.id())).name(event.type()).data(event.data()));
         }
+
     }
+
 }

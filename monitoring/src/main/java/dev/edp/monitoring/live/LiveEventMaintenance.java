@@ -10,9 +10,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * Keeps the live feed fed and small: turns new {@code connectivity_event} rows into
- * {@code device.online} / {@code device.offline} events (every replica, {@code FOR UPDATE SKIP LOCKED},
- * each row exactly once because it is marked in the same statement that inserts the live event), and
- * deletes events older than the replay window (one replica, ShedLock).
+ * {@code device.online} / {@code device.offline} events (every replica,
+ * {@code FOR UPDATE SKIP LOCKED}, each row exactly once because it is marked in the same
+ * statement that inserts the live event), and deletes events older than the replay window
+ * (one replica, ShedLock).
  */
 @Component
 class LiveEventMaintenance {
@@ -20,7 +21,9 @@ class LiveEventMaintenance {
     private static final Logger log = LoggerFactory.getLogger(LiveEventMaintenance.class);
 
     private final JdbcClient jdbc;
+
     private final LiveEventRepository events;
+
     private final LiveProperties properties;
 
     LiveEventMaintenance(JdbcClient jdbc, LiveEventRepository events, LiveProperties properties) {
@@ -51,7 +54,9 @@ class LiveEventMaintenance {
                     FROM marked ORDER BY id
                     RETURNING id)
                 SELECT pg_notify('""" + LiveEventStore.CHANNEL + "', id::text) FROM inserted")
-                .query((row, i) -> 1).list().size();
+            .query((row, i) -> 1)
+            .list()
+            .size();
     }
 
     @Scheduled(fixedDelayString = "${edp.monitoring.live.retention-interval:1m}")
@@ -62,4 +67,5 @@ class LiveEventMaintenance {
             log.debug("Deleted {} live events older than {}", deleted, properties.replayWindow());
         }
     }
+
 }

@@ -8,9 +8,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * {@link LiveEvents} backed by the {@code live_event} table: the insert and a {@code pg_notify} on
- * {@value #CHANNEL} with the new id go out in one statement, so inside a caller's transaction the
- * event is visible, and announced to every replica's listener, only when that transaction commits.
+ * {@link LiveEvents} backed by the {@code live_event} table: the insert and a
+ * {@code pg_notify} on {@value #CHANNEL} with the new id go out in one statement, so
+ * inside a caller's transaction the event is visible, and announced to every replica's
+ * listener, only when that transaction commits.
  */
 @Component
 class LiveEventStore implements LiveEvents {
@@ -19,6 +20,7 @@ class LiveEventStore implements LiveEvents {
     static final String CHANNEL = "edp_live_event";
 
     private final JdbcClient jdbc;
+
     private final JsonMapper json;
 
     LiveEventStore(JdbcClient jdbc, JsonMapper json) {
@@ -35,8 +37,11 @@ class LiveEventStore implements LiveEvents {
                 WITH e AS (INSERT INTO live_event (customer_id, type, data) VALUES (:customerId, :type, :data::jsonb)
                            RETURNING id)
                 SELECT pg_notify('""" + CHANNEL + "', id::text) FROM e")
-                .param("customerId", customerId).param("type", type)
-                .param("data", json.writeValueAsString(data))
-                .query((row, i) -> 1).list();
+            .param("customerId", customerId)
+            .param("type", type)
+            .param("data", json.writeValueAsString(data))
+            .query((row, i) -> 1)
+            .list();
     }
+
 }

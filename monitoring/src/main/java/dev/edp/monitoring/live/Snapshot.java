@@ -3,16 +3,19 @@ package dev.edp.monitoring.live;
 import java.util.Arrays;
 
 /**
- * A PostgreSQL snapshot as {@code pg_current_snapshot()::text} prints it ({@code xmin:xmax:xip,...}):
- * which transactions had committed when it was taken. A stream's starting point: it sends the
- * events whose transaction the snapshot does not include (they committed after the stream
- * started), and replays from the table only events it does include, so each event is sent once
- * and none that had committed before the stream started arrives as "live".
+ * A PostgreSQL snapshot as {@code pg_current_snapshot()::text} prints it
+ * ({@code xmin:xmax:xip,...}): which transactions had committed when it was taken. A
+ * stream's starting point: it sends the events whose transaction the snapshot does not
+ * include (they committed after the stream started), and replays from the table only
+ * events it does include, so each event is sent once and none that had committed before
+ * the stream started arrives as "live".
  */
 final class Snapshot {
 
     private final long xmin;
+
     private final long xmax;
+
     private final long[] inProgress;
 
     private Snapshot(long xmin, long xmax, long[] inProgress) {
@@ -38,8 +41,8 @@ final class Snapshot {
     /**
      * Same rule as PostgreSQL's {@code pg_visible_in_snapshot}.
      * @param txid the transaction that wrote a row
-     * @return whether it had committed when the snapshot was taken (for a row that exists: it did
-     *         not roll back)
+     * @return whether it had committed when the snapshot was taken (for a row that
+     * exists: it did not roll back)
      */
     boolean includes(long txid) {
         if (txid < xmin) {
@@ -59,4 +62,5 @@ final class Snapshot {
         }
         return text.toString();
     }
+
 }

@@ -4,7 +4,9 @@ import java.util.UUID;
 
 /**
  * Which live events a stream shows.
- * @param all every event, platform events included (a platform admin who named no customer)
+ *
+ * @param all every event, platform events included (a platform admin who named no
+ * customer)
  * @param customerId otherwise only this customer's events (never platform events)
  */
 record Visibility(boolean all, UUID customerId) {

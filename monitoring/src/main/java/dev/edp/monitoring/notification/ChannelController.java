@@ -39,24 +39,29 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * A customer's notification channels (customer admins). A webhook's secret is shown once, in the
- * answer to its creation; another customer's channel is 404.
+ * A customer's notification channels (customer admins). A webhook's secret is shown once,
+ * in the answer to its creation; another customer's channel is 404.
  */
 @RestController
 @RequestMapping("/api/monitoring/v1/notification-channels")
 @Tag(name = "Notification channels", description = "Where a customer's alerts are sent: e-mail or HMAC-signed webhooks")
 class ChannelController {
 
-    /** Deliberately simple: one @, no spaces, a dot in the domain. SMTP decides the rest. */
+    /**
+     * Deliberately simple: one @, no spaces, a dot in the domain. SMTP decides the rest.
+     */
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+$");
 
     /**
-     * @param customerId the customer (platform admins must say; others default to their own)
+     * @param customerId the customer (platform admins must say; others default to their
+     * own)
      * @param name a name for people
      * @param type EMAIL or WEBHOOK
      * @param emails EMAIL: 1–20 addresses
-     * @param url WEBHOOK: an https URL whose host is not on the platform's network ({@link WebhookTargets})
-     * @param secret WEBHOOK: the signing secret (16–200 characters); generated when absent
+     * @param url WEBHOOK: an https URL whose host is not on the platform's network
+     * ({@link WebhookTargets})
+     * @param secret WEBHOOK: the signing secret (16–200 characters); generated when
+     * absent
      */
     record ChannelRequest(UUID customerId, @NotBlank @Size(max = 100) String name, @NotNull String type,
             @Size(max = 20) List<@NotBlank @Size(max = 254) String> emails, @Size(max = 2000) String url,
@@ -65,6 +70,7 @@ class ChannelController {
 
     /**
      * A channel.
+     *
      * @param secret only in the answer to the creation of a webhook
      */
     record ChannelResponse(UUID id, UUID customerId, String name, String type,
@@ -74,8 +80,11 @@ class ChannelController {
     }
 
     private final ChannelRepository channels;
+
     private final NotificationProperties properties;
+
     private final Clock clock;
+
     private final NotificationSender sender;
 
     ChannelController(ChannelRepository channels, NotificationProperties properties, Clock clock,
@@ -104,10 +113,12 @@ class ChannelController {
 
     @PostMapping
     @PreAuthorize("hasRole('customer-admin')")
-    @Operation(summary = "Create an e-mail or webhook channel (customer-admin); a webhook's secret is in this answer only")
+    @Operation(
+            summary = "Create an e-mail or webhook channel (customer-admin); a webhook's secret is in this answer only")
     @ApiResponse(responseCode = "201", description = "Created")
-    @ApiResponse(responseCode = "400", description = "VALIDATION_FAILED, WEBHOOK_TARGET_NOT_ALLOWED (a loopback, private, "
-            + "link-local or CGNAT target)")
+    @ApiResponse(responseCode = "400",
+            description = "VALIDATION_FAILED, WEBHOOK_TARGET_NOT_ALLOWED (a loopback, private, "
+                    + "link-local or CGNAT target)")
     ResponseEntity<ChannelResponse> create(Tenant tenant, @Valid @RequestBody ChannelRequest request) {
         UUID customer = tenant.owningCustomer(Optional.ofNullable(request.customerId()));
         Map<String, String> errors = new LinkedHashMap<>();
@@ -148,10 +159,13 @@ class ChannelController {
             default -> errors.put("type", "must be EMAIL or WEBHOOK");
         }
         if (!errors.isEmpty()) {
-            throw PlatformProblem.VALIDATION_FAILED.exception(
-                    "The request has %d invalid field(s).".formatted(errors.size()))
-                    .with("errors", errors.entrySet().stream()
-                            .map(error -> Map.of("field", error.getKey(), "message", error.getValue())).toList());
+            throw PlatformProblem.VALIDATION_FAILED
+                .exception("The request has %d invalid field(s).".formatted(errors.size()))
+                .with("errors",
+                        errors.entrySet()
+                            .stream()
+                            .map(error -> Map.of("field", error.getKey(), "message", error.getValue()))
+                            .toList());
         }
         if (url != null && !properties.allowPrivateWebhookTargets()) {
             refusePrivateTarget(url);
@@ -161,13 +175,14 @@ class ChannelController {
         ChannelResponse withSecret = new ChannelResponse(created.id(), created.customerId(), created.name(),
                 created.type(), created.emails(), created.url(), created.createdAt(), secret);
         return ResponseEntity.created(URI.create("/api/monitoring/v1/notification-channels/" + created.id()))
-                .body(withSecret);
+            .body(withSecret);
     }
 
     /**
-     * Sends a test message through the channel now: 204 when it was delivered (the SMTP server took
-     * the e-mail, the webhook answered 2xx); otherwise 502 {@code CHANNEL_TEST_FAILED} with the reason,
-     * or 400 {@code WEBHOOK_TARGET_NOT_ALLOWED}. Nothing is stored.
+     * Sends a test message through the channel now: 204 when it was delivered (the SMTP
+     * server took the e-mail, the webhook answered 2xx); otherwise 502
+     * {@code CHANNEL_TEST_FAILED} with the reason, or 400
+     * {@code WEBHOOK_TARGET_NOT_ALLOWED}. Nothing is stored.
      */
     @PostMapping("/{id}/test")
     @PreAuthorize("hasRole('customer-admin')")
@@ -180,8 +195,8 @@ class ChannelController {
             throw MonitoringProblem.WEBHOOK_TARGET_NOT_ALLOWED.exception(ex.getMessage());
         }
         catch (RuntimeException ex) {
-            throw MonitoringProblem.CHANNEL_TEST_FAILED.exception(
-                    ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage());
+            throw MonitoringProblem.CHANNEL_TEST_FAILED
+                .exception(ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage());
         }
         return ResponseEntity.noContent().build();
     }
@@ -218,8 +233,9 @@ class ChannelController {
     }
 
     /**
-     * 400 {@code WEBHOOK_TARGET_NOT_ALLOWED} when the URL's host is or resolves to an address of the
-     * platform's network. A name that does not resolve (yet) is accepted: delivery checks again.
+     * 400 {@code WEBHOOK_TARGET_NOT_ALLOWED} when the URL's host is or resolves to an
+     * address of the platform's network. A name that does not resolve (yet) is accepted:
+     * delivery checks again.
      */
     private static void refusePrivateTarget(String url) {
         String problem;
@@ -233,15 +249,16 @@ class ChannelController {
         catch (UnknownHostException ex) {
             return;
         }
-        throw MonitoringProblem.WEBHOOK_TARGET_NOT_ALLOWED.exception(
-                "Webhooks may not target loopback, private, link-local, multicast or carrier-grade NAT addresses.")
-                .with("errors", List.of(Map.of("field", "url", "message", "not allowed: " + problem)));
+        throw MonitoringProblem.WEBHOOK_TARGET_NOT_ALLOWED
+            .exception(
+                    "Webhooks may not target loopback, private, link-local, multicast or carrier-grade NAT addresses.")
+            .with("errors", List.of(Map.of("field", "url", "message", "not allowed: " + problem)));
     }
 
     private ChannelResponse visible(Tenant tenant, UUID id) {
-        ChannelResponse channel = channels.find(id)
-                .orElseThrow(() -> NotFound.of("Notification channel " + id));
+        ChannelResponse channel = channels.find(id).orElseThrow(() -> NotFound.of("Notification channel " + id));
         tenant.requireAccess(channel.customerId(), "Notification channel " + id);
         return channel;
     }
+
 }

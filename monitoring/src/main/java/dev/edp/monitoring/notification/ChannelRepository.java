@@ -18,8 +18,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
- * Notification channels; the secret is written encrypted and never read back here (only the sender
- * reads and decrypts it).
+ * Notification channels; the secret is written encrypted and never read back here (only
+ * the sender reads and decrypts it).
  */
 @Repository
 class ChannelRepository {
@@ -27,6 +27,7 @@ class ChannelRepository {
     private static final String COLUMNS = "id, customer_id, name, type, emails, url, created_at";
 
     private final JdbcClient jdbc;
+
     private final ChannelSecrets secrets;
 
     ChannelRepository(JdbcClient jdbc, ChannelSecrets secrets) {
@@ -34,7 +35,9 @@ class ChannelRepository {
         this.secrets = secrets;
     }
 
-    /** A webhook's secret is stored encrypted for this channel ({@link ChannelSecrets}). */
+    /**
+     * A webhook's secret is stored encrypted for this channel ({@link ChannelSecrets}).
+     */
     ChannelController.ChannelResponse create(UUID id, UUID customerId, String name, String type, List<String> emails,
             String url, String secret, Instant at) {
         return jdbc.sql("""
@@ -42,22 +45,33 @@ class ChannelRepository {
                     created_at)
                 VALUES (:id, :customerId, :name, :type, CAST(:emails AS text[]), :url, :secret, :at)
                 RETURNING %s""".formatted(COLUMNS))
-                .param("id", id).param("customerId", customerId).param("name", name).param("type", type)
-                .param("emails", emails == null ? null : textArray(emails)).param("url", url)
-                .param("secret", secret == null ? null : secrets.encrypt(secret, id), Types.BINARY)
-                .param("at", KeysetQuery.timestamp(at))
-                .query(ChannelRepository::channel).single();
+            .param("id", id)
+            .param("customerId", customerId)
+            .param("name", name)
+            .param("type", type)
+            .param("emails", emails == null ? null : textArray(emails))
+            .param("url", url)
+            .param("secret", secret == null ? null : secrets.encrypt(secret, id), Types.BINARY)
+            .param("at", KeysetQuery.timestamp(at))
+            .query(ChannelRepository::channel)
+            .single();
     }
 
     Optional<ChannelController.ChannelResponse> find(UUID id) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM notification_channel WHERE id = :id").param("id", id)
-                .query(ChannelRepository::channel).optional();
+        return jdbc.sql("SELECT " + COLUMNS + " FROM notification_channel WHERE id = :id")
+            .param("id", id)
+            .query(ChannelRepository::channel)
+            .optional();
     }
 
     /** {@code limit + 1} channels after {@code afterId}, by id. */
     List<ChannelController.ChannelResponse> page(UUID customerId, UUID afterId, int limit) {
-        return new Where().equal("customer_id", customerId).greaterThan("id", afterId)
-                .page("SELECT " + COLUMNS + " FROM notification_channel", "id", limit).on(jdbc).query(ChannelRepository::channel).list();
+        return new Where().equal("customer_id", customerId)
+            .greaterThan("id", afterId)
+            .page("SELECT " + COLUMNS + " FROM notification_channel", "id", limit)
+            .on(jdbc)
+            .query(ChannelRepository::channel)
+            .list();
     }
 
     /** Deletes the channel and, with it, its notification records. */
@@ -67,8 +81,9 @@ class ChannelRepository {
 
     /** PostgreSQL array literal; quotes and backslashes escaped. */
     private static String textArray(List<String> values) {
-        return values.stream().map(v -> "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
-                .collect(Collectors.joining(",", "{", "}"));
+        return values.stream()
+            .map(v -> "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
+            .collect(Collectors.joining(",", "{", "}"));
     }
 
     private static ChannelController.ChannelResponse channel(ResultSet row, int index) throws SQLException {
@@ -78,4 +93,5 @@ class ChannelRepository {
                 emails == null ? null : List.of((String[]) emails.getArray()), row.getString("url"),
                 row.getObject("created_at", OffsetDateTime.class).toInstant(), null);
     }
+
 }

@@ -14,29 +14,33 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Encrypts webhook secrets for storage, as onboarding encrypts its CA keys: the database holds only
- * ciphertext, the key lives in configuration ({@code EDP_MONITORING_SECRETS_KEY}, from a secret
- * store; {@code ./edp up} generates one into {@code .edp/secrets.properties}).
+ * Encrypts webhook secrets for storage, as onboarding encrypts its CA keys: the database
+ * holds only ciphertext, the key lives in configuration
+ * ({@code EDP_MONITORING_SECRETS_KEY}, from a secret store; {@code ./edp up} generates
+ * one into {@code .edp/secrets.properties}).
  *
- * <h2>Format (version 1)</h2>
- * <pre>
+ * <h2>Format (version 1)</h2> <pre>
  * byte 0        format version, 0x01
  * bytes 1..12   random 96-bit GCM nonce (fresh per encryption)
  * bytes 13..    AES-256-GCM ciphertext of the UTF-8 secret, followed by the 128-bit tag
- * </pre>
- * The associated data is {@code "edp-webhook-secret" 0x00 version 0x00 <channel id>}: the version is
- * authenticated and a ciphertext only decrypts for its own channel, so copying one channel's value
- * into another's row does not lend it that secret. Immutable and thread-safe; the key is copied in
- * and never exposed.
+ * </pre> The associated data is
+ * {@code "edp-webhook-secret" 0x00 version 0x00 <channel id>}: the version is
+ * authenticated and a ciphertext only decrypts for its own channel, so copying one
+ * channel's value into another's row does not lend it that secret. Immutable and
+ * thread-safe; the key is copied in and never exposed.
  */
 final class ChannelSecrets {
 
     static final byte VERSION_1 = 1;
 
     private static final int KEY_BYTES = 32;
+
     private static final int NONCE_BYTES = 12;
+
     private static final int TAG_BITS = 128;
+
     private static final byte[] LABEL = "edp-webhook-secret".getBytes(StandardCharsets.US_ASCII);
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final SecretKeySpec key;
@@ -58,7 +62,8 @@ final class ChannelSecrets {
     /**
      * @param base64 the configured key, base64 of 32 random bytes
      * @return the protector
-     * @throws IllegalStateException naming the setting when the key is missing or unusable
+     * @throws IllegalStateException naming the setting when the key is missing or
+     * unusable
      */
     static ChannelSecrets fromConfiguration(String base64) {
         if (base64 == null || base64.isBlank()) {
@@ -111,7 +116,8 @@ final class ChannelSecrets {
      * @param stored what {@link #encrypt} returned
      * @param channel the channel it belongs to
      * @return the secret
-     * @throws IllegalStateException for another key, another channel, a changed byte or an unknown version
+     * @throws IllegalStateException for another key, another channel, a changed byte or
+     * an unknown version
      */
     String decrypt(byte[] stored, UUID channel) {
         if (stored == null || stored.length < 1 + NONCE_BYTES + TAG_BITS / 8) {
@@ -138,12 +144,18 @@ final class ChannelSecrets {
 
     private static byte[] associatedData(UUID channel) {
         byte[] id = channel.toString().getBytes(StandardCharsets.US_ASCII);
-        return ByteBuffer.allocate(LABEL.length + 3 + id.length).put(LABEL).put((byte) 0).put(VERSION_1)
-                .put((byte) 0).put(id).array();
+        return ByteBuffer.allocate(LABEL.length + 3 + id.length)
+            .put(LABEL)
+            .put((byte) 0)
+            .put(VERSION_1)
+            .put((byte) 0)
+            .put(id)
+            .array();
     }
 
     @Override
     public String toString() {
         return "ChannelSecrets[AES-256-GCM, v" + VERSION_1 + "]";
     }
+
 }

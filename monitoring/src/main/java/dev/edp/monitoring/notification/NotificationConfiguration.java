@@ -6,7 +6,10 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The key webhook secrets are encrypted with, and the migration that encrypted the existing ones. */
+/**
+ * The key webhook secrets are encrypted with, and the migration that encrypted the
+ * existing ones.
+ */
 @Configuration(proxyBeanMethods = false)
 class NotificationConfiguration {
 
@@ -21,4 +24,5 @@ class NotificationConfiguration {
     JavaMigration encryptWebhookSecretsMigration(ChannelSecrets secrets) {
         return new EncryptWebhookSecretsMigration(secrets);
     }
+
 }

@@ -13,13 +13,14 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Writes the notifications of opened and resolved alerts, inside the caller's transaction (so an
- * alert change and its notifications commit together), one statement per kind, whatever the count.
+ * Writes the notifications of opened and resolved alerts, inside the caller's transaction
+ * (so an alert change and its notifications commit together), one statement per kind,
+ * whatever the count.
  * <p>
- * Customer alerts go to every channel of the customer, platform alerts to the support channel.
- * Quiet period: per channel and device at most one alert-opened notification per
- * {@code quiet-period}; later ones are recorded as SUPPRESSED, and so is the resolved notification
- * of an alert whose opening was suppressed (nobody was told it opened).
+ * Customer alerts go to every channel of the customer, platform alerts to the support
+ * channel. Quiet period: per channel and device at most one alert-opened notification per
+ * {@code quiet-period}; later ones are recorded as SUPPRESSED, and so is the resolved
+ * notification of an alert whose opening was suppressed (nobody was told it opened).
  */
 @Component
 @EnableConfigurationProperties({ NotificationProperties.class, NotificationProperties.Support.class })
@@ -27,6 +28,7 @@ public class NotificationOutbox {
 
     /**
      * What the outbox needs to know of an alert.
+     *
      * @param id the alert
      * @param customerId its customer, null for a platform alert
      * @param deviceId its device, if any
@@ -35,7 +37,9 @@ public class NotificationOutbox {
     }
 
     private final JdbcClient jdbc;
+
     private final NotificationProperties properties;
+
     private final NotificationProperties.Support support;
 
     NotificationOutbox(JdbcClient jdbc, NotificationProperties properties, NotificationProperties.Support support) {
@@ -68,9 +72,10 @@ public class NotificationOutbox {
                               row_number() OVER (PARTITION BY c.id, a.device_id ORDER BY a.opened_at, a.id) AS rank
                           FROM alert a JOIN unnest(CAST(:ids AS uuid[])) AS batch(aid) ON a.id = batch.aid
                           JOIN notification_channel c ON c.customer_id = a.customer_id) x""")
-                    .param("ids", array(openedCustomer))
-                    .param("quietSince", KeysetQuery.timestamp(now.minus(properties.quietPeriod())))
-                    .param("now", KeysetQuery.timestamp(now)).update();
+                .param("ids", array(openedCustomer))
+                .param("quietSince", KeysetQuery.timestamp(now.minus(properties.quietPeriod())))
+                .param("now", KeysetQuery.timestamp(now))
+                .update();
         }
         if (!resolvedCustomer.isEmpty()) {
             jdbc.sql("""
@@ -83,7 +88,9 @@ public class NotificationOutbox {
                         :now, :now
                     FROM alert a JOIN unnest(CAST(:ids AS uuid[])) AS batch(aid) ON a.id = batch.aid
                     JOIN notification_channel c ON c.customer_id = a.customer_id""")
-                    .param("ids", array(resolvedCustomer)).param("now", KeysetQuery.timestamp(now)).update();
+                .param("ids", array(resolvedCustomer))
+                .param("now", KeysetQuery.timestamp(now))
+                .update();
         }
         List<String> supportTypes = new ArrayList<>();
         if (!support.emails().isEmpty()) {
@@ -108,9 +115,11 @@ public class NotificationOutbox {
                     next_attempt_at, created_at)
                 SELECT a.id, NULL, t.type, NULL, :event, 'PENDING', :now, :now
                 FROM unnest(CAST(:ids AS uuid[])) AS a(id) CROSS JOIN unnest(CAST(:types AS text[])) AS t(type)""")
-                .param("ids", array(alerts)).param("event", event)
-                .param("types", types.stream().collect(Collectors.joining(",", "{", "}")))
-                .param("now", KeysetQuery.timestamp(now)).update();
+            .param("ids", array(alerts))
+            .param("event", event)
+            .param("types", types.stream().collect(Collectors.joining(",", "{", "}")))
+            .param("now", KeysetQuery.timestamp(now))
+            .update();
     }
 
     private static List<UUID> ids(List<Alert> alerts, boolean platform) {
@@ -120,4 +129,5 @@ public class NotificationOutbox {
     private static String array(List<UUID> ids) {
         return ids.stream().map(UUID::toString).collect(Collectors.joining(",", "{", "}"));
     }
+
 }

@@ -8,18 +8,24 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * {@code edp.monitoring.notifications.*}.
+ *
  * @param sendInterval how often one replica (ShedLock) sends what is due
  * @param maxAttempts attempts before a notification is given up as FAILED
- * @param initialBackoff wait after the first failed attempt; doubled after each further one
+ * @param initialBackoff wait after the first failed attempt; doubled after each further
+ * one
  * @param maxBackoff the longest wait between attempts
- * @param quietPeriod per channel and device, at most one alert-opened notification this often
+ * @param quietPeriod per channel and device, at most one alert-opened notification this
+ * often
  * @param batchSize notifications read per send round
  * @param mailFrom sender address of alert e-mails
  * @param webhookTimeout connect and response timeout of a webhook call
- * @param allowHttpWebhooks whether customers may register plain-http webhook URLs (tests, local runs)
- * @param allowPrivateWebhookTargets whether customers' webhooks may target loopback, private, link-local, CGNAT…
- *        addresses (local development, tests); off: refused at creation and at delivery ({@link WebhookTargets})
- * @param retention notifications in a final state (SENT, FAILED, SUPPRESSED) older than this are deleted
+ * @param allowHttpWebhooks whether customers may register plain-http webhook URLs (tests,
+ * local runs)
+ * @param allowPrivateWebhookTargets whether customers' webhooks may target loopback,
+ * private, link-local, CGNAT… addresses (local development, tests); off: refused at
+ * creation and at delivery ({@link WebhookTargets})
+ * @param retention notifications in a final state (SENT, FAILED, SUPPRESSED) older than
+ * this are deleted
  */
 @ConfigurationProperties("edp.monitoring.notifications")
 public record NotificationProperties(@DefaultValue("2s") Duration sendInterval, @DefaultValue("5") int maxAttempts,
@@ -43,6 +49,7 @@ public record NotificationProperties(@DefaultValue("2s") Duration sendInterval, 
 
     /**
      * {@code edp.monitoring.support.*}: where platform alerts (service down) go.
+     *
      * @param emails support e-mail addresses (none: no support e-mails)
      * @param webhookUrl support webhook (none: no support webhook)
      * @param webhookSecret the secret its requests are signed with

@@ -34,40 +34,57 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Sends due notifications from the outbox, on one replica at a time (ShedLock): e-mail through
- * {@link JavaMailSender} ({@code spring.mail.*}), webhooks as a JSON POST signed with the channel's
- * secret (decrypted for the call) over the attempt's time and the body ({@link Webhooks}). A failed attempt is
- * retried with exponential backoff; after {@code max-attempts} the notification is FAILED with its
- * last error. Delivery is at least once: a crash between sending and recording sends again.
+ * Sends due notifications from the outbox, on one replica at a time (ShedLock): e-mail
+ * through {@link JavaMailSender} ({@code spring.mail.*}), webhooks as a JSON POST signed
+ * with the channel's secret (decrypted for the call) over the attempt's time and the body
+ * ({@link Webhooks}). A failed attempt is retried with exponential backoff; after
+ * {@code max-attempts} the notification is FAILED with its last error. Delivery is at
+ * least once: a crash between sending and recording sends again.
  * <p>
  * Before each call to a customer's webhook its host is resolved and every address checked
- * ({@link WebhookTargets}, unless {@code allow-private-webhook-targets}); a refused target makes the
- * notification FAILED at once, without a request. Redirects are never followed, so a target cannot
- * bounce the call to a private address either. The support webhook from configuration is trusted.
+ * ({@link WebhookTargets}, unless {@code allow-private-webhook-targets}); a refused
+ * target makes the notification FAILED at once, without a request. Redirects are never
+ * followed, so a target cannot bounce the call to a private address either. The support
+ * webhook from configuration is trusted.
  */
 @Component
 class NotificationSender {
 
     private static final Logger log = LoggerFactory.getLogger(NotificationSender.class);
 
-    /** Stop taking more of a batch after this long, well inside the lock's lockAtMostFor. */
+    /**
+     * Stop taking more of a batch after this long, well inside the lock's lockAtMostFor.
+     */
     private static final long ROUND_BUDGET_NANOS = 60_000_000_000L;
 
-    /** One due notification with its alert and channel (one query per round, no per-row lookups). */
-    record Due(long id, UUID channelId, String channelType, String event, int attempts, List<String> emails,
-            String url, byte[] encryptedSecret, Payload.Alert alert) {
+    /**
+     * One due notification with its alert and channel (one query per round, no per-row
+     * lookups).
+     */
+    record Due(long id, UUID channelId, String channelType, String event, int attempts, List<String> emails, String url,
+            byte[] encryptedSecret, Payload.Alert alert) {
     }
 
     private final JdbcClient jdbc;
+
     private final NotificationProperties properties;
+
     private final NotificationProperties.Support support;
+
     private final ObjectProvider<JavaMailSender> mail;
+
     private final JsonMapper json;
+
     private final Clock clock;
+
     private final Rejections rejections;
+
     private final ChannelSecrets secrets;
+
     private final HttpClient http;
+
     private final MeterRegistry meters;
+
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     NotificationSender(JdbcClient jdbc, NotificationProperties properties, NotificationProperties.Support support,
@@ -82,8 +99,10 @@ class NotificationSender {
         this.rejections = rejections;
         this.secrets = secrets;
         this.meters = meters;
-        this.http = HttpClient.newBuilder().connectTimeout(properties.webhookTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = HttpClient.newBuilder()
+            .connectTimeout(properties.webhookTimeout())
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
         for (String type : List.of("EMAIL", "WEBHOOK")) {
             counter("edp.notifications.sent", type);
             counter("edp.notifications.failed", type);
@@ -105,39 +124,46 @@ class NotificationSender {
                 if (SqlFailures.classify(ex) != SqlFailures.Kind.ROW) {
                     throw ex;
                 }
-                // Its outcome cannot be stored: give it up alone rather than retry it (and stop the
+                // Its outcome cannot be stored: give it up alone rather than retry it
+                // (and stop the
                 // round) at every interval.
                 String state = SqlFailures.sqlState(ex);
                 jdbc.sql("""
                         UPDATE notification SET status = 'FAILED', attempts = attempts + 1, last_error = :error
-                        WHERE id = :id AND status = 'PENDING'""").param("id", due.id())
-                        .param("error", "The outcome of this attempt could not be stored (SQLState " + state + ")")
-                        .update();
+                        WHERE id = :id AND status = 'PENDING'""")
+                    .param("id", due.id())
+                    .param("error", "The outcome of this attempt could not be stored (SQLState " + state + ")")
+                    .update();
                 rejections.counter("notification", state).increment();
-                log.warn("Notification {} given up: its outcome could not be stored (SQLState {}: {})", due.id(),
-                        state, SqlFailures.describe(state, ex));
+                log.warn("Notification {} given up: its outcome could not be stored (SQLState {}: {})", due.id(), state,
+                        SqlFailures.describe(state, ex));
             }
         }
     }
 
     /**
-     * Sends a test message to one channel now, outside the outbox (nothing is stored), so a customer
-     * admin sees at once whether the addresses or the webhook work. Same path as real notifications:
-     * same e-mail sender, same signature, same target check before the call.
+     * Sends a test message to one channel now, outside the outbox (nothing is stored), so
+     * a customer admin sees at once whether the addresses or the webhook work. Same path
+     * as real notifications: same e-mail sender, same signature, same target check before
+     * the call.
      * @param channelId the channel
      * @throws IllegalStateException with the reason when it could not be delivered
      */
     void sendTest(UUID channelId) {
-        Due due = jdbc.sql("SELECT id, customer_id, type, emails, url, secret_encrypted FROM notification_channel WHERE id = :id")
-                .param("id", channelId).query((row, index) -> {
-                    Array emails = row.getArray("emails");
-                    Payload.Alert alert = new Payload.Alert(new UUID(0, 0), "TEST", row.getObject("customer_id", UUID.class),
-                            null, "test", "A test notification from EDP: this channel works.", "OPEN", clock.instant(),
-                            null, null, null);
-                    return new Due(0, channelId, row.getString("type"), TEST, 0,
-                            emails == null ? null : List.of((String[]) emails.getArray()), row.getString("url"),
-                            row.getBytes("secret_encrypted"), alert);
-                }).optional().orElseThrow(() -> new IllegalStateException("Channel " + channelId + " is gone"));
+        Due due = jdbc
+            .sql("SELECT id, customer_id, type, emails, url, secret_encrypted FROM notification_channel WHERE id = :id")
+            .param("id", channelId)
+            .query((row, index) -> {
+                Array emails = row.getArray("emails");
+                Payload.Alert alert = new Payload.Alert(new UUID(0, 0), "TEST",
+                        row.getObject("customer_id", UUID.class), null, "test",
+                        "A test notification from EDP: this channel works.", "OPEN", clock.instant(), null, null, null);
+                return new Due(0, channelId, row.getString("type"), TEST, 0,
+                        emails == null ? null : List.of((String[]) emails.getArray()), row.getString("url"),
+                        row.getBytes("secret_encrypted"), alert);
+            })
+            .optional()
+            .orElseThrow(() -> new IllegalStateException("Channel " + channelId + " is gone"));
         if ("EMAIL".equals(due.channelType())) {
             email(due);
         }
@@ -157,8 +183,10 @@ class NotificationSender {
                 LEFT JOIN notification_channel c ON c.id = n.channel_id
                 WHERE n.status = 'PENDING' AND n.next_attempt_at <= :now
                 ORDER BY n.next_attempt_at, n.id LIMIT :limit""")
-                .param("now", KeysetQuery.timestamp(clock.instant())).param("limit", properties.batchSize())
-                .query(NotificationSender::row).list();
+            .param("now", KeysetQuery.timestamp(clock.instant()))
+            .param("limit", properties.batchSize())
+            .query(NotificationSender::row)
+            .list();
     }
 
     private void deliver(Due due) {
@@ -172,7 +200,9 @@ class NotificationSender {
             jdbc.sql("""
                     UPDATE notification SET status = 'SENT', attempts = attempts + 1, sent_at = :now, last_error = NULL
                     WHERE id = :id AND status = 'PENDING'""")
-                    .param("id", due.id()).param("now", KeysetQuery.timestamp(clock.instant())).update();
+                .param("id", due.id())
+                .param("now", KeysetQuery.timestamp(clock.instant()))
+                .update();
             counter("edp.notifications.sent", due.channelType()).increment();
         }
         catch (TargetNotAllowed ex) {
@@ -192,13 +222,16 @@ class NotificationSender {
                 UPDATE notification SET status = :status, attempts = :attempts, last_error = :error,
                     next_attempt_at = :next
                 WHERE id = :id AND status = 'PENDING'""")
-                .param("id", due.id()).param("status", giveUp ? "FAILED" : "PENDING").param("attempts", attempts)
-                .param("error", error)
-                .param("next", KeysetQuery.timestamp(giveUp ? now : now.plus(properties.backoff(attempts)))).update();
+            .param("id", due.id())
+            .param("status", giveUp ? "FAILED" : "PENDING")
+            .param("attempts", attempts)
+            .param("error", error)
+            .param("next", KeysetQuery.timestamp(giveUp ? now : now.plus(properties.backoff(attempts))))
+            .update();
         if (giveUp) {
             counter("edp.notifications.failed", due.channelType()).increment();
-            log.warn("Notification {} ({} {}) failed after {} attempts: {}", due.id(), due.channelType(),
-                    due.event(), attempts, error);
+            log.warn("Notification {} ({} {}) failed after {} attempts: {}", due.id(), due.channelType(), due.event(),
+                    attempts, error);
         }
         else {
             log.info("Notification {} attempt {} failed, retrying: {}", due.id(), attempts, error);
@@ -218,8 +251,9 @@ class NotificationSender {
         SimpleMailMessage message = new SimpleMailMessage();
         message.setFrom(properties.mailFrom());
         message.setTo(to.toArray(String[]::new));
-        message.setSubject("[EDP] " + (TEST.equals(due.event()) ? "Test" : "OPENED".equals(due.event()) ? "Alert"
-                : "Resolved") + ": " + alert.type() + " " + alert.subject());
+        message.setSubject(
+                "[EDP] " + (TEST.equals(due.event()) ? "Test" : "OPENED".equals(due.event()) ? "Alert" : "Resolved")
+                        + ": " + alert.type() + " " + alert.subject());
         message.setText("""
                 %s alert %s
                 Type: %s
@@ -246,7 +280,8 @@ class NotificationSender {
         }
         URI target = URI.create(url);
         if (due.channelId() != null && !properties.allowPrivateWebhookTargets()) {
-            // Again at every delivery: the name may resolve elsewhere than when the channel was created.
+            // Again at every delivery: the name may resolve elsewhere than when the
+            // channel was created.
             try {
                 WebhookTargets.check(target);
             }
@@ -257,15 +292,18 @@ class NotificationSender {
                 throw new IllegalStateException("Webhook host does not resolve: " + target.getHost(), ex);
             }
         }
-        byte[] body = json.writeValueAsBytes(new Payload(TEST.equals(due.event()) ? "test"
-                : "OPENED".equals(due.event()) ? "alert.opened" : "alert.resolved", due.id(), due.alert()));
+        byte[] body = json.writeValueAsBytes(new Payload(
+                TEST.equals(due.event()) ? "test" : "OPENED".equals(due.event()) ? "alert.opened" : "alert.resolved",
+                due.id(), due.alert()));
         long timestamp = clock.instant().getEpochSecond();
-        HttpRequest request = HttpRequest.newBuilder(target).timeout(properties.webhookTimeout())
-                .header("Content-Type", "application/json")
-                .header(Webhooks.TIMESTAMP_HEADER, Long.toString(timestamp))
-                .header(Webhooks.SIGNATURE_HEADER, Webhooks.signature(secret, timestamp, body))
-                .header(Webhooks.DELIVERY_HEADER, Long.toString(due.id()))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        HttpRequest request = HttpRequest.newBuilder(target)
+            .timeout(properties.webhookTimeout())
+            .header("Content-Type", "application/json")
+            .header(Webhooks.TIMESTAMP_HEADER, Long.toString(timestamp))
+            .header(Webhooks.SIGNATURE_HEADER, Webhooks.signature(secret, timestamp, body))
+            .header(Webhooks.DELIVERY_HEADER, Long.toString(due.id()))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build();
         HttpResponse<Void> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.discarding());
@@ -283,21 +321,25 @@ class NotificationSender {
     }
 
     /**
-     * An error text a database column takes: control characters (a NUL from a mail server's or
-     * library's message) become spaces, at most 2,000 characters.
+     * An error text a database column takes: control characters (a NUL from a mail
+     * server's or library's message) become spaces, at most 2,000 characters.
      * @param error the text
      * @return what to store
      */
     static String storable(String error) {
         StringBuilder text = new StringBuilder(Math.min(error.length(), 2000));
-        error.codePoints().limit(2000)
-                .forEach(c -> text.appendCodePoint(Character.isISOControl(c) && c != '\n' ? ' ' : c));
+        error.codePoints()
+            .limit(2000)
+            .forEach(c -> text.appendCodePoint(Character.isISOControl(c) && c != '\n' ? ' ' : c));
         return text.toString();
     }
 
     private Counter counter(String name, String channelType) {
-        return counters.computeIfAbsent(name + "/" + channelType, key -> Counter.builder(name)
-                .tag("channel", channelType).description("Alert notifications by final outcome").register(meters));
+        return counters.computeIfAbsent(name + "/" + channelType,
+                key -> Counter.builder(name)
+                    .tag("channel", channelType)
+                    .description("Alert notifications by final outcome")
+                    .register(meters));
     }
 
     private static Due row(ResultSet row, int index) throws SQLException {
@@ -318,7 +360,10 @@ class NotificationSender {
         return value == null ? null : value.toInstant();
     }
 
-    /** A customer webhook whose host is on the platform's network: FAILED at once, never sent. */
+    /**
+     * A customer webhook whose host is on the platform's network: FAILED at once, never
+     * sent.
+     */
     static final class TargetNotAllowed extends IllegalStateException {
 
         private static final long serialVersionUID = 1L;
@@ -326,18 +371,23 @@ class NotificationSender {
         TargetNotAllowed(String message) {
             super(message);
         }
+
     }
 
     /**
      * The webhook body.
-     * @param event {@code alert.opened}, {@code alert.resolved}, or {@code test} (a customer admin's test send)
-     * @param deliveryId the notification id (also in {@code X-EDP-Delivery}), the same on every retry
+     *
+     * @param event {@code alert.opened}, {@code alert.resolved}, or {@code test} (a
+     * customer admin's test send)
+     * @param deliveryId the notification id (also in {@code X-EDP-Delivery}), the same on
+     * every retry
      * @param alert the alert as it is when sent
      */
     record Payload(String event, long deliveryId, Alert alert) {
 
-        record Alert(UUID id, String type, UUID customerId, UUID deviceId, String subject, String detail,
-                String state, Instant openedAt, Instant acknowledgedAt, Instant resolvedAt, String resolution) {
+        record Alert(UUID id, String type, UUID customerId, UUID deviceId, String subject, String detail, String state,
+                Instant openedAt, Instant acknowledgedAt, Instant resolvedAt, String resolution) {
         }
     }
+
 }

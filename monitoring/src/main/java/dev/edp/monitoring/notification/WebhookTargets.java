@@ -8,20 +8,21 @@ import java.net.UnknownHostException;
 import java.util.Locale;
 
 /**
- * Keeps customers' webhooks off the platform's own network (SSRF): a target whose host is, or
- * resolves to, a loopback, private (10/8, 172.16/12, 192.168/16, fc00::/7), link-local
- * (169.254/16 with the cloud metadata address, fe80::/10), unspecified ("this network" 0/8, ::),
- * multicast, broadcast or carrier-grade NAT (100.64/10) address is refused. IPv4 addresses embedded
- * in IPv6 (mapped {@code ::ffff:a.b.c.d}, compatible {@code ::a.b.c.d}, NAT64 {@code 64:ff9b::/96})
- * are judged by their IPv4 address. Documentation ranges (192.0.2/24, 198.51.100/24, 203.0.113/24,
- * 2001:db8::/32) are <em>not</em> refused: they are not routed anywhere, so they cannot reach the
- * platform, and examples and tests use them as "some public address".
+ * Keeps customers' webhooks off the platform's own network (SSRF): a target whose host
+ * is, or resolves to, a loopback, private (10/8, 172.16/12, 192.168/16, fc00::/7),
+ * link-local (169.254/16 with the cloud metadata address, fe80::/10), unspecified ("this
+ * network" 0/8, ::), multicast, broadcast or carrier-grade NAT (100.64/10) address is
+ * refused. IPv4 addresses embedded in IPv6 (mapped {@code ::ffff:a.b.c.d}, compatible
+ * {@code ::a.b.c.d}, NAT64 {@code 64:ff9b::/96}) are judged by their IPv4 address.
+ * Documentation ranges (192.0.2/24, 198.51.100/24, 203.0.113/24, 2001:db8::/32) are
+ * <em>not</em> refused: they are not routed anywhere, so they cannot reach the platform,
+ * and examples and tests use them as "some public address".
  * <p>
- * Checked when a channel is created and again before every delivery (DNS can change). Names are
- * resolved with {@link InetAddress}, like the HTTP client does, so the JVM's DNS cache
- * ({@code networkaddress.cache.ttl}, 30 s by default) normally gives the client the addresses that
- * were checked; a DNS answer that changes between the check and the connection within that window
- * is not caught.
+ * Checked when a channel is created and again before every delivery (DNS can change).
+ * Names are resolved with {@link InetAddress}, like the HTTP client does, so the JVM's
+ * DNS cache ({@code networkaddress.cache.ttl}, 30 s by default) normally gives the client
+ * the addresses that were checked; a DNS answer that changes between the check and the
+ * connection within that window is not caught.
  */
 final class WebhookTargets {
 
@@ -33,6 +34,7 @@ final class WebhookTargets {
         NotAllowed(String message) {
             super(message, null, false, false);
         }
+
     }
 
     private WebhookTargets() {
@@ -41,7 +43,8 @@ final class WebhookTargets {
     /**
      * Resolves the URL's host and checks every address.
      * @param uri an absolute URL with a host
-     * @throws NotAllowed when the host is or resolves to an address of the platform's network
+     * @throws NotAllowed when the host is or resolves to an address of the platform's
+     * network
      * @throws UnknownHostException when the host does not resolve
      */
     static void check(URI uri) throws NotAllowed, UnknownHostException {
@@ -117,15 +120,17 @@ final class WebhookTargets {
         return null;
     }
 
-    /** IPv4-mapped, IPv4-compatible (not :: and ::1) and NAT64 (64:ff9b::/96) addresses. */
+    /**
+     * IPv4-mapped, IPv4-compatible (not :: and ::1) and NAT64 (64:ff9b::/96) addresses.
+     */
     private static Inet4Address embeddedIpv4(byte[] b) {
         boolean zeroPrefix = true;
         for (int i = 0; i < 10; i++) {
             zeroPrefix &= b[i] == 0;
         }
         boolean mapped = zeroPrefix && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff;
-        boolean compatible = zeroPrefix && b[10] == 0 && b[11] == 0 && (b[12] != 0 || b[13] != 0 || b[14] != 0
-                || (b[15] & 0xff) > 1);
+        boolean compatible = zeroPrefix && b[10] == 0 && b[11] == 0
+                && (b[12] != 0 || b[13] != 0 || b[14] != 0 || (b[15] & 0xff) > 1);
         boolean nat64 = (b[0] & 0xff) == 0x00 && (b[1] & 0xff) == 0x64 && (b[2] & 0xff) == 0xff
                 && (b[3] & 0xff) == 0x9b;
         for (int i = 4; nat64 && i < 12; i++) {
@@ -141,4 +146,5 @@ final class WebhookTargets {
             throw new IllegalStateException(ex);
         }
     }
+
 }

@@ -17,18 +17,20 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Deletes what is no longer needed, daily ({@code edp.monitoring.retention-cron}, UTC) on one replica
- * (ShedLock {@code monitoring-retention}):
+ * Deletes what is no longer needed, daily ({@code edp.monitoring.retention-cron}, UTC) on
+ * one replica (ShedLock {@code monitoring-retention}):
  * <ul>
- * <li>alerts resolved longer ago than {@code alerts.retention} (90 d), with their notifications;</li>
+ * <li>alerts resolved longer ago than {@code alerts.retention} (90 d), with their
+ * notifications;</li>
  * <li>notifications in a final state (SENT, FAILED, SUPPRESSED) created longer ago than
  * {@code notifications.retention} (30 d), except those of alerts still open (the opened
  * notification decides whether the resolution is sent);</li>
- * <li>{@code connectivity_event} rows that both consumers have taken (relayed to device-management and
- * published to the live feed) and that are older than {@code connectivity-retention} (7 d).</li>
+ * <li>{@code connectivity_event} rows that both consumers have taken (relayed to
+ * device-management and published to the live feed) and that are older than
+ * {@code connectivity-retention} (7 d).</li>
  * </ul>
- * In batches of {@value #BATCH} rows, each its own short transaction, so a large backlog holds no
- * long locks; a run stops after {@link #BUDGET} (the next run continues).
+ * In batches of {@value #BATCH} rows, each its own short transaction, so a large backlog
+ * holds no long locks; a run stops after {@link #BUDGET} (the next run continues).
  */
 @Component
 public class RetentionJob {
@@ -44,9 +46,13 @@ public class RetentionJob {
     private static final Logger log = LoggerFactory.getLogger(RetentionJob.class);
 
     private final JdbcClient jdbc;
+
     private final Clock clock;
+
     private final AlertProperties alerts;
+
     private final NotificationProperties notifications;
+
     private final MonitoringProperties monitoring;
 
     RetentionJob(JdbcClient jdbc, Clock clock, AlertProperties alerts, NotificationProperties notifications,
@@ -63,14 +69,16 @@ public class RetentionJob {
     public Result prune() {
         Instant now = clock.instant();
         long deadline = System.nanoTime() + BUDGET.toNanos();
-        // Notifications first: those of old resolved alerts go with their alert below anyway.
+        // Notifications first: those of old resolved alerts go with their alert below
+        // anyway.
         int notificationRows = batched(deadline, """
                 DELETE FROM notification WHERE id IN (
                     SELECT n.id FROM notification n
                     WHERE n.status IN ('SENT', 'FAILED', 'SUPPRESSED') AND n.created_at < :cutoff
                     AND NOT EXISTS (SELECT 1 FROM alert a WHERE a.id = n.alert_id AND a.resolved_at IS NULL)
                     LIMIT :batch)""", now.minus(notifications.retention()));
-        // An alert and its notifications in one statement (notification.alert_id references alert).
+        // An alert and its notifications in one statement (notification.alert_id
+        // references alert).
         int alertRows = batched(deadline, """
                 WITH old AS (
                     SELECT id FROM alert WHERE resolved_at < :cutoff ORDER BY resolved_at LIMIT :batch),
@@ -100,4 +108,5 @@ public class RetentionJob {
         while (deleted == BATCH && System.nanoTime() < deadline);
         return total;
     }
+
 }

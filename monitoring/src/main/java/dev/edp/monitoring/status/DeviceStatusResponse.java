@@ -8,6 +8,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * A device's latest known state.
+ *
  * @param deviceId the device
  * @param customerId its customer
  * @param connectivity ONLINE or OFFLINE
@@ -21,7 +22,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param systemDisk system partition
  * @param containerDisk container partition
  * @param containers container summary from the heartbeat
- * @param certificateNotAfter end of the device certificate's validity, as E3 last reported it (null: not known)
+ * @param certificateNotAfter end of the device certificate's validity, as E3 last
+ * reported it (null: not known)
  * @param containerStates the last container report (only on a single device's status)
  */
 record DeviceStatusResponse(UUID deviceId, UUID customerId, String connectivity, Instant connectivityChangedAt,

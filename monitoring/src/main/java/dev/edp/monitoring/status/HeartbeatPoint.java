@@ -4,6 +4,7 @@ import java.time.Instant;
 
 /**
  * One row of a device's downsampled heartbeat history.
+ *
  * @param bucket start of the history interval
  * @param receivedAt when the heartbeat kept for it arrived
  * @param uptimeSeconds uptime

@@ -18,9 +18,9 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Takes devices offline that sent no heartbeat for {@code edp.monitoring.offline-after}, on one
- * replica at a time (ShedLock), and keeps the online/offline gauges (every replica counts for
- * itself: take {@code max}, not {@code sum}, across replicas).
+ * Takes devices offline that sent no heartbeat for {@code edp.monitoring.offline-after},
+ * on one replica at a time (ShedLock), and keeps the online/offline gauges (every replica
+ * counts for itself: take {@code max}, not {@code sum}, across replicas).
  */
 @Component
 class OfflineSweeper {
@@ -28,22 +28,26 @@ class OfflineSweeper {
     private static final Logger log = LoggerFactory.getLogger(OfflineSweeper.class);
 
     private final StatusRepository status;
+
     private final Clock clock;
+
     private final MonitoringProperties properties;
+
     private final Counter wentOffline;
+
     private final AtomicLong online = new AtomicLong();
+
     private final AtomicLong offline = new AtomicLong();
 
     OfflineSweeper(StatusRepository status, Clock clock, MonitoringProperties properties, MeterRegistry meters) {
         this.status = status;
         this.clock = clock;
         this.properties = properties;
-        this.wentOffline = Counter.builder("edp.devices.went.offline").description("Devices the sweep took offline")
-                .register(meters);
-        Gauge.builder("edp.devices.online", online, AtomicLong::get).description("Devices online")
-                .register(meters);
-        Gauge.builder("edp.devices.offline", offline, AtomicLong::get).description("Devices offline")
-                .register(meters);
+        this.wentOffline = Counter.builder("edp.devices.went.offline")
+            .description("Devices the sweep took offline")
+            .register(meters);
+        Gauge.builder("edp.devices.online", online, AtomicLong::get).description("Devices online").register(meters);
+        Gauge.builder("edp.devices.offline", offline, AtomicLong::get).description("Devices offline").register(meters);
     }
 
     @Scheduled(fixedDelayString = "${edp.monitoring.sweep-interval:5s}")
@@ -63,4 +67,5 @@ class OfflineSweeper {
         online.set(counts.getOrDefault("ONLINE", 0L));
         offline.set(counts.getOrDefault("OFFLINE", 0L));
     }
+
 }

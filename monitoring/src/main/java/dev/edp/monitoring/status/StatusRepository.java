@@ -35,25 +35,34 @@ class StatusRepository {
     }
 
     Optional<DeviceStatusResponse> find(UUID deviceId) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM device_status WHERE device_id = :id").param("id", deviceId)
-                .query(StatusRepository::status).optional();
+        return jdbc.sql("SELECT " + COLUMNS + " FROM device_status WHERE device_id = :id")
+            .param("id", deviceId)
+            .query(StatusRepository::status)
+            .optional();
     }
 
-    /** {@code limit + 1} rows after {@code afterId}, by device id; served by the primary key or (customer_id, device_id). */
+    /**
+     * {@code limit + 1} rows after {@code afterId}, by device id; served by the primary
+     * key or (customer_id, device_id).
+     */
     List<DeviceStatusResponse> page(UUID customerId, String connectivity, UUID afterId, int limit) {
-        return new Where().equal("customer_id", customerId).equal("connectivity", connectivity)
-                .greaterThan("device_id", afterId).page("SELECT " + COLUMNS + " FROM device_status", "device_id", limit)
-                .on(jdbc).query(StatusRepository::status).list();
+        return new Where().equal("customer_id", customerId)
+            .equal("connectivity", connectivity)
+            .greaterThan("device_id", afterId)
+            .page("SELECT " + COLUMNS + " FROM device_status", "device_id", limit)
+            .on(jdbc)
+            .query(StatusRepository::status)
+            .list();
     }
 
     List<DeviceStatusResponse.ContainerState> containers(UUID deviceId) {
         return jdbc.sql("""
                 SELECT name, image, state, message, reported_at FROM container_status WHERE device_id = :id
-                ORDER BY name""").param("id", deviceId)
-                .query((row, i) -> new DeviceStatusResponse.ContainerState(row.getString("name"),
-                        row.getString("image"), row.getString("state"), row.getString("message"),
-                        instant(row, "reported_at")))
-                .list();
+                ORDER BY name""")
+            .param("id", deviceId)
+            .query((row, i) -> new DeviceStatusResponse.ContainerState(row.getString("name"), row.getString("image"),
+                    row.getString("state"), row.getString("message"), instant(row, "reported_at")))
+            .list();
     }
 
     List<HeartbeatPoint> history(UUID deviceId, Instant from, Instant to, int limit) {
@@ -63,19 +72,21 @@ class StatusRepository {
                        containers_total
                 FROM heartbeat_history WHERE device_id = :id AND bucket >= :from AND bucket < :to
                 ORDER BY bucket LIMIT :limit""")
-                .param("id", deviceId).param("from", from.atOffset(ZoneOffset.UTC))
-                .param("to", to.atOffset(ZoneOffset.UTC)).param("limit", limit)
-                .query((row, i) -> new HeartbeatPoint(instant(row, "bucket"), instant(row, "received_at"),
-                        row.getLong("uptime_seconds"), row.getFloat("cpu_load"),
-                        usage(row, "memory"), usage(row, "system_disk"), usage(row, "container_disk"),
-                        new DeviceStatusResponse.Containers(row.getInt("containers_running"),
-                                row.getInt("containers_total"))))
-                .list();
+            .param("id", deviceId)
+            .param("from", from.atOffset(ZoneOffset.UTC))
+            .param("to", to.atOffset(ZoneOffset.UTC))
+            .param("limit", limit)
+            .query((row, i) -> new HeartbeatPoint(instant(row, "bucket"), instant(row, "received_at"),
+                    row.getLong("uptime_seconds"), row.getFloat("cpu_load"), usage(row, "memory"),
+                    usage(row, "system_disk"), usage(row, "container_disk"),
+                    new DeviceStatusResponse.Containers(row.getInt("containers_running"),
+                            row.getInt("containers_total"))))
+            .list();
     }
 
     /**
-     * Marks every ONLINE device last seen before {@code cutoff} OFFLINE and records the events, in
-     * one statement (the partial index on ONLINE rows' last_seen finds them).
+     * Marks every ONLINE device last seen before {@code cutoff} OFFLINE and records the
+     * events, in one statement (the partial index on ONLINE rows' last_seen finds them).
      */
     List<WentOffline> markOffline(Instant cutoff, Instant now) {
         return jdbc.sql("""
@@ -86,23 +97,26 @@ class StatusRepository {
                 INSERT INTO connectivity_event (device_id, customer_id, from_state, to_state, at)
                 SELECT device_id, customer_id, 'ONLINE', 'OFFLINE', :now FROM gone
                 RETURNING device_id, customer_id""")
-                .param("cutoff", cutoff.atOffset(ZoneOffset.UTC)).param("now", now.atOffset(ZoneOffset.UTC))
-                .query((row, i) -> new WentOffline(row.getObject(1, UUID.class), row.getObject(2, UUID.class)))
-                .list();
+            .param("cutoff", cutoff.atOffset(ZoneOffset.UTC))
+            .param("now", now.atOffset(ZoneOffset.UTC))
+            .query((row, i) -> new WentOffline(row.getObject(1, UUID.class), row.getObject(2, UUID.class)))
+            .list();
     }
 
     Map<String, Long> countByConnectivity() {
         return jdbc.sql("SELECT connectivity, count(*) AS n FROM device_status GROUP BY connectivity")
-                .query((row, i) -> Map.entry(row.getString(1), row.getLong(2))).list().stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+            .query((row, i) -> Map.entry(row.getString(1), row.getLong(2)))
+            .list()
+            .stream()
+            .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     private static DeviceStatusResponse status(ResultSet row, int index) throws SQLException {
-        return new DeviceStatusResponse(row.getObject("device_id", UUID.class), row.getObject("customer_id", UUID.class),
-                row.getString("connectivity"), instant(row, "connectivity_changed_at"), instant(row, "last_seen"),
-                row.getLong("uptime_seconds"), row.getString("agent_version"), row.getString("os_version"),
-                row.getFloat("cpu_load"), usage(row, "memory"), usage(row, "system_disk"),
-                usage(row, "container_disk"),
+        return new DeviceStatusResponse(row.getObject("device_id", UUID.class),
+                row.getObject("customer_id", UUID.class), row.getString("connectivity"),
+                instant(row, "connectivity_changed_at"), instant(row, "last_seen"), row.getLong("uptime_seconds"),
+                row.getString("agent_version"), row.getString("os_version"), row.getFloat("cpu_load"),
+                usage(row, "memory"), usage(row, "system_disk"), usage(row, "container_disk"),
                 new DeviceStatusResponse.Containers(row.getInt("containers_running"), row.getInt("containers_total")),
                 nullableInstant(row, "certificate_not_after"), null);
     }
@@ -119,4 +133,5 @@ class StatusRepository {
     private static Instant instant(ResultSet row, String column) throws SQLException {
         return row.getObject(column, OffsetDateTime.class).toInstant();
     }
+
 }

@@ -35,18 +35,20 @@ import static dev.edp.monitoring.alert.NotificationServers.mailsTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The issue's "done when": a silent device opens exactly one alert, which arrives once by e-mail
- * (real SMTP: GreenMail) and once as a signed webhook (in-process HTTP server); its next heartbeat
- * resolves it and says so; flapping within the quiet period is suppressed; a failing webhook is
- * retried and given up. The service's clock is frozen in each test and moves only when the test
- * advances it (a device is silent, a backoff has passed), so a loaded machine cannot add a flap or
- * skip a retry; every wait polls against a generous deadline. Test intervals: offline after 3 s of
- * service time, evaluation and sending every 200 ms.
+ * The issue's "done when": a silent device opens exactly one alert, which arrives once by
+ * e-mail (real SMTP: GreenMail) and once as a signed webhook (in-process HTTP server);
+ * its next heartbeat resolves it and says so; flapping within the quiet period is
+ * suppressed; a failing webhook is retried and given up. The service's clock is frozen in
+ * each test and moves only when the test advances it (a device is silent, a backoff has
+ * passed), so a loaded machine cannot add a flap or skip a retry; every wait polls
+ * against a generous deadline. Test intervals: offline after 3 s of service time,
+ * evaluation and sending every 200 ms.
  */
 @AlertTest
 class AlertNotificationIntegrationTests {
 
     static final Duration WAIT = Duration.ofSeconds(60);
+
     /** Longer than the test profile's offline-after (3 s). */
     static final Duration SILENCE = Duration.ofSeconds(5);
 
@@ -72,7 +74,9 @@ class AlertNotificationIntegrationTests {
     AlertService alertService;
 
     final UUID customer = UUID.randomUUID();
+
     final String admin = TestJwtIssuer.token("admin-" + customer, customer, "customer-admin");
+
     final String viewer = TestJwtIssuer.token("viewer-" + customer, customer, "viewer");
 
     @BeforeEach
@@ -90,13 +94,14 @@ class AlertNotificationIntegrationTests {
             throws Exception {
         // Alert as soon as the device is OFFLINE.
         assertThat(send("PUT", "/alert-rules", admin,
-                "{\"rules\":[{\"type\":\"DEVICE_OFFLINE\",\"enabled\":true,\"threshold\":0}]}").statusCode())
-                .isEqualTo(200);
+                "{\"rules\":[{\"type\":\"DEVICE_OFFLINE\",\"enabled\":true,\"threshold\":0}]}")
+            .statusCode()).isEqualTo(200);
         String address = "ops-" + customer + "@acme.test";
         String hook = "/hooks/" + customer;
         createChannel("{\"name\":\"Ops mail\",\"type\":\"EMAIL\",\"emails\":[\"" + address + "\"]}");
-        String secret = JsonPath.read(createChannel("{\"name\":\"Ops hook\",\"type\":\"WEBHOOK\",\"url\":\""
-                + NotificationServers.hookUrl(hook) + "\"}"), "$.secret");
+        String secret = JsonPath.read(createChannel(
+                "{\"name\":\"Ops hook\",\"type\":\"WEBHOOK\",\"url\":\"" + NotificationServers.hookUrl(hook) + "\"}"),
+                "$.secret");
         UUID device = UUID.randomUUID();
         double mailsSent = meters.counter("edp.notifications.sent", "channel", "EMAIL").count();
 
@@ -106,10 +111,13 @@ class AlertNotificationIntegrationTests {
         UUID alert = openAlerts(device).getFirst();
         await("the open-alerts gauge", WAIT,
                 () -> meters.get("edp.alerts.open").tag("type", "DEVICE_OFFLINE").gauge().value() >= 1);
-        // The live feed got it with the customer it belongs to (written in the alert's transaction).
+        // The live feed got it with the customer it belongs to (written in the alert's
+        // transaction).
         assertThat(jdbc.sql("""
                 SELECT customer_id FROM live_event WHERE type = 'alert.opened' AND data ->> 'id' = :id""")
-                .param("id", alert.toString()).query(UUID.class).list()).containsExactly(customer);
+            .param("id", alert.toString())
+            .query(UUID.class)
+            .list()).containsExactly(customer);
         await("the opened e-mail", WAIT, () -> mailsTo(address).size() == 1);
         await("the opened webhook", WAIT, () -> calls(hook).size() == 1);
 
@@ -124,7 +132,8 @@ class AlertNotificationIntegrationTests {
         MimeMessage mail = mailsTo(address).getFirst();
         assertThat(mail.getSubject()).contains("DEVICE_OFFLINE").contains(device.toString());
 
-        // Many evaluations later, still one alert and one notification per channel, both sent.
+        // Many evaluations later, still one alert and one notification per channel, both
+        // sent.
         for (int i = 0; i < 5; i++) {
             alertService.evaluate();
         }
@@ -135,12 +144,15 @@ class AlertNotificationIntegrationTests {
         HttpResponse<String> listed = send("GET", "/alerts?state=OPEN&type=DEVICE_OFFLINE", viewer, null);
         assertThat(JsonPath.<List<String>>read(listed.body(), "$.items[*].id")).containsExactly(alert.toString());
 
-        // Back: the alert resolves and both channels hear it. The clock stands still, so the device
+        // Back: the alert resolves and both channels hear it. The clock stands still, so
+        // the device
         // stays online however long the machine takes.
         heartbeat(device);
         await("the resolution", WAIT, () -> openAlerts(device).isEmpty());
         assertThat(jdbc.sql("SELECT count(*) FROM live_event WHERE type = 'alert.resolved' AND data ->> 'id' = :id")
-                .param("id", alert.toString()).query(Long.class).single()).isEqualTo(1);
+            .param("id", alert.toString())
+            .query(Long.class)
+            .single()).isEqualTo(1);
         await("the resolved e-mail", WAIT, () -> mailsTo(address).size() == 2);
         await("the resolved webhook", WAIT, () -> calls(hook).size() == 2);
         NotificationServers.Call resolved = calls(hook).get(1);
@@ -148,15 +160,17 @@ class AlertNotificationIntegrationTests {
         assertThat(JsonPath.<String>read(resolved.text(), "$.event")).isEqualTo("alert.resolved");
         assertThat(JsonPath.<String>read(resolved.text(), "$.alert.state")).isEqualTo("RESOLVED");
         assertThat(JsonPath.<String>read(send("GET", "/alerts/" + alert, viewer, null).body(), "$.state"))
-                .isEqualTo("RESOLVED");
+            .isEqualTo("RESOLVED");
 
-        // Flapping within the quiet period (15 min): a new alert, but nobody is told again.
+        // Flapping within the quiet period (15 min): a new alert, but nobody is told
+        // again.
         clock.advance(SILENCE);
         await("the second offline alert", WAIT, () -> openAlerts(device).size() == 1);
         UUID second = openAlerts(device).getFirst();
         heartbeat(device);
         await("the second resolution", WAIT, () -> openAlerts(device).isEmpty());
-        // Suppressed notifications are final when written (in the alert's transactions): never sent.
+        // Suppressed notifications are final when written (in the alert's transactions):
+        // never sent.
         assertThat(statuses(second)).containsOnly("SUPPRESSED").hasSize(4);
         await("every notification of the first alert sent", WAIT,
                 () -> statuses(alert).equals(List.of("SENT", "SENT", "SENT", "SENT")));
@@ -176,7 +190,8 @@ class AlertNotificationIntegrationTests {
 
         deploymentFailed(device);
 
-        // SENT means the verifying receiver answered 204: fresh, correctly signed, first time.
+        // SENT means the verifying receiver answered 204: fresh, correctly signed, first
+        // time.
         await("the delivery", WAIT, () -> "SENT".equals(notificationStatus(device)));
         NotificationServers.Call delivered = calls(path).getFirst();
         assertThat(delivered.verdict()).isEqualTo(WebhookVerification.Verdict.VALID);
@@ -184,11 +199,15 @@ class AlertNotificationIntegrationTests {
         assertThat(delivered.header("X-EDP-Signature")).matches("v1=[0-9a-f]{64}");
         // The secret is stored encrypted, never as given.
         assertThat(jdbc.sql("SELECT encode(secret_encrypted, 'escape') FROM notification_channel WHERE url = :url")
-                .param("url", NotificationServers.hookUrl(path)).query(String.class).single()).doesNotContain(secret);
+            .param("url", NotificationServers.hookUrl(path))
+            .query(String.class)
+            .single()).doesNotContain(secret);
 
-        // Someone who captured the call sends it again: the same delivery is refused at once...
+        // Someone who captured the call sends it again: the same delivery is refused at
+        // once...
         assertThat(replay(delivered, Map.of())).isEqualTo(409);
-        // ...and after the tolerance, when the receiver no longer remembers it, by its old timestamp.
+        // ...and after the tolerance, when the receiver no longer remembers it, by its
+        // old timestamp.
         NotificationServers.ACCEPTED.clear();
         NotificationServers.receiverOffset = WebhookVerification.TOLERANCE.plusMinutes(5);
         try {
@@ -216,7 +235,8 @@ class AlertNotificationIntegrationTests {
 
         deploymentFailed(device);
 
-        // 100 ms, doubling, at most 400 ms between attempts (test settings), on the service's clock.
+        // 100 ms, doubling, at most 400 ms between attempts (test settings), on the
+        // service's clock.
         assertThat(driveRetriesUntilFailed(device)).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200),
                 Duration.ofMillis(400), Duration.ofMillis(400));
         assertThat(calls(hook)).hasSize(5);
@@ -226,12 +246,12 @@ class AlertNotificationIntegrationTests {
         assertThat(row.get("attempts")).isEqualTo(5);
         assertThat((String) row.get("last_error")).contains("HTTP 500");
         assertThat(meters.counter("edp.notifications.failed", "channel", "WEBHOOK").count())
-                .isEqualTo(failedBefore + 1);
+            .isEqualTo(failedBefore + 1);
         // Every attempt signed, each over its own time.
-        assertThat(calls(hook)).allSatisfy(call -> assertThat(verdict(secret, call))
-                .isEqualTo(WebhookVerification.Verdict.VALID));
-        assertThat(calls(hook)).extracting(call -> call.header("X-EDP-Delivery")).containsOnly(
-                calls(hook).getFirst().header("X-EDP-Delivery"));
+        assertThat(calls(hook))
+            .allSatisfy(call -> assertThat(verdict(secret, call)).isEqualTo(WebhookVerification.Verdict.VALID));
+        assertThat(calls(hook)).extracting(call -> call.header("X-EDP-Delivery"))
+            .containsOnly(calls(hook).getFirst().header("X-EDP-Delivery"));
     }
 
     @Test
@@ -240,8 +260,8 @@ class AlertNotificationIntegrationTests {
         String target = "/hooks/redirect-target-" + customer;
         NotificationServers.STATUS.put(hook, 307);
         NotificationServers.LOCATION.put(hook, NotificationServers.hookUrl(target));
-        createChannel("{\"name\":\"Moved\",\"type\":\"WEBHOOK\",\"url\":\"" + NotificationServers.hookUrl(hook)
-                + "\"}");
+        createChannel(
+                "{\"name\":\"Moved\",\"type\":\"WEBHOOK\",\"url\":\"" + NotificationServers.hookUrl(hook) + "\"}");
         UUID device = UUID.randomUUID();
 
         deploymentFailed(device);
@@ -252,7 +272,7 @@ class AlertNotificationIntegrationTests {
         assertThat(jdbc.sql("""
                 SELECT n.last_error FROM notification n JOIN alert a ON a.id = n.alert_id
                 WHERE a.device_id = :device""").param("device", device).query(String.class).single())
-                .contains("HTTP 307");
+            .contains("HTTP 307");
     }
 
     @Test
@@ -262,21 +282,30 @@ class AlertNotificationIntegrationTests {
         events.publishEvent(new ServiceHealthChanged("monitoring", instance, "http://x/actuator/health", false,
                 "HTTP 503", clock.instant()));
         String subject = "monitoring/" + instance;
-        UUID alert = jdbc.sql("SELECT id FROM alert WHERE type = 'SERVICE_DOWN' AND subject = :s AND resolved_at IS NULL")
-                .param("s", subject).query(UUID.class).single();
-        assertThat(jdbc.sql("SELECT customer_id FROM alert WHERE id = :id").param("id", alert).query(UUID.class)
-                .optional()).isEmpty();
+        UUID alert = jdbc
+            .sql("SELECT id FROM alert WHERE type = 'SERVICE_DOWN' AND subject = :s AND resolved_at IS NULL")
+            .param("s", subject)
+            .query(UUID.class)
+            .single();
+        assertThat(jdbc.sql("SELECT customer_id FROM alert WHERE id = :id")
+            .param("id", alert)
+            .query(UUID.class)
+            .optional()).isEmpty();
         // Down again while down: still one alert.
         events.publishEvent(new ServiceHealthChanged("monitoring", instance, "http://x/actuator/health", false,
                 "timeout", clock.instant()));
-        assertThat(jdbc.sql("SELECT count(*) FROM alert WHERE subject = :s").param("s", subject).query(Long.class)
-                .single()).isEqualTo(1);
+        assertThat(jdbc.sql("SELECT count(*) FROM alert WHERE subject = :s")
+            .param("s", subject)
+            .query(Long.class)
+            .single()).isEqualTo(1);
 
         await("the support e-mail", WAIT, () -> mailsTo(NotificationServers.SUPPORT_EMAIL).size() == supportMails + 1);
         await("the support webhook", WAIT, () -> calls(NotificationServers.SUPPORT_HOOK).stream()
-                .anyMatch(call -> call.text().contains(alert.toString())));
+            .anyMatch(call -> call.text().contains(alert.toString())));
         NotificationServers.Call call = calls(NotificationServers.SUPPORT_HOOK).stream()
-                .filter(c -> c.text().contains(alert.toString())).findFirst().orElseThrow();
+            .filter(c -> c.text().contains(alert.toString()))
+            .findFirst()
+            .orElseThrow();
         assertThat(verdict(NotificationServers.SUPPORT_SECRET, call)).isEqualTo(WebhookVerification.Verdict.VALID);
 
         // Customers do not see platform alerts; platform admins do.
@@ -287,14 +316,14 @@ class AlertNotificationIntegrationTests {
         events.publishEvent(new ServiceHealthChanged("monitoring", instance, "http://x/actuator/health", true,
                 "HTTP 200", clock.instant()));
         assertThat(JsonPath.<String>read(send("GET", "/alerts/" + alert, platformAdmin, null).body(), "$.state"))
-                .isEqualTo("RESOLVED");
+            .isEqualTo("RESOLVED");
         await("the support resolved e-mail", WAIT,
                 () -> mailsTo(NotificationServers.SUPPORT_EMAIL).size() == supportMails + 2);
     }
 
     /**
-     * Moves the frozen clock to each retry's due time once the failed attempt is recorded, until
-     * the notification of the device's alert is FAILED.
+     * Moves the frozen clock to each retry's due time once the failed attempt is
+     * recorded, until the notification of the device's alert is FAILED.
      * @return the wait the sender chose after each failed attempt
      */
     List<Duration> driveRetriesUntilFailed(UUID device) throws InterruptedException {
@@ -310,7 +339,8 @@ class AlertNotificationIntegrationTests {
             int attempts = ((Number) row.get("attempts")).intValue();
             Instant due = ((Timestamp) row.get("next_attempt_at")).toInstant();
             if (attempts > waits.size()) {
-                // Recorded at the (frozen) time of the failed attempt: the wait is due - now.
+                // Recorded at the (frozen) time of the failed attempt: the wait is due -
+                // now.
                 waits.add(Duration.between(clock.instant(), due));
                 clock.advance(Duration.between(clock.instant(), due));
             }
@@ -327,7 +357,7 @@ class AlertNotificationIntegrationTests {
     /** Sends a received call again as it was, with some headers replaced. */
     static int replay(NotificationServers.Call call, Map<String, String> replaced) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(NotificationServers.hookUrl(call.path())))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(call.body()));
+            .POST(HttpRequest.BodyPublishers.ofByteArray(call.body()));
         for (String name : List.of("Content-Type", "X-EDP-Timestamp", "X-EDP-Signature", "X-EDP-Delivery")) {
             request.header(name, replaced.getOrDefault(name, call.header(name)));
         }
@@ -352,25 +382,30 @@ class AlertNotificationIntegrationTests {
     @Test
     void aTestSendReachesTheChannelAtOnceSignedAndAFailingTargetSaysWhy() throws Exception {
         String address = "test-" + customer + "@acme.test";
-        String mailChannel = JsonPath.read(createChannel("{\"name\":\"Test mail\",\"type\":\"EMAIL\",\"emails\":[\""
-                + address + "\"]}"), "$.id");
+        String mailChannel = JsonPath.read(
+                createChannel("{\"name\":\"Test mail\",\"type\":\"EMAIL\",\"emails\":[\"" + address + "\"]}"), "$.id");
         String hook = "/hooks/test-" + customer;
-        String created = createChannel("{\"name\":\"Test hook\",\"type\":\"WEBHOOK\",\"url\":\""
-                + NotificationServers.hookUrl(hook) + "\"}");
+        String created = createChannel(
+                "{\"name\":\"Test hook\",\"type\":\"WEBHOOK\",\"url\":\"" + NotificationServers.hookUrl(hook) + "\"}");
         String hookChannel = JsonPath.read(created, "$.id");
         String secret = JsonPath.read(created, "$.secret");
 
-        assertThat(send("POST", "/notification-channels/" + mailChannel + "/test", admin, null).statusCode()).isEqualTo(204);
+        assertThat(send("POST", "/notification-channels/" + mailChannel + "/test", admin, null).statusCode())
+            .isEqualTo(204);
         assertThat(mailsTo(address)).hasSize(1);
         assertThat(mailsTo(address).getFirst().getSubject()).startsWith("[EDP] Test");
-        assertThat(send("POST", "/notification-channels/" + hookChannel + "/test", admin, null).statusCode()).isEqualTo(204);
+        assertThat(send("POST", "/notification-channels/" + hookChannel + "/test", admin, null).statusCode())
+            .isEqualTo(204);
         assertThat(calls(hook)).hasSize(1);
         NotificationServers.Call call = calls(hook).getFirst();
-        assertThat(verdict(secret, call)).as("signed as every notification").isEqualTo(WebhookVerification.Verdict.VALID);
+        assertThat(verdict(secret, call)).as("signed as every notification")
+            .isEqualTo(WebhookVerification.Verdict.VALID);
         assertThat(JsonPath.<String>read(call.text(), "$.event")).isEqualTo("test");
         // Nothing goes through the outbox.
-        assertThat(jdbc.sql("SELECT count(*) FROM notification WHERE channel_id = :id").param("id", UUID.fromString(hookChannel))
-                .query(Integer.class).single()).isZero();
+        assertThat(jdbc.sql("SELECT count(*) FROM notification WHERE channel_id = :id")
+            .param("id", UUID.fromString(hookChannel))
+            .query(Integer.class)
+            .single()).isZero();
 
         NotificationServers.STATUS.put(hook, 500);
         HttpResponse<String> failed = send("POST", "/notification-channels/" + hookChannel + "/test", admin, null);
@@ -378,11 +413,14 @@ class AlertNotificationIntegrationTests {
         assertThat(JsonPath.<String>read(failed.body(), "$.code")).isEqualTo("CHANNEL_TEST_FAILED");
         assertThat(JsonPath.<String>read(failed.body(), "$.detail")).contains("500");
 
-        // Only the channel's customer admins: another customer's channel is unknown, an operator is refused.
+        // Only the channel's customer admins: another customer's channel is unknown, an
+        // operator is refused.
         assertThat(send("POST", "/notification-channels/" + mailChannel + "/test",
-                TestJwtIssuer.token("eve", UUID.randomUUID(), "customer-admin"), null).statusCode()).isEqualTo(404);
+                TestJwtIssuer.token("eve", UUID.randomUUID(), "customer-admin"), null)
+            .statusCode()).isEqualTo(404);
         assertThat(send("POST", "/notification-channels/" + mailChannel + "/test",
-                TestJwtIssuer.token("otto", customer, "operator"), null).statusCode()).isEqualTo(403);
+                TestJwtIssuer.token("otto", customer, "operator"), null)
+            .statusCode()).isEqualTo(403);
         assertThat(mailsTo(address)).hasSize(1);
     }
 
@@ -393,14 +431,17 @@ class AlertNotificationIntegrationTests {
     }
 
     void heartbeat(UUID device) {
-        assertThat(Devices.post(checks.baseUrl(), device, customer, "/monitoring/api/v1/heartbeat",
-                Devices.heartbeat(10, 1)).statusCode()).isEqualTo(202);
+        assertThat(Devices
+            .post(checks.baseUrl(), device, customer, "/monitoring/api/v1/heartbeat", Devices.heartbeat(10, 1))
+            .statusCode()).isEqualTo(202);
         buffer.flush();
     }
 
     List<UUID> openAlerts(UUID device) {
-        return jdbc.sql("SELECT id FROM alert WHERE device_id = :d AND resolved_at IS NULL").param("d", device)
-                .query(UUID.class).list();
+        return jdbc.sql("SELECT id FROM alert WHERE device_id = :d AND resolved_at IS NULL")
+            .param("d", device)
+            .query(UUID.class)
+            .list();
     }
 
     List<UUID> alerts(UUID device) {
@@ -408,12 +449,15 @@ class AlertNotificationIntegrationTests {
     }
 
     List<String> statuses(UUID alert) {
-        return jdbc.sql("SELECT status FROM notification WHERE alert_id = :a ORDER BY id").param("a", alert)
-                .query(String.class).list();
+        return jdbc.sql("SELECT status FROM notification WHERE alert_id = :a ORDER BY id")
+            .param("a", alert)
+            .query(String.class)
+            .list();
     }
 
     HttpResponse<String> send(String method, String path, String token, String json) {
         return ServiceSmokeChecks.send(method, checks.baseUrl() + "/api/monitoring/v1" + path,
                 json == null ? null : "application/json", json, token);
     }
+
 }

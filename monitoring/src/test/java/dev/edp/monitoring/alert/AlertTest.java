@@ -15,8 +15,9 @@ import org.springframework.context.annotation.Import;
 import org.springframework.test.context.ContextConfiguration;
 
 /**
- * {@link dev.edp.monitoring.support.MonitoringTest} with GreenMail, the webhook receiver, short alert
- * intervals and a {@link TestClock} the tests can freeze and advance; one shared context.
+ * {@link dev.edp.monitoring.support.MonitoringTest} with GreenMail, the webhook receiver,
+ * short alert intervals and a {@link TestClock} the tests can freeze and advance; one
+ * shared context.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -26,4 +27,5 @@ import org.springframework.test.context.ContextConfiguration;
 @ContextConfiguration(initializers = { Devices.Initializer.class, NotificationServers.Initializer.class })
 @Import(TestClock.class)
 @interface AlertTest {
+
 }

@@ -28,10 +28,11 @@ import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The outside world of notifications, started once per test JVM: a real SMTP server (GreenMail)
- * and an in-process HTTP server that records webhook calls and answers each path under
- * {@code /hooks/} with a chosen status, and under {@code /verified/} as a receiver that verifies
- * signature, time and replays. The {@link Initializer} points the service at both and shortens the alert intervals.
+ * The outside world of notifications, started once per test JVM: a real SMTP server
+ * (GreenMail) and an in-process HTTP server that records webhook calls and answers each
+ * path under {@code /hooks/} with a chosen status, and under {@code /verified/} as a
+ * receiver that verifies signature, time and replays. The {@link Initializer} points the
+ * service at both and shortens the alert intervals.
  */
 final class NotificationServers {
 
@@ -41,15 +42,21 @@ final class NotificationServers {
 
     /**
      * A webhook call as received.
+     *
      * @param receivedAt the receiver's time when it came
-     * @param verdict what the verifying receiver ({@code /verified/…}) decided, null elsewhere
+     * @param verdict what the verifying receiver ({@code /verified/…}) decided, null
+     * elsewhere
      */
     record Call(String path, Map<String, List<String>> headers, byte[] body, Instant receivedAt,
             WebhookVerification.Verdict verdict) {
 
         String header(String name) {
-            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                    .map(e -> e.getValue().getFirst()).findFirst().orElse(null);
+            return headers.entrySet()
+                .stream()
+                .filter(e -> e.getKey().equalsIgnoreCase(name))
+                .map(e -> e.getValue().getFirst())
+                .findFirst()
+                .orElse(null);
         }
 
         String text() {
@@ -60,13 +67,22 @@ final class NotificationServers {
     static final GreenMail SMTP = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
     static final List<Call> CALLS = new CopyOnWriteArrayList<>();
     static final Map<String, Integer> STATUS = new ConcurrentHashMap<>();
+
     /** Path → Location header sent with its status (redirect tests). */
     static final Map<String, String> LOCATION = new ConcurrentHashMap<>();
+
     /** Path under {@code /verified/} → the secret its receiver verifies with. */
     static final Map<String, String> SECRETS = new ConcurrentHashMap<>();
-    /** Deliveries a verifying receiver accepted (path and the body's deliveryId): a second one is a replay. */
+
+    /**
+     * Deliveries a verifying receiver accepted (path and the body's deliveryId): a second
+     * one is a replay.
+     */
     static final Set<String> ACCEPTED = ConcurrentHashMap.newKeySet();
-    /** How far the receivers' clock is ahead of the system clock (replay tests move it). */
+
+    /**
+     * How far the receivers' clock is ahead of the system clock (replay tests move it).
+     */
     static volatile Duration receiverOffset = Duration.ZERO;
     static final HttpServer HOOKS;
 
@@ -89,8 +105,10 @@ final class NotificationServers {
             exchange.sendResponseHeaders(STATUS.getOrDefault(path, 204), -1);
             exchange.close();
         });
-        // A receiver that does what monitoring/README.md asks of one: 204 only for a fresh, correctly
-        // signed delivery it has not accepted before; 401 or 409 otherwise (the sender then retries).
+        // A receiver that does what monitoring/README.md asks of one: 204 only for a
+        // fresh, correctly
+        // signed delivery it has not accepted before; 401 or 409 otherwise (the sender
+        // then retries).
         HOOKS.createContext("/verified/", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
             String path = exchange.getRequestURI().getPath();
@@ -99,7 +117,8 @@ final class NotificationServers {
                     exchange.getRequestHeaders().getFirst("X-EDP-Timestamp"),
                     exchange.getRequestHeaders().getFirst("X-EDP-Signature"), body, now);
             if (verdict == WebhookVerification.Verdict.VALID) {
-                // De-duplicated by the signed body's deliveryId (the X-EDP-Delivery header is not signed).
+                // De-duplicated by the signed body's deliveryId (the X-EDP-Delivery
+                // header is not signed).
                 Object delivery = JsonPath.read(new String(body, StandardCharsets.UTF_8), "$.deliveryId");
                 if (!ACCEPTED.add(path + "/" + delivery)) {
                     verdict = WebhookVerification.Verdict.REPLAYED;
@@ -163,11 +182,8 @@ final class NotificationServers {
 
         @Override
         public void initialize(ConfigurableApplicationContext context) {
-            TestPropertyValues.of(
-                    "spring.mail.host=127.0.0.1",
-                    "spring.mail.port=" + SMTP.getSmtp().getPort(),
-                    "edp.monitoring.alerts.evaluate-interval=200ms",
-                    "edp.monitoring.notifications.send-interval=200ms",
+            TestPropertyValues.of("spring.mail.host=127.0.0.1", "spring.mail.port=" + SMTP.getSmtp().getPort(),
+                    "edp.monitoring.alerts.evaluate-interval=200ms", "edp.monitoring.notifications.send-interval=200ms",
                     "edp.monitoring.notifications.initial-backoff=100ms",
                     "edp.monitoring.notifications.max-backoff=400ms",
                     "edp.monitoring.notifications.allow-http-webhooks=true",
@@ -175,7 +191,10 @@ final class NotificationServers {
                     "edp.monitoring.notifications.allow-private-webhook-targets=true",
                     "edp.monitoring.support.emails=" + SUPPORT_EMAIL,
                     "edp.monitoring.support.webhook-url=" + hookUrl(SUPPORT_HOOK),
-                    "edp.monitoring.support.webhook-secret=" + SUPPORT_SECRET).applyTo(context);
+                    "edp.monitoring.support.webhook-secret=" + SUPPORT_SECRET)
+                .applyTo(context);
         }
+
     }
+
 }

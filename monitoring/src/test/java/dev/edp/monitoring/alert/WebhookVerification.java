@@ -11,9 +11,10 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * What a webhook receiver does, as monitoring/README.md describes it (the README's snippet is this
- * code): the timestamp within the tolerance, then the signature over timestamp and body, compared in
- * constant time. De-duplicating the delivery is the receiver's part (see the test receiver).
+ * What a webhook receiver does, as monitoring/README.md describes it (the README's
+ * snippet is this code): the timestamp within the tolerance, then the signature over
+ * timestamp and body, compared in constant time. De-duplicating the delivery is the
+ * receiver's part (see the test receiver).
  */
 final class WebhookVerification {
 
@@ -21,7 +22,9 @@ final class WebhookVerification {
 
     /** The outcome. */
     enum Verdict {
+
         VALID, MISSING_HEADERS, STALE_TIMESTAMP, BAD_SIGNATURE, REPLAYED
+
     }
 
     private WebhookVerification() {
@@ -66,4 +69,5 @@ final class WebhookVerification {
         }
         return Verdict.BAD_SIGNATURE;
     }
+
 }

@@ -23,14 +23,14 @@ class SqlFailuresTests {
         assertThat(SqlFailures.classify(sql("22001"))).isEqualTo(SqlFailures.Kind.ROW);
         assertThat(SqlFailures.classify(sql("23505"))).isEqualTo(SqlFailures.Kind.ROW);
         assertThat(SqlFailures.classify(new DataIntegrityViolationException("x", sql("23514"))))
-                .isEqualTo(SqlFailures.Kind.ROW);
+            .isEqualTo(SqlFailures.Kind.ROW);
     }
 
     @Test
     void connectionShutdownResourceAndSerializationFailuresAreTransient() {
         for (String state : new String[] { "08006", "08001", "57P01", "57014", "53300", "40001", "40P01" }) {
-            assertThat(SqlFailures.classify(new UncategorizedSQLException("flush", "sql", sql(state))))
-                    .as(state).isEqualTo(SqlFailures.Kind.TRANSIENT);
+            assertThat(SqlFailures.classify(new UncategorizedSQLException("flush", "sql", sql(state)))).as(state)
+                .isEqualTo(SqlFailures.Kind.TRANSIENT);
         }
     }
 
@@ -49,4 +49,5 @@ class SqlFailuresTests {
         assertThat(SqlFailures.classify(batch)).isEqualTo(SqlFailures.Kind.ROW);
         assertThat(SqlFailures.describe("22021", batch)).contains("NUL").doesNotContain("refused");
     }
+
 }

@@ -31,10 +31,11 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Heartbeat throughput, end to end over HTTP: starts the monitoring service on the test PostgreSQL
- * (embedded where there is no Docker), then {@code workers} clients send heartbeats for
- * {@code devices} simulated devices, each with E3-style credentials and request proofs, for {@code seconds}.
- * Prints heartbeats accepted per second and rows written per second. Not a test: run it with
+ * Heartbeat throughput, end to end over HTTP: starts the monitoring service on the test
+ * PostgreSQL (embedded where there is no Docker), then {@code workers} clients send
+ * heartbeats for {@code devices} simulated devices, each with E3-style credentials and
+ * request proofs, for {@code seconds}. Prints heartbeats accepted per second and rows
+ * written per second. Not a test: run it with
  * {@code monitoring/bench/heartbeats.sh [devices] [seconds] [workers]}.
  */
 public final class HeartbeatBenchmark {
@@ -42,7 +43,10 @@ public final class HeartbeatBenchmark {
     private HeartbeatBenchmark() {
     }
 
-    /** @param args devices (default 5000), seconds (default 30), workers (default 32) */
+    /**
+     * @param args devices (default 5000), seconds (default 30), workers (default 32)
+     *
+     */
     public static void main(String[] args) throws Exception {
         int deviceCount = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
@@ -50,9 +54,9 @@ public final class HeartbeatBenchmark {
         TestPostgres.Database database = TestPostgres.get().createDatabase();
         ConfigurableApplicationContext app = new SpringApplicationBuilder(MonitoringApplication.class).run(
                 "--spring.datasource.url=" + database.url(), "--spring.datasource.username=" + database.user(),
-                "--spring.datasource.password=" + database.password(), "--server.port=0",
-                "--management.server.port=0", "--eureka.client.enabled=false",
-                "--spring.cloud.discovery.enabled=false", "--edp.device.jwks-uri=" + Devices.E3.jwksUri(),
+                "--spring.datasource.password=" + database.password(), "--server.port=0", "--management.server.port=0",
+                "--eureka.client.enabled=false", "--spring.cloud.discovery.enabled=false",
+                "--edp.device.jwks-uri=" + Devices.E3.jwksUri(),
                 "--edp.device.proof-keys-uri=" + Devices.E3.proofKeysUri(),
                 "--edp.service-client.token-uri=" + Devices.E3.tokenUri(), "--edp.service-client.client-secret=bench",
                 "--edp.monitoring.notifications.secrets-key=dGVzdC1vbmx5LXdlYmhvb2stc2VjcmV0cy1rZXktMzI=",
@@ -64,11 +68,14 @@ public final class HeartbeatBenchmark {
         for (int i = 0; i < deviceCount; i++) {
             devices.add(UUID.randomUUID());
         }
-        // E3 signs a credential per device and reuses it for minutes; every request gets its own proof.
+        // E3 signs a credential per device and reuses it for minutes; every request gets
+        // its own proof.
         String[] credentials = new String[deviceCount];
         Instant[] signedAt = new Instant[deviceCount];
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+        HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .executor(Executors.newVirtualThreadPerTaskExecutor())
+            .build();
         AtomicLong accepted = new AtomicLong();
         AtomicLong refused = new AtomicLong();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
@@ -84,13 +91,15 @@ public final class HeartbeatBenchmark {
                                     "monitoring");
                             signedAt[i] = Instant.now();
                         }
-                        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-                                .header("Content-Type", "application/json")
-                                .header(TestE3.CREDENTIAL_HEADER, credentials[i])
-                                .header(TestE3.PROOF_HEADER, Devices.E3.proof(credentials[i], "monitoring", "POST",
-                                        "/monitoring/api/v1/heartbeat", null, "127.0.0.1"))
-                                .POST(HttpRequest.BodyPublishers.ofString(Devices.heartbeat(++uptime, 1_000_000)))
-                                .build();
+                        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                            .timeout(Duration.ofSeconds(10))
+                            .header("Content-Type", "application/json")
+                            .header(TestE3.CREDENTIAL_HEADER, credentials[i])
+                            .header(TestE3.PROOF_HEADER,
+                                    Devices.E3.proof(credentials[i], "monitoring", "POST",
+                                            "/monitoring/api/v1/heartbeat", null, "127.0.0.1"))
+                            .POST(HttpRequest.BodyPublishers.ofString(Devices.heartbeat(++uptime, 1_000_000)))
+                            .build();
                         try {
                             int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
                             (status == 202 ? accepted : refused).incrementAndGet();
@@ -127,9 +136,8 @@ public final class HeartbeatBenchmark {
                 flushes                 %d, mean batch %.0f, max batch %.0f, mean flush %.1f ms, max flush %.1f ms
                 %n""", deviceCount, workers, elapsed, TestPostgres.get().kind(), accepted.get(),
                 accepted.get() / elapsed, refused.get(), status, status / elapsed, history, history / elapsed,
-                statusRowsInDb, historyRowsInDb,
-                batches.count(), batches.mean(), batches.max(), flushes.mean(TimeUnit.MILLISECONDS),
-                flushes.max(TimeUnit.MILLISECONDS));
+                statusRowsInDb, historyRowsInDb, batches.count(), batches.mean(), batches.max(),
+                flushes.mean(TimeUnit.MILLISECONDS), flushes.max(TimeUnit.MILLISECONDS));
         System.exit(0);
     }
 
@@ -139,4 +147,5 @@ public final class HeartbeatBenchmark {
             return result.getLong(1);
         }
     }
+
 }

@@ -28,9 +28,9 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The relay against a real HTTP server standing in for device-management, found through the
- * (simple) discovery client as the registry would find it. Each test tells the server how to
- * answer a request body and reads the calls that carry its own customer.
+ * The relay against a real HTTP server standing in for device-management, found through
+ * the (simple) discovery client as the registry would find it. Each test tells the server
+ * how to answer a request body and reads the calls that carry its own customer.
  */
 @MonitoringTest
 class ConnectivityRelayIntegrationTests {
@@ -41,8 +41,12 @@ class ConnectivityRelayIntegrationTests {
     record Call(Map<String, List<String>> headers, String body) {
 
         String header(String name) {
-            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                    .map(e -> e.getValue().getFirst()).findFirst().orElse(null);
+            return headers.entrySet()
+                .stream()
+                .filter(e -> e.getKey().equalsIgnoreCase(name))
+                .map(e -> e.getValue().getFirst())
+                .findFirst()
+                .orElse(null);
         }
     }
 
@@ -94,7 +98,8 @@ class ConnectivityRelayIntegrationTests {
         UUID customer = UUID.randomUUID();
         UUID first = UUID.randomUUID();
         UUID last = UUID.randomUUID();
-        // The first call of this test is refused as by a device-management that is down, the rest accepted.
+        // The first call of this test is refused as by a device-management that is down,
+        // the rest accepted.
         boolean[] refusedOnce = { false };
         answer = body -> {
             if (body.contains(customer.toString()) && !refusedOnce[0]) {
@@ -108,7 +113,10 @@ class ConnectivityRelayIntegrationTests {
                 SELECT CASE WHEN n = 1 THEN :first WHEN n = 1001 THEN :last ELSE gen_random_uuid() END, :customer,
                        'ONLINE', 'OFFLINE', '2026-11-23T10:00:00Z'::timestamptz + n * interval '1 millisecond'
                 FROM generate_series(1, 1001) n""")
-                .param("first", first).param("last", last).param("customer", customer).update();
+            .param("first", first)
+            .param("last", last)
+            .param("customer", customer)
+            .update();
 
         awaitNonePending();
 
@@ -117,13 +125,13 @@ class ConnectivityRelayIntegrationTests {
         // The refused batch was kept and sent again, unchanged; then the rest.
         assertThat(calls.get(1).body()).isEqualTo(calls.get(0).body());
         assertThat(calls).extracting(call -> JsonPath.<Integer>read(call.body(), "$.events.length()"))
-                .containsExactly(1000, 1000, 1);
+            .containsExactly(1000, 1000, 1);
         String body = calls.get(1).body();
         assertThat(JsonPath.<String>read(body, "$.events[0].deviceId")).isEqualTo(first.toString());
         assertThat(JsonPath.<String>read(body, "$.events[0].customerId")).isEqualTo(customer.toString());
         assertThat(JsonPath.<Boolean>read(body, "$.events[0].online")).isFalse();
         assertThat(Instant.parse(JsonPath.read(body, "$.events[0].at")))
-                .isEqualTo(Instant.parse("2026-11-23T10:00:00.001Z"));
+            .isEqualTo(Instant.parse("2026-11-23T10:00:00.001Z"));
         assertThat(JsonPath.<String>read(calls.get(2).body(), "$.events[0].deviceId")).isEqualTo(last.toString());
 
         for (Call call : calls) {
@@ -137,31 +145,38 @@ class ConnectivityRelayIntegrationTests {
     }
 
     /*
-     * Before: a batch device-management refuses for its content was retried as a whole forever
-     * (with backoff), so one bad row stopped every connectivity change from reaching it.
+     * Before: a batch device-management refuses for its content was retried as a whole
+     * forever (with backoff), so one bad row stopped every connectivity change from
+     * reaching it.
      */
     @Test
     void aRowDeviceManagementRefusesIsSetAsideAloneAndTheOthersAreRelayed() throws Exception {
         UUID customer = UUID.randomUUID();
         UUID bad = UUID.randomUUID();
         answer = body -> body.contains(bad.toString()) ? 400 : 204;
-        double refusedBefore = meters.counter("edp.monitoring.rejected.reports", "kind", "connectivity_relay",
-                "reason", "refused_by_device_management").count();
+        double refusedBefore = meters
+            .counter("edp.monitoring.rejected.reports", "kind", "connectivity_relay", "reason",
+                    "refused_by_device_management")
+            .count();
         jdbc.sql("""
                 INSERT INTO connectivity_event (device_id, customer_id, from_state, to_state, at)
                 SELECT CASE WHEN n = 3 THEN :bad ELSE gen_random_uuid() END, :customer, 'ONLINE', 'OFFLINE',
                        '2026-11-23T10:00:00Z'::timestamptz + n * interval '1 millisecond'
-                FROM generate_series(1, 7) n""")
-                .param("bad", bad).param("customer", customer).update();
+                FROM generate_series(1, 7) n""").param("bad", bad).param("customer", customer).update();
 
         awaitNonePending();
 
-        List<String> accepted = callsOf(customer).stream().filter(call -> !call.body().contains(bad.toString()))
-                .flatMap(call -> JsonPath.<List<String>>read(call.body(), "$.events[*].deviceId").stream()).toList();
+        List<String> accepted = callsOf(customer).stream()
+            .filter(call -> !call.body().contains(bad.toString()))
+            .flatMap(call -> JsonPath.<List<String>>read(call.body(), "$.events[*].deviceId").stream())
+            .toList();
         assertThat(accepted).hasSize(6).doesNotContain(bad.toString()).doesNotHaveDuplicates();
-        assertThat(meters.counter("edp.monitoring.rejected.reports", "kind", "connectivity_relay", "reason",
-                "refused_by_device_management").count()).isEqualTo(refusedBefore + 1);
-        // Bisected: 7 → 3 + 4 → 1 + 2 → … about twice the rows, not one call per row for the good halves.
+        assertThat(meters
+            .counter("edp.monitoring.rejected.reports", "kind", "connectivity_relay", "reason",
+                    "refused_by_device_management")
+            .count()).isEqualTo(refusedBefore + 1);
+        // Bisected: 7 → 3 + 4 → 1 + 2 → … about twice the rows, not one call per row for
+        // the good halves.
         assertThat(callsOf(customer).size()).isLessThanOrEqualTo(8);
     }
 
@@ -176,4 +191,5 @@ class ConnectivityRelayIntegrationTests {
     long pending() {
         return jdbc.sql("SELECT count(*) FROM connectivity_event WHERE relayed_at IS NULL").query(Long.class).single();
     }
+
 }

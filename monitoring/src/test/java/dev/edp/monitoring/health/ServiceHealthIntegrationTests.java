@@ -26,7 +26,10 @@ import org.springframework.test.context.event.RecordApplicationEvents;
 import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The checker against a real in-process HTTP server that is healthy, failing, stopped and back. */
+/**
+ * The checker against a real in-process HTTP server that is healthy, failing, stopped and
+ * back.
+ */
 @MonitoringTest
 @RecordApplicationEvents
 class ServiceHealthIntegrationTests {
@@ -50,7 +53,9 @@ class ServiceHealthIntegrationTests {
     MeterRegistry meters;
 
     HttpServer server;
+
     final AtomicInteger status = new AtomicInteger(200);
+
     final AtomicReference<String> body = new AtomicReference<>("{\"status\":\"UP\"}");
 
     HttpServer start(int port) throws IOException {
@@ -105,14 +110,21 @@ class ServiceHealthIntegrationTests {
         body.set("{\"status\":\"UP\"}");
         server = start(port);
         assertThat(checker.checkAll(List.of(target))).singleElement()
-                .satisfies(change -> assertThat(change.up()).isTrue());
+            .satisfies(change -> assertThat(change.up()).isTrue());
         assertThat(published(service)).extracting(ServiceHealthChanged::up).containsExactly(false, true);
 
-        // History: the first sighting and the two transitions; the unchanged checks wrote nothing.
+        // History: the first sighting and the two transitions; the unchanged checks wrote
+        // nothing.
         assertThat(jdbc.sql("SELECT up FROM service_health_history WHERE service = :s ORDER BY id")
-                .param("s", service).query(Boolean.class).list()).containsExactly(true, false, true);
-        assertThat(jdbc.sql("SELECT type FROM live_event WHERE customer_id IS NULL AND data->>'service' = :s ORDER BY id")
-                .param("s", service).query(String.class).list()).containsExactly("service.down", "service.up");
+            .param("s", service)
+            .query(Boolean.class)
+            .list()).containsExactly(true, false, true);
+        assertThat(
+                jdbc.sql("SELECT type FROM live_event WHERE customer_id IS NULL AND data->>'service' = :s ORDER BY id")
+                    .param("s", service)
+                    .query(String.class)
+                    .list())
+            .containsExactly("service.down", "service.up");
     }
 
     @Test
@@ -127,31 +139,39 @@ class ServiceHealthIntegrationTests {
     }
 
     /*
-     * Before: the one transaction of all results failed on the refused row, so no instance's health
-     * was recorded, at every check, for as long as that instance was registered.
+     * Before: the one transaction of all results failed on the refused row, so no
+     * instance's health was recorded, at every check, for as long as that instance was
+     * registered.
      */
     @Test
     void aResultPostgresRefusesIsDroppedAloneAndTheOtherInstancesAreRecorded() {
         String service = "svc-" + UUID.randomUUID();
         String url = "http://127.0.0.1:" + dev.edp.test.http.StubBackend.closedPort() + "/actuator/health";
-        // service_health.instance is VARCHAR(255): a registry could announce a longer instance id.
+        // service_health.instance is VARCHAR(255): a registry could announce a longer
+        // instance id.
         HealthTarget refused = new HealthTarget(service, "i".repeat(300), url);
         HealthTarget recorded = new HealthTarget(service, "i-2", url);
         double before = rejected();
 
         assertThat(checker.checkAll(List.of(refused, recorded))).extracting(ServiceHealthChanged::instance)
-                .containsExactly("i-2");
+            .containsExactly("i-2");
 
-        assertThat(jdbc.sql("SELECT instance FROM service_health WHERE service = :s").param("s", service)
-                .query(String.class).list()).containsExactly("i-2");
+        assertThat(jdbc.sql("SELECT instance FROM service_health WHERE service = :s")
+            .param("s", service)
+            .query(String.class)
+            .list()).containsExactly("i-2");
         assertThat(jdbc.sql("SELECT count(*) FROM live_event WHERE type = 'service.down' AND data ->> 'service' = :s")
-                .param("s", service).query(Long.class).single()).isEqualTo(1);
+            .param("s", service)
+            .query(Long.class)
+            .single()).isEqualTo(1);
         assertThat(rejected()).isEqualTo(before + 1);
     }
 
     double rejected() {
-        var counter = meters.find("edp.monitoring.rejected.reports").tag("kind", "service_health")
-                .tag("reason", "22001").counter();
+        var counter = meters.find("edp.monitoring.rejected.reports")
+            .tag("kind", "service_health")
+            .tag("reason", "22001")
+            .counter();
         return counter == null ? 0 : counter.count();
     }
 
@@ -161,8 +181,8 @@ class ServiceHealthIntegrationTests {
         String service = "svc-" + UUID.randomUUID();
         HealthTarget one = new HealthTarget(service, "i-1",
                 "http://127.0.0.1:" + server.getAddress().getPort() + "/actuator/health");
-        HealthTarget two = new HealthTarget(service, "i-2", "http://127.0.0.1:" + dev.edp.test.http.StubBackend.closedPort()
-                + "/actuator/health");
+        HealthTarget two = new HealthTarget(service, "i-2",
+                "http://127.0.0.1:" + dev.edp.test.http.StubBackend.closedPort() + "/actuator/health");
         checker.checkAll(List.of(one, two));
         status.set(500);
         checker.checkAll(List.of(one, two));
@@ -174,20 +194,21 @@ class ServiceHealthIntegrationTests {
         String mine = "$[?(@.service == '" + service + "')]";
         assertThat(JsonPath.<List<String>>read(overview.body(), mine + ".instance")).containsExactly("i-1", "i-2");
         assertThat(JsonPath.<List<Boolean>>read(overview.body(), mine + ".up")).containsExactly(false, false);
-        assertThat(JsonPath.<List<String>>read(overview.body(), mine + ".since")).allSatisfy(
-                since -> assertThat(since).isNotBlank());
+        assertThat(JsonPath.<List<String>>read(overview.body(), mine + ".since"))
+            .allSatisfy(since -> assertThat(since).isNotBlank());
         assertThat(JsonPath.<List<String>>read(overview.body(), mine + ".lastCheck")).hasSize(2);
         assertThat(overview.body()).doesNotContain("sampledAt");
 
         HttpResponse<String> page1 = ServiceSmokeChecks.send("GET", base + "/history?service=" + service + "&limit=2",
                 null, null, admin);
         assertThat(page1.statusCode()).isEqualTo(200);
-        // Newest first: i-1 went down; i-2 was down when first seen; i-1 was up when first seen.
+        // Newest first: i-1 went down; i-2 was down when first seen; i-1 was up when
+        // first seen.
         assertThat(JsonPath.<List<String>>read(page1.body(), "$.items[*].instance")).containsExactly("i-1", "i-2");
         assertThat(JsonPath.<List<Boolean>>read(page1.body(), "$.items[*].up")).containsExactly(false, false);
         String cursor = JsonPath.read(page1.body(), "$.nextCursor");
-        HttpResponse<String> page2 = ServiceSmokeChecks.send("GET", base + "/history?service=" + service
-                + "&limit=2&cursor=" + cursor, null, null, admin);
+        HttpResponse<String> page2 = ServiceSmokeChecks.send("GET",
+                base + "/history?service=" + service + "&limit=2&cursor=" + cursor, null, null, admin);
         assertThat(JsonPath.<List<String>>read(page2.body(), "$.items[*].instance")).containsExactly("i-1");
         assertThat(JsonPath.<List<Boolean>>read(page2.body(), "$.items[*].up")).containsExactly(true);
         assertThat(page2.body()).doesNotContain("nextCursor");
@@ -197,7 +218,7 @@ class ServiceHealthIntegrationTests {
         String customerAdmin = TestJwtIssuer.token("ca", UUID.randomUUID(), "customer-admin");
         assertThat(ServiceSmokeChecks.send("GET", base, null, null, customerAdmin).statusCode()).isEqualTo(403);
         assertThat(ServiceSmokeChecks.send("GET", base + "/history", null, null, customerAdmin).statusCode())
-                .isEqualTo(403);
+            .isEqualTo(403);
     }
 
     @Test
@@ -207,12 +228,13 @@ class ServiceHealthIntegrationTests {
                 "http://127.0.0.1:" + dev.edp.test.http.StubBackend.closedPort() + "/actuator/health")));
         checker.refreshGauge();
         String metrics = ServiceSmokeChecks.send("GET", checks.managementUrl() + "/actuator/prometheus", null, null)
-                .body();
+            .body();
         assertThat(metrics.lines().filter(line -> line.startsWith("edp_service_health_up") && line.contains(service)))
-                .singleElement().satisfies(line -> {
-                    assertThat(line).contains("instance=\"i-9\"");
-                    assertThat(line).endsWith(" 0.0");
-                });
+            .singleElement()
+            .satisfies(line -> {
+                assertThat(line).contains("instance=\"i-9\"");
+                assertThat(line).endsWith(" 0.0");
+            });
     }
 
     @Test
@@ -221,7 +243,10 @@ class ServiceHealthIntegrationTests {
     }
 
     String state(String service) {
-        return jdbc.sql("SELECT up::text FROM service_health WHERE service = :s").param("s", service)
-                .query(String.class).single();
+        return jdbc.sql("SELECT up::text FROM service_health WHERE service = :s")
+            .param("s", service)
+            .query(String.class)
+            .single();
     }
+
 }

@@ -30,6 +30,7 @@ class HistoryPartitionsIntegrationTests {
         assertThat(partitions.maintain(now)).contains(today.minusDays(10)).doesNotContain(today.minusDays(6));
 
         assertThat(partitions.partitions()).doesNotContain(today.minusDays(10))
-                .contains(today.minusDays(6), today, today.plusDays(1), today.plusDays(2));
+            .contains(today.minusDays(6), today, today.plusDays(1), today.plusDays(2));
     }
+
 }

@@ -29,11 +29,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Heartbeats through a PostgreSQL outage, the database cut off behind platform-test's
- * {@link FaultProxy}: devices keep getting 202, the buffer keeps every status and every history
- * minute they reported and writes them once PostgreSQL is back; a full buffer refuses with 503 and
- * {@code Retry-After} instead of growing; the operator API answers 503 problems meanwhile; the
- * service is not ready while the database is away but stays alive, and is ready again by itself.
- * The buffer holds 10 entries here.
+ * {@link FaultProxy}: devices keep getting 202, the buffer keeps every status and every
+ * history minute they reported and writes them once PostgreSQL is back; a full buffer
+ * refuses with 503 and {@code Retry-After} instead of growing; the operator API answers
+ * 503 problems meanwhile; the service is not ready while the database is away but stays
+ * alive, and is ready again by itself. The buffer holds 10 entries here.
  */
 @MonitoringTest
 @WithPostgresFaults
@@ -72,12 +72,16 @@ class DatabaseOutageIntegrationTests {
 
     long uptime(UUID device) {
         return jdbc.sql("SELECT coalesce(max(uptime_seconds), -1) FROM device_status WHERE device_id = :id")
-                .param("id", device).query(Long.class).single();
+            .param("id", device)
+            .query(Long.class)
+            .single();
     }
 
     long historyRows(UUID device) {
-        return jdbc.sql("SELECT count(*) FROM heartbeat_history WHERE device_id = :id").param("id", device)
-                .query(Long.class).single();
+        return jdbc.sql("SELECT count(*) FROM heartbeat_history WHERE device_id = :id")
+            .param("id", device)
+            .query(Long.class)
+            .single();
     }
 
     double flushFailures() {
@@ -92,7 +96,10 @@ class DatabaseOutageIntegrationTests {
         return ServiceSmokeChecks.send("GET", checks.managementUrl() + path, null, null).statusCode();
     }
 
-    /** Polls until done; a probe that fails (its own query meets the pool still reconnecting) is "not yet". */
+    /**
+     * Polls until done; a probe that fails (its own query meets the pool still
+     * reconnecting) is "not yet".
+     */
     static void await(String what, Duration timeout, BooleanSupplier done) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         while (!probe(done)) {
@@ -121,7 +128,8 @@ class DatabaseOutageIntegrationTests {
         double failuresBefore = flushFailures();
 
         database.cut();
-        // Heartbeats in two history minutes while the database is away: each minute is kept.
+        // Heartbeats in two history minutes while the database is away: each minute is
+        // kept.
         clock.freeze();
         for (long uptime = 2; uptime <= 3; uptime++) {
             clock.advance(Duration.ofSeconds(61));
@@ -133,7 +141,8 @@ class DatabaseOutageIntegrationTests {
             }
         }
         await("a flush that fails", Duration.ofSeconds(30), () -> flushFailures() > failuresBefore);
-        // The operator API says what is wrong, quickly, and the service is not ready but alive.
+        // The operator API says what is wrong, quickly, and the service is not ready but
+        // alive.
         HttpResponse<String> list = ServiceSmokeChecks.send("GET", checks.baseUrl() + "/api/monitoring/v1/devices",
                 null, null, TestJwtIssuer.token("olga", customer, "operator"));
         assertProblem(list, 503, "DATABASE_UNAVAILABLE");
@@ -174,7 +183,8 @@ class DatabaseOutageIntegrationTests {
         assertThat(refused.headers().firstValue("Retry-After")).hasValue("7");
         assertThat(taken).hasSize(10);
         assertThat(entries()).isEqualTo(10);
-        // A device already held, in the same minute, replaces its entry: no growth, so it is taken.
+        // A device already held, in the same minute, replaces its entry: no growth, so it
+        // is taken.
         assertThat(heartbeat(taken.getFirst(), 6).statusCode()).isEqualTo(202);
 
         database.restore();
@@ -184,6 +194,7 @@ class DatabaseOutageIntegrationTests {
         await("room again", Duration.ofSeconds(30), () -> entries() == 0);
         assertThat(heartbeat(UUID.randomUUID(), 1).statusCode()).isEqualTo(202);
         assertThat(meters.get("edp.monitoring.buffer.refused").tag("kind", "heartbeat").counter().count())
-                .isGreaterThanOrEqualTo(1);
+            .isGreaterThanOrEqualTo(1);
     }
+
 }

@@ -24,13 +24,14 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Fuzzes what devices send to monitoring: heartbeats and container reports (the first byte picks
- * which), read by the JSON mapper and checked by the Bean Validation the service configures
- * (its application.yml and the starter's defaults, the auto-configurations Spring MVC uses).
- * The contract: malformed JSON (400 {@code MALFORMED_REQUEST_BODY}), constraint violations (400
- * {@code VALIDATION_FAILED}), or a report the batch writer can store: all required values
- * present, numbers in range, and no text PostgreSQL refuses (NUL), because one such report in a
- * batch would fail the flush of every device's heartbeats. Seeds:
+ * Fuzzes what devices send to monitoring: heartbeats and container reports (the first
+ * byte picks which), read by the JSON mapper and checked by the Bean Validation the
+ * service configures (its application.yml and the starter's defaults, the
+ * auto-configurations Spring MVC uses). The contract: malformed JSON (400
+ * {@code MALFORMED_REQUEST_BODY}), constraint violations (400 {@code VALIDATION_FAILED}),
+ * or a report the batch writer can store: all required values present, numbers in range,
+ * and no text PostgreSQL refuses (NUL), because one such report in a batch would fail the
+ * flush of every device's heartbeats. Seeds:
  * {@code DeviceReportFuzzTestsInputs/reportsAreRefusedOrStorable/}.
  */
 class DeviceReportFuzzTests {
@@ -39,13 +40,17 @@ class DeviceReportFuzzTests {
             "deleting");
 
     private static ConfigurableApplicationContext context;
+
     private static JsonMapper json;
+
     private static Validator validator;
 
     @BeforeAll
     static void readers() {
         context = new SpringApplicationBuilder(Readers.class).web(WebApplicationType.NONE)
-                .bannerMode(Banner.Mode.OFF).logStartupInfo(false).run();
+            .bannerMode(Banner.Mode.OFF)
+            .logStartupInfo(false)
+            .run();
         json = context.getBean(JsonMapper.class);
         validator = context.getBean(Validator.class);
     }
@@ -95,8 +100,9 @@ class DeviceReportFuzzTests {
                 beat.containerDisk() }) {
             assertThat(usage.usedBytes()).isNotNull().isNotNegative().isLessThanOrEqualTo(usage.totalBytes());
         }
-        assertThat(beat.containers().running()).isNotNull().isNotNegative()
-                .isLessThanOrEqualTo(beat.containers().total());
+        assertThat(beat.containers().running()).isNotNull()
+            .isNotNegative()
+            .isLessThanOrEqualTo(beat.containers().total());
     }
 
     private static void assertStorable(ContainerReportRequest report) {
@@ -127,5 +133,7 @@ class DeviceReportFuzzTests {
     @Configuration(proxyBeanMethods = false)
     @ImportAutoConfiguration({ JacksonAutoConfiguration.class, ValidationAutoConfiguration.class })
     static class Readers {
+
     }
+
 }

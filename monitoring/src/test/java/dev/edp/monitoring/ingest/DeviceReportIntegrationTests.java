@@ -4,7 +4,6 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -18,7 +17,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Heartbeats and container reports from devices: validated, accepted with 202, written in batches. */
+/**
+ * Heartbeats and container reports from devices: validated, accepted with 202, written in
+ * batches.
+ */
 @MonitoringTest
 class DeviceReportIntegrationTests {
 
@@ -51,38 +53,57 @@ class DeviceReportIntegrationTests {
 
         buffer.flush();
 
-        Map<String, Object> row = jdbc.sql("SELECT * FROM device_status WHERE device_id = :id").param("id", device)
-                .query().singleRow();
-        assertThat(row).containsEntry("customer_id", customer).containsEntry("connectivity", "ONLINE")
-                .containsEntry("uptime_seconds", 3600L).containsEntry("agent_version", "1.4.2")
-                .containsEntry("os_version", "EdgeOS 12.3").containsEntry("container_disk_used", 12_000_000_000L)
-                .containsEntry("container_disk_total", 35_000_000_000L).containsEntry("containers_running", 3)
-                .containsEntry("containers_total", 4).containsEntry("cpu_load", 37.5f);
-        assertThat(jdbc.sql("SELECT count(*) FROM heartbeat_history WHERE device_id = :id").param("id", device)
-                .query(Long.class).single()).isEqualTo(1);
-        assertThat(jdbc.sql("SELECT coalesce(from_state, '-') || '>' || to_state FROM connectivity_event WHERE device_id = :id")
-                .param("id", device).query(String.class).list()).containsExactly("->ONLINE");
+        Map<String, Object> row = jdbc.sql("SELECT * FROM device_status WHERE device_id = :id")
+            .param("id", device)
+            .query()
+            .singleRow();
+        assertThat(row).containsEntry("customer_id", customer)
+            .containsEntry("connectivity", "ONLINE")
+            .containsEntry("uptime_seconds", 3600L)
+            .containsEntry("agent_version", "1.4.2")
+            .containsEntry("os_version", "EdgeOS 12.3")
+            .containsEntry("container_disk_used", 12_000_000_000L)
+            .containsEntry("container_disk_total", 35_000_000_000L)
+            .containsEntry("containers_running", 3)
+            .containsEntry("containers_total", 4)
+            .containsEntry("cpu_load", 37.5f);
+        assertThat(jdbc.sql("SELECT count(*) FROM heartbeat_history WHERE device_id = :id")
+            .param("id", device)
+            .query(Long.class)
+            .single()).isEqualTo(1);
+        assertThat(jdbc
+            .sql("SELECT coalesce(from_state, '-') || '>' || to_state FROM connectivity_event WHERE device_id = :id")
+            .param("id", device)
+            .query(String.class)
+            .list()).containsExactly("->ONLINE");
     }
 
     @Test
     void textWithNulIsRefusedSoItCannotFailTheFlushOfEveryDevice() {
-        // Found by DeviceReportFuzzTests: PostgreSQL text cannot hold NUL, and one such report in a batch made
-        // every flush fail (and be retried) for all devices, while the device was told 202.
+        // Found by DeviceReportFuzzTests: PostgreSQL text cannot hold NUL, and one such
+        // report in a batch made
+        // every flush fail (and be retried) for all devices, while the device was told
+        // 202.
         UUID bad = UUID.randomUUID();
         UUID good = UUID.randomUUID();
         ServiceSmokeChecks.assertProblem(post(bad, HEARTBEAT, Devices.heartbeat(1, 1).replace("1.4.2", "1.4.2\\u0000")),
                 400, "INVALID_TEXT");
-        ServiceSmokeChecks.assertProblem(post(bad, CONTAINERS,
-                "{\"containers\":[{\"name\":\"plc\\u0000\",\"state\":\"ready\"}]}"), 400, "INVALID_TEXT");
-        ServiceSmokeChecks.assertProblem(post(bad, CONTAINERS,
-                "{\"containers\":[{\"name\":\"plc\",\"state\":\"ready\",\"message\":\"a\\u0000\"}]}"), 400,
+        ServiceSmokeChecks.assertProblem(
+                post(bad, CONTAINERS, "{\"containers\":[{\"name\":\"plc\\u0000\",\"state\":\"ready\"}]}"), 400,
                 "INVALID_TEXT");
+        ServiceSmokeChecks.assertProblem(
+                post(bad, CONTAINERS,
+                        "{\"containers\":[{\"name\":\"plc\",\"state\":\"ready\",\"message\":\"a\\u0000\"}]}"),
+                400, "INVALID_TEXT");
         assertThat(post(good, HEARTBEAT, Devices.heartbeat(2, 1)).statusCode()).isEqualTo(202);
 
         buffer.flush();
 
-        assertThat(jdbc.sql("SELECT count(*) FROM device_status WHERE device_id IN (:good, :bad)").param("good", good)
-                .param("bad", bad).query(Long.class).single()).isEqualTo(1);
+        assertThat(jdbc.sql("SELECT count(*) FROM device_status WHERE device_id IN (:good, :bad)")
+            .param("good", good)
+            .param("bad", bad)
+            .query(Long.class)
+            .single()).isEqualTo(1);
     }
 
     @Test
@@ -97,24 +118,31 @@ class DeviceReportIntegrationTests {
         }
         buffer.flush();
 
-        assertThat(jdbc.sql("SELECT uptime_seconds FROM device_status WHERE device_id = :id").param("id", device)
-                .query(Long.class).single()).isEqualTo(8);
+        assertThat(jdbc.sql("SELECT uptime_seconds FROM device_status WHERE device_id = :id")
+            .param("id", device)
+            .query(Long.class)
+            .single()).isEqualTo(8);
         // One history bucket per minute; the test may straddle a minute boundary.
-        assertThat(jdbc.sql("SELECT count(*) FROM heartbeat_history WHERE device_id = :id").param("id", device)
-                .query(Long.class).single()).isBetween(1L, 2L);
+        assertThat(jdbc.sql("SELECT count(*) FROM heartbeat_history WHERE device_id = :id")
+            .param("id", device)
+            .query(Long.class)
+            .single()).isBetween(1L, 2L);
     }
 
     @Test
     void invalidHeartbeatIsAProblemAndWritesNothing() {
         UUID device = UUID.randomUUID();
         for (String body : List.of("{}", Devices.heartbeat(-1, 1), Devices.heartbeat(1, 40_000_000_000L),
-                Devices.heartbeat(1, 1).replace("37.5", "150"), Devices.heartbeat(1, 1).replace("\"running\":3", "\"running\":9"))) {
+                Devices.heartbeat(1, 1).replace("37.5", "150"),
+                Devices.heartbeat(1, 1).replace("\"running\":3", "\"running\":9"))) {
             ServiceSmokeChecks.assertProblem(post(device, HEARTBEAT, body), 400, "VALIDATION_FAILED");
         }
         ServiceSmokeChecks.assertProblem(post(device, HEARTBEAT, "{not json"), 400, "MALFORMED_REQUEST_BODY");
         buffer.flush();
-        assertThat(jdbc.sql("SELECT count(*) FROM device_status WHERE device_id = :id").param("id", device)
-                .query(Long.class).single()).isZero();
+        assertThat(jdbc.sql("SELECT count(*) FROM device_status WHERE device_id = :id")
+            .param("id", device)
+            .query(Long.class)
+            .single()).isZero();
     }
 
     @Test
@@ -137,10 +165,12 @@ class DeviceReportIntegrationTests {
     @Test
     void containerReportReplacesTheDevicesPreviousOne() {
         UUID device = UUID.randomUUID();
-        assertThat(post(device, CONTAINERS, """
-                {"containers":[{"name":"opcua","image":"reg.example/opcua:1.2","state":"ready"},
-                               {"name":"mqtt","image":"reg.example/mqtt:2","state":"not ready","message":"probe failed"}]}
-                """).statusCode()).isEqualTo(202);
+        assertThat(post(device, CONTAINERS,
+                """
+                        {"containers":[{"name":"opcua","image":"reg.example/opcua:1.2","state":"ready"},
+                                       {"name":"mqtt","image":"reg.example/mqtt:2","state":"not ready","message":"probe failed"}]}
+                        """)
+            .statusCode()).isEqualTo(202);
         buffer.flush();
         assertThat(states(device)).containsExactly("mqtt=not ready", "opcua=ready");
 
@@ -153,11 +183,13 @@ class DeviceReportIntegrationTests {
 
     @Test
     void containerReportWithAnUnknownStateOrDuplicateNamesIsAProblem() {
-        ServiceSmokeChecks.assertProblem(post(UUID.randomUUID(), CONTAINERS,
-                "{\"containers\":[{\"name\":\"a\",\"state\":\"running\"}]}"), 400, "VALIDATION_FAILED");
-        ServiceSmokeChecks.assertProblem(post(UUID.randomUUID(), CONTAINERS,
-                "{\"containers\":[{\"name\":\"a\",\"state\":\"ready\"},{\"name\":\"a\",\"state\":\"ready\"}]}"), 400,
+        ServiceSmokeChecks.assertProblem(
+                post(UUID.randomUUID(), CONTAINERS, "{\"containers\":[{\"name\":\"a\",\"state\":\"running\"}]}"), 400,
                 "VALIDATION_FAILED");
+        ServiceSmokeChecks.assertProblem(
+                post(UUID.randomUUID(), CONTAINERS,
+                        "{\"containers\":[{\"name\":\"a\",\"state\":\"ready\"},{\"name\":\"a\",\"state\":\"ready\"}]}"),
+                400, "VALIDATION_FAILED");
     }
 
     @Test
@@ -165,7 +197,7 @@ class DeviceReportIntegrationTests {
         post(UUID.randomUUID(), HEARTBEAT, Devices.heartbeat(1, 1));
         buffer.flush();
         String metrics = ServiceSmokeChecks.send("GET", checks.managementUrl() + "/actuator/prometheus", null, null)
-                .body();
+            .body();
         assertThat(metrics).contains("edp_heartbeats_received_total", "edp_devices_online{", "edp_devices_offline{",
                 "edp_monitoring_flush_batch_size_count", "edp_monitoring_flush_duration_seconds_count",
                 "edp_monitoring_rows_written_total{", "table=\"heartbeat_history\"");
@@ -173,12 +205,15 @@ class DeviceReportIntegrationTests {
 
     @Test
     void flushesUseMultiRowInsertsFromJdbcBatches() {
-        assertThat(((HikariDataSource) dataSource).getDataSourceProperties())
-                .containsEntry("reWriteBatchedInserts", "true");
+        assertThat(((HikariDataSource) dataSource).getDataSourceProperties()).containsEntry("reWriteBatchedInserts",
+                "true");
     }
 
     List<String> states(UUID device) {
         return jdbc.sql("SELECT name || '=' || state FROM container_status WHERE device_id = :id ORDER BY name")
-                .param("id", device).query(String.class).list();
+            .param("id", device)
+            .query(String.class)
+            .list();
     }
+
 }

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
-
 import javax.sql.DataSource;
 
 import dev.edp.monitoring.support.MonitoringTest;
@@ -22,9 +21,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Reports PostgreSQL refuses reach the buffer directly here (the web layer would refuse them):
- * one device's bad report must not stop the heartbeats of all others, and a database that is
- * unavailable must not make the buffer drop anything.
+ * Reports PostgreSQL refuses reach the buffer directly here (the web layer would refuse
+ * them): one device's bad report must not stop the heartbeats of all others, and a
+ * database that is unavailable must not make the buffer drop anything.
  */
 @MonitoringTest
 class RefusedReportIntegrationTests {
@@ -54,8 +53,10 @@ class RefusedReportIntegrationTests {
     }
 
     double rejected(String kind, String reason) {
-        Counter counter = meters.find("edp.monitoring.rejected.reports").tag("kind", kind).tag("reason", reason)
-                .counter();
+        Counter counter = meters.find("edp.monitoring.rejected.reports")
+            .tag("kind", kind)
+            .tag("reason", reason)
+            .counter();
         return counter == null ? 0 : counter.count();
     }
 
@@ -64,13 +65,17 @@ class RefusedReportIntegrationTests {
     }
 
     long statusRows(UUID customer) {
-        return jdbc.sql("SELECT count(*) FROM device_status WHERE customer_id = :c").param("c", customer)
-                .query(Long.class).single();
+        return jdbc.sql("SELECT count(*) FROM device_status WHERE customer_id = :c")
+            .param("c", customer)
+            .query(Long.class)
+            .single();
     }
 
     boolean hasStatus(UUID device) {
-        return jdbc.sql("SELECT count(*) FROM device_status WHERE device_id = :d").param("d", device)
-                .query(Long.class).single() == 1;
+        return jdbc.sql("SELECT count(*) FROM device_status WHERE device_id = :d")
+            .param("d", device)
+            .query(Long.class)
+            .single() == 1;
     }
 
     @Test
@@ -91,7 +96,8 @@ class RefusedReportIntegrationTests {
         for (UUID device : good.subList(0, 20)) {
             buffer.heartbeat(new DevicePrincipal(device, customer, "s"), heartbeat("1.0.0", 10));
         }
-        // The incident: an agent version with U+0000, which PostgreSQL refuses in any text column.
+        // The incident: an agent version with U+0000, which PostgreSQL refuses in any
+        // text column.
         buffer.heartbeat(new DevicePrincipal(withNul, customer, "s"), heartbeat("1.0\u0000-evil", 10));
         // A value no column takes (agent_version is VARCHAR(64)).
         buffer.heartbeat(new DevicePrincipal(tooLong, customer, "s"), heartbeat("9".repeat(65), 10));
@@ -105,18 +111,25 @@ class RefusedReportIntegrationTests {
         assertThat(statusRows(customer)).isEqualTo(40);
         assertThat(hasStatus(withNul)).isFalse();
         assertThat(hasStatus(tooLong)).isFalse();
-        assertThat(jdbc.sql("SELECT count(*) FROM connectivity_event WHERE customer_id = :c").param("c", customer)
-                .query(Long.class).single()).isEqualTo(40);
-        assertThat(jdbc.sql("SELECT count(*) FROM heartbeat_history WHERE customer_id = :c").param("c", customer)
-                .query(Long.class).single()).isEqualTo(40);
-        assertThat(jdbc.sql("SELECT device_id FROM container_status WHERE customer_id = :c").param("c", customer)
-                .query(UUID.class).list()).containsExactly(good.getFirst());
+        assertThat(jdbc.sql("SELECT count(*) FROM connectivity_event WHERE customer_id = :c")
+            .param("c", customer)
+            .query(Long.class)
+            .single()).isEqualTo(40);
+        assertThat(jdbc.sql("SELECT count(*) FROM heartbeat_history WHERE customer_id = :c")
+            .param("c", customer)
+            .query(Long.class)
+            .single()).isEqualTo(40);
+        assertThat(jdbc.sql("SELECT device_id FROM container_status WHERE customer_id = :c")
+            .param("c", customer)
+            .query(UUID.class)
+            .list()).containsExactly(good.getFirst());
         assertThat(rejected("heartbeat", "22021")).isEqualTo(nulBefore + 1);
         assertThat(rejected("heartbeat", "22001")).isEqualTo(tooLongBefore + 1);
         assertThat(rejected("container_report", "22021")).isEqualTo(containersBefore + 1);
         assertThat(flushFailures()).as("refused rows are no failed flush").isEqualTo(failuresBefore);
 
-        // Dropped, not put back: the next flush has nothing of them, and the device's next good
+        // Dropped, not put back: the next flush has nothing of them, and the device's
+        // next good
         // heartbeat is written as usual.
         buffer.flush();
         assertThat(rejected("heartbeat", "22021")).isEqualTo(nulBefore + 1);
@@ -128,16 +141,20 @@ class RefusedReportIntegrationTests {
     }
 
     /*
-     * A flush whose statement is cancelled (SQLState 57014, as on a database shutdown or an
-     * operator's intervention) must keep its reports: nothing is dropped for the database's trouble.
+     * A flush whose statement is cancelled (SQLState 57014, as on a database shutdown or
+     * an operator's intervention) must keep its reports: nothing is dropped for the
+     * database's trouble.
      */
     @Test
     void aFlushTheDatabaseCancelsKeepsItsReportsForTheNextFlush() throws Exception {
         UUID customer = UUID.randomUUID();
         UUID device = UUID.randomUUID();
         double failuresBefore = flushFailures();
-        double rejectedBefore = meters.find("edp.monitoring.rejected.reports").counters().stream()
-                .mapToDouble(Counter::count).sum();
+        double rejectedBefore = meters.find("edp.monitoring.rejected.reports")
+            .counters()
+            .stream()
+            .mapToDouble(Counter::count)
+            .sum();
         try (Connection blocker = dataSource.getConnection()) {
             blocker.setAutoCommit(false);
             try (Statement statement = blocker.createStatement()) {
@@ -145,10 +162,12 @@ class RefusedReportIntegrationTests {
                 statement.execute("LOCK TABLE device_status IN EXCLUSIVE MODE");
             }
             buffer.heartbeat(new DevicePrincipal(device, customer, "s"), heartbeat("1.0.0", 10));
-            await("the background flush to wait for the lock", () -> jdbc.sql("""
-                    SELECT count(*) FROM pg_stat_activity
-                    WHERE wait_event_type = 'Lock' AND query LIKE '%FOR UPDATE OF d%'""").query(Long.class)
-                    .single() > 0);
+            await("the background flush to wait for the lock",
+                    () -> jdbc.sql("""
+                            SELECT count(*) FROM pg_stat_activity
+                            WHERE wait_event_type = 'Lock' AND query LIKE '%FOR UPDATE OF d%'""")
+                        .query(Long.class)
+                        .single() > 0);
             jdbc.sql("""
                     SELECT pg_cancel_backend(pid) FROM pg_stat_activity
                     WHERE wait_event_type = 'Lock' AND query LIKE '%FOR UPDATE OF d%'""").query().listOfRows();
@@ -157,8 +176,8 @@ class RefusedReportIntegrationTests {
             blocker.rollback();
         }
         await("the heartbeat, kept and written by a later flush", () -> hasStatus(device));
-        assertThat(meters.find("edp.monitoring.rejected.reports").counters().stream().mapToDouble(Counter::count)
-                .sum()).isEqualTo(rejectedBefore);
+        assertThat(meters.find("edp.monitoring.rejected.reports").counters().stream().mapToDouble(Counter::count).sum())
+            .isEqualTo(rejectedBefore);
     }
 
     static void await(String what, BooleanSupplier condition) throws InterruptedException {
@@ -170,4 +189,5 @@ class RefusedReportIntegrationTests {
             Thread.sleep(50);
         }
     }
+
 }

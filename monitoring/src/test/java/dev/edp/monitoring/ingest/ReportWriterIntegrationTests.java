@@ -34,11 +34,17 @@ class ReportWriterIntegrationTests {
         writer.write(beats(devices, customer, 2), List.of());
 
         assertThat(jdbc.sql("SELECT count(*) FROM device_status WHERE customer_id = :c AND uptime_seconds = 2")
-                .param("c", customer).query(Long.class).single()).isEqualTo(5000);
-        assertThat(jdbc.sql("SELECT count(*) FROM connectivity_event WHERE customer_id = :c").param("c", customer)
-                .query(Long.class).single()).isEqualTo(5000);
-        assertThat(jdbc.sql("SELECT count(*) FROM heartbeat_history WHERE customer_id = :c").param("c", customer)
-                .query(Long.class).single()).isBetween(5000L, 10_000L);
+            .param("c", customer)
+            .query(Long.class)
+            .single()).isEqualTo(5000);
+        assertThat(jdbc.sql("SELECT count(*) FROM connectivity_event WHERE customer_id = :c")
+            .param("c", customer)
+            .query(Long.class)
+            .single()).isEqualTo(5000);
+        assertThat(jdbc.sql("SELECT count(*) FROM heartbeat_history WHERE customer_id = :c")
+            .param("c", customer)
+            .query(Long.class)
+            .single()).isBetween(5000L, 10_000L);
     }
 
     static List<ReportBuffer.Heartbeat> beats(List<UUID> devices, UUID customer, long uptime) {
@@ -48,4 +54,5 @@ class ReportWriterIntegrationTests {
         Instant now = Instant.now();
         return devices.stream().map(device -> new ReportBuffer.Heartbeat(device, customer, now, null, values)).toList();
     }
+
 }

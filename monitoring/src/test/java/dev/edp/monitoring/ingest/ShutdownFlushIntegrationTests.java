@@ -17,12 +17,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ShutdownFlushIntegrationTests {
 
     static ConfigurableApplicationContext start(TestPostgres.Database database) {
-        // Command-line arguments: they outrank the starter's defaults, as they would in production.
+        // Command-line arguments: they outrank the starter's defaults, as they would in
+        // production.
         return new SpringApplicationBuilder(MonitoringApplication.class).run(
                 "--spring.datasource.url=" + database.url(), "--spring.datasource.username=" + database.user(),
-                "--spring.datasource.password=" + database.password(), "--server.port=0",
-                "--management.server.port=0", "--eureka.client.enabled=false",
-                "--spring.cloud.discovery.enabled=false", "--edp.device.jwks-uri=" + Devices.E3.jwksUri(),
+                "--spring.datasource.password=" + database.password(), "--server.port=0", "--management.server.port=0",
+                "--eureka.client.enabled=false", "--spring.cloud.discovery.enabled=false",
+                "--edp.device.jwks-uri=" + Devices.E3.jwksUri(),
                 "--edp.device.proof-keys-uri=" + Devices.E3.proofKeysUri(),
                 "--edp.service-client.token-uri=" + Devices.E3.tokenUri(), "--edp.service-client.client-secret=test",
                 "--edp.monitoring.notifications.secrets-key=dGVzdC1vbmx5LXdlYmhvb2stc2VjcmV0cy1rZXktMzI=",
@@ -38,8 +39,9 @@ class ShutdownFlushIntegrationTests {
         try (ConfigurableApplicationContext app = start(database)) {
             String baseUrl = "http://localhost:" + app.getEnvironment().getProperty("local.server.port");
             for (UUID device : devices) {
-                assertThat(Devices.post(baseUrl, device, customer, "/monitoring/api/v1/heartbeat",
-                        Devices.heartbeat(77, 1)).statusCode()).isEqualTo(202);
+                assertThat(Devices
+                    .post(baseUrl, device, customer, "/monitoring/api/v1/heartbeat", Devices.heartbeat(77, 1))
+                    .statusCode()).isEqualTo(202);
             }
             assertThat(count(app.getBean(JdbcClient.class))).isZero();
         }
@@ -53,4 +55,5 @@ class ShutdownFlushIntegrationTests {
     static long count(JdbcClient jdbc) {
         return jdbc.sql("SELECT count(*) FROM device_status WHERE uptime_seconds = 77").query(Long.class).single();
     }
+
 }

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
-
 import javax.sql.DataSource;
 
 import dev.edp.monitoring.support.MonitoringTest;
@@ -25,10 +24,10 @@ import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The live-event LISTEN connection through a PostgreSQL outage (the database cut off behind
- * platform-test's {@link FaultProxy}): the listener notices the lost connection, listens again by
- * itself within 10 s of the database's return, and an event published right after the return
- * (before or after it listens again) reaches it exactly once.
+ * The live-event LISTEN connection through a PostgreSQL outage (the database cut off
+ * behind platform-test's {@link FaultProxy}): the listener notices the lost connection,
+ * listens again by itself within 10 s of the database's return, and an event published
+ * right after the return (before or after it listens again) reaches it exactly once.
  */
 @MonitoringTest
 @WithPostgresFaults
@@ -63,8 +62,9 @@ class ListenerReconnectIntegrationTests {
     @Test
     void listenerListensAgainWithin10sOfTheDatabasesReturnAndMissesNothing() throws Exception {
         List<LiveEvent> received = new CopyOnWriteArrayList<>();
-        LiveEventHub hub = new LiveEventHub(events, properties, new StaticListableBeanFactory()
-                .getBeanProvider(CustomerStatusLookup.class), Clock.systemUTC(), new SimpleMeterRegistry()) {
+        LiveEventHub hub = new LiveEventHub(events, properties,
+                new StaticListableBeanFactory().getBeanProvider(CustomerStatusLookup.class), Clock.systemUTC(),
+                new SimpleMeterRegistry()) {
             @Override
             void dispatch(List<LiveEvent> batch) {
                 received.addAll(batch);
@@ -83,7 +83,8 @@ class ListenerReconnectIntegrationTests {
 
             database.restore();
             Instant back = Instant.now();
-            // The pool may still be reconnecting: the publish is retried like a client would.
+            // The pool may still be reconnecting: the publish is retried like a client
+            // would.
             await("published after the return", WAIT, () -> {
                 live.publish(customer, "test.after", Map.of("n", 2));
                 return true;
@@ -93,7 +94,7 @@ class ListenerReconnectIntegrationTests {
             await("the event after the return", WAIT,
                     () -> mine(received, customer).stream().anyMatch(event -> event.type().equals("test.after")));
             assertThat(mine(received, customer)).extracting(LiveEvent::type)
-                    .containsExactly("test.before", "test.after");
+                .containsExactly("test.before", "test.after");
         }
         finally {
             listener.stop();
@@ -104,7 +105,9 @@ class ListenerReconnectIntegrationTests {
         return received.stream().filter(event -> customer.equals(event.customerId())).toList();
     }
 
-    /** Polls until done; a probe that fails (the pool still reconnecting) is "not yet". */
+    /**
+     * Polls until done; a probe that fails (the pool still reconnecting) is "not yet".
+     */
     static void await(String what, Duration timeout, BooleanSupplier done) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         while (!probe(done)) {
@@ -121,4 +124,5 @@ class ListenerReconnectIntegrationTests {
             return false;
         }
     }
+
 }

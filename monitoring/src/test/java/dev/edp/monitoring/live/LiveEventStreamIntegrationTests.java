@@ -30,10 +30,11 @@ import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The SSE stream against real PostgreSQL LISTEN/NOTIFY (test profile: keep-alive every 1 s, open
- * streams' customers checked every 200 ms). No test waits a fixed time for "nothing more": each
- * publishes a marker after what it expects and reads up to the marker (events reach a stream in
- * commit order), with generous deadlines for what must arrive.
+ * The SSE stream against real PostgreSQL LISTEN/NOTIFY (test profile: keep-alive every 1
+ * s, open streams' customers checked every 200 ms). No test waits a fixed time for
+ * "nothing more": each publishes a marker after what it expects and reads up to the
+ * marker (events reach a stream in commit order), with generous deadlines for what must
+ * arrive.
  */
 @MonitoringTest
 class LiveEventStreamIntegrationTests {
@@ -84,8 +85,8 @@ class LiveEventStreamIntegrationTests {
         SseClient client = SseClient.open(streamUrl() + query, token, headers);
         HttpResponse<Stream<String>> response = client.response();
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("text/event-stream"));
+        assertThat(response.headers().firstValue("Content-Type"))
+            .hasValueSatisfying(type -> assertThat(type).startsWith("text/event-stream"));
         return client;
     }
 
@@ -104,10 +105,13 @@ class LiveEventStreamIntegrationTests {
         return marker;
     }
 
-    /** @return the events before the marker (the marker left out) */
+    /**
+     * @return the events before the marker (the marker left out)
+     *
+     */
     static List<SseClient.Event> upTo(SseClient client, String marker) throws InterruptedException {
-        List<SseClient.Event> events = client.until(
-                event -> event.data() != null && event.data().contains(marker), WAIT);
+        List<SseClient.Event> events = client.until(event -> event.data() != null && event.data().contains(marker),
+                WAIT);
         return events.subList(0, events.size() - 1);
     }
 
@@ -137,14 +141,15 @@ class LiveEventStreamIntegrationTests {
             assertThat(JsonPath.<Integer>read(seenByA.getFirst().data(), "$.n")).isEqualTo(1);
             assertThat(upTo(viewerB, endB)).extracting(SseClient.Event::event).containsExactly("test.b");
             assertThat(ofRun(upTo(adminAll, endPlatform), run)).extracting(SseClient.Event::event)
-                    .containsExactly("test.a", "test.b", "test.platform");
+                .containsExactly("test.a", "test.b", "test.platform");
             assertThat(upTo(adminForA, endA)).extracting(SseClient.Event::event).containsExactly("test.a");
         }
     }
 
     /*
-     * Failed in CI before the fix: the first stream received "test.before", published before it
-     * connected, because the listener delivered it after the stream had registered.
+     * Failed in CI before the fix: the first stream received "test.before", published
+     * before it connected, because the listener delivered it after the stream had
+     * registered.
      */
     @Test
     void reconnectWithLastEventIdDeliversWhatWasMissedBeforeLiveEvents() throws Exception {
@@ -164,23 +169,24 @@ class LiveEventStreamIntegrationTests {
             String end = marker(customer);
             List<SseClient.Event> events = upTo(again, end);
             assertThat(events).extracting(event -> JsonPath.<Integer>read(event.data(), "$.n"))
-                    .containsExactly(3, 4, 5);
+                .containsExactly(3, 4, 5);
             assertThat(events).extracting(SseClient.Event::event)
-                    .containsExactly("test.missed", "test.missed", "test.live");
+                .containsExactly("test.missed", "test.missed", "test.live");
             assertThat(Long.parseLong(events.get(0).id())).isGreaterThan(Long.parseLong(lastId));
         }
     }
 
     /*
-     * The race of the CI failure made deterministic: the listener hands the stream an event that
-     * had committed before the stream started (as a listener that is a poll behind does).
+     * The race of the CI failure made deterministic: the listener hands the stream an
+     * event that had committed before the stream started (as a listener that is a poll
+     * behind does).
      */
     @Test
     void eventCommittedBeforeTheStreamStartedIsNotSentAsLiveEvenWhenTheListenerDeliversItLate() throws Exception {
         UUID customer = UUID.randomUUID();
         live.publish(customer, "test.before", Map.of("n", 1));
         LiveEvent before = repository.after(0, Duration.ofMinutes(10), Visibility.customer(customer), null, 10)
-                .getFirst();
+            .getFirst();
         try (SseClient client = stream(viewer(customer), "", Map.of())) {
             hub.dispatch(List.of(before));
             String end = marker(customer);
@@ -189,15 +195,17 @@ class LiveEventStreamIntegrationTests {
     }
 
     /*
-     * Ids come from a sequence before commit: an event with a lower id that commits after the
-     * stream started is live for it, one with a higher id that committed before is not.
+     * Ids come from a sequence before commit: an event with a lower id that commits after
+     * the stream started is live for it, one with a higher id that committed before is
+     * not.
      */
     @Test
     void streamGetsWhatCommitsAfterItStartedWhateverTheIdsOrder() throws Exception {
         UUID customer = UUID.randomUUID();
         CountDownLatch published = new CountDownLatch(1);
         CountDownLatch commit = new CountDownLatch(1);
-        // Its own thread: the common pool has one thread on two cores, and the HTTP client needs it.
+        // Its own thread: the common pool has one thread on two cores, and the HTTP
+        // client needs it.
         CompletableFuture<Void> slow = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> {
             try {
@@ -251,10 +259,13 @@ class LiveEventStreamIntegrationTests {
             });
             live.publish(customer, "test.committed", Map.of("n", 2));
             assertThat(client.until(event -> "test.committed".equals(event.event()), WAIT))
-                    .extracting(SseClient.Event::event).containsExactly("test.committed");
+                .extracting(SseClient.Event::event)
+                .containsExactly("test.committed");
         }
-        assertThat(jdbc.sql("SELECT count(*) FROM live_event WHERE customer_id = :c").param("c", customer)
-                .query(Long.class).single()).isEqualTo(1);
+        assertThat(jdbc.sql("SELECT count(*) FROM live_event WHERE customer_id = :c")
+            .param("c", customer)
+            .query(Long.class)
+            .single()).isEqualTo(1);
     }
 
     @Test
@@ -264,8 +275,9 @@ class LiveEventStreamIntegrationTests {
         UUID device = UUID.randomUUID();
         try (SseClient client = stream(viewer(customer), "", Map.of());
                 SseClient stranger = stream(viewer(strangerCustomer), "", Map.of())) {
-            assertThat(Devices.post(checks.baseUrl(), device, customer, "/monitoring/api/v1/heartbeat",
-                    Devices.heartbeat(10, 1)).statusCode()).isEqualTo(202);
+            assertThat(Devices
+                .post(checks.baseUrl(), device, customer, "/monitoring/api/v1/heartbeat", Devices.heartbeat(10, 1))
+                .statusCode()).isEqualTo(202);
             buffer.flush();
             SseClient.Event online = client.next(WAIT);
             assertThat(online).isNotNull();
@@ -279,7 +291,9 @@ class LiveEventStreamIntegrationTests {
             assertThat(ofRun(upTo(stranger, marker(strangerCustomer)), device.toString())).isEmpty();
         }
         assertThat(jdbc.sql("SELECT count(*) FROM live_event WHERE data->>'deviceId' = :d")
-                .param("d", device.toString()).query(Long.class).single()).isEqualTo(1);
+            .param("d", device.toString())
+            .query(Long.class)
+            .single()).isEqualTo(1);
     }
 
     @Test
@@ -326,13 +340,13 @@ class LiveEventStreamIntegrationTests {
                 assertThat(JsonPath.<String>read(last.getLast().data(), "$.reason")).isEqualTo("CUSTOMER_DEACTIVATED");
                 assertThat(client.awaitEnd(WAIT)).as("the server ended the stream").isTrue();
             }
-            assertProblem(ServiceSmokeChecks.send("GET", streamUrl(), null, null, token), 403,
-                    "CUSTOMER_DEACTIVATED");
-            // Another customer's stream, and a platform admin's view of this customer, go on.
+            assertProblem(ServiceSmokeChecks.send("GET", streamUrl(), null, null, token), 403, "CUSTOMER_DEACTIVATED");
+            // Another customer's stream, and a platform admin's view of this customer, go
+            // on.
             assertThat(upTo(stays, marker(other))).isEmpty();
             live.publish(deactivated, "test.after", Map.of("n", 1));
             assertThat(upTo(adminForIt, marker(deactivated))).extracting(SseClient.Event::event)
-                    .containsExactly("test.after");
+                .containsExactly("test.after");
             assertThat(stays.awaitEnd(Duration.ZERO)).isFalse();
         }
     }
@@ -362,14 +376,16 @@ class LiveEventStreamIntegrationTests {
                 open.add(stream(token, "", Map.of()));
             }
             SseClient oldest = open.getFirst();
-            // A reload: the sixth is served, and the oldest (whose tab may be gone) is told why it ends.
+            // A reload: the sixth is served, and the oldest (whose tab may be gone) is
+            // told why it ends.
             SseClient sixth = stream(token, "", Map.of());
             open.add(sixth);
             assertThat(sixth.response().statusCode()).isEqualTo(200);
             List<SseClient.Event> last = oldest.until(event -> "stream.closed".equals(event.event()), WAIT);
             assertThat(JsonPath.<String>read(last.getLast().data(), "$.reason")).isEqualTo("REPLACED");
             assertThat(oldest.awaitEnd(WAIT)).as("the server ended the oldest stream").isTrue();
-            // Still five: the others get events, and the next one replaces the next oldest.
+            // Still five: the others get events, and the next one replaces the next
+            // oldest.
             SseClient secondOldest = open.get(1);
             open.add(stream(token, "", Map.of()));
             List<SseClient.Event> next = secondOldest.until(event -> "stream.closed".equals(event.event()), WAIT);
@@ -393,8 +409,8 @@ class LiveEventStreamIntegrationTests {
         String url = streamUrl();
         assertThat(ServiceSmokeChecks.send("GET", url, null, null, null).statusCode()).isEqualTo(401);
         UUID own = UUID.randomUUID();
-        assertProblem(ServiceSmokeChecks.send("GET", url + "?customerId=" + UUID.randomUUID(), null, null,
-                viewer(own)), 404, "NOT_FOUND");
+        assertProblem(ServiceSmokeChecks.send("GET", url + "?customerId=" + UUID.randomUUID(), null, null, viewer(own)),
+                404, "NOT_FOUND");
         assertProblem(ServiceSmokeChecks.send("GET", url, null, null, TestJwtIssuer.token("nobody", null, "viewer")),
                 403, "NO_CUSTOMER");
     }
@@ -405,19 +421,23 @@ class LiveEventStreamIntegrationTests {
         jdbc.sql("""
                 INSERT INTO live_event (customer_id, type, data, created_at)
                 VALUES (:c, 'test.old', '{}', now() - interval '11 minutes'), (:c, 'test.new', '{}', now())""")
-                .param("c", customer).update();
+            .param("c", customer)
+            .update();
         maintenance.prune();
-        assertThat(jdbc.sql("SELECT type FROM live_event WHERE customer_id = :c").param("c", customer)
-                .query(String.class).list()).containsExactly("test.new");
+        assertThat(jdbc.sql("SELECT type FROM live_event WHERE customer_id = :c")
+            .param("c", customer)
+            .query(String.class)
+            .list()).containsExactly("test.new");
     }
 
     @Test
     void connectedClientsAreCountedOnPrometheus() throws Exception {
         try (SseClient client = stream(viewer(UUID.randomUUID()), "", Map.of())) {
             String metrics = ServiceSmokeChecks.send("GET", checks.managementUrl() + "/actuator/prometheus", null, null)
-                    .body();
+                .body();
             String line = metrics.lines().filter(l -> l.startsWith("edp_live_clients")).findFirst().orElseThrow();
             assertThat(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).isGreaterThanOrEqualTo(1);
         }
     }
+
 }

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-
 import javax.sql.DataSource;
 
 import dev.edp.monitoring.support.MonitoringTest;
@@ -20,8 +19,8 @@ import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A second replica's listener (its own LISTEN connection on the same database) receives what this
- * replica publishes, each event once.
+ * A second replica's listener (its own LISTEN connection on the same database) receives
+ * what this replica publishes, each event once.
  */
 @MonitoringTest
 class SecondReplicaIntegrationTests {
@@ -43,8 +42,9 @@ class SecondReplicaIntegrationTests {
     @Test
     void eventPublishedOnOneReplicaReachesTheOtherReplicasListenerOnce() throws Exception {
         List<LiveEvent> received = new CopyOnWriteArrayList<>();
-        LiveEventHub otherHub = new LiveEventHub(events, properties, new StaticListableBeanFactory()
-                .getBeanProvider(CustomerStatusLookup.class), Clock.systemUTC(), new SimpleMeterRegistry()) {
+        LiveEventHub otherHub = new LiveEventHub(events, properties,
+                new StaticListableBeanFactory().getBeanProvider(CustomerStatusLookup.class), Clock.systemUTC(),
+                new SimpleMeterRegistry()) {
             @Override
             void dispatch(List<LiveEvent> batch) {
                 received.addAll(batch);
@@ -61,7 +61,8 @@ class SecondReplicaIntegrationTests {
             UUID customer = UUID.randomUUID();
             live.publish(customer, "test.replica", Map.of("n", 1));
             live.publish(customer, "test.replica", Map.of("n", 2));
-            // Events arrive in commit order: once the marker is there, a duplicate would be too.
+            // Events arrive in commit order: once the marker is there, a duplicate would
+            // be too.
             live.publish(customer, "test.marker", Map.of("n", 3));
             deadline = System.nanoTime() + WAIT.toNanos();
             while (mine(received, customer).stream().noneMatch(event -> event.type().equals("test.marker"))
@@ -69,7 +70,7 @@ class SecondReplicaIntegrationTests {
                 Thread.sleep(50);
             }
             assertThat(mine(received, customer)).extracting(LiveEvent::data)
-                    .containsExactly("{\"n\": 1}", "{\"n\": 2}", "{\"n\": 3}");
+                .containsExactly("{\"n\": 1}", "{\"n\": 2}", "{\"n\": 3}");
         }
         finally {
             other.stop();
@@ -79,4 +80,5 @@ class SecondReplicaIntegrationTests {
     static List<LiveEvent> mine(List<LiveEvent> received, UUID customer) {
         return received.stream().filter(event -> customer.equals(event.customerId())).toList();
     }
+
 }

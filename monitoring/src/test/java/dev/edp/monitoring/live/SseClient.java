@@ -26,7 +26,9 @@ final class SseClient implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+
     private final CountDownLatch ended = new CountDownLatch(1);
+
     private final CompletableFuture<HttpResponse<Stream<String>>> response;
 
     private SseClient(CompletableFuture<HttpResponse<Stream<String>>> response) {
@@ -34,8 +36,9 @@ final class SseClient implements AutoCloseable {
     }
 
     static SseClient open(String url, String token, Map<String, String> headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream")
-                .header("Authorization", "Bearer " + token);
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+            .header("Accept", "text/event-stream")
+            .header("Authorization", "Bearer " + token);
         headers.forEach(request::header);
         SseClient client = new SseClient(HTTP.sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines()));
         client.response.thenAccept(r -> Thread.ofVirtual().start(() -> client.read(r.body())));
@@ -92,9 +95,9 @@ final class SseClient implements AutoCloseable {
     }
 
     /**
-     * The events (comments left out) up to and including the first that matches: publishing a
-     * marker after what a test expects and reading up to it shows everything that came before,
-     * without guessing how long "nothing more arrives" takes.
+     * The events (comments left out) up to and including the first that matches:
+     * publishing a marker after what a test expects and reading up to it shows everything
+     * that came before, without guessing how long "nothing more arrives" takes.
      * @param last what ends the list
      * @param timeout how long to wait for it
      * @return the events received, the matching one last
@@ -115,7 +118,10 @@ final class SseClient implements AutoCloseable {
         }
     }
 
-    /** @return the next non-comment event within the timeout, or null */
+    /**
+     * @return the next non-comment event within the timeout, or null
+     *
+     */
     Event next(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
@@ -126,7 +132,10 @@ final class SseClient implements AutoCloseable {
         }
     }
 
-    /** @return the next event or comment within the timeout, or null */
+    /**
+     * @return the next event or comment within the timeout, or null
+     *
+     */
     Event nextIncludingComments(Duration timeout) throws InterruptedException {
         return events.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
@@ -136,4 +145,5 @@ final class SseClient implements AutoCloseable {
         response.thenAccept(r -> r.body().close());
         response.cancel(true);
     }
+
 }

@@ -23,8 +23,8 @@ import org.springframework.test.context.TestPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * SSRF guard with the production default ({@code allow-private-webhook-targets: false}); plain http is
- * allowed here so that http and https URLs both reach the target check.
+ * SSRF guard with the production default ({@code allow-private-webhook-targets: false});
+ * plain http is allowed here so that http and https URLs both reach the target check.
  */
 @MonitoringTest
 @TestPropertySource(properties = { "edp.monitoring.notifications.allow-http-webhooks=true",
@@ -41,6 +41,7 @@ class WebhookTargetIntegrationTests {
     ChannelSecrets secrets;
 
     final UUID customer = UUID.randomUUID();
+
     final String admin = TestJwtIssuer.token("admin-" + customer, customer, "customer-admin");
 
     @ParameterizedTest
@@ -51,14 +52,14 @@ class WebhookTargetIntegrationTests {
         HttpResponse<String> refused = create(url);
         ServiceSmokeChecks.assertProblem(refused, 400, "WEBHOOK_TARGET_NOT_ALLOWED");
         assertThat(JsonPath.<List<String>>read(refused.body(), "$.errors[*].field")).containsExactly("url");
-        assertThat(JsonPath.<String>read(refused.body(), "$.errors[0].message"))
-                .contains("not allowed");
+        assertThat(JsonPath.<String>read(refused.body(), "$.errors[0].message")).contains("not allowed");
         assertThat(channels()).isZero();
     }
 
     @Test
     void publicLookingLiteralIsAccepted() {
-        // 203.0.113.0/24 (TEST-NET-3) is documentation space: not routed, so not the platform's network.
+        // 203.0.113.0/24 (TEST-NET-3) is documentation space: not routed, so not the
+        // platform's network.
         HttpResponse<String> created = create("https://203.0.113.10/hooks/edp");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         assertThat(channels()).isEqualTo(1);
@@ -75,35 +76,47 @@ class WebhookTargetIntegrationTests {
         });
         server.start();
         try {
-            // As if it had been stored before the guard existed, or its name now resolved to loopback.
+            // As if it had been stored before the guard existed, or its name now resolved
+            // to loopback.
             UUID channel = UUID.randomUUID();
             jdbc.sql("""
                     INSERT INTO notification_channel (id, customer_id, name, type, url, secret_encrypted, created_at)
                     VALUES (:id, :customer, 'Old hook', 'WEBHOOK', :url, :secret, now())""")
-                    .param("id", channel).param("customer", customer)
-                    .param("secret", secrets.encrypt("a-secret-of-some-length", channel))
-                    .param("url", "http://127.0.0.1:" + server.getAddress().getPort() + "/hooks/old").update();
+                .param("id", channel)
+                .param("customer", customer)
+                .param("secret", secrets.encrypt("a-secret-of-some-length", channel))
+                .param("url", "http://127.0.0.1:" + server.getAddress().getPort() + "/hooks/old")
+                .update();
             UUID alert = UUID.randomUUID();
             jdbc.sql("""
                     INSERT INTO alert (id, type, customer_id, device_id, subject, detail, opened_at, resolved_at)
                     VALUES (:id, 'DEPLOYMENT_FAILED', :customer, NULL, :subject, 'test', now(), now())""")
-                    .param("id", alert).param("customer", customer).param("subject", "ssrf/" + alert).update();
+                .param("id", alert)
+                .param("customer", customer)
+                .param("subject", "ssrf/" + alert)
+                .update();
             long id = jdbc.sql("""
                     INSERT INTO notification (alert_id, channel_id, channel_type, event, status, next_attempt_at,
                         created_at)
                     VALUES (:alert, :channel, 'WEBHOOK', 'OPENED', 'PENDING', now(), now()) RETURNING id""")
-                    .param("alert", alert).param("channel", channel).query(Long.class).single();
+                .param("alert", alert)
+                .param("channel", channel)
+                .query(Long.class)
+                .single();
 
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (!"FAILED".equals(status(id)) && System.nanoTime() < deadline) {
                 Thread.sleep(100);
             }
             assertThat(status(id)).isEqualTo("FAILED");
-            var row = jdbc.sql("SELECT attempts, last_error FROM notification WHERE id = :id").param("id", id)
-                    .query().singleRow();
+            var row = jdbc.sql("SELECT attempts, last_error FROM notification WHERE id = :id")
+                .param("id", id)
+                .query()
+                .singleRow();
             assertThat(row.get("attempts")).isEqualTo(1);
-            assertThat((String) row.get("last_error")).contains("not allowed").contains("127.0.0.1")
-                    .contains("loopback");
+            assertThat((String) row.get("last_error")).contains("not allowed")
+                .contains("127.0.0.1")
+                .contains("loopback");
             // FAILED is final (never retried), and it was decided before any request.
             assertThat(requests).hasValue(0);
         }
@@ -113,17 +126,19 @@ class WebhookTargetIntegrationTests {
     }
 
     String status(long id) {
-        return jdbc.sql("SELECT status FROM notification WHERE id = :id").param("id", id).query(String.class)
-                .single();
+        return jdbc.sql("SELECT status FROM notification WHERE id = :id").param("id", id).query(String.class).single();
     }
 
     long channels() {
-        return jdbc.sql("SELECT count(*) FROM notification_channel WHERE customer_id = :c").param("c", customer)
-                .query(Long.class).single();
+        return jdbc.sql("SELECT count(*) FROM notification_channel WHERE customer_id = :c")
+            .param("c", customer)
+            .query(Long.class)
+            .single();
     }
 
     HttpResponse<String> create(String url) {
         return ServiceSmokeChecks.send("POST", checks.baseUrl() + "/api/monitoring/v1/notification-channels",
                 "application/json", "{\"name\":\"Hook\",\"type\":\"WEBHOOK\",\"url\":\"" + url + "\"}", admin);
     }
+
 }

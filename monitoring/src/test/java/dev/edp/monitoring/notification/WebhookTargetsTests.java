@@ -22,8 +22,8 @@ class WebhookTargetsTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "203.0.113.10", "198.51.100.7", "192.0.2.1", "8.8.8.8", "100.63.255.255",
-            "100.128.0.1", "172.15.255.255", "172.32.0.1", "2001:db8::1", "2606:4700::1111", "64:ff9b::808:808" })
+    @ValueSource(strings = { "203.0.113.10", "198.51.100.7", "192.0.2.1", "8.8.8.8", "100.63.255.255", "100.128.0.1",
+            "172.15.255.255", "172.32.0.1", "2001:db8::1", "2606:4700::1111", "64:ff9b::808:808" })
     void publicAndDocumentationAddressesAreAllowed(String literal) throws Exception {
         assertThat(WebhookTargets.refusal(InetAddress.getByName(literal))).as(literal).isNull();
     }
@@ -32,7 +32,8 @@ class WebhookTargetsTests {
     @ValueSource(strings = { "https://localhost/x", "https://LOCALHOST./x", "https://api.localhost/x",
             "https://[::1]:8443/x", "http://127.0.0.1:8080/x", "https://169.254.169.254/latest/meta-data/" })
     void urlsOnThePlatformNetworkAreRefusedWithTheReason(String url) {
-        assertThatThrownBy(() -> WebhookTargets.check(URI.create(url)))
-                .isInstanceOf(WebhookTargets.NotAllowed.class).hasMessageContaining("host");
+        assertThatThrownBy(() -> WebhookTargets.check(URI.create(url))).isInstanceOf(WebhookTargets.NotAllowed.class)
+            .hasMessageContaining("host");
     }
+
 }

@@ -11,8 +11,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Rows inserted with old timestamps: the retention job deletes old final rows and keeps recent,
- * open and pending ones (defaults: alerts 90 d, notifications 30 d, connectivity events 7 d).
+ * Rows inserted with old timestamps: the retention job deletes old final rows and keeps
+ * recent, open and pending ones (defaults: alerts 90 d, notifications 30 d, connectivity
+ * events 7 d).
  */
 @MonitoringTest
 class RetentionJobIntegrationTests {
@@ -63,13 +64,16 @@ class RetentionJobIntegrationTests {
         assertThat(notificationExists(oldFailed)).isFalse();
         assertThat(notificationExists(oldPending)).isTrue();
         assertThat(notificationExists(recentSent)).isTrue();
-        // The opened notification of a still open alert decides whether its resolution is sent: kept.
+        // The opened notification of a still open alert decides whether its resolution is
+        // sent: kept.
         assertThat(notificationExists(longOpenSent)).isTrue();
         assertThat(eventExists(oldTaken)).isFalse();
         assertThat(eventExists(oldNotRelayed)).isTrue();
         assertThat(eventExists(recentTaken)).isTrue();
-        assertThat(jdbc.sql("SELECT count(*) FROM connectivity_event WHERE customer_id = :c").param("c", customer)
-                .query(Long.class).single()).isEqualTo(2);
+        assertThat(jdbc.sql("SELECT count(*) FROM connectivity_event WHERE customer_id = :c")
+            .param("c", customer)
+            .query(Long.class)
+            .single()).isEqualTo(2);
 
         // Nothing left to do: a second run deletes none of this customer's rows.
         job.prune();
@@ -84,8 +88,12 @@ class RetentionJobIntegrationTests {
                 INSERT INTO alert (id, type, customer_id, subject, detail, opened_at, resolved_at)
                 VALUES (:id, 'DEPLOYMENT_FAILED', :c, :subject, 'test', now() - CAST(:opened AS interval),
                         now() - CAST(:resolved AS interval))""")
-                .param("id", id).param("c", customer).param("subject", "retention/" + id).param("opened", openedAgo)
-                .param("resolved", resolvedAgo).update();
+            .param("id", id)
+            .param("c", customer)
+            .param("subject", "retention/" + id)
+            .param("opened", openedAgo)
+            .param("resolved", resolvedAgo)
+            .update();
         return id;
     }
 
@@ -97,7 +105,11 @@ class RetentionJobIntegrationTests {
                         CASE WHEN :status = 'PENDING' THEN now() + interval '1 day' ELSE now() END,
                         now() - CAST(:ago AS interval))
                 RETURNING id""")
-                .param("alert", alert).param("status", status).param("ago", ago).query(Long.class).single();
+            .param("alert", alert)
+            .param("status", status)
+            .param("ago", ago)
+            .query(Long.class)
+            .single();
     }
 
     long event(String ago, boolean relayed, boolean published) {
@@ -107,8 +119,12 @@ class RetentionJobIntegrationTests {
                 VALUES (gen_random_uuid(), :c, 'ONLINE', 'OFFLINE', now() - CAST(:ago AS interval),
                         CASE WHEN :published THEN now() END, CASE WHEN :relayed THEN now() END)
                 RETURNING id""")
-                .param("c", customer).param("ago", ago).param("published", published).param("relayed", relayed)
-                .query(Long.class).single();
+            .param("c", customer)
+            .param("ago", ago)
+            .param("published", published)
+            .param("relayed", relayed)
+            .query(Long.class)
+            .single();
     }
 
     boolean alertExists(UUID id) {
@@ -116,12 +132,17 @@ class RetentionJobIntegrationTests {
     }
 
     boolean notificationExists(long id) {
-        return jdbc.sql("SELECT count(*) FROM notification WHERE id = :id").param("id", id).query(Long.class)
-                .single() > 0;
+        return jdbc.sql("SELECT count(*) FROM notification WHERE id = :id")
+            .param("id", id)
+            .query(Long.class)
+            .single() > 0;
     }
 
     boolean eventExists(long id) {
-        return jdbc.sql("SELECT count(*) FROM connectivity_event WHERE id = :id").param("id", id).query(Long.class)
-                .single() > 0;
+        return jdbc.sql("SELECT count(*) FROM connectivity_event WHERE id = :id")
+            .param("id", id)
+            .query(Long.class)
+            .single() > 0;
     }
+
 }

@@ -16,7 +16,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Online/offline from heartbeats (test profile: offline after 3 s, sweep every 300 ms). */
+/**
+ * Online/offline from heartbeats (test profile: offline after 3 s, sweep every 300 ms).
+ */
 @MonitoringTest
 class ConnectivityIntegrationTests {
 
@@ -57,13 +59,16 @@ class ConnectivityIntegrationTests {
         assertThat(events(device)).containsExactly("->ONLINE", "ONLINE>OFFLINE", "OFFLINE>ONLINE");
         assertThat(events(neighbour)).containsExactly("->ONLINE");
         assertThat(jdbc.sql("SELECT DISTINCT customer_id FROM connectivity_event WHERE device_id = :id")
-                .param("id", device).query(UUID.class).list()).containsExactly(customer);
+            .param("id", device)
+            .query(UUID.class)
+            .list()).containsExactly(customer);
     }
 
     @Test
     void sweepUsesThePartialIndexOnOnlineDevices() {
         String plan = transactions.execute(status -> {
-            // The test table is tiny; forbid the sequential scan the planner would rightly prefer.
+            // The test table is tiny; forbid the sequential scan the planner would
+            // rightly prefer.
             jdbc.sql("SET LOCAL enable_seqscan = off").update();
             return String.join("\n", jdbc.sql("""
                     EXPLAIN UPDATE device_status SET connectivity = 'OFFLINE'
@@ -73,13 +78,16 @@ class ConnectivityIntegrationTests {
     }
 
     void heartbeat(UUID device, UUID customer) {
-        assertThat(Devices.post(checks.baseUrl(), device, customer, "/monitoring/api/v1/heartbeat",
-                Devices.heartbeat(10, 1)).statusCode()).isEqualTo(202);
+        assertThat(Devices
+            .post(checks.baseUrl(), device, customer, "/monitoring/api/v1/heartbeat", Devices.heartbeat(10, 1))
+            .statusCode()).isEqualTo(202);
     }
 
     String connectivity(UUID device) {
-        return jdbc.sql("SELECT connectivity FROM device_status WHERE device_id = :id").param("id", device)
-                .query(String.class).single();
+        return jdbc.sql("SELECT connectivity FROM device_status WHERE device_id = :id")
+            .param("id", device)
+            .query(String.class)
+            .single();
     }
 
     List<String> events(UUID device) {
@@ -87,4 +95,5 @@ class ConnectivityIntegrationTests {
                 SELECT coalesce(from_state, '-') || '>' || to_state FROM connectivity_event
                 WHERE device_id = :id ORDER BY id""").param("id", device).query(String.class).list();
     }
+
 }

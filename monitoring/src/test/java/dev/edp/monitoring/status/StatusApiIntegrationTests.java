@@ -29,8 +29,11 @@ class StatusApiIntegrationTests {
     ReportBuffer buffer;
 
     final UUID customer = UUID.randomUUID();
+
     final UUID other = UUID.randomUUID();
+
     final List<UUID> devices = new ArrayList<>();
+
     UUID foreignDevice;
 
     @BeforeEach
@@ -62,7 +65,7 @@ class StatusApiIntegrationTests {
         assertThat(JsonPath.<String>read(response.body(), "$.connectivity")).isEqualTo("ONLINE");
         assertThat(JsonPath.<String>read(response.body(), "$.agentVersion")).isEqualTo("1.4.2");
         assertThat(JsonPath.<Number>read(response.body(), "$.containerDisk.totalBytes").longValue())
-                .isEqualTo(35_000_000_000L);
+            .isEqualTo(35_000_000_000L);
         assertThat(JsonPath.<String>read(response.body(), "$.containerStates[0].state")).isEqualTo("ready");
     }
 
@@ -89,15 +92,16 @@ class StatusApiIntegrationTests {
             seen.addAll(JsonPath.read(page.body(), "$.items[*].deviceId"));
             cursor = page.body().contains("\"nextCursor\"") ? JsonPath.read(page.body(), "$.nextCursor") : null;
             pages++;
-        } while (cursor != null);
+        }
+        while (cursor != null);
         assertThat(pages).isEqualTo(3);
         assertThat(seen).doesNotHaveDuplicates()
-                .containsExactlyInAnyOrderElementsOf(devices.stream().map(UUID::toString).toList());
+            .containsExactlyInAnyOrderElementsOf(devices.stream().map(UUID::toString).toList());
 
         HttpResponse<String> admin = get("/devices?customerId=" + other,
                 TestJwtIssuer.token("root", null, "platform-admin"));
         assertThat(JsonPath.<List<String>>read(admin.body(), "$.items[*].deviceId"))
-                .containsExactly(foreignDevice.toString());
+            .containsExactly(foreignDevice.toString());
     }
 
     @Test
@@ -107,12 +111,14 @@ class StatusApiIntegrationTests {
         assertThat(JsonPath.<List<Object>>read(response.body(), "$[*]")).hasSize(1);
         assertThat(JsonPath.<Number>read(response.body(), "$[0].uptimeSeconds").longValue()).isEqualTo(2);
 
-        HttpResponse<String> before = get("/devices/" + devices.get(2)
-                + "/heartbeats?from=2020-01-01T00:00:00Z&to=2020-01-02T00:00:00Z", viewer(customer));
+        HttpResponse<String> before = get(
+                "/devices/" + devices.get(2) + "/heartbeats?from=2020-01-01T00:00:00Z&to=2020-01-02T00:00:00Z",
+                viewer(customer));
         assertThat(JsonPath.<List<Object>>read(before.body(), "$[*]")).isEmpty();
-        ServiceSmokeChecks.assertProblem(get("/devices/" + devices.get(2)
-                + "/heartbeats?from=2020-01-02T00:00:00Z&to=2020-01-01T00:00:00Z", viewer(customer)), 400,
-                "INVALID_RANGE");
+        ServiceSmokeChecks.assertProblem(
+                get("/devices/" + devices.get(2) + "/heartbeats?from=2020-01-02T00:00:00Z&to=2020-01-01T00:00:00Z",
+                        viewer(customer)),
+                400, "INVALID_RANGE");
     }
 
     @Test
@@ -120,4 +126,5 @@ class StatusApiIntegrationTests {
         assertThat(get("/devices", null).statusCode()).isEqualTo(401);
         ServiceSmokeChecks.assertProblem(get("/devices", TestJwtIssuer.token("nobody", customer)), 403, "FORBIDDEN");
     }
+
 }

@@ -13,8 +13,9 @@ import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Plays E3 for the tests ({@link TestE3}, one per test JVM): device credentials signed with its key
- * and request proofs made with monitoring's request key, exactly as E3 makes them.
+ * Plays E3 for the tests ({@link TestE3}, one per test JVM): device credentials signed
+ * with its key and request proofs made with monitoring's request key, exactly as E3 makes
+ * them.
  */
 public final class Devices {
 
@@ -25,14 +26,14 @@ public final class Devices {
     }
 
     /**
-     * The command-line arguments that point a service started by hand at the stand-in: its keys,
-     * and a token endpoint for the service token the request keys need.
+     * The command-line arguments that point a service started by hand at the stand-in:
+     * its keys, and a token endpoint for the service token the request keys need.
      * @return {@code --name=value} arguments
      */
     public static String[] arguments() {
         return new String[] { "--edp.device.jwks-uri=" + E3.jwksUri(),
-                "--edp.device.proof-keys-uri=" + E3.proofKeysUri(),
-                "--edp.service-client.token-uri=" + E3.tokenUri(), "--edp.service-client.client-secret=test" };
+                "--edp.device.proof-keys-uri=" + E3.proofKeysUri(), "--edp.service-client.token-uri=" + E3.tokenUri(),
+                "--edp.service-client.client-secret=test" };
     }
 
     /**
@@ -51,13 +52,14 @@ public final class Devices {
      * @param customer its customer
      * @param method request method
      * @param path request path
-     * @param certificateNotAfter the device certificate's end of validity E3 reports ({@code cert_exp}), or null
+     * @param certificateNotAfter the device certificate's end of validity E3 reports
+     * ({@code cert_exp}), or null
      * @return the headers E3 adds to that request of the device
      */
     public static Map<String, String> headers(UUID device, UUID customer, String method, String path,
             Instant certificateNotAfter) {
-        return E3.deviceHeaders(new TestE3.Device(device, customer, "0a1b", certificateNotAfter), "monitoring",
-                method, path, null);
+        return E3.deviceHeaders(new TestE3.Device(device, customer, "0a1b", certificateNotAfter), "monitoring", method,
+                path, null);
     }
 
     /**
@@ -105,13 +107,19 @@ public final class Devices {
                  "containers":{"running":3,"total":4}}""".formatted(uptime, containerDiskUsed);
     }
 
-    /** Points the service under test at the stand-in's keys. Same class for every test, so contexts stay shared. */
+    /**
+     * Points the service under test at the stand-in's keys. Same class for every test, so
+     * contexts stay shared.
+     */
     public static final class Initializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
         @Override
         public void initialize(ConfigurableApplicationContext context) {
-            TestPropertyValues.of("edp.device.jwks-uri=" + E3.jwksUri(),
-                    "edp.device.proof-keys-uri=" + E3.proofKeysUri()).applyTo(context);
+            TestPropertyValues
+                .of("edp.device.jwks-uri=" + E3.jwksUri(), "edp.device.proof-keys-uri=" + E3.proofKeysUri())
+                .applyTo(context);
         }
+
     }
+
 }

@@ -13,8 +13,8 @@ import org.springframework.context.annotation.Import;
 import org.springframework.test.context.ContextConfiguration;
 
 /**
- * {@link EdpServiceTest} that trusts the test "E3" of {@link Devices} and asks {@link TestCustomers}
- * whether customers are active; one shared context.
+ * {@link EdpServiceTest} that trusts the test "E3" of {@link Devices} and asks
+ * {@link TestCustomers} whether customers are active; one shared context.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -24,4 +24,5 @@ import org.springframework.test.context.ContextConfiguration;
 @ContextConfiguration(initializers = Devices.Initializer.class)
 @Import(TestCustomers.class)
 public @interface MonitoringTest {
+
 }

@@ -10,24 +10,31 @@ import java.time.temporal.ChronoUnit;
 import org.springframework.context.annotation.Primary;
 
 /**
- * The service's clock in tests that import it: it ticks with the system clock until a test
- * {@link #freeze() freezes} it; then time moves only when the test {@link #advance advances} it, so
- * "the device has been silent for 5 s" or "the backoff has passed" happen when the test says, not
- * when a loaded machine gets round to them. {@link #release()} lets it tick again from where it
- * stands (it never goes back).
+ * The service's clock in tests that import it: it ticks with the system clock until a
+ * test {@link #freeze() freezes} it; then time moves only when the test {@link #advance
+ * advances} it, so "the device has been silent for 5 s" or "the backoff has passed"
+ * happen when the test says, not when a loaded machine gets round to them.
+ * {@link #release()} lets it tick again from where it stands (it never goes back).
  */
 @Primary
 public class TestClock extends Clock {
 
     private volatile Instant frozen;
+
     private volatile Duration offset = Duration.ZERO;
 
-    /** Stops the clock at the current instant (whole milliseconds, as the database keeps them). */
+    /**
+     * Stops the clock at the current instant (whole milliseconds, as the database keeps
+     * them).
+     */
     public synchronized void freeze() {
         frozen = instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
-    /** @param duration how far to move the clock forward */
+    /**
+     * @param duration how far to move the clock forward
+     *
+     */
     public synchronized void advance(Duration duration) {
         if (frozen != null) {
             frozen = frozen.plus(duration);
@@ -61,4 +68,5 @@ public class TestClock extends Clock {
     public Clock withZone(ZoneId zone) {
         return Clock.fixed(instant(), zone);
     }
+
 }

@@ -14,7 +14,10 @@ import org.springframework.context.annotation.Lazy;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** Wires the CA provider named by {@code edp.pki.provider}; the service fails to start if it cannot. */
+/**
+ * Wires the CA provider named by {@code edp.pki.provider}; the service fails to start if
+ * it cannot.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(PkiProperties.class)
 class CaConfiguration {
@@ -22,7 +25,8 @@ class CaConfiguration {
     /** The slot of the CA the service uses. */
     static final String DEFAULT_SLOT = "default";
 
-    // Lazy: only the embedded provider needs them (and a KEK); the Vault provider keeps its keys in Vault.
+    // Lazy: only the embedded provider needs them (and a KEK); the Vault provider keeps
+    // its keys in Vault.
     @Bean
     @Lazy
     CaKeyProtector caKeyProtector(PkiProperties properties) {
@@ -33,11 +37,12 @@ class CaConfiguration {
     @Lazy
     CaInitializer caInitializer(JdbcClient jdbc, TransactionTemplate transactions, CaKeyProtector protector,
             PkiProperties properties) {
-        return new CaInitializer(jdbc, transactions, protector, new EmbeddedCaSettings(properties.caName(),
-                properties.crlDistributionPoint(), Clock.systemUTC()));
+        return new CaInitializer(jdbc, transactions, protector,
+                new EmbeddedCaSettings(properties.caName(), properties.crlDistributionPoint(), Clock.systemUTC()));
     }
 
-    // Lazy: only the Vault provider logs in to Vault; closing it stops the renewal and revokes the login token.
+    // Lazy: only the Vault provider logs in to Vault; closing it stops the renewal and
+    // revokes the login token.
     @Bean
     @Lazy
     VaultConnection vaultConnection(PkiProperties properties) {
@@ -51,8 +56,9 @@ class CaConfiguration {
             case "embedded" -> initializer.getObject().initialize(DEFAULT_SLOT, CaInitializer.importSource(properties));
             case "vault" -> new VaultCertificateAuthority(vault.getObject().operations(), properties.vault().mount(),
                     properties.vault().role(), Clock.systemUTC());
-            default -> throw new IllegalStateException("edp.pki.provider=" + properties.provider()
-                    + " is not available; use 'embedded' or 'vault'");
+            default -> throw new IllegalStateException(
+                    "edp.pki.provider=" + properties.provider() + " is not available; use 'embedded' or 'vault'");
         };
     }
+
 }

@@ -12,16 +12,17 @@ import dev.edp.onboarding.pki.CertificateAuthorityException;
 import dev.edp.onboarding.pki.EmbeddedCaSettings;
 import dev.edp.onboarding.pki.EmbeddedCertificateAuthority;
 import dev.edp.onboarding.pki.Pem;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Loads the embedded CA from the database, or creates it exactly once: the whole
- * check-then-create runs under a transaction-scoped PostgreSQL advisory lock per CA slot, so two
- * replicas starting together end up with the same CA (the second waits, then loads the first's).
+ * check-then-create runs under a transaction-scoped PostgreSQL advisory lock per CA slot,
+ * so two replicas starting together end up with the same CA (the second waits, then loads
+ * the first's).
  */
 public class CaInitializer {
 
@@ -32,8 +33,11 @@ public class CaInitializer {
     }
 
     private final JdbcClient jdbc;
+
     private final TransactionTemplate transactions;
+
     private final CaKeyProtector protector;
+
     private final EmbeddedCaSettings settings;
 
     public CaInitializer(JdbcClient jdbc, TransactionTemplate transactions, CaKeyProtector protector,
@@ -46,17 +50,21 @@ public class CaInitializer {
 
     /**
      * @param slot the CA's row ({@code default} in production)
-     * @param importSource a CA to import if the slot is empty; if the slot holds another CA, start fails
+     * @param importSource a CA to import if the slot is empty; if the slot holds another
+     * CA, start fails
      * @return the usable CA
      */
     public EmbeddedCertificateAuthority initialize(String slot, Optional<ImportSource> importSource) {
         return transactions.execute(status -> {
-            jdbc.sql("SELECT pg_advisory_xact_lock(hashtext(:key))").param("key", "edp-onboarding-ca:" + slot)
-                    .query((row, i) -> 1).single();
+            jdbc.sql("SELECT pg_advisory_xact_lock(hashtext(:key))")
+                .param("key", "edp-onboarding-ca:" + slot)
+                .query((row, i) -> 1)
+                .single();
             Optional<CaMaterial> existing = jdbc
-                    .sql("SELECT chain_pem, issuing_key, root_key FROM ca_material WHERE id = :id").param("id", slot)
-                    .query((row, i) -> CaMaterial.of(row.getString(1), row.getBytes(2), row.getBytes(3)))
-                    .optional();
+                .sql("SELECT chain_pem, issuing_key, root_key FROM ca_material WHERE id = :id")
+                .param("id", slot)
+                .query((row, i) -> CaMaterial.of(row.getString(1), row.getBytes(2), row.getBytes(3)))
+                .optional();
             if (existing.isPresent()) {
                 EmbeddedCertificateAuthority ca = load(existing.get());
                 importSource.ifPresent(source -> {
@@ -83,10 +91,13 @@ public class CaInitializer {
             jdbc.sql("""
                     INSERT INTO ca_material (id, chain_pem, issuing_key, root_key, source, created_at)
                     VALUES (:id, :chain, :issuingKey, :rootKey, :source, :createdAt)""")
-                    .param("id", slot).param("chain", material.chainPem())
-                    .param("issuingKey", material.protectedIssuingKey())
-                    .param("rootKey", material.protectedRootKey(), java.sql.Types.BINARY)
-                    .param("source", source).param("createdAt", Timestamp.from(Instant.now())).update();
+                .param("id", slot)
+                .param("chain", material.chainPem())
+                .param("issuingKey", material.protectedIssuingKey())
+                .param("rootKey", material.protectedRootKey(), java.sql.Types.BINARY)
+                .param("source", source)
+                .param("createdAt", Timestamp.from(Instant.now()))
+                .update();
             log.info("Created the onboarding CA ({}): {}", source.toLowerCase(), ca);
             return ca;
         });
@@ -108,7 +119,8 @@ public class CaInitializer {
             return Optional.empty();
         }
         if (properties.importKeyFile() == null || properties.importChainFile() == null) {
-            throw new IllegalStateException("Set both edp.pki.import-key-file and edp.pki.import-chain-file to import a CA");
+            throw new IllegalStateException(
+                    "Set both edp.pki.import-key-file and edp.pki.import-chain-file to import a CA");
         }
         try {
             return Optional.of(new ImportSource(Files.readString(properties.importKeyFile()),
@@ -118,4 +130,5 @@ public class CaInitializer {
             throw new IllegalStateException("Cannot read the CA import files: " + ex.getMessage(), ex);
         }
     }
+
 }

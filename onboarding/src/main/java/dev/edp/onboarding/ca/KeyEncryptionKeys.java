@@ -9,11 +9,12 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 import dev.edp.onboarding.pki.CaKeyProtector;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Resolves the CA key-encryption key from configuration; refuses to guess in production. */
+/**
+ * Resolves the CA key-encryption key from configuration; refuses to guess in production.
+ */
 final class KeyEncryptionKeys {
 
     private static final Logger log = LoggerFactory.getLogger(KeyEncryptionKeys.class);
@@ -67,12 +68,16 @@ final class KeyEncryptionKeys {
                     throw ex;
                 }
             }
-            log.warn("Generated a DEVELOPMENT CA key-encryption key in {} (edp.pki.kek-dev-generate=true). "
-                    + "Never use this outside local development: set EDP_PKI_KEK instead.", file.toAbsolutePath());
+            log.warn(
+                    "Generated a DEVELOPMENT CA key-encryption key in {} (edp.pki.kek-dev-generate=true). "
+                            + "Never use this outside local development: set EDP_PKI_KEK instead.",
+                    file.toAbsolutePath());
             return Files.readString(file, StandardCharsets.US_ASCII).strip();
         }
         catch (IOException ex) {
-            throw new IllegalStateException("Cannot read or create the development KEK file " + file.toAbsolutePath(), ex);
+            throw new IllegalStateException("Cannot read or create the development KEK file " + file.toAbsolutePath(),
+                    ex);
         }
     }
+
 }

@@ -8,21 +8,24 @@ import java.util.Locale;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * {@code edp.pki.*}: which CA provider runs, and how the embedded CA's keys are protected.
+ * {@code edp.pki.*}: which CA provider runs, and how the embedded CA's keys are
+ * protected.
  *
- * @param provider the CA provider: {@code embedded} (default, the CA runs in this service) or
- * {@code vault} (HashiCorp Vault's PKI secrets engine, {@link VaultCertificateAuthority})
- * @param kek base64 of the 32-byte key-encryption key for the CA private keys ({@code EDP_PKI_KEK});
- * never stored in the database
- * @param kekDevGenerate local development and tests only: without {@code kek}, create a random KEK
- * once and keep it in {@code kekDevFile}; otherwise the service refuses to start without a KEK
+ * @param provider the CA provider: {@code embedded} (default, the CA runs in this
+ * service) or {@code vault} (HashiCorp Vault's PKI secrets engine,
+ * {@link VaultCertificateAuthority})
+ * @param kek base64 of the 32-byte key-encryption key for the CA private keys
+ * ({@code EDP_PKI_KEK}); never stored in the database
+ * @param kekDevGenerate local development and tests only: without {@code kek}, create a
+ * random KEK once and keep it in {@code kekDevFile}; otherwise the service refuses to
+ * start without a KEK
  * @param kekDevFile where a development KEK is kept (owner-only file)
  * @param caName prefix of the generated CA names
  * @param crlDistributionPoint optional URL written into device certificates
  * @param certificateValidity validity of device certificates
  * @param crlValidity how long a published CRL is valid (its nextUpdate)
- * @param importKeyFile with {@code importChainFile}: import this CA (PEM private key of the
- * issuing CA) at the first start instead of generating one
+ * @param importKeyFile with {@code importChainFile}: import this CA (PEM private key of
+ * the issuing CA) at the first start instead of generating one
  * @param importChainFile the PEM chain of the imported CA, issuing CA first, root last
  * @param vault where the Vault PKI secrets engine is, for {@code provider=vault}
  */
@@ -42,21 +45,25 @@ public record PkiProperties(String provider, String kek, boolean kekDevGenerate,
 
     /**
      * {@code edp.pki.vault.*}.
+     *
      * @param uri Vault's address, e.g. {@code https://vault:8200} ({@code EDP_VAULT_URI})
-     * @param auth how onboarding logs in to Vault ({@code EDP_VAULT_AUTH}): {@code token} (default, a
-     * token from a secret store), {@code kubernetes} (the pod's service account token) or
-     * {@code approle}; the token a login returns is renewed before it expires, and a refused
-     * renewal leads to a new login
-     * @param token {@code auth=token}: the Vault token ({@code EDP_VAULT_TOKEN}); its policy needs
-     * {@code update} on {@code <mount>/sign/<role>} and {@code <mount>/revoke}, {@code read} on
-     * {@code <mount>/ca_chain}, {@code <mount>/crl/pem} and {@code <mount>/crl/rotate} (the same
-     * policy as the role of the other methods)
+     * @param auth how onboarding logs in to Vault ({@code EDP_VAULT_AUTH}): {@code token}
+     * (default, a token from a secret store), {@code kubernetes} (the pod's service
+     * account token) or {@code approle}; the token a login returns is renewed before it
+     * expires, and a refused renewal leads to a new login
+     * @param token {@code auth=token}: the Vault token ({@code EDP_VAULT_TOKEN}); its
+     * policy needs {@code update} on {@code <mount>/sign/<role>} and
+     * {@code <mount>/revoke}, {@code read} on {@code <mount>/ca_chain},
+     * {@code <mount>/crl/pem} and {@code <mount>/crl/rotate} (the same policy as the role
+     * of the other methods)
      * @param mount the PKI secrets engine's mount path (default {@code pki})
-     * @param role the role device certificates are signed with (default {@code edp-device})
+     * @param role the role device certificates are signed with (default
+     * {@code edp-device})
      * @param kubernetes {@code auth=kubernetes}
      * @param approle {@code auth=approle}
-     * @param renewBeforeExpiry how long before its expiry a login token is renewed (default 1 min);
-     * a renewed token with less than this (plus 2 s) left is dropped, and the next call logs in again
+     * @param renewBeforeExpiry how long before its expiry a login token is renewed
+     * (default 1 min); a renewed token with less than this (plus 2 s) left is dropped,
+     * and the next call logs in again
      */
     public record Vault(URI uri, String auth, String token, String mount, String role, Kubernetes kubernetes,
             AppRole approle, Duration renewBeforeExpiry) {
@@ -84,12 +91,17 @@ public record PkiProperties(String provider, String kek, boolean kekDevGenerate,
 
     /**
      * {@code edp.pki.vault.kubernetes.*}: Vault's Kubernetes auth method.
-     * @param role the Vault role bound to onboarding's service account ({@code EDP_VAULT_KUBERNETES_ROLE})
-     * @param path the auth method's mount path (default {@code kubernetes}; {@code EDP_VAULT_KUBERNETES_PATH})
-     * @param tokenFile the service account token (JWT) file, read again at every login because the
-     * kubelet replaces a projected token before it expires ({@code EDP_VAULT_KUBERNETES_TOKEN_FILE};
-     * default {@code /var/run/secrets/kubernetes.io/serviceaccount/token}; the Helm chart projects a
-     * token with audience {@code vault} to {@code /var/run/secrets/edp/vault/token})
+     *
+     * @param role the Vault role bound to onboarding's service account
+     * ({@code EDP_VAULT_KUBERNETES_ROLE})
+     * @param path the auth method's mount path (default {@code kubernetes};
+     * {@code EDP_VAULT_KUBERNETES_PATH})
+     * @param tokenFile the service account token (JWT) file, read again at every login
+     * because the kubelet replaces a projected token before it expires
+     * ({@code EDP_VAULT_KUBERNETES_TOKEN_FILE}; default
+     * {@code /var/run/secrets/kubernetes.io/serviceaccount/token}; the Helm chart
+     * projects a token with audience {@code vault} to
+     * {@code /var/run/secrets/edp/vault/token})
      */
     public record Kubernetes(String role, String path, Path tokenFile) {
 
@@ -101,9 +113,12 @@ public record PkiProperties(String provider, String kek, boolean kekDevGenerate,
 
     /**
      * {@code edp.pki.vault.approle.*}: Vault's AppRole auth method.
-     * @param path the auth method's mount path (default {@code approle}; {@code EDP_VAULT_APPROLE_PATH})
+     *
+     * @param path the auth method's mount path (default {@code approle};
+     * {@code EDP_VAULT_APPROLE_PATH})
      * @param roleId the role id ({@code EDP_VAULT_APPROLE_ROLE_ID})
-     * @param secretId the secret id, from a secret store ({@code EDP_VAULT_APPROLE_SECRET_ID})
+     * @param secretId the secret id, from a secret store
+     * ({@code EDP_VAULT_APPROLE_SECRET_ID})
      */
     public record AppRole(String path, String roleId, String secretId) {
 

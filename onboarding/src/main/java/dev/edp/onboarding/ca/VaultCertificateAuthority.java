@@ -25,31 +25,39 @@ import org.springframework.web.client.RestClientException;
 
 /**
  * {@link CertificateAuthority} backed by HashiCorp Vault's PKI secrets engine
- * ({@code edp.pki.provider=vault}), through Spring Vault ({@link VaultConnection} logs in and keeps
- * the token alive):
+ * ({@code edp.pki.provider=vault}), through Spring Vault ({@link VaultConnection} logs in
+ * and keeps the token alive):
  * <ul>
- * <li>issue: {@code POST <mount>/sign/<role>} with the device's CSR, {@code common_name} = device
- * id, {@code uri_sans} = the device identity URI, {@code ttl}, {@code exclude_cn_from_sans};</li>
- * <li>revocation: {@code POST <mount>/revoke} with the serial (Vault then lists it on its CRL);</li>
- * <li>CRL: {@code GET <mount>/crl/rotate}, then the CRL from {@code GET <mount>/crl/pem} (Vault
- * signs with its own clock and CRL number; the request's entries are what was revoked in Vault);</li>
+ * <li>issue: {@code POST <mount>/sign/<role>} with the device's CSR, {@code common_name}
+ * = device id, {@code uri_sans} = the device identity URI, {@code ttl},
+ * {@code exclude_cn_from_sans};</li>
+ * <li>revocation: {@code POST <mount>/revoke} with the serial (Vault then lists it on its
+ * CRL);</li>
+ * <li>CRL: {@code GET <mount>/crl/rotate}, then the CRL from {@code GET <mount>/crl/pem}
+ * (Vault signs with its own clock and CRL number; the request's entries are what was
+ * revoked in Vault);</li>
  * <li>chain: {@code GET <mount>/ca_chain} once at start, issuing CA first, ending with a
  * self-signed root.</li>
  * </ul>
  * The Vault role must issue the platform's device profile: {@code organization=EDP},
- * {@code use_csr_common_name=false}, {@code use_csr_sans=false}, {@code allowed_uri_sans} covering
- * {@code urn:edp:customer:*}, {@code allow_any_name=true}, {@code client_flag=true},
- * {@code server_flag=false}, {@code key_usage=DigitalSignature}, {@code ext_key_usage} empty.
- * Every certificate Vault returns is checked against the profile
- * ({@link DeviceCertificateProfile#verify}) before it is used, so a misconfigured role fails
- * loudly instead of handing out a wrong certificate.
+ * {@code use_csr_common_name=false}, {@code use_csr_sans=false}, {@code allowed_uri_sans}
+ * covering {@code urn:edp:customer:*}, {@code allow_any_name=true},
+ * {@code client_flag=true}, {@code server_flag=false},
+ * {@code key_usage=DigitalSignature}, {@code ext_key_usage} empty. Every certificate
+ * Vault returns is checked against the profile ({@link DeviceCertificateProfile#verify})
+ * before it is used, so a misconfigured role fails loudly instead of handing out a wrong
+ * certificate.
  */
 public final class VaultCertificateAuthority implements CertificateAuthority {
 
     private final VaultOperations vault;
+
     private final String mount;
+
     private final String role;
+
     private final Clock clock;
+
     private final List<X509Certificate> chain;
 
     /**
@@ -57,7 +65,8 @@ public final class VaultCertificateAuthority implements CertificateAuthority {
      * @param mount the PKI mount path
      * @param role the signing role
      * @param clock the time issuance is checked against
-     * @throws CertificateAuthorityException if Vault cannot be reached or its chain is unusable
+     * @throws CertificateAuthorityException if Vault cannot be reached or its chain is
+     * unusable
      */
     public VaultCertificateAuthority(VaultOperations vault, String mount, String role, Clock clock) {
         this.vault = vault;
@@ -68,23 +77,26 @@ public final class VaultCertificateAuthority implements CertificateAuthority {
     }
 
     private List<X509Certificate> loadChain() {
-        String pem = call("read the CA chain", () -> vault.doWithSession(rest -> rest.getForObject(mount + "/ca_chain",
-                String.class)));
+        String pem = call("read the CA chain",
+                () -> vault.doWithSession(rest -> rest.getForObject(mount + "/ca_chain", String.class)));
         List<X509Certificate> certificates;
         try {
             certificates = Pem.readCertificates(pem == null ? "" : pem);
         }
         catch (IllegalArgumentException ex) {
-            throw new CertificateAuthorityException("Vault's " + mount + "/ca_chain is not a PEM chain: " + ex.getMessage());
+            throw new CertificateAuthorityException(
+                    "Vault's " + mount + "/ca_chain is not a PEM chain: " + ex.getMessage());
         }
         if (certificates.isEmpty()) {
             throw new CertificateAuthorityException("Vault's " + mount + "/ca_chain is empty");
         }
         X509Certificate last = certificates.getLast();
         if (!last.getSubjectX500Principal().equals(last.getIssuerX500Principal())) {
-            // Devices and E3 need the trust anchor; Vault leaves out a root it does not hold.
-            throw new CertificateAuthorityException("Vault's " + mount + "/ca_chain does not end with a self-signed root; "
-                    + "set the full chain on the issuer (pki/intermediate/set-signed with the root appended)");
+            // Devices and E3 need the trust anchor; Vault leaves out a root it does not
+            // hold.
+            throw new CertificateAuthorityException(
+                    "Vault's " + mount + "/ca_chain does not end with a self-signed root; "
+                            + "set the full chain on the issuer (pki/intermediate/set-signed with the root appended)");
         }
         return List.copyOf(certificates);
     }
@@ -99,11 +111,11 @@ public final class VaultCertificateAuthority implements CertificateAuthority {
         body.put("exclude_cn_from_sans", true);
         body.put("ttl", request.validity().toSeconds() + "s");
         body.put("format", "pem");
-        VaultResponse response = call("sign the device certificate",
-                () -> vault.write(mount + "/sign/" + role, body));
+        VaultResponse response = call("sign the device certificate", () -> vault.write(mount + "/sign/" + role, body));
         Map<String, Object> data = response == null ? null : response.getData();
         if (data == null || !(data.get("certificate") instanceof String pem)) {
-            throw new CertificateAuthorityException("Vault's " + mount + "/sign/" + role + " answered without data.certificate");
+            throw new CertificateAuthorityException(
+                    "Vault's " + mount + "/sign/" + role + " answered without data.certificate");
         }
         X509Certificate certificate;
         try {
@@ -112,7 +124,8 @@ public final class VaultCertificateAuthority implements CertificateAuthority {
         catch (RuntimeException ex) {
             throw new CertificateAuthorityException("Vault returned an unreadable certificate: " + ex.getMessage());
         }
-        if (data.get("serial_number") instanceof String serial && !serial(serial).equals(certificate.getSerialNumber())) {
+        if (data.get("serial_number") instanceof String serial
+                && !serial(serial).equals(certificate.getSerialNumber())) {
             throw new CertificateAuthorityException("Vault's serial_number " + serial + " is not the certificate's");
         }
         IssuedCertificate issued = new IssuedCertificate(certificate, chain);
@@ -128,13 +141,14 @@ public final class VaultCertificateAuthority implements CertificateAuthority {
 
     @Override
     public byte[] crl(CrlRequest request) {
-        // Vault rebuilds its CRL on revocation; rotating makes a fresh one for the periodic refresh.
+        // Vault rebuilds its CRL on revocation; rotating makes a fresh one for the
+        // periodic refresh.
         call("rotate the CRL", () -> vault.read(mount + "/crl/rotate"));
-        String pem = call("read the CRL", () -> vault.doWithSession(rest -> rest.getForObject(mount + "/crl/pem",
-                String.class)));
+        String pem = call("read the CRL",
+                () -> vault.doWithSession(rest -> rest.getForObject(mount + "/crl/pem", String.class)));
         try {
             return Pem.readCrl(pem == null ? new byte[0] : pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII))
-                    .getEncoded();
+                .getEncoded();
         }
         catch (java.security.cert.CRLException | RuntimeException ex) {
             throw new CertificateAuthorityException("Vault's " + mount + "/crl/pem is not a CRL: " + ex.getMessage());
@@ -171,14 +185,18 @@ public final class VaultCertificateAuthority implements CertificateAuthority {
             return action.get();
         }
         catch (VaultException | RestClientException | IllegalStateException ex) {
-            // Messages of Spring Vault carry Vault's error text, never the token. A failed login
-            // (VaultLoginException) or a login answer without a token surface here as well.
+            // Messages of Spring Vault carry Vault's error text, never the token. A
+            // failed login
+            // (VaultLoginException) or a login answer without a token surface here as
+            // well.
             throw new CertificateAuthorityException("Vault could not " + what + ": " + ex.getMessage(), ex);
         }
     }
 
     @Override
     public String toString() {
-        return "VaultCertificateAuthority[" + mount + "/sign/" + role + ", " + chain.getFirst().getSubjectX500Principal() + "]";
+        return "VaultCertificateAuthority[" + mount + "/sign/" + role + ", "
+                + chain.getFirst().getSubjectX500Principal() + "]";
     }
+
 }

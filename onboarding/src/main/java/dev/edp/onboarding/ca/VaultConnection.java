@@ -36,24 +36,28 @@ import org.springframework.web.client.RestOperations;
  * An authenticated Vault client for the PKI provider, with the login method of
  * {@code edp.pki.vault.auth}:
  * <ul>
- * <li>{@code kubernetes}: Spring Vault's {@link KubernetesAuthentication} with the service account
- * token file, read at every login (the kubelet rotates a projected token);</li>
+ * <li>{@code kubernetes}: Spring Vault's {@link KubernetesAuthentication} with the
+ * service account token file, read at every login (the kubelet rotates a projected
+ * token);</li>
  * <li>{@code approle}: {@link AppRoleAuthentication} with the role id and secret id;</li>
  * <li>{@code token}: {@link TokenAuthentication}; Spring Vault looks the token up
  * ({@code auth/token/lookup-self}) to learn whether and when it must be renewed.</li>
  * </ul>
- * A {@link LifecycleAwareSessionManager} holds the token: it logs in lazily at the first call,
- * renews the token ({@code auth/token/renew-self}) {@code renew-before-expiry} before it expires,
- * and drops it when Vault refuses the renewal or the renewed token is about to expire (its max
- * TTL); the next call then logs in again. So no long-lived root token is needed. A token from a
- * login is revoked when the service stops; a configured token ({@code auth=token}) never is.
+ * A {@link LifecycleAwareSessionManager} holds the token: it logs in lazily at the first
+ * call, renews the token ({@code auth/token/renew-self}) {@code renew-before-expiry}
+ * before it expires, and drops it when Vault refuses the renewal or the renewed token is
+ * about to expire (its max TTL); the next call then logs in again. So no long-lived root
+ * token is needed. A token from a login is revoked when the service stops; a configured
+ * token ({@code auth=token}) never is.
  */
 final class VaultConnection implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(VaultConnection.class);
 
     private final ThreadPoolTaskScheduler scheduler;
+
     private final LifecycleAwareSessionManager sessions;
+
     private final VaultTemplate template;
 
     private VaultConnection(ThreadPoolTaskScheduler scheduler, LifecycleAwareSessionManager sessions,
@@ -64,17 +68,21 @@ final class VaultConnection implements AutoCloseable {
     }
 
     /**
-     * Checks the login settings and prepares the client; nothing is sent to Vault until the first call.
+     * Checks the login settings and prepares the client; nothing is sent to Vault until
+     * the first call.
      * @param settings {@code edp.pki.vault.*}
      * @return the connection (close it to stop renewing and to revoke a login token)
-     * @throws IllegalStateException if the settings for the chosen login method are incomplete
+     * @throws IllegalStateException if the settings for the chosen login method are
+     * incomplete
      */
     static VaultConnection open(PkiProperties.Vault settings) {
         JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory();
         requests.setReadTimeout(Duration.ofSeconds(10));
         VaultEndpoint endpoint = VaultEndpoint.from(settings.uri());
-        // RestTemplate, not RestClient: Spring Vault 4.0.3's RestClient adapter drops a request body
-        // that is not an HttpEntity, so the login maps (role + jwt, role_id + secret_id) were sent empty.
+        // RestTemplate, not RestClient: Spring Vault 4.0.3's RestClient adapter drops a
+        // request body
+        // that is not an HttpEntity, so the login maps (role + jwt, role_id + secret_id)
+        // were sent empty.
         RestOperations client = VaultClients.createRestTemplate(SimpleVaultEndpointProvider.of(endpoint), requests);
         ClientAuthentication authentication = authentication(settings, client);
         ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
@@ -129,17 +137,21 @@ final class VaultConnection implements AutoCloseable {
                 }
                 KubernetesServiceAccountTokenFile file = new KubernetesServiceAccountTokenFile(
                         kubernetes.tokenFile().toFile());
-                // Read at every login: the kubelet writes a new token before the old one expires.
+                // Read at every login: the kubelet writes a new token before the old one
+                // expires.
                 Supplier<String> jwt = () -> {
                     String read = file.get().strip();
                     if (read.isEmpty()) {
-                        throw new VaultException("The service account token file " + kubernetes.tokenFile()
-                                + " is empty");
+                        throw new VaultException(
+                                "The service account token file " + kubernetes.tokenFile() + " is empty");
                     }
                     return read;
                 };
-                yield new KubernetesAuthentication(KubernetesAuthenticationOptions.builder().path(kubernetes.path())
-                        .role(kubernetes.role()).jwtSupplier(jwt).build(), client);
+                yield new KubernetesAuthentication(KubernetesAuthenticationOptions.builder()
+                    .path(kubernetes.path())
+                    .role(kubernetes.role())
+                    .jwtSupplier(jwt)
+                    .build(), client);
             }
             case "approle" -> {
                 PkiProperties.AppRole approle = settings.approle();
@@ -147,9 +159,11 @@ final class VaultConnection implements AutoCloseable {
                         + "(EDP_VAULT_APPROLE_ROLE_ID)");
                 require(approle.secretId(), "edp.pki.vault.auth=approle needs edp.pki.vault.approle.secret-id "
                         + "(EDP_VAULT_APPROLE_SECRET_ID)");
-                yield new AppRoleAuthentication(AppRoleAuthenticationOptions.builder().path(approle.path())
-                        .roleId(AppRoleAuthenticationOptions.RoleId.provided(approle.roleId()))
-                        .secretId(AppRoleAuthenticationOptions.SecretId.provided(approle.secretId())).build(), client);
+                yield new AppRoleAuthentication(AppRoleAuthenticationOptions.builder()
+                    .path(approle.path())
+                    .roleId(AppRoleAuthenticationOptions.RoleId.provided(approle.roleId()))
+                    .secretId(AppRoleAuthenticationOptions.SecretId.provided(approle.secretId()))
+                    .build(), client);
             }
             default -> throw new IllegalStateException("edp.pki.vault.auth=" + settings.auth()
                     + " is not available; use token, kubernetes or approle (EDP_VAULT_AUTH)");
@@ -162,7 +176,10 @@ final class VaultConnection implements AutoCloseable {
         }
     }
 
-    /** @return the client; every call carries the session's current token */
+    /**
+     * @return the client; every call carries the session's current token
+     *
+     */
     VaultOperations operations() {
         return template;
     }
@@ -177,4 +194,5 @@ final class VaultConnection implements AutoCloseable {
             scheduler.shutdown();
         }
     }
+
 }

@@ -36,6 +36,7 @@ class CertificateController {
     }
 
     private final RevocationService revocations;
+
     private final CertificateStore certificates;
 
     CertificateController(RevocationService revocations, CertificateStore certificates) {
@@ -48,20 +49,24 @@ class CertificateController {
     @Operation(summary = "Read an issued certificate (serial in lowercase hex)")
     CertificateResponse get(Tenant tenant, @PathVariable String serial) {
         var cert = certificates.find(RevocationService.normalize(serial))
-                .orElseThrow(() -> RevocationService.notFound(serial));
+            .orElseThrow(() -> RevocationService.notFound(serial));
         tenant.requireAccess(cert.customerId(), "Certificate " + serial);
         return CertificateResponse.of(cert);
     }
 
     /**
-     * A device's certificates, newest first: the enrollment and every renewal. Another customer's
-     * device answers like one without certificates (an empty list), so ids cannot be probed.
+     * A device's certificates, newest first: the enrollment and every renewal. Another
+     * customer's device answers like one without certificates (an empty list), so ids
+     * cannot be probed.
      */
     @GetMapping("/devices/{deviceId}/certificates")
     @PreAuthorize("hasRole('viewer')")
     List<CertificateResponse> deviceCertificates(Tenant tenant, @PathVariable UUID deviceId) {
-        return certificates.findByDevice(deviceId).stream().filter(cert -> tenant.canAccess(cert.customerId()))
-                .map(CertificateResponse::of).toList();
+        return certificates.findByDevice(deviceId)
+            .stream()
+            .filter(cert -> tenant.canAccess(cert.customerId()))
+            .map(CertificateResponse::of)
+            .toList();
     }
 
     @PostMapping("/certificates/{serial}/revoke")
@@ -70,7 +75,8 @@ class CertificateController {
             + "is rebuilt at once")
     CertificateResponse revoke(Tenant tenant, @PathVariable String serial,
             @RequestBody(required = false) RevokeRequest request) {
-        return CertificateResponse.of(revocations.revokeCertificate(tenant, serial, request == null ? null : request.reason()));
+        return CertificateResponse
+            .of(revocations.revokeCertificate(tenant, serial, request == null ? null : request.reason()));
     }
 
     @PostMapping("/devices/{deviceId}/revoke")
@@ -78,7 +84,10 @@ class CertificateController {
     @Operation(summary = "Decommissioning (operator): revoke every valid certificate of a device and its unused token")
     List<CertificateResponse> revokeDevice(Tenant tenant, @PathVariable UUID deviceId,
             @RequestBody(required = false) RevokeRequest request) {
-        return revocations.revokeDevice(tenant, deviceId, request == null ? null : request.reason()).stream()
-                .map(CertificateResponse::of).toList();
+        return revocations.revokeDevice(tenant, deviceId, request == null ? null : request.reason())
+            .stream()
+            .map(CertificateResponse::of)
+            .toList();
     }
+
 }

@@ -35,7 +35,10 @@ public class CertificateStore {
         this.jdbc = jdbc;
     }
 
-    /** Stores a newly issued certificate (from an enrollment) as VALID, issued now (database time). */
+    /**
+     * Stores a newly issued certificate (from an enrollment) as VALID, issued now
+     * (database time).
+     */
     public void insert(IssuedCertificate issued, UUID deviceId, UUID customerId, UUID tokenId, String keyFingerprint) {
         insert(issued, deviceId, customerId, tokenId, null, keyFingerprint, null);
     }
@@ -43,8 +46,10 @@ public class CertificateStore {
     /**
      * Stores a newly issued certificate as VALID.
      * @param tokenId the token it was enrolled with, or null for a renewal
-     * @param renewedFrom the certificate the device presented to renew, or null for an enrollment
-     * @param issuedAt when it was issued, by the clock that also counts renewals; null for the database's now
+     * @param renewedFrom the certificate the device presented to renew, or null for an
+     * enrollment
+     * @param issuedAt when it was issued, by the clock that also counts renewals; null
+     * for the database's now
      */
     public void insert(IssuedCertificate issued, UUID deviceId, UUID customerId, UUID tokenId, String renewedFrom,
             String keyFingerprint, Instant issuedAt) {
@@ -53,10 +58,17 @@ public class CertificateStore {
                                                 not_after, status, certificate_pem, public_key_sha256, issued_at)
                 VALUES (:serial, :deviceId, :customerId, :tokenId, :renewedFrom, :notBefore, :notAfter, 'VALID', :pem,
                         :fingerprint, COALESCE(CAST(:issuedAt AS timestamptz), now()))""")
-                .param("serial", issued.serialHex()).param("deviceId", deviceId).param("customerId", customerId)
-                .param("tokenId", tokenId).param("renewedFrom", renewedFrom).param("notBefore", ts(issued.notBefore()))
-                .param("notAfter", ts(issued.notAfter())).param("pem", Pem.certificate(issued.certificate()))
-                .param("fingerprint", keyFingerprint).param("issuedAt", ts(issuedAt)).update();
+            .param("serial", issued.serialHex())
+            .param("deviceId", deviceId)
+            .param("customerId", customerId)
+            .param("tokenId", tokenId)
+            .param("renewedFrom", renewedFrom)
+            .param("notBefore", ts(issued.notBefore()))
+            .param("notAfter", ts(issued.notAfter()))
+            .param("pem", Pem.certificate(issued.certificate()))
+            .param("fingerprint", keyFingerprint)
+            .param("issuedAt", ts(issuedAt))
+            .update();
     }
 
     /**
@@ -71,52 +83,80 @@ public class CertificateStore {
                 SELECT issued_at FROM device_certificate
                 WHERE device_id = :deviceId AND renewed_from IS NOT NULL AND issued_at > :since
                 ORDER BY issued_at DESC LIMIT :limit""")
-                .param("deviceId", deviceId).param("since", ts(since)).param("limit", limit)
-                .query((row, index) -> instant(row, "issued_at")).list();
+            .param("deviceId", deviceId)
+            .param("since", ts(since))
+            .param("limit", limit)
+            .query((row, index) -> instant(row, "issued_at"))
+            .list();
     }
 
     public Optional<StoredCertificate> find(String serial) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM device_certificate WHERE serial = :serial")
-                .param("serial", serial).query(CertificateStore::map).optional();
+            .param("serial", serial)
+            .query(CertificateStore::map)
+            .optional();
     }
 
     Optional<StoredCertificate> findForUpdate(String serial) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM device_certificate WHERE serial = :serial FOR UPDATE")
-                .param("serial", serial).query(CertificateStore::map).optional();
+            .param("serial", serial)
+            .query(CertificateStore::map)
+            .optional();
     }
 
     /** The certificate issued with a token (at most one: a token is single-use). */
     public Optional<StoredCertificate> findByToken(UUID tokenId) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM device_certificate WHERE token_id = :tokenId")
-                .param("tokenId", tokenId).query(CertificateStore::map).optional();
+            .param("tokenId", tokenId)
+            .query(CertificateStore::map)
+            .optional();
     }
 
     /**
-     * All certificates of a device, locked in serial order: renewal and decommissioning both take
-     * these locks, so they serialize instead of issuing to a device that is being revoked.
+     * All certificates of a device, locked in serial order: renewal and decommissioning
+     * both take these locks, so they serialize instead of issuing to a device that is
+     * being revoked.
      */
-    /** @return every certificate of a device, newest first (enrollment, then each renewal) */
+    /**
+     * @return every certificate of a device, newest first (enrollment, then each renewal)
+     */
     public List<StoredCertificate> findByDevice(UUID deviceId) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM device_certificate WHERE device_id = :deviceId"
-                + " ORDER BY issued_at DESC, serial").param("deviceId", deviceId).query(CertificateStore::map).list();
+        return jdbc
+            .sql("SELECT " + COLUMNS + " FROM device_certificate WHERE device_id = :deviceId"
+                    + " ORDER BY issued_at DESC, serial")
+            .param("deviceId", deviceId)
+            .query(CertificateStore::map)
+            .list();
     }
 
     public List<StoredCertificate> findByDeviceForUpdate(UUID deviceId) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM device_certificate WHERE device_id = :deviceId ORDER BY serial FOR UPDATE")
-                .param("deviceId", deviceId).query(CertificateStore::map).list();
+        return jdbc
+            .sql("SELECT " + COLUMNS
+                    + " FROM device_certificate WHERE device_id = :deviceId ORDER BY serial FOR UPDATE")
+            .param("deviceId", deviceId)
+            .query(CertificateStore::map)
+            .list();
     }
 
     void revoke(String serial, Instant at, String reason, String by) {
         jdbc.sql("""
                 UPDATE device_certificate SET status = 'REVOKED', revoked_at = :at, reason = :reason, revoked_by = :by
                 WHERE serial = :serial AND status = 'VALID'""")
-                .param("serial", serial).param("at", ts(at)).param("reason", reason).param("by", by).update();
+            .param("serial", serial)
+            .param("at", ts(at))
+            .param("reason", reason)
+            .param("by", by)
+            .update();
     }
 
     /** Revoked certificates that have not expired yet: the CRL's entries. */
     List<StoredCertificate> revokedUnexpired(Instant now) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM device_certificate WHERE status = 'REVOKED' AND not_after > :now "
-                + "ORDER BY serial").param("now", ts(now)).query(CertificateStore::map).list();
+        return jdbc
+            .sql("SELECT " + COLUMNS + " FROM device_certificate WHERE status = 'REVOKED' AND not_after > :now "
+                    + "ORDER BY serial")
+            .param("now", ts(now))
+            .query(CertificateStore::map)
+            .list();
     }
 
     static OffsetDateTime ts(Instant instant) {
@@ -135,4 +175,5 @@ public class CertificateStore {
                 instant(row, "revoked_at"), row.getString("reason"), row.getString("certificate_pem"),
                 row.getString("public_key_sha256"), instant(row, "issued_at"));
     }
+
 }

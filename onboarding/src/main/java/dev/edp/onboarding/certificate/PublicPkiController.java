@@ -25,12 +25,14 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * What anyone may download without credentials: the CRL (DER and PEM) and the CA chain.
  * <p>
- * The CRL carries a strong {@code ETag} (SHA-256 of the bytes served, so DER and PEM differ) next
- * to {@code Last-Modified}. Clients must revalidate with {@code If-None-Match}: {@code Last-Modified}
- * has one-second resolution, and two revocations within one second publish two CRLs with the same
- * date, so a date-only {@code If-Modified-Since} would be told "not modified" about the second one.
- * When {@code If-None-Match} is present, {@code If-Modified-Since} is ignored (RFC 9110, 13.2.2).
- * The CRL comes from memory ({@link CrlPublisher#served()}), never waiting for the database.
+ * The CRL carries a strong {@code ETag} (SHA-256 of the bytes served, so DER and PEM
+ * differ) next to {@code Last-Modified}. Clients must revalidate with
+ * {@code If-None-Match}: {@code Last-Modified} has one-second resolution, and two
+ * revocations within one second publish two CRLs with the same date, so a date-only
+ * {@code If-Modified-Since} would be told "not modified" about the second one. When
+ * {@code If-None-Match} is present, {@code If-Modified-Since} is ignored (RFC 9110,
+ * 13.2.2). The CRL comes from memory ({@link CrlPublisher#served()}), never waiting for
+ * the database.
  */
 @RestController
 @Tag(name = "Device: CRL and CA chain", description = "What anyone may download without credentials")
@@ -40,6 +42,7 @@ class PublicPkiController {
     static final MediaType PEM = MediaType.parseMediaType("application/x-pem-file");
 
     private final CrlPublisher crl;
+
     private final CertificateAuthority ca;
 
     PublicPkiController(CrlPublisher crl, CertificateAuthority ca) {
@@ -50,7 +53,8 @@ class PublicPkiController {
     @GetMapping("/onboarding/api/v1/crl")
     @Operation(summary = "The current CRL, DER; If-Modified-Since answers 304 when unchanged")
     @ApiResponse(responseCode = "200", description = "The CRL (Last-Modified: its thisUpdate)",
-            content = @Content(mediaType = "application/pkix-crl", schema = @Schema(type = "string", format = "binary")))
+            content = @Content(mediaType = "application/pkix-crl",
+                    schema = @Schema(type = "string", format = "binary")))
     @ApiResponse(responseCode = "304", description = "Not modified since If-Modified-Since")
     ResponseEntity<byte[]> crlDer(HttpServletRequest request) {
         return crl(request, false);
@@ -74,8 +78,10 @@ class PublicPkiController {
     }
 
     private ResponseEntity<byte[]> crl(HttpServletRequest request, boolean pem) {
-        // From memory: E3 asks every two seconds, and must get its answer when the pool is busy or the
-        // database is down. Only before the first CRL was loaded (the first moments) is the database asked.
+        // From memory: E3 asks every two seconds, and must get its answer when the pool
+        // is busy or the
+        // database is down. Only before the first CRL was loaded (the first moments) is
+        // the database asked.
         CrlPublisher.PublishedCrl current = crl.served().orElseGet(() -> {
             crl.reload();
             return crl.served().orElseGet(crl::rebuild);
@@ -84,14 +90,24 @@ class PublicPkiController {
         String etag = etag(body);
         long lastModified = current.thisUpdate().toEpochMilli();
         if (notModified(request, etag, lastModified)) {
-            return ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(etag).lastModified(lastModified)
-                    .cacheControl(CacheControl.noCache()).build();
+            return ResponseEntity.status(HttpStatus.NOT_MODIFIED)
+                .eTag(etag)
+                .lastModified(lastModified)
+                .cacheControl(CacheControl.noCache())
+                .build();
         }
-        return ResponseEntity.ok().contentType(pem ? PEM : PKIX_CRL).eTag(etag).lastModified(lastModified)
-                .cacheControl(CacheControl.noCache()).body(body);
+        return ResponseEntity.ok()
+            .contentType(pem ? PEM : PKIX_CRL)
+            .eTag(etag)
+            .lastModified(lastModified)
+            .cacheControl(CacheControl.noCache())
+            .body(body);
     }
 
-    /** RFC 9110 13.1.2 and 13.1.3: If-None-Match (weak comparison) decides when present, else If-Modified-Since. */
+    /**
+     * RFC 9110 13.1.2 and 13.1.3: If-None-Match (weak comparison) decides when present,
+     * else If-Modified-Since.
+     */
     static boolean notModified(HttpServletRequest request, String etag, long lastModified) {
         String ifNoneMatch = request.getHeader(HttpHeaders.IF_NONE_MATCH);
         if (ifNoneMatch != null) {
@@ -113,7 +129,9 @@ class PublicPkiController {
         return ifModifiedSince >= 0 && lastModified / 1000 <= ifModifiedSince / 1000;
     }
 
-    /** A strong validator: the same bytes give the same tag, any other bytes another one. */
+    /**
+     * A strong validator: the same bytes give the same tag, any other bytes another one.
+     */
     static String etag(byte[] body) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(body);
@@ -123,4 +141,5 @@ class PublicPkiController {
             throw new IllegalStateException(ex);
         }
     }
+
 }

@@ -23,9 +23,13 @@ import org.springframework.transaction.annotation.Transactional;
 class RevocationService {
 
     private final CertificateStore certificates;
+
     private final CrlPublisher crl;
+
     private final JdbcClient jdbc;
+
     private final OnboardingMetrics metrics;
+
     private final CertificateAuthority ca;
 
     RevocationService(CertificateStore certificates, CrlPublisher crl, JdbcClient jdbc, OnboardingMetrics metrics,
@@ -53,17 +57,18 @@ class RevocationService {
     }
 
     /**
-     * Decommissioning: revokes every valid certificate of the device and its unused onboarding
-     * token, so it can neither connect nor enroll again.
+     * Decommissioning: revokes every valid certificate of the device and its unused
+     * onboarding token, so it can neither connect nor enroll again.
      */
     @Transactional
     List<CertificateStore.StoredCertificate> revokeDevice(Tenant tenant, UUID deviceId, String reason) {
         RevokedEntry.Reason parsed = reason(reason, RevokedEntry.Reason.CESSATION_OF_OPERATION);
         var certs = certificates.findByDeviceForUpdate(deviceId);
-        UUID customer = certs.isEmpty()
-                ? jdbc.sql("SELECT customer_id FROM onboarding_token WHERE device_id = :id").param("id", deviceId)
-                        .query(UUID.class).optional().orElseThrow(() -> deviceNotFound(deviceId))
-                : certs.getFirst().customerId();
+        UUID customer = certs.isEmpty() ? jdbc.sql("SELECT customer_id FROM onboarding_token WHERE device_id = :id")
+            .param("id", deviceId)
+            .query(UUID.class)
+            .optional()
+            .orElseThrow(() -> deviceNotFound(deviceId)) : certs.getFirst().customerId();
         tenant.requireAccess(customer, "Device " + deviceId);
         Instant now = now();
         int revoked = 0;
@@ -77,7 +82,10 @@ class RevocationService {
         jdbc.sql("""
                 UPDATE onboarding_token SET status = 'REVOKED', revoked_at = :at, revoked_by = :by
                 WHERE device_id = :id AND status = 'ACTIVE'""")
-                .param("id", deviceId).param("at", CertificateStore.ts(now)).param("by", actor(tenant)).update();
+            .param("id", deviceId)
+            .param("at", CertificateStore.ts(now))
+            .param("by", actor(tenant))
+            .update();
         if (revoked > 0) {
             metrics.revoked(revoked);
             crl.rebuild();
@@ -102,8 +110,8 @@ class RevocationService {
             return RevokedEntry.Reason.valueOf(reason.strip().toUpperCase(Locale.ROOT));
         }
         catch (IllegalArgumentException ex) {
-            throw OnboardingProblem.INVALID_REASON.exception(
-                    "reason must be one of " + List.of(RevokedEntry.Reason.values()) + ".");
+            throw OnboardingProblem.INVALID_REASON
+                .exception("reason must be one of " + List.of(RevokedEntry.Reason.values()) + ".");
         }
     }
 
@@ -122,4 +130,5 @@ class RevocationService {
     private static EdpException deviceNotFound(UUID id) {
         return NotFound.of("Device " + id);
     }
+
 }

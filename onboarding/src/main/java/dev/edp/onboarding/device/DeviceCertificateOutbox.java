@@ -14,11 +14,12 @@ import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * The outbox of certificate events for device-management (table {@code device_certificate_outbox}).
- * {@link #enqueue} runs in the transaction that stores the certificate, so device-management hears
- * of exactly the certificates that were committed, even if it is down at that moment;
- * {@link DeviceCertificateRelay} delivers the rows. A row it gave up on keeps {@code dead_at} and
- * {@code last_error} and is neither sent again nor pending.
+ * The outbox of certificate events for device-management (table
+ * {@code device_certificate_outbox}). {@link #enqueue} runs in the transaction that
+ * stores the certificate, so device-management hears of exactly the certificates that
+ * were committed, even if it is down at that moment; {@link DeviceCertificateRelay}
+ * delivers the rows. A row it gave up on keeps {@code dead_at} and {@code last_error} and
+ * is neither sent again nor pending.
  */
 @Repository
 public class DeviceCertificateOutbox {
@@ -35,33 +36,43 @@ public class DeviceCertificateOutbox {
     }
 
     /**
-     * Records that the device now has this certificate. Must join the caller's transaction.
-     * Older undelivered events of the device are dropped: device-management only needs the
-     * newest certificate, and sending an older one after it would overwrite the newer.
+     * Records that the device now has this certificate. Must join the caller's
+     * transaction. Older undelivered events of the device are dropped: device-management
+     * only needs the newest certificate, and sending an older one after it would
+     * overwrite the newer.
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public void enqueue(UUID deviceId, UUID customerId, IssuedCertificate issued) {
         jdbc.sql("DELETE FROM device_certificate_outbox WHERE device_id = :device AND not_after <= :notAfter")
-                .param("device", deviceId).param("notAfter", ts(issued.notAfter())).update();
+            .param("device", deviceId)
+            .param("notAfter", ts(issued.notAfter()))
+            .update();
         jdbc.sql("""
                 INSERT INTO device_certificate_outbox (device_id, customer_id, serial, not_before, not_after,
                                                        created_at, next_attempt_at)
                 VALUES (:device, :customer, :serial, :notBefore, :notAfter, now(), now())""")
-                .param("device", deviceId).param("customer", customerId).param("serial", issued.serialHex())
-                .param("notBefore", ts(issued.notBefore())).param("notAfter", ts(issued.notAfter())).update();
+            .param("device", deviceId)
+            .param("customer", customerId)
+            .param("serial", issued.serialHex())
+            .param("notBefore", ts(issued.notBefore()))
+            .param("notAfter", ts(issued.notAfter()))
+            .update();
     }
 
-    /** Due rows, locked for this transaction; rows another replica holds are skipped, not waited for. */
+    /**
+     * Due rows, locked for this transaction; rows another replica holds are skipped, not
+     * waited for.
+     */
     List<Pending> claimDue(int limit) {
         return jdbc.sql("""
                 SELECT id, device_id, customer_id, serial, not_before, not_after, attempts
                 FROM device_certificate_outbox WHERE next_attempt_at <= now() AND dead_at IS NULL
                 ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED""")
-                .param("limit", limit)
-                .query((row, i) -> new Pending(row.getLong(1), row.getObject(2, UUID.class), row.getObject(3, UUID.class),
-                        row.getString(4), row.getObject(5, OffsetDateTime.class).toInstant(),
-                        row.getObject(6, OffsetDateTime.class).toInstant(), row.getInt(7)))
-                .list();
+            .param("limit", limit)
+            .query((row, i) -> new Pending(row.getLong(1), row.getObject(2, UUID.class), row.getObject(3, UUID.class),
+                    row.getString(4), row.getObject(5, OffsetDateTime.class).toInstant(),
+                    row.getObject(6, OffsetDateTime.class).toInstant(), row.getInt(7)))
+            .list();
     }
 
     void delivered(long id) {
@@ -69,28 +80,41 @@ public class DeviceCertificateOutbox {
     }
 
     void failed(long id, Instant nextAttempt, String error) {
-        jdbc.sql("""
-                UPDATE device_certificate_outbox SET attempts = attempts + 1, next_attempt_at = :next, last_error = :error
-                WHERE id = :id""")
-                .param("id", id).param("next", ts(nextAttempt))
-                .param("error", error.length() > 500 ? error.substring(0, 500) : error).update();
+        jdbc.sql(
+                """
+                        UPDATE device_certificate_outbox SET attempts = attempts + 1, next_attempt_at = :next, last_error = :error
+                        WHERE id = :id""")
+            .param("id", id)
+            .param("next", ts(nextAttempt))
+            .param("error", error.length() > 500 ? error.substring(0, 500) : error)
+            .update();
     }
 
-    /** Gives up on the row: it stays (with the reason) for an operator but is never sent again. */
+    /**
+     * Gives up on the row: it stays (with the reason) for an operator but is never sent
+     * again.
+     */
     void dead(long id, String error) {
         jdbc.sql("""
                 UPDATE device_certificate_outbox SET attempts = attempts + 1, dead_at = now(), last_error = :error
                 WHERE id = :id""")
-                .param("id", id).param("error", error.length() > 500 ? error.substring(0, 500) : error).update();
+            .param("id", id)
+            .param("error", error.length() > 500 ? error.substring(0, 500) : error)
+            .update();
     }
 
-    /** @return rows still to be delivered (dead rows are not) */
+    /**
+     * @return rows still to be delivered (dead rows are not)
+     *
+     */
     long pending() {
-        return jdbc.sql("SELECT count(*) FROM device_certificate_outbox WHERE dead_at IS NULL").query(Long.class)
-                .single();
+        return jdbc.sql("SELECT count(*) FROM device_certificate_outbox WHERE dead_at IS NULL")
+            .query(Long.class)
+            .single();
     }
 
     private static OffsetDateTime ts(Instant instant) {
         return instant.atOffset(ZoneOffset.UTC);
     }
+
 }

@@ -12,11 +12,11 @@ import dev.edp.platform.client.OutboxRelay;
 import dev.edp.platform.client.OutboxRetries;
 import dev.edp.platform.client.ServiceCalls;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.MediaType;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -25,18 +25,21 @@ import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.client.RestClientResponseException;
 
 /**
- * Delivers {@link DeviceCertificateOutbox} rows to device-management through the starter's
- * {@link OutboxRelay}:
- * {@code PUT /api/devices/v1/internal/devices/{deviceId}/certificate} with this service's own token
- * ({@link ServiceCalls}; no user is behind an enrollment). A 2xx deletes the row. A 4xx other than
- * 401/408/429 is a permanent refusal: the row is marked dead (kept with {@code dead_at} and
- * {@code last_error}, never sent again). Anything else (5xx, 401, 408, 429, no connection, no
- * service token, no instance) keeps it and retries with exponential backoff ({@code edp.onboarding.device-outbox.*})
- * until {@code max-attempts} failed attempts, after which it is dead as well. Several replicas may
- * run this at once: rows are claimed with {@code FOR UPDATE SKIP LOCKED}.
+ * Delivers {@link DeviceCertificateOutbox} rows to device-management through the
+ * starter's {@link OutboxRelay}: {@code PUT
+ * /api/devices/v1/internal/devices/{deviceId}/certificate} with this service's own token
+ * ({@link ServiceCalls}; no user is behind an enrollment). A 2xx deletes the row. A 4xx
+ * other than 401/408/429 is a permanent refusal: the row is marked dead (kept with
+ * {@code dead_at} and {@code last_error}, never sent again). Anything else (5xx, 401,
+ * 408, 429, no connection, no service token, no instance) keeps it and retries with
+ * exponential backoff ({@code edp.onboarding.device-outbox.*}) until {@code max-attempts}
+ * failed attempts, after which it is dead as well. Several replicas may run this at once:
+ * rows are claimed with {@code FOR UPDATE SKIP LOCKED}.
  *
- * <p>Metrics: {@code edp_outbox_pending{outbox="device-certificates"}} (rows not yet delivered and not
- * dead) and {@code edp_outbox_dead_total{outbox="device-certificates"}} (rows given up on).
+ * <p>
+ * Metrics: {@code edp_outbox_pending{outbox="device-certificates"}} (rows not yet
+ * delivered and not dead) and {@code edp_outbox_dead_total{outbox="device-certificates"}}
+ * (rows given up on).
  */
 @Component
 public class DeviceCertificateRelay {
@@ -46,10 +49,15 @@ public class DeviceCertificateRelay {
     private static final Logger log = LoggerFactory.getLogger(DeviceCertificateRelay.class);
 
     private final DeviceCertificateOutbox outbox;
+
     private final ServiceCalls calls;
+
     private final JsonMapper json;
+
     private final OutboxRetries retries;
+
     private final OutboxMetrics metrics;
+
     private final OutboxRelay<DeviceCertificateOutbox.Pending> relay;
 
     DeviceCertificateRelay(DeviceCertificateOutbox outbox, ServiceCalls calls, TransactionTemplate transactions,
@@ -63,9 +71,9 @@ public class DeviceCertificateRelay {
         this.json = json;
         this.retries = new OutboxRetries(initialBackoff, maxBackoff, maxAttempts);
         this.metrics = OutboxMetrics.register(meters, OUTBOX, outbox::pending);
-        // One row per call (device-management takes one certificate per request), one batch per pass.
-        this.relay = OutboxRelay.of(new Rows()).batchSize(batchSize).rowsPerCall(1).transactions(transactions)
-                .build();
+        // One row per call (device-management takes one certificate per request), one
+        // batch per pass.
+        this.relay = OutboxRelay.of(new Rows()).batchSize(batchSize).rowsPerCall(1).transactions(transactions).build();
     }
 
     /** One pass over the due rows; returns how many were delivered. */
@@ -75,7 +83,10 @@ public class DeviceCertificateRelay {
         return relay.pass();
     }
 
-    /** The outbox's rows as the relay handles them; a refusal of one row says nothing about the others. */
+    /**
+     * The outbox's rows as the relay handles them; a refusal of one row says nothing
+     * about the others.
+     */
     private final class Rows implements OutboxRelay.Outbox<DeviceCertificateOutbox.Pending> {
 
         @Override
@@ -98,29 +109,33 @@ public class DeviceCertificateRelay {
             DeviceCertificateOutbox.Pending row = rows.getFirst();
             RestClientResponseException refused = (RestClientResponseException) ex;
             String code = problemCode(refused);
-            outbox.dead(row.id(), "HTTP " + refused.getStatusCode().value() + " " + code + ": "
-                    + refused.getResponseBodyAsString());
+            outbox.dead(row.id(),
+                    "HTTP " + refused.getStatusCode().value() + " " + code + ": " + refused.getResponseBodyAsString());
             metrics.gaveUp(1);
-            log.warn("device-management refused outbox row {} (certificate {} of device {}) permanently "
-                    + "with {} {}; giving up on it", row.id(), row.serial(), row.deviceId(),
-                    refused.getStatusCode().value(), code);
+            log.warn(
+                    "device-management refused outbox row {} (certificate {} of device {}) permanently "
+                            + "with {} {}; giving up on it",
+                    row.id(), row.serial(), row.deviceId(), refused.getStatusCode().value(), code);
         }
 
         /**
-         * Backs the row off, or gives up on it after the last attempt. The relay stops the pass here:
-         * the rest of the batch would most likely fail the same way.
+         * Backs the row off, or gives up on it after the last attempt. The relay stops
+         * the pass here: the rest of the batch would most likely fail the same way.
          */
         @Override
         public void failed(List<DeviceCertificateOutbox.Pending> rows, RuntimeException ex) {
             DeviceCertificateOutbox.Pending row = rows.getFirst();
-            // IllegalStateException: the load balancer knows no device-management instance.
+            // IllegalStateException: the load balancer knows no device-management
+            // instance.
             String error = ex.getClass().getSimpleName() + ": " + ex.getMessage();
             int attempt = row.attempts() + 1;
             if (retries.exhausted(attempt)) {
                 outbox.dead(row.id(), error);
                 metrics.gaveUp(1);
-                log.warn("device-management did not take outbox row {} (certificate {} of device {}) in {} "
-                        + "attempts; giving up on it: {}", row.id(), row.serial(), row.deviceId(), attempt, error);
+                log.warn(
+                        "device-management did not take outbox row {} (certificate {} of device {}) in {} "
+                                + "attempts; giving up on it: {}",
+                        row.id(), row.serial(), row.deviceId(), attempt, error);
             }
             else {
                 Duration backoff = retries.backoff(attempt);
@@ -129,11 +144,13 @@ public class DeviceCertificateRelay {
                         + "retrying in {}", row.serial(), row.deviceId(), attempt, ex.getMessage(), backoff);
             }
         }
+
     }
 
     /**
-     * A 4xx other than 401 (our service token was not accepted: a token problem of this service,
-     * not of the row), 408 (timeout) and 429 (slow down): sending the same row again will not help.
+     * A 4xx other than 401 (our service token was not accepted: a token problem of this
+     * service, not of the row), 408 (timeout) and 429 (slow down): sending the same row
+     * again will not help.
      */
     static boolean permanent(RestClientResponseException ex) {
         return OutboxMetrics.isPermanentRefusal(ex);
@@ -156,7 +173,13 @@ public class DeviceCertificateRelay {
         body.put("serial", row.serial());
         body.put("notBefore", DateTimeFormatter.ISO_INSTANT.format(row.notBefore()));
         body.put("notAfter", DateTimeFormatter.ISO_INSTANT.format(row.notAfter()));
-        calls.to("device-management").put().uri("/api/devices/v1/internal/devices/{id}/certificate", row.deviceId())
-                .contentType(MediaType.APPLICATION_JSON).body(body).retrieve().toBodilessEntity();
+        calls.to("device-management")
+            .put()
+            .uri("/api/devices/v1/internal/devices/{id}/certificate", row.deviceId())
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(body)
+            .retrieve()
+            .toBodilessEntity();
     }
+
 }

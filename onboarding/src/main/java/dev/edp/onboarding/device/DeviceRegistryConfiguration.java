@@ -7,7 +7,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.client.RestClient;
 
-/** The {@link DeviceRegistry}: device-management by its registry name unless configured otherwise. */
+/**
+ * The {@link DeviceRegistry}: device-management by its registry name unless configured
+ * otherwise.
+ */
 @Configuration(proxyBeanMethods = false)
 class DeviceRegistryConfiguration {
 
@@ -17,4 +20,5 @@ class DeviceRegistryConfiguration {
             @Value("${edp.onboarding.device-registry.url:http://device-management}") String baseUrl) {
         return new HttpDeviceRegistry(loadBalanced, baseUrl.replaceAll("/+$", ""));
     }
+
 }

@@ -9,11 +9,11 @@ import java.util.UUID;
 import dev.edp.onboarding.OnboardingProblem;
 import dev.edp.platform.client.ServiceCalls;
 import dev.edp.platform.problem.EdpException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.util.StreamUtils;
@@ -21,20 +21,24 @@ import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
 
 /**
- * {@link DeviceRegistry} over HTTP: {@code POST /api/devices/v1/devices} at device-management,
- * found through the registry by a load-balanced {@link RestClient} (base URL
- * {@code edp.onboarding.device-registry.url}, default {@code http://device-management}).
+ * {@link DeviceRegistry} over HTTP: {@code POST /api/devices/v1/devices} at
+ * device-management, found through the registry by a load-balanced {@link RestClient}
+ * (base URL {@code edp.onboarding.device-registry.url}, default
+ * {@code http://device-management}).
  * <ul>
- * <li>2xx with the device: the {@code id} device-management assigned, and its {@code name};</li>
- * <li>4xx: device-management's problem passed on with its status, code and detail (the operator's
- * request was wrong, e.g. a machine of another customer);</li>
+ * <li>2xx with the device: the {@code id} device-management assigned, and its
+ * {@code name};</li>
+ * <li>4xx: device-management's problem passed on with its status, code and detail (the
+ * operator's request was wrong, e.g. a machine of another customer);</li>
  * <li>anything else, or no answer: 503 {@code DEVICE_REGISTRY_UNAVAILABLE}.</li>
  * </ul>
  */
 public class HttpDeviceRegistry implements DeviceRegistry {
 
     private static final Logger log = LoggerFactory.getLogger(HttpDeviceRegistry.class);
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
+
     private static final Set<String> STANDARD = Set.of("type", "title", "status", "detail", "instance", "code");
 
     private final RestClient http;
@@ -58,24 +62,28 @@ public class HttpDeviceRegistry implements DeviceRegistry {
         body.put("machineId", registration.machineId());
         body.put("labels", registration.labels());
         try {
-            return http.post().uri("/api/devices/v1/devices").contentType(MediaType.APPLICATION_JSON)
-                    .accept(MediaType.APPLICATION_JSON, MediaType.APPLICATION_PROBLEM_JSON)
-                    .headers(headers -> headers.setBearerAuth(bearerToken)).body(body)
-                    .exchange((request, response) -> {
-                        int status = response.getStatusCode().value();
-                        String text = StreamUtils.copyToString(response.getBody(), StandardCharsets.UTF_8);
-                        if (status >= 200 && status < 300) {
-                            return registered(text);
-                        }
-                        if (status >= 400 && status < 500) {
-                            throw refused(status, text);
-                        }
-                        log.warn("device-management answered {} to a device registration: {}", status, text);
-                        throw unavailable();
-                    });
+            return http.post()
+                .uri("/api/devices/v1/devices")
+                .contentType(MediaType.APPLICATION_JSON)
+                .accept(MediaType.APPLICATION_JSON, MediaType.APPLICATION_PROBLEM_JSON)
+                .headers(headers -> headers.setBearerAuth(bearerToken))
+                .body(body)
+                .exchange((request, response) -> {
+                    int status = response.getStatusCode().value();
+                    String text = StreamUtils.copyToString(response.getBody(), StandardCharsets.UTF_8);
+                    if (status >= 200 && status < 300) {
+                        return registered(text);
+                    }
+                    if (status >= 400 && status < 500) {
+                        throw refused(status, text);
+                    }
+                    log.warn("device-management answered {} to a device registration: {}", status, text);
+                    throw unavailable();
+                });
         }
         catch (RestClientException | IllegalStateException ex) {
-            // IllegalStateException: the load balancer found no device-management instance.
+            // IllegalStateException: the load balancer found no device-management
+            // instance.
             log.warn("device-management cannot be reached to register a device of customer {}: {}",
                     registration.customerId(), ex.getMessage());
             throw unavailable();
@@ -97,7 +105,10 @@ public class HttpDeviceRegistry implements DeviceRegistry {
         throw unavailable();
     }
 
-    /** device-management's own problem, passed on: the caller's request was wrong, not onboarding. */
+    /**
+     * device-management's own problem, passed on: the caller's request was wrong, not
+     * onboarding.
+     */
     private static EdpException refused(int status, String body) {
         Map<?, ?> problem;
         try {
@@ -121,7 +132,8 @@ public class HttpDeviceRegistry implements DeviceRegistry {
     }
 
     static EdpException unavailable() {
-        return OnboardingProblem.DEVICE_REGISTRY_UNAVAILABLE.exception(
-                "device-management could not register the device; no token was created. Try again later.");
+        return OnboardingProblem.DEVICE_REGISTRY_UNAVAILABLE
+            .exception("device-management could not register the device; no token was created. Try again later.");
     }
+
 }

@@ -8,7 +8,10 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The check operators run through E3 before a device is onboarded: {@code GET /onboarding/health} → 204. */
+/**
+ * The check operators run through E3 before a device is onboarded:
+ * {@code GET /onboarding/health} → 204.
+ */
 @RestController
 @Tag(name = "Device: health", description = "The check operators run against E3")
 class DeviceHealthController {
@@ -19,4 +22,5 @@ class DeviceHealthController {
     ResponseEntity<Void> health() {
         return ResponseEntity.noContent().build();
     }
+
 }

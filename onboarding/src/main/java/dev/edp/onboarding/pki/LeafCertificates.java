@@ -22,12 +22,13 @@ import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 
 /**
- * The end-entity (leaf) certificates an issuing CA signs, devices' and servers' alike: their
- * validity (from {@link DeviceCertificateProfile#CLOCK_SKEW} before now for the clock skew of the
- * other side, to now plus what was asked for, never outside the issuing CA's own validity, and
- * refused once the CA has expired) and the extensions every leaf has (not a CA, digitalSignature
- * only, the one extended key usage of its role, its names, subject and authority key identifiers).
- * What differs per profile (the subject, a CRL distribution point) is the caller's.
+ * The end-entity (leaf) certificates an issuing CA signs, devices' and servers' alike:
+ * their validity (from {@link DeviceCertificateProfile#CLOCK_SKEW} before now for the
+ * clock skew of the other side, to now plus what was asked for, never outside the issuing
+ * CA's own validity, and refused once the CA has expired) and the extensions every leaf
+ * has (not a CA, digitalSignature only, the one extended key usage of its role, its
+ * names, subject and authority key identifiers). What differs per profile (the subject, a
+ * CRL distribution point) is the caller's.
  */
 final class LeafCertificates {
 
@@ -44,11 +45,15 @@ final class LeafCertificates {
         };
 
         void addTo(X509v3CertificateBuilder builder) throws CertIOException;
+
     }
 
     private final X509Certificate issuing;
+
     private final PrivateKey issuingKey;
+
     private final byte[] issuingKeyId;
+
     private final Clock clock;
 
     LeafCertificates(X509Certificate issuing, PrivateKey issuingKey, Clock clock) {
@@ -64,7 +69,8 @@ final class LeafCertificates {
      * @throws CertificateAuthorityException when the issuing CA has expired
      */
     Validity validity(Duration requested) {
-        // Certificates carry whole seconds; truncating keeps IssuedCertificate and the certificate equal.
+        // Certificates carry whole seconds; truncating keeps IssuedCertificate and the
+        // certificate equal.
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Instant notBefore = latest(now.minus(DeviceCertificateProfile.CLOCK_SKEW), issuing.getNotBefore().toInstant());
         Instant notAfter = earliest(now.plus(requested), issuing.getNotAfter().toInstant());
@@ -113,4 +119,5 @@ final class LeafCertificates {
     private static Instant earliest(Instant a, Instant b) {
         return a.isBefore(b) ? a : b;
     }
+
 }

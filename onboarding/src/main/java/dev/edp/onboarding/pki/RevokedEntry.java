@@ -11,38 +11,41 @@ import org.bouncycastle.asn1.x509.CRLReason;
  *
  * @param serialNumber the certificate's serial (positive)
  * @param revokedAt when it was revoked
- * @param reason why; {@link Reason#UNSPECIFIED} is written as no reason code (RFC 5280, 5.3.1)
+ * @param reason why; {@link Reason#UNSPECIFIED} is written as no reason code (RFC 5280,
+ * 5.3.1)
  */
 public record RevokedEntry(BigInteger serialNumber, Instant revokedAt, Reason reason) {
 
-	/** RFC 5280 reason codes that make sense for device certificates (no certificate hold). */
-	public enum Reason {
-		UNSPECIFIED(CRLReason.unspecified),
-		KEY_COMPROMISE(CRLReason.keyCompromise),
-		AFFILIATION_CHANGED(CRLReason.affiliationChanged),
-		SUPERSEDED(CRLReason.superseded),
-		/** The device was decommissioned. */
-		CESSATION_OF_OPERATION(CRLReason.cessationOfOperation),
-		PRIVILEGE_WITHDRAWN(CRLReason.privilegeWithdrawn);
+    /**
+     * RFC 5280 reason codes that make sense for device certificates (no certificate
+     * hold).
+     */
+    public enum Reason {
 
-		private final int code;
+        UNSPECIFIED(CRLReason.unspecified), KEY_COMPROMISE(CRLReason.keyCompromise),
+        AFFILIATION_CHANGED(CRLReason.affiliationChanged), SUPERSEDED(CRLReason.superseded),
+        /** The device was decommissioned. */
+        CESSATION_OF_OPERATION(CRLReason.cessationOfOperation), PRIVILEGE_WITHDRAWN(CRLReason.privilegeWithdrawn);
 
-		Reason(int code) {
-			this.code = code;
-		}
+        private final int code;
 
-		/** The RFC 5280 {@code CRLReason} value. */
-		public int code() {
-			return this.code;
-		}
-	}
+        Reason(int code) {
+            this.code = code;
+        }
 
-	public RevokedEntry {
-		Objects.requireNonNull(serialNumber, "serialNumber");
-		Objects.requireNonNull(revokedAt, "revokedAt");
-		Objects.requireNonNull(reason, "reason");
-		if (serialNumber.signum() <= 0) {
-			throw new IllegalArgumentException("serialNumber must be positive");
-		}
-	}
+        /** The RFC 5280 {@code CRLReason} value. */
+        public int code() {
+            return this.code;
+        }
+
+    }
+
+    public RevokedEntry {
+        Objects.requireNonNull(serialNumber, "serialNumber");
+        Objects.requireNonNull(revokedAt, "revokedAt");
+        Objects.requireNonNull(reason, "reason");
+        if (serialNumber.signum() <= 0) {
+            throw new IllegalArgumentException("serialNumber must be positive");
+        }
+    }
 }

@@ -5,80 +5,88 @@ import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
- * A PKCS#10 request that passed {@link CsrValidator}: well-formed, within the size limit, an
- * allowed key, and a signature that verifies with that key (proof of possession). Only the
- * validator creates instances, so holding one means those checks were made.
+ * A PKCS#10 request that passed {@link CsrValidator}: well-formed, within the size limit,
+ * an allowed key, and a signature that verifies with that key (proof of possession). Only
+ * the validator creates instances, so holding one means those checks were made.
  *
- * <p>The requested subject, SANs and extensions are deliberately not exposed: a certificate
- * authority takes only {@link #publicKey()} from a device. The original DER is kept because a
- * provider such as Vault's {@code pki/sign/:role} takes the CSR itself (configured to ignore its
- * subject and SANs).
+ * <p>
+ * The requested subject, SANs and extensions are deliberately not exposed: a certificate
+ * authority takes only {@link #publicKey()} from a device. The original DER is kept
+ * because a provider such as Vault's {@code pki/sign/:role} takes the CSR itself
+ * (configured to ignore its subject and SANs).
  */
 public final class ValidatedCsr {
 
-	/** The allowed device key types. */
-	public enum KeyType {
-		/** ECDSA on NIST P-256 (secp256r1). */
-		EC_P256,
-		/** ECDSA on NIST P-384 (secp384r1). */
-		EC_P384,
-		/** Ed25519 (RFC 8410). */
-		ED25519,
-		/** RSA, 2048 to 8192 bits. */
-		RSA
-	}
+    /** The allowed device key types. */
+    public enum KeyType {
 
-	private final PublicKey publicKey;
+        /** ECDSA on NIST P-256 (secp256r1). */
+        EC_P256,
+        /** ECDSA on NIST P-384 (secp384r1). */
+        EC_P384,
+        /** Ed25519 (RFC 8410). */
+        ED25519,
+        /** RSA, 2048 to 8192 bits. */
+        RSA
 
-	private final KeyType keyType;
+    }
 
-	private final int keyBits;
+    private final PublicKey publicKey;
 
-	private final byte[] der;
+    private final KeyType keyType;
 
-	ValidatedCsr(PublicKey publicKey, KeyType keyType, int keyBits, byte[] der) {
-		this.publicKey = publicKey;
-		this.keyType = keyType;
-		this.keyBits = keyBits;
-		this.der = der.clone();
-	}
+    private final int keyBits;
 
-	/** The device's public key: the only thing taken from the request. */
-	public PublicKey publicKey() {
-		return this.publicKey;
-	}
+    private final byte[] der;
 
-	public KeyType keyType() {
-		return this.keyType;
-	}
+    ValidatedCsr(PublicKey publicKey, KeyType keyType, int keyBits, byte[] der) {
+        this.publicKey = publicKey;
+        this.keyType = keyType;
+        this.keyBits = keyBits;
+        this.der = der.clone();
+    }
 
-	/** Key size in bits (256, 384, 255 for Ed25519, the modulus length for RSA). */
-	public int keyBits() {
-		return this.keyBits;
-	}
+    /** The device's public key: the only thing taken from the request. */
+    public PublicKey publicKey() {
+        return this.publicKey;
+    }
 
-	/** The request as received (DER). */
-	public byte[] der() {
-		return this.der.clone();
-	}
+    public KeyType keyType() {
+        return this.keyType;
+    }
 
-	/** SHA-256 of the SubjectPublicKeyInfo, lowercase hex: a stable key fingerprint for logs and audits. */
-	public String publicKeyFingerprint() {
-		return HexFormat.of().formatHex(Crypto.sha256(this.publicKey.getEncoded()));
-	}
+    /** Key size in bits (256, 384, 255 for Ed25519, the modulus length for RSA). */
+    public int keyBits() {
+        return this.keyBits;
+    }
 
-	@Override
-	public boolean equals(Object other) {
-		return (other instanceof ValidatedCsr that) && Arrays.equals(this.der, that.der);
-	}
+    /** The request as received (DER). */
+    public byte[] der() {
+        return this.der.clone();
+    }
 
-	@Override
-	public int hashCode() {
-		return Arrays.hashCode(this.der);
-	}
+    /**
+     * SHA-256 of the SubjectPublicKeyInfo, lowercase hex: a stable key fingerprint for
+     * logs and audits.
+     */
+    public String publicKeyFingerprint() {
+        return HexFormat.of().formatHex(Crypto.sha256(this.publicKey.getEncoded()));
+    }
 
-	@Override
-	public String toString() {
-		return "ValidatedCsr[" + this.keyType + " " + this.keyBits + " bits, key sha256=" + publicKeyFingerprint() + "]";
-	}
+    @Override
+    public boolean equals(Object other) {
+        return (other instanceof ValidatedCsr that) && Arrays.equals(this.der, that.der);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(this.der);
+    }
+
+    @Override
+    public String toString() {
+        return "ValidatedCsr[" + this.keyType + " " + this.keyBits + " bits, key sha256=" + publicKeyFingerprint()
+                + "]";
+    }
+
 }

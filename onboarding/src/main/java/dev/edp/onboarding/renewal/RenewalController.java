@@ -13,12 +13,12 @@ import java.util.function.Supplier;
 
 import dev.edp.onboarding.OnboardingMetrics;
 import dev.edp.onboarding.OnboardingProblem;
+import dev.edp.onboarding.RequestBodies;
 import dev.edp.onboarding.customer.CustomerGate;
 import dev.edp.onboarding.pki.CsrRejectedException;
 import dev.edp.onboarding.pki.Pem;
 import dev.edp.onboarding.pki.Pkcs7;
 import dev.edp.onboarding.token.FailureThrottle;
-import dev.edp.onboarding.RequestBodies;
 import dev.edp.platform.device.DevicePrincipal;
 import dev.edp.platform.problem.EdpException;
 import dev.edp.platform.problem.PlatformProblem;
@@ -39,16 +39,19 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Renewal for devices, reached through E3 with the device's client certificate (both paths are in
- * {@code edp.device.paths}, so the starter has verified E3's device assertion before this runs):
- * {@code POST /onboarding/api/v1/renewals} with {@code {"csr": "<PEM>"}}, and EST (RFC 7030)
+ * Renewal for devices, reached through E3 with the device's client certificate (both
+ * paths are in {@code edp.device.paths}, so the starter has verified E3's device
+ * assertion before this runs): {@code POST /onboarding/api/v1/renewals} with
+ * {@code {"csr": "<PEM>"}}, and EST (RFC 7030)
  * {@code POST /.well-known/est/simplereenroll} with a base64 PKCS#10 body.
  *
- * <p>Failed renewals (4xx) are throttled per device id ({@link FailureThrottle},
- * {@code edp.onboarding.renewal.max-failures} within {@code edp.onboarding.renewal.failure-window}):
- * past that the device is answered 429 {@code TOO_MANY_FAILED_RENEWALS} with {@code Retry-After}
- * before its request is read, so a broken or malicious device cannot keep the CA busy. A device of a
- * deactivated customer is refused with 403 {@code CUSTOMER_DEACTIVATED} ({@link CustomerGate}), and
+ * <p>
+ * Failed renewals (4xx) are throttled per device id ({@link FailureThrottle},
+ * {@code edp.onboarding.renewal.max-failures} within
+ * {@code edp.onboarding.renewal.failure-window}): past that the device is answered 429
+ * {@code TOO_MANY_FAILED_RENEWALS} with {@code Retry-After} before its request is read,
+ * so a broken or malicious device cannot keep the CA busy. A device of a deactivated
+ * customer is refused with 403 {@code CUSTOMER_DEACTIVATED} ({@link CustomerGate}), and
  * successful renewals are capped per device ({@link RenewalService}).
  */
 @RestController
@@ -58,9 +61,12 @@ class RenewalController {
     static final int MAX_BODY = 32 * 1024;
     static final String RENEWED = "RENEWED";
 
-    /** @param csr the device's PKCS#10 request, PEM */
-    record RenewalRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "PKCS#10 request, PEM "
-            + "(at most 16 KiB); the old key or a new one") String csr) {
+    /**
+     * @param csr the device's PKCS#10 request, PEM
+     *
+     */
+    record RenewalRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED,
+            description = "PKCS#10 request, PEM " + "(at most 16 KiB); the old key or a new one") String csr) {
     }
 
     record RenewalResponse(UUID deviceId, UUID customerId, String serial, Instant notAfter, String previousSerial,
@@ -68,9 +74,13 @@ class RenewalController {
     }
 
     private final RenewalService renewals;
+
     private final JsonMapper json;
+
     private final OnboardingMetrics metrics;
+
     private final FailureThrottle throttle;
+
     private final CustomerGate customers;
 
     RenewalController(RenewalService renewals, JsonMapper json, OnboardingMetrics metrics, CustomerGate customers,
@@ -80,22 +90,26 @@ class RenewalController {
         this.json = json;
         this.metrics = metrics;
         this.customers = customers;
-        this.throttle = new FailureThrottle(maxFailures, window, clock, OnboardingProblem.TOO_MANY_FAILED_RENEWALS, "renewals",
-                "this device");
+        this.throttle = new FailureThrottle(maxFailures, window, clock, OnboardingProblem.TOO_MANY_FAILED_RENEWALS,
+                "renewals", "this device");
     }
 
     @PostMapping(path = "/onboarding/api/v1/renewals", consumes = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "Renew: a new certificate for the same device; the presented one stays valid until it "
-            + "expires", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+    @Operation(
+            summary = "Renew: a new certificate for the same device; the presented one stays valid until it "
+                    + "expires",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
                     content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
                             schema = @Schema(implementation = RenewalRequest.class))))
     @ApiResponse(responseCode = "201", description = "Issued",
             content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
                     schema = @Schema(implementation = RenewalResponse.class)))
-    @ApiResponse(responseCode = "400", description = "MALFORMED_REQUEST_BODY, VALIDATION_FAILED, CSR_MALFORMED, "
-            + "CSR_SIGNATURE_INVALID, CSR_KEY_NOT_ALLOWED, CSR_SIGNATURE_ALGORITHM_NOT_ALLOWED, CSR_TOO_LARGE")
-    @ApiResponse(responseCode = "403", description = "CERTIFICATE_UNKNOWN, CERTIFICATE_REVOKED, CERTIFICATE_EXPIRED, "
-            + "DEVICE_REVOKED: the presented certificate cannot be renewed")
+    @ApiResponse(responseCode = "400",
+            description = "MALFORMED_REQUEST_BODY, VALIDATION_FAILED, CSR_MALFORMED, "
+                    + "CSR_SIGNATURE_INVALID, CSR_KEY_NOT_ALLOWED, CSR_SIGNATURE_ALGORITHM_NOT_ALLOWED, CSR_TOO_LARGE")
+    @ApiResponse(responseCode = "403",
+            description = "CERTIFICATE_UNKNOWN, CERTIFICATE_REVOKED, CERTIFICATE_EXPIRED, "
+                    + "DEVICE_REVOKED: the presented certificate cannot be renewed")
     @ApiResponse(responseCode = "413", description = "REQUEST_TOO_LARGE: more than 32 KiB")
     @ApiResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE")
     @ApiResponse(responseCode = "429", description = "TOO_MANY_FAILED_RENEWALS (Retry-After)")
@@ -107,8 +121,7 @@ class RenewalController {
                 parsed = json.readValue(RequestBodies.readLimited(body, MAX_BODY), RenewalRequest.class);
             }
             catch (JacksonException ex) {
-                throw PlatformProblem.MALFORMED_REQUEST_BODY.exception(
-                        "The body must be JSON: {\"csr\": \"<PEM>\"}.");
+                throw PlatformProblem.MALFORMED_REQUEST_BODY.exception("The body must be JSON: {\"csr\": \"<PEM>\"}.");
             }
             if (parsed == null || parsed.csr() == null || parsed.csr().isBlank()) {
                 throw PlatformProblem.VALIDATION_FAILED.exception("csr is required.");
@@ -116,23 +129,28 @@ class RenewalController {
             return renewals.renew(device, RenewalService.Csr.text(parsed.csr()));
         });
         var issued = renewal.issued();
-        return ResponseEntity.status(HttpStatus.CREATED).cacheControl(CacheControl.noStore())
-                .body(new RenewalResponse(device.deviceId(), device.customerId(), issued.serialHex(), issued.notAfter(),
-                        renewal.previousSerial(), Pem.certificate(issued.certificate()), Pem.certificates(issued.chain())));
+        return ResponseEntity.status(HttpStatus.CREATED)
+            .cacheControl(CacheControl.noStore())
+            .body(new RenewalResponse(device.deviceId(), device.customerId(), issued.serialHex(), issued.notAfter(),
+                    renewal.previousSerial(), Pem.certificate(issued.certificate()), Pem.certificates(issued.chain())));
     }
 
     @PostMapping(path = "/.well-known/est/simplereenroll", consumes = "application/pkcs10")
     @Operation(summary = "Renew (RFC 7030 4.2.2) with the device's current certificate",
-            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, description = "Base64 "
-                    + "of the DER PKCS#10 request, line breaks (CRLF or LF) allowed, at most 32 KiB",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+                    description = "Base64 "
+                            + "of the DER PKCS#10 request, line breaks (CRLF or LF) allowed, at most 32 KiB",
                     content = @Content(mediaType = "application/pkcs10",
                             schema = @Schema(type = "string", format = "base64"))))
     @ApiResponse(responseCode = "200", description = "Base64 of a certs-only PKCS#7 holding the new certificate",
-            content = @Content(mediaType = "application/pkcs7-mime", schema = @Schema(type = "string", format = "base64")))
-    @ApiResponse(responseCode = "400", description = "MALFORMED_REQUEST_BODY, VALIDATION_FAILED, CSR_MALFORMED, "
-            + "CSR_SIGNATURE_INVALID, CSR_KEY_NOT_ALLOWED, CSR_SIGNATURE_ALGORITHM_NOT_ALLOWED, CSR_TOO_LARGE")
-    @ApiResponse(responseCode = "403", description = "CERTIFICATE_UNKNOWN, CERTIFICATE_REVOKED, CERTIFICATE_EXPIRED, "
-            + "DEVICE_REVOKED: the presented certificate cannot be renewed")
+            content = @Content(mediaType = "application/pkcs7-mime",
+                    schema = @Schema(type = "string", format = "base64")))
+    @ApiResponse(responseCode = "400",
+            description = "MALFORMED_REQUEST_BODY, VALIDATION_FAILED, CSR_MALFORMED, "
+                    + "CSR_SIGNATURE_INVALID, CSR_KEY_NOT_ALLOWED, CSR_SIGNATURE_ALGORITHM_NOT_ALLOWED, CSR_TOO_LARGE")
+    @ApiResponse(responseCode = "403",
+            description = "CERTIFICATE_UNKNOWN, CERTIFICATE_REVOKED, CERTIFICATE_EXPIRED, "
+                    + "DEVICE_REVOKED: the presented certificate cannot be renewed")
     @ApiResponse(responseCode = "413", description = "REQUEST_TOO_LARGE: more than 32 KiB")
     @ApiResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE")
     @ApiResponse(responseCode = "429", description = "TOO_MANY_FAILED_RENEWALS (Retry-After)")
@@ -144,9 +162,12 @@ class RenewalController {
         });
         List<X509Certificate> certificate = List.of(renewal.issued().certificate());
         String encoded = Base64.getMimeEncoder(64, "\r\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(Pkcs7.certsOnly(certificate)) + "\r\n";
-        return ResponseEntity.ok().contentType(MediaType.parseMediaType("application/pkcs7-mime; smime-type=certs-only"))
-                .cacheControl(CacheControl.noStore()).header("Content-Transfer-Encoding", "base64").body(encoded);
+            .encodeToString(Pkcs7.certsOnly(certificate)) + "\r\n";
+        return ResponseEntity.ok()
+            .contentType(MediaType.parseMediaType("application/pkcs7-mime; smime-type=certs-only"))
+            .cacheControl(CacheControl.noStore())
+            .header("Content-Transfer-Encoding", "base64")
+            .body(encoded);
     }
 
     /**
@@ -163,7 +184,8 @@ class RenewalController {
             throw ex;
         }
         try {
-            // Before the body is read: a deactivated customer's device gets nothing, whatever it sends.
+            // Before the body is read: a deactivated customer's device gets nothing,
+            // whatever it sends.
             customers.requireActive(device.customerId());
             RenewalService.Renewal renewal = action.get();
             metrics.enrollment(RENEWED);
@@ -182,4 +204,5 @@ class RenewalController {
             throw ex;
         }
     }
+
 }

@@ -11,8 +11,9 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Internal: TLS server certificates for the platform's own servers (E3), from the platform CA.
- * Only the platform's service client may call it (the gateway does not route {@code /internal}).
+ * Internal: TLS server certificates for the platform's own servers (E3), from the
+ * platform CA. Only the platform's service client may call it (the gateway does not route
+ * {@code /internal}).
  */
 @RestController
 @RequestMapping("/api/onboarding/v1/internal")
@@ -35,4 +36,5 @@ class ServerCertificateController {
     ServerCertificateResponse issue(Tenant caller, @RequestBody ServerCertificateRequestBody body) {
         return service.issue(caller, body);
     }
+
 }

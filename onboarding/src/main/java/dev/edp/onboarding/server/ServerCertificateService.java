@@ -9,10 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-import io.micrometer.core.instrument.MeterRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import dev.edp.onboarding.OnboardingProblem;
 import dev.edp.onboarding.pki.CertificateAuthority;
 import dev.edp.onboarding.pki.CsrValidator;
@@ -24,27 +20,36 @@ import dev.edp.onboarding.server.ServerCertificateController.ServerCertificateRe
 import dev.edp.onboarding.server.ServerCertificateController.ServerCertificateResponse;
 import dev.edp.platform.problem.EdpException;
 import dev.edp.platform.security.Tenant;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 
 /**
- * Checks a server certificate request (CSR key checks as for devices, names) and has the CA issue
- * it. Server certificates are not device certificates: they are not stored with them, never
- * appear in device listings or the device CRL bookkeeping, and are audited in the log
- * ({@code edp.audit} logger) with the caller, serial, names and key fingerprint.
+ * Checks a server certificate request (CSR key checks as for devices, names) and has the
+ * CA issue it. Server certificates are not device certificates: they are not stored with
+ * them, never appear in device listings or the device CRL bookkeeping, and are audited in
+ * the log ({@code edp.audit} logger) with the caller, serial, names and key fingerprint.
  */
 @Service
 class ServerCertificateService {
 
     private static final Logger audit = LoggerFactory.getLogger("edp.audit");
 
-    /** RFC 1123 label: letters, digits, hyphens; not starting or ending with a hyphen; 1–63 characters. */
+    /**
+     * RFC 1123 label: letters, digits, hyphens; not starting or ending with a hyphen;
+     * 1–63 characters.
+     */
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
     private final CertificateAuthority ca;
+
     private final CsrValidator csrs = new CsrValidator();
+
     private final Duration validity;
+
     private final MeterRegistry meters;
 
     ServerCertificateService(CertificateAuthority ca, MeterRegistry meters,
@@ -63,8 +68,8 @@ class ServerCertificateService {
         Map<String, String> errors = new LinkedHashMap<>();
         int total = dnsNames.size() + ips.size();
         if (total == 0 || total > ServerCertificateRequest.MAX_NAMES) {
-            errors.put("dnsNames", "Give 1 to " + ServerCertificateRequest.MAX_NAMES
-                    + " names in dnsNames and ipAddresses together.");
+            errors.put("dnsNames",
+                    "Give 1 to " + ServerCertificateRequest.MAX_NAMES + " names in dnsNames and ipAddresses together.");
         }
         List<String> dns = new ArrayList<>();
         for (int i = 0; i < dnsNames.size(); i++) {
@@ -96,8 +101,8 @@ class ServerCertificateService {
         IssuedCertificate issued = ca.issueServer(new ServerCertificateRequest(csr, dns, addresses, validity));
         meters.counter("edp.onboarding.server.certificates.issued").increment();
         audit.info("SERVER_CERTIFICATE_ISSUED serial={} dnsNames={} ipAddresses={} notAfter={} keySha256={} actor={}",
-                issued.serialHex(), dns, addresses.stream().map(InetAddress::getHostAddress).toList(), issued.notAfter(),
-                csr.publicKeyFingerprint(), caller.subject());
+                issued.serialHex(), dns, addresses.stream().map(InetAddress::getHostAddress).toList(),
+                issued.notAfter(), csr.publicKeyFingerprint(), caller.subject());
         return new ServerCertificateResponse(Pem.certificate(issued.certificate()), Pem.certificates(issued.chain()),
                 issued.serialHex(), issued.notAfter());
     }
@@ -115,7 +120,9 @@ class ServerCertificateService {
     }
 
     private static EdpException invalid(Map<String, String> errors) {
-        return OnboardingProblem.SERVER_CERTIFICATE_REQUEST_INVALID.exception(
-                "Invalid fields: " + String.join(", ", errors.keySet()) + ".").with("errors", errors);
+        return OnboardingProblem.SERVER_CERTIFICATE_REQUEST_INVALID
+            .exception("Invalid fields: " + String.join(", ", errors.keySet()) + ".")
+            .with("errors", errors);
     }
+
 }

@@ -9,9 +9,9 @@ import java.util.function.Supplier;
 
 import dev.edp.onboarding.OnboardingMetrics;
 import dev.edp.onboarding.OnboardingProblem;
+import dev.edp.onboarding.RequestBodies;
 import dev.edp.onboarding.pki.CsrRejectedException;
 import dev.edp.onboarding.pki.Pem;
-import dev.edp.onboarding.RequestBodies;
 import dev.edp.platform.device.CallerAddress;
 import dev.edp.platform.problem.EdpException;
 import dev.edp.platform.problem.PlatformProblem;
@@ -33,8 +33,9 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The device side of onboarding, public (no user token): {@code POST /onboarding/api/v1/enrollments}
- * with {@code {"token": "...", "csr": "-----BEGIN CERTIFICATE REQUEST-----..."}}.
+ * The device side of onboarding, public (no user token):
+ * {@code POST /onboarding/api/v1/enrollments} with {@code {"token": "...", "csr":
+ * "-----BEGIN CERTIFICATE REQUEST-----..."}}.
  */
 @RestController
 @Tag(name = "Device: enrollment", description = "A new device gets its certificate with its onboarding token")
@@ -47,8 +48,8 @@ class EnrollmentController {
      * @param token the onboarding token (edp_ot_...)
      * @param csr the device's PKCS#10 request, PEM
      */
-    record EnrollmentRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "The onboarding token")
-            String token,
+    record EnrollmentRequest(
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "The onboarding token") String token,
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "PKCS#10 request, PEM (at most 16 KiB): "
                     + "EC P-256/P-384, Ed25519 or RSA 2048..8192, signed with SHA-256 or stronger") String csr) {
     }
@@ -58,13 +59,17 @@ class EnrollmentController {
     }
 
     private final EnrollmentService enrollments;
+
     private final JsonMapper json;
+
     private final OnboardingMetrics metrics;
+
     private final FailureThrottle throttle;
+
     private final CallerAddress callers;
 
-    EnrollmentController(EnrollmentService enrollments, JsonMapper json, OnboardingMetrics metrics, CallerAddress callers,
-            @Value("${edp.onboarding.enrollment.max-failures:20}") int maxFailures,
+    EnrollmentController(EnrollmentService enrollments, JsonMapper json, OnboardingMetrics metrics,
+            CallerAddress callers, @Value("${edp.onboarding.enrollment.max-failures:20}") int maxFailures,
             @Value("${edp.onboarding.enrollment.global-max-failures:1000}") int globalMaxFailures,
             @Value("${edp.onboarding.enrollment.failure-window:PT1M}") Duration window) {
         this.enrollments = enrollments;
@@ -76,18 +81,22 @@ class EnrollmentController {
     }
 
     @PostMapping(path = "/onboarding/api/v1/enrollments", consumes = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "Enroll: token and CSR in, the device's certificate and the CA chain out (no certificate "
-            + "needed yet)", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+    @Operation(
+            summary = "Enroll: token and CSR in, the device's certificate and the CA chain out (no certificate "
+                    + "needed yet)",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
                     content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
                             schema = @Schema(implementation = EnrollmentRequest.class))))
     @ApiResponse(responseCode = "201", description = "Issued",
             content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
                     schema = @Schema(implementation = EnrollmentResponse.class)))
-    @ApiResponse(responseCode = "200", description = "A retry with the same token and key after success: the same "
-            + "certificate", content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+    @ApiResponse(responseCode = "200",
+            description = "A retry with the same token and key after success: the same " + "certificate",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
                     schema = @Schema(implementation = EnrollmentResponse.class)))
-    @ApiResponse(responseCode = "400", description = "MALFORMED_REQUEST_BODY, VALIDATION_FAILED, CSR_MALFORMED, "
-            + "CSR_SIGNATURE_INVALID, CSR_KEY_NOT_ALLOWED, CSR_SIGNATURE_ALGORITHM_NOT_ALLOWED, CSR_TOO_LARGE")
+    @ApiResponse(responseCode = "400",
+            description = "MALFORMED_REQUEST_BODY, VALIDATION_FAILED, CSR_MALFORMED, "
+                    + "CSR_SIGNATURE_INVALID, CSR_KEY_NOT_ALLOWED, CSR_SIGNATURE_ALGORITHM_NOT_ALLOWED, CSR_TOO_LARGE")
     @ApiResponse(responseCode = "401", description = "TOKEN_UNKNOWN")
     @ApiResponse(responseCode = "409", description = "TOKEN_USED (also a retry with another key)")
     @ApiResponse(responseCode = "410", description = "TOKEN_EXPIRED, TOKEN_REVOKED")
@@ -102,24 +111,23 @@ class EnrollmentController {
                 parsed = json.readValue(RequestBodies.readLimited(body, MAX_BODY), EnrollmentRequest.class);
             }
             catch (JacksonException ex) {
-                throw PlatformProblem.MALFORMED_REQUEST_BODY.exception(
-                        "The body must be JSON: {\"token\": \"...\", \"csr\": \"<PEM>\"}.");
+                throw PlatformProblem.MALFORMED_REQUEST_BODY
+                    .exception("The body must be JSON: {\"token\": \"...\", \"csr\": \"<PEM>\"}.");
             }
             if (parsed == null || parsed.csr() == null || parsed.csr().isBlank()) {
-                throw PlatformProblem.VALIDATION_FAILED.exception(
-                        "token and csr are required.");
+                throw PlatformProblem.VALIDATION_FAILED.exception("token and csr are required.");
             }
             return enrollments.enroll(parsed.token(), EnrollmentService.CsrInput.text(parsed.csr()));
         });
         return ResponseEntity.status(enrollment.replayed() ? HttpStatus.OK : HttpStatus.CREATED)
-                .cacheControl(CacheControl.noStore())
-                .body(new EnrollmentResponse(enrollment.deviceId(), enrollment.customerId(), enrollment.serial(),
-                        enrollment.notAfter(), enrollment.certificatePem(), Pem.certificates(enrollment.chain())));
+            .cacheControl(CacheControl.noStore())
+            .body(new EnrollmentResponse(enrollment.deviceId(), enrollment.customerId(), enrollment.serial(),
+                    enrollment.notAfter(), enrollment.certificatePem(), Pem.certificates(enrollment.chain())));
     }
 
     /**
-     * Runs an enrollment with the failure throttle (per caller address - the device's as E3 saw it,
-     * not E3's - and overall) and outcome metrics around it.
+     * Runs an enrollment with the failure throttle (per caller address - the device's as
+     * E3 saw it, not E3's - and overall) and outcome metrics around it.
      */
     EnrollmentService.Enrollment guarded(HttpServletRequest request, Supplier<EnrollmentService.Enrollment> action) {
         String address = FailureThrottle.addressKey(callers.of(request));
@@ -148,4 +156,5 @@ class EnrollmentController {
             throw ex;
         }
     }
+
 }

@@ -24,12 +24,13 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Enrollment: a device trades a token and a CSR for a certificate. The token row is locked
- * ({@code SELECT ... FOR UPDATE}) for the whole transaction, so of two concurrent enrollments with
- * one token exactly one issues; the other then sees the token used. A retry with the same key
- * after success gets the same certificate back. Any refusal rolls back: nothing is issued or stored.
- * A token of a deactivated customer is refused before that transaction ({@link CustomerGate}), so
- * no row stays locked while masterdata is asked, and the token stays unused.
+ * Enrollment: a device trades a token and a CSR for a certificate. The token row is
+ * locked ({@code SELECT ... FOR UPDATE}) for the whole transaction, so of two concurrent
+ * enrollments with one token exactly one issues; the other then sees the token used. A
+ * retry with the same key after success gets the same certificate back. Any refusal rolls
+ * back: nothing is issued or stored. A token of a deactivated customer is refused before
+ * that transaction ({@link CustomerGate}), so no row stays locked while masterdata is
+ * asked, and the token stays unused.
  */
 @Service
 public class EnrollmentService {
@@ -41,13 +42,21 @@ public class EnrollmentService {
     }
 
     private final TokenRepository tokens;
+
     private final CertificateStore certificates;
+
     private final CertificateAuthority ca;
+
     private final PkiProperties properties;
+
     private final OnboardingMetrics metrics;
+
     private final DeviceCertificateOutbox outbox;
+
     private final CustomerGate customers;
+
     private final TransactionTemplate transactions;
+
     private final CsrValidator validator = new CsrValidator();
 
     EnrollmentService(TokenRepository tokens, CertificateStore certificates, CertificateAuthority ca,
@@ -81,8 +90,8 @@ public class EnrollmentService {
         OnboardingToken stored = tokens.findByHashForUpdate(hash).orElseThrow(EnrollmentService::unknownToken);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         if ("REVOKED".equals(stored.status())) {
-            throw OnboardingProblem.TOKEN_REVOKED.exception(
-                    "The onboarding token was revoked; ask an operator for a new one.");
+            throw OnboardingProblem.TOKEN_REVOKED
+                .exception("The onboarding token was revoked; ask an operator for a new one.");
         }
         ValidatedCsr validated = csr.validate(validator);
         if ("USED".equals(stored.status())) {
@@ -94,34 +103,39 @@ public class EnrollmentService {
         }
         IssuedCertificate issued = ca.issue(new DeviceCertificateRequest(stored.deviceId(), stored.customerId(),
                 validated, properties.certificateValidity()));
-        certificates.insert(issued, stored.deviceId(), stored.customerId(), stored.id(), validated.publicKeyFingerprint());
+        certificates.insert(issued, stored.deviceId(), stored.customerId(), stored.id(),
+                validated.publicKeyFingerprint());
         tokens.markUsed(stored.id(), now);
-        // Same transaction: device-management hears of this certificate exactly if it is committed.
+        // Same transaction: device-management hears of this certificate exactly if it is
+        // committed.
         outbox.enqueue(stored.deviceId(), stored.customerId(), issued);
         metrics.issued();
         return new Enrollment(stored.deviceId(), stored.customerId(), issued.serialHex(), issued.notAfter(),
                 Pem.certificate(issued.certificate()), issued.chain(), issued.certificate(), false);
     }
 
-    /** The token was used: the same key gets its certificate again (a lost response), anything else is refused. */
+    /**
+     * The token was used: the same key gets its certificate again (a lost response),
+     * anything else is refused.
+     */
     private Enrollment replay(OnboardingToken stored, ValidatedCsr csr) {
         var previous = certificates.findByToken(stored.id())
-                .filter(cert -> "VALID".equals(cert.status()) && cert.notAfter().isAfter(Instant.now()))
-                .filter(cert -> cert.publicKeySha256().equals(csr.publicKeyFingerprint()))
-                .orElseThrow(() -> OnboardingProblem.TOKEN_USED.exception(
-                        "The onboarding token was already used; a token enrolls one device once."));
+            .filter(cert -> "VALID".equals(cert.status()) && cert.notAfter().isAfter(Instant.now()))
+            .filter(cert -> cert.publicKeySha256().equals(csr.publicKeyFingerprint()))
+            .orElseThrow(() -> OnboardingProblem.TOKEN_USED
+                .exception("The onboarding token was already used; a token enrolls one device once."));
         var certificate = Pem.readCertificates(previous.certificatePem()).getFirst();
         return new Enrollment(previous.deviceId(), previous.customerId(), previous.serial(), previous.notAfter(),
                 previous.certificatePem(), ca.chain(), certificate, true);
     }
 
     static EdpException unknownToken() {
-        return OnboardingProblem.TOKEN_UNKNOWN.exception(
-                "The onboarding token is not valid.");
+        return OnboardingProblem.TOKEN_UNKNOWN.exception("The onboarding token is not valid.");
     }
 
     /** A CSR as received: PEM/base64 text (JSON) or DER bytes (EST). */
     public interface CsrInput {
+
         ValidatedCsr validate(CsrValidator validator) throws CsrRejectedException;
 
         static CsrInput text(String text) {
@@ -131,5 +145,7 @@ public class EnrollmentService {
         static CsrInput der(byte[] der) {
             return validator -> validator.validateDer(der);
         }
+
     }
+
 }

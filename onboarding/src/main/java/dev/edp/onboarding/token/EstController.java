@@ -28,10 +28,10 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * EST (RFC 7030) for off-the-shelf clients: {@code cacerts} and {@code simpleenroll}, with the
- * onboarding token as the HTTP Basic password (the user name is ignored). Bodies are base64 as
- * RFC 7030 section 4 requires. {@code simplereenroll} needs the device's certificate (through E3)
- * and lives with renewal ({@code renewal.RenewalController}).
+ * EST (RFC 7030) for off-the-shelf clients: {@code cacerts} and {@code simpleenroll},
+ * with the onboarding token as the HTTP Basic password (the user name is ignored). Bodies
+ * are base64 as RFC 7030 section 4 requires. {@code simplereenroll} needs the device's
+ * certificate (through E3) and lives with renewal ({@code renewal.RenewalController}).
  */
 @RestController
 @Tag(name = "Device: EST", description = "RFC 7030 enrollment for off-the-shelf EST clients")
@@ -41,7 +41,9 @@ class EstController {
     static final String PKCS10 = "application/pkcs10";
 
     private final CertificateAuthority ca;
+
     private final EnrollmentService enrollments;
+
     private final EnrollmentController guard;
 
     EstController(CertificateAuthority ca, EnrollmentService enrollments, EnrollmentController guard) {
@@ -52,22 +54,27 @@ class EstController {
 
     @GetMapping("/.well-known/est/cacerts")
     @Operation(summary = "The CA certificates (RFC 7030 4.1)")
-    @ApiResponse(responseCode = "200", description = "Base64 of a certs-only PKCS#7 (Content-Transfer-Encoding: base64)",
+    @ApiResponse(responseCode = "200",
+            description = "Base64 of a certs-only PKCS#7 (Content-Transfer-Encoding: base64)",
             content = @Content(mediaType = PKCS7, schema = @Schema(type = "string", format = "base64")))
     ResponseEntity<String> cacerts() {
         return base64Pkcs7(ca.chain());
     }
 
     @PostMapping(path = "/.well-known/est/simpleenroll", consumes = PKCS10)
-    @Operation(summary = "Enroll (RFC 7030 4.2.1): the onboarding token as the HTTP Basic password, user name "
-            + "ignored", security = @SecurityRequirement(name = OnboardingOpenApi.EST_TOKEN),
-            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, description = "Base64 "
-                    + "of the DER PKCS#10 request, line breaks (CRLF or LF) allowed, at most 32 KiB",
+    @Operation(
+            summary = "Enroll (RFC 7030 4.2.1): the onboarding token as the HTTP Basic password, user name "
+                    + "ignored",
+            security = @SecurityRequirement(name = OnboardingOpenApi.EST_TOKEN),
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+                    description = "Base64 "
+                            + "of the DER PKCS#10 request, line breaks (CRLF or LF) allowed, at most 32 KiB",
                     content = @Content(mediaType = PKCS10, schema = @Schema(type = "string", format = "base64"))))
     @ApiResponse(responseCode = "200", description = "Base64 of a certs-only PKCS#7 holding the certificate",
             content = @Content(mediaType = PKCS7, schema = @Schema(type = "string", format = "base64")))
-    @ApiResponse(responseCode = "400", description = "CSR_MALFORMED (also bad base64), CSR_SIGNATURE_INVALID, "
-            + "CSR_KEY_NOT_ALLOWED, CSR_SIGNATURE_ALGORITHM_NOT_ALLOWED, CSR_TOO_LARGE")
+    @ApiResponse(responseCode = "400",
+            description = "CSR_MALFORMED (also bad base64), CSR_SIGNATURE_INVALID, "
+                    + "CSR_KEY_NOT_ALLOWED, CSR_SIGNATURE_ALGORITHM_NOT_ALLOWED, CSR_TOO_LARGE")
     @ApiResponse(responseCode = "401", description = "TOKEN_UNKNOWN, with WWW-Authenticate: Basic")
     @ApiResponse(responseCode = "409", description = "TOKEN_USED")
     @ApiResponse(responseCode = "410", description = "TOKEN_EXPIRED, TOKEN_REVOKED")
@@ -76,7 +83,8 @@ class EstController {
     @ApiResponse(responseCode = "429", description = "TOO_MANY_FAILED_ENROLLMENTS (Retry-After)")
     @ApiResponse(responseCode = "503", description = "CA_UNAVAILABLE: nothing was issued")
     ResponseEntity<String> simpleenroll(HttpServletRequest request,
-            @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization, InputStream body) {
+            @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+            InputStream body) {
         String token = basicPassword(authorization);
         EnrollmentService.Enrollment enrollment;
         try {
@@ -96,9 +104,11 @@ class EstController {
 
     private static ResponseEntity<String> base64Pkcs7(List<java.security.cert.X509Certificate> certificates) {
         String encoded = Base64.getMimeEncoder(64, "\r\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(Pkcs7.certsOnly(certificates)) + "\r\n";
-        return ResponseEntity.ok().contentType(MediaType.parseMediaType(PKCS7 + "; smime-type=certs-only"))
-                .header("Content-Transfer-Encoding", "base64").body(encoded);
+            .encodeToString(Pkcs7.certsOnly(certificates)) + "\r\n";
+        return ResponseEntity.ok()
+            .contentType(MediaType.parseMediaType(PKCS7 + "; smime-type=certs-only"))
+            .header("Content-Transfer-Encoding", "base64")
+            .body(encoded);
     }
 
     private static String basicPassword(String authorization) {
@@ -115,8 +125,8 @@ class EstController {
                 // fall through to the challenge
             }
         }
-        EdpException problem = OnboardingProblem.TOKEN_UNKNOWN.exception(
-                "Send the onboarding token as the HTTP Basic password.");
+        EdpException problem = OnboardingProblem.TOKEN_UNKNOWN
+            .exception("Send the onboarding token as the HTTP Basic password.");
         problem.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"EDP EST\"");
         return throwing(problem);
     }
@@ -124,4 +134,5 @@ class EstController {
     private static String throwing(EdpException ex) {
         throw ex;
     }
+
 }

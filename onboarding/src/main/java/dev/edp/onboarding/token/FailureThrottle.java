@@ -13,19 +13,21 @@ import dev.edp.onboarding.OnboardingProblem;
 import dev.edp.platform.problem.EdpException;
 
 /**
- * Slows down repeated failures: a key with {@code maxFailures} failures within {@code window} is
- * answered 429 (problem+json with {@code Retry-After}) until the window has passed. Enrollment keys it
- * by the caller's address ({@link #addressKey}: the client address E3 signed, see the starter's
- * {@code CallerAddress}; an IPv6 caller by its /64); renewal by the device id E3 asserted.
+ * Slows down repeated failures: a key with {@code maxFailures} failures within
+ * {@code window} is answered 429 (problem+json with {@code Retry-After}) until the window
+ * has passed. Enrollment keys it by the caller's address ({@link #addressKey}: the client
+ * address E3 signed, see the starter's {@code CallerAddress}; an IPv6 caller by its /64);
+ * renewal by the device id E3 asserted.
  * <p>
- * Optionally also a global ceiling: once {@code globalMaxFailures} failures (of all keys together)
- * fell within one window, every key is answered 429 until that window has passed. A key stops
- * counting once it is blocked, so one key adds at most {@code maxFailures} per window and can never
- * reach a ceiling above that: the ceiling only stops a flood from many addresses, which protects
- * the CA's CPU (CSR checks) at the price of refusing everyone for the rest of the window.
+ * Optionally also a global ceiling: once {@code globalMaxFailures} failures (of all keys
+ * together) fell within one window, every key is answered 429 until that window has
+ * passed. A key stops counting once it is blocked, so one key adds at most
+ * {@code maxFailures} per window and can never reach a ceiling above that: the ceiling
+ * only stops a flood from many addresses, which protects the CA's CPU (CSR checks) at the
+ * price of refusing everyone for the rest of the window.
  * <p>
- * In memory, so per replica: an attacker spread over N replicas gets N times the budget, which
- * with 256-bit tokens is still harmless.
+ * In memory, so per replica: an attacker spread over N replicas gets N times the budget,
+ * which with 256-bit tokens is still harmless.
  */
 public final class FailureThrottle {
 
@@ -33,18 +35,26 @@ public final class FailureThrottle {
     }
 
     private final int maxFailures;
+
     private final int globalMaxFailures;
+
     private final Duration window;
+
     private final Clock clock;
+
     private final OnboardingProblem problem;
+
     private final String what;
+
     private final String from;
+
     private final ConcurrentHashMap<String, Window> windows = new ConcurrentHashMap<>();
+
     private final AtomicReference<Window> global = new AtomicReference<>();
 
     FailureThrottle(int maxFailures, Duration window, Clock clock) {
-        this(maxFailures, Integer.MAX_VALUE, window, clock, OnboardingProblem.TOO_MANY_FAILED_ENROLLMENTS, "enrollments",
-                "this address");
+        this(maxFailures, Integer.MAX_VALUE, window, clock, OnboardingProblem.TOO_MANY_FAILED_ENROLLMENTS,
+                "enrollments", "this address");
     }
 
     /**
@@ -64,8 +74,8 @@ public final class FailureThrottle {
     /**
      * Per key and with a global ceiling.
      * @param maxFailures failures of one key within the window before 429
-     * @param globalMaxFailures failures of all keys within the window before everyone gets 429; must
-     *        be above {@code maxFailures}
+     * @param globalMaxFailures failures of all keys within the window before everyone
+     * gets 429; must be above {@code maxFailures}
      * @param window how long failures are remembered (from the first of the window)
      * @param clock the time
      * @param problem the 429's problem (its title names what failed)
@@ -110,11 +120,15 @@ public final class FailureThrottle {
         }
     }
 
-    /** @param address the key that just failed */
+    /**
+     * @param address the key that just failed
+     *
+     */
     public void failed(String address) {
         Instant now = clock.instant();
-        Window mine = windows.compute(address, (key, current) -> current == null || !now.isBefore(current.start().plus(window))
-                ? new Window(now, 1) : new Window(current.start(), current.failures() + 1));
+        Window mine = windows.compute(address,
+                (key, current) -> current == null || !now.isBefore(current.start().plus(window)) ? new Window(now, 1)
+                        : new Window(current.start(), current.failures() + 1));
         if (globalMaxFailures != Integer.MAX_VALUE && mine.failures() <= maxFailures) {
             global.updateAndGet(current -> current == null || !now.isBefore(current.start().plus(window))
                     ? new Window(now, 1) : new Window(current.start(), current.failures() + 1));
@@ -128,12 +142,13 @@ public final class FailureThrottle {
         // Rounded up: a client that waits exactly Retry-After must find the window over.
         long retry = Math.max(1, (Duration.between(now, blocking.start().plus(window)).toMillis() + 999) / 1000);
         return problem.exception("Too many failed " + what + " " + whose + "; retry in " + retry + " s.")
-                .retryAfter(retry);
+            .retryAfter(retry);
     }
 
     /**
-     * The throttle key of a caller address: an IPv4 address as it is, an IPv6 address by its /64
-     * network (one subscriber usually holds a whole /64, so single IPv6 addresses would be free).
+     * The throttle key of a caller address: an IPv4 address as it is, an IPv6 address by
+     * its /64 network (one subscriber usually holds a whole /64, so single IPv6 addresses
+     * would be free).
      * @param address an IP address in text form
      * @return the key
      */
@@ -151,4 +166,5 @@ public final class FailureThrottle {
             return address;
         }
     }
+
 }

@@ -43,15 +43,16 @@ class TokenController {
     @Operation(summary = "Create a token (operator); the secret is in this answer only. Registers the device in "
             + "device-management, which assigns its id")
     @ResponseStatus(HttpStatus.CREATED)
-    @ApiResponse(responseCode = "503", description = "DEVICE_REGISTRY_UNAVAILABLE: device-management did not answer; "
-            + "nothing was stored")
+    @ApiResponse(responseCode = "503",
+            description = "DEVICE_REGISTRY_UNAVAILABLE: device-management did not answer; " + "nothing was stored")
     ResponseEntity<TokenRequests.Response> create(Tenant tenant, @RequestBody TokenRequests.Create request,
             @AuthenticationPrincipal Jwt caller) {
-        // The caller's own token goes to device-management, which then applies the caller's rights.
+        // The caller's own token goes to device-management, which then applies the
+        // caller's rights.
         TokenService.Created created = tokens.create(tenant, request, caller.getTokenValue());
         return ResponseEntity.created(URI.create("/api/onboarding/v1/tokens/" + created.token().id()))
-                .cacheControl(CacheControl.noStore())
-                .body(TokenRequests.Response.of(created.token(), created.secret(), Instant.now()));
+            .cacheControl(CacheControl.noStore())
+            .body(TokenRequests.Response.of(created.token(), created.secret(), Instant.now()));
     }
 
     @GetMapping
@@ -76,4 +77,5 @@ class TokenController {
     TokenRequests.Response revoke(Tenant tenant, @PathVariable UUID id) {
         return TokenRequests.Response.of(tokens.revoke(tenant, id), null, Instant.now());
     }
+
 }

@@ -51,30 +51,45 @@ class TokenRepository {
     }
 
     Optional<OnboardingToken> find(UUID id) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM onboarding_token WHERE id = :id").param("id", id)
-                .query(TokenRepository::map).optional();
+        return jdbc.sql("SELECT " + COLUMNS + " FROM onboarding_token WHERE id = :id")
+            .param("id", id)
+            .query(TokenRepository::map)
+            .optional();
     }
 
     Optional<OnboardingToken> findForUpdate(UUID id) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM onboarding_token WHERE id = :id FOR UPDATE").param("id", id)
-                .query(TokenRepository::map).optional();
+        return jdbc.sql("SELECT " + COLUMNS + " FROM onboarding_token WHERE id = :id FOR UPDATE")
+            .param("id", id)
+            .query(TokenRepository::map)
+            .optional();
     }
 
-    /** The customer of a token, without locking it (checked before the enrollment's transaction). */
+    /**
+     * The customer of a token, without locking it (checked before the enrollment's
+     * transaction).
+     */
     Optional<UUID> customerByHash(byte[] hash) {
-        return jdbc.sql("SELECT customer_id FROM onboarding_token WHERE token_hash = :hash").param("hash", hash)
-                .query(UUID.class).optional();
+        return jdbc.sql("SELECT customer_id FROM onboarding_token WHERE token_hash = :hash")
+            .param("hash", hash)
+            .query(UUID.class)
+            .optional();
     }
 
-    /** Locks the token row: concurrent enrollments with one token run one after the other. */
+    /**
+     * Locks the token row: concurrent enrollments with one token run one after the other.
+     */
     Optional<OnboardingToken> findByHashForUpdate(byte[] hash) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM onboarding_token WHERE token_hash = :hash FOR UPDATE")
-                .param("hash", hash).query(TokenRepository::map).optional();
+            .param("hash", hash)
+            .query(TokenRepository::map)
+            .optional();
     }
 
     void markUsed(UUID id, Instant at) {
         jdbc.sql("UPDATE onboarding_token SET status = 'USED', used_at = :at WHERE id = :id AND status = 'ACTIVE'")
-                .param("id", id).param("at", ts(at)).update();
+            .param("id", id)
+            .param("at", ts(at))
+            .update();
     }
 
     void revoke(UUID id, Instant at, String by) {
@@ -85,13 +100,15 @@ class TokenRepository {
 
     /** The token list's one order: newest first. */
     static final KeysetSorts<OnboardingToken> SORTS = KeysetSorts.of(OnboardingToken::id, "-createdAt")
-            .timestamp("createdAt", "created_at", OnboardingToken::createdAt);
+        .timestamp("createdAt", "created_at", OnboardingToken::createdAt);
 
     /** One page of tokens, of one customer or (null) all. */
     KeysetPage<OnboardingToken> page(Keyset<OnboardingToken> keyset, UUID customerId) {
         return keyset.page(new Where().equal("customer_id", customerId)
-                .page("SELECT " + COLUMNS + " FROM onboarding_token", keyset).on(jdbc).query(TokenRepository::map)
-                .list());
+            .page("SELECT " + COLUMNS + " FROM onboarding_token", keyset)
+            .on(jdbc)
+            .query(TokenRepository::map)
+            .list());
     }
 
     private static OffsetDateTime ts(Instant instant) {
@@ -110,4 +127,5 @@ class TokenRepository {
                 instant(row, "created_at"), row.getString("created_by"), instant(row, "used_at"),
                 instant(row, "revoked_at"), row.getString("revoked_by"));
     }
+
 }

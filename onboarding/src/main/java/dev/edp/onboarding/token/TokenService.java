@@ -21,13 +21,15 @@ import dev.edp.platform.problem.PlatformProblem;
 import dev.edp.platform.security.Tenant;
 import dev.edp.platform.web.Keyset;
 import dev.edp.platform.web.KeysetPage;
-import dev.edp.platform.web.KeysetQuery;
 import dev.edp.platform.web.ListRequest;
 
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Onboarding tokens: created by operators, shown once, stored as a hash, used once by a device. */
+/**
+ * Onboarding tokens: created by operators, shown once, stored as a hash, used once by a
+ * device.
+ */
 @Service
 class TokenService {
 
@@ -35,12 +37,15 @@ class TokenService {
     static final Duration MAX_LIFETIME = Duration.ofDays(7);
     static final Duration MIN_LIFETIME = Duration.ofMinutes(5);
     static final String PREFIX = "edp_ot_";
+
     private static final Set<String> ENVIRONMENTS = Set.of("TESTING", "STAGING", "PRODUCTION");
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TokenService.class);
 
     private final TokenRepository tokens;
+
     private final DeviceRegistry registry;
 
     TokenService(TokenRepository tokens, DeviceRegistry registry) {
@@ -53,10 +58,11 @@ class TokenService {
     }
 
     /**
-     * Checks the request, registers the device in device-management (relaying the caller's token),
-     * then stores the token bound to the id device-management returned. Not one transaction: the
-     * HTTP call must not hold a database connection, and the token is a single insert. If
-     * device-management refuses or cannot be reached, no token is stored.
+     * Checks the request, registers the device in device-management (relaying the
+     * caller's token), then stores the token bound to the id device-management returned.
+     * Not one transaction: the HTTP call must not hold a database connection, and the
+     * token is a single insert. If device-management refuses or cannot be reached, no
+     * token is stored.
      */
     Created create(Tenant tenant, TokenRequests.Create request, String bearerToken) {
         UUID customer = tenant.owningCustomer(Optional.ofNullable(request.customerId()));
@@ -65,16 +71,19 @@ class TokenService {
         if (environment != null && !ENVIRONMENTS.contains(environment)) {
             throw invalid("environment must be one of TESTING, STAGING, PRODUCTION.");
         }
-        String name = request.deviceName() == null || request.deviceName().isBlank() ? null : request.deviceName().strip();
+        String name = request.deviceName() == null || request.deviceName().isBlank() ? null
+                : request.deviceName().strip();
         if (name != null && name.length() > 200) {
             throw invalid("deviceName must be at most 200 characters.");
         }
         if (request.labels() != null && request.labels().size() > 32) {
             throw invalid("labels may hold at most 32 entries.");
         }
-        // device-management assigns the id (and, without a name, names the device after it).
-        DeviceRegistry.Registered device = registry.register(new DeviceRegistry.Registration(customer, name,
-                environment, request.machineId(), request.labels()), bearerToken);
+        // device-management assigns the id (and, without a name, names the device after
+        // it).
+        DeviceRegistry.Registered device = registry.register(
+                new DeviceRegistry.Registration(customer, name, environment, request.machineId(), request.labels()),
+                bearerToken);
         UUID deviceId = device.id();
         if (device.name() != null) {
             name = device.name();
@@ -89,7 +98,8 @@ class TokenService {
             tokens.insert(token, hash(secret));
         }
         catch (RuntimeException ex) {
-            // The device stays PENDING_ONBOARDING in device-management without a token; an operator
+            // The device stays PENDING_ONBOARDING in device-management without a token;
+            // an operator
             // can create a new token (a new device) or decommission this one.
             log.error("Device {} was registered in device-management, but its onboarding token could not be stored",
                     deviceId, ex);
@@ -100,7 +110,8 @@ class TokenService {
 
     @Transactional(readOnly = true)
     KeysetPage<TokenRequests.Response> list(Tenant tenant, ListRequest list) {
-        // Newest first; the cursor's time must lie in years 1 to 9999 (KeysetQuery refuses others).
+        // Newest first; the cursor's time must lie in years 1 to 9999 (KeysetQuery
+        // refuses others).
         Keyset<OnboardingToken> keyset = list.keyset(TokenRepository.SORTS);
         UUID scope = list.scope(tenant);
         Instant now = Instant.now();
@@ -119,9 +130,8 @@ class TokenService {
         OnboardingToken token = tokens.findForUpdate(id).orElseThrow(() -> notFound(id));
         tenant.requireAccess(token.customerId(), "Onboarding token " + id);
         if ("USED".equals(token.status())) {
-            throw OnboardingProblem.TOKEN_USED.exception(
-                    "The token was used to enroll device " + token.deviceId()
-                            + "; revoke the device's certificates instead.");
+            throw OnboardingProblem.TOKEN_USED.exception("The token was used to enroll device " + token.deviceId()
+                    + "; revoke the device's certificates instead.");
         }
         tokens.revoke(id, Instant.now().truncatedTo(ChronoUnit.MICROS), actor(tenant));
         return tokens.find(id).orElseThrow();
@@ -165,4 +175,5 @@ class TokenService {
     private static String actor(Tenant tenant) {
         return tenant.username() == null ? tenant.subject() : tenant.username();
     }
+
 }

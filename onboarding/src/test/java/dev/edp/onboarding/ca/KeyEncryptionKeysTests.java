@@ -24,17 +24,19 @@ class KeyEncryptionKeysTests {
     @Test
     void refusesToStartWithoutAKek() {
         assertThatIllegalStateException().isThrownBy(() -> KeyEncryptionKeys.protector(properties(null, false, null)))
-                .withMessageContaining("EDP_PKI_KEK").withMessageContaining("kek-dev-generate");
+            .withMessageContaining("EDP_PKI_KEK")
+            .withMessageContaining("kek-dev-generate");
         assertThatIllegalStateException().isThrownBy(() -> KeyEncryptionKeys.protector(properties(" ", false, null)))
-                .withMessageContaining("No CA key-encryption key");
+            .withMessageContaining("No CA key-encryption key");
     }
 
     @Test
     void refusesAKekThatIsNotBase64Of32Bytes() {
-        assertThatIllegalStateException().isThrownBy(() -> KeyEncryptionKeys.protector(properties("not base64!", false, null)))
-                .withMessageContaining("openssl rand -base64 32");
+        assertThatIllegalStateException()
+            .isThrownBy(() -> KeyEncryptionKeys.protector(properties("not base64!", false, null)))
+            .withMessageContaining("openssl rand -base64 32");
         assertThatIllegalStateException().isThrownBy(() -> KeyEncryptionKeys.protector(properties("AAAA", false, null)))
-                .withMessageContaining("32 bytes");
+            .withMessageContaining("32 bytes");
     }
 
     @Test
@@ -60,6 +62,7 @@ class KeyEncryptionKeysTests {
     void anUnknownProviderStopsTheStartNamingTheOnesThatExist() {
         PkiProperties hsm = new PkiProperties("hsm", null, true, null, null, null, null, null, null, null, null);
         assertThatIllegalStateException().isThrownBy(() -> new CaConfiguration().certificateAuthority(hsm, null, null))
-                .withMessageContaining("use 'embedded' or 'vault'");
+            .withMessageContaining("use 'embedded' or 'vault'");
     }
+
 }

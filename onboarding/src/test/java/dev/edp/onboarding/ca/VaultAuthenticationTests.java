@@ -25,14 +25,15 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * How onboarding logs in to Vault ({@code edp.pki.vault.auth}) and keeps its token, against
- * {@link ReplayingVault} over real HTTP with Vault's documented login, renew-self, lookup-self and
- * revoke-self answers: the Kubernetes login sends the role and the service account token read from
- * the file at that moment, the AppRole login the role id and secret id; the PKI calls carry the
- * token the login returned; the token is renewed before it expires; a refused renewal, or a
- * renewal that leaves too little time, leads to a new login at the next call; closing revokes a
- * login token but never a configured one. Short token lifetimes (4 s, renewed 1 s before expiry)
- * instead of a clock: every wait polls for what Vault saw, up to a minute.
+ * How onboarding logs in to Vault ({@code edp.pki.vault.auth}) and keeps its token,
+ * against {@link ReplayingVault} over real HTTP with Vault's documented login,
+ * renew-self, lookup-self and revoke-self answers: the Kubernetes login sends the role
+ * and the service account token read from the file at that moment, the AppRole login the
+ * role id and secret id; the PKI calls carry the token the login returned; the token is
+ * renewed before it expires; a refused renewal, or a renewal that leaves too little time,
+ * leads to a new login at the next call; closing revokes a login token but never a
+ * configured one. Short token lifetimes (4 s, renewed 1 s before expiry) instead of a
+ * clock: every wait polls for what Vault saw, up to a minute.
  */
 class VaultAuthenticationTests {
 
@@ -71,7 +72,8 @@ class VaultAuthenticationTests {
 
     VaultCertificateAuthority connect(PkiProperties.Vault settings) {
         connection = VaultConnection.open(settings);
-        return new VaultCertificateAuthority(connection.operations(), settings.mount(), settings.role(), Clock.systemUTC());
+        return new VaultCertificateAuthority(connection.operations(), settings.mount(), settings.role(),
+                Clock.systemUTC());
     }
 
     static DeviceCertificateRequest request() {
@@ -83,7 +85,10 @@ class VaultAuthenticationTests {
         return vault.calls.stream().filter(call -> call.path().equals(path)).toList();
     }
 
-    /** A JWT-shaped service account token (Vault's stand-in compares it, a real Vault has it reviewed). */
+    /**
+     * A JWT-shaped service account token (Vault's stand-in compares it, a real Vault has
+     * it reviewed).
+     */
     static String jwt(String name) {
         return "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6ZWRwOm" + name + "In0.c2lnbmF0dXJl";
     }
@@ -91,7 +96,8 @@ class VaultAuthenticationTests {
     @Test
     void kubernetesLoginSendsTheRoleAndTheServiceAccountTokenAndEveryPkiCallCarriesTheTokenItGot() throws IOException {
         vault.kubernetesJwt.set(jwt("first"));
-        // The kubelet writes the file with or without a final newline; Vault wants the bare JWT.
+        // The kubelet writes the file with or without a final newline; Vault wants the
+        // bare JWT.
         VaultCertificateAuthority ca = connect(kubernetes(tokenFile(jwt("first") + "\n"), Duration.ofMinutes(1)));
 
         IssuedCertificate issued = ca.issue(request());
@@ -129,7 +135,8 @@ class VaultAuthenticationTests {
         assertThat(calls("/v1/auth/token/renew-self")).extracting(Call::token).containsOnly(first);
         assertThat(vault.loginTokens).hasSize(1);
 
-        // The kubelet rotates the projected token; then Vault refuses to renew the session's token.
+        // The kubelet rotates the projected token; then Vault refuses to renew the
+        // session's token.
         Files.writeString(file, jwt("second"));
         vault.kubernetesJwt.set(jwt("second"));
         vault.refuseRenewal(first);
@@ -140,13 +147,13 @@ class VaultAuthenticationTests {
         assertThat(vault.loginTokens).hasSize(2);
         List<Call> logins = calls("/v1/auth/kubernetes/login");
         assertThat(JsonPath.<String>read(logins.get(1).body(), "$.jwt")).as("the file is read at every login")
-                .isEqualTo(jwt("second"));
+            .isEqualTo(jwt("second"));
         String second = vault.loginTokens.get(1);
         assertThat(calls("/v1/pki/sign/edp-device")).extracting(Call::token).containsExactly(second);
         assertThat(vault.issued).containsKey(issued.serialNumber());
         // And the new token is renewed in turn.
-        await().atMost(WAIT).until(() -> calls("/v1/auth/token/renew-self").stream()
-                .anyMatch(call -> second.equals(call.token())));
+        await().atMost(WAIT)
+            .until(() -> calls("/v1/auth/token/renew-self").stream().anyMatch(call -> second.equals(call.token())));
     }
 
     @Test
@@ -156,7 +163,8 @@ class VaultAuthenticationTests {
         VaultCertificateAuthority ca = connect(kubernetes(tokenFile(jwt("first")), Duration.ofSeconds(1)));
         String first = vault.loginTokens.getFirst();
 
-        // The token reached its max TTL: Vault renews it, but for 2 s only (below the 1 s + 2 s threshold).
+        // The token reached its max TTL: Vault renews it, but for 2 s only (below the 1 s
+        // + 2 s threshold).
         vault.tokenTtlSeconds = 2;
         await().atMost(WAIT).until(() -> vault.renewals.stream().anyMatch(renewal -> renewal.getValue() == 2));
         vault.tokenTtlSeconds = 4;
@@ -164,8 +172,9 @@ class VaultAuthenticationTests {
         ca.issue(request());
 
         assertThat(vault.loginTokens).hasSize(2);
-        assertThat(calls("/v1/pki/sign/edp-device")).extracting(Call::token).containsExactly(vault.loginTokens.get(1))
-                .doesNotContain(first);
+        assertThat(calls("/v1/pki/sign/edp-device")).extracting(Call::token)
+            .containsExactly(vault.loginTokens.get(1))
+            .doesNotContain(first);
     }
 
     @Test
@@ -181,8 +190,8 @@ class VaultAuthenticationTests {
         await().atMost(WAIT).until(() -> !vault.validTokens.contains(first));
 
         assertThatExceptionOfType(CertificateAuthorityException.class).isThrownBy(() -> ca.issue(request()))
-                .withMessageContaining("Vault could not sign the device certificate")
-                .withMessageNotContaining(jwt("first"));
+            .withMessageContaining("Vault could not sign the device certificate")
+            .withMessageNotContaining(jwt("first"));
         assertThat(calls("/v1/pki/sign/edp-device")).isEmpty();
     }
 
@@ -191,8 +200,9 @@ class VaultAuthenticationTests {
         vault.approlePath = "edp-approle";
         vault.approleRoleId.set("0b1d1a5e-role-id");
         vault.approleSecretId.set("6f2c9a4b-secret-id");
-        VaultCertificateAuthority ca = connect(new PkiProperties.Vault(URI.create(vault.url()), "approle", null, null,
-                null, null, new PkiProperties.AppRole("/edp-approle/", "0b1d1a5e-role-id", "6f2c9a4b-secret-id"), null));
+        VaultCertificateAuthority ca = connect(
+                new PkiProperties.Vault(URI.create(vault.url()), "approle", null, null, null, null,
+                        new PkiProperties.AppRole("/edp-approle/", "0b1d1a5e-role-id", "6f2c9a4b-secret-id"), null));
 
         ca.issue(request());
 
@@ -200,7 +210,8 @@ class VaultAuthenticationTests {
         assertThat(logins).hasSize(1);
         assertThat(JsonPath.<String>read(logins.getFirst().body(), "$.role_id")).isEqualTo("0b1d1a5e-role-id");
         assertThat(JsonPath.<String>read(logins.getFirst().body(), "$.secret_id")).isEqualTo("6f2c9a4b-secret-id");
-        assertThat(calls("/v1/pki/sign/edp-device")).extracting(Call::token).containsExactly(vault.loginTokens.getFirst());
+        assertThat(calls("/v1/pki/sign/edp-device")).extracting(Call::token)
+            .containsExactly(vault.loginTokens.getFirst());
     }
 
     @Test
@@ -209,10 +220,10 @@ class VaultAuthenticationTests {
         vault.approleSecretId.set("6f2c9a4b-secret-id");
 
         assertThatExceptionOfType(CertificateAuthorityException.class)
-                .isThrownBy(() -> connect(approle("0b1d1a5e-role-id", "not-the-secret-id")))
-                .withMessageContaining("Vault could not read the CA chain")
-                .withMessageContaining("AppRole")
-                .withMessageNotContaining("not-the-secret-id");
+            .isThrownBy(() -> connect(approle("0b1d1a5e-role-id", "not-the-secret-id")))
+            .withMessageContaining("Vault could not read the CA chain")
+            .withMessageContaining("AppRole")
+            .withMessageNotContaining("not-the-secret-id");
         assertThat(calls("/v1/pki/ca_chain")).as("nothing is sent without a token").isEmpty();
     }
 
@@ -239,22 +250,23 @@ class VaultAuthenticationTests {
         URI uri = URI.create(vault.url());
         Path file = tokenFile(jwt("first"));
         assertThatExceptionOfType(IllegalStateException.class)
-                .isThrownBy(() -> VaultConnection.open(new PkiProperties.Vault(uri, "kubernetes", null, null, null,
-                        new PkiProperties.Kubernetes(" ", null, file), null, null)))
-                .withMessageContaining("EDP_VAULT_KUBERNETES_ROLE");
+            .isThrownBy(() -> VaultConnection.open(new PkiProperties.Vault(uri, "kubernetes", null, null, null,
+                    new PkiProperties.Kubernetes(" ", null, file), null, null)))
+            .withMessageContaining("EDP_VAULT_KUBERNETES_ROLE");
         assertThatExceptionOfType(IllegalStateException.class)
-                .isThrownBy(() -> VaultConnection.open(kubernetes(dir.resolve("missing"), null)))
-                .withMessageContaining("EDP_VAULT_KUBERNETES_TOKEN_FILE").withMessageContaining("does not exist");
+            .isThrownBy(() -> VaultConnection.open(kubernetes(dir.resolve("missing"), null)))
+            .withMessageContaining("EDP_VAULT_KUBERNETES_TOKEN_FILE")
+            .withMessageContaining("does not exist");
         assertThatExceptionOfType(IllegalStateException.class)
-                .isThrownBy(() -> VaultConnection.open(approle("role", "")))
-                .withMessageContaining("EDP_VAULT_APPROLE_SECRET_ID");
+            .isThrownBy(() -> VaultConnection.open(approle("role", "")))
+            .withMessageContaining("EDP_VAULT_APPROLE_SECRET_ID");
         assertThatExceptionOfType(IllegalStateException.class)
-                .isThrownBy(() -> VaultConnection.open(approle(null, "secret")))
-                .withMessageContaining("EDP_VAULT_APPROLE_ROLE_ID");
+            .isThrownBy(() -> VaultConnection.open(approle(null, "secret")))
+            .withMessageContaining("EDP_VAULT_APPROLE_ROLE_ID");
         assertThatExceptionOfType(IllegalStateException.class)
-                .isThrownBy(() -> VaultConnection.open(new PkiProperties.Vault(uri, "userpass", null, null, null, null,
-                        null, null)))
-                .withMessageContaining("edp.pki.vault.auth=userpass is not available");
+            .isThrownBy(() -> VaultConnection
+                .open(new PkiProperties.Vault(uri, "userpass", null, null, null, null, null, null)))
+            .withMessageContaining("edp.pki.vault.auth=userpass is not available");
         assertThat(vault.calls).as("no setting was sent anywhere").isEmpty();
     }
 
@@ -264,9 +276,9 @@ class VaultAuthenticationTests {
         vault.kubernetesJwt.set(jwt("first"));
         Files.writeString(file, "\n");
 
-        assertThatExceptionOfType(CertificateAuthorityException.class)
-                .isThrownBy(() -> connect(kubernetes(file, null)))
-                .withMessageContaining("is empty");
+        assertThatExceptionOfType(CertificateAuthorityException.class).isThrownBy(() -> connect(kubernetes(file, null)))
+            .withMessageContaining("is empty");
         assertThat(calls("/v1/auth/kubernetes/login")).isEmpty();
     }
+
 }

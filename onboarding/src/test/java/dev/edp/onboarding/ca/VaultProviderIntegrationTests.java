@@ -27,11 +27,12 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The whole service with {@code edp.pki.provider=vault}, against {@link ReplayingVault}: enrollment
- * stores the certificate Vault signed, the published chain is Vault's, revocation reaches Vault and
- * the published CRL is Vault's with the serial on it. Onboarding logs in with Vault's Kubernetes
- * auth, configured by the variables the Helm chart sets ({@code EDP_VAULT_AUTH},
- * {@code EDP_VAULT_KUBERNETES_ROLE|PATH|TOKEN_FILE}), and no static token.
+ * The whole service with {@code edp.pki.provider=vault}, against {@link ReplayingVault}:
+ * enrollment stores the certificate Vault signed, the published chain is Vault's,
+ * revocation reaches Vault and the published CRL is Vault's with the serial on it.
+ * Onboarding logs in with Vault's Kubernetes auth, configured by the variables the Helm
+ * chart sets ({@code EDP_VAULT_AUTH}, {@code EDP_VAULT_KUBERNETES_ROLE|PATH|TOKEN_FILE}),
+ * and no static token.
  */
 @EdpServiceTest
 class VaultProviderIntegrationTests {
@@ -85,37 +86,51 @@ class VaultProviderIntegrationTests {
                 "application/json", "{}", operator);
         assertThat(token.statusCode()).as(token.body()).isEqualTo(201);
 
-        HttpResponse<String> enrolled = ServiceSmokeChecks.send("POST", checks.baseUrl() + "/onboarding/api/v1/enrollments",
-                "application/json", "{\"token\":\"" + JsonPath.read(token.body(), "$.token") + "\",\"csr\":\""
+        HttpResponse<String> enrolled = ServiceSmokeChecks.send("POST",
+                checks.baseUrl() + "/onboarding/api/v1/enrollments", "application/json",
+                "{\"token\":\"" + JsonPath.read(token.body(), "$.token") + "\",\"csr\":\""
                         + DeviceKey.generate().csrPem().replace("\n", "\\n").replace("\r", "") + "\"}");
 
         assertThat(enrolled.statusCode()).as(enrolled.body()).isEqualTo(201);
         String serial = JsonPath.read(enrolled.body(), "$.serial");
         X509Certificate fromVault = vault.issued.get(new BigInteger(serial, 16)).certificate();
-        assertThat(Pem.readCertificates(JsonPath.read(enrolled.body(), "$.certificate")).getFirst()).isEqualTo(fromVault);
-        String stored = jdbc.sql("SELECT certificate_pem FROM device_certificate WHERE serial = :s").param("s", serial)
-                .query(String.class).single();
+        assertThat(Pem.readCertificates(JsonPath.read(enrolled.body(), "$.certificate")).getFirst())
+            .isEqualTo(fromVault);
+        String stored = jdbc.sql("SELECT certificate_pem FROM device_certificate WHERE serial = :s")
+            .param("s", serial)
+            .query(String.class)
+            .single();
         assertThat(Pem.readCertificates(stored).getFirst()).isEqualTo(fromVault);
-        assertThat(Pem.readCertificates(ServiceSmokeChecks.send("GET", checks.baseUrl() + "/onboarding/api/v1/ca/chain.pem",
-                null, null).body())).isEqualTo(vault.ca.chain());
+        assertThat(Pem.readCertificates(
+                ServiceSmokeChecks.send("GET", checks.baseUrl() + "/onboarding/api/v1/ca/chain.pem", null, null)
+                    .body()))
+            .isEqualTo(vault.ca.chain());
 
-        HttpResponse<String> revoked = ServiceSmokeChecks.send("POST", checks.baseUrl() + "/api/onboarding/v1/certificates/"
-                + serial + "/revoke", "application/json", "{}", operator);
+        HttpResponse<String> revoked = ServiceSmokeChecks.send("POST",
+                checks.baseUrl() + "/api/onboarding/v1/certificates/" + serial + "/revoke", "application/json", "{}",
+                operator);
         assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
         assertThat(vault.revoked).containsKey(new BigInteger(serial, 16));
 
-        HttpResponse<String> crlPem = ServiceSmokeChecks.send("GET", checks.baseUrl() + "/onboarding/api/v1/crl.pem", null, null);
+        HttpResponse<String> crlPem = ServiceSmokeChecks.send("GET", checks.baseUrl() + "/onboarding/api/v1/crl.pem",
+                null, null);
         X509CRL crl = Pem.readCrl(crlPem.body().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         assertThat(crl.getIssuerX500Principal()).isEqualTo(vault.ca.chain().getFirst().getSubjectX500Principal());
         assertThat(crl.getRevokedCertificate(new BigInteger(serial, 16))).isNotNull();
         // No KEK-protected CA was created: the CA lives in Vault.
         assertThat(jdbc.sql("SELECT count(*) FROM ca_material").query(Integer.class).single()).isZero();
-        // Every call carried the token the Kubernetes login returned, never a configured one.
-        ReplayingVault.Call login = vault.calls.stream().filter(call -> call.path().equals("/v1/auth/k8s-edp/login"))
-                .findFirst().orElseThrow();
+        // Every call carried the token the Kubernetes login returned, never a configured
+        // one.
+        ReplayingVault.Call login = vault.calls.stream()
+            .filter(call -> call.path().equals("/v1/auth/k8s-edp/login"))
+            .findFirst()
+            .orElseThrow();
         assertThat(JsonPath.<String>read(login.body(), "$.role")).isEqualTo("edp-onboarding");
         assertThat(JsonPath.<String>read(login.body(), "$.jwt")).isEqualTo(SERVICE_ACCOUNT_TOKEN);
-        assertThat(vault.calls).filteredOn(call -> call.path().startsWith("/v1/pki/")).isNotEmpty()
-                .extracting(ReplayingVault.Call::token).containsOnly(vault.loginTokens.getFirst());
+        assertThat(vault.calls).filteredOn(call -> call.path().startsWith("/v1/pki/"))
+            .isNotEmpty()
+            .extracting(ReplayingVault.Call::token)
+            .containsOnly(vault.loginTokens.getFirst());
     }
+
 }

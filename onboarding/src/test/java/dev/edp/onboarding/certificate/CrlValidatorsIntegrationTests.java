@@ -27,9 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The CRL endpoints' validators over real HTTP: a strong ETag per representation, and
- * {@code If-None-Match} that tells two CRLs published within the same second apart, which their
- * {@code Last-Modified} (seconds) cannot. The service clock is frozen, so both revocations publish
- * in the same second however slow the machine is.
+ * {@code If-None-Match} that tells two CRLs published within the same second apart, which
+ * their {@code Last-Modified} (seconds) cannot. The service clock is frozen, so both
+ * revocations publish in the same second however slow the machine is.
  */
 @EdpServiceTest
 @Import(TestClock.Config.class)
@@ -53,7 +53,7 @@ class CrlValidatorsIntegrationTests {
 
     HttpResponse<byte[]> get(String path, Map<String, String> headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(checks.baseUrl() + path))
-                .timeout(Duration.ofSeconds(30));
+            .timeout(Duration.ofSeconds(30));
         headers.forEach(request::header);
         return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
@@ -63,16 +63,18 @@ class CrlValidatorsIntegrationTests {
         HttpResponse<String> token = ServiceSmokeChecks.send("POST", checks.baseUrl() + "/api/onboarding/v1/tokens",
                 "application/json", "{}", TestJwtIssuer.token("otto", customer, "operator"));
         assertThat(token.statusCode()).as(token.body()).isEqualTo(201);
-        HttpResponse<String> enrolled = ServiceSmokeChecks.send("POST", checks.baseUrl() + "/onboarding/api/v1/enrollments",
-                "application/json", "{\"token\":\"" + JsonPath.read(token.body(), "$.token") + "\",\"csr\":\""
+        HttpResponse<String> enrolled = ServiceSmokeChecks.send("POST",
+                checks.baseUrl() + "/onboarding/api/v1/enrollments", "application/json",
+                "{\"token\":\"" + JsonPath.read(token.body(), "$.token") + "\",\"csr\":\""
                         + DeviceKey.generate().csrPem().replace("\n", "\\n").replace("\r", "") + "\"}");
         assertThat(enrolled.statusCode()).as(enrolled.body()).isEqualTo(201);
         return JsonPath.read(enrolled.body(), "$.serial");
     }
 
     void revoke(UUID customer, String serial) {
-        HttpResponse<String> revoked = ServiceSmokeChecks.send("POST", checks.baseUrl() + "/api/onboarding/v1/certificates/"
-                + serial + "/revoke", "application/json", "{}", TestJwtIssuer.token("otto", customer, "operator"));
+        HttpResponse<String> revoked = ServiceSmokeChecks.send("POST",
+                checks.baseUrl() + "/api/onboarding/v1/certificates/" + serial + "/revoke", "application/json", "{}",
+                TestJwtIssuer.token("otto", customer, "operator"));
         assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
     }
 
@@ -99,20 +101,22 @@ class CrlValidatorsIntegrationTests {
 
         assertThat(after.statusCode()).as("the second CRL of the same second is not 'not modified'").isEqualTo(200);
         assertThat(header(after, "Last-Modified")).as("a date alone cannot tell them apart")
-                .isEqualTo(header(before, "Last-Modified"));
+            .isEqualTo(header(before, "Last-Modified"));
         assertThat(header(after, "ETag")).isNotEqualTo(etag);
         X509CRL crl = Pem.readCrl(after.body());
         assertThat(crl.getRevokedCertificate(new BigInteger(first, 16))).isNotNull();
         assertThat(crl.getRevokedCertificate(new BigInteger(second, 16))).isNotNull();
-        // If-None-Match decides when present: a matching date does not make an old tag current.
+        // If-None-Match decides when present: a matching date does not make an old tag
+        // current.
         assertThat(get(CRL, Map.of("If-None-Match", etag, "If-Modified-Since", header(before, "Last-Modified")))
-                .statusCode()).isEqualTo(200);
+            .statusCode()).isEqualTo(200);
         HttpResponse<byte[]> current = get(CRL, Map.of("If-None-Match", header(after, "ETag")));
         assertThat(current.statusCode()).isEqualTo(304);
         assertThat(current.body()).isEmpty();
         assertThat(header(current, "ETag")).isEqualTo(header(after, "ETag"));
         assertThat(get(CRL, Map.of("If-None-Match", "\"other\", W/" + header(after, "ETag"))).statusCode())
-                .as("a list, and weak comparison as RFC 9110 asks for If-None-Match").isEqualTo(304);
+            .as("a list, and weak comparison as RFC 9110 asks for If-None-Match")
+            .isEqualTo(304);
     }
 
     @Test
@@ -126,10 +130,12 @@ class CrlValidatorsIntegrationTests {
         assertThat(header(der, "ETag")).isNotNull().isNotEqualTo(header(pem, "ETag"));
         assertThat(header(pem, "ETag")).isEqualTo(PublicPkiController.etag(pem.body()));
         assertThat(get(CRL_PEM, Map.of("If-None-Match", header(der, "ETag"))).statusCode())
-                .as("the DER's tag does not validate the PEM").isEqualTo(200);
+            .as("the DER's tag does not validate the PEM")
+            .isEqualTo(200);
         assertThat(get(CRL_PEM, Map.of("If-None-Match", header(pem, "ETag"))).statusCode()).isEqualTo(304);
         // Servers' and clients' fallback without tags: the date, as before.
         assertThat(get(CRL, Map.of("If-Modified-Since", header(der, "Last-Modified"))).statusCode()).isEqualTo(304);
         assertThat(get(CRL, Map.of("If-Modified-Since", "not a date")).statusCode()).isEqualTo(200);
     }
+
 }

@@ -31,10 +31,11 @@ import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The CRL E3 fetches every two seconds comes from memory: with PostgreSQL cut off it is still
- * served at once (and revalidated with its ETag), while the operator API answers 503 problems; a
- * CRL another replica published is served within seconds. Before, every fetch read the database,
- * and a busy pool or a database outage made E3 refuse the whole fleet.
+ * The CRL E3 fetches every two seconds comes from memory: with PostgreSQL cut off it is
+ * still served at once (and revalidated with its ETag), while the operator API answers
+ * 503 problems; a CRL another replica published is served within seconds. Before, every
+ * fetch read the database, and a busy pool or a database outage made E3 refuse the whole
+ * fleet.
  */
 @EdpServiceTest
 @WithPostgresFaults
@@ -63,7 +64,7 @@ class CrlWithoutDatabaseIntegrationTests {
 
     HttpResponse<byte[]> get(String path, Map<String, String> headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(checks.baseUrl() + path))
-                .timeout(Duration.ofSeconds(30));
+            .timeout(Duration.ofSeconds(30));
         headers.forEach(request::header);
         return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
@@ -82,11 +83,12 @@ class CrlWithoutDatabaseIntegrationTests {
         assertThat(during.statusCode()).isEqualTo(200);
         assertThat(during.body()).isEqualTo(before.body());
         assertThat(took).as("no wait for a database connection (the pool would wait 2 s)")
-                .isLessThan(Duration.ofMillis(1500));
+            .isLessThan(Duration.ofMillis(1500));
         assertThat(get(CRL, Map.of("If-None-Match", etag)).statusCode()).isEqualTo(304);
         assertThat(get(CRL + ".pem", Map.of()).statusCode()).isEqualTo(200);
 
-        // What needs the database answers a quick 503 problem meanwhile, not a 500 and not a hang.
+        // What needs the database answers a quick 503 problem meanwhile, not a 500 and
+        // not a hang.
         start = System.nanoTime();
         HttpResponse<String> tokens = ServiceSmokeChecks.send("GET", checks.baseUrl() + "/api/onboarding/v1/tokens",
                 null, null, TestJwtIssuer.token("otto", UUID.randomUUID(), "operator"));
@@ -102,9 +104,12 @@ class CrlWithoutDatabaseIntegrationTests {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         byte[] other = ca.crl(new CrlRequest(BigInteger.valueOf(number), now, now.plus(Duration.ofDays(1)),
                 List.of(new RevokedEntry(BigInteger.valueOf(424242), now, RevokedEntry.Reason.KEY_COMPROMISE))));
-        // As another replica's rebuild leaves it: only the row changes, this replica's memory does not.
-        jdbc.sql("UPDATE crl SET crl_number = :number, der = :der WHERE id = 1").param("number", number)
-                .param("der", other).update();
+        // As another replica's rebuild leaves it: only the row changes, this replica's
+        // memory does not.
+        jdbc.sql("UPDATE crl SET crl_number = :number, der = :der WHERE id = 1")
+            .param("number", number)
+            .param("der", other)
+            .update();
 
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
         byte[] served = get(CRL, Map.of()).body();
@@ -114,4 +119,5 @@ class CrlWithoutDatabaseIntegrationTests {
         }
         assertThat(served).isEqualTo(other);
     }
+
 }

@@ -27,10 +27,10 @@ import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A deactivated customer's devices get no certificate: outstanding tokens do not enroll (JSON and
- * EST), enrolled devices do not renew, and nothing is issued or used up. Onboarding asks
- * masterdata (a real HTTP stand-in found through discovery) with its own service token; the cache
- * of 30 s is crossed by moving the service's {@link TestClock}.
+ * A deactivated customer's devices get no certificate: outstanding tokens do not enroll
+ * (JSON and EST), enrolled devices do not renew, and nothing is issued or used up.
+ * Onboarding asks masterdata (a real HTTP stand-in found through discovery) with its own
+ * service token; the cache of 30 s is crossed by moving the service's {@link TestClock}.
  */
 @EdpServiceTest
 @Import(TestClock.Config.class)
@@ -64,33 +64,42 @@ class DeactivatedCustomerIntegrationTests {
 
     HttpResponse<String> enrollJson(String secret, DeviceKey key) {
         return ServiceSmokeChecks.send("POST", checks.baseUrl() + "/onboarding/api/v1/enrollments", "application/json",
-                "{\"token\":\"" + secret + "\",\"csr\":\"" + key.csrPem().replace("\n", "\\n").replace("\r", "") + "\"}");
+                "{\"token\":\"" + secret + "\",\"csr\":\"" + key.csrPem().replace("\n", "\\n").replace("\r", "")
+                        + "\"}");
     }
 
     HttpResponse<String> enrollEst(String secret, DeviceKey key) {
-        String basic = "Basic " + Base64.getEncoder().encodeToString(("dev:" + secret).getBytes(StandardCharsets.UTF_8));
+        String basic = "Basic "
+                + Base64.getEncoder().encodeToString(("dev:" + secret).getBytes(StandardCharsets.UTF_8));
         return ServiceSmokeChecks.send("POST", checks.baseUrl() + "/.well-known/est/simpleenroll", "application/pkcs10",
                 Base64.getMimeEncoder().encodeToString(key.csrDer()), null, Map.of("Authorization", basic));
     }
 
-    HttpResponse<String> renew(UUID device, UUID customer, String serial, String path, String contentType, String body) {
+    HttpResponse<String> renew(UUID device, UUID customer, String serial, String path, String contentType,
+            String body) {
         return ServiceSmokeChecks.send("POST", checks.baseUrl() + path, contentType, body, null,
                 TestServices.deviceHeaders(device, customer, serial, "POST", path));
     }
 
     String tokenStatus(String tokenId) {
-        return jdbc.sql("SELECT status FROM onboarding_token WHERE id = :id").param("id", UUID.fromString(tokenId))
-                .query(String.class).single();
+        return jdbc.sql("SELECT status FROM onboarding_token WHERE id = :id")
+            .param("id", UUID.fromString(tokenId))
+            .query(String.class)
+            .single();
     }
 
     int certificatesOfDevice(String deviceId) {
         return jdbc.sql("SELECT count(*) FROM device_certificate WHERE device_id = :id")
-                .param("id", UUID.fromString(deviceId)).query(Integer.class).single();
+            .param("id", UUID.fromString(deviceId))
+            .query(Integer.class)
+            .single();
     }
 
     int outboxRowsOfDevice(String deviceId) {
         return jdbc.sql("SELECT count(*) FROM device_certificate_outbox WHERE device_id = :id")
-                .param("id", UUID.fromString(deviceId)).query(Integer.class).single();
+            .param("id", UUID.fromString(deviceId))
+            .query(Integer.class)
+            .single();
     }
 
     @Test
@@ -110,14 +119,18 @@ class DeactivatedCustomerIntegrationTests {
         // Asked as the platform's service: no device carries a user token.
         List<TestServices.Masterdata.Asked> asked = MASTERDATA.asked(customer);
         assertThat(asked.subList(askedForTheOperator, asked.size())).isNotEmpty().allSatisfy(request -> {
-            String claims = new String(Base64.getUrlDecoder().decode(request.authorization().substring("Bearer ".length())
-                    .split("\\.")[1]), StandardCharsets.UTF_8);
+            String claims = new String(
+                    Base64.getUrlDecoder()
+                        .decode(request.authorization().substring("Bearer ".length()).split("\\.")[1]),
+                    StandardCharsets.UTF_8);
             assertThat(claims).contains("platform-service").doesNotContain(customer.toString());
         });
-        // An unknown token is still just unknown: the customer of a token is not revealed to guessers.
+        // An unknown token is still just unknown: the customer of a token is not revealed
+        // to guessers.
         assertProblem(enrollJson("edp_ot_guessed", key), 401, "TOKEN_UNKNOWN");
 
-        // Reactivated (and past the cache), the very same token enrolls: it was not used up.
+        // Reactivated (and past the cache), the very same token enrolls: it was not used
+        // up.
         MASTERDATA.activate(customer);
         clock.advance(PAST_CACHE);
         HttpResponse<String> enrolled = enrollJson(token[1], key);
@@ -134,14 +147,18 @@ class DeactivatedCustomerIntegrationTests {
         UUID device = UUID.fromString(token[2]);
         String serial = JsonPath.read(enrolled.body(), "$.serial");
         MASTERDATA.deactivate(customer);
-        // Onboarding learned "active" at enrollment; deactivation reaches it within the cache time.
+        // Onboarding learned "active" at enrollment; deactivation reaches it within the
+        // cache time.
         clock.advance(PAST_CACHE);
 
-        assertProblem(renew(device, customer, serial, "/onboarding/api/v1/renewals", "application/json",
-                "{\"csr\":\"" + DeviceKey.generate().csrPem().replace("\n", "\\n").replace("\r", "") + "\"}"), 403,
-                "CUSTOMER_DEACTIVATED");
-        assertProblem(renew(device, customer, serial, "/.well-known/est/simplereenroll", "application/pkcs10",
-                Base64.getMimeEncoder().encodeToString(DeviceKey.generate().csrDer())), 403, "CUSTOMER_DEACTIVATED");
+        assertProblem(
+                renew(device, customer, serial, "/onboarding/api/v1/renewals", "application/json",
+                        "{\"csr\":\"" + DeviceKey.generate().csrPem().replace("\n", "\\n").replace("\r", "") + "\"}"),
+                403, "CUSTOMER_DEACTIVATED");
+        assertProblem(
+                renew(device, customer, serial, "/.well-known/est/simplereenroll", "application/pkcs10",
+                        Base64.getMimeEncoder().encodeToString(DeviceKey.generate().csrDer())),
+                403, "CUSTOMER_DEACTIVATED");
 
         assertThat(certificatesOfDevice(token[2])).isEqualTo(1);
     }
@@ -160,10 +177,12 @@ class DeactivatedCustomerIntegrationTests {
         assertThat(tokenStatus(token[0])).isEqualTo("ACTIVE");
         assertThat(certificatesOfDevice(token[2])).isZero();
 
-        // Masterdata back, and the 5 s pause after a failure over: the device's retry enrolls.
+        // Masterdata back, and the 5 s pause after a failure over: the device's retry
+        // enrolls.
         MASTERDATA.failing(false);
         clock.advance(Duration.ofSeconds(6));
         HttpResponse<String> enrolled = enrollJson(token[1], key);
         assertThat(enrolled.statusCode()).as(enrolled.body()).isEqualTo(201);
     }
+
 }

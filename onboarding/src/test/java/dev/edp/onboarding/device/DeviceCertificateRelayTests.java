@@ -18,8 +18,11 @@ class DeviceCertificateRelayTests {
 
     static RestClientResponseException answer(int status) {
         HttpStatusCode code = HttpStatusCode.valueOf(status);
-        return status < 500 ? HttpClientErrorException.create(code, "refused", new HttpHeaders(), new byte[0], StandardCharsets.UTF_8)
-                : HttpServerErrorException.create(code, "failed", new HttpHeaders(), new byte[0], StandardCharsets.UTF_8);
+        return status < 500
+                ? HttpClientErrorException.create(code, "refused", new HttpHeaders(), new byte[0],
+                        StandardCharsets.UTF_8)
+                : HttpServerErrorException.create(code, "failed", new HttpHeaders(), new byte[0],
+                        StandardCharsets.UTF_8);
     }
 
     @ParameterizedTest
@@ -33,4 +36,5 @@ class DeviceCertificateRelayTests {
     void tokenRefusalsTimeoutsThrottlingAndServerErrorsAreRetried(int status) {
         assertThat(DeviceCertificateRelay.permanent(answer(status))).isFalse();
     }
+
 }

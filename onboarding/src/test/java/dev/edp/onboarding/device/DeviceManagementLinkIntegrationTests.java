@@ -26,9 +26,9 @@ import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The link to device-management: the device record is registered when a token is created (with
- * the operator's own token), and certificate events reach it through the outbox (with the
- * service's own token), also after device-management was down.
+ * The link to device-management: the device record is registered when a token is created
+ * (with the operator's own token), and certificate events reach it through the outbox
+ * (with the service's own token), also after device-management was down.
  */
 @EdpServiceTest
 class DeviceManagementLinkIntegrationTests {
@@ -58,13 +58,17 @@ class DeviceManagementLinkIntegrationTests {
     }
 
     int tokensOf(UUID customer) {
-        return jdbc.sql("SELECT count(*) FROM onboarding_token WHERE customer_id = :c").param("c", customer)
-                .query(Integer.class).single();
+        return jdbc.sql("SELECT count(*) FROM onboarding_token WHERE customer_id = :c")
+            .param("c", customer)
+            .query(Integer.class)
+            .single();
     }
 
     List<Received> registrationsOf(UUID customer) {
-        return TestServices.DEVICE_MANAGEMENT.received("POST", DEVICES).stream()
-                .filter(r -> r.body().contains(customer.toString())).toList();
+        return TestServices.DEVICE_MANAGEMENT.received("POST", DEVICES)
+            .stream()
+            .filter(r -> r.body().contains(customer.toString()))
+            .toList();
     }
 
     static String certificatePath(UUID device) {
@@ -90,10 +94,11 @@ class DeviceManagementLinkIntegrationTests {
         assertThat(JsonPath.<String>read(registration.body(), "$.environment")).isEqualTo("STAGING");
         assertThat(JsonPath.<String>read(registration.body(), "$.machineId")).isEqualTo(machine.toString());
         assertThat(JsonPath.<String>read(registration.body(), "$.labels.line")).isEqualTo("3");
-        // device-management assigned the id; the token (and later the certificate CN) carries it.
+        // device-management assigned the id; the token (and later the certificate CN)
+        // carries it.
         assertThat(JsonPath.<Map<String, Object>>read(registration.body(), "$")).doesNotContainKey("id");
         assertThat(JsonPath.<String>read(created.body(), "$.deviceId"))
-                .isEqualTo(TestServices.DEVICE_MANAGEMENT.assignedIds(customer).getFirst().toString());
+            .isEqualTo(TestServices.DEVICE_MANAGEMENT.assignedIds(customer).getFirst().toString());
     }
 
     @Test
@@ -103,24 +108,27 @@ class DeviceManagementLinkIntegrationTests {
 
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         assertThat(JsonPath.<Map<String, Object>>read(registrationsOf(customer).getFirst().body(), "$"))
-                .doesNotContainKey("name").doesNotContainKey("id");
+            .doesNotContainKey("name")
+            .doesNotContainKey("id");
         String deviceId = JsonPath.read(created.body(), "$.deviceId");
         assertThat(JsonPath.<String>read(created.body(), "$.deviceName"))
-                .isEqualTo("device-" + deviceId.substring(0, 8));
+            .isEqualTo("device-" + deviceId.substring(0, 8));
     }
 
     @Test
     void aRefusalOfDeviceManagementIsPassedOnAndNoTokenIsStored() {
         UUID customer = UUID.randomUUID();
-        TestServices.DEVICE_MANAGEMENT.answerRegistrations(customer, 422, "{\"type\":\"https://edp.dev/problems/machine-not-found\","
-                + "\"title\":\"Machine not found\",\"status\":422,\"detail\":\"Machine 42 is not one of this customer's.\","
-                + "\"code\":\"MACHINE_NOT_FOUND\"}");
+        TestServices.DEVICE_MANAGEMENT
+            .answerRegistrations(customer, 422, "{\"type\":\"https://edp.dev/problems/machine-not-found\","
+                    + "\"title\":\"Machine not found\",\"status\":422,\"detail\":\"Machine 42 is not one of this customer's.\","
+                    + "\"code\":\"MACHINE_NOT_FOUND\"}");
 
         HttpResponse<String> refused = createToken(TestJwtIssuer.token("otto", customer, "operator"),
                 "{\"machineId\":\"" + UUID.randomUUID() + "\"}");
 
         assertProblem(refused, 422, "MACHINE_NOT_FOUND");
-        assertThat(JsonPath.<String>read(refused.body(), "$.detail")).isEqualTo("Machine 42 is not one of this customer's.");
+        assertThat(JsonPath.<String>read(refused.body(), "$.detail"))
+            .isEqualTo("Machine 42 is not one of this customer's.");
         assertThat(tokensOf(customer)).isZero();
     }
 
@@ -143,7 +151,10 @@ class DeviceManagementLinkIntegrationTests {
         assertThat(tokensOf(customer)).isZero();
     }
 
-    /** Creates a token; returns its device id and secret (so a test can script device-management first). */
+    /**
+     * Creates a token; returns its device id and secret (so a test can script
+     * device-management first).
+     */
     String[] enroll(UUID customer) {
         HttpResponse<String> token = createToken(TestJwtIssuer.token("otto", customer, "operator"), "{}");
         assertThat(token.statusCode()).as(token.body()).isEqualTo(201);
@@ -152,16 +163,19 @@ class DeviceManagementLinkIntegrationTests {
     }
 
     String enrollWith(String secret) {
-        HttpResponse<String> enrolled = ServiceSmokeChecks.send("POST", checks.baseUrl() + "/onboarding/api/v1/enrollments",
-                "application/json", "{\"token\":\"" + secret + "\",\"csr\":\""
+        HttpResponse<String> enrolled = ServiceSmokeChecks.send("POST",
+                checks.baseUrl() + "/onboarding/api/v1/enrollments", "application/json",
+                "{\"token\":\"" + secret + "\",\"csr\":\""
                         + DeviceKey.generate().csrPem().replace("\n", "\\n").replace("\r", "") + "\"}");
         assertThat(enrolled.statusCode()).as(enrolled.body()).isEqualTo(201);
         return JsonPath.read(enrolled.body(), "$.serial");
     }
 
     int outboxRows(String serial) {
-        return jdbc.sql("SELECT count(*) FROM device_certificate_outbox WHERE serial = :s").param("s", serial)
-                .query(Integer.class).single();
+        return jdbc.sql("SELECT count(*) FROM device_certificate_outbox WHERE serial = :s")
+            .param("s", serial)
+            .query(Integer.class)
+            .single();
     }
 
     static void await(String what, BooleanSupplier condition) {
@@ -187,17 +201,21 @@ class DeviceManagementLinkIntegrationTests {
         UUID device = UUID.fromString(token[0]);
         String serial = enrollWith(token[1]);
 
-        await("device-management got the certificate", () -> !TestServices.DEVICE_MANAGEMENT
-                .received("PUT", certificatePath(device)).isEmpty());
+        await("device-management got the certificate",
+                () -> !TestServices.DEVICE_MANAGEMENT.received("PUT", certificatePath(device)).isEmpty());
         Received update = TestServices.DEVICE_MANAGEMENT.received("PUT", certificatePath(device)).getFirst();
         assertThat(JsonPath.<String>read(update.body(), "$.customerId")).isEqualTo(customer.toString());
         assertThat(JsonPath.<String>read(update.body(), "$.serial")).isEqualTo(serial);
-        var stored = jdbc.sql("SELECT not_before, not_after FROM device_certificate WHERE serial = :s").param("s", serial)
-                .query((row, i) -> new Instant[] { row.getObject(1, java.time.OffsetDateTime.class).toInstant(),
-                        row.getObject(2, java.time.OffsetDateTime.class).toInstant() }).single();
+        var stored = jdbc.sql("SELECT not_before, not_after FROM device_certificate WHERE serial = :s")
+            .param("s", serial)
+            .query((row,
+                    i) -> new Instant[] { row.getObject(1, java.time.OffsetDateTime.class).toInstant(),
+                            row.getObject(2, java.time.OffsetDateTime.class).toInstant() })
+            .single();
         assertThat(Instant.parse(JsonPath.read(update.body(), "$.notBefore"))).isEqualTo(stored[0]);
         assertThat(Instant.parse(JsonPath.read(update.body(), "$.notAfter"))).isEqualTo(stored[1]);
-        // No user is behind this: it is the service's own token (the test issuer's, role platform-service).
+        // No user is behind this: it is the service's own token (the test issuer's, role
+        // platform-service).
         assertThat(update.authorization()).startsWith("Bearer ");
         Jwt jwt = TestJwtIssuer.jwtDecoder().decode(update.authorization().substring(7));
         assertThat(jwt.getClaimAsMap("realm_access").get("roles").toString()).contains("platform-service");
@@ -210,18 +228,23 @@ class DeviceManagementLinkIntegrationTests {
         UUID customer = UUID.randomUUID();
         String[] token = enroll(customer);
         UUID device = UUID.fromString(token[0]);
-        // Three refusals: with the test backoff (300 ms doubling) the row stays for about two seconds.
+        // Three refusals: with the test backoff (300 ms doubling) the row stays for about
+        // two seconds.
         TestServices.DEVICE_MANAGEMENT.answerCertificateUpdates(device, 503, 503, 503);
 
         String serial = enrollWith(token[1]);
 
-        await("a failed attempt was recorded", () -> jdbc.sql(
-                "SELECT coalesce(max(attempts), 0) FROM device_certificate_outbox WHERE serial = :s").param("s", serial)
-                .query(Integer.class).single() >= 1);
+        await("a failed attempt was recorded",
+                () -> jdbc.sql("SELECT coalesce(max(attempts), 0) FROM device_certificate_outbox WHERE serial = :s")
+                    .param("s", serial)
+                    .query(Integer.class)
+                    .single() >= 1);
         assertThat(outboxRows(serial)).isEqualTo(1);
         // A 503 is not permanent: the row is pending, not dead, and the gauge counts it.
-        assertThat(jdbc.sql("SELECT dead_at FROM device_certificate_outbox WHERE serial = :s").param("s", serial)
-                .query(java.time.OffsetDateTime.class).optional()).isEmpty();
+        assertThat(jdbc.sql("SELECT dead_at FROM device_certificate_outbox WHERE serial = :s")
+            .param("s", serial)
+            .query(java.time.OffsetDateTime.class)
+            .optional()).isEmpty();
         assertThat(pendingGauge()).isGreaterThanOrEqualTo(1);
         await("a later attempt succeeded and cleared the row", () -> outboxRows(serial) == 0);
         assertThat(TestServices.DEVICE_MANAGEMENT.received("PUT", certificatePath(device))).hasSize(4);
@@ -239,18 +262,25 @@ class DeviceManagementLinkIntegrationTests {
 
         String serial = enrollWith(token[1]);
 
-        await("the row is dead", () -> jdbc.sql(
-                "SELECT count(*) FROM device_certificate_outbox WHERE serial = :s AND dead_at IS NOT NULL")
-                .param("s", serial).query(Integer.class).single() == 1);
+        await("the row is dead",
+                () -> jdbc
+                    .sql("SELECT count(*) FROM device_certificate_outbox WHERE serial = :s AND dead_at IS NOT NULL")
+                    .param("s", serial)
+                    .query(Integer.class)
+                    .single() == 1);
         var row = jdbc.sql("SELECT attempts, last_error FROM device_certificate_outbox WHERE serial = :s")
-                .param("s", serial).query((r, i) -> new Object[] { r.getInt(1), r.getString(2) }).single();
+            .param("s", serial)
+            .query((r, i) -> new Object[] { r.getInt(1), r.getString(2) })
+            .single();
         assertThat(row[0]).isEqualTo(1);
         assertThat((String) row[1]).contains("404").contains("DEVICE_NOT_FOUND");
         assertThat(deadCounter()).isEqualTo(deadBefore + 1);
         await("the dead row is not pending", () -> pendingGauge() == 0);
-        // Many relay passes (200 ms) and backoffs (300 ms) later it was still sent exactly once.
+        // Many relay passes (200 ms) and backoffs (300 ms) later it was still sent
+        // exactly once.
         Thread.sleep(1500);
         assertThat(TestServices.DEVICE_MANAGEMENT.received("PUT", certificatePath(device))).hasSize(1);
         assertThat(outboxRows(serial)).isEqualTo(1);
     }
+
 }

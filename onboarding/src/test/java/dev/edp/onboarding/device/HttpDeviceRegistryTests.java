@@ -14,15 +14,18 @@ import org.springframework.web.client.RestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-/** {@link HttpDeviceRegistry} against a real HTTP server standing in for device-management. */
+/**
+ * {@link HttpDeviceRegistry} against a real HTTP server standing in for
+ * device-management.
+ */
 class HttpDeviceRegistryTests {
 
     static final String PATH = "/api/devices/v1/devices";
 
     final StubBackend deviceManagement = StubBackend.start();
 
-    final DeviceRegistry.Registration registration = new DeviceRegistry.Registration(UUID.randomUUID(),
-            "press-7", "TESTING", null, Map.of("line", "3"));
+    final DeviceRegistry.Registration registration = new DeviceRegistry.Registration(UUID.randomUUID(), "press-7",
+            "TESTING", null, Map.of("line", "3"));
 
     @AfterEach
     void stop() {
@@ -40,24 +43,25 @@ class HttpDeviceRegistryTests {
                 "{\"id\":\"" + assigned + "\",\"name\":\"press-7\",\"lifecycle\":\"PENDING_ONBOARDING\"}", 0));
 
         assertThat(registry(deviceManagement.url()).register(registration, "user-token"))
-                .isEqualTo(new DeviceRegistry.Registered(assigned, "press-7"));
+            .isEqualTo(new DeviceRegistry.Registered(assigned, "press-7"));
 
         StubBackend.Received received = deviceManagement.received().getFirst();
         assertThat(received.method()).isEqualTo("POST");
         assertThat(received.header("Authorization")).isEqualTo("Bearer user-token");
         assertThat(received.body()).doesNotContain("\"id\"")
-                .contains("\"customerId\":\"" + registration.customerId() + "\"").contains("\"name\":\"press-7\"")
-                .contains("\"labels\":{\"line\":\"3\"}");
+            .contains("\"customerId\":\"" + registration.customerId() + "\"")
+            .contains("\"name\":\"press-7\"")
+            .contains("\"labels\":{\"line\":\"3\"}");
     }
 
     @Test
     void withoutANameNoneIsSentAndDeviceManagementsIsReturned() {
         UUID assigned = UUID.randomUUID();
-        deviceManagement.script(PATH, new Answer(201, "application/json",
-                "{\"id\":\"" + assigned + "\",\"name\":\"device-1234abcd\"}", 0));
+        deviceManagement.script(PATH,
+                new Answer(201, "application/json", "{\"id\":\"" + assigned + "\",\"name\":\"device-1234abcd\"}", 0));
 
-        DeviceRegistry.Registered registered = registry(deviceManagement.url()).register(
-                new DeviceRegistry.Registration(UUID.randomUUID(), null, null, null, null), "t");
+        DeviceRegistry.Registered registered = registry(deviceManagement.url())
+            .register(new DeviceRegistry.Registration(UUID.randomUUID(), null, null, null, null), "t");
 
         assertThat(registered).isEqualTo(new DeviceRegistry.Registered(assigned, "device-1234abcd"));
         assertThat(deviceManagement.received().getFirst().body()).doesNotContain("\"name\"").doesNotContain("\"id\"");
@@ -65,18 +69,20 @@ class HttpDeviceRegistryTests {
 
     @Test
     void aRefusalKeepsDeviceManagementsStatusCodeDetailAndFields() {
-        deviceManagement.script(PATH, new Answer(400, "application/problem+json",
-                "{\"status\":400,\"title\":\"Invalid request\",\"detail\":\"name: must not be blank\","
-                        + "\"code\":\"VALIDATION_FAILED\",\"errors\":[{\"field\":\"name\"}]}", 0));
+        deviceManagement.script(PATH,
+                new Answer(400, "application/problem+json",
+                        "{\"status\":400,\"title\":\"Invalid request\",\"detail\":\"name: must not be blank\","
+                                + "\"code\":\"VALIDATION_FAILED\",\"errors\":[{\"field\":\"name\"}]}",
+                        0));
 
         assertThatExceptionOfType(EdpException.class)
-                .isThrownBy(() -> registry(deviceManagement.url()).register(registration, "t"))
-                .satisfies(ex -> {
-                    assertThat(ex.getStatusCode().value()).isEqualTo(400);
-                    assertThat(ex.getCode()).isEqualTo("VALIDATION_FAILED");
-                    assertThat(ex.getBody().getDetail()).isEqualTo("name: must not be blank");
-                    assertThat(ex.getBody().getProperties()).containsKey("errors");
-                });
+            .isThrownBy(() -> registry(deviceManagement.url()).register(registration, "t"))
+            .satisfies(ex -> {
+                assertThat(ex.getStatusCode().value()).isEqualTo(400);
+                assertThat(ex.getCode()).isEqualTo("VALIDATION_FAILED");
+                assertThat(ex.getBody().getDetail()).isEqualTo("name: must not be blank");
+                assertThat(ex.getBody().getProperties()).containsKey("errors");
+            });
     }
 
     @Test
@@ -87,17 +93,18 @@ class HttpDeviceRegistryTests {
 
         for (int i = 0; i < 2; i++) {
             assertThatExceptionOfType(EdpException.class).isThrownBy(() -> registry.register(registration, "t"))
-                    .satisfies(ex -> {
-                        assertThat(ex.getStatusCode().value()).isEqualTo(503);
-                        assertThat(ex.getCode()).isEqualTo("DEVICE_REGISTRY_UNAVAILABLE");
-                    });
+                .satisfies(ex -> {
+                    assertThat(ex.getStatusCode().value()).isEqualTo(503);
+                    assertThat(ex.getCode()).isEqualTo("DEVICE_REGISTRY_UNAVAILABLE");
+                });
         }
     }
 
     @Test
     void anUnreachableDeviceManagementIsUnavailable() {
         assertThatExceptionOfType(EdpException.class)
-                .isThrownBy(() -> registry("http://127.0.0.1:" + StubBackend.closedPort()).register(registration, "t"))
-                .satisfies(ex -> assertThat(ex.getCode()).isEqualTo("DEVICE_REGISTRY_UNAVAILABLE"));
+            .isThrownBy(() -> registry("http://127.0.0.1:" + StubBackend.closedPort()).register(registration, "t"))
+            .satisfies(ex -> assertThat(ex.getCode()).isEqualTo("DEVICE_REGISTRY_UNAVAILABLE"));
     }
+
 }

@@ -11,12 +11,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Fuzzes what a device sends as its certificate signing request: PEM or base64 text (JSON
- * enrollment and renewal), raw DER, and an EST body (base64 with or without CRLF line breaks,
- * decoded as the EST controllers do). The first byte picks the form. The contract: a
- * {@link CsrRejectedException} (400 with its code), an EST body that is not base64 a 400
- * {@code CSR_MALFORMED}, or a request that passed every check and is sane; anything else
- * (NullPointerException, ClassCastException, an index out of bounds, OutOfMemoryError, a stack
- * overflow) is a finding. Seeds: {@code CsrFuzzTestsInputs/csrIsRefusedOrSane/}.
+ * enrollment and renewal), raw DER, and an EST body (base64 with or without CRLF line
+ * breaks, decoded as the EST controllers do). The first byte picks the form. The
+ * contract: a {@link CsrRejectedException} (400 with its code), an EST body that is not
+ * base64 a 400 {@code CSR_MALFORMED}, or a request that passed every check and is sane;
+ * anything else (NullPointerException, ClassCastException, an index out of bounds,
+ * OutOfMemoryError, a stack overflow) is a finding. Seeds:
+ * {@code CsrFuzzTestsInputs/csrIsRefusedOrSane/}.
  */
 class CsrFuzzTests {
 
@@ -67,4 +68,5 @@ class CsrFuzzTests {
             assertThat(csr.der()).isEqualTo(der);
         }
     }
+
 }

@@ -11,10 +11,11 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Fuzzes the PKI readers that take outside data: certs-only PKCS#7 (EST responses, {@link Pkcs7}),
- * PEM certificate chains, PEM private keys and CRLs ({@link Pem}; a CA import, Vault's answers).
- * The first byte picks the reader. The contract: {@link IllegalArgumentException}, or a sane
- * result; anything else is a finding. Seeds: {@code PkiReadersFuzzTestsInputs/readersRefuseOrReturnSaneResults/}.
+ * Fuzzes the PKI readers that take outside data: certs-only PKCS#7 (EST responses,
+ * {@link Pkcs7}), PEM certificate chains, PEM private keys and CRLs ({@link Pem}; a CA
+ * import, Vault's answers). The first byte picks the reader. The contract:
+ * {@link IllegalArgumentException}, or a sane result; anything else is a finding. Seeds:
+ * {@code PkiReadersFuzzTestsInputs/readersRefuseOrReturnSaneResults/}.
  */
 class PkiReadersFuzzTests {
 
@@ -45,4 +46,5 @@ class PkiReadersFuzzTests {
         assertThat(certificates).isNotEmpty().hasSizeLessThanOrEqualTo(max).doesNotContainNull();
         certificates.forEach(certificate -> assertThat(certificate.getSerialNumber()).isNotNull());
     }
+
 }

@@ -9,7 +9,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -43,9 +42,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Renewal through "E3" (signed device assertions), JSON and EST, against the real service and
- * database. Time-dependent limits run on the service's {@link TestClock}, which the tests stop and
- * move, so no test waits for a window to pass.
+ * Renewal through "E3" (signed device assertions), JSON and EST, against the real service
+ * and database. Time-dependent limits run on the service's {@link TestClock}, which the
+ * tests stop and move, so no test waits for a window to pass.
  */
 @EdpServiceTest
 @Import(TestClock.Config.class)
@@ -95,8 +94,9 @@ class RenewalIntegrationTests {
                 "application/json", "{\"deviceName\":\"renewer\"}", TestJwtIssuer.token("otto", customer, "operator"));
         assertThat(token.statusCode()).as(token.body()).isEqualTo(201);
         String csr = DeviceKey.generate().csrPem();
-        HttpResponse<String> enrolled = ServiceSmokeChecks.send("POST", checks.baseUrl() + "/onboarding/api/v1/enrollments",
-                "application/json", "{\"token\":\"" + JsonPath.read(token.body(), "$.token") + "\",\"csr\":\""
+        HttpResponse<String> enrolled = ServiceSmokeChecks.send("POST",
+                checks.baseUrl() + "/onboarding/api/v1/enrollments", "application/json",
+                "{\"token\":\"" + JsonPath.read(token.body(), "$.token") + "\",\"csr\":\""
                         + csr.replace("\n", "\\n").replace("\r", "") + "\"}");
         assertThat(enrolled.statusCode()).as(enrolled.body()).isEqualTo(201);
         return new Enrolled(UUID.fromString(JsonPath.read(enrolled.body(), "$.deviceId")), customer,
@@ -110,13 +110,17 @@ class RenewalIntegrationTests {
     }
 
     String certificateStatus(String serial) {
-        return jdbc.sql("SELECT status FROM device_certificate WHERE serial = :s").param("s", serial).query(String.class)
-                .single();
+        return jdbc.sql("SELECT status FROM device_certificate WHERE serial = :s")
+            .param("s", serial)
+            .query(String.class)
+            .single();
     }
 
     int certificatesOf(UUID device) {
-        return jdbc.sql("SELECT count(*) FROM device_certificate WHERE device_id = :d").param("d", device)
-                .query(Integer.class).single();
+        return jdbc.sql("SELECT count(*) FROM device_certificate WHERE device_id = :d")
+            .param("d", device)
+            .query(Integer.class)
+            .single();
     }
 
     double count(String outcome) {
@@ -139,20 +143,24 @@ class RenewalIntegrationTests {
         X509Certificate cert = Pem.readCertificates(JsonPath.read(renewed.body(), "$.certificate")).getFirst();
         assertThat(cert.getPublicKey().getEncoded()).isEqualTo(newKey.keys().getPublic().getEncoded());
         assertThat(cert.getSubjectX500Principal().getName()).isEqualTo("CN=" + device.deviceId() + ",O=EDP");
-        assertThat(DeviceIdentity.fromCertificate(cert)).isEqualTo(new DeviceIdentity(device.customerId(), device.deviceId()));
+        assertThat(DeviceIdentity.fromCertificate(cert))
+            .isEqualTo(new DeviceIdentity(device.customerId(), device.deviceId()));
         List<X509Certificate> chain = Pem.readCertificates(JsonPath.read(renewed.body(), "$.chain"));
         PKIXParameters pkix = new PKIXParameters(Set.of(new TrustAnchor(chain.getLast(), null)));
         pkix.setRevocationEnabled(false);
-        CertPathValidator.getInstance("PKIX").validate(
-                CertificateFactory.getInstance("X.509").generateCertPath(List.of(cert, chain.getFirst())), pkix);
+        CertPathValidator.getInstance("PKIX")
+            .validate(CertificateFactory.getInstance("X.509").generateCertPath(List.of(cert, chain.getFirst())), pkix);
 
         assertThat(certificateStatus(device.serial())).isEqualTo("VALID");
         assertThat(certificateStatus(serial)).isEqualTo("VALID");
-        assertThat(jdbc.sql("SELECT renewed_from FROM device_certificate WHERE serial = :s").param("s", serial)
-                .query(String.class).single()).isEqualTo(device.serial());
+        assertThat(jdbc.sql("SELECT renewed_from FROM device_certificate WHERE serial = :s")
+            .param("s", serial)
+            .query(String.class)
+            .single()).isEqualTo(device.serial());
         assertThat(count("RENEWED")).isEqualTo(renewedBefore + 1);
 
-        // The previous certificate still works, for a device whose renewal response got lost.
+        // The previous certificate still works, for a device whose renewal response got
+        // lost.
         assertThat(renewJson(device, device.serial(), DeviceKey.generate().csrPem()).statusCode()).isEqualTo(201);
     }
 
@@ -182,18 +190,19 @@ class RenewalIntegrationTests {
         Enrolled device = enroll(UUID.randomUUID());
         DeviceKey newKey = DeviceKey.generate();
 
-        HttpResponse<String> response = ServiceSmokeChecks.send("POST", checks.baseUrl() + REENROLL, "application/pkcs10",
-                Base64.getMimeEncoder().encodeToString(newKey.csrDer()), null,
+        HttpResponse<String> response = ServiceSmokeChecks.send("POST", checks.baseUrl() + REENROLL,
+                "application/pkcs10", Base64.getMimeEncoder().encodeToString(newKey.csrDer()), null,
                 TestServices.deviceHeaders(device.deviceId(), device.customerId(), device.serial(), "POST", REENROLL));
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        assertThat(response.headers().firstValue("Content-Type").orElseThrow())
-                .startsWith("application/pkcs7-mime").contains("smime-type=certs-only");
+        assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/pkcs7-mime")
+            .contains("smime-type=certs-only");
         List<X509Certificate> certs = Pkcs7.certificates(Base64.getMimeDecoder().decode(response.body()));
         assertThat(certs).hasSize(1);
         X509Certificate cert = certs.getFirst();
         assertThat(cert.getPublicKey().getEncoded()).isEqualTo(newKey.keys().getPublic().getEncoded());
-        assertThat(DeviceIdentity.fromCertificate(cert)).isEqualTo(new DeviceIdentity(device.customerId(), device.deviceId()));
+        assertThat(DeviceIdentity.fromCertificate(cert))
+            .isEqualTo(new DeviceIdentity(device.customerId(), device.deviceId()));
         assertThat(certificateStatus(cert.getSerialNumber().toString(16))).isEqualTo("VALID");
         assertThat(certificatesOf(device.deviceId())).isEqualTo(2);
     }
@@ -201,15 +210,16 @@ class RenewalIntegrationTests {
     @Test
     void aRevokedCertificateIsNeverRenewed() {
         Enrolled device = enroll(UUID.randomUUID());
-        HttpResponse<String> revoked = ServiceSmokeChecks.send("POST", checks.baseUrl() + "/api/onboarding/v1/certificates/"
-                + device.serial() + "/revoke", "application/json", "{\"reason\":\"KEY_COMPROMISE\"}",
-                TestJwtIssuer.token("otto", device.customerId(), "operator"));
+        HttpResponse<String> revoked = ServiceSmokeChecks.send("POST",
+                checks.baseUrl() + "/api/onboarding/v1/certificates/" + device.serial() + "/revoke", "application/json",
+                "{\"reason\":\"KEY_COMPROMISE\"}", TestJwtIssuer.token("otto", device.customerId(), "operator"));
         assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
 
         assertProblem(renewJson(device, device.serial(), DeviceKey.generate().csrPem()), 403, "CERTIFICATE_REVOKED");
-        assertProblem(ServiceSmokeChecks.send("POST", checks.baseUrl() + REENROLL, "application/pkcs10",
-                Base64.getMimeEncoder().encodeToString(DeviceKey.generate().csrDer()), null,
-                TestServices.deviceHeaders(device.deviceId(), device.customerId(), device.serial(), "POST", REENROLL)),
+        assertProblem(
+                ServiceSmokeChecks.send("POST", checks.baseUrl() + REENROLL, "application/pkcs10",
+                        Base64.getMimeEncoder().encodeToString(DeviceKey.generate().csrDer()), null, TestServices
+                            .deviceHeaders(device.deviceId(), device.customerId(), device.serial(), "POST", REENROLL)),
                 403, "CERTIFICATE_REVOKED");
         assertThat(certificatesOf(device.deviceId())).isEqualTo(1);
     }
@@ -217,9 +227,9 @@ class RenewalIntegrationTests {
     @Test
     void aDecommissionedDeviceCannotRenew() {
         Enrolled device = enroll(UUID.randomUUID());
-        HttpResponse<String> decommissioned = ServiceSmokeChecks.send("POST", checks.baseUrl()
-                + "/api/onboarding/v1/devices/" + device.deviceId() + "/revoke", "application/json", "{}",
-                TestJwtIssuer.token("otto", device.customerId(), "operator"));
+        HttpResponse<String> decommissioned = ServiceSmokeChecks.send("POST",
+                checks.baseUrl() + "/api/onboarding/v1/devices/" + device.deviceId() + "/revoke", "application/json",
+                "{}", TestJwtIssuer.token("otto", device.customerId(), "operator"));
         assertThat(decommissioned.statusCode()).as(decommissioned.body()).isEqualTo(200);
 
         assertProblem(renewJson(device, device.serial(), DeviceKey.generate().csrPem()), 403, "CERTIFICATE_REVOKED");
@@ -246,12 +256,13 @@ class RenewalIntegrationTests {
         assertProblem(ServiceSmokeChecks.send("POST", checks.baseUrl() + RENEWALS, "application/json", body), 401,
                 "DEVICE_ASSERTION_INVALID");
         assertProblem(ServiceSmokeChecks.send("POST", checks.baseUrl() + RENEWALS, "application/json", body, null,
-                TestServices.forgedDeviceHeaders(device.deviceId(), device.customerId(),
-                        device.serial(), "POST", RENEWALS)), 401, "DEVICE_ASSERTION_INVALID");
+                TestServices.forgedDeviceHeaders(device.deviceId(), device.customerId(), device.serial(), "POST",
+                        RENEWALS)),
+                401, "DEVICE_ASSERTION_INVALID");
         // An assertion E3 made for another request cannot be replayed here.
         assertProblem(ServiceSmokeChecks.send("POST", checks.baseUrl() + RENEWALS, "application/json", body, null,
-                TestServices.deviceHeaders(device.deviceId(), device.customerId(),
-                        device.serial(), "POST", REENROLL)), 401, "DEVICE_ASSERTION_INVALID");
+                TestServices.deviceHeaders(device.deviceId(), device.customerId(), device.serial(), "POST", REENROLL)),
+                401, "DEVICE_ASSERTION_INVALID");
         // A user token is not a device identity.
         assertProblem(ServiceSmokeChecks.send("POST", checks.baseUrl() + RENEWALS, "application/json", body,
                 TestJwtIssuer.token("otto", device.customerId(), "operator")), 401, "DEVICE_ASSERTION_INVALID");
@@ -263,21 +274,26 @@ class RenewalIntegrationTests {
         Enrolled device = enroll(UUID.randomUUID());
         double refusedBefore = count("RENEWAL_CSR_MALFORMED");
 
-        assertProblem(renewJson(device, device.serial(), "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n"),
+        assertProblem(
+                renewJson(device, device.serial(),
+                        "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n"),
                 400, "CSR_MALFORMED");
-        assertProblem(ServiceSmokeChecks.send("POST", checks.baseUrl() + RENEWALS, "application/json", "{not json", null,
-                TestServices.deviceHeaders(device.deviceId(), device.customerId(),
-                        device.serial(), "POST", RENEWALS)), 400, "MALFORMED_REQUEST_BODY");
-        assertProblem(ServiceSmokeChecks.send("POST", checks.baseUrl() + REENROLL, "application/pkcs10", "%%% not base64", null,
-                TestServices.deviceHeaders(device.deviceId(), device.customerId(),
-                        device.serial(), "POST", REENROLL)), 400, "CSR_MALFORMED");
+        assertProblem(ServiceSmokeChecks.send("POST", checks.baseUrl() + RENEWALS, "application/json", "{not json",
+                null,
+                TestServices.deviceHeaders(device.deviceId(), device.customerId(), device.serial(), "POST", RENEWALS)),
+                400, "MALFORMED_REQUEST_BODY");
+        assertProblem(ServiceSmokeChecks.send("POST", checks.baseUrl() + REENROLL, "application/pkcs10",
+                "%%% not base64", null,
+                TestServices.deviceHeaders(device.deviceId(), device.customerId(), device.serial(), "POST", REENROLL)),
+                400, "CSR_MALFORMED");
         assertThat(certificatesOf(device.deviceId())).isEqualTo(1);
         assertThat(count("RENEWAL_CSR_MALFORMED")).isEqualTo(refusedBefore + 2);
     }
 
     @Test
     void repeatedFailedRenewalsOfADeviceAreThrottledUntilTheWindowHasPassed() {
-        // Test config: 3 failures per device within 1 h (edp.onboarding.renewal.*); the clock stands
+        // Test config: 3 failures per device within 1 h (edp.onboarding.renewal.*); the
+        // clock stands
         // still until the test moves it, so a slow machine cannot end the window early.
         Enrolled device = enroll(UUID.randomUUID());
         Enrolled neighbour = enroll(UUID.randomUUID());
@@ -293,17 +309,20 @@ class RenewalIntegrationTests {
         assertProblem(throttled, 429, "TOO_MANY_FAILED_RENEWALS");
         long retryAfter = Long.parseLong(throttled.headers().firstValue("Retry-After").orElseThrow());
         assertThat(retryAfter).isEqualTo(Duration.ofHours(1).toSeconds());
-        assertProblem(ServiceSmokeChecks.send("POST", checks.baseUrl() + REENROLL, "application/pkcs10",
-                Base64.getMimeEncoder().encodeToString(DeviceKey.generate().csrDer()), null,
-                TestServices.deviceHeaders(device.deviceId(), device.customerId(), device.serial(), "POST", REENROLL)),
+        assertProblem(
+                ServiceSmokeChecks.send("POST", checks.baseUrl() + REENROLL, "application/pkcs10",
+                        Base64.getMimeEncoder().encodeToString(DeviceKey.generate().csrDer()), null, TestServices
+                            .deviceHeaders(device.deviceId(), device.customerId(), device.serial(), "POST", REENROLL)),
                 429, "TOO_MANY_FAILED_RENEWALS");
         assertThat(certificatesOf(device.deviceId())).isEqualTo(1);
         assertThat(count("RENEWAL_TOO_MANY_FAILED_RENEWALS")).isEqualTo(throttledBefore + 2);
-        // Keyed by the device E3 asserted, not the address (all devices come from E3's): others renew.
+        // Keyed by the device E3 asserted, not the address (all devices come from E3's):
+        // others renew.
         assertThat(renewJson(neighbour, neighbour.serial(), DeviceKey.generate().csrPem()).statusCode()).isEqualTo(201);
 
         clock.advance(Duration.ofSeconds(retryAfter - 1));
-        assertProblem(renewJson(device, device.serial(), DeviceKey.generate().csrPem()), 429, "TOO_MANY_FAILED_RENEWALS");
+        assertProblem(renewJson(device, device.serial(), DeviceKey.generate().csrPem()), 429,
+                "TOO_MANY_FAILED_RENEWALS");
         clock.advance(Duration.ofSeconds(1));
         HttpResponse<String> renewed = renewJson(device, device.serial(), DeviceKey.generate().csrPem());
         assertThat(renewed.statusCode()).as(renewed.body()).isEqualTo(201);
@@ -312,7 +331,8 @@ class RenewalIntegrationTests {
 
     @Test
     void successfulRenewalsAreCappedPerDeviceInARollingWindow() {
-        // Test config: at most 3 renewals per device within 24 h (edp.onboarding.renewal.max-renewals).
+        // Test config: at most 3 renewals per device within 24 h
+        // (edp.onboarding.renewal.max-renewals).
         Enrolled device = enroll(UUID.randomUUID());
         Enrolled neighbour = enroll(UUID.randomUUID());
         double cappedBefore = count("RENEWAL_TOO_MANY_RENEWALS");
@@ -324,29 +344,36 @@ class RenewalIntegrationTests {
         HttpResponse<String> capped = renewJson(device, device.serial(), DeviceKey.generate().csrPem());
 
         assertProblem(capped, 429, "TOO_MANY_RENEWALS");
-        assertThat(capped.headers().firstValue("Retry-After")).hasValue(String.valueOf(Duration.ofHours(24).toSeconds()));
-        assertProblem(ServiceSmokeChecks.send("POST", checks.baseUrl() + REENROLL, "application/pkcs10",
-                Base64.getMimeEncoder().encodeToString(DeviceKey.generate().csrDer()), null,
-                TestServices.deviceHeaders(device.deviceId(), device.customerId(), device.serial(), "POST", REENROLL)),
+        assertThat(capped.headers().firstValue("Retry-After"))
+            .hasValue(String.valueOf(Duration.ofHours(24).toSeconds()));
+        assertProblem(
+                ServiceSmokeChecks.send("POST", checks.baseUrl() + REENROLL, "application/pkcs10",
+                        Base64.getMimeEncoder().encodeToString(DeviceKey.generate().csrDer()), null, TestServices
+                            .deviceHeaders(device.deviceId(), device.customerId(), device.serial(), "POST", REENROLL)),
                 429, "TOO_MANY_RENEWALS");
         assertThat(certificatesOf(device.deviceId())).as("nothing issued beyond the cap").isEqualTo(4);
         assertThat(count("RENEWAL_TOO_MANY_RENEWALS")).isEqualTo(cappedBefore + 2);
         assertThat(renewJson(neighbour, neighbour.serial(), DeviceKey.generate().csrPem()).statusCode())
-                .as("per device").isEqualTo(201);
+            .as("per device")
+            .isEqualTo(201);
 
-        // Another replica (or this one after a restart) knows nothing in memory and still refuses: the
+        // Another replica (or this one after a restart) knows nothing in memory and still
+        // refuses: the
         // count is the database's.
-        RenewalService replica = new RenewalService(certificateStore, ca, pkiProperties, onboardingMetrics, outbox, jdbc,
-                clock, 3, Duration.ofHours(24));
-        assertThatThrownBy(() -> replica.renew(new DevicePrincipal(device.deviceId(), device.customerId(), device.serial()),
-                RenewalService.Csr.text(DeviceKey.generate().csrPem())))
-                .isInstanceOfSatisfying(EdpException.class, ex -> assertThat(ex.getCode()).isEqualTo("TOO_MANY_RENEWALS"));
+        RenewalService replica = new RenewalService(certificateStore, ca, pkiProperties, onboardingMetrics, outbox,
+                jdbc, clock, 3, Duration.ofHours(24));
+        assertThatThrownBy(
+                () -> replica.renew(new DevicePrincipal(device.deviceId(), device.customerId(), device.serial()),
+                        RenewalService.Csr.text(DeviceKey.generate().csrPem())))
+            .isInstanceOfSatisfying(EdpException.class, ex -> assertThat(ex.getCode()).isEqualTo("TOO_MANY_RENEWALS"));
 
-        // Rolling: once the oldest renewal is 24 h old, one more is allowed, and then the cap holds again.
+        // Rolling: once the oldest renewal is 24 h old, one more is allowed, and then the
+        // cap holds again.
         clock.advance(Duration.ofHours(24).minusSeconds(1));
         assertProblem(renewJson(device, device.serial(), DeviceKey.generate().csrPem()), 429, "TOO_MANY_RENEWALS");
         clock.advance(Duration.ofSeconds(1));
         assertThat(renewJson(device, device.serial(), DeviceKey.generate().csrPem()).statusCode()).isEqualTo(201);
         assertThat(certificatesOf(device.deviceId())).isEqualTo(5);
     }
+
 }

@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
-
 import javax.security.auth.x500.X500Principal;
 
 import com.jayway.jsonpath.JsonPath;
@@ -34,7 +33,10 @@ import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static dev.edp.test.service.ServiceSmokeChecks.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** E3's server certificate from the platform CA: real CSRs, the real embedded CA, a real database. */
+/**
+ * E3's server certificate from the platform CA: real CSRs, the real embedded CA, a real
+ * database.
+ */
 @EdpServiceTest
 class ServerCertificateIntegrationTests {
 
@@ -59,7 +61,8 @@ class ServerCertificateIntegrationTests {
 
     static String csr(KeyPair keys, String signature) throws Exception {
         var request = new JcaPKCS10CertificationRequestBuilder(new X500Principal("CN=ignored.example,O=Evil CA"),
-                keys.getPublic()).build(new JcaContentSignerBuilder(signature).build(keys.getPrivate()));
+                keys.getPublic())
+            .build(new JcaContentSignerBuilder(signature).build(keys.getPrivate()));
         StringWriter out = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
             writer.writeObject(request);
@@ -68,7 +71,8 @@ class ServerCertificateIntegrationTests {
     }
 
     static String body(String csr, String dnsNames, String ips) {
-        return "{\"csr\":\"" + csr.replace("\n", "\\n") + "\",\"dnsNames\":" + dnsNames + ",\"ipAddresses\":" + ips + "}";
+        return "{\"csr\":\"" + csr.replace("\n", "\\n") + "\",\"dnsNames\":" + dnsNames + ",\"ipAddresses\":" + ips
+                + "}";
     }
 
     java.net.http.HttpResponse<String> post(String body, String token) {
@@ -80,8 +84,9 @@ class ServerCertificateIntegrationTests {
         KeyPair keys = keys("EC", "secp256r1");
         long devicesBefore = jdbc.sql("SELECT count(*) FROM device_certificate").query(Long.class).single();
 
-        var response = post(body(csr(keys, "SHA256withECDSA"), "[\"e3.edp.internal\",\"localhost\"]",
-                "[\"127.0.0.1\",\"::1\"]"), TestJwtIssuer.serviceToken());
+        var response = post(
+                body(csr(keys, "SHA256withECDSA"), "[\"e3.edp.internal\",\"localhost\"]", "[\"127.0.0.1\",\"::1\"]"),
+                TestJwtIssuer.serviceToken());
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         X509Certificate certificate = Pem.readCertificates(JsonPath.read(response.body(), "$.certificate")).getFirst();
@@ -89,19 +94,22 @@ class ServerCertificateIntegrationTests {
         assertThat(certificate.getPublicKey()).isEqualTo(keys.getPublic());
         assertThat(certificate.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.1");
         assertThat(certificate.getBasicConstraints()).isEqualTo(-1);
-        assertThat(certificate.getSubjectX500Principal().getName()).contains("CN=e3.edp.internal").doesNotContain("Evil");
+        assertThat(certificate.getSubjectX500Principal().getName()).contains("CN=e3.edp.internal")
+            .doesNotContain("Evil");
         Collection<List<?>> sans = certificate.getSubjectAlternativeNames();
-        assertThat(sans.stream().map(san -> String.valueOf(san.get(1))).toList()).containsExactlyInAnyOrder("e3.edp.internal", "localhost",
-                "127.0.0.1", "0:0:0:0:0:0:0:1");
+        assertThat(sans.stream().map(san -> String.valueOf(san.get(1))).toList())
+            .containsExactlyInAnyOrder("e3.edp.internal", "localhost", "127.0.0.1", "0:0:0:0:0:0:0:1");
         Duration validity = Duration.between(Instant.now(), certificate.getNotAfter().toInstant());
         assertThat(validity).isBetween(Duration.ofDays(89), Duration.ofDays(90));
         X509Certificate root = chain.getLast();
         PKIXParameters parameters = new PKIXParameters(Set.of(new TrustAnchor(root, null)));
         parameters.setRevocationEnabled(false);
-        CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509")
-                .generateCertPath(List.of(certificate, chain.getFirst())), parameters);
+        CertPathValidator.getInstance("PKIX")
+            .validate(CertificateFactory.getInstance("X.509").generateCertPath(List.of(certificate, chain.getFirst())),
+                    parameters);
         assertThat(jdbc.sql("SELECT count(*) FROM device_certificate").query(Long.class).single())
-                .as("a server certificate is never stored as a device certificate").isEqualTo(devicesBefore);
+            .as("a server certificate is never stored as a device certificate")
+            .isEqualTo(devicesBefore);
     }
 
     @Test
@@ -118,7 +126,8 @@ class ServerCertificateIntegrationTests {
         String token = TestJwtIssuer.serviceToken();
         for (String names : List.of("[\"*.edp.example\"]", "[\"bad_name.example\"]", "[\"-lead.example\"]",
                 "[\"a.example\",\"b.example\",\"c.example\",\"d.example\",\"e.example\",\"f.example\","
-                        + "\"g.example\",\"h.example\",\"i.example\",\"j.example\",\"k.example\"]", "[]")) {
+                        + "\"g.example\",\"h.example\",\"i.example\",\"j.example\",\"k.example\"]",
+                "[]")) {
             var response = post(body(csr, names, "[]"), token);
             assertProblem(response, 400, "VALIDATION_FAILED");
         }
@@ -134,4 +143,5 @@ class ServerCertificateIntegrationTests {
         assertProblem(post(body("-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n",
                 "[\"e3.example\"]", "[]"), token), 400, "CSR_MALFORMED");
     }
+
 }

@@ -19,14 +19,14 @@ import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The enrollment failure throttle with its production limit (20 failures per window), keyed by the
- * caller's address. Every request here reaches onboarding from 127.0.0.1, as every request through
- * E3 reaches it from E3's address; the ones "through E3" carry E3's signed assertion naming the
- * device's address, as E3 adds it to every routed request.
+ * The enrollment failure throttle with its production limit (20 failures per window),
+ * keyed by the caller's address. Every request here reaches onboarding from 127.0.0.1, as
+ * every request through E3 reaches it from E3's address; the ones "through E3" carry E3's
+ * signed assertion naming the device's address, as E3 adds it to every routed request.
  */
 @EdpServiceTest
-@TestPropertySource(properties = { "edp.onboarding.enrollment.max-failures=20",
-        "edp.onboarding.enrollment.failure-window=PT10M" })
+@TestPropertySource(
+        properties = { "edp.onboarding.enrollment.max-failures=20", "edp.onboarding.enrollment.failure-window=PT10M" })
 class EnrollmentThrottleIntegrationTests {
 
     static final String ENROLL = "/onboarding/api/v1/enrollments";
@@ -78,7 +78,8 @@ class EnrollmentThrottleIntegrationTests {
 
     @Test
     void forgedAddressHeadersOfADirectCallerDoNotChangeItsKey() {
-        // 127.0.0.1 is this caller's socket address; whatever it claims, its failures count there.
+        // 127.0.0.1 is this caller's socket address; whatever it claims, its failures
+        // count there.
         for (int i = 0; i < 20; i++) {
             String claimed = randomAddress();
             Map<String, String> forged = i % 2 == 0
@@ -87,10 +88,12 @@ class EnrollmentThrottleIntegrationTests {
             assertProblem(enroll(BAD, forged), 401, "TOKEN_UNKNOWN");
         }
         assertProblem(enroll(BAD, Map.of("X-Forwarded-For", randomAddress())), 429, "TOO_MANY_FAILED_ENROLLMENTS");
-        // E3's genuine proof for another request (a replay with another query) counts as no proof.
+        // E3's genuine proof for another request (a replay with another query) counts as
+        // no proof.
         assertProblem(enroll(BAD, TestServices.clientHeaders("POST", ENROLL, "x=1", randomAddress())), 429,
                 "TOO_MANY_FAILED_ENROLLMENTS");
         // Devices behind E3 are not affected by the blocked socket address.
         assertProblem(throughE3(randomAddress(), BAD), 401, "TOKEN_UNKNOWN");
     }
+
 }

@@ -16,7 +16,6 @@ import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.util.Set;
 import java.util.UUID;
-
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -45,9 +44,10 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * An off-the-shelf EST client (BouncyCastle's, which only speaks TLS) enrolls against the service.
- * In production E3 terminates TLS; here the service itself runs HTTPS with a server certificate
- * from a test CA made by the openssl CLI (the platform CA issues device client certificates only).
+ * An off-the-shelf EST client (BouncyCastle's, which only speaks TLS) enrolls against the
+ * service. In production E3 terminates TLS; here the service itself runs HTTPS with a
+ * server certificate from a test CA made by the openssl CLI (the platform CA issues
+ * device client certificates only).
  */
 @EdpServiceTest
 class EstClientIntegrationTests {
@@ -70,8 +70,8 @@ class EstClientIntegrationTests {
                 "server.key", "-out", "server.csr", "-subj", "/CN=localhost");
         openssl.ok("x509", "-req", "-in", "server.csr", "-CA", "tls-ca.pem", "-CAkey", "tls-ca.key", "-CAcreateserial",
                 "-days", "1", "-extfile", "server.ext", "-out", "server.pem");
-        openssl.ok("pkcs12", "-export", "-in", "server.pem", "-inkey", "server.key", "-out", "server.p12",
-                "-passout", "pass:changeit");
+        openssl.ok("pkcs12", "-export", "-in", "server.pem", "-inkey", "server.key", "-out", "server.p12", "-passout",
+                "pass:changeit");
         registry.add("server.ssl.enabled", () -> "true");
         registry.add("server.ssl.key-store", () -> dir.resolve("server.p12").toUri().toString());
         registry.add("server.ssl.key-store-password", () -> "changeit");
@@ -92,24 +92,28 @@ class EstClientIntegrationTests {
         factory.init(trust);
         SSLContext ssl = SSLContext.getInstance("TLS");
         ssl.init(null, factory.getTrustManagers(), null);
-        HttpResponse<String> response = HttpClient.newBuilder().sslContext(ssl).build().send(
-                HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/api/onboarding/v1/tokens"))
-                        .header("Authorization", "Bearer " + TestJwtIssuer.token("otto", UUID.randomUUID(), "operator"))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"deviceName\":\"est-device\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newBuilder()
+            .sslContext(ssl)
+            .build()
+            .send(HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/api/onboarding/v1/tokens"))
+                .header("Authorization", "Bearer " + TestJwtIssuer.token("otto", UUID.randomUUID(), "operator"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"deviceName\":\"est-device\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
         return JsonPath.read(response.body(), "$.token");
     }
 
     @Test
     void bouncyCastleEstClientGetsCacertsAndEnrolls() throws Exception {
-        // BC's certificate-path trust manager looks up the "BC" provider by name (client side only).
+        // BC's certificate-path trust manager looks up the "BC" provider by name (client
+        // side only).
         if (java.security.Security.getProvider("BC") == null) {
             java.security.Security.addProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider());
         }
         ESTService est = new JsseESTServiceBuilder("localhost:" + port,
-                JcaJceUtils.getCertPathTrustManager(Set.of(new TrustAnchor(tlsCa(), null)), null)).build();
+                JcaJceUtils.getCertPathTrustManager(Set.of(new TrustAnchor(tlsCa(), null)), null))
+            .build();
 
         CACertsResponse cacerts = est.getCACerts();
         assertThat(cacerts.hasCertificates()).isTrue();
@@ -119,14 +123,17 @@ class EstClientIntegrationTests {
         generator.initialize(new ECGenParameterSpec("secp256r1"));
         KeyPair keys = generator.generateKeyPair();
         PKCS10CertificationRequest csr = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=est-device"),
-                keys.getPublic()).build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()));
+                keys.getPublic())
+            .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()));
         EnrollmentResponse enrolled = est.simpleEnroll(false, csr,
                 new HttpAuth("est-device", createToken().toCharArray()));
         assertThat(enrolled.isCompleted()).isTrue();
         var holders = enrolled.getStore().getMatches(null);
         assertThat(holders).hasSize(1);
-        X509Certificate cert = new JcaX509CertificateConverter().getCertificate((X509CertificateHolder) holders.iterator().next());
+        X509Certificate cert = new JcaX509CertificateConverter()
+            .getCertificate((X509CertificateHolder) holders.iterator().next());
         assertThat(cert.getPublicKey()).isEqualTo(keys.getPublic());
         assertThat(cert.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.2");
     }
+
 }

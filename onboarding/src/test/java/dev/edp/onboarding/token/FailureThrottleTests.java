@@ -20,20 +20,27 @@ class FailureThrottleTests {
     void blocksAnAddressAfterTooManyFailuresUntilTheWindowEnds() {
         AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-23T10:00:00Z"));
         Clock clock = new Clock() {
-            public java.time.ZoneId getZone() { return ZoneOffset.UTC; }
-            public Clock withZone(java.time.ZoneId zone) { return this; }
-            public Instant instant() { return now.get(); }
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            public Instant instant() {
+                return now.get();
+            }
         };
         FailureThrottle throttle = new FailureThrottle(3, Duration.ofMinutes(1), clock);
         for (int i = 0; i < 3; i++) {
             throttle.check("10.0.0.1");
             throttle.failed("10.0.0.1");
         }
-        assertThatExceptionOfType(EdpException.class).isThrownBy(() -> throttle.check("10.0.0.1"))
-                .satisfies(ex -> {
-                    assertThat(ex.getStatusCode().value()).isEqualTo(429);
-                    assertThat(ex.getHeaders().getFirst("Retry-After")).isEqualTo("60");
-                });
+        assertThatExceptionOfType(EdpException.class).isThrownBy(() -> throttle.check("10.0.0.1")).satisfies(ex -> {
+            assertThat(ex.getStatusCode().value()).isEqualTo(429);
+            assertThat(ex.getHeaders().getFirst("Retry-After")).isEqualTo("60");
+        });
         assertThatNoException().isThrownBy(() -> throttle.check("10.0.0.2"));
         now.set(now.get().plusSeconds(61));
         assertThatNoException().isThrownBy(() -> throttle.check("10.0.0.1"));
@@ -43,13 +50,22 @@ class FailureThrottleTests {
     void oneAddressIsBlockedLongBeforeTheGlobalCeilingWhichThenBlocksEveryone() {
         AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-23T10:00:00Z"));
         Clock clock = new Clock() {
-            public java.time.ZoneId getZone() { return ZoneOffset.UTC; }
-            public Clock withZone(java.time.ZoneId zone) { return this; }
-            public Instant instant() { return now.get(); }
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            public Instant instant() {
+                return now.get();
+            }
         };
         FailureThrottle throttle = new FailureThrottle(3, 8, Duration.ofMinutes(1), clock,
                 OnboardingProblem.TOO_MANY_FAILED_ENROLLMENTS, "enrollments", "this address");
-        // One address fails on and on (also requests that slipped past the check concurrently):
+        // One address fails on and on (also requests that slipped past the check
+        // concurrently):
         // blocked after 3, and it never counts more than 3 towards the ceiling.
         for (int i = 0; i < 10; i++) {
             throttle.failed("10.0.0.1");
@@ -63,12 +79,11 @@ class FailureThrottleTests {
         }
         assertThatNoException().isThrownBy(() -> throttle.check("10.0.0.9"));
         throttle.failed("10.0.0.4");
-        assertThatExceptionOfType(EdpException.class).isThrownBy(() -> throttle.check("10.0.0.9"))
-                .satisfies(ex -> {
-                    assertThat(ex.getStatusCode().value()).isEqualTo(429);
-                    assertThat(ex.getBody().getDetail()).contains("overall");
-                    assertThat(ex.getHeaders().getFirst("Retry-After")).isEqualTo("60");
-                });
+        assertThatExceptionOfType(EdpException.class).isThrownBy(() -> throttle.check("10.0.0.9")).satisfies(ex -> {
+            assertThat(ex.getStatusCode().value()).isEqualTo(429);
+            assertThat(ex.getBody().getDetail()).contains("overall");
+            assertThat(ex.getHeaders().getFirst("Retry-After")).isEqualTo("60");
+        });
         now.set(now.get().plusSeconds(60));
         assertThatNoException().isThrownBy(() -> throttle.check("10.0.0.9"));
         assertThatNoException().isThrownBy(() -> throttle.check("10.0.0.1"));
@@ -76,17 +91,20 @@ class FailureThrottleTests {
 
     @Test
     void aCeilingAnAddressCouldReachIsRefused() {
-        assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> new FailureThrottle(20, 20,
-                Duration.ofMinutes(1), Clock.systemUTC(), OnboardingProblem.TOO_MANY_FAILED_ENROLLMENTS, "enrollments",
-                "this address"));
+        assertThatExceptionOfType(IllegalArgumentException.class)
+            .isThrownBy(() -> new FailureThrottle(20, 20, Duration.ofMinutes(1), Clock.systemUTC(),
+                    OnboardingProblem.TOO_MANY_FAILED_ENROLLMENTS, "enrollments", "this address"));
     }
 
     @Test
     void ipv6CallersCountPerSlash64AndIpv4PerAddress() {
         assertThat(FailureThrottle.addressKey("2001:db8:1:2:aaaa:bbbb:cccc:dddd"))
-                .isEqualTo(FailureThrottle.addressKey("2001:db8:1:2::1")).isEqualTo("2001:db8:1:2:0:0:0:0/64");
-        assertThat(FailureThrottle.addressKey("2001:db8:1:3::1")).isNotEqualTo(FailureThrottle.addressKey("2001:db8:1:2::1"));
+            .isEqualTo(FailureThrottle.addressKey("2001:db8:1:2::1"))
+            .isEqualTo("2001:db8:1:2:0:0:0:0/64");
+        assertThat(FailureThrottle.addressKey("2001:db8:1:3::1"))
+            .isNotEqualTo(FailureThrottle.addressKey("2001:db8:1:2::1"));
         assertThat(FailureThrottle.addressKey("198.51.100.7")).isEqualTo("198.51.100.7");
         assertThat(FailureThrottle.addressKey("::ffff:198.51.100.7")).isEqualTo("198.51.100.7");
     }
+
 }

@@ -7,6 +7,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * One record of the audit trail, as the audit endpoints show it.
+ *
  * @param id the record
  * @param customerId the customer the changed entity belongs to
  * @param actor who made the change

@@ -5,29 +5,30 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
-import org.springframework.jdbc.core.simple.JdbcClient;
-
 import dev.edp.platform.web.Keyset;
 import dev.edp.platform.web.KeysetPage;
 import dev.edp.platform.web.KeysetSorts;
 import dev.edp.platform.web.ListRequest;
 import dev.edp.platform.web.Where;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Reads the audit trail that {@link AuditLog} writes (the service's own {@code audit_event}
- * table): newest first, keyset-paged. The indexes {@code (customer_id, at DESC, id DESC)} and, for
- * a platform admin's view of all customers, {@code (at DESC, id DESC)} serve it.
+ * Reads the audit trail that {@link AuditLog} writes (the service's own
+ * {@code audit_event} table): newest first, keyset-paged. The indexes
+ * {@code (customer_id, at DESC, id DESC)} and, for a platform admin's view of all
+ * customers, {@code (at DESC, id DESC)} serve it.
  */
 public class AuditTrail {
 
     /** Newest first, ties broken by id. */
     public static final KeysetSorts<AuditEntry> ORDER = KeysetSorts.of(AuditEntry::id, "-at")
-            .timestamp("at", "at", AuditEntry::at);
+        .timestamp("at", "at", AuditEntry::at);
 
     private final JdbcClient jdbc;
+
     private final JsonMapper json;
 
     /**
@@ -41,7 +42,8 @@ public class AuditTrail {
 
     /**
      * One page of the trail, newest first ({@code sort} is not offered).
-     * @param customerId only this customer's records, or null for all (a platform admin's view)
+     * @param customerId only this customer's records, or null for all (a platform admin's
+     * view)
      * @param list the page asked for
      * @return the page
      */
@@ -50,8 +52,10 @@ public class AuditTrail {
     }
 
     /**
-     * One page of one entity's trail (a device's history on its page), or of all when {@code entityId} is null.
-     * @param customerId only this customer's records, or null for all (a platform admin's view)
+     * One page of one entity's trail (a device's history on its page), or of all when
+     * {@code entityId} is null.
+     * @param customerId only this customer's records, or null for all (a platform admin's
+     * view)
      * @param entityId only records about this entity, or null
      * @param list the page asked for
      * @return the page
@@ -73,4 +77,5 @@ public class AuditTrail {
     private JsonNode node(String value) {
         return value == null ? null : json.readTree(value);
     }
+
 }

@@ -11,8 +11,8 @@ public final class Clocks {
     }
 
     /**
-     * The current instant at PostgreSQL's precision (microseconds), so a value read back equals the
-     * one written and keyset cursors made from either agree.
+     * The current instant at PostgreSQL's precision (microseconds), so a value read back
+     * equals the one written and keyset cursors made from either agree.
      * @return now
      */
     public static Instant now() {
@@ -26,4 +26,5 @@ public final class Clocks {
     public static Instant now(Clock clock) {
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
+
 }

@@ -11,8 +11,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** The audit trail writer, for services with a database (see {@link AuditLog}). */
-@AutoConfiguration(afterName = {
-        "org.springframework.boot.jdbc.autoconfigure.JdbcClientAutoConfiguration",
+@AutoConfiguration(afterName = { "org.springframework.boot.jdbc.autoconfigure.JdbcClientAutoConfiguration",
         "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration" })
 @ConditionalOnClass({ JdbcClient.class, JsonMapper.class })
 @ConditionalOnBean(JdbcClient.class)
@@ -29,4 +28,5 @@ public class EdpAuditAutoConfiguration {
     AuditTrail edpAuditTrail(JdbcClient jdbc, ObjectProvider<JsonMapper> json) {
         return new AuditTrail(jdbc, json.getIfAvailable(() -> JsonMapper.builder().build()));
     }
+
 }

@@ -10,8 +10,9 @@ import java.util.Map;
 import dev.edp.platform.web.KeysetQuery;
 
 /**
- * Who created and last changed a record, when, and its version (also its ETag). Every change goes
- * through {@link #next}, so the version counts changes and the creation never moves.
+ * Who created and last changed a record, when, and its version (also its ETag). Every
+ * change goes through {@link #next}, so the version counts changes and the creation never
+ * moves.
  * <p>
  * Stored in the columns {@code version, created_at, created_by, updated_at, updated_by}:
  * {@link #params()} binds them, {@link #read(ResultSet)} reads them back.
@@ -43,8 +44,9 @@ public record Stamp(long version, Instant createdAt, String createdBy, Instant u
     }
 
     /**
-     * @return the named parameters {@code version, createdAt, createdBy, updatedAt, updatedBy} for
-     *         {@code JdbcClient}, times as {@code TIMESTAMPTZ} values
+     * @return the named parameters
+     * {@code version, createdAt, createdBy, updatedAt, updatedBy} for {@code JdbcClient},
+     * times as {@code TIMESTAMPTZ} values
      */
     public Map<String, Object> params() {
         Map<String, Object> params = new HashMap<>();
@@ -57,7 +59,8 @@ public record Stamp(long version, Instant createdAt, String createdBy, Instant u
     }
 
     /**
-     * @param row a row with the columns {@code version, created_at, created_by, updated_at, updated_by}
+     * @param row a row with the columns
+     * {@code version, created_at, created_by, updated_at, updated_by}
      * @return its stamp
      * @throws SQLException when a column is missing
      */

@@ -16,8 +16,8 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Client-credentials tokens from the identity provider's token endpoint, kept until 30 s before
- * they expire, so a busy relay asks Keycloak about once per token lifetime.
+ * Client-credentials tokens from the identity provider's token endpoint, kept until 30 s
+ * before they expire, so a busy relay asks Keycloak about once per token lifetime.
  */
 public class ClientCredentialsTokenSource implements ServiceTokenSource {
 
@@ -63,10 +63,14 @@ public class ClientCredentialsTokenSource implements ServiceTokenSource {
             throw new ServiceCallException("no secret is configured for the service client '" + clientId
                     + "' (edp.service-client.client-secret / EDP_SERVICES_CLIENT_SECRET)", null);
         }
-        String form = "grant_type=client_credentials&client_id=" + encode(clientId) + "&client_secret=" + encode(clientSecret);
-        HttpRequest request = HttpRequest.newBuilder(tokenUri).timeout(Duration.ofSeconds(5))
-                .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
+        String form = "grant_type=client_credentials&client_id=" + encode(clientId) + "&client_secret="
+                + encode(clientSecret);
+        HttpRequest request = HttpRequest.newBuilder(tokenUri)
+            .timeout(Duration.ofSeconds(5))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .header("Accept", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(form))
+            .build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
@@ -75,7 +79,8 @@ public class ClientCredentialsTokenSource implements ServiceTokenSource {
             }
             Map<?, ?> body = JSON.readValue(response.body(), Map.class);
             if (!(body.get("access_token") instanceof String accessToken)) {
-                throw new ServiceCallException("the token endpoint " + tokenUri + " answered without an access token", null);
+                throw new ServiceCallException("the token endpoint " + tokenUri + " answered without an access token",
+                        null);
             }
             long expiresIn = body.get("expires_in") instanceof Number seconds ? seconds.longValue() : 60;
             token = accessToken;
@@ -93,9 +98,9 @@ public class ClientCredentialsTokenSource implements ServiceTokenSource {
     }
 
     /**
-     * Forgets the kept token, so the next {@link #accessToken()} fetches a new one: for a caller
-     * whose request was refused with 401 (the token was revoked, or the identity provider restarted
-     * with new keys) before it expired.
+     * Forgets the kept token, so the next {@link #accessToken()} fetches a new one: for a
+     * caller whose request was refused with 401 (the token was revoked, or the identity
+     * provider restarted with new keys) before it expired.
      */
     public synchronized void invalidate() {
         token = null;
@@ -105,4 +110,5 @@ public class ClientCredentialsTokenSource implements ServiceTokenSource {
     private static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
+
 }

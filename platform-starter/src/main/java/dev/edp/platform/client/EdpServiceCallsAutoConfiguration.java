@@ -3,6 +3,8 @@ package dev.edp.platform.client;
 import java.net.URI;
 import java.time.Clock;
 
+import dev.edp.platform.config.EdpServiceClientsAutoConfiguration;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -14,14 +16,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.web.client.RestClient;
 
-import dev.edp.platform.config.EdpServiceClientsAutoConfiguration;
-
 /**
  * {@link ServiceCalls} for the servlet services. The token comes from
- * {@code edp.service-client.token-uri} (default: the issuer's token endpoint) for the client
- * {@code edp.service-client.client-id} (default {@code edp-services}) with
- * {@code edp.service-client.client-secret} ({@code EDP_SERVICES_CLIENT_SECRET}). Tests replace the
- * {@link ServiceTokenSource} (platform-test's JWT issuer does so).
+ * {@code edp.service-client.token-uri} (default: the issuer's token endpoint) for the
+ * client {@code edp.service-client.client-id} (default {@code edp-services}) with
+ * {@code edp.service-client.client-secret} ({@code EDP_SERVICES_CLIENT_SECRET}). Tests
+ * replace the {@link ServiceTokenSource} (platform-test's JWT issuer does so).
  */
 @AutoConfiguration(after = EdpServiceClientsAutoConfiguration.class)
 @ConditionalOnClass(RestClient.class)
@@ -42,7 +42,9 @@ public class EdpServiceCallsAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    ServiceCalls serviceCalls(@LoadBalanced ObjectProvider<RestClient.Builder> loadBalanced, ServiceTokenSource tokens) {
+    ServiceCalls serviceCalls(@LoadBalanced ObjectProvider<RestClient.Builder> loadBalanced,
+            ServiceTokenSource tokens) {
         return new ServiceCalls(loadBalanced::getObject, tokens);
     }
+
 }

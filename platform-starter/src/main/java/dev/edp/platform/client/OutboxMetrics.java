@@ -9,9 +9,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.web.client.RestClientResponseException;
 
 /**
- * What every outbox relay reports and decides the same way: {@code edp_outbox_pending{outbox}}
- * (rows waiting, not dead), {@code edp_outbox_dead_total{outbox}} (rows given up on), and which
- * answers of the receiving service are permanent refusals.
+ * What every outbox relay reports and decides the same way:
+ * {@code edp_outbox_pending{outbox}} (rows waiting, not dead),
+ * {@code edp_outbox_dead_total{outbox}} (rows given up on), and which answers of the
+ * receiving service are permanent refusals.
  */
 public final class OutboxMetrics {
 
@@ -25,14 +26,20 @@ public final class OutboxMetrics {
      * Registers the two meters of one outbox.
      * @param meters the registry
      * @param outbox the outbox's name (tag value), e.g. {@code device-events}
-     * @param pending counts the rows waiting (called on every scrape; a failure reports NaN)
+     * @param pending counts the rows waiting (called on every scrape; a failure reports
+     * NaN)
      * @return the outbox's metrics
      */
     public static OutboxMetrics register(MeterRegistry meters, String outbox, Supplier<? extends Number> pending) {
-        Counter dead = Counter.builder("edp.outbox.dead").tag("outbox", outbox)
-                .description("Outbox rows given up on (permanent refusal or too many attempts)").register(meters);
-        Gauge.builder("edp.outbox.pending", pending, OutboxMetrics::valueOrNaN).tag("outbox", outbox)
-                .description("Outbox rows waiting to be delivered (not dead)").strongReference(true).register(meters);
+        Counter dead = Counter.builder("edp.outbox.dead")
+            .tag("outbox", outbox)
+            .description("Outbox rows given up on (permanent refusal or too many attempts)")
+            .register(meters);
+        Gauge.builder("edp.outbox.pending", pending, OutboxMetrics::valueOrNaN)
+            .tag("outbox", outbox)
+            .description("Outbox rows waiting to be delivered (not dead)")
+            .strongReference(true)
+            .register(meters);
         return new OutboxMetrics(dead);
     }
 
@@ -45,8 +52,9 @@ public final class OutboxMetrics {
     }
 
     /**
-     * A 4xx answer other than 401 (this service's own token was not accepted: its problem, not the
-     * rows'), 408 (timeout) and 429 (slow down): sending the same rows again will not help.
+     * A 4xx answer other than 401 (this service's own token was not accepted: its
+     * problem, not the rows'), 408 (timeout) and 429 (slow down): sending the same rows
+     * again will not help.
      * @param answer the receiving service's answer
      * @return whether it is a permanent refusal
      */
@@ -63,4 +71,5 @@ public final class OutboxMetrics {
             return Double.NaN;
         }
     }
+
 }

@@ -8,21 +8,23 @@ import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.client.RestClientResponseException;
 
 /**
- * The loop every transactional outbox of EDP runs to hand its rows to another service: claim a batch
- * of due rows, send them (in calls of at most {@code rowsPerCall} rows), mark what was taken, and
- * decide on failures. A service supplies only its {@link Outbox}: how rows are claimed, sent and
- * marked.
+ * The loop every transactional outbox of EDP runs to hand its rows to another service:
+ * claim a batch of due rows, send them (in calls of at most {@code rowsPerCall} rows),
+ * mark what was taken, and decide on failures. A service supplies only its
+ * {@link Outbox}: how rows are claimed, sent and marked.
  *
  * <ul>
- * <li>A call refused for good ({@code permanentWhen}, by default {@link OutboxMetrics#isPermanentRefusal}
- * for a 4xx other than 401/408/429) with several rows is split in halves and sent again, down to
- * single rows, so only the rows the receiver refuses on their own are {@link Outbox#refused refused}:
- * one bad row never blocks the others.</li>
- * <li>Any other failure (5xx, no connection, no token, no instance) {@link Outbox#failed fails} the
- * rows of that call and ends the pass; rows not yet tried stay due as they were.</li>
- * <li>A pass runs batches, each in its own transaction when a {@link TransactionTemplate} is given
- * (so {@code FOR UPDATE SKIP LOCKED} claims hold until the rows are marked), while batches come back
- * full, at most {@code maxBatchesPerPass}.</li>
+ * <li>A call refused for good ({@code permanentWhen}, by default
+ * {@link OutboxMetrics#isPermanentRefusal} for a 4xx other than 401/408/429) with several
+ * rows is split in halves and sent again, down to single rows, so only the rows the
+ * receiver refuses on their own are {@link Outbox#refused refused}: one bad row never
+ * blocks the others.</li>
+ * <li>Any other failure (5xx, no connection, no token, no instance) {@link Outbox#failed
+ * fails} the rows of that call and ends the pass; rows not yet tried stay due as they
+ * were.</li>
+ * <li>A pass runs batches, each in its own transaction when a {@link TransactionTemplate}
+ * is given (so {@code FOR UPDATE SKIP LOCKED} claims hold until the rows are marked),
+ * while batches come back full, at most {@code maxBatchesPerPass}.</li>
  * </ul>
  *
  * @param <R> a claimed row
@@ -31,13 +33,15 @@ public final class OutboxRelay<R> {
 
     /**
      * The parts of one outbox.
+     *
      * @param <R> a claimed row
      */
     public interface Outbox<R> {
 
         /**
          * @param limit most rows to claim
-         * @return due rows, in the order to send them, claimed for this batch's transaction
+         * @return due rows, in the order to send them, claimed for this batch's
+         * transaction
          */
         List<R> claim(int limit);
 
@@ -48,7 +52,10 @@ public final class OutboxRelay<R> {
          */
         void send(List<R> rows);
 
-        /** @param rows rows the receiver took */
+        /**
+         * @param rows rows the receiver took
+         *
+         */
         void delivered(List<R> rows);
 
         /**
@@ -62,13 +69,19 @@ public final class OutboxRelay<R> {
          * @param cause the failure
          */
         void failed(List<R> rows, RuntimeException cause);
+
     }
 
     private final Outbox<R> outbox;
+
     private final int batchSize;
+
     private final int rowsPerCall;
+
     private final int maxBatchesPerPass;
+
     private final Predicate<RuntimeException> permanent;
+
     private final TransactionTemplate transactions;
 
     private OutboxRelay(Builder<R> builder) {
@@ -83,15 +96,16 @@ public final class OutboxRelay<R> {
     /**
      * @param outbox the outbox's parts
      * @param <R> a claimed row
-     * @return a builder (batches of 100 rows sent in one call, one batch per pass, no transaction)
+     * @return a builder (batches of 100 rows sent in one call, one batch per pass, no
+     * transaction)
      */
     public static <R> Builder<R> of(Outbox<R> outbox) {
         return new Builder<>(outbox);
     }
 
     /**
-     * Claims and sends batches while they come back full, at most {@code maxBatchesPerPass}, and until
-     * a call fails for a reason that may pass.
+     * Claims and sends batches while they come back full, at most
+     * {@code maxBatchesPerPass}, and until a call fails for a reason that may pass.
      * @return how many rows the receiver took
      */
     public int pass() {
@@ -149,6 +163,7 @@ public final class OutboxRelay<R> {
     private static final class Unsent extends RuntimeException {
 
         private final transient List<?> rows;
+
         private final RuntimeException cause;
 
         Unsent(List<?> rows, RuntimeException cause) {
@@ -156,19 +171,26 @@ public final class OutboxRelay<R> {
             this.rows = rows;
             this.cause = cause;
         }
+
     }
 
     /**
      * Builds an {@link OutboxRelay}.
+     *
      * @param <R> a claimed row
      */
     public static final class Builder<R> {
 
         private final Outbox<R> outbox;
+
         private int batchSize = 100;
+
         private int rowsPerCall;
+
         private int maxBatchesPerPass = 1;
+
         private Predicate<RuntimeException> permanent = OutboxRelay::permanentRefusal;
+
         private TransactionTemplate transactions;
 
         private Builder(Outbox<R> outbox) {
@@ -185,7 +207,8 @@ public final class OutboxRelay<R> {
         }
 
         /**
-         * @param rows most rows sent in one call (1: every row alone); default the whole batch
+         * @param rows most rows sent in one call (1: every row alone); default the whole
+         * batch
          * @return this builder
          */
         public Builder<R> rowsPerCall(int rows) {
@@ -203,7 +226,8 @@ public final class OutboxRelay<R> {
         }
 
         /**
-         * @param permanent which failures refuse the rows for good (default: a 4xx other than 401, 408, 429)
+         * @param permanent which failures refuse the rows for good (default: a 4xx other
+         * than 401, 408, 429)
          * @return this builder
          */
         public Builder<R> permanentWhen(Predicate<RuntimeException> permanent) {
@@ -220,18 +244,23 @@ public final class OutboxRelay<R> {
             return this;
         }
 
-        /** @return the relay */
+        /**
+         * @return the relay
+         *
+         */
         public OutboxRelay<R> build() {
             return new OutboxRelay<>(this);
         }
+
     }
 
     /**
      * @param failure a failed call
-     * @return whether it is the receiver's answer refusing the rows for good ({@link OutboxMetrics#isPermanentRefusal})
+     * @return whether it is the receiver's answer refusing the rows for good
+     * ({@link OutboxMetrics#isPermanentRefusal})
      */
     public static boolean permanentRefusal(RuntimeException failure) {
-        return failure instanceof RestClientResponseException answer
-                && OutboxMetrics.isPermanentRefusal(answer);
+        return failure instanceof RestClientResponseException answer && OutboxMetrics.isPermanentRefusal(answer);
     }
+
 }

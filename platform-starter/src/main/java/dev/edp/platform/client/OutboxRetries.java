@@ -3,8 +3,10 @@ package dev.edp.platform.client;
 import java.time.Duration;
 
 /**
- * How an outbox row that failed for a reason that may pass waits: {@code initial × 2^(attempt − 1)},
- * at most {@code max}, until {@code maxAttempts} failed attempts, after which it is given up on.
+ * How an outbox row that failed for a reason that may pass waits:
+ * {@code initial × 2^(attempt − 1)}, at most {@code max}, until {@code maxAttempts}
+ * failed attempts, after which it is given up on.
+ *
  * @param initial wait after the first failed attempt
  * @param max longest wait
  * @param maxAttempts failed attempts after which a row is dead (at least 1)

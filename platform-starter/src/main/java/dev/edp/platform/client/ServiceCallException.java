@@ -1,8 +1,8 @@
 package dev.edp.platform.client;
 
 /**
- * A call to another platform service could not be made or was not accepted. Callers that relay
- * events keep them and try again later.
+ * A call to another platform service could not be made or was not accepted. Callers that
+ * relay events keep them and try again later.
  */
 public class ServiceCallException extends RuntimeException {
 
@@ -13,4 +13,5 @@ public class ServiceCallException extends RuntimeException {
     public ServiceCallException(String message, Throwable cause) {
         super(message, cause);
     }
+
 }

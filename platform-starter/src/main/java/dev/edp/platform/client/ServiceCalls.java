@@ -11,11 +11,12 @@ import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
 /**
- * Calls from this service to another platform service by its registry name, load-balanced through
- * the registry, each request carrying this service's own client-credentials token
- * ({@link ServiceTokenSource}). The receiving endpoints require the {@code platform-service} role;
- * use them for events that have no user behind them (a device enrolled, a device went offline).
- * Calls made on behalf of a user relay that user's token instead.
+ * Calls from this service to another platform service by its registry name, load-balanced
+ * through the registry, each request carrying this service's own client-credentials token
+ * ({@link ServiceTokenSource}). The receiving endpoints require the
+ * {@code platform-service} role; use them for events that have no user behind them (a
+ * device enrolled, a device went offline). Calls made on behalf of a user relay that
+ * user's token instead.
  *
  * <pre>{@code
  * serviceCalls.to("device-management").post().uri("/api/devices/v1/internal/...").body(event).retrieve().toBodilessEntity();
@@ -39,20 +40,22 @@ public class ServiceCalls {
     }
 
     /**
-     * @param serviceId the registry name ({@code onboarding}, {@code device-management}, {@code monitoring}, ...)
+     * @param serviceId the registry name ({@code onboarding}, {@code device-management},
+     * {@code monitoring}, ...)
      * @return a client whose base URL is that service, 2 s connect and 10 s read timeouts
      */
     public RestClient to(String serviceId) {
-        return clients.computeIfAbsent(serviceId, id -> withTimeouts(loadBalanced.get()
-                .requestInterceptor((request, body, execution) -> {
+        return clients.computeIfAbsent(serviceId,
+                id -> withTimeouts(loadBalanced.get().requestInterceptor((request, body, execution) -> {
                     request.getHeaders().set(HttpHeaders.AUTHORIZATION, "Bearer " + tokens.accessToken());
                     return execution.execute(request, body);
                 }), "http://" + id));
     }
 
     /**
-     * A client for calls between services, with the platform's timeouts (2 s to connect, 10 s to
-     * read). Also for calls that relay a user's token instead of this service's own.
+     * A client for calls between services, with the platform's timeouts (2 s to connect,
+     * 10 s to read). Also for calls that relay a user's token instead of this service's
+     * own.
      * @param builder a load-balanced builder (or a plain one, for a fixed URL)
      * @param baseUrl {@code http://<service>} or a fixed URL
      * @return the client
@@ -63,4 +66,5 @@ public class ServiceCalls {
         requests.setReadTimeout(Duration.ofSeconds(10));
         return builder.requestFactory(requests).baseUrl(baseUrl).build();
     }
+
 }

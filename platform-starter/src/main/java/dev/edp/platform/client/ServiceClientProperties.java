@@ -5,10 +5,14 @@ import java.net.URI;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * {@code edp.service-client.*}: the client-credentials client a service calls other services with.
- * @param tokenUri the token endpoint (default: the issuer's, {@code <issuer-uri>/protocol/openid-connect/token})
+ * {@code edp.service-client.*}: the client-credentials client a service calls other
+ * services with.
+ *
+ * @param tokenUri the token endpoint (default: the issuer's,
+ * {@code <issuer-uri>/protocol/openid-connect/token})
  * @param clientId the client (default {@code edp-services})
- * @param clientSecret its secret (default the environment variable {@code EDP_SERVICES_CLIENT_SECRET})
+ * @param clientSecret its secret (default the environment variable
+ * {@code EDP_SERVICES_CLIENT_SECRET})
  */
 @ConfigurationProperties("edp.service-client")
 public record ServiceClientProperties(URI tokenUri, String clientId, String clientSecret) {

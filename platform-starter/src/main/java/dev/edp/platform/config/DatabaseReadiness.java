@@ -12,11 +12,12 @@ import org.springframework.boot.health.actuate.endpoint.HttpCodeStatusMapper;
 import org.springframework.boot.health.actuate.endpoint.StatusAggregator;
 
 /**
- * Puts the database ({@code db}) into the readiness group of a servlet service: while PostgreSQL
- * cannot be reached the service is not ready (its requests would be 503 anyway), but it stays
- * alive, so a database outage never makes Kubernetes restart every pod. Done on the groups rather
- * than through {@code management.endpoint.health.group.readiness.include}, which would fail the
- * start of any service or test context without a database.
+ * Puts the database ({@code db}) into the readiness group of a servlet service: while
+ * PostgreSQL cannot be reached the service is not ready (its requests would be 503
+ * anyway), but it stays alive, so a database outage never makes Kubernetes restart every
+ * pod. Done on the groups rather than through
+ * {@code management.endpoint.health.group.readiness.include}, which would fail the start
+ * of any service or test context without a database.
  */
 final class DatabaseReadiness implements HealthEndpointGroupsPostProcessor {
 
@@ -69,4 +70,5 @@ final class DatabaseReadiness implements HealthEndpointGroupsPostProcessor {
             return delegate.getAdditionalPath();
         }
     }
+
 }

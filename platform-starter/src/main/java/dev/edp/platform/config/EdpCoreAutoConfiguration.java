@@ -12,8 +12,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
 /**
- * What every EDP service does the same way whatever its web stack: common metric tags, so one
- * Prometheus query can tell services and replicas apart.
+ * What every EDP service does the same way whatever its web stack: common metric tags, so
+ * one Prometheus query can tell services and replicas apart.
  */
 @AutoConfiguration
 public class EdpCoreAutoConfiguration {
@@ -25,7 +25,9 @@ public class EdpCoreAutoConfiguration {
         return registry -> registry.config().commonTags("application", application, "instance", instance);
     }
 
-    /** Host name and process id: unique per replica, stable for the process's lifetime. */
+    /**
+     * Host name and process id: unique per replica, stable for the process's lifetime.
+     */
     static String instanceName() {
         String host;
         try {
@@ -36,4 +38,5 @@ public class EdpCoreAutoConfiguration {
         }
         return host + ":" + ManagementFactory.getRuntimeMXBean().getPid();
     }
+
 }

@@ -10,12 +10,12 @@ import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroupsPost
 import org.springframework.context.annotation.Bean;
 
 /**
- * Servlet services with a database are ready only while it answers ({@link DatabaseReadiness}).
- * After Boot's probes, which create the readiness group this extends. The reactive gateway keeps
- * its readiness: only browser sessions need its database, bearer-token API calls do not.
+ * Servlet services with a database are ready only while it answers
+ * ({@link DatabaseReadiness}). After Boot's probes, which create the readiness group this
+ * extends. The reactive gateway keeps its readiness: only browser sessions need its
+ * database, bearer-token API calls do not.
  */
-@AutoConfiguration(afterName = {
-        "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+@AutoConfiguration(afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
         "org.springframework.boot.health.autoconfigure.actuate.endpoint.AvailabilityProbesAutoConfiguration" })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass(name = "org.springframework.boot.health.actuate.endpoint.HealthEndpointGroupsPostProcessor")
@@ -26,4 +26,5 @@ public class EdpDatabaseReadinessAutoConfiguration {
     HealthEndpointGroupsPostProcessor edpDatabaseReadiness() {
         return new DatabaseReadiness();
     }
+
 }

@@ -21,16 +21,19 @@ import org.springframework.core.env.MapPropertySource;
  * <p>
  * Environment variables understood here (what the launcher, docker-compose and Helm set):
  * <ul>
- * <li>{@code EDP_DB_URL}, {@code EDP_DB_USER}, {@code EDP_DB_PASSWORD}: the PostgreSQL server;</li>
+ * <li>{@code EDP_DB_URL}, {@code EDP_DB_USER}, {@code EDP_DB_PASSWORD}: the PostgreSQL
+ * server;</li>
  * <li>{@code EUREKA_URL}: the registry (comma-separated for several), and
- * {@code EDP_REGISTRY_USERNAME} (default {@code edp}) / {@code EDP_REGISTRY_PASSWORD}: the HTTP
- * Basic credentials every Eureka call needs (the properties {@code edp.registry.username} /
- * {@code edp.registry.password} work too);</li>
+ * {@code EDP_REGISTRY_USERNAME} (default {@code edp}) / {@code EDP_REGISTRY_PASSWORD}:
+ * the HTTP Basic credentials every Eureka call needs (the properties
+ * {@code edp.registry.username} / {@code edp.registry.password} work too);</li>
  * <li>{@code EDP_ISSUER_URI}: the Keycloak realm that issues access tokens;</li>
- * <li>{@code EDP_LOG_FORMAT=json}: structured JSON (ECS) console logs, for Loki and friends.</li>
+ * <li>{@code EDP_LOG_FORMAT=json}: structured JSON (ECS) console logs, for Loki and
+ * friends.</li>
  * </ul>
- * A service names its database schema with {@code edp.db.schema}; Flyway creates and migrates
- * it and the connection pool works in it, so services never touch each other's tables.
+ * A service names its database schema with {@code edp.db.schema}; Flyway creates and
+ * migrates it and the connection pool works in it, so services never touch each other's
+ * tables.
  */
 public class EdpDefaultsEnvironmentPostProcessor implements EnvironmentPostProcessor {
 
@@ -39,19 +42,26 @@ public class EdpDefaultsEnvironmentPostProcessor implements EnvironmentPostProce
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
         Map<String, Object> defaults = new LinkedHashMap<>();
-        // Servlet services run request handling on virtual threads. Reactive ones (gateway, E3) do not:
-        // with virtual threads on, Boot moves Reactor's bounded-elastic scheduler onto them, and the
-        // gateway's token validation then stalled every authenticated request (seen with Boot 4.0.7).
+        // Servlet services run request handling on virtual threads. Reactive ones
+        // (gateway, E3) do not:
+        // with virtual threads on, Boot moves Reactor's bounded-elastic scheduler onto
+        // them, and the
+        // gateway's token validation then stalled every authenticated request (seen with
+        // Boot 4.0.7).
         if (application.getWebApplicationType() != WebApplicationType.REACTIVE) {
             defaults.put("spring.threads.virtual.enabled", "true");
         }
         defaults.put("server.shutdown", "graceful");
         defaults.put("server.error.whitelabel.enabled", "false");
-        // Netty answers a longer request line with a bare 414 before any filter runs; 64 KB lets the
-        // input filter refuse over-long targets (edp.web.max-uri-length, 8 KB) with a problem instead.
+        // Netty answers a longer request line with a bare 414 before any filter runs; 64
+        // KB lets the
+        // input filter refuse over-long targets (edp.web.max-uri-length, 8 KB) with a
+        // problem instead.
         defaults.put("server.netty.max-initial-line-length", "64KB");
-        // Never take the client address from X-Forwarded-For/Forwarded (Boot would on Kubernetes):
-        // callers could set it. Behind E3 the address comes from E3's signed assertion (CallerAddress).
+        // Never take the client address from X-Forwarded-For/Forwarded (Boot would on
+        // Kubernetes):
+        // callers could set it. Behind E3 the address comes from E3's signed assertion
+        // (CallerAddress).
         defaults.put("server.forward-headers-strategy", "none");
         defaults.put("spring.jackson.default-property-inclusion", "non_null");
 
@@ -71,14 +81,18 @@ public class EdpDefaultsEnvironmentPostProcessor implements EnvironmentPostProce
 
         defaults.put("management.endpoints.web.exposure.include", "health,info,prometheus,metrics");
         defaults.put("management.endpoint.health.probes.enabled", "true");
-        // Anonymous callers (probes, Prometheus, Spring Boot Admin) see the status only; details and
-        // components need a platform-service token (EdpManagementSecurityAutoConfiguration).
+        // Anonymous callers (probes, Prometheus, Spring Boot Admin) see the status only;
+        // details and
+        // components need a platform-service token
+        // (EdpManagementSecurityAutoConfiguration).
         defaults.put("management.endpoint.health.show-details", "when-authorized");
         defaults.put("management.endpoint.health.roles", EdpRoles.SERVICE);
         defaults.put("management.info.build.enabled", "true");
         defaults.put("management.info.java.enabled", "true");
-        // Spring Security's observations wrap every filter, authentication and authorization of every
-        // request (EdpSecurityObservationAutoConfiguration); http.server.requests measures requests.
+        // Spring Security's observations wrap every filter, authentication and
+        // authorization of every
+        // request (EdpSecurityObservationAutoConfiguration); http.server.requests
+        // measures requests.
         defaults.put("management.observations.enable.spring.security", "false");
 
         defaults.put("eureka.client.service-url.defaultZone", registryUrl(environment));
@@ -100,17 +114,21 @@ public class EdpDefaultsEnvironmentPostProcessor implements EnvironmentPostProce
     }
 
     /**
-     * Short, explicit timeouts on every connection to PostgreSQL, so that a database fault is a fast
-     * 503 {@code DATABASE_UNAVAILABLE} (starter's problem handling) and never a request that hangs:
+     * Short, explicit timeouts on every connection to PostgreSQL, so that a database
+     * fault is a fast 503 {@code DATABASE_UNAVAILABLE} (starter's problem handling) and
+     * never a request that hangs:
      * <ul>
-     * <li>a connection from the pool within 2 s ({@code connection-timeout}; Hikari's default is 30 s),
-     * a pooled connection checked within 1 s ({@code validation-timeout});</li>
+     * <li>a connection from the pool within 2 s ({@code connection-timeout}; Hikari's
+     * default is 30 s), a pooled connection checked within 1 s
+     * ({@code validation-timeout});</li>
      * <li>TCP connect 2 s, login 3 s;</li>
-     * <li>a statement ends after 15 s and a lock wait after 5 s on the server ({@code options}); a
-     * statement that needs longer sets {@code SET LOCAL statement_timeout} in its transaction (never
-     * plain {@code SET}: the connection goes back to the pool);</li>
-     * <li>no answer on an open connection for 20 s ({@code socketTimeout}, above the statement
-     * timeout): the server is frozen or the network gone, the connection is dropped.</li>
+     * <li>a statement ends after 15 s and a lock wait after 5 s on the server
+     * ({@code options}); a statement that needs longer sets
+     * {@code SET LOCAL statement_timeout} in its transaction (never plain {@code SET}:
+     * the connection goes back to the pool);</li>
+     * <li>no answer on an open connection for 20 s ({@code socketTimeout}, above the
+     * statement timeout): the server is frozen or the network gone, the connection is
+     * dropped.</li>
      * </ul>
      * A service overrides any of them under {@code spring.datasource.hikari.*}.
      */
@@ -126,11 +144,11 @@ public class EdpDefaultsEnvironmentPostProcessor implements EnvironmentPostProce
     }
 
     /**
-     * The registry's URL with the registry credentials as user info, which Spring Cloud's Eureka
-     * client turns into an HTTP Basic header on every call (and strips from the URL it calls).
-     * Built here rather than with placeholders so that user name and password are percent-encoded.
-     * Without a password the URL stays as it is: the registry then refuses the client (401), which
-     * its log names.
+     * The registry's URL with the registry credentials as user info, which Spring Cloud's
+     * Eureka client turns into an HTTP Basic header on every call (and strips from the
+     * URL it calls). Built here rather than with placeholders so that user name and
+     * password are percent-encoded. Without a password the URL stays as it is: the
+     * registry then refuses the client (401), which its log names.
      */
     static String registryUrl(ConfigurableEnvironment environment) {
         String urls = environment.getProperty("EUREKA_URL");
@@ -143,7 +161,8 @@ public class EdpDefaultsEnvironmentPostProcessor implements EnvironmentPostProce
             return urls;
         }
         if (username.contains(":") || password.contains(":")) {
-            // Spring Cloud splits the URL's user info at every colon and sends nothing when it finds two.
+            // Spring Cloud splits the URL's user info at every colon and sends nothing
+            // when it finds two.
             throw new IllegalStateException("edp.registry.username and edp.registry.password (EDP_REGISTRY_USERNAME,"
                     + " EDP_REGISTRY_PASSWORD) must not contain ':'");
         }
@@ -171,20 +190,22 @@ public class EdpDefaultsEnvironmentPostProcessor implements EnvironmentPostProce
     }
 
     /**
-     * portal-gateway and e3-proxy: every route gets a circuit breaker named after the route, whose
-     * fallback answers 503/504 problem+json, a retry of idempotent requests when the connection
-     * failed or the instance answered 503, and a retry of every other request when no connection
-     * could be made (refused or timed out connecting): nothing was sent, so nothing can happen
-     * twice, and the load balancer's next pick is another instance. That is what sends traffic to
-     * the surviving instance within the moment after one was killed, long before the registry
-     * evicts the dead one. The response timeout sits above the devices' 30 s long-poll and below the
-     * circuit breaker's time limit ({@code edp.gateway.time-limit}).
+     * portal-gateway and e3-proxy: every route gets a circuit breaker named after the
+     * route, whose fallback answers 503/504 problem+json, a retry of idempotent requests
+     * when the connection failed or the instance answered 503, and a retry of every other
+     * request when no connection could be made (refused or timed out connecting): nothing
+     * was sent, so nothing can happen twice, and the load balancer's next pick is another
+     * instance. That is what sends traffic to the surviving instance within the moment
+     * after one was killed, long before the registry evicts the dead one. The response
+     * timeout sits above the devices' 30 s long-poll and below the circuit breaker's time
+     * limit ({@code edp.gateway.time-limit}).
      */
     private static void addGatewayDefaults(Map<String, Object> defaults) {
         String gateway = "spring.cloud.gateway.server.webflux.";
         defaults.put(gateway + "httpclient.connect-timeout", "2000");
         defaults.put(gateway + "httpclient.response-timeout", "35s");
-        // EdpCircuitBreaker: the standard breaker, except on routes marked long-lived (see its Javadoc).
+        // EdpCircuitBreaker: the standard breaker, except on routes marked long-lived
+        // (see its Javadoc).
         defaults.put(gateway + "default-filters[0].name", "EdpCircuitBreaker");
         defaults.put(gateway + "default-filters[0].args.fallbackUri", "forward:/fallback");
         defaults.put(gateway + "default-filters[1].name", "Retry");
@@ -213,4 +234,5 @@ public class EdpDefaultsEnvironmentPostProcessor implements EnvironmentPostProce
             return false;
         }
     }
+
 }

@@ -22,10 +22,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.web.reactive.DispatcherHandler;
 
 /**
- * What portal-gateway and e3-proxy share: the fallback that turns a failed backend into a problem,
- * and circuit-breaker defaults. The time limit sits above the HTTP client's response timeout
- * (so that the client's timeout, which frees the connection, fires first) and above the
- * device long-poll (30 s).
+ * What portal-gateway and e3-proxy share: the fallback that turns a failed backend into a
+ * problem, and circuit-breaker defaults. The time limit sits above the HTTP client's
+ * response timeout (so that the client's timeout, which frees the connection, fires
+ * first) and above the device long-poll (30 s).
  */
 @AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
@@ -47,8 +47,9 @@ public class EdpGatewayAutoConfiguration {
 
     /**
      * The gateway's own client observation under its own name: by default it is
-     * {@code http.client.requests}, like Spring's WebClient/RestClient observation but with other
-     * tag keys, and Prometheus then drops whichever registers second (spring-cloud-gateway#3153).
+     * {@code http.client.requests}, like Spring's WebClient/RestClient observation but
+     * with other tag keys, and Prometheus then drops whichever registers second
+     * (spring-cloud-gateway#3153).
      */
     @Bean
     @ConditionalOnMissingBean(GatewayObservationConvention.class)
@@ -62,25 +63,27 @@ public class EdpGatewayAutoConfiguration {
     }
 
     /**
-     * The breakers' defaults. {@code edp.gateway.circuit-breaker.count-timeouts=false} (E3 sets it)
-     * keeps timeouts out of the failure rate: a backend that is only slow then never opens a breaker
-     * that would refuse every caller of the route for seconds; its callers still get the timeout
-     * (504), and connection failures still open the breaker, so a dead backend fails fast.
+     * The breakers' defaults. {@code edp.gateway.circuit-breaker.count-timeouts=false}
+     * (E3 sets it) keeps timeouts out of the failure rate: a backend that is only slow
+     * then never opens a breaker that would refuse every caller of the route for seconds;
+     * its callers still get the timeout (504), and connection failures still open the
+     * breaker, so a dead backend fails fast.
      */
     @Bean
     Customizer<ReactiveResilience4JCircuitBreakerFactory> edpCircuitBreakerDefaults(GatewayProperties properties) {
         Duration timeLimit = properties.timeLimit();
         boolean countTimeouts = properties.circuitBreaker().countTimeouts();
         return factory -> factory.configureDefault(id -> new Resilience4JConfigBuilder(id)
-                .timeLimiterConfig(TimeLimiterConfig.custom().timeoutDuration(timeLimit).build())
-                .circuitBreakerConfig(CircuitBreakerConfig.custom()
-                        .ignoreException(failure -> !countTimeouts && ServiceFallbackController.isTimeout(failure))
-                        .slidingWindowSize(20)
-                        .minimumNumberOfCalls(10)
-                        .failureRateThreshold(50)
-                        .waitDurationInOpenState(Duration.ofSeconds(10))
-                        .permittedNumberOfCallsInHalfOpenState(3)
-                        .build())
-                .build());
+            .timeLimiterConfig(TimeLimiterConfig.custom().timeoutDuration(timeLimit).build())
+            .circuitBreakerConfig(CircuitBreakerConfig.custom()
+                .ignoreException(failure -> !countTimeouts && ServiceFallbackController.isTimeout(failure))
+                .slidingWindowSize(20)
+                .minimumNumberOfCalls(10)
+                .failureRateThreshold(50)
+                .waitDurationInOpenState(Duration.ofSeconds(10))
+                .permittedNumberOfCallsInHalfOpenState(3)
+                .build())
+            .build());
     }
+
 }

@@ -7,7 +7,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.codec.ServerCodecConfigurer;
 
-/** Reactive services (gateway, E3): problem details for every error, including routing failures. */
+/**
+ * Reactive services (gateway, E3): problem details for every error, including routing
+ * failures.
+ */
 @AutoConfiguration(beforeName = "org.springframework.boot.webflux.autoconfigure.error.ErrorWebFluxAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 public class EdpReactiveAutoConfiguration {
@@ -16,4 +19,5 @@ public class EdpReactiveAutoConfiguration {
     ProblemDetailsWebExceptionHandler edpProblemDetailsWebExceptionHandler(ServerCodecConfigurer codecs) {
         return new ProblemDetailsWebExceptionHandler(codecs);
     }
+
 }

@@ -10,8 +10,8 @@ import org.springframework.web.client.RestClient;
 /**
  * A load-balanced {@link RestClient.Builder} for calls between services by registry name
  * ({@code http://onboarding/...}). It is not a default candidate: inject it with
- * {@code @LoadBalanced RestClient.Builder}; a plain {@code RestClient.Builder} stays Boot's
- * ordinary one, for calls to fixed URLs such as Keycloak's.
+ * {@code @LoadBalanced RestClient.Builder}; a plain {@code RestClient.Builder} stays
+ * Boot's ordinary one, for calls to fixed URLs such as Keycloak's.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration")
 @ConditionalOnClass(RestClient.class)
@@ -23,4 +23,5 @@ public class EdpServiceClientsAutoConfiguration {
     RestClient.Builder loadBalancedRestClientBuilder() {
         return RestClient.builder();
     }
+
 }

@@ -6,7 +6,6 @@ import dev.edp.platform.problem.ProblemDetailsExceptionHandler;
 import dev.edp.platform.problem.ProblemErrorController;
 import dev.edp.platform.problem.ProblemErrorReportValve;
 import dev.edp.platform.web.ServiceStatus;
-
 import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
@@ -27,11 +26,10 @@ import org.springframework.web.servlet.function.RouterFunctions;
 import org.springframework.web.servlet.function.ServerResponse;
 
 /**
- * Servlet services: problem details for every error path, including the container's error page,
- * and the status endpoint under the service's API prefix.
+ * Servlet services: problem details for every error path, including the container's error
+ * page, and the status endpoint under the service's API prefix.
  */
-@AutoConfiguration(beforeName = {
-        "org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration",
+@AutoConfiguration(beforeName = { "org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration",
         "org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration" })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 public class EdpServletAutoConfiguration {
@@ -52,7 +50,10 @@ public class EdpServletAutoConfiguration {
         return new ProblemErrorReportValveCustomizer();
     }
 
-    /** Runs after Boot's own customizer, so it replaces the error report valve that Boot adds. */
+    /**
+     * Runs after Boot's own customizer, so it replaces the error report valve that Boot
+     * adds.
+     */
     static class ProblemErrorReportValveCustomizer
             implements WebServerFactoryCustomizer<TomcatServletWebServerFactory>, Ordered {
 
@@ -75,6 +76,7 @@ public class EdpServletAutoConfiguration {
         public int getOrder() {
             return Ordered.LOWEST_PRECEDENCE;
         }
+
     }
 
     @Bean
@@ -83,9 +85,12 @@ public class EdpServletAutoConfiguration {
         String prefix = environment.getRequiredProperty("edp.service.api-prefix");
         String service = environment.getProperty("spring.application.name", "edp");
         return RouterFunctions.route()
-                .GET(prefix + "/v1/status", request -> ServerResponse.ok().body(new ServiceStatus(service,
-                        build.getIfAvailable() == null ? "dev" : build.getIfAvailable().getVersion(), "UP",
-                        Instant.now())))
-                .build();
+            .GET(prefix + "/v1/status",
+                    request -> ServerResponse.ok()
+                        .body(new ServiceStatus(service,
+                                build.getIfAvailable() == null ? "dev" : build.getIfAvailable().getVersion(), "UP",
+                                Instant.now())))
+            .build();
     }
+
 }

@@ -6,6 +6,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * {@code edp.gateway.*}: the circuit breakers of a gateway's routes (portal gateway, E3).
+ *
  * @param timeLimit how long a routed call may take before it is a timeout (default 45 s)
  * @param circuitBreaker the breakers' failure rule
  */
@@ -19,8 +20,8 @@ public record GatewayProperties(Duration timeLimit, CircuitBreaker circuitBreake
     }
 
     /**
-     * @param countTimeouts whether timeouts count as failures that open a breaker (default true; E3:
-     *        false, so a slow backend never opens the breaker of its route)
+     * @param countTimeouts whether timeouts count as failures that open a breaker
+     * (default true; E3: false, so a slow backend never opens the breaker of its route)
      */
     public record CircuitBreaker(Boolean countTimeouts) {
 

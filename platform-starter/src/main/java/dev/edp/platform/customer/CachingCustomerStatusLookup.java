@@ -12,25 +12,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps each customer's state for {@code ttl}, so a service asks masterdata at most about once per
- * customer and TTL (two requests that miss at the same moment may both ask; that is harmless).
+ * Keeps each customer's state for {@code ttl}, so a service asks masterdata at most about
+ * once per customer and TTL (two requests that miss at the same moment may both ask; that
+ * is harmless).
  * <p>
- * When a lookup fails, the last known state is used again if there is one (a customer known to be
- * deactivated stays refused during a masterdata outage), and the service does not ask about that
- * customer again for {@code retryAfterFailure}. Without a known state the failure is passed on
- * ({@link CustomerStatusUnavailableException}) and the caller decides; the interceptor lets the
- * request through (see docs/security.md). At most {@code maxSize} customers are kept: when full,
- * expired entries go first, then those that expire soonest.
+ * When a lookup fails, the last known state is used again if there is one (a customer
+ * known to be deactivated stays refused during a masterdata outage), and the service does
+ * not ask about that customer again for {@code retryAfterFailure}. Without a known state
+ * the failure is passed on ({@link CustomerStatusUnavailableException}) and the caller
+ * decides; the interceptor lets the request through (see docs/security.md). At most
+ * {@code maxSize} customers are kept: when full, expired entries go first, then those
+ * that expire soonest.
  */
 public class CachingCustomerStatusLookup implements CustomerStatusLookup {
 
     private static final Logger log = LoggerFactory.getLogger(CachingCustomerStatusLookup.class);
 
     private final CustomerStatusLookup delegate;
+
     private final Duration ttl;
+
     private final Duration retryAfterFailure;
+
     private final int maxSize;
+
     private final Clock clock;
+
     private final Map<UUID, Entry> entries = new ConcurrentHashMap<>();
 
     /**
@@ -74,7 +81,10 @@ public class CachingCustomerStatusLookup implements CustomerStatusLookup {
         }
     }
 
-    /** @return how many customers are cached */
+    /**
+     * @return how many customers are cached
+     *
+     */
     public int size() {
         return entries.size();
     }
@@ -83,8 +93,10 @@ public class CachingCustomerStatusLookup implements CustomerStatusLookup {
         if (entries.size() >= maxSize && !entries.containsKey(customerId)) {
             entries.values().removeIf(existing -> !now.isBefore(existing.expires()));
             while (entries.size() >= maxSize) {
-                entries.entrySet().stream().min(Comparator.comparing(e -> e.getValue().expires()))
-                        .ifPresent(oldest -> entries.remove(oldest.getKey(), oldest.getValue()));
+                entries.entrySet()
+                    .stream()
+                    .min(Comparator.comparing(e -> e.getValue().expires()))
+                    .ifPresent(oldest -> entries.remove(oldest.getKey(), oldest.getValue()));
             }
         }
         entries.put(customerId, entry);
@@ -100,4 +112,5 @@ public class CachingCustomerStatusLookup implements CustomerStatusLookup {
             return state;
         }
     }
+
 }

@@ -10,9 +10,11 @@ public enum CustomerState {
     DEACTIVATED,
 
     /**
-     * Masterdata does not know the customer (for example the example automation client's fixed
-     * {@code customer_id}). Such a caller is not refused here: it is not a deactivated customer, and
-     * every service already scopes its data to the caller's customer, of which there is none.
+     * Masterdata does not know the customer (for example the example automation client's
+     * fixed {@code customer_id}). Such a caller is not refused here: it is not a
+     * deactivated customer, and every service already scopes its data to the caller's
+     * customer, of which there is none.
      */
     UNKNOWN
+
 }

@@ -21,15 +21,17 @@ import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * Every servlet service refuses a deactivated customer's callers ({@link CustomerStatusInterceptor}).
- * Switched by {@code edp.customer-status.enabled} (default true).
+ * Every servlet service refuses a deactivated customer's callers
+ * ({@link CustomerStatusInterceptor}). Switched by {@code edp.customer-status.enabled}
+ * (default true).
  * <p>
- * The customer's state comes from the application's own {@link CustomerStatusLookup} bean if it
- * declares one (masterdata reads its database), otherwise from masterdata through the registry,
- * cached ({@link MasterdataCustomerStatusLookup}, {@link CachingCustomerStatusLookup}; the cache
- * reads the application's {@link Clock} bean if it has exactly one, else the system clock). With
- * discovery switched off ({@code spring.cloud.discovery.enabled=false}, as in the services' own
- * tests) masterdata cannot be found, so the check is left out rather than failing on every call.
+ * The customer's state comes from the application's own {@link CustomerStatusLookup} bean
+ * if it declares one (masterdata reads its database), otherwise from masterdata through
+ * the registry, cached ({@link MasterdataCustomerStatusLookup},
+ * {@link CachingCustomerStatusLookup}; the cache reads the application's {@link Clock}
+ * bean if it has exactly one, else the system clock). With discovery switched off
+ * ({@code spring.cloud.discovery.enabled=false}, as in the services' own tests)
+ * masterdata cannot be found, so the check is left out rather than failing on every call.
  */
 @AutoConfiguration(after = dev.edp.platform.config.EdpServiceClientsAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -67,4 +69,5 @@ public class CustomerStatusAutoConfiguration {
             }
         };
     }
+
 }

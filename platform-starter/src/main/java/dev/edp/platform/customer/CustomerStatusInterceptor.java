@@ -2,13 +2,12 @@ package dev.edp.platform.customer;
 
 import java.util.UUID;
 
+import dev.edp.platform.problem.PlatformProblem;
+import dev.edp.platform.security.Tenant;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import dev.edp.platform.problem.PlatformProblem;
-import dev.edp.platform.security.Tenant;
 
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -16,16 +15,16 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 import org.springframework.web.servlet.HandlerInterceptor;
 
 /**
- * Refuses a deactivated customer's callers with 403 {@code CUSTOMER_DEACTIVATED} before any
- * controller runs. Checked: callers authenticated with an access token that carries a
+ * Refuses a deactivated customer's callers with 403 {@code CUSTOMER_DEACTIVATED} before
+ * any controller runs. Checked: callers authenticated with an access token that carries a
  * {@code customer_id}. Not checked: platform admins (they act for every customer, also to
  * reactivate one), callers without a customer, anonymous requests to public paths.
  * <p>
  * When the state cannot be found out the request goes through (fail-open; why, in
  * docs/security.md). The lookup that failed logs the warning.
  * <p>
- * Devices will be checked the same way once E3 forwards a device principal that carries the
- * device's customer; today only access tokens are.
+ * Devices will be checked the same way once E3 forwards a device principal that carries
+ * the device's customer; today only access tokens are.
  */
 public class CustomerStatusInterceptor implements HandlerInterceptor {
 
@@ -33,7 +32,10 @@ public class CustomerStatusInterceptor implements HandlerInterceptor {
 
     private final CustomerStatusLookup lookup;
 
-    /** @param lookup where customers' states come from */
+    /**
+     * @param lookup where customers' states come from
+     *
+     */
     public CustomerStatusInterceptor(CustomerStatusLookup lookup) {
         this.lookup = lookup;
     }
@@ -63,4 +65,5 @@ public class CustomerStatusInterceptor implements HandlerInterceptor {
         }
         return true;
     }
+
 }

@@ -5,15 +5,18 @@ import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * {@code edp.customer-status.*}: whether and how servlet services refuse a deactivated customer's
- * callers.
+ * {@code edp.customer-status.*}: whether and how servlet services refuse a deactivated
+ * customer's callers.
+ *
  * @param enabled whether the check runs (default true)
- * @param serviceUrl where masterdata is, by registry name (default {@code http://masterdata})
- * @param cacheTtl how long an answer of masterdata is used before asking again (default 30 s): the
- * longest a deactivation can take to reach a service while masterdata is up
+ * @param serviceUrl where masterdata is, by registry name (default
+ * {@code http://masterdata})
+ * @param cacheTtl how long an answer of masterdata is used before asking again (default
+ * 30 s): the longest a deactivation can take to reach a service while masterdata is up
  * @param cacheMaxSize how many customers' answers are kept at most (default 10,000)
- * @param retryAfterFailure how long a service waits before asking masterdata again about a customer
- * after a failed lookup (default 5 s), so an outage does not add a timeout to every request
+ * @param retryAfterFailure how long a service waits before asking masterdata again about
+ * a customer after a failed lookup (default 5 s), so an outage does not add a timeout to
+ * every request
  * @param connectTimeout connect timeout of a lookup (default 1 s)
  * @param readTimeout read timeout of a lookup (default 2 s)
  */
@@ -24,7 +27,8 @@ public record CustomerStatusProperties(Boolean enabled, String serviceUrl, Durat
     /** Fills in the defaults. */
     public CustomerStatusProperties {
         enabled = enabled == null || enabled;
-        serviceUrl = serviceUrl == null || serviceUrl.isBlank() ? "http://masterdata" : serviceUrl.replaceAll("/+$", "");
+        serviceUrl = serviceUrl == null || serviceUrl.isBlank() ? "http://masterdata"
+                : serviceUrl.replaceAll("/+$", "");
         cacheTtl = cacheTtl == null ? Duration.ofSeconds(30) : cacheTtl;
         cacheMaxSize = cacheMaxSize == null || cacheMaxSize < 1 ? 10_000 : cacheMaxSize;
         retryAfterFailure = retryAfterFailure == null ? Duration.ofSeconds(5) : retryAfterFailure;

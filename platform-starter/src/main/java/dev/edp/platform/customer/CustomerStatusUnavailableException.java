@@ -1,6 +1,9 @@
 package dev.edp.platform.customer;
 
-/** The customer's state could not be found out (masterdata unreachable, failing or answering nonsense). */
+/**
+ * The customer's state could not be found out (masterdata unreachable, failing or
+ * answering nonsense).
+ */
 public class CustomerStatusUnavailableException extends RuntimeException {
 
     /**
@@ -10,4 +13,5 @@ public class CustomerStatusUnavailableException extends RuntimeException {
     public CustomerStatusUnavailableException(String message, Throwable cause) {
         super(message, cause);
     }
+
 }

@@ -15,12 +15,14 @@ import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
 
 /**
- * Asks masterdata: {@code GET /api/masterdata/v1/customers/{id}/status} through the registry
- * (a load-balanced {@link RestClient}), relaying the caller's own token, so masterdata needs no
- * credentials of this service and the caller learns nothing it could not read itself.
+ * Asks masterdata: {@code GET /api/masterdata/v1/customers/{id}/status} through the
+ * registry (a load-balanced {@link RestClient}), relaying the caller's own token, so
+ * masterdata needs no credentials of this service and the caller learns nothing it could
+ * not read itself.
  * <ul>
  * <li>200 {@code {"status":"ACTIVE"|"DEACTIVATED"}}: that state;</li>
- * <li>403 {@code CUSTOMER_DEACTIVATED}: masterdata refused the caller for that very reason;</li>
+ * <li>403 {@code CUSTOMER_DEACTIVATED}: masterdata refused the caller for that very
+ * reason;</li>
  * <li>404: masterdata does not know the customer ({@link CustomerState#UNKNOWN});</li>
  * <li>anything else, or no answer: {@link CustomerStatusUnavailableException}.</li>
  * </ul>
@@ -45,31 +47,33 @@ public class MasterdataCustomerStatusLookup implements CustomerStatusLookup {
     @Override
     public CustomerState stateOf(UUID customerId, String bearerToken) {
         try {
-            return http.get().uri("/api/masterdata/v1/customers/{id}/status", customerId)
-                    .accept(MediaType.APPLICATION_JSON, MediaType.APPLICATION_PROBLEM_JSON)
-                    .headers(headers -> headers.setBearerAuth(bearerToken))
-                    .exchange((request, response) -> {
-                        int status = response.getStatusCode().value();
-                        String body = StreamUtils.copyToString(response.getBody(), StandardCharsets.UTF_8);
-                        return switch (status) {
-                            case 200 -> state(customerId, member(body, "status"));
-                            case 403 -> {
-                                if ("CUSTOMER_DEACTIVATED".equals(member(body, "code"))) {
-                                    yield CustomerState.DEACTIVATED;
-                                }
-                                throw new CustomerStatusUnavailableException(
-                                        "masterdata refused the lookup of customer " + customerId + ": 403 " + body, null);
+            return http.get()
+                .uri("/api/masterdata/v1/customers/{id}/status", customerId)
+                .accept(MediaType.APPLICATION_JSON, MediaType.APPLICATION_PROBLEM_JSON)
+                .headers(headers -> headers.setBearerAuth(bearerToken))
+                .exchange((request, response) -> {
+                    int status = response.getStatusCode().value();
+                    String body = StreamUtils.copyToString(response.getBody(), StandardCharsets.UTF_8);
+                    return switch (status) {
+                        case 200 -> state(customerId, member(body, "status"));
+                        case 403 -> {
+                            if ("CUSTOMER_DEACTIVATED".equals(member(body, "code"))) {
+                                yield CustomerState.DEACTIVATED;
                             }
-                            case 404 -> CustomerState.UNKNOWN;
-                            default -> throw new CustomerStatusUnavailableException(
-                                    "masterdata answered " + status + " for customer " + customerId, null);
-                        };
-                    });
+                            throw new CustomerStatusUnavailableException(
+                                    "masterdata refused the lookup of customer " + customerId + ": 403 " + body, null);
+                        }
+                        case 404 -> CustomerState.UNKNOWN;
+                        default -> throw new CustomerStatusUnavailableException(
+                                "masterdata answered " + status + " for customer " + customerId, null);
+                    };
+                });
         }
         catch (RestClientException ex) {
             Throwable cause = ex.getMostSpecificCause();
-            throw new CustomerStatusUnavailableException("masterdata cannot be reached: " + cause.getClass().getSimpleName()
-                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage()), ex);
+            throw new CustomerStatusUnavailableException("masterdata cannot be reached: "
+                    + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()),
+                    ex);
         }
         catch (IllegalStateException ex) {
             // The load balancer found no masterdata instance in the registry.
@@ -96,4 +100,5 @@ public class MasterdataCustomerStatusLookup implements CustomerStatusLookup {
             return null;
         }
     }
+
 }

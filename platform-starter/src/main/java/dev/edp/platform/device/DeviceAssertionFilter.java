@@ -19,17 +19,16 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * On the device paths: verifies E3's device credential and request proof
  * ({@value DeviceProof#CREDENTIAL_HEADER}, {@value DeviceProof#HEADER}) and makes the
- * {@link DevicePrincipal} the request's authentication; refuses a missing, forged or expired
- * credential, a proof for another request (method, path, query, service, time), or a request
- * without a device, with a 401 problem ({@code DEVICE_ASSERTION_INVALID}). The client address E3
- * names in the proof is kept for {@link CallerAddress}.
+ * {@link DevicePrincipal} the request's authentication; refuses a missing, forged or
+ * expired credential, a proof for another request (method, path, query, service, time),
+ * or a request without a device, with a 401 problem ({@code DEVICE_ASSERTION_INVALID}).
+ * The client address E3 names in the proof is kept for {@link CallerAddress}.
  */
 class DeviceAssertionFilter extends OncePerRequestFilter {
 
     static final String ATTRIBUTE = DevicePrincipal.class.getName();
 
-    private static final RequestAttributeSecurityContextRepository CONTEXTS =
-            new RequestAttributeSecurityContextRepository();
+    private static final RequestAttributeSecurityContextRepository CONTEXTS = new RequestAttributeSecurityContextRepository();
 
     private final DeviceAssertionVerifier verifier;
 
@@ -43,15 +42,18 @@ class DeviceAssertionFilter extends OncePerRequestFilter {
         DeviceAssertionVerifier.VerifiedDevice verified;
         try {
             verified = verifier.verifyWithAddress(request.getHeader(DeviceProof.CREDENTIAL_HEADER),
-                    request.getHeader(DeviceProof.HEADER), request.getMethod(), path(request), request.getQueryString());
+                    request.getHeader(DeviceProof.HEADER), request.getMethod(), path(request),
+                    request.getQueryString());
         }
         catch (DeviceAssertionException ex) {
             response.setStatus(401);
             response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-            response.getOutputStream().write(("{\"type\":\"https://edp.dev/problems/device-assertion-invalid\","
-                    + "\"title\":\"Device authentication required\",\"status\":401,"
-                    + "\"detail\":\"Device requests must come through E3 with a valid device certificate.\","
-                    + "\"code\":\"DEVICE_ASSERTION_INVALID\"}").getBytes(StandardCharsets.UTF_8));
+            response.getOutputStream()
+                .write(("{\"type\":\"https://edp.dev/problems/device-assertion-invalid\","
+                        + "\"title\":\"Device authentication required\",\"status\":401,"
+                        + "\"detail\":\"Device requests must come through E3 with a valid device certificate.\","
+                        + "\"code\":\"DEVICE_ASSERTION_INVALID\"}")
+                    .getBytes(StandardCharsets.UTF_8));
             return;
         }
         DevicePrincipal device = verified.device();
@@ -60,18 +62,24 @@ class DeviceAssertionFilter extends OncePerRequestFilter {
         SecurityContext context = SecurityContextHolder.createEmptyContext();
         context.setAuthentication(new DeviceAuthentication(device));
         SecurityContextHolder.setContext(context);
-        // Kept in the request too: the filter runs once per request, and an async dispatch (a long-poll
+        // Kept in the request too: the filter runs once per request, and an async
+        // dispatch (a long-poll
         // answer) is authorized again from what the stateless chain finds there.
         CONTEXTS.saveContext(context, request, response);
         chain.doFilter(request, response);
     }
 
-    /** @return the request path as sent, without the context path (what E3's proof binds) */
+    /**
+     * @return the request path as sent, without the context path (what E3's proof binds)
+     *
+     */
     static String path(HttpServletRequest request) {
         return request.getRequestURI().substring(request.getContextPath().length());
     }
 
-    /** The device as Spring Security authentication, with authority {@code ROLE_DEVICE}. */
+    /**
+     * The device as Spring Security authentication, with authority {@code ROLE_DEVICE}.
+     */
     static final class DeviceAuthentication extends AbstractAuthenticationToken {
 
         private final DevicePrincipal device;
@@ -91,6 +99,7 @@ class DeviceAssertionFilter extends OncePerRequestFilter {
         public Object getPrincipal() {
             return device;
         }
+
     }
 
 }

@@ -25,32 +25,34 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
-
 import dev.edp.platform.client.ServiceTokenSource;
 
 /**
  * Verifies what E3 forwards with a request: the <b>device credential</b>
- * ({@value DeviceProof#CREDENTIAL_HEADER}, only when E3 verified a device certificate) and the
- * <b>request proof</b> ({@value DeviceProof#HEADER}, on every routed request).
+ * ({@value DeviceProof#CREDENTIAL_HEADER}, only when E3 verified a device certificate)
+ * and the <b>request proof</b> ({@value DeviceProof#HEADER}, on every routed request).
  * <p>
- * The credential is an ES256 JWT (type {@value #CREDENTIAL_TYPE}) E3 signs once per device
- * certificate and service and reuses for minutes: {@code iss=edp-e3}, {@code aud}=this service,
- * {@code sub}=device, {@code customer_id}, {@code serial}, {@code cert_exp}, {@code iat},
- * {@code exp} (at most {@link #MAX_CREDENTIAL_LIFETIME}), {@code jti}. Its signature is checked
- * against E3's JWKS ({@code edp.device.jwks-uri}) the first time it is seen; then it is kept in a
- * bounded cache until it expires, so the public-key operation is paid once per device and TTL, not
- * per request.
+ * The credential is an ES256 JWT (type {@value #CREDENTIAL_TYPE}) E3 signs once per
+ * device certificate and service and reuses for minutes: {@code iss=edp-e3},
+ * {@code aud}=this service, {@code sub}=device, {@code customer_id}, {@code serial},
+ * {@code cert_exp}, {@code iat}, {@code exp} (at most {@link #MAX_CREDENTIAL_LIFETIME}),
+ * {@code jti}. Its signature is checked against E3's JWKS ({@code edp.device.jwks-uri})
+ * the first time it is seen; then it is kept in a bounded cache until it expires, so the
+ * public-key operation is paid once per device and TTL, not per request.
  * <p>
- * The proof binds one request: an HMAC-SHA256 (see {@link DeviceProof}) with this service's request
- * key over the credential's {@code jti} (or {@value DeviceProof#ANONYMOUS} without a device), the
- * time, method, raw path, raw query, the client address E3 saw, and the audience. It is checked on
- * every request: MAC (constant time, before any signature work), time within {@code proofWindow}.
- * A credential alone, captured on the internal hop, is useless without the request key; a proof
- * replayed on another request, path, query, method, service or outside the window does not verify.
+ * The proof binds one request: an HMAC-SHA256 (see {@link DeviceProof}) with this
+ * service's request key over the credential's {@code jti} (or
+ * {@value DeviceProof#ANONYMOUS} without a device), the time, method, raw path, raw
+ * query, the client address E3 saw, and the audience. It is checked on every request: MAC
+ * (constant time, before any signature work), time within {@code proofWindow}. A
+ * credential alone, captured on the internal hop, is useless without the request key; a
+ * proof replayed on another request, path, query, method, service or outside the window
+ * does not verify.
  * <p>
- * Request keys come from E3's management port ({@code edp.device.proof-keys-uri}), fetched with the
- * platform's service token; an unknown key id makes the verifier ask again at once, at most once
- * per {@code minRefetchInterval}, like an unknown JWKS key id.
+ * Request keys come from E3's management port ({@code edp.device.proof-keys-uri}),
+ * fetched with the platform's service token; an unknown key id makes the verifier ask
+ * again at once, at most once per {@code minRefetchInterval}, like an unknown JWKS key
+ * id.
  */
 public class DeviceAssertionVerifier {
 
@@ -66,11 +68,16 @@ public class DeviceAssertionVerifier {
     /** The longest life a credential may have ({@code exp - iat}). */
     public static final Duration MAX_CREDENTIAL_LIFETIME = Duration.ofMinutes(10);
 
-    /** The JOSE {@code typ} of a device credential: no other E3 or Keycloak token passes as one. */
+    /**
+     * The JOSE {@code typ} of a device credential: no other E3 or Keycloak token passes
+     * as one.
+     */
     public static final String CREDENTIAL_TYPE = "edp-device-credential+jwt";
 
     private static final Duration SKEW = Duration.ofSeconds(5);
+
     private static final Duration MAX_KEYS_AGE = Duration.ofMinutes(5);
+
     private static final int MAX_CREDENTIAL_LENGTH = 4096;
 
     /** A credential whose signature and claims were verified. */
@@ -78,11 +85,17 @@ public class DeviceAssertionVerifier {
     }
 
     private final String audience;
+
     private final Duration proofWindow;
+
     private final Clock clock;
+
     private final DefaultJWTProcessor<SecurityContext> processor;
+
     private final DeviceProofKeySource proofKeys;
+
     private final Cache<String, Credential> credentials;
+
     private final LongAdder signatureChecks = new LongAdder();
 
     /**
@@ -101,7 +114,8 @@ public class DeviceAssertionVerifier {
      * @param proofKeysUri E3's request keys endpoint
      * @param audience this service's name
      * @param tokens the platform service token (for the request keys)
-     * @param minRefetchInterval least time between two fetches of the JWKS, and of the request keys
+     * @param minRefetchInterval least time between two fetches of the JWKS, and of the
+     * request keys
      * @param proofWindow how far a proof's time may be from now, either way
      * @param credentialCacheSize how many verified credentials are kept
      * @param clock the time
@@ -120,10 +134,11 @@ public class DeviceAssertionVerifier {
         });
         this.proofKeys = new DeviceProofKeySource(URI.create(proofKeysUri), audience, tokens, minRefetchInterval,
                 MAX_KEYS_AGE, clock);
-        this.credentials = Caffeine.newBuilder().maximumSize(credentialCacheSize)
-                .expireAfter(Expiry.<String, Credential>creating((token, credential) ->
-                        Duration.between(clock.instant(), credential.expiresAt().plus(SKEW))))
-                .build();
+        this.credentials = Caffeine.newBuilder()
+            .maximumSize(credentialCacheSize)
+            .expireAfter(Expiry.<String, Credential>creating(
+                    (token, credential) -> Duration.between(clock.instant(), credential.expiresAt().plus(SKEW))))
+            .build();
     }
 
     /** A device request's principal and the client address E3 named. */
@@ -136,10 +151,11 @@ public class DeviceAssertionVerifier {
      * @param proof the proof header, or null
      * @param method the request method
      * @param path the raw request path (without context path)
-     * @param rawQuery the raw query string (as received, without {@code ?}), or null for none
+     * @param rawQuery the raw query string (as received, without {@code ?}), or null for
+     * none
      * @return the device
-     * @throws DeviceAssertionException if either is missing, forged, expired, for another request or
-     *         service, or there is no device (E3 saw no valid device certificate)
+     * @throws DeviceAssertionException if either is missing, forged, expired, for another
+     * request or service, or there is no device (E3 saw no valid device certificate)
      */
     public DevicePrincipal verify(String credential, String proof, String method, String path, String rawQuery) {
         return verifyWithAddress(credential, proof, method, path, rawQuery).device();
@@ -154,24 +170,26 @@ public class DeviceAssertionVerifier {
     }
 
     /**
-     * The client's address as E3 saw it, from E3's proof (with or without a device credential).
+     * The client's address as E3 saw it, from E3's proof (with or without a device
+     * credential).
      * @param credential the credential header, or null for a request without a device
      * @param proof the proof header
      * @param method the request method
      * @param path the raw request path (without context path)
      * @param rawQuery the raw query string, or null for none
      * @return the address in its canonical text form
-     * @throws DeviceAssertionException if the proof (and credential, if any) does not verify for this request
+     * @throws DeviceAssertionException if the proof (and credential, if any) does not
+     * verify for this request
      */
-    public String verifiedClientAddress(String credential, String proof, String method, String path,
-            String rawQuery) {
+    public String verifiedClientAddress(String credential, String proof, String method, String path, String rawQuery) {
         return check(credential == null || credential.isEmpty() ? null : credential, proof, method, path, rawQuery)
-                .clientAddress();
+            .clientAddress();
     }
 
     /**
      * @param rawQuery the raw query, or null
-     * @return what the proof binds of the query (see {@link DeviceProof#queryHash(String)})
+     * @return what the proof binds of the query (see
+     * {@link DeviceProof#queryHash(String)})
      */
     public static String queryHash(String rawQuery) {
         return DeviceProof.queryHash(rawQuery);
@@ -243,7 +261,11 @@ public class DeviceAssertionVerifier {
         }
     }
 
-    /** @return how many credential signatures this verifier has checked (each credential once while cached) */
+    /**
+     * @return how many credential signatures this verifier has checked (each credential
+     * once while cached)
+     *
+     */
     long signatureChecks() {
         return signatureChecks.sum();
     }
@@ -315,4 +337,5 @@ public class DeviceAssertionVerifier {
             throw new DeviceAssertionException("device proof with an invalid client address");
         }
     }
+
 }

@@ -20,16 +20,19 @@ import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 
 /**
- * E3's public keys for the device credential, as a service sees them, kept and fetched again on an
- * unknown key id as {@link RefetchedKeys} describes.
+ * E3's public keys for the device credential, as a service sees them, kept and fetched
+ * again on an unknown key id as {@link RefetchedKeys} describes.
  */
 final class DeviceJwkSource implements JWKSource<SecurityContext> {
 
     private static final int MAX_BYTES = 64 * 1024;
+
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
     private final URI uri;
+
     private final RefetchedKeys<JWKSet> keys;
+
     /** Only used by fetches, which {@link RefetchedKeys} makes one at a time. */
     private HttpClient http;
 
@@ -52,12 +55,15 @@ final class DeviceJwkSource implements JWKSource<SecurityContext> {
     /** One at a time (see {@link RefetchedKeys}). */
     private JWKSet fetch() throws IOException, ParseException, InterruptedException {
         if (http == null) {
-            // Built on first use: services that never see an assertion need no client (and no selector thread).
+            // Built on first use: services that never see an assertion need no client
+            // (and no selector thread).
             http = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
         }
-        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT)
-                .header("Accept", "application/jwk-set+json, application/json").GET().build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri)
+            .timeout(TIMEOUT)
+            .header("Accept", "application/jwk-set+json, application/json")
+            .GET()
+            .build(), HttpResponse.BodyHandlers.ofByteArray());
         if (response.statusCode() != 200) {
             throw new IOException("answered " + response.statusCode());
         }
@@ -66,4 +72,5 @@ final class DeviceJwkSource implements JWKSource<SecurityContext> {
         }
         return JWKSet.parse(new String(response.body(), StandardCharsets.UTF_8));
     }
+
 }

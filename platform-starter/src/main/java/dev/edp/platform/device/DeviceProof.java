@@ -10,35 +10,44 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The wire format of E3's request proof, shared by E3 (which makes one per routed request) and the
- * services (which check it): header {@value #HEADER}, {@code kid=<key id>;t=<epoch millis>;cip=<client
+ * The wire format of E3's request proof, shared by E3 (which makes one per routed
+ * request) and the services (which check it): header {@value #HEADER},
+ * {@code kid=<key id>;t=<epoch millis>;cip=<client
  * address>;mac=<base64url HMAC-SHA256>}.
  * <p>
- * The MAC covers, each as a length-prefixed UTF-8 field after the label {@value #LABEL}: the
- * credential's {@code jti} (or {@value #ANONYMOUS} for a request without a device), the time, the
- * method, the raw path, the hash of the raw query ({@link #queryHash(String)}), the client address
- * and the audience (the service). Its key is the audience's request key,
- * {@link #audienceKey(byte[], String) K_aud = HMAC-SHA256(master, "edp-device-proof/" + aud)} of a
- * key epoch's master secret, which only E3 holds; each service fetches only its own K_aud.
+ * The MAC covers, each as a length-prefixed UTF-8 field after the label {@value #LABEL}:
+ * the credential's {@code jti} (or {@value #ANONYMOUS} for a request without a device),
+ * the time, the method, the raw path, the hash of the raw query
+ * ({@link #queryHash(String)}), the client address and the audience (the service). Its
+ * key is the audience's request key, {@link #audienceKey(byte[], String) K_aud =
+ * HMAC-SHA256(master, "edp-device-proof/" + aud)} of a key epoch's master secret, which
+ * only E3 holds; each service fetches only its own K_aud.
  * <p>
- * Length prefixes keep fields apart whatever they contain, so no two different requests share the
- * MAC input.
+ * Length prefixes keep fields apart whatever they contain, so no two different requests
+ * share the MAC input.
  */
 public final class DeviceProof {
 
     /** The request header E3 sets on every routed request. */
     public static final String HEADER = "X-EDP-Device-Proof";
 
-    /** The request header that carries E3's device credential (only with a verified device). */
+    /**
+     * The request header that carries E3's device credential (only with a verified
+     * device).
+     */
     public static final String CREDENTIAL_HEADER = "X-EDP-Device-Credential";
 
-    /** What stands for the credential's {@code jti} in the MAC of a request without a device. */
+    /**
+     * What stands for the credential's {@code jti} in the MAC of a request without a
+     * device.
+     */
     public static final String ANONYMOUS = "anonymous";
 
     /** The first field of every MAC input (domain separation, format version). */
     static final String LABEL = "edp-device-proof/v1";
 
     private static final int MAX_HEADER_LENGTH = 512;
+
     private static final String HMAC = "HmacSHA256";
 
     private DeviceProof() {
@@ -66,8 +75,9 @@ public final class DeviceProof {
 
     /**
      * @param key a request key (K_aud)
-     * @return an initialised MAC to {@link #mac(Mac, String, long, String, String, String, String, String) clone}
-     *         per use: cloning skips the key schedule and the provider lookup
+     * @return an initialised MAC to
+     * {@link #mac(Mac, String, long, String, String, String, String, String) clone} per
+     * use: cloning skips the key schedule and the provider lookup
      */
     public static Mac prototype(byte[] key) {
         try {
@@ -93,8 +103,9 @@ public final class DeviceProof {
      */
     public static String mac(Mac prototype, String jti, long time, String method, String path, String queryHash,
             String clientAddress, String audience) {
-        return Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(macBytes(prototype, jti, time, method, path, queryHash, clientAddress, audience));
+        return Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(macBytes(prototype, jti, time, method, path, queryHash, clientAddress, audience));
     }
 
     /** Like {@link #mac}, unencoded. */
@@ -134,7 +145,8 @@ public final class DeviceProof {
     /**
      * @param header the header value
      * @return its parts
-     * @throws DeviceAssertionException if it is not exactly a proof (each part once, nothing else)
+     * @throws DeviceAssertionException if it is not exactly a proof (each part once,
+     * nothing else)
      */
     static Parsed parse(String header) {
         if (header == null || header.isEmpty() || header.length() > MAX_HEADER_LENGTH) {
@@ -180,16 +192,18 @@ public final class DeviceProof {
 
     /**
      * @param rawQuery the raw query string (without {@code ?}), or null
-     * @return base64url (no padding) of the SHA-256 of the query as sent; null and empty are the same
+     * @return base64url (no padding) of the SHA-256 of the query as sent; null and empty
+     * are the same
      */
     public static String queryHash(String rawQuery) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest((rawQuery == null ? "" : rawQuery).getBytes(StandardCharsets.UTF_8));
+                .digest((rawQuery == null ? "" : rawQuery).getBytes(StandardCharsets.UTF_8));
             return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
         }
         catch (NoSuchAlgorithmException ex) {
             throw new IllegalStateException(ex);
         }
     }
+
 }

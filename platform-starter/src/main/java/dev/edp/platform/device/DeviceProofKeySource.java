@@ -13,32 +13,35 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
 import javax.crypto.Mac;
-
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.json.JsonMapper;
 
 import dev.edp.platform.client.ServiceCallException;
 import dev.edp.platform.client.ServiceTokenSource;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * This service's request keys (K_aud) for E3's request proofs, by key id: fetched from E3's
- * management port ({@code GET <uri>?audience=<this service>}, which needs the platform service
- * token), kept for {@code maxAge}, and fetched again <em>at once</em> when a proof names a key id the
- * cached set lacks (a rotation, an E3 restart).
+ * This service's request keys (K_aud) for E3's request proofs, by key id: fetched from
+ * E3's management port ({@code GET <uri>?audience=<this service>}, which needs the
+ * platform service token), kept for {@code maxAge}, and fetched again <em>at once</em>
+ * when a proof names a key id the cached set lacks (a rotation, an E3 restart).
  * <p>
  * Kept and fetched again on an unknown key id as {@link RefetchedKeys} describes.
  */
 final class DeviceProofKeySource {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+
     private static final int MAX_BYTES = 64 * 1024;
+
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
     private final URI uri;
+
     private final ServiceTokenSource tokens;
+
     private final RefetchedKeys<Map<String, Mac>> keys;
+
     /** Only used by fetches, which {@link RefetchedKeys} makes one at a time. */
     private HttpClient http;
 
@@ -47,15 +50,15 @@ final class DeviceProofKeySource {
         String separator = keysUri.getRawQuery() == null ? "?" : "&";
         this.uri = URI.create(keysUri + separator + "audience=" + URLEncoder.encode(audience, StandardCharsets.UTF_8));
         this.tokens = tokens;
-        this.keys = new RefetchedKeys<>("this service's device proof keys from " + uri, this::fetch,
-                minRefetchInterval, maxAge, clock);
+        this.keys = new RefetchedKeys<>("this service's device proof keys from " + uri, this::fetch, minRefetchInterval,
+                maxAge, clock);
     }
 
     /**
      * @param kid the key id a proof names
      * @return the request key's MAC prototype (clone before use)
-     * @throws DeviceAssertionException if E3 has no such key for this service (or cannot be asked
-     *         and it was not known before)
+     * @throws DeviceAssertionException if E3 has no such key for this service (or cannot
+     * be asked and it was not known before)
      */
     Mac key(String kid) {
         Map<String, Mac> set;
@@ -84,9 +87,12 @@ final class DeviceProofKeySource {
         catch (ServiceCallException ex) {
             throw new IOException("no service token: " + ex.getMessage(), ex);
         }
-        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT)
-                .header("Accept", "application/json").header("Authorization", "Bearer " + token).GET().build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri)
+            .timeout(TIMEOUT)
+            .header("Accept", "application/json")
+            .header("Authorization", "Bearer " + token)
+            .GET()
+            .build(), HttpResponse.BodyHandlers.ofByteArray());
         if (response.statusCode() != 200) {
             throw new IOException("answered " + response.statusCode());
         }
@@ -116,4 +122,5 @@ final class DeviceProofKeySource {
             throw new IOException("answered something that is not a key set: " + ex.getMessage(), ex);
         }
     }
+
 }

@@ -5,14 +5,18 @@ import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * {@code edp.device.*}: how a service checks E3's device credential and request proof (the device
- * paths themselves, {@code edp.device.paths}, and the long-poll settings are read where they are
- * used: security, {@link LongPoll}).
- * @param jwksUri E3's device JWKS (default {@code EDP_E3_JWKS_URI}, else E3's management port on
- *        localhost)
- * @param proofKeysUri E3's request keys (default {@code EDP_E3_PROOF_KEYS_URI}, else next to the JWKS)
- * @param audience the audience a credential must name (default {@code spring.application.name})
- * @param jwksMinRefetchInterval the least time between two JWKS fetches for an unknown key id
+ * {@code edp.device.*}: how a service checks E3's device credential and request proof
+ * (the device paths themselves, {@code edp.device.paths}, and the long-poll settings are
+ * read where they are used: security, {@link LongPoll}).
+ *
+ * @param jwksUri E3's device JWKS (default {@code EDP_E3_JWKS_URI}, else E3's management
+ * port on localhost)
+ * @param proofKeysUri E3's request keys (default {@code EDP_E3_PROOF_KEYS_URI}, else next
+ * to the JWKS)
+ * @param audience the audience a credential must name (default
+ * {@code spring.application.name})
+ * @param jwksMinRefetchInterval the least time between two JWKS fetches for an unknown
+ * key id
  * @param proofWindow how far a proof's time may be from now (default 30 s)
  * @param credentialCacheSize verified credentials kept (default 100,000)
  */

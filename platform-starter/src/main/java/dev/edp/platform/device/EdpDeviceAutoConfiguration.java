@@ -1,7 +1,6 @@
 package dev.edp.platform.device;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
@@ -34,21 +33,24 @@ import org.springframework.web.method.support.ModelAndViewContainer;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * E3's device credential and request proof in servlet services. Every such service gets the
- * {@link DeviceAssertionVerifier} and {@link CallerAddress}:
+ * E3's device credential and request proof in servlet services. Every such service gets
+ * the {@link DeviceAssertionVerifier} and {@link CallerAddress}:
  * <ul>
  * <li>{@code edp.device.jwks-uri}: E3's JWKS (credentials), default
  * {@code ${EDP_E3_JWKS_URI:http://localhost:9443/actuator/device-jwks}};</li>
- * <li>{@code edp.device.proof-keys-uri}: E3's request keys, default {@code EDP_E3_PROOF_KEYS_URI},
- * else the JWKS URI with {@code device-jwks} replaced by {@code device-proof-keys}; fetched with the
- * platform service token ({@link ServiceTokenSource});</li>
+ * <li>{@code edp.device.proof-keys-uri}: E3's request keys, default
+ * {@code EDP_E3_PROOF_KEYS_URI}, else the JWKS URI with {@code device-jwks} replaced by
+ * {@code device-proof-keys}; fetched with the platform service token
+ * ({@link ServiceTokenSource});</li>
  * <li>{@code edp.device.audience} (default {@code spring.application.name}),
- * {@code edp.device.proof-window} (30 s), {@code edp.device.credential-cache-size} (100,000),
- * {@code edp.device.jwks-min-refetch-interval} (5 s, also for the request keys).</li>
+ * {@code edp.device.proof-window} (30 s), {@code edp.device.credential-cache-size}
+ * (100,000), {@code edp.device.jwks-min-refetch-interval} (5 s, also for the request
+ * keys).</li>
  * </ul>
- * The paths in {@code edp.device.paths} (comma-separated Ant patterns) also get their own security
- * filter chain, ahead of the Keycloak one, that accepts only E3's device credential with its proof;
- * controllers there declare a {@link DevicePrincipal} parameter.
+ * The paths in {@code edp.device.paths} (comma-separated Ant patterns) also get their own
+ * security filter chain, ahead of the Keycloak one, that accepts only E3's device
+ * credential with its proof; controllers there declare a {@link DevicePrincipal}
+ * parameter.
  */
 @AutoConfiguration(after = { EdpServletSecurityAutoConfiguration.class, EdpServiceCallsAutoConfiguration.class })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -65,12 +67,15 @@ public class EdpDeviceAutoConfiguration {
         return new DeviceAssertionVerifier(jwksUri, proofKeysUri(properties, environment, jwksUri),
                 properties.audience() != null ? properties.audience()
                         : environment.getProperty("spring.application.name", ""),
-                // Asked for only when a proof key is fetched: services without device traffic never need one.
+                // Asked for only when a proof key is fetched: services without device
+                // traffic never need one.
                 () -> tokens.getObject().accessToken(), properties.jwksMinRefetchInterval(), properties.proofWindow(),
                 properties.credentialCacheSize(), Clock.systemUTC());
     }
 
-    /** E3's request keys: configured, else next to its JWKS on the same management port. */
+    /**
+     * E3's request keys: configured, else next to its JWKS on the same management port.
+     */
     static String proofKeysUri(DeviceProperties properties, Environment environment, String jwksUri) {
         String configured = properties.proofKeysUri() != null ? properties.proofKeysUri()
                 : environment.getProperty("EDP_E3_PROOF_KEYS_URI", "");
@@ -94,12 +99,14 @@ public class EdpDeviceAutoConfiguration {
     SecurityFilterChain edpDeviceSecurityFilterChain(HttpSecurity http, Environment environment,
             DeviceAssertionVerifier verifier) throws Exception {
         List<String> paths = Arrays.stream(environment.getRequiredProperty("edp.device.paths").split(","))
-                .map(String::trim).filter(path -> !path.isEmpty()).toList();
+            .map(String::trim)
+            .filter(path -> !path.isEmpty())
+            .toList();
         http.securityMatcher(paths.toArray(String[]::new))
-                .authorizeHttpRequests(requests -> requests.anyRequest().hasRole("DEVICE"))
-                .addFilterBefore(new DeviceAssertionFilter(verifier), AuthorizationFilter.class)
-                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .csrf(csrf -> csrf.disable());
+            .authorizeHttpRequests(requests -> requests.anyRequest().hasRole("DEVICE"))
+            .addFilterBefore(new DeviceAssertionFilter(verifier), AuthorizationFilter.class)
+            .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+            .csrf(csrf -> csrf.disable());
         return http.build();
     }
 
@@ -129,8 +136,9 @@ public class EdpDeviceAutoConfiguration {
             if (device instanceof DevicePrincipal principal) {
                 return principal;
             }
-            throw PlatformProblem.DEVICE_ASSERTION_INVALID.exception(
-                    "This endpoint is for devices, through E3.");
+            throw PlatformProblem.DEVICE_ASSERTION_INVALID.exception("This endpoint is for devices, through E3.");
         }
+
     }
+
 }

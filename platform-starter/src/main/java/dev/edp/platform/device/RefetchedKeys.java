@@ -10,14 +10,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keys fetched from E3 (its JWKS, a service's request keys) as a service keeps them: fetched on first
- * use, kept for {@code maxAge}, and fetched again <em>at once</em> when a request names a key the
- * cached set lacks (E3 restarted with a fresh key, or rotated while this copy was cached).
+ * Keys fetched from E3 (its JWKS, a service's request keys) as a service keeps them:
+ * fetched on first use, kept for {@code maxAge}, and fetched again <em>at once</em> when
+ * a request names a key the cached set lacks (E3 restarted with a fresh key, or rotated
+ * while this copy was cached).
  * <p>
- * Fetches - for whatever reason - happen at most once per {@code minRefetchInterval}: a caller who
- * can reach the service directly could otherwise make up key ids and make every request a call to
- * E3. A fetch that fails keeps the set fetched before, and while one request refreshes an old set
- * the others use it rather than wait.
+ * Fetches - for whatever reason - happen at most once per {@code minRefetchInterval}: a
+ * caller who can reach the service directly could otherwise make up key ids and make
+ * every request a call to E3. A fetch that fails keeps the set fetched before, and while
+ * one request refreshes an old set the others use it rather than wait.
  *
  * @param <T> the key set
  */
@@ -28,7 +29,9 @@ final class RefetchedKeys<T> {
     /** Fetches the whole set. */
     @FunctionalInterface
     interface Fetcher<T> {
+
         T fetch() throws Exception;
+
     }
 
     /** Nothing was fetched yet and the fetch failed. */
@@ -37,6 +40,7 @@ final class RefetchedKeys<T> {
         Unavailable(String message, Throwable cause) {
             super(message, cause);
         }
+
     }
 
     /** The keys and when they were fetched, replaced as one. */
@@ -44,12 +48,19 @@ final class RefetchedKeys<T> {
     }
 
     private final String what;
+
     private final Fetcher<T> fetcher;
+
     private final Duration minRefetchInterval;
+
     private final Duration maxAge;
+
     private final Clock clock;
+
     private final ReentrantLock lock = new ReentrantLock();
+
     private volatile Fetched<T> cached;
+
     /** Only under the lock. */
     private Instant lastAttempt;
 
@@ -67,8 +78,9 @@ final class RefetchedKeys<T> {
 
     /**
      * @param has whether a set holds the key the caller looks for
-     * @return the set to look the key up in: the cached one while it is fresh and has the key, else one
-     *         fetched now if the interval allows, else the cached one; null if none was ever fetched
+     * @return the set to look the key up in: the cached one while it is fresh and has the
+     * key, else one fetched now if the interval allows, else the cached one; null if none
+     * was ever fetched
      * @throws Unavailable if nothing was fetched before and fetching fails
      */
     T keys(Predicate<T> has) {
@@ -115,4 +127,5 @@ final class RefetchedKeys<T> {
             lock.unlock();
         }
     }
+
 }

@@ -9,12 +9,13 @@ import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.web.reactive.DispatcherHandler;
 
 /**
- * The gateways' default circuit breaker ({@code EdpCircuitBreaker}, one breaker per route), except
- * on routes whose metadata says {@value #LONG_LIVED}{@code : true}. Long-lived requests — the
- * devices' desired-state long-poll (30 s), the portal's event stream (minutes) — do not fit a
- * breaker: in half-open state the few permitted trial calls would be such requests, and every
- * other call on the route would be refused until they end. Those routes still get the load
- * balancer's 503 when no instance is registered and the HTTP client's timeouts.
+ * The gateways' default circuit breaker ({@code EdpCircuitBreaker}, one breaker per
+ * route), except on routes whose metadata says {@value #LONG_LIVED}{@code : true}.
+ * Long-lived requests — the devices' desired-state long-poll (30 s), the portal's event
+ * stream (minutes) — do not fit a breaker: in half-open state the few permitted trial
+ * calls would be such requests, and every other call on the route would be refused until
+ * they end. Those routes still get the load balancer's 503 when no instance is registered
+ * and the HTTP client's timeouts.
  */
 public class EdpCircuitBreakerGatewayFilterFactory extends SpringCloudCircuitBreakerResilience4JFilterFactory {
 
@@ -46,4 +47,5 @@ public class EdpCircuitBreakerGatewayFilterFactory extends SpringCloudCircuitBre
     public String name() {
         return "EdpCircuitBreaker";
     }
+
 }

@@ -4,10 +4,9 @@ import java.net.URI;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
-import reactor.core.publisher.Mono;
-
 import dev.edp.platform.problem.NotFound;
 import dev.edp.platform.problem.Problems;
+import reactor.core.publisher.Mono;
 
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
@@ -20,9 +19,9 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * Where the circuit breaker of every gateway route forwards when the service behind it fails, is
- * missing from the registry, is too slow, or its breaker is open: a 503 (or 504 for a timeout)
- * problem naming the service, instead of a hang or a bare error.
+ * Where the circuit breaker of every gateway route forwards when the service behind it
+ * fails, is missing from the registry, is too slow, or its breaker is open: a 503 (or 504
+ * for a timeout) problem naming the service, instead of a hang or a bare error.
  */
 @RestController
 public class ServiceFallbackController {
@@ -45,7 +44,8 @@ public class ServiceFallbackController {
                         "The " + service + " service did not answer in time. Try again shortly.")
                 : Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "SERVICE_UNAVAILABLE", "Service unavailable",
                         "The " + service + " service is not available. Try again shortly.");
-        // The request was forwarded here: name the path the caller asked for, not the fallback's.
+        // The request was forwarded here: name the path the caller asked for, not the
+        // fallback's.
         Set<URI> originals = exchange.getAttributeOrDefault(ServerWebExchangeUtils.GATEWAY_ORIGINAL_REQUEST_URL_ATTR,
                 Set.of());
         originals.stream().findFirst().ifPresent(original -> problem.setInstance(URI.create(original.getRawPath())));
@@ -54,7 +54,7 @@ public class ServiceFallbackController {
 
     private static ResponseEntity<ProblemDetail> problem(ProblemDetail problem) {
         ResponseEntity.BodyBuilder response = ResponseEntity.status(problem.getStatus())
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON);
+            .contentType(MediaType.APPLICATION_PROBLEM_JSON);
         if (problem.getStatus() >= 500) {
             response.header("Retry-After", "5");
         }
@@ -63,8 +63,8 @@ public class ServiceFallbackController {
 
     /**
      * @param failure what a routed call failed with
-     * @return whether it is a timeout (the gateway's response timeout, Netty's, the time limiter's),
-     *         not a failure to connect
+     * @return whether it is a timeout (the gateway's response timeout, Netty's, the time
+     * limiter's), not a failure to connect
      */
     public static boolean isTimeout(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
@@ -75,4 +75,5 @@ public class ServiceFallbackController {
         }
         return false;
     }
+
 }

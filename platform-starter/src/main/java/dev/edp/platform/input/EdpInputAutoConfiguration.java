@@ -14,12 +14,13 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Untrusted text and request size at every edge: {@link RequestInputFilter} in the servlet services,
- * {@link ReactiveRequestInputFilter} in the gateways, both with the limits of
- * {@link WebInputProperties} ({@code edp.web.*}); dates and times in JSON bodies that PostgreSQL cannot
- * hold are refused by {@link StorableTimesModule}; a JSON object that names a member twice is
- * malformed (400 {@code MALFORMED_REQUEST_BODY}), not "the last one wins": a check that reads the
- * first and a binder that keeps the last would see different requests.
+ * Untrusted text and request size at every edge: {@link RequestInputFilter} in the
+ * servlet services, {@link ReactiveRequestInputFilter} in the gateways, both with the
+ * limits of {@link WebInputProperties} ({@code edp.web.*}); dates and times in JSON
+ * bodies that PostgreSQL cannot hold are refused by {@link StorableTimesModule}; a JSON
+ * object that names a member twice is malformed (400 {@code MALFORMED_REQUEST_BODY}), not
+ * "the last one wins": a check that reads the first and a binder that keeps the last
+ * would see different requests.
  */
 @AutoConfiguration
 @ConditionalOnClass(JsonMapper.class)
@@ -39,6 +40,7 @@ public class EdpInputAutoConfiguration {
         JsonMapperBuilderCustomizer edpStrictDuplicateDetection() {
             return builder -> builder.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
         }
+
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -51,6 +53,7 @@ public class EdpInputAutoConfiguration {
             return new RequestInputFilter(properties,
                     mapper == null ? JsonFactory.builder().build() : mapper.tokenStreamFactory());
         }
+
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -61,5 +64,7 @@ public class EdpInputAutoConfiguration {
         ReactiveRequestInputFilter edpReactiveRequestInputFilter(WebInputProperties properties) {
             return new ReactiveRequestInputFilter(properties);
         }
+
     }
+
 }

@@ -6,6 +6,8 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 
+import dev.edp.platform.problem.EdpException;
+import dev.edp.platform.text.UntrustedText;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -13,20 +15,22 @@ import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.TokenStreamContext;
 import tools.jackson.core.TokenStreamFactory;
 
-import dev.edp.platform.problem.EdpException;
-import dev.edp.platform.text.UntrustedText;
-
 /**
- * Reads a JSON body once as a token stream, before Spring binds it, and finds the first member
- * name or string value that is not storable text ({@link UntrustedText}), at any depth. The
- * strings Jackson hands to a deserializer are exactly these tokens, so whatever type a body is
- * bound to (records, maps, {@code JsonNode}) nothing unstorable gets through.
+ * Reads a JSON body once as a token stream, before Spring binds it, and finds the first
+ * member name or string value that is not storable text ({@link UntrustedText}), at any
+ * depth. The strings Jackson hands to a deserializer are exactly these tokens, so
+ * whatever type a body is bound to (records, maps, {@code JsonNode}) nothing unstorable
+ * gets through.
  */
 final class JsonBodyCheck {
 
     private final TokenStreamFactory json;
 
-    /** @param json the application's own token stream factory, so the same JSON is accepted */
+    /**
+     * @param json the application's own token stream factory, so the same JSON is
+     * accepted
+     *
+     */
     JsonBodyCheck(TokenStreamFactory json) {
         this.json = json;
     }
@@ -34,14 +38,17 @@ final class JsonBodyCheck {
     /**
      * @param body the whole body
      * @param charset the charset it declares (UTF-8 when it declares none)
-     * @return the problem to answer with, or null when every string is storable or the body is not
-     *         JSON at all (binding then fails with Spring's own {@code MALFORMED_REQUEST_BODY})
+     * @return the problem to answer with, or null when every string is storable or the
+     * body is not JSON at all (binding then fails with Spring's own
+     * {@code MALFORMED_REQUEST_BODY})
      */
     EdpException check(byte[] body, Charset charset) {
         CharBuffer chars;
         try {
-            chars = charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
+            chars = charset.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(body));
         }
         catch (CharacterCodingException ex) {
             return RequestTexts.invalid("body", "", "The request body is not valid " + charset.name() + ".");
@@ -75,4 +82,5 @@ final class JsonBodyCheck {
     private static String describe(String pointer) {
         return pointer.isEmpty() ? "the top-level value" : pointer;
     }
+
 }

@@ -11,6 +11,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.edp.platform.problem.EdpException;
+import dev.edp.platform.problem.PlatformProblem;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -21,9 +23,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import tools.jackson.core.TokenStreamFactory;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.edp.platform.problem.EdpException;
-import dev.edp.platform.problem.PlatformProblem;
-
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.InvalidMediaTypeException;
@@ -32,32 +31,38 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * The servlet services' door for what a caller sends, run before Spring Security and before any
- * controller, so a refused request has written nothing:
+ * The servlet services' door for what a caller sends, run before Spring Security and
+ * before any controller, so a refused request has written nothing:
  * <ul>
- * <li>the path, every query parameter (name and value), every form parameter, every header value,
- * and every member name and string value of a JSON body at any depth must be storable text
- * ({@link dev.edp.platform.text.UntrustedText}): otherwise 400 {@code INVALID_TEXT} naming where
- * ({@code in}) and which ({@code field});</li>
+ * <li>the path, every query parameter (name and value), every form parameter, every
+ * header value, and every member name and string value of a JSON body at any depth must
+ * be storable text ({@link dev.edp.platform.text.UntrustedText}): otherwise 400
+ * {@code INVALID_TEXT} naming where ({@code in}) and which ({@code field});</li>
  * <li>a query parameter value longer than {@code edp.web.max-parameter-length} is 400
  * {@code PARAMETER_TOO_LONG};</li>
- * <li>a body larger than {@code edp.web.max-request-size} is 413 {@code REQUEST_TOO_LARGE}: by its
- * {@code Content-Length} before a byte is read, and for a body sent without one (chunked) as soon as
- * the reader passes the limit, so no more than the limit is ever buffered.</li>
+ * <li>a body larger than {@code edp.web.max-request-size} is 413
+ * {@code REQUEST_TOO_LARGE}: by its {@code Content-Length} before a byte is read, and for
+ * a body sent without one (chunked) as soon as the reader passes the limit, so no more
+ * than the limit is ever buffered.</li>
  * </ul>
- * JSON bodies are read here (at most the limit), checked, and handed on from memory; other bodies
- * (EST's DER, PEM, anything with a {@code Content-Encoding}) stream through with the byte count,
- * and what reads them keeps its own, lower limits.
+ * JSON bodies are read here (at most the limit), checked, and handed on from memory;
+ * other bodies (EST's DER, PEM, anything with a {@code Content-Encoding}) stream through
+ * with the byte count, and what reads them keeps its own, lower limits.
  */
 public final class RequestInputFilter extends OncePerRequestFilter implements Ordered {
 
-    /** After the character-encoding and observation filters, before Spring Security (-100). */
+    /**
+     * After the character-encoding and observation filters, before Spring Security
+     * (-100).
+     */
     public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 50;
 
     private static final JsonMapper PROBLEM_JSON = JsonMapper.builder().build();
 
     private final long maxRequestBytes;
+
     private final int maxParameterLength;
+
     private final JsonBodyCheck json;
 
     /**
@@ -107,7 +112,8 @@ public final class RequestInputFilter extends OncePerRequestFilter implements Or
         MediaType type = contentType(request);
         String encoding = request.getHeader(HttpHeaders.CONTENT_ENCODING);
         if (encoding != null && !encoding.isBlank() && !"identity".equalsIgnoreCase(encoding.strip())) {
-            // A compressed body is not text until whoever accepts it inflates it: only counted here.
+            // A compressed body is not text until whoever accepts it inflates it: only
+            // counted here.
             return new SizeLimitedRequest(request, maxRequestBytes);
         }
         if (type != null && isJson(type)) {
@@ -118,9 +124,9 @@ public final class RequestInputFilter extends OncePerRequestFilter implements Or
             }
             return new BufferedBodyRequest(request, body);
         }
-        if (type != null && "application".equals(type.getType())
-                && "x-www-form-urlencoded".equals(type.getSubtype())) {
-            // The container parses form bodies itself (and limits them with its maxPostSize).
+        if (type != null && "application".equals(type.getType()) && "x-www-form-urlencoded".equals(type.getSubtype())) {
+            // The container parses form bodies itself (and limits them with its
+            // maxPostSize).
             request.getParameterMap().forEach((name, values) -> {
                 RequestTexts.checkParameterName("form", name);
                 for (String value : values) {
@@ -214,12 +220,14 @@ public final class RequestInputFilter extends OncePerRequestFilter implements Or
         public BufferedReader getReader() {
             return new BufferedReader(new InputStreamReader(getInputStream(), charsetOf(this)));
         }
+
     }
 
     /** Any other body: streamed, counted, refused once it passes the limit. */
     private static final class SizeLimitedRequest extends HttpServletRequestWrapper {
 
         private final long limit;
+
         private ServletInputStream stream;
 
         SizeLimitedRequest(HttpServletRequest request, long limit) {
@@ -240,6 +248,7 @@ public final class RequestInputFilter extends OncePerRequestFilter implements Or
         public BufferedReader getReader() throws IOException {
             return new BufferedReader(new InputStreamReader(getInputStream(), charsetOf(this)));
         }
+
     }
 
     private static Charset charsetOf(HttpServletRequest request) {
@@ -256,7 +265,9 @@ public final class RequestInputFilter extends OncePerRequestFilter implements Or
     private static final class CountingInputStream extends InputStream {
 
         private final InputStream delegate;
+
         private final long limit;
+
         private long count;
 
         CountingInputStream(InputStream delegate, long limit) {
@@ -288,13 +299,19 @@ public final class RequestInputFilter extends OncePerRequestFilter implements Or
                 throw RequestTexts.tooLarge(limit);
             }
         }
+
     }
 
-    /** A servlet stream over another stream; the container's stream, if any, answers the async questions. */
+    /**
+     * A servlet stream over another stream; the container's stream, if any, answers the
+     * async questions.
+     */
     private static final class StreamOf extends ServletInputStream {
 
         private final InputStream delegate;
+
         private final ServletInputStream container;
+
         private boolean finished;
 
         StreamOf(InputStream delegate, ServletInputStream container) {
@@ -333,5 +350,7 @@ public final class RequestInputFilter extends OncePerRequestFilter implements Or
             }
             container.setReadListener(listener);
         }
+
     }
+
 }

@@ -4,7 +4,10 @@ import dev.edp.platform.problem.EdpException;
 import dev.edp.platform.problem.PlatformProblem;
 import dev.edp.platform.text.UntrustedText;
 
-/** The checks both web stacks make on a request's path, query and headers, and the 413 they share. */
+/**
+ * The checks both web stacks make on a request's path, query and headers, and the 413
+ * they share.
+ */
 final class RequestTexts {
 
     private RequestTexts() {
@@ -19,14 +22,15 @@ final class RequestTexts {
     static void checkTargetLength(String rawPath, String rawQuery, int maxLength) {
         long length = (rawPath == null ? 0 : rawPath.length()) + (rawQuery == null ? 0 : rawQuery.length() + 1L);
         if (length > maxLength) {
-            throw PlatformProblem.URI_TOO_LONG.exception(
-                    "The request path and query are longer than " + maxLength + " characters.");
+            throw PlatformProblem.URI_TOO_LONG
+                .exception("The request path and query are longer than " + maxLength + " characters.");
         }
     }
 
     /**
      * @param rawPath the request path as sent, percent-encoded
-     * @throws EdpException 400 {@code INVALID_TEXT} when it decodes to something that is not storable text
+     * @throws EdpException 400 {@code INVALID_TEXT} when it decodes to something that is
+     * not storable text
      */
     static void checkPath(String rawPath) {
         if (rawPath == null) {
@@ -62,8 +66,10 @@ final class RequestTexts {
             String value = decodeQuery(rawValue, name);
             checkParameter("query", name, value);
             if (value.length() > maxValueLength) {
-                throw PlatformProblem.PARAMETER_TOO_LONG.exception("The query parameter '" + name + "' is longer than "
-                        + maxValueLength + " characters.").with("in", "query").with("field", name);
+                throw PlatformProblem.PARAMETER_TOO_LONG
+                    .exception("The query parameter '" + name + "' is longer than " + maxValueLength + " characters.")
+                    .with("in", "query")
+                    .with("field", name);
             }
         }
     }
@@ -74,8 +80,7 @@ final class RequestTexts {
         }
         catch (IllegalArgumentException ex) {
             String which = parameter == null ? "A query parameter name" : "The query parameter '" + parameter + "'";
-            throw invalid("query", parameter == null ? "" : parameter,
-                    which + " is not valid percent-encoded UTF-8.");
+            throw invalid("query", parameter == null ? "" : parameter, which + " is not valid percent-encoded UTF-8.");
         }
     }
 
@@ -86,8 +91,8 @@ final class RequestTexts {
      */
     static void checkParameterName(String in, String name) {
         if (!UntrustedText.isStorable(name)) {
-            throw invalid(in, "", "A " + in
-                    + " parameter name contains U+0000 or an unpaired surrogate, which cannot be stored.");
+            throw invalid(in, "",
+                    "A " + in + " parameter name contains U+0000 or an unpaired surrogate, which cannot be stored.");
         }
     }
 
@@ -114,17 +119,18 @@ final class RequestTexts {
             throw invalid("header", "", "A header name contains U+0000 or an unpaired surrogate.");
         }
         if (!UntrustedText.isStorable(value)) {
-            throw invalid("header", name, "The header '" + name
-                    + "' contains U+0000 or an unpaired surrogate, which cannot be stored.");
+            throw invalid("header", name,
+                    "The header '" + name + "' contains U+0000 or an unpaired surrogate, which cannot be stored.");
         }
     }
 
     /**
-     * The 400 problem for text that cannot be stored. Its detail names where the text was but never
-     * repeats it.
-     * @param in where the text was: {@code body}, {@code query}, {@code form}, {@code path} or {@code header}
-     * @param field the body member as a JSON pointer, the parameter's or the header's name; empty
-     *        for the path, a whole body or a name that cannot be shown
+     * The 400 problem for text that cannot be stored. Its detail names where the text was
+     * but never repeats it.
+     * @param in where the text was: {@code body}, {@code query}, {@code form},
+     * {@code path} or {@code header}
+     * @param field the body member as a JSON pointer, the parameter's or the header's
+     * name; empty for the path, a whole body or a name that cannot be shown
      * @param detail what is wrong, for people
      * @return the exception to throw
      */
@@ -139,4 +145,5 @@ final class RequestTexts {
     static EdpException tooLarge(long limit) {
         return PlatformProblem.REQUEST_TOO_LARGE.exception("The request body is larger than " + limit + " bytes.");
     }
+
 }

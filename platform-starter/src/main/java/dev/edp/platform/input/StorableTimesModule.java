@@ -19,11 +19,11 @@ import tools.jackson.databind.deser.std.DelegatingDeserializer;
 import tools.jackson.databind.module.SimpleModule;
 
 /**
- * Dates and times in JSON bodies must lie in the years 1 to 9999. {@code java.time} reads years
- * up to ±999,999,999, PostgreSQL's {@code date} and {@code timestamptz} do not hold them, and the
- * insert then failed with a 500; now such a value is a 400 {@code MALFORMED_REQUEST_BODY} like any
- * other value of the wrong shape. Registered with the application's JSON mapper (Boot adds every
- * {@code JacksonModule} bean).
+ * Dates and times in JSON bodies must lie in the years 1 to 9999. {@code java.time} reads
+ * years up to ±999,999,999, PostgreSQL's {@code date} and {@code timestamptz} do not hold
+ * them, and the insert then failed with a 500; now such a value is a 400
+ * {@code MALFORMED_REQUEST_BODY} like any other value of the wrong shape. Registered with
+ * the application's JSON mapper (Boot adds every {@code JacksonModule} bean).
  */
 public final class StorableTimesModule extends SimpleModule {
 
@@ -44,7 +44,8 @@ public final class StorableTimesModule extends SimpleModule {
 
     /**
      * @param value a date or time
-     * @return whether its year (in UTC for instants) lies in 1 to 9999; true for anything else
+     * @return whether its year (in UTC for instants) lies in 1 to 9999; true for anything
+     * else
      */
     static boolean isStorable(Object value) {
         int year;
@@ -90,5 +91,7 @@ public final class StorableTimesModule extends SimpleModule {
             }
             return value;
         }
+
     }
+
 }

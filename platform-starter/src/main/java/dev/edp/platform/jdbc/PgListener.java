@@ -15,12 +15,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One PostgreSQL {@code LISTEN} connection on a daemon thread of its own that hands each poll's
- * notifications to a {@link Handler}, and opens a new connection when the old one is lost (a
- * database outage, a killed backend): every second until it listens again. After such a reconnect
- * the handler is told, because notifications sent meanwhile are gone and it has to catch up itself.
- * A lost connection is logged once per outage (and once more when it listens again), not once a
- * second.
+ * One PostgreSQL {@code LISTEN} connection on a daemon thread of its own that hands each
+ * poll's notifications to a {@link Handler}, and opens a new connection when the old one
+ * is lost (a database outage, a killed backend): every second until it listens again.
+ * After such a reconnect the handler is told, because notifications sent meanwhile are
+ * gone and it has to catch up itself. A lost connection is logged once per outage (and
+ * once more when it listens again), not once a second.
  *
  * <pre>
  * listener = PgListener.start("live-event-listener", "live_event", dataSource::getConnection,
@@ -35,6 +35,7 @@ public final class PgListener implements AutoCloseable {
     public static final Duration RECONNECT_DELAY = Duration.ofSeconds(1);
 
     private static final Logger log = LoggerFactory.getLogger(PgListener.class);
+
     private static final Pattern CHANNEL = Pattern.compile("[a-z_][a-z0-9_]*");
 
     /** Opens the connection to listen on (from a pool, or a connection of its own). */
@@ -42,10 +43,12 @@ public final class PgListener implements AutoCloseable {
     public interface Connections {
 
         /**
-         * @return a new connection, owned by the listener until it is lost or the listener closes
+         * @return a new connection, owned by the listener until it is lost or the
+         * listener closes
          * @throws SQLException when none can be opened now
          */
         Connection open() throws SQLException;
+
     }
 
     /** What a component does with the notifications; runs on the listener's thread. */
@@ -53,26 +56,36 @@ public final class PgListener implements AutoCloseable {
 
         /**
          * The {@code LISTEN} is established.
-         * @param reconnected whether after a lost connection: notifications may have been missed
+         * @param reconnected whether after a lost connection: notifications may have been
+         * missed
          * @throws SQLException a database failure (the connection is opened again)
          */
         default void listening(boolean reconnected) throws SQLException {
         }
 
         /**
-         * @param payloads the payloads of one poll's notifications, in the order they were sent
+         * @param payloads the payloads of one poll's notifications, in the order they
+         * were sent
          * @throws SQLException a database failure (the connection is opened again)
          */
         void notified(List<String> payloads) throws SQLException;
+
     }
 
     private final String name;
+
     private final String channel;
+
     private final Connections connections;
+
     private final Duration poll;
+
     private final Handler handler;
+
     private final Thread thread;
+
     private volatile boolean running = true;
+
     private volatile boolean listening;
 
     private PgListener(String name, String channel, Connections connections, Duration poll, Handler handler) {
@@ -91,7 +104,8 @@ public final class PgListener implements AutoCloseable {
      * @param name the thread's name, also in log lines
      * @param channel the channel to {@code LISTEN} on (a plain lower-case identifier)
      * @param connections where connections come from
-     * @param poll how long one wait for notifications lasts: also how long {@link #close()} may take
+     * @param poll how long one wait for notifications lasts: also how long
+     * {@link #close()} may take
      * @param handler what to do with them
      * @return the started listener
      */
@@ -102,12 +116,19 @@ public final class PgListener implements AutoCloseable {
         return listener;
     }
 
-    /** @return whether the {@code LISTEN} is established now (tests wait for it after an outage) */
+    /**
+     * @return whether the {@code LISTEN} is established now (tests wait for it after an
+     * outage)
+     *
+     */
     public boolean isListening() {
         return listening;
     }
 
-    /** @return whether it has not been closed */
+    /**
+     * @return whether it has not been closed
+     *
+     */
     public boolean isRunning() {
         return running;
     }
@@ -184,4 +205,5 @@ public final class PgListener implements AutoCloseable {
         }
         return payloads;
     }
+
 }

@@ -8,11 +8,11 @@ import org.springframework.core.env.Environment;
 import org.springframework.util.AntPathMatcher;
 
 /**
- * Which of a servlet service's paths are for whom, by the same properties its security uses:
- * device paths ({@code edp.device.paths}, E3's signed device assertion), public paths (the
- * service's status, {@code edp.security.public-paths}), internal service-to-service paths
- * ({@value #INTERNAL}, role {@code platform-service}, never in a public document) and operator
- * paths (everything else: a Keycloak bearer token).
+ * Which of a servlet service's paths are for whom, by the same properties its security
+ * uses: device paths ({@code edp.device.paths}, E3's signed device assertion), public
+ * paths (the service's status, {@code edp.security.public-paths}), internal
+ * service-to-service paths ({@value #INTERNAL}, role {@code platform-service}, never in a
+ * public document) and operator paths (everything else: a Keycloak bearer token).
  */
 public final class ApiPaths {
 
@@ -21,6 +21,7 @@ public final class ApiPaths {
 
     /** Who may call a path. */
     public enum Audience {
+
         /** Devices through E3: the device assertion E3 adds. */
         DEVICE,
         /** Anyone, no credentials. */
@@ -29,11 +30,13 @@ public final class ApiPaths {
         INTERNAL,
         /** Operators and API clients with a Keycloak access token. */
         OPERATOR
+
     }
 
     private static final AntPathMatcher MATCHER = new AntPathMatcher();
 
     private final List<String> devicePaths;
+
     private final List<String> publicPaths;
 
     private ApiPaths(List<String> devicePaths, List<String> publicPaths) {
@@ -55,8 +58,10 @@ public final class ApiPaths {
     }
 
     /**
-     * @param path a path as an OpenAPI document or a request mapping writes it ({@code /a/{id}})
-     * @return who may call it; device paths win over public ones, as the device filter chain runs first
+     * @param path a path as an OpenAPI document or a request mapping writes it
+     * ({@code /a/{id}})
+     * @return who may call it; device paths win over public ones, as the device filter
+     * chain runs first
      */
     public Audience audience(String path) {
         if (devicePaths.stream().anyMatch(pattern -> MATCHER.match(pattern, path))) {
@@ -74,4 +79,5 @@ public final class ApiPaths {
     private static List<String> split(String paths) {
         return Arrays.stream(paths.split(",")).map(String::trim).filter(path -> !path.isEmpty()).toList();
     }
+
 }

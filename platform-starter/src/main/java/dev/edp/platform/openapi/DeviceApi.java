@@ -5,10 +5,11 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /**
- * The OpenAPI document of what devices may call at E3, served by E3 (public) and by the portal
- * gateway (behind login, in its Swagger UI) at {@value #PATH}. It is generated from the
- * services' own documents, and their tests fail when it no longer matches them (platform-test's
- * {@code dev.edp.test.openapi.DeviceApiDocument}); see docs/architecture-notes.md.
+ * The OpenAPI document of what devices may call at E3, served by E3 (public) and by the
+ * portal gateway (behind login, in its Swagger UI) at {@value #PATH}. It is generated
+ * from the services' own documents, and their tests fail when it no longer matches them
+ * (platform-test's {@code dev.edp.test.openapi.DeviceApiDocument}); see
+ * docs/architecture-notes.md.
  */
 public final class DeviceApi {
 
@@ -22,7 +23,10 @@ public final class DeviceApi {
     private DeviceApi() {
     }
 
-    /** @return the document (JSON, UTF-8) */
+    /**
+     * @return the document (JSON, UTF-8)
+     *
+     */
     public static byte[] json() {
         return JSON.clone();
     }
@@ -38,4 +42,5 @@ public final class DeviceApi {
             throw new UncheckedIOException(ex);
         }
     }
+
 }

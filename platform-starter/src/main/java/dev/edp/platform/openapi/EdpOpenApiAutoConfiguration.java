@@ -20,11 +20,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
 /**
- * Servlet services with springdoc on the class path: the document's title, a relative server (so
- * Swagger UI behind the portal gateway calls the gateway, not the service's own address), the two
- * security schemes, problem responses and the status operation ({@link EdpOpenApiCustomizer}), and the
- * role each operation needs ({@link RequiredRoleCustomizer}, extension {@code x-edp-required-role}).
- * {@link Tenant} and {@link DevicePrincipal} controller parameters come from the token or E3's
+ * Servlet services with springdoc on the class path: the document's title, a relative
+ * server (so Swagger UI behind the portal gateway calls the gateway, not the service's
+ * own address), the two security schemes, problem responses and the status operation
+ * ({@link EdpOpenApiCustomizer}), and the role each operation needs
+ * ({@link RequiredRoleCustomizer}, extension {@code x-edp-required-role}). {@link Tenant}
+ * and {@link DevicePrincipal} controller parameters come from the token or E3's
  * assertion, never from the request, so they are not documented as parameters.
  */
 @AutoConfiguration
@@ -37,19 +38,21 @@ public class EdpOpenApiAutoConfiguration {
     OpenAPI edpOpenApi(Environment environment, ObjectProvider<BuildProperties> build) {
         String service = environment.getProperty("spring.application.name", "edp");
         BuildProperties properties = build.getIfAvailable();
-        return new OpenAPI().info(new Info().title("EDP " + service)
+        return new OpenAPI()
+            .info(new Info().title("EDP " + service)
                 .version(properties == null ? "dev" : properties.getVersion())
                 .description("Operator paths (/api/...) are reached through the portal gateway with a bearer token "
                         + "or the portal's session; device paths only through E3 with the device's client "
                         + "certificate. Errors are RFC 9457 problems with a stable code."))
-                .servers(List.of(new Server().url("/").description("The portal gateway (operator API) or E3 "
-                        + "(device paths)")));
+            .servers(List
+                .of(new Server().url("/").description("The portal gateway (operator API) or E3 " + "(device paths)")));
     }
 
     @Bean
     EdpOpenApiCustomizer edpOpenApiCustomizer(Environment environment) {
-        SpringDocUtils.getConfig().addRequestWrapperToIgnore(Tenant.class, DevicePrincipal.class)
-                .addHiddenRestControllers(ProblemErrorController.class);
+        SpringDocUtils.getConfig()
+            .addRequestWrapperToIgnore(Tenant.class, DevicePrincipal.class)
+            .addHiddenRestControllers(ProblemErrorController.class);
         return new EdpOpenApiCustomizer(ApiPaths.of(environment), environment.getProperty("edp.service.api-prefix"));
     }
 
@@ -58,4 +61,5 @@ public class EdpOpenApiAutoConfiguration {
     RequiredRoleCustomizer edpRequiredRoleCustomizer() {
         return new RequiredRoleCustomizer();
     }
+
 }

@@ -25,11 +25,11 @@ import org.springdoc.core.customizers.GlobalOpenApiCustomizer;
 
 /**
  * Makes every servlet service's OpenAPI document say what the platform does the same way
- * everywhere: who may call an operation (bearer JWT, E3's device assertion, or nobody needed),
- * the RFC 9457 problem every error answers with, the refusals the starter adds (401, 403, 400 on
- * bad input, 404 on an id), the role an operation needs where its handler names none
- * ({@code x-edp-required-role}: device, anonymous, or any valid token), and the status endpoint.
- * Internal service-to-service operations
+ * everywhere: who may call an operation (bearer JWT, E3's device assertion, or nobody
+ * needed), the RFC 9457 problem every error answers with, the refusals the starter adds
+ * (401, 403, 400 on bad input, 404 on an id), the role an operation needs where its
+ * handler names none ({@code x-edp-required-role}: device, anonymous, or any valid
+ * token), and the status endpoint. Internal service-to-service operations
  * ({@value ApiPaths#INTERNAL}) are left out of the document.
  */
 final class EdpOpenApiCustomizer implements GlobalOpenApiCustomizer {
@@ -46,6 +46,7 @@ final class EdpOpenApiCustomizer implements GlobalOpenApiCustomizer {
     static final String PROBLEM_JSON = "application/problem+json";
 
     private final ApiPaths paths;
+
     private final String statusPath;
 
     EdpOpenApiCustomizer(ApiPaths paths, String apiPrefix) {
@@ -57,17 +58,21 @@ final class EdpOpenApiCustomizer implements GlobalOpenApiCustomizer {
     public void customise(OpenAPI api) {
         Components components = api.getComponents() == null ? new Components() : api.getComponents();
         api.setComponents(components);
-        components.addSecuritySchemes(BEARER, new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
-                .bearerFormat("JWT").description("A Keycloak access token of the edp realm (authorization code "
-                        + "through the portal, or client credentials for API clients). Roles: viewer < operator < "
-                        + "customer-admin < platform-admin; the token's customer_id decides whose data is visible."));
+        components.addSecuritySchemes(BEARER, new SecurityScheme().type(SecurityScheme.Type.HTTP)
+            .scheme("bearer")
+            .bearerFormat("JWT")
+            .description("A Keycloak access token of the edp realm (authorization code "
+                    + "through the portal, or client credentials for API clients). Roles: viewer < operator < "
+                    + "customer-admin < platform-admin; the token's customer_id decides whose data is visible."));
         components.addSecuritySchemes(DEVICE_ASSERTION, new SecurityScheme().type(SecurityScheme.Type.APIKEY)
-                .in(SecurityScheme.In.HEADER).name("X-EDP-Device-Credential").description("Devices never send this "
-                        + "themselves: they call E3 with their client certificate (mutual TLS), and E3 forwards the "
-                        + "device as a short-lived ES256 credential for this service plus a per-request HMAC proof "
-                        + "(X-EDP-Device-Proof) bound to method, path, query, caller address and time. Any such "
-                        + "header from outside is stripped by E3; without valid ones the service answers 401 "
-                        + "DEVICE_ASSERTION_INVALID."));
+            .in(SecurityScheme.In.HEADER)
+            .name("X-EDP-Device-Credential")
+            .description("Devices never send this "
+                    + "themselves: they call E3 with their client certificate (mutual TLS), and E3 forwards the "
+                    + "device as a short-lived ES256 credential for this service plus a per-request HMAC proof "
+                    + "(X-EDP-Device-Proof) bound to method, path, query, caller address and time. Any such "
+                    + "header from outside is stripped by E3; without valid ones the service answers 401 "
+                    + "DEVICE_ASSERTION_INVALID."));
         components.addSchemas(PROBLEM, problemSchema());
         if (api.getPaths() == null) {
             api.setPaths(new Paths());
@@ -81,8 +86,10 @@ final class EdpOpenApiCustomizer implements GlobalOpenApiCustomizer {
                 api.getPaths().remove(path);
                 continue;
             }
-            api.getPaths().get(path).readOperationsMap()
-                    .forEach((method, operation) -> complete(path, audience, operation));
+            api.getPaths()
+                .get(path)
+                .readOperationsMap()
+                .forEach((method, operation) -> complete(path, audience, operation));
         }
     }
 
@@ -98,11 +105,12 @@ final class EdpOpenApiCustomizer implements GlobalOpenApiCustomizer {
             }
             case DEVICE -> {
                 operation.setSecurity(List.of(new SecurityRequirement().addList(DEVICE_ASSERTION)));
-                addIfAbsent(responses, "401", "DEVICE_ASSERTION_INVALID: not called through E3 with a valid device "
-                        + "certificate.");
+                addIfAbsent(responses, "401",
+                        "DEVICE_ASSERTION_INVALID: not called through E3 with a valid device " + "certificate.");
             }
             default -> {
-                // Public at the platform's level; an operation may still name its own scheme (EST's token).
+                // Public at the platform's level; an operation may still name its own
+                // scheme (EST's token).
                 if (operation.getSecurity() == null) {
                     operation.setSecurity(List.of());
                 }
@@ -162,17 +170,21 @@ final class EdpOpenApiCustomizer implements GlobalOpenApiCustomizer {
         Schema<Object> status = schema("object");
         status.setProperties(properties);
         Operation operation = new Operation().summary("Is the service reachable (no database, no token)")
-                .operationId("status").addTagsItem("Status").security(List.of())
-                .responses(new ApiResponses().addApiResponse("200", new ApiResponse().description("UP")
-                        .content(new Content().addMediaType("application/json", new MediaType().schema(status)))));
+            .operationId("status")
+            .addTagsItem("Status")
+            .security(List.of())
+            .responses(new ApiResponses().addApiResponse("200", new ApiResponse().description("UP")
+                .content(new Content().addMediaType("application/json", new MediaType().schema(status)))));
         return new PathItem().get(operation);
     }
 
     /** The RFC 9457 problem details every EDP error answers with. */
     static Schema<Object> problemSchema() {
         Map<String, Schema> properties = new LinkedHashMap<>();
-        properties.put("type", schema("string").format("uri").description("https://edp.dev/problems/<code in kebab case>"));
-        properties.put("title", schema("string").description("A short summary that does not change between occurrences"));
+        properties.put("type",
+                schema("string").format("uri").description("https://edp.dev/problems/<code in kebab case>"));
+        properties.put("title",
+                schema("string").description("A short summary that does not change between occurrences"));
         properties.put("status", schema("integer").format("int32").description("The HTTP status"));
         properties.put("detail", schema("string").description("What went wrong this time, safe to show"));
         properties.put("instance", schema("string").format("uri").description("The request path"));
@@ -182,12 +194,13 @@ final class EdpOpenApiCustomizer implements GlobalOpenApiCustomizer {
         error.put("message", schema("string"));
         Schema<Object> errorItem = schema("object");
         errorItem.setProperties(error);
-        properties.put("errors", schema("array").items(errorItem)
-                .description("VALIDATION_FAILED only: the offending fields"));
+        properties.put("errors",
+                schema("array").items(errorItem).description("VALIDATION_FAILED only: the offending fields"));
         Schema<Object> problem = schema("object");
         problem.setProperties(properties);
         problem.setRequired(List.of("type", "title", "status", "code"));
-        problem.setDescription("RFC 9457 problem details (application/problem+json). Never a stack trace or class name.");
+        problem
+            .setDescription("RFC 9457 problem details (application/problem+json). Never a stack trace or class name.");
         return problem;
     }
 
@@ -196,4 +209,5 @@ final class EdpOpenApiCustomizer implements GlobalOpenApiCustomizer {
         schema.setTypes(new LinkedHashSet<>(Set.of(type)));
         return schema;
     }
+
 }

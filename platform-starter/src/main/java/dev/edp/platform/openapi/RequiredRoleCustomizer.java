@@ -14,12 +14,13 @@ import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.method.HandlerMethod;
 
 /**
- * Writes into every operation the role it needs, {@value #EXTENSION}, read from the handler's
- * {@link PreAuthorize} (the method's, else its class's, as Spring Security looks them up), so that
- * suites generated from the documents (the tenant isolation matrix in system-tests) take the rule
- * from the code instead of a hand-written table. Operations without the annotation get their value
- * from who may call the path ({@link EdpOpenApiCustomizer}): {@value #DEVICE}, {@value #ANONYMOUS}
- * or {@value #AUTHENTICATED}.
+ * Writes into every operation the role it needs, {@value #EXTENSION}, read from the
+ * handler's {@link PreAuthorize} (the method's, else its class's, as Spring Security
+ * looks them up), so that suites generated from the documents (the tenant isolation
+ * matrix in system-tests) take the rule from the code instead of a hand-written table.
+ * Operations without the annotation get their value from who may call the path
+ * ({@link EdpOpenApiCustomizer}): {@value #DEVICE}, {@value #ANONYMOUS} or
+ * {@value #AUTHENTICATED}.
  */
 final class RequiredRoleCustomizer implements GlobalOperationCustomizer {
 
@@ -32,10 +33,16 @@ final class RequiredRoleCustomizer implements GlobalOperationCustomizer {
     /** A device through E3 (its client certificate, forwarded as E3's assertion). */
     static final String DEVICE = "device";
 
-    /** Nobody needs to be known to the platform (an operation may still ask for its own secret, EST's token). */
+    /**
+     * Nobody needs to be known to the platform (an operation may still ask for its own
+     * secret, EST's token).
+     */
     static final String ANONYMOUS = "anonymous";
 
-    /** Every value the extension can take; an expression not understood here is written as it is. */
+    /**
+     * Every value the extension can take; an expression not understood here is written as
+     * it is.
+     */
     static final Set<String> VALUES = Set.of("viewer", "operator", "customer-admin", "platform-admin",
             "platform-service", AUTHENTICATED, DEVICE, ANONYMOUS);
 
@@ -56,9 +63,9 @@ final class RequiredRoleCustomizer implements GlobalOperationCustomizer {
     }
 
     /*
-     * @HasRole is a @PreAuthorize template ("hasRole('{value}')") that Spring Security fills in with
-     * the annotation's value; the merged @PreAuthorize still holds the placeholder, so @HasRole is
-     * read first.
+     * @HasRole is a @PreAuthorize template ("hasRole('{value}')") that Spring Security
+     * fills in with the annotation's value; the merged @PreAuthorize still holds the
+     * placeholder, so @HasRole is read first.
      */
     private static String rule(AnnotatedElement element) {
         HasRole hasRole = AnnotatedElementUtils.findMergedAnnotation(element, HasRole.class);
@@ -72,8 +79,9 @@ final class RequiredRoleCustomizer implements GlobalOperationCustomizer {
     /**
      * @param expression a {@code @PreAuthorize} expression
      * @return the role it requires ({@code hasRole('operator')} is {@code operator}),
-     *         {@value #AUTHENTICATED} for {@code isAuthenticated()}, else the expression itself: the
-     *         services' OpenAPI tests accept only {@link #VALUES}, so a new kind of rule is noticed
+     * {@value #AUTHENTICATED} for {@code isAuthenticated()}, else the expression itself:
+     * the services' OpenAPI tests accept only {@link #VALUES}, so a new kind of rule is
+     * noticed
      */
     static String role(String expression) {
         Matcher role = HAS_ROLE.matcher(expression);
@@ -85,4 +93,5 @@ final class RequiredRoleCustomizer implements GlobalOperationCustomizer {
         }
         return expression;
     }
+
 }

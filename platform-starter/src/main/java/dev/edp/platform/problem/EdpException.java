@@ -5,8 +5,8 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.web.ErrorResponseException;
 
 /**
- * Base of the domain exceptions of EDP services. It carries a complete problem detail, so the
- * shared exception handling answers with exactly that body, whatever the web stack.
+ * Base of the domain exceptions of EDP services. It carries a complete problem detail, so
+ * the shared exception handling answers with exactly that body, whatever the web stack.
  */
 public class EdpException extends ErrorResponseException {
 
@@ -21,8 +21,8 @@ public class EdpException extends ErrorResponseException {
     }
 
     /**
-     * A problem another service answered with, handed on as it came (a service raises its own
-     * problems through its {@link ProblemType} catalogue instead).
+     * A problem another service answered with, handed on as it came (a service raises its
+     * own problems through its {@link ProblemType} catalogue instead).
      * @param status the other service's status
      * @param code its code
      * @param title its title
@@ -34,7 +34,8 @@ public class EdpException extends ErrorResponseException {
     }
 
     /**
-     * Adds an extension member to the problem, such as the {@code errors} of a validation problem.
+     * Adds an extension member to the problem, such as the {@code errors} of a validation
+     * problem.
      * @param name member name
      * @param value member value, written as JSON
      * @return this exception
@@ -54,8 +55,12 @@ public class EdpException extends ErrorResponseException {
         return this;
     }
 
-    /** @return the machine-readable code */
+    /**
+     * @return the machine-readable code
+     *
+     */
     public String getCode() {
         return String.valueOf(getBody().getProperties().get(Problems.CODE));
     }
+
 }

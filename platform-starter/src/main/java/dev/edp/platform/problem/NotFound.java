@@ -4,8 +4,9 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 
 /**
- * The one 404 problem of the API. {@link dev.edp.platform.security.Tenant} answers another
- * customer's resource with it too, so that "not yours" and "not there" look alike.
+ * The one 404 problem of the API. {@link dev.edp.platform.security.Tenant} answers
+ * another customer's resource with it too, so that "not yours" and "not there" look
+ * alike.
  */
 public final class NotFound {
 
@@ -38,4 +39,5 @@ public final class NotFound {
     public static ProblemDetail problem(String detail) {
         return Problems.of(HttpStatus.NOT_FOUND, CODE, "Not found", detail);
     }
+
 }

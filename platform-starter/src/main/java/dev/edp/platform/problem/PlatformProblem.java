@@ -3,13 +3,16 @@ package dev.edp.platform.problem;
 import org.springframework.http.HttpStatus;
 
 /**
- * The problems the starter raises itself and that services raise with the same code and title
- * (a request that fails validation, a body that cannot be read). Besides these: {@link NotFound} and
- * {@link dev.edp.platform.web.WebProblem}.
+ * The problems the starter raises itself and that services raise with the same code and
+ * title (a request that fails validation, a body that cannot be read). Besides these:
+ * {@link NotFound} and {@link dev.edp.platform.web.WebProblem}.
  */
 public enum PlatformProblem implements ProblemType {
 
-    /** Fields of the request are invalid; the problem lists them as {@code errors} where it can. */
+    /**
+     * Fields of the request are invalid; the problem lists them as {@code errors} where
+     * it can.
+     */
     @Problem(status = HttpStatus.BAD_REQUEST, title = "Invalid request")
     VALIDATION_FAILED,
 
@@ -25,7 +28,10 @@ public enum PlatformProblem implements ProblemType {
     @Problem(status = HttpStatus.CONTENT_TOO_LARGE, title = "Request too large")
     REQUEST_TOO_LARGE,
 
-    /** Text PostgreSQL cannot store (U+0000, an unpaired surrogate, invalid UTF-8); {@code in} and {@code field} say where. */
+    /**
+     * Text PostgreSQL cannot store (U+0000, an unpaired surrogate, invalid UTF-8);
+     * {@code in} and {@code field} say where.
+     */
     @Problem(status = HttpStatus.BAD_REQUEST, title = "Invalid text")
     INVALID_TEXT,
 
@@ -60,4 +66,5 @@ public enum PlatformProblem implements ProblemType {
     /** A platform admin creates a resource without saying whose. */
     @Problem(status = HttpStatus.BAD_REQUEST, title = "Customer required")
     CUSTOMER_REQUIRED;
+
 }

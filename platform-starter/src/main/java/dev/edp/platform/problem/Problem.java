@@ -9,8 +9,8 @@ import java.lang.annotation.Target;
 import org.springframework.http.HttpStatus;
 
 /**
- * The status and title of one constant of a {@link ProblemType} catalogue, so that a catalogue is
- * its constants and nothing else:
+ * The status and title of one constant of a {@link ProblemType} catalogue, so that a
+ * catalogue is its constants and nothing else:
  *
  * <pre>
  * &#64;Problem(status = HttpStatus.CONFLICT, title = "Device decommissioned")
@@ -22,15 +22,22 @@ import org.springframework.http.HttpStatus;
 @Target(ElementType.FIELD)
 public @interface Problem {
 
-    /** @return the HTTP status the problem always answers with */
+    /**
+     * @return the HTTP status the problem always answers with
+     *
+     */
     HttpStatus status();
 
-    /** @return the short, human summary that does not change between occurrences */
+    /**
+     * @return the short, human summary that does not change between occurrences
+     *
+     */
     String title();
 
     /**
-     * @return the code sent, where it is not the constant's name (an entry that answers with a
-     *         shared code under its own title); empty: the constant's name
+     * @return the code sent, where it is not the constant's name (an entry that answers
+     * with a shared code under its own title); empty: the constant's name
      */
     String code() default "";
+
 }

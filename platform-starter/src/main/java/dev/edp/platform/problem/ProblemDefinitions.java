@@ -4,7 +4,9 @@ import java.lang.reflect.Field;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The {@link Problem} annotations of a catalogue's constants, read once per catalogue. */
+/**
+ * The {@link Problem} annotations of a catalogue's constants, read once per catalogue.
+ */
 final class ProblemDefinitions {
 
     private static final ClassValue<Map<String, Problem>> CATALOGUES = new ClassValue<>() {
@@ -28,7 +30,8 @@ final class ProblemDefinitions {
     /**
      * @param type a catalogue constant
      * @return its definition
-     * @throws IllegalStateException for a constant without {@link Problem} (the catalogue tests fail on it)
+     * @throws IllegalStateException for a constant without {@link Problem} (the catalogue
+     * tests fail on it)
      */
     static Problem of(ProblemType type) {
         Class<?> catalogue = type instanceof Enum<?> constant ? constant.getDeclaringClass() : type.getClass();
@@ -38,4 +41,5 @@ final class ProblemDefinitions {
         }
         return problem;
     }
+
 }

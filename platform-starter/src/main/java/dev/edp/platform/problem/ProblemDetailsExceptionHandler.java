@@ -31,11 +31,11 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
- * Turns every exception that reaches Spring MVC into an RFC 9457 problem with an EDP type and
- * code. Validation failures list the offending fields; a database fault (unreachable, frozen,
- * timed out: {@link DatabaseFailures}) is a 503 {@code DATABASE_UNAVAILABLE} with
- * {@code Retry-After}; other unexpected exceptions become a generic 500 whose body never names a
- * class or repeats an exception message.
+ * Turns every exception that reaches Spring MVC into an RFC 9457 problem with an EDP type
+ * and code. Validation failures list the offending fields; a database fault (unreachable,
+ * frozen, timed out: {@link DatabaseFailures}) is a 503 {@code DATABASE_UNAVAILABLE} with
+ * {@code Retry-After}; other unexpected exceptions become a generic 500 whose body never
+ * names a class or repeats an exception message.
  */
 @RestControllerAdvice
 public class ProblemDetailsExceptionHandler extends ResponseEntityExceptionHandler {
@@ -55,32 +55,36 @@ public class ProblemDetailsExceptionHandler extends ResponseEntityExceptionHandl
     @Override
     protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        ProblemDetail problem = PlatformProblem.VALIDATION_FAILED.problem(
-                "The request has %d invalid field(s).".formatted(ex.getBindingResult().getErrorCount()));
-        problem.setProperty("errors", ex.getBindingResult().getAllErrors().stream()
-                .map(error -> Map.of(
-                        "field", error instanceof FieldError field ? field.getField() : error.getObjectName(),
-                        "message", String.valueOf(error.getDefaultMessage())))
-                .toList());
+        ProblemDetail problem = PlatformProblem.VALIDATION_FAILED
+            .problem("The request has %d invalid field(s).".formatted(ex.getBindingResult().getErrorCount()));
+        problem.setProperty("errors", ex.getBindingResult()
+            .getAllErrors()
+            .stream()
+            .map(error -> Map.of("field", error instanceof FieldError field ? field.getField() : error.getObjectName(),
+                    "message", String.valueOf(error.getDefaultMessage())))
+            .toList());
         return handleExceptionInternal(ex, problem, headers, status, request);
     }
 
     @Override
     protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        ProblemDetail problem = PlatformProblem.VALIDATION_FAILED.problem(
-                "The request has invalid parameters.");
-        problem.setProperty("errors", ex.getParameterValidationResults().stream()
-                .flatMap(result -> result.getResolvableErrors().stream().map(error -> Map.of(
-                        "field", String.valueOf(result.getMethodParameter().getParameterName()),
-                        "message", String.valueOf(error.getDefaultMessage()))))
-                .toList());
+        ProblemDetail problem = PlatformProblem.VALIDATION_FAILED.problem("The request has invalid parameters.");
+        problem.setProperty("errors",
+                ex.getParameterValidationResults()
+                    .stream()
+                    .flatMap(result -> result.getResolvableErrors()
+                        .stream()
+                        .map(error -> Map.of("field", String.valueOf(result.getMethodParameter().getParameterName()),
+                                "message", String.valueOf(error.getDefaultMessage()))))
+                    .toList());
         return handleExceptionInternal(ex, problem, headers, status, request);
     }
 
     /**
-     * A parameter, path variable or header that does not convert to its type (a bad UUID, enum
-     * value or number): 400 {@code INVALID_PARAMETER} naming it, without repeating the value.
+     * A parameter, path variable or header that does not convert to its type (a bad UUID,
+     * enum value or number): 400 {@code INVALID_PARAMETER} naming it, without repeating
+     * the value.
      */
     @Override
     protected ResponseEntity<Object> handleTypeMismatch(TypeMismatchException ex, HttpHeaders headers,
@@ -92,8 +96,8 @@ public class ProblemDetailsExceptionHandler extends ResponseEntityExceptionHandl
             in = mismatch.getParameter().hasParameterAnnotation(PathVariable.class) ? "path"
                     : mismatch.getParameter().hasParameterAnnotation(RequestHeader.class) ? "header" : "query";
         }
-        ProblemDetail problem = PlatformProblem.INVALID_PARAMETER.problem(
-                "The %s parameter '%s' must be %s.".formatted(in, name, expected(ex.getRequiredType())));
+        ProblemDetail problem = PlatformProblem.INVALID_PARAMETER
+            .problem("The %s parameter '%s' must be %s.".formatted(in, name, expected(ex.getRequiredType())));
         problem.setProperty("in", in);
         problem.setProperty("field", name);
         return handleExceptionInternal(ex, problem, headers, status, request);
@@ -130,13 +134,12 @@ public class ProblemDetailsExceptionHandler extends ResponseEntityExceptionHandl
     }
 
     @Override
-    protected ResponseEntity<Object> handleNoResourceFoundException(NoResourceFoundException ex,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleNoResourceFoundException(NoResourceFoundException ex, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
         String detail = request instanceof ServletWebRequest servlet
                 ? "No endpoint %s %s.".formatted(servlet.getRequest().getMethod(), servlet.getRequest().getRequestURI())
                 : "No such endpoint.";
-        return handleExceptionInternal(ex, NotFound.problem(detail), headers, status,
-                request);
+        return handleExceptionInternal(ex, NotFound.problem(detail), headers, status, request);
     }
 
     /**
@@ -147,18 +150,19 @@ public class ProblemDetailsExceptionHandler extends ResponseEntityExceptionHandl
      */
     @ExceptionHandler(ConstraintViolationException.class)
     public ResponseEntity<Object> handleConstraintViolation(ConstraintViolationException ex, WebRequest request) {
-        ProblemDetail problem = PlatformProblem.VALIDATION_FAILED.problem(
-                "The request has invalid values.");
-        List<Map<String, String>> errors = ex.getConstraintViolations().stream()
-                .map(v -> Map.of("field", v.getPropertyPath().toString(), "message", v.getMessage()))
-                .toList();
+        ProblemDetail problem = PlatformProblem.VALIDATION_FAILED.problem("The request has invalid values.");
+        List<Map<String, String>> errors = ex.getConstraintViolations()
+            .stream()
+            .map(v -> Map.of("field", v.getPropertyPath().toString(), "message", v.getMessage()))
+            .toList();
         problem.setProperty("errors", errors);
         return handleExceptionInternal(ex, problem, new HttpHeaders(), HttpStatus.BAD_REQUEST, request);
     }
 
     /**
-     * Anything unexpected: logged with its stack trace here, answered without one. A database fault
-     * is not a bug of this service: 503 with {@code Retry-After}, logged in one line.
+     * Anything unexpected: logged with its stack trace here, answered without one. A
+     * database fault is not a bug of this service: 503 with {@code Retry-After}, logged
+     * in one line.
      * @param ex the exception
      * @param request the request
      * @return a 503 problem for a database fault, else a 500 problem
@@ -177,4 +181,5 @@ public class ProblemDetailsExceptionHandler extends ResponseEntityExceptionHandl
                 "The request could not be completed. It has been logged.");
         return handleExceptionInternal(ex, problem, new HttpHeaders(), HttpStatus.INTERNAL_SERVER_ERROR, request);
     }
+
 }

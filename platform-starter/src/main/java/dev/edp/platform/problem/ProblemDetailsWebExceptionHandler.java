@@ -25,9 +25,9 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
 
 /**
- * The reactive services' (gateway, E3) last line of error handling: every exception, including
- * "no route" and failures talking to a backend, becomes an RFC 9457 problem with an EDP code.
- * Replaces Boot's default handler, whose body is not a problem detail.
+ * The reactive services' (gateway, E3) last line of error handling: every exception,
+ * including "no route" and failures talking to a backend, becomes an RFC 9457 problem
+ * with an EDP code. Replaces Boot's default handler, whose body is not a problem detail.
  */
 public class ProblemDetailsWebExceptionHandler implements ErrorWebExceptionHandler, Ordered {
 
@@ -35,7 +35,10 @@ public class ProblemDetailsWebExceptionHandler implements ErrorWebExceptionHandl
 
     private final ServerCodecConfigurer codecs;
 
-    /** @param codecs the codecs used to write the problem body */
+    /**
+     * @param codecs the codecs used to write the problem body
+     *
+     */
     public ProblemDetailsWebExceptionHandler(ServerCodecConfigurer codecs) {
         this.codecs = codecs;
     }
@@ -53,23 +56,24 @@ public class ProblemDetailsWebExceptionHandler implements ErrorWebExceptionHandl
         ProblemDetail problem = toProblem(exchange, ex);
         Object code = problem.getProperties() == null ? null : problem.getProperties().get(Problems.CODE);
         if (DatabaseFailures.CODE.equals(code)) {
-            exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER,
-                    Integer.toString(DatabaseFailures.RETRY_AFTER_SECONDS));
+            exchange.getResponse()
+                .getHeaders()
+                .set(HttpHeaders.RETRY_AFTER, Integer.toString(DatabaseFailures.RETRY_AFTER_SECONDS));
         }
         return ServerResponse.status(problem.getStatus())
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .bodyValue(asMap(problem))
-                .flatMap(response -> response.writeTo(exchange, new ServerResponse.Context() {
-                    @Override
-                    public List<HttpMessageWriter<?>> messageWriters() {
-                        return codecs.getWriters();
-                    }
+            .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+            .bodyValue(asMap(problem))
+            .flatMap(response -> response.writeTo(exchange, new ServerResponse.Context() {
+                @Override
+                public List<HttpMessageWriter<?>> messageWriters() {
+                    return codecs.getWriters();
+                }
 
-                    @Override
-                    public List<ViewResolver> viewResolvers() {
-                        return List.of();
-                    }
-                }));
+                @Override
+                public List<ViewResolver> viewResolvers() {
+                    return List.of();
+                }
+            }));
     }
 
     private ProblemDetail toProblem(ServerWebExchange exchange, Throwable ex) {
@@ -147,4 +151,5 @@ public class ProblemDetailsWebExceptionHandler implements ErrorWebExceptionHandl
         }
         return body;
     }
+
 }

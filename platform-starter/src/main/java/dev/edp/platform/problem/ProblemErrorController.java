@@ -12,10 +12,10 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Replaces Boot's {@code BasicErrorController}: errors that never reached a Spring MVC handler
- * (a filter that failed, a container-level 404 or 400) are forwarded by the servlet container to
- * the error path, and get the same problem+json body as everything else. Boot's
- * {@code spring.mvc.problemdetails.enabled} does not cover this path.
+ * Replaces Boot's {@code BasicErrorController}: errors that never reached a Spring MVC
+ * handler (a filter that failed, a container-level 404 or 400) are forwarded by the
+ * servlet container to the error path, and get the same problem+json body as everything
+ * else. Boot's {@code spring.mvc.problemdetails.enabled} does not cover this path.
  */
 @RestController
 @RequestMapping("${server.error.path:${error.path:/error}}")
@@ -41,4 +41,5 @@ public class ProblemErrorController implements ErrorController {
         }
         return ResponseEntity.status(resolved).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
     }
+
 }

@@ -9,10 +9,11 @@ import org.springframework.http.ProblemDetail;
 /**
  * Builds the RFC 9457 problem details every EDP service answers with.
  * <p>
- * Every problem carries a stable {@code type} URI derived from a machine-readable {@code code}
- * (for example {@code TOKEN_EXPIRED} becomes {@code https://edp.dev/problems/token-expired}), a
- * human {@code title} and a {@code detail}. Nothing here ever includes an exception message or a
- * class name: callers decide what a client may read.
+ * Every problem carries a stable {@code type} URI derived from a machine-readable
+ * {@code code} (for example {@code TOKEN_EXPIRED} becomes
+ * {@code https://edp.dev/problems/token-expired}), a human {@code title} and a
+ * {@code detail}. Nothing here ever includes an exception message or a class name:
+ * callers decide what a client may read.
  */
 public final class Problems {
 
@@ -30,7 +31,8 @@ public final class Problems {
      * @param status HTTP status
      * @param code machine-readable code in UPPER_SNAKE_CASE
      * @param title short, human summary that does not change between occurrences
-     * @param detail explanation of this occurrence, safe to show to the caller (may be null)
+     * @param detail explanation of this occurrence, safe to show to the caller (may be
+     * null)
      * @return the problem
      */
     public static ProblemDetail of(HttpStatusCode status, String code, String title, String detail) {
@@ -52,8 +54,8 @@ public final class Problems {
     }
 
     /**
-     * Gives a problem produced by Spring (which knows only the status) its EDP type and code,
-     * keeping a title and detail that were already set.
+     * Gives a problem produced by Spring (which knows only the status) its EDP type and
+     * code, keeping a title and detail that were already set.
      * @param problem the problem to complete in place
      * @return the same problem
      */
@@ -117,4 +119,5 @@ public final class Problems {
             default -> status >= 500 ? "Internal error" : "Request refused";
         };
     }
+
 }

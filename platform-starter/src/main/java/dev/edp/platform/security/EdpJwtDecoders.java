@@ -31,19 +31,21 @@ import org.springframework.security.oauth2.jwt.SupplierReactiveJwtDecoder;
 /**
  * JWT decoders for Keycloak access tokens. A token is accepted only if
  * <ul>
- * <li>its signature verifies with the realm's keys (its JWKS endpoint, fetched on the first token
- * so a service starts while Keycloak is still starting; or, when
- * {@code spring.security.oauth2.resourceserver.jwt.public-key-location} is set, that RSA key);</li>
- * <li>its issuer is the realm ({@code spring.security.oauth2.resourceserver.jwt.issuer-uri});</li>
- * <li>it has not expired, with a small clock skew ({@code edp.security.jwt.clock-skew}, 10 s by
- * default rather than Spring's 60 s: access tokens live five minutes and the platform's hosts keep
- * their clocks in sync);</li>
- * <li>its {@code aud} names one of {@code edp.security.audiences} (default {@value #DEFAULT_AUDIENCE},
- * which the realm's EDP clients put into their access tokens), so a token Keycloak issued to some
- * other client of the realm is refused;</li>
- * <li>its {@code typ} claim is {@code Bearer}: Keycloak's ID tokens ({@code ID}) carry the same
- * issuer and signature as its access tokens, and neither they nor refresh tokens ({@code Refresh})
- * may stand in for an access token.</li>
+ * <li>its signature verifies with the realm's keys (its JWKS endpoint, fetched on the
+ * first token so a service starts while Keycloak is still starting; or, when
+ * {@code spring.security.oauth2.resourceserver.jwt.public-key-location} is set, that RSA
+ * key);</li>
+ * <li>its issuer is the realm
+ * ({@code spring.security.oauth2.resourceserver.jwt.issuer-uri});</li>
+ * <li>it has not expired, with a small clock skew ({@code edp.security.jwt.clock-skew},
+ * 10 s by default rather than Spring's 60 s: access tokens live five minutes and the
+ * platform's hosts keep their clocks in sync);</li>
+ * <li>its {@code aud} names one of {@code edp.security.audiences} (default
+ * {@value #DEFAULT_AUDIENCE}, which the realm's EDP clients put into their access
+ * tokens), so a token Keycloak issued to some other client of the realm is refused;</li>
+ * <li>its {@code typ} claim is {@code Bearer}: Keycloak's ID tokens ({@code ID}) carry
+ * the same issuer and signature as its access tokens, and neither they nor refresh tokens
+ * ({@code Refresh}) may stand in for an access token.</li>
  * </ul>
  */
 public final class EdpJwtDecoders {
@@ -59,6 +61,7 @@ public final class EdpJwtDecoders {
 
     /**
      * What a token must satisfy.
+     *
      * @param issuer the realm's issuer URI
      * @param clockSkew tolerated clock difference
      * @param audiences accepted audiences; a token must name at least one
@@ -81,13 +84,13 @@ public final class EdpJwtDecoders {
         static Rules from(Environment environment, ResourceLoader resources) {
             String prefix = "spring.security.oauth2.resourceserver.jwt.";
             List<String> audiences = Binder.get(environment)
-                    .bind("edp.security.audiences", Bindable.listOf(String.class))
-                    .orElse(List.of(DEFAULT_AUDIENCE));
+                .bind("edp.security.audiences", Bindable.listOf(String.class))
+                .orElse(List.of(DEFAULT_AUDIENCE));
             String keyLocation = environment.getProperty(prefix + "public-key-location");
             return new Rules(environment.getRequiredProperty(prefix + "issuer-uri"),
                     environment.getProperty("edp.security.jwt.clock-skew", Duration.class, Duration.ofSeconds(10)),
-                    audiences, keyLocation == null || keyLocation.isBlank() ? null
-                            : readKey(resources.getResource(keyLocation)));
+                    audiences,
+                    keyLocation == null || keyLocation.isBlank() ? null : readKey(resources.getResource(keyLocation)));
         }
 
         private static RSAPublicKey readKey(Resource location) {
@@ -104,12 +107,10 @@ public final class EdpJwtDecoders {
         OAuth2TokenValidator<Jwt> audience = jwt -> {
             List<String> audiences = jwt.getAudience();
             return audiences != null && audiences.stream().anyMatch(rules.audiences()::contains)
-                    ? OAuth2TokenValidatorResult.success()
-                    : invalid("The token is not issued for this API (aud).");
+                    ? OAuth2TokenValidatorResult.success() : invalid("The token is not issued for this API (aud).");
         };
         OAuth2TokenValidator<Jwt> type = jwt -> ACCESS_TOKEN_TYPE.equals(jwt.getClaimAsString("typ"))
-                ? OAuth2TokenValidatorResult.success()
-                : invalid("The token is not an access token (typ).");
+                ? OAuth2TokenValidatorResult.success() : invalid("The token is not an access token (typ).");
         return new DelegatingOAuth2TokenValidator<>(new JwtTimestampValidator(rules.clockSkew()),
                 new JwtIssuerValidator(rules.issuer()), audience, type);
     }
@@ -149,4 +150,5 @@ public final class EdpJwtDecoders {
             return decoder;
         });
     }
+
 }

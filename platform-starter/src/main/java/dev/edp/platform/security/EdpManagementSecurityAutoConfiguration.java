@@ -31,24 +31,28 @@ import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
- * The actuator of every service (its management port) for anyone who can reach it, and no more:
+ * The actuator of every service (its management port) for anyone who can reach it, and no
+ * more:
  * <ul>
  * <li>reading the endpoints listed in {@code edp.management.public-endpoints} (default
- * {@code health,info,prometheus,metrics}: what probes, Prometheus, the launcher, the service health
- * checker and Spring Boot Admin read) and the {@code /actuator} index needs no token; health then
- * shows only the status, since details are {@code when-authorized} for role {@code platform-service}
- * (starter defaults);</li>
- * <li>everything else - every write or delete operation (key rotation, log levels, refresh,
- * restart, shutdown...), and reading any other endpoint an operator may expose (env, heap dump,
- * routes...) - needs a Keycloak token with the realm role {@code platform-service} (the
- * {@code edp-services} client): 401 without or with an invalid token, 403 with another role.</li>
+ * {@code health,info,prometheus,metrics}: what probes, Prometheus, the launcher, the
+ * service health checker and Spring Boot Admin read) and the {@code /actuator} index
+ * needs no token; health then shows only the status, since details are
+ * {@code when-authorized} for role {@code platform-service} (starter defaults);</li>
+ * <li>everything else - every write or delete operation (key rotation, log levels,
+ * refresh, restart, shutdown...), and reading any other endpoint an operator may expose
+ * (env, heap dump, routes...) - needs a Keycloak token with the realm role
+ * {@code platform-service} (the {@code edp-services} client): 401 without or with an
+ * invalid token, 403 with another role.</li>
  * </ul>
- * One security chain, matched to actuator requests only ({@link EndpointRequest}: on a separate
- * management port, requests on that port), ahead of the service's own chains, for servlet services
- * and for the reactive gateways alike.
+ * One security chain, matched to actuator requests only ({@link EndpointRequest}: on a
+ * separate management port, requests on that port), ahead of the service's own chains,
+ * for servlet services and for the reactive gateways alike.
  */
-// After the servlet default chain (which backs off when any chain exists), before Boot's reactive
-// defaults (which would otherwise add a chain that requires a token on every path, E3's device paths too).
+// After the servlet default chain (which backs off when any chain exists), before Boot's
+// reactive
+// defaults (which would otherwise add a chain that requires a token on every path, E3's
+// device paths too).
 @AutoConfiguration(after = EdpServletSecurityAutoConfiguration.class, beforeName = {
         "org.springframework.boot.security.autoconfigure.actuate.web.reactive.ReactiveManagementWebSecurityAutoConfiguration",
         "org.springframework.boot.security.oauth2.server.resource.autoconfigure.reactive.ReactiveOAuth2ResourceServerAutoConfiguration",
@@ -61,30 +65,35 @@ public class EdpManagementSecurityAutoConfiguration {
     static final String DEFAULT_PUBLIC_ENDPOINTS = "health,info,prometheus,metrics";
 
     /**
-     * Paths (path patterns) anyone may read: the actuator index and the public endpoints, each with
-     * its sub-paths ({@code health/readiness}, {@code metrics/jvm.memory.used}).
+     * Paths (path patterns) anyone may read: the actuator index and the public endpoints,
+     * each with its sub-paths ({@code health/readiness},
+     * {@code metrics/jvm.memory.used}).
      */
     static List<String> publicReadPaths(Environment environment) {
         String configured = environment.getProperty("management.endpoints.web.base-path", "/actuator");
         String base = configured.endsWith("/") ? configured.substring(0, configured.length() - 1) : configured;
         List<String> paths = new ArrayList<>(List.of(base.isEmpty() ? "/" : base, base + "/"));
         Arrays.stream(environment.getProperty(PUBLIC_ENDPOINTS, DEFAULT_PUBLIC_ENDPOINTS).split(","))
-                .map(String::trim).filter(id -> !id.isEmpty()).forEach(id -> {
-                    String path = environment.getProperty("management.endpoints.web.path-mapping." + id, id);
-                    path = path.startsWith("/") ? path.substring(1) : path;
-                    paths.add(base + "/" + path);
-                    paths.add(base + "/" + path + "/**");
-                });
+            .map(String::trim)
+            .filter(id -> !id.isEmpty())
+            .forEach(id -> {
+                String path = environment.getProperty("management.endpoints.web.path-mapping." + id, id);
+                path = path.startsWith("/") ? path.substring(1) : path;
+                paths.add(base + "/" + path);
+                paths.add(base + "/" + path + "/**");
+            });
         return paths;
     }
 
     /** Servlet services. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-    // The resource server itself too: the registry has Spring Security and JOSE but no resource server
+    // The resource server itself too: the registry has Spring Security and JOSE but no
+    // resource server
     // (and exposes no write endpoint), so this chain must back off there.
-    @ConditionalOnClass(value = { SecurityFilterChain.class, JwtDecoder.class,
-            org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest.class },
+    @ConditionalOnClass(
+            value = { SecurityFilterChain.class, JwtDecoder.class,
+                    org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest.class },
             name = "org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken")
     static class Servlet {
 
@@ -97,23 +106,25 @@ public class EdpManagementSecurityAutoConfiguration {
                 reads.add(PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, path));
                 reads.add(PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.HEAD, path));
             }
-            http.securityMatcher(org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest
-                    .toAnyEndpoint())
-                    .authorizeHttpRequests(requests -> requests
-                            .requestMatchers(new OrRequestMatcher(reads)).permitAll()
-                            .anyRequest().hasRole(EdpRoles.SERVICE))
-                    .oauth2ResourceServer(resourceServer -> resourceServer
-                            .jwt(jwt -> jwt.jwtAuthenticationConverter(new KeycloakJwtAuthenticationConverter()))
-                            .authenticationEntryPoint(ProblemSecurityHandlers.servletEntryPoint())
+            http.securityMatcher(
+                    org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest.toAnyEndpoint())
+                .authorizeHttpRequests(requests -> requests.requestMatchers(new OrRequestMatcher(reads))
+                    .permitAll()
+                    .anyRequest()
+                    .hasRole(EdpRoles.SERVICE))
+                .oauth2ResourceServer(resourceServer -> resourceServer
+                    .jwt(jwt -> jwt.jwtAuthenticationConverter(new KeycloakJwtAuthenticationConverter()))
+                    .authenticationEntryPoint(ProblemSecurityHandlers.servletEntryPoint())
+                    .accessDeniedHandler(ProblemSecurityHandlers.servletAccessDeniedHandler()))
+                .exceptionHandling(
+                        exceptions -> exceptions.authenticationEntryPoint(ProblemSecurityHandlers.servletEntryPoint())
                             .accessDeniedHandler(ProblemSecurityHandlers.servletAccessDeniedHandler()))
-                    .exceptionHandling(exceptions -> exceptions
-                            .authenticationEntryPoint(ProblemSecurityHandlers.servletEntryPoint())
-                            .accessDeniedHandler(ProblemSecurityHandlers.servletAccessDeniedHandler()))
-                    .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                    // Bearer tokens only, which a browser never attaches by itself.
-                    .csrf(csrf -> csrf.disable());
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                // Bearer tokens only, which a browser never attaches by itself.
+                .csrf(csrf -> csrf.disable());
             return http.build();
         }
+
     }
 
     /** The reactive gateways (portal-gateway, E3). */
@@ -132,24 +143,25 @@ public class EdpManagementSecurityAutoConfiguration {
                     ServerWebExchangeMatchers.pathMatchers(HttpMethod.GET, patterns),
                     ServerWebExchangeMatchers.pathMatchers(HttpMethod.HEAD, patterns));
             return http.securityMatcher(EndpointRequest.toAnyEndpoint())
-                    .authorizeExchange(exchanges -> exchanges
-                            .matchers(reads).permitAll()
-                            .anyExchange().hasRole(EdpRoles.SERVICE))
-                    .oauth2ResourceServer(resourceServer -> resourceServer
-                            .jwt(jwt -> jwt.jwtAuthenticationConverter(
-                                    new ReactiveJwtAuthenticationConverterAdapter(new KeycloakJwtAuthenticationConverter())))
-                            .authenticationEntryPoint(ProblemSecurityHandlers.reactiveEntryPoint())
+                .authorizeExchange(
+                        exchanges -> exchanges.matchers(reads).permitAll().anyExchange().hasRole(EdpRoles.SERVICE))
+                .oauth2ResourceServer(resourceServer -> resourceServer
+                    .jwt(jwt -> jwt.jwtAuthenticationConverter(
+                            new ReactiveJwtAuthenticationConverterAdapter(new KeycloakJwtAuthenticationConverter())))
+                    .authenticationEntryPoint(ProblemSecurityHandlers.reactiveEntryPoint())
+                    .accessDeniedHandler(ProblemSecurityHandlers.reactiveAccessDeniedHandler()))
+                .exceptionHandling(
+                        exceptions -> exceptions.authenticationEntryPoint(ProblemSecurityHandlers.reactiveEntryPoint())
                             .accessDeniedHandler(ProblemSecurityHandlers.reactiveAccessDeniedHandler()))
-                    .exceptionHandling(exceptions -> exceptions
-                            .authenticationEntryPoint(ProblemSecurityHandlers.reactiveEntryPoint())
-                            .accessDeniedHandler(ProblemSecurityHandlers.reactiveAccessDeniedHandler()))
-                    .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
-                    .requestCache(cache -> cache.disable())
-                    .httpBasic(basic -> basic.disable())
-                    .formLogin(form -> form.disable())
-                    .logout(logout -> logout.disable())
-                    .csrf(csrf -> csrf.disable())
-                    .build();
+                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+                .requestCache(cache -> cache.disable())
+                .httpBasic(basic -> basic.disable())
+                .formLogin(form -> form.disable())
+                .logout(logout -> logout.disable())
+                .csrf(csrf -> csrf.disable())
+                .build();
         }
+
     }
+
 }

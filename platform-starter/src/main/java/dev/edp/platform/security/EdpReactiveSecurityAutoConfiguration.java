@@ -10,10 +10,11 @@ import org.springframework.core.io.ResourceLoader;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 
 /**
- * Reactive resource servers (the gateway): the same Keycloak token rules as the servlet services
- * ({@link EdpJwtDecoders}: issuer, expiry, audience, token type).
+ * Reactive resource servers (the gateway): the same Keycloak token rules as the servlet
+ * services ({@link EdpJwtDecoders}: issuer, expiry, audience, token type).
  */
-@AutoConfiguration(beforeName = "org.springframework.boot.security.oauth2.server.resource.autoconfigure.reactive.ReactiveOAuth2ResourceServerAutoConfiguration")
+@AutoConfiguration(
+        beforeName = "org.springframework.boot.security.oauth2.server.resource.autoconfigure.reactive.ReactiveOAuth2ResourceServerAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 @ConditionalOnClass(ReactiveJwtDecoder.class)
 public class EdpReactiveSecurityAutoConfiguration {
@@ -23,4 +24,5 @@ public class EdpReactiveSecurityAutoConfiguration {
     ReactiveJwtDecoder edpReactiveJwtDecoder(Environment environment, ResourceLoader resources) {
         return EdpJwtDecoders.reactive(EdpJwtDecoders.Rules.from(environment, resources));
     }
+
 }

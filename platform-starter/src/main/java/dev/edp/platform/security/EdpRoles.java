@@ -1,8 +1,9 @@
 package dev.edp.platform.security;
 
 /**
- * The realm roles of the EDP Keycloak realm, and the rules that rank them. Each role includes the
- * ones below it: {@code platform-admin > customer-admin > operator > viewer}.
+ * The realm roles of the EDP Keycloak realm, and the rules that rank them. Each role
+ * includes the ones below it:
+ * {@code platform-admin > customer-admin > operator > viewer}.
  */
 public final class EdpRoles {
 
@@ -19,9 +20,10 @@ public final class EdpRoles {
     public static final String VIEWER = "viewer";
 
     /**
-     * The platform's own services calling each other (service account of the {@code edp-services}
-     * client). Outside the hierarchy on purpose: it grants nothing but the internal endpoints that
-     * ask for it by name, and such tokens carry no customer.
+     * The platform's own services calling each other (service account of the
+     * {@code edp-services} client). Outside the hierarchy on purpose: it grants nothing
+     * but the internal endpoints that ask for it by name, and such tokens carry no
+     * customer.
      */
     public static final String SERVICE = "platform-service";
 
@@ -34,4 +36,5 @@ public final class EdpRoles {
 
     private EdpRoles() {
     }
+
 }

@@ -9,12 +9,12 @@ import org.springframework.security.config.observation.SecurityObservationSettin
 
 /**
  * No Spring Security observations (the starter's default
- * {@code management.observations.enable.spring.security=false}): with an observation registry,
- * Spring Security wraps every filter of every chain, the authentication and the authorization
- * managers in observations, on every request of every device. The property alone turns the
- * observations into no-ops but keeps the wrappers; this setting also keeps Spring Security from
- * installing them. {@code http.server.requests} is unaffected. Setting the property to {@code true}
- * brings both back.
+ * {@code management.observations.enable.spring.security=false}): with an observation
+ * registry, Spring Security wraps every filter of every chain, the authentication and the
+ * authorization managers in observations, on every request of every device. The property
+ * alone turns the observations into no-ops but keeps the wrappers; this setting also
+ * keeps Spring Security from installing them. {@code http.server.requests} is unaffected.
+ * Setting the property to {@code true} brings both back.
  */
 @AutoConfiguration
 @ConditionalOnClass(SecurityObservationSettings.class)
@@ -26,4 +26,5 @@ public class EdpSecurityObservationAutoConfiguration {
     SecurityObservationSettings edpNoSecurityObservations() {
         return SecurityObservationSettings.noObservations();
     }
+
 }

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import dev.edp.platform.problem.PlatformProblem;
+
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -29,22 +31,21 @@ import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.method.support.ModelAndViewContainer;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
-import dev.edp.platform.problem.PlatformProblem;
-
 /**
- * Servlet services are OAuth2 resource servers: a Keycloak access token issued for the EDP API
- * ({@link EdpJwtDecoders}) on every API call, realm roles as
- * authorities (ranked by {@link EdpRoles#HIERARCHY}), method security on, and a {@link Tenant}
- * parameter for controllers. Stateless: no session, no CSRF (bearer tokens are not sent by a
- * browser on its own). The actuator is open because it is only served on the management port,
- * which is not exposed outside the platform (see docs/security.md). A service that needs other
+ * Servlet services are OAuth2 resource servers: a Keycloak access token issued for the
+ * EDP API ({@link EdpJwtDecoders}) on every API call, realm roles as authorities (ranked
+ * by {@link EdpRoles#HIERARCHY}), method security on, and a {@link Tenant} parameter for
+ * controllers. Stateless: no session, no CSRF (bearer tokens are not sent by a browser on
+ * its own). The actuator is open because it is only served on the management port, which
+ * is not exposed outside the platform (see docs/security.md). A service that needs other
  * rules declares its own {@link SecurityFilterChain}.
  */
 @AutoConfiguration(beforeName = {
         "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
         "org.springframework.boot.security.oauth2.server.resource.autoconfigure.servlet.OAuth2ResourceServerAutoConfiguration" })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-// The resource-server module, not just the JOSE one: the registry has Spring Security and its tests
+// The resource-server module, not just the JOSE one: the registry has Spring Security and
+// its tests
 // get JOSE through platform-test, but it has its own login rules and no resource server.
 @ConditionalOnClass({ SecurityFilterChain.class, JwtDecoder.class, JwtAuthenticationToken.class })
 @EnableMethodSecurity
@@ -71,24 +72,23 @@ public class EdpServletSecurityAutoConfiguration {
     @ConditionalOnMissingBean(SecurityFilterChain.class)
     SecurityFilterChain edpSecurityFilterChain(HttpSecurity http, Environment environment) throws Exception {
         String[] publicPaths = publicPaths(environment);
-        http.authorizeHttpRequests(requests -> requests
-                .requestMatchers(publicPaths).permitAll()
-                .anyRequest().authenticated())
-                .oauth2ResourceServer(resourceServer -> resourceServer
-                        .jwt(jwt -> jwt.jwtAuthenticationConverter(new KeycloakJwtAuthenticationConverter()))
-                        .authenticationEntryPoint(ProblemSecurityHandlers.servletEntryPoint())
+        http.authorizeHttpRequests(
+                requests -> requests.requestMatchers(publicPaths).permitAll().anyRequest().authenticated())
+            .oauth2ResourceServer(resourceServer -> resourceServer
+                .jwt(jwt -> jwt.jwtAuthenticationConverter(new KeycloakJwtAuthenticationConverter()))
+                .authenticationEntryPoint(ProblemSecurityHandlers.servletEntryPoint())
+                .accessDeniedHandler(ProblemSecurityHandlers.servletAccessDeniedHandler()))
+            .exceptionHandling(
+                    exceptions -> exceptions.authenticationEntryPoint(ProblemSecurityHandlers.servletEntryPoint())
                         .accessDeniedHandler(ProblemSecurityHandlers.servletAccessDeniedHandler()))
-                .exceptionHandling(exceptions -> exceptions
-                        .authenticationEntryPoint(ProblemSecurityHandlers.servletEntryPoint())
-                        .accessDeniedHandler(ProblemSecurityHandlers.servletAccessDeniedHandler()))
-                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .csrf(csrf -> csrf.disable());
+            .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+            .csrf(csrf -> csrf.disable());
         return http.build();
     }
 
     /**
-     * Paths any caller may use: the service's status, the error path, the actuator (management port
-     * only) and what {@code edp.security.public-paths} adds.
+     * Paths any caller may use: the service's status, the error path, the actuator
+     * (management port only) and what {@code edp.security.public-paths} adds.
      */
     static String[] publicPaths(Environment environment) {
         List<String> paths = new ArrayList<>(List.of("/error", "/actuator/**"));
@@ -131,8 +131,9 @@ public class EdpServletSecurityAutoConfiguration {
             if (authentication instanceof JwtAuthenticationToken token) {
                 return Tenant.fromClaims(token.getToken().getClaims());
             }
-            throw PlatformProblem.UNAUTHORIZED.exception(
-                    "A valid access token is required.");
+            throw PlatformProblem.UNAUTHORIZED.exception("A valid access token is required.");
         }
+
     }
+
 }

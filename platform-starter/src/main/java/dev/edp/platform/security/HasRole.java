@@ -9,10 +9,11 @@ import java.lang.annotation.Target;
 import org.springframework.security.access.prepost.PreAuthorize;
 
 /**
- * {@code @PreAuthorize("hasRole(…)")} with a role constant of {@link EdpRoles} instead of a string
- * literal: {@code @HasRole(EdpRoles.OPERATOR)}. The role hierarchy applies (a customer-admin passes
- * {@code @HasRole(EdpRoles.OPERATOR)}). The starter registers the template defaults that fill in
- * {@code {value}}; without them the expression names no real role and refuses everyone.
+ * {@code @PreAuthorize("hasRole(…)")} with a role constant of {@link EdpRoles} instead of
+ * a string literal: {@code @HasRole(EdpRoles.OPERATOR)}. The role hierarchy applies (a
+ * customer-admin passes {@code @HasRole(EdpRoles.OPERATOR)}). The starter registers the
+ * template defaults that fill in {@code {value}}; without them the expression names no
+ * real role and refuses everyone.
  */
 @Target({ ElementType.METHOD, ElementType.TYPE })
 @Retention(RetentionPolicy.RUNTIME)
@@ -20,6 +21,10 @@ import org.springframework.security.access.prepost.PreAuthorize;
 @PreAuthorize("hasRole('{value}')")
 public @interface HasRole {
 
-    /** @return the role, one of the {@link EdpRoles} constants */
+    /**
+     * @return the role, one of the {@link EdpRoles} constants
+     *
+     */
     String value();
+
 }

@@ -12,9 +12,10 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 
 /**
- * Maps a Keycloak access token to an authentication: realm roles ({@code realm_access.roles})
- * become {@code ROLE_<role>} authorities, and the principal name is the user name (or the client
- * id of a service account), which is what audit records show.
+ * Maps a Keycloak access token to an authentication: realm roles
+ * ({@code realm_access.roles}) become {@code ROLE_<role>} authorities, and the principal
+ * name is the user name (or the client id of a service account), which is what audit
+ * records show.
  */
 public class KeycloakJwtAuthenticationConverter implements Converter<Jwt, AbstractAuthenticationToken> {
 
@@ -47,4 +48,5 @@ public class KeycloakJwtAuthenticationConverter implements Converter<Jwt, Abstra
         }
         return "unknown";
     }
+
 }

@@ -5,11 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.edp.platform.problem.PlatformProblem;
 import jakarta.servlet.http.HttpServletResponse;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
-
-import dev.edp.platform.problem.PlatformProblem;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
@@ -26,8 +25,9 @@ import org.springframework.security.web.server.authorization.ServerAccessDeniedH
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * 401 and 403 as problem details, for both web stacks. The {@code WWW-Authenticate} header is the
- * one the bearer-token handlers of Spring Security compute (RFC 6750), the body is ours.
+ * 401 and 403 as problem details, for both web stacks. The {@code WWW-Authenticate}
+ * header is the one the bearer-token handlers of Spring Security compute (RFC 6750), the
+ * body is ours.
  */
 public final class ProblemSecurityHandlers {
 
@@ -59,7 +59,10 @@ public final class ProblemSecurityHandlers {
         return JSON.writeValueAsBytes(map);
     }
 
-    /** @return the servlet entry point: 401 problem */
+    /**
+     * @return the servlet entry point: 401 problem
+     *
+     */
     public static AuthenticationEntryPoint servletEntryPoint() {
         BearerTokenAuthenticationEntryPoint bearer = new BearerTokenAuthenticationEntryPoint();
         return (request, response, exception) -> {
@@ -68,7 +71,10 @@ public final class ProblemSecurityHandlers {
         };
     }
 
-    /** @return the servlet access-denied handler: 403 problem */
+    /**
+     * @return the servlet access-denied handler: 403 problem
+     *
+     */
     public static AccessDeniedHandler servletAccessDeniedHandler() {
         BearerTokenAccessDeniedHandler bearer = new BearerTokenAccessDeniedHandler();
         return (request, response, exception) -> {
@@ -87,18 +93,27 @@ public final class ProblemSecurityHandlers {
         response.getOutputStream().write(body(problem));
     }
 
-    /** @return the reactive entry point: 401 problem */
+    /**
+     * @return the reactive entry point: 401 problem
+     *
+     */
     public static ServerAuthenticationEntryPoint reactiveEntryPoint() {
-        // Spring's reactive bearer entry point completes the response itself, so the RFC 6750
+        // Spring's reactive bearer entry point completes the response itself, so the RFC
+        // 6750
         // challenge is set here, before the body is written.
         return (exchange, exception) -> {
-            exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE,
-                    exception instanceof OAuth2AuthenticationException ? "Bearer error=\"invalid_token\"" : "Bearer");
+            exchange.getResponse()
+                .getHeaders()
+                .set(HttpHeaders.WWW_AUTHENTICATE, exception instanceof OAuth2AuthenticationException
+                        ? "Bearer error=\"invalid_token\"" : "Bearer");
             return write(exchange, unauthorized());
         };
     }
 
-    /** @return the reactive access-denied handler: 403 problem */
+    /**
+     * @return the reactive access-denied handler: 403 problem
+     *
+     */
     public static ServerAccessDeniedHandler reactiveAccessDeniedHandler() {
         return (exchange, denied) -> write(exchange, forbidden());
     }
@@ -116,4 +131,5 @@ public final class ProblemSecurityHandlers {
         DataBuffer buffer = response.bufferFactory().wrap(body(problem));
         return response.writeWith(Mono.just(buffer));
     }
+
 }

@@ -13,10 +13,11 @@ import dev.edp.platform.problem.PlatformProblem;
 /**
  * Who is calling and for which customer they may act, resolved from the access token.
  * <p>
- * A {@code platform-admin} may act for any customer. Everyone else acts only for the customer in
- * their token's {@code customer_id} claim; a caller without one acts for nobody. A request for
- * another customer's resource is answered like a request for a resource that does not exist
- * (404), so that callers cannot probe which ids exist elsewhere.
+ * A {@code platform-admin} may act for any customer. Everyone else acts only for the
+ * customer in their token's {@code customer_id} claim; a caller without one acts for
+ * nobody. A request for another customer's resource is answered like a request for a
+ * resource that does not exist (404), so that callers cannot probe which ids exist
+ * elsewhere.
  *
  * @param subject the token subject (the Keycloak user or service-account id)
  * @param username the user name or client id, as audit records show it
@@ -33,9 +34,10 @@ public record Tenant(String subject, String username, Optional<UUID> customerId,
      * @return the tenant they describe
      */
     public static Tenant fromClaims(Map<String, Object> claims) {
-        Set<String> roles = KeycloakJwtAuthenticationConverter.authorities(claims).stream()
-                .map(authority -> authority.getAuthority().substring("ROLE_".length()))
-                .collect(Collectors.toUnmodifiableSet());
+        Set<String> roles = KeycloakJwtAuthenticationConverter.authorities(claims)
+            .stream()
+            .map(authority -> authority.getAuthority().substring("ROLE_".length()))
+            .collect(Collectors.toUnmodifiableSet());
         Optional<UUID> customer = Optional.empty();
         if (claims.get(CUSTOMER_CLAIM) instanceof String value && !value.isBlank()) {
             try {
@@ -50,14 +52,17 @@ public record Tenant(String subject, String username, Optional<UUID> customerId,
     }
 
     /**
-     * @return how the caller appears in {@code created_by}/{@code updated_by} columns and audit
-     *         records: the user name, or the subject when the token has none
+     * @return how the caller appears in {@code created_by}/{@code updated_by} columns and
+     * audit records: the user name, or the subject when the token has none
      */
     public String actor() {
         return username == null ? subject : username;
     }
 
-    /** @return whether the caller may act for every customer */
+    /**
+     * @return whether the caller may act for every customer
+     *
+     */
     public boolean isPlatformAdmin() {
         return roles.contains(EdpRoles.PLATFORM_ADMIN);
     }
@@ -96,8 +101,8 @@ public record Tenant(String subject, String username, Optional<UUID> customerId,
     }
 
     /**
-     * The customer whose data a list shows: a platform admin may pick one or see all (empty);
-     * everyone else always sees their own, whatever they asked for.
+     * The customer whose data a list shows: a platform admin may pick one or see all
+     * (empty); everyone else always sees their own, whatever they asked for.
      * @param requested the customer asked for, if any
      * @return the customer to filter by, or empty for all customers
      */
@@ -105,8 +110,8 @@ public record Tenant(String subject, String username, Optional<UUID> customerId,
         if (isPlatformAdmin()) {
             return requested;
         }
-        UUID own = customerId.orElseThrow(() -> PlatformProblem.NO_CUSTOMER.exception(
-                "Your account is not assigned to a customer."));
+        UUID own = customerId
+            .orElseThrow(() -> PlatformProblem.NO_CUSTOMER.exception("Your account is not assigned to a customer."));
         if (requested.isPresent() && !requested.get().equals(own)) {
             throw notFound("Customer " + requested.get());
         }
@@ -114,15 +119,15 @@ public record Tenant(String subject, String username, Optional<UUID> customerId,
     }
 
     /**
-     * The customer a new resource belongs to: a platform admin must name one; everyone else
-     * creates for their own customer (naming another one is refused as not found).
+     * The customer a new resource belongs to: a platform admin must name one; everyone
+     * else creates for their own customer (naming another one is refused as not found).
      * @param requested the customer named in the request, if any
      * @return the owning customer
      */
     public UUID owningCustomer(Optional<UUID> requested) {
         if (isPlatformAdmin()) {
-            return requested.orElseThrow(() -> PlatformProblem.CUSTOMER_REQUIRED.exception(
-                    "A platform admin must say which customer the resource belongs to."));
+            return requested.orElseThrow(() -> PlatformProblem.CUSTOMER_REQUIRED
+                .exception("A platform admin must say which customer the resource belongs to."));
         }
         return listScope(requested).orElseThrow();
     }

@@ -13,13 +13,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A daemon thread of its own, named, that runs a few background tasks of a component one after the
- * other: each after a fixed delay, or at the time its last run named (measured with a {@link Clock}
- * a test can control). A failing run is logged once per streak of failures, with its message and
- * without a stack trace (the trace at debug), and once more when the task works again, so a
- * database outage is a few lines in the log, not one a second. {@link #close(Duration)} stops it,
- * letting a running task finish within a grace period; components call it from their
- * {@code stop()}/{@code destroy()}, so it stops on context close.
+ * A daemon thread of its own, named, that runs a few background tasks of a component one
+ * after the other: each after a fixed delay, or at the time its last run named (measured
+ * with a {@link Clock} a test can control). A failing run is logged once per streak of
+ * failures, with its message and without a stack trace (the trace at debug), and once
+ * more when the task works again, so a database outage is a few lines in the log, not one
+ * a second. {@link #close(Duration)} stops it, letting a running task finish within a
+ * grace period; components call it from their {@code stop()}/{@code destroy()}, so it
+ * stops on context close.
  *
  * <pre>
  * tasks = TaskThread.start("monitoring-flush")
@@ -36,6 +37,7 @@ public final class TaskThread implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TaskThread.class);
 
     private final String name;
+
     private final ScheduledExecutorService executor;
 
     private TaskThread(String name) {
@@ -56,7 +58,8 @@ public final class TaskThread implements AutoCloseable {
      * @param task the task's name in log lines
      * @param initialDelay wait before the first run
      * @param delay wait between the end of one run and the start of the next
-     * @param run the work; an exception is logged (see above) and the next run happens as planned
+     * @param run the work; an exception is logged (see above) and the next run happens as
+     * planned
      * @return this thread
      */
     public TaskThread fixedDelay(String task, Duration initialDelay, Duration delay, Runnable run) {
@@ -74,13 +77,13 @@ public final class TaskThread implements AutoCloseable {
     }
 
     /**
-     * Runs a task whose every run names when the next one is due (a certificate renewed at two
-     * thirds of its lifetime, or sooner after a failure).
+     * Runs a task whose every run names when the next one is due (a certificate renewed
+     * at two thirds of its lifetime, or sooner after a failure).
      * @param task the task's name in log lines
      * @param clock the time the runs are due at
      * @param first when the first run is due
-     * @param run the work, returning when its next run is due; an exception is logged and the next
-     *        run is {@link #RETRY_AFTER_FAILURE} later
+     * @param run the work, returning when its next run is due; an exception is logged and
+     * the next run is {@link #RETRY_AFTER_FAILURE} later
      * @return this thread
      */
     public TaskThread rescheduling(String task, Clock clock, Instant first, Supplier<Instant> run) {
@@ -107,14 +110,19 @@ public final class TaskThread implements AutoCloseable {
         }, delay, TimeUnit.MILLISECONDS);
     }
 
-    /** @return whether it has not been closed */
+    /**
+     * @return whether it has not been closed
+     *
+     */
     public boolean isRunning() {
         return !executor.isShutdown();
     }
 
     /**
-     * Runs no task any more; a running one may finish within {@code grace}, then it is interrupted.
-     * @param grace how long a running task may take to finish ({@link Duration#ZERO}: interrupt it)
+     * Runs no task any more; a running one may finish within {@code grace}, then it is
+     * interrupted.
+     * @param grace how long a running task may take to finish ({@link Duration#ZERO}:
+     * interrupt it)
      */
     public void close(Duration grace) {
         executor.shutdown();
@@ -139,6 +147,7 @@ public final class TaskThread implements AutoCloseable {
     private final class Failures {
 
         private final String task;
+
         private int inARow;
 
         Failures(String task) {
@@ -159,5 +168,7 @@ public final class TaskThread implements AutoCloseable {
                 inARow = 0;
             }
         }
+
     }
+
 }

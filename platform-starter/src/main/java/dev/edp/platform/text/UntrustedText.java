@@ -8,12 +8,14 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The rule for text a caller sends: it must be text PostgreSQL can store. PostgreSQL refuses
- * U+0000 in {@code text}, {@code varchar} and {@code jsonb} ({@code invalid byte sequence for
- * encoding "UTF8": 0x00}), and a Java string with an unpaired UTF-16 surrogate (what invalid
- * UTF-8 or a lone {@code \ud800} escape turns into) is written as {@code ?} by the driver, so
- * what was stored is not what was sent. Both are refused at the edge with 400 {@value #CODE},
- * before any controller or repository runs ({@code dev.edp.platform.input}).
+ * The rule for text a caller sends: it must be text PostgreSQL can store. PostgreSQL
+ * refuses U+0000 in {@code text}, {@code varchar} and {@code jsonb}
+ * ({@code invalid byte sequence for
+ * encoding "UTF8": 0x00}), and a Java string with an unpaired UTF-16 surrogate (what
+ * invalid UTF-8 or a lone {@code \ud800} escape turns into) is written as {@code ?} by
+ * the driver, so what was stored is not what was sent. Both are refused at the edge with
+ * 400 {@value #CODE}, before any controller or repository runs
+ * ({@code dev.edp.platform.input}).
  */
 public final class UntrustedText {
 
@@ -33,7 +35,8 @@ public final class UntrustedText {
 
     /**
      * @param text text from a caller
-     * @return the index of its first U+0000 or unpaired surrogate, or -1 when there is none
+     * @return the index of its first U+0000 or unpaired surrogate, or -1 when there is
+     * none
      */
     public static int firstUnstorable(CharSequence text) {
         int length = text.length();
@@ -78,12 +81,13 @@ public final class UntrustedText {
     }
 
     /**
-     * Decodes one component of a URL (a path, a query parameter's name or value) strictly: every
-     * {@code %XX} must be well-formed and the bytes must be UTF-8.
+     * Decodes one component of a URL (a path, a query parameter's name or value)
+     * strictly: every {@code %XX} must be well-formed and the bytes must be UTF-8.
      * @param raw the component as sent, percent-encoded
      * @param plusIsSpace whether {@code +} means a space (query strings)
      * @return the decoded text
-     * @throws IllegalArgumentException when the encoding is broken or the bytes are not UTF-8
+     * @throws IllegalArgumentException when the encoding is broken or the bytes are not
+     * UTF-8
      */
     public static String percentDecode(String raw, boolean plusIsSpace) {
         if (raw.indexOf('%') < 0 && !(plusIsSpace && raw.indexOf('+') >= 0)) {
@@ -111,17 +115,21 @@ public final class UntrustedText {
                 bytes.write(c);
             }
             else {
-                // Already text (a server that handed the component over decoded): keep it as it is.
+                // Already text (a server that handed the component over decoded): keep it
+                // as it is.
                 bytes.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
             }
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes.toByteArray()))
-                    .toString();
+            return StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(bytes.toByteArray()))
+                .toString();
         }
         catch (CharacterCodingException ex) {
             throw new IllegalArgumentException("not UTF-8", ex);
         }
     }
+
 }

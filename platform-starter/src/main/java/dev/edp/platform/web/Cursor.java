@@ -12,10 +12,10 @@ import dev.edp.platform.problem.EdpException;
 import dev.edp.platform.text.UntrustedText;
 
 /**
- * Opaque keyset-pagination cursors: the sort-key values of the last item of a page, encoded
- * URL-safe. Clients treat them as opaque; a cursor that was tampered with is a 400 problem, never
- * a 500 or an SQL error: it must be base64url of UTF-8 text PostgreSQL can store (no U+0000), with
- * as many values as the list uses.
+ * Opaque keyset-pagination cursors: the sort-key values of the last item of a page,
+ * encoded URL-safe. Clients treat them as opaque; a cursor that was tampered with is a
+ * 400 problem, never a 500 or an SQL error: it must be base64url of UTF-8 text PostgreSQL
+ * can store (no U+0000), with as many values as the list uses.
  */
 public final class Cursor {
 
@@ -35,27 +35,34 @@ public final class Cursor {
      * @return the cursor
      */
     public static String encode(List<String> values) {
-        // A value may hold the separator (a device name can): escaped, it cannot split the cursor.
-        String joined = String.join(String.valueOf(SEPARATOR), values.stream()
-                .map(value -> value.replace("%", "%25").replace(String.valueOf(SEPARATOR), "%1F")).toList());
+        // A value may hold the separator (a device name can): escaped, it cannot split
+        // the cursor.
+        String joined = String.join(String.valueOf(SEPARATOR),
+                values.stream()
+                    .map(value -> value.replace("%", "%25").replace(String.valueOf(SEPARATOR), "%1F"))
+                    .toList());
         return Base64.getUrlEncoder().withoutPadding().encodeToString(joined.getBytes(StandardCharsets.UTF_8));
     }
 
     /**
      * @param cursor a cursor from a previous page, or null for the first page
      * @param expectedValues how many sort-key values the list uses
-     * @return the values, or an empty list for the first page; never one with a NUL character,
-     *         which no cursor holds (PostgreSQL text cannot) and binding one would fail in SQL
-     * @throws EdpException 400 {@code INVALID_CURSOR} when the cursor is not one this list made
+     * @return the values, or an empty list for the first page; never one with a NUL
+     * character, which no cursor holds (PostgreSQL text cannot) and binding one would
+     * fail in SQL
+     * @throws EdpException 400 {@code INVALID_CURSOR} when the cursor is not one this
+     * list made
      */
     public static List<String> decode(String cursor, int expectedValues) {
         if (cursor == null || cursor.isBlank()) {
             return List.of();
         }
         try {
-            String joined = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(Base64.getUrlDecoder().decode(cursor))).toString();
+            String joined = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(Base64.getUrlDecoder().decode(cursor)))
+                .toString();
             if (!UntrustedText.isStorable(joined)) {
                 throw invalid();
             }
@@ -74,13 +81,16 @@ public final class Cursor {
     }
 
     /**
-     * Decodes a cursor that holds one value, for lists ordered by a single unique key (an id).
+     * Decodes a cursor that holds one value, for lists ordered by a single unique key (an
+     * id).
      * @param cursor a cursor from a previous page, or null for the first page
-     * @param parse turns the value into the key, throwing {@link IllegalArgumentException} (for
-     *        example {@link NumberFormatException}) when it cannot
+     * @param parse turns the value into the key, throwing
+     * {@link IllegalArgumentException} (for example {@link NumberFormatException}) when
+     * it cannot
      * @param <T> the key type
      * @return the key, or null for the first page
-     * @throws EdpException 400 {@code INVALID_CURSOR} when the cursor is not one this list made
+     * @throws EdpException 400 {@code INVALID_CURSOR} when the cursor is not one this
+     * list made
      */
     public static <T> T decodeSingle(String cursor, java.util.function.Function<String, T> parse) {
         List<String> values = decode(cursor, 1);
@@ -112,6 +122,7 @@ public final class Cursor {
 
     static EdpException invalid() {
         return WebProblem.INVALID_CURSOR
-                .exception("The cursor is not one this list handed out. Start again without a cursor.");
+            .exception("The cursor is not one this list handed out. Start again without a cursor.");
     }
+
 }

@@ -16,10 +16,10 @@ import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * Lists in servlet services: controllers take a {@link ListRequest}, and with springdoc on the
- * classpath the OpenAPI description shows its query parameters instead of the Java parameter (as
- * it hides the {@link Tenant} and {@link DevicePrincipal} parameters, which come from the token
- * and E3's assertion, not from the caller's query).
+ * Lists in servlet services: controllers take a {@link ListRequest}, and with springdoc
+ * on the classpath the OpenAPI description shows its query parameters instead of the Java
+ * parameter (as it hides the {@link Tenant} and {@link DevicePrincipal} parameters, which
+ * come from the token and E3's assertion, not from the caller's query).
  */
 @AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -42,9 +42,11 @@ public class EdpWebAutoConfiguration {
 
         @Bean
         GlobalOperationCustomizer edpListRequestOperationCustomizer() {
-            SpringDocUtils.getConfig().addRequestWrapperToIgnore(ListRequest.class, Tenant.class,
-                    DevicePrincipal.class);
+            SpringDocUtils.getConfig()
+                .addRequestWrapperToIgnore(ListRequest.class, Tenant.class, DevicePrincipal.class);
             return new ListRequestOperationCustomizer();
         }
+
     }
+
 }

@@ -3,8 +3,8 @@ package dev.edp.platform.web;
 import dev.edp.platform.problem.EdpException;
 
 /**
- * Optimistic concurrency over HTTP: a resource's version is its ETag, and an update must send
- * the version it read as {@code If-Match}.
+ * Optimistic concurrency over HTTP: a resource's version is its ETag, and an update must
+ * send the version it read as {@code If-Match}.
  */
 public final class Etags {
 
@@ -27,7 +27,7 @@ public final class Etags {
     public static long requiredVersion(String ifMatch) {
         if (ifMatch == null || ifMatch.isBlank()) {
             throw WebProblem.IF_MATCH_REQUIRED
-                    .exception("Send the ETag you read as If-Match, so that concurrent changes are not lost.");
+                .exception("Send the ETag you read as If-Match, so that concurrent changes are not lost.");
         }
         String value = ifMatch.trim();
         if (value.startsWith("W/")) {
@@ -62,9 +62,13 @@ public final class Etags {
         }
     }
 
-    /** @return the problem for an update based on an outdated version */
+    /**
+     * @return the problem for an update based on an outdated version
+     *
+     */
     public static EdpException stale() {
         return WebProblem.STALE_VERSION
-                .exception("The resource was changed since you read it. Read it again and retry.");
+            .exception("The resource was changed since you read it. Read it again and retry.");
     }
+
 }

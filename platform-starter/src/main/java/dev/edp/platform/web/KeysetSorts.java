@@ -7,9 +7,10 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * The orders a keyset-paged list offers: for each name a client may give as {@code sort}, the
- * column it sorts by and how to read that value from an item (for the next page's cursor). The id
- * breaks ties, so every order is total. Immutable; declare one per list as a constant:
+ * The orders a keyset-paged list offers: for each name a client may give as {@code sort},
+ * the column it sorts by and how to read that value from an item (for the next page's
+ * cursor). The id breaks ties, so every order is total. Immutable; declare one per list
+ * as a constant:
  *
  * <pre>
  * static final KeysetSorts&lt;Machine&gt; SORTS = KeysetSorts.of(Machine::id, "name")
@@ -38,7 +39,8 @@ public final class KeysetSorts<T> {
 
     /**
      * @param id an item's id (column {@code id}), the tie-breaker
-     * @param defaultSort the sort used when the caller gives none, e.g. {@code name} or {@code -createdAt}
+     * @param defaultSort the sort used when the caller gives none, e.g. {@code name} or
+     * {@code -createdAt}
      * @param <T> the item type
      * @return orders without any sort key yet
      */
@@ -69,8 +71,9 @@ public final class KeysetSorts<T> {
     /**
      * @param request the page asked for
      * @return where that page starts and how it is ordered
-     * @throws dev.edp.platform.problem.EdpException 400 {@code INVALID_SORT} for a sort not offered,
-     *         {@code INVALID_CURSOR} for a cursor this list and sort did not hand out
+     * @throws dev.edp.platform.problem.EdpException 400 {@code INVALID_SORT} for a sort
+     * not offered, {@code INVALID_CURSOR} for a cursor this list and sort did not hand
+     * out
      */
     public Keyset<T> keyset(ListRequest request) {
         Map<String, KeysetQuery.Column> columns = new LinkedHashMap<>();
@@ -87,4 +90,5 @@ public final class KeysetSorts<T> {
         more.put(name, sort);
         return new KeysetSorts<>(id, defaultSort, Map.copyOf(more));
     }
+
 }

@@ -6,16 +6,22 @@ import java.util.TreeMap;
 
 import dev.edp.platform.problem.EdpException;
 
-/** Free {@code key: value} labels of a resource and the {@code label=key:value} list filter. */
+/**
+ * Free {@code key: value} labels of a resource and the {@code label=key:value} list
+ * filter.
+ */
 public final class Labels {
 
     /**
-     * Allowed label keys (Kubernetes-like): 1 to 63 letters, digits or {@code . _ / -}, starting
-     * and ending with a letter or digit.
+     * Allowed label keys (Kubernetes-like): 1 to 63 letters, digits or {@code . _ / -},
+     * starting and ending with a letter or digit.
      */
     public static final String KEY = "[A-Za-z0-9](?:[A-Za-z0-9._/-]{0,61}[A-Za-z0-9])?";
 
-    /** Label values never hold control characters (see the device requests), NUL least: jsonb cannot. */
+    /**
+     * Label values never hold control characters (see the device requests), NUL least:
+     * jsonb cannot.
+     */
     private static final java.util.regex.Pattern CONTROL = java.util.regex.Pattern.compile("\\p{Cntrl}");
 
     private Labels() {
@@ -24,8 +30,8 @@ public final class Labels {
     /**
      * @param labels {@code label} query parameters, each {@code key:value}, or null
      * @return the labels every match must carry, sorted by key (empty: no filter)
-     * @throws EdpException 400 {@code INVALID_LABEL_FILTER}, also for a value with a control
-     *         character, which no label has (and a NUL would fail the SQL)
+     * @throws EdpException 400 {@code INVALID_LABEL_FILTER}, also for a value with a
+     * control character, which no label has (and a NUL would fail the SQL)
      */
     public static Map<String, String> filter(List<String> labels) {
         if (labels == null || labels.isEmpty()) {
@@ -41,4 +47,5 @@ public final class Labels {
         }
         return filter;
     }
+
 }

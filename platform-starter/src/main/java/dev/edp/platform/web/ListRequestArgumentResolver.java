@@ -12,10 +12,10 @@ import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.method.support.ModelAndViewContainer;
 
 /**
- * Lets controllers declare a {@link ListRequest} parameter. Values convert as Spring MVC converts
- * a {@code @RequestParam}, and one that does not (a {@code limit} of {@code ten}) is the same 400
- * {@code INVALID_PARAMETER} naming it; a parameter the list does not take ({@link ListParameters})
- * is not read at all.
+ * Lets controllers declare a {@link ListRequest} parameter. Values convert as Spring MVC
+ * converts a {@code @RequestParam}, and one that does not (a {@code limit} of
+ * {@code ten}) is the same 400 {@code INVALID_PARAMETER} naming it; a parameter the list
+ * does not take ({@link ListParameters}) is not read at all.
  */
 final class ListRequestArgumentResolver implements HandlerMethodArgumentResolver {
 
@@ -43,7 +43,8 @@ final class ListRequestArgumentResolver implements HandlerMethodArgumentResolver
         if (values == null) {
             return null;
         }
-        // Like @RequestParam: one value as text, repeated ones as an array for the converter.
+        // Like @RequestParam: one value as text, repeated ones as an array for the
+        // converter.
         Object value = values.length == 1 ? values[0] : values;
         WebDataBinder binder = binders.createBinder(request, null, name);
         try {
@@ -53,4 +54,5 @@ final class ListRequestArgumentResolver implements HandlerMethodArgumentResolver
             throw new MethodArgumentTypeMismatchException(value, type, name, parameter, ex.getCause());
         }
     }
+
 }

@@ -16,9 +16,9 @@ import org.springframework.core.MethodParameter;
 import org.springframework.web.method.HandlerMethod;
 
 /**
- * Documents the query parameters a {@link ListRequest} reads ({@code customerId}, {@code limit},
- * {@code cursor}, {@code sort}) on every list operation, after its path parameters, as they would be
- * documented had each controller declared them itself.
+ * Documents the query parameters a {@link ListRequest} reads ({@code customerId},
+ * {@code limit}, {@code cursor}, {@code sort}) on every list operation, after its path
+ * parameters, as they would be documented had each controller declared them itself.
  */
 final class ListRequestOperationCustomizer implements GlobalOperationCustomizer {
 
@@ -57,4 +57,5 @@ final class ListRequestOperationCustomizer implements GlobalOperationCustomizer 
     private static Parameter query(String name, String description, Schema<?> schema) {
         return new QueryParameter().name(name).description(description).required(false).schema(schema);
     }
+
 }

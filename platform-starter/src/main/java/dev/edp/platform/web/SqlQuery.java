@@ -6,6 +6,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * A query and its named parameters, as {@link Where} writes it.
+ *
  * @param sql the SQL, with {@code :name} parameters
  * @param params the parameters' values
  */

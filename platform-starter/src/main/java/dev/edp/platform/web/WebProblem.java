@@ -5,10 +5,14 @@ import dev.edp.platform.problem.ProblemType;
 
 import org.springframework.http.HttpStatus;
 
-/** The problems of the starter's list and concurrency helpers, the same in every service. */
+/**
+ * The problems of the starter's list and concurrency helpers, the same in every service.
+ */
 public enum WebProblem implements ProblemType {
 
-    /** A {@code cursor} this list did not hand out (tampered, of another list or sort). */
+    /**
+     * A {@code cursor} this list did not hand out (tampered, of another list or sort).
+     */
     @Problem(status = HttpStatus.BAD_REQUEST, title = "Invalid cursor")
     INVALID_CURSOR,
 
@@ -31,4 +35,5 @@ public enum WebProblem implements ProblemType {
     /** An update based on an outdated version. */
     @Problem(status = HttpStatus.PRECONDITION_FAILED, title = "Changed meanwhile")
     STALE_VERSION;
+
 }

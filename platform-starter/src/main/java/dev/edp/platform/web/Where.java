@@ -10,9 +10,9 @@ import java.util.Set;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The {@code WHERE} clause of a list query, built from typed filters: each condition is added only
- * when its value is present, every value is a named parameter (never SQL text), and the keyset
- * condition and order come from the page's {@link Keyset}.
+ * The {@code WHERE} clause of a list query, built from typed filters: each condition is
+ * added only when its value is present, every value is a named parameter (never SQL
+ * text), and the keyset condition and order come from the page's {@link Keyset}.
  *
  * <pre>
  * SqlQuery query = new Where()
@@ -24,8 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
  * List&lt;Machine&gt; rows = query.on(jdbc).query(this::map).list();
  * </pre>
  *
- * Column names and {@link #condition(String)} texts are SQL written in code; values from callers
- * only ever go in as parameters.
+ * Column names and {@link #condition(String)} texts are SQL written in code; values from
+ * callers only ever go in as parameters.
  */
 public final class Where {
 
@@ -54,8 +54,8 @@ public final class Where {
     }
 
     /**
-     * {@code column > :value}, unless the value is null: where a page of a list in one unique
-     * column's ascending order starts after its cursor.
+     * {@code column > :value}, unless the value is null: where a page of a list in one
+     * unique column's ascending order starts after its cursor.
      * @param column the column
      * @param value the last value shown, or null on the first page
      * @return this
@@ -92,16 +92,16 @@ public final class Where {
 
     /**
      * Rows where any of the columns contains the text, ignoring case ({@code ILIKE}, with
-     * {@code %}, {@code _} and {@code \} in the text taken literally); nothing when the text is
-     * null or blank.
+     * {@code %}, {@code _} and {@code \} in the text taken literally); nothing when the
+     * text is null or blank.
      * @param text the search text, stripped
      * @param columns the text columns searched
      * @return this
      */
     public Where containsText(String text, String... columns) {
         if (text != null && !text.isBlank()) {
-            String name = param("text", "%" + text.strip().replace("\\", "\\\\").replace("%", "\\%")
-                    .replace("_", "\\_") + "%");
+            String name = param("text",
+                    "%" + text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
             List<String> matches = new ArrayList<>();
             for (String column : columns) {
                 matches.add(column + " ILIKE :" + name);
@@ -112,8 +112,8 @@ public final class Where {
     }
 
     /**
-     * Rows whose {@code jsonb} object column holds all these entries ({@code @>}); nothing when
-     * there are none.
+     * Rows whose {@code jsonb} object column holds all these entries ({@code @>});
+     * nothing when there are none.
      * @param column the {@code jsonb} column
      * @param entries the entries, or null
      * @return this
@@ -126,7 +126,8 @@ public final class Where {
     }
 
     /**
-     * The page's keyset condition {@code (sortcol, id) > (:afterValue, :afterId)}, if it has a cursor.
+     * The page's keyset condition {@code (sortcol, id) > (:afterValue, :afterId)}, if it
+     * has a cursor.
      * @param keyset the page
      * @return this
      */
@@ -138,19 +139,25 @@ public final class Where {
         return this;
     }
 
-    /** @return {@code " WHERE a AND b"}, or the empty string without conditions */
+    /**
+     * @return {@code " WHERE a AND b"}, or the empty string without conditions
+     *
+     */
     public String sql() {
         return sql(conditions);
     }
 
-    /** @return the parameters of {@link #sql()} */
+    /**
+     * @return the parameters of {@link #sql()}
+     *
+     */
     public Map<String, Object> params() {
         return Map.copyOf(params);
     }
 
     /**
-     * The one query that reads a page: these conditions and the keyset's, in keyset order, one row
-     * more than the page (the extra row only says there is a next page).
+     * The one query that reads a page: these conditions and the keyset's, in keyset
+     * order, one row more than the page (the extra row only says there is a next page).
      * @param select {@code SELECT … FROM …}, without {@code WHERE}
      * @param keyset the page
      * @return the query
@@ -167,11 +174,12 @@ public final class Where {
     }
 
     /**
-     * The query of a page of a list with one fixed order by a unique column (its cursor is that
-     * column's value, {@link Cursor#decodeSingle}): these conditions, that order, one row more
-     * than the page.
+     * The query of a page of a list with one fixed order by a unique column (its cursor
+     * is that column's value, {@link Cursor#decodeSingle}): these conditions, that order,
+     * one row more than the page.
      * @param select {@code SELECT … FROM …}, without {@code WHERE}
-     * @param orderBy the order, SQL written in code (e.g. {@code "id"}, {@code "id DESC"})
+     * @param orderBy the order, SQL written in code (e.g. {@code "id"},
+     * {@code "id DESC"})
      * @param limit the page size
      * @return the query
      */
@@ -205,4 +213,5 @@ public final class Where {
         }
         return value;
     }
+
 }

@@ -10,12 +10,15 @@ import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@link EdpAuditAutoConfiguration}: the audit log and trail for a service with a database, backing off. */
+/**
+ * {@link EdpAuditAutoConfiguration}: the audit log and trail for a service with a
+ * database, backing off.
+ */
 class EdpAuditAutoConfigurationTests {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(EdpAuditAutoConfiguration.class))
-            .withBean(JsonMapper.class, JsonMapper::new);
+        .withConfiguration(AutoConfigurations.of(EdpAuditAutoConfiguration.class))
+        .withBean(JsonMapper.class, JsonMapper::new);
 
     private static JdbcClient jdbc() {
         // Never connected: the beans only hold it.
@@ -25,7 +28,7 @@ class EdpAuditAutoConfigurationTests {
     @Test
     void aServiceWithADatabaseGetsTheAuditLogAndTrail() {
         runner.withBean(JdbcClient.class, EdpAuditAutoConfigurationTests::jdbc)
-                .run(context -> assertThat(context).hasSingleBean(AuditLog.class).hasSingleBean(AuditTrail.class));
+            .run(context -> assertThat(context).hasSingleBean(AuditLog.class).hasSingleBean(AuditTrail.class));
     }
 
     @Test
@@ -36,10 +39,12 @@ class EdpAuditAutoConfigurationTests {
     @Test
     void backsOffForTheServicesOwnAuditLog() {
         AuditLog own = new AuditLog(jdbc(), new JsonMapper());
-        runner.withBean(JdbcClient.class, EdpAuditAutoConfigurationTests::jdbc).withBean(AuditLog.class, () -> own)
-                .run(context -> {
-                    assertThat(context.getBean(AuditLog.class)).isSameAs(own);
-                    assertThat(context).hasSingleBean(AuditTrail.class);
-                });
+        runner.withBean(JdbcClient.class, EdpAuditAutoConfigurationTests::jdbc)
+            .withBean(AuditLog.class, () -> own)
+            .run(context -> {
+                assertThat(context.getBean(AuditLog.class)).isSameAs(own);
+                assertThat(context).hasSingleBean(AuditTrail.class);
+            });
     }
+
 }

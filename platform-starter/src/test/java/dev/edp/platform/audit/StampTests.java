@@ -26,17 +26,17 @@ class StampTests {
 
     @Test
     void itsParametersAreTheColumnsWithTimesAsTimestamps() {
-        assertThat(Stamp.created(CREATED, "olga").next(CHANGED, "carl").params())
-                .containsEntry("version", 2L)
-                .containsEntry("createdAt", OffsetDateTime.parse("2026-12-01T08:00:00Z"))
-                .containsEntry("createdBy", "olga")
-                .containsEntry("updatedAt", OffsetDateTime.parse("2026-12-05T09:30:00.123456Z"))
-                .containsEntry("updatedBy", "carl")
-                .hasSize(5);
+        assertThat(Stamp.created(CREATED, "olga").next(CHANGED, "carl").params()).containsEntry("version", 2L)
+            .containsEntry("createdAt", OffsetDateTime.parse("2026-12-01T08:00:00Z"))
+            .containsEntry("createdBy", "olga")
+            .containsEntry("updatedAt", OffsetDateTime.parse("2026-12-05T09:30:00.123456Z"))
+            .containsEntry("updatedBy", "carl")
+            .hasSize(5);
     }
 
     @Test
     void nowIsAtDatabasePrecision() {
         assertThat(Clocks.now().getNano() % 1000).isZero();
     }
+
 }

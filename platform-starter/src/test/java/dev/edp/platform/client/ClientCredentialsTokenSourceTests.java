@@ -1,22 +1,21 @@
 package dev.edp.platform.client;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.edp.test.http.StubBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import dev.edp.test.http.StubBackend;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The service token source against a real HTTP token endpoint (a stub; the real Keycloak client is
- * exercised in keycloak-runner's and system-tests' integration tests).
+ * The service token source against a real HTTP token endpoint (a stub; the real Keycloak
+ * client is exercised in keycloak-runner's and system-tests' integration tests).
  */
 class ClientCredentialsTokenSourceTests {
 
@@ -69,7 +68,8 @@ class ClientCredentialsTokenSourceTests {
         StubBackend.Received request = keycloak.received().getFirst();
         assertThat(request.method()).isEqualTo("POST");
         assertThat(request.header("Content-Type")).isEqualTo("application/x-www-form-urlencoded");
-        assertThat(request.body()).isEqualTo("grant_type=client_credentials&client_id=edp-services&client_secret=s3cret%26x");
+        assertThat(request.body())
+            .isEqualTo("grant_type=client_credentials&client_id=edp-services&client_secret=s3cret%26x");
     }
 
     @Test
@@ -89,20 +89,23 @@ class ClientCredentialsTokenSourceTests {
 
     @Test
     void aRefusedOrUnreachableTokenEndpointIsAServiceCallFailureWithoutTheSecret() {
-        keycloak.script(TOKEN_PATH, new StubBackend.Answer(401, "application/json", "{\"error\":\"unauthorized_client\"}", 0));
+        keycloak.script(TOKEN_PATH,
+                new StubBackend.Answer(401, "application/json", "{\"error\":\"unauthorized_client\"}", 0));
         assertThatThrownBy(() -> source("wrong-secret").accessToken()).isInstanceOf(ServiceCallException.class)
-                .hasMessageContaining("answered 401").hasMessageNotContaining("wrong-secret");
+            .hasMessageContaining("answered 401")
+            .hasMessageNotContaining("wrong-secret");
 
         ClientCredentialsTokenSource unreachable = new ClientCredentialsTokenSource(
                 URI.create("http://127.0.0.1:" + StubBackend.closedPort() + TOKEN_PATH), "edp-services", "x", clock);
         assertThatThrownBy(unreachable::accessToken).isInstanceOf(ServiceCallException.class)
-                .hasMessageContaining("cannot be reached");
+            .hasMessageContaining("cannot be reached");
     }
 
     @Test
     void withoutASecretNoRequestIsMade() {
         assertThatThrownBy(() -> source("").accessToken()).isInstanceOf(ServiceCallException.class)
-                .hasMessageContaining("EDP_SERVICES_CLIENT_SECRET");
+            .hasMessageContaining("EDP_SERVICES_CLIENT_SECRET");
         assertThat(keycloak.received()).isEmpty();
     }
+
 }

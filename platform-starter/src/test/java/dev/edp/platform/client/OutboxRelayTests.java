@@ -18,16 +18,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The one outbox loop: what is sent, taken, refused and kept for later. */
 class OutboxRelayTests {
 
-    /** An outbox of numbered rows; the receiver refuses {@code bad} rows for good and is {@code down} or not. */
+    /**
+     * An outbox of numbered rows; the receiver refuses {@code bad} rows for good and is
+     * {@code down} or not.
+     */
     static final class Rows implements OutboxRelay.Outbox<Integer> {
 
         final List<Integer> pending = new ArrayList<>();
+
         final List<Integer> bad = new ArrayList<>();
+
         final List<List<Integer>> calls = new ArrayList<>();
+
         final List<Integer> delivered = new ArrayList<>();
+
         final List<Integer> refused = new ArrayList<>();
+
         final List<Integer> failed = new ArrayList<>();
+
         int claims;
+
         boolean down;
 
         Rows(int count) {
@@ -72,6 +82,7 @@ class OutboxRelayTests {
         public void failed(List<Integer> rows, RuntimeException cause) {
             failed.addAll(rows);
         }
+
     }
 
     @Test
@@ -83,7 +94,8 @@ class OutboxRelayTests {
         assertThat(rows.refused).containsExactly(6);
         assertThat(rows.delivered).containsExactlyInAnyOrder(1, 2, 3, 4, 5, 7, 8);
         assertThat(rows.failed).isEmpty();
-        // Halving: 8, then 4 + 4, then 2 + 2 of the bad half, then 1 + 1: 7 calls, not 8 + 1.
+        // Halving: 8, then 4 + 4, then 2 + 2 of the bad half, then 1 + 1: 7 calls, not 8
+        // + 1.
         assertThat(rows.calls).hasSize(7);
     }
 
@@ -121,9 +133,11 @@ class OutboxRelayTests {
     @Test
     void onlyTheReceiversAnswerRefusingTheRowsIsPermanent() {
         assertThat(OutboxRelay.permanentRefusal(HttpClientErrorException.create(HttpStatusCode.valueOf(409), "x",
-                new HttpHeaders(), new byte[0], StandardCharsets.UTF_8))).isTrue();
+                new HttpHeaders(), new byte[0], StandardCharsets.UTF_8)))
+            .isTrue();
         assertThat(OutboxRelay.permanentRefusal(HttpClientErrorException.create(HttpStatusCode.valueOf(429), "x",
-                new HttpHeaders(), new byte[0], StandardCharsets.UTF_8))).isFalse();
+                new HttpHeaders(), new byte[0], StandardCharsets.UTF_8)))
+            .isFalse();
         assertThat(OutboxRelay.permanentRefusal(new ResourceAccessException("refused"))).isFalse();
         assertThat(OutboxRelay.permanentRefusal(new IllegalStateException("no instance"))).isFalse();
     }
@@ -139,4 +153,5 @@ class OutboxRelayTests {
         assertThat(retries.exhausted(3)).isFalse();
         assertThat(retries.exhausted(4)).isTrue();
     }
+
 }

@@ -24,16 +24,16 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every service gets short database timeouts, so a database fault is a fast 503; servlet services
- * with a database are not ready without it but stay alive; the reactive gateway keeps its readiness.
+ * Every service gets short database timeouts, so a database fault is a fast 503; servlet
+ * services with a database are not ready without it but stay alive; the reactive gateway
+ * keeps its readiness.
  */
 class DatabaseDefaultsTests {
 
     static final AutoConfigurations HEALTH = AutoConfigurations.of(ApplicationAvailabilityAutoConfiguration.class,
-            HealthContributorAutoConfiguration.class,
-            HealthContributorRegistryAutoConfiguration.class, AvailabilityHealthContributorAutoConfiguration.class,
-            HealthEndpointAutoConfiguration.class, AvailabilityProbesAutoConfiguration.class,
-            EdpDatabaseReadinessAutoConfiguration.class);
+            HealthContributorAutoConfiguration.class, HealthContributorRegistryAutoConfiguration.class,
+            AvailabilityHealthContributorAutoConfiguration.class, HealthEndpointAutoConfiguration.class,
+            AvailabilityProbesAutoConfiguration.class, EdpDatabaseReadinessAutoConfiguration.class);
 
     static StandardEnvironment processed(WebApplicationType type) {
         StandardEnvironment environment = new StandardEnvironment();
@@ -51,37 +51,39 @@ class DatabaseDefaultsTests {
         assertThat(environment.getProperty("spring.datasource.hikari.validation-timeout", Long.class)).isEqualTo(1000L);
         assertThat(environment.getProperty(driver + "connectTimeout", Integer.class)).isEqualTo(2);
         assertThat(environment.getProperty(driver + "loginTimeout", Integer.class)).isEqualTo(3);
-        // Above the statement timeout, so the server's own cancel comes first while it can still answer.
+        // Above the statement timeout, so the server's own cancel comes first while it
+        // can still answer.
         assertThat(environment.getProperty(driver + "socketTimeout", Integer.class)).isEqualTo(20);
         assertThat(environment.getProperty(driver + "options"))
-                .isEqualTo("-c statement_timeout=15s -c lock_timeout=5s");
+            .isEqualTo("-c statement_timeout=15s -c lock_timeout=5s");
     }
 
     @Test
     void servletServicesWithADatabaseAreNotReadyWithoutItButStayAlive() {
         new WebApplicationContextRunner().withConfiguration(HEALTH)
-                .withPropertyValues("management.endpoint.health.probes.enabled=true")
-                .withBean("dataSource", DataSource.class, DriverManagerDataSource::new)
-                .withBean("dbHealthContributor", HealthIndicator.class, () -> () -> Health.down().build())
-                .run(context -> {
-                    HealthEndpointGroups groups = context.getBean(HealthEndpointGroups.class);
-                    assertThat(groups.get("readiness").isMember("db")).isTrue();
-                    assertThat(groups.get("readiness").isMember("readinessState")).isTrue();
-                    assertThat(groups.get("liveness").isMember("db")).isFalse();
-                    assertThat(groups.get("liveness").isMember("livenessState")).isTrue();
-                });
+            .withPropertyValues("management.endpoint.health.probes.enabled=true")
+            .withBean("dataSource", DataSource.class, DriverManagerDataSource::new)
+            .withBean("dbHealthContributor", HealthIndicator.class, () -> () -> Health.down().build())
+            .run(context -> {
+                HealthEndpointGroups groups = context.getBean(HealthEndpointGroups.class);
+                assertThat(groups.get("readiness").isMember("db")).isTrue();
+                assertThat(groups.get("readiness").isMember("readinessState")).isTrue();
+                assertThat(groups.get("liveness").isMember("db")).isFalse();
+                assertThat(groups.get("liveness").isMember("livenessState")).isTrue();
+            });
     }
 
     @Test
     void withoutADatabaseOrOnTheReactiveGatewayReadinessIsBootsOwn() {
         new WebApplicationContextRunner().withConfiguration(HEALTH)
-                .withPropertyValues("management.endpoint.health.probes.enabled=true")
-                .run(context -> assertThat(context.getBean(HealthEndpointGroups.class).get("readiness").isMember("db"))
-                        .isFalse());
+            .withPropertyValues("management.endpoint.health.probes.enabled=true")
+            .run(context -> assertThat(context.getBean(HealthEndpointGroups.class).get("readiness").isMember("db"))
+                .isFalse());
         new ReactiveWebApplicationContextRunner().withConfiguration(HEALTH)
-                .withPropertyValues("management.endpoint.health.probes.enabled=true")
-                .withBean("dataSource", DataSource.class, DriverManagerDataSource::new)
-                .run(context -> assertThat(context.getBean(HealthEndpointGroups.class).get("readiness").isMember("db"))
-                        .isFalse());
+            .withPropertyValues("management.endpoint.health.probes.enabled=true")
+            .withBean("dataSource", DataSource.class, DriverManagerDataSource::new)
+            .run(context -> assertThat(context.getBean(HealthEndpointGroups.class).get("readiness").isMember("db"))
+                .isFalse());
     }
+
 }

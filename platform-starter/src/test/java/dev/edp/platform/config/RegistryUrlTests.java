@@ -11,7 +11,10 @@ import org.springframework.core.env.StandardEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
-/** The Eureka client's URL carries the registry credentials, encoded so that any password survives. */
+/**
+ * The Eureka client's URL carries the registry credentials, encoded so that any password
+ * survives.
+ */
 class RegistryUrlTests {
 
     static StandardEnvironment environment(Map<String, Object> properties) {
@@ -23,8 +26,8 @@ class RegistryUrlTests {
     @Test
     void credentialsBecomeTheUrlsUserInfoAndDecodeToWhatWasConfigured() {
         String password = "p@ss w%rd/ü+?#";
-        String url = EdpDefaultsEnvironmentPostProcessor.registryUrl(environment(Map.of(
-                "EUREKA_URL", "http://registry.internal:8761/eureka/", "edp.registry.password", password)));
+        String url = EdpDefaultsEnvironmentPostProcessor.registryUrl(environment(
+                Map.of("EUREKA_URL", "http://registry.internal:8761/eureka/", "edp.registry.password", password)));
 
         URI uri = URI.create(url);
         assertThat(uri.getHost()).isEqualTo("registry.internal");
@@ -35,9 +38,9 @@ class RegistryUrlTests {
 
     @Test
     void everyZoneGetsTheCredentialsAndAGivenUserInfoIsKept() {
-        String url = EdpDefaultsEnvironmentPostProcessor.registryUrl(environment(Map.of(
-                "EUREKA_URL", "http://a:8761/eureka/, http://other:secret@b:8761/eureka/",
-                "edp.registry.username", "svc", "edp.registry.password", "s3cret")));
+        String url = EdpDefaultsEnvironmentPostProcessor
+            .registryUrl(environment(Map.of("EUREKA_URL", "http://a:8761/eureka/, http://other:secret@b:8761/eureka/",
+                    "edp.registry.username", "svc", "edp.registry.password", "s3cret")));
 
         assertThat(url).isEqualTo("http://svc:s3cret@a:8761/eureka/,http://other:secret@b:8761/eureka/");
     }
@@ -45,15 +48,18 @@ class RegistryUrlTests {
     @Test
     void withoutPasswordTheUrlIsLeftAsConfiguredOrTheRegistryDefault() {
         assertThat(EdpDefaultsEnvironmentPostProcessor.registryUrl(environment(Map.of())))
-                .isEqualTo("http://localhost:8761/eureka/");
-        assertThat(EdpDefaultsEnvironmentPostProcessor.registryUrl(environment(Map.of(
-                "edp.registry.url", "http://localhost:18761/eureka/"))))
-                .isEqualTo("http://localhost:18761/eureka/");
+            .isEqualTo("http://localhost:8761/eureka/");
+        assertThat(EdpDefaultsEnvironmentPostProcessor
+            .registryUrl(environment(Map.of("edp.registry.url", "http://localhost:18761/eureka/"))))
+            .isEqualTo("http://localhost:18761/eureka/");
     }
 
     @Test
     void aColonInThePasswordIsRefusedBecauseTheEurekaClientWouldSendNoCredentials() {
-        assertThatIllegalStateException().isThrownBy(() -> EdpDefaultsEnvironmentPostProcessor.registryUrl(
-                environment(Map.of("edp.registry.password", "a:b")))).withMessageContaining("EDP_REGISTRY_PASSWORD");
+        assertThatIllegalStateException()
+            .isThrownBy(() -> EdpDefaultsEnvironmentPostProcessor
+                .registryUrl(environment(Map.of("edp.registry.password", "a:b"))))
+            .withMessageContaining("EDP_REGISTRY_PASSWORD");
     }
+
 }

@@ -78,8 +78,11 @@ class CachingCustomerStatusLookupTests {
     void withoutAKnownStateAFailureIsPassedOnAndNotRetriedAtOnce() {
         UUID customer = UUID.randomUUID();
         answer = null;
-        assertThatExceptionOfType(CustomerStatusUnavailableException.class).isThrownBy(() -> cache.stateOf(customer, "t"));
-        assertThatExceptionOfType(CustomerStatusUnavailableException.class).isThrownBy(() -> cache.stateOf(customer, "t"));
+        assertThatExceptionOfType(CustomerStatusUnavailableException.class)
+            .isThrownBy(() -> cache.stateOf(customer, "t"));
+        assertThatExceptionOfType(CustomerStatusUnavailableException.class)
+            .isThrownBy(() -> cache.stateOf(customer, "t"));
         assertThat(asked).hasSize(1);
     }
+
 }

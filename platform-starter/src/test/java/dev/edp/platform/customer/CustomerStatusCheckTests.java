@@ -29,15 +29,17 @@ import static dev.edp.test.service.ServiceSmokeChecks.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A servlet service with the starter's customer check, asking a real HTTP server that stands in
- * for masterdata, found through the (simple) discovery client as Eureka would find it. The cache
- * reads the application's clock, which stands still until a test moves it past the TTL or the
- * pause after a failure: no test depends on how fast the machine is.
+ * A servlet service with the starter's customer check, asking a real HTTP server that
+ * stands in for masterdata, found through the (simple) discovery client as Eureka would
+ * find it. The cache reads the application's clock, which stands still until a test moves
+ * it past the TTL or the pause after a failure: no test depends on how fast the machine
+ * is.
  */
 @WithTestJwtIssuer
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "eureka.client.enabled=false", "management.server.port=0", "spring.application.name=customer-check-test",
-        "edp.customer-status.cache-ttl=30s", "edp.customer-status.retry-after-failure=5s" })
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = { "eureka.client.enabled=false", "management.server.port=0",
+                "spring.application.name=customer-check-test", "edp.customer-status.cache-ttl=30s",
+                "edp.customer-status.retry-after-failure=5s" })
 class CustomerStatusCheckTests {
 
     static final Duration TTL = Duration.ofSeconds(30);
@@ -51,16 +53,16 @@ class CustomerStatusCheckTests {
     static final UUID REFUSED_BY_MASTERDATA = UUID.randomUUID();
 
     static final StubBackend masterdata = StubBackend.start()
-            .script(status(ACTIVE), json(200, ACTIVE, "ACTIVE"))
-            .script(status(DEACTIVATED), json(200, DEACTIVATED, "DEACTIVATED"))
-            .script(status(UNKNOWN), new Answer(404, "application/problem+json",
-                    "{\"status\":404,\"code\":\"NOT_FOUND\"}", 0))
-            .script(status(FAILING), new Answer(503, "application/problem+json", "{\"status\":503}", 0),
-                    json(200, FAILING, "DEACTIVATED"))
-            .script(status(GOES_DARK), json(200, GOES_DARK, "DEACTIVATED"),
-                    new Answer(503, "application/problem+json", "{\"status\":503}", 0))
-            .script(status(REFUSED_BY_MASTERDATA), new Answer(403, "application/problem+json",
-                    "{\"status\":403,\"code\":\"CUSTOMER_DEACTIVATED\"}", 0));
+        .script(status(ACTIVE), json(200, ACTIVE, "ACTIVE"))
+        .script(status(DEACTIVATED), json(200, DEACTIVATED, "DEACTIVATED"))
+        .script(status(UNKNOWN),
+                new Answer(404, "application/problem+json", "{\"status\":404,\"code\":\"NOT_FOUND\"}", 0))
+        .script(status(FAILING), new Answer(503, "application/problem+json", "{\"status\":503}", 0),
+                json(200, FAILING, "DEACTIVATED"))
+        .script(status(GOES_DARK), json(200, GOES_DARK, "DEACTIVATED"),
+                new Answer(503, "application/problem+json", "{\"status\":503}", 0))
+        .script(status(REFUSED_BY_MASTERDATA),
+                new Answer(403, "application/problem+json", "{\"status\":403,\"code\":\"CUSTOMER_DEACTIVATED\"}", 0));
 
     @DynamicPropertySource
     static void discovery(DynamicPropertyRegistry registry) {
@@ -83,8 +85,12 @@ class CustomerStatusCheckTests {
         String token = TestJwtIssuer.token("olga", ACTIVE, "operator");
         HttpResponse<String> response = call(token);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        assertThat(masterdata.received().stream().filter(r -> r.pathAndQuery().equals(status(ACTIVE))).findFirst()
-                .orElseThrow().header("Authorization")).isEqualTo("Bearer " + token);
+        assertThat(masterdata.received()
+            .stream()
+            .filter(r -> r.pathAndQuery().equals(status(ACTIVE)))
+            .findFirst()
+            .orElseThrow()
+            .header("Authorization")).isEqualTo("Bearer " + token);
     }
 
     @Test
@@ -92,7 +98,8 @@ class CustomerStatusCheckTests {
         HttpResponse<String> response = call(TestJwtIssuer.token("vera", DEACTIVATED, "viewer"));
         assertProblem(response, 403, "CUSTOMER_DEACTIVATED");
         assertThat(response.body()).contains(DEACTIVATED.toString());
-        // Whatever masterdata answered, the refusal is the same when masterdata itself refused the caller.
+        // Whatever masterdata answered, the refusal is the same when masterdata itself
+        // refused the caller.
         assertProblem(call(TestJwtIssuer.token("carl", REFUSED_BY_MASTERDATA, "customer-admin")), 403,
                 "CUSTOMER_DEACTIVATED");
     }
@@ -157,8 +164,7 @@ class CustomerStatusCheckTests {
     @Test
     void publicPathsAndMissingTokensAreNotChecked() {
         int before = masterdata.received().size();
-        assertProblem(send("GET", "http://localhost:" + port + "/api/test/v1/things", null, null), 401,
-                "UNAUTHORIZED");
+        assertProblem(send("GET", "http://localhost:" + port + "/api/test/v1/things", null, null), 401, "UNAUTHORIZED");
         assertThat(masterdata.received()).hasSize(before);
     }
 
@@ -181,6 +187,7 @@ class CustomerStatusCheckTests {
         String list() {
             return "[]";
         }
+
     }
 
     @SpringBootConfiguration
@@ -192,5 +199,7 @@ class CustomerStatusCheckTests {
         TestClock clock() {
             return TestClock.startingNow();
         }
+
     }
+
 }

@@ -22,8 +22,8 @@ import static dev.edp.test.service.ServiceSmokeChecks.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Masterdata registered but stopped (nothing listens on its port): the check fails open, with a
- * warning, and does not ask again on every request.
+ * Masterdata registered but stopped (nothing listens on its port): the check fails open,
+ * with a warning, and does not ask again on every request.
  */
 @WithTestJwtIssuer
 @ExtendWith(OutputCaptureExtension.class)
@@ -47,15 +47,18 @@ class CustomerStatusUnreachableTests {
         String token = TestJwtIssuer.token("olga", customer, "operator");
         for (int i = 0; i < 3; i++) {
             assertThat(send("GET", "http://localhost:" + port + "/api/test/v1/things", null, null, token).statusCode())
-                    .isEqualTo(200);
+                .isEqualTo(200);
         }
         assertThat(output.getOut().lines().filter(line -> line.contains("Cannot check whether customer " + customer)))
-                .hasSize(1).allSatisfy(line -> assertThat(line).contains("WARN").contains("letting its callers through"));
+            .hasSize(1)
+            .allSatisfy(line -> assertThat(line).contains("WARN").contains("letting its callers through"));
     }
 
     @SpringBootConfiguration
     @EnableAutoConfiguration
     @Import(CustomerStatusCheckTests.ThingsController.class)
     static class App {
+
     }
+
 }

@@ -32,8 +32,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The services' side of E3's device credential and request proof, against E3's keys served over real
- * HTTP by a stand-in whose proof code is written independently of the starter's.
+ * The services' side of E3's device credential and request proof, against E3's keys
+ * served over real HTTP by a stand-in whose proof code is written independently of the
+ * starter's.
  */
 class DeviceAssertionVerifierTests {
 
@@ -66,6 +67,7 @@ class DeviceAssertionVerifierTests {
         public Instant instant() {
             return now;
         }
+
     }
 
     @BeforeAll
@@ -101,15 +103,17 @@ class DeviceAssertionVerifierTests {
     }
 
     static String sign(ECKey key, JWTClaimsSet claims, String type) throws Exception {
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID())
-                .type(new JOSEObjectType(type)).build(), claims);
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).type(new JOSEObjectType(type)).build(),
+                claims);
         jwt.sign(new ECDSASigner(key));
         return jwt.serialize();
     }
 
     static String credential(ECKey key, Instant issued) throws Exception {
-        return sign(key, TestE3.credentialClaims(THE_DEVICE, "monitoring", issued, issued.plus(Duration.ofMinutes(5)))
-                .build(), TestE3.CREDENTIAL_TYPE);
+        return sign(key,
+                TestE3.credentialClaims(THE_DEVICE, "monitoring", issued, issued.plus(Duration.ofMinutes(5))).build(),
+                TestE3.CREDENTIAL_TYPE);
     }
 
     @Test
@@ -132,7 +136,8 @@ class DeviceAssertionVerifierTests {
         assertThat(fresh.signatureChecks()).isEqualTo(1);
         // Cached or not, a proof for another request is refused.
         assertThatThrownBy(() -> fresh.verify(credential, proof(credential, "POST", HEARTBEAT, null), "POST",
-                "/monitoring/api/v1/other", null)).isInstanceOf(DeviceAssertionException.class);
+                "/monitoring/api/v1/other", null))
+            .isInstanceOf(DeviceAssertionException.class);
     }
 
     @Test
@@ -140,25 +145,27 @@ class DeviceAssertionVerifierTests {
         String credential = e3.credential(THE_DEVICE, "monitoring");
         String proof = proof(credential, "GET", "/x", null);
         assertThatThrownBy(() -> verifier.verify(null, proof, "GET", "/x", null))
-                .isInstanceOf(DeviceAssertionException.class);
+            .isInstanceOf(DeviceAssertionException.class);
         assertThatThrownBy(() -> verifier.verify("", proof, "GET", "/x", null))
-                .isInstanceOf(DeviceAssertionException.class);
+            .isInstanceOf(DeviceAssertionException.class);
         assertThatThrownBy(() -> verifier.verify(credential, null, "GET", "/x", null))
-                .isInstanceOf(DeviceAssertionException.class);
+            .isInstanceOf(DeviceAssertionException.class);
         assertThatThrownBy(() -> verifier.verify(credential, "kid=x;t=1;cip=127.0.0.1", "GET", "/x", null))
-                .isInstanceOf(DeviceAssertionException.class);
+            .isInstanceOf(DeviceAssertionException.class);
         assertThatThrownBy(() -> verifier.verify(credential, proof + ";kid=other", "GET", "/x", null))
-                .isInstanceOf(DeviceAssertionException.class);
+            .isInstanceOf(DeviceAssertionException.class);
     }
 
     @Test
     void forgedCredentialIsRefusedEvenWithAValidProof() {
-        // A proof over the forged credential's jti with the real request key: only the signature is wrong.
+        // A proof over the forged credential's jti with the real request key: only the
+        // signature is wrong.
         String forged = e3.forgedCredential(THE_DEVICE, "monitoring");
         assertThatThrownBy(() -> verify(verifier, forged, "GET", "/x", null))
-                .isInstanceOf(DeviceAssertionException.class).hasMessageContaining("does not verify");
+            .isInstanceOf(DeviceAssertionException.class)
+            .hasMessageContaining("does not verify");
         assertThatThrownBy(() -> verify(verifier, "not-a-jwt", "GET", "/x", null))
-                .isInstanceOf(DeviceAssertionException.class);
+            .isInstanceOf(DeviceAssertionException.class);
     }
 
     @Test
@@ -166,7 +173,8 @@ class DeviceAssertionVerifierTests {
         Instant past = Instant.now().minus(Duration.ofMinutes(10));
         String expired = e3.credential(THE_DEVICE, "monitoring", past, past.plus(Duration.ofMinutes(5)));
         assertThatThrownBy(() -> verify(verifier, expired, "GET", "/x", null))
-                .isInstanceOf(DeviceAssertionException.class).hasMessageContaining("expired");
+            .isInstanceOf(DeviceAssertionException.class)
+            .hasMessageContaining("expired");
     }
 
     @Test
@@ -174,12 +182,15 @@ class DeviceAssertionVerifierTests {
         MutableClock clock = new MutableClock();
         DeviceAssertionVerifier moving = verifier(e3.jwksUri(), clock);
         String credential = e3.credential(THE_DEVICE, "monitoring", clock.now, clock.now.plus(Duration.ofMinutes(5)));
-        assertThat(moving.verify(credential, e3.proof(credential, "monitoring", "GET", "/x", null, "127.0.0.1",
-                clock.now), "GET", "/x", null).deviceId()).isEqualTo(DEVICE);
+        assertThat(moving
+            .verify(credential, e3.proof(credential, "monitoring", "GET", "/x", null, "127.0.0.1", clock.now), "GET",
+                    "/x", null)
+            .deviceId()).isEqualTo(DEVICE);
         clock.now = clock.now.plus(Duration.ofMinutes(5)).plusSeconds(6);
-        assertThatThrownBy(() -> moving.verify(credential, e3.proof(credential, "monitoring", "GET", "/x", null,
-                "127.0.0.1", clock.now), "GET", "/x", null)).isInstanceOf(DeviceAssertionException.class)
-                .hasMessageContaining("expired");
+        assertThatThrownBy(() -> moving.verify(credential,
+                e3.proof(credential, "monitoring", "GET", "/x", null, "127.0.0.1", clock.now), "GET", "/x", null))
+            .isInstanceOf(DeviceAssertionException.class)
+            .hasMessageContaining("expired");
     }
 
     @Test
@@ -187,26 +198,30 @@ class DeviceAssertionVerifierTests {
         String forDeviceManagement = e3.credential(THE_DEVICE, "device-management");
         // Even with a proof made with this service's key over it.
         assertThatThrownBy(() -> verify(verifier, forDeviceManagement, "GET", "/x", null))
-                .isInstanceOf(DeviceAssertionException.class).hasMessageContaining("another service");
+            .isInstanceOf(DeviceAssertionException.class)
+            .hasMessageContaining("another service");
     }
 
     @Test
     void credentialsE3WouldNeverIssueAreRefused() {
         Instant now = Instant.now();
-        // Another type (the per-request assertion E3 used to sign, a Keycloak token shape).
-        String otherType = e3.signed(TestE3.credentialClaims(THE_DEVICE, "monitoring", now, now.plusSeconds(30))
-                .build(), "JWT");
+        // Another type (the per-request assertion E3 used to sign, a Keycloak token
+        // shape).
+        String otherType = e3
+            .signed(TestE3.credentialClaims(THE_DEVICE, "monitoring", now, now.plusSeconds(30)).build(), "JWT");
         // Longer than ten minutes.
         String longLived = e3.credential(THE_DEVICE, "monitoring", now, now.plus(Duration.ofHours(1)));
         // Another issuer.
-        String otherIssuer = e3.signed(TestE3.credentialClaims(THE_DEVICE, "monitoring", now, now.plusSeconds(30))
-                .issuer("keycloak").build(), TestE3.CREDENTIAL_TYPE);
+        String otherIssuer = e3.signed(
+                TestE3.credentialClaims(THE_DEVICE, "monitoring", now, now.plusSeconds(30)).issuer("keycloak").build(),
+                TestE3.CREDENTIAL_TYPE);
         // No device.
-        String noDevice = e3.signed(TestE3.credentialClaims(THE_DEVICE, "monitoring", now, now.plusSeconds(30))
-                .subject(null).build(), TestE3.CREDENTIAL_TYPE);
+        String noDevice = e3.signed(
+                TestE3.credentialClaims(THE_DEVICE, "monitoring", now, now.plusSeconds(30)).subject(null).build(),
+                TestE3.CREDENTIAL_TYPE);
         for (String credential : new String[] { otherType, longLived, otherIssuer, noDevice }) {
             assertThatThrownBy(() -> verify(verifier, credential, "GET", "/x", null))
-                    .isInstanceOf(DeviceAssertionException.class);
+                .isInstanceOf(DeviceAssertionException.class);
         }
     }
 
@@ -217,7 +232,8 @@ class DeviceAssertionVerifierTests {
         // Whoever saw it on the hop has no request key: their best guess is refused.
         assertThatThrownBy(() -> verifier.verify(captured,
                 e3.forgedProof(captured, "monitoring", "POST", HEARTBEAT, null, "127.0.0.1"), "POST", HEARTBEAT, null))
-                .isInstanceOf(DeviceAssertionException.class).hasMessageContaining("does not match");
+            .isInstanceOf(DeviceAssertionException.class)
+            .hasMessageContaining("does not match");
     }
 
     @Test
@@ -227,30 +243,33 @@ class DeviceAssertionVerifierTests {
         assertThat(verifier.verify(credential, proof, "GET", DESIRED_STATE, "wait=30").deviceId()).isEqualTo(DEVICE);
         // Another method, path, query.
         assertThatThrownBy(() -> verifier.verify(credential, proof, "POST", DESIRED_STATE, "wait=30"))
-                .isInstanceOf(DeviceAssertionException.class);
+            .isInstanceOf(DeviceAssertionException.class);
         assertThatThrownBy(() -> verifier.verify(credential, proof, "GET", DESIRED_STATE + "x", "wait=30"))
-                .isInstanceOf(DeviceAssertionException.class);
+            .isInstanceOf(DeviceAssertionException.class);
         for (String other : new String[] { "wait=31", "wait=30&x=1", "", null, "WAIT=30", "wait%3D30" }) {
             assertThatThrownBy(() -> verifier.verify(credential, proof, "GET", DESIRED_STATE, other))
-                    .as(String.valueOf(other)).isInstanceOf(DeviceAssertionException.class);
+                .as(String.valueOf(other))
+                .isInstanceOf(DeviceAssertionException.class);
         }
         // Another device's credential under the same proof.
         String otherDevice = e3.credential(Device.of(UUID.randomUUID(), CUSTOMER), "monitoring");
         assertThatThrownBy(() -> verifier.verify(otherDevice, proof, "GET", DESIRED_STATE, "wait=30"))
-                .isInstanceOf(DeviceAssertionException.class);
+            .isInstanceOf(DeviceAssertionException.class);
         // Another client address than the one E3 saw.
         assertThatThrownBy(() -> verifier.verify(credential, proof.replace("cip=127.0.0.1", "cip=127.0.0.2"), "GET",
-                DESIRED_STATE, "wait=30")).isInstanceOf(DeviceAssertionException.class);
+                DESIRED_STATE, "wait=30"))
+            .isInstanceOf(DeviceAssertionException.class);
         // A proof for another service (made with that service's key) at this one.
         String forOtherService = e3.proof(credential, "device-management", "GET", DESIRED_STATE, "wait=30",
                 "127.0.0.1");
         assertThatThrownBy(() -> verifier.verify(credential, forOtherService, "GET", DESIRED_STATE, "wait=30"))
-                .isInstanceOf(DeviceAssertionException.class);
-        // Without a query the proof binds "no query": it cannot be replayed with one either.
+            .isInstanceOf(DeviceAssertionException.class);
+        // Without a query the proof binds "no query": it cannot be replayed with one
+        // either.
         String noQuery = e3.proof(credential, "monitoring", "GET", DESIRED_STATE, null, "127.0.0.1");
         assertThat(verifier.verify(credential, noQuery, "GET", DESIRED_STATE, "").deviceId()).isEqualTo(DEVICE);
         assertThatThrownBy(() -> verifier.verify(credential, noQuery, "GET", DESIRED_STATE, "wait=30"))
-                .isInstanceOf(DeviceAssertionException.class);
+            .isInstanceOf(DeviceAssertionException.class);
     }
 
     @Test
@@ -262,13 +281,14 @@ class DeviceAssertionVerifierTests {
             String proof = e3.proof(credential, "monitoring", "GET", "/x", null, "127.0.0.1",
                     clock.now.plusMillis(offset));
             assertThat(moving.verify(credential, proof, "GET", "/x", null).deviceId()).as("%d ms", offset)
-                    .isEqualTo(DEVICE);
+                .isEqualTo(DEVICE);
         }
         for (long offset : new long[] { -30_001, 30_001, -3_600_000 }) {
             String proof = e3.proof(credential, "monitoring", "GET", "/x", null, "127.0.0.1",
                     clock.now.plusMillis(offset));
             assertThatThrownBy(() -> moving.verify(credential, proof, "GET", "/x", null)).as("%d ms", offset)
-                    .isInstanceOf(DeviceAssertionException.class).hasMessageContaining("time window");
+                .isInstanceOf(DeviceAssertionException.class)
+                .hasMessageContaining("time window");
         }
     }
 
@@ -278,16 +298,16 @@ class DeviceAssertionVerifierTests {
         String proof = e3.proof(null, "monitoring", "POST", path, null, "2001:db8::1");
         assertThat(verifier.verifiedClientAddress(null, proof, "POST", path, null)).isEqualTo("2001:db8:0:0:0:0:0:1");
         assertThatThrownBy(() -> verifier.verify(null, proof, "POST", path, null))
-                .isInstanceOf(DeviceAssertionException.class);
+            .isInstanceOf(DeviceAssertionException.class);
         assertThatThrownBy(() -> verifier.verifiedClientAddress(null, proof, "POST", "/onboarding/other", null))
-                .isInstanceOf(DeviceAssertionException.class);
+            .isInstanceOf(DeviceAssertionException.class);
         // An anonymous proof does not carry a credential someone adds.
         String credential = e3.credential(THE_DEVICE, "monitoring");
         assertThatThrownBy(() -> verifier.verify(credential, proof, "POST", path, null))
-                .isInstanceOf(DeviceAssertionException.class);
+            .isInstanceOf(DeviceAssertionException.class);
         String notAnAddress = e3.proof(null, "monitoring", "POST", path, null, "evil.example.org");
         assertThatThrownBy(() -> verifier.verifiedClientAddress(null, notAnAddress, "POST", path, null))
-                .isInstanceOf(DeviceAssertionException.class);
+            .isInstanceOf(DeviceAssertionException.class);
     }
 
     @Test
@@ -298,7 +318,8 @@ class DeviceAssertionVerifierTests {
         int refused = e3.refusedProofKeyFetches();
         String credential = e3.credential(THE_DEVICE, "monitoring");
         assertThatThrownBy(() -> verify(withUserToken, credential, "GET", "/x", null))
-                .isInstanceOf(DeviceAssertionException.class).hasMessageContaining("unknown device proof key");
+            .isInstanceOf(DeviceAssertionException.class)
+            .hasMessageContaining("unknown device proof key");
         assertThat(e3.refusedProofKeyFetches()).isEqualTo(refused + 1);
     }
 
@@ -307,9 +328,8 @@ class DeviceAssertionVerifierTests {
         TestE3 own = TestE3.start();
         try {
             MutableClock clock = new MutableClock();
-            DeviceAssertionVerifier burst = new DeviceAssertionVerifier(own.jwksUri(), own.proofKeysUri(),
-                    "monitoring", TestJwtIssuer::serviceToken, Duration.ofSeconds(5), Duration.ofSeconds(30), 1000,
-                    clock);
+            DeviceAssertionVerifier burst = new DeviceAssertionVerifier(own.jwksUri(), own.proofKeysUri(), "monitoring",
+                    TestJwtIssuer::serviceToken, Duration.ofSeconds(5), Duration.ofSeconds(30), 1000, clock);
             String credential = own.credential(THE_DEVICE, "monitoring", clock.now, clock.now.plusSeconds(300));
             burst.verify(credential, own.proof(credential, "monitoring", "GET", "/x", null, "127.0.0.1", clock.now),
                     "GET", "/x", null);
@@ -318,7 +338,7 @@ class DeviceAssertionVerifierTests {
                 String made = own.proofWithUnknownKid(credential, "monitoring", "GET", "/x", null, "127.0.0.1",
                         "made-up-" + i);
                 assertThatThrownBy(() -> burst.verify(credential, made, "GET", "/x", null))
-                        .isInstanceOf(DeviceAssertionException.class);
+                    .isInstanceOf(DeviceAssertionException.class);
                 clock.now = clock.now.plusMillis(50);
             }
             // 50 unknown key ids within 2.5 s of the last fetch: not one more fetch.
@@ -327,7 +347,7 @@ class DeviceAssertionVerifierTests {
             String late = own.proofWithUnknownKid(credential, "monitoring", "GET", "/x", null, "127.0.0.1", "late");
             for (int i = 0; i < 10; i++) {
                 assertThatThrownBy(() -> burst.verify(credential, late, "GET", "/x", null))
-                        .isInstanceOf(DeviceAssertionException.class);
+                    .isInstanceOf(DeviceAssertionException.class);
             }
             assertThat(own.proofKeyFetches()).isEqualTo(2);
         }
@@ -345,20 +365,27 @@ class DeviceAssertionVerifierTests {
         MutableClock clock = new MutableClock();
         DeviceAssertionVerifier cached = verifier(jwks.url() + path, clock);
         String byFirst = credential(first, clock.now);
-        assertThat(cached.verify(byFirst, e3.proof(byFirst, "monitoring", "GET", "/x", null, "127.0.0.1", clock.now),
-                "GET", "/x", null).deviceId()).isEqualTo(DEVICE);
+        assertThat(cached
+            .verify(byFirst, e3.proof(byFirst, "monitoring", "GET", "/x", null, "127.0.0.1", clock.now), "GET", "/x",
+                    null)
+            .deviceId()).isEqualTo(DEVICE);
         assertThat(jwks.calls(path)).isEqualTo(1);
 
-        // E3 publishes a new key (a restart, a rotation); the service's copy does not know it yet.
+        // E3 publishes a new key (a restart, a rotation); the service's copy does not
+        // know it yet.
         jwks.script(path, jwksAnswer(first, next));
         clock.now = clock.now.plusSeconds(6);
         String byNext = credential(next, clock.now);
-        assertThat(cached.verify(byNext, e3.proof(byNext, "monitoring", "GET", "/x", null, "127.0.0.1", clock.now),
-                "GET", "/x", null).deviceId()).isEqualTo(DEVICE);
+        assertThat(cached
+            .verify(byNext, e3.proof(byNext, "monitoring", "GET", "/x", null, "127.0.0.1", clock.now), "GET", "/x",
+                    null)
+            .deviceId()).isEqualTo(DEVICE);
         assertThat(jwks.calls(path)).isEqualTo(2);
         String againByFirst = credential(first, clock.now);
-        assertThat(cached.verify(againByFirst, e3.proof(againByFirst, "monitoring", "GET", "/x", null, "127.0.0.1",
-                clock.now), "GET", "/x", null).deviceId()).isEqualTo(DEVICE);
+        assertThat(cached
+            .verify(againByFirst, e3.proof(againByFirst, "monitoring", "GET", "/x", null, "127.0.0.1", clock.now),
+                    "GET", "/x", null)
+            .deviceId()).isEqualTo(DEVICE);
         assertThat(jwks.calls(path)).isEqualTo(2);
     }
 
@@ -373,12 +400,13 @@ class DeviceAssertionVerifierTests {
         burst.verify(good, e3.proof(good, "monitoring", "GET", "/x", null, "127.0.0.1", clock.now), "GET", "/x", null);
         assertThat(jwks.calls(path)).isEqualTo(1);
         for (int i = 0; i < 50; i++) {
-            // The request key of a platform service holder, a credential signed by anyone: refused,
+            // The request key of a platform service holder, a credential signed by
+            // anyone: refused,
             // and the made-up key ids do not turn into calls to E3.
             String made = credential(new ECKeyGenerator(Curve.P_256).keyID("garbage-" + i).generate(), clock.now);
             String proof = e3.proof(made, "monitoring", "GET", "/x", null, "127.0.0.1", clock.now);
             assertThatThrownBy(() -> burst.verify(made, proof, "GET", "/x", null))
-                    .isInstanceOf(DeviceAssertionException.class);
+                .isInstanceOf(DeviceAssertionException.class);
             clock.now = clock.now.plusMillis(50);
         }
         assertThat(jwks.calls(path)).isEqualTo(1);
@@ -392,13 +420,16 @@ class DeviceAssertionVerifierTests {
         MutableClock clock = new MutableClock();
         DeviceAssertionVerifier cached = verifier(jwks.url() + path, clock);
         String credential = credential(key, clock.now);
-        cached.verify(credential, e3.proof(credential, "monitoring", "GET", "/x", null, "127.0.0.1", clock.now),
-                "GET", "/x", null);
-        // Past the key cache's lifetime, E3 answers 503: the keys fetched before still verify.
+        cached.verify(credential, e3.proof(credential, "monitoring", "GET", "/x", null, "127.0.0.1", clock.now), "GET",
+                "/x", null);
+        // Past the key cache's lifetime, E3 answers 503: the keys fetched before still
+        // verify.
         clock.now = clock.now.plus(Duration.ofMinutes(6));
         String later = credential(key, clock.now);
-        assertThat(cached.verify(later, e3.proof(later, "monitoring", "GET", "/x", null, "127.0.0.1", clock.now),
-                "GET", "/x", null).deviceId()).isEqualTo(DEVICE);
+        assertThat(cached
+            .verify(later, e3.proof(later, "monitoring", "GET", "/x", null, "127.0.0.1", clock.now), "GET", "/x", null)
+            .deviceId()).isEqualTo(DEVICE);
         assertThat(jwks.calls(path)).isEqualTo(2);
     }
+
 }

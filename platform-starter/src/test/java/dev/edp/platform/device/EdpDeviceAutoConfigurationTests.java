@@ -17,14 +17,17 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** {@link EdpDeviceAutoConfiguration}: a verifier from {@code edp.device.*} against a real E3 stand-in, backing off. */
+/**
+ * {@link EdpDeviceAutoConfiguration}: a verifier from {@code edp.device.*} against a real
+ * E3 stand-in, backing off.
+ */
 class EdpDeviceAutoConfigurationTests {
 
     private static final TestE3 E3 = TestE3.start();
 
     private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(EdpDeviceAutoConfiguration.class))
-            .withBean(ServiceTokenSource.class, () -> TestJwtIssuer::serviceToken);
+        .withConfiguration(AutoConfigurations.of(EdpDeviceAutoConfiguration.class))
+        .withBean(ServiceTokenSource.class, () -> TestJwtIssuer::serviceToken);
 
     @AfterAll
     static void stop() {
@@ -33,14 +36,16 @@ class EdpDeviceAutoConfigurationTests {
 
     @Test
     void theVerifierChecksCredentialsForTheServiceNamedByTheApplicationAgainstTheConfiguredE3() {
-        runner.withPropertyValues("spring.application.name=monitoring", "edp.device.jwks-uri=" + E3.jwksUri(),
-                "edp.device.proof-keys-uri=" + E3.proofKeysUri()).run(context -> {
-                    DeviceAssertionVerifier verifier = context.getBean(DeviceAssertionVerifier.class);
-                    assertThat(context).hasSingleBean(CallerAddress.class);
-                    assertThat(verify(verifier, "monitoring").deviceId()).isNotNull();
-                    // Another service's credential is not this one's.
-                    assertThatThrownBy(() -> verify(verifier, "onboarding")).isInstanceOf(DeviceAssertionException.class);
-                });
+        runner
+            .withPropertyValues("spring.application.name=monitoring", "edp.device.jwks-uri=" + E3.jwksUri(),
+                    "edp.device.proof-keys-uri=" + E3.proofKeysUri())
+            .run(context -> {
+                DeviceAssertionVerifier verifier = context.getBean(DeviceAssertionVerifier.class);
+                assertThat(context).hasSingleBean(CallerAddress.class);
+                assertThat(verify(verifier, "monitoring").deviceId()).isNotNull();
+                // Another service's credential is not this one's.
+                assertThatThrownBy(() -> verify(verifier, "onboarding")).isInstanceOf(DeviceAssertionException.class);
+            });
     }
 
     @Test
@@ -51,14 +56,16 @@ class EdpDeviceAutoConfigurationTests {
             assertThat(defaults.credentialCacheSize()).isEqualTo(100_000);
             assertThat(defaults.jwksMinRefetchInterval()).isEqualTo(Duration.ofSeconds(5));
             assertThat(EdpDeviceAutoConfiguration.proofKeysUri(defaults, context.getEnvironment(),
-                    "http://e3:9443/actuator/device-jwks")).isEqualTo("http://e3:9443/actuator/device-proof-keys");
+                    "http://e3:9443/actuator/device-jwks"))
+                .isEqualTo("http://e3:9443/actuator/device-proof-keys");
         });
-        runner.withPropertyValues("edp.device.audience=onboarding", "edp.device.jwks-uri=" + E3.jwksUri(),
-                "edp.device.proof-keys-uri=" + E3.proofKeysUri(), "edp.device.proof-window=5m").run(context -> {
-                    assertThat(context.getBean(DeviceProperties.class).proofWindow()).isEqualTo(Duration.ofMinutes(5));
-                    assertThat(verify(context.getBean(DeviceAssertionVerifier.class), "onboarding").deviceId())
-                            .isNotNull();
-                });
+        runner
+            .withPropertyValues("edp.device.audience=onboarding", "edp.device.jwks-uri=" + E3.jwksUri(),
+                    "edp.device.proof-keys-uri=" + E3.proofKeysUri(), "edp.device.proof-window=5m")
+            .run(context -> {
+                assertThat(context.getBean(DeviceProperties.class).proofWindow()).isEqualTo(Duration.ofMinutes(5));
+                assertThat(verify(context.getBean(DeviceAssertionVerifier.class), "onboarding").deviceId()).isNotNull();
+            });
     }
 
     @Test
@@ -74,7 +81,7 @@ class EdpDeviceAutoConfigurationTests {
     @Test
     void doesNotApplyOutsideAServletApplication() {
         new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(EdpDeviceAutoConfiguration.class))
-                .run(context -> assertThat(context).doesNotHaveBean(DeviceAssertionVerifier.class));
+            .run(context -> assertThat(context).doesNotHaveBean(DeviceAssertionVerifier.class));
     }
 
     private static DevicePrincipal verify(DeviceAssertionVerifier verifier, String audience) {
@@ -84,4 +91,5 @@ class EdpDeviceAutoConfigurationTests {
         String proof = E3.proof(credential, audience, "GET", "/x", null, "127.0.0.1");
         return verifier.verify(credential, proof, "GET", "/x", null);
     }
+
 }

@@ -20,7 +20,8 @@ class LongPollTests {
 
     static StandardEnvironment environment() {
         StandardEnvironment environment = new StandardEnvironment();
-        // As in a Boot application: property lookups go through the configuration property sources.
+        // As in a Boot application: property lookups go through the configuration
+        // property sources.
         ConfigurationPropertySources.attach(environment);
         environment.getPropertySources().addLast(LongPoll.derivedProperties(environment));
         return environment;
@@ -33,9 +34,10 @@ class LongPollTests {
         assertThat(environment.resolvePlaceholders("${" + LongPoll.RESPONSE_TIMEOUT_MILLIS + "}")).isEqualTo("40000");
         assertThat(LongPoll.maxWait(environment)).isEqualTo(Duration.ofSeconds(30));
 
-        // Set later and with higher precedence (e.g. test properties, the environment): followed.
-        environment.getPropertySources().addFirst(new MapPropertySource("later",
-                Map.of(LongPoll.MAX_WAIT, "2s", LongPoll.TIMEOUT_MARGIN, "3s")));
+        // Set later and with higher precedence (e.g. test properties, the environment):
+        // followed.
+        environment.getPropertySources()
+            .addFirst(new MapPropertySource("later", Map.of(LongPoll.MAX_WAIT, "2s", LongPoll.TIMEOUT_MARGIN, "3s")));
         assertThat(environment.getProperty(LongPoll.RESPONSE_TIMEOUT_MILLIS)).isEqualTo("5000");
         assertThat(Binder.get(environment).bind(LongPoll.RESPONSE_TIMEOUT_MILLIS, Long.class).get()).isEqualTo(5000L);
         assertThat(LongPoll.maxWait(environment)).isEqualTo(Duration.ofSeconds(2));
@@ -48,4 +50,5 @@ class LongPollTests {
         environment.getPropertySources().addFirst(new MapPropertySource("bad", Map.of(LongPoll.MAX_WAIT, "-1s")));
         assertThatIllegalArgumentException().isThrownBy(() -> LongPoll.maxWait(environment));
     }
+
 }

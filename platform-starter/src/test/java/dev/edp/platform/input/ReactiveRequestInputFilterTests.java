@@ -4,13 +4,12 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.edp.platform.problem.EdpException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-
-import dev.edp.platform.problem.EdpException;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -26,8 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The gateway's filter on its own; portal-gateway's integration tests send the same requests through
- * the real gateway.
+ * The gateway's filter on its own; portal-gateway's integration tests send the same
+ * requests through the real gateway.
  */
 class ReactiveRequestInputFilterTests {
 
@@ -39,8 +38,8 @@ class ReactiveRequestInputFilterTests {
             "/api/devices/v1/devices?label=a:%C3%28", "/api/devices/v1/devices/a%00b" })
     void queryAndPathMustBeStorableText(String uri) {
         AtomicReference<ServerWebExchange> passed = new AtomicReference<>();
-        MockServerWebExchange exchange = MockServerWebExchange.from(
-                MockServerHttpRequest.method(HttpMethod.GET, URI.create(uri)).build());
+        MockServerWebExchange exchange = MockServerWebExchange
+            .from(MockServerHttpRequest.method(HttpMethod.GET, URI.create(uri)).build());
         assertRefused(filter.filter(exchange, passing(passed)), 400, "INVALID_TEXT");
         assertThat(passed).hasNullValue();
     }
@@ -48,8 +47,8 @@ class ReactiveRequestInputFilterTests {
     @Test
     void headerValuesMustBeStorableText() {
         AtomicReference<ServerWebExchange> passed = new AtomicReference<>();
-        MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/api/x")
-                .header("Last-Event-ID", "7\u0000").build());
+        MockServerWebExchange exchange = MockServerWebExchange
+            .from(MockServerHttpRequest.get("/api/x").header("Last-Event-ID", "7\u0000").build());
         assertRefused(filter.filter(exchange, passing(passed)), 400, "INVALID_TEXT");
         assertThat(passed).hasNullValue();
     }
@@ -57,8 +56,8 @@ class ReactiveRequestInputFilterTests {
     @Test
     void aQueryValueOverTheServicesLimitIsRefusedHereAsTheServiceWouldRefuseIt() {
         AtomicReference<ServerWebExchange> passed = new AtomicReference<>();
-        MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest
-                .get("/api/devices/v1/devices?cursor=" + "A".repeat(51)).build());
+        MockServerWebExchange exchange = MockServerWebExchange
+            .from(MockServerHttpRequest.get("/api/devices/v1/devices?cursor=" + "A".repeat(51)).build());
         assertRefused(filter.filter(exchange, passing(passed)), 400, "PARAMETER_TOO_LONG");
         assertThat(passed).hasNullValue();
     }
@@ -67,12 +66,12 @@ class ReactiveRequestInputFilterTests {
     void aRequestTargetOverItsLimitIsA414Problem() {
         AtomicReference<ServerWebExchange> passed = new AtomicReference<>();
         String many = "&a=1".repeat(50);
-        MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest
-                .get("/api/x?b=2" + many).build());
+        MockServerWebExchange exchange = MockServerWebExchange
+            .from(MockServerHttpRequest.get("/api/x?b=2" + many).build());
         assertRefused(filter.filter(exchange, passing(passed)), 414, "URI_TOO_LONG");
         assertThat(passed).hasNullValue();
-        MockServerWebExchange atTheLimit = MockServerWebExchange.from(MockServerHttpRequest
-                .get("/api/x?b=2" + "&a=1".repeat(47) + "&c").build());
+        MockServerWebExchange atTheLimit = MockServerWebExchange
+            .from(MockServerHttpRequest.get("/api/x?b=2" + "&a=1".repeat(47) + "&c").build());
         filter.filter(atTheLimit, passing(passed)).block();
         assertThat(passed).doesNotHaveNullValue();
     }
@@ -80,31 +79,35 @@ class ReactiveRequestInputFilterTests {
     @Test
     void aDeclaredLengthOverTheLimitIsRefusedBeforeRouting() {
         AtomicReference<ServerWebExchange> passed = new AtomicReference<>();
-        MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.post("/api/x")
-                .contentLength(1025).body("x".repeat(1025)));
+        MockServerWebExchange exchange = MockServerWebExchange
+            .from(MockServerHttpRequest.post("/api/x").contentLength(1025).body("x".repeat(1025)));
         assertRefused(filter.filter(exchange, passing(passed)), 413, "REQUEST_TOO_LARGE");
         assertThat(passed).hasNullValue();
     }
 
     @Test
     void aBodyWithoutLengthFailsOnceItStreamsPastTheLimit() {
-        Flux<DataBuffer> chunks = Flux.range(0, 3).map(i -> DefaultDataBufferFactory.sharedInstance
+        Flux<DataBuffer> chunks = Flux.range(0, 3)
+            .map(i -> DefaultDataBufferFactory.sharedInstance
                 .wrap("y".repeat(400).getBytes(StandardCharsets.US_ASCII)));
         MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.post("/api/x").body(chunks));
         WebFilterChain readsBody = routed -> DataBufferUtils.join(routed.getRequest().getBody())
-                .doOnNext(DataBufferUtils::release).then();
+            .doOnNext(DataBufferUtils::release)
+            .then();
         assertRefused(filter.filter(exchange, readsBody), 413, "REQUEST_TOO_LARGE");
     }
 
     @Test
     void storableRequestsWithinTheLimitPass() {
         AtomicReference<ServerWebExchange> passed = new AtomicReference<>();
-        MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest
-                .method(HttpMethod.POST, URI.create("/api/devices/v1/devices?q=caf%C3%A9")).body("z".repeat(1024)));
+        MockServerWebExchange exchange = MockServerWebExchange
+            .from(MockServerHttpRequest.method(HttpMethod.POST, URI.create("/api/devices/v1/devices?q=caf%C3%A9"))
+                .body("z".repeat(1024)));
         filter.filter(exchange, passing(passed)).block();
         assertThat(passed).doesNotHaveNullValue();
         String body = DataBufferUtils.join(passed.get().getRequest().getBody())
-                .map(buffer -> buffer.toString(StandardCharsets.US_ASCII)).block();
+            .map(buffer -> buffer.toString(StandardCharsets.US_ASCII))
+            .block();
         assertThat(body).hasSize(1024);
     }
 
@@ -121,4 +124,5 @@ class ReactiveRequestInputFilterTests {
             assertThat(ex.getCode()).isEqualTo(code);
         });
     }
+
 }

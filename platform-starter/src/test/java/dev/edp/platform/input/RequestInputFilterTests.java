@@ -16,9 +16,9 @@ import org.springframework.util.unit.DataSize;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The servlet filter on its own, for what a real HTTP client or Tomcat will not send (header values
- * with U+0000, broken percent-encoding); {@link RequestInputIntegrationTests} covers the rest
- * through a real server.
+ * The servlet filter on its own, for what a real HTTP client or Tomcat will not send
+ * (header values with U+0000, broken percent-encoding);
+ * {@link RequestInputIntegrationTests} covers the rest through a real server.
  */
 class RequestInputFilterTests {
 
@@ -131,11 +131,12 @@ class RequestInputFilterTests {
         return response;
     }
 
-    private static void assertRefused(MockHttpServletResponse response, MockFilterChain chain, int status,
-            String code) throws Exception {
+    private static void assertRefused(MockHttpServletResponse response, MockFilterChain chain, int status, String code)
+            throws Exception {
         assertThat(response.getStatus()).isEqualTo(status);
         assertThat(response.getContentType()).startsWith("application/problem+json");
         assertThat(JsonPath.<String>read(response.getContentAsString(), "$.code")).isEqualTo(code);
         assertThat(chain.getRequest()).as("the chain went on").isNull();
     }
+
 }

@@ -39,8 +39,8 @@ import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The starter's input rules through a real Tomcat and the real Spring MVC stack: what is refused
- * never reaches a controller, what is fine arrives unchanged.
+ * The starter's input rules through a real Tomcat and the real Spring MVC stack: what is
+ * refused never reaches a controller, what is fine arrives unchanged.
  */
 @WithTestJwtIssuer
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -49,8 +49,10 @@ import static org.assertj.core.api.Assertions.assertThat;
                 "edp.web.max-parameter-length=100" })
 class RequestInputIntegrationTests {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(10))
+        .build();
 
     private static final String TOKEN = TestJwtIssuer.token("olga", UUID.randomUUID(), "operator");
 
@@ -65,16 +67,11 @@ class RequestInputIntegrationTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "{\"name\":\"1.0\\u0000\"}|/name",
+    @ValueSource(strings = { "{\"name\":\"1.0\\u0000\"}|/name",
             "{\"outer\":{\"list\":[\"ok\",\"x\\u0000y\"]}}|/outer/list/1",
-            "{\"labels\":{\"line\\u0000\":\"3\"}}|/labels",
-            "{\"bad\\u0000key\":1}|",
-            "{\"name\":\"\\ud800\"}|/name",
-            "{\"name\":\"\\udc00 after a lone low surrogate\"}|/name",
-            "{\"name\":\"\\ud800\\u0041\"}|/name",
-            "[{\"a\":1},{\"a\":\"\\u0000\"}]|/1/a",
-            "\"\\u0000\"|" })
+            "{\"labels\":{\"line\\u0000\":\"3\"}}|/labels", "{\"bad\\u0000key\":1}|", "{\"name\":\"\\ud800\"}|/name",
+            "{\"name\":\"\\udc00 after a lone low surrogate\"}|/name", "{\"name\":\"\\ud800\\u0041\"}|/name",
+            "[{\"a\":1},{\"a\":\"\\u0000\"}]|/1/a", "\"\\u0000\"|" })
     void jsonTextPostgresCannotStoreIsRefusedAtAnyDepthBeforeTheController(String bodyAndField) {
         String[] parts = bodyAndField.split("\\|", -1);
         HttpResponse<String> response = send("POST", "/things", "application/json", bytes(parts[0]));
@@ -118,13 +115,11 @@ class RequestInputIntegrationTests {
 
     @Test
     void brokenJsonIsStillSpringsMalformedBody() {
-        assertProblem(send("POST", "/things", "application/json", bytes("{\"name\": ")), 400,
-                "MALFORMED_REQUEST_BODY");
+        assertProblem(send("POST", "/things", "application/json", bytes("{\"name\": ")), 400, "MALFORMED_REQUEST_BODY");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "q=%00", "q=abc%00def", "q=%ED%A0%80", "q=%C3%28", "q=%C0%80",
-            "limit=5&q=%FF" })
+    @ValueSource(strings = { "q=%00", "q=abc%00def", "q=%ED%A0%80", "q=%C3%28", "q=%C0%80", "limit=5&q=%FF" })
     void queryParametersMustBeStorableText(String query) {
         HttpResponse<String> response = send("GET", "/things?" + query, null, null);
         assertProblem(response, 400, "INVALID_TEXT");
@@ -224,9 +219,10 @@ class RequestInputIntegrationTests {
 
     private HttpResponse<String> send(String method, String path, String contentType, byte[] body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + TOKEN)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(body));
+            .timeout(Duration.ofSeconds(30))
+            .header("Authorization", "Bearer " + TOKEN)
+            .method(method,
+                    body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
@@ -236,9 +232,11 @@ class RequestInputIntegrationTests {
     /** Without Content-Length: the JDK client sends a body of unknown length chunked. */
     private HttpResponse<String> sendChunked(String path, String contentType, byte[] body) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + TOKEN)
-                .header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build();
+            .timeout(Duration.ofSeconds(30))
+            .header("Authorization", "Bearer " + TOKEN)
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
+            .build();
         return exchange(request);
     }
 
@@ -256,7 +254,9 @@ class RequestInputIntegrationTests {
     }
 
     enum Color {
+
         RED, GREEN
+
     }
 
     @RestController
@@ -293,11 +293,14 @@ class RequestInputIntegrationTests {
             CALLS.incrementAndGet();
             return Map.of("chars", body.length());
         }
+
     }
 
     @SpringBootConfiguration
     @EnableAutoConfiguration
     @Import(Things.class)
     static class App {
+
     }
+
 }

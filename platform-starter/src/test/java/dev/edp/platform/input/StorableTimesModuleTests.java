@@ -38,4 +38,5 @@ class StorableTimesModuleTests {
         assertThat(times.local().toInstant()).isEqualTo(Instant.parse("2026-12-05T09:00:00Z"));
         assertThat(json.readValue("{\"at\":null}", Times.class).at()).isNull();
     }
+
 }

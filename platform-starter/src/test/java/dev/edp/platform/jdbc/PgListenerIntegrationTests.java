@@ -24,6 +24,7 @@ class PgListenerIntegrationTests {
     static final class Recorder implements PgListener.Handler {
 
         final List<Boolean> listening = new CopyOnWriteArrayList<>();
+
         final List<String> payloads = new CopyOnWriteArrayList<>();
 
         @Override
@@ -35,6 +36,7 @@ class PgListenerIntegrationTests {
         public void notified(List<String> received) {
             payloads.addAll(received);
         }
+
     }
 
     @Test
@@ -43,9 +45,8 @@ class PgListenerIntegrationTests {
         URI server = URI.create(database.url().substring("jdbc:".length()));
         Recorder recorder = new Recorder();
         try (FaultProxy proxy = FaultProxy.start(server.getHost(), server.getPort());
-                PgListener listener = PgListener.start("test-listener", "edp_test",
-                        () -> DriverManager.getConnection(proxy.jdbcUrl(database.url()), database.user(),
-                                database.password()),
+                PgListener listener = PgListener.start("test-listener", "edp_test", () -> DriverManager
+                    .getConnection(proxy.jdbcUrl(database.url()), database.user(), database.password()),
                         Duration.ofMillis(200), recorder)) {
             await().atMost(DEADLINE).until(listener::isListening);
             assertThat(recorder.listening).containsExactly(false);
@@ -54,13 +55,15 @@ class PgListenerIntegrationTests {
 
             proxy.cut();
             await().atMost(DEADLINE).until(() -> !listener.isListening());
-            // Sent while the listener is away: gone for it, which is why it is told it reconnected.
+            // Sent while the listener is away: gone for it, which is why it is told it
+            // reconnected.
             notify(database, "missed");
             proxy.restore();
             await().atMost(DEADLINE).until(listener::isListening);
             assertThat(recorder.listening).containsExactly(false, true);
             notify(database, "second");
-            await().atMost(DEADLINE).untilAsserted(() -> assertThat(recorder.payloads).containsExactly("first", "second"));
+            await().atMost(DEADLINE)
+                .untilAsserted(() -> assertThat(recorder.payloads).containsExactly("first", "second"));
         }
     }
 
@@ -86,4 +89,5 @@ class PgListenerIntegrationTests {
             statement.execute();
         }
     }
+
 }

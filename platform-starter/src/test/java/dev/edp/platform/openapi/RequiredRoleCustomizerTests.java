@@ -2,14 +2,13 @@ package dev.edp.platform.openapi;
 
 import java.util.List;
 
+import dev.edp.platform.security.EdpRoles;
+import dev.edp.platform.security.HasRole;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.Paths;
 import org.junit.jupiter.api.Test;
-
-import dev.edp.platform.security.EdpRoles;
-import dev.edp.platform.security.HasRole;
 
 import org.springframework.mock.env.MockEnvironment;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -19,8 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code x-edp-required-role}: the role an operation needs, taken from the handler's
- * {@code @PreAuthorize} as Spring Security applies it (the method's wins over its class's), and from
- * the path's audience where the handler names none.
+ * {@code @PreAuthorize} as Spring Security applies it (the method's wins over its
+ * class's), and from the path's audience where the handler names none.
  */
 class RequiredRoleCustomizerTests {
 
@@ -33,6 +32,7 @@ class RequiredRoleCustomizerTests {
         @PreAuthorize("hasRole('viewer')")
         void overridden() {
         }
+
     }
 
     static class Mixed {
@@ -51,6 +51,7 @@ class RequiredRoleCustomizerTests {
 
         void unannotated() {
         }
+
     }
 
     @HasRole(EdpRoles.OPERATOR)
@@ -62,6 +63,7 @@ class RequiredRoleCustomizerTests {
         @HasRole(EdpRoles.PLATFORM_ADMIN)
         void overridden() {
         }
+
     }
 
     private final RequiredRoleCustomizer customizer = new RequiredRoleCustomizer();
@@ -82,21 +84,22 @@ class RequiredRoleCustomizerTests {
     void rolesAndIsAuthenticatedAreNamedAndOtherRulesAreWrittenAsTheyAre() throws Exception {
         assertThat(roleOf(Mixed.class, "operator")).isEqualTo("operator");
         assertThat(roleOf(Mixed.class, "anyToken")).isEqualTo(RequiredRoleCustomizer.AUTHENTICATED);
-        // Not one of the known values: the services' OpenAPI tests (OpenApiChecks) fail on it.
+        // Not one of the known values: the services' OpenAPI tests (OpenApiChecks) fail
+        // on it.
         assertThat(roleOf(Mixed.class, "compound")).isEqualTo("hasRole('operator') and #id != null")
-                .isNotIn(RequiredRoleCustomizer.VALUES);
+            .isNotIn(RequiredRoleCustomizer.VALUES);
         assertThat(roleOf(Mixed.class, "unannotated")).isNull();
     }
 
     @Test
     void operationsWithoutARuleGetTheirPathsAudience() throws Exception {
         MockEnvironment environment = new MockEnvironment().withProperty("edp.device.paths", "/monitoring/api/v1/**")
-                .withProperty("edp.security.public-paths", "/onboarding/health")
-                .withProperty("edp.service.api-prefix", "/api/monitoring");
+            .withProperty("edp.security.public-paths", "/onboarding/health")
+            .withProperty("edp.service.api-prefix", "/api/monitoring");
         Operation viewer = new Operation();
         customizer.customize(viewer, handler(AdminsOnly.class, "overridden"));
-        OpenAPI api = new OpenAPI().paths(new Paths()
-                .addPathItem("/monitoring/api/v1/heartbeat", new PathItem().post(new Operation()))
+        OpenAPI api = new OpenAPI()
+            .paths(new Paths().addPathItem("/monitoring/api/v1/heartbeat", new PathItem().post(new Operation()))
                 .addPathItem("/onboarding/health", new PathItem().get(new Operation()))
                 .addPathItem("/api/monitoring/v1/things", new PathItem().get(new Operation()).post(viewer)));
 
@@ -107,7 +110,8 @@ class RequiredRoleCustomizerTests {
         assertThat(role(api, "/api/monitoring/v1/status", PathItem::getGet)).isEqualTo("anonymous");
         assertThat(role(api, "/api/monitoring/v1/things", PathItem::getGet)).isEqualTo("authenticated");
         assertThat(role(api, "/api/monitoring/v1/things", PathItem::getPost)).isEqualTo("viewer");
-        assertThat(List.of("device", "anonymous", "authenticated", "viewer")).allMatch(RequiredRoleCustomizer.VALUES::contains);
+        assertThat(List.of("device", "anonymous", "authenticated", "viewer"))
+            .allMatch(RequiredRoleCustomizer.VALUES::contains);
     }
 
     private String roleOf(Class<?> type, String method) throws Exception {
@@ -123,4 +127,5 @@ class RequiredRoleCustomizerTests {
     private static String role(OpenAPI api, String path, java.util.function.Function<PathItem, Operation> method) {
         return (String) method.apply(api.getPaths().get(path)).getExtensions().get(RequiredRoleCustomizer.EXTENSION);
     }
+
 }

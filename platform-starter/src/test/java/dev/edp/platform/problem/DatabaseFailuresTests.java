@@ -17,16 +17,18 @@ class DatabaseFailuresTests {
     @Test
     void aLostConnectionAndItsSqlStatesAreFaults() {
         assertThat(DatabaseFailures.isUnavailable(new DataAccessResourceFailureException("I/O error",
-                new SQLException("An I/O error occurred while sending to the backend.", "08006")))).isTrue();
-        assertThat(DatabaseFailures.isUnavailable(new RuntimeException(new SQLTransientConnectionException(
-                "HikariPool-1 - Connection is not available")))).isTrue();
+                new SQLException("An I/O error occurred while sending to the backend.", "08006"))))
+            .isTrue();
+        assertThat(DatabaseFailures.isUnavailable(new RuntimeException(
+                new SQLTransientConnectionException("HikariPool-1 - Connection is not available"))))
+            .isTrue();
         assertThat(DatabaseFailures.isUnavailable(new SQLException("canceling statement", "57014"))).isTrue();
     }
 
     /**
-     * Found in CI: the connection was cut during a read-only transaction, and the rollback failed on
-     * the closed connection; Spring threw that (the read's own failure is only its application
-     * exception), and the caller got a 500.
+     * Found in CI: the connection was cut during a read-only transaction, and the
+     * rollback failed on the closed connection; Spring threw that (the read's own failure
+     * is only its application exception), and the caller got a 500.
      */
     @Test
     void aFailedRollbackOnALostConnectionIsAFault() {
@@ -41,9 +43,11 @@ class DatabaseFailuresTests {
 
     @Test
     void theCallersMistakesAndOtherFailuresAreNot() {
-        assertThat(DatabaseFailures.isUnavailable(new DataIntegrityViolationException("duplicate key",
-                new SQLException("duplicate key value", "23505")))).isFalse();
+        assertThat(DatabaseFailures.isUnavailable(
+                new DataIntegrityViolationException("duplicate key", new SQLException("duplicate key value", "23505"))))
+            .isFalse();
         assertThat(DatabaseFailures.isUnavailable(new TransactionSystemException("no transaction"))).isFalse();
         assertThat(DatabaseFailures.isUnavailable(new IllegalStateException("bug"))).isFalse();
     }
+
 }

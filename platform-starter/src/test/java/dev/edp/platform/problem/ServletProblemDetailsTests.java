@@ -5,12 +5,12 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 
 import com.jayway.jsonpath.JsonPath;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotBlank;
 import dev.edp.test.security.TestJwtIssuer;
 import dev.edp.test.security.WithTestJwtIssuer;
 import dev.edp.test.service.ServiceSmokeChecks;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -38,9 +38,8 @@ import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @WithTestJwtIssuer
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = { "eureka.client.enabled=false", "spring.cloud.discovery.enabled=false",
-                "spring.application.name=problem-test" })
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "eureka.client.enabled=false", "spring.cloud.discovery.enabled=false", "spring.application.name=problem-test" })
 class ServletProblemDetailsTests {
 
     @Value("${local.server.port}")
@@ -86,10 +85,11 @@ class ServletProblemDetailsTests {
 
     @Test
     void validationFailureListsTheOffendingFields() {
-        HttpResponse<String> response = send("POST", url("/things"), "application/json", "{\"name\":\"\",\"count\":-1}");
+        HttpResponse<String> response = send("POST", url("/things"), "application/json",
+                "{\"name\":\"\",\"count\":-1}");
         assertProblem(response, 400, "VALIDATION_FAILED");
         assertThat(JsonPath.<java.util.List<String>>read(response.body(), "$.errors[*].field"))
-                .containsExactlyInAnyOrder("name", "count");
+            .containsExactlyInAnyOrder("name", "count");
     }
 
     @Test
@@ -107,8 +107,9 @@ class ServletProblemDetailsTests {
     }
 
     /**
-     * What Spring and the driver throw while PostgreSQL is down, frozen or overloaded: each a 503
-     * problem with Retry-After that names no class and repeats no message, never a 500.
+     * What Spring and the driver throw while PostgreSQL is down, frozen or overloaded:
+     * each a 503 problem with Retry-After that names no class and repeats no message,
+     * never a 500.
      */
     @ParameterizedTest
     @ValueSource(strings = { "pool-timeout", "no-transaction", "query-timeout", "shutdown", "lock-timeout",
@@ -134,12 +135,13 @@ class ServletProblemDetailsTests {
 
     @Test
     void errorThatNeverReachedMvcIsProblemJson() {
-        // An illegal character in the path is refused by the servlet container before Spring MVC
+        // An illegal character in the path is refused by the servlet container before
+        // Spring MVC
         // sees the request; the container forwards to the error path.
         HttpResponse<String> response = send("GET", url("/things/%2e%2e/%00"), null, null);
         assertThat(response.statusCode()).isBetween(400, 404);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(response.headers().firstValue("Content-Type"))
+            .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
     }
 
     record Thing(@NotBlank String name, @Min(0) int count) {
@@ -172,7 +174,8 @@ class ServletProblemDetailsTests {
         @GetMapping("/database/{fault}")
         String database(@PathVariable String fault) {
             throw switch (fault) {
-                // Hikari after connection-timeout, as Spring's DataSourceUtils and the transaction manager wrap it.
+                // Hikari after connection-timeout, as Spring's DataSourceUtils and the
+                // transaction manager wrap it.
                 case "pool-timeout" -> new CannotGetJdbcConnectionException("secret-internal-message",
                         new SQLTransientConnectionException("HikariPool-1 - Connection is not available"));
                 case "no-transaction" -> new CannotCreateTransactionException("secret-internal-message",
@@ -183,8 +186,8 @@ class ServletProblemDetailsTests {
                 case "lock-timeout" -> new CannotAcquireLockException("secret-internal-message");
                 case "connection-lost" -> new DataAccessResourceFailureException("secret-internal-message",
                         new SQLException("An I/O error occurred while sending to the backend.", "08006"));
-                case "deadlock" -> new UncategorizedSQLException("update", "update t",
-                        new SQLException("deadlock detected", "40P01"));
+                case "deadlock" ->
+                    new UncategorizedSQLException("update", "update t", new SQLException("deadlock detected", "40P01"));
                 case "wrapped" -> new IllegalStateException("secret-internal-message",
                         new SQLException("Connection refused", "08001"));
                 case "bad-row" -> new DataIntegrityViolationException("secret-internal-message",
@@ -192,11 +195,14 @@ class ServletProblemDetailsTests {
                 default -> new IllegalArgumentException(fault);
             };
         }
+
     }
 
     @SpringBootConfiguration
     @EnableAutoConfiguration
     @Import(ThingController.class)
     static class App {
+
     }
+
 }

@@ -16,7 +16,10 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
-/** The token rules as the environment configures them; the HTTP side is in {@link ServletSecurityTests}. */
+/**
+ * The token rules as the environment configures them; the HTTP side is in
+ * {@link ServletSecurityTests}.
+ */
 class EdpJwtDecodersTests {
 
     static final String ISSUER = "http://keycloak.test/realms/edp";
@@ -28,8 +31,11 @@ class EdpJwtDecodersTests {
     }
 
     static Jwt jwt(Object audience, String type) {
-        Jwt.Builder jwt = Jwt.withTokenValue("t").header("alg", "RS256").issuer(ISSUER)
-                .issuedAt(Instant.now()).expiresAt(Instant.now().plusSeconds(300));
+        Jwt.Builder jwt = Jwt.withTokenValue("t")
+            .header("alg", "RS256")
+            .issuer(ISSUER)
+            .issuedAt(Instant.now())
+            .expiresAt(Instant.now().plusSeconds(300));
         if (audience != null) {
             jwt.claim("aud", audience);
         }
@@ -50,9 +56,9 @@ class EdpJwtDecodersTests {
 
     @Test
     void anAccessTokenMustNameAConfiguredAudienceAndBeOfTypeBearer() {
-        OAuth2TokenValidator<Jwt> validator = EdpJwtDecoders.validator(rules(Map.of(
-                "spring.security.oauth2.resourceserver.jwt.issuer-uri", ISSUER,
-                "edp.security.audiences", "edp-api, partner-api")));
+        OAuth2TokenValidator<Jwt> validator = EdpJwtDecoders
+            .validator(rules(Map.of("spring.security.oauth2.resourceserver.jwt.issuer-uri", ISSUER,
+                    "edp.security.audiences", "edp-api, partner-api")));
 
         assertThat(validator.validate(jwt(List.of("account", "partner-api"), "Bearer")).hasErrors()).isFalse();
         assertThat(validator.validate(jwt("edp-api", "Bearer")).hasErrors()).isFalse();
@@ -65,8 +71,10 @@ class EdpJwtDecodersTests {
 
     @Test
     void anEmptyAudienceListStopsTheServiceRatherThanAcceptingNothing() {
-        assertThatIllegalStateException().isThrownBy(() -> rules(Map.of(
-                "spring.security.oauth2.resourceserver.jwt.issuer-uri", ISSUER, "edp.security.audiences", " ")))
-                .withMessageContaining("edp.security.audiences");
+        assertThatIllegalStateException()
+            .isThrownBy(() -> rules(Map.of("spring.security.oauth2.resourceserver.jwt.issuer-uri", ISSUER,
+                    "edp.security.audiences", " ")))
+            .withMessageContaining("edp.security.audiences");
     }
+
 }

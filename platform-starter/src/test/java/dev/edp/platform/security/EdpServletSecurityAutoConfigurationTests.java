@@ -17,11 +17,14 @@ import org.springframework.security.web.util.matcher.AnyRequestMatcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@link EdpServletSecurityAutoConfiguration} backs off for a service's own decoder and filter chain. */
+/**
+ * {@link EdpServletSecurityAutoConfiguration} backs off for a service's own decoder and
+ * filter chain.
+ */
 class EdpServletSecurityAutoConfigurationTests {
 
     private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(EdpServletSecurityAutoConfiguration.class));
+        .withConfiguration(AutoConfigurations.of(EdpServletSecurityAutoConfiguration.class));
 
     @Test
     void aServicesOwnDecoderAndFilterChainAreKeptAndTheRoleHierarchyStillApplies() {
@@ -33,17 +36,17 @@ class EdpServletSecurityAutoConfigurationTests {
             assertThat(context.getBean(JwtDecoder.class)).isSameAs(own);
             assertThat(context.getBean(SecurityFilterChain.class)).isSameAs(chain);
             assertThat(context.getBean(RoleHierarchy.class)
-                    .getReachableGrantedAuthorities(List.of(new SimpleGrantedAuthority("ROLE_operator")))
-                    .stream().map(GrantedAuthority::getAuthority))
-                    .containsExactlyInAnyOrder("ROLE_operator", "ROLE_viewer");
+                .getReachableGrantedAuthorities(List.of(new SimpleGrantedAuthority("ROLE_operator")))
+                .stream()
+                .map(GrantedAuthority::getAuthority)).containsExactlyInAnyOrder("ROLE_operator", "ROLE_viewer");
         });
     }
 
     @Test
     void doesNotApplyToAReactiveApplication() {
         new ReactiveWebApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(EdpServletSecurityAutoConfiguration.class))
-                .run(context -> assertThat(context).doesNotHaveBean(JwtDecoder.class)
-                        .doesNotHaveBean(RoleHierarchy.class));
+            .withConfiguration(AutoConfigurations.of(EdpServletSecurityAutoConfiguration.class))
+            .run(context -> assertThat(context).doesNotHaveBean(JwtDecoder.class).doesNotHaveBean(RoleHierarchy.class));
     }
+
 }

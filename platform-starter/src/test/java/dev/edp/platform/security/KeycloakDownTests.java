@@ -1,6 +1,5 @@
 package dev.edp.platform.security;
 
-import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -33,10 +32,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Keycloak down: the realm's keys were fetched once from its JWKS endpoint (a real HTTP server
- * here), so access tokens signed with them keep being accepted after the endpoint is gone, on both
- * web stacks; a token signed with a key never seen is refused (the keys cannot be fetched), which
- * shows the endpoint is really gone.
+ * Keycloak down: the realm's keys were fetched once from its JWKS endpoint (a real HTTP
+ * server here), so access tokens signed with them keep being accepted after the endpoint
+ * is gone, on both web stacks; a token signed with a key never seen is refused (the keys
+ * cannot be fetched), which shows the endpoint is really gone.
  */
 class KeycloakDownTests {
 
@@ -76,9 +75,13 @@ class KeycloakDownTests {
 
     String token(RSAKey key, String username) throws JOSEException {
         Instant now = Instant.now();
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(issuer).subject(username)
-                .audience(EdpJwtDecoders.DEFAULT_AUDIENCE).claim("typ", EdpJwtDecoders.ACCESS_TOKEN_TYPE)
-                .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(300))).build();
+        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(issuer)
+            .subject(username)
+            .audience(EdpJwtDecoders.DEFAULT_AUDIENCE)
+            .claim("typ", EdpJwtDecoders.ACCESS_TOKEN_TYPE)
+            .issueTime(Date.from(now))
+            .expirationTime(Date.from(now.plusSeconds(300)))
+            .build();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
         jwt.sign(new RSASSASigner(key));
         return jwt.serialize();
@@ -102,17 +105,18 @@ class KeycloakDownTests {
     void theGatewayKeepsAcceptingTokensOfKnownKeysWhileKeycloakIsDown() throws Exception {
         ReactiveJwtDecoder decoder = EdpJwtDecoders.reactive(rules());
         assertThat(decoder.decode(token(realmKey, "alice")).block(Duration.ofSeconds(30)).getSubject())
-                .isEqualTo("alice");
+            .isEqualTo("alice");
         assertThat(fetches).hasValue(1);
 
         keycloak.stop(0);
 
-        assertThat(decoder.decode(token(realmKey, "bob")).block(Duration.ofSeconds(30)).getSubject())
-                .isEqualTo("bob");
+        assertThat(decoder.decode(token(realmKey, "bob")).block(Duration.ofSeconds(30)).getSubject()).isEqualTo("bob");
         RSAKey unknown = new RSAKeyGenerator(2048).keyID("rotated-key").generate();
         String forged = token(unknown, "eve");
-        // Spring's reactive decoder reports the unreachable JWKS endpoint as an IllegalStateException.
+        // Spring's reactive decoder reports the unreachable JWKS endpoint as an
+        // IllegalStateException.
         assertThatThrownBy(() -> decoder.decode(forged).block(Duration.ofSeconds(30)))
-                .hasMessageContaining("Could not obtain the keys");
+            .hasMessageContaining("Could not obtain the keys");
     }
+
 }

@@ -21,16 +21,17 @@ import static dev.edp.test.service.ServiceSmokeChecks.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The management port of a servlet service: probes, Prometheus and info for anyone, health
- * details and every other operation only for the platform's service client. {@code loggers} and
- * {@code env} are exposed here (they are not by default) to have a write endpoint and a sensitive
- * read endpoint to refuse.
+ * The management port of a servlet service: probes, Prometheus and info for anyone,
+ * health details and every other operation only for the platform's service client.
+ * {@code loggers} and {@code env} are exposed here (they are not by default) to have a
+ * write endpoint and a sensitive read endpoint to refuse.
  */
 @WithTestJwtIssuer
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "eureka.client.enabled=false", "spring.cloud.discovery.enabled=false", "management.server.port=0",
-        "spring.application.name=management-test", "edp.service.api-prefix=/api/test",
-        "management.endpoints.web.exposure.include=health,info,prometheus,metrics,loggers,env" })
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = { "eureka.client.enabled=false", "spring.cloud.discovery.enabled=false",
+                "management.server.port=0", "spring.application.name=management-test",
+                "edp.service.api-prefix=/api/test",
+                "management.endpoints.web.exposure.include=health,info,prometheus,metrics,loggers,env" })
 class ServletManagementSecurityTests {
 
     static final String LEVEL = "{\"configuredLevel\":\"DEBUG\"}";
@@ -55,14 +56,15 @@ class ServletManagementSecurityTests {
         assertProblem(send("POST", logger, "application/json", LEVEL,
                 TestJwtIssuer.forgedToken("mallory", null, "platform-service")), 401, "UNAUTHORIZED");
         // Not even a platform admin: the role is the service client's alone.
-        assertProblem(send("POST", logger, "application/json", LEVEL,
-                TestJwtIssuer.token("root", null, "platform-admin")), 403, "FORBIDDEN");
+        assertProblem(
+                send("POST", logger, "application/json", LEVEL, TestJwtIssuer.token("root", null, "platform-admin")),
+                403, "FORBIDDEN");
         assertProblem(send("POST", logger, "application/json", LEVEL,
                 TestJwtIssuer.token("olga", UUID.randomUUID(), "operator")), 403, "FORBIDDEN");
         assertThat(LOGGER.isDebugEnabled()).isFalse();
 
         assertThat(send("POST", logger, "application/json", LEVEL, TestJwtIssuer.serviceToken()).statusCode())
-                .isEqualTo(204);
+            .isEqualTo(204);
         assertThat(LOGGER.isDebugEnabled()).isTrue();
         send("POST", logger, "application/json", "{\"configuredLevel\":null}", TestJwtIssuer.serviceToken());
     }
@@ -72,16 +74,17 @@ class ServletManagementSecurityTests {
         assertProblem(send("GET", management("/env"), null, null), 401, "UNAUTHORIZED");
         assertProblem(send("GET", management("/loggers"), null, null), 401, "UNAUTHORIZED");
         assertThat(send("GET", management("/env"), null, null, TestJwtIssuer.serviceToken()).statusCode())
-                .isEqualTo(200);
+            .isEqualTo(200);
     }
 
     @Test
     void requestsAreMeasuredWithoutSpringSecurityObservations() {
         // http.server.requests measures the application port (not the management port).
         assertThat(send("GET", "http://localhost:" + serverPort + "/api/test/anything", null, null).statusCode())
-                .isEqualTo(401);
+            .isEqualTo(401);
         assertThat(send("GET", "http://localhost:" + serverPort + "/api/test/anything", null, null,
-                TestJwtIssuer.token("olga", UUID.randomUUID(), "operator")).statusCode()).isNotEqualTo(401);
+                TestJwtIssuer.token("olga", UUID.randomUUID(), "operator"))
+            .statusCode()).isNotEqualTo(401);
         String metrics = send("GET", management("/prometheus"), null, null).body();
         assertThat(metrics).contains("http_server_requests_seconds_count");
         // Every request passed the security chain, and not one filter, authentication or
@@ -116,5 +119,7 @@ class ServletManagementSecurityTests {
     @SpringBootConfiguration
     @EnableAutoConfiguration
     static class App {
+
     }
+
 }

@@ -24,9 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** A servlet service with the starter's security, verifying real signed tokens. */
 @WithTestJwtIssuer
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "eureka.client.enabled=false", "spring.cloud.discovery.enabled=false", "management.server.port=0",
-        "spring.application.name=security-test", "edp.service.api-prefix=/api/test" })
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = { "eureka.client.enabled=false", "spring.cloud.discovery.enabled=false",
+                "management.server.port=0", "spring.application.name=security-test",
+                "edp.service.api-prefix=/api/test" })
 class ServletSecurityTests {
 
     static final UUID CUSTOMER_A = UUID.randomUUID();
@@ -46,8 +47,8 @@ class ServletSecurityTests {
     void noTokenIs401ProblemWithBearerChallenge() {
         HttpResponse<String> response = send("GET", url("/api/test/v1/things"), null, null);
         assertProblem(response, 401, "UNAUTHORIZED");
-        assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
-                value -> assertThat(value).startsWith("Bearer"));
+        assertThat(response.headers().firstValue("WWW-Authenticate"))
+            .hasValueSatisfying(value -> assertThat(value).startsWith("Bearer"));
     }
 
     @Test
@@ -62,16 +63,18 @@ class ServletSecurityTests {
     @Test
     void tokensThatAreNoAccessTokensForTheEdpApiAre401() {
         // The same user and roles pass with an access token for the EDP API.
-        assertThat(send("GET", url("/api/test/v1/things"), null, null,
-                TestJwtIssuer.token("olga", CUSTOMER_A, "operator")).statusCode()).isEqualTo(200);
+        assertThat(
+                send("GET", url("/api/test/v1/things"), null, null, TestJwtIssuer.token("olga", CUSTOMER_A, "operator"))
+                    .statusCode())
+            .isEqualTo(200);
         for (String token : new String[] { TestJwtIssuer.tokenWithoutAudience("olga", CUSTOMER_A, "operator"),
                 TestJwtIssuer.tokenForAudience("another-client", "olga", CUSTOMER_A, "operator"),
                 TestJwtIssuer.tokenOfType("ID", "olga", CUSTOMER_A, "operator"),
                 TestJwtIssuer.tokenOfType("Refresh", "olga", CUSTOMER_A, "operator") }) {
             HttpResponse<String> response = send("GET", url("/api/test/v1/things"), null, null, token);
             assertProblem(response, 401, "UNAUTHORIZED");
-            assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
-                    value -> assertThat(value).startsWith("Bearer").contains("invalid_token"));
+            assertThat(response.headers().firstValue("WWW-Authenticate"))
+                .hasValueSatisfying(value -> assertThat(value).startsWith("Bearer").contains("invalid_token"));
         }
     }
 
@@ -85,15 +88,19 @@ class ServletSecurityTests {
     @Test
     void higherRolesIncludeLowerOnes() {
         assertThat(send("POST", url("/api/test/v1/things"), null, null,
-                TestJwtIssuer.token("olga", CUSTOMER_A, "operator")).statusCode()).isEqualTo(200);
+                TestJwtIssuer.token("olga", CUSTOMER_A, "operator"))
+            .statusCode()).isEqualTo(200);
         assertThat(send("POST", url("/api/test/v1/things"), null, null,
-                TestJwtIssuer.token("carl", CUSTOMER_A, "customer-admin")).statusCode()).isEqualTo(200);
+                TestJwtIssuer.token("carl", CUSTOMER_A, "customer-admin"))
+            .statusCode()).isEqualTo(200);
         assertThat(send("POST", url("/api/test/v1/things"), null, null,
-                TestJwtIssuer.token("root", null, "platform-admin")).statusCode()).isEqualTo(200);
+                TestJwtIssuer.token("root", null, "platform-admin"))
+            .statusCode()).isEqualTo(200);
         assertProblem(send("POST", url("/api/test/v1/approvals"), null, null,
                 TestJwtIssuer.token("olga", CUSTOMER_A, "operator")), 403, "FORBIDDEN");
         assertThat(send("POST", url("/api/test/v1/approvals"), null, null,
-                TestJwtIssuer.token("carl", CUSTOMER_A, "customer-admin")).statusCode()).isEqualTo(200);
+                TestJwtIssuer.token("carl", CUSTOMER_A, "customer-admin"))
+            .statusCode()).isEqualTo(200);
     }
 
     @Test
@@ -102,14 +109,15 @@ class ServletSecurityTests {
         assertProblem(send("POST", url, null, null, TestJwtIssuer.token("vera", CUSTOMER_A, "viewer")), 403,
                 "FORBIDDEN");
         assertThat(send("POST", url, null, null, TestJwtIssuer.token("olga", CUSTOMER_A, "operator")).statusCode())
-                .isEqualTo(200);
+            .isEqualTo(200);
         assertThat(send("POST", url, null, null, TestJwtIssuer.token("root", null, "platform-admin")).statusCode())
-                .isEqualTo(200);
+            .isEqualTo(200);
         // On a type it guards every method; the service role is outside the hierarchy.
         assertProblem(send("GET", url("/api/test/v1/internal/ping"), null, null,
                 TestJwtIssuer.token("root", null, "platform-admin")), 403, "FORBIDDEN");
-        assertThat(send("GET", url("/api/test/v1/internal/ping"), null, null, TestJwtIssuer.serviceToken())
-                .statusCode()).isEqualTo(200);
+        assertThat(
+                send("GET", url("/api/test/v1/internal/ping"), null, null, TestJwtIssuer.serviceToken()).statusCode())
+            .isEqualTo(200);
     }
 
     @Test
@@ -121,7 +129,8 @@ class ServletSecurityTests {
         assertProblem(send("GET", url("/api/test/v1/customers/" + CUSTOMER_B), null, null, operatorOfA), 404,
                 "NOT_FOUND");
         assertThat(send("GET", url("/api/test/v1/customers/" + CUSTOMER_B), null, null,
-                TestJwtIssuer.token("root", null, "platform-admin")).statusCode()).isEqualTo(200);
+                TestJwtIssuer.token("root", null, "platform-admin"))
+            .statusCode()).isEqualTo(200);
     }
 
     @Test
@@ -134,9 +143,9 @@ class ServletSecurityTests {
     void statusAndManagementPortNeedNoToken() {
         assertThat(send("GET", url("/api/test/v1/status"), null, null).statusCode()).isEqualTo(200);
         assertThat(send("GET", "http://localhost:" + managementPort + "/actuator/health/readiness", null, null)
-                .statusCode()).isEqualTo(200);
-        assertThat(send("GET", "http://localhost:" + managementPort + "/actuator/prometheus", null, null)
-                .statusCode()).isEqualTo(200);
+            .statusCode()).isEqualTo(200);
+        assertThat(send("GET", "http://localhost:" + managementPort + "/actuator/prometheus", null, null).statusCode())
+            .isEqualTo(200);
     }
 
     @RestController
@@ -170,6 +179,7 @@ class ServletSecurityTests {
             tenant.requireAccess(id, "Customer " + id);
             return "{\"id\":\"" + id + "\",\"by\":\"" + tenant.username() + "\"}";
         }
+
     }
 
     @RestController
@@ -180,11 +190,14 @@ class ServletSecurityTests {
         String ping() {
             return "{}";
         }
+
     }
 
     @SpringBootConfiguration
     @EnableAutoConfiguration
     @Import({ GuardedController.class, InternalController.class })
     static class App {
+
     }
+
 }

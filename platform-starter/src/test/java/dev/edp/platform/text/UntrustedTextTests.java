@@ -46,4 +46,5 @@ class UntrustedTextTests {
         assertThat(UntrustedText.isStorablePath("/a%ED%A0%80")).isFalse();
         assertThat(UntrustedText.isStorablePath("/a%zz")).isFalse();
     }
+
 }

@@ -15,10 +15,11 @@ import dev.edp.platform.problem.EdpException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Fuzzes what clients send as {@code cursor}, {@code sort} and {@code limit} of every keyset-paged
- * list. The contract: a 400 problem ({@code INVALID_CURSOR}, {@code INVALID_SORT},
- * {@code INVALID_LIMIT}) or values the SQL can bind (no NUL, instants PostgreSQL holds); any
- * other exception is a finding. Cursors the platform makes round-trip, whatever the text in them.
+ * Fuzzes what clients send as {@code cursor}, {@code sort} and {@code limit} of every
+ * keyset-paged list. The contract: a 400 problem ({@code INVALID_CURSOR},
+ * {@code INVALID_SORT}, {@code INVALID_LIMIT}) or values the SQL can bind (no NUL,
+ * instants PostgreSQL holds); any other exception is a finding. Cursors the platform
+ * makes round-trip, whatever the text in them.
  */
 class CursorFuzzTests {
 
@@ -30,6 +31,7 @@ class CursorFuzzTests {
 
     // PostgreSQL's timestamptz: 4713 BC to 294276 AD.
     private static final Instant PG_MIN = Instant.parse("-4712-01-01T00:00:00Z");
+
     private static final Instant PG_MAX = Instant.parse("+294276-12-31T23:59:59Z");
 
     @FuzzTest(maxDuration = "30s")
@@ -38,13 +40,14 @@ class CursorFuzzTests {
             switch (data.consumeInt(0, 3)) {
                 case 0 -> decodeRaw(data.consumeInt(1, 3), data.consumeRemainingAsString());
                 case 1 -> {
-                    // A client can put any text in a cursor; build well-formed ones as often as not, so the
-                    // fuzzer spends its time on the values rather than on finding a UUID's syntax.
+                    // A client can put any text in a cursor; build well-formed ones as
+                    // often as not, so the
+                    // fuzzer spends its time on the values rather than on finding a
+                    // UUID's syntax.
                     String sort = data.pickValue(List.of("name", "-name", "createdAt", "-createdAt"));
-                    String value = sort.endsWith("createdAt") && data.consumeBoolean()
-                            ? Instant.ofEpochSecond(data.consumeLong(Instant.MIN.getEpochSecond(),
-                                    Instant.MAX.getEpochSecond())).toString()
-                            : data.consumeString(200);
+                    String value = sort.endsWith("createdAt") && data.consumeBoolean() ? Instant
+                        .ofEpochSecond(data.consumeLong(Instant.MIN.getEpochSecond(), Instant.MAX.getEpochSecond()))
+                        .toString() : data.consumeString(200);
                     String id = data.consumeBoolean() ? new UUID(data.consumeLong(), data.consumeLong()).toString()
                             : data.consumeString(40);
                     continueAfter(sort, value, id);
@@ -93,9 +96,11 @@ class CursorFuzzTests {
         }
         String cursor = Cursor.encode(values);
         if (cursor.isEmpty()) {
-            // One empty value: indistinguishable from "no cursor" (the first page); lists never make one.
+            // One empty value: indistinguishable from "no cursor" (the first page); lists
+            // never make one.
             return;
         }
         assertThat(Cursor.decode(cursor, count)).isEqualTo(values);
     }
+
 }

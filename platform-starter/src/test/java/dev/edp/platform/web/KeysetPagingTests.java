@@ -21,7 +21,8 @@ class KeysetPagingTests {
 
     @Test
     void cursorRoundTripsValuesHoldingItsOwnSeparatorAndEscape() {
-        // Device names may hold U+001F: unescaped, it split the cursor, so the page after such a name was a 400.
+        // Device names may hold U+001F: unescaped, it split the cursor, so the page after
+        // such a name was a 400.
         List<String> key = List.of("name", "line\u001f3 100%1F %25", "7c0e");
         assertThat(Cursor.decode(Cursor.encode(key), 3)).isEqualTo(key);
     }
@@ -30,16 +31,18 @@ class KeysetPagingTests {
     void cursorWithNulIsRefusedBeforeItReachesSql() {
         // PostgreSQL text cannot hold NUL: binding one was a 500 instead of a 400.
         String cursor = Cursor.encode(List.of("name", "a\0b", java.util.UUID.randomUUID().toString()));
-        assertThatThrownBy(() -> KeysetQuery.parse("name", "name", Map.of("name",
-                new KeysetQuery.Column("name", KeysetQuery.Kind.TEXT))).after(cursor))
-                .isInstanceOfSatisfying(EdpException.class, ex -> assertThat(ex.getCode()).isEqualTo("INVALID_CURSOR"));
+        assertThatThrownBy(() -> KeysetQuery
+            .parse("name", "name", Map.of("name", new KeysetQuery.Column("name", KeysetQuery.Kind.TEXT)))
+            .after(cursor))
+            .isInstanceOfSatisfying(EdpException.class, ex -> assertThat(ex.getCode()).isEqualTo("INVALID_CURSOR"));
     }
 
     @Test
     void cursorInstantOutsideWhatPostgresHoldsIsRefused() {
-        // Found by CursorFuzzTests: Instant.parse takes years up to ±1,000,000,000; PostgreSQL refused them (500).
-        KeysetQuery byTime = KeysetQuery.parse("-at", "-at", Map.of("at",
-                new KeysetQuery.Column("at", KeysetQuery.Kind.TIMESTAMP)));
+        // Found by CursorFuzzTests: Instant.parse takes years up to ±1,000,000,000;
+        // PostgreSQL refused them (500).
+        KeysetQuery byTime = KeysetQuery.parse("-at", "-at",
+                Map.of("at", new KeysetQuery.Column("at", KeysetQuery.Kind.TIMESTAMP)));
         for (String instant : List.of("+1000000000-01-01T00:00:00Z", "-999999999-01-01T00:00:00Z")) {
             String cursor = Cursor.encode(List.of("-at", instant, java.util.UUID.randomUUID().toString()));
             assertThatThrownBy(() -> byTime.after(cursor)).isInstanceOfSatisfying(EdpException.class,
@@ -54,14 +57,15 @@ class KeysetPagingTests {
         assertThatThrownBy(() -> Cursor.decode("%%%not-base64", 2)).isInstanceOfSatisfying(EdpException.class,
                 ex -> assertThat(ex.getCode()).isEqualTo("INVALID_CURSOR"));
         assertThatThrownBy(() -> Cursor.decode(Cursor.encode(List.of("a")), 2))
-                .isInstanceOfSatisfying(EdpException.class, ex -> assertThat(ex.getStatusCode().value()).isEqualTo(400));
+            .isInstanceOfSatisfying(EdpException.class, ex -> assertThat(ex.getStatusCode().value()).isEqualTo(400));
     }
 
     @Test
     void cursorsThatDecodeToTextPostgresCannotStoreOrToInvalidUtf8AreInvalidCursors() {
         String nul = Cursor.encode(List.of("name", "a\u0000b", UUID.randomUUID().toString()));
-        String invalidUtf8 = Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(new byte[] { 'n', 'a', 'm', 'e', 0x1f, (byte) 0xC3, 0x28, 0x1f, 'x' });
+        String invalidUtf8 = Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(new byte[] { 'n', 'a', 'm', 'e', 0x1f, (byte) 0xC3, 0x28, 0x1f, 'x' });
         for (String cursor : List.of(nul, invalidUtf8)) {
             assertThatThrownBy(() -> Cursor.decode(cursor, 3)).isInstanceOfSatisfying(EdpException.class,
                     ex -> assertThat(ex.getCode()).isEqualTo("INVALID_CURSOR"));
@@ -73,11 +77,11 @@ class KeysetPagingTests {
     @Test
     void timestampCursorsOutsideYearsOneTo9999AreInvalidCursors() {
         UUID id = UUID.randomUUID();
-        for (String instant : List.of("+294277-01-01T00:00:00Z", "+1000000000-12-31T23:59:59Z",
-                "-4714-01-01T00:00:00Z", "0000-12-31T23:59:59Z", "not-a-time")) {
+        for (String instant : List.of("+294277-01-01T00:00:00Z", "+1000000000-12-31T23:59:59Z", "-4714-01-01T00:00:00Z",
+                "0000-12-31T23:59:59Z", "not-a-time")) {
             String cursor = Cursor.encode(List.of("createdAt", instant, id.toString()));
-            assertThatThrownBy(() -> BY_CREATED.after(cursor)).as(instant).isInstanceOfSatisfying(
-                    EdpException.class, ex -> assertThat(ex.getCode()).isEqualTo("INVALID_CURSOR"));
+            assertThatThrownBy(() -> BY_CREATED.after(cursor)).as(instant)
+                .isInstanceOfSatisfying(EdpException.class, ex -> assertThat(ex.getCode()).isEqualTo("INVALID_CURSOR"));
         }
         String fine = Cursor.encode(List.of("createdAt", "9999-12-31T23:59:59Z", id.toString()));
         assertThat(BY_CREATED.after(fine)).containsEntry("afterId", id);
@@ -93,9 +97,9 @@ class KeysetPagingTests {
         assertThatThrownBy(() -> BY_CREATED.after(timeAsName)).isInstanceOf(EdpException.class);
     }
 
-    private static final Map<String, KeysetQuery.Column> SORTS = Map.of(
-            "name", new KeysetQuery.Column("name", KeysetQuery.Kind.TEXT),
-            "createdAt", new KeysetQuery.Column("created_at", KeysetQuery.Kind.TIMESTAMP));
+    private static final Map<String, KeysetQuery.Column> SORTS = Map.of("name",
+            new KeysetQuery.Column("name", KeysetQuery.Kind.TEXT), "createdAt",
+            new KeysetQuery.Column("created_at", KeysetQuery.Kind.TIMESTAMP));
 
     private static final KeysetQuery BY_NAME = KeysetQuery.parse("name", "name", SORTS);
 
@@ -109,9 +113,10 @@ class KeysetPagingTests {
         Long none = Cursor.decodeSingle(null, Long::valueOf);
         assertThat(none).isNull();
         assertThatThrownBy(() -> Cursor.decodeSingle(Cursor.encode(List.of("not-a-number")), Long::valueOf))
-                .isInstanceOf(EdpException.class).hasMessageContaining("cursor");
+            .isInstanceOf(EdpException.class)
+            .hasMessageContaining("cursor");
         assertThatThrownBy(() -> Cursor.decodeSingle(Cursor.encode(List.of("a", "b")), Long::valueOf))
-                .isInstanceOf(EdpException.class);
+            .isInstanceOf(EdpException.class);
     }
 
     @Test
@@ -152,4 +157,5 @@ class KeysetPagingTests {
         assertThatThrownBy(() -> Etags.requireVersion(4, 3L)).isInstanceOfSatisfying(EdpException.class,
                 ex -> assertThat(ex.getStatusCode().value()).isEqualTo(412));
     }
+
 }

@@ -11,10 +11,10 @@ import dev.edp.platform.problem.EdpException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Fuzzes the device list's {@code label=key:value} filters ({@link Labels#filter}). The contract:
- * a 400 {@code INVALID_LABEL_FILTER}, or a filter whose keys are valid label keys and whose values
- * PostgreSQL can take (they become a {@code jsonb} document, which cannot hold NUL); anything else
- * is a finding.
+ * Fuzzes the device list's {@code label=key:value} filters ({@link Labels#filter}). The
+ * contract: a 400 {@code INVALID_LABEL_FILTER}, or a filter whose keys are valid label
+ * keys and whose values PostgreSQL can take (they become a {@code jsonb} document, which
+ * cannot hold NUL); anything else is a finding.
  */
 class LabelsFuzzTests {
 
@@ -39,4 +39,5 @@ class LabelsFuzzTests {
             assertThat(ex.getCode()).isEqualTo("INVALID_LABEL_FILTER");
         }
     }
+
 }

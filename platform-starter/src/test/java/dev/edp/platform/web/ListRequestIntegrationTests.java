@@ -38,14 +38,14 @@ import static dev.edp.test.service.ServiceSmokeChecks.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A list built from {@link ListRequest}, {@link KeysetSorts} and {@link Where} in a real servlet
- * application on a real PostgreSQL: every row once in every order, filters, the customer scope,
- * and refused parameters as problems.
+ * A list built from {@link ListRequest}, {@link KeysetSorts} and {@link Where} in a real
+ * servlet application on a real PostgreSQL: every row once in every order, filters, the
+ * customer scope, and refused parameters as problems.
  */
 @WithTestJwtIssuer
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "eureka.client.enabled=false", "spring.cloud.discovery.enabled=false", "management.server.port=0",
-        "spring.application.name=list-test", "edp.customer-status.enabled=false" })
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = { "eureka.client.enabled=false", "spring.cloud.discovery.enabled=false",
+                "management.server.port=0", "spring.application.name=list-test", "edp.customer-status.enabled=false" })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ListRequestIntegrationTests {
 
@@ -69,7 +69,8 @@ class ListRequestIntegrationTests {
                 CREATE TABLE thing (id uuid PRIMARY KEY, customer_id uuid NOT NULL, name text NOT NULL,
                                     kind text NOT NULL, labels jsonb NOT NULL, created_at timestamptz NOT NULL)
                 """).update();
-        // 5 rows share each name and 10 each creation time, so ties must be broken by id; names carry
+        // 5 rows share each name and 10 each creation time, so ties must be broken by id;
+        // names carry
         // the characters ILIKE treats specially.
         jdbc.sql("""
                 INSERT INTO thing (id, customer_id, name, kind, labels, created_at)
@@ -84,41 +85,44 @@ class ListRequestIntegrationTests {
 
     @Test
     void aWalkInEveryOrderSeesEveryRowOnceInDatabaseOrder() {
-        for (var sort : Map.of("name", "name, id", "-name", "name DESC, id DESC", "createdAt", "created_at, id",
-                "-createdAt", "created_at DESC, id DESC").entrySet()) {
+        for (var sort : Map
+            .of("name", "name, id", "-name", "name DESC, id DESC", "createdAt", "created_at, id", "-createdAt",
+                    "created_at DESC, id DESC")
+            .entrySet()) {
             List<String> walked = walk("/api/test/v1/things?limit=7&sort=" + sort.getKey(), ADMIN);
-            assertThat(walked).as(sort.getKey()).doesNotHaveDuplicates()
-                    .containsExactlyElementsOf(ids("TRUE", sort.getValue()));
+            assertThat(walked).as(sort.getKey())
+                .doesNotHaveDuplicates()
+                .containsExactlyElementsOf(ids("TRUE", sort.getValue()));
         }
     }
 
     @Test
     void filtersApplyOnlyWhenGivenAndTakeSearchTextLiterally() {
         assertThat(walk("/api/test/v1/things?limit=500&kind=CNC&label=line:1", ADMIN))
-                .containsExactlyElementsOf(ids("kind = 'CNC' AND labels->>'line' = '1'", "name, id"));
+            .containsExactlyElementsOf(ids("kind = 'CNC' AND labels->>'line' = '1'", "name, id"));
         // % and _ are no wildcards: only the names that really contain "100%_".
         assertThat(walk("/api/test/v1/things?limit=500&q=" + encode("100%_"), ADMIN))
-                .containsExactlyElementsOf(ids("name LIKE 'press 100\\%\\_%'", "name, id")).isNotEmpty();
+            .containsExactlyElementsOf(ids("name LIKE 'press 100\\%\\_%'", "name, id"))
+            .isNotEmpty();
         assertThat(walk("/api/test/v1/things?limit=500&q=%25", ADMIN))
-                .containsExactlyElementsOf(ids("name LIKE '%\\%%'", "name, id"));
+            .containsExactlyElementsOf(ids("name LIKE '%\\%%'", "name, id"));
     }
 
     @Test
     void aCustomersCallerSeesOnlyTheirOwnAndAnotherCustomerIsNotFound() {
         assertThat(walk("/api/test/v1/things?limit=500", VIEWER_A))
-                .containsExactlyElementsOf(ids("customer_id = '" + CUSTOMER_A + "'", "name, id"));
+            .containsExactlyElementsOf(ids("customer_id = '" + CUSTOMER_A + "'", "name, id"));
         assertThat(walk("/api/test/v1/things?limit=500&customerId=" + CUSTOMER_A, VIEWER_A)).hasSize(75);
         assertProblem(get("/api/test/v1/things?customerId=" + CUSTOMER_B, VIEWER_A), 404, "NOT_FOUND");
         assertThat(walk("/api/test/v1/things?limit=500&customerId=" + CUSTOMER_B, ADMIN))
-                .containsExactlyElementsOf(ids("customer_id = '" + CUSTOMER_B + "'", "name, id"));
+            .containsExactlyElementsOf(ids("customer_id = '" + CUSTOMER_B + "'", "name, id"));
         assertThat(walk("/api/test/v1/things?limit=500", ADMIN)).hasSize(100);
     }
 
     @Test
     void limitDefaultsTo50AndBadValuesAreProblemsNamingTheParameter() {
         assertThat(JsonPath.<List<String>>read(get("/api/test/v1/things", ADMIN).body(), "$.items")).hasSize(50);
-        assertThat(JsonPath.<List<String>>read(get("/api/test/v1/things?limit=", ADMIN).body(), "$.items"))
-                .hasSize(50);
+        assertThat(JsonPath.<List<String>>read(get("/api/test/v1/things?limit=", ADMIN).body(), "$.items")).hasSize(50);
         assertProblem(get("/api/test/v1/things?limit=0", ADMIN), 400, "INVALID_LIMIT");
         assertProblem(get("/api/test/v1/things?limit=501", ADMIN), 400, "INVALID_LIMIT");
         HttpResponse<String> ten = get("/api/test/v1/things?limit=ten", ADMIN);
@@ -136,8 +140,7 @@ class ListRequestIntegrationTests {
     void aCursorOnlyServesTheOrderItWasMadeFor() {
         String byName = JsonPath.read(get("/api/test/v1/things?limit=5", ADMIN).body(), "$.nextCursor");
         assertThat(get("/api/test/v1/things?limit=5&cursor=" + byName, ADMIN).statusCode()).isEqualTo(200);
-        assertProblem(get("/api/test/v1/things?limit=5&sort=createdAt&cursor=" + byName, ADMIN), 400,
-                "INVALID_CURSOR");
+        assertProblem(get("/api/test/v1/things?limit=5&sort=createdAt&cursor=" + byName, ADMIN), 400, "INVALID_CURSOR");
         assertProblem(get("/api/test/v1/customers/" + CUSTOMER_A + "/names?cursor=" + byName, ADMIN), 400,
                 "INVALID_CURSOR");
     }
@@ -148,7 +151,7 @@ class ListRequestIntegrationTests {
         assertThat(get("/api/test/v1/fixed?sort=kind", ADMIN).statusCode()).isEqualTo(200);
         // The customer is in the path: a customerId query parameter is nobody's business.
         assertThat(get("/api/test/v1/customers/" + CUSTOMER_A + "/names?customerId=nobody", ADMIN).statusCode())
-                .isEqualTo(200);
+            .isEqualTo(200);
     }
 
     @Test
@@ -157,8 +160,9 @@ class ListRequestIntegrationTests {
         assertThat(walked).containsExactlyElementsOf(NamesController.NAMES);
         for (List<String> foreign : List.of(List.of("names", "-3"), List.of("names", "x"), List.of("other", "3"),
                 List.of("names", "99999999999"), List.of("names", "3", "x"))) {
-            assertProblem(get("/api/test/v1/customers/" + CUSTOMER_A + "/names?cursor=" + Cursor.encode(foreign),
-                    ADMIN), 400, "INVALID_CURSOR");
+            assertProblem(
+                    get("/api/test/v1/customers/" + CUSTOMER_A + "/names?cursor=" + Cursor.encode(foreign), ADMIN), 400,
+                    "INVALID_CURSOR");
         }
     }
 
@@ -195,8 +199,8 @@ class ListRequestIntegrationTests {
     static class ThingController {
 
         static final KeysetSorts<Thing> SORTS = KeysetSorts.of(Thing::id, "name")
-                .text("name", "name", Thing::name)
-                .timestamp("createdAt", "created_at", Thing::createdAt);
+            .text("name", "name", Thing::name)
+            .timestamp("createdAt", "created_at", Thing::createdAt);
 
         private final JdbcClient jdbc;
 
@@ -209,24 +213,30 @@ class ListRequestIntegrationTests {
                 @RequestParam(required = false) String kind, @RequestParam(required = false) String q,
                 @RequestParam(required = false) List<String> label) {
             Keyset<Thing> keyset = list.keyset(SORTS);
-            SqlQuery query = new Where()
-                    .equal("customer_id", list.scope(tenant))
-                    .equal("kind", kind)
-                    .containsText(q, "name")
-                    .containsAll("labels", Labels.filter(label))
-                    .page("SELECT id, name, created_at FROM thing", keyset);
-            return keyset.page(query.on(jdbc).query((row, index) -> new Thing(row.getObject("id", UUID.class),
-                    row.getString("name"), row.getObject("created_at", java.time.OffsetDateTime.class).toInstant()))
-                    .list()).map(Thing::id);
+            SqlQuery query = new Where().equal("customer_id", list.scope(tenant))
+                .equal("kind", kind)
+                .containsText(q, "name")
+                .containsAll("labels", Labels.filter(label))
+                .page("SELECT id, name, created_at FROM thing", keyset);
+            return keyset
+                .page(query.on(jdbc)
+                    .query((row, index) -> new Thing(row.getObject("id", UUID.class), row.getString("name"),
+                            row.getObject("created_at", java.time.OffsetDateTime.class).toInstant()))
+                    .list())
+                .map(Thing::id);
         }
 
         @GetMapping("/api/test/v1/fixed")
         KeysetPage<UUID> fixed(ListRequest list) {
             Keyset<Thing> keyset = list.keyset(SORTS);
-            return keyset.page(new Where().page("SELECT id, name, created_at FROM thing", keyset).on(jdbc)
+            return keyset
+                .page(new Where().page("SELECT id, name, created_at FROM thing", keyset)
+                    .on(jdbc)
                     .query((row, index) -> new Thing(row.getObject("id", UUID.class), row.getString("name"), null))
-                    .list()).map(Thing::id);
+                    .list())
+                .map(Thing::id);
         }
+
     }
 
     @RestController
@@ -240,6 +250,7 @@ class ListRequestIntegrationTests {
             return list.offsetPage("names", offset,
                     NAMES.subList(Math.min(offset, NAMES.size()), Math.min(offset + list.limit() + 1, NAMES.size())));
         }
+
     }
 
     @SpringBootConfiguration
@@ -253,5 +264,7 @@ class ListRequestIntegrationTests {
             return JdbcClient.create(new SimpleDriverDataSource(new org.postgresql.Driver(), database.url(),
                     database.user(), database.password()));
         }
+
     }
+
 }

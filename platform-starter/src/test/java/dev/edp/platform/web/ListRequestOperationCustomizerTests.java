@@ -17,14 +17,16 @@ import org.springframework.web.method.HandlerMethod;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-/** The OpenAPI description of a list shows the query parameters its ListRequest reads, and only those. */
+/**
+ * The OpenAPI description of a list shows the query parameters its ListRequest reads, and
+ * only those.
+ */
 class ListRequestOperationCustomizerTests {
 
     @SuppressWarnings("unused")
     static class Lists {
 
-        void sorted(@ListParameters(sort = "name (default) or createdAt") ListRequest list,
-                @RequestParam String q) {
+        void sorted(@ListParameters(sort = "name (default) or createdAt") ListRequest list, @RequestParam String q) {
         }
 
         void fixed(ListRequest list) {
@@ -35,6 +37,7 @@ class ListRequestOperationCustomizerTests {
 
         void noList(@RequestParam String q) {
         }
+
     }
 
     private final ListRequestOperationCustomizer customizer = new ListRequestOperationCustomizer();
@@ -43,8 +46,8 @@ class ListRequestOperationCustomizerTests {
     void aSortedListDocumentsCustomerLimitCursorAndSortBeforeItsFilters() {
         Operation operation = new Operation().addParametersItem(new QueryParameter().name("q"));
         List<Parameter> parameters = customizer.customize(operation, handler("sorted")).getParameters();
-        assertThat(parameters).extracting(Parameter::getName).containsExactly("customerId", "limit", "cursor", "sort",
-                "q");
+        assertThat(parameters).extracting(Parameter::getName)
+            .containsExactly("customerId", "limit", "cursor", "sort", "q");
         assertThat(parameters.get(0).getSchema().getFormat()).isEqualTo("uuid");
         assertThat(parameters.get(1).getSchema().getType()).isEqualTo("integer");
         assertThat(parameters.get(1).getDescription()).isEqualTo("page size, 1 to 500, default 50");
@@ -59,20 +62,19 @@ class ListRequestOperationCustomizerTests {
     @Test
     void aListWithOneOrderHasNoSortAndAListOfTheCustomerInThePathNoCustomerId() {
         assertThat(customizer.customize(new Operation(), handler("fixed")).getParameters())
-                .extracting(Parameter::getName).containsExactly("customerId", "limit", "cursor");
+            .extracting(Parameter::getName)
+            .containsExactly("customerId", "limit", "cursor");
         Operation operation = new Operation().addParametersItem(new PathParameter().name("customerId"));
         assertThat(customizer.customize(operation, handler("ofACustomer")).getParameters())
-                .extracting(Parameter::getName, Parameter::getIn)
-                .containsExactly(tuple("customerId", "path"),
-                        tuple("limit", "query"),
-                        tuple("cursor", "query"));
+            .extracting(Parameter::getName, Parameter::getIn)
+            .containsExactly(tuple("customerId", "path"), tuple("limit", "query"), tuple("cursor", "query"));
     }
 
     @Test
     void anOperationWithoutAListIsLeftAlone() {
         Operation operation = new Operation().addParametersItem(new QueryParameter().name("q"));
-        assertThat(customizer.customize(operation, handler("noList")).getParameters())
-                .extracting(Parameter::getName).containsExactly("q");
+        assertThat(customizer.customize(operation, handler("noList")).getParameters()).extracting(Parameter::getName)
+            .containsExactly("q");
     }
 
     private static HandlerMethod handler(String name) {
@@ -83,4 +85,5 @@ class ListRequestOperationCustomizerTests {
         }
         throw new IllegalArgumentException(name);
     }
+
 }

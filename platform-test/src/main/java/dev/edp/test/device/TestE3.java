@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -35,7 +34,6 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import dev.edp.test.security.TestJwtIssuer;
 
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -43,13 +41,14 @@ import org.springframework.security.oauth2.jwt.JwtException;
 
 /**
  * Plays E3 towards a service under test: an ES256 key whose JWKS it serves at
- * {@code /actuator/device-jwks}, a master secret whose per-service request keys it serves at
- * {@code /actuator/device-proof-keys?audience=...} only to callers with a test-issuer token of role
- * {@code platform-service} (as E3's management port does), device credentials signed with the key,
- * and request proofs made with the request keys.
+ * {@code /actuator/device-jwks}, a master secret whose per-service request keys it serves
+ * at {@code /actuator/device-proof-keys?audience=...} only to callers with a test-issuer
+ * token of role {@code platform-service} (as E3's management port does), device
+ * credentials signed with the key, and request proofs made with the request keys.
  * <p>
- * The proof format is written out here a second time, from the documented wire format, not taken
- * from the starter: a test that passes with it proves the starter reads what the format says.
+ * The proof format is written out here a second time, from the documented wire format,
+ * not taken from the starter: a test that passes with it proves the starter reads what
+ * the format says.
  */
 public final class TestE3 implements AutoCloseable {
 
@@ -65,12 +64,19 @@ public final class TestE3 implements AutoCloseable {
     private static volatile TestE3 shared;
 
     private final ECKey key;
+
     private final ECKey forger;
+
     private final String kid;
+
     private final byte[] master;
+
     private final HttpServer server;
+
     private final AtomicInteger jwksFetches = new AtomicInteger();
+
     private final AtomicInteger proofKeyFetches = new AtomicInteger();
+
     private final AtomicInteger refusedProofKeyFetches = new AtomicInteger();
 
     private TestE3() {
@@ -90,12 +96,19 @@ public final class TestE3 implements AutoCloseable {
         server.start();
     }
 
-    /** @return a new stand-in with its own keys and server */
+    /**
+     * @return a new stand-in with its own keys and server
+     *
+     */
     public static TestE3 start() {
         return new TestE3();
     }
 
-    /** @return the one stand-in of this test JVM (shared, so service contexts stay shared too) */
+    /**
+     * @return the one stand-in of this test JVM (shared, so service contexts stay shared
+     * too)
+     *
+     */
     public static TestE3 shared() {
         TestE3 current = shared;
         if (current == null) {
@@ -109,24 +122,34 @@ public final class TestE3 implements AutoCloseable {
         return current;
     }
 
-    /** @return the base URL of its management port stand-in */
+    /**
+     * @return the base URL of its management port stand-in
+     *
+     */
     public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    /** @return the value for {@code edp.device.jwks-uri} */
+    /**
+     * @return the value for {@code edp.device.jwks-uri}
+     *
+     */
     public String jwksUri() {
         return url() + "/actuator/device-jwks";
     }
 
-    /** @return the value for {@code edp.device.proof-keys-uri} */
+    /**
+     * @return the value for {@code edp.device.proof-keys-uri}
+     *
+     */
     public String proofKeysUri() {
         return url() + "/actuator/device-proof-keys";
     }
 
     /**
-     * A token endpoint that gives anyone a test-issuer service token: for a service started without
-     * the test issuer's token source ({@code edp.service-client.token-uri}, e.g. a benchmark).
+     * A token endpoint that gives anyone a test-issuer service token: for a service
+     * started without the test issuer's token source
+     * ({@code edp.service-client.token-uri}, e.g. a benchmark).
      * @return the URL
      */
     public String tokenUri() {
@@ -141,17 +164,26 @@ public final class TestE3 implements AutoCloseable {
         return Map.of("edp.device.jwks-uri", jwksUri(), "edp.device.proof-keys-uri", proofKeysUri());
     }
 
-    /** @return how often the JWKS was fetched */
+    /**
+     * @return how often the JWKS was fetched
+     *
+     */
     public int jwksFetches() {
         return jwksFetches.get();
     }
 
-    /** @return how often the request keys were handed out */
+    /**
+     * @return how often the request keys were handed out
+     *
+     */
     public int proofKeyFetches() {
         return proofKeyFetches.get();
     }
 
-    /** @return how often a caller without the service token asked for request keys */
+    /**
+     * @return how often a caller without the service token asked for request keys
+     *
+     */
     public int refusedProofKeyFetches() {
         return refusedProofKeyFetches.get();
     }
@@ -205,7 +237,8 @@ public final class TestE3 implements AutoCloseable {
     /**
      * @param claims any claims
      * @param type the JOSE {@code typ}
-     * @return a JWT with them, signed with E3's key (for credentials E3 would never issue)
+     * @return a JWT with them, signed with E3's key (for credentials E3 would never
+     * issue)
      */
     public String signed(JWTClaimsSet claims, String type) {
         return sign(key, claims, type);
@@ -220,10 +253,14 @@ public final class TestE3 implements AutoCloseable {
      */
     public static JWTClaimsSet.Builder credentialClaims(Device device, String audience, Instant issued,
             Instant expires) {
-        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer("edp-e3").audience(audience)
-                .subject(device.deviceId().toString()).claim("customer_id", device.customerId().toString())
-                .claim("serial", device.serial()).issueTime(Date.from(issued)).expirationTime(Date.from(expires))
-                .jwtID(UUID.randomUUID().toString());
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer("edp-e3")
+            .audience(audience)
+            .subject(device.deviceId().toString())
+            .claim("customer_id", device.customerId().toString())
+            .claim("serial", device.serial())
+            .issueTime(Date.from(issued))
+            .expirationTime(Date.from(expires))
+            .jwtID(UUID.randomUUID().toString());
         if (device.certificateNotAfter() != null) {
             claims.claim("cert_exp", device.certificateNotAfter().getEpochSecond());
         }
@@ -232,7 +269,8 @@ public final class TestE3 implements AutoCloseable {
 
     /**
      * A proof for one request, made now.
-     * @param credential the credential sent with it, or null for a request without a device
+     * @param credential the credential sent with it, or null for a request without a
+     * device
      * @param audience the service
      * @param method the method
      * @param path the raw path
@@ -247,7 +285,8 @@ public final class TestE3 implements AutoCloseable {
 
     /**
      * A proof for one request, made at a given time.
-     * @param credential the credential sent with it, or null for a request without a device
+     * @param credential the credential sent with it, or null for a request without a
+     * device
      * @param audience the service
      * @param method the method
      * @param path the raw path
@@ -263,8 +302,8 @@ public final class TestE3 implements AutoCloseable {
     }
 
     /**
-     * A proof made with a request key E3 never issued (same key id): what a caller without the key
-     * could make at best.
+     * A proof made with a request key E3 never issued (same key id): what a caller
+     * without the key could make at best.
      * @param credential the credential, or null
      * @param audience the service
      * @param method the method
@@ -291,14 +330,15 @@ public final class TestE3 implements AutoCloseable {
      * @param unknownKid the key id
      * @return the header value
      */
-    public String proofWithUnknownKid(String credential, String audience, String method, String path,
-            String rawQuery, String clientAddress, String unknownKid) {
+    public String proofWithUnknownKid(String credential, String audience, String method, String path, String rawQuery,
+            String clientAddress, String unknownKid) {
         return proofWithKey(audienceKey(master, audience), unknownKid, credential, audience, method, path, rawQuery,
                 clientAddress, Instant.now());
     }
 
     /**
-     * The headers E3 adds to a device's request: credential and proof (client address 127.0.0.1).
+     * The headers E3 adds to a device's request: credential and proof (client address
+     * 127.0.0.1).
      * @param device the device
      * @param audience the service
      * @param method the method
@@ -329,8 +369,8 @@ public final class TestE3 implements AutoCloseable {
         return Map.of(PROOF_HEADER, proof(null, audience, method, path, rawQuery, clientAddress));
     }
 
-    private static String proofWithKey(byte[] requestKey, String kid, String credential, String audience,
-            String method, String path, String rawQuery, String clientAddress, Instant at) {
+    private static String proofWithKey(byte[] requestKey, String kid, String credential, String audience, String method,
+            String path, String rawQuery, String clientAddress, Instant at) {
         String jti = credential == null ? "anonymous" : jtiOf(credential);
         long time = at.toEpochMilli();
         try {
@@ -356,7 +396,8 @@ public final class TestE3 implements AutoCloseable {
             return SignedJWT.parse(credential).getJWTClaimsSet().getJWTID();
         }
         catch (java.text.ParseException ex) {
-            // Not a JWT: the proof then names what was sent, and the service refuses the credential.
+            // Not a JWT: the proof then names what was sent, and the service refuses the
+            // credential.
             return credential;
         }
     }
@@ -373,13 +414,15 @@ public final class TestE3 implements AutoCloseable {
     }
 
     private static String sha256(String text) throws GeneralSecurityException {
-        return Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        return Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static String sign(ECKey key, JWTClaimsSet claims, String type) {
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID())
-                .type(new JOSEObjectType(type)).build(), claims);
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).type(new JOSEObjectType(type)).build(),
+                claims);
         try {
             jwt.sign(new ECDSASigner(key));
         }
@@ -439,7 +482,9 @@ public final class TestE3 implements AutoCloseable {
         exchange.close();
     }
 
-    /** Whether the caller presented a valid test-issuer token with role platform-service. */
+    /**
+     * Whether the caller presented a valid test-issuer token with role platform-service.
+     */
     private static boolean platformService(String authorization) {
         if (authorization == null || !authorization.startsWith("Bearer ")) {
             return false;
@@ -459,4 +504,5 @@ public final class TestE3 implements AutoCloseable {
     public void close() {
         server.stop(0);
     }
+
 }

@@ -9,8 +9,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Reads a table of a Markdown document, so a test can hold documentation and code to each other
- * (a service's README lists its problem codes; the test compares them with the catalogue enum).
+ * Reads a table of a Markdown document, so a test can hold documentation and code to each
+ * other (a service's README lists its problem codes; the test compares them with the
+ * catalogue enum).
  */
 public final class MarkdownTable {
 
@@ -18,8 +19,10 @@ public final class MarkdownTable {
     }
 
     /**
-     * @param document the Markdown file, e.g. {@code Path.of("README.md")} (tests run in the module's directory)
-     * @param heading the text of the heading the table follows (the first table after it is read)
+     * @param document the Markdown file, e.g. {@code Path.of("README.md")} (tests run in
+     * the module's directory)
+     * @param heading the text of the heading the table follows (the first table after it
+     * is read)
      * @return the table's body rows, cells trimmed and without backticks
      * @throws AssertionError when there is no such heading or no table after it
      */
@@ -55,4 +58,5 @@ public final class MarkdownTable {
         }
         return rows;
     }
+
 }

@@ -19,9 +19,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * A real HTTP server on a free loopback port that stands in for a backend service behind a
- * gateway: it records every request it gets and answers with what a test scripted, so gateway
- * tests see real connections, real timeouts and real refusals.
+ * A real HTTP server on a free loopback port that stands in for a backend service behind
+ * a gateway: it records every request it gets and answers with what a test scripted, so
+ * gateway tests see real connections, real timeouts and real refusals.
  */
 public final class StubBackend implements AutoCloseable {
 
@@ -33,8 +33,12 @@ public final class StubBackend implements AutoCloseable {
          * @return the first value, or null
          */
         public String header(String name) {
-            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                    .map(e -> e.getValue().getFirst()).findFirst().orElse(null);
+            return headers.entrySet()
+                .stream()
+                .filter(e -> e.getKey().equalsIgnoreCase(name))
+                .map(e -> e.getValue().getFirst())
+                .findFirst()
+                .orElse(null);
         }
     }
 
@@ -43,8 +47,11 @@ public final class StubBackend implements AutoCloseable {
     }
 
     private final HttpServer server;
+
     private final List<Received> received = new CopyOnWriteArrayList<>();
+
     private final Map<String, List<Answer>> scripts = new ConcurrentHashMap<>();
+
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
 
     private StubBackend(HttpServer server) {
@@ -52,7 +59,8 @@ public final class StubBackend implements AutoCloseable {
     }
 
     /**
-     * Starts a stub on a free port that answers 200 {@code {"ok":true}} unless scripted otherwise.
+     * Starts a stub on a free port that answers 200 {@code {"ok":true}} unless scripted
+     * otherwise.
      * @return the running stub
      */
     public static StubBackend start() {
@@ -70,11 +78,12 @@ public final class StubBackend implements AutoCloseable {
     }
 
     /**
-     * A loopback port on which nothing listens: a service that was stopped. The port stays bound (by a
-     * socket that never listens, without {@code SO_REUSEADDR}) for the rest of the JVM, so connecting is
-     * refused and no server started later - the test's own application on a random port included -
-     * can be given it. A port merely found free and released was once handed to the very service
-     * under test, which then called itself as its "stopped" dependency, recursively.
+     * A loopback port on which nothing listens: a service that was stopped. The port
+     * stays bound (by a socket that never listens, without {@code SO_REUSEADDR}) for the
+     * rest of the JVM, so connecting is refused and no server started later - the test's
+     * own application on a random port included - can be given it. A port merely found
+     * free and released was once handed to the very service under test, which then called
+     * itself as its "stopped" dependency, recursively.
      * @return the port
      */
     public static int closedPort() {
@@ -91,8 +100,9 @@ public final class StubBackend implements AutoCloseable {
     }
 
     /**
-     * A loopback port free right now, for a server the test starts itself (not reserved: another
-     * process may take it before then; for a port that must stay closed use {@link #closedPort()}).
+     * A loopback port free right now, for a server the test starts itself (not reserved:
+     * another process may take it before then; for a port that must stay closed use
+     * {@link #closedPort()}).
      * @return the port
      */
     public static int freePort() {
@@ -108,7 +118,8 @@ public final class StubBackend implements AutoCloseable {
     private static final List<Socket> RESERVED_CLOSED_PORTS = new CopyOnWriteArrayList<>();
 
     /**
-     * Scripts the answers for a path: the n-th call gets the n-th answer, later calls the last one.
+     * Scripts the answers for a path: the n-th call gets the n-th answer, later calls the
+     * last one.
      * @param path the request path (without query)
      * @param answers the answers in order
      * @return this stub
@@ -118,12 +129,18 @@ public final class StubBackend implements AutoCloseable {
         return this;
     }
 
-    /** @return the base URL, {@code http://127.0.0.1:<port>} */
+    /**
+     * @return the base URL, {@code http://127.0.0.1:<port>}
+     *
+     */
     public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    /** @return every request received so far */
+    /**
+     * @return every request received so far
+     *
+     */
     public List<Received> received() {
         return List.copyOf(received);
     }
@@ -180,4 +197,5 @@ public final class StubBackend implements AutoCloseable {
     public void close() {
         server.stop(0);
     }
+
 }

@@ -16,40 +16,50 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A TCP forwarder on loopback in front of a server (PostgreSQL in the fault tests), which a test
- * can cut, freeze and restore. Clients connect to {@link #port()} instead of the server:
+ * A TCP forwarder on loopback in front of a server (PostgreSQL in the fault tests), which
+ * a test can cut, freeze and restore. Clients connect to {@link #port()} instead of the
+ * server:
  * <ul>
- * <li>{@link #cut()}: what a client sees when the server is stopped — every open connection is
- * closed and new ones are refused (nothing listens on the port);</li>
- * <li>{@link #freeze()}: what a client sees when the server process hangs (SIGSTOP, a stalled disk)
- * — connections stay open and new ones are accepted, but no byte is passed on in either
- * direction;</li>
+ * <li>{@link #cut()}: what a client sees when the server is stopped — every open
+ * connection is closed and new ones are refused (nothing listens on the port);</li>
+ * <li>{@link #freeze()}: what a client sees when the server process hangs (SIGSTOP, a
+ * stalled disk) — connections stay open and new ones are accepted, but no byte is passed
+ * on in either direction;</li>
  * <li>{@link #restore()}: forwarding again, on the same port.</li>
  * </ul>
- * The server itself is never touched, so a test needs no privileges and the server's data is
- * exactly as it was. Each connection costs two virtual threads.
+ * The server itself is never touched, so a test needs no privileges and the server's data
+ * is exactly as it was. Each connection costs two virtual threads.
  */
 public final class FaultProxy implements AutoCloseable {
 
     /** What the proxy does with traffic now. */
     public enum State {
+
         /** Bytes pass. */
         FORWARDING,
         /** Connections are held; no byte passes. */
         FROZEN,
         /** Nothing listens; open connections were closed. */
         CUT
+
     }
 
     private static final Duration REBIND_TIMEOUT = Duration.ofSeconds(10);
 
     private final int port;
+
     private final InetSocketAddress target;
+
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+
     private final ReentrantLock lock = new ReentrantLock();
+
     private final Condition thawed = lock.newCondition();
+
     private volatile State state = State.FORWARDING;
+
     private volatile ServerSocket listener;
+
     private volatile boolean closed;
 
     private FaultProxy(int port, InetSocketAddress target) throws IOException {
@@ -82,23 +92,33 @@ public final class FaultProxy implements AutoCloseable {
         return new FaultProxy(listenPort, new InetSocketAddress(host, port));
     }
 
-    /** @return the loopback port clients connect to */
+    /**
+     * @return the loopback port clients connect to
+     *
+     */
     public int port() {
         return port;
     }
 
-    /** @return what the proxy does now */
+    /**
+     * @return what the proxy does now
+     *
+     */
     public State state() {
         return state;
     }
 
-    /** @return client connections open now */
+    /**
+     * @return client connections open now
+     *
+     */
     public int openConnections() {
         return sockets.size() / 2;
     }
 
     /**
-     * Rewrites a JDBC URL of the server to go through this proxy (host and port replaced).
+     * Rewrites a JDBC URL of the server to go through this proxy (host and port
+     * replaced).
      * @param jdbcUrl e.g. {@code jdbc:postgresql://localhost:5433/edp?x=y}
      * @return the same URL with {@code 127.0.0.1:<port()>}
      */
@@ -123,7 +143,10 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    /** Holds every byte in both directions, on open and new connections, until {@link #restore()}. */
+    /**
+     * Holds every byte in both directions, on open and new connections, until
+     * {@link #restore()}.
+     */
     public void freeze() {
         lock.lock();
         try {
@@ -170,7 +193,10 @@ public final class FaultProxy implements AutoCloseable {
         return socket;
     }
 
-    /** The port was closed a moment ago; the kernel may need a moment before it can be bound again. */
+    /**
+     * The port was closed a moment ago; the kernel may need a moment before it can be
+     * bound again.
+     */
     private static ServerSocket bindWithin(int port, Duration timeout) throws IOException {
         Instant deadline = Instant.now().plus(timeout);
         while (true) {
@@ -236,7 +262,10 @@ public final class FaultProxy implements AutoCloseable {
         pump(upstream, client);
     }
 
-    /** Copies one direction until either side closes; waits while frozen before passing bytes on. */
+    /**
+     * Copies one direction until either side closes; waits while frozen before passing
+     * bytes on.
+     */
     private void pump(Socket from, Socket to) {
         byte[] buffer = new byte[64 * 1024];
         try {
@@ -262,7 +291,10 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    /** @return false if the connection is to be dropped (cut while waiting) */
+    /**
+     * @return false if the connection is to be dropped (cut while waiting)
+     *
+     */
     private boolean awaitForwarding() {
         if (state == State.FORWARDING) {
             return true;
@@ -286,7 +318,8 @@ public final class FaultProxy implements AutoCloseable {
         try {
             if (closeable instanceof Socket socket && !socket.isClosed()) {
                 try {
-                    // Reset rather than a polite FIN: like a server that is gone, not one that said goodbye.
+                    // Reset rather than a polite FIN: like a server that is gone, not one
+                    // that said goodbye.
                     socket.setSoLinger(true, 0);
                 }
                 catch (SocketException ignored) {
@@ -299,4 +332,5 @@ public final class FaultProxy implements AutoCloseable {
             // closing anyway
         }
     }
+
 }

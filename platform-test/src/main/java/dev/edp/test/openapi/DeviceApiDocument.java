@@ -20,26 +20,32 @@ import tools.jackson.databind.node.ObjectNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The OpenAPI document of what devices may call at E3 ({@code /openapi/device-api.json}, the
- * platform starter's {@value #RESOURCE}), kept true against the services' own documents.
+ * The OpenAPI document of what devices may call at E3 ({@code /openapi/device-api.json},
+ * the platform starter's {@value #RESOURCE}), kept true against the services' own
+ * documents.
  * <p>
- * Every operation a service documents outside {@code /api/} is a device operation (E3 routes
- * {@code /onboarding/**}, {@code /.well-known/est/**}, {@code /monitoring/**} and {@code /devices/**}
- * to the services unchanged; operator APIs are under {@code /api/} and never at E3). At E3 such an
- * operation is the service's, with E3's security instead of the service's (the client certificate,
- * {@code mutualTLS}, where the service needs E3's device assertion; nothing where it needs nothing),
- * the refusals E3 adds itself, and {@code x-edp-service} naming the service. Schemas are renamed
+ * Every operation a service documents outside {@code /api/} is a device operation (E3
+ * routes {@code /onboarding/**}, {@code /.well-known/est/**}, {@code /monitoring/**} and
+ * {@code /devices/**} to the services unchanged; operator APIs are under {@code /api/}
+ * and never at E3). At E3 such an operation is the service's, with E3's security instead
+ * of the service's (the client certificate, {@code mutualTLS}, where the service needs
+ * E3's device assertion; nothing where it needs nothing), the refusals E3 adds itself,
+ * and {@code x-edp-service} naming the service. Schemas are renamed
  * {@code <service>.<name>} (except {@code Problem}), so services cannot collide.
  * <p>
- * A service's test calls {@link #assertMatches}; with {@code -Dedp.openapi.update-device-api=true}
- * it rewrites that service's part of the file in the source tree instead.
+ * A service's test calls {@link #assertMatches}; with
+ * {@code -Dedp.openapi.update-device-api=true} it rewrites that service's part of the
+ * file in the source tree instead.
  */
 public final class DeviceApiDocument {
 
     /** Where the document lives on the class path (in platform-starter). */
     public static final String RESOURCE = "dev/edp/platform/openapi/device-api.json";
 
-    /** Set to {@code true} to rewrite a service's part of the document instead of checking it. */
+    /**
+     * Set to {@code true} to rewrite a service's part of the document instead of checking
+     * it.
+     */
     public static final String UPDATE_PROPERTY = "edp.openapi.update-device-api";
 
     private static final String SOURCE = "platform-starter/src/main/resources/" + RESOURCE;
@@ -52,8 +58,8 @@ public final class DeviceApiDocument {
     }
 
     /**
-     * Fails unless the E3 document holds exactly this service's device operations as they are
-     * expected; or, with {@value #UPDATE_PROPERTY}, updates the source file.
+     * Fails unless the E3 document holds exactly this service's device operations as they
+     * are expected; or, with {@value #UPDATE_PROPERTY}, updates the source file.
      * @param service the service's name ({@code spring.application.name})
      * @param serviceDocument the service's {@code /v3/api-docs}
      */
@@ -65,18 +71,25 @@ public final class DeviceApiDocument {
         JsonNode e3 = load();
         Map<String, JsonNode> expected = resolvedOperations(expected(service, serviceDocument), service);
         Map<String, JsonNode> actual = resolvedOperations(e3, service);
-        assertThat(actual.keySet()).as("device operations of " + service + " at E3 (update with -D"
-                + UPDATE_PROPERTY + "=true)").containsExactlyInAnyOrderElementsOf(expected.keySet());
-        expected(service, serviceDocument).path("components").path("securitySchemes").properties()
-                .forEach(scheme -> assertThat(e3.path("components").path("securitySchemes").path(scheme.getKey()))
-                        .as("security scheme " + scheme.getKey() + " at E3").isEqualTo(scheme.getValue()));
+        assertThat(actual.keySet())
+            .as("device operations of " + service + " at E3 (update with -D" + UPDATE_PROPERTY + "=true)")
+            .containsExactlyInAnyOrderElementsOf(expected.keySet());
+        expected(service, serviceDocument).path("components")
+            .path("securitySchemes")
+            .properties()
+            .forEach(scheme -> assertThat(e3.path("components").path("securitySchemes").path(scheme.getKey()))
+                .as("security scheme " + scheme.getKey() + " at E3")
+                .isEqualTo(scheme.getValue()));
         expected.forEach((operation, json) -> assertThat(actual.get(operation))
-                .as(operation + " at E3 differs from " + service + "'s document (update with -D" + UPDATE_PROPERTY
-                        + "=true)")
-                .isEqualTo(json));
+            .as(operation + " at E3 differs from " + service + "'s document (update with -D" + UPDATE_PROPERTY
+                    + "=true)")
+            .isEqualTo(json));
     }
 
-    /** @return the document from the class path */
+    /**
+     * @return the document from the class path
+     *
+     */
     public static JsonNode load() {
         try (InputStream in = DeviceApiDocument.class.getClassLoader().getResourceAsStream(RESOURCE)) {
             assertThat(in).as(RESOURCE + " on the class path").isNotNull();
@@ -133,7 +146,8 @@ public final class DeviceApiDocument {
     }
 
     private static JsonNode atE3(String service, ObjectNode operation, Set<String> referenced) {
-        // The device shows its certificate where the service wants E3's assertion; other schemes
+        // The device shows its certificate where the service wants E3's assertion; other
+        // schemes
         // (EST's token) are the device's own and stay.
         boolean certificate = false;
         ArrayNode security = NODES.arrayNode();
@@ -151,7 +165,8 @@ public final class DeviceApiDocument {
         ObjectNode responses = operation.has("responses") ? (ObjectNode) operation.get("responses")
                 : operation.putObject("responses");
         if (certificate) {
-            // The service's 401 (no valid assertion) cannot happen through E3; E3's own 401 can.
+            // The service's 401 (no valid assertion) cannot happen through E3; E3's own
+            // 401 can.
             responses.remove("401");
             e3Response(responses, "401", "DEVICE_CERTIFICATE_REQUIRED (no client certificate), "
                     + "DEVICE_CERTIFICATE_INVALID (expired, not from the platform CA, not a device certificate), "
@@ -171,7 +186,10 @@ public final class DeviceApiDocument {
         return rename(service, operation, referenced);
     }
 
-    /** Adds what E3 itself answers with a code, after what the service answers with it, if anything. */
+    /**
+     * Adds what E3 itself answers with a code, after what the service answers with it, if
+     * anything.
+     */
     private static void e3Response(ObjectNode responses, String code, String description) {
         String text = "E3: " + description;
         if (responses.has(code)) {
@@ -230,8 +248,9 @@ public final class DeviceApiDocument {
         if (node instanceof ObjectNode object) {
             JsonNode ref = object.get("$ref");
             if (ref != null && ref.isString() && ref.asString().startsWith(SCHEMAS)) {
-                JsonNode target = document.path("components").path("schemas")
-                        .path(ref.asString().substring(SCHEMAS.length()));
+                JsonNode target = document.path("components")
+                    .path("schemas")
+                    .path(ref.asString().substring(SCHEMAS.length()));
                 assertThat(target.isMissingNode()).as("schema " + ref.asString()).isFalse();
                 return resolve(document, target.deepCopy(), depth + 1);
             }
@@ -270,8 +289,9 @@ public final class DeviceApiDocument {
                 paths.remove(path.getKey());
             }
         }
-        new ArrayList<>(schemas.propertyNames()).stream().filter(name -> name.startsWith(service + "."))
-                .forEach(schemas::remove);
+        new ArrayList<>(schemas.propertyNames()).stream()
+            .filter(name -> name.startsWith(service + "."))
+            .forEach(schemas::remove);
         ObjectNode part = expected(service, serviceDocument);
         part.path("paths").properties().forEach(path -> {
             ObjectNode item = paths.has(path.getKey()) ? (ObjectNode) paths.get(path.getKey())
@@ -284,8 +304,10 @@ public final class DeviceApiDocument {
             }
         });
         ObjectNode schemes = (ObjectNode) document.path("components").path("securitySchemes");
-        part.path("components").path("securitySchemes").properties()
-                .forEach(scheme -> schemes.set(scheme.getKey(), scheme.getValue()));
+        part.path("components")
+            .path("securitySchemes")
+            .properties()
+            .forEach(scheme -> schemes.set(scheme.getKey(), scheme.getValue()));
         ObjectNode sortedPaths = NODES.objectNode();
         sorted(paths).forEach(entry -> sortedPaths.set(entry.getKey(), entry.getValue()));
         document.set("paths", sortedPaths);
@@ -293,8 +315,8 @@ public final class DeviceApiDocument {
         sorted(schemas).forEach(entry -> sortedSchemas.set(entry.getKey(), entry.getValue()));
         ((ObjectNode) document.get("components")).set("schemas", sortedSchemas);
         try {
-            Files.writeString(file, OpenApiChecks.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(document)
-                    + "\n");
+            Files.writeString(file,
+                    OpenApiChecks.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(document) + "\n");
         }
         catch (IOException ex) {
             throw new UncheckedIOException(ex);
@@ -313,4 +335,5 @@ public final class DeviceApiDocument {
     private static List<Map.Entry<String, JsonNode>> sorted(JsonNode object) {
         return object.properties().stream().sorted(Map.Entry.comparingByKey()).toList();
     }
+
 }

@@ -21,17 +21,20 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Checks that a servlet service's OpenAPI document ({@code /v3/api-docs}) describes exactly what
- * the service serves. The served operations are its real handler mappings
+ * Checks that a servlet service's OpenAPI document ({@code /v3/api-docs}) describes
+ * exactly what the service serves. The served operations are its real handler mappings
  * ({@link RequestMappingHandlerMapping#getHandlerMethods()}), minus, by an explicit rule:
  * <ul>
- * <li>{@code /error}: the error path every Spring service has (its answers are the documented problems);</li>
- * <li>{@code /v3/api-docs/**}, {@code /swagger-ui/**}, {@code /swagger-ui.html}: the document and its UI;</li>
+ * <li>{@code /error}: the error path every Spring service has (its answers are the
+ * documented problems);</li>
+ * <li>{@code /v3/api-docs/**}, {@code /swagger-ui/**}, {@code /swagger-ui.html}: the
+ * document and its UI;</li>
  * <li>{@code /actuator/**}: the management port only, never routed;</li>
- * <li>{@value #INTERNAL}: service-to-service endpoints, left out of the public documents on purpose
- * (the gateway refuses them from outside); checked to be absent.</li>
+ * <li>{@value #INTERNAL}: service-to-service endpoints, left out of the public documents
+ * on purpose (the gateway refuses them from outside); checked to be absent.</li>
  * </ul>
- * plus the starter's {@code <api-prefix>/v1/status}, a router function, which the document must list.
+ * plus the starter's {@code <api-prefix>/v1/status}, a router function, which the
+ * document must list.
  */
 public final class OpenApiChecks {
 
@@ -42,13 +45,16 @@ public final class OpenApiChecks {
     public static final List<String> NOT_DOCUMENTED = List.of("/error", "/error/**", "/v3/api-docs", "/v3/api-docs/**",
             "/v3/api-docs.yaml", "/swagger-ui/**", "/swagger-ui.html", "/actuator/**");
 
-    /** The extension the platform starter writes into every operation: the role it needs. */
+    /**
+     * The extension the platform starter writes into every operation: the role it needs.
+     */
     public static final String REQUIRED_ROLE = "x-edp-required-role";
 
     /**
-     * What {@value #REQUIRED_ROLE} may say: a realm role, any valid token ({@code isAuthenticated()}),
-     * a device through E3, or nobody in particular. Anything else is a {@code @PreAuthorize} rule the
-     * starter does not understand yet, and the suites generated from the documents could not apply it.
+     * What {@value #REQUIRED_ROLE} may say: a realm role, any valid token
+     * ({@code isAuthenticated()}), a device through E3, or nobody in particular. Anything
+     * else is a {@code @PreAuthorize} rule the starter does not understand yet, and the
+     * suites generated from the documents could not apply it.
      */
     public static final Set<String> REQUIRED_ROLES = Set.of("viewer", "operator", "customer-admin", "platform-admin",
             "platform-service", "authenticated", "device", "anonymous");
@@ -66,7 +72,8 @@ public final class OpenApiChecks {
     }
 
     /**
-     * @param baseUrl a service's application port, e.g. {@code ServiceSmokeChecks.baseUrl()}
+     * @param baseUrl a service's application port, e.g.
+     * {@code ServiceSmokeChecks.baseUrl()}
      * @return its {@code /v3/api-docs}, fetched without a token (the document is public)
      */
     public static JsonNode fetch(String baseUrl) {
@@ -78,7 +85,10 @@ public final class OpenApiChecks {
         return document;
     }
 
-    /** A copy in {@code target/openapi/}, for reading and for suites generated from the documents. */
+    /**
+     * A copy in {@code target/openapi/}, for reading and for suites generated from the
+     * documents.
+     */
     private static void keep(JsonNode document, String json) {
         java.nio.file.Path target = java.nio.file.Path.of("target");
         if (!java.nio.file.Files.isDirectory(target)) {
@@ -105,12 +115,12 @@ public final class OpenApiChecks {
     /**
      * @param context the service's application context
      * @return {@code METHOD path} of every handler method, internal ones included, minus
-     *         {@link #NOT_DOCUMENTED}; a mapping without a method reads {@code ANY path}
+     * {@link #NOT_DOCUMENTED}; a mapping without a method reads {@code ANY path}
      */
     public static SortedSet<String> servedOperations(ApplicationContext context) {
         SortedSet<String> operations = new TreeSet<>();
         for (RequestMappingHandlerMapping mapping : context.getBeansOfType(RequestMappingHandlerMapping.class)
-                .values()) {
+            .values()) {
             for (RequestMappingInfo info : mapping.getHandlerMethods().keySet()) {
                 Set<RequestMethod> methods = info.getMethodsCondition().getMethods();
                 for (String pattern : info.getPatternValues()) {
@@ -145,10 +155,10 @@ public final class OpenApiChecks {
     }
 
     /**
-     * The document lists every operation the service serves and nothing else (by the rule above),
-     * leaves internal endpoints out, gives every operation a security requirement (an empty one
-     * where none is needed), the role it needs ({@value #REQUIRED_ROLE}), a success response, and
-     * problem+json for every error response.
+     * The document lists every operation the service serves and nothing else (by the rule
+     * above), leaves internal endpoints out, gives every operation a security requirement
+     * (an empty one where none is needed), the role it needs ({@value #REQUIRED_ROLE}), a
+     * success response, and problem+json for every error response.
      * @param context the service's application context
      * @param document its {@code /v3/api-docs}
      * @param apiPrefix its {@code edp.service.api-prefix}
@@ -156,8 +166,9 @@ public final class OpenApiChecks {
     public static void assertDescribesEveryEndpoint(ApplicationContext context, JsonNode document, String apiPrefix) {
         SortedSet<String> served = servedOperations(context);
         SortedSet<String> expected = new TreeSet<>();
-        served.stream().filter(operation -> !MATCHER.match(INTERNAL, operation.substring(operation.indexOf(' ') + 1)))
-                .forEach(expected::add);
+        served.stream()
+            .filter(operation -> !MATCHER.match(INTERNAL, operation.substring(operation.indexOf(' ') + 1)))
+            .forEach(expected::add);
         expected.add("GET " + apiPrefix + "/v1/status");
         SortedSet<String> documented = documentedOperations(document);
         SortedSet<String> missing = new TreeSet<>(expected);
@@ -167,22 +178,22 @@ public final class OpenApiChecks {
         assertThat(missing).as("served but missing from the OpenAPI document").isEmpty();
         assertThat(unknown).as("in the OpenAPI document but not served").isEmpty();
         assertThat(documented).as("internal endpoints are not in the public document")
-                .noneMatch(operation -> MATCHER.match(INTERNAL, operation.substring(operation.indexOf(' ') + 1)));
+            .noneMatch(operation -> MATCHER.match(INTERNAL, operation.substring(operation.indexOf(' ') + 1)));
         forEachOperation(document, (name, operation) -> {
             assertThat(operation.has("security")).as(name + " declares its security").isTrue();
             assertThat(operation.path(REQUIRED_ROLE).asString(""))
-                    .as(name + " names the role it needs (" + REQUIRED_ROLE + ", from its @PreAuthorize)")
-                    .isIn(REQUIRED_ROLES);
+                .as(name + " names the role it needs (" + REQUIRED_ROLE + ", from its @PreAuthorize)")
+                .isIn(REQUIRED_ROLES);
             JsonNode responses = operation.path("responses");
             List<String> codes = new ArrayList<>();
             responses.propertyNames().forEach(codes::add);
-            assertThat(codes).as(name + " has a success response").anyMatch(code -> code.startsWith("2")
-                    || code.startsWith("3"));
+            assertThat(codes).as(name + " has a success response")
+                .anyMatch(code -> code.startsWith("2") || code.startsWith("3"));
             for (String code : codes) {
                 if (code.startsWith("4") || code.startsWith("5")) {
                     assertThat(responses.path(code).path("content").propertyNames())
-                            .as(name + " answers " + code + " with problem+json")
-                            .containsExactly("application/problem+json");
+                        .as(name + " answers " + code + " with problem+json")
+                        .containsExactly("application/problem+json");
                 }
             }
         });
@@ -204,4 +215,5 @@ public final class OpenApiChecks {
             }
         }
     }
+
 }

@@ -23,7 +23,6 @@ import java.util.Date;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -50,19 +49,22 @@ import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * A test PKI shaped like the platform's: a root CA, an issuing CA under it, device certificates
- * with the EDP identity ({@code CN=<device id>}, one URI SAN
- * {@code urn:edp:customer:<uuid>:device:<uuid>}, extendedKeyUsage clientAuth), a TLS server
- * certificate for {@code localhost}, and CRLs. Also the odd ones tests need: expired device
- * certificates, certificates of a foreign CA and self-signed ones. EC P-256 keys (fast to make).
- * For TLS tests with real handshakes, {@link Credential#sslContext} gives a client context.
+ * A test PKI shaped like the platform's: a root CA, an issuing CA under it, device
+ * certificates with the EDP identity ({@code CN=<device id>}, one URI SAN
+ * {@code urn:edp:customer:<uuid>:device:<uuid>}, extendedKeyUsage clientAuth), a TLS
+ * server certificate for {@code localhost}, and CRLs. Also the odd ones tests need:
+ * expired device certificates, certificates of a foreign CA and self-signed ones. EC
+ * P-256 keys (fast to make). For TLS tests with real handshakes,
+ * {@link Credential#sslContext} gives a client context.
  */
 public final class TestPki {
 
     private static final SecureRandom RANDOM = new SecureRandom();
+
     private static final AtomicLong SERIALS = new AtomicLong(System.currentTimeMillis());
 
     private final Credential root;
+
     private final Credential issuing;
 
     private TestPki(Credential root, Credential issuing) {
@@ -79,13 +81,13 @@ public final class TestPki {
         Instant now = Instant.now();
         KeyPair rootKeys = keyPair();
         X500Principal rootName = new X500Principal("CN=" + name + " Test Root CA,O=EDP Test");
-        X509Certificate rootCert = build(rootName, rootKeys.getPublic(), rootName, rootKeys, now.minus(Duration.ofHours(1)),
-                now.plus(Duration.ofDays(3650)), Profile.CA_ROOT, null);
+        X509Certificate rootCert = build(rootName, rootKeys.getPublic(), rootName, rootKeys,
+                now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(3650)), Profile.CA_ROOT, null);
         Credential root = new Credential(rootCert, rootKeys.getPrivate(), List.of(rootCert));
         KeyPair issuingKeys = keyPair();
         X509Certificate issuingCert = build(new X500Principal("CN=" + name + " Test Issuing CA,O=EDP Test"),
-                issuingKeys.getPublic(), rootName, rootKeys, now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(3000)),
-                Profile.CA_ISSUING, null);
+                issuingKeys.getPublic(), rootName, rootKeys, now.minus(Duration.ofHours(1)),
+                now.plus(Duration.ofDays(3000)), Profile.CA_ISSUING, null);
         return new TestPki(root, new Credential(issuingCert, issuingKeys.getPrivate(), List.of(issuingCert, rootCert)));
     }
 
@@ -104,17 +106,27 @@ public final class TestPki {
         return new Credential(certificate, keys.getPrivate(), List.of(certificate));
     }
 
-    /** @return the root CA certificate */
+    /**
+     * @return the root CA certificate
+     *
+     */
     public X509Certificate root() {
         return root.certificate();
     }
 
-    /** @return the issuing CA certificate */
+    /**
+     * @return the issuing CA certificate
+     *
+     */
     public X509Certificate issuing() {
         return issuing.certificate();
     }
 
-    /** @return the CA chain as PEM, issuing CA first, as onboarding serves {@code ca/chain.pem} */
+    /**
+     * @return the CA chain as PEM, issuing CA first, as onboarding serves
+     * {@code ca/chain.pem}
+     *
+     */
     public String chainPem() {
         return pem(issuing.certificate()) + pem(root.certificate());
     }
@@ -152,21 +164,24 @@ public final class TestPki {
     public Credential device(UUID customerId, UUID deviceId, Instant notBefore, Instant notAfter) {
         KeyPair keys = keyPair();
         X509Certificate certificate = build(new X500Principal("CN=" + deviceId), keys.getPublic(),
-                issuing.certificate().getSubjectX500Principal(), new KeyPair(issuing.certificate().getPublicKey(),
-                        issuing.key()), notBefore, notAfter, Profile.DEVICE, identityUri(customerId, deviceId));
+                issuing.certificate().getSubjectX500Principal(),
+                new KeyPair(issuing.certificate().getPublicKey(), issuing.key()), notBefore, notAfter, Profile.DEVICE,
+                identityUri(customerId, deviceId));
         return new Credential(certificate, keys.getPrivate(), List.of(certificate, issuing.certificate()));
     }
 
     /**
-     * A TLS server certificate for {@code localhost} and {@code 127.0.0.1}, issued by the issuing CA.
+     * A TLS server certificate for {@code localhost} and {@code 127.0.0.1}, issued by the
+     * issuing CA.
      * @return the credential
      */
     public Credential server() {
         KeyPair keys = keyPair();
         Instant now = Instant.now();
         X509Certificate certificate = build(new X500Principal("CN=localhost"), keys.getPublic(),
-                issuing.certificate().getSubjectX500Principal(), new KeyPair(issuing.certificate().getPublicKey(),
-                        issuing.key()), now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(30)), Profile.SERVER, null);
+                issuing.certificate().getSubjectX500Principal(),
+                new KeyPair(issuing.certificate().getPublicKey(), issuing.key()), now.minus(Duration.ofHours(1)),
+                now.plus(Duration.ofDays(30)), Profile.SERVER, null);
         return new Credential(certificate, keys.getPrivate(), List.of(certificate, issuing.certificate()));
     }
 
@@ -184,7 +199,8 @@ public final class TestPki {
             for (BigInteger serial : revoked) {
                 builder.addCRLEntry(serial, Date.from(now.minusSeconds(1)), CRLReason.cessationOfOperation);
             }
-            builder.addExtension(Extension.cRLNumber, false, new CRLNumber(BigInteger.valueOf(SERIALS.incrementAndGet())));
+            builder.addExtension(Extension.cRLNumber, false,
+                    new CRLNumber(BigInteger.valueOf(SERIALS.incrementAndGet())));
             builder.addExtension(Extension.authorityKeyIdentifier, false,
                     new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(issuing.certificate()));
             X509CRL crl = new JcaX509CRLConverter().getCRL(builder.build(signer(issuing.key())));
@@ -249,14 +265,18 @@ public final class TestPki {
     }
 
     private enum Profile {
+
         CA_ROOT, CA_ISSUING, DEVICE, SERVER
+
     }
 
-    private static X509Certificate build(X500Principal subject, PublicKey publicKey, X500Principal issuer, KeyPair issuerKeys,
-            Instant notBefore, Instant notAfter, Profile profile, String identityUri) {
+    private static X509Certificate build(X500Principal subject, PublicKey publicKey, X500Principal issuer,
+            KeyPair issuerKeys, Instant notBefore, Instant notAfter, Profile profile, String identityUri) {
         try {
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer,
-                    BigInteger.valueOf(SERIALS.incrementAndGet()).shiftLeft(16).add(BigInteger.valueOf(RANDOM.nextInt(65536))),
+                    BigInteger.valueOf(SERIALS.incrementAndGet())
+                        .shiftLeft(16)
+                        .add(BigInteger.valueOf(RANDOM.nextInt(65536))),
                     Date.from(notBefore), Date.from(notAfter), subject, publicKey);
             JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
             builder.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(publicKey));
@@ -265,26 +285,30 @@ public final class TestPki {
             switch (profile) {
                 case CA_ROOT -> {
                     builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-                    builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+                    builder.addExtension(Extension.keyUsage, true,
+                            new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
                 }
                 case CA_ISSUING -> {
                     builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
-                    builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+                    builder.addExtension(Extension.keyUsage, true,
+                            new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
                 }
                 case DEVICE -> {
                     builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
                     builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-                    builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+                    builder.addExtension(Extension.extendedKeyUsage, false,
+                            new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
                     builder.addExtension(Extension.subjectAlternativeName, false,
                             new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, identityUri)));
                 }
                 case SERVER -> {
                     builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
                     builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-                    builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-                    builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                            new GeneralName(GeneralName.dNSName, "localhost"),
-                            new GeneralName(GeneralName.iPAddress, "127.0.0.1") }));
+                    builder.addExtension(Extension.extendedKeyUsage, false,
+                            new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+                    builder.addExtension(Extension.subjectAlternativeName, false,
+                            new GeneralNames(new GeneralName[] { new GeneralName(GeneralName.dNSName, "localhost"),
+                                    new GeneralName(GeneralName.iPAddress, "127.0.0.1") }));
                 }
             }
             return new JcaX509CertificateConverter().getCertificate(builder.build(signer(issuerKeys.getPrivate())));
@@ -311,19 +335,24 @@ public final class TestPki {
 
     /**
      * A certificate with its private key and chain (the certificate first, no root).
+     *
      * @param certificate the end-entity or CA certificate
      * @param key its private key
      * @param chain the chain to present
      */
     public record Credential(X509Certificate certificate, PrivateKey key, List<X509Certificate> chain) {
 
-        /** @return the serial number */
+        /**
+         * @return the serial number
+         *
+         */
         public BigInteger serial() {
             return certificate.getSerialNumber();
         }
 
         /**
-         * A client {@link SSLContext} presenting this credential and trusting the given CA for the server.
+         * A client {@link SSLContext} presenting this credential and trusting the given
+         * CA for the server.
          * @param trustedServerCa the CA that signed the server certificate
          * @return the context
          */
@@ -332,7 +361,8 @@ public final class TestPki {
         }
 
         /**
-         * Writes {@code <name>.crt} (the chain, PEM) and {@code <name>.key} (PKCS#8 PEM) into a directory.
+         * Writes {@code <name>.crt} (the chain, PEM) and {@code <name>.key} (PKCS#8 PEM)
+         * into a directory.
          * @param directory where to write
          * @param name the file name stem
          * @return the paths: certificate chain, private key
@@ -352,4 +382,5 @@ public final class TestPki {
             }
         }
     }
+
 }

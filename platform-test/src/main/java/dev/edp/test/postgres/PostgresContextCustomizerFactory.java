@@ -16,23 +16,23 @@ import org.springframework.test.context.MergedContextConfiguration;
 import org.springframework.test.context.TestContextAnnotationUtils;
 
 /**
- * Registered in {@code spring.factories}; acts on classes annotated {@link WithPostgres}, and puts a
- * {@link FaultProxy} in between for those also annotated {@link WithPostgresFaults}.
+ * Registered in {@code spring.factories}; acts on classes annotated {@link WithPostgres},
+ * and puts a {@link FaultProxy} in between for those also annotated
+ * {@link WithPostgresFaults}.
  */
 class PostgresContextCustomizerFactory implements ContextCustomizerFactory {
 
     @Override
     public ContextCustomizer createContextCustomizer(Class<?> testClass,
             List<ContextConfigurationAttributes> configAttributes) {
-        return TestContextAnnotationUtils.hasAnnotation(testClass, WithPostgres.class)
-                ? new PostgresContextCustomizer(TestContextAnnotationUtils.hasAnnotation(testClass,
-                        WithPostgresFaults.class))
-                : null;
+        return TestContextAnnotationUtils.hasAnnotation(testClass, WithPostgres.class) ? new PostgresContextCustomizer(
+                TestContextAnnotationUtils.hasAnnotation(testClass, WithPostgresFaults.class)) : null;
     }
 
     /**
-     * Instances with the same proxying are equal, so contexts that differ in nothing else are still
-     * cached and shared.
+     * Instances with the same proxying are equal, so contexts that differ in nothing else
+     * are still cached and shared.
+     *
      * @param proxied whether the database is reached through a {@link FaultProxy} bean
      */
     record PostgresContextCustomizer(boolean proxied) implements ContextCustomizer {
@@ -50,15 +50,16 @@ class PostgresContextCustomizerFactory implements ContextCustomizerFactory {
                 catch (IOException ex) {
                     throw new UncheckedIOException(ex);
                 }
-                // Left open when the context closes: the pool and buffers still write on their way down.
+                // Left open when the context closes: the pool and buffers still write on
+                // their way down.
                 context.getBeanFactory().registerSingleton("postgresFaultProxy", proxy);
                 url = proxy.jdbcUrl(url);
             }
-            TestPropertyValues.of(
-                    "spring.datasource.url=" + url,
-                    "spring.datasource.username=" + database.user(),
-                    "spring.datasource.password=" + database.password())
-                    .applyTo(context);
+            TestPropertyValues
+                .of("spring.datasource.url=" + url, "spring.datasource.username=" + database.user(),
+                        "spring.datasource.password=" + database.password())
+                .applyTo(context);
         }
     }
+
 }

@@ -14,13 +14,14 @@ import org.testcontainers.DockerClientFactory;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 
 /**
- * One real PostgreSQL 17 server per test JVM, and a fresh database on it whenever a test asks.
+ * One real PostgreSQL 17 server per test JVM, and a fresh database on it whenever a test
+ * asks.
  * <p>
- * Where a Docker engine is reachable the server is a Testcontainers container; otherwise it is
- * zonky's embedded PostgreSQL (real PostgreSQL binaries from Maven Central, which also run as
- * root). {@code EDP_TEST_POSTGRES=embedded|docker} forces one. If no server can be had, the
- * caller gets an {@link IllegalStateException} that says why: tests that need a database fail,
- * they never skip and never fall back to an in-memory imitation.
+ * Where a Docker engine is reachable the server is a Testcontainers container; otherwise
+ * it is zonky's embedded PostgreSQL (real PostgreSQL binaries from Maven Central, which
+ * also run as root). {@code EDP_TEST_POSTGRES=embedded|docker} forces one. If no server
+ * can be had, the caller gets an {@link IllegalStateException} that says why: tests that
+ * need a database fail, they never skip and never fall back to an in-memory imitation.
  */
 public final class TestPostgres {
 
@@ -29,9 +30,13 @@ public final class TestPostgres {
     private static volatile TestPostgres instance;
 
     private final String baseUrl;
+
     private final String user;
+
     private final String password;
+
     private final String kind;
+
     private final AtomicInteger databases = new AtomicInteger();
 
     private TestPostgres(String baseUrl, String user, String password, String kind) {
@@ -76,7 +81,10 @@ public final class TestPostgres {
         return new Database(baseUrl + name, user, password);
     }
 
-    /** @return {@code embedded} or {@code docker} */
+    /**
+     * @return {@code embedded} or {@code docker}
+     *
+     */
     public String kind() {
         return kind;
     }
@@ -107,10 +115,11 @@ public final class TestPostgres {
         }
     }
 
-    /** Saves Testcontainers' noisy probe where there is plainly no Docker engine to find. */
+    /**
+     * Saves Testcontainers' noisy probe where there is plainly no Docker engine to find.
+     */
     private static boolean dockerMayBeReachable() {
-        return System.getenv("DOCKER_HOST") != null
-                || Files.exists(Path.of("/var/run/docker.sock"))
+        return System.getenv("DOCKER_HOST") != null || Files.exists(Path.of("/var/run/docker.sock"))
                 || Files.exists(Path.of(System.getProperty("user.home"), ".testcontainers.properties"))
                 || Files.exists(Path.of(System.getProperty("user.home"), ".docker", "run", "docker.sock"));
     }
@@ -125,10 +134,10 @@ public final class TestPostgres {
 
     private static TestPostgres startEmbedded() throws IOException {
         EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-                .setServerConfig("max_connections", "300")
-                .setServerConfig("fsync", "off")
-                .setServerConfig("synchronous_commit", "off")
-                .start();
+            .setServerConfig("max_connections", "300")
+            .setServerConfig("fsync", "off")
+            .setServerConfig("synchronous_commit", "off")
+            .start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 postgres.close();
@@ -137,16 +146,17 @@ public final class TestPostgres {
                 // The JVM is exiting; the temporary data directory goes with the process.
             }
         }, "test-postgres-stop"));
-        return new TestPostgres("jdbc:postgresql://localhost:" + postgres.getPort() + "/", "postgres", "",
-                "embedded");
+        return new TestPostgres("jdbc:postgresql://localhost:" + postgres.getPort() + "/", "postgres", "", "embedded");
     }
 
     /**
      * A database on the test server.
+     *
      * @param url its JDBC URL
      * @param user the user
      * @param password the password
      */
     public record Database(String url, String user, String password) {
     }
+
 }

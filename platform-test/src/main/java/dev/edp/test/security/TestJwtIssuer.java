@@ -33,29 +33,34 @@ import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 
 /**
- * Mints access tokens shaped like the EDP Keycloak realm's (realm roles, {@code customer_id},
- * {@code aud} with {@value #AUDIENCE}, {@code typ} {@code Bearer}), signed with an RSA key made for
- * this test JVM. Services under test verify them for real, with their own decoder and token rules
- * around this key and issuer (see {@link WithTestJwtIssuer}). Tests that need the real Keycloak
- * live in system-tests.
+ * Mints access tokens shaped like the EDP Keycloak realm's (realm roles,
+ * {@code customer_id}, {@code aud} with {@value #AUDIENCE}, {@code typ} {@code Bearer}),
+ * signed with an RSA key made for this test JVM. Services under test verify them for
+ * real, with their own decoder and token rules around this key and issuer (see
+ * {@link WithTestJwtIssuer}). Tests that need the real Keycloak live in system-tests.
  */
 public final class TestJwtIssuer {
 
     /** The issuer of test tokens. */
     public static final String ISSUER = "https://issuer.test.edp.dev/realms/edp";
 
-    /** The audience of test tokens: the one the realm's EDP clients put into access tokens. */
+    /**
+     * The audience of test tokens: the one the realm's EDP clients put into access
+     * tokens.
+     */
     public static final String AUDIENCE = "edp-api";
 
     private static final KeyPair KEY = generate();
+
     private static final KeyPair OTHER_KEY = generate();
 
     private static Path publicKeyFile;
 
     /**
-     * Lifetime of the valid tokens: longer than any test JVM runs. Test classes keep tokens in static
-     * fields that other classes of the same JVM reuse; with 5 minutes, a suite on a loaded machine
-     * outlived them and got 401s. Tests of expiry use {@link #tokenExpiringAt} and {@link #expiredToken}.
+     * Lifetime of the valid tokens: longer than any test JVM runs. Test classes keep
+     * tokens in static fields that other classes of the same JVM reuse; with 5 minutes, a
+     * suite on a loaded machine outlived them and got 401s. Tests of expiry use
+     * {@link #tokenExpiringAt} and {@link #expiredToken}.
      */
     private static final Duration LIFETIME = Duration.ofHours(3);
 
@@ -86,7 +91,8 @@ public final class TestJwtIssuer {
     }
 
     /**
-     * A token of the platform's own service client: role {@code platform-service}, no customer.
+     * A token of the platform's own service client: role {@code platform-service}, no
+     * customer.
      * @return the compact JWT
      */
     public static String serviceToken() {
@@ -123,13 +129,13 @@ public final class TestJwtIssuer {
      * @return the compact JWT
      */
     public static String foreignIssuerToken(String username, UUID customer, String... roles) {
-        return sign(KEY, "https://elsewhere.example/realms/edp", username, customer,
-                Instant.now().plus(LIFETIME), roles);
+        return sign(KEY, "https://elsewhere.example/realms/edp", username, customer, Instant.now().plus(LIFETIME),
+                roles);
     }
 
     /**
-     * A correctly signed token of the test issuer without an {@code aud} claim, as Keycloak issues
-     * to a realm client that lacks the EDP audience mapper.
+     * A correctly signed token of the test issuer without an {@code aud} claim, as
+     * Keycloak issues to a realm client that lacks the EDP audience mapper.
      * @param username the user name
      * @param customer the customer id claim
      * @param roles realm roles
@@ -149,13 +155,13 @@ public final class TestJwtIssuer {
      * @return the compact JWT
      */
     public static String tokenForAudience(String audience, String username, UUID customer, String... roles) {
-        return sign(KEY, ISSUER, username, customer, Instant.now().plus(LIFETIME),
-                claims -> claims.audience(audience), roles);
+        return sign(KEY, ISSUER, username, customer, Instant.now().plus(LIFETIME), claims -> claims.audience(audience),
+                roles);
     }
 
     /**
-     * A correctly signed token of the test issuer with another Keycloak token type, e.g. {@code ID}
-     * or {@code Refresh}, carrying the EDP audience like an access token.
+     * A correctly signed token of the test issuer with another Keycloak token type, e.g.
+     * {@code ID} or {@code Refresh}, carrying the EDP audience like an access token.
      * @param type the {@code typ} claim
      * @param username the user name
      * @param customer the customer id claim
@@ -163,14 +169,15 @@ public final class TestJwtIssuer {
      * @return the compact JWT
      */
     public static String tokenOfType(String type, String username, UUID customer, String... roles) {
-        return sign(KEY, ISSUER, username, customer, Instant.now().plus(LIFETIME),
-                claims -> claims.claim("typ", type), roles);
+        return sign(KEY, ISSUER, username, customer, Instant.now().plus(LIFETIME), claims -> claims.claim("typ", type),
+                roles);
     }
 
     /**
-     * Where the test issuer's public key is, as a PEM file written once per test JVM: the value for
-     * {@code spring.security.oauth2.resourceserver.jwt.public-key-location}, so a service under test
-     * builds its own decoder (with its own token rules) around the test key.
+     * Where the test issuer's public key is, as a PEM file written once per test JVM: the
+     * value for {@code spring.security.oauth2.resourceserver.jwt.public-key-location}, so
+     * a service under test builds its own decoder (with its own token rules) around the
+     * test key.
      * @return a {@code file:} URL
      */
     public static synchronized String publicKeyLocation() {
@@ -178,10 +185,11 @@ public final class TestJwtIssuer {
             try {
                 Path file = Files.createTempFile("edp-test-issuer-", ".pem");
                 file.toFile().deleteOnExit();
-                Files.writeString(file, "-----BEGIN PUBLIC KEY-----\n"
-                        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                                .encodeToString(KEY.getPublic().getEncoded())
-                        + "\n-----END PUBLIC KEY-----\n");
+                Files.writeString(file,
+                        "-----BEGIN PUBLIC KEY-----\n"
+                                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                                    .encodeToString(KEY.getPublic().getEncoded())
+                                + "\n-----END PUBLIC KEY-----\n");
                 publicKeyFile = file;
             }
             catch (IOException ex) {
@@ -191,17 +199,23 @@ public final class TestJwtIssuer {
         return publicKeyFile.toUri().toString();
     }
 
-    /** @return a decoder that trusts exactly the test issuer's key and issuer */
+    /**
+     * @return a decoder that trusts exactly the test issuer's key and issuer
+     *
+     */
     public static JwtDecoder jwtDecoder() {
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withPublicKey((RSAPublicKey) KEY.getPublic()).build();
         decoder.setJwtValidator(JwtValidators.createDefaultWithIssuer(ISSUER));
         return decoder;
     }
 
-    /** @return the reactive counterpart of {@link #jwtDecoder()} */
+    /**
+     * @return the reactive counterpart of {@link #jwtDecoder()}
+     *
+     */
     public static ReactiveJwtDecoder reactiveJwtDecoder() {
         NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withPublicKey((RSAPublicKey) KEY.getPublic())
-                .build();
+            .build();
         decoder.setJwtValidator(JwtValidators.createDefaultWithIssuer(ISSUER));
         return decoder;
     }
@@ -214,16 +228,15 @@ public final class TestJwtIssuer {
 
     private static String sign(KeyPair key, String issuer, String username, UUID customer, Instant expiry,
             Consumer<JWTClaimsSet.Builder> adjust, String... roles) {
-        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
-                .issuer(issuer)
-                .subject(UUID.nameUUIDFromBytes(username.getBytes()).toString())
-                .audience(List.of(AUDIENCE, "account"))
-                .claim("typ", "Bearer")
-                .claim("preferred_username", username)
-                .claim("realm_access", Map.of("roles", List.of(roles)))
-                .issueTime(Date.from(min(Instant.now(), expiry.minus(Duration.ofMinutes(5)))))
-                .expirationTime(Date.from(expiry))
-                .jwtID(UUID.randomUUID().toString());
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer(issuer)
+            .subject(UUID.nameUUIDFromBytes(username.getBytes()).toString())
+            .audience(List.of(AUDIENCE, "account"))
+            .claim("typ", "Bearer")
+            .claim("preferred_username", username)
+            .claim("realm_access", Map.of("roles", List.of(roles)))
+            .issueTime(Date.from(min(Instant.now(), expiry.minus(Duration.ofMinutes(5)))))
+            .expirationTime(Date.from(expiry))
+            .jwtID(UUID.randomUUID().toString());
         if (customer != null) {
             claims.claim("customer_id", customer.toString());
         }
@@ -253,4 +266,5 @@ public final class TestJwtIssuer {
     private static Instant min(Instant a, Instant b) {
         return a.isBefore(b) ? a : b;
     }
+
 }

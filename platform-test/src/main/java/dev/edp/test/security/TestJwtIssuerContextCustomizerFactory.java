@@ -11,35 +11,39 @@ import org.springframework.test.context.MergedContextConfiguration;
 import org.springframework.test.context.TestContextAnnotationUtils;
 import org.springframework.util.ClassUtils;
 
-/** Registered in {@code spring.factories}; acts on classes annotated {@link WithTestJwtIssuer}. */
+/**
+ * Registered in {@code spring.factories}; acts on classes annotated
+ * {@link WithTestJwtIssuer}.
+ */
 class TestJwtIssuerContextCustomizerFactory implements ContextCustomizerFactory {
 
     @Override
     public ContextCustomizer createContextCustomizer(Class<?> testClass,
             List<ContextConfigurationAttributes> configAttributes) {
-        return TestContextAnnotationUtils.hasAnnotation(testClass, WithTestJwtIssuer.class)
-                ? new Customizer()
-                : null;
+        return TestContextAnnotationUtils.hasAnnotation(testClass, WithTestJwtIssuer.class) ? new Customizer() : null;
     }
 
     static final class Customizer implements ContextCustomizer {
 
         @Override
         public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration config) {
-            // Registered before the context refreshes. The service builds its own decoder around the
-            // test key, so tests go through its real token rules (issuer, expiry, audience, type).
-            TestPropertyValues.of(
-                    "spring.security.oauth2.resourceserver.jwt.issuer-uri=" + TestJwtIssuer.ISSUER,
-                    "spring.security.oauth2.resourceserver.jwt.public-key-location="
-                            + TestJwtIssuer.publicKeyLocation())
-                    .applyTo(context);
+            // Registered before the context refreshes. The service builds its own decoder
+            // around the
+            // test key, so tests go through its real token rules (issuer, expiry,
+            // audience, type).
+            TestPropertyValues
+                .of("spring.security.oauth2.resourceserver.jwt.issuer-uri=" + TestJwtIssuer.ISSUER,
+                        "spring.security.oauth2.resourceserver.jwt.public-key-location="
+                                + TestJwtIssuer.publicKeyLocation())
+                .applyTo(context);
             registerServiceTokenSource(context);
         }
 
         /**
-         * Calls between services ({@code dev.edp.platform.client.ServiceCalls}) present tokens of the
-         * test issuer with the {@code platform-service} role. Built as a proxy because this module
-         * cannot depend on the starter (the starter's tests depend on it).
+         * Calls between services ({@code dev.edp.platform.client.ServiceCalls}) present
+         * tokens of the test issuer with the {@code platform-service} role. Built as a
+         * proxy because this module cannot depend on the starter (the starter's tests
+         * depend on it).
          */
         private static void registerServiceTokenSource(ConfigurableApplicationContext context) {
             ClassLoader loader = context.getClassLoader() != null ? context.getClassLoader()
@@ -69,5 +73,7 @@ class TestJwtIssuerContextCustomizerFactory implements ContextCustomizerFactory 
         public int hashCode() {
             return Customizer.class.hashCode();
         }
+
     }
+
 }

@@ -10,13 +10,13 @@ import com.jayway.jsonpath.Option;
 import dev.edp.test.security.TestJwtIssuer;
 
 /**
- * Calls a service's API under test over real HTTP, as a client would, with test tokens of the
- * realm's roles. A service's tests extend it with their own create helpers.
+ * Calls a service's API under test over real HTTP, as a client would, with test tokens of
+ * the realm's roles. A service's tests extend it with their own create helpers.
  */
 public class ServiceApi {
 
-    private static final Configuration LENIENT =
-            Configuration.defaultConfiguration().addOptions(Option.DEFAULT_PATH_LEAF_TO_NULL);
+    private static final Configuration LENIENT = Configuration.defaultConfiguration()
+        .addOptions(Option.DEFAULT_PATH_LEAF_TO_NULL);
 
     private final String baseUrl;
 
@@ -28,7 +28,10 @@ public class ServiceApi {
         this.baseUrl = checks.baseUrl() + apiPath;
     }
 
-    /** @return the API's base URL, ending in {@code /v1} */
+    /**
+     * @return the API's base URL, ending in {@code /v1}
+     *
+     */
     public String baseUrl() {
         return baseUrl;
     }
@@ -67,8 +70,8 @@ public class ServiceApi {
     }
 
     /**
-     * A platform admin's token (no customer), minted per call like every token here, so a long test
-     * run never holds one past its five minutes.
+     * A platform admin's token (no customer), minted per call like every token here, so a
+     * long test run never holds one past its five minutes.
      * @return the token
      */
     public static String root() {
@@ -76,7 +79,8 @@ public class ServiceApi {
     }
 
     /**
-     * Sends raw bytes, e.g. a JSON body that is not valid UTF-8 or one too large for the service.
+     * Sends raw bytes, e.g. a JSON body that is not valid UTF-8 or one too large for the
+     * service.
      * @param method HTTP method
      * @param path path below the API's base URL, with query
      * @param token bearer token, or null
@@ -90,17 +94,26 @@ public class ServiceApi {
         return ServiceSmokeChecks.sendBytes(method, baseUrl + path, contentType, body, chunked, token, Map.of());
     }
 
-    /** @return an operator's token for the customer */
+    /**
+     * @return an operator's token for the customer
+     *
+     */
     public static String operator(UUID customer) {
         return TestJwtIssuer.token("otto", customer, "operator");
     }
 
-    /** @return a viewer's token for the customer */
+    /**
+     * @return a viewer's token for the customer
+     *
+     */
     public static String viewer(UUID customer) {
         return TestJwtIssuer.token("vera", customer, "viewer");
     }
 
-    /** @return a customer admin's token for the customer */
+    /**
+     * @return a customer admin's token for the customer
+     *
+     */
     public static String customerAdmin(UUID customer) {
         return TestJwtIssuer.token("ada", customer, "customer-admin");
     }
@@ -139,4 +152,5 @@ public class ServiceApi {
     public static String etag(HttpResponse<String> response) {
         return response.headers().firstValue("ETag").orElseThrow(() -> new AssertionError("no ETag"));
     }
+
 }

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
 import javax.sql.DataSource;
 
 import com.jayway.jsonpath.JsonPath;
@@ -27,19 +26,23 @@ import org.springframework.core.env.Environment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The checks every service's smoke test makes, in one place: its schema is migrated, it is ready
- * and exposes Prometheus metrics on the management port, it answers through its API prefix, and
- * errors are problem details. Uses a plain HTTP client against the real server.
+ * The checks every service's smoke test makes, in one place: its schema is migrated, it
+ * is ready and exposes Prometheus metrics on the management port, it answers through its
+ * API prefix, and errors are problem details. Uses a plain HTTP client against the real
+ * server.
  */
 public class ServiceSmokeChecks {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** Plain HTTP/1.1, so that a body of unknown length goes chunked. */
-    private static final HttpClient HTTP_1_1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP_1_1 = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5))
+        .build();
 
     private final Environment environment;
+
     private final ObjectProvider<DataSource> dataSource;
 
     ServiceSmokeChecks(Environment environment, ObjectProvider<DataSource> dataSource) {
@@ -47,12 +50,18 @@ public class ServiceSmokeChecks {
         this.dataSource = dataSource;
     }
 
-    /** @return base URL of the application port */
+    /**
+     * @return base URL of the application port
+     *
+     */
     public String baseUrl() {
         return "http://localhost:" + environment.getRequiredProperty("local.server.port");
     }
 
-    /** @return base URL of the management (actuator) port */
+    /**
+     * @return base URL of the management (actuator) port
+     *
+     */
     public String managementUrl() {
         return "http://localhost:" + environment.getRequiredProperty("local.management.port");
     }
@@ -95,9 +104,10 @@ public class ServiceSmokeChecks {
      */
     public static HttpResponse<String> send(String method, String url, String contentType, String body,
             String bearerToken, Map<String, String> headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(90))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+            .timeout(Duration.ofSeconds(90))
+            .method(method,
+                    body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
@@ -118,8 +128,8 @@ public class ServiceSmokeChecks {
     }
 
     /**
-     * Sends a body as raw bytes (which need not be valid UTF-8), with a {@code Content-Length} or
-     * chunked (without one), and returns the response.
+     * Sends a body as raw bytes (which need not be valid UTF-8), with a
+     * {@code Content-Length} or chunked (without one), and returns the response.
      * @param method HTTP method
      * @param url absolute URL
      * @param contentType content type of the body
@@ -131,11 +141,11 @@ public class ServiceSmokeChecks {
      */
     public static HttpResponse<String> sendBytes(String method, String url, String contentType, byte[] body,
             boolean chunked, String bearerToken, Map<String, String> headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", contentType)
-                .method(method, chunked
-                        ? HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))
-                        : HttpRequest.BodyPublishers.ofByteArray(body));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+            .timeout(Duration.ofSeconds(60))
+            .header("Content-Type", contentType)
+            .method(method, chunked ? HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
         if (bearerToken != null) {
             request.header("Authorization", "Bearer " + bearerToken);
         }
@@ -160,19 +170,20 @@ public class ServiceSmokeChecks {
      */
     public static void assertProblem(HttpResponse<String> response, int status, String code) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(response.headers().firstValue("Content-Type"))
+            .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
         String body = response.body();
         assertThat(JsonPath.<Integer>read(body, "$.status")).isEqualTo(status);
         assertThat(JsonPath.<String>read(body, "$.code")).isEqualTo(code);
         assertThat(JsonPath.<String>read(body, "$.type"))
-                .isEqualTo("https://edp.dev/problems/" + code.toLowerCase().replace('_', '-'));
+            .isEqualTo("https://edp.dev/problems/" + code.toLowerCase().replace('_', '-'));
         assertThat(JsonPath.<String>read(body, "$.title")).isNotBlank();
         assertThat(body).doesNotContain("Exception", "at java.", "at org.springframework", "trace");
     }
 
     /**
-     * Asserts that Flyway migrated the schema in the service's database and the pool works in it.
+     * Asserts that Flyway migrated the schema in the service's database and the pool
+     * works in it.
      * @param schema the service's schema
      */
     public void assertMigratedSchema(String schema) {
@@ -187,8 +198,8 @@ public class ServiceSmokeChecks {
                 }
             }
             assertThat(versions).as("applied migrations in schema " + schema).contains("1");
-            try (ResultSet rows = statement.executeQuery(
-                    "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")) {
+            try (ResultSet rows = statement
+                .executeQuery("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")) {
                 rows.next();
                 assertThat(rows.getInt(1)).as("tables outside the service's schema").isZero();
             }
@@ -216,19 +227,20 @@ public class ServiceSmokeChecks {
     }
 
     /**
-     * Asserts the management port gives anonymous callers the health status only and refuses them
-     * (and users, even platform admins) every non-read operation, while the platform's service
-     * client ({@code platform-service}) sees the health details.
+     * Asserts the management port gives anonymous callers the health status only and
+     * refuses them (and users, even platform admins) every non-read operation, while the
+     * platform's service client ({@code platform-service}) sees the health details.
      */
     public void assertManagementPortGuarded() {
         HttpResponse<String> anonymous = send("GET", managementUrl() + "/actuator/health", null, null);
         assertThat(anonymous.statusCode()).isEqualTo(200);
         assertThat(JsonPath.<Map<String, Object>>read(anonymous.body(), "$")).containsKey("status")
-                .doesNotContainKeys("components", "details");
+            .doesNotContainKeys("components", "details");
         HttpResponse<String> service = send("GET", managementUrl() + "/actuator/health", null, null,
                 TestJwtIssuer.serviceToken());
         assertThat(JsonPath.<Map<String, Object>>read(service.body(), "$")).containsKey("components");
-        assertProblem(send("POST", managementUrl() + "/actuator/health", "application/json", "{}"), 401, "UNAUTHORIZED");
+        assertProblem(send("POST", managementUrl() + "/actuator/health", "application/json", "{}"), 401,
+                "UNAUTHORIZED");
         assertProblem(send("POST", managementUrl() + "/actuator/health", "application/json", "{}",
                 TestJwtIssuer.token("root", null, "platform-admin")), 403, "FORBIDDEN");
     }
@@ -263,7 +275,8 @@ public class ServiceSmokeChecks {
         assertProblem(send("GET", baseUrl() + path, null, null), 401, "UNAUTHORIZED");
         assertProblem(send("GET", baseUrl() + path, null, null,
                 TestJwtIssuer.forgedToken("mallory", customer, "platform-admin")), 401, "UNAUTHORIZED");
-        assertProblem(send("GET", baseUrl() + path, null, null,
-                TestJwtIssuer.expiredToken("vera", customer, "viewer")), 401, "UNAUTHORIZED");
+        assertProblem(send("GET", baseUrl() + path, null, null, TestJwtIssuer.expiredToken("vera", customer, "viewer")),
+                401, "UNAUTHORIZED");
     }
+
 }

@@ -9,9 +9,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A clock that stands still until a test moves it: give it to the code under test as its
- * {@link Clock} bean, and time-dependent behaviour (cache expiry, retry pauses) happens exactly
- * when the test says, however slow the machine is. Safe to read from request threads while the
- * test moves it.
+ * {@link Clock} bean, and time-dependent behaviour (cache expiry, retry pauses) happens
+ * exactly when the test says, however slow the machine is. Safe to read from request
+ * threads while the test moves it.
  */
 public final class TestClock extends Clock {
 
@@ -32,7 +32,10 @@ public final class TestClock extends Clock {
         return new TestClock(new AtomicReference<>(start), ZoneOffset.UTC);
     }
 
-    /** @return a clock at the current time of the system clock, in UTC */
+    /**
+     * @return a clock at the current time of the system clock, in UTC
+     *
+     */
     public static TestClock startingNow() {
         return at(Instant.now());
     }
@@ -61,4 +64,5 @@ public final class TestClock extends Clock {
     public Clock withZone(ZoneId zone) {
         return new TestClock(now, zone);
     }
+
 }

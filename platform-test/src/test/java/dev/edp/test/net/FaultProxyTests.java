@@ -15,10 +15,14 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The proxy against a real echo server on loopback: forwarding, a cut, a freeze, and both restored. */
+/**
+ * The proxy against a real echo server on loopback: forwarding, a cut, a freeze, and both
+ * restored.
+ */
 class FaultProxyTests {
 
     ServerSocket echo;
+
     FaultProxy proxy;
 
     @BeforeEach
@@ -89,7 +93,8 @@ class FaultProxyTests {
             broken = true;
         }
         assertThat(broken).as("the open connection is gone").isTrue();
-        // Refused, or (should another program have taken the freed port meanwhile, which CI saw once)
+        // Refused, or (should another program have taken the freed port meanwhile, which
+        // CI saw once)
         // at least not through to the backend.
         boolean reachedBackend;
         try (Socket late = connect()) {
@@ -118,7 +123,7 @@ class FaultProxyTests {
         Socket fresh = connect();
         fresh.getOutputStream().write("new".getBytes());
         assertThatThrownBy(() -> fresh.getInputStream().read()).as("accepted, but nothing comes back")
-                .isInstanceOf(SocketTimeoutException.class);
+            .isInstanceOf(SocketTimeoutException.class);
 
         proxy.restore();
         assertThat(new String(open.getInputStream().readNBytes(4))).isEqualTo("held");
@@ -130,6 +135,7 @@ class FaultProxyTests {
     @Test
     void jdbcUrlPointsAtTheProxy() {
         assertThat(proxy.jdbcUrl("jdbc:postgresql://localhost:5433/edp?ssl=false"))
-                .isEqualTo("jdbc:postgresql://127.0.0.1:" + proxy.port() + "/edp?ssl=false");
+            .isEqualTo("jdbc:postgresql://127.0.0.1:" + proxy.port() + "/edp?ssl=false");
     }
+
 }

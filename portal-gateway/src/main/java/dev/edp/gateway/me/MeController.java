@@ -4,9 +4,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import reactor.core.publisher.Mono;
-
 import dev.edp.platform.security.Tenant;
+import reactor.core.publisher.Mono;
 
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
@@ -14,7 +13,10 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code GET /api/me}: who the caller is, for the portal and for API clients checking their token. */
+/**
+ * {@code GET /api/me}: who the caller is, for the portal and for API clients checking
+ * their token.
+ */
 @RestController
 class MeController {
 
@@ -39,9 +41,9 @@ class MeController {
             via = "other";
         }
         Tenant tenant = Tenant.fromClaims(claims);
-        return Mono.just(new Me(tenant.subject(), tenant.username(), name, email,
-                tenant.roles().stream().sorted().toList(), tenant.customerId().orElse(null),
-                tenant.isPlatformAdmin(), via));
+        return Mono
+            .just(new Me(tenant.subject(), tenant.username(), name, email, tenant.roles().stream().sorted().toList(),
+                    tenant.customerId().orElse(null), tenant.isPlatformAdmin(), via));
     }
 
     /**
@@ -57,4 +59,5 @@ class MeController {
     record Me(String subject, String username, String name, String email, List<String> roles, UUID customerId,
             boolean platformAdmin, String authenticatedBy) {
     }
+
 }

@@ -6,10 +6,9 @@ import java.util.IdentityHashMap;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
-import reactor.core.publisher.Mono;
-
 import dev.edp.platform.problem.Problems;
 import dev.edp.platform.security.ProblemSecurityHandlers;
+import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -22,14 +21,15 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
 /**
- * A login that fails because Keycloak cannot be reached (it is down or restarting while the
- * browser comes back with its code) says so: 503 {@code IDENTITY_PROVIDER_UNAVAILABLE} with
- * {@code Retry-After}, instead of a 500 (the token request's connection failure is no
- * authentication failure to Spring Security, so it escaped the login filter) or Spring's generic
- * redirect to {@code /login?error}, which reads as "wrong password". Other failures keep that
- * redirect. Sessions that exist and API calls with unexpired tokens do not need Keycloak and keep
- * working. Both a {@link WebFilter} around the login callback (for the escaped errors) and the
- * login's failure handler (for those Spring Security wraps).
+ * A login that fails because Keycloak cannot be reached (it is down or restarting while
+ * the browser comes back with its code) says so: 503
+ * {@code IDENTITY_PROVIDER_UNAVAILABLE} with {@code Retry-After}, instead of a 500 (the
+ * token request's connection failure is no authentication failure to Spring Security, so
+ * it escaped the login filter) or Spring's generic redirect to {@code /login?error},
+ * which reads as "wrong password". Other failures keep that redirect. Sessions that exist
+ * and API calls with unexpired tokens do not need Keycloak and keep working. Both a
+ * {@link WebFilter} around the login callback (for the escaped errors) and the login's
+ * failure handler (for those Spring Security wraps).
  */
 final class LoginFailureHandler implements ServerAuthenticationFailureHandler, WebFilter {
 
@@ -53,18 +53,23 @@ final class LoginFailureHandler implements ServerAuthenticationFailureHandler, W
         if (!exchange.getRequest().getPath().pathWithinApplication().value().startsWith(CALLBACK)) {
             return chain.filter(exchange);
         }
-        return chain.filter(exchange).onErrorResume(LoginFailureHandler::identityProviderUnreachable,
-                failure -> exchange.getResponse().isCommitted() ? Mono.error(failure) : unavailable(exchange));
+        return chain.filter(exchange)
+            .onErrorResume(LoginFailureHandler::identityProviderUnreachable,
+                    failure -> exchange.getResponse().isCommitted() ? Mono.error(failure) : unavailable(exchange));
     }
 
     private static Mono<Void> unavailable(ServerWebExchange exchange) {
         exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
-        return ProblemSecurityHandlers.write(exchange, Problems.of(HttpStatus.SERVICE_UNAVAILABLE,
-                "IDENTITY_PROVIDER_UNAVAILABLE", "Login unavailable", "The identity provider cannot be reached, so "
-                        + "logging in is not possible right now. Try again in a minute."));
+        return ProblemSecurityHandlers.write(exchange,
+                Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "IDENTITY_PROVIDER_UNAVAILABLE", "Login unavailable",
+                        "The identity provider cannot be reached, so "
+                                + "logging in is not possible right now. Try again in a minute."));
     }
 
-    /** A connection that failed, was refused or timed out anywhere in the causes (never a refusal by Keycloak). */
+    /**
+     * A connection that failed, was refused or timed out anywhere in the causes (never a
+     * refusal by Keycloak).
+     */
     static boolean identityProviderUnreachable(Throwable failure) {
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Throwable cause = failure; cause != null && seen.add(cause); cause = cause.getCause()) {
@@ -74,4 +79,5 @@ final class LoginFailureHandler implements ServerAuthenticationFailureHandler, W
         }
         return false;
     }
+
 }

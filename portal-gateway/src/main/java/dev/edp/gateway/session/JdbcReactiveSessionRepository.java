@@ -25,19 +25,23 @@ import org.springframework.session.UuidSessionIdGenerator;
 
 /**
  * Keeps WebFlux sessions in PostgreSQL. Spring Session has no reactive JDBC store, and an
- * in-memory one would log users out on every restart and break with two gateway replicas; so
- * each session is one row, written and read with blocking JDBC on the bounded-elastic scheduler
- * (a session is read once per request and written only when it changed).
+ * in-memory one would log users out on every restart and break with two gateway replicas;
+ * so each session is one row, written and read with blocking JDBC on the bounded-elastic
+ * scheduler (a session is read once per request and written only when it changed).
  */
 public class JdbcReactiveSessionRepository implements ReactiveSessionRepository<MapSession> {
 
     private static final Logger log = LoggerFactory.getLogger(JdbcReactiveSessionRepository.class);
 
-    /** Sessions are our own objects plus Spring Security's and the JDK's; nothing deep or huge. */
+    /**
+     * Sessions are our own objects plus Spring Security's and the JDK's; nothing deep or
+     * huge.
+     */
     private static final ObjectInputFilter FILTER = ObjectInputFilter.Config
-            .createFilter("maxdepth=40;maxrefs=20000;maxbytes=1048576;maxarray=100000");
+        .createFilter("maxdepth=40;maxrefs=20000;maxbytes=1048576;maxarray=100000");
 
     private final JdbcClient jdbc;
+
     private final Duration maxInactive;
 
     /**
@@ -63,7 +67,8 @@ public class JdbcReactiveSessionRepository implements ReactiveSessionRepository<
         return Mono.<Void>fromRunnable(() -> {
             String originalId = session.getOriginalId();
             if (originalId != null && !originalId.equals(session.getId())) {
-                // The id changed (on login, against session fixation): the old id must stop working.
+                // The id changed (on login, against session fixation): the old id must
+                // stop working.
                 jdbc.sql("DELETE FROM web_session WHERE id = ?").param(originalId).update();
             }
             Instant expiresAt = session.getLastAccessedTime().plus(session.getMaxInactiveInterval());
@@ -72,10 +77,10 @@ public class JdbcReactiveSessionRepository implements ReactiveSessionRepository<
                     ON CONFLICT (id) DO UPDATE SET expires_at = excluded.expires_at,
                         updated_at = excluded.updated_at, data = excluded.data
                     """)
-                    .param(session.getId())
-                    .param(Timestamp.from(expiresAt))
-                    .param(serialize(new MapSession(session)))
-                    .update();
+                .param(session.getId())
+                .param(Timestamp.from(expiresAt))
+                .param(serialize(new MapSession(session)))
+                .update();
         }).subscribeOn(Schedulers.boundedElastic());
     }
 
@@ -83,9 +88,9 @@ public class JdbcReactiveSessionRepository implements ReactiveSessionRepository<
     public Mono<MapSession> findById(String id) {
         return Mono.fromCallable(() -> {
             List<byte[]> rows = jdbc.sql("SELECT data FROM web_session WHERE id = ? AND expires_at > now()")
-                    .param(id)
-                    .query((row, number) -> row.getBytes(1))
-                    .list();
+                .param(id)
+                .query((row, number) -> row.getBytes(1))
+                .list();
             if (rows.isEmpty()) {
                 return null;
             }
@@ -100,7 +105,7 @@ public class JdbcReactiveSessionRepository implements ReactiveSessionRepository<
     @Override
     public Mono<Void> deleteById(String id) {
         return Mono.<Void>fromRunnable(() -> jdbc.sql("DELETE FROM web_session WHERE id = ?").param(id).update())
-                .subscribeOn(Schedulers.boundedElastic());
+            .subscribeOn(Schedulers.boundedElastic());
     }
 
     /** Any replica may run this: deleting expired rows twice does no harm. */
@@ -127,14 +132,17 @@ public class JdbcReactiveSessionRepository implements ReactiveSessionRepository<
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(data))) {
             in.setObjectInputFilter(FILTER);
             MapSession session = (MapSession) in.readObject();
-            // The id generator is transient; without it the session id cannot change at login or logout.
+            // The id generator is transient; without it the session id cannot change at
+            // login or logout.
             session.setSessionIdGenerator(UuidSessionIdGenerator.getInstance());
             return session;
         }
         catch (IOException | ClassNotFoundException | ClassCastException ex) {
-            // A session written by an incompatible version: treat it as gone, the user logs in again.
+            // A session written by an incompatible version: treat it as gone, the user
+            // logs in again.
             log.info("Dropping unreadable session: {}", ex.getMessage());
             return null;
         }
     }
+
 }

@@ -12,7 +12,10 @@ import org.springframework.session.config.annotation.web.server.EnableSpringWebS
 import org.springframework.web.server.session.CookieWebSessionIdResolver;
 import org.springframework.web.server.session.WebSessionIdResolver;
 
-/** The portal's session: a PostgreSQL row on the server, an HTTP-only cookie in the browser. */
+/**
+ * The portal's session: a PostgreSQL row on the server, an HTTP-only cookie in the
+ * browser.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableSpringWebSession
 @EnableScheduling
@@ -31,11 +34,11 @@ class SessionConfig {
     WebSessionIdResolver webSessionIdResolver(@Value("${edp.session.secure-cookie:false}") boolean secure) {
         CookieWebSessionIdResolver resolver = new CookieWebSessionIdResolver();
         resolver.setCookieName(COOKIE);
-        resolver.addCookieInitializer((ResponseCookie.ResponseCookieBuilder cookie) -> cookie
-                .httpOnly(true)
-                .secure(secure)
-                .sameSite("Lax")
-                .path("/"));
+        resolver.addCookieInitializer((ResponseCookie.ResponseCookieBuilder cookie) -> cookie.httpOnly(true)
+            .secure(secure)
+            .sameSite("Lax")
+            .path("/"));
         return resolver;
     }
+
 }

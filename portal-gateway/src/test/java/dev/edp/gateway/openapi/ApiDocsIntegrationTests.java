@@ -29,20 +29,21 @@ import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The gateway's Swagger UI and the API documents behind it: behind login (a browser is sent to
- * the login, an API call without a token is 401), the services' documents routed to their
- * {@code /v3/api-docs}, E3's device API document served, internal endpoints still refused.
+ * The gateway's Swagger UI and the API documents behind it: behind login (a browser is
+ * sent to the login, an API call without a token is 401), the services' documents routed
+ * to their {@code /v3/api-docs}, E3's device API document served, internal endpoints
+ * still refused.
  */
 @WithPostgres
 @WithTestJwtIssuer
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "management.server.port=0", "eureka.client.enabled=false" })
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = { "management.server.port=0", "eureka.client.enabled=false" })
 class ApiDocsIntegrationTests {
 
     static final String DOCUMENT = "{\"openapi\":\"3.1.0\",\"info\":{\"title\":\"EDP masterdata\"},\"paths\":{}}";
 
     static final StubBackend masterdata = StubBackend.start()
-            .script("/v3/api-docs", new Answer(200, "application/json", DOCUMENT, 0));
+        .script("/v3/api-docs", new Answer(200, "application/json", DOCUMENT, 0));
 
     @DynamicPropertySource
     static void discovery(DynamicPropertyRegistry registry) {
@@ -56,8 +57,10 @@ class ApiDocsIntegrationTests {
 
     static final String TOKEN = TestJwtIssuer.token("vera", UUID.randomUUID(), "viewer");
 
-    static final HttpClient BROWSER = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient BROWSER = HttpClient.newBuilder()
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .connectTimeout(Duration.ofSeconds(5))
+        .build();
 
     @Value("${local.server.port}")
     int port;
@@ -71,11 +74,12 @@ class ApiDocsIntegrationTests {
         int before = masterdata.calls("/v3/api-docs");
         for (String path : List.of("/swagger-ui.html", "/webjars/swagger-ui/index.html", "/v3/api-docs/swagger-config",
                 DeviceApi.PATH)) {
-            HttpResponse<String> response = BROWSER.send(HttpRequest.newBuilder(URI.create(url(path)))
-                    .header("Accept", "text/html").build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = BROWSER.send(
+                    HttpRequest.newBuilder(URI.create(url(path))).header("Accept", "text/html").build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(path).isEqualTo(302);
             assertThat(response.headers().firstValue("Location")).as(path)
-                    .hasValueSatisfying(location -> assertThat(location).contains("/oauth2/authorization/"));
+                .hasValueSatisfying(location -> assertThat(location).contains("/oauth2/authorization/"));
         }
         assertProblem(ServiceSmokeChecks.send("GET", url("/api/masterdata/v3/api-docs"), null, null), 401,
                 "UNAUTHORIZED");
@@ -91,9 +95,9 @@ class ApiDocsIntegrationTests {
         HttpResponse<String> config = ServiceSmokeChecks.send("GET", url("/v3/api-docs/swagger-config"), null, null,
                 TOKEN);
         assertThat(config.statusCode()).as(config.body()).isEqualTo(200);
-        assertThat(JsonPath.<List<String>>read(config.body(), "$.urls[*].url")).contains(
-                "/api/masterdata/v3/api-docs", "/api/onboarding/v3/api-docs", "/api/devices/v3/api-docs",
-                "/api/monitoring/v3/api-docs", DeviceApi.PATH);
+        assertThat(JsonPath.<List<String>>read(config.body(), "$.urls[*].url")).contains("/api/masterdata/v3/api-docs",
+                "/api/onboarding/v3/api-docs", "/api/devices/v3/api-docs", "/api/monitoring/v3/api-docs",
+                DeviceApi.PATH);
     }
 
     @Test
@@ -126,4 +130,5 @@ class ApiDocsIntegrationTests {
         assertProblem(ServiceSmokeChecks.send("GET", url("/api/masterdata/v1/internal/anything"), null, null, TOKEN),
                 403, "FORBIDDEN");
     }
+
 }

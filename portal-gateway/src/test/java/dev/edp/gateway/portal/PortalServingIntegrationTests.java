@@ -22,16 +22,18 @@ import static dev.edp.test.service.ServiceSmokeChecks.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The gateway serves the real portal build (the {@code portal} module's jar on the classpath):
- * deep links fall back to {@code index.html} after the login check, hashed assets are immutable,
- * {@code index.html} is revalidated, and the Content Security Policy allows no inline script.
+ * The gateway serves the real portal build (the {@code portal} module's jar on the
+ * classpath): deep links fall back to {@code index.html} after the login check, hashed
+ * assets are immutable, {@code index.html} is revalidated, and the Content Security
+ * Policy allows no inline script.
  */
 @WithPostgres
 @WithTestJwtIssuer
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "management.server.port=0", "eureka.client.enabled=false",
-        "edp.portal.issuer-uri=http://keycloak.test:8180/realms/edp",
-        "edp.portal.browser-issuer-uri=http://login.example.test:8180/realms/edp", "edp.portal.client-secret=test-secret" })
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = { "management.server.port=0", "eureka.client.enabled=false",
+                "edp.portal.issuer-uri=http://keycloak.test:8180/realms/edp",
+                "edp.portal.browser-issuer-uri=http://login.example.test:8180/realms/edp",
+                "edp.portal.client-secret=test-secret" })
 class PortalServingIntegrationTests {
 
     static final Map<String, String> BROWSER = Map.of("Accept",
@@ -50,7 +52,8 @@ class PortalServingIntegrationTests {
 
     @Test
     void deepLinkWithoutSessionIsSentToTheLogin() {
-        HttpResponse<String> page = send("GET", url("/devices/0b5c1a52-8d4f-4d0e-9a39-0f4a1a4b8e11"), null, null, null, BROWSER);
+        HttpResponse<String> page = send("GET", url("/devices/0b5c1a52-8d4f-4d0e-9a39-0f4a1a4b8e11"), null, null, null,
+                BROWSER);
         assertThat(page.statusCode()).isEqualTo(302);
         assertThat(page.headers().firstValue("Location")).hasValue("/oauth2/authorization/keycloak");
     }
@@ -61,8 +64,8 @@ class PortalServingIntegrationTests {
             HttpResponse<String> page = send("GET", url(path), null, null, operator(), BROWSER);
             assertThat(page.statusCode()).as(path).isEqualTo(200);
             assertThat(page.body()).as(path).contains("<app-root>");
-            assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(
-                    type -> assertThat(type).startsWith("text/html"));
+            assertThat(page.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
             assertThat(page.headers().firstValue("Cache-Control")).as(path).hasValue("no-cache");
             assertThat(page.headers().firstValue("Pragma")).isEmpty();
         }
@@ -78,7 +81,8 @@ class PortalServingIntegrationTests {
         assertThat(directive(csp, "frame-ancestors")).isEqualTo("frame-ancestors 'none'");
         assertThat(directive(csp, "form-action")).isEqualTo("form-action 'self' http://login.example.test:8180");
         assertThat(page.headers().firstValue("X-Frame-Options")).hasValue("DENY");
-        // The policy holds only because the build emits no inline script: every <script> has a src.
+        // The policy holds only because the build emits no inline script: every <script>
+        // has a src.
         Matcher scripts = Pattern.compile("<script\\b([^>]*)>", Pattern.CASE_INSENSITIVE).matcher(page.body());
         int count = 0;
         while (scripts.find()) {
@@ -88,8 +92,8 @@ class PortalServingIntegrationTests {
         assertThat(count).isPositive();
         assertThat(page.body()).doesNotContainPattern("(?i)\\son[a-z]+=");
         // API answers carry it too.
-        assertThat(send("GET", url("/api/me"), null, null, operator()).headers()
-                .firstValue("Content-Security-Policy")).hasValue(csp);
+        assertThat(send("GET", url("/api/me"), null, null, operator()).headers().firstValue("Content-Security-Policy"))
+            .hasValue(csp);
     }
 
     @Test
@@ -97,8 +101,8 @@ class PortalServingIntegrationTests {
         String main = hashedMainScript();
         HttpResponse<String> asset = send("GET", url("/" + main), null, null);
         assertThat(asset.statusCode()).isEqualTo(200);
-        assertThat(asset.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).contains("javascript"));
+        assertThat(asset.headers().firstValue("Content-Type"))
+            .hasValueSatisfying(type -> assertThat(type).contains("javascript"));
         assertThat(asset.headers().firstValue("Cache-Control")).hasValue("public, max-age=31536000, immutable");
         assertThat(asset.headers().firstValue("Pragma")).isEmpty();
         assertThat(asset.headers().firstValue("Expires")).isEmpty();
@@ -111,8 +115,8 @@ class PortalServingIntegrationTests {
         assertThat(missing.body()).doesNotContain("<app-root>");
         HttpResponse<String> api = send("GET", url("/api/me"), null, null, operator(), BROWSER);
         assertThat(api.statusCode()).isEqualTo(200);
-        assertThat(api.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("application/json"));
+        assertThat(api.headers().firstValue("Content-Type"))
+            .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
         assertProblem(send("GET", url("/api/me"), null, null, null, BROWSER), 401, "UNAUTHORIZED");
         HttpResponse<String> post = send("POST", url("/devices"), "application/json", "{}", operator(), BROWSER);
         assertThat(post.body()).doesNotContain("<app-root>");
@@ -122,8 +126,8 @@ class PortalServingIntegrationTests {
     void apiDocumentationPathsAreNeverAnsweredWithTheApp() {
         // Paths without a file extension are the ones the fallback would take for pages.
         for (String path : new String[] { "/swagger-ui.html", "/swagger-ui", "/webjars/swagger-ui",
-                "/webjars/swagger-ui/index.html", "/v3/api-docs", "/v3/api-docs/swagger-config", "/api/devices/v3/api-docs",
-                "/openapi/device-api.json", "/openapi/device-api", "/openapi" }) {
+                "/webjars/swagger-ui/index.html", "/v3/api-docs", "/v3/api-docs/swagger-config",
+                "/api/devices/v3/api-docs", "/openapi/device-api.json", "/openapi/device-api", "/openapi" }) {
             HttpResponse<String> response = send("GET", url(path), null, null, operator(), BROWSER);
             assertThat(response.body()).as(path).doesNotContain("<app-root>");
         }
@@ -153,4 +157,5 @@ class PortalServingIntegrationTests {
         }
         throw new AssertionError(name + " missing in " + csp);
     }
+
 }

@@ -14,7 +14,10 @@ import org.springframework.session.MapSession;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Sessions in the real PostgreSQL, as a second gateway replica or a restarted one sees them. */
+/**
+ * Sessions in the real PostgreSQL, as a second gateway replica or a restarted one sees
+ * them.
+ */
 @WithPostgres
 @WithTestJwtIssuer
 @SpringBootTest(properties = { "eureka.client.enabled=false", "spring.main.web-application-type=reactive" })
@@ -24,7 +27,8 @@ class JdbcReactiveSessionRepositoryIntegrationTests {
     JdbcClient jdbc;
 
     JdbcReactiveSessionRepository repository() {
-        // A fresh repository object: what another replica (or the same one after a restart) has.
+        // A fresh repository object: what another replica (or the same one after a
+        // restart) has.
         return new JdbcReactiveSessionRepository(jdbc, Duration.ofMinutes(30));
     }
 
@@ -62,8 +66,10 @@ class JdbcReactiveSessionRepositoryIntegrationTests {
 
         assertThat(repository().findById(session.getId()).block()).isNull();
         repository().deleteExpired();
-        assertThat(jdbc.sql("SELECT count(*) FROM web_session WHERE id = ?").param(session.getId())
-                .query(Integer.class).single()).isZero();
+        assertThat(jdbc.sql("SELECT count(*) FROM web_session WHERE id = ?")
+            .param(session.getId())
+            .query(Integer.class)
+            .single()).isZero();
     }
 
     @Test
@@ -73,4 +79,5 @@ class JdbcReactiveSessionRepositoryIntegrationTests {
         repository().deleteById(session.getId()).block();
         assertThat(repository().findById(session.getId()).block()).isNull();
     }
+
 }

@@ -3,13 +3,13 @@ package dev.edp.registry.security;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * {@code edp.registry.*}: who may use the registry. There is no default password: a registry
- * without one refuses to start rather than run open.
+ * {@code edp.registry.*}: who may use the registry. There is no default password: a
+ * registry without one refuses to start rather than run open.
  *
  * @param username the user every Eureka client (each service) presents with HTTP Basic
- *                 ({@code EDP_REGISTRY_USERNAME}, default {@code edp})
+ * ({@code EDP_REGISTRY_USERNAME}, default {@code edp})
  * @param password its password ({@code EDP_REGISTRY_PASSWORD}, required)
- * @param admin    the people's login to the Eureka dashboard and Spring Boot Admin
+ * @param admin the people's login to the Eureka dashboard and Spring Boot Admin
  */
 @ConfigurationProperties("edp.registry")
 record RegistryProperties(String username, String password, Admin admin) {
@@ -24,8 +24,9 @@ record RegistryProperties(String username, String password, Admin admin) {
     }
 
     /**
-     * A separate login for people: every service holds the client password, so it must not also
-     * open Spring Boot Admin, which reads and changes every service through its actuator.
+     * A separate login for people: every service holds the client password, so it must
+     * not also open Spring Boot Admin, which reads and changes every service through its
+     * actuator.
      *
      * @param username {@code EDP_REGISTRY_ADMIN_USERNAME}, default {@code admin}
      * @param password {@code EDP_REGISTRY_ADMIN_PASSWORD}, required

@@ -41,21 +41,22 @@ import static org.springframework.security.web.servlet.util.matcher.PathPatternR
 /**
  * Who may use the registry (see docs/security.md, "Registry"):
  * <ul>
- * <li>{@code /eureka/**}, the Eureka API: HTTP Basic on every request, as the Eureka client user
- * ({@code edp.registry.username}/{@code password}, which every service holds) or the admin; no
- * session and therefore no CSRF, since nothing a browser keeps by itself authenticates there. Only
- * the dashboard's static files are public.</li>
- * <li>everything else, that is the Eureka dashboard {@code /} and Spring Boot Admin {@code /admin}
- * with its API: the admin login ({@code edp.registry.admin.*}), with Spring Boot Admin's login page
- * for browsers and HTTP Basic for scripts. CSRF as Spring Boot Admin documents it: a readable
- * {@code XSRF-TOKEN} cookie echoed by its UI in {@code X-XSRF-TOKEN}. Unlike its sample, the
- * instance registration endpoints keep CSRF protection: EDP's services are found through Eureka,
- * no Spring Boot Admin client registers over HTTP.</li>
- * <li>{@code /actuator/**} stays as the starter has it for every service: served on the management
- * port only.</li>
+ * <li>{@code /eureka/**}, the Eureka API: HTTP Basic on every request, as the Eureka
+ * client user ({@code edp.registry.username}/{@code password}, which every service holds)
+ * or the admin; no session and therefore no CSRF, since nothing a browser keeps by itself
+ * authenticates there. Only the dashboard's static files are public.</li>
+ * <li>everything else, that is the Eureka dashboard {@code /} and Spring Boot Admin
+ * {@code /admin} with its API: the admin login ({@code edp.registry.admin.*}), with
+ * Spring Boot Admin's login page for browsers and HTTP Basic for scripts. CSRF as Spring
+ * Boot Admin documents it: a readable {@code XSRF-TOKEN} cookie echoed by its UI in
+ * {@code X-XSRF-TOKEN}. Unlike its sample, the instance registration endpoints keep CSRF
+ * protection: EDP's services are found through Eureka, no Spring Boot Admin client
+ * registers over HTTP.</li>
+ * <li>{@code /actuator/**} stays as the starter has it for every service: served on the
+ * management port only.</li>
  * </ul>
- * Refusals are problem+json (401 {@code UNAUTHORIZED}, 403 {@code FORBIDDEN}) through the error
- * path, except that a browser asking for a page is sent to the login page.
+ * Refusals are problem+json (401 {@code UNAUTHORIZED}, 403 {@code FORBIDDEN}) through the
+ * error path, except that a browser asking for a page is sent to the login page.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
@@ -73,8 +74,10 @@ class RegistrySecurityConfig {
     InMemoryUserDetailsManager registryUsers(RegistryProperties properties) {
         return new InMemoryUserDetailsManager(
                 User.withUsername(properties.username()).password(properties.password()).roles(EUREKA_CLIENT).build(),
-                User.withUsername(properties.admin().username()).password(properties.admin().password())
-                        .roles(ADMIN).build());
+                User.withUsername(properties.admin().username())
+                    .password(properties.admin().password())
+                    .roles(ADMIN)
+                    .build());
     }
 
     @Bean
@@ -87,46 +90,56 @@ class RegistrySecurityConfig {
     SecurityFilterChain eurekaApi(HttpSecurity http) throws Exception {
         AuthenticationEntryPoint basic = basicEntryPoint();
         return http.securityMatcher("/eureka/**")
-                .authorizeHttpRequests(requests -> requests
-                        .requestMatchers("/eureka/css/**", "/eureka/js/**", "/eureka/fonts/**", "/eureka/images/**")
-                        .permitAll()
-                        .anyRequest().hasAnyRole(EUREKA_CLIENT, ADMIN))
-                .httpBasic(httpBasic -> httpBasic.authenticationEntryPoint(basic))
-                .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(basic))
-                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .requestCache(cache -> cache.disable())
-                .csrf(csrf -> csrf.disable())
-                .build();
+            .authorizeHttpRequests(requests -> requests
+                .requestMatchers("/eureka/css/**", "/eureka/js/**", "/eureka/fonts/**", "/eureka/images/**")
+                .permitAll()
+                .anyRequest()
+                .hasAnyRole(EUREKA_CLIENT, ADMIN))
+            .httpBasic(httpBasic -> httpBasic.authenticationEntryPoint(basic))
+            .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(basic))
+            .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+            .requestCache(cache -> cache.disable())
+            .csrf(csrf -> csrf.disable())
+            .build();
     }
 
     @Bean
     @Order(2)
     SecurityFilterChain dashboardAndAdmin(HttpSecurity http, AdminServerProperties adminServer) throws Exception {
-        // Back to the page that asked for the login, else Spring Boot Admin. Unlike its sample, no
-        // redirectTo parameter: it would send a freshly logged-in admin to any URL a link names.
+        // Back to the page that asked for the login, else Spring Boot Admin. Unlike its
+        // sample, no
+        // redirectTo parameter: it would send a freshly logged-in admin to any URL a link
+        // names.
         var loggedIn = new SavedRequestAwareAuthenticationSuccessHandler();
         loggedIn.setDefaultTargetUrl(adminServer.path("/"));
         AuthenticationEntryPoint entryPoint = entryPoint(adminServer.path("/login"));
         return http
-                .authorizeHttpRequests(requests -> requests
-                        .requestMatchers(adminServer.path("/assets/**"), adminServer.path("/login")).permitAll()
-                        // The management port: the starter's rules for every service apply there.
-                        .requestMatchers("/actuator/**").permitAll()
-                        .requestMatchers("/error").permitAll()
-                        .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
-                        // Spring Boot Admin streams over async dispatches (spring-security#11027).
-                        .dispatcherTypeMatchers(DispatcherType.ASYNC).permitAll()
-                        .anyRequest().hasRole(ADMIN))
-                .formLogin(login -> login.loginPage(adminServer.path("/login")).successHandler(loggedIn))
-                .logout(logout -> logout.logoutUrl(adminServer.path("/logout")))
-                .httpBasic(httpBasic -> httpBasic.authenticationEntryPoint(entryPoint))
-                .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(entryPoint))
-                .addFilterAfter(new CsrfCookieFilter(), BasicAuthenticationFilter.class)
-                .csrf(csrf -> csrf
-                        .csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
-                        .csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler())
-                        .ignoringRequestMatchers(pathPattern("/actuator/**")))
-                .build();
+            .authorizeHttpRequests(
+                    requests -> requests.requestMatchers(adminServer.path("/assets/**"), adminServer.path("/login"))
+                        .permitAll()
+                        // The management port: the starter's rules for every service
+                        // apply there.
+                        .requestMatchers("/actuator/**")
+                        .permitAll()
+                        .requestMatchers("/error")
+                        .permitAll()
+                        .dispatcherTypeMatchers(DispatcherType.ERROR)
+                        .permitAll()
+                        // Spring Boot Admin streams over async dispatches
+                        // (spring-security#11027).
+                        .dispatcherTypeMatchers(DispatcherType.ASYNC)
+                        .permitAll()
+                        .anyRequest()
+                        .hasRole(ADMIN))
+            .formLogin(login -> login.loginPage(adminServer.path("/login")).successHandler(loggedIn))
+            .logout(logout -> logout.logoutUrl(adminServer.path("/logout")))
+            .httpBasic(httpBasic -> httpBasic.authenticationEntryPoint(entryPoint))
+            .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(entryPoint))
+            .addFilterAfter(new CsrfCookieFilter(), BasicAuthenticationFilter.class)
+            .csrf(csrf -> csrf.csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
+                .csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler())
+                .ignoringRequestMatchers(pathPattern("/actuator/**")))
+            .build();
     }
 
     /** 401 with the RFC 7617 challenge; the body is the error path's problem+json. */
@@ -137,15 +150,15 @@ class RegistrySecurityConfig {
     }
 
     /**
-     * Browsers asking for a page go to the login page; the admin UI's own calls get a plain 401
-     * (a challenge would make the browser pop up its own login box); everything else the Basic
-     * challenge.
+     * Browsers asking for a page go to the login page; the admin UI's own calls get a
+     * plain 401 (a challenge would make the browser pop up its own login box); everything
+     * else the Basic challenge.
      */
     private static AuthenticationEntryPoint entryPoint(String loginPage) {
         MediaTypeRequestMatcher pages = new MediaTypeRequestMatcher(MediaType.TEXT_HTML);
         pages.setIgnoredMediaTypes(Set.of(MediaType.ALL));
-        AuthenticationEntryPoint unauthorized = (request, response, exception) ->
-                response.sendError(HttpStatus.UNAUTHORIZED.value());
+        AuthenticationEntryPoint unauthorized = (request, response, exception) -> response
+            .sendError(HttpStatus.UNAUTHORIZED.value());
         return new DelegatingAuthenticationEntryPoint(basicEntryPoint(),
                 new RequestMatcherEntry<>(new RequestHeaderRequestMatcher("X-Requested-With", "XMLHttpRequest"),
                         unauthorized),
@@ -153,8 +166,9 @@ class RegistrySecurityConfig {
     }
 
     /**
-     * Loads the CSRF token on every request, so the repository writes the {@code XSRF-TOKEN} cookie
-     * that Spring Boot Admin's UI sends back (Spring Security loads it lazily otherwise).
+     * Loads the CSRF token on every request, so the repository writes the
+     * {@code XSRF-TOKEN} cookie that Spring Boot Admin's UI sends back (Spring Security
+     * loads it lazily otherwise).
      */
     static final class CsrfCookieFilter extends OncePerRequestFilter {
 
@@ -166,5 +180,7 @@ class RegistrySecurityConfig {
             }
             chain.doFilter(request, response);
         }
+
     }
+
 }

@@ -7,10 +7,11 @@ import java.security.NoSuchAlgorithmException;
 import org.springframework.security.crypto.password.PasswordEncoder;
 
 /**
- * Compares a presented password with the configured one in constant time. No slow hash: both
- * passwords come from the environment and are in memory anyway, so a hash protects nothing here,
- * while BCrypt would cost tens of milliseconds of CPU on every Eureka call (each service fetches
- * every 5 s and renews every 10 s, with Basic credentials on each request).
+ * Compares a presented password with the configured one in constant time. No slow hash:
+ * both passwords come from the environment and are in memory anyway, so a hash protects
+ * nothing here, while BCrypt would cost tens of milliseconds of CPU on every Eureka call
+ * (each service fetches every 5 s and renews every 10 s, with Basic credentials on each
+ * request).
  */
 final class SecretPasswordEncoder implements PasswordEncoder {
 
@@ -24,7 +25,8 @@ final class SecretPasswordEncoder implements PasswordEncoder {
         if (rawPassword == null || encodedPassword == null) {
             return false;
         }
-        // Digests first, so neither the length nor a common prefix shows in the time taken.
+        // Digests first, so neither the length nor a common prefix shows in the time
+        // taken.
         return MessageDigest.isEqual(sha256(rawPassword.toString()), sha256(encodedPassword));
     }
 
@@ -36,4 +38,5 @@ final class SecretPasswordEncoder implements PasswordEncoder {
             throw new IllegalStateException(ex);
         }
     }
+
 }
