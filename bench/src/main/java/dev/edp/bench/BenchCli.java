@@ -236,7 +236,6 @@ public final class BenchCli implements Callable<Integer> {
 
     /**
      * @param ok whether every device's last heartbeat is the stored one
-     *
      */
     private record Verified(boolean ok, String text) {
     }

@@ -23,7 +23,6 @@ record Device(UUID id, PrivateKey key, List<X509Certificate> chain) {
     /**
      * @return a TLS context presenting this device's certificate and trusting
      * {@code anchors}
-     *
      */
     SslContext tls(List<X509Certificate> anchors) {
         return NettyHttp.clientContext(key, chain, anchors);
@@ -32,7 +31,6 @@ record Device(UUID id, PrivateKey key, List<X509Certificate> chain) {
     /**
      * @return as {@link #tls}, but without a session cache, so every connection is a full
      * handshake
-     *
      */
     SslContext freshTls(List<X509Certificate> anchors) {
         SslContext context = NettyHttp.clientContext(key, chain, anchors);

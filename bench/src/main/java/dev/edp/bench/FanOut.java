@@ -182,7 +182,6 @@ final class FanOut {
 
     /**
      * @return when the pin was sent (the delivery time counts from there)
-     *
      */
     private Instant pin(String token, UUID release) throws Exception {
         Instant sent = Instant.now();

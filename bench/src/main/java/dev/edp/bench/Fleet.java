@@ -163,7 +163,6 @@ final class Fleet {
     /**
      * @return the time from {@code start} until every device is ACTIVE in
      * device-management's table
-     *
      */
     Duration awaitActive(List<UUID> ids, Instant start, Duration limit) throws SQLException, InterruptedException {
         Instant deadline = Instant.now().plus(limit);

@@ -124,7 +124,6 @@ final class NginxReference implements AutoCloseable {
 
     /**
      * @return the no-op upstream's URL, for E3's benchmark route
-     *
      */
     String noopUrl() {
         return "http://127.0.0.1:" + noopPort;
@@ -132,7 +131,6 @@ final class NginxReference implements AutoCloseable {
 
     /**
      * @return the nginx version line
-     *
      */
     static String version() {
         try {

@@ -121,7 +121,6 @@ final class PlatformUnderTest implements AutoCloseable {
     /**
      * @return E3's published CA chain (PEM), which clients trust for E3's server
      * certificate
-     *
      */
     Path e3ChainFile() {
         return stateDir.resolve("pki/e3-ca-chain.pem");

@@ -35,7 +35,6 @@ final class Stats {
 
     /**
      * @param outcome a status code or an error kind
-     *
      */
     synchronized void record(String outcome, long latencyNanos) {
         outcomes.computeIfAbsent(outcome, key -> new LongAdder()).increment();

@@ -85,7 +85,6 @@ public final class S3StandIn implements AutoCloseable {
 
     /**
      * @return its URL ({@code S3_ENDPOINT})
-     *
      */
     public String endpoint() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
@@ -182,7 +181,6 @@ public final class S3StandIn implements AutoCloseable {
     /**
      * @return why the request is refused, or null when its signature and payload hash
      * hold
-     *
      */
     private String verify(HttpExchange exchange, byte[] body) {
         String authorization = exchange.getRequestHeaders().getFirst("Authorization");
@@ -316,7 +314,6 @@ public final class S3StandIn implements AutoCloseable {
 
     /**
      * @return a copy of the object keys, for assertions
-     *
      */
     public List<String> keys() {
         return new ArrayList<>(objects.keySet());
@@ -324,7 +321,6 @@ public final class S3StandIn implements AutoCloseable {
 
     /**
      * @return the object's bytes, or null
-     *
      */
     public byte[] object(String key) {
         return objects.get(key);
@@ -332,7 +328,6 @@ public final class S3StandIn implements AutoCloseable {
 
     /**
      * @return a copy of the requests it answered, e.g. {@code "PUT /bucket/key 200"}
-     *
      */
     public List<String> requests() {
         return List.copyOf(requests);

@@ -38,7 +38,6 @@ public record AgentOptions(Duration heartbeatInterval, int longPollSeconds, Dura
     /**
      * @return 30 s heartbeats, 30 s long-poll, backoff 1 s up to 5 min, simulated
      * containers, real host figures
-     *
      */
     public static AgentOptions defaults() {
         return new AgentOptions(Duration.ofSeconds(30), 30, Duration.ofSeconds(1), Duration.ofMinutes(5),
@@ -49,7 +48,6 @@ public record AgentOptions(Duration heartbeatInterval, int longPollSeconds, Dura
 
     /**
      * @param interval heartbeat interval @return changed options
-     *
      */
     public AgentOptions withHeartbeatInterval(Duration interval) {
         return new AgentOptions(interval, longPollSeconds, backoffInitial, backoffMax, executor, metrics, clock,
@@ -58,7 +56,6 @@ public record AgentOptions(Duration heartbeatInterval, int longPollSeconds, Dura
 
     /**
      * @param seconds long-poll wait @return changed options
-     *
      */
     public AgentOptions withLongPollSeconds(int seconds) {
         return new AgentOptions(heartbeatInterval, seconds, backoffInitial, backoffMax, executor, metrics, clock,
@@ -67,7 +64,6 @@ public record AgentOptions(Duration heartbeatInterval, int longPollSeconds, Dura
 
     /**
      * @param initial first wait @param max longest wait @return changed options
-     *
      */
     public AgentOptions withBackoff(Duration initial, Duration max) {
         return new AgentOptions(heartbeatInterval, longPollSeconds, initial, max, executor, metrics, clock, listener,
@@ -76,7 +72,6 @@ public record AgentOptions(Duration heartbeatInterval, int longPollSeconds, Dura
 
     /**
      * @param factory makes the executor @return changed options
-     *
      */
     public AgentOptions withExecutor(Supplier<ContainerExecutor> factory) {
         return new AgentOptions(heartbeatInterval, longPollSeconds, backoffInitial, backoffMax, factory, metrics, clock,
@@ -85,7 +80,6 @@ public record AgentOptions(Duration heartbeatInterval, int longPollSeconds, Dura
 
     /**
      * @param hostMetrics heartbeat figures @return changed options
-     *
      */
     public AgentOptions withMetrics(HostMetrics hostMetrics) {
         return new AgentOptions(heartbeatInterval, longPollSeconds, backoffInitial, backoffMax, executor, hostMetrics,
@@ -94,7 +88,6 @@ public record AgentOptions(Duration heartbeatInterval, int longPollSeconds, Dura
 
     /**
      * @param newClock the clock @return changed options
-     *
      */
     public AgentOptions withClock(Clock newClock) {
         return new AgentOptions(heartbeatInterval, longPollSeconds, backoffInitial, backoffMax, executor, metrics,
@@ -103,7 +96,6 @@ public record AgentOptions(Duration heartbeatInterval, int longPollSeconds, Dura
 
     /**
      * @param newListener the listener @return changed options
-     *
      */
     public AgentOptions withListener(AgentListener newListener) {
         return new AgentOptions(heartbeatInterval, longPollSeconds, backoffInitial, backoffMax, executor, metrics,
@@ -112,7 +104,6 @@ public record AgentOptions(Duration heartbeatInterval, int longPollSeconds, Dura
 
     /**
      * @param newTransport how requests travel to E3 @return changed options
-     *
      */
     public AgentOptions withTransport(E3Transport newTransport) {
         return new AgentOptions(heartbeatInterval, longPollSeconds, backoffInitial, backoffMax, executor, metrics,
@@ -121,7 +112,6 @@ public record AgentOptions(Duration heartbeatInterval, int longPollSeconds, Dura
 
     /**
      * @param newFault the misbehaviour (simulator only) @return changed options
-     *
      */
     public AgentOptions withInjectedFault(InjectedFault newFault) {
         return new AgentOptions(heartbeatInterval, longPollSeconds, backoffInitial, backoffMax, executor, metrics,

@@ -54,7 +54,6 @@ public final class Backoff {
 
     /**
      * @return consecutive failures so far
-     *
      */
     public int failures() {
         return failures;

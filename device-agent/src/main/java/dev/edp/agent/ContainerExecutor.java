@@ -19,13 +19,11 @@ public interface ContainerExecutor extends AutoCloseable {
 
     /**
      * @return every container on the device and its state
-     *
      */
     List<ContainerStatus> status();
 
     /**
      * @param listener called (on any thread) when {@link #status()} changed
-     *
      */
     void onChange(Runnable listener);
 

@@ -22,7 +22,6 @@ public record Credentials(PrivateKey key, List<X509Certificate> chain, DeviceIde
 
     /**
      * @return the device certificate
-     *
      */
     public X509Certificate certificate() {
         return chain.getFirst();

@@ -183,7 +183,6 @@ public final class DeviceAgent implements AutoCloseable {
     /**
      * @return why the agent stopped, after it did @throws InterruptedException if
      * interrupted
-     *
      */
     public ExitReason awaitExit() throws InterruptedException {
         exited.await();
@@ -201,7 +200,6 @@ public final class DeviceAgent implements AutoCloseable {
 
     /**
      * @return why it stopped, null while it runs
-     *
      */
     public ExitReason exitReason() {
         return exitReason.get();
@@ -209,7 +207,6 @@ public final class DeviceAgent implements AutoCloseable {
 
     /**
      * @return the device identity of the current certificate
-     *
      */
     public DeviceIdentity identity() {
         return credentials.get().identity();
@@ -217,7 +214,6 @@ public final class DeviceAgent implements AutoCloseable {
 
     /**
      * @return the current key and chain
-     *
      */
     public Credentials credentials() {
         return credentials.get();
@@ -225,7 +221,6 @@ public final class DeviceAgent implements AutoCloseable {
 
     /**
      * @return when the last heartbeat was accepted, null if none yet
-     *
      */
     public Instant lastHeartbeat() {
         return lastHeartbeat;
@@ -233,7 +228,6 @@ public final class DeviceAgent implements AutoCloseable {
 
     /**
      * @return the last desired state received, null if none yet
-     *
      */
     public DesiredState desiredState() {
         return desired;
@@ -242,7 +236,6 @@ public final class DeviceAgent implements AutoCloseable {
     /**
      * @return the misbehaviour this agent was given ({@link InjectedFault#NONE} for a
      * real device)
-     *
      */
     public InjectedFault injectedFault() {
         return options.fault();
@@ -250,7 +243,6 @@ public final class DeviceAgent implements AutoCloseable {
 
     /**
      * @return the containers and their states
-     *
      */
     public List<ContainerStatus> containers() {
         return executor.status();
@@ -258,7 +250,6 @@ public final class DeviceAgent implements AutoCloseable {
 
     /**
      * @return the last error, null if the last attempts succeeded
-     *
      */
     public String lastError() {
         return lastError;
@@ -266,7 +257,6 @@ public final class DeviceAgent implements AutoCloseable {
 
     /**
      * @return the requests being retried now, by loop; empty when everything goes through
-     *
      */
     public List<Retrying> retrying() {
         return List.copyOf(retrying.values());

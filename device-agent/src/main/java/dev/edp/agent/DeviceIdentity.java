@@ -17,7 +17,6 @@ public record DeviceIdentity(UUID deviceId, UUID customerId, String serial, Inst
 
     /**
      * @return the certificate's whole lifetime
-     *
      */
     public Duration lifetime() {
         return Duration.between(notBefore, notAfter);

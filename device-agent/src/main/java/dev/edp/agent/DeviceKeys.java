@@ -23,7 +23,6 @@ public final class DeviceKeys {
 
     /**
      * @return a new EC key pair on P-256 (secp256r1)
-     *
      */
     public static KeyPair generate() {
         try {

@@ -44,7 +44,6 @@ public final class DeviceStore {
 
     /**
      * @param dir the agent's directory
-     *
      */
     public DeviceStore(Path dir) {
         this.dir = dir.toAbsolutePath().normalize();
@@ -52,7 +51,6 @@ public final class DeviceStore {
 
     /**
      * @return the directory
-     *
      */
     public Path dir() {
         return dir;
@@ -60,7 +58,6 @@ public final class DeviceStore {
 
     /**
      * @return the private key file
-     *
      */
     public Path keyFile() {
         return dir.resolve("device.key");
@@ -68,7 +65,6 @@ public final class DeviceStore {
 
     /**
      * @return the device certificate file
-     *
      */
     public Path certificateFile() {
         return dir.resolve("device.crt");
@@ -76,7 +72,6 @@ public final class DeviceStore {
 
     /**
      * @return the CA chain file
-     *
      */
     public Path chainFile() {
         return dir.resolve("ca-chain.crt");
@@ -84,7 +79,6 @@ public final class DeviceStore {
 
     /**
      * @return the E3 trust file
-     *
      */
     public Path trustFile() {
         return dir.resolve("e3-trust.pem");
@@ -92,7 +86,6 @@ public final class DeviceStore {
 
     /**
      * @return the settings and identity file
-     *
      */
     public Path propertiesFile() {
         return dir.resolve("agent.properties");
@@ -100,7 +93,6 @@ public final class DeviceStore {
 
     /**
      * @return the status file
-     *
      */
     public Path statusFile() {
         return dir.resolve("status.json");
@@ -108,7 +100,6 @@ public final class DeviceStore {
 
     /**
      * @return whether a device was onboarded into this directory
-     *
      */
     public boolean exists() {
         return Files.exists(keyFile()) && Files.exists(certificateFile()) && Files.exists(propertiesFile());
@@ -145,7 +136,6 @@ public final class DeviceStore {
 
     /**
      * @return E3's URL as saved @throws IOException if unreadable
-     *
      */
     public URI e3() throws IOException {
         return URI.create(properties().getProperty("e3"));
@@ -153,7 +143,6 @@ public final class DeviceStore {
 
     /**
      * @return the saved trust @throws IOException if unreadable
-     *
      */
     public E3Trust trust() throws IOException {
         return E3Trust.fromPem(trustFile());
@@ -161,7 +150,6 @@ public final class DeviceStore {
 
     /**
      * @return the saved key, chain and identity @throws IOException if unreadable
-     *
      */
     public Credentials credentials() throws IOException {
         Properties properties = properties();
@@ -186,7 +174,6 @@ public final class DeviceStore {
 
     /**
      * @return the last status written, or null @throws IOException if unreadable
-     *
      */
     public JsonNode readStatus() throws IOException {
         return Files.exists(statusFile()) ? E3Client.JSON.readTree(Files.readString(statusFile())) : null;

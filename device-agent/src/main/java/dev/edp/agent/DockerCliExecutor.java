@@ -32,7 +32,6 @@ public final class DockerCliExecutor implements ContainerExecutor {
     /**
      * @return whether {@code docker version} works on this machine (CLI present and
      * engine reachable)
-     *
      */
     public static boolean available() {
         try {

@@ -259,7 +259,6 @@ public final class E3Client implements AutoCloseable {
 
     /**
      * @return the same (immutable) certificate seen before, else this one
-     *
      */
     static X509Certificate shared(X509Certificate certificate) {
         try {

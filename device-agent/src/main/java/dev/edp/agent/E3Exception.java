@@ -44,7 +44,6 @@ public final class E3Exception extends Exception {
 
     /**
      * @return how to react
-     *
      */
     public Kind kind() {
         return kind;
@@ -52,7 +51,6 @@ public final class E3Exception extends Exception {
 
     /**
      * @return the HTTP status, 0 when no answer came
-     *
      */
     public int status() {
         return status;
@@ -60,7 +58,6 @@ public final class E3Exception extends Exception {
 
     /**
      * @return the problem's {@code code}, if the answer had one
-     *
      */
     public String code() {
         return code;
@@ -68,7 +65,6 @@ public final class E3Exception extends Exception {
 
     /**
      * @return E3's {@code Retry-After}, or null
-     *
      */
     public Duration retryAfter() {
         return retryAfter;

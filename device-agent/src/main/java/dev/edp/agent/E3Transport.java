@@ -55,7 +55,6 @@ public final class E3Transport {
 
     /**
      * @return the JDK {@code HttpClient}, one per device certificate
-     *
      */
     public static E3Transport jdk() {
         return JDK;
@@ -85,7 +84,6 @@ public final class E3Transport {
 
     /**
      * @return true for the shared non-blocking client
-     *
      */
     public boolean isNetty() {
         return net != null;
@@ -159,7 +157,6 @@ public final class E3Transport {
 
         /**
          * @return origin-form target: path and query
-         *
          */
         String target() {
             return query == null ? path : path + "?" + query;
@@ -177,7 +174,6 @@ public final class E3Transport {
 
         /**
          * @return the header's value, or null
-         *
          */
         String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));

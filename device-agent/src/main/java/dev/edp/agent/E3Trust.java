@@ -90,7 +90,6 @@ public final class E3Trust {
 
     /**
      * @return the trusted certificates
-     *
      */
     public List<X509Certificate> anchors() {
         return anchors;
@@ -98,7 +97,6 @@ public final class E3Trust {
 
     /**
      * @return PEM of the trusted certificates
-     *
      */
     public String pem() {
         return Pems.write(anchors);

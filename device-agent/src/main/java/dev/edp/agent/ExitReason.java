@@ -21,7 +21,6 @@ public enum ExitReason {
 
     /**
      * @return the process exit code of {@code edp-agent run} for this reason
-     *
      */
     public int exitCode() {
         return exitCode;

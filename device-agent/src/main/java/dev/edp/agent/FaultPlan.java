@@ -44,7 +44,6 @@ final class FaultPlan {
 
     /**
      * @param number the device's number (1-based, as in its name) @return its fault
-     *
      */
     InjectedFault faultOf(int number) {
         return number >= 1 && number < faults.length ? faults[number] : InjectedFault.NONE;

@@ -22,7 +22,6 @@ public interface HostMetrics {
 
     /**
      * @return the OS name and version
-     *
      */
     String osVersion();
 

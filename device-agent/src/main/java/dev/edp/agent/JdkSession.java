@@ -25,7 +25,6 @@ final class JdkSession implements E3Transport.Session {
 
     /**
      * @param e3 E3's URL (scheme and authority used) @param tls the device's TLS context
-     *
      */
     JdkSession(URI e3, SSLContext tls) {
         this.origin = e3.getScheme() + "://" + e3.getRawAuthority();

@@ -25,7 +25,6 @@ public record Latencies(long[] counts) {
 
     /**
      * @return a distribution with no events
-     *
      */
     public static Latencies none() {
         return new Latencies(new long[BUCKETS]);
@@ -38,7 +37,6 @@ public record Latencies(long[] counts) {
 
     /**
      * @return the upper bound of a bucket
-     *
      */
     static Duration upperBound(int bucket) {
         return Duration.ofNanos((long) (Math.pow(GROWTH, bucket) * 1000));
@@ -46,7 +44,6 @@ public record Latencies(long[] counts) {
 
     /**
      * @return how many events
-     *
      */
     public long count() {
         return Arrays.stream(counts).sum();
@@ -87,7 +84,6 @@ public record Latencies(long[] counts) {
 
     /**
      * @return e.g. {@code p50 4 ms, p99 31 ms}, or {@code none}
-     *
      */
     public String summary() {
         return count() == 0 ? "none" : "p50 " + format(percentile(0.5)) + ", p99 " + format(percentile(0.99));

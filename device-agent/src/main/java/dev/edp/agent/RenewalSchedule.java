@@ -14,7 +14,6 @@ public final class RenewalSchedule {
 
     /**
      * @param clock the clock "now" is read from
-     *
      */
     public RenewalSchedule(Clock clock) {
         this.clock = clock;

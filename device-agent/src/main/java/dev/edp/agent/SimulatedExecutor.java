@@ -48,7 +48,6 @@ public final class SimulatedExecutor implements ContainerExecutor {
 
     /**
      * @param startDelay how long a container stays {@code reconciling}
-     *
      */
     public SimulatedExecutor(Duration startDelay) {
         this(startDelay, false);

@@ -100,7 +100,6 @@ public final class Simulator implements AutoCloseable {
 
         /**
          * @param parallel enrollments at once @return changed settings
-         *
          */
         public Settings withEnrollParallel(int parallel) {
             return new Settings(devices, e3, trust, tokens, options, rampUp, namePrefix, parallel, failRate,
@@ -120,7 +119,6 @@ public final class Simulator implements AutoCloseable {
 
         /**
          * @param threads Netty event loop threads (0: automatic) @return changed settings
-         *
          */
         public Settings withEventLoopThreads(int threads) {
             return new Settings(devices, e3, trust, tokens, options, rampUp, namePrefix, enrollParallel, failRate,
@@ -159,7 +157,6 @@ public final class Simulator implements AutoCloseable {
 
         /**
          * @return all errors
-         *
          */
         public long errorCount() {
             return errors.values().stream().mapToLong(Long::longValue).sum();
@@ -219,7 +216,6 @@ public final class Simulator implements AutoCloseable {
 
     /**
      * @param settings what to simulate
-     *
      */
     public Simulator(Settings settings) {
         this.settings = settings;
@@ -316,7 +312,6 @@ public final class Simulator implements AutoCloseable {
 
     /**
      * @return counters now
-     *
      */
     public Snapshot snapshot() {
         Instant now = Instant.now();
@@ -336,7 +331,6 @@ public final class Simulator implements AutoCloseable {
 
     /**
      * @return the agents onboarded so far
-     *
      */
     public List<DeviceAgent> agents() {
         return List.copyOf(agents);

@@ -47,7 +47,6 @@ class DeviceAgentIntegrationTests {
 
     /**
      * @return how the agent's requests travel
-     *
      */
     E3Transport transport() {
         return E3Transport.jdk();

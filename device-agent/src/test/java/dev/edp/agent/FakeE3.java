@@ -152,7 +152,6 @@ final class FakeE3 implements AutoCloseable {
 
     /**
      * @return an E3 served by Netty with BoringSSL (for hundreds of simulated devices)
-     *
      */
     static FakeE3 onNetty() throws Exception {
         return new FakeE3(new TestCa(), 0, true);
@@ -240,7 +239,6 @@ final class FakeE3 implements AutoCloseable {
 
         /**
          * @return the verified client certificate, or null
-         *
          */
         X509Certificate clientCertificate();
 
@@ -248,7 +246,6 @@ final class FakeE3 implements AutoCloseable {
 
         /**
          * @param body the body, empty for none
-         *
          */
         void respond(int status, Map<String, String> headers, byte[] body) throws IOException;
 

@@ -21,7 +21,6 @@ final class MovableClock extends Clock {
 
     /**
      * @param instant where the clock stands from now on (never back)
-     *
      */
     synchronized void set(Instant instant) {
         if (instant.isBefore(now)) {
@@ -32,7 +31,6 @@ final class MovableClock extends Clock {
 
     /**
      * @param amount how far to move forward
-     *
      */
     void advance(Duration amount) {
         set(now.plus(amount));

@@ -261,7 +261,6 @@ class NettySessionTests {
 
         /**
          * @return false at the end of the stream
-         *
          */
         private static boolean readRequest(InputStream in) throws IOException {
             ByteArrayOutputStream head = new ByteArrayOutputStream();

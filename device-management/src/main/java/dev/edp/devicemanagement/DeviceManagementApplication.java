@@ -9,7 +9,6 @@ public class DeviceManagementApplication {
 
     /**
      * @param args command line
-     *
      */
     public static void main(String[] args) {
         SpringApplication.run(DeviceManagementApplication.class, args);

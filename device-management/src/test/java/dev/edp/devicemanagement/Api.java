@@ -17,7 +17,6 @@ public final class Api extends ServiceApi {
 
     /**
      * @param checks the service's smoke checks, which know its port
-     *
      */
     public Api(ServiceSmokeChecks checks) {
         super(checks, "/api/devices/v1");

@@ -14,7 +14,6 @@ public class E3ProxyApplication {
 
     /**
      * @param args command line
-     *
      */
     public static void main(String[] args) {
         SpringApplication.run(E3ProxyApplication.class, args);

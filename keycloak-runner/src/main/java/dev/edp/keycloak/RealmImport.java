@@ -32,7 +32,6 @@ final class RealmImport {
 
     /**
      * @return the value of every placeholder of the prepared realm files, by variable
-     *
      */
     Map<String, String> placeholderValues() {
         return placeholderValues;

@@ -26,7 +26,6 @@ final class DeviceSimulation implements AutoCloseable {
     /**
      * @return where the local platform keeps E3's published CA chain and its shared
      * assertion keys
-     *
      */
     static Path pkiDir(Workspace workspace) {
         return workspace.edpDir().resolve("pki");

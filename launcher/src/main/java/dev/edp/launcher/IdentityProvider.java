@@ -109,7 +109,6 @@ final class IdentityProvider implements AutoCloseable {
 
     /**
      * @return the Keycloak server this prepared (not started until {@link #start})
-     *
      */
     KeycloakServer server() {
         return server;

@@ -78,7 +78,6 @@ final class Platform implements AutoCloseable {
 
     /**
      * @return the registry's URL, moved by the port offset
-     *
      */
     URI eurekaUrl() {
         return URI

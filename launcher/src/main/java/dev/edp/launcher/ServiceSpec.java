@@ -42,7 +42,6 @@ record ServiceSpec(String name, URI url, int managementPort, Optional<String> eu
 
     /**
      * @return whether other machines may reach the application port (the gateway and E3)
-     *
      */
     boolean publicFacing() {
         return PUBLIC_FACING.contains(name);
@@ -50,7 +49,6 @@ record ServiceSpec(String name, URI url, int managementPort, Optional<String> eu
 
     /**
      * @return the portal gateway, the platform's front door
-     *
      */
     static ServiceSpec gateway() {
         return APPLICATION_SERVICES.stream()

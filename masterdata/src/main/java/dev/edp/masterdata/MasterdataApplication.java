@@ -9,7 +9,6 @@ public class MasterdataApplication {
 
     /**
      * @param args command line
-     *
      */
     public static void main(String[] args) {
         SpringApplication.run(MasterdataApplication.class, args);

@@ -15,7 +15,6 @@ public final class Api extends ServiceApi {
 
     /**
      * @param checks the service's smoke checks, which know its port
-     *
      */
     public Api(ServiceSmokeChecks checks) {
         super(checks, "/api/masterdata/v1");

@@ -9,7 +9,6 @@ public class MonitoringApplication {
 
     /**
      * @param args command line
-     *
      */
     public static void main(String[] args) {
         SpringApplication.run(MonitoringApplication.class, args);

@@ -14,7 +14,6 @@ public class OnboardingApplication {
 
     /**
      * @param args command line
-     *
      */
     public static void main(String[] args) {
         SpringApplication.run(OnboardingApplication.class, args);

@@ -59,7 +59,6 @@ public final class TestClock extends Clock {
 
     /**
      * @param amount how far to move forward
-     *
      */
     public synchronized void advance(Duration amount) {
         if (amount.isNegative()) {

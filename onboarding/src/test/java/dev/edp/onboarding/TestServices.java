@@ -207,7 +207,6 @@ public final class TestServices {
 
         /**
          * @return the ids this stub assigned to the customer's devices
-         *
          */
         public List<UUID> assignedIds(UUID customer) {
             return assigned.entrySet()
@@ -317,7 +316,6 @@ public final class TestServices {
 
         /**
          * @param value whether every status request gets 503
-         *
          */
         public void failing(boolean value) {
             failing = value;
@@ -325,7 +323,6 @@ public final class TestServices {
 
         /**
          * @return the status requests about this customer
-         *
          */
         public List<Asked> asked(UUID customer) {
             return asked.stream().filter(a -> a.customerId().equals(customer)).toList();

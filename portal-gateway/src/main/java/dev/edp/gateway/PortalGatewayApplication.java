@@ -12,7 +12,6 @@ public class PortalGatewayApplication {
 
     /**
      * @param args command line
-     *
      */
     public static void main(String[] args) {
         SpringApplication.run(PortalGatewayApplication.class, args);

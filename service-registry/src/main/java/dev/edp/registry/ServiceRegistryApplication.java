@@ -17,7 +17,6 @@ public class ServiceRegistryApplication {
 
     /**
      * @param args command line
-     *
      */
     public static void main(String[] args) {
         SpringApplication.run(ServiceRegistryApplication.class, args);

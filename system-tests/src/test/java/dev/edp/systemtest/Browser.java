@@ -78,7 +78,6 @@ final class Browser {
 
     /**
      * @return the value of a cookie this browser holds for a host:port, or null
-     *
      */
     String cookie(String url, String name) {
         return cookies.getOrDefault(origin(URI.create(url)), Map.of()).get(name);

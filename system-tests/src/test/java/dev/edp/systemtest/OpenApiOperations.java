@@ -34,7 +34,6 @@ final class OpenApiOperations {
 
         /**
          * @return its {@code x-edp-required-role}
-         *
          */
         String requiredRole() {
             return spec.path("x-edp-required-role").asString("");
@@ -42,7 +41,6 @@ final class OpenApiOperations {
 
         /**
          * @return its parameters
-         *
          */
         List<JsonNode> parameters() {
             List<JsonNode> parameters = new ArrayList<>();
@@ -52,7 +50,6 @@ final class OpenApiOperations {
 
         /**
          * @return the media type of its request body, or null without one
-         *
          */
         String bodyType() {
             JsonNode content = spec.path("requestBody").path("content");
@@ -61,7 +58,6 @@ final class OpenApiOperations {
 
         /**
          * @return the resolved schema of its JSON request body, or a missing node
-         *
          */
         JsonNode bodySchema() {
             String type = bodyType();
@@ -71,7 +67,6 @@ final class OpenApiOperations {
 
         /**
          * @return the schema with {@code $ref} followed, within this operation's document
-         *
          */
         JsonNode resolve(JsonNode schema) {
             JsonNode current = schema;
@@ -84,7 +79,6 @@ final class OpenApiOperations {
 
         /**
          * @return whether the path has parameters in it
-         *
          */
         boolean hasPathParameters() {
             return path.contains("{");

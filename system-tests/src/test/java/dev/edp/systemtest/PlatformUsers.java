@@ -36,7 +36,6 @@ final class PlatformUsers {
 
     /**
      * @return an access token of that user
-     *
      */
     String login(String username, String password) {
         return OidcTokens.password(URI.create(platform.keycloakUrl()), EdpRealm.NAME, testClient, testClientSecret,
@@ -45,7 +44,6 @@ final class PlatformUsers {
 
     /**
      * @return the first platform admin's access token
-     *
      */
     String platformAdmin() {
         return login("admin", platform.secret("edp.admin.password"));
@@ -53,7 +51,6 @@ final class PlatformUsers {
 
     /**
      * @return a masterdata API URL
-     *
      */
     String masterdata(String path) {
         return platform.gatewayUrl() + "/api/masterdata/v1" + path;
@@ -61,7 +58,6 @@ final class PlatformUsers {
 
     /**
      * @return the new customer's id
-     *
      */
     String createCustomer(String admin, String code) {
         HttpResponse<String> created = send("POST", masterdata("/customers"), "application/json",
@@ -74,7 +70,6 @@ final class PlatformUsers {
 
     /**
      * @return the new user's token, after logging in with the one-time password
-     *
      */
     String createUserAndLogIn(String creator, String customerId, String username, String role) {
         return login(username, createUser(creator, customerId, username, role));
@@ -83,7 +78,6 @@ final class PlatformUsers {
     /**
      * @return the new user's initial password (a browser test logs in with it on
      * Keycloak's page)
-     *
      */
     String createUser(String creator, String customerId, String username, String role) {
         HttpResponse<String> created = send("POST", masterdata("/customers/" + customerId + "/users"),
@@ -96,7 +90,6 @@ final class PlatformUsers {
 
     /**
      * @return a machine's JSON for masterdata
-     *
      */
     static String machine(String serial) {
         return "{\"name\":\"Press " + serial + "\",\"type\":\"INJECTION_MOULDING\",\"manufacturer\":\"Engel\","

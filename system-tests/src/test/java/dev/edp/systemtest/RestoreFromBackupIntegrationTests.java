@@ -548,7 +548,6 @@ class RestoreFromBackupIntegrationTests {
 
         /**
          * @return username and one-time password of a new operator of the customer
-         *
          */
         String[] createOperator(String admin, String customerId, String username) {
             HttpResponse<String> created = expect(send("POST",

@@ -68,7 +68,6 @@ final class RowCounts {
 
     /**
      * @return {@code schema.table} to its row count, for every table not excluded
-     *
      */
     static Map<String, Long> snapshot(RunningPlatform platform) {
         Map<String, Long> counts = new TreeMap<>();

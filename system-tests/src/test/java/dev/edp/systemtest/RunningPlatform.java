@@ -213,7 +213,6 @@ public final class RunningPlatform implements BeforeAllCallback, ParameterResolv
 
     /**
      * @return the SMTP server the platform's e-mails reach
-     *
      */
     public GreenMail mail() {
         return mail;
@@ -221,7 +220,6 @@ public final class RunningPlatform implements BeforeAllCallback, ParameterResolv
 
     /**
      * @return E3's URL
-     *
      */
     public String e3Url() {
         return "https://localhost:" + (8443 + portOffset);
@@ -230,7 +228,6 @@ public final class RunningPlatform implements BeforeAllCallback, ParameterResolv
     /**
      * @return the CA chain of E3's server certificate, as E3 publishes it (the platform
      * CA)
-     *
      */
     public Path e3TrustFile() {
         return stateDir.resolve("pki/e3-ca-chain.pem");
@@ -238,7 +235,6 @@ public final class RunningPlatform implements BeforeAllCallback, ParameterResolv
 
     /**
      * @return the gateway's base URL
-     *
      */
     public String gatewayUrl() {
         return "http://localhost:" + (8080 + portOffset);
@@ -246,7 +242,6 @@ public final class RunningPlatform implements BeforeAllCallback, ParameterResolv
 
     /**
      * @return Keycloak's base URL
-     *
      */
     public String keycloakUrl() {
         return "http://localhost:" + (8180 + portOffset);
@@ -254,7 +249,6 @@ public final class RunningPlatform implements BeforeAllCallback, ParameterResolv
 
     /**
      * @return the registry's Eureka URL
-     *
      */
     public String eurekaUrl() {
         return "http://localhost:" + (8761 + portOffset) + "/eureka/";
@@ -262,7 +256,6 @@ public final class RunningPlatform implements BeforeAllCallback, ParameterResolv
 
     /**
      * @return the JDBC URL of the platform's embedded PostgreSQL (database {@code edp})
-     *
      */
     public String jdbcUrl() {
         return "jdbc:postgresql://localhost:" + (5433 + portOffset) + "/edp";
@@ -270,7 +263,6 @@ public final class RunningPlatform implements BeforeAllCallback, ParameterResolv
 
     /**
      * @return the issuer of the platform's access tokens
-     *
      */
     public String issuer() {
         return keycloakUrl() + "/realms/edp";
@@ -279,7 +271,6 @@ public final class RunningPlatform implements BeforeAllCallback, ParameterResolv
     /**
      * @return where E3's benchmark route forwards to (nothing listens until the benchmark
      * starts nginx there)
-     *
      */
     public int benchmarkNoopPort() {
         return PortOffsets.BENCHMARK_NOOP_PORT + portOffset;
@@ -287,7 +278,6 @@ public final class RunningPlatform implements BeforeAllCallback, ParameterResolv
 
     /**
      * @return the platform's state directory (secrets, E3's published chain)
-     *
      */
     public Path stateDir() {
         return stateDir;
@@ -295,7 +285,6 @@ public final class RunningPlatform implements BeforeAllCallback, ParameterResolv
 
     /**
      * @return the port offset of this platform
-     *
      */
     public int portOffset() {
         return portOffset;
@@ -312,7 +301,6 @@ public final class RunningPlatform implements BeforeAllCallback, ParameterResolv
 
     /**
      * @return the repository root (for jars)
-     *
      */
     public Path repositoryRoot() {
         return repositoryRoot;
@@ -320,7 +308,6 @@ public final class RunningPlatform implements BeforeAllCallback, ParameterResolv
 
     /**
      * @return where logs of this platform go
-     *
      */
     public Path logsDir() {
         return stateDir.resolve("logs");

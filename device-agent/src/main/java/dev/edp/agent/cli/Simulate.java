@@ -191,7 +191,6 @@ final class Simulate implements Callable<Integer> {
 
     /**
      * @return why the options cannot work, or null
-     *
      */
     private String refusal() {
         if (devices < 1) {

@@ -44,7 +44,6 @@ public final class HttpConnection implements AutoCloseable {
 
     /**
      * @return true while the connection can carry another request
-     *
      */
     public boolean isOpen() {
         return channel.isActive() && !handler.closeAfterResponse;

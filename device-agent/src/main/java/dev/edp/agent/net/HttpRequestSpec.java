@@ -22,7 +22,6 @@ public record HttpRequestSpec(String method, String pathAndQuery, Map<String, St
 
     /**
      * @return a GET without body
-     *
      */
     public static HttpRequestSpec get(String pathAndQuery, Map<String, String> headers) {
         return new HttpRequestSpec("GET", pathAndQuery, headers, NONE);
@@ -30,7 +29,6 @@ public record HttpRequestSpec(String method, String pathAndQuery, Map<String, St
 
     /**
      * @return a POST of a JSON body
-     *
      */
     public static HttpRequestSpec postJson(String pathAndQuery, byte[] json) {
         return new HttpRequestSpec("POST", pathAndQuery,

@@ -14,7 +14,6 @@ public record HttpResponseData(int status, Map<String, String> headers, byte[] b
 
     /**
      * @return the header's value, or null
-     *
      */
     public String header(String name) {
         return headers.get(name.toLowerCase(java.util.Locale.ROOT));
@@ -22,7 +21,6 @@ public record HttpResponseData(int status, Map<String, String> headers, byte[] b
 
     /**
      * @return the body as UTF-8 text
-     *
      */
     public String text() {
         return new String(body, StandardCharsets.UTF_8);

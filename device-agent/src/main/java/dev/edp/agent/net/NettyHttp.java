@@ -57,7 +57,6 @@ public final class NettyHttp implements AutoCloseable {
     /**
      * @param threads event loop threads (1 is plenty for a load generator on a small
      * machine)
-     *
      */
     public NettyHttp(int threads) {
         boolean epoll = Epoll.isAvailable();
@@ -70,7 +69,6 @@ public final class NettyHttp implements AutoCloseable {
     /**
      * @return the TLS implementation client contexts use: OpenSSL (BoringSSL) when
      * loadable, else the JDK's
-     *
      */
     public static SslProvider sslProvider() {
         return OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;

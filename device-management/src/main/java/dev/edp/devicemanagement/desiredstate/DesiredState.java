@@ -22,7 +22,6 @@ record DesiredState(UUID deviceId, String environment, UUID releaseId, String re
 
     /**
      * @return a strong ETag that changes whenever anything in this state does
-     *
      */
     String etag() {
         try {

@@ -24,7 +24,6 @@ public class DesiredStateNotifier {
     /**
      * @param customerId the customer whose pins, devices' environments or lifecycles
      * changed
-     *
      */
     public void changed(UUID customerId) {
         jdbc.sql("SELECT pg_notify('" + CHANNEL + "', :payload)")

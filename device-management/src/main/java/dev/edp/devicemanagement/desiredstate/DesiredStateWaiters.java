@@ -89,7 +89,6 @@ class DesiredStateWaiters implements SmartLifecycle {
     /**
      * @return whether the LISTEN connection is established (tests wait for it after an
      * outage)
-     *
      */
     boolean isListening() {
         PgListener running = listener;

@@ -62,7 +62,6 @@ record Device(UUID id, UUID customerId, String name, Environment environment, UU
 
     /**
      * @return this device ACTIVE with a new certificate
-     *
      */
     Device withCertificate(Certificate newCertificate, Instant at, String by) {
         return changed(environment, Lifecycle.ACTIVE, newCertificate, releaseOverrideId, at, by);
@@ -70,7 +69,6 @@ record Device(UUID id, UUID customerId, String name, Environment environment, UU
 
     /**
      * @return its version, also its ETag
-     *
      */
     long version() {
         return stamp.version();

@@ -18,7 +18,6 @@ record DeviceMove(UUID id, UUID customerId, UUID deviceId, Environment fromEnvir
 
     /**
      * @return a new request, undecided, based on the device as it is now
-     *
      */
     static DeviceMove requested(Device device, Environment target, String by, Instant at) {
         return new DeviceMove(UUID.randomUUID(), device.customerId(), device.id(), device.environment(), target,

@@ -114,7 +114,6 @@ class DeviceRepository {
 
     /**
      * @return whether the release exists and belongs to the customer
-     *
      */
     boolean releaseBelongsTo(UUID releaseId, UUID customerId) {
         return jdbc.sql("SELECT EXISTS (SELECT 1 FROM release WHERE id = :id AND customer_id = :customerId)")

@@ -19,7 +19,6 @@ public enum Environment {
 
     /**
      * @return whether what devices here run needs a second person's approval
-     *
      */
     public boolean requiresApproval() {
         return this != TESTING;

@@ -33,7 +33,6 @@ class ReportedStateRepository {
 
     /**
      * @return the device if it belongs to the customer, locked for the report
-     *
      */
     Optional<Locked> lock(UUID deviceId, UUID customerId) {
         return jdbc.sql("""

@@ -86,7 +86,6 @@ class ReportedStateService {
 
     /**
      * @return the containers a device of the caller's customer last reported
-     *
      */
     @Transactional(readOnly = true)
     ReportedState.Response containers(Tenant tenant, UUID id) {

@@ -23,7 +23,6 @@ public record Approval(ApprovalStatus status, String requestedBy, Instant reques
 
     /**
      * @return a request nobody decided yet
-     *
      */
     public static Approval requested(String by, Instant at) {
         return new Approval(ApprovalStatus.REQUESTED, by, at, null, null, null);

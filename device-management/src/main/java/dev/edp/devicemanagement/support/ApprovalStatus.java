@@ -12,7 +12,6 @@ public enum ApprovalStatus {
 
     /**
      * @return the status of a decision: approved or rejected
-     *
      */
     public static ApprovalStatus decided(boolean approve) {
         return approve ? APPROVED : REJECTED;

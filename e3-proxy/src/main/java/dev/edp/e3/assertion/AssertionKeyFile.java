@@ -65,7 +65,6 @@ public final class AssertionKeyFile {
 
     /**
      * @param path the key file (created when absent)
-     *
      */
     public AssertionKeyFile(Path path) {
         this.path = path.toAbsolutePath().normalize();
@@ -74,7 +73,6 @@ public final class AssertionKeyFile {
 
     /**
      * @return the file
-     *
      */
     public Path path() {
         return path;
@@ -119,7 +117,6 @@ public final class AssertionKeyFile {
     /**
      * @return the keys if the file changed since last seen, else null (also when
      * unreadable: keep what we have)
-     *
      */
     List<Entry> readIfChanged() {
         try {

@@ -212,7 +212,6 @@ public final class DeviceAssertionKeys {
 
     /**
      * @return whether the keys come from a shared key file
-     *
      */
     public boolean isShared() {
         return file != null;
@@ -292,7 +291,6 @@ public final class DeviceAssertionKeys {
     /**
      * @return the same list if every key has a master secret, else a copy where each has
      * one
-     *
      */
     private static List<Entry> withMasters(List<Entry> current) {
         if (current.stream().allMatch(entry -> entry.master() != null)) {
@@ -303,7 +301,6 @@ public final class DeviceAssertionKeys {
 
     /**
      * @return the public keys to publish (JWKS JSON)
-     *
      */
     public Map<String, Object> jwks() {
         List<JWK> keys = published().stream()
@@ -422,7 +419,6 @@ public final class DeviceAssertionKeys {
 
     /**
      * @return how many credentials this process has signed
-     *
      */
     public long signatures() {
         return signatures.sum();

@@ -18,7 +18,6 @@ public class DeviceJwksEndpoint {
 
     /**
      * @param keys the assertion keys
-     *
      */
     public DeviceJwksEndpoint(DeviceAssertionKeys keys) {
         this.keys = keys;
@@ -26,7 +25,6 @@ public class DeviceJwksEndpoint {
 
     /**
      * @return the JWKS
-     *
      */
     @ReadOperation(produces = { "application/jwk-set+json", "application/json" })
     public Map<String, Object> jwks() {

@@ -28,7 +28,6 @@ public class DeviceProofKeysEndpoint {
 
     /**
      * @param keys the key epochs
-     *
      */
     public DeviceProofKeysEndpoint(DeviceAssertionKeys keys) {
         this.keys = keys;

@@ -26,7 +26,6 @@ public final class JwksPublication implements ApplicationListener<WebServerIniti
 
     /**
      * @param environment E3's environment (where the management server runs)
-     *
      */
     public JwksPublication(Environment environment) {
         this.managementPort = ManagementPortType.get(environment);
@@ -48,7 +47,6 @@ public final class JwksPublication implements ApplicationListener<WebServerIniti
 
     /**
      * @return whether services can fetch the keys E3 signs with
-     *
      */
     public boolean published() {
         return published;

@@ -258,7 +258,6 @@ public final class E3TlsCustomizer implements WebServerFactoryCustomizer<NettyRe
         /**
          * @param issuers the platform CAs when the context is built (a change rebuilds
          * it)
-         *
          */
         DeferringTrustManager(X509Certificate[] issuers) {
             this.issuers = issuers.clone();

@@ -52,7 +52,6 @@ final class IssuerTrackingSslContext extends SslContext {
 
     /**
      * @return the context for the trust anchors now, built anew if they changed
-     *
      */
     SslContext current() {
         Built seen = built;

@@ -119,7 +119,6 @@ public final class PlatformCaServerCertificate implements AutoCloseable {
 
     /**
      * @return the key manager the TLS listener uses (always the current certificate)
-     *
      */
     public X509ExtendedKeyManager keyManager() {
         return keyManager;
@@ -127,7 +126,6 @@ public final class PlatformCaServerCertificate implements AutoCloseable {
 
     /**
      * @return the certificate now served, or null before the first issuance
-     *
      */
     public X509Certificate certificate() {
         Current now = current;
@@ -136,7 +134,6 @@ public final class PlatformCaServerCertificate implements AutoCloseable {
 
     /**
      * @return when the current certificate will be renewed, or null
-     *
      */
     public Instant renewAt() {
         Current now = current;
@@ -176,7 +173,6 @@ public final class PlatformCaServerCertificate implements AutoCloseable {
     /**
      * @return when to renew next: at the new certificate's renewal time, or calmly again
      * after a failure
-     *
      */
     private Instant renew() {
         try {

@@ -60,7 +60,6 @@ public final class TlsMetrics {
     /**
      * @return a handler to put after the TLS handler of each connection; it removes
      * itself after the handshake
-     *
      */
     public ChannelHandler handshakeCounter() {
         return new HandshakeCounter();

@@ -84,7 +84,6 @@ public final class DeviceTrust {
 
         /**
          * @return whether the device may pass
-         *
          */
         public boolean accepted() {
             return outcome == Outcome.ACCEPTED;
@@ -214,7 +213,6 @@ public final class DeviceTrust {
 
     /**
      * @return how many PKIX path validations this instance has run (cache misses)
-     *
      */
     public long pathValidations() {
         return pathValidations.sum();
@@ -283,7 +281,6 @@ public final class DeviceTrust {
 
     /**
      * @return whether the revoked set may still decide (false: fail closed)
-     *
      */
     public boolean revocationUsable() {
         Instant until = failClosedAt();
@@ -293,7 +290,6 @@ public final class DeviceTrust {
     /**
      * @return whether the CRL was refreshed within the stale-after window and is usable
      * (false: alert)
-     *
      */
     public boolean revocationFresh() {
         Instant refreshed = revocationsRefreshedAt;
@@ -302,7 +298,6 @@ public final class DeviceTrust {
 
     /**
      * @return when the CRL was last fetched or confirmed unchanged, or null
-     *
      */
     public Instant revocationsRefreshedAt() {
         return revocationsRefreshedAt;
@@ -311,7 +306,6 @@ public final class DeviceTrust {
     /**
      * @return the trust anchors (CA certificates) now in use, for the TLS certificate
      * request
-     *
      */
     public X509Certificate[] acceptedIssuers() {
         Anchors current = anchors;
@@ -320,7 +314,6 @@ public final class DeviceTrust {
 
     /**
      * @return a summary for health: sources, freshness, counts, last error
-     *
      */
     public Map<String, Object> status() {
         Map<String, Object> status = new java.util.LinkedHashMap<>();

@@ -74,7 +74,6 @@ public final class TrustSource {
 
     /**
      * @return where it comes from
-     *
      */
     public String location() {
         return location;

@@ -17,7 +17,6 @@ record Customer(UUID id, String name, String code, String contactEmail, Customer
 
     /**
      * @return this customer renamed or with another contact; the code never changes
-     *
      */
     Customer withDetails(String newName, String newContactEmail, Instant at, String by) {
         return new Customer(id, newName, code, newContactEmail, status, stamp.next(at, by));
@@ -25,7 +24,6 @@ record Customer(UUID id, String name, String code, String contactEmail, Customer
 
     /**
      * @return this customer activated or deactivated
-     *
      */
     Customer withStatus(CustomerStatus newStatus, Instant at, String by) {
         return new Customer(id, name, code, contactEmail, newStatus, stamp.next(at, by));
@@ -33,7 +31,6 @@ record Customer(UUID id, String name, String code, String contactEmail, Customer
 
     /**
      * @return its version, also its ETag
-     *
      */
     long version() {
         return stamp.version();

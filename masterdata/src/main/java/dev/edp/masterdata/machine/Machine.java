@@ -32,7 +32,6 @@ record Machine(UUID id, UUID customerId, String name, MachineType type, String m
 
     /**
      * @return its version, also its ETag
-     *
      */
     long version() {
         return stamp.version();

@@ -20,7 +20,6 @@ record MachineFilter(MachineType type, String site, String manufacturer, String 
 
     /**
      * @return only machines of this type
-     *
      */
     MachineFilter withType(MachineType onlyType) {
         return new MachineFilter(onlyType, site, manufacturer, serialNumber, text, labels);

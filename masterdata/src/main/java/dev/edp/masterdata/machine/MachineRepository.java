@@ -79,7 +79,6 @@ class MachineRepository {
 
     /**
      * @return whether the machine still had {@code expectedVersion} and was updated
-     *
      */
     boolean update(Machine machine, long expectedVersion) {
         try {
@@ -98,7 +97,6 @@ class MachineRepository {
 
     /**
      * @return whether the machine still had {@code expectedVersion} and was deleted
-     *
      */
     boolean delete(UUID id, long expectedVersion) {
         return jdbc.sql("DELETE FROM machine WHERE id = :id AND version = :expectedVersion")

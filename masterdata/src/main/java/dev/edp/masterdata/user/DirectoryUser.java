@@ -21,7 +21,6 @@ record DirectoryUser(String id, String username, String email, String firstName,
 
     /**
      * @return this user, disabled
-     *
      */
     DirectoryUser disabled() {
         return new DirectoryUser(id, username, email, firstName, lastName, false, customerId, role, createdAt);

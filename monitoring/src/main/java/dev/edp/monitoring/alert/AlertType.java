@@ -28,7 +28,6 @@ public enum AlertType {
 
     /**
      * @return the unit of the rule's threshold, or null when the rule has none
-     *
      */
     public String unit() {
         return unit;
@@ -44,7 +43,6 @@ public enum AlertType {
 
     /**
      * @return whether customers configure this rule
-     *
      */
     boolean customerRule() {
         return this != SERVICE_DOWN;

@@ -108,7 +108,6 @@ public class HistoryPartitions {
 
     /**
      * @return the days that have a partition, oldest first
-     *
      */
     public List<LocalDate> partitions() {
         return jdbc.sql("""

@@ -182,7 +182,6 @@ public class ReportBuffer implements SmartLifecycle {
     /**
      * @return entries held: history samples and container reports (those being written
      * included)
-     *
      */
     int size() {
         return samples.size() + reports.size();

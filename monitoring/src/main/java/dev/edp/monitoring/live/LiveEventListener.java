@@ -110,7 +110,6 @@ class LiveEventListener implements SmartLifecycle {
 
     /**
      * @return whether the LISTEN is established (tests wait for it)
-     *
      */
     boolean isListening() {
         PgListener running = listener;

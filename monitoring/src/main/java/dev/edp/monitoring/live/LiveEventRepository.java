@@ -30,7 +30,6 @@ class LiveEventRepository {
 
     /**
      * @return the database's current snapshot: which transactions have committed by now
-     *
      */
     Snapshot snapshot() {
         return Snapshot.parse(jdbc.sql("SELECT pg_current_snapshot()::text").query(String.class).single());

@@ -55,7 +55,6 @@ final class Webhooks {
 
     /**
      * @return a new random secret, 64 hex characters
-     *
      */
     static String newSecret() {
         byte[] bytes = new byte[32];

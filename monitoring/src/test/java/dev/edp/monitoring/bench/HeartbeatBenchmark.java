@@ -45,7 +45,6 @@ public final class HeartbeatBenchmark {
 
     /**
      * @param args devices (default 5000), seconds (default 30), workers (default 32)
-     *
      */
     public static void main(String[] args) throws Exception {
         int deviceCount = args.length > 0 ? Integer.parseInt(args[0]) : 5000;

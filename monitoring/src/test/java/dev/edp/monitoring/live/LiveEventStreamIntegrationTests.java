@@ -107,7 +107,6 @@ class LiveEventStreamIntegrationTests {
 
     /**
      * @return the events before the marker (the marker left out)
-     *
      */
     static List<SseClient.Event> upTo(SseClient client, String marker) throws InterruptedException {
         List<SseClient.Event> events = client.until(event -> event.data() != null && event.data().contains(marker),

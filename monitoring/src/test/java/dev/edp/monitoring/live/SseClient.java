@@ -120,7 +120,6 @@ final class SseClient implements AutoCloseable {
 
     /**
      * @return the next non-comment event within the timeout, or null
-     *
      */
     Event next(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -134,7 +133,6 @@ final class SseClient implements AutoCloseable {
 
     /**
      * @return the next event or comment within the timeout, or null
-     *
      */
     Event nextIncludingComments(Duration timeout) throws InterruptedException {
         return events.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);

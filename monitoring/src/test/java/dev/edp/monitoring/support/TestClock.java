@@ -33,7 +33,6 @@ public class TestClock extends Clock {
 
     /**
      * @param duration how far to move the clock forward
-     *
      */
     public synchronized void advance(Duration duration) {
         if (frozen != null) {

@@ -19,7 +19,6 @@ public class TestCustomers implements CustomerStatusLookup {
 
     /**
      * @param customer a customer whose callers and open streams must now be refused
-     *
      */
     public static void deactivate(UUID customer) {
         DEACTIVATED.add(customer);

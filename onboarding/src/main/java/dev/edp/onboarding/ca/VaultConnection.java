@@ -178,7 +178,6 @@ final class VaultConnection implements AutoCloseable {
 
     /**
      * @return the client; every call carries the session's current token
-     *
      */
     VaultOperations operations() {
         return template;

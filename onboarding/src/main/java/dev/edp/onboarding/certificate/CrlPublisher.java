@@ -113,7 +113,6 @@ public class CrlPublisher {
     /**
      * @return the CRL this replica serves (from memory), empty before the first one was
      * loaded
-     *
      */
     public Optional<PublishedCrl> served() {
         return Optional.ofNullable(served.get());
@@ -147,7 +146,6 @@ public class CrlPublisher {
 
     /**
      * @return the CRL stored in the database (every replica's latest)
-     *
      */
     public Optional<PublishedCrl> current() {
         return jdbc.sql("SELECT crl_number, der, this_update, next_update FROM crl WHERE id = 1")

@@ -105,7 +105,6 @@ public class DeviceCertificateOutbox {
 
     /**
      * @return rows still to be delivered (dead rows are not)
-     *
      */
     long pending() {
         return jdbc.sql("SELECT count(*) FROM device_certificate_outbox WHERE dead_at IS NULL")

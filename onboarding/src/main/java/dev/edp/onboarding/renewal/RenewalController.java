@@ -63,7 +63,6 @@ class RenewalController {
 
     /**
      * @param csr the device's PKCS#10 request, PEM
-     *
      */
     record RenewalRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED,
             description = "PKCS#10 request, PEM " + "(at most 16 KiB); the old key or a new one") String csr) {

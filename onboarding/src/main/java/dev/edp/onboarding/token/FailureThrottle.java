@@ -122,7 +122,6 @@ public final class FailureThrottle {
 
     /**
      * @param address the key that just failed
-     *
      */
     public void failed(String address) {
         Instant now = clock.instant();

@@ -219,7 +219,6 @@ final class ReplayingVault implements AutoCloseable {
 
     /**
      * @return how many calls went to this path
-     *
      */
     long calls(String path) {
         return calls.stream().filter(call -> call.path().equals(path)).count();

@@ -54,7 +54,6 @@ public final class OutboxRelay<R> {
 
         /**
          * @param rows rows the receiver took
-         *
          */
         void delivered(List<R> rows);
 
@@ -246,7 +245,6 @@ public final class OutboxRelay<R> {
 
         /**
          * @return the relay
-         *
          */
         public OutboxRelay<R> build() {
             return new OutboxRelay<>(this);

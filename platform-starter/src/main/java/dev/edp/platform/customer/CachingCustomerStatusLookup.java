@@ -83,7 +83,6 @@ public class CachingCustomerStatusLookup implements CustomerStatusLookup {
 
     /**
      * @return how many customers are cached
-     *
      */
     public int size() {
         return entries.size();

@@ -34,7 +34,6 @@ public class CustomerStatusInterceptor implements HandlerInterceptor {
 
     /**
      * @param lookup where customers' states come from
-     *
      */
     public CustomerStatusInterceptor(CustomerStatusLookup lookup) {
         this.lookup = lookup;

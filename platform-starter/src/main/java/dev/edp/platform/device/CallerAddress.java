@@ -25,7 +25,6 @@ public final class CallerAddress {
 
     /**
      * @param verifier checks E3's proof and credential
-     *
      */
     public CallerAddress(DeviceAssertionVerifier verifier) {
         this.verifier = verifier;

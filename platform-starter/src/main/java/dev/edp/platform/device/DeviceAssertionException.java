@@ -10,7 +10,6 @@ public class DeviceAssertionException extends RuntimeException {
 
     /**
      * @param message why
-     *
      */
     public DeviceAssertionException(String message) {
         super(message, null, false, false);

@@ -71,7 +71,6 @@ class DeviceAssertionFilter extends OncePerRequestFilter {
 
     /**
      * @return the request path as sent, without the context path (what E3's proof binds)
-     *
      */
     static String path(HttpServletRequest request) {
         return request.getRequestURI().substring(request.getContextPath().length());

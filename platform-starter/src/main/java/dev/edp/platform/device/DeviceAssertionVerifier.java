@@ -264,7 +264,6 @@ public class DeviceAssertionVerifier {
     /**
      * @return how many credential signatures this verifier has checked (each credential
      * once while cached)
-     *
      */
     long signatureChecks() {
         return signatureChecks.sum();

@@ -29,7 +29,6 @@ final class JsonBodyCheck {
     /**
      * @param json the application's own token stream factory, so the same JSON is
      * accepted
-     *
      */
     JsonBodyCheck(TokenStreamFactory json) {
         this.json = json;

@@ -37,7 +37,6 @@ public final class ReactiveRequestInputFilter implements WebFilter, Ordered {
 
     /**
      * @param properties the limits
-     *
      */
     public ReactiveRequestInputFilter(WebInputProperties properties) {
         this.maxRequestBytes = properties.maxRequestSize().toBytes();

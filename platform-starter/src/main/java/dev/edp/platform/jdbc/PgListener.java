@@ -119,7 +119,6 @@ public final class PgListener implements AutoCloseable {
     /**
      * @return whether the {@code LISTEN} is established now (tests wait for it after an
      * outage)
-     *
      */
     public boolean isListening() {
         return listening;
@@ -127,7 +126,6 @@ public final class PgListener implements AutoCloseable {
 
     /**
      * @return whether it has not been closed
-     *
      */
     public boolean isRunning() {
         return running;

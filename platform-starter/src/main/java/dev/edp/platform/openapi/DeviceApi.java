@@ -25,7 +25,6 @@ public final class DeviceApi {
 
     /**
      * @return the document (JSON, UTF-8)
-     *
      */
     public static byte[] json() {
         return JSON.clone();

@@ -140,7 +140,6 @@ public final class DatabaseFailures {
 
     /**
      * @return the 503 problem, without anything from the failure itself
-     *
      */
     public static ProblemDetail problem() {
         return Problems.of(HttpStatus.SERVICE_UNAVAILABLE, CODE, "Database unavailable",

@@ -57,7 +57,6 @@ public class EdpException extends ErrorResponseException {
 
     /**
      * @return the machine-readable code
-     *
      */
     public String getCode() {
         return String.valueOf(getBody().getProperties().get(Problems.CODE));

@@ -24,13 +24,11 @@ public @interface Problem {
 
     /**
      * @return the HTTP status the problem always answers with
-     *
      */
     HttpStatus status();
 
     /**
      * @return the short, human summary that does not change between occurrences
-     *
      */
     String title();
 

@@ -37,7 +37,6 @@ public class ProblemDetailsWebExceptionHandler implements ErrorWebExceptionHandl
 
     /**
      * @param codecs the codecs used to write the problem body
-     *
      */
     public ProblemDetailsWebExceptionHandler(ServerCodecConfigurer codecs) {
         this.codecs = codecs;

@@ -23,13 +23,11 @@ public interface ProblemType {
     /**
      * @return the constant's name, which is the code unless its {@link Problem#code()}
      * says otherwise
-     *
      */
     String name();
 
     /**
      * @return the HTTP status this problem always answers with
-     *
      */
     default HttpStatus status() {
         return ProblemDefinitions.of(this).status();
@@ -37,7 +35,6 @@ public interface ProblemType {
 
     /**
      * @return the short, human summary that does not change between occurrences
-     *
      */
     default String title() {
         return ProblemDefinitions.of(this).title();
@@ -45,7 +42,6 @@ public interface ProblemType {
 
     /**
      * @return the machine-readable code in UPPER_SNAKE_CASE
-     *
      */
     default String code() {
         String code = ProblemDefinitions.of(this).code();

@@ -23,7 +23,6 @@ public @interface HasRole {
 
     /**
      * @return the role, one of the {@link EdpRoles} constants
-     *
      */
     String value();
 

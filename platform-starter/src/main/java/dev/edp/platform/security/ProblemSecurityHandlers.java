@@ -61,7 +61,6 @@ public final class ProblemSecurityHandlers {
 
     /**
      * @return the servlet entry point: 401 problem
-     *
      */
     public static AuthenticationEntryPoint servletEntryPoint() {
         BearerTokenAuthenticationEntryPoint bearer = new BearerTokenAuthenticationEntryPoint();
@@ -73,7 +72,6 @@ public final class ProblemSecurityHandlers {
 
     /**
      * @return the servlet access-denied handler: 403 problem
-     *
      */
     public static AccessDeniedHandler servletAccessDeniedHandler() {
         BearerTokenAccessDeniedHandler bearer = new BearerTokenAccessDeniedHandler();
@@ -95,7 +93,6 @@ public final class ProblemSecurityHandlers {
 
     /**
      * @return the reactive entry point: 401 problem
-     *
      */
     public static ServerAuthenticationEntryPoint reactiveEntryPoint() {
         // Spring's reactive bearer entry point completes the response itself, so the RFC
@@ -112,7 +109,6 @@ public final class ProblemSecurityHandlers {
 
     /**
      * @return the reactive access-denied handler: 403 problem
-     *
      */
     public static ServerAccessDeniedHandler reactiveAccessDeniedHandler() {
         return (exchange, denied) -> write(exchange, forbidden());

@@ -61,7 +61,6 @@ public record Tenant(String subject, String username, Optional<UUID> customerId,
 
     /**
      * @return whether the caller may act for every customer
-     *
      */
     public boolean isPlatformAdmin() {
         return roles.contains(EdpRoles.PLATFORM_ADMIN);

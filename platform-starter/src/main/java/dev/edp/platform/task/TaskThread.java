@@ -112,7 +112,6 @@ public final class TaskThread implements AutoCloseable {
 
     /**
      * @return whether it has not been closed
-     *
      */
     public boolean isRunning() {
         return !executor.isShutdown();

@@ -64,7 +64,6 @@ public final class Etags {
 
     /**
      * @return the problem for an update based on an outdated version
-     *
      */
     public static EdpException stale() {
         return WebProblem.STALE_VERSION

@@ -32,7 +32,6 @@ public final class Keyset<T> {
 
     /**
      * @return the page size asked for; a query reads one row more
-     *
      */
     public int limit() {
         return limit;
@@ -40,7 +39,6 @@ public final class Keyset<T> {
 
     /**
      * @return the {@code ORDER BY} list, id last as tie-breaker
-     *
      */
     public String orderBy() {
         return order.orderBy();
@@ -56,7 +54,6 @@ public final class Keyset<T> {
 
     /**
      * @return the values of {@link #afterCondition()}, empty on the first page
-     *
      */
     public Map<String, Object> afterParams() {
         return after == null ? Map.of() : after;

@@ -64,7 +64,6 @@ public record KeysetQuery(String sort, String column, Kind kind, boolean descend
 
     /**
      * @return the {@code ORDER BY} list, id last as tie-breaker
-     *
      */
     public String orderBy() {
         String direction = descending ? " DESC" : " ASC";

@@ -141,7 +141,6 @@ public final class Where {
 
     /**
      * @return {@code " WHERE a AND b"}, or the empty string without conditions
-     *
      */
     public String sql() {
         return sql(conditions);
@@ -149,7 +148,6 @@ public final class Where {
 
     /**
      * @return the parameters of {@link #sql()}
-     *
      */
     public Map<String, Object> params() {
         return Map.copyOf(params);

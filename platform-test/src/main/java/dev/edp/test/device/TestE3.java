@@ -98,7 +98,6 @@ public final class TestE3 implements AutoCloseable {
 
     /**
      * @return a new stand-in with its own keys and server
-     *
      */
     public static TestE3 start() {
         return new TestE3();
@@ -107,7 +106,6 @@ public final class TestE3 implements AutoCloseable {
     /**
      * @return the one stand-in of this test JVM (shared, so service contexts stay shared
      * too)
-     *
      */
     public static TestE3 shared() {
         TestE3 current = shared;
@@ -124,7 +122,6 @@ public final class TestE3 implements AutoCloseable {
 
     /**
      * @return the base URL of its management port stand-in
-     *
      */
     public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
@@ -132,7 +129,6 @@ public final class TestE3 implements AutoCloseable {
 
     /**
      * @return the value for {@code edp.device.jwks-uri}
-     *
      */
     public String jwksUri() {
         return url() + "/actuator/device-jwks";
@@ -140,7 +136,6 @@ public final class TestE3 implements AutoCloseable {
 
     /**
      * @return the value for {@code edp.device.proof-keys-uri}
-     *
      */
     public String proofKeysUri() {
         return url() + "/actuator/device-proof-keys";
@@ -166,7 +161,6 @@ public final class TestE3 implements AutoCloseable {
 
     /**
      * @return how often the JWKS was fetched
-     *
      */
     public int jwksFetches() {
         return jwksFetches.get();
@@ -174,7 +168,6 @@ public final class TestE3 implements AutoCloseable {
 
     /**
      * @return how often the request keys were handed out
-     *
      */
     public int proofKeyFetches() {
         return proofKeyFetches.get();
@@ -182,7 +175,6 @@ public final class TestE3 implements AutoCloseable {
 
     /**
      * @return how often a caller without the service token asked for request keys
-     *
      */
     public int refusedProofKeyFetches() {
         return refusedProofKeyFetches.get();

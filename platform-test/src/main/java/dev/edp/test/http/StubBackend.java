@@ -131,7 +131,6 @@ public final class StubBackend implements AutoCloseable {
 
     /**
      * @return the base URL, {@code http://127.0.0.1:<port>}
-     *
      */
     public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
@@ -139,7 +138,6 @@ public final class StubBackend implements AutoCloseable {
 
     /**
      * @return every request received so far
-     *
      */
     public List<Received> received() {
         return List.copyOf(received);

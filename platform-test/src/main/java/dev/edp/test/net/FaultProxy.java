@@ -94,7 +94,6 @@ public final class FaultProxy implements AutoCloseable {
 
     /**
      * @return the loopback port clients connect to
-     *
      */
     public int port() {
         return port;
@@ -102,7 +101,6 @@ public final class FaultProxy implements AutoCloseable {
 
     /**
      * @return what the proxy does now
-     *
      */
     public State state() {
         return state;
@@ -110,7 +108,6 @@ public final class FaultProxy implements AutoCloseable {
 
     /**
      * @return client connections open now
-     *
      */
     public int openConnections() {
         return sockets.size() / 2;
@@ -293,7 +290,6 @@ public final class FaultProxy implements AutoCloseable {
 
     /**
      * @return false if the connection is to be dropped (cut while waiting)
-     *
      */
     private boolean awaitForwarding() {
         if (state == State.FORWARDING) {

@@ -88,7 +88,6 @@ public final class DeviceApiDocument {
 
     /**
      * @return the document from the class path
-     *
      */
     public static JsonNode load() {
         try (InputStream in = DeviceApiDocument.class.getClassLoader().getResourceAsStream(RESOURCE)) {

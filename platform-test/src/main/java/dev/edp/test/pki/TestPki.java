@@ -108,7 +108,6 @@ public final class TestPki {
 
     /**
      * @return the root CA certificate
-     *
      */
     public X509Certificate root() {
         return root.certificate();
@@ -116,7 +115,6 @@ public final class TestPki {
 
     /**
      * @return the issuing CA certificate
-     *
      */
     public X509Certificate issuing() {
         return issuing.certificate();
@@ -125,7 +123,6 @@ public final class TestPki {
     /**
      * @return the CA chain as PEM, issuing CA first, as onboarding serves
      * {@code ca/chain.pem}
-     *
      */
     public String chainPem() {
         return pem(issuing.certificate()) + pem(root.certificate());
@@ -344,7 +341,6 @@ public final class TestPki {
 
         /**
          * @return the serial number
-         *
          */
         public BigInteger serial() {
             return certificate.getSerialNumber();

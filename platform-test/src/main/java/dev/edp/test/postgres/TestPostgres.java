@@ -83,7 +83,6 @@ public final class TestPostgres {
 
     /**
      * @return {@code embedded} or {@code docker}
-     *
      */
     public String kind() {
         return kind;

@@ -201,7 +201,6 @@ public final class TestJwtIssuer {
 
     /**
      * @return a decoder that trusts exactly the test issuer's key and issuer
-     *
      */
     public static JwtDecoder jwtDecoder() {
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withPublicKey((RSAPublicKey) KEY.getPublic()).build();
@@ -211,7 +210,6 @@ public final class TestJwtIssuer {
 
     /**
      * @return the reactive counterpart of {@link #jwtDecoder()}
-     *
      */
     public static ReactiveJwtDecoder reactiveJwtDecoder() {
         NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withPublicKey((RSAPublicKey) KEY.getPublic())

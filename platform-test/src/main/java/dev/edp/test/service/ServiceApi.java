@@ -30,7 +30,6 @@ public class ServiceApi {
 
     /**
      * @return the API's base URL, ending in {@code /v1}
-     *
      */
     public String baseUrl() {
         return baseUrl;
@@ -96,7 +95,6 @@ public class ServiceApi {
 
     /**
      * @return an operator's token for the customer
-     *
      */
     public static String operator(UUID customer) {
         return TestJwtIssuer.token("otto", customer, "operator");
@@ -104,7 +102,6 @@ public class ServiceApi {
 
     /**
      * @return a viewer's token for the customer
-     *
      */
     public static String viewer(UUID customer) {
         return TestJwtIssuer.token("vera", customer, "viewer");
@@ -112,7 +109,6 @@ public class ServiceApi {
 
     /**
      * @return a customer admin's token for the customer
-     *
      */
     public static String customerAdmin(UUID customer) {
         return TestJwtIssuer.token("ada", customer, "customer-admin");

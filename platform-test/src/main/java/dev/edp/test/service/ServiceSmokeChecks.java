@@ -52,7 +52,6 @@ public class ServiceSmokeChecks {
 
     /**
      * @return base URL of the application port
-     *
      */
     public String baseUrl() {
         return "http://localhost:" + environment.getRequiredProperty("local.server.port");
@@ -60,7 +59,6 @@ public class ServiceSmokeChecks {
 
     /**
      * @return base URL of the management (actuator) port
-     *
      */
     public String managementUrl() {
         return "http://localhost:" + environment.getRequiredProperty("local.management.port");

@@ -34,7 +34,6 @@ public final class TestClock extends Clock {
 
     /**
      * @return a clock at the current time of the system clock, in UTC
-     *
      */
     public static TestClock startingNow() {
         return at(Instant.now());

@@ -18,7 +18,6 @@ public record PortalLoginProperties(String issuerUri, String browserIssuerUri, S
 
     /**
      * @return the issuer the browser is sent to
-     *
      */
     public String browserIssuer() {
         return browserIssuerUri == null || browserIssuerUri.isBlank() ? issuerUri : browserIssuerUri;
