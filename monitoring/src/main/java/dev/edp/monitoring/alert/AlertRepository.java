@@ -30,8 +30,8 @@ import org.springframework.stereotype.Repository;
 class AlertRepository {
 
     static final String COLUMNS = """
-            id, type, customer_id, device_id, subject, detail, opened_at, acknowledged_at, acknowledged_by,
-            resolved_at, resolution""";
+            id, type, customer_id, device_id, rollout_id, subject, detail, opened_at, acknowledged_at,
+            acknowledged_by, resolved_at, resolution""";
 
     private static final String OVERRIDE = """
             LEFT JOIN alert_rule_override o ON o.customer_id = d.customer_id AND o.type = :type""";
@@ -115,8 +115,8 @@ class AlertRepository {
     }
 
     /**
-     * Resolves open event-driven alerts (deployment failed) of customers who turned the
-     * rule off.
+     * Resolves open event-driven alerts (deployment failed, rollout paused) of customers
+     * who turned the rule off.
      */
     List<AlertResponse> resolveDisabled(AlertType type, boolean enabledByDefault, Instant now) {
         return jdbc.sql("""
@@ -168,23 +168,52 @@ class AlertRepository {
     }
 
     /**
-     * Opens a deployment alert for an event that happened at {@code happened}, unless one
-     * is open or one was resolved at or after that time (the event is older than the last
-     * recovery).
+     * Resolves the open event-driven alert of the subject because the event that ended
+     * its condition happened at {@code ended}; an event of the condition older than that
+     * then does not open it again ({@link #openUnlessResolvedSince}).
+     * @param customerId the customer the alert must belong to (an event naming another
+     * customer's subject changes nothing), null for any
      */
-    Optional<AlertResponse> openUnlessResolvedSince(AlertType type, UUID customerId, UUID deviceId, String subject,
-            String detail, Instant happened, Instant now) {
+    Optional<AlertResponse> resolveEnded(AlertType type, UUID customerId, String subject, String resolution,
+            Instant ended, Instant now) {
         return jdbc.sql("""
-                INSERT INTO alert (id, type, customer_id, device_id, subject, detail, opened_at)
-                SELECT :id, :type, :customerId, :deviceId, :subject, :detail, :now
+                UPDATE alert SET resolved_at = :now, condition_ended_at = :ended, resolution = :resolution
+                WHERE type = :type AND subject = :subject AND resolved_at IS NULL
+                    AND (CAST(:customerId AS uuid) IS NULL OR customer_id = :customerId)
+                RETURNING %s""".formatted(COLUMNS))
+            .param("type", type.name())
+            .param("customerId", customerId)
+            .param("subject", subject)
+            .param("resolution", truncate(resolution))
+            .param("ended", KeysetQuery.timestamp(ended))
+            .param("now", KeysetQuery.timestamp(now))
+            .query(AlertRepository::alert)
+            .optional();
+    }
+
+    /**
+     * Opens an event-driven alert (deployment failed, rollout paused) for an event that
+     * happened at {@code happened}, unless one is open for the subject or the condition
+     * of one ended at or after that time (the event is older than the last recovery or
+     * end of the pause). The end is the ending event's time where known, not when it was
+     * received: a pause, its end and a new pause relayed together open the new one.
+     * @param deviceId the device, null for a rollout alert
+     * @param rolloutId the rollout, null for a device alert
+     */
+    Optional<AlertResponse> openUnlessResolvedSince(AlertType type, UUID customerId, UUID deviceId, UUID rolloutId,
+            String subject, String detail, Instant happened, Instant now) {
+        return jdbc.sql("""
+                INSERT INTO alert (id, type, customer_id, device_id, rollout_id, subject, detail, opened_at)
+                SELECT :id, :type, :customerId, :deviceId, :rolloutId, :subject, :detail, :now
                 WHERE NOT EXISTS (SELECT 1 FROM alert WHERE type = :type AND subject = :subject
-                    AND resolved_at >= :happened)
+                    AND coalesce(condition_ended_at, resolved_at) >= :happened)
                 ON CONFLICT (type, subject) WHERE resolved_at IS NULL DO NOTHING
                 RETURNING %s""".formatted(COLUMNS))
             .param("id", UUID.randomUUID())
             .param("type", type.name())
             .param("customerId", customerId)
             .param("deviceId", deviceId)
+            .param("rolloutId", rolloutId)
             .param("subject", subject)
             .param("detail", truncate(detail))
             .param("happened", KeysetQuery.timestamp(happened))
@@ -302,9 +331,9 @@ class AlertRepository {
         Instant resolvedAt = instant(row, "resolved_at");
         return new AlertResponse(row.getObject("id", UUID.class), AlertType.valueOf(row.getString("type")),
                 row.getObject("customer_id", UUID.class), row.getObject("device_id", UUID.class),
-                row.getString("subject"), row.getString("detail"), resolvedAt == null ? "OPEN" : "RESOLVED",
-                instant(row, "opened_at"), instant(row, "acknowledged_at"), row.getString("acknowledged_by"),
-                resolvedAt, row.getString("resolution"));
+                row.getObject("rollout_id", UUID.class), row.getString("subject"), row.getString("detail"),
+                resolvedAt == null ? "OPEN" : "RESOLVED", instant(row, "opened_at"), instant(row, "acknowledged_at"),
+                row.getString("acknowledged_by"), resolvedAt, row.getString("resolution"));
     }
 
     private static Instant instant(ResultSet row, String column) throws SQLException {

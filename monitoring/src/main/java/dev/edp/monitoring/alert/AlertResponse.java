@@ -10,7 +10,9 @@ import java.util.UUID;
  * @param type what it is about
  * @param customerId its customer, null for a platform alert
  * @param deviceId the device, if it is about one
- * @param subject what it is about, for de-duplication (device id, or service/instance)
+ * @param rolloutId the rollout, if it is about one ({@code ROLLOUT_PAUSED})
+ * @param subject what it is about, for de-duplication (device id, rollout id, or
+ * service/instance)
  * @param detail what was seen, for people
  * @param state OPEN or RESOLVED
  * @param openedAt when it opened
@@ -19,7 +21,7 @@ import java.util.UUID;
  * @param resolvedAt when it resolved, if so
  * @param resolution why it resolved
  */
-public record AlertResponse(UUID id, AlertType type, UUID customerId, UUID deviceId, String subject, String detail,
-        String state, Instant openedAt, Instant acknowledgedAt, String acknowledgedBy, Instant resolvedAt,
-        String resolution) {
+public record AlertResponse(UUID id, AlertType type, UUID customerId, UUID deviceId, UUID rolloutId, String subject,
+        String detail, String state, Instant openedAt, Instant acknowledgedAt, String acknowledgedBy,
+        Instant resolvedAt, String resolution) {
 }

@@ -82,15 +82,16 @@ class AlertService {
                 changes.resolved().addAll(alerts.resolveDeviceAlerts(type, enabled, threshold, now));
                 changes.opened().addAll(alerts.openDeviceAlerts(type, enabled, threshold, now));
             }
-            changes.resolved()
-                .addAll(alerts.resolveDisabled(AlertType.DEPLOYMENT_FAILED,
-                        properties.enabledByDefault(AlertType.DEPLOYMENT_FAILED), now));
+            for (AlertType type : List.of(AlertType.DEPLOYMENT_FAILED, AlertType.ROLLOUT_PAUSED)) {
+                changes.resolved().addAll(alerts.resolveDisabled(type, properties.enabledByDefault(type), now));
+            }
             return changes;
         });
     }
 
     /**
-     * Applies device-management's events in the order they happened, in one transaction.
+     * Applies device-management's device and rollout events in the order they happened,
+     * in one transaction.
      */
     Changes deviceEvents(List<DeviceEventsRequest.Event> events) {
         Instant now = clock.instant();
@@ -100,26 +101,43 @@ class AlertService {
         Map<UUID, UUID> decommissioned = new LinkedHashMap<>();
         Changes result = inTransaction(() -> {
             Changes changes = Changes.none();
-            Set<UUID> deploymentRuleOn = rules.enabledFor(ordered.stream()
-                .filter(event -> event.type() == DeviceEventsRequest.Type.DEPLOYMENT_FAILED)
-                .map(DeviceEventsRequest.Event::customerId)
-                .collect(Collectors.toSet()), AlertType.DEPLOYMENT_FAILED);
+            Set<UUID> deploymentRuleOn = ruleOn(ordered, DeviceEventsRequest.Type.DEPLOYMENT_FAILED,
+                    AlertType.DEPLOYMENT_FAILED);
+            Set<UUID> rolloutRuleOn = ruleOn(ordered, DeviceEventsRequest.Type.ROLLOUT_PAUSED,
+                    AlertType.ROLLOUT_PAUSED);
             for (DeviceEventsRequest.Event event : ordered) {
-                String subject = event.deviceId().toString();
+                String subject = event.subject();
                 switch (event.type()) {
                     case DEPLOYMENT_FAILED -> {
                         if (!decommissioned.containsKey(event.deviceId())
                                 && deploymentRuleOn.contains(event.customerId())) {
                             alerts
                                 .openUnlessResolvedSince(AlertType.DEPLOYMENT_FAILED, event.customerId(),
-                                        event.deviceId(), subject, detail(event, "Deployment failed"), event.at(), now)
+                                        event.deviceId(), null, subject, detail(event, "Deployment failed"), event.at(),
+                                        now)
                                 .ifPresent(changes.opened()::add);
                         }
                     }
                     case DEPLOYMENT_RECOVERED ->
-                        alerts.resolve(AlertType.DEPLOYMENT_FAILED, subject, detail(event, "Deployment recovered"), now)
+                        alerts
+                            .resolveEnded(AlertType.DEPLOYMENT_FAILED, null, subject,
+                                    detail(event, "Deployment recovered"), event.at(), now)
                             .ifPresent(changes.resolved()::add);
                     case DECOMMISSIONED -> decommissioned.put(event.deviceId(), event.customerId());
+                    case ROLLOUT_PAUSED -> {
+                        if (rolloutRuleOn.contains(event.customerId())) {
+                            alerts
+                                .openUnlessResolvedSince(AlertType.ROLLOUT_PAUSED, event.customerId(), null,
+                                        event.rolloutId(), subject, detail(event, "Rollout paused"), event.at(), now)
+                                .ifPresent(changes.opened()::add);
+                        }
+                    }
+                    // Only the customer's own rollout: the subject is unique, but the
+                    // customer must fit too.
+                    case ROLLOUT_PAUSE_ENDED -> alerts
+                        .resolveEnded(AlertType.ROLLOUT_PAUSED, event.customerId(), subject,
+                                detail(event, "Rollout no longer paused"), event.at(), now)
+                        .ifPresent(changes.resolved()::add);
                 }
             }
             if (!decommissioned.isEmpty()) {
@@ -157,6 +175,16 @@ class AlertService {
             }
             return changes;
         });
+    }
+
+    /**
+     * The customers among those of the events of the type whose rule is on, in one query.
+     */
+    private Set<UUID> ruleOn(List<DeviceEventsRequest.Event> events, DeviceEventsRequest.Type type, AlertType rule) {
+        return rules.enabledFor(events.stream()
+            .filter(event -> event.type() == type)
+            .map(DeviceEventsRequest.Event::customerId)
+            .collect(Collectors.toSet()), rule);
     }
 
     private static String detail(DeviceEventsRequest.Event event, String fallback) {

@@ -11,6 +11,11 @@ public enum AlertType {
     CERTIFICATE_EXPIRING("DAYS", 1, 365),
     /** device-management reported a deployment in {@code reconciliation failed}. */
     DEPLOYMENT_FAILED(null, 0, 0),
+    /**
+     * device-management paused a rollout (error threshold, or an operator); subject: the
+     * rollout.
+     */
+    ROLLOUT_PAUSED(null, 0, 0),
     /** A platform service instance is unhealthy (platform alert, no customer). */
     SERVICE_DOWN(null, 0, 0);
 

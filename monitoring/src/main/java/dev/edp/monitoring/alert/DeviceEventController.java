@@ -14,7 +14,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Device events from device-management (service token only). */
+/** Device and rollout events from device-management (service token only). */
 @RestController
 class DeviceEventController {
 
@@ -25,15 +25,23 @@ class DeviceEventController {
     }
 
     /**
-     * All events in one transaction. A value PostgreSQL cannot store (SQLState class 22,
-     * e.g. a time beyond its range) is the sender's mistake: 400
-     * {@code VALIDATION_FAILED} and nothing is written, so device-management's relay
-     * sends the batch again one event at a time and gives up on the bad one alone (a 5xx
-     * would make it retry the whole batch).
+     * All events in one transaction. Each event names exactly one of device and rollout,
+     * the one its type is about; otherwise 400 {@code VALIDATION_FAILED} and nothing of
+     * the batch is written. A value PostgreSQL cannot store (SQLState class 22, e.g. a
+     * time beyond its range) is the sender's mistake: 400 {@code VALIDATION_FAILED} and
+     * nothing is written, so device-management's relay sends the batch again one event at
+     * a time and gives up on the bad one alone (a 5xx would make it retry the whole
+     * batch).
      */
     @PostMapping("/api/monitoring/v1/internal/device-events")
     @PreAuthorize("hasRole('platform-service')")
     ResponseEntity<Void> receive(@Valid @RequestBody DeviceEventsRequest request) {
+        List<Map<String, String>> errors = request.subjectErrors();
+        if (!errors.isEmpty()) {
+            throw PlatformProblem.VALIDATION_FAILED
+                .exception("The request has %d invalid event(s); nothing was written.".formatted(errors.size()))
+                .with("errors", errors);
+        }
         try {
             service.deviceEvents(request.events());
         }

@@ -156,7 +156,7 @@ class NotificationSender {
             .query((row, index) -> {
                 Array emails = row.getArray("emails");
                 Payload.Alert alert = new Payload.Alert(new UUID(0, 0), "TEST",
-                        row.getObject("customer_id", UUID.class), null, "test",
+                        row.getObject("customer_id", UUID.class), null, null, "test",
                         "A test notification from EDP: this channel works.", "OPEN", clock.instant(), null, null, null);
                 return new Due(0, channelId, row.getString("type"), TEST, 0,
                         emails == null ? null : List.of((String[]) emails.getArray()), row.getString("url"),
@@ -177,8 +177,8 @@ class NotificationSender {
     private List<Due> due() {
         return jdbc.sql("""
                 SELECT n.id, n.channel_id, n.channel_type, n.event, n.attempts, c.emails, c.url, c.secret_encrypted,
-                       a.id AS alert_id, a.type, a.customer_id, a.device_id, a.subject, a.detail, a.opened_at,
-                       a.acknowledged_at, a.resolved_at, a.resolution
+                       a.id AS alert_id, a.type, a.customer_id, a.device_id, a.rollout_id, a.subject, a.detail,
+                       a.opened_at, a.acknowledged_at, a.resolved_at, a.resolution
                 FROM notification n JOIN alert a ON a.id = n.alert_id
                 LEFT JOIN notification_channel c ON c.id = n.channel_id
                 WHERE n.status = 'PENDING' AND n.next_attempt_at <= :now
@@ -259,14 +259,15 @@ class NotificationSender {
                 Type: %s
                 Subject: %s
                 Customer: %s
-                Device: %s
+                %s
                 Opened: %s
                 Resolved: %s
                 Detail: %s
                 %s""".formatted("OPENED".equals(due.event()) ? "Opened" : "Resolved", alert.id(), alert.type(),
                 alert.subject(), alert.customerId() == null ? "(platform)" : alert.customerId(),
-                alert.deviceId() == null ? "-" : alert.deviceId(), alert.openedAt(),
-                alert.resolvedAt() == null ? "-" : alert.resolvedAt(), alert.detail(),
+                alert.rolloutId() != null ? "Rollout: " + alert.rolloutId()
+                        : "Device: " + (alert.deviceId() == null ? "-" : alert.deviceId()),
+                alert.openedAt(), alert.resolvedAt() == null ? "-" : alert.resolvedAt(), alert.detail(),
                 alert.resolution() == null ? "" : "Resolution: " + alert.resolution()));
         sender.send(message);
     }
@@ -347,8 +348,9 @@ class NotificationSender {
         Instant resolvedAt = instant(row, "resolved_at");
         Payload.Alert alert = new Payload.Alert(row.getObject("alert_id", UUID.class), row.getString("type"),
                 row.getObject("customer_id", UUID.class), row.getObject("device_id", UUID.class),
-                row.getString("subject"), row.getString("detail"), resolvedAt == null ? "OPEN" : "RESOLVED",
-                instant(row, "opened_at"), instant(row, "acknowledged_at"), resolvedAt, row.getString("resolution"));
+                row.getObject("rollout_id", UUID.class), row.getString("subject"), row.getString("detail"),
+                resolvedAt == null ? "OPEN" : "RESOLVED", instant(row, "opened_at"), instant(row, "acknowledged_at"),
+                resolvedAt, row.getString("resolution"));
         return new Due(row.getLong("id"), row.getObject("channel_id", UUID.class), row.getString("channel_type"),
                 row.getString("event"), row.getInt("attempts"),
                 emails == null ? null : List.of((String[]) emails.getArray()), row.getString("url"),
@@ -385,8 +387,9 @@ class NotificationSender {
      */
     record Payload(String event, long deliveryId, Alert alert) {
 
-        record Alert(UUID id, String type, UUID customerId, UUID deviceId, String subject, String detail, String state,
-                Instant openedAt, Instant acknowledgedAt, Instant resolvedAt, String resolution) {
+        record Alert(UUID id, String type, UUID customerId, UUID deviceId, UUID rolloutId, String subject,
+                String detail, String state, Instant openedAt, Instant acknowledgedAt, Instant resolvedAt,
+                String resolution) {
         }
     }
 
