@@ -18,7 +18,7 @@ import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -36,6 +36,7 @@ import org.springframework.web.client.RestClientResponseException;
  * only the refused rows are set aside (the starter's {@link OutboxRelay} runs this loop).
  */
 @Component
+@EnableConfigurationProperties(ConnectivityRelayProperties.class)
 class ConnectivityRelay {
 
     static final int BATCH = 1000;
@@ -82,13 +83,12 @@ class ConnectivityRelay {
 
     private volatile Instant nextAttempt = Instant.MIN;
 
-    ConnectivityRelay(JdbcClient jdbc, ServiceCalls calls, Clock clock,
-            @Value("${edp.monitoring.connectivity-relay.max-backoff:1m}") Duration maxBackoff, Rejections rejections,
-            MeterRegistry meters) {
+    ConnectivityRelay(JdbcClient jdbc, ServiceCalls calls, Clock clock, ConnectivityRelayProperties properties,
+            Rejections rejections, MeterRegistry meters) {
         this.jdbc = jdbc;
         this.calls = calls;
         this.clock = clock;
-        this.maxBackoff = maxBackoff;
+        this.maxBackoff = properties.maxBackoff();
         this.relayed = Counter.builder("edp.connectivity.relayed")
             .description("Connectivity events device-management accepted")
             .register(meters);

@@ -2,7 +2,7 @@ package dev.edp.monitoring.notification;
 
 import org.flywaydb.core.api.migration.JavaMigration;
 
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -11,12 +11,13 @@ import org.springframework.context.annotation.Configuration;
  * existing ones.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(NotificationProperties.class)
 class NotificationConfiguration {
 
     /** Without a usable key the service does not start (the message says what to set). */
     @Bean
-    ChannelSecrets channelSecrets(@Value("${edp.monitoring.notifications.secrets-key:}") String key) {
-        return ChannelSecrets.fromConfiguration(key);
+    ChannelSecrets channelSecrets(NotificationProperties properties) {
+        return ChannelSecrets.fromConfiguration(properties.secretsKey());
     }
 
     /** Picked up by Spring Boot's Flyway configuration with the SQL migrations. */

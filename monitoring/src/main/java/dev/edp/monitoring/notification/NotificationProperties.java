@@ -26,6 +26,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * creation and at delivery ({@link WebhookTargets})
  * @param retention notifications in a final state (SENT, FAILED, SUPPRESSED) older than
  * this are deleted
+ * @param secretsKey base64 of the 32-byte key webhook secrets are stored encrypted with
+ * ({@code EDP_MONITORING_SECRETS_KEY}); required, the service does not start without it
+ * ({@link ChannelSecrets})
  */
 @ConfigurationProperties("edp.monitoring.notifications")
 public record NotificationProperties(@DefaultValue("2s") Duration sendInterval, @DefaultValue("5") int maxAttempts,
@@ -33,7 +36,18 @@ public record NotificationProperties(@DefaultValue("2s") Duration sendInterval, 
         @DefaultValue("15m") Duration quietPeriod, @DefaultValue("50") int batchSize,
         @DefaultValue("edp-alerts@localhost") String mailFrom, @DefaultValue("10s") Duration webhookTimeout,
         @DefaultValue("false") boolean allowHttpWebhooks, @DefaultValue("false") boolean allowPrivateWebhookTargets,
-        @DefaultValue("30d") Duration retention) {
+        @DefaultValue("30d") Duration retention, String secretsKey) {
+
+    /** Without the key: a record's own would print it into any log that shows these. */
+    @Override
+    public String toString() {
+        return "NotificationProperties[sendInterval=" + sendInterval + ", maxAttempts=" + maxAttempts
+                + ", initialBackoff=" + initialBackoff + ", maxBackoff=" + maxBackoff + ", quietPeriod=" + quietPeriod
+                + ", batchSize=" + batchSize + ", mailFrom=" + mailFrom + ", webhookTimeout=" + webhookTimeout
+                + ", allowHttpWebhooks=" + allowHttpWebhooks + ", allowPrivateWebhookTargets="
+                + allowPrivateWebhookTargets + ", retention=" + retention + ", secretsKey="
+                + (secretsKey == null || secretsKey.isEmpty() ? "(none)" : "(set)") + "]";
+    }
 
     /**
      * @param failedAttempts attempts made so far (≥ 1)
@@ -61,6 +75,13 @@ public record NotificationProperties(@DefaultValue("2s") Duration sendInterval, 
         public Support {
             emails = emails == null ? List.of() : emails.stream().filter(e -> e != null && !e.isBlank()).toList();
             webhookUrl = webhookUrl == null || webhookUrl.isBlank() ? null : webhookUrl;
+        }
+
+        /** Without the secret, as {@link NotificationProperties#toString()}. */
+        @Override
+        public String toString() {
+            return "Support[emails=%s, webhookUrl=%s, webhookSecret=%s]".formatted(emails, webhookUrl,
+                    webhookSecret == null || webhookSecret.isEmpty() ? "(none)" : "(set)");
         }
     }
 }

@@ -20,7 +20,7 @@ class NotificationRetryAndSignatureTests {
     void backoffDoublesFromTheInitialWaitAndStopsAtTheMaximum() {
         NotificationProperties properties = new NotificationProperties(Duration.ofSeconds(2), 5, Duration.ofSeconds(10),
                 Duration.ofSeconds(60), Duration.ofMinutes(15), 50, "a@b.example", Duration.ofSeconds(10), false, false,
-                Duration.ofDays(30));
+                Duration.ofDays(30), null);
         assertThat(properties.backoff(1)).isEqualTo(Duration.ofSeconds(10));
         assertThat(properties.backoff(2)).isEqualTo(Duration.ofSeconds(20));
         assertThat(properties.backoff(3)).isEqualTo(Duration.ofSeconds(40));
