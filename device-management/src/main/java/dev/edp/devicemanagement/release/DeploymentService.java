@@ -55,12 +55,12 @@ class DeploymentService {
 
     DeploymentService(DeploymentRepository repository, AuditLog audit, DesiredStateNotifier notifier, JsonMapper json,
             RolloutService rollouts, Clock clock) {
-        this.clock = clock;
         this.repository = repository;
         this.audit = audit;
         this.notifier = notifier;
         this.json = json;
         this.rollouts = rollouts;
+        this.clock = clock;
     }
 
     @Transactional

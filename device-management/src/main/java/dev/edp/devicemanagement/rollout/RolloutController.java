@@ -9,6 +9,7 @@ import dev.edp.platform.security.EdpRoles;
 import dev.edp.platform.security.HasRole;
 import dev.edp.platform.security.Tenant;
 import dev.edp.platform.web.KeysetPage;
+import dev.edp.platform.web.ListParameters;
 import dev.edp.platform.web.ListRequest;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -73,8 +74,9 @@ class RolloutController {
     @GetMapping("/{id}/devices")
     @HasRole(EdpRoles.VIEWER)
     @Operation(summary = "The rollout's devices and their status, by device id, keyset-paged")
-    KeysetPage<Rollout.Device> devices(Tenant tenant, @PathVariable UUID id, ListRequest list,
-            @RequestParam(required = false) Integer group, @RequestParam(required = false) RolloutDeviceStatus status) {
+    KeysetPage<Rollout.Device> devices(Tenant tenant, @PathVariable UUID id,
+            @ListParameters(customerId = false) ListRequest list, @RequestParam(required = false) Integer group,
+            @RequestParam(required = false) RolloutDeviceStatus status) {
         return rollouts.devices(tenant, id, list, group, status);
     }
 
