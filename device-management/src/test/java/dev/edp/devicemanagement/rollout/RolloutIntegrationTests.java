@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import com.jayway.jsonpath.JsonPath;
 import dev.edp.devicemanagement.Api;
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
@@ -80,6 +83,9 @@ class RolloutIntegrationTests {
 
     @Autowired
     SettableClock clock;
+
+    @Autowired
+    ApplicationContext context;
 
     // --- helpers
 
@@ -721,15 +727,18 @@ class RolloutIntegrationTests {
             }
             for (int race = 0; race < 5; race++) {
                 CyclicBarrier barrier = new CyclicBarrier(2);
-                CompletableFuture<Void> a = CompletableFuture.runAsync(() -> {
-                    together(barrier);
-                    scheduler.pass();
-                });
-                CompletableFuture<Void> b = CompletableFuture.runAsync(() -> {
-                    together(barrier);
-                    other.pass();
-                });
-                CompletableFuture.allOf(a, b).get(DEADLINE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+                // Own threads: the common pool may have fewer than two.
+                try (ExecutorService threads = Executors.newFixedThreadPool(2)) {
+                    CompletableFuture<Void> a = CompletableFuture.runAsync(() -> {
+                        together(barrier);
+                        scheduler.pass();
+                    }, threads);
+                    CompletableFuture<Void> b = CompletableFuture.runAsync(() -> {
+                        together(barrier);
+                        other.pass();
+                    }, threads);
+                    CompletableFuture.allOf(a, b).get(DEADLINE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+                }
             }
         }
         for (int i = 0; i < rollouts; i++) {
@@ -760,8 +769,13 @@ class RolloutIntegrationTests {
         new RolloutScheduler(repository, service, clock).pass();
         assertThat((Integer) read(rollout(api, customer, id), "$.activeGroup")).isEqualTo(1);
         report(second, customer, release, "ready", "");
-        scheduler.evaluate();
-        assertThat(status(api, customer, id)).isEqualTo("SUCCEEDED");
+        // The scheduled entry point runs the pass under the lock (polled: a pass
+        // elsewhere
+        // may hold it for a moment).
+        await().atMost(DEADLINE).until(() -> {
+            scheduler.evaluate();
+            return "SUCCEEDED".equals(status(api, customer, id));
+        });
         assertThat(jdbc.sql("SELECT count(*) FROM shedlock WHERE name = 'device-management-rollouts'")
             .query(Integer.class)
             .single()).isEqualTo(1);
@@ -799,6 +813,60 @@ class RolloutIntegrationTests {
                 """).param("id", id).update();
         scheduler.pass();
         assertThat((Integer) read(rollout(api, customer, id), "$.groups[1].counts.assigned")).isEqualTo(1000);
+    }
+
+    @Test
+    void aGroupStartedByTheSchedulerWakesTheLongPollOfItsDevices() throws Exception {
+        Api api = new Api(checks);
+        UUID customer = UUID.randomUUID();
+        UUID release = api.release(customer, "app", "l1");
+        UUID first = device(api, customer, "l-1", "ONLINE");
+        UUID second = device(api, customer, "l-2", "OFFLINE");
+        started(api, customer, body(release, "TESTING", "[{\"size\":\"1\"},{\"size\":\"1\"}]", null));
+        HttpResponse<String> before = TestDevices.desiredState(checks.baseUrl(), second, customer, null, 0);
+        assertThat(readOrNull(before, "$.releaseId")).isNull();
+        CompletableFuture<HttpResponse<String>> poll = CompletableFuture
+            .supplyAsync(() -> TestDevices.desiredState(checks.baseUrl(), second, customer, Api.etag(before), 30));
+        await().atMost(DEADLINE).until(() -> poll.isDone() || waiting(customer) == 1);
+        assertThat(poll).as("answered instead of waiting").isNotDone();
+
+        report(first, customer, release, "ready", "");
+        long passed = System.nanoTime();
+        scheduler.pass();
+        HttpResponse<String> woken = poll.get(DEADLINE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(woken.statusCode()).as(woken.body()).isEqualTo(200);
+        assertThat((String) read(woken, "$.releaseId")).isEqualTo(release.toString());
+        assertThat(Duration.ofNanos(System.nanoTime() - passed)).isLessThan(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void aRolloutPausedWhileWaitingWaitsAgainWhenResumed() {
+        Api api = new Api(checks);
+        UUID customer = UUID.randomUUID();
+        UUID release = api.release(customer, "app", "q1");
+        UUID first = device(api, customer, "q-1", "ONLINE");
+        device(api, customer, "q-2", "OFFLINE");
+        UUID id = started(api, customer,
+                body(release, "TESTING", "[{\"size\":\"1\"},{\"size\":\"1\"}]", "\"advance\":\"MANUAL\""));
+        report(first, customer, release, "ready", "");
+        scheduler.pass();
+        assertThat(status(api, customer, id)).isEqualTo("WAITING");
+        assertThat((String) read(api.post("/rollouts/" + id + "/pause", operator(customer), null), "$.status"))
+            .isEqualTo("PAUSED");
+        HttpResponse<String> resumed = api.post("/rollouts/" + id + "/resume", operator(customer), null);
+        assertThat((String) read(resumed, "$.status")).isEqualTo("WAITING");
+        assertThat((List<String>) read(resumed, "$.groups[*].status")).containsExactly("SUCCEEDED", "PENDING");
+    }
+
+    /**
+     * Long-polls of the customer parked on this instance (the waiters are
+     * package-private).
+     */
+    int waiting(UUID customer) throws Exception {
+        Object waiters = context.getBean("desiredStateWaiters");
+        java.lang.reflect.Method waiting = waiters.getClass().getDeclaredMethod("waiting", UUID.class);
+        waiting.setAccessible(true);
+        return (int) waiting.invoke(waiters, customer);
     }
 
     private static void together(CyclicBarrier barrier) {
