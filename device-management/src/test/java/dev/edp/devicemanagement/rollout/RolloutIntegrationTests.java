@@ -813,6 +813,18 @@ class RolloutIntegrationTests {
                 """).param("id", id).update();
         scheduler.pass();
         assertThat((Integer) read(rollout(api, customer, id), "$.groups[1].counts.assigned")).isEqualTo(1000);
+        // The desired state and the reports find a device's assignments by index.
+        jdbc.sql("ANALYZE rollout_device").update();
+        UUID any = jdbc.sql("SELECT device_id FROM rollout_device WHERE rollout_id = :id LIMIT 1")
+            .param("id", id)
+            .query(UUID.class)
+            .single();
+        String plan = String.join("\n",
+                jdbc.sql("EXPLAIN SELECT * FROM rollout_device WHERE device_id = :device")
+                    .param("device", any)
+                    .query(String.class)
+                    .list());
+        assertThat(plan).contains("rollout_device_device_idx").doesNotContain("Seq Scan");
     }
 
     @Test
