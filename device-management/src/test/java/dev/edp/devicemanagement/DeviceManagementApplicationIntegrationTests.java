@@ -64,6 +64,10 @@ class DeviceManagementApplicationIntegrationTests {
             assertThat(parameters(docs, "/api/devices/v1/" + list)).as(list)
                 .containsExactly("query customerId", "query limit", "query cursor");
         }
+        assertThat(parameters(docs, "/api/devices/v1/rollouts")).containsExactly("query customerId", "query limit",
+                "query cursor", "query environment", "query status");
+        assertThat(parameters(docs, "/api/devices/v1/rollouts/{id}/devices")).containsExactly("path id", "query limit",
+                "query cursor", "query group", "query status");
         assertThat(parameters(docs, "/api/devices/v1/audit")).containsExactly("query customerId", "query limit",
                 "query cursor", "query entityId");
         assertThat(JsonPath.<List<String>>read(docs, "$.paths.*.*.parameters[*].name")).doesNotContain("tenant");

@@ -1,16 +1,27 @@
 package dev.edp.devicemanagement.desiredstate;
 
+import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
 
+import dev.edp.platform.audit.Clocks;
+import dev.edp.platform.web.KeysetQuery;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
- * Reads a device's desired state in one query: the device, its own release override or
- * else its environment's pin, the release.
+ * Reads a device's desired state in one query: the device, its own release override, else
+ * the newer of its environment's pin and its effective rollout assignment, the release.
+ *
+ * <p>
+ * An assignment (a {@code rollout_device} row) is effective while the device is still in
+ * the rollout's environment, its group has started, and the rollout is RUNNING, WAITING
+ * or SUCCEEDED, or is PAUSED or CANCELLED and the device already fetched the release
+ * ({@code delivered_at}). So a paused rollout hands its release to no further device, and
+ * a ROLLED_BACK rollout's assignments give way to its rollback's. It competes with the
+ * pin by time: the group's start against {@code pinned_at}, so a later direct pin wins.
  */
 @Repository
 class DesiredStateRepository {
@@ -19,9 +30,12 @@ class DesiredStateRepository {
 
     private final JsonMapper json;
 
-    DesiredStateRepository(JdbcClient jdbc, JsonMapper json) {
+    private final Clock clock;
+
+    DesiredStateRepository(JdbcClient jdbc, JsonMapper json, Clock clock) {
         this.jdbc = jdbc;
         this.json = json;
+        this.clock = clock;
     }
 
     /**
@@ -33,18 +47,61 @@ class DesiredStateRepository {
      */
     Optional<DesiredState> find(UUID deviceId, UUID customerId) {
         return jdbc.sql("""
-                SELECT d.id, d.environment, r.id AS release_id, r.name AS release_name, r.containers
+                SELECT d.id, d.environment, r.id AS release_id, r.name AS release_name, r.containers,
+                       CASE WHEN d.release_override_id IS NULL AND a.rollout_id IS NOT NULL
+                                 AND (p.pinned_at IS NULL OR a.started_at > p.pinned_at)
+                            THEN a.rollout_id END AS rollout_id,
+                       a.delivered
                 FROM device d
                 LEFT JOIN environment_pin p ON p.customer_id = d.customer_id AND p.environment = d.environment
-                LEFT JOIN release r ON d.lifecycle = 'ACTIVE' AND r.id = COALESCE(d.release_override_id, p.release_id)
+                LEFT JOIN LATERAL (
+                    SELECT rd.rollout_id, ro.release_id, g.started_at, rd.delivered_at IS NOT NULL AS delivered
+                    FROM rollout_device rd
+                    JOIN rollout ro ON ro.id = rd.rollout_id
+                    JOIN rollout_group g ON g.rollout_id = rd.rollout_id AND g.group_index = rd.group_index
+                    WHERE rd.device_id = d.id AND ro.environment = d.environment AND g.started_at IS NOT NULL
+                      AND (ro.status IN ('RUNNING', 'WAITING', 'SUCCEEDED')
+                           OR (ro.status IN ('PAUSED', 'CANCELLED') AND rd.delivered_at IS NOT NULL))
+                    ORDER BY g.started_at DESC LIMIT 1) a ON TRUE
+                LEFT JOIN release r ON d.lifecycle = 'ACTIVE' AND r.id = COALESCE(d.release_override_id,
+                    CASE WHEN a.rollout_id IS NOT NULL AND (p.pinned_at IS NULL OR a.started_at > p.pinned_at)
+                         THEN a.release_id ELSE p.release_id END)
                 WHERE d.id = :id AND d.customer_id = :customerId
+                """).param("id", deviceId).param("customerId", customerId).query((row, index) -> {
+            UUID release = row.getObject("release_id", UUID.class);
+            UUID rollout = row.getObject("rollout_id", UUID.class);
+            return new Found(
+                    new DesiredState(row.getObject("id", UUID.class), row.getString("environment"), release,
+                            row.getString("release_name"),
+                            json.readTree(row.getString("containers") == null ? "[]" : row.getString("containers"))),
+                    release != null && rollout != null && !row.getBoolean("delivered") ? rollout : null);
+        }).optional().map(found -> {
+            if (found.undelivered() != null) {
+                delivered(found.undelivered(), deviceId);
+            }
+            return found.state();
+        });
+    }
+
+    /**
+     * The state and the rollout whose release it hands over for the first time, if so.
+     */
+    private record Found(DesiredState state, UUID undelivered) {
+    }
+
+    /**
+     * Records the first time a rollout's release is handed to the device; a guarded
+     * UPDATE, so later reads write nothing.
+     */
+    private void delivered(UUID rolloutId, UUID deviceId) {
+        jdbc.sql("""
+                UPDATE rollout_device SET delivered_at = :now
+                WHERE rollout_id = :rolloutId AND device_id = :deviceId AND delivered_at IS NULL
                 """)
-            .param("id", deviceId)
-            .param("customerId", customerId)
-            .query((row, index) -> new DesiredState(row.getObject("id", UUID.class), row.getString("environment"),
-                    row.getObject("release_id", UUID.class), row.getString("release_name"),
-                    json.readTree(row.getString("containers") == null ? "[]" : row.getString("containers"))))
-            .optional();
+            .param("rolloutId", rolloutId)
+            .param("deviceId", deviceId)
+            .param("now", KeysetQuery.timestamp(Clocks.now(clock)))
+            .update();
     }
 
 }

@@ -8,6 +8,8 @@ import java.util.stream.Collectors;
 
 import dev.edp.devicemanagement.events.DeviceEventType;
 import dev.edp.devicemanagement.events.DeviceEvents;
+import dev.edp.devicemanagement.rollout.RolloutDeviceStatus;
+import dev.edp.devicemanagement.rollout.RolloutReports;
 import dev.edp.devicemanagement.support.DeviceManagementProblem;
 import dev.edp.platform.audit.Clocks;
 import dev.edp.platform.device.DevicePrincipal;
@@ -32,10 +34,14 @@ class ReportedStateService {
 
     private final DeviceEvents events;
 
-    ReportedStateService(ReportedStateRepository reports, DeviceService devices, DeviceEvents events) {
+    private final RolloutReports rollouts;
+
+    ReportedStateService(ReportedStateRepository reports, DeviceService devices, DeviceEvents events,
+            RolloutReports rollouts) {
         this.reports = reports;
         this.devices = devices;
         this.events = events;
+        this.rollouts = rollouts;
     }
 
     /**
@@ -55,6 +61,30 @@ class ReportedStateService {
         Instant now = Clocks.now();
         reports.store(device.deviceId(), report, now);
         rollUp(device, stored, report, now);
+        rollout(device, report);
+    }
+
+    /**
+     * The device's status in the rollouts of the release it reports: FAILED with any
+     * container failing reconciliation (the reason names them), READY with every
+     * container ready, else RECONCILING.
+     */
+    private void rollout(DevicePrincipal device, ReportedState.Report report) {
+        List<ReportedState.Container> failing = report.containers()
+            .stream()
+            .filter(container -> FAILED.equals(container.state()))
+            .toList();
+        boolean ready = !report.containers().isEmpty()
+                && report.containers().stream().allMatch(container -> "ready".equals(container.state()));
+        RolloutDeviceStatus status = !failing.isEmpty() ? RolloutDeviceStatus.FAILED
+                : ready ? RolloutDeviceStatus.READY : RolloutDeviceStatus.RECONCILING;
+        rollouts.reported(device.deviceId(), report.releaseId(), status, failing.isEmpty() ? null : describe(failing));
+    }
+
+    private static String describe(List<ReportedState.Container> failing) {
+        return failing.stream()
+            .map(container -> container.name() + (container.message() == null ? "" : " (" + container.message() + ")"))
+            .collect(Collectors.joining(", "));
     }
 
     /**

@@ -8,6 +8,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.edp.platform.audit.Clocks;
 import dev.edp.platform.client.OutboxMetrics;
 import dev.edp.platform.client.OutboxRelay;
@@ -60,8 +61,13 @@ class DeviceEventRelay {
 
     private static final Logger log = LoggerFactory.getLogger(DeviceEventRelay.class);
 
-    /** One event as monitoring receives it. */
-    record Event(UUID deviceId, UUID customerId, String type, String detail, Instant at) {
+    /**
+     * One event as monitoring receives it: about a device ({@code deviceId}) or a rollout
+     * ({@code rolloutId}), never both. The absent one is left out, so a device event is
+     * exactly what it was before rollouts existed.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Event(UUID deviceId, UUID rolloutId, UUID customerId, String type, String detail, Instant at) {
     }
 
     /** The body monitoring receives. */
@@ -119,7 +125,7 @@ class DeviceEventRelay {
         @Override
         public List<Row> claim(int limit) {
             return jdbc.sql("""
-                    SELECT id, device_id, customer_id, type, detail, at, attempts FROM device_event_outbox
+                    SELECT id, device_id, rollout_id, customer_id, type, detail, at, attempts FROM device_event_outbox
                     WHERE next_attempt_at <= :now AND dead_at IS NULL ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED
                     """)
                 .param("now", KeysetQuery.timestamp(Clocks.now()))
@@ -232,8 +238,8 @@ class DeviceEventRelay {
 
     private static Row map(ResultSet row, int index) throws SQLException {
         return new Row(row.getLong("id"), row.getInt("attempts"),
-                new Event(row.getObject("device_id", UUID.class), row.getObject("customer_id", UUID.class),
-                        row.getString("type"), row.getString("detail"),
+                new Event(row.getObject("device_id", UUID.class), row.getObject("rollout_id", UUID.class),
+                        row.getObject("customer_id", UUID.class), row.getString("type"), row.getString("detail"),
                         row.getObject("at", OffsetDateTime.class).toInstant()));
     }
 

@@ -8,6 +8,13 @@ public enum DeviceEventType {
     /** After a failure, no container of the device is failing any more. */
     DEPLOYMENT_RECOVERED,
     /** The device was decommissioned. */
-    DECOMMISSIONED
+    DECOMMISSIONED,
+    /**
+     * A rollout paused (error threshold crossed, no success, or an operator); about a
+     * rollout, not a device.
+     */
+    ROLLOUT_PAUSED,
+    /** A paused rollout was resumed, cancelled or rolled back; about a rollout. */
+    ROLLOUT_PAUSE_ENDED
 
 }

@@ -3,6 +3,7 @@ package dev.edp.devicemanagement.events;
 import java.time.Instant;
 import java.util.UUID;
 
+import dev.edp.platform.audit.Clocks;
 import dev.edp.platform.web.KeysetQuery;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -46,6 +47,31 @@ public class DeviceEvents {
             .param("type", type.name())
             .param("detail", text)
             .param("at", KeysetQuery.timestamp(at))
+            .update();
+    }
+
+    /**
+     * Stores an event about a rollout (no device) in the caller's transaction.
+     * @param rolloutId the rollout
+     * @param customerId its customer
+     * @param type {@code ROLLOUT_PAUSED} or {@code ROLLOUT_PAUSE_ENDED}
+     * @param detail for people: which pause, and why
+     * @param at when it happened (the rollouts' clock); the row is due at once
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void publishRollout(UUID rolloutId, UUID customerId, DeviceEventType type, String detail, Instant at) {
+        String text = detail == null ? "" : detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) : detail;
+        jdbc.sql("""
+                INSERT INTO device_event_outbox (rollout_id, customer_id, type, detail, at, next_attempt_at)
+                VALUES (:rolloutId, :customerId, :type, :detail, :at, :due)
+                """)
+            .param("rolloutId", rolloutId)
+            .param("customerId", customerId)
+            .param("type", type.name())
+            .param("detail", text)
+            .param("at", KeysetQuery.timestamp(at))
+            // Due by the relay's (system) clock, whatever clock the rollout runs on.
+            .param("due", KeysetQuery.timestamp(Clocks.now()))
             .update();
     }
 

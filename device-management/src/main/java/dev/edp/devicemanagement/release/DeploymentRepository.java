@@ -186,10 +186,12 @@ class DeploymentRepository {
     void insertPromotion(DeploymentResponses.Promotion p, String requestedBySubject) {
         jdbc.sql("""
                 INSERT INTO promotion (id, customer_id, target_environment, basis_environment, basis_revision,
-                                       release_id, rollback, status, requested_by, requested_by_subject, requested_at)
+                                       release_id, rollback, status, requested_by, requested_by_subject, requested_at,
+                                       rollout_plan)
                 VALUES (:id, :customerId, :target, :basis, :revision, :releaseId, :rollback, 'REQUESTED', :by,
-                        :subject, :at)
+                        :subject, :at, CAST(:plan AS jsonb))
                 """)
+            .param("plan", p.rollout() == null ? null : json.writeValueAsString(p.rollout()))
             .param("id", p.id())
             .param("customerId", p.customerId())
             .param("target", p.targetEnvironment().name())
@@ -257,7 +259,9 @@ class DeploymentRepository {
         return new DeploymentResponses.Promotion(row.getObject("id", UUID.class),
                 row.getObject("customer_id", UUID.class), Environment.valueOf(row.getString("target_environment")),
                 Environment.valueOf(row.getString("basis_environment")), row.getLong("basis_revision"),
-                row.getObject("release_id", UUID.class), row.getBoolean("rollback"), Approval.read(row));
+                row.getObject("release_id", UUID.class), row.getBoolean("rollback"), Approval.read(row),
+                row.getString("rollout_plan") == null ? null : json.readTree(row.getString("rollout_plan")),
+                row.getObject("rollout_id", UUID.class));
     }
 
     private static Instant instant(ResultSet row, String column) throws SQLException {

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.edp.devicemanagement.rollout.RolloutPlan;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
@@ -128,11 +129,13 @@ final class DeploymentRequests {
      * @param releaseId for a rollback: a release pinned to the target before; null to
      * promote the source's pin
      * @param customerId the customer: required from a platform admin, otherwise one's own
+     * @param rollout a rollout plan: approving then starts this rollout instead of
+     * pinning, and the pin follows when it succeeds; null to pin on approval
      */
     record Promotion(
             @NotNull @Pattern(regexp = "STAGING|PRODUCTION",
                     message = "must be STAGING or PRODUCTION") String targetEnvironment,
-            UUID releaseId, UUID customerId) {
+            UUID releaseId, UUID customerId, @Valid RolloutPlan rollout) {
     }
 
     /**

@@ -61,10 +61,12 @@ final class DeploymentResponses {
      * source's, or the target's for a rollback); approving fails once it changed. Its
      * {@link Approval} shows as the members
      * {@code status, requestedBy, requestedAt, decidedBy,
-     * decidedAt, reason}.
+     * decidedAt, reason}. {@code rollout}: the plan of the rollout approval starts (null:
+     * approval pins), {@code rolloutId} that rollout once started.
      */
     record Promotion(UUID id, UUID customerId, Environment targetEnvironment, Environment basisEnvironment,
-            long basisRevision, UUID releaseId, boolean rollback, @JsonUnwrapped Approval approval) {
+            long basisRevision, UUID releaseId, boolean rollback, @JsonUnwrapped Approval approval, JsonNode rollout,
+            UUID rolloutId) {
 
         /**
          * @param source the pin of the environment below the target, whose release is
@@ -72,9 +74,9 @@ final class DeploymentResponses {
          * @param target the environment to pin it to once approved
          * @return the request, based on the source pin's revision
          */
-        static Promotion of(Pin source, Environment target, String by, Instant at) {
+        static Promotion of(Pin source, Environment target, String by, Instant at, JsonNode rollout) {
             return new Promotion(UUID.randomUUID(), source.customerId(), target, source.environment(),
-                    source.revision(), source.releaseId(), false, Approval.requested(by, at));
+                    source.revision(), source.releaseId(), false, Approval.requested(by, at), rollout, null);
         }
 
         /**
@@ -83,9 +85,9 @@ final class DeploymentResponses {
          * @return the request to pin the target back to it, based on the target's pin
          */
         static Promotion rollback(UUID customerId, Environment target, long targetRevision, UUID releaseId, String by,
-                Instant at) {
+                Instant at, JsonNode rollout) {
             return new Promotion(UUID.randomUUID(), customerId, target, target, targetRevision, releaseId, true,
-                    Approval.requested(by, at));
+                    Approval.requested(by, at), rollout, null);
         }
     }
 

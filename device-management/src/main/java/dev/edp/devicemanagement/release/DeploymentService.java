@@ -1,5 +1,6 @@
 package dev.edp.devicemanagement.release;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,6 +12,8 @@ import java.util.UUID;
 
 import dev.edp.devicemanagement.desiredstate.DesiredStateNotifier;
 import dev.edp.devicemanagement.device.Environment;
+import dev.edp.devicemanagement.rollout.RolloutPlan;
+import dev.edp.devicemanagement.rollout.RolloutService;
 import dev.edp.devicemanagement.support.DeviceManagementProblem;
 import dev.edp.devicemanagement.support.FourEyes;
 import dev.edp.platform.audit.AuditLog;
@@ -20,6 +23,7 @@ import dev.edp.platform.problem.NotFound;
 import dev.edp.platform.security.Tenant;
 import dev.edp.platform.web.KeysetPage;
 import dev.edp.platform.web.ListRequest;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.stereotype.Service;
@@ -41,11 +45,22 @@ class DeploymentService {
 
     private final JsonMapper json;
 
-    DeploymentService(DeploymentRepository repository, AuditLog audit, DesiredStateNotifier notifier, JsonMapper json) {
+    private final RolloutService rollouts;
+
+    /**
+     * Time of pins and approvals: the rollouts' clock, as pins and rollouts compete by
+     * time.
+     */
+    private final Clock clock;
+
+    DeploymentService(DeploymentRepository repository, AuditLog audit, DesiredStateNotifier notifier, JsonMapper json,
+            RolloutService rollouts, Clock clock) {
         this.repository = repository;
         this.audit = audit;
         this.notifier = notifier;
         this.json = json;
+        this.rollouts = rollouts;
+        this.clock = clock;
     }
 
     @Transactional
@@ -141,8 +156,9 @@ class DeploymentService {
         var release = repository.findRelease(request.releaseId())
             .filter(found -> found.customerId().equals(customerId))
             .orElseThrow(() -> NotFound.of("Release " + request.releaseId()));
+        rollouts.requireNoneInProgress(customerId, target);
         var before = repository.lockPin(customerId, target).orElse(null);
-        repository.pin(customerId, target, release.id(), Clocks.now(), tenant.actor());
+        repository.pin(customerId, target, release.id(), Clocks.now(clock), tenant.actor());
         var after = repository.lockPin(customerId, target).orElseThrow();
         audit.record(customerId, tenant, "ENVIRONMENT_PINNED", "PIN", customerId + "/" + target, before, after);
         notifier.changed(customerId);
@@ -156,11 +172,17 @@ class DeploymentService {
         Environment source = target.previous();
         DeploymentResponses.Promotion promotion;
         Instant now = Clocks.now();
+        JsonNode plan = null;
+        if (request.rollout() != null) {
+            // Checked now as POST /rollouts would, so an approval never meets a bad plan.
+            rollouts.check(customerId, request.rollout());
+            plan = json.valueToTree(request.rollout());
+        }
         if (request.releaseId() == null) {
             var pin = repository.lockPin(customerId, source)
                 .orElseThrow(
                         () -> DeviceManagementProblem.NOTHING_TO_PROMOTE.exception(source + " has no release pinned."));
-            promotion = DeploymentResponses.Promotion.of(pin, target, tenant.actor(), now);
+            promotion = DeploymentResponses.Promotion.of(pin, target, tenant.actor(), now, plan);
         }
         else {
             // A rollback: back to a release the target ran before; based on the target's
@@ -174,7 +196,7 @@ class DeploymentService {
             }
             long revision = repository.lockPin(customerId, target).map(DeploymentResponses.Pin::revision).orElse(0L);
             promotion = DeploymentResponses.Promotion.rollback(customerId, target, revision, request.releaseId(),
-                    tenant.actor(), now);
+                    tenant.actor(), now, plan);
         }
         repository.insertPromotion(promotion, tenant.subject());
         audit.record(customerId, tenant, "PROMOTION_REQUESTED", "PROMOTION", promotion.id().toString(), null,
@@ -202,7 +224,7 @@ class DeploymentService {
         tenant.requireAccess(before.customerId(), "Promotion " + id);
         FourEyes.requireDecidable(tenant, "promotion", id, locked.requestedBySubject(), before.approval().status(),
                 DeviceManagementProblem.PROMOTION_DECIDED);
-        Instant now = Clocks.now();
+        Instant now = Clocks.now(clock);
         if (approve) {
             long current = repository.lockPin(before.customerId(), before.basisEnvironment())
                 .map(DeploymentResponses.Pin::revision)
@@ -211,8 +233,17 @@ class DeploymentService {
                 throw DeviceManagementProblem.STALE_PROMOTION.exception(before.basisEnvironment()
                         + " was re-pinned after this promotion was requested;" + " reject it and request a new one.");
             }
-            repository.pin(before.customerId(), before.targetEnvironment(), before.releaseId(), now, tenant.actor());
-            notifier.changed(before.customerId());
+            rollouts.requireNoneInProgress(before.customerId(), before.targetEnvironment());
+            if (before.rollout() != null) {
+                // The rollout pins the target once it succeeds.
+                rollouts.startFromPromotion(tenant, before.customerId(), before.targetEnvironment(), before.releaseId(),
+                        json.treeToValue(before.rollout(), RolloutPlan.class), id);
+            }
+            else {
+                repository.pin(before.customerId(), before.targetEnvironment(), before.releaseId(), now,
+                        tenant.actor());
+                notifier.changed(before.customerId());
+            }
         }
         repository.decide(id, approve, tenant, now, reason);
         var after = repository.findPromotion(id).orElseThrow();

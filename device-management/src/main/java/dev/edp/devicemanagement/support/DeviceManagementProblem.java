@@ -97,6 +97,21 @@ public enum DeviceManagementProblem implements ProblemType {
 
     /** A negative long-poll wait. */
     @Problem(status = HttpStatus.BAD_REQUEST, title = "Invalid wait")
-    INVALID_WAIT;
+    INVALID_WAIT,
+
+    /** A rollout action its status does not allow (detail: "Rollout is STATUS"). */
+    @Problem(status = HttpStatus.CONFLICT, title = "Rollout state")
+    ROLLOUT_STATE,
+
+    /**
+     * The environment has an unfinished rollout: no second one, no direct pin, no
+     * approval into it.
+     */
+    @Problem(status = HttpStatus.CONFLICT, title = "Rollout in progress")
+    ROLLOUT_IN_PROGRESS,
+
+    /** A rollback of a rollout that started without a pin to return to. */
+    @Problem(status = HttpStatus.CONFLICT, title = "Nothing to roll back to")
+    NOTHING_TO_ROLL_BACK_TO;
 
 }
