@@ -112,7 +112,8 @@ export const T = {
     defaults: 'Thresholds and timeout', defaultsHint: 'Success: the share of a group READY before the next group starts. Error: the share FAILED or TIMED OUT that pauses the rollout. Each group may set its own.',
     advance: 'Next group', advanceAuto: 'Starts automatically', advanceManual: 'Waits for an operator (Continue)',
     preview: 'Preview', previewTitle: 'Which devices fall into which group',
-    previewTotal: (total: number, excluded: number) => `${total} devices are targeted; ${excluded} follow a release override and are left out.`,
+    previewTotal: (total: number, excluded: number) => `${total} ${total === 1 ? 'device is' : 'devices are'} targeted; `
+      + `${excluded} ${excluded === 1 ? 'follows' : 'follow'} a release override and ${excluded === 1 ? 'is' : 'are'} left out.`,
     previewGroup: (n: number, size: number) => `Group ${n}: ${size} device${size === 1 ? '' : 's'}`,
     previewMore: (n: number) => `and ${n} more`, previewStale: 'The plan changed since the preview.',
     start: 'Start rollout', requestApproval: 'Request approval',

@@ -73,7 +73,8 @@ const PAGE_SIZE = 50;
                     <td><app-status [value]="r.status" /></td>
                     <td class="progress">
                       <span>{{ t.rollouts.readyOf(ready(r), r.total) }}</span>
-                      <mat-progress-bar mode="determinate" [value]="percent(r)" [attr.aria-label]="t.rollouts.readyOf(ready(r), r.total)" />
+                      <!-- Not a mat-progress-bar: that one means "still loading" on every page (and to the browser tests). -->
+                      <span class="meter" aria-hidden="true"><span [style.width.%]="percent(r)"></span></span>
                     </td>
                     <td>{{ position(r) ? t.rollouts.groupOf(position(r)!, r.groups.length) : '—' }}</td>
                     <td>{{ r.createdBy }} <time class="muted" [attr.datetime]="r.createdAt" [title]="r.createdAt | time">{{ r.createdAt | ago }}</time></td>
@@ -99,7 +100,9 @@ const PAGE_SIZE = 50;
     th { font: var(--mat-sys-title-small); color: var(--mat-sys-on-surface-variant); background: var(--mat-sys-surface-container-low); }
     tbody tr:hover { background: var(--mat-sys-surface-container-low); }
     td a { font-weight: 500; }
-    .progress { min-width: 140px; } .progress span { display: block; margin-bottom: 4px; white-space: nowrap; }
+    .progress { min-width: 140px; } .progress > span:first-child { display: block; margin-bottom: 4px; white-space: nowrap; }
+    .meter { display: block; height: 6px; border-radius: 3px; background: var(--mat-sys-surface-container-high); overflow: hidden; }
+    .meter > span { display: block; height: 100%; background: #1e8e3e; }
     .pager { display: flex; gap: 8px; justify-content: flex-end; margin-top: 12px; }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
