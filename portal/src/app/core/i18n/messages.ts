@@ -104,7 +104,7 @@ export const T = {
     groupOf: (n: number, of: number) => `${n} of ${of}`,
     // Create
     createTitle: 'New rollout', target: 'What and where', selector: 'Which devices', selectorHint: 'Only ACTIVE devices of the environment without a release override; leave empty for all of them.',
-    labelInput: 'Label (key:value)', labelAdd: 'Add label', labelRemove: (label: string) => `Remove label ${label}`,
+    labelInput: 'Label (key:value)', labelHint: 'Enter or "Add label" adds it; a device must have every label.', labelAdd: 'Add label', labelRemove: (label: string) => `Remove label ${label}`,
     labelInvalid: 'Write a label as key:value.', anyMachine: 'Any machine', groups: 'Groups', group: (n: number) => `Group ${n}`,
     groupsHint: 'Each size is a percentage of all targets ("10%", rounded up) or a number of devices ("5"). The last group always takes all remaining devices.',
     size: 'Size', successThreshold: 'Success %', errorThreshold: 'Error %', timeoutMinutes: 'Timeout (min)',
@@ -130,7 +130,7 @@ export const T = {
     selectorAll: 'all devices of the environment', machine: 'Machine', thresholds: 'Thresholds',
     thresholdsText: (success: number, error: number, timeout: string) => `success ≥ ${success} %, error > ${error} %, timeout ${timeout}`,
     advanceLabel: 'Advance', pauseReason: 'Why paused', previous: 'Previous release', promotion: 'Promotion', rollbackOf: 'Rolls back',
-    targets: 'Targets', excluded: (n: number) => `${n} excluded (release override)`, started_: 'Started', finished: 'Finished',
+    planned: (size: string, devices: number) => `${size} → ${devices} device${devices === 1 ? '' : 's'}`, targets: 'Targets', excluded: (n: number) => `${n} excluded (release override)`, started_: 'Started', finished: 'Finished',
     counts: { ready: 'Ready', reconciling: 'Reconciling', assigned: 'Assigned', failed: 'Failed', timedOut: 'Timed out', pending: 'Pending' },
     groupProgress: (n: number, ready: number, planned: number) => `Group ${n}: ${ready} of ${planned} ready`,
     failures: 'Failed devices', noFailures: 'No device failed or timed out.', device: 'Device', reason: 'Reason', delivered: 'Delivered',

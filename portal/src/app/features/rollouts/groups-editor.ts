@@ -68,6 +68,7 @@ import { GroupDraft, GroupErrors, MAX_GROUPS, emptyGroup, groupErrors } from './
       border-radius: 8px; padding: 8px 12px 4px; margin: 0 0 8px; }
     legend { font: var(--mat-sys-title-small); padding: 0 4px; }
     mat-form-field { width: 150px; }
+    mat-form-field.size { width: 220px; }
     .invalid { color: var(--mat-sys-error); }
     .rest { align-self: center; font: var(--mat-sys-body-small); }
   `,

@@ -90,7 +90,7 @@ export function sourceOf(environment: Environment): Environment {
                        (keydown.enter)="$event.preventDefault(); addLabel()" autocomplete="off" placeholder="site:plant-1" data-testid="label-input" />
                 @if (labelInvalid()) { <mat-hint class="invalid">{{ t.rollouts.labelInvalid }}</mat-hint> }
                 @else if (fieldError('selector.labels'); as e) { <mat-hint class="invalid">{{ e }}</mat-hint> }
-                @else { <mat-hint>{{ t.common.labelsHint }}</mat-hint> }
+                @else { <mat-hint>{{ t.rollouts.labelHint }}</mat-hint> }
               </mat-form-field>
               <mat-form-field>
                 <mat-label>{{ t.rollouts.machine }}</mat-label>

@@ -109,7 +109,7 @@ interface FailureStream { items: RolloutDevice[]; cursor: string | null; }
                 <header class="group-head">
                   <h3>{{ t.rollouts.group(i + 1) }}</h3>
                   <app-status [value]="g.status" [attr.data-testid]="'group-status-' + i" />
-                  <span class="muted">{{ g.size }} · {{ g.plannedSize }}</span>
+                  <span class="muted">{{ t.rollouts.planned(g.size, g.plannedSize) }}</span>
                 </header>
                 <div class="bar" role="img" [attr.aria-label]="t.rollouts.groupProgress(i + 1, g.counts.ready, g.plannedSize)">
                   @for (s of segments; track s) {
@@ -145,7 +145,7 @@ interface FailureStream { items: RolloutDevice[]; cursor: string | null; }
                 <tbody>
                   @for (d of failures(); track d.deviceId) {
                     <tr [attr.data-testid]="'failure-' + d.deviceId">
-                      <td><a [routerLink]="['/devices', d.deviceId]">{{ d.deviceName }}</a> <span class="muted">· {{ t.rollouts.group(groupPosition(d.group)) }}</span></td>
+                      <td><a [routerLink]="['/devices', d.deviceId]">{{ d.deviceName }}</a><span class="muted of-group">· {{ t.rollouts.group(groupPosition(d.group)) }}</span></td>
                       <td><app-status [value]="d.status" /></td>
                       <td class="reason">{{ d.reason || '—' }}</td>
                       <td>{{ d.deliveredAt ? (d.deliveredAt | time) : '—' }}</td>
@@ -209,6 +209,7 @@ interface FailureStream { items: RolloutDevice[]; cursor: string | null; }
     table { border-collapse: collapse; width: 100%; }
     th, td { text-align: left; padding: 8px 12px; border-bottom: 1px solid var(--mat-sys-outline-variant); vertical-align: middle; }
     .reason { max-width: 40ch; overflow-wrap: anywhere; }
+    .of-group { margin-left: 6px; white-space: nowrap; }
     .history td { background: var(--mat-sys-surface-container-low); }
     .history ol { margin: 0; padding-left: 20px; } .history li { margin: 4px 0; }
     .end { text-align: right; }
@@ -241,7 +242,11 @@ export class RolloutDetail {
   protected readonly live = computed(() => !!this.rollout() && !isTerminal(this.rollout()!.status));
   protected readonly groups = computed(() => (this.rollout() ? sortedGroups(this.rollout()!) : []));
   protected readonly labels = computed(() => Object.entries(this.rollout()?.selector?.labels ?? {}).map(([k, v]) => `${k}:${v}`));
-  protected readonly failures = computed(() => FAILED.flatMap(s => this.streams()[s]?.items ?? []));
+  /** Both lists, each device once (a device that changed between two pages could be in both). */
+  protected readonly failures = computed(() => {
+    const seen = new Set<string>();
+    return FAILED.flatMap(s => this.streams()[s]?.items ?? []).filter(d => !seen.has(d.deviceId) && !!seen.add(d.deviceId));
+  });
   protected readonly moreFailures = computed(() => FAILED.some(s => !!this.streams()[s]?.cursor));
 
   private poll: Subscription | null = null;
