@@ -124,7 +124,7 @@ export const T = {
     started: 'Rollout started.', requested: 'Promotion with rollout plan requested; a customer admin other than you approves it.',
     // Validation
     required: 'Required', sizeInvalid: 'A percentage from 1% to 100%, or a number of devices (1 or more).',
-    percentInvalid: 'A percentage from 0 to 100.', timeoutInvalid: 'Minutes from 1 to 10080 (7 days).',
+    percentInvalid: (min: number) => `A whole percentage from ${min} to 100.`, timeoutInvalid: 'Minutes from 1 to 10080 (7 days).',
     tooManyGroups: 'At most 10 groups.', fixErrors: 'Correct the marked fields first.',
     // Detail
     selectorAll: 'all devices of the environment', machine: 'Machine', thresholds: 'Thresholds',

@@ -98,7 +98,7 @@ describe('GroupsEditor', () => {
     success.dispatchEvent(new Event('input'));
     await settle();
     expect(fixture.componentInstance.groups()[0].successThreshold).toBe(150);
-    expect(page.querySelector('[data-testid="group-0"]')?.textContent).toContain('A percentage from 0 to 100.');
+    expect(page.querySelector('[data-testid="group-0"]')?.textContent).toContain('A whole percentage from 1 to 100.');
     success.value = '';
     success.dispatchEvent(new Event('input'));
     await settle();

@@ -30,7 +30,7 @@ import { GroupDraft, GroupErrors, MAX_GROUPS, emptyGroup, groupErrors } from './
         </mat-form-field>
         <mat-form-field>
           <mat-label>{{ t.rollouts.successThreshold }}</mat-label>
-          <input matInput type="number" min="0" max="100" [name]="'success' + i" [ngModel]="g.successThreshold" (blur)="touch(i)"
+          <input matInput type="number" min="1" max="100" [name]="'success' + i" [ngModel]="g.successThreshold" (blur)="touch(i)"
                  (ngModelChange)="change(i, { successThreshold: number($event) })" [attr.aria-invalid]="!!shown(i, 'successThreshold')"
                  [placeholder]="'' + defaultSuccess()" />
           @if (shown(i, 'successThreshold'); as e) { <mat-hint class="invalid">{{ e }}</mat-hint> }

@@ -21,13 +21,16 @@ describe('rollout plan', () => {
     }
   });
 
-  it('checks the optional per-group thresholds (0–100) and timeout (1–10080 minutes)', () => {
+  it('checks the optional per-group thresholds (success 1–100, error 0–100, whole numbers) and timeout (1–10080 minutes)', () => {
     expect(groupErrors(emptyGroup('10%'))).toEqual({});
     expect(groupErrors({ size: '10%', successThreshold: 101, errorThreshold: -1, timeoutMinutes: 0 })).toEqual({
-      successThreshold: 'A percentage from 0 to 100.', errorThreshold: 'A percentage from 0 to 100.',
+      successThreshold: 'A whole percentage from 1 to 100.', errorThreshold: 'A whole percentage from 0 to 100.',
       timeoutMinutes: 'Minutes from 1 to 10080 (7 days).',
     });
+    expect(groupErrors({ size: '10%', successThreshold: 0, errorThreshold: 2.5, timeoutMinutes: 5 })).toEqual({
+      successThreshold: 'A whole percentage from 1 to 100.', errorThreshold: 'A whole percentage from 0 to 100.' });
     expect(groupErrors({ size: '10%', successThreshold: 100, errorThreshold: 0, timeoutMinutes: 10080 })).toEqual({});
+    expect(groupErrors({ size: '10%', successThreshold: 1, errorThreshold: 100, timeoutMinutes: 1 })).toEqual({});
     expect(groupErrors({ size: '10%', successThreshold: null, errorThreshold: null, timeoutMinutes: 1.5 }).timeoutMinutes).toBeDefined();
   });
 

@@ -35,9 +35,10 @@ export function sizeError(size: string | null | undefined): string | null {
   return /^\d{1,9}$/.test(text) && Number(text) >= 1 ? null : T.rollouts.sizeInvalid;
 }
 
-function percentError(value: number | null, required: boolean): string | null {
+/** A success threshold of 0 % would pass a group in which nothing is ready: the API takes 1–100 there, 0–100 for errors. */
+function percentError(value: number | null, required: boolean, min: number): string | null {
   if (value === null || value === undefined || (value as unknown) === '') return required ? T.rollouts.required : null;
-  return Number.isFinite(value) && value >= 0 && value <= 100 ? null : T.rollouts.percentInvalid;
+  return Number.isInteger(value) && value >= min && value <= 100 ? null : T.rollouts.percentInvalid(min);
 }
 
 function timeoutError(value: number | null, required: boolean): string | null {
@@ -49,8 +50,8 @@ function timeoutError(value: number | null, required: boolean): string | null {
 export function groupErrors(group: GroupDraft): GroupErrors {
   const errors: GroupErrors = {};
   const size = sizeError(group.size);
-  const success = percentError(group.successThreshold, false);
-  const error = percentError(group.errorThreshold, false);
+  const success = percentError(group.successThreshold, false, 1);
+  const error = percentError(group.errorThreshold, false, 0);
   const timeout = timeoutError(group.timeoutMinutes, false);
   if (size) errors.size = size;
   if (success) errors.successThreshold = success;
@@ -62,8 +63,8 @@ export function groupErrors(group: GroupDraft): GroupErrors {
 /** @returns the problems of the rollout-level values, keyed like the API's field names */
 export function defaultsErrors(plan: PlanDraft): Record<string, string> {
   const errors: Record<string, string> = {};
-  const success = percentError(plan.successThreshold, true);
-  const error = percentError(plan.errorThreshold, true);
+  const success = percentError(plan.successThreshold, true, 1);
+  const error = percentError(plan.errorThreshold, true, 0);
   const timeout = timeoutError(plan.timeoutMinutes, true);
   if (success) errors['successThreshold'] = success;
   if (error) errors['errorThreshold'] = error;

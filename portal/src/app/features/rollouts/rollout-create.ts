@@ -128,7 +128,7 @@ export function sourceOf(environment: Environment): Environment {
             <div class="form-grid">
               <mat-form-field>
                 <mat-label>{{ t.rollouts.successThreshold }}</mat-label>
-                <input matInput type="number" min="0" max="100" name="successThreshold" [ngModel]="successThreshold()"
+                <input matInput type="number" min="1" max="100" name="successThreshold" [ngModel]="successThreshold()"
                        (ngModelChange)="successThreshold.set(number($event)); changed()" required data-testid="success-threshold" />
                 @if (defaultError('successThreshold'); as e) { <mat-hint class="invalid">{{ e }}</mat-hint> }
               </mat-form-field>
