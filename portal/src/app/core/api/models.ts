@@ -145,10 +145,10 @@ export interface Certificate {
   revokedAt?: string | null; reason?: string | null; publicKeySha256?: string | null; renewedFrom?: string | null;
 }
 
-export type AlertType = 'DEVICE_OFFLINE' | 'DISK_FULL' | 'CERTIFICATE_EXPIRING' | 'DEPLOYMENT_FAILED' | 'SERVICE_DOWN';
-export const ALERT_TYPES: AlertType[] = ['DEVICE_OFFLINE', 'DISK_FULL', 'CERTIFICATE_EXPIRING', 'DEPLOYMENT_FAILED', 'SERVICE_DOWN'];
+export type AlertType = 'DEVICE_OFFLINE' | 'DISK_FULL' | 'CERTIFICATE_EXPIRING' | 'DEPLOYMENT_FAILED' | 'SERVICE_DOWN' | 'ROLLOUT_PAUSED';
+export const ALERT_TYPES: AlertType[] = ['DEVICE_OFFLINE', 'DISK_FULL', 'CERTIFICATE_EXPIRING', 'DEPLOYMENT_FAILED', 'SERVICE_DOWN', 'ROLLOUT_PAUSED'];
 export interface Alert {
-  id: string; type: AlertType; customerId?: string | null; deviceId?: string | null; subject: string; detail?: string | null;
+  id: string; type: AlertType; customerId?: string | null; deviceId?: string | null; rolloutId?: string | null; subject: string; detail?: string | null;
   state: 'OPEN' | 'RESOLVED'; openedAt: string; acknowledgedAt?: string | null; acknowledgedBy?: string | null;
   resolvedAt?: string | null; resolution?: string | null;
 }

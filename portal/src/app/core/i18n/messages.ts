@@ -157,7 +157,7 @@ export const T = {
     emailsHint: 'separated by commas', url: 'Webhook URL (https)', secretOnce: 'Webhook secret: shown only now. Receivers verify X-EDP-Signature with it.',
     sendTest: 'Send test', testSent: 'Test notification sent.', channelCreated: 'Channel created.', channelDeleted: 'Channel deleted.',
     noChannels: 'No notification channels yet.', deleteTitle: 'Delete channel', deleteText: 'Notifications stop going there.',
-    chooseCustomer: 'Choose a customer in the top bar to see its rules and channels.', resolution: 'Resolution', device: 'Device',
+    chooseCustomer: 'Choose a customer in the top bar to see its rules and channels.', resolution: 'Resolution', device: 'Device', rollout: 'Rollout',
     units: { MINUTES: 'minutes', PERCENT: '%', DAYS: 'days' } as Record<string, string>,
   },
   masterdata: {
