@@ -9,6 +9,7 @@ import { Agent, accessibilityProblems, env, login, record, screenshot, settled }
 test.describe.serial('operator portal', () => {
   const deviceName = `press-${Date.now().toString(36)}`;
   let deviceId = '';
+  let rolloutId = '';
   const agent = new Agent();
 
   test.afterAll(() => agent.stop());
@@ -108,6 +109,35 @@ test.describe.serial('operator portal', () => {
     await second.context.close();
   });
 
+  test('an operator plans a phased TESTING rollout: the preview puts the device in a group, and the rollout opens with its groups', async ({ browser }) => {
+    const { context, page } = await login(browser, 'operatorA');
+    await page.getByRole('link', { name: 'Rollouts' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Rollouts' })).toBeVisible();
+    await page.getByTestId('new-rollout').click();
+    await expect(page.getByRole('heading', { level: 1, name: 'New rollout' })).toBeVisible();
+    await expect(page.getByTestId('four-eyes-notice')).toHaveCount(0);
+    await page.getByTestId('rollout-release').focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('option', { name: env.releaseName }).click();
+    await page.getByTestId('group-size-0').fill('50%');
+    await page.getByTestId('preview').click();
+    // The device moved to TESTING above; it is the only ACTIVE device there, so 50 % (rounded up) puts it in group 1.
+    await expect(page.getByTestId('preview-total')).toContainText('1 device is targeted');
+    await expect(page.getByTestId('preview-group-0')).toContainText(deviceName);
+    await expect(page.getByTestId('preview-group-1')).toContainText('Group 2: 0 devices');
+    await page.getByTestId('submit-rollout').click();
+    await expect(page).toHaveURL(/\/rollouts\/[^/]+$/);
+    rolloutId = new URL(page.url()).pathname.split('/').pop()!;
+    expect(rolloutId).not.toBe('new');
+    await expect(page.getByTestId('rollout-title')).toHaveText(env.releaseName);
+    await expect(page.getByTestId('rollout-group-0')).toContainText('Group 1');
+    await expect(page.getByTestId('rollout-group-1')).toContainText('Group 2');
+    await expect(page.getByTestId('rollout-status')).toHaveText(/Running|Waiting|Paused|Succeeded/);
+    await page.getByRole('link', { name: 'Rollouts' }).first().click();
+    await expect(page.getByTestId(`rollout-row-${rolloutId}`)).toContainText(env.releaseName);
+    await context.close();
+  });
+
   test('the device falls silent: an alert appears live and an operator acknowledges it', async ({ browser }) => {
     const { context, page } = await login(browser, 'operatorA');
     await page.goto('/alerts');
@@ -190,7 +220,8 @@ test.describe.serial('operator portal', () => {
     const pages: [string, string, string][] = [
       ['fleet', '/fleet', 'Fleet overview'], ['devices', '/devices', 'Devices'], ['device', `/devices/${deviceId}`, deviceName],
       ['onboarding', '/onboarding', 'Onboarding tokens'], ['releases', '/releases', 'Releases'], ['alerts', '/alerts', 'Alerts'],
-      ['machines', '/machines', 'Machines'], ['users', '/users', 'Users'],
+      ['machines', '/machines', 'Machines'], ['users', '/users', 'Users'], ['rollouts', '/rollouts', 'Rollouts'],
+      ['rollout-new', '/rollouts/new', 'New rollout'], ['rollout', `/rollouts/${rolloutId}`, env.releaseName],
     ];
     // Every page is screenshotted first; the accessibility findings of all pages are reported together.
     const problems: string[] = [];

@@ -9,6 +9,8 @@ const TONES: Record<string, string> = {
   PENDING_ONBOARDING: 'warn', reconciling: 'info', 'not ready': 'warn', deleting: 'neutral', REQUESTED: 'warn',
   EXPIRED: 'neutral', RESOLVED: 'neutral', UNKNOWN: 'neutral',
   TESTING: 'info', STAGING: 'warn', PRODUCTION: 'ok',
+  RUNNING: 'info', WAITING: 'warn', PAUSED: 'warn', SUCCEEDED: 'ok', CANCELLED: 'neutral', ROLLED_BACK: 'neutral',
+  ASSIGNED: 'info', RECONCILING: 'info', READY: 'ok', TIMED_OUT: 'bad',
 };
 
 /** A small coloured label for a state; the text always says the state (colour is never the only cue). */

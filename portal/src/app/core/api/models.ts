@@ -82,7 +82,50 @@ export interface Promotion {
   id: string; customerId: string; targetEnvironment: Environment; basisEnvironment: Environment; basisRevision: number;
   releaseId: string; rollback: boolean; status: 'REQUESTED' | 'APPROVED' | 'REJECTED' | string; requestedBy: string;
   requestedAt: string; decidedBy?: string | null; decidedAt?: string | null; reason?: string | null;
+  /** The phased-rollout plan the approval starts instead of pinning at once (null: a plain promotion). */
+  rollout?: RolloutPlan | null;
+  /** The rollout the approval started. */
+  rolloutId?: string | null;
 }
+
+/** Phased rollouts (device-management's /rollouts). */
+export type RolloutStatus = 'RUNNING' | 'WAITING' | 'PAUSED' | 'SUCCEEDED' | 'CANCELLED' | 'ROLLED_BACK';
+export const ROLLOUT_STATUSES: RolloutStatus[] = ['RUNNING', 'WAITING', 'PAUSED', 'SUCCEEDED', 'CANCELLED', 'ROLLED_BACK'];
+/** No transition leaves these: the page stops refreshing. */
+export const TERMINAL_ROLLOUT_STATUSES: RolloutStatus[] = ['SUCCEEDED', 'CANCELLED', 'ROLLED_BACK'];
+export type RolloutAdvance = 'AUTO' | 'MANUAL';
+export type RolloutGroupStatus = 'PENDING' | 'ACTIVE' | 'SUCCEEDED' | 'FAILED';
+export type RolloutDeviceStatus = 'PENDING' | 'ASSIGNED' | 'RECONCILING' | 'READY' | 'FAILED' | 'TIMED_OUT';
+export interface RolloutSelector { labels?: Record<string, string> | null; machineId?: string | null; }
+/** One group of a plan: size "N%" (of all targets, rounded up) or a count "N"; the rest fall back to the rollout's values. */
+export interface RolloutGroupPlan { size: string; successThreshold?: number | null; errorThreshold?: number | null; timeout?: string | null; }
+/** How a rollout proceeds, without what it rolls out where (the body of POST /rollouts adds release, environment, customer). */
+export interface RolloutPlan {
+  selector?: RolloutSelector | null; groups: RolloutGroupPlan[]; successThreshold?: number | null; errorThreshold?: number | null;
+  groupTimeout?: string | null; advance?: RolloutAdvance | null;
+}
+export interface RolloutRequest extends RolloutPlan { customerId?: string; releaseId: string; environment: Environment; }
+export interface RolloutCounts { pending: number; assigned: number; reconciling: number; ready: number; failed: number; timedOut: number; }
+export interface RolloutGroup {
+  index: number; size: string; plannedSize: number; successThreshold: number; errorThreshold: number; timeout: string;
+  status: RolloutGroupStatus; startedAt?: string | null; finishedAt?: string | null; counts: RolloutCounts;
+}
+export interface Rollout {
+  id: string; customerId: string; releaseId: string; releaseName?: string | null; previousReleaseId?: string | null; environment: Environment;
+  selector?: RolloutSelector | null; advance: RolloutAdvance; successThreshold: number; errorThreshold: number; groupTimeout: string;
+  status: RolloutStatus; pauseReason?: string | null; promotionId?: string | null; rollbackOf?: string | null; total: number;
+  excluded: number; activeGroup?: number | null; groups: RolloutGroup[]; createdAt: string; createdBy: string; updatedAt: string;
+  updatedBy: string; version: number;
+}
+export interface RolloutPreview {
+  total: number; excluded: number;
+  groups: { index: number; size: number; sample: { deviceId: string; name: string; connectivity: Connectivity }[] }[];
+}
+export interface RolloutDevice {
+  deviceId: string; deviceName: string; group: number; status: RolloutDeviceStatus; reason?: string | null; deliveredAt?: string | null;
+  updatedAt: string;
+}
+export interface RolloutDeviceEvent { status: RolloutDeviceStatus; reason?: string | null; at: string; }
 
 /** A four-eyes request to move a device down out of STAGING or PRODUCTION (device-management's /moves). */
 export interface DeviceMove {

@@ -106,6 +106,7 @@ export class Shell {
     { path: '/devices', label: T.nav.devices, icon: 'memory', role: 'viewer' },
     { path: '/onboarding', label: T.nav.onboarding, icon: 'qr_code_2', role: 'viewer' },
     { path: '/releases', label: T.nav.releases, icon: 'rocket_launch', role: 'viewer' },
+    { path: '/rollouts', label: T.nav.rollouts, icon: 'linear_scale', role: 'viewer' },
     { path: '/alerts', label: T.nav.alerts, icon: 'notifications', role: 'viewer' },
     { path: '/machines', label: T.nav.machines, icon: 'precision_manufacturing', role: 'viewer' },
     { path: '/users', label: T.nav.users, icon: 'group', role: 'customer-admin' },

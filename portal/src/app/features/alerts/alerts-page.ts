@@ -68,6 +68,7 @@ const MON = '/api/monitoring/v1';
                   <p class="detail">{{ a.detail || a.subject }}</p>
                   <div class="foot">
                     @if (a.deviceId) { <a [routerLink]="['/devices', a.deviceId]">{{ t.alerts.device }}</a> }
+                    @if (a.rolloutId) { <a [routerLink]="['/rollouts', a.rolloutId]" data-testid="alert-rollout">{{ t.alerts.rollout }}</a> }
                     @if (a.acknowledgedAt) {
                       <span class="chip info" data-testid="acknowledged">{{ t.alerts.acknowledged }} {{ t.alerts.acknowledgedBy(a.acknowledgedBy ?? '') }}</span>
                     } @else if (a.state === 'OPEN' && canAck()) {

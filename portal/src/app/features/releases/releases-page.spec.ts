@@ -3,7 +3,7 @@ import { HttpTestingController, provideHttpClientTesting } from '@angular/common
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 
-import { DeviceMove } from '../../core/api/models';
+import { DeviceMove, Promotion } from '../../core/api/models';
 import { Session } from '../../core/auth/session';
 import { errorInterceptor } from '../../core/interceptors/error.interceptor';
 import { registerIcons } from '../../shared/icon-registry';
@@ -29,7 +29,7 @@ describe('ReleasesPage approvals inbox', () => {
     http = TestBed.inject(HttpTestingController);
   });
 
-  async function open(username: string, roles: string[], moves: DeviceMove[]): Promise<HTMLElement> {
+  async function open(username: string, roles: string[], moves: DeviceMove[], promotions: Promotion[] = []): Promise<HTMLElement> {
     TestBed.inject(Session).me.set({ subject: 's-' + username, username, roles, customerId: 'c', platformAdmin: false,
       authenticatedBy: 'session' });
     fixture = TestBed.createComponent(ReleasesPage);
@@ -38,7 +38,7 @@ describe('ReleasesPage approvals inbox', () => {
     http.expectOne(r => r.url === `${API}/environments`).flush([]);
     http.expectOne(r => r.url === `${API}/releases`).flush({ items: [] });
     http.expectOne(r => r.url === `${API}/applications`).flush({ items: [] });
-    http.expectOne(r => r.url === `${API}/promotions`).flush({ items: [] });
+    http.expectOne(r => r.url === `${API}/promotions`).flush({ items: promotions });
     http.expectOne(r => r.url === `${API}/moves`).flush({ items: moves });
     // The inbox names the devices of open requests (a decided one is not asked for).
     for (const request of http.match(r => r.url.startsWith(`${API}/devices/`))) {
@@ -76,5 +76,31 @@ describe('ReleasesPage approvals inbox', () => {
     const item = page.querySelector('[data-testid="move-d-1"]')!;
     expect(item.querySelector('button')).toBeNull();
     expect(item.textContent).toContain('Approving needs the role "customer-admin".');
+  });
+
+  const plan = { groups: [{ size: '10%' }, { size: '90%' }], successThreshold: 95, errorThreshold: 5, groupTimeout: 'PT30M', advance: 'MANUAL' as const };
+  function promotion(id: string, status: string, rolloutId: string | null, rollout: Promotion['rollout']): Promotion {
+    return { id, customerId: 'c', targetEnvironment: 'STAGING', basisEnvironment: 'TESTING', basisRevision: 1, releaseId: 'r-1', rollback: false,
+      status, requestedBy: 'anna', requestedAt: new Date().toISOString(), rollout, rolloutId };
+  }
+
+  it('shows a promotion\'s rollout plan to the approver and in the history, and links to its rollout once approved', async () => {
+    const page = await open('bert', ['customer-admin'], [], [promotion('p-1', 'REQUESTED', null, plan),
+      promotion('p-2', 'APPROVED', 'ro-9', plan), promotion('p-3', 'APPROVED', null, null)]);
+    expect(page.querySelector('[data-testid="approval-STAGING"] [data-testid="approval-plan"]')?.textContent)
+      .toContain('Phased rollout: 2 groups: 10% · rest · manual');
+    expect(page.querySelector('[data-testid="promotion-plan-p-1"]')?.textContent).toContain('2 groups: 10% · rest · manual');
+    expect(page.querySelector('[data-testid="promotion-rollout-p-1"]')).toBeNull();
+    expect(page.querySelector('[data-testid="promotion-rollout-p-2"]')?.getAttribute('href')).toBe('/rollouts/ro-9');
+    expect(page.querySelector('[data-testid="promotion-plan-p-3"]')?.textContent).toContain('all at once');
+  });
+
+  it('offers an operator a phased rollout per environment, a viewer not', async () => {
+    const page = await open('otto', ['operator'], []);
+    expect(page.querySelector('[data-testid="phased-PRODUCTION"]')?.getAttribute('href')).toBe('/rollouts/new?environment=PRODUCTION');
+    expect(page.querySelector('[data-testid="phased-TESTING"]')?.getAttribute('href')).toBe('/rollouts/new?environment=TESTING');
+    fixture.destroy();
+    const viewer = await open('vera', ['viewer'], []);
+    expect(viewer.querySelector('[data-testid^="phased-"]')).toBeNull();
   });
 });

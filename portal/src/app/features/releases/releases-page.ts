@@ -17,11 +17,12 @@ import { params } from '../../core/api/params';
 import { Session } from '../../core/auth/session';
 import { T } from '../../core/i18n/messages';
 import { ConfirmDialog } from '../../shared/confirm-dialog';
-import { AgoPipe, TimePipe } from '../../shared/format';
+import { AgoPipe, TimePipe, formatLabel } from '../../shared/format';
 import { FourEyes, fourEyes } from '../../shared/four-eyes';
 import { LoadState } from '../../shared/load-state';
 import { Notifier } from '../../shared/notifier';
 import { StatusChip } from '../../shared/status-chip';
+import { describePlan } from '../rollouts/plan';
 
 const API = '/api/devices/v1';
 
@@ -53,6 +54,9 @@ const API = '/api/devices/v1';
                   <p class="release muted" [attr.data-testid]="'pinned-' + env">{{ t.releases.noPin }}</p>
                 }
                 @if (canOperate() && session.owningCustomer()) {
+                  <a mat-button [routerLink]="['/rollouts/new']" [queryParams]="{ environment: env }" class="phased"
+                     [attr.aria-label]="t.releases.phasedHint(label(env))" [matTooltip]="t.releases.phasedHint(label(env))"
+                     [attr.data-testid]="'phased-' + env"><mat-icon svgIcon="linear_scale" aria-hidden="true" />{{ t.releases.phased }}</a>
                   @if (env === 'TESTING') {
                     <div class="inline">
                       <mat-form-field>
@@ -94,6 +98,7 @@ const API = '/api/devices/v1';
                 <div class="what">
                   <strong>{{ releaseName(p.releaseId) }}</strong> → <app-status [value]="p.targetEnvironment" />
                   @if (p.rollback) { <span class="chip warn">{{ t.releases.isRollback }}</span> }
+                  @if (p.rollout) { <div class="plan" data-testid="approval-plan">{{ t.releases.phased }}: {{ plan(p) }}</div> }
                   <div class="muted">{{ t.releases.requestedBy }} {{ p.requestedBy }} · <time [attr.datetime]="p.requestedAt">{{ p.requestedAt | ago }}</time></div>
                 </div>
                 <div class="decide">
@@ -201,14 +206,17 @@ const API = '/api/devices/v1';
           <div class="table-wrap" tabindex="0">
             <table>
               <thead><tr><th scope="col">{{ t.releases.target }}</th><th scope="col">{{ t.device.release }}</th><th scope="col">{{ t.common.status }}</th>
+                <th scope="col">{{ t.releases.plan }}</th>
                 <th scope="col">{{ t.releases.requestedBy }}</th><th scope="col">{{ t.releases.decidedBy }}</th></tr></thead>
               <tbody>
                 @for (p of promotions(); track p.id) {
                   <tr><td><app-status [value]="p.targetEnvironment" /> @if (p.rollback) {<span class="chip warn">{{ t.releases.isRollback }}</span>}</td>
                     <td>{{ releaseName(p.releaseId) }}</td><td><app-status [value]="p.status" /></td>
+                    <td [attr.data-testid]="'promotion-plan-' + p.id">@if (p.rollout) { {{ plan(p) }} } @else { <span class="muted">{{ t.releases.allAtOnce }}</span> }
+                      @if (p.rolloutId) { <a [routerLink]="['/rollouts', p.rolloutId]" [attr.data-testid]="'promotion-rollout-' + p.id">{{ t.releases.openRollout }}</a> }</td>
                     <td>{{ p.requestedBy }} <span class="muted">{{ p.requestedAt | time }}</span></td>
                     <td>{{ p.decidedBy ?? '—' }} @if (p.reason) {<span class="muted">“{{ p.reason }}”</span>}</td></tr>
-                } @empty { <tr><td colspan="5" class="muted">{{ t.state.empty }}</td></tr> }
+                } @empty { <tr><td colspan="6" class="muted">{{ t.state.empty }}</td></tr> }
               </tbody>
             </table>
           </div>
@@ -227,6 +235,8 @@ const API = '/api/devices/v1';
     .approvals li { display: flex; flex-wrap: wrap; gap: 12px; justify-content: space-between; align-items: center; padding: 12px 0; border-bottom: 1px solid var(--mat-sys-outline-variant); }
     .decide { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; }
     .own { max-width: 320px; }
+    .plan { margin-top: 4px; }
+    .phased { margin-top: 8px; }
     .grid.two { grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); margin-bottom: 16px; }
     .plain { list-style: none; padding: 0; margin: 0; } .plain li { padding: 6px 0; border-bottom: 1px solid var(--mat-sys-outline-variant); }
     .sub-form { margin-top: 16px; display: flex; flex-direction: column; gap: 4px; }
@@ -303,6 +313,13 @@ export class ReleasesPage {
 
   protected deviceName(id: string): string {
     return this.deviceNames()[id] ?? id.substring(0, 8);
+  }
+
+  protected readonly label = formatLabel;
+
+  /** A promotion's rollout plan in a few words (it starts as a phased rollout once approved). */
+  protected plan(promotion: Promotion): string {
+    return promotion.rollout ? describePlan(promotion.rollout) : '';
   }
 
   protected fourEyes(requestedBy: string): FourEyes {
