@@ -8,6 +8,9 @@ import dev.edp.platform.config.EdpGatewayAutoConfiguration;
 import dev.edp.platform.config.GatewayProperties;
 import dev.edp.platform.gateway.EdpCircuitBreakerGatewayFilterFactory;
 import dev.edp.platform.gateway.ServiceFallbackController;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
@@ -33,7 +36,11 @@ class EdpGatewayAutoConfigurationTests {
 
     private final ReactiveWebApplicationContextRunner runner = new ReactiveWebApplicationContextRunner()
         .withConfiguration(
-                AutoConfigurations.of(ReactiveResilience4JAutoConfiguration.class, EdpGatewayAutoConfiguration.class));
+                AutoConfigurations.of(ReactiveResilience4JAutoConfiguration.class, EdpGatewayAutoConfiguration.class))
+        // The registries resilience4j's own Spring Boot module gives the gateways.
+        .withBean(CircuitBreakerRegistry.class, CircuitBreakerRegistry::ofDefaults)
+        .withBean(TimeLimiterRegistry.class, TimeLimiterRegistry::ofDefaults)
+        .withBean(BulkheadRegistry.class, BulkheadRegistry::ofDefaults);
 
     @Test
     void aGatewayGetsTheFallbackTheBreakerFilterAndItsOwnClientObservationName() {
