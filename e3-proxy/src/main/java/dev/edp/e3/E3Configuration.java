@@ -1,6 +1,5 @@
 package dev.edp.e3;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 
@@ -17,14 +16,13 @@ import dev.edp.e3.tls.E3TlsCustomizer;
 import dev.edp.e3.tls.PlatformCaServerCertificate;
 import dev.edp.e3.trust.DeviceTrust;
 import dev.edp.e3.trust.TrustSource;
-import dev.edp.platform.client.ClientCredentialsTokenSource;
+import dev.edp.platform.client.ServiceClientProperties;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -42,7 +40,7 @@ import org.springframework.web.reactive.function.client.WebClient;
  * JWKS, health and metrics.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(E3Properties.class)
+@EnableConfigurationProperties({ E3Properties.class, ServiceClientProperties.class })
 class E3Configuration {
 
     private static final Logger log = LoggerFactory.getLogger(E3Configuration.class);
@@ -77,15 +75,12 @@ class E3Configuration {
     @Bean(destroyMethod = "close")
     @Lazy
     PlatformCaServerCertificate platformCaServerCertificate(E3Properties properties,
-            @LoadBalanced ObjectProvider<WebClient.Builder> loadBalanced,
-            @Value("${edp.service-client.token-uri:${spring.security.oauth2.resourceserver.jwt.issuer-uri:http://localhost:8180/realms/edp}/protocol/openid-connect/token}") URI tokenUri,
-            @Value("${edp.service-client.client-id:edp-services}") String clientId,
-            @Value("${edp.service-client.client-secret:${EDP_SERVICES_CLIENT_SECRET:}}") String clientSecret) {
+            @LoadBalanced ObjectProvider<WebClient.Builder> loadBalanced, ServiceClientProperties client,
+            Environment environment) {
         var tls = properties.getTls();
         boolean balanced = properties.getOnboardingUrl().startsWith("lb://");
         return new PlatformCaServerCertificate(properties.getOnboardingUrl(), WebClient.builder().build(),
-                balanced ? loadBalanced.getObject().build() : null,
-                new ClientCredentialsTokenSource(tokenUri, clientId, clientSecret, Clock.systemUTC()),
+                balanced ? loadBalanced.getObject().build() : null, client.tokenSource(environment, Clock.systemUTC()),
                 tls.getDnsNames(), tls.getIpAddresses(),
                 tls.getPublishChainFile() == null || tls.getPublishChainFile().isBlank() ? null
                         : Path.of(tls.getPublishChainFile()),

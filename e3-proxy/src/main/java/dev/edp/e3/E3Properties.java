@@ -76,6 +76,8 @@ public class E3Properties {
 
     private final Assertion assertion = new Assertion();
 
+    private final Benchmark benchmark = new Benchmark();
+
     /** The TLS listener. */
     public static class Tls {
 
@@ -219,6 +221,25 @@ public class E3Properties {
      * Requests E3 has in flight per route (per backend service); beyond that 503
      * {@code BACKEND_BUSY} with {@code Retry-After} at once, no queue.
      */
+    /** The benchmark's no-op route ({@code ./edp bench}); never set in production. */
+    public static class Benchmark {
+
+        /**
+         * Where {@code /bench/noop} is forwarded (env {@code EDP_E3_BENCHMARK_NOOP_URL});
+         * without it the route does not exist.
+         */
+        private String noopUrl;
+
+        public String getNoopUrl() {
+            return noopUrl;
+        }
+
+        public void setNoopUrl(String noopUrl) {
+            this.noopUrl = noopUrl;
+        }
+
+    }
+
     public static class InFlight {
 
         /** Per ordinary route. */
@@ -463,6 +484,10 @@ public class E3Properties {
 
     public Assertion getAssertion() {
         return assertion;
+    }
+
+    public Benchmark getBenchmark() {
+        return benchmark;
     }
 
 }

@@ -251,15 +251,7 @@ public final class KeycloakAdmin implements AutoCloseable {
             internalId = (String) client(realm, clientId).get("id");
         }
         catch (KeycloakException ex) {
-            Map<String, Object> client = new LinkedHashMap<>();
-            client.put("clientId", clientId);
-            client.put("enabled", true);
-            client.put("protocol", "openid-connect");
-            client.put("publicClient", false);
-            client.put("secret", secret);
-            client.put("standardFlowEnabled", false);
-            client.put("directAccessGrantsEnabled", false);
-            client.put("serviceAccountsEnabled", true);
+            Map<String, Object> client = confidentialClient(clientId, secret, false, true);
             String action = "Create client " + clientId;
             HttpResponse<String> response = Http.expect(send(request(base + "/clients").POST(json(client)), action),
                     action, 201);
@@ -313,6 +305,25 @@ public final class KeycloakAdmin implements AutoCloseable {
     }
 
     /**
+     * A confidential OpenID Connect client without the browser flow.
+     * @param passwordGrant whether it may use the resource owner password grant
+     * @param serviceAccount whether it may use the client credentials grant
+     */
+    private static Map<String, Object> confidentialClient(String clientId, String secret, boolean passwordGrant,
+            boolean serviceAccount) {
+        Map<String, Object> client = new LinkedHashMap<>();
+        client.put("clientId", clientId);
+        client.put("enabled", true);
+        client.put("protocol", "openid-connect");
+        client.put("publicClient", false);
+        client.put("secret", secret);
+        client.put("standardFlowEnabled", false);
+        client.put("directAccessGrantsEnabled", passwordGrant);
+        client.put("serviceAccountsEnabled", serviceAccount);
+        return client;
+    }
+
+    /**
      * The mapper the realm file gives the EDP clients: the audience in access tokens
      * only.
      */
@@ -344,15 +355,7 @@ public final class KeycloakAdmin implements AutoCloseable {
                 Map.of("user.attribute", EdpRealm.CUSTOMER_ID_CLAIM, "claim.name", EdpRealm.CUSTOMER_ID_CLAIM,
                         "jsonType.label", "String", "access.token.claim", "true", "id.token.claim", "true",
                         "userinfo.token.claim", "true", "introspection.token.claim", "true"));
-        Map<String, Object> client = new LinkedHashMap<>();
-        client.put("clientId", clientId);
-        client.put("enabled", true);
-        client.put("protocol", "openid-connect");
-        client.put("publicClient", false);
-        client.put("secret", secret);
-        client.put("standardFlowEnabled", false);
-        client.put("directAccessGrantsEnabled", true);
-        client.put("serviceAccountsEnabled", false);
+        Map<String, Object> client = confidentialClient(clientId, secret, true, false);
         client.put("protocolMappers", List.of(mapper, audienceMapper(EdpRealm.API_AUDIENCE)));
         String action = "Create client " + clientId;
         HttpResponse<String> response = Http.expect(

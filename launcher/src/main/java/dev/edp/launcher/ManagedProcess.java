@@ -12,9 +12,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+
+import dev.edp.keycloak.ProcessTree;
 
 /**
  * A child process of the launcher whose output goes to its own log file and which can be
@@ -34,7 +34,8 @@ final class ManagedProcess {
 
     private volatile Process process;
 
-    private List<ProcessHandle> descendantsAtStop = List.of();
+    /** The tree asked to stop, taken while the process still had its children. */
+    private volatile ProcessTree stopping;
 
     /**
      * @param environment added to the launcher's environment; a {@code null} value
@@ -71,6 +72,7 @@ final class ManagedProcess {
                 env.put(key, value);
             }
         });
+        stopping = null;
         process = builder.start();
         // Nothing is ever typed into a service; closing stdin keeps it from holding the
         // terminal.
@@ -96,11 +98,7 @@ final class ManagedProcess {
         if (p == null || !p.isAlive()) {
             return;
         }
-        // Taken before the parent goes: once it is gone its children are re-parented and
-        // out of reach.
-        descendantsAtStop = p.descendants().toList();
-        p.destroy();
-        descendantsAtStop.forEach(ProcessHandle::destroy);
+        stopping = ProcessTree.of(p.toHandle()).terminate();
     }
 
     /**
@@ -112,21 +110,14 @@ final class ManagedProcess {
         if (p == null) {
             return;
         }
-        long deadline = System.nanoTime() + grace.toNanos();
-        if (!p.waitFor(grace.toNanos(), TimeUnit.NANOSECONDS)) {
-            descendantsAtStop = concat(descendantsAtStop, p.descendants().toList());
-            p.destroyForcibly();
-            p.waitFor(5, TimeUnit.SECONDS);
+        ProcessTree tree = stopping != null ? stopping : ProcessTree.of(p.toHandle());
+        if (!tree.awaitExit(grace)) {
+            tree.kill();
+            tree.awaitExit(Duration.ofSeconds(5));
         }
-        for (ProcessHandle child : descendantsAtStop) {
-            long left = Math.max(0, deadline - System.nanoTime());
-            try {
-                child.onExit().get(left, TimeUnit.NANOSECONDS);
-            }
-            catch (ExecutionException | TimeoutException ex) {
-                child.destroyForcibly();
-            }
-        }
+        // The Process object learns of the exit on its own thread; its exit code is read
+        // next.
+        p.waitFor(5, TimeUnit.SECONDS);
     }
 
     /**
@@ -136,9 +127,8 @@ final class ManagedProcess {
     void kill() {
         Process p = process;
         if (p != null) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            descendantsAtStop.forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
+            ProcessTree tree = stopping;
+            (tree != null ? tree : ProcessTree.of(p.toHandle())).kill();
         }
     }
 
@@ -181,12 +171,6 @@ final class ManagedProcess {
             throw new IllegalStateException(name + " has not been started");
         }
         return p;
-    }
-
-    private static List<ProcessHandle> concat(List<ProcessHandle> a, List<ProcessHandle> b) {
-        List<ProcessHandle> all = new ArrayList<>(a);
-        b.stream().filter(h -> !all.contains(h)).forEach(all::add);
-        return all;
     }
 
     @Override

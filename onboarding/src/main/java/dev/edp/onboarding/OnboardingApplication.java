@@ -4,12 +4,14 @@ import java.time.Clock;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 /** Entry point of the onboarding service. */
 @SpringBootApplication
 @EnableScheduling
+@EnableConfigurationProperties(OnboardingProperties.class)
 public class OnboardingApplication {
 
     /**

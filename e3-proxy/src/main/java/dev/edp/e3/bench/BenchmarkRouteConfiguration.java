@@ -1,5 +1,7 @@
 package dev.edp.e3.bench;
 
+import dev.edp.e3.E3Properties;
+
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
@@ -21,8 +23,8 @@ class BenchmarkRouteConfiguration {
     static final String PATH = "/bench/noop";
 
     @Bean
-    RouteLocator benchmarkNoopRoute(RouteLocatorBuilder routes,
-            @org.springframework.beans.factory.annotation.Value("${edp.e3.benchmark.noop-url}") String noopUrl) {
+    RouteLocator benchmarkNoopRoute(RouteLocatorBuilder routes, E3Properties properties) {
+        String noopUrl = properties.getBenchmark().getNoopUrl();
         return routes.routes().route("benchmark-noop", route -> route.path(PATH).uri(noopUrl)).build();
     }
 

@@ -1,13 +1,11 @@
 package dev.edp.e3.openapi;
 
 import dev.edp.platform.openapi.DeviceApi;
+import dev.edp.platform.openapi.DeviceApiRoute;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.CacheControl;
-import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RouterFunction;
-import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
@@ -22,14 +20,7 @@ class DeviceApiConfiguration {
 
     @Bean
     RouterFunction<ServerResponse> deviceApiDocument() {
-        byte[] json = DeviceApi.json();
-        return RouterFunctions.route()
-            .GET(DeviceApi.PATH,
-                    request -> ServerResponse.ok()
-                        .contentType(MediaType.APPLICATION_JSON)
-                        .cacheControl(CacheControl.noCache())
-                        .bodyValue(json))
-            .build();
+        return DeviceApiRoute.document();
     }
 
 }

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.edp.onboarding.OnboardingProperties;
 import dev.edp.platform.client.OutboxMetrics;
 import dev.edp.platform.client.OutboxRelay;
 import dev.edp.platform.client.OutboxRetries;
@@ -17,7 +18,6 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.MediaType;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -61,19 +61,20 @@ public class DeviceCertificateRelay {
     private final OutboxRelay<DeviceCertificateOutbox.Pending> relay;
 
     DeviceCertificateRelay(DeviceCertificateOutbox outbox, ServiceCalls calls, TransactionTemplate transactions,
-            JsonMapper json, MeterRegistry meters,
-            @Value("${edp.onboarding.device-outbox.initial-backoff:PT2S}") Duration initialBackoff,
-            @Value("${edp.onboarding.device-outbox.max-backoff:PT5M}") Duration maxBackoff,
-            @Value("${edp.onboarding.device-outbox.batch-size:50}") int batchSize,
-            @Value("${edp.onboarding.device-outbox.max-attempts:50}") int maxAttempts) {
+            JsonMapper json, MeterRegistry meters, OnboardingProperties properties) {
+        OnboardingProperties.DeviceOutbox settings = properties.deviceOutbox();
         this.outbox = outbox;
         this.calls = calls;
         this.json = json;
-        this.retries = new OutboxRetries(initialBackoff, maxBackoff, maxAttempts);
+        this.retries = new OutboxRetries(settings.initialBackoff(), settings.maxBackoff(), settings.maxAttempts());
         this.metrics = OutboxMetrics.register(meters, OUTBOX, outbox::pending);
         // One row per call (device-management takes one certificate per request), one
         // batch per pass.
-        this.relay = OutboxRelay.of(new Rows()).batchSize(batchSize).rowsPerCall(1).transactions(transactions).build();
+        this.relay = OutboxRelay.of(new Rows())
+            .batchSize(settings.batchSize())
+            .rowsPerCall(1)
+            .transactions(transactions)
+            .build();
     }
 
     /** One pass over the due rows; returns how many were delivered. */

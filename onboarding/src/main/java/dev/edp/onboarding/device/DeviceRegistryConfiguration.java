@@ -1,6 +1,7 @@
 package dev.edp.onboarding.device;
 
-import org.springframework.beans.factory.annotation.Value;
+import dev.edp.onboarding.OnboardingProperties;
+
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.cloud.client.loadbalancer.LoadBalanced;
 import org.springframework.context.annotation.Bean;
@@ -16,9 +17,8 @@ class DeviceRegistryConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(DeviceRegistry.class)
-    DeviceRegistry deviceRegistry(@LoadBalanced RestClient.Builder loadBalanced,
-            @Value("${edp.onboarding.device-registry.url:http://device-management}") String baseUrl) {
-        return new HttpDeviceRegistry(loadBalanced, baseUrl.replaceAll("/+$", ""));
+    DeviceRegistry deviceRegistry(@LoadBalanced RestClient.Builder loadBalanced, OnboardingProperties properties) {
+        return new HttpDeviceRegistry(loadBalanced, properties.deviceRegistry().url());
     }
 
 }

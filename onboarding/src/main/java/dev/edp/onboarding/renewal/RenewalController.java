@@ -4,7 +4,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -13,6 +12,7 @@ import java.util.function.Supplier;
 
 import dev.edp.onboarding.OnboardingMetrics;
 import dev.edp.onboarding.OnboardingProblem;
+import dev.edp.onboarding.OnboardingProperties;
 import dev.edp.onboarding.RequestBodies;
 import dev.edp.onboarding.customer.CustomerGate;
 import dev.edp.onboarding.pki.CsrRejectedException;
@@ -30,7 +30,6 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -83,14 +82,13 @@ class RenewalController {
     private final CustomerGate customers;
 
     RenewalController(RenewalService renewals, JsonMapper json, OnboardingMetrics metrics, CustomerGate customers,
-            Clock clock, @Value("${edp.onboarding.renewal.max-failures:5}") int maxFailures,
-            @Value("${edp.onboarding.renewal.failure-window:PT10M}") Duration window) {
+            Clock clock, OnboardingProperties properties) {
         this.renewals = renewals;
         this.json = json;
         this.metrics = metrics;
         this.customers = customers;
-        this.throttle = new FailureThrottle(maxFailures, window, clock, OnboardingProblem.TOO_MANY_FAILED_RENEWALS,
-                "renewals", "this device");
+        this.throttle = new FailureThrottle(properties.renewal().maxFailures(), properties.renewal().failureWindow(),
+                clock, OnboardingProblem.TOO_MANY_FAILED_RENEWALS, "renewals", "this device");
     }
 
     @PostMapping(path = "/onboarding/api/v1/renewals", consumes = MediaType.APPLICATION_JSON_VALUE)

@@ -8,6 +8,7 @@ import java.util.Locale;
 
 import dev.edp.onboarding.OnboardingMetrics;
 import dev.edp.onboarding.OnboardingProblem;
+import dev.edp.onboarding.OnboardingProperties;
 import dev.edp.onboarding.ca.PkiProperties;
 import dev.edp.onboarding.certificate.CertificateStore;
 import dev.edp.onboarding.device.DeviceCertificateOutbox;
@@ -18,7 +19,6 @@ import dev.edp.onboarding.pki.IssuedCertificate;
 import dev.edp.onboarding.pki.ValidatedCsr;
 import dev.edp.platform.device.DevicePrincipal;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -74,8 +74,9 @@ class RenewalService {
 
     RenewalService(CertificateStore certificates, CertificateAuthority ca, PkiProperties properties,
             OnboardingMetrics metrics, DeviceCertificateOutbox outbox, JdbcClient jdbc, Clock clock,
-            @Value("${edp.onboarding.renewal.max-renewals:10}") int maxRenewals,
-            @Value("${edp.onboarding.renewal.renewal-window:PT24H}") Duration renewalWindow) {
+            OnboardingProperties limits) {
+        int maxRenewals = limits.renewal().maxRenewals();
+        Duration renewalWindow = limits.renewal().renewalWindow();
         if (maxRenewals < 1 || renewalWindow.isNegative() || renewalWindow.isZero()) {
             throw new IllegalArgumentException("edp.onboarding.renewal.max-renewals must be at least 1 and "
                     + "edp.onboarding.renewal.renewal-window positive, got " + maxRenewals + " and " + renewalWindow);

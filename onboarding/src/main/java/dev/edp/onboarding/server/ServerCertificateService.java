@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import dev.edp.onboarding.OnboardingProblem;
+import dev.edp.onboarding.OnboardingProperties;
 import dev.edp.onboarding.pki.CertificateAuthority;
 import dev.edp.onboarding.pki.CsrValidator;
 import dev.edp.onboarding.pki.IssuedCertificate;
@@ -24,7 +25,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 
 /**
@@ -52,11 +52,10 @@ class ServerCertificateService {
 
     private final MeterRegistry meters;
 
-    ServerCertificateService(CertificateAuthority ca, MeterRegistry meters,
-            @Value("${edp.onboarding.server-certificate.validity:90d}") Duration validity) {
+    ServerCertificateService(CertificateAuthority ca, MeterRegistry meters, OnboardingProperties properties) {
         this.ca = ca;
         this.meters = meters;
-        this.validity = validity;
+        this.validity = properties.serverCertificate().validity();
     }
 
     ServerCertificateResponse issue(Tenant caller, ServerCertificateRequestBody body) {

@@ -2,13 +2,13 @@ package dev.edp.onboarding.token;
 
 import java.io.InputStream;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.function.Supplier;
 
 import dev.edp.onboarding.OnboardingMetrics;
 import dev.edp.onboarding.OnboardingProblem;
+import dev.edp.onboarding.OnboardingProperties;
 import dev.edp.onboarding.RequestBodies;
 import dev.edp.onboarding.pki.CsrRejectedException;
 import dev.edp.onboarding.pki.Pem;
@@ -24,7 +24,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -69,15 +68,14 @@ class EnrollmentController {
     private final CallerAddress callers;
 
     EnrollmentController(EnrollmentService enrollments, JsonMapper json, OnboardingMetrics metrics,
-            CallerAddress callers, @Value("${edp.onboarding.enrollment.max-failures:20}") int maxFailures,
-            @Value("${edp.onboarding.enrollment.global-max-failures:1000}") int globalMaxFailures,
-            @Value("${edp.onboarding.enrollment.failure-window:PT1M}") Duration window) {
+            CallerAddress callers, OnboardingProperties properties) {
         this.enrollments = enrollments;
         this.json = json;
         this.metrics = metrics;
         this.callers = callers;
-        this.throttle = new FailureThrottle(maxFailures, globalMaxFailures, window, Clock.systemUTC(),
-                OnboardingProblem.TOO_MANY_FAILED_ENROLLMENTS, "enrollments", "this address");
+        OnboardingProperties.Enrollment limits = properties.enrollment();
+        this.throttle = new FailureThrottle(limits.maxFailures(), limits.globalMaxFailures(), limits.failureWindow(),
+                Clock.systemUTC(), OnboardingProblem.TOO_MANY_FAILED_ENROLLMENTS, "enrollments", "this address");
     }
 
     @PostMapping(path = "/onboarding/api/v1/enrollments", consumes = MediaType.APPLICATION_JSON_VALUE)

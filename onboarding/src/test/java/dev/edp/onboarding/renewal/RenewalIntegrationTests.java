@@ -14,6 +14,7 @@ import java.util.UUID;
 
 import com.jayway.jsonpath.JsonPath;
 import dev.edp.onboarding.OnboardingMetrics;
+import dev.edp.onboarding.OnboardingProperties;
 import dev.edp.onboarding.TestClock;
 import dev.edp.onboarding.TestServices;
 import dev.edp.onboarding.TestServices.DeviceKey;
@@ -361,7 +362,8 @@ class RenewalIntegrationTests {
         // refuses: the
         // count is the database's.
         RenewalService replica = new RenewalService(certificateStore, ca, pkiProperties, onboardingMetrics, outbox,
-                jdbc, clock, 3, Duration.ofHours(24));
+                jdbc, clock, new OnboardingProperties(null,
+                        new OnboardingProperties.Renewal(null, null, 3, Duration.ofHours(24)), null, null, null));
         assertThatThrownBy(
                 () -> replica.renew(new DevicePrincipal(device.deviceId(), device.customerId(), device.serial()),
                         RenewalService.Csr.text(DeviceKey.generate().csrPem())))

@@ -1,6 +1,5 @@
 package dev.edp.platform.client;
 
-import java.net.URI;
 import java.time.Clock;
 
 import dev.edp.platform.config.EdpServiceClientsAutoConfiguration;
@@ -32,12 +31,7 @@ public class EdpServiceCallsAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     ServiceTokenSource serviceTokenSource(ServiceClientProperties properties, Environment environment) {
-        URI tokenUri = properties.tokenUri() != null ? properties.tokenUri()
-                : URI.create(environment.getProperty("spring.security.oauth2.resourceserver.jwt.issuer-uri",
-                        "http://localhost:8180/realms/edp") + "/protocol/openid-connect/token");
-        String clientSecret = properties.clientSecret() != null ? properties.clientSecret()
-                : environment.getProperty("EDP_SERVICES_CLIENT_SECRET", "");
-        return new ClientCredentialsTokenSource(tokenUri, properties.clientId(), clientSecret, Clock.systemUTC());
+        return properties.tokenSource(environment, Clock.systemUTC());
     }
 
     @Bean

@@ -15,6 +15,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
@@ -32,6 +33,7 @@ import org.springframework.web.servlet.function.ServerResponse;
 @AutoConfiguration(beforeName = { "org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration",
         "org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration" })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@EnableConfigurationProperties(ServiceProperties.class)
 public class EdpServletAutoConfiguration {
 
     @Bean
@@ -81,11 +83,11 @@ public class EdpServletAutoConfiguration {
 
     @Bean
     @ConditionalOnProperty("edp.service.api-prefix")
-    RouterFunction<ServerResponse> edpStatusRoute(Environment environment, ObjectProvider<BuildProperties> build) {
-        String prefix = environment.getRequiredProperty("edp.service.api-prefix");
+    RouterFunction<ServerResponse> edpStatusRoute(ServiceProperties properties, Environment environment,
+            ObjectProvider<BuildProperties> build) {
         String service = environment.getProperty("spring.application.name", "edp");
         return RouterFunctions.route()
-            .GET(prefix + "/v1/status",
+            .GET(properties.statusPath(),
                     request -> ServerResponse.ok()
                         .body(new ServiceStatus(service,
                                 build.getIfAvailable() == null ? "dev" : build.getIfAvailable().getVersion(), "UP",

@@ -1,6 +1,7 @@
 package dev.edp.platform.device;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -9,6 +10,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * (the device paths themselves, {@code edp.device.paths}, and the long-poll settings are
  * read where they are used: security, {@link LongPoll}).
  *
+ * @param paths the device paths (Ant patterns, comma-separated or a list): their own
+ * security filter chain accepts only E3's device credential with its proof (none by
+ * default)
  * @param jwksUri E3's device JWKS (default {@code EDP_E3_JWKS_URI}, else E3's management
  * port on localhost)
  * @param proofKeysUri E3's request keys (default {@code EDP_E3_PROOF_KEYS_URI}, else next
@@ -21,11 +25,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param credentialCacheSize verified credentials kept (default 100,000)
  */
 @ConfigurationProperties("edp.device")
-public record DeviceProperties(String jwksUri, String proofKeysUri, String audience, Duration jwksMinRefetchInterval,
-        Duration proofWindow, Integer credentialCacheSize) {
+public record DeviceProperties(List<String> paths, String jwksUri, String proofKeysUri, String audience,
+        Duration jwksMinRefetchInterval, Duration proofWindow, Integer credentialCacheSize) {
 
     /** Fills in the defaults that do not depend on other settings. */
     public DeviceProperties {
+        paths = paths == null ? List.of() : paths.stream().map(String::trim).filter(path -> !path.isEmpty()).toList();
         jwksMinRefetchInterval = jwksMinRefetchInterval == null ? DeviceAssertionVerifier.DEFAULT_MIN_REFETCH_INTERVAL
                 : jwksMinRefetchInterval;
         proofWindow = proofWindow == null ? DeviceAssertionVerifier.DEFAULT_PROOF_WINDOW : proofWindow;

@@ -1,7 +1,6 @@
 package dev.edp.platform.device;
 
 import java.time.Clock;
-import java.util.Arrays;
 import java.util.List;
 
 import dev.edp.platform.client.EdpServiceCallsAutoConfiguration;
@@ -96,13 +95,9 @@ public class EdpDeviceAutoConfiguration {
     @Bean
     @Order(10)
     @ConditionalOnProperty("edp.device.paths")
-    SecurityFilterChain edpDeviceSecurityFilterChain(HttpSecurity http, Environment environment,
+    SecurityFilterChain edpDeviceSecurityFilterChain(HttpSecurity http, DeviceProperties properties,
             DeviceAssertionVerifier verifier) throws Exception {
-        List<String> paths = Arrays.stream(environment.getRequiredProperty("edp.device.paths").split(","))
-            .map(String::trim)
-            .filter(path -> !path.isEmpty())
-            .toList();
-        http.securityMatcher(paths.toArray(String[]::new))
+        http.securityMatcher(properties.paths().toArray(String[]::new))
             .authorizeHttpRequests(requests -> requests.anyRequest().hasRole("DEVICE"))
             .addFilterBefore(new DeviceAssertionFilter(verifier), AuthorizationFilter.class)
             .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))

@@ -1,9 +1,13 @@
 package dev.edp.platform.openapi;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
+import dev.edp.platform.config.ServiceProperties;
+import dev.edp.platform.device.DeviceProperties;
+import dev.edp.platform.security.EdpSecurityProperties;
+
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
 import org.springframework.util.AntPathMatcher;
 
@@ -49,12 +53,23 @@ public final class ApiPaths {
      * @return the classification the service's security configuration uses
      */
     public static ApiPaths of(Environment environment) {
-        List<String> publicPaths = new ArrayList<>(split(environment.getProperty("edp.security.public-paths", "")));
-        String prefix = environment.getProperty("edp.service.api-prefix");
-        if (prefix != null) {
-            publicPaths.add(prefix + "/v1/status");
+        Binder binder = Binder.get(environment);
+        return of(binder.bindOrCreate("edp.device", DeviceProperties.class),
+                binder.bindOrCreate("edp.service", ServiceProperties.class), EdpSecurityProperties.of(environment));
+    }
+
+    /**
+     * @param device the device paths
+     * @param service the service's API prefix (its status is public)
+     * @param security the other public paths
+     * @return the classification the service's security configuration uses
+     */
+    public static ApiPaths of(DeviceProperties device, ServiceProperties service, EdpSecurityProperties security) {
+        List<String> publicPaths = new ArrayList<>(security.publicPaths());
+        if (service.statusPath() != null) {
+            publicPaths.add(service.statusPath());
         }
-        return new ApiPaths(split(environment.getProperty("edp.device.paths", "")), List.copyOf(publicPaths));
+        return new ApiPaths(device.paths(), List.copyOf(publicPaths));
     }
 
     /**
@@ -74,10 +89,6 @@ public final class ApiPaths {
             return Audience.PUBLIC;
         }
         return Audience.OPERATOR;
-    }
-
-    private static List<String> split(String paths) {
-        return Arrays.stream(paths.split(",")).map(String::trim).filter(path -> !path.isEmpty()).toList();
     }
 
 }

@@ -2,8 +2,11 @@ package dev.edp.platform.openapi;
 
 import java.util.List;
 
+import dev.edp.platform.config.ServiceProperties;
 import dev.edp.platform.device.DevicePrincipal;
+import dev.edp.platform.device.DeviceProperties;
 import dev.edp.platform.problem.ProblemErrorController;
+import dev.edp.platform.security.EdpSecurityProperties;
 import dev.edp.platform.security.Tenant;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
@@ -15,6 +18,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
@@ -31,6 +35,7 @@ import org.springframework.core.env.Environment;
 @AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass(name = "org.springdoc.core.customizers.GlobalOpenApiCustomizer")
+@EnableConfigurationProperties({ DeviceProperties.class, ServiceProperties.class, EdpSecurityProperties.class })
 public class EdpOpenApiAutoConfiguration {
 
     @Bean
@@ -49,11 +54,12 @@ public class EdpOpenApiAutoConfiguration {
     }
 
     @Bean
-    EdpOpenApiCustomizer edpOpenApiCustomizer(Environment environment) {
+    EdpOpenApiCustomizer edpOpenApiCustomizer(DeviceProperties device, ServiceProperties service,
+            EdpSecurityProperties security) {
         SpringDocUtils.getConfig()
             .addRequestWrapperToIgnore(Tenant.class, DevicePrincipal.class)
             .addHiddenRestControllers(ProblemErrorController.class);
-        return new EdpOpenApiCustomizer(ApiPaths.of(environment), environment.getProperty("edp.service.api-prefix"));
+        return new EdpOpenApiCustomizer(ApiPaths.of(device, service, security), service.apiPrefix());
     }
 
     @Bean

@@ -7,8 +7,6 @@ import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.util.List;
 
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
@@ -38,8 +36,7 @@ import org.springframework.security.oauth2.jwt.SupplierReactiveJwtDecoder;
  * <li>its issuer is the realm
  * ({@code spring.security.oauth2.resourceserver.jwt.issuer-uri});</li>
  * <li>it has not expired, with a small clock skew ({@code edp.security.jwt.clock-skew},
- * 10 s by default rather than Spring's 60 s: access tokens live five minutes and the
- * platform's hosts keep their clocks in sync);</li>
+ * 10 s by default, see {@link EdpSecurityProperties});</li>
  * <li>its {@code aud} names one of {@code edp.security.audiences} (default
  * {@value #DEFAULT_AUDIENCE}, which the realm's EDP clients put into their access
  * tokens), so a token Keycloak issued to some other client of the realm is refused;</li>
@@ -82,14 +79,20 @@ public final class EdpJwtDecoders {
          * @return the rules the environment configures
          */
         static Rules from(Environment environment, ResourceLoader resources) {
+            return from(EdpSecurityProperties.of(environment), environment, resources);
+        }
+
+        /**
+         * @param security the EDP token settings ({@code edp.security.*})
+         * @param environment holds Boot's resource-server settings (issuer, public key)
+         * @param resources resolves the public key's location
+         * @return the rules these settings make
+         */
+        static Rules from(EdpSecurityProperties security, Environment environment, ResourceLoader resources) {
             String prefix = "spring.security.oauth2.resourceserver.jwt.";
-            List<String> audiences = Binder.get(environment)
-                .bind("edp.security.audiences", Bindable.listOf(String.class))
-                .orElse(List.of(DEFAULT_AUDIENCE));
             String keyLocation = environment.getProperty(prefix + "public-key-location");
-            return new Rules(environment.getRequiredProperty(prefix + "issuer-uri"),
-                    environment.getProperty("edp.security.jwt.clock-skew", Duration.class, Duration.ofSeconds(10)),
-                    audiences,
+            return new Rules(environment.getRequiredProperty(prefix + "issuer-uri"), security.jwt().clockSkew(),
+                    security.audiences(),
                     keyLocation == null || keyLocation.isBlank() ? null : readKey(resources.getResource(keyLocation)));
         }
 

@@ -1,25 +1,24 @@
 package dev.edp.platform.security;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointProperties;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.security.autoconfigure.actuate.web.reactive.EndpointRequest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
-import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverterAdapter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
@@ -57,31 +56,29 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
         "org.springframework.boot.security.autoconfigure.actuate.web.reactive.ReactiveManagementWebSecurityAutoConfiguration",
         "org.springframework.boot.security.oauth2.server.resource.autoconfigure.reactive.ReactiveOAuth2ResourceServerAutoConfiguration",
         "org.springframework.boot.security.autoconfigure.web.reactive.ReactiveWebSecurityAutoConfiguration" })
+@EnableConfigurationProperties(ManagementProperties.class)
 public class EdpManagementSecurityAutoConfiguration {
 
     /** Endpoint ids readable without a token: {@value}. */
     public static final String PUBLIC_ENDPOINTS = "edp.management.public-endpoints";
 
-    static final String DEFAULT_PUBLIC_ENDPOINTS = "health,info,prometheus,metrics";
-
     /**
      * Paths (path patterns) anyone may read: the actuator index and the public endpoints,
      * each with its sub-paths ({@code health/readiness},
-     * {@code metrics/jvm.memory.used}).
+     * {@code metrics/jvm.memory.used}), under Boot's base path and path mappings.
      */
-    static List<String> publicReadPaths(Environment environment) {
-        String configured = environment.getProperty("management.endpoints.web.base-path", "/actuator");
+    static List<String> publicReadPaths(ManagementProperties properties, ObjectProvider<WebEndpointProperties> web) {
+        // Boot's bean where its endpoint auto-configuration runs; its defaults otherwise.
+        WebEndpointProperties endpoints = web.getIfAvailable(WebEndpointProperties::new);
+        String configured = endpoints.getBasePath();
         String base = configured.endsWith("/") ? configured.substring(0, configured.length() - 1) : configured;
         List<String> paths = new ArrayList<>(List.of(base.isEmpty() ? "/" : base, base + "/"));
-        Arrays.stream(environment.getProperty(PUBLIC_ENDPOINTS, DEFAULT_PUBLIC_ENDPOINTS).split(","))
-            .map(String::trim)
-            .filter(id -> !id.isEmpty())
-            .forEach(id -> {
-                String path = environment.getProperty("management.endpoints.web.path-mapping." + id, id);
-                path = path.startsWith("/") ? path.substring(1) : path;
-                paths.add(base + "/" + path);
-                paths.add(base + "/" + path + "/**");
-            });
+        for (String id : properties.publicEndpoints()) {
+            String path = endpoints.getPathMapping().getOrDefault(id, id);
+            path = path.startsWith("/") ? path.substring(1) : path;
+            paths.add(base + "/" + path);
+            paths.add(base + "/" + path + "/**");
+        }
         return paths;
     }
 
@@ -99,29 +96,20 @@ public class EdpManagementSecurityAutoConfiguration {
 
         @Bean
         @Order(Ordered.HIGHEST_PRECEDENCE + 5)
-        SecurityFilterChain edpManagementSecurityFilterChain(HttpSecurity http, Environment environment)
-                throws Exception {
+        SecurityFilterChain edpManagementSecurityFilterChain(HttpSecurity http, ManagementProperties properties,
+                ObjectProvider<WebEndpointProperties> web) throws Exception {
             List<RequestMatcher> reads = new ArrayList<>();
-            for (String path : publicReadPaths(environment)) {
+            for (String path : publicReadPaths(properties, web)) {
                 reads.add(PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, path));
                 reads.add(PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.HEAD, path));
             }
-            http.securityMatcher(
-                    org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest.toAnyEndpoint())
+            KeycloakBearerTokens.statelessServlet(http
+                .securityMatcher(org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest
+                    .toAnyEndpoint())
                 .authorizeHttpRequests(requests -> requests.requestMatchers(new OrRequestMatcher(reads))
                     .permitAll()
                     .anyRequest()
-                    .hasRole(EdpRoles.SERVICE))
-                .oauth2ResourceServer(resourceServer -> resourceServer
-                    .jwt(jwt -> jwt.jwtAuthenticationConverter(new KeycloakJwtAuthenticationConverter()))
-                    .authenticationEntryPoint(ProblemSecurityHandlers.servletEntryPoint())
-                    .accessDeniedHandler(ProblemSecurityHandlers.servletAccessDeniedHandler()))
-                .exceptionHandling(
-                        exceptions -> exceptions.authenticationEntryPoint(ProblemSecurityHandlers.servletEntryPoint())
-                            .accessDeniedHandler(ProblemSecurityHandlers.servletAccessDeniedHandler()))
-                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                // Bearer tokens only, which a browser never attaches by itself.
-                .csrf(csrf -> csrf.disable());
+                    .hasRole(EdpRoles.SERVICE)));
             return http.build();
         }
 
@@ -136,8 +124,9 @@ public class EdpManagementSecurityAutoConfiguration {
 
         @Bean
         @Order(Ordered.HIGHEST_PRECEDENCE + 5)
-        SecurityWebFilterChain edpManagementSecurityWebFilterChain(ServerHttpSecurity http, Environment environment) {
-            List<String> paths = publicReadPaths(environment);
+        SecurityWebFilterChain edpManagementSecurityWebFilterChain(ServerHttpSecurity http,
+                ManagementProperties properties, ObjectProvider<WebEndpointProperties> web) {
+            List<String> paths = publicReadPaths(properties, web);
             String[] patterns = paths.toArray(String[]::new);
             ServerWebExchangeMatcher reads = new OrServerWebExchangeMatcher(
                     ServerWebExchangeMatchers.pathMatchers(HttpMethod.GET, patterns),
@@ -145,11 +134,7 @@ public class EdpManagementSecurityAutoConfiguration {
             return http.securityMatcher(EndpointRequest.toAnyEndpoint())
                 .authorizeExchange(
                         exchanges -> exchanges.matchers(reads).permitAll().anyExchange().hasRole(EdpRoles.SERVICE))
-                .oauth2ResourceServer(resourceServer -> resourceServer
-                    .jwt(jwt -> jwt.jwtAuthenticationConverter(
-                            new ReactiveJwtAuthenticationConverterAdapter(new KeycloakJwtAuthenticationConverter())))
-                    .authenticationEntryPoint(ProblemSecurityHandlers.reactiveEntryPoint())
-                    .accessDeniedHandler(ProblemSecurityHandlers.reactiveAccessDeniedHandler()))
+                .oauth2ResourceServer(KeycloakBearerTokens.reactive(ProblemSecurityHandlers.reactiveEntryPoint()))
                 .exceptionHandling(
                         exceptions -> exceptions.authenticationEntryPoint(ProblemSecurityHandlers.reactiveEntryPoint())
                             .accessDeniedHandler(ProblemSecurityHandlers.reactiveAccessDeniedHandler()))

@@ -1,15 +1,16 @@
 package dev.edp.platform.security;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
+import dev.edp.platform.config.ServiceProperties;
 import dev.edp.platform.problem.PlatformProblem;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.MethodParameter;
 import org.springframework.core.env.Environment;
@@ -18,7 +19,6 @@ import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchyImpl;
 import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.annotation.AnnotationTemplateExpressionDefaults;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -49,6 +49,7 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 // get JOSE through platform-test, but it has its own login rules and no resource server.
 @ConditionalOnClass({ SecurityFilterChain.class, JwtDecoder.class, JwtAuthenticationToken.class })
 @EnableMethodSecurity
+@EnableConfigurationProperties({ ServiceProperties.class, EdpSecurityProperties.class })
 public class EdpServletSecurityAutoConfiguration {
 
     @Bean
@@ -64,25 +65,17 @@ public class EdpServletSecurityAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(JwtDecoder.class)
-    JwtDecoder edpJwtDecoder(Environment environment, ResourceLoader resources) {
-        return EdpJwtDecoders.servlet(EdpJwtDecoders.Rules.from(environment, resources));
+    JwtDecoder edpJwtDecoder(EdpSecurityProperties security, Environment environment, ResourceLoader resources) {
+        return EdpJwtDecoders.servlet(EdpJwtDecoders.Rules.from(security, environment, resources));
     }
 
     @Bean
     @ConditionalOnMissingBean(SecurityFilterChain.class)
-    SecurityFilterChain edpSecurityFilterChain(HttpSecurity http, Environment environment) throws Exception {
-        String[] publicPaths = publicPaths(environment);
-        http.authorizeHttpRequests(
-                requests -> requests.requestMatchers(publicPaths).permitAll().anyRequest().authenticated())
-            .oauth2ResourceServer(resourceServer -> resourceServer
-                .jwt(jwt -> jwt.jwtAuthenticationConverter(new KeycloakJwtAuthenticationConverter()))
-                .authenticationEntryPoint(ProblemSecurityHandlers.servletEntryPoint())
-                .accessDeniedHandler(ProblemSecurityHandlers.servletAccessDeniedHandler()))
-            .exceptionHandling(
-                    exceptions -> exceptions.authenticationEntryPoint(ProblemSecurityHandlers.servletEntryPoint())
-                        .accessDeniedHandler(ProblemSecurityHandlers.servletAccessDeniedHandler()))
-            .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-            .csrf(csrf -> csrf.disable());
+    SecurityFilterChain edpSecurityFilterChain(HttpSecurity http, ServiceProperties service,
+            EdpSecurityProperties security) throws Exception {
+        String[] publicPaths = publicPaths(service, security);
+        KeycloakBearerTokens.statelessServlet(http.authorizeHttpRequests(
+                requests -> requests.requestMatchers(publicPaths).permitAll().anyRequest().authenticated()));
         return http.build();
     }
 
@@ -90,14 +83,12 @@ public class EdpServletSecurityAutoConfiguration {
      * Paths any caller may use: the service's status, the error path, the actuator
      * (management port only) and what {@code edp.security.public-paths} adds.
      */
-    static String[] publicPaths(Environment environment) {
+    static String[] publicPaths(ServiceProperties service, EdpSecurityProperties security) {
         List<String> paths = new ArrayList<>(List.of("/error", "/actuator/**"));
-        String prefix = environment.getProperty("edp.service.api-prefix");
-        if (prefix != null) {
-            paths.add(prefix + "/v1/status");
+        if (service.statusPath() != null) {
+            paths.add(service.statusPath());
         }
-        String extra = environment.getProperty("edp.security.public-paths", "");
-        Arrays.stream(extra.split(",")).map(String::trim).filter(path -> !path.isEmpty()).forEach(paths::add);
+        paths.addAll(security.publicPaths());
         return paths.toArray(String[]::new);
     }
 

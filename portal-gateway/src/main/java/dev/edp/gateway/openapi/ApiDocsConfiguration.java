@@ -5,17 +5,15 @@ import java.util.Map;
 
 import dev.edp.platform.gateway.EdpCircuitBreakerGatewayFilterFactory;
 import dev.edp.platform.openapi.DeviceApi;
+import dev.edp.platform.openapi.DeviceApiRoute;
 
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
-import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RouterFunction;
-import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
@@ -63,14 +61,7 @@ class ApiDocsConfiguration {
 
     @Bean
     RouterFunction<ServerResponse> deviceApiDocument() {
-        byte[] json = DeviceApi.json();
-        return RouterFunctions.route()
-            .GET(DeviceApi.PATH,
-                    request -> ServerResponse.ok()
-                        .contentType(MediaType.APPLICATION_JSON)
-                        .cacheControl(CacheControl.noCache())
-                        .bodyValue(json))
-            .build();
+        return DeviceApiRoute.document();
     }
 
 }

@@ -6,6 +6,7 @@ import java.util.Set;
 
 import dev.edp.gateway.portal.PortalContentSecurityPolicy;
 import dev.edp.platform.problem.Problems;
+import dev.edp.platform.security.KeycloakBearerTokens;
 import dev.edp.platform.security.KeycloakJwtAuthenticationConverter;
 import dev.edp.platform.security.ProblemSecurityHandlers;
 import reactor.core.publisher.Mono;
@@ -36,7 +37,6 @@ import org.springframework.security.oauth2.core.oidc.OidcUserInfo;
 import org.springframework.security.oauth2.core.oidc.user.DefaultOidcUser;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
-import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverterAdapter;
 import org.springframework.security.web.server.DelegatingServerAuthenticationEntryPoint;
 import org.springframework.security.web.server.DelegatingServerAuthenticationEntryPoint.DelegateEntry;
 import org.springframework.security.web.server.SecurityWebFilterChain;
@@ -116,11 +116,7 @@ class GatewaySecurityConfig {
                 .authorizedClientRepository(authorizedClients)
                 .authenticationFailureHandler(loginFailure))
             .addFilterBefore(loginFailure, SecurityWebFiltersOrder.AUTHENTICATION)
-            .oauth2ResourceServer(resourceServer -> resourceServer
-                .jwt(jwt -> jwt.jwtAuthenticationConverter(
-                        new ReactiveJwtAuthenticationConverterAdapter(new KeycloakJwtAuthenticationConverter())))
-                .authenticationEntryPoint(problemEntryPoint)
-                .accessDeniedHandler(ProblemSecurityHandlers.reactiveAccessDeniedHandler()))
+            .oauth2ResourceServer(KeycloakBearerTokens.reactive(problemEntryPoint))
             .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(entryPoint)
                 .accessDeniedHandler(ProblemSecurityHandlers.reactiveAccessDeniedHandler()))
             .csrf(csrf -> csrf.csrfTokenRepository(csrfTokens)

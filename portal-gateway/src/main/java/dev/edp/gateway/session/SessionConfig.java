@@ -1,8 +1,6 @@
 package dev.edp.gateway.session;
 
-import java.time.Duration;
-
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.ResponseCookie;
@@ -19,23 +17,23 @@ import org.springframework.web.server.session.WebSessionIdResolver;
 @Configuration(proxyBeanMethods = false)
 @EnableSpringWebSession
 @EnableScheduling
+@EnableConfigurationProperties(SessionProperties.class)
 class SessionConfig {
 
     /** Name of the session cookie. */
     static final String COOKIE = "EDP_SESSION";
 
     @Bean
-    JdbcReactiveSessionRepository reactiveSessionRepository(JdbcClient jdbc,
-            @Value("${edp.session.max-inactive:PT30M}") Duration maxInactive) {
-        return new JdbcReactiveSessionRepository(jdbc, maxInactive);
+    JdbcReactiveSessionRepository reactiveSessionRepository(JdbcClient jdbc, SessionProperties properties) {
+        return new JdbcReactiveSessionRepository(jdbc, properties.maxInactive());
     }
 
     @Bean
-    WebSessionIdResolver webSessionIdResolver(@Value("${edp.session.secure-cookie:false}") boolean secure) {
+    WebSessionIdResolver webSessionIdResolver(SessionProperties properties) {
         CookieWebSessionIdResolver resolver = new CookieWebSessionIdResolver();
         resolver.setCookieName(COOKIE);
         resolver.addCookieInitializer((ResponseCookie.ResponseCookieBuilder cookie) -> cookie.httpOnly(true)
-            .secure(secure)
+            .secure(properties.secureCookie())
             .sameSite("Lax")
             .path("/"));
         return resolver;
