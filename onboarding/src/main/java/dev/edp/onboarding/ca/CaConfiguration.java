@@ -54,8 +54,8 @@ class CaConfiguration {
             ObjectProvider<VaultConnection> vault) {
         return switch (properties.provider()) {
             case "embedded" -> initializer.getObject().initialize(DEFAULT_SLOT, CaInitializer.importSource(properties));
-            case "vault" -> new VaultCertificateAuthority(vault.getObject().operations(), properties.vault().mount(),
-                    properties.vault().role(), Clock.systemUTC());
+            case "vault" -> new VaultCertificateAuthority(vault.getObject().operations(), vault.getObject()::dropToken,
+                    properties.vault().mount(), properties.vault().role(), Clock.systemUTC());
             default -> throw new IllegalStateException(
                     "edp.pki.provider=" + properties.provider() + " is not available; use 'embedded' or 'vault'");
         };

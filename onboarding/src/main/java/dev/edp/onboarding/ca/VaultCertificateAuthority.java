@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import dev.edp.onboarding.pki.CertificateAuthority;
 import dev.edp.onboarding.pki.CertificateAuthorityException;
@@ -17,10 +18,13 @@ import dev.edp.onboarding.pki.DeviceCertificateProfile;
 import dev.edp.onboarding.pki.DeviceCertificateRequest;
 import dev.edp.onboarding.pki.IssuedCertificate;
 import dev.edp.onboarding.pki.Pem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.vault.VaultException;
 import org.springframework.vault.core.VaultOperations;
 import org.springframework.vault.support.VaultResponse;
+import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.client.RestClientException;
 
 /**
@@ -50,7 +54,11 @@ import org.springframework.web.client.RestClientException;
  */
 public final class VaultCertificateAuthority implements CertificateAuthority {
 
+    private static final Logger log = LoggerFactory.getLogger(VaultCertificateAuthority.class);
+
     private final VaultOperations vault;
+
+    private final Runnable dropToken;
 
     private final String mount;
 
@@ -62,14 +70,18 @@ public final class VaultCertificateAuthority implements CertificateAuthority {
 
     /**
      * @param vault an authenticated Vault client
+     * @param dropToken forgets the client's session token, so that its next call logs in
+     * again ({@link VaultConnection#dropToken()})
      * @param mount the PKI mount path
      * @param role the signing role
      * @param clock the time issuance is checked against
      * @throws CertificateAuthorityException if Vault cannot be reached or its chain is
      * unusable
      */
-    public VaultCertificateAuthority(VaultOperations vault, String mount, String role, Clock clock) {
+    public VaultCertificateAuthority(VaultOperations vault, Runnable dropToken, String mount, String role,
+            Clock clock) {
         this.vault = vault;
+        this.dropToken = dropToken;
         this.mount = mount;
         this.role = role;
         this.clock = clock;
@@ -180,17 +192,37 @@ public final class VaultCertificateAuthority implements CertificateAuthority {
         return new BigInteger(vaultSerial.replace(":", "").replace("-", "").toLowerCase(Locale.ROOT), 16);
     }
 
-    private <T> T call(String what, java.util.function.Supplier<T> action) {
+    private <T> T call(String what, Supplier<T> action) {
         try {
-            return action.get();
+            try {
+                return action.get();
+            }
+            catch (VaultException | HttpClientErrorException.Forbidden ex) {
+                if (!permissionDenied(ex)) {
+                    throw ex;
+                }
+                // Vault answers a token it no longer honours (revoked, expired between
+                // two
+                // renewals, a Vault restored from a snapshot) as it answers a policy that
+                // forbids the call: 403. Log in again and try once more; a policy refuses
+                // the new token too, and that fails below.
+                log.info("Vault refused the session token to {}; logging in again", what);
+                dropToken.run();
+                return action.get();
+            }
         }
         catch (VaultException | RestClientException | IllegalStateException ex) {
             // Messages of Spring Vault carry Vault's error text, never the token. A
-            // failed login
-            // (VaultLoginException) or a login answer without a token surface here as
-            // well.
+            // failed
+            // login (VaultLoginException) or a login answer without a token surface here
+            // as well.
             throw new CertificateAuthorityException("Vault could not " + what + ": " + ex.getMessage(), ex);
         }
+    }
+
+    private static boolean permissionDenied(RuntimeException ex) {
+        return ex instanceof HttpClientErrorException.Forbidden
+                || ex.getCause() instanceof HttpClientErrorException.Forbidden;
     }
 
     @Override

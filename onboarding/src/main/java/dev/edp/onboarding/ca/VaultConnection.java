@@ -183,6 +183,14 @@ final class VaultConnection implements AutoCloseable {
         return template;
     }
 
+    /**
+     * Forgets the session token (revoking it when it came from a login), so that the next
+     * call logs in again: for a token Vault stopped honouring before it was due.
+     */
+    public void dropToken() {
+        sessions.revoke();
+    }
+
     /** Stops renewing and revokes a token that came from a login. */
     @Override
     public void close() {

@@ -93,6 +93,11 @@ final class ReplayingVault implements AutoCloseable {
     /** Tokens the stand-in accepts, and every token a login handed out (in order). */
     final Set<String> validTokens = ConcurrentHashMap.newKeySet();
 
+    /**
+     * Whether signing is refused to every token, as a policy without the sign path does.
+     */
+    volatile boolean forbidSigning;
+
     final List<String> loginTokens = new CopyOnWriteArrayList<>();
 
     /** Every renewal answered with 200: the token and the lease_duration it got. */
@@ -181,7 +186,16 @@ final class ReplayingVault implements AutoCloseable {
                 }
                 case "/v1/pki/ca_chain" ->
                     answer(exchange, 200, "application/pem-certificate-chain", Pem.certificates(ca.chain()));
-                case "/v1/pki/sign/edp-device" -> answer(exchange, 200, "application/json", sign(body));
+                case "/v1/pki/sign/edp-device" -> {
+                    if (forbidSigning) {
+                        // As Vault answers a valid token whose policy does not allow the
+                        // path.
+                        answer(exchange, 403, "application/json", "{\"errors\":[\"permission denied\"]}");
+                    }
+                    else {
+                        answer(exchange, 200, "application/json", sign(body));
+                    }
+                }
                 case "/v1/pki/revoke" -> {
                     BigInteger serial = new BigInteger(JsonPath.<String>read(body, "$.serial_number").replace(":", ""),
                             16);

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -72,8 +73,8 @@ class VaultAuthenticationTests {
 
     VaultCertificateAuthority connect(PkiProperties.Vault settings) {
         connection = VaultConnection.open(settings);
-        return new VaultCertificateAuthority(connection.operations(), settings.mount(), settings.role(),
-                Clock.systemUTC());
+        return new VaultCertificateAuthority(connection.operations(), connection::dropToken, settings.mount(),
+                settings.role(), Clock.systemUTC());
     }
 
     static DeviceCertificateRequest request() {
@@ -149,11 +150,47 @@ class VaultAuthenticationTests {
         assertThat(JsonPath.<String>read(logins.get(1).body(), "$.jwt")).as("the file is read at every login")
             .isEqualTo(jwt("second"));
         String second = vault.loginTokens.get(1);
-        assertThat(calls("/v1/pki/sign/edp-device")).extracting(Call::token).containsExactly(second);
+        // Issued with the new token. (When the call came before the session had handled
+        // the
+        // refused renewal, Vault refused the old token once and the call logged in
+        // again.)
+        assertThat(calls("/v1/pki/sign/edp-device").getLast().token()).isEqualTo(second);
+        assertThat(calls("/v1/pki/sign/edp-device")).extracting(Call::token).isSubsetOf(first, second);
         assertThat(vault.issued).containsKey(issued.serialNumber());
         // And the new token is renewed in turn.
         await().atMost(WAIT)
             .until(() -> calls("/v1/auth/token/renew-self").stream().anyMatch(call -> second.equals(call.token())));
+    }
+
+    @Test
+    void aTokenVaultStoppedHonouringBeforeItWasDueIsReplacedByANewLoginAndTheCallSucceeds() throws IOException {
+        vault.kubernetesJwt.set(jwt("first"));
+        VaultCertificateAuthority ca = connect(kubernetes(tokenFile(jwt("first")), Duration.ofMinutes(1)));
+        ca.issue(request());
+        String first = vault.loginTokens.getFirst();
+
+        // Revoked on Vault's side (an operator, or a Vault restored from a snapshot) long
+        // before its lifetime ends, so nothing renews it or notices.
+        vault.validTokens.remove(first);
+        IssuedCertificate issued = ca.issue(request());
+
+        assertThat(vault.loginTokens).hasSize(2);
+        String second = vault.loginTokens.get(1);
+        assertThat(calls("/v1/pki/sign/edp-device")).extracting(Call::token).containsExactly(first, first, second);
+        assertThat(vault.issued).containsKey(issued.serialNumber());
+    }
+
+    @Test
+    void aCallTheRoleForbidsFailsAfterOneNewLoginInsteadOfLoggingInAgainAndAgain() throws IOException {
+        vault.kubernetesJwt.set(jwt("first"));
+        VaultCertificateAuthority ca = connect(kubernetes(tokenFile(jwt("first")), Duration.ofMinutes(1)));
+        vault.forbidSigning = true;
+
+        assertThatThrownBy(() -> ca.issue(request())).isInstanceOf(CertificateAuthorityException.class)
+            .hasMessageContaining("permission denied");
+
+        assertThat(vault.loginTokens).hasSize(2);
+        assertThat(calls("/v1/pki/sign/edp-device")).hasSize(2);
     }
 
     @Test

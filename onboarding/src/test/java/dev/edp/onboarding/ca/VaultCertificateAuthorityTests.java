@@ -75,8 +75,8 @@ class VaultCertificateAuthorityTests {
     VaultCertificateAuthority connect(PkiProperties.Vault settings) {
         VaultConnection connection = VaultConnection.open(settings);
         connections.add(connection);
-        return new VaultCertificateAuthority(connection.operations(), settings.mount(), settings.role(),
-                Clock.systemUTC());
+        return new VaultCertificateAuthority(connection.operations(), connection::dropToken, settings.mount(),
+                settings.role(), Clock.systemUTC());
     }
 
     static String json(String value) {
