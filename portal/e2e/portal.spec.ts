@@ -126,7 +126,8 @@ test.describe.serial('operator portal', () => {
     await expect(page.getByTestId('preview-group-0')).toContainText(deviceName);
     await expect(page.getByTestId('preview-group-1')).toContainText('Group 2: 0 devices');
     await page.getByTestId('submit-rollout').click();
-    await expect(page).toHaveURL(/\/rollouts\/[^/]+$/);
+    // /rollouts/new matches /rollouts/<segment> too: wait for the new rollout's own address.
+    await expect(page).toHaveURL(/\/rollouts\/(?!new$)[^/]+$/);
     rolloutId = new URL(page.url()).pathname.split('/').pop()!;
     expect(rolloutId).not.toBe('new');
     await expect(page.getByTestId('rollout-title')).toHaveText(env.releaseName);
