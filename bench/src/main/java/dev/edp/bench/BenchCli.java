@@ -133,11 +133,9 @@ public final class BenchCli implements Callable<Integer> {
 
             ReferenceCertificates reference = ReferenceCertificates.create();
             // No ssl_crl for nginx: it checks a CRL for every certificate of the chain
-            // (OpenSSL's CRL_CHECK_ALL)
-            // and the platform publishes none for its root, so every device would be
-            // refused (400). E3 checks
-            // the device certificate against the issuing CA's CRL; the reference does
-            // that little less work.
+            // (OpenSSL's CRL_CHECK_ALL) and the platform publishes none for its root, so
+            // every device would be refused (400). E3 checks the device certificate
+            // against the issuing CA's CRL; the reference does that little less work.
             nginx.start(reference.chainPem(), reference.keyPem(),
                     get(platform.e3() + "/onboarding/api/v1/ca/chain.pem", fleet), nginxWorkers);
 

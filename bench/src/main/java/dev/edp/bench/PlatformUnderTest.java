@@ -83,9 +83,8 @@ final class PlatformUnderTest implements AutoCloseable {
         env.put("EDP_SERVICE_JAVA_OPTS", String.join(" ", PRODUCTION_JVM_FLAGS));
         env.put("EDP_E3_BENCHMARK_NOOP_URL", noopUrl);
         // Throughput is measured, not E3's per-device token bucket (50, 10/s), which a
-        // small fleet driven
-        // flat out would hit; the smoke run inside the system tests keeps the platform's
-        // real limits.
+        // small fleet driven flat out would hit; the smoke run inside the system tests
+        // keeps the platform's real limits.
         env.put("EDP_E3_RATELIMIT_CAPACITY", "1000000");
         env.put("EDP_E3_RATELIMIT_REFILLPERSECOND", "1000000");
         env.remove("EDP_DB_URL");

@@ -83,8 +83,7 @@ class PrometheusRulesTests {
         Map<String, String> expressions = dashboardExpressions();
         assertThat(expressions).hasSizeGreaterThan(40);
         // promtool has no "parse this query" command: each expression becomes a recording
-        // rule, which
-        // promtool check rules parses with Prometheus' own PromQL parser.
+        // rule, which promtool check rules parses with Prometheus' own PromQL parser.
         List<Map<String, Object>> records = new ArrayList<>();
         int n = 0;
         for (String expression : expressions.values()) {

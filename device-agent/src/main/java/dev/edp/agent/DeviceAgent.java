@@ -451,8 +451,8 @@ public final class DeviceAgent implements AutoCloseable {
                 retrying.put(loop, new Retrying(loop, ex.status(), ex.code(), ex.getMessage(), backoff.failures(),
                         options.clock().instant().plus(wait)));
                 // A 401 that is not E3's certificate refusal (a backend did not accept
-                // the request) is
-                // worth a warning every time: it is retried, but it should not last.
+                // the request) is worth a warning every time: it is retried, but it
+                // should not last.
                 String why = ex.status() == 401 ? " (not a certificate refusal: still running)" : "";
                 LOG.log(backoff.failures() == 1 || ex.status() == 401 ? Level.WARNING : Level.DEBUG,
                         () -> prefix() + ex.getMessage() + why + "; retrying in " + wait.toMillis() + " ms");

@@ -89,10 +89,8 @@ final class NettySession implements E3Transport.Session {
                         throw stale;
                     }
                     // E3 (or a proxy) closed the kept-alive connection just before this
-                    // request: the
-                    // well-known race of HTTP/1.1 keep-alive. A fresh connection, once,
-                    // for requests whose
-                    // repetition is harmless.
+                    // request: the well-known race of HTTP/1.1 keep-alive. A fresh
+                    // connection, once, for requests whose repetition is harmless.
                 }
             }
             return exchange(connect(), request);

@@ -236,8 +236,7 @@ public final class Simulator implements AutoCloseable {
     /** Starts onboarding the devices; returns at once. */
     public void start() {
         // One thread paces the enrollments (ramp-up, then at most enrollParallel at once,
-        // in device
-        // order); a device's thread lives only while it enrolls.
+        // in device order); a device's thread lives only while it enrolls.
         Semaphore parallel = new Semaphore(settings.enrollParallel());
         long spread = settings.rampUp().toNanos();
         long begin = System.nanoTime();

@@ -75,8 +75,7 @@ class AgentCliIntegrationTests {
             .doesNotContain("Retrying");
 
         // A backend refuses E3's assertion: 401, but not a certificate refusal. The agent
-        // keeps running
-        // and says it is retrying.
+        // keeps running and says it is retrying.
         e3.refuseHeartbeats = new FakeE3.Failure(401, "DEVICE_ASSERTION_INVALID");
         await(() -> capture(() -> AgentCli.execute("status", "--dir", dir.toString())).contains("Retrying"),
                 "status saying it retries");
@@ -103,9 +102,8 @@ class AgentCliIntegrationTests {
         Path tokens = temp.resolve("tokens.txt");
         Files.write(tokens, Collections.nCopies(5, FakeE3.TOKEN));
         // The run has a fixed length, so it is generous: five devices need about a second
-        // to onboard and
-        // heartbeat, and "online" allows two intervals without a heartbeat; a loaded
-        // machine gets 15 s.
+        // to onboard and heartbeat, and "online" allows two intervals without a
+        // heartbeat; a loaded machine gets 15 s.
         String output = capture(() -> assertThat(AgentCli.execute("simulate", "--devices", "5", "--e3",
                 e3.url().toString(), "--trust", trust.toString(), "--tokens-file", tokens.toString(), "--interval",
                 "1s", "--ramp-up", "200ms", "--duration", "15s", "--summary-every", "1s", "--enroll-parallel", "2",

@@ -110,9 +110,8 @@ class DeviceAgentIntegrationTests {
         assertThat(requests.subList(1, requests.size())).allMatch(firstEtag::equals);
 
         // A change wakes the pending long-poll. E3 now holds polls for up to 25 s, so the
-        // new state can
-        // only arrive this soon as the answer to the request that was waiting when it
-        // changed.
+        // new state can only arrive this soon as the answer to the request that was
+        // waiting when it changed.
         e3.holdPolls = true;
         await(() -> e3.waitingPolls.get() > 0 && e3.desiredStateRequests.size() > requests.size(), "a held long-poll");
         e3.desire("release-2", "registry.example/app:2");
@@ -325,9 +324,8 @@ class DeviceAgentIntegrationTests {
     @Test
     void renewsAtTwoThirdsOfTheLifetimeAndKeepsGoingWithTheNewCertificate() throws Exception {
         // Real certificates of an hour (then ten) and a clock the test moves, shared by
-        // the agent's
-        // renewal schedule and E3's expiry check: nothing depends on how fast the machine
-        // is.
+        // the agent's renewal schedule and E3's expiry check: nothing depends on how fast
+        // the machine is.
         DeviceStore store = new DeviceStore(temp.resolve("agent"));
         MovableClock clock = new MovableClock(Instant.now());
         e3.clock = clock;

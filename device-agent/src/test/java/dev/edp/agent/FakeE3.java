@@ -46,8 +46,7 @@ final class FakeE3 implements AutoCloseable {
 
     static {
         // The JDK server closes kept-alive connections beyond 200 idle ones (read once
-        // per JVM): the
-        // simulator tests keep two per device for thousands of devices.
+        // per JVM): the simulator tests keep two per device for thousands of devices.
         if (System.getProperty("sun.net.httpserver.maxIdleConnections") == null) {
             System.setProperty("sun.net.httpserver.maxIdleConnections", "1000000");
         }

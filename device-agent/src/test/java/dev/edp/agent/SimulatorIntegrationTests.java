@@ -34,8 +34,8 @@ class SimulatorIntegrationTests {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         try (FakeE3 e3 = FakeE3.onNetty()) {
             // Every conditional poll is held until the change comes (not cut at 25 s), so
-            // all devices
-            // hold one at the same time and the change can only reach them through it.
+            // all devices hold one at the same time and the change can only reach them
+            // through it.
             e3.holdPolls = true;
             e3.holdFor = Duration.ofMinutes(5);
             AgentOptions options = AgentOptions.defaults()
@@ -53,8 +53,8 @@ class SimulatorIntegrationTests {
 
                 Simulator.Snapshot start = simulator.snapshot();
                 // Enrollment is the CPU-heavy part (keys, CSRs, certificates, handshakes
-                // on both sides):
-                // about 25 s of CPU for 500 devices, so a loaded machine gets more time.
+                // on both sides): about 25 s of CPU for 500 devices, so a loaded machine
+                // gets more time.
                 await(() -> simulator.snapshot().onboarded() == FLEET, "every device onboarded", Duration.ofMinutes(3));
                 await(() -> e3.heartbeatingDevices.size() == FLEET, "a heartbeat from every device");
                 await(() -> e3.waitingPolls.get() == FLEET, "every device holding a long-poll");
@@ -82,8 +82,7 @@ class SimulatorIntegrationTests {
                 assertThat(e3.connectionsByDevice).hasSize(FLEET);
                 assertThat(e3.connectionsByDevice.values()).allSatisfy(ports -> assertThat(ports).hasSizeBetween(1, 2));
                 // The JVM's platform threads (this test's, the in-process E3's and the
-                // simulator's) stay
-                // far below one per device.
+                // simulator's) stay far below one per device.
                 assertThat(threads.getPeakThreadCount()).isLessThan(FLEET / 10);
                 assertThat(snapshot.platformThreads()).isLessThan(FLEET / 10);
             }
@@ -146,9 +145,8 @@ class SimulatorIntegrationTests {
     void enrollmentsRespectTheParallelLimitAndNoSlotIsHeldWhileADeviceWaitsToStart() throws Exception {
         try (FakeE3 e3 = new FakeE3()) {
             // An hour's interval: each device waits up to six minutes before its first
-            // heartbeat. Were
-            // it to hold its enrollment slot meanwhile, the second device would wait as
-            // long.
+            // heartbeat. Were it to hold its enrollment slot meanwhile, the second device
+            // would wait as long.
             AgentOptions options = AgentOptions.defaults()
                 .withHeartbeatInterval(Duration.ofHours(1))
                 .withMetrics(HostMetrics.simulated());

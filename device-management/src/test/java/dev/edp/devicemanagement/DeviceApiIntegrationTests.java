@@ -149,17 +149,14 @@ class DeviceApiIntegrationTests {
     @Test
     void labelFilterOrCursorThatPostgresCannotTakeIsA400NotA500() {
         // Found by LabelsFuzzTests: control characters (NUL among them), which no label
-        // value holds, went on into
-        // the jsonb filter. Found by CursorFuzzTests: a cursor instant beyond
-        // PostgreSQL's range reached SQL; so
-        // did a NUL inside a cursor's text, which PostgreSQL text cannot hold.
+        // value holds, went on into the jsonb filter. Found by CursorFuzzTests: a cursor
+        // instant beyond PostgreSQL's range reached SQL; so did a NUL inside a cursor's
+        // text, which PostgreSQL text cannot hold.
         Api api = new Api(checks);
         UUID customer = UUID.randomUUID();
         // In the middle of the value: Spring's conversion to a list trims control
-        // characters at its ends.
-        // NUL is refused at the edge for every parameter (the starter's input filter),
-        // other control characters
-        // by the label filter.
+        // characters at its ends. NUL is refused at the edge for every parameter (the
+        // starter's input filter), other control characters by the label filter.
         assertProblem(api.get("/devices?label=line:3%00b", viewer(customer)), 400, "INVALID_TEXT");
         assertProblem(api.get("/devices?label=line:3%01b", viewer(customer)), 400, "INVALID_LABEL_FILTER");
         String nul = Cursor.encode(List.of("name", "a\0b", UUID.randomUUID().toString()));

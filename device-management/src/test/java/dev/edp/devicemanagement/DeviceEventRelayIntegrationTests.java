@@ -201,8 +201,7 @@ class DeviceEventRelayIntegrationTests {
         }
         double deadBefore = deadCounter();
         // StubBackend answers by the path's call count: the batch and then the refused
-        // row get 404,
-        // the accepted row 204.
+        // row get 404, the accepted row 204.
         int earlier = TestBackends.MONITORING.calls(PATH);
         StubBackend.Answer ok = new StubBackend.Answer(204, null, null, 0);
         StubBackend.Answer notFound = new StubBackend.Answer(404, "application/problem+json",

@@ -127,8 +127,7 @@ class DeviceTrustTests {
         assertThat(outcome(FOREIGN.device(customer, UUID.randomUUID()))).isEqualTo(Outcome.UNTRUSTED);
         assertThat(outcome(TestPki.selfSigned(customer, UUID.randomUUID()))).isEqualTo(Outcome.UNTRUSTED);
         // Same issuer name as the platform's issuing CA, another key: the signature does
-        // not verify,
-        // whatever chain the client presents with it.
+        // not verify, whatever chain the client presents with it.
         Credential impostor = IMPOSTOR.device(customer, UUID.randomUUID());
         assertThat(impostor.certificate().getIssuerX500Principal()).isEqualTo(PKI.issuing().getSubjectX500Principal());
         assertThat(outcome(impostor)).isEqualTo(Outcome.UNTRUSTED);
@@ -312,8 +311,8 @@ class DeviceTrustTests {
         }
         assertThat(small.pathValidations()).as("validated once, then cached").isEqualTo(1);
         // More devices than the cache holds, each seen once (and the hot one now and
-        // then): the old
-        // cache emptied itself when full, and then every device was validated again.
+        // then): the old cache emptied itself when full, and then every device was
+        // validated again.
         for (int i = 0; i < 120; i++) {
             assertThat(small
                 .verify(PKI.device(UUID.randomUUID(), UUID.randomUUID()).chain().toArray(X509Certificate[]::new))

@@ -192,8 +192,7 @@ class E3DeviceAuthenticationIntegrationTests extends AbstractE3IntegrationTests 
                 get(client(PKI.expiredDevice(customer, UUID.randomUUID()).sslContext(PKI.root())), url(HEARTBEAT)), 401,
                 "DEVICE_CERTIFICATE_INVALID");
         // A foreign CA's or a self-signed certificate is not among the issuers E3 asks
-        // for: the client
-        // sends none, and E3 answers as for no certificate.
+        // for: the client sends none, and E3 answers as for no certificate.
         TestPki foreign = TestPki.create("Foreign");
         assertThat(get(client(foreign.device(customer, UUID.randomUUID()).sslContext(PKI.root())), url(HEARTBEAT))
             .statusCode()).isEqualTo(401);
@@ -205,9 +204,8 @@ class E3DeviceAuthenticationIntegrationTests extends AbstractE3IntegrationTests 
     @Test
     void chainFromAnImpostorCaWithThePlatformCasNamesIsPresentedAndRefused() throws Exception {
         // Same subject names as the platform's root and issuing CA, other keys: a client
-        // that ignores
-        // the acceptable-issuers list (or matches it by name) presents it in the
-        // handshake.
+        // that ignores the acceptable-issuers list (or matches it by name) presents it in
+        // the handshake.
         TestPki impostor = TestPki.create("EDP");
         Credential device = impostor.device(UUID.randomUUID(), UUID.randomUUID());
         assertThat(device.certificate().getIssuerX500Principal()).isEqualTo(PKI.issuing().getSubjectX500Principal());
@@ -232,8 +230,8 @@ class E3DeviceAuthenticationIntegrationTests extends AbstractE3IntegrationTests 
     @Test
     void tlsIsOpenSslAndNamesThePlatformCasAsAcceptableIssuers() throws Exception {
         // OpenSSL fixes the issuers when its context is built, which is before E3 has
-        // loaded its trust
-        // anchors: without the rebuild the certificate request would name no CA at all.
+        // loaded its trust anchors: without the rebuild the certificate request would
+        // name no CA at all.
         assertThat(ServiceSmokeChecks.send("GET", management("/actuator/prometheus"), null, null).body())
             .containsPattern("(?m)^edp_e3_tls_provider\\{.*provider=\"openssl\".*\\} 1\\.0$");
         List<Principal> named = new java.util.concurrent.CopyOnWriteArrayList<>();

@@ -81,9 +81,8 @@ class E3LimitsIntegrationTests {
     @Test
     void longPollHeldUpToTheMaximumWaitIsServedWhileOtherRoutesTimeOut() {
         // A device asking for 50 s: device-management holds it for at most max-wait (the
-        // stub answers
-        // after 5 s), and E3 waits max-wait + margin (14 s) instead of the 3-second
-        // response timeout.
+        // stub answers after 5 s), and E3 waits max-wait + margin (14 s) instead of the
+        // 3-second response timeout.
         HttpResponse<String> longPoll = get(newDevice(), url(DESIRED_STATE + "?wait=50"));
         assertThat(longPoll.statusCode()).as(longPoll.body()).isEqualTo(304);
         assertThat(devices.received())

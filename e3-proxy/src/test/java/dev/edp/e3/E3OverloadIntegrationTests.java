@@ -96,8 +96,7 @@ class E3OverloadIntegrationTests {
         assertProblem(refused, 503, "BACKEND_BUSY");
         assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
         // Answered while both long-polls were still held: refused at once, not queued
-        // behind them,
-        // and never passed on to the backend.
+        // behind them, and never passed on to the backend.
         assertThat(held).noneMatch(CompletableFuture::isDone);
         assertThat(devices.calls(DESIRED_STATE)).isEqualTo(2);
 
@@ -110,9 +109,8 @@ class E3OverloadIntegrationTests {
     @Test
     void aSlowBackendNeverOpensTheRoutesCircuitBreaker() {
         // Twelve timeouts: more than the breaker's minimum number of calls (10), all
-        // failing - with
-        // timeouts counted, the breaker would open and refuse every device on the route
-        // for 10 s.
+        // failing - with timeouts counted, the breaker would open and refuse every device
+        // on the route for 10 s.
         List<CompletableFuture<HttpResponse<String>>> slow = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             slow.add(getAsync(SLOW_REPORT));

@@ -129,8 +129,7 @@ class E3PlatformCaServerCertificateIntegrationTests {
     @Test
     void renewsAtTwoThirdsOfTheLifetimeWithoutRestart() throws Exception {
         // With OpenSSL: its key material is taken from the key manager at every
-        // handshake, not fixed
-        // when the context was built.
+        // handshake, not fixed when the context was built.
         assertThat(dev.edp.test.service.ServiceSmokeChecks
             .send("GET", "http://localhost:" + managementPort + "/actuator/prometheus", null, null)
             .body()).containsPattern("(?m)^edp_e3_tls_provider\\{.*provider=\"openssl\".*\\} 1\\.0$");

@@ -92,8 +92,8 @@ final class KeycloakCommand {
             throw new IllegalStateException("Keycloak 26 needs a JDK 21 or later, not " + javaFeatureVersion);
         }
         // JBoss Threads resets thread locals through java.lang internals; from JDK 24 on
-        // that needs
-        // this opening, or request threads die on shutdown with IllegalAccessError.
+        // that needs this opening, or request threads die on shutdown with
+        // IllegalAccessError.
         return (javaFeatureVersion >= 24) ? "--add-opens=java.base/java.lang=ALL-UNNAMED" : "";
     }
 

@@ -427,9 +427,8 @@ public final class KeycloakServer implements AutoCloseable {
         Path logFile;
 
         // A first start re-augments Quarkus: 100 s of augmentation and 177 s until ready
-        // were measured
-        // on the 2-core reference machine under load, so three minutes made starts fail
-        // at random.
+        // were measured on the 2-core reference machine under load, so three minutes made
+        // starts fail at random.
         Duration startTimeout = Duration.ofMinutes(8);
 
         boolean freshData;

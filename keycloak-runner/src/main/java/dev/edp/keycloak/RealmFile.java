@@ -21,8 +21,7 @@ record RealmFile(String name, Set<String> placeholders, Map<Client, String> secr
 
     // Keycloak's import resolves ${NAME} from the environment. Lower-case ones such as
     // ${username} are theme message keys, left alone when no such variable exists; ones
-    // with a
-    // ${NAME:default} have a fallback. Neither needs a value from the runner.
+    // with a ${NAME:default} have a fallback. Neither needs a value from the runner.
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z_][A-Z0-9_]*)}");
 
     static RealmFile read(Path file) {

@@ -220,8 +220,7 @@ class KeycloakServerIntegrationTests {
             Map<String, Object> refreshToken = OidcTokens.decodePayload((String) tokens.get("refresh_token"));
             assertThat(refreshToken).containsEntry("typ", "Refresh");
             // The realm's 5-minute access tokens; expires_in is counted from the answer,
-            // so a second
-            // may already have passed.
+            // so a second may already have passed.
             assertThat(((Number) claims.get("exp")).longValue() - ((Number) claims.get("iat")).longValue())
                 .isEqualTo(300);
             assertThat(((Number) tokens.get("expires_in")).intValue()).isBetween(295, 300);
@@ -302,8 +301,7 @@ class KeycloakServerIntegrationTests {
     }
 
     // Keycloak marks its login cookies Secure even on http://localhost, which browsers
-    // accept and
-    // java.net.CookieManager does not: hand them back like a browser would.
+    // accept and java.net.CookieManager does not: hand them back like a browser would.
     private static String cookies(HttpResponse<?> response) {
         return response.headers()
             .allValues("Set-Cookie")

@@ -65,8 +65,7 @@ final class EmbeddedDatabase implements Database {
             // The launcher stops PostgreSQL itself, after the services that use it.
             .setRegisterShutdownHook(false)
             // The postmaster inherits these, so its log ends up in a file instead of a
-            // pipe
-            // into the launcher that would break when the launcher goes.
+            // pipe into the launcher that would break when the launcher goes.
             .setOutputRedirector(Redirect.appendTo(logFile.toFile()))
             .setErrorRedirector(Redirect.appendTo(logFile.toFile()))
             .start();

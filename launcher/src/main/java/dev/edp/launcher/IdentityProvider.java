@@ -81,9 +81,8 @@ final class IdentityProvider implements AutoCloseable {
             .httpHost(settings.bind().keycloak())
             .managementHost(settings.bind().internal())
             // Keycloak's first start re-augments the distribution: on a busy machine that
-            // alone takes
-            // minutes, so it gets EDP_START_TIMEOUT like the services when that is longer
-            // than its 3 min.
+            // alone takes minutes, so it gets EDP_START_TIMEOUT like the services when
+            // that is longer than its 3 min.
             .startTimeout(startTimeout(settings))
             .edpRealm()
             .bootstrapAdmin("kcadmin", keycloakAdminPassword)

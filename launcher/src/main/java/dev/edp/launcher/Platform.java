@@ -306,13 +306,11 @@ final class Platform implements AutoCloseable {
         env.put("SERVER_ADDRESS", spec.publicFacing() ? settings.bind().publicFacing() : settings.bind().internal());
         env.put("MANAGEMENT_SERVER_ADDRESS", settings.bind().internal());
         // Where the others call a service (prefer-ip-address): the first non-loopback
-        // interface otherwise,
-        // on which an internal port does not listen.
+        // interface otherwise, on which an internal port does not listen.
         env.put("EUREKA_INSTANCE_IPADDRESS", settings.bind().advertised());
         // Where services fetch E3's keys (its management port): the JWKS that verifies
-        // device credentials,
-        // and their own request key for E3's per-request proofs (with the platform
-        // service token).
+        // device credentials, and their own request key for E3's per-request proofs (with
+        // the platform service token).
         env.put("EDP_E3_JWKS_URI", "http://localhost:" + (9443 + settings.portOffset()) + "/actuator/device-jwks");
         env.put("EDP_E3_PROOF_KEYS_URI",
                 "http://localhost:" + (9443 + settings.portOffset()) + "/actuator/device-proof-keys");

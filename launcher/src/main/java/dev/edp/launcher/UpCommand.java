@@ -92,8 +92,8 @@ final class UpCommand implements Callable<Integer> {
                     Map.of("EDP_MONITORING_SECRETS_KEY", LocalSecrets.load(workspace.secretsFile())
                         .getOrCreate("monitoring.notifications.secrets-key", LocalSecrets::randomKey)));
             // E3 gets its server certificate from the platform CA and publishes the chain
-            // for devices and
-            // curl; its assertion keys sit in a file that every E3 replica shares.
+            // for devices and curl; its assertion keys sit in a file that every E3
+            // replica shares.
             java.nio.file.Files.createDirectories(DeviceSimulation.pkiDir(workspace));
             platform.addServiceEnvironment("e3-proxy",
                     Map.of("EDP_E3_SERVER_CERTIFICATE", "platform-ca", "EDP_E3_PUBLISH_CHAIN_FILE",

@@ -61,9 +61,8 @@ public final class TestServices {
                 .addFirst(new MapPropertySource("onboardingTestServices",
                         Map.of("edp.device.jwks-uri", E3.jwksUri(), "edp.device.proof-keys-uri", E3.proofKeysUri(),
                                 // EdpServiceTest switches discovery off; the simple
-                                // discovery client is what lets
-                                // the load-balanced clients (DeviceRegistry,
-                                // ServiceCalls) find device-management.
+                                // discovery client is what lets the load-balanced clients
+                                // (DeviceRegistry, ServiceCalls) find device-management.
                                 "spring.cloud.discovery.enabled", "true",
                                 "spring.cloud.discovery.client.simple.instances.device-management[0].uri",
                                 DEVICE_MANAGEMENT.url(),

@@ -105,8 +105,7 @@ class GatewayRequestInputIntegrationTests {
     void aChunkedBodyOverTheLimitIs413AndLeavesTheServicesBreakerClosed() {
         byte[] body = json(100 * 1024);
         // More refusals than the breaker's minimum number of calls (10): were they
-        // counted as the
-        // service's failures, the breaker would open for everybody.
+        // counted as the service's failures, the breaker would open for everybody.
         for (int i = 0; i < 12; i++) {
             HttpResponse<String> response = ServiceSmokeChecks.sendBytes("POST", url("/api/masterdata/v1/big-chunked"),
                     "application/json", body, true, TOKEN, Map.of());

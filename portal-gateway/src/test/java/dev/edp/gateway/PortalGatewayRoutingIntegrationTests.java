@@ -117,8 +117,7 @@ class PortalGatewayRoutingIntegrationTests {
         try {
             assertProblem(send("GET", url("/api/monitoring/v1/devices"), null, null), 503, "SERVICE_UNAVAILABLE");
             // A stream lasts minutes: were it behind the breaker, a half-open breaker
-            // would let a few
-            // streams through and refuse everything else until they end.
+            // would let a few streams through and refuse everything else until they end.
             HttpResponse<String> stream = send("GET", url("/api/monitoring/v1/events/stream"), null, null);
             assertThat(stream.statusCode()).isEqualTo(200);
             assertThat(monitoring.received()).anySatisfy(

@@ -55,11 +55,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @ExtendWith(RunningPlatform.class)
 // Not in the default build yet: its first runs found cases still to fix
-// (docs/resilience.md,
-// "Generated suites: state"), and its failed enrollments trip E3's per-address enrollment
-// throttle for
-// the system tests after it. system-tests' pom excludes it; run it with -Dtest (see
-// docs/resilience.md).
+// (docs/resilience.md, "Generated suites: state"), and its failed enrollments trip E3's
+// per-address enrollment throttle for the system tests after it. system-tests' pom
+// excludes it; run it with -Dtest (see docs/resilience.md).
 @Tag("generated-suites")
 class BadInputFromOpenApiIntegrationTests {
 
@@ -171,9 +169,8 @@ class BadInputFromOpenApiIntegrationTests {
             boolean enrollment = bad.path().startsWith("/onboarding/api/v1/enrollments")
                     || bad.path().startsWith("/.well-known/est/simpleenroll");
             // Every refused enrollment counts against onboarding's per-address failure
-            // throttle (20 per
-            // minute): ten cases per loopback address stay below it, here and for the
-            // tests after this one.
+            // throttle (20 per minute): ten cases per loopback address stay below it,
+            // here and for the tests after this one.
             HttpClient client = enrollment ? enrollingFrom.computeIfAbsent(enrollmentCases++ / 10,
                     BadInputFromOpenApiIntegrationTests::anonymousFrom) : device;
             String failure;

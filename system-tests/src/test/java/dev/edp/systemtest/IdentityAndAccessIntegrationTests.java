@@ -55,9 +55,8 @@ class IdentityAndAccessIntegrationTests {
         assertThat(JsonPath.<String>read(me.body(), "$.authenticatedBy")).isEqualTo("bearer");
 
         // Through the gateway to each service, which validates the same token against
-        // Keycloak's keys:
-        // an authenticated caller reaches the service and gets its 404 for an unknown
-        // path.
+        // Keycloak's keys: an authenticated caller reaches the service and gets its 404
+        // for an unknown path.
         for (String service : List.of("masterdata", "onboarding", "devices", "monitoring")) {
             assertProblem(
                     send("GET", platform.gatewayUrl() + "/api/" + service + "/v1/no-such-thing", null, null, token),

@@ -64,8 +64,7 @@ class MetricNamesExistIntegrationTests {
         assertThat(used).hasSizeGreaterThan(30);
 
         // Counters with a tag appear once something counted: one refused device request
-        // and one refused
-        // enrollment, both through E3 (as a device would send them).
+        // and one refused enrollment, both through E3 (as a device would send them).
         provokeDevicePathMetrics(platform);
 
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

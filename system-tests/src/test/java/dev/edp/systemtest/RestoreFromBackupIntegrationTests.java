@@ -406,9 +406,8 @@ class RestoreFromBackupIntegrationTests {
             env.put("EDP_DB_USER", "edp");
             env.put("EDP_DB_PASSWORD", test.dbPassword);
             // A fresh state dir means Keycloak's first build, minutes on a loaded
-            // machine; E3 waits for
-            // its first certificate (which needs a Keycloak token) longer than its
-            // default 3 minutes.
+            // machine; E3 waits for its first certificate (which needs a Keycloak token)
+            // longer than its default 3 minutes.
             env.put("EDP_E3_TLS_STARTTIMEOUT", "10m");
             Launched launched = new Launched(test, builder.start());
             try {

@@ -39,11 +39,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @ExtendWith(RunningPlatform.class)
 // Not in the default build yet: its first runs found cases still to fix
-// (docs/resilience.md,
-// "Generated suites: state"), and its failed enrollments trip E3's per-address enrollment
-// throttle for
-// the system tests after it. system-tests' pom excludes it; run it with -Dtest (see
-// docs/resilience.md).
+// (docs/resilience.md, "Generated suites: state"), and its failed enrollments trip E3's
+// per-address enrollment throttle for the system tests after it. system-tests' pom
+// excludes it; run it with -Dtest (see docs/resilience.md).
 @Tag("generated-suites")
 class TenantMatrixFromOpenApiIntegrationTests {
 
@@ -96,8 +94,8 @@ class TenantMatrixFromOpenApiIntegrationTests {
                     users.createUserAndLogIn(cadmin, tenant.customerId(), "m-vw-" + login, "viewer")));
         }
         // The service account is an operator of its own customer
-        // (EdpRealm.AUTOMATION_CUSTOMER_ID):
-        // customers A and B are both "another customer" to it.
+        // (EdpRealm.AUTOMATION_CUSTOMER_ID): customers A and B are both "another
+        // customer" to it.
         callers.add(new Caller("service account edp-automation", "operator",
                 new Tenant(EdpRealm.AUTOMATION_CUSTOMER_ID, Map.of()),
                 OidcTokens.clientCredentials(URI.create(platform.keycloakUrl()), EdpRealm.NAME,
@@ -133,9 +131,8 @@ class TenantMatrixFromOpenApiIntegrationTests {
                     HttpResponse<String> refused = call(operation, null, caller);
                     if (operation.bodyType() != null && refused.statusCode() == 400) {
                         // Spring MVC reads and validates the body before method security
-                        // runs: a body
-                        // the minimal generator could not make valid is refused first.
-                        // Counted, not hidden.
+                        // runs: a body the minimal generator could not make valid is
+                        // refused first. Counted, not hidden.
                         bodyFirst++;
                         continue;
                     }

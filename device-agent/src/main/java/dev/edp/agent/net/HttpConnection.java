@@ -79,8 +79,8 @@ public final class HttpConnection implements AutoCloseable {
                 if (handler.pending == result) {
                     handler.pending = null;
                     // Unusable before the caller learns of the timeout: it may look at
-                    // isOpen() at once,
-                    // while the close itself completes later on the event loop.
+                    // isOpen() at once, while the close itself completes later on the
+                    // event loop.
                     handler.closeAfterResponse = true;
                     channel.close();
                     result.completeExceptionally(new TimeoutException("no response within " + timeout));

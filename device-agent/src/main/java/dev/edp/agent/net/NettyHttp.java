@@ -103,10 +103,8 @@ public final class NettyHttp implements AutoCloseable {
                 .trustManager(trust);
             if (key != null) {
                 // Not keyManager(key, chain): that goes through a PKCS#12 key store,
-                // whose key protection
-                // (PBKDF2, 10,000 rounds, once to store and once to read) made each
-                // device's context cost
-                // about as much as its handshake.
+                // whose key protection (PBKDF2, 10,000 rounds, once to store and once to
+                // read) made each device's context cost about as much as its handshake.
                 builder.keyManager(new OneKey(key, chain.toArray(X509Certificate[]::new)));
             }
             return builder.build();

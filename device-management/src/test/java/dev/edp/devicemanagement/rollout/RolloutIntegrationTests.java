@@ -716,8 +716,7 @@ class RolloutIntegrationTests {
                     body(release, "TESTING", "[{\"size\":\"1\"},{\"size\":\"1\"},{\"size\":\"1\"}]", null)));
         }
         // A second instance, as on another replica (or after a restart): only the
-        // database
-        // is shared.
+        // database is shared.
         RolloutScheduler other = new RolloutScheduler(repository, service, clock);
         for (int round = 0; round < 3; round++) {
             for (int i = 0; i < rollouts; i++) {
@@ -770,8 +769,7 @@ class RolloutIntegrationTests {
         assertThat((Integer) read(rollout(api, customer, id), "$.activeGroup")).isEqualTo(1);
         report(second, customer, release, "ready", "");
         // The scheduled entry point runs the pass under the lock (polled: a pass
-        // elsewhere
-        // may hold it for a moment).
+        // elsewhere may hold it for a moment).
         await().atMost(DEADLINE).until(() -> {
             scheduler.evaluate();
             return "SUCCEEDED".equals(status(api, customer, id));

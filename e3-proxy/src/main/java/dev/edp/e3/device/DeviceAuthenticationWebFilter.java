@@ -80,8 +80,7 @@ public final class DeviceAuthenticationWebFilter implements WebFilter, Ordered {
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         if (exchange.getRequest().getSslInfo() == null) {
             // Only the plain-HTTP management port (this filter is inherited by its child
-            // context):
-            // the application port always speaks TLS.
+            // context): the application port always speaks TLS.
             return chain.filter(exchange);
         }
         ServerHttpRequest request = exchange.getRequest().mutate().headers(this::strip).build();

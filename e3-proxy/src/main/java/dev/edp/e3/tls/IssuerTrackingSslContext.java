@@ -102,8 +102,7 @@ final class IssuerTrackingSslContext extends SslContext {
     }
 
     // The handlers come from the current context itself: an OpenSSL context makes them
-    // with its
-    // faster engine mode, which a handler around newEngine() would not get.
+    // with its faster engine mode, which a handler around newEngine() would not get.
 
     @Override
     protected SslHandler newHandler(ByteBufAllocator alloc, boolean startTls) {

@@ -221,9 +221,8 @@ public class ReportBuffer implements SmartLifecycle {
             }
             catch (RuntimeException ex) {
                 // Not a refused row (the writer drops those alone): the database is down
-                // or busy, or
-                // something unknown went wrong. Nothing is dropped for that: it stays for
-                // the next flush.
+                // or busy, or something unknown went wrong. Nothing is dropped for that:
+                // it stays for the next flush.
                 flushFailures.increment();
                 log.warn(
                         "Writing {} heartbeats ({} history rows) and {} container reports failed ({}, SQLState {}); "

@@ -125,8 +125,7 @@ class NotificationSender {
                     throw ex;
                 }
                 // Its outcome cannot be stored: give it up alone rather than retry it
-                // (and stop the
-                // round) at every interval.
+                // (and stop the round) at every interval.
                 String state = SqlFailures.sqlState(ex);
                 jdbc.sql("""
                         UPDATE notification SET status = 'FAILED', attempts = attempts + 1, last_error = :error

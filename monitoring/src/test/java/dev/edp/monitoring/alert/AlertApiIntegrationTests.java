@@ -153,9 +153,8 @@ class AlertApiIntegrationTests {
             .statusCode()).isEqualTo(204);
         buffer.flush();
         // A background flush that read the tombstones just before the decommission
-        // committed may bring
-        // the row back once; the next evaluation deletes it again (README "Decommissioned
-        // devices").
+        // committed may bring the row back once; the next evaluation deletes it again
+        // (README "Decommissioned devices").
         await("the status to be gone", Duration.ofSeconds(30),
                 () -> send("GET", "/devices/" + device + "/status", token(customer, "viewer"), null)
                     .statusCode() == 404);
@@ -167,8 +166,7 @@ class AlertApiIntegrationTests {
             .list()).containsExactly("Device decommissioned");
 
         // One that slipped through E3 before its certificate was revoked changes nothing
-        // either, even
-        // once it is older than offline-after.
+        // either, even once it is older than offline-after.
         heartbeat(device, 12);
         assertThat(jdbc.sql("SELECT count(*) FROM device_status WHERE device_id = :d")
             .param("d", device)

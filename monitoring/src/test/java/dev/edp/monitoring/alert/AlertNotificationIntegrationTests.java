@@ -145,8 +145,7 @@ class AlertNotificationIntegrationTests {
         assertThat(JsonPath.<List<String>>read(listed.body(), "$.items[*].id")).containsExactly(alert.toString());
 
         // Back: the alert resolves and both channels hear it. The clock stands still, so
-        // the device
-        // stays online however long the machine takes.
+        // the device stays online however long the machine takes.
         heartbeat(device);
         await("the resolution", WAIT, () -> openAlerts(device).isEmpty());
         assertThat(jdbc.sql("SELECT count(*) FROM live_event WHERE type = 'alert.resolved' AND data ->> 'id' = :id")

@@ -106,9 +106,8 @@ final class NotificationServers {
             exchange.close();
         });
         // A receiver that does what monitoring/README.md asks of one: 204 only for a
-        // fresh, correctly
-        // signed delivery it has not accepted before; 401 or 409 otherwise (the sender
-        // then retries).
+        // fresh, correctly signed delivery it has not accepted before; 401 or 409
+        // otherwise (the sender then retries).
         HOOKS.createContext("/verified/", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
             String path = exchange.getRequestURI().getPath();

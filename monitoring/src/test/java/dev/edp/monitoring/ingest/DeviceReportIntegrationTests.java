@@ -81,9 +81,8 @@ class DeviceReportIntegrationTests {
     @Test
     void textWithNulIsRefusedSoItCannotFailTheFlushOfEveryDevice() {
         // Found by DeviceReportFuzzTests: PostgreSQL text cannot hold NUL, and one such
-        // report in a batch made
-        // every flush fail (and be retried) for all devices, while the device was told
-        // 202.
+        // report in a batch made every flush fail (and be retried) for all devices, while
+        // the device was told 202.
         UUID bad = UUID.randomUUID();
         UUID good = UUID.randomUUID();
         ServiceSmokeChecks.assertProblem(post(bad, HEARTBEAT, Devices.heartbeat(1, 1).replace("1.4.2", "1.4.2\\u0000")),

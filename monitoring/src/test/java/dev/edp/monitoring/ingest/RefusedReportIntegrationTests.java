@@ -129,8 +129,7 @@ class RefusedReportIntegrationTests {
         assertThat(flushFailures()).as("refused rows are no failed flush").isEqualTo(failuresBefore);
 
         // Dropped, not put back: the next flush has nothing of them, and the device's
-        // next good
-        // heartbeat is written as usual.
+        // next good heartbeat is written as usual.
         buffer.flush();
         assertThat(rejected("heartbeat", "22021")).isEqualTo(nulBefore + 1);
         buffer.heartbeat(new DevicePrincipal(withNul, customer, "s"), heartbeat("1.0.1", 11));

@@ -31,8 +31,7 @@ class NotificationRetryAndSignatureTests {
     @Test
     void signatureIsTheHexHmacSha256OfTheTimestampADotAndTheExactBody() {
         // RFC 4231 test case 2's key and message, with a timestamp in front (expected
-        // values from
-        // Python's hmac module).
+        // values from Python's hmac module).
         byte[] body = "what do ya want for nothing?".getBytes(StandardCharsets.UTF_8);
         assertThat(Webhooks.signature("Jefe", 1_700_000_000L, body))
             .isEqualTo("v1=1cdd0650c8be1cb0974b1788d458b1e781206cfef59b85faafc582d2e182c57e");

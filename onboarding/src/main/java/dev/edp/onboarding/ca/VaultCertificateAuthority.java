@@ -202,10 +202,9 @@ public final class VaultCertificateAuthority implements CertificateAuthority {
                     throw ex;
                 }
                 // Vault answers a token it no longer honours (revoked, expired between
-                // two
-                // renewals, a Vault restored from a snapshot) as it answers a policy that
-                // forbids the call: 403. Log in again and try once more; a policy refuses
-                // the new token too, and that fails below.
+                // two renewals, a Vault restored from a snapshot) as it answers a policy
+                // that forbids the call: 403. Log in again and try once more; a policy
+                // refuses the new token too, and that fails below.
                 log.info("Vault refused the session token to {}; logging in again", what);
                 dropToken.run();
                 return action.get();
@@ -213,9 +212,8 @@ public final class VaultCertificateAuthority implements CertificateAuthority {
         }
         catch (VaultException | RestClientException | IllegalStateException ex) {
             // Messages of Spring Vault carry Vault's error text, never the token. A
-            // failed
-            // login (VaultLoginException) or a login answer without a token surface here
-            // as well.
+            // failed login (VaultLoginException) or a login answer without a token
+            // surface here as well.
             throw new CertificateAuthorityException("Vault could not " + what + ": " + ex.getMessage(), ex);
         }
     }

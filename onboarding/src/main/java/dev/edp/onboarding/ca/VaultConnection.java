@@ -80,9 +80,8 @@ final class VaultConnection implements AutoCloseable {
         requests.setReadTimeout(Duration.ofSeconds(10));
         VaultEndpoint endpoint = VaultEndpoint.from(settings.uri());
         // RestTemplate, not RestClient: Spring Vault 4.0.3's RestClient adapter drops a
-        // request body
-        // that is not an HttpEntity, so the login maps (role + jwt, role_id + secret_id)
-        // were sent empty.
+        // request body that is not an HttpEntity, so the login maps (role + jwt, role_id
+        // + secret_id) were sent empty.
         RestOperations client = VaultClients.createRestTemplate(SimpleVaultEndpointProvider.of(endpoint), requests);
         ClientAuthentication authentication = authentication(settings, client);
         ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();

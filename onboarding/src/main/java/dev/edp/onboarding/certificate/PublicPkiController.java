@@ -79,9 +79,8 @@ class PublicPkiController {
 
     private ResponseEntity<byte[]> crl(HttpServletRequest request, boolean pem) {
         // From memory: E3 asks every two seconds, and must get its answer when the pool
-        // is busy or the
-        // database is down. Only before the first CRL was loaded (the first moments) is
-        // the database asked.
+        // is busy or the database is down. Only before the first CRL was loaded (the
+        // first moments) is the database asked.
         CrlPublisher.PublishedCrl current = crl.served().orElseGet(() -> {
             crl.reload();
             return crl.served().orElseGet(crl::rebuild);

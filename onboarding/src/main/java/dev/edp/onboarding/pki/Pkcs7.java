@@ -62,10 +62,8 @@ public final class Pkcs7 {
         catch (CMSException | RuntimeException ex) {
             // BouncyCastle parses lazily: a malformed structure may only surface when its
             // signers or certificates are read, as an IllegalStateException,
-            // ClassCastException
-            // or similar. Whatever the parser throws, the caller sent something that is
-            // not a
-            // certs-only PKCS#7 structure.
+            // ClassCastException or similar. Whatever the parser throws, the caller sent
+            // something that is not a certs-only PKCS#7 structure.
             throw new IllegalArgumentException("Not a PKCS#7 SignedData structure", ex);
         }
     }

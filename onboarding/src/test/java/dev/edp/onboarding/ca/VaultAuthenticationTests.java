@@ -151,8 +151,7 @@ class VaultAuthenticationTests {
             .isEqualTo(jwt("second"));
         String second = vault.loginTokens.get(1);
         // Issued with the new token. (When the call came before the session had handled
-        // the
-        // refused renewal, Vault refused the old token once and the call logged in
+        // the refused renewal, Vault refused the old token once and the call logged in
         // again.)
         assertThat(calls("/v1/pki/sign/edp-device").getLast().token()).isEqualTo(second);
         assertThat(calls("/v1/pki/sign/edp-device")).extracting(Call::token).isSubsetOf(first, second);

@@ -75,8 +75,7 @@ class Pkcs7Tests {
     @Test
     void aCertificateThatBouncyCastleOnlyRejectsWhenReadIsRefusedAsBadInput() throws Exception {
         // Found by PkiReadersFuzzTests: a certificate whose extensions field ([3]) holds
-        // a SET
-        // instead of a SEQUENCE parses as a SignedData, and BouncyCastle throws an
+        // a SET instead of a SEQUENCE parses as a SignedData, and BouncyCastle throws an
         // IllegalStateException only when the certificates are read.
         ASN1Sequence certificate = ASN1Sequence.getInstance(CA.chain().getFirst().getEncoded());
         ASN1Sequence tbs = ASN1Sequence.getInstance(certificate.getObjectAt(0));

@@ -294,8 +294,8 @@ class RenewalIntegrationTests {
     @Test
     void repeatedFailedRenewalsOfADeviceAreThrottledUntilTheWindowHasPassed() {
         // Test config: 3 failures per device within 1 h (edp.onboarding.renewal.*); the
-        // clock stands
-        // still until the test moves it, so a slow machine cannot end the window early.
+        // clock stands still until the test moves it, so a slow machine cannot end the
+        // window early.
         Enrolled device = enroll(UUID.randomUUID());
         Enrolled neighbour = enroll(UUID.randomUUID());
         String bad = "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n";
@@ -359,8 +359,7 @@ class RenewalIntegrationTests {
             .isEqualTo(201);
 
         // Another replica (or this one after a restart) knows nothing in memory and still
-        // refuses: the
-        // count is the database's.
+        // refuses: the count is the database's.
         RenewalService replica = new RenewalService(certificateStore, ca, pkiProperties, onboardingMetrics, outbox,
                 jdbc, clock, new OnboardingProperties(null,
                         new OnboardingProperties.Renewal(null, null, 3, Duration.ofHours(24)), null, null, null));

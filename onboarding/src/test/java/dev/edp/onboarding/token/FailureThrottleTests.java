@@ -65,8 +65,8 @@ class FailureThrottleTests {
         FailureThrottle throttle = new FailureThrottle(3, 8, Duration.ofMinutes(1), clock,
                 OnboardingProblem.TOO_MANY_FAILED_ENROLLMENTS, "enrollments", "this address");
         // One address fails on and on (also requests that slipped past the check
-        // concurrently):
-        // blocked after 3, and it never counts more than 3 towards the ceiling.
+        // concurrently): blocked after 3, and it never counts more than 3 towards the
+        // ceiling.
         for (int i = 0; i < 10; i++) {
             throttle.failed("10.0.0.1");
         }

@@ -43,25 +43,21 @@ public class EdpDefaultsEnvironmentPostProcessor implements EnvironmentPostProce
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
         Map<String, Object> defaults = new LinkedHashMap<>();
         // Servlet services run request handling on virtual threads. Reactive ones
-        // (gateway, E3) do not:
-        // with virtual threads on, Boot moves Reactor's bounded-elastic scheduler onto
-        // them, and the
-        // gateway's token validation then stalled every authenticated request (seen with
-        // Boot 4.0.7).
+        // (gateway, E3) do not: with virtual threads on, Boot moves Reactor's
+        // bounded-elastic scheduler onto them, and the gateway's token validation then
+        // stalled every authenticated request (seen with Boot 4.0.7).
         if (application.getWebApplicationType() != WebApplicationType.REACTIVE) {
             defaults.put("spring.threads.virtual.enabled", "true");
         }
         defaults.put("server.shutdown", "graceful");
         defaults.put("server.error.whitelabel.enabled", "false");
         // Netty answers a longer request line with a bare 414 before any filter runs; 64
-        // KB lets the
-        // input filter refuse over-long targets (edp.web.max-uri-length, 8 KB) with a
-        // problem instead.
+        // KB lets the input filter refuse over-long targets (edp.web.max-uri-length, 8
+        // KB) with a problem instead.
         defaults.put("server.netty.max-initial-line-length", "64KB");
         // Never take the client address from X-Forwarded-For/Forwarded (Boot would on
-        // Kubernetes):
-        // callers could set it. Behind E3 the address comes from E3's signed assertion
-        // (CallerAddress).
+        // Kubernetes): callers could set it. Behind E3 the address comes from E3's signed
+        // assertion (CallerAddress).
         defaults.put("server.forward-headers-strategy", "none");
         defaults.put("spring.jackson.default-property-inclusion", "non_null");
 
@@ -90,9 +86,8 @@ public class EdpDefaultsEnvironmentPostProcessor implements EnvironmentPostProce
         defaults.put("management.info.build.enabled", "true");
         defaults.put("management.info.java.enabled", "true");
         // Spring Security's observations wrap every filter, authentication and
-        // authorization of every
-        // request (EdpSecurityObservationAutoConfiguration); http.server.requests
-        // measures requests.
+        // authorization of every request (EdpSecurityObservationAutoConfiguration);
+        // http.server.requests measures requests.
         defaults.put("management.observations.enable.spring.security", "false");
 
         defaults.put("eureka.client.service-url.defaultZone", registryUrl(environment));

@@ -63,8 +63,8 @@ class DeviceAssertionFilter extends OncePerRequestFilter {
         context.setAuthentication(new DeviceAuthentication(device));
         SecurityContextHolder.setContext(context);
         // Kept in the request too: the filter runs once per request, and an async
-        // dispatch (a long-poll
-        // answer) is authorized again from what the stateless chain finds there.
+        // dispatch (a long-poll answer) is authorized again from what the stateless chain
+        // finds there.
         CONTEXTS.saveContext(context, request, response);
         chain.doFilter(request, response);
     }

@@ -80,8 +80,7 @@ public final class LongPoll {
      */
     public static PropertySource<?> derivedProperties(ConfigurableEnvironment environment) {
         // Not the environment as the source: Boot would take such a source for a nested
-        // environment and
-        // iterate its property sources (this one among them) forever.
+        // environment and iterate its property sources (this one among them) forever.
         return new PropertySource<>("edpLongPoll", RESPONSE_TIMEOUT_MILLIS) {
             @Override
             public Object getProperty(String name) {

@@ -49,9 +49,8 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  * for servlet services and for the reactive gateways alike.
  */
 // After the servlet default chain (which backs off when any chain exists), before Boot's
-// reactive
-// defaults (which would otherwise add a chain that requires a token on every path, E3's
-// device paths too).
+// reactive defaults (which would otherwise add a chain that requires a token on every
+// path, E3's device paths too).
 @AutoConfiguration(after = EdpServletSecurityAutoConfiguration.class, beforeName = {
         "org.springframework.boot.security.autoconfigure.actuate.web.reactive.ReactiveManagementWebSecurityAutoConfiguration",
         "org.springframework.boot.security.oauth2.server.resource.autoconfigure.reactive.ReactiveOAuth2ResourceServerAutoConfiguration",
@@ -86,8 +85,7 @@ public class EdpManagementSecurityAutoConfiguration {
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
     // The resource server itself too: the registry has Spring Security and JOSE but no
-    // resource server
-    // (and exposes no write endpoint), so this chain must back off there.
+    // resource server (and exposes no write endpoint), so this chain must back off there.
     @ConditionalOnClass(
             value = { SecurityFilterChain.class, JwtDecoder.class,
                     org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest.class },

@@ -45,8 +45,8 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
         "org.springframework.boot.security.oauth2.server.resource.autoconfigure.servlet.OAuth2ResourceServerAutoConfiguration" })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 // The resource-server module, not just the JOSE one: the registry has Spring Security and
-// its tests
-// get JOSE through platform-test, but it has its own login rules and no resource server.
+// its tests get JOSE through platform-test, but it has its own login rules and no
+// resource server.
 @ConditionalOnClass({ SecurityFilterChain.class, JwtDecoder.class, JwtAuthenticationToken.class })
 @EnableMethodSecurity
 @EnableConfigurationProperties({ ServiceProperties.class, EdpSecurityProperties.class })

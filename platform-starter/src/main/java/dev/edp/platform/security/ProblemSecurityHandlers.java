@@ -96,8 +96,7 @@ public final class ProblemSecurityHandlers {
      */
     public static ServerAuthenticationEntryPoint reactiveEntryPoint() {
         // Spring's reactive bearer entry point completes the response itself, so the RFC
-        // 6750
-        // challenge is set here, before the body is written.
+        // 6750 challenge is set here, before the body is written.
         return (exchange, exception) -> {
             exchange.getResponse()
                 .getHeaders()

@@ -401,8 +401,7 @@ class DeviceAssertionVerifierTests {
         assertThat(jwks.calls(path)).isEqualTo(1);
         for (int i = 0; i < 50; i++) {
             // The request key of a platform service holder, a credential signed by
-            // anyone: refused,
-            // and the made-up key ids do not turn into calls to E3.
+            // anyone: refused, and the made-up key ids do not turn into calls to E3.
             String made = credential(new ECKeyGenerator(Curve.P_256).keyID("garbage-" + i).generate(), clock.now);
             String proof = e3.proof(made, "monitoring", "GET", "/x", null, "127.0.0.1", clock.now);
             assertThatThrownBy(() -> burst.verify(made, proof, "GET", "/x", null))

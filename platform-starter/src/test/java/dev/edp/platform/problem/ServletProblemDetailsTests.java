@@ -136,8 +136,7 @@ class ServletProblemDetailsTests {
     @Test
     void errorThatNeverReachedMvcIsProblemJson() {
         // An illegal character in the path is refused by the servlet container before
-        // Spring MVC
-        // sees the request; the container forwards to the error path.
+        // Spring MVC sees the request; the container forwards to the error path.
         HttpResponse<String> response = send("GET", url("/things/%2e%2e/%00"), null, null);
         assertThat(response.statusCode()).isBetween(400, 404);
         assertThat(response.headers().firstValue("Content-Type"))

@@ -41,9 +41,8 @@ class CursorFuzzTests {
                 case 0 -> decodeRaw(data.consumeInt(1, 3), data.consumeRemainingAsString());
                 case 1 -> {
                     // A client can put any text in a cursor; build well-formed ones as
-                    // often as not, so the
-                    // fuzzer spends its time on the values rather than on finding a
-                    // UUID's syntax.
+                    // often as not, so the fuzzer spends its time on the values rather
+                    // than on finding a UUID's syntax.
                     String sort = data.pickValue(List.of("name", "-name", "createdAt", "-createdAt"));
                     String value = sort.endsWith("createdAt") && data.consumeBoolean() ? Instant
                         .ofEpochSecond(data.consumeLong(Instant.MIN.getEpochSecond(), Instant.MAX.getEpochSecond()))

@@ -146,8 +146,7 @@ public final class DeviceApiDocument {
 
     private static JsonNode atE3(String service, ObjectNode operation, Set<String> referenced) {
         // The device shows its certificate where the service wants E3's assertion; other
-        // schemes
-        // (EST's token) are the device's own and stay.
+        // schemes (EST's token) are the device's own and stay.
         boolean certificate = false;
         ArrayNode security = NODES.arrayNode();
         for (JsonNode requirement : operation.path("security")) {

@@ -28,9 +28,8 @@ class TestJwtIssuerContextCustomizerFactory implements ContextCustomizerFactory 
         @Override
         public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration config) {
             // Registered before the context refreshes. The service builds its own decoder
-            // around the
-            // test key, so tests go through its real token rules (issuer, expiry,
-            // audience, type).
+            // around the test key, so tests go through its real token rules (issuer,
+            // expiry, audience, type).
             TestPropertyValues
                 .of("spring.security.oauth2.resourceserver.jwt.issuer-uri=" + TestJwtIssuer.ISSUER,
                         "spring.security.oauth2.resourceserver.jwt.public-key-location="

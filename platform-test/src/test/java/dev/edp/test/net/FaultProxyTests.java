@@ -94,8 +94,7 @@ class FaultProxyTests {
         }
         assertThat(broken).as("the open connection is gone").isTrue();
         // Refused, or (should another program have taken the freed port meanwhile, which
-        // CI saw once)
-        // at least not through to the backend.
+        // CI saw once) at least not through to the backend.
         boolean reachedBackend;
         try (Socket late = connect()) {
             reachedBackend = roundTrip(late, "c").equals("c");

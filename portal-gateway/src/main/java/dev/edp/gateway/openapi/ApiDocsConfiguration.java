@@ -45,8 +45,7 @@ class ApiDocsConfiguration {
     RouteLocator apiDocsRoutes(RouteLocatorBuilder routes, EdpCircuitBreakerGatewayFilterFactory breakers) {
         RouteLocatorBuilder.Builder builder = routes.routes();
         // Routes built here get no default filters: the platform's breaker is added by
-        // hand, so a
-        // stopped service is the same 503 problem as on its API routes.
+        // hand, so a stopped service is the same 503 problem as on its API routes.
         SERVICES.forEach((service, prefix) -> builder.route("api-docs-" + service, route -> route.order(-1)
             .path("/api/" + prefix + "/v3/api-docs")
             .and()

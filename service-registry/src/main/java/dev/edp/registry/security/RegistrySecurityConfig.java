@@ -107,9 +107,8 @@ class RegistrySecurityConfig {
     @Order(2)
     SecurityFilterChain dashboardAndAdmin(HttpSecurity http, AdminServerProperties adminServer) throws Exception {
         // Back to the page that asked for the login, else Spring Boot Admin. Unlike its
-        // sample, no
-        // redirectTo parameter: it would send a freshly logged-in admin to any URL a link
-        // names.
+        // sample, no redirectTo parameter: it would send a freshly logged-in admin to any
+        // URL a link names.
         var loggedIn = new SavedRequestAwareAuthenticationSuccessHandler();
         loggedIn.setDefaultTargetUrl(adminServer.path("/"));
         AuthenticationEntryPoint entryPoint = entryPoint(adminServer.path("/login"));
