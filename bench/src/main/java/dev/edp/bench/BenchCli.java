@@ -90,6 +90,13 @@ public final class BenchCli implements Callable<Integer> {
             + "one is broken, never on a timing")
     boolean smoke;
 
+    @Option(names = "--only-rollout",
+            description = "enroll the devices, then only the phased rollout (no nginx, load or fan-out phases)")
+    boolean onlyRollout;
+
+    @Option(names = "--no-rollout", description = "leave out the phased rollout phase")
+    boolean noRollout;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new BenchCli()).execute(args));
     }
@@ -100,6 +107,10 @@ public final class BenchCli implements Callable<Integer> {
             devices = Math.min(devices, 20);
             warmUp = Duration.ofSeconds(1);
             duration = Duration.ofSeconds(2);
+            // A rollout takes every ACTIVE TESTING device of the customer: on a shared
+            // platform other tests' devices (never answering) would hold it RUNNING and
+            // block their pins.
+            noRollout = true;
         }
         if (noopPort == 0) {
             noopPort = freePort();
@@ -131,6 +142,14 @@ public final class BenchCli implements Callable<Integer> {
             check(problems, fleetDevices.size() == devices,
                     "only " + fleetDevices.size() + " of " + devices + " enrolled");
 
+            if (onlyRollout) {
+                List<SslContext> contexts = new ArrayList<>();
+                for (Device device : fleetDevices) {
+                    contexts.add(device.tls(fleet.e3Trust()));
+                }
+                rollout(platform, net, fleet, fleetDevices, contexts, report);
+                return finish(report, problems);
+            }
             ReferenceCertificates reference = ReferenceCertificates.create();
             // No ssl_crl for nginx: it checks a CRL for every certificate of the chain
             // (OpenSSL's CRL_CHECK_ALL) and the platform publishes none for its root, so
@@ -183,11 +202,30 @@ public final class BenchCli implements Callable<Integer> {
                     + " ms, all ready in device-management after " + fanOut.reported().toMillis() + " ms ("
                     + fanOut.reportsRetried() + " reports sent again after 503/429)");
 
+            if (!noRollout) {
+                rollout(platform, net, fleet, fleetDevices, toE3, report);
+            }
+
             for (Stats.Result result : List.of(nginxNoop, e3Noop, heartbeats, nginxHandshakes, e3Handshakes)) {
                 check(problems, result.succeeded() > 0,
                         result.name() + ": no request succeeded (" + result.outcomesText() + ")");
             }
         }
+        return finish(report, problems);
+    }
+
+    private static void rollout(PlatformUnderTest platform, NettyHttp net, Fleet fleet, List<Device> devices,
+            List<SslContext> contexts, Report report) throws Exception {
+        System.out.println("Phased rollout: " + RolloutRun.GROUPS.size() + " groups " + RolloutRun.GROUPS
+                + ", every device long-polls through E3 ...");
+        RolloutRun.Result rollout = new RolloutRun(platform, net, fleet).run(devices, contexts);
+        report.rollout(rollout);
+        System.out.println(
+                "  " + rollout.groups() + "; SUCCEEDED after " + rollout.total().toMillis() + " ms; " + rollout.passes()
+                        + " scheduler passes, " + rollout.passTime().toMillis() + " ms in total; " + rollout.tables());
+    }
+
+    private Integer finish(Report report, List<String> problems) throws IOException {
         String text = report.markdown(problems);
         System.out.println();
         System.out.println(text);

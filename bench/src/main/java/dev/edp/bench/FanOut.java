@@ -67,7 +67,31 @@ final class FanOut {
     record Result(Duration delivered, Duration reported, int devices, int reportsRetried) {
     }
 
+    /**
+     * What hands the new release to the fleet once every device's long-poll is parked.
+     */
+    @FunctionalInterface
+    interface Trigger {
+
+        /**
+         * @param token an access token of the benchmark's customer
+         * @param release the new release
+         * @return when the request was sent (the delivery time counts from there)
+         * @throws Exception if the platform refused
+         */
+        Instant start(String token, UUID release) throws Exception;
+
+    }
+
+    /** The fan-out of a TESTING pin. */
     Result run(List<Device> devices, List<SslContext> contexts) throws Exception {
+        return run(devices, contexts, this::pin);
+    }
+
+    /**
+     * @param trigger hands the release to the fleet (a pin, a rollout)
+     */
+    Result run(List<Device> devices, List<SslContext> contexts, Trigger trigger) throws Exception {
         InetSocketAddress address = new InetSocketAddress("127.0.0.1", platform.e3().getPort());
         String token = OidcTokens.clientCredentials(platform.keycloak(), EdpRealm.NAME, EdpRealm.AUTOMATION_CLIENT_ID,
                 platform.automationSecret());
@@ -88,12 +112,19 @@ final class FanOut {
                         .send(HttpRequestSpec.get(DESIRED, Map.of()), Duration.ofSeconds(60))
                         .thenCompose(first -> follow(connection, device, first.header("etag"), release, isParked, got,
                                 lastDelivered))));
+            // A device whose connection or first request failed never parks: say why at
+            // once instead of waiting out the deadline.
+            polls.getLast().whenComplete((done, error) -> {
+                if (error != null) {
+                    isParked.completeExceptionally(error);
+                }
+            });
         }
         CompletableFuture.allOf(parked.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
         // Give the last long-polls time to reach device-management and park there.
         TimeUnit.SECONDS.sleep(2);
-        Instant pinned = pin(token, release);
-        CompletableFuture.allOf(polls.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
+        Instant pinned = trigger.start(token, release);
+        CompletableFuture.allOf(polls.toArray(CompletableFuture[]::new)).get(15, TimeUnit.MINUTES);
         Duration delivered = Duration.ofNanos(lastDelivered.get() - toNanos(pinned));
         Duration reported;
         try (Connection db = fleet.database()) {

@@ -79,6 +79,38 @@ final class Report {
                 fanOut.reportsRetried()));
     }
 
+    void rollout(RolloutRun.Result rollout) {
+        StringBuilder groups = new StringBuilder();
+        for (RolloutRun.Group group : rollout.groups()) {
+            groups.append(String.format(Locale.ROOT, "group %d (%d devices) %.1f s, ", group.index(), group.devices(),
+                    seconds(group.took())));
+        }
+        rows.append(String.format(Locale.ROOT,
+                "| phased rollout: %d groups → %d devices | | | | | %sSUCCEEDED %.1f s after the request (delivered to "
+                        + "all in %.2f s, all `ready` after %.2f s) |%n",
+                rollout.groups().size(), rollout.devices(), groups, seconds(rollout.total()),
+                seconds(rollout.fanOut().delivered()), seconds(rollout.fanOut().reported())));
+        notes
+            .append(rollout.passes() < 0
+                    ? "- Rollout scheduler: its pass timer (tasks.scheduled.execution) was not found."
+                    : String.format(Locale.ROOT,
+                            "- Rollout scheduler during the rollout: %d passes, %.3f s in total (%.1f ms each; "
+                                    + "tasks.scheduled.execution of RolloutScheduler).",
+                            rollout.passes(), seconds(rollout.passTime()),
+                            rollout.passes() == 0 ? 0 : seconds(rollout.passTime()) * 1000 / rollout.passes()))
+            .append(System.lineSeparator());
+        StringBuilder tables = new StringBuilder();
+        rollout.tables()
+            .forEach(
+                    (key, value) -> tables.append(tables.isEmpty() ? "" : ", ").append(key).append(" +").append(value));
+        notes
+            .append("- Rollout tables meanwhile (pg_stat_user_tables deltas; scheduler, reports and "
+                    + "desired-state deliveries together): ")
+            .append(tables)
+            .append('.')
+            .append(System.lineSeparator());
+    }
+
     private void row(String name, Stats.Result result, Stats.Result reference, String ratioText) {
         String ratio = reference == null ? ratioText : reference.succeeded() == 0 ? "n/a (the reference failed)"
                 : String.format(Locale.ROOT, "%.2f %s", result.perSecond() / reference.perSecond(), ratioText);

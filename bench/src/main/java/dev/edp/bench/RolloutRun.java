@@ -1,0 +1,209 @@
+package dev.edp.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.edp.agent.net.NettyHttp;
+import dev.edp.keycloak.EdpRealm;
+import dev.edp.keycloak.OidcTokens;
+import io.netty.handler.ssl.SslContext;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A phased rollout to the whole fleet (issue 17): every device long-polls through E3 as
+ * in the fan-out, a rollout of a new release in four groups (10 %, 20 %, 30 %, the rest;
+ * AUTO, default thresholds) starts, and each device that receives the release reports it
+ * {@code ready}. Measured: each group's time from its start to its success (the rollout's
+ * own {@code startedAt}/{@code finishedAt}, so it includes up to one scheduler interval,
+ * 5 s by default), and the scheduler's load: its passes (count and total time of
+ * device-management's {@code tasks.scheduled.execution} timer of
+ * {@code RolloutScheduler}; a pass is its SQL and little else) and the scans and row
+ * changes PostgreSQL counted on the rollout tables ({@code pg_stat_user_tables} deltas,
+ * which also hold the reports' and the desired-state endpoint's share).
+ */
+final class RolloutRun {
+
+    static final List<String> GROUPS = List.of("10%", "20%", "30%", "100%");
+
+    private static final Duration FINISH = Duration.ofMinutes(15);
+
+    private final PlatformUnderTest platform;
+
+    private final NettyHttp net;
+
+    private final Fleet fleet;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    RolloutRun(PlatformUnderTest platform, NettyHttp net, Fleet fleet) {
+        this.platform = platform;
+        this.net = net;
+        this.fleet = fleet;
+    }
+
+    /**
+     * @param index the group's index
+     * @param devices its devices
+     * @param took from its start to its success
+     */
+    record Group(int index, int devices, Duration took) {
+    }
+
+    /**
+     * @param devices devices in the rollout
+     * @param groups per group
+     * @param total from the rollout's request to SUCCEEDED
+     * @param fanOut delivery to every device and until every report was stored
+     * @param passes the scheduler's passes meanwhile (-1: its metric was not found)
+     * @param passTime their total time
+     * @param tables deltas of the rollout tables' statistics
+     */
+    record Result(int devices, List<Group> groups, Duration total, FanOut.Result fanOut, long passes, Duration passTime,
+            Map<String, Long> tables) {
+    }
+
+    Result run(List<Device> devices, List<SslContext> contexts) throws Exception {
+        double[] passesBefore = schedulerTimer();
+        Map<String, Long> tablesBefore = tableStats();
+        AtomicReference<String> rollout = new AtomicReference<>();
+        AtomicReference<String> token = new AtomicReference<>();
+        AtomicReference<Instant> started = new AtomicReference<>();
+        FanOut.Result fanOut = new FanOut(platform, net, fleet).run(devices, contexts, (accessToken, release) -> {
+            token.set(accessToken);
+            Instant sent = Instant.now();
+            started.set(sent);
+            StringBuilder groups = new StringBuilder();
+            for (String size : GROUPS) {
+                groups.append(groups.isEmpty() ? "" : ",").append("{\"size\":\"").append(size).append("\"}");
+            }
+            HttpResponse<String> response = send(accessToken, "POST", "/api/devices/v1/rollouts",
+                    "{\"releaseId\":\"" + release + "\",\"environment\":\"TESTING\",\"groups\":[" + groups + "]}");
+            if (response.statusCode() != 201) {
+                throw new IllegalStateException(
+                        "starting the rollout answered " + response.statusCode() + ": " + response.body());
+            }
+            rollout.set(Fleet.JSON.readTree(response.body()).path("id").asString());
+            return sent;
+        });
+        JsonNode done = awaitSucceeded(token.get(), rollout.get());
+        Instant finished = Instant.now();
+        double[] passesAfter = schedulerTimer();
+        Map<String, Long> tables = new LinkedHashMap<>();
+        tableStats().forEach((key, value) -> tables.put(key, value - tablesBefore.getOrDefault(key, 0L)));
+        List<Group> groups = new ArrayList<>();
+        for (JsonNode group : done.path("groups")) {
+            groups.add(new Group(group.path("index").asInt(), group.path("plannedSize").asInt(),
+                    Duration.between(Instant.parse(group.path("startedAt").asString()),
+                            Instant.parse(group.path("finishedAt").asString()))));
+        }
+        boolean metric = passesBefore != null && passesAfter != null;
+        return new Result(done.path("total").asInt(), groups, Duration.between(started.get(), finished), fanOut,
+                metric ? Math.round(passesAfter[0] - passesBefore[0]) : -1,
+                metric ? Duration.ofNanos(Math.round((passesAfter[1] - passesBefore[1]) * 1e9)) : Duration.ZERO,
+                tables);
+    }
+
+    private JsonNode awaitSucceeded(String token, String id) throws Exception {
+        Instant deadline = Instant.now().plus(FINISH);
+        String accessToken = token;
+        Instant tokenFrom = Instant.now();
+        while (true) {
+            if (Instant.now().isAfter(tokenFrom.plus(Duration.ofMinutes(2)))) {
+                // Access tokens live 5 minutes; a large fleet's rollout takes longer.
+                accessToken = OidcTokens.clientCredentials(platform.keycloak(), EdpRealm.NAME,
+                        EdpRealm.AUTOMATION_CLIENT_ID, platform.automationSecret());
+                tokenFrom = Instant.now();
+            }
+            HttpResponse<String> response = send(accessToken, "GET", "/api/devices/v1/rollouts/" + id, null);
+            JsonNode rollout = Fleet.JSON.readTree(response.body());
+            String status = rollout.path("status").asString("");
+            if (response.statusCode() == 200 && "SUCCEEDED".equals(status)) {
+                return rollout;
+            }
+            if (response.statusCode() != 200 || !"RUNNING".equals(status) || Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("rollout " + id + " did not succeed within " + FINISH + ": "
+                        + response.statusCode() + " " + response.body());
+            }
+            TimeUnit.MILLISECONDS.sleep(500);
+        }
+    }
+
+    /**
+     * @return count and total seconds of RolloutScheduler's passes, or null if
+     * device-management does not publish them
+     */
+    private double[] schedulerTimer() throws Exception {
+        URI uri = URI
+            .create("http://localhost:" + (9083 + platform.portOffset()) + "/actuator/metrics/tasks.scheduled.execution"
+                    + "?tag=code.namespace:dev.edp.devicemanagement.rollout.RolloutScheduler");
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            return null;
+        }
+        double count = 0;
+        double total = 0;
+        for (JsonNode measurement : Fleet.JSON.readTree(response.body()).path("measurements")) {
+            switch (measurement.path("statistic").asString("")) {
+                case "COUNT" -> count = measurement.path("value").asDouble();
+                case "TOTAL_TIME" -> total = measurement.path("value").asDouble();
+                default -> {
+                }
+            }
+        }
+        return new double[] { count, total };
+    }
+
+    /** Cumulative statistics of the rollout tables, keyed {@code table.column}. */
+    private Map<String, Long> tableStats() throws Exception {
+        Map<String, Long> stats = new LinkedHashMap<>();
+        try (Connection db = fleet.database(); Statement statement = db.createStatement()) {
+            // Counters of other backends reach the shared statistics within a second.
+            statement.execute("select pg_stat_clear_snapshot()");
+            try (ResultSet rows = statement.executeQuery("""
+                    select relname, coalesce(seq_scan, 0), coalesce(seq_tup_read, 0), coalesce(idx_scan, 0),
+                           coalesce(idx_tup_fetch, 0), n_tup_ins, n_tup_upd
+                      from pg_stat_user_tables
+                     where schemaname = 'devices' and relname like 'rollout%'
+                     order by relname""")) {
+                while (rows.next()) {
+                    String table = rows.getString(1);
+                    String[] columns = { "seq_scan", "seq_tup_read", "idx_scan", "idx_tup_fetch", "n_tup_ins",
+                            "n_tup_upd" };
+                    for (int i = 0; i < columns.length; i++) {
+                        stats.put(table + "." + columns[i], rows.getLong(i + 2));
+                    }
+                }
+            }
+        }
+        return stats;
+    }
+
+    private HttpResponse<String> send(String token, String method, String path, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(platform.gateway() + path))
+            .header("Authorization", "Bearer " + token)
+            .timeout(Duration.ofSeconds(60));
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        else {
+            request.header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(body));
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+}
