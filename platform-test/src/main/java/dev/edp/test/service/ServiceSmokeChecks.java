@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -115,6 +116,21 @@ public class ServiceSmokeChecks {
         headers.forEach(request::header);
         try {
             return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        }
+        catch (HttpTimeoutException ex) {
+            // A request to an app in this JVM that got no answer in 90 s (seen rarely on
+            // a
+            // loaded machine, after a 401 on a kept-alive connection to a reactive app):
+            // the
+            // threads' stacks say where the server side stands.
+            System.err.println("No answer to " + method + " " + url + " within 90 s; threads of this JVM:");
+            Thread.getAllStackTraces().forEach((thread, stack) -> {
+                System.err.println("\"" + thread.getName() + "\" " + thread.getState());
+                for (StackTraceElement frame : stack) {
+                    System.err.println("    at " + frame);
+                }
+            });
+            throw new IllegalStateException(method + " " + url + " failed: " + ex.getMessage(), ex);
         }
         catch (IOException ex) {
             throw new IllegalStateException(method + " " + url + " failed: " + ex.getMessage(), ex);
