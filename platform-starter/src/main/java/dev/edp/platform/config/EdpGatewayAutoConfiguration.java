@@ -1,11 +1,14 @@
 package dev.edp.platform.config;
 
+import java.time.Clock;
 import java.time.Duration;
 
 import dev.edp.platform.gateway.EdpCircuitBreakerGatewayFilterFactory;
 import dev.edp.platform.gateway.ServiceFallbackController;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -35,8 +38,8 @@ import org.springframework.web.reactive.DispatcherHandler;
 public class EdpGatewayAutoConfiguration {
 
     @Bean
-    ServiceFallbackController edpServiceFallbackController() {
-        return new ServiceFallbackController();
+    ServiceFallbackController edpServiceFallbackController(ObjectProvider<MeterRegistry> meters) {
+        return new ServiceFallbackController(meters.getIfAvailable(CompositeMeterRegistry::new), Clock.systemUTC());
     }
 
     @Bean

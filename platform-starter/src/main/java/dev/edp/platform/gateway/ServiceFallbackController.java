@@ -1,14 +1,30 @@
 package dev.edp.platform.gateway;
 
+import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.edp.platform.problem.NotFound;
 import dev.edp.platform.problem.Problems;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 import org.springframework.cloud.gateway.route.Route;
+import org.springframework.cloud.gateway.support.NotFoundException;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -22,12 +38,68 @@ import org.springframework.web.server.ServerWebExchange;
  * Where the circuit breaker of every gateway route forwards when the service behind it
  * fails, is missing from the registry, is too slow, or its breaker is open: a 503 (or 504
  * for a timeout) problem naming the service, instead of a hang or a bare error.
+ * <p>
+ * The caller only learns that the service is unavailable; the operator learns why. Every
+ * fallback is counted as {@code edp_gateway_fallbacks_total{route, cause}}, the cause
+ * being a {@link Cause}, and logged with the failure at most once per route and cause
+ * every {@link #LOG_EVERY} (with the number of fallbacks since the last line), so that a
+ * burst of 503s under load names its reason without flooding the log.
  */
 @RestController
 public class ServiceFallbackController {
 
     /** The path routes' {@code fallbackUri} forwards to. */
     public static final String PATH = "/fallback";
+
+    /** The metric counting fallbacks, by route and cause. */
+    public static final String METRIC = "edp.gateway.fallbacks";
+
+    /** How often a route's fallbacks of one cause are logged at most. */
+    public static final Duration LOG_EVERY = Duration.ofSeconds(10);
+
+    private static final Logger logger = LoggerFactory.getLogger(ServiceFallbackController.class);
+
+    /** Why a routed call ended in the fallback. */
+    public enum Cause {
+
+        /** The route's circuit breaker is open and refused the call without trying. */
+        BREAKER_OPEN,
+        /** The service did not answer in time (504). */
+        TIMEOUT,
+        /** No connection could be made (refused, or the connect timeout passed). */
+        CONNECT,
+        /** The registry lists no instance of the service. */
+        NO_INSTANCE,
+        /** The connection failed after it was made (closed early, reset). */
+        CONNECTION,
+        /** Anything else. */
+        OTHER;
+
+        String tag() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+
+    }
+
+    private final MeterRegistry meters;
+
+    private final Clock clock;
+
+    private final Map<String, LogWindow> logWindows = new ConcurrentHashMap<>();
+
+    /** Counts into a registry of its own (nothing exported). */
+    public ServiceFallbackController() {
+        this(new CompositeMeterRegistry(), Clock.systemUTC());
+    }
+
+    /**
+     * @param meters where fallbacks are counted
+     * @param clock decides when a route and cause is logged again
+     */
+    public ServiceFallbackController(MeterRegistry meters, Clock clock) {
+        this.meters = meters;
+        this.clock = clock;
+    }
 
     @RequestMapping(PATH)
     Mono<ResponseEntity<ProblemDetail>> fallback(ServerWebExchange exchange) {
@@ -39,6 +111,7 @@ public class ServiceFallbackController {
         }
         Throwable failure = exchange.getAttribute(ServerWebExchangeUtils.CIRCUITBREAKER_EXECUTION_EXCEPTION_ATTR);
         String service = route.getUri().getHost() == null ? route.getId() : route.getUri().getHost();
+        record(route.getId(), cause(failure), failure);
         ProblemDetail problem = isTimeout(failure)
                 ? Problems.of(HttpStatus.GATEWAY_TIMEOUT, "SERVICE_TIMEOUT", "Service did not answer in time",
                         "The " + service + " service did not answer in time. Try again shortly.")
@@ -61,6 +134,49 @@ public class ServiceFallbackController {
         return response.body(problem);
     }
 
+    private void record(String routeId, Cause cause, Throwable failure) {
+        Counter.builder(METRIC)
+            .description("Routed calls answered by the fallback (503/504) instead of the service, by cause")
+            .tag("route", routeId)
+            .tag("cause", cause.tag())
+            .register(meters)
+            .increment();
+        long suppressed = logWindows.computeIfAbsent(routeId + "/" + cause, key -> new LogWindow())
+            .count(clock.instant());
+        if (suppressed >= 0) {
+            logger.warn("Route {} answered from the fallback ({}){}: {}", routeId, cause.tag(),
+                    (suppressed > 0) ? " and " + suppressed + " more times since the last such line" : "",
+                    (failure != null) ? failure.toString() : "no failure recorded");
+        }
+    }
+
+    /**
+     * @param failure what a routed call failed with, or null
+     * @return why it ended in the fallback
+     */
+    public static Cause cause(Throwable failure) {
+        if (isTimeout(failure)) {
+            return Cause.TIMEOUT;
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof CallNotPermittedException) {
+                return Cause.BREAKER_OPEN;
+            }
+            if (t instanceof NotFoundException) {
+                return Cause.NO_INSTANCE;
+            }
+            if (t instanceof ConnectException) {
+                return Cause.CONNECT;
+            }
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof IOException) {
+                return Cause.CONNECTION;
+            }
+        }
+        return Cause.OTHER;
+    }
+
     /**
      * @param failure what a routed call failed with
      * @return whether it is a timeout (the gateway's response timeout, Netty's, the time
@@ -74,6 +190,31 @@ public class ServiceFallbackController {
             }
         }
         return false;
+    }
+
+    /**
+     * One route and cause's log throttle: the first fallback in a window is logged, the
+     * others only counted.
+     */
+    private static final class LogWindow {
+
+        private Instant loggedAt;
+
+        private final AtomicLong since = new AtomicLong();
+
+        /**
+         * @return -1 when this one is not to be logged, else how many were not logged
+         * since the last line
+         */
+        synchronized long count(Instant now) {
+            if (loggedAt != null && now.isBefore(loggedAt.plus(LOG_EVERY))) {
+                since.incrementAndGet();
+                return -1;
+            }
+            loggedAt = now;
+            return since.getAndSet(0);
+        }
+
     }
 
 }
