@@ -6,7 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,6 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
 
 import com.jayway.jsonpath.JsonPath;
@@ -114,30 +118,54 @@ public class ServiceSmokeChecks {
             request.header("Authorization", "Bearer " + bearerToken);
         }
         headers.forEach(request::header);
+        CompletableFuture<HttpResponse<String>> response = HTTP.sendAsync(request.build(),
+                HttpResponse.BodyHandlers.ofString());
         try {
-            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            try {
+                return response.get(75, TimeUnit.SECONDS);
+            }
+            catch (TimeoutException ex) {
+                // No answer yet (the app is almost always in this JVM): show
+                // where both sides stand while the connection is still open
+                // (the client closes it at the 90 s timeout), then wait for it.
+                printThreadsAndSockets(method + " " + url);
+                return response.get();
+            }
         }
-        catch (HttpTimeoutException ex) {
-            // A request to an app in this JVM that got no answer in 90 s (seen rarely on
-            // a
-            // loaded machine, after a 401 on a kept-alive connection to a reactive app):
-            // the
-            // threads' stacks say where the server side stands.
-            System.err.println("No answer to " + method + " " + url + " within 90 s; threads of this JVM:");
-            Thread.getAllStackTraces().forEach((thread, stack) -> {
-                System.err.println("\"" + thread.getName() + "\" " + thread.getState());
-                for (StackTraceElement frame : stack) {
-                    System.err.println("    at " + frame);
-                }
-            });
-            throw new IllegalStateException(method + " " + url + " failed: " + ex.getMessage(), ex);
-        }
-        catch (IOException ex) {
-            throw new IllegalStateException(method + " " + url + " failed: " + ex.getMessage(), ex);
+        catch (ExecutionException ex) {
+            Throwable cause = ex.getCause();
+            throw new IllegalStateException(method + " " + url + " failed: " + cause.getMessage(), cause);
         }
         catch (InterruptedException ex) {
+            response.cancel(true);
             Thread.currentThread().interrupt();
             throw new IllegalStateException(ex);
+        }
+    }
+
+    /**
+     * Prints every thread's stack and this JVM's TCP sockets ({@code ss}: a request that
+     * a server in this JVM never read shows as a non-zero Recv-Q on the server's side).
+     * @param request what got no answer
+     */
+    private static void printThreadsAndSockets(String request) {
+        System.err.println("No answer to " + request + " within 75 s; threads of this JVM:");
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            System.err.println("\"" + thread.getName() + "\" " + thread.getState());
+            for (StackTraceElement frame : stack) {
+                System.err.println("    at " + frame);
+            }
+        });
+        String pid = "pid=" + ProcessHandle.current().pid() + ",";
+        try {
+            Process ss = new ProcessBuilder("ss", "-tanpo").redirectErrorStream(true).start();
+            System.err.println("TCP sockets of this JVM (ss -tanpo):");
+            new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
+                .filter(line -> line.startsWith("State") || line.contains(pid))
+                .forEach(System.err::println);
+        }
+        catch (IOException ex) {
+            System.err.println("ss failed: " + ex);
         }
     }
 
