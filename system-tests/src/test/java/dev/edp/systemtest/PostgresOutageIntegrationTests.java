@@ -282,7 +282,7 @@ class PostgresOutageIntegrationTests {
                     for (String call : API_CALLS) {
                         assertThat(duringCut).as("reads of %s during the cut", call)
                             .filteredOn(s -> s.call().equals(call))
-                            .hasSizeGreaterThanOrEqualTo(3);
+                            .hasSizeGreaterThanOrEqualTo(2);
                     }
                     assertThat(duringCut).as("every read during the cut").allSatisfy(s -> {
                         assertThat(s.status()).as(s.toString()).isEqualTo(503);
@@ -300,19 +300,29 @@ class PostgresOutageIntegrationTests {
     }
 
     /**
-     * Polls every service's readiness and every read until all are UP and 200.
-     * @return how long after PostgreSQL's return that was
+     * Polls every service's readiness and every read until all are UP and 200 in one
+     * round; prints when each first was.
+     * @param token the operator's access token
+     * @return how long after PostgreSQL's return that round ended
      */
     Duration awaitRecovery(Platform platform, String token, Instant restoredAt) throws InterruptedException {
         Instant deadline = restoredAt.plusSeconds(120);
         Map<String, String> last = new TreeMap<>();
+        Map<String, Long> firstOk = new TreeMap<>();
         while (Instant.now().isBefore(deadline)) {
             last.clear();
-            MANAGEMENT_PORTS.forEach((name, port) -> last.put(name,
+            MANAGEMENT_PORTS.forEach((name, port) -> last.put(name + " readiness",
                     status("http://localhost:" + (port + PORT_OFFSET) + "/actuator/health/readiness", null)));
             API_CALLS.forEach(call -> last.put(call, status(platform.gatewayUrl() + call, token)));
+            Duration since = Duration.between(restoredAt, Instant.now());
+            last.forEach((what, status) -> {
+                if ("200".equals(status)) {
+                    firstOk.putIfAbsent(what, since.toMillis());
+                }
+            });
             if (last.values().stream().allMatch("200"::equals)) {
-                return Duration.between(restoredAt, Instant.now());
+                System.out.println("PostgreSQL outage test: first UP/200 after the return, in ms: " + firstOk);
+                return since;
             }
             Thread.sleep(250);
         }
