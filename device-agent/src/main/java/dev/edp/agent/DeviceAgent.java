@@ -7,6 +7,7 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,6 +87,8 @@ public final class DeviceAgent implements AutoCloseable {
     private volatile boolean started;
 
     private volatile Instant lastHeartbeat;
+
+    private volatile Map<String, Object> lastHeartbeatBody;
 
     private volatile String lastError;
 
@@ -227,6 +230,14 @@ public final class DeviceAgent implements AutoCloseable {
     }
 
     /**
+     * @return what the last accepted heartbeat said (uptime, load, memory, disks,
+     * containers), null if none yet; set before {@link #lastHeartbeat()}
+     */
+    public Map<String, Object> lastHeartbeatBody() {
+        return lastHeartbeatBody;
+    }
+
+    /**
      * @return the last desired state received, null if none yet
      */
     public DesiredState desiredState() {
@@ -308,6 +319,7 @@ public final class DeviceAgent implements AutoCloseable {
                             // was on its way
                 }
                 lastError = null;
+                lastHeartbeatBody = Collections.unmodifiableMap(heartbeat);
                 lastHeartbeat = options.clock().instant();
                 succeeded("heartbeat", backoff);
                 options.listener().heartbeat(took);

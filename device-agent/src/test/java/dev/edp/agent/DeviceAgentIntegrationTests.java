@@ -71,6 +71,7 @@ class DeviceAgentIntegrationTests {
         await(() -> e3.heartbeats.get() >= 2, "two heartbeats");
         assertThat(e3.heartbeatSerials).allMatch(s -> s.toString(16).equals(agent.identity().serial()));
         assertThat(agent.lastHeartbeat()).isNotNull();
+        assertThat(agent.lastHeartbeatBody()).containsKeys("uptimeSeconds", "agentVersion", "memory");
         await(() -> store.statusFile().toFile().exists(), "status file");
         assertThat(store.readStatus().path("deviceId").asString()).isEqualTo(agent.identity().deviceId().toString());
         assertThat(store.readStatus().path("lastHeartbeat").isNull()).isFalse();

@@ -1,0 +1,726 @@
+package dev.edp.systemtest;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import com.jayway.jsonpath.JsonPath;
+import dev.edp.agent.AgentOptions;
+import dev.edp.agent.DeviceAgent;
+import dev.edp.agent.E3Trust;
+import dev.edp.agent.Simulator;
+import dev.edp.agent.TokenSource;
+import dev.edp.keycloak.EdpRealm;
+import dev.edp.keycloak.KeycloakAdmin;
+import dev.edp.keycloak.OidcTokens;
+import dev.edp.test.net.FaultProxy;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.Test;
+
+import static dev.edp.test.service.ServiceSmokeChecks.send;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * PostgreSQL down for 30 s under the whole platform, started by the launcher as
+ * {@code ./edp up} starts it, while 200 simulated devices heartbeat every 5 s through E3
+ * and an operator calls the API through the gateway (docs/resilience.md).
+ * <p>
+ * The services reach PostgreSQL through platform-test's {@link FaultProxy} in this JVM:
+ * the launcher's {@code EDP_DB_URL} points at the proxy, which forwards to a PostgreSQL
+ * in this JVM (zonky's; 15 on this module's classpath, see the pom). {@code cut()} closes
+ * every connection and refuses new ones, which is what the services see when PostgreSQL
+ * stops. Keycloak keeps its own store (the launcher's choice for an external database),
+ * so it stays up: the outage is the services' database only. Monitoring's report buffer
+ * is made small ({@value #BUFFER_CAPACITY} entries) so that the fleet fills it within the
+ * outage and the bound is reached: 503 {@code BUFFER_FULL} with {@code Retry-After}.
+ * <p>
+ * What must hold: during the cut, every API call answers 503 problem+json with
+ * {@code Retry-After} within {@value #API_ANSWER_BOUND_SECONDS} s, never a 500; the
+ * devices see no 500 either; every heartbeat accepted with 202 before or during the
+ * outage is in monitoring's tables afterwards (checked for half the fleet, whose agents
+ * stop when the outage ends, so that their last accepted heartbeat is the one that must
+ * be stored); within {@value #RECOVERY_BOUND_SECONDS} s of PostgreSQL's return every
+ * service is ready and every API answers 200, without any process restarted.
+ * <p>
+ * This platform is its own: port offset {@value #PORT_OFFSET} (apart from the shared
+ * platform's 20000 to 44000 and the restore test's 53500; above the ephemeral port
+ * range), state under {@code system-tests/target/pg-outage-state}; it is stopped before
+ * the test returns.
+ */
+class PostgresOutageIntegrationTests {
+
+    static final int PORT_OFFSET = 55000;
+
+    static final int DEVICES = 200;
+
+    static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
+
+    static final Duration OUTAGE = Duration.ofSeconds(30);
+
+    /** Fewer than one history entry per device: the fleet fills it during the outage. */
+    static final int BUFFER_CAPACITY = 150;
+
+    static final int API_ANSWER_BOUND_SECONDS = 10;
+
+    static final int RECOVERY_BOUND_SECONDS = 10;
+
+    static final Duration START = Duration.ofMinutes(10);
+
+    static final Duration LONG_WAIT = Duration.ofMinutes(5);
+
+    /** Management ports (before the offset) of every process the launcher starts. */
+    static final Map<String, Integer> MANAGEMENT_PORTS = new LinkedHashMap<>();
+
+    static {
+        MANAGEMENT_PORTS.put("service-registry", 9761);
+        MANAGEMENT_PORTS.put("portal-gateway", 9080);
+        MANAGEMENT_PORTS.put("masterdata", 9081);
+        MANAGEMENT_PORTS.put("onboarding", 9082);
+        MANAGEMENT_PORTS.put("device-management", 9083);
+        MANAGEMENT_PORTS.put("monitoring", 9084);
+        MANAGEMENT_PORTS.put("e3-proxy", 9443);
+    }
+
+    /** One read per service that reads from the database, through the gateway. */
+    static final List<String> API_CALLS = List.of("/api/masterdata/v1/machines?limit=10",
+            "/api/onboarding/v1/tokens?limit=10", "/api/devices/v1/devices?limit=10",
+            "/api/monitoring/v1/devices?limit=10");
+
+    final Path repositoryRoot = Path.of(System.getProperty("edp.repository.root", "..")).toAbsolutePath().normalize();
+
+    final Path stateDir = repositoryRoot.resolve("system-tests/target/pg-outage-state");
+
+    final String dbPassword = "edp-outage-" + UUID.randomUUID();
+
+    final HttpClient http = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5))
+        .build();
+
+    @Test
+    void postgresDownFor30sUnder200DevicesIsQuick503sNoHeartbeatLostAndEveryServiceBackWithin10s() throws Exception {
+        assertThat(RestoreFromBackupIntegrationTests.PLATFORM_PORTS)
+            .as("ports of the outage test's platform (offset " + PORT_OFFSET + ") are free")
+            .allMatch(port -> RestoreFromBackupIntegrationTests.free(port + PORT_OFFSET));
+        RestoreFromBackupIntegrationTests.deleteRecursively(stateDir);
+        Files.createDirectories(stateDir);
+        Instant testBegan = Instant.now();
+
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setServerConfig("fsync", "off").start();
+                FaultProxy proxy = FaultProxy.start("localhost", postgres.getPort())) {
+            try (Connection admin = postgres.getPostgresDatabase().getConnection();
+                    Statement sql = admin.createStatement()) {
+                sql.execute("CREATE ROLE edp LOGIN PASSWORD '" + dbPassword + "'");
+                sql.execute("CREATE DATABASE edp OWNER edp");
+            }
+            // The test reads monitoring's tables directly; the services go through the
+            // proxy.
+            String directJdbcUrl = "jdbc:postgresql://localhost:" + postgres.getPort() + "/edp";
+            try (Platform platform = Platform.start(this, proxy.jdbcUrl(directJdbcUrl))) {
+                Instant started = Instant.now();
+                System.out.printf("PostgreSQL outage test: platform up in %d s%n",
+                        Duration.between(testBegan, started).toSeconds());
+                String operator = platform.operatorOfNewCustomer();
+
+                // 200 devices, each with its own onboarding token, enrolled through E3.
+                String prefix = "outage-" + UUID.randomUUID().toString().substring(0, 8);
+                Map<String, String> onboardingTokens = new ConcurrentHashMap<>();
+                List<Future<?>> created = new ArrayList<>();
+                try (ExecutorService creators = Executors.newFixedThreadPool(4)) {
+                    for (int n = 1; n <= DEVICES; n++) {
+                        String name = prefix + "-" + n;
+                        created.add(creators.submit(() -> {
+                            HttpResponse<String> token = send("POST",
+                                    platform.gatewayUrl() + "/api/onboarding/v1/tokens", "application/json",
+                                    "{\"deviceName\":\"" + name + "\",\"environment\":\"TESTING\"}", operator);
+                            assertThat(token.statusCode()).as(token.body()).isEqualTo(201);
+                            onboardingTokens.put(name, JsonPath.read(token.body(), "$.token"));
+                        }));
+                    }
+                }
+                for (Future<?> token : created) {
+                    token.get();
+                }
+                TokenSource tokens = name -> Objects.requireNonNull(onboardingTokens.remove(name), name);
+                AgentOptions options = AgentOptions.defaults()
+                    .withHeartbeatInterval(HEARTBEAT_INTERVAL)
+                    .withLongPollSeconds(20)
+                    .withBackoff(Duration.ofMillis(500), Duration.ofSeconds(5));
+                Simulator.Settings settings = new Simulator.Settings(DEVICES, URI.create(platform.e3Url()),
+                        E3Trust.fromPem(platform.e3TrustFile()), tokens, options, Duration.ofSeconds(20), prefix)
+                    .withEventLoopThreads(1);
+                try (Simulator simulator = new Simulator(settings);
+                        ApiPoller poller = new ApiPoller(platform.gatewayUrl())) {
+                    simulator.start();
+                    awaitTrue("every simulated device enrolled", LONG_WAIT,
+                            () -> simulator.snapshot().onboarded() == DEVICES);
+                    assertThat(simulator.snapshot().onboardingFailures()).isZero();
+                    awaitTrue("every device heartbeating", LONG_WAIT, () -> simulator.snapshot().online() == DEVICES);
+                    Instant fleetUp = Instant.now();
+                    System.out.printf("PostgreSQL outage test: %d devices enrolled and online in %d s%n", DEVICES,
+                            Duration.between(started, fleetUp).toSeconds());
+
+                    // Before the outage: the operator's reads answer 200.
+                    poller.start(platform.freshOperatorToken());
+                    awaitTrue("reads answered 200 before the outage", Duration.ofSeconds(60),
+                            () -> poller.answered(200) >= 2 * API_CALLS.size());
+                    Map<String, Long> pidsBefore = platform.pids();
+                    Simulator.Snapshot beforeCut = simulator.snapshot();
+
+                    // The outage.
+                    poller.token(platform.freshOperatorToken());
+                    Instant cutAt = Instant.now();
+                    proxy.cut();
+                    Thread.sleep(OUTAGE);
+                    // Half the fleet stops now: the last heartbeat each of these got a
+                    // 202 for was accepted before or during the outage, and nothing
+                    // newer comes from them.
+                    List<DeviceAgent> quiet = new ArrayList<>();
+                    List<DeviceAgent> agents = simulator.agents();
+                    for (int i = 0; i < agents.size(); i += 2) {
+                        quiet.add(agents.get(i));
+                    }
+                    try (ExecutorService stoppers = Executors.newVirtualThreadPerTaskExecutor()) {
+                        quiet.forEach(agent -> stoppers.submit(agent::stop));
+                    }
+                    Instant quietAt = Instant.now();
+                    Map<UUID, Map<String, Object>> lastAccepted = new HashMap<>();
+                    Map<UUID, Instant> lastAcceptedAt = new HashMap<>();
+                    for (DeviceAgent agent : quiet) {
+                        lastAccepted.put(agent.identity().deviceId(), agent.lastHeartbeatBody());
+                        lastAcceptedAt.put(agent.identity().deviceId(), agent.lastHeartbeat());
+                    }
+                    Simulator.Snapshot endOfOutage = simulator.snapshot();
+                    String recoveryToken = platform.freshOperatorToken();
+                    proxy.restore();
+                    Instant restoredAt = Instant.now();
+                    System.out.printf("PostgreSQL outage test: PostgreSQL cut for %d ms%n",
+                            Duration.between(cutAt, restoredAt).toMillis());
+
+                    // Recovery: every service ready and every read 200, no process
+                    // restarted.
+                    Duration recovered = awaitRecovery(platform, recoveryToken, restoredAt);
+                    System.out.printf("PostgreSQL outage test: every service ready and every read 200 %d ms after "
+                            + "PostgreSQL's return%n", recovered.toMillis());
+                    assertThat(platform.pids()).as("no process restarted").isEqualTo(pidsBefore);
+                    assertThat(pidsBefore.values()).allMatch(pid -> ProcessHandle.of(pid).isPresent());
+
+                    // Heartbeats accepted before or during the outage are all in the
+                    // database.
+                    long acceptedDuringOutage = lastAcceptedAt.values()
+                        .stream()
+                        .filter(at -> at != null && at.isAfter(cutAt))
+                        .count();
+                    Map<String, Long> stored = awaitStored(directJdbcUrl, lastAccepted, quietAt);
+                    System.out.printf(
+                            "PostgreSQL outage test: %d quiet devices, %d of them with their last 202 during the "
+                                    + "outage; stored %s, %d ms after the return%n",
+                            quiet.size(), acceptedDuringOutage, stored,
+                            Duration.between(restoredAt, Instant.now()).toMillis());
+                    assertThat(acceptedDuringOutage).as("quiet devices whose last heartbeat was taken into the buffer")
+                        .isPositive();
+                    assertThat(endOfOutage.heartbeats() - beforeCut.heartbeats())
+                        .as("heartbeats accepted while PostgreSQL was cut")
+                        .isPositive();
+
+                    // The devices still running get through again.
+                    List<DeviceAgent> running = agents.stream().filter(a -> !quiet.contains(a)).toList();
+                    awaitTrue("every running device heartbeating again", Duration.ofSeconds(90), () -> running.stream()
+                        .allMatch(a -> a.lastHeartbeat() != null && a.lastHeartbeat().isAfter(restoredAt)));
+                    System.out.printf("PostgreSQL outage test: every running device heartbeating again %d ms after "
+                            + "PostgreSQL's return%n", Duration.between(restoredAt, Instant.now()).toMillis());
+                    Thread.sleep(2_000);
+                    poller.close();
+
+                    // What the devices saw: 503s (the bound reached), never a 500.
+                    Map<String, Long> deviceErrors = simulator.snapshot().errors();
+                    System.out.println("PostgreSQL outage test: device errors " + deviceErrors);
+                    assertThat(deviceErrors.keySet()).as("device errors")
+                        .noneMatch(key -> key.matches(".* 5(00|02|04)\\b.*"));
+                    assertThat(deviceErrors.keySet()).as("the buffer's bound reached: refused with 503 BUFFER_FULL")
+                        .anyMatch(key -> key.contains("503 BUFFER_FULL"));
+
+                    // What the operator saw.
+                    poller.print(cutAt, restoredAt);
+                    assertThat(poller.samples()).as("no 500, 502 or 504 through the gateway, and no read unanswered")
+                        .noneMatch(s -> s.status() == 500 || s.status() == 502 || s.status() == 504 || s.status() < 0);
+                    List<Sample> duringCut = poller.samples()
+                        .stream()
+                        .filter(s -> s.sentAt().isAfter(cutAt.plusSeconds(2)) && s.answeredAt().isBefore(quietAt))
+                        .toList();
+                    for (String call : API_CALLS) {
+                        assertThat(duringCut).as("reads of %s during the cut", call)
+                            .filteredOn(s -> s.call().equals(call))
+                            .hasSizeGreaterThanOrEqualTo(2);
+                    }
+                    assertThat(duringCut).as("every read during the cut").allSatisfy(s -> {
+                        assertThat(s.status()).as(s.toString()).isEqualTo(503);
+                        assertThat(s.contentType()).as(s.toString()).startsWith("application/problem+json");
+                        assertThat(s.retryAfter()).as(s.toString()).isNotNull();
+                        assertThat(s.took()).as(s.toString()).isLessThan(Duration.ofSeconds(API_ANSWER_BOUND_SECONDS));
+                    });
+                    assertThat(recovered).as("every service ready and every read 200 after PostgreSQL's return")
+                        .isLessThanOrEqualTo(Duration.ofSeconds(RECOVERY_BOUND_SECONDS));
+                }
+            }
+        }
+        System.out.printf("PostgreSQL outage test: %d s in all%n",
+                Duration.between(testBegan, Instant.now()).toSeconds());
+    }
+
+    /**
+     * Polls every service's readiness and every read until all are UP and 200 in one
+     * round; prints when each first was.
+     * @param token the operator's access token
+     * @return how long after PostgreSQL's return that round ended
+     */
+    Duration awaitRecovery(Platform platform, String token, Instant restoredAt) throws InterruptedException {
+        Instant deadline = restoredAt.plusSeconds(120);
+        Map<String, String> last = new TreeMap<>();
+        Map<String, Long> firstOk = new TreeMap<>();
+        while (Instant.now().isBefore(deadline)) {
+            last.clear();
+            MANAGEMENT_PORTS.forEach((name, port) -> last.put(name + " readiness",
+                    status("http://localhost:" + (port + PORT_OFFSET) + "/actuator/health/readiness", null)));
+            API_CALLS.forEach(call -> last.put(call, status(platform.gatewayUrl() + call, token)));
+            Duration since = Duration.between(restoredAt, Instant.now());
+            last.forEach((what, status) -> {
+                if ("200".equals(status)) {
+                    firstOk.putIfAbsent(what, since.toMillis());
+                }
+            });
+            if (last.values().stream().allMatch("200"::equals)) {
+                System.out.println("PostgreSQL outage test: first UP/200 after the return, in ms: " + firstOk);
+                return since;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("Not ready within 120 s of PostgreSQL's return: " + last);
+    }
+
+    private String status(String url, String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        try {
+            return Integer.toString(http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+        }
+        catch (IOException ex) {
+            return ex.getClass().getSimpleName();
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
+    /**
+     * Waits until monitoring's status row of every quiet device holds the last heartbeat
+     * it got a 202 for (same uptime and memory figures). A newer row is allowed only when
+     * it was received before the device stopped: a heartbeat on its way when the agent
+     * was stopped, whose 202 the agent no longer took.
+     * @return how many rows matched exactly and how many held such a newer heartbeat
+     */
+    Map<String, Long> awaitStored(String jdbcUrl, Map<UUID, Map<String, Object>> lastAccepted, Instant quietAt)
+            throws SQLException, InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(60);
+        Map<UUID, String> mismatches = new TreeMap<>();
+        while (true) {
+            mismatches.clear();
+            long exact = 0;
+            long newerInFlight = 0;
+            try (Connection db = DriverManager.getConnection(jdbcUrl, "edp", dbPassword);
+                    PreparedStatement query = db.prepareStatement(
+                            "SELECT uptime_seconds, memory_used, last_seen FROM monitoring.device_status WHERE device_id = ?")) {
+                for (Map.Entry<UUID, Map<String, Object>> device : lastAccepted.entrySet()) {
+                    Map<String, Object> body = device.getValue();
+                    assertThat(body).as("device %s had a heartbeat accepted", device.getKey()).isNotNull();
+                    long uptime = ((Number) body.get("uptimeSeconds")).longValue();
+                    @SuppressWarnings("unchecked")
+                    long memory = ((Number) ((Map<String, Object>) body.get("memory")).get("usedBytes")).longValue();
+                    query.setObject(1, device.getKey());
+                    try (ResultSet row = query.executeQuery()) {
+                        if (!row.next()) {
+                            mismatches.put(device.getKey(), "no status row");
+                            continue;
+                        }
+                        long storedUptime = row.getLong(1);
+                        long storedMemory = row.getLong(2);
+                        Instant lastSeen = row.getTimestamp(3).toInstant();
+                        if (storedUptime == uptime && storedMemory == memory) {
+                            exact++;
+                        }
+                        else if (storedUptime > uptime && !lastSeen.isAfter(quietAt)) {
+                            newerInFlight++;
+                        }
+                        else {
+                            mismatches.put(device.getKey(),
+                                    "accepted uptime " + uptime + " memory " + memory + ", stored uptime "
+                                            + storedUptime + " memory " + storedMemory + " at " + lastSeen);
+                        }
+                    }
+                }
+            }
+            if (mismatches.isEmpty()) {
+                return Map.of("exact", exact, "newer in flight", newerInFlight);
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("Heartbeats accepted with 202 but not in monitoring.device_status 60 s after "
+                        + "PostgreSQL's return (" + mismatches.size() + " of " + lastAccepted.size() + "): "
+                        + mismatches);
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    static void awaitTrue(String what, Duration wait, BooleanSupplier done) throws InterruptedException {
+        Instant deadline = Instant.now().plus(wait);
+        while (!done.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("Not within " + wait + ": " + what);
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    /** One read through the gateway. */
+    record Sample(String call, Instant sentAt, Instant answeredAt, int status, String contentType, String retryAfter,
+            String code) {
+
+        Duration took() {
+            return Duration.between(sentAt, answeredAt);
+        }
+
+        @Override
+        public String toString() {
+            return call + " " + status + " " + code + " in " + took().toMillis() + " ms (Retry-After " + retryAfter
+                    + ", " + contentType + ")";
+        }
+
+    }
+
+    /**
+     * The operator: each read of {@link #API_CALLS} on its own thread, again and again
+     * (half a second apart), each answer recorded with its times.
+     */
+    final class ApiPoller implements AutoCloseable {
+
+        private final String gatewayUrl;
+
+        private final List<Sample> samples = new CopyOnWriteArrayList<>();
+
+        private final List<Thread> threads = new ArrayList<>();
+
+        private volatile String token;
+
+        private volatile boolean stopped;
+
+        ApiPoller(String gatewayUrl) {
+            this.gatewayUrl = gatewayUrl;
+        }
+
+        void start(String accessToken) {
+            token = accessToken;
+            for (String call : API_CALLS) {
+                threads.add(Thread.ofPlatform().name("api-poller " + call).daemon().start(() -> poll(call)));
+            }
+        }
+
+        void token(String accessToken) {
+            token = accessToken;
+        }
+
+        private void poll(String call) {
+            while (!stopped) {
+                Instant sent = Instant.now();
+                try {
+                    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(gatewayUrl + call))
+                        .header("Authorization", "Bearer " + token)
+                        .timeout(Duration.ofSeconds(60))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                    String code = null;
+                    if (response.statusCode() != 200) {
+                        try {
+                            code = JsonPath.read(response.body(), "$.code");
+                        }
+                        catch (RuntimeException ex) {
+                            code = "(no code: " + response.body() + ")";
+                        }
+                    }
+                    samples.add(new Sample(call, sent, Instant.now(), response.statusCode(),
+                            response.headers().firstValue("Content-Type").orElse(null),
+                            response.headers().firstValue("Retry-After").orElse(null), code));
+                }
+                catch (IOException ex) {
+                    samples.add(new Sample(call, sent, Instant.now(), -1, null, null, ex.toString()));
+                }
+                catch (InterruptedException ex) {
+                    return;
+                }
+                try {
+                    Thread.sleep(500);
+                }
+                catch (InterruptedException ex) {
+                    return;
+                }
+            }
+        }
+
+        long answered(int status) {
+            return samples.stream().filter(s -> s.status() == status).count();
+        }
+
+        List<Sample> samples() {
+            return List.copyOf(samples);
+        }
+
+        /**
+         * Per period (by the time a read was sent) and call: statuses and codes counted,
+         * the slowest answer.
+         */
+        void print(Instant cutAt, Instant restoredAt) {
+            Map<String, List<Sample>> byPeriodAndCall = new TreeMap<>();
+            for (Sample sample : samples) {
+                String period = sample.sentAt().isBefore(cutAt) ? "1 before the cut"
+                        : sample.sentAt().isBefore(restoredAt) ? "2 during the cut" : "3 after the return";
+                byPeriodAndCall.computeIfAbsent(period + " " + sample.call(), key -> new ArrayList<>()).add(sample);
+            }
+            byPeriodAndCall.forEach((key, list) -> {
+                Map<String, Long> answers = list.stream()
+                    .collect(Collectors.groupingBy(s -> s.status() + (s.code() == null ? "" : " " + s.code()),
+                            TreeMap::new, Collectors.counting()));
+                long slowest = list.stream().mapToLong(s -> s.took().toMillis()).max().orElse(0);
+                System.out.printf("PostgreSQL outage test: %s: %s, slowest %d ms%n", key, answers, slowest);
+            });
+            for (Sample sample : samples) {
+                if (!sample.sentAt().isBefore(cutAt) && sample.sentAt().isBefore(restoredAt)
+                        && sample.status() != 503) {
+                    System.out.printf(
+                            "PostgreSQL outage test: sent %d ms after the cut, answered %d ms after the return: %s%n",
+                            Duration.between(cutAt, sample.sentAt()).toMillis(),
+                            Duration.between(restoredAt, sample.answeredAt()).toMillis(), sample);
+                }
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stopped = true;
+            for (Thread thread : threads) {
+                thread.join(Duration.ofSeconds(70));
+            }
+        }
+
+    }
+
+    /**
+     * {@code ./edp up} (the launcher jar) on the proxied database with this test's port
+     * offset and state directory; closing it stops the launcher (SIGTERM: services and
+     * Keycloak in order) and makes sure none of its processes outlives it.
+     */
+    static final class Platform implements AutoCloseable {
+
+        private final PostgresOutageIntegrationTests test;
+
+        private final Process launcher;
+
+        private final Properties secrets = new Properties();
+
+        private final String testClient = "edp-outage-test-" + UUID.randomUUID();
+
+        private final String testClientSecret = UUID.randomUUID().toString();
+
+        private String[] operator;
+
+        private Platform(PostgresOutageIntegrationTests test, Process launcher) {
+            this.test = test;
+            this.launcher = launcher;
+        }
+
+        static Platform start(PostgresOutageIntegrationTests test, String jdbcUrl)
+                throws IOException, InterruptedException {
+            Path jar = test.repositoryRoot.resolve("launcher/target/launcher.jar");
+            assertThat(jar).as("build the platform first (./edp build)").isRegularFile();
+            Path ready = test.stateDir.resolve("run/ready");
+            Path log = test.stateDir.resolve("launcher.log");
+            String java = ProcessHandle.current().info().command().orElse("java");
+            ProcessBuilder builder = new ProcessBuilder(java, "-Xmx128m", "-XX:+UseSerialGC", "-jar", jar.toString(),
+                    "up")
+                .directory(test.repositoryRoot.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            Map<String, String> env = builder.environment();
+            env.put("EDP_STATE_DIR", test.stateDir.toString());
+            env.put("EDP_PORT_OFFSET", Integer.toString(PORT_OFFSET));
+            env.put("EDP_START_TIMEOUT", "300");
+            env.put("EDP_DB_URL", jdbcUrl);
+            env.put("EDP_DB_USER", "edp");
+            env.put("EDP_DB_PASSWORD", test.dbPassword);
+            // As in the restore test: Keycloak's first build may take minutes, and E3's
+            // first certificate needs a Keycloak token.
+            env.put("EDP_E3_TLS_STARTTIMEOUT", "10m");
+            env.put("EDP_MONITORING_BUFFERCAPACITY", Integer.toString(BUFFER_CAPACITY));
+            Platform platform = new Platform(test, builder.start());
+            try {
+                Instant deadline = Instant.now().plus(START);
+                while (!Files.exists(ready)) {
+                    if (!platform.launcher.isAlive()) {
+                        throw new AssertionError("The platform did not start (launcher exit code "
+                                + platform.launcher.exitValue() + "):\n" + RunningPlatform.tail(log, 60));
+                    }
+                    if (Instant.now().isAfter(deadline)) {
+                        throw new AssertionError(
+                                "The platform was not ready within " + START + ":\n" + RunningPlatform.tail(log, 60));
+                    }
+                    Thread.sleep(500);
+                }
+                try (Reader reader = Files.newBufferedReader(test.stateDir.resolve("secrets.properties"))) {
+                    platform.secrets.load(reader);
+                }
+                platform.warmUp();
+                return platform;
+            }
+            catch (IOException | InterruptedException | RuntimeException | AssertionError ex) {
+                platform.close();
+                throw ex;
+            }
+        }
+
+        /** The first request to each service fetches keys and runs cold code. */
+        private void warmUp() throws IOException, InterruptedException {
+            String token = OidcTokens.clientCredentials(URI.create(keycloakUrl()), EdpRealm.NAME,
+                    EdpRealm.AUTOMATION_CLIENT_ID, secrets.getProperty("client.edp-automation.secret"));
+            HttpClient client = HttpClient.newHttpClient();
+            for (String service : List.of("masterdata", "onboarding", "devices", "monitoring")) {
+                client.send(HttpRequest.newBuilder(URI.create(gatewayUrl() + "/api/" + service + "/v1/warm-up"))
+                    .header("Authorization", "Bearer " + token)
+                    .timeout(Duration.ofSeconds(120))
+                    .build(), HttpResponse.BodyHandlers.discarding());
+            }
+        }
+
+        /**
+         * A new customer and its operator (a real Keycloak user made by masterdata),
+         * logged in through a password-grant client that exists only for tests.
+         * @return the operator's access token
+         */
+        String operatorOfNewCustomer() {
+            try (KeycloakAdmin admin = KeycloakAdmin.connect(URI.create(keycloakUrl()), "kcadmin",
+                    secrets.getProperty("keycloak.admin.password"))) {
+                admin.createPasswordGrantClient(EdpRealm.NAME, testClient, testClientSecret);
+            }
+            String platformAdmin = login("admin", secrets.getProperty("edp.admin.password"));
+            String code = "outage-" + UUID.randomUUID().toString().substring(0, 8);
+            HttpResponse<String> customer = send(
+                    "POST", gatewayUrl() + "/api/masterdata/v1/customers", "application/json", "{\"name\":\"Customer "
+                            + code + "\",\"code\":\"" + code + "\",\"contactEmail\":\"ops@" + code + ".example\"}",
+                    platformAdmin);
+            assertThat(customer.statusCode()).as(customer.body()).isEqualTo(201);
+            String customerId = JsonPath.read(customer.body(), "$.id");
+            HttpResponse<String> user = send("POST",
+                    gatewayUrl() + "/api/masterdata/v1/customers/" + customerId + "/users", "application/json",
+                    "{\"username\":\"" + code + "-op\",\"email\":\"" + code
+                            + "-op@example.com\",\"firstName\":\"Test\",\"lastName\":\"User\",\"role\":\"operator\"}",
+                    platformAdmin);
+            assertThat(user.statusCode()).as(user.body()).isEqualTo(201);
+            operator = new String[] { code + "-op", JsonPath.read(user.body(), "$.oneTimePassword") };
+            return freshOperatorToken();
+        }
+
+        /** Keycloak is not behind the proxy: logging in works during the outage too. */
+        String freshOperatorToken() {
+            return login(operator[0], operator[1]);
+        }
+
+        private String login(String username, String password) {
+            return OidcTokens.password(URI.create(keycloakUrl()), EdpRealm.NAME, testClient, testClientSecret, username,
+                    password);
+        }
+
+        /**
+         * @return the pid of every process the launcher started, by name (its run
+         * directory)
+         */
+        Map<String, Long> pids() throws IOException {
+            Map<String, Long> pids = new TreeMap<>();
+            try (Stream<Path> files = Files.list(test.stateDir.resolve("run"))) {
+                for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".pid")).toList()) {
+                    pids.put(file.getFileName().toString().replace(".pid", ""),
+                            Long.parseLong(Files.readString(file).trim()));
+                }
+            }
+            return pids;
+        }
+
+        String gatewayUrl() {
+            return "http://localhost:" + (8080 + PORT_OFFSET);
+        }
+
+        String keycloakUrl() {
+            return "http://localhost:" + (8180 + PORT_OFFSET);
+        }
+
+        String e3Url() {
+            return "https://localhost:" + (8443 + PORT_OFFSET);
+        }
+
+        Path e3TrustFile() {
+            return test.stateDir.resolve("pki/e3-ca-chain.pem");
+        }
+
+        @Override
+        public void close() {
+            List<ProcessHandle> processes = new ArrayList<>(launcher.descendants().toList());
+            processes.add(launcher.toHandle());
+            launcher.destroy();
+            try {
+                if (!launcher.waitFor(150, TimeUnit.SECONDS)) {
+                    launcher.descendants().forEach(ProcessHandle::destroyForcibly);
+                    launcher.destroyForcibly();
+                }
+                Instant deadline = Instant.now().plusSeconds(60);
+                while (processes.stream().anyMatch(ProcessHandle::isAlive) && Instant.now().isBefore(deadline)) {
+                    Thread.sleep(200);
+                }
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+            processes.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        }
+
+    }
+
+}
