@@ -365,7 +365,6 @@ public class RolloutService {
         int total = repository.insertTargets(id, customerId, environment, plan, rollbackOf, now);
         repository.assignGroups(id, plan.sizes(total));
         repository.startGroup(id, 0, now);
-        repository.analyze();
         Rollout created = repository.find(id).orElseThrow();
         audit.record(customerId, tenant, "ROLLOUT_CREATED", "ROLLOUT", id.toString(), null, created);
         audit.record(customerId, tenant, "ROLLOUT_GROUP_STARTED", "ROLLOUT", id.toString(), null, created.group(0));
