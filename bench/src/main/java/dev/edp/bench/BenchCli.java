@@ -220,9 +220,10 @@ public final class BenchCli implements Callable<Integer> {
                 + ", every device long-polls through E3 ...");
         RolloutRun.Result rollout = new RolloutRun(platform, net, fleet).run(devices, contexts);
         report.rollout(rollout);
-        System.out.println(
-                "  " + rollout.groups() + "; SUCCEEDED after " + rollout.total().toMillis() + " ms; " + rollout.passes()
-                        + " scheduler passes, " + rollout.passTime().toMillis() + " ms in total; " + rollout.tables());
+        System.out.println("  " + rollout.groups() + "; SUCCEEDED after " + rollout.total().toMillis() + " ms; "
+                + rollout.passes() + " scheduler passes, " + rollout.passTime().toMillis() + " ms in total; "
+                + rollout.tables() + "; failed long-poll set-ups " + rollout.fanOut().setupFailures());
+        rollout.statements().forEach(statement -> System.out.println("  " + statement));
     }
 
     private Integer finish(Report report, List<String> problems) throws IOException {

@@ -49,6 +49,23 @@ final class FanOut {
 
     private final AtomicInteger retried = new AtomicInteger();
 
+    /** Failed connection set-ups (connect, handshake, first read) by cause. */
+    private final Map<String, Integer> setupFailures = new ConcurrentHashMap<>();
+
+    /**
+     * How long a report is sent again while E3 sheds it: a whole group gets the release
+     * at once and reports within seconds, while device-management works through them at
+     * its own pace behind E3's in-flight bound (2,000 devices: a report still shed after
+     * ten attempts, ~15 s, failed the run).
+     */
+    private static final Duration REPORT_RETRIES = Duration.ofMinutes(3);
+
+    /** Connections being opened at once. */
+    static final int SETUPS = 64;
+
+    /** Attempts per device to open its connection. */
+    private static final int SETUP_ATTEMPTS = 5;
+
     FanOut(PlatformUnderTest platform, NettyHttp net, Fleet fleet) {
         this.platform = platform;
         this.net = net;
@@ -63,8 +80,10 @@ final class FanOut {
      * @param devices how many devices took part
      * @param reportsRetried reports sent again after E3 shed them (503/429 with
      * Retry-After)
+     * @param setupFailures failed connection set-ups by cause (each was tried again)
      */
-    record Result(Duration delivered, Duration reported, int devices, int reportsRetried) {
+    record Result(Duration delivered, Duration reported, int devices, int reportsRetried,
+            Map<String, Integer> setupFailures) {
     }
 
     /**
@@ -102,20 +121,31 @@ final class FanOut {
         // ETag.
         List<CompletableFuture<Void>> polls = new java.util.ArrayList<>();
         List<CompletableFuture<Void>> parked = new java.util.ArrayList<>();
+        // At most SETUPS connections are being opened (TLS handshake and first read) at
+        // once, as a fleet coming online over time would; all at once, the handshakes of
+        // a large fleet queue up behind each other in E3 on this small machine (2,000
+        // devices: ~880 parked within 5 minutes, the rest reset or timed out). A device
+        // whose connection fails is connected again after a second, like the agent does,
+        // up to SETUP_ATTEMPTS times; each failure is counted with its cause.
+        java.util.concurrent.Semaphore setups = new java.util.concurrent.Semaphore(SETUPS);
         for (int i = 0; i < devices.size(); i++) {
             Device device = devices.get(i);
+            SslContext context = contexts.get(i);
             CompletableFuture<Void> isParked = new CompletableFuture<>();
             parked.add(isParked);
-            polls
-                .add(net.connect(address, "localhost", contexts.get(i), Duration.ofSeconds(60))
-                    .thenCompose(connection -> connection
-                        .send(HttpRequestSpec.get(DESIRED, Map.of()), Duration.ofSeconds(60))
-                        .thenCompose(first -> follow(connection, device, first.header("etag"), release, isParked, got,
-                                lastDelivered))));
-            // A device whose connection or first request failed never parks: say why at
+            setups.acquire();
+            CompletableFuture<Void> poll = setUp(address, context, SETUP_ATTEMPTS).thenCompose(opened -> {
+                setups.release();
+                return follow(opened.connection(), device, opened.etag(), release, isParked, got, lastDelivered);
+            });
+            polls.add(poll);
+            // A device that could not connect within its attempts never parks: say why at
             // once instead of waiting out the deadline.
-            polls.getLast().whenComplete((done, error) -> {
+            poll.whenComplete((done, error) -> {
                 if (error != null) {
+                    if (!isParked.isDone()) {
+                        setups.release();
+                    }
                     isParked.completeExceptionally(error);
                 }
             });
@@ -140,7 +170,43 @@ final class FanOut {
             }
             reported = Duration.between(pinned, Instant.now());
         }
-        return new Result(delivered, reported, devices.size(), retried.get());
+        return new Result(delivered, reported, devices.size(), retried.get(), Map.copyOf(setupFailures));
+    }
+
+    /** An open connection and the ETag of its first read. */
+    private record Opened(HttpConnection connection, String etag) {
+    }
+
+    /**
+     * Connects and reads the current desired state, again after a failed connection or a
+     * 503/429 (E3 shedding load), up to {@code attempts} times.
+     */
+    private CompletableFuture<Opened> setUp(InetSocketAddress address, SslContext context, int attempts) {
+        CompletableFuture<Opened> opened = net.connect(address, "localhost", context, Duration.ofSeconds(60))
+            .thenCompose(connection -> connection.send(HttpRequestSpec.get(DESIRED, Map.of()), Duration.ofSeconds(60))
+                .thenApply(first -> {
+                    if (first.status() != 200) {
+                        connection.close();
+                        throw new IllegalStateException("first desired-state read answered " + first.status());
+                    }
+                    return new Opened(connection, first.header("etag"));
+                }));
+        return opened.handle((done, error) -> {
+            if (error == null) {
+                return CompletableFuture.completedFuture(done);
+            }
+            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            setupFailures.merge(cause.getClass().getSimpleName() + ": " + cause.getMessage(), 1, Integer::sum);
+            if (attempts <= 1) {
+                return CompletableFuture.<Opened>failedFuture(cause);
+            }
+            return CompletableFuture
+                .supplyAsync(() -> null,
+                        CompletableFuture.delayedExecutor(1000 + ThreadLocalRandom.current().nextLong(1000),
+                                TimeUnit.MILLISECONDS))
+                .thenCompose(ignored -> setUp(address, context, attempts - 1));
+        }).thenCompose(next -> next);
     }
 
     /** Long-polls until the device receives {@code release}, then reports it ready. */
@@ -158,7 +224,8 @@ final class FanOut {
                 byte[] report = Fleet.JSON.writeValueAsBytes(Map.of("agentVersion", "bench", "osVersion", "bench",
                         "releaseId", release, "containers", List.of(Map.of("name", "bench-app", "image",
                                 "registry.example.com/bench/app:1.0", "state", "ready"))));
-                return report(connection, report, 10).whenComplete((ok, error) -> connection.close());
+                return report(connection, report, System.nanoTime() + REPORT_RETRIES.toNanos())
+                    .whenComplete((ok, error) -> connection.close());
             }
             if (response.status() == 200 || response.status() == 304) {
                 return follow(connection, device, response.status() == 200 ? response.header("etag") : etag, release,
@@ -174,20 +241,20 @@ final class FanOut {
      * (plus up to a second of jitter) when E3 sheds load (503 {@code BACKEND_BUSY}, 429):
      * a whole fleet reports at once here, more than E3 lets into one route at a time.
      */
-    private CompletableFuture<Void> report(HttpConnection connection, byte[] report, int attemptsLeft) {
+    private CompletableFuture<Void> report(HttpConnection connection, byte[] report, long until) {
         return connection
             .send(HttpRequestSpec.postJson("/devices/api/v1/device/reported-state", report), Duration.ofSeconds(60))
             .thenCompose(answer -> {
                 if (answer.status() == 204) {
                     return CompletableFuture.completedFuture(null);
                 }
-                if ((answer.status() == 503 || answer.status() == 429) && attemptsLeft > 1) {
+                if ((answer.status() == 503 || answer.status() == 429) && System.nanoTime() < until) {
                     retried.incrementAndGet();
                     long seconds = parseRetryAfter(answer.header("retry-after"));
                     long delay = seconds * 1000 + ThreadLocalRandom.current().nextLong(1000);
                     return CompletableFuture
                         .supplyAsync(() -> null, CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS))
-                        .thenCompose(ignored -> report(connection, report, attemptsLeft - 1));
+                        .thenCompose(ignored -> report(connection, report, until));
                 }
                 throw new IllegalStateException("reported-state answered " + answer.status());
             });

@@ -77,6 +77,16 @@ final class Report {
                 + "to all in %.2f s, all `ready` in device-management after %.2f s (%d reports sent again after "
                 + "503/429) |%n", fanOut.devices(), seconds(fanOut.delivered()), seconds(fanOut.reported()),
                 fanOut.reportsRetried()));
+        setupFailures(fanOut);
+    }
+
+    /** Failed connection set-ups of the long-polls (each tried again), if any. */
+    private void setupFailures(FanOut.Result fanOut) {
+        notes.append(String.format(Locale.ROOT,
+                "- Long-poll connections: opened %d at a time; failed set-ups (connect, TLS handshake or first read; "
+                        + "each tried again after a second): %s.",
+                FanOut.SETUPS, fanOut.setupFailures().isEmpty() ? "none" : fanOut.setupFailures()))
+            .append(System.lineSeparator());
     }
 
     void rollout(RolloutRun.Result rollout) {
@@ -90,6 +100,7 @@ final class Report {
                         + "all in %.2f s, all `ready` after %.2f s) |%n",
                 rollout.groups().size(), rollout.devices(), groups, seconds(rollout.total()),
                 seconds(rollout.fanOut().delivered()), seconds(rollout.fanOut().reported())));
+        setupFailures(rollout.fanOut());
         notes
             .append(rollout.passes() < 0
                     ? "- Rollout scheduler: its pass timer (tasks.scheduled.execution) was not found."
@@ -109,6 +120,19 @@ final class Report {
             .append(tables)
             .append('.')
             .append(System.lineSeparator());
+        if (!rollout.statements().isEmpty()) {
+            notes
+                .append("- Statements on the rollout tables that read the most (pg_stat_statements deltas: calls, "
+                        + "rows, shared blocks, ms):")
+                .append(System.lineSeparator());
+            for (RolloutRun.Statement statement : rollout.statements()) {
+                notes.append(String.format(Locale.ROOT,
+                        "  - %d calls, %d rows, %d blocks (%.1f per call), %.0f ms: `%s`", statement.calls(),
+                        statement.rows(), statement.blocks(), (double) statement.blocks() / statement.calls(),
+                        statement.millis(), statement.text().replace('`', '\'')))
+                    .append(System.lineSeparator());
+            }
+        }
     }
 
     private void row(String name, Stats.Result result, Stats.Result reference, String ratioText) {

@@ -6,7 +6,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -70,14 +69,29 @@ final class RolloutRun {
      * @param passes the scheduler's passes meanwhile (-1: its metric was not found)
      * @param passTime their total time
      * @param tables deltas of the rollout tables' statistics
+     * @param statements the statements on rollout tables that read the most blocks
+     * meanwhile ({@code pg_stat_statements} deltas; empty when the extension is absent)
      */
     record Result(int devices, List<Group> groups, Duration total, FanOut.Result fanOut, long passes, Duration passTime,
-            Map<String, Long> tables) {
+            Map<String, Long> tables, List<Statement> statements) {
+    }
+
+    /**
+     * One statement's share of the rollout ({@code pg_stat_statements} deltas).
+     *
+     * @param calls executions
+     * @param rows rows returned or changed
+     * @param blocks shared blocks hit or read
+     * @param millis execution time
+     * @param text the normalized statement, whitespace collapsed and cut
+     */
+    record Statement(long calls, long rows, long blocks, double millis, String text) {
     }
 
     Result run(List<Device> devices, List<SslContext> contexts) throws Exception {
         double[] passesBefore = schedulerTimer();
         Map<String, Long> tablesBefore = tableStats();
+        Map<Long, Statement> statementsBefore = statementStats();
         AtomicReference<String> rollout = new AtomicReference<>();
         AtomicReference<String> token = new AtomicReference<>();
         AtomicReference<Instant> started = new AtomicReference<>();
@@ -103,6 +117,15 @@ final class RolloutRun {
         double[] passesAfter = schedulerTimer();
         Map<String, Long> tables = new LinkedHashMap<>();
         tableStats().forEach((key, value) -> tables.put(key, value - tablesBefore.getOrDefault(key, 0L)));
+        List<Statement> statements = new ArrayList<>();
+        statementStats().forEach((id, after) -> {
+            Statement before = statementsBefore.getOrDefault(id, new Statement(0, 0, 0, 0, after.text()));
+            if (after.calls() > before.calls()) {
+                statements.add(new Statement(after.calls() - before.calls(), after.rows() - before.rows(),
+                        after.blocks() - before.blocks(), after.millis() - before.millis(), after.text()));
+            }
+        });
+        statements.sort(java.util.Comparator.comparingLong(Statement::blocks).reversed());
         List<Group> groups = new ArrayList<>();
         for (JsonNode group : done.path("groups")) {
             groups.add(new Group(group.path("index").asInt(), group.path("plannedSize").asInt(),
@@ -112,8 +135,8 @@ final class RolloutRun {
         boolean metric = passesBefore != null && passesAfter != null;
         return new Result(done.path("total").asInt(), groups, Duration.between(started.get(), finished), fanOut,
                 metric ? Math.round(passesAfter[0] - passesBefore[0]) : -1,
-                metric ? Duration.ofNanos(Math.round((passesAfter[1] - passesBefore[1]) * 1e9)) : Duration.ZERO,
-                tables);
+                metric ? Duration.ofNanos(Math.round((passesAfter[1] - passesBefore[1]) * 1e9)) : Duration.ZERO, tables,
+                List.copyOf(statements.subList(0, Math.min(8, statements.size()))));
     }
 
     private JsonNode awaitSucceeded(String token, String id) throws Exception {
@@ -170,7 +193,7 @@ final class RolloutRun {
     /** Cumulative statistics of the rollout tables, keyed {@code table.column}. */
     private Map<String, Long> tableStats() throws Exception {
         Map<String, Long> stats = new LinkedHashMap<>();
-        try (Connection db = fleet.database(); Statement statement = db.createStatement()) {
+        try (Connection db = fleet.database(); java.sql.Statement statement = db.createStatement()) {
             // Counters of other backends reach the shared statistics within a second.
             statement.execute("select pg_stat_clear_snapshot()");
             try (ResultSet rows = statement.executeQuery("""
@@ -186,6 +209,37 @@ final class RolloutRun {
                     for (int i = 0; i < columns.length; i++) {
                         stats.put(table + "." + columns[i], rows.getLong(i + 2));
                     }
+                }
+            }
+        }
+        return stats;
+    }
+
+    /**
+     * @return cumulative per-statement figures of statements naming a rollout table, by
+     * query id; empty when pg_stat_statements is not installed (a platform the benchmark
+     * attached to may lack it)
+     */
+    private Map<Long, Statement> statementStats() throws Exception {
+        Map<Long, Statement> stats = new LinkedHashMap<>();
+        try (Connection db = fleet.database(); java.sql.Statement statement = db.createStatement()) {
+            try (ResultSet present = statement
+                .executeQuery("select 1 from pg_extension where extname = 'pg_stat_statements'")) {
+                if (!present.next()) {
+                    return stats;
+                }
+            }
+            try (ResultSet rows = statement.executeQuery("""
+                    select queryid, calls, rows, shared_blks_hit + shared_blks_read, total_exec_time,
+                           left(regexp_replace(query, '\\s+', ' ', 'g'), 160)
+                      from pg_stat_statements
+                     where query like '%rollout%' and queryid is not null""")) {
+                while (rows.next()) {
+                    stats.merge(rows.getLong(1),
+                            new Statement(rows.getLong(2), rows.getLong(3), rows.getLong(4), rows.getDouble(5),
+                                    rows.getString(6)),
+                            (a, b) -> new Statement(a.calls() + b.calls(), a.rows() + b.rows(), a.blocks() + b.blocks(),
+                                    a.millis() + b.millis(), a.text()));
                 }
             }
         }
