@@ -73,14 +73,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * be stored); within {@value #RECOVERY_BOUND_SECONDS} s of PostgreSQL's return every
  * service is ready and every API answers 200, without any process restarted.
  * <p>
- * This platform is its own: port offset {@value #PORT_OFFSET} (apart from the shared
- * platform's 20000 to 44000 and the restore test's 53500; above the ephemeral port
+ * This platform is its own: port offset from {@link OwnPlatformOffsets} (apart from the
+ * shared platform's 20000 to 44000 and the restore test's 53500; above the ephemeral port
  * range), state under {@code system-tests/target/pg-outage-state}; it is stopped before
  * the test returns.
  */
 class PostgresOutageIntegrationTests {
 
-    static final int PORT_OFFSET = 55000;
+    /** This test's own platform's offset (55000 unless another build holds it). */
+    static final int PORT_OFFSET = OwnPlatformOffsets
+        .reserve(offset -> RestoreFromBackupIntegrationTests.PLATFORM_PORTS.stream()
+            .allMatch(port -> RestoreFromBackupIntegrationTests.free(port + offset)));
 
     static final int DEVICES = 200;
 

@@ -64,17 +64,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * provider (the launcher gives Keycloak its own store when the services use an external
  * database; pgbackup dumps the EDP database only).
  * <p>
- * This platform is its own: port offset {@value #PORT_OFFSET} (whatever
- * {@code EDP_SYSTEM_TEST_PORT_OFFSET} says; it collides neither with the offsets the
- * shared platform chooses, 20000 to 44000, nor with 54000, and stays above the ephemeral
- * port range) and state under {@code system-tests/target/restore-state}; it is stopped
- * before the test returns. PostgreSQL 15 because Debian's {@code pg_dump} is 15 and
- * refuses a newer server (the CronJob's image carries 17's tools for the platform's
- * PostgreSQL 17).
+ * This platform is its own: port offset 53500 or another of {@link OwnPlatformOffsets}
+ * (whatever {@code EDP_SYSTEM_TEST_PORT_OFFSET} says; it collides neither with the
+ * offsets the shared platform chooses, 20000 to 44000, nor with 54000, and stays above
+ * the ephemeral port range) and state under {@code system-tests/target/restore-state}; it
+ * is stopped before the test returns. PostgreSQL 15 because Debian's {@code pg_dump} is
+ * 15 and refuses a newer server (the CronJob's image carries 17's tools for the
+ * platform's PostgreSQL 17).
  */
 class RestoreFromBackupIntegrationTests {
-
-    static final int PORT_OFFSET = 53500;
 
     /**
      * Every port the launcher binds for a platform on an external database, before the
@@ -82,6 +80,10 @@ class RestoreFromBackupIntegrationTests {
      */
     static final List<Integer> PLATFORM_PORTS = List.of(8180, 9180, 8761, 9761, 8080, 9080, 8081, 9081, 8082, 9082,
             8083, 9083, 8084, 9084, 8443, 9443);
+
+    /** This test's own platform's offset (53500 unless another build holds it). */
+    static final int PORT_OFFSET = OwnPlatformOffsets
+        .reserve(offset -> PLATFORM_PORTS.stream().allMatch(port -> free(port + offset)));
 
     static final Duration FIRST_START = Duration.ofMinutes(10);
 
