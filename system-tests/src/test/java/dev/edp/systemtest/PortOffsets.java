@@ -58,7 +58,7 @@ final class PortOffsets {
     }
 
     /** Free on the wildcard address and on loopback (services bind one or the other). */
-    private static boolean free(int port) {
+    static boolean free(int port) {
         return canBind(new InetSocketAddress(port))
                 && canBind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
     }

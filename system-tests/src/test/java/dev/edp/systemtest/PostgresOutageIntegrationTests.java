@@ -1,7 +1,6 @@
 package dev.edp.systemtest;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,10 +28,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import com.jayway.jsonpath.JsonPath;
 import dev.edp.agent.AgentOptions;
@@ -41,9 +37,6 @@ import dev.edp.agent.DeviceAgent;
 import dev.edp.agent.E3Trust;
 import dev.edp.agent.Simulator;
 import dev.edp.agent.TokenSource;
-import dev.edp.keycloak.EdpRealm;
-import dev.edp.keycloak.KeycloakAdmin;
-import dev.edp.keycloak.OidcTokens;
 import dev.edp.test.net.FaultProxy;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
@@ -73,17 +66,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * be stored); within {@value #RECOVERY_BOUND_SECONDS} s of PostgreSQL's return every
  * service is ready and every API answers 200, without any process restarted.
  * <p>
- * This platform is its own: port offset from {@link OwnPlatformOffsets} (apart from the
- * shared platform's 20000 to 44000 and the restore test's 53500; above the ephemeral port
+ * This platform is its own: port offset from {@link OwnPlatform} (apart from the shared
+ * platform's 20000 to 44000 and the restore test's 53500; above the ephemeral port
  * range), state under {@code system-tests/target/pg-outage-state}; it is stopped before
  * the test returns.
  */
 class PostgresOutageIntegrationTests {
 
     /** This test's own platform's offset (55000 unless another build holds it). */
-    static final int PORT_OFFSET = OwnPlatformOffsets
-        .reserve(offset -> RestoreFromBackupIntegrationTests.PLATFORM_PORTS.stream()
-            .allMatch(port -> RestoreFromBackupIntegrationTests.free(port + offset)));
+    static final int PORT_OFFSET = OwnPlatform.reserveOffset();
 
     static final int DEVICES = 200;
 
@@ -133,9 +124,9 @@ class PostgresOutageIntegrationTests {
 
     @Test
     void postgresDownFor30sUnder200DevicesIsQuick503sNoHeartbeatLostAndEveryServiceBackWithin10s() throws Exception {
-        assertThat(RestoreFromBackupIntegrationTests.PLATFORM_PORTS)
+        assertThat(OwnPlatform.allFree(PORT_OFFSET))
             .as("ports of the outage test's platform (offset " + PORT_OFFSET + ") are free")
-            .allMatch(port -> RestoreFromBackupIntegrationTests.free(port + PORT_OFFSET));
+            .isTrue();
         RestoreFromBackupIntegrationTests.deleteRecursively(stateDir);
         Files.createDirectories(stateDir);
         Instant testBegan = Instant.now();
@@ -150,11 +141,20 @@ class PostgresOutageIntegrationTests {
             // The test reads monitoring's tables directly; the services go through the
             // proxy.
             String directJdbcUrl = "jdbc:postgresql://localhost:" + postgres.getPort() + "/edp";
-            try (Platform platform = Platform.start(this, proxy.jdbcUrl(directJdbcUrl))) {
+            // Monitoring's buffer small enough for 200 devices to fill it.
+            try (OwnPlatform platform = OwnPlatform.start(repositoryRoot, stateDir, PORT_OFFSET,
+                    proxy.jdbcUrl(directJdbcUrl), dbPassword, START,
+                    Map.of("EDP_MONITORING_BUFFERCAPACITY", Integer.toString(BUFFER_CAPACITY)))) {
                 Instant started = Instant.now();
                 System.out.printf("PostgreSQL outage test: platform up in %d s%n",
                         Duration.between(testBegan, started).toSeconds());
-                String operator = platform.operatorOfNewCustomer();
+                // A new customer's operator (Keycloak is not behind the proxy: logging in
+                // works during the outage too).
+                OwnPlatform.Users users = new OwnPlatform.Users(platform);
+                String admin = users.platformAdmin();
+                String code = "outage-" + UUID.randomUUID().toString().substring(0, 8);
+                String[] operatorUser = users.createOperator(admin, users.createCustomer(admin, code), code + "-op");
+                String operator = users.login(operatorUser);
 
                 // 200 devices, each with its own onboarding token, enrolled through E3.
                 String prefix = "outage-" + UUID.randomUUID().toString().substring(0, 8);
@@ -195,14 +195,14 @@ class PostgresOutageIntegrationTests {
                             Duration.between(started, fleetUp).toSeconds());
 
                     // Before the outage: the operator's reads answer 200.
-                    poller.start(platform.freshOperatorToken());
+                    poller.start(users.login(operatorUser));
                     awaitTrue("reads answered 200 before the outage", Duration.ofSeconds(60),
                             () -> poller.answered(200) >= 2 * API_CALLS.size());
                     Map<String, Long> pidsBefore = platform.pids();
                     Simulator.Snapshot beforeCut = simulator.snapshot();
 
                     // The outage.
-                    poller.token(platform.freshOperatorToken());
+                    poller.token(users.login(operatorUser));
                     Instant cutAt = Instant.now();
                     proxy.cut();
                     Thread.sleep(OUTAGE);
@@ -225,7 +225,7 @@ class PostgresOutageIntegrationTests {
                         lastAcceptedAt.put(agent.identity().deviceId(), agent.lastHeartbeat());
                     }
                     Simulator.Snapshot endOfOutage = simulator.snapshot();
-                    String recoveryToken = platform.freshOperatorToken();
+                    String recoveryToken = users.login(operatorUser);
                     proxy.restore();
                     Instant restoredAt = Instant.now();
                     System.out.printf("PostgreSQL outage test: PostgreSQL cut for %d ms%n",
@@ -308,14 +308,14 @@ class PostgresOutageIntegrationTests {
      * @param token the operator's access token
      * @return how long after PostgreSQL's return that round ended
      */
-    Duration awaitRecovery(Platform platform, String token, Instant restoredAt) throws InterruptedException {
+    Duration awaitRecovery(OwnPlatform platform, String token, Instant restoredAt) throws InterruptedException {
         Instant deadline = restoredAt.plusSeconds(120);
         Map<String, String> last = new TreeMap<>();
         Map<String, Long> firstOk = new TreeMap<>();
         while (Instant.now().isBefore(deadline)) {
             last.clear();
             MANAGEMENT_PORTS.forEach((name, port) -> last.put(name + " readiness",
-                    status("http://localhost:" + (port + PORT_OFFSET) + "/actuator/health/readiness", null)));
+                    status("http://localhost:" + platform.port(port) + "/actuator/health/readiness", null)));
             API_CALLS.forEach(call -> last.put(call, status(platform.gatewayUrl() + call, token)));
             Duration since = Duration.between(restoredAt, Instant.now());
             last.forEach((what, status) -> {
@@ -544,184 +544,6 @@ class PostgresOutageIntegrationTests {
             for (Thread thread : threads) {
                 thread.join(Duration.ofSeconds(70));
             }
-        }
-
-    }
-
-    /**
-     * {@code ./edp up} (the launcher jar) on the proxied database with this test's port
-     * offset and state directory; closing it stops the launcher (SIGTERM: services and
-     * Keycloak in order) and makes sure none of its processes outlives it.
-     */
-    static final class Platform implements AutoCloseable {
-
-        private final PostgresOutageIntegrationTests test;
-
-        private final Process launcher;
-
-        private final Properties secrets = new Properties();
-
-        private final String testClient = "edp-outage-test-" + UUID.randomUUID();
-
-        private final String testClientSecret = UUID.randomUUID().toString();
-
-        private String[] operator;
-
-        private Platform(PostgresOutageIntegrationTests test, Process launcher) {
-            this.test = test;
-            this.launcher = launcher;
-        }
-
-        static Platform start(PostgresOutageIntegrationTests test, String jdbcUrl)
-                throws IOException, InterruptedException {
-            Path jar = test.repositoryRoot.resolve("launcher/target/launcher.jar");
-            assertThat(jar).as("build the platform first (./edp build)").isRegularFile();
-            Path ready = test.stateDir.resolve("run/ready");
-            Path log = test.stateDir.resolve("launcher.log");
-            String java = ProcessHandle.current().info().command().orElse("java");
-            ProcessBuilder builder = new ProcessBuilder(java, "-Xmx128m", "-XX:+UseSerialGC", "-jar", jar.toString(),
-                    "up")
-                .directory(test.repositoryRoot.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-            Map<String, String> env = builder.environment();
-            env.put("EDP_STATE_DIR", test.stateDir.toString());
-            env.put("EDP_PORT_OFFSET", Integer.toString(PORT_OFFSET));
-            env.put("EDP_START_TIMEOUT", "300");
-            env.put("EDP_DB_URL", jdbcUrl);
-            env.put("EDP_DB_USER", "edp");
-            env.put("EDP_DB_PASSWORD", test.dbPassword);
-            // As in the restore test: Keycloak's first build may take minutes, and E3's
-            // first certificate needs a Keycloak token.
-            env.put("EDP_E3_TLS_STARTTIMEOUT", "10m");
-            env.put("EDP_MONITORING_BUFFERCAPACITY", Integer.toString(BUFFER_CAPACITY));
-            Platform platform = new Platform(test, builder.start());
-            try {
-                Instant deadline = Instant.now().plus(START);
-                while (!Files.exists(ready)) {
-                    if (!platform.launcher.isAlive()) {
-                        throw new AssertionError("The platform did not start (launcher exit code "
-                                + platform.launcher.exitValue() + "):\n" + RunningPlatform.tail(log, 60));
-                    }
-                    if (Instant.now().isAfter(deadline)) {
-                        throw new AssertionError(
-                                "The platform was not ready within " + START + ":\n" + RunningPlatform.tail(log, 60));
-                    }
-                    Thread.sleep(500);
-                }
-                try (Reader reader = Files.newBufferedReader(test.stateDir.resolve("secrets.properties"))) {
-                    platform.secrets.load(reader);
-                }
-                platform.warmUp();
-                return platform;
-            }
-            catch (IOException | InterruptedException | RuntimeException | AssertionError ex) {
-                platform.close();
-                throw ex;
-            }
-        }
-
-        /** The first request to each service fetches keys and runs cold code. */
-        private void warmUp() throws IOException, InterruptedException {
-            String token = OidcTokens.clientCredentials(URI.create(keycloakUrl()), EdpRealm.NAME,
-                    EdpRealm.AUTOMATION_CLIENT_ID, secrets.getProperty("client.edp-automation.secret"));
-            HttpClient client = HttpClient.newHttpClient();
-            for (String service : List.of("masterdata", "onboarding", "devices", "monitoring")) {
-                client.send(HttpRequest.newBuilder(URI.create(gatewayUrl() + "/api/" + service + "/v1/warm-up"))
-                    .header("Authorization", "Bearer " + token)
-                    .timeout(Duration.ofSeconds(120))
-                    .build(), HttpResponse.BodyHandlers.discarding());
-            }
-        }
-
-        /**
-         * A new customer and its operator (a real Keycloak user made by masterdata),
-         * logged in through a password-grant client that exists only for tests.
-         * @return the operator's access token
-         */
-        String operatorOfNewCustomer() {
-            try (KeycloakAdmin admin = KeycloakAdmin.connect(URI.create(keycloakUrl()), "kcadmin",
-                    secrets.getProperty("keycloak.admin.password"))) {
-                admin.createPasswordGrantClient(EdpRealm.NAME, testClient, testClientSecret);
-            }
-            String platformAdmin = login("admin", secrets.getProperty("edp.admin.password"));
-            String code = "outage-" + UUID.randomUUID().toString().substring(0, 8);
-            HttpResponse<String> customer = send(
-                    "POST", gatewayUrl() + "/api/masterdata/v1/customers", "application/json", "{\"name\":\"Customer "
-                            + code + "\",\"code\":\"" + code + "\",\"contactEmail\":\"ops@" + code + ".example\"}",
-                    platformAdmin);
-            assertThat(customer.statusCode()).as(customer.body()).isEqualTo(201);
-            String customerId = JsonPath.read(customer.body(), "$.id");
-            HttpResponse<String> user = send("POST",
-                    gatewayUrl() + "/api/masterdata/v1/customers/" + customerId + "/users", "application/json",
-                    "{\"username\":\"" + code + "-op\",\"email\":\"" + code
-                            + "-op@example.com\",\"firstName\":\"Test\",\"lastName\":\"User\",\"role\":\"operator\"}",
-                    platformAdmin);
-            assertThat(user.statusCode()).as(user.body()).isEqualTo(201);
-            operator = new String[] { code + "-op", JsonPath.read(user.body(), "$.oneTimePassword") };
-            return freshOperatorToken();
-        }
-
-        /** Keycloak is not behind the proxy: logging in works during the outage too. */
-        String freshOperatorToken() {
-            return login(operator[0], operator[1]);
-        }
-
-        private String login(String username, String password) {
-            return OidcTokens.password(URI.create(keycloakUrl()), EdpRealm.NAME, testClient, testClientSecret, username,
-                    password);
-        }
-
-        /**
-         * @return the pid of every process the launcher started, by name (its run
-         * directory)
-         */
-        Map<String, Long> pids() throws IOException {
-            Map<String, Long> pids = new TreeMap<>();
-            try (Stream<Path> files = Files.list(test.stateDir.resolve("run"))) {
-                for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".pid")).toList()) {
-                    pids.put(file.getFileName().toString().replace(".pid", ""),
-                            Long.parseLong(Files.readString(file).trim()));
-                }
-            }
-            return pids;
-        }
-
-        String gatewayUrl() {
-            return "http://localhost:" + (8080 + PORT_OFFSET);
-        }
-
-        String keycloakUrl() {
-            return "http://localhost:" + (8180 + PORT_OFFSET);
-        }
-
-        String e3Url() {
-            return "https://localhost:" + (8443 + PORT_OFFSET);
-        }
-
-        Path e3TrustFile() {
-            return test.stateDir.resolve("pki/e3-ca-chain.pem");
-        }
-
-        @Override
-        public void close() {
-            List<ProcessHandle> processes = new ArrayList<>(launcher.descendants().toList());
-            processes.add(launcher.toHandle());
-            launcher.destroy();
-            try {
-                if (!launcher.waitFor(150, TimeUnit.SECONDS)) {
-                    launcher.descendants().forEach(ProcessHandle::destroyForcibly);
-                    launcher.destroyForcibly();
-                }
-                Instant deadline = Instant.now().plusSeconds(60);
-                while (processes.stream().anyMatch(ProcessHandle::isAlive) && Instant.now().isBefore(deadline)) {
-                    Thread.sleep(200);
-                }
-            }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-            }
-            processes.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
         }
 
     }

@@ -1,10 +1,6 @@
 package dev.edp.systemtest;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,12 +15,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -37,9 +31,6 @@ import dev.edp.agent.DeviceAgent;
 import dev.edp.agent.DeviceStore;
 import dev.edp.agent.E3Trust;
 import dev.edp.deploy.S3StandIn;
-import dev.edp.keycloak.EdpRealm;
-import dev.edp.keycloak.KeycloakAdmin;
-import dev.edp.keycloak.OidcTokens;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,16 +65,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RestoreFromBackupIntegrationTests {
 
-    /**
-     * Every port the launcher binds for a platform on an external database, before the
-     * offset.
-     */
-    static final List<Integer> PLATFORM_PORTS = List.of(8180, 9180, 8761, 9761, 8080, 9080, 8081, 9081, 8082, 9082,
-            8083, 9083, 8084, 9084, 8443, 9443);
-
     /** This test's own platform's offset (53500 unless another build holds it). */
-    static final int PORT_OFFSET = OwnPlatformOffsets
-        .reserve(offset -> PLATFORM_PORTS.stream().allMatch(port -> free(port + offset)));
+    static final int PORT_OFFSET = OwnPlatform.reserveOffset();
 
     static final Duration FIRST_START = Duration.ofMinutes(10);
 
@@ -115,8 +98,9 @@ class RestoreFromBackupIntegrationTests {
             assertThat(onPath(program)).as(program + " (Debian: postgresql-client-15, curl; .ci/run installs them)")
                 .isTrue();
         }
-        assertThat(PLATFORM_PORTS).as("ports of the restore test's platform (offset " + PORT_OFFSET + ") are free")
-            .allMatch(port -> free(port + PORT_OFFSET));
+        assertThat(OwnPlatform.allFree(PORT_OFFSET))
+            .as("ports of the restore test's platform (offset " + PORT_OFFSET + ") are free")
+            .isTrue();
         deleteRecursively(stateDir);
         Files.createDirectories(stateDir);
 
@@ -135,17 +119,20 @@ class RestoreFromBackupIntegrationTests {
             String suffix = UUID.randomUUID().toString().substring(0, 8);
             Onboarded device;
             String tokenAfterBackup;
-            Users users;
-            try (Launched platform = Launched.start(this, jdbcUrl, FIRST_START)) {
-                users = new Users(platform);
+            OwnPlatform.Users users;
+            String[] userA;
+            String[] userB;
+            try (OwnPlatform platform = OwnPlatform.start(repositoryRoot, stateDir, PORT_OFFSET, jdbcUrl, dbPassword,
+                    FIRST_START, Map.of())) {
+                users = new OwnPlatform.Users(platform);
                 String admin = users.platformAdmin();
                 String customerA = users.createCustomer(admin, "restore-a-" + suffix);
                 String customerB = users.createCustomer(admin, "restore-b-" + suffix);
-                users.operatorA = users.createOperator(admin, customerA, "restore-op-a-" + suffix);
-                users.operatorB = users.createOperator(admin, customerB, "restore-op-b-" + suffix);
-                device = onboard(platform, users.login(users.operatorA), agentDir, "press-" + suffix);
+                userA = users.createOperator(admin, customerA, "restore-op-a-" + suffix);
+                userB = users.createOperator(admin, customerB, "restore-op-b-" + suffix);
+                device = onboard(platform, users.login(userA), agentDir, "press-" + suffix);
                 assertThat(heartbeat(platform, device, "0.1.0-before").statusCode()).isEqualTo(202);
-                String operatorA = users.login(users.operatorA);
+                String operatorA = users.login(userA);
                 await("the device ACTIVE and ONLINE for its operator",
                         () -> send("GET", platform.gatewayUrl() + "/api/devices/v1/devices/" + device.id, null, null,
                                 operatorA),
@@ -184,12 +171,13 @@ class RestoreFromBackupIntegrationTests {
 
             // 4. The platform on the restored data: the device still passes E3 and its
             // operator sees it.
-            try (Launched platform = Launched.start(this, jdbcUrl, RESTART)) {
+            try (OwnPlatform platform = OwnPlatform.start(repositoryRoot, stateDir, PORT_OFFSET, jdbcUrl, dbPassword,
+                    RESTART, Map.of())) {
                 assertThat(heartbeat(platform, device, "0.1.0-restored").statusCode())
                     .as("a heartbeat with the certificate issued before the backup")
                     .isEqualTo(202);
 
-                String operatorA = users.login(users.operatorA);
+                String operatorA = users.login(userA);
                 String deviceJson = await(
                         "the restored device for its operator", () -> send("GET",
                                 platform.gatewayUrl() + "/api/devices/v1/devices/" + device.id, null, null, operatorA),
@@ -201,7 +189,7 @@ class RestoreFromBackupIntegrationTests {
                         body -> "0.1.0-restored".equals(JsonPath.read(body, "$.agentVersion"))
                                 && "ONLINE".equals(JsonPath.read(body, "$.connectivity")));
 
-                String operatorB = users.login(users.operatorB);
+                String operatorB = users.login(userB);
                 assertThat(send("GET", platform.gatewayUrl() + "/api/devices/v1/devices/" + device.id, null, null,
                         operatorB)
                     .statusCode()).as("another customer's device is not there for B").isEqualTo(404);
@@ -216,7 +204,7 @@ class RestoreFromBackupIntegrationTests {
      * The device side: the agent library enrolls through E3 and keeps key and certificate
      * in its store.
      */
-    static Onboarded onboard(Launched platform, String operator, Path agentDir, String name) throws Exception {
+    static Onboarded onboard(OwnPlatform platform, String operator, Path agentDir, String name) throws Exception {
         HttpResponse<String> token = expect(send("POST", platform.gatewayUrl() + "/api/onboarding/v1/tokens",
                 "application/json", "{\"deviceName\":\"" + name + "\",\"environment\":\"TESTING\"}", operator), 201);
         DeviceStore store = new DeviceStore(agentDir.resolve("device"));
@@ -232,7 +220,8 @@ class RestoreFromBackupIntegrationTests {
      * One heartbeat over mTLS with the device's stored key and certificate, trusting what
      * it stored.
      */
-    static HttpResponse<String> heartbeat(Launched platform, Onboarded device, String agentVersion) throws Exception {
+    static HttpResponse<String> heartbeat(OwnPlatform platform, Onboarded device, String agentVersion)
+            throws Exception {
         HttpClient client = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .sslContext(device.store.trust().sslContext(device.store.credentials()))
@@ -342,20 +331,6 @@ class RestoreFromBackupIntegrationTests {
     /**
      * Free on the wildcard address and on loopback (the launcher binds one or the other).
      */
-    static boolean free(int port) {
-        for (InetSocketAddress address : List.of(new InetSocketAddress(port),
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
-            try (ServerSocket socket = new ServerSocket()) {
-                socket.setReuseAddress(false);
-                socket.bind(address);
-            }
-            catch (IOException ex) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
@@ -367,198 +342,6 @@ class RestoreFromBackupIntegrationTests {
         for (Path path : paths) {
             Files.deleteIfExists(path);
         }
-    }
-
-    /**
-     * {@code ./edp up} (the launcher jar) on the given database with this test's port
-     * offset and state directory; closing it stops the launcher (SIGTERM: it stops the
-     * services and Keycloak in order) and makes sure none of its processes outlives it.
-     */
-    static final class Launched implements AutoCloseable {
-
-        private final RestoreFromBackupIntegrationTests test;
-
-        private final Process launcher;
-
-        private final Properties secrets = new Properties();
-
-        private Launched(RestoreFromBackupIntegrationTests test, Process launcher) {
-            this.test = test;
-            this.launcher = launcher;
-        }
-
-        static Launched start(RestoreFromBackupIntegrationTests test, String jdbcUrl, Duration timeout)
-                throws IOException, InterruptedException {
-            Path jar = test.repositoryRoot.resolve("launcher/target/launcher.jar");
-            assertThat(jar).as("build the platform first (./edp build)").isRegularFile();
-            Path ready = test.stateDir.resolve("run/ready");
-            Files.deleteIfExists(ready);
-            Path log = test.stateDir.resolve("launcher.log");
-            String java = ProcessHandle.current().info().command().orElse("java");
-            ProcessBuilder builder = new ProcessBuilder(java, "-Xmx128m", "-XX:+UseSerialGC", "-jar", jar.toString(),
-                    "up")
-                .directory(test.repositoryRoot.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-            Map<String, String> env = builder.environment();
-            env.put("EDP_STATE_DIR", test.stateDir.toString());
-            env.put("EDP_PORT_OFFSET", Integer.toString(PORT_OFFSET));
-            env.put("EDP_START_TIMEOUT", "300");
-            env.put("EDP_DB_URL", jdbcUrl);
-            env.put("EDP_DB_USER", "edp");
-            env.put("EDP_DB_PASSWORD", test.dbPassword);
-            // A fresh state dir means Keycloak's first build, minutes on a loaded
-            // machine; E3 waits for its first certificate (which needs a Keycloak token)
-            // longer than its default 3 minutes.
-            env.put("EDP_E3_TLS_STARTTIMEOUT", "10m");
-            Launched launched = new Launched(test, builder.start());
-            try {
-                Instant deadline = Instant.now().plus(timeout);
-                while (!Files.exists(ready)) {
-                    if (!launched.launcher.isAlive()) {
-                        throw new AssertionError("The platform did not start (launcher exit code "
-                                + launched.launcher.exitValue() + "):\n" + RunningPlatform.tail(log, 60));
-                    }
-                    if (Instant.now().isAfter(deadline)) {
-                        throw new AssertionError(
-                                "The platform was not ready within " + timeout + ":\n" + RunningPlatform.tail(log, 60));
-                    }
-                    Thread.sleep(500);
-                }
-                try (Reader reader = Files.newBufferedReader(test.stateDir.resolve("secrets.properties"))) {
-                    launched.secrets.load(reader);
-                }
-                launched.warmUp();
-                return launched;
-            }
-            catch (IOException | InterruptedException | RuntimeException | AssertionError ex) {
-                launched.close();
-                throw ex;
-            }
-        }
-
-        /**
-         * The first request to each service fetches keys and runs cold code; one generous
-         * round first.
-         */
-        private void warmUp() throws IOException, InterruptedException {
-            String token = OidcTokens.clientCredentials(URI.create(keycloakUrl()), EdpRealm.NAME,
-                    EdpRealm.AUTOMATION_CLIENT_ID, secret("client.edp-automation.secret"));
-            HttpClient http = HttpClient.newHttpClient();
-            for (String service : List.of("masterdata", "onboarding", "devices", "monitoring")) {
-                http.send(HttpRequest.newBuilder(URI.create(gatewayUrl() + "/api/" + service + "/v1/warm-up"))
-                    .header("Authorization", "Bearer " + token)
-                    .timeout(Duration.ofSeconds(120))
-                    .build(), HttpResponse.BodyHandlers.discarding());
-            }
-        }
-
-        String gatewayUrl() {
-            return "http://localhost:" + (8080 + PORT_OFFSET);
-        }
-
-        String keycloakUrl() {
-            return "http://localhost:" + (8180 + PORT_OFFSET);
-        }
-
-        String e3Url() {
-            return "https://localhost:" + (8443 + PORT_OFFSET);
-        }
-
-        Path e3TrustFile() {
-            return test.stateDir.resolve("pki/e3-ca-chain.pem");
-        }
-
-        String secret(String key) {
-            return secrets.getProperty(key);
-        }
-
-        @Override
-        public void close() {
-            List<ProcessHandle> processes = new ArrayList<>(launcher.descendants().toList());
-            processes.add(launcher.toHandle());
-            launcher.destroy();
-            try {
-                if (!launcher.waitFor(150, TimeUnit.SECONDS)) {
-                    launcher.descendants().forEach(ProcessHandle::destroyForcibly);
-                    launcher.destroyForcibly();
-                }
-                // Whatever the launcher started must be gone before the database is
-                // touched or the test ends.
-                Instant deadline = Instant.now().plusSeconds(60);
-                while (processes.stream().anyMatch(ProcessHandle::isAlive) && Instant.now().isBefore(deadline)) {
-                    Thread.sleep(200);
-                }
-            }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-            }
-            processes.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-        }
-
-    }
-
-    /**
-     * The people of this test: the first platform admin, and one operator per customer
-     * (real Keycloak users made by masterdata), logged in through a password-grant client
-     * that exists only for tests. They outlive the restart: Keycloak keeps its own data,
-     * and the port offset is fixed.
-     */
-    static final class Users {
-
-        private final String keycloakUrl;
-
-        private final String gatewayUrl;
-
-        private final String adminPassword;
-
-        private final String client = "edp-restore-test-" + UUID.randomUUID();
-
-        private final String clientSecret = UUID.randomUUID().toString();
-
-        /** username and password */
-        String[] operatorA;
-
-        String[] operatorB;
-
-        Users(Launched platform) {
-            keycloakUrl = platform.keycloakUrl();
-            gatewayUrl = platform.gatewayUrl();
-            adminPassword = platform.secret("edp.admin.password");
-            try (KeycloakAdmin admin = KeycloakAdmin.connect(URI.create(keycloakUrl), "kcadmin",
-                    platform.secret("keycloak.admin.password"))) {
-                admin.createPasswordGrantClient(EdpRealm.NAME, client, clientSecret);
-            }
-        }
-
-        String login(String[] user) {
-            return OidcTokens.password(URI.create(keycloakUrl), EdpRealm.NAME, client, clientSecret, user[0], user[1]);
-        }
-
-        String platformAdmin() {
-            return login(new String[] { "admin", adminPassword });
-        }
-
-        String createCustomer(String admin, String code) {
-            HttpResponse<String> created = expect(send(
-                    "POST", gatewayUrl + "/api/masterdata/v1/customers", "application/json", "{\"name\":\"Customer "
-                            + code + "\",\"code\":\"" + code + "\",\"contactEmail\":\"ops@" + code + ".example\"}",
-                    admin), 201);
-            return JsonPath.read(created.body(), "$.id");
-        }
-
-        /**
-         * @return username and one-time password of a new operator of the customer
-         */
-        String[] createOperator(String admin, String customerId, String username) {
-            HttpResponse<String> created = expect(send("POST",
-                    gatewayUrl + "/api/masterdata/v1/customers/" + customerId + "/users", "application/json",
-                    "{\"username\":\"" + username + "\",\"email\":\"" + username
-                            + "@example.com\",\"firstName\":\"Test\",\"lastName\":\"User\",\"role\":\"operator\"}",
-                    admin), 201);
-            return new String[] { username, JsonPath.read(created.body(), "$.oneTimePassword") };
-        }
-
     }
 
 }

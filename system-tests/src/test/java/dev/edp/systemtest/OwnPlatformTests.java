@@ -10,14 +10,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Two own platforms of the system tests, in this build or another one on the machine,
  * never share a port.
  */
-class OwnPlatformOffsetsTests {
+class OwnPlatformTests {
 
     @Test
     void noPortOfOneCandidateIsAPortOfAnotherAndAllLieAboveTheEphemeralRange() {
-        List<Integer> ports = RestoreFromBackupIntegrationTests.PLATFORM_PORTS;
-        for (int a : OwnPlatformOffsets.CANDIDATES) {
+        List<Integer> ports = OwnPlatform.PORTS;
+        for (int a : OwnPlatform.OFFSETS) {
             assertThat(ports).allSatisfy(port -> assertThat(port + a).isBetween(61000, 65535));
-            for (int b : OwnPlatformOffsets.CANDIDATES) {
+            for (int b : OwnPlatform.OFFSETS) {
                 if (a != b) {
                     for (int port : ports) {
                         assertThat(ports).as("offsets %d and %d", a, b).doesNotContain(port + a - b);
@@ -29,15 +29,15 @@ class OwnPlatformOffsetsTests {
 
     @Test
     void anOffsetReservedOnceIsNotHandedOutAgain() {
-        int first = OwnPlatformOffsets.reserve(offset -> true);
-        int second = OwnPlatformOffsets.reserve(offset -> true);
+        int first = OwnPlatform.reserveOffset(offset -> true);
+        int second = OwnPlatform.reserveOffset(offset -> true);
         assertThat(second).isNotEqualTo(first);
-        assertThat(OwnPlatformOffsets.CANDIDATES).contains(first, second);
+        assertThat(OwnPlatform.OFFSETS).contains(first, second);
     }
 
     @Test
     void anOffsetWhosePortsAreTakenIsSkipped() {
-        int chosen = OwnPlatformOffsets.reserve(offset -> offset != 52930);
+        int chosen = OwnPlatform.reserveOffset(offset -> offset != 52930);
         assertThat(chosen).isNotEqualTo(52930);
     }
 
