@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 
 import dev.edp.platform.problem.NotFound;
 import dev.edp.platform.problem.Problems;
@@ -85,7 +84,8 @@ public class ServiceFallbackController {
 
     private final Clock clock;
 
-    private final Map<String, LogWindow> logWindows = new ConcurrentHashMap<>();
+    /** One per route and cause, made at its first fallback. */
+    private final Map<String, Tally> tallies = new ConcurrentHashMap<>();
 
     /** Counts into a registry of its own (nothing exported). */
     public ServiceFallbackController() {
@@ -111,8 +111,9 @@ public class ServiceFallbackController {
         }
         Throwable failure = exchange.getAttribute(ServerWebExchangeUtils.CIRCUITBREAKER_EXECUTION_EXCEPTION_ATTR);
         String service = route.getUri().getHost() == null ? route.getId() : route.getUri().getHost();
-        record(route.getId(), cause(failure), failure);
-        ProblemDetail problem = isTimeout(failure)
+        Cause cause = cause(failure);
+        record(route.getId(), cause, failure);
+        ProblemDetail problem = (cause == Cause.TIMEOUT)
                 ? Problems.of(HttpStatus.GATEWAY_TIMEOUT, "SERVICE_TIMEOUT", "Service did not answer in time",
                         "The " + service + " service did not answer in time. Try again shortly.")
                 : Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "SERVICE_UNAVAILABLE", "Service unavailable",
@@ -135,17 +136,17 @@ public class ServiceFallbackController {
     }
 
     private void record(String routeId, Cause cause, Throwable failure) {
-        Counter.builder(METRIC)
-            .description("Routed calls answered by the fallback (503/504) instead of the service, by cause")
-            .tag("route", routeId)
-            .tag("cause", cause.tag())
-            .register(meters)
-            .increment();
-        long suppressed = logWindows.computeIfAbsent(routeId + "/" + cause, key -> new LogWindow())
-            .count(clock.instant());
-        if (suppressed >= 0) {
+        Tally tally = tallies.computeIfAbsent(routeId + "/" + cause.tag(),
+                key -> new Tally(Counter.builder(METRIC)
+                    .description("Routed calls answered by the fallback (503/504) instead of the service, by cause")
+                    .tag("route", routeId)
+                    .tag("cause", cause.tag())
+                    .register(meters)));
+        tally.counter.increment();
+        long unlogged = tally.unloggedIfDue(clock.instant());
+        if (unlogged >= 0) {
             logger.warn("Route {} answered from the fallback ({}){}: {}", routeId, cause.tag(),
-                    (suppressed > 0) ? " and " + suppressed + " more times since the last such line" : "",
+                    (unlogged > 0) ? " and " + unlogged + " more times since the last such line" : "",
                     (failure != null) ? failure.toString() : "no failure recorded");
         }
     }
@@ -193,26 +194,34 @@ public class ServiceFallbackController {
     }
 
     /**
-     * One route and cause's log throttle: the first fallback in a window is logged, the
-     * others only counted.
+     * One route and cause: its counter, and its log throttle (the first fallback in a
+     * {@link #LOG_EVERY} window is logged, the others only counted).
      */
-    private static final class LogWindow {
+    private static final class Tally {
+
+        private final Counter counter;
 
         private Instant loggedAt;
 
-        private final AtomicLong since = new AtomicLong();
+        private long unlogged;
+
+        Tally(Counter counter) {
+            this.counter = counter;
+        }
 
         /**
-         * @return -1 when this one is not to be logged, else how many were not logged
-         * since the last line
+         * @return how many were not logged since the last line, when this one is to be
+         * logged; -1 when not
          */
-        synchronized long count(Instant now) {
+        synchronized long unloggedIfDue(Instant now) {
             if (loggedAt != null && now.isBefore(loggedAt.plus(LOG_EVERY))) {
-                since.incrementAndGet();
+                unlogged++;
                 return -1;
             }
             loggedAt = now;
-            return since.getAndSet(0);
+            long since = unlogged;
+            unlogged = 0;
+            return since;
         }
 
     }
