@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -127,25 +129,23 @@ final class FanOut {
         // devices: ~880 parked within 5 minutes, the rest reset or timed out). A device
         // whose connection fails is connected again after a second, like the agent does,
         // up to SETUP_ATTEMPTS times; each failure is counted with its cause.
-        java.util.concurrent.Semaphore setups = new java.util.concurrent.Semaphore(SETUPS);
+        Semaphore setups = new Semaphore(SETUPS);
         for (int i = 0; i < devices.size(); i++) {
             Device device = devices.get(i);
             SslContext context = contexts.get(i);
             CompletableFuture<Void> isParked = new CompletableFuture<>();
             parked.add(isParked);
             setups.acquire();
-            CompletableFuture<Void> poll = setUp(address, context, SETUP_ATTEMPTS).thenCompose(opened -> {
-                setups.release();
-                return follow(opened.connection(), device, opened.etag(), release, isParked, got, lastDelivered);
-            });
+            CompletableFuture<Opened> opened = setUp(address, context, SETUP_ATTEMPTS);
+            // Released once, when the set-up ended either way.
+            opened.whenComplete((done, error) -> setups.release());
+            CompletableFuture<Void> poll = opened.thenCompose(
+                    open -> follow(open.connection(), device, open.etag(), release, isParked, got, lastDelivered));
             polls.add(poll);
             // A device that could not connect within its attempts never parks: say why at
             // once instead of waiting out the deadline.
             poll.whenComplete((done, error) -> {
                 if (error != null) {
-                    if (!isParked.isDone()) {
-                        setups.release();
-                    }
                     isParked.completeExceptionally(error);
                 }
             });
@@ -195,8 +195,8 @@ final class FanOut {
             if (error == null) {
                 return CompletableFuture.completedFuture(done);
             }
-            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                    ? error.getCause() : error;
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()
+                    : error;
             setupFailures.merge(cause.getClass().getSimpleName() + ": " + cause.getMessage(), 1, Integer::sum);
             if (attempts <= 1) {
                 return CompletableFuture.<Opened>failedFuture(cause);
