@@ -62,9 +62,8 @@ final class EmbeddedDatabase implements Database {
             // zonky turns this off for throw-away test databases; these data are meant to
             // be kept.
             .setServerConfig("synchronous_commit", "on")
-            // Per-statement figures (calls, rows, blocks, time) for finding what reads
-            // too
-            // much: the extension is created in the edp database below.
+            // Per-statement figures (calls, rows, blocks, time) for finding what
+            // reads too much: the extension is created in the edp database below.
             .setServerConfig("shared_preload_libraries", "pg_stat_statements")
             // The launcher stops PostgreSQL itself, after the services that use it.
             .setRegisterShutdownHook(false)
