@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import dev.edp.platform.config.EdpGatewayAutoConfiguration;
 import dev.edp.platform.config.GatewayProperties;
 import dev.edp.platform.gateway.EdpCircuitBreakerGatewayFilterFactory;
+import dev.edp.platform.gateway.EdpRetryGatewayFilterFactory;
 import dev.edp.platform.gateway.ServiceFallbackController;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -43,10 +44,11 @@ class EdpGatewayAutoConfigurationTests {
         .withBean(BulkheadRegistry.class, BulkheadRegistry::ofDefaults);
 
     @Test
-    void aGatewayGetsTheFallbackTheBreakerFilterAndItsOwnClientObservationName() {
+    void aGatewayGetsTheFallbackTheBreakerAndRetryFiltersAndItsOwnClientObservationName() {
         runner.run(context -> {
             assertThat(context).hasSingleBean(ServiceFallbackController.class)
-                .hasSingleBean(EdpCircuitBreakerGatewayFilterFactory.class);
+                .hasSingleBean(EdpCircuitBreakerGatewayFilterFactory.class)
+                .hasSingleBean(EdpRetryGatewayFilterFactory.class);
             assertThat(context.getBean(GatewayObservationConvention.class).getName())
                 .isEqualTo("spring.cloud.gateway.http.client.requests");
             GatewayProperties properties = context.getBean(GatewayProperties.class);

@@ -3,6 +3,7 @@ package dev.edp.gateway;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 
 import com.jayway.jsonpath.JsonPath;
 import dev.edp.platform.gateway.ServiceFallbackController;
@@ -39,6 +40,10 @@ class PortalGatewayRoutingIntegrationTests {
 
     static final StubBackend masterdata = StubBackend.start()
         .script("/api/masterdata/v1/flaky", new Answer(503, null, null, 0),
+                new Answer(200, "application/json", "{\"second\":true}", 0))
+        .script("/api/masterdata/v1/database-down",
+                new Answer(503, "application/problem+json", "{\"code\":\"DATABASE_UNAVAILABLE\"}", 0,
+                        Map.of("Retry-After", "5")),
                 new Answer(200, "application/json", "{\"second\":true}", 0))
         .script("/api/masterdata/v1/slow", new Answer(200, "application/json", "{}", 5_000));
 
@@ -129,6 +134,15 @@ class PortalGatewayRoutingIntegrationTests {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("second");
         assertThat(masterdata.calls("/api/masterdata/v1/flaky")).isEqualTo(2);
+    }
+
+    @Test
+    void a503ThatSaysWhenToComeBackIsPassedOnAtOnceWithoutRetrying() {
+        HttpResponse<String> response = send("GET", url("/api/masterdata/v1/database-down"), null, null);
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.headers().firstValue("Retry-After")).hasValue("5");
+        assertThat(response.body()).contains("DATABASE_UNAVAILABLE");
+        assertThat(masterdata.calls("/api/masterdata/v1/database-down")).isEqualTo(1);
     }
 
     @Test

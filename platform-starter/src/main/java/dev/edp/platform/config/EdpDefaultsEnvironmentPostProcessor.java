@@ -187,13 +187,14 @@ public class EdpDefaultsEnvironmentPostProcessor implements EnvironmentPostProce
     /**
      * portal-gateway and e3-proxy: every route gets a circuit breaker named after the
      * route, whose fallback answers 503/504 problem+json, a retry of idempotent requests
-     * when the connection failed or the instance answered 503, and a retry of every other
-     * request when no connection could be made (refused or timed out connecting): nothing
-     * was sent, so nothing can happen twice, and the load balancer's next pick is another
-     * instance. That is what sends traffic to the surviving instance within the moment
-     * after one was killed, long before the registry evicts the dead one. The response
-     * timeout sits above the devices' 30 s long-poll and below the circuit breaker's time
-     * limit ({@code edp.gateway.time-limit}).
+     * when the connection failed or the instance answered 503 without {@code Retry-After}
+     * ({@link dev.edp.platform.gateway.EdpRetryGatewayFilterFactory}), and a retry of
+     * every other request when no connection could be made (refused or timed out
+     * connecting): nothing was sent, so nothing can happen twice, and the load balancer's
+     * next pick is another instance. That is what sends traffic to the surviving instance
+     * within the moment after one was killed, long before the registry evicts the dead
+     * one. The response timeout sits above the devices' 30 s long-poll and below the
+     * circuit breaker's time limit ({@code edp.gateway.time-limit}).
      */
     private static void addGatewayDefaults(Map<String, Object> defaults) {
         String gateway = "spring.cloud.gateway.server.webflux.";
@@ -203,7 +204,7 @@ public class EdpDefaultsEnvironmentPostProcessor implements EnvironmentPostProce
         // (see its Javadoc).
         defaults.put(gateway + "default-filters[0].name", "EdpCircuitBreaker");
         defaults.put(gateway + "default-filters[0].args.fallbackUri", "forward:/fallback");
-        defaults.put(gateway + "default-filters[1].name", "Retry");
+        defaults.put(gateway + "default-filters[1].name", "EdpRetry");
         defaults.put(gateway + "default-filters[1].args.retries", "2");
         defaults.put(gateway + "default-filters[1].args.methods", "GET,HEAD,OPTIONS");
         defaults.put(gateway + "default-filters[1].args.series", "");

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 
 import dev.edp.platform.gateway.EdpCircuitBreakerGatewayFilterFactory;
+import dev.edp.platform.gateway.EdpRetryGatewayFilterFactory;
 import dev.edp.platform.gateway.ServiceFallbackController;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
@@ -46,6 +47,11 @@ public class EdpGatewayAutoConfiguration {
     EdpCircuitBreakerGatewayFilterFactory edpCircuitBreakerGatewayFilterFactory(
             ReactiveResilience4JCircuitBreakerFactory breakers, ObjectProvider<DispatcherHandler> dispatcherHandler) {
         return new EdpCircuitBreakerGatewayFilterFactory(breakers, dispatcherHandler);
+    }
+
+    @Bean
+    EdpRetryGatewayFilterFactory edpRetryGatewayFilterFactory() {
+        return new EdpRetryGatewayFilterFactory();
     }
 
     /**

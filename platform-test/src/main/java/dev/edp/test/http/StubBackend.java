@@ -42,8 +42,19 @@ public final class StubBackend implements AutoCloseable {
         }
     }
 
-    /** A scripted answer. */
-    public record Answer(int status, String contentType, String body, long delayMillis) {
+    /** A scripted answer, with response headers besides the content type. */
+    public record Answer(int status, String contentType, String body, long delayMillis, Map<String, String> headers) {
+
+        /**
+         * An answer without headers besides the content type.
+         * @param status the status
+         * @param contentType the content type, or null
+         * @param body the body, or null
+         * @param delayMillis how long to wait before answering
+         */
+        public Answer(int status, String contentType, String body, long delayMillis) {
+            this(status, contentType, body, delayMillis, Map.of());
+        }
     }
 
     private final HttpServer server;
@@ -177,6 +188,7 @@ public final class StubBackend implements AutoCloseable {
         if (answer.contentType() != null) {
             exchange.getResponseHeaders().add("Content-Type", answer.contentType());
         }
+        answer.headers().forEach(exchange.getResponseHeaders()::add);
         try {
             exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
             try (OutputStream out = exchange.getResponseBody()) {
