@@ -12,6 +12,7 @@ import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Plays E3 for device requests ({@link TestE3}, one per test JVM): device credentials
@@ -81,6 +82,32 @@ public final class TestDevices {
         String path = "/devices/api/v1/device/reported-state";
         return ServiceSmokeChecks.send("POST", baseUrl + path, "application/json", json, null,
                 headers(device, customer, "POST", path, null));
+    }
+
+    /**
+     * Inserts active TESTING devices of one customer straight into the table, for tests
+     * that need a fleet faster than the API enrolls one: device n (1 to count) is named
+     * {@code prefix-n} and is ONLINE when n is a multiple of {@code onlineEvery}, else
+     * OFFLINE.
+     * @param jdbc device-management's database
+     * @param customer the customer
+     * @param namePrefix the names' prefix
+     * @param count how many
+     * @param onlineEvery 1 for every device ONLINE, 3 for every third
+     */
+    public static void insertFleet(JdbcClient jdbc, UUID customer, String namePrefix, int count, int onlineEvery) {
+        jdbc.sql("""
+                INSERT INTO device (id, customer_id, name, environment, labels, lifecycle, connectivity, version,
+                                    created_at, created_by, updated_at, updated_by)
+                SELECT gen_random_uuid(), :customer, :prefix || '-' || n, 'TESTING', '{}'::jsonb, 'ACTIVE',
+                       CASE WHEN n % :onlineEvery = 0 THEN 'ONLINE' ELSE 'OFFLINE' END, 1, now(), 'test', now(), 'test'
+                FROM generate_series(1, :count) AS n
+                """)
+            .param("customer", customer)
+            .param("prefix", namePrefix)
+            .param("count", count)
+            .param("onlineEvery", onlineEvery)
+            .update();
     }
 
 }

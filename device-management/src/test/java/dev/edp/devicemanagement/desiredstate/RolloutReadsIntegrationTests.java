@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.edp.devicemanagement.Api;
+import dev.edp.devicemanagement.TestDevices;
 import dev.edp.devicemanagement.rollout.RolloutDeviceStatus;
 import dev.edp.devicemanagement.rollout.RolloutReports;
 import dev.edp.test.service.EdpServiceTest;
@@ -86,13 +87,7 @@ class RolloutReadsIntegrationTests {
         Api api = new Api(checks);
         UUID customer = UUID.randomUUID();
         UUID release = api.release(customer, "app", "reads");
-        jdbc.sql("""
-                INSERT INTO device (id, customer_id, name, environment, labels, lifecycle, connectivity, version,
-                                    created_at, created_by, updated_at, updated_by)
-                SELECT gen_random_uuid(), :customer, 'reads-' || n, 'TESTING', '{}'::jsonb, 'ACTIVE', 'ONLINE', 1,
-                       now(), 'test', now(), 'test'
-                FROM generate_series(1, :devices) AS n
-                """).param("customer", customer).param("devices", 2 * STARTED).update();
+        TestDevices.insertFleet(jdbc, customer, "reads", 2 * STARTED, 1);
         // As on a fresh platform, or for a new rollout id the statistics do not know:
         // rollout_device without statistics when the rollout starts, and autovacuum kept
         // from making some meanwhile.

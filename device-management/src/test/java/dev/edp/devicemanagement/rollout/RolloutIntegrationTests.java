@@ -784,13 +784,7 @@ class RolloutIntegrationTests {
         Api api = new Api(checks);
         UUID customer = UUID.randomUUID();
         UUID release = api.release(customer, "app", "big");
-        jdbc.sql("""
-                INSERT INTO device (id, customer_id, name, environment, labels, lifecycle, connectivity, version,
-                                    created_at, created_by, updated_at, updated_by)
-                SELECT gen_random_uuid(), :customer, 'bulk-' || n, 'TESTING', '{}'::jsonb, 'ACTIVE',
-                       CASE WHEN n % 3 = 0 THEN 'ONLINE' ELSE 'OFFLINE' END, 1, now(), 'test', now(), 'test'
-                FROM generate_series(1, 10000) AS n
-                """).param("customer", customer).update();
+        TestDevices.insertFleet(jdbc, customer, "bulk", 10000, 3);
         long started = System.nanoTime();
         UUID id = started(api, customer,
                 body(release, "TESTING", "[{\"size\":\"1%\"},{\"size\":\"10%\"},{\"size\":\"100%\"}]", null));
