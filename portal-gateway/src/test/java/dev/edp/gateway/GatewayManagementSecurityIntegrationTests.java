@@ -5,15 +5,12 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.jayway.jsonpath.JsonPath;
-import dev.edp.test.postgres.WithPostgres;
 import dev.edp.test.security.TestJwtIssuer;
-import dev.edp.test.security.WithTestJwtIssuer;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
 
 import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static dev.edp.test.service.ServiceSmokeChecks.send;
@@ -22,16 +19,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The gateway's management port (reactive, behind the starter's management chain rather
  * than the portal's login chain): probes, Prometheus and info for anyone; health details,
- * log levels and every other operation only with the platform's service token.
- * {@code loggers} is exposed here (it is not by default) to have a write endpoint to
- * refuse; {@code env} to have a sensitive read.
+ * log levels and every other operation only with the platform's service token
+ * ({@code loggers} is the write endpoint to refuse, {@code env} the sensitive read).
  */
-@WithPostgres
-@WithTestJwtIssuer
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = { "management.server.port=0", "eureka.client.enabled=false",
-                "management.endpoints.web.exposure.include=health,info,prometheus,metrics,loggers,env",
-                "edp.portal.issuer-uri=http://keycloak.test:8180/realms/edp", "edp.portal.client-secret=test-secret" })
+@GatewayWithManagementPort
 class GatewayManagementSecurityIntegrationTests {
 
     static final String LEVEL = "{\"configuredLevel\":\"DEBUG\"}";

@@ -9,12 +9,9 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
-import dev.edp.test.postgres.WithPostgres;
-import dev.edp.test.security.WithTestJwtIssuer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -26,16 +23,10 @@ import static org.assertj.core.api.Assertions.fail;
  * because of the database check) was then answered at once on the event loop (liveness):
  * the next request on that connection lay unread in the socket until the client gave up
  * (reactor-netty#4361; the rare 90 s hangs of the service tests). Plain sockets, so the
- * two requests are sent back to back, which makes the old race certain. Same
- * configuration as {@link GatewayManagementSecurityIntegrationTests}, so the same
- * application context.
+ * two requests are sent back to back, which makes the old race certain. The same
+ * application context as {@link GatewayManagementSecurityIntegrationTests}.
  */
-@WithPostgres
-@WithTestJwtIssuer
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = { "management.server.port=0", "eureka.client.enabled=false",
-                "management.endpoints.web.exposure.include=health,info,prometheus,metrics,loggers,env",
-                "edp.portal.issuer-uri=http://keycloak.test:8180/realms/edp", "edp.portal.client-secret=test-secret" })
+@GatewayWithManagementPort
 class KeepAliveIntegrationTests {
 
     @Value("${local.management.port}")
