@@ -57,11 +57,14 @@ public final class ProcessTree {
 
     /**
      * Kills every member that is still alive (SIGKILL), and what the root started since
-     * the tree was taken; returns at once.
+     * the tree was taken; returns at once. The root goes first: killed after its
+     * children, it could see them die and exit on its own in between (a shell's
+     * {@code wait} returns), and the kill would then look like a graceful exit.
      */
     public synchronized void kill() {
         if (root.isAlive()) {
             root.descendants().filter(process -> !members.contains(process)).forEach(members::add);
+            root.destroyForcibly();
         }
         members.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
