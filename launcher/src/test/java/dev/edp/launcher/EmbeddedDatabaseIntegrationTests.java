@@ -1,7 +1,5 @@
 package dev.edp.launcher;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -27,7 +25,7 @@ class EmbeddedDatabaseIntegrationTests {
     void keepsDataAcrossRestartsAndCreatesTheEdpDatabases() throws Exception {
         Path dataDir = dir.resolve("data/postgres");
         Path log = dir.resolve("logs/postgres.log");
-        int port = freePort();
+        int port = TestPorts.unused();
 
         long firstPid;
         try (EmbeddedDatabase db = EmbeddedDatabase.start(dataDir, port, "127.0.0.1", log)) {
@@ -72,7 +70,8 @@ class EmbeddedDatabaseIntegrationTests {
 
     @Test
     void stopsThePostmaster() throws Exception {
-        EmbeddedDatabase db = EmbeddedDatabase.start(dir.resolve("pg"), freePort(), "127.0.0.1", dir.resolve("pg.log"));
+        EmbeddedDatabase db = EmbeddedDatabase.start(dir.resolve("pg"), TestPorts.unused(), "127.0.0.1",
+                dir.resolve("pg.log"));
         ProcessHandle postmaster = ProcessHandle.of(db.postmasterPid().orElseThrow()).orElseThrow();
 
         db.close();
@@ -83,12 +82,6 @@ class EmbeddedDatabaseIntegrationTests {
     private static Connection connect(EmbeddedDatabase db) throws SQLException {
         DatabaseCoordinates coordinates = db.coordinates();
         return DriverManager.getConnection(coordinates.jdbcUrl(), coordinates.user(), coordinates.password());
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
 }

@@ -66,7 +66,12 @@ class PlatformTests {
         platform = platform("");
         platform.startDatabase();
 
-        platform.startStage(List.of(good, other));
+        try {
+            platform.startStage(List.of(good, other));
+        }
+        catch (StartupException ex) {
+            throw new AssertionError(ex.getMessage() + "; its log ends with " + ex.logTail(), ex);
+        }
 
         assertThat(platform.services()).extracting(s -> s.spec().name()).containsExactly("good", "other");
         long pid = platform.services().getFirst().pid();
@@ -188,9 +193,8 @@ class PlatformTests {
      * for it.
      */
     private ServiceSpec spec(String name) throws Exception {
-        int managementPort = EmbeddedDatabaseIntegrationTests.freePort();
-        ServiceSpec spec = new ServiceSpec(name,
-                URI.create("http://localhost:" + EmbeddedDatabaseIntegrationTests.freePort()), managementPort,
+        int managementPort = TestPorts.unused();
+        ServiceSpec spec = new ServiceSpec(name, URI.create("http://localhost:" + TestPorts.unused()), managementPort,
                 Optional.empty());
         buildFakeServiceJar(spec.jar(root), managementPort);
         return spec;
