@@ -2,7 +2,6 @@ package dev.edp.bench;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,6 +27,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import dev.edp.agent.E3Trust;
 import dev.edp.agent.net.HttpRequestSpec;
 import dev.edp.agent.net.NettyHttp;
+import dev.edp.keycloak.LocalPorts;
 import io.netty.handler.ssl.SslContext;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -113,7 +113,7 @@ public final class BenchCli implements Callable<Integer> {
             noRollout = true;
         }
         if (noopPort == 0) {
-            noopPort = freePort();
+            noopPort = LocalPorts.unused();
         }
         Path work = root.resolve("bench/target/run");
         Files.createDirectories(work);
@@ -124,7 +124,7 @@ public final class BenchCli implements Callable<Integer> {
         try (NettyHttp net = new NettyHttp(1);
                 PlatformUnderTest platform = attach != null ? PlatformUnderTest.attach(attach, portOffset)
                         : startPlatform(work);
-                NginxReference nginx = new NginxReference(work.resolve("nginx"), freePort(), noopPort)) {
+                NginxReference nginx = new NginxReference(work.resolve("nginx"), LocalPorts.unused(), noopPort)) {
             report.environment(NginxReference.version(), NettyHttp.sslProvider().name(), attach != null
                     ? "attached platform (its own flags)" : String.join(" ", PlatformUnderTest.PRODUCTION_JVM_FLAGS));
             Fleet fleet = new Fleet(platform, net);
@@ -331,12 +331,6 @@ public final class BenchCli implements Callable<Integer> {
             throw new IOException(url + " answered " + response.statusCode());
         }
         return response.body();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
 }

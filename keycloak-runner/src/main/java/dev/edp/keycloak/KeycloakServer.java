@@ -2,7 +2,6 @@ package dev.edp.keycloak;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -362,12 +361,7 @@ public final class KeycloakServer implements AutoCloseable {
 
     private static int choosePort(int requested, String purpose) {
         if (requested == 0) {
-            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                return socket.getLocalPort();
-            }
-            catch (IOException ex) {
-                throw new UncheckedIOException("Could not find a free " + purpose + " port", ex);
-            }
+            return LocalPorts.unused();
         }
         try (ServerSocket socket = new ServerSocket(requested)) {
             return requested;

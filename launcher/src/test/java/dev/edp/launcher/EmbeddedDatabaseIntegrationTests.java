@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
+import dev.edp.keycloak.LocalPorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,7 +26,7 @@ class EmbeddedDatabaseIntegrationTests {
     void keepsDataAcrossRestartsAndCreatesTheEdpDatabases() throws Exception {
         Path dataDir = dir.resolve("data/postgres");
         Path log = dir.resolve("logs/postgres.log");
-        int port = TestPorts.unused();
+        int port = LocalPorts.unused();
 
         long firstPid;
         try (EmbeddedDatabase db = EmbeddedDatabase.start(dataDir, port, "127.0.0.1", log)) {
@@ -70,7 +71,7 @@ class EmbeddedDatabaseIntegrationTests {
 
     @Test
     void stopsThePostmaster() throws Exception {
-        EmbeddedDatabase db = EmbeddedDatabase.start(dir.resolve("pg"), TestPorts.unused(), "127.0.0.1",
+        EmbeddedDatabase db = EmbeddedDatabase.start(dir.resolve("pg"), LocalPorts.unused(), "127.0.0.1",
                 dir.resolve("pg.log"));
         ProcessHandle postmaster = ProcessHandle.of(db.postmasterPid().orElseThrow()).orElseThrow();
 

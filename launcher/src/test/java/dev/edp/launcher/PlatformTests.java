@@ -19,6 +19,7 @@ import java.util.jar.Manifest;
 import javax.tools.ToolProvider;
 
 import dev.edp.keycloak.KeycloakServer;
+import dev.edp.keycloak.LocalPorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -193,8 +194,8 @@ class PlatformTests {
      * for it.
      */
     private ServiceSpec spec(String name) throws Exception {
-        int managementPort = TestPorts.unused();
-        ServiceSpec spec = new ServiceSpec(name, URI.create("http://localhost:" + TestPorts.unused()), managementPort,
+        int managementPort = LocalPorts.unused();
+        ServiceSpec spec = new ServiceSpec(name, URI.create("http://localhost:" + LocalPorts.unused()), managementPort,
                 Optional.empty());
         buildFakeServiceJar(spec.jar(root), managementPort);
         return spec;

@@ -1,14 +1,13 @@
 package dev.edp.registry;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
 import com.jayway.jsonpath.JsonPath;
+import dev.edp.keycloak.LocalPorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -54,7 +53,7 @@ class EurekaClientCredentialsIntegrationTests {
 
     @Test
     void servicesAndSpringBootAdminUseTheRegistryWithTheStarterDefaults() throws IOException {
-        int port = freePort();
+        int port = LocalPorts.unused();
         String eurekaUrl = "http://localhost:" + port + "/eureka/";
         // Command-line arguments stand in for the environment variables the launcher
         // sets.
@@ -85,12 +84,6 @@ class EurekaClientCredentialsIntegrationTests {
             assertThat(JsonPath.<java.util.List<String>>read(applications.body(), "$[*].name"))
                 .contains("PROBE-SERVICE");
         });
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     /**

@@ -11,8 +11,8 @@ import com.icegreen.greenmail.util.ServerSetup;
 import com.jayway.jsonpath.JsonPath;
 import dev.edp.keycloak.EdpRealm;
 import dev.edp.keycloak.KeycloakAdmin;
+import dev.edp.keycloak.LocalPorts;
 import dev.edp.masterdata.Api;
-import dev.edp.test.http.StubBackend;
 import dev.edp.test.security.TestJwtIssuer;
 import dev.edp.test.service.EdpServiceTest;
 import dev.edp.test.service.ServiceSmokeChecks;
@@ -44,7 +44,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestPropertySource(properties = "edp.keycloak.invite-by-email=true")
 class UserInvitationIntegrationTests {
 
-    static final int SMTP_PORT = StubBackend.freePort();
+    static final int SMTP_PORT = LocalPorts.unused();
 
     @RegisterExtension
     static final GreenMailExtension mail = new GreenMailExtension(

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -103,21 +102,6 @@ public final class StubBackend implements AutoCloseable {
             socket.setReuseAddress(false);
             socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             RESERVED_CLOSED_PORTS.add(socket);
-            return socket.getLocalPort();
-        }
-        catch (IOException ex) {
-            throw new IllegalStateException(ex);
-        }
-    }
-
-    /**
-     * A loopback port free right now, for a server the test starts itself (not reserved:
-     * another process may take it before then; for a port that must stay closed use
-     * {@link #closedPort()}).
-     * @return the port
-     */
-    public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
         catch (IOException ex) {

@@ -1,4 +1,4 @@
-package dev.edp.launcher;
+package dev.edp.keycloak;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -8,14 +8,15 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Ports for servers that a launcher test starts in another process (PostgreSQL, fake
- * services). Taken below the ephemeral range (32768 to 60999 on Linux): a port found free
- * with {@code new ServerSocket(0)} comes from that range, and until the other process
- * binds it, any outgoing connection on the machine may be given it as its local port.
- * With another build running beside, a fake service once failed to bind its port that
- * way. Never the same port twice in one JVM.
+ * Ports for servers that must be given their port before they start (Keycloak, a process
+ * of a test's own, nginx in the benchmark). Taken below the ephemeral range (32768 to
+ * 60999 on Linux): a port found free with {@code new ServerSocket(0)} comes from that
+ * range, and until the server binds it (Keycloak: tens of seconds later), any outgoing
+ * connection on the machine may be given it as its local port. With another build running
+ * beside, a launcher test's fake service once failed to start that way. Never the same
+ * port twice in one JVM.
  */
-final class TestPorts {
+public final class LocalPorts {
 
     private static final int FIRST = 10_000;
 
@@ -23,14 +24,14 @@ final class TestPorts {
 
     private static final Set<Integer> handedOut = new HashSet<>();
 
-    private TestPorts() {
+    private LocalPorts() {
     }
 
     /**
      * @return a port below the ephemeral range that nothing listens on now and that this
      * JVM has not handed out before
      */
-    static synchronized int unused() {
+    public static synchronized int unused() {
         for (int attempt = 0; attempt < 1_000; attempt++) {
             int port = FIRST + ThreadLocalRandom.current().nextInt(COUNT);
             if (!handedOut.contains(port) && bindable(port)) {
