@@ -6,12 +6,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -62,8 +58,6 @@ final class OwnPlatform implements AutoCloseable {
     static final List<Integer> OFFSETS = List.of(53500, 55000, 52920, 52925, 52930, 52935, 52940, 52945, 52950, 52955,
             52960, 52965);
 
-    private static final List<FileChannel> reserved = new ArrayList<>();
-
     private final Path stateDir;
 
     private final int portOffset;
@@ -91,31 +85,8 @@ final class OwnPlatform implements AutoCloseable {
      * @return the first offset that no other test or build holds and that is usable,
      * reserved until this JVM ends
      */
-    static synchronized int reserveOffset(IntPredicate usable) {
-        Path dir = Path.of(System.getProperty("java.io.tmpdir"));
-        for (int offset : OFFSETS) {
-            FileChannel channel = null;
-            try {
-                channel = FileChannel.open(dir.resolve("edp-system-test-offset-" + offset + ".lock"),
-                        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                FileLock lock = channel.tryLock();
-                if (lock != null && usable.test(offset)) {
-                    reserved.add(channel);
-                    return offset;
-                }
-                channel.close();
-            }
-            catch (OverlappingFileLockException ex) {
-                // Reserved by another test class of this JVM.
-                closeQuietly(channel);
-            }
-            catch (IOException ex) {
-                closeQuietly(channel);
-                throw new IllegalStateException("Could not reserve port offset " + offset, ex);
-            }
-        }
-        throw new IllegalStateException("No free port offset among " + OFFSETS
-                + " for a test's own platform: other builds on this machine hold them all");
+    static int reserveOffset(IntPredicate usable) {
+        return PortOffsets.reserve(OFFSETS, usable, "for a test's own platform");
     }
 
     /**
@@ -334,17 +305,6 @@ final class OwnPlatform implements AutoCloseable {
             return new String[] { username, JsonPath.read(created.body(), "$.oneTimePassword") };
         }
 
-    }
-
-    private static void closeQuietly(FileChannel channel) {
-        if (channel != null) {
-            try {
-                channel.close();
-            }
-            catch (IOException ex) {
-                // nothing held
-            }
-        }
     }
 
 }
