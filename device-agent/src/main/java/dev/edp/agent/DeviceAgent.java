@@ -90,6 +90,8 @@ public final class DeviceAgent implements AutoCloseable {
 
     private volatile Map<String, Object> lastHeartbeatBody;
 
+    private volatile Map<String, Object> lastHeartbeatSent;
+
     private volatile String lastError;
 
     private volatile DesiredState desired;
@@ -238,6 +240,14 @@ public final class DeviceAgent implements AutoCloseable {
     }
 
     /**
+     * @return what the last heartbeat sent said, accepted or not: after {@link #stop()},
+     * the one that was on its way when the agent stopped, if one was; null if none yet
+     */
+    public Map<String, Object> lastHeartbeatSent() {
+        return lastHeartbeatSent;
+    }
+
+    /**
      * @return the last desired state received, null if none yet
      */
     public DesiredState desiredState() {
@@ -312,6 +322,7 @@ public final class DeviceAgent implements AutoCloseable {
                 Map<String, Object> heartbeat = options.metrics()
                     .heartbeat(options.agentVersion(), ready, containers.size());
                 long sent = System.nanoTime();
+                lastHeartbeatSent = Collections.unmodifiableMap(heartbeat);
                 client.get().heartbeat(heartbeat);
                 Duration took = Duration.ofNanos(System.nanoTime() - sent);
                 if (!running()) {

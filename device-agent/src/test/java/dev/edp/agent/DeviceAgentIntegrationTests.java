@@ -223,6 +223,31 @@ class DeviceAgentIntegrationTests {
     }
 
     @Test
+    void aRefusedHeartbeatIsTheLastSentButNotTheLastAccepted() throws Exception {
+        // Refused until the test has looked.
+        synchronized (e3.heartbeatFailures) {
+            e3.heartbeatFailures.addAll(java.util.Collections.nCopies(100_000, unavailable(503)));
+        }
+        List<Integer> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        agent = DeviceAgent.onboard(e3.url(), e3.trust(), FakeE3.TOKEN, null, fast().withListener(new AgentListener() {
+            @Override
+            public void error(E3Exception error) {
+                failures.add(error.status());
+            }
+        }));
+        agent.start();
+        await(() -> !failures.isEmpty(), "a refused heartbeat");
+        assertThat(agent.lastHeartbeatSent()).containsKeys("uptimeSeconds", "memory");
+        assertThat(agent.lastHeartbeatBody()).isNull();
+        assertThat(agent.lastHeartbeat()).isNull();
+        synchronized (e3.heartbeatFailures) {
+            e3.heartbeatFailures.clear();
+        }
+        await(() -> agent.lastHeartbeat() != null, "a heartbeat after the failures");
+        assertThat(agent.lastHeartbeatBody()).containsKeys("uptimeSeconds", "memory");
+    }
+
+    @Test
     void connectionFailuresAreRetriedUntilE3IsBack() throws Exception {
         agent = DeviceAgent.onboard(e3.url(), e3.trust(), FakeE3.TOKEN, null, fast());
         int port = e3.server.getAddress().getPort();
