@@ -1,6 +1,7 @@
 package dev.edp.keycloak;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.HashSet;
@@ -34,7 +35,7 @@ public final class LocalPorts {
     public static synchronized int unused() {
         for (int attempt = 0; attempt < 1_000; attempt++) {
             int port = FIRST + ThreadLocalRandom.current().nextInt(COUNT);
-            if (!handedOut.contains(port) && bindable(port)) {
+            if (!handedOut.contains(port) && free(port)) {
                 handedOut.add(port);
                 return port;
             }
@@ -42,9 +43,20 @@ public final class LocalPorts {
         throw new IllegalStateException("No free port between " + FIRST + " and " + (FIRST + COUNT - 1));
     }
 
-    private static boolean bindable(int port) {
+    /**
+     * @param port a port
+     * @return whether it can be bound both on the wildcard address and on loopback
+     * (servers bind one or the other), without {@code SO_REUSEADDR}
+     */
+    public static boolean free(int port) {
+        return canBind(new InetSocketAddress(port))
+                && canBind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+    }
+
+    private static boolean canBind(InetSocketAddress address) {
         try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress(port));
+            socket.setReuseAddress(false);
+            socket.bind(address);
             return true;
         }
         catch (IOException ex) {

@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 import com.jayway.jsonpath.JsonPath;
 import dev.edp.keycloak.EdpRealm;
 import dev.edp.keycloak.KeycloakAdmin;
+import dev.edp.keycloak.LocalPorts;
 import dev.edp.keycloak.OidcTokens;
 
 import static dev.edp.test.service.ServiceSmokeChecks.send;
@@ -94,7 +95,7 @@ final class OwnPlatform implements AutoCloseable {
      * @return whether every port of the platform is free under it
      */
     static boolean allFree(int offset) {
-        return PORTS.stream().allMatch(port -> PortOffsets.free(port + offset));
+        return PORTS.stream().allMatch(port -> LocalPorts.free(port + offset));
     }
 
     /**

@@ -1,9 +1,6 @@
 package dev.edp.systemtest;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -13,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntPredicate;
 import java.util.stream.IntStream;
+
+import dev.edp.keycloak.LocalPorts;
 
 /**
  * Chooses the port offset of the platform the system tests start: the first candidate
@@ -106,24 +105,7 @@ final class PortOffsets {
     }
 
     static boolean allFree(int offset) {
-        return BASE_PORTS.stream().allMatch(port -> free(port + offset));
-    }
-
-    /** Free on the wildcard address and on loopback (services bind one or the other). */
-    static boolean free(int port) {
-        return canBind(new InetSocketAddress(port))
-                && canBind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-    }
-
-    private static boolean canBind(InetSocketAddress address) {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(false);
-            socket.bind(address);
-            return true;
-        }
-        catch (IOException ex) {
-            return false;
-        }
+        return BASE_PORTS.stream().allMatch(port -> LocalPorts.free(port + offset));
     }
 
 }
