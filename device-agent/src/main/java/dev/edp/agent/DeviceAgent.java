@@ -319,10 +319,10 @@ public final class DeviceAgent implements AutoCloseable {
             List<ContainerStatus> containers = executor.status();
             int ready = (int) containers.stream().filter(c -> ContainerStatus.READY.equals(c.state())).count();
             try {
-                Map<String, Object> heartbeat = options.metrics()
-                    .heartbeat(options.agentVersion(), ready, containers.size());
+                Map<String, Object> heartbeat = Collections
+                    .unmodifiableMap(options.metrics().heartbeat(options.agentVersion(), ready, containers.size()));
                 long sent = System.nanoTime();
-                lastHeartbeatSent = Collections.unmodifiableMap(heartbeat);
+                lastHeartbeatSent = heartbeat;
                 client.get().heartbeat(heartbeat);
                 Duration took = Duration.ofNanos(System.nanoTime() - sent);
                 if (!running()) {
@@ -330,7 +330,7 @@ public final class DeviceAgent implements AutoCloseable {
                             // was on its way
                 }
                 lastError = null;
-                lastHeartbeatBody = Collections.unmodifiableMap(heartbeat);
+                lastHeartbeatBody = heartbeat;
                 lastHeartbeat = options.clock().instant();
                 succeeded("heartbeat", backoff);
                 options.listener().heartbeat(took);
