@@ -57,13 +57,6 @@ public enum MasterdataProblem implements ProblemType {
     @Problem(status = HttpStatus.SERVICE_UNAVAILABLE, title = "Invitation not sent")
     INVITATION_NOT_SENT,
 
-    /**
-     * Keycloak cannot be reached, refuses masterdata's client, or user management is not
-     * configured.
-     */
-    @Problem(status = HttpStatus.SERVICE_UNAVAILABLE, title = "Identity provider unavailable")
-    IDENTITY_PROVIDER_UNAVAILABLE,
-
     /** Keycloak answered something unexpected. */
     @Problem(status = HttpStatus.BAD_GATEWAY, title = "Identity provider error")
     IDENTITY_PROVIDER_ERROR;

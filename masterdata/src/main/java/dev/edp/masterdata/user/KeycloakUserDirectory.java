@@ -21,6 +21,7 @@ import dev.edp.platform.client.ClientCredentialsTokenSource;
 import dev.edp.platform.client.ServiceCallException;
 import dev.edp.platform.problem.EdpException;
 import dev.edp.platform.problem.NotFound;
+import dev.edp.platform.problem.PlatformProblem;
 import dev.edp.platform.security.EdpRoles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -428,10 +429,9 @@ class KeycloakUserDirectory implements UserDirectory {
     }
 
     private static EdpException unavailable(String detail) {
-        EdpException unavailable = MasterdataProblem.IDENTITY_PROVIDER_UNAVAILABLE.exception(detail);
-        // Keycloak restarts in about a minute; clients (the portal, scripts) should not
-        // hammer it meanwhile.
-        unavailable.getHeaders().set(HttpHeaders.RETRY_AFTER, "10");
+        EdpException unavailable = PlatformProblem.IDENTITY_PROVIDER_UNAVAILABLE.exception(detail);
+        unavailable.getHeaders()
+            .set(HttpHeaders.RETRY_AFTER, Integer.toString(PlatformProblem.IDENTITY_PROVIDER_RETRY_AFTER_SECONDS));
         return unavailable;
     }
 

@@ -10,6 +10,7 @@ import dev.edp.masterdata.customer.CustomerService;
 import dev.edp.masterdata.support.MasterdataProblem;
 import dev.edp.platform.audit.AuditLog;
 import dev.edp.platform.problem.NotFound;
+import dev.edp.platform.problem.PlatformProblem;
 import dev.edp.platform.security.EdpRoles;
 import dev.edp.platform.security.Tenant;
 import dev.edp.platform.web.KeysetPage;
@@ -72,7 +73,7 @@ class UserService {
                 password, properties.temporaryPassword());
         UserResponse user = directory.find(id)
             .map(UserResponse::of)
-            .orElseThrow(() -> MasterdataProblem.IDENTITY_PROVIDER_UNAVAILABLE
+            .orElseThrow(() -> PlatformProblem.IDENTITY_PROVIDER_UNAVAILABLE
                 .exception("The user was created but could not be read back."));
         audit.record(customerId, tenant, "USER_CREATED", ENTITY, id, null, user);
         return new CreatedUserResponse(user, password == null ? "EMAIL" : "PASSWORD", password);

@@ -65,6 +65,20 @@ public enum PlatformProblem implements ProblemType {
 
     /** A platform admin creates a resource without saying whose. */
     @Problem(status = HttpStatus.BAD_REQUEST, title = "Customer required")
-    CUSTOMER_REQUIRED;
+    CUSTOMER_REQUIRED,
+
+    /**
+     * Keycloak cannot be reached or does not answer in time, and the request needs it (a
+     * token signed with keys not fetched yet, a login, user management); answered with
+     * {@code Retry-After: }{@value #IDENTITY_PROVIDER_RETRY_AFTER_SECONDS}.
+     */
+    @Problem(status = HttpStatus.SERVICE_UNAVAILABLE, title = "Identity provider unavailable")
+    IDENTITY_PROVIDER_UNAVAILABLE;
+
+    /**
+     * The {@code Retry-After} of {@link #IDENTITY_PROVIDER_UNAVAILABLE}: Keycloak
+     * restarts in about a minute; clients should not hammer it meanwhile.
+     */
+    public static final int IDENTITY_PROVIDER_RETRY_AFTER_SECONDS = 10;
 
 }

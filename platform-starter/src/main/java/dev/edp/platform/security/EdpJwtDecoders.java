@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.security.interfaces.RSAPublicKey;
-import java.time.Duration;
+import java.time.Clock;
 import java.util.List;
 
 import org.springframework.core.env.Environment;
@@ -16,21 +16,22 @@ import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
+import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
-import org.springframework.security.oauth2.jwt.SupplierJwtDecoder;
-import org.springframework.security.oauth2.jwt.SupplierReactiveJwtDecoder;
 
 /**
  * JWT decoders for Keycloak access tokens. A token is accepted only if
  * <ul>
  * <li>its signature verifies with the realm's keys (its JWKS endpoint, fetched on the
- * first token so a service starts while Keycloak is still starting; or, when
+ * first token so a service starts while Keycloak is still starting, cached and kept
+ * through Keycloak outages: {@link RealmKeys}; or, when
  * {@code spring.security.oauth2.resourceserver.jwt.public-key-location} is set, that RSA
  * key);</li>
  * <li>its issuer is the realm
@@ -60,11 +61,11 @@ public final class EdpJwtDecoders {
      * What a token must satisfy.
      *
      * @param issuer the realm's issuer URI
-     * @param clockSkew tolerated clock difference
+     * @param jwt the clock skew tolerated and how the realm's keys are fetched
      * @param audiences accepted audiences; a token must name at least one
      * @param publicKey a fixed verification key, or null to use the realm's JWKS endpoint
      */
-    record Rules(String issuer, Duration clockSkew, List<String> audiences, RSAPublicKey publicKey) {
+    record Rules(String issuer, EdpSecurityProperties.Jwt jwt, List<String> audiences, RSAPublicKey publicKey) {
 
         Rules {
             audiences = audiences.stream().map(String::trim).filter(audience -> !audience.isEmpty()).toList();
@@ -91,7 +92,7 @@ public final class EdpJwtDecoders {
         static Rules from(EdpSecurityProperties security, Environment environment, ResourceLoader resources) {
             String prefix = "spring.security.oauth2.resourceserver.jwt.";
             String keyLocation = environment.getProperty(prefix + "public-key-location");
-            return new Rules(environment.getRequiredProperty(prefix + "issuer-uri"), security.jwt().clockSkew(),
+            return new Rules(environment.getRequiredProperty(prefix + "issuer-uri"), security.jwt(),
                     security.audiences(),
                     keyLocation == null || keyLocation.isBlank() ? null : readKey(resources.getResource(keyLocation)));
         }
@@ -114,7 +115,7 @@ public final class EdpJwtDecoders {
         };
         OAuth2TokenValidator<Jwt> type = jwt -> ACCESS_TOKEN_TYPE.equals(jwt.getClaimAsString("typ"))
                 ? OAuth2TokenValidatorResult.success() : invalid("The token is not an access token (typ).");
-        return new DelegatingOAuth2TokenValidator<>(new JwtTimestampValidator(rules.clockSkew()),
+        return new DelegatingOAuth2TokenValidator<>(new JwtTimestampValidator(rules.jwt().clockSkew()),
                 new JwtIssuerValidator(rules.issuer()), audience, type);
     }
 
@@ -128,30 +129,52 @@ public final class EdpJwtDecoders {
 
     /**
      * @param rules what a token must satisfy
-     * @return a servlet-stack decoder
+     * @return a servlet-stack decoder; the realm's keys are fetched on the first token,
+     * so a service starts while Keycloak is still starting
      */
     static JwtDecoder servlet(Rules rules) {
-        return new SupplierJwtDecoder(() -> {
-            NimbusJwtDecoder decoder = rules.publicKey() != null
-                    ? NimbusJwtDecoder.withPublicKey(rules.publicKey()).build()
-                    : NimbusJwtDecoder.withJwkSetUri(jwkSetUri(rules.issuer())).build();
-            decoder.setJwtValidator(validator(rules));
-            return decoder;
-        });
+        return servlet(rules, Clock.systemUTC());
     }
 
     /**
      * @param rules what a token must satisfy
-     * @return a reactive-stack decoder
+     * @param clock times the caching of the realm's keys
+     * @return a servlet-stack decoder
+     */
+    static JwtDecoder servlet(Rules rules, Clock clock) {
+        NimbusJwtDecoder decoder = rules.publicKey() != null ? NimbusJwtDecoder.withPublicKey(rules.publicKey()).build()
+                : NimbusJwtDecoder.withJwkSource(RealmKeys.remote(jwkSetUri(rules.issuer()), rules.jwt(), clock))
+                    .build();
+        decoder.setJwtValidator(validator(rules));
+        return decoder;
+    }
+
+    /**
+     * @param rules what a token must satisfy
+     * @return a reactive-stack decoder; keys that cannot be fetched fail the token with a
+     * {@link JwtException} that is not a {@link BadJwtException} (Spring's reactive
+     * decoder reports them as an {@code IllegalStateException}, which no authentication
+     * failure handler sees), so it is answered like on the servlet stack
      */
     static ReactiveJwtDecoder reactive(Rules rules) {
-        return new SupplierReactiveJwtDecoder(() -> {
-            NimbusReactiveJwtDecoder decoder = rules.publicKey() != null
-                    ? NimbusReactiveJwtDecoder.withPublicKey(rules.publicKey()).build()
-                    : NimbusReactiveJwtDecoder.withJwkSetUri(jwkSetUri(rules.issuer())).build();
-            decoder.setJwtValidator(validator(rules));
-            return decoder;
-        });
+        return reactive(rules, Clock.systemUTC());
+    }
+
+    /**
+     * @param rules what a token must satisfy
+     * @param clock times the caching of the realm's keys
+     * @return a reactive-stack decoder
+     */
+    static ReactiveJwtDecoder reactive(Rules rules, Clock clock) {
+        NimbusReactiveJwtDecoder decoder = rules.publicKey() != null
+                ? NimbusReactiveJwtDecoder.withPublicKey(rules.publicKey()).build()
+                : NimbusReactiveJwtDecoder
+                    .withJwkSource(RealmKeys.reactive(RealmKeys.remote(jwkSetUri(rules.issuer()), rules.jwt(), clock)))
+                    .build();
+        decoder.setJwtValidator(validator(rules));
+        return token -> decoder.decode(token)
+            .onErrorMap(IllegalStateException.class,
+                    unavailable -> new JwtException("The identity provider's keys cannot be fetched", unavailable));
     }
 
 }

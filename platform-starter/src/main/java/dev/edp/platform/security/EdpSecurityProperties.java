@@ -25,19 +25,32 @@ public record EdpSecurityProperties(List<String> publicPaths, List<String> audie
         publicPaths = publicPaths == null ? List.of()
                 : publicPaths.stream().map(String::trim).filter(path -> !path.isEmpty()).toList();
         audiences = audiences == null ? List.of(EdpJwtDecoders.DEFAULT_AUDIENCE) : List.copyOf(audiences);
-        jwt = jwt == null ? new Jwt(null) : jwt;
+        jwt = jwt == null ? new Jwt(null, null, null, null) : jwt;
     }
 
     /**
      * @param clockSkew the clock difference tolerated in a token's times (default 10 s
      * rather than Spring's 60 s: access tokens live five minutes and the platform's hosts
      * keep their clocks in sync)
+     * @param keysTimeToLive how long the realm's keys, fetched from its JWKS endpoint,
+     * are used before they are fetched again (default 5 min); the refetch starts in the
+     * background a tenth of this before they expire, so no request waits for it
+     * @param keysOutageTolerance how long the last keys fetched stay in use while the
+     * JWKS endpoint cannot be reached or does not answer in time (default 1 h, far beyond
+     * an access token's life: no token the realm issued before an outage is refused
+     * because of it)
+     * @param keysFetchTimeout how long one JWKS request may take to connect and to answer
+     * (default 5 s; a failed request is retried once)
      */
-    public record Jwt(Duration clockSkew) {
+    public record Jwt(Duration clockSkew, Duration keysTimeToLive, Duration keysOutageTolerance,
+            Duration keysFetchTimeout) {
 
-        /** Fills in the default. */
+        /** Fills in the defaults. */
         public Jwt {
             clockSkew = clockSkew == null ? Duration.ofSeconds(10) : clockSkew;
+            keysTimeToLive = keysTimeToLive == null ? Duration.ofMinutes(5) : keysTimeToLive;
+            keysOutageTolerance = keysOutageTolerance == null ? Duration.ofHours(1) : keysOutageTolerance;
+            keysFetchTimeout = keysFetchTimeout == null ? Duration.ofSeconds(5) : keysFetchTimeout;
         }
     }
 

@@ -1,16 +1,20 @@
 package dev.edp.platform.security;
 
 import org.springframework.security.config.Customizer;
+import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverterAdapter;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
 
 /**
  * How every EDP security chain takes a Keycloak bearer token: realm roles as authorities
  * ({@link KeycloakJwtAuthenticationConverter}) and a missing, invalid or insufficient
- * token answered with a problem ({@link ProblemSecurityHandlers}), written once for the
+ * token answered with a problem, and one that cannot be checked because Keycloak is
+ * unreachable with a 503 ({@link ProblemSecurityHandlers}), written once for the
  * services' chains, the actuator chains and the portal gateway's.
  */
 public final class KeycloakBearerTokens {
@@ -26,11 +30,20 @@ public final class KeycloakBearerTokens {
      * @throws Exception as {@link HttpSecurity}'s configurers do
      */
     static HttpSecurity statelessServlet(HttpSecurity http) throws Exception {
-        return http
-            .oauth2ResourceServer(resourceServer -> resourceServer
-                .jwt(jwt -> jwt.jwtAuthenticationConverter(new KeycloakJwtAuthenticationConverter()))
-                .authenticationEntryPoint(ProblemSecurityHandlers.servletEntryPoint())
-                .accessDeniedHandler(ProblemSecurityHandlers.servletAccessDeniedHandler()))
+        AuthenticationEntryPoint entryPoint = ProblemSecurityHandlers.servletEntryPoint();
+        return http.oauth2ResourceServer(resourceServer -> {
+            resourceServer.jwt(jwt -> jwt.jwtAuthenticationConverter(new KeycloakJwtAuthenticationConverter()))
+                .authenticationEntryPoint(entryPoint)
+                .accessDeniedHandler(ProblemSecurityHandlers.servletAccessDeniedHandler());
+            // The DSL has no setter for the bearer filter's failure handler.
+            resourceServer.addObjectPostProcessor(new ObjectPostProcessor<BearerTokenAuthenticationFilter>() {
+                @Override
+                public <F extends BearerTokenAuthenticationFilter> F postProcess(F filter) {
+                    filter.setAuthenticationFailureHandler(ProblemSecurityHandlers.servletFailureHandler(entryPoint));
+                    return filter;
+                }
+            });
+        })
             .exceptionHandling(
                     exceptions -> exceptions.authenticationEntryPoint(ProblemSecurityHandlers.servletEntryPoint())
                         .accessDeniedHandler(ProblemSecurityHandlers.servletAccessDeniedHandler()))
@@ -49,6 +62,7 @@ public final class KeycloakBearerTokens {
             .jwt(jwt -> jwt.jwtAuthenticationConverter(
                     new ReactiveJwtAuthenticationConverterAdapter(new KeycloakJwtAuthenticationConverter())))
             .authenticationEntryPoint(entryPoint)
+            .authenticationFailureHandler(ProblemSecurityHandlers.reactiveFailureHandler(entryPoint))
             .accessDeniedHandler(ProblemSecurityHandlers.reactiveAccessDeniedHandler());
     }
 

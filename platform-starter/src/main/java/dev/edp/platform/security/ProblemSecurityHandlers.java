@@ -7,6 +7,8 @@ import java.util.Map;
 
 import dev.edp.platform.problem.PlatformProblem;
 import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -15,21 +17,28 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
 import org.springframework.security.oauth2.server.resource.web.access.BearerTokenAccessDeniedHandler;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.authentication.AuthenticationFailureHandler;
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
+import org.springframework.security.web.server.authentication.ServerAuthenticationFailureHandler;
 import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
  * 401 and 403 as problem details, for both web stacks. The {@code WWW-Authenticate}
  * header is the one the bearer-token handlers of Spring Security compute (RFC 6750), the
- * body is ours.
+ * body is ours. A token that cannot be checked because the identity provider's keys
+ * cannot be fetched is no fault of the caller: 503 {@code IDENTITY_PROVIDER_UNAVAILABLE}
+ * with {@code Retry-After}, where Spring Security would rethrow it as a 500.
  */
 public final class ProblemSecurityHandlers {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemSecurityHandlers.class);
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -42,6 +51,17 @@ public final class ProblemSecurityHandlers {
 
     static ProblemDetail forbidden() {
         return PlatformProblem.FORBIDDEN.problem("Your role does not allow this request.");
+    }
+
+    /**
+     * @param failure why the token could not be checked
+     * @return the problem, logged without the token
+     */
+    static ProblemDetail identityProviderUnavailable(AuthenticationServiceException failure) {
+        log.warn("A bearer token could not be checked: {}", failure.getMessage());
+        return PlatformProblem.IDENTITY_PROVIDER_UNAVAILABLE
+            .problem("The identity provider cannot be reached, so the access token cannot be checked right now. "
+                    + "Retry after " + PlatformProblem.IDENTITY_PROVIDER_RETRY_AFTER_SECONDS + " s.");
     }
 
     static byte[] body(ProblemDetail problem) {
@@ -81,6 +101,23 @@ public final class ProblemSecurityHandlers {
         };
     }
 
+    /**
+     * @param entryPoint how a missing or invalid token is answered
+     * @return the bearer filter's failure handler: 503 when the token could not be
+     * checked, otherwise the entry point
+     */
+    static AuthenticationFailureHandler servletFailureHandler(AuthenticationEntryPoint entryPoint) {
+        return (request, response, failure) -> {
+            if (failure instanceof AuthenticationServiceException unavailable) {
+                response.setHeader(HttpHeaders.RETRY_AFTER,
+                        Integer.toString(PlatformProblem.IDENTITY_PROVIDER_RETRY_AFTER_SECONDS));
+                writeServlet(response, identityProviderUnavailable(unavailable));
+                return;
+            }
+            entryPoint.commence(request, response, failure);
+        };
+    }
+
     private static void writeServlet(HttpServletResponse response, ProblemDetail problem) throws IOException {
         if (response.isCommitted()) {
             return;
@@ -103,6 +140,25 @@ public final class ProblemSecurityHandlers {
                 .set(HttpHeaders.WWW_AUTHENTICATE, exception instanceof OAuth2AuthenticationException
                         ? "Bearer error=\"invalid_token\"" : "Bearer");
             return write(exchange, unauthorized());
+        };
+    }
+
+    /**
+     * @param entryPoint how a missing or invalid token is answered
+     * @return the reactive bearer filter's failure handler: 503 when the token could not
+     * be checked, otherwise the entry point
+     */
+    static ServerAuthenticationFailureHandler reactiveFailureHandler(ServerAuthenticationEntryPoint entryPoint) {
+        return (exchange, failure) -> {
+            if (failure instanceof AuthenticationServiceException unavailable) {
+                exchange.getExchange()
+                    .getResponse()
+                    .getHeaders()
+                    .set(HttpHeaders.RETRY_AFTER,
+                            Integer.toString(PlatformProblem.IDENTITY_PROVIDER_RETRY_AFTER_SECONDS));
+                return write(exchange.getExchange(), identityProviderUnavailable(unavailable));
+            }
+            return entryPoint.commence(exchange.getExchange(), failure);
         };
     }
 

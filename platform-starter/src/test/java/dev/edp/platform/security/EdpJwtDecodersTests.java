@@ -46,11 +46,14 @@ class EdpJwtDecodersTests {
     }
 
     @Test
-    void defaultsToTheEdpApiAudienceAndTenSecondsOfSkew() {
+    void defaultsToTheEdpApiAudienceTenSecondsOfSkewAndKeysKeptThroughAnHourOfOutage() {
         EdpJwtDecoders.Rules rules = rules(Map.of("spring.security.oauth2.resourceserver.jwt.issuer-uri", ISSUER));
 
         assertThat(rules.audiences()).containsExactly("edp-api");
-        assertThat(rules.clockSkew()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(rules.jwt().clockSkew()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(rules.jwt().keysTimeToLive()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(rules.jwt().keysOutageTolerance()).isEqualTo(Duration.ofHours(1));
+        assertThat(rules.jwt().keysFetchTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(rules.publicKey()).isNull();
     }
 

@@ -128,7 +128,14 @@ public final class StubBackend implements AutoCloseable {
      * @return the base URL, {@code http://127.0.0.1:<port>}
      */
     public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return "http://127.0.0.1:" + port();
+    }
+
+    /**
+     * @return the loopback port it listens on
+     */
+    public int port() {
+        return server.getAddress().getPort();
     }
 
     /**

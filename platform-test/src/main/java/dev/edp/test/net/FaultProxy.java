@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -62,6 +63,8 @@ public final class FaultProxy implements AutoCloseable {
 
     private volatile boolean closed;
 
+    private final AtomicLong clientBytes = new AtomicLong();
+
     private FaultProxy(int port, InetSocketAddress target) throws IOException {
         this.target = target;
         this.listener = bind(port);
@@ -111,6 +114,14 @@ public final class FaultProxy implements AutoCloseable {
      */
     public int openConnections() {
         return sockets.size() / 2;
+    }
+
+    /**
+     * @return bytes clients have sent so far, counted when the proxy reads them, so also
+     * while frozen: shows that a client tried to talk to the server
+     */
+    public long clientBytes() {
+        return clientBytes.get();
     }
 
     /**
@@ -255,21 +266,22 @@ public final class FaultProxy implements AutoCloseable {
         finally {
             lock.unlock();
         }
-        Thread.ofVirtual().start(() -> pump(client, upstream));
-        pump(upstream, client);
+        Thread.ofVirtual().start(() -> pump(client, upstream, clientBytes));
+        pump(upstream, client, new AtomicLong());
     }
 
     /**
      * Copies one direction until either side closes; waits while frozen before passing
      * bytes on.
      */
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, AtomicLong count) {
         byte[] buffer = new byte[64 * 1024];
         try {
             InputStream in = from.getInputStream();
             OutputStream out = to.getOutputStream();
             int read;
             while ((read = in.read(buffer)) >= 0) {
+                count.addAndGet(read);
                 if (!awaitForwarding()) {
                     break;
                 }

@@ -226,6 +226,23 @@ public final class TestJwtIssuer {
 
     private static String sign(KeyPair key, String issuer, String username, UUID customer, Instant expiry,
             Consumer<JWTClaimsSet.Builder> adjust, String... roles) {
+        return sign(key, "test", issuer, username, customer, expiry, adjust, roles);
+    }
+
+    /**
+     * A token shaped like the realm's, signed with any key ({@link TestRealm}'s).
+     * @param key the signing key
+     * @param keyId the {@code kid} header
+     * @param issuer the issuer claim
+     * @param username the user name
+     * @param customer the customer id claim, or null for none
+     * @param expiry the expiry
+     * @param adjust changes to the claims
+     * @param roles realm roles
+     * @return the compact JWT
+     */
+    static String sign(KeyPair key, String keyId, String issuer, String username, UUID customer, Instant expiry,
+            Consumer<JWTClaimsSet.Builder> adjust, String... roles) {
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer(issuer)
             .subject(UUID.nameUUIDFromBytes(username.getBytes()).toString())
             .audience(List.of(AUDIENCE, "account"))
@@ -240,7 +257,7 @@ public final class TestJwtIssuer {
         }
         adjust.accept(claims);
         try {
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("test").build(),
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(keyId).build(),
                     claims.build());
             jwt.sign(new RSASSASigner((RSAPrivateKey) key.getPrivate()));
             return jwt.serialize();
@@ -250,7 +267,7 @@ public final class TestJwtIssuer {
         }
     }
 
-    private static KeyPair generate() {
+    static KeyPair generate() {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);

@@ -6,12 +6,11 @@ import java.util.IdentityHashMap;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
-import dev.edp.platform.problem.Problems;
+import dev.edp.platform.problem.PlatformProblem;
 import dev.edp.platform.security.ProblemSecurityHandlers;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.server.WebFilterExchange;
 import org.springframework.security.web.server.authentication.RedirectServerAuthenticationFailureHandler;
@@ -35,8 +34,6 @@ final class LoginFailureHandler implements ServerAuthenticationFailureHandler, W
 
     private static final String CALLBACK = "/login/oauth2/code/";
 
-    static final String RETRY_AFTER_SECONDS = "10";
-
     private final ServerAuthenticationFailureHandler otherwise = new RedirectServerAuthenticationFailureHandler(
             "/login?error");
 
@@ -59,11 +56,11 @@ final class LoginFailureHandler implements ServerAuthenticationFailureHandler, W
     }
 
     private static Mono<Void> unavailable(ServerWebExchange exchange) {
-        exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
-        return ProblemSecurityHandlers.write(exchange,
-                Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "IDENTITY_PROVIDER_UNAVAILABLE", "Login unavailable",
-                        "The identity provider cannot be reached, so "
-                                + "logging in is not possible right now. Try again in a minute."));
+        exchange.getResponse()
+            .getHeaders()
+            .set(HttpHeaders.RETRY_AFTER, Integer.toString(PlatformProblem.IDENTITY_PROVIDER_RETRY_AFTER_SECONDS));
+        return ProblemSecurityHandlers.write(exchange, PlatformProblem.IDENTITY_PROVIDER_UNAVAILABLE.problem(
+                "The identity provider cannot be reached, so logging in is not possible right now. Try again in a minute."));
     }
 
     /**
