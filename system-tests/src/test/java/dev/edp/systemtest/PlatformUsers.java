@@ -2,7 +2,10 @@ package dev.edp.systemtest;
 
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import com.jayway.jsonpath.JsonPath;
 import dev.edp.keycloak.EdpRealm;
@@ -60,10 +63,11 @@ final class PlatformUsers {
      * @return the new customer's id
      */
     String createCustomer(String admin, String code) {
-        HttpResponse<String> created = send("POST", masterdata("/customers"), "application/json",
-                "{\"name\":\"Customer " + code + "\",\"code\":\"" + code + "\",\"contactEmail\":\"ops@" + code
-                        + ".example\"}",
-                admin);
+        HttpResponse<String> created = honouringRetryAfter(
+                () -> send(
+                        "POST", masterdata("/customers"), "application/json", "{\"name\":\"Customer " + code
+                                + "\",\"code\":\"" + code + "\",\"contactEmail\":\"ops@" + code + ".example\"}",
+                        admin));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         return JsonPath.read(created.body(), "$.id");
     }
@@ -80,13 +84,43 @@ final class PlatformUsers {
      * Keycloak's page)
      */
     String createUser(String creator, String customerId, String username, String role) {
-        HttpResponse<String> created = send("POST", masterdata("/customers/" + customerId + "/users"),
-                "application/json", "{\"username\":\"" + username + "\",\"email\":\"" + username
-                        + "@example.com\",\"firstName\":\"Test\"," + "\"lastName\":\"User\",\"role\":\"" + role + "\"}",
-                creator);
+        HttpResponse<String> created = honouringRetryAfter(
+                () -> send("POST", masterdata("/customers/" + customerId + "/users"), "application/json",
+                        "{\"username\":\"" + username + "\",\"email\":\"" + username
+                                + "@example.com\",\"firstName\":\"Test\"," + "\"lastName\":\"User\",\"role\":\"" + role
+                                + "\"}",
+                        creator));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         return JsonPath.read(created.body(), "$.oneTimePassword");
     }
+
+    /**
+     * Sends a request again, as a well-behaved client does, while it is answered with a
+     * 503 that says when to come back ({@code Retry-After}): on a loaded machine Keycloak
+     * may be too slow for masterdata's user management for a moment, which masterdata
+     * answers with 503 {@code IDENTITY_PROVIDER_UNAVAILABLE} and removes what it half
+     * created. Up to {@value #ATTEMPTS} attempts.
+     */
+    static HttpResponse<String> honouringRetryAfter(Supplier<HttpResponse<String>> request) {
+        HttpResponse<String> response = request.get();
+        for (int attempt = 1; attempt < ATTEMPTS && response.statusCode() == 503; attempt++) {
+            Optional<String> retryAfter = response.headers().firstValue("Retry-After");
+            if (retryAfter.isEmpty()) {
+                break;
+            }
+            try {
+                Thread.sleep(Duration.ofSeconds(Long.parseLong(retryAfter.get())));
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            response = request.get();
+        }
+        return response;
+    }
+
+    private static final int ATTEMPTS = 4;
 
     /**
      * @return a machine's JSON for masterdata
