@@ -1,9 +1,7 @@
 package dev.edp.platform.security;
 
-import java.net.http.HttpResponse;
-import java.util.UUID;
-
 import dev.edp.test.security.TestRealm;
+import dev.edp.test.service.ServiceSmokeChecks;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -11,10 +9,6 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-
-import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
-import static dev.edp.test.service.ServiceSmokeChecks.send;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A servlet service whose Keycloak is down when the first token arrives: the token cannot
@@ -44,21 +38,8 @@ class IdentityProviderUnavailableTests {
 
     @Test
     void aTokenThatCannotBeCheckedIsA503ProblemWithRetryAfterAndAnsweredOnceKeycloakIsBack() throws Exception {
-        String url = "http://localhost:" + port + "/api/test/v1/things";
-        String token = realm.token("olga", UUID.randomUUID(), "operator");
-        realm.cut();
-
-        HttpResponse<String> response = send("GET", url, null, null, token);
-
-        assertProblem(response, 503, "IDENTITY_PROVIDER_UNAVAILABLE");
-        assertThat(response.headers().firstValue("Retry-After")).hasValue("10");
-        assertThat(response.body()).contains("the access token cannot be checked")
-            .doesNotContain("Exception", "at dev.", "at org.");
-
-        realm.restore();
-        assertThat(send("GET", url, null, null, token).statusCode()).isEqualTo(200);
-        // A token that is really invalid is still a 401.
-        assertProblem(send("GET", url, null, null, realm.tokenOfUnknownKey("eve")), 401, "UNAUTHORIZED");
+        ServiceSmokeChecks.assertTokensCannotBeCheckedWhileKeycloakIsDown(realm,
+                "http://localhost:" + port + "/api/test/v1/things");
     }
 
 }

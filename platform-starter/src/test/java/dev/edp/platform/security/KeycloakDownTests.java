@@ -69,6 +69,15 @@ class KeycloakDownTests {
         return token -> reactive.decode(token).block(Duration.ofSeconds(60));
     }
 
+    /**
+     * @return the bytes sent towards Keycloak so far: the first fetch of the keys
+     */
+    long decodedOnceThenFrozen(Decoder decoder, String token) {
+        decoder.decode(token);
+        realm.freeze();
+        return realm.bytesSentToKeycloak();
+    }
+
     @ParameterizedTest
     @EnumSource(Stack.class)
     void tokensOfKnownKeysKeepBeingAcceptedWhileKeycloakIsDown(Stack stack) throws Exception {
@@ -95,9 +104,7 @@ class KeycloakDownTests {
     void tokensOfKnownKeysKeepBeingAcceptedWhenTheCachedKeysExpireWhileKeycloakHangs(Stack stack) {
         Decoder decoder = decoder(stack);
         String alice = realm.token("alice", null);
-        decoder.decode(alice);
-        realm.freeze();
-        long sent = realm.bytesSentToKeycloak();
+        long sent = decodedOnceThenFrozen(decoder, alice);
 
         clock.advance(TIME_TO_LIVE.plusSeconds(1));
 
@@ -111,9 +118,7 @@ class KeycloakDownTests {
     void theKeysAreRefetchedInTheBackgroundShortlyBeforeTheyExpire(Stack stack) {
         Decoder decoder = decoder(stack);
         String alice = realm.token("alice", null);
-        decoder.decode(alice);
-        realm.freeze();
-        long sent = realm.bytesSentToKeycloak();
+        long sent = decodedOnceThenFrozen(decoder, alice);
 
         clock.advance(TIME_TO_LIVE.minus(REFRESH_AHEAD.dividedBy(2)));
 

@@ -24,6 +24,7 @@ import javax.sql.DataSource;
 
 import com.jayway.jsonpath.JsonPath;
 import dev.edp.test.security.TestJwtIssuer;
+import dev.edp.test.security.TestRealm;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.env.Environment;
@@ -221,6 +222,31 @@ public class ServiceSmokeChecks {
             .isEqualTo("https://edp.dev/problems/" + code.toLowerCase().replace('_', '-'));
         assertThat(JsonPath.<String>read(body, "$.title")).isNotBlank();
         assertThat(body).doesNotContain("Exception", "at java.", "at org.springframework", "trace");
+    }
+
+    /**
+     * Asserts how a service answers an access token while its Keycloak is down and the
+     * realm's keys were never fetched: 503 {@code IDENTITY_PROVIDER_UNAVAILABLE} with
+     * {@code Retry-After} (the token cannot be checked, which is no fault of the caller;
+     * never a 500, never a 401); once Keycloak is back the same token is accepted, and a
+     * token of a key the realm never published is a 401.
+     * @param realm the service's realm, reachable; cut and restored here
+     * @param url an API URL that answers 200 to an operator of some customer
+     * @throws IOException if the realm's port cannot be bound again
+     */
+    public static void assertTokensCannotBeCheckedWhileKeycloakIsDown(TestRealm realm, String url) throws IOException {
+        String token = realm.token("olga", UUID.randomUUID(), "operator");
+        realm.cut();
+
+        HttpResponse<String> response = send("GET", url, null, null, token);
+
+        assertProblem(response, 503, "IDENTITY_PROVIDER_UNAVAILABLE");
+        assertThat(response.headers().firstValue("Retry-After")).hasValue("10");
+        assertThat(response.body()).contains("the access token cannot be checked");
+
+        realm.restore();
+        assertThat(send("GET", url, null, null, token).statusCode()).isEqualTo(200);
+        assertProblem(send("GET", url, null, null, realm.tokenOfUnknownKey("eve")), 401, "UNAUTHORIZED");
     }
 
     /**
