@@ -7,6 +7,8 @@ import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.util.List;
 
+import com.nimbusds.jose.KeySourceException;
+
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
@@ -166,14 +168,20 @@ public final class EdpJwtDecoders {
      * @return a reactive-stack decoder
      */
     static ReactiveJwtDecoder reactive(Rules rules, Clock clock) {
-        NimbusReactiveJwtDecoder decoder = rules.publicKey() != null
-                ? NimbusReactiveJwtDecoder.withPublicKey(rules.publicKey()).build()
-                : NimbusReactiveJwtDecoder
-                    .withJwkSource(RealmKeys.reactive(RealmKeys.remote(jwkSetUri(rules.issuer()), rules.jwt(), clock)))
-                    .build();
+        if (rules.publicKey() != null) {
+            NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withPublicKey(rules.publicKey()).build();
+            decoder.setJwtValidator(validator(rules));
+            return decoder;
+        }
+        NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder
+            .withJwkSource(RealmKeys.remote(jwkSetUri(rules.issuer()), rules.jwt(), clock).reactive())
+            .build();
         decoder.setJwtValidator(validator(rules));
+        // Spring wraps a failed key lookup in an IllegalStateException.
         return token -> decoder.decode(token)
-            .onErrorMap(IllegalStateException.class,
+            .onErrorMap(
+                    failure -> failure instanceof IllegalStateException
+                            && failure.getCause() instanceof KeySourceException,
                     unavailable -> new JwtException("The identity provider's keys cannot be fetched", unavailable));
     }
 

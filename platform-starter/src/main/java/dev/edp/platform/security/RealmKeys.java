@@ -42,7 +42,9 @@ import reactor.core.scheduler.Schedulers;
  * (Nimbus' JWKS sources, chained as its {@code JWKSourceBuilder} does, with our timings):
  * <ul>
  * <li>keys are cached for {@code keys-time-to-live}; a request in the last tenth of that
- * starts the refetch in the background and is answered with the cached keys;</li>
+ * starts the refetch in the background and is answered with the cached keys; before that,
+ * requests are answered from the last fetch's keys without asking the chain at all, so
+ * the gateway's event loop neither waits nor changes threads for them;</li>
  * <li>a refetch that fails or times out ({@code keys-fetch-timeout}, retried once) keeps
  * the last keys in use for up to {@code keys-outage-tolerance}, logged as a warning;</li>
  * <li>a token with an unknown key id refetches at once (Keycloak rotated its key), but
@@ -55,7 +57,7 @@ import reactor.core.scheduler.Schedulers;
  * {@code AuthenticationServiceException}, which the starter answers with 503
  * {@code IDENTITY_PROVIDER_UNAVAILABLE} ({@link ProblemSecurityHandlers}).
  */
-final class RealmKeys {
+final class RealmKeys implements JWKSource<SecurityContext> {
 
     private static final Logger log = LoggerFactory.getLogger(RealmKeys.class);
 
@@ -70,16 +72,33 @@ final class RealmKeys {
     private static final ExecutorService REFRESHER = Executors
         .newSingleThreadExecutor(Thread.ofPlatform().daemon().name("edp-jwks-refresh").factory());
 
-    private RealmKeys() {
+    /** The keys of the last fetch, used without asking the chain until {@code until}. */
+    private record Fresh(JWKSet keys, long until) {
+    }
+
+    private final JWKSetSource<SecurityContext> source;
+
+    private final Clock clock;
+
+    private final long freshFor;
+
+    private volatile Fresh fresh = new Fresh(new JWKSet(), Long.MIN_VALUE);
+
+    private RealmKeys(JWKSetSource<SecurityContext> source, Clock clock, long freshFor) {
+        this.source = source;
+        this.clock = clock;
+        this.freshFor = freshFor;
     }
 
     /**
      * @param jwkSetUri the realm's JWKS endpoint
      * @param settings the timings ({@code edp.security.jwt.keys-*})
-     * @param clock what every timing is measured by
-     * @return the keys as a Nimbus source, for the servlet decoder
+     * @param clock what every timing is measured by (Nimbus' own sources read the system
+     * time; the chain is given this clock's time instead, so the timings can be tested
+     * without waiting for them)
+     * @return the keys
      */
-    static JWKSource<SecurityContext> remote(String jwkSetUri, EdpSecurityProperties.Jwt settings, Clock clock) {
+    static RealmKeys remote(String jwkSetUri, EdpSecurityProperties.Jwt settings, Clock clock) {
         long ttl = settings.keysTimeToLive().toMillis();
         long outageTolerance = settings.keysOutageTolerance().toMillis();
         int fetchTimeout = Math.toIntExact(settings.keysFetchTimeout().toMillis());
@@ -107,52 +126,65 @@ final class RealmKeys {
         source = new RateLimitedJWKSetSource<>(source, MIN_FETCH_INTERVAL_SECONDS * 1000L, null);
         source = new RefreshAheadCachingJWKSetSource<>(source, ttl, refreshTimeout, refreshAhead, false, REFRESHER,
                 false, null);
-        return new Clocked(source, clock);
+        return new RealmKeys(source, clock, ttl - refreshAhead);
     }
 
     /**
-     * Nimbus' {@code JWKSetBasedJWKSource}, with the time from a clock (Nimbus' reads the
-     * system time), so the cache's timings can be tested without waiting for them.
+     * Nimbus' {@code JWKSetBasedJWKSource}, timed by the clock, and answered from the
+     * last fetch's keys while they are fresh (until the background refetch is due).
      */
-    private record Clocked(JWKSetSource<SecurityContext> source, Clock clock) implements JWKSource<SecurityContext> {
-
-        @Override
-        public List<JWK> get(JWKSelector selector, SecurityContext context) throws KeySourceException {
-            long now = clock.millis();
-            JWKSet keys = source.getJWKSet(JWKSetCacheRefreshEvaluator.noRefresh(), now, context);
-            List<JWK> selected = selector.select(keys);
-            if (selected.isEmpty()) {
-                // A key id the cached keys do not have: the realm may have rotated its
-                // key.
-                try {
-                    keys = source.getJWKSet(JWKSetCacheRefreshEvaluator.referenceComparison(keys), now, context);
-                }
-                catch (RateLimitReachedException fetchedMomentsAgo) {
-                    // The keys are current: there is no such key, and the token is
-                    // refused as invalid.
-                    return selected;
-                }
-                selected = selector.select(keys);
-            }
+    @Override
+    public List<JWK> get(JWKSelector selector, SecurityContext context) throws KeySourceException {
+        List<JWK> selected = fresh(selector);
+        if (!selected.isEmpty()) {
             return selected;
         }
+        long now = clock.millis();
+        JWKSet keys = source.getJWKSet(JWKSetCacheRefreshEvaluator.noRefresh(), now, context);
+        selected = selector.select(keys);
+        if (selected.isEmpty()) {
+            // A key id the cached keys do not have: the realm may have rotated its key.
+            try {
+                keys = source.getJWKSet(JWKSetCacheRefreshEvaluator.referenceComparison(keys), now, context);
+            }
+            catch (RateLimitReachedException fetchedMomentsAgo) {
+                // The keys are current: there is no such key, and the token is refused as
+                // invalid.
+                return selected;
+            }
+            selected = selector.select(keys);
+        }
+        if (keys != fresh.keys()) {
+            // A set not seen before was fetched just now (the chain hands out the same
+            // instance until it fetches again, also the last keys during an outage).
+            fresh = new Fresh(keys, now + freshFor);
+        }
+        return selected;
     }
 
     /**
-     * The same keys for the reactive decoder: the lookup may fetch, so it runs off the
-     * event loop.
-     * @param keys the source from
-     * {@link #remote(String, EdpSecurityProperties.Jwt, Clock)}
-     * @return the keys that may have signed a token, by its header
+     * @param selector which keys
+     * @return those of the last fetch's keys, while they are fresh; otherwise none
      */
-    static Function<SignedJWT, Flux<JWK>> reactive(JWKSource<SecurityContext> keys) {
-        return jwt -> Mono.fromCallable(() -> select(keys, jwt))
-            .subscribeOn(Schedulers.boundedElastic())
-            .flatMapMany(Flux::fromIterable);
+    private List<JWK> fresh(JWKSelector selector) {
+        Fresh current = fresh;
+        return clock.millis() < current.until() ? selector.select(current.keys()) : List.of();
     }
 
-    private static List<JWK> select(JWKSource<SecurityContext> keys, SignedJWT jwt) throws KeySourceException {
-        return keys.get(new JWKSelector(JWKMatcher.forJWSHeader(jwt.getHeader())), null);
+    /**
+     * The keys for the reactive decoder: fresh keys at once; a lookup that may fetch runs
+     * off the event loop.
+     * @return the keys that may have signed a token, by its header
+     */
+    Function<SignedJWT, Flux<JWK>> reactive() {
+        return jwt -> {
+            JWKSelector selector = new JWKSelector(JWKMatcher.forJWSHeader(jwt.getHeader()));
+            List<JWK> known = fresh(selector);
+            return !known.isEmpty() ? Flux.fromIterable(known)
+                    : Mono.fromCallable(() -> get(selector, null))
+                        .subscribeOn(Schedulers.boundedElastic())
+                        .flatMapMany(Flux::fromIterable);
+        };
     }
 
     private static URL url(String uri) {
