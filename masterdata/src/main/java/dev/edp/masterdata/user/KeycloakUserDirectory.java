@@ -27,7 +27,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -429,10 +428,8 @@ class KeycloakUserDirectory implements UserDirectory {
     }
 
     private static EdpException unavailable(String detail) {
-        EdpException unavailable = PlatformProblem.IDENTITY_PROVIDER_UNAVAILABLE.exception(detail);
-        unavailable.getHeaders()
-            .set(HttpHeaders.RETRY_AFTER, Integer.toString(PlatformProblem.IDENTITY_PROVIDER_RETRY_AFTER_SECONDS));
-        return unavailable;
+        return PlatformProblem.IDENTITY_PROVIDER_UNAVAILABLE.exception(detail)
+            .retryAfter(PlatformProblem.IDENTITY_PROVIDER_RETRY_AFTER_SECONDS);
     }
 
 }

@@ -44,9 +44,8 @@ public final class KeycloakBearerTokens {
                 }
             });
         })
-            .exceptionHandling(
-                    exceptions -> exceptions.authenticationEntryPoint(ProblemSecurityHandlers.servletEntryPoint())
-                        .accessDeniedHandler(ProblemSecurityHandlers.servletAccessDeniedHandler()))
+            .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(entryPoint)
+                .accessDeniedHandler(ProblemSecurityHandlers.servletAccessDeniedHandler()))
             .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
             .csrf(csrf -> csrf.disable());
     }

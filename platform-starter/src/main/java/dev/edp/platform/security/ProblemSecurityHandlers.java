@@ -53,15 +53,29 @@ public final class ProblemSecurityHandlers {
         return PlatformProblem.FORBIDDEN.problem("Your role does not allow this request.");
     }
 
-    /**
-     * @param failure why the token could not be checked
-     * @return the problem, logged without the token
-     */
-    static ProblemDetail identityProviderUnavailable(AuthenticationServiceException failure) {
+    private static final String TOKEN_NOT_CHECKABLE = "The identity provider cannot be reached, so the access "
+            + "token cannot be checked right now. Retry after " + PlatformProblem.IDENTITY_PROVIDER_RETRY_AFTER_SECONDS
+            + " s.";
+
+    private static String tokenNotCheckable(AuthenticationServiceException failure) {
         log.warn("A bearer token could not be checked: {}", failure.getMessage());
-        return PlatformProblem.IDENTITY_PROVIDER_UNAVAILABLE
-            .problem("The identity provider cannot be reached, so the access token cannot be checked right now. "
-                    + "Retry after " + PlatformProblem.IDENTITY_PROVIDER_RETRY_AFTER_SECONDS + " s.");
+        return TOKEN_NOT_CHECKABLE;
+    }
+
+    private static String retryAfter() {
+        return Integer.toString(PlatformProblem.IDENTITY_PROVIDER_RETRY_AFTER_SECONDS);
+    }
+
+    /**
+     * Answers 503 {@code IDENTITY_PROVIDER_UNAVAILABLE} with its {@code Retry-After}
+     * (reactive stack: the bearer filter's failures, the gateway's login).
+     * @param exchange the exchange
+     * @param detail what could not be done
+     * @return completion
+     */
+    public static Mono<Void> writeIdentityProviderUnavailable(ServerWebExchange exchange, String detail) {
+        exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, retryAfter());
+        return write(exchange, PlatformProblem.IDENTITY_PROVIDER_UNAVAILABLE.problem(detail));
     }
 
     static byte[] body(ProblemDetail problem) {
@@ -109,9 +123,9 @@ public final class ProblemSecurityHandlers {
     static AuthenticationFailureHandler servletFailureHandler(AuthenticationEntryPoint entryPoint) {
         return (request, response, failure) -> {
             if (failure instanceof AuthenticationServiceException unavailable) {
-                response.setHeader(HttpHeaders.RETRY_AFTER,
-                        Integer.toString(PlatformProblem.IDENTITY_PROVIDER_RETRY_AFTER_SECONDS));
-                writeServlet(response, identityProviderUnavailable(unavailable));
+                response.setHeader(HttpHeaders.RETRY_AFTER, retryAfter());
+                writeServlet(response,
+                        PlatformProblem.IDENTITY_PROVIDER_UNAVAILABLE.problem(tokenNotCheckable(unavailable)));
                 return;
             }
             entryPoint.commence(request, response, failure);
@@ -151,12 +165,7 @@ public final class ProblemSecurityHandlers {
     static ServerAuthenticationFailureHandler reactiveFailureHandler(ServerAuthenticationEntryPoint entryPoint) {
         return (exchange, failure) -> {
             if (failure instanceof AuthenticationServiceException unavailable) {
-                exchange.getExchange()
-                    .getResponse()
-                    .getHeaders()
-                    .set(HttpHeaders.RETRY_AFTER,
-                            Integer.toString(PlatformProblem.IDENTITY_PROVIDER_RETRY_AFTER_SECONDS));
-                return write(exchange.getExchange(), identityProviderUnavailable(unavailable));
+                return writeIdentityProviderUnavailable(exchange.getExchange(), tokenNotCheckable(unavailable));
             }
             return entryPoint.commence(exchange.getExchange(), failure);
         };

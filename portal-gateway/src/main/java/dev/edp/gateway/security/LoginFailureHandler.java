@@ -6,11 +6,9 @@ import java.util.IdentityHashMap;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
-import dev.edp.platform.problem.PlatformProblem;
 import dev.edp.platform.security.ProblemSecurityHandlers;
 import reactor.core.publisher.Mono;
 
-import org.springframework.http.HttpHeaders;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.server.WebFilterExchange;
 import org.springframework.security.web.server.authentication.RedirectServerAuthenticationFailureHandler;
@@ -56,11 +54,8 @@ final class LoginFailureHandler implements ServerAuthenticationFailureHandler, W
     }
 
     private static Mono<Void> unavailable(ServerWebExchange exchange) {
-        exchange.getResponse()
-            .getHeaders()
-            .set(HttpHeaders.RETRY_AFTER, Integer.toString(PlatformProblem.IDENTITY_PROVIDER_RETRY_AFTER_SECONDS));
-        return ProblemSecurityHandlers.write(exchange, PlatformProblem.IDENTITY_PROVIDER_UNAVAILABLE.problem(
-                "The identity provider cannot be reached, so logging in is not possible right now. Try again in a minute."));
+        return ProblemSecurityHandlers.writeIdentityProviderUnavailable(exchange,
+                "The identity provider cannot be reached, so logging in is not possible right now. Try again in a minute.");
     }
 
     /**
