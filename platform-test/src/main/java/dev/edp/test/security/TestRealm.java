@@ -27,6 +27,9 @@ public final class TestRealm implements AutoCloseable {
 
     private static final String KEY_ID = "realm-key";
 
+    /** A key no realm published (made once: an RSA key takes a moment to make). */
+    private static final KeyPair UNKNOWN_KEY = TestJwtIssuer.generate();
+
     private final KeyPair key = TestJwtIssuer.generate();
 
     private final StubBackend keycloak;
@@ -79,7 +82,7 @@ public final class TestRealm implements AutoCloseable {
      * @return the compact JWT
      */
     public String tokenOfUnknownKey(String username) {
-        return TestJwtIssuer.sign(TestJwtIssuer.generate(), "rotated-key", issuer(), username, null,
+        return TestJwtIssuer.sign(UNKNOWN_KEY, "rotated-key", issuer(), username, null,
                 Instant.now().plus(Duration.ofHours(1)), claims -> {
                 });
     }
