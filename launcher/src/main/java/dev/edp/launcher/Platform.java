@@ -66,6 +66,9 @@ final class Platform implements AutoCloseable {
     /** Handed to one service only (its own secrets). */
     private final Map<String, Map<String, String>> ownEnvironment = new HashMap<>();
 
+    /** Readiness budgets other than {@code settings.startTimeout()}, by service. */
+    private final Map<String, Duration> startTimeouts = new HashMap<>();
+
     private boolean stopping;
 
     private RegistryCredentials registryCredentials;
@@ -148,6 +151,25 @@ final class Platform implements AutoCloseable {
         }
     }
 
+    /**
+     * Gives one service longer than {@code settings.startTimeout()} to become ready: one
+     * that cannot be ready before something started beside it is (E3 needs Keycloak for
+     * its server certificate); call before starting its stage.
+     * @param service the service (module) name
+     * @param timeout how long it may take
+     */
+    void setStartTimeout(String service, Duration timeout) {
+        synchronized (lock) {
+            startTimeouts.put(service, timeout);
+        }
+    }
+
+    private Duration startTimeout(ServiceSpec spec) {
+        synchronized (lock) {
+            return startTimeouts.getOrDefault(spec.name(), settings.startTimeout());
+        }
+    }
+
     /** A service that is up, for the status table. */
     record RunningService(ServiceSpec spec, long pid) {
     }
@@ -215,7 +237,8 @@ final class Platform implements AutoCloseable {
             List<Future<ManagedProcess>> futures = new ArrayList<>();
             for (ManagedProcess process : stage) {
                 futures.add(completion.submit(() -> {
-                    http.await(process, specOf.get(process).readinessUrl(), settings.startTimeout());
+                    ServiceSpec spec = specOf.get(process);
+                    http.await(process, spec.readinessUrl(), startTimeout(spec));
                     return process;
                 }));
             }

@@ -95,14 +95,16 @@ final class UpCommand implements Callable<Integer> {
             // for devices and curl; its assertion keys sit in a file that every E3
             // replica shares.
             java.nio.file.Files.createDirectories(DeviceSimulation.pkiDir(workspace));
+            // E3's first certificate needs Keycloak (a token) and onboarding: E3 waits,
+            // and
+            // the launcher waits for E3, as long as both may take.
+            Duration e3StartTimeout = IdentityProvider.startTimeout(settings).plus(settings.startTimeout());
+            platform.setStartTimeout("e3-proxy", e3StartTimeout);
             platform.addServiceEnvironment("e3-proxy",
                     Map.of("EDP_E3_SERVER_CERTIFICATE", "platform-ca", "EDP_E3_PUBLISH_CHAIN_FILE",
                             DeviceSimulation.e3ChainFile(workspace).toString(), "EDP_E3_ASSERTION_KEYS_FILE",
                             DeviceSimulation.pkiDir(workspace).resolve("e3-assertion-keys.json").toString(),
-                            // E3's first certificate needs Keycloak (a token) and
-                            // onboarding: it waits as long as both may take.
-                            "EDP_E3_SERVER_CERTIFICATE_START_TIMEOUT",
-                            IdentityProvider.startTimeout(settings).plus(settings.startTimeout()).toSeconds() + "s"));
+                            "EDP_E3_SERVER_CERTIFICATE_START_TIMEOUT", e3StartTimeout.toSeconds() + "s"));
             // Keycloak boots while the services do: they reach it only when the first
             // token arrives.
             Future<?> keycloak = background.submit(() -> {

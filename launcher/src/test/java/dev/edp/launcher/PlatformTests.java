@@ -104,6 +104,25 @@ class PlatformTests {
         assertThat(workspace.runDir()).isEmptyDirectory();
     }
 
+    /**
+     * Found in CI: E3 waits for Keycloak before it can be ready, and a Keycloak that
+     * started slowly made the launcher give up on E3 after its usual budget, although E3
+     * itself was still willing to wait.
+     */
+    @Test
+    void aServiceGivenALongerStartTimeoutIsWaitedForThatLongAndOthersAreNot() throws Exception {
+        platform = platform("-Dfake.readyAfterMillis=6000", Duration.ofSeconds(3));
+        platform.startDatabase();
+
+        // Ready six seconds after it started: later than the three the others get.
+        assertThatExceptionOfType(StartupException.class).isThrownBy(() -> platform.startStage(List.of(spec("usual"))))
+            .satisfies(ex -> assertThat(ex.getMessage()).contains("not ready after 3 s"));
+
+        platform.setStartTimeout("patient", Duration.ofSeconds(120));
+        platform.startStage(List.of(spec("patient")));
+        assertThat(platform.services()).extracting(s -> s.spec().name()).containsExactly("patient");
+    }
+
     @Test
     void onlyTheGatewayAndE3FaceOtherMachinesByDefaultAndServicesRegisterWithALoopbackAddress() throws Exception {
         platform = new Platform(workspace, LauncherSettings.fromEnvironment(Map.of("EDP_DB_URL", DB.jdbcUrl())),
@@ -183,9 +202,13 @@ class PlatformTests {
     }
 
     private Platform platform(String extraJavaOption) {
+        return platform(extraJavaOption, Duration.ofSeconds(60));
+    }
+
+    private Platform platform(String extraJavaOption, Duration startTimeout) {
         List<String> options = extraJavaOption.isEmpty() ? List.of("-Xmx32m", "-XX:TieredStopAtLevel=1")
                 : List.of("-Xmx32m", "-XX:TieredStopAtLevel=1", extraJavaOption);
-        LauncherSettings settings = new LauncherSettings(Optional.of(DB), 0, Duration.ofSeconds(60), options, 0);
+        LauncherSettings settings = new LauncherSettings(Optional.of(DB), 0, startTimeout, options, 0);
         return new Platform(workspace, settings, new PrintStream(output, true, StandardCharsets.UTF_8));
     }
 
@@ -216,9 +239,10 @@ class PlatformTests {
                             System.out.println("cannot connect to the database");
                             System.exit(1);
                         }
+                        long readyAt = System.currentTimeMillis() + Long.getLong("fake.readyAfterMillis", 0);
                         HttpServer server = HttpServer.create(new InetSocketAddress(%d), 0);
                         server.createContext("/actuator/health/readiness", exchange -> {
-                            exchange.sendResponseHeaders(200, -1);
+                            exchange.sendResponseHeaders(System.currentTimeMillis() < readyAt ? 503 : 200, -1);
                             exchange.close();
                         });
                         server.start();
