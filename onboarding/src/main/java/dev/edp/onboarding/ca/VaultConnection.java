@@ -2,6 +2,7 @@ package dev.edp.onboarding.ca;
 
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -60,11 +61,14 @@ final class VaultConnection implements AutoCloseable {
 
     private final VaultTemplate template;
 
+    private final AtomicInteger tokensDropped;
+
     private VaultConnection(ThreadPoolTaskScheduler scheduler, LifecycleAwareSessionManager sessions,
-            VaultTemplate template) {
+            VaultTemplate template, AtomicInteger tokensDropped) {
         this.scheduler = scheduler;
         this.sessions = sessions;
         this.template = template;
+        this.tokensDropped = tokensDropped;
     }
 
     /**
@@ -91,6 +95,8 @@ final class VaultConnection implements AutoCloseable {
         LifecycleAwareSessionManager sessions = new LifecycleAwareSessionManager(authentication, scheduler, client,
                 new FixedTimeoutRefreshTrigger(settings.renewBeforeExpiry()));
         String method = settings.auth();
+        // Spring Vault publishes these events after the session forgot the token.
+        AtomicInteger dropped = new AtomicInteger();
         sessions.addAuthenticationListener(event -> {
             // Never the token itself: only what an operator needs to follow the session.
             if (event instanceof AfterLoginEvent && event.getSource() instanceof LoginToken token) {
@@ -104,11 +110,13 @@ final class VaultConnection implements AutoCloseable {
                 log.debug("Vault token renewed, valid for {}", token.getLeaseDuration());
             }
             else if (event instanceof LoginTokenExpiredEvent) {
+                dropped.incrementAndGet();
                 log.info("Vault token reached its maximum lifetime; the next call logs in again ({})", method);
             }
         });
         sessions.addErrorListener(event -> {
             if (event instanceof LoginTokenRenewalFailedEvent) {
+                dropped.incrementAndGet();
                 log.warn("Vault refused to renew the token; the next call logs in again ({}): {}", method,
                         event.getException().getMessage());
             }
@@ -117,7 +125,7 @@ final class VaultConnection implements AutoCloseable {
             }
         });
         VaultTemplate template = new VaultTemplate(SimpleVaultEndpointProvider.of(endpoint), requests, sessions);
-        return new VaultConnection(scheduler, sessions, template);
+        return new VaultConnection(scheduler, sessions, template, dropped);
     }
 
     static ClientAuthentication authentication(PkiProperties.Vault settings, RestOperations client) {
@@ -180,6 +188,14 @@ final class VaultConnection implements AutoCloseable {
      */
     VaultOperations operations() {
         return template;
+    }
+
+    /**
+     * @return how often the session dropped its token by itself: Vault refused a renewal,
+     * or a renewal left too little time (for tests and diagnostics)
+     */
+    int tokensDropped() {
+        return tokensDropped.get();
     }
 
     /**

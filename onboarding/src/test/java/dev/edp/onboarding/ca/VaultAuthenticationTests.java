@@ -204,6 +204,8 @@ class VaultAuthenticationTests {
         vault.tokenTtlSeconds = 2;
         await().atMost(WAIT).until(() -> vault.renewals.stream().anyMatch(renewal -> renewal.getValue() == 2));
         vault.tokenTtlSeconds = 4;
+        // Vault saw the renewal; the session handles its answer on its own thread.
+        await().atMost(WAIT).until(() -> connection.tokensDropped() == 1);
 
         ca.issue(request());
 
@@ -224,6 +226,7 @@ class VaultAuthenticationTests {
         vault.kubernetesRole.set("another-role");
         vault.refuseRenewal(first);
         await().atMost(WAIT).until(() -> !vault.validTokens.contains(first));
+        await().atMost(WAIT).until(() -> connection.tokensDropped() == 1);
 
         assertThatExceptionOfType(CertificateAuthorityException.class).isThrownBy(() -> ca.issue(request()))
             .withMessageContaining("Vault could not sign the device certificate")
