@@ -17,6 +17,8 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
@@ -200,6 +202,23 @@ final class E3IntegrationTestSupport {
 
     static HttpResponse<String> get(HttpClient client, String url) {
         return send(client, "GET", url, null, Map.of());
+    }
+
+    /**
+     * A GET by a new device (its own certificate, so per-device limits never interfere),
+     * sent without waiting for the answer; generous timeouts for many fresh TLS
+     * handshakes at once on a loaded machine.
+     * @param url the full URL
+     * @return the answer, when it comes
+     */
+    static CompletableFuture<HttpResponse<String>> getAsyncAsNewDevice(String url) {
+        HttpClient device = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .sslContext(PKI.device(UUID.randomUUID(), UUID.randomUUID()).sslContext(PKI.root()))
+            .connectTimeout(Duration.ofSeconds(60))
+            .build();
+        return device.sendAsync(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(90)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
 }

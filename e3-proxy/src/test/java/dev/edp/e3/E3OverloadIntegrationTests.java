@@ -1,10 +1,7 @@
 package dev.edp.e3;
 
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +20,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import static dev.edp.e3.E3IntegrationTestSupport.PKI;
 import static dev.edp.e3.E3IntegrationTestSupport.client;
 import static dev.edp.e3.E3IntegrationTestSupport.get;
+import static dev.edp.e3.E3IntegrationTestSupport.getAsyncAsNewDevice;
 import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -70,16 +68,7 @@ class E3OverloadIntegrationTests {
     }
 
     CompletableFuture<HttpResponse<String>> getAsync(String path) {
-        // Generous connect timeout: a dozen fresh TLS handshakes at once on a loaded
-        // machine.
-        HttpClient device = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .sslContext(PKI.device(UUID.randomUUID(), UUID.randomUUID()).sslContext(PKI.root()))
-            .connectTimeout(Duration.ofSeconds(60))
-            .build();
-        return device.sendAsync(
-                HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(90)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return getAsyncAsNewDevice(url(path));
     }
 
     @Test

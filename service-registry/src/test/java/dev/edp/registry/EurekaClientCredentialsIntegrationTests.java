@@ -59,7 +59,7 @@ class EurekaClientCredentialsIntegrationTests {
         // sets.
         registry = new SpringApplicationBuilder(ServiceRegistryApplication.class).run("--server.port=" + port,
                 "--management.server.port=0", "--EUREKA_URL=" + eurekaUrl, "--edp.registry.password=" + CLIENT_PASSWORD,
-                "--edp.registry.admin.password=" + ADMIN_PASSWORD);
+                "--edp.registry.admin.password=" + ADMIN_PASSWORD, "--EDP_REGISTRY_WARM_UP_MS=0");
         service = new SpringApplicationBuilder(ProbeService.class).run("--EUREKA_URL=" + eurekaUrl,
                 "--edp.registry.password=" + CLIENT_PASSWORD, "--spring.application.name=probe-service",
                 "--server.port=0", "--management.server.port=0", "--eureka.client.register-with-eureka=true",

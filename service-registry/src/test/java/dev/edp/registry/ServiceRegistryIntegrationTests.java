@@ -29,7 +29,7 @@ import static org.awaitility.Awaitility.await;
  * login.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = { "management.server.port=0", "eureka.client.fetch-registry=false" })
+        properties = { "management.server.port=0", "eureka.client.fetch-registry=false", "EDP_REGISTRY_WARM_UP_MS=0" })
 class ServiceRegistryIntegrationTests {
 
     static final String CLIENT_PASSWORD = UUID.randomUUID().toString();

@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Predicate;
 
 import com.jayway.jsonpath.JsonPath;
 import dev.edp.agent.AgentOptions;
@@ -70,23 +69,26 @@ class FleetScenarioIntegrationTests {
 
         // A's customer-admin wants an e-mail as soon as a device goes offline.
         String opsMail = "ops-" + suffix + "@fleet-a.example";
-        expect(send("PUT", monitoring("/alert-rules"), "application/json",
+        Calls.expect(send("PUT", monitoring("/alert-rules"), "application/json",
                 "{\"rules\":[{\"type\":\"DEVICE_OFFLINE\",\"enabled\":true,\"threshold\":0}]}", adminOfA), 200);
-        expect(send("POST", monitoring("/notification-channels"), "application/json",
+        Calls.expect(send("POST", monitoring("/notification-channels"), "application/json",
                 "{\"name\":\"ops\",\"type\":\"EMAIL\",\"emails\":[\"" + opsMail + "\"]}", adminOfA), 201);
 
         // 2. The operator creates a machine and an onboarding token; the agent onboards
         // through E3.
-        String machineId = JsonPath.read(expect(send("POST", users.masterdata("/machines"), "application/json",
-                PlatformUsers.machine("SN-" + suffix), operatorOfA), 201)
-            .body(), "$.id");
-        HttpResponse<String> token = expect(send("POST", platform.gatewayUrl() + "/api/onboarding/v1/tokens",
+        String machineId = JsonPath.read(
+                Calls
+                    .expect(send("POST", users.masterdata("/machines"), "application/json",
+                            PlatformUsers.machine("SN-" + suffix), operatorOfA), 201)
+                    .body(),
+                "$.id");
+        HttpResponse<String> token = Calls.expect(send("POST", platform.gatewayUrl() + "/api/onboarding/v1/tokens",
                 "application/json", "{\"deviceName\":\"press-" + suffix
                         + "\",\"environment\":\"TESTING\",\"machineId\":\"" + machineId + "\"}",
                 operatorOfA), 201);
         String deviceId = JsonPath.read(token.body(), "$.deviceId");
         assertThat(JsonPath.<String>read(
-                expect(send("GET", devices("/devices/" + deviceId), null, null, operatorOfA), 200).body(),
+                Calls.expect(send("GET", devices("/devices/" + deviceId), null, null, operatorOfA), 200).body(),
                 "$.lifecycle"))
             .isEqualTo("PENDING_ONBOARDING");
         assertNotVisibleToB(operatorOfB, deviceId);
@@ -104,7 +106,7 @@ class FleetScenarioIntegrationTests {
         try {
             // 3. ACTIVE (onboarding told device-management), ONLINE (from monitoring),
             // machine assigned.
-            String device = await("device ACTIVE and ONLINE",
+            String device = Await.answer("device ACTIVE and ONLINE", WAIT,
                     () -> send("GET", devices("/devices/" + deviceId), null, null, operatorOfA),
                     body -> "ACTIVE".equals(JsonPath.read(body, "$.lifecycle"))
                             && "ONLINE".equals(JsonPath.read(body, "$.connectivity")));
@@ -114,19 +116,20 @@ class FleetScenarioIntegrationTests {
 
             // 4. An application and two releases; pinning TESTING wakes the device's
             // long-poll, it reports ready.
-            String application = JsonPath.read(expect(send("POST", devices("/applications"), "application/json",
-                    "{\"name\":\"press-monitor\",\"imageRepository\":\"registry.example.com/acme/press-monitor\","
-                            + "\"ports\":[\"8080:8080\"],\"restartPolicy\":\"unless-stopped\"}",
-                    operatorOfA), 201)
+            String application = JsonPath.read(Calls
+                .expect(send("POST", devices("/applications"), "application/json",
+                        "{\"name\":\"press-monitor\",\"imageRepository\":\"registry.example.com/acme/press-monitor\","
+                                + "\"ports\":[\"8080:8080\"],\"restartPolicy\":\"unless-stopped\"}",
+                        operatorOfA), 201)
                 .body(), "$.id");
-            String first = release(operatorOfA, application, "1.0.0");
-            String second = release(operatorOfA, application, "1.1.0");
+            String first = Calls.release(devices(""), operatorOfA, application, "1.0.0");
+            String second = Calls.release(devices(""), operatorOfA, application, "1.1.0");
             releases[0] = first;
             releases[1] = second;
-            expect(send("PUT", devices("/environments/TESTING/release"), "application/json",
+            Calls.expect(send("PUT", devices("/environments/TESTING/release"), "application/json",
                     "{\"releaseId\":\"" + first + "\"}", operatorOfA), 200);
             awaitRunning(agent, first);
-            await("ready reported to device-management",
+            Await.answer("ready reported to device-management", WAIT,
                     () -> send("GET", devices("/devices/" + deviceId + "/containers"), null, null, operatorOfA),
                     body -> first.equals(JsonPath.read(body, "$.releaseId")) && body.contains("\"state\":\"ready\""));
             assertProblem(send("GET", devices("/devices/" + deviceId + "/containers"), null, null, operatorOfB), 404,
@@ -134,16 +137,19 @@ class FleetScenarioIntegrationTests {
 
             // 5. Into STAGING: the operator asks, cannot approve; the customer-admin
             // approves; the device follows.
-            expect(send("PUT", devices("/environments/TESTING/release"), "application/json",
+            Calls.expect(send("PUT", devices("/environments/TESTING/release"), "application/json",
                     "{\"releaseId\":\"" + second + "\"}", operatorOfA), 200);
-            HttpResponse<String> current = expect(send("GET", devices("/devices/" + deviceId), null, null, operatorOfA),
-                    200);
-            expect(sendWithIfMatch("POST", devices("/devices/" + deviceId + "/environment"),
+            HttpResponse<String> current = Calls
+                .expect(send("GET", devices("/devices/" + deviceId), null, null, operatorOfA), 200);
+            Calls.expect(sendWithIfMatch("POST", devices("/devices/" + deviceId + "/environment"),
                     "{\"environment\":\"STAGING\"}", operatorOfA, current.headers().firstValue("ETag").orElseThrow()),
                     200);
-            String promotion = JsonPath.read(expect(send("POST", devices("/promotions"), "application/json",
-                    "{\"targetEnvironment\":\"STAGING\"}", operatorOfA), 201)
-                .body(), "$.id");
+            String promotion = JsonPath.read(
+                    Calls
+                        .expect(send("POST", devices("/promotions"), "application/json",
+                                "{\"targetEnvironment\":\"STAGING\"}", operatorOfA), 201)
+                        .body(),
+                    "$.id");
             assertThat(send("POST", devices("/promotions/" + promotion + "/approve"), "application/json", "{}",
                     operatorOfA)
                 .statusCode()).isEqualTo(403);
@@ -154,13 +160,17 @@ class FleetScenarioIntegrationTests {
             assertThat(JsonPath.<String>read(
                     send("GET", devices("/promotions/" + promotion), null, null, operatorOfA).body(), "$.status"))
                 .isEqualTo("REQUESTED");
-            expect(send("POST", devices("/promotions/" + promotion + "/approve"), "application/json", "{}", adminOfA),
+            Calls.expect(
+                    send("POST", devices("/promotions/" + promotion + "/approve"), "application/json", "{}", adminOfA),
                     200);
             awaitRunning(agent, second);
             // Four eyes also for customer-admins: nobody approves their own request.
-            String production = JsonPath.read(expect(send("POST", devices("/promotions"), "application/json",
-                    "{\"targetEnvironment\":\"PRODUCTION\"}", adminOfA), 201)
-                .body(), "$.id");
+            String production = JsonPath.read(
+                    Calls
+                        .expect(send("POST", devices("/promotions"), "application/json",
+                                "{\"targetEnvironment\":\"PRODUCTION\"}", adminOfA), 201)
+                        .body(),
+                    "$.id");
             assertProblem(
                     send("POST", devices("/promotions/" + production + "/approve"), "application/json", "{}", adminOfA),
                     403, "SELF_APPROVAL");
@@ -173,9 +183,9 @@ class FleetScenarioIntegrationTests {
             assertThat(newSerial).isNotEqualTo(oldSerial);
             assertThat(agent.identity().deviceId()).hasToString(deviceId);
             Instant renewedAt = Instant.now();
-            awaitTrue("a heartbeat with the renewed certificate",
+            Await.until("a heartbeat with the renewed certificate", WAIT,
                     () -> agent.lastHeartbeat() != null && agent.lastHeartbeat().isAfter(renewedAt));
-            await("the new serial in device-management",
+            Await.answer("the new serial in device-management", WAIT,
                     () -> send("GET", devices("/devices/" + deviceId), null, null, operatorOfA),
                     body -> newSerial.equals(JsonPath.read(body, "$.certificateSerial")));
         }
@@ -185,35 +195,37 @@ class FleetScenarioIntegrationTests {
 
         // 7. The device falls silent: offline, one alert, one e-mail; it comes back:
         // online, alert resolved.
-        await("device OFFLINE", () -> send("GET", devices("/devices/" + deviceId), null, null, operatorOfA),
+        Await.answer("device OFFLINE", WAIT,
+                () -> send("GET", devices("/devices/" + deviceId), null, null, operatorOfA),
                 body -> "OFFLINE".equals(JsonPath.read(body, "$.connectivity")));
         String alerts = monitoring("/alerts?type=DEVICE_OFFLINE&customerId=" + customerA);
-        await("an open offline alert", () -> send("GET", alerts, null, null, operatorOfA),
+        Await.answer("an open offline alert", WAIT, () -> send("GET", alerts, null, null, operatorOfA),
                 body -> JsonPath
                     .<List<?>>read(body, "$.items[?(@.deviceId == '" + deviceId + "' && @.state == 'OPEN')]")
                     .size() == 1);
-        awaitTrue("an e-mail to " + opsMail, () -> !mailsTo(opsMail).isEmpty());
+        Await.until("an e-mail to " + opsMail, WAIT, () -> !mailsTo(opsMail).isEmpty());
         assertThat(mailsTo(opsMail)).hasSize(1);
         assertThat(send("GET", monitoring("/alerts"), null, null, operatorOfB).body()).doesNotContain(deviceId);
 
         DeviceAgent again = DeviceAgent.open(store, options);
         again.start();
         try {
-            await("device ONLINE again", () -> send("GET", devices("/devices/" + deviceId), null, null, operatorOfA),
+            Await.answer("device ONLINE again", WAIT,
+                    () -> send("GET", devices("/devices/" + deviceId), null, null, operatorOfA),
                     body -> "ONLINE".equals(JsonPath.read(body, "$.connectivity")));
-            await("the offline alert resolved", () -> send("GET", alerts, null, null, operatorOfA),
+            Await.answer("the offline alert resolved", WAIT, () -> send("GET", alerts, null, null, operatorOfA),
                     body -> JsonPath
                         .<List<?>>read(body, "$.items[?(@.deviceId == '" + deviceId + "' && @.state == 'OPEN')]")
                         .isEmpty());
 
             // 8. Decommissioning revokes the certificate: E3 refuses the agent within
             // seconds and it stops.
-            HttpResponse<String> current = expect(send("GET", devices("/devices/" + deviceId), null, null, operatorOfA),
-                    200);
+            HttpResponse<String> current = Calls
+                .expect(send("GET", devices("/devices/" + deviceId), null, null, operatorOfA), 200);
             assertProblem(sendWithIfMatch("POST", devices("/devices/" + deviceId + "/decommission"), "{}", operatorOfB,
                     current.headers().firstValue("ETag").orElseThrow()), 404, "NOT_FOUND");
             Instant decommissioned = Instant.now();
-            expect(sendWithIfMatch("POST", devices("/devices/" + deviceId + "/decommission"), "{}", operatorOfA,
+            Calls.expect(sendWithIfMatch("POST", devices("/devices/" + deviceId + "/decommission"), "{}", operatorOfA,
                     current.headers().firstValue("ETag").orElseThrow()), 200);
             assertThat(again.awaitExit(Duration.ofSeconds(10))).isEqualTo(ExitReason.REVOKED);
             assertThat(Duration.between(decommissioned, Instant.now())).isLessThan(Duration.ofSeconds(10));
@@ -232,15 +244,8 @@ class FleetScenarioIntegrationTests {
             .doesNotContain("press-monitor");
     }
 
-    private static String release(String operator, String application, String version) {
-        return JsonPath.read(expect(send("POST", devices("/releases"), "application/json", "{\"name\":\"" + version
-                + "\",\"containers\":[{\"applicationId\":\"" + application + "\",\"tag\":\"" + version + "\"}]}",
-                operator), 201)
-            .body(), "$.id");
-    }
-
     private static void awaitRunning(DeviceAgent agent, String releaseId) throws InterruptedException {
-        awaitTrue("the device runs release " + releaseId,
+        Await.until("the device runs release " + releaseId, WAIT,
                 () -> agent.desiredState() != null && agent.desiredState().releaseId() != null
                         && releaseId.equals(agent.desiredState().releaseId().toString())
                         && !agent.containers().isEmpty()
@@ -268,39 +273,6 @@ class FleetScenarioIntegrationTests {
     private static HttpResponse<String> sendWithIfMatch(String method, String url, String body, String token,
             String etag) {
         return send(method, url, "application/json", body, token, Map.of("If-Match", etag));
-    }
-
-    private static HttpResponse<String> expect(HttpResponse<String> response, int status) {
-        assertThat(response.statusCode())
-            .as(response.request().method() + " " + response.uri() + ": " + response.body())
-            .isEqualTo(status);
-        return response;
-    }
-
-    private static String await(String what, java.util.function.Supplier<HttpResponse<String>> request,
-            Predicate<String> done) throws InterruptedException {
-        Instant deadline = Instant.now().plus(WAIT);
-        HttpResponse<String> last;
-        do {
-            last = request.get();
-            if (last.statusCode() == 200 && done.test(last.body())) {
-                return last.body();
-            }
-            Thread.sleep(500);
-        }
-        while (Instant.now().isBefore(deadline));
-        throw new AssertionError(
-                "Not within " + WAIT + ": " + what + "; last answer " + last.statusCode() + " " + last.body());
-    }
-
-    private static void awaitTrue(String what, java.util.function.BooleanSupplier done) throws InterruptedException {
-        Instant deadline = Instant.now().plus(WAIT);
-        while (!done.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("Not within " + WAIT + ": " + what);
-            }
-            Thread.sleep(250);
-        }
     }
 
 }

@@ -42,9 +42,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * file lock in the temporary directory, held until this JVM ends, so that two builds on
  * one machine (two checkouts, or CI beside a developer's run) never pick the same one; a
  * free-port check alone does not do that, because a platform binds its ports one by one
- * over minutes. No port of one candidate is a port of another (no two of {@link #PORTS}
- * differ by the difference of two candidates). Twelve of them: a build takes up to five
- * (two tests and {@code OwnPlatformTests}' three), so two builds fit.
+ * over minutes. No port of one candidate is a port of another (no two of
+ * {@link #allPorts()} differ by the difference of two candidates). Twelve of them: a
+ * build takes up to five (two tests and {@code OwnPlatformTests}' three), so two builds
+ * fit.
  */
 final class OwnPlatform implements AutoCloseable {
 
@@ -54,6 +55,13 @@ final class OwnPlatform implements AutoCloseable {
      */
     static final List<Integer> PORTS = List.of(8180, 9180, 8761, 9761, 8080, 9080, 8081, 9081, 8082, 9082, 8083, 9083,
             8084, 9084, 8443, 9443);
+
+    /**
+     * Ports (before the offset) for the instances a fault test starts beside the
+     * launcher's: a second device-management ({@code 8193}, {@code 9193}) and monitoring
+     * moved to another address ({@code 8194}, {@code 9194}).
+     */
+    static final List<Integer> SPARE_PORTS = List.of(8193, 9193, 8194, 9194);
 
     /** The port offsets, in the order they are tried. */
     static final List<Integer> OFFSETS = List.of(53500, 55000, 52920, 52925, 52930, 52935, 52940, 52945, 52950, 52955,
@@ -95,7 +103,14 @@ final class OwnPlatform implements AutoCloseable {
      * @return whether every port of the platform is free under it
      */
     static boolean allFree(int offset) {
-        return PORTS.stream().allMatch(port -> LocalPorts.free(port + offset));
+        return allPorts().stream().allMatch(port -> LocalPorts.free(port + offset));
+    }
+
+    /**
+     * @return the launcher's ports and the spare ones, before the offset
+     */
+    static List<Integer> allPorts() {
+        return Stream.concat(PORTS.stream(), SPARE_PORTS.stream()).toList();
     }
 
     /**
@@ -182,6 +197,11 @@ final class OwnPlatform implements AutoCloseable {
 
     String e3Url() {
         return "https://localhost:" + (8443 + portOffset);
+    }
+
+    /** Where the launcher's services write their logs; a test's own processes too. */
+    Path logsDir() {
+        return stateDir.resolve("logs");
     }
 
     Path e3TrustFile() {

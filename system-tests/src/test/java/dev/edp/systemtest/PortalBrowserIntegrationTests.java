@@ -1,6 +1,5 @@
 package dev.edp.systemtest;
 
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -54,14 +53,15 @@ class PortalBrowserIntegrationTests {
         // as a device is offline.
         String adminA = users.login(people.get("adminA").get("username"), people.get("adminA").get("password"));
         String devices = platform.gatewayUrl() + "/api/devices/v1";
-        String application = JsonPath.read(expect(send("POST", devices + "/applications", "application/json",
+        String application = JsonPath.read(Calls.expect(send("POST", devices + "/applications", "application/json",
                 "{\"name\":\"line-monitor\",\"imageRepository\":\"registry.example.com/acme/line-monitor\"}", adminA),
                 201)
             .body(), "$.id");
         String release = "2026.12." + suffix.substring(0, 4);
-        expect(send("POST", devices + "/releases", "application/json", "{\"name\":\"" + release + "\",\"containers\":[{"
-                + "\"applicationId\":\"" + application + "\",\"tag\":\"1.0.0\"}]}", adminA), 201);
-        expect(send("PUT", platform.gatewayUrl() + "/api/monitoring/v1/alert-rules", "application/json",
+        Calls.expect(send("POST", devices + "/releases", "application/json", "{\"name\":\"" + release
+                + "\",\"containers\":[{" + "\"applicationId\":\"" + application + "\",\"tag\":\"1.0.0\"}]}", adminA),
+                201);
+        Calls.expect(send("PUT", platform.gatewayUrl() + "/api/monitoring/v1/alert-rules", "application/json",
                 "{\"rules\":[{\"type\":\"DEVICE_OFFLINE\",\"enabled\":true,\"threshold\":0}]}", adminA), 200);
         String customerC = users.createCustomer(admin, "portal-load-" + suffix);
         insertDevices(platform, UUID.fromString(customerC), LOAD_DEVICES);
@@ -135,11 +135,6 @@ class PortalBrowserIntegrationTests {
                         .formatted(customer, count));
             sql.execute("ANALYZE devices.device");
         }
-    }
-
-    private static HttpResponse<String> expect(HttpResponse<String> response, int status) {
-        assertThat(response.statusCode()).as(response.uri() + ": " + response.body()).isEqualTo(status);
-        return response;
     }
 
     /** Just enough JSON for the env file (strings, maps, lists). */

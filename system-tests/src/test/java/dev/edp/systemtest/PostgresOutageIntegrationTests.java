@@ -20,28 +20,20 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.function.BooleanSupplier;
-import java.util.stream.Collectors;
 
-import com.jayway.jsonpath.JsonPath;
 import dev.edp.agent.AgentOptions;
 import dev.edp.agent.DeviceAgent;
-import dev.edp.agent.E3Trust;
 import dev.edp.agent.Simulator;
-import dev.edp.agent.TokenSource;
+import dev.edp.systemtest.ApiPoller.Sample;
 import dev.edp.test.net.FaultProxy;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
 
-import static dev.edp.test.service.ServiceSmokeChecks.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -158,45 +150,19 @@ class PostgresOutageIntegrationTests {
 
                 // 200 devices, each with its own onboarding token, enrolled through E3.
                 String prefix = "outage-" + UUID.randomUUID().toString().substring(0, 8);
-                Map<String, String> onboardingTokens = new ConcurrentHashMap<>();
-                List<Future<?>> created = new ArrayList<>();
-                try (ExecutorService creators = Executors.newFixedThreadPool(4)) {
-                    for (int n = 1; n <= DEVICES; n++) {
-                        String name = prefix + "-" + n;
-                        created.add(creators.submit(() -> {
-                            HttpResponse<String> token = send("POST",
-                                    platform.gatewayUrl() + "/api/onboarding/v1/tokens", "application/json",
-                                    "{\"deviceName\":\"" + name + "\",\"environment\":\"TESTING\"}", operator);
-                            assertThat(token.statusCode()).as(token.body()).isEqualTo(201);
-                            onboardingTokens.put(name, JsonPath.read(token.body(), "$.token"));
-                        }));
-                    }
-                }
-                for (Future<?> token : created) {
-                    token.get();
-                }
-                TokenSource tokens = name -> Objects.requireNonNull(onboardingTokens.remove(name), name);
                 AgentOptions options = AgentOptions.defaults()
                     .withHeartbeatInterval(HEARTBEAT_INTERVAL)
                     .withLongPollSeconds(20)
                     .withBackoff(Duration.ofMillis(500), Duration.ofSeconds(5));
-                Simulator.Settings settings = new Simulator.Settings(DEVICES, URI.create(platform.e3Url()),
-                        E3Trust.fromPem(platform.e3TrustFile()), tokens, options, Duration.ofSeconds(20), prefix)
-                    .withEventLoopThreads(1);
-                try (Simulator simulator = new Simulator(settings);
-                        ApiPoller poller = new ApiPoller(platform.gatewayUrl())) {
-                    simulator.start();
-                    awaitTrue("every simulated device enrolled", LONG_WAIT,
-                            () -> simulator.snapshot().onboarded() == DEVICES);
-                    assertThat(simulator.snapshot().onboardingFailures()).isZero();
-                    awaitTrue("every device heartbeating", LONG_WAIT, () -> simulator.snapshot().online() == DEVICES);
+                try (Simulator simulator = SimulatedFleet.enroll(platform, operator, DEVICES, options, prefix,
+                        LONG_WAIT); ApiPoller poller = new ApiPoller(http, platform.gatewayUrl(), API_CALLS)) {
                     Instant fleetUp = Instant.now();
                     System.out.printf("PostgreSQL outage test: %d devices enrolled and online in %d s%n", DEVICES,
                             Duration.between(started, fleetUp).toSeconds());
 
                     // Before the outage: the operator's reads answer 200.
                     poller.start(users.login(operatorUser));
-                    awaitTrue("reads answered 200 before the outage", Duration.ofSeconds(60),
+                    Await.until("reads answered 200 before the outage", Duration.ofSeconds(60),
                             () -> poller.answered(200) >= 2 * API_CALLS.size());
                     Map<String, Long> pidsBefore = platform.pids();
                     Simulator.Snapshot beforeCut = simulator.snapshot();
@@ -261,8 +227,9 @@ class PostgresOutageIntegrationTests {
 
                     // The devices still running get through again.
                     List<DeviceAgent> running = agents.stream().filter(a -> !quiet.contains(a)).toList();
-                    awaitTrue("every running device heartbeating again", Duration.ofSeconds(90), () -> running.stream()
-                        .allMatch(a -> a.lastHeartbeat() != null && a.lastHeartbeat().isAfter(restoredAt)));
+                    Await.until("every running device heartbeating again", Duration.ofSeconds(90),
+                            () -> running.stream()
+                                .allMatch(a -> a.lastHeartbeat() != null && a.lastHeartbeat().isAfter(restoredAt)));
                     System.out.printf("PostgreSQL outage test: every running device heartbeating again %d ms after "
                             + "PostgreSQL's return%n", Duration.between(restoredAt, Instant.now()).toMillis());
                     Thread.sleep(2_000);
@@ -277,7 +244,19 @@ class PostgresOutageIntegrationTests {
                         .anyMatch(key -> key.contains("503 BUFFER_FULL"));
 
                     // What the operator saw.
-                    poller.print(cutAt, restoredAt);
+                    poller.print("PostgreSQL outage test",
+                            sample -> sample.sentAt().isBefore(cutAt) ? "1 before the cut"
+                                    : sample.sentAt().isBefore(restoredAt) ? "2 during the cut" : "3 after the return");
+                    for (Sample sample : poller.samples()) {
+                        if (!sample.sentAt().isBefore(cutAt) && sample.sentAt().isBefore(restoredAt)
+                                && sample.status() != 503) {
+                            System.out.printf(
+                                    "PostgreSQL outage test: sent %d ms after the cut, answered %d ms after "
+                                            + "the return: %s%n",
+                                    Duration.between(cutAt, sample.sentAt()).toMillis(),
+                                    Duration.between(restoredAt, sample.answeredAt()).toMillis(), sample);
+                        }
+                    }
                     assertThat(poller.samples()).as("no 500, 502 or 504 through the gateway, and no read unanswered")
                         .noneMatch(s -> s.status() == 500 || s.status() == 502 || s.status() == 504 || s.status() < 0);
                     List<Sample> duringCut = poller.samples()
@@ -430,146 +409,6 @@ class PostgresOutageIntegrationTests {
     @SuppressWarnings("unchecked")
     private static long memoryUsed(Map<String, Object> heartbeat) {
         return ((Number) ((Map<String, Object>) heartbeat.get("memory")).get("usedBytes")).longValue();
-    }
-
-    static void awaitTrue(String what, Duration wait, BooleanSupplier done) throws InterruptedException {
-        Instant deadline = Instant.now().plus(wait);
-        while (!done.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("Not within " + wait + ": " + what);
-            }
-            Thread.sleep(500);
-        }
-    }
-
-    /** One read through the gateway. */
-    record Sample(String call, Instant sentAt, Instant answeredAt, int status, String contentType, String retryAfter,
-            String code) {
-
-        Duration took() {
-            return Duration.between(sentAt, answeredAt);
-        }
-
-        @Override
-        public String toString() {
-            return call + " " + status + " " + code + " in " + took().toMillis() + " ms (Retry-After " + retryAfter
-                    + ", " + contentType + ")";
-        }
-
-    }
-
-    /**
-     * The operator: each read of {@link #API_CALLS} on its own thread, again and again
-     * (half a second apart), each answer recorded with its times.
-     */
-    final class ApiPoller implements AutoCloseable {
-
-        private final String gatewayUrl;
-
-        private final List<Sample> samples = new CopyOnWriteArrayList<>();
-
-        private final List<Thread> threads = new ArrayList<>();
-
-        private volatile String token;
-
-        private volatile boolean stopped;
-
-        ApiPoller(String gatewayUrl) {
-            this.gatewayUrl = gatewayUrl;
-        }
-
-        void start(String accessToken) {
-            token = accessToken;
-            for (String call : API_CALLS) {
-                threads.add(Thread.ofPlatform().name("api-poller " + call).daemon().start(() -> poll(call)));
-            }
-        }
-
-        void token(String accessToken) {
-            token = accessToken;
-        }
-
-        private void poll(String call) {
-            while (!stopped) {
-                Instant sent = Instant.now();
-                try {
-                    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(gatewayUrl + call))
-                        .header("Authorization", "Bearer " + token)
-                        .timeout(Duration.ofSeconds(60))
-                        .build(), HttpResponse.BodyHandlers.ofString());
-                    String code = null;
-                    if (response.statusCode() != 200) {
-                        try {
-                            code = JsonPath.read(response.body(), "$.code");
-                        }
-                        catch (RuntimeException ex) {
-                            code = "(no code: " + response.body() + ")";
-                        }
-                    }
-                    samples.add(new Sample(call, sent, Instant.now(), response.statusCode(),
-                            response.headers().firstValue("Content-Type").orElse(null),
-                            response.headers().firstValue("Retry-After").orElse(null), code));
-                }
-                catch (IOException ex) {
-                    samples.add(new Sample(call, sent, Instant.now(), -1, null, null, ex.toString()));
-                }
-                catch (InterruptedException ex) {
-                    return;
-                }
-                try {
-                    Thread.sleep(500);
-                }
-                catch (InterruptedException ex) {
-                    return;
-                }
-            }
-        }
-
-        long answered(int status) {
-            return samples.stream().filter(s -> s.status() == status).count();
-        }
-
-        List<Sample> samples() {
-            return List.copyOf(samples);
-        }
-
-        /**
-         * Per period (by the time a read was sent) and call: statuses and codes counted,
-         * the slowest answer.
-         */
-        void print(Instant cutAt, Instant restoredAt) {
-            Map<String, List<Sample>> byPeriodAndCall = new TreeMap<>();
-            for (Sample sample : samples) {
-                String period = sample.sentAt().isBefore(cutAt) ? "1 before the cut"
-                        : sample.sentAt().isBefore(restoredAt) ? "2 during the cut" : "3 after the return";
-                byPeriodAndCall.computeIfAbsent(period + " " + sample.call(), key -> new ArrayList<>()).add(sample);
-            }
-            byPeriodAndCall.forEach((key, list) -> {
-                Map<String, Long> answers = list.stream()
-                    .collect(Collectors.groupingBy(s -> s.status() + (s.code() == null ? "" : " " + s.code()),
-                            TreeMap::new, Collectors.counting()));
-                long slowest = list.stream().mapToLong(s -> s.took().toMillis()).max().orElse(0);
-                System.out.printf("PostgreSQL outage test: %s: %s, slowest %d ms%n", key, answers, slowest);
-            });
-            for (Sample sample : samples) {
-                if (!sample.sentAt().isBefore(cutAt) && sample.sentAt().isBefore(restoredAt)
-                        && sample.status() != 503) {
-                    System.out.printf(
-                            "PostgreSQL outage test: sent %d ms after the cut, answered %d ms after the return: %s%n",
-                            Duration.between(cutAt, sample.sentAt()).toMillis(),
-                            Duration.between(restoredAt, sample.answeredAt()).toMillis(), sample);
-                }
-            }
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            stopped = true;
-            for (Thread thread : threads) {
-                thread.join(Duration.ofSeconds(70));
-            }
-        }
-
     }
 
 }

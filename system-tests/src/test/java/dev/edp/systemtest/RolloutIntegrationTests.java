@@ -3,7 +3,6 @@ package dev.edp.systemtest;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -11,9 +10,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BooleanSupplier;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
 
 import com.jayway.jsonpath.JsonPath;
 import dev.edp.agent.AgentOptions;
@@ -102,12 +98,12 @@ class RolloutIntegrationTests {
         String operatorOfA = users.createUserAndLogIn(admin, customerA, "roll-op-a-" + suffix, "operator");
         String operatorOfB = users.createUserAndLogIn(admin, customerB, "roll-op-b-" + suffix, "operator");
 
-        String application = JsonPath.read(expect(send("POST", devices("/applications"), "application/json",
+        String application = JsonPath.read(Calls.expect(send("POST", devices("/applications"), "application/json",
                 "{\"name\":\"line-monitor\",\"imageRepository\":\"registry.example.com/acme/line-monitor\"}",
                 operatorOfA), 201)
             .body(), "$.id");
-        String releaseA = release(operatorOfA, application, "1.0.0");
-        String releaseB = release(operatorOfA, application, "2.0.0");
+        String releaseA = Calls.release(devices(""), operatorOfA, application, "1.0.0");
+        String releaseB = Calls.release(devices(""), operatorOfA, application, "2.0.0");
 
         // One onboarding token per simulated device, made by A's operator before the
         // simulator starts (the operator's access token lives minutes, enrolling may take
@@ -116,11 +112,11 @@ class RolloutIntegrationTests {
         Map<String, String> onboardingTokens = new ConcurrentHashMap<>();
         for (int n = 1; n <= DEVICES; n++) {
             String name = prefix + "-" + n;
-            onboardingTokens.put(name, JsonPath.read(
-                    expect(send("POST", platform.gatewayUrl() + "/api/onboarding/v1/tokens", "application/json",
-                            "{\"deviceName\":\"" + name + "\",\"environment\":\"TESTING\"}", operatorOfA), 201)
-                        .body(),
-                    "$.token"));
+            onboardingTokens.put(name,
+                    JsonPath.read(Calls
+                        .expect(send("POST", platform.gatewayUrl() + "/api/onboarding/v1/tokens", "application/json",
+                                "{\"deviceName\":\"" + name + "\",\"environment\":\"TESTING\"}", operatorOfA), 201)
+                        .body(), "$.token"));
         }
         TokenSource tokens = name -> Objects.requireNonNull(onboardingTokens.remove(name), name);
         AgentOptions options = AgentOptions.defaults()
@@ -133,7 +129,8 @@ class RolloutIntegrationTests {
             .withEventLoopThreads(1);
         try (Simulator simulator = new Simulator(settings)) {
             simulator.start();
-            awaitTrue("every simulated device enrolled", LONG_WAIT, () -> simulator.snapshot().onboarded() == DEVICES);
+            Await.until("every simulated device enrolled", LONG_WAIT,
+                    () -> simulator.snapshot().onboarded() == DEVICES);
             assertThat(simulator.snapshot().onboardingFailures()).isZero();
             Map<String, DeviceAgent> agents = new HashMap<>();
             simulator.agents().forEach(agent -> agents.put(agent.identity().deviceId().toString(), agent));
@@ -142,21 +139,21 @@ class RolloutIntegrationTests {
                 .hasSize((int) Math.round(FAIL_RATE * DEVICES));
             assertThat(agents.values().stream().filter(a -> a.injectedFault() == InjectedFault.UNRESPONSIVE))
                 .hasSize((int) Math.round(UNRESPONSIVE_RATE * DEVICES));
-            await("every device ACTIVE in device-management", LONG_WAIT,
+            Await.answer("every device ACTIVE in device-management", LONG_WAIT,
                     () -> send("GET", devices("/devices?limit=500&lifecycle=ACTIVE"), null, null, operatorOfA),
                     body -> JsonPath.<List<?>>read(body, "$.items[?(@.lifecycle == 'ACTIVE')]").size() == DEVICES);
 
             // Release A everywhere; the healthy devices run it.
-            expect(send("PUT", devices("/environments/TESTING/release"), "application/json",
+            Calls.expect(send("PUT", devices("/environments/TESTING/release"), "application/json",
                     "{\"releaseId\":\"" + releaseA + "\"}", operatorOfA), 200);
-            awaitTrue("every healthy device runs release A", LONG_WAIT,
+            Await.until("every healthy device runs release A", LONG_WAIT,
                     () -> agents.values()
                         .stream()
                         .filter(a -> a.injectedFault() == InjectedFault.NONE)
                         .allMatch(a -> runs(a, releaseA)));
 
             // Release B in three groups.
-            HttpResponse<String> started = expect(send("POST", devices("/rollouts"), "application/json",
+            HttpResponse<String> started = Calls.expect(send("POST", devices("/rollouts"), "application/json",
                     "{\"releaseId\":\"" + releaseB + "\",\"environment\":\"TESTING\",\"groups\":[{\"size\":\"5%\"},"
                             + "{\"size\":\"20%\"},{\"size\":\"100%\"}],\"successThreshold\":" + SUCCESS_THRESHOLD
                             + ",\"errorThreshold\":" + ERROR_THRESHOLD + ",\"groupTimeout\":\"PT2M\"}",
@@ -188,7 +185,7 @@ class RolloutIntegrationTests {
             assertThat(pausing).as("faulty devices per group %s", List.of(faulty)).isNotNegative();
             int pausedGroup = pausing;
 
-            String paused = await("the rollout PAUSED", LONG_WAIT,
+            String paused = Await.answer("the rollout PAUSED", LONG_WAIT,
                     () -> send("GET", devices("/rollouts/" + rollout), null, null, operatorOfA),
                     body -> !"RUNNING".equals(JsonPath.read(body, "$.status")));
             assertThat(JsonPath.<String>read(paused, "$.status")).as(paused).isEqualTo("PAUSED");
@@ -225,7 +222,7 @@ class RolloutIntegrationTests {
 
             // Monitoring opens ROLLOUT_PAUSED for customer A, through the gateway.
             String alerts = monitoring("/alerts?type=ROLLOUT_PAUSED&limit=100");
-            await("an open ROLLOUT_PAUSED alert", WAIT, () -> send("GET", alerts, null, null, operatorOfA),
+            Await.answer("an open ROLLOUT_PAUSED alert", WAIT, () -> send("GET", alerts, null, null, operatorOfA),
                     body -> JsonPath
                         .<List<?>>read(body, "$.items[?(@.rolloutId == '" + rollout + "' && @.state == 'OPEN')]")
                         .size() == 1);
@@ -240,36 +237,36 @@ class RolloutIntegrationTests {
             assertProblem(
                     send("POST", devices("/rollouts/" + rollout + "/rollback"), "application/json", "{}", operatorOfB),
                     404, "NOT_FOUND");
-            assertThat(expect(send("GET", devices("/rollouts?limit=500"), null, null, operatorOfB), 200).body())
+            assertThat(Calls.expect(send("GET", devices("/rollouts?limit=500"), null, null, operatorOfB), 200).body())
                 .doesNotContain(rollout);
-            assertThat(expect(send("GET", monitoring("/alerts?limit=500"), null, null, operatorOfB), 200).body())
+            assertThat(Calls.expect(send("GET", monitoring("/alerts?limit=500"), null, null, operatorOfB), 200).body())
                 .doesNotContain(rollout);
 
             // The rollback takes A to every device that got B; the original is
             // ROLLED_BACK
             // and its alert resolves.
-            HttpResponse<String> rolledBack = expect(
+            HttpResponse<String> rolledBack = Calls.expect(
                     send("POST", devices("/rollouts/" + rollout + "/rollback"), "application/json", "{}", operatorOfA),
                     201);
             assertThat(JsonPath.<String>read(rolledBack.body(), "$.rollbackOf")).isEqualTo(rollout);
             assertThat(JsonPath.<String>read(rolledBack.body(), "$.releaseId")).isEqualTo(releaseA);
             assertThat(JsonPath.<Integer>read(rolledBack.body(), "$.total")).isEqualTo(delivered.size());
             assertThat(JsonPath.<String>read(
-                    expect(send("GET", devices("/rollouts/" + rollout), null, null, operatorOfA), 200).body(),
+                    Calls.expect(send("GET", devices("/rollouts/" + rollout), null, null, operatorOfA), 200).body(),
                     "$.status"))
                 .isEqualTo("ROLLED_BACK");
-            await("the ROLLOUT_PAUSED alert resolved", WAIT, () -> send("GET", alerts, null, null, operatorOfA),
+            Await.answer("the ROLLOUT_PAUSED alert resolved", WAIT, () -> send("GET", alerts, null, null, operatorOfA),
                     body -> JsonPath
                         .<List<?>>read(body, "$.items[?(@.rolloutId == '" + rollout + "' && @.state == 'OPEN')]")
                         .isEmpty()
                             && JsonPath.<List<?>>read(body, "$.items[?(@.rolloutId == '" + rollout + "')]")
                                 .size() == 1);
-            awaitTrue("the healthy devices that got B run A again", LONG_WAIT,
+            Await.until("the healthy devices that got B run A again", LONG_WAIT,
                     () -> delivered.stream()
                         .map(agents::get)
                         .filter(a -> a.injectedFault() == InjectedFault.NONE)
                         .allMatch(a -> runs(a, releaseA)));
-            awaitTrue("every device, faulty ones too, received A again", WAIT,
+            Await.until("every device, faulty ones too, received A again", WAIT,
                     () -> agents.values().stream().allMatch(a -> releaseA.equals(Received.of(a).releaseId())));
         }
     }
@@ -306,55 +303,17 @@ class RolloutIntegrationTests {
         List<Map<String, Object>> all = new ArrayList<>();
         String cursor = null;
         do {
-            String body = expect(send("GET", devices(
-                    "/rollouts/" + rollout + "/devices?limit=100" + (cursor == null ? "" : "&cursor=" + cursor)), null,
-                    null, token), 200)
+            String body = Calls
+                .expect(send("GET",
+                        devices("/rollouts/" + rollout + "/devices?limit=100"
+                                + (cursor == null ? "" : "&cursor=" + cursor)),
+                        null, null, token), 200)
                 .body();
             all.addAll(JsonPath.<List<Map<String, Object>>>read(body, "$.items"));
             cursor = (String) JsonPath.<Map<String, Object>>read(body, "$").get("nextCursor");
         }
         while (cursor != null);
         return all;
-    }
-
-    private static String release(String operator, String application, String version) {
-        return JsonPath.read(expect(send("POST", devices("/releases"), "application/json", "{\"name\":\"" + version
-                + "\",\"containers\":[{\"applicationId\":\"" + application + "\",\"tag\":\"" + version + "\"}]}",
-                operator), 201)
-            .body(), "$.id");
-    }
-
-    private static HttpResponse<String> expect(HttpResponse<String> response, int status) {
-        assertThat(response.statusCode())
-            .as(response.request().method() + " " + response.uri() + ": " + response.body())
-            .isEqualTo(status);
-        return response;
-    }
-
-    private static String await(String what, Duration wait, Supplier<HttpResponse<String>> request,
-            Predicate<String> done) throws InterruptedException {
-        Instant deadline = Instant.now().plus(wait);
-        HttpResponse<String> last;
-        do {
-            last = request.get();
-            if (last.statusCode() == 200 && done.test(last.body())) {
-                return last.body();
-            }
-            Thread.sleep(1000);
-        }
-        while (Instant.now().isBefore(deadline));
-        throw new AssertionError(
-                "Not within " + wait + ": " + what + "; last answer " + last.statusCode() + " " + last.body());
-    }
-
-    private static void awaitTrue(String what, Duration wait, BooleanSupplier done) throws InterruptedException {
-        Instant deadline = Instant.now().plus(wait);
-        while (!done.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("Not within " + wait + ": " + what);
-            }
-            Thread.sleep(500);
-        }
     }
 
 }

@@ -203,6 +203,11 @@ public class EdpDefaultsEnvironmentPostProcessor implements EnvironmentPostProce
         // EdpCircuitBreaker: the standard breaker, except on routes marked long-lived
         // (see its Javadoc).
         defaults.put(gateway + "default-filters[0].name", "EdpCircuitBreaker");
+        // No hidden second bound: Spring Cloud CircuitBreaker wraps every breaker in a
+        // Resilience4j bulkhead of 25 concurrent calls unless told otherwise, and its
+        // refusals count as failures that open the breaker. A gateway's bounds are its
+        // own, explicit ones (E3: edp.e3.in-flight.*).
+        defaults.put("spring.cloud.circuitbreaker.bulkhead.resilience4j.enabled", "false");
         defaults.put(gateway + "default-filters[0].args.fallbackUri", "forward:/fallback");
         defaults.put(gateway + "default-filters[1].name", "EdpRetry");
         defaults.put(gateway + "default-filters[1].args.retries", "2");
