@@ -1,9 +1,15 @@
 package dev.edp.e3;
 
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 import dev.edp.test.http.StubBackend;
 import dev.edp.test.http.StubBackend.Answer;
@@ -38,6 +44,8 @@ class E3KilledInstanceIntegrationTests {
     static final StubBackend devices = StubBackend.start();
     static final int killed = StubBackend.closedPort();
 
+    static final int CONCURRENT_DEVICES = 60;
+
     @DynamicPropertySource
     static void e3(DynamicPropertyRegistry registry) {
         String dead = "http://127.0.0.1:" + killed;
@@ -69,6 +77,40 @@ class E3KilledInstanceIntegrationTests {
             .filter(request -> request.pathAndQuery().equals(HEARTBEAT))
             .map(StubBackend.Received::body)).doesNotHaveDuplicates();
         assertThat(devices.calls(DESIRED_STATE) - pollsBefore).isEqualTo(20);
+    }
+
+    /**
+     * Many devices at once, as when the devices of a killed instance all come back: each
+     * request whose connection the dead instance refuses is retried, and the retry must
+     * not land on it again. Before the load balancer skipped such an instance, a retry
+     * asked the round robin again, whose position every other request moved, and some
+     * requests met the dead instance on every try and got E3's 503 fallback.
+     */
+    @Test
+    void concurrentRequestsAllReachTheSurvivingInstanceOnceWhileTheKilledOneIsStillListed() {
+        int before = monitoring.calls(HEARTBEAT);
+        List<CompletableFuture<HttpResponse<String>>> heartbeats = new ArrayList<>();
+        for (int i = 0; i < CONCURRENT_DEVICES; i++) {
+            HttpClient device = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .sslContext(PKI.device(UUID.randomUUID(), UUID.randomUUID()).sslContext(PKI.root()))
+                .connectTimeout(Duration.ofSeconds(60))
+                .build();
+            heartbeats.add(device.sendAsync(HttpRequest.newBuilder(URI.create("https://localhost:" + port + HEARTBEAT))
+                .timeout(Duration.ofSeconds(90))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"concurrent\":" + i + "}"))
+                .build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        for (CompletableFuture<HttpResponse<String>> heartbeat : heartbeats) {
+            HttpResponse<String> answer = heartbeat.join();
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+        }
+        assertThat(monitoring.calls(HEARTBEAT) - before).as("each POST once, none lost").isEqualTo(CONCURRENT_DEVICES);
+        assertThat(monitoring.received()
+            .stream()
+            .filter(request -> request.pathAndQuery().equals(HEARTBEAT))
+            .map(StubBackend.Received::body)).doesNotHaveDuplicates();
     }
 
 }

@@ -5,6 +5,8 @@ import java.time.Duration;
 
 import dev.edp.platform.gateway.EdpCircuitBreakerGatewayFilterFactory;
 import dev.edp.platform.gateway.EdpRetryGatewayFilterFactory;
+import dev.edp.platform.gateway.RefusedConnectionRecorder;
+import dev.edp.platform.gateway.RefusedInstances;
 import dev.edp.platform.gateway.ServiceFallbackController;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
@@ -22,6 +24,7 @@ import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JConfigB
 import org.springframework.cloud.client.circuitbreaker.Customizer;
 import org.springframework.cloud.gateway.filter.headers.observation.DefaultGatewayObservationConvention;
 import org.springframework.cloud.gateway.filter.headers.observation.GatewayObservationConvention;
+import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
 import org.springframework.context.annotation.Bean;
 import org.springframework.web.reactive.DispatcherHandler;
 
@@ -36,7 +39,19 @@ import org.springframework.web.reactive.DispatcherHandler;
 @ConditionalOnClass(name = { "org.springframework.cloud.gateway.route.RouteLocator",
         "org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory" })
 @EnableConfigurationProperties(GatewayProperties.class)
+@LoadBalancerClients(defaultConfiguration = EdpLoadBalancerConfiguration.class)
 public class EdpGatewayAutoConfiguration {
+
+    /** Instances that refused a connection a moment ago; the load balancer skips them. */
+    @Bean
+    RefusedInstances edpRefusedInstances() {
+        return new RefusedInstances(Clock.systemUTC(), RefusedInstances.DEFAULT_WINDOW);
+    }
+
+    @Bean
+    RefusedConnectionRecorder edpRefusedConnectionRecorder(RefusedInstances refused) {
+        return new RefusedConnectionRecorder(refused);
+    }
 
     @Bean
     ServiceFallbackController edpServiceFallbackController(ObjectProvider<MeterRegistry> meters) {
