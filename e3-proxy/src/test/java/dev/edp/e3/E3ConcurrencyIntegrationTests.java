@@ -6,14 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import dev.edp.test.http.StubBackend;
 import dev.edp.test.http.StubBackend.Answer;
 import org.junit.jupiter.api.Test;
-
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static dev.edp.e3.E3IntegrationTestSupport.getAsyncAsNewDevice;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,36 +19,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  * concurrent report of a fleet got 503 from E3's fallback although the backend had room
  * (seen when the devices of a killed device-management instance all came back at once).
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = { "management.server.port=0", "eureka.client.enabled=false" })
-class E3ConcurrencyIntegrationTests {
+class E3ConcurrencyIntegrationTests extends AbstractE3IntegrationTests {
 
     static final String SLOW_REPORT = "/monitoring/api/v1/monitoring/slow";
 
     /** More than the hidden bulkhead's 25. */
     static final int CONCURRENT = 40;
 
-    /** Holds each report long enough for all of them to be in flight at once. */
-    static final StubBackend monitoring = StubBackend.start()
-        .script(SLOW_REPORT, new Answer(200, "application/json", "{}", 15_000));
-
-    static final StubBackend onboarding = StubBackend.start();
-
-    static final StubBackend devices = StubBackend.start();
-
-    @DynamicPropertySource
-    static void e3(DynamicPropertyRegistry registry) {
-        E3IntegrationTestSupport.register(registry, onboarding, monitoring, devices);
-    }
-
-    @Value("${local.server.port}")
-    int port;
-
     @Test
     void moreConcurrentCallsThanResilience4jsDefaultBulkheadAllReachTheBackend() throws InterruptedException {
+        // Holds each report long enough for all of them to be in flight at once.
+        monitoring.script(SLOW_REPORT, new Answer(200, "application/json", "{}", 15_000));
         List<CompletableFuture<HttpResponse<String>>> reports = new ArrayList<>();
         for (int i = 0; i < CONCURRENT; i++) {
-            reports.add(getAsyncAsNewDevice("https://localhost:" + port + SLOW_REPORT));
+            reports.add(getAsyncAsNewDevice(url(SLOW_REPORT)));
         }
         Instant deadline = Instant.now().plusSeconds(60);
         while (monitoring.calls(SLOW_REPORT) < CONCURRENT) {
