@@ -24,7 +24,7 @@ class E3ConcurrencyIntegrationTests extends AbstractE3IntegrationTests {
     static final String SLOW_REPORT = "/monitoring/api/v1/monitoring/slow";
 
     /** More than the hidden bulkhead's 25. */
-    static final int CONCURRENT = 40;
+    static final int CONCURRENT = 30;
 
     @Test
     void moreConcurrentCallsThanResilience4jsDefaultBulkheadAllReachTheBackend() throws InterruptedException {

@@ -20,11 +20,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionService;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 
 /**
  * The running platform: the database and the service processes, started in stages and
@@ -45,6 +47,9 @@ final class Platform implements AutoCloseable {
     private final PrintStream out;
 
     private final HttpReadiness http = new HttpReadiness(POLL_INTERVAL);
+
+    /** Components starting beside the services whose failure ends the start. */
+    private final List<CompanionStart> companionStarts = new ArrayList<>();
 
     private final Object lock = new Object();
 
@@ -228,10 +233,44 @@ final class Platform implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes every later wait for services fail at once when a component that starts
+     * beside them fails, instead of when a service that needs it gives up (E3 waits for
+     * Keycloak for minutes).
+     * @param name the component, for the report
+     * @param start its start, running in the background
+     * @param logTail the last lines of its log
+     */
+    void failStartupWith(String name, Future<?> start, Supplier<List<String>> logTail) {
+        synchronized (lock) {
+            companionStarts.add(new CompanionStart(name, start, logTail));
+        }
+    }
+
+    private record CompanionStart(String name, Future<?> start, Supplier<List<String>> logTail) {
+
+        /** Returns never: fails when the start fails, waits until cancelled otherwise. */
+        ManagedProcess watch() throws StartupException, InterruptedException {
+            try {
+                start.get();
+            }
+            catch (ExecutionException ex) {
+                throw new StartupException(name, String.valueOf(ex.getCause().getMessage()), logTail.get());
+            }
+            new CountDownLatch(1).await();
+            throw new IllegalStateException("unreachable");
+        }
+
+    }
+
     private void awaitReady(List<ManagedProcess> stage, Map<ManagedProcess, ServiceSpec> specOf)
             throws StartupException, InterruptedException {
-        // One waiting virtual thread per service; the first failure wins and the others
-        // are abandoned.
+        // One waiting virtual thread per service, and one per component starting beside
+        // them; the first failure wins and the others are abandoned.
+        List<CompanionStart> companions;
+        synchronized (lock) {
+            companions = List.copyOf(companionStarts);
+        }
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
             CompletionService<ManagedProcess> completion = new ExecutorCompletionService<>(executor);
             List<Future<ManagedProcess>> futures = new ArrayList<>();
@@ -242,6 +281,7 @@ final class Platform implements AutoCloseable {
                     return process;
                 }));
             }
+            companions.forEach(companion -> futures.add(completion.submit(companion::watch)));
             try {
                 for (int i = 0; i < stage.size(); i++) {
                     ManagedProcess ready = completion.take().get();
@@ -249,11 +289,13 @@ final class Platform implements AutoCloseable {
                 }
             }
             catch (ExecutionException ex) {
-                futures.forEach(f -> f.cancel(true));
                 if (ex.getCause() instanceof StartupException startup) {
                     throw startup;
                 }
                 throw new IllegalStateException(ex.getCause());
+            }
+            finally {
+                futures.forEach(f -> f.cancel(true));
             }
         }
     }

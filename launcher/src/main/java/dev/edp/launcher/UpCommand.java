@@ -111,6 +111,7 @@ final class UpCommand implements Callable<Integer> {
                 identity.start(workspace, ServiceSpec.gateway().shifted(settings.portOffset()).port(), out);
                 return null;
             });
+            platform.failStartupWith("keycloak", keycloak, identity::logTail);
             platform.startStage(List.of(ServiceSpec.REGISTRY.shifted(settings.portOffset())));
             platform.startStage(ServiceSpec.applicationServices(settings.portOffset()));
             platform.awaitEurekaRegistration();

@@ -9,9 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -121,6 +123,48 @@ class PlatformTests {
         platform.setStartTimeout("patient", Duration.ofSeconds(120));
         platform.startStage(List.of(spec("patient")));
         assertThat(platform.services()).extracting(s -> s.spec().name()).containsExactly("patient");
+    }
+
+    /**
+     * Found in CI: Keycloak, which starts beside the services, failed (its start budget
+     * ran out on a loaded machine), and the launcher went on waiting for E3, which waits
+     * for Keycloak, for minutes before it reported anything.
+     */
+    @Test
+    void aComponentStartingBesideTheServicesThatFailsEndsTheWaitAtOnce() throws Exception {
+        platform = platform("-Dfake.readyAfterMillis=120000", Duration.ofSeconds(300));
+        platform.startDatabase();
+        CompletableFuture<Void> keycloak = new CompletableFuture<>();
+        platform.failStartupWith("keycloak", keycloak, () -> List.of("last line of keycloak.log"));
+        Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(1_000);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+            keycloak.completeExceptionally(new IllegalStateException("Keycloak did not start within 300 s"));
+        });
+
+        Instant began = Instant.now();
+        assertThatExceptionOfType(StartupException.class)
+            .isThrownBy(() -> platform.startStage(List.of(spec("waits-for-keycloak"))))
+            .satisfies(ex -> {
+                assertThat(ex.component()).isEqualTo("keycloak");
+                assertThat(ex.getMessage()).contains("Keycloak did not start within 300 s");
+                assertThat(ex.logTail()).containsExactly("last line of keycloak.log");
+            });
+        assertThat(Duration.between(began, Instant.now())).as("reported long before the service's 120 s")
+            .isLessThan(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void aComponentStartingBesideTheServicesThatSucceedsLetsTheWaitEndWhenTheyAreReady() throws Exception {
+        platform = platform("", Duration.ofSeconds(120));
+        platform.startDatabase();
+        platform.failStartupWith("keycloak", CompletableFuture.completedFuture(null), List::of);
+        platform.startStage(List.of(spec("ready")));
+        assertThat(platform.services()).extracting(s -> s.spec().name()).containsExactly("ready");
     }
 
     @Test

@@ -140,7 +140,9 @@ final class OwnPlatform implements AutoCloseable {
         Map<String, String> env = builder.environment();
         env.put("EDP_STATE_DIR", stateDir.toString());
         env.put("EDP_PORT_OFFSET", Integer.toString(portOffset));
-        env.put("EDP_START_TIMEOUT", "300");
+        // As the shared platform's: a fresh state dir means unpacking and building
+        // Keycloak, which took more than 300 s beside two other builds (CI run L).
+        env.put("EDP_START_TIMEOUT", "600");
         env.put("EDP_DB_URL", jdbcUrl);
         env.put("EDP_DB_USER", "edp");
         env.put("EDP_DB_PASSWORD", dbPassword);

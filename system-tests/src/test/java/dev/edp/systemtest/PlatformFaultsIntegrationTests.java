@@ -66,7 +66,7 @@ class PlatformFaultsIntegrationTests {
 
     static final int DEVICES = 200;
 
-    static final Duration START = Duration.ofMinutes(10);
+    static final Duration START = Duration.ofMinutes(15);
 
     static final Duration LONG_WAIT = Duration.ofMinutes(5);
 

@@ -81,7 +81,7 @@ class PostgresOutageIntegrationTests {
 
     static final int RECOVERY_BOUND_SECONDS = 10;
 
-    static final Duration START = Duration.ofMinutes(10);
+    static final Duration START = Duration.ofMinutes(15);
 
     static final Duration LONG_WAIT = Duration.ofMinutes(5);
 
