@@ -72,8 +72,12 @@ final class RealmKeys implements JWKSource<SecurityContext> {
     private static final ExecutorService REFRESHER = Executors
         .newSingleThreadExecutor(Thread.ofPlatform().daemon().name("edp-jwks-refresh").factory());
 
-    /** The keys of the last fetch, used without asking the chain until {@code until}. */
-    private record Fresh(JWKSet keys, long until) {
+    /**
+     * The keys of the last fetch, used without asking the chain until {@code until}, and
+     * when the chain refuses a fetch moments after others (its rate limit) until
+     * {@code keptUntil}.
+     */
+    private record Fresh(JWKSet keys, long until, long keptUntil) {
     }
 
     private final JWKSetSource<SecurityContext> source;
@@ -82,12 +86,15 @@ final class RealmKeys implements JWKSource<SecurityContext> {
 
     private final long freshFor;
 
-    private volatile Fresh fresh = new Fresh(new JWKSet(), Long.MIN_VALUE);
+    private final long keptFor;
 
-    private RealmKeys(JWKSetSource<SecurityContext> source, Clock clock, long freshFor) {
+    private volatile Fresh fresh = new Fresh(new JWKSet(), Long.MIN_VALUE, Long.MIN_VALUE);
+
+    private RealmKeys(JWKSetSource<SecurityContext> source, Clock clock, long freshFor, long keptFor) {
         this.source = source;
         this.clock = clock;
         this.freshFor = freshFor;
+        this.keptFor = keptFor;
     }
 
     /**
@@ -126,7 +133,7 @@ final class RealmKeys implements JWKSource<SecurityContext> {
         source = new RateLimitedJWKSetSource<>(source, MIN_FETCH_INTERVAL_SECONDS * 1000L, null);
         source = new RefreshAheadCachingJWKSetSource<>(source, ttl, refreshTimeout, refreshAhead, false, REFRESHER,
                 false, null);
-        return new RealmKeys(source, clock, ttl - refreshAhead);
+        return new RealmKeys(source, clock, ttl - refreshAhead, outageTolerance);
     }
 
     /**
@@ -140,7 +147,20 @@ final class RealmKeys implements JWKSource<SecurityContext> {
             return selected;
         }
         long now = clock.millis();
-        JWKSet keys = source.getJWKSet(JWKSetCacheRefreshEvaluator.noRefresh(), now, context);
+        JWKSet keys;
+        try {
+            keys = source.getJWKSet(JWKSetCacheRefreshEvaluator.noRefresh(), now, context);
+        }
+        catch (RateLimitReachedException fetchedMomentsAgo) {
+            // The cached keys expired right after fetches that failed (Keycloak down):
+            // the
+            // keys fetched last stay in use, as the outage tolerance keeps them.
+            Fresh last = fresh;
+            if (now < last.keptUntil()) {
+                return selector.select(last.keys());
+            }
+            throw fetchedMomentsAgo;
+        }
         selected = selector.select(keys);
         if (selected.isEmpty()) {
             // A key id the cached keys do not have: the realm may have rotated its key.
@@ -157,7 +177,7 @@ final class RealmKeys implements JWKSource<SecurityContext> {
         if (keys != fresh.keys()) {
             // A set not seen before was fetched just now (the chain hands out the same
             // instance until it fetches again, also the last keys during an outage).
-            fresh = new Fresh(keys, now + freshFor);
+            fresh = new Fresh(keys, now + freshFor, now + keptFor);
         }
         return selected;
     }

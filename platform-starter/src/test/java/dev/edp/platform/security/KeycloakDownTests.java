@@ -118,6 +118,47 @@ class KeycloakDownTests {
         assertThat(decoder.decode(realm.token("bob", null)).getSubject()).isNotBlank();
     }
 
+    /**
+     * Found by the platform faults test: Keycloak down while the keys neared their
+     * expiry. Two background refetches failed (the keys fetched last were kept), and the
+     * next request after the expiry, within the rate limit's interval, found the keys
+     * source refusing a third fetch: a 503 for a token of a known key.
+     */
+    @ParameterizedTest
+    @EnumSource(Stack.class)
+    void tokensOfKnownKeysKeepBeingAcceptedWhenTheKeysExpireRightAfterFailedRefetches(Stack stack) {
+        Decoder decoder = decoder(stack);
+        String alice = realm.token("alice", null);
+        long sent = decodedOnceThenFrozen(decoder, alice);
+
+        // Two requests in the last tenth of the time to live, each starting a background
+        // refetch that times out against the frozen Keycloak.
+        clock.advance(TIME_TO_LIVE.minusSeconds(10));
+        for (int refetch = 1; refetch <= 2; refetch++) {
+            long before = realm.bytesSentToKeycloak();
+            assertThat(decoder.decode(alice).getSubject()).isNotBlank();
+            await().atMost(Duration.ofSeconds(60)).until(() -> realm.bytesSentToKeycloak() > before);
+            // Connect and read time out, twice (one retry).
+            sleep(FETCH_TIMEOUT.multipliedBy(5));
+        }
+        assertThat(realm.bytesSentToKeycloak()).isGreaterThan(sent);
+
+        // Expired, within the rate limit's interval of those two fetches.
+        clock.advance(Duration.ofSeconds(11));
+        assertThat(decoder.decode(alice).getSubject()).isNotBlank();
+        assertThat(decoder.decode(realm.token("bob", null)).getSubject()).isNotBlank();
+    }
+
+    static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(ex);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Stack.class)
     void theKeysAreRefetchedInTheBackgroundShortlyBeforeTheyExpire(Stack stack) {
