@@ -46,6 +46,14 @@ public final class RefusedInstances {
     }
 
     /**
+     * @return whether any instance refused a connection and is not yet forgotten (checked
+     * for every routed request: without refusals the instances pass untouched)
+     */
+    public boolean any() {
+        return !refusedAt.isEmpty();
+    }
+
+    /**
      * @param instance an instance of a service
      * @return whether it refused a connection within the window
      */

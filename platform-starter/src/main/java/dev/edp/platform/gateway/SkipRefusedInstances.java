@@ -38,6 +38,10 @@ public final class SkipRefusedInstances extends DelegatingServiceInstanceListSup
     }
 
     private List<ServiceInstance> withoutRefused(List<ServiceInstance> instances) {
+        if (!refused.any()) {
+            // Every device request through E3 comes here: no copy when nothing refused.
+            return instances;
+        }
         List<ServiceInstance> answering = instances.stream()
             .filter(instance -> !refused.recentlyRefused(instance))
             .toList();

@@ -25,6 +25,8 @@ class SkipRefusedInstancesTests {
 
     final ServiceInstance alive = new DefaultServiceInstance("monitoring-2", "monitoring", "127.0.0.1", 8094, false);
 
+    final List<ServiceInstance> both = List.of(killed, alive);
+
     final SkipRefusedInstances instances = new SkipRefusedInstances(new ServiceInstanceListSupplier() {
         @Override
         public String getServiceId() {
@@ -33,7 +35,7 @@ class SkipRefusedInstancesTests {
 
         @Override
         public Flux<List<ServiceInstance>> get() {
-            return Flux.just(List.of(killed, alive));
+            return Flux.just(both);
         }
     }, refused);
 
@@ -52,6 +54,13 @@ class SkipRefusedInstancesTests {
 
         clock.advance(Duration.ofSeconds(2));
         assertThat(listed()).containsExactly(killed, alive);
+    }
+
+    @Test
+    void withoutRefusalsTheInstancesArePassedOnAsTheyAreNotCopied() {
+        assertThat(listed()).isSameAs(both);
+        refused.refused("127.0.0.1", 8084);
+        assertThat(listed()).isNotSameAs(both).containsExactly(alive);
     }
 
     @Test
