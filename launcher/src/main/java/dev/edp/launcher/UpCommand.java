@@ -95,9 +95,8 @@ final class UpCommand implements Callable<Integer> {
             // for devices and curl; its assertion keys sit in a file that every E3
             // replica shares.
             java.nio.file.Files.createDirectories(DeviceSimulation.pkiDir(workspace));
-            // E3's first certificate needs Keycloak (a token) and onboarding: E3 waits,
-            // and
-            // the launcher waits for E3, as long as both may take.
+            // E3's first certificate needs a Keycloak token and onboarding. E3 waits
+            // for both; the launcher waits for E3 as long.
             Duration e3StartTimeout = IdentityProvider.startTimeout(settings).plus(settings.startTimeout());
             platform.setStartTimeout("e3-proxy", e3StartTimeout);
             platform.addServiceEnvironment("e3-proxy",

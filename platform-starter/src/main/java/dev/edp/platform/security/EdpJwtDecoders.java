@@ -168,15 +168,15 @@ public final class EdpJwtDecoders {
      * @return a reactive-stack decoder
      */
     static ReactiveJwtDecoder reactive(Rules rules, Clock clock) {
-        if (rules.publicKey() != null) {
-            NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withPublicKey(rules.publicKey()).build();
-            decoder.setJwtValidator(validator(rules));
+        boolean fixedKey = rules.publicKey() != null;
+        NimbusReactiveJwtDecoder decoder = fixedKey ? NimbusReactiveJwtDecoder.withPublicKey(rules.publicKey()).build()
+                : NimbusReactiveJwtDecoder
+                    .withJwkSource(RealmKeys.remote(jwkSetUri(rules.issuer()), rules.jwt(), clock).reactive())
+                    .build();
+        decoder.setJwtValidator(validator(rules));
+        if (fixedKey) {
             return decoder;
         }
-        NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder
-            .withJwkSource(RealmKeys.remote(jwkSetUri(rules.issuer()), rules.jwt(), clock).reactive())
-            .build();
-        decoder.setJwtValidator(validator(rules));
         // Spring wraps a failed key lookup in an IllegalStateException.
         return token -> decoder.decode(token)
             .onErrorMap(
