@@ -1,6 +1,11 @@
 package dev.edp.systemtest;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 
 import com.jayway.jsonpath.JsonPath;
 
@@ -23,6 +28,51 @@ final class Calls {
             .as(response.request().method() + " " + response.uri() + ": " + response.body())
             .isEqualTo(status);
         return response;
+    }
+
+    /**
+     * @param response the answer to a create
+     * @return the id of what it created (it must be 201)
+     */
+    static String createdId(HttpResponse<String> response) {
+        return JsonPath.read(expect(response, 201).body(), "$.id");
+    }
+
+    /**
+     * Creates the application {@code line-monitor} of the system tests' releases.
+     * @param devicesApi device-management's API through the gateway
+     * ({@code …/api/devices/v1})
+     * @param operator an operator's access token
+     * @return its id
+     */
+    static String lineMonitor(String devicesApi, String operator) {
+        return createdId(send("POST", devicesApi + "/applications", "application/json",
+                "{\"name\":\"line-monitor\",\"imageRepository\":\"registry.example.com/acme/line-monitor\"}",
+                operator));
+    }
+
+    /**
+     * One request whose status is all that counts, for polls of readiness and reads.
+     * @param http the client
+     * @param url the URL
+     * @param token an access token, or null
+     * @return the status, or the name of the exception when there was no answer
+     */
+    static String status(HttpClient http, String url, String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        try {
+            return Integer.toString(http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+        }
+        catch (IOException ex) {
+            return ex.getClass().getSimpleName();
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
     }
 
     /**

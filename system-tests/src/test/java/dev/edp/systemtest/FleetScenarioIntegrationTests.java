@@ -76,12 +76,8 @@ class FleetScenarioIntegrationTests {
 
         // 2. The operator creates a machine and an onboarding token; the agent onboards
         // through E3.
-        String machineId = JsonPath.read(
-                Calls
-                    .expect(send("POST", users.masterdata("/machines"), "application/json",
-                            PlatformUsers.machine("SN-" + suffix), operatorOfA), 201)
-                    .body(),
-                "$.id");
+        String machineId = Calls.createdId(send("POST", users.masterdata("/machines"), "application/json",
+                PlatformUsers.machine("SN-" + suffix), operatorOfA));
         HttpResponse<String> token = Calls.expect(send("POST", platform.gatewayUrl() + "/api/onboarding/v1/tokens",
                 "application/json", "{\"deviceName\":\"press-" + suffix
                         + "\",\"environment\":\"TESTING\",\"machineId\":\"" + machineId + "\"}",
@@ -116,12 +112,10 @@ class FleetScenarioIntegrationTests {
 
             // 4. An application and two releases; pinning TESTING wakes the device's
             // long-poll, it reports ready.
-            String application = JsonPath.read(Calls
-                .expect(send("POST", devices("/applications"), "application/json",
-                        "{\"name\":\"press-monitor\",\"imageRepository\":\"registry.example.com/acme/press-monitor\","
-                                + "\"ports\":[\"8080:8080\"],\"restartPolicy\":\"unless-stopped\"}",
-                        operatorOfA), 201)
-                .body(), "$.id");
+            String application = Calls.createdId(send("POST", devices("/applications"), "application/json",
+                    "{\"name\":\"press-monitor\",\"imageRepository\":\"registry.example.com/acme/press-monitor\","
+                            + "\"ports\":[\"8080:8080\"],\"restartPolicy\":\"unless-stopped\"}",
+                    operatorOfA));
             String first = Calls.release(devices(""), operatorOfA, application, "1.0.0");
             String second = Calls.release(devices(""), operatorOfA, application, "1.1.0");
             releases[0] = first;
@@ -144,12 +138,8 @@ class FleetScenarioIntegrationTests {
             Calls.expect(sendWithIfMatch("POST", devices("/devices/" + deviceId + "/environment"),
                     "{\"environment\":\"STAGING\"}", operatorOfA, current.headers().firstValue("ETag").orElseThrow()),
                     200);
-            String promotion = JsonPath.read(
-                    Calls
-                        .expect(send("POST", devices("/promotions"), "application/json",
-                                "{\"targetEnvironment\":\"STAGING\"}", operatorOfA), 201)
-                        .body(),
-                    "$.id");
+            String promotion = Calls.createdId(send("POST", devices("/promotions"), "application/json",
+                    "{\"targetEnvironment\":\"STAGING\"}", operatorOfA));
             assertThat(send("POST", devices("/promotions/" + promotion + "/approve"), "application/json", "{}",
                     operatorOfA)
                 .statusCode()).isEqualTo(403);
@@ -165,12 +155,8 @@ class FleetScenarioIntegrationTests {
                     200);
             awaitRunning(agent, second);
             // Four eyes also for customer-admins: nobody approves their own request.
-            String production = JsonPath.read(
-                    Calls
-                        .expect(send("POST", devices("/promotions"), "application/json",
-                                "{\"targetEnvironment\":\"PRODUCTION\"}", adminOfA), 201)
-                        .body(),
-                    "$.id");
+            String production = Calls.createdId(send("POST", devices("/promotions"), "application/json",
+                    "{\"targetEnvironment\":\"PRODUCTION\"}", adminOfA));
             assertProblem(
                     send("POST", devices("/promotions/" + production + "/approve"), "application/json", "{}", adminOfA),
                     403, "SELF_APPROVAL");

@@ -8,6 +8,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -114,6 +117,26 @@ final class OwnPlatform implements AutoCloseable {
     }
 
     /**
+     * @return the checkout the tests run in (the launcher and the service jars)
+     */
+    static Path repositoryRoot() {
+        return Path.of(System.getProperty("edp.repository.root", "..")).toAbsolutePath().normalize();
+    }
+
+    /**
+     * Creates what the launcher expects of an external database: the role {@code edp}
+     * owning the database {@code edp}.
+     * @param admin a superuser's connection to the server
+     * @param password the role's password
+     */
+    static void createServicesDatabase(Connection admin, String password) throws SQLException {
+        try (Statement sql = admin.createStatement()) {
+            sql.execute("CREATE ROLE edp LOGIN PASSWORD '" + password + "'");
+            sql.execute("CREATE DATABASE edp OWNER edp");
+        }
+    }
+
+    /**
      * Starts the launcher and waits until the platform is ready, then sends each service
      * one generous first request (keys fetched, cold code run).
      * @param repositoryRoot the checkout, with the launcher built
@@ -142,7 +165,7 @@ final class OwnPlatform implements AutoCloseable {
         env.put("EDP_PORT_OFFSET", Integer.toString(portOffset));
         // As the shared platform's: a fresh state dir means unpacking and building
         // Keycloak, which took more than 300 s beside two other builds (CI run L).
-        env.put("EDP_START_TIMEOUT", "600");
+        env.put("EDP_START_TIMEOUT", RunningPlatform.COMPONENT_START_TIMEOUT_SECONDS);
         env.put("EDP_DB_URL", jdbcUrl);
         env.put("EDP_DB_USER", "edp");
         env.put("EDP_DB_PASSWORD", dbPassword);

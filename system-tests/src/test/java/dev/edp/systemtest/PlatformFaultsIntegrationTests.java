@@ -8,7 +8,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -79,7 +78,7 @@ class PlatformFaultsIntegrationTests {
 
     static final String MONITORING_READ = "/api/monitoring/v1/devices?limit=10";
 
-    final Path repositoryRoot = Path.of(System.getProperty("edp.repository.root", "..")).toAbsolutePath().normalize();
+    final Path repositoryRoot = OwnPlatform.repositoryRoot();
 
     final Path stateDir = repositoryRoot.resolve("system-tests/target/faults-state");
 
@@ -118,10 +117,8 @@ class PlatformFaultsIntegrationTests {
         Files.createDirectories(stateDir);
         Instant began = Instant.now();
         postgres = EmbeddedPostgres.builder().setServerConfig("fsync", "off").start();
-        try (Connection admin = postgres.getPostgresDatabase().getConnection();
-                Statement sql = admin.createStatement()) {
-            sql.execute("CREATE ROLE edp LOGIN PASSWORD '" + dbPassword + "'");
-            sql.execute("CREATE DATABASE edp OWNER edp");
+        try (Connection admin = postgres.getPostgresDatabase().getConnection()) {
+            OwnPlatform.createServicesDatabase(admin, dbPassword);
         }
         platform = OwnPlatform.start(repositoryRoot, stateDir, PORT_OFFSET,
                 "jdbc:postgresql://localhost:" + postgres.getPort() + "/edp", dbPassword, START, Map.of());
@@ -132,10 +129,7 @@ class PlatformFaultsIntegrationTests {
         customerId = users.createCustomer(admin, code);
         operatorUser = users.createOperator(admin, customerId, code + "-op");
         String operator = users.login(operatorUser);
-        String application = JsonPath.read(Calls.expect(send("POST", devices("/applications"), "application/json",
-                "{\"name\":\"line-monitor\",\"imageRepository\":\"registry.example.com/acme/line-monitor\"}", operator),
-                201)
-            .body(), "$.id");
+        String application = Calls.lineMonitor(devices(""), operator);
         releases = new String[] { Calls.release(devices(""), operator, application, "1.0.0"),
                 Calls.release(devices(""), operator, application, "2.0.0") };
         AgentOptions options = AgentOptions.defaults()
@@ -301,8 +295,8 @@ class PlatformFaultsIntegrationTests {
         List<Sample> whileDown = poller.sentSince(downAt);
 
         started.add(keycloak.startAgain(Map.of(), platform.logsDir().resolve("keycloak-restarted.log")));
-        Await.until("Keycloak answering again", LONG_WAIT,
-                () -> "200".equals(status(platform.keycloakUrl() + "/realms/edp/.well-known/openid-configuration")));
+        Await.until("Keycloak answering again", LONG_WAIT, () -> "200"
+            .equals(Calls.status(http, platform.keycloakUrl() + "/realms/edp/.well-known/openid-configuration", null)));
         Instant upAt = Instant.now();
         System.out.printf("%s: Keycloak down for %d ms%n", LABEL, Duration.between(downAt, upAt).toMillis());
         poller.print(LABEL, period("Keycloak killed", downAt));
@@ -390,7 +384,7 @@ class PlatformFaultsIntegrationTests {
         String readiness = "http://localhost:" + platform.port(managementPort) + "/actuator/health/readiness";
         Await.until(what + " ready", LONG_WAIT, () -> {
             assertThat(process.isAlive()).as(what + " running").isTrue();
-            return "200".equals(status(readiness));
+            return "200".equals(Calls.status(http, readiness, null));
         });
     }
 
@@ -416,22 +410,6 @@ class PlatformFaultsIntegrationTests {
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             return 0;
-        }
-    }
-
-    private String status(String url) {
-        try {
-            return Integer
-                .toString(http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-                        HttpResponse.BodyHandlers.discarding())
-                    .statusCode());
-        }
-        catch (IOException ex) {
-            return ex.getClass().getSimpleName();
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
         }
     }
 

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-import com.jayway.jsonpath.JsonPath;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -53,10 +52,7 @@ class PortalBrowserIntegrationTests {
         // as a device is offline.
         String adminA = users.login(people.get("adminA").get("username"), people.get("adminA").get("password"));
         String devices = platform.gatewayUrl() + "/api/devices/v1";
-        String application = JsonPath.read(Calls.expect(send("POST", devices + "/applications", "application/json",
-                "{\"name\":\"line-monitor\",\"imageRepository\":\"registry.example.com/acme/line-monitor\"}", adminA),
-                201)
-            .body(), "$.id");
+        String application = Calls.lineMonitor(devices, adminA);
         String release = "2026.12." + suffix.substring(0, 4);
         Calls.expect(send("POST", devices + "/releases", "application/json", "{\"name\":\"" + release
                 + "\",\"containers\":[{" + "\"applicationId\":\"" + application + "\",\"tag\":\"1.0.0\"}]}", adminA),

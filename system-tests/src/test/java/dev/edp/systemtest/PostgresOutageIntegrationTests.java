@@ -1,10 +1,6 @@
 package dev.edp.systemtest;
 
-import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -12,7 +8,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -103,7 +98,7 @@ class PostgresOutageIntegrationTests {
             "/api/onboarding/v1/tokens?limit=10", "/api/devices/v1/devices?limit=10",
             "/api/monitoring/v1/devices?limit=10");
 
-    final Path repositoryRoot = Path.of(System.getProperty("edp.repository.root", "..")).toAbsolutePath().normalize();
+    final Path repositoryRoot = OwnPlatform.repositoryRoot();
 
     final Path stateDir = repositoryRoot.resolve("system-tests/target/pg-outage-state");
 
@@ -125,10 +120,8 @@ class PostgresOutageIntegrationTests {
 
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setServerConfig("fsync", "off").start();
                 FaultProxy proxy = FaultProxy.start("localhost", postgres.getPort())) {
-            try (Connection admin = postgres.getPostgresDatabase().getConnection();
-                    Statement sql = admin.createStatement()) {
-                sql.execute("CREATE ROLE edp LOGIN PASSWORD '" + dbPassword + "'");
-                sql.execute("CREATE DATABASE edp OWNER edp");
+            try (Connection admin = postgres.getPostgresDatabase().getConnection()) {
+                OwnPlatform.createServicesDatabase(admin, dbPassword);
             }
             // The test reads monitoring's tables directly; the services go through the
             // proxy.
@@ -304,7 +297,7 @@ class PostgresOutageIntegrationTests {
             Map<String, Thread> round = new LinkedHashMap<>();
             Map<String, String> answers = new ConcurrentHashMap<>();
             checks.forEach((what, url) -> round.put(what, Thread.ofVirtual()
-                .start(() -> answers.put(what, status(url, url.contains("/actuator/") ? null : token)))));
+                .start(() -> answers.put(what, Calls.status(http, url, url.contains("/actuator/") ? null : token)))));
             for (Thread check : round.values()) {
                 check.join();
             }
@@ -322,23 +315,6 @@ class PostgresOutageIntegrationTests {
             Thread.sleep(250);
         }
         throw new AssertionError("Not ready within 120 s of PostgreSQL's return: " + last);
-    }
-
-    private String status(String url, String token) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        try {
-            return Integer.toString(http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode());
-        }
-        catch (IOException ex) {
-            return ex.getClass().getSimpleName();
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
-        }
     }
 
     /**

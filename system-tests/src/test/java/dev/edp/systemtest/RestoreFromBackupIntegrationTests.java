@@ -85,7 +85,7 @@ class RestoreFromBackupIntegrationTests {
              "memory":{"usedBytes":1000,"totalBytes":4000},"systemDisk":{"usedBytes":10,"totalBytes":100},
              "containerDisk":{"usedBytes":5,"totalBytes":35},"containers":{"running":0,"total":0}}""";
 
-    final Path repositoryRoot = Path.of(System.getProperty("edp.repository.root", "..")).toAbsolutePath().normalize();
+    final Path repositoryRoot = OwnPlatform.repositoryRoot();
 
     final Path stateDir = repositoryRoot.resolve("system-tests/target/restore-state");
 
@@ -106,10 +106,8 @@ class RestoreFromBackupIntegrationTests {
 
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setServerConfig("fsync", "off").start();
                 S3StandIn s3 = new S3StandIn(BUCKET, 2)) {
-            try (Connection admin = postgres.getPostgresDatabase().getConnection();
-                    Statement sql = admin.createStatement()) {
-                sql.execute("CREATE ROLE edp LOGIN PASSWORD '" + dbPassword + "'");
-                sql.execute("CREATE DATABASE edp OWNER edp");
+            try (Connection admin = postgres.getPostgresDatabase().getConnection()) {
+                OwnPlatform.createServicesDatabase(admin, dbPassword);
             }
             String jdbcUrl = "jdbc:postgresql://localhost:" + postgres.getPort() + "/edp";
             assertThat(serverVersion(jdbcUrl)).as("the platform runs on PostgreSQL 15 here").startsWith("15.");

@@ -98,10 +98,7 @@ class RolloutIntegrationTests {
         String operatorOfA = users.createUserAndLogIn(admin, customerA, "roll-op-a-" + suffix, "operator");
         String operatorOfB = users.createUserAndLogIn(admin, customerB, "roll-op-b-" + suffix, "operator");
 
-        String application = JsonPath.read(Calls.expect(send("POST", devices("/applications"), "application/json",
-                "{\"name\":\"line-monitor\",\"imageRepository\":\"registry.example.com/acme/line-monitor\"}",
-                operatorOfA), 201)
-            .body(), "$.id");
+        String application = Calls.lineMonitor(devices(""), operatorOfA);
         String releaseA = Calls.release(devices(""), operatorOfA, application, "1.0.0");
         String releaseB = Calls.release(devices(""), operatorOfA, application, "2.0.0");
 

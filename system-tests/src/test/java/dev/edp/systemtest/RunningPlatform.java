@@ -45,7 +45,7 @@ public final class RunningPlatform implements BeforeAllCallback, ParameterResolv
      * Each component's own limit (EDP_START_TIMEOUT, seconds); Keycloak alone needed
      * about 300 s (above).
      */
-    private static final String COMPONENT_START_TIMEOUT_SECONDS = "600";
+    static final String COMPONENT_START_TIMEOUT_SECONDS = "600";
 
     private final int portOffset;
 
@@ -69,7 +69,7 @@ public final class RunningPlatform implements BeforeAllCallback, ParameterResolv
 
     private RunningPlatform(int portOffset) {
         this.portOffset = portOffset;
-        this.repositoryRoot = Path.of(System.getProperty("edp.repository.root", "..")).toAbsolutePath().normalize();
+        this.repositoryRoot = OwnPlatform.repositoryRoot();
         this.stateDir = repositoryRoot.resolve("system-tests/target/edp-state");
     }
 
