@@ -125,10 +125,17 @@ public class EdpDefaultsEnvironmentPostProcessor implements EnvironmentPostProce
      * statement timeout): the server is frozen or the network gone, the connection is
      * dropped.</li>
      * </ul>
+     * At start, the pool's first connection (Flyway's, in every service with a database)
+     * is tried again for up to 60 s ({@code initialization-fail-timeout}; Hikari's
+     * default tries once): a PostgreSQL that is still starting or slow to answer under
+     * load delays the start instead of ending the service. A refused login still ends it
+     * at once.
+     * <p>
      * A service overrides any of them under {@code spring.datasource.hikari.*}.
      */
     private static void addDatabaseTimeouts(Map<String, Object> defaults) {
         defaults.put("spring.datasource.hikari.connection-timeout", "2000");
+        defaults.put("spring.datasource.hikari.initialization-fail-timeout", "60000");
         defaults.put("spring.datasource.hikari.validation-timeout", "1000");
         String driver = "spring.datasource.hikari.data-source-properties.";
         defaults.put(driver + "connectTimeout", "2");

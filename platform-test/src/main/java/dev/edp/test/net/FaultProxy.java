@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
@@ -65,6 +66,8 @@ public final class FaultProxy implements AutoCloseable {
 
     private final AtomicLong clientBytes = new AtomicLong();
 
+    private final AtomicLong accepted = new AtomicLong();
+
     private FaultProxy(int port, InetSocketAddress target) throws IOException {
         this.target = target;
         this.listener = bind(port);
@@ -96,6 +99,17 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     /**
+     * Starts forwarding from a free loopback port to the server of a JDBC URL.
+     * @param jdbcUrl e.g. {@code jdbc:postgresql://localhost:5433/edp}
+     * @return the running proxy; {@link #jdbcUrl(String)} gives the URL through it
+     * @throws IOException if no port can be bound
+     */
+    public static FaultProxy inFrontOf(String jdbcUrl) throws IOException {
+        URI server = URI.create(jdbcUrl.substring("jdbc:".length()));
+        return start(server.getHost(), server.getPort());
+    }
+
+    /**
      * @return the loopback port clients connect to
      */
     public int port() {
@@ -122,6 +136,14 @@ public final class FaultProxy implements AutoCloseable {
      */
     public long clientBytes() {
         return clientBytes.get();
+    }
+
+    /**
+     * @return client connections accepted so far, also while frozen: a second one shows
+     * that a client gave up on the first and tried again
+     */
+    public long acceptedConnections() {
+        return accepted.get();
     }
 
     /**
@@ -236,6 +258,7 @@ public final class FaultProxy implements AutoCloseable {
                 catch (IOException ex) {
                     return; // closed by cut()
                 }
+                accepted.incrementAndGet();
                 Thread.ofVirtual().start(() -> connect(client));
             }
         });

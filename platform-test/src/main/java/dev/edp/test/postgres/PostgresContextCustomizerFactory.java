@@ -2,7 +2,6 @@ package dev.edp.test.postgres;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.util.List;
 
 import dev.edp.test.net.FaultProxy;
@@ -42,10 +41,9 @@ class PostgresContextCustomizerFactory implements ContextCustomizerFactory {
             TestPostgres.Database database = TestPostgres.get().createDatabase();
             String url = database.url();
             if (proxied) {
-                URI server = URI.create(url.substring("jdbc:".length()));
                 FaultProxy proxy;
                 try {
-                    proxy = FaultProxy.start(server.getHost(), server.getPort());
+                    proxy = FaultProxy.inFrontOf(url);
                 }
                 catch (IOException ex) {
                     throw new UncheckedIOException(ex);

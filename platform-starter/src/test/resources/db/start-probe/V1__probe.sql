@@ -1,0 +1,1 @@
+CREATE TABLE start_probe (id INT PRIMARY KEY);
