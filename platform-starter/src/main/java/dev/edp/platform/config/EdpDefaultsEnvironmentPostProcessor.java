@@ -128,8 +128,9 @@ public class EdpDefaultsEnvironmentPostProcessor implements EnvironmentPostProce
      * At start, the pool's first connection (Flyway's, in every service with a database)
      * is tried again for up to 60 s ({@code initialization-fail-timeout}; Hikari's
      * default tries once): a PostgreSQL that is still starting or slow to answer under
-     * load delays the start instead of ending the service. A refused login still ends it
-     * at once.
+     * load delays the start instead of ending the service. The price: a wrong database
+     * name or password also ends the start only after those 60 s, with the driver's
+     * message.
      * <p>
      * A service overrides any of them under {@code spring.datasource.hikari.*}.
      */
