@@ -3,6 +3,7 @@ package dev.edp.devicemanagement.desiredstate;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.edp.devicemanagement.support.DeviceConnectionShare;
 import dev.edp.devicemanagement.support.DeviceManagementProblem;
 import dev.edp.platform.device.DevicePrincipal;
 import dev.edp.platform.device.LongPoll;
@@ -49,11 +50,15 @@ class DesiredStateController {
 
     private final DesiredStateWaiters waiters;
 
+    private final DeviceConnectionShare share;
+
     private final long maxWaitMillis;
 
-    DesiredStateController(DesiredStateRepository states, DesiredStateWaiters waiters, Environment environment) {
+    DesiredStateController(DesiredStateRepository states, DesiredStateWaiters waiters, DeviceConnectionShare share,
+            Environment environment) {
         this.states = states;
         this.waiters = waiters;
+        this.share = share;
         this.maxWaitMillis = LongPoll.maxWait(environment).toMillis();
     }
 
@@ -123,7 +128,7 @@ class DesiredStateController {
     }
 
     private DesiredState current(DevicePrincipal device) {
-        return states.find(device.deviceId(), device.customerId())
+        return share.call(() -> states.find(device.deviceId(), device.customerId()))
             .orElseThrow(() -> NotFound.withDetail("Device " + device.deviceId() + " is not registered."));
     }
 

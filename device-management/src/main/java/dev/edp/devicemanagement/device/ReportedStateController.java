@@ -3,6 +3,7 @@ package dev.edp.devicemanagement.device;
 import java.util.List;
 import java.util.UUID;
 
+import dev.edp.devicemanagement.support.DeviceConnectionShare;
 import dev.edp.platform.device.DevicePrincipal;
 import dev.edp.platform.security.EdpRoles;
 import dev.edp.platform.security.HasRole;
@@ -27,8 +28,11 @@ class ReportedStateController {
 
     private final ReportedStateService reports;
 
-    ReportedStateController(ReportedStateService reports) {
+    private final DeviceConnectionShare share;
+
+    ReportedStateController(ReportedStateService reports, DeviceConnectionShare share) {
         this.reports = reports;
+        this.share = share;
     }
 
     @PostMapping("/devices/api/v1/device/reported-state")
@@ -36,7 +40,7 @@ class ReportedStateController {
     @ApiResponse(responseCode = "409", description = "DEVICE_DECOMMISSIONED")
     @Operation(summary = "The device reports its containers and versions (through E3)")
     ResponseEntity<Void> report(DevicePrincipal device, @Valid @RequestBody ReportedState.Report report) {
-        reports.report(device, report);
+        share.run(() -> reports.report(device, report));
         return ResponseEntity.noContent().build();
     }
 
