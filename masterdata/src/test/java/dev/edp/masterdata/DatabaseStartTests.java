@@ -1,4 +1,4 @@
-package dev.edp.platform.config;
+package dev.edp.masterdata;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import javax.sql.DataSource;
 
+import dev.edp.platform.config.EdpDefaultsEnvironmentPostProcessor;
 import dev.edp.test.net.FaultProxy;
 import dev.edp.test.postgres.TestPostgres;
 import org.junit.jupiter.api.Test;
@@ -23,9 +24,10 @@ import static org.awaitility.Awaitility.await;
 /**
  * A service's start against a PostgreSQL that does not answer its first connection (still
  * starting, or slow under load): with the starter's defaults, the pool tries again and
- * Flyway migrates once the database answers, instead of the service ending (CI run O: a
- * second gateway replica exited when its only attempt timed out). The database is reached
- * through a {@link FaultProxy} that holds every byte until the test lets them pass.
+ * Flyway migrates (masterdata's own migrations) once the database answers, instead of the
+ * service ending (CI run O: a second gateway replica exited when its only attempt timed
+ * out). The database is reached through a {@link FaultProxy} that holds every byte until
+ * the test lets them pass.
  */
 class DatabaseStartTests {
 
@@ -52,13 +54,12 @@ class DatabaseStartTests {
                         AutoConfigurations.of(DataSourceAutoConfiguration.class, FlywayAutoConfiguration.class))
                 .withPropertyValues("spring.datasource.url=" + proxy.jdbcUrl(database.url()),
                         "spring.datasource.username=" + database.user(),
-                        "spring.datasource.password=" + database.password(),
-                        "spring.flyway.locations=classpath:db/start-probe")
+                        "spring.datasource.password=" + database.password(), "edp.db.schema=masterdata")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     assertThat(proxy.acceptedConnections()).isGreaterThanOrEqualTo(2);
                     assertThat(new JdbcTemplate(context.getBean(DataSource.class))
-                        .queryForObject("SELECT count(*) FROM start_probe", Integer.class)).isZero();
+                        .queryForObject("SELECT count(*) FROM masterdata.customer", Integer.class)).isZero();
                 });
             answering.get();
         }

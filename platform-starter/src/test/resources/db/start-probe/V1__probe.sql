@@ -1,1 +1,0 @@
-CREATE TABLE start_probe (id INT PRIMARY KEY);
