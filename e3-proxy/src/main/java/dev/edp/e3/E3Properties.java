@@ -48,6 +48,14 @@ public class E3Properties {
      */
     private Duration revocationMaxAge = Duration.ofMinutes(10);
 
+    /**
+     * How long E3's start waits for the first CRL before its device port opens: a device
+     * that connects right after a (re)start is then decided at once instead of getting
+     * 503 {@code DEVICE_TRUST_UNAVAILABLE}. When the CRL cannot be had within this time,
+     * E3 opens anyway and fails closed until it can.
+     */
+    private Duration startWaitForRevocations = Duration.ofSeconds(30);
+
     /** Paths a device may call without a client certificate (Ant patterns). */
     private List<String> publicPaths = new ArrayList<>(List.of("/onboarding/**", "/.well-known/est/cacerts",
             "/.well-known/est/simpleenroll", "/openapi/device-api.json"));
@@ -436,6 +444,14 @@ public class E3Properties {
 
     public void setRevocationMaxAge(Duration revocationMaxAge) {
         this.revocationMaxAge = revocationMaxAge;
+    }
+
+    public Duration getStartWaitForRevocations() {
+        return startWaitForRevocations;
+    }
+
+    public void setStartWaitForRevocations(Duration startWaitForRevocations) {
+        this.startWaitForRevocations = startWaitForRevocations;
     }
 
     public List<String> getPublicPaths() {

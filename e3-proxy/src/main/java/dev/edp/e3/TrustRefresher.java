@@ -5,7 +5,10 @@ import java.time.Duration;
 import dev.edp.e3.assertion.DeviceAssertionKeys;
 import dev.edp.e3.trust.DeviceTrust;
 import dev.edp.platform.task.TaskThread;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import org.springframework.boot.web.server.context.WebServerGracefulShutdownLifecycle;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -16,8 +19,18 @@ import org.springframework.context.SmartLifecycle;
  * {@code keys-reload-interval} after which the replica that finds the newest key too old
  * rotates (under the file's lock). A failed run is logged and the next one happens as
  * planned.
+ * <p>
+ * It starts before the web server, and its start waits (up to
+ * {@code start-wait-for-revocations}) until the first CRL is loaded: E3 opens its device
+ * port knowing who is revoked, so devices that come back at once after a restart are
+ * decided instead of refused with 503 {@code DEVICE_TRUST_UNAVAILABLE} (74 of them in a
+ * platform fault test). It stops after the web server.
  */
 final class TrustRefresher implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(TrustRefresher.class);
+
+    private static final Duration POLL = Duration.ofMillis(50);
 
     private final DeviceTrust trust;
 
@@ -52,6 +65,31 @@ final class TrustRefresher implements SmartLifecycle {
             thread.fixedDelay("assertion key rotation", rotation, rotation, keys::rotate);
         }
         tasks = thread;
+        awaitRevocations(properties.getStartWaitForRevocations());
+    }
+
+    private void awaitRevocations(Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!trust.revocationUsable()) {
+            if (System.nanoTime() - deadline >= 0) {
+                log.warn("No CRL from {} within {} of the start; the device port opens and device routes "
+                        + "answer 503 until it can be fetched", properties.getCrlUrl(), wait);
+                return;
+            }
+            try {
+                Thread.sleep(POLL);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Before the web server's start (and so after its stop). */
+    @Override
+    public int getPhase() {
+        return WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE - 4096;
     }
 
     @Override
