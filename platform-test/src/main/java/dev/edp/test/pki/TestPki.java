@@ -28,6 +28,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import javax.security.auth.x500.X500Principal;
 
+import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.CRLNumber;
 import org.bouncycastle.asn1.x509.CRLReason;
@@ -37,6 +38,7 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
@@ -165,6 +167,49 @@ public final class TestPki {
                 new KeyPair(issuing.certificate().getPublicKey(), issuing.key()), notBefore, notAfter, Profile.DEVICE,
                 identityUri(customerId, deviceId));
         return new Credential(certificate, keys.getPrivate(), List.of(certificate, issuing.certificate()));
+    }
+
+    /**
+     * A device certificate of the issuing CA with everything an attacker or a faulty
+     * issuer could vary: the subject in any encoding, any serial, any subject alternative
+     * names (null: none) and further extensions; key usages as for a device. Valid from
+     * an hour ago for 30 days.
+     * @param subject the subject, e.g. with a BMPString common name
+     * @param serial the serial number (negative and zero are encodable)
+     * @param subjectAltNames the subject alternative names, or null for none
+     * @param extra further extensions (e.g. an unknown critical one)
+     * @return the credential, chain = device, issuing CA
+     */
+    public Credential device(X500Name subject, BigInteger serial, GeneralNames subjectAltNames, Extension... extra) {
+        KeyPair keys = keyPair();
+        Instant now = Instant.now();
+        try {
+            X509v3CertificateBuilder builder = new X509v3CertificateBuilder(
+                    X500Name.getInstance(issuing.certificate().getSubjectX500Principal().getEncoded()), serial,
+                    Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(30))), subject,
+                    SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded()));
+            JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
+            builder.addExtension(Extension.subjectKeyIdentifier, false,
+                    utils.createSubjectKeyIdentifier(keys.getPublic()));
+            builder.addExtension(Extension.authorityKeyIdentifier, false,
+                    utils.createAuthorityKeyIdentifier(issuing.certificate().getPublicKey()));
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+            builder.addExtension(Extension.extendedKeyUsage, false,
+                    new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+            if (subjectAltNames != null) {
+                builder.addExtension(Extension.subjectAlternativeName, false, subjectAltNames);
+            }
+            for (Extension extension : extra) {
+                builder.addExtension(extension);
+            }
+            X509Certificate certificate = new JcaX509CertificateConverter()
+                .getCertificate(builder.build(signer(issuing.key())));
+            return new Credential(certificate, keys.getPrivate(), List.of(certificate, issuing.certificate()));
+        }
+        catch (GeneralSecurityException | IOException | org.bouncycastle.operator.OperatorCreationException ex) {
+            throw new IllegalStateException(ex);
+        }
     }
 
     /**
