@@ -108,6 +108,10 @@ class PlatformFaultsIntegrationTests {
 
     ApiPoller poller;
 
+    String operatorToken;
+
+    Instant operatorTokenAt;
+
     @BeforeAll
     void startPlatformFleetAndOperator() throws Exception {
         assertThat(OwnPlatform.allFree(PORT_OFFSET))
@@ -178,8 +182,9 @@ class PlatformFaultsIntegrationTests {
      * A second device-management instance takes E3's and the gateway's requests; then the
      * first is killed with SIGKILL. It stays in the registry until its lease expires, but
      * every request that meets it is sent on to the survivor: the operator's reads answer
-     * 200 again within {@link #REROUTED_WITHIN} of the kill, and a release pinned after
-     * the kill reaches every device (the survivor answers all long-polls).
+     * 200 again within {@link #REROUTED_WITHIN} of the kill, and a rollout started after
+     * the kill succeeds and reaches every device (the survivor answers all long-polls and
+     * has taken the rollout scheduler's lock over).
      */
     @Test
     @Order(1)
@@ -195,12 +200,23 @@ class PlatformFaultsIntegrationTests {
 
         first.kill();
         Instant killedAt = Instant.now();
-        Calls.expect(send("PUT", devices("/environments/TESTING/release"), "application/json",
-                "{\"releaseId\":\"" + releases[0] + "\"}", users.login(operatorUser)), 200);
-        Await.until("every device received the release pinned after the kill", LONG_WAIT,
+        // A rollout in two groups: its second group is started by the rollout scheduler,
+        // which runs on one instance at a time (ShedLock), so the survivor must have
+        // taken the scheduler over, also if the killed instance held its lock.
+        String rollout = Calls.createdId(send("POST", devices("/rollouts"), "application/json",
+                "{\"releaseId\":\"" + releases[0] + "\",\"environment\":\"TESTING\",\"groups\":[{\"size\":\"50%\"},"
+                        + "{\"size\":\"100%\"}],\"groupTimeout\":\"PT10M\"}",
+                operator()));
+        String done = Await.answer("the rollout started after the kill ended", LONG_WAIT,
+                () -> send("GET", devices("/rollouts/" + rollout), null, null, operator()),
+                body -> !List.of("RUNNING", "WAITING").contains(JsonPath.<String>read(body, "$.status")));
+        assertThat(JsonPath.<String>read(done, "$.status")).as(done).isEqualTo("SUCCEEDED");
+        Await.until("every device received the release of the rollout started after the kill", LONG_WAIT,
                 () -> simulator.agents().stream().allMatch(agent -> received(agent, releases[0])));
-        System.out.printf("%s: device-management killed; the release pinned after it reached every device %d ms "
-                + "after the kill%n", LABEL, Duration.between(killedAt, Instant.now()).toMillis());
+        System.out.printf(
+                "%s: device-management killed; the rollout started after it (2 groups) succeeded and "
+                        + "reached every device %d ms after the kill%n",
+                LABEL, Duration.between(killedAt, Instant.now()).toMillis());
         Instant rerouted = killedAt.plus(REROUTED_WITHIN);
         Await.until("reads sent after the kill", Duration.ofSeconds(60),
                 () -> poller.sentSince(rerouted).stream().filter(s -> s.call().contains("/api/devices/")).count() >= 3);
@@ -415,6 +431,15 @@ class PlatformFaultsIntegrationTests {
 
     private void refreshOperatorToken() {
         poller.token(users.login(operatorUser));
+    }
+
+    /** The operator's token, logged in again after a minute (tokens live 5 minutes). */
+    private String operator() {
+        if (operatorToken == null || operatorTokenAt.isBefore(Instant.now().minusSeconds(60))) {
+            operatorToken = users.login(operatorUser);
+            operatorTokenAt = Instant.now();
+        }
+        return operatorToken;
     }
 
     private Map<String, Long> errorsSince(Simulator.Snapshot before) {

@@ -17,7 +17,9 @@ import org.springframework.stereotype.Component;
  * devices of active groups (one UPDATE), count every active group (one GROUP BY), decide
  * each group that has an outcome in its own transaction ({@link RolloutService#decide}).
  * Every transition is guarded in the database, so passes racing without the lock still
- * never apply one twice.
+ * never apply one twice. That is why the lock may expire early ({@code lockAtMostFor} 1
+ * minute, a pass takes milliseconds to seconds): a replica killed while holding it stops
+ * rollouts for at most a minute (the platform fault test kills one in a rollout).
  */
 @Component
 class RolloutScheduler {
@@ -38,7 +40,7 @@ class RolloutScheduler {
 
     @Scheduled(fixedDelayString = "${edp.device-management.rollouts.evaluate-interval:5s}",
             initialDelayString = "${edp.device-management.rollouts.evaluate-interval:5s}")
-    @SchedulerLock(name = "device-management-rollouts", lockAtMostFor = "PT5M")
+    @SchedulerLock(name = "device-management-rollouts", lockAtMostFor = "PT1M")
     public void evaluate() {
         try {
             pass();
