@@ -5,13 +5,13 @@ import java.net.ConnectException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 
+import dev.edp.platform.logging.LogWindow;
 import dev.edp.platform.problem.NotFound;
 import dev.edp.platform.problem.Problems;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
@@ -141,13 +141,12 @@ public class ServiceFallbackController {
                     .description("Routed calls answered by the fallback (503/504) instead of the service, by cause")
                     .tag("route", routeId)
                     .tag("cause", cause.tag())
-                    .register(meters)));
-        tally.counter.increment();
-        long unlogged = tally.unloggedIfDue(clock.instant());
-        if (unlogged >= 0) {
+                    .register(meters), new LogWindow(LOG_EVERY, clock)));
+        tally.counter().increment();
+        long heldBack = tally.log().heldBackIfDue();
+        if (heldBack >= 0) {
             logger.warn("Route {} answered from the fallback ({}){}: {}", routeId, cause.tag(),
-                    (unlogged > 0) ? " and " + unlogged + " more times since the last such line" : "",
-                    (failure != null) ? failure.toString() : "no failure recorded");
+                    LogWindow.andMore(heldBack), (failure != null) ? failure.toString() : "no failure recorded");
         }
     }
 
@@ -194,36 +193,10 @@ public class ServiceFallbackController {
     }
 
     /**
-     * One route and cause: its counter, and its log throttle (the first fallback in a
+     * One route and cause: its counter, and its log window (the first fallback in a
      * {@link #LOG_EVERY} window is logged, the others only counted).
      */
-    private static final class Tally {
-
-        private final Counter counter;
-
-        private Instant loggedAt;
-
-        private long unlogged;
-
-        Tally(Counter counter) {
-            this.counter = counter;
-        }
-
-        /**
-         * @return how many were not logged since the last line, when this one is to be
-         * logged; -1 when not
-         */
-        synchronized long unloggedIfDue(Instant now) {
-            if (loggedAt != null && now.isBefore(loggedAt.plus(LOG_EVERY))) {
-                unlogged++;
-                return -1;
-            }
-            loggedAt = now;
-            long since = unlogged;
-            unlogged = 0;
-            return since;
-        }
-
+    private record Tally(Counter counter, LogWindow log) {
     }
 
 }

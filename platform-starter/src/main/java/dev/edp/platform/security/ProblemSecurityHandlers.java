@@ -2,9 +2,12 @@ package dev.edp.platform.security;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.edp.platform.logging.LogWindow;
 import dev.edp.platform.problem.PlatformProblem;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
@@ -57,8 +60,14 @@ public final class ProblemSecurityHandlers {
             + "token cannot be checked right now. Retry after " + PlatformProblem.IDENTITY_PROVIDER_RETRY_AFTER_SECONDS
             + " s.";
 
+    /** A line per 10 s, not per request, during a long identity provider outage. */
+    private static final LogWindow NOT_CHECKABLE_LOG = new LogWindow(Duration.ofSeconds(10), Clock.systemUTC());
+
     private static String tokenNotCheckable(AuthenticationServiceException failure) {
-        log.warn("A bearer token could not be checked: {}", failure.getMessage());
+        long heldBack = NOT_CHECKABLE_LOG.heldBackIfDue();
+        if (heldBack >= 0) {
+            log.warn("A bearer token could not be checked{}: {}", LogWindow.andMore(heldBack), failure.getMessage());
+        }
         return TOKEN_NOT_CHECKABLE;
     }
 
