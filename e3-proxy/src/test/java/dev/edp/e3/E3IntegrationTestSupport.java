@@ -71,6 +71,31 @@ final class E3IntegrationTestSupport {
         properties().forEach((key, value) -> registry.add(key, () -> value));
     }
 
+    /**
+     * Monitoring at a stub, the CRL from an HTTP source (the tests of E3's start without
+     * a CRL).
+     * @param registry the test's properties
+     * @param monitoring monitoring's stub
+     * @param crlSource where the CRL comes from
+     * @param crlPath its path there
+     */
+    static void registerWithCrlFrom(DynamicPropertyRegistry registry, StubBackend monitoring, StubBackend crlSource,
+            String crlPath) {
+        registry.add("spring.cloud.discovery.client.simple.instances.monitoring[0].uri", monitoring::url);
+        properties().forEach((key, value) -> registry.add(key, () -> value));
+        registry.add("edp.e3.crl-url", () -> crlSource.url() + crlPath);
+    }
+
+    /**
+     * @param port E3's device port
+     * @return the answer to a new device's first heartbeat
+     */
+    static HttpResponse<String> firstHeartbeatOfANewDevice(int port) {
+        Credential device = PKI.device(UUID.randomUUID(), UUID.randomUUID());
+        return get(client(device.sslContext(PKI.root())),
+                "https://localhost:" + port + "/monitoring/api/v1/monitoring/heartbeat");
+    }
+
     /** Properties that point E3 at the files. */
     static Map<String, String> properties() {
         return Map.of("edp.e3.trust-anchors", "file:" + DIR.resolve("chain.pem"), "edp.e3.crl-url", "file:" + CRL,

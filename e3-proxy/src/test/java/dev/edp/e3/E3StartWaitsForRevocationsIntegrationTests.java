@@ -1,14 +1,11 @@
 package dev.edp.e3;
 
 import java.net.http.HttpResponse;
-import java.util.UUID;
 
 import dev.edp.test.http.StubBackend;
 import dev.edp.test.http.StubBackend.Answer;
 import dev.edp.test.pki.TestPki;
-import dev.edp.test.pki.TestPki.Credential;
 import dev.edp.test.security.WithTestJwtIssuer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Value;
@@ -16,9 +13,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import static dev.edp.e3.E3IntegrationTestSupport.PKI;
-import static dev.edp.e3.E3IntegrationTestSupport.client;
-import static dev.edp.e3.E3IntegrationTestSupport.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -53,15 +47,7 @@ class E3StartWaitsForRevocationsIntegrationTests {
 
     @DynamicPropertySource
     static void e3(DynamicPropertyRegistry registry) {
-        registry.add("spring.cloud.discovery.client.simple.instances.monitoring[0].uri", monitoring::url);
-        E3IntegrationTestSupport.properties().forEach((key, value) -> registry.add(key, () -> value));
-        registry.add("edp.e3.crl-url", () -> crlSource.url() + CRL_PATH);
-    }
-
-    @AfterAll
-    static void stopStubs() {
-        crlSource.close();
-        monitoring.close();
+        E3IntegrationTestSupport.registerWithCrlFrom(registry, monitoring, crlSource, CRL_PATH);
     }
 
     @Value("${local.server.port}")
@@ -70,9 +56,7 @@ class E3StartWaitsForRevocationsIntegrationTests {
     @Test
     void theFirstDeviceRequestAfterTheStartIsDecidedNotRefusedForWantOfACrl() {
         assertThat(crlSource.calls(CRL_PATH)).as("CRL requests before the device port opened").isGreaterThan(REFUSALS);
-        Credential device = PKI.device(UUID.randomUUID(), UUID.randomUUID());
-        HttpResponse<String> first = get(client(device.sslContext(PKI.root())),
-                "https://localhost:" + port + "/monitoring/api/v1/monitoring/heartbeat");
+        HttpResponse<String> first = E3IntegrationTestSupport.firstHeartbeatOfANewDevice(port);
         assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
     }
 

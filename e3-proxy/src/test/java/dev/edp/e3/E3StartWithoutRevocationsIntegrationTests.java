@@ -1,13 +1,10 @@
 package dev.edp.e3;
 
 import java.net.http.HttpResponse;
-import java.util.UUID;
 
 import dev.edp.test.http.StubBackend;
 import dev.edp.test.http.StubBackend.Answer;
-import dev.edp.test.pki.TestPki.Credential;
 import dev.edp.test.security.WithTestJwtIssuer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Value;
@@ -15,9 +12,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import static dev.edp.e3.E3IntegrationTestSupport.PKI;
-import static dev.edp.e3.E3IntegrationTestSupport.client;
-import static dev.edp.e3.E3IntegrationTestSupport.get;
 import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,15 +35,7 @@ class E3StartWithoutRevocationsIntegrationTests {
 
     @DynamicPropertySource
     static void e3(DynamicPropertyRegistry registry) {
-        registry.add("spring.cloud.discovery.client.simple.instances.monitoring[0].uri", monitoring::url);
-        E3IntegrationTestSupport.properties().forEach((key, value) -> registry.add(key, () -> value));
-        registry.add("edp.e3.crl-url", () -> crlSource.url() + CRL_PATH);
-    }
-
-    @AfterAll
-    static void stopStubs() {
-        crlSource.close();
-        monitoring.close();
+        E3IntegrationTestSupport.registerWithCrlFrom(registry, monitoring, crlSource, CRL_PATH);
     }
 
     @Value("${local.server.port}")
@@ -57,9 +43,7 @@ class E3StartWithoutRevocationsIntegrationTests {
 
     @Test
     void withoutACrlWithinTheWaitE3OpensAndFailsClosedOnDeviceRoutes() {
-        Credential device = PKI.device(UUID.randomUUID(), UUID.randomUUID());
-        HttpResponse<String> refused = get(client(device.sslContext(PKI.root())),
-                "https://localhost:" + port + "/monitoring/api/v1/monitoring/heartbeat");
+        HttpResponse<String> refused = E3IntegrationTestSupport.firstHeartbeatOfANewDevice(port);
         assertProblem(refused, 503, "DEVICE_TRUST_UNAVAILABLE");
         assertThat(refused.headers().firstValue("Retry-After")).hasValue("5");
         assertThat(monitoring.received()).as("nothing reached the backend").isEmpty();
