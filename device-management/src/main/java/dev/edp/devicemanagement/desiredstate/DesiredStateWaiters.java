@@ -9,63 +9,37 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.stream.Collectors;
 
-import dev.edp.devicemanagement.support.DeviceConnectionShare;
 import dev.edp.platform.jdbc.PgListener;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
 /**
  * Devices waiting in a long-poll for their desired state to change, and the one
  * connection per instance that {@code LISTEN}s for {@link DesiredStateNotifier}'s
- * notifications. A waiter holds no thread: when its customer's state may have changed,
- * the states of all the customer's waiting devices are read in one query per
- * {@link DesiredStateRepository#CHUNK} devices (on a virtual thread, within the devices'
- * share of the pool), and each waiter is offered its device's state, which completes its
- * long-poll if the state really changed. A pin that wakes 10,000 devices costs 20 reads,
- * not 10,000. A read the database cannot answer leaves those waiters parked. After the
- * listener connection was lost and reopened (the starter's {@link PgListener} does that),
- * every waiter is offered its state again, since notifications may have been missed
- * meanwhile.
+ * notifications. A waiter holds no thread: it is a callback, run (on a virtual thread)
+ * when its customer's state may have changed, that checks whether its device's state
+ * really did. After the listener connection was lost and reopened (the starter's
+ * {@link PgListener} does that), every waiter checks again, since notifications may have
+ * been missed meanwhile.
  */
 @Component
 class DesiredStateWaiters implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(DesiredStateWaiters.class);
 
-    /** A waiting long-poll. */
+    /** A waiting long-poll; {@link #check()} completes it if its state changed. */
     interface Waiter {
 
-        /**
-         * @return the device that waits
-         */
-        UUID deviceId();
-
-        /**
-         * Completes the long-poll if the state differs from the one the device has.
-         * @param now the device's state now
-         */
-        void offer(DesiredState now);
+        void check();
 
     }
 
     private final DataSourceProperties dataSource;
-
-    private final DesiredStateRepository states;
-
-    private final DeviceConnectionShare share;
-
-    private final Counter wakeReads;
-
-    private final Counter woken;
 
     private final Map<UUID, Set<Waiter>> waiters = new ConcurrentHashMap<>();
 
@@ -73,17 +47,8 @@ class DesiredStateWaiters implements SmartLifecycle {
 
     private volatile PgListener listener;
 
-    DesiredStateWaiters(DataSourceProperties dataSource, DesiredStateRepository states, DeviceConnectionShare share,
-            MeterRegistry meters) {
+    DesiredStateWaiters(DataSourceProperties dataSource) {
         this.dataSource = dataSource;
-        this.states = states;
-        this.share = share;
-        this.wakeReads = Counter.builder("edp.desired.state.wake.reads")
-            .description("Reads of the desired state of woken long-polls (one per customer and chunk of devices)")
-            .register(meters);
-        this.woken = Counter.builder("edp.desired.state.woken")
-            .description("Long-polls offered their device's state after a change of their customer")
-            .register(meters);
     }
 
     void add(UUID customerId, Waiter waiter) {
@@ -112,40 +77,13 @@ class DesiredStateWaiters implements SmartLifecycle {
 
     private void wake(UUID customerId) {
         Set<Waiter> set = waiters.get(customerId);
-        if (set == null) {
-            return;
-        }
-        List<Waiter> waiting = List.copyOf(set);
-        for (int from = 0; from < waiting.size(); from += DesiredStateRepository.CHUNK) {
-            List<Waiter> chunk = waiting.subList(from, Math.min(from + DesiredStateRepository.CHUNK, waiting.size()));
-            checks.execute(() -> offer(customerId, chunk));
-        }
-    }
-
-    private void offer(UUID customerId, List<Waiter> chunk) {
-        Map<UUID, DesiredState> now;
-        wakeReads.increment();
-        woken.increment(chunk.size());
-        try {
-            now = share.call(
-                    () -> states.findAll(customerId, chunk.stream().map(Waiter::deviceId).collect(Collectors.toSet())));
-        }
-        catch (DataAccessException ex) {
-            // The database cannot tell now: they stay parked; their waits end with 304,
-            // or a later wake-up asks again.
-            log.debug("Desired state of {} waiting devices not checked: {}", chunk.size(), ex.getMessage());
-            return;
-        }
-        for (Waiter waiter : chunk) {
-            DesiredState state = now.get(waiter.deviceId());
-            if (state != null) {
-                waiter.offer(state);
-            }
+        if (set != null) {
+            set.forEach(waiter -> checks.execute(waiter::check));
         }
     }
 
     private void wakeAll() {
-        waiters.keySet().forEach(this::wake);
+        waiters.values().forEach(set -> set.forEach(waiter -> checks.execute(waiter::check)));
     }
 
     /**
