@@ -38,7 +38,6 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
@@ -183,33 +182,11 @@ public final class TestPki {
     public Credential device(X500Name subject, BigInteger serial, GeneralNames subjectAltNames, Extension... extra) {
         KeyPair keys = keyPair();
         Instant now = Instant.now();
-        try {
-            X509v3CertificateBuilder builder = new X509v3CertificateBuilder(
-                    X500Name.getInstance(issuing.certificate().getSubjectX500Principal().getEncoded()), serial,
-                    Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(30))), subject,
-                    SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded()));
-            JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
-            builder.addExtension(Extension.subjectKeyIdentifier, false,
-                    utils.createSubjectKeyIdentifier(keys.getPublic()));
-            builder.addExtension(Extension.authorityKeyIdentifier, false,
-                    utils.createAuthorityKeyIdentifier(issuing.certificate().getPublicKey()));
-            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-            builder.addExtension(Extension.extendedKeyUsage, false,
-                    new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
-            if (subjectAltNames != null) {
-                builder.addExtension(Extension.subjectAlternativeName, false, subjectAltNames);
-            }
-            for (Extension extension : extra) {
-                builder.addExtension(extension);
-            }
-            X509Certificate certificate = new JcaX509CertificateConverter()
-                .getCertificate(builder.build(signer(issuing.key())));
-            return new Credential(certificate, keys.getPrivate(), List.of(certificate, issuing.certificate()));
-        }
-        catch (GeneralSecurityException | IOException | org.bouncycastle.operator.OperatorCreationException ex) {
-            throw new IllegalStateException(ex);
-        }
+        X509Certificate certificate = build(subject, serial, keys.getPublic(),
+                issuing.certificate().getSubjectX500Principal(),
+                new KeyPair(issuing.certificate().getPublicKey(), issuing.key()), now.minus(Duration.ofHours(1)),
+                now.plus(Duration.ofDays(30)), Profile.DEVICE, subjectAltNames, extra);
+        return new Credential(certificate, keys.getPrivate(), List.of(certificate, issuing.certificate()));
     }
 
     /**
@@ -314,12 +291,26 @@ public final class TestPki {
 
     private static X509Certificate build(X500Principal subject, PublicKey publicKey, X500Principal issuer,
             KeyPair issuerKeys, Instant notBefore, Instant notAfter, Profile profile, String identityUri) {
+        BigInteger serial = BigInteger.valueOf(SERIALS.incrementAndGet())
+            .shiftLeft(16)
+            .add(BigInteger.valueOf(RANDOM.nextInt(65536)));
+        GeneralNames identity = (identityUri != null)
+                ? new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, identityUri)) : null;
+        return build(X500Name.getInstance(subject.getEncoded()), serial, publicKey, issuer, issuerKeys, notBefore,
+                notAfter, profile, identity);
+    }
+
+    /**
+     * @param subjectAltNames the device's names (DEVICE only; null: none)
+     * @param extra further extensions, as they are
+     */
+    private static X509Certificate build(X500Name subject, BigInteger serial, PublicKey publicKey, X500Principal issuer,
+            KeyPair issuerKeys, Instant notBefore, Instant notAfter, Profile profile, GeneralNames subjectAltNames,
+            Extension... extra) {
         try {
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer,
-                    BigInteger.valueOf(SERIALS.incrementAndGet())
-                        .shiftLeft(16)
-                        .add(BigInteger.valueOf(RANDOM.nextInt(65536))),
-                    Date.from(notBefore), Date.from(notAfter), subject, publicKey);
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                    X500Name.getInstance(issuer.getEncoded()), serial, Date.from(notBefore), Date.from(notAfter),
+                    subject, publicKey);
             JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
             builder.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(publicKey));
             builder.addExtension(Extension.authorityKeyIdentifier, false,
@@ -340,8 +331,9 @@ public final class TestPki {
                     builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
                     builder.addExtension(Extension.extendedKeyUsage, false,
                             new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
-                    builder.addExtension(Extension.subjectAlternativeName, false,
-                            new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, identityUri)));
+                    if (subjectAltNames != null) {
+                        builder.addExtension(Extension.subjectAlternativeName, false, subjectAltNames);
+                    }
                 }
                 case SERVER -> {
                     builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
@@ -352,6 +344,9 @@ public final class TestPki {
                             new GeneralNames(new GeneralName[] { new GeneralName(GeneralName.dNSName, "localhost"),
                                     new GeneralName(GeneralName.iPAddress, "127.0.0.1") }));
                 }
+            }
+            for (Extension extension : extra) {
+                builder.addExtension(extension);
             }
             return new JcaX509CertificateConverter().getCertificate(builder.build(signer(issuerKeys.getPrivate())));
         }
