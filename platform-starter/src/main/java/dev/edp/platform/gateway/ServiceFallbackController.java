@@ -13,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 
 import dev.edp.platform.logging.LogWindow;
 import dev.edp.platform.problem.NotFound;
+import dev.edp.platform.problem.PlatformProblem;
 import dev.edp.platform.problem.Problems;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.micrometer.core.instrument.Counter;
@@ -116,8 +117,8 @@ public class ServiceFallbackController {
         ProblemDetail problem = (cause == Cause.TIMEOUT)
                 ? Problems.of(HttpStatus.GATEWAY_TIMEOUT, "SERVICE_TIMEOUT", "Service did not answer in time",
                         "The " + service + " service did not answer in time. Try again shortly.")
-                : Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "SERVICE_UNAVAILABLE", "Service unavailable",
-                        "The " + service + " service is not available. Try again shortly.");
+                : PlatformProblem.SERVICE_UNAVAILABLE
+                    .problem("The " + service + " service is not available. Try again shortly.");
         // The request was forwarded here: name the path the caller asked for, not the
         // fallback's.
         Set<URI> originals = exchange.getAttributeOrDefault(ServerWebExchangeUtils.GATEWAY_ORIGINAL_REQUEST_URL_ATTR,
@@ -130,7 +131,7 @@ public class ServiceFallbackController {
         ResponseEntity.BodyBuilder response = ResponseEntity.status(problem.getStatus())
             .contentType(MediaType.APPLICATION_PROBLEM_JSON);
         if (problem.getStatus() >= 500) {
-            response.header("Retry-After", "5");
+            response.header("Retry-After", Integer.toString(PlatformProblem.SERVICE_RETRY_AFTER_SECONDS));
         }
         return response.body(problem);
     }

@@ -73,12 +73,28 @@ public enum PlatformProblem implements ProblemType {
      * {@code Retry-After: }{@value #IDENTITY_PROVIDER_RETRY_AFTER_SECONDS}.
      */
     @Problem(status = HttpStatus.SERVICE_UNAVAILABLE, title = "Identity provider unavailable")
-    IDENTITY_PROVIDER_UNAVAILABLE;
+    IDENTITY_PROVIDER_UNAVAILABLE,
+
+    /**
+     * At a gateway or E3: the service behind the route cannot be reached, its route's
+     * breaker is open, or its connection ended before the answer (an instance that went
+     * away mid-request); answered with
+     * {@code Retry-After: }{@value #SERVICE_RETRY_AFTER_SECONDS}.
+     */
+    @Problem(status = HttpStatus.SERVICE_UNAVAILABLE, title = "Service unavailable")
+    SERVICE_UNAVAILABLE;
 
     /**
      * The {@code Retry-After} of {@link #IDENTITY_PROVIDER_UNAVAILABLE}: Keycloak
      * restarts in about a minute; clients should not hammer it meanwhile.
      */
     public static final int IDENTITY_PROVIDER_RETRY_AFTER_SECONDS = 10;
+
+    /**
+     * The {@code Retry-After} of {@link #SERVICE_UNAVAILABLE} and of the gateways'
+     * fallback answers: a few seconds, then another instance or the restarted one
+     * answers.
+     */
+    public static final int SERVICE_RETRY_AFTER_SECONDS = 5;
 
 }

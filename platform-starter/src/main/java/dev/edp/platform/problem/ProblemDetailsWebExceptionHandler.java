@@ -60,9 +60,10 @@ public class ProblemDetailsWebExceptionHandler implements ErrorWebExceptionHandl
                 .getHeaders()
                 .set(HttpHeaders.RETRY_AFTER, Integer.toString(DatabaseFailures.RETRY_AFTER_SECONDS));
         }
-        else if ("SERVICE_UNAVAILABLE".equals(code)) {
-            // As the gateways' fallback answers.
-            exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, "5");
+        else if (PlatformProblem.SERVICE_UNAVAILABLE.code().equals(code)) {
+            exchange.getResponse()
+                .getHeaders()
+                .set(HttpHeaders.RETRY_AFTER, Integer.toString(PlatformProblem.SERVICE_RETRY_AFTER_SECONDS));
         }
         return ServerResponse.status(problem.getStatus())
             .contentType(MediaType.APPLICATION_PROBLEM_JSON)
@@ -105,18 +106,15 @@ public class ProblemDetailsWebExceptionHandler implements ErrorWebExceptionHandl
                     "The service behind " + request + " did not answer in time.");
         }
         if (hasCause(ex, ConnectException.class)) {
-            return Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "SERVICE_UNAVAILABLE", "Service unavailable",
-                    "The service behind " + request + " cannot be reached.");
+            return PlatformProblem.SERVICE_UNAVAILABLE.problem("The service behind " + request + " cannot be reached.");
         }
         if (hasCause(ex, IOException.class)) {
             // The connection to the service ended before its answer (reactor-netty's
-            // PrematureCloseException, a reset): the instance died or went away
-            // mid-request,
-            // e.g. a long-poll on a killed replica, which has no circuit breaker and so
-            // no
-            // fallback. Retryable, like the fallback's answer; never a 500.
+            // PrematureCloseException, a reset): the instance went away mid-request, e.g.
+            // a long-poll on a killed replica (no circuit breaker, so no fallback).
+            // Retryable, like the fallback's answer; never a 500.
             log.warn("{}: the service's connection ended before its answer: {}", request, ex.toString());
-            return Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "SERVICE_UNAVAILABLE", "Service unavailable",
+            return PlatformProblem.SERVICE_UNAVAILABLE.problem(
                     "The service behind " + request + " closed the connection before answering. Try again shortly.");
         }
         if (DatabaseFailures.isUnavailable(ex)) {

@@ -153,8 +153,7 @@ final class RealmKeys implements JWKSource<SecurityContext> {
         }
         catch (RateLimitReachedException fetchedMomentsAgo) {
             // The cached keys expired right after fetches that failed (Keycloak down):
-            // the
-            // keys fetched last stay in use, as the outage tolerance keeps them.
+            // the keys fetched last stay in use, as the outage tolerance keeps them.
             Fresh last = fresh;
             if (now < last.keptUntil()) {
                 return selector.select(last.keys());
