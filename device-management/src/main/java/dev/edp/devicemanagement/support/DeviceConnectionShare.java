@@ -5,9 +5,11 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.stereotype.Component;
@@ -31,9 +33,19 @@ public class DeviceConnectionShare {
 
     private final Duration wait;
 
-    DeviceConnectionShare(@Value("${spring.datasource.hikari.maximum-pool-size:10}") int poolSize,
-            @Value("${edp.device-management.reserved-connections:3}") int reserved,
+    /**
+     * @param pool the service's pool, whose size the share is taken from
+     * @param reserved connections device requests leave to the rest
+     * @param wait how long a device request waits for its turn
+     * @param meters where the share's use is measured
+     */
+    @Autowired
+    DeviceConnectionShare(HikariDataSource pool, @Value("${edp.device-management.reserved-connections:3}") int reserved,
             @Value("${edp.device-management.device-share-wait:5s}") Duration wait, MeterRegistry meters) {
+        this(pool.getMaximumPoolSize(), reserved, wait, meters);
+    }
+
+    DeviceConnectionShare(int poolSize, int reserved, Duration wait, MeterRegistry meters) {
         this.size = Math.max(1, poolSize - reserved);
         this.permits = new Semaphore(size, true);
         this.wait = wait;
