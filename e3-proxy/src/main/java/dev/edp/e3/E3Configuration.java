@@ -117,8 +117,9 @@ class E3Configuration {
     }
 
     @Bean
-    DeviceAssertionGlobalFilter deviceAssertionGlobalFilter(DeviceAssertionKeys keys, JwksPublication publication) {
-        return new DeviceAssertionGlobalFilter(keys, publication);
+    DeviceAssertionGlobalFilter deviceAssertionGlobalFilter(DeviceAssertionKeys keys, JwksPublication publication,
+            E3Properties properties) {
+        return new DeviceAssertionGlobalFilter(keys, publication, properties.getStartWaitForJwks());
     }
 
     @Bean

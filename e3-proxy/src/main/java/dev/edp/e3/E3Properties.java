@@ -56,6 +56,13 @@ public class E3Properties {
      */
     private Duration startWaitForRevocations = Duration.ofSeconds(30);
 
+    /**
+     * How long a device request that arrives right after a (re)start, before the
+     * management port serves E3's JWKS, waits for it; then 503
+     * {@code SERVICE_UNAVAILABLE} with {@code Retry-After: 1}.
+     */
+    private Duration startWaitForJwks = Duration.ofSeconds(10);
+
     /** Paths a device may call without a client certificate (Ant patterns). */
     private List<String> publicPaths = new ArrayList<>(List.of("/onboarding/**", "/.well-known/est/cacerts",
             "/.well-known/est/simpleenroll", "/openapi/device-api.json"));
@@ -452,6 +459,14 @@ public class E3Properties {
 
     public void setStartWaitForRevocations(Duration startWaitForRevocations) {
         this.startWaitForRevocations = startWaitForRevocations;
+    }
+
+    public Duration getStartWaitForJwks() {
+        return startWaitForJwks;
+    }
+
+    public void setStartWaitForJwks(Duration startWaitForJwks) {
+        this.startWaitForJwks = startWaitForJwks;
     }
 
     public List<String> getPublicPaths() {

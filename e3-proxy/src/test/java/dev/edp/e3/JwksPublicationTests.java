@@ -3,6 +3,8 @@ package dev.edp.e3;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.jayway.jsonpath.JsonPath;
@@ -26,8 +28,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * At every start Boot opens the device port before the management port that serves the
- * JWKS: E3 forwards nothing (503, Retry-After) until the JWKS is served, so no service
- * ever receives an assertion whose key it cannot fetch yet.
+ * JWKS: E3 forwards nothing until the JWKS is served, so no service ever receives an
+ * assertion whose key it cannot fetch yet. Requests of that moment wait for it (devices
+ * that return the moment E3 restarts are served); only past the wait are they refused
+ * (503, Retry-After).
  */
 class JwksPublicationTests {
 
@@ -61,21 +65,53 @@ class JwksPublicationTests {
         return exchange;
     }
 
-    @Test
-    void routesOnlyOnceTheManagementServerServesTheJwks() {
-        MockEnvironment environment = new MockEnvironment().withProperty("server.port", "8443")
-            .withProperty("management.server.port", "9443");
-        JwksPublication publication = new JwksPublication(environment);
-        DeviceAssertionGlobalFilter filter = new DeviceAssertionGlobalFilter(
-                new DeviceAssertionKeys(Clock.systemUTC(), Duration.ofMinutes(5), Duration.ofMinutes(5)), publication);
-        AtomicReference<ServerWebExchange> forwarded = new AtomicReference<>();
+    static JwksPublication separateManagementPort() {
+        return new JwksPublication(new MockEnvironment().withProperty("server.port", "8443")
+            .withProperty("management.server.port", "9443"));
+    }
 
+    static DeviceAssertionGlobalFilter filter(JwksPublication publication, Duration wait) {
+        return new DeviceAssertionGlobalFilter(
+                new DeviceAssertionKeys(Clock.systemUTC(), Duration.ofMinutes(5), Duration.ofMinutes(5)), publication,
+                wait);
+    }
+
+    @Test
+    void aRequestBeforeTheJwksIsServedWaitsForItAndIsForwardedOnceItIs() throws Exception {
+        JwksPublication publication = separateManagementPort();
+        DeviceAssertionGlobalFilter filter = filter(publication, Duration.ofMinutes(5));
+        AtomicReference<ServerWebExchange> forwarded = new AtomicReference<>();
         publication.onApplicationEvent(started(null, 8443));
+
+        ServerWebExchange early = routedRequest();
+        CompletableFuture<Void> handled = filter.filter(early, exchange -> {
+            forwarded.set(exchange);
+            return Mono.empty();
+        }).toFuture();
+        // Held, not answered: the device port is open, the JWKS not served yet.
+        assertThat(handled).isNotDone();
+        assertThat(forwarded).hasNullValue();
+        assertThat(early.getResponse().getStatusCode()).isNull();
+
+        publication.onApplicationEvent(started("management", 9443));
+        handled.get(30, TimeUnit.SECONDS);
+        assertThat(forwarded.get().getRequest().getHeaders().getFirst(dev.edp.platform.device.DeviceProof.HEADER))
+            .isNotBlank();
+        assertThat(early.getResponse().getStatusCode()).isNull();
+    }
+
+    @Test
+    void aRequestBeforeTheJwksIsServedIsRefusedRetryablyWhenTheWaitRunsOut() {
+        JwksPublication publication = separateManagementPort();
+        DeviceAssertionGlobalFilter filter = filter(publication, Duration.ofMillis(50));
+        AtomicReference<ServerWebExchange> forwarded = new AtomicReference<>();
+        publication.onApplicationEvent(started(null, 8443));
+
         ServerWebExchange early = routedRequest();
         filter.filter(early, exchange -> {
             forwarded.set(exchange);
             return Mono.empty();
-        }).block();
+        }).block(Duration.ofSeconds(30));
         assertThat(forwarded).hasNullValue();
         assertThat(early.getResponse().getStatusCode().value()).isEqualTo(503);
         assertThat(early.getResponse().getHeaders().getFirst("Retry-After")).isEqualTo("1");
@@ -83,11 +119,12 @@ class JwksPublicationTests {
                 "$.code"))
             .isEqualTo("SERVICE_UNAVAILABLE");
 
+        // Once served, requests pass at once.
         publication.onApplicationEvent(started("management", 9443));
         filter.filter(routedRequest(), exchange -> {
             forwarded.set(exchange);
             return Mono.empty();
-        }).block();
+        }).block(Duration.ofSeconds(30));
         assertThat(forwarded.get().getRequest().getHeaders().getFirst(dev.edp.platform.device.DeviceProof.HEADER))
             .isNotBlank();
     }

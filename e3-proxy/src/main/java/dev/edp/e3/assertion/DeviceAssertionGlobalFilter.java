@@ -2,6 +2,7 @@ package dev.edp.e3.assertion;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 
 import dev.edp.e3.E3Problem;
 import dev.edp.e3.device.AuthenticatedDevice;
@@ -35,8 +36,10 @@ import org.springframework.web.server.ServerWebExchange;
  * header a client sent was already stripped.
  * <p>
  * Until E3's keys are served ({@link JwksPublication}: the first moments of every start),
- * routed requests get {@code 503 SERVICE_UNAVAILABLE} with {@code Retry-After: 1} instead
- * of headers no service could verify yet.
+ * routed requests wait for them (at most {@code edp.e3.start-wait-for-jwks}), so devices
+ * that return the moment E3 restarts are served, not turned away; only when the wait runs
+ * out do they get {@code 503 SERVICE_UNAVAILABLE} with {@code Retry-After: 1} instead of
+ * headers no service could verify yet.
  */
 public final class DeviceAssertionGlobalFilter implements GlobalFilter, Ordered {
 
@@ -44,13 +47,19 @@ public final class DeviceAssertionGlobalFilter implements GlobalFilter, Ordered 
 
     private final JwksPublication publication;
 
+    private final Duration publicationWait;
+
     /**
      * @param keys the signing keys
      * @param publication whether the keys are served to the services yet
+     * @param publicationWait how long a request that arrives before they are served waits
+     * for them
      */
-    public DeviceAssertionGlobalFilter(DeviceAssertionKeys keys, JwksPublication publication) {
+    public DeviceAssertionGlobalFilter(DeviceAssertionKeys keys, JwksPublication publication,
+            Duration publicationWait) {
         this.keys = keys;
         this.publication = publication;
+        this.publicationWait = publicationWait;
     }
 
     @Override
@@ -65,11 +74,21 @@ public final class DeviceAssertionGlobalFilter implements GlobalFilter, Ordered 
         if (route == null || peer == null || peer.getAddress() == null) {
             return chain.filter(exchange);
         }
-        if (!publication.published()) {
+        if (publication.published()) {
+            return forward(exchange, chain, route, peer);
+        }
+        return publication.whenPublished(publicationWait).flatMap(published -> {
+            if (published) {
+                return forward(exchange, chain, route, peer);
+            }
             exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, "1");
             return ProblemSecurityHandlers.write(exchange,
                     E3Problem.SERVICE_UNAVAILABLE.problem("E3 is not ready to forward requests yet. Retry shortly."));
-        }
+        });
+    }
+
+    private Mono<Void> forward(ServerWebExchange exchange, GatewayFilterChain chain, Route route,
+            InetSocketAddress peer) {
         AuthenticatedDevice device = exchange.getAttribute(AuthenticatedDevice.ATTRIBUTE);
         String audience = route.getUri().getHost() != null ? route.getUri().getHost() : route.getId();
         DeviceAssertionKeys.Credential credential = device == null ? null : keys.credential(device, audience);
