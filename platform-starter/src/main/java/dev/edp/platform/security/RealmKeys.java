@@ -6,8 +6,11 @@ import java.net.URL;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 import com.nimbusds.jose.KeySourceException;
@@ -204,6 +207,26 @@ final class RealmKeys implements JWKSource<SecurityContext> {
                         .subscribeOn(Schedulers.boundedElastic())
                         .flatMapMany(Flux::fromIterable);
         };
+    }
+
+    /**
+     * Waits until the background refetches started so far have ended (the refresher runs
+     * one at a time, in order), for tests that must know a refetch failed before they go
+     * on.
+     * @param atMost how long to wait
+     */
+    static void awaitBackgroundRefetches(Duration atMost) {
+        try {
+            REFRESHER.submit(() -> {
+            }).get(atMost.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(ex);
+        }
+        catch (ExecutionException | TimeoutException ex) {
+            throw new IllegalStateException("The background refetches did not end within " + atMost, ex);
+        }
     }
 
     private static URL url(String uri) {
