@@ -9,6 +9,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 
 import dev.edp.platform.jdbc.PgListener;
 import org.slf4j.Logger;
@@ -43,7 +44,16 @@ class DesiredStateWaiters implements SmartLifecycle {
 
     private final Map<UUID, Set<Waiter>> waiters = new ConcurrentHashMap<>();
 
-    private final ExecutorService checks = Executors.newVirtualThreadPerTaskExecutor();
+    /**
+     * Runs the checks; made at each start and shut down at each stop, so that a context
+     * stopped and started again (Spring pauses cached test contexts between test classes
+     * and resumes them) still wakes its long-polls. Made once and shut down for good,
+     * every wake-up after a restart was refused, and the listener took that for a lost
+     * connection and reconnected every second.
+     */
+    private volatile ExecutorService checks;
+
+    private volatile boolean startedBefore;
 
     private volatile PgListener listener;
 
@@ -78,12 +88,25 @@ class DesiredStateWaiters implements SmartLifecycle {
     private void wake(UUID customerId) {
         Set<Waiter> set = waiters.get(customerId);
         if (set != null) {
-            set.forEach(waiter -> checks.execute(waiter::check));
+            check(set);
         }
     }
 
     private void wakeAll() {
-        waiters.values().forEach(set -> set.forEach(waiter -> checks.execute(waiter::check)));
+        waiters.values().forEach(this::check);
+    }
+
+    private void check(Set<Waiter> set) {
+        ExecutorService executor = checks;
+        if (executor == null) {
+            return; // stopped: the next start wakes every waiter
+        }
+        try {
+            set.forEach(waiter -> executor.execute(waiter::check));
+        }
+        catch (RejectedExecutionException stoppedMeanwhile) {
+            // The same: the next start wakes every waiter.
+        }
     }
 
     /**
@@ -97,13 +120,17 @@ class DesiredStateWaiters implements SmartLifecycle {
 
     @Override
     public void start() {
+        checks = Executors.newVirtualThreadPerTaskExecutor();
+        // Started again after a stop: changes of the stopped time were not heard.
+        boolean restarted = startedBefore;
+        startedBefore = true;
         listener = PgListener.start("desired-state-listener", DesiredStateNotifier.CHANNEL, () -> DriverManager
             .getConnection(dataSource.determineUrl(), dataSource.determineUsername(), dataSource.determinePassword()),
                 Duration.ofSeconds(1), new PgListener.Handler() {
 
                     @Override
                     public void listening(boolean reconnected) {
-                        if (reconnected) {
+                        if (reconnected || restarted) {
                             wakeAll();
                         }
                     }
@@ -129,7 +156,11 @@ class DesiredStateWaiters implements SmartLifecycle {
         if (running != null) {
             running.close();
         }
-        checks.shutdownNow();
+        ExecutorService executor = checks;
+        checks = null;
+        if (executor != null) {
+            executor.shutdownNow();
+        }
     }
 
     @Override

@@ -269,4 +269,27 @@ class DesiredStateIntegrationTests {
         assertThat((String) read(woken(poll, waiters, customer), "$.releaseId")).isEqualTo(release.toString());
     }
 
+    /**
+     * The waiters stopped and started again, as Spring pauses a cached test context
+     * between test classes and resumes it: a change still wakes a parked long-poll. Their
+     * executor was made once and shut down at the stop, so every wake-up after the
+     * restart was refused, the listener took that for a lost connection, and no long-poll
+     * was woken.
+     */
+    @Test
+    void waitersStoppedAndStartedAgainStillWakeLongPolls() throws Exception {
+        waiters.stop();
+        waiters.start();
+        Api api = new Api(checks);
+        UUID customer = UUID.randomUUID();
+        UUID device = activeDevice(api, customer, "restarted");
+        UUID release = api.release(customer, "app", "r1");
+        await().atMost(DEADLINE).until(waiters::isListening);
+        String etag = Api.etag(desiredState(checks.baseUrl(), device, customer, null, 0));
+
+        CompletableFuture<HttpResponse<String>> poll = parked(checks.baseUrl(), waiters, device, customer, etag, 30);
+        api.pinTesting(customer, release);
+        assertThat((String) read(woken(poll, waiters, customer), "$.releaseId")).isEqualTo(release.toString());
+    }
+
 }
