@@ -35,7 +35,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * found (2xx; reads only, so the matrix changes nothing it depends on). Resources are
  * created per customer by POSTing the operation's collection with a minimal body built
  * from the schema ({@link BadInputCases#minimal}); {@link #OVERRIDES} names the few ids
- * that cannot be created that way.
+ * that cannot be created that way, and {@link #seed} makes those whose bodies refer to
+ * other resources or states (a release of the customer's application, a rollout and a
+ * promotion of its release, a notification channel, a move request), so that another
+ * customer's rollouts, releases, promotions, channels and moves are tried with real ids,
+ * not only random ones.
  */
 @ExtendWith(RunningPlatform.class)
 // In the default build; the tag names both generated suites, which run alone with
@@ -59,6 +63,13 @@ class TenantMatrixFromOpenApiIntegrationTests {
             "/customers/{customerId}", "the customer's own id", "/certificates/{serial}", "not created: random only");
 
     private static final Pattern PARAMETER = Pattern.compile("\\{([^}]+)}");
+
+    private static final String DEVICES = "/api/devices/v1";
+
+    /** The collections {@link #seed} makes a resource of, for each customer. */
+    static final List<String> SEEDED = List.of(DEVICES + "/applications", DEVICES + "/releases",
+            DEVICES + "/promotions", DEVICES + "/rollouts", DEVICES + "/devices", DEVICES + "/moves",
+            "/api/monitoring/v1/notification-channels");
 
     record Caller(String name, String role, Tenant tenant, String token) {
     }
@@ -101,6 +112,42 @@ class TenantMatrixFromOpenApiIntegrationTests {
         // The platform admin has no customer of its own here; A's and B's resources are
         // all visible to it.
         callers.add(new Caller("platform-admin", "platform-admin", null, admin));
+        seed(a, callers.get(0).token());
+        seed(b, callers.get(3).token());
+    }
+
+    /**
+     * Makes, as the customer's admin, the resources a minimal body cannot: each refers to
+     * another one or needs a state (a promotion needs a release pinned to TESTING, a move
+     * request a device above TESTING).
+     */
+    static void seed(Tenant tenant, String admin) {
+        String api = platform.gatewayUrl() + DEVICES;
+        String application = Calls.createdId(send("POST", api + "/applications", "application/json",
+                "{\"name\":\"matrix\",\"imageRepository\":\"registry.example.com/matrix/app\"}", admin));
+        String release = Calls.release(api, admin, application, "1.0.0");
+        Calls.expect(send("PUT", api + "/environments/TESTING/release", "application/json",
+                "{\"releaseId\":\"" + release + "\"}", admin), 200);
+        String promotion = Calls.createdId(
+                send("POST", api + "/promotions", "application/json", "{\"targetEnvironment\":\"STAGING\"}", admin));
+        String rollout = Calls.createdId(send("POST", api + "/rollouts", "application/json",
+                "{\"releaseId\":\"" + release + "\",\"environment\":\"TESTING\",\"groups\":[{\"size\":\"100%\"}]}",
+                admin));
+        String device = Calls.createdId(send("POST", api + "/devices", "application/json",
+                "{\"name\":\"matrix-device\",\"environment\":\"TESTING\"}", admin));
+        HttpResponse<String> current = Calls.expect(send("GET", api + "/devices/" + device, null, null, admin), 200);
+        Calls.expect(send("POST", api + "/devices/" + device + "/environment", "application/json",
+                "{\"environment\":\"STAGING\"}", admin,
+                Map.of("If-Match", current.headers().firstValue("ETag").orElseThrow())), 200);
+        String move = Calls.createdId(send("POST", api + "/moves", "application/json",
+                "{\"deviceId\":\"" + device + "\",\"targetEnvironment\":\"TESTING\"}", admin));
+        String channel = Calls.createdId(
+                send("POST", platform.gatewayUrl() + "/api/monitoring/v1/notification-channels", "application/json",
+                        "{\"name\":\"matrix\",\"type\":\"EMAIL\",\"emails\":[\"ops@example.com\"]}", admin));
+        List<String> ids = List.of(application, release, promotion, rollout, device, move, channel);
+        for (int index = 0; index < SEEDED.size(); index++) {
+            tenant.resources().put(SEEDED.get(index), ids.get(index));
+        }
     }
 
     @Test
@@ -112,6 +159,8 @@ class TenantMatrixFromOpenApiIntegrationTests {
         int checks = 0;
         int resourceOperations = 0;
         int bodyFirst = 0;
+        // Operations whose other-customer cell could only be tried with a random id.
+        List<String> randomOnly = new ArrayList<>();
         for (Operation operation : operations) {
             if (operation.hasPathParameters()) {
                 resourceOperations++;
@@ -121,6 +170,9 @@ class TenantMatrixFromOpenApiIntegrationTests {
                 .isNotNegative();
             String idOfA = resource(operation, a, creatorA);
             String idOfB = resource(operation, b, creatorB);
+            if (operation.hasPathParameters() && (idOfA == null || idOfB == null)) {
+                randomOnly.add(operation.toString());
+            }
             for (Caller caller : callers) {
                 checks++;
                 if (RANKS.indexOf(caller.role()) < required) {
@@ -172,7 +224,11 @@ class TenantMatrixFromOpenApiIntegrationTests {
                         + "%d role refusals preceded by a 400 on the body; resources made: A %s, B %s%n",
                 operations.size(), resourceOperations, callers.size(), checks, failures.size(), bodyFirst,
                 a.resources(), b.resources());
+        System.out.printf("Tenant matrix: %d operations with an id tried with random ids only: %s%n", randomOnly.size(),
+                randomOnly);
         assertThat(failures).as("matrix cells against the rules").isEmpty();
+        assertThat(randomOnly).as("operations on seeded collections are tried with the other customer's real ids")
+            .noneMatch(operation -> SEEDED.stream().anyMatch(collection -> operation.contains(collection + "/")));
     }
 
     /**
