@@ -161,12 +161,13 @@ public final class PgListener implements AutoCloseable {
                     log.info("{} listens again", name);
                     lost = false;
                 }
-                handler.listening(reconnect);
+                boolean again = reconnect;
+                handle(() -> handler.listening(again));
                 PGConnection pg = connection.unwrap(PGConnection.class);
                 while (running) {
                     List<String> payloads = payloads(pg.getNotifications((int) poll.toMillis()));
                     if (!payloads.isEmpty()) {
-                        handler.notified(payloads);
+                        handle(() -> handler.notified(payloads));
                     }
                 }
             }
@@ -191,6 +192,28 @@ public final class PgListener implements AutoCloseable {
             }
         }
         listening = false;
+    }
+
+    /**
+     * Runs the handler; a runtime failure is its own, not the connection's: logged, and
+     * the listener keeps listening (taking it for a lost connection reconnected every
+     * second while the handler kept failing).
+     */
+    private void handle(HandlerCall call) throws SQLException {
+        try {
+            call.run();
+        }
+        catch (RuntimeException ex) {
+            log.error("{}'s handler failed; still listening", name, ex);
+        }
+    }
+
+    /** A call of the handler; an SQLException is the connection's. */
+    @FunctionalInterface
+    private interface HandlerCall {
+
+        void run() throws SQLException;
+
     }
 
     private static List<String> payloads(PGNotification[] notifications) {

@@ -21,7 +21,7 @@ class PgListenerIntegrationTests {
     private static final Duration DEADLINE = Duration.ofSeconds(60);
 
     /** Records what the listener hands over. */
-    static final class Recorder implements PgListener.Handler {
+    static class Recorder implements PgListener.Handler {
 
         final List<Boolean> listening = new CopyOnWriteArrayList<>();
 
@@ -80,6 +80,39 @@ class PgListenerIntegrationTests {
         await().atMost(DEADLINE).until(() -> !listener.isListening());
         notify(database, "after");
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> recorder.payloads.isEmpty());
+    }
+
+    /**
+     * A handler that throws is a bug of the handler, not a lost connection: the listener
+     * keeps its connection and hands the next notification over (it used to reconnect,
+     * and a handler failing every time made it reconnect every second).
+     */
+    @Test
+    void aFailingHandlerDoesNotCostTheConnection() throws Exception {
+        TestPostgres.Database database = TestPostgres.get().createDatabase();
+        java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+        Recorder recorder = new Recorder() {
+
+            @Override
+            public void notified(List<String> received) {
+                if (received.contains("boom")) {
+                    failures.incrementAndGet();
+                    throw new IllegalStateException("handler bug");
+                }
+                super.notified(received);
+            }
+
+        };
+        try (PgListener listener = PgListener.start("test-listener", "edp_test",
+                () -> DriverManager.getConnection(database.url(), database.user(), database.password()),
+                Duration.ofMillis(200), recorder)) {
+            await().atMost(DEADLINE).until(listener::isListening);
+            notify(database, "boom");
+            await().atMost(DEADLINE).until(() -> failures.get() == 1);
+            notify(database, "after");
+            await().atMost(DEADLINE).untilAsserted(() -> assertThat(recorder.payloads).containsExactly("after"));
+            assertThat(recorder.listening).as("never reconnected").containsExactly(false);
+        }
     }
 
     private static void notify(TestPostgres.Database database, String payload) throws SQLException {
