@@ -89,28 +89,4 @@ class DesiredStateWakeUpIntegrationTests {
         }
     }
 
-    /**
-     * The waiters stopped and started again, as Spring pauses a cached test context
-     * between test classes and resumes it: a change still wakes a parked long-poll (the
-     * first version shut its executor down for good at the stop, and every wake-up after
-     * the restart failed).
-     */
-    @Test
-    void waitersStoppedAndStartedAgainStillWakeLongPolls() throws Exception {
-        waiters.stop();
-        waiters.start();
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
-        UUID release = api.release(customer, "app", "r1");
-        UUID device = api.registerDevice(customer, "restarted-1");
-        jdbc.sql("UPDATE device SET lifecycle = 'ACTIVE' WHERE id = :id").param("id", device).update();
-        await().atMost(DEADLINE).until(waiters::isListening);
-        String etag = Api.etag(desiredState(checks.baseUrl(), device, customer, null, 0));
-        CompletableFuture<HttpResponse<String>> poll = DesiredStateIntegrationTests.parked(checks.baseUrl(), waiters,
-                device, customer, etag, 30);
-        api.pinTesting(customer, release);
-        HttpResponse<String> answer = DesiredStateIntegrationTests.woken(poll, waiters, customer);
-        assertThat((String) Api.read(answer, "$.releaseId")).isEqualTo(release.toString());
-    }
-
 }

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.edp.test.net.FaultProxy;
 import dev.edp.test.postgres.TestPostgres;
@@ -83,35 +84,49 @@ class PgListenerIntegrationTests {
     }
 
     /**
-     * A handler that throws is a bug of the handler, not a lost connection: the listener
-     * keeps its connection and hands the next notification over (it used to reconnect,
-     * and a handler failing every time made it reconnect every second).
+     * A handler that throws (its own database read failed, or a bug) did not lose the
+     * connection: the listener keeps it (it used to reconnect, and a handler failing
+     * every time made it reconnect every second), asks the handler to catch up as after a
+     * reconnect until that succeeds (what it failed to handle is not lost), and hands the
+     * next notifications over.
      */
     @Test
-    void aFailingHandlerDoesNotCostTheConnection() throws Exception {
+    void aFailingHandlerKeepsTheConnectionAndIsAskedToCatchUpUntilItSucceeds() throws Exception {
         TestPostgres.Database database = TestPostgres.get().createDatabase();
-        java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger opened = new AtomicInteger();
+        AtomicInteger catchUpsToFail = new AtomicInteger(2);
         Recorder recorder = new Recorder() {
+
+            @Override
+            public void listening(boolean reconnected) {
+                super.listening(reconnected);
+                if (reconnected && catchUpsToFail.getAndDecrement() > 0) {
+                    throw new IllegalStateException("catch-up read failed");
+                }
+            }
 
             @Override
             public void notified(List<String> received) {
                 if (received.contains("boom")) {
-                    failures.incrementAndGet();
-                    throw new IllegalStateException("handler bug");
+                    throw new IllegalStateException("handler failed");
                 }
                 super.notified(received);
             }
 
         };
-        try (PgListener listener = PgListener.start("test-listener", "edp_test",
-                () -> DriverManager.getConnection(database.url(), database.user(), database.password()),
-                Duration.ofMillis(200), recorder)) {
+        try (PgListener listener = PgListener.start("test-listener", "edp_test", () -> {
+            opened.incrementAndGet();
+            return DriverManager.getConnection(database.url(), database.user(), database.password());
+        }, Duration.ofMillis(200), recorder)) {
             await().atMost(DEADLINE).until(listener::isListening);
             notify(database, "boom");
-            await().atMost(DEADLINE).until(() -> failures.get() == 1);
+            // Two catch-ups fail, the third succeeds.
+            await().atMost(DEADLINE).until(() -> recorder.listening.size() == 4);
             notify(database, "after");
             await().atMost(DEADLINE).untilAsserted(() -> assertThat(recorder.payloads).containsExactly("after"));
-            assertThat(recorder.listening).as("never reconnected").containsExactly(false);
+            assertThat(recorder.listening).as("started, then asked to catch up until it did")
+                .containsExactly(false, true, true, true);
+            assertThat(opened).as("never reconnected").hasValue(1);
         }
     }
 
