@@ -92,24 +92,21 @@ class DesiredStateController {
         UUID customer = device.customerId();
         AtomicBoolean done = new AtomicBoolean();
         DesiredStateWaiters.Waiter[] self = new DesiredStateWaiters.Waiter[1];
-        self[0] = () -> {
-            if (done.get()) {
-                return;
+        self[0] = new DesiredStateWaiters.Waiter() {
+
+            @Override
+            public UUID deviceId() {
+                return device.deviceId();
             }
-            DesiredState now;
-            try {
-                now = current(device);
+
+            @Override
+            public void offer(DesiredState now) {
+                if (!matches(ifNoneMatch, now.etag()) && done.compareAndSet(false, true)) {
+                    waiters.remove(customer, this);
+                    result.setResult(answer(now, ifNoneMatch));
+                }
             }
-            catch (DataAccessException ex) {
-                // The database cannot tell now: stay parked; the wait ends with 304, or a
-                // later wake-up asks again.
-                log.debug("Desired state of {} not checked: {}", device.deviceId(), ex.getMessage());
-                return;
-            }
-            if (!matches(ifNoneMatch, now.etag()) && done.compareAndSet(false, true)) {
-                waiters.remove(customer, self[0]);
-                result.setResult(answer(now, ifNoneMatch));
-            }
+
         };
         Runnable giveUp = () -> {
             if (done.compareAndSet(false, true)) {
@@ -123,7 +120,14 @@ class DesiredStateController {
         waiters.add(customer, self[0]);
         // A change committed between the first read and the registration woke nobody:
         // look again.
-        self[0].check();
+        try {
+            self[0].offer(current(device));
+        }
+        catch (DataAccessException ex) {
+            // The database cannot tell now: stay parked; the wait ends with 304, or a
+            // wake-up asks again.
+            log.debug("Desired state of {} not checked again: {}", device.deviceId(), ex.getMessage());
+        }
         return result;
     }
 

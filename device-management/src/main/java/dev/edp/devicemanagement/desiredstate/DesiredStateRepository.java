@@ -1,6 +1,11 @@
 package dev.edp.devicemanagement.desiredstate;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -38,6 +43,9 @@ class DesiredStateRepository {
         this.clock = clock;
     }
 
+    /** How many devices one read asks for at most (a wake-up reads in chunks of this). */
+    static final int CHUNK = 500;
+
     /**
      * @param deviceId the device
      * @param customerId the customer E3 vouched for; another customer's device is not
@@ -46,7 +54,26 @@ class DesiredStateRepository {
      * customer
      */
     Optional<DesiredState> find(UUID deviceId, UUID customerId) {
-        return jdbc.sql("""
+        return Optional.ofNullable(findAll(customerId, List.of(deviceId)).get(deviceId));
+    }
+
+    /**
+     * Reads the desired state of many devices of one customer in one query (a wake-up of
+     * the customer's parked long-polls): one read for up to {@link #CHUNK} devices
+     * instead of one each.
+     * @param customerId the customer
+     * @param deviceIds its devices, at most {@link #CHUNK}
+     * @return the state of each device registered for that customer; the others are
+     * missing
+     */
+    Map<UUID, DesiredState> findAll(UUID customerId, Collection<UUID> deviceIds) {
+        if (deviceIds.isEmpty()) {
+            return Map.of();
+        }
+        if (deviceIds.size() > CHUNK) {
+            throw new IllegalArgumentException("At most " + CHUNK + " devices per read, not " + deviceIds.size());
+        }
+        List<Found> found = jdbc.sql("""
                 SELECT d.id, d.environment, r.id AS release_id, r.name AS release_name, r.containers,
                        CASE WHEN d.release_override_id IS NULL AND a.rollout_id IS NOT NULL
                                  AND (p.pinned_at IS NULL OR a.started_at > p.pinned_at)
@@ -66,8 +93,8 @@ class DesiredStateRepository {
                 LEFT JOIN release r ON d.lifecycle = 'ACTIVE' AND r.id = COALESCE(d.release_override_id,
                     CASE WHEN a.rollout_id IS NOT NULL AND (p.pinned_at IS NULL OR a.started_at > p.pinned_at)
                          THEN a.release_id ELSE p.release_id END)
-                WHERE d.id = :id AND d.customer_id = :customerId
-                """).param("id", deviceId).param("customerId", customerId).query((row, index) -> {
+                WHERE d.id IN (:ids) AND d.customer_id = :customerId
+                """).param("ids", List.copyOf(deviceIds)).param("customerId", customerId).query((row, index) -> {
             UUID release = row.getObject("release_id", UUID.class);
             UUID rollout = row.getObject("rollout_id", UUID.class);
             return new Found(
@@ -75,12 +102,17 @@ class DesiredStateRepository {
                             row.getString("release_name"),
                             json.readTree(row.getString("containers") == null ? "[]" : row.getString("containers"))),
                     release != null && rollout != null && !row.getBoolean("delivered") ? rollout : null);
-        }).optional().map(found -> {
-            if (found.undelivered() != null) {
-                delivered(found.undelivered(), deviceId);
+        }).list();
+        Map<UUID, List<UUID>> undelivered = new HashMap<>();
+        Map<UUID, DesiredState> states = new HashMap<>();
+        for (Found each : found) {
+            states.put(each.state().deviceId(), each.state());
+            if (each.undelivered() != null) {
+                undelivered.computeIfAbsent(each.undelivered(), key -> new ArrayList<>()).add(each.state().deviceId());
             }
-            return found.state();
-        });
+        }
+        undelivered.forEach(this::delivered);
+        return states;
     }
 
     /**
@@ -90,16 +122,16 @@ class DesiredStateRepository {
     }
 
     /**
-     * Records the first time a rollout's release is handed to the device; a guarded
+     * Records the first time a rollout's release is handed to its devices; a guarded
      * UPDATE, so later reads write nothing.
      */
-    private void delivered(UUID rolloutId, UUID deviceId) {
+    private void delivered(UUID rolloutId, List<UUID> deviceIds) {
         jdbc.sql("""
                 UPDATE rollout_device SET delivered_at = :now
-                WHERE rollout_id = :rolloutId AND device_id = :deviceId AND delivered_at IS NULL
+                WHERE rollout_id = :rolloutId AND device_id IN (:deviceIds) AND delivered_at IS NULL
                 """)
             .param("rolloutId", rolloutId)
-            .param("deviceId", deviceId)
+            .param("deviceIds", deviceIds)
             .param("now", KeysetQuery.timestamp(Clocks.now(clock)))
             .update();
     }

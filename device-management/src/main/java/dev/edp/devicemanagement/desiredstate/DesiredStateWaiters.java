@@ -9,47 +9,72 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.stream.Collectors;
 
+import dev.edp.devicemanagement.support.DeviceConnectionShare;
 import dev.edp.platform.jdbc.PgListener;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
 /**
  * Devices waiting in a long-poll for their desired state to change, and the one
  * connection per instance that {@code LISTEN}s for {@link DesiredStateNotifier}'s
- * notifications. A waiter holds no thread: it is a callback, run (on a virtual thread)
- * when its customer's state may have changed, that checks whether its device's state
- * really did. After the listener connection was lost and reopened (the starter's
- * {@link PgListener} does that), every waiter checks again, since notifications may have
- * been missed meanwhile.
+ * notifications. A waiter holds no thread: when its customer's state may have changed,
+ * the states of all the customer's waiting devices are read in one query per
+ * {@link DesiredStateRepository#CHUNK} devices (on a virtual thread, within the devices'
+ * share of the pool), and each waiter is offered its device's state, which completes its
+ * long-poll if the state really changed. A pin that wakes 10,000 devices costs 20 reads,
+ * not 10,000. A read the database cannot answer leaves those waiters parked. After the
+ * listener connection was lost and reopened (the starter's {@link PgListener} does that),
+ * every waiter is offered its state again, since notifications may have been missed
+ * meanwhile.
  */
 @Component
 class DesiredStateWaiters implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(DesiredStateWaiters.class);
 
-    /** A waiting long-poll; {@link #check()} completes it if its state changed. */
+    /** A waiting long-poll. */
     interface Waiter {
 
-        void check();
+        /**
+         * @return the device that waits
+         */
+        UUID deviceId();
+
+        /**
+         * Completes the long-poll if the state differs from the one the device has.
+         * @param now the device's state now
+         */
+        void offer(DesiredState now);
 
     }
 
     private final DataSourceProperties dataSource;
 
+    private final DesiredStateRepository states;
+
+    private final DeviceConnectionShare share;
+
+    private final Counter wakeReads;
+
+    private final Counter woken;
+
     private final Map<UUID, Set<Waiter>> waiters = new ConcurrentHashMap<>();
 
     /**
-     * Runs the checks; made at each start and shut down at each stop, so that a context
-     * stopped and started again (Spring pauses cached test contexts between test classes
-     * and resumes them) still wakes its long-polls. Made once and shut down for good,
-     * every wake-up after a restart was refused, and the listener took that for a lost
-     * connection and reconnected every second.
+     * Runs the wake-up reads; made at each start and shut down at each stop, so that a
+     * context stopped and started again (Spring's test contexts are paused between test
+     * classes) wakes its waiters again. A shut-down executor made every wake-up throw
+     * into the listener, which took it for a lost connection and reconnected every second
+     * (CI run U).
      */
     private volatile ExecutorService checks;
 
@@ -57,8 +82,17 @@ class DesiredStateWaiters implements SmartLifecycle {
 
     private volatile PgListener listener;
 
-    DesiredStateWaiters(DataSourceProperties dataSource) {
+    DesiredStateWaiters(DataSourceProperties dataSource, DesiredStateRepository states, DeviceConnectionShare share,
+            MeterRegistry meters) {
         this.dataSource = dataSource;
+        this.states = states;
+        this.share = share;
+        this.wakeReads = Counter.builder("edp.desired.state.wake.reads")
+            .description("Reads of the desired state of woken long-polls (one per customer and chunk of devices)")
+            .register(meters);
+        this.woken = Counter.builder("edp.desired.state.woken")
+            .description("Long-polls offered their device's state after a change of their customer")
+            .register(meters);
     }
 
     void add(UUID customerId, Waiter waiter) {
@@ -87,26 +121,44 @@ class DesiredStateWaiters implements SmartLifecycle {
 
     private void wake(UUID customerId) {
         Set<Waiter> set = waiters.get(customerId);
-        if (set != null) {
-            check(set);
+        if (set == null) {
+            return;
+        }
+        List<Waiter> waiting = List.copyOf(set);
+        for (int from = 0; from < waiting.size(); from += DesiredStateRepository.CHUNK) {
+            List<Waiter> chunk = waiting.subList(from, Math.min(from + DesiredStateRepository.CHUNK, waiting.size()));
+            ExecutorService executor = checks;
+            if (executor == null) {
+                return; // stopped: start() wakes every waiter again
+            }
+            executor.execute(() -> offer(customerId, chunk));
+        }
+    }
+
+    private void offer(UUID customerId, List<Waiter> chunk) {
+        Map<UUID, DesiredState> now;
+        wakeReads.increment();
+        woken.increment(chunk.size());
+        try {
+            now = share.call(
+                    () -> states.findAll(customerId, chunk.stream().map(Waiter::deviceId).collect(Collectors.toSet())));
+        }
+        catch (DataAccessException ex) {
+            // The database cannot tell now: they stay parked; their waits end with 304,
+            // or a later wake-up asks again.
+            log.debug("Desired state of {} waiting devices not checked: {}", chunk.size(), ex.getMessage());
+            return;
+        }
+        for (Waiter waiter : chunk) {
+            DesiredState state = now.get(waiter.deviceId());
+            if (state != null) {
+                waiter.offer(state);
+            }
         }
     }
 
     private void wakeAll() {
-        waiters.values().forEach(this::check);
-    }
-
-    private void check(Set<Waiter> set) {
-        ExecutorService executor = checks;
-        if (executor == null) {
-            return; // stopped: the next start wakes every waiter
-        }
-        try {
-            set.forEach(waiter -> executor.execute(waiter::check));
-        }
-        catch (RejectedExecutionException stoppedMeanwhile) {
-            // The same: the next start wakes every waiter.
-        }
+        waiters.keySet().forEach(this::wake);
     }
 
     /**
@@ -121,7 +173,6 @@ class DesiredStateWaiters implements SmartLifecycle {
     @Override
     public void start() {
         checks = Executors.newVirtualThreadPerTaskExecutor();
-        // Started again after a stop: changes of the stopped time were not heard.
         boolean restarted = startedBefore;
         startedBefore = true;
         listener = PgListener.start("desired-state-listener", DesiredStateNotifier.CHANNEL, () -> DriverManager
@@ -130,6 +181,7 @@ class DesiredStateWaiters implements SmartLifecycle {
 
                     @Override
                     public void listening(boolean reconnected) {
+                        // Notifications may have been missed while it did not listen.
                         if (reconnected || restarted) {
                             wakeAll();
                         }

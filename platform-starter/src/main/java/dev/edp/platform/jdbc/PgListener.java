@@ -88,6 +88,11 @@ public final class PgListener implements AutoCloseable {
 
     private volatile boolean listening;
 
+    /**
+     * Whether the handler's last call failed (its failures are logged once per streak).
+     */
+    private boolean failing;
+
     private PgListener(String name, String channel, Connections connections, Duration poll, Handler handler) {
         if (!CHANNEL.matcher(channel).matches()) {
             throw new IllegalArgumentException("Not a plain channel name: " + channel);
@@ -161,12 +166,21 @@ public final class PgListener implements AutoCloseable {
                     log.info("{} listens again", name);
                     lost = false;
                 }
-                handler.listening(reconnect);
+                boolean again = reconnect;
+                boolean behind = !handled(() -> handler.listening(again));
                 PGConnection pg = connection.unwrap(PGConnection.class);
                 while (running) {
                     List<String> payloads = payloads(pg.getNotifications((int) poll.toMillis()));
+                    if (behind) {
+                        // A failed handler call may have lost what it was handed: catch
+                        // up as after a reconnect, on this connection, until it succeeds.
+                        behind = !handled(() -> handler.listening(true));
+                        if (!behind) {
+                            log.info("{}'s handler caught up", name);
+                        }
+                    }
                     if (!payloads.isEmpty()) {
-                        handler.notified(payloads);
+                        behind |= !handled(() -> handler.notified(payloads));
                     }
                 }
             }
@@ -191,6 +205,40 @@ public final class PgListener implements AutoCloseable {
             }
         }
         listening = false;
+    }
+
+    /**
+     * Runs the handler. A runtime failure is the handler's, not the connection's (taking
+     * it for a lost connection reconnected every second while the handler kept failing):
+     * it is logged, the connection is kept, and the handler is asked to catch up
+     * ({@code listening(true)}) on the next polls until that succeeds, as after a
+     * reconnect, so nothing it failed to handle is lost.
+     * @return whether the handler succeeded
+     */
+    private boolean handled(HandlerCall call) throws SQLException {
+        try {
+            call.run();
+            failing = false;
+            return true;
+        }
+        catch (RuntimeException ex) {
+            if (!failing) {
+                log.error("{}'s handler failed; it catches up on the next polls until it succeeds", name, ex);
+            }
+            else {
+                log.debug("{}'s handler failed again", name, ex);
+            }
+            failing = true;
+            return false;
+        }
+    }
+
+    /** A call of the handler; an SQLException is the connection's. */
+    @FunctionalInterface
+    private interface HandlerCall {
+
+        void run() throws SQLException;
+
     }
 
     private static List<String> payloads(PGNotification[] notifications) {
