@@ -36,6 +36,12 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class DeviceAgent implements AutoCloseable {
 
+    /**
+     * How long after its first attempt an enrollment that fails in a way that may pass is
+     * tried again by {@link #onboard(URI, E3Trust, String, DeviceStore, AgentOptions)}.
+     */
+    public static final Duration ENROLLMENT_RETRIES_WITHIN = Duration.ofMinutes(2);
+
     private static final System.Logger LOG = System.getLogger("dev.edp.agent");
 
     /**
@@ -132,10 +138,61 @@ public final class DeviceAgent implements AutoCloseable {
      */
     public static DeviceAgent onboard(URI e3, E3Trust trust, String token, DeviceStore store, AgentOptions options)
             throws E3Exception, IOException {
+        return onboard(e3, trust, token, store, options, ENROLLMENT_RETRIES_WITHIN);
+    }
+
+    /**
+     * Enrolls a new device like
+     * {@link #onboard(URI, E3Trust, String, DeviceStore, AgentOptions)}, retrying a
+     * failure that may pass ({@link E3Exception.Kind#RETRYABLE}: no connection, 5xx, 429,
+     * 408) with the options' backoff, and at least the server's {@code Retry-After},
+     * until {@code retriesWithin} has passed since the first attempt. Every attempt sends
+     * the same key's CSR: onboarding answers a used token that comes with the key it was
+     * used for with that key's certificate again, so an attempt whose answer was lost (an
+     * onboarding instance killed after it committed, a connection cut) is not a lost
+     * device, and a token is never used for two keys.
+     * @param e3 E3's URL
+     * @param trust the E3 trust
+     * @param token the onboarding token
+     * @param store where to keep key and certificate, or null to keep them in memory only
+     * @param options behaviour
+     * @param retriesWithin how long after the first attempt another may start
+     * @return the agent, not started
+     * @throws E3Exception if enrollment is refused, or still failing when the time is up
+     * (the last failure)
+     * @throws IOException if the files cannot be written
+     */
+    public static DeviceAgent onboard(URI e3, E3Trust trust, String token, DeviceStore store, AgentOptions options,
+            Duration retriesWithin) throws E3Exception, IOException {
         KeyPair keys = DeviceKeys.generate();
+        String csr = DeviceKeys.csr(keys, "edp-agent");
+        Instant giveUpAt = options.clock().instant().plus(retriesWithin);
+        Backoff backoff = new Backoff(options.backoffInitial(), options.backoffMax());
         E3Client.Issued issued;
         try (E3Client anonymous = new E3Client(e3, trust, null, options.transport())) {
-            issued = anonymous.enroll(token, DeviceKeys.csr(keys, "edp-agent"));
+            while (true) {
+                try {
+                    issued = anonymous.enroll(token, csr);
+                    break;
+                }
+                catch (E3Exception ex) {
+                    Duration wait = backoff.next(ex.retryAfter());
+                    if (ex.kind() != E3Exception.Kind.RETRYABLE
+                            || options.clock().instant().plus(wait).isAfter(giveUpAt)) {
+                        throw ex;
+                    }
+                    LOG.log(Level.WARNING, () -> "enrollment: " + ex.getMessage() + "; retrying with the same key in "
+                            + wait.toMillis() + " ms");
+                    options.listener().retrying(ex, wait);
+                    try {
+                        sleep(wait);
+                    }
+                    catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                        throw ex;
+                    }
+                }
+            }
         }
         Credentials credentials = new Credentials(keys.getPrivate(), issued.chain(), issued.identity());
         if (store != null) {

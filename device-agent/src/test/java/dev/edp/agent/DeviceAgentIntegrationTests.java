@@ -1,12 +1,17 @@
 package dev.edp.agent;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -92,6 +97,55 @@ class DeviceAgentIntegrationTests {
                 assertThat(ex.kind()).isEqualTo(E3Exception.Kind.REJECTED);
                 assertThat(ex.code()).isEqualTo("TOKEN_NOT_FOUND");
             });
+    }
+
+    /**
+     * An onboarding instance killed while it enrolled, E3 starting, a throttle: the agent
+     * tries again with the same key (so a used token that answers with that key's
+     * certificate is not a lost device).
+     */
+    @Test
+    void enrollmentFailuresThatMayPassAreRetriedWithTheSameKey() throws Exception {
+        synchronized (e3.enrollmentFailures) {
+            e3.enrollmentFailures.add(new FakeE3.Failure(502, null));
+            e3.enrollmentFailures.add(new FakeE3.Failure(503, "SERVICE_UNAVAILABLE"));
+            e3.enrollmentFailures.add(new FakeE3.Failure(429, "ENROLLMENT_THROTTLED"));
+        }
+        agent = DeviceAgent.onboard(e3.url(), e3.trust(), FakeE3.TOKEN, null, fast());
+
+        assertThat(e3.devices).containsValue(agent.identity().deviceId());
+        assertThat(e3.enrollmentCsrs).hasSize(4);
+        assertThat(e3.enrollmentCsrs.stream().map(DeviceAgentIntegrationTests::publicKey).distinct())
+            .as("the key of every attempt")
+            .hasSize(1);
+    }
+
+    @Test
+    void enrollmentStillFailingWhenItsTimeIsUpIsReported() {
+        synchronized (e3.enrollmentFailures) {
+            for (int i = 0; i < 1000; i++) {
+                e3.enrollmentFailures.add(new FakeE3.Failure(503, "SERVICE_UNAVAILABLE"));
+            }
+        }
+        assertThatThrownBy(
+                () -> DeviceAgent.onboard(e3.url(), e3.trust(), FakeE3.TOKEN, null, fast(), Duration.ofSeconds(1)))
+            .isInstanceOfSatisfying(E3Exception.class, ex -> {
+                assertThat(ex.kind()).isEqualTo(E3Exception.Kind.RETRYABLE);
+                assertThat(ex.status()).isEqualTo(503);
+            });
+        assertThat(e3.enrollmentCsrs).as("attempts within the second (backoff 50 to 400 ms)").hasSizeBetween(2, 20);
+        assertThat(e3.devices).isEmpty();
+    }
+
+    private static PublicKey publicKey(String csrPem) {
+        try {
+            return new JcaPKCS10CertificationRequest(
+                    Base64.getMimeDecoder().decode(csrPem.replaceAll("-----[A-Z ]+-----", "")))
+                .getPublicKey();
+        }
+        catch (GeneralSecurityException | IOException ex) {
+            throw new IllegalStateException(ex);
+        }
     }
 
     @Test

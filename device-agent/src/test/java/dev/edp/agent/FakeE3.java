@@ -87,6 +87,12 @@ final class FakeE3 implements AutoCloseable {
 
     final Deque<Failure> heartbeatFailures = new ArrayDeque<>();
 
+    /** Scripted refusals of enrollments with the right token, one per attempt. */
+    final Deque<Failure> enrollmentFailures = new ArrayDeque<>();
+
+    /** The CSR of every enrollment attempt with the right token, in order. */
+    final List<String> enrollmentCsrs = new CopyOnWriteArrayList<>();
+
     final List<Instant> heartbeatTimes = new CopyOnWriteArrayList<>();
 
     final List<BigInteger> heartbeatSerials = new CopyOnWriteArrayList<>();
@@ -259,6 +265,15 @@ final class FakeE3 implements AutoCloseable {
                 JsonNode request = E3Client.JSON.readTree(body);
                 if (!TOKEN.equals(request.path("token").asString())) {
                     problem(call, 404, "TOKEN_NOT_FOUND", Map.of());
+                    return;
+                }
+                enrollmentCsrs.add(request.path("csr").asString());
+                Failure failure;
+                synchronized (enrollmentFailures) {
+                    failure = enrollmentFailures.poll();
+                }
+                if (failure != null) {
+                    problem(call, failure.status(), failure.code(), Map.of("Retry-After", "0"));
                     return;
                 }
                 maxEnrollmentsInFlight.accumulateAndGet(enrollmentsInFlight.incrementAndGet(), Math::max);
