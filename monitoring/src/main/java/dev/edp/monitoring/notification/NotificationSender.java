@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,6 +21,8 @@ import dev.edp.monitoring.batch.SqlFailures;
 import dev.edp.platform.web.KeysetQuery;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
 import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,8 +31,8 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.mail.SimpleMailMessage;
 import org.springframework.mail.javamail.JavaMailSender;
+import org.springframework.mail.javamail.MimeMessageHelper;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -39,7 +42,11 @@ import org.springframework.stereotype.Component;
  * with the channel's secret (decrypted for the call) over the attempt's time and the body
  * ({@link Webhooks}). A failed attempt is retried with exponential backoff; after
  * {@code max-attempts} the notification is FAILED with its last error. Delivery is at
- * least once: a crash between sending and recording sends again.
+ * least once: a crash between sending and recording sends again, with the same e-mail
+ * {@code Message-ID} ({@link #messageId}) or webhook delivery header
+ * ({@link Webhooks#DELIVERY_HEADER}), so the receiver can keep one. A replica killed
+ * while it holds the sending lock delays the others by at most the lock's
+ * {@code lockAtMostFor}.
  * <p>
  * Before each call to a customer's webhook its host is resolved and every address checked
  * ({@link WebhookTargets}, unless {@code allow-private-webhook-targets}); a refused
@@ -247,28 +254,48 @@ class NotificationSender {
             throw new IllegalStateException("No SMTP server configured (spring.mail.host)");
         }
         Payload.Alert alert = due.alert();
-        SimpleMailMessage message = new SimpleMailMessage();
-        message.setFrom(properties.mailFrom());
-        message.setTo(to.toArray(String[]::new));
-        message.setSubject(
-                "[EDP] " + (TEST.equals(due.event()) ? "Test" : "OPENED".equals(due.event()) ? "Alert" : "Resolved")
-                        + ": " + alert.type() + " " + alert.subject());
-        message.setText("""
-                %s alert %s
-                Type: %s
-                Subject: %s
-                Customer: %s
-                %s
-                Opened: %s
-                Resolved: %s
-                Detail: %s
-                %s""".formatted("OPENED".equals(due.event()) ? "Opened" : "Resolved", alert.id(), alert.type(),
-                alert.subject(), alert.customerId() == null ? "(platform)" : alert.customerId(),
-                alert.rolloutId() != null ? "Rollout: " + alert.rolloutId()
-                        : "Device: " + (alert.deviceId() == null ? "-" : alert.deviceId()),
-                alert.openedAt(), alert.resolvedAt() == null ? "-" : alert.resolvedAt(), alert.detail(),
-                alert.resolution() == null ? "" : "Resolution: " + alert.resolution()));
-        sender.send(message);
+        MimeMessage mime = sender.createMimeMessage();
+        try {
+            MimeMessageHelper message = new MimeMessageHelper(mime, StandardCharsets.UTF_8.name());
+            // The same Message-ID on every attempt of this notification: delivery is at
+            // least once (a sender killed after the SMTP server took the message but
+            // before SENT was stored sends it again), and a mail system or reader that
+            // sees the id twice keeps one.
+            mime.setHeader("Message-ID", messageId(due));
+            message.setFrom(properties.mailFrom());
+            message.setTo(to.toArray(String[]::new));
+            message.setSubject(
+                    "[EDP] " + (TEST.equals(due.event()) ? "Test" : "OPENED".equals(due.event()) ? "Alert" : "Resolved")
+                            + ": " + alert.type() + " " + alert.subject());
+            message.setText("""
+                    %s alert %s
+                    Type: %s
+                    Subject: %s
+                    Customer: %s
+                    %s
+                    Opened: %s
+                    Resolved: %s
+                    Detail: %s
+                    %s""".formatted("OPENED".equals(due.event()) ? "Opened" : "Resolved", alert.id(), alert.type(),
+                    alert.subject(), alert.customerId() == null ? "(platform)" : alert.customerId(),
+                    alert.rolloutId() != null ? "Rollout: " + alert.rolloutId()
+                            : "Device: " + (alert.deviceId() == null ? "-" : alert.deviceId()),
+                    alert.openedAt(), alert.resolvedAt() == null ? "-" : alert.resolvedAt(), alert.detail(),
+                    alert.resolution() == null ? "" : "Resolution: " + alert.resolution()));
+        }
+        catch (MessagingException ex) {
+            throw new IllegalStateException("Cannot build the e-mail: " + ex.getMessage(), ex);
+        }
+        sender.send(mime);
+    }
+
+    /**
+     * @param due a notification
+     * @return its e-mail's {@code Message-ID}, the same for every attempt and unique
+     * across installations (the alert id is a random UUID)
+     */
+    static String messageId(Due due) {
+        return "<edp-notification-" + due.id() + "." + due.alert().id() + "@edp.invalid>";
     }
 
     private void webhook(Due due) {

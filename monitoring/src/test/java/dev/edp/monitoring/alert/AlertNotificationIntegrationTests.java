@@ -178,6 +178,49 @@ class AlertNotificationIntegrationTests {
         assertThat(calls(hook)).hasSize(2);
     }
 
+    /**
+     * Delivery is at least once: a sender killed after the SMTP server or the webhook
+     * took a notification, before it stored SENT, sends it again. The second attempt
+     * carries the same e-mail {@code Message-ID} and webhook {@code X-EDP-Delivery}, so
+     * the receiver can keep one; another notification's differ.
+     */
+    @Test
+    void aNotificationSentAgainAfterACrashCarriesTheSameMessageIdAndDeliveryId() throws Exception {
+        assertThat(send("PUT", "/alert-rules", admin,
+                "{\"rules\":[{\"type\":\"DEVICE_OFFLINE\",\"enabled\":true,\"threshold\":0}]}")
+            .statusCode()).isEqualTo(200);
+        String address = "again-" + customer + "@acme.test";
+        String hook = "/hooks/again-" + customer;
+        createChannel("{\"name\":\"Ops mail\",\"type\":\"EMAIL\",\"emails\":[\"" + address + "\"]}");
+        createChannel(
+                "{\"name\":\"Ops hook\",\"type\":\"WEBHOOK\",\"url\":\"" + NotificationServers.hookUrl(hook) + "\"}");
+        UUID device = UUID.randomUUID();
+        heartbeat(device);
+        clock.advance(SILENCE);
+        await("the offline alert", WAIT, () -> openAlerts(device).size() == 1);
+        UUID alert = openAlerts(device).getFirst();
+        await("both opened notifications sent", WAIT, () -> statuses(alert).equals(List.of("SENT", "SENT")));
+
+        // What a crash between sending and storing SENT leaves behind.
+        jdbc.sql("UPDATE notification SET status = 'PENDING', next_attempt_at = created_at " + "WHERE alert_id = :a")
+            .param("a", alert)
+            .update();
+        await("the e-mail sent again", WAIT, () -> mailsTo(address).size() == 2);
+        await("the webhook called again", WAIT, () -> calls(hook).size() == 2);
+        List<MimeMessage> mails = mailsTo(address);
+        assertThat(mails.get(0).getMessageID()).startsWith("<edp-notification-").isEqualTo(mails.get(1).getMessageID());
+        assertThat(calls(hook).get(0).header("X-EDP-Delivery")).isNotBlank()
+            .isEqualTo(calls(hook).get(1).header("X-EDP-Delivery"));
+
+        // The resolution is another notification: another id.
+        heartbeat(device);
+        await("the resolved e-mail", WAIT, () -> mailsTo(address).size() == 3);
+        await("the resolved webhook", WAIT, () -> calls(hook).size() == 3);
+        assertThat(mailsTo(address).get(2).getMessageID()).isNotEqualTo(mails.get(0).getMessageID());
+        assertThat(calls(hook).get(2).header("X-EDP-Delivery"))
+            .isNotEqualTo(calls(hook).get(0).header("X-EDP-Delivery"));
+    }
+
     @Test
     void webhookIsSignedOverItsTimeAndAReceiverRefusesAReplayedOrAlteredCall() throws Exception {
         String path = "/verified/" + customer;
