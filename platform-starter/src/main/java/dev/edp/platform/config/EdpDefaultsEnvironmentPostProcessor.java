@@ -3,6 +3,7 @@ package dev.edp.platform.config;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -65,6 +66,11 @@ public class EdpDefaultsEnvironmentPostProcessor implements EnvironmentPostProce
         defaults.put("spring.datasource.username", "${EDP_DB_USER:postgres}");
         defaults.put("spring.datasource.password", "${EDP_DB_PASSWORD:}");
         addDatabaseTimeouts(defaults);
+        // JavaMail waits forever by default: an SMTP server that accepts and never
+        // answers would hold the sending thread (and its ShedLock lock) for good.
+        for (String timeout : List.of("connectiontimeout", "timeout", "writetimeout")) {
+            defaults.put("spring.mail.properties.mail.smtp." + timeout, "10000");
+        }
         String schema = environment.getProperty("edp.db.schema");
         if (schema != null && !schema.isBlank()) {
             defaults.put("spring.flyway.schemas", schema);
