@@ -48,7 +48,7 @@ class AlertEvaluator {
     }
 
     @Scheduled(fixedDelayString = "${edp.monitoring.alerts.evaluate-interval:5s}")
-    @SchedulerLock(name = "monitoring-alert-evaluation", lockAtMostFor = "PT1M")
+    @SchedulerLock(name = "monitoring-alert-evaluation", lockAtMostFor = "PT30S")
     public void evaluate() {
         AlertService.Changes changes = service.evaluate();
         if (!changes.isEmpty()) {

@@ -43,8 +43,8 @@ class ConnectivityRelay {
     static final String PATH = "/api/devices/v1/internal/connectivity";
 
     /**
-     * Batches per run: keeps a run well inside the lock's lockAtMostFor even at the 10 s
-     * read timeout.
+     * Batches per run: a run ends after this many even at the 10 s read timeout (its lock
+     * is kept alive meanwhile, {@code SchedulingConfig}).
      */
     static final int MAX_BATCHES_PER_RUN = 10;
 
@@ -111,7 +111,7 @@ class ConnectivityRelay {
     }
 
     @Scheduled(fixedDelayString = "${edp.monitoring.connectivity-relay.interval:1s}")
-    @SchedulerLock(name = "monitoring-connectivity-relay", lockAtMostFor = "PT2M")
+    @SchedulerLock(name = "monitoring-connectivity-relay", lockAtMostFor = "PT30S")
     public void scheduled() {
         if (clock.instant().isBefore(nextAttempt)) {
             return;

@@ -44,9 +44,9 @@ import org.springframework.stereotype.Component;
  * {@code max-attempts} the notification is FAILED with its last error. Delivery is at
  * least once: a crash between sending and recording sends again, with the same e-mail
  * {@code Message-ID} ({@link #messageId}) or webhook delivery header
- * ({@link Webhooks#DELIVERY_HEADER}), so the receiver can keep one. A replica killed
- * while it holds the sending lock delays the others by at most the lock's
- * {@code lockAtMostFor}.
+ * ({@link Webhooks#DELIVERY_HEADER}), so the receiver can keep one. The lock is kept
+ * alive while a round runs; a replica killed while it holds it delays the others by at
+ * most its {@code lockAtMostFor} (30 s).
  * <p>
  * Before each call to a customer's webhook its host is resolved and every address checked
  * ({@link WebhookTargets}, unless {@code allow-private-webhook-targets}); a refused
@@ -60,7 +60,9 @@ class NotificationSender {
     private static final Logger log = LoggerFactory.getLogger(NotificationSender.class);
 
     /**
-     * Stop taking more of a batch after this long, well inside the lock's lockAtMostFor.
+     * Stop taking more of a batch after this long (the lock is kept alive meanwhile,
+     * {@code SchedulingConfig}), so that a round ends and the next one reads what became
+     * due.
      */
     private static final long ROUND_BUDGET_NANOS = 60_000_000_000L;
 
@@ -117,7 +119,7 @@ class NotificationSender {
     }
 
     @Scheduled(fixedDelayString = "${edp.monitoring.notifications.send-interval:2s}")
-    @SchedulerLock(name = "monitoring-notification-send", lockAtMostFor = "PT3M")
+    @SchedulerLock(name = "monitoring-notification-send", lockAtMostFor = "PT30S")
     public void send() {
         long start = System.nanoTime();
         for (Due due : due()) {

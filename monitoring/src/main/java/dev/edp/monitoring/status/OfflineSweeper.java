@@ -51,7 +51,7 @@ class OfflineSweeper {
     }
 
     @Scheduled(fixedDelayString = "${edp.monitoring.sweep-interval:5s}")
-    @SchedulerLock(name = "monitoring-offline-sweep", lockAtMostFor = "PT1M")
+    @SchedulerLock(name = "monitoring-offline-sweep", lockAtMostFor = "PT30S")
     public void sweep() {
         Instant now = clock.instant();
         List<StatusRepository.WentOffline> gone = status.markOffline(now.minus(properties.offlineAfter()), now);

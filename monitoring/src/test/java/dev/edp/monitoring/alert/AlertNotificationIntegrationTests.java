@@ -92,16 +92,9 @@ class AlertNotificationIntegrationTests {
     @Test
     void silentDeviceOpensOneAlertNotifiedOnceByMailAndSignedWebhookThenResolvesAndFlappingIsSuppressed()
             throws Exception {
-        // Alert as soon as the device is OFFLINE.
-        assertThat(send("PUT", "/alert-rules", admin,
-                "{\"rules\":[{\"type\":\"DEVICE_OFFLINE\",\"enabled\":true,\"threshold\":0}]}")
-            .statusCode()).isEqualTo(200);
         String address = "ops-" + customer + "@acme.test";
         String hook = "/hooks/" + customer;
-        createChannel("{\"name\":\"Ops mail\",\"type\":\"EMAIL\",\"emails\":[\"" + address + "\"]}");
-        String secret = JsonPath.read(createChannel(
-                "{\"name\":\"Ops hook\",\"type\":\"WEBHOOK\",\"url\":\"" + NotificationServers.hookUrl(hook) + "\"}"),
-                "$.secret");
+        String secret = offlineAlertsToMailAndHook(address, hook);
         UUID device = UUID.randomUUID();
         double mailsSent = meters.counter("edp.notifications.sent", "channel", "EMAIL").count();
 
@@ -186,14 +179,9 @@ class AlertNotificationIntegrationTests {
      */
     @Test
     void aNotificationSentAgainAfterACrashCarriesTheSameMessageIdAndDeliveryId() throws Exception {
-        assertThat(send("PUT", "/alert-rules", admin,
-                "{\"rules\":[{\"type\":\"DEVICE_OFFLINE\",\"enabled\":true,\"threshold\":0}]}")
-            .statusCode()).isEqualTo(200);
         String address = "again-" + customer + "@acme.test";
         String hook = "/hooks/again-" + customer;
-        createChannel("{\"name\":\"Ops mail\",\"type\":\"EMAIL\",\"emails\":[\"" + address + "\"]}");
-        createChannel(
-                "{\"name\":\"Ops hook\",\"type\":\"WEBHOOK\",\"url\":\"" + NotificationServers.hookUrl(hook) + "\"}");
+        offlineAlertsToMailAndHook(address, hook);
         UUID device = UUID.randomUUID();
         heartbeat(device);
         clock.advance(SILENCE);
@@ -488,6 +476,20 @@ class AlertNotificationIntegrationTests {
 
     List<UUID> alerts(UUID device) {
         return jdbc.sql("SELECT id FROM alert WHERE device_id = :d").param("d", device).query(UUID.class).list();
+    }
+
+    /**
+     * The customer wants an alert as soon as a device is OFFLINE, by e-mail and webhook.
+     * @return the webhook channel's secret
+     */
+    String offlineAlertsToMailAndHook(String address, String hook) {
+        assertThat(send("PUT", "/alert-rules", admin,
+                "{\"rules\":[{\"type\":\"DEVICE_OFFLINE\",\"enabled\":true,\"threshold\":0}]}")
+            .statusCode()).isEqualTo(200);
+        createChannel("{\"name\":\"Ops mail\",\"type\":\"EMAIL\",\"emails\":[\"" + address + "\"]}");
+        return JsonPath.read(createChannel(
+                "{\"name\":\"Ops hook\",\"type\":\"WEBHOOK\",\"url\":\"" + NotificationServers.hookUrl(hook) + "\"}"),
+                "$.secret");
     }
 
     List<String> statuses(UUID alert) {

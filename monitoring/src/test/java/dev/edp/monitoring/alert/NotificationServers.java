@@ -6,8 +6,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,8 +17,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import com.jayway.jsonpath.JsonPath;
 import com.sun.net.httpserver.HttpServer;
-import jakarta.mail.Address;
-import jakarta.mail.MessagingException;
+import dev.edp.test.mail.Mails;
 import jakarta.mail.internet.MimeMessage;
 
 import org.springframework.boot.test.util.TestPropertyValues;
@@ -151,19 +148,7 @@ final class NotificationServers {
     }
 
     static List<MimeMessage> mailsTo(String address) {
-        List<MimeMessage> found = new ArrayList<>();
-        for (MimeMessage message : SMTP.getReceivedMessages()) {
-            try {
-                Address[] to = message.getAllRecipients();
-                if (to != null && Arrays.stream(to).anyMatch(a -> a.toString().equalsIgnoreCase(address))) {
-                    found.add(message);
-                }
-            }
-            catch (MessagingException ex) {
-                throw new IllegalStateException(ex);
-            }
-        }
-        return found;
+        return Mails.to(SMTP.getReceivedMessages(), address);
     }
 
     static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
