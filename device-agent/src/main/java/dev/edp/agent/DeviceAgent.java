@@ -183,6 +183,7 @@ public final class DeviceAgent implements AutoCloseable {
                     }
                     LOG.log(Level.WARNING, () -> "enrollment: " + ex.getMessage() + "; retrying with the same key in "
                             + wait.toMillis() + " ms");
+                    options.listener().error(ex);
                     options.listener().retrying(ex, wait);
                     try {
                         sleep(wait);

@@ -16,6 +16,7 @@ import dev.edp.agent.DeviceAgent;
 import dev.edp.agent.DeviceStore;
 import dev.edp.agent.E3Trust;
 import dev.edp.agent.ExitReason;
+import dev.edp.test.mail.Mails;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -246,14 +247,7 @@ class FleetScenarioIntegrationTests {
     }
 
     private static List<MimeMessage> mailsTo(String address) {
-        return List.of(platform.mail().getReceivedMessages()).stream().filter(message -> {
-            try {
-                return List.of(message.getAllRecipients()).stream().anyMatch(r -> r.toString().equals(address));
-            }
-            catch (jakarta.mail.MessagingException ex) {
-                return false;
-            }
-        }).toList();
+        return Mails.to(platform.mail().getReceivedMessages(), address);
     }
 
     private static HttpResponse<String> sendWithIfMatch(String method, String url, String body, String token,

@@ -60,11 +60,14 @@ final class OwnPlatform implements AutoCloseable {
             8084, 9084, 8443, 9443);
 
     /**
-     * Ports (before the offset) for the instances a fault test starts beside the
-     * launcher's: a second device-management ({@code 8193}, {@code 9193}) and monitoring
-     * moved to another address ({@code 8194}, {@code 9194}).
+     * Ports (before the offset) for what a fault test starts beside the launcher's: a
+     * second device-management ({@code 8193}, {@code 9193}), monitoring moved to another
+     * address ({@code 8194}, {@code 9194}), a second onboarding ({@code 8187},
+     * {@code 9187}), a second monitoring ({@code 8230}, {@code 9230}) and the SMTP server
+     * its e-mails reach ({@code 8130}); chosen so that no two offsets share a port
+     * ({@code OwnPlatformTests}).
      */
-    static final List<Integer> SPARE_PORTS = List.of(8193, 9193, 8194, 9194);
+    static final List<Integer> SPARE_PORTS = List.of(8193, 9193, 8194, 9194, 8187, 9187, 8230, 9230, 8130);
 
     /** The port offsets, in the order they are tried. */
     static final List<Integer> OFFSETS = List.of(53500, 55000, 52920, 52925, 52930, 52935, 52940, 52945, 52950, 52955,
@@ -342,10 +345,18 @@ final class OwnPlatform implements AutoCloseable {
          * @return username and one-time password of a new operator of the customer
          */
         String[] createOperator(String admin, String customerId, String username) {
+            return createUser(admin, customerId, username, "operator");
+        }
+
+        /**
+         * @return username and one-time password of a new user of the customer with the
+         * role
+         */
+        String[] createUser(String admin, String customerId, String username, String role) {
             HttpResponse<String> created = send("POST",
                     gatewayUrl + "/api/masterdata/v1/customers/" + customerId + "/users", "application/json",
                     "{\"username\":\"" + username + "\",\"email\":\"" + username
-                            + "@example.com\",\"firstName\":\"Test\",\"lastName\":\"User\",\"role\":\"operator\"}",
+                            + "@example.com\",\"firstName\":\"Test\",\"lastName\":\"User\",\"role\":\"" + role + "\"}",
                     admin);
             assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
             return new String[] { username, JsonPath.read(created.body(), "$.oneTimePassword") };

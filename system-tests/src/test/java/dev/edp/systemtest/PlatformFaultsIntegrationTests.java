@@ -8,9 +8,14 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,12 +23,16 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
 import com.jayway.jsonpath.JsonPath;
 import dev.edp.agent.AgentOptions;
 import dev.edp.agent.DeviceAgent;
 import dev.edp.agent.Simulator;
 import dev.edp.systemtest.ApiPoller.Sample;
+import dev.edp.test.mail.Mails;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -46,13 +55,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <li>E3 restarted;</li>
  * <li>Keycloak killed and started again;</li>
  * <li>the registry killed, monitoring moved to another address meanwhile, the registry
- * started again.</li>
+ * started again;</li>
+ * <li>one of two onboarding instances killed with SIGKILL while devices enroll;</li>
+ * <li>one of two monitoring instances killed with SIGKILL while it sends alert
+ * e-mails.</li>
  * </ol>
  * Processes are killed, restarted and started beside the launcher's with
  * {@link LaunchedProcess}: the same command line and environment, read from
  * {@code /proc}. The services' database is a PostgreSQL in this JVM; Keycloak keeps its
  * own store (the launcher's choice for an external database), so killing it loses
- * nothing.
+ * nothing. Monitoring's e-mails reach a real SMTP server in this JVM (GreenMail), and a
+ * device is OFFLINE after 10 s without a heartbeat instead of 90 s.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -78,6 +91,20 @@ class PlatformFaultsIntegrationTests {
 
     static final String MONITORING_READ = "/api/monitoring/v1/devices?limit=10";
 
+    /** Devices that enroll while an onboarding instance is killed. */
+    static final int ENROLLING = 60;
+
+    /** Devices silenced before and after a monitoring instance is killed. */
+    static final int SILENCED_BEFORE = 30;
+
+    static final int SILENCED_AFTER = 20;
+
+    /** How soon after a monitoring instance's kill every alert e-mail must be sent. */
+    static final Duration TAKEN_OVER_WITHIN = Duration.ofSeconds(150);
+
+    /** Spare ports (before the offset), {@link OwnPlatform#SPARE_PORTS}. */
+    static final int SMTP_PORT = 8130;
+
     final Path repositoryRoot = OwnPlatform.repositoryRoot();
 
     final Path stateDir = repositoryRoot.resolve("system-tests/target/faults-state");
@@ -93,6 +120,13 @@ class PlatformFaultsIntegrationTests {
     final List<Process> started = new ArrayList<>();
 
     EmbeddedPostgres postgres;
+
+    GreenMail mail;
+
+    /** Monitoring now: the launcher's, until the registry test moves it. */
+    LaunchedProcess monitoring;
+
+    int monitoringManagementPort = 9084;
 
     OwnPlatform platform;
 
@@ -124,8 +158,13 @@ class PlatformFaultsIntegrationTests {
         try (Connection admin = postgres.getPostgresDatabase().getConnection()) {
             OwnPlatform.createServicesDatabase(admin, dbPassword);
         }
+        mail = new GreenMail(new ServerSetup(SMTP_PORT + PORT_OFFSET, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        mail.start();
         platform = OwnPlatform.start(repositoryRoot, stateDir, PORT_OFFSET,
-                "jdbc:postgresql://localhost:" + postgres.getPort() + "/edp", dbPassword, START, Map.of());
+                "jdbc:postgresql://localhost:" + postgres.getPort() + "/edp", dbPassword, START,
+                Map.of("SPRING_MAIL_HOST", "127.0.0.1", "SPRING_MAIL_PORT", Integer.toString(SMTP_PORT + PORT_OFFSET),
+                        "EDP_MONITORING_OFFLINEAFTER", "10s"));
+        monitoring = LaunchedProcess.of(platform.pids().get("monitoring"));
         Instant platformUp = Instant.now();
         users = new OwnPlatform.Users(platform);
         String admin = users.platformAdmin();
@@ -136,11 +175,7 @@ class PlatformFaultsIntegrationTests {
         String application = Calls.lineMonitor(devices(""), operator);
         releases = new String[] { Calls.release(devices(""), operator, application, "1.0.0"),
                 Calls.release(devices(""), operator, application, "2.0.0") };
-        AgentOptions options = AgentOptions.defaults()
-            .withHeartbeatInterval(Duration.ofSeconds(5))
-            .withLongPollSeconds(20)
-            .withBackoff(Duration.ofMillis(500), Duration.ofSeconds(5));
-        simulator = SimulatedFleet.enroll(platform, operator, DEVICES, options, code, LONG_WAIT);
+        simulator = SimulatedFleet.enroll(platform, operator, DEVICES, deviceOptions(), code, LONG_WAIT);
         String reader = users.login(operatorUser);
         Await.answer("every device ACTIVE in device-management", LONG_WAIT,
                 () -> send("GET", devices("/devices?limit=500&lifecycle=ACTIVE"), null, null, reader),
@@ -176,6 +211,9 @@ class PlatformFaultsIntegrationTests {
         if (postgres != null) {
             postgres.close();
         }
+        if (mail != null) {
+            mail.stop();
+        }
     }
 
     /**
@@ -190,12 +228,8 @@ class PlatformFaultsIntegrationTests {
     @Order(1)
     void aSigkilledInstanceOfTwoIsTakenOverByTheOther() throws Exception {
         LaunchedProcess first = LaunchedProcess.of(platform.pids().get("device-management"));
-        Process second = startBeside(first, 8193, "device-management-2");
-        awaitReady("the second device-management", second, 9193);
-        Await.until("E3 and the gateway send requests to the second instance", Duration.ofMinutes(2),
-                () -> served(9193, "/devices/api/v1/device/desired-state") > 0
-                        && served(9193, "/api/devices/v1/devices") > 0);
-        refreshOperatorToken();
+        startSecond(first, 8193, "device-management-2", "/devices/api/v1/device/desired-state",
+                "/api/devices/v1/devices");
         Simulator.Snapshot before = simulator.snapshot();
 
         first.kill();
@@ -338,7 +372,6 @@ class PlatformFaultsIntegrationTests {
     void registryDownWhileMonitoringMovesAndBack() throws Exception {
         refreshOperatorToken();
         LaunchedProcess registry = LaunchedProcess.of(platform.pids().get("service-registry"));
-        LaunchedProcess monitoring = LaunchedProcess.of(platform.pids().get("monitoring"));
         registry.kill();
         Instant downAt = Instant.now();
         awaitReadsAndReports("while the registry is down", downAt);
@@ -347,6 +380,8 @@ class PlatformFaultsIntegrationTests {
         monitoring.kill();
         Instant movedAt = Instant.now();
         Process moved = startBeside(monitoring, 8194, "monitoring-moved");
+        monitoring = LaunchedProcess.of(moved.pid());
+        monitoringManagementPort = 9194;
         awaitReady("monitoring at its new address", moved, 9194);
         Process registryAgain = registry.startAgain(Map.of(), platform.logsDir().resolve("service-registry-2.log"));
         started.add(registryAgain);
@@ -368,6 +403,175 @@ class PlatformFaultsIntegrationTests {
             .filteredOn(sample -> !sample.call().equals(MONITORING_READ))
             .allSatisfy(sample -> assertThat(sample.status()).as(sample.toString()).isEqualTo(200));
         assertThat(simulator.snapshot().stopped()).as("devices that gave up").isEmpty();
+    }
+
+    /**
+     * A second onboarding instance beside the first; {@value #ENROLLING} new devices
+     * enroll through E3 and the first instance is killed with SIGKILL once a quarter of
+     * them have. Enrollments it was answering fail at the device, which tries again with
+     * the same key ({@link DeviceAgent#onboard}); the survivor answers them, also those
+     * the killed instance had committed before its answer was lost (a used token with the
+     * key it was used for gets that key's certificate again). Afterwards every device is
+     * enrolled, its token has exactly one certificate, and device-management knows every
+     * device ACTIVE with that certificate (the survivor's outbox relay delivered what the
+     * killed one had claimed).
+     */
+    @Test
+    @Order(5)
+    void onboardingKilledWhileDevicesEnrollIssuesEveryCertificateOnce() throws Exception {
+        LaunchedProcess first = LaunchedProcess.of(platform.pids().get("onboarding"));
+        startSecond(first, 8187, "onboarding-2", "/api/onboarding/v1/tokens");
+        String prefix = "faults-enroll-" + UUID.randomUUID().toString().substring(0, 8);
+        // All at once, eight at a time: enrollments are in flight at both instances when
+        // one is killed.
+        try (Simulator enrolling = SimulatedFleet.start(platform, operator(), ENROLLING, deviceOptions(), prefix,
+                Duration.ofSeconds(1))) {
+            Await.until("a quarter of the devices enrolled", LONG_WAIT,
+                    () -> enrolling.snapshot().onboarded() >= ENROLLING / 4);
+            first.kill();
+            Instant killedAt = Instant.now();
+            long enrolledAtTheKill = enrolling.snapshot().onboarded();
+            Await.until("every enrollment ended", LONG_WAIT,
+                    () -> enrolling.snapshot().onboarded() + enrolling.snapshot().onboardingFailures() == ENROLLING);
+            Simulator.Snapshot after = enrolling.snapshot();
+            System.out.printf(
+                    "%s: onboarding killed with %d of %d devices enrolled; all ended %d ms later, %d failed; device "
+                            + "errors (retried) %s%n",
+                    LABEL, enrolledAtTheKill, ENROLLING, Duration.between(killedAt, Instant.now()).toMillis(),
+                    after.onboardingFailures(), after.errors());
+            assertThat(enrolledAtTheKill).as("devices enrolled when onboarding was killed").isLessThan(ENROLLING);
+            assertThat(after.onboardingFailures()).as("enrollments that failed for good").isZero();
+
+            try (Connection db = postgres.getDatabase("postgres", "edp").getConnection()) {
+                Map<String, Long> certificatesPerToken = rows(db, """
+                        SELECT t.device_name, count(c.serial) FROM onboarding.onboarding_token t
+                        LEFT JOIN onboarding.device_certificate c ON c.token_id = t.id
+                        WHERE t.device_name LIKE ? GROUP BY t.device_name""", prefix + "-%");
+                assertThat(certificatesPerToken).as("certificates per token").hasSize(ENROLLING);
+                assertThat(certificatesPerToken).as("certificates per token")
+                    .allSatisfy((device, certificates) -> assertThat(certificates).as(device).isEqualTo(1L));
+                Await.until("device-management knows every enrolled device ACTIVE with its certificate", LONG_WAIT,
+                        () -> count(db, """
+                                SELECT count(*) FROM onboarding.onboarding_token t
+                                JOIN onboarding.device_certificate c ON c.token_id = t.id
+                                JOIN devices.device d ON d.id = c.device_id AND d.certificate_serial = c.serial
+                                    AND d.lifecycle = 'ACTIVE'
+                                WHERE t.device_name LIKE ?""", prefix + "-%") == ENROLLING);
+                assertThat(count(db, """
+                        SELECT count(*) FROM onboarding.device_certificate_outbox o
+                        JOIN onboarding.onboarding_token t ON t.device_id = o.device_id
+                        WHERE t.device_name LIKE ?""", prefix + "-%")).as("outbox rows left, dead ones included")
+                    .isZero();
+            }
+        }
+    }
+
+    /**
+     * A second monitoring instance beside the current one; a customer-admin wants an
+     * e-mail for every device that goes offline. {@value #SILENCED_BEFORE} devices stop;
+     * as soon as the first alert e-mail arrives, the instance that sends (the one holding
+     * the sending lock) is killed with SIGKILL, and {@value #SILENCED_AFTER} more devices
+     * stop. The survivor takes the locks over (at most their {@code lockAtMostFor}, 30 s,
+     * later) and every device gets one alert and one e-mail within
+     * {@link #TAKEN_OVER_WITHIN} of the kill. An e-mail the killed instance sent but
+     * could not record as sent is sent again with the same {@code Message-ID}: at most
+     * one (one is in flight at a time), recognisable by the receiver.
+     */
+    @Test
+    @Order(6)
+    void monitoringKilledWhileItSendsAlertMailsEveryDeviceIsAlertedAndMailedOnce() throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String customerAdmin = users
+            .login(users.createUser(users.platformAdmin(), customerId, "faults-admin-" + suffix, "customer-admin"));
+        String address = "ops-" + suffix + "@faults.example";
+        Calls.expect(
+                send("PUT", platform.gatewayUrl() + "/api/monitoring/v1/alert-rules", "application/json",
+                        "{\"rules\":[{\"type\":\"DEVICE_OFFLINE\",\"enabled\":true,\"threshold\":0}]}", customerAdmin),
+                200);
+        String channel = Calls.createdId(
+                send("POST", platform.gatewayUrl() + "/api/monitoring/v1/notification-channels", "application/json",
+                        "{\"name\":\"ops\",\"type\":\"EMAIL\",\"emails\":[\"" + address + "\"]}", customerAdmin));
+        LaunchedProcess first = monitoring;
+        int firstManagementPort = monitoringManagementPort;
+        Process second = startSecond(first, 8230, "monitoring-2", "/monitoring/api/v1/heartbeat");
+
+        List<DeviceAgent> agents = simulator.agents();
+        List<DeviceAgent> silencedBefore = agents.subList(0, SILENCED_BEFORE);
+        List<DeviceAgent> silencedAfter = agents.subList(SILENCED_BEFORE, SILENCED_BEFORE + SILENCED_AFTER);
+        Instant from = Instant.now().minusSeconds(1);
+        silencedBefore.parallelStream().forEach(DeviceAgent::stop);
+        Await.until("the first alert e-mail", LONG_WAIT, () -> !mailsTo(address).isEmpty());
+        int[] sender = new int[1];
+        Await.until("an instance counted an e-mail sent", Duration.ofSeconds(60), () -> {
+            for (int port : new int[] { firstManagementPort, 9230 }) {
+                if (metric(port, "edp_notifications_sent_total{") > 0) {
+                    sender[0] = port;
+                    return true;
+                }
+            }
+            return false;
+        });
+        LaunchedProcess victim = sender[0] == 9230 ? LaunchedProcess.of(second.pid()) : first;
+        victim.kill();
+        Instant killedAt = Instant.now();
+        int mailsAtTheKill = mailsTo(address).size();
+        silencedAfter.parallelStream().forEach(DeviceAgent::stop);
+
+        List<String> silenced = agents.subList(0, SILENCED_BEFORE + SILENCED_AFTER)
+            .stream()
+            .map(agent -> agent.identity().deviceId().toString())
+            .toList();
+        // Every notification of the channel: besides the silenced devices', those of the
+        // 60 devices the enrollment test stopped at its end, and of any device whose
+        // heartbeats met the killed instance for 10 s. Device, alert, notification,
+        // event,
+        // status.
+        String notifications = """
+                SELECT a.device_id, a.id, n.id, n.event, n.status FROM monitoring.notification n
+                JOIN monitoring.alert a ON a.id = n.alert_id WHERE n.channel_id = CAST(? AS uuid)""";
+        List<String[]> rows;
+        try (Connection db = postgres.getDatabase("postgres", "edp").getConnection()) {
+            // Offline after 10 s, then the survivor's sweep, evaluation and sending, each
+            // taken over at most 30 s after the kill (lockAtMostFor; 3 minutes for the
+            // sending before the locks were kept alive).
+            Await.until("an e-mail sent for every silenced device", TAKEN_OVER_WITHIN,
+                    () -> query(db, notifications, channel).stream()
+                        .filter(row -> silenced.contains(row[0]) && row[3].equals("OPENED") && row[4].equals("SENT"))
+                        .count() >= silenced.size());
+            Await.until("every notification of the channel sent or suppressed", LONG_WAIT,
+                    () -> query(db, notifications, channel).stream().noneMatch(row -> row[4].equals("PENDING")));
+            rows = query(db, notifications, channel);
+            List<String> alertedSince = query(db, """
+                    SELECT device_id FROM monitoring.alert WHERE customer_id = CAST(? AS uuid)
+                    AND type = 'DEVICE_OFFLINE' AND opened_at >= ?""", customerId, from).stream()
+                .map(row -> row[0])
+                .filter(silenced::contains)
+                .toList();
+            assertThat(alertedSince).as("one offline alert per silenced device, none twice (two instances evaluate)")
+                .containsExactlyInAnyOrderElementsOf(silenced);
+        }
+        Instant allSentAt = Instant.now();
+        Map<String, Long> mailsPerId = new TreeMap<>();
+        for (MimeMessage message : mailsTo(address)) {
+            mailsPerId.merge(message.getMessageID(), 1L, Long::sum);
+        }
+        long duplicates = mailsPerId.values().stream().mapToLong(n -> n - 1).sum();
+        Map<String, Long> byEventAndStatus = new TreeMap<>();
+        rows.forEach(row -> byEventAndStatus.merge(row[3] + " " + row[4], 1L, Long::sum));
+        System.out.printf(
+                "%s: monitoring (the sender, management port %d) killed after %d e-mails; every silenced device "
+                        + "mailed %d ms after the kill; notifications of the channel %s; %d e-mails, %d sent twice%n",
+                LABEL, sender[0], mailsAtTheKill, Duration.between(killedAt, allSentAt).toMillis(), byEventAndStatus,
+                mailsPerId.values().stream().mapToLong(Long::longValue).sum(), duplicates);
+        assertThat(rows.stream().filter(row -> silenced.contains(row[0]) && row[3].equals("OPENED")))
+            .as("silenced devices' opened notifications")
+            .allSatisfy(row -> assertThat(row[4]).as(row[0]).isEqualTo("SENT"));
+        assertThat(mailsPerId.keySet()).as("the e-mails' Message-IDs: one per notification sent")
+            .containsExactlyInAnyOrderElementsOf(rows.stream()
+                .filter(row -> row[4].equals("SENT"))
+                .map(row -> "<edp-notification-" + row[2] + "." + row[1] + "@edp.invalid>")
+                .toList());
+        assertThat(duplicates).as("e-mails sent again (the one in flight at the kill, if any)").isLessThanOrEqualTo(1);
     }
 
     /**
@@ -396,6 +600,23 @@ class PlatformFaultsIntegrationTests {
         return process;
     }
 
+    /**
+     * Starts a second instance beside {@code original} and waits until it is ready and
+     * requests of each path reach it (E3's or the gateway's load balancers know it).
+     * @param port its port before the offset; its management port is 1000 above
+     * @param uris request paths (their {@code http.server.requests} uri) that must reach
+     * it
+     */
+    private Process startSecond(LaunchedProcess original, int port, String name, String... uris)
+            throws IOException, InterruptedException {
+        Process second = startBeside(original, port, name);
+        awaitReady(name, second, port + 1000);
+        refreshOperatorToken();
+        Await.until("requests of " + List.of(uris) + " reach " + name, Duration.ofMinutes(2),
+                () -> Arrays.stream(uris).allMatch(uri -> served(port + 1000, uri) > 0));
+        return second;
+    }
+
     private void awaitReady(String what, Process process, int managementPort) throws InterruptedException {
         String readiness = "http://localhost:" + platform.port(managementPort) + "/actuator/health/readiness";
         Await.until(what + " ready", LONG_WAIT, () -> {
@@ -409,6 +630,14 @@ class PlatformFaultsIntegrationTests {
      * its {@code http.server.requests} metric
      */
     private long served(int managementPort, String uri) {
+        return metric(managementPort, "http_server_requests_seconds_count{", "uri=\"" + uri);
+    }
+
+    /**
+     * @return the sum of an instance's Prometheus samples whose line starts with
+     * {@code prefix} and contains {@code containing}
+     */
+    private long metric(int managementPort, String prefix, String containing) {
         try {
             HttpResponse<String> metrics = http.send(HttpRequest
                 .newBuilder(URI.create("http://localhost:" + platform.port(managementPort) + "/actuator/prometheus"))
@@ -416,7 +645,7 @@ class PlatformFaultsIntegrationTests {
                 .build(), HttpResponse.BodyHandlers.ofString());
             return metrics.body()
                 .lines()
-                .filter(line -> line.startsWith("http_server_requests_seconds_count{") && line.contains("uri=\"" + uri))
+                .filter(line -> line.startsWith(prefix) && line.contains(containing))
                 .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                 .sum();
         }
@@ -427,6 +656,54 @@ class PlatformFaultsIntegrationTests {
             Thread.currentThread().interrupt();
             return 0;
         }
+    }
+
+    private long metric(int managementPort, String prefix) {
+        return metric(managementPort, prefix, "");
+    }
+
+    private List<MimeMessage> mailsTo(String address) {
+        return Mails.to(mail.getReceivedMessages(), address);
+    }
+
+    /**
+     * @return the rows of a query, each column as text
+     */
+    private static List<String[]> query(Connection db, String sql, Object... parameters) {
+        try (PreparedStatement statement = db.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                Object parameter = parameters[i];
+                statement.setObject(i + 1, parameter instanceof Instant instant ? Timestamp.from(instant) : parameter);
+            }
+            List<String[]> rows = new ArrayList<>();
+            try (ResultSet result = statement.executeQuery()) {
+                int columns = result.getMetaData().getColumnCount();
+                while (result.next()) {
+                    String[] row = new String[columns];
+                    for (int c = 0; c < columns; c++) {
+                        row[c] = result.getString(c + 1);
+                    }
+                    rows.add(row);
+                }
+            }
+            return rows;
+        }
+        catch (SQLException ex) {
+            throw new IllegalStateException(sql, ex);
+        }
+    }
+
+    /**
+     * @return a two-column query's rows as name → count
+     */
+    private static Map<String, Long> rows(Connection db, String sql, Object... parameters) {
+        Map<String, Long> rows = new TreeMap<>();
+        query(db, sql, parameters).forEach(row -> rows.put(row[0], Long.parseLong(row[1])));
+        return rows;
+    }
+
+    private static long count(Connection db, String sql, Object... parameters) {
+        return Long.parseLong(query(db, sql, parameters).getFirst()[0]);
     }
 
     private void refreshOperatorToken() {
@@ -455,6 +732,17 @@ class PlatformFaultsIntegrationTests {
 
     private static java.util.function.Function<Sample, String> period(String fault, Instant at) {
         return sample -> sample.sentAt().isBefore(at) ? "0 before" : "1 after " + fault;
+    }
+
+    /**
+     * The simulated devices: heartbeats every 5 s, long-polls of 20 s, backoff 0.5 to 5
+     * s.
+     */
+    private static AgentOptions deviceOptions() {
+        return AgentOptions.defaults()
+            .withHeartbeatInterval(Duration.ofSeconds(5))
+            .withLongPollSeconds(20)
+            .withBackoff(Duration.ofMillis(500), Duration.ofSeconds(5));
     }
 
     private static long sinceFirst(List<Instant> sorted, int percentile) {

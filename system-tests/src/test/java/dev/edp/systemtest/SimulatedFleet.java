@@ -44,6 +44,31 @@ final class SimulatedFleet {
      */
     static Simulator enroll(OwnPlatform platform, String operator, int devices, AgentOptions options, String prefix,
             Duration wait) throws Exception {
+        Simulator simulator = start(platform, operator, devices, options, prefix, Duration.ofSeconds(20));
+        try {
+            Await.until("every simulated device enrolled", wait, () -> simulator.snapshot().onboarded() == devices);
+            assertThat(simulator.snapshot().onboardingFailures()).isZero();
+            Await.until("every device heartbeating", wait, () -> simulator.snapshot().online() == devices);
+            return simulator;
+        }
+        catch (Exception | AssertionError ex) {
+            simulator.close();
+            throw ex;
+        }
+    }
+
+    /**
+     * Makes the tokens and starts the simulator; returns while the devices enroll.
+     * @param platform the test's own platform
+     * @param operator an operator's access token
+     * @param devices how many
+     * @param options the agents' options
+     * @param prefix the devices' names are {@code prefix-1} to {@code prefix-N}
+     * @param rampUp the enrollments are spread over this time
+     * @return the running simulator, to be closed by the caller
+     */
+    static Simulator start(OwnPlatform platform, String operator, int devices, AgentOptions options, String prefix,
+            Duration rampUp) throws Exception {
         Map<String, String> onboardingTokens = new ConcurrentHashMap<>();
         List<Future<?>> created = new ArrayList<>();
         try (ExecutorService creators = Executors.newFixedThreadPool(4)) {
@@ -63,20 +88,17 @@ final class SimulatedFleet {
         }
         TokenSource tokens = name -> Objects.requireNonNull(onboardingTokens.remove(name), name);
         Simulator.Settings settings = new Simulator.Settings(devices, URI.create(platform.e3Url()),
-                E3Trust.fromPem(platform.e3TrustFile()), tokens, options, Duration.ofSeconds(20), prefix)
+                E3Trust.fromPem(platform.e3TrustFile()), tokens, options, rampUp, prefix)
             .withEventLoopThreads(1);
         Simulator simulator = new Simulator(settings);
         try {
             simulator.start();
-            Await.until("every simulated device enrolled", wait, () -> simulator.snapshot().onboarded() == devices);
-            assertThat(simulator.snapshot().onboardingFailures()).isZero();
-            Await.until("every device heartbeating", wait, () -> simulator.snapshot().online() == devices);
-            return simulator;
         }
-        catch (Exception | AssertionError ex) {
+        catch (RuntimeException ex) {
             simulator.close();
             throw ex;
         }
+        return simulator;
     }
 
 }
