@@ -51,7 +51,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * heartbeat every 5 s and hold desired-state long-polls through E3 and an operator reads
  * through the gateway (docs/resilience.md):
  * <ol>
- * <li>one of two device-management instances killed with SIGKILL;</li>
+ * <li>a rollout while two device-management instances run, then one of them killed with
+ * SIGKILL;</li>
  * <li>E3 restarted;</li>
  * <li>Keycloak killed and started again;</li>
  * <li>the registry killed, monitoring moved to another address meanwhile, the registry
@@ -174,7 +175,8 @@ class PlatformFaultsIntegrationTests {
         String operator = users.login(operatorUser);
         String application = Calls.lineMonitor(devices(""), operator);
         releases = new String[] { Calls.release(devices(""), operator, application, "1.0.0"),
-                Calls.release(devices(""), operator, application, "2.0.0") };
+                Calls.release(devices(""), operator, application, "2.0.0"),
+                Calls.release(devices(""), operator, application, "0.9.0") };
         simulator = SimulatedFleet.enroll(platform, operator, DEVICES, deviceOptions(), code, LONG_WAIT);
         String reader = users.login(operatorUser);
         Await.answer("every device ACTIVE in device-management", LONG_WAIT,
@@ -217,12 +219,14 @@ class PlatformFaultsIntegrationTests {
     }
 
     /**
-     * A second device-management instance takes E3's and the gateway's requests; then the
-     * first is killed with SIGKILL. It stays in the registry until its lease expires, but
-     * every request that meets it is sent on to the survivor: the operator's reads answer
-     * 200 again within {@link #REROUTED_WITHIN} of the kill, and a rollout started after
-     * the kill succeeds and reaches every device (the survivor answers all long-polls and
-     * has taken the rollout scheduler's lock over).
+     * A second device-management instance takes E3's and the gateway's requests. A
+     * rollout in two groups while both run: their schedulers take turns under one lock,
+     * and every device is assigned exactly once. Then the first is killed with SIGKILL.
+     * It stays in the registry until its lease expires, but every request that meets it
+     * is sent on to the survivor: the operator's reads answer 200 again within
+     * {@link #REROUTED_WITHIN} of the kill, and a rollout started after the kill succeeds
+     * and reaches every device (the survivor answers all long-polls and has taken the
+     * rollout scheduler's lock over).
      */
     @Test
     @Order(1)
@@ -230,6 +234,21 @@ class PlatformFaultsIntegrationTests {
         LaunchedProcess first = LaunchedProcess.of(platform.pids().get("device-management"));
         startSecond(first, 8193, "device-management-2", "/devices/api/v1/device/desired-state",
                 "/api/devices/v1/devices");
+        // Both alive: their rollout schedulers take turns under one lock, and each group
+        // is started once: every device assigned exactly once.
+        Instant bothAt = Instant.now();
+        String bothAlive = rolloutToEveryDevice(releases[2], "the rollout while both instances run");
+        try (Connection db = postgres.getDatabase("postgres", "edp").getConnection()) {
+            Map<String, Long> assignments = rows(db, """
+                    SELECT device_id, count(*) FROM devices.rollout_device_event
+                    WHERE rollout_id = CAST(? AS uuid) AND status = 'ASSIGNED' GROUP BY device_id""", bothAlive);
+            assertThat(assignments).as("devices assigned by the rollout run while both instances run").hasSize(DEVICES);
+            assertThat(assignments).allSatisfy((device, times) -> assertThat(times).as(device).isEqualTo(1L));
+        }
+        System.out.printf(
+                "%s: a rollout (2 groups) with both device-management instances running reached every "
+                        + "device in %d ms, each assigned once%n",
+                LABEL, Duration.between(bothAt, Instant.now()).toMillis());
         Simulator.Snapshot before = simulator.snapshot();
 
         first.kill();
@@ -237,16 +256,7 @@ class PlatformFaultsIntegrationTests {
         // A rollout in two groups: its second group is started by the rollout scheduler,
         // which runs on one instance at a time (ShedLock), so the survivor must have
         // taken the scheduler over, also if the killed instance held its lock.
-        String rollout = Calls.createdId(send("POST", devices("/rollouts"), "application/json",
-                "{\"releaseId\":\"" + releases[0] + "\",\"environment\":\"TESTING\",\"groups\":[{\"size\":\"50%\"},"
-                        + "{\"size\":\"100%\"}],\"groupTimeout\":\"PT10M\"}",
-                operator()));
-        String done = Await.answer("the rollout started after the kill ended", LONG_WAIT,
-                () -> send("GET", devices("/rollouts/" + rollout), null, null, operator()),
-                body -> !List.of("RUNNING", "WAITING").contains(JsonPath.<String>read(body, "$.status")));
-        assertThat(JsonPath.<String>read(done, "$.status")).as(done).isEqualTo("SUCCEEDED");
-        Await.until("every device received the release of the rollout started after the kill", LONG_WAIT,
-                () -> simulator.agents().stream().allMatch(agent -> received(agent, releases[0])));
+        rolloutToEveryDevice(releases[0], "the rollout started after the kill");
         System.out.printf(
                 "%s: device-management killed; the rollout started after it (2 groups) succeeded and "
                         + "reached every device %d ms after the kill%n",
@@ -732,6 +742,25 @@ class PlatformFaultsIntegrationTests {
 
     private static java.util.function.Function<Sample, String> period(String fault, Instant at) {
         return sample -> sample.sentAt().isBefore(at) ? "0 before" : "1 after " + fault;
+    }
+
+    /**
+     * Starts a rollout of a release to TESTING in two groups (half, then the rest) and
+     * waits until it SUCCEEDED and every device received the release.
+     * @return the rollout's id
+     */
+    private String rolloutToEveryDevice(String release, String what) throws InterruptedException {
+        String rollout = Calls.createdId(send("POST", devices("/rollouts"), "application/json",
+                "{\"releaseId\":\"" + release + "\",\"environment\":\"TESTING\",\"groups\":[{\"size\":\"50%\"},"
+                        + "{\"size\":\"100%\"}],\"groupTimeout\":\"PT10M\"}",
+                operator()));
+        String done = Await.answer(what + " ended", LONG_WAIT,
+                () -> send("GET", devices("/rollouts/" + rollout), null, null, operator()),
+                body -> !List.of("RUNNING", "WAITING").contains(JsonPath.<String>read(body, "$.status")));
+        assertThat(JsonPath.<String>read(done, "$.status")).as(done).isEqualTo("SUCCEEDED");
+        Await.until("every device received the release of " + what, LONG_WAIT,
+                () -> simulator.agents().stream().allMatch(agent -> received(agent, release)));
+        return rollout;
     }
 
     /**

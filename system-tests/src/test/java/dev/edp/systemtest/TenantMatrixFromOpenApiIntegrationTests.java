@@ -2,6 +2,7 @@ package dev.edp.systemtest;
 
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +13,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.jayway.jsonpath.JsonPath;
+import dev.edp.agent.AgentOptions;
+import dev.edp.agent.DeviceAgent;
+import dev.edp.agent.E3Trust;
 import dev.edp.keycloak.EdpRealm;
 import dev.edp.keycloak.OidcTokens;
 import dev.edp.systemtest.OpenApiOperations.Operation;
@@ -37,9 +41,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * from the schema ({@link BadInputCases#minimal}); {@link #OVERRIDES} names the few ids
  * that cannot be created that way, and {@link #seed} makes those whose bodies refer to
  * other resources or states (a release of the customer's application, a rollout and a
- * promotion of its release, a notification channel, a move request), so that another
- * customer's rollouts, releases, promotions, channels and moves are tried with real ids,
- * not only random ones.
+ * promotion of its release, a notification channel, a move request, a device enrolled
+ * through E3 that reported and fell silent with its certificate and offline alert), so
+ * that every operation with an id is tried with another customer's real id, not only a
+ * random one.
  */
 @ExtendWith(RunningPlatform.class)
 // In the default build; the tag names both generated suites, which run alone with
@@ -56,20 +61,27 @@ class TenantMatrixFromOpenApiIntegrationTests {
 
     /**
      * Path parameters whose resource is not made by POSTing a collection: the customer
-     * itself (its collection is the platform admin's) and a certificate serial (issued by
-     * enrollment only).
+     * itself (its collection is the platform admin's).
      */
     static final Map<String, String> OVERRIDES = Map.of("/customers/{id}", "the customer's own id",
-            "/customers/{customerId}", "the customer's own id", "/certificates/{serial}", "not created: random only");
+            "/customers/{customerId}", "the customer's own id");
+
+    /** Path parameters that name no resource of a customer (every customer has them). */
+    static final List<String> NOT_IDS = List.of("{environment}");
 
     private static final Pattern PARAMETER = Pattern.compile("\\{([^}]+)}");
 
     private static final String DEVICES = "/api/devices/v1";
 
+    private static final String ONBOARDING = "/api/onboarding/v1";
+
+    private static final String MONITORING = "/api/monitoring/v1";
+
     /** The collections {@link #seed} makes a resource of, for each customer. */
     static final List<String> SEEDED = List.of(DEVICES + "/applications", DEVICES + "/releases",
             DEVICES + "/promotions", DEVICES + "/rollouts", DEVICES + "/devices", DEVICES + "/moves",
-            "/api/monitoring/v1/notification-channels");
+            MONITORING + "/notification-channels", ONBOARDING + "/devices", ONBOARDING + "/certificates",
+            MONITORING + "/devices", MONITORING + "/alerts");
 
     record Caller(String name, String role, Tenant tenant, String token) {
     }
@@ -84,7 +96,7 @@ class TenantMatrixFromOpenApiIntegrationTests {
     static Tenant b;
 
     @BeforeAll
-    static void setUp(RunningPlatform running) {
+    static void setUp(RunningPlatform running) throws Exception {
         platform = running;
         PlatformUsers users = new PlatformUsers(running);
         String admin = users.platformAdmin();
@@ -121,7 +133,7 @@ class TenantMatrixFromOpenApiIntegrationTests {
      * another one or needs a state (a promotion needs a release pinned to TESTING, a move
      * request a device above TESTING).
      */
-    static void seed(Tenant tenant, String admin) {
+    static void seed(Tenant tenant, String admin) throws Exception {
         String api = platform.gatewayUrl() + DEVICES;
         String application = Calls.createdId(send("POST", api + "/applications", "application/json",
                 "{\"name\":\"matrix\",\"imageRepository\":\"registry.example.com/matrix/app\"}", admin));
@@ -141,10 +153,35 @@ class TenantMatrixFromOpenApiIntegrationTests {
                 Map.of("If-Match", current.headers().firstValue("ETag").orElseThrow())), 200);
         String move = Calls.createdId(send("POST", api + "/moves", "application/json",
                 "{\"deviceId\":\"" + device + "\",\"targetEnvironment\":\"TESTING\"}", admin));
-        String channel = Calls.createdId(
-                send("POST", platform.gatewayUrl() + "/api/monitoring/v1/notification-channels", "application/json",
-                        "{\"name\":\"matrix\",\"type\":\"EMAIL\",\"emails\":[\"ops@example.com\"]}", admin));
-        List<String> ids = List.of(application, release, promotion, rollout, device, move, channel);
+        String monitoring = platform.gatewayUrl() + MONITORING;
+        String channel = Calls.createdId(send("POST", monitoring + "/notification-channels", "application/json",
+                "{\"name\":\"matrix\",\"type\":\"EMAIL\",\"emails\":[\"ops@example.com\"]}", admin));
+        // A device that enrolled through E3, reported and fell silent: its certificate,
+        // its status and heartbeats, and the offline alert it raised.
+        Calls.expect(send("PUT", monitoring + "/alert-rules", "application/json",
+                "{\"rules\":[{\"type\":\"DEVICE_OFFLINE\",\"enabled\":true,\"threshold\":0}]}", admin), 200);
+        HttpResponse<String> token = Calls.expect(send("POST", platform.gatewayUrl() + ONBOARDING + "/tokens",
+                "application/json", "{\"deviceName\":\"matrix-enrolled\",\"environment\":\"TESTING\"}", admin), 201);
+        DeviceAgent agent = DeviceAgent.onboard(URI.create(platform.e3Url()), E3Trust.fromPem(platform.e3TrustFile()),
+                JsonPath.read(token.body(), "$.token"), null,
+                AgentOptions.defaults()
+                    .withHeartbeatInterval(Duration.ofSeconds(2))
+                    .withLongPollSeconds(5)
+                    .withBackoff(Duration.ofMillis(500), Duration.ofSeconds(2)));
+        try {
+            agent.start();
+            Await.until("the matrix device's first heartbeat", Duration.ofMinutes(2),
+                    () -> agent.lastHeartbeat() != null);
+        }
+        finally {
+            agent.stop();
+        }
+        String enrolled = agent.identity().deviceId().toString();
+        String alert = JsonPath.read(Await.answer("the matrix device's offline alert", Duration.ofMinutes(3),
+                () -> send("GET", monitoring + "/alerts?state=OPEN&type=DEVICE_OFFLINE", null, null, admin),
+                body -> !JsonPath.<List<?>>read(body, "$.items").isEmpty()), "$.items[0].id");
+        List<String> ids = List.of(application, release, promotion, rollout, device, move, channel, enrolled,
+                agent.identity().serial(), enrolled, alert);
         for (int index = 0; index < SEEDED.size(); index++) {
             tenant.resources().put(SEEDED.get(index), ids.get(index));
         }
@@ -170,7 +207,8 @@ class TenantMatrixFromOpenApiIntegrationTests {
                 .isNotNegative();
             String idOfA = resource(operation, a, creatorA);
             String idOfB = resource(operation, b, creatorB);
-            if (operation.hasPathParameters() && (idOfA == null || idOfB == null)) {
+            if (operation.hasPathParameters() && NOT_IDS.stream().noneMatch(operation.path()::contains)
+                    && (idOfA == null || idOfB == null)) {
                 randomOnly.add(operation.toString());
             }
             for (Caller caller : callers) {
@@ -201,11 +239,18 @@ class TenantMatrixFromOpenApiIntegrationTests {
                     String missingId = UUID.randomUUID().toString();
                     HttpResponse<String> missing = call(operation, missingId, caller);
                     HttpResponse<String> foreign = call(operation, other, caller);
-                    if (missing.statusCode() != foreign.statusCode() || !code(missing).equals(code(foreign))
-                            || foreign.statusCode() < 400) {
+                    // A refusal names the id it refuses (the problem's instance), so only
+                    // its
+                    // status and code are compared; an answer that is not a refusal (a
+                    // device's certificates: another customer's device lists none, as a
+                    // missing one) must be the same, body and all.
+                    boolean same = missing.statusCode() == foreign.statusCode() && code(missing).equals(code(foreign))
+                            && (foreign.statusCode() >= 400 || foreign.body().equals(missing.body()));
+                    if (!same) {
                         failures.add("LEAK " + operation + " as " + caller.name() + ": another customer's resource "
-                                + foreign.statusCode() + " " + code(foreign) + ", a missing one " + missing.statusCode()
-                                + " " + code(missing));
+                                + foreign.statusCode() + " " + code(foreign) + " " + abbreviated(foreign.body())
+                                + ", a missing one " + missing.statusCode() + " " + code(missing) + " "
+                                + abbreviated(missing.body()));
                     }
                 }
                 String own = caller.tenant() == a ? idOfA : caller.tenant() == b ? idOfB : null;
@@ -227,8 +272,7 @@ class TenantMatrixFromOpenApiIntegrationTests {
         System.out.printf("Tenant matrix: %d operations with an id tried with random ids only: %s%n", randomOnly.size(),
                 randomOnly);
         assertThat(failures).as("matrix cells against the rules").isEmpty();
-        assertThat(randomOnly).as("operations on seeded collections are tried with the other customer's real ids")
-            .noneMatch(operation -> SEEDED.stream().anyMatch(collection -> operation.contains(collection + "/")));
+        assertThat(randomOnly).as("operations with an id tried with random ids only").isEmpty();
     }
 
     /**
@@ -309,6 +353,10 @@ class TenantMatrixFromOpenApiIntegrationTests {
         }
         parameter.appendTail(path);
         return path.toString();
+    }
+
+    private static String abbreviated(String body) {
+        return body.length() <= 200 ? body : body.substring(0, 200) + "…";
     }
 
     private static String code(HttpResponse<String> response) {
