@@ -200,7 +200,8 @@ public final class BenchCli implements Callable<Integer> {
             report.fanOut(fanOut);
             System.out.println("  delivered to all " + fanOut.devices() + " in " + fanOut.delivered().toMillis()
                     + " ms, all ready in device-management after " + fanOut.reported().toMillis() + " ms ("
-                    + fanOut.reportsRetried() + " reports sent again after 503/429)");
+                    + fanOut.reportsRetried() + " reports sent again after 503/429, long-polls sent again by status "
+                    + fanOut.pollsRetried() + ")");
 
             if (!noRollout) {
                 rollout(platform, net, fleet, fleetDevices, toE3, report);
@@ -222,7 +223,8 @@ public final class BenchCli implements Callable<Integer> {
         report.rollout(rollout);
         System.out.println("  " + rollout.groups() + "; SUCCEEDED after " + rollout.total().toMillis() + " ms; "
                 + rollout.passes() + " scheduler passes, " + rollout.passTime().toMillis() + " ms in total; "
-                + rollout.tables() + "; failed long-poll set-ups " + rollout.fanOut().setupFailures());
+                + rollout.tables() + "; failed long-poll set-ups " + rollout.fanOut().setupFailures()
+                + "; long-polls sent again by status " + rollout.fanOut().pollsRetried());
         rollout.statements().forEach(statement -> System.out.println("  " + statement));
     }
 

@@ -51,6 +51,9 @@ final class FanOut {
 
     private final AtomicInteger retried = new AtomicInteger();
 
+    /** Long-polls sent again after a refusal or a timeout, by status. */
+    private final Map<Integer, Integer> pollsRetried = new ConcurrentHashMap<>();
+
     /** Failed connection set-ups (connect, handshake, first read) by cause. */
     private final Map<String, Integer> setupFailures = new ConcurrentHashMap<>();
 
@@ -83,9 +86,10 @@ final class FanOut {
      * @param reportsRetried reports sent again after E3 shed them (503/429 with
      * Retry-After)
      * @param setupFailures failed connection set-ups by cause (each was tried again)
+     * @param pollsRetried long-polls sent again after a 503, 504 or 429, by status
      */
     record Result(Duration delivered, Duration reported, int devices, int reportsRetried,
-            Map<String, Integer> setupFailures) {
+            Map<String, Integer> setupFailures, Map<Integer, Integer> pollsRetried) {
     }
 
     /**
@@ -170,7 +174,8 @@ final class FanOut {
             }
             reported = Duration.between(pinned, Instant.now());
         }
-        return new Result(delivered, reported, devices.size(), retried.get(), Map.copyOf(setupFailures));
+        return new Result(delivered, reported, devices.size(), retried.get(), Map.copyOf(setupFailures),
+                Map.copyOf(pollsRetried));
     }
 
     /** An open connection and the ETag of its first read. */
@@ -230,6 +235,18 @@ final class FanOut {
             if (response.status() == 200 || response.status() == 304) {
                 return follow(connection, device, response.status() == 200 ? response.header("etag") : etag, release,
                         new CompletableFuture<>(), got, lastDelivered);
+            }
+            if (response.status() == 503 || response.status() == 504 || response.status() == 429) {
+                // Like the agent: E3 or device-management shed the poll, or it timed out;
+                // poll again after Retry-After (1 s without one) and up to a second of
+                // jitter, instead of dropping the device from the run.
+                pollsRetried.merge(response.status(), 1, Integer::sum);
+                long delay = parseRetryAfter(response.header("retry-after")) * 1000
+                        + ThreadLocalRandom.current().nextLong(1000);
+                return CompletableFuture
+                    .supplyAsync(() -> null, CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS))
+                    .thenCompose(ignored -> follow(connection, device, etag, release, new CompletableFuture<>(), got,
+                            lastDelivered));
             }
             connection.close();
             throw new IllegalStateException("desired state answered " + response.status() + ": " + response.text());

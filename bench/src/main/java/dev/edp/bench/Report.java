@@ -75,8 +75,8 @@ final class Report {
     void fanOut(FanOut.Result fanOut) {
         rows.append(String.format(Locale.ROOT, "| desired-state fan-out: TESTING pin → %d devices | | | | | delivered "
                 + "to all in %.2f s, all `ready` in device-management after %.2f s (%d reports sent again after "
-                + "503/429) |%n", fanOut.devices(), seconds(fanOut.delivered()), seconds(fanOut.reported()),
-                fanOut.reportsRetried()));
+                + "503/429, long-polls sent again by status %s) |%n", fanOut.devices(), seconds(fanOut.delivered()),
+                seconds(fanOut.reported()), fanOut.reportsRetried(), fanOut.pollsRetried()));
         setupFailures(fanOut);
     }
 
@@ -97,9 +97,10 @@ final class Report {
         }
         rows.append(String.format(Locale.ROOT,
                 "| phased rollout: %d groups → %d devices | | | | | %sSUCCEEDED %.1f s after the request (delivered to "
-                        + "all in %.2f s, all `ready` after %.2f s) |%n",
+                        + "all in %.2f s, all `ready` after %.2f s; long-polls sent again by status %s) |%n",
                 rollout.groups().size(), rollout.devices(), groups, seconds(rollout.total()),
-                seconds(rollout.fanOut().delivered()), seconds(rollout.fanOut().reported())));
+                seconds(rollout.fanOut().delivered()), seconds(rollout.fanOut().reported()),
+                rollout.fanOut().pollsRetried()));
         setupFailures(rollout.fanOut());
         notes
             .append(rollout.passes() < 0
