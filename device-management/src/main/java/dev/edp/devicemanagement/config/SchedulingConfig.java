@@ -3,13 +3,11 @@ package dev.edp.devicemanagement.config;
 import java.time.Clock;
 import javax.sql.DataSource;
 
-import net.javacrumbs.shedlock.core.LockProvider;
-import net.javacrumbs.shedlock.provider.jdbctemplate.JdbcTemplateLockProvider;
+import dev.edp.platform.task.KeptAliveLocks;
 import net.javacrumbs.shedlock.spring.annotation.EnableSchedulerLock;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
@@ -23,12 +21,10 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @EnableSchedulerLock(defaultLockAtMostFor = "PT1M")
 public class SchedulingConfig {
 
+    /** Locks in this schema's {@code shedlock} table, kept alive while their job runs. */
     @Bean
-    LockProvider lockProvider(DataSource dataSource) {
-        return new JdbcTemplateLockProvider(JdbcTemplateLockProvider.Configuration.builder()
-            .withJdbcTemplate(new JdbcTemplate(dataSource))
-            .usingDbTime()
-            .build());
+    KeptAliveLocks lockProvider(DataSource dataSource) {
+        return new KeptAliveLocks(dataSource);
     }
 
     @Bean
