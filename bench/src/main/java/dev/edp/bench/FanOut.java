@@ -19,6 +19,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import dev.edp.agent.net.HttpConnection;
 import dev.edp.agent.net.HttpRequestSpec;
@@ -241,12 +242,8 @@ final class FanOut {
                 // poll again after Retry-After (1 s without one) and up to a second of
                 // jitter, instead of dropping the device from the run.
                 pollsRetried.merge(response.status(), 1, Integer::sum);
-                long delay = parseRetryAfter(response.header("retry-after")) * 1000
-                        + ThreadLocalRandom.current().nextLong(1000);
-                return CompletableFuture
-                    .supplyAsync(() -> null, CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS))
-                    .thenCompose(ignored -> follow(connection, device, etag, release, new CompletableFuture<>(), got,
-                            lastDelivered));
+                return afterRetryAfter(response,
+                        () -> follow(connection, device, etag, release, new CompletableFuture<>(), got, lastDelivered));
             }
             connection.close();
             throw new IllegalStateException("desired state answered " + response.status() + ": " + response.text());
@@ -267,14 +264,22 @@ final class FanOut {
                 }
                 if ((answer.status() == 503 || answer.status() == 429) && System.nanoTime() < until) {
                     retried.incrementAndGet();
-                    long seconds = parseRetryAfter(answer.header("retry-after"));
-                    long delay = seconds * 1000 + ThreadLocalRandom.current().nextLong(1000);
-                    return CompletableFuture
-                        .supplyAsync(() -> null, CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS))
-                        .thenCompose(ignored -> report(connection, report, until));
+                    return afterRetryAfter(answer, () -> report(connection, report, until));
                 }
                 throw new IllegalStateException("reported-state answered " + answer.status());
             });
+    }
+
+    /**
+     * Sends again after the answer's {@code Retry-After} (1 s without one, at most 30 s)
+     * plus up to a second of jitter, as the agent does.
+     */
+    private static <T> CompletableFuture<T> afterRetryAfter(HttpResponseData answer,
+            Supplier<CompletableFuture<T>> again) {
+        long delay = parseRetryAfter(answer.header("retry-after")) * 1000 + ThreadLocalRandom.current().nextLong(1000);
+        return CompletableFuture
+            .supplyAsync(() -> null, CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS))
+            .thenCompose(ignored -> again.get());
     }
 
     private static long parseRetryAfter(String value) {

@@ -190,7 +190,7 @@ class AlertNotificationIntegrationTests {
         await("both opened notifications sent", WAIT, () -> statuses(alert).equals(List.of("SENT", "SENT")));
 
         // What a crash between sending and storing SENT leaves behind.
-        jdbc.sql("UPDATE notification SET status = 'PENDING', next_attempt_at = created_at " + "WHERE alert_id = :a")
+        jdbc.sql("UPDATE notification SET status = 'PENDING', next_attempt_at = created_at WHERE alert_id = :a")
             .param("a", alert)
             .update();
         await("the e-mail sent again", WAIT, () -> mailsTo(address).size() == 2);
