@@ -3,7 +3,6 @@ package dev.edp.devicemanagement.desiredstate;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import dev.edp.devicemanagement.support.DeviceConnectionShare;
 import dev.edp.devicemanagement.support.DeviceManagementProblem;
 import dev.edp.platform.device.DevicePrincipal;
 import dev.edp.platform.device.LongPoll;
@@ -38,7 +37,9 @@ import org.springframework.web.context.request.async.DeferredResult;
  * slow (a database under load or just back) does not push the answer past E3's timeout
  * (it did: 504s after a database freeze). A database fault is a 503 (starter) on the
  * first read; while parked, a check the database cannot answer leaves the request parked
- * until its wait ends with the usual 304.
+ * until its wait ends with the usual 304. Both reads of a request (on arrival, and again
+ * after its waiter is registered) go through {@link DesiredStateReads}, which reads
+ * requests arriving together in one query.
  */
 @RestController
 @Tag(name = "Device: desired state", description = "For device agents, through E3")
@@ -46,19 +47,15 @@ class DesiredStateController {
 
     private static final Logger log = LoggerFactory.getLogger(DesiredStateController.class);
 
-    private final DesiredStateRepository states;
+    private final DesiredStateReads states;
 
     private final DesiredStateWaiters waiters;
 
-    private final DeviceConnectionShare share;
-
     private final long maxWaitMillis;
 
-    DesiredStateController(DesiredStateRepository states, DesiredStateWaiters waiters, DeviceConnectionShare share,
-            Environment environment) {
+    DesiredStateController(DesiredStateReads states, DesiredStateWaiters waiters, Environment environment) {
         this.states = states;
         this.waiters = waiters;
-        this.share = share;
         this.maxWaitMillis = LongPoll.maxWait(environment).toMillis();
     }
 
@@ -132,7 +129,7 @@ class DesiredStateController {
     }
 
     private DesiredState current(DevicePrincipal device) {
-        return share.call(() -> states.find(device.deviceId(), device.customerId()))
+        return states.find(device.customerId(), device.deviceId())
             .orElseThrow(() -> NotFound.withDetail("Device " + device.deviceId() + " is not registered."));
     }
 

@@ -31,9 +31,11 @@ import static org.awaitility.Awaitility.await;
  * A burst of device requests whose database work is slow (here: a lock on
  * {@code environment_pin}, which only the desired-state read needs) holds at most the
  * device share of the pool (8 connections less 3 reserved), so an operator's call still
- * gets a connection at once. Without the share, the devices took every connection and the
- * operator's call was a 503 after the pool's 2 s (a platform fault test: all long-polls
- * of a killed replica arriving at the survivor).
+ * gets a connection at once. (Requests arriving together are read in batches by
+ * {@link DesiredStateReads}, so fewer connections than the share may be held.) Without
+ * the share, the devices took every connection and the operator's call was a 503 after
+ * the pool's 2 s (a platform fault test: all long-polls of a killed replica arriving at
+ * the survivor).
  */
 @EdpServiceTest
 @TestPropertySource(properties = { "spring.datasource.hikari.maximum-pool-size=8",
@@ -54,6 +56,9 @@ class DeviceConnectionShareIntegrationTests {
 
     @Autowired
     DeviceConnectionShare share;
+
+    @Autowired
+    DesiredStateReads arrivals;
 
     long waitingForTheLock() {
         return jdbc.sql("""
@@ -81,13 +86,15 @@ class DeviceConnectionShareIntegrationTests {
                 .mapToObj(index -> CompletableFuture
                     .supplyAsync(() -> desiredState(checks.baseUrl(), device, customer, null, 0), devices))
                 .toList();
-            await().atMost(DEADLINE).until(() -> waitingForTheLock() >= share.size());
-            // The others wait for their turn, not for a connection.
-            assertThat(waitingForTheLock()).as("device reads holding a connection").isEqualTo(share.size());
+            // Every request has arrived; at most the share's readers hold a connection
+            // (each with a batch of requests), the others wait for their turn, not for a
+            // connection.
+            await().atMost(DEADLINE).until(() -> arrivals.pending() == DEVICE_REQUESTS && waitingForTheLock() >= 1);
+            assertThat(waitingForTheLock()).as("device reads holding a connection").isLessThanOrEqualTo(share.size());
 
             // With no connection free it would be a 503 after the pool's 2 s.
             operatorRead = api.get("/devices?limit=10", Api.viewer(customer));
-            assertThat(waitingForTheLock()).as("device reads holding a connection").isEqualTo(share.size());
+            assertThat(waitingForTheLock()).as("device reads holding a connection").isLessThanOrEqualTo(share.size());
             blocker.rollback();
             for (CompletableFuture<HttpResponse<String>> read : reads) {
                 HttpResponse<String> answer = read.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
