@@ -151,23 +151,6 @@ class DeploymentRepository {
             .optional();
     }
 
-    /** Pins a release, counting the revision up. */
-    void pin(UUID customerId, Environment environment, UUID releaseId, Instant at, String by) {
-        jdbc.sql("""
-                INSERT INTO environment_pin (customer_id, environment, release_id, revision, pinned_at, pinned_by)
-                VALUES (:customerId, :environment, :releaseId, 1, :at, :by)
-                ON CONFLICT (customer_id, environment) DO UPDATE
-                SET release_id = EXCLUDED.release_id, revision = environment_pin.revision + 1,
-                    pinned_at = EXCLUDED.pinned_at, pinned_by = EXCLUDED.pinned_by
-                """)
-            .param("customerId", customerId)
-            .param("environment", environment.name())
-            .param("releaseId", releaseId)
-            .param("at", KeysetQuery.timestamp(at))
-            .param("by", by)
-            .update();
-    }
-
     boolean wasPinned(UUID customerId, Environment environment, UUID releaseId) {
         return jdbc.sql("""
                 SELECT EXISTS (SELECT 1 FROM promotion WHERE customer_id = :customerId

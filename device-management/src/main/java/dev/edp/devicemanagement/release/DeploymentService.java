@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 import dev.edp.devicemanagement.desiredstate.DesiredStateNotifier;
+import dev.edp.devicemanagement.desiredstate.EnvironmentPins;
 import dev.edp.devicemanagement.device.Environment;
 import dev.edp.devicemanagement.rollout.RolloutPlan;
 import dev.edp.devicemanagement.rollout.RolloutService;
@@ -47,6 +48,8 @@ class DeploymentService {
 
     private final RolloutService rollouts;
 
+    private final EnvironmentPins pins;
+
     /**
      * Time of pins and approvals: the rollouts' clock, as pins and rollouts compete by
      * time.
@@ -54,12 +57,13 @@ class DeploymentService {
     private final Clock clock;
 
     DeploymentService(DeploymentRepository repository, AuditLog audit, DesiredStateNotifier notifier, JsonMapper json,
-            RolloutService rollouts, Clock clock) {
+            RolloutService rollouts, EnvironmentPins pins, Clock clock) {
         this.repository = repository;
         this.audit = audit;
         this.notifier = notifier;
         this.json = json;
         this.rollouts = rollouts;
+        this.pins = pins;
         this.clock = clock;
     }
 
@@ -158,7 +162,7 @@ class DeploymentService {
             .orElseThrow(() -> NotFound.of("Release " + request.releaseId()));
         rollouts.requireNoneInProgress(customerId, target);
         var before = repository.lockPin(customerId, target).orElse(null);
-        repository.pin(customerId, target, release.id(), Clocks.now(clock), tenant.actor());
+        pins.pin(customerId, target, release.id(), Clocks.now(clock), tenant.actor());
         var after = repository.lockPin(customerId, target).orElseThrow();
         audit.record(customerId, tenant, "ENVIRONMENT_PINNED", "PIN", customerId + "/" + target, before, after);
         notifier.changed(customerId);
@@ -240,8 +244,7 @@ class DeploymentService {
                         json.treeToValue(before.rollout(), RolloutPlan.class), id);
             }
             else {
-                repository.pin(before.customerId(), before.targetEnvironment(), before.releaseId(), now,
-                        tenant.actor());
+                pins.pin(before.customerId(), before.targetEnvironment(), before.releaseId(), now, tenant.actor());
                 notifier.changed(before.customerId());
             }
         }

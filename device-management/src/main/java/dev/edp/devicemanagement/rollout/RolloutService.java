@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import dev.edp.devicemanagement.desiredstate.DesiredStateNotifier;
+import dev.edp.devicemanagement.desiredstate.EnvironmentPins;
 import dev.edp.devicemanagement.device.Environment;
 import dev.edp.devicemanagement.events.DeviceEventType;
 import dev.edp.devicemanagement.events.DeviceEvents;
@@ -51,14 +52,17 @@ public class RolloutService {
 
     private final DeviceEvents events;
 
+    private final EnvironmentPins pins;
+
     private final Clock clock;
 
     RolloutService(RolloutRepository repository, AuditLog audit, DesiredStateNotifier notifier, DeviceEvents events,
-            Clock clock) {
+            EnvironmentPins pins, Clock clock) {
         this.repository = repository;
         this.audit = audit;
         this.notifier = notifier;
         this.events = events;
+        this.pins = pins;
         this.clock = clock;
     }
 
@@ -316,7 +320,7 @@ public class RolloutService {
             Rollout before = repository.find(id).orElseThrow();
             repository.transition(id, RolloutStatus.RUNNING, RolloutStatus.SUCCEEDED, null, now, SCHEDULER);
             Map<String, Object> pinBefore = repository.pinRecord(locked.customerId(), before.environment());
-            repository.pin(locked.customerId(), before.environment(), before.releaseId(), now, SCHEDULER);
+            pins.pin(locked.customerId(), before.environment(), before.releaseId(), now, SCHEDULER);
             audit.record(locked.customerId(), scheduler, "ENVIRONMENT_PINNED", "PIN",
                     locked.customerId() + "/" + before.environment(), pinBefore,
                     repository.pinRecord(locked.customerId(), before.environment()));
