@@ -25,11 +25,13 @@ final class PlatformUnderTest implements AutoCloseable {
 
     /**
      * What the services run with here: the C2 compiler (no {@code TieredStopAtLevel=1}),
-     * G1, a fixed heap, as the Helm chart's defaults do. {@code ./edp up} keeps its
-     * fast-start flags.
+     * G1, a bounded heap and an exit on {@code OutOfMemoryError}, as the Helm chart's
+     * options do. 1.5 GB: device-management holding the long-polls of 10,000 devices ran
+     * out of 768 MB (and then answered nothing). {@code ./edp up} keeps its fast-start
+     * flags.
      */
-    static final List<String> PRODUCTION_JVM_FLAGS = List.of("-XX:+UseG1GC", "-Xms256m", "-Xmx768m",
-            "-XX:MaxGCPauseMillis=50", "-Xss512k");
+    static final List<String> PRODUCTION_JVM_FLAGS = List.of("-XX:+UseG1GC", "-Xms256m", "-Xmx1536m",
+            "-XX:MaxGCPauseMillis=50", "-Xss512k", "-XX:+ExitOnOutOfMemoryError");
 
     private static final Duration START_TIMEOUT = Duration.ofMinutes(8);
 

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The benchmark's report: one Markdown section with every figure and its ratio to the
@@ -110,6 +111,15 @@ final class Report {
                                     + "tasks.scheduled.execution of RolloutScheduler).",
                             rollout.passes(), seconds(rollout.passTime()),
                             rollout.passes() == 0 ? 0 : seconds(rollout.passTime()) * 1000 / rollout.passes()))
+            .append(System.lineSeparator());
+        Map<String, Long> reads = rollout.desiredStateReads();
+        notes
+            .append(String.format(Locale.ROOT,
+                    "- Desired-state reads in device-management over the phase (parking, rollout, reports): %d "
+                            + "requests read in %d queries on arrival; %d woken long-polls read in %d queries "
+                            + "(edp_desired_state_* counters; -1: not published).",
+                    reads.get("edp.desired.state.arrivals"), reads.get("edp.desired.state.arrival.reads"),
+                    reads.get("edp.desired.state.woken"), reads.get("edp.desired.state.wake.reads")))
             .append(System.lineSeparator());
         StringBuilder tables = new StringBuilder();
         rollout.tables()

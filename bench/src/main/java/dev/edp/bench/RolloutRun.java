@@ -71,10 +71,17 @@ final class RolloutRun {
      * @param tables deltas of the rollout tables' statistics
      * @param statements the statements on rollout tables that read the most blocks
      * meanwhile ({@code pg_stat_statements} deltas; empty when the extension is absent)
+     * @param desiredStateReads device-management's desired-state read counters over the
+     * whole phase (long-polls parked, rollout, reports): requests and the queries that
+     * read them, on arrival and on wake-up (-1 where a counter was not found)
      */
     record Result(int devices, List<Group> groups, Duration total, FanOut.Result fanOut, long passes, Duration passTime,
-            Map<String, Long> tables, List<Statement> statements) {
+            Map<String, Long> tables, List<Statement> statements, Map<String, Long> desiredStateReads) {
     }
+
+    /** device-management's counters of desired-state reads, reported as deltas. */
+    static final List<String> READ_COUNTERS = List.of("edp.desired.state.arrivals", "edp.desired.state.arrival.reads",
+            "edp.desired.state.woken", "edp.desired.state.wake.reads");
 
     /**
      * One statement's share of the rollout ({@code pg_stat_statements} deltas).
@@ -90,6 +97,7 @@ final class RolloutRun {
 
     Result run(List<Device> devices, List<SslContext> contexts) throws Exception {
         double[] passesBefore = schedulerTimer();
+        Map<String, Long> readsBefore = readCounters();
         Map<String, Long> tablesBefore = tableStats();
         Map<Long, Statement> statementsBefore = statementStats();
         AtomicReference<String> rollout = new AtomicReference<>();
@@ -115,6 +123,9 @@ final class RolloutRun {
         JsonNode done = awaitSucceeded(token.get(), rollout.get());
         Instant finished = Instant.now();
         double[] passesAfter = schedulerTimer();
+        Map<String, Long> reads = new LinkedHashMap<>();
+        readCounters().forEach((name, after) -> reads.put(name,
+                after < 0 || readsBefore.get(name) < 0 ? -1 : after - readsBefore.get(name)));
         Map<String, Long> tables = new LinkedHashMap<>();
         tableStats().forEach((key, value) -> tables.put(key, value - tablesBefore.getOrDefault(key, 0L)));
         List<Statement> statements = new ArrayList<>();
@@ -136,7 +147,7 @@ final class RolloutRun {
         return new Result(done.path("total").asInt(), groups, Duration.between(started.get(), finished), fanOut,
                 metric ? Math.round(passesAfter[0] - passesBefore[0]) : -1,
                 metric ? Duration.ofNanos(Math.round((passesAfter[1] - passesBefore[1]) * 1e9)) : Duration.ZERO, tables,
-                List.copyOf(statements.subList(0, Math.min(8, statements.size()))));
+                List.copyOf(statements.subList(0, Math.min(8, statements.size()))), reads);
     }
 
     private JsonNode awaitSucceeded(String token, String id) throws Exception {
@@ -165,21 +176,41 @@ final class RolloutRun {
     }
 
     /**
+     * @return {@link #READ_COUNTERS} now, -1 for one device-management does not publish
+     */
+    private Map<String, Long> readCounters() throws Exception {
+        Map<String, Long> counters = new LinkedHashMap<>();
+        for (String name : READ_COUNTERS) {
+            JsonNode metric = metric(name);
+            counters.put(name, metric == null ? -1 : metric.path("measurements").path(0).path("value").asLong());
+        }
+        return counters;
+    }
+
+    /**
+     * @param name and query of one of device-management's metrics
+     * @return its actuator document, or null if it does not publish it
+     */
+    private JsonNode metric(String name) throws Exception {
+        URI uri = URI.create("http://localhost:" + (9083 + platform.portOffset()) + "/actuator/metrics/" + name);
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return response.statusCode() == 200 ? Fleet.JSON.readTree(response.body()) : null;
+    }
+
+    /**
      * @return count and total seconds of RolloutScheduler's passes, or null if
      * device-management does not publish them
      */
     private double[] schedulerTimer() throws Exception {
-        URI uri = URI
-            .create("http://localhost:" + (9083 + platform.portOffset()) + "/actuator/metrics/tasks.scheduled.execution"
-                    + "?tag=code.namespace:dev.edp.devicemanagement.rollout.RolloutScheduler");
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
+        JsonNode timer = metric(
+                "tasks.scheduled.execution?tag=code.namespace:dev.edp.devicemanagement.rollout.RolloutScheduler");
+        if (timer == null) {
             return null;
         }
         double count = 0;
         double total = 0;
-        for (JsonNode measurement : Fleet.JSON.readTree(response.body()).path("measurements")) {
+        for (JsonNode measurement : timer.path("measurements")) {
             switch (measurement.path("statistic").asString("")) {
                 case "COUNT" -> count = measurement.path("value").asDouble();
                 case "TOTAL_TIME" -> total = measurement.path("value").asDouble();
