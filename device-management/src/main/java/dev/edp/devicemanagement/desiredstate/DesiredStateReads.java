@@ -130,37 +130,48 @@ class DesiredStateReads {
     }
 
     private void startReader() {
+        if (claimReader()) {
+            Thread.ofVirtual().name("desired-state-read").start(this::read);
+        }
+        // else a running reader takes it
+    }
+
+    /**
+     * @return whether a reader's slot was free and is now taken
+     */
+    private boolean claimReader() {
         while (true) {
             int running = readers.get();
             if (running >= share.size()) {
-                return; // a running reader takes it
+                return false;
             }
             if (readers.compareAndSet(running, running + 1)) {
-                Thread.ofVirtual().name("desired-state-read").start(this::read);
-                return;
+                return true;
             }
         }
     }
 
     private void read() {
-        while (true) {
-            List<Pending> batch = take();
-            if (batch.isEmpty()) {
+        boolean holding = true;
+        try {
+            while (holding) {
+                List<Pending> batch = take();
+                if (!batch.isEmpty()) {
+                    read(batch);
+                    continue;
+                }
                 readers.decrementAndGet();
                 // A request queued after take() may have found every reader running:
                 // stay when it is there and there is room.
-                if (queue.isEmpty() || !rejoin()) {
-                    return;
-                }
-                continue;
+                holding = !queue.isEmpty() && claimReader();
             }
-            read(batch);
         }
-    }
-
-    private boolean rejoin() {
-        int running = readers.get();
-        return running < share.size() && readers.compareAndSet(running, running + 1);
+        finally {
+            if (holding) {
+                // Left by an Error: give the slot back.
+                readers.decrementAndGet();
+            }
+        }
     }
 
     private List<Pending> take() {
