@@ -35,9 +35,27 @@ final class KeycloakCommand {
         return command;
     }
 
+    private static final String START = "start-dev";
+
+    private static final String HEALTH = "--health-enabled=true";
+
+    /**
+     * The options of {@link #arguments} that Keycloak is built with: a change in them
+     * makes {@code kc.sh} augment the distribution again.
+     * @param config the server's configuration
+     * @return the command and its build-time options
+     */
+    static List<String> buildOptions(KeycloakServer.Builder config) {
+        return List.of(START, HEALTH, database(config));
+    }
+
+    private static String database(KeycloakServer.Builder config) {
+        return (config.jdbcUrl != null) ? "--db=postgres" : "--db=dev-file";
+    }
+
     static List<String> arguments(KeycloakServer.Builder config, int httpPort, int managementPort) {
         List<String> command = new ArrayList<>();
-        command.add("start-dev");
+        command.add(START);
         command.add("--http-port=" + httpPort);
         command.add("--http-management-port=" + managementPort);
         // start-dev listens on every interface unless told otherwise.
@@ -47,13 +65,10 @@ final class KeycloakCommand {
         if (config.managementHost != null) {
             command.add("--http-management-host=" + config.managementHost);
         }
-        command.add("--health-enabled=true");
+        command.add(HEALTH);
         command.add("--import-realm");
-        if (config.jdbcUrl == null) {
-            command.add("--db=dev-file");
-        }
-        else {
-            command.add("--db=postgres");
+        command.add(database(config));
+        if (config.jdbcUrl != null) {
             command.add("--db-url=" + config.jdbcUrl);
             command.add("--db-username=" + config.dbUsername);
             // The password goes in through KC_DB_PASSWORD: arguments are visible to every

@@ -101,6 +101,11 @@ public final class KeycloakServer implements AutoCloseable {
             if (this.config.freshData) {
                 KeycloakDistribution.deleteRecursively(this.home.resolve("data"));
             }
+            String build = AugmentedBuilds.key(distribution.version(), KeycloakCommand.buildOptions(this.config),
+                    KeycloakCommand.javaFeatureVersion(this.config.javaHome));
+            if (this.config.augmentedBuilds != null) {
+                this.config.augmentedBuilds.restore(this.home, build);
+            }
             List<RealmFile> realms = this.realms.prepare(this.home);
             this.httpPort = choosePort(this.config.httpPort, "HTTP");
             this.managementPort = choosePort(this.config.managementPort, "management");
@@ -115,6 +120,9 @@ public final class KeycloakServer implements AutoCloseable {
             this.shutdownHook = new Thread(this::stop, "keycloak-shutdown");
             Runtime.getRuntime().addShutdownHook(this.shutdownHook);
             awaitReady(realms, started.plus(this.config.startTimeout));
+            if (this.config.augmentedBuilds != null) {
+                this.config.augmentedBuilds.save(this.home, build);
+            }
             this.realms.reconcileClientSecrets(realms, this::admin);
             return this;
         }
@@ -398,6 +406,8 @@ public final class KeycloakServer implements AutoCloseable {
 
         KeycloakDistribution distribution;
 
+        AugmentedBuilds augmentedBuilds = AugmentedBuilds.locate();
+
         String jdbcUrl;
 
         String dbUsername;
@@ -592,6 +602,21 @@ public final class KeycloakServer implements AutoCloseable {
          */
         public Builder freshData(boolean freshData) {
             this.freshData = freshData;
+            return this;
+        }
+
+        /**
+         * Where Keycloak's augmented builds are kept for the next fresh copy of the
+         * distribution, so that it starts without augmenting again (see
+         * {@code AugmentedBuilds}); {@code null} keeps none. Unless set:
+         * {@code -Dedp.keycloak.augmented-builds}, else
+         * {@code EDP_KEYCLOAK_AUGMENTED_BUILDS} ({@code off} for none), else
+         * {@code ~/.cache/edp/keycloak-augmented}.
+         * @param directory the directory, or {@code null}
+         * @return this builder
+         */
+        public Builder augmentedBuilds(Path directory) {
+            this.augmentedBuilds = (directory != null) ? AugmentedBuilds.in(directory) : null;
             return this;
         }
 

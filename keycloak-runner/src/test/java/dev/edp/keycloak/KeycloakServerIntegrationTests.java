@@ -1,10 +1,12 @@
 package dev.edp.keycloak;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -39,12 +41,16 @@ class KeycloakServerIntegrationTests {
 
     private static final String PORTAL_REDIRECT = "http://localhost:8080/login/oauth2/code/keycloak";
 
+    /** Fresh for each run: the first server keeps its build here, the second takes it. */
+    private static final Path AUGMENTED_BUILDS = Path.of("target/keycloak-it-builds");
+
     private static KeycloakServer keycloak;
 
     private static KeycloakAdmin admin;
 
     @BeforeAll
-    static void startKeycloak() {
+    static void startKeycloak() throws IOException {
+        KeycloakDistribution.deleteRecursively(AUGMENTED_BUILDS);
         Path workDir = Path.of(System.getProperty("edp.keycloak.work-dir", "target/keycloak-it"));
         Instant started = Instant.now();
         // The portal's secret is given, the automation client's is left to the runner to
@@ -58,6 +64,7 @@ class KeycloakServerIntegrationTests {
             .edpRealm()
             .clientSecret(EdpRealm.PORTAL_CLIENT_ID, PORTAL_SECRET)
             .freshData(true)
+            .augmentedBuilds(AUGMENTED_BUILDS)
             .build()
             .start();
         System.out.printf("Keycloak started in %d s on %s (pid %d)%n",
@@ -279,6 +286,30 @@ class KeycloakServerIntegrationTests {
         assertThat(admin.ensureAudience(EdpRealm.NAME, "edp-older-client", EdpRealm.API_AUDIENCE)).isFalse();
         for (String client : EdpRealm.API_CLIENTS) {
             assertThat(admin.ensureAudience(EdpRealm.NAME, client, EdpRealm.API_AUDIENCE)).as(client).isFalse();
+        }
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE - 1)
+    void aFreshCopyOfTheDistributionStartsFromTheKeptBuildWithoutAugmenting() throws IOException {
+        Path workDir = Path.of("target/keycloak-it-second");
+        KeycloakDistribution.deleteRecursively(workDir);
+        Path quarkus = Path.of("lib/quarkus");
+
+        try (KeycloakServer second = KeycloakServer.builder(workDir)
+            .httpPort(0)
+            .httpHost("127.0.0.1")
+            .managementHost("127.0.0.1")
+            .augmentedBuilds(AUGMENTED_BUILDS)
+            .build()
+            .start()) {
+            // kc.sh prints this before it augments.
+            assertThat(second.logFile()).content().doesNotContain("Updating the configuration");
+            try (Stream<Path> files = Files.list(keycloak.home().resolve(quarkus))) {
+                assertThat(files.toList()).isNotEmpty()
+                    .allSatisfy((file) -> assertThat(second.home().resolve(quarkus).resolve(file.getFileName()))
+                        .hasSameBinaryContentAs(file));
+            }
         }
     }
 
