@@ -47,14 +47,6 @@ class FleetScenarioIntegrationTests {
         users = new PlatformUsers(running);
     }
 
-    static String devices(String path) {
-        return platform.gatewayUrl() + "/api/devices/v1" + path;
-    }
-
-    static String monitoring(String path) {
-        return platform.gatewayUrl() + "/api/monitoring/v1" + path;
-    }
-
     @Test
     void aDeviceLivesThroughOnboardingReleasesPromotionRenewalAnOutageAndDecommissioning(@TempDir Path agentDir)
             throws Exception {
@@ -70,9 +62,9 @@ class FleetScenarioIntegrationTests {
 
         // A's customer-admin wants an e-mail as soon as a device goes offline.
         String opsMail = "ops-" + suffix + "@fleet-a.example";
-        Calls.expect(send("PUT", monitoring("/alert-rules"), "application/json",
+        Calls.expect(send("PUT", users.monitoring("/alert-rules"), "application/json",
                 "{\"rules\":[{\"type\":\"DEVICE_OFFLINE\",\"enabled\":true,\"threshold\":0}]}", adminOfA), 200);
-        Calls.expect(send("POST", monitoring("/notification-channels"), "application/json",
+        Calls.expect(send("POST", users.monitoring("/notification-channels"), "application/json",
                 "{\"name\":\"ops\",\"type\":\"EMAIL\",\"emails\":[\"" + opsMail + "\"]}", adminOfA), 201);
 
         // 2. The operator creates a machine and an onboarding token; the agent onboards
@@ -85,7 +77,7 @@ class FleetScenarioIntegrationTests {
                 operatorOfA), 201);
         String deviceId = JsonPath.read(token.body(), "$.deviceId");
         assertThat(JsonPath.<String>read(
-                Calls.expect(send("GET", devices("/devices/" + deviceId), null, null, operatorOfA), 200).body(),
+                Calls.expect(send("GET", users.devices("/devices/" + deviceId), null, null, operatorOfA), 200).body(),
                 "$.lifecycle"))
             .isEqualTo("PENDING_ONBOARDING");
         assertNotVisibleToB(operatorOfB, deviceId);
@@ -104,7 +96,7 @@ class FleetScenarioIntegrationTests {
             // 3. ACTIVE (onboarding told device-management), ONLINE (from monitoring),
             // machine assigned.
             String device = Await.answer("device ACTIVE and ONLINE", WAIT,
-                    () -> send("GET", devices("/devices/" + deviceId), null, null, operatorOfA),
+                    () -> send("GET", users.devices("/devices/" + deviceId), null, null, operatorOfA),
                     body -> "ACTIVE".equals(JsonPath.read(body, "$.lifecycle"))
                             && "ONLINE".equals(JsonPath.read(body, "$.connectivity")));
             assertThat(JsonPath.<String>read(device, "$.machineId")).isEqualTo(machineId);
@@ -113,54 +105,53 @@ class FleetScenarioIntegrationTests {
 
             // 4. An application and two releases; pinning TESTING wakes the device's
             // long-poll, it reports ready.
-            String application = Calls.createdId(send("POST", devices("/applications"), "application/json",
+            String application = Calls.createdId(send("POST", users.devices("/applications"), "application/json",
                     "{\"name\":\"press-monitor\",\"imageRepository\":\"registry.example.com/acme/press-monitor\","
                             + "\"ports\":[\"8080:8080\"],\"restartPolicy\":\"unless-stopped\"}",
                     operatorOfA));
-            String first = Calls.release(devices(""), operatorOfA, application, "1.0.0");
-            String second = Calls.release(devices(""), operatorOfA, application, "1.1.0");
+            String first = Calls.release(users.devices(""), operatorOfA, application, "1.0.0");
+            String second = Calls.release(users.devices(""), operatorOfA, application, "1.1.0");
             releases[0] = first;
             releases[1] = second;
-            Calls.expect(send("PUT", devices("/environments/TESTING/release"), "application/json",
+            Calls.expect(send("PUT", users.devices("/environments/TESTING/release"), "application/json",
                     "{\"releaseId\":\"" + first + "\"}", operatorOfA), 200);
             awaitRunning(agent, first);
             Await.answer("ready reported to device-management", WAIT,
-                    () -> send("GET", devices("/devices/" + deviceId + "/containers"), null, null, operatorOfA),
+                    () -> send("GET", users.devices("/devices/" + deviceId + "/containers"), null, null, operatorOfA),
                     body -> first.equals(JsonPath.read(body, "$.releaseId")) && body.contains("\"state\":\"ready\""));
-            assertProblem(send("GET", devices("/devices/" + deviceId + "/containers"), null, null, operatorOfB), 404,
-                    "NOT_FOUND");
+            assertProblem(send("GET", users.devices("/devices/" + deviceId + "/containers"), null, null, operatorOfB),
+                    404, "NOT_FOUND");
 
             // 5. Into STAGING: the operator asks, cannot approve; the customer-admin
             // approves; the device follows.
-            Calls.expect(send("PUT", devices("/environments/TESTING/release"), "application/json",
+            Calls.expect(send("PUT", users.devices("/environments/TESTING/release"), "application/json",
                     "{\"releaseId\":\"" + second + "\"}", operatorOfA), 200);
             HttpResponse<String> current = Calls
-                .expect(send("GET", devices("/devices/" + deviceId), null, null, operatorOfA), 200);
-            Calls.expect(sendWithIfMatch("POST", devices("/devices/" + deviceId + "/environment"),
+                .expect(send("GET", users.devices("/devices/" + deviceId), null, null, operatorOfA), 200);
+            Calls.expect(sendWithIfMatch("POST", users.devices("/devices/" + deviceId + "/environment"),
                     "{\"environment\":\"STAGING\"}", operatorOfA, current.headers().firstValue("ETag").orElseThrow()),
                     200);
-            String promotion = Calls.createdId(send("POST", devices("/promotions"), "application/json",
+            String promotion = Calls.createdId(send("POST", users.devices("/promotions"), "application/json",
                     "{\"targetEnvironment\":\"STAGING\"}", operatorOfA));
-            assertThat(send("POST", devices("/promotions/" + promotion + "/approve"), "application/json", "{}",
+            assertThat(send("POST", users.devices("/promotions/" + promotion + "/approve"), "application/json", "{}",
                     operatorOfA)
                 .statusCode()).isEqualTo(403);
-            assertThat(send("POST", devices("/promotions/" + promotion + "/approve"), "application/json", "{}",
+            assertThat(send("POST", users.devices("/promotions/" + promotion + "/approve"), "application/json", "{}",
                     operatorOfB)
                 .statusCode()).isIn(403, 404);
-            assertProblem(send("GET", devices("/promotions/" + promotion), null, null, operatorOfB), 404, "NOT_FOUND");
+            assertProblem(send("GET", users.devices("/promotions/" + promotion), null, null, operatorOfB), 404,
+                    "NOT_FOUND");
             assertThat(JsonPath.<String>read(
-                    send("GET", devices("/promotions/" + promotion), null, null, operatorOfA).body(), "$.status"))
+                    send("GET", users.devices("/promotions/" + promotion), null, null, operatorOfA).body(), "$.status"))
                 .isEqualTo("REQUESTED");
-            Calls.expect(
-                    send("POST", devices("/promotions/" + promotion + "/approve"), "application/json", "{}", adminOfA),
-                    200);
+            Calls.expect(send("POST", users.devices("/promotions/" + promotion + "/approve"), "application/json", "{}",
+                    adminOfA), 200);
             awaitRunning(agent, second);
             // Four eyes also for customer-admins: nobody approves their own request.
-            String production = Calls.createdId(send("POST", devices("/promotions"), "application/json",
+            String production = Calls.createdId(send("POST", users.devices("/promotions"), "application/json",
                     "{\"targetEnvironment\":\"PRODUCTION\"}", adminOfA));
-            assertProblem(
-                    send("POST", devices("/promotions/" + production + "/approve"), "application/json", "{}", adminOfA),
-                    403, "SELF_APPROVAL");
+            assertProblem(send("POST", users.devices("/promotions/" + production + "/approve"), "application/json",
+                    "{}", adminOfA), 403, "SELF_APPROVAL");
 
             // 6. The agent renews its certificate (same device) and keeps heartbeating
             // with the new one.
@@ -173,7 +164,7 @@ class FleetScenarioIntegrationTests {
             Await.until("a heartbeat with the renewed certificate", WAIT,
                     () -> agent.lastHeartbeat() != null && agent.lastHeartbeat().isAfter(renewedAt));
             Await.answer("the new serial in device-management", WAIT,
-                    () -> send("GET", devices("/devices/" + deviceId), null, null, operatorOfA),
+                    () -> send("GET", users.devices("/devices/" + deviceId), null, null, operatorOfA),
                     body -> newSerial.equals(JsonPath.read(body, "$.certificateSerial")));
         }
         finally {
@@ -183,22 +174,22 @@ class FleetScenarioIntegrationTests {
         // 7. The device falls silent: offline, one alert, one e-mail; it comes back:
         // online, alert resolved.
         Await.answer("device OFFLINE", WAIT,
-                () -> send("GET", devices("/devices/" + deviceId), null, null, operatorOfA),
+                () -> send("GET", users.devices("/devices/" + deviceId), null, null, operatorOfA),
                 body -> "OFFLINE".equals(JsonPath.read(body, "$.connectivity")));
-        String alerts = monitoring("/alerts?type=DEVICE_OFFLINE&customerId=" + customerA);
+        String alerts = users.monitoring("/alerts?type=DEVICE_OFFLINE&customerId=" + customerA);
         Await.answer("an open offline alert", WAIT, () -> send("GET", alerts, null, null, operatorOfA),
                 body -> JsonPath
                     .<List<?>>read(body, "$.items[?(@.deviceId == '" + deviceId + "' && @.state == 'OPEN')]")
                     .size() == 1);
         Await.until("an e-mail to " + opsMail, WAIT, () -> !mailsTo(opsMail).isEmpty());
         assertThat(mailsTo(opsMail)).hasSize(1);
-        assertThat(send("GET", monitoring("/alerts"), null, null, operatorOfB).body()).doesNotContain(deviceId);
+        assertThat(send("GET", users.monitoring("/alerts"), null, null, operatorOfB).body()).doesNotContain(deviceId);
 
         DeviceAgent again = DeviceAgent.open(store, options);
         again.start();
         try {
             Await.answer("device ONLINE again", WAIT,
-                    () -> send("GET", devices("/devices/" + deviceId), null, null, operatorOfA),
+                    () -> send("GET", users.devices("/devices/" + deviceId), null, null, operatorOfA),
                     body -> "ONLINE".equals(JsonPath.read(body, "$.connectivity")));
             Await.answer("the offline alert resolved", WAIT, () -> send("GET", alerts, null, null, operatorOfA),
                     body -> JsonPath
@@ -208,26 +199,26 @@ class FleetScenarioIntegrationTests {
             // 8. Decommissioning revokes the certificate: E3 refuses the agent within
             // seconds and it stops.
             HttpResponse<String> current = Calls
-                .expect(send("GET", devices("/devices/" + deviceId), null, null, operatorOfA), 200);
-            assertProblem(sendWithIfMatch("POST", devices("/devices/" + deviceId + "/decommission"), "{}", operatorOfB,
-                    current.headers().firstValue("ETag").orElseThrow()), 404, "NOT_FOUND");
+                .expect(send("GET", users.devices("/devices/" + deviceId), null, null, operatorOfA), 200);
+            assertProblem(sendWithIfMatch("POST", users.devices("/devices/" + deviceId + "/decommission"), "{}",
+                    operatorOfB, current.headers().firstValue("ETag").orElseThrow()), 404, "NOT_FOUND");
             Instant decommissioned = Instant.now();
-            Calls.expect(sendWithIfMatch("POST", devices("/devices/" + deviceId + "/decommission"), "{}", operatorOfA,
-                    current.headers().firstValue("ETag").orElseThrow()), 200);
+            Calls.expect(sendWithIfMatch("POST", users.devices("/devices/" + deviceId + "/decommission"), "{}",
+                    operatorOfA, current.headers().firstValue("ETag").orElseThrow()), 200);
             assertThat(again.awaitExit(Duration.ofSeconds(10))).isEqualTo(ExitReason.REVOKED);
             assertThat(Duration.between(decommissioned, Instant.now())).isLessThan(Duration.ofSeconds(10));
         }
         finally {
             again.stop();
         }
-        assertThat(JsonPath.<String>read(send("GET", devices("/devices/" + deviceId), null, null, operatorOfA).body(),
-                "$.lifecycle"))
+        assertThat(JsonPath.<String>read(
+                send("GET", users.devices("/devices/" + deviceId), null, null, operatorOfA).body(), "$.lifecycle"))
             .isEqualTo("DECOMMISSIONED");
 
         // 9. Customer B saw none of it.
         assertNotVisibleToB(operatorOfB, deviceId);
-        assertThat(send("GET", devices("/releases"), null, null, operatorOfB).body()).doesNotContain(releases);
-        assertThat(send("GET", devices("/applications"), null, null, operatorOfB).body())
+        assertThat(send("GET", users.devices("/releases"), null, null, operatorOfB).body()).doesNotContain(releases);
+        assertThat(send("GET", users.devices("/applications"), null, null, operatorOfB).body())
             .doesNotContain("press-monitor");
     }
 
@@ -240,9 +231,11 @@ class FleetScenarioIntegrationTests {
     }
 
     private static void assertNotVisibleToB(String operatorOfB, String deviceId) {
-        assertProblem(send("GET", devices("/devices/" + deviceId), null, null, operatorOfB), 404, "NOT_FOUND");
-        assertThat(send("GET", devices("/devices?limit=200"), null, null, operatorOfB).body()).doesNotContain(deviceId);
-        assertThat(send("GET", monitoring("/devices/" + deviceId + "/status"), null, null, operatorOfB).statusCode())
+        assertProblem(send("GET", users.devices("/devices/" + deviceId), null, null, operatorOfB), 404, "NOT_FOUND");
+        assertThat(send("GET", users.devices("/devices?limit=200"), null, null, operatorOfB).body())
+            .doesNotContain(deviceId);
+        assertThat(
+                send("GET", users.monitoring("/devices/" + deviceId + "/status"), null, null, operatorOfB).statusCode())
             .isEqualTo(404);
     }
 

@@ -60,6 +60,20 @@ final class PlatformUsers {
     }
 
     /**
+     * @return a device-management API URL
+     */
+    String devices(String path) {
+        return platform.gatewayUrl() + "/api/devices/v1" + path;
+    }
+
+    /**
+     * @return a monitoring API URL
+     */
+    String monitoring(String path) {
+        return platform.gatewayUrl() + "/api/monitoring/v1" + path;
+    }
+
+    /**
      * @return the new customer's id
      */
     String createCustomer(String admin, String code) {

@@ -81,14 +81,6 @@ class RolloutIntegrationTests {
         users = new PlatformUsers(running);
     }
 
-    static String devices(String path) {
-        return platform.gatewayUrl() + "/api/devices/v1" + path;
-    }
-
-    static String monitoring(String path) {
-        return platform.gatewayUrl() + "/api/monitoring/v1" + path;
-    }
-
     @Test
     void aRolloutPausesInTheGroupWhoseFailuresCrossItsThresholdAndLaterGroupsNeverGetTheRelease() throws Exception {
         String admin = users.platformAdmin();
@@ -98,9 +90,9 @@ class RolloutIntegrationTests {
         String operatorOfA = users.createUserAndLogIn(admin, customerA, "roll-op-a-" + suffix, "operator");
         String operatorOfB = users.createUserAndLogIn(admin, customerB, "roll-op-b-" + suffix, "operator");
 
-        String application = Calls.lineMonitor(devices(""), operatorOfA);
-        String releaseA = Calls.release(devices(""), operatorOfA, application, "1.0.0");
-        String releaseB = Calls.release(devices(""), operatorOfA, application, "2.0.0");
+        String application = Calls.lineMonitor(users.devices(""), operatorOfA);
+        String releaseA = Calls.release(users.devices(""), operatorOfA, application, "1.0.0");
+        String releaseB = Calls.release(users.devices(""), operatorOfA, application, "2.0.0");
 
         // One onboarding token per simulated device, made by A's operator before the
         // simulator starts (the operator's access token lives minutes, enrolling may take
@@ -137,11 +129,11 @@ class RolloutIntegrationTests {
             assertThat(agents.values().stream().filter(a -> a.injectedFault() == InjectedFault.UNRESPONSIVE))
                 .hasSize((int) Math.round(UNRESPONSIVE_RATE * DEVICES));
             Await.answer("every device ACTIVE in device-management", LONG_WAIT,
-                    () -> send("GET", devices("/devices?limit=500&lifecycle=ACTIVE"), null, null, operatorOfA),
+                    () -> send("GET", users.devices("/devices?limit=500&lifecycle=ACTIVE"), null, null, operatorOfA),
                     body -> JsonPath.<List<?>>read(body, "$.items[?(@.lifecycle == 'ACTIVE')]").size() == DEVICES);
 
             // Release A everywhere; the healthy devices run it.
-            Calls.expect(send("PUT", devices("/environments/TESTING/release"), "application/json",
+            Calls.expect(send("PUT", users.devices("/environments/TESTING/release"), "application/json",
                     "{\"releaseId\":\"" + releaseA + "\"}", operatorOfA), 200);
             Await.until("every healthy device runs release A", LONG_WAIT,
                     () -> agents.values()
@@ -150,7 +142,7 @@ class RolloutIntegrationTests {
                         .allMatch(a -> runs(a, releaseA)));
 
             // Release B in three groups.
-            HttpResponse<String> started = Calls.expect(send("POST", devices("/rollouts"), "application/json",
+            HttpResponse<String> started = Calls.expect(send("POST", users.devices("/rollouts"), "application/json",
                     "{\"releaseId\":\"" + releaseB + "\",\"environment\":\"TESTING\",\"groups\":[{\"size\":\"5%\"},"
                             + "{\"size\":\"20%\"},{\"size\":\"100%\"}],\"successThreshold\":" + SUCCESS_THRESHOLD
                             + ",\"errorThreshold\":" + ERROR_THRESHOLD + ",\"groupTimeout\":\"PT2M\"}",
@@ -183,7 +175,7 @@ class RolloutIntegrationTests {
             int pausedGroup = pausing;
 
             String paused = Await.answer("the rollout PAUSED", LONG_WAIT,
-                    () -> send("GET", devices("/rollouts/" + rollout), null, null, operatorOfA),
+                    () -> send("GET", users.devices("/rollouts/" + rollout), null, null, operatorOfA),
                     body -> !"RUNNING".equals(JsonPath.read(body, "$.status")));
             assertThat(JsonPath.<String>read(paused, "$.status")).as(paused).isEqualTo("PAUSED");
             assertThat(JsonPath.<Integer>read(paused, "$.activeGroup")).as(paused).isEqualTo(pausedGroup);
@@ -218,38 +210,37 @@ class RolloutIntegrationTests {
                 .allSatisfy(device -> assertThat(groupOf.get(device)).isLessThanOrEqualTo(pausedGroup));
 
             // Monitoring opens ROLLOUT_PAUSED for customer A, through the gateway.
-            String alerts = monitoring("/alerts?type=ROLLOUT_PAUSED&limit=100");
+            String alerts = users.monitoring("/alerts?type=ROLLOUT_PAUSED&limit=100");
             Await.answer("an open ROLLOUT_PAUSED alert", WAIT, () -> send("GET", alerts, null, null, operatorOfA),
                     body -> JsonPath
                         .<List<?>>read(body, "$.items[?(@.rolloutId == '" + rollout + "' && @.state == 'OPEN')]")
                         .size() == 1);
 
             // Customer B sees neither the rollout nor the alert, and cannot act on it.
-            assertProblem(send("GET", devices("/rollouts/" + rollout), null, null, operatorOfB), 404, "NOT_FOUND");
-            assertProblem(send("GET", devices("/rollouts/" + rollout + "/devices"), null, null, operatorOfB), 404,
+            assertProblem(send("GET", users.devices("/rollouts/" + rollout), null, null, operatorOfB), 404,
                     "NOT_FOUND");
-            assertProblem(
-                    send("POST", devices("/rollouts/" + rollout + "/resume"), "application/json", "{}", operatorOfB),
-                    404, "NOT_FOUND");
-            assertProblem(
-                    send("POST", devices("/rollouts/" + rollout + "/rollback"), "application/json", "{}", operatorOfB),
-                    404, "NOT_FOUND");
-            assertThat(Calls.expect(send("GET", devices("/rollouts?limit=500"), null, null, operatorOfB), 200).body())
-                .doesNotContain(rollout);
-            assertThat(Calls.expect(send("GET", monitoring("/alerts?limit=500"), null, null, operatorOfB), 200).body())
-                .doesNotContain(rollout);
+            assertProblem(send("GET", users.devices("/rollouts/" + rollout + "/devices"), null, null, operatorOfB), 404,
+                    "NOT_FOUND");
+            assertProblem(send("POST", users.devices("/rollouts/" + rollout + "/resume"), "application/json", "{}",
+                    operatorOfB), 404, "NOT_FOUND");
+            assertProblem(send("POST", users.devices("/rollouts/" + rollout + "/rollback"), "application/json", "{}",
+                    operatorOfB), 404, "NOT_FOUND");
+            assertThat(Calls.expect(send("GET", users.devices("/rollouts?limit=500"), null, null, operatorOfB), 200)
+                .body()).doesNotContain(rollout);
+            assertThat(Calls.expect(send("GET", users.monitoring("/alerts?limit=500"), null, null, operatorOfB), 200)
+                .body()).doesNotContain(rollout);
 
             // The rollback takes A to every device that got B; the original is
             // ROLLED_BACK
             // and its alert resolves.
-            HttpResponse<String> rolledBack = Calls.expect(
-                    send("POST", devices("/rollouts/" + rollout + "/rollback"), "application/json", "{}", operatorOfA),
-                    201);
+            HttpResponse<String> rolledBack = Calls.expect(send("POST",
+                    users.devices("/rollouts/" + rollout + "/rollback"), "application/json", "{}", operatorOfA), 201);
             assertThat(JsonPath.<String>read(rolledBack.body(), "$.rollbackOf")).isEqualTo(rollout);
             assertThat(JsonPath.<String>read(rolledBack.body(), "$.releaseId")).isEqualTo(releaseA);
             assertThat(JsonPath.<Integer>read(rolledBack.body(), "$.total")).isEqualTo(delivered.size());
             assertThat(JsonPath.<String>read(
-                    Calls.expect(send("GET", devices("/rollouts/" + rollout), null, null, operatorOfA), 200).body(),
+                    Calls.expect(send("GET", users.devices("/rollouts/" + rollout), null, null, operatorOfA), 200)
+                        .body(),
                     "$.status"))
                 .isEqualTo("ROLLED_BACK");
             Await.answer("the ROLLOUT_PAUSED alert resolved", WAIT, () -> send("GET", alerts, null, null, operatorOfA),
@@ -301,9 +292,8 @@ class RolloutIntegrationTests {
         String cursor = null;
         do {
             String body = Calls
-                .expect(send("GET",
-                        devices("/rollouts/" + rollout + "/devices?limit=100"
-                                + (cursor == null ? "" : "&cursor=" + cursor)),
+                .expect(send("GET", users.devices(
+                        "/rollouts/" + rollout + "/devices?limit=100" + (cursor == null ? "" : "&cursor=" + cursor)),
                         null, null, token), 200)
                 .body();
             all.addAll(JsonPath.<List<Map<String, Object>>>read(body, "$.items"));

@@ -37,7 +37,8 @@ public final class RunningPlatform implements BeforeAllCallback, ParameterResolv
      * The state directory is new for every run, so Keycloak starts from scratch: measured
      * under a load of 27 on 2 cores, 98 s of Quarkus re-augmentation, 70 s creating its
      * schema and 60 s creating the master realm and importing EDP's (about 300 s to
-     * ready), while the services boot on the same cores.
+     * ready), while the services boot on the same cores. The augmentation happens once
+     * per machine now (keycloak-runner's augmented builds), the rest on every start.
      */
     private static final Duration START_TIMEOUT = Duration.ofMinutes(15);
 
