@@ -38,13 +38,11 @@ class FleetScenarioIntegrationTests {
 
     static final Duration WAIT = Duration.ofSeconds(60);
 
-    static RunningPlatform platform;
     static PlatformUsers users;
 
     @BeforeAll
-    static void setUp(RunningPlatform running) {
-        platform = running;
-        users = new PlatformUsers(running);
+    static void setUp(PlatformUsers shared) {
+        users = shared;
     }
 
     @Test
@@ -71,10 +69,11 @@ class FleetScenarioIntegrationTests {
         // through E3.
         String machineId = Calls.createdId(send("POST", users.masterdata("/machines"), "application/json",
                 PlatformUsers.machine("SN-" + suffix), operatorOfA));
-        HttpResponse<String> token = Calls.expect(send("POST", platform.gatewayUrl() + "/api/onboarding/v1/tokens",
-                "application/json", "{\"deviceName\":\"press-" + suffix
-                        + "\",\"environment\":\"TESTING\",\"machineId\":\"" + machineId + "\"}",
-                operatorOfA), 201);
+        HttpResponse<String> token = Calls
+            .expect(send("POST", users.platform().gatewayUrl() + "/api/onboarding/v1/tokens", "application/json",
+                    "{\"deviceName\":\"press-" + suffix + "\",\"environment\":\"TESTING\",\"machineId\":\"" + machineId
+                            + "\"}",
+                    operatorOfA), 201);
         String deviceId = JsonPath.read(token.body(), "$.deviceId");
         assertThat(JsonPath.<String>read(
                 Calls.expect(send("GET", users.devices("/devices/" + deviceId), null, null, operatorOfA), 200).body(),
@@ -87,8 +86,9 @@ class FleetScenarioIntegrationTests {
             .withLongPollSeconds(10)
             .withBackoff(Duration.ofMillis(500), Duration.ofSeconds(2));
         DeviceStore store = new DeviceStore(agentDir.resolve("device"));
-        DeviceAgent agent = DeviceAgent.onboard(URI.create(platform.e3Url()), E3Trust.fromPem(platform.e3TrustFile()),
-                JsonPath.read(token.body(), "$.token"), store, options);
+        DeviceAgent agent = DeviceAgent.onboard(URI.create(users.platform().e3Url()),
+                E3Trust.fromPem(users.platform().e3TrustFile()), JsonPath.read(token.body(), "$.token"), store,
+                options);
         assertThat(agent.identity().deviceId()).hasToString(deviceId);
         agent.start();
         String[] releases = new String[2];
@@ -240,7 +240,7 @@ class FleetScenarioIntegrationTests {
     }
 
     private static List<MimeMessage> mailsTo(String address) {
-        return Mails.to(platform.mail().getReceivedMessages(), address);
+        return Mails.to(users.platform().mail().getReceivedMessages(), address);
     }
 
     private static HttpResponse<String> sendWithIfMatch(String method, String url, String body, String token,

@@ -38,6 +38,13 @@ final class PlatformUsers {
     }
 
     /**
+     * @return the platform these people use
+     */
+    RunningPlatform platform() {
+        return platform;
+    }
+
+    /**
      * @return an access token of that user
      */
     String login(String username, String password) {

@@ -71,14 +71,11 @@ class RolloutIntegrationTests {
      */
     private static final Duration LONG_WAIT = Duration.ofMinutes(6);
 
-    static RunningPlatform platform;
-
     static PlatformUsers users;
 
     @BeforeAll
-    static void setUp(RunningPlatform running) {
-        platform = running;
-        users = new PlatformUsers(running);
+    static void setUp(PlatformUsers shared) {
+        users = shared;
     }
 
     @Test
@@ -101,19 +98,18 @@ class RolloutIntegrationTests {
         Map<String, String> onboardingTokens = new ConcurrentHashMap<>();
         for (int n = 1; n <= DEVICES; n++) {
             String name = prefix + "-" + n;
-            onboardingTokens.put(name,
-                    JsonPath.read(Calls
-                        .expect(send("POST", platform.gatewayUrl() + "/api/onboarding/v1/tokens", "application/json",
-                                "{\"deviceName\":\"" + name + "\",\"environment\":\"TESTING\"}", operatorOfA), 201)
-                        .body(), "$.token"));
+            onboardingTokens.put(name, JsonPath.read(Calls
+                .expect(send("POST", users.platform().gatewayUrl() + "/api/onboarding/v1/tokens", "application/json",
+                        "{\"deviceName\":\"" + name + "\",\"environment\":\"TESTING\"}", operatorOfA), 201)
+                .body(), "$.token"));
         }
         TokenSource tokens = name -> Objects.requireNonNull(onboardingTokens.remove(name), name);
         AgentOptions options = AgentOptions.defaults()
             .withHeartbeatInterval(Duration.ofSeconds(4))
             .withLongPollSeconds(20)
             .withBackoff(Duration.ofMillis(500), Duration.ofSeconds(5));
-        Simulator.Settings settings = new Simulator.Settings(DEVICES, URI.create(platform.e3Url()),
-                E3Trust.fromPem(platform.e3TrustFile()), tokens, options, Duration.ofSeconds(20), prefix)
+        Simulator.Settings settings = new Simulator.Settings(DEVICES, URI.create(users.platform().e3Url()),
+                E3Trust.fromPem(users.platform().e3TrustFile()), tokens, options, Duration.ofSeconds(20), prefix)
             .withFaults(FAIL_RATE, UNRESPONSIVE_RATE, FAULT_SEED)
             .withEventLoopThreads(1);
         try (Simulator simulator = new Simulator(settings)) {

@@ -81,11 +81,19 @@ public final class RunningPlatform implements BeforeAllCallback, ParameterResolv
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-        return parameter.getParameter().getType() == RunningPlatform.class;
+        Class<?> type = parameter.getParameter().getType();
+        return type == RunningPlatform.class || type == PlatformUsers.class;
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        if (parameter.getParameter().getType() == PlatformUsers.class) {
+            // One test client in Keycloak for every class that logs users in.
+            return context.getRoot()
+                .getStore(ExtensionContext.Namespace.GLOBAL)
+                .getOrComputeIfAbsent(PlatformUsers.class, (key) -> new PlatformUsers(shared(context)),
+                        PlatformUsers.class);
+        }
         return shared(context);
     }
 

@@ -22,13 +22,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(RunningPlatform.class)
 class TenantsThroughTheGatewayIntegrationTests {
 
-    static RunningPlatform platform;
     static PlatformUsers users;
 
     @BeforeAll
-    static void setUp(RunningPlatform running) {
-        platform = running;
-        users = new PlatformUsers(running);
+    static void setUp(PlatformUsers shared) {
+        users = shared;
     }
 
     static String api(String path) {
@@ -57,7 +55,7 @@ class TenantsThroughTheGatewayIntegrationTests {
         // A customer-admin created by the platform admin can log in right away, with
         // their customer.
         String adminOfA = createUserAndLogIn(admin, customerA, "cadmin-a-" + suffix, "customer-admin");
-        HttpResponse<String> me = send("GET", platform.gatewayUrl() + "/api/me", null, null, adminOfA);
+        HttpResponse<String> me = send("GET", users.platform().gatewayUrl() + "/api/me", null, null, adminOfA);
         assertThat(JsonPath.<String>read(me.body(), "$.customerId")).isEqualTo(customerA);
         assertThat(JsonPath.<List<String>>read(me.body(), "$.roles")).contains("customer-admin");
 
