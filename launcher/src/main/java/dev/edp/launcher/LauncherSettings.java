@@ -94,10 +94,12 @@ record LauncherSettings(Optional<DatabaseCoordinates> externalDatabase, int post
      * another build ran): these options brought ./edp up from 56-65 s (JVM defaults: G1,
      * C2, same heap) to 31-36 s. The serial collector and C1 alone leave the two cores to
      * the services' startup work instead of GC and C2 compiler threads; 320 MB heap is
-     * ample for a developer's platform.
+     * ample for a developer's platform. A service out of heap exits, as under Helm,
+     * rather than staying up answering nothing (device-management did with 10,000 parked
+     * long-polls in a 768 MB heap); the launcher then warns that it exited.
      */
     static final List<String> DEFAULT_SERVICE_JAVA_OPTIONS = List.of("-Xmx320m", "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1", "-Xss512k");
+            "-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:+ExitOnOutOfMemoryError");
 
     static final int DEFAULT_POSTGRES_PORT = 5433;
 

@@ -18,7 +18,8 @@ class LauncherSettingsTests {
         assertThat(settings.externalDatabase()).isEmpty();
         assertThat(settings.postgresPort()).isEqualTo(5433);
         assertThat(settings.startTimeout()).isEqualTo(Duration.ofSeconds(180));
-        assertThat(settings.serviceJavaOptions()).contains("-XX:+UseSerialGC").anyMatch(o -> o.startsWith("-Xmx"));
+        assertThat(settings.serviceJavaOptions()).contains("-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError")
+            .anyMatch(o -> o.startsWith("-Xmx"));
         assertThat(settings.bind()).isEqualTo(new LauncherSettings.BindAddresses("127.0.0.1", "0.0.0.0", "127.0.0.1"));
     }
 
