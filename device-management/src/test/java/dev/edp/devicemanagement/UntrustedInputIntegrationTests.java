@@ -2,7 +2,6 @@ package dev.edp.devicemanagement;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +11,7 @@ import java.util.stream.Stream;
 import com.jayway.jsonpath.JsonPath;
 import dev.edp.platform.web.Cursor;
 import dev.edp.test.service.EdpServiceTest;
+import dev.edp.test.service.HostileInput;
 import dev.edp.test.service.ServiceSmokeChecks;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,6 +38,9 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 class UntrustedInputIntegrationTests {
 
     private static final String ID = UUID.randomUUID().toString();
+
+    /** Bytes that decode to no cursor. */
+    private static final String GARBAGE = HostileInput.cursorOf(0xc3, 0x28, 0x1f);
 
     @Autowired
     ServiceSmokeChecks checks;
@@ -90,7 +93,7 @@ class UntrustedInputIntegrationTests {
                 arguments("/devices?limit=2147483648", 400, "INVALID_PARAMETER"),
                 arguments("/devices?limit=1e3", 400, "INVALID_PARAMETER"),
                 arguments("/devices?cursor=not*base64", 400, "INVALID_CURSOR"),
-                arguments("/devices?cursor=" + garbage(), 400, "INVALID_CURSOR"),
+                arguments("/devices?cursor=" + GARBAGE, 400, "INVALID_CURSOR"),
                 arguments("/devices?cursor=" + Cursor.encode(List.of("name", "edge\u0000", ID)), 400, "INVALID_CURSOR"),
                 arguments("/devices?cursor=" + Cursor.encode(List.of("name", "edge", "12")), 400, "INVALID_CURSOR"),
                 arguments("/devices?cursor=" + Cursor.encode(List.of("name", "edge")), 400, "INVALID_CURSOR"),
@@ -105,7 +108,7 @@ class UntrustedInputIntegrationTests {
                 arguments("/devices/not-a-uuid/containers", 400, "INVALID_PARAMETER"),
                 arguments("/applications?customerId=x", 400, "INVALID_PARAMETER"),
                 arguments("/applications?limit=-5", 400, "INVALID_LIMIT"),
-                arguments("/applications?cursor=" + garbage(), 400, "INVALID_CURSOR"),
+                arguments("/applications?cursor=" + GARBAGE, 400, "INVALID_CURSOR"),
                 arguments("/applications?cursor=" + Cursor.encode(List.of("name", "app\u0000", ID)), 400,
                         "INVALID_CURSOR"),
                 arguments("/applications?cursor=" + Cursor.encode(List.of("-createdAt", "2026-01-01T00:00:00Z", ID)),
@@ -124,7 +127,7 @@ class UntrustedInputIntegrationTests {
                 arguments("/promotions/not-a-uuid", 400, "INVALID_PARAMETER"),
                 arguments("/rollouts?customerId=x", 400, "INVALID_PARAMETER"),
                 arguments("/rollouts?limit=0", 400, "INVALID_LIMIT"),
-                arguments("/rollouts?cursor=" + garbage(), 400, "INVALID_CURSOR"),
+                arguments("/rollouts?cursor=" + GARBAGE, 400, "INVALID_CURSOR"),
                 arguments("/rollouts?environment=MOON", 400, "INVALID_PARAMETER"),
                 arguments("/rollouts?status=%00", 400, "INVALID_TEXT"),
                 arguments("/rollouts/not-a-uuid", 400, "INVALID_PARAMETER"),
@@ -135,7 +138,7 @@ class UntrustedInputIntegrationTests {
                 arguments("/fleet/summary?customerId=x", 400, "INVALID_PARAMETER"),
                 arguments("/audit?customerId=x", 400, "INVALID_PARAMETER"),
                 arguments("/audit?limit=0", 400, "INVALID_LIMIT"),
-                arguments("/audit?cursor=" + garbage(), 400, "INVALID_CURSOR"),
+                arguments("/audit?cursor=" + GARBAGE, 400, "INVALID_CURSOR"),
                 arguments("/audit?cursor=" + Cursor.encode(List.of("-at", "+294277-01-01T00:00:00Z", ID)), 400,
                         "INVALID_CURSOR"));
     }
@@ -230,7 +233,7 @@ class UntrustedInputIntegrationTests {
             body.append('}');
             assertProblem(api.post("/applications", operator(customer), body.toString()), 400, "VALIDATION_FAILED");
         }
-        assertThat(count("SELECT count(*) FROM application WHERE customer_id = :c")).isZero();
+        assertThat(HostileInput.rows(jdbc, "application", "customer_id", customer)).isZero();
         String application = UUID.randomUUID().toString();
         for (String container : List.of(
                 "{\"applicationId\":\"" + application + "\",\"digest\":\"sha256:" + "a.".repeat(450_000) + "\"}",
@@ -245,7 +248,7 @@ class UntrustedInputIntegrationTests {
                 api.post("/releases", operator(customer), "{\"name\":\"" + "r".repeat(900_000)
                         + "\",\"containers\":[{\"applicationId\":\"" + application + "\",\"tag\":\"1\"}]}"),
                 400, "VALIDATION_FAILED");
-        assertThat(count("SELECT count(*) FROM release WHERE customer_id = :c")).isZero();
+        assertThat(HostileInput.rows(jdbc, "release", "customer_id", customer)).isZero();
     }
 
     @Test
@@ -254,7 +257,7 @@ class UntrustedInputIntegrationTests {
                 {"name":"app","imageRepository":"registry.example.com/team/app","env":{"LOG":"info\\u0000"}}""");
         assertProblem(response, 400, "INVALID_TEXT");
         assertThat(JsonPath.<String>read(response.body(), "$.field")).isEqualTo("/env/LOG");
-        assertThat(count("SELECT count(*) FROM application WHERE customer_id = :c")).isZero();
+        assertThat(HostileInput.rows(jdbc, "application", "customer_id", customer)).isZero();
     }
 
     @Test
@@ -265,26 +268,12 @@ class UntrustedInputIntegrationTests {
                  "message":"exit \\u0000"}]}""");
         assertProblem(response, 400, "INVALID_TEXT");
         assertThat(JsonPath.<String>read(response.body(), "$.field")).isEqualTo("/containers/0/message");
-        assertThat(jdbc.sql("SELECT count(*) FROM reported_container WHERE device_id = :d")
-            .param("d", device)
-            .query(Long.class)
-            .single()).isZero();
-        assertThat(jdbc.sql("SELECT count(*) FROM device_event_outbox WHERE device_id = :d")
-            .param("d", device)
-            .query(Long.class)
-            .single()).isZero();
+        assertThat(HostileInput.rows(jdbc, "reported_container", "device_id", device)).isZero();
+        assertThat(HostileInput.rows(jdbc, "device_event_outbox", "device_id", device)).isZero();
     }
 
     private long devices() {
-        return count("SELECT count(*) FROM device WHERE customer_id = :c");
-    }
-
-    private long count(String sql) {
-        return jdbc.sql(sql).param("c", customer).query(Long.class).single();
-    }
-
-    private static String garbage() {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[] { (byte) 0xc3, 0x28, 0x1f });
+        return HostileInput.rows(jdbc, "device", "customer_id", customer);
     }
 
 }

@@ -2,7 +2,6 @@ package dev.edp.masterdata;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +11,7 @@ import java.util.stream.Stream;
 import com.jayway.jsonpath.JsonPath;
 import dev.edp.platform.web.Cursor;
 import dev.edp.test.service.EdpServiceTest;
+import dev.edp.test.service.HostileInput;
 import dev.edp.test.service.ServiceSmokeChecks;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,6 +39,9 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 class UntrustedInputIntegrationTests {
 
     private static final String ID = UUID.randomUUID().toString();
+
+    /** Bytes that decode to no cursor. */
+    private static final String GARBAGE = HostileInput.cursorOf(0xff, 0x00, 0xfe);
 
     @Autowired
     ServiceSmokeChecks checks;
@@ -77,7 +80,7 @@ class UntrustedInputIntegrationTests {
                 arguments("/customers?limit=ten", 400, "INVALID_PARAMETER"),
                 arguments("/customers?limit=99999999999", 400, "INVALID_PARAMETER"),
                 arguments("/customers?cursor=!!not-base64!!", 400, "INVALID_CURSOR"),
-                arguments("/customers?cursor=" + garbage(), 400, "INVALID_CURSOR"),
+                arguments("/customers?cursor=" + GARBAGE, 400, "INVALID_CURSOR"),
                 arguments("/customers?cursor=" + Cursor.encode(List.of("name", "a\u0000", ID)), 400, "INVALID_CURSOR"),
                 arguments("/customers?cursor=" + Cursor.encode(List.of("name", "Acme", "not-a-uuid")), 400,
                         "INVALID_CURSOR"),
@@ -107,7 +110,7 @@ class UntrustedInputIntegrationTests {
                 arguments("/machines?label=line:" + tooLong, 400, "PARAMETER_TOO_LONG"),
                 arguments("/machines?sort=serial", 400, "INVALID_SORT"),
                 arguments("/machines?limit=100000", 400, "INVALID_LIMIT"),
-                arguments("/machines?cursor=" + garbage(), 400, "INVALID_CURSOR"),
+                arguments("/machines?cursor=" + GARBAGE, 400, "INVALID_CURSOR"),
                 arguments(
                         "/machines?sort=-createdAt&cursor="
                                 + Cursor.encode(List.of("-createdAt", "-1000000000-01-01T00:00:00Z", ID)),
@@ -115,7 +118,7 @@ class UntrustedInputIntegrationTests {
                 arguments("/machines/not-a-uuid", 400, "INVALID_PARAMETER"),
                 arguments("/customers/{customer}/users?limit=0", 400, "INVALID_LIMIT"),
                 arguments("/customers/{customer}/users?limit=x", 400, "INVALID_PARAMETER"),
-                arguments("/customers/{customer}/users?cursor=" + garbage(), 400, "INVALID_CURSOR"),
+                arguments("/customers/{customer}/users?cursor=" + GARBAGE, 400, "INVALID_CURSOR"),
                 arguments("/customers/{customer}/users?cursor=" + Cursor.encode(List.of("users", "-5")), 400,
                         "INVALID_CURSOR"),
                 arguments("/customers/{customer}/users?cursor=" + Cursor.encode(List.of("users", "99999999999")), 400,
@@ -124,7 +127,7 @@ class UntrustedInputIntegrationTests {
                         "INVALID_CURSOR"),
                 arguments("/customers/{customer}/users/%00", 400, "INVALID_TEXT"),
                 arguments("/customers/{customer}/audit?limit=501", 400, "INVALID_LIMIT"),
-                arguments("/customers/{customer}/audit?cursor=" + garbage(), 400, "INVALID_CURSOR"),
+                arguments("/customers/{customer}/audit?cursor=" + GARBAGE, 400, "INVALID_CURSOR"),
                 arguments("/customers/{customer}/audit?cursor="
                         + Cursor.encode(List.of("-at", "+100000-01-01T00:00:00Z", ID)), 400, "INVALID_CURSOR"),
                 arguments("/customers/{customer}/audit?cursor=" + Cursor.encode(List.of("-at", "yesterday", ID)), 400,
@@ -251,18 +254,11 @@ class UntrustedInputIntegrationTests {
     }
 
     private long machines() {
-        return jdbc.sql("SELECT count(*) FROM machine WHERE customer_id = :c")
-            .param("c", customer)
-            .query(Long.class)
-            .single();
+        return HostileInput.rows(jdbc, "machine", "customer_id", customer);
     }
 
     private long count(String sql) {
         return jdbc.sql(sql).query(Long.class).single();
-    }
-
-    private static String garbage() {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[] { (byte) 0xff, 0x00, (byte) 0xfe });
     }
 
     /**

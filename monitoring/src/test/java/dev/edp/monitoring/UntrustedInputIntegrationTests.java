@@ -2,7 +2,6 @@ package dev.edp.monitoring;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -13,6 +12,7 @@ import dev.edp.monitoring.ingest.ReportBuffer;
 import dev.edp.monitoring.support.Devices;
 import dev.edp.monitoring.support.MonitoringTest;
 import dev.edp.platform.web.Cursor;
+import dev.edp.test.service.HostileInput;
 import dev.edp.test.service.ServiceApi;
 import dev.edp.test.service.ServiceSmokeChecks;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,6 +45,9 @@ class UntrustedInputIntegrationTests {
     private static final String CONTAINERS = "/monitoring/api/v1/monitoring/container";
 
     private static final String ID = UUID.randomUUID().toString();
+
+    /** Bytes that decode to no cursor. */
+    private static final String GARBAGE = HostileInput.cursorOf(0xe2, 0x82);
 
     @Autowired
     ServiceSmokeChecks checks;
@@ -114,10 +117,7 @@ class UntrustedInputIntegrationTests {
         assertProblem(response, 400, "INVALID_TEXT");
         assertThat(JsonPath.<String>read(response.body(), "$.field")).isEqualTo("/containers/1/name");
         buffer.flush();
-        assertThat(jdbc.sql("SELECT count(*) FROM container_status WHERE device_id = :d")
-            .param("d", device)
-            .query(Long.class)
-            .single()).isZero();
+        assertThat(HostileInput.rows(jdbc, "container_status", "device_id", device)).isZero();
     }
 
     @Test
@@ -164,7 +164,7 @@ class UntrustedInputIntegrationTests {
                 arguments("/devices?connectivity=%00", 400, "INVALID_TEXT"),
                 arguments("/devices?limit=0", 400, "INVALID_LIMIT"),
                 arguments("/devices?limit=x", 400, "INVALID_PARAMETER"),
-                arguments("/devices?cursor=" + garbage(), 400, "INVALID_CURSOR"),
+                arguments("/devices?cursor=" + GARBAGE, 400, "INVALID_CURSOR"),
                 arguments("/devices?cursor=" + Cursor.encode(List.of("not-a-uuid")), 400, "INVALID_CURSOR"),
                 arguments("/devices?cursor=" + Cursor.encode(List.of(ID, ID)), 400, "INVALID_CURSOR"),
                 arguments("/devices?cursor=" + Cursor.encode(List.of("\u0000")), 400, "INVALID_CURSOR"),
@@ -184,7 +184,7 @@ class UntrustedInputIntegrationTests {
                 arguments("/alerts?sort=severity", 400, "INVALID_SORT"),
                 arguments("/alerts?customerId=%ED%A0%80", 400, "INVALID_TEXT"),
                 arguments("/alerts?limit=501", 400, "INVALID_LIMIT"),
-                arguments("/alerts?cursor=" + garbage(), 400, "INVALID_CURSOR"),
+                arguments("/alerts?cursor=" + GARBAGE, 400, "INVALID_CURSOR"),
                 arguments("/alerts?cursor=" + Cursor.encode(List.of("-openedAt", "+294277-01-01T00:00:00Z", ID)), 400,
                         "INVALID_CURSOR"),
                 arguments("/alerts?cursor=" + Cursor.encode(List.of("openedAt", "2026-01-01T00:00:00Z", ID)), 400,
@@ -192,12 +192,12 @@ class UntrustedInputIntegrationTests {
                 arguments("/alerts/not-a-uuid", 400, "INVALID_PARAMETER"),
                 arguments("/notification-channels?customerId=x", 400, "INVALID_PARAMETER"),
                 arguments("/notification-channels?limit=-1", 400, "INVALID_LIMIT"),
-                arguments("/notification-channels?cursor=" + garbage(), 400, "INVALID_CURSOR"),
+                arguments("/notification-channels?cursor=" + GARBAGE, 400, "INVALID_CURSOR"),
                 arguments("/notification-channels?cursor=" + Cursor.encode(List.of("42")), 400, "INVALID_CURSOR"),
                 arguments("/services/health/history?service=%00", 400, "INVALID_TEXT"),
                 arguments("/services/health/history?service=" + tooLong, 400, "PARAMETER_TOO_LONG"),
                 arguments("/services/health/history?limit=0", 400, "INVALID_LIMIT"),
-                arguments("/services/health/history?cursor=" + garbage(), 400, "INVALID_CURSOR"),
+                arguments("/services/health/history?cursor=" + GARBAGE, 400, "INVALID_CURSOR"),
                 arguments("/services/health/history?cursor=" + Cursor.encode(List.of(ID)), 400, "INVALID_CURSOR"),
                 arguments("/services/health/history?cursor=" + Cursor.encode(List.of("99999999999999999999")), 400,
                         "INVALID_CURSOR"),
@@ -264,28 +264,15 @@ class UntrustedInputIntegrationTests {
         assertProblem(api.put("/alert-rules", customerAdmin(customer), """
                 {"rules":[{"type":"%s","enabled":false}]}""".formatted("T".repeat(900_000)), null), 400,
                 "VALIDATION_FAILED");
-        assertThat(jdbc.sql("SELECT count(*) FROM alert_rule_override WHERE customer_id = :c")
-            .param("c", customer)
-            .query(Long.class)
-            .single()).isZero();
+        assertThat(HostileInput.rows(jdbc, "alert_rule_override", "customer_id", customer)).isZero();
     }
 
     private long statusRows(UUID device) {
-        return jdbc.sql("SELECT count(*) FROM device_status WHERE device_id = :d")
-            .param("d", device)
-            .query(Long.class)
-            .single();
+        return HostileInput.rows(jdbc, "device_status", "device_id", device);
     }
 
     private long channels() {
-        return jdbc.sql("SELECT count(*) FROM notification_channel WHERE customer_id = :c")
-            .param("c", customer)
-            .query(Long.class)
-            .single();
-    }
-
-    private static String garbage() {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[] { (byte) 0xe2, (byte) 0x82 });
+        return HostileInput.rows(jdbc, "notification_channel", "customer_id", customer);
     }
 
 }

@@ -12,6 +12,7 @@ import com.jayway.jsonpath.JsonPath;
 import dev.edp.platform.web.Cursor;
 import dev.edp.test.security.TestJwtIssuer;
 import dev.edp.test.service.EdpServiceTest;
+import dev.edp.test.service.HostileInput;
 import dev.edp.test.service.ServiceSmokeChecks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,6 +39,9 @@ class UntrustedInputIntegrationTests {
 
     private static final String ID = UUID.randomUUID().toString();
 
+    /** Bytes that decode to no cursor. */
+    private static final String GARBAGE = HostileInput.cursorOf(0xf0, 0x9f);
+
     @Autowired
     ServiceSmokeChecks checks;
 
@@ -51,7 +55,7 @@ class UntrustedInputIntegrationTests {
                 arguments("/api/onboarding/v1/tokens?customerId=%00", 400, "INVALID_TEXT"),
                 arguments("/api/onboarding/v1/tokens?limit=0", 400, "INVALID_LIMIT"),
                 arguments("/api/onboarding/v1/tokens?limit=many", 400, "INVALID_PARAMETER"),
-                arguments("/api/onboarding/v1/tokens?cursor=" + garbage(), 400, "INVALID_CURSOR"),
+                arguments("/api/onboarding/v1/tokens?cursor=" + GARBAGE, 400, "INVALID_CURSOR"),
                 arguments("/api/onboarding/v1/tokens?cursor=" + Cursor.encode(List.of("+294277-01-01T00:00:00Z", ID)),
                         400, "INVALID_CURSOR"),
                 arguments("/api/onboarding/v1/tokens?cursor=" + Cursor.encode(List.of("-4714-11-24T00:00:00Z", ID)),
@@ -159,14 +163,7 @@ class UntrustedInputIntegrationTests {
     }
 
     private long tokens() {
-        return jdbc.sql("SELECT count(*) FROM onboarding_token WHERE customer_id = :c")
-            .param("c", customer)
-            .query(Long.class)
-            .single();
-    }
-
-    private static String garbage() {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[] { (byte) 0xf0, (byte) 0x9f });
+        return HostileInput.rows(jdbc, "onboarding_token", "customer_id", customer);
     }
 
 }
