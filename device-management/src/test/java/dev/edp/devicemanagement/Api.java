@@ -4,6 +4,7 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.UUID;
 
+import dev.edp.test.security.TestJwtIssuer;
 import dev.edp.test.service.ServiceApi;
 import dev.edp.test.service.ServiceSmokeChecks;
 
@@ -33,6 +34,44 @@ public final class Api extends ServiceApi {
                 {"name":"%s","labels":{"line":"3"}}""".formatted(name));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
         return UUID.fromString(read(response, "$.id"));
+    }
+
+    /**
+     * Registers a device and reports its first certificate, as onboarding does when the
+     * device enrolls.
+     * @return the device, now ACTIVE
+     */
+    public UUID enrollDevice(UUID customer, String name) {
+        UUID device = registerDevice(customer, name);
+        HttpResponse<String> issued = putCertificate(device, certificate(customer, "0a1b2c"));
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(204);
+        return device;
+    }
+
+    /**
+     * Tells the registry, as onboarding does with its service token, that a certificate
+     * was issued.
+     * @param json the certificate, see {@link #certificate}
+     * @return the response, 204 when taken
+     */
+    public HttpResponse<String> putCertificate(UUID device, String json) {
+        return put("/internal/devices/" + device + "/certificate", TestJwtIssuer.serviceToken(), json, null);
+    }
+
+    /**
+     * @return the body onboarding sends for a certificate valid for 2026
+     */
+    public static String certificate(UUID customer, String serial) {
+        return certificate(customer, serial, "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z");
+    }
+
+    /**
+     * @return the body onboarding sends for an issued certificate
+     */
+    public static String certificate(UUID customer, String serial, String notBefore, String notAfter) {
+        return """
+                {"customerId":"%s","serial":"%s","notBefore":"%s","notAfter":"%s"}""".formatted(customer, serial,
+                notBefore, notAfter);
     }
 
     /**
@@ -73,6 +112,15 @@ public final class Api extends ServiceApi {
     }
 
     /**
+     * @return the release pinned to the customer's environment, or null for none
+     */
+    public String pinned(UUID customer, String environment) {
+        List<String> ids = read(get("/environments", viewer(customer)),
+                "$[?(@.environment == '" + environment + "')].releaseId");
+        return ids.isEmpty() ? null : ids.getFirst();
+    }
+
+    /**
      * Promotes the source's pin into {@code target}: an operator requests, a customer
      * admin approves.
      * @param target STAGING (from TESTING) or PRODUCTION (from STAGING)
@@ -84,6 +132,19 @@ public final class Api extends ServiceApi {
         HttpResponse<String> approved = post("/promotions/" + read(requested, "$.id") + "/approve",
                 customerAdmin(customer), null);
         assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
+    }
+
+    /**
+     * Creates a release and takes it through every environment: pinned to TESTING,
+     * promoted to STAGING and on to PRODUCTION.
+     * @return the release, approved for STAGING and PRODUCTION
+     */
+    public UUID releaseInProduction(UUID customer, String releaseName) {
+        UUID release = release(customer, "app", releaseName);
+        pinTesting(customer, release);
+        promote(customer, "STAGING");
+        promote(customer, "PRODUCTION");
+        return release;
     }
 
     /**

@@ -5,11 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import dev.edp.test.service.EdpServiceTest;
-import dev.edp.test.service.ServiceSmokeChecks;
 import org.junit.jupiter.api.Test;
-
-import org.springframework.beans.factory.annotation.Autowired;
 
 import static dev.edp.devicemanagement.Api.customerAdmin;
 import static dev.edp.devicemanagement.Api.operator;
@@ -19,20 +15,13 @@ import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The audit trail endpoint: newest first, keyset-paged, each customer's own. */
-@EdpServiceTest
-class AuditIntegrationTests {
-
-    @Autowired
-    ServiceSmokeChecks checks;
+class AuditIntegrationTests extends AbstractApiIntegrationTests {
 
     @Test
     void aCustomerAdminPagesTheirOwnTrailNewestFirstWithBeforeAndAfter() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
         UUID a = api.registerDevice(customer, "one");
         UUID b = api.registerDevice(customer, "two");
-        api.send("POST", "/devices/" + a + "/environment", operator(customer), "{\"environment\":\"STAGING\"}",
-                "\"1\"");
+        api.moveDirectly(customer, a, "STAGING");
         api.registerDevice(UUID.randomUUID(), "elsewhere");
 
         List<String> actions = new ArrayList<>();
@@ -62,12 +51,9 @@ class AuditIntegrationTests {
 
     @Test
     void oneDevicesTrailForItsPage() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
         UUID a = api.registerDevice(customer, "tracked");
         UUID b = api.registerDevice(customer, "other");
-        api.send("POST", "/devices/" + a + "/environment", operator(customer), "{\"environment\":\"STAGING\"}",
-                "\"1\"");
+        api.moveDirectly(customer, a, "STAGING");
         HttpResponse<String> trail = api.get("/audit?entityId=" + a, customerAdmin(customer));
         assertThat(trail.statusCode()).as(trail.body()).isEqualTo(200);
         assertThat((List<String>) read(trail, "$.items[*].action")).containsExactly("DEVICE_MOVED",
@@ -84,8 +70,6 @@ class AuditIntegrationTests {
 
     @Test
     void anotherCustomersTrailIsNotFoundAndOperatorsAndViewersAreRefused() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
         api.registerDevice(customer, "audited");
         assertProblem(api.get("/audit?customerId=" + customer, customerAdmin(UUID.randomUUID())), 404, "NOT_FOUND");
         assertProblem(api.get("/audit", operator(customer)), 403, "FORBIDDEN");

@@ -7,11 +7,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import dev.edp.test.security.TestJwtIssuer;
-import dev.edp.test.service.EdpServiceTest;
-import dev.edp.test.service.ServiceSmokeChecks;
 import org.junit.jupiter.api.Test;
-
-import org.springframework.beans.factory.annotation.Autowired;
 
 import static dev.edp.devicemanagement.Api.read;
 import static dev.edp.devicemanagement.Api.viewer;
@@ -19,30 +15,24 @@ import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Monitoring tells the registry which devices are online, in batches. */
-@EdpServiceTest
-class ConnectivityIntegrationTests {
+class ConnectivityIntegrationTests extends AbstractApiIntegrationTests {
 
     static final String SERVICE = TestJwtIssuer.serviceToken();
-
-    @Autowired
-    ServiceSmokeChecks checks;
 
     static String event(UUID device, UUID customer, boolean online, String at) {
         return "{\"deviceId\":\"%s\",\"customerId\":\"%s\",\"online\":%s,\"at\":\"%s\"}".formatted(device, customer,
                 online, at);
     }
 
-    static HttpResponse<String> send(Api api, String... events) {
+    HttpResponse<String> send(String... events) {
         return api.post("/internal/connectivity", SERVICE, "{\"events\":[" + String.join(",", events) + "]}");
     }
 
     @Test
     void aBatchSetsConnectivityOnlyWhereItIsNewerAndTheListFilterReflectsIt() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
         UUID a = api.registerDevice(customer, "alpha");
         UUID b = api.registerDevice(customer, "bravo");
-        HttpResponse<String> first = send(api, event(a, customer, true, "2026-11-23T10:00:00Z"),
+        HttpResponse<String> first = send(event(a, customer, true, "2026-11-23T10:00:00Z"),
                 event(b, customer, false, "2026-11-23T10:00:00Z"),
                 // Two events of one device in one batch: the latest counts.
                 event(b, customer, true, "2026-11-23T10:00:05Z"));
@@ -51,7 +41,7 @@ class ConnectivityIntegrationTests {
             .containsExactly("alpha", "bravo");
 
         // Older news (out of order) is ignored; newer news applies.
-        assertThat(send(api, event(a, customer, false, "2026-11-23T09:59:59Z"),
+        assertThat(send(event(a, customer, false, "2026-11-23T09:59:59Z"),
                 event(b, customer, false, "2026-11-23T10:01:00Z"))
             .statusCode()).isEqualTo(204);
         assertThat((List<String>) read(api.get("/devices?connectivity=ONLINE", viewer(customer)), "$.items[*].name"))
@@ -65,10 +55,8 @@ class ConnectivityIntegrationTests {
 
     @Test
     void unknownDevicesAndEventsNamingAnotherCustomerAreIgnored() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
         UUID device = api.registerDevice(customer, "quiet");
-        assertThat(send(api, event(UUID.randomUUID(), customer, true, "2026-11-23T10:00:00Z"),
+        assertThat(send(event(UUID.randomUUID(), customer, true, "2026-11-23T10:00:00Z"),
                 event(device, UUID.randomUUID(), true, "2026-11-23T10:00:00Z"))
             .statusCode()).isEqualTo(204);
         assertThat((String) read(api.get("/devices/" + device, viewer(customer)), "$.connectivity"))
@@ -77,8 +65,6 @@ class ConnectivityIntegrationTests {
 
     @Test
     void aThousandEventsAreAcceptedAndMoreAreRefusedWithoutChanges() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
         UUID device = api.registerDevice(customer, "crowd");
         String thousand = IntStream.range(0, 1000)
             .mapToObj(i -> event(i == 0 ? device : UUID.randomUUID(), customer, true, "2026-11-23T10:00:00Z"))
@@ -90,7 +76,7 @@ class ConnectivityIntegrationTests {
         assertProblem(api.post("/internal/connectivity", SERVICE,
                 "{\"events\":[" + thousand + "," + event(device, customer, false, "2026-11-23T11:00:00Z") + "]}"), 400,
                 "VALIDATION_FAILED");
-        assertProblem(send(api, "{\"deviceId\":\"" + device + "\",\"online\":false}"), 400, "VALIDATION_FAILED");
+        assertProblem(send("{\"deviceId\":\"" + device + "\",\"online\":false}"), 400, "VALIDATION_FAILED");
         assertThat((String) read(api.get("/devices/" + device, viewer(customer)), "$.connectivity"))
             .isEqualTo("ONLINE");
     }

@@ -6,12 +6,7 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.edp.test.http.StubBackend;
-import dev.edp.test.service.EdpServiceTest;
-import dev.edp.test.service.ServiceSmokeChecks;
 import org.junit.jupiter.api.Test;
-
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static dev.edp.devicemanagement.Api.etag;
 import static dev.edp.devicemanagement.Api.operator;
@@ -22,14 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Decommissioning revokes the device's certificates at onboarding before it commits. */
-@EdpServiceTest
-class DecommissionIntegrationTests {
-
-    @Autowired
-    ServiceSmokeChecks checks;
-
-    @Autowired
-    JdbcClient jdbc;
+class DecommissionIntegrationTests extends AbstractApiIntegrationTests {
 
     static String revokePath(UUID device) {
         return "/api/onboarding/v1/devices/" + device + "/revoke";
@@ -42,19 +30,12 @@ class DecommissionIntegrationTests {
             .toList();
     }
 
-    int count(String sql, UUID device) {
-        return jdbc.sql(sql).param("id", device).query(Integer.class).single();
-    }
-
     @Test
     void decommissionRevokesAtOnboardingWithTheCallersTokenThenEmptiesTheDesiredStateAndTellsMonitoring() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
-        UUID device = DeviceOnboardingIntegrationTests.enroll(api, customer, "to-retire");
-        UUID release = PromotionIntegrationTests.release(api, customer, "app", "r1");
-        PromotionIntegrationTests.pinTesting(api, customer, release);
-        assertThat((String) read(TestDevices.desiredState(checks.baseUrl(), device, customer, null, 0), "$.releaseId"))
-            .isEqualTo(release.toString());
+        UUID device = api.enrollDevice(customer, "to-retire");
+        UUID release = api.release(customer, "app", "r1");
+        api.pinTesting(customer, release);
+        assertThat(desiredRelease(device, customer)).isEqualTo(release.toString());
 
         String token = operator(customer);
         HttpResponse<String> current = api.get("/devices/" + device, viewer(customer));
@@ -82,9 +63,7 @@ class DecommissionIntegrationTests {
 
     @Test
     void whenOnboardingCannotRevokeTheDecommissionIsRefusedWith503AndNothingChanges() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
-        UUID device = DeviceOnboardingIntegrationTests.enroll(api, customer, "stuck");
+        UUID device = api.enrollDevice(customer, "stuck");
         TestBackends.ONBOARDING.script(revokePath(device),
                 new StubBackend.Answer(503, "application/problem+json", "{\"status\":503}", 0));
         HttpResponse<String> current = api.get("/devices/" + device, viewer(customer));
@@ -95,16 +74,15 @@ class DecommissionIntegrationTests {
         HttpResponse<String> after = api.get("/devices/" + device, viewer(customer));
         assertThat((String) read(after, "$.lifecycle")).isEqualTo("ACTIVE");
         assertThat(etag(after)).isEqualTo(etag(current));
-        assertThat(count("SELECT count(*) FROM audit_event WHERE entity_id = CAST(:id AS text)"
-                + " AND action = 'DEVICE_DECOMMISSIONED'", device))
-            .isZero();
-        assertThat(count("SELECT count(*) FROM device_event_outbox WHERE device_id = :id", device)).isZero();
+        assertThat(audits(device, "DEVICE_DECOMMISSIONED")).isZero();
+        assertThat(jdbc.sql("SELECT count(*) FROM device_event_outbox WHERE device_id = :id")
+            .param("id", device)
+            .query(Integer.class)
+            .single()).isZero();
     }
 
     @Test
     void onboardingKnowingNothingOfTheDeviceCountsAsNothingToRevoke() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
         UUID device = api.registerDevice(customer, "never-enrolled");
         TestBackends.ONBOARDING.script(revokePath(device),
                 new StubBackend.Answer(404, "application/problem+json", "{\"status\":404,\"code\":\"NOT_FOUND\"}", 0));
@@ -116,9 +94,7 @@ class DecommissionIntegrationTests {
 
     @Test
     void anotherCustomersOperatorCannotDecommissionAndOnboardingIsNotAsked() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
-        UUID device = DeviceOnboardingIntegrationTests.enroll(api, customer, "not-yours");
+        UUID device = api.enrollDevice(customer, "not-yours");
         assertProblem(
                 api.send("POST", "/devices/" + device + "/decommission", operator(UUID.randomUUID()), null, "\"2\""),
                 404, "NOT_FOUND");

@@ -4,12 +4,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.UUID;
 
-import dev.edp.test.service.EdpServiceTest;
-import dev.edp.test.service.ServiceSmokeChecks;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.TestPropertySource;
 
 import static dev.edp.devicemanagement.TestDevices.desiredState;
@@ -21,22 +17,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (plus a margin), so a device asking for 50 s gets its 304 before E3 would answer 504.
  * Here the maximum is 1 s.
  */
-@EdpServiceTest
 @TestPropertySource(properties = "edp.device.long-poll.max-wait=1s")
-class DesiredStateMaxWaitIntegrationTests {
-
-    @Autowired
-    ServiceSmokeChecks checks;
-
-    @Autowired
-    JdbcClient jdbc;
+class DesiredStateMaxWaitIntegrationTests extends AbstractApiIntegrationTests {
 
     @Test
     void aLongerWaitIsClampedToTheMaximum() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
-        UUID device = api.registerDevice(customer, "edge-clamped");
-        jdbc.sql("UPDATE device SET lifecycle = 'ACTIVE' WHERE id = :id").param("id", device).update();
+        UUID device = activeDevice(customer, "edge-clamped");
         String etag = Api.etag(desiredState(checks.baseUrl(), device, customer, null, 0));
 
         long start = System.nanoTime();

@@ -5,12 +5,7 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.edp.platform.web.Cursor;
-import dev.edp.test.service.EdpServiceTest;
-import dev.edp.test.service.ServiceSmokeChecks;
 import org.junit.jupiter.api.Test;
-
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static dev.edp.devicemanagement.Api.etag;
 import static dev.edp.devicemanagement.Api.operator;
@@ -19,19 +14,10 @@ import static dev.edp.devicemanagement.Api.viewer;
 import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
-@EdpServiceTest
-class DeviceApiIntegrationTests {
-
-    @Autowired
-    ServiceSmokeChecks checks;
-
-    @Autowired
-    JdbcClient jdbc;
+class DeviceApiIntegrationTests extends AbstractApiIntegrationTests {
 
     @Test
     void registersAsPendingWithAnIdTheServerAssigns() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
         HttpResponse<String> created = api.post("/devices", operator(customer), """
                 {"name":"Press 7 edge","environment":"STAGING","labels":{"line":"7"}}""");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
@@ -53,8 +39,6 @@ class DeviceApiIntegrationTests {
 
     @Test
     void anIdChosenByTheCallerIsRefusedSoAnotherCustomersDeviceIdCannotBeTold() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
         UUID theirs = api.registerDevice(UUID.randomUUID(), "theirs");
         UUID mine = api.registerDevice(customer, "mine");
         String body = """
@@ -73,8 +57,6 @@ class DeviceApiIntegrationTests {
 
     @Test
     void listFiltersSortsAndPagesAndHidesDecommissioned() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
         UUID a = api.registerDevice(customer, "alpha");
         UUID b = api.registerDevice(customer, "bravo");
         UUID c = api.registerDevice(customer, "charlie");
@@ -114,8 +96,6 @@ class DeviceApiIntegrationTests {
 
     @Test
     void moveNeedsIfMatchAndIsAudited() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
         UUID id = api.registerDevice(customer, "mover");
         assertProblem(api.send("POST", "/devices/" + id + "/environment", operator(customer),
                 "{\"environment\":\"PRODUCTION\"}", "\"7\""), 412, "STALE_VERSION");
@@ -124,18 +104,13 @@ class DeviceApiIntegrationTests {
         assertThat(moved.statusCode()).as(moved.body()).isEqualTo(200);
         assertThat((String) read(moved, "$.environment")).isEqualTo("PRODUCTION");
         assertThat(etag(moved)).isEqualTo("\"2\"");
-        assertThat(jdbc.sql("SELECT count(*) FROM audit_event WHERE entity_id = :id AND action = 'DEVICE_MOVED'")
-            .param("id", id.toString())
-            .query(Integer.class)
-            .single()).isEqualTo(1);
+        assertThat(audits(id, "DEVICE_MOVED")).isEqualTo(1);
         assertProblem(api.send("POST", "/devices/" + id + "/environment", viewer(customer),
                 "{\"environment\":\"TESTING\"}", "\"2\""), 403, "FORBIDDEN");
     }
 
     @Test
     void badInputIsAProblemAndWritesNothing() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
         assertProblem(api.post("/devices", operator(customer), "{\"name\":\"\",\"environment\":\"MARS\"}"), 400,
                 "VALIDATION_FAILED");
         assertProblem(api.post("/devices", operator(customer), "{not json"), 400, "MALFORMED_REQUEST_BODY");
@@ -152,8 +127,6 @@ class DeviceApiIntegrationTests {
         // value holds, went on into the jsonb filter. Found by CursorFuzzTests: a cursor
         // instant beyond PostgreSQL's range reached SQL; so did a NUL inside a cursor's
         // text, which PostgreSQL text cannot hold.
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
         // In the middle of the value: Spring's conversion to a list trims control
         // characters at its ends. NUL is refused at the edge for every parameter (the
         // starter's input filter), other control characters by the label filter.
@@ -167,7 +140,6 @@ class DeviceApiIntegrationTests {
 
     @Test
     void anotherCustomersDeviceIsNotFoundAndDoesNotChange() {
-        Api api = new Api(checks);
         UUID owner = UUID.randomUUID();
         UUID other = UUID.randomUUID();
         UUID id = api.registerDevice(owner, "mine");

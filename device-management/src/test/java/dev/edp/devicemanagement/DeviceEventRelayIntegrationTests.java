@@ -8,13 +8,10 @@ import java.util.UUID;
 import com.jayway.jsonpath.JsonPath;
 import dev.edp.test.http.StubBackend;
 import dev.edp.test.security.TestJwtIssuer;
-import dev.edp.test.service.EdpServiceTest;
-import dev.edp.test.service.ServiceSmokeChecks;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.oauth2.jwt.Jwt;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,16 +21,9 @@ import static org.awaitility.Awaitility.await;
  * Deployment failures and recoveries reach monitoring through the outbox, also after
  * monitoring was down.
  */
-@EdpServiceTest
-class DeviceEventRelayIntegrationTests {
+class DeviceEventRelayIntegrationTests extends AbstractApiIntegrationTests {
 
     static final String PATH = "/api/monitoring/v1/internal/device-events";
-
-    @Autowired
-    ServiceSmokeChecks checks;
-
-    @Autowired
-    JdbcClient jdbc;
 
     @Autowired
     MeterRegistry meters;
@@ -63,17 +53,24 @@ class DeviceEventRelayIntegrationTests {
     }
 
     int outbox(UUID device) {
-        return jdbc.sql("SELECT count(*) FROM device_event_outbox WHERE device_id = :id")
+        return outbox(device, "count(*)", "TRUE", Integer.class);
+    }
+
+    /**
+     * @param value what to select of the device's outbox rows, e.g. {@code count(*)} or
+     * {@code attempts}
+     * @param condition which of its rows
+     */
+    <T> T outbox(UUID device, String value, String condition, Class<T> type) {
+        return jdbc.sql("SELECT " + value + " FROM device_event_outbox WHERE device_id = :id AND " + condition)
             .param("id", device)
-            .query(Integer.class)
+            .query(type)
             .single();
     }
 
     @Test
     void aFailedDeploymentAndItsRecoveryReachMonitoringOnceEachWithTheServiceToken() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
-        UUID device = DeviceOnboardingIntegrationTests.enroll(api, customer, "failing");
+        UUID device = api.enrollDevice(customer, "failing");
         HttpResponse<String> failed = TestDevices.reportState(checks.baseUrl(), device, customer,
                 report("reconciliation failed", "image pull back-off"));
         assertThat(failed.statusCode()).as(failed.body()).isEqualTo(204);
@@ -105,9 +102,7 @@ class DeviceEventRelayIntegrationTests {
 
     @Test
     void eventsStayInTheOutboxWhileMonitoringIsDownAndAreSentWhenItIsBack() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
-        UUID device = DeviceOnboardingIntegrationTests.enroll(api, customer, "patient");
+        UUID device = api.enrollDevice(customer, "patient");
         TestBackends.MONITORING.script(PATH,
                 new StubBackend.Answer(503, "application/problem+json", "{\"status\":503}", 0));
         try {
@@ -116,21 +111,12 @@ class DeviceEventRelayIntegrationTests {
             await().atMost(Duration.ofSeconds(15))
                 .untilAsserted(() -> assertThat(eventsFor(device, "DEPLOYMENT_FAILED")).isNotEmpty());
             await().atMost(Duration.ofSeconds(5))
-                .untilAsserted(() -> assertThat(jdbc.sql("""
-                        SELECT attempts FROM device_event_outbox WHERE device_id = :id""")
-                    .param("id", device)
-                    .query(Integer.class)
-                    .single()).isGreaterThanOrEqualTo(1));
-            assertThat(jdbc.sql("SELECT last_error FROM device_event_outbox WHERE device_id = :id")
-                .param("id", device)
-                .query(String.class)
-                .single()).contains("503");
+                .untilAsserted(
+                        () -> assertThat(outbox(device, "attempts", "TRUE", Integer.class)).isGreaterThanOrEqualTo(1));
+            assertThat(outbox(device, "last_error", "TRUE", String.class)).contains("503");
             // A 503 is not permanent: the row is pending, not dead, and the gauge counts
             // it.
-            assertThat(jdbc.sql("SELECT count(*) FROM device_event_outbox WHERE device_id = :id AND dead_at IS NULL")
-                .param("id", device)
-                .query(Integer.class)
-                .single()).isEqualTo(1);
+            assertThat(outbox(device, "count(*)", "dead_at IS NULL", Integer.class)).isEqualTo(1);
             assertThat(pendingGauge()).isGreaterThanOrEqualTo(1);
         }
         finally {
@@ -143,9 +129,7 @@ class DeviceEventRelayIntegrationTests {
 
     @Test
     void aPermanentRefusalMarksTheRowDeadAfterOneAttemptAndItIsNeverSentAgain() throws InterruptedException {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
-        UUID device = DeviceOnboardingIntegrationTests.enroll(api, customer, "refused");
+        UUID device = api.enrollDevice(customer, "refused");
         // Nothing else in flight, so the counter moves by exactly this test's row.
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(pendingGauge()).isZero());
         double deadBefore = deadCounter();
@@ -157,19 +141,10 @@ class DeviceEventRelayIntegrationTests {
         try {
             TestDevices.reportState(checks.baseUrl(), device, customer, report("reconciliation failed", "refused"));
             await().atMost(Duration.ofSeconds(15))
-                .untilAsserted(() -> assertThat(jdbc
-                    .sql("SELECT count(*) FROM device_event_outbox WHERE device_id = :id AND dead_at IS NOT NULL")
-                    .param("id", device)
-                    .query(Integer.class)
-                    .single()).isEqualTo(1));
-            assertThat(jdbc.sql("SELECT attempts FROM device_event_outbox WHERE device_id = :id")
-                .param("id", device)
-                .query(Integer.class)
-                .single()).isEqualTo(1);
-            assertThat(jdbc.sql("SELECT last_error FROM device_event_outbox WHERE device_id = :id")
-                .param("id", device)
-                .query(String.class)
-                .single()).contains("404").contains("DEVICE_NOT_FOUND");
+                .untilAsserted(() -> assertThat(outbox(device, "count(*)", "dead_at IS NOT NULL", Integer.class))
+                    .isEqualTo(1));
+            assertThat(outbox(device, "attempts", "TRUE", Integer.class)).isEqualTo(1);
+            assertThat(outbox(device, "last_error", "TRUE", String.class)).contains("404").contains("DEVICE_NOT_FOUND");
             assertThat(deadCounter()).isEqualTo(deadBefore + 1);
             assertThat(pendingGauge()).isZero();
             int sent = eventsFor(device, "DEPLOYMENT_FAILED").size();
@@ -188,7 +163,6 @@ class DeviceEventRelayIntegrationTests {
     @Test
     void aBatchRefusedForGoodIsSentAgainRowByRowSoOnlyTheRefusedRowDies() {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(pendingGauge()).isZero());
-        UUID customer = UUID.randomUUID();
         UUID refused = UUID.randomUUID();
         UUID accepted = UUID.randomUUID();
         // Two rows, not yet due, then due in one statement: the relay claims them as one
@@ -218,11 +192,7 @@ class DeviceEventRelayIntegrationTests {
                 .update();
             await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
                 assertThat(outbox(accepted)).isZero();
-                assertThat(jdbc
-                    .sql("SELECT count(*) FROM device_event_outbox WHERE device_id = :id AND dead_at IS NOT NULL")
-                    .param("id", refused)
-                    .query(Integer.class)
-                    .single()).isEqualTo(1);
+                assertThat(outbox(refused, "count(*)", "dead_at IS NOT NULL", Integer.class)).isEqualTo(1);
             });
             assertThat(deadCounter()).isEqualTo(deadBefore + 1);
             assertThat(eventsFor(refused, "DEPLOYMENT_FAILED")).hasSize(2);

@@ -5,13 +5,9 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.edp.test.security.TestJwtIssuer;
-import dev.edp.test.service.EdpServiceTest;
-import dev.edp.test.service.ServiceSmokeChecks;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.DataIntegrityViolationException;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static dev.edp.devicemanagement.Api.customerAdmin;
 import static dev.edp.devicemanagement.Api.etag;
@@ -26,81 +22,57 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Moving a device down out of STAGING or PRODUCTION takes a second person; moving up
  * stays direct.
  */
-@EdpServiceTest
-class DeviceMoveIntegrationTests {
-
-    @Autowired
-    ServiceSmokeChecks checks;
-
-    @Autowired
-    JdbcClient jdbc;
+class DeviceMoveIntegrationTests extends AbstractApiIntegrationTests {
 
     static String moveBody(UUID device, String target) {
         return "{\"deviceId\":\"" + device + "\",\"targetEnvironment\":\"" + target + "\"}";
     }
 
-    int audits(String entityId, String action) {
-        return jdbc.sql("SELECT count(*) FROM audit_event WHERE entity_id = :id AND action = :action")
-            .param("id", entityId)
-            .param("action", action)
-            .query(Integer.class)
-            .single();
-    }
-
     /**
-     * A customer whose TESTING runs r-testing (never approved) and PRODUCTION r-approved,
-     * with a device in PRODUCTION.
+     * The test's customer runs r-approved in PRODUCTION and r-testing (never approved) in
+     * TESTING; its device is in PRODUCTION.
      */
-    record Fleet(UUID customer, UUID device, UUID approved, UUID unapproved) {
+    record Fleet(UUID device, UUID approved, UUID unapproved) {
     }
 
-    Fleet productionFleet(Api api) {
-        UUID customer = UUID.randomUUID();
-        UUID device = DeviceOnboardingIntegrationTests.enroll(api, customer, "press-1");
-        UUID approved = api.release(customer, "app", "r-approved");
-        api.pinTesting(customer, approved);
-        api.promote(customer, "STAGING");
-        api.promote(customer, "PRODUCTION");
+    Fleet productionFleet() {
+        UUID device = api.enrollDevice(customer, "press-1");
+        UUID approved = api.releaseInProduction(customer, "r-approved");
         UUID unapproved = api.release(customer, "app", "r-testing");
         api.pinTesting(customer, unapproved);
         api.moveDirectly(customer, device, "PRODUCTION");
-        return new Fleet(customer, device, approved, unapproved);
+        return new Fleet(device, approved, unapproved);
     }
 
     @Test
     void movingDownDirectlyIsRefusedAndNothingChanges() {
-        Api api = new Api(checks);
-        Fleet fleet = productionFleet(api);
-        UUID staging = DeviceOnboardingIntegrationTests.enroll(api, fleet.customer(), "press-2");
-        api.moveDirectly(fleet.customer(), staging, "STAGING");
+        Fleet fleet = productionFleet();
+        UUID staging = api.enrollDevice(customer, "press-2");
+        api.moveDirectly(customer, staging, "STAGING");
 
         record Move(UUID device, String target) {
         }
         for (Move move : List.of(new Move(fleet.device(), "TESTING"), new Move(fleet.device(), "STAGING"),
                 new Move(staging, "TESTING"))) {
-            HttpResponse<String> before = api.get("/devices/" + move.device(), viewer(fleet.customer()));
+            HttpResponse<String> before = api.get("/devices/" + move.device(), viewer(customer));
             // Not even a platform admin moves a device down alone.
-            for (String token : List.of(operator(fleet.customer()), customerAdmin(fleet.customer()), Api.root())) {
+            for (String token : List.of(operator(customer), customerAdmin(customer), Api.root())) {
                 assertProblem(
                         api.send("POST", "/devices/" + move.device() + "/environment", token,
                                 "{\"environment\":\"" + move.target() + "\"}", etag(before)),
                         409, "MOVE_APPROVAL_REQUIRED");
             }
-            HttpResponse<String> after = api.get("/devices/" + move.device(), viewer(fleet.customer()));
+            HttpResponse<String> after = api.get("/devices/" + move.device(), viewer(customer));
             assertThat(etag(after)).isEqualTo(etag(before));
             assertThat((String) read(after, "$.environment")).isEqualTo(read(before, "$.environment"));
         }
-        assertThat(audits(fleet.device().toString(), "DEVICE_MOVED")).isEqualTo(1);
-        assertThat((String) read(TestDevices.desiredState(checks.baseUrl(), fleet.device(), fleet.customer(), null, 0),
-                "$.releaseId"))
-            .isEqualTo(fleet.approved().toString());
+        assertThat(audits(fleet.device(), "DEVICE_MOVED")).isEqualTo(1);
+        assertThat(desiredRelease(fleet.device(), customer)).isEqualTo(fleet.approved().toString());
     }
 
     @Test
     void aMoveDownIsRequestedApprovedBySomeoneElseAndThenMovesTheDevice() {
-        Api api = new Api(checks);
-        Fleet fleet = productionFleet(api);
-        UUID customer = fleet.customer();
+        Fleet fleet = productionFleet();
         String requester = TestJwtIssuer.token("rita", customer, "customer-admin");
         String version = etag(api.get("/devices/" + fleet.device(), viewer(customer)));
 
@@ -134,24 +106,20 @@ class DeviceMoveIntegrationTests {
         assertThat((String) read(device, "$.environment")).isEqualTo("TESTING");
         assertThat((String) read(device, "$.updatedBy")).isEqualTo("ada");
         assertThat(etag(device)).isNotEqualTo(version);
-        assertThat((String) read(TestDevices.desiredState(checks.baseUrl(), fleet.device(), customer, null, 0),
-                "$.releaseId"))
-            .isEqualTo(fleet.unapproved().toString());
+        assertThat(desiredRelease(fleet.device(), customer)).isEqualTo(fleet.unapproved().toString());
         assertProblem(api.post("/moves/" + move + "/reject", customerAdmin(customer), null), 409, "MOVE_DECIDED");
         assertProblem(api.post("/moves/" + move + "/approve", Api.root(), null), 409, "MOVE_DECIDED");
 
         assertThat(audits(move, "DEVICE_MOVE_REQUESTED")).isEqualTo(1);
         assertThat(audits(move, "DEVICE_MOVE_APPROVED")).isEqualTo(1);
-        assertThat(audits(fleet.device().toString(), "DEVICE_MOVED")).isEqualTo(2);
+        assertThat(audits(fleet.device(), "DEVICE_MOVED")).isEqualTo(2);
         assertThat((List<String>) read(api.get("/moves", viewer(customer)), "$.items[*].status"))
             .containsExactly("APPROVED");
     }
 
     @Test
     void aRequestIsStaleOnceTheDeviceChangedAndARejectionMovesNothing() {
-        Api api = new Api(checks);
-        Fleet fleet = productionFleet(api);
-        UUID customer = fleet.customer();
+        Fleet fleet = productionFleet();
         String stale = read(api.post("/moves", operator(customer), moveBody(fleet.device(), "STAGING")), "$.id");
         HttpResponse<String> overridden = api.put("/devices/" + fleet.device() + "/release-override",
                 operator(customer), "{\"releaseId\":\"" + fleet.approved() + "\"}", null);
@@ -172,13 +140,8 @@ class DeviceMoveIntegrationTests {
 
     @Test
     void aMoveIntoStagingWithAnOverrideNotApprovedThereIsRefusedWhenRequested() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
-        UUID device = DeviceOnboardingIntegrationTests.enroll(api, customer, "press-3");
-        UUID r1 = api.release(customer, "app", "r1");
-        api.pinTesting(customer, r1);
-        api.promote(customer, "STAGING");
-        api.promote(customer, "PRODUCTION");
+        UUID device = api.enrollDevice(customer, "press-3");
+        api.releaseInProduction(customer, "r1");
         api.moveDirectly(customer, device, "PRODUCTION");
         // Approved for PRODUCTION by a rollback request only, never for STAGING.
         UUID r0 = api.release(customer, "app", "r0");
@@ -204,8 +167,6 @@ class DeviceMoveIntegrationTests {
 
     @Test
     void movingUpOrWithinStaysDirectAndNeedsNoRequest() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
         UUID device = api.registerDevice(customer, "riser");
         assertProblem(api.post("/moves", operator(customer), moveBody(device, "TESTING")), 409,
                 "MOVE_APPROVAL_NOT_REQUIRED");
@@ -222,8 +183,6 @@ class DeviceMoveIntegrationTests {
 
     @Test
     void badRequestsAnotherCustomersDeviceAndDecommissionedDevicesWriteNothing() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
         UUID other = UUID.randomUUID();
         UUID device = api.registerDevice(customer, "guarded");
         api.moveDirectly(customer, device, "PRODUCTION");
@@ -261,8 +220,6 @@ class DeviceMoveIntegrationTests {
 
     @Test
     void theDatabaseRefusesAMoveApprovedByItsRequesterWhateverTheCodeDoes() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
         UUID device = api.registerDevice(customer, "checked");
         api.moveDirectly(customer, device, "STAGING");
         UUID move = UUID.fromString(read(api.post("/moves", operator(customer), moveBody(device, "TESTING")), "$.id"));

@@ -4,13 +4,9 @@ import java.net.http.HttpResponse;
 import java.util.UUID;
 
 import dev.edp.test.security.TestJwtIssuer;
-import dev.edp.test.service.EdpServiceTest;
-import dev.edp.test.service.ServiceSmokeChecks;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
-
+import static dev.edp.devicemanagement.Api.certificate;
 import static dev.edp.devicemanagement.Api.operator;
 import static dev.edp.devicemanagement.Api.read;
 import static dev.edp.devicemanagement.Api.viewer;
@@ -21,51 +17,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The onboarding link: onboarding registers a device with the operator's token, then
  * reports its certificate.
  */
-@EdpServiceTest
-class DeviceOnboardingIntegrationTests {
+class DeviceOnboardingIntegrationTests extends AbstractApiIntegrationTests {
 
     static final String SERVICE = TestJwtIssuer.serviceToken();
 
-    @Autowired
-    ServiceSmokeChecks checks;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    static String certificate(UUID customer, String serial, String notBefore, String notAfter) {
-        return """
-                {"customerId":"%s","serial":"%s","notBefore":"%s","notAfter":"%s"}""".formatted(customer, serial,
-                notBefore, notAfter);
-    }
-
-    static HttpResponse<String> putCertificate(Api api, UUID device, String json) {
-        return api.put("/internal/devices/" + device + "/certificate", SERVICE, json, null);
-    }
-
-    /**
-     * Enrolls a registered device as onboarding does.
-     * @return the device, now ACTIVE
-     */
-    static UUID enroll(Api api, UUID customer, String name) {
-        UUID device = api.registerDevice(customer, name);
-        HttpResponse<String> put = putCertificate(api, device,
-                certificate(customer, "0a1b2c", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z"));
-        assertThat(put.statusCode()).as(put.body()).isEqualTo(204);
-        return device;
-    }
-
-    int audits(UUID device, String action) {
-        return jdbc.sql("SELECT count(*) FROM audit_event WHERE entity_id = :id AND action = :action")
-            .param("id", device.toString())
-            .param("action", action)
-            .query(Integer.class)
-            .single();
+    /** Nothing changed the device: it still waits for its certificate. */
+    void assertStillPending(UUID device) {
+        assertThat((String) read(api.get("/devices/" + device, viewer(customer)), "$.lifecycle"))
+            .isEqualTo("PENDING_ONBOARDING");
     }
 
     @Test
     void onboardingRegistersWithTheOperatorsTokenAPendingDeviceAndLearnsItsId() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
         UUID machine = UUID.randomUUID();
         HttpResponse<String> created = api.post("/devices", operator(customer),
                 """
@@ -82,11 +45,8 @@ class DeviceOnboardingIntegrationTests {
 
     @Test
     void certificateActivatesAPendingDeviceWithSerialAndExpiryAndIsAudited() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
         UUID device = api.registerDevice(customer, "enrolling");
-        HttpResponse<String> put = putCertificate(api, device,
-                certificate(customer, "0A1B2C", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z"));
+        HttpResponse<String> put = api.putCertificate(device, certificate(customer, "0A1B2C"));
         assertThat(put.statusCode()).as(put.body()).isEqualTo(204);
         HttpResponse<String> read = api.get("/devices/" + device, viewer(customer));
         assertThat((String) read(read, "$.lifecycle")).isEqualTo("ACTIVE");
@@ -97,11 +57,9 @@ class DeviceOnboardingIntegrationTests {
 
     @Test
     void renewalWithALaterExpiryReplacesTheCertificateAndAnOlderOneArrivingLateIsIgnored() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
-        UUID device = enroll(api, customer, "renewing");
-        assertThat(putCertificate(api, device,
-                certificate(customer, "ff01", "2026-06-01T00:00:00Z", "2027-06-01T00:00:00Z"))
+        UUID device = api.enrollDevice(customer, "renewing");
+        assertThat(api
+            .putCertificate(device, certificate(customer, "ff01", "2026-06-01T00:00:00Z", "2027-06-01T00:00:00Z"))
             .statusCode()).isEqualTo(204);
         HttpResponse<String> renewed = api.get("/devices/" + device, viewer(customer));
         assertThat((String) read(renewed, "$.certificateSerial")).isEqualTo("ff01");
@@ -109,11 +67,9 @@ class DeviceOnboardingIntegrationTests {
 
         // The first certificate again (a retry that arrives late) and an exact repeat
         // change nothing.
-        assertThat(putCertificate(api, device,
-                certificate(customer, "0a1b2c", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z"))
-            .statusCode()).isEqualTo(204);
-        assertThat(putCertificate(api, device,
-                certificate(customer, "ff01", "2026-06-01T00:00:00Z", "2027-06-01T00:00:00Z"))
+        assertThat(api.putCertificate(device, certificate(customer, "0a1b2c")).statusCode()).isEqualTo(204);
+        assertThat(api
+            .putCertificate(device, certificate(customer, "ff01", "2026-06-01T00:00:00Z", "2027-06-01T00:00:00Z"))
             .statusCode()).isEqualTo(204);
         HttpResponse<String> after = api.get("/devices/" + device, viewer(customer));
         assertThat((String) read(after, "$.certificateSerial")).isEqualTo("ff01");
@@ -123,16 +79,11 @@ class DeviceOnboardingIntegrationTests {
 
     @Test
     void aDecommissionedDeviceStaysDecommissionedWhenACertificateArrives() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
         UUID device = api.registerDevice(customer, "retired");
         HttpResponse<String> gone = api.send("POST", "/devices/" + device + "/decommission", operator(customer), null,
                 "\"1\"");
         assertThat(gone.statusCode()).as(gone.body()).isEqualTo(200);
-        assertThat(
-                putCertificate(api, device, certificate(customer, "0c", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z"))
-                    .statusCode())
-            .isEqualTo(204);
+        assertThat(api.putCertificate(device, certificate(customer, "0c")).statusCode()).isEqualTo(204);
         HttpResponse<String> read = api.get("/devices/" + device, viewer(customer));
         assertThat((String) read(read, "$.lifecycle")).isEqualTo("DECOMMISSIONED");
         assertThat(Api.readOrNull(read, "$.certificateSerial")).isNull();
@@ -141,12 +92,8 @@ class DeviceOnboardingIntegrationTests {
 
     @Test
     void anUnknownDeviceIsCreatedActiveForTheCertificatesCustomerWithAGeneratedName() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
         UUID device = UUID.randomUUID();
-        assertThat(putCertificate(api, device,
-                certificate(customer, "abc123", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z"))
-            .statusCode()).isEqualTo(204);
+        assertThat(api.putCertificate(device, certificate(customer, "abc123")).statusCode()).isEqualTo(204);
         HttpResponse<String> read = api.get("/devices/" + device, viewer(customer));
         assertThat(read.statusCode()).isEqualTo(200);
         assertThat((String) read(read, "$.lifecycle")).isEqualTo("ACTIVE");
@@ -158,55 +105,38 @@ class DeviceOnboardingIntegrationTests {
 
     @Test
     void aCertificateNamingAnotherCustomerThanTheDevicesChangesNothing() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
         UUID device = api.registerDevice(customer, "mine");
-        assertProblem(
-                putCertificate(api, device,
-                        certificate(UUID.randomUUID(), "0d", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z")),
-                409, "DEVICE_CUSTOMER_MISMATCH");
-        assertThat((String) read(api.get("/devices/" + device, viewer(customer)), "$.lifecycle"))
-            .isEqualTo("PENDING_ONBOARDING");
+        assertProblem(api.putCertificate(device, certificate(UUID.randomUUID(), "0d")), 409,
+                "DEVICE_CUSTOMER_MISMATCH");
+        assertStillPending(device);
     }
 
     @Test
     void badCertificateReportsAreProblemsAndChangeNothing() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
         UUID device = api.registerDevice(customer, "strict");
+        assertProblem(api.putCertificate(device, certificate(customer, "not-hex")), 400, "VALIDATION_FAILED");
         assertProblem(
-                putCertificate(api, device,
-                        certificate(customer, "not-hex", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z")),
-                400, "VALIDATION_FAILED");
-        assertProblem(
-                putCertificate(api, device,
-                        certificate(customer, "0e", "2027-01-01T00:00:00Z", "2026-01-01T00:00:00Z")),
+                api.putCertificate(device, certificate(customer, "0e", "2027-01-01T00:00:00Z", "2026-01-01T00:00:00Z")),
                 400, "INVALID_VALIDITY");
-        assertProblem(putCertificate(api, device, "{\"serial\":\"0e\"}"), 400, "VALIDATION_FAILED");
-        assertThat(putCertificate(api, device, certificate(customer, "0e", "yesterday", "2026-01-01T00:00:00Z"))
+        assertProblem(api.putCertificate(device, "{\"serial\":\"0e\"}"), 400, "VALIDATION_FAILED");
+        assertThat(api.putCertificate(device, certificate(customer, "0e", "yesterday", "2026-01-01T00:00:00Z"))
             .statusCode()).isEqualTo(400);
-        assertThat(api
-            .put("/internal/devices/not-a-uuid/certificate", SERVICE,
-                    certificate(customer, "0e", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z"), null)
+        assertThat(api.put("/internal/devices/not-a-uuid/certificate", SERVICE, certificate(customer, "0e"), null)
             .statusCode()).isEqualTo(400);
-        assertThat((String) read(api.get("/devices/" + device, viewer(customer)), "$.lifecycle"))
-            .isEqualTo("PENDING_ONBOARDING");
+        assertStillPending(device);
     }
 
     @Test
     void internalEndpointsRefuseEveryUserTokenEvenAPlatformAdmins() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
         UUID device = api.registerDevice(customer, "guarded");
-        String body = certificate(customer, "0f", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z");
+        String body = certificate(customer, "0f");
         for (String token : new String[] { Api.root(), Api.customerAdmin(customer), operator(customer) }) {
             assertProblem(api.put("/internal/devices/" + device + "/certificate", token, body, null), 403, "FORBIDDEN");
             assertProblem(api.post("/internal/connectivity", token, "{\"events\":[]}"), 403, "FORBIDDEN");
         }
         assertThat(api.put("/internal/devices/" + device + "/certificate", null, body, null).statusCode())
             .isEqualTo(401);
-        assertThat((String) read(api.get("/devices/" + device, viewer(customer)), "$.lifecycle"))
-            .isEqualTo("PENDING_ONBOARDING");
+        assertStillPending(device);
     }
 
 }

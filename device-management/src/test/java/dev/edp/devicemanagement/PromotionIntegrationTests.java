@@ -7,13 +7,9 @@ import java.util.UUID;
 
 import com.jayway.jsonpath.JsonPath;
 import dev.edp.test.security.TestJwtIssuer;
-import dev.edp.test.service.EdpServiceTest;
-import dev.edp.test.service.ServiceSmokeChecks;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.DataIntegrityViolationException;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static dev.edp.devicemanagement.Api.customerAdmin;
 import static dev.edp.devicemanagement.Api.operator;
@@ -24,37 +20,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Applications, immutable releases, pins and four-eyes promotions. */
-@EdpServiceTest
-class PromotionIntegrationTests {
+class PromotionIntegrationTests extends AbstractApiIntegrationTests {
 
     static final String DIGEST = "sha256:" + "a".repeat(64);
 
-    @Autowired
-    ServiceSmokeChecks checks;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    /** Creates an application and a release of it; @return the release id */
-    static UUID release(Api api, UUID customer, String appName, String releaseName) {
-        return api.release(customer, appName, releaseName);
-    }
-
-    static void pinTesting(Api api, UUID customer, UUID release) {
-        api.pinTesting(customer, release);
-    }
-
-    static String pinnedRelease(Api api, UUID customer, String environment) {
-        List<String> ids = read(api.get("/environments", viewer(customer)),
-                "$[?(@.environment == '" + environment + "')].releaseId");
-        return ids.isEmpty() ? null : ids.getFirst();
-    }
-
     @Test
     void releaseSnapshotsItsApplicationAndNeverChanges() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
-        UUID release = release(api, customer, "vision", "2026.11.1");
+        UUID release = api.release(customer, "vision", "2026.11.1");
         HttpResponse<String> read = api.get("/releases/" + release, viewer(customer));
         assertThat((String) read(read, "$.containers[0].image"))
             .isEqualTo("registry.example.com:5000/edp/vision:1.2.3");
@@ -74,8 +46,6 @@ class PromotionIntegrationTests {
 
     @Test
     void anApplicationAndItsAuditRecordShowItsStampAsPlainMembers() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
         HttpResponse<String> created = api.post("/applications", operator(customer),
                 "{\"name\":\"stamped\",\"imageRepository\":\"docker.io/library/nginx\"}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
@@ -98,9 +68,7 @@ class PromotionIntegrationTests {
 
     @Test
     void aPromotionShowsItsApprovalAsPlainMembersInTheApiTheListAndTheAuditTrail() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
-        pinTesting(api, customer, release(api, customer, "approval-app", "approval-r1"));
+        api.pinTesting(customer, api.release(customer, "approval-app", "approval-r1"));
         HttpResponse<String> requested = api.post("/promotions", TestJwtIssuer.token("rita", customer, "operator"),
                 "{\"targetEnvironment\":\"STAGING\"}");
         assertThat(requested.statusCode()).as(requested.body()).isEqualTo(201);
@@ -134,8 +102,6 @@ class PromotionIntegrationTests {
 
     @Test
     void invalidImageReferencesAreRefused() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
         assertProblem(api.post("/applications", operator(customer),
                 "{\"name\":\"x\",\"imageRepository\":\"Registry/UPPER case\"}"), 400, "VALIDATION_FAILED");
         assertProblem(
@@ -162,12 +128,10 @@ class PromotionIntegrationTests {
 
     @Test
     void promotionNeedsASecondPersonAndPinsTheTarget() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
-        UUID r1 = release(api, customer, "app", "r1");
+        UUID r1 = api.release(customer, "app", "r1");
         assertProblem(api.post("/promotions", operator(customer), "{\"targetEnvironment\":\"STAGING\"}"), 409,
                 "NOTHING_TO_PROMOTE");
-        pinTesting(api, customer, r1);
+        api.pinTesting(customer, r1);
         assertProblem(
                 api.put("/environments/STAGING/release", operator(customer), "{\"releaseId\":\"" + r1 + "\"}", null),
                 409, "PROMOTION_REQUIRED");
@@ -181,14 +145,14 @@ class PromotionIntegrationTests {
         assertProblem(api.post("/promotions/" + promotion + "/approve", operator(customer), null), 403, "FORBIDDEN");
         assertProblem(api.post("/promotions/" + promotion + "/approve", customerAdmin(UUID.randomUUID()), null), 404,
                 "NOT_FOUND");
-        assertThat(pinnedRelease(api, customer, "STAGING")).isNull();
+        assertThat(api.pinned(customer, "STAGING")).isNull();
 
         HttpResponse<String> approved = api.post("/promotions/" + promotion + "/approve", customerAdmin(customer),
                 "{\"reason\":\"looks good\"}");
         assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
         assertThat((String) read(approved, "$.status")).isEqualTo("APPROVED");
         assertThat((String) read(approved, "$.decidedBy")).isEqualTo("ada");
-        assertThat(pinnedRelease(api, customer, "STAGING")).isEqualTo(r1.toString());
+        assertThat(api.pinned(customer, "STAGING")).isEqualTo(r1.toString());
         assertProblem(api.post("/promotions/" + promotion + "/reject", customerAdmin(customer), null), 409,
                 "PROMOTION_DECIDED");
 
@@ -196,14 +160,12 @@ class PromotionIntegrationTests {
         String toProduction = read(
                 api.post("/promotions", operator(customer), "{\"targetEnvironment\":\"PRODUCTION\"}"), "$.id");
         assertThat(api.post("/promotions/" + toProduction + "/approve", Api.root(), null).statusCode()).isEqualTo(200);
-        assertThat(pinnedRelease(api, customer, "PRODUCTION")).isEqualTo(r1.toString());
+        assertThat(api.pinned(customer, "PRODUCTION")).isEqualTo(r1.toString());
     }
 
     @Test
     void theDatabaseRefusesAPromotionApprovedByItsRequesterWhateverTheCodeDoes() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
-        pinTesting(api, customer, release(api, customer, "app", "r1"));
+        api.pinTesting(customer, api.release(customer, "app", "r1"));
         UUID promotion = UUID.fromString(
                 read(api.post("/promotions", operator(customer), "{\"targetEnvironment\":\"STAGING\"}"), "$.id"));
 
@@ -226,40 +188,36 @@ class PromotionIntegrationTests {
 
     @Test
     void promotionBasedOnAnOutdatedPinIsStaleAndCanBeRejected() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
-        UUID r1 = release(api, customer, "app", "r1");
-        UUID r2 = release(api, customer, "app", "r2");
-        pinTesting(api, customer, r1);
+        UUID r1 = api.release(customer, "app", "r1");
+        UUID r2 = api.release(customer, "app", "r2");
+        api.pinTesting(customer, r1);
         String promotion = read(api.post("/promotions", operator(customer), "{\"targetEnvironment\":\"STAGING\"}"),
                 "$.id");
-        pinTesting(api, customer, r2);
+        api.pinTesting(customer, r2);
         assertProblem(api.post("/promotions/" + promotion + "/approve", customerAdmin(customer), null), 409,
                 "STALE_PROMOTION");
-        assertThat(pinnedRelease(api, customer, "STAGING")).isNull();
+        assertThat(api.pinned(customer, "STAGING")).isNull();
         HttpResponse<String> rejected = api.post("/promotions/" + promotion + "/reject", customerAdmin(customer),
                 "{\"reason\":\"stale\"}");
         assertThat((String) read(rejected, "$.status")).isEqualTo("REJECTED");
-        assertThat(pinnedRelease(api, customer, "STAGING")).isNull();
+        assertThat(api.pinned(customer, "STAGING")).isNull();
         assertThat((List<String>) read(api.get("/promotions", viewer(customer)), "$.items[*].status"))
             .containsExactly("REJECTED");
     }
 
     @Test
     void rollbackPinsAPreviousReleaseThroughTheSamePath() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
-        UUID r1 = release(api, customer, "app", "r1");
-        UUID r2 = release(api, customer, "app", "r2");
+        UUID r1 = api.release(customer, "app", "r1");
+        UUID r2 = api.release(customer, "app", "r2");
         for (UUID release : List.of(r1, r2)) {
-            pinTesting(api, customer, release);
+            api.pinTesting(customer, release);
             String id = read(api.post("/promotions", operator(customer), "{\"targetEnvironment\":\"STAGING\"}"),
                     "$.id");
             assertThat(api.post("/promotions/" + id + "/approve", customerAdmin(customer), null).statusCode())
                 .isEqualTo(200);
         }
-        assertThat(pinnedRelease(api, customer, "STAGING")).isEqualTo(r2.toString());
-        UUID never = release(api, customer, "app", "r3");
+        assertThat(api.pinned(customer, "STAGING")).isEqualTo(r2.toString());
+        UUID never = api.release(customer, "app", "r3");
         assertProblem(
                 api.post("/promotions", operator(customer),
                         "{\"targetEnvironment\":\"STAGING\",\"releaseId\":\"" + never + "\"}"),
@@ -272,17 +230,16 @@ class PromotionIntegrationTests {
                 "FORBIDDEN");
         assertThat(api.post("/promotions/" + read(rollback, "$.id") + "/approve", customerAdmin(customer), null)
             .statusCode()).isEqualTo(200);
-        assertThat(pinnedRelease(api, customer, "STAGING")).isEqualTo(r1.toString());
+        assertThat(api.pinned(customer, "STAGING")).isEqualTo(r1.toString());
         assertThat((List<?>) read(api.get("/promotions", viewer(customer)), "$.items")).hasSize(3);
     }
 
     @Test
     void anotherCustomersDeploymentsAreNotFoundAndUnchanged() {
-        Api api = new Api(checks);
         UUID owner = UUID.randomUUID();
         UUID other = UUID.randomUUID();
-        UUID r1 = release(api, owner, "app", "r1");
-        pinTesting(api, owner, r1);
+        UUID r1 = api.release(owner, "app", "r1");
+        api.pinTesting(owner, r1);
         String promotion = read(api.post("/promotions", operator(owner), "{\"targetEnvironment\":\"STAGING\"}"),
                 "$.id");
         String app = read(api.get("/releases/" + r1, viewer(owner)), "$.containers[0].applicationId");

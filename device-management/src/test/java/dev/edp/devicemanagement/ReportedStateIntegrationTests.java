@@ -4,12 +4,7 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.UUID;
 
-import dev.edp.test.service.EdpServiceTest;
-import dev.edp.test.service.ServiceSmokeChecks;
 import org.junit.jupiter.api.Test;
-
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static dev.edp.devicemanagement.Api.operator;
 import static dev.edp.devicemanagement.Api.read;
@@ -19,19 +14,10 @@ import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Devices report per-container states; operators read them and the fleet summary. */
-@EdpServiceTest
-class ReportedStateIntegrationTests {
-
-    @Autowired
-    ServiceSmokeChecks checks;
-
-    @Autowired
-    JdbcClient jdbc;
+class ReportedStateIntegrationTests extends AbstractApiIntegrationTests {
 
     @Test
     void reportReplacesContainersAndVersions() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
         UUID device = api.registerDevice(customer, "reporter");
         HttpResponse<String> first = reportState(checks.baseUrl(), device, customer,
                 """
@@ -54,8 +40,6 @@ class ReportedStateIntegrationTests {
 
     @Test
     void badReportsAndOtherCustomersAreRefusedAndChangeNothing() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
         UUID device = api.registerDevice(customer, "strict");
         assertProblem(reportState(checks.baseUrl(), device, customer, """
                 {"containers":[{"name":"x","state":"running"}]}"""), 400, "VALIDATION_FAILED");
@@ -68,17 +52,14 @@ class ReportedStateIntegrationTests {
 
     @Test
     void fleetSummaryCountsByEnvironmentConnectivityAndLifecycleForTheCallersCustomerOnly() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
         UUID a = api.registerDevice(customer, "a");
         api.registerDevice(customer, "b");
         UUID c = api.registerDevice(customer, "c");
-        UUID d = api.registerDevice(customer, "d");
+        activeDevice(customer, "d");
         api.registerDevice(UUID.randomUUID(), "elsewhere");
         jdbc.sql("UPDATE device SET connectivity = 'ONLINE', lifecycle = 'ACTIVE' WHERE id = :id")
             .param("id", a)
             .update();
-        jdbc.sql("UPDATE device SET lifecycle = 'ACTIVE' WHERE id = :id").param("id", d).update();
         api.send("POST", "/devices/" + c + "/decommission", operator(customer), null, "\"1\"");
         HttpResponse<String> summary = api.get("/fleet/summary", viewer(customer));
         assertThat(summary.statusCode()).as(summary.body()).isEqualTo(200);

@@ -4,11 +4,6 @@ import java.util.Map;
 
 import dev.edp.test.http.StubBackend;
 
-import org.springframework.boot.EnvironmentPostProcessor;
-import org.springframework.boot.SpringApplication;
-import org.springframework.core.env.ConfigurableEnvironment;
-import org.springframework.core.env.MapPropertySource;
-
 /**
  * The services device-management calls, as {@link StubBackend}s shared by every context
  * of the test JVM (so contexts stay cached): onboarding (revocation) and monitoring
@@ -32,23 +27,16 @@ public final class TestBackends {
     }
 
     /**
-     * Switches discovery on (without Eureka) and registers the stubs as the services'
-     * instances.
+     * @return the properties that switch discovery on (without Eureka) and register the
+     * stubs as the services' instances
      */
-    public static final class DiscoveryProperties implements EnvironmentPostProcessor {
-
-        @Override
-        public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-            environment.getPropertySources()
-                .addFirst(new MapPropertySource("testBackends",
-                        Map.of("spring.cloud.discovery.enabled", "true", "eureka.client.enabled", "false",
-                                // No masterdata here: keep the customer-status check off,
-                                // as it was with discovery off.
-                                "edp.customer-status.enabled", "false",
-                                "spring.cloud.discovery.client.simple.instances.onboarding[0].uri", ONBOARDING.url(),
-                                "spring.cloud.discovery.client.simple.instances.monitoring[0].uri", MONITORING.url())));
-        }
-
+    static Map<String, Object> properties() {
+        return Map.of("spring.cloud.discovery.enabled", "true", "eureka.client.enabled", "false",
+                // No masterdata here: keep the customer-status check off, as it was with
+                // discovery off.
+                "edp.customer-status.enabled", "false",
+                "spring.cloud.discovery.client.simple.instances.onboarding[0].uri", ONBOARDING.url(),
+                "spring.cloud.discovery.client.simple.instances.monitoring[0].uri", MONITORING.url());
     }
 
 }

@@ -8,10 +8,6 @@ import java.util.UUID;
 import dev.edp.test.device.TestE3;
 import dev.edp.test.service.ServiceSmokeChecks;
 
-import org.springframework.boot.EnvironmentPostProcessor;
-import org.springframework.boot.SpringApplication;
-import org.springframework.core.env.ConfigurableEnvironment;
-import org.springframework.core.env.MapPropertySource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -25,15 +21,11 @@ public final class TestDevices {
     private TestDevices() {
     }
 
-    /** Points every service context of this test JVM at the stand-in's keys. */
-    public static final class JwksProperty implements EnvironmentPostProcessor {
-
-        @Override
-        public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-            environment.getPropertySources()
-                .addFirst(new MapPropertySource("testDeviceJwks", Map.copyOf(E3.properties())));
-        }
-
+    /**
+     * @return the properties that point a service at the stand-in's keys
+     */
+    static Map<String, Object> properties() {
+        return Map.copyOf(E3.properties());
     }
 
     /**

@@ -78,8 +78,7 @@ class DeviceController {
     @HasRole(EdpRoles.VIEWER)
     @Operation(summary = "Read a device (also a decommissioned one)")
     ResponseEntity<DeviceResponse> get(Tenant tenant, @PathVariable UUID id) {
-        Device device = devices.get(tenant, id);
-        return ResponseEntity.ok().eTag(Etags.of(device.version())).body(DeviceResponse.of(device));
+        return ok(devices.get(tenant, id));
     }
 
     @PostMapping("/{id}/environment")
@@ -89,8 +88,7 @@ class DeviceController {
     ResponseEntity<DeviceResponse> move(Tenant tenant, @PathVariable UUID id,
             @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch,
             @Valid @RequestBody DeviceRequests.Move request) {
-        Device device = devices.move(tenant, id, ifMatch, Environment.valueOf(request.environment()));
-        return ResponseEntity.ok().eTag(Etags.of(device.version())).body(DeviceResponse.of(device));
+        return ok(devices.move(tenant, id, ifMatch, Environment.valueOf(request.environment())));
     }
 
     @PostMapping("/{id}/decommission")
@@ -99,8 +97,7 @@ class DeviceController {
     ResponseEntity<DeviceResponse> decommission(Tenant tenant, @PathVariable UUID id,
             @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch,
             @AuthenticationPrincipal Jwt token) {
-        Device device = devices.decommission(tenant, id, ifMatch, token.getTokenValue());
-        return ResponseEntity.ok().eTag(Etags.of(device.version())).body(DeviceResponse.of(device));
+        return ok(devices.decommission(tenant, id, ifMatch, token.getTokenValue()));
     }
 
     @PutMapping("/{id}/release-override")
@@ -110,8 +107,7 @@ class DeviceController {
     ResponseEntity<DeviceResponse> overrideRelease(Tenant tenant, @PathVariable UUID id,
             @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch,
             @Valid @RequestBody DeviceRequests.ReleaseOverride request) {
-        Device device = devices.overrideRelease(tenant, id, ifMatch, request.releaseId());
-        return ResponseEntity.ok().eTag(Etags.of(device.version())).body(DeviceResponse.of(device));
+        return ok(devices.overrideRelease(tenant, id, ifMatch, request.releaseId()));
     }
 
     @DeleteMapping("/{id}/release-override")
@@ -119,7 +115,11 @@ class DeviceController {
     @Operation(summary = "Let this device follow its environment's release again (operator); If-Match optional")
     ResponseEntity<DeviceResponse> clearReleaseOverride(Tenant tenant, @PathVariable UUID id,
             @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-        Device device = devices.overrideRelease(tenant, id, ifMatch, null);
+        return ok(devices.overrideRelease(tenant, id, ifMatch, null));
+    }
+
+    /** The device, with its version as the ETag. */
+    private static ResponseEntity<DeviceResponse> ok(Device device) {
         return ResponseEntity.ok().eTag(Etags.of(device.version())).body(DeviceResponse.of(device));
     }
 

@@ -3,6 +3,7 @@ package dev.edp.devicemanagement.device;
 import java.net.URI;
 import java.util.UUID;
 
+import dev.edp.devicemanagement.support.Reason;
 import dev.edp.platform.security.EdpRoles;
 import dev.edp.platform.security.HasRole;
 import dev.edp.platform.security.Tenant;
@@ -67,17 +68,15 @@ class DeviceMoveController {
     @PostMapping("/{id}/approve")
     @HasRole(EdpRoles.CUSTOMER_ADMIN)
     @Operation(summary = "Approve a move (customer-admin, not the requester); moves the device")
-    DeviceMove approve(Tenant tenant, @PathVariable UUID id,
-            @Valid @RequestBody(required = false) DeviceRequests.Decision decision) {
-        return moves.decide(tenant, id, true, decision == null ? null : decision.reason());
+    DeviceMove approve(Tenant tenant, @PathVariable UUID id, @Valid @RequestBody(required = false) Reason decision) {
+        return moves.decide(tenant, id, true, Reason.of(decision));
     }
 
     @PostMapping("/{id}/reject")
     @HasRole(EdpRoles.CUSTOMER_ADMIN)
     @Operation(summary = "Reject a move (customer-admin, not the requester)")
-    DeviceMove reject(Tenant tenant, @PathVariable UUID id,
-            @Valid @RequestBody(required = false) DeviceRequests.Decision decision) {
-        return moves.decide(tenant, id, false, decision == null ? null : decision.reason());
+    DeviceMove reject(Tenant tenant, @PathVariable UUID id, @Valid @RequestBody(required = false) Reason decision) {
+        return moves.decide(tenant, id, false, Reason.of(decision));
     }
 
 }

@@ -71,14 +71,6 @@ final class DeviceRequests {
     }
 
     /**
-     * A decision on a move request.
-     *
-     * @param reason why, optional
-     */
-    record Decision(@Size(max = 1000) String reason) {
-    }
-
-    /**
      * Pins one device to a release of its customer.
      *
      * @param releaseId the release

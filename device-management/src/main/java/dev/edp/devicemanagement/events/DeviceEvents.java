@@ -37,17 +37,7 @@ public class DeviceEvents {
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public void publish(UUID deviceId, UUID customerId, DeviceEventType type, String detail, Instant at) {
-        String text = detail == null ? "" : detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) : detail;
-        jdbc.sql("""
-                INSERT INTO device_event_outbox (device_id, customer_id, type, detail, at, next_attempt_at)
-                VALUES (:deviceId, :customerId, :type, :detail, :at, :at)
-                """)
-            .param("deviceId", deviceId)
-            .param("customerId", customerId)
-            .param("type", type.name())
-            .param("detail", text)
-            .param("at", KeysetQuery.timestamp(at))
-            .update();
+        insert(deviceId, null, customerId, type, detail, at, at);
     }
 
     /**
@@ -60,18 +50,25 @@ public class DeviceEvents {
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public void publishRollout(UUID rolloutId, UUID customerId, DeviceEventType type, String detail, Instant at) {
+        // Due by the relay's (system) clock, whatever clock the rollout runs on.
+        insert(null, rolloutId, customerId, type, detail, at, Clocks.now());
+    }
+
+    /** One outbox row, about a device or a rollout, due for the relay at {@code due}. */
+    private void insert(UUID deviceId, UUID rolloutId, UUID customerId, DeviceEventType type, String detail, Instant at,
+            Instant due) {
         String text = detail == null ? "" : detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) : detail;
         jdbc.sql("""
-                INSERT INTO device_event_outbox (rollout_id, customer_id, type, detail, at, next_attempt_at)
-                VALUES (:rolloutId, :customerId, :type, :detail, :at, :due)
+                INSERT INTO device_event_outbox (device_id, rollout_id, customer_id, type, detail, at, next_attempt_at)
+                VALUES (:deviceId, :rolloutId, :customerId, :type, :detail, :at, :due)
                 """)
+            .param("deviceId", deviceId)
             .param("rolloutId", rolloutId)
             .param("customerId", customerId)
             .param("type", type.name())
             .param("detail", text)
             .param("at", KeysetQuery.timestamp(at))
-            // Due by the relay's (system) clock, whatever clock the rollout runs on.
-            .param("due", KeysetQuery.timestamp(Clocks.now()))
+            .param("due", KeysetQuery.timestamp(due))
             .update();
     }
 

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.UUID;
 
+import dev.edp.devicemanagement.support.Reason;
 import dev.edp.platform.security.EdpRoles;
 import dev.edp.platform.security.HasRole;
 import dev.edp.platform.security.Tenant;
@@ -127,16 +128,16 @@ class DeploymentController {
     @HasRole(EdpRoles.CUSTOMER_ADMIN)
     @Operation(summary = "Approve a promotion (customer-admin, not the requester); pins the target")
     DeploymentResponses.Promotion approve(Tenant tenant, @PathVariable UUID id,
-            @Valid @RequestBody(required = false) DeploymentRequests.Decision decision) {
-        return deployments.decide(tenant, id, true, decision == null ? null : decision.reason());
+            @Valid @RequestBody(required = false) Reason decision) {
+        return deployments.decide(tenant, id, true, Reason.of(decision));
     }
 
     @PostMapping("/promotions/{id}/reject")
     @HasRole(EdpRoles.CUSTOMER_ADMIN)
     @Operation(summary = "Reject a promotion (customer-admin, not the requester)")
     DeploymentResponses.Promotion reject(Tenant tenant, @PathVariable UUID id,
-            @Valid @RequestBody(required = false) DeploymentRequests.Decision decision) {
-        return deployments.decide(tenant, id, false, decision == null ? null : decision.reason());
+            @Valid @RequestBody(required = false) Reason decision) {
+        return deployments.decide(tenant, id, false, Reason.of(decision));
     }
 
 }

@@ -138,12 +138,4 @@ final class DeploymentRequests {
             UUID releaseId, UUID customerId, @Valid RolloutPlan rollout) {
     }
 
-    /**
-     * A decision on a promotion.
-     *
-     * @param reason why, optional
-     */
-    record Decision(@Size(max = 1000) String reason) {
-    }
-
 }

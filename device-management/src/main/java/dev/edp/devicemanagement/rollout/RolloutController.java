@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.edp.devicemanagement.device.Environment;
+import dev.edp.devicemanagement.support.Reason;
 import dev.edp.platform.security.EdpRoles;
 import dev.edp.platform.security.HasRole;
 import dev.edp.platform.security.Tenant;
@@ -90,32 +91,28 @@ class RolloutController {
     @PostMapping("/{id}/pause")
     @HasRole(EdpRoles.OPERATOR)
     @Operation(summary = "Pause a RUNNING or WAITING rollout: no further device is handed the release")
-    Rollout pause(Tenant tenant, @PathVariable UUID id,
-            @Valid @RequestBody(required = false) RolloutRequests.Action action) {
-        return rollouts.pause(tenant, id, action == null ? null : action.reason());
+    Rollout pause(Tenant tenant, @PathVariable UUID id, @Valid @RequestBody(required = false) Reason action) {
+        return rollouts.pause(tenant, id, Reason.of(action));
     }
 
     @PostMapping("/{id}/resume")
     @HasRole(EdpRoles.OPERATOR)
     @Operation(summary = "Resume a PAUSED rollout; its active group is evaluated again, its timeout restarts")
-    Rollout resume(Tenant tenant, @PathVariable UUID id,
-            @Valid @RequestBody(required = false) RolloutRequests.Action action) {
+    Rollout resume(Tenant tenant, @PathVariable UUID id, @Valid @RequestBody(required = false) Reason action) {
         return rollouts.resume(tenant, id);
     }
 
     @PostMapping("/{id}/continue")
     @HasRole(EdpRoles.OPERATOR)
     @Operation(summary = "Start the next group of a WAITING (MANUAL) rollout")
-    Rollout proceed(Tenant tenant, @PathVariable UUID id,
-            @Valid @RequestBody(required = false) RolloutRequests.Action action) {
+    Rollout proceed(Tenant tenant, @PathVariable UUID id, @Valid @RequestBody(required = false) Reason action) {
         return rollouts.proceed(tenant, id);
     }
 
     @PostMapping("/{id}/cancel")
     @HasRole(EdpRoles.OPERATOR)
     @Operation(summary = "Cancel a RUNNING, WAITING or PAUSED rollout")
-    Rollout cancel(Tenant tenant, @PathVariable UUID id,
-            @Valid @RequestBody(required = false) RolloutRequests.Action action) {
+    Rollout cancel(Tenant tenant, @PathVariable UUID id, @Valid @RequestBody(required = false) Reason action) {
         return rollouts.cancel(tenant, id);
     }
 

@@ -43,12 +43,4 @@ final class RolloutRequests {
         }
     }
 
-    /**
-     * An operator's action on a rollout.
-     *
-     * @param reason why, optional
-     */
-    record Action(@Size(max = 1000) String reason) {
-    }
-
 }

@@ -175,44 +175,36 @@ public class RolloutService {
 
     @Transactional
     Rollout pause(Tenant tenant, UUID id, String reason) {
-        RolloutRepository.Locked locked = lockVisible(tenant, id);
-        require(locked, RolloutStatus.RUNNING, RolloutStatus.WAITING);
-        Instant now = Clocks.now(clock);
-        Rollout before = repository.find(id).orElseThrow();
+        Action action = begin(tenant, id, RolloutStatus.RUNNING, RolloutStatus.WAITING);
         String why = truncate(
                 "Paused by " + tenant.actor() + (reason == null || reason.isBlank() ? "" : ": " + reason));
-        repository.transition(id, locked.status(), RolloutStatus.PAUSED, why, now, tenant.actor());
-        events.publishRollout(id, locked.customerId(), DeviceEventType.ROLLOUT_PAUSED,
-                describe(before) + " paused by an operator: " + why, now);
-        return changed(tenant, before, "ROLLOUT_PAUSED");
+        repository.transition(id, action.locked().status(), RolloutStatus.PAUSED, why, action.now(), tenant.actor());
+        publish(action.before(), DeviceEventType.ROLLOUT_PAUSED, " paused by an operator: " + why, action.now());
+        return changed(tenant, action.before(), "ROLLOUT_PAUSED");
     }
 
     @Transactional
     Rollout resume(Tenant tenant, UUID id) {
-        RolloutRepository.Locked locked = lockVisible(tenant, id);
-        require(locked, RolloutStatus.PAUSED);
-        Instant now = Clocks.now(clock);
-        Rollout before = repository.find(id).orElseThrow();
+        Action action = begin(tenant, id, RolloutStatus.PAUSED);
+        Integer group = action.locked().activeGroup();
         // The paused group is evaluated again, its timeout counted from now; a rollout
         // paused while WAITING (its group had succeeded) waits again.
-        boolean reopened = locked.activeGroup() != null && repository.reopenGroup(id, locked.activeGroup(), now);
+        boolean reopened = group != null && repository.reopenGroup(id, group, action.now());
         repository.transition(id, RolloutStatus.PAUSED, reopened ? RolloutStatus.RUNNING : RolloutStatus.WAITING, null,
-                now, tenant.actor());
-        events.publishRollout(id, locked.customerId(), DeviceEventType.ROLLOUT_PAUSE_ENDED,
-                describe(before) + " resumed by " + tenant.actor() + ".", now);
-        return changed(tenant, before, "ROLLOUT_RESUMED");
+                action.now(), tenant.actor());
+        publish(action.before(), DeviceEventType.ROLLOUT_PAUSE_ENDED, " resumed by " + tenant.actor() + ".",
+                action.now());
+        return changed(tenant, action.before(), "ROLLOUT_RESUMED");
     }
 
     @Transactional
     Rollout proceed(Tenant tenant, UUID id) {
-        RolloutRepository.Locked locked = lockVisible(tenant, id);
-        require(locked, RolloutStatus.WAITING);
-        Instant now = Clocks.now(clock);
-        Rollout before = repository.find(id).orElseThrow();
-        repository.transition(id, RolloutStatus.WAITING, RolloutStatus.RUNNING, null, now, tenant.actor());
-        int next = locked.activeGroup() == null ? 0 : locked.activeGroup() + 1;
-        Rollout after = changed(tenant, before, "ROLLOUT_CONTINUED");
-        if (repository.startGroup(id, next, now)) {
+        Action action = begin(tenant, id, RolloutStatus.WAITING);
+        repository.transition(id, RolloutStatus.WAITING, RolloutStatus.RUNNING, null, action.now(), tenant.actor());
+        Integer group = action.locked().activeGroup();
+        int next = group == null ? 0 : group + 1;
+        Rollout after = changed(tenant, action.before(), "ROLLOUT_CONTINUED");
+        if (repository.startGroup(id, next, action.now())) {
             after = repository.find(id).orElseThrow();
             audit.record(after.customerId(), tenant, "ROLLOUT_GROUP_STARTED", "ROLLOUT", id.toString(), null,
                     after.group(next));
@@ -222,16 +214,14 @@ public class RolloutService {
 
     @Transactional
     Rollout cancel(Tenant tenant, UUID id) {
-        RolloutRepository.Locked locked = lockVisible(tenant, id);
-        require(locked, RolloutStatus.RUNNING, RolloutStatus.WAITING, RolloutStatus.PAUSED);
-        Instant now = Clocks.now(clock);
-        Rollout before = repository.find(id).orElseThrow();
-        repository.transition(id, locked.status(), RolloutStatus.CANCELLED, null, now, tenant.actor());
-        if (locked.status() == RolloutStatus.PAUSED) {
-            events.publishRollout(id, locked.customerId(), DeviceEventType.ROLLOUT_PAUSE_ENDED,
-                    describe(before) + " cancelled by " + tenant.actor() + ".", now);
+        Action action = begin(tenant, id, RolloutStatus.RUNNING, RolloutStatus.WAITING, RolloutStatus.PAUSED);
+        RolloutStatus status = action.locked().status();
+        repository.transition(id, status, RolloutStatus.CANCELLED, null, action.now(), tenant.actor());
+        if (status == RolloutStatus.PAUSED) {
+            publish(action.before(), DeviceEventType.ROLLOUT_PAUSE_ENDED, " cancelled by " + tenant.actor() + ".",
+                    action.now());
         }
-        return changed(tenant, before, "ROLLOUT_CANCELLED");
+        return changed(tenant, action.before(), "ROLLOUT_CANCELLED");
     }
 
     /**
@@ -258,8 +248,7 @@ public class RolloutService {
         Instant now = Clocks.now(clock);
         repository.transition(id, locked.status(), RolloutStatus.ROLLED_BACK, null, now, tenant.actor());
         if (locked.status() == RolloutStatus.PAUSED) {
-            events.publishRollout(id, locked.customerId(), DeviceEventType.ROLLOUT_PAUSE_ENDED,
-                    describe(before) + " rolled back by " + tenant.actor() + ".", now);
+            publish(before, DeviceEventType.ROLLOUT_PAUSE_ENDED, " rolled back by " + tenant.actor() + ".", now);
         }
         changed(tenant, before, "ROLLOUT_ROLLED_BACK");
         return start(tenant, before.customerId(), before.previousReleaseId(), before.environment(), valid, null, id);
@@ -302,8 +291,7 @@ public class RolloutService {
                 return;
             }
             repository.transition(active.rolloutId(), RolloutStatus.RUNNING, RolloutStatus.PAUSED, why, now, SCHEDULER);
-            events.publishRollout(active.rolloutId(), locked.customerId(), DeviceEventType.ROLLOUT_PAUSED,
-                    describe(before) + " paused: " + why, now);
+            publish(before, DeviceEventType.ROLLOUT_PAUSED, " paused: " + why, now);
             changed(scheduler, before, "ROLLOUT_PAUSED");
             return;
         }
@@ -398,10 +386,24 @@ public class RolloutService {
         return locked;
     }
 
-    private static void require(RolloutRepository.Locked locked, RolloutStatus... allowed) {
+    /**
+     * An operator's action on a rollout, begun: the rollout locked, as it was before, and
+     * the time by the rollouts' clock.
+     */
+    private record Action(RolloutRepository.Locked locked, Rollout before, Instant now) {
+    }
+
+    /**
+     * @param allowed the statuses the action is allowed in
+     * @throws dev.edp.platform.problem.EdpException 404 for another customer's rollout,
+     * 409 {@code ROLLOUT_STATE} in another status
+     */
+    private Action begin(Tenant tenant, UUID id, RolloutStatus... allowed) {
+        RolloutRepository.Locked locked = lockVisible(tenant, id);
         if (!List.of(allowed).contains(locked.status())) {
             throw state(locked.status());
         }
+        return new Action(locked, repository.find(id).orElseThrow(), Clocks.now(clock));
     }
 
     private static RuntimeException state(RolloutStatus status) {
@@ -421,8 +423,13 @@ public class RolloutService {
         return after;
     }
 
-    private static String describe(Rollout rollout) {
-        return "Rollout " + rollout.id() + " of release " + rollout.releaseName() + " into " + rollout.environment();
+    /**
+     * Tells monitoring about the rollout (in the caller's transaction).
+     * @param what what happened to it, after its description
+     */
+    private void publish(Rollout rollout, DeviceEventType type, String what, Instant at) {
+        events.publishRollout(rollout.id(), rollout.customerId(), type, "Rollout " + rollout.id() + " of release "
+                + rollout.releaseName() + " into " + rollout.environment() + what, at);
     }
 
     private static String truncate(String text) {

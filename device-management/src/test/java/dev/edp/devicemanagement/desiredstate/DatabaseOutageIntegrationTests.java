@@ -1,8 +1,6 @@
 package dev.edp.devicemanagement.desiredstate;
 
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -10,16 +8,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
+import dev.edp.devicemanagement.AbstractApiIntegrationTests;
 import dev.edp.devicemanagement.Api;
 import dev.edp.test.net.FaultProxy;
 import dev.edp.test.postgres.WithPostgresFaults;
-import dev.edp.test.service.EdpServiceTest;
 import dev.edp.test.service.ServiceSmokeChecks;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static dev.edp.devicemanagement.TestDevices.desiredState;
 import static dev.edp.devicemanagement.desiredstate.DesiredStateIntegrationTests.DEADLINE;
@@ -37,20 +34,13 @@ import static org.awaitility.Awaitility.await;
  * is back within 10 s by itself, and a change wakes a long-poll again. Before, PostgreSQL
  * frozen for 36 s gave 38 × 500 and 68 × 504 on long-polls.
  */
-@EdpServiceTest
 @WithPostgresFaults
-class DatabaseOutageIntegrationTests {
+class DatabaseOutageIntegrationTests extends AbstractApiIntegrationTests {
 
     static final Duration RECOVERY = Duration.ofSeconds(10);
 
     @Autowired
-    ServiceSmokeChecks checks;
-
-    @Autowired
     FaultProxy database;
-
-    @Autowired
-    JdbcClient jdbc;
 
     @Autowired
     DataSource dataSource;
@@ -63,21 +53,13 @@ class DatabaseOutageIntegrationTests {
         database.restore();
     }
 
-    UUID activeDevice(Api api, UUID customer, String name) {
-        UUID device = api.registerDevice(customer, name);
-        jdbc.sql("UPDATE device SET lifecycle = 'ACTIVE' WHERE id = :id").param("id", device).update();
-        return device;
-    }
-
     int status(String path) {
         return ServiceSmokeChecks.send("GET", checks.managementUrl() + path, null, null).statusCode();
     }
 
     @Test
     void anOutageIsQuick503sAndA304ForParkedLongPollsAndTheServiceRecoversByItself() throws Exception {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
-        UUID device = activeDevice(api, customer, "outage-1");
+        UUID device = activeDevice(customer, "outage-1");
         UUID release = api.release(customer, "app", "r1");
         String etag = Api.etag(desiredState(checks.baseUrl(), device, customer, null, 0));
         await().atMost(DEADLINE).until(waiters::isListening);
@@ -119,24 +101,16 @@ class DatabaseOutageIntegrationTests {
      */
     @Test
     void aLongPollWhoseFirstReadWasSlowStillEndsWithinItsWait() throws Exception {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
-        UUID device = activeDevice(api, customer, "outage-2");
+        UUID device = activeDevice(customer, "outage-2");
         String etag = Api.etag(desiredState(checks.baseUrl(), device, customer, null, 0));
         long start;
         CompletableFuture<HttpResponse<String>> poll;
-        try (Connection blocker = dataSource.getConnection()) {
-            blocker.setAutoCommit(false);
-            try (Statement statement = blocker.createStatement()) {
-                statement.execute("LOCK TABLE device IN ACCESS EXCLUSIVE MODE");
-            }
+        try (TableLock devices = TableLock.on(dataSource, "device")) {
             start = System.nanoTime();
             poll = CompletableFuture.supplyAsync(() -> desiredState(checks.baseUrl(), device, customer, etag, 4));
-            await().atMost(DEADLINE).until(() -> jdbc.sql("""
-                    SELECT count(*) FROM pg_stat_activity
-                    WHERE wait_event_type = 'Lock' AND query LIKE '%FROM device d%'""").query(Long.class).single() > 0);
+            await().atMost(DEADLINE).until(() -> TableLock.waitingDeviceReads(jdbc) > 0);
             Thread.sleep(Math.max(0, 4000 - Duration.ofNanos(System.nanoTime() - start).toMillis()));
-            blocker.rollback();
+            devices.release();
         }
         HttpResponse<String> answer = poll.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
         assertThat(answer.statusCode()).isEqualTo(304);

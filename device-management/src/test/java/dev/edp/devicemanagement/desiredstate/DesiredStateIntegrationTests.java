@@ -7,11 +7,11 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.edp.devicemanagement.AbstractApiIntegrationTests;
 import dev.edp.devicemanagement.Api;
 import dev.edp.devicemanagement.DeviceManagementApplication;
 import dev.edp.platform.client.ServiceTokenSource;
 import dev.edp.test.security.TestJwtIssuer;
-import dev.edp.test.service.EdpServiceTest;
 import dev.edp.test.service.ServiceSmokeChecks;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -20,7 +20,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static dev.edp.devicemanagement.Api.customerAdmin;
 import static dev.edp.devicemanagement.Api.operator;
@@ -37,8 +36,7 @@ import static org.awaitility.Awaitility.await;
  * it changes anything, so a request that answered at once, or was never parked, fails the
  * test.
  */
-@EdpServiceTest
-class DesiredStateIntegrationTests {
+class DesiredStateIntegrationTests extends AbstractApiIntegrationTests {
 
     /** How long a parked request must stay unanswered while nothing changes. */
     static final Duration QUIET = Duration.ofSeconds(1);
@@ -47,12 +45,6 @@ class DesiredStateIntegrationTests {
     static final Duration DEADLINE = Duration.ofSeconds(30);
 
     static ConfigurableApplicationContext replicaB;
-
-    @Autowired
-    ServiceSmokeChecks checks;
-
-    @Autowired
-    JdbcClient jdbc;
 
     @Autowired
     Environment environment;
@@ -92,12 +84,6 @@ class DesiredStateIntegrationTests {
 
     static String baseUrl(ConfigurableApplicationContext context) {
         return "http://localhost:" + context.getEnvironment().getProperty("local.server.port");
-    }
-
-    UUID activeDevice(Api api, UUID customer, String name) {
-        UUID device = api.registerDevice(customer, name);
-        jdbc.sql("UPDATE device SET lifecycle = 'ACTIVE' WHERE id = :id").param("id", device).update();
-        return device;
     }
 
     /**
@@ -140,8 +126,6 @@ class DesiredStateIntegrationTests {
 
     @Test
     void pendingDeviceGetsNothingThenItsEnvironmentsReleaseWithStrongEtagsAnd304() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
         UUID device = api.registerDevice(customer, "edge-1");
         UUID release = api.release(customer, "app", "r1");
         api.pinTesting(customer, release);
@@ -171,9 +155,7 @@ class DesiredStateIntegrationTests {
 
     @Test
     void devicesOfOtherCustomersUnknownDevicesAndCallersWithoutAssertionAreRefused() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
-        UUID device = activeDevice(api, customer, "edge-2");
+        UUID device = activeDevice(customer, "edge-2");
         assertProblem(desiredState(checks.baseUrl(), device, UUID.randomUUID(), null, 0), 404, "NOT_FOUND");
         assertProblem(desiredState(checks.baseUrl(), UUID.randomUUID(), customer, null, 0), 404, "NOT_FOUND");
         assertProblem(desiredState(checks.baseUrl(), device, customer, null, -1), 400, "INVALID_WAIT");
@@ -184,9 +166,7 @@ class DesiredStateIntegrationTests {
 
     @Test
     void aStaleEtagOrNoWaitAnswersAtOnceWithoutParking() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
-        UUID device = activeDevice(api, customer, "edge-6");
+        UUID device = activeDevice(customer, "edge-6");
         String etag = Api.etag(desiredState(checks.baseUrl(), device, customer, null, 0));
         assertThat(desiredState(checks.baseUrl(), device, customer, "\"other\"", 30).statusCode()).isEqualTo(200);
         assertThat(desiredState(checks.baseUrl(), device, customer, etag, 0).statusCode()).isEqualTo(304);
@@ -195,9 +175,7 @@ class DesiredStateIntegrationTests {
 
     @Test
     void longPollWithoutChangeStaysParkedForTheWholeWaitThenAnswers304() throws Exception {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
-        UUID device = activeDevice(api, customer, "edge-3");
+        UUID device = activeDevice(customer, "edge-3");
         String etag = Api.etag(desiredState(checks.baseUrl(), device, customer, null, 0));
         long start = System.nanoTime();
         CompletableFuture<HttpResponse<String>> poll = parked(checks.baseUrl(), waiters, device, customer, etag, 3);
@@ -212,9 +190,7 @@ class DesiredStateIntegrationTests {
     void pinOnOneInstanceWakesALongPollParkedOnAnother() throws Exception {
         ConfigurableApplicationContext b = replicaB();
         DesiredStateWaiters waitersB = b.getBean(DesiredStateWaiters.class);
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
-        UUID device = activeDevice(api, customer, "edge-4");
+        UUID device = activeDevice(customer, "edge-4");
         UUID release = api.release(customer, "app", "r1");
         String etag = Api.etag(desiredState(baseUrl(b), device, customer, null, 0));
 
@@ -229,9 +205,7 @@ class DesiredStateIntegrationTests {
 
     @Test
     void movingTheDeviceUpOrByAnApprovedMoveDownWakesItsLongPoll() throws Exception {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
-        UUID device = activeDevice(api, customer, "edge-5");
+        UUID device = activeDevice(customer, "edge-5");
         UUID release = api.release(customer, "app", "r1");
         api.pinTesting(customer, release);
         api.promote(customer, "STAGING");
@@ -256,9 +230,7 @@ class DesiredStateIntegrationTests {
 
     @Test
     void aReleaseOverrideWakesTheDevicesLongPoll() throws Exception {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
-        UUID device = activeDevice(api, customer, "waiting");
+        UUID device = activeDevice(customer, "waiting");
         UUID release = api.release(customer, "app", "r1");
         String etag = Api.etag(desiredState(checks.baseUrl(), device, customer, null, 0));
 
@@ -280,9 +252,7 @@ class DesiredStateIntegrationTests {
     void waitersStoppedAndStartedAgainStillWakeLongPolls() throws Exception {
         waiters.stop();
         waiters.start();
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
-        UUID device = activeDevice(api, customer, "restarted");
+        UUID device = activeDevice(customer, "restarted");
         UUID release = api.release(customer, "app", "r1");
         await().atMost(DEADLINE).until(waiters::isListening);
         String etag = Api.etag(desiredState(checks.baseUrl(), device, customer, null, 0));

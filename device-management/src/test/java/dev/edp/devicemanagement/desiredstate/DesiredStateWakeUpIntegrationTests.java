@@ -9,14 +9,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import dev.edp.devicemanagement.AbstractApiIntegrationTests;
 import dev.edp.devicemanagement.Api;
-import dev.edp.test.service.EdpServiceTest;
-import dev.edp.test.service.ServiceSmokeChecks;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static dev.edp.devicemanagement.TestDevices.desiredState;
 import static dev.edp.devicemanagement.desiredstate.DesiredStateIntegrationTests.DEADLINE;
@@ -29,16 +27,9 @@ import static org.awaitility.Awaitility.await;
  * the registrations' own notifications arrive late), all 40 answered with the new
  * release.
  */
-@EdpServiceTest
-class DesiredStateWakeUpIntegrationTests {
+class DesiredStateWakeUpIntegrationTests extends AbstractApiIntegrationTests {
 
     static final int DEVICES = 40;
-
-    @Autowired
-    ServiceSmokeChecks checks;
-
-    @Autowired
-    JdbcClient jdbc;
 
     @Autowired
     DesiredStateWaiters waiters;
@@ -52,14 +43,10 @@ class DesiredStateWakeUpIntegrationTests {
 
     @Test
     void aPinWakesEveryParkedDeviceOfTheCustomerWithOneRead() throws Exception {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
         UUID release = api.release(customer, "app", "r1");
         List<UUID> devices = new ArrayList<>();
         for (int index = 0; index < DEVICES; index++) {
-            UUID device = api.registerDevice(customer, "wake-" + index);
-            jdbc.sql("UPDATE device SET lifecycle = 'ACTIVE' WHERE id = :id").param("id", device).update();
-            devices.add(device);
+            devices.add(activeDevice(customer, "wake-" + index));
         }
         await().atMost(DEADLINE).until(waiters::isListening);
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {

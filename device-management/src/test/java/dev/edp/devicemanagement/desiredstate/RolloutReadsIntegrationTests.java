@@ -4,16 +4,13 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.UUID;
 
-import dev.edp.devicemanagement.Api;
+import dev.edp.devicemanagement.AbstractApiIntegrationTests;
 import dev.edp.devicemanagement.TestDevices;
 import dev.edp.devicemanagement.rollout.RolloutDeviceStatus;
 import dev.edp.devicemanagement.rollout.RolloutReports;
-import dev.edp.test.service.EdpServiceTest;
-import dev.edp.test.service.ServiceSmokeChecks;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -30,21 +27,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * machine's speed), over more calls than the driver's prepare threshold and PostgreSQL's
  * five custom plans, so the generic plan counts too.
  */
-@EdpServiceTest
 @TestPropertySource(properties = "edp.device-management.rollouts.evaluate-interval=1h")
-class RolloutReadsIntegrationTests {
+class RolloutReadsIntegrationTests extends AbstractApiIntegrationTests {
 
     /** Devices in the rollout's started first group (as many in the second). */
     static final int STARTED = 1000;
 
     /** Calls per statement measured. */
     static final int CALLS = 20;
-
-    @Autowired
-    ServiceSmokeChecks checks;
-
-    @Autowired
-    JdbcClient jdbc;
 
     @Autowired
     TransactionTemplate transactions;
@@ -84,8 +74,6 @@ class RolloutReadsIntegrationTests {
 
     @Test
     void aDevicesDesiredStateAndReportFetchOnlyItsOwnAssignmentRightAfterTheRolloutStarted() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
         UUID release = api.release(customer, "app", "reads");
         TestDevices.insertFleet(jdbc, customer, "reads", 2 * STARTED, 1);
         // As on a fresh platform, or for a new rollout id the statistics do not know:

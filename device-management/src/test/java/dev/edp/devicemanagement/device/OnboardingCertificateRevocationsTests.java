@@ -17,20 +17,30 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class OnboardingCertificateRevocationsTests {
 
+    static CertificateRevocations client(String onboardingUrl) {
+        return new OnboardingCertificateRevocations(RestClient.builder(), onboardingUrl);
+    }
+
+    static String revokePath(UUID device) {
+        return "/api/onboarding/v1/devices/" + device + "/revoke";
+    }
+
+    static StubBackend.Answer problem(int status) {
+        return new StubBackend.Answer(status, "application/problem+json", "{\"status\":" + status + "}", 0);
+    }
+
     @Test
     void revocationRelaysTheCallersTokenAndAcceptsOkAndNotFound() {
         UUID revoked = UUID.randomUUID();
         UUID unknown = UUID.randomUUID();
         try (StubBackend onboarding = StubBackend.start()) {
-            onboarding.script("/api/onboarding/v1/devices/" + unknown + "/revoke",
-                    new StubBackend.Answer(404, "application/problem+json", "{\"status\":404}", 0));
-            CertificateRevocations client = new OnboardingCertificateRevocations(RestClient.builder(),
-                    onboarding.url());
+            onboarding.script(revokePath(unknown), problem(404));
+            CertificateRevocations client = client(onboarding.url());
             assertThatCode(() -> client.revokeDevice(revoked, "user-token")).doesNotThrowAnyException();
             assertThatCode(() -> client.revokeDevice(unknown, "user-token")).doesNotThrowAnyException();
             StubBackend.Received call = onboarding.received().getFirst();
             assertThat(call.method()).isEqualTo("POST");
-            assertThat(call.pathAndQuery()).isEqualTo("/api/onboarding/v1/devices/" + revoked + "/revoke");
+            assertThat(call.pathAndQuery()).isEqualTo(revokePath(revoked));
             assertThat(call.header("Authorization")).isEqualTo("Bearer user-token");
         }
     }
@@ -39,16 +49,13 @@ class OnboardingCertificateRevocationsTests {
     void anErrorAnswerOrNoAnswerMeansRevocationIsUnavailable() {
         UUID device = UUID.randomUUID();
         try (StubBackend onboarding = StubBackend.start()) {
-            onboarding.script("/api/onboarding/v1/devices/" + device + "/revoke",
-                    new StubBackend.Answer(500, "application/problem+json", "{\"status\":500}", 0));
-            CertificateRevocations client = new OnboardingCertificateRevocations(RestClient.builder(),
-                    onboarding.url());
+            onboarding.script(revokePath(device), problem(500));
+            CertificateRevocations client = client(onboarding.url());
             assertThatThrownBy(() -> client.revokeDevice(device, "t"))
                 .isInstanceOf(CertificateRevocations.RevocationUnavailableException.class)
                 .hasMessageContaining("500");
         }
-        CertificateRevocations down = new OnboardingCertificateRevocations(RestClient.builder(),
-                "http://127.0.0.1:" + StubBackend.closedPort());
+        CertificateRevocations down = client("http://127.0.0.1:" + StubBackend.closedPort());
         assertThatThrownBy(() -> down.revokeDevice(device, "t"))
             .isInstanceOf(CertificateRevocations.RevocationUnavailableException.class)
             .hasMessageContaining("cannot be reached");

@@ -16,12 +16,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import com.jayway.jsonpath.JsonPath;
+import dev.edp.devicemanagement.AbstractApiIntegrationTests;
 import dev.edp.devicemanagement.Api;
 import dev.edp.devicemanagement.TestBackends;
 import dev.edp.devicemanagement.TestDevices;
 import dev.edp.test.security.TestJwtIssuer;
-import dev.edp.test.service.EdpServiceTest;
-import dev.edp.test.service.ServiceSmokeChecks;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -30,7 +29,6 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.TestPropertySource;
 
 import static dev.edp.devicemanagement.Api.customerAdmin;
@@ -47,10 +45,9 @@ import static org.awaitility.Awaitility.await;
  * scheduler's decisions (its pass is called directly; its own schedule is set to an hour
  * here), time from a settable clock instead of waiting.
  */
-@EdpServiceTest
 @Import(RolloutIntegrationTests.ClockConfig.class)
 @TestPropertySource(properties = "edp.device-management.rollouts.evaluate-interval=1h")
-class RolloutIntegrationTests {
+class RolloutIntegrationTests extends AbstractApiIntegrationTests {
 
     /** Generous: CI runs on a loaded 2-core machine. */
     static final Duration DEADLINE = Duration.ofSeconds(60);
@@ -65,12 +62,6 @@ class RolloutIntegrationTests {
         }
 
     }
-
-    @Autowired
-    ServiceSmokeChecks checks;
-
-    @Autowired
-    JdbcClient jdbc;
 
     @Autowired
     RolloutScheduler scheduler;
@@ -89,13 +80,29 @@ class RolloutIntegrationTests {
 
     // --- helpers
 
-    UUID device(Api api, UUID customer, String name, String connectivity) {
-        UUID device = api.registerDevice(customer, name);
-        jdbc.sql("UPDATE device SET lifecycle = 'ACTIVE', connectivity = :connectivity WHERE id = :id")
+    UUID device(UUID customer, String name, String connectivity) {
+        UUID device = activeDevice(customer, name);
+        jdbc.sql("UPDATE device SET connectivity = :connectivity WHERE id = :id")
             .param("id", device)
             .param("connectivity", connectivity)
             .update();
         return device;
+    }
+
+    /** Two groups of one device each. */
+    static final String ONE_EACH = "[{\"size\":\"1\"},{\"size\":\"1\"}]";
+
+    /**
+     * A release of the customer and two of its devices: the first ONLINE, the second
+     * OFFLINE, so a plan's groups take them in this order.
+     */
+    record OnlineFirst(UUID release, UUID first, UUID second) {
+    }
+
+    OnlineFirst onlineFirst(String releaseName) {
+        return new OnlineFirst(api.release(customer, "app", releaseName),
+                device(customer, releaseName + "-online", "ONLINE"),
+                device(customer, releaseName + "-offline", "OFFLINE"));
     }
 
     static String body(UUID release, String environment, String groups, String extra) {
@@ -104,33 +111,26 @@ class RolloutIntegrationTests {
                 extra == null ? "" : "," + extra);
     }
 
-    HttpResponse<String> start(Api api, UUID customer, String body) {
+    HttpResponse<String> start(UUID customer, String body) {
         return api.post("/rollouts", operator(customer), body);
     }
 
-    UUID started(Api api, UUID customer, String body) {
-        HttpResponse<String> created = start(api, customer, body);
+    UUID started(UUID customer, String body) {
+        HttpResponse<String> created = start(customer, body);
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         assertThat(created.headers().firstValue("Location"))
             .hasValue("/api/devices/v1/rollouts/" + read(created, "$.id"));
         return UUID.fromString(read(created, "$.id"));
     }
 
-    HttpResponse<String> rollout(Api api, UUID customer, UUID id) {
+    HttpResponse<String> rollout(UUID customer, UUID id) {
         HttpResponse<String> read = api.get("/rollouts/" + id, viewer(customer));
         assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
         return read;
     }
 
-    String status(Api api, UUID customer, UUID id) {
-        return read(rollout(api, customer, id), "$.status");
-    }
-
-    /** The release the device is handed now (null for none). */
-    String desired(UUID device, UUID customer) {
-        HttpResponse<String> state = TestDevices.desiredState(checks.baseUrl(), device, customer, null, 0);
-        assertThat(state.statusCode()).as(state.body()).isEqualTo(200);
-        return (String) readOrNull(state, "$.releaseId");
+    String status(UUID customer, UUID id) {
+        return read(rollout(customer, id), "$.status");
     }
 
     void report(UUID device, UUID customer, UUID release, String state, String message) {
@@ -141,24 +141,16 @@ class RolloutIntegrationTests {
         assertThat(reported.statusCode()).as(reported.body()).isEqualTo(204);
     }
 
-    List<String> devicesOf(Api api, UUID customer, UUID rollout, String query) {
+    List<String> devicesOf(UUID customer, UUID rollout, String query) {
         HttpResponse<String> page = api.get("/rollouts/" + rollout + "/devices?limit=500" + query, viewer(customer));
         assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
         return read(page, "$.items[*].deviceId");
     }
 
-    String deviceStatus(Api api, UUID customer, UUID rollout, UUID device) {
+    String deviceStatus(UUID customer, UUID rollout, UUID device) {
         List<String> statuses = read(api.get("/rollouts/" + rollout + "/devices?limit=500", viewer(customer)),
                 "$.items[?(@.deviceId == '" + device + "')].status");
         return statuses.getFirst();
-    }
-
-    int audited(UUID rollout, String action) {
-        return jdbc.sql("SELECT count(*) FROM audit_event WHERE entity_id = :id AND action = :action")
-            .param("id", rollout.toString())
-            .param("action", action)
-            .query(Integer.class)
-            .single();
     }
 
     int rows(String table, UUID customer) {
@@ -166,12 +158,6 @@ class RolloutIntegrationTests {
             .param("customer", customer)
             .query(Integer.class)
             .single();
-    }
-
-    String pinned(Api api, UUID customer, String environment) {
-        List<String> ids = read(api.get("/environments", viewer(customer)),
-                "$[?(@.environment == '" + environment + "')].releaseId");
-        return ids.isEmpty() ? null : ids.getFirst();
     }
 
     static String md5(String text) throws Exception {
@@ -194,18 +180,16 @@ class RolloutIntegrationTests {
     @Test
     void groupsFillOnlineDevicesFirstInAStableOrderAndEachSuccessStartsTheNextUntilTheEnvironmentIsPinned()
             throws Exception {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
         UUID old = api.release(customer, "app", "r0");
         api.pinTesting(customer, old);
         UUID release = api.release(customer, "app", "r1");
-        List<UUID> online = List.of(device(api, customer, "on-1", "ONLINE"), device(api, customer, "on-2", "ONLINE"));
-        List<UUID> offline = List.of(device(api, customer, "off-1", "OFFLINE"),
-                device(api, customer, "off-2", "UNKNOWN"), device(api, customer, "off-3", "OFFLINE"));
-        UUID id = started(api, customer,
+        List<UUID> online = List.of(device(customer, "on-1", "ONLINE"), device(customer, "on-2", "ONLINE"));
+        List<UUID> offline = List.of(device(customer, "off-1", "OFFLINE"), device(customer, "off-2", "UNKNOWN"),
+                device(customer, "off-3", "OFFLINE"));
+        UUID id = started(customer,
                 body(release, "TESTING", "[{\"size\":\"40%\"},{\"size\":\"1\"},{\"size\":\"1\"}]", null));
 
-        HttpResponse<String> created = rollout(api, customer, id);
+        HttpResponse<String> created = rollout(customer, id);
         assertThat((String) read(created, "$.status")).isEqualTo("RUNNING");
         assertThat((String) read(created, "$.previousReleaseId")).isEqualTo(old.toString());
         assertThat((String) read(created, "$.releaseName")).isEqualTo("r1");
@@ -219,7 +203,7 @@ class RolloutIntegrationTests {
 
         // ONLINE first, then by the hash of (rollout id, device id): the last group takes
         // the rest.
-        assertThat(devicesOf(api, customer, id, "&group=0"))
+        assertThat(devicesOf(customer, id, "&group=0"))
             .containsExactlyInAnyOrderElementsOf(online.stream().map(UUID::toString).toList());
         List<UUID> expectedOffline = new ArrayList<>(offline);
         expectedOffline.sort(Comparator.comparing(device -> {
@@ -230,54 +214,54 @@ class RolloutIntegrationTests {
                 throw new IllegalStateException(ex);
             }
         }));
-        assertThat(devicesOf(api, customer, id, "&group=1")).containsExactly(expectedOffline.getFirst().toString());
+        assertThat(devicesOf(customer, id, "&group=1")).containsExactly(expectedOffline.getFirst().toString());
 
         // Only the active group is handed the release; the others keep the pin.
         for (UUID device : online) {
-            assertThat(desired(device, customer)).isEqualTo(release.toString());
+            assertThat(desiredRelease(device, customer)).isEqualTo(release.toString());
         }
         for (UUID device : offline) {
-            assertThat(desired(device, customer)).isEqualTo(old.toString());
+            assertThat(desiredRelease(device, customer)).isEqualTo(old.toString());
         }
         assertThat((Object) read(api.get("/rollouts/" + id + "/devices?group=0", viewer(customer)),
                 "$.items[0].deliveredAt"))
             .isNotNull();
 
         scheduler.pass();
-        assertThat(status(api, customer, id)).as("nothing reported yet").isEqualTo("RUNNING");
+        assertThat(status(customer, id)).as("nothing reported yet").isEqualTo("RUNNING");
         for (UUID device : online) {
             report(device, customer, release, "reconciling", "");
         }
-        assertThat(deviceStatus(api, customer, id, online.getFirst())).isEqualTo("RECONCILING");
+        assertThat(deviceStatus(customer, id, online.getFirst())).isEqualTo("RECONCILING");
         for (UUID device : online) {
             report(device, customer, release, "ready", "");
         }
         scheduler.pass();
-        HttpResponse<String> second = rollout(api, customer, id);
+        HttpResponse<String> second = rollout(customer, id);
         assertThat((List<String>) read(second, "$.groups[*].status")).containsExactly("SUCCEEDED", "ACTIVE", "PENDING");
         assertThat((Integer) read(second, "$.activeGroup")).isEqualTo(1);
-        assertThat(desired(expectedOffline.getFirst(), customer)).isEqualTo(release.toString());
-        assertThat(desired(expectedOffline.get(1), customer)).isEqualTo(old.toString());
+        assertThat(desiredRelease(expectedOffline.getFirst(), customer)).isEqualTo(release.toString());
+        assertThat(desiredRelease(expectedOffline.get(1), customer)).isEqualTo(old.toString());
 
         report(expectedOffline.getFirst(), customer, release, "ready", "");
         scheduler.pass();
-        assertThat((List<String>) read(rollout(api, customer, id), "$.groups[*].status")).containsExactly("SUCCEEDED",
+        assertThat((List<String>) read(rollout(customer, id), "$.groups[*].status")).containsExactly("SUCCEEDED",
                 "SUCCEEDED", "ACTIVE");
         for (UUID device : expectedOffline.subList(1, 3)) {
             report(device, customer, release, "ready", "");
         }
         scheduler.pass();
-        HttpResponse<String> done = rollout(api, customer, id);
+        HttpResponse<String> done = rollout(customer, id);
         assertThat((String) read(done, "$.status")).isEqualTo("SUCCEEDED");
         assertThat((Integer) read(done, "$.groups[2].counts.ready")).isEqualTo(2);
-        assertThat(pinned(api, customer, "TESTING")).isEqualTo(release.toString());
+        assertThat(api.pinned(customer, "TESTING")).isEqualTo(release.toString());
         // A device joining the environment later gets the pin.
-        UUID late = device(api, customer, "late", "ONLINE");
-        assertThat(desired(late, customer)).isEqualTo(release.toString());
+        UUID late = device(customer, "late", "ONLINE");
+        assertThat(desiredRelease(late, customer)).isEqualTo(release.toString());
 
-        assertThat(audited(id, "ROLLOUT_CREATED")).isEqualTo(1);
-        assertThat(audited(id, "ROLLOUT_GROUP_STARTED")).isEqualTo(3);
-        assertThat(audited(id, "ROLLOUT_SUCCEEDED")).isEqualTo(1);
+        assertThat(audits(id, "ROLLOUT_CREATED")).isEqualTo(1);
+        assertThat(audits(id, "ROLLOUT_GROUP_STARTED")).isEqualTo(3);
+        assertThat(audits(id, "ROLLOUT_SUCCEEDED")).isEqualTo(1);
         assertThat(jdbc.sql("""
                 SELECT actor FROM audit_event WHERE customer_id = :customer AND action = 'ENVIRONMENT_PINNED'
                 ORDER BY at DESC LIMIT 1
@@ -291,36 +275,31 @@ class RolloutIntegrationTests {
 
     @Test
     void manualAdvanceWaitsForContinueAndIllegalActionsAreRefused() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
-        UUID release = api.release(customer, "app", "m1");
-        UUID first = device(api, customer, "a", "ONLINE");
-        UUID second = device(api, customer, "b", "OFFLINE");
-        UUID id = started(api, customer,
-                body(release, "TESTING", "[{\"size\":\"1\"},{\"size\":\"1\"}]", "\"advance\":\"MANUAL\""));
-        assertThat(desired(first, customer)).isEqualTo(release.toString());
+        OnlineFirst fleet = onlineFirst("m1");
+        UUID id = started(customer, body(fleet.release(), "TESTING", ONE_EACH, "\"advance\":\"MANUAL\""));
+        assertThat(desiredRelease(fleet.first(), customer)).isEqualTo(fleet.release().toString());
         assertProblem(api.post("/rollouts/" + id + "/continue", operator(customer), null), 409, "ROLLOUT_STATE");
         assertProblem(api.post("/rollouts/" + id + "/resume", operator(customer), null), 409, "ROLLOUT_STATE");
 
-        report(first, customer, release, "ready", "");
+        report(fleet.first(), customer, fleet.release(), "ready", "");
         scheduler.pass();
-        assertThat(status(api, customer, id)).isEqualTo("WAITING");
-        assertThat(desired(second, customer)).as("the next group waits").isNull();
+        assertThat(status(customer, id)).isEqualTo("WAITING");
+        assertThat(desiredRelease(fleet.second(), customer)).as("the next group waits").isNull();
         scheduler.pass();
-        assertThat(status(api, customer, id)).isEqualTo("WAITING");
+        assertThat(status(customer, id)).isEqualTo("WAITING");
 
         HttpResponse<String> continued = api.post("/rollouts/" + id + "/continue", operator(customer), "{}");
         assertThat(continued.statusCode()).as(continued.body()).isEqualTo(200);
         assertThat((String) read(continued, "$.status")).isEqualTo("RUNNING");
         assertThat((Integer) read(continued, "$.activeGroup")).isEqualTo(1);
         assertThat((String) read(continued, "$.groups[1].status")).isEqualTo("ACTIVE");
-        assertThat(desired(second, customer)).isEqualTo(release.toString());
-        assertThat(audited(id, "ROLLOUT_CONTINUED")).isEqualTo(1);
+        assertThat(desiredRelease(fleet.second(), customer)).isEqualTo(fleet.release().toString());
+        assertThat(audits(id, "ROLLOUT_CONTINUED")).isEqualTo(1);
         assertProblem(api.post("/rollouts/" + id + "/continue", operator(customer), null), 409, "ROLLOUT_STATE");
 
         // One unfinished rollout per environment; no direct pin beside it.
         UUID other = api.release(customer, "app", "m2");
-        assertProblem(start(api, customer, body(other, "TESTING", "[{\"size\":\"100%\"}]", null)), 409,
+        assertProblem(start(customer, body(other, "TESTING", "[{\"size\":\"100%\"}]", null)), 409,
                 "ROLLOUT_IN_PROGRESS");
         assertProblem(
                 api.put("/environments/TESTING/release", operator(customer), "{\"releaseId\":\"" + other + "\"}", null),
@@ -330,41 +309,38 @@ class RolloutIntegrationTests {
         assertThat((String) read(cancelled, "$.status")).isEqualTo("CANCELLED");
         assertProblem(api.post("/rollouts/" + id + "/cancel", operator(customer), null), 409, "ROLLOUT_STATE");
         assertProblem(api.post("/rollouts/" + id + "/pause", operator(customer), null), 409, "ROLLOUT_STATE");
-        assertThat(audited(id, "ROLLOUT_CANCELLED")).isEqualTo(1);
+        assertThat(audits(id, "ROLLOUT_CANCELLED")).isEqualTo(1);
         // Delivered devices keep a cancelled rollout's release; a later pin wins.
-        assertThat(desired(first, customer)).isEqualTo(release.toString());
+        assertThat(desiredRelease(fleet.first(), customer)).isEqualTo(fleet.release().toString());
         api.pinTesting(customer, other);
-        assertThat(desired(first, customer)).isEqualTo(other.toString());
-        assertThat(desired(second, customer)).isEqualTo(other.toString());
+        assertThat(desiredRelease(fleet.first(), customer)).isEqualTo(other.toString());
+        assertThat(desiredRelease(fleet.second(), customer)).isEqualTo(other.toString());
     }
 
     @Test
     void aDeviceThatDoesNotReportWithinTheTimeoutFailsAndPausesTheRolloutWithAnEventForMonitoring() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
-        UUID release = api.release(customer, "app", "t1");
-        UUID quiet = device(api, customer, "quiet", "ONLINE");
-        device(api, customer, "next", "OFFLINE");
-        UUID id = started(api, customer,
-                body(release, "TESTING", "[{\"size\":\"1\",\"timeout\":\"PT10M\"},{\"size\":\"100%\"}]", null));
-        report(quiet, customer, release, "reconciling", "");
+        OnlineFirst fleet = onlineFirst("t1");
+        UUID quiet = fleet.first();
+        UUID id = started(customer,
+                body(fleet.release(), "TESTING", "[{\"size\":\"1\",\"timeout\":\"PT10M\"},{\"size\":\"100%\"}]", null));
+        report(quiet, customer, fleet.release(), "reconciling", "");
         clock.advance(Duration.ofMinutes(9));
         scheduler.pass();
-        assertThat(status(api, customer, id)).isEqualTo("RUNNING");
-        assertThat(deviceStatus(api, customer, id, quiet)).isEqualTo("RECONCILING");
+        assertThat(status(customer, id)).isEqualTo("RUNNING");
+        assertThat(deviceStatus(customer, id, quiet)).isEqualTo("RECONCILING");
 
         clock.advance(Duration.ofMinutes(2));
         scheduler.pass();
-        HttpResponse<String> paused = rollout(api, customer, id);
+        HttpResponse<String> paused = rollout(customer, id);
         assertThat((String) read(paused, "$.status")).isEqualTo("PAUSED");
         assertThat((String) read(paused, "$.pauseReason")).contains("error threshold");
         assertThat((String) read(paused, "$.groups[0].status")).isEqualTo("FAILED");
         assertThat((Integer) read(paused, "$.groups[0].counts.timedOut")).isEqualTo(1);
-        assertThat(deviceStatus(api, customer, id, quiet)).isEqualTo("TIMED_OUT");
+        assertThat(deviceStatus(customer, id, quiet)).isEqualTo("TIMED_OUT");
         assertThat((List<String>) read(api.get("/rollouts/" + id + "/devices/" + quiet + "/events", viewer(customer)),
                 "$[*].status"))
             .containsExactly("PENDING", "ASSIGNED", "RECONCILING", "TIMED_OUT");
-        assertThat(audited(id, "ROLLOUT_PAUSED")).isEqualTo(1);
+        assertThat(audits(id, "ROLLOUT_PAUSED")).isEqualTo(1);
 
         // The outbox row names the rollout and no device; monitoring receives it.
         assertThat(jdbc.sql("""
@@ -378,44 +354,42 @@ class RolloutIntegrationTests {
         assertThat((String) event.get("detail")).contains("error threshold");
 
         // A late report changes the device, never the decided group.
-        report(quiet, customer, release, "ready", "");
-        assertThat(deviceStatus(api, customer, id, quiet)).isEqualTo("READY");
+        report(quiet, customer, fleet.release(), "ready", "");
+        assertThat(deviceStatus(customer, id, quiet)).isEqualTo("READY");
         scheduler.pass();
-        assertThat((String) read(rollout(api, customer, id), "$.groups[0].status")).isEqualTo("FAILED");
-        assertThat(status(api, customer, id)).isEqualTo("PAUSED");
+        assertThat((String) read(rollout(customer, id), "$.groups[0].status")).isEqualTo("FAILED");
+        assertThat(status(customer, id)).isEqualTo("PAUSED");
     }
 
     @Test
     void crossingTheErrorThresholdPausesAndStopsHandingTheReleaseOutUntilResumed() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
         UUID old = api.release(customer, "app", "p0");
         api.pinTesting(customer, old);
         UUID release = api.release(customer, "app", "p1");
         List<UUID> devices = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            devices.add(device(api, customer, "d" + i, "ONLINE"));
+            devices.add(device(customer, "d" + i, "ONLINE"));
         }
-        UUID id = started(api, customer,
+        UUID id = started(customer,
                 body(release, "TESTING", "[{\"size\":\"100%\",\"errorThreshold\":30}]", "\"successThreshold\":100"));
         UUID failing = devices.get(0);
         UUID fetched = devices.get(1);
         UUID notFetched = devices.get(2);
-        assertThat(desired(failing, customer)).isEqualTo(release.toString());
-        assertThat(desired(fetched, customer)).isEqualTo(release.toString());
+        assertThat(desiredRelease(failing, customer)).isEqualTo(release.toString());
+        assertThat(desiredRelease(fetched, customer)).isEqualTo(release.toString());
         report(failing, customer, release, "reconciliation failed", "image pull failed");
         scheduler.pass();
-        assertThat(status(api, customer, id)).as("1 of 4 failed: 25 %, not above 30 %").isEqualTo("RUNNING");
+        assertThat(status(customer, id)).as("1 of 4 failed: 25 %, not above 30 %").isEqualTo("RUNNING");
         assertThat((List<String>) read(api.get("/rollouts/" + id + "/devices?status=FAILED", viewer(customer)),
                 "$.items[*].reason"))
             .containsExactly("web (image pull failed)");
 
         report(fetched, customer, release, "reconciliation failed", "crash loop");
         scheduler.pass();
-        assertThat(status(api, customer, id)).isEqualTo("PAUSED");
+        assertThat(status(customer, id)).isEqualTo("PAUSED");
         // Paused: devices that fetched the release keep it, the others get the old one.
-        assertThat(desired(fetched, customer)).isEqualTo(release.toString());
-        assertThat(desired(notFetched, customer)).isEqualTo(old.toString());
+        assertThat(desiredRelease(fetched, customer)).isEqualTo(release.toString());
+        assertThat(desiredRelease(notFetched, customer)).isEqualTo(old.toString());
         assertThat((List<?>) read(api.get("/rollouts/" + id + "/devices?limit=500", viewer(customer)),
                 "$.items[?(@.deviceId == '" + notFetched + "')].deliveredAt"))
             .isEmpty();
@@ -429,31 +403,28 @@ class RolloutIntegrationTests {
         assertThat(resumed.statusCode()).as(resumed.body()).isEqualTo(200);
         assertThat((String) read(resumed, "$.status")).isEqualTo("RUNNING");
         assertThat((String) read(resumed, "$.groups[0].status")).isEqualTo("ACTIVE");
-        assertThat(desired(notFetched, customer)).isEqualTo(release.toString());
+        assertThat(desiredRelease(notFetched, customer)).isEqualTo(release.toString());
         await().atMost(DEADLINE)
             .until(() -> eventsFor(id).stream().anyMatch(event -> "ROLLOUT_PAUSE_ENDED".equals(event.get("type"))));
         for (UUID device : devices) {
             report(device, customer, release, "ready", "");
         }
         scheduler.pass();
-        assertThat(status(api, customer, id)).isEqualTo("SUCCEEDED");
-        assertThat(audited(id, "ROLLOUT_RESUMED")).isEqualTo(1);
+        assertThat(status(customer, id)).isEqualTo("SUCCEEDED");
+        assertThat(audits(id, "ROLLOUT_RESUMED")).isEqualTo(1);
     }
 
     @Test
     void anOperatorPausesAndResumesAndEveryDeviceDecidedWithoutSuccessPausesToo() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
         UUID release = api.release(customer, "app", "o1");
-        UUID device = device(api, customer, "only", "ONLINE");
-        UUID id = started(api, customer,
-                body(release, "TESTING", "[{\"size\":\"100%\",\"errorThreshold\":100}]", null));
+        UUID device = device(customer, "only", "ONLINE");
+        UUID id = started(customer, body(release, "TESTING", "[{\"size\":\"100%\",\"errorThreshold\":100}]", null));
         HttpResponse<String> paused = api.post("/rollouts/" + id + "/pause", operator(customer),
                 "{\"reason\":\"maintenance window\"}");
         assertThat(paused.statusCode()).as(paused.body()).isEqualTo(200);
         assertThat((String) read(paused, "$.status")).isEqualTo("PAUSED");
         assertThat((String) read(paused, "$.pauseReason")).isEqualTo("Paused by otto: maintenance window");
-        assertThat(desired(device, customer)).as("not fetched before the pause").isNull();
+        assertThat(desiredRelease(device, customer)).as("not fetched before the pause").isNull();
         await().atMost(DEADLINE)
             .until(() -> eventsFor(id).stream()
                 .anyMatch(event -> "ROLLOUT_PAUSED".equals(event.get("type"))
@@ -461,21 +432,19 @@ class RolloutIntegrationTests {
 
         assertThat((String) read(api.post("/rollouts/" + id + "/resume", operator(customer), null), "$.status"))
             .isEqualTo("RUNNING");
-        assertThat(desired(device, customer)).isEqualTo(release.toString());
+        assertThat(desiredRelease(device, customer)).isEqualTo(release.toString());
         report(device, customer, release, "reconciliation failed", "boom");
         scheduler.pass();
-        HttpResponse<String> decided = rollout(api, customer, id);
+        HttpResponse<String> decided = rollout(customer, id);
         assertThat((String) read(decided, "$.status")).isEqualTo("PAUSED");
         assertThat((String) read(decided, "$.pauseReason")).contains("below its success threshold");
     }
 
     @Test
     void rollbackTakesThePreviousReleaseToTheDeliveredDevices() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
         UUID release = api.release(customer, "app", "b1");
-        device(api, customer, "x", "ONLINE");
-        UUID unpinned = started(api, customer, body(release, "TESTING", "[{\"size\":\"100%\"}]", null));
+        device(customer, "x", "ONLINE");
+        UUID unpinned = started(customer, body(release, "TESTING", "[{\"size\":\"100%\"}]", null));
         assertProblem(api.post("/rollouts/" + unpinned + "/rollback", operator(customer), null), 409,
                 "NOTHING_TO_ROLL_BACK_TO");
         api.post("/rollouts/" + unpinned + "/cancel", operator(customer), null);
@@ -483,12 +452,12 @@ class RolloutIntegrationTests {
         UUID old = api.release(customer, "app", "b0");
         api.pinTesting(customer, old);
         UUID newer = api.release(customer, "app", "b2");
-        UUID delivered = device(api, customer, "delivered", "ONLINE");
-        UUID waiting = device(api, customer, "waiting", "OFFLINE");
-        UUID id = started(api, customer, body(newer, "TESTING", "[{\"size\":\"50%\"},{\"size\":\"100%\"}]", null));
-        List<String> firstGroup = devicesOf(api, customer, id, "&group=0");
+        UUID delivered = device(customer, "delivered", "ONLINE");
+        UUID waiting = device(customer, "waiting", "OFFLINE");
+        UUID id = started(customer, body(newer, "TESTING", "[{\"size\":\"50%\"},{\"size\":\"100%\"}]", null));
+        List<String> firstGroup = devicesOf(customer, id, "&group=0");
         for (String device : firstGroup) {
-            assertThat(desired(UUID.fromString(device), customer)).isEqualTo(newer.toString());
+            assertThat(desiredRelease(UUID.fromString(device), customer)).isEqualTo(newer.toString());
         }
         assertProblem(api.post("/rollouts/" + id + "/rollback", operator(customer),
                 "{\"groups\":[]," + "\"successThreshold\":0}"), 400, "VALIDATION_FAILED");
@@ -501,26 +470,24 @@ class RolloutIntegrationTests {
         assertThat((String) read(rolledBack, "$.status")).isEqualTo("RUNNING");
         assertThat((Integer) read(rolledBack, "$.total")).isEqualTo(firstGroup.size());
         assertThat((List<String>) read(rolledBack, "$.groups[*].size")).containsExactly("100%");
-        assertThat(status(api, customer, id)).isEqualTo("ROLLED_BACK");
-        assertThat(audited(id, "ROLLOUT_ROLLED_BACK")).isEqualTo(1);
+        assertThat(status(customer, id)).isEqualTo("ROLLED_BACK");
+        assertThat(audits(id, "ROLLOUT_ROLLED_BACK")).isEqualTo(1);
         for (String device : firstGroup) {
-            assertThat(desired(UUID.fromString(device), customer)).isEqualTo(old.toString());
+            assertThat(desiredRelease(UUID.fromString(device), customer)).isEqualTo(old.toString());
         }
-        assertThat(desired(delivered, customer)).isEqualTo(old.toString());
-        assertThat(desired(waiting, customer)).isEqualTo(old.toString());
+        assertThat(desiredRelease(delivered, customer)).isEqualTo(old.toString());
+        assertThat(desiredRelease(waiting, customer)).isEqualTo(old.toString());
         assertProblem(api.post("/rollouts/" + id + "/rollback", operator(customer), null), 409, "ROLLOUT_STATE");
     }
 
     @Test
     void aPromotionCarriesThePlanAndItsApprovalBySomeoneElseStartsTheRolloutInsteadOfPinning() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
         UUID release = api.release(customer, "app", "s1");
         api.pinTesting(customer, release);
-        UUID device = device(api, customer, "stage-1", "ONLINE");
+        UUID device = device(customer, "stage-1", "ONLINE");
         jdbc.sql("UPDATE device SET environment = 'STAGING' WHERE id = :id").param("id", device).update();
 
-        assertProblem(start(api, customer, body(release, "STAGING", "[{\"size\":\"100%\"}]", null)), 409,
+        assertProblem(start(customer, body(release, "STAGING", "[{\"size\":\"100%\"}]", null)), 409,
                 "PROMOTION_REQUIRED");
         int promotions = rows("promotion", customer);
         HttpResponse<String> bad = api.post("/promotions", operator(customer),
@@ -542,13 +509,13 @@ class RolloutIntegrationTests {
                 null);
         assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
         UUID id = UUID.fromString(read(approved, "$.rolloutId"));
-        HttpResponse<String> rollout = rollout(api, customer, id);
+        HttpResponse<String> rollout = rollout(customer, id);
         assertThat((String) read(rollout, "$.environment")).isEqualTo("STAGING");
         assertThat((String) read(rollout, "$.promotionId")).isEqualTo(promotion);
         assertThat((String) read(rollout, "$.createdBy")).isEqualTo("ada");
         assertThat((String) read(rollout, "$.advance")).isEqualTo("MANUAL");
-        assertThat(pinned(api, customer, "STAGING")).as("pinned only when the rollout succeeds").isNull();
-        assertThat(desired(device, customer)).isEqualTo(release.toString());
+        assertThat(api.pinned(customer, "STAGING")).as("pinned only when the rollout succeeds").isNull();
+        assertThat(desiredRelease(device, customer)).isEqualTo(release.toString());
 
         // Another approval into STAGING while the rollout runs: refused.
         HttpResponse<String> again = api.post("/promotions", operator(customer), "{\"targetEnvironment\":\"STAGING\"}");
@@ -557,16 +524,14 @@ class RolloutIntegrationTests {
 
         report(device, customer, release, "ready", "");
         scheduler.pass();
-        assertThat(status(api, customer, id)).isEqualTo("SUCCEEDED");
-        assertThat(pinned(api, customer, "STAGING")).isEqualTo(release.toString());
+        assertThat(status(customer, id)).isEqualTo("SUCCEEDED");
+        assertThat(api.pinned(customer, "STAGING")).isEqualTo(release.toString());
     }
 
     @Test
     void badPlansAreRefusedWithTheirFieldsAndNothingIsWritten() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
         UUID release = api.release(customer, "app", "v1");
-        device(api, customer, "v", "ONLINE");
+        device(customer, "v", "ONLINE");
         int audit = rows("audit_event", customer);
         Map<String, String> cases = Map.ofEntries(Map.entry("[{\"size\":\"0\"}]", "groups[0].size"),
                 Map.entry("[{\"size\":\"101%\"}]", "groups[0].size"),
@@ -579,20 +544,19 @@ class RolloutIntegrationTests {
                 Map.entry("[{\"size\":\"1\",\"timeout\":\"P8D\"}]", "groups[0].timeout"),
                 Map.entry("[{\"size\":\"1\",\"timeout\":\"soon\"}]", "groups[0].timeout"));
         cases.forEach((groups, field) -> {
-            HttpResponse<String> refused = start(api, customer, body(release, "TESTING", groups, null));
+            HttpResponse<String> refused = start(customer, body(release, "TESTING", groups, null));
             assertProblem(refused, 400, "VALIDATION_FAILED");
             assertThat((List<String>) read(refused, "$.errors[*].field")).as(groups).contains(field);
         });
         for (String extra : List.of("\"successThreshold\":0", "\"errorThreshold\":101", "\"groupTimeout\":\"P7DT1S\"",
                 "\"advance\":\"SOMETIMES\"")) {
-            assertProblem(start(api, customer, body(release, "TESTING", "[{\"size\":\"1\"}]", extra)), 400,
+            assertProblem(start(customer, body(release, "TESTING", "[{\"size\":\"1\"}]", extra)), 400,
                     "VALIDATION_FAILED");
         }
-        assertProblem(start(api, customer, body(release, "NOWHERE", "[{\"size\":\"1\"}]", null)), 400,
-                "VALIDATION_FAILED");
-        assertProblem(start(api, customer, body(UUID.randomUUID(), "TESTING", "[{\"size\":\"1\"}]", null)), 404,
+        assertProblem(start(customer, body(release, "NOWHERE", "[{\"size\":\"1\"}]", null)), 400, "VALIDATION_FAILED");
+        assertProblem(start(customer, body(UUID.randomUUID(), "TESTING", "[{\"size\":\"1\"}]", null)), 404,
                 "NOT_FOUND");
-        assertProblem(start(api, customer,
+        assertProblem(start(customer,
                 body(release, "TESTING", "[{\"size\":\"1\"}]", "\"selector\":{\"labels\":{\"line\":\"a\\u0007\"}}")),
                 400, "VALIDATION_FAILED");
         assertThat(rows("rollout", customer)).isZero();
@@ -601,19 +565,17 @@ class RolloutIntegrationTests {
 
     @Test
     void previewShowsTheGroupsTargetsAndExclusionsWithoutWritingAnything() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
         UUID release = api.release(customer, "app", "w1");
-        UUID online = device(api, customer, "on", "ONLINE");
+        UUID online = device(customer, "on", "ONLINE");
         for (int i = 0; i < 14; i++) {
-            device(api, customer, "off-" + i, "OFFLINE");
+            device(customer, "off-" + i, "OFFLINE");
         }
-        UUID overridden = device(api, customer, "pinned-own", "ONLINE");
+        UUID overridden = device(customer, "pinned-own", "ONLINE");
         jdbc.sql("UPDATE device SET release_override_id = :release WHERE id = :id")
             .param("release", release)
             .param("id", overridden)
             .update();
-        UUID otherLine = device(api, customer, "other-line", "ONLINE");
+        UUID otherLine = device(customer, "other-line", "ONLINE");
         jdbc.sql("UPDATE device SET labels = '{\"line\":\"4\"}' WHERE id = :id").param("id", otherLine).update();
         HttpResponse<String> preview = api.post("/rollouts/preview", operator(customer), body(release, "TESTING",
                 "[{\"size\":\"10%\"},{\"size\":\"100%\"}]", "\"selector\":{\"labels\":{\"line\":\"3\"}}"));
@@ -628,17 +590,16 @@ class RolloutIntegrationTests {
 
     @Test
     void anotherCustomersRolloutsReleasesAndMachinesAnswerLikeMissingOnes() {
-        Api api = new Api(checks);
         UUID owner = UUID.randomUUID();
         UUID stranger = UUID.randomUUID();
         UUID release = api.release(owner, "app", "i1");
-        UUID device = device(api, owner, "mine", "ONLINE");
+        UUID device = device(owner, "mine", "ONLINE");
         UUID machine = UUID.randomUUID();
         jdbc.sql("UPDATE device SET machine_id = :machine WHERE id = :id")
             .param("machine", machine)
             .param("id", device)
             .update();
-        UUID id = started(api, owner, body(release, "TESTING", "[{\"size\":\"100%\"}]", null));
+        UUID id = started(owner, body(release, "TESTING", "[{\"size\":\"100%\"}]", null));
 
         for (String path : List.of("/rollouts/" + id, "/rollouts/" + id + "/devices",
                 "/rollouts/" + id + "/devices/" + device + "/events", "/rollouts/" + UUID.randomUUID())) {
@@ -652,10 +613,10 @@ class RolloutIntegrationTests {
             .containsExactly(id.toString());
         assertProblem(api.get("/rollouts?customerId=" + owner, viewer(stranger)), 404, "NOT_FOUND");
         // Another customer's release, and a machine only another customer has devices on.
-        UUID strangerDevice = device(api, stranger, "theirs", "ONLINE");
-        assertProblem(start(api, stranger, body(release, "TESTING", "[{\"size\":\"100%\"}]", null)), 404, "NOT_FOUND");
+        UUID strangerDevice = device(stranger, "theirs", "ONLINE");
+        assertProblem(start(stranger, body(release, "TESTING", "[{\"size\":\"100%\"}]", null)), 404, "NOT_FOUND");
         UUID own = api.release(stranger, "app", "i2");
-        assertProblem(start(api, stranger,
+        assertProblem(start(stranger,
                 body(own, "TESTING", "[{\"size\":\"100%\"}]", "\"selector\":{\"machineId\":\"" + machine + "\"}")), 404,
                 "NOT_FOUND");
         assertProblem(api.post("/rollouts/preview", operator(stranger),
@@ -672,13 +633,11 @@ class RolloutIntegrationTests {
 
     @Test
     void deviceListIsKeysetPagedAndFiltered() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
         UUID release = api.release(customer, "app", "k1");
         for (int i = 0; i < 5; i++) {
-            device(api, customer, "k" + i, "ONLINE");
+            device(customer, "k" + i, "ONLINE");
         }
-        UUID id = started(api, customer, body(release, "TESTING", "[{\"size\":\"2\"},{\"size\":\"100%\"}]", null));
+        UUID id = started(customer, body(release, "TESTING", "[{\"size\":\"2\"},{\"size\":\"100%\"}]", null));
         HttpResponse<String> first = api.get("/rollouts/" + id + "/devices?limit=3", viewer(customer));
         List<String> page1 = read(first, "$.items[*].deviceId");
         HttpResponse<String> second = api.get("/rollouts/" + id + "/devices?limit=3&cursor=" + Api.nextCursor(first),
@@ -687,8 +646,8 @@ class RolloutIntegrationTests {
         assertThat(page1).hasSize(3);
         assertThat(page2).hasSize(2).doesNotContainAnyElementsOf(page1);
         assertThat(Api.nextCursor(second)).isNull();
-        assertThat(devicesOf(api, customer, id, "&status=ASSIGNED")).hasSize(2);
-        assertThat(devicesOf(api, customer, id, "&status=PENDING&group=1")).hasSize(3);
+        assertThat(devicesOf(customer, id, "&status=ASSIGNED")).hasSize(2);
+        assertThat(devicesOf(customer, id, "&status=PENDING&group=1")).hasSize(3);
         assertProblem(api.get("/rollouts/" + id + "/devices?status=BOGUS", viewer(customer)), 400, "INVALID_PARAMETER");
         assertProblem(api.get("/rollouts/" + id + "/devices?cursor=garbage", viewer(customer)), 400, "INVALID_CURSOR");
         assertProblem(api.get("/rollouts?status=NOPE", viewer(customer)), 400, "INVALID_PARAMETER");
@@ -699,7 +658,6 @@ class RolloutIntegrationTests {
 
     @Test
     void twoSchedulersRacingOverTheSameRolloutsNeverStartAGroupTwice() throws Exception {
-        Api api = new Api(checks);
         int rollouts = 6;
         List<UUID> customers = new ArrayList<>();
         List<UUID> releases = new ArrayList<>();
@@ -708,11 +666,11 @@ class RolloutIntegrationTests {
             UUID customer = UUID.randomUUID();
             UUID release = api.release(customer, "app", "race");
             for (int d = 0; d < 3; d++) {
-                device(api, customer, "race-" + d, "ONLINE");
+                device(customer, "race-" + d, "ONLINE");
             }
             customers.add(customer);
             releases.add(release);
-            ids.add(started(api, customer,
+            ids.add(started(customer,
                     body(release, "TESTING", "[{\"size\":\"1\"},{\"size\":\"1\"},{\"size\":\"1\"}]", null)));
         }
         // A second instance, as on another replica (or after a restart): only the
@@ -720,7 +678,7 @@ class RolloutIntegrationTests {
         RolloutScheduler other = new RolloutScheduler(repository, service, clock);
         for (int round = 0; round < 3; round++) {
             for (int i = 0; i < rollouts; i++) {
-                for (String device : devicesOf(api, customers.get(i), ids.get(i), "&status=ASSIGNED")) {
+                for (String device : devicesOf(customers.get(i), ids.get(i), "&status=ASSIGNED")) {
                     report(UUID.fromString(device), customers.get(i), releases.get(i), "ready", "");
                 }
             }
@@ -742,9 +700,9 @@ class RolloutIntegrationTests {
         }
         for (int i = 0; i < rollouts; i++) {
             UUID id = ids.get(i);
-            assertThat(status(api, customers.get(i), id)).isEqualTo("SUCCEEDED");
-            assertThat(audited(id, "ROLLOUT_GROUP_STARTED")).isEqualTo(3);
-            assertThat(audited(id, "ROLLOUT_SUCCEEDED")).isEqualTo(1);
+            assertThat(status(customers.get(i), id)).isEqualTo("SUCCEEDED");
+            assertThat(audits(id, "ROLLOUT_GROUP_STARTED")).isEqualTo(3);
+            assertThat(audits(id, "ROLLOUT_SUCCEEDED")).isEqualTo(1);
             assertThat(jdbc.sql("""
                     SELECT count(*) FROM rollout_device_event WHERE rollout_id = :id AND status = 'ASSIGNED'
                     """).param("id", id).query(Integer.class).single()).isEqualTo(3);
@@ -756,23 +714,19 @@ class RolloutIntegrationTests {
 
     @Test
     void aFreshSchedulerCarriesOnFromTheDatabaseAndTheScheduledPassTakesTheLock() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
-        UUID release = api.release(customer, "app", "f1");
-        UUID first = device(api, customer, "f-1", "ONLINE");
-        UUID second = device(api, customer, "f-2", "OFFLINE");
-        UUID id = started(api, customer, body(release, "TESTING", "[{\"size\":\"1\"},{\"size\":\"1\"}]", null));
-        report(first, customer, release, "ready", "");
+        OnlineFirst fleet = onlineFirst("f1");
+        UUID id = started(customer, body(fleet.release(), "TESTING", ONE_EACH, null));
+        report(fleet.first(), customer, fleet.release(), "ready", "");
         // Nothing of the first instance's memory is needed: a new one decides from the
         // database alone, as after a restart or on another replica.
         new RolloutScheduler(repository, service, clock).pass();
-        assertThat((Integer) read(rollout(api, customer, id), "$.activeGroup")).isEqualTo(1);
-        report(second, customer, release, "ready", "");
+        assertThat((Integer) read(rollout(customer, id), "$.activeGroup")).isEqualTo(1);
+        report(fleet.second(), customer, fleet.release(), "ready", "");
         // The scheduled entry point runs the pass under the lock (polled: a pass
         // elsewhere may hold it for a moment).
         await().atMost(DEADLINE).until(() -> {
             scheduler.evaluate();
-            return "SUCCEEDED".equals(status(api, customer, id));
+            return "SUCCEEDED".equals(status(customer, id));
         });
         assertThat(jdbc.sql("SELECT count(*) FROM shedlock WHERE name = 'device-management-rollouts'")
             .query(Integer.class)
@@ -781,15 +735,13 @@ class RolloutIntegrationTests {
 
     @Test
     void aTenThousandDeviceRolloutIsCreatedAndDecidedSetBased() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
         UUID release = api.release(customer, "app", "big");
         TestDevices.insertFleet(jdbc, customer, "bulk", 10000, 3);
         long started = System.nanoTime();
-        UUID id = started(api, customer,
+        UUID id = started(customer,
                 body(release, "TESTING", "[{\"size\":\"1%\"},{\"size\":\"10%\"},{\"size\":\"100%\"}]", null));
         Duration took = Duration.ofNanos(System.nanoTime() - started);
-        HttpResponse<String> created = rollout(api, customer, id);
+        HttpResponse<String> created = rollout(customer, id);
         assertThat((Integer) read(created, "$.total")).isEqualTo(10000);
         assertThat((List<Integer>) read(created, "$.groups[*].plannedSize")).containsExactly(100, 1000, 8900);
         assertThat((Integer) read(created, "$.groups[0].counts.assigned")).isEqualTo(100);
@@ -804,7 +756,7 @@ class RolloutIntegrationTests {
                 UPDATE rollout_device SET status = 'READY' WHERE rollout_id = :id AND group_index = 0
                 """).param("id", id).update();
         scheduler.pass();
-        assertThat((Integer) read(rollout(api, customer, id), "$.groups[1].counts.assigned")).isEqualTo(1000);
+        assertThat((Integer) read(rollout(customer, id), "$.groups[1].counts.assigned")).isEqualTo(1000);
         // The desired state and the reports find a device's assignments by index.
         jdbc.sql("ANALYZE rollout_device").update();
         UUID any = jdbc.sql("SELECT device_id FROM rollout_device WHERE rollout_id = :id LIMIT 1")
@@ -821,40 +773,31 @@ class RolloutIntegrationTests {
 
     @Test
     void aGroupStartedByTheSchedulerWakesTheLongPollOfItsDevices() throws Exception {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
-        UUID release = api.release(customer, "app", "l1");
-        UUID first = device(api, customer, "l-1", "ONLINE");
-        UUID second = device(api, customer, "l-2", "OFFLINE");
-        started(api, customer, body(release, "TESTING", "[{\"size\":\"1\"},{\"size\":\"1\"}]", null));
-        HttpResponse<String> before = TestDevices.desiredState(checks.baseUrl(), second, customer, null, 0);
+        OnlineFirst fleet = onlineFirst("l1");
+        started(customer, body(fleet.release(), "TESTING", ONE_EACH, null));
+        HttpResponse<String> before = TestDevices.desiredState(checks.baseUrl(), fleet.second(), customer, null, 0);
         assertThat(readOrNull(before, "$.releaseId")).isNull();
-        CompletableFuture<HttpResponse<String>> poll = CompletableFuture
-            .supplyAsync(() -> TestDevices.desiredState(checks.baseUrl(), second, customer, Api.etag(before), 30));
+        CompletableFuture<HttpResponse<String>> poll = CompletableFuture.supplyAsync(
+                () -> TestDevices.desiredState(checks.baseUrl(), fleet.second(), customer, Api.etag(before), 30));
         await().atMost(DEADLINE).until(() -> poll.isDone() || waiting(customer) == 1);
         assertThat(poll).as("answered instead of waiting").isNotDone();
 
-        report(first, customer, release, "ready", "");
+        report(fleet.first(), customer, fleet.release(), "ready", "");
         long passed = System.nanoTime();
         scheduler.pass();
         HttpResponse<String> woken = poll.get(DEADLINE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
         assertThat(woken.statusCode()).as(woken.body()).isEqualTo(200);
-        assertThat((String) read(woken, "$.releaseId")).isEqualTo(release.toString());
+        assertThat((String) read(woken, "$.releaseId")).isEqualTo(fleet.release().toString());
         assertThat(Duration.ofNanos(System.nanoTime() - passed)).isLessThan(Duration.ofSeconds(20));
     }
 
     @Test
     void aRolloutPausedWhileWaitingWaitsAgainWhenResumed() {
-        Api api = new Api(checks);
-        UUID customer = UUID.randomUUID();
-        UUID release = api.release(customer, "app", "q1");
-        UUID first = device(api, customer, "q-1", "ONLINE");
-        device(api, customer, "q-2", "OFFLINE");
-        UUID id = started(api, customer,
-                body(release, "TESTING", "[{\"size\":\"1\"},{\"size\":\"1\"}]", "\"advance\":\"MANUAL\""));
-        report(first, customer, release, "ready", "");
+        OnlineFirst fleet = onlineFirst("q1");
+        UUID id = started(customer, body(fleet.release(), "TESTING", ONE_EACH, "\"advance\":\"MANUAL\""));
+        report(fleet.first(), customer, fleet.release(), "ready", "");
         scheduler.pass();
-        assertThat(status(api, customer, id)).isEqualTo("WAITING");
+        assertThat(status(customer, id)).isEqualTo("WAITING");
         assertThat((String) read(api.post("/rollouts/" + id + "/pause", operator(customer), null), "$.status"))
             .isEqualTo("PAUSED");
         HttpResponse<String> resumed = api.post("/rollouts/" + id + "/resume", operator(customer), null);
