@@ -10,6 +10,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 import dev.edp.platform.audit.Stamp;
+import dev.edp.platform.jdbc.RowsByKey;
 import dev.edp.platform.web.Keyset;
 import dev.edp.platform.web.KeysetPage;
 import dev.edp.platform.web.KeysetQuery;
@@ -41,8 +42,11 @@ class DeviceRepository {
 
     private final JsonMapper json;
 
+    private final RowsByKey<Device> byId;
+
     DeviceRepository(JdbcClient jdbc, JsonMapper json) {
         this.jdbc = jdbc;
+        this.byId = new RowsByKey<>(jdbc, "device", COLUMNS, "id", this::map);
         this.json = json;
     }
 
@@ -145,17 +149,11 @@ class DeviceRepository {
     }
 
     Optional<Device> find(UUID id) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM device WHERE id = :id")
-            .param("id", id)
-            .query(this::map)
-            .optional();
+        return byId.find(id);
     }
 
     Optional<Device> findForUpdate(UUID id) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM device WHERE id = :id FOR UPDATE")
-            .param("id", id)
-            .query(this::map)
-            .optional();
+        return byId.findForUpdate(id);
     }
 
     /**
