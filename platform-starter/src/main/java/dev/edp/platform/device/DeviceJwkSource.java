@@ -2,9 +2,6 @@ package dev.edp.platform.device;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Clock;
@@ -25,16 +22,11 @@ import com.nimbusds.jose.proc.SecurityContext;
  */
 final class DeviceJwkSource implements JWKSource<SecurityContext> {
 
-    private static final int MAX_BYTES = 64 * 1024;
-
-    private static final Duration TIMEOUT = Duration.ofSeconds(3);
-
     private final URI uri;
 
     private final RefetchedKeys<JWKSet> keys;
 
-    /** Only used by fetches, which {@link RefetchedKeys} makes one at a time. */
-    private HttpClient http;
+    private final KeyDocuments documents = new KeyDocuments();
 
     DeviceJwkSource(URI uri, Duration minRefetchInterval, Duration maxAge, Clock clock) {
         this.uri = uri;
@@ -54,23 +46,8 @@ final class DeviceJwkSource implements JWKSource<SecurityContext> {
 
     /** One at a time (see {@link RefetchedKeys}). */
     private JWKSet fetch() throws IOException, ParseException, InterruptedException {
-        if (http == null) {
-            // Built on first use: services that never see an assertion need no client
-            // (and no selector thread).
-            http = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
-        }
-        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri)
-            .timeout(TIMEOUT)
-            .header("Accept", "application/jwk-set+json, application/json")
-            .GET()
-            .build(), HttpResponse.BodyHandlers.ofByteArray());
-        if (response.statusCode() != 200) {
-            throw new IOException("answered " + response.statusCode());
-        }
-        if (response.body().length > MAX_BYTES) {
-            throw new IOException("answered more than " + MAX_BYTES + " bytes");
-        }
-        return JWKSet.parse(new String(response.body(), StandardCharsets.UTF_8));
+        byte[] document = documents.get(uri, "Accept", "application/jwk-set+json, application/json");
+        return JWKSet.parse(new String(document, StandardCharsets.UTF_8));
     }
 
 }

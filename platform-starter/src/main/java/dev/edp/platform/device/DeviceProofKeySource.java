@@ -3,9 +3,6 @@ package dev.edp.platform.device;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,18 +29,13 @@ final class DeviceProofKeySource {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private static final int MAX_BYTES = 64 * 1024;
-
-    private static final Duration TIMEOUT = Duration.ofSeconds(3);
-
     private final URI uri;
 
     private final ServiceTokenSource tokens;
 
     private final RefetchedKeys<Map<String, Mac>> keys;
 
-    /** Only used by fetches, which {@link RefetchedKeys} makes one at a time. */
-    private HttpClient http;
+    private final KeyDocuments documents = new KeyDocuments();
 
     DeviceProofKeySource(URI keysUri, String audience, ServiceTokenSource tokens, Duration minRefetchInterval,
             Duration maxAge, Clock clock) {
@@ -77,9 +69,6 @@ final class DeviceProofKeySource {
 
     /** One at a time (see {@link RefetchedKeys}). */
     private Map<String, Mac> fetch() throws IOException, InterruptedException {
-        if (http == null) {
-            http = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
-        }
         String token;
         try {
             token = tokens.accessToken();
@@ -87,20 +76,9 @@ final class DeviceProofKeySource {
         catch (ServiceCallException ex) {
             throw new IOException("no service token: " + ex.getMessage(), ex);
         }
-        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri)
-            .timeout(TIMEOUT)
-            .header("Accept", "application/json")
-            .header("Authorization", "Bearer " + token)
-            .GET()
-            .build(), HttpResponse.BodyHandlers.ofByteArray());
-        if (response.statusCode() != 200) {
-            throw new IOException("answered " + response.statusCode());
-        }
-        if (response.body().length > MAX_BYTES) {
-            throw new IOException("answered more than " + MAX_BYTES + " bytes");
-        }
+        byte[] document = documents.get(uri, "Accept", "application/json", "Authorization", "Bearer " + token);
         try {
-            Map<?, ?> body = JSON.readValue(response.body(), Map.class);
+            Map<?, ?> body = JSON.readValue(document, Map.class);
             Map<String, Mac> keys = new HashMap<>();
             if (body.get("keys") instanceof List<?> list) {
                 for (Object item : list) {

@@ -30,19 +30,16 @@ class RequestInputFilterTests {
     void headerValuesMustBeStorableText(String header) throws Exception {
         MockHttpServletRequest request = new MockHttpServletRequest("GET", "/api/things");
         request.addHeader(header, "\"1\u0000\"");
-        MockFilterChain chain = new MockFilterChain();
-        MockHttpServletResponse response = run(request, chain);
-        assertRefused(response, chain, 400, "INVALID_TEXT");
-        assertThat(JsonPath.<String>read(response.getContentAsString(), "$.in")).isEqualTo("header");
-        assertThat(JsonPath.<String>read(response.getContentAsString(), "$.field")).isEqualTo(header);
+        String problem = invalidText(request);
+        assertThat(JsonPath.<String>read(problem, "$.in")).isEqualTo("header");
+        assertThat(JsonPath.<String>read(problem, "$.field")).isEqualTo(header);
     }
 
     @Test
     void aLoneSurrogateInAHeaderIsRefusedToo() throws Exception {
         MockHttpServletRequest request = new MockHttpServletRequest("GET", "/api/things");
         request.addHeader("If-Match", "\"\ud800\"");
-        MockFilterChain chain = new MockFilterChain();
-        assertRefused(run(request, chain), chain, 400, "INVALID_TEXT");
+        invalidText(request);
     }
 
     @ParameterizedTest
@@ -50,52 +47,35 @@ class RequestInputFilterTests {
     void brokenPercentEncodingInTheQueryIsRefused(String query) throws Exception {
         MockHttpServletRequest request = new MockHttpServletRequest("GET", "/api/things");
         request.setQueryString(query);
-        MockFilterChain chain = new MockFilterChain();
-        MockHttpServletResponse response = run(request, chain);
-        assertRefused(response, chain, 400, "INVALID_TEXT");
-        assertThat(JsonPath.<String>read(response.getContentAsString(), "$.field")).isEqualTo("q");
+        assertThat(JsonPath.<String>read(invalidText(request), "$.field")).isEqualTo("q");
     }
 
     @Test
     void formParametersMustBeStorableText() throws Exception {
-        MockHttpServletRequest request = new MockHttpServletRequest("POST", "/api/things");
-        request.setContentType("application/x-www-form-urlencoded");
-        request.setContent("name=a".getBytes(StandardCharsets.US_ASCII));
+        MockHttpServletRequest request = withBody("POST", "/api/things", "application/x-www-form-urlencoded",
+                "name=a".getBytes(StandardCharsets.US_ASCII));
         request.addParameter("name", "a\u0000");
-        MockFilterChain chain = new MockFilterChain();
-        MockHttpServletResponse response = run(request, chain);
-        assertRefused(response, chain, 400, "INVALID_TEXT");
-        assertThat(JsonPath.<String>read(response.getContentAsString(), "$.in")).isEqualTo("form");
+        assertThat(JsonPath.<String>read(invalidText(request), "$.in")).isEqualTo("form");
     }
 
     @Test
     void aJsonBodyDeclaringAnotherCharsetIsCheckedInThatCharset() throws Exception {
-        MockHttpServletRequest request = new MockHttpServletRequest("POST", "/api/things");
-        request.setContentType("application/json;charset=UTF-16BE");
-        request.setContent("{\"a\":\"\\u0000\"}".getBytes(StandardCharsets.UTF_16BE));
-        MockFilterChain chain = new MockFilterChain();
-        MockHttpServletResponse response = run(request, chain);
-        assertRefused(response, chain, 400, "INVALID_TEXT");
-        assertThat(JsonPath.<String>read(response.getContentAsString(), "$.field")).isEqualTo("/a");
+        MockHttpServletRequest request = withBody("POST", "/api/things", "application/json;charset=UTF-16BE",
+                "{\"a\":\"\\u0000\"}".getBytes(StandardCharsets.UTF_16BE));
+        assertThat(JsonPath.<String>read(invalidText(request), "$.field")).isEqualTo("/a");
     }
 
     @Test
     void aMergePatchJsonBodyIsCheckedLikeJson() throws Exception {
-        MockHttpServletRequest request = new MockHttpServletRequest("PATCH", "/api/things/1");
-        request.setContentType("application/merge-patch+json");
-        request.setContent("{\"a\":{\"b\":\"\\ud800\"}}".getBytes(StandardCharsets.UTF_8));
-        MockFilterChain chain = new MockFilterChain();
-        MockHttpServletResponse response = run(request, chain);
-        assertRefused(response, chain, 400, "INVALID_TEXT");
-        assertThat(JsonPath.<String>read(response.getContentAsString(), "$.field")).isEqualTo("/a/b");
+        MockHttpServletRequest request = withBody("PATCH", "/api/things/1", "application/merge-patch+json",
+                "{\"a\":{\"b\":\"\\ud800\"}}".getBytes(StandardCharsets.UTF_8));
+        assertThat(JsonPath.<String>read(invalidText(request), "$.field")).isEqualTo("/a/b");
     }
 
     @Test
     void aCheckedJsonBodyIsHandedOnUnchanged() throws Exception {
         byte[] body = "{\"a\":\"caf\u00e9\"}".getBytes(StandardCharsets.UTF_8);
-        MockHttpServletRequest request = new MockHttpServletRequest("POST", "/api/things");
-        request.setContentType("application/json");
-        request.setContent(body);
+        MockHttpServletRequest request = withBody("POST", "/api/things", "application/json", body);
         MockFilterChain chain = new MockFilterChain();
         MockHttpServletResponse response = run(request, chain);
         assertThat(response.getStatus()).isEqualTo(200);
@@ -106,10 +86,8 @@ class RequestInputFilterTests {
     @Test
     void aCompressedJsonBodyIsOnlyCountedNotReadAsText() throws Exception {
         byte[] gzip = { 0x1f, (byte) 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, (byte) 0xff };
-        MockHttpServletRequest request = new MockHttpServletRequest("POST", "/eureka/apps/x");
-        request.setContentType("application/json");
+        MockHttpServletRequest request = withBody("POST", "/eureka/apps/x", "application/json", gzip);
         request.addHeader("Content-Encoding", "gzip");
-        request.setContent(gzip);
         MockFilterChain chain = new MockFilterChain();
         MockHttpServletResponse response = run(request, chain);
         assertThat(response.getStatus()).isEqualTo(200);
@@ -118,11 +96,24 @@ class RequestInputFilterTests {
 
     @Test
     void aDeclaredLengthOverTheLimitIsRefusedWithoutReading() throws Exception {
-        MockHttpServletRequest request = new MockHttpServletRequest("POST", "/api/upload");
-        request.setContentType("application/octet-stream");
-        request.setContent(new byte[1025]);
+        MockHttpServletRequest request = withBody("POST", "/api/upload", "application/octet-stream", new byte[1025]);
         MockFilterChain chain = new MockFilterChain();
         assertRefused(run(request, chain), chain, 413, "REQUEST_TOO_LARGE");
+    }
+
+    private static MockHttpServletRequest withBody(String method, String path, String contentType, byte[] body) {
+        MockHttpServletRequest request = new MockHttpServletRequest(method, path);
+        request.setContentType(contentType);
+        request.setContent(body);
+        return request;
+    }
+
+    /** Runs the filter and asserts a 400 {@code INVALID_TEXT} that stopped the chain. */
+    private String invalidText(MockHttpServletRequest request) throws Exception {
+        MockFilterChain chain = new MockFilterChain();
+        MockHttpServletResponse response = run(request, chain);
+        assertRefused(response, chain, 400, "INVALID_TEXT");
+        return response.getContentAsString();
     }
 
     private MockHttpServletResponse run(MockHttpServletRequest request, MockFilterChain chain) throws Exception {
