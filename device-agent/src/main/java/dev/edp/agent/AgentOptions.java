@@ -3,6 +3,7 @@ package dev.edp.agent;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -50,76 +51,122 @@ public record AgentOptions(Duration heartbeatInterval, int longPollSeconds, Dura
      * @param interval heartbeat interval @return changed options
      */
     public AgentOptions withHeartbeatInterval(Duration interval) {
-        return new AgentOptions(interval, longPollSeconds, backoffInitial, backoffMax, executor, metrics, clock,
-                listener, agentVersion, transport, fault);
+        return copy(copy -> copy.heartbeatInterval = interval);
     }
 
     /**
      * @param seconds long-poll wait @return changed options
      */
     public AgentOptions withLongPollSeconds(int seconds) {
-        return new AgentOptions(heartbeatInterval, seconds, backoffInitial, backoffMax, executor, metrics, clock,
-                listener, agentVersion, transport, fault);
+        return copy(copy -> copy.longPollSeconds = seconds);
     }
 
     /**
      * @param initial first wait @param max longest wait @return changed options
      */
     public AgentOptions withBackoff(Duration initial, Duration max) {
-        return new AgentOptions(heartbeatInterval, longPollSeconds, initial, max, executor, metrics, clock, listener,
-                agentVersion, transport, fault);
+        return copy(copy -> {
+            copy.backoffInitial = initial;
+            copy.backoffMax = max;
+        });
     }
 
     /**
      * @param factory makes the executor @return changed options
      */
     public AgentOptions withExecutor(Supplier<ContainerExecutor> factory) {
-        return new AgentOptions(heartbeatInterval, longPollSeconds, backoffInitial, backoffMax, factory, metrics, clock,
-                listener, agentVersion, transport, fault);
+        return copy(copy -> copy.executor = factory);
     }
 
     /**
      * @param hostMetrics heartbeat figures @return changed options
      */
     public AgentOptions withMetrics(HostMetrics hostMetrics) {
-        return new AgentOptions(heartbeatInterval, longPollSeconds, backoffInitial, backoffMax, executor, hostMetrics,
-                clock, listener, agentVersion, transport, fault);
+        return copy(copy -> copy.metrics = hostMetrics);
     }
 
     /**
      * @param newClock the clock @return changed options
      */
     public AgentOptions withClock(Clock newClock) {
-        return new AgentOptions(heartbeatInterval, longPollSeconds, backoffInitial, backoffMax, executor, metrics,
-                newClock, listener, agentVersion, transport, fault);
+        return copy(copy -> copy.clock = newClock);
     }
 
     /**
      * @param newListener the listener @return changed options
      */
     public AgentOptions withListener(AgentListener newListener) {
-        return new AgentOptions(heartbeatInterval, longPollSeconds, backoffInitial, backoffMax, executor, metrics,
-                clock, newListener, agentVersion, transport, fault);
+        return copy(copy -> copy.listener = newListener);
     }
 
     /**
      * @param newTransport how requests travel to E3 @return changed options
      */
     public AgentOptions withTransport(E3Transport newTransport) {
-        return new AgentOptions(heartbeatInterval, longPollSeconds, backoffInitial, backoffMax, executor, metrics,
-                clock, listener, agentVersion, newTransport, fault);
+        return copy(copy -> copy.transport = newTransport);
     }
 
     /**
      * @param newFault the misbehaviour (simulator only) @return changed options
      */
     public AgentOptions withInjectedFault(InjectedFault newFault) {
-        return new AgentOptions(heartbeatInterval, longPollSeconds, backoffInitial, backoffMax, executor, metrics,
-                clock, listener, agentVersion, transport, newFault);
+        return copy(copy -> copy.fault = newFault);
+    }
+
+    private AgentOptions copy(Consumer<Copy> change) {
+        Copy copy = new Copy(this);
+        change.accept(copy);
+        return new AgentOptions(copy.heartbeatInterval, copy.longPollSeconds, copy.backoffInitial, copy.backoffMax,
+                copy.executor, copy.metrics, copy.clock, copy.listener, copy.agentVersion, copy.transport, copy.fault);
     }
 
     private static String version() {
         String version = AgentOptions.class.getPackage().getImplementationVersion();
         return version != null ? version : "0.1.0";
     }
+
+    /**
+     * The components as fields, so that a {@code with…} method names only those it
+     * changes.
+     */
+    private static final class Copy {
+
+        private Duration heartbeatInterval;
+
+        private int longPollSeconds;
+
+        private Duration backoffInitial;
+
+        private Duration backoffMax;
+
+        private Supplier<ContainerExecutor> executor;
+
+        private HostMetrics metrics;
+
+        private Clock clock;
+
+        private AgentListener listener;
+
+        private String agentVersion;
+
+        private E3Transport transport;
+
+        private InjectedFault fault;
+
+        private Copy(AgentOptions options) {
+            this.heartbeatInterval = options.heartbeatInterval;
+            this.longPollSeconds = options.longPollSeconds;
+            this.backoffInitial = options.backoffInitial;
+            this.backoffMax = options.backoffMax;
+            this.executor = options.executor;
+            this.metrics = options.metrics;
+            this.clock = options.clock;
+            this.listener = options.listener;
+            this.agentVersion = options.agentVersion;
+            this.transport = options.transport;
+            this.fault = options.fault;
+        }
+
+    }
+
 }

@@ -9,13 +9,14 @@ import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.List;
-
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
+
+import dev.edp.agent.net.NettyHttp;
 
 /**
  * What the agent trusts for E3's server certificate: the certificates of a PEM file (the
@@ -110,13 +111,7 @@ public final class E3Trust {
      */
     public SSLContext sslContext(Credentials client) {
         try {
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            for (int i = 0; i < anchors.size(); i++) {
-                trust.setCertificateEntry("anchor-" + i, anchors.get(i));
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
+            TrustManagerFactory tmf = NettyHttp.trustManagers(anchors);
             KeyManagerFactory kmf = null;
             if (client != null) {
                 KeyStore keys = KeyStore.getInstance("PKCS12");

@@ -391,9 +391,18 @@ final class FakeE3 implements AutoCloseable {
                 body.getBytes(StandardCharsets.UTF_8));
     }
 
-    private void issue(Call call, String csr, UUID deviceId, int status) throws Exception {
+    /**
+     * Issues a device certificate ({@link #deviceLifetime}) for the CSR and knows the
+     * device by it from then on, as enrollment and renewal do.
+     */
+    X509Certificate enroll(String csr, UUID deviceId) throws Exception {
         X509Certificate certificate = ca.issue(csr, deviceId, customerId, deviceLifetime);
         devices.put(certificate.getSerialNumber(), deviceId);
+        return certificate;
+    }
+
+    private void issue(Call call, String csr, UUID deviceId, int status) throws Exception {
+        X509Certificate certificate = enroll(csr, deviceId);
         String response = E3Client.JSON.writeValueAsString(Map.of("deviceId", deviceId, "customerId", customerId,
                 "serial", certificate.getSerialNumber().toString(16), "notAfter",
                 certificate.getNotAfter().toInstant().toString(), "certificate", Pems.write(List.of(certificate)),

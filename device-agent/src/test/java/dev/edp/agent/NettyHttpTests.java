@@ -2,12 +2,9 @@ package dev.edp.agent;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyPair;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -17,7 +14,6 @@ import dev.edp.agent.net.HttpRequestSpec;
 import dev.edp.agent.net.HttpResponseData;
 import dev.edp.agent.net.NettyHttp;
 import io.netty.handler.ssl.SslContext;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The non-blocking client against the in-process E3 (JDK HTTPS server, client
  * certificates, real handshakes).
  */
-class NettyHttpTests {
+class NettyHttpTests extends NettyDeviceTests {
 
     private static final Duration GENEROUS = Duration.ofSeconds(30);
 
@@ -36,30 +32,11 @@ class NettyHttpTests {
             {"uptimeSeconds":5,"agentVersion":"test","memory":{"totalBytes":1,"usedBytes":1}}"""
         .getBytes(StandardCharsets.UTF_8);
 
-    private FakeE3 e3;
-
-    private NettyHttp net;
-
-    private X509Certificate certificate;
-
     private SslContext deviceTls;
 
     @BeforeEach
-    void start() throws Exception {
-        e3 = new FakeE3();
-        net = new NettyHttp(1);
-        KeyPair keys = DeviceKeys.generate();
-        UUID deviceId = UUID.randomUUID();
-        certificate = e3.ca.issue(DeviceKeys.csr(keys, deviceId.toString()), deviceId, e3.customerId,
-                Duration.ofHours(1));
-        e3.devices.put(certificate.getSerialNumber(), deviceId);
-        deviceTls = NettyHttp.clientContext(keys.getPrivate(), List.of(certificate, e3.ca.root), List.of(e3.ca.root));
-    }
-
-    @AfterEach
-    void stop() {
-        net.close();
-        e3.close();
+    void deviceTls() {
+        deviceTls = NettyHttp.clientContext(keys.getPrivate(), chain(), List.of(e3.ca.root));
     }
 
     private HttpConnection connect(String host) throws Exception {

@@ -9,23 +9,18 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyPair;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLServerSocket;
 
-import dev.edp.agent.net.NettyHttp;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * connection closed under a request (never for a renewal), shutdown after a renewal and
  * close when the agent stops.
  */
-class NettySessionTests {
+class NettySessionTests extends NettyDeviceTests {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
@@ -49,32 +44,13 @@ class NettySessionTests {
 
     private static final Map<String, String> JSON = Map.of("Content-Type", "application/json");
 
-    private FakeE3 e3;
-
-    private NettyHttp net;
-
     private Credentials credentials;
 
-    private UUID deviceId;
-
     @BeforeEach
-    void start() throws Exception {
-        e3 = new FakeE3();
-        net = new NettyHttp(1);
-        KeyPair keys = DeviceKeys.generate();
-        deviceId = UUID.randomUUID();
-        X509Certificate certificate = e3.ca.issue(DeviceKeys.csr(keys, deviceId.toString()), deviceId, e3.customerId,
-                Duration.ofHours(1));
-        e3.devices.put(certificate.getSerialNumber(), deviceId);
-        credentials = new Credentials(keys.getPrivate(), List.of(certificate, e3.ca.root),
+    void credentials() {
+        credentials = new Credentials(keys.getPrivate(), chain(),
                 new DeviceIdentity(deviceId, e3.customerId, certificate.getSerialNumber().toString(16),
                         certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant()));
-    }
-
-    @AfterEach
-    void stop() {
-        net.close();
-        e3.close();
     }
 
     private E3Transport.Session session(URI url) {
@@ -91,12 +67,21 @@ class NettySessionTests {
                 Map.of("If-None-Match", e3.currentEtag()), new byte[0], TIMEOUT, true);
     }
 
+    /**
+     * Sends a long-poll in the background and returns once E3 holds it.
+     */
+    private CompletableFuture<E3Transport.Response> pollHeldByE3(E3Transport.Session session)
+            throws InterruptedException {
+        CompletableFuture<E3Transport.Response> poll = inBackground(() -> session.send(heldPoll()));
+        await(() -> e3.waitingPolls.get() == 1, "the long-poll held by E3");
+        return poll;
+    }
+
     @Test
     void aHeldLongPollKeepsOneConnectionWhileHeartbeatsUseTheOther() throws Exception {
         e3.holdPolls = true;
         try (E3Transport.Session session = session(e3.url())) {
-            CompletableFuture<E3Transport.Response> poll = inBackground(() -> session.send(heldPoll()));
-            await(() -> e3.waitingPolls.get() == 1, "the long-poll held by E3");
+            CompletableFuture<E3Transport.Response> poll = pollHeldByE3(session);
             for (int i = 0; i < 3; i++) {
                 assertThat(session.send(heartbeat(true)).status()).isEqualTo(202);
             }
@@ -156,8 +141,7 @@ class NettySessionTests {
     void afterShutdownTheHeldPollFinishesAndNewRequestsAreRefused() throws Exception {
         e3.holdPolls = true;
         E3Transport.Session session = session(e3.url());
-        CompletableFuture<E3Transport.Response> poll = inBackground(() -> session.send(heldPoll()));
-        await(() -> e3.waitingPolls.get() == 1, "the long-poll held by E3");
+        CompletableFuture<E3Transport.Response> poll = pollHeldByE3(session);
         session.shutdown();
         assertThatThrownBy(() -> session.send(heartbeat(true))).isInstanceOf(IOException.class)
             .hasMessageContaining("shut down");
@@ -170,8 +154,7 @@ class NettySessionTests {
     void closeAbortsAHeldPollAtOnce() throws Exception {
         e3.holdPolls = true;
         E3Transport.Session session = session(e3.url());
-        CompletableFuture<E3Transport.Response> poll = inBackground(() -> session.send(heldPoll()));
-        await(() -> e3.waitingPolls.get() == 1, "the long-poll held by E3");
+        CompletableFuture<E3Transport.Response> poll = pollHeldByE3(session);
         Instant closed = Instant.now();
         session.close();
         // E3 holds the poll for 25 s; closing the connection ends the wait long before.

@@ -20,7 +20,7 @@ import org.springframework.test.context.DynamicPropertySource;
         properties = { "management.server.port=0", "eureka.client.enabled=false",
                 "spring.main.cloud-platform=kubernetes", "edp.e3.rate-limit.capacity=20",
                 "edp.e3.rate-limit.refill-per-second=5", "edp.e3.max-request-size=64KB" })
-abstract class AbstractE3IntegrationTests {
+abstract class AbstractE3IntegrationTests extends E3ServerTests {
 
     static final StubBackend onboarding = StubBackend.start()
         .script("/onboarding/health", new Answer(204, null, null, 0));
@@ -33,15 +33,8 @@ abstract class AbstractE3IntegrationTests {
         E3IntegrationTestSupport.register(registry, onboarding, monitoring, devices);
     }
 
-    @Value("${local.server.port}")
-    int port;
-
     @Value("${local.management.port}")
     int managementPort;
-
-    String url(String path) {
-        return "https://localhost:" + port + path;
-    }
 
     String management(String path) {
         return "http://localhost:" + managementPort + path;

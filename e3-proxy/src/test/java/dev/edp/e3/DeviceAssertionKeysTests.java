@@ -92,7 +92,7 @@ class DeviceAssertionKeysTests {
     @SuppressWarnings("unchecked")
     void rotationPublishesTheNewKeyBeforeItIsUsedAndKeepsTheOldOneDuringTheOverlap() throws Exception {
         MutableClock clock = new MutableClock();
-        DeviceAssertionKeys keys = new DeviceAssertionKeys(clock, Duration.ofMinutes(5), Duration.ofMinutes(5));
+        DeviceAssertionKeys keys = keys(clock);
         String oldKid = kid(keys.credential(DEVICE, "monitoring"));
         keys.rotate();
         assertThat((List<Map<String, Object>>) keys.jwks().get("keys")).hasSize(2);
@@ -135,7 +135,7 @@ class DeviceAssertionKeysTests {
     @Test
     void credentialIsSignedOncePerDeviceAndServiceAndRenewedBeforeItExpires() throws Exception {
         MutableClock clock = new MutableClock();
-        DeviceAssertionKeys keys = new DeviceAssertionKeys(clock, Duration.ofMinutes(5), Duration.ofMinutes(5));
+        DeviceAssertionKeys keys = keys(clock);
         Credential first = keys.credential(DEVICE, "monitoring");
         for (int i = 0; i < 100; i++) {
             assertThat(keys.credential(DEVICE, "monitoring")).isEqualTo(first);
@@ -161,7 +161,7 @@ class DeviceAssertionKeysTests {
     @Test
     void credentialNeverOutlivesTheCertificate() throws Exception {
         MutableClock clock = new MutableClock();
-        DeviceAssertionKeys keys = new DeviceAssertionKeys(clock, Duration.ofMinutes(5), Duration.ofMinutes(5));
+        DeviceAssertionKeys keys = keys(clock);
         Instant notAfter = clock.now.plus(Duration.ofMinutes(2));
         AuthenticatedDevice expiring = new AuthenticatedDevice(UUID.randomUUID(), UUID.randomUUID(), BigInteger.TWO,
                 notAfter);
@@ -174,7 +174,7 @@ class DeviceAssertionKeysTests {
     @Test
     void proofBindsTheRequestAndWithoutADeviceNamesNoCredential() {
         MutableClock clock = new MutableClock();
-        DeviceAssertionKeys keys = new DeviceAssertionKeys(clock, Duration.ofMinutes(5), Duration.ofMinutes(5));
+        DeviceAssertionKeys keys = keys(clock);
         Credential credential = keys.credential(DEVICE, "device-management");
         String proof = keys.proof(credential, "device-management", "GET", "/d", "wait=30", "192.0.2.1");
         assertThat(proof).startsWith("kid=").contains(";t=" + clock.now.toEpochMilli() + ";cip=192.0.2.1;mac=");
@@ -227,8 +227,27 @@ class DeviceAssertionKeysTests {
 
     }
 
+    /**
+     * Five-minute credentials; a new key is published five minutes before it signs.
+     */
+    static DeviceAssertionKeys keys(MutableClock clock) {
+        return new DeviceAssertionKeys(clock, Duration.ofMinutes(5), Duration.ofMinutes(5));
+    }
+
+    /**
+     * A replica's keys over the shared key file: as {@link #keys}, rotated daily.
+     */
+    static DeviceAssertionKeys replica(Path file, MutableClock clock) {
+        return DeviceAssertionKeys.shared(new AssertionKeyFile(file), clock, Duration.ofMinutes(5),
+                Duration.ofMinutes(5), Duration.ofHours(24));
+    }
+
     static UUID verify(DeviceAssertionVerifier service, DeviceAssertionKeys keys, String audience) {
-        Credential credential = keys.credential(DEVICE, audience);
+        return verify(service, keys, keys.credential(DEVICE, audience), audience);
+    }
+
+    static UUID verify(DeviceAssertionVerifier service, DeviceAssertionKeys keys, Credential credential,
+            String audience) {
         return service
             .verify(credential.token(), keys.proof(credential, audience, "GET", "/x", null, "192.0.2.1"), "GET", "/x",
                     null)
@@ -238,7 +257,7 @@ class DeviceAssertionKeysTests {
     @Test
     void servicesVerifyWhatE3MakesAndOnlyForThemselves() throws Exception {
         MutableClock clock = new MutableClock();
-        DeviceAssertionKeys keys = new DeviceAssertionKeys(clock, Duration.ofMinutes(5), Duration.ofMinutes(5));
+        DeviceAssertionKeys keys = keys(clock);
         try (KeysServer e3 = new KeysServer(keys)) {
             DeviceAssertionVerifier monitoring = e3.verifier("monitoring", clock);
             assertThat(verify(monitoring, keys, "monitoring")).isEqualTo(DEVICE.deviceId());
@@ -280,17 +299,14 @@ class DeviceAssertionKeysTests {
                     Instant.parse("2026-03-01T12:00:00Z"));
             Credential fresh = keys.credential(other, "monitoring");
             assertThat(kid(fresh)).isNotEqualTo(oldKid);
-            assertThat(service
-                .verify(fresh.token(), keys.proof(fresh, "monitoring", "GET", "/x", null, "192.0.2.1"), "GET", "/x",
-                        null)
-                .deviceId()).isEqualTo(other.deviceId());
+            assertThat(verify(service, keys, fresh, "monitoring")).isEqualTo(other.deviceId());
         }
     }
 
     @Test
     void freshKeysOfARestartedE3AreAcceptedByAServiceThatCachedThePreviousOnes() throws Exception {
         MutableClock clock = new MutableClock();
-        DeviceAssertionKeys before = new DeviceAssertionKeys(clock, Duration.ofMinutes(5), Duration.ofMinutes(5));
+        DeviceAssertionKeys before = keys(clock);
         try (KeysServer e3 = new KeysServer(before)) {
             DeviceAssertionVerifier service = e3.verifier("monitoring", clock);
             verify(service, before, "monitoring");
@@ -298,8 +314,7 @@ class DeviceAssertionKeysTests {
             clock.now = clock.now.plusSeconds(10);
             // The restarted process uses its fresh keys at once, and publishes them from
             // the start.
-            DeviceAssertionKeys restarted = new DeviceAssertionKeys(clock, Duration.ofMinutes(5),
-                    Duration.ofMinutes(5));
+            DeviceAssertionKeys restarted = keys(clock);
             e3.keys.set(restarted);
             assertThat(verifies(restarted.credential(DEVICE, "monitoring"), restarted.jwks())).isTrue();
             assertThat(verify(service, restarted, "monitoring")).isEqualTo(DEVICE.deviceId());
@@ -313,8 +328,7 @@ class DeviceAssertionKeysTests {
         CyclicBarrier together = new CyclicBarrier(2);
         Callable<DeviceAssertionKeys> replica = () -> {
             together.await();
-            return DeviceAssertionKeys.shared(new AssertionKeyFile(file), clock, Duration.ofMinutes(5),
-                    Duration.ofMinutes(5), Duration.ofHours(24));
+            return replica(file, clock);
         };
         try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
             Future<DeviceAssertionKeys> first = pool.submit(replica);
@@ -351,10 +365,8 @@ class DeviceAssertionKeysTests {
             .generate();
         Files.writeString(file, new JWKSet(old).toString(false));
         MutableClock clock = new MutableClock();
-        DeviceAssertionKeys a = DeviceAssertionKeys.shared(new AssertionKeyFile(file), clock, Duration.ofMinutes(5),
-                Duration.ofMinutes(5), Duration.ofHours(24));
-        DeviceAssertionKeys b = DeviceAssertionKeys.shared(new AssertionKeyFile(file), clock, Duration.ofMinutes(5),
-                Duration.ofMinutes(5), Duration.ofHours(24));
+        DeviceAssertionKeys a = replica(file, clock);
+        DeviceAssertionKeys b = replica(file, clock);
         assertThat(JWKSet.parse(Files.readString(file)).getKeys()).hasSize(2)
             .anyMatch(key -> key instanceof OctetSequenceKey && key.getKeyID().equals("by-hand"));
         assertThat(a.proofKeys("monitoring")).isEqualTo(b.proofKeys("monitoring"));
@@ -366,10 +378,8 @@ class DeviceAssertionKeysTests {
             throws Exception {
         Path file = dir.resolve("e3-assertion-keys.json");
         MutableClock clock = new MutableClock();
-        DeviceAssertionKeys a = DeviceAssertionKeys.shared(new AssertionKeyFile(file), clock, Duration.ofMinutes(5),
-                Duration.ofMinutes(5), Duration.ofHours(24));
-        DeviceAssertionKeys b = DeviceAssertionKeys.shared(new AssertionKeyFile(file), clock, Duration.ofMinutes(5),
-                Duration.ofMinutes(5), Duration.ofHours(24));
+        DeviceAssertionKeys a = replica(file, clock);
+        DeviceAssertionKeys b = replica(file, clock);
         Credential beforeSwitch = b.credential(DEVICE, "monitoring");
         String oldKid = kid(beforeSwitch);
 
@@ -403,10 +413,8 @@ class DeviceAssertionKeysTests {
     void scheduledRotationByTwoReplicasAddsOneKeyOnly(@TempDir Path dir) {
         Path file = dir.resolve("e3-assertion-keys.json");
         MutableClock clock = new MutableClock();
-        DeviceAssertionKeys a = DeviceAssertionKeys.shared(new AssertionKeyFile(file), clock, Duration.ofMinutes(5),
-                Duration.ofMinutes(5), Duration.ofHours(24));
-        DeviceAssertionKeys b = DeviceAssertionKeys.shared(new AssertionKeyFile(file), clock, Duration.ofMinutes(5),
-                Duration.ofMinutes(5), Duration.ofHours(24));
+        DeviceAssertionKeys a = replica(file, clock);
+        DeviceAssertionKeys b = replica(file, clock);
         a.rotate();
         assertThat((List<?>) a.jwks().get("keys")).as("newest key not due yet").hasSize(1);
         clock.now = clock.now.plus(Duration.ofHours(24));

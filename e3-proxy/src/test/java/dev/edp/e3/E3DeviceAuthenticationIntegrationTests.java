@@ -24,6 +24,7 @@ import dev.edp.platform.device.DeviceAssertionException;
 import dev.edp.platform.device.DeviceAssertionVerifier;
 import dev.edp.platform.device.DeviceIdentity;
 import dev.edp.platform.device.DevicePrincipal;
+import dev.edp.test.http.StubBackend;
 import dev.edp.test.http.StubBackend.Received;
 import dev.edp.test.pki.TestPki;
 import dev.edp.test.pki.TestPki.Credential;
@@ -69,11 +70,7 @@ class E3DeviceAuthenticationIntegrationTests extends AbstractE3IntegrationTests 
                 Map.of("X-EDP-Device-Credential", "forged", "X-EDP-Device-Proof", "forged", "X-EDP-Device-Id",
                         UUID.randomUUID().toString(), "X-Client-Cert", "spoofed"));
         assertThat(response.statusCode()).isEqualTo(200);
-        Received received = monitoring.received()
-            .stream()
-            .filter(r -> r.pathAndQuery().equals(path))
-            .findFirst()
-            .orElseThrow();
+        Received received = firstReceived(monitoring, path);
         assertThat(received.header("X-EDP-Device-Id")).isNull();
         assertThat(received.header("X-Client-Cert")).isNull();
         String credential = received.header("X-EDP-Device-Credential");
@@ -162,11 +159,7 @@ class E3DeviceAuthenticationIntegrationTests extends AbstractE3IntegrationTests 
         UUID victim = UUID.randomUUID();
         send(noCertificate(), "POST", url(path + "?" + query), "{}", Map.of("X-EDP-Device-Credential", "forged",
                 "X-EDP-Device-Proof", "forged", "X-EDP-Device-Id", victim.toString()));
-        Received received = onboarding.received()
-            .stream()
-            .filter(r -> r.pathAndQuery().equals(path + "?" + query))
-            .findFirst()
-            .orElseThrow();
+        Received received = firstReceived(onboarding, path + "?" + query);
         assertThat(received.header("X-EDP-Device-Id")).isNull();
         assertThat(received.header("X-EDP-Device-Credential")).as("no device, no credential").isNull();
         String proof = received.header("X-EDP-Device-Proof");
@@ -401,11 +394,7 @@ class E3DeviceAuthenticationIntegrationTests extends AbstractE3IntegrationTests 
             String query = "attempt=" + UUID.randomUUID();
             send(client, "POST", url(path + "?" + query), "{}", Map.of("X-Forwarded-For", "203.0.113.9", "Forwarded",
                     "for=203.0.113.9", "X-Real-IP", "203.0.113.9"));
-            Received received = onboarding.received()
-                .stream()
-                .filter(r -> r.pathAndQuery().equals(path + "?" + query))
-                .findFirst()
-                .orElseThrow();
+            Received received = firstReceived(onboarding, path + "?" + query);
             String proof = received.header("X-EDP-Device-Proof");
             assertThat(verifier.verifiedClientAddress(null, proof, "POST", path, query)).isEqualTo(local);
             // No device certificate: no device, so no service takes it for a device's
@@ -421,11 +410,7 @@ class E3DeviceAuthenticationIntegrationTests extends AbstractE3IntegrationTests 
         String path = "/devices/api/v1/device/desired-state";
         String query = "wait=1&q=a%20b%2Fc&empty=&x=%E2%82%AC+~";
         assertThat(get(client(device.sslContext(PKI.root())), url(path + "?" + query)).statusCode()).isEqualTo(200);
-        Received received = devices.received()
-            .stream()
-            .filter(r -> r.pathAndQuery().equals(path + "?" + query))
-            .findFirst()
-            .orElseThrow();
+        Received received = firstReceived(devices, path + "?" + query);
         String credential = received.header("X-EDP-Device-Credential");
         String proof = received.header("X-EDP-Device-Proof");
         DeviceAssertionVerifier verifier = verifier("device-management");
@@ -491,6 +476,13 @@ class E3DeviceAuthenticationIntegrationTests extends AbstractE3IntegrationTests 
             }
         }
         return line.toString(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * @return the first request the backend received at the path (with query)
+     */
+    static Received firstReceived(StubBackend backend, String pathAndQuery) {
+        return backend.received().stream().filter(r -> r.pathAndQuery().equals(pathAndQuery)).findFirst().orElseThrow();
     }
 
 }

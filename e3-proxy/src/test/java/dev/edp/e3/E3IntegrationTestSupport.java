@@ -27,6 +27,7 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
 
 import dev.edp.test.http.StubBackend;
+import dev.edp.test.http.StubBackend.Answer;
 import dev.edp.test.pki.TestPki;
 import dev.edp.test.pki.TestPki.Credential;
 
@@ -39,6 +40,13 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 final class E3IntegrationTestSupport {
 
     static final TestPki PKI = TestPki.create("EDP");
+
+    /** Device-management's long-poll. */
+    static final String DESIRED_STATE = "/devices/api/v1/device/desired-state";
+
+    /** A monitoring path the stubs answer slowly. */
+    static final String SLOW_REPORT = "/monitoring/api/v1/monitoring/slow";
+
     static final Credential SERVER = PKI.server();
     static final Path DIR;
     static final Path CRL;
@@ -69,6 +77,37 @@ final class E3IntegrationTestSupport {
         registry.add("spring.cloud.discovery.client.simple.instances.monitoring[0].uri", monitoring::url);
         registry.add("spring.cloud.discovery.client.simple.instances.device-management[0].uri", devices::url);
         properties().forEach((key, value) -> registry.add(key, () -> value));
+    }
+
+    /**
+     * Stand-ins for E3's three backends in the tests of its limits: device-management
+     * answers the desired-state long-poll with 304 and monitoring answers
+     * {@link #SLOW_REPORT} with 200, each after a delay.
+     *
+     * @param onboarding onboarding's stub
+     * @param monitoring monitoring's stub
+     * @param devices device-management's stub
+     */
+    record SlowBackends(StubBackend onboarding, StubBackend monitoring, StubBackend devices) {
+
+        /**
+         * @param longPollMillis how long device-management holds a long-poll
+         * @param slowReportMillis how long monitoring takes to answer
+         * {@link #SLOW_REPORT}
+         * @return the started stubs
+         */
+        static SlowBackends answeringAfter(int longPollMillis, int slowReportMillis) {
+            return new SlowBackends(StubBackend.start(),
+                    StubBackend.start()
+                        .script(SLOW_REPORT, new Answer(200, "application/json", "{}", slowReportMillis)),
+                    StubBackend.start().script(DESIRED_STATE, new Answer(304, null, null, longPollMillis)));
+        }
+
+        /** What the test registers in its {@code @DynamicPropertySource}. */
+        void register(DynamicPropertyRegistry registry) {
+            E3IntegrationTestSupport.register(registry, onboarding, monitoring, devices);
+        }
+
     }
 
     /**

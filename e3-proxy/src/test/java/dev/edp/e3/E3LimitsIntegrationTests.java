@@ -2,19 +2,16 @@ package dev.edp.e3;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
-import java.util.UUID;
 
-import dev.edp.test.http.StubBackend;
-import dev.edp.test.http.StubBackend.Answer;
+import dev.edp.e3.E3IntegrationTestSupport.SlowBackends;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import static dev.edp.e3.E3IntegrationTestSupport.PKI;
-import static dev.edp.e3.E3IntegrationTestSupport.client;
+import static dev.edp.e3.E3IntegrationTestSupport.DESIRED_STATE;
+import static dev.edp.e3.E3IntegrationTestSupport.SLOW_REPORT;
 import static dev.edp.e3.E3IntegrationTestSupport.get;
 import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,34 +31,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = { "management.server.port=0",
         "eureka.client.enabled=false", "edp.e3.rate-limit.capacity=3", "edp.e3.rate-limit.refill-per-second=0.001",
         "spring.cloud.gateway.server.webflux.httpclient.response-timeout=3s", "edp.device.long-poll.max-wait=4s" })
-class E3LimitsIntegrationTests {
-
-    static final String DESIRED_STATE = "/devices/api/v1/device/desired-state";
-    static final String SLOW_REPORT = "/monitoring/api/v1/monitoring/slow";
+class E3LimitsIntegrationTests extends E3ServerTests {
 
     /**
      * Answers a long-poll as device-management does once the (clamped) wait is over:
-     * after 5 s.
+     * after 5 s; monitoring answers the slow path after 5 s too.
      */
-    static final StubBackend devices = StubBackend.start().script(DESIRED_STATE, new Answer(304, null, null, 5_000));
-    static final StubBackend monitoring = StubBackend.start()
-        .script(SLOW_REPORT, new Answer(200, "application/json", "{}", 5_000));
-    static final StubBackend onboarding = StubBackend.start();
+    static final SlowBackends backends = SlowBackends.answeringAfter(5_000, 5_000);
 
     @DynamicPropertySource
     static void e3(DynamicPropertyRegistry registry) {
-        E3IntegrationTestSupport.register(registry, onboarding, monitoring, devices);
-    }
-
-    @Value("${local.server.port}")
-    int port;
-
-    String url(String path) {
-        return "https://localhost:" + port + path;
-    }
-
-    HttpClient newDevice() {
-        return client(PKI.device(UUID.randomUUID(), UUID.randomUUID()).sslContext(PKI.root()));
+        backends.register(registry);
     }
 
     @Test
@@ -85,7 +65,7 @@ class E3LimitsIntegrationTests {
         // 3-second response timeout.
         HttpResponse<String> longPoll = get(newDevice(), url(DESIRED_STATE + "?wait=50"));
         assertThat(longPoll.statusCode()).as(longPoll.body()).isEqualTo(304);
-        assertThat(devices.received())
+        assertThat(backends.devices().received())
             .anySatisfy(r -> assertThat(r.pathAndQuery()).isEqualTo(DESIRED_STATE + "?wait=50"));
         // The same delay on an ordinary route is a gateway timeout: the long-poll's
         // timeout is its own.

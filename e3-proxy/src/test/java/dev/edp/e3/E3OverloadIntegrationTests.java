@@ -1,24 +1,20 @@
 package dev.edp.e3;
 
-import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
-import dev.edp.test.http.StubBackend;
-import dev.edp.test.http.StubBackend.Answer;
+import dev.edp.e3.E3IntegrationTestSupport.SlowBackends;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import static dev.edp.e3.E3IntegrationTestSupport.PKI;
-import static dev.edp.e3.E3IntegrationTestSupport.client;
+import static dev.edp.e3.E3IntegrationTestSupport.DESIRED_STATE;
+import static dev.edp.e3.E3IntegrationTestSupport.SLOW_REPORT;
 import static dev.edp.e3.E3IntegrationTestSupport.get;
 import static dev.edp.e3.E3IntegrationTestSupport.getAsyncAsNewDevice;
 import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
@@ -34,37 +30,19 @@ import static org.assertj.core.api.Assertions.assertThat;
         properties = { "management.server.port=0", "eureka.client.enabled=false", "edp.e3.in-flight.long-poll=2",
                 "spring.cloud.gateway.server.webflux.httpclient.response-timeout=2s",
                 "edp.device.long-poll.max-wait=50s" })
-class E3OverloadIntegrationTests {
+class E3OverloadIntegrationTests extends E3ServerTests {
 
-    static final String DESIRED_STATE = "/devices/api/v1/device/desired-state";
-    static final String SLOW_REPORT = "/monitoring/api/v1/monitoring/slow";
     static final String FAST_REPORT = "/monitoring/api/v1/monitoring/container";
 
     /**
      * Holds every long-poll for 40 s: longer than any step of the test that needs them
-     * held.
+     * held; answers the slow path after 6 s, three times the response timeout.
      */
-    static final StubBackend devices = StubBackend.start().script(DESIRED_STATE, new Answer(304, null, null, 40_000));
-
-    /** Answers the slow path after 6 s, three times the response timeout. */
-    static final StubBackend monitoring = StubBackend.start()
-        .script(SLOW_REPORT, new Answer(200, "application/json", "{}", 6_000));
-    static final StubBackend onboarding = StubBackend.start();
+    static final SlowBackends backends = SlowBackends.answeringAfter(40_000, 6_000);
 
     @DynamicPropertySource
     static void e3(DynamicPropertyRegistry registry) {
-        E3IntegrationTestSupport.register(registry, onboarding, monitoring, devices);
-    }
-
-    @Value("${local.server.port}")
-    int port;
-
-    String url(String path) {
-        return "https://localhost:" + port + path;
-    }
-
-    HttpClient newDevice() {
-        return client(PKI.device(UUID.randomUUID(), UUID.randomUUID()).sslContext(PKI.root()));
+        backends.register(registry);
     }
 
     CompletableFuture<HttpResponse<String>> getAsync(String path) {
@@ -76,7 +54,7 @@ class E3OverloadIntegrationTests {
         List<CompletableFuture<HttpResponse<String>>> held = List.of(getAsync(DESIRED_STATE + "?wait=45"),
                 getAsync(DESIRED_STATE + "?wait=45"));
         Instant deadline = Instant.now().plusSeconds(60);
-        while (devices.calls(DESIRED_STATE) < 2) {
+        while (backends.devices().calls(DESIRED_STATE) < 2) {
             assertThat(Instant.now()).as("both long-polls reach device-management").isBefore(deadline);
             pause();
         }
@@ -87,7 +65,7 @@ class E3OverloadIntegrationTests {
         // Answered while both long-polls were still held: refused at once, not queued
         // behind them, and never passed on to the backend.
         assertThat(held).noneMatch(CompletableFuture::isDone);
-        assertThat(devices.calls(DESIRED_STATE)).isEqualTo(2);
+        assertThat(backends.devices().calls(DESIRED_STATE)).isEqualTo(2);
 
         // The busy route is its own: another service's route answers meanwhile.
         HttpResponse<String> other = get(newDevice(), url(FAST_REPORT));

@@ -9,7 +9,6 @@ import dev.edp.test.security.WithTestJwtIssuer;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -54,17 +53,12 @@ class E3StartWithoutACrlIntegrationTests {
 
     @Nested
     @TestPropertySource(properties = "edp.e3.start-wait-for-revocations=60s")
-    class CrlAnsweringLate {
-
-        static final StubBackend monitoring = StubBackend.start();
+    class CrlAnsweringLate extends E3ServerTests {
 
         @DynamicPropertySource
         static void e3(DynamicPropertyRegistry registry) {
-            E3IntegrationTestSupport.registerWithCrlFrom(registry, monitoring, crlSource, LATE_CRL);
+            E3IntegrationTestSupport.registerWithCrlFrom(registry, StubBackend.start(), crlSource, LATE_CRL);
         }
-
-        @Value("${local.server.port}")
-        int port;
 
         @Test
         void theFirstDeviceRequestAfterTheStartIsDecidedNotRefusedForWantOfACrl() {
@@ -78,7 +72,7 @@ class E3StartWithoutACrlIntegrationTests {
 
     @Nested
     @TestPropertySource(properties = "edp.e3.start-wait-for-revocations=1s")
-    class CrlNeverAnswering {
+    class CrlNeverAnswering extends E3ServerTests {
 
         static final StubBackend monitoring = StubBackend.start();
 
@@ -86,9 +80,6 @@ class E3StartWithoutACrlIntegrationTests {
         static void e3(DynamicPropertyRegistry registry) {
             E3IntegrationTestSupport.registerWithCrlFrom(registry, monitoring, crlSource, NO_CRL);
         }
-
-        @Value("${local.server.port}")
-        int port;
 
         @Test
         void withoutACrlWithinTheWaitE3OpensAndFailsClosedOnDeviceRoutes() {

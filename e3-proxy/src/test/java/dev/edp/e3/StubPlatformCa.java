@@ -3,7 +3,6 @@ package dev.edp.e3;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.StringWriter;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +24,7 @@ import javax.security.auth.x500.X500Principal;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.edp.test.pki.TestPki;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -36,7 +36,6 @@ import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
@@ -100,7 +99,7 @@ final class StubPlatformCa implements AutoCloseable {
     }
 
     String chainPem() {
-        return pem(issuing) + pem(root);
+        return TestPki.pem(issuing) + TestPki.pem(root);
     }
 
     private void issue(HttpExchange exchange) throws IOException {
@@ -147,7 +146,7 @@ final class StubPlatformCa implements AutoCloseable {
             X509Certificate certificate = sign(builder, issuingKeys);
             issued.add(certificate);
             answer(exchange, 200,
-                    JSON.writeValueAsString(Map.of("certificate", pem(certificate), "chain", chainPem())));
+                    JSON.writeValueAsString(Map.of("certificate", TestPki.pem(certificate), "chain", chainPem())));
         }
         catch (Exception ex) {
             answer(exchange, 400, "{\"code\":\"CSR_MALFORMED\"}");
@@ -183,17 +182,6 @@ final class StubPlatformCa implements AutoCloseable {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"));
         return generator.generateKeyPair();
-    }
-
-    static String pem(Object object) {
-        StringWriter out = new StringWriter();
-        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-            writer.writeObject(object);
-        }
-        catch (IOException ex) {
-            throw new IllegalStateException(ex);
-        }
-        return out.toString();
     }
 
     @Override

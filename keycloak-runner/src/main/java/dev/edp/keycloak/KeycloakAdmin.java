@@ -151,10 +151,7 @@ public final class KeycloakAdmin implements AutoCloseable {
         Map<String, Object> client = client(realm, clientId);
         client.put("secret", secret);
         String action = "Set secret of client " + clientId;
-        Http.expect(
-                send(request("/admin/realms/" + Http.encode(realm) + "/clients/" + client.get("id")).PUT(json(client)),
-                        action),
-                action, 204);
+        updateClient(realm, client, action);
     }
 
     /**
@@ -176,16 +173,12 @@ public final class KeycloakAdmin implements AutoCloseable {
         }
         redirects.add(pattern);
         client.put("redirectUris", redirects);
-        Map<String, Object> attributes = new LinkedHashMap<>(
-                (Map<String, Object>) client.getOrDefault("attributes", Map.of()));
+        Map<String, Object> attributes = attributes(client);
         String logout = (String) attributes.getOrDefault("post.logout.redirect.uris", "");
         attributes.put("post.logout.redirect.uris", logout.isEmpty() ? pattern : logout + "##" + pattern);
         client.put("attributes", attributes);
         String action = "Allow redirects of client " + clientId + " to " + baseUrl;
-        Http.expect(
-                send(request("/admin/realms/" + Http.encode(realm) + "/clients/" + client.get("id")).PUT(json(client)),
-                        action),
-                action, 204);
+        updateClient(realm, client, action);
     }
 
     /**
@@ -196,18 +189,27 @@ public final class KeycloakAdmin implements AutoCloseable {
      * @param value attribute value
      * @throws KeycloakException if there is no such client
      */
-    @SuppressWarnings("unchecked")
     public void setClientAttribute(String realm, String clientId, String name, String value) {
         Map<String, Object> client = client(realm, clientId);
-        Map<String, Object> attributes = new LinkedHashMap<>(
-                (Map<String, Object>) client.getOrDefault("attributes", Map.of()));
+        Map<String, Object> attributes = attributes(client);
         attributes.put(name, value);
         client.put("attributes", attributes);
         String action = "Set attribute " + name + " of client " + clientId;
+        updateClient(realm, client, action);
+    }
+
+    /** Replaces a client's representation with the changed one. */
+    private void updateClient(String realm, Map<String, Object> client, String action) {
         Http.expect(
                 send(request("/admin/realms/" + Http.encode(realm) + "/clients/" + client.get("id")).PUT(json(client)),
                         action),
                 action, 204);
+    }
+
+    /** A changeable copy of a client's attributes. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> attributes(Map<String, Object> client) {
+        return new LinkedHashMap<>((Map<String, Object>) client.getOrDefault("attributes", Map.of()));
     }
 
     /**

@@ -104,10 +104,7 @@ class KeycloakServerIntegrationTests {
     @Test
     @Order(3)
     void automationClientGetsClientCredentialsTokenWithCustomerIdAndOperatorRole() {
-        String token = OidcTokens.clientCredentials(keycloak.baseUrl(), EdpRealm.NAME, EdpRealm.AUTOMATION_CLIENT_ID,
-                keycloak.clientSecret(EdpRealm.AUTOMATION_CLIENT_ID));
-
-        Map<String, Object> claims = OidcTokens.decodePayload(token);
+        Map<String, Object> claims = clientCredentialsClaims(EdpRealm.AUTOMATION_CLIENT_ID);
         assertThat(claims).containsEntry("customer_id", EdpRealm.AUTOMATION_CUSTOMER_ID)
             .containsEntry("iss", keycloak.issuerUri(EdpRealm.NAME).toString())
             .containsEntry("typ", "Bearer");
@@ -238,10 +235,7 @@ class KeycloakServerIntegrationTests {
     @Test
     @Order(8)
     void servicesClientGetsATokenWithOnlyThePlatformServiceRoleAndNoCustomer() {
-        String token = OidcTokens.clientCredentials(keycloak.baseUrl(), EdpRealm.NAME, EdpRealm.SERVICES_CLIENT_ID,
-                keycloak.clientSecret(EdpRealm.SERVICES_CLIENT_ID));
-
-        Map<String, Object> claims = OidcTokens.decodePayload(token);
+        Map<String, Object> claims = clientCredentialsClaims(EdpRealm.SERVICES_CLIENT_ID);
         assertThat(claims).doesNotContainKey("customer_id");
         assertThat(audiences(claims)).contains(EdpRealm.API_AUDIENCE);
         assertThat(realmRoles(claims)).contains(EdpRealm.ROLE_PLATFORM_SERVICE)
@@ -342,6 +336,15 @@ class KeycloakServerIntegrationTests {
     }
 
     /** {@code aud} is a string when it names one audience, an array otherwise. */
+    /**
+     * @return the claims of a client credentials token of the realm's client, with the
+     * secret the runner set
+     */
+    private static Map<String, Object> clientCredentialsClaims(String clientId) {
+        return OidcTokens.decodePayload(OidcTokens.clientCredentials(keycloak.baseUrl(), EdpRealm.NAME, clientId,
+                keycloak.clientSecret(clientId)));
+    }
+
     private static List<Object> audiences(Map<String, Object> claims) {
         Object audience = claims.get("aud");
         if (audience == null) {

@@ -1,44 +1,21 @@
 package dev.edp.launcher;
 
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
-import com.sun.net.httpserver.HttpServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-class EurekaAppsTests {
+class EurekaAppsTests extends LocalServiceTests {
 
     /** The registry of a platform answers only the launcher's client login. */
     private static final String AUTHORIZATION = new RegistryCredentials("client-secret", "admin-secret")
         .clientAuthorization();
-
-    @TempDir
-    Path dir;
-
-    private HttpServer server;
-
-    private ManagedProcess process;
-
-    @AfterEach
-    void tearDown() throws InterruptedException {
-        if (server != null) {
-            server.stop(0);
-        }
-        if (process != null) {
-            process.stop(Duration.ofSeconds(5));
-        }
-    }
 
     @Test
     void readsApplicationsWithAnInstanceUp() {
@@ -69,14 +46,14 @@ class EurekaAppsTests {
         AtomicReference<String> body = new AtomicReference<>(apps(app("MASTERDATA", "UP")));
         AtomicReference<String> accept = new AtomicReference<>();
         URI eureka = serve(body, accept);
-        process = sleeper();
+        process = running("sleep", "60");
         Thread.ofVirtual().start(() -> {
             sleep(300);
             body.set(apps(app("MASTERDATA", "UP"), app("PORTAL-GATEWAY", "UP")));
         });
 
-        new EurekaApps(eureka, new HttpReadiness(Duration.ofMillis(50)), Duration.ofMillis(50), AUTHORIZATION)
-            .awaitRegistered(List.of("MASTERDATA", "PORTAL-GATEWAY"), List.of(process), Duration.ofSeconds(10));
+        polling(eureka, AUTHORIZATION).awaitRegistered(List.of("MASTERDATA", "PORTAL-GATEWAY"), List.of(process),
+                Duration.ofSeconds(10));
 
         assertThat(accept.get()).isEqualTo("application/json");
     }
@@ -84,31 +61,27 @@ class EurekaAppsTests {
     @Test
     void aRegistryRefusingTheLoginCountsAsNothingRegistered() throws Exception {
         URI eureka = serve(new AtomicReference<>(apps(app("MASTERDATA", "UP"))), new AtomicReference<>());
-        process = sleeper();
+        process = running("sleep", "60");
 
         assertThatExceptionOfType(StartupException.class)
-            .isThrownBy(() -> new EurekaApps(eureka, new HttpReadiness(Duration.ofMillis(50)), Duration.ofMillis(50),
-                    "Basic d3Jvbmc6d3Jvbmc=")
-                .awaitRegistered(List.of("MASTERDATA"), List.of(process), Duration.ofMillis(300)))
+            .isThrownBy(() -> polling(eureka, "Basic d3Jvbmc6d3Jvbmc=").awaitRegistered(List.of("MASTERDATA"),
+                    List.of(process), Duration.ofMillis(300)))
             .withMessageEndingWith("not registered in Eureka: MASTERDATA");
     }
 
     @Test
     void namesTheServicesThatNeverRegistered() throws Exception {
         URI eureka = serve(new AtomicReference<>(apps(app("MASTERDATA", "UP"))), new AtomicReference<>());
-        process = sleeper();
+        process = running("sleep", "60");
 
         assertThatExceptionOfType(StartupException.class)
-            .isThrownBy(() -> new EurekaApps(eureka, new HttpReadiness(Duration.ofMillis(50)), Duration.ofMillis(50),
-                    AUTHORIZATION)
-                .awaitRegistered(List.of("MASTERDATA", "MONITORING", "ONBOARDING"), List.of(process),
-                        Duration.ofMillis(300)))
+            .isThrownBy(() -> polling(eureka, AUTHORIZATION).awaitRegistered(
+                    List.of("MASTERDATA", "MONITORING", "ONBOARDING"), List.of(process), Duration.ofMillis(300)))
             .withMessageEndingWith("not registered in Eureka: MONITORING, ONBOARDING");
     }
 
     private URI serve(AtomicReference<String> body, AtomicReference<String> accept) throws Exception {
-        server = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
-        server.createContext("/eureka/apps", exchange -> {
+        String base = serve("/eureka/apps", exchange -> {
             if (!AUTHORIZATION.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
                 exchange.sendResponseHeaders(401, -1);
                 exchange.close();
@@ -120,15 +93,12 @@ class EurekaAppsTests {
             exchange.getResponseBody().write(bytes);
             exchange.close();
         });
-        server.start();
-        return URI.create("http://localhost:" + server.getAddress().getPort() + "/eureka/");
+        return URI.create(base + "/eureka/");
     }
 
-    private ManagedProcess sleeper() throws Exception {
-        ManagedProcess started = new ManagedProcess("svc", List.of("sleep", "60"), Map.of(), dir,
-                dir.resolve("svc.log"));
-        started.start();
-        return started;
+    /** The launcher's wait for the registry, polling every 50 ms. */
+    private static EurekaApps polling(URI eureka, String authorization) {
+        return new EurekaApps(eureka, new HttpReadiness(Duration.ofMillis(50)), Duration.ofMillis(50), authorization);
     }
 
     private static String apps(String... applications) {

@@ -1,42 +1,18 @@
 package dev.edp.launcher;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import com.sun.net.httpserver.HttpServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-class HttpReadinessTests {
+class HttpReadinessTests extends LocalServiceTests {
 
     private static final Duration POLL = Duration.ofMillis(50);
-
-    @TempDir
-    Path dir;
-
-    private HttpServer server;
-
-    private ManagedProcess process;
-
-    @AfterEach
-    void tearDown() throws InterruptedException {
-        if (server != null) {
-            server.stop(0);
-        }
-        if (process != null) {
-            process.stop(Duration.ofSeconds(5));
-        }
-    }
 
     @Test
     void waitsUntilTheHealthEndpointAnswers200() throws Exception {
@@ -94,19 +70,10 @@ class HttpReadinessTests {
     }
 
     private URI serve(java.util.function.IntSupplier status) throws IOException {
-        server = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
-        server.createContext("/actuator/health/readiness", exchange -> {
+        return URI.create(serve("/actuator/health/readiness", exchange -> {
             exchange.sendResponseHeaders(status.getAsInt(), -1);
             exchange.close();
-        });
-        server.start();
-        return URI.create("http://localhost:" + server.getAddress().getPort() + "/actuator/health/readiness");
-    }
-
-    private ManagedProcess running(String... command) throws IOException {
-        ManagedProcess started = new ManagedProcess("svc", List.of(command), Map.of(), dir, dir.resolve("svc.log"));
-        started.start();
-        return started;
+        }) + "/actuator/health/readiness");
     }
 
 }

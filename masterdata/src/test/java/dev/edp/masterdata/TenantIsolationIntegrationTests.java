@@ -10,9 +10,6 @@ import dev.edp.test.service.ServiceSmokeChecks;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
-
 import static dev.edp.masterdata.Api.customerAdmin;
 import static dev.edp.masterdata.Api.operator;
 import static dev.edp.masterdata.Api.read;
@@ -24,15 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * changes.
  */
 @EdpServiceTest
-class TenantIsolationIntegrationTests {
-
-    @Autowired
-    ServiceSmokeChecks checks;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    Api api;
+class TenantIsolationIntegrationTests extends MasterdataApiTests {
 
     UUID a;
 
@@ -42,7 +31,6 @@ class TenantIsolationIntegrationTests {
 
     @BeforeEach
     void setUp() {
-        api = new Api(checks);
         a = api.createCustomer("Customer A");
         b = api.createCustomer("Customer B");
         machineOfA = api.createMachine(a, "A's press", "A-1");

@@ -9,13 +9,13 @@ import java.util.function.Supplier;
 import dev.edp.agent.AgentOptions;
 import dev.edp.agent.ContainerExecutor;
 import dev.edp.agent.DeviceAgent;
-import dev.edp.agent.DeviceStore;
 import dev.edp.agent.DockerCliExecutor;
 import dev.edp.agent.ExitReason;
 import dev.edp.agent.HostMetrics;
 import dev.edp.agent.SimulatedExecutor;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -27,9 +27,8 @@ import picocli.CommandLine.Option;
                 + "Exits 3 when E3 refuses the certificate (revoked, invalid, required); retries everything else.")
 final class Run implements Callable<Integer> {
 
-    @Option(names = "--dir", defaultValue = "edp-agent",
-            description = "The onboarded directory (default ${DEFAULT-VALUE})")
-    Path dir;
+    @Mixin
+    OnboardedDirectory directory;
 
     @Option(names = "--interval", defaultValue = "30s", converter = DurationConverter.class,
             description = "Heartbeat interval, e.g. 30s, 1m (default ${DEFAULT-VALUE})")
@@ -55,7 +54,7 @@ final class Run implements Callable<Integer> {
             .withHeartbeatInterval(interval)
             .withMetrics(HostMetrics.system(systemDisk, containerDisk))
             .withExecutor(executor(executor));
-        DeviceAgent agent = DeviceAgent.open(new DeviceStore(dir), options);
+        DeviceAgent agent = DeviceAgent.open(directory.store(), options);
         Thread hook = new Thread(agent::stop, "edp-agent-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         System.err.println("edp-agent: device " + agent.identity().deviceId() + " running, certificate valid until "

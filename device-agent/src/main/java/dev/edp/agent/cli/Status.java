@@ -2,7 +2,6 @@ package dev.edp.agent.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 
@@ -10,7 +9,7 @@ import dev.edp.agent.DeviceIdentity;
 import dev.edp.agent.DeviceStore;
 import dev.edp.agent.RenewalSchedule;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -21,13 +20,12 @@ import tools.jackson.databind.JsonNode;
         description = "Shows identity, certificate expiry, last heartbeat, desired vs running.")
 final class Status implements Callable<Integer> {
 
-    @Option(names = "--dir", defaultValue = "edp-agent",
-            description = "The onboarded directory (default ${DEFAULT-VALUE})")
-    Path dir;
+    @Mixin
+    OnboardedDirectory directory;
 
     @Override
     public Integer call() throws IOException {
-        DeviceStore store = new DeviceStore(dir);
+        DeviceStore store = directory.store();
         if (!store.exists()) {
             System.err.println("No device in " + store.dir() + " (run edp-agent onboard first).");
             return 1;

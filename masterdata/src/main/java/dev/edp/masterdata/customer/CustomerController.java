@@ -1,12 +1,11 @@
 package dev.edp.masterdata.customer;
 
-import java.net.URI;
 import java.util.UUID;
 
+import dev.edp.masterdata.support.VersionedResponses;
 import dev.edp.platform.security.EdpRoles;
 import dev.edp.platform.security.HasRole;
 import dev.edp.platform.security.Tenant;
-import dev.edp.platform.web.Etags;
 import dev.edp.platform.web.KeysetPage;
 import dev.edp.platform.web.ListParameters;
 import dev.edp.platform.web.ListRequest;
@@ -47,9 +46,8 @@ class CustomerController {
     @Operation(summary = "Create a customer (platform-admin)")
     ResponseEntity<CustomerResponse> create(Tenant tenant, @Valid @RequestBody CustomerRequests.Create request) {
         Customer customer = customers.create(tenant, request);
-        return ResponseEntity.created(URI.create("/api/masterdata/v1/customers/" + customer.id()))
-            .eTag(Etags.of(customer.version()))
-            .body(CustomerResponse.of(customer));
+        return VersionedResponses.created("/api/masterdata/v1/customers/" + customer.id(), customer.version(),
+                CustomerResponse.of(customer));
     }
 
     @GetMapping
@@ -112,7 +110,7 @@ class CustomerController {
     }
 
     private static ResponseEntity<CustomerResponse> ok(Customer customer) {
-        return ResponseEntity.ok().eTag(Etags.of(customer.version())).body(CustomerResponse.of(customer));
+        return VersionedResponses.ok(customer.version(), CustomerResponse.of(customer));
     }
 
 }

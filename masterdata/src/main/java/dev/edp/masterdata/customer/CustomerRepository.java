@@ -13,6 +13,7 @@ import dev.edp.platform.web.KeysetSorts;
 import dev.edp.platform.web.Where;
 
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -55,10 +56,7 @@ class CustomerRepository {
     }
 
     Optional<Customer> find(UUID id) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM customer WHERE id = :id")
-            .param("id", id)
-            .query(CustomerRepository::map)
-            .optional();
+        return one(COLUMNS, id, "", CustomerRepository::map);
     }
 
     /**
@@ -66,10 +64,7 @@ class CustomerRepository {
      * queue up.
      */
     Optional<Customer> findForUpdate(UUID id) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM customer WHERE id = :id FOR UPDATE")
-            .param("id", id)
-            .query(CustomerRepository::map)
-            .optional();
+        return one(COLUMNS, id, " FOR UPDATE", CustomerRepository::map);
     }
 
     /**
@@ -77,19 +72,25 @@ class CustomerRepository {
      * caller.
      */
     Optional<CustomerStatus> status(UUID id) {
-        return jdbc.sql("SELECT status FROM customer WHERE id = :id")
-            .param("id", id)
-            .query((row, index) -> CustomerStatus.valueOf(row.getString(1)))
-            .optional();
+        return one("status", id, "", CustomerRepository::status);
     }
 
     /**
      * Reads a customer's status and keeps it from changing until the transaction ends.
      */
     Optional<CustomerStatus> statusForShare(UUID id) {
-        return jdbc.sql("SELECT status FROM customer WHERE id = :id FOR SHARE")
+        return one("status", id, " FOR SHARE", CustomerRepository::status);
+    }
+
+    /**
+     * Reads columns of one customer.
+     * @param lock the row lock to take ({@code " FOR UPDATE"}, {@code " FOR SHARE"}), or
+     * empty for none
+     */
+    private <T> Optional<T> one(String columns, UUID id, String lock, RowMapper<T> mapper) {
+        return jdbc.sql("SELECT " + columns + " FROM customer WHERE id = :id" + lock)
             .param("id", id)
-            .query((row, index) -> CustomerStatus.valueOf(row.getString(1)))
+            .query(mapper)
             .optional();
     }
 
@@ -126,6 +127,10 @@ class CustomerRepository {
             .on(jdbc)
             .query(CustomerRepository::map)
             .list());
+    }
+
+    private static CustomerStatus status(ResultSet row, int index) throws SQLException {
+        return CustomerStatus.valueOf(row.getString("status"));
     }
 
     private static Customer map(ResultSet row, int index) throws SQLException {

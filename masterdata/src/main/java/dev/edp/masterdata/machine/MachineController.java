@@ -1,13 +1,12 @@
 package dev.edp.masterdata.machine;
 
-import java.net.URI;
 import java.util.List;
 import java.util.UUID;
 
+import dev.edp.masterdata.support.VersionedResponses;
 import dev.edp.platform.security.EdpRoles;
 import dev.edp.platform.security.HasRole;
 import dev.edp.platform.security.Tenant;
-import dev.edp.platform.web.Etags;
 import dev.edp.platform.web.KeysetPage;
 import dev.edp.platform.web.Labels;
 import dev.edp.platform.web.ListParameters;
@@ -49,9 +48,8 @@ class MachineController {
     @Operation(summary = "Create a machine (operator); a platform-admin names the customer")
     ResponseEntity<MachineResponse> create(Tenant tenant, @Valid @RequestBody MachineRequest request) {
         Machine machine = machines.create(tenant, request);
-        return ResponseEntity.created(URI.create("/api/masterdata/v1/machines/" + machine.id()))
-            .eTag(Etags.of(machine.version()))
-            .body(MachineResponse.of(machine));
+        return VersionedResponses.created("/api/masterdata/v1/machines/" + machine.id(), machine.version(),
+                MachineResponse.of(machine));
     }
 
     @GetMapping
@@ -72,8 +70,7 @@ class MachineController {
     @HasRole(EdpRoles.VIEWER)
     @Operation(summary = "Read a machine")
     ResponseEntity<MachineResponse> get(Tenant tenant, @PathVariable UUID id) {
-        Machine machine = machines.get(tenant, id);
-        return ResponseEntity.ok().eTag(Etags.of(machine.version())).body(MachineResponse.of(machine));
+        return ok(machines.get(tenant, id));
     }
 
     @PutMapping("/{id}")
@@ -82,8 +79,7 @@ class MachineController {
     ResponseEntity<MachineResponse> update(Tenant tenant, @PathVariable UUID id,
             @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch,
             @Valid @RequestBody MachineRequest request) {
-        Machine machine = machines.update(tenant, id, ifMatch, request);
-        return ResponseEntity.ok().eTag(Etags.of(machine.version())).body(MachineResponse.of(machine));
+        return ok(machines.update(tenant, id, ifMatch, request));
     }
 
     @DeleteMapping("/{id}")
@@ -94,6 +90,10 @@ class MachineController {
             @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
         machines.delete(tenant, id, ifMatch);
         return ResponseEntity.noContent().build();
+    }
+
+    private static ResponseEntity<MachineResponse> ok(Machine machine) {
+        return VersionedResponses.ok(machine.version(), MachineResponse.of(machine));
     }
 
 }

@@ -64,14 +64,18 @@ class MachineRepository {
     }
 
     Optional<Machine> find(UUID id) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM machine WHERE id = :id")
-            .param("id", id)
-            .query(this::map)
-            .optional();
+        return find(id, "");
     }
 
     Optional<Machine> findForUpdate(UUID id) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM machine WHERE id = :id FOR UPDATE")
+        return find(id, " FOR UPDATE");
+    }
+
+    /**
+     * @param lock the row lock to take, or empty for none
+     */
+    private Optional<Machine> find(UUID id, String lock) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM machine WHERE id = :id" + lock)
             .param("id", id)
             .query(this::map)
             .optional();

@@ -6,12 +6,9 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.edp.masterdata.Api;
+import dev.edp.masterdata.MasterdataApiTests;
 import dev.edp.test.service.EdpServiceTest;
-import dev.edp.test.service.ServiceSmokeChecks;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import org.springframework.beans.factory.annotation.Autowired;
 
 import static dev.edp.masterdata.Api.read;
 import static dev.edp.masterdata.Api.root;
@@ -19,17 +16,7 @@ import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @EdpServiceTest
-class AuditApiIntegrationTests {
-
-    @Autowired
-    ServiceSmokeChecks checks;
-
-    Api api;
-
-    @BeforeEach
-    void setUp() {
-        api = new Api(checks);
-    }
+class AuditApiIntegrationTests extends MasterdataApiTests {
 
     @Test
     void customerAdminPagesThroughTheTrailNewestFirstWithBeforeAndAfter() {

@@ -7,14 +7,10 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.edp.masterdata.Api;
+import dev.edp.masterdata.MasterdataApiTests;
 import dev.edp.test.security.TestJwtIssuer;
 import dev.edp.test.service.EdpServiceTest;
-import dev.edp.test.service.ServiceSmokeChecks;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static dev.edp.masterdata.Api.etag;
 import static dev.edp.masterdata.Api.read;
@@ -23,20 +19,7 @@ import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @EdpServiceTest
-class CustomerApiIntegrationTests {
-
-    @Autowired
-    ServiceSmokeChecks checks;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    Api api;
-
-    @BeforeEach
-    void setUp() {
-        api = new Api(checks);
-    }
+class CustomerApiIntegrationTests extends MasterdataApiTests {
 
     @Test
     void platformAdminCreatesACustomerWithAuditFieldsETagAndAuditRecord() {

@@ -5,14 +5,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import dev.edp.masterdata.Api;
+import dev.edp.masterdata.MasterdataApiTests;
 import dev.edp.test.service.EdpServiceTest;
-import dev.edp.test.service.ServiceSmokeChecks;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static dev.edp.masterdata.Api.etag;
 import static dev.edp.masterdata.Api.operator;
@@ -23,21 +19,12 @@ import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @EdpServiceTest
-class MachineApiIntegrationTests {
-
-    @Autowired
-    ServiceSmokeChecks checks;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    Api api;
+class MachineApiIntegrationTests extends MasterdataApiTests {
 
     UUID customer;
 
     @BeforeEach
     void setUp() {
-        api = new Api(checks);
         customer = api.createCustomer("Machines Inc");
     }
 

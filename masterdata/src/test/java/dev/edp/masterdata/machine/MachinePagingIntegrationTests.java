@@ -8,16 +8,12 @@ import java.util.Set;
 import java.util.UUID;
 
 import dev.edp.masterdata.Api;
+import dev.edp.masterdata.MasterdataApiTests;
 import dev.edp.platform.web.Cursor;
 import dev.edp.platform.web.ListRequest;
 import dev.edp.platform.web.SqlQuery;
 import dev.edp.test.service.EdpServiceTest;
-import dev.edp.test.service.ServiceSmokeChecks;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static dev.edp.masterdata.Api.read;
 import static dev.edp.masterdata.Api.viewer;
@@ -25,20 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Keyset paging over many machines: stable, complete, and served by an index. */
 @EdpServiceTest
-class MachinePagingIntegrationTests {
-
-    @Autowired
-    ServiceSmokeChecks checks;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    Api api;
-
-    @BeforeEach
-    void setUp() {
-        api = new Api(checks);
-    }
+class MachinePagingIntegrationTests extends MasterdataApiTests {
 
     @Test
     void walksTenThousandMachinesInStablePagesSeeingEachExactlyOnce() {

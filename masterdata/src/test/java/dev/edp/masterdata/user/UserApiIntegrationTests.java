@@ -5,12 +5,10 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.edp.masterdata.Api;
+import dev.edp.masterdata.MasterdataApiTests;
 import dev.edp.test.service.EdpServiceTest;
-import dev.edp.test.service.ServiceSmokeChecks;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import org.springframework.beans.factory.annotation.Autowired;
 
 import static dev.edp.masterdata.Api.customerAdmin;
 import static dev.edp.masterdata.Api.read;
@@ -23,18 +21,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Keycloak are in {@link UserManagementIntegrationTests}.
  */
 @EdpServiceTest
-class UserApiIntegrationTests {
-
-    @Autowired
-    ServiceSmokeChecks checks;
-
-    Api api;
+class UserApiIntegrationTests extends MasterdataApiTests {
 
     UUID customer;
 
     @BeforeEach
     void setUp() {
-        api = new Api(checks);
         customer = api.createCustomer("Users Ltd");
     }
 

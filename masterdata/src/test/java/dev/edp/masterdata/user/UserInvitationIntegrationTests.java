@@ -2,9 +2,7 @@ package dev.edp.masterdata.user;
 
 import java.net.http.HttpResponse;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetup;
@@ -12,10 +10,7 @@ import com.jayway.jsonpath.JsonPath;
 import dev.edp.keycloak.EdpRealm;
 import dev.edp.keycloak.KeycloakAdmin;
 import dev.edp.keycloak.LocalPorts;
-import dev.edp.masterdata.Api;
-import dev.edp.test.security.TestJwtIssuer;
 import dev.edp.test.service.EdpServiceTest;
-import dev.edp.test.service.ServiceSmokeChecks;
 import jakarta.mail.Message;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
@@ -24,10 +19,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
 import static dev.edp.masterdata.Api.read;
@@ -42,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @EdpServiceTest
 @TestPropertySource(properties = "edp.keycloak.invite-by-email=true")
-class UserInvitationIntegrationTests {
+class UserInvitationIntegrationTests extends KeycloakUserTests {
 
     static final int SMTP_PORT = LocalPorts.unused();
 
@@ -50,26 +41,8 @@ class UserInvitationIntegrationTests {
     static final GreenMailExtension mail = new GreenMailExtension(
             new ServerSetup(SMTP_PORT, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
 
-    @Autowired
-    ServiceSmokeChecks checks;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    Api api;
-
-    UUID customer;
-
-    @DynamicPropertySource
-    static void keycloak(DynamicPropertyRegistry registry) {
-        UserManagementIntegrationTests.startKeycloak();
-        registry.add("edp.keycloak.server-url", () -> UserManagementIntegrationTests.keycloak.baseUrl().toString());
-        registry.add("edp.keycloak.client-secret", () -> UserManagementIntegrationTests.masterdataSecret);
-    }
-
     @BeforeEach
     void setUp() {
-        api = new Api(checks);
         customer = api.createCustomer("Invited users");
         // The realm's SMTP server, as an operator sets it in the admin console (Realm
         // settings, Email).
@@ -103,7 +76,7 @@ class UserInvitationIntegrationTests {
             Map<String, Object> user = admin.findUser(EdpRealm.NAME, username).orElseThrow();
             assertThat(user).containsEntry("id", userId).containsEntry("enabled", true);
         }
-        HttpResponse<String> read = api.get("/customers/" + customer + "/users/" + userId, customerAdmin());
+        HttpResponse<String> read = api.get("/customers/" + customer + "/users/" + userId, customerAdminToken());
         assertThat(read(read, "$.role").toString()).isEqualTo("operator");
         assertThat(auditActions()).containsExactly("USER_CREATED", "CUSTOMER_CREATED");
     }
@@ -125,24 +98,9 @@ class UserInvitationIntegrationTests {
     }
 
     private HttpResponse<String> createUser(String username) {
-        return api.post("/customers/" + customer + "/users", customerAdmin(), """
+        return api.post("/customers/" + customer + "/users", customerAdminToken(), """
                 {"username":"%s","email":"%s@example.com","firstName":"Invited","lastName":"User","role":"operator"}"""
             .formatted(username, username));
-    }
-
-    private String customerAdmin() {
-        return TestJwtIssuer.token("ada", customer, "customer-admin");
-    }
-
-    private List<String> auditActions() {
-        return jdbc.sql("SELECT action FROM audit_event WHERE customer_id = :c ORDER BY at DESC, id DESC")
-            .param("c", customer)
-            .query(String.class)
-            .list();
-    }
-
-    private static String username(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     /** The decoded text of every part (Keycloak sends plain text and HTML). */

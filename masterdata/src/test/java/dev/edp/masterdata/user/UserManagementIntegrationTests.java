@@ -18,17 +18,10 @@ import dev.edp.keycloak.KeycloakException;
 import dev.edp.keycloak.KeycloakServer;
 import dev.edp.keycloak.OidcTokens;
 import dev.edp.masterdata.Api;
-import dev.edp.test.security.TestJwtIssuer;
 import dev.edp.test.service.EdpServiceTest;
-import dev.edp.test.service.ServiceSmokeChecks;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
-
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static dev.edp.masterdata.Api.customerAdmin;
 import static dev.edp.masterdata.Api.read;
@@ -47,7 +40,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * test JVM ({@link UserInvitationIntegrationTests} uses it too).
  */
 @EdpServiceTest
-class UserManagementIntegrationTests {
+class UserManagementIntegrationTests extends KeycloakUserTests {
 
     static final String MASTERDATA_CLIENT = "edp-masterdata";
 
@@ -61,26 +54,8 @@ class UserManagementIntegrationTests {
 
     static String masterdataSecret;
 
-    @Autowired
-    ServiceSmokeChecks checks;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    Api api;
-
-    UUID customer;
-
-    @DynamicPropertySource
-    static void keycloak(DynamicPropertyRegistry registry) {
-        startKeycloak();
-        registry.add("edp.keycloak.server-url", () -> keycloak.baseUrl().toString());
-        registry.add("edp.keycloak.client-secret", () -> masterdataSecret);
-    }
-
     @BeforeEach
     void setUp() {
-        api = new Api(checks);
         customer = api.createCustomer("Keycloak users");
     }
 
@@ -228,21 +203,6 @@ class UserManagementIntegrationTests {
 
     private String users() {
         return "/customers/" + customer + "/users";
-    }
-
-    private String customerAdminToken() {
-        return TestJwtIssuer.token("ada", customer, "customer-admin");
-    }
-
-    private List<String> auditActions() {
-        return jdbc.sql("SELECT action FROM audit_event WHERE customer_id = :c ORDER BY at DESC, id DESC")
-            .param("c", customer)
-            .query(String.class)
-            .list();
-    }
-
-    private static String username(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     private static String login(String username, String password) {
