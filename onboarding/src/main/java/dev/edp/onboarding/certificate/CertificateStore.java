@@ -36,14 +36,6 @@ public class CertificateStore {
     }
 
     /**
-     * Stores a newly issued certificate (from an enrollment) as VALID, issued now
-     * (database time).
-     */
-    public void insert(IssuedCertificate issued, UUID deviceId, UUID customerId, UUID tokenId, String keyFingerprint) {
-        insert(issued, deviceId, customerId, tokenId, null, keyFingerprint, null);
-    }
-
-    /**
      * Stores a newly issued certificate as VALID.
      * @param tokenId the token it was enrolled with, or null for a renewal
      * @param renewedFrom the certificate the device presented to renew, or null for an
@@ -51,7 +43,7 @@ public class CertificateStore {
      * @param issuedAt when it was issued, by the clock that also counts renewals; null
      * for the database's now
      */
-    public void insert(IssuedCertificate issued, UUID deviceId, UUID customerId, UUID tokenId, String renewedFrom,
+    void insert(IssuedCertificate issued, UUID deviceId, UUID customerId, UUID tokenId, String renewedFrom,
             String keyFingerprint, Instant issuedAt) {
         jdbc.sql("""
                 INSERT INTO device_certificate (serial, device_id, customer_id, token_id, renewed_from, not_before,

@@ -13,15 +13,13 @@ import java.util.Set;
 import java.util.UUID;
 
 import com.jayway.jsonpath.JsonPath;
-import dev.edp.onboarding.OnboardingMetrics;
 import dev.edp.onboarding.OnboardingProperties;
 import dev.edp.onboarding.TestClock;
 import dev.edp.onboarding.TestServices;
 import dev.edp.onboarding.TestServices.DeviceKey;
-import dev.edp.onboarding.ca.PkiProperties;
 import dev.edp.onboarding.certificate.CertificateStore;
-import dev.edp.onboarding.device.DeviceCertificateOutbox;
-import dev.edp.onboarding.pki.CertificateAuthority;
+import dev.edp.onboarding.certificate.DeviceCertificateIssuer;
+import dev.edp.onboarding.pki.CsrInput;
 import dev.edp.onboarding.pki.Pem;
 import dev.edp.onboarding.pki.Pkcs7;
 import dev.edp.platform.device.DeviceIdentity;
@@ -70,16 +68,7 @@ class RenewalIntegrationTests {
     CertificateStore certificateStore;
 
     @Autowired
-    CertificateAuthority ca;
-
-    @Autowired
-    PkiProperties pkiProperties;
-
-    @Autowired
-    OnboardingMetrics onboardingMetrics;
-
-    @Autowired
-    DeviceCertificateOutbox outbox;
+    DeviceCertificateIssuer issuer;
 
     @AfterEach
     void releaseClock() {
@@ -360,12 +349,11 @@ class RenewalIntegrationTests {
 
         // Another replica (or this one after a restart) knows nothing in memory and still
         // refuses: the count is the database's.
-        RenewalService replica = new RenewalService(certificateStore, ca, pkiProperties, onboardingMetrics, outbox,
-                jdbc, clock, new OnboardingProperties(null,
-                        new OnboardingProperties.Renewal(null, null, 3, Duration.ofHours(24)), null, null, null));
+        RenewalService replica = new RenewalService(certificateStore, issuer, jdbc, clock, new OnboardingProperties(
+                null, new OnboardingProperties.Renewal(null, null, 3, Duration.ofHours(24)), null, null, null));
         assertThatThrownBy(
                 () -> replica.renew(new DevicePrincipal(device.deviceId(), device.customerId(), device.serial()),
-                        RenewalService.Csr.text(DeviceKey.generate().csrPem())))
+                        CsrInput.text(DeviceKey.generate().csrPem())))
             .isInstanceOfSatisfying(EdpException.class, ex -> assertThat(ex.getCode()).isEqualTo("TOO_MANY_RENEWALS"));
 
         // Rolling: once the oldest renewal is 24 h old, one more is allowed, and then the
