@@ -83,14 +83,15 @@ public class CertificateStore {
     }
 
     public Optional<StoredCertificate> find(String serial) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM device_certificate WHERE serial = :serial")
-            .param("serial", serial)
-            .query(CertificateStore::map)
-            .optional();
+        return findBySerial(serial, "");
     }
 
     Optional<StoredCertificate> findForUpdate(String serial) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM device_certificate WHERE serial = :serial FOR UPDATE")
+        return findBySerial(serial, " FOR UPDATE");
+    }
+
+    private Optional<StoredCertificate> findBySerial(String serial, String lock) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM device_certificate WHERE serial = :serial" + lock)
             .param("serial", serial)
             .query(CertificateStore::map)
             .optional();
