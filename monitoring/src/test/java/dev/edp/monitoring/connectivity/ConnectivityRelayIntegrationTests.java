@@ -17,6 +17,7 @@ import com.jayway.jsonpath.JsonPath;
 import com.sun.net.httpserver.HttpServer;
 import dev.edp.monitoring.support.MonitoringIntegrationTest;
 import dev.edp.monitoring.support.MonitoringTest;
+import dev.edp.monitoring.support.TestHeaders;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -41,12 +42,7 @@ class ConnectivityRelayIntegrationTests extends MonitoringIntegrationTest {
     record Call(Map<String, List<String>> headers, String body) {
 
         String header(String name) {
-            return headers.entrySet()
-                .stream()
-                .filter(e -> e.getKey().equalsIgnoreCase(name))
-                .map(e -> e.getValue().getFirst())
-                .findFirst()
-                .orElse(null);
+            return TestHeaders.first(headers, name);
         }
     }
 
