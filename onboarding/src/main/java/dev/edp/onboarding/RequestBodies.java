@@ -6,12 +6,21 @@ import java.util.Base64;
 
 import dev.edp.platform.problem.EdpException;
 import dev.edp.platform.problem.PlatformProblem;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Device request bodies (enrollment, EST, renewal), read with a size limit before
  * anything parses them.
  */
 public final class RequestBodies {
+
+    /**
+     * The 400 codes of a JSON body holding a CSR (enrollment, renewal), for the API
+     * documentation.
+     */
+    public static final String JSON_CSR_REFUSALS = "MALFORMED_REQUEST_BODY, VALIDATION_FAILED, CSR_MALFORMED, "
+            + "CSR_SIGNATURE_INVALID, CSR_KEY_NOT_ALLOWED, CSR_SIGNATURE_ALGORITHM_NOT_ALLOWED, CSR_TOO_LARGE";
 
     private RequestBodies() {
     }
@@ -34,6 +43,27 @@ public final class RequestBodies {
         }
         catch (IOException ex) {
             throw PlatformProblem.MALFORMED_REQUEST_BODY.exception("The request body could not be read.");
+        }
+    }
+
+    /**
+     * A JSON body, read up to the limit.
+     * @param json the mapper
+     * @param body the request body
+     * @param limit the most bytes accepted
+     * @param type what the body holds
+     * @param expected what the body must look like, for the 400's detail ({@code {"csr":
+     * "<PEM>"}})
+     * @return the body read, null for a JSON {@code null}
+     * @throws EdpException 400 {@code MALFORMED_REQUEST_BODY} when it is not JSON of that
+     * type, 413 as {@link #readLimited}
+     */
+    public static <T> T readJson(JsonMapper json, InputStream body, int limit, Class<T> type, String expected) {
+        try {
+            return json.readValue(readLimited(body, limit), type);
+        }
+        catch (JacksonException ex) {
+            throw PlatformProblem.MALFORMED_REQUEST_BODY.exception("The body must be JSON: " + expected + ".");
         }
     }
 

@@ -37,13 +37,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @EdpServiceTest
-class EnrollmentIntegrationTests {
+class EnrollmentIntegrationTests extends OnboardingIntegrationTest {
 
     static final String ROOT = TestJwtIssuer.token("root", null, "platform-admin");
 
@@ -51,12 +50,6 @@ class EnrollmentIntegrationTests {
     static Path dir;
 
     static Cli openssl;
-
-    @Autowired
-    ServiceSmokeChecks checks;
-
-    @Autowired
-    JdbcClient jdbc;
 
     @Autowired
     CaInitializer initializer;
@@ -99,17 +92,11 @@ class EnrollmentIntegrationTests {
     }
 
     int certificatesOfToken(String tokenId) {
-        return jdbc.sql("SELECT count(*) FROM device_certificate WHERE token_id = :id")
-            .param("id", UUID.fromString(tokenId))
-            .query(Integer.class)
-            .single();
+        return Rows.count(jdbc, "device_certificate", "token_id", tokenId);
     }
 
     String tokenStatus(String tokenId) {
-        return jdbc.sql("SELECT status FROM onboarding_token WHERE id = :id")
-            .param("id", UUID.fromString(tokenId))
-            .query(String.class)
-            .single();
+        return Rows.tokenStatus(jdbc, tokenId);
     }
 
     @Test

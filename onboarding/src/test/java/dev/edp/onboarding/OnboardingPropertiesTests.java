@@ -26,17 +26,11 @@ class OnboardingPropertiesTests {
 
     @Test
     void defaultsAreTheOnesTheServiceAlwaysHad() {
-        runner.run(context -> {
-            OnboardingProperties properties = context.getBean(OnboardingProperties.class);
-            assertThat(properties.enrollment())
-                .isEqualTo(new OnboardingProperties.Enrollment(20, 1000, Duration.ofMinutes(1)));
-            assertThat(properties.renewal())
-                .isEqualTo(new OnboardingProperties.Renewal(5, Duration.ofMinutes(10), 10, Duration.ofHours(24)));
-            assertThat(properties.serverCertificate().validity()).isEqualTo(Duration.ofDays(90));
-            assertThat(properties.deviceRegistry().url()).isEqualTo("http://device-management");
-            assertThat(properties.deviceOutbox())
-                .isEqualTo(new OnboardingProperties.DeviceOutbox(Duration.ofSeconds(2), Duration.ofMinutes(5), 50, 50));
-        });
+        runner.run(context -> assertBound(context.getBean(OnboardingProperties.class),
+                new OnboardingProperties.Enrollment(20, 1000, Duration.ofMinutes(1)),
+                new OnboardingProperties.Renewal(5, Duration.ofMinutes(10), 10, Duration.ofHours(24)),
+                Duration.ofDays(90), "http://device-management",
+                new OnboardingProperties.DeviceOutbox(Duration.ofSeconds(2), Duration.ofMinutes(5), 50, 50)));
     }
 
     @Test
@@ -51,17 +45,21 @@ class OnboardingPropertiesTests {
                     "edp.onboarding.device-outbox.initial-backoff=1s", "edp.onboarding.device-outbox.max-backoff=1m",
                     "edp.onboarding.device-outbox.batch-size=7", "edp.onboarding.device-outbox.max-attempts=9",
                     "edp.onboarding.device-outbox.interval=5s")
-            .run(context -> {
-                OnboardingProperties properties = context.getBean(OnboardingProperties.class);
-                assertThat(properties.enrollment())
-                    .isEqualTo(new OnboardingProperties.Enrollment(3, 30, Duration.ofMinutes(2)));
-                assertThat(properties.renewal())
-                    .isEqualTo(new OnboardingProperties.Renewal(4, Duration.ofHours(1), 2, Duration.ofHours(12)));
-                assertThat(properties.serverCertificate().validity()).isEqualTo(Duration.ofDays(30));
-                assertThat(properties.deviceRegistry().url()).isEqualTo("https://dm.example");
-                assertThat(properties.deviceOutbox()).isEqualTo(
-                        new OnboardingProperties.DeviceOutbox(Duration.ofSeconds(1), Duration.ofMinutes(1), 7, 9));
-            });
+            .run(context -> assertBound(context.getBean(OnboardingProperties.class),
+                    new OnboardingProperties.Enrollment(3, 30, Duration.ofMinutes(2)),
+                    new OnboardingProperties.Renewal(4, Duration.ofHours(1), 2, Duration.ofHours(12)),
+                    Duration.ofDays(30), "https://dm.example",
+                    new OnboardingProperties.DeviceOutbox(Duration.ofSeconds(1), Duration.ofMinutes(1), 7, 9)));
+    }
+
+    private static void assertBound(OnboardingProperties properties, OnboardingProperties.Enrollment enrollment,
+            OnboardingProperties.Renewal renewal, Duration serverCertificateValidity, String deviceRegistryUrl,
+            OnboardingProperties.DeviceOutbox deviceOutbox) {
+        assertThat(properties.enrollment()).isEqualTo(enrollment);
+        assertThat(properties.renewal()).isEqualTo(renewal);
+        assertThat(properties.serverCertificate().validity()).isEqualTo(serverCertificateValidity);
+        assertThat(properties.deviceRegistry().url()).isEqualTo(deviceRegistryUrl);
+        assertThat(properties.deviceOutbox()).isEqualTo(deviceOutbox);
     }
 
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 
 import com.jayway.jsonpath.JsonPath;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.edp.onboarding.pki.Pem;
 import dev.edp.test.device.TestE3;
@@ -50,6 +51,33 @@ public final class TestServices {
     public static final Masterdata MASTERDATA = new Masterdata();
 
     private TestServices() {
+    }
+
+    /**
+     * A stand-in service's HTTP server, started on a free loopback port.
+     * @param handler answers every request, each on its own virtual thread
+     * @return the server
+     */
+    public static HttpServer loopbackServer(HttpHandler handler) {
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        }
+        catch (IOException ex) {
+            throw new IllegalStateException(ex);
+        }
+        server.createContext("/", handler);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.start();
+        return server;
+    }
+
+    /**
+     * @param server a server of {@link #loopbackServer}
+     * @return its base URL
+     */
+    public static String baseUrl(HttpServer server) {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
     /** Points every service context of this test JVM at the stand-ins. */
@@ -168,19 +196,11 @@ public final class TestServices {
         private final Map<UUID, String> assigned = new ConcurrentHashMap<>();
 
         DeviceManagement() {
-            try {
-                server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            }
-            catch (IOException ex) {
-                throw new IllegalStateException(ex);
-            }
-            server.createContext("/", this::handle);
-            server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-            server.start();
+            server = loopbackServer(this::handle);
         }
 
         public String url() {
-            return "http://127.0.0.1:" + server.getAddress().getPort();
+            return baseUrl(server);
         }
 
         /** Registrations for this customer get this answer. */
@@ -290,19 +310,11 @@ public final class TestServices {
         private volatile boolean failing;
 
         Masterdata() {
-            try {
-                server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            }
-            catch (IOException ex) {
-                throw new IllegalStateException(ex);
-            }
-            server.createContext("/", this::handle);
-            server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-            server.start();
+            server = loopbackServer(this::handle);
         }
 
         public String url() {
-            return "http://127.0.0.1:" + server.getAddress().getPort();
+            return baseUrl(server);
         }
 
         public void deactivate(UUID customer) {

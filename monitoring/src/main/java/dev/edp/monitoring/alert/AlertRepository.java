@@ -80,19 +80,14 @@ class AlertRepository {
 
     /** Opens the rule's alert for every device where it holds and none is open yet. */
     List<AlertResponse> openDeviceAlerts(AlertType type, boolean enabledByDefault, Integer threshold, Instant now) {
-        return jdbc.sql("""
+        return ruleAlerts(jdbc.sql("""
                 INSERT INTO alert (id, type, customer_id, device_id, subject, detail, opened_at)
                 SELECT gen_random_uuid(), :type, d.customer_id, d.device_id, d.device_id::text, %s, :now
                 FROM device_status d %s
                 WHERE coalesce(o.enabled, :enabled) AND %s AND %s
                 ON CONFLICT (type, subject) WHERE resolved_at IS NULL DO NOTHING
-                RETURNING %s""".formatted(DETAIL.get(type), OVERRIDE, OPENS.get(type), NOT_OPEN, COLUMNS))
-            .param("type", type.name())
-            .param("enabled", enabledByDefault)
-            .param("threshold", threshold)
-            .param("now", KeysetQuery.timestamp(now))
-            .query(AlertRepository::alert)
-            .list();
+                RETURNING %s""".formatted(DETAIL.get(type), OVERRIDE, OPENS.get(type), NOT_OPEN, COLUMNS)), type,
+                enabledByDefault, threshold, now);
     }
 
     /**
@@ -100,18 +95,12 @@ class AlertRepository {
      * gone, or the rule is off).
      */
     List<AlertResponse> resolveDeviceAlerts(AlertType type, boolean enabledByDefault, Integer threshold, Instant now) {
-        return jdbc.sql("""
+        return ruleAlerts(jdbc.sql("""
                 UPDATE alert a SET resolved_at = :now, resolution = 'Condition cleared'
                 WHERE a.type = :type AND a.resolved_at IS NULL AND NOT EXISTS (
                     SELECT 1 FROM device_status d %s
                     WHERE d.device_id = a.device_id AND coalesce(o.enabled, :enabled) AND %s)
-                RETURNING %s""".formatted(OVERRIDE, HOLDS.get(type), COLUMNS))
-            .param("type", type.name())
-            .param("enabled", enabledByDefault)
-            .param("threshold", threshold)
-            .param("now", KeysetQuery.timestamp(now))
-            .query(AlertRepository::alert)
-            .list();
+                RETURNING %s""".formatted(OVERRIDE, HOLDS.get(type), COLUMNS)), type, enabledByDefault, threshold, now);
     }
 
     /**
@@ -137,17 +126,11 @@ class AlertRepository {
      */
     Optional<AlertResponse> open(AlertType type, UUID customerId, UUID deviceId, String subject, String detail,
             Instant at) {
-        return jdbc.sql("""
+        return newAlert(jdbc.sql("""
                 INSERT INTO alert (id, type, customer_id, device_id, subject, detail, opened_at)
                 VALUES (:id, :type, :customerId, :deviceId, :subject, :detail, :at)
                 ON CONFLICT (type, subject) WHERE resolved_at IS NULL DO NOTHING
-                RETURNING %s""".formatted(COLUMNS))
-            .param("id", UUID.randomUUID())
-            .param("type", type.name())
-            .param("customerId", customerId)
-            .param("deviceId", deviceId)
-            .param("subject", subject)
-            .param("detail", truncate(detail))
+                RETURNING %s""".formatted(COLUMNS)), type, customerId, deviceId, subject, detail)
             .param("at", KeysetQuery.timestamp(at))
             .query(AlertRepository::alert)
             .optional();
@@ -155,14 +138,10 @@ class AlertRepository {
 
     /** Resolves the open alert of the subject, if any. */
     Optional<AlertResponse> resolve(AlertType type, String subject, String resolution, Instant at) {
-        return jdbc.sql("""
+        return resolving(jdbc.sql("""
                 UPDATE alert SET resolved_at = :at, resolution = :resolution
                 WHERE type = :type AND subject = :subject AND resolved_at IS NULL
-                RETURNING %s""".formatted(COLUMNS))
-            .param("type", type.name())
-            .param("subject", subject)
-            .param("resolution", truncate(resolution))
-            .param("at", KeysetQuery.timestamp(at))
+                RETURNING %s""".formatted(COLUMNS)), type, subject, resolution).param("at", KeysetQuery.timestamp(at))
             .query(AlertRepository::alert)
             .optional();
     }
@@ -176,15 +155,11 @@ class AlertRepository {
      */
     Optional<AlertResponse> resolveEnded(AlertType type, UUID customerId, String subject, String resolution,
             Instant ended, Instant now) {
-        return jdbc.sql("""
+        return resolving(jdbc.sql("""
                 UPDATE alert SET resolved_at = :now, condition_ended_at = :ended, resolution = :resolution
                 WHERE type = :type AND subject = :subject AND resolved_at IS NULL
                     AND (CAST(:customerId AS uuid) IS NULL OR customer_id = :customerId)
-                RETURNING %s""".formatted(COLUMNS))
-            .param("type", type.name())
-            .param("customerId", customerId)
-            .param("subject", subject)
-            .param("resolution", truncate(resolution))
+                RETURNING %s""".formatted(COLUMNS)), type, subject, resolution).param("customerId", customerId)
             .param("ended", KeysetQuery.timestamp(ended))
             .param("now", KeysetQuery.timestamp(now))
             .query(AlertRepository::alert)
@@ -202,24 +177,49 @@ class AlertRepository {
      */
     Optional<AlertResponse> openUnlessResolvedSince(AlertType type, UUID customerId, UUID deviceId, UUID rolloutId,
             String subject, String detail, Instant happened, Instant now) {
-        return jdbc.sql("""
+        return newAlert(jdbc.sql("""
                 INSERT INTO alert (id, type, customer_id, device_id, rollout_id, subject, detail, opened_at)
                 SELECT :id, :type, :customerId, :deviceId, :rolloutId, :subject, :detail, :now
                 WHERE NOT EXISTS (SELECT 1 FROM alert WHERE type = :type AND subject = :subject
                     AND coalesce(condition_ended_at, resolved_at) >= :happened)
                 ON CONFLICT (type, subject) WHERE resolved_at IS NULL DO NOTHING
-                RETURNING %s""".formatted(COLUMNS))
-            .param("id", UUID.randomUUID())
-            .param("type", type.name())
-            .param("customerId", customerId)
-            .param("deviceId", deviceId)
+                RETURNING %s""".formatted(COLUMNS)), type, customerId, deviceId, subject, detail)
             .param("rolloutId", rolloutId)
-            .param("subject", subject)
-            .param("detail", truncate(detail))
             .param("happened", KeysetQuery.timestamp(happened))
             .param("now", KeysetQuery.timestamp(now))
             .query(AlertRepository::alert)
             .optional();
+    }
+
+    /**
+     * Runs a rule's statement over every device: the rule, whether it is on unless a
+     * customer says otherwise, its threshold and the time.
+     */
+    private static List<AlertResponse> ruleAlerts(JdbcClient.StatementSpec statement, AlertType type,
+            boolean enabledByDefault, Integer threshold, Instant now) {
+        return statement.param("type", type.name())
+            .param("enabled", enabledByDefault)
+            .param("threshold", threshold)
+            .param("now", KeysetQuery.timestamp(now))
+            .query(AlertRepository::alert)
+            .list();
+    }
+
+    /** Binds what every new alert has: a fresh id, its subject and its detail. */
+    private static JdbcClient.StatementSpec newAlert(JdbcClient.StatementSpec insert, AlertType type, UUID customerId,
+            UUID deviceId, String subject, String detail) {
+        return insert.param("id", UUID.randomUUID())
+            .param("type", type.name())
+            .param("customerId", customerId)
+            .param("deviceId", deviceId)
+            .param("subject", subject)
+            .param("detail", truncate(detail));
+    }
+
+    /** Binds which open alert a resolution ends and why. */
+    private static JdbcClient.StatementSpec resolving(JdbcClient.StatementSpec update, AlertType type, String subject,
+            String resolution) {
+        return update.param("type", type.name()).param("subject", subject).param("resolution", truncate(resolution));
     }
 
     /**

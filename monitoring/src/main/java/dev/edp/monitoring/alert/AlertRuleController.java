@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
-import dev.edp.platform.problem.PlatformProblem;
+import dev.edp.monitoring.FieldErrors;
 import dev.edp.platform.security.Tenant;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -126,15 +126,7 @@ class AlertRuleController {
             }
             overrides.add(new AlertRules.Override(type, rule.enabled(), threshold));
         }
-        if (!errors.isEmpty()) {
-            throw PlatformProblem.VALIDATION_FAILED
-                .exception("The request has %d invalid field(s).".formatted(errors.size()))
-                .with("errors",
-                        errors.entrySet()
-                            .stream()
-                            .map(error -> Map.of("field", error.getKey(), "message", error.getValue()))
-                            .toList());
-        }
+        FieldErrors.refuseIfAny(errors);
         return overrides;
     }
 

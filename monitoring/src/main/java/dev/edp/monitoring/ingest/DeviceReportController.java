@@ -41,13 +41,7 @@ class DeviceReportController {
     @ApiResponse(responseCode = "400", description = "VALIDATION_FAILED (errors list the fields; used above total, "
             + "running above total, text with NUL), MALFORMED_REQUEST_BODY; nothing is kept")
     ResponseEntity<Void> heartbeat(DevicePrincipal device, @Valid @RequestBody HeartbeatRequest heartbeat) {
-        try {
-            buffer.heartbeat(device, heartbeat);
-        }
-        catch (ReportBuffer.Full full) {
-            throw bufferFull();
-        }
-        return ResponseEntity.accepted().build();
+        return accepted(() -> buffer.heartbeat(device, heartbeat));
     }
 
     @PostMapping("/monitoring/container")
@@ -56,13 +50,23 @@ class DeviceReportController {
     @ApiResponse(responseCode = "400", description = "VALIDATION_FAILED (unknown state, duplicate names, more than 200 "
             + "containers, text with NUL), MALFORMED_REQUEST_BODY (also no body at all); nothing is kept")
     ResponseEntity<Void> containers(DevicePrincipal device, @Valid @RequestBody ContainerReportRequest report) {
-        if (report.containers() != null) {
-            try {
+        return accepted(() -> {
+            if (report.containers() != null) {
                 buffer.containers(device, report.containers());
             }
-            catch (ReportBuffer.Full full) {
-                throw bufferFull();
-            }
+        });
+    }
+
+    /**
+     * Hands a report to the buffer: 202, or 503 {@code BUFFER_FULL} with Retry-After when
+     * the buffer is full.
+     */
+    private ResponseEntity<Void> accepted(Runnable buffering) {
+        try {
+            buffering.run();
+        }
+        catch (ReportBuffer.Full full) {
+            throw bufferFull();
         }
         return ResponseEntity.accepted().build();
     }

@@ -12,9 +12,9 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.edp.monitoring.FieldErrors;
 import dev.edp.monitoring.MonitoringProblem;
 import dev.edp.platform.problem.NotFound;
-import dev.edp.platform.problem.PlatformProblem;
 import dev.edp.platform.security.Tenant;
 import dev.edp.platform.web.Cursor;
 import dev.edp.platform.web.KeysetPage;
@@ -158,15 +158,7 @@ class ChannelController {
             }
             default -> errors.put("type", "must be EMAIL or WEBHOOK");
         }
-        if (!errors.isEmpty()) {
-            throw PlatformProblem.VALIDATION_FAILED
-                .exception("The request has %d invalid field(s).".formatted(errors.size()))
-                .with("errors",
-                        errors.entrySet()
-                            .stream()
-                            .map(error -> Map.of("field", error.getKey(), "message", error.getValue()))
-                            .toList());
-        }
+        FieldErrors.refuseIfAny(errors);
         if (url != null && !properties.allowPrivateWebhookTargets()) {
             refusePrivateTarget(url);
         }

@@ -7,15 +7,14 @@ import java.util.List;
 import java.util.UUID;
 
 import com.jayway.jsonpath.JsonPath;
-import dev.edp.monitoring.ingest.ReportBuffer;
 import dev.edp.monitoring.support.Devices;
+import dev.edp.monitoring.support.MonitoringIntegrationTest;
 import dev.edp.monitoring.support.TestClock;
 import dev.edp.test.security.TestJwtIssuer;
 import dev.edp.test.service.ServiceSmokeChecks;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static dev.edp.monitoring.alert.NotificationServers.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,21 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * device rules.
  */
 @AlertTest
-class AlertApiIntegrationTests {
+class AlertApiIntegrationTests extends MonitoringIntegrationTest {
 
     static final Duration WAIT = Duration.ofSeconds(20);
-
-    @Autowired
-    ServiceSmokeChecks checks;
-
-    @Autowired
-    ReportBuffer buffer;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    @Autowired
-    AlertService service;
 
     @Autowired
     TestClock clock;
@@ -132,10 +119,8 @@ class AlertApiIntegrationTests {
                 events(device, "DEPLOYMENT_FAILED", recovered.minusSeconds(5)))
             .statusCode()).isEqualTo(204);
         assertThat(alertCount(device)).isEqualTo(1);
-        assertThat(jdbc.sql("SELECT count(*) FROM alert WHERE device_id = :d AND resolved_at IS NULL")
-            .param("d", device)
-            .query(Long.class)
-            .single()).isZero();
+        assertThat(count("SELECT count(*) FROM alert WHERE device_id = :d AND resolved_at IS NULL", "d", device))
+            .isZero();
     }
 
     @Test
@@ -168,16 +153,10 @@ class AlertApiIntegrationTests {
         // One that slipped through E3 before its certificate was revoked changes nothing
         // either, even once it is older than offline-after.
         heartbeat(device, 12);
-        assertThat(jdbc.sql("SELECT count(*) FROM device_status WHERE device_id = :d")
-            .param("d", device)
-            .query(Long.class)
-            .single()).isZero();
+        assertThat(count("SELECT count(*) FROM device_status WHERE device_id = :d", "d", device)).isZero();
         clock.advance(Duration.ofSeconds(5));
         alertService.evaluate();
-        assertThat(jdbc.sql("SELECT count(*) FROM device_status WHERE device_id = :d")
-            .param("d", device)
-            .query(Long.class)
-            .single()).isZero();
+        assertThat(count("SELECT count(*) FROM device_status WHERE device_id = :d", "d", device)).isZero();
         assertThat(alertCount(device)).isEqualTo(1);
     }
 
@@ -217,7 +196,7 @@ class AlertApiIntegrationTests {
         // moment.
         List<java.util.concurrent.Callable<Object>> work = new java.util.ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            work.add(() -> service.evaluate());
+            work.add(() -> alertService.evaluate());
             work.add(() -> send("POST", "/internal/device-events", TestJwtIssuer.serviceToken(),
                     events(failing, "DEPLOYMENT_FAILED", Instant.now()))
                 .statusCode());
@@ -230,11 +209,10 @@ class AlertApiIntegrationTests {
         await("the disk alert", WAIT, () -> openTypes(full).contains("DISK_FULL"));
         for (UUID device : List.of(full, failing)) {
             assertThat(alertCount(device)).isEqualTo(1);
-            assertThat(jdbc.sql("""
-                    SELECT count(*) FROM notification n JOIN alert a ON a.id = n.alert_id WHERE a.device_id = :d""")
-                .param("d", device)
-                .query(Long.class)
-                .single()).isEqualTo(1);
+            assertThat(count("""
+                    SELECT count(*) FROM notification n JOIN alert a ON a.id = n.alert_id WHERE a.device_id = :d""",
+                    "d", device))
+                .isEqualTo(1);
         }
     }
 
@@ -280,10 +258,7 @@ class AlertApiIntegrationTests {
         ServiceSmokeChecks.assertProblem(invalid, 400, "VALIDATION_FAILED");
         assertThat(JsonPath.<List<String>>read(invalid.body(), "$.errors[*].field"))
             .containsExactly("rules[1].threshold", "rules[2].threshold", "rules[3].type");
-        assertThat(jdbc.sql("SELECT count(*) FROM alert_rule_override WHERE customer_id = :c")
-            .param("c", customer)
-            .query(Long.class)
-            .single()).isZero();
+        assertThat(count("SELECT count(*) FROM alert_rule_override WHERE customer_id = :c", "c", customer)).isZero();
 
         HttpResponse<String> saved = send("PUT", "/alert-rules", token(customer, "customer-admin"), body);
         assertThat(saved.statusCode()).isEqualTo(200);
@@ -418,10 +393,7 @@ class AlertApiIntegrationTests {
     }
 
     long alertCount(UUID device) {
-        return jdbc.sql("SELECT count(*) FROM alert WHERE device_id = :d")
-            .param("d", device)
-            .query(Long.class)
-            .single();
+        return count("SELECT count(*) FROM alert WHERE device_id = :d", "d", device);
     }
 
     void heartbeat(UUID device, long uptime) {

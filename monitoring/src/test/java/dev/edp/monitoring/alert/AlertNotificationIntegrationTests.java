@@ -14,8 +14,8 @@ import java.util.UUID;
 
 import com.jayway.jsonpath.JsonPath;
 import dev.edp.monitoring.health.ServiceHealthChanged;
-import dev.edp.monitoring.ingest.ReportBuffer;
 import dev.edp.monitoring.support.Devices;
+import dev.edp.monitoring.support.MonitoringIntegrationTest;
 import dev.edp.monitoring.support.TestClock;
 import dev.edp.test.security.TestJwtIssuer;
 import dev.edp.test.service.ServiceSmokeChecks;
@@ -27,7 +27,6 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static dev.edp.monitoring.alert.NotificationServers.await;
 import static dev.edp.monitoring.alert.NotificationServers.calls;
@@ -45,21 +44,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * evaluation and sending every 200 ms.
  */
 @AlertTest
-class AlertNotificationIntegrationTests {
+class AlertNotificationIntegrationTests extends MonitoringIntegrationTest {
 
     static final Duration WAIT = Duration.ofSeconds(60);
 
     /** Longer than the test profile's offline-after (3 s). */
     static final Duration SILENCE = Duration.ofSeconds(5);
-
-    @Autowired
-    ServiceSmokeChecks checks;
-
-    @Autowired
-    ReportBuffer buffer;
-
-    @Autowired
-    JdbcClient jdbc;
 
     @Autowired
     ApplicationEventPublisher events;
@@ -141,10 +131,9 @@ class AlertNotificationIntegrationTests {
         // the device stays online however long the machine takes.
         heartbeat(device);
         await("the resolution", WAIT, () -> openAlerts(device).isEmpty());
-        assertThat(jdbc.sql("SELECT count(*) FROM live_event WHERE type = 'alert.resolved' AND data ->> 'id' = :id")
-            .param("id", alert.toString())
-            .query(Long.class)
-            .single()).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM live_event WHERE type = 'alert.resolved' AND data ->> 'id' = :id", "id",
+                alert.toString()))
+            .isEqualTo(1);
         await("the resolved e-mail", WAIT, () -> mailsTo(address).size() == 2);
         await("the resolved webhook", WAIT, () -> calls(hook).size() == 2);
         NotificationServers.Call resolved = calls(hook).get(1);
@@ -324,10 +313,7 @@ class AlertNotificationIntegrationTests {
         // Down again while down: still one alert.
         events.publishEvent(new ServiceHealthChanged("monitoring", instance, "http://x/actuator/health", false,
                 "timeout", clock.instant()));
-        assertThat(jdbc.sql("SELECT count(*) FROM alert WHERE subject = :s")
-            .param("s", subject)
-            .query(Long.class)
-            .single()).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM alert WHERE subject = :s", "s", subject)).isEqualTo(1);
 
         await("the support e-mail", WAIT, () -> mailsTo(NotificationServers.SUPPORT_EMAIL).size() == supportMails + 1);
         await("the support webhook", WAIT, () -> calls(NotificationServers.SUPPORT_HOOK).stream()

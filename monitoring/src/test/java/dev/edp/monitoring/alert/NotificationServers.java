@@ -17,6 +17,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import com.jayway.jsonpath.JsonPath;
 import com.sun.net.httpserver.HttpServer;
+import dev.edp.monitoring.support.TestHeaders;
 import dev.edp.test.mail.Mails;
 import jakarta.mail.internet.MimeMessage;
 
@@ -48,12 +49,7 @@ final class NotificationServers {
             WebhookVerification.Verdict verdict) {
 
         String header(String name) {
-            return headers.entrySet()
-                .stream()
-                .filter(e -> e.getKey().equalsIgnoreCase(name))
-                .map(e -> e.getValue().getFirst())
-                .findFirst()
-                .orElse(null);
+            return TestHeaders.first(headers, name);
         }
 
         String text() {

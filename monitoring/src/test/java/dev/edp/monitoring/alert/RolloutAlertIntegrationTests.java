@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.jayway.jsonpath.JsonPath;
+import dev.edp.monitoring.support.MonitoringIntegrationTest;
 import dev.edp.monitoring.support.TestClock;
 import dev.edp.test.security.TestJwtIssuer;
 import dev.edp.test.service.ServiceSmokeChecks;
@@ -15,7 +16,6 @@ import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static dev.edp.monitoring.alert.NotificationServers.await;
 import static dev.edp.monitoring.alert.NotificationServers.calls;
@@ -29,17 +29,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * never sees or touches it.
  */
 @AlertTest
-class RolloutAlertIntegrationTests {
+class RolloutAlertIntegrationTests extends MonitoringIntegrationTest {
 
     static final Duration WAIT = Duration.ofSeconds(60);
 
     static final String EVENTS = "/internal/device-events";
-
-    @Autowired
-    ServiceSmokeChecks checks;
-
-    @Autowired
-    JdbcClient jdbc;
 
     @Autowired
     TestClock clock;
@@ -106,10 +100,7 @@ class RolloutAlertIntegrationTests {
                     "FORBIDDEN");
         }
         assertThat(alertsOf(rollout)).isEmpty();
-        assertThat(jdbc.sql("SELECT count(*) FROM alert WHERE device_id = :d")
-            .param("d", device)
-            .query(Long.class)
-            .single()).isZero();
+        assertThat(count("SELECT count(*) FROM alert WHERE device_id = :d", "d", device)).isZero();
 
         assertThat(post(paused).statusCode()).isEqualTo(204);
         assertThat(alertsOf(rollout)).hasSize(1);
@@ -199,10 +190,8 @@ class RolloutAlertIntegrationTests {
             .param("r", rollout)
             .query(String.class)
             .list()).containsExactly("threshold again");
-        assertThat(jdbc.sql("SELECT count(*) FROM alert WHERE device_id = :d AND resolved_at IS NULL")
-            .param("d", device)
-            .query(Long.class)
-            .single()).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM alert WHERE device_id = :d AND resolved_at IS NULL", "d", device))
+            .isEqualTo(1);
     }
 
     @Test
@@ -277,14 +266,9 @@ class RolloutAlertIntegrationTests {
         assertThat(JsonPath.<String>read(call.text(), "$.alert.detail")).isEqualTo(detail);
         // Written for the customer's two channels only, in the alert's transaction: the
         // other customer's channel has nothing to send, now or later.
-        assertThat(jdbc.sql("SELECT count(*) FROM notification WHERE alert_id = :a")
-            .param("a", alert)
-            .query(Long.class)
-            .single()).isEqualTo(2);
-        assertThat(jdbc.sql("SELECT count(*) FROM notification WHERE channel_id = :c")
-            .param("c", UUID.fromString(otherChannel))
-            .query(Long.class)
-            .single()).isZero();
+        assertThat(count("SELECT count(*) FROM notification WHERE alert_id = :a", "a", alert)).isEqualTo(2);
+        assertThat(count("SELECT count(*) FROM notification WHERE channel_id = :c", "c", UUID.fromString(otherChannel)))
+            .isZero();
 
         // The other customer: 404 like an unknown alert, not listed, cannot acknowledge.
         String otherViewer = TestJwtIssuer.token("viewer-" + other, other, "viewer");

@@ -19,7 +19,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.edp.monitoring.MonitoringApplication;
 import dev.edp.monitoring.support.Devices;
 import dev.edp.test.device.TestE3;
 import dev.edp.test.postgres.TestPostgres;
@@ -27,7 +26,6 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -51,15 +49,7 @@ public final class HeartbeatBenchmark {
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
         int workers = args.length > 2 ? Integer.parseInt(args[2]) : 32;
         TestPostgres.Database database = TestPostgres.get().createDatabase();
-        ConfigurableApplicationContext app = new SpringApplicationBuilder(MonitoringApplication.class).run(
-                "--spring.datasource.url=" + database.url(), "--spring.datasource.username=" + database.user(),
-                "--spring.datasource.password=" + database.password(), "--server.port=0", "--management.server.port=0",
-                "--eureka.client.enabled=false", "--spring.cloud.discovery.enabled=false",
-                "--edp.device.jwks-uri=" + Devices.E3.jwksUri(),
-                "--edp.device.proof-keys-uri=" + Devices.E3.proofKeysUri(),
-                "--edp.service-client.token-uri=" + Devices.E3.tokenUri(), "--edp.service-client.client-secret=bench",
-                "--edp.monitoring.notifications.secrets-key=dGVzdC1vbmx5LXdlYmhvb2stc2VjcmV0cy1rZXktMzI=",
-                "--logging.level.root=WARN");
+        ConfigurableApplicationContext app = Devices.startMonitoring(database, "bench", "--logging.level.root=WARN");
         String url = "http://localhost:" + app.getEnvironment().getProperty("local.server.port")
                 + "/monitoring/api/v1/heartbeat";
         UUID customer = UUID.randomUUID();

@@ -15,13 +15,14 @@ import java.util.function.ToIntFunction;
 
 import com.jayway.jsonpath.JsonPath;
 import com.sun.net.httpserver.HttpServer;
+import dev.edp.monitoring.support.MonitoringIntegrationTest;
 import dev.edp.monitoring.support.MonitoringTest;
+import dev.edp.monitoring.support.TestHeaders;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -33,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * how to answer a request body and reads the calls that carry its own customer.
  */
 @MonitoringTest
-class ConnectivityRelayIntegrationTests {
+class ConnectivityRelayIntegrationTests extends MonitoringIntegrationTest {
 
     static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -41,12 +42,7 @@ class ConnectivityRelayIntegrationTests {
     record Call(Map<String, List<String>> headers, String body) {
 
         String header(String name) {
-            return headers.entrySet()
-                .stream()
-                .filter(e -> e.getKey().equalsIgnoreCase(name))
-                .map(e -> e.getValue().getFirst())
-                .findFirst()
-                .orElse(null);
+            return TestHeaders.first(headers, name);
         }
     }
 
@@ -82,9 +78,6 @@ class ConnectivityRelayIntegrationTests {
     static void stop() {
         DEVICE_MANAGEMENT.stop(0);
     }
-
-    @Autowired
-    JdbcClient jdbc;
 
     @Autowired
     MeterRegistry meters;

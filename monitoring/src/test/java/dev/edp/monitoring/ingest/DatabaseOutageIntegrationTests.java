@@ -9,6 +9,7 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
 import dev.edp.monitoring.support.Devices;
+import dev.edp.monitoring.support.MonitoringIntegrationTest;
 import dev.edp.monitoring.support.MonitoringTest;
 import dev.edp.monitoring.support.TestClock;
 import dev.edp.test.net.FaultProxy;
@@ -21,7 +22,6 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Import;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.TestPropertySource;
 
 import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
@@ -39,18 +39,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 @WithPostgresFaults
 @Import(TestClock.class)
 @TestPropertySource(properties = { "edp.monitoring.buffer-capacity=10", "edp.monitoring.buffer-retry-after=7s" })
-class DatabaseOutageIntegrationTests {
+class DatabaseOutageIntegrationTests extends MonitoringIntegrationTest {
 
     static final String HEARTBEAT = "/monitoring/api/v1/heartbeat";
 
     @Autowired
-    ServiceSmokeChecks checks;
-
-    @Autowired
     FaultProxy database;
-
-    @Autowired
-    JdbcClient jdbc;
 
     @Autowired
     TestClock clock;
@@ -71,17 +65,11 @@ class DatabaseOutageIntegrationTests {
     }
 
     long uptime(UUID device) {
-        return jdbc.sql("SELECT coalesce(max(uptime_seconds), -1) FROM device_status WHERE device_id = :id")
-            .param("id", device)
-            .query(Long.class)
-            .single();
+        return count("SELECT coalesce(max(uptime_seconds), -1) FROM device_status WHERE device_id = :id", "id", device);
     }
 
     long historyRows(UUID device) {
-        return jdbc.sql("SELECT count(*) FROM heartbeat_history WHERE device_id = :id")
-            .param("id", device)
-            .query(Long.class)
-            .single();
+        return count("SELECT count(*) FROM heartbeat_history WHERE device_id = :id", "id", device);
     }
 
     double flushFailures() {

@@ -8,12 +8,12 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.edp.monitoring.support.Devices;
+import dev.edp.monitoring.support.MonitoringIntegrationTest;
 import dev.edp.monitoring.support.MonitoringTest;
 import dev.edp.test.service.ServiceSmokeChecks;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,19 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * batches.
  */
 @MonitoringTest
-class DeviceReportIntegrationTests {
+class DeviceReportIntegrationTests extends MonitoringIntegrationTest {
 
     static final String HEARTBEAT = "/monitoring/api/v1/heartbeat";
     static final String CONTAINERS = "/monitoring/api/v1/monitoring/container";
-
-    @Autowired
-    ServiceSmokeChecks checks;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    @Autowired
-    ReportBuffer buffer;
 
     @Autowired
     DataSource dataSource;
@@ -67,10 +58,7 @@ class DeviceReportIntegrationTests {
             .containsEntry("containers_running", 3)
             .containsEntry("containers_total", 4)
             .containsEntry("cpu_load", 37.5f);
-        assertThat(jdbc.sql("SELECT count(*) FROM heartbeat_history WHERE device_id = :id")
-            .param("id", device)
-            .query(Long.class)
-            .single()).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM heartbeat_history WHERE device_id = :id", "id", device)).isEqualTo(1);
         assertThat(jdbc
             .sql("SELECT coalesce(from_state, '-') || '>' || to_state FROM connectivity_event WHERE device_id = :id")
             .param("id", device)
@@ -117,15 +105,10 @@ class DeviceReportIntegrationTests {
         }
         buffer.flush();
 
-        assertThat(jdbc.sql("SELECT uptime_seconds FROM device_status WHERE device_id = :id")
-            .param("id", device)
-            .query(Long.class)
-            .single()).isEqualTo(8);
+        assertThat(count("SELECT uptime_seconds FROM device_status WHERE device_id = :id", "id", device)).isEqualTo(8);
         // One history bucket per minute; the test may straddle a minute boundary.
-        assertThat(jdbc.sql("SELECT count(*) FROM heartbeat_history WHERE device_id = :id")
-            .param("id", device)
-            .query(Long.class)
-            .single()).isBetween(1L, 2L);
+        assertThat(count("SELECT count(*) FROM heartbeat_history WHERE device_id = :id", "id", device)).isBetween(1L,
+                2L);
     }
 
     @Test
@@ -138,10 +121,7 @@ class DeviceReportIntegrationTests {
         }
         ServiceSmokeChecks.assertProblem(post(device, HEARTBEAT, "{not json"), 400, "MALFORMED_REQUEST_BODY");
         buffer.flush();
-        assertThat(jdbc.sql("SELECT count(*) FROM device_status WHERE device_id = :id")
-            .param("id", device)
-            .query(Long.class)
-            .single()).isZero();
+        assertThat(count("SELECT count(*) FROM device_status WHERE device_id = :id", "id", device)).isZero();
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 
+import dev.edp.monitoring.support.MonitoringIntegrationTest;
 import dev.edp.monitoring.support.MonitoringTest;
 import dev.edp.platform.device.DevicePrincipal;
 import io.micrometer.core.instrument.Counter;
@@ -16,7 +17,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,16 +26,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * database that is unavailable must not make the buffer drop anything.
  */
 @MonitoringTest
-class RefusedReportIntegrationTests {
+class RefusedReportIntegrationTests extends MonitoringIntegrationTest {
 
     static final Duration WAIT = Duration.ofSeconds(30);
     static final HeartbeatRequest.Usage USAGE = new HeartbeatRequest.Usage(1L, 2L);
-
-    @Autowired
-    ReportBuffer buffer;
-
-    @Autowired
-    JdbcClient jdbc;
 
     @Autowired
     DataSource dataSource;
@@ -65,17 +59,11 @@ class RefusedReportIntegrationTests {
     }
 
     long statusRows(UUID customer) {
-        return jdbc.sql("SELECT count(*) FROM device_status WHERE customer_id = :c")
-            .param("c", customer)
-            .query(Long.class)
-            .single();
+        return count("SELECT count(*) FROM device_status WHERE customer_id = :c", "c", customer);
     }
 
     boolean hasStatus(UUID device) {
-        return jdbc.sql("SELECT count(*) FROM device_status WHERE device_id = :d")
-            .param("d", device)
-            .query(Long.class)
-            .single() == 1;
+        return count("SELECT count(*) FROM device_status WHERE device_id = :d", "d", device) == 1;
     }
 
     @Test
@@ -111,14 +99,9 @@ class RefusedReportIntegrationTests {
         assertThat(statusRows(customer)).isEqualTo(40);
         assertThat(hasStatus(withNul)).isFalse();
         assertThat(hasStatus(tooLong)).isFalse();
-        assertThat(jdbc.sql("SELECT count(*) FROM connectivity_event WHERE customer_id = :c")
-            .param("c", customer)
-            .query(Long.class)
-            .single()).isEqualTo(40);
-        assertThat(jdbc.sql("SELECT count(*) FROM heartbeat_history WHERE customer_id = :c")
-            .param("c", customer)
-            .query(Long.class)
-            .single()).isEqualTo(40);
+        assertThat(count("SELECT count(*) FROM connectivity_event WHERE customer_id = :c", "c", customer))
+            .isEqualTo(40);
+        assertThat(count("SELECT count(*) FROM heartbeat_history WHERE customer_id = :c", "c", customer)).isEqualTo(40);
         assertThat(jdbc.sql("SELECT device_id FROM container_status WHERE customer_id = :c")
             .param("c", customer)
             .query(UUID.class)

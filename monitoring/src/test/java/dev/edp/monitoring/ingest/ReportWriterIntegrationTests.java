@@ -5,23 +5,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import dev.edp.monitoring.support.MonitoringIntegrationTest;
 import dev.edp.monitoring.support.MonitoringTest;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Large flushes, written straight through the writer. */
 @MonitoringTest
-class ReportWriterIntegrationTests {
+class ReportWriterIntegrationTests extends MonitoringIntegrationTest {
 
     @Autowired
     ReportWriter writer;
-
-    @Autowired
-    JdbcClient jdbc;
 
     @Test
     void aFlushOfFiveThousandDevicesInsertsThenUpdatesEachOnceWithOneEventForNewDevices() {
@@ -33,18 +30,13 @@ class ReportWriterIntegrationTests {
         writer.write(beats(devices, customer, 1), List.of());
         writer.write(beats(devices, customer, 2), List.of());
 
-        assertThat(jdbc.sql("SELECT count(*) FROM device_status WHERE customer_id = :c AND uptime_seconds = 2")
-            .param("c", customer)
-            .query(Long.class)
-            .single()).isEqualTo(5000);
-        assertThat(jdbc.sql("SELECT count(*) FROM connectivity_event WHERE customer_id = :c")
-            .param("c", customer)
-            .query(Long.class)
-            .single()).isEqualTo(5000);
-        assertThat(jdbc.sql("SELECT count(*) FROM heartbeat_history WHERE customer_id = :c")
-            .param("c", customer)
-            .query(Long.class)
-            .single()).isBetween(5000L, 10_000L);
+        assertThat(count("SELECT count(*) FROM device_status WHERE customer_id = :c AND uptime_seconds = 2", "c",
+                customer))
+            .isEqualTo(5000);
+        assertThat(count("SELECT count(*) FROM connectivity_event WHERE customer_id = :c", "c", customer))
+            .isEqualTo(5000);
+        assertThat(count("SELECT count(*) FROM heartbeat_history WHERE customer_id = :c", "c", customer))
+            .isBetween(5000L, 10_000L);
     }
 
     static List<ReportBuffer.Heartbeat> beats(List<UUID> devices, UUID customer, long uptime) {

@@ -2,12 +2,10 @@ package dev.edp.monitoring.ingest;
 
 import java.util.UUID;
 
-import dev.edp.monitoring.MonitoringApplication;
 import dev.edp.monitoring.support.Devices;
 import dev.edp.test.postgres.TestPostgres;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -17,18 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ShutdownFlushIntegrationTests {
 
     static ConfigurableApplicationContext start(TestPostgres.Database database) {
-        // Command-line arguments: they outrank the starter's defaults, as they would in
-        // production.
-        return new SpringApplicationBuilder(MonitoringApplication.class).run(
-                "--spring.datasource.url=" + database.url(), "--spring.datasource.username=" + database.user(),
-                "--spring.datasource.password=" + database.password(), "--server.port=0", "--management.server.port=0",
-                "--eureka.client.enabled=false", "--spring.cloud.discovery.enabled=false",
-                "--edp.device.jwks-uri=" + Devices.E3.jwksUri(),
-                "--edp.device.proof-keys-uri=" + Devices.E3.proofKeysUri(),
-                "--edp.service-client.token-uri=" + Devices.E3.tokenUri(), "--edp.service-client.client-secret=test",
-                "--edp.monitoring.notifications.secrets-key=dGVzdC1vbmx5LXdlYmhvb2stc2VjcmV0cy1rZXktMzI=",
-                // Only the shutdown can have written what the test finds.
-                "--edp.monitoring.flush-interval=1h");
+        // Only the shutdown can have written what the test finds.
+        return Devices.startMonitoring(database, "test", "--edp.monitoring.flush-interval=1h");
     }
 
     @Test

@@ -1,25 +1,19 @@
 package dev.edp.monitoring.live;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
-import javax.sql.DataSource;
 
 import dev.edp.monitoring.support.MonitoringTest;
-import dev.edp.platform.customer.CustomerStatusLookup;
 import dev.edp.test.net.FaultProxy;
 import dev.edp.test.postgres.WithPostgresFaults;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.support.StaticListableBeanFactory;
+import org.springframework.context.ApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,13 +40,7 @@ class ListenerReconnectIntegrationTests {
     LiveEvents live;
 
     @Autowired
-    DataSource dataSource;
-
-    @Autowired
-    LiveEventRepository events;
-
-    @Autowired
-    LiveProperties properties;
+    ApplicationContext context;
 
     @AfterEach
     void restore() throws Exception {
@@ -61,22 +49,11 @@ class ListenerReconnectIntegrationTests {
 
     @Test
     void listenerListensAgainWithin10sOfTheDatabasesReturnAndMissesNothing() throws Exception {
-        List<LiveEvent> received = new CopyOnWriteArrayList<>();
-        LiveEventHub hub = new LiveEventHub(events, properties,
-                new StaticListableBeanFactory().getBeanProvider(CustomerStatusLookup.class), Clock.systemUTC(),
-                new SimpleMeterRegistry()) {
-            @Override
-            void dispatch(List<LiveEvent> batch) {
-                received.addAll(batch);
-            }
-        };
-        LiveEventListener listener = new LiveEventListener(dataSource, events, hub, properties);
-        listener.start();
-        try {
+        try (RecordingReplica listener = RecordingReplica.start(context)) {
             UUID customer = UUID.randomUUID();
             await("listening", WAIT, () -> listener.isListening() && serviceListener.isListening());
             live.publish(customer, "test.before", Map.of("n", 1));
-            await("the event before the outage", WAIT, () -> mine(received, customer).size() == 1);
+            await("the event before the outage", WAIT, () -> listener.received(customer).size() == 1);
 
             database.cut();
             await("the lost connection noticed", WAIT, () -> !listener.isListening() && !serviceListener.isListening());
@@ -92,17 +69,10 @@ class ListenerReconnectIntegrationTests {
             await("listening again", WAIT, () -> listener.isListening() && serviceListener.isListening());
             assertThat(Duration.between(back, Instant.now())).as("listening again by itself").isLessThan(RECOVERY);
             await("the event after the return", WAIT,
-                    () -> mine(received, customer).stream().anyMatch(event -> event.type().equals("test.after")));
-            assertThat(mine(received, customer)).extracting(LiveEvent::type)
+                    () -> listener.received(customer).stream().anyMatch(event -> event.type().equals("test.after")));
+            assertThat(listener.received(customer)).extracting(LiveEvent::type)
                 .containsExactly("test.before", "test.after");
         }
-        finally {
-            listener.stop();
-        }
-    }
-
-    static List<LiveEvent> mine(List<LiveEvent> received, UUID customer) {
-        return received.stream().filter(event -> customer.equals(event.customerId())).toList();
     }
 
     /**

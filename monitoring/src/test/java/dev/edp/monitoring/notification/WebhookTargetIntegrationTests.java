@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.jayway.jsonpath.JsonPath;
 import com.sun.net.httpserver.HttpServer;
+import dev.edp.monitoring.support.MonitoringIntegrationTest;
 import dev.edp.monitoring.support.MonitoringTest;
 import dev.edp.test.security.TestJwtIssuer;
 import dev.edp.test.service.ServiceSmokeChecks;
@@ -17,7 +18,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,13 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @MonitoringTest
 @TestPropertySource(properties = { "edp.monitoring.notifications.allow-http-webhooks=true",
         "edp.monitoring.notifications.send-interval=200ms" })
-class WebhookTargetIntegrationTests {
-
-    @Autowired
-    ServiceSmokeChecks checks;
-
-    @Autowired
-    JdbcClient jdbc;
+class WebhookTargetIntegrationTests extends MonitoringIntegrationTest {
 
     @Autowired
     ChannelSecrets secrets;
@@ -130,10 +124,7 @@ class WebhookTargetIntegrationTests {
     }
 
     long channels() {
-        return jdbc.sql("SELECT count(*) FROM notification_channel WHERE customer_id = :c")
-            .param("c", customer)
-            .query(Long.class)
-            .single();
+        return count("SELECT count(*) FROM notification_channel WHERE customer_id = :c", "c", customer);
     }
 
     HttpResponse<String> create(String url) {

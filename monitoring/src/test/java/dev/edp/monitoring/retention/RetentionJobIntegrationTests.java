@@ -2,11 +2,11 @@ package dev.edp.monitoring.retention;
 
 import java.util.UUID;
 
+import dev.edp.monitoring.support.MonitoringIntegrationTest;
 import dev.edp.monitoring.support.MonitoringTest;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,13 +16,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * events 7 d).
  */
 @MonitoringTest
-class RetentionJobIntegrationTests {
+class RetentionJobIntegrationTests extends MonitoringIntegrationTest {
 
     @Autowired
     RetentionJob job;
-
-    @Autowired
-    JdbcClient jdbc;
 
     final UUID customer = UUID.randomUUID();
 
@@ -70,10 +67,7 @@ class RetentionJobIntegrationTests {
         assertThat(eventExists(oldTaken)).isFalse();
         assertThat(eventExists(oldNotRelayed)).isTrue();
         assertThat(eventExists(recentTaken)).isTrue();
-        assertThat(jdbc.sql("SELECT count(*) FROM connectivity_event WHERE customer_id = :c")
-            .param("c", customer)
-            .query(Long.class)
-            .single()).isEqualTo(2);
+        assertThat(count("SELECT count(*) FROM connectivity_event WHERE customer_id = :c", "c", customer)).isEqualTo(2);
 
         // Nothing left to do: a second run deletes none of this customer's rows.
         job.prune();
@@ -128,21 +122,15 @@ class RetentionJobIntegrationTests {
     }
 
     boolean alertExists(UUID id) {
-        return jdbc.sql("SELECT count(*) FROM alert WHERE id = :id").param("id", id).query(Long.class).single() > 0;
+        return count("SELECT count(*) FROM alert WHERE id = :id", "id", id) > 0;
     }
 
     boolean notificationExists(long id) {
-        return jdbc.sql("SELECT count(*) FROM notification WHERE id = :id")
-            .param("id", id)
-            .query(Long.class)
-            .single() > 0;
+        return count("SELECT count(*) FROM notification WHERE id = :id", "id", id) > 0;
     }
 
     boolean eventExists(long id) {
-        return jdbc.sql("SELECT count(*) FROM connectivity_event WHERE id = :id")
-            .param("id", id)
-            .query(Long.class)
-            .single() > 0;
+        return count("SELECT count(*) FROM connectivity_event WHERE id = :id", "id", id) > 0;
     }
 
 }

@@ -4,14 +4,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
-import dev.edp.monitoring.ingest.ReportBuffer;
 import dev.edp.monitoring.support.Devices;
+import dev.edp.monitoring.support.MonitoringIntegrationTest;
 import dev.edp.monitoring.support.MonitoringTest;
-import dev.edp.test.service.ServiceSmokeChecks;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,16 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Online/offline from heartbeats (test profile: offline after 3 s, sweep every 300 ms).
  */
 @MonitoringTest
-class ConnectivityIntegrationTests {
-
-    @Autowired
-    ServiceSmokeChecks checks;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    @Autowired
-    ReportBuffer buffer;
+class ConnectivityIntegrationTests extends MonitoringIntegrationTest {
 
     @Autowired
     TransactionTemplate transactions;

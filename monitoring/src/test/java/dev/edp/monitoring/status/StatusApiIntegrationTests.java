@@ -6,27 +6,19 @@ import java.util.List;
 import java.util.UUID;
 
 import com.jayway.jsonpath.JsonPath;
-import dev.edp.monitoring.ingest.ReportBuffer;
 import dev.edp.monitoring.support.Devices;
+import dev.edp.monitoring.support.MonitoringIntegrationTest;
 import dev.edp.monitoring.support.MonitoringTest;
 import dev.edp.test.security.TestJwtIssuer;
 import dev.edp.test.service.ServiceSmokeChecks;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.beans.factory.annotation.Autowired;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The operators' API: a customer sees its own devices only; others' are 404. */
 @MonitoringTest
-class StatusApiIntegrationTests {
-
-    @Autowired
-    ServiceSmokeChecks checks;
-
-    @Autowired
-    ReportBuffer buffer;
+class StatusApiIntegrationTests extends MonitoringIntegrationTest {
 
     final UUID customer = UUID.randomUUID();
 

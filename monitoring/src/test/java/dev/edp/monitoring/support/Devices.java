@@ -2,12 +2,17 @@ package dev.edp.monitoring.support;
 
 import java.net.http.HttpResponse;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.edp.monitoring.MonitoringApplication;
 import dev.edp.test.device.TestE3;
+import dev.edp.test.postgres.TestPostgres;
 import dev.edp.test.service.ServiceSmokeChecks;
 
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.util.TestPropertyValues;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -120,6 +125,28 @@ public final class Devices {
                 .applyTo(context);
         }
 
+    }
+
+    /**
+     * Starts a monitoring of its own (not the shared test context's): on the database
+     * given, free ports, no discovery, the test E3's keys. Command-line arguments outrank
+     * the starter's defaults, as they would in production.
+     * @param database its database
+     * @param clientSecret its service client secret
+     * @param more further arguments ({@code --name=value})
+     * @return the running application
+     */
+    public static ConfigurableApplicationContext startMonitoring(TestPostgres.Database database, String clientSecret,
+            String... more) {
+        List<String> arguments = new ArrayList<>(List.of("--spring.datasource.url=" + database.url(),
+                "--spring.datasource.username=" + database.user(),
+                "--spring.datasource.password=" + database.password(), "--server.port=0", "--management.server.port=0",
+                "--eureka.client.enabled=false", "--spring.cloud.discovery.enabled=false",
+                "--edp.device.jwks-uri=" + E3.jwksUri(), "--edp.device.proof-keys-uri=" + E3.proofKeysUri(),
+                "--edp.service-client.token-uri=" + E3.tokenUri(), "--edp.service-client.client-secret=" + clientSecret,
+                "--edp.monitoring.notifications.secrets-key=dGVzdC1vbmx5LXdlYmhvb2stc2VjcmV0cy1rZXktMzI="));
+        arguments.addAll(List.of(more));
+        return new SpringApplicationBuilder(MonitoringApplication.class).run(arguments.toArray(String[]::new));
     }
 
 }

@@ -36,14 +36,6 @@ public class CertificateStore {
     }
 
     /**
-     * Stores a newly issued certificate (from an enrollment) as VALID, issued now
-     * (database time).
-     */
-    public void insert(IssuedCertificate issued, UUID deviceId, UUID customerId, UUID tokenId, String keyFingerprint) {
-        insert(issued, deviceId, customerId, tokenId, null, keyFingerprint, null);
-    }
-
-    /**
      * Stores a newly issued certificate as VALID.
      * @param tokenId the token it was enrolled with, or null for a renewal
      * @param renewedFrom the certificate the device presented to renew, or null for an
@@ -51,7 +43,7 @@ public class CertificateStore {
      * @param issuedAt when it was issued, by the clock that also counts renewals; null
      * for the database's now
      */
-    public void insert(IssuedCertificate issued, UUID deviceId, UUID customerId, UUID tokenId, String renewedFrom,
+    void insert(IssuedCertificate issued, UUID deviceId, UUID customerId, UUID tokenId, String renewedFrom,
             String keyFingerprint, Instant issuedAt) {
         jdbc.sql("""
                 INSERT INTO device_certificate (serial, device_id, customer_id, token_id, renewed_from, not_before,
@@ -91,14 +83,15 @@ public class CertificateStore {
     }
 
     public Optional<StoredCertificate> find(String serial) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM device_certificate WHERE serial = :serial")
-            .param("serial", serial)
-            .query(CertificateStore::map)
-            .optional();
+        return findBySerial(serial, "");
     }
 
     Optional<StoredCertificate> findForUpdate(String serial) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM device_certificate WHERE serial = :serial FOR UPDATE")
+        return findBySerial(serial, " FOR UPDATE");
+    }
+
+    private Optional<StoredCertificate> findBySerial(String serial, String lock) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM device_certificate WHERE serial = :serial" + lock)
             .param("serial", serial)
             .query(CertificateStore::map)
             .optional();

@@ -1,33 +1,28 @@
 package dev.edp.onboarding.renewal;
 
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
 
+import dev.edp.onboarding.EstResponses;
 import dev.edp.onboarding.OnboardingMetrics;
 import dev.edp.onboarding.OnboardingProblem;
 import dev.edp.onboarding.OnboardingProperties;
 import dev.edp.onboarding.RequestBodies;
 import dev.edp.onboarding.customer.CustomerGate;
-import dev.edp.onboarding.pki.CsrRejectedException;
+import dev.edp.onboarding.pki.CsrInput;
 import dev.edp.onboarding.pki.Pem;
-import dev.edp.onboarding.pki.Pkcs7;
 import dev.edp.onboarding.token.FailureThrottle;
 import dev.edp.platform.device.DevicePrincipal;
-import dev.edp.platform.problem.EdpException;
 import dev.edp.platform.problem.PlatformProblem;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.CacheControl;
@@ -101,29 +96,15 @@ class RenewalController {
     @ApiResponse(responseCode = "201", description = "Issued",
             content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
                     schema = @Schema(implementation = RenewalResponse.class)))
-    @ApiResponse(responseCode = "400",
-            description = "MALFORMED_REQUEST_BODY, VALIDATION_FAILED, CSR_MALFORMED, "
-                    + "CSR_SIGNATURE_INVALID, CSR_KEY_NOT_ALLOWED, CSR_SIGNATURE_ALGORITHM_NOT_ALLOWED, CSR_TOO_LARGE")
-    @ApiResponse(responseCode = "403",
-            description = "CERTIFICATE_UNKNOWN, CERTIFICATE_REVOKED, CERTIFICATE_EXPIRED, "
-                    + "DEVICE_REVOKED: the presented certificate cannot be renewed")
-    @ApiResponse(responseCode = "413", description = "REQUEST_TOO_LARGE: more than 32 KiB")
-    @ApiResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE")
-    @ApiResponse(responseCode = "429", description = "TOO_MANY_FAILED_RENEWALS (Retry-After)")
-    @ApiResponse(responseCode = "503", description = "CA_UNAVAILABLE: nothing was issued")
+    @RenewalRefusals
     ResponseEntity<RenewalResponse> renew(DevicePrincipal device, InputStream body) {
         RenewalService.Renewal renewal = counted(device, () -> {
-            RenewalRequest parsed;
-            try {
-                parsed = json.readValue(RequestBodies.readLimited(body, MAX_BODY), RenewalRequest.class);
-            }
-            catch (JacksonException ex) {
-                throw PlatformProblem.MALFORMED_REQUEST_BODY.exception("The body must be JSON: {\"csr\": \"<PEM>\"}.");
-            }
+            RenewalRequest parsed = RequestBodies.readJson(json, body, MAX_BODY, RenewalRequest.class,
+                    "{\"csr\": \"<PEM>\"}");
             if (parsed == null || parsed.csr() == null || parsed.csr().isBlank()) {
                 throw PlatformProblem.VALIDATION_FAILED.exception("csr is required.");
             }
-            return renewals.renew(device, RenewalService.Csr.text(parsed.csr()));
+            return renewals.renew(device, CsrInput.text(parsed.csr()));
         });
         var issued = renewal.issued();
         return ResponseEntity.status(HttpStatus.CREATED)
@@ -140,31 +121,14 @@ class RenewalController {
                     content = @Content(mediaType = "application/pkcs10",
                             schema = @Schema(type = "string", format = "base64"))))
     @ApiResponse(responseCode = "200", description = "Base64 of a certs-only PKCS#7 holding the new certificate",
-            content = @Content(mediaType = "application/pkcs7-mime",
-                    schema = @Schema(type = "string", format = "base64")))
-    @ApiResponse(responseCode = "400",
-            description = "MALFORMED_REQUEST_BODY, VALIDATION_FAILED, CSR_MALFORMED, "
-                    + "CSR_SIGNATURE_INVALID, CSR_KEY_NOT_ALLOWED, CSR_SIGNATURE_ALGORITHM_NOT_ALLOWED, CSR_TOO_LARGE")
-    @ApiResponse(responseCode = "403",
-            description = "CERTIFICATE_UNKNOWN, CERTIFICATE_REVOKED, CERTIFICATE_EXPIRED, "
-                    + "DEVICE_REVOKED: the presented certificate cannot be renewed")
-    @ApiResponse(responseCode = "413", description = "REQUEST_TOO_LARGE: more than 32 KiB")
-    @ApiResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE")
-    @ApiResponse(responseCode = "429", description = "TOO_MANY_FAILED_RENEWALS (Retry-After)")
-    @ApiResponse(responseCode = "503", description = "CA_UNAVAILABLE: nothing was issued")
+            content = @Content(mediaType = EstResponses.PKCS7, schema = @Schema(type = "string", format = "base64")))
+    @RenewalRefusals
     ResponseEntity<String> simplereenroll(DevicePrincipal device, InputStream body) {
         RenewalService.Renewal renewal = counted(device, () -> {
             byte[] der = RequestBodies.base64Csr(RequestBodies.readLimited(body, MAX_BODY));
-            return renewals.renew(device, RenewalService.Csr.der(der));
+            return renewals.renew(device, CsrInput.der(der));
         });
-        List<X509Certificate> certificate = List.of(renewal.issued().certificate());
-        String encoded = Base64.getMimeEncoder(64, "\r\n".getBytes(StandardCharsets.US_ASCII))
-            .encodeToString(Pkcs7.certsOnly(certificate)) + "\r\n";
-        return ResponseEntity.ok()
-            .contentType(MediaType.parseMediaType("application/pkcs7-mime; smime-type=certs-only"))
-            .cacheControl(CacheControl.noStore())
-            .header("Content-Transfer-Encoding", "base64")
-            .body(encoded);
+        return EstResponses.certsOnly(List.of(renewal.issued().certificate()), CacheControl.noStore());
     }
 
     /**
@@ -172,34 +136,14 @@ class RenewalController {
      * {@code edp_enrollments_total}: {@value #RENEWED} or the refusal code.
      */
     private RenewalService.Renewal counted(DevicePrincipal device, Supplier<RenewalService.Renewal> action) {
-        String key = device.deviceId().toString();
-        try {
-            throttle.check(key);
-        }
-        catch (EdpException ex) {
-            metrics.enrollment("RENEWAL_" + ex.getCode());
-            throw ex;
-        }
-        try {
+        RenewalService.Renewal renewal = throttle.guard(device.deviceId().toString(), () -> {
             // Before the body is read: a deactivated customer's device gets nothing,
             // whatever it sends.
             customers.requireActive(device.customerId());
-            RenewalService.Renewal renewal = action.get();
-            metrics.enrollment(RENEWED);
-            return renewal;
-        }
-        catch (EdpException ex) {
-            if (ex.getStatusCode().is4xxClientError()) {
-                throttle.failed(key);
-            }
-            metrics.enrollment("RENEWAL_" + ex.getCode());
-            throw ex;
-        }
-        catch (CsrRejectedException ex) {
-            throttle.failed(key);
-            metrics.enrollment("RENEWAL_" + ex.code());
-            throw ex;
-        }
+            return action.get();
+        }, code -> metrics.enrollment("RENEWAL_" + code));
+        metrics.enrollment(RENEWED);
+        return renewal;
     }
 
 }

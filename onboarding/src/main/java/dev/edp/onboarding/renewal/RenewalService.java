@@ -6,15 +6,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 
-import dev.edp.onboarding.OnboardingMetrics;
 import dev.edp.onboarding.OnboardingProblem;
 import dev.edp.onboarding.OnboardingProperties;
-import dev.edp.onboarding.ca.PkiProperties;
 import dev.edp.onboarding.certificate.CertificateStore;
-import dev.edp.onboarding.device.DeviceCertificateOutbox;
-import dev.edp.onboarding.pki.CertificateAuthority;
+import dev.edp.onboarding.certificate.DeviceCertificateIssuer;
+import dev.edp.onboarding.pki.CsrInput;
 import dev.edp.onboarding.pki.CsrValidator;
-import dev.edp.onboarding.pki.DeviceCertificateRequest;
 import dev.edp.onboarding.pki.IssuedCertificate;
 import dev.edp.onboarding.pki.ValidatedCsr;
 import dev.edp.platform.device.DevicePrincipal;
@@ -54,13 +51,7 @@ class RenewalService {
 
     private final CertificateStore certificates;
 
-    private final CertificateAuthority ca;
-
-    private final PkiProperties properties;
-
-    private final OnboardingMetrics metrics;
-
-    private final DeviceCertificateOutbox outbox;
+    private final DeviceCertificateIssuer issuer;
 
     private final JdbcClient jdbc;
 
@@ -72,8 +63,7 @@ class RenewalService {
 
     private final CsrValidator validator = new CsrValidator();
 
-    RenewalService(CertificateStore certificates, CertificateAuthority ca, PkiProperties properties,
-            OnboardingMetrics metrics, DeviceCertificateOutbox outbox, JdbcClient jdbc, Clock clock,
+    RenewalService(CertificateStore certificates, DeviceCertificateIssuer issuer, JdbcClient jdbc, Clock clock,
             OnboardingProperties limits) {
         int maxRenewals = limits.renewal().maxRenewals();
         Duration renewalWindow = limits.renewal().renewalWindow();
@@ -85,19 +75,16 @@ class RenewalService {
         this.maxRenewals = maxRenewals;
         this.renewalWindow = renewalWindow;
         this.certificates = certificates;
-        this.ca = ca;
-        this.properties = properties;
-        this.metrics = metrics;
-        this.outbox = outbox;
+        this.issuer = issuer;
         this.jdbc = jdbc;
     }
 
     /**
      * @param device the device as E3 vouches for it (its presented certificate's serial)
-     * @param csr the CSR as PEM/base64 text or DER, see {@link Csr}
+     * @param csr the CSR as PEM/base64 text or DER
      */
     @Transactional
-    Renewal renew(DevicePrincipal device, Csr csr) {
+    Renewal renew(DevicePrincipal device, CsrInput csr) {
         String serial = normalize(device.serial());
         List<CertificateStore.StoredCertificate> owned = certificates.findByDeviceForUpdate(device.deviceId());
         CertificateStore.StoredCertificate presented = owned.stream()
@@ -126,12 +113,8 @@ class RenewalService {
         }
         requireUnderLimit(device, now);
         ValidatedCsr validated = csr.validate(validator);
-        IssuedCertificate issued = ca.issue(new DeviceCertificateRequest(presented.deviceId(), presented.customerId(),
-                validated, properties.certificateValidity()));
-        certificates.insert(issued, presented.deviceId(), presented.customerId(), null, presented.serial(),
-                validated.publicKeyFingerprint(), now);
-        outbox.enqueue(presented.deviceId(), presented.customerId(), issued);
-        metrics.issued();
+        IssuedCertificate issued = issuer.issue(presented.deviceId(), presented.customerId(), validated, null,
+                presented.serial(), now);
         return new Renewal(issued, presented.serial());
     }
 
@@ -161,21 +144,6 @@ class RenewalService {
                 .exception("The certificate presented is not one issued to this device.");
         }
         return value.replaceFirst("^0+(?=.)", "");
-    }
-
-    /** A CSR as received: PEM/base64 text (JSON) or DER bytes (EST). */
-    interface Csr {
-
-        ValidatedCsr validate(CsrValidator validator);
-
-        static Csr text(String text) {
-            return validator -> validator.validate(text == null ? "" : text);
-        }
-
-        static Csr der(byte[] der) {
-            return validator -> validator.validateDer(der);
-        }
-
     }
 
 }

@@ -10,10 +10,9 @@ import dev.edp.onboarding.OnboardingMetrics;
 import dev.edp.onboarding.OnboardingProblem;
 import dev.edp.onboarding.OnboardingProperties;
 import dev.edp.onboarding.RequestBodies;
-import dev.edp.onboarding.pki.CsrRejectedException;
+import dev.edp.onboarding.pki.CsrInput;
 import dev.edp.onboarding.pki.Pem;
 import dev.edp.platform.device.CallerAddress;
-import dev.edp.platform.problem.EdpException;
 import dev.edp.platform.problem.PlatformProblem;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -21,7 +20,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.CacheControl;
@@ -92,30 +90,19 @@ class EnrollmentController {
             description = "A retry with the same token and key after success: the same " + "certificate",
             content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
                     schema = @Schema(implementation = EnrollmentResponse.class)))
-    @ApiResponse(responseCode = "400",
-            description = "MALFORMED_REQUEST_BODY, VALIDATION_FAILED, CSR_MALFORMED, "
-                    + "CSR_SIGNATURE_INVALID, CSR_KEY_NOT_ALLOWED, CSR_SIGNATURE_ALGORITHM_NOT_ALLOWED, CSR_TOO_LARGE")
+    @ApiResponse(responseCode = "400", description = RequestBodies.JSON_CSR_REFUSALS)
     @ApiResponse(responseCode = "401", description = "TOKEN_UNKNOWN")
     @ApiResponse(responseCode = "409", description = "TOKEN_USED (also a retry with another key)")
-    @ApiResponse(responseCode = "410", description = "TOKEN_EXPIRED, TOKEN_REVOKED")
-    @ApiResponse(responseCode = "413", description = "REQUEST_TOO_LARGE: more than 32 KiB")
     @ApiResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: not application/json")
-    @ApiResponse(responseCode = "429", description = "TOO_MANY_FAILED_ENROLLMENTS (Retry-After)")
-    @ApiResponse(responseCode = "503", description = "CA_UNAVAILABLE: nothing was issued")
+    @EnrollmentRefusals
     ResponseEntity<EnrollmentResponse> enroll(HttpServletRequest request, InputStream body) {
         EnrollmentService.Enrollment enrollment = guarded(request, () -> {
-            EnrollmentRequest parsed;
-            try {
-                parsed = json.readValue(RequestBodies.readLimited(body, MAX_BODY), EnrollmentRequest.class);
-            }
-            catch (JacksonException ex) {
-                throw PlatformProblem.MALFORMED_REQUEST_BODY
-                    .exception("The body must be JSON: {\"token\": \"...\", \"csr\": \"<PEM>\"}.");
-            }
+            EnrollmentRequest parsed = RequestBodies.readJson(json, body, MAX_BODY, EnrollmentRequest.class,
+                    "{\"token\": \"...\", \"csr\": \"<PEM>\"}");
             if (parsed == null || parsed.csr() == null || parsed.csr().isBlank()) {
                 throw PlatformProblem.VALIDATION_FAILED.exception("token and csr are required.");
             }
-            return enrollments.enroll(parsed.token(), EnrollmentService.CsrInput.text(parsed.csr()));
+            return enrollments.enroll(parsed.token(), CsrInput.text(parsed.csr()));
         });
         return ResponseEntity.status(enrollment.replayed() ? HttpStatus.OK : HttpStatus.CREATED)
             .cacheControl(CacheControl.noStore())
@@ -128,31 +115,10 @@ class EnrollmentController {
      * E3 saw it, not E3's - and overall) and outcome metrics around it.
      */
     EnrollmentService.Enrollment guarded(HttpServletRequest request, Supplier<EnrollmentService.Enrollment> action) {
-        String address = FailureThrottle.addressKey(callers.of(request));
-        try {
-            throttle.check(address);
-        }
-        catch (EdpException ex) {
-            metrics.enrollment(ex.getCode());
-            throw ex;
-        }
-        try {
-            EnrollmentService.Enrollment enrollment = action.get();
-            metrics.enrollment(enrollment.replayed() ? "REPLAYED" : "ISSUED");
-            return enrollment;
-        }
-        catch (EdpException ex) {
-            if (ex.getStatusCode().is4xxClientError()) {
-                throttle.failed(address);
-            }
-            metrics.enrollment(ex.getCode());
-            throw ex;
-        }
-        catch (CsrRejectedException ex) {
-            throttle.failed(address);
-            metrics.enrollment(ex.code());
-            throw ex;
-        }
+        EnrollmentService.Enrollment enrollment = throttle.guard(FailureThrottle.addressKey(callers.of(request)),
+                action, metrics::enrollment);
+        metrics.enrollment(enrollment.replayed() ? "REPLAYED" : "ISSUED");
+        return enrollment;
     }
 
 }

@@ -5,16 +5,13 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 
-import dev.edp.onboarding.OnboardingMetrics;
 import dev.edp.onboarding.OnboardingProblem;
-import dev.edp.onboarding.ca.PkiProperties;
 import dev.edp.onboarding.certificate.CertificateStore;
+import dev.edp.onboarding.certificate.DeviceCertificateIssuer;
 import dev.edp.onboarding.customer.CustomerGate;
-import dev.edp.onboarding.device.DeviceCertificateOutbox;
 import dev.edp.onboarding.pki.CertificateAuthority;
-import dev.edp.onboarding.pki.CsrRejectedException;
+import dev.edp.onboarding.pki.CsrInput;
 import dev.edp.onboarding.pki.CsrValidator;
-import dev.edp.onboarding.pki.DeviceCertificateRequest;
 import dev.edp.onboarding.pki.IssuedCertificate;
 import dev.edp.onboarding.pki.Pem;
 import dev.edp.onboarding.pki.ValidatedCsr;
@@ -47,11 +44,7 @@ public class EnrollmentService {
 
     private final CertificateAuthority ca;
 
-    private final PkiProperties properties;
-
-    private final OnboardingMetrics metrics;
-
-    private final DeviceCertificateOutbox outbox;
+    private final DeviceCertificateIssuer issuer;
 
     private final CustomerGate customers;
 
@@ -60,16 +53,13 @@ public class EnrollmentService {
     private final CsrValidator validator = new CsrValidator();
 
     EnrollmentService(TokenRepository tokens, CertificateStore certificates, CertificateAuthority ca,
-            PkiProperties properties, OnboardingMetrics metrics, DeviceCertificateOutbox outbox, CustomerGate customers,
-            TransactionTemplate transactions) {
-        this.outbox = outbox;
-        this.customers = customers;
-        this.transactions = transactions;
+            DeviceCertificateIssuer issuer, CustomerGate customers, TransactionTemplate transactions) {
         this.tokens = tokens;
         this.certificates = certificates;
         this.ca = ca;
-        this.properties = properties;
-        this.metrics = metrics;
+        this.issuer = issuer;
+        this.customers = customers;
+        this.transactions = transactions;
     }
 
     /**
@@ -101,15 +91,12 @@ public class EnrollmentService {
             throw OnboardingProblem.TOKEN_EXPIRED.exception(
                     "The onboarding token was valid until " + stored.expiresAt().truncatedTo(ChronoUnit.SECONDS) + ".");
         }
-        IssuedCertificate issued = ca.issue(new DeviceCertificateRequest(stored.deviceId(), stored.customerId(),
-                validated, properties.certificateValidity()));
-        certificates.insert(issued, stored.deviceId(), stored.customerId(), stored.id(),
-                validated.publicKeyFingerprint());
+        // Same transaction: should issuing fail, the token stays unused;
+        // device-management
+        // hears of this certificate exactly if it is committed.
         tokens.markUsed(stored.id(), now);
-        // Same transaction: device-management hears of this certificate exactly if it is
-        // committed.
-        outbox.enqueue(stored.deviceId(), stored.customerId(), issued);
-        metrics.issued();
+        IssuedCertificate issued = issuer.issue(stored.deviceId(), stored.customerId(), validated, stored.id(), null,
+                null);
         return new Enrollment(stored.deviceId(), stored.customerId(), issued.serialHex(), issued.notAfter(),
                 Pem.certificate(issued.certificate()), issued.chain(), issued.certificate(), false);
     }
@@ -131,21 +118,6 @@ public class EnrollmentService {
 
     static EdpException unknownToken() {
         return OnboardingProblem.TOKEN_UNKNOWN.exception("The onboarding token is not valid.");
-    }
-
-    /** A CSR as received: PEM/base64 text (JSON) or DER bytes (EST). */
-    public interface CsrInput {
-
-        ValidatedCsr validate(CsrValidator validator) throws CsrRejectedException;
-
-        static CsrInput text(String text) {
-            return validator -> validator.validate(text == null ? "" : text);
-        }
-
-        static CsrInput der(byte[] der) {
-            return validator -> validator.validateDer(der);
-        }
-
     }
 
 }

@@ -5,11 +5,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 
+import dev.edp.onboarding.EstResponses;
 import dev.edp.onboarding.OnboardingOpenApi;
 import dev.edp.onboarding.OnboardingProblem;
 import dev.edp.onboarding.RequestBodies;
 import dev.edp.onboarding.pki.CertificateAuthority;
-import dev.edp.onboarding.pki.Pkcs7;
+import dev.edp.onboarding.pki.CsrInput;
 import dev.edp.platform.problem.EdpException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -19,8 +20,8 @@ import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 
+import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -37,7 +38,7 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Device: EST", description = "RFC 7030 enrollment for off-the-shelf EST clients")
 class EstController {
 
-    static final String PKCS7 = "application/pkcs7-mime";
+    static final String PKCS7 = EstResponses.PKCS7;
     static final String PKCS10 = "application/pkcs10";
 
     private final CertificateAuthority ca;
@@ -58,7 +59,7 @@ class EstController {
             description = "Base64 of a certs-only PKCS#7 (Content-Transfer-Encoding: base64)",
             content = @Content(mediaType = PKCS7, schema = @Schema(type = "string", format = "base64")))
     ResponseEntity<String> cacerts() {
-        return base64Pkcs7(ca.chain());
+        return EstResponses.certsOnly(ca.chain(), CacheControl.empty());
     }
 
     @PostMapping(path = "/.well-known/est/simpleenroll", consumes = PKCS10)
@@ -77,11 +78,8 @@ class EstController {
                     + "CSR_KEY_NOT_ALLOWED, CSR_SIGNATURE_ALGORITHM_NOT_ALLOWED, CSR_TOO_LARGE")
     @ApiResponse(responseCode = "401", description = "TOKEN_UNKNOWN, with WWW-Authenticate: Basic")
     @ApiResponse(responseCode = "409", description = "TOKEN_USED")
-    @ApiResponse(responseCode = "410", description = "TOKEN_EXPIRED, TOKEN_REVOKED")
-    @ApiResponse(responseCode = "413", description = "REQUEST_TOO_LARGE: more than 32 KiB")
     @ApiResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: not application/pkcs10")
-    @ApiResponse(responseCode = "429", description = "TOO_MANY_FAILED_ENROLLMENTS (Retry-After)")
-    @ApiResponse(responseCode = "503", description = "CA_UNAVAILABLE: nothing was issued")
+    @EnrollmentRefusals
     ResponseEntity<String> simpleenroll(HttpServletRequest request,
             @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
             InputStream body) {
@@ -90,7 +88,7 @@ class EstController {
         try {
             enrollment = guard.guarded(request, () -> {
                 byte[] der = RequestBodies.base64Csr(RequestBodies.readLimited(body, EnrollmentController.MAX_BODY));
-                return enrollments.enroll(token, EnrollmentService.CsrInput.der(der));
+                return enrollments.enroll(token, CsrInput.der(der));
             });
         }
         catch (EdpException ex) {
@@ -99,16 +97,7 @@ class EstController {
             }
             throw ex;
         }
-        return base64Pkcs7(List.of(enrollment.certificate()));
-    }
-
-    private static ResponseEntity<String> base64Pkcs7(List<java.security.cert.X509Certificate> certificates) {
-        String encoded = Base64.getMimeEncoder(64, "\r\n".getBytes(StandardCharsets.US_ASCII))
-            .encodeToString(Pkcs7.certsOnly(certificates)) + "\r\n";
-        return ResponseEntity.ok()
-            .contentType(MediaType.parseMediaType(PKCS7 + "; smime-type=certs-only"))
-            .header("Content-Transfer-Encoding", "base64")
-            .body(encoded);
+        return EstResponses.certsOnly(List.of(enrollment.certificate()), CacheControl.empty());
     }
 
     private static String basicPassword(String authorization) {

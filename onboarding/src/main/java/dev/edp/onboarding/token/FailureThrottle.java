@@ -8,8 +8,11 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import dev.edp.onboarding.OnboardingProblem;
+import dev.edp.onboarding.pki.CsrRejectedException;
 import dev.edp.platform.problem.EdpException;
 
 /**
@@ -134,6 +137,41 @@ public final class FailureThrottle {
         }
         if (windows.size() > 100_000) {
             windows.values().removeIf(w -> !now.isBefore(w.start().plus(window)));
+        }
+    }
+
+    /**
+     * Runs an action behind this throttle for one key: refused with 429 before it runs
+     * while the key (or everyone) is blocked; a 4xx problem or a rejected CSR from it
+     * counts as a failure of the key. The code of each refusal, the 429's too, is handed
+     * to {@code refusals} (for the metrics) before it is thrown on.
+     * @param key the key (caller address key, device id)
+     * @param action what is throttled
+     * @param refusals told each refusal's code
+     * @return what the action returned
+     */
+    public <T> T guard(String key, Supplier<T> action, Consumer<String> refusals) {
+        try {
+            check(key);
+        }
+        catch (EdpException ex) {
+            refusals.accept(ex.getCode());
+            throw ex;
+        }
+        try {
+            return action.get();
+        }
+        catch (EdpException ex) {
+            if (ex.getStatusCode().is4xxClientError()) {
+                failed(key);
+            }
+            refusals.accept(ex.getCode());
+            throw ex;
+        }
+        catch (CsrRejectedException ex) {
+            failed(key);
+            refusals.accept(ex.code());
+            throw ex;
         }
     }
 

@@ -51,14 +51,15 @@ class TokenRepository {
     }
 
     Optional<OnboardingToken> find(UUID id) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM onboarding_token WHERE id = :id")
-            .param("id", id)
-            .query(TokenRepository::map)
-            .optional();
+        return findById(id, "");
     }
 
     Optional<OnboardingToken> findForUpdate(UUID id) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM onboarding_token WHERE id = :id FOR UPDATE")
+        return findById(id, " FOR UPDATE");
+    }
+
+    private Optional<OnboardingToken> findById(UUID id, String lock) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM onboarding_token WHERE id = :id" + lock)
             .param("id", id)
             .query(TokenRepository::map)
             .optional();

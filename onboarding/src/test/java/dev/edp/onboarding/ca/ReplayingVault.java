@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.math.BigInteger;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -16,7 +15,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -24,6 +22,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import com.jayway.jsonpath.JsonPath;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.edp.onboarding.TestServices;
 import dev.edp.onboarding.pki.CaKeyProtector;
 import dev.edp.onboarding.pki.CrlRequest;
 import dev.edp.onboarding.pki.CsrValidator;
@@ -111,19 +110,11 @@ final class ReplayingVault implements AutoCloseable {
 
     ReplayingVault() {
         validTokens.add(TOKEN);
-        try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        }
-        catch (IOException ex) {
-            throw new IllegalStateException(ex);
-        }
-        server.createContext("/", this::handle);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.start();
+        server = TestServices.loopbackServer(this::handle);
     }
 
     String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return TestServices.baseUrl(server);
     }
 
     private void handle(HttpExchange exchange) throws IOException {

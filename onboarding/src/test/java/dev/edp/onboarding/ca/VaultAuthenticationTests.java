@@ -77,6 +77,16 @@ class VaultAuthenticationTests {
                 settings.role(), Clock.systemUTC());
     }
 
+    /**
+     * Logs in with a Kubernetes service account token; Vault's tokens live 4 s, renewed
+     * when less than 1 s + 2 s is left.
+     */
+    VaultCertificateAuthority connectWithShortLivedKubernetesLogin() throws IOException {
+        vault.tokenTtlSeconds = 4;
+        vault.kubernetesJwt.set(jwt("first"));
+        return connect(kubernetes(tokenFile(jwt("first")), Duration.ofSeconds(1)));
+    }
+
     static DeviceCertificateRequest request() {
         return new DeviceCertificateRequest(UUID.randomUUID(), UUID.randomUUID(),
                 new CsrValidator().validate(DeviceKey.generate().csrPem()), Duration.ofDays(30));
@@ -194,9 +204,7 @@ class VaultAuthenticationTests {
 
     @Test
     void aRenewalThatLeavesTooLittleTimeDropsTheTokenAndTheNextCallLogsInAgain() throws IOException {
-        vault.tokenTtlSeconds = 4;
-        vault.kubernetesJwt.set(jwt("first"));
-        VaultCertificateAuthority ca = connect(kubernetes(tokenFile(jwt("first")), Duration.ofSeconds(1)));
+        VaultCertificateAuthority ca = connectWithShortLivedKubernetesLogin();
         String first = vault.loginTokens.getFirst();
 
         // The token reached its max TTL: Vault renews it, but for 2 s only (below the 1 s
@@ -217,9 +225,7 @@ class VaultAuthenticationTests {
 
     @Test
     void whenTheNewLoginIsRefusedIssuingFailsAsACaFailureWithoutTheServiceAccountToken() throws IOException {
-        vault.tokenTtlSeconds = 4;
-        vault.kubernetesJwt.set(jwt("first"));
-        VaultCertificateAuthority ca = connect(kubernetes(tokenFile(jwt("first")), Duration.ofSeconds(1)));
+        VaultCertificateAuthority ca = connectWithShortLivedKubernetesLogin();
         String first = vault.loginTokens.getFirst();
 
         // The role was removed from Vault: renewal refused, and so is the next login.

@@ -11,7 +11,8 @@ import java.security.cert.X509Certificate;
 import java.util.UUID;
 
 import com.jayway.jsonpath.JsonPath;
-import dev.edp.onboarding.TestServices.DeviceKey;
+import dev.edp.onboarding.OnboardingIntegrationTest;
+import dev.edp.onboarding.TestRequests;
 import dev.edp.onboarding.pki.Pem;
 import dev.edp.test.security.TestJwtIssuer;
 import dev.edp.test.service.EdpServiceTest;
@@ -19,8 +20,6 @@ import dev.edp.test.service.ServiceSmokeChecks;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -35,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and no static token.
  */
 @EdpServiceTest
-class VaultProviderIntegrationTests {
+class VaultProviderIntegrationTests extends OnboardingIntegrationTest {
 
     static final ReplayingVault vault = new ReplayingVault();
 
@@ -72,24 +71,11 @@ class VaultProviderIntegrationTests {
         Files.deleteIfExists(tokenFile);
     }
 
-    @Autowired
-    ServiceSmokeChecks checks;
-
-    @Autowired
-    JdbcClient jdbc;
-
     @Test
     void enrollmentStoresVaultsCertificateAndRevocationReachesVaultsCrl() {
         UUID customer = UUID.randomUUID();
         String operator = TestJwtIssuer.token("otto", customer, "operator");
-        HttpResponse<String> token = ServiceSmokeChecks.send("POST", checks.baseUrl() + "/api/onboarding/v1/tokens",
-                "application/json", "{}", operator);
-        assertThat(token.statusCode()).as(token.body()).isEqualTo(201);
-
-        HttpResponse<String> enrolled = ServiceSmokeChecks.send("POST",
-                checks.baseUrl() + "/onboarding/api/v1/enrollments", "application/json",
-                "{\"token\":\"" + JsonPath.read(token.body(), "$.token") + "\",\"csr\":\""
-                        + DeviceKey.generate().csrPem().replace("\n", "\\n").replace("\r", "") + "\"}");
+        HttpResponse<String> enrolled = TestRequests.enrollNewDevice(checks.baseUrl(), operator);
 
         assertThat(enrolled.statusCode()).as(enrolled.body()).isEqualTo(201);
         String serial = JsonPath.read(enrolled.body(), "$.serial");

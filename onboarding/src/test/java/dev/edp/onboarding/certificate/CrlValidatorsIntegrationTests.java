@@ -1,18 +1,15 @@
 package dev.edp.onboarding.certificate;
 
 import java.math.BigInteger;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.cert.X509CRL;
-import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
 import com.jayway.jsonpath.JsonPath;
+import dev.edp.onboarding.OnboardingIntegrationTest;
 import dev.edp.onboarding.TestClock;
-import dev.edp.onboarding.TestServices.DeviceKey;
+import dev.edp.onboarding.TestRequests;
 import dev.edp.onboarding.pki.Pem;
 import dev.edp.test.security.TestJwtIssuer;
 import dev.edp.test.service.EdpServiceTest;
@@ -33,18 +30,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @EdpServiceTest
 @Import(TestClock.Config.class)
-class CrlValidatorsIntegrationTests {
+class CrlValidatorsIntegrationTests extends OnboardingIntegrationTest {
 
     static final String CRL = "/onboarding/api/v1/crl";
     static final String CRL_PEM = "/onboarding/api/v1/crl.pem";
 
     @Autowired
-    ServiceSmokeChecks checks;
-
-    @Autowired
     TestClock clock;
-
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     @AfterEach
     void releaseClock() {
@@ -52,21 +44,13 @@ class CrlValidatorsIntegrationTests {
     }
 
     HttpResponse<byte[]> get(String path, Map<String, String> headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(checks.baseUrl() + path))
-            .timeout(Duration.ofSeconds(30));
-        headers.forEach(request::header);
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        return TestRequests.getBytes(checks.baseUrl() + path, headers);
     }
 
     /** Enrolls a device of the customer; returns its certificate serial (hex). */
     String enroll(UUID customer) {
-        HttpResponse<String> token = ServiceSmokeChecks.send("POST", checks.baseUrl() + "/api/onboarding/v1/tokens",
-                "application/json", "{}", TestJwtIssuer.token("otto", customer, "operator"));
-        assertThat(token.statusCode()).as(token.body()).isEqualTo(201);
-        HttpResponse<String> enrolled = ServiceSmokeChecks.send("POST",
-                checks.baseUrl() + "/onboarding/api/v1/enrollments", "application/json",
-                "{\"token\":\"" + JsonPath.read(token.body(), "$.token") + "\",\"csr\":\""
-                        + DeviceKey.generate().csrPem().replace("\n", "\\n").replace("\r", "") + "\"}");
+        HttpResponse<String> enrolled = TestRequests.enrollNewDevice(checks.baseUrl(),
+                TestJwtIssuer.token("otto", customer, "operator"));
         assertThat(enrolled.statusCode()).as(enrolled.body()).isEqualTo(201);
         return JsonPath.read(enrolled.body(), "$.serial");
     }

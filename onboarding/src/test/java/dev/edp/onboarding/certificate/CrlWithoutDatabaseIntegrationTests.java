@@ -1,9 +1,6 @@
 package dev.edp.onboarding.certificate;
 
 import java.math.BigInteger;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.edp.onboarding.OnboardingIntegrationTest;
+import dev.edp.onboarding.TestRequests;
 import dev.edp.onboarding.pki.CertificateAuthority;
 import dev.edp.onboarding.pki.CrlRequest;
 import dev.edp.onboarding.pki.RevokedEntry;
@@ -25,7 +24,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,23 +37,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @EdpServiceTest
 @WithPostgresFaults
-class CrlWithoutDatabaseIntegrationTests {
+class CrlWithoutDatabaseIntegrationTests extends OnboardingIntegrationTest {
 
     static final String CRL = "/onboarding/api/v1/crl";
-
-    @Autowired
-    ServiceSmokeChecks checks;
 
     @Autowired
     FaultProxy database;
 
     @Autowired
-    JdbcClient jdbc;
-
-    @Autowired
     CertificateAuthority ca;
-
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     @AfterEach
     void restore() throws Exception {
@@ -63,10 +53,7 @@ class CrlWithoutDatabaseIntegrationTests {
     }
 
     HttpResponse<byte[]> get(String path, Map<String, String> headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(checks.baseUrl() + path))
-            .timeout(Duration.ofSeconds(30));
-        headers.forEach(request::header);
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        return TestRequests.getBytes(checks.baseUrl() + path, headers);
     }
 
     @Test

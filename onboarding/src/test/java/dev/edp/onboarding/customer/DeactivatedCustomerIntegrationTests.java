@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.jayway.jsonpath.JsonPath;
+import dev.edp.onboarding.OnboardingIntegrationTest;
+import dev.edp.onboarding.Rows;
 import dev.edp.onboarding.TestClock;
 import dev.edp.onboarding.TestServices;
 import dev.edp.onboarding.TestServices.DeviceKey;
@@ -20,7 +22,6 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Import;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static dev.edp.onboarding.TestServices.MASTERDATA;
 import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
@@ -34,15 +35,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @EdpServiceTest
 @Import(TestClock.Config.class)
-class DeactivatedCustomerIntegrationTests {
+class DeactivatedCustomerIntegrationTests extends OnboardingIntegrationTest {
 
     static final Duration PAST_CACHE = Duration.ofSeconds(31);
-
-    @Autowired
-    ServiceSmokeChecks checks;
-
-    @Autowired
-    JdbcClient jdbc;
 
     @Autowired
     TestClock clock;
@@ -82,24 +77,15 @@ class DeactivatedCustomerIntegrationTests {
     }
 
     String tokenStatus(String tokenId) {
-        return jdbc.sql("SELECT status FROM onboarding_token WHERE id = :id")
-            .param("id", UUID.fromString(tokenId))
-            .query(String.class)
-            .single();
+        return Rows.tokenStatus(jdbc, tokenId);
     }
 
     int certificatesOfDevice(String deviceId) {
-        return jdbc.sql("SELECT count(*) FROM device_certificate WHERE device_id = :id")
-            .param("id", UUID.fromString(deviceId))
-            .query(Integer.class)
-            .single();
+        return Rows.count(jdbc, "device_certificate", "device_id", deviceId);
     }
 
     int outboxRowsOfDevice(String deviceId) {
-        return jdbc.sql("SELECT count(*) FROM device_certificate_outbox WHERE device_id = :id")
-            .param("id", UUID.fromString(deviceId))
-            .query(Integer.class)
-            .single();
+        return Rows.count(jdbc, "device_certificate_outbox", "device_id", deviceId);
     }
 
     @Test

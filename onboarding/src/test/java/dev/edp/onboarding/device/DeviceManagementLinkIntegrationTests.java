@@ -9,6 +9,7 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
 import com.jayway.jsonpath.JsonPath;
+import dev.edp.onboarding.OnboardingIntegrationTest;
 import dev.edp.onboarding.TestServices;
 import dev.edp.onboarding.TestServices.DeviceKey;
 import dev.edp.onboarding.TestServices.DeviceManagement.Received;
@@ -19,7 +20,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.oauth2.jwt.Jwt;
 
 import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
@@ -31,15 +31,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (with the service's own token), also after device-management was down.
  */
 @EdpServiceTest
-class DeviceManagementLinkIntegrationTests {
+class DeviceManagementLinkIntegrationTests extends OnboardingIntegrationTest {
 
     static final String DEVICES = "/api/devices/v1/devices";
-
-    @Autowired
-    ServiceSmokeChecks checks;
-
-    @Autowired
-    JdbcClient jdbc;
 
     @Autowired
     MeterRegistry meters;

@@ -42,6 +42,18 @@ class DeviceCertificateProfileTests {
         this.ca = Pem.readCertificates(this.openssl.read("ca.pem")).get(0);
     }
 
+    /**
+     * @param identity the subjectAltName URI (and more names, if any)
+     * @return the profile's extensions, as openssl's -extfile takes them
+     */
+    static String clientProfile(String identity) {
+        return """
+                keyUsage=critical,digitalSignature
+                extendedKeyUsage=clientAuth
+                subjectAltName=URI:%s
+                """.formatted(identity);
+    }
+
     @Test
     void acceptsAForeignCertificateThatFollowsTheProfile() {
         assertThatNoException().isThrownBy(() -> check("/O=EDP/CN=" + this.deviceId, """
@@ -63,11 +75,7 @@ class DeviceCertificateProfileTests {
 
     @Test
     void rejectsTheCsrsSubject() {
-        assertViolation("/CN=evil", """
-                keyUsage=critical,digitalSignature
-                extendedKeyUsage=clientAuth
-                subjectAltName=URI:%s
-                """.formatted(identityUri()), "has subject");
+        assertViolation("/CN=evil", clientProfile(identityUri()), "has subject");
     }
 
     @Test
@@ -81,11 +89,8 @@ class DeviceCertificateProfileTests {
 
     @Test
     void rejectsAnotherCustomersIdentity() {
-        assertViolation("/O=EDP/CN=" + this.deviceId, """
-                keyUsage=critical,digitalSignature
-                extendedKeyUsage=clientAuth
-                subjectAltName=URI:%s
-                """.formatted(new DeviceIdentity(UUID.randomUUID(), this.deviceId).uri()), "carries identity");
+        assertViolation("/O=EDP/CN=" + this.deviceId,
+                clientProfile(new DeviceIdentity(UUID.randomUUID(), this.deviceId).uri()), "carries identity");
     }
 
     @Test
@@ -100,11 +105,7 @@ class DeviceCertificateProfileTests {
 
     @Test
     void rejectsACertificateForAnotherKey() {
-        String extensions = """
-                keyUsage=critical,digitalSignature
-                extendedKeyUsage=clientAuth
-                subjectAltName=URI:%s
-                """.formatted(identityUri());
+        String extensions = clientProfile(identityUri());
         IssuedCertificate issued = sign("/O=EDP/CN=" + this.deviceId, extensions);
         DeviceCertificateRequest otherKey = new DeviceCertificateRequest(this.deviceId, this.customerId,
                 TestPki.validCsr());
@@ -115,11 +116,7 @@ class DeviceCertificateProfileTests {
 
     @Test
     void rejectsLongerValidityThanRequested() {
-        String extensions = """
-                keyUsage=critical,digitalSignature
-                extendedKeyUsage=clientAuth
-                subjectAltName=URI:%s
-                """.formatted(identityUri());
+        String extensions = clientProfile(identityUri());
         IssuedCertificate issued = sign("/O=EDP/CN=" + this.deviceId, extensions, "-days", "60");
         assertThatExceptionOfType(CertificateAuthorityException.class)
             .isThrownBy(() -> DeviceCertificateProfile.verify(request(), issued, Instant.now()))

@@ -13,15 +13,14 @@ import java.util.Set;
 import java.util.UUID;
 
 import com.jayway.jsonpath.JsonPath;
-import dev.edp.onboarding.OnboardingMetrics;
+import dev.edp.onboarding.OnboardingIntegrationTest;
 import dev.edp.onboarding.OnboardingProperties;
 import dev.edp.onboarding.TestClock;
 import dev.edp.onboarding.TestServices;
 import dev.edp.onboarding.TestServices.DeviceKey;
-import dev.edp.onboarding.ca.PkiProperties;
 import dev.edp.onboarding.certificate.CertificateStore;
-import dev.edp.onboarding.device.DeviceCertificateOutbox;
-import dev.edp.onboarding.pki.CertificateAuthority;
+import dev.edp.onboarding.certificate.DeviceCertificateIssuer;
+import dev.edp.onboarding.pki.CsrInput;
 import dev.edp.onboarding.pki.Pem;
 import dev.edp.onboarding.pki.Pkcs7;
 import dev.edp.platform.device.DeviceIdentity;
@@ -36,7 +35,6 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Import;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,16 +47,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 @EdpServiceTest
 @Import(TestClock.Config.class)
-class RenewalIntegrationTests {
+class RenewalIntegrationTests extends OnboardingIntegrationTest {
 
     static final String RENEWALS = "/onboarding/api/v1/renewals";
     static final String REENROLL = "/.well-known/est/simplereenroll";
-
-    @Autowired
-    ServiceSmokeChecks checks;
-
-    @Autowired
-    JdbcClient jdbc;
 
     @Autowired
     MeterRegistry meters;
@@ -70,16 +62,7 @@ class RenewalIntegrationTests {
     CertificateStore certificateStore;
 
     @Autowired
-    CertificateAuthority ca;
-
-    @Autowired
-    PkiProperties pkiProperties;
-
-    @Autowired
-    OnboardingMetrics onboardingMetrics;
-
-    @Autowired
-    DeviceCertificateOutbox outbox;
+    DeviceCertificateIssuer issuer;
 
     @AfterEach
     void releaseClock() {
@@ -108,6 +91,17 @@ class RenewalIntegrationTests {
         return ServiceSmokeChecks.send("POST", checks.baseUrl() + RENEWALS, "application/json",
                 "{\"csr\":\"" + csrPem.replace("\n", "\\n").replace("\r", "") + "\"}", null,
                 TestServices.deviceHeaders(device.deviceId(), device.customerId(), serial, "POST", RENEWALS));
+    }
+
+    /** A POST to the operator API as an operator of the device's customer. */
+    HttpResponse<String> postAsOperator(Enrolled device, String path, String json) {
+        return ServiceSmokeChecks.send("POST", checks.baseUrl() + "/api/onboarding/v1" + path, "application/json", json,
+                TestJwtIssuer.token("otto", device.customerId(), "operator"));
+    }
+
+    HttpResponse<String> renewEst(Enrolled device, String body) {
+        return ServiceSmokeChecks.send("POST", checks.baseUrl() + REENROLL, "application/pkcs10", body, null,
+                TestServices.deviceHeaders(device.deviceId(), device.customerId(), device.serial(), "POST", REENROLL));
     }
 
     String certificateStatus(String serial) {
@@ -191,9 +185,7 @@ class RenewalIntegrationTests {
         Enrolled device = enroll(UUID.randomUUID());
         DeviceKey newKey = DeviceKey.generate();
 
-        HttpResponse<String> response = ServiceSmokeChecks.send("POST", checks.baseUrl() + REENROLL,
-                "application/pkcs10", Base64.getMimeEncoder().encodeToString(newKey.csrDer()), null,
-                TestServices.deviceHeaders(device.deviceId(), device.customerId(), device.serial(), "POST", REENROLL));
+        HttpResponse<String> response = renewEst(device, Base64.getMimeEncoder().encodeToString(newKey.csrDer()));
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/pkcs7-mime")
@@ -211,26 +203,20 @@ class RenewalIntegrationTests {
     @Test
     void aRevokedCertificateIsNeverRenewed() {
         Enrolled device = enroll(UUID.randomUUID());
-        HttpResponse<String> revoked = ServiceSmokeChecks.send("POST",
-                checks.baseUrl() + "/api/onboarding/v1/certificates/" + device.serial() + "/revoke", "application/json",
-                "{\"reason\":\"KEY_COMPROMISE\"}", TestJwtIssuer.token("otto", device.customerId(), "operator"));
+        HttpResponse<String> revoked = postAsOperator(device, "/certificates/" + device.serial() + "/revoke",
+                "{\"reason\":\"KEY_COMPROMISE\"}");
         assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
 
         assertProblem(renewJson(device, device.serial(), DeviceKey.generate().csrPem()), 403, "CERTIFICATE_REVOKED");
-        assertProblem(
-                ServiceSmokeChecks.send("POST", checks.baseUrl() + REENROLL, "application/pkcs10",
-                        Base64.getMimeEncoder().encodeToString(DeviceKey.generate().csrDer()), null, TestServices
-                            .deviceHeaders(device.deviceId(), device.customerId(), device.serial(), "POST", REENROLL)),
-                403, "CERTIFICATE_REVOKED");
+        assertProblem(renewEst(device, Base64.getMimeEncoder().encodeToString(DeviceKey.generate().csrDer())), 403,
+                "CERTIFICATE_REVOKED");
         assertThat(certificatesOf(device.deviceId())).isEqualTo(1);
     }
 
     @Test
     void aDecommissionedDeviceCannotRenew() {
         Enrolled device = enroll(UUID.randomUUID());
-        HttpResponse<String> decommissioned = ServiceSmokeChecks.send("POST",
-                checks.baseUrl() + "/api/onboarding/v1/devices/" + device.deviceId() + "/revoke", "application/json",
-                "{}", TestJwtIssuer.token("otto", device.customerId(), "operator"));
+        HttpResponse<String> decommissioned = postAsOperator(device, "/devices/" + device.deviceId() + "/revoke", "{}");
         assertThat(decommissioned.statusCode()).as(decommissioned.body()).isEqualTo(200);
 
         assertProblem(renewJson(device, device.serial(), DeviceKey.generate().csrPem()), 403, "CERTIFICATE_REVOKED");
@@ -283,10 +269,7 @@ class RenewalIntegrationTests {
                 null,
                 TestServices.deviceHeaders(device.deviceId(), device.customerId(), device.serial(), "POST", RENEWALS)),
                 400, "MALFORMED_REQUEST_BODY");
-        assertProblem(ServiceSmokeChecks.send("POST", checks.baseUrl() + REENROLL, "application/pkcs10",
-                "%%% not base64", null,
-                TestServices.deviceHeaders(device.deviceId(), device.customerId(), device.serial(), "POST", REENROLL)),
-                400, "CSR_MALFORMED");
+        assertProblem(renewEst(device, "%%% not base64"), 400, "CSR_MALFORMED");
         assertThat(certificatesOf(device.deviceId())).isEqualTo(1);
         assertThat(count("RENEWAL_CSR_MALFORMED")).isEqualTo(refusedBefore + 2);
     }
@@ -310,11 +293,8 @@ class RenewalIntegrationTests {
         assertProblem(throttled, 429, "TOO_MANY_FAILED_RENEWALS");
         long retryAfter = Long.parseLong(throttled.headers().firstValue("Retry-After").orElseThrow());
         assertThat(retryAfter).isEqualTo(Duration.ofHours(1).toSeconds());
-        assertProblem(
-                ServiceSmokeChecks.send("POST", checks.baseUrl() + REENROLL, "application/pkcs10",
-                        Base64.getMimeEncoder().encodeToString(DeviceKey.generate().csrDer()), null, TestServices
-                            .deviceHeaders(device.deviceId(), device.customerId(), device.serial(), "POST", REENROLL)),
-                429, "TOO_MANY_FAILED_RENEWALS");
+        assertProblem(renewEst(device, Base64.getMimeEncoder().encodeToString(DeviceKey.generate().csrDer())), 429,
+                "TOO_MANY_FAILED_RENEWALS");
         assertThat(certificatesOf(device.deviceId())).isEqualTo(1);
         assertThat(count("RENEWAL_TOO_MANY_FAILED_RENEWALS")).isEqualTo(throttledBefore + 2);
         // Keyed by the device E3 asserted, not the address (all devices come from E3's):
@@ -347,11 +327,8 @@ class RenewalIntegrationTests {
         assertProblem(capped, 429, "TOO_MANY_RENEWALS");
         assertThat(capped.headers().firstValue("Retry-After"))
             .hasValue(String.valueOf(Duration.ofHours(24).toSeconds()));
-        assertProblem(
-                ServiceSmokeChecks.send("POST", checks.baseUrl() + REENROLL, "application/pkcs10",
-                        Base64.getMimeEncoder().encodeToString(DeviceKey.generate().csrDer()), null, TestServices
-                            .deviceHeaders(device.deviceId(), device.customerId(), device.serial(), "POST", REENROLL)),
-                429, "TOO_MANY_RENEWALS");
+        assertProblem(renewEst(device, Base64.getMimeEncoder().encodeToString(DeviceKey.generate().csrDer())), 429,
+                "TOO_MANY_RENEWALS");
         assertThat(certificatesOf(device.deviceId())).as("nothing issued beyond the cap").isEqualTo(4);
         assertThat(count("RENEWAL_TOO_MANY_RENEWALS")).isEqualTo(cappedBefore + 2);
         assertThat(renewJson(neighbour, neighbour.serial(), DeviceKey.generate().csrPem()).statusCode())
@@ -360,12 +337,11 @@ class RenewalIntegrationTests {
 
         // Another replica (or this one after a restart) knows nothing in memory and still
         // refuses: the count is the database's.
-        RenewalService replica = new RenewalService(certificateStore, ca, pkiProperties, onboardingMetrics, outbox,
-                jdbc, clock, new OnboardingProperties(null,
-                        new OnboardingProperties.Renewal(null, null, 3, Duration.ofHours(24)), null, null, null));
+        RenewalService replica = new RenewalService(certificateStore, issuer, jdbc, clock, new OnboardingProperties(
+                null, new OnboardingProperties.Renewal(null, null, 3, Duration.ofHours(24)), null, null, null));
         assertThatThrownBy(
                 () -> replica.renew(new DevicePrincipal(device.deviceId(), device.customerId(), device.serial()),
-                        RenewalService.Csr.text(DeviceKey.generate().csrPem())))
+                        CsrInput.text(DeviceKey.generate().csrPem())))
             .isInstanceOfSatisfying(EdpException.class, ex -> assertThat(ex.getCode()).isEqualTo("TOO_MANY_RENEWALS"));
 
         // Rolling: once the oldest renewal is 24 h old, one more is allowed, and then the

@@ -17,17 +17,14 @@ import java.util.Set;
 import javax.security.auth.x500.X500Principal;
 
 import com.jayway.jsonpath.JsonPath;
+import dev.edp.onboarding.OnboardingIntegrationTest;
 import dev.edp.onboarding.pki.Pem;
 import dev.edp.test.security.TestJwtIssuer;
 import dev.edp.test.service.EdpServiceTest;
-import dev.edp.test.service.ServiceSmokeChecks;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.junit.jupiter.api.Test;
-
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static dev.edp.test.service.ServiceSmokeChecks.assertProblem;
 import static dev.edp.test.service.ServiceSmokeChecks.send;
@@ -38,15 +35,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * database.
  */
 @EdpServiceTest
-class ServerCertificateIntegrationTests {
+class ServerCertificateIntegrationTests extends OnboardingIntegrationTest {
 
     static final String PATH = "/api/onboarding/v1/internal/server-certificates";
-
-    @Autowired
-    ServiceSmokeChecks checks;
-
-    @Autowired
-    JdbcClient jdbc;
 
     static KeyPair keys(String algorithm, Object spec) throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);

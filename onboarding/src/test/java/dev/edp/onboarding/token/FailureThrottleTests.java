@@ -2,11 +2,9 @@ package dev.edp.onboarding.token;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicReference;
 
 import dev.edp.onboarding.OnboardingProblem;
+import dev.edp.onboarding.TestClock;
 import dev.edp.platform.problem.EdpException;
 import org.junit.jupiter.api.Test;
 
@@ -18,20 +16,8 @@ class FailureThrottleTests {
 
     @Test
     void blocksAnAddressAfterTooManyFailuresUntilTheWindowEnds() {
-        AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-23T10:00:00Z"));
-        Clock clock = new Clock() {
-            public java.time.ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            public Instant instant() {
-                return now.get();
-            }
-        };
+        TestClock clock = new TestClock();
+        clock.freeze();
         FailureThrottle throttle = new FailureThrottle(3, Duration.ofMinutes(1), clock);
         for (int i = 0; i < 3; i++) {
             throttle.check("10.0.0.1");
@@ -42,26 +28,14 @@ class FailureThrottleTests {
             assertThat(ex.getHeaders().getFirst("Retry-After")).isEqualTo("60");
         });
         assertThatNoException().isThrownBy(() -> throttle.check("10.0.0.2"));
-        now.set(now.get().plusSeconds(61));
+        clock.advance(Duration.ofSeconds(61));
         assertThatNoException().isThrownBy(() -> throttle.check("10.0.0.1"));
     }
 
     @Test
     void oneAddressIsBlockedLongBeforeTheGlobalCeilingWhichThenBlocksEveryone() {
-        AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-23T10:00:00Z"));
-        Clock clock = new Clock() {
-            public java.time.ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            public Instant instant() {
-                return now.get();
-            }
-        };
+        TestClock clock = new TestClock();
+        clock.freeze();
         FailureThrottle throttle = new FailureThrottle(3, 8, Duration.ofMinutes(1), clock,
                 OnboardingProblem.TOO_MANY_FAILED_ENROLLMENTS, "enrollments", "this address");
         // One address fails on and on (also requests that slipped past the check
@@ -84,7 +58,7 @@ class FailureThrottleTests {
             assertThat(ex.getBody().getDetail()).contains("overall");
             assertThat(ex.getHeaders().getFirst("Retry-After")).isEqualTo("60");
         });
-        now.set(now.get().plusSeconds(60));
+        clock.advance(Duration.ofSeconds(60));
         assertThatNoException().isThrownBy(() -> throttle.check("10.0.0.9"));
         assertThatNoException().isThrownBy(() -> throttle.check("10.0.0.1"));
     }
