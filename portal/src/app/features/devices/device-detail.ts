@@ -24,6 +24,7 @@ import { approvedReleases } from '../../shared/four-eyes';
 import { LoadState } from '../../shared/load-state';
 import { Notifier } from '../../shared/notifier';
 import { StatusChip } from '../../shared/status-chip';
+import { TABLE_STYLES } from '../../shared/table-styles';
 import { DevicesApi, Versioned } from './devices-api';
 import { Gauge } from './gauge';
 import { HeartbeatChart } from './heartbeat-chart';
@@ -193,7 +194,7 @@ import { HeartbeatChart } from './heartbeat-chart';
       }
     </section>
   `,
-  styles: `
+  styles: [TABLE_STYLES, `
     .back { display: inline-flex; align-items: center; gap: 4px; margin-bottom: 8px; text-decoration: none; }
     .title { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; }
     .grid { grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); margin-bottom: 16px; }
@@ -208,12 +209,10 @@ import { HeartbeatChart } from './heartbeat-chart';
     .notice mat-icon, .action-error mat-icon { flex: none; }
     .notice a { color: inherit; }
     .danger { --mat-button-filled-container-color: var(--mat-sys-error); --mat-button-filled-label-text-color: var(--mat-sys-on-error); }
-    table { border-collapse: collapse; width: 100%; }
-    th, td { text-align: left; padding: 8px 12px; border-bottom: 1px solid var(--mat-sys-outline-variant); }
     .certs, .audit { margin: 0; padding-left: 18px; } .certs li, .audit li { margin: 6px 0; }
     .sub-h { margin: 16px 0 4px; }
     .chip { margin-right: 4px; }
-  `,
+  `],
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class DeviceDetail {

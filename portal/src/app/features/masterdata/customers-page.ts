@@ -17,6 +17,7 @@ import { AgoPipe } from '../../shared/format';
 import { LoadState } from '../../shared/load-state';
 import { Notifier } from '../../shared/notifier';
 import { StatusChip } from '../../shared/status-chip';
+import { TABLE_STYLES } from '../../shared/table-styles';
 
 const CUSTOMERS = '/api/masterdata/v1/customers';
 
@@ -55,10 +56,9 @@ const CUSTOMERS = '/api/masterdata/v1/customers';
       </form>
     </section>
   `,
-  styles: `
-    table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: 8px 12px; border-bottom: 1px solid var(--mat-sys-outline-variant); }
-    .end { text-align: right; } .sub-form { margin-top: 16px; } .sub-form h2 { margin-bottom: 12px; }
-  `,
+  styles: [TABLE_STYLES, `
+    .sub-form { margin-top: 16px; } .sub-form h2 { margin-bottom: 12px; }
+  `],
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class CustomersPage {

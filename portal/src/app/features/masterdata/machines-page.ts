@@ -17,6 +17,7 @@ import { ConfirmDialog } from '../../shared/confirm-dialog';
 import { LabelPipe } from '../../shared/format';
 import { LoadState } from '../../shared/load-state';
 import { Notifier } from '../../shared/notifier';
+import { TABLE_STYLES } from '../../shared/table-styles';
 
 const MACHINES = '/api/masterdata/v1/machines';
 
@@ -65,11 +66,10 @@ const MACHINES = '/api/masterdata/v1/machines';
       }
     </section>
   `,
-  styles: `
-    .search { width: 240px; } table { border-collapse: collapse; width: 100%; }
-    th, td { text-align: left; padding: 8px 12px; border-bottom: 1px solid var(--mat-sys-outline-variant); }
-    .end { text-align: right; } .sub-form { margin-top: 16px; } .sub-form h2 { margin-bottom: 12px; }
-  `,
+  styles: [TABLE_STYLES, `
+    .search { width: 240px; }
+    .sub-form { margin-top: 16px; } .sub-form h2 { margin-bottom: 12px; }
+  `],
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class MachinesPage {

@@ -21,6 +21,7 @@ import { AgoPipe, LabelPipe, TimePipe } from '../../shared/format';
 import { LoadState } from '../../shared/load-state';
 import { Notifier } from '../../shared/notifier';
 import { StatusChip } from '../../shared/status-chip';
+import { TABLE_STYLES } from '../../shared/table-styles';
 
 const TOKENS = '/api/onboarding/v1/tokens';
 
@@ -130,7 +131,7 @@ const TOKENS = '/api/onboarding/v1/tokens';
       </section>
     </section>
   `,
-  styles: `
+  styles: [TABLE_STYLES, `
     .block { margin-bottom: 16px; }
     .created { margin-bottom: 16px; border-color: var(--mat-sys-primary); background: var(--mat-sys-primary-container); color: var(--mat-sys-on-primary-container); }
     .secret { display: flex; flex-wrap: wrap; gap: 16px; align-items: center; }
@@ -138,12 +139,9 @@ const TOKENS = '/api/onboarding/v1/tokens';
     .secret-text { display: flex; flex-direction: column; gap: 8px; min-width: 0; flex: 1 1 280px; }
     code { background: var(--mat-sys-surface); color: var(--mat-sys-on-surface); padding: 8px; border-radius: 6px; }
     .row { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; }
-    table { border-collapse: collapse; width: 100%; }
-    th, td { text-align: left; padding: 8px 12px; border-bottom: 1px solid var(--mat-sys-outline-variant); }
-    .end { text-align: right; }
     .more { display: flex; justify-content: center; margin-top: 12px; }
     .error { color: var(--mat-sys-error); }
-  `,
+  `],
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class OnboardingPage {

@@ -22,6 +22,7 @@ import { FourEyesDecision } from '../../shared/four-eyes-decision';
 import { LoadState } from '../../shared/load-state';
 import { Notifier } from '../../shared/notifier';
 import { StatusChip } from '../../shared/status-chip';
+import { TABLE_STYLES } from '../../shared/table-styles';
 import { describePlan } from '../rollouts/plan';
 
 const API = '/api/devices/v1';
@@ -198,7 +199,7 @@ const API = '/api/devices/v1';
       }
     </section>
   `,
-  styles: `
+  styles: [TABLE_STYLES, `
     .block { margin-bottom: 16px; }
     .block > h2 { margin-bottom: 12px; }
     .envs { display: grid; gap: 12px; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); }
@@ -212,9 +213,7 @@ const API = '/api/devices/v1';
     .grid.two { grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); margin-bottom: 16px; }
     .plain { list-style: none; padding: 0; margin: 0; } .plain li { padding: 6px 0; border-bottom: 1px solid var(--mat-sys-outline-variant); }
     .sub-form { margin-top: 16px; display: flex; flex-direction: column; gap: 4px; }
-    table { border-collapse: collapse; width: 100%; }
-    th, td { text-align: left; padding: 8px 12px; border-bottom: 1px solid var(--mat-sys-outline-variant); }
-  `,
+  `],
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class ReleasesPage {
