@@ -17,6 +17,7 @@ import { params } from '../../core/api/params';
 import { Session } from '../../core/auth/session';
 import { T } from '../../core/i18n/messages';
 import { LiveEvents } from '../../core/live/live-events';
+import { FilterSelect } from '../../shared/filter-select';
 import { AgoPipe, LabelPipe, TimePipe } from '../../shared/format';
 import { KeysetPages, Pager, onScopeChange } from '../../shared/keyset-pages';
 import { LoadState } from '../../shared/load-state';
@@ -29,7 +30,7 @@ import { DeviceFilter, DevicesApi } from './devices-api';
  */
 @Component({
   selector: 'app-device-list',
-  imports: [RouterLink, FormsModule, MatFormFieldModule, MatInputModule, MatSelectModule, MatButtonModule, MatIconModule,
+  imports: [RouterLink, FormsModule, FilterSelect, MatFormFieldModule, MatInputModule, MatSelectModule, MatButtonModule, MatIconModule,
     MatProgressBarModule, LoadState, Pager, StatusChip, AgoPipe, TimePipe, LabelPipe],
   template: `
     <section class="page">
@@ -43,27 +44,12 @@ import { DeviceFilter, DevicesApi } from './devices-api';
           <mat-icon matPrefix svgIcon="search" aria-hidden="true" />
           <input matInput name="q" [ngModel]="filter().q ?? ''" (ngModelChange)="typed.next($event)" autocomplete="off" data-testid="device-search" />
         </mat-form-field>
-        <mat-form-field>
-          <mat-label>{{ t.common.environment }}</mat-label>
-          <mat-select [value]="filter().environment ?? ''" (valueChange)="set({ environment: $event || null })">
-            <mat-option value="">{{ t.devices.allEnvironments }}</mat-option>
-            @for (e of environments; track e) { <mat-option [value]="e">{{ e | label }}</mat-option> }
-          </mat-select>
-        </mat-form-field>
-        <mat-form-field>
-          <mat-label>{{ t.devices.lifecycle }}</mat-label>
-          <mat-select [value]="filter().lifecycle ?? ''" (valueChange)="set({ lifecycle: $event || null })">
-            <mat-option value="">{{ t.devices.allLifecycles }}</mat-option>
-            @for (l of lifecycles; track l) { <mat-option [value]="l">{{ l | label }}</mat-option> }
-          </mat-select>
-        </mat-form-field>
-        <mat-form-field>
-          <mat-label>{{ t.devices.connectivity }}</mat-label>
-          <mat-select [value]="filter().connectivity ?? ''" (valueChange)="set({ connectivity: $event || null })" data-testid="connectivity-filter">
-            <mat-option value="">{{ t.devices.allConnectivity }}</mat-option>
-            @for (c of connectivities; track c) { <mat-option [value]="c">{{ c | label }}</mat-option> }
-          </mat-select>
-        </mat-form-field>
+        <app-filter-select [label]="t.common.environment" [anyText]="t.devices.allEnvironments" [options]="environments"
+                           [value]="filter().environment" (changed)="set({ environment: $event })" />
+        <app-filter-select [label]="t.devices.lifecycle" [anyText]="t.devices.allLifecycles" [options]="lifecycles"
+                           [value]="filter().lifecycle" (changed)="set({ lifecycle: $event })" />
+        <app-filter-select [label]="t.devices.connectivity" [anyText]="t.devices.allConnectivity" [options]="connectivities"
+                           [value]="filter().connectivity" (changed)="set({ connectivity: $event })" testId="connectivity-filter" />
         <mat-form-field>
           <mat-label>{{ t.devices.machine }}</mat-label>
           <mat-select [value]="filter().machineId ?? ''" (valueChange)="set({ machineId: $event || null })">

@@ -1,16 +1,15 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
-import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
-import { MatSelectModule } from '@angular/material/select';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 
 import { ENVIRONMENTS, Environment, ROLLOUT_STATUSES, Rollout, RolloutStatus } from '../../core/api/models';
 import { Session } from '../../core/auth/session';
 import { T } from '../../core/i18n/messages';
-import { AgoPipe, LabelPipe, TimePipe } from '../../shared/format';
+import { FilterSelect } from '../../shared/filter-select';
+import { AgoPipe, TimePipe } from '../../shared/format';
 import { KeysetPages, Pager, onScopeChange } from '../../shared/keyset-pages';
 import { LoadState } from '../../shared/load-state';
 import { StatusChip } from '../../shared/status-chip';
@@ -20,8 +19,8 @@ import { RolloutsApi } from './rollouts-api';
 /** The customer's rollouts, newest first, filtered by environment and status (in the URL), keyset-paged like the device list. */
 @Component({
   selector: 'app-rollout-list',
-  imports: [RouterLink, MatFormFieldModule, MatSelectModule, MatButtonModule, MatIconModule, MatProgressBarModule, LoadState, Pager, StatusChip,
-    AgoPipe, TimePipe, LabelPipe],
+  imports: [RouterLink, FilterSelect, MatButtonModule, MatIconModule, MatProgressBarModule, LoadState, Pager, StatusChip,
+    AgoPipe, TimePipe],
   template: `
     <section class="page">
       <header class="page-header">
@@ -34,20 +33,10 @@ import { RolloutsApi } from './rollouts-api';
         }
       </header>
       <form class="filters card" role="search" (submit)="$event.preventDefault()">
-        <mat-form-field>
-          <mat-label>{{ t.common.environment }}</mat-label>
-          <mat-select [value]="environment() ?? ''" (valueChange)="set({ environment: $event || null })" data-testid="rollout-environment-filter">
-            <mat-option value="">{{ t.rollouts.anyEnvironment }}</mat-option>
-            @for (e of environments; track e) { <mat-option [value]="e">{{ e | label }}</mat-option> }
-          </mat-select>
-        </mat-form-field>
-        <mat-form-field>
-          <mat-label>{{ t.common.status }}</mat-label>
-          <mat-select [value]="status() ?? ''" (valueChange)="set({ status: $event || null })" data-testid="rollout-status-filter">
-            <mat-option value="">{{ t.rollouts.anyStatus }}</mat-option>
-            @for (s of statuses; track s) { <mat-option [value]="s">{{ s | label }}</mat-option> }
-          </mat-select>
-        </mat-form-field>
+        <app-filter-select [label]="t.common.environment" [anyText]="t.rollouts.anyEnvironment" [options]="environments" [value]="environment()"
+                           (changed)="set({ environment: $event })" testId="rollout-environment-filter" />
+        <app-filter-select [label]="t.common.status" [anyText]="t.rollouts.anyStatus" [options]="statuses" [value]="status()"
+                           (changed)="set({ status: $event })" testId="rollout-status-filter" />
       </form>
       @if (pages.loading()) { <mat-progress-bar mode="indeterminate" [attr.aria-label]="t.state.loading" /> }
       <app-load-state [loading]="pages.loading() && !page()" [error]="pages.error()" (retry)="pages.load()"
