@@ -7,7 +7,7 @@ import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatSelectModule } from '@angular/material/select';
-import { Router, RouterLink } from '@angular/router';
+import { RouterLink } from '@angular/router';
 import { Observable, catchError, debounceTime, of } from 'rxjs';
 
 import { ApiError } from '../../core/api/api-error';
@@ -25,6 +25,7 @@ import { LoadState } from '../../shared/load-state';
 import { Notifier } from '../../shared/notifier';
 import { StatusChip } from '../../shared/status-chip';
 import { TABLE_STYLES } from '../../shared/table-styles';
+import { MACHINES } from '../masterdata/machines-api';
 import { DevicesApi, Versioned } from './devices-api';
 import { Gauge } from './gauge';
 import { HeartbeatChart } from './heartbeat-chart';
@@ -224,7 +225,6 @@ export class DeviceDetail {
   private readonly session = inject(Session);
   private readonly dialog = inject(MatDialog);
   private readonly notify = inject(Notifier);
-  private readonly router = inject(Router);
 
   private readonly versioned = signal<Versioned<Device> | null>(null);
   protected readonly device = computed(() => this.versioned()?.body ?? null);
@@ -308,7 +308,7 @@ export class DeviceDetail {
       quiet(this.api.audit(customer, d.id), { items: [] }).subscribe(a => this.audit.set(a.items));
     }
     if (d.machineId) {
-      quiet(this.http.get<Machine>(`/api/masterdata/v1/machines/${encodeURIComponent(d.machineId)}`), null).subscribe(m => this.machine.set(m));
+      quiet(this.http.get<Machine>(`${MACHINES}/${encodeURIComponent(d.machineId)}`), null).subscribe(m => this.machine.set(m));
     }
   }
 
@@ -404,7 +404,6 @@ export class DeviceDetail {
         error: e => this.notify.error(e, 'operator'),
       });
     });
-    void this.router;
   }
 }
 

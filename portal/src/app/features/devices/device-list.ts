@@ -12,8 +12,7 @@ import { MatSelectModule } from '@angular/material/select';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { Subject, debounceTime, map } from 'rxjs';
 
-import { CONNECTIVITIES, Connectivity, Device, ENVIRONMENTS, Environment, LIFECYCLES, Lifecycle, Machine, Page } from '../../core/api/models';
-import { params } from '../../core/api/params';
+import { CONNECTIVITIES, Connectivity, Device, ENVIRONMENTS, Environment, LIFECYCLES, Lifecycle, Machine } from '../../core/api/models';
 import { Session } from '../../core/auth/session';
 import { T } from '../../core/i18n/messages';
 import { LiveEvents } from '../../core/live/live-events';
@@ -23,6 +22,7 @@ import { KeysetPages, Pager, onScopeChange } from '../../shared/keyset-pages';
 import { LoadState } from '../../shared/load-state';
 import { StatusChip } from '../../shared/status-chip';
 import { DeviceFilter, DevicesApi } from './devices-api';
+import { machineChoices } from '../masterdata/machines-api';
 
 /**
  * The device table with the API's filters, sort and keyset paging (one page of 50 at a time, so it
@@ -189,7 +189,6 @@ export class DeviceList {
   }
 
   private loadMachines(customerId: string | null): void {
-    this.http.get<Page<Machine>>('/api/masterdata/v1/machines', { params: params({ customerId, limit: 500, sort: 'name' }) })
-      .subscribe({ next: p => this.machines.set(p.items), error: () => this.machines.set([]) });
+    machineChoices(this.http, customerId).subscribe(machines => this.machines.set(machines));
   }
 }

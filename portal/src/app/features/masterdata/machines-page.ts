@@ -18,8 +18,7 @@ import { LabelPipe } from '../../shared/format';
 import { LoadState } from '../../shared/load-state';
 import { Notifier } from '../../shared/notifier';
 import { TABLE_STYLES } from '../../shared/table-styles';
-
-const MACHINES = '/api/masterdata/v1/machines';
+import { MACHINES } from './machines-api';
 
 /** The machines devices are attached to. */
 @Component({

@@ -22,6 +22,7 @@ import { LoadState } from '../../shared/load-state';
 import { Notifier } from '../../shared/notifier';
 import { StatusChip } from '../../shared/status-chip';
 import { TABLE_STYLES } from '../../shared/table-styles';
+import { machineChoices } from '../masterdata/machines-api';
 
 const TOKENS = '/api/onboarding/v1/tokens';
 
@@ -179,8 +180,7 @@ export class OnboardingPage {
       const scope = this.session.customerScope();
       untracked(() => {
         this.reload();
-        this.http.get<Page<Machine>>('/api/masterdata/v1/machines', { params: params({ customerId: scope, limit: 500, sort: 'name' }) })
-          .subscribe({ next: p => this.machines.set(p.items), error: () => this.machines.set([]) });
+        machineChoices(this.http, scope).subscribe(machines => this.machines.set(machines));
       });
     });
   }

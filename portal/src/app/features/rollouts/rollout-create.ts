@@ -18,6 +18,7 @@ import { T } from '../../core/i18n/messages';
 import { LabelPipe, formatLabel } from '../../shared/format';
 import { Notifier } from '../../shared/notifier';
 import { StatusChip } from '../../shared/status-chip';
+import { machineChoices } from '../masterdata/machines-api';
 import { GroupsEditor } from './groups-editor';
 import { DEFAULTS, GroupDraft, PlanDraft, defaultsErrors, emptyGroup, numberOrNull, parseLabel, planValid, toPlan } from './plan';
 import { RolloutsApi } from './rollouts-api';
@@ -278,8 +279,7 @@ export class RolloutCreate {
       .subscribe({ next: p => this.releases.set(p.items), error: () => this.releases.set([]) });
     this.http.get<Pin[]>(`${API}/environments`, { params: params({ customerId }) })
       .subscribe({ next: p => this.pins.set(p), error: () => this.pins.set([]) });
-    this.http.get<Page<Machine>>('/api/masterdata/v1/machines', { params: params({ customerId, limit: 500, sort: 'name' }) })
-      .subscribe({ next: p => this.machines.set(p.items), error: () => this.machines.set([]) });
+    machineChoices(this.http, customerId).subscribe(machines => this.machines.set(machines));
   }
 
   protected chooseEnvironment(environment: Environment): void {
