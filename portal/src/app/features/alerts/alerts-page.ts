@@ -3,7 +3,6 @@ import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, injec
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
-import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
@@ -19,7 +18,7 @@ import { params } from '../../core/api/params';
 import { Session } from '../../core/auth/session';
 import { T } from '../../core/i18n/messages';
 import { LiveEvents } from '../../core/live/live-events';
-import { ConfirmDialog } from '../../shared/confirm-dialog';
+import { Confirm } from '../../shared/confirm-dialog';
 import { CopyButton } from '../../shared/copy-button';
 import { AgoPipe, LabelPipe, TimePipe } from '../../shared/format';
 import { LoadState } from '../../shared/load-state';
@@ -181,7 +180,7 @@ export class AlertsPage {
   protected readonly session = inject(Session);
   private readonly http = inject(HttpClient);
   private readonly notify = inject(Notifier);
-  private readonly dialog = inject(MatDialog);
+  private readonly confirm = inject(Confirm);
 
   protected readonly state = signal('OPEN');
   protected readonly type = signal('');
@@ -286,9 +285,8 @@ export class AlertsPage {
   }
 
   protected deleteChannel(channel: Channel): void {
-    this.dialog.open(ConfirmDialog, { data: { title: T.alerts.deleteTitle, message: `${channel.name}: ${T.alerts.deleteText}`, confirm: T.common.delete, danger: true } })
-      .afterClosed().subscribe(ok => {
-        if (ok !== true) return;
+    this.confirm.ask({ title: T.alerts.deleteTitle, message: `${channel.name}: ${T.alerts.deleteText}`, confirm: T.common.delete, danger: true },
+      () => {
         this.http.delete(`${MON}/notification-channels/${encodeURIComponent(channel.id)}`).subscribe({
           next: () => { this.notify.success(T.alerts.channelDeleted); this.loadChannels(); },
           error: e => this.notify.error(e, 'customer-admin'),

@@ -3,7 +3,6 @@ import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, injec
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
-import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatSelectModule } from '@angular/material/select';
@@ -18,7 +17,7 @@ import {
 import { Session } from '../../core/auth/session';
 import { T } from '../../core/i18n/messages';
 import { LiveEvents } from '../../core/live/live-events';
-import { ConfirmDialog, ConfirmData } from '../../shared/confirm-dialog';
+import { Confirm, ConfirmData, WIDE_CONFIRM } from '../../shared/confirm-dialog';
 import { AgoPipe, LabelPipe, TimePipe, formatBytes, formatDuration, formatLabel, percentOf } from '../../shared/format';
 import { approvedReleases } from '../../shared/four-eyes';
 import { LoadState } from '../../shared/load-state';
@@ -223,7 +222,7 @@ export class DeviceDetail {
   private readonly api = inject(DevicesApi);
   private readonly http = inject(HttpClient);
   private readonly session = inject(Session);
-  private readonly dialog = inject(MatDialog);
+  private readonly confirm = inject(Confirm);
   private readonly notify = inject(Notifier);
 
   private readonly versioned = signal<Versioned<Device> | null>(null);
@@ -397,13 +396,10 @@ export class DeviceDetail {
     if (!v) return;
     const data: ConfirmData = { title: T.device.decommissionTitle, message: T.device.decommissionText, confirm: T.device.decommission,
       typeToConfirm: v.body.name, danger: true };
-    this.dialog.open(ConfirmDialog, { data, width: '480px', maxWidth: '95vw' }).afterClosed().subscribe(ok => {
-      if (ok !== true) return;
-      this.api.decommission(v.body.id, v.etag).subscribe({
-        next: done => { this.versioned.set(done); this.notify.success(T.device.decommissioned); },
-        error: e => this.notify.error(e, 'operator'),
-      });
-    });
+    this.confirm.ask(data, () => this.api.decommission(v.body.id, v.etag).subscribe({
+      next: done => { this.versioned.set(done); this.notify.success(T.device.decommissioned); },
+      error: e => this.notify.error(e, 'operator'),
+    }), WIDE_CONFIRM);
   }
 }
 

@@ -2,7 +2,6 @@ import { HttpClient } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, computed, effect, inject, signal, untracked } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
-import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
@@ -15,7 +14,7 @@ import { ENVIRONMENTS, Environment, Machine, OnboardingToken, Page } from '../..
 import { params } from '../../core/api/params';
 import { Session } from '../../core/auth/session';
 import { T } from '../../core/i18n/messages';
-import { ConfirmDialog } from '../../shared/confirm-dialog';
+import { Confirm } from '../../shared/confirm-dialog';
 import { CopyButton } from '../../shared/copy-button';
 import { AgoPipe, LabelPipe, TimePipe } from '../../shared/format';
 import { LoadState } from '../../shared/load-state';
@@ -151,7 +150,7 @@ export class OnboardingPage {
   protected readonly session = inject(Session);
   private readonly http = inject(HttpClient);
   private readonly notify = inject(Notifier);
-  private readonly dialog = inject(MatDialog);
+  private readonly confirm = inject(Confirm);
 
   protected readonly tokens = signal<OnboardingToken[]>([]);
   protected readonly next = signal<string | null>(null);
@@ -238,9 +237,8 @@ export class OnboardingPage {
   }
 
   protected revoke(token: OnboardingToken): void {
-    this.dialog.open(ConfirmDialog, { data: { title: T.onboarding.revokeTitle, message: T.onboarding.revokeText, confirm: T.onboarding.revoke, danger: true } })
-      .afterClosed().subscribe(ok => {
-        if (ok !== true) return;
+    this.confirm.ask({ title: T.onboarding.revokeTitle, message: T.onboarding.revokeText, confirm: T.onboarding.revoke, danger: true },
+      () => {
         this.http.post<OnboardingToken>(`${TOKENS}/${encodeURIComponent(token.id)}/revoke`, {}).subscribe({
           next: revoked => { this.tokens.update(list => list.map(t => t.id === revoked.id ? revoked : t)); this.notify.success(T.onboarding.revoked); },
           error: e => this.notify.error(e, 'operator'),

@@ -2,7 +2,6 @@ import { HttpClient } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, computed, effect, inject, signal, untracked } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
-import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
@@ -16,7 +15,7 @@ import { Application, Device, DeviceMove, ENVIRONMENTS, Environment, Page, Pin, 
 import { params } from '../../core/api/params';
 import { Session } from '../../core/auth/session';
 import { T } from '../../core/i18n/messages';
-import { ConfirmDialog } from '../../shared/confirm-dialog';
+import { Confirm } from '../../shared/confirm-dialog';
 import { AgoPipe, TimePipe, formatLabel } from '../../shared/format';
 import { FourEyesDecision } from '../../shared/four-eyes-decision';
 import { LoadState } from '../../shared/load-state';
@@ -222,7 +221,7 @@ export class ReleasesPage {
   protected readonly session = inject(Session);
   private readonly http = inject(HttpClient);
   private readonly notify = inject(Notifier);
-  private readonly dialog = inject(MatDialog);
+  private readonly confirm = inject(Confirm);
 
   protected readonly pins = signal<Pin[]>([]);
   protected readonly releases = signal<Release[]>([]);
@@ -333,14 +332,11 @@ export class ReleasesPage {
   }
 
   protected requestRollback(target: Environment, releaseId: string): void {
-    this.dialog.open(ConfirmDialog, { data: { title: T.releases.rollbackTitle, message: T.releases.rollbackText(target) + ' ' + this.releaseName(releaseId), confirm: T.releases.rollback } })
-      .afterClosed().subscribe(ok => {
-        if (ok !== true) return;
-        this.http.post<Promotion>(`${API}/promotions`, { targetEnvironment: target, releaseId, ...this.customerBody() }).subscribe({
-          next: () => { this.notify.success(T.releases.requested); this.load(); },
-          error: e => this.notify.error(e, 'operator'),
-        });
-      });
+    this.confirm.ask({ title: T.releases.rollbackTitle, message: T.releases.rollbackText(target) + ' ' + this.releaseName(releaseId), confirm: T.releases.rollback },
+      () => this.http.post<Promotion>(`${API}/promotions`, { targetEnvironment: target, releaseId, ...this.customerBody() }).subscribe({
+        next: () => { this.notify.success(T.releases.requested); this.load(); },
+        error: e => this.notify.error(e, 'operator'),
+      }));
   }
 
   protected decide(promotion: Promotion, approve: boolean): void {
@@ -368,11 +364,7 @@ export class ReleasesPage {
       send(null);
       return;
     }
-    this.dialog.open(ConfirmDialog, { data: { title, message, confirm: T.releases.reject, reasonLabel: T.releases.rejectReason, danger: true } })
-      .afterClosed().subscribe(result => {
-        if (result === false || result === undefined) return;
-        send(typeof result === 'string' && result.trim() ? result.trim() : null);
-      });
+    this.confirm.ask({ title, message, confirm: T.releases.reject, reasonLabel: T.releases.rejectReason, danger: true }, send);
   }
 
   protected createApplication(): void {
