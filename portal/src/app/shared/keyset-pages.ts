@@ -58,6 +58,44 @@ export class KeysetPages<T> {
 }
 
 /**
+ * A list read a page at a time and shown as one, with "Load more" (alerts, onboarding tokens): the
+ * rows so far and the next page's cursor. {@code items} may be changed in place (an acknowledged alert).
+ */
+export class CursorList<T> {
+  readonly items = signal<T[]>([]);
+  readonly next = signal<string | null>(null);
+  readonly loading = signal(false);
+  readonly error = signal<ApiError | null>(null);
+
+  /**
+   * @param fetch asks the API for the page at a cursor (null: the first page)
+   * @param keepWhileReloading a reload keeps the rows shown until the new ones arrive (a list that
+   *   reloads by itself); otherwise it empties the list at once
+   */
+  constructor(private readonly fetch: (cursor: string | null) => Observable<Page<T>>, private readonly keepWhileReloading = false) {}
+
+  /** From the first page again. */
+  reload(): void {
+    if (!this.keepWhileReloading) {
+      this.items.set([]);
+    }
+    this.load(null, this.keepWhileReloading);
+  }
+
+  more(): void {
+    this.load(this.next(), false);
+  }
+
+  private load(cursor: string | null, replace: boolean): void {
+    this.loading.set(true);
+    this.fetch(cursor).subscribe({
+      next: p => { this.items.update(list => replace ? p.items : [...list, ...p.items]); this.next.set(p.nextCursor ?? null); this.error.set(null); this.loading.set(false); },
+      error: (e: ApiError) => { this.error.set(e); this.loading.set(false); },
+    });
+  }
+}
+
+/**
  * Calls {@code changed} with the new scope when a platform admin picks another customer (not for the
  * first scope: the page loads that itself). Call in an injection context.
  */

@@ -19,6 +19,7 @@ import { CopyButton } from '../../shared/copy-button';
 import { AgoPipe, LabelPipe, TimePipe } from '../../shared/format';
 import { LoadState } from '../../shared/load-state';
 import { Notifier } from '../../shared/notifier';
+import { CursorList } from '../../shared/keyset-pages';
 import { StatusChip } from '../../shared/status-chip';
 import { TABLE_STYLES } from '../../shared/table-styles';
 import { machineChoices } from '../masterdata/machines-api';
@@ -100,16 +101,16 @@ const TOKENS = '/api/onboarding/v1/tokens';
 
       <section class="block" aria-labelledby="list-h">
         <h2 id="list-h" class="sr-only">{{ t.onboarding.title }}</h2>
-        <app-load-state [loading]="loading() && tokens().length === 0" [error]="error()" (retry)="reload()"
-                        [empty]="!loading() && !error() && tokens().length === 0" [emptyText]="t.onboarding.empty" />
-        @if (tokens().length > 0) {
+        <app-load-state [loading]="tokens.loading() && tokens.items().length === 0" [error]="tokens.error()" (retry)="tokens.reload()"
+                        [empty]="!tokens.loading() && !tokens.error() && tokens.items().length === 0" [emptyText]="t.onboarding.empty" />
+        @if (tokens.items().length > 0) {
           <div class="table-wrap" tabindex="0">
             <table>
               <thead><tr><th scope="col">{{ t.onboarding.device }}</th><th scope="col">{{ t.common.status }}</th>
                 <th scope="col">{{ t.common.environment }}</th><th scope="col">{{ t.onboarding.expires }}</th>
                 <th scope="col">{{ t.common.createdBy }}</th><th scope="col"><span class="sr-only">{{ t.common.actions }}</span></th></tr></thead>
               <tbody>
-                @for (tk of tokens(); track tk.id) {
+                @for (tk of tokens.items(); track tk.id) {
                   <tr [attr.data-testid]="'token-row-' + tk.deviceName">
                     <td><a [routerLink]="['/devices', tk.deviceId]">{{ tk.deviceName }}</a></td>
                     <td><app-status [value]="tk.status" /></td>
@@ -126,7 +127,7 @@ const TOKENS = '/api/onboarding/v1/tokens';
               </tbody>
             </table>
           </div>
-          @if (next()) { <div class="more"><button mat-stroked-button type="button" (click)="more()">{{ t.common.loadMore }}</button></div> }
+          @if (tokens.next()) { <div class="more"><button mat-stroked-button type="button" (click)="tokens.more()">{{ t.common.loadMore }}</button></div> }
         }
       </section>
     </section>
@@ -152,10 +153,8 @@ export class OnboardingPage {
   private readonly notify = inject(Notifier);
   private readonly confirm = inject(Confirm);
 
-  protected readonly tokens = signal<OnboardingToken[]>([]);
-  protected readonly next = signal<string | null>(null);
-  protected readonly loading = signal(false);
-  protected readonly error = signal<ApiError | null>(null);
+  protected readonly tokens = new CursorList<OnboardingToken>(cursor =>
+    this.http.get<Page<OnboardingToken>>(TOKENS, { params: params({ customerId: this.session.customerScope(), cursor, limit: 50 }) }));
   protected readonly machines = signal<Machine[]>([]);
   protected readonly created = signal<OnboardingToken | null>(null);
   protected readonly busy = signal(false);
@@ -178,7 +177,7 @@ export class OnboardingPage {
     effect(() => {
       const scope = this.session.customerScope();
       untracked(() => {
-        this.reload();
+        this.tokens.reload();
         machineChoices(this.http, scope).subscribe(machines => this.machines.set(machines));
       });
     });
@@ -191,24 +190,6 @@ export class OnboardingPage {
 
   protected fieldError(name: string): string | null {
     return this.formApiError()?.field(name) ?? null;
-  }
-
-  protected reload(): void {
-    this.tokens.set([]);
-    this.load(null);
-  }
-
-  protected more(): void {
-    this.load(this.next());
-  }
-
-  private load(cursor: string | null): void {
-    this.loading.set(true);
-    this.http.get<Page<OnboardingToken>>(TOKENS, { params: params({ customerId: this.session.customerScope(), cursor, limit: 50 }) })
-      .subscribe({
-        next: p => { this.tokens.update(list => [...list, ...p.items]); this.next.set(p.nextCursor ?? null); this.error.set(null); this.loading.set(false); },
-        error: (e: ApiError) => { this.error.set(e); this.loading.set(false); },
-      });
   }
 
   protected create(): void {
@@ -230,7 +211,7 @@ export class OnboardingPage {
         this.busy.set(false);
         this.created.set(token);
         this.form = { ...this.form, deviceName: '', labels: '' };
-        this.reload();
+        this.tokens.reload();
       },
       error: (e: ApiError) => { this.busy.set(false); this.formApiError.set(e); this.notify.error(e, 'operator'); },
     });
@@ -240,7 +221,7 @@ export class OnboardingPage {
     this.confirm.ask({ title: T.onboarding.revokeTitle, message: T.onboarding.revokeText, confirm: T.onboarding.revoke, danger: true },
       () => {
         this.http.post<OnboardingToken>(`${TOKENS}/${encodeURIComponent(token.id)}/revoke`, {}).subscribe({
-          next: revoked => { this.tokens.update(list => list.map(t => t.id === revoked.id ? revoked : t)); this.notify.success(T.onboarding.revoked); },
+          next: revoked => { this.tokens.items.update(list => list.map(t => t.id === revoked.id ? revoked : t)); this.notify.success(T.onboarding.revoked); },
           error: e => this.notify.error(e, 'operator'),
         });
       });
