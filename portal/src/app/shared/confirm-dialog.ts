@@ -1,7 +1,7 @@
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, Injectable, inject, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
-import { MAT_DIALOG_DATA, MatDialogModule } from '@angular/material/dialog';
+import { MAT_DIALOG_DATA, MatDialog, MatDialogModule } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 
@@ -57,5 +57,25 @@ export class ConfirmDialog {
 
   protected allowed(): boolean {
     return !this.data.typeToConfirm || this.typed() === this.data.typeToConfirm;
+  }
+}
+
+/** The dialog's size on the detail pages (their confirmations say more). */
+export const WIDE_CONFIRM = { width: '480px', maxWidth: '95vw' };
+
+/** Asks before an action with the {@link ConfirmDialog}. */
+@Injectable({ providedIn: 'root' })
+export class Confirm {
+  private readonly dialog = inject(MatDialog);
+
+  /**
+   * Calls {@code then} only when confirmed (not when cancelled or dismissed), with the reason typed
+   * (trimmed), or null when none was typed or asked for.
+   */
+  ask(data: ConfirmData, then: (reason: string | null) => void, size: { width?: string; maxWidth?: string } = {}): void {
+    this.dialog.open(ConfirmDialog, { data, ...size }).afterClosed().subscribe(result => {
+      if (result === false || result === undefined || result === null) return;
+      then(typeof result === 'string' && result.trim() ? result.trim() : null);
+    });
   }
 }

@@ -1,28 +1,18 @@
-import { provideHttpClient, withInterceptors } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
-import { provideRouter } from '@angular/router';
 import { NEVER } from 'rxjs';
 
 import { Alert } from '../../core/api/models';
-import { Session } from '../../core/auth/session';
-import { errorInterceptor } from '../../core/interceptors/error.interceptor';
 import { LiveEvents } from '../../core/live/live-events';
-import { registerIcons } from '../../shared/icon-registry';
+import { setUpPage, signIn } from '../../testing/page-setup';
 import { AlertsPage } from './alerts-page';
 
 const MON = '/api/monitoring/v1';
 
 describe('AlertsPage', () => {
   beforeEach(() => {
-    TestBed.configureTestingModule({
-      imports: [AlertsPage],
-      providers: [provideHttpClient(withInterceptors([errorInterceptor])), provideHttpClientTesting(), provideRouter([]),
-        { provide: LiveEvents, useValue: { on: () => NEVER, connected: () => true } }],
-    });
-    TestBed.runInInjectionContext(registerIcons);
-    TestBed.inject(Session).me.set({ subject: 's', username: 'olga', roles: ['operator'], customerId: 'c', platformAdmin: false,
-      authenticatedBy: 'session' });
+    setUpPage(AlertsPage, { provide: LiveEvents, useValue: { on: () => NEVER, connected: () => true } });
+    signIn(['operator'], 'olga', 's');
   });
 
   it('links a paused rollout\'s alert to its rollout and a device\'s alert to its device', async () => {

@@ -3,7 +3,6 @@ import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, injec
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
-import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
@@ -19,11 +18,12 @@ import { params } from '../../core/api/params';
 import { Session } from '../../core/auth/session';
 import { T } from '../../core/i18n/messages';
 import { LiveEvents } from '../../core/live/live-events';
-import { ConfirmDialog } from '../../shared/confirm-dialog';
+import { Confirm } from '../../shared/confirm-dialog';
 import { CopyButton } from '../../shared/copy-button';
 import { AgoPipe, LabelPipe, TimePipe } from '../../shared/format';
 import { LoadState } from '../../shared/load-state';
 import { Notifier } from '../../shared/notifier';
+import { CursorList } from '../../shared/keyset-pages';
 import { StatusChip } from '../../shared/status-chip';
 
 const MON = '/api/monitoring/v1';
@@ -42,7 +42,7 @@ const MON = '/api/monitoring/v1';
             <div class="filters card">
               <mat-form-field>
                 <mat-label>{{ t.alerts.state }}</mat-label>
-                <mat-select [value]="state()" (valueChange)="state.set($event); reload()">
+                <mat-select [value]="state()" (valueChange)="state.set($event); alerts.reload()">
                   <mat-option value="OPEN">{{ t.alerts.open }}</mat-option>
                   <mat-option value="RESOLVED">{{ t.alerts.resolved }}</mat-option>
                   <mat-option value="">{{ t.alerts.anyState }}</mat-option>
@@ -50,16 +50,16 @@ const MON = '/api/monitoring/v1';
               </mat-form-field>
               <mat-form-field class="wide">
                 <mat-label>{{ t.common.type }}</mat-label>
-                <mat-select [value]="type()" (valueChange)="type.set($event); reload()">
+                <mat-select [value]="type()" (valueChange)="type.set($event); alerts.reload()">
                   <mat-option value="">{{ t.alerts.allTypes }}</mat-option>
                   @for (a of types; track a) { <mat-option [value]="a">{{ a | label }}</mat-option> }
                 </mat-select>
               </mat-form-field>
             </div>
-            <app-load-state [loading]="loading() && alerts().length === 0" [error]="error()" (retry)="reload()"
-                            [empty]="!loading() && !error() && alerts().length === 0" [emptyText]="t.alerts.empty" />
+            <app-load-state [loading]="alerts.loading() && alerts.items().length === 0" [error]="alerts.error()" (retry)="alerts.reload()"
+                            [empty]="!alerts.loading() && !alerts.error() && alerts.items().length === 0" [emptyText]="t.alerts.empty" />
             <ul class="alerts">
-              @for (a of alerts(); track a.id) {
+              @for (a of alerts.items(); track a.id) {
                 <li class="card" [attr.data-testid]="'alert-' + a.type">
                   <div class="head">
                     <app-status [value]="a.state" /> <strong>{{ a.type | label }}</strong>
@@ -80,7 +80,7 @@ const MON = '/api/monitoring/v1';
                 </li>
               }
             </ul>
-            @if (next()) { <div class="more"><button mat-stroked-button type="button" (click)="more()">{{ t.common.loadMore }}</button></div> }
+            @if (alerts.next()) { <div class="more"><button mat-stroked-button type="button" (click)="alerts.more()">{{ t.common.loadMore }}</button></div> }
           </div>
         </mat-tab>
 
@@ -181,14 +181,12 @@ export class AlertsPage {
   protected readonly session = inject(Session);
   private readonly http = inject(HttpClient);
   private readonly notify = inject(Notifier);
-  private readonly dialog = inject(MatDialog);
+  private readonly confirm = inject(Confirm);
 
   protected readonly state = signal('OPEN');
   protected readonly type = signal('');
-  protected readonly alerts = signal<Alert[]>([]);
-  protected readonly next = signal<string | null>(null);
-  protected readonly loading = signal(false);
-  protected readonly error = signal<ApiError | null>(null);
+  protected readonly alerts = new CursorList<Alert>(cursor =>
+    this.http.get<Page<Alert>>(`${MON}/alerts`, { params: params({ customerId: this.session.customerScope(), state: this.state(), type: this.type(), cursor, limit: 50 }) }), true);
   protected readonly rules = signal<AlertRules | null>(null);
   protected readonly rulesError = signal<ApiError | null>(null);
   protected readonly channels = signal<Channel[]>([]);
@@ -203,35 +201,18 @@ export class AlertsPage {
     effect(() => {
       this.session.customerScope();
       untracked(() => {
-        this.reload();
+        this.alerts.reload();
         this.loadRules();
         this.loadChannels();
       });
     });
     inject(LiveEvents).on('alert.opened', 'alert.resolved').pipe(debounceTime(300), takeUntilDestroyed(inject(DestroyRef)))
-      .subscribe(() => this.reload());
-  }
-
-  protected reload(): void {
-    this.load(null, true);
-  }
-
-  protected more(): void {
-    this.load(this.next(), false);
-  }
-
-  private load(cursor: string | null, replace: boolean): void {
-    this.loading.set(true);
-    this.http.get<Page<Alert>>(`${MON}/alerts`, { params: params({ customerId: this.session.customerScope(), state: this.state(), type: this.type(), cursor, limit: 50 }) })
-      .subscribe({
-        next: p => { this.alerts.update(list => replace ? p.items : [...list, ...p.items]); this.next.set(p.nextCursor ?? null); this.error.set(null); this.loading.set(false); },
-        error: (e: ApiError) => { this.error.set(e); this.loading.set(false); },
-      });
+      .subscribe(() => this.alerts.reload());
   }
 
   protected acknowledge(alert: Alert): void {
     this.http.post<Alert>(`${MON}/alerts/${encodeURIComponent(alert.id)}/acknowledge`, {}).subscribe({
-      next: acked => { this.alerts.update(list => list.map(a => a.id === acked.id ? acked : a)); this.notify.success(T.alerts.ackDone); },
+      next: acked => { this.alerts.items.update(list => list.map(a => a.id === acked.id ? acked : a)); this.notify.success(T.alerts.ackDone); },
       error: e => this.notify.error(e, 'operator'),
     });
   }
@@ -286,9 +267,8 @@ export class AlertsPage {
   }
 
   protected deleteChannel(channel: Channel): void {
-    this.dialog.open(ConfirmDialog, { data: { title: T.alerts.deleteTitle, message: `${channel.name}: ${T.alerts.deleteText}`, confirm: T.common.delete, danger: true } })
-      .afterClosed().subscribe(ok => {
-        if (ok !== true) return;
+    this.confirm.ask({ title: T.alerts.deleteTitle, message: `${channel.name}: ${T.alerts.deleteText}`, confirm: T.common.delete, danger: true },
+      () => {
         this.http.delete(`${MON}/notification-channels/${encodeURIComponent(channel.id)}`).subscribe({
           next: () => { this.notify.success(T.alerts.channelDeleted); this.loadChannels(); },
           error: e => this.notify.error(e, 'customer-admin'),

@@ -1,14 +1,10 @@
-import { provideHttpClient, withInterceptors } from '@angular/common/http';
-import { HttpTestingController, TestRequest, provideHttpClientTesting } from '@angular/common/http/testing';
+import { HttpTestingController, TestRequest } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
-import { provideRouter } from '@angular/router';
 import { NEVER } from 'rxjs';
 
 import { Device, DeviceMove, Environment, Promotion, Release } from '../../core/api/models';
-import { Session } from '../../core/auth/session';
-import { errorInterceptor } from '../../core/interceptors/error.interceptor';
 import { LiveEvents } from '../../core/live/live-events';
-import { registerIcons } from '../../shared/icon-registry';
+import { setUpPage, signIn } from '../../testing/page-setup';
 import { DeviceDetail } from './device-detail';
 
 const API = '/api/devices/v1';
@@ -40,15 +36,8 @@ describe('DeviceDetail', () => {
   }
 
   beforeEach(() => {
-    TestBed.configureTestingModule({
-      imports: [DeviceDetail],
-      providers: [provideHttpClient(withInterceptors([errorInterceptor])), provideHttpClientTesting(), provideRouter([]),
-        { provide: LiveEvents, useValue: { on: () => NEVER, connected: () => true } }],
-    });
-    TestBed.runInInjectionContext(registerIcons);
-    http = TestBed.inject(HttpTestingController);
-    TestBed.inject(Session).me.set({ subject: 's-olga', username: 'olga', roles: ['operator'], customerId: 'c', platformAdmin: false,
-      authenticatedBy: 'session' });
+    http = setUpPage(DeviceDetail, { provide: LiveEvents, useValue: { on: () => NEVER, connected: () => true } });
+    signIn(['operator']);
   });
 
   afterEach(() => document.querySelectorAll('.cdk-overlay-container').forEach(e => e.remove()));
@@ -145,8 +134,7 @@ describe('DeviceDetail', () => {
   });
 
   it('shows a viewer the waiting move but no action', async () => {
-    TestBed.inject(Session).me.set({ subject: 's-vera', username: 'vera', roles: ['viewer'], customerId: 'c', platformAdmin: false,
-      authenticatedBy: 'session' });
+    signIn(['viewer'], 'vera');
     const page = await open(device('STAGING'), [move()]);
     expect(page.querySelector('[data-testid="pending-move"]')?.textContent).toContain('Move to Testing requested by olga');
     expect(button(page, 'move')).toBeNull();

@@ -3,11 +3,10 @@ import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, injec
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
-import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatSelectModule } from '@angular/material/select';
-import { Router, RouterLink } from '@angular/router';
+import { RouterLink } from '@angular/router';
 import { Observable, catchError, debounceTime, of } from 'rxjs';
 
 import { ApiError } from '../../core/api/api-error';
@@ -18,12 +17,14 @@ import {
 import { Session } from '../../core/auth/session';
 import { T } from '../../core/i18n/messages';
 import { LiveEvents } from '../../core/live/live-events';
-import { ConfirmDialog, ConfirmData } from '../../shared/confirm-dialog';
+import { Confirm, ConfirmData, WIDE_CONFIRM } from '../../shared/confirm-dialog';
 import { AgoPipe, LabelPipe, TimePipe, formatBytes, formatDuration, formatLabel, percentOf } from '../../shared/format';
 import { approvedReleases } from '../../shared/four-eyes';
 import { LoadState } from '../../shared/load-state';
 import { Notifier } from '../../shared/notifier';
 import { StatusChip } from '../../shared/status-chip';
+import { TABLE_STYLES } from '../../shared/table-styles';
+import { MACHINES } from '../masterdata/machines-api';
 import { DevicesApi, Versioned } from './devices-api';
 import { Gauge } from './gauge';
 import { HeartbeatChart } from './heartbeat-chart';
@@ -193,7 +194,7 @@ import { HeartbeatChart } from './heartbeat-chart';
       }
     </section>
   `,
-  styles: `
+  styles: [TABLE_STYLES, `
     .back { display: inline-flex; align-items: center; gap: 4px; margin-bottom: 8px; text-decoration: none; }
     .title { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; }
     .grid { grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); margin-bottom: 16px; }
@@ -208,12 +209,10 @@ import { HeartbeatChart } from './heartbeat-chart';
     .notice mat-icon, .action-error mat-icon { flex: none; }
     .notice a { color: inherit; }
     .danger { --mat-button-filled-container-color: var(--mat-sys-error); --mat-button-filled-label-text-color: var(--mat-sys-on-error); }
-    table { border-collapse: collapse; width: 100%; }
-    th, td { text-align: left; padding: 8px 12px; border-bottom: 1px solid var(--mat-sys-outline-variant); }
     .certs, .audit { margin: 0; padding-left: 18px; } .certs li, .audit li { margin: 6px 0; }
     .sub-h { margin: 16px 0 4px; }
     .chip { margin-right: 4px; }
-  `,
+  `],
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class DeviceDetail {
@@ -223,9 +222,8 @@ export class DeviceDetail {
   private readonly api = inject(DevicesApi);
   private readonly http = inject(HttpClient);
   private readonly session = inject(Session);
-  private readonly dialog = inject(MatDialog);
+  private readonly confirm = inject(Confirm);
   private readonly notify = inject(Notifier);
-  private readonly router = inject(Router);
 
   private readonly versioned = signal<Versioned<Device> | null>(null);
   protected readonly device = computed(() => this.versioned()?.body ?? null);
@@ -309,7 +307,7 @@ export class DeviceDetail {
       quiet(this.api.audit(customer, d.id), { items: [] }).subscribe(a => this.audit.set(a.items));
     }
     if (d.machineId) {
-      quiet(this.http.get<Machine>(`/api/masterdata/v1/machines/${encodeURIComponent(d.machineId)}`), null).subscribe(m => this.machine.set(m));
+      quiet(this.http.get<Machine>(`${MACHINES}/${encodeURIComponent(d.machineId)}`), null).subscribe(m => this.machine.set(m));
     }
   }
 
@@ -398,14 +396,10 @@ export class DeviceDetail {
     if (!v) return;
     const data: ConfirmData = { title: T.device.decommissionTitle, message: T.device.decommissionText, confirm: T.device.decommission,
       typeToConfirm: v.body.name, danger: true };
-    this.dialog.open(ConfirmDialog, { data, width: '480px', maxWidth: '95vw' }).afterClosed().subscribe(ok => {
-      if (ok !== true) return;
-      this.api.decommission(v.body.id, v.etag).subscribe({
-        next: done => { this.versioned.set(done); this.notify.success(T.device.decommissioned); },
-        error: e => this.notify.error(e, 'operator'),
-      });
-    });
-    void this.router;
+    this.confirm.ask(data, () => this.api.decommission(v.body.id, v.etag).subscribe({
+      next: done => { this.versioned.set(done); this.notify.success(T.device.decommissioned); },
+      error: e => this.notify.error(e, 'operator'),
+    }), WIDE_CONFIRM);
   }
 }
 

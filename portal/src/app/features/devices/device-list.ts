@@ -12,18 +12,17 @@ import { MatSelectModule } from '@angular/material/select';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { Subject, debounceTime, map } from 'rxjs';
 
-import { ApiError } from '../../core/api/api-error';
-import { CONNECTIVITIES, Connectivity, Device, ENVIRONMENTS, Environment, LIFECYCLES, Lifecycle, Machine, Page } from '../../core/api/models';
-import { params } from '../../core/api/params';
+import { CONNECTIVITIES, Connectivity, Device, ENVIRONMENTS, Environment, LIFECYCLES, Lifecycle, Machine } from '../../core/api/models';
 import { Session } from '../../core/auth/session';
 import { T } from '../../core/i18n/messages';
 import { LiveEvents } from '../../core/live/live-events';
+import { FilterSelect } from '../../shared/filter-select';
 import { AgoPipe, LabelPipe, TimePipe } from '../../shared/format';
+import { KeysetPages, Pager, onScopeChange } from '../../shared/keyset-pages';
 import { LoadState } from '../../shared/load-state';
 import { StatusChip } from '../../shared/status-chip';
 import { DeviceFilter, DevicesApi } from './devices-api';
-
-const PAGE_SIZE = 50;
+import { machineChoices } from '../masterdata/machines-api';
 
 /**
  * The device table with the API's filters, sort and keyset paging (one page of 50 at a time, so it
@@ -31,13 +30,13 @@ const PAGE_SIZE = 50;
  */
 @Component({
   selector: 'app-device-list',
-  imports: [RouterLink, FormsModule, MatFormFieldModule, MatInputModule, MatSelectModule, MatButtonModule, MatIconModule,
-    MatProgressBarModule, LoadState, StatusChip, AgoPipe, TimePipe, LabelPipe],
+  imports: [RouterLink, FormsModule, FilterSelect, MatFormFieldModule, MatInputModule, MatSelectModule, MatButtonModule, MatIconModule,
+    MatProgressBarModule, LoadState, Pager, StatusChip, AgoPipe, TimePipe, LabelPipe],
   template: `
     <section class="page">
       <header class="page-header">
         <h1>{{ t.devices.title }}</h1>
-        <span class="muted" role="status">{{ page() ? t.devices.count(page()!.items.length + offset(), !!page()!.nextCursor) : '' }}</span>
+        <span class="muted" role="status">{{ page() ? t.devices.count(page()!.items.length + pages.offset(), !!page()!.nextCursor) : '' }}</span>
       </header>
       <form class="filters card" role="search" (submit)="$event.preventDefault()">
         <mat-form-field class="wide">
@@ -45,27 +44,12 @@ const PAGE_SIZE = 50;
           <mat-icon matPrefix svgIcon="search" aria-hidden="true" />
           <input matInput name="q" [ngModel]="filter().q ?? ''" (ngModelChange)="typed.next($event)" autocomplete="off" data-testid="device-search" />
         </mat-form-field>
-        <mat-form-field>
-          <mat-label>{{ t.common.environment }}</mat-label>
-          <mat-select [value]="filter().environment ?? ''" (valueChange)="set({ environment: $event || null })">
-            <mat-option value="">{{ t.devices.allEnvironments }}</mat-option>
-            @for (e of environments; track e) { <mat-option [value]="e">{{ e | label }}</mat-option> }
-          </mat-select>
-        </mat-form-field>
-        <mat-form-field>
-          <mat-label>{{ t.devices.lifecycle }}</mat-label>
-          <mat-select [value]="filter().lifecycle ?? ''" (valueChange)="set({ lifecycle: $event || null })">
-            <mat-option value="">{{ t.devices.allLifecycles }}</mat-option>
-            @for (l of lifecycles; track l) { <mat-option [value]="l">{{ l | label }}</mat-option> }
-          </mat-select>
-        </mat-form-field>
-        <mat-form-field>
-          <mat-label>{{ t.devices.connectivity }}</mat-label>
-          <mat-select [value]="filter().connectivity ?? ''" (valueChange)="set({ connectivity: $event || null })" data-testid="connectivity-filter">
-            <mat-option value="">{{ t.devices.allConnectivity }}</mat-option>
-            @for (c of connectivities; track c) { <mat-option [value]="c">{{ c | label }}</mat-option> }
-          </mat-select>
-        </mat-form-field>
+        <app-filter-select [label]="t.common.environment" [anyText]="t.devices.allEnvironments" [options]="environments"
+                           [value]="filter().environment" (changed)="set({ environment: $event })" />
+        <app-filter-select [label]="t.devices.lifecycle" [anyText]="t.devices.allLifecycles" [options]="lifecycles"
+                           [value]="filter().lifecycle" (changed)="set({ lifecycle: $event })" />
+        <app-filter-select [label]="t.devices.connectivity" [anyText]="t.devices.allConnectivity" [options]="connectivities"
+                           [value]="filter().connectivity" (changed)="set({ connectivity: $event })" testId="connectivity-filter" />
         <mat-form-field>
           <mat-label>{{ t.devices.machine }}</mat-label>
           <mat-select [value]="filter().machineId ?? ''" (valueChange)="set({ machineId: $event || null })">
@@ -89,8 +73,8 @@ const PAGE_SIZE = 50;
           </mat-select>
         </mat-form-field>
       </form>
-      @if (loading()) { <mat-progress-bar mode="indeterminate" [attr.aria-label]="t.state.loading" /> }
-      <app-load-state [loading]="loading() && !page()" [error]="error()" (retry)="load()"
+      @if (pages.loading()) { <mat-progress-bar mode="indeterminate" [attr.aria-label]="t.state.loading" /> }
+      <app-load-state [loading]="pages.loading() && !page()" [error]="pages.error()" (retry)="pages.load()"
                       [empty]="!!page() && page()!.items.length === 0" [emptyText]="t.devices.empty" />
       @if (page(); as p) {
         @if (p.items.length > 0) {
@@ -125,12 +109,7 @@ const PAGE_SIZE = 50;
               </tbody>
             </table>
           </div>
-          <nav class="pager" [attr.aria-label]="t.devices.title">
-            <button mat-stroked-button type="button" [disabled]="cursors().length === 0" (click)="previous()">
-              <mat-icon svgIcon="arrow_back" aria-hidden="true" />{{ t.common.back }}</button>
-            <button mat-stroked-button type="button" [disabled]="!p.nextCursor" (click)="next(p.nextCursor!)" data-testid="next-page">
-              {{ t.common.loadMore }}<mat-icon iconPositionEnd svgIcon="chevron_right" aria-hidden="true" /></button>
-          </nav>
+          <app-pager [pages]="pages" [label]="t.devices.title" />
         }
       }
     </section>
@@ -144,7 +123,6 @@ const PAGE_SIZE = 50;
     td a { font-weight: 500; }
     .sub { font-size: 12px; margin-top: 2px; }
     .labels { display: flex; flex-wrap: wrap; gap: 4px; }
-    .pager { display: flex; gap: 8px; justify-content: flex-end; margin-top: 12px; }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -161,14 +139,11 @@ export class DeviceList {
   protected readonly wide = toSignal(inject(BreakpointObserver).observe('(min-width: 720px)').pipe(map(s => s.matches)),
     { initialValue: true });
   protected readonly filter = signal<DeviceFilter>({});
-  protected readonly page = signal<Page<Device> | null>(null);
-  protected readonly cursors = signal<string[]>([]);
-  protected readonly offset = signal(0);
-  protected readonly loading = signal(false);
-  protected readonly error = signal<ApiError | null>(null);
+  protected readonly pages = new KeysetPages<Device>((cursor, limit) =>
+    this.api.list({ ...this.filter(), customerId: this.session.customerScope(), cursor, limit }));
+  protected readonly page = this.pages.page;
   protected readonly machines = signal<Machine[]>([]);
   protected readonly typed = new Subject<string>();
-  private current: string | null = null;
 
   constructor() {
     const destroy = inject(DestroyRef);
@@ -178,21 +153,12 @@ export class DeviceList {
         connectivity: q.get('connectivity') as Connectivity | null, machineId: q.get('machineId'), label: q.getAll('label'),
         sort: q.get('sort'),
       });
-      this.cursors.set([]);
-      this.offset.set(0);
-      this.current = null;
-      this.load();
+      this.pages.first();
     });
-    let previousScope: string | null | undefined;
+    onScopeChange(this.session, () => this.pages.load());
     effect(() => {
       const scope = this.session.customerScope();
-      untracked(() => {
-        if (previousScope !== undefined && previousScope !== scope) {
-          this.load();
-        }
-        previousScope = scope;
-        this.loadMachines(scope);
-      });
+      untracked(() => this.loadMachines(scope));
     });
     this.typed.pipe(debounceTime(300), takeUntilDestroyed(destroy)).subscribe(q => this.set({ q: q || null }));
     inject(LiveEvents).on('device.online', 'device.offline').pipe(takeUntilDestroyed(destroy)).subscribe(event => {
@@ -218,35 +184,11 @@ export class DeviceList {
     this.set({ label: text.split(',').map(s => s.trim()).filter(Boolean) });
   }
 
-  protected next(cursor: string): void {
-    this.cursors.update(list => [...list, this.current ?? '']);
-    this.offset.update(o => o + (this.page()?.items.length ?? 0));
-    this.current = cursor;
-    this.load();
-  }
-
-  protected previous(): void {
-    const list = this.cursors();
-    this.current = list[list.length - 1] || null;
-    this.cursors.set(list.slice(0, -1));
-    this.offset.update(o => Math.max(0, o - PAGE_SIZE));
-    this.load();
-  }
-
-  protected load(): void {
-    this.loading.set(true);
-    this.api.list({ ...this.filter(), customerId: this.session.customerScope(), cursor: this.current, limit: PAGE_SIZE }).subscribe({
-      next: page => { this.page.set(page); this.error.set(null); this.loading.set(false); },
-      error: (e: ApiError) => { this.error.set(e); this.page.set(null); this.loading.set(false); },
-    });
-  }
-
   protected labelsOf(device: Device): string[] {
     return Object.entries(device.labels ?? {}).map(([k, v]) => `${k}:${v}`);
   }
 
   private loadMachines(customerId: string | null): void {
-    this.http.get<Page<Machine>>('/api/masterdata/v1/machines', { params: params({ customerId, limit: 500, sort: 'name' }) })
-      .subscribe({ next: p => this.machines.set(p.items), error: () => this.machines.set([]) });
+    machineChoices(this.http, customerId).subscribe(machines => this.machines.set(machines));
   }
 }

@@ -2,7 +2,6 @@ import { HttpClient } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
-import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
@@ -12,11 +11,12 @@ import { Customer, Page } from '../../core/api/models';
 import { params } from '../../core/api/params';
 import { Session } from '../../core/auth/session';
 import { T } from '../../core/i18n/messages';
-import { ConfirmDialog } from '../../shared/confirm-dialog';
+import { Confirm } from '../../shared/confirm-dialog';
 import { AgoPipe } from '../../shared/format';
 import { LoadState } from '../../shared/load-state';
 import { Notifier } from '../../shared/notifier';
 import { StatusChip } from '../../shared/status-chip';
+import { TABLE_STYLES } from '../../shared/table-styles';
 
 const CUSTOMERS = '/api/masterdata/v1/customers';
 
@@ -55,10 +55,9 @@ const CUSTOMERS = '/api/masterdata/v1/customers';
       </form>
     </section>
   `,
-  styles: `
-    table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: 8px 12px; border-bottom: 1px solid var(--mat-sys-outline-variant); }
-    .end { text-align: right; } .sub-form { margin-top: 16px; } .sub-form h2 { margin-bottom: 12px; }
-  `,
+  styles: [TABLE_STYLES, `
+    .sub-form { margin-top: 16px; } .sub-form h2 { margin-bottom: 12px; }
+  `],
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class CustomersPage {
@@ -66,7 +65,7 @@ export class CustomersPage {
   protected readonly session = inject(Session);
   private readonly http = inject(HttpClient);
   private readonly notify = inject(Notifier);
-  private readonly dialog = inject(MatDialog);
+  private readonly confirm = inject(Confirm);
   protected readonly customers = signal<Customer[] | null>(null);
   protected readonly error = signal<ApiError | null>(null);
   protected form = { name: '', code: '', contactEmail: '' };
@@ -96,7 +95,7 @@ export class CustomersPage {
       go();
       return;
     }
-    this.dialog.open(ConfirmDialog, { data: { title: T.masterdata.deactivateTitle, message: `${customer.name}: ${T.masterdata.deactivateText}`,
-      confirm: T.masterdata.deactivate, typeToConfirm: customer.code, danger: true } }).afterClosed().subscribe(ok => ok === true && go());
+    this.confirm.ask({ title: T.masterdata.deactivateTitle, message: `${customer.name}: ${T.masterdata.deactivateText}`,
+      confirm: T.masterdata.deactivate, typeToConfirm: customer.code, danger: true }, go);
   }
 }

@@ -2,7 +2,6 @@ import { HttpClient, HttpResponse } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, computed, effect, inject, signal, untracked } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
-import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
@@ -13,12 +12,12 @@ import { MACHINE_TYPES, Machine, MachineType, Page } from '../../core/api/models
 import { params } from '../../core/api/params';
 import { Session } from '../../core/auth/session';
 import { T } from '../../core/i18n/messages';
-import { ConfirmDialog } from '../../shared/confirm-dialog';
+import { Confirm } from '../../shared/confirm-dialog';
 import { LabelPipe } from '../../shared/format';
 import { LoadState } from '../../shared/load-state';
 import { Notifier } from '../../shared/notifier';
-
-const MACHINES = '/api/masterdata/v1/machines';
+import { TABLE_STYLES } from '../../shared/table-styles';
+import { MACHINES } from './machines-api';
 
 /** The machines devices are attached to. */
 @Component({
@@ -65,11 +64,10 @@ const MACHINES = '/api/masterdata/v1/machines';
       }
     </section>
   `,
-  styles: `
-    .search { width: 240px; } table { border-collapse: collapse; width: 100%; }
-    th, td { text-align: left; padding: 8px 12px; border-bottom: 1px solid var(--mat-sys-outline-variant); }
-    .end { text-align: right; } .sub-form { margin-top: 16px; } .sub-form h2 { margin-bottom: 12px; }
-  `,
+  styles: [TABLE_STYLES, `
+    .search { width: 240px; }
+    .sub-form { margin-top: 16px; } .sub-form h2 { margin-bottom: 12px; }
+  `],
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class MachinesPage {
@@ -78,7 +76,7 @@ export class MachinesPage {
   protected readonly session = inject(Session);
   private readonly http = inject(HttpClient);
   private readonly notify = inject(Notifier);
-  private readonly dialog = inject(MatDialog);
+  private readonly confirm = inject(Confirm);
   protected readonly machines = signal<Machine[] | null>(null);
   protected readonly loading = signal(false);
   protected readonly error = signal<ApiError | null>(null);
@@ -113,9 +111,8 @@ export class MachinesPage {
   }
 
   protected remove(machine: Machine): void {
-    this.dialog.open(ConfirmDialog, { data: { title: T.masterdata.deleteMachine, message: `${machine.name}: ${T.masterdata.deleteMachineText}`, confirm: T.common.delete, danger: true } })
-      .afterClosed().subscribe(ok => {
-        if (ok !== true) return;
+    this.confirm.ask({ title: T.masterdata.deleteMachine, message: `${machine.name}: ${T.masterdata.deleteMachineText}`, confirm: T.common.delete, danger: true },
+      () => {
         this.http.delete(`${MACHINES}/${encodeURIComponent(machine.id)}`, { headers: { 'If-Match': `"${machine.version}"` }, observe: 'response' })
           .subscribe({ next: (_: HttpResponse<object>) => { this.notify.success(T.masterdata.machineDeleted); this.load(); }, error: e => this.notify.error(e, 'operator') });
       });

@@ -16,6 +16,7 @@ import { CopyButton } from '../../shared/copy-button';
 import { LoadState } from '../../shared/load-state';
 import { Notifier } from '../../shared/notifier';
 import { StatusChip } from '../../shared/status-chip';
+import { TABLE_STYLES } from '../../shared/table-styles';
 
 /** A customer's users (kept in Keycloak): invite, change role, disable and enable. */
 @Component({
@@ -80,11 +81,10 @@ import { StatusChip } from '../../shared/status-chip';
       }
     </section>
   `,
-  styles: `
-    table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: 8px 12px; border-bottom: 1px solid var(--mat-sys-outline-variant); }
-    .end { text-align: right; } .role { width: 170px; } .sub-form { margin-top: 16px; } .sub-form h2 { margin-bottom: 12px; }
+  styles: [TABLE_STYLES, `
+    .role { width: 170px; } .sub-form { margin-top: 16px; } .sub-form h2 { margin-bottom: 12px; }
     .secret { background: var(--mat-sys-primary-container); margin-bottom: 12px; }
-  `,
+  `],
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class UsersPage {

@@ -1,25 +1,16 @@
-import { provideHttpClient, withInterceptors } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
-import { provideRouter } from '@angular/router';
 
 import { OnboardingToken } from '../../core/api/models';
-import { Session } from '../../core/auth/session';
-import { errorInterceptor } from '../../core/interceptors/error.interceptor';
-import { registerIcons } from '../../shared/icon-registry';
+import { setUpPage, signIn } from '../../testing/page-setup';
 import { OnboardingPage } from './onboarding-page';
 
 const TOKENS = '/api/onboarding/v1/tokens';
 
 describe('OnboardingPage', () => {
   beforeEach(() => {
-    TestBed.configureTestingModule({
-      imports: [OnboardingPage],
-      providers: [provideHttpClient(withInterceptors([errorInterceptor])), provideHttpClientTesting(), provideRouter([])],
-    });
-    TestBed.runInInjectionContext(registerIcons);
-    TestBed.inject(Session).me.set({ subject: 's', username: 'olga', roles: ['operator'], customerId: 'c', platformAdmin: false,
-      authenticatedBy: 'session' });
+    setUpPage(OnboardingPage);
+    signIn(['operator'], 'olga', 's');
   });
 
   it('never sends a device id (the server assigns it: a caller-chosen id is 400) and links to the id it answered', async () => {

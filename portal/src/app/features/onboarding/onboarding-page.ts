@@ -2,7 +2,6 @@ import { HttpClient } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, computed, effect, inject, signal, untracked } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
-import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
@@ -15,12 +14,15 @@ import { ENVIRONMENTS, Environment, Machine, OnboardingToken, Page } from '../..
 import { params } from '../../core/api/params';
 import { Session } from '../../core/auth/session';
 import { T } from '../../core/i18n/messages';
-import { ConfirmDialog } from '../../shared/confirm-dialog';
+import { Confirm } from '../../shared/confirm-dialog';
 import { CopyButton } from '../../shared/copy-button';
 import { AgoPipe, LabelPipe, TimePipe } from '../../shared/format';
 import { LoadState } from '../../shared/load-state';
 import { Notifier } from '../../shared/notifier';
+import { CursorList } from '../../shared/keyset-pages';
 import { StatusChip } from '../../shared/status-chip';
+import { TABLE_STYLES } from '../../shared/table-styles';
+import { machineChoices } from '../masterdata/machines-api';
 
 const TOKENS = '/api/onboarding/v1/tokens';
 
@@ -99,16 +101,16 @@ const TOKENS = '/api/onboarding/v1/tokens';
 
       <section class="block" aria-labelledby="list-h">
         <h2 id="list-h" class="sr-only">{{ t.onboarding.title }}</h2>
-        <app-load-state [loading]="loading() && tokens().length === 0" [error]="error()" (retry)="reload()"
-                        [empty]="!loading() && !error() && tokens().length === 0" [emptyText]="t.onboarding.empty" />
-        @if (tokens().length > 0) {
+        <app-load-state [loading]="tokens.loading() && tokens.items().length === 0" [error]="tokens.error()" (retry)="tokens.reload()"
+                        [empty]="!tokens.loading() && !tokens.error() && tokens.items().length === 0" [emptyText]="t.onboarding.empty" />
+        @if (tokens.items().length > 0) {
           <div class="table-wrap" tabindex="0">
             <table>
               <thead><tr><th scope="col">{{ t.onboarding.device }}</th><th scope="col">{{ t.common.status }}</th>
                 <th scope="col">{{ t.common.environment }}</th><th scope="col">{{ t.onboarding.expires }}</th>
                 <th scope="col">{{ t.common.createdBy }}</th><th scope="col"><span class="sr-only">{{ t.common.actions }}</span></th></tr></thead>
               <tbody>
-                @for (tk of tokens(); track tk.id) {
+                @for (tk of tokens.items(); track tk.id) {
                   <tr [attr.data-testid]="'token-row-' + tk.deviceName">
                     <td><a [routerLink]="['/devices', tk.deviceId]">{{ tk.deviceName }}</a></td>
                     <td><app-status [value]="tk.status" /></td>
@@ -125,12 +127,12 @@ const TOKENS = '/api/onboarding/v1/tokens';
               </tbody>
             </table>
           </div>
-          @if (next()) { <div class="more"><button mat-stroked-button type="button" (click)="more()">{{ t.common.loadMore }}</button></div> }
+          @if (tokens.next()) { <div class="more"><button mat-stroked-button type="button" (click)="tokens.more()">{{ t.common.loadMore }}</button></div> }
         }
       </section>
     </section>
   `,
-  styles: `
+  styles: [TABLE_STYLES, `
     .block { margin-bottom: 16px; }
     .created { margin-bottom: 16px; border-color: var(--mat-sys-primary); background: var(--mat-sys-primary-container); color: var(--mat-sys-on-primary-container); }
     .secret { display: flex; flex-wrap: wrap; gap: 16px; align-items: center; }
@@ -138,12 +140,9 @@ const TOKENS = '/api/onboarding/v1/tokens';
     .secret-text { display: flex; flex-direction: column; gap: 8px; min-width: 0; flex: 1 1 280px; }
     code { background: var(--mat-sys-surface); color: var(--mat-sys-on-surface); padding: 8px; border-radius: 6px; }
     .row { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; }
-    table { border-collapse: collapse; width: 100%; }
-    th, td { text-align: left; padding: 8px 12px; border-bottom: 1px solid var(--mat-sys-outline-variant); }
-    .end { text-align: right; }
     .more { display: flex; justify-content: center; margin-top: 12px; }
     .error { color: var(--mat-sys-error); }
-  `,
+  `],
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class OnboardingPage {
@@ -152,12 +151,10 @@ export class OnboardingPage {
   protected readonly session = inject(Session);
   private readonly http = inject(HttpClient);
   private readonly notify = inject(Notifier);
-  private readonly dialog = inject(MatDialog);
+  private readonly confirm = inject(Confirm);
 
-  protected readonly tokens = signal<OnboardingToken[]>([]);
-  protected readonly next = signal<string | null>(null);
-  protected readonly loading = signal(false);
-  protected readonly error = signal<ApiError | null>(null);
+  protected readonly tokens = new CursorList<OnboardingToken>(cursor =>
+    this.http.get<Page<OnboardingToken>>(TOKENS, { params: params({ customerId: this.session.customerScope(), cursor, limit: 50 }) }));
   protected readonly machines = signal<Machine[]>([]);
   protected readonly created = signal<OnboardingToken | null>(null);
   protected readonly busy = signal(false);
@@ -180,9 +177,8 @@ export class OnboardingPage {
     effect(() => {
       const scope = this.session.customerScope();
       untracked(() => {
-        this.reload();
-        this.http.get<Page<Machine>>('/api/masterdata/v1/machines', { params: params({ customerId: scope, limit: 500, sort: 'name' }) })
-          .subscribe({ next: p => this.machines.set(p.items), error: () => this.machines.set([]) });
+        this.tokens.reload();
+        machineChoices(this.http, scope).subscribe(machines => this.machines.set(machines));
       });
     });
   }
@@ -194,24 +190,6 @@ export class OnboardingPage {
 
   protected fieldError(name: string): string | null {
     return this.formApiError()?.field(name) ?? null;
-  }
-
-  protected reload(): void {
-    this.tokens.set([]);
-    this.load(null);
-  }
-
-  protected more(): void {
-    this.load(this.next());
-  }
-
-  private load(cursor: string | null): void {
-    this.loading.set(true);
-    this.http.get<Page<OnboardingToken>>(TOKENS, { params: params({ customerId: this.session.customerScope(), cursor, limit: 50 }) })
-      .subscribe({
-        next: p => { this.tokens.update(list => [...list, ...p.items]); this.next.set(p.nextCursor ?? null); this.error.set(null); this.loading.set(false); },
-        error: (e: ApiError) => { this.error.set(e); this.loading.set(false); },
-      });
   }
 
   protected create(): void {
@@ -233,18 +211,17 @@ export class OnboardingPage {
         this.busy.set(false);
         this.created.set(token);
         this.form = { ...this.form, deviceName: '', labels: '' };
-        this.reload();
+        this.tokens.reload();
       },
       error: (e: ApiError) => { this.busy.set(false); this.formApiError.set(e); this.notify.error(e, 'operator'); },
     });
   }
 
   protected revoke(token: OnboardingToken): void {
-    this.dialog.open(ConfirmDialog, { data: { title: T.onboarding.revokeTitle, message: T.onboarding.revokeText, confirm: T.onboarding.revoke, danger: true } })
-      .afterClosed().subscribe(ok => {
-        if (ok !== true) return;
+    this.confirm.ask({ title: T.onboarding.revokeTitle, message: T.onboarding.revokeText, confirm: T.onboarding.revoke, danger: true },
+      () => {
         this.http.post<OnboardingToken>(`${TOKENS}/${encodeURIComponent(token.id)}/revoke`, {}).subscribe({
-          next: revoked => { this.tokens.update(list => list.map(t => t.id === revoked.id ? revoked : t)); this.notify.success(T.onboarding.revoked); },
+          next: revoked => { this.tokens.items.update(list => list.map(t => t.id === revoked.id ? revoked : t)); this.notify.success(T.onboarding.revoked); },
           error: e => this.notify.error(e, 'operator'),
         });
       });

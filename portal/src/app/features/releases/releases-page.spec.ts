@@ -1,12 +1,8 @@
-import { provideHttpClient, withInterceptors } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
-import { provideRouter } from '@angular/router';
 
 import { DeviceMove, Promotion } from '../../core/api/models';
-import { Session } from '../../core/auth/session';
-import { errorInterceptor } from '../../core/interceptors/error.interceptor';
-import { registerIcons } from '../../shared/icon-registry';
+import { setUpPage, signIn } from '../../testing/page-setup';
 import { ReleasesPage } from './releases-page';
 
 const API = '/api/devices/v1';
@@ -21,17 +17,11 @@ describe('ReleasesPage approvals inbox', () => {
   let fixture: ComponentFixture<ReleasesPage>;
 
   beforeEach(() => {
-    TestBed.configureTestingModule({
-      imports: [ReleasesPage],
-      providers: [provideHttpClient(withInterceptors([errorInterceptor])), provideHttpClientTesting(), provideRouter([])],
-    });
-    TestBed.runInInjectionContext(registerIcons);
-    http = TestBed.inject(HttpTestingController);
+    http = setUpPage(ReleasesPage);
   });
 
   async function open(username: string, roles: string[], moves: DeviceMove[], promotions: Promotion[] = []): Promise<HTMLElement> {
-    TestBed.inject(Session).me.set({ subject: 's-' + username, username, roles, customerId: 'c', platformAdmin: false,
-      authenticatedBy: 'session' });
+    signIn(roles, username);
     fixture = TestBed.createComponent(ReleasesPage);
     fixture.detectChanges();
     await fixture.whenStable();

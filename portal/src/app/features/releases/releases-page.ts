@@ -2,7 +2,6 @@ import { HttpClient } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, computed, effect, inject, signal, untracked } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
-import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
@@ -16,12 +15,13 @@ import { Application, Device, DeviceMove, ENVIRONMENTS, Environment, Page, Pin, 
 import { params } from '../../core/api/params';
 import { Session } from '../../core/auth/session';
 import { T } from '../../core/i18n/messages';
-import { ConfirmDialog } from '../../shared/confirm-dialog';
+import { Confirm } from '../../shared/confirm-dialog';
 import { AgoPipe, TimePipe, formatLabel } from '../../shared/format';
-import { FourEyes, fourEyes } from '../../shared/four-eyes';
+import { FourEyesDecision } from '../../shared/four-eyes-decision';
 import { LoadState } from '../../shared/load-state';
 import { Notifier } from '../../shared/notifier';
 import { StatusChip } from '../../shared/status-chip';
+import { TABLE_STYLES } from '../../shared/table-styles';
 import { describePlan } from '../rollouts/plan';
 
 const API = '/api/devices/v1';
@@ -35,7 +35,7 @@ const API = '/api/devices/v1';
 @Component({
   selector: 'app-releases-page',
   imports: [FormsModule, RouterLink, MatButtonModule, MatIconModule, MatFormFieldModule, MatInputModule, MatSelectModule, MatTooltipModule,
-    LoadState, StatusChip, TimePipe, AgoPipe],
+    LoadState, StatusChip, FourEyesDecision, TimePipe, AgoPipe],
   template: `
     <section class="page">
       <header class="page-header"><h1>{{ t.releases.title }}</h1></header>
@@ -101,21 +101,8 @@ const API = '/api/devices/v1';
                   @if (p.rollout) { <div class="plan" data-testid="approval-plan">{{ t.releases.phased }}: {{ plan(p) }}</div> }
                   <div class="muted">{{ t.releases.requestedBy }} {{ p.requestedBy }} · <time [attr.datetime]="p.requestedAt">{{ p.requestedAt | ago }}</time></div>
                 </div>
-                <div class="decide">
-                  @switch (fourEyes(p.requestedBy)) {
-                    @case ('needs-admin') { <span class="muted">{{ t.releases.needsAdmin }}</span> }
-                    @case ('own-request') {
-                      <button mat-flat-button type="button" disabled [attr.aria-describedby]="'own-' + p.id">{{ t.releases.approve }}</button>
-                      <span class="muted own" [id]="'own-' + p.id">{{ t.releases.ownRequest }}</span>
-                    }
-                    @default {
-                      <button mat-flat-button type="button" (click)="decide(p, true)" data-testid="approve">
-                        <mat-icon svgIcon="thumb_up" aria-hidden="true" />{{ t.releases.approve }}</button>
-                      <button mat-stroked-button type="button" (click)="decide(p, false)" data-testid="reject">
-                        <mat-icon svgIcon="thumb_down" aria-hidden="true" />{{ t.releases.reject }}</button>
-                    }
-                  }
-                </div>
+                <app-four-eyes-decision [requestedBy]="p.requestedBy" [requestId]="p.id" [ownText]="t.releases.ownRequest"
+                                        (decided)="decide(p, $event)" />
               </li>
             }
             @for (m of waitingMoves(); track m.id) {
@@ -125,21 +112,8 @@ const API = '/api/devices/v1';
                   <app-status [value]="m.fromEnvironment" /> → <app-status [value]="m.targetEnvironment" />
                   <div class="muted">{{ t.releases.requestedBy }} {{ m.requestedBy }} · <time [attr.datetime]="m.requestedAt">{{ m.requestedAt | ago }}</time></div>
                 </div>
-                <div class="decide">
-                  @switch (fourEyes(m.requestedBy)) {
-                    @case ('needs-admin') { <span class="muted">{{ t.releases.needsAdmin }}</span> }
-                    @case ('own-request') {
-                      <button mat-flat-button type="button" disabled [attr.aria-describedby]="'own-' + m.id">{{ t.releases.approve }}</button>
-                      <span class="muted own" [id]="'own-' + m.id">{{ t.releases.ownMove }}</span>
-                    }
-                    @default {
-                      <button mat-flat-button type="button" (click)="decideMove(m, true)" data-testid="approve">
-                        <mat-icon svgIcon="thumb_up" aria-hidden="true" />{{ t.releases.approve }}</button>
-                      <button mat-stroked-button type="button" (click)="decideMove(m, false)" data-testid="reject">
-                        <mat-icon svgIcon="thumb_down" aria-hidden="true" />{{ t.releases.reject }}</button>
-                    }
-                  }
-                </div>
+                <app-four-eyes-decision [requestedBy]="m.requestedBy" [requestId]="m.id" [ownText]="t.releases.ownMove"
+                                        (decided)="decideMove(m, $event)" />
               </li>
             }
           </ul>
@@ -224,7 +198,7 @@ const API = '/api/devices/v1';
       }
     </section>
   `,
-  styles: `
+  styles: [TABLE_STYLES, `
     .block { margin-bottom: 16px; }
     .block > h2 { margin-bottom: 12px; }
     .envs { display: grid; gap: 12px; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); }
@@ -233,16 +207,12 @@ const API = '/api/devices/v1';
     .inline mat-form-field { flex: 1 1 160px; }
     .approvals { list-style: none; margin: 0; padding: 0; }
     .approvals li { display: flex; flex-wrap: wrap; gap: 12px; justify-content: space-between; align-items: center; padding: 12px 0; border-bottom: 1px solid var(--mat-sys-outline-variant); }
-    .decide { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; }
-    .own { max-width: 320px; }
     .plan { margin-top: 4px; }
     .phased { margin-top: 8px; }
     .grid.two { grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); margin-bottom: 16px; }
     .plain { list-style: none; padding: 0; margin: 0; } .plain li { padding: 6px 0; border-bottom: 1px solid var(--mat-sys-outline-variant); }
     .sub-form { margin-top: 16px; display: flex; flex-direction: column; gap: 4px; }
-    table { border-collapse: collapse; width: 100%; }
-    th, td { text-align: left; padding: 8px 12px; border-bottom: 1px solid var(--mat-sys-outline-variant); }
-  `,
+  `],
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class ReleasesPage {
@@ -251,7 +221,7 @@ export class ReleasesPage {
   protected readonly session = inject(Session);
   private readonly http = inject(HttpClient);
   private readonly notify = inject(Notifier);
-  private readonly dialog = inject(MatDialog);
+  private readonly confirm = inject(Confirm);
 
   protected readonly pins = signal<Pin[]>([]);
   protected readonly releases = signal<Release[]>([]);
@@ -322,9 +292,6 @@ export class ReleasesPage {
     return promotion.rollout ? describePlan(promotion.rollout) : '';
   }
 
-  protected fourEyes(requestedBy: string): FourEyes {
-    return fourEyes(this.session, requestedBy);
-  }
 
   protected pin(env: Environment): Pin | null {
     return this.pins().find(p => p.environment === env && p.releaseId) ?? null;
@@ -365,14 +332,11 @@ export class ReleasesPage {
   }
 
   protected requestRollback(target: Environment, releaseId: string): void {
-    this.dialog.open(ConfirmDialog, { data: { title: T.releases.rollbackTitle, message: T.releases.rollbackText(target) + ' ' + this.releaseName(releaseId), confirm: T.releases.rollback } })
-      .afterClosed().subscribe(ok => {
-        if (ok !== true) return;
-        this.http.post<Promotion>(`${API}/promotions`, { targetEnvironment: target, releaseId, ...this.customerBody() }).subscribe({
-          next: () => { this.notify.success(T.releases.requested); this.load(); },
-          error: e => this.notify.error(e, 'operator'),
-        });
-      });
+    this.confirm.ask({ title: T.releases.rollbackTitle, message: T.releases.rollbackText(target) + ' ' + this.releaseName(releaseId), confirm: T.releases.rollback },
+      () => this.http.post<Promotion>(`${API}/promotions`, { targetEnvironment: target, releaseId, ...this.customerBody() }).subscribe({
+        next: () => { this.notify.success(T.releases.requested); this.load(); },
+        error: e => this.notify.error(e, 'operator'),
+      }));
   }
 
   protected decide(promotion: Promotion, approve: boolean): void {
@@ -381,16 +345,7 @@ export class ReleasesPage {
       next: () => { this.notify.success(approve ? T.releases.approved : T.releases.rejected); this.load(); },
       error: e => this.notify.error(e, 'customer-admin'),
     });
-    if (approve) {
-      send(null);
-      return;
-    }
-    this.dialog.open(ConfirmDialog, { data: { title: T.releases.rejectTitle, message: this.releaseName(promotion.releaseId) + ' → ' + promotion.targetEnvironment,
-      confirm: T.releases.reject, reasonLabel: T.releases.rejectReason, danger: true } })
-      .afterClosed().subscribe(result => {
-        if (result === false || result === undefined) return;
-        send(typeof result === 'string' && result.trim() ? result.trim() : null);
-      });
+    this.sendDecision(approve, T.releases.rejectTitle, this.releaseName(promotion.releaseId) + ' → ' + promotion.targetEnvironment, send);
   }
 
   protected decideMove(move: DeviceMove, approve: boolean): void {
@@ -399,16 +354,17 @@ export class ReleasesPage {
       next: () => { this.notify.success(approve ? T.releases.moveApproved : T.releases.moveRejected); this.load(); },
       error: e => { this.notify.error(e, 'customer-admin'); this.load(); },
     });
+    this.sendDecision(approve, T.releases.rejectMoveTitle, `${this.deviceName(move.deviceId)}: ${move.fromEnvironment} → ${move.targetEnvironment}`,
+      send);
+  }
+
+  /** An approval goes at once; a rejection first asks for an optional reason (nothing is sent when the dialog is cancelled). */
+  private sendDecision(approve: boolean, title: string, message: string, send: (reason: string | null) => void): void {
     if (approve) {
       send(null);
       return;
     }
-    this.dialog.open(ConfirmDialog, { data: { title: T.releases.rejectMoveTitle, message: `${this.deviceName(move.deviceId)}: ${move.fromEnvironment} → ${move.targetEnvironment}`,
-      confirm: T.releases.reject, reasonLabel: T.releases.rejectReason, danger: true } })
-      .afterClosed().subscribe(result => {
-        if (result === false || result === undefined) return;
-        send(typeof result === 'string' && result.trim() ? result.trim() : null);
-      });
+    this.confirm.ask({ title, message, confirm: T.releases.reject, reasonLabel: T.releases.rejectReason, danger: true }, send);
   }
 
   protected createApplication(): void {

@@ -6,7 +6,7 @@ import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 
 import { T } from '../../core/i18n/messages';
-import { GroupDraft, GroupErrors, MAX_GROUPS, emptyGroup, groupErrors } from './plan';
+import { GroupDraft, GroupErrors, MAX_GROUPS, emptyGroup, groupErrors, numberOrNull } from './plan';
 
 /**
  * The groups of a rollout plan: add and remove rows (1 to 10), a size per row ("N%" or a count) and
@@ -28,30 +28,16 @@ import { GroupDraft, GroupErrors, MAX_GROUPS, emptyGroup, groupErrors } from './
                  [attr.data-testid]="'group-size-' + i" />
           @if (shown(i, 'size'); as e) { <mat-hint class="invalid" [attr.data-testid]="'group-size-error-' + i">{{ e }}</mat-hint> }
         </mat-form-field>
-        <mat-form-field>
-          <mat-label>{{ t.rollouts.successThreshold }}</mat-label>
-          <input matInput type="number" min="1" max="100" [name]="'success' + i" [ngModel]="g.successThreshold" (blur)="touch(i)"
-                 (ngModelChange)="change(i, { successThreshold: number($event) })" [attr.aria-invalid]="!!shown(i, 'successThreshold')"
-                 [placeholder]="'' + defaultSuccess()" />
-          @if (shown(i, 'successThreshold'); as e) { <mat-hint class="invalid">{{ e }}</mat-hint> }
-          @else { <mat-hint>{{ t.rollouts.defaultValue(defaultSuccess() + ' %') }}</mat-hint> }
-        </mat-form-field>
-        <mat-form-field>
-          <mat-label>{{ t.rollouts.errorThreshold }}</mat-label>
-          <input matInput type="number" min="0" max="100" [name]="'error' + i" [ngModel]="g.errorThreshold" (blur)="touch(i)"
-                 (ngModelChange)="change(i, { errorThreshold: number($event) })" [attr.aria-invalid]="!!shown(i, 'errorThreshold')"
-                 [placeholder]="'' + defaultError()" />
-          @if (shown(i, 'errorThreshold'); as e) { <mat-hint class="invalid">{{ e }}</mat-hint> }
-          @else { <mat-hint>{{ t.rollouts.defaultValue(defaultError() + ' %') }}</mat-hint> }
-        </mat-form-field>
-        <mat-form-field>
-          <mat-label>{{ t.rollouts.timeoutMinutes }}</mat-label>
-          <input matInput type="number" min="1" max="10080" step="1" [name]="'timeout' + i" [ngModel]="g.timeoutMinutes" (blur)="touch(i)"
-                 (ngModelChange)="change(i, { timeoutMinutes: number($event) })" [attr.aria-invalid]="!!shown(i, 'timeoutMinutes')"
-                 [placeholder]="'' + defaultTimeout()" />
-          @if (shown(i, 'timeoutMinutes'); as e) { <mat-hint class="invalid">{{ e }}</mat-hint> }
-          @else { <mat-hint>{{ t.rollouts.defaultValue(defaultTimeout() + ' min') }}</mat-hint> }
-        </mat-form-field>
+        @for (f of overrides; track f.key) {
+          <mat-form-field>
+            <mat-label>{{ f.label }}</mat-label>
+            <input matInput type="number" [min]="f.min" [max]="f.max" [attr.step]="f.step" [name]="f.name + i" [ngModel]="g[f.key]" (blur)="touch(i)"
+                   (ngModelChange)="changeNumber(i, f.key, $event)" [attr.aria-invalid]="!!shown(i, f.key)"
+                   [placeholder]="'' + f.default()" />
+            @if (shown(i, f.key); as e) { <mat-hint class="invalid">{{ e }}</mat-hint> }
+            @else { <mat-hint>{{ t.rollouts.defaultValue(f.default() + f.unit) }}</mat-hint> }
+          </mat-form-field>
+        }
         <button mat-icon-button type="button" (click)="remove(i)" [disabled]="groups().length === 1"
                 [attr.aria-label]="t.rollouts.removeGroup(i + 1)" [attr.data-testid]="'remove-group-' + i">
           <mat-icon svgIcon="delete" aria-hidden="true" /></button>
@@ -85,6 +71,12 @@ export class GroupsEditor {
   readonly serverErrors = input<Record<string, string>>({});
   /** Show every problem (after a submit attempt), not only those of touched rows. */
   readonly showAll = input(false);
+  /** The numbers a group may set for itself (empty: the rollout's default shows as the placeholder). */
+  protected readonly overrides = [
+    { key: 'successThreshold', label: T.rollouts.successThreshold, min: 1, max: 100, step: null, name: 'success', unit: ' %', default: this.defaultSuccess },
+    { key: 'errorThreshold', label: T.rollouts.errorThreshold, min: 0, max: 100, step: null, name: 'error', unit: ' %', default: this.defaultError },
+    { key: 'timeoutMinutes', label: T.rollouts.timeoutMinutes, min: 1, max: 10080, step: 1, name: 'timeout', unit: ' min', default: this.defaultTimeout },
+  ] as const;
   private readonly touched = new Set<number>();
   private readonly errors = computed(() => this.groups().map(groupErrors));
 
@@ -94,8 +86,8 @@ export class GroupsEditor {
     return this.showAll() || this.touched.has(i) ? this.errors()[i]?.[field] ?? null : null;
   }
 
-  protected number(value: unknown): number | null {
-    return value === null || value === undefined || value === '' ? null : Number(value);
+  protected changeNumber(i: number, key: 'successThreshold' | 'errorThreshold' | 'timeoutMinutes', value: unknown): void {
+    this.change(i, { [key]: numberOrNull(value) });
   }
 
   protected touch(i: number): void {

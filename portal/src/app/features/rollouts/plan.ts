@@ -19,6 +19,11 @@ export interface PlanDraft {
   errorThreshold: number | null; timeoutMinutes: number | null; advance: RolloutAdvance;
 }
 
+/** A number field's value: null when empty. */
+export function numberOrNull(value: unknown): number | null {
+  return value === null || value === undefined || value === '' ? null : Number(value);
+}
+
 export function emptyGroup(size = ''): GroupDraft {
   return { size, successThreshold: null, errorThreshold: null, timeoutMinutes: null };
 }

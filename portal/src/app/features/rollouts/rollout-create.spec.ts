@@ -1,13 +1,10 @@
-import { provideHttpClient, withInterceptors } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { MATERIAL_ANIMATIONS } from '@angular/material/core';
-import { Router, provideRouter } from '@angular/router';
+import { Router } from '@angular/router';
 
 import { Pin, RolloutPreview } from '../../core/api/models';
-import { Session } from '../../core/auth/session';
-import { errorInterceptor } from '../../core/interceptors/error.interceptor';
-import { registerIcons } from '../../shared/icon-registry';
+import { setUpPage, signIn } from '../../testing/page-setup';
 import { RolloutCreate } from './rollout-create';
 
 const API = '/api/devices/v1';
@@ -24,15 +21,8 @@ describe('RolloutCreate', () => {
   let navigate: ReturnType<typeof vi.spyOn>;
 
   beforeEach(() => {
-    TestBed.configureTestingModule({
-      imports: [RolloutCreate],
-      providers: [provideHttpClient(withInterceptors([errorInterceptor])), provideHttpClientTesting(), provideRouter([]),
-        { provide: MATERIAL_ANIMATIONS, useValue: { animationsDisabled: true } }],
-    });
-    TestBed.runInInjectionContext(registerIcons);
-    http = TestBed.inject(HttpTestingController);
-    TestBed.inject(Session).me.set({ subject: 's-olga', username: 'olga', roles: ['operator'], customerId: 'c', platformAdmin: false,
-      authenticatedBy: 'session' });
+    http = setUpPage(RolloutCreate, { provide: MATERIAL_ANIMATIONS, useValue: { animationsDisabled: true } });
+    signIn(['operator']);
     navigate = vi.spyOn(TestBed.inject(Router), 'navigate').mockResolvedValue(true);
   });
 

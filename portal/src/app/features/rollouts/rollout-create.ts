@@ -18,8 +18,9 @@ import { T } from '../../core/i18n/messages';
 import { LabelPipe, formatLabel } from '../../shared/format';
 import { Notifier } from '../../shared/notifier';
 import { StatusChip } from '../../shared/status-chip';
+import { machineChoices } from '../masterdata/machines-api';
 import { GroupsEditor } from './groups-editor';
-import { DEFAULTS, GroupDraft, PlanDraft, defaultsErrors, emptyGroup, parseLabel, planValid, toPlan } from './plan';
+import { DEFAULTS, GroupDraft, PlanDraft, defaultsErrors, emptyGroup, numberOrNull, parseLabel, planValid, toPlan } from './plan';
 import { RolloutsApi } from './rollouts-api';
 
 const API = '/api/devices/v1';
@@ -126,24 +127,14 @@ export function sourceOf(environment: Environment): Environment {
             <h2 id="def-h">{{ t.rollouts.defaults }}</h2>
             <p class="muted hint">{{ t.rollouts.defaultsHint }}</p>
             <div class="form-grid">
-              <mat-form-field>
-                <mat-label>{{ t.rollouts.successThreshold }}</mat-label>
-                <input matInput type="number" min="1" max="100" name="successThreshold" [ngModel]="successThreshold()"
-                       (ngModelChange)="successThreshold.set(number($event)); changed()" required data-testid="success-threshold" />
-                @if (defaultError('successThreshold'); as e) { <mat-hint class="invalid">{{ e }}</mat-hint> }
-              </mat-form-field>
-              <mat-form-field>
-                <mat-label>{{ t.rollouts.errorThreshold }}</mat-label>
-                <input matInput type="number" min="0" max="100" name="errorThreshold" [ngModel]="errorThreshold()"
-                       (ngModelChange)="errorThreshold.set(number($event)); changed()" required data-testid="error-threshold" />
-                @if (defaultError('errorThreshold'); as e) { <mat-hint class="invalid">{{ e }}</mat-hint> }
-              </mat-form-field>
-              <mat-form-field>
-                <mat-label>{{ t.rollouts.timeoutMinutes }}</mat-label>
-                <input matInput type="number" min="1" max="10080" name="timeout" [ngModel]="timeoutMinutes()"
-                       (ngModelChange)="timeoutMinutes.set(number($event)); changed()" required data-testid="group-timeout" />
-                @if (defaultError('groupTimeout'); as e) { <mat-hint class="invalid">{{ e }}</mat-hint> }
-              </mat-form-field>
+              @for (f of defaultFields; track f.name) {
+                <mat-form-field>
+                  <mat-label>{{ f.label }}</mat-label>
+                  <input matInput type="number" [min]="f.min" [max]="f.max" [name]="f.name" [ngModel]="f.value()"
+                         (ngModelChange)="f.value.set(number($event)); changed()" required [attr.data-testid]="f.testId" />
+                  @if (defaultError(f.field); as e) { <mat-hint class="invalid">{{ e }}</mat-hint> }
+                </mat-form-field>
+              }
               <mat-form-field>
                 <mat-label>{{ t.rollouts.advance }}</mat-label>
                 <mat-select name="advance" [value]="advance()" (valueChange)="advance.set($event); changed()" data-testid="advance">
@@ -214,6 +205,7 @@ export class RolloutCreate {
   protected readonly environments = ENVIRONMENTS;
   protected readonly defaults = DEFAULTS;
   protected readonly label = formatLabel;
+  protected readonly number = numberOrNull;
   protected readonly session = inject(Session);
   private readonly api = inject(RolloutsApi);
   private readonly http = inject(HttpClient);
@@ -234,6 +226,12 @@ export class RolloutCreate {
   protected readonly errorThreshold = signal<number | null>(DEFAULTS.errorThreshold);
   protected readonly timeoutMinutes = signal<number | null>(DEFAULTS.timeoutMinutes);
   protected readonly advance = signal<RolloutAdvance>('AUTO');
+  /** The plan's default numbers as fields: the API's field name (for its errors) and the test id with each. */
+  protected readonly defaultFields = [
+    { label: T.rollouts.successThreshold, min: 1, max: 100, name: 'successThreshold', field: 'successThreshold', testId: 'success-threshold', value: this.successThreshold },
+    { label: T.rollouts.errorThreshold, min: 0, max: 100, name: 'errorThreshold', field: 'errorThreshold', testId: 'error-threshold', value: this.errorThreshold },
+    { label: T.rollouts.timeoutMinutes, min: 1, max: 10080, name: 'timeout', field: 'groupTimeout', testId: 'group-timeout', value: this.timeoutMinutes },
+  ];
 
   protected readonly releases = signal<Release[]>([]);
   protected readonly pins = signal<Pin[]>([]);
@@ -281,12 +279,7 @@ export class RolloutCreate {
       .subscribe({ next: p => this.releases.set(p.items), error: () => this.releases.set([]) });
     this.http.get<Pin[]>(`${API}/environments`, { params: params({ customerId }) })
       .subscribe({ next: p => this.pins.set(p), error: () => this.pins.set([]) });
-    this.http.get<Page<Machine>>('/api/masterdata/v1/machines', { params: params({ customerId, limit: 500, sort: 'name' }) })
-      .subscribe({ next: p => this.machines.set(p.items), error: () => this.machines.set([]) });
-  }
-
-  protected number(value: unknown): number | null {
-    return value === null || value === undefined || value === '' ? null : Number(value);
+    machineChoices(this.http, customerId).subscribe(machines => this.machines.set(machines));
   }
 
   protected chooseEnvironment(environment: Environment): void {

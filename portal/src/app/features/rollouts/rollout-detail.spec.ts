@@ -1,13 +1,10 @@
-import { provideHttpClient, withInterceptors } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { MATERIAL_ANIMATIONS } from '@angular/material/core';
-import { Router, provideRouter } from '@angular/router';
+import { Router } from '@angular/router';
 
 import { Rollout, RolloutDevice, RolloutGroup, RolloutStatus } from '../../core/api/models';
-import { Session } from '../../core/auth/session';
-import { errorInterceptor } from '../../core/interceptors/error.interceptor';
-import { registerIcons } from '../../shared/icon-registry';
+import { setUpPage, signIn } from '../../testing/page-setup';
 import { POLL_MS, RolloutDetail } from './rollout-detail';
 
 const API = '/api/devices/v1';
@@ -34,19 +31,9 @@ describe('RolloutDetail', () => {
   let fixture: ComponentFixture<RolloutDetail>;
   let page: HTMLElement;
 
-  function signIn(roles: string[]): void {
-    TestBed.inject(Session).me.set({ subject: 's-olga', username: 'olga', roles, customerId: 'c', platformAdmin: false, authenticatedBy: 'session' });
-  }
-
   beforeEach(() => {
-    TestBed.configureTestingModule({
-      imports: [RolloutDetail],
-      providers: [provideHttpClient(withInterceptors([errorInterceptor])), provideHttpClientTesting(), provideRouter([]),
-        // The dialogs close at once (jsdom runs no CSS animation whose end they would wait for).
-        { provide: MATERIAL_ANIMATIONS, useValue: { animationsDisabled: true } }],
-    });
-    TestBed.runInInjectionContext(registerIcons);
-    http = TestBed.inject(HttpTestingController);
+    // The dialogs close at once (jsdom runs no CSS animation whose end they would wait for).
+    http = setUpPage(RolloutDetail, { provide: MATERIAL_ANIMATIONS, useValue: { animationsDisabled: true } });
     signIn(['operator']);
   });
 

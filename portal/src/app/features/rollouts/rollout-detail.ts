@@ -1,7 +1,6 @@
 import { HttpClient } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, input, signal, untracked } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
-import { MatDialog } from '@angular/material/dialog';
 import { MatIconModule } from '@angular/material/icon';
 import { Router, RouterLink } from '@angular/router';
 import { Subscription, forkJoin, switchMap, timer } from 'rxjs';
@@ -11,7 +10,7 @@ import { Page, Release, Rollout, RolloutCounts, RolloutDevice, RolloutDeviceEven
 import { params } from '../../core/api/params';
 import { Session } from '../../core/auth/session';
 import { T } from '../../core/i18n/messages';
-import { ConfirmDialog, ConfirmData } from '../../shared/confirm-dialog';
+import { Confirm, ConfirmData, WIDE_CONFIRM } from '../../shared/confirm-dialog';
 import { AgoPipe, TimePipe, formatLabel } from '../../shared/format';
 import { LoadState } from '../../shared/load-state';
 import { Notifier } from '../../shared/notifier';
@@ -224,7 +223,7 @@ export class RolloutDetail {
   private readonly api = inject(RolloutsApi);
   private readonly http = inject(HttpClient);
   private readonly session = inject(Session);
-  private readonly dialog = inject(MatDialog);
+  private readonly confirm = inject(Confirm);
   private readonly notify = inject(Notifier);
   private readonly router = inject(Router);
 
@@ -379,24 +378,24 @@ export class RolloutDetail {
   }
 
   protected pause(): void {
-    this.confirm({ title: T.rollouts.pauseTitle, message: T.rollouts.pauseText, confirm: T.rollouts.pause, reasonLabel: T.rollouts.reasonOptional },
+    this.ask({ title: T.rollouts.pauseTitle, message: T.rollouts.pauseText, confirm: T.rollouts.pause, reasonLabel: T.rollouts.reasonOptional },
       reason => this.act('pause', reason, T.rollouts.paused));
   }
 
   protected resume(): void {
-    this.confirm({ title: T.rollouts.resumeTitle, message: T.rollouts.resumeText, confirm: T.rollouts.resume },
+    this.ask({ title: T.rollouts.resumeTitle, message: T.rollouts.resumeText, confirm: T.rollouts.resume },
       () => this.act('resume', null, T.rollouts.resumed));
   }
 
   protected continueRollout(): void {
     const next = this.nextGroup();
     const position = next ? this.groups().indexOf(next) + 1 : (this.groups().length);
-    this.confirm({ title: T.rollouts.continueTitle, message: T.rollouts.continueText(position), confirm: T.rollouts.continue },
+    this.ask({ title: T.rollouts.continueTitle, message: T.rollouts.continueText(position), confirm: T.rollouts.continue },
       () => this.act('continue', null, T.rollouts.continued));
   }
 
   protected cancel(): void {
-    this.confirm({ title: T.rollouts.cancelTitle, message: T.rollouts.cancelText, confirm: T.rollouts.cancel, reasonLabel: T.rollouts.reasonOptional,
+    this.ask({ title: T.rollouts.cancelTitle, message: T.rollouts.cancelText, confirm: T.rollouts.cancel, reasonLabel: T.rollouts.reasonOptional,
       danger: true }, reason => this.act('cancel', reason, T.rollouts.cancelled));
   }
 
@@ -405,7 +404,7 @@ export class RolloutDetail {
     const r = this.rollout();
     if (!r?.previousReleaseId) return;
     const message = T.rollouts.rollbackText(r.releaseName || r.releaseId, formatLabel(r.environment), this.releaseName(r.previousReleaseId));
-    this.confirm({ title: T.rollouts.rollbackTitle, message, confirm: T.rollouts.rollback, danger: true }, () => {
+    this.ask({ title: T.rollouts.rollbackTitle, message, confirm: T.rollouts.rollback, danger: true }, () => {
       this.api.rollback(r.id).subscribe({
         next: created => { this.notify.success(T.rollouts.rolledBack); void this.router.navigate(['/rollouts', created.id]); },
         error: e => { this.notify.error(e, 'operator'); this.load(); },
@@ -413,11 +412,8 @@ export class RolloutDetail {
     });
   }
 
-  private confirm(data: ConfirmData, then: (reason: string | null) => void): void {
-    this.dialog.open(ConfirmDialog, { data, width: '480px', maxWidth: '95vw' }).afterClosed().subscribe(result => {
-      if (result === false || result === undefined || result === null) return;
-      then(typeof result === 'string' && result.trim() ? result.trim() : null);
-    });
+  private ask(data: ConfirmData, then: (reason: string | null) => void): void {
+    this.confirm.ask(data, then, WIDE_CONFIRM);
   }
 
   private act(action: RolloutAction, reason: string | null, done: string): void {
