@@ -11,6 +11,7 @@ import java.util.UUID;
 
 import dev.edp.masterdata.support.MasterdataProblem;
 import dev.edp.platform.audit.Stamp;
+import dev.edp.platform.jdbc.RowsByKey;
 import dev.edp.platform.problem.EdpException;
 import dev.edp.platform.web.Keyset;
 import dev.edp.platform.web.KeysetPage;
@@ -42,8 +43,11 @@ class MachineRepository {
 
     private final JsonMapper json;
 
+    private final RowsByKey<Machine> byId;
+
     MachineRepository(JdbcClient jdbc, JsonMapper json) {
         this.jdbc = jdbc;
+        this.byId = new RowsByKey<>(jdbc, "machine", COLUMNS, "id", this::map);
         this.json = json;
     }
 
@@ -64,21 +68,11 @@ class MachineRepository {
     }
 
     Optional<Machine> find(UUID id) {
-        return find(id, "");
+        return byId.find(id);
     }
 
     Optional<Machine> findForUpdate(UUID id) {
-        return find(id, " FOR UPDATE");
-    }
-
-    /**
-     * @param lock the row lock to take, or empty for none
-     */
-    private Optional<Machine> find(UUID id, String lock) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM machine WHERE id = :id" + lock)
-            .param("id", id)
-            .query(this::map)
-            .optional();
+        return byId.findForUpdate(id);
     }
 
     /**

@@ -11,6 +11,7 @@ import java.util.UUID;
 
 import dev.edp.onboarding.pki.IssuedCertificate;
 import dev.edp.onboarding.pki.Pem;
+import dev.edp.platform.jdbc.RowsByKey;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -31,8 +32,11 @@ public class CertificateStore {
 
     private final JdbcClient jdbc;
 
+    private final RowsByKey<StoredCertificate> bySerial;
+
     CertificateStore(JdbcClient jdbc) {
         this.jdbc = jdbc;
+        this.bySerial = new RowsByKey<>(jdbc, "device_certificate", COLUMNS, "serial", CertificateStore::map);
     }
 
     /**
@@ -83,18 +87,11 @@ public class CertificateStore {
     }
 
     public Optional<StoredCertificate> find(String serial) {
-        return findBySerial(serial, "");
+        return bySerial.find(serial);
     }
 
     Optional<StoredCertificate> findForUpdate(String serial) {
-        return findBySerial(serial, " FOR UPDATE");
-    }
-
-    private Optional<StoredCertificate> findBySerial(String serial, String lock) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM device_certificate WHERE serial = :serial" + lock)
-            .param("serial", serial)
-            .query(CertificateStore::map)
-            .optional();
+        return bySerial.findForUpdate(serial);
     }
 
     /** The certificate issued with a token (at most one: a token is single-use). */

@@ -43,15 +43,32 @@ public class DeviceCertificateIssuer {
     }
 
     /**
+     * A device's first certificate.
      * @param deviceId the device
      * @param customerId its customer
      * @param csr the device's checked request
-     * @param tokenId the onboarding token it enrolls with, or null (renewal)
-     * @param renewedFrom the serial it renews, or null (enrollment)
-     * @param issuedAt when it was issued, or null for the database's now
+     * @param tokenId the onboarding token it enrolls with
+     * @return the new certificate, issued at the database's now
+     */
+    public IssuedCertificate enrolled(UUID deviceId, UUID customerId, ValidatedCsr csr, UUID tokenId) {
+        return issue(deviceId, customerId, csr, tokenId, null, null);
+    }
+
+    /**
+     * A device's next certificate, signed for by its current one.
+     * @param deviceId the device
+     * @param customerId its customer
+     * @param csr the device's checked request
+     * @param renewedFrom the serial it renews
+     * @param issuedAt when it was issued
      * @return the new certificate
      */
-    public IssuedCertificate issue(UUID deviceId, UUID customerId, ValidatedCsr csr, UUID tokenId, String renewedFrom,
+    public IssuedCertificate renewed(UUID deviceId, UUID customerId, ValidatedCsr csr, String renewedFrom,
+            Instant issuedAt) {
+        return issue(deviceId, customerId, csr, null, renewedFrom, issuedAt);
+    }
+
+    private IssuedCertificate issue(UUID deviceId, UUID customerId, ValidatedCsr csr, UUID tokenId, String renewedFrom,
             Instant issuedAt) {
         IssuedCertificate issued = ca
             .issue(new DeviceCertificateRequest(deviceId, customerId, csr, properties.certificateValidity()));

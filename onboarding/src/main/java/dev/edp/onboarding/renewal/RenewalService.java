@@ -113,7 +113,7 @@ class RenewalService {
         }
         requireUnderLimit(device, now);
         ValidatedCsr validated = csr.validate(validator);
-        IssuedCertificate issued = issuer.issue(presented.deviceId(), presented.customerId(), validated, null,
+        IssuedCertificate issued = issuer.renewed(presented.deviceId(), presented.customerId(), validated,
                 presented.serial(), now);
         return new Renewal(issued, presented.serial());
     }

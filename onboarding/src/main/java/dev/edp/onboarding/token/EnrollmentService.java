@@ -95,8 +95,7 @@ public class EnrollmentService {
         // device-management
         // hears of this certificate exactly if it is committed.
         tokens.markUsed(stored.id(), now);
-        IssuedCertificate issued = issuer.issue(stored.deviceId(), stored.customerId(), validated, stored.id(), null,
-                null);
+        IssuedCertificate issued = issuer.enrolled(stored.deviceId(), stored.customerId(), validated, stored.id());
         return new Enrollment(stored.deviceId(), stored.customerId(), issued.serialHex(), issued.notAfter(),
                 Pem.certificate(issued.certificate()), issued.chain(), issued.certificate(), false);
     }

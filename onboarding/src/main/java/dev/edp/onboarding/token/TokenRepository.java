@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import dev.edp.platform.jdbc.RowsByKey;
 import dev.edp.platform.web.Keyset;
 import dev.edp.platform.web.KeysetPage;
 import dev.edp.platform.web.KeysetSorts;
@@ -27,8 +28,11 @@ class TokenRepository {
 
     private final JdbcClient jdbc;
 
+    private final RowsByKey<OnboardingToken> byId;
+
     TokenRepository(JdbcClient jdbc) {
         this.jdbc = jdbc;
+        this.byId = new RowsByKey<>(jdbc, "onboarding_token", COLUMNS, "id", TokenRepository::map);
     }
 
     void insert(OnboardingToken token, byte[] hash) {
@@ -51,18 +55,11 @@ class TokenRepository {
     }
 
     Optional<OnboardingToken> find(UUID id) {
-        return findById(id, "");
+        return byId.find(id);
     }
 
     Optional<OnboardingToken> findForUpdate(UUID id) {
-        return findById(id, " FOR UPDATE");
-    }
-
-    private Optional<OnboardingToken> findById(UUID id, String lock) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM onboarding_token WHERE id = :id" + lock)
-            .param("id", id)
-            .query(TokenRepository::map)
-            .optional();
+        return byId.findForUpdate(id);
     }
 
     /**
