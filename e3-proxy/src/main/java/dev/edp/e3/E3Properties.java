@@ -232,10 +232,6 @@ public class E3Properties {
 
     }
 
-    /**
-     * Requests E3 has in flight per route (per backend service); beyond that 503
-     * {@code BACKEND_BUSY} with {@code Retry-After} at once, no queue.
-     */
     /** The benchmark's no-op route ({@code ./edp bench}); never set in production. */
     public static class Benchmark {
 
@@ -255,6 +251,10 @@ public class E3Properties {
 
     }
 
+    /**
+     * Requests E3 has in flight per route (per backend service); beyond that 503
+     * {@code BACKEND_BUSY} with {@code Retry-After} at once, no queue.
+     */
     public static class InFlight {
 
         /** Per ordinary route. */
