@@ -10,7 +10,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Matcher;
 
-import dev.edp.platform.problem.PlatformProblem;
+import dev.edp.platform.problem.FieldErrors;
 
 /**
  * Checks a {@link RolloutPlan} and fills in its defaults. Every bad value is a field of
@@ -175,20 +175,9 @@ final class Plans {
             machineId = plan.selector().machineId();
         }
         if (!errors.isEmpty()) {
-            throw invalid(errors);
+            throw FieldErrors.invalid(errors);
         }
         return new Valid(labels, machineId, List.copyOf(groups), success, error, timeout, advance);
-    }
-
-    /** A 400 {@code VALIDATION_FAILED} naming the fields. */
-    static RuntimeException invalid(Map<String, String> errors) {
-        return PlatformProblem.VALIDATION_FAILED
-            .exception("The request has %d invalid field(s).".formatted(errors.size()))
-            .with("errors",
-                    errors.entrySet()
-                        .stream()
-                        .map(entry -> Map.of("field", entry.getKey(), "message", entry.getValue()))
-                        .toList());
     }
 
     private static int percent(Integer value, int fallback, int min, String field, Map<String, String> errors) {

@@ -19,6 +19,7 @@ import dev.edp.devicemanagement.support.DeviceManagementProblem;
 import dev.edp.platform.audit.AuditLog;
 import dev.edp.platform.audit.Clocks;
 import dev.edp.platform.audit.Stamp;
+import dev.edp.platform.problem.FieldErrors;
 import dev.edp.platform.problem.NotFound;
 import dev.edp.platform.security.Tenant;
 import dev.edp.platform.web.Cursor;
@@ -238,7 +239,7 @@ public class RolloutService {
         Rollout before = repository.find(id).orElseThrow();
         RolloutPlan given = plan == null ? new RolloutPlan(null, null, null, null, null, null) : plan;
         if (given.selector() != null) {
-            throw Plans.invalid(Map.of("selector", "a rollback targets the original's delivered devices"));
+            throw FieldErrors.invalid(Map.of("selector", "a rollback targets the original's delivered devices"));
         }
         Plans.Valid valid = Plans.validate(given, List.of(new RolloutPlan.Group("100%", null, null, null)));
         if (before.previousReleaseId() == null) {

@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
-import dev.edp.monitoring.FieldErrors;
+import dev.edp.platform.problem.FieldErrors;
 import dev.edp.platform.security.Tenant;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;

@@ -12,8 +12,8 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.edp.monitoring.FieldErrors;
 import dev.edp.monitoring.MonitoringProblem;
+import dev.edp.platform.problem.FieldErrors;
 import dev.edp.platform.problem.NotFound;
 import dev.edp.platform.security.Tenant;
 import dev.edp.platform.web.Cursor;
