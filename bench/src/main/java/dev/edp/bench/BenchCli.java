@@ -168,10 +168,13 @@ public final class BenchCli implements Callable<Integer> {
                 freshToNginx.add(device.freshTls(List.of(reference.root())));
                 freshToE3.add(device.freshTls(fleet.e3Trust()));
             }
+            // Every server-side process, in every phase: nginx is also E3's no-op
+            // upstream.
+            CpuMeter cpu = CpuMeter.platform(platform.stateDir(), Map.of("nginx", nginx::processes));
             LoadGenerator atNginx = new LoadGenerator(net, new InetSocketAddress("127.0.0.1", nginx.tlsPort()),
-                    "localhost");
+                    "localhost", cpu);
             LoadGenerator atE3 = new LoadGenerator(net, new InetSocketAddress("127.0.0.1", platform.e3().getPort()),
-                    "localhost");
+                    "localhost", cpu);
             HttpRequestSpec noop = HttpRequestSpec.get(NOOP_PATH, Map.of());
 
             Stats.Result nginxNoop = phase(

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -36,10 +37,17 @@ final class LoadGenerator {
 
     private final String host;
 
-    LoadGenerator(NettyHttp net, InetSocketAddress address, String host) {
+    private final CpuMeter cpu;
+
+    /**
+     * @param cpu the server side's processes, read at the start and the end of each
+     * measured window
+     */
+    LoadGenerator(NettyHttp net, InetSocketAddress address, String host, CpuMeter cpu) {
         this.net = net;
         this.address = address;
         this.host = host;
+        this.cpu = cpu;
     }
 
     /**
@@ -76,14 +84,17 @@ final class LoadGenerator {
             next(idle, request, answered, window, stats, done);
         }
         window.awaitMeasureStart(stats);
+        Map<String, Long> before = cpu.read();
         done.await();
         stats.end();
+        Map<String, Long> after = cpu.read();
         lanes.forEach(lane -> {
             if (lane.connection != null) {
                 lane.connection.close();
             }
         });
-        return stats.result(name, expected);
+        Stats.Result result = stats.result(name, expected);
+        return result.withCpu(CpuMeter.perRequest(before, after, result.succeeded()));
     }
 
     /**
@@ -100,9 +111,12 @@ final class LoadGenerator {
             handshake(freshContexts, nextDevice, request, expected, window, stats, done);
         }
         window.awaitMeasureStart(stats);
+        Map<String, Long> before = cpu.read();
         done.await();
         stats.end();
-        return stats.result(name, expected);
+        Map<String, Long> after = cpu.read();
+        Stats.Result result = stats.result(name, expected);
+        return result.withCpu(CpuMeter.perRequest(before, after, result.succeeded()));
     }
 
     private void handshake(List<SslContext> contexts, AtomicInteger nextDevice, HttpRequestSpec request, int expected,

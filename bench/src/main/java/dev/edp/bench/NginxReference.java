@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Debian's nginx as the reference: it terminates the same device mTLS as E3 (client
@@ -32,7 +34,9 @@ final class NginxReference implements AutoCloseable {
      * @param noopPort the plain-HTTP no-op upstream's port
      */
     NginxReference(Path dir, int tlsPort, int noopPort) {
-        this.dir = dir;
+        // Absolute: nginx resolves -c and -e against its -p prefix, so a relative --root
+        // would name every file twice.
+        this.dir = dir.toAbsolutePath();
         this.tlsPort = tlsPort;
         this.noopPort = noopPort;
     }
@@ -44,6 +48,11 @@ final class NginxReference implements AutoCloseable {
             }
         }
         throw new IllegalStateException("nginx is not installed (Debian: apt-get install nginx)");
+    }
+
+    /** nginx's master and workers while it runs. */
+    Stream<ProcessHandle> processes() {
+        return process == null ? Stream.empty() : CpuMeter.withDescendants(Optional.of(process.toHandle()));
     }
 
     /**

@@ -52,6 +52,11 @@ final class PlatformUnderTest implements AutoCloseable {
         }
     }
 
+    /** The launcher's state directory (pid files, PostgreSQL's data). */
+    Path stateDir() {
+        return stateDir;
+    }
+
     /** Attaches to a running platform. */
     static PlatformUnderTest attach(Path stateDir, int portOffset) throws IOException {
         return new PlatformUnderTest(stateDir, portOffset, null);

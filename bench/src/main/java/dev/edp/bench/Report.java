@@ -17,6 +17,8 @@ final class Report {
 
     private final StringBuilder notes = new StringBuilder();
 
+    private final StringBuilder cpuNotes = new StringBuilder();
+
     private final int devices;
 
     private final int inFlight;
@@ -57,7 +59,7 @@ final class Report {
         row("enrollments answered by E3 (CSR check, signing, storage)", enrolled.atE3(), null, "");
         rows.append(String.format(Locale.ROOT,
                 "| enrollments end to end (until all %d ACTIVE in device-management) | "
-                        + "%.0f/s | | | | %d in %.2f s |%n",
+                        + "%.0f/s | | | | | %d in %.2f s |%n",
                 count, count / seconds(enrolled.untilActive()), count, seconds(enrolled.untilActive())));
     }
 
@@ -74,10 +76,11 @@ final class Report {
     }
 
     void fanOut(FanOut.Result fanOut) {
-        rows.append(String.format(Locale.ROOT, "| desired-state fan-out: TESTING pin → %d devices | | | | | delivered "
-                + "to all in %.2f s, all `ready` in device-management after %.2f s (%d reports sent again after "
-                + "503/429, long-polls sent again by status %s) |%n", fanOut.devices(), seconds(fanOut.delivered()),
-                seconds(fanOut.reported()), fanOut.reportsRetried(), fanOut.pollsRetried()));
+        rows.append(String
+            .format(Locale.ROOT, "| desired-state fan-out: TESTING pin → %d devices | | | | | | delivered "
+                    + "to all in %.2f s, all `ready` in device-management after %.2f s (%d reports sent again after "
+                    + "503/429, long-polls sent again by status %s) |%n", fanOut.devices(), seconds(fanOut.delivered()),
+                    seconds(fanOut.reported()), fanOut.reportsRetried(), fanOut.pollsRetried()));
         setupFailures(fanOut);
     }
 
@@ -97,7 +100,7 @@ final class Report {
                     seconds(group.took())));
         }
         rows.append(String.format(Locale.ROOT,
-                "| phased rollout: %d groups → %d devices | | | | | %sSUCCEEDED %.1f s after the request (delivered to "
+                "| phased rollout: %d groups → %d devices | | | | | | %sSUCCEEDED %.1f s after the request (delivered to "
                         + "all in %.2f s, all `ready` after %.2f s; long-polls sent again by status %s) |%n",
                 rollout.groups().size(), rollout.devices(), groups, seconds(rollout.total()),
                 seconds(rollout.fanOut().delivered()), seconds(rollout.fanOut().reported()),
@@ -149,8 +152,15 @@ final class Report {
     private void row(String name, Stats.Result result, Stats.Result reference, String ratioText) {
         String ratio = reference == null ? ratioText : reference.succeeded() == 0 ? "n/a (the reference failed)"
                 : String.format(Locale.ROOT, "%.2f %s", result.perSecond() / reference.perSecond(), ratioText);
-        rows.append(String.format(Locale.ROOT, "| %s | %.0f/s | %s | %.2f | %.2f | %s |%n", name, result.perSecond(),
-                ratio, result.p50Millis(), result.p99Millis(), result.outcomesText()));
+        String cpu = result.cpuMicros().isEmpty() ? "" : String.format(Locale.ROOT, "%.0f", result.cpuMicrosTotal());
+        rows.append(String.format(Locale.ROOT, "| %s | %.0f/s | %s | %.2f | %.2f | %s | %s |%n", name,
+                result.perSecond(), ratio, result.p50Millis(), result.p99Millis(), cpu, result.outcomesText()));
+        if (!result.cpuMicros().isEmpty()) {
+            String relative = reference == null || reference.cpuMicros().isEmpty() ? "" : String.format(Locale.ROOT,
+                    "; %.1f × the CPU of %s", result.cpuMicrosTotal() / reference.cpuMicrosTotal(), reference.name());
+            cpuNotes.append(String.format(Locale.ROOT, "  - %s: %s%s%n", result.name(),
+                    CpuMeter.text(result.cpuMicros()), relative));
+        }
     }
 
     String markdown(List<String> problems) {
@@ -162,9 +172,18 @@ final class Report {
         text.append(String.format(Locale.ROOT,
                 "%d device certificates; %d requests in flight; %s warm-up, %s measured per " + "phase. %s.%n%n",
                 devices, inFlight, warmUp, duration, environment));
-        text.append("| path | rate | ratio | p50 ms | p99 ms | outcomes |").append(System.lineSeparator());
-        text.append("|---|---|---|---|---|---|").append(System.lineSeparator());
+        text.append("| path | rate | ratio | p50 ms | p99 ms | server CPU µs/request | outcomes |")
+            .append(System.lineSeparator());
+        text.append("|---|---|---|---|---|---|---|").append(System.lineSeparator());
         text.append(rows).append(System.lineSeparator()).append(notes);
+        if (!cpuNotes.isEmpty()) {
+            text.append("- Server-side CPU per successful request, µs, by process (user + system time of nginx, the ")
+                .append("platform's services and PostgreSQL over the measured window; processes under 1 % left out; ")
+                .append("the load client is not counted). Unlike the rates, these hardly change when other work ")
+                .append("shares the machine:")
+                .append(System.lineSeparator())
+                .append(cpuNotes);
+        }
         if (!problems.isEmpty()) {
             text.append(System.lineSeparator()).append("**Problems:**").append(System.lineSeparator());
             problems.forEach(problem -> text.append("- ").append(problem).append(System.lineSeparator()));

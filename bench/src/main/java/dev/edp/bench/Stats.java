@@ -1,6 +1,8 @@
 package dev.edp.bench;
 
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -56,7 +58,7 @@ final class Stats {
         Map<String, Long> all = new TreeMap<>();
         outcomes.forEach((key, value) -> all.put(key, value.sum()));
         return new Result(name, count, ok, ok / seconds, percentile(sorted, 0.50), percentile(sorted, 0.99), all,
-                seconds);
+                seconds, Map.of());
     }
 
     private static double percentile(long[] sorted, double p) {
@@ -78,9 +80,21 @@ final class Stats {
      * @param p99Millis 99th percentile latency of all completions
      * @param outcomes completions by status or error kind
      * @param seconds measured time
+     * @param cpuMicros CPU per successful request of each server-side process that spent
+     * at least 1 % of the window's CPU, in µs ({@link CpuMeter}); empty when not measured
      */
     record Result(String name, long completed, long succeeded, double perSecond, double p50Millis, double p99Millis,
-            Map<String, Long> outcomes, double seconds) {
+            Map<String, Long> outcomes, double seconds, Map<String, Double> cpuMicros) {
+
+        Result withCpu(Map<String, Double> micros) {
+            return new Result(name, completed, succeeded, perSecond, p50Millis, p99Millis, outcomes, seconds,
+                    Collections.unmodifiableMap(new LinkedHashMap<>(micros)));
+        }
+
+        /** All server-side CPU per successful request, µs (0 when not measured). */
+        double cpuMicrosTotal() {
+            return CpuMeter.total(cpuMicros);
+        }
 
         long failed() {
             return completed - succeeded;
@@ -95,8 +109,8 @@ final class Stats {
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%s: %.0f/s, p50 %.2f ms, p99 %.2f ms, %s", name, perSecond, p50Millis,
-                    p99Millis, outcomesText());
+            return String.format(Locale.ROOT, "%s: %.0f/s, p50 %.2f ms, p99 %.2f ms, %s; CPU µs per request: %s", name,
+                    perSecond, p50Millis, p99Millis, outcomesText(), CpuMeter.text(cpuMicros));
         }
     }
 
