@@ -179,8 +179,8 @@ final class Report {
         if (!cpuNotes.isEmpty()) {
             text.append("- Server-side CPU per successful request, µs, by process (user + system time of nginx, the ")
                 .append("platform's services and PostgreSQL over the measured window; processes under 1 % left out; ")
-                .append("the load client is not counted). Unlike the rates, these hardly change when other work ")
-                .append("shares the machine:")
+                .append("the load client is not counted). They show where a request's cost lies; on a busy machine ")
+                .append("they grow as well (the JIT compiles later, caches are shared), so compare runs on an idle one:")
                 .append(System.lineSeparator())
                 .append(cpuNotes);
         }
