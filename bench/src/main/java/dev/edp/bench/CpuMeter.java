@@ -18,8 +18,8 @@ import java.util.stream.Stream;
  * threads and child processes, from the operating system: {@link ProcessHandle.Info}
  * reads {@code /proc} on Linux). Divided by the window's successful requests it gives
  * each process's CPU per request, which shows which process a request's cost lies in. On
- * a busy machine it grows too (seen: E3's CPU per no-op request doubled at a load
- * average of 30 on two cores, the JIT compiling later and the caches shared), so runs are
+ * a busy machine it grows too (seen: E3's CPU per no-op request doubled at a load average
+ * of 30 on two cores, the JIT compiling later and the caches shared), so runs are
  * compared on an idle machine.
  */
 final class CpuMeter {

@@ -75,6 +75,8 @@ final class NginxReference implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("logs/nginx.out").toFile())
             .start();
+        // Ctrl-C or a SIGTERM to the bench stops nginx too.
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "edp-bench-stop-nginx"));
         awaitPort(tlsPort);
         awaitPort(noopPort);
     }

@@ -96,6 +96,9 @@ final class PlatformUnderTest implements AutoCloseable {
         env.put("EDP_E3_RATELIMIT_REFILLPERSECOND", "1000000");
         env.remove("EDP_DB_URL");
         Process process = builder.start();
+        // Ctrl-C or a SIGTERM to the bench stops the platform it started (the launcher
+        // stops its services and PostgreSQL on SIGTERM), as the end of a run does.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(process), "edp-bench-stop-platform"));
         Path ready = stateDir.resolve("run/ready");
         Instant deadline = Instant.now().plus(START_TIMEOUT);
         while (!Files.exists(ready)) {
@@ -146,13 +149,27 @@ final class PlatformUnderTest implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        if (launcher != null && launcher.isAlive()) {
-            launcher.destroy();
-            if (!launcher.waitFor(120, TimeUnit.SECONDS)) {
-                launcher.descendants().forEach(ProcessHandle::destroyForcibly);
-                launcher.destroyForcibly();
+        if (launcher != null) {
+            stop(launcher);
+        }
+    }
+
+    /** Stops the launcher and, if it does not end within two minutes, all it started. */
+    private static void stop(Process launcher) {
+        if (!launcher.isAlive()) {
+            return;
+        }
+        launcher.destroy();
+        try {
+            if (launcher.waitFor(120, TimeUnit.SECONDS)) {
+                return;
             }
         }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+        launcher.descendants().forEach(ProcessHandle::destroyForcibly);
+        launcher.destroyForcibly();
     }
 
     private static void deleteRecursively(Path dir) throws IOException {
