@@ -309,6 +309,7 @@ class EnrollmentIntegrationTests extends OnboardingIntegrationTest {
         HttpResponse<String> enrolled = ServiceSmokeChecks.send("POST", url("/.well-known/est/simpleenroll"),
                 "application/pkcs10", body, null, Map.of("Authorization", basic));
         assertThat(enrolled.statusCode()).as(enrolled.body()).isEqualTo(200);
+        assertThat(enrolled.headers().firstValue("Cache-Control")).hasValue("no-store");
         List<X509Certificate> issued = Pkcs7.certificates(Base64.getMimeDecoder().decode(enrolled.body()));
         assertThat(issued).hasSize(1);
         assertThat(issued.getFirst().getSubjectX500Principal().getName()).contains("CN=" + token[2]);

@@ -15,13 +15,16 @@ import dev.edp.platform.problem.PlatformProblem;
 import dev.edp.platform.problem.ProblemType;
 import dev.edp.platform.security.ProblemSecurityHandlers;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.util.AsciiString;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
 
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.http.server.reactive.SslInfo;
 import org.springframework.util.AntPathMatcher;
 import org.springframework.web.server.ServerWebExchange;
@@ -91,18 +94,22 @@ public final class DeviceAuthenticationWebFilter implements WebFilter, Ordered {
             // context): the application port always speaks TLS.
             return chain.filter(exchange);
         }
-        ServerHttpRequest request = exchange.getRequest().mutate().headers(this::strip).build();
+        ServerHttpRequest request = exchange.getRequest();
+        // Copying the headers (mutate) costs every request; only one that carries a
+        // header to strip needs it.
+        if (carriesStrippedHeader(request)) {
+            request = request.mutate().headers(this::strip).build();
+        }
         if (request.getHeaders().getContentLength() > maxRequestBytes) {
             return refuse(exchange, PlatformProblem.REQUEST_TOO_LARGE,
                     "The request body is larger than " + maxRequestBytes + " bytes.", null);
         }
         request = SizeLimitedServerRequest.limit(request, maxRequestBytes);
-        String path = request.getPath().pathWithinApplication().value();
-        boolean open = publicPaths.stream().anyMatch(pattern -> matcher.match(pattern, path));
         X509Certificate[] presented = peerCertificates(request.getSslInfo());
         Verification verification = trust.verify(presented);
         if (!verification.accepted()) {
-            if (open) {
+            String path = request.getPath().pathWithinApplication().value();
+            if (publicPaths.stream().anyMatch(pattern -> matcher.match(pattern, path))) {
                 return chain.filter(exchange.mutate().request(request).build());
             }
             return refuse(exchange, request, verification.outcome());
@@ -120,11 +127,45 @@ public final class DeviceAuthenticationWebFilter implements WebFilter, Ordered {
         return chain.filter(authenticated);
     }
 
+    /**
+     * Whether any request header starts with a stripped prefix. On Reactor Netty the
+     * names are read where Netty keeps them: {@link HttpHeaders#headerNames()} would copy
+     * them all into a case-insensitive set first.
+     */
+    boolean carriesStrippedHeader(ServerHttpRequest request) {
+        if (nativeRequest(request) instanceof HttpServerRequest netty) {
+            var names = netty.requestHeaders().iteratorCharSequence();
+            while (names.hasNext()) {
+                if (stripped(names.next().getKey())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return request.getHeaders().headerNames().stream().anyMatch(this::stripped);
+    }
+
+    /** The server's own request, or null where there is none (a mock, another server). */
+    private static Object nativeRequest(ServerHttpRequest request) {
+        try {
+            return ServerHttpRequestDecorator.getNativeRequest(request);
+        }
+        catch (IllegalStateException | IllegalArgumentException none) {
+            return null;
+        }
+    }
+
+    private boolean stripped(CharSequence name) {
+        for (String prefix : strippedPrefixes) {
+            if (AsciiString.regionMatches(name, true, 0, prefix, 0, prefix.length())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void strip(HttpHeaders headers) {
-        List<String> names = headers.headerNames()
-            .stream()
-            .filter(name -> strippedPrefixes.stream().anyMatch(name.toLowerCase(Locale.ROOT)::startsWith))
-            .toList();
+        List<String> names = headers.headerNames().stream().filter(this::stripped).toList();
         names.forEach(headers::remove);
     }
 

@@ -26,6 +26,9 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Device: heartbeats and container reports", description = "For device agents, through E3")
 class DeviceReportController {
 
+    private static final String BUFFER_FULL_DESCRIPTION = "BUFFER_FULL: reports cannot be written right now and "
+            + "the buffer is full; nothing is kept, send again after Retry-After";
+
     private final ReportBuffer buffer;
 
     private final MonitoringProperties properties;
@@ -38,8 +41,10 @@ class DeviceReportController {
     @PostMapping("/heartbeat")
     @Operation(summary = "A heartbeat: accepted at once and written in the next batch")
     @ApiResponse(responseCode = "202", description = "Accepted")
-    @ApiResponse(responseCode = "400", description = "VALIDATION_FAILED (errors list the fields; used above total, "
-            + "running above total, text with NUL), MALFORMED_REQUEST_BODY; nothing is kept")
+    @ApiResponse(responseCode = "400",
+            description = "VALIDATION_FAILED (errors list the fields; used above total, "
+                    + "running above total, text with NUL), MALFORMED_REQUEST_BODY; nothing is kept")
+    @ApiResponse(responseCode = "503", description = BUFFER_FULL_DESCRIPTION)
     ResponseEntity<Void> heartbeat(DevicePrincipal device, @Valid @RequestBody HeartbeatRequest heartbeat) {
         return accepted(() -> buffer.heartbeat(device, heartbeat));
     }
@@ -47,8 +52,10 @@ class DeviceReportController {
     @PostMapping("/monitoring/container")
     @Operation(summary = "What runs on the device; a list replaces the previous report, {} changes nothing")
     @ApiResponse(responseCode = "202", description = "Accepted")
-    @ApiResponse(responseCode = "400", description = "VALIDATION_FAILED (unknown state, duplicate names, more than 200 "
-            + "containers, text with NUL), MALFORMED_REQUEST_BODY (also no body at all); nothing is kept")
+    @ApiResponse(responseCode = "400",
+            description = "VALIDATION_FAILED (unknown state, duplicate names, more than 200 "
+                    + "containers, text with NUL), MALFORMED_REQUEST_BODY (also no body at all); nothing is kept")
+    @ApiResponse(responseCode = "503", description = BUFFER_FULL_DESCRIPTION)
     ResponseEntity<Void> containers(DevicePrincipal device, @Valid @RequestBody ContainerReportRequest report) {
         return accepted(() -> {
             if (report.containers() != null) {

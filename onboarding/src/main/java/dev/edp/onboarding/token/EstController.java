@@ -97,7 +97,9 @@ class EstController {
             }
             throw ex;
         }
-        return EstResponses.certsOnly(List.of(enrollment.certificate()), CacheControl.empty());
+        // A device's certificate: no cache keeps it (as the JSON enrollment and EST
+        // simplereenroll answer).
+        return EstResponses.certsOnly(List.of(enrollment.certificate()), CacheControl.noStore());
     }
 
     private static String basicPassword(String authorization) {

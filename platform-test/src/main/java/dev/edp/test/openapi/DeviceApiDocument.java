@@ -175,9 +175,11 @@ public final class DeviceApiDocument {
             e3Response(responses, "413", "REQUEST_TOO_LARGE, the body is larger than E3 accepts (1 MB).");
         }
         e3Response(responses, "503", certificate
-                ? "DEVICE_TRUST_UNAVAILABLE (no current CRL: fails closed; Retry-After), or SERVICE_UNAVAILABLE "
-                        + "(the service is down; Retry-After)."
-                : "SERVICE_UNAVAILABLE, the service is down (Retry-After).");
+                ? "DEVICE_TRUST_UNAVAILABLE (no current CRL: fails closed; Retry-After), SERVICE_UNAVAILABLE "
+                        + "(the service is down; Retry-After), or BACKEND_BUSY (the service's route has as many "
+                        + "requests in flight as E3 allows; Retry-After)."
+                : "SERVICE_UNAVAILABLE (the service is down; Retry-After), or BACKEND_BUSY (the service's route has "
+                        + "as many requests in flight as E3 allows; Retry-After).");
         ObjectNode sortedResponses = NODES.objectNode();
         sorted(responses).forEach(entry -> sortedResponses.set(entry.getKey(), entry.getValue()));
         operation.set("responses", sortedResponses);
