@@ -38,10 +38,6 @@ public enum E3Problem implements ProblemType {
 
     /** The route's bound on requests in flight is reached. */
     @Problem(status = HttpStatus.SERVICE_UNAVAILABLE, title = "Backend busy")
-    BACKEND_BUSY,
-
-    /** E3 has not published its device keys yet. */
-    @Problem(status = HttpStatus.SERVICE_UNAVAILABLE, title = "E3 is starting")
-    SERVICE_UNAVAILABLE;
+    BACKEND_BUSY;
 
 }

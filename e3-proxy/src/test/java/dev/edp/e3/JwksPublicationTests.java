@@ -115,9 +115,11 @@ class JwksPublicationTests {
         assertThat(forwarded).hasNullValue();
         assertThat(early.getResponse().getStatusCode().value()).isEqualTo(503);
         assertThat(early.getResponse().getHeaders().getFirst("Retry-After")).isEqualTo("1");
-        assertThat(JsonPath.<String>read(((MockServerWebExchange) early).getResponse().getBodyAsString().block(),
-                "$.code"))
-            .isEqualTo("SERVICE_UNAVAILABLE");
+        String body = ((MockServerWebExchange) early).getResponse().getBodyAsString().block();
+        assertThat(JsonPath.<String>read(body, "$.code")).isEqualTo("SERVICE_UNAVAILABLE");
+        assertThat(JsonPath.<String>read(body, "$.title"))
+            .as("the title E3 gives SERVICE_UNAVAILABLE for a backend too")
+            .isEqualTo("Service unavailable");
 
         // Once served, requests pass at once.
         publication.onApplicationEvent(started("management", 9443));

@@ -4,9 +4,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 
-import dev.edp.e3.E3Problem;
 import dev.edp.e3.device.AuthenticatedDevice;
 import dev.edp.platform.device.DeviceProof;
+import dev.edp.platform.problem.PlatformProblem;
 import dev.edp.platform.security.ProblemSecurityHandlers;
 import reactor.core.publisher.Mono;
 
@@ -82,8 +82,8 @@ public final class DeviceAssertionGlobalFilter implements GlobalFilter, Ordered 
                 return forward(exchange, chain, route, peer);
             }
             exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, "1");
-            return ProblemSecurityHandlers.write(exchange,
-                    E3Problem.SERVICE_UNAVAILABLE.problem("E3 is not ready to forward requests yet. Retry shortly."));
+            return ProblemSecurityHandlers.write(exchange, PlatformProblem.SERVICE_UNAVAILABLE
+                .problem("E3 is not ready to forward requests yet. Retry shortly."));
         });
     }
 
