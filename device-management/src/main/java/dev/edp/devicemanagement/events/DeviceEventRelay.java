@@ -200,15 +200,6 @@ class DeviceEventRelay {
         metrics.gaveUp(rows.size());
     }
 
-    /**
-     * A 4xx answer other than 401 (our service token was not accepted: a token problem of
-     * this service, not of the rows), 408 (timeout) and 429 (slow down): sending the same
-     * rows again will not help.
-     */
-    static boolean permanent(RuntimeException ex) {
-        return OutboxRelay.permanentRefusal(ex);
-    }
-
     private String describe(RuntimeException ex) {
         if (ex instanceof RestClientResponseException answer) {
             return "HTTP " + answer.getStatusCode().value() + " " + problemCode(answer) + ": "

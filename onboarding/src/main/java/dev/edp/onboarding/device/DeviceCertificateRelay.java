@@ -148,15 +148,6 @@ public class DeviceCertificateRelay {
 
     }
 
-    /**
-     * A 4xx other than 401 (our service token was not accepted: a token problem of this
-     * service, not of the row), 408 (timeout) and 429 (slow down): sending the same row
-     * again will not help.
-     */
-    static boolean permanent(RestClientResponseException ex) {
-        return OutboxMetrics.isPermanentRefusal(ex);
-    }
-
     /** The receiver's problem code ({@code code} of its problem+json), or {@code -}. */
     private String problemCode(RestClientResponseException ex) {
         try {

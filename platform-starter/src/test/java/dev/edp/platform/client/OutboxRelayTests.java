@@ -6,12 +6,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.client.HttpServerErrorException;
 import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClientResponseException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -130,15 +133,32 @@ class OutboxRelayTests {
         assertThat(OutboxRelay.of(rows).batchSize(10).maxBatchesPerPass(2).build().pass()).isEqualTo(5);
     }
 
+    static RestClientResponseException answer(int status) {
+        HttpStatusCode code = HttpStatusCode.valueOf(status);
+        return status < 500
+                ? HttpClientErrorException.create(code, "refused", new HttpHeaders(), new byte[0],
+                        StandardCharsets.UTF_8)
+                : HttpServerErrorException.create(code, "failed", new HttpHeaders(), new byte[0],
+                        StandardCharsets.UTF_8);
+    }
+
+    /** What ends the retries of every relay (device events, device certificates, ...). */
+    @ParameterizedTest
+    @ValueSource(ints = { 400, 403, 404, 409, 410, 422 })
+    void aClientErrorIsThePermanentRefusalOfTheRows(int status) {
+        assertThat(OutboxRelay.permanentRefusal(answer(status))).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = { 401, 408, 429, 500, 502, 503, 504 })
+    void tokenRefusalsTimeoutsThrottlingAndServerErrorsAreRetried(int status) {
+        assertThat(OutboxRelay.permanentRefusal(answer(status))).isFalse();
+    }
+
     @Test
-    void onlyTheReceiversAnswerRefusingTheRowsIsPermanent() {
-        assertThat(OutboxRelay.permanentRefusal(HttpClientErrorException.create(HttpStatusCode.valueOf(409), "x",
-                new HttpHeaders(), new byte[0], StandardCharsets.UTF_8)))
-            .isTrue();
-        assertThat(OutboxRelay.permanentRefusal(HttpClientErrorException.create(HttpStatusCode.valueOf(429), "x",
-                new HttpHeaders(), new byte[0], StandardCharsets.UTF_8)))
-            .isFalse();
-        assertThat(OutboxRelay.permanentRefusal(new ResourceAccessException("refused"))).isFalse();
+    void noAnswerOrNoTokenIsRetried() {
+        assertThat(OutboxRelay.permanentRefusal(new ResourceAccessException("Connection refused"))).isFalse();
+        assertThat(OutboxRelay.permanentRefusal(new ServiceCallException("no token", null))).isFalse();
         assertThat(OutboxRelay.permanentRefusal(new IllegalStateException("no instance"))).isFalse();
     }
 
