@@ -10,7 +10,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -37,6 +36,7 @@ import dev.edp.e3.device.RateLimiter;
 import dev.edp.platform.device.DeviceAssertionException;
 import dev.edp.platform.device.DeviceAssertionVerifier;
 import dev.edp.test.security.TestJwtIssuer;
+import dev.edp.test.time.TestClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,25 +50,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class DeviceAssertionKeysTests {
 
-    static final class MutableClock extends Clock {
-
-        Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
+    /**
+     * A clock the test moves, from a fixed start (before {@link #DEVICE}'s certificate
+     * expires).
+     */
+    static TestClock newYear() {
+        return TestClock.at(Instant.parse("2026-01-01T00:00:00Z"));
     }
 
     static final AuthenticatedDevice DEVICE = new AuthenticatedDevice(UUID.randomUUID(), UUID.randomUUID(),
@@ -91,21 +78,21 @@ class DeviceAssertionKeysTests {
     @Test
     @SuppressWarnings("unchecked")
     void rotationPublishesTheNewKeyBeforeItIsUsedAndKeepsTheOldOneDuringTheOverlap() throws Exception {
-        MutableClock clock = new MutableClock();
+        TestClock clock = newYear();
         DeviceAssertionKeys keys = keys(clock);
         String oldKid = kid(keys.credential(DEVICE, "monitoring"));
         keys.rotate();
         assertThat((List<Map<String, Object>>) keys.jwks().get("keys")).hasSize(2);
         assertThat((List<?>) keys.proofKeys("monitoring").get("keys")).hasSize(2);
         assertThat(proofKid(keys.proof(null, "monitoring", "GET", "/x", null, "192.0.2.1"))).isEqualTo(oldKid);
-        clock.now = clock.now.plus(Duration.ofMinutes(5));
+        clock.set(clock.instant().plus(Duration.ofMinutes(5)));
         String newKid = kid(keys.credential(DEVICE, "monitoring"));
         assertThat(newKid).isNotEqualTo(oldKid);
         assertThat(proofKid(keys.proof(null, "monitoring", "GET", "/x", null, "192.0.2.1"))).isEqualTo(newKid);
         assertThat((List<Map<String, Object>>) keys.jwks().get("keys")).hasSize(2);
         // Retention: a credential signed just before the switch lives its 5 minutes, plus
         // a margin.
-        clock.now = clock.now.plus(Duration.ofMinutes(6)).plusSeconds(1);
+        clock.set(clock.instant().plus(Duration.ofMinutes(6)).plusSeconds(1));
         assertThat((List<Map<String, Object>>) keys.jwks().get("keys")).singleElement()
             .satisfies(key -> assertThat(key.get("kid")).isEqualTo(newKid));
         assertThat((List<Map<String, Object>>) keys.proofKeys("monitoring").get("keys")).singleElement()
@@ -114,8 +101,7 @@ class DeviceAssertionKeysTests {
 
     @Test
     void credentialCarriesTheDeviceAndTheCertificatesNotAfterAndNoRequest() throws Exception {
-        DeviceAssertionKeys keys = new DeviceAssertionKeys(new MutableClock(), Duration.ofMinutes(5),
-                Duration.ofMinutes(5));
+        DeviceAssertionKeys keys = new DeviceAssertionKeys(newYear(), Duration.ofMinutes(5), Duration.ofMinutes(5));
         SignedJWT jwt = SignedJWT.parse(keys.credential(DEVICE, "monitoring").token());
         var claims = jwt.getJWTClaimsSet();
         assertThat(jwt.getHeader().getType().getType()).isEqualTo(DeviceAssertionVerifier.CREDENTIAL_TYPE);
@@ -134,7 +120,7 @@ class DeviceAssertionKeysTests {
 
     @Test
     void credentialIsSignedOncePerDeviceAndServiceAndRenewedBeforeItExpires() throws Exception {
-        MutableClock clock = new MutableClock();
+        TestClock clock = newYear();
         DeviceAssertionKeys keys = keys(clock);
         Credential first = keys.credential(DEVICE, "monitoring");
         for (int i = 0; i < 100; i++) {
@@ -149,20 +135,21 @@ class DeviceAssertionKeysTests {
         assertThat(keys.credential(renewed, "monitoring")).isNotEqualTo(first);
         assertThat(keys.signatures()).isEqualTo(3);
         // Still the same a little before the renewal point (one minute before expiry) ...
-        clock.now = clock.now.plus(Duration.ofMinutes(3)).plusSeconds(59);
+        clock.set(clock.instant().plus(Duration.ofMinutes(3)).plusSeconds(59));
         assertThat(keys.credential(DEVICE, "monitoring")).isEqualTo(first);
         // ... a fresh one from there on, while the old one is still valid for a minute.
-        clock.now = clock.now.plusSeconds(1);
+        clock.set(clock.instant().plusSeconds(1));
         Credential next = keys.credential(DEVICE, "monitoring");
         assertThat(next.jti()).isNotEqualTo(first.jti());
-        assertThat(SignedJWT.parse(next.token()).getJWTClaimsSet().getIssueTime().toInstant()).isEqualTo(clock.now);
+        assertThat(SignedJWT.parse(next.token()).getJWTClaimsSet().getIssueTime().toInstant())
+            .isEqualTo(clock.instant());
     }
 
     @Test
     void credentialNeverOutlivesTheCertificate() throws Exception {
-        MutableClock clock = new MutableClock();
+        TestClock clock = newYear();
         DeviceAssertionKeys keys = keys(clock);
-        Instant notAfter = clock.now.plus(Duration.ofMinutes(2));
+        Instant notAfter = clock.instant().plus(Duration.ofMinutes(2));
         AuthenticatedDevice expiring = new AuthenticatedDevice(UUID.randomUUID(), UUID.randomUUID(), BigInteger.TWO,
                 notAfter);
         assertThat(SignedJWT.parse(keys.credential(expiring, "monitoring").token())
@@ -173,11 +160,11 @@ class DeviceAssertionKeysTests {
 
     @Test
     void proofBindsTheRequestAndWithoutADeviceNamesNoCredential() {
-        MutableClock clock = new MutableClock();
+        TestClock clock = newYear();
         DeviceAssertionKeys keys = keys(clock);
         Credential credential = keys.credential(DEVICE, "device-management");
         String proof = keys.proof(credential, "device-management", "GET", "/d", "wait=30", "192.0.2.1");
-        assertThat(proof).startsWith("kid=").contains(";t=" + clock.now.toEpochMilli() + ";cip=192.0.2.1;mac=");
+        assertThat(proof).startsWith("kid=").contains(";t=" + clock.instant().toEpochMilli() + ";cip=192.0.2.1;mac=");
         assertThat(keys.proof(credential, "device-management", "GET", "/d", "wait=31", "192.0.2.1"))
             .isNotEqualTo(proof);
         assertThat(keys.proof(credential, "monitoring", "GET", "/d", "wait=30", "192.0.2.1")).isNotEqualTo(proof);
@@ -230,14 +217,14 @@ class DeviceAssertionKeysTests {
     /**
      * Five-minute credentials; a new key is published five minutes before it signs.
      */
-    static DeviceAssertionKeys keys(MutableClock clock) {
+    static DeviceAssertionKeys keys(TestClock clock) {
         return new DeviceAssertionKeys(clock, Duration.ofMinutes(5), Duration.ofMinutes(5));
     }
 
     /**
      * A replica's keys over the shared key file: as {@link #keys}, rotated daily.
      */
-    static DeviceAssertionKeys replica(Path file, MutableClock clock) {
+    static DeviceAssertionKeys replica(Path file, TestClock clock) {
         return DeviceAssertionKeys.shared(new AssertionKeyFile(file), clock, Duration.ofMinutes(5),
                 Duration.ofMinutes(5), Duration.ofHours(24));
     }
@@ -256,7 +243,7 @@ class DeviceAssertionKeysTests {
 
     @Test
     void servicesVerifyWhatE3MakesAndOnlyForThemselves() throws Exception {
-        MutableClock clock = new MutableClock();
+        TestClock clock = newYear();
         DeviceAssertionKeys keys = keys(clock);
         try (KeysServer e3 = new KeysServer(keys)) {
             DeviceAssertionVerifier monitoring = e3.verifier("monitoring", clock);
@@ -279,7 +266,7 @@ class DeviceAssertionKeysTests {
 
     @Test
     void keyRotatedAfterAServiceCachedTheKeysIsAcceptedWhenItIsUsed() throws Exception {
-        MutableClock clock = new MutableClock();
+        TestClock clock = newYear();
         DeviceAssertionKeys keys = new DeviceAssertionKeys(clock, Duration.ofMinutes(5), Duration.ofSeconds(30));
         try (KeysServer e3 = new KeysServer(keys)) {
             DeviceAssertionVerifier service = e3.verifier("monitoring", clock);
@@ -289,7 +276,7 @@ class DeviceAssertionKeysTests {
             assertThat(keys.rotateNow()).isTrue();
             // Published, not used yet: the service's cached copies are still enough.
             assertThat(proofKid(keys.proof(null, "monitoring", "GET", "/x", null, "192.0.2.1"))).isEqualTo(oldKid);
-            clock.now = clock.now.plusSeconds(30);
+            clock.set(clock.instant().plusSeconds(30));
             assertThat(proofKid(keys.proof(null, "monitoring", "GET", "/x", null, "192.0.2.1"))).isNotEqualTo(oldKid);
             // The cached credential (old key) and a proof with the new epoch's request
             // key verify together.
@@ -305,13 +292,13 @@ class DeviceAssertionKeysTests {
 
     @Test
     void freshKeysOfARestartedE3AreAcceptedByAServiceThatCachedThePreviousOnes() throws Exception {
-        MutableClock clock = new MutableClock();
+        TestClock clock = newYear();
         DeviceAssertionKeys before = keys(clock);
         try (KeysServer e3 = new KeysServer(before)) {
             DeviceAssertionVerifier service = e3.verifier("monitoring", clock);
             verify(service, before, "monitoring");
 
-            clock.now = clock.now.plusSeconds(10);
+            clock.set(clock.instant().plusSeconds(10));
             // The restarted process uses its fresh keys at once, and publishes them from
             // the start.
             DeviceAssertionKeys restarted = keys(clock);
@@ -324,7 +311,7 @@ class DeviceAssertionKeysTests {
     @Test
     void twoReplicasStartingTogetherOverOneKeyFileUseTheSameKeysAndPublishTheSame(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("keys/e3-assertion-keys.json");
-        MutableClock clock = new MutableClock();
+        TestClock clock = newYear();
         CyclicBarrier together = new CyclicBarrier(2);
         Callable<DeviceAssertionKeys> replica = () -> {
             together.await();
@@ -364,7 +351,7 @@ class DeviceAssertionKeysTests {
             .notBeforeTime(java.util.Date.from(Instant.parse("2025-12-31T00:00:00Z")))
             .generate();
         Files.writeString(file, new JWKSet(old).toString(false));
-        MutableClock clock = new MutableClock();
+        TestClock clock = newYear();
         DeviceAssertionKeys a = replica(file, clock);
         DeviceAssertionKeys b = replica(file, clock);
         assertThat(JWKSet.parse(Files.readString(file)).getKeys()).hasSize(2)
@@ -377,7 +364,7 @@ class DeviceAssertionKeysTests {
     void rotationThroughTheKeyFileReachesEveryReplicaWithBothKeysPublishedDuringTheOverlap(@TempDir Path dir)
             throws Exception {
         Path file = dir.resolve("e3-assertion-keys.json");
-        MutableClock clock = new MutableClock();
+        TestClock clock = newYear();
         DeviceAssertionKeys a = replica(file, clock);
         DeviceAssertionKeys b = replica(file, clock);
         Credential beforeSwitch = b.credential(DEVICE, "monitoring");
@@ -392,7 +379,7 @@ class DeviceAssertionKeysTests {
         assertThat((List<?>) b.jwks().get("keys")).hasSize(2);
         assertThat(proofKid(b.proof(null, "monitoring", "GET", "/x", null, "192.0.2.1"))).isEqualTo(oldKid);
 
-        clock.now = clock.now.plus(Duration.ofMinutes(5));
+        clock.set(clock.instant().plus(Duration.ofMinutes(5)));
         AuthenticatedDevice other = new AuthenticatedDevice(UUID.randomUUID(), UUID.randomUUID(), BigInteger.ONE,
                 Instant.parse("2026-03-01T12:00:00Z"));
         Credential fromA = a.credential(other, "monitoring");
@@ -404,7 +391,7 @@ class DeviceAssertionKeysTests {
         assertThat(verifies(fromB, a.jwks())).isTrue();
         assertThat(verifies(beforeSwitch, a.jwks())).as("old key still published during the overlap").isTrue();
 
-        clock.now = clock.now.plus(Duration.ofMinutes(6)).plusSeconds(1);
+        clock.set(clock.instant().plus(Duration.ofMinutes(6)).plusSeconds(1));
         assertThat((List<?>) a.jwks().get("keys")).hasSize(1);
         assertThat(b.jwks()).isEqualTo(a.jwks());
     }
@@ -412,12 +399,12 @@ class DeviceAssertionKeysTests {
     @Test
     void scheduledRotationByTwoReplicasAddsOneKeyOnly(@TempDir Path dir) {
         Path file = dir.resolve("e3-assertion-keys.json");
-        MutableClock clock = new MutableClock();
+        TestClock clock = newYear();
         DeviceAssertionKeys a = replica(file, clock);
         DeviceAssertionKeys b = replica(file, clock);
         a.rotate();
         assertThat((List<?>) a.jwks().get("keys")).as("newest key not due yet").hasSize(1);
-        clock.now = clock.now.plus(Duration.ofHours(24));
+        clock.set(clock.instant().plus(Duration.ofHours(24)));
         a.rotate();
         b.rotate();
         b.reload();

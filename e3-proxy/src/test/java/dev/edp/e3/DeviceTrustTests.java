@@ -6,11 +6,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.UUID;
 
 import dev.edp.e3.trust.DeviceTrust;
@@ -18,6 +15,7 @@ import dev.edp.e3.trust.DeviceTrust.Outcome;
 import dev.edp.e3.trust.TrustSource;
 import dev.edp.test.pki.TestPki;
 import dev.edp.test.pki.TestPki.Credential;
+import dev.edp.test.time.TestClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,32 +39,10 @@ class DeviceTrustTests {
     static final Duration STALE_AFTER = Duration.ofSeconds(30);
     static final Duration MAX_AGE = Duration.ofMinutes(10);
 
-    /** A clock the test moves. */
-    static final class MutableClock extends Clock {
-
-        Instant now = Instant.now();
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-    }
-
     @TempDir
     Path dir;
 
-    MutableClock clock;
+    TestClock clock;
 
     Path crl;
 
@@ -76,7 +52,7 @@ class DeviceTrustTests {
 
     @BeforeEach
     void trust() throws IOException {
-        clock = new MutableClock();
+        clock = TestClock.startingNow();
         Path chain = Files.writeString(dir.resolve("chain.pem"), PKI.chainPem());
         crl = dir.resolve("crl.der");
         publishCrl(PKI.crl());
@@ -146,16 +122,16 @@ class DeviceTrustTests {
 
     @Test
     void validityIsCheckedOnEveryRequestAgainstTheClock() throws IOException {
-        Instant start = clock.now;
+        Instant start = clock.instant();
         Credential device = PKI.device(UUID.randomUUID(), UUID.randomUUID(), start.plus(Duration.ofMinutes(10)),
                 start.plus(Duration.ofHours(1)));
         assertThat(outcome(device)).isEqualTo(Outcome.NOT_YET_VALID);
-        clock.now = start.plus(Duration.ofMinutes(11));
+        clock.set(start.plus(Duration.ofMinutes(11)));
         publishCrl(PKI.crl());
         trust.refreshRevocations();
         assertThat(outcome(device)).isEqualTo(Outcome.ACCEPTED);
         // Accepted once (path cached), still refused once it expires.
-        clock.now = start.plus(Duration.ofHours(1)).plusSeconds(1);
+        clock.set(start.plus(Duration.ofHours(1)).plusSeconds(1));
         trust.refreshRevocations();
         assertThat(outcome(device)).isEqualTo(Outcome.EXPIRED);
         assertThat(outcome(PKI.expiredDevice(UUID.randomUUID(), UUID.randomUUID()))).isEqualTo(Outcome.EXPIRED);
@@ -186,11 +162,11 @@ class DeviceTrustTests {
         Credential revoked = PKI.device(UUID.randomUUID(), UUID.randomUUID());
         publishCrl(PKI.crl(revoked.serial()));
         trust.refreshRevocations();
-        Instant refreshed = clock.now;
+        Instant refreshed = clock.instant();
         assertThat(trust.status().get("crlStale")).isEqualTo(false);
 
         Files.delete(crl);
-        clock.now = refreshed.plus(STALE_AFTER).plusMillis(1);
+        clock.set(refreshed.plus(STALE_AFTER).plusMillis(1));
         trust.refreshRevocations();
         assertThat(trust.status().get("crlStale")).as("stale: alerted").isEqualTo(true);
         assertThat(trust.revocationFresh()).isFalse();
@@ -200,10 +176,10 @@ class DeviceTrustTests {
         assertThat(outcome(revoked)).isEqualTo(Outcome.REVOKED);
         assertThat(trust.failClosedAt()).isEqualTo(refreshed.plus(MAX_AGE));
 
-        clock.now = refreshed.plus(MAX_AGE);
+        clock.set(refreshed.plus(MAX_AGE));
         trust.refreshRevocations();
         assertThat(outcome(device)).as("at the edge of the maximum age").isEqualTo(Outcome.ACCEPTED);
-        clock.now = refreshed.plus(MAX_AGE).plusMillis(1);
+        clock.set(refreshed.plus(MAX_AGE).plusMillis(1));
         trust.refreshRevocations();
         assertThat(outcome(device)).isEqualTo(Outcome.TRUST_UNAVAILABLE);
         assertThat(trust.status().get("failClosed")).isEqualTo(true);
@@ -229,18 +205,19 @@ class DeviceTrustTests {
                 new TrustSource("file:" + crl, resources, null, null), STALE_AFTER, Duration.ofDays(3), clock);
         patient.refreshTrustAnchors();
         patient.refreshRevocations();
-        Credential device = PKI.device(UUID.randomUUID(), UUID.randomUUID(), clock.now.minusSeconds(60),
-                clock.now.plus(Duration.ofDays(30)));
+        Credential device = PKI.device(UUID.randomUUID(), UUID.randomUUID(), clock.instant().minusSeconds(60),
+                clock.instant().plus(Duration.ofDays(30)));
         Instant nextUpdate = patient.failClosedAt();
         // TestPki's CRLs are valid for a day.
-        assertThat(nextUpdate).isBetween(clock.now.plus(Duration.ofHours(23)), clock.now.plus(Duration.ofHours(25)));
+        assertThat(nextUpdate).isBetween(clock.instant().plus(Duration.ofHours(23)),
+                clock.instant().plus(Duration.ofHours(25)));
         assertThat(patient.status().get("crlNextUpdate")).isEqualTo(nextUpdate.toString());
 
         Files.delete(crl);
-        clock.now = nextUpdate;
+        clock.set(nextUpdate);
         patient.refreshRevocations();
         assertThat(patient.verify(presented(device)).outcome()).isEqualTo(Outcome.ACCEPTED);
-        clock.now = nextUpdate.plusMillis(1);
+        clock.set(nextUpdate.plusMillis(1));
         patient.refreshRevocations();
         assertThat(patient.verify(presented(device)).outcome()).isEqualTo(Outcome.TRUST_UNAVAILABLE);
     }
@@ -267,7 +244,7 @@ class DeviceTrustTests {
         Instant refreshedAt = trust.revocationsRefreshedAt();
 
         // A replayed older CRL (here one that even revokes the device) is not taken.
-        clock.now = clock.now.plusSeconds(1);
+        clock.set(clock.instant().plusSeconds(1));
         publishCrl(older);
         trust.refreshRevocations();
         assertThat(trust.status().get("crlNumber")).isEqualTo(number);
@@ -276,7 +253,7 @@ class DeviceTrustTests {
         assertThat(outcome(device)).isEqualTo(Outcome.ACCEPTED);
         // ...and does not count as a refresh: kept up, it ends in failing closed at the
         // maximum age.
-        clock.now = refreshedAt.plus(MAX_AGE).plusSeconds(1);
+        clock.set(refreshedAt.plus(MAX_AGE).plusSeconds(1));
         trust.refreshRevocations();
         assertThat(outcome(device)).isEqualTo(Outcome.TRUST_UNAVAILABLE);
     }
@@ -285,7 +262,7 @@ class DeviceTrustTests {
     void crlsNotSignedByAPlatformCaAreRefused() throws IOException {
         Credential device = PKI.device(UUID.randomUUID(), UUID.randomUUID());
         Instant refreshedAt = trust.revocationsRefreshedAt();
-        clock.now = clock.now.plusSeconds(1);
+        clock.set(clock.instant().plusSeconds(1));
         for (byte[] foreignCrl : new byte[][] { FOREIGN.crl(device.serial()), IMPOSTOR.crl(device.serial()) }) {
             publishCrl(foreignCrl);
             trust.refreshRevocations();

@@ -3,8 +3,6 @@ package dev.edp.platform.device;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.UUID;
 
@@ -24,6 +22,7 @@ import dev.edp.test.device.TestE3.Device;
 import dev.edp.test.http.StubBackend;
 import dev.edp.test.http.StubBackend.Answer;
 import dev.edp.test.security.TestJwtIssuer;
+import dev.edp.test.time.TestClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,28 +46,6 @@ class DeviceAssertionVerifierTests {
     static TestE3 e3;
     static StubBackend jwks;
     static DeviceAssertionVerifier verifier;
-
-    /** A clock the test moves. */
-    static final class MutableClock extends Clock {
-
-        Instant now = Instant.now();
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-    }
 
     @BeforeAll
     static void start() {
@@ -179,16 +156,17 @@ class DeviceAssertionVerifierTests {
 
     @Test
     void cachedCredentialIsRefusedOnceItExpires() {
-        MutableClock clock = new MutableClock();
+        TestClock clock = TestClock.startingNow();
         DeviceAssertionVerifier moving = verifier(e3.jwksUri(), clock);
-        String credential = e3.credential(THE_DEVICE, "monitoring", clock.now, clock.now.plus(Duration.ofMinutes(5)));
+        String credential = e3.credential(THE_DEVICE, "monitoring", clock.instant(),
+                clock.instant().plus(Duration.ofMinutes(5)));
         assertThat(moving
-            .verify(credential, e3.proof(credential, "monitoring", "GET", "/x", null, "127.0.0.1", clock.now), "GET",
-                    "/x", null)
+            .verify(credential, e3.proof(credential, "monitoring", "GET", "/x", null, "127.0.0.1", clock.instant()),
+                    "GET", "/x", null)
             .deviceId()).isEqualTo(DEVICE);
-        clock.now = clock.now.plus(Duration.ofMinutes(5)).plusSeconds(6);
+        clock.set(clock.instant().plus(Duration.ofMinutes(5)).plusSeconds(6));
         assertThatThrownBy(() -> moving.verify(credential,
-                e3.proof(credential, "monitoring", "GET", "/x", null, "127.0.0.1", clock.now), "GET", "/x", null))
+                e3.proof(credential, "monitoring", "GET", "/x", null, "127.0.0.1", clock.instant()), "GET", "/x", null))
             .isInstanceOf(DeviceAssertionException.class)
             .hasMessageContaining("expired");
     }
@@ -274,18 +252,19 @@ class DeviceAssertionVerifierTests {
 
     @Test
     void proofOutsideTheTimeWindowIsRefused() {
-        MutableClock clock = new MutableClock();
+        TestClock clock = TestClock.startingNow();
         DeviceAssertionVerifier moving = verifier(e3.jwksUri(), clock);
-        String credential = e3.credential(THE_DEVICE, "monitoring", clock.now, clock.now.plus(Duration.ofMinutes(5)));
+        String credential = e3.credential(THE_DEVICE, "monitoring", clock.instant(),
+                clock.instant().plus(Duration.ofMinutes(5)));
         for (long offset : new long[] { -30_000, 0, 30_000 }) {
             String proof = e3.proof(credential, "monitoring", "GET", "/x", null, "127.0.0.1",
-                    clock.now.plusMillis(offset));
+                    clock.instant().plusMillis(offset));
             assertThat(moving.verify(credential, proof, "GET", "/x", null).deviceId()).as("%d ms", offset)
                 .isEqualTo(DEVICE);
         }
         for (long offset : new long[] { -30_001, 30_001, -3_600_000 }) {
             String proof = e3.proof(credential, "monitoring", "GET", "/x", null, "127.0.0.1",
-                    clock.now.plusMillis(offset));
+                    clock.instant().plusMillis(offset));
             assertThatThrownBy(() -> moving.verify(credential, proof, "GET", "/x", null)).as("%d ms", offset)
                 .isInstanceOf(DeviceAssertionException.class)
                 .hasMessageContaining("time window");
@@ -327,23 +306,25 @@ class DeviceAssertionVerifierTests {
     void unknownProofKeyIdsCauseAtMostOneFetchPerInterval() {
         TestE3 own = TestE3.start();
         try {
-            MutableClock clock = new MutableClock();
+            TestClock clock = TestClock.startingNow();
             DeviceAssertionVerifier burst = new DeviceAssertionVerifier(own.jwksUri(), own.proofKeysUri(), "monitoring",
                     TestJwtIssuer::serviceToken, Duration.ofSeconds(5), Duration.ofSeconds(30), 1000, clock);
-            String credential = own.credential(THE_DEVICE, "monitoring", clock.now, clock.now.plusSeconds(300));
-            burst.verify(credential, own.proof(credential, "monitoring", "GET", "/x", null, "127.0.0.1", clock.now),
-                    "GET", "/x", null);
+            String credential = own.credential(THE_DEVICE, "monitoring", clock.instant(),
+                    clock.instant().plusSeconds(300));
+            burst.verify(credential,
+                    own.proof(credential, "monitoring", "GET", "/x", null, "127.0.0.1", clock.instant()), "GET", "/x",
+                    null);
             assertThat(own.proofKeyFetches()).isEqualTo(1);
             for (int i = 0; i < 50; i++) {
                 String made = own.proofWithUnknownKid(credential, "monitoring", "GET", "/x", null, "127.0.0.1",
                         "made-up-" + i);
                 assertThatThrownBy(() -> burst.verify(credential, made, "GET", "/x", null))
                     .isInstanceOf(DeviceAssertionException.class);
-                clock.now = clock.now.plusMillis(50);
+                clock.set(clock.instant().plusMillis(50));
             }
             // 50 unknown key ids within 2.5 s of the last fetch: not one more fetch.
             assertThat(own.proofKeyFetches()).isEqualTo(1);
-            clock.now = clock.now.plusSeconds(3);
+            clock.set(clock.instant().plusSeconds(3));
             String late = own.proofWithUnknownKid(credential, "monitoring", "GET", "/x", null, "127.0.0.1", "late");
             for (int i = 0; i < 10; i++) {
                 assertThatThrownBy(() -> burst.verify(credential, late, "GET", "/x", null))
@@ -362,28 +343,28 @@ class DeviceAssertionVerifierTests {
         ECKey next = new ECKeyGenerator(Curve.P_256).keyID("next").generate();
         String path = "/jwks-" + UUID.randomUUID();
         jwks.script(path, jwksAnswer(first));
-        MutableClock clock = new MutableClock();
+        TestClock clock = TestClock.startingNow();
         DeviceAssertionVerifier cached = verifier(jwks.url() + path, clock);
-        String byFirst = credential(first, clock.now);
+        String byFirst = credential(first, clock.instant());
         assertThat(cached
-            .verify(byFirst, e3.proof(byFirst, "monitoring", "GET", "/x", null, "127.0.0.1", clock.now), "GET", "/x",
-                    null)
+            .verify(byFirst, e3.proof(byFirst, "monitoring", "GET", "/x", null, "127.0.0.1", clock.instant()), "GET",
+                    "/x", null)
             .deviceId()).isEqualTo(DEVICE);
         assertThat(jwks.calls(path)).isEqualTo(1);
 
         // E3 publishes a new key (a restart, a rotation); the service's copy does not
         // know it yet.
         jwks.script(path, jwksAnswer(first, next));
-        clock.now = clock.now.plusSeconds(6);
-        String byNext = credential(next, clock.now);
+        clock.set(clock.instant().plusSeconds(6));
+        String byNext = credential(next, clock.instant());
         assertThat(cached
-            .verify(byNext, e3.proof(byNext, "monitoring", "GET", "/x", null, "127.0.0.1", clock.now), "GET", "/x",
-                    null)
+            .verify(byNext, e3.proof(byNext, "monitoring", "GET", "/x", null, "127.0.0.1", clock.instant()), "GET",
+                    "/x", null)
             .deviceId()).isEqualTo(DEVICE);
         assertThat(jwks.calls(path)).isEqualTo(2);
-        String againByFirst = credential(first, clock.now);
+        String againByFirst = credential(first, clock.instant());
         assertThat(cached
-            .verify(againByFirst, e3.proof(againByFirst, "monitoring", "GET", "/x", null, "127.0.0.1", clock.now),
+            .verify(againByFirst, e3.proof(againByFirst, "monitoring", "GET", "/x", null, "127.0.0.1", clock.instant()),
                     "GET", "/x", null)
             .deviceId()).isEqualTo(DEVICE);
         assertThat(jwks.calls(path)).isEqualTo(2);
@@ -394,19 +375,20 @@ class DeviceAssertionVerifierTests {
         String path = "/jwks-" + UUID.randomUUID();
         ECKey known = new ECKeyGenerator(Curve.P_256).keyID("known").generate();
         jwks.script(path, jwksAnswer(known));
-        MutableClock clock = new MutableClock();
+        TestClock clock = TestClock.startingNow();
         DeviceAssertionVerifier burst = verifier(jwks.url() + path, clock);
-        String good = credential(known, clock.now);
-        burst.verify(good, e3.proof(good, "monitoring", "GET", "/x", null, "127.0.0.1", clock.now), "GET", "/x", null);
+        String good = credential(known, clock.instant());
+        burst.verify(good, e3.proof(good, "monitoring", "GET", "/x", null, "127.0.0.1", clock.instant()), "GET", "/x",
+                null);
         assertThat(jwks.calls(path)).isEqualTo(1);
         for (int i = 0; i < 50; i++) {
             // The request key of a platform service holder, a credential signed by
             // anyone: refused, and the made-up key ids do not turn into calls to E3.
-            String made = credential(new ECKeyGenerator(Curve.P_256).keyID("garbage-" + i).generate(), clock.now);
-            String proof = e3.proof(made, "monitoring", "GET", "/x", null, "127.0.0.1", clock.now);
+            String made = credential(new ECKeyGenerator(Curve.P_256).keyID("garbage-" + i).generate(), clock.instant());
+            String proof = e3.proof(made, "monitoring", "GET", "/x", null, "127.0.0.1", clock.instant());
             assertThatThrownBy(() -> burst.verify(made, proof, "GET", "/x", null))
                 .isInstanceOf(DeviceAssertionException.class);
-            clock.now = clock.now.plusMillis(50);
+            clock.set(clock.instant().plusMillis(50));
         }
         assertThat(jwks.calls(path)).isEqualTo(1);
     }
@@ -416,17 +398,18 @@ class DeviceAssertionVerifierTests {
         ECKey key = new ECKeyGenerator(Curve.P_256).keyID("k").generate();
         String path = "/jwks-" + UUID.randomUUID();
         jwks.script(path, jwksAnswer(key), new Answer(503, "application/problem+json", "{\"status\":503}", 0));
-        MutableClock clock = new MutableClock();
+        TestClock clock = TestClock.startingNow();
         DeviceAssertionVerifier cached = verifier(jwks.url() + path, clock);
-        String credential = credential(key, clock.now);
-        cached.verify(credential, e3.proof(credential, "monitoring", "GET", "/x", null, "127.0.0.1", clock.now), "GET",
-                "/x", null);
+        String credential = credential(key, clock.instant());
+        cached.verify(credential, e3.proof(credential, "monitoring", "GET", "/x", null, "127.0.0.1", clock.instant()),
+                "GET", "/x", null);
         // Past the key cache's lifetime, E3 answers 503: the keys fetched before still
         // verify.
-        clock.now = clock.now.plus(Duration.ofMinutes(6));
-        String later = credential(key, clock.now);
+        clock.set(clock.instant().plus(Duration.ofMinutes(6)));
+        String later = credential(key, clock.instant());
         assertThat(cached
-            .verify(later, e3.proof(later, "monitoring", "GET", "/x", null, "127.0.0.1", clock.now), "GET", "/x", null)
+            .verify(later, e3.proof(later, "monitoring", "GET", "/x", null, "127.0.0.1", clock.instant()), "GET", "/x",
+                    null)
             .deviceId()).isEqualTo(DEVICE);
         assertThat(jwks.calls(path)).isEqualTo(2);
     }

@@ -48,6 +48,17 @@ public final class TestClock extends Clock {
         return now.updateAndGet(instant -> instant.plus(duration));
     }
 
+    /**
+     * Puts the clock at an instant, forward or back (a certificate's validity, a cache's
+     * age).
+     * @param instant where the clock stands from now on
+     * @return that instant
+     */
+    public Instant set(Instant instant) {
+        now.set(instant);
+        return instant;
+    }
+
     @Override
     public Instant instant() {
         return now.get();
