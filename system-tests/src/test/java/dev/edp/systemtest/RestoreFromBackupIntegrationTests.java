@@ -169,8 +169,10 @@ class RestoreFromBackupIntegrationTests {
 
             // 4. The platform on the restored data: the device still passes E3 and its
             // operator sees it.
-            try (OwnPlatform platform = OwnPlatform.start(repositoryRoot, stateDir, PORT_OFFSET, jdbcUrl, dbPassword,
-                    RESTART, Map.of())) {
+            // Nothing of it is used afterwards: discarded, not stopped in order.
+            OwnPlatform platform = OwnPlatform.start(repositoryRoot, stateDir, PORT_OFFSET, jdbcUrl, dbPassword,
+                    RESTART, Map.of());
+            try {
                 assertThat(heartbeat(platform, device, "0.1.0-restored").statusCode())
                     .as("a heartbeat with the certificate issued before the backup")
                     .isEqualTo(202);
@@ -194,6 +196,9 @@ class RestoreFromBackupIntegrationTests {
                 assertThat(send("GET", platform.gatewayUrl() + "/api/onboarding/v1/tokens/" + tokenAfterBackup, null,
                         null, operatorA)
                     .statusCode()).as("created after the backup: not restored").isEqualTo(404);
+            }
+            finally {
+                platform.discard();
             }
         }
     }
