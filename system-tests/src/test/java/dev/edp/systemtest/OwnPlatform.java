@@ -36,9 +36,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A platform of a system test's own beside the shared one ({@link RunningPlatform}):
  * {@code ./edp up} (the launcher jar) on a database the test gives (an external
  * {@code EDP_DB_URL}, so the launcher gives Keycloak its own store), with a port offset
- * of its own and a state directory. Used by the restore and the platform-faults tests.
- * Closing it stops the launcher (SIGTERM: it stops the services and Keycloak in order)
- * and makes sure none of its processes outlives it; {@link #discard()} ends it at once.
+ * of its own and a state directory. Used by the platform-faults tests (the PostgreSQL
+ * outage and the restore among them). Closing it stops the launcher (SIGTERM: it stops
+ * the services and Keycloak in order) and makes sure none of its processes outlives it;
+ * {@link #discard()} ends it at once.
  * <p>
  * <b>Port offsets.</b> Their ports lie above the ephemeral range (61000 to 65535) and
  * away from the shared platform's offsets (20000 to 44000). Each offset is reserved by a

@@ -41,6 +41,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 
 import static dev.edp.test.service.ServiceSmokeChecks.send;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,8 +51,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * launcher as {@code ./edp up} starts it (docs/resilience.md). First PostgreSQL down for
  * 30 s ({@link PostgresOutage}, with a fleet of its own, while every process is still the
  * launcher's: the services reach PostgreSQL through a {@link FaultProxy} in this JVM).
- * Then, while {@value #DEVICES} simulated devices heartbeat every 5 s and hold
- * desired-state long-polls through E3 and an operator reads through the gateway:
+ * Then the restore from a backup ({@link RestoreFromBackup}: the platform stopped, its
+ * database restored, the platform started again), and on the restored platform, while
+ * {@value #DEVICES} simulated devices heartbeat every 5 s and hold desired-state
+ * long-polls through E3 and an operator reads through the gateway:
  * <ol>
  * <li>a rollout while two device-management instances run, then one of them killed with
  * SIGKILL;</li>
@@ -67,9 +70,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@link LaunchedProcess}: the same command line and environment, read from
  * {@code /proc}. The services' database is a PostgreSQL in this JVM; Keycloak keeps its
  * own store (the launcher's choice for an external database), so killing it loses
- * nothing. Monitoring's e-mails reach a real SMTP server in this JVM (GreenMail), a
- * device is OFFLINE after 10 s without a heartbeat instead of 90 s, and monitoring's
- * report buffer is the outage test's small one.
+ * nothing. For the faults after the restore, monitoring's e-mails reach a real SMTP
+ * server in this JVM (GreenMail), and a device is OFFLINE after 10 s without a heartbeat
+ * instead of 90 s.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -137,6 +140,12 @@ class PlatformFaultsIntegrationTests {
 
     OwnPlatform platform;
 
+    /**
+     * Whether the platform runs with {@link #faultsEnvironment()}: since the restore test
+     * started it again, or {@link #fleet()} did.
+     */
+    boolean faultsEnvironment;
+
     OwnPlatform.Users users;
 
     /** The customer's code, also the prefix of its fleet's device names. */
@@ -162,7 +171,7 @@ class PlatformFaultsIntegrationTests {
         assertThat(OwnPlatform.allFree(PORT_OFFSET))
             .as("ports of the faults test's platform (offset %d) are free", PORT_OFFSET)
             .isTrue();
-        RestoreFromBackupIntegrationTests.deleteRecursively(stateDir);
+        RestoreFromBackup.deleteRecursively(stateDir);
         Files.createDirectories(stateDir);
         Instant began = Instant.now();
         postgres = EmbeddedPostgres.builder().setServerConfig("fsync", "off").start();
@@ -172,11 +181,10 @@ class PlatformFaultsIntegrationTests {
         proxy = FaultProxy.start("localhost", postgres.getPort());
         mail = new GreenMail(new ServerSetup(SMTP_PORT + PORT_OFFSET, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         mail.start();
-        Map<String, String> environment = new TreeMap<>(PostgresOutage.ENVIRONMENT);
-        environment.putAll(Map.of("SPRING_MAIL_HOST", "127.0.0.1", "SPRING_MAIL_PORT",
-                Integer.toString(SMTP_PORT + PORT_OFFSET), "EDP_MONITORING_OFFLINEAFTER", "10s"));
+        // The outage test's settings first; the faults' ones when the platform starts
+        // again.
         platform = OwnPlatform.start(repositoryRoot, stateDir, PORT_OFFSET, proxy.jdbcUrl(directJdbcUrl()), dbPassword,
-                START, environment);
+                START, PostgresOutage.ENVIRONMENT);
         monitoring = LaunchedProcess.of(platform.pids().get("monitoring"));
         System.out.printf("%s: platform up in %d s%n", LABEL, Duration.between(began, Instant.now()).toSeconds());
         users = new OwnPlatform.Users(platform);
@@ -199,6 +207,15 @@ class PlatformFaultsIntegrationTests {
         if (simulator != null) {
             return;
         }
+        if (!faultsEnvironment) {
+            // Not started again by the restore test (a fault run alone): started again
+            // here.
+            platform.close();
+            platform = OwnPlatform.start(repositoryRoot, stateDir, PORT_OFFSET, proxy.jdbcUrl(directJdbcUrl()),
+                    dbPassword, START, faultsEnvironment());
+            faultsEnvironment = true;
+            monitoring = LaunchedProcess.of(platform.pids().get("monitoring"));
+        }
         Instant began = Instant.now();
         String operator = users.login(operatorUser);
         simulator = SimulatedFleet.enroll(platform, operator, DEVICES, deviceOptions(), code, LONG_WAIT);
@@ -212,6 +229,17 @@ class PlatformFaultsIntegrationTests {
         poller.start(operator);
         Await.until("reads answered 200 before the faults", Duration.ofSeconds(60),
                 () -> poller.answered(200) >= 2 * API_CALLS.size());
+    }
+
+    /**
+     * The faults' settings: monitoring's e-mails to {@link #mail}, a device OFFLINE after
+     * 10 s without a heartbeat. Not the outage test's small report buffer: a device
+     * refused with 503 BUFFER_FULL waits its Retry-After of 10 s or more, and would be
+     * OFFLINE meanwhile.
+     */
+    private Map<String, String> faultsEnvironment() {
+        return Map.of("SPRING_MAIL_HOST", "127.0.0.1", "SPRING_MAIL_PORT", Integer.toString(SMTP_PORT + PORT_OFFSET),
+                "EDP_MONITORING_OFFLINEAFTER", "10s");
     }
 
     private String directJdbcUrl() {
@@ -248,6 +276,38 @@ class PlatformFaultsIntegrationTests {
     }
 
     /**
+     * {@link PostgresOutage}: PostgreSQL cut for 30 s under the platform while every
+     * process is the launcher's.
+     */
+    @Test
+    @Order(1)
+    void postgresDownFor30sUnder200DevicesIsQuick503sNoHeartbeatLostAndEveryServiceBackWithin10s() throws Exception {
+        new PostgresOutage(platform, proxy, directJdbcUrl(), dbPassword, users, http).run();
+    }
+
+    /**
+     * {@link RestoreFromBackup}: the platform stopped, its database restored from a
+     * backup, started again; the faults after this one run on the restored platform.
+     */
+    @Test
+    @Order(2)
+    void aDeviceEnrolledBeforeTheBackupPassesE3AndIsSeenByItsOperatorAfterTheDatabaseIsRestored(@TempDir Path agentDir)
+            throws Exception {
+        RestoreFromBackup restore = new RestoreFromBackup(platform, stateDir, PORT_OFFSET, postgres, dbPassword,
+                proxy.jdbcUrl(directJdbcUrl()), faultsEnvironment(), users);
+        try {
+            restore.run(agentDir);
+        }
+        finally {
+            platform = restore.platform();
+            if (restore.restarted()) {
+                faultsEnvironment = true;
+                monitoring = LaunchedProcess.of(platform.pids().get("monitoring"));
+            }
+        }
+    }
+
+    /**
      * A second device-management instance takes E3's and the gateway's requests. A
      * rollout in two groups while both run: their schedulers take turns under one lock,
      * and every device is assigned exactly once. Then the first is killed with SIGKILL.
@@ -258,13 +318,7 @@ class PlatformFaultsIntegrationTests {
      * rollout scheduler's lock over).
      */
     @Test
-    @Order(0)
-    void postgresDownFor30sUnder200DevicesIsQuick503sNoHeartbeatLostAndEveryServiceBackWithin10s() throws Exception {
-        new PostgresOutage(platform, proxy, directJdbcUrl(), dbPassword, users, http).run();
-    }
-
-    @Test
-    @Order(1)
+    @Order(3)
     void aSigkilledInstanceOfTwoIsTakenOverByTheOther() throws Exception {
         fleet();
         LaunchedProcess first = LaunchedProcess.of(platform.pids().get("device-management"));
@@ -320,7 +374,7 @@ class PlatformFaultsIntegrationTests {
      * all).
      */
     @Test
-    @Order(2)
+    @Order(4)
     void e3RestartedTheDevicesComeBackSpreadOutAndResume() throws Exception {
         fleet();
         LaunchedProcess e3 = LaunchedProcess.of(platform.pids().get("e3-proxy"));
@@ -369,7 +423,7 @@ class PlatformFaultsIntegrationTests {
      * Started again, logins and user creation work without touching any service.
      */
     @Test
-    @Order(3)
+    @Order(5)
     void keycloakDownAndBack() throws Exception {
         fleet();
         String admin = users.platformAdmin();
@@ -416,7 +470,7 @@ class PlatformFaultsIntegrationTests {
      * by E3 (heartbeats) and the gateway (reads).
      */
     @Test
-    @Order(4)
+    @Order(6)
     void registryDownWhileMonitoringMovesAndBack() throws Exception {
         fleet();
         refreshOperatorToken();
@@ -466,7 +520,7 @@ class PlatformFaultsIntegrationTests {
      * killed one had claimed).
      */
     @Test
-    @Order(5)
+    @Order(7)
     void onboardingKilledWhileDevicesEnrollIssuesEveryCertificateOnce() throws Exception {
         fleet();
         LaunchedProcess first = LaunchedProcess.of(platform.pids().get("onboarding"));
@@ -534,7 +588,7 @@ class PlatformFaultsIntegrationTests {
      * one (one is in flight at a time), recognisable by the receiver.
      */
     @Test
-    @Order(6)
+    @Order(8)
     void monitoringKilledWhileItSendsAlertMailsEveryDeviceIsAlertedAndMailedOnce() throws Exception {
         fleet();
         String suffix = UUID.randomUUID().toString().substring(0, 8);
