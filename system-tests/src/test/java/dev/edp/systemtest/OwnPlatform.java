@@ -36,9 +36,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A platform of a system test's own beside the shared one ({@link RunningPlatform}):
  * {@code ./edp up} (the launcher jar) on a database the test gives (an external
  * {@code EDP_DB_URL}, so the launcher gives Keycloak its own store), with a port offset
- * of its own and a state directory. Used by the restore and the database-outage tests.
- * Closing it stops the launcher (SIGTERM: it stops the services and Keycloak in order)
- * and makes sure none of its processes outlives it.
+ * of its own and a state directory. Used by the platform-faults tests (the PostgreSQL
+ * outage and the restore among them). Closing it stops the launcher (SIGTERM: it stops
+ * the services and Keycloak in order) and makes sure none of its processes outlives it;
+ * {@link #discard()} ends it at once.
  * <p>
  * <b>Port offsets.</b> Their ports lie above the ephemeral range (61000 to 65535) and
  * away from the shared platform's offsets (20000 to 44000). Each offset is reserved by a
@@ -266,8 +267,25 @@ final class OwnPlatform implements AutoCloseable {
         return pids;
     }
 
+    /**
+     * Ends the platform at once, for when nothing of it is used again (its state
+     * directory and database are thrown away): SIGKILL to the launcher and every process
+     * it started. The launcher's orderly stop ({@link #close()}) gives each stage up to
+     * 20 s of graceful shutdown and then stops Keycloak, about half a minute on a loaded
+     * machine that no test looks at. Keycloak's own store may lose what it had not
+     * written: never before a start on the same state directory.
+     */
+    void discard() {
+        Instant began = Instant.now();
+        List<ProcessHandle> processes = new ArrayList<>(launcher.descendants().toList());
+        processes.add(launcher.toHandle());
+        processes.forEach(ProcessHandle::destroyForcibly);
+        awaitGone(processes, began);
+    }
+
     @Override
     public void close() {
+        Instant began = Instant.now();
         List<ProcessHandle> processes = new ArrayList<>(launcher.descendants().toList());
         processes.add(launcher.toHandle());
         launcher.destroy();
@@ -276,8 +294,19 @@ final class OwnPlatform implements AutoCloseable {
                 launcher.descendants().forEach(ProcessHandle::destroyForcibly);
                 launcher.destroyForcibly();
             }
-            // Whatever the launcher started must be gone before the database is touched
-            // or the test ends.
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+        awaitGone(processes, began);
+    }
+
+    /**
+     * Whatever the launcher started must be gone before the database is touched or the
+     * test ends: waits for it, kills what outlives a minute.
+     */
+    private void awaitGone(List<ProcessHandle> processes, Instant began) {
+        try {
             Instant deadline = Instant.now().plusSeconds(60);
             while (processes.stream().anyMatch(ProcessHandle::isAlive) && Instant.now().isBefore(deadline)) {
                 Thread.sleep(200);
@@ -287,6 +316,8 @@ final class OwnPlatform implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         processes.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        System.out.printf("Own platform (offset %d) stopped in %d ms%n", portOffset,
+                Duration.between(began, Instant.now()).toMillis());
     }
 
     /**

@@ -31,6 +31,7 @@ import dev.edp.agent.DeviceAgent;
 import dev.edp.agent.Simulator;
 import dev.edp.systemtest.ApiPoller.Sample;
 import dev.edp.test.mail.Mails;
+import dev.edp.test.net.FaultProxy;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterAll;
@@ -40,16 +41,20 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 
 import static dev.edp.test.service.ServiceSmokeChecks.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The faults of the whole platform other than PostgreSQL's (that one is
- * {@link PostgresOutageIntegrationTests}), one after another on one platform started by
- * the launcher as {@code ./edp up} starts it, while {@value #DEVICES} simulated devices
- * heartbeat every 5 s and hold desired-state long-polls through E3 and an operator reads
- * through the gateway (docs/resilience.md):
+ * The faults of the whole platform, one after another on one platform started by the
+ * launcher as {@code ./edp up} starts it (docs/resilience.md). First PostgreSQL down for
+ * 30 s ({@link PostgresOutage}, with a fleet of its own, while every process is still the
+ * launcher's: the services reach PostgreSQL through a {@link FaultProxy} in this JVM).
+ * Then the restore from a backup ({@link RestoreFromBackup}: the platform stopped, its
+ * database restored, the platform started again), and on the restored platform, while
+ * {@value #DEVICES} simulated devices heartbeat every 5 s and hold desired-state
+ * long-polls through E3 and an operator reads through the gateway:
  * <ol>
  * <li>a rollout while two device-management instances run, then one of them killed with
  * SIGKILL;</li>
@@ -65,8 +70,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@link LaunchedProcess}: the same command line and environment, read from
  * {@code /proc}. The services' database is a PostgreSQL in this JVM; Keycloak keeps its
  * own store (the launcher's choice for an external database), so killing it loses
- * nothing. Monitoring's e-mails reach a real SMTP server in this JVM (GreenMail), and a
- * device is OFFLINE after 10 s without a heartbeat instead of 90 s.
+ * nothing. For the faults after the restore, monitoring's e-mails reach a real SMTP
+ * server in this JVM (GreenMail), and a device is OFFLINE after 10 s without a heartbeat
+ * instead of 90 s.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -122,6 +128,9 @@ class PlatformFaultsIntegrationTests {
 
     EmbeddedPostgres postgres;
 
+    /** Between the services and {@link #postgres}; cut by the outage test only. */
+    FaultProxy proxy;
+
     GreenMail mail;
 
     /** Monitoring now: the launcher's, until the registry test moves it. */
@@ -131,7 +140,16 @@ class PlatformFaultsIntegrationTests {
 
     OwnPlatform platform;
 
+    /**
+     * Whether the platform runs with {@link #faultsEnvironment()}: since the restore test
+     * started it again, or {@link #fleet()} did.
+     */
+    boolean faultsEnvironment;
+
     OwnPlatform.Users users;
+
+    /** The customer's code, also the prefix of its fleet's device names. */
+    String code;
 
     String customerId;
 
@@ -139,6 +157,7 @@ class PlatformFaultsIntegrationTests {
 
     String[] releases;
 
+    /** The fleet of the faults after the outage: {@link #fleet()}. */
     Simulator simulator;
 
     ApiPoller poller;
@@ -148,28 +167,29 @@ class PlatformFaultsIntegrationTests {
     Instant operatorTokenAt;
 
     @BeforeAll
-    void startPlatformFleetAndOperator() throws Exception {
+    void startPlatformAndOperator() throws Exception {
         assertThat(OwnPlatform.allFree(PORT_OFFSET))
             .as("ports of the faults test's platform (offset %d) are free", PORT_OFFSET)
             .isTrue();
-        RestoreFromBackupIntegrationTests.deleteRecursively(stateDir);
+        RestoreFromBackup.deleteRecursively(stateDir);
         Files.createDirectories(stateDir);
         Instant began = Instant.now();
         postgres = EmbeddedPostgres.builder().setServerConfig("fsync", "off").start();
         try (Connection admin = postgres.getPostgresDatabase().getConnection()) {
             OwnPlatform.createServicesDatabase(admin, dbPassword);
         }
+        proxy = FaultProxy.start("localhost", postgres.getPort());
         mail = new GreenMail(new ServerSetup(SMTP_PORT + PORT_OFFSET, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         mail.start();
-        platform = OwnPlatform.start(repositoryRoot, stateDir, PORT_OFFSET,
-                "jdbc:postgresql://localhost:" + postgres.getPort() + "/edp", dbPassword, START,
-                Map.of("SPRING_MAIL_HOST", "127.0.0.1", "SPRING_MAIL_PORT", Integer.toString(SMTP_PORT + PORT_OFFSET),
-                        "EDP_MONITORING_OFFLINEAFTER", "10s"));
+        // The outage test's settings first; the faults' ones when the platform starts
+        // again.
+        platform = OwnPlatform.start(repositoryRoot, stateDir, PORT_OFFSET, proxy.jdbcUrl(directJdbcUrl()), dbPassword,
+                START, PostgresOutage.ENVIRONMENT);
         monitoring = LaunchedProcess.of(platform.pids().get("monitoring"));
-        Instant platformUp = Instant.now();
+        System.out.printf("%s: platform up in %d s%n", LABEL, Duration.between(began, Instant.now()).toSeconds());
         users = new OwnPlatform.Users(platform);
         String admin = users.platformAdmin();
-        String code = "faults-" + UUID.randomUUID().toString().substring(0, 8);
+        code = "faults-" + UUID.randomUUID().toString().substring(0, 8);
         customerId = users.createCustomer(admin, code);
         operatorUser = users.createOperator(admin, customerId, code + "-op");
         String operator = users.login(operatorUser);
@@ -177,18 +197,53 @@ class PlatformFaultsIntegrationTests {
         releases = new String[] { Calls.release(devices(""), operator, application, "1.0.0"),
                 Calls.release(devices(""), operator, application, "2.0.0"),
                 Calls.release(devices(""), operator, application, "0.9.0") };
+    }
+
+    /**
+     * The fleet and the operator's reads of the faults after the outage: enrolled before
+     * the first of them, once.
+     */
+    private void fleet() throws Exception {
+        if (simulator != null) {
+            return;
+        }
+        if (!faultsEnvironment) {
+            // Not started again by the restore test (a fault run alone): started again
+            // here.
+            platform.close();
+            platform = OwnPlatform.start(repositoryRoot, stateDir, PORT_OFFSET, proxy.jdbcUrl(directJdbcUrl()),
+                    dbPassword, START, faultsEnvironment());
+            faultsEnvironment = true;
+            monitoring = LaunchedProcess.of(platform.pids().get("monitoring"));
+        }
+        Instant began = Instant.now();
+        String operator = users.login(operatorUser);
         simulator = SimulatedFleet.enroll(platform, operator, DEVICES, deviceOptions(), code, LONG_WAIT);
         String reader = users.login(operatorUser);
         Await.answer("every device ACTIVE in device-management", LONG_WAIT,
                 () -> send("GET", devices("/devices?limit=500&lifecycle=ACTIVE"), null, null, reader),
                 body -> JsonPath.<List<?>>read(body, "$.items[?(@.lifecycle == 'ACTIVE')]").size() == DEVICES);
-        System.out.printf("%s: platform up in %d s, %d devices enrolled and online %d s later%n", LABEL,
-                Duration.between(began, platformUp).toSeconds(), DEVICES,
-                Duration.between(platformUp, Instant.now()).toSeconds());
+        System.out.printf("%s: %d devices enrolled and online in %d s%n", LABEL, DEVICES,
+                Duration.between(began, Instant.now()).toSeconds());
         poller = new ApiPoller(http, platform.gatewayUrl(), API_CALLS);
         poller.start(operator);
         Await.until("reads answered 200 before the faults", Duration.ofSeconds(60),
                 () -> poller.answered(200) >= 2 * API_CALLS.size());
+    }
+
+    /**
+     * The faults' settings: monitoring's e-mails to {@link #mail}, a device OFFLINE after
+     * 10 s without a heartbeat. Not the outage test's small report buffer: a device
+     * refused with 503 BUFFER_FULL waits its Retry-After of 10 s or more, and would be
+     * OFFLINE meanwhile.
+     */
+    private Map<String, String> faultsEnvironment() {
+        return Map.of("SPRING_MAIL_HOST", "127.0.0.1", "SPRING_MAIL_PORT", Integer.toString(SMTP_PORT + PORT_OFFSET),
+                "EDP_MONITORING_OFFLINEAFTER", "10s");
+    }
+
+    private String directJdbcUrl() {
+        return "jdbc:postgresql://localhost:" + postgres.getPort() + "/edp";
     }
 
     @AfterAll
@@ -199,22 +254,56 @@ class PlatformFaultsIntegrationTests {
         if (simulator != null) {
             simulator.close();
         }
+        // Nothing of the platform is used again: no orderly stop.
         for (Process process : started) {
-            process.destroy();
+            process.destroyForcibly();
         }
         for (Process process : started) {
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
+            process.waitFor(60, TimeUnit.SECONDS);
         }
         if (platform != null) {
-            platform.close();
+            platform.discard();
+        }
+        if (proxy != null) {
+            proxy.close();
         }
         if (postgres != null) {
             postgres.close();
         }
         if (mail != null) {
             mail.stop();
+        }
+    }
+
+    /**
+     * {@link PostgresOutage}: PostgreSQL cut for 30 s under the platform while every
+     * process is the launcher's.
+     */
+    @Test
+    @Order(1)
+    void postgresDownFor30sUnder200DevicesIsQuick503sNoHeartbeatLostAndEveryServiceBackWithin10s() throws Exception {
+        new PostgresOutage(platform, proxy, directJdbcUrl(), dbPassword, users, http).run();
+    }
+
+    /**
+     * {@link RestoreFromBackup}: the platform stopped, its database restored from a
+     * backup, started again; the faults after this one run on the restored platform.
+     */
+    @Test
+    @Order(2)
+    void aDeviceEnrolledBeforeTheBackupPassesE3AndIsSeenByItsOperatorAfterTheDatabaseIsRestored(@TempDir Path agentDir)
+            throws Exception {
+        RestoreFromBackup restore = new RestoreFromBackup(platform, stateDir, PORT_OFFSET, postgres, dbPassword,
+                proxy.jdbcUrl(directJdbcUrl()), faultsEnvironment(), users);
+        try {
+            restore.run(agentDir);
+        }
+        finally {
+            platform = restore.platform();
+            if (restore.restarted()) {
+                faultsEnvironment = true;
+                monitoring = LaunchedProcess.of(platform.pids().get("monitoring"));
+            }
         }
     }
 
@@ -229,8 +318,9 @@ class PlatformFaultsIntegrationTests {
      * rollout scheduler's lock over).
      */
     @Test
-    @Order(1)
+    @Order(3)
     void aSigkilledInstanceOfTwoIsTakenOverByTheOther() throws Exception {
+        fleet();
         LaunchedProcess first = LaunchedProcess.of(platform.pids().get("device-management"));
         startSecond(first, 8193, "device-management-2", "/devices/api/v1/device/desired-state",
                 "/api/devices/v1/devices");
@@ -284,8 +374,9 @@ class PlatformFaultsIntegrationTests {
      * all).
      */
     @Test
-    @Order(2)
+    @Order(4)
     void e3RestartedTheDevicesComeBackSpreadOutAndResume() throws Exception {
+        fleet();
         LaunchedProcess e3 = LaunchedProcess.of(platform.pids().get("e3-proxy"));
         List<DeviceAgent> agents = simulator.agents();
         Simulator.Snapshot before = simulator.snapshot();
@@ -332,8 +423,9 @@ class PlatformFaultsIntegrationTests {
      * Started again, logins and user creation work without touching any service.
      */
     @Test
-    @Order(3)
+    @Order(5)
     void keycloakDownAndBack() throws Exception {
+        fleet();
         String admin = users.platformAdmin();
         refreshOperatorToken();
         LaunchedProcess keycloak = LaunchedProcess.of(platform.pids().get("keycloak"));
@@ -378,8 +470,9 @@ class PlatformFaultsIntegrationTests {
      * by E3 (heartbeats) and the gateway (reads).
      */
     @Test
-    @Order(4)
+    @Order(6)
     void registryDownWhileMonitoringMovesAndBack() throws Exception {
+        fleet();
         refreshOperatorToken();
         LaunchedProcess registry = LaunchedProcess.of(platform.pids().get("service-registry"));
         registry.kill();
@@ -427,8 +520,9 @@ class PlatformFaultsIntegrationTests {
      * killed one had claimed).
      */
     @Test
-    @Order(5)
+    @Order(7)
     void onboardingKilledWhileDevicesEnrollIssuesEveryCertificateOnce() throws Exception {
+        fleet();
         LaunchedProcess first = LaunchedProcess.of(platform.pids().get("onboarding"));
         startSecond(first, 8187, "onboarding-2", "/api/onboarding/v1/tokens");
         String prefix = "faults-enroll-" + UUID.randomUUID().toString().substring(0, 8);
@@ -494,8 +588,9 @@ class PlatformFaultsIntegrationTests {
      * one (one is in flight at a time), recognisable by the receiver.
      */
     @Test
-    @Order(6)
+    @Order(8)
     void monitoringKilledWhileItSendsAlertMailsEveryDeviceIsAlertedAndMailedOnce() throws Exception {
+        fleet();
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String customerAdmin = users
             .login(users.createUser(users.platformAdmin(), customerId, "faults-admin-" + suffix, "customer-admin"));

@@ -32,8 +32,6 @@ import dev.edp.agent.DeviceStore;
 import dev.edp.agent.E3Trust;
 import dev.edp.deploy.S3StandIn;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static dev.edp.test.service.ServiceSmokeChecks.send;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,20 +53,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * provider (the launcher gives Keycloak its own store when the services use an external
  * database; pgbackup dumps the EDP database only).
  * <p>
- * This platform is its own: port offset 53500 or another of {@link OwnPlatformOffsets}
- * (whatever {@code EDP_SYSTEM_TEST_PORT_OFFSET} says; it collides neither with the
- * offsets the shared platform chooses, 20000 to 44000, nor with 54000, and stays above
- * the ephemeral port range) and state under {@code system-tests/target/restore-state}; it
- * is stopped before the test returns. PostgreSQL 15 because Debian's {@code pg_dump} is
- * 15 and refuses a newer server (the CronJob's image carries 17's tools for the
- * platform's PostgreSQL 17).
+ * The platform is {@link PlatformFaultsIntegrationTests}' own, after its PostgreSQL
+ * outage and before its other faults, which then run on the restored platform: one
+ * platform start fewer than a platform of this test's own. PostgreSQL 15 because Debian's
+ * {@code pg_dump} is 15 and refuses a newer server (the CronJob's image carries 17's
+ * tools for the platform's PostgreSQL 17).
  */
-class RestoreFromBackupIntegrationTests {
-
-    /** This test's own platform's offset (53500 unless another build holds it). */
-    static final int PORT_OFFSET = OwnPlatform.reserveOffset();
-
-    static final Duration FIRST_START = Duration.ofMinutes(10);
+final class RestoreFromBackup {
 
     static final Duration RESTART = Duration.ofMinutes(8);
 
@@ -87,28 +78,72 @@ class RestoreFromBackupIntegrationTests {
 
     final Path repositoryRoot = OwnPlatform.repositoryRoot();
 
-    final Path stateDir = repositoryRoot.resolve("system-tests/target/restore-state");
+    private final Path stateDir;
 
-    final String dbPassword = "edp-restore-" + UUID.randomUUID();
+    private final int portOffset;
 
-    @Test
-    void aDeviceEnrolledBeforeTheBackupPassesE3AndIsSeenByItsOperatorAfterTheDatabaseIsRestored(@TempDir Path agentDir)
-            throws Exception {
+    private final EmbeddedPostgres postgres;
+
+    private final String dbPassword;
+
+    /** What the services are given as {@code EDP_DB_URL} (the faults test's proxy). */
+    private final String servicesJdbcUrl;
+
+    private final Map<String, String> environment;
+
+    private final OwnPlatform.Users users;
+
+    /** The platform now: the one given until it is stopped, then the restarted one. */
+    private OwnPlatform platform;
+
+    private boolean restarted;
+
+    /**
+     * @param platform running on {@code postgres}, database {@code edp}, user {@code edp}
+     * @param stateDir its state directory
+     * @param portOffset its port offset
+     * @param servicesJdbcUrl its {@code EDP_DB_URL}
+     * @param environment what it was started with besides, for the restart
+     */
+    RestoreFromBackup(OwnPlatform platform, Path stateDir, int portOffset, EmbeddedPostgres postgres, String dbPassword,
+            String servicesJdbcUrl, Map<String, String> environment, OwnPlatform.Users users) {
+        this.platform = platform;
+        this.stateDir = stateDir;
+        this.portOffset = portOffset;
+        this.postgres = postgres;
+        this.dbPassword = dbPassword;
+        this.servicesJdbcUrl = servicesJdbcUrl;
+        this.environment = environment;
+        this.users = users;
+    }
+
+    /**
+     * @return the platform now: the given one, or the one started on the restored data
+     * (or a stopped one when the restart failed)
+     */
+    OwnPlatform platform() {
+        return platform;
+    }
+
+    /**
+     * @return whether the platform was started again on the restored data
+     */
+    boolean restarted() {
+        return restarted;
+    }
+
+    /**
+     * Backup, the platform stopped, the database dropped and restored, the platform
+     * started again; what must hold of the restored data is asserted. The restarted
+     * platform keeps running ({@link #platform()}).
+     */
+    void run(Path agentDir) throws Exception {
+        Instant began = Instant.now();
         for (String program : List.of("pg_dump", "pg_restore", "curl")) {
             assertThat(onPath(program)).as(program + " (Debian: postgresql-client-15, curl; .ci/run installs them)")
                 .isTrue();
         }
-        assertThat(OwnPlatform.allFree(PORT_OFFSET))
-            .as("ports of the restore test's platform (offset " + PORT_OFFSET + ") are free")
-            .isTrue();
-        deleteRecursively(stateDir);
-        Files.createDirectories(stateDir);
-
-        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setServerConfig("fsync", "off").start();
-                S3StandIn s3 = new S3StandIn(BUCKET, 2)) {
-            try (Connection admin = postgres.getPostgresDatabase().getConnection()) {
-                OwnPlatform.createServicesDatabase(admin, dbPassword);
-            }
+        try (S3StandIn s3 = new S3StandIn(BUCKET, 2)) {
             String jdbcUrl = "jdbc:postgresql://localhost:" + postgres.getPort() + "/edp";
             assertThat(serverVersion(jdbcUrl)).as("the platform runs on PostgreSQL 15 here").startsWith("15.");
 
@@ -117,12 +152,9 @@ class RestoreFromBackupIntegrationTests {
             String suffix = UUID.randomUUID().toString().substring(0, 8);
             Onboarded device;
             String tokenAfterBackup;
-            OwnPlatform.Users users;
             String[] userA;
             String[] userB;
-            try (OwnPlatform platform = OwnPlatform.start(repositoryRoot, stateDir, PORT_OFFSET, jdbcUrl, dbPassword,
-                    FIRST_START, Map.of())) {
-                users = new OwnPlatform.Users(platform);
+            try (OwnPlatform platform = this.platform) {
                 String admin = users.platformAdmin();
                 String customerA = users.createCustomer(admin, "restore-a-" + suffix);
                 String customerB = users.createCustomer(admin, "restore-b-" + suffix);
@@ -131,9 +163,10 @@ class RestoreFromBackupIntegrationTests {
                 device = onboard(platform, users.login(userA), agentDir, "press-" + suffix);
                 assertThat(heartbeat(platform, device, "0.1.0-before").statusCode()).isEqualTo(202);
                 String operatorA = users.login(userA);
+                Heartbeats before = new Heartbeats(platform, device, "0.1.0-before");
                 await("the device ACTIVE and ONLINE for its operator",
-                        () -> send("GET", platform.gatewayUrl() + "/api/devices/v1/devices/" + device.id, null, null,
-                                operatorA),
+                        () -> before.andThen(() -> send("GET",
+                                platform.gatewayUrl() + "/api/devices/v1/devices/" + device.id, null, null, operatorA)),
                         body -> "ACTIVE".equals(JsonPath.read(body, "$.lifecycle"))
                                 && "ONLINE".equals(JsonPath.read(body, "$.connectivity")));
 
@@ -169,33 +202,40 @@ class RestoreFromBackupIntegrationTests {
 
             // 4. The platform on the restored data: the device still passes E3 and its
             // operator sees it.
-            try (OwnPlatform platform = OwnPlatform.start(repositoryRoot, stateDir, PORT_OFFSET, jdbcUrl, dbPassword,
-                    RESTART, Map.of())) {
-                assertThat(heartbeat(platform, device, "0.1.0-restored").statusCode())
-                    .as("a heartbeat with the certificate issued before the backup")
-                    .isEqualTo(202);
+            OwnPlatform platform = OwnPlatform.start(repositoryRoot, stateDir, portOffset, servicesJdbcUrl, dbPassword,
+                    RESTART, environment);
+            this.platform = platform;
+            restarted = true;
+            assertThat(heartbeat(platform, device, "0.1.0-restored").statusCode())
+                .as("a heartbeat with the certificate issued before the backup")
+                .isEqualTo(202);
 
-                String operatorA = users.login(userA);
-                String deviceJson = await(
-                        "the restored device for its operator", () -> send("GET",
-                                platform.gatewayUrl() + "/api/devices/v1/devices/" + device.id, null, null, operatorA),
-                        body -> "ACTIVE".equals(JsonPath.read(body, "$.lifecycle")));
-                assertThat(JsonPath.<String>read(deviceJson, "$.certificateSerial")).isEqualTo(device.serial);
-                await("the heartbeat after the restore in the device's status",
-                        () -> send("GET", platform.gatewayUrl() + "/api/monitoring/v1/devices/" + device.id + "/status",
-                                null, null, operatorA),
-                        body -> "0.1.0-restored".equals(JsonPath.read(body, "$.agentVersion"))
-                                && "ONLINE".equals(JsonPath.read(body, "$.connectivity")));
+            String operatorA = users.login(userA);
+            String deviceJson = await(
+                    "the restored device for its operator", () -> send("GET",
+                            platform.gatewayUrl() + "/api/devices/v1/devices/" + device.id, null, null, operatorA),
+                    body -> "ACTIVE".equals(JsonPath.read(body, "$.lifecycle")));
+            assertThat(JsonPath.<String>read(deviceJson, "$.certificateSerial")).isEqualTo(device.serial);
+            Heartbeats after = new Heartbeats(platform, device, "0.1.0-restored");
+            await("the heartbeat after the restore in the device's status",
+                    () -> after.andThen(() -> send("GET",
+                            platform.gatewayUrl() + "/api/monitoring/v1/devices/" + device.id + "/status", null, null,
+                            operatorA)),
+                    body -> "0.1.0-restored".equals(JsonPath.read(body, "$.agentVersion"))
+                            && "ONLINE".equals(JsonPath.read(body, "$.connectivity")));
 
-                String operatorB = users.login(userB);
-                assertThat(send("GET", platform.gatewayUrl() + "/api/devices/v1/devices/" + device.id, null, null,
-                        operatorB)
-                    .statusCode()).as("another customer's device is not there for B").isEqualTo(404);
-                assertThat(send("GET", platform.gatewayUrl() + "/api/onboarding/v1/tokens/" + tokenAfterBackup, null,
-                        null, operatorA)
-                    .statusCode()).as("created after the backup: not restored").isEqualTo(404);
-            }
+            String operatorB = users.login(userB);
+            assertThat(
+                    send("GET", platform.gatewayUrl() + "/api/devices/v1/devices/" + device.id, null, null, operatorB)
+                        .statusCode())
+                .as("another customer's device is not there for B")
+                .isEqualTo(404);
+            assertThat(send("GET", platform.gatewayUrl() + "/api/onboarding/v1/tokens/" + tokenAfterBackup, null, null,
+                    operatorA)
+                .statusCode()).as("created after the backup: not restored").isEqualTo(404);
         }
+        System.out.printf("Restore test: backup, restore and the platform's restart in %d s%n",
+                Duration.between(began, Instant.now()).toSeconds());
     }
 
     /**
@@ -230,6 +270,38 @@ class RestoreFromBackupIntegrationTests {
             .timeout(Duration.ofSeconds(60))
             .POST(HttpRequest.BodyPublishers.ofString(HEARTBEAT.formatted(agentVersion)))
             .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * The device keeps heartbeating while a test waits for it to be ONLINE, as a device
+     * does: on this platform a device is OFFLINE 10 s after its last heartbeat, which a
+     * loaded machine may take to show its first.
+     */
+    static final class Heartbeats {
+
+        private final OwnPlatform platform;
+
+        private final Onboarded device;
+
+        private final String agentVersion;
+
+        private Instant last = Instant.now();
+
+        Heartbeats(OwnPlatform platform, Onboarded device, String agentVersion) {
+            this.platform = platform;
+            this.device = device;
+            this.agentVersion = agentVersion;
+        }
+
+        /** Sends a heartbeat when the last is 3 s old, then the call. */
+        HttpResponse<String> andThen(Callable<HttpResponse<String>> call) throws Exception {
+            if (last.isBefore(Instant.now().minusSeconds(3))) {
+                assertThat(heartbeat(platform, device, agentVersion).statusCode()).isEqualTo(202);
+                last = Instant.now();
+            }
+            return call.call();
+        }
+
     }
 
     /** A device the agent onboarded. */
