@@ -34,11 +34,6 @@ final class CpuMeter {
         this.processes = new LinkedHashMap<>(processes);
     }
 
-    /** Measures nothing (no processes known). */
-    static CpuMeter none() {
-        return new CpuMeter(Map.of());
-    }
-
     /**
      * The platform's services (the launcher's {@code run/<name>.pid} files) and its
      * PostgreSQL (the postmaster of {@code data/postgres} and its backends), plus
@@ -122,8 +117,7 @@ final class CpuMeter {
             .append(name)
             .append(' ')
             .append(String.format(Locale.ROOT, "%.0f", value)));
-        double total = micros.values().stream().mapToDouble(Double::doubleValue).sum();
-        return text.append(String.format(Locale.ROOT, " (total %.0f)", total)).toString();
+        return text.append(String.format(Locale.ROOT, " (total %.0f)", total(micros))).toString();
     }
 
     static double total(Map<String, Double> micros) {

@@ -83,18 +83,13 @@ final class LoadGenerator {
         for (int i = 0; i < inFlight; i++) {
             next(idle, request, answered, window, stats, done);
         }
-        window.awaitMeasureStart(stats);
-        Map<String, Long> before = cpu.read();
-        done.await();
-        stats.end();
-        Map<String, Long> after = cpu.read();
+        Stats.Result result = measure(window, stats, done, name, expected);
         lanes.forEach(lane -> {
             if (lane.connection != null) {
                 lane.connection.close();
             }
         });
-        Stats.Result result = stats.result(name, expected);
-        return result.withCpu(CpuMeter.perRequest(before, after, result.succeeded()));
+        return result;
     }
 
     /**
@@ -110,6 +105,15 @@ final class LoadGenerator {
         for (int i = 0; i < inFlight; i++) {
             handshake(freshContexts, nextDevice, request, expected, window, stats, done);
         }
+        return measure(window, stats, done, name, expected);
+    }
+
+    /**
+     * Waits for the measured window, then for its last requests; the result with the
+     * server side's CPU per successful request over the window.
+     */
+    private Stats.Result measure(Window window, Stats stats, CountDownLatch done, String name, int expected)
+            throws InterruptedException {
         window.awaitMeasureStart(stats);
         Map<String, Long> before = cpu.read();
         done.await();

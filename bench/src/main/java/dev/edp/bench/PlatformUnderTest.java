@@ -148,7 +148,7 @@ final class PlatformUnderTest implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (launcher != null) {
             stop(launcher);
         }

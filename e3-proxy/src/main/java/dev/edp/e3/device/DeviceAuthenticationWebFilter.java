@@ -15,16 +15,13 @@ import dev.edp.platform.problem.PlatformProblem;
 import dev.edp.platform.problem.ProblemType;
 import dev.edp.platform.security.ProblemSecurityHandlers;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.netty.util.AsciiString;
 import reactor.core.publisher.Mono;
-import reactor.netty.http.server.HttpServerRequest;
 
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.server.reactive.ServerHttpRequest;
-import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.http.server.reactive.SslInfo;
 import org.springframework.util.AntPathMatcher;
 import org.springframework.web.server.ServerWebExchange;
@@ -76,7 +73,7 @@ public final class DeviceAuthenticationWebFilter implements WebFilter, Ordered {
             long maxRequestBytes, RateLimiter rateLimiter, MeterRegistry meters) {
         this.trust = trust;
         this.publicPaths = List.copyOf(publicPaths);
-        this.strippedPrefixes = strippedPrefixes.stream().map(prefix -> prefix.toLowerCase(Locale.ROOT)).toList();
+        this.strippedPrefixes = List.copyOf(strippedPrefixes);
         this.maxRequestBytes = maxRequestBytes;
         this.rateLimiter = rateLimiter;
         this.meters = meters;
@@ -128,36 +125,16 @@ public final class DeviceAuthenticationWebFilter implements WebFilter, Ordered {
     }
 
     /**
-     * Whether any request header starts with a stripped prefix. On Reactor Netty the
-     * names are read where Netty keeps them: {@link HttpHeaders#headerNames()} would copy
-     * them all into a case-insensitive set first.
+     * Whether any request header starts with a stripped prefix (case-insensitive): only
+     * such a request needs its headers copied to strip them.
      */
     boolean carriesStrippedHeader(ServerHttpRequest request) {
-        if (nativeRequest(request) instanceof HttpServerRequest netty) {
-            var names = netty.requestHeaders().iteratorCharSequence();
-            while (names.hasNext()) {
-                if (stripped(names.next().getKey())) {
-                    return true;
-                }
-            }
-            return false;
-        }
         return request.getHeaders().headerNames().stream().anyMatch(this::stripped);
     }
 
-    /** The server's own request, or null where there is none (a mock, another server). */
-    private static Object nativeRequest(ServerHttpRequest request) {
-        try {
-            return ServerHttpRequestDecorator.getNativeRequest(request);
-        }
-        catch (IllegalStateException | IllegalArgumentException none) {
-            return null;
-        }
-    }
-
-    private boolean stripped(CharSequence name) {
+    private boolean stripped(String name) {
         for (String prefix : strippedPrefixes) {
-            if (AsciiString.regionMatches(name, true, 0, prefix, 0, prefix.length())) {
+            if (name.regionMatches(true, 0, prefix, 0, prefix.length())) {
                 return true;
             }
         }

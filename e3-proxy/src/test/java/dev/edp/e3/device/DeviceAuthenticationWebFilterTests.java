@@ -10,10 +10,8 @@ import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Which requests the door copies to strip headers. On E3's Reactor Netty server the names
- * are read from Netty's headers (E3DeviceAuthenticationIntegrationTests sends forged
- * identity headers through a real server); this is the same decision on any other
- * request.
+ * Which requests the door copies to strip headers (E3DeviceAuthenticationIntegrationTests
+ * sends forged identity headers through the real server and checks they are gone).
  */
 class DeviceAuthenticationWebFilterTests {
 
