@@ -12,6 +12,8 @@ import dev.edp.e3.assertion.JwksPublication;
 import dev.edp.e3.backend.BackendConcurrencyLimit;
 import dev.edp.e3.device.DeviceAuthenticationWebFilter;
 import dev.edp.e3.device.RateLimiter;
+import dev.edp.e3.heartbeat.HeartbeatBatchWebFilter;
+import dev.edp.e3.heartbeat.HeartbeatBatcher;
 import dev.edp.e3.tls.E3TlsCustomizer;
 import dev.edp.e3.tls.PlatformCaServerCertificate;
 import dev.edp.e3.trust.DeviceTrust;
@@ -120,6 +122,23 @@ class E3Configuration {
     DeviceAssertionGlobalFilter deviceAssertionGlobalFilter(DeviceAssertionKeys keys, JwksPublication publication,
             E3Properties properties) {
         return new DeviceAssertionGlobalFilter(keys, publication, properties.getStartWaitForJwks());
+    }
+
+    @Bean
+    HeartbeatBatcher heartbeatBatcher(DeviceAssertionKeys keys, E3Properties properties,
+            @LoadBalanced ObjectProvider<WebClient.Builder> loadBalanced, MeterRegistry meters) {
+        var batch = properties.getHeartbeatBatch();
+        WebClient web = batch.getMonitoringUrl().startsWith("lb://") ? loadBalanced.getObject().build()
+                : WebClient.builder().build();
+        return new HeartbeatBatcher(keys, web, batch.getMonitoringUrl(), batch.getMaxItems(), batch.getMaxInFlight(),
+                batch.getMaxPending(), batch.getTimeout(), meters);
+    }
+
+    @Bean
+    HeartbeatBatchWebFilter heartbeatBatchWebFilter(HeartbeatBatcher batcher, DeviceAssertionKeys keys,
+            JwksPublication publication, E3Properties properties) {
+        var batch = properties.getHeartbeatBatch();
+        return new HeartbeatBatchWebFilter(batcher, keys, publication, batch.isEnabled(), batch.getMaxBody().toBytes());
     }
 
     @Bean

@@ -93,6 +93,8 @@ public class E3Properties {
 
     private final Benchmark benchmark = new Benchmark();
 
+    private final HeartbeatBatch heartbeatBatch = new HeartbeatBatch();
+
     /** The TLS listener. */
     public static class Tls {
 
@@ -247,6 +249,101 @@ public class E3Properties {
 
         public void setNoopUrl(String noopUrl) {
             this.noopUrl = noopUrl;
+        }
+
+    }
+
+    /**
+     * Heartbeats handed to monitoring in batches ({@code dev.edp.e3.heartbeat}): each
+     * device still gets monitoring's own answer.
+     */
+    public static class HeartbeatBatch {
+
+        /** Off: every heartbeat is routed alone, like any other request. */
+        private boolean enabled = true;
+
+        /** Where monitoring is ({@code lb://} name or URL). */
+        private String monitoringUrl = "lb://monitoring";
+
+        /** The most heartbeats in one batch (monitoring takes at most 500). */
+        private int maxItems = 200;
+
+        /**
+         * Batches on their way to monitoring at once; heartbeats arriving meanwhile are
+         * collected for the next batch.
+         */
+        private int maxInFlight = 2;
+
+        /**
+         * Heartbeats waiting for a batch or its answer; beyond them a heartbeat is routed
+         * alone (with the route's own in-flight bound).
+         */
+        private int maxPending = 20_000;
+
+        /**
+         * How long a heartbeat waits to be taken in a batch; after that it is routed
+         * alone (a heartbeat monitoring took late is then taken twice, which changes
+         * nothing).
+         */
+        private Duration timeout = Duration.ofSeconds(5);
+
+        /** Larger heartbeat bodies are routed alone. */
+        private DataSize maxBody = DataSize.ofKilobytes(16);
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getMonitoringUrl() {
+            return monitoringUrl;
+        }
+
+        public void setMonitoringUrl(String monitoringUrl) {
+            this.monitoringUrl = monitoringUrl;
+        }
+
+        public int getMaxItems() {
+            return maxItems;
+        }
+
+        public void setMaxItems(int maxItems) {
+            this.maxItems = maxItems;
+        }
+
+        public int getMaxInFlight() {
+            return maxInFlight;
+        }
+
+        public void setMaxInFlight(int maxInFlight) {
+            this.maxInFlight = maxInFlight;
+        }
+
+        public int getMaxPending() {
+            return maxPending;
+        }
+
+        public void setMaxPending(int maxPending) {
+            this.maxPending = maxPending;
+        }
+
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        public DataSize getMaxBody() {
+            return maxBody;
+        }
+
+        public void setMaxBody(DataSize maxBody) {
+            this.maxBody = maxBody;
         }
 
     }
@@ -515,6 +612,10 @@ public class E3Properties {
 
     public Assertion getAssertion() {
         return assertion;
+    }
+
+    public HeartbeatBatch getHeartbeatBatch() {
+        return heartbeatBatch;
     }
 
     public Benchmark getBenchmark() {

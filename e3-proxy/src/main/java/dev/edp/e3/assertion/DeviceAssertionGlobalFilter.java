@@ -107,7 +107,7 @@ public final class DeviceAssertionGlobalFilter implements GlobalFilter, Ordered 
      * The address without an IPv6 scope ({@code %eth0}): services compare addresses, not
      * interfaces.
      */
-    static String clientAddress(InetAddress address) {
+    public static String clientAddress(InetAddress address) {
         String text = address.getHostAddress();
         int scope = text.indexOf('%');
         return scope < 0 ? text : text.substring(0, scope);

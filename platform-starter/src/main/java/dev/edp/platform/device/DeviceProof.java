@@ -191,6 +191,24 @@ public final class DeviceProof {
     }
 
     /**
+     * A request that E3 makes itself with a body it vouches for (a batch of device
+     * requests) binds the body through its query: the proof covers the query's hash, the
+     * query holds the body's.
+     * @param body the request body
+     * @return {@code sha256=<base64url (no padding) of SHA-256(body)>}
+     */
+    public static String bodyQuery(byte[] body) {
+        try {
+            return "sha256=" + Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(MessageDigest.getInstance("SHA-256").digest(body));
+        }
+        catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /**
      * @param rawQuery the raw query string (without {@code ?}), or null
      * @return base64url (no padding) of the SHA-256 of the query as sent; null and empty
      * are the same

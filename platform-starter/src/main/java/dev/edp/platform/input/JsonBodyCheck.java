@@ -22,7 +22,7 @@ import tools.jackson.core.TokenStreamFactory;
  * whatever type a body is bound to (records, maps, {@code JsonNode}) nothing unstorable
  * gets through.
  */
-final class JsonBodyCheck {
+public final class JsonBodyCheck {
 
     private final TokenStreamFactory json;
 
@@ -30,7 +30,7 @@ final class JsonBodyCheck {
      * @param json the application's own token stream factory, so the same JSON is
      * accepted
      */
-    JsonBodyCheck(TokenStreamFactory json) {
+    public JsonBodyCheck(TokenStreamFactory json) {
         this.json = json;
     }
 
@@ -41,7 +41,7 @@ final class JsonBodyCheck {
      * body is not JSON at all (binding then fails with Spring's own
      * {@code MALFORMED_REQUEST_BODY})
      */
-    EdpException check(byte[] body, Charset charset) {
+    public EdpException check(byte[] body, Charset charset) {
         CharBuffer chars;
         try {
             chars = charset.newDecoder()

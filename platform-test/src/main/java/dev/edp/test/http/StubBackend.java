@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -61,6 +62,8 @@ public final class StubBackend implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
 
     private final Map<String, List<Answer>> scripts = new ConcurrentHashMap<>();
+
+    private final Map<String, Function<Received, Answer>> responders = new ConcurrentHashMap<>();
 
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
 
@@ -125,6 +128,18 @@ public final class StubBackend implements AutoCloseable {
     }
 
     /**
+     * Answers each call of a path with what a function makes of the request (outranks a
+     * {@link #script}).
+     * @param path the request path (without query)
+     * @param responder the answer for a request
+     * @return this stub
+     */
+    public StubBackend respond(String path, Function<Received, Answer> responder) {
+        responders.put(path, responder);
+        return this;
+    }
+
+    /**
      * @return the base URL, {@code http://127.0.0.1:<port>}
      */
     public String url() {
@@ -161,12 +176,15 @@ public final class StubBackend implements AutoCloseable {
         }
         String path = exchange.getRequestURI().getPath();
         String query = exchange.getRequestURI().getRawQuery();
-        received.add(new Received(exchange.getRequestMethod(), query == null ? path : path + "?" + query,
-                Map.copyOf(exchange.getRequestHeaders()), body));
+        Received request = new Received(exchange.getRequestMethod(), query == null ? path : path + "?" + query,
+                Map.copyOf(exchange.getRequestHeaders()), body);
+        received.add(request);
         int call = calls.computeIfAbsent(path, key -> new AtomicInteger()).getAndIncrement();
         List<Answer> script = scripts.get(path);
-        Answer answer = script == null ? new Answer(200, "application/json", "{\"ok\":true}", 0)
-                : script.get(Math.min(call, script.size() - 1));
+        Function<Received, Answer> responder = responders.get(path);
+        Answer answer = responder != null ? responder.apply(request)
+                : script == null ? new Answer(200, "application/json", "{\"ok\":true}", 0)
+                        : script.get(Math.min(call, script.size() - 1));
         if (answer.delayMillis() > 0) {
             try {
                 Thread.sleep(answer.delayMillis());
