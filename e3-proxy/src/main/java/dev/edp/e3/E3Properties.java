@@ -272,7 +272,7 @@ public class E3Properties {
          * Batches on their way to monitoring at once; heartbeats arriving meanwhile are
          * collected for the next batch.
          */
-        private int maxInFlight = 2;
+        private int maxInFlight = 1;
 
         /**
          * Heartbeats waiting for a batch or its answer; beyond them a heartbeat is routed

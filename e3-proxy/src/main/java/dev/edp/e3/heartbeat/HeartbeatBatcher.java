@@ -29,8 +29,8 @@ import org.springframework.web.reactive.function.client.WebClient;
  * fewer than {@code max-in-flight} batches on their way is sent at once (a batch of one
  * when the fleet is quiet, so no added wait); the heartbeats that arrive while the
  * batches are on their way are collected and sent together as soon as one comes back (at
- * most {@code max-items} per batch). The busier monitoring is, the larger the batches,
- * and the less each heartbeat costs it.
+ * most {@code max-items} and {@value #MAX_BATCH_BYTES} bytes per batch). The busier
+ * monitoring is, the larger the batches, and the less each heartbeat costs it.
  * <p>
  * Each heartbeat carries what E3 would have forwarded with it alone (the device's
  * credential and the request proof for its own
@@ -77,7 +77,19 @@ public final class HeartbeatBatcher {
 
     /** A heartbeat waiting; settled once, by its batch's answer or its timeout. */
     private record Pending(Item item, Sinks.One<Boolean> taken, AtomicBoolean settled) {
+
+        /** About what it adds to a batch's body, in bytes. */
+        long size() {
+            return item.credential().length() + item.proof().length() + item.body().length() + 48;
+        }
+
     }
+
+    /**
+     * The most a batch's body may hold, well below what monitoring accepts in one request
+     * ({@code edp.web.max-request-size}, 1 MB): large heartbeats make smaller batches.
+     */
+    static final long MAX_BATCH_BYTES = 512 * 1024;
 
     private final DeviceAssertionKeys keys;
 
@@ -190,13 +202,15 @@ public final class HeartbeatBatcher {
     private List<Pending> next() {
         List<Pending> batch = new ArrayList<>(Math.min(collecting.size(), maxItems));
         int taken = 0;
+        long bytes = 0;
         for (Pending waiting : collecting) {
-            if (batch.size() == maxItems) {
+            if (batch.size() == maxItems || (!batch.isEmpty() && bytes + waiting.size() > MAX_BATCH_BYTES)) {
                 break;
             }
             taken++;
             if (!waiting.settled().get()) {
                 batch.add(waiting);
+                bytes += waiting.size();
             }
         }
         collecting = new ArrayList<>(collecting.subList(taken, collecting.size()));
