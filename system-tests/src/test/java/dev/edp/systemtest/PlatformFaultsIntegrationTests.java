@@ -604,7 +604,9 @@ class PlatformFaultsIntegrationTests {
                         "{\"name\":\"ops\",\"type\":\"EMAIL\",\"emails\":[\"" + address + "\"]}", customerAdmin));
         LaunchedProcess first = monitoring;
         int firstManagementPort = monitoringManagementPort;
-        Process second = startSecond(first, 8230, "monitoring-2", "/monitoring/api/v1/heartbeat");
+        // Heartbeats reach monitoring in E3's batches (e3-proxy README, "Heartbeats in
+        // batches"): those reaching the second instance show that E3 balances to it.
+        Process second = startSecond(first, 8230, "monitoring-2", "/api/monitoring/v1/internal/heartbeat-batches");
 
         List<DeviceAgent> agents = simulator.agents();
         List<DeviceAgent> silencedBefore = agents.subList(0, SILENCED_BEFORE);
