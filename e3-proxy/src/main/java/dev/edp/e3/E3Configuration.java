@@ -80,7 +80,7 @@ class E3Configuration {
             @LoadBalanced ObjectProvider<WebClient.Builder> loadBalanced, ServiceClientProperties client,
             Environment environment) {
         var tls = properties.getTls();
-        boolean balanced = properties.getOnboardingUrl().startsWith("lb://");
+        boolean balanced = ServiceUrl.isBalanced(properties.getOnboardingUrl());
         return new PlatformCaServerCertificate(properties.getOnboardingUrl(), WebClient.builder().build(),
                 balanced ? loadBalanced.getObject().build() : null, client.tokenSource(environment, Clock.systemUTC()),
                 tls.getDnsNames(), tls.getIpAddresses(),
@@ -128,9 +128,9 @@ class E3Configuration {
     HeartbeatBatcher heartbeatBatcher(DeviceAssertionKeys keys, E3Properties properties,
             @LoadBalanced ObjectProvider<WebClient.Builder> loadBalanced, MeterRegistry meters) {
         var batch = properties.getHeartbeatBatch();
-        WebClient web = batch.getMonitoringUrl().startsWith("lb://") ? loadBalanced.getObject().build()
-                : WebClient.builder().build();
-        return new HeartbeatBatcher(keys, web, batch.getMonitoringUrl(), batch.getMaxItems(), batch.getMaxInFlight(),
+        ServiceUrl monitoring = ServiceUrl.of(batch.getMonitoringUrl());
+        WebClient web = monitoring.balanced() ? loadBalanced.getObject().build() : WebClient.builder().build();
+        return new HeartbeatBatcher(keys, web, monitoring, batch.getMaxItems(), batch.getMaxInFlight(),
                 batch.getMaxPending(), batch.getTimeout(), meters);
     }
 

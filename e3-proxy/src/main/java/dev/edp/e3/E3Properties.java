@@ -281,9 +281,9 @@ public class E3Properties {
         private int maxPending = 20_000;
 
         /**
-         * How long a heartbeat waits to be taken in a batch; after that it is routed
-         * alone (a heartbeat monitoring took late is then taken twice, which changes
-         * nothing).
+         * How long a batch may take, and a heartbeat wait for one; after that its
+         * heartbeats are routed alone (one monitoring took late is then taken twice,
+         * which changes nothing).
          */
         private Duration timeout = Duration.ofSeconds(5);
 

@@ -1,7 +1,6 @@
 package dev.edp.e3.heartbeat;
 
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 
 import dev.edp.e3.assertion.DeviceAssertionGlobalFilter;
 import dev.edp.e3.assertion.DeviceAssertionKeys;
@@ -13,9 +12,11 @@ import reactor.core.publisher.Mono;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
@@ -115,20 +116,15 @@ public final class HeartbeatBatchWebFilter implements WebFilter, Ordered {
         try {
             type = headers.getContentType();
         }
-        catch (RuntimeException ex) {
+        catch (InvalidMediaTypeException ex) {
             return false;
         }
-        return type != null && MediaType.APPLICATION_JSON.equalsTypeAndSubtype(type) && (type.getParameters().isEmpty()
-                || (type.getParameters().size() == 1 && StandardCharsets.UTF_8.equals(charset(type))));
-    }
-
-    private static Object charset(MediaType type) {
-        try {
-            return type.getCharset();
+        if (type == null || !MediaType.APPLICATION_JSON.equalsTypeAndSubtype(type)) {
+            return false;
         }
-        catch (RuntimeException ex) {
-            return null;
-        }
+        String charset = type.getParameter("charset");
+        return charset == null ? type.getParameters().isEmpty()
+                : type.getParameters().size() == 1 && "utf-8".equalsIgnoreCase(charset);
     }
 
     /** The request with the body already read. */
@@ -143,8 +139,7 @@ public final class HeartbeatBatchWebFilter implements WebFilter, Ordered {
 
         @Override
         public Flux<DataBuffer> getBody() {
-            return Flux.defer(() -> Flux
-                .just(org.springframework.core.io.buffer.DefaultDataBufferFactory.sharedInstance.wrap(body)));
+            return Flux.defer(() -> Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(body)));
         }
 
     }

@@ -2,12 +2,13 @@ package dev.edp.e3.heartbeat;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.edp.e3.ServiceUrl;
 import dev.edp.e3.assertion.DeviceAssertionKeys;
 import dev.edp.platform.device.DeviceProof;
 import io.micrometer.core.instrument.Counter;
@@ -40,9 +41,11 @@ import org.springframework.web.reactive.function.client.WebClient;
  * <p>
  * {@link #submit} answers per heartbeat: {@code true} when monitoring took it (the device
  * gets 202), {@code false} when it did not (monitoring asked for it alone, its batch
- * failed, or it was not taken within {@code timeout}, or too many heartbeats wait
- * already): the caller then routes it alone, and the device gets monitoring's own answer
- * as without batches.
+ * failed or took longer than {@code timeout}, it waited longer than {@code timeout} for a
+ * batch, or too many heartbeats wait already): the caller then routes it alone, and the
+ * device gets monitoring's own answer as without batches. A heartbeat waits only while a
+ * batch is on its way, and every batch ends within {@code timeout}, so none waits longer
+ * than twice that.
  */
 public final class HeartbeatBatcher {
 
@@ -63,6 +66,12 @@ public final class HeartbeatBatcher {
      */
     static final String NO_CLIENT = "0.0.0.0";
 
+    /**
+     * The most a batch's body may hold, well below what monitoring accepts in one request
+     * ({@code edp.web.max-request-size}, 1 MB): large heartbeats make smaller batches.
+     */
+    static final long MAX_BATCH_BYTES = 512 * 1024;
+
     private static final Logger log = LoggerFactory.getLogger(HeartbeatBatcher.class);
 
     /** One heartbeat of a batch, as monitoring reads it. */
@@ -75,8 +84,11 @@ public final class HeartbeatBatcher {
     private record Answer(List<String> results) {
     }
 
-    /** A heartbeat waiting; settled once, by its batch's answer or its timeout. */
-    private record Pending(Item item, Sinks.One<Boolean> taken, AtomicBoolean settled) {
+    /**
+     * A heartbeat waiting: in {@link #waiting} until a batch takes it or it has waited
+     * too long, then in that batch; settled exactly once.
+     */
+    private record Pending(Item item, Sinks.One<Boolean> taken, long since) {
 
         /** About what it adds to a batch's body, in bytes. */
         long size() {
@@ -85,11 +97,9 @@ public final class HeartbeatBatcher {
 
     }
 
-    /**
-     * The most a batch's body may hold, well below what monitoring accepts in one request
-     * ({@code edp.web.max-request-size}, 1 MB): large heartbeats make smaller batches.
-     */
-    static final long MAX_BATCH_BYTES = 512 * 1024;
+    /** The next batch, and the heartbeats that waited too long for one. */
+    private record Next(List<Pending> batch, List<Pending> expired) {
+    }
 
     private final DeviceAssertionKeys keys;
 
@@ -109,11 +119,14 @@ public final class HeartbeatBatcher {
 
     private final Object lock = new Object();
 
-    private final AtomicInteger pending = new AtomicInteger();
+    /** Heartbeats not taken by a batch yet; guarded by {@link #lock}. */
+    private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
 
-    private List<Pending> collecting = new ArrayList<>();
-
+    /** Batches on their way; guarded by {@link #lock}. */
     private int inFlight;
+
+    /** Heartbeats waiting or in a batch on its way. */
+    private final AtomicInteger pending = new AtomicInteger();
 
     private final Counter answeredBatches;
 
@@ -125,22 +138,19 @@ public final class HeartbeatBatcher {
 
     /**
      * @param keys E3's credentials and proofs
-     * @param web the client (load-balanced when {@code monitoringUrl} is {@code lb://})
-     * @param monitoringUrl where monitoring is ({@code lb://monitoring} or a URL)
+     * @param web the client (load-balanced when {@code monitoring} is a registry name)
+     * @param monitoring where monitoring is
      * @param maxItems the most heartbeats in one batch
      * @param maxInFlight the most batches on their way at once
      * @param maxPending heartbeats that may wait at once
-     * @param timeout how long a heartbeat waits to be taken in a batch
+     * @param timeout how long a batch may take, and a heartbeat wait for one
      * @param meters where batches are counted
      */
-    public HeartbeatBatcher(DeviceAssertionKeys keys, WebClient web, String monitoringUrl, int maxItems,
+    public HeartbeatBatcher(DeviceAssertionKeys keys, WebClient web, ServiceUrl monitoring, int maxItems,
             int maxInFlight, int maxPending, Duration timeout, MeterRegistry meters) {
         this.keys = keys;
         this.web = web;
-        // The load-balanced client takes the service's name as an http:// host.
-        String base = monitoringUrl.startsWith("lb://") ? "http://" + monitoringUrl.substring("lb://".length())
-                : monitoringUrl;
-        this.batchUri = URI.create(base.replaceAll("/+$", "") + BATCH_PATH);
+        this.batchUri = URI.create(monitoring.resolve(BATCH_PATH));
         this.maxItems = Math.max(1, maxItems);
         this.maxInFlight = Math.max(1, maxInFlight);
         this.maxPending = maxPending;
@@ -148,7 +158,8 @@ public final class HeartbeatBatcher {
         this.answeredBatches = batches(meters, "answered");
         this.failedBatches = batches(meters, "failed");
         this.routedAlone = Counter.builder("edp.e3.heartbeat.routed.alone")
-            .description("Heartbeats routed alone after all: handed back, a failed batch, a timeout, too many waiting")
+            .description("Heartbeats routed alone after all: handed back, a failed batch, waited too long, "
+                    + "too many waiting")
             .register(meters);
         this.batchSize = DistributionSummary.builder("edp.e3.heartbeat.batch.size")
             .description("Heartbeats per batch")
@@ -179,46 +190,55 @@ public final class HeartbeatBatcher {
         }
         Item item = new Item(device.token(), keys.proof(device, AUDIENCE, "POST", HEARTBEAT_PATH, null, clientAddress),
                 Base64.getEncoder().encodeToString(body));
-        Pending waiting = new Pending(item, Sinks.one(), new AtomicBoolean());
-        List<Pending> batch = null;
+        Pending heartbeat = new Pending(item, Sinks.one(), System.nanoTime());
+        Next next = null;
         synchronized (lock) {
-            collecting.add(waiting);
+            waiting.add(heartbeat);
             if (inFlight < maxInFlight) {
-                batch = next();
+                next = next();
             }
         }
-        if (batch != null) {
-            send(batch);
-        }
-        return waiting.taken().asMono().timeout(timeout, Mono.fromSupplier(() -> {
-            settle(waiting, false);
-            return false;
-        }));
+        go(next);
+        return heartbeat.taken().asMono();
     }
 
     /**
-     * Takes the next batch of what is collected and counts it in flight; under the lock.
+     * Takes the next batch of what waits (counted in flight if there is one), and what
+     * waited too long; under the lock.
      */
-    private List<Pending> next() {
-        List<Pending> batch = new ArrayList<>(Math.min(collecting.size(), maxItems));
-        int taken = 0;
+    private Next next() {
+        List<Pending> batch = new ArrayList<>(Math.min(waiting.size(), maxItems));
+        List<Pending> expired = new ArrayList<>();
+        long oldest = System.nanoTime() - timeout.toNanos();
         long bytes = 0;
-        for (Pending waiting : collecting) {
-            if (batch.size() == maxItems || (!batch.isEmpty() && bytes + waiting.size() > MAX_BATCH_BYTES)) {
+        while (!waiting.isEmpty() && batch.size() < maxItems) {
+            Pending heartbeat = waiting.peek();
+            if (heartbeat.since() - oldest < 0) {
+                expired.add(waiting.poll());
+            }
+            else if (batch.isEmpty() || bytes + heartbeat.size() <= MAX_BATCH_BYTES) {
+                batch.add(waiting.poll());
+                bytes += heartbeat.size();
+            }
+            else {
                 break;
             }
-            taken++;
-            if (!waiting.settled().get()) {
-                batch.add(waiting);
-                bytes += waiting.size();
-            }
         }
-        collecting = new ArrayList<>(collecting.subList(taken, collecting.size()));
-        if (batch.isEmpty()) {
-            return null;
+        if (!batch.isEmpty()) {
+            inFlight++;
         }
-        inFlight++;
-        return batch;
+        return new Next(batch, expired);
+    }
+
+    /** Outside the lock: routes the expired alone, sends the batch. */
+    private void go(Next next) {
+        if (next == null) {
+            return;
+        }
+        next.expired().forEach(heartbeat -> settle(heartbeat, false));
+        if (!next.batch().isEmpty()) {
+            send(next.batch());
+        }
     }
 
     private void send(List<Pending> batch) {
@@ -253,31 +273,26 @@ public final class HeartbeatBatcher {
             });
     }
 
-    /** Settles a batch's heartbeats, then sends what was collected meanwhile. */
+    /** Settles a batch's heartbeats, then sends what gathered meanwhile. */
     private void answered(List<Pending> batch, List<String> results) {
         boolean usable = results != null && results.size() == batch.size();
         for (int i = 0; i < batch.size(); i++) {
             settle(batch.get(i), usable && "ACCEPTED".equals(results.get(i)));
         }
-        List<Pending> following;
+        Next next;
         synchronized (lock) {
             inFlight--;
-            following = next();
+            next = next();
         }
-        if (following != null) {
-            send(following);
-        }
+        go(next);
     }
 
-    private void settle(Pending waiting, boolean accepted) {
-        if (!waiting.settled().compareAndSet(false, true)) {
-            return;
-        }
+    private void settle(Pending heartbeat, boolean accepted) {
         pending.decrementAndGet();
         if (!accepted) {
             routedAlone.increment();
         }
-        waiting.taken().tryEmitValue(accepted);
+        heartbeat.taken().tryEmitValue(accepted);
     }
 
 }

@@ -29,6 +29,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.security.auth.x500.X500Principal;
 
+import dev.edp.e3.ServiceUrl;
 import dev.edp.platform.client.ServiceTokenSource;
 import dev.edp.platform.task.TaskThread;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
@@ -106,9 +107,9 @@ public final class PlatformCaServerCertificate implements AutoCloseable {
     public PlatformCaServerCertificate(String onboardingUrl, WebClient plain, WebClient loadBalanced,
             ServiceTokenSource tokens, List<String> dnsNames, List<String> ipAddresses, Path chainFile,
             Duration retryInterval, Clock clock) {
-        boolean balanced = onboardingUrl.startsWith("lb://");
-        this.onboardingUrl = (balanced ? "http://" + onboardingUrl.substring(5) : onboardingUrl).replaceAll("/+$", "");
-        this.web = balanced ? loadBalanced : plain;
+        ServiceUrl onboarding = ServiceUrl.of(onboardingUrl);
+        this.onboardingUrl = onboarding.resolve("");
+        this.web = onboarding.client(plain, loadBalanced);
         this.tokens = tokens;
         this.dnsNames = List.copyOf(dnsNames);
         this.ipAddresses = List.copyOf(ipAddresses);

@@ -7,6 +7,8 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Base64;
 
+import dev.edp.e3.ServiceUrl;
+
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.http.HttpHeaders;
@@ -69,7 +71,7 @@ public final class TrustSource {
     public TrustSource(String location, ResourceLoader resources, WebClient plain, WebClient loadBalanced) {
         this.location = location;
         this.resources = resources;
-        this.web = location.startsWith("lb://") ? loadBalanced : plain;
+        this.web = ServiceUrl.of(location).client(plain, loadBalanced);
     }
 
     /**
@@ -85,7 +87,7 @@ public final class TrustSource {
      * @throws IOException when it cannot be fetched
      */
     public Fetched fetch(Version known) throws IOException {
-        if (location.startsWith("http://") || location.startsWith("https://") || location.startsWith("lb://")) {
+        if (location.startsWith("http://") || location.startsWith("https://") || ServiceUrl.isBalanced(location)) {
             return fetchHttp(known);
         }
         Resource resource = resources.getResource(location);
@@ -120,7 +122,7 @@ public final class TrustSource {
     }
 
     private Fetched exchange(Version known) throws IOException {
-        String url = location.startsWith("lb://") ? "http://" + location.substring("lb://".length()) : location;
+        String url = ServiceUrl.of(location).url();
         try {
             ResponseEntity<byte[]> response = web.get().uri(url).headers(headers -> {
                 if (known != null && known.etag() != null) {
