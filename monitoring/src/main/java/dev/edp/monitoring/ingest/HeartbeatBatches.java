@@ -1,7 +1,6 @@
 package dev.edp.monitoring.ingest;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -70,6 +69,14 @@ class HeartbeatBatches {
     record Item(String credential, String proof, String body) {
     }
 
+    /**
+     * A batch as E3 sends it.
+     *
+     * @param heartbeats the heartbeats, at most {@value #MAX_ITEMS}
+     */
+    record Batch(List<Item> heartbeats) {
+    }
+
     private final DeviceAssertionVerifier verifier;
 
     private final ReportBuffer buffer;
@@ -91,13 +98,14 @@ class HeartbeatBatches {
         this.json = json;
         this.texts = new JsonBodyCheck(json.tokenStreamFactory());
         this.validator = validator;
-        this.accepted = Counter.builder("edp.heartbeat.batch.items")
+        this.accepted = items(meters, "accepted");
+        this.resent = items(meters, "resend");
+    }
+
+    private static Counter items(MeterRegistry meters, String result) {
+        return Counter.builder("edp.heartbeat.batch.items")
             .description("Heartbeats received in E3's batches, by result")
-            .tag("result", "accepted")
-            .register(meters);
-        this.resent = Counter.builder("edp.heartbeat.batch.items")
-            .description("Heartbeats received in E3's batches, by result")
-            .tag("result", "resend")
+            .tag("result", result)
             .register(meters);
     }
 
@@ -105,29 +113,34 @@ class HeartbeatBatches {
      * @param proof the batch's proof header
      * @param rawQuery the batch request's raw query ({@code sha256=<digest of the body>})
      * @param body the batch request's body
-     * @throws dev.edp.platform.problem.EdpException 401 if the proof does not verify for
-     * this path and body
+     * @return what became of each heartbeat, in the batch's order
+     * @throws dev.edp.platform.problem.EdpException 401 {@code UNAUTHORIZED} if the proof
+     * does not verify for this path and body; 400 {@code MALFORMED_REQUEST_BODY} if the
+     * body is no batch of at most {@value #MAX_ITEMS}
      */
-    void checkBatch(String proof, String rawQuery, byte[] body) {
+    List<Result> take(String proof, String rawQuery, byte[] body) {
         try {
             verifier.verifiedClientAddress(null, proof, "POST", PATH, rawQuery);
         }
         catch (DeviceAssertionException ex) {
             throw unauthorized();
         }
-        if (rawQuery == null || !MessageDigest.isEqual(rawQuery.getBytes(StandardCharsets.US_ASCII),
-                DeviceProof.bodyQuery(body).getBytes(StandardCharsets.US_ASCII))) {
+        if (!DeviceProof.bodyQuery(body).equals(rawQuery)) {
             throw unauthorized();
         }
-    }
-
-    /**
-     * @param items the batch's heartbeats
-     * @return what became of each, in the same order
-     */
-    List<Result> take(List<Item> items) {
-        List<Result> results = new ArrayList<>(items.size());
-        for (Item item : items) {
+        Batch batch;
+        try {
+            batch = json.readValue(body, Batch.class);
+        }
+        catch (JacksonException ex) {
+            batch = null;
+        }
+        if (batch == null || batch.heartbeats() == null || batch.heartbeats().size() > MAX_ITEMS) {
+            throw PlatformProblem.MALFORMED_REQUEST_BODY
+                .exception("A heartbeat batch is {\"heartbeats\":[…]} with at most " + MAX_ITEMS + " heartbeats.");
+        }
+        List<Result> results = new ArrayList<>(batch.heartbeats().size());
+        for (Item item : batch.heartbeats()) {
             Result result = take(item);
             (result == Result.ACCEPTED ? accepted : resent).increment();
             results.add(result);

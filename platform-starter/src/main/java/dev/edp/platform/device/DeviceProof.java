@@ -198,14 +198,7 @@ public final class DeviceProof {
      * @return {@code sha256=<base64url (no padding) of SHA-256(body)>}
      */
     public static String bodyQuery(byte[] body) {
-        try {
-            return "sha256=" + Base64.getUrlEncoder()
-                .withoutPadding()
-                .encodeToString(MessageDigest.getInstance("SHA-256").digest(body));
-        }
-        catch (NoSuchAlgorithmException ex) {
-            throw new IllegalStateException(ex);
-        }
+        return "sha256=" + sha256(body);
     }
 
     /**
@@ -214,10 +207,15 @@ public final class DeviceProof {
      * are the same
      */
     public static String queryHash(String rawQuery) {
+        return sha256((rawQuery == null ? "" : rawQuery).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Base64url (no padding) of the SHA-256 of the bytes. */
+    private static String sha256(byte[] bytes) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                .digest((rawQuery == null ? "" : rawQuery).getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+            return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(MessageDigest.getInstance("SHA-256").digest(bytes));
         }
         catch (NoSuchAlgorithmException ex) {
             throw new IllegalStateException(ex);
