@@ -135,6 +135,7 @@ class E3HeartbeatBatchIntegrationTests extends E3ServerTests {
         });
         int batchesBefore = batchCount();
         int aloneBefore = monitoring.calls(HEARTBEAT);
+        double answeredBefore = batches("answered");
         List<String> bodies = new ArrayList<>();
         for (int i = 0; i < BATCH; i++) {
             bodies.add("{\"uptimeSeconds\":" + i + "}");
@@ -175,6 +176,15 @@ class E3HeartbeatBatchIntegrationTests extends E3ServerTests {
         assertThat(JSON.readTree(batches.get(1).body()).get("heartbeats")).hasSize(BATCH - 1);
         assertThat(sent).containsExactlyInAnyOrderElementsOf(bodies);
         assertThat(monitoring.calls(HEARTBEAT)).as("none routed alone").isEqualTo(aloneBefore);
+        assertThat(batches("answered") - answeredBefore).isEqualTo(2);
+    }
+
+    double batches(String outcome) {
+        return meters.get("edp.e3.heartbeat.batches").tag("outcome", outcome).counter().count();
+    }
+
+    double routedAlone() {
+        return meters.get("edp.e3.heartbeat.routed.alone").counter().count();
     }
 
     @Test
@@ -207,6 +217,8 @@ class E3HeartbeatBatchIntegrationTests extends E3ServerTests {
         monitoring.respond(BATCHES, request -> new Answer(500, null, null, 0));
         monitoring.script(HEARTBEAT, new Answer(202, null, null, 0));
         int aloneBefore = monitoring.calls(HEARTBEAT);
+        double failedBefore = batches("failed");
+        double routedAloneBefore = routedAlone();
         List<String> bodies = new ArrayList<>();
         for (int i = 0; i < BATCH; i++) {
             bodies.add("{\"uptimeSeconds\":" + (100 + i) + "}");
@@ -221,6 +233,8 @@ class E3HeartbeatBatchIntegrationTests extends E3ServerTests {
             .stream()
             .filter(request -> request.pathAndQuery().equals(HEARTBEAT))
             .map(StubBackend.Received::body)).containsAll(bodies);
+        assertThat(batches("failed") - failedBefore).isPositive();
+        assertThat(routedAlone() - routedAloneBefore).isEqualTo(BATCH);
     }
 
     @Test
@@ -230,29 +244,14 @@ class E3HeartbeatBatchIntegrationTests extends E3ServerTests {
         int batchesBefore = batchCount();
         int aloneBefore = monitoring.calls(HEARTBEAT);
 
-        assertThat(post(device, HEARTBEAT + "?x=1", "application/json").statusCode()).isEqualTo(202);
-        assertThat(post(device, HEARTBEAT, "text/plain").statusCode()).isEqualTo(202);
-        assertThat(post(device, HEARTBEAT, "application/json;charset=UTF-16").statusCode()).isEqualTo(202);
+        assertThat(send(device, "POST", url(HEARTBEAT + "?x=1"), "{}", Map.of()).statusCode()).isEqualTo(202);
+        assertThat(send(device, "POST", url(HEARTBEAT), "{}", Map.of("Content-Type", "text/plain")).statusCode())
+            .isEqualTo(202);
+        assertThat(send(device, "POST", url(HEARTBEAT), "{}", Map.of("Content-Type", "application/json;charset=UTF-16"))
+            .statusCode()).isEqualTo(202);
 
         assertThat(monitoring.calls(HEARTBEAT) - aloneBefore).isEqualTo(3);
         assertThat(batchCount()).isEqualTo(batchesBefore);
-    }
-
-    HttpResponse<String> post(HttpClient device, String path, String contentType) {
-        try {
-            return device.send(HttpRequest.newBuilder(URI.create(url(path)))
-                .timeout(Duration.ofSeconds(20))
-                .setHeader("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofString("{}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        }
-        catch (java.io.IOException ex) {
-            throw new java.io.UncheckedIOException(ex);
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(ex);
-        }
     }
 
     @Test

@@ -251,7 +251,8 @@ final class E3IntegrationTestSupport {
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
-        headers.forEach(request::header);
+        // Set, not added: a Content-Type given here replaces the default above.
+        headers.forEach(request::setHeader);
         try {
             return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
         }

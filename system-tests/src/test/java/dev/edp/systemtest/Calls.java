@@ -76,6 +76,34 @@ final class Calls {
     }
 
     /**
+     * @param http the client
+     * @param managementPort the service's management port (after the offset)
+     * @param prefix the start of the sample lines to add up ({@code name{}) @param
+     * containing what those lines must contain as well (a label), or "" @return the sum
+     * of the service's Prometheus samples that match, 0 when it does not answer
+     */
+    static long metric(HttpClient http, int managementPort, String prefix, String containing) {
+        try {
+            HttpResponse<String> metrics = http
+                .send(HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort + "/actuator/prometheus"))
+                    .timeout(Duration.ofSeconds(10))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            return metrics.body()
+                .lines()
+                .filter(line -> line.startsWith(prefix) && line.contains(containing))
+                .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
+        }
+        catch (IOException ex) {
+            return 0;
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    /**
      * Creates a release of one container.
      * @param devicesApi device-management's API through the gateway
      * ({@code …/api/devices/v1})

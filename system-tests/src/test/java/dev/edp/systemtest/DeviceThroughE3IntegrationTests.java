@@ -96,11 +96,15 @@ class DeviceThroughE3IntegrationTests {
         assertThat(JsonPath.<String>read(refused.body(), "$.code")).isEqualTo("DEVICE_CERTIFICATE_REQUIRED");
 
         // With it, heartbeats reach monitoring, which knows the device by the identity E3
-        // asserted.
+        // asserted: in E3's batches, which monitoring takes (E3's proof over the batch
+        // and the device's own credential and proof verified).
         SSLContext mtls = new TestPki.Credential(chain.getFirst(), key.getPrivate(), chain).sslContext(e3Certificate);
         HttpClient device = HttpClient.newBuilder().sslContext(mtls).version(HttpClient.Version.HTTP_1_1).build();
+        long takenInBatches = batchedHeartbeatsTaken();
         HttpResponse<String> accepted = untilNotBusy(device, heartbeat());
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        assertThat(batchedHeartbeatsTaken()).as("heartbeats monitoring took in E3's batches")
+            .isGreaterThan(takenInBatches);
         HttpResponse<String> status = awaitStatus(operator, deviceId);
         assertThat(JsonPath.<String>read(status.body(), "$.connectivity")).isEqualTo("ONLINE");
         assertThat(JsonPath.<String>read(status.body(), "$.agentVersion")).isEqualTo("0.1.0");
@@ -150,6 +154,13 @@ class DeviceThroughE3IntegrationTests {
             response = client.send(request, HttpResponse.BodyHandlers.ofString());
         }
         return response;
+    }
+
+    /** Monitoring's count of heartbeats it took in E3's batches. */
+    private static long batchedHeartbeatsTaken() {
+        return Calls.metric(HttpClient.newHttpClient(),
+                MetricNamesExistIntegrationTests.MANAGEMENT_PORTS.get("monitoring") + platform.portOffset(),
+                "edp_heartbeat_batch_items_total{", "result=\"accepted\"");
     }
 
     private HttpRequest heartbeat() {

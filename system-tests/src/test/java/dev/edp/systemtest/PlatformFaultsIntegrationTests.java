@@ -1,9 +1,7 @@
 package dev.edp.systemtest;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -746,29 +744,8 @@ class PlatformFaultsIntegrationTests {
         return metric(managementPort, "http_server_requests_seconds_count{", "uri=\"" + uri);
     }
 
-    /**
-     * @return the sum of an instance's Prometheus samples whose line starts with
-     * {@code prefix} and contains {@code containing}
-     */
     private long metric(int managementPort, String prefix, String containing) {
-        try {
-            HttpResponse<String> metrics = http.send(HttpRequest
-                .newBuilder(URI.create("http://localhost:" + platform.port(managementPort) + "/actuator/prometheus"))
-                .timeout(Duration.ofSeconds(10))
-                .build(), HttpResponse.BodyHandlers.ofString());
-            return metrics.body()
-                .lines()
-                .filter(line -> line.startsWith(prefix) && line.contains(containing))
-                .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .sum();
-        }
-        catch (IOException ex) {
-            return 0;
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            return 0;
-        }
+        return Calls.metric(http, platform.port(managementPort), prefix, containing);
     }
 
     private long metric(int managementPort, String prefix) {

@@ -3,6 +3,8 @@ package dev.edp.monitoring.ingest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -64,10 +66,10 @@ class HeartbeatBatchIntegrationTests extends MonitoringIntegrationTest {
         UUID malformed = UUID.randomUUID();
         UUID forged = UUID.randomUUID();
         UUID otherPath = UUID.randomUUID();
-        Map<String, String> forgedItem = new java.util.HashMap<>(item(forged, Devices.heartbeat(1, 1)));
+        Map<String, String> forgedItem = new HashMap<>(item(forged, Devices.heartbeat(1, 1)));
         forgedItem.put("proof", Devices.E3.forgedProof(forgedItem.get("credential"), "monitoring", "POST",
                 HeartbeatBatches.HEARTBEAT_PATH, null, "127.0.0.1"));
-        Map<String, String> otherPathItem = new java.util.HashMap<>(item(otherPath, Devices.heartbeat(1, 1)));
+        Map<String, String> otherPathItem = new HashMap<>(item(otherPath, Devices.heartbeat(1, 1)));
         Map<String, String> containerHeaders = Devices.headers(otherPath, customer, "POST",
                 "/monitoring/api/v1/monitoring/container");
         otherPathItem.put("credential", containerHeaders.get(DeviceProof.CREDENTIAL_HEADER));
@@ -122,9 +124,10 @@ class HeartbeatBatchIntegrationTests extends MonitoringIntegrationTest {
     void aBatchThatIsNoBatchIsAProblem() {
         ServiceSmokeChecks.assertProblem(sendRaw("{\"heartbeats\":7}"), 400, "MALFORMED_REQUEST_BODY");
         ServiceSmokeChecks.assertProblem(sendRaw("[]"), 400, "MALFORMED_REQUEST_BODY");
+        ServiceSmokeChecks.assertProblem(sendRaw("null"), 400, "MALFORMED_REQUEST_BODY");
         Map<String, String> item = item(UUID.randomUUID(), Devices.heartbeat(1, 1));
-        ServiceSmokeChecks.assertProblem(sendAsE3(java.util.Collections.nCopies(HeartbeatBatches.MAX_ITEMS + 1, item)),
-                400, "MALFORMED_REQUEST_BODY");
+        ServiceSmokeChecks.assertProblem(sendAsE3(Collections.nCopies(HeartbeatBatches.MAX_ITEMS + 1, item)), 400,
+                "MALFORMED_REQUEST_BODY");
     }
 
     HttpResponse<String> sendRaw(String json) {
