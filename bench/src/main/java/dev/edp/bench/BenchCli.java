@@ -56,8 +56,13 @@ public final class BenchCli implements Callable<Integer> {
             description = "connections being made at once in the handshake phases (default ${DEFAULT-VALUE})")
     int handshakeInFlight = 8;
 
+    /**
+     * 30 s: with 10 s, monitoring's batch path was still being compiled in the measured
+     * window (heartbeats 1,099-1,882/s over three runs, 2,363/s with 30 s;
+     * docs/benchmarks.md).
+     */
     @Option(names = "--warm-up", description = "unmeasured time before each phase (default ${DEFAULT-VALUE})")
-    Duration warmUp = Duration.ofSeconds(10);
+    Duration warmUp = Duration.ofSeconds(30);
 
     @Option(names = "--duration", description = "measured time of each phase (default ${DEFAULT-VALUE})")
     Duration duration = Duration.ofSeconds(20);
