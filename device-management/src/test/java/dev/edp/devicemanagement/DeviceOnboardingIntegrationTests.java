@@ -1,7 +1,10 @@
 package dev.edp.devicemanagement;
 
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import dev.edp.test.security.TestJwtIssuer;
 import org.junit.jupiter.api.Test;
@@ -126,6 +129,67 @@ class DeviceOnboardingIntegrationTests extends AbstractApiIntegrationTests {
         assertStillPending(device);
     }
 
+    /** A batch as onboarding's outbox relay sends it. */
+    static String batch(List<UUID> devices, List<String> certificates) {
+        return IntStream.range(0, devices.size())
+            .mapToObj(i -> "{\"deviceId\":\"" + devices.get(i) + "\",\"certificate\":" + certificates.get(i) + "}")
+            .collect(Collectors.joining(",", "{\"certificates\":[", "]}"));
+    }
+
+    @Test
+    void aBatchOfCertificatesActivatesEveryDeviceInItAndAuditsEach() {
+        List<UUID> devices = List.of(api.registerDevice(customer, "batch-1"), api.registerDevice(customer, "batch-2"),
+                api.registerDevice(customer, "batch-3"));
+        HttpResponse<String> taken = api.post("/internal/certificates", SERVICE,
+                batch(devices, List.of(certificate(customer, "b1"), certificate(customer, "B2"),
+                        certificate(customer, "b3", "2026-02-01T00:00:00Z", "2027-02-01T00:00:00Z"))));
+        assertThat(taken.statusCode()).as(taken.body()).isEqualTo(204);
+        List<String> serials = List.of("b1", "b2", "b3");
+        for (int i = 0; i < devices.size(); i++) {
+            HttpResponse<String> read = api.get("/devices/" + devices.get(i), viewer(customer));
+            assertThat((String) read(read, "$.lifecycle")).isEqualTo("ACTIVE");
+            assertThat((String) read(read, "$.certificateSerial")).isEqualTo(serials.get(i));
+            assertThat(audits(devices.get(i), "DEVICE_ENROLLED")).isEqualTo(1);
+        }
+        HttpResponse<String> third = api.get("/devices/" + devices.get(2), viewer(customer));
+        assertThat((String) read(third, "$.certificateNotAfter")).isEqualTo("2027-02-01T00:00:00Z");
+    }
+
+    @Test
+    void aBatchWithOneRefusedCertificateIsThatRefusalAndChangesNoDevice() {
+        UUID mine = api.registerDevice(customer, "batch-ok");
+        UUID other = api.registerDevice(customer, "batch-refused");
+        assertProblem(
+                api.post("/internal/certificates", SERVICE,
+                        batch(List.of(mine, other),
+                                List.of(certificate(customer, "c1"), certificate(UUID.randomUUID(), "c2")))),
+                409, "DEVICE_CUSTOMER_MISMATCH");
+        assertStillPending(mine);
+        assertStillPending(other);
+        assertThat(audits(mine, "DEVICE_ENROLLED")).isZero();
+    }
+
+    @Test
+    void badCertificateBatchesAreProblemsAndChangeNothing() {
+        UUID device = api.registerDevice(customer, "batch-strict");
+        String good = certificate(customer, "d1");
+        List<String> bad = List.of("{\"certificates\":[]}", "{}", "{\"certificates\":[null]}",
+                "{\"certificates\":[{\"deviceId\":\"" + device + "\"}]}",
+                batch(List.of(device), List.of(certificate(customer, "d\\u00001"))),
+                batch(List.of(device), List.of(certificate(customer, "d1".repeat(40)))),
+                batch(List.of(device),
+                        List.of(certificate(customer, "d1", "2027-01-01T00:00:00Z", "2026-01-01T00:00:00Z"))),
+                batch(IntStream.range(0, 501).mapToObj(i -> device).toList(),
+                        IntStream.range(0, 501).mapToObj(i -> good).toList()),
+                "[" + batch(List.of(device), List.of(good)) + "]");
+        for (String body : bad) {
+            HttpResponse<String> refused = api.post("/internal/certificates", SERVICE, body);
+            assertThat(refused.statusCode()).as(body.substring(0, Math.min(200, body.length()))).isEqualTo(400);
+            assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        }
+        assertStillPending(device);
+    }
+
     @Test
     void internalEndpointsRefuseEveryUserTokenEvenAPlatformAdmins() {
         UUID device = api.registerDevice(customer, "guarded");
@@ -133,6 +197,8 @@ class DeviceOnboardingIntegrationTests extends AbstractApiIntegrationTests {
         for (String token : new String[] { Api.root(), Api.customerAdmin(customer), operator(customer) }) {
             assertProblem(api.put("/internal/devices/" + device + "/certificate", token, body, null), 403, "FORBIDDEN");
             assertProblem(api.post("/internal/connectivity", token, "{\"events\":[]}"), 403, "FORBIDDEN");
+            assertProblem(api.post("/internal/certificates", token, batch(List.of(device), List.of(body))), 403,
+                    "FORBIDDEN");
         }
         assertThat(api.put("/internal/devices/" + device + "/certificate", null, body, null).statusCode())
             .isEqualTo(401);

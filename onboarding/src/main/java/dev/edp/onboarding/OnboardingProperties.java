@@ -101,7 +101,8 @@ public record OnboardingProperties(Enrollment enrollment, Renewal renewal, Serve
      * @param initialBackoff the wait after a row's first failed attempt, doubled per
      * attempt (default 2 s)
      * @param maxBackoff the longest wait between attempts (default 5 min)
-     * @param batchSize rows claimed per pass (default 50)
+     * @param batchSize rows claimed at once and sent in one call (default 100; at most
+     * 500 go in one call)
      * @param maxAttempts failed attempts after which a row is dead (default 50)
      */
     public record DeviceOutbox(Duration initialBackoff, Duration maxBackoff, Integer batchSize, Integer maxAttempts) {
@@ -110,7 +111,7 @@ public record OnboardingProperties(Enrollment enrollment, Renewal renewal, Serve
         public DeviceOutbox {
             initialBackoff = initialBackoff == null ? Duration.ofSeconds(2) : initialBackoff;
             maxBackoff = maxBackoff == null ? Duration.ofMinutes(5) : maxBackoff;
-            batchSize = batchSize == null ? 50 : batchSize;
+            batchSize = batchSize == null ? 100 : batchSize;
             maxAttempts = maxAttempts == null ? 50 : maxAttempts;
         }
     }

@@ -25,12 +25,12 @@ class OnboardingPropertiesTests {
     private final ApplicationContextRunner runner = new ApplicationContextRunner().withUserConfiguration(Bound.class);
 
     @Test
-    void defaultsAreTheOnesTheServiceAlwaysHad() {
+    void defaultsAreTheDocumentedOnes() {
         runner.run(context -> assertBound(context.getBean(OnboardingProperties.class),
                 new OnboardingProperties.Enrollment(20, 1000, Duration.ofMinutes(1)),
                 new OnboardingProperties.Renewal(5, Duration.ofMinutes(10), 10, Duration.ofHours(24)),
                 Duration.ofDays(90), "http://device-management",
-                new OnboardingProperties.DeviceOutbox(Duration.ofSeconds(2), Duration.ofMinutes(5), 50, 50)));
+                new OnboardingProperties.DeviceOutbox(Duration.ofSeconds(2), Duration.ofMinutes(5), 100, 50)));
     }
 
     @Test

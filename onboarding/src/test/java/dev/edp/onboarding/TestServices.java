@@ -171,7 +171,9 @@ public final class TestServices {
      * scripted for the customer; a body with an {@code id} is refused with 400 as
      * device-management does; {@code PUT
      * /api/devices/v1/internal/devices/{id}/certificate} answers 204 unless statuses were
-     * scripted for the device.
+     * scripted for the device; {@code POST /api/devices/v1/internal/certificates} takes
+     * each certificate of the batch as that PUT would and, as device-management does,
+     * answers the first refusal among them for the whole batch (or 204).
      */
     public static final class DeviceManagement {
 
@@ -186,6 +188,9 @@ public final class TestServices {
         private final HttpServer server;
 
         private final List<Received> received = new CopyOnWriteArrayList<>();
+
+        /** As {@link #certificateUpdates}, each with the device id in its path. */
+        private final List<Received> certificateUpdates = new CopyOnWriteArrayList<>();
 
         private final Map<UUID, Answer> registrationAnswers = new ConcurrentHashMap<>();
 
@@ -239,6 +244,23 @@ public final class TestServices {
             return received.stream().filter(r -> r.method().equals(method) && r.path().equals(path)).toList();
         }
 
+        /**
+         * @return every time device-management was told of a certificate of this device,
+         * alone ({@code PUT}, the request's body) or in a batch ({@code POST}, the
+         * certificate's part of the body)
+         */
+        public List<Received> certificateUpdates(UUID device) {
+            return certificateUpdates.stream().filter(update -> update.path().contains(device.toString())).toList();
+        }
+
+        /** The answer to one certificate update of this device. */
+        private Answer certificateAnswer(UUID device) {
+            Answer refusal = certificateRefusals.get(device);
+            Deque<Integer> statuses = certificateStatuses.get(device);
+            Integer status = statuses == null ? null : statuses.pollFirst();
+            return refusal != null ? refusal : new Answer(status == null ? 204 : status, null);
+        }
+
         private void handle(HttpExchange exchange) throws IOException {
             String body;
             try (InputStream in = exchange.getRequestBody()) {
@@ -267,10 +289,21 @@ public final class TestServices {
             else if (method.equals("PUT")
                     && path.matches("/api/devices/v1/internal/devices/[0-9a-f-]{36}/certificate")) {
                 UUID device = UUID.fromString(path.split("/")[6]);
-                Answer refusal = certificateRefusals.get(device);
-                Deque<Integer> statuses = certificateStatuses.get(device);
-                Integer status = statuses == null ? null : statuses.pollFirst();
-                answer = refusal != null ? refusal : new Answer(status == null ? 204 : status, null);
+                String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+                certificateUpdates.add(new Received(method, path, authorization, body));
+                answer = certificateAnswer(device);
+            }
+            else if (method.equals("POST") && path.equals("/api/devices/v1/internal/certificates")) {
+                String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+                List<Map<String, Object>> items = JsonPath.read(body, "$.certificates");
+                answer = new Answer(204, null);
+                for (Map<String, Object> item : items) {
+                    UUID device = UUID.fromString((String) item.get("deviceId"));
+                    certificateUpdates.add(new Received(method, path + "#" + device, authorization,
+                            JsonPath.parse(item.get("certificate")).jsonString()));
+                    Answer one = certificateAnswer(device);
+                    answer = answer.status() < 300 ? one : answer;
+                }
             }
             else {
                 answer = new Answer(404, "{\"status\":404,\"code\":\"NOT_FOUND\"}");

@@ -92,6 +92,23 @@ final class DeviceRequests {
     }
 
     /**
+     * Certificates onboarding issued (internal), taken all together or not at all.
+     *
+     * @param certificates 1 to 500
+     */
+    record CertificateBatch(@NotNull @Size(min = 1, max = 500) List<@NotNull @Valid IssuedCertificate> certificates) {
+    }
+
+    /**
+     * One certificate of a {@link CertificateBatch}.
+     *
+     * @param deviceId the device it was issued to
+     * @param certificate the certificate, as {@code PUT .../certificate} takes it
+     */
+    record IssuedCertificate(@NotNull UUID deviceId, @NotNull @Valid Certificate certificate) {
+    }
+
+    /**
      * Connectivity changes from monitoring (internal).
      *
      * @param events up to 1000 changes

@@ -242,6 +242,20 @@ class DeviceService {
     }
 
     /**
+     * Several certificates onboarding issued, each as {@link #certificateIssued}, in one
+     * transaction: one refused rolls back the others, so the caller can split the batch
+     * and find it (onboarding's outbox relay does).
+     * @param service the calling service
+     * @param issued the certificates
+     */
+    @Transactional
+    void certificatesIssued(Tenant service, List<DeviceRequests.IssuedCertificate> issued) {
+        for (DeviceRequests.IssuedCertificate one : issued) {
+            certificateIssued(service, one.deviceId(), one.certificate());
+        }
+    }
+
+    /**
      * Monitoring's connectivity changes, in one statement; older news and unknown devices
      * are ignored.
      * @param events the changes

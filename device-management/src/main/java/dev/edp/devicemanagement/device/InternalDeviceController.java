@@ -43,6 +43,15 @@ class InternalDeviceController {
         return ResponseEntity.noContent().build();
     }
 
+    @PostMapping("/certificates")
+    @HasRole(EdpRoles.SERVICE)
+    @Operation(summary = "Certificates onboarding issued or renewed (up to 500), each as the PUT above takes it: "
+            + "all taken in one transaction, or none when one is refused (its problem is the answer)")
+    ResponseEntity<Void> certificates(Tenant service, @Valid @RequestBody DeviceRequests.CertificateBatch request) {
+        devices.certificatesIssued(service, request.certificates());
+        return ResponseEntity.noContent().build();
+    }
+
     @PostMapping("/connectivity")
     @HasRole(EdpRoles.SERVICE)
     @Operation(

@@ -75,8 +75,10 @@ public class DeviceCertificateOutbox {
             .list();
     }
 
-    void delivered(long id) {
-        jdbc.sql("DELETE FROM device_certificate_outbox WHERE id = :id").param("id", id).update();
+    void delivered(List<Long> ids) {
+        jdbc.sql("DELETE FROM device_certificate_outbox WHERE id = ANY(:ids)")
+            .param("ids", ids.toArray(Long[]::new))
+            .update();
     }
 
     void failed(long id, Instant nextAttempt, String error) {

@@ -46,6 +46,14 @@ public class DeviceCertificateRelay {
 
     static final String OUTBOX = "device-certificates";
 
+    /**
+     * device-management's limit for {@code POST /api/devices/v1/internal/certificates}.
+     */
+    static final int MAX_ROWS_PER_CALL = 500;
+
+    /** Batches one pass sends at most while they come back full. */
+    static final int MAX_BATCHES_PER_PASS = 20;
+
     private static final Logger log = LoggerFactory.getLogger(DeviceCertificateRelay.class);
 
     private final DeviceCertificateOutbox outbox;
@@ -68,11 +76,13 @@ public class DeviceCertificateRelay {
         this.json = json;
         this.retries = new OutboxRetries(settings.initialBackoff(), settings.maxBackoff(), settings.maxAttempts());
         this.metrics = OutboxMetrics.register(meters, OUTBOX, outbox::pending);
-        // One row per call (device-management takes one certificate per request), one
-        // batch per pass.
+        // A batch in one call (device-management takes up to 500), and batches while they
+        // come back full: one batch per pass capped announcements at batch-size per
+        // interval (50/s) while enrollment issues more.
         this.relay = OutboxRelay.of(new Rows())
             .batchSize(settings.batchSize())
-            .rowsPerCall(1)
+            .rowsPerCall(Math.min(settings.batchSize(), MAX_ROWS_PER_CALL))
+            .maxBatchesPerPass(MAX_BATCHES_PER_PASS)
             .transactions(transactions)
             .build();
     }
@@ -86,7 +96,7 @@ public class DeviceCertificateRelay {
 
     /**
      * The outbox's rows as the relay handles them; a refusal of one row says nothing
-     * about the others.
+     * about the others (the relay halves a refused call down to the row refused alone).
      */
     private final class Rows implements OutboxRelay.Outbox<DeviceCertificateOutbox.Pending> {
 
@@ -97,12 +107,12 @@ public class DeviceCertificateRelay {
 
         @Override
         public void send(List<DeviceCertificateOutbox.Pending> rows) {
-            DeviceCertificateRelay.this.send(rows.getFirst());
+            DeviceCertificateRelay.this.send(rows);
         }
 
         @Override
         public void delivered(List<DeviceCertificateOutbox.Pending> rows) {
-            outbox.delivered(rows.getFirst().id());
+            outbox.delivered(rows.stream().map(DeviceCertificateOutbox.Pending::id).toList());
         }
 
         @Override
@@ -120,29 +130,41 @@ public class DeviceCertificateRelay {
         }
 
         /**
-         * Backs the row off, or gives up on it after the last attempt. The relay stops
-         * the pass here: the rest of the batch would most likely fail the same way.
+         * Backs the call's rows off, or gives up on each after its last attempt. The
+         * relay stops the pass here: the rest of the batch would most likely fail the
+         * same way.
          */
         @Override
         public void failed(List<DeviceCertificateOutbox.Pending> rows, RuntimeException ex) {
-            DeviceCertificateOutbox.Pending row = rows.getFirst();
             // IllegalStateException: the load balancer knows no device-management
             // instance.
             String error = ex.getClass().getSimpleName() + ": " + ex.getMessage();
-            int attempt = row.attempts() + 1;
-            if (retries.exhausted(attempt)) {
-                outbox.dead(row.id(), error);
-                metrics.gaveUp(1);
-                log.warn(
-                        "device-management did not take outbox row {} (certificate {} of device {}) in {} "
-                                + "attempts; giving up on it: {}",
-                        row.id(), row.serial(), row.deviceId(), attempt, error);
+            Instant now = Instant.now();
+            int retried = 0;
+            Duration firstBackoff = null;
+            for (DeviceCertificateOutbox.Pending row : rows) {
+                int attempt = row.attempts() + 1;
+                if (retries.exhausted(attempt)) {
+                    outbox.dead(row.id(), error);
+                    metrics.gaveUp(1);
+                    log.warn(
+                            "device-management did not take outbox row {} (certificate {} of device {}) in {} "
+                                    + "attempts; giving up on it: {}",
+                            row.id(), row.serial(), row.deviceId(), attempt, error);
+                }
+                else {
+                    Duration backoff = retries.backoff(attempt);
+                    outbox.failed(row.id(), now.plus(backoff), error);
+                    firstBackoff = firstBackoff == null ? backoff : firstBackoff;
+                    retried++;
+                }
             }
-            else {
-                Duration backoff = retries.backoff(attempt);
-                outbox.failed(row.id(), Instant.now().plus(backoff), error);
-                log.warn("device-management did not take certificate {} of device {} (attempt {}): {}; "
-                        + "retrying in {}", row.serial(), row.deviceId(), attempt, ex.getMessage(), backoff);
+            if (retried > 0) {
+                DeviceCertificateOutbox.Pending first = rows.getFirst();
+                log.warn(
+                        "device-management did not take {} certificate(s) (the first {} of device {}, attempt {}): {}; "
+                                + "retrying in {} or later",
+                        retried, first.serial(), first.deviceId(), first.attempts() + 1, ex.getMessage(), firstBackoff);
             }
         }
 
@@ -159,19 +181,43 @@ public class DeviceCertificateRelay {
         }
     }
 
-    private void send(DeviceCertificateOutbox.Pending row) {
+    /**
+     * One row alone as {@code PUT .../devices/{id}/certificate} (what the relay's halving
+     * ends in, and what a device-management without the batch endpoint still takes),
+     * several as one {@code POST .../certificates}, which device-management takes all or
+     * none of.
+     */
+    private void send(List<DeviceCertificateOutbox.Pending> rows) {
+        if (rows.size() == 1) {
+            DeviceCertificateOutbox.Pending row = rows.getFirst();
+            calls.to("device-management")
+                .put()
+                .uri("/api/devices/v1/internal/devices/{id}/certificate", row.deviceId())
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(certificate(row))
+                .retrieve()
+                .toBodilessEntity();
+            return;
+        }
+        List<Map<String, Object>> certificates = rows.stream()
+            .map(row -> Map.<String, Object>of("deviceId", row.deviceId().toString(), "certificate", certificate(row)))
+            .toList();
+        calls.to("device-management")
+            .post()
+            .uri("/api/devices/v1/internal/certificates")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("certificates", certificates))
+            .retrieve()
+            .toBodilessEntity();
+    }
+
+    private static Map<String, Object> certificate(DeviceCertificateOutbox.Pending row) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("customerId", row.customerId().toString());
         body.put("serial", row.serial());
         body.put("notBefore", DateTimeFormatter.ISO_INSTANT.format(row.notBefore()));
         body.put("notAfter", DateTimeFormatter.ISO_INSTANT.format(row.notAfter()));
-        calls.to("device-management")
-            .put()
-            .uri("/api/devices/v1/internal/devices/{id}/certificate", row.deviceId())
-            .contentType(MediaType.APPLICATION_JSON)
-            .body(body)
-            .retrieve()
-            .toBodilessEntity();
+        return body;
     }
 
 }

@@ -196,8 +196,8 @@ class DeviceManagementLinkIntegrationTests extends OnboardingIntegrationTest {
         String serial = enrollWith(token[1]);
 
         await("device-management got the certificate",
-                () -> !TestServices.DEVICE_MANAGEMENT.received("PUT", certificatePath(device)).isEmpty());
-        Received update = TestServices.DEVICE_MANAGEMENT.received("PUT", certificatePath(device)).getFirst();
+                () -> !TestServices.DEVICE_MANAGEMENT.certificateUpdates(device).isEmpty());
+        Received update = TestServices.DEVICE_MANAGEMENT.certificateUpdates(device).getFirst();
         assertThat(JsonPath.<String>read(update.body(), "$.customerId")).isEqualTo(customer.toString());
         assertThat(JsonPath.<String>read(update.body(), "$.serial")).isEqualTo(serial);
         var stored = jdbc.sql("SELECT not_before, not_after FROM device_certificate WHERE serial = :s")
@@ -241,7 +241,7 @@ class DeviceManagementLinkIntegrationTests extends OnboardingIntegrationTest {
             .optional()).isEmpty();
         assertThat(pendingGauge()).isGreaterThanOrEqualTo(1);
         await("a later attempt succeeded and cleared the row", () -> outboxRows(serial) == 0);
-        assertThat(TestServices.DEVICE_MANAGEMENT.received("PUT", certificatePath(device))).hasSize(4);
+        assertThat(TestServices.DEVICE_MANAGEMENT.certificateUpdates(device)).hasSize(4);
         await("nothing is pending any more", () -> pendingGauge() == 0);
     }
 
@@ -275,6 +275,78 @@ class DeviceManagementLinkIntegrationTests extends OnboardingIntegrationTest {
         Thread.sleep(1500);
         assertThat(TestServices.DEVICE_MANAGEMENT.received("PUT", certificatePath(device))).hasSize(1);
         assertThat(outboxRows(serial)).isEqualTo(1);
+    }
+
+    /**
+     * Holds the rows back, then lets them fall due at one instant, so one pass claims
+     * all.
+     */
+    void dueTogether(List<String> serials) {
+        await("every row was tried once",
+                () -> jdbc
+                    .sql("SELECT count(*) FROM device_certificate_outbox WHERE serial = ANY(:s) AND attempts >= 1")
+                    .param("s", serials.toArray(String[]::new))
+                    .query(Integer.class)
+                    .single() == serials.size());
+        jdbc.sql("UPDATE device_certificate_outbox SET next_attempt_at = now() + interval '2 seconds' "
+                + "WHERE serial = ANY(:s)")
+            .param("s", serials.toArray(String[]::new))
+            .update();
+    }
+
+    @Test
+    void certificatesDueTogetherGoInOneCallAndOneRefusedIsFoundAndDeadWhileTheOthersAreDelivered() {
+        UUID customer = UUID.randomUUID();
+        List<String[]> tokens = List.of(enroll(customer), enroll(customer), enroll(customer));
+        List<UUID> devices = tokens.stream().map(token -> UUID.fromString(token[0])).toList();
+        // Each row fails alone first (503 is transient), so the rows can be held back.
+        devices.forEach(device -> TestServices.DEVICE_MANAGEMENT.answerCertificateUpdates(device, 503, 503, 503, 503,
+                503, 503, 503, 503, 503, 503));
+        List<String> serials = tokens.stream().map(token -> enrollWith(token[1])).toList();
+        dueTogether(serials);
+        UUID refused = devices.get(2);
+        int batchesBefore = batchesWithAll(devices).size();
+        int refusedAloneBefore = TestServices.DEVICE_MANAGEMENT.received("PUT", certificatePath(refused)).size();
+        devices.forEach(device -> TestServices.DEVICE_MANAGEMENT.answerCertificateUpdates(device));
+        TestServices.DEVICE_MANAGEMENT.refuseCertificateUpdates(refused, 409,
+                "{\"title\":\"Device of another " + "customer\",\"status\":409,\"code\":\"DEVICE_CUSTOMER_MISMATCH\"}");
+
+        await("the delivered rows are gone and the refused one is dead", () -> outboxRows(serials.get(0)) == 0
+                && outboxRows(serials.get(1)) == 0
+                && jdbc.sql("SELECT count(*) FROM device_certificate_outbox WHERE serial = :s AND dead_at IS NOT NULL")
+                    .param("s", serials.get(2))
+                    .query(Integer.class)
+                    .single() == 1);
+        // One call with all three first, with the service's token and each certificate
+        // as the single update carries it.
+        List<Received> batches = batchesWithAll(devices);
+        assertThat(batches).hasSize(batchesBefore + 1);
+        Received batch = batches.getLast();
+        assertThat(JsonPath.<List<Object>>read(batch.body(), "$.certificates")).hasSize(3);
+        assertThat(JsonPath.<String>read(batch.body(), "$.certificates[0].deviceId"))
+            .isEqualTo(devices.get(0).toString());
+        assertThat(JsonPath.<String>read(batch.body(), "$.certificates[0].certificate.serial"))
+            .isEqualTo(serials.get(0));
+        assertThat(JsonPath.<String>read(batch.body(), "$.certificates[0].certificate.customerId"))
+            .isEqualTo(customer.toString());
+        Jwt jwt = TestJwtIssuer.jwtDecoder().decode(batch.authorization().substring(7));
+        assertThat(jwt.getClaimAsMap("realm_access").get("roles").toString()).contains("platform-service");
+        // The refusal was split down to the refused certificate, which was then refused
+        // alone once; the others were taken.
+        assertThat(TestServices.DEVICE_MANAGEMENT.received("PUT", certificatePath(refused)))
+            .hasSize(refusedAloneBefore + 1);
+        assertThat(jdbc.sql("SELECT last_error FROM device_certificate_outbox WHERE serial = :s")
+            .param("s", serials.get(2))
+            .query(String.class)
+            .single()).contains("409").contains("DEVICE_CUSTOMER_MISMATCH");
+    }
+
+    /** The batch calls that carried a certificate of each of these devices. */
+    static List<Received> batchesWithAll(List<UUID> devices) {
+        return TestServices.DEVICE_MANAGEMENT.received("POST", "/api/devices/v1/internal/certificates")
+            .stream()
+            .filter(batch -> devices.stream().allMatch(device -> batch.body().contains(device.toString())))
+            .toList();
     }
 
 }
