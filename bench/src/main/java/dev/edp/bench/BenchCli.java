@@ -138,11 +138,13 @@ public final class BenchCli implements Callable<Integer> {
             var tokens = fleet.tokens(devices, "bench-" + Long.toString(System.currentTimeMillis(), 36), 8);
             report.tokens(tokens.value().size(), tokens.took());
 
-            System.out.println("Enrolling them through E3 ...");
-            Fleet.Enrolled enrolled = fleet.enroll(tokens.value(), enrollInFlight);
+            int unmeasured = smoke ? 0 : devices / 2;
+            System.out.println("Enrolling them through E3 (the first " + unmeasured + " unmeasured, to warm up) ...");
+            Fleet.Enrolled enrolled = fleet.enroll(tokens.value(), enrollInFlight, unmeasured,
+                    CpuMeter.platform(platform.stateDir(), Map.of()));
             report.enrollment(enrolled);
-            System.out
-                .println("  " + enrolled.atE3() + "; all ACTIVE after " + enrolled.untilActive().toMillis() + " ms");
+            System.out.println("  " + enrolled.atE3() + "; all " + enrolled.measured() + " ACTIVE after "
+                    + enrolled.untilActive().toMillis() + " ms");
             List<Device> fleetDevices = enrolled.devices();
             check(problems, fleetDevices.size() == devices,
                     "only " + fleetDevices.size() + " of " + devices + " enrolled");

@@ -55,12 +55,19 @@ final class Report {
     }
 
     void enrollment(Fleet.Enrolled enrolled) {
-        int count = enrolled.devices().size();
+        int count = enrolled.measured();
+        int unmeasured = enrolled.devices().size() - count;
         row("enrollments answered by E3 (CSR check, signing, storage)", enrolled.atE3(), null, "");
         rows.append(String.format(Locale.ROOT,
                 "| enrollments end to end (until all %d ACTIVE in device-management) | "
                         + "%.0f/s | | | | | %d in %.2f s |%n",
                 count, count / seconds(enrolled.untilActive()), count, seconds(enrolled.untilActive())));
+        if (unmeasured > 0) {
+            notes.append(String.format(Locale.ROOT,
+                    "- Enrollments: the first %d were not measured (they warm the path up on freshly started "
+                            + "services); the rows above are the %d after them.%n",
+                    unmeasured, count));
+        }
     }
 
     void keepAlive(Stats.Result nginx, Stats.Result e3, Stats.Result heartbeats, String verified) {
