@@ -136,6 +136,7 @@ class E3HeartbeatBatchIntegrationTests extends E3ServerTests {
         int batchesBefore = batchCount();
         int aloneBefore = monitoring.calls(HEARTBEAT);
         double answeredBefore = batches("answered");
+        long servedBefore = served(202);
         List<String> bodies = new ArrayList<>();
         for (int i = 0; i < BATCH; i++) {
             bodies.add("{\"uptimeSeconds\":" + i + "}");
@@ -177,6 +178,18 @@ class E3HeartbeatBatchIntegrationTests extends E3ServerTests {
         assertThat(sent).containsExactlyInAnyOrderElementsOf(bodies);
         assertThat(monitoring.calls(HEARTBEAT)).as("none routed alone").isEqualTo(aloneBefore);
         assertThat(batches("answered") - answeredBefore).isEqualTo(2);
+        assertThat(served(202) - servedBefore).as("http.server.requests counts batched heartbeats as before")
+            .isEqualTo(BATCH);
+    }
+
+    /** Requests E3 answered with this status, by {@code http.server.requests}. */
+    long served(int status) {
+        return meters.find("http.server.requests")
+            .tag("status", Integer.toString(status))
+            .timers()
+            .stream()
+            .mapToLong(io.micrometer.core.instrument.Timer::count)
+            .sum();
     }
 
     double batches(String outcome) {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 import dev.edp.e3.ServiceUrl;
 import dev.edp.e3.assertion.DeviceAssertionKeys;
@@ -101,6 +102,8 @@ public final class HeartbeatBatcher {
     private record Next(List<Pending> batch, List<Pending> expired) {
     }
 
+    private final LongSupplier nanoTime;
+
     private final DeviceAssertionKeys keys;
 
     private final WebClient web;
@@ -148,6 +151,16 @@ public final class HeartbeatBatcher {
      */
     public HeartbeatBatcher(DeviceAssertionKeys keys, WebClient web, ServiceUrl monitoring, int maxItems,
             int maxInFlight, int maxPending, Duration timeout, MeterRegistry meters) {
+        this(keys, web, monitoring, maxItems, maxInFlight, maxPending, timeout, meters, System::nanoTime);
+    }
+
+    /**
+     * As the public constructor, with the clock that tells how long a heartbeat waited
+     * (tests advance it; a batch's own timeout runs on Reactor's clock).
+     */
+    HeartbeatBatcher(DeviceAssertionKeys keys, WebClient web, ServiceUrl monitoring, int maxItems, int maxInFlight,
+            int maxPending, Duration timeout, MeterRegistry meters, LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
         this.keys = keys;
         this.web = web;
         this.batchUri = URI.create(monitoring.resolve(BATCH_PATH));
@@ -190,7 +203,7 @@ public final class HeartbeatBatcher {
         }
         Item item = new Item(device.token(), keys.proof(device, AUDIENCE, "POST", HEARTBEAT_PATH, null, clientAddress),
                 Base64.getEncoder().encodeToString(body));
-        Pending heartbeat = new Pending(item, Sinks.one(), System.nanoTime());
+        Pending heartbeat = new Pending(item, Sinks.one(), nanoTime.getAsLong());
         Next next = null;
         synchronized (lock) {
             waiting.add(heartbeat);
@@ -209,7 +222,7 @@ public final class HeartbeatBatcher {
     private Next next() {
         List<Pending> batch = new ArrayList<>(Math.min(waiting.size(), maxItems));
         List<Pending> expired = new ArrayList<>();
-        long oldest = System.nanoTime() - timeout.toNanos();
+        long oldest = nanoTime.getAsLong() - timeout.toNanos();
         long bytes = 0;
         while (!waiting.isEmpty() && batch.size() < maxItems) {
             Pending heartbeat = waiting.peek();
