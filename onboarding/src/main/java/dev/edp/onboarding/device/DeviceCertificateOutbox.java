@@ -81,26 +81,27 @@ public class DeviceCertificateOutbox {
             .update();
     }
 
-    void failed(long id, Instant nextAttempt, String error) {
+    /** One attempt more for each row, the next at {@code nextAttempt}. */
+    void failed(List<Long> ids, Instant nextAttempt, String error) {
         jdbc.sql(
                 """
                         UPDATE device_certificate_outbox SET attempts = attempts + 1, next_attempt_at = :next, last_error = :error
-                        WHERE id = :id""")
-            .param("id", id)
+                        WHERE id = ANY(:ids)""")
+            .param("ids", ids.toArray(Long[]::new))
             .param("next", ts(nextAttempt))
             .param("error", error.length() > 500 ? error.substring(0, 500) : error)
             .update();
     }
 
     /**
-     * Gives up on the row: it stays (with the reason) for an operator but is never sent
-     * again.
+     * Gives up on the rows: they stay (with the reason) for an operator but are never
+     * sent again.
      */
-    void dead(long id, String error) {
+    void dead(List<Long> ids, String error) {
         jdbc.sql("""
                 UPDATE device_certificate_outbox SET attempts = attempts + 1, dead_at = now(), last_error = :error
-                WHERE id = :id""")
-            .param("id", id)
+                WHERE id = ANY(:ids)""")
+            .param("ids", ids.toArray(Long[]::new))
             .param("error", error.length() > 500 ? error.substring(0, 500) : error)
             .update();
     }

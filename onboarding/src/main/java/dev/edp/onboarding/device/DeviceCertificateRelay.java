@@ -112,7 +112,7 @@ public class DeviceCertificateRelay {
 
         @Override
         public void delivered(List<DeviceCertificateOutbox.Pending> rows) {
-            outbox.delivered(rows.stream().map(DeviceCertificateOutbox.Pending::id).toList());
+            outbox.delivered(ids(rows));
         }
 
         @Override
@@ -120,7 +120,7 @@ public class DeviceCertificateRelay {
             DeviceCertificateOutbox.Pending row = rows.getFirst();
             RestClientResponseException refused = (RestClientResponseException) ex;
             String code = problemCode(refused);
-            outbox.dead(row.id(),
+            outbox.dead(List.of(row.id()),
                     "HTTP " + refused.getStatusCode().value() + " " + code + ": " + refused.getResponseBodyAsString());
             metrics.gaveUp(1);
             log.warn(
@@ -130,44 +130,40 @@ public class DeviceCertificateRelay {
         }
 
         /**
-         * Backs the call's rows off, or gives up on each after its last attempt. The
-         * relay stops the pass here: the rest of the batch would most likely fail the
-         * same way.
+         * Backs the call's rows off (one statement), or gives up on those after their
+         * last attempt. The relay stops the pass here: the rest of the batch would most
+         * likely fail the same way.
          */
         @Override
         public void failed(List<DeviceCertificateOutbox.Pending> rows, RuntimeException ex) {
             // IllegalStateException: the load balancer knows no device-management
             // instance.
             String error = ex.getClass().getSimpleName() + ": " + ex.getMessage();
-            Instant now = Instant.now();
-            int retried = 0;
-            Duration firstBackoff = null;
-            for (DeviceCertificateOutbox.Pending row : rows) {
-                int attempt = row.attempts() + 1;
-                if (retries.exhausted(attempt)) {
-                    outbox.dead(row.id(), error);
-                    metrics.gaveUp(1);
-                    log.warn(
-                            "device-management did not take outbox row {} (certificate {} of device {}) in {} "
-                                    + "attempts; giving up on it: {}",
-                            row.id(), row.serial(), row.deviceId(), attempt, error);
-                }
-                else {
-                    Duration backoff = retries.backoff(attempt);
-                    outbox.failed(row.id(), now.plus(backoff), error);
-                    firstBackoff = firstBackoff == null ? backoff : firstBackoff;
-                    retried++;
-                }
+            List<DeviceCertificateOutbox.Pending> exhausted = rows.stream()
+                .filter(row -> retries.exhausted(row.attempts() + 1))
+                .toList();
+            List<DeviceCertificateOutbox.Pending> retried = rows.stream()
+                .filter(row -> !retries.exhausted(row.attempts() + 1))
+                .toList();
+            if (!exhausted.isEmpty()) {
+                outbox.dead(ids(exhausted), error);
+                metrics.gaveUp(exhausted.size());
+                log.warn("device-management did not take outbox rows {} in {} attempts; giving up on them: {}",
+                        ids(exhausted), retries.maxAttempts(), error);
             }
-            if (retried > 0) {
-                DeviceCertificateOutbox.Pending first = rows.getFirst();
-                log.warn(
-                        "device-management did not take {} certificate(s) (the first {} of device {}, attempt {}): {}; "
-                                + "retrying in {} or later",
-                        retried, first.serial(), first.deviceId(), first.attempts() + 1, ex.getMessage(), firstBackoff);
+            if (!retried.isEmpty()) {
+                int attempt = retried.stream().mapToInt(DeviceCertificateOutbox.Pending::attempts).max().orElse(0) + 1;
+                Duration backoff = retries.backoff(attempt);
+                outbox.failed(ids(retried), Instant.now().plus(backoff), error);
+                log.warn("device-management did not take {} certificate(s) (attempt {}): {}; retrying in {}",
+                        retried.size(), attempt, ex.getMessage(), backoff);
             }
         }
 
+    }
+
+    private static List<Long> ids(List<DeviceCertificateOutbox.Pending> rows) {
+        return rows.stream().map(DeviceCertificateOutbox.Pending::id).toList();
     }
 
     /** The receiver's problem code ({@code code} of its problem+json), or {@code -}. */
