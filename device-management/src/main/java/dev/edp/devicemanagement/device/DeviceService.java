@@ -2,11 +2,13 @@ package dev.edp.devicemanagement.device;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -196,6 +198,38 @@ class DeviceService {
      */
     @Transactional
     void certificateIssued(Tenant service, UUID id, DeviceRequests.Certificate certificate) {
+        UUID changed = applyCertificate(service, id, certificate);
+        if (changed != null) {
+            notifier.changed(changed);
+        }
+    }
+
+    /**
+     * Several certificates onboarding issued, each as {@link #certificateIssued}, in one
+     * transaction: one refused rolls back the others, so the caller can split the batch
+     * and find it (onboarding's outbox relay does). Each customer whose desired states
+     * changed is notified once.
+     * @param service the calling service
+     * @param issued the certificates
+     */
+    @Transactional
+    void certificatesIssued(Tenant service, List<DeviceRequests.IssuedCertificate> issued) {
+        Set<UUID> changed = new LinkedHashSet<>();
+        for (DeviceRequests.IssuedCertificate one : issued) {
+            UUID customer = applyCertificate(service, one.deviceId(), one.certificate());
+            if (customer != null) {
+                changed.add(customer);
+            }
+        }
+        changed.forEach(notifier::changed);
+    }
+
+    /**
+     * {@link #certificateIssued}'s work without the notification.
+     * @return the customer whose devices' desired states changed (a device became
+     * ACTIVE), or null
+     */
+    private UUID applyCertificate(Tenant service, UUID id, DeviceRequests.Certificate certificate) {
         if (!certificate.notAfter().isAfter(certificate.notBefore())) {
             throw DeviceManagementProblem.INVALID_VALIDITY.exception("notAfter must be later than notBefore.");
         }
@@ -209,8 +243,7 @@ class DeviceService {
         if (devices.insertIfAbsent(fresh)) {
             audit.record(fresh.customerId(), service, "DEVICE_ENROLLED", ENTITY, id.toString(), null,
                     DeviceResponse.of(fresh));
-            notifier.changed(fresh.customerId());
-            return;
+            return fresh.customerId();
         }
         Device before = devices.findForUpdate(id).orElseThrow(() -> NotFound.of(what(id)));
         if (!before.customerId().equals(certificate.customerId())) {
@@ -220,13 +253,13 @@ class DeviceService {
         if (before.lifecycle() == Lifecycle.DECOMMISSIONED) {
             log.warn("Certificate {} for decommissioned device {} ignored; the device stays decommissioned", serial,
                     id);
-            return;
+            return null;
         }
         Instant storedNotAfter = before.certificate().notAfter();
         if (storedNotAfter != null && !notAfter.isAfter(storedNotAfter)) {
             log.info("Certificate {} for device {} ignored: it expires no later than the stored {}", serial, id,
                     before.certificate().serial());
-            return;
+            return null;
         }
         Device after = before.withCertificate(issued, now, actor);
         if (!devices.update(after, before.version())) {
@@ -235,24 +268,8 @@ class DeviceService {
         audit.record(after.customerId(), service,
                 before.lifecycle() == Lifecycle.PENDING_ONBOARDING ? "DEVICE_ENROLLED" : "DEVICE_CERTIFICATE_RENEWED",
                 ENTITY, id.toString(), DeviceResponse.of(before), DeviceResponse.of(after));
-        if (before.lifecycle() != Lifecycle.ACTIVE) {
-            // A pending device gets its desired state from now on.
-            notifier.changed(after.customerId());
-        }
-    }
-
-    /**
-     * Several certificates onboarding issued, each as {@link #certificateIssued}, in one
-     * transaction: one refused rolls back the others, so the caller can split the batch
-     * and find it (onboarding's outbox relay does).
-     * @param service the calling service
-     * @param issued the certificates
-     */
-    @Transactional
-    void certificatesIssued(Tenant service, List<DeviceRequests.IssuedCertificate> issued) {
-        for (DeviceRequests.IssuedCertificate one : issued) {
-            certificateIssued(service, one.deviceId(), one.certificate());
-        }
+        // A pending device gets its desired state from now on.
+        return before.lifecycle() != Lifecycle.ACTIVE ? after.customerId() : null;
     }
 
     /**
